@@ -1,0 +1,13 @@
+//! Coordinates for Planwerkstatt: coordinate reference systems, reprojection
+//! and the scene origin that turns f64 projected coordinates into a small
+//! f32-friendly local frame. Engine-free: no Bevy types here.
+
+pub mod crs;
+pub mod extent;
+pub mod origin;
+pub mod transform;
+
+pub use crs::{Crs, CrsError};
+pub use extent::Extent3;
+pub use origin::SceneOrigin;
+pub use transform::{Reprojector, TransformError};

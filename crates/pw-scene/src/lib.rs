@@ -1,0 +1,89 @@
+//! Scene files: what a Planwerkstatt scene contains (CRS, origin, layers,
+//! bookmarks, default date/time, city settings) and how it is read and
+//! written. The format is TOML; see `scenes/README.md` for the reference.
+//! Every error names the file and the line so a planner can fix it.
+
+mod error;
+mod model;
+
+pub use error::SceneError;
+pub use model::*;
+
+use std::path::{Path, PathBuf};
+
+impl Scene {
+    /// Reads a scene file. Relative layer paths stay as written; use
+    /// [`Scene::resolve_path`] to turn them into paths on disk.
+    pub fn load(path: &Path) -> Result<Scene, SceneError> {
+        let text = std::fs::read_to_string(path).map_err(|source| SceneError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Scene::parse(&text, path)
+    }
+
+    /// Parses scene text; `path` is only used for messages.
+    pub fn parse(text: &str, path: &Path) -> Result<Scene, SceneError> {
+        let scene: Scene = toml::from_str(text).map_err(|e| SceneError::from_toml(path, text, &e))?;
+        scene.validate(path, text)?;
+        Ok(scene)
+    }
+
+    /// Serialises the scene; the result parses back to the same scene.
+    pub fn to_toml(&self) -> String {
+        let body = toml::to_string_pretty(self).expect("a scene always serialises");
+        format!("# Planwerkstatt scene file (TOML). Reference: scenes/README.md\n{body}")
+    }
+
+    /// Writes the scene atomically (temp file + rename) so a crash never
+    /// leaves a half-written scene behind.
+    pub fn save(&self, path: &Path) -> Result<(), SceneError> {
+        let tmp = path.with_extension("scene.tmp");
+        let io = |source| SceneError::Io { path: path.to_path_buf(), source };
+        std::fs::write(&tmp, self.to_toml()).map_err(io)?;
+        std::fs::rename(&tmp, path).map_err(io)
+    }
+
+    /// A layer path relative to the scene file becomes a path next to it.
+    pub fn resolve_path(scene_file: &Path, layer_path: &str) -> PathBuf {
+        let p = Path::new(layer_path);
+        if p.is_absolute() || layer_path.contains("://") {
+            p.to_path_buf()
+        } else {
+            scene_file.parent().unwrap_or(Path::new(".")).join(p)
+        }
+    }
+
+    fn validate(&self, path: &Path, text: &str) -> Result<(), SceneError> {
+        let crs = pw_geo::Crs::parse(&self.crs)
+            .map_err(|e| SceneError::invalid(path, text, "crs", &e.to_string()))?;
+        crs.proj_definition()
+            .map_err(|e| SceneError::invalid(path, text, "crs", &e.to_string()))?;
+        if self.origin.iter().any(|v| !v.is_finite()) {
+            return Err(SceneError::invalid(path, text, "origin", "origin must be three finite numbers"));
+        }
+        for layer in &self.layers {
+            if !(0.0..=1.0).contains(&layer.opacity) {
+                return Err(SceneError::invalid(
+                    path,
+                    text,
+                    "opacity",
+                    &format!("layer '{}': opacity must be between 0 and 1, found {}", layer.name, layer.opacity),
+                ));
+            }
+            if let Some(c) = &layer.crs {
+                pw_geo::Crs::parse(c).map_err(|e| {
+                    SceneError::invalid(path, text, c, &format!("layer '{}': {e}", layer.name))
+                })?;
+            }
+        }
+        if !(-90.0..=90.0).contains(&self.city.latitude) || !(-180.0..=180.0).contains(&self.city.longitude) {
+            return Err(SceneError::invalid(path, text, "latitude", "city latitude must be within ±90 and longitude within ±180"));
+        }
+        Ok(())
+    }
+
+    pub fn parsed_crs(&self) -> pw_geo::Crs {
+        pw_geo::Crs::parse(&self.crs).unwrap_or(pw_geo::Crs::ETRS89_UTM32)
+    }
+}

@@ -1,0 +1,131 @@
+use serde::{Deserialize, Serialize};
+
+/// One scene: everything needed to reopen the same view on the same data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scene {
+    pub name: String,
+    /// Scene CRS, e.g. "EPSG:25832". All layers are reprojected into it.
+    #[serde(default = "default_crs")]
+    pub crs: String,
+    /// Easting, northing, height (scene CRS) of the local render origin.
+    pub origin: [f64; 3],
+    #[serde(default)]
+    pub city: CitySettings,
+    #[serde(default)]
+    pub time: TimeSettings,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub layers: Vec<Layer>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bookmarks: Vec<Bookmark>,
+    /// Data credits shown in the About dialog and on screen.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attribution: Vec<String>,
+}
+
+fn default_crs() -> String {
+    "EPSG:25832".into()
+}
+
+/// Where the city is: drives the sun position and local time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CitySettings {
+    pub name: String,
+    pub latitude: f64,
+    pub longitude: f64,
+    /// IANA time zone, e.g. "Europe/Berlin".
+    pub time_zone: String,
+}
+
+impl Default for CitySettings {
+    fn default() -> Self {
+        // Jena, Markt.
+        CitySettings { name: "Jena".into(), latitude: 50.927, longitude: 11.589, time_zone: "Europe/Berlin".into() }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct TimeSettings {
+    /// Local date and time the scene opens with, "YYYY-MM-DDTHH:MM"; empty means now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LayerKind {
+    Citygml,
+    Cityjson,
+    Gltf,
+    Tiles3d,
+    Dem,
+    Vector,
+    Basemap,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Layer {
+    pub name: String,
+    pub kind: LayerKind,
+    /// File path relative to the scene file, or a URL.
+    pub path: String,
+    #[serde(default = "yes")]
+    pub visible: bool,
+    #[serde(default = "one")]
+    pub opacity: f32,
+    /// Overrides the CRS written in the data (for files that state it wrongly).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crs: Option<String>,
+    #[serde(default, skip_serializing_if = "Style::is_default")]
+    pub style: Style,
+}
+
+fn yes() -> bool {
+    true
+}
+fn one() -> f32 {
+    1.0
+}
+
+/// Colours as "#rrggbb" strings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Style {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roof_color: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wall_color: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ground_color: Option<String>,
+}
+
+impl Style {
+    fn is_default(&self) -> bool {
+        self == &Style::default()
+    }
+}
+
+/// A saved viewpoint: the camera looks at `target` from `distance` metres,
+/// `heading` degrees clockwise from north, `pitch` degrees below the horizon.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bookmark {
+    pub name: String,
+    pub target: [f64; 3],
+    pub distance: f64,
+    pub heading: f64,
+    pub pitch: f64,
+}
+
+/// Parses "#rrggbb" into linear-free sRGB components 0..1.
+pub fn parse_hex_color(s: &str) -> Option<[f32; 3]> {
+    let h = s.strip_prefix('#')?;
+    if h.len() != 6 {
+        return None;
+    }
+    let v = u32::from_str_radix(h, 16).ok()?;
+    Some([((v >> 16) & 255) as f32 / 255.0, ((v >> 8) & 255) as f32 / 255.0, (v & 255) as f32 / 255.0])
+}

@@ -1,0 +1,127 @@
+use pw_scene::{LayerKind, Scene, SceneError};
+use std::path::Path;
+
+const GOOD: &str = r##"
+name = "Test"
+crs = "EPSG:25832"
+origin = [681000.0, 5644000.0, 150.0]
+
+[city]
+name = "Jena"
+latitude = 50.927
+longitude = 11.589
+time_zone = "Europe/Berlin"
+
+[time]
+default = "2026-06-21T15:00"
+
+[[layers]]
+name = "Gebäude"
+kind = "citygml"
+path = "data/lod2.gml"
+opacity = 0.8
+
+[layers.style]
+roof_color = "#aa5533"
+
+[[bookmarks]]
+name = "Markt"
+target = [681000.0, 5644000.0, 150.0]
+distance = 400.0
+heading = 30.0
+pitch = 35.0
+"##;
+
+fn parse(text: &str) -> Result<Scene, SceneError> {
+    Scene::parse(text, Path::new("scenes/test.scene"))
+}
+
+#[test]
+fn reads_every_section() {
+    let s = parse(GOOD).unwrap();
+    assert_eq!(s.name, "Test");
+    assert_eq!(s.origin, [681000.0, 5644000.0, 150.0]);
+    assert_eq!(s.city.time_zone, "Europe/Berlin");
+    assert_eq!(s.time.default.as_deref(), Some("2026-06-21T15:00"));
+    assert_eq!(s.layers.len(), 1);
+    assert_eq!(s.layers[0].kind, LayerKind::Citygml);
+    assert!(s.layers[0].visible, "visible defaults to true");
+    assert_eq!(s.layers[0].opacity, 0.8);
+    assert_eq!(s.layers[0].style.roof_color.as_deref(), Some("#aa5533"));
+    assert_eq!(s.bookmarks[0].name, "Markt");
+    assert_eq!(s.parsed_crs(), pw_geo::Crs::epsg(25832));
+}
+
+#[test]
+fn save_and_reload_is_lossless() {
+    let s = parse(GOOD).unwrap();
+    let dir = std::env::temp_dir().join(format!("pw-scene-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("roundtrip.scene");
+    s.save(&file).unwrap();
+    let back = Scene::load(&file).unwrap();
+    assert_eq!(back, s);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn unknown_key_names_file_line_and_key() {
+    let text = GOOD.replace("opacity = 0.8", "opacity = 0.8\ncolour = \"red\"");
+    let err = parse(&text).unwrap_err();
+    let msg = err.to_string();
+    assert!(msg.starts_with("scenes/test.scene:20:"), "{msg}");
+    assert!(msg.contains("colour"), "{msg}");
+    assert_eq!(err.line(), Some(20));
+}
+
+#[test]
+fn wrong_type_names_the_line() {
+    let text = GOOD.replace("opacity = 0.8", "opacity = \"halb\"");
+    let err = parse(&text).unwrap_err();
+    assert_eq!(err.line(), Some(19), "{err}");
+    assert!(err.to_string().contains("scenes/test.scene:19"), "{err}");
+}
+
+#[test]
+fn unknown_layer_kind_is_rejected_with_the_choices() {
+    let text = GOOD.replace("kind = \"citygml\"", "kind = \"shapefile\"");
+    let err = parse(&text).unwrap_err().to_string();
+    assert!(err.contains(":17:") && err.contains("citygml"), "{err}");
+}
+
+#[test]
+fn broken_toml_and_missing_fields() {
+    let err = parse("name = \"x\"\norigin = [1, 2").unwrap_err();
+    assert_eq!(err.line(), Some(2), "{err}");
+    let err = parse("name = \"x\"\n").unwrap_err().to_string();
+    assert!(err.contains("origin"), "{err}");
+}
+
+#[test]
+fn unsupported_crs_and_bad_opacity() {
+    let err = parse(&GOOD.replace("EPSG:25832", "EPSG:99999")).unwrap_err();
+    assert_eq!(err.line(), Some(3), "{err}");
+    assert!(err.to_string().contains("EPSG:99999"), "{err}");
+    let err = parse(&GOOD.replace("opacity = 0.8", "opacity = 3.0")).unwrap_err();
+    assert_eq!(err.line(), Some(19), "{err}");
+}
+
+#[test]
+fn missing_file_names_the_path() {
+    let err = Scene::load(Path::new("/nonexistent/x.scene")).unwrap_err().to_string();
+    assert!(err.contains("/nonexistent/x.scene"), "{err}");
+}
+
+#[test]
+fn relative_layer_paths_resolve_next_to_the_scene() {
+    let p = Scene::resolve_path(Path::new("scenes/demo.scene"), "../assets/demo/a.gml");
+    assert_eq!(p, Path::new("scenes/../assets/demo/a.gml"));
+    assert_eq!(Scene::resolve_path(Path::new("scenes/demo.scene"), "/abs/a.gml"), Path::new("/abs/a.gml"));
+}
+
+#[test]
+fn hex_colours() {
+    assert_eq!(pw_scene::parse_hex_color("#ff8000"), Some([1.0, 128.0 / 255.0, 0.0]));
+    assert_eq!(pw_scene::parse_hex_color("ff8000"), None);
+    assert_eq!(pw_scene::parse_hex_color("#ff80"), None);
+}
