@@ -1,1 +1,11 @@
+//! City models: buildings with semantic surfaces and attributes, the readers
+//! that fill them from real files, and triangulation for display and analysis.
+//! Engine-free: the app turns [`CityModel`] into batched meshes.
 
+pub mod citygml;
+pub mod codes;
+pub mod mesh;
+pub mod model;
+pub mod triangulate;
+
+pub use model::*;

@@ -1,0 +1,757 @@
+//! Streaming CityGML reader for CityGML 1.0, 2.0 and 3.0 (quick-xml).
+//!
+//! Elements are matched by local name so the same code reads all three
+//! versions and the AdV profile. Geometry is collected per polygon with the
+//! thematic surface (Roof/Wall/Ground…) and LoD it belongs to; solids that
+//! only reference boundary-surface polygons by `xlink:href` (as the German
+//! state tiles do) are resolved against those polygons instead of being
+//! counted twice. Problems are reported with line and gml:id; what is valid
+//! is kept.
+
+use crate::model::*;
+use pw_geo::Crs;
+use pw_job::{Cancelled, JobControl};
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::Reader;
+use std::collections::HashMap;
+use std::path::Path;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CityGmlError {
+    #[error("{path}: cannot read file: {source}")]
+    Io { path: String, source: std::io::Error },
+    #[error("the file is empty")]
+    Empty,
+    #[error("not a CityGML file: the root element is <{0}>, expected <CityModel>")]
+    NotCityGml(String),
+    #[error("not an XML file: {0}")]
+    NotXml(String),
+    #[error("loading was cancelled")]
+    Cancelled,
+}
+
+impl From<Cancelled> for CityGmlError {
+    fn from(_: Cancelled) -> Self {
+        CityGmlError::Cancelled
+    }
+}
+
+const TRUNCATED: &str = "the file ends in the middle of the model (truncated download or copy?); \
+                         everything before this point was kept";
+
+/// Reads a CityGML file from disk.
+pub fn read_file(path: &Path, job: Option<&JobControl>) -> Result<CityModel, CityGmlError> {
+    let data = std::fs::read(path).map_err(|source| CityGmlError::Io { path: path.display().to_string(), source })?;
+    read(&data, job)
+}
+
+/// Reads CityGML from memory. Returns `Err` only when nothing can be read at
+/// all; otherwise problems are in [`CityModel::issues`].
+pub fn read(data: &[u8], job: Option<&JobControl>) -> Result<CityModel, CityGmlError> {
+    if data.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(CityGmlError::Empty);
+    }
+    let mut parser = Parser::new(data);
+    parser.run(job)?;
+    Ok(parser.finish())
+}
+
+/// Counts newlines up to a byte offset; offsets only grow while streaming,
+/// so the whole file is scanned once.
+struct LineCounter<'a> {
+    data: &'a [u8],
+    pos: usize,
+    line: usize,
+}
+
+impl<'a> LineCounter<'a> {
+    fn line_at(&mut self, offset: usize) -> usize {
+        let offset = offset.min(self.data.len());
+        if offset < self.pos {
+            self.pos = 0;
+            self.line = 1;
+        }
+        self.line += self.data[self.pos..offset].iter().filter(|&&b| b == b'\n').count();
+        self.pos = offset;
+        self.line
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum RingKind {
+    Exterior,
+    Interior,
+}
+
+/// What the text of the current element is collected for.
+enum Capture {
+    Attribute(String),
+    GenericName,
+    GenericValue,
+    PosList { dimension: usize },
+    Pos { dimension: usize },
+    Coordinates,
+}
+
+struct OpenObject {
+    index: usize,
+    depth: usize,
+}
+
+struct OpenSemantic {
+    semantic: Semantic,
+    depth: usize,
+}
+
+struct OpenPolygon {
+    id: Option<String>,
+    depth: usize,
+    exterior: Option<Vec<[f64; 3]>>,
+    interiors: Vec<Vec<[f64; 3]>>,
+    broken: Option<String>,
+}
+
+struct PendingLink {
+    object: usize,
+    href: String,
+    semantic: Option<Semantic>,
+    line: usize,
+}
+
+struct Parser<'a> {
+    data: &'a [u8],
+    lines: LineCounter<'a>,
+    model: CityModel,
+    depth: usize,
+    objects: Vec<OpenObject>,
+    semantics: Vec<OpenSemantic>,
+    lod: Option<(u8, usize)>,
+    skip_until_depth: Option<usize>,
+    polygon: Option<OpenPolygon>,
+    ring: Option<(RingKind, Vec<[f64; 3]>)>,
+    ring_kind: Option<RingKind>,
+    capture: Option<(Capture, usize)>,
+    text: String,
+    generic_name: Option<String>,
+    generic_depth: Option<usize>,
+    height_depth: Option<usize>,
+    default_dimension: usize,
+    polygon_index: HashMap<String, (usize, usize)>,
+    links: Vec<PendingLink>,
+    other_crs_warned: bool,
+}
+
+/// Subtrees we do not read yet (or never need for display).
+fn is_skipped_subtree(name: &str) -> bool {
+    matches!(
+        name,
+        "appearance" | "appearanceMember" | "Appearance" | "externalReference" | "ExternalReference"
+    ) || (name.starts_with("lod") && name.ends_with("TerrainIntersection"))
+        || name == "lod2TerrainIntersectionCurve"
+}
+
+/// Core attributes read directly below a city object.
+fn is_core_attribute(name: &str) -> bool {
+    matches!(
+        name,
+        "function"
+            | "usage"
+            | "class"
+            | "roofType"
+            | "measuredHeight"
+            | "storeysAboveGround"
+            | "storeysBelowGround"
+            | "storeyHeightsAboveGround"
+            | "yearOfConstruction"
+            | "yearOfDemolition"
+            | "creationDate"
+            | "terminationDate"
+            | "name"
+            | "description"
+            | "relativeToTerrain"
+    )
+}
+
+fn is_generic_attribute(name: &str) -> bool {
+    matches!(
+        name,
+        "stringAttribute"
+            | "intAttribute"
+            | "doubleAttribute"
+            | "dateAttribute"
+            | "uriAttribute"
+            | "measureAttribute"
+            | "StringAttribute"
+            | "IntAttribute"
+            | "DoubleAttribute"
+            | "DateAttribute"
+            | "UriAttribute"
+            | "MeasureAttribute"
+    )
+}
+
+/// Address parts of xAL 2.0 (CityGML 1.0/2.0) and their attribute keys.
+fn address_key(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "ThoroughfareName" => "street",
+        "ThoroughfareNumber" => "house_number",
+        "LocalityName" => "locality",
+        "PostalCodeNumber" => "postal_code",
+        "CountryName" => "country",
+        _ => return None,
+    })
+}
+
+fn local_name_of(e: &BytesStart<'_>) -> String {
+    String::from_utf8_lossy(e.local_name().as_ref()).into_owned()
+}
+
+fn attribute(e: &BytesStart<'_>, local: &[u8]) -> Option<String> {
+    e.attributes().flatten().find(|a| a.key.local_name().as_ref() == local).map(|a| {
+        a.unescape_value()
+            .map(|v| v.into_owned())
+            .unwrap_or_else(|_| String::from_utf8_lossy(&a.value).into_owned())
+    })
+}
+
+impl<'a> Parser<'a> {
+    fn new(data: &'a [u8]) -> Self {
+        Parser {
+            data,
+            lines: LineCounter { data, pos: 0, line: 1 },
+            model: CityModel { format: "CityGML".into(), ..Default::default() },
+            depth: 0,
+            objects: Vec::new(),
+            semantics: Vec::new(),
+            lod: None,
+            skip_until_depth: None,
+            polygon: None,
+            ring: None,
+            ring_kind: None,
+            capture: None,
+            text: String::new(),
+            generic_name: None,
+            generic_depth: None,
+            height_depth: None,
+            default_dimension: 3,
+            polygon_index: HashMap::new(),
+            links: Vec::new(),
+            other_crs_warned: false,
+        }
+    }
+
+    fn issue(&mut self, severity: Severity, offset: usize, id: Option<String>, message: String) {
+        let line = self.lines.line_at(offset);
+        self.model.issues.push(Issue { severity, line: Some(line), id, message });
+    }
+
+    fn current_object_id(&self) -> Option<String> {
+        self.objects.last().map(|o| self.model.objects[o.index].id.clone())
+    }
+
+    fn run(&mut self, job: Option<&JobControl>) -> Result<(), CityGmlError> {
+        let mut reader = Reader::from_reader(self.data);
+        reader.config_mut().check_end_names = true;
+        let mut seen_root = false;
+        let mut events: u32 = 0;
+        loop {
+            let offset = reader.buffer_position() as usize;
+            let event = match reader.read_event() {
+                Ok(ev) => ev,
+                Err(e) => {
+                    if !seen_root {
+                        return Err(CityGmlError::NotXml(e.to_string()));
+                    }
+                    let at = reader.error_position() as usize;
+                    let id = self.current_object_id();
+                    let text = e.to_string();
+                    let message = if text.contains("end of input") {
+                        TRUNCATED.to_string()
+                    } else {
+                        format!("broken XML, reading stopped here ({text}); everything before this point was kept")
+                    };
+                    self.issue(Severity::Error, at, id, message);
+                    break;
+                }
+            };
+            events = events.wrapping_add(1);
+            if events % 4096 == 0
+                && let Some(job) = job
+            {
+                job.check()?;
+                job.set_progress(offset as f32 / self.data.len().max(1) as f32);
+            }
+            match event {
+                Event::Start(e) => {
+                    if !seen_root {
+                        self.check_root(&e)?;
+                        seen_root = true;
+                    }
+                    self.depth += 1;
+                    self.start(&e, offset, false);
+                }
+                Event::Empty(e) => {
+                    if !seen_root {
+                        return Err(CityGmlError::NotCityGml(local_name_of(&e)));
+                    }
+                    self.depth += 1;
+                    self.start(&e, offset, true);
+                    self.end(offset);
+                    self.depth -= 1;
+                }
+                Event::End(_) => {
+                    self.end(offset);
+                    self.depth = self.depth.saturating_sub(1);
+                }
+                Event::Text(t) => {
+                    if self.capture.is_some() {
+                        match t.decode() {
+                            Ok(s) => self.text.push_str(&s),
+                            Err(_) => self.text.push_str(&String::from_utf8_lossy(&t)),
+                        }
+                    }
+                }
+                Event::CData(t) => {
+                    if self.capture.is_some() {
+                        self.text.push_str(&String::from_utf8_lossy(&t));
+                    }
+                }
+                Event::GeneralRef(r) => {
+                    if self.capture.is_some() {
+                        if let Ok(Some(c)) = r.resolve_char_ref() {
+                            self.text.push(c);
+                        } else {
+                            let name = String::from_utf8_lossy(&r).into_owned();
+                            if let Some(s) = quick_xml::escape::resolve_predefined_entity(&name) {
+                                self.text.push_str(s);
+                            }
+                        }
+                    }
+                }
+                Event::Eof => {
+                    if !seen_root {
+                        return Err(CityGmlError::NotXml("no XML element found".into()));
+                    }
+                    if self.depth > 0 {
+                        let id = self.current_object_id();
+                        self.issue(
+                            Severity::Error,
+                            self.data.len(),
+                            id,
+                            TRUNCATED.into(),
+                        );
+                    }
+                    break;
+                }
+                _ => {}
+            }
+        }
+        if let Some(job) = job {
+            job.set_progress(1.0);
+        }
+        Ok(())
+    }
+
+    fn check_root(&mut self, e: &BytesStart<'_>) -> Result<(), CityGmlError> {
+        let name = local_name_of(e);
+        if name != "CityModel" {
+            return Err(CityGmlError::NotCityGml(name));
+        }
+        let version = e
+            .attributes()
+            .flatten()
+            .filter_map(|a| {
+                let v = String::from_utf8_lossy(&a.value).into_owned();
+                ["1.0", "2.0", "3.0"]
+                    .into_iter()
+                    .find(|ver| v.starts_with("http://www.opengis.net/citygml/") && v.ends_with(ver))
+            })
+            .next();
+        self.model.format = match version {
+            Some(v) => format!("CityGML {v}"),
+            None => "CityGML".into(),
+        };
+        Ok(())
+    }
+
+    fn start(&mut self, e: &BytesStart<'_>, offset: usize, empty: bool) {
+        if self.skip_until_depth.is_some() {
+            return;
+        }
+        let name = local_name_of(e);
+        let depth = self.depth;
+
+        // Only geometry we read decides the CRS: an address point in WGS84
+        // (CityGML 3.0 example) must not count as a second CRS.
+        if matches!(
+            name.as_str(),
+            "Envelope" | "MultiSurface" | "CompositeSurface" | "Solid" | "Shell" | "Polygon" | "LinearRing" | "posList"
+        ) && let Some(srs) = attribute(e, b"srsName")
+        {
+            self.note_crs(&srs, offset);
+        }
+        if name == "Envelope"
+            && self.objects.is_empty()
+            && let Some(d) = attribute(e, b"srsDimension").and_then(|d| d.parse().ok())
+        {
+            self.default_dimension = d;
+        }
+
+        if is_skipped_subtree(&name) {
+            self.skip_until_depth = Some(depth);
+            return;
+        }
+
+        match name.as_str() {
+            "Building" | "BuildingPart" => {
+                let kind = if name == "Building" { ObjectKind::Building } else { ObjectKind::BuildingPart };
+                let line = self.lines.line_at(offset);
+                let id = attribute(e, b"id").unwrap_or_else(|| format!("{name}@line{line}"));
+                let parent = self.objects.last().map(|o| o.index);
+                self.model.objects.push(CityObject {
+                    id,
+                    kind,
+                    parent,
+                    attributes: Vec::new(),
+                    surfaces: Vec::new(),
+                    line,
+                });
+                self.objects.push(OpenObject { index: self.model.objects.len() - 1, depth });
+                return;
+            }
+            _ => {}
+        }
+
+        let Some(object) = self.objects.last() else { return };
+        let object_depth = object.depth;
+
+        if let Some(semantic) = Semantic::from_element(&name) {
+            self.semantics.push(OpenSemantic { semantic, depth });
+            return;
+        }
+        if name.len() > 3 && name.starts_with("lod") && name.as_bytes()[3].is_ascii_digit() {
+            self.lod = Some((name.as_bytes()[3] - b'0', depth));
+            return;
+        }
+        match name.as_str() {
+            "Polygon" if self.polygon.is_none() => {
+                self.polygon = Some(OpenPolygon {
+                    id: attribute(e, b"id"),
+                    depth,
+                    exterior: None,
+                    interiors: Vec::new(),
+                    broken: None,
+                });
+            }
+            "exterior" | "outerBoundaryIs" => self.ring_kind = Some(RingKind::Exterior),
+            "interior" | "innerBoundaryIs" => self.ring_kind = Some(RingKind::Interior),
+            "LinearRing" if self.polygon.is_some() => {
+                self.ring = Some((self.ring_kind.unwrap_or(RingKind::Exterior), Vec::new()));
+            }
+            "posList" if self.ring.is_some() => {
+                let dimension = attribute(e, b"srsDimension")
+                    .and_then(|d| d.parse().ok())
+                    .unwrap_or(self.default_dimension);
+                self.begin_capture(Capture::PosList { dimension }, depth);
+            }
+            "pos" if self.ring.is_some() => {
+                let dimension = attribute(e, b"srsDimension")
+                    .and_then(|d| d.parse().ok())
+                    .unwrap_or(self.default_dimension);
+                self.begin_capture(Capture::Pos { dimension }, depth);
+            }
+            "coordinates" if self.ring.is_some() => self.begin_capture(Capture::Coordinates, depth),
+            "surfaceMember" | "member" | "baseSurface" => {
+                if let Some(href) = attribute(e, b"href") {
+                    let line = self.lines.line_at(offset);
+                    let index = self.objects.last().map(|o| o.index).unwrap_or(0);
+                    self.links.push(PendingLink {
+                        object: index,
+                        href: href.trim_start_matches('#').to_string(),
+                        semantic: self.semantics.last().map(|s| s.semantic),
+                        line,
+                    });
+                }
+            }
+            _ if self.semantics.is_empty() && self.polygon.is_none() => {
+                self.start_attribute(e, &name, depth, object_depth, empty);
+            }
+            _ => {}
+        }
+    }
+
+    fn start_attribute(&mut self, e: &BytesStart<'_>, name: &str, depth: usize, object_depth: usize, empty: bool) {
+        if depth == object_depth + 1 && is_core_attribute(name) {
+            if !empty {
+                let key = if name == "name" { "name".to_string() } else { name.to_string() };
+                self.begin_capture(Capture::Attribute(key), depth);
+            }
+            return;
+        }
+        if is_generic_attribute(name) {
+            self.generic_name = attribute(e, b"name");
+            self.generic_depth = Some(depth);
+            return;
+        }
+        if self.generic_depth.is_some() {
+            match name {
+                "name" => self.begin_capture(Capture::GenericName, depth),
+                "value" => self.begin_capture(Capture::GenericValue, depth),
+                _ => {}
+            }
+            return;
+        }
+        if let Some(key) = address_key(name) {
+            self.begin_capture(Capture::Attribute(key.to_string()), depth);
+            return;
+        }
+        // CityGML 3.0 con:height/con:Height/con:value
+        if name == "Height" {
+            self.height_depth = Some(depth);
+            return;
+        }
+        if name == "value" && self.height_depth.is_some() {
+            self.begin_capture(Capture::Attribute("height".into()), depth);
+        }
+    }
+
+    fn begin_capture(&mut self, capture: Capture, depth: usize) {
+        self.text.clear();
+        self.capture = Some((capture, depth));
+    }
+
+    fn note_crs(&mut self, srs: &str, offset: usize) {
+        match Crs::parse(srs) {
+            Ok(crs) => match self.model.crs {
+                None => {
+                    self.model.crs = Some(crs);
+                    self.model.crs_text = Some(srs.to_string());
+                }
+                Some(existing) if existing.horizontal != crs.horizontal && !self.other_crs_warned => {
+                    self.other_crs_warned = true;
+                    let id = self.current_object_id();
+                    self.issue(
+                        Severity::Warning,
+                        offset,
+                        id,
+                        format!(
+                            "geometry in {crs} while the file uses {existing}; all coordinates are read as {existing} — \
+                             set the layer CRS in the scene if this is wrong"
+                        ),
+                    );
+                }
+                _ => {}
+            },
+            Err(e) => {
+                if self.model.crs_text.is_none() {
+                    self.model.crs_text = Some(srs.to_string());
+                    let id = self.current_object_id();
+                    self.issue(Severity::Warning, offset, id, format!("{e}; set the layer CRS in the scene file"));
+                }
+            }
+        }
+    }
+
+    fn end(&mut self, offset: usize) {
+        let depth = self.depth;
+        if let Some(skip) = self.skip_until_depth {
+            if depth == skip {
+                self.skip_until_depth = None;
+            }
+            return;
+        }
+        if let Some((_, d)) = &self.capture
+            && *d == depth
+        {
+            let (capture, _) = self.capture.take().unwrap();
+            self.finish_capture(capture, offset);
+        }
+        if self.generic_depth == Some(depth) {
+            self.generic_depth = None;
+            self.generic_name = None;
+        }
+        if self.height_depth == Some(depth) {
+            self.height_depth = None;
+        }
+        if self.ring.is_some() && self.ring_closes_here(depth) {
+            self.finish_ring(offset);
+        }
+        if self.polygon.as_ref().is_some_and(|p| p.depth == depth) {
+            self.finish_polygon(offset);
+        }
+        if self.semantics.last().is_some_and(|s| s.depth == depth) {
+            self.semantics.pop();
+        }
+        if self.lod.is_some_and(|(_, d)| d == depth) {
+            self.lod = None;
+        }
+        if self.objects.last().is_some_and(|o| o.depth == depth) {
+            self.objects.pop();
+        }
+    }
+
+    /// A ring is finished when the element one level below its polygon's
+    /// boundary element closes (exterior/LinearRing); we close it on the
+    /// LinearRing end, which is two levels below the polygon.
+    fn ring_closes_here(&self, depth: usize) -> bool {
+        self.polygon.as_ref().is_some_and(|p| depth == p.depth + 2)
+    }
+
+    fn finish_capture(&mut self, capture: Capture, offset: usize) {
+        let text = std::mem::take(&mut self.text);
+        match capture {
+            Capture::Attribute(key) => {
+                let value = text.trim();
+                if !value.is_empty()
+                    && let Some(o) = self.objects.last()
+                {
+                    self.model.objects[o.index].attributes.push((key, value.to_string()));
+                }
+            }
+            Capture::GenericName => self.generic_name = Some(text.trim().to_string()),
+            Capture::GenericValue => {
+                if let (Some(name), Some(o)) = (self.generic_name.clone(), self.objects.last()) {
+                    self.model.objects[o.index].attributes.push((name, text.trim().to_string()));
+                }
+            }
+            Capture::PosList { dimension } | Capture::Pos { dimension } => {
+                self.add_coordinates(&text, dimension, offset);
+            }
+            Capture::Coordinates => {
+                // GML 2 style "x,y,z x,y,z"
+                let replaced = text.replace(',', " ");
+                self.add_coordinates(&replaced, 3, offset);
+            }
+        }
+    }
+
+    fn add_coordinates(&mut self, text: &str, dimension: usize, offset: usize) {
+        let Some(polygon) = self.polygon.as_mut() else { return };
+        if polygon.broken.is_some() {
+            return;
+        }
+        if !(2..=3).contains(&dimension) {
+            polygon.broken = Some(format!("srsDimension {dimension} is not supported (2 or 3)"));
+            return;
+        }
+        let mut values = Vec::with_capacity(text.len() / 8);
+        for token in text.split_ascii_whitespace() {
+            match token.parse::<f64>() {
+                Ok(v) if v.is_finite() => values.push(v),
+                _ => {
+                    polygon.broken = Some(format!("'{token}' is not a valid coordinate"));
+                    return;
+                }
+            }
+        }
+        if values.len() % dimension != 0 {
+            polygon.broken =
+                Some(format!("{} numbers cannot be split into {dimension}-D points (a number is missing)", values.len()));
+            return;
+        }
+        let _ = offset;
+        if let Some((_, ring)) = self.ring.as_mut() {
+            ring.extend(values.chunks_exact(dimension).map(|c| [c[0], c[1], if dimension == 3 { c[2] } else { 0.0 }]));
+        }
+    }
+
+    fn finish_ring(&mut self, _offset: usize) {
+        let Some((kind, mut points)) = self.ring.take() else { return };
+        let Some(polygon) = self.polygon.as_mut() else { return };
+        // Drop the closing point and consecutive duplicates.
+        points.dedup();
+        if points.len() > 1 && points.first() == points.last() {
+            points.pop();
+        }
+        match kind {
+            RingKind::Exterior => polygon.exterior = Some(points),
+            RingKind::Interior => polygon.interiors.push(points),
+        }
+    }
+
+    fn finish_polygon(&mut self, offset: usize) {
+        let Some(polygon) = self.polygon.take() else { return };
+        self.ring_kind = None;
+        let Some(object) = self.objects.last() else { return };
+        let object_index = object.index;
+        let object_id = self.model.objects[object_index].id.clone();
+        let where_ = polygon.id.clone().unwrap_or(object_id);
+        if let Some(reason) = polygon.broken {
+            self.issue(Severity::Error, offset, Some(where_), format!("polygon skipped: {reason}"));
+            return;
+        }
+        let exterior = polygon.exterior.unwrap_or_default();
+        if exterior.len() < 3 {
+            self.issue(
+                Severity::Warning,
+                offset,
+                Some(where_),
+                format!("polygon skipped: its outer ring has {} distinct points, at least 3 are needed", exterior.len()),
+            );
+            return;
+        }
+        let interiors = polygon.interiors.into_iter().filter(|r| r.len() >= 3).collect();
+        let surface = Surface {
+            id: polygon.id.clone(),
+            semantic: self.semantics.last().map(|s| s.semantic).unwrap_or(Semantic::Unclassified),
+            lod: self.lod.map(|(l, _)| l).unwrap_or(0),
+            exterior,
+            interiors,
+        };
+        let surfaces = &mut self.model.objects[object_index].surfaces;
+        surfaces.push(surface);
+        if let Some(id) = polygon.id {
+            self.polygon_index.insert(id, (object_index, surfaces.len() - 1));
+        }
+    }
+
+    fn finish(mut self) -> CityModel {
+        let links = std::mem::take(&mut self.links);
+        let mut dangling = 0usize;
+        for link in links {
+            match self.polygon_index.get(&link.href) {
+                Some(&(obj, surf)) => {
+                    // A boundary surface that points at a polygon written inline
+                    // in a solid gives that polygon its meaning.
+                    if let Some(sem) = link.semantic {
+                        let s = &mut self.model.objects[obj].surfaces[surf];
+                        if s.semantic == Semantic::Unclassified {
+                            s.semantic = sem;
+                        }
+                    }
+                }
+                None => {
+                    dangling += 1;
+                    if dangling <= 50 {
+                        let id = self.model.objects.get(link.object).map(|o| o.id.clone());
+                        self.model.issues.push(Issue {
+                            severity: Severity::Warning,
+                            line: Some(link.line),
+                            id,
+                            message: format!("xlink:href '#{}' points to no polygon in this file", link.href),
+                        });
+                    }
+                }
+            }
+        }
+        if dangling > 50 {
+            self.model.issues.push(Issue {
+                severity: Severity::Warning,
+                line: None,
+                id: None,
+                message: format!("{} more dangling xlink:href references not listed", dangling - 50),
+            });
+        }
+        if self.model.crs.is_none() && !self.model.objects.is_empty() && self.model.crs_text.is_none() {
+            self.model.issues.push(Issue {
+                severity: Severity::Warning,
+                line: None,
+                id: None,
+                message: "the file states no CRS (srsName); coordinates are taken as the scene CRS — \
+                          set the layer CRS in the scene if this is wrong"
+                    .into(),
+            });
+        }
+        self.model
+    }
+}

@@ -1,0 +1,66 @@
+//! Turning city objects into triangle meshes in the scene's local frame
+//! (east/north/up metres from the scene origin), one flat-shaded vertex set
+//! per surface. The app batches these per tile; analyses use them as-is.
+
+use crate::model::{CityModel, CityObject, Semantic};
+use crate::triangulate::Triangulator;
+use pw_geo::SceneOrigin;
+
+/// Triangles of one object, ready to be appended to a batch.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ObjectMesh {
+    pub positions: Vec<[f32; 3]>,
+    pub normals: Vec<[f32; 3]>,
+    pub semantics: Vec<Semantic>,
+    pub indices: Vec<u32>,
+}
+
+impl ObjectMesh {
+    pub fn triangle_count(&self) -> usize {
+        self.indices.len() / 3
+    }
+}
+
+/// Semantics for surfaces the file did not classify, guessed from the normal
+/// so that inline solids (e.g. Vienna's BuildingParts) still look right.
+fn classify_by_normal(n: [f64; 3]) -> Semantic {
+    if n[2] > 0.3 {
+        Semantic::Roof
+    } else if n[2] < -0.9 {
+        Semantic::Ground
+    } else {
+        Semantic::Wall
+    }
+}
+
+/// Triangulates the object's surfaces at its best LoD. Degenerate polygons
+/// are skipped (the reader has already reported the broken ones).
+pub fn object_mesh(object: &CityObject, origin: &SceneOrigin, triangulator: &mut Triangulator) -> ObjectMesh {
+    let mut mesh = ObjectMesh::default();
+    let Some(lod) = object.best_lod() else { return mesh };
+    for surface in object.surfaces.iter().filter(|s| s.lod == lod) {
+        let Some(t) = triangulator.triangulate(&surface.exterior, &surface.interiors) else { continue };
+        let base = mesh.positions.len() as u32;
+        let semantic = match surface.semantic {
+            Semantic::Unclassified => classify_by_normal(t.normal),
+            s => s,
+        };
+        let normal = t.normal.map(|v| v as f32);
+        for p in surface.exterior.iter().chain(surface.interiors.iter().flatten()) {
+            mesh.positions.push(origin.to_local(*p));
+            mesh.normals.push(normal);
+            mesh.semantics.push(semantic);
+        }
+        mesh.indices.extend(t.indices.iter().map(|i| base + i));
+    }
+    mesh
+}
+
+impl CityModel {
+    /// Total triangles at each object's best LoD (for `info` and golden tests).
+    pub fn triangle_count(&self) -> usize {
+        let origin = SceneOrigin::new(self.extent().center());
+        let mut t = Triangulator::new();
+        self.objects.iter().map(|o| object_mesh(o, &origin, &mut t).triangle_count()).sum()
+    }
+}

@@ -1,0 +1,213 @@
+use pw_geo::{Crs, Extent3};
+use std::fmt;
+
+/// What a reader produced from one file: the objects it could read and the
+/// problems it found on the way (never a panic, never silent loss).
+#[derive(Debug, Clone, Default)]
+pub struct CityModel {
+    pub format: String,
+    pub crs: Option<Crs>,
+    /// The CRS text as written in the file, for messages.
+    pub crs_text: Option<String>,
+    pub objects: Vec<CityObject>,
+    pub issues: Vec<Issue>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ObjectKind {
+    Building,
+    BuildingPart,
+    Other,
+}
+
+impl ObjectKind {
+    pub fn label_key(&self) -> &'static str {
+        match self {
+            ObjectKind::Building => "object.building",
+            ObjectKind::BuildingPart => "object.building_part",
+            ObjectKind::Other => "object.other",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CityObject {
+    pub id: String,
+    pub kind: ObjectKind,
+    /// Index of the enclosing object (a BuildingPart's Building).
+    pub parent: Option<usize>,
+    /// Attributes in file order: core attributes first, then generic ones.
+    pub attributes: Vec<(String, String)>,
+    pub surfaces: Vec<Surface>,
+    /// 1-based line of the object's start tag, for messages.
+    pub line: usize,
+}
+
+impl CityObject {
+    pub fn attribute(&self, key: &str) -> Option<&str> {
+        self.attributes.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+    }
+
+    /// The highest level of detail this object has geometry for.
+    pub fn best_lod(&self) -> Option<u8> {
+        self.surfaces.iter().map(|s| s.lod).max()
+    }
+
+    pub fn extent(&self) -> Extent3 {
+        let mut e = Extent3::EMPTY;
+        for s in &self.surfaces {
+            for p in &s.exterior {
+                e.include(*p);
+            }
+        }
+        e
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Semantic {
+    Roof,
+    Wall,
+    Ground,
+    Closure,
+    OuterCeiling,
+    OuterFloor,
+    /// Geometry without thematic surface (e.g. a solid written inline).
+    Unclassified,
+}
+
+impl Semantic {
+    pub fn from_element(local_name: &str) -> Option<Semantic> {
+        Some(match local_name {
+            "RoofSurface" => Semantic::Roof,
+            "WallSurface" => Semantic::Wall,
+            "GroundSurface" => Semantic::Ground,
+            "ClosureSurface" => Semantic::Closure,
+            "OuterCeilingSurface" => Semantic::OuterCeiling,
+            "OuterFloorSurface" => Semantic::OuterFloor,
+            _ => return None,
+        })
+    }
+}
+
+/// One planar polygon with its semantics. Coordinates are as read (file CRS)
+/// until [`CityModel::reproject`] moves them into the scene CRS.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Surface {
+    pub id: Option<String>,
+    pub semantic: Semantic,
+    pub lod: u8,
+    pub exterior: Vec<[f64; 3]>,
+    pub interiors: Vec<Vec<[f64; 3]>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// A problem in the input, located as precisely as the format allows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Issue {
+    pub severity: Severity,
+    pub line: Option<usize>,
+    pub id: Option<String>,
+    pub message: String,
+}
+
+impl fmt::Display for Issue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sev = match self.severity {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        };
+        match (self.line, &self.id) {
+            (Some(l), Some(id)) => write!(f, "line {l} ({id}): {sev}: {}", self.message),
+            (Some(l), None) => write!(f, "line {l}: {sev}: {}", self.message),
+            (None, Some(id)) => write!(f, "{id}: {sev}: {}", self.message),
+            (None, None) => write!(f, "{sev}: {}", self.message),
+        }
+    }
+}
+
+/// Counts for `planwerkstatt info`, golden tests and the layer tooltip.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ModelSummary {
+    pub buildings: usize,
+    pub building_parts: usize,
+    pub surfaces: usize,
+    pub roof_surfaces: usize,
+    pub wall_surfaces: usize,
+    pub ground_surfaces: usize,
+    pub extent: Extent3,
+}
+
+impl CityModel {
+    pub fn summary(&self) -> ModelSummary {
+        let mut s = ModelSummary { extent: self.extent(), ..Default::default() };
+        for o in &self.objects {
+            match o.kind {
+                ObjectKind::Building => s.buildings += 1,
+                ObjectKind::BuildingPart => s.building_parts += 1,
+                ObjectKind::Other => {}
+            }
+            for surf in &o.surfaces {
+                s.surfaces += 1;
+                match surf.semantic {
+                    Semantic::Roof => s.roof_surfaces += 1,
+                    Semantic::Wall => s.wall_surfaces += 1,
+                    Semantic::Ground => s.ground_surfaces += 1,
+                    _ => {}
+                }
+            }
+        }
+        s
+    }
+
+    pub fn extent(&self) -> Extent3 {
+        let mut e = Extent3::EMPTY;
+        for o in &self.objects {
+            e.union(&o.extent());
+        }
+        e
+    }
+
+    /// Moves every coordinate into `target`. Points that cannot be
+    /// transformed drop their surface and are reported, never panic.
+    pub fn reproject(&mut self, target: Crs) -> Result<(), pw_geo::TransformError> {
+        let Some(source) = self.crs else { return Ok(()) };
+        if source.horizontal == target.horizontal {
+            return Ok(());
+        }
+        let r = pw_geo::Reprojector::new(source, target)?;
+        let mut failures = Vec::new();
+        for o in &mut self.objects {
+            o.surfaces.retain_mut(|s| {
+                let ok = transform_ring(&r, &mut s.exterior)
+                    .and_then(|_| s.interiors.iter_mut().try_for_each(|ring| transform_ring(&r, ring)));
+                if let Err(e) = ok {
+                    failures.push(Issue {
+                        severity: Severity::Warning,
+                        line: Some(o.line),
+                        id: Some(o.id.clone()),
+                        message: format!("surface dropped: {e}"),
+                    });
+                    false
+                } else {
+                    true
+                }
+            });
+        }
+        self.issues.extend(failures);
+        self.crs = Some(target);
+        Ok(())
+    }
+}
+
+fn transform_ring(r: &pw_geo::Reprojector, ring: &mut [[f64; 3]]) -> Result<(), pw_geo::TransformError> {
+    for p in ring.iter_mut() {
+        *p = r.apply(*p)?;
+    }
+    Ok(())
+}

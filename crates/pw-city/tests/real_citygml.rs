@@ -1,0 +1,172 @@
+//! Golden summaries of the real CityGML files in shared/data (expected
+//! counts from SOURCES.md and from the files themselves).
+
+use pw_city::{citygml, ObjectKind, Semantic, Severity};
+use std::path::PathBuf;
+
+fn data(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data").join(rel)
+}
+
+fn read(rel: &str) -> pw_city::CityModel {
+    citygml::read_file(&data(rel), None).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+#[test]
+fn nrw_lod2_tile_adv_profile_with_xlink_solids() {
+    let m = read("citygml/nrw/LoD2_32_280_5657_1_NW.gml");
+    assert_eq!(m.format, "CityGML 1.0");
+    assert_eq!(m.crs, Some(pw_geo::Crs { horizontal: 25832, vertical: Some(7837) }));
+    let s = m.summary();
+    assert_eq!((s.buildings, s.building_parts), (83, 50), "SOURCES.md: 83 Building + 50 BuildingPart");
+    // 1144 gml:Polygon, each once: the 113 solids reference them by xlink (1144 xlinks).
+    assert_eq!(s.surfaces, 1144);
+    assert_eq!((s.roof_surfaces, s.wall_surfaces, s.ground_surfaces), (181, 747, 124));
+    assert!(m.issues.is_empty(), "{:?}", m.issues);
+    // The file's envelope is the 1 km tile 280000/5657000 .. 281000/5658000 (35.958 .. 50.072 m);
+    // the buildings sit in its east part and one crosses the tile edge, as AdV tiles keep whole buildings.
+    assert_eq!(s.extent.min, [280847.889, 5657118.118, 35.958]);
+    assert_eq!(s.extent.max, [281004.935, 5657731.141, 50.072]);
+    assert_eq!(m.triangle_count(), 2676);
+}
+
+#[test]
+fn nrw_first_building_attributes_and_coordinates() {
+    let m = read("citygml/nrw/LoD2_32_280_5657_1_NW.gml");
+    let b = &m.objects[0];
+    assert_eq!(b.id, "DENW43AL00001j2W");
+    assert_eq!(b.kind, ObjectKind::Building);
+    assert_eq!(b.attribute("function"), Some("31001_2723"));
+    assert_eq!(b.attribute("roofType"), Some("1000"));
+    assert_eq!(b.attribute("measuredHeight"), Some("1.482"));
+    assert_eq!(b.attribute("creationDate"), Some("2020-12-18"));
+    assert_eq!(b.attribute("Gemeindeschluessel"), Some("05370024"));
+    assert_eq!(b.attribute("Grundrissaktualitaet"), Some("2020-07-01"));
+    // The first wall polygon, GUID_1543405942858_82263905_2_1, as written in the file.
+    let wall = b.surfaces.iter().find(|s| s.id.as_deref() == Some("GUID_1543405942858_82263905_2_1")).unwrap();
+    assert_eq!(wall.semantic, Semantic::Wall);
+    assert_eq!(wall.lod, 2);
+    assert_eq!(wall.exterior[0], [280928.585, 5657506.457, 39.68]);
+    assert_eq!(wall.exterior.len(), 4, "closing point dropped");
+    assert_eq!(b.surfaces.len(), 10, "10 xlinks in its lod2Solid");
+    assert_eq!(b.line, 11);
+}
+
+#[test]
+fn nrw_building_parts_point_to_their_building() {
+    let m = read("citygml/nrw/LoD2_32_280_5657_1_NW.gml");
+    for (i, o) in m.objects.iter().enumerate() {
+        match o.kind {
+            ObjectKind::BuildingPart => {
+                let p = o.parent.expect("part has a parent");
+                assert!(p < i && m.objects[p].kind == ObjectKind::Building);
+            }
+            _ => assert_eq!(o.parent, None),
+        }
+    }
+}
+
+#[test]
+fn karlsruhe_innenstadt_ost_345_buildings_in_lon_lat() {
+    let m = read("citygml/karlsruhe/innenstadt_ost_4326_lod2.gml");
+    let s = m.summary();
+    assert_eq!(s.buildings, 345);
+    assert_eq!(s.surfaces, 3895, "3895 lod2MultiSurface, one polygon each");
+    assert_eq!(m.crs, Some(pw_geo::Crs::epsg(4326)));
+    // Coordinates are lon/lat (8.40 49.01) with heights relative to the ground.
+    assert!((8.40..8.42).contains(&s.extent.min[0]) && (49.0..49.02).contains(&s.extent.min[1]));
+    assert_eq!((s.extent.min[2], s.extent.max[2]), (0.0, 42.0));
+}
+
+#[test]
+fn karlsruhe_gauss_krueger_citygml_1_with_malformed_srsname() {
+    let m = read("citygml/karlsruhe/lindenallee_kranichweg_v1.gml");
+    assert_eq!(m.format, "CityGML 1.0");
+    assert_eq!(m.crs, Some(pw_geo::Crs::epsg(31467)), "from 'urn:ogc:def,crs::EPSG:31467'");
+    let s = m.summary();
+    assert_eq!(s.buildings, 95);
+    assert_eq!(s.surfaces, 745);
+    assert!(s.extent.min[2] > 113.0 && s.extent.max[2] < 140.0, "absolute heights 114–140 m");
+}
+
+#[test]
+fn niedersachsen_lod1_tile() {
+    let m = read("citygml/niedersachsen/LoD1_24065862_2_2021-01-25.gml");
+    let s = m.summary();
+    assert_eq!((s.buildings, s.building_parts), (80, 24));
+    assert!(m.objects.iter().all(|o| o.best_lod().is_none_or(|l| l == 1)));
+    assert_eq!(m.crs, Some(pw_geo::Crs { horizontal: 25832, vertical: Some(5783) }));
+    // SOURCES.md: extent ≈ 406061–407989 E / 5862005–5863876 N.
+    assert_eq!(s.extent.min[0].round(), 406061.0);
+    assert_eq!(s.extent.max[0].round(), 407989.0);
+    assert_eq!(s.extent.min[1].floor(), 5862005.0);
+    assert_eq!(s.extent.max[1].floor(), 5863876.0);
+}
+
+#[test]
+fn vienna_karl_marx_hof_218_parts_with_inline_solids() {
+    let m = read("citygml/vienna/karl-marx-hof_city.gml");
+    let s = m.summary();
+    assert_eq!((s.buildings, s.building_parts), (1, 218));
+    assert_eq!(s.surfaces, 4103);
+    assert_eq!(m.crs, Some(pw_geo::Crs::epsg(31256)));
+    // No thematic surfaces in the file: display classifies them by normal.
+    assert!(m.objects.iter().flat_map(|o| &o.surfaces).all(|s| s.semantic == Semantic::Unclassified));
+}
+
+#[test]
+fn citygml_3_examples() {
+    let m = read("citygml/citygml3/Building_CityGML3.0_LOD2_with_several_attributes.gml");
+    assert_eq!(m.format, "CityGML 3.0");
+    assert_eq!(m.crs, Some(pw_geo::Crs { horizontal: 31468, vertical: Some(5783) }));
+    assert!(m.issues.is_empty(), "{:?}", m.issues);
+    let b = &m.objects[0];
+    assert_eq!(b.id, "DEBY_LOD2_5744682");
+    assert_eq!(b.attribute("StandLK"), Some("2014-07-28"));
+    assert_eq!(b.attribute("Gemeindeschluessel"), Some("09175128"));
+    assert_eq!(b.surfaces.len(), 11);
+    assert_eq!(b.surfaces.iter().filter(|s| s.semantic == Semantic::Roof).count(), 2);
+
+    let lyon = read("citygml/citygml3/Opera-Lyon_CityGML3.0_LOD2_with_xAL3_FullyStructured.gml");
+    assert_eq!(lyon.crs, Some(pw_geo::Crs::epsg(3946)));
+    assert_eq!(lyon.summary().buildings, 1);
+    // 2279 polygons in the file; one has only 2 distinct points and is reported.
+    assert_eq!(lyon.summary().surfaces, 2278);
+    assert_eq!(lyon.issues.len(), 1);
+    assert!(lyon.issues[0].message.contains("2 distinct points"));
+    assert_eq!(lyon.issues[0].line, Some(19339));
+}
+
+#[test]
+fn berlin_and_sig3d_files() {
+    let m = read("citygml/berlin_vcdb/Block020023.gml");
+    assert_eq!(m.summary().buildings, 4);
+    assert_eq!(m.crs, Some(pw_geo::Crs::epsg(25833)));
+    let t = read("citygml/berlin_textured/DEB_LOD2_UUID_cda3726a-7346-4ba8-a393-90964d0c8697.gml");
+    assert_eq!(t.summary().surfaces, 19);
+    let g = read("citygml/sig3d_terrain/Building_and_garage_LOD2-EPSG25832_CityGML2.gml");
+    assert_eq!((g.summary().buildings, g.summary().building_parts), (1, 1));
+}
+
+#[test]
+fn every_citygml_file_in_the_corpus_loads_without_errors() {
+    let dir = data("citygml");
+    let mut files = Vec::new();
+    let mut stack = vec![dir];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "gml") {
+                files.push(p);
+            }
+        }
+    }
+    assert_eq!(files.len(), 11);
+    for f in files {
+        let m = citygml::read_file(&f, None).unwrap();
+        assert!(!m.objects.is_empty(), "{}", f.display());
+        assert!(m.issues.iter().all(|i| i.severity == Severity::Warning), "{}: {:?}", f.display(), m.issues);
+    }
+}
