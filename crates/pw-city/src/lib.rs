@@ -2,10 +2,12 @@
 //! that fill them from real files, and triangulation for display and analysis.
 //! Engine-free: the app turns [`CityModel`] into batched meshes.
 
+pub mod batch;
 pub mod citygml;
 pub mod codes;
 pub mod mesh;
 pub mod model;
+pub mod pick;
 pub mod triangulate;
 
 pub use model::*;

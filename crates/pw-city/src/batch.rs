@@ -1,0 +1,125 @@
+//! Batching: many buildings into a few large meshes. Objects are ordered
+//! along a Morton (Z-order) curve of their centres and cut into runs, so each
+//! batch covers a compact area (good culling) and the whole model needs only
+//! a handful of draw calls however many buildings it has.
+
+use crate::mesh::object_mesh;
+use crate::model::{CityModel, Semantic};
+use crate::triangulate::Triangulator;
+use pw_geo::SceneOrigin;
+use pw_job::{Cancelled, JobControl};
+use std::ops::Range;
+
+/// Where one object's vertices and indices sit inside a batch.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatchObject {
+    pub object: usize,
+    pub vertices: Range<u32>,
+    pub indices: Range<u32>,
+    /// Local east/north/up bounds.
+    pub min: [f32; 3],
+    pub max: [f32; 3],
+}
+
+/// One draw call's worth of geometry in the local ENU frame.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Batch {
+    pub positions: Vec<[f32; 3]>,
+    pub normals: Vec<[f32; 3]>,
+    pub semantics: Vec<Semantic>,
+    pub indices: Vec<u32>,
+    pub objects: Vec<BatchObject>,
+}
+
+impl Batch {
+    pub fn triangle_count(&self) -> usize {
+        self.indices.len() / 3
+    }
+}
+
+fn morton2(x: u32, y: u32) -> u64 {
+    fn spread(v: u32) -> u64 {
+        let mut v = v as u64 & 0xffff_ffff;
+        v = (v | (v << 16)) & 0x0000_ffff_0000_ffff;
+        v = (v | (v << 8)) & 0x00ff_00ff_00ff_00ff;
+        v = (v | (v << 4)) & 0x0f0f_0f0f_0f0f_0f0f;
+        v = (v | (v << 2)) & 0x3333_3333_3333_3333;
+        v = (v | (v << 1)) & 0x5555_5555_5555_5555;
+        v
+    }
+    spread(x) | (spread(y) << 1)
+}
+
+/// Builds at most `max_batches` batches (fewer for small models: a batch
+/// holds at least `min_objects_per_batch` objects).
+pub fn build_batches(
+    model: &CityModel,
+    origin: &SceneOrigin,
+    max_batches: usize,
+    job: Option<&JobControl>,
+) -> Result<Vec<Batch>, Cancelled> {
+    const MIN_OBJECTS_PER_BATCH: usize = 2000;
+    let extent = model.extent();
+    if extent.is_empty() {
+        return Ok(Vec::new());
+    }
+    let size = extent.size();
+    let span = size[0].max(size[1]).max(1.0);
+    let mut order: Vec<(u64, usize)> = model
+        .objects
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| !o.surfaces.is_empty())
+        .map(|(i, o)| {
+            let c = o.extent().center();
+            let gx = (((c[0] - extent.min[0]) / span) * 65535.0).clamp(0.0, 65535.0) as u32;
+            let gy = (((c[1] - extent.min[1]) / span) * 65535.0).clamp(0.0, 65535.0) as u32;
+            (morton2(gx, gy), i)
+        })
+        .collect();
+    order.sort_unstable();
+    let per_batch = order.len().div_ceil(max_batches.max(1)).max(MIN_OBJECTS_PER_BATCH);
+    let mut batches = Vec::new();
+    let mut triangulator = Triangulator::new();
+    let total = order.len().max(1);
+    for (n, run) in order.chunks(per_batch).enumerate() {
+        let mut batch = Batch::default();
+        for (k, &(_, object)) in run.iter().enumerate() {
+            if k % 256 == 0
+                && let Some(job) = job
+            {
+                job.check()?;
+                job.set_progress((n * per_batch + k) as f32 / total as f32);
+            }
+            let mesh = object_mesh(&model.objects[object], origin, &mut triangulator);
+            if mesh.indices.is_empty() {
+                continue;
+            }
+            let v0 = batch.positions.len() as u32;
+            let i0 = batch.indices.len() as u32;
+            let mut min = [f32::INFINITY; 3];
+            let mut max = [f32::NEG_INFINITY; 3];
+            for p in &mesh.positions {
+                for a in 0..3 {
+                    min[a] = min[a].min(p[a]);
+                    max[a] = max[a].max(p[a]);
+                }
+            }
+            batch.positions.extend_from_slice(&mesh.positions);
+            batch.normals.extend_from_slice(&mesh.normals);
+            batch.semantics.extend_from_slice(&mesh.semantics);
+            batch.indices.extend(mesh.indices.iter().map(|i| i + v0));
+            batch.objects.push(BatchObject {
+                object,
+                vertices: v0..batch.positions.len() as u32,
+                indices: i0..batch.indices.len() as u32,
+                min,
+                max,
+            });
+        }
+        if !batch.objects.is_empty() {
+            batches.push(batch);
+        }
+    }
+    Ok(batches)
+}
