@@ -4,7 +4,7 @@
 
 use bevy::prelude::*;
 use jiff::tz::TimeZone;
-use jiff::{Timestamp, Zoned};
+use jiff::{Timestamp, ZonedDateTime};
 
 /// Playback speeds offered in the time bar: simulated seconds per second.
 pub const SPEEDS: [f64; 5] = [1.0, 60.0, 600.0, 3600.0, 86_400.0];
@@ -42,8 +42,8 @@ impl SceneClock {
         Ok(clock)
     }
 
-    pub fn local(&self) -> Zoned {
-        self.instant.to_zoned(self.time_zone.clone())
+    pub fn local(&self) -> ZonedDateTime {
+        self.instant.to_zoned_datetime(self.time_zone.clone())
     }
 
     /// Sets the clock from local wall time "YYYY-MM-DDTHH:MM[:SS]" (or with a space).
@@ -51,7 +51,7 @@ impl SceneClock {
         let normalised = text.trim().replace(' ', "T");
         let dt: jiff::civil::DateTime =
             normalised.parse().map_err(|e| format!("'{text}' is not a date and time like 2026-06-21T15:00: {e}"))?;
-        let zoned = dt.to_zoned(self.time_zone.clone()).map_err(|e| e.to_string())?;
+        let zoned = dt.to_zoned_datetime(self.time_zone.clone()).map_err(|e| e.to_string())?;
         self.instant = zoned.timestamp();
         self.live = false;
         Ok(())

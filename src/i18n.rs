@@ -126,6 +126,10 @@ mod tests {
                     stack.push(path);
                     continue;
                 }
+                // This file names the markers in its own docs.
+                if path.ends_with("i18n.rs") {
+                    continue;
+                }
                 let text = std::fs::read_to_string(&path).unwrap();
                 for marker in ["tr(\"", "trf(\"", "key!(\""] {
                     for (pos, _) in text.match_indices(marker) {

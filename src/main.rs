@@ -1,1 +1,38 @@
-fn main() {}
+use clap::Parser;
+use planwerkstatt::app::{build_app, demo_scene_path, AppOptions};
+use planwerkstatt::cli::{self, Cli, Command, GuiArgs};
+use planwerkstatt::settings::SettingsStore;
+use std::process::ExitCode;
+
+fn run_gui(scene: std::path::PathBuf, gui: GuiArgs) -> ExitCode {
+    let settings = if gui.no_settings || gui.screenshot.is_some() { SettingsStore::default() } else { SettingsStore::user_default() };
+    let options = AppOptions {
+        scene,
+        screenshot: gui.screenshot,
+        window_size: gui.window_size.unwrap_or((1600, 900)),
+        workshop: gui.workshop,
+        settings,
+    };
+    match build_app(options).run() {
+        bevy::app::AppExit::Success => ExitCode::SUCCESS,
+        bevy::app::AppExit::Error(code) => ExitCode::from(code.get()),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        None => run_gui(demo_scene_path(), cli.gui),
+        Some(Command::Open { scene, gui }) => run_gui(scene, gui),
+        Some(Command::Info { file }) => match cli::info(&file) {
+            Ok(text) => {
+                print!("{text}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("planwerkstatt info: {e:#}");
+                ExitCode::from(2)
+            }
+        },
+    }
+}

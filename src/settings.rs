@@ -63,6 +63,15 @@ impl SettingsStore {
         }
     }
 
+    /// What is on disk, or `current` when nothing is stored (so the first
+    /// change is always written).
+    fn load_or(&self, current: UserSettings) -> UserSettings {
+        match self.path.as_ref().map(|p| p.exists()) {
+            Some(true) => self.load(),
+            _ => current,
+        }
+    }
+
     pub fn save(&self, settings: &UserSettings) {
         let Some(path) = &self.path else { return };
         let result = path
@@ -90,13 +99,24 @@ impl Plugin for SettingsPlugin {
     }
 }
 
-/// Applies the language and writes the file whenever settings change.
-fn persist_changed_settings(settings: Res<UserSettings>, store: Res<SettingsStore>, mut i18n: ResMut<I18n>) {
-    if settings.is_changed() && !settings.is_added() {
-        if i18n.language != settings.language {
-            i18n.language = settings.language;
+/// Applies the language and writes the file whenever settings change
+/// (not when they were just loaded: nothing new to write then).
+fn persist_changed_settings(
+    settings: Res<UserSettings>,
+    store: Res<SettingsStore>,
+    mut i18n: ResMut<I18n>,
+    mut saved: Local<Option<UserSettings>>,
+) {
+    if i18n.language != settings.language {
+        i18n.language = settings.language;
+    }
+    match &*saved {
+        None => *saved = Some(store.load_or(settings.clone())),
+        Some(s) if s != &*settings => {
+            store.save(&settings);
+            *saved = Some(settings.clone());
         }
-        store.save(&settings);
+        _ => {}
     }
 }
 

@@ -93,7 +93,7 @@ fn ray_triangle(ray: &Ray, a: [f32; 3], b: [f32; 3], c: [f32; 3]) -> Option<f32>
     (t > 1e-4).then_some(t)
 }
 
-#[derive(Default)]
+#[derive(Default, Debug)]
 pub struct PickIndex {
     tree: RTree<ObjectBox>,
 }

@@ -1,0 +1,90 @@
+//! Assembling the workbench from its plugins.
+
+use crate::camera::{CameraPlugin, OrbitCamera, FIELD_OF_VIEW_DEG};
+use crate::city_layer::CityLayerPlugin;
+use crate::clock::ClockPlugin;
+use crate::ground::GroundPlugin;
+use crate::layers::{LayersPlugin, SceneCommand};
+use crate::picking::PickingPlugin;
+use crate::screenshot::ScreenshotPlugin;
+use crate::settings::{SettingsPlugin, SettingsStore};
+use crate::ui::{AppMode, UiPlugin, UiState};
+use bevy::camera::PerspectiveProjection;
+use bevy::prelude::*;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone)]
+pub struct AppOptions {
+    pub scene: PathBuf,
+    pub screenshot: Option<PathBuf>,
+    pub window_size: (u32, u32),
+    pub workshop: bool,
+    pub settings: SettingsStore,
+}
+
+/// The bundled demo scene, found next to the executable's source tree or
+/// the current directory.
+pub fn demo_scene_path() -> PathBuf {
+    let candidates = [
+        PathBuf::from("scenes/demo.scene"),
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenes/demo.scene"),
+    ];
+    candidates.iter().find(|p| p.exists()).cloned().unwrap_or_else(|| candidates[0].clone())
+}
+
+/// Plugins that do not need a window or GPU: scene, layers, camera logic,
+/// clock, settings. Tests run these with `MinimalPlugins`.
+pub struct CorePlugins {
+    pub settings: SettingsStore,
+}
+
+impl Plugin for CorePlugins {
+    fn build(&self, app: &mut App) {
+        app.add_plugins((
+            SettingsPlugin { store: self.settings.clone() },
+            ClockPlugin,
+            LayersPlugin,
+            CityLayerPlugin,
+            CameraPlugin,
+        ));
+    }
+}
+
+pub fn build_app(options: AppOptions) -> App {
+    let mut app = App::new();
+    let (w, h) = options.window_size;
+    app.add_plugins(DefaultPlugins.set(WindowPlugin {
+        primary_window: Some(Window {
+            title: "Planwerkstatt".into(),
+            resolution: (w, h).into(),
+            ..default()
+        }),
+        ..default()
+    }))
+    .add_plugins(CorePlugins { settings: options.settings.clone() })
+    .add_plugins((GroundPlugin, PickingPlugin, UiPlugin))
+    .insert_resource(UiState { mode: if options.workshop { AppMode::Workshop } else { AppMode::Planning }, ..default() })
+    .add_systems(Startup, spawn_camera);
+    app.world_mut().write_message(SceneCommand::Open(options.scene.clone()));
+    if let Some(path) = options.screenshot {
+        app.add_plugins(ScreenshotPlugin { path, timeout: std::time::Duration::from_secs(240) });
+    }
+    app
+}
+
+fn spawn_camera(mut commands: Commands) {
+    let orbit = OrbitCamera::default();
+    commands.spawn((
+        Name::new("Kamera"),
+        Camera3d::default(),
+        Projection::Perspective(PerspectiveProjection {
+            fov: FIELD_OF_VIEW_DEG.to_radians(),
+            near: 0.5,
+            far: 200_000.0,
+            ..default()
+        }),
+        Msaa::Sample4,
+        orbit.transform(),
+        orbit,
+    ));
+}

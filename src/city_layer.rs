@@ -1,0 +1,308 @@
+//! City layers on screen: each loaded model becomes a few batched meshes
+//! (one per batch, one draw call each) sharing one material per layer.
+//! Selection highlight and hiding single buildings rewrite vertex colours
+//! and positions inside the batch instead of splitting it.
+
+use crate::frame::{enu_dir_to_bevy, enu_to_bevy};
+use crate::layers::{LayerId, LayerLoaded, LayerRemoved, Layers, LoadedCity};
+use bevy::asset::RenderAssetUsages;
+use bevy::mesh::{Indices, PrimitiveTopology};
+use bevy::prelude::*;
+use pw_city::Semantic;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+/// Default surface colours (sRGB): roof red-brown, walls light, ground grey.
+pub const ROOF: [f32; 3] = [0.66, 0.30, 0.22];
+pub const WALL: [f32; 3] = [0.92, 0.90, 0.85];
+pub const GROUND: [f32; 3] = [0.55, 0.55, 0.55];
+pub const HIGHLIGHT: [f32; 3] = [1.0, 0.78, 0.0];
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SurfacePalette {
+    pub roof: [f32; 3],
+    pub wall: [f32; 3],
+    pub ground: [f32; 3],
+}
+
+impl SurfacePalette {
+    pub fn from_style(style: &pw_scene::Style) -> Self {
+        let pick = |c: &Option<String>, d| c.as_deref().and_then(pw_scene::parse_hex_color).unwrap_or(d);
+        SurfacePalette {
+            roof: pick(&style.roof_color, ROOF),
+            wall: pick(&style.wall_color, WALL),
+            ground: pick(&style.ground_color, GROUND),
+        }
+    }
+
+    pub fn color(&self, s: Semantic) -> [f32; 3] {
+        match s {
+            Semantic::Roof => self.roof,
+            Semantic::Ground | Semantic::OuterFloor => self.ground,
+            _ => self.wall,
+        }
+    }
+}
+
+/// Vertex colours are linear RGBA; palettes are written in sRGB.
+fn linear(c: [f32; 3]) -> [f32; 4] {
+    let l = Color::srgb(c[0], c[1], c[2]).to_linear();
+    [l.red, l.green, l.blue, 1.0]
+}
+
+/// A city layer as displayed.
+pub struct CityLayer {
+    pub city: Arc<LoadedCity>,
+    pub meshes: Vec<Handle<Mesh>>,
+    pub entities: Vec<Entity>,
+    pub material: Handle<StandardMaterial>,
+    pub palette: SurfacePalette,
+    pub hidden: HashSet<usize>,
+    /// (batch, slot in batch.objects) of each object, for fast lookup.
+    pub slots: HashMap<usize, (usize, usize)>,
+}
+
+#[derive(Resource, Default)]
+pub struct CityLayers {
+    pub layers: HashMap<LayerId, CityLayer>,
+}
+
+/// The object under the last click: layer and object index in its model.
+#[derive(Resource, Debug, Default, Clone, PartialEq)]
+pub struct Selection {
+    pub picked: Option<(LayerId, usize)>,
+}
+
+/// Marks the entity of one batch.
+#[derive(Component, Debug, Clone, Copy)]
+pub struct CityBatch {
+    pub layer: LayerId,
+    pub batch: usize,
+}
+
+#[derive(Message, Debug, Clone, Copy, PartialEq)]
+pub enum BuildingCommand {
+    Hide(LayerId, usize),
+    ShowAll(LayerId),
+}
+
+pub struct CityLayerPlugin;
+
+impl Plugin for CityLayerPlugin {
+    fn build(&self, app: &mut App) {
+        app.init_resource::<CityLayers>()
+            .init_resource::<Selection>()
+            .add_message::<BuildingCommand>()
+            .add_systems(
+                Update,
+                (spawn_loaded, despawn_removed, sync_visibility_and_opacity, building_commands, highlight_selection)
+                    .chain()
+                    .after(crate::layers::LayersSystems),
+            );
+    }
+}
+
+fn batch_mesh(batch: &pw_city::batch::Batch, palette: &SurfacePalette) -> Mesh {
+    let positions: Vec<[f32; 3]> = batch.positions.iter().map(|p| enu_to_bevy(*p).to_array()).collect();
+    let normals: Vec<[f32; 3]> = batch.normals.iter().map(|n| enu_dir_to_bevy(*n).to_array()).collect();
+    let colors: Vec<[f32; 4]> = batch.semantics.iter().map(|s| linear(palette.color(*s))).collect();
+    Mesh::new(PrimitiveTopology::TriangleList, RenderAssetUsages::MAIN_WORLD | RenderAssetUsages::RENDER_WORLD)
+        .with_inserted_attribute(Mesh::ATTRIBUTE_POSITION, positions)
+        .with_inserted_attribute(Mesh::ATTRIBUTE_NORMAL, normals)
+        .with_inserted_attribute(Mesh::ATTRIBUTE_COLOR, colors)
+        .with_inserted_indices(Indices::U32(batch.indices.clone()))
+}
+
+fn layer_material(opacity: f32) -> StandardMaterial {
+    StandardMaterial {
+        base_color: Color::srgba(1.0, 1.0, 1.0, opacity),
+        perceptual_roughness: 0.92,
+        reflectance: 0.2,
+        // LoD2 data mixes polygon orientations; show both sides, lit correctly.
+        double_sided: true,
+        cull_mode: None,
+        alpha_mode: if opacity < 1.0 { AlphaMode::Blend } else { AlphaMode::Opaque },
+        ..default()
+    }
+}
+
+fn spawn_loaded(
+    mut commands: Commands,
+    mut loaded: MessageReader<LayerLoaded>,
+    mut meshes: ResMut<Assets<Mesh>>,
+    mut materials: ResMut<Assets<StandardMaterial>>,
+    mut city_layers: ResMut<CityLayers>,
+    layers: Res<Layers>,
+) {
+    for msg in loaded.read() {
+        let Some(entry) = layers.get(msg.id) else { continue };
+        let palette = SurfacePalette::from_style(&msg.city.style);
+        let material = materials.add(layer_material(entry.def.opacity));
+        let visibility = if entry.def.visible { Visibility::Visible } else { Visibility::Hidden };
+        let mut handles = Vec::new();
+        let mut entities = Vec::new();
+        let mut slots = HashMap::new();
+        for (b, batch) in msg.city.batches.iter().enumerate() {
+            for (slot, o) in batch.objects.iter().enumerate() {
+                slots.insert(o.object, (b, slot));
+            }
+            let handle = meshes.add(batch_mesh(batch, &palette));
+            let entity = commands
+                .spawn((
+                    Name::new(format!("{} #{b}", entry.def.name)),
+                    Mesh3d(handle.clone()),
+                    MeshMaterial3d(material.clone()),
+                    Transform::IDENTITY,
+                    visibility,
+                    CityBatch { layer: msg.id, batch: b },
+                ))
+                .id();
+            handles.push(handle);
+            entities.push(entity);
+        }
+        if let Some(old) = city_layers.layers.insert(
+            msg.id,
+            CityLayer { city: msg.city.clone(), meshes: handles, entities, material, palette, hidden: HashSet::new(), slots },
+        ) {
+            for e in old.entities {
+                commands.entity(e).despawn();
+            }
+        }
+    }
+}
+
+fn despawn_removed(
+    mut commands: Commands,
+    mut removed: MessageReader<LayerRemoved>,
+    mut city_layers: ResMut<CityLayers>,
+    mut selection: ResMut<Selection>,
+) {
+    for LayerRemoved(id) in removed.read() {
+        if let Some(layer) = city_layers.layers.remove(id) {
+            for e in layer.entities {
+                commands.entity(e).despawn();
+            }
+        }
+        if selection.picked.is_some_and(|(l, _)| l == *id) {
+            selection.picked = None;
+        }
+    }
+}
+
+fn sync_visibility_and_opacity(
+    layers: Res<Layers>,
+    city_layers: Res<CityLayers>,
+    mut materials: ResMut<Assets<StandardMaterial>>,
+    mut batches: Query<(&CityBatch, &mut Visibility)>,
+) {
+    if !layers.is_changed() {
+        return;
+    }
+    for (batch, mut vis) in &mut batches {
+        if let Some(entry) = layers.get(batch.layer) {
+            let want = if entry.def.visible { Visibility::Visible } else { Visibility::Hidden };
+            if *vis != want {
+                *vis = want;
+            }
+        }
+    }
+    for (id, layer) in &city_layers.layers {
+        let Some(entry) = layers.get(*id) else { continue };
+        if let Some(m) = materials.get(&layer.material)
+            && (m.base_color.alpha() - entry.def.opacity).abs() > 1e-4
+        {
+            let _ = materials.insert(&layer.material, layer_material(entry.def.opacity));
+        }
+    }
+}
+
+/// Rewrites one object's vertex colours (highlight) inside its batch mesh.
+fn paint_object(layer: &CityLayer, meshes: &mut Assets<Mesh>, object: usize, highlight: bool) {
+    let Some(&(b, slot)) = layer.slots.get(&object) else { return };
+    let batch = &layer.city.batches[b];
+    let range = batch.objects[slot].vertices.clone();
+    let Some(mut mesh) = meshes.get_mut(&layer.meshes[b]) else { return };
+    if let Some(bevy::mesh::VertexAttributeValues::Float32x4(colors)) = mesh.attribute_mut(Mesh::ATTRIBUTE_COLOR) {
+        for v in range {
+            let c = if highlight { HIGHLIGHT } else { layer.palette.color(batch.semantics[v as usize]) };
+            colors[v as usize] = linear(c);
+        }
+    }
+}
+
+/// Collapses (hides) or restores one object's vertices inside its batch.
+fn set_object_hidden(layer: &CityLayer, meshes: &mut Assets<Mesh>, object: usize, hidden: bool) {
+    let Some(&(b, slot)) = layer.slots.get(&object) else { return };
+    let batch = &layer.city.batches[b];
+    let range = batch.objects[slot].vertices.clone();
+    let Some(mut mesh) = meshes.get_mut(&layer.meshes[b]) else { return };
+    if let Some(bevy::mesh::VertexAttributeValues::Float32x3(positions)) = mesh.attribute_mut(Mesh::ATTRIBUTE_POSITION) {
+        let anchor = enu_to_bevy(batch.positions[range.start as usize]).to_array();
+        for v in range {
+            positions[v as usize] = if hidden { anchor } else { enu_to_bevy(batch.positions[v as usize]).to_array() };
+        }
+    }
+}
+
+/// All objects belonging to the same building as `object` (itself, its
+/// parent and the parent's other parts).
+pub fn building_family(model: &pw_city::CityModel, object: usize) -> Vec<usize> {
+    let root = model.objects.get(object).and_then(|o| o.parent).unwrap_or(object);
+    let mut family = vec![root];
+    family.extend(model.objects.iter().enumerate().filter(|(_, o)| o.parent == Some(root)).map(|(i, _)| i));
+    family
+}
+
+fn building_commands(
+    mut reader: MessageReader<BuildingCommand>,
+    mut city_layers: ResMut<CityLayers>,
+    mut meshes: ResMut<Assets<Mesh>>,
+    mut selection: ResMut<Selection>,
+) {
+    for cmd in reader.read() {
+        match *cmd {
+            BuildingCommand::Hide(id, object) => {
+                let Some(layer) = city_layers.layers.get_mut(&id) else { continue };
+                for o in building_family(&layer.city.model, object) {
+                    set_object_hidden(layer, &mut meshes, o, true);
+                    layer.hidden.insert(o);
+                }
+                if selection.picked.is_some_and(|(l, _)| l == id) {
+                    selection.picked = None;
+                }
+            }
+            BuildingCommand::ShowAll(id) => {
+                let Some(layer) = city_layers.layers.get_mut(&id) else { continue };
+                for o in std::mem::take(&mut layer.hidden) {
+                    set_object_hidden(layer, &mut meshes, o, false);
+                }
+            }
+        }
+    }
+}
+
+fn highlight_selection(
+    selection: Res<Selection>,
+    city_layers: Res<CityLayers>,
+    mut meshes: ResMut<Assets<Mesh>>,
+    mut previous: Local<Option<(LayerId, usize)>>,
+) {
+    if !selection.is_changed() || *previous == selection.picked {
+        return;
+    }
+    if let Some((id, object)) = previous.take()
+        && let Some(layer) = city_layers.layers.get(&id)
+    {
+        for o in building_family(&layer.city.model, object) {
+            paint_object(layer, &mut meshes, o, false);
+        }
+    }
+    if let Some((id, object)) = selection.picked
+        && let Some(layer) = city_layers.layers.get(&id)
+    {
+        for o in building_family(&layer.city.model, object) {
+            paint_object(layer, &mut meshes, o, true);
+        }
+    }
+    *previous = selection.picked;
+}

@@ -1,0 +1,132 @@
+//! Command line: run the workbench, or headless subcommands that use the
+//! same library calls as the GUI.
+
+use clap::{Args, Parser, Subcommand};
+use pw_city::Semantic;
+use std::path::{Path, PathBuf};
+
+#[derive(Parser, Debug)]
+#[command(name = "planwerkstatt", version, about = "3D planning workbench for city planners and public participation.\nWithout a subcommand it opens the bundled demo scene.")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub gui: GuiArgs,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Open a scene file in the workbench.
+    Open {
+        /// Path to a .scene file.
+        scene: PathBuf,
+        #[command(flatten)]
+        gui: GuiArgs,
+    },
+    /// Print what a data or scene file contains: kind, CRS, extent, counts.
+    Info {
+        /// CityGML (.gml/.xml) or scene (.scene) file.
+        file: PathBuf,
+    },
+}
+
+#[derive(Args, Debug, Clone, Default)]
+pub struct GuiArgs {
+    /// Save a screenshot to this PNG once the scene is fully loaded and drawn, then quit.
+    #[arg(long, value_name = "PNG")]
+    pub screenshot: Option<PathBuf>,
+    /// Window size in logical pixels, e.g. 1600x900.
+    #[arg(long, value_name = "WxH", value_parser = parse_size)]
+    pub window_size: Option<(u32, u32)>,
+    /// Start in workshop mode (large controls, fewer panels).
+    #[arg(long)]
+    pub workshop: bool,
+    /// Do not read or write the user settings file (kiosks, tests).
+    #[arg(long)]
+    pub no_settings: bool,
+}
+
+fn parse_size(s: &str) -> Result<(u32, u32), String> {
+    let (w, h) = s.split_once(['x', 'X']).ok_or_else(|| format!("'{s}' is not a size like 1600x900"))?;
+    let w: u32 = w.trim().parse().map_err(|_| format!("'{w}' is not a width"))?;
+    let h: u32 = h.trim().parse().map_err(|_| format!("'{h}' is not a height"))?;
+    if !(320..=16384).contains(&w) || !(240..=16384).contains(&h) {
+        return Err(format!("{w}x{h} is outside 320x240 … 16384x16384"));
+    }
+    Ok((w, h))
+}
+
+/// `planwerkstatt info <file>`: a human-readable description on stdout.
+pub fn info(path: &Path) -> anyhow::Result<String> {
+    use anyhow::Context as _;
+    if !path.exists() {
+        anyhow::bail!("{}: file not found", path.display());
+    }
+    let is_scene = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("scene"));
+    if is_scene {
+        let scene = pw_scene::Scene::load(path)?;
+        let mut out = String::new();
+        out += &format!("File:      {}\nKind:      Planwerkstatt scene\nName:      {}\n", path.display(), scene.name);
+        out += &format!("CRS:       {} ({})\n", scene.parsed_crs(), scene.parsed_crs().name());
+        out += &format!("Origin:    E {:.3} N {:.3} H {:.3}\n", scene.origin[0], scene.origin[1], scene.origin[2]);
+        out += &format!("City:      {} ({:.4}° N, {:.4}° E, {})\n", scene.city.name, scene.city.latitude, scene.city.longitude, scene.city.time_zone);
+        out += &format!("Layers:    {}\n", scene.layers.len());
+        for l in &scene.layers {
+            out += &format!("  - {} [{:?}] {}\n", l.name, l.kind, l.path);
+        }
+        out += &format!("Bookmarks: {}\n", scene.bookmarks.len());
+        return Ok(out);
+    }
+    match crate::layers::detect_kind(path) {
+        Some(pw_scene::LayerKind::Citygml) => {
+            let model = pw_city::citygml::read_file(path, None).with_context(|| format!("{}", path.display()))?;
+            Ok(describe_city_model(path, &model))
+        }
+        Some(kind) => Ok(format!(
+            "File:      {}\nKind:      {kind:?} (recognised; this version cannot read its contents yet)\n",
+            path.display()
+        )),
+        None => anyhow::bail!("{}: unknown file type (supported: .scene, CityGML .gml/.xml)", path.display()),
+    }
+}
+
+fn describe_city_model(path: &Path, model: &pw_city::CityModel) -> String {
+    let s = model.summary();
+    let mut out = String::new();
+    out += &format!("File:      {}\n", path.display());
+    out += &format!("Kind:      {} city model\n", model.format);
+    match (model.crs, &model.crs_text) {
+        (Some(crs), Some(text)) => out += &format!("CRS:       {crs} ({}), written as \"{text}\"\n", crs.name()),
+        (Some(crs), None) => out += &format!("CRS:       {crs} ({})\n", crs.name()),
+        (None, Some(text)) => out += &format!("CRS:       unknown: \"{text}\"\n"),
+        (None, None) => out += "CRS:       not stated in the file\n",
+    }
+    if !s.extent.is_empty() {
+        out += &format!(
+            "Extent:    x {:.3} … {:.3}\n           y {:.3} … {:.3}\n           z {:.3} … {:.3}\n",
+            s.extent.min[0], s.extent.max[0], s.extent.min[1], s.extent.max[1], s.extent.min[2], s.extent.max[2]
+        );
+        if let Some(crs) = model.crs
+            && !crs.is_geographic()
+            && let Ok(r) = pw_geo::Reprojector::new(crs, pw_geo::Crs::WGS84)
+            && let Ok(c) = r.apply(s.extent.center())
+        {
+            out += &format!("Centre:    {:.6}° N, {:.6}° E (WGS84)\n", c[1], c[0]);
+        }
+    }
+    out += &format!("Objects:   {} Building, {} BuildingPart\n", s.buildings, s.building_parts);
+    let other = model.objects.iter().flat_map(|o| &o.surfaces).filter(|x| !matches!(x.semantic, Semantic::Roof | Semantic::Wall | Semantic::Ground)).count();
+    out += &format!(
+        "Surfaces:  {} ({} roof, {} wall, {} ground, {} other/unclassified)\n",
+        s.surfaces, s.roof_surfaces, s.wall_surfaces, s.ground_surfaces, other
+    );
+    out += &format!("Triangles: {}\n", model.triangle_count());
+    out += &format!("Problems:  {}\n", model.issues.len());
+    for issue in model.issues.iter().take(20) {
+        out += &format!("  {}: {issue}\n", path.display());
+    }
+    if model.issues.len() > 20 {
+        out += &format!("  … and {} more\n", model.issues.len() - 20);
+    }
+    out
+}

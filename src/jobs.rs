@@ -1,0 +1,83 @@
+//! Background jobs (loading, later analyses) as the status bar shows them:
+//! a label, progress and a cancel button. The work itself runs on Bevy's
+//! async compute pool; this registry only watches it.
+
+use bevy::prelude::*;
+use pw_job::JobControl;
+use std::sync::Arc;
+
+#[derive(Debug, Clone)]
+pub struct JobEntry {
+    pub id: u64,
+    pub label: String,
+    pub control: Arc<JobControl>,
+}
+
+#[derive(Resource, Debug, Default)]
+pub struct Jobs {
+    pub running: Vec<JobEntry>,
+    next_id: u64,
+}
+
+impl Jobs {
+    pub fn start(&mut self, label: impl Into<String>) -> JobEntry {
+        self.next_id += 1;
+        let entry = JobEntry { id: self.next_id, label: label.into(), control: JobControl::new() };
+        self.running.push(entry.clone());
+        entry
+    }
+
+    pub fn finish(&mut self, id: u64) {
+        self.running.retain(|j| j.id != id);
+    }
+
+    pub fn cancel(&self, id: u64) {
+        if let Some(j) = self.running.iter().find(|j| j.id == id) {
+            j.control.cancel();
+        }
+    }
+
+    pub fn cancel_all(&self) {
+        for j in &self.running {
+            j.control.cancel();
+        }
+    }
+
+    pub fn is_idle(&self) -> bool {
+        self.running.is_empty()
+    }
+}
+
+/// Short messages for the user (saved, opened, errors), newest last.
+#[derive(Resource, Debug, Default)]
+pub struct Notices {
+    pub items: Vec<Notice>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notice {
+    pub error: bool,
+    pub text: String,
+}
+
+impl Notices {
+    pub fn info(&mut self, text: impl Into<String>) {
+        let text = text.into();
+        info!("{text}");
+        self.items.push(Notice { error: false, text });
+        self.trim();
+    }
+
+    pub fn error(&mut self, text: impl Into<String>) {
+        let text = text.into();
+        warn!("{text}");
+        self.items.push(Notice { error: true, text });
+        self.trim();
+    }
+
+    fn trim(&mut self) {
+        if self.items.len() > 6 {
+            self.items.remove(0);
+        }
+    }
+}

@@ -1,0 +1,493 @@
+//! The scene and its layers: opening and saving scene files, adding and
+//! removing layers, and loading them in the background. Loaders produce
+//! engine-free results (`pw-city` models and batches); `city_layer` turns
+//! them into meshes.
+
+use crate::camera::CameraCommand;
+use crate::clock::SceneClock;
+use crate::frame::SceneFrame;
+use crate::i18n::I18n;
+use crate::jobs::{Jobs, Notices};
+use bevy::prelude::*;
+use bevy::tasks::{block_on, poll_once, AsyncComputeTaskPool, Task};
+use pw_city::batch::{build_batches, Batch};
+use pw_city::pick::PickIndex;
+use pw_city::CityModel;
+use pw_geo::{Crs, Extent3};
+use pw_scene::{Bookmark, Layer, LayerKind, Scene};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct LayerId(pub u32);
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum LayerStatus {
+    Loading,
+    Ready,
+    Failed(String),
+    /// A kind this version cannot load yet; kept so saving loses nothing.
+    NotSupported,
+}
+
+#[derive(Debug, Clone)]
+pub struct LayerEntry {
+    pub id: LayerId,
+    pub def: Layer,
+    pub source: PathBuf,
+    pub status: LayerStatus,
+    /// Extent in the scene CRS once loaded.
+    pub extent: Option<Extent3>,
+    pub summary: Option<LayerSummary>,
+    pub issues: Vec<String>,
+}
+
+/// What was loaded, from which input: shown in the layer tooltip.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LayerSummary {
+    pub format: String,
+    pub source_crs: Option<Crs>,
+    pub buildings: usize,
+    pub parts: usize,
+    pub triangles: usize,
+    pub batches: usize,
+    pub file_bytes: u64,
+    pub load_seconds: f32,
+}
+
+#[derive(Resource, Debug)]
+pub struct ActiveScene {
+    pub scene: Scene,
+    pub path: Option<PathBuf>,
+    pub dirty: bool,
+}
+
+impl Default for ActiveScene {
+    fn default() -> Self {
+        ActiveScene {
+            scene: Scene {
+                name: String::new(),
+                crs: "EPSG:25832".into(),
+                origin: [0.0; 3],
+                city: Default::default(),
+                time: Default::default(),
+                layers: vec![],
+                bookmarks: vec![],
+                attribution: vec![],
+            },
+            path: None,
+            dirty: false,
+        }
+    }
+}
+
+#[derive(Resource, Debug, Default)]
+pub struct Layers {
+    pub entries: Vec<LayerEntry>,
+    next_id: u32,
+}
+
+impl LayerEntry {
+    /// The CRS the data was read in, for messages and tooltips.
+    pub fn source_crs_label(&self) -> String {
+        self.summary.as_ref().and_then(|s| s.source_crs).map(|c| c.to_string()).unwrap_or_else(|| "?".into())
+    }
+}
+
+impl Layers {
+    pub fn get(&self, id: LayerId) -> Option<&LayerEntry> {
+        self.entries.iter().find(|e| e.id == id)
+    }
+
+    fn get_mut(&mut self, id: LayerId) -> Option<&mut LayerEntry> {
+        self.entries.iter_mut().find(|e| e.id == id)
+    }
+
+    fn add(&mut self, def: Layer, source: PathBuf) -> LayerId {
+        self.next_id += 1;
+        let id = LayerId(self.next_id);
+        self.entries.push(LayerEntry {
+            id,
+            def,
+            source,
+            status: LayerStatus::Loading,
+            extent: None,
+            summary: None,
+            issues: vec![],
+        });
+        id
+    }
+
+    /// Extent of all loaded layers in the scene CRS.
+    pub fn extent(&self) -> Option<Extent3> {
+        let mut e = Extent3::EMPTY;
+        for l in &self.entries {
+            if let Some(x) = &l.extent {
+                e.union(x);
+            }
+        }
+        (!e.is_empty()).then_some(e)
+    }
+}
+
+/// Everything the user can ask of the scene.
+#[derive(Message, Debug, Clone, PartialEq)]
+pub enum SceneCommand {
+    Open(PathBuf),
+    Save,
+    SaveAs(PathBuf),
+    /// A dropped or chosen file: a scene opens, data becomes a layer.
+    AddFile(PathBuf),
+    Remove(LayerId),
+    SetVisible(LayerId, bool),
+    SetOpacity(LayerId, f32),
+    ZoomTo(LayerId),
+    AddBookmark(Bookmark),
+    RemoveBookmark(usize),
+    GoToBookmark(usize),
+}
+
+/// Sent when a layer's data is ready for display.
+#[derive(Message, Debug, Clone)]
+pub struct LayerLoaded {
+    pub id: LayerId,
+    pub city: Arc<LoadedCity>,
+}
+
+/// Sent when a layer goes away (removed, or a new scene opened).
+#[derive(Message, Debug, Clone, Copy)]
+pub struct LayerRemoved(pub LayerId);
+
+/// A city model ready for display, stamped with its inputs.
+#[derive(Debug)]
+pub struct LoadedCity {
+    pub model: CityModel,
+    pub batches: Vec<Batch>,
+    pub index: PickIndex,
+    pub summary: LayerSummary,
+    pub style: pw_scene::Style,
+}
+
+#[derive(Component)]
+struct LoadTask {
+    layer: LayerId,
+    job: u64,
+    task: Task<Result<LoadedCity, String>>,
+}
+
+/// Scene and layer bookkeeping; display systems run after it.
+#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
+pub struct LayersSystems;
+
+/// At most this many draw calls per city layer.
+const MAX_BATCHES_PER_LAYER: usize = 48;
+
+pub struct LayersPlugin;
+
+impl Plugin for LayersPlugin {
+    fn build(&self, app: &mut App) {
+        app.init_resource::<ActiveScene>()
+            .init_resource::<Layers>()
+            .init_resource::<Jobs>()
+            .init_resource::<Notices>()
+            .init_resource::<SceneFrame>()
+            .add_message::<SceneCommand>()
+            .add_message::<LayerLoaded>()
+            .add_message::<LayerRemoved>()
+            .add_message::<CameraCommand>()
+            .add_systems(Update, (handle_scene_commands, poll_load_tasks).chain().in_set(LayersSystems));
+    }
+}
+
+/// Guesses the layer kind of a file by its name and, for XML, its root element.
+pub fn detect_kind(path: &Path) -> Option<LayerKind> {
+    let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
+    let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    if name.ends_with(".city.json") || name.ends_with(".city.jsonl") {
+        return Some(LayerKind::Cityjson);
+    }
+    match ext.as_str() {
+        "gml" | "xml" | "citygml" => {
+            let head = std::fs::read(path).ok().map(|d| String::from_utf8_lossy(&d[..d.len().min(8192)]).into_owned());
+            match head {
+                Some(h) if h.contains("CityModel") => Some(LayerKind::Citygml),
+                Some(_) => Some(LayerKind::Vector),
+                None => None,
+            }
+        }
+        "json" => {
+            let head = std::fs::read(path).ok().map(|d| String::from_utf8_lossy(&d[..d.len().min(4096)]).into_owned());
+            match head {
+                Some(h) if h.contains("\"CityJSON\"") => Some(LayerKind::Cityjson),
+                Some(h) if h.contains("\"asset\"") && h.contains("\"root\"") => Some(LayerKind::Tiles3d),
+                Some(_) => Some(LayerKind::Vector),
+                None => None,
+            }
+        }
+        "geojson" | "shp" | "gpkg" | "kml" | "kmz" | "csv" | "fgb" => Some(LayerKind::Vector),
+        "tif" | "tiff" | "xyz" | "asc" => Some(LayerKind::Dem),
+        "glb" | "gltf" => Some(LayerKind::Gltf),
+        _ => None,
+    }
+}
+
+fn file_stem(path: &Path) -> String {
+    path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn handle_scene_commands(
+    mut commands: Commands,
+    mut reader: MessageReader<SceneCommand>,
+    mut active: ResMut<ActiveScene>,
+    mut layers: ResMut<Layers>,
+    mut jobs: ResMut<Jobs>,
+    mut notices: ResMut<Notices>,
+    mut frame: ResMut<SceneFrame>,
+    mut clock: ResMut<SceneClock>,
+    mut removed: MessageWriter<LayerRemoved>,
+    mut camera: MessageWriter<CameraCommand>,
+    i18n: Res<I18n>,
+    tasks: Query<(Entity, &LoadTask)>,
+) {
+    for cmd in reader.read() {
+        match cmd {
+            SceneCommand::Open(path) => match Scene::load(path) {
+                Ok(scene) => {
+                    // Cancel and forget whatever the old scene was loading.
+                    for (entity, task) in &tasks {
+                        jobs.cancel(task.job);
+                        jobs.finish(task.job);
+                        commands.entity(entity).despawn();
+                    }
+                    for entry in layers.entries.drain(..) {
+                        removed.write(LayerRemoved(entry.id));
+                    }
+                    *frame = SceneFrame::new(scene.parsed_crs(), scene.origin);
+                    match SceneClock::for_city(&scene.city.time_zone, scene.time.default.as_deref()) {
+                        Ok(c) => *clock = SceneClock { playing: false, ..c },
+                        Err(e) => notices.error(format!("{}: {e}", path.display())),
+                    }
+                    for def in &scene.layers {
+                        let source = Scene::resolve_path(path, &def.path);
+                        let id = layers.add(def.clone(), source.clone());
+                        start_loading(&mut commands, &mut layers, &mut jobs, id, &frame, &i18n);
+                    }
+                    match scene.bookmarks.first() {
+                        Some(b) => {
+                            camera.write(CameraCommand::Jump(b.clone()));
+                        }
+                        None => {
+                            camera.write(CameraCommand::FrameAllWhenLoaded);
+                        }
+                    }
+                    notices.info(i18n.trf("msg.scene_opened", &[("path", &path.display())]));
+                    *active = ActiveScene { scene, path: Some(path.clone()), dirty: false };
+                }
+                Err(e) => notices.error(e.to_string()),
+            },
+            SceneCommand::Save => match active.path.clone() {
+                Some(path) => save_scene(&mut active, &layers, &path, &mut notices, &i18n),
+                None => notices.error(i18n.tr("file.title_save").to_string()),
+            },
+            SceneCommand::SaveAs(path) => {
+                save_scene(&mut active, &layers, path, &mut notices, &i18n);
+            }
+            SceneCommand::AddFile(path) => {
+                let is_scene = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("scene"));
+                if is_scene {
+                    commands.write_message(SceneCommand::Open(path.clone()));
+                    continue;
+                }
+                match detect_kind(path) {
+                    Some(kind) => {
+                        let def = Layer {
+                            name: file_stem(path),
+                            kind,
+                            path: relative_to_scene(path, active.path.as_deref()),
+                            visible: true,
+                            opacity: 1.0,
+                            crs: None,
+                            style: Default::default(),
+                        };
+                        let id = layers.add(def, path.clone());
+                        start_loading(&mut commands, &mut layers, &mut jobs, id, &frame, &i18n);
+                        camera.write(CameraCommand::FrameLayerWhenLoaded(id));
+                        active.dirty = true;
+                    }
+                    None => notices.error(i18n.trf("msg.unknown_file", &[("path", &path.display())])),
+                }
+            }
+            SceneCommand::Remove(id) => {
+                for (entity, task) in &tasks {
+                    if task.layer == *id {
+                        jobs.cancel(task.job);
+                        jobs.finish(task.job);
+                        commands.entity(entity).despawn();
+                    }
+                }
+                layers.entries.retain(|e| e.id != *id);
+                removed.write(LayerRemoved(*id));
+                active.dirty = true;
+            }
+            SceneCommand::SetVisible(id, visible) => {
+                if let Some(e) = layers.get_mut(*id) {
+                    e.def.visible = *visible;
+                    active.dirty = true;
+                }
+            }
+            SceneCommand::SetOpacity(id, opacity) => {
+                if let Some(e) = layers.get_mut(*id) {
+                    e.def.opacity = opacity.clamp(0.0, 1.0);
+                    active.dirty = true;
+                }
+            }
+            SceneCommand::ZoomTo(id) => {
+                if let Some(extent) = layers.get(*id).and_then(|e| e.extent) {
+                    camera.write(CameraCommand::FrameExtent(extent));
+                }
+            }
+            SceneCommand::AddBookmark(b) => {
+                active.scene.bookmarks.push(b.clone());
+                active.dirty = true;
+            }
+            SceneCommand::RemoveBookmark(i) => {
+                if *i < active.scene.bookmarks.len() {
+                    active.scene.bookmarks.remove(*i);
+                    active.dirty = true;
+                }
+            }
+            SceneCommand::GoToBookmark(i) => {
+                if let Some(b) = active.scene.bookmarks.get(*i) {
+                    camera.write(CameraCommand::FlyTo(b.clone()));
+                }
+            }
+        }
+    }
+}
+
+/// Layer paths are stored relative to the scene file when possible so a
+/// scene folder can be copied to another machine.
+fn relative_to_scene(path: &Path, scene: Option<&Path>) -> String {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    if let Some(dir) = scene.and_then(|s| std::path::absolute(s).ok()).and_then(|s| s.parent().map(Path::to_path_buf))
+        && let Ok(rel) = abs.strip_prefix(&dir)
+    {
+        return rel.to_string_lossy().replace('\\', "/");
+    }
+    abs.to_string_lossy().into_owned()
+}
+
+fn save_scene(active: &mut ActiveScene, layers: &Layers, path: &Path, notices: &mut Notices, i18n: &I18n) {
+    let mut scene = active.scene.clone();
+    scene.layers = layers
+        .entries
+        .iter()
+        .map(|e| {
+            let mut def = e.def.clone();
+            // Re-root relative paths when saving under another folder.
+            if active.path.as_deref() != Some(path) {
+                def.path = relative_to_scene(&e.source, Some(path));
+            }
+            def
+        })
+        .collect();
+    match scene.save(path) {
+        Ok(()) => {
+            active.scene = scene;
+            active.path = Some(path.to_path_buf());
+            active.dirty = false;
+            notices.info(i18n.trf("msg.scene_saved", &[("path", &path.display())]));
+        }
+        Err(e) => notices.error(e.to_string()),
+    }
+}
+
+fn start_loading(
+    commands: &mut Commands,
+    layers: &mut Layers,
+    jobs: &mut Jobs,
+    id: LayerId,
+    frame: &SceneFrame,
+    i18n: &I18n,
+) {
+    let Some(entry) = layers.get_mut(id) else { return };
+    if entry.def.kind != LayerKind::Citygml {
+        entry.status = LayerStatus::NotSupported;
+        return;
+    }
+    entry.status = LayerStatus::Loading;
+    let job = jobs.start(format!("{} – {}", i18n.tr("layers.loading"), entry.def.name));
+    let control = job.control.clone();
+    let source = entry.source.clone();
+    let crs_override = entry.def.crs.clone();
+    let style = entry.def.style.clone();
+    let scene_crs = frame.crs;
+    let origin = frame.origin;
+    let task = AsyncComputeTaskPool::get().spawn(async move {
+        load_city(&source, crs_override.as_deref(), scene_crs, &origin, &control, style)
+    });
+    commands.spawn(LoadTask { layer: id, job: job.id, task });
+}
+
+/// Reads, reprojects, batches and indexes a CityGML file (runs off the frame).
+pub fn load_city(
+    source: &Path,
+    crs_override: Option<&str>,
+    scene_crs: Crs,
+    origin: &pw_geo::SceneOrigin,
+    control: &pw_job::JobControl,
+    style: pw_scene::Style,
+) -> Result<LoadedCity, String> {
+    let started = std::time::Instant::now();
+    let file_bytes = std::fs::metadata(source).map(|m| m.len()).unwrap_or(0);
+    control.set_stage("read");
+    let mut model = pw_city::citygml::read_file(source, Some(control)).map_err(|e| format!("{}: {e}", source.display()))?;
+    let source_crs = match crs_override {
+        Some(text) => Some(Crs::parse(text).map_err(|e| format!("{}: {e}", source.display()))?),
+        None => model.crs,
+    };
+    model.crs = source_crs;
+    model.reproject(scene_crs).map_err(|e| format!("{}: {e}", source.display()))?;
+    control.check().map_err(|e| e.to_string())?;
+    control.set_stage("triangulate");
+    let batches = build_batches(&model, origin, MAX_BATCHES_PER_LAYER, Some(control)).map_err(|e| e.to_string())?;
+    let index = PickIndex::build(&batches);
+    let s = model.summary();
+    let summary = LayerSummary {
+        format: model.format.clone(),
+        source_crs,
+        buildings: s.buildings,
+        parts: s.building_parts,
+        triangles: batches.iter().map(|b| b.triangle_count()).sum(),
+        batches: batches.len(),
+        file_bytes,
+        load_seconds: started.elapsed().as_secs_f32(),
+    };
+    Ok(LoadedCity { model, batches, index, summary, style })
+}
+
+fn poll_load_tasks(
+    mut commands: Commands,
+    mut tasks: Query<(Entity, &mut LoadTask)>,
+    mut layers: ResMut<Layers>,
+    mut jobs: ResMut<Jobs>,
+    mut loaded: MessageWriter<LayerLoaded>,
+) {
+    for (entity, mut load) in &mut tasks {
+        let Some(result) = block_on(poll_once(&mut load.task)) else { continue };
+        commands.entity(entity).despawn();
+        jobs.finish(load.job);
+        let Some(entry) = layers.get_mut(load.layer) else { continue };
+        match result {
+            Ok(city) => {
+                entry.status = LayerStatus::Ready;
+                entry.extent = Some(city.model.extent()).filter(|e| !e.is_empty());
+                entry.issues = city.model.issues.iter().map(|i| i.to_string()).collect();
+                entry.summary = Some(city.summary.clone());
+                loaded.write(LayerLoaded { id: load.layer, city: Arc::new(city) });
+            }
+            Err(message) => entry.status = LayerStatus::Failed(message),
+        }
+    }
+}

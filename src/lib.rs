@@ -1,0 +1,18 @@
+//! Planwerkstatt: a desktop GIS and 3D planning workbench (Bevy + egui).
+//! The engine-free work lives in `crates/`; this crate is the app: Bevy
+//! plugins, egui panels and the command line.
+
+pub mod app;
+pub mod camera;
+pub mod city_layer;
+pub mod cli;
+pub mod clock;
+pub mod frame;
+pub mod ground;
+pub mod i18n;
+pub mod jobs;
+pub mod layers;
+pub mod picking;
+pub mod screenshot;
+pub mod settings;
+pub mod ui;

@@ -1,0 +1,126 @@
+//! What is under the pointer: the building (exact, through the pick index)
+//! or the ground. Feeds the status bar readout and, on a click that was not
+//! a drag, the selection shown in the inspector.
+
+use crate::camera::{OrbitCamera, PointerOverUi};
+use crate::city_layer::{CityLayers, Selection};
+use crate::frame::{bevy_to_enu, SceneFrame};
+use crate::ground::GroundLevel;
+use crate::layers::{LayerId, Layers};
+use bevy::prelude::*;
+use bevy::window::PrimaryWindow;
+use pw_city::pick::Ray;
+
+/// The world point under the pointer, if any (scene CRS).
+#[derive(Resource, Debug, Default, Clone, PartialEq)]
+pub struct CursorWorld {
+    pub world: Option<[f64; 3]>,
+    pub object: Option<(LayerId, usize)>,
+}
+
+#[derive(Resource, Debug, Default)]
+struct ClickTracker {
+    pressed_at: Option<Vec2>,
+    dragged: bool,
+}
+
+pub struct PickingPlugin;
+
+impl Plugin for PickingPlugin {
+    fn build(&self, app: &mut App) {
+        app.init_resource::<CursorWorld>()
+            .init_resource::<ClickTracker>()
+            .add_systems(PostUpdate, (update_cursor, select_on_click).chain().after(TransformSystems::Propagate));
+    }
+}
+
+/// Casts a render-frame ray against all visible city layers and the ground.
+pub fn cast(
+    ray: Ray3d,
+    city: &CityLayers,
+    layers: &Layers,
+    frame: &SceneFrame,
+    ground: &GroundLevel,
+) -> CursorWorld {
+    let enu = Ray { origin: bevy_to_enu(ray.origin), dir: bevy_to_enu(*ray.direction) };
+    let mut best: Option<(f32, [f32; 3], LayerId, usize)> = None;
+    for (id, layer) in &city.layers {
+        if !layers.get(*id).is_some_and(|l| l.def.visible) {
+            continue;
+        }
+        if let Some(hit) = layer.city.index.pick(&layer.city.batches, &enu, &layer.hidden)
+            && best.is_none_or(|b| hit.distance < b.0)
+        {
+            best = Some((hit.distance, hit.point, *id, hit.object));
+        }
+    }
+    if let Some((_, point, id, object)) = best {
+        return CursorWorld { world: Some(frame.origin.to_world(point)), object: Some((id, object)) };
+    }
+    // The ground plane until terrain exists.
+    let ground_y = frame.world_to_bevy([frame.origin.world[0], frame.origin.world[1], ground.height]).y;
+    if ray.direction.y < -1e-4 {
+        let t = (ground_y - ray.origin.y) / ray.direction.y;
+        if t > 0.0 && t < 200_000.0 {
+            let p = ray.origin + *ray.direction * t;
+            return CursorWorld { world: Some(frame.bevy_to_world(p)), object: None };
+        }
+    }
+    CursorWorld::default()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn update_cursor(
+    windows: Query<&Window, With<PrimaryWindow>>,
+    cameras: Query<(&Camera, &GlobalTransform), With<OrbitCamera>>,
+    city: Res<CityLayers>,
+    layers: Res<Layers>,
+    frame: Res<SceneFrame>,
+    ground: Res<GroundLevel>,
+    over_ui: Res<PointerOverUi>,
+    mut cursor: ResMut<CursorWorld>,
+) {
+    let Ok(window) = windows.single() else { return };
+    let Ok((camera, transform)) = cameras.single() else { return };
+    let result = match window.cursor_position() {
+        Some(pos) if !over_ui.0 => match camera.viewport_to_world(transform, pos) {
+            Ok(ray) => cast(ray, &city, &layers, &frame, &ground),
+            Err(_) => CursorWorld::default(),
+        },
+        _ => CursorWorld::default(),
+    };
+    if *cursor != result {
+        *cursor = result;
+    }
+}
+
+fn select_on_click(
+    buttons: Option<Res<ButtonInput<MouseButton>>>,
+    windows: Query<&Window, With<PrimaryWindow>>,
+    touches: Option<Res<bevy::input::touch::Touches>>,
+    over_ui: Res<PointerOverUi>,
+    cursor: Res<CursorWorld>,
+    mut tracker: ResMut<ClickTracker>,
+    mut selection: ResMut<Selection>,
+) {
+    let pos = windows.single().ok().and_then(|w| w.cursor_position());
+    let Some(buttons) = buttons else { return };
+    if buttons.just_pressed(MouseButton::Left) && !over_ui.0 {
+        tracker.pressed_at = pos;
+        tracker.dragged = false;
+    }
+    if let (Some(start), Some(now)) = (tracker.pressed_at, pos)
+        && start.distance(now) > 5.0
+    {
+        tracker.dragged = true;
+    }
+    // A tap on a touch screen selects too.
+    let tapped = touches.as_ref().is_some_and(|t| t.iter_just_released().count() == 1 && t.iter().count() == 0);
+    let clicked = buttons.just_released(MouseButton::Left) && tracker.pressed_at.is_some() && !tracker.dragged;
+    if buttons.just_released(MouseButton::Left) {
+        tracker.pressed_at = None;
+    }
+    if (clicked || tapped) && !over_ui.0 && selection.picked != cursor.object {
+        selection.picked = cursor.object;
+    }
+}

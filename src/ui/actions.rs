@@ -1,0 +1,45 @@
+//! What the panels ask for. Panels are plain egui functions that read a
+//! view model and return actions; the UI plugin applies them. This keeps
+//! every panel testable without a window or a GPU.
+
+use crate::camera::CameraCommand;
+use crate::city_layer::BuildingCommand;
+use crate::i18n::Language;
+use crate::layers::SceneCommand;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum AppMode {
+    /// All panels, for planners at their desk.
+    #[default]
+    Planning,
+    /// Larger controls, fewer panels: for participation workshops on touch screens.
+    Workshop,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialog {
+    Settings,
+    About,
+    OpenFile,
+    AddLayer,
+    SaveAs,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum UiAction {
+    Scene(SceneCommand),
+    Camera(CameraCommand),
+    Building(BuildingCommand),
+    SetMode(AppMode),
+    SetLanguage(Language),
+    SetUiScale(f32),
+    SetHighContrast(bool),
+    Open(Dialog),
+    Close(Dialog),
+    CancelJob(u64),
+    DismissNotice(usize),
+    /// Store the current camera view as a bookmark.
+    BookmarkCurrentView,
+    ClearSelection,
+}

@@ -1,0 +1,28 @@
+//! Saved viewpoints of the scene: fly to, add the current view, delete.
+
+use super::actions::UiAction;
+use crate::i18n::I18n;
+use crate::layers::SceneCommand;
+use bevy_egui::egui;
+use pw_scene::Bookmark;
+
+pub fn bookmarks(ui: &mut egui::Ui, list: &[Bookmark], i18n: &I18n) -> Vec<UiAction> {
+    let mut actions = Vec::new();
+    ui.heading(i18n.tr("bookmarks.title"));
+    for (i, b) in list.iter().enumerate() {
+        ui.push_id(("bookmark", i), |ui| {
+            ui.horizontal(|ui| {
+                if ui.button(&b.name).on_hover_text(i18n.tr("bookmarks.go")).clicked() {
+                    actions.push(UiAction::Scene(SceneCommand::GoToBookmark(i)));
+                }
+                if ui.small_button("✖").on_hover_text(i18n.tr("bookmarks.delete")).clicked() {
+                    actions.push(UiAction::Scene(SceneCommand::RemoveBookmark(i)));
+                }
+            });
+        });
+    }
+    if ui.button(i18n.tr("bookmarks.add")).clicked() {
+        actions.push(UiAction::BookmarkCurrentView);
+    }
+    actions
+}

@@ -1,0 +1,212 @@
+//! Windows: settings, about/credits, the file chooser, and notices.
+
+use super::actions::{Dialog, UiAction};
+use crate::i18n::{I18n, Language};
+use crate::jobs::Notice;
+use crate::layers::SceneCommand;
+use crate::settings::{UserSettings, MAX_UI_SCALE, MIN_UI_SCALE};
+use bevy_egui::egui;
+use std::path::{Path, PathBuf};
+
+pub fn settings_window(ctx: &egui::Context, settings: &UserSettings, i18n: &I18n) -> Vec<UiAction> {
+    let mut actions = Vec::new();
+    egui::Window::new(i18n.tr("settings.title")).collapsible(false).resizable(false).show(ctx, |ui| {
+        settings_contents(ui, settings, i18n, &mut actions);
+    });
+    actions
+}
+
+pub fn settings_contents(ui: &mut egui::Ui, settings: &UserSettings, i18n: &I18n, actions: &mut Vec<UiAction>) {
+    ui.label(i18n.tr("settings.ui_scale"));
+    let mut scale = settings.ui_scale;
+    if ui.add(egui::Slider::new(&mut scale, MIN_UI_SCALE..=MAX_UI_SCALE).step_by(0.25).suffix("×")).changed() {
+        actions.push(UiAction::SetUiScale(scale));
+    }
+    let mut hc = settings.high_contrast;
+    if ui.checkbox(&mut hc, i18n.tr("settings.high_contrast")).changed() {
+        actions.push(UiAction::SetHighContrast(hc));
+    }
+    ui.label(i18n.tr("settings.language"));
+    ui.horizontal(|ui| {
+        for lang in Language::ALL {
+            if ui.radio(settings.language == lang, lang.native_name()).clicked() && settings.language != lang {
+                actions.push(UiAction::SetLanguage(lang));
+            }
+        }
+    });
+    if ui.button(i18n.tr("settings.close")).clicked() {
+        actions.push(UiAction::Close(Dialog::Settings));
+    }
+}
+
+pub fn about_window(ctx: &egui::Context, credits: &[String], i18n: &I18n) -> Vec<UiAction> {
+    let mut actions = Vec::new();
+    egui::Window::new(i18n.tr("about.title")).collapsible(false).show(ctx, |ui| {
+        ui.label(i18n.tr("about.text"));
+        ui.label(format!("{} {}", i18n.tr("app.title"), env!("CARGO_PKG_VERSION")));
+        ui.label(i18n.tr("about.licence"));
+        ui.separator();
+        ui.label(egui::RichText::new(i18n.tr("about.data_credits")).strong());
+        egui::ScrollArea::vertical().max_height(240.0).show(ui, |ui| {
+            for c in credits {
+                ui.label(c);
+            }
+        });
+        if ui.button(i18n.tr("msg.dismiss")).clicked() {
+            actions.push(UiAction::Close(Dialog::About));
+        }
+    });
+    actions
+}
+
+/// A small file chooser drawn with egui: works the same on every OS and on
+/// a kiosk without a desktop file manager.
+#[derive(Debug, Clone)]
+pub struct FileChooser {
+    pub purpose: Dialog,
+    pub dir: PathBuf,
+    pub name: String,
+    pub entries: Vec<(String, bool)>,
+    pub error: Option<String>,
+}
+
+/// File endings offered for each purpose.
+fn accepts(purpose: Dialog, name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    match purpose {
+        Dialog::OpenFile => [".scene", ".gml", ".xml"].iter().any(|e| lower.ends_with(e)),
+        Dialog::AddLayer => [".gml", ".xml", ".json", ".geojson", ".tif", ".tiff", ".shp", ".gpkg", ".kml", ".csv", ".glb"]
+            .iter()
+            .any(|e| lower.ends_with(e)),
+        _ => lower.ends_with(".scene"),
+    }
+}
+
+impl FileChooser {
+    pub fn new(purpose: Dialog, dir: &Path, name: &str) -> Self {
+        let mut c = FileChooser { purpose, dir: dir.to_path_buf(), name: name.to_string(), entries: vec![], error: None };
+        c.refresh();
+        c
+    }
+
+    pub fn refresh(&mut self) {
+        self.entries.clear();
+        self.error = None;
+        match std::fs::read_dir(&self.dir) {
+            Ok(rd) => {
+                for e in rd.flatten() {
+                    let name = e.file_name().to_string_lossy().into_owned();
+                    if name.starts_with('.') {
+                        continue;
+                    }
+                    let is_dir = e.file_type().map(|t| t.is_dir()).unwrap_or(false);
+                    if is_dir || accepts(self.purpose, &name) {
+                        self.entries.push((name, is_dir));
+                    }
+                }
+                self.entries.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.to_lowercase().cmp(&b.0.to_lowercase())));
+            }
+            Err(e) => self.error = Some(e.to_string()),
+        }
+    }
+
+    pub fn show(&mut self, ctx: &egui::Context, i18n: &I18n) -> Vec<UiAction> {
+        let mut actions = Vec::new();
+        let title = if self.purpose == Dialog::SaveAs { i18n.tr("file.title_save") } else { i18n.tr("file.title_open") };
+        egui::Window::new(title).collapsible(false).default_width(520.0).show(ctx, |ui| {
+            self.contents(ui, i18n, &mut actions);
+        });
+        actions
+    }
+
+    pub fn contents(&mut self, ui: &mut egui::Ui, i18n: &I18n, actions: &mut Vec<UiAction>) {
+        ui.horizontal(|ui| {
+            ui.label(i18n.tr("file.folder"));
+            ui.label(egui::RichText::new(self.dir.display().to_string()).monospace());
+            if ui.button(i18n.tr("file.up")).clicked()
+                && let Some(parent) = self.dir.parent()
+            {
+                self.dir = parent.to_path_buf();
+                self.refresh();
+            }
+        });
+        if let Some(e) = &self.error {
+            ui.colored_label(ui.visuals().error_fg_color, i18n.trf("file.cannot_read_folder", &[("error", e)]));
+        }
+        let mut enter: Option<PathBuf> = None;
+        egui::ScrollArea::vertical().max_height(300.0).show(ui, |ui| {
+            for (name, is_dir) in &self.entries {
+                let label = if *is_dir { format!("📁 {name}") } else { name.clone() };
+                let selected = !is_dir && *name == self.name;
+                let r = ui.selectable_label(selected, label);
+                if r.clicked() {
+                    if *is_dir {
+                        enter = Some(self.dir.join(name));
+                    } else {
+                        self.name = name.clone();
+                    }
+                }
+                if r.double_clicked() && !is_dir {
+                    self.name = name.clone();
+                    actions.extend(self.confirm());
+                }
+            }
+        });
+        if let Some(dir) = enter {
+            self.dir = dir;
+            self.refresh();
+        }
+        ui.horizontal(|ui| {
+            ui.label(i18n.tr("file.name"));
+            ui.text_edit_singleline(&mut self.name);
+        });
+        ui.horizontal(|ui| {
+            let ok = if self.purpose == Dialog::SaveAs { i18n.tr("file.save") } else { i18n.tr("file.open") };
+            if ui.add_enabled(!self.name.trim().is_empty(), egui::Button::new(ok)).clicked() {
+                actions.extend(self.confirm());
+            }
+            if ui.button(i18n.tr("file.cancel")).clicked() {
+                actions.push(UiAction::Close(self.purpose));
+            }
+        });
+    }
+
+    fn confirm(&self) -> Vec<UiAction> {
+        let mut path = self.dir.join(self.name.trim());
+        let cmd = match self.purpose {
+            Dialog::SaveAs => {
+                if path.extension().is_none() {
+                    path.set_extension("scene");
+                }
+                SceneCommand::SaveAs(path)
+            }
+            _ => SceneCommand::AddFile(path),
+        };
+        vec![UiAction::Scene(cmd), UiAction::Close(self.purpose)]
+    }
+}
+
+pub fn notices(ctx: &egui::Context, items: &[Notice], i18n: &I18n) -> Vec<UiAction> {
+    let mut actions = Vec::new();
+    if items.is_empty() {
+        return actions;
+    }
+    egui::Area::new(egui::Id::new("notices"))
+        .anchor(egui::Align2::RIGHT_BOTTOM, egui::vec2(-12.0, -90.0))
+        .show(ctx, |ui| {
+            for (i, n) in items.iter().enumerate() {
+                egui::Frame::popup(ui.style()).show(ui, |ui| {
+                    ui.set_max_width(420.0);
+                    if n.error {
+                        ui.colored_label(ui.visuals().error_fg_color, format!("{}: {}", i18n.tr("msg.error"), n.text));
+                    } else {
+                        ui.label(&n.text);
+                    }
+                    if ui.button(i18n.tr("msg.dismiss")).clicked() {
+                        actions.push(UiAction::DismissNotice(i));
+                    }
+                });
+            }
+        });
+    actions
+}

@@ -1,0 +1,114 @@
+//! Right panel: attributes of the picked object, with German labels for
+//! AdV codes, plus hide/show for planning variants.
+
+use super::actions::UiAction;
+use crate::city_layer::BuildingCommand;
+use crate::i18n::I18n;
+use crate::layers::LayerId;
+use bevy_egui::egui;
+use pw_city::{codes, CityModel};
+
+/// What the inspector shows, prepared from the model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InspectorData {
+    pub layer: LayerId,
+    pub layer_name: String,
+    pub object: usize,
+    pub id: String,
+    pub kind_key: &'static str,
+    pub lod: Option<u8>,
+    pub surfaces: usize,
+    pub attributes: Vec<(String, String)>,
+    /// The enclosing building of a part: its id and attributes.
+    pub parent: Option<(String, Vec<(String, String)>)>,
+    pub hidden_count: usize,
+}
+
+/// Turns raw attributes into (label, value) with translated keys and code labels.
+pub fn readable_attributes(attrs: &[(String, String)], i18n: &I18n) -> Vec<(String, String)> {
+    attrs
+        .iter()
+        .map(|(k, v)| {
+            let key = format!("attr.{k}");
+            let label = match i18n.tr(&key) {
+                t if t == key => k.clone(),
+                t => t.to_string(),
+            };
+            let value = match k.as_str() {
+                "function" | "usage" => codes::building_function_label(v).map(|l| format!("{l} ({v})")),
+                "roofType" => codes::roof_type_label(v).map(|l| format!("{l} ({v})")),
+                "measuredHeight" => v.parse::<f64>().ok().map(|h| format!("{h:.2} m")),
+                _ => None,
+            }
+            .unwrap_or_else(|| v.clone());
+            (label, value)
+        })
+        .collect()
+}
+
+impl InspectorData {
+    pub fn new(layer: LayerId, layer_name: &str, model: &CityModel, object: usize, hidden_count: usize) -> Option<Self> {
+        let o = model.objects.get(object)?;
+        let parent = o.parent.and_then(|p| model.objects.get(p)).map(|p| (p.id.clone(), p.attributes.clone()));
+        Some(InspectorData {
+            layer,
+            layer_name: layer_name.to_string(),
+            object,
+            id: o.id.clone(),
+            kind_key: o.kind.label_key(),
+            lod: o.best_lod(),
+            surfaces: o.surfaces.len(),
+            attributes: o.attributes.clone(),
+            parent,
+            hidden_count,
+        })
+    }
+}
+
+fn attribute_grid(ui: &mut egui::Ui, id: &str, rows: &[(String, String)]) {
+    egui::Grid::new(id).num_columns(2).striped(true).show(ui, |ui| {
+        for (k, v) in rows {
+            ui.label(egui::RichText::new(k).strong());
+            ui.label(v);
+            ui.end_row();
+        }
+    });
+}
+
+pub fn inspector(ui: &mut egui::Ui, data: Option<&InspectorData>, i18n: &I18n) -> Vec<UiAction> {
+    let mut actions = Vec::new();
+    ui.heading(i18n.tr("inspector.title"));
+    let Some(d) = data else {
+        ui.label(i18n.tr("inspector.nothing"));
+        return actions;
+    };
+    egui::ScrollArea::vertical().show(ui, |ui| {
+        let mut head = vec![
+            (i18n.tr("inspector.kind").to_string(), i18n.tr(d.kind_key).to_string()),
+            (i18n.tr("inspector.id").to_string(), d.id.clone()),
+            (i18n.tr("inspector.layer").to_string(), d.layer_name.clone()),
+            (i18n.tr("inspector.surfaces").to_string(), d.surfaces.to_string()),
+        ];
+        if let Some(lod) = d.lod {
+            head.push((i18n.tr("inspector.lod").to_string(), lod.to_string()));
+        }
+        attribute_grid(ui, "inspector_head", &head);
+        ui.separator();
+        attribute_grid(ui, "inspector_attrs", &readable_attributes(&d.attributes, i18n));
+        if let Some((pid, pattrs)) = &d.parent {
+            ui.separator();
+            ui.label(egui::RichText::new(format!("{}: {pid}", i18n.tr("object.building"))).strong());
+            attribute_grid(ui, "inspector_parent", &readable_attributes(pattrs, i18n));
+        }
+        ui.separator();
+        ui.horizontal(|ui| {
+            if ui.button(i18n.tr("inspector.hide")).clicked() {
+                actions.push(UiAction::Building(BuildingCommand::Hide(d.layer, d.object)));
+            }
+            if d.hidden_count > 0 && ui.button(i18n.tr("inspector.show_all")).clicked() {
+                actions.push(UiAction::Building(BuildingCommand::ShowAll(d.layer)));
+            }
+        });
+    });
+    actions
+}

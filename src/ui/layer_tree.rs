@@ -1,0 +1,92 @@
+//! Left panel: the layer tree with visibility, opacity, fly-to and remove.
+
+use super::actions::UiAction;
+use crate::i18n::I18n;
+use crate::layers::{LayerEntry, LayerStatus, SceneCommand};
+use bevy_egui::egui;
+
+pub fn layer_tree(ui: &mut egui::Ui, layers: &[LayerEntry], i18n: &I18n) -> Vec<UiAction> {
+    let mut actions = Vec::new();
+    ui.heading(i18n.tr("layers.title"));
+    if layers.is_empty() {
+        ui.label(i18n.tr("layers.empty"));
+        return actions;
+    }
+    for layer in layers {
+        ui.push_id(layer.id.0, |ui| {
+            ui.group(|ui| {
+                let mut visible = layer.def.visible;
+                let name = egui::RichText::new(&layer.def.name).strong();
+                let resp = ui.checkbox(&mut visible, name).on_hover_text(layer_tooltip(layer, i18n));
+                if resp.changed() {
+                    actions.push(UiAction::Scene(SceneCommand::SetVisible(layer.id, visible)));
+                }
+                match &layer.status {
+                    LayerStatus::Loading => {
+                        ui.horizontal(|ui| {
+                            ui.spinner();
+                            ui.label(i18n.tr("layers.loading"));
+                        });
+                    }
+                    LayerStatus::Failed(msg) => {
+                        ui.colored_label(ui.visuals().error_fg_color, format!("{}: {msg}", i18n.tr("layers.failed")));
+                    }
+                    LayerStatus::NotSupported => {
+                        let kind = format!("{:?}", layer.def.kind).to_lowercase();
+                        ui.label(i18n.trf("layers.not_supported", &[("kind", &kind)]));
+                    }
+                    LayerStatus::Ready => {
+                        if let Some(s) = &layer.summary {
+                            ui.label(i18n.trf("layers.objects", &[("buildings", &s.buildings), ("parts", &s.parts)]));
+                        }
+                        if !layer.issues.is_empty() {
+                            ui.collapsing(i18n.trf("layers.problems", &[("count", &layer.issues.len())]), |ui| {
+                                for issue in layer.issues.iter().take(100) {
+                                    ui.label(egui::RichText::new(issue).small());
+                                }
+                            });
+                        }
+                    }
+                }
+                ui.horizontal(|ui| {
+                    ui.label(i18n.tr("layers.opacity"));
+                    let mut opacity = layer.def.opacity;
+                    if ui.add(egui::Slider::new(&mut opacity, 0.0..=1.0).show_value(false)).changed() {
+                        actions.push(UiAction::Scene(SceneCommand::SetOpacity(layer.id, opacity)));
+                    }
+                });
+                ui.horizontal(|ui| {
+                    let ready = layer.status == LayerStatus::Ready;
+                    if ui.add_enabled(ready, egui::Button::new(i18n.tr("layers.zoom_to"))).clicked() {
+                        actions.push(UiAction::Scene(SceneCommand::ZoomTo(layer.id)));
+                    }
+                    if ui.button(i18n.tr("layers.remove")).clicked() {
+                        actions.push(UiAction::Scene(SceneCommand::Remove(layer.id)));
+                    }
+                });
+            });
+        });
+    }
+    actions
+}
+
+fn layer_tooltip(layer: &LayerEntry, i18n: &I18n) -> String {
+    let mut lines = vec![layer.source.display().to_string()];
+    if let Some(s) = &layer.summary {
+        let crs = s.source_crs.map(|c| c.to_string()).unwrap_or_else(|| "?".into());
+        let mb = format!("{:.1}", s.file_bytes as f64 / 1e6);
+        let seconds = format!("{:.2}", s.load_seconds);
+        lines.push(i18n.trf(
+            "layers.tooltip_stats",
+            &[
+                ("format", &s.format),
+                ("crs", &crs),
+                ("triangles", &s.triangles),
+                ("batches", &s.batches),
+                ("mb", &mb),
+                ("seconds", &seconds),
+            ],
+        ));
+    }
+    lines.join("\n")
+}

@@ -1,0 +1,299 @@
+//! The egui shell: top bar, layer tree, inspector, time bar, status bar,
+//! dialogs. Panels are pure functions returning [`UiAction`]s; this plugin
+//! draws them, applies the actions and gives the 3D view the space between
+//! the panels.
+
+pub mod actions;
+pub mod bookmarks;
+pub mod compass;
+pub mod dialogs;
+pub mod inspector;
+pub mod layer_tree;
+pub mod status_bar;
+pub mod theme;
+pub mod time_bar;
+pub mod top_bar;
+
+#[cfg(test)]
+mod tests;
+
+use crate::camera::{CameraCommand, OrbitCamera, PointerOverUi, FIELD_OF_VIEW_DEG};
+use crate::city_layer::{BuildingCommand, CityLayers, Selection};
+use crate::clock::SceneClock;
+use crate::frame::SceneFrame;
+use crate::i18n::I18n;
+use crate::jobs::{Jobs, Notices};
+use crate::layers::{ActiveScene, Layers, SceneCommand};
+use crate::picking::CursorWorld;
+use crate::settings::UserSettings;
+pub use actions::{AppMode, Dialog, UiAction};
+use bevy::camera::Viewport;
+use bevy::ecs::system::SystemParam;
+use bevy::prelude::*;
+use bevy::window::{FileDragAndDrop, PrimaryWindow};
+use bevy_egui::{egui, EguiContexts, EguiPlugin, EguiPrimaryContextPass};
+use dialogs::FileChooser;
+use inspector::InspectorData;
+
+#[derive(Resource, Debug, Default)]
+pub struct UiState {
+    pub mode: AppMode,
+    pub settings_open: bool,
+    pub about_open: bool,
+    pub file_chooser: Option<FileChooser>,
+    /// Central area left for the 3D view, in egui points.
+    pub viewport: Option<egui::Rect>,
+}
+
+/// Actions produced by the panels this frame, applied in `Update`.
+#[derive(Resource, Debug, Default)]
+pub struct PendingUiActions(pub Vec<UiAction>);
+
+/// The UI logic without the egui renderer: action handling and file drops.
+/// Used alone in tests.
+pub struct UiLogicPlugin;
+
+impl Plugin for UiLogicPlugin {
+    fn build(&self, app: &mut App) {
+        app.init_resource::<UiState>()
+            .init_resource::<PendingUiActions>()
+            .add_message::<BuildingCommand>()
+            .add_message::<FileDragAndDrop>()
+            .add_systems(Update, (handle_dropped_files, apply_ui_actions).before(crate::layers::LayersSystems));
+    }
+}
+
+/// The full UI: egui drawing plus [`UiLogicPlugin`].
+pub struct UiPlugin;
+
+impl Plugin for UiPlugin {
+    fn build(&self, app: &mut App) {
+        app.add_plugins(EguiPlugin::default())
+            .add_plugins(UiLogicPlugin)
+            .add_systems(EguiPrimaryContextPass, draw_ui);
+    }
+}
+
+fn handle_dropped_files(mut drops: MessageReader<FileDragAndDrop>, mut scene: MessageWriter<SceneCommand>) {
+    for drop in drops.read() {
+        if let FileDragAndDrop::DroppedFile { path_buf, .. } = drop {
+            scene.write(SceneCommand::AddFile(path_buf.clone()));
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn apply_ui_actions(
+    mut pending: ResMut<PendingUiActions>,
+    mut ui_state: ResMut<UiState>,
+    mut settings: ResMut<UserSettings>,
+    mut scene: MessageWriter<SceneCommand>,
+    mut camera: MessageWriter<CameraCommand>,
+    mut building: MessageWriter<BuildingCommand>,
+    jobs: Res<Jobs>,
+    mut notices: ResMut<Notices>,
+    mut selection: ResMut<Selection>,
+    active: Res<ActiveScene>,
+    frame: Res<SceneFrame>,
+    i18n: Res<I18n>,
+    orbit: Query<&OrbitCamera>,
+) {
+    for action in std::mem::take(&mut pending.0) {
+        match action {
+            UiAction::Scene(cmd) => {
+                scene.write(cmd);
+            }
+            UiAction::Camera(cmd) => {
+                camera.write(cmd);
+            }
+            UiAction::Building(cmd) => {
+                building.write(cmd);
+            }
+            UiAction::SetMode(mode) => ui_state.mode = mode,
+            UiAction::SetLanguage(lang) => settings.language = lang,
+            UiAction::SetUiScale(s) => settings.ui_scale = s.clamp(crate::settings::MIN_UI_SCALE, crate::settings::MAX_UI_SCALE),
+            UiAction::SetHighContrast(hc) => settings.high_contrast = hc,
+            UiAction::Open(Dialog::Settings) => ui_state.settings_open = true,
+            UiAction::Open(Dialog::About) => ui_state.about_open = true,
+            UiAction::Open(purpose) => {
+                let dir = active
+                    .path
+                    .as_ref()
+                    .and_then(|p| std::path::absolute(p).ok())
+                    .and_then(|p| p.parent().map(|d| d.to_path_buf()))
+                    .or_else(|| std::env::current_dir().ok())
+                    .unwrap_or_default();
+                let name = if purpose == Dialog::SaveAs {
+                    active.path.as_ref().and_then(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+                } else {
+                    String::new()
+                };
+                ui_state.file_chooser = Some(FileChooser::new(purpose, &dir, &name));
+            }
+            UiAction::Close(Dialog::Settings) => ui_state.settings_open = false,
+            UiAction::Close(Dialog::About) => ui_state.about_open = false,
+            UiAction::Close(_) => ui_state.file_chooser = None,
+            UiAction::CancelJob(id) => jobs.cancel(id),
+            UiAction::DismissNotice(i) => {
+                if i < notices.items.len() {
+                    notices.items.remove(i);
+                }
+            }
+            UiAction::BookmarkCurrentView => {
+                if let Ok(o) = orbit.single() {
+                    let n = active.scene.bookmarks.len() + 1;
+                    let name = i18n.trf("bookmarks.default_name", &[("n", &n)]);
+                    scene.write(SceneCommand::AddBookmark(o.to_bookmark(name, &frame)));
+                }
+            }
+            UiAction::ClearSelection => selection.picked = None,
+        }
+    }
+}
+
+#[derive(SystemParam)]
+struct UiData<'w> {
+    settings: Res<'w, UserSettings>,
+    i18n: Res<'w, I18n>,
+    active: Res<'w, ActiveScene>,
+    layers: Res<'w, Layers>,
+    selection: Res<'w, Selection>,
+    city: Res<'w, CityLayers>,
+    cursor: Res<'w, CursorWorld>,
+    frame: Res<'w, SceneFrame>,
+    jobs: Res<'w, Jobs>,
+    notices: Res<'w, Notices>,
+}
+
+#[derive(SystemParam)]
+struct UiOut<'w, 's> {
+    ui_state: ResMut<'w, UiState>,
+    clock: ResMut<'w, SceneClock>,
+    pending: ResMut<'w, PendingUiActions>,
+    over_ui: ResMut<'w, PointerOverUi>,
+    cameras: Query<'w, 's, (&'static mut Camera, &'static OrbitCamera)>,
+    window: Query<'w, 's, &'static Window, With<PrimaryWindow>>,
+}
+
+fn inspector_data(d: &UiData) -> Option<InspectorData> {
+    let (layer, object) = d.selection.picked?;
+    let city = d.city.layers.get(&layer)?;
+    let name = d.layers.get(layer).map(|l| l.def.name.clone()).unwrap_or_default();
+    InspectorData::new(layer, &name, &city.city.model, object, city.hidden.len())
+}
+
+fn draw_ui(
+    mut contexts: EguiContexts,
+    data: UiData,
+    mut out: UiOut,
+    mut themed: Local<Option<(f32, bool, AppMode)>>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?.clone();
+    let i18n = &*data.i18n;
+    let mode = out.ui_state.mode;
+    let key = (data.settings.ui_scale, data.settings.high_contrast, mode);
+    if *themed != Some(key) {
+        theme::apply(&ctx, &data.settings, mode);
+        *themed = Some(key);
+    }
+    let mut actions = Vec::new();
+    let mut root = egui::Ui::new(
+        ctx.clone(),
+        "root".into(),
+        egui::UiBuilder::new().layer_id(egui::LayerId::background()).max_rect(ctx.viewport_rect()),
+    );
+    egui::Panel::top("top_bar").show(&mut root, |ui| {
+        let m = top_bar::TopBarModel {
+            scene_name: &data.active.scene.name,
+            dirty: data.active.dirty,
+            has_path: data.active.path.is_some(),
+            mode,
+            language: data.settings.language,
+        };
+        actions.extend(top_bar::top_bar(ui, &m, i18n));
+    });
+    let orbit = out.cameras.single().map(|(_, o)| *o).ok();
+    egui::Panel::bottom("status_bar").show(&mut root, |ui| {
+        let vh = out.ui_state.viewport.map(|r| r.height()).unwrap_or(600.0);
+        let mpp = orbit.map(|o| 2.0 * o.distance * (FIELD_OF_VIEW_DEG * 0.5).to_radians().tan() / vh).unwrap_or(f32::NAN);
+        let m = status_bar::StatusModel {
+            crs_label: data.frame.crs.to_string(),
+            cursor_world: data.cursor.world,
+            cursor_wgs84: data.cursor.world.and_then(|p| data.frame.world_to_wgs84(p)),
+            metres_per_pixel: mpp,
+            jobs: &data.jobs.running,
+        };
+        actions.extend(status_bar::status_bar(ui, &m, i18n));
+    });
+    egui::Panel::bottom("time_bar").show(&mut root, |ui| {
+        actions.extend(time_bar::time_bar(ui, &mut out.clock, i18n));
+    });
+    if mode == AppMode::Planning {
+        egui::Panel::left("layers").resizable(true).default_size(300.0).show(&mut root, |ui| {
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                actions.extend(layer_tree::layer_tree(ui, &data.layers.entries, i18n));
+                ui.separator();
+                actions.extend(bookmarks::bookmarks(ui, &data.active.scene.bookmarks, i18n));
+            });
+        });
+        egui::Panel::right("inspector").resizable(true).default_size(320.0).show(&mut root, |ui| {
+            actions.extend(inspector::inspector(ui, inspector_data(&data).as_ref(), i18n));
+        });
+    } else {
+        // Workshop: only the saved views, large, on the left.
+        egui::Panel::left("workshop_views").resizable(false).show(&mut root, |ui| {
+            actions.extend(bookmarks::bookmarks(ui, &data.active.scene.bookmarks, i18n));
+        });
+    }
+    let viewport = root.available_rect_before_wrap();
+    out.ui_state.viewport = Some(viewport);
+    if let Some(o) = orbit {
+        actions.extend(compass::north_arrow(&mut root, viewport, o.heading, i18n));
+    }
+
+    if out.ui_state.settings_open {
+        actions.extend(dialogs::settings_window(&ctx, &data.settings, i18n));
+    }
+    if out.ui_state.about_open {
+        actions.extend(dialogs::about_window(&ctx, &data.active.scene.attribution, i18n));
+    }
+    if let Some(chooser) = out.ui_state.file_chooser.as_mut() {
+        actions.extend(chooser.show(&ctx, i18n));
+    }
+    actions.extend(dialogs::notices(&ctx, &data.notices.items, i18n));
+
+    // The pointer belongs to the UI when it is outside the 3D view or over
+    // a window, popup or widget in use.
+    let pointer = ctx.input(|i| i.pointer.latest_pos());
+    out.over_ui.0 = match pointer {
+        Some(p) => {
+            !viewport.contains(p)
+                || ctx.layer_id_at(p).is_some_and(|l| l.order != egui::Order::Background)
+                || ctx.egui_is_using_pointer()
+        }
+        None => false,
+    };
+
+    // Give the 3D view exactly the space the panels leave.
+    if let (Ok(window), Ok((mut camera, _))) = (out.window.single(), out.cameras.single_mut()) {
+        let ppp = ctx.pixels_per_point();
+        let min = (viewport.min.to_vec2() * ppp).max(egui::Vec2::ZERO);
+        let max = (viewport.max.to_vec2() * ppp).min(egui::vec2(window.physical_width() as f32, window.physical_height() as f32));
+        let size = (max - min).max(egui::Vec2::ZERO);
+        let new = (size.x >= 16.0 && size.y >= 16.0).then(|| Viewport {
+            physical_position: UVec2::new(min.x as u32, min.y as u32),
+            physical_size: UVec2::new(size.x as u32, size.y as u32),
+            ..default()
+        });
+        let same = match (&camera.viewport, &new) {
+            (Some(a), Some(b)) => a.physical_position == b.physical_position && a.physical_size == b.physical_size,
+            (None, None) => true,
+            _ => false,
+        };
+        if !same {
+            camera.viewport = new;
+        }
+    }
+    out.pending.0.extend(actions);
+    Ok(())
+}

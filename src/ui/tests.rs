@@ -1,0 +1,401 @@
+//! UI tests without a window: panels in a headless egui harness (clicked by
+//! their visible labels), and the action plumbing in a `MinimalPlugins` app
+//! that loads the real demo scene.
+
+use super::actions::{AppMode, UiAction};
+use super::*;
+use crate::app::CorePlugins;
+use crate::city_layer::{CityBatch, HIGHLIGHT};
+use crate::i18n::Language;
+use crate::layers::{LayerEntry, LayerId, LayerStatus, LayerSummary};
+use crate::settings::SettingsStore;
+use egui_kittest::kittest::Queryable;
+use egui_kittest::Harness;
+use std::path::PathBuf;
+
+fn german() -> I18n {
+    I18n::new(Language::German)
+}
+
+fn layer(id: u32, name: &str, status: LayerStatus) -> LayerEntry {
+    LayerEntry {
+        id: LayerId(id),
+        def: pw_scene::Layer {
+            name: name.into(),
+            kind: pw_scene::LayerKind::Citygml,
+            path: "x.gml".into(),
+            visible: true,
+            opacity: 1.0,
+            crs: None,
+            style: Default::default(),
+        },
+        source: PathBuf::from("x.gml"),
+        status,
+        extent: None,
+        summary: Some(LayerSummary {
+            format: "CityGML 1.0".into(),
+            source_crs: None,
+            buildings: 83,
+            parts: 50,
+            triangles: 2676,
+            batches: 1,
+            file_bytes: 1_750_000,
+            load_seconds: 0.1,
+        }),
+        issues: vec![],
+    }
+}
+
+#[test]
+fn layer_tree_toggles_visibility_flies_and_removes() {
+    let layers = vec![layer(1, "Gebäude", LayerStatus::Ready), layer(2, "Bäume", LayerStatus::Loading)];
+    let i18n = german();
+    let mut h = Harness::new_ui_state(
+        |ui, out: &mut Vec<UiAction>| out.extend(layer_tree::layer_tree(ui, &layers, &i18n)),
+        Vec::new(),
+    );
+    // The loading spinner repaints forever: step a fixed number of frames.
+    h.run_steps(2);
+    h.get_by_label("83 Gebäude, 50 Gebäudeteile");
+    h.get_by_label("Wird geladen …");
+    h.get_by_label("Gebäude").click();
+    h.run_steps(2);
+    assert!(h.state().contains(&UiAction::Scene(SceneCommand::SetVisible(LayerId(1), false))), "{:?}", h.state());
+    h.state_mut().clear();
+    h.get_all_by_label("Hinfliegen").next().unwrap().click();
+    h.run_steps(2);
+    assert_eq!(h.state().as_slice(), &[UiAction::Scene(SceneCommand::ZoomTo(LayerId(1)))]);
+    h.state_mut().clear();
+    h.get_all_by_label("Entfernen").nth(1).unwrap().click();
+    h.run_steps(2);
+    assert_eq!(h.state().as_slice(), &[UiAction::Scene(SceneCommand::Remove(LayerId(2)))]);
+}
+
+#[test]
+fn layer_tree_speaks_english_after_switching() {
+    let layers = vec![layer(1, "Buildings", LayerStatus::Ready)];
+    let i18n = I18n::new(Language::English);
+    let mut h = Harness::new_ui(|ui| {
+        layer_tree::layer_tree(ui, &layers, &i18n);
+    });
+    h.run();
+    h.get_by_label("Layers");
+    h.get_by_label("83 buildings, 50 building parts");
+    h.get_by_label("Fly to");
+    assert!(h.query_by_label("Ebenen").is_none());
+}
+
+fn nrw_model() -> pw_city::CityModel {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/demo/nrw/LoD2_32_280_5657_1_NW.gml");
+    pw_city::citygml::read_file(&p, None).unwrap()
+}
+
+#[test]
+fn inspector_shows_attributes_with_german_code_labels_and_hides() {
+    let model = nrw_model();
+    let data = InspectorData::new(LayerId(7), "LoD2", &model, 0, 0).unwrap();
+    let i18n = german();
+    let mut h = Harness::new_ui_state(
+        |ui, out: &mut Vec<UiAction>| out.extend(inspector::inspector(ui, Some(&data), &i18n)),
+        Vec::new(),
+    );
+    h.run();
+    h.get_by_label("DENW43AL00001j2W");
+    h.get_by_label("Gebäudefunktion");
+    h.get_by_label("Schuppen (31001_2723)");
+    h.get_by_label("Flachdach (1000)");
+    h.get_by_label("1.48 m");
+    h.get_by_label("05370024");
+    h.get_by_label("Ausblenden").click();
+    h.run();
+    assert_eq!(h.state().as_slice(), &[UiAction::Building(BuildingCommand::Hide(LayerId(7), 0))]);
+}
+
+#[test]
+fn inspector_without_selection_explains_what_to_do() {
+    let i18n = german();
+    let mut h = Harness::new_ui(|ui| {
+        inspector::inspector(ui, None, &i18n);
+    });
+    h.run();
+    h.get_by_label("Klicken Sie auf ein Gebäude, um seine Eigenschaften zu sehen.");
+}
+
+#[test]
+fn time_bar_plays_pauses_and_jumps_to_now() {
+    let i18n = german();
+    let clock = SceneClock::for_city("Europe/Berlin", Some("2026-06-21T15:00")).unwrap();
+    let mut h = Harness::new_ui_state(
+        |ui, clock: &mut SceneClock| {
+            time_bar::time_bar(ui, clock, &i18n);
+        },
+        clock,
+    );
+    h.run();
+    h.get_by_label("21.06.2026");
+    h.get_by_label("Abspielen").click();
+    h.run();
+    assert!(h.state().playing);
+    h.get_by_label("Anhalten").click();
+    h.run();
+    assert!(!h.state().playing);
+    h.get_by_label("▶").click();
+    h.run();
+    assert_eq!(h.state().local().strftime("%d.%m.%Y %H:%M").to_string(), "22.06.2026 15:00");
+    h.get_by_label("Jetzt").click();
+    h.run();
+    assert!(jiff::Timestamp::now().duration_since(h.state().instant).as_secs() < 60);
+}
+
+#[test]
+fn top_bar_switches_mode_and_language() {
+    let i18n = german();
+    let m = top_bar::TopBarModel { scene_name: "Demo", dirty: true, has_path: true, mode: AppMode::Planning, language: Language::German };
+    let mut h = Harness::new_ui_state(|ui, out: &mut Vec<UiAction>| out.extend(top_bar::top_bar(ui, &m, &i18n)), Vec::new());
+    h.run();
+    h.get_by_label("Demo •");
+    h.get_by_label("Workshop").click();
+    h.run();
+    h.get_by_label("English").click();
+    h.run();
+    h.get_by_label("Speichern").click();
+    h.run();
+    assert_eq!(
+        h.state().as_slice(),
+        &[UiAction::SetMode(AppMode::Workshop), UiAction::SetLanguage(Language::English), UiAction::Scene(SceneCommand::Save)]
+    );
+}
+
+#[test]
+fn settings_set_high_contrast_and_scale() {
+    let i18n = german();
+    let settings = UserSettings::default();
+    let mut h = Harness::new_ui_state(
+        |ui, out: &mut Vec<UiAction>| dialogs::settings_contents(ui, &settings, &i18n, out),
+        Vec::new(),
+    );
+    h.run();
+    h.get_by_label("Hoher Kontrast").click();
+    h.run();
+    assert_eq!(h.state().as_slice(), &[UiAction::SetHighContrast(true)]);
+}
+
+#[test]
+fn bookmarks_fly_and_remember() {
+    let i18n = german();
+    let list = vec![pw_scene::Bookmark { name: "Markt".into(), target: [0.0; 3], distance: 100.0, heading: 0.0, pitch: 40.0 }];
+    let mut h = Harness::new_ui_state(|ui, out: &mut Vec<UiAction>| out.extend(bookmarks::bookmarks(ui, &list, &i18n)), Vec::new());
+    h.run();
+    h.get_by_label("Markt").click();
+    h.run();
+    h.get_by_label("Aktuelle Ansicht merken").click();
+    h.run();
+    assert_eq!(h.state().as_slice(), &[UiAction::Scene(SceneCommand::GoToBookmark(0)), UiAction::BookmarkCurrentView]);
+}
+
+#[test]
+fn file_chooser_lists_scenes_and_opens_one() {
+    let i18n = german();
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenes");
+    let chooser = dialogs::FileChooser::new(Dialog::OpenFile, &dir, "");
+    assert!(chooser.entries.iter().any(|(n, d)| n == "demo.scene" && !d));
+    assert!(!chooser.entries.iter().any(|(n, _)| n == "README.md"), "only loadable files are offered");
+    let mut h = Harness::new_ui_state(
+        |ui, (c, out): &mut (dialogs::FileChooser, Vec<UiAction>)| c.contents(ui, &i18n, out),
+        (chooser, Vec::new()),
+    );
+    h.run();
+    h.get_by_label("demo.scene").click();
+    h.run();
+    h.get_by_label("Öffnen").click();
+    h.run();
+    assert_eq!(
+        h.state().1,
+        vec![UiAction::Scene(SceneCommand::AddFile(dir.join("demo.scene"))), UiAction::Close(Dialog::OpenFile)]
+    );
+}
+
+// ---- MinimalPlugins: the real plumbing on the real demo scene ----
+
+fn demo_scene() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenes/demo.scene")
+}
+
+fn test_app() -> App {
+    let mut app = App::new();
+    app.add_plugins((MinimalPlugins, bevy::asset::AssetPlugin::default()))
+        .init_asset::<Mesh>()
+        .init_asset::<StandardMaterial>()
+        .init_asset::<Image>()
+        .add_plugins(CorePlugins { settings: SettingsStore::default() })
+        .add_plugins(UiLogicPlugin);
+    app.world_mut().spawn((OrbitCamera::default(), Transform::default()));
+    app
+}
+
+/// Runs frames until the predicate holds (bounded: 20 s).
+fn update_until(app: &mut App, what: &str, mut done: impl FnMut(&mut App) -> bool) {
+    let start = std::time::Instant::now();
+    while !done(app) {
+        assert!(start.elapsed().as_secs() < 20, "timed out waiting for {what}");
+        app.update();
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
+
+fn act(app: &mut App, action: UiAction) {
+    app.world_mut().resource_mut::<PendingUiActions>().0.push(action);
+    app.update();
+    app.update();
+}
+
+fn open_demo(app: &mut App) -> LayerId {
+    app.world_mut().write_message(SceneCommand::Open(demo_scene()));
+    update_until(app, "demo layer", |app| {
+        app.world().resource::<Layers>().entries.first().is_some_and(|l| l.status == LayerStatus::Ready)
+            && app.world().resource::<CityLayers>().layers.len() == 1
+    });
+    app.world().resource::<Layers>().entries[0].id
+}
+
+fn batch_entities(app: &mut App) -> Vec<(Entity, Visibility)> {
+    let mut q = app.world_mut().query::<(Entity, &CityBatch, &Visibility)>();
+    q.iter(app.world()).map(|(e, _, v)| (e, *v)).collect()
+}
+
+#[test]
+fn demo_scene_loads_in_the_background_into_one_batch() {
+    let mut app = test_app();
+    let id = open_demo(&mut app);
+    let layers = app.world().resource::<Layers>();
+    let entry = layers.get(id).unwrap();
+    let s = entry.summary.as_ref().unwrap();
+    assert_eq!((s.buildings, s.parts, s.triangles, s.batches), (83, 50, 2676, 1));
+    assert_eq!(entry.source_crs_label(), "EPSG:25832+7837");
+    assert!(app.world().resource::<Jobs>().is_idle());
+    assert_eq!(batch_entities(&mut app).len(), 1, "one draw call for the whole tile");
+    let active = app.world().resource::<ActiveScene>();
+    assert_eq!(active.scene.bookmarks.len(), 2);
+    assert_eq!(app.world().resource::<SceneClock>().display_local(), "21.06.2026 15:00 CEST");
+    // The camera jumped to the first bookmark.
+    let orbit = *app.world_mut().query::<&OrbitCamera>().single(app.world()).unwrap();
+    assert_eq!((orbit.distance, orbit.heading, orbit.pitch), (820.0, 20.0, 38.0));
+}
+
+#[test]
+fn visibility_and_opacity_reach_the_batches() {
+    let mut app = test_app();
+    let id = open_demo(&mut app);
+    act(&mut app, UiAction::Scene(SceneCommand::SetVisible(id, false)));
+    assert!(batch_entities(&mut app).iter().all(|(_, v)| *v == Visibility::Hidden));
+    act(&mut app, UiAction::Scene(SceneCommand::SetVisible(id, true)));
+    assert!(batch_entities(&mut app).iter().all(|(_, v)| *v == Visibility::Visible));
+    act(&mut app, UiAction::Scene(SceneCommand::SetOpacity(id, 0.5)));
+    let handle = app.world().resource::<CityLayers>().layers[&id].material.clone();
+    let m = app.world().resource::<Assets<StandardMaterial>>().get(&handle).unwrap();
+    assert_eq!(m.base_color.alpha(), 0.5);
+    assert_eq!(m.alpha_mode, AlphaMode::Blend);
+    assert!(app.world().resource::<ActiveScene>().dirty);
+}
+
+fn object_colors_and_positions(app: &App, id: LayerId, object: usize) -> (Vec<[f32; 4]>, Vec<[f32; 3]>) {
+    let layer = &app.world().resource::<CityLayers>().layers[&id];
+    let (b, slot) = layer.slots[&object];
+    let range = layer.city.batches[b].objects[slot].vertices.clone();
+    let mesh = app.world().resource::<Assets<Mesh>>().get(&layer.meshes[b]).unwrap();
+    let Some(bevy::mesh::VertexAttributeValues::Float32x4(c)) = mesh.attribute(Mesh::ATTRIBUTE_COLOR) else { panic!() };
+    let Some(bevy::mesh::VertexAttributeValues::Float32x3(p)) = mesh.attribute(Mesh::ATTRIBUTE_POSITION) else { panic!() };
+    (c[range.start as usize..range.end as usize].to_vec(), p[range.start as usize..range.end as usize].to_vec())
+}
+
+#[test]
+fn selection_highlights_and_hide_show_work_inside_the_batch() {
+    let mut app = test_app();
+    let id = open_demo(&mut app);
+    let (before, positions) = object_colors_and_positions(&app, id, 0);
+    app.world_mut().resource_mut::<Selection>().picked = Some((id, 0));
+    app.update();
+    let (lit, _) = object_colors_and_positions(&app, id, 0);
+    let hl = Color::srgb(HIGHLIGHT[0], HIGHLIGHT[1], HIGHLIGHT[2]).to_linear();
+    assert!(lit.iter().all(|c| (c[0] - hl.red).abs() < 1e-6 && (c[1] - hl.green).abs() < 1e-6));
+    act(&mut app, UiAction::ClearSelection);
+    assert_eq!(object_colors_and_positions(&app, id, 0).0, before, "colours restored");
+
+    act(&mut app, UiAction::Building(BuildingCommand::Hide(id, 0)));
+    let (_, hidden) = object_colors_and_positions(&app, id, 0);
+    assert!(hidden.iter().all(|p| *p == hidden[0]), "vertices collapsed");
+    assert!(app.world().resource::<CityLayers>().layers[&id].hidden.contains(&0));
+    act(&mut app, UiAction::Building(BuildingCommand::ShowAll(id)));
+    assert_eq!(object_colors_and_positions(&app, id, 0).1, positions, "positions restored");
+}
+
+#[test]
+fn bookmark_current_view_and_save_as_round_trip() {
+    let mut app = test_app();
+    open_demo(&mut app);
+    act(&mut app, UiAction::BookmarkCurrentView);
+    let scene = &app.world().resource::<ActiveScene>().scene;
+    assert_eq!(scene.bookmarks.len(), 3);
+    assert_eq!(scene.bookmarks[2].name, "Ansicht 3");
+    assert_eq!(scene.bookmarks[2].heading, 20.0);
+    let dir = std::env::temp_dir().join(format!("pw-ui-save-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let target = dir.join("copy.scene");
+    act(&mut app, UiAction::Scene(SceneCommand::SaveAs(target.clone())));
+    let saved = pw_scene::Scene::load(&target).unwrap();
+    assert_eq!(saved.bookmarks.len(), 3);
+    // The layer path was re-rooted so the copy still finds the data.
+    let resolved = pw_scene::Scene::resolve_path(&target, &saved.layers[0].path);
+    assert!(resolved.exists(), "{}", resolved.display());
+    assert!(!app.world().resource::<ActiveScene>().dirty);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn broken_scene_file_is_reported_and_the_open_scene_kept() {
+    let mut app = test_app();
+    open_demo(&mut app);
+    let dir = std::env::temp_dir().join(format!("pw-ui-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.scene");
+    std::fs::write(&bad, "name = \"x\"\norigin = [0, 0, 0]\ncolour = 3\n").unwrap();
+    act(&mut app, UiAction::Scene(SceneCommand::AddFile(bad.clone())));
+    app.update();
+    let notices = &app.world().resource::<Notices>().items;
+    let last = notices.last().unwrap();
+    assert!(last.error && last.text.contains("bad.scene:3:1") && last.text.contains("colour"), "{last:?}");
+    assert_eq!(app.world().resource::<Layers>().entries.len(), 1, "the demo layer is still there");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn language_and_scale_actions_change_settings() {
+    let mut app = test_app();
+    act(&mut app, UiAction::SetLanguage(Language::English));
+    assert_eq!(app.world().resource::<I18n>().tr("layers.title"), "Layers");
+    act(&mut app, UiAction::SetUiScale(7.0));
+    assert_eq!(app.world().resource::<UserSettings>().ui_scale, 3.0, "clamped to 3×");
+    act(&mut app, UiAction::SetMode(AppMode::Workshop));
+    assert_eq!(app.world().resource::<UiState>().mode, AppMode::Workshop);
+}
+
+#[test]
+fn removing_the_layer_despawns_its_batches() {
+    let mut app = test_app();
+    let id = open_demo(&mut app);
+    act(&mut app, UiAction::Scene(SceneCommand::Remove(id)));
+    assert!(batch_entities(&mut app).is_empty());
+    assert!(app.world().resource::<CityLayers>().layers.is_empty());
+}
+
+#[test]
+fn dropping_an_unknown_file_says_what_is_supported() {
+    let mut app = test_app();
+    app.world_mut().write_message(FileDragAndDrop::DroppedFile {
+        window: Entity::PLACEHOLDER,
+        path_buf: PathBuf::from("/tmp/notes.docx"),
+    });
+    app.update();
+    let last = app.world().resource::<Notices>().items.last().cloned().unwrap();
+    assert!(last.error && last.text.contains("notes.docx") && last.text.contains(".scene"), "{last:?}");
+}

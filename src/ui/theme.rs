@@ -1,0 +1,104 @@
+//! Look and size of the UI: scale for big screens, a high-contrast theme,
+//! larger controls in workshop mode.
+
+use super::actions::AppMode;
+use crate::settings::UserSettings;
+use bevy_egui::egui::{self, Color32, FontId, Stroke, TextStyle};
+
+/// Extra zoom in workshop mode on top of the user's UI scale.
+pub const WORKSHOP_ZOOM: f32 = 1.35;
+
+pub fn zoom_factor(settings: &UserSettings, mode: AppMode) -> f32 {
+    settings.ui_scale * if mode == AppMode::Workshop { WORKSHOP_ZOOM } else { 1.0 }
+}
+
+/// Black panels, white text, yellow focus and selection: WCAG AAA contrast
+/// for the text (21:1) and clearly visible control borders.
+pub fn high_contrast_visuals() -> egui::Visuals {
+    let mut v = egui::Visuals::dark();
+    v.override_text_color = Some(Color32::WHITE);
+    v.panel_fill = Color32::BLACK;
+    v.window_fill = Color32::BLACK;
+    v.extreme_bg_color = Color32::BLACK;
+    v.faint_bg_color = Color32::from_gray(20);
+    v.window_stroke = Stroke::new(2.0, Color32::WHITE);
+    v.hyperlink_color = Color32::from_rgb(255, 230, 0);
+    v.selection.bg_fill = Color32::from_rgb(255, 230, 0);
+    v.selection.stroke = Stroke::new(2.0, Color32::BLACK);
+    for w in [&mut v.widgets.inactive, &mut v.widgets.noninteractive] {
+        w.bg_stroke = Stroke::new(1.5, Color32::WHITE);
+        w.fg_stroke = Stroke::new(1.5, Color32::WHITE);
+        w.bg_fill = Color32::BLACK;
+        w.weak_bg_fill = Color32::BLACK;
+    }
+    for w in [&mut v.widgets.hovered, &mut v.widgets.active, &mut v.widgets.open] {
+        w.bg_stroke = Stroke::new(2.5, Color32::from_rgb(255, 230, 0));
+        w.fg_stroke = Stroke::new(2.0, Color32::from_rgb(255, 230, 0));
+        w.bg_fill = Color32::from_gray(30);
+        w.weak_bg_fill = Color32::from_gray(30);
+    }
+    v
+}
+
+pub fn apply(ctx: &egui::Context, settings: &UserSettings, mode: AppMode) {
+    ctx.set_zoom_factor(zoom_factor(settings, mode));
+    let visuals = if settings.high_contrast { high_contrast_visuals() } else { egui::Visuals::light() };
+    ctx.set_visuals(visuals);
+    let workshop = mode == AppMode::Workshop;
+    ctx.all_styles_mut(|style| {
+        // Large, plain text: the UI is also used by citizens without help.
+        let body = if workshop { 18.0 } else { 15.0 };
+        style.text_styles = [
+            (TextStyle::Small, FontId::proportional(body - 2.0)),
+            (TextStyle::Body, FontId::proportional(body)),
+            (TextStyle::Button, FontId::proportional(body)),
+            (TextStyle::Heading, FontId::proportional(body + 5.0)),
+            (TextStyle::Monospace, FontId::monospace(body - 1.0)),
+        ]
+        .into();
+        style.spacing.interact_size.y = if workshop { 44.0 } else { 26.0 };
+        style.spacing.button_padding = if workshop { egui::vec2(14.0, 10.0) } else { egui::vec2(8.0, 4.0) };
+        style.spacing.item_spacing = egui::vec2(8.0, if workshop { 10.0 } else { 6.0 });
+        style.spacing.slider_width = if workshop { 240.0 } else { 140.0 };
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// WCAG relative luminance and contrast ratio.
+    fn contrast(a: Color32, b: Color32) -> f32 {
+        let lum = |c: Color32| {
+            let f = |v: u8| {
+                let s = v as f32 / 255.0;
+                if s <= 0.03928 { s / 12.92 } else { ((s + 0.055) / 1.055).powf(2.4) }
+            };
+            0.2126 * f(c.r()) + 0.7152 * f(c.g()) + 0.0722 * f(c.b())
+        };
+        let (la, lb) = (lum(a), lum(b));
+        (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+    }
+
+    #[test]
+    fn high_contrast_meets_wcag_aaa() {
+        let v = high_contrast_visuals();
+        assert!(contrast(v.override_text_color.unwrap(), v.panel_fill) >= 7.0);
+        assert!(contrast(v.selection.bg_fill, v.panel_fill) >= 7.0);
+        assert!(contrast(v.widgets.inactive.bg_stroke.color, v.panel_fill) >= 7.0);
+    }
+
+    #[test]
+    fn workshop_mode_is_larger() {
+        let s = UserSettings { ui_scale: 2.0, ..Default::default() };
+        assert_eq!(zoom_factor(&s, AppMode::Planning), 2.0);
+        assert_eq!(zoom_factor(&s, AppMode::Workshop), 2.0 * WORKSHOP_ZOOM);
+        let ctx = egui::Context::default();
+        apply(&ctx, &s, AppMode::Workshop);
+        // Zoom takes effect with the next frame.
+        let mut out = ctx.run_ui(egui::RawInput::default(), |_| {});
+        out.textures_delta.clear();
+        assert_eq!(ctx.zoom_factor(), 2.0 * WORKSHOP_ZOOM);
+        assert_eq!(ctx.style_of(ctx.theme()).spacing.interact_size.y, 44.0);
+    }
+}

@@ -1,0 +1,79 @@
+//! Bottom time bar: the one global date and time, with play, speed, "now"
+//! and live. Later the sun, sensor history and simulations follow it.
+
+use super::actions::UiAction;
+use crate::clock::{SceneClock, SPEEDS};
+use crate::i18n::I18n;
+use bevy_egui::egui;
+
+fn speed_label(speed: f64, i18n: &I18n) -> String {
+    match speed {
+        s if s >= 86_400.0 => i18n.tr("time.speed_day").to_string(),
+        s if s >= 3600.0 => i18n.tr("time.speed_hour").to_string(),
+        s if s >= 60.0 => i18n.trf("time.speed_minutes", &[("n", &((s / 60.0) as u32))]),
+        _ => i18n.tr("time.speed_realtime").to_string(),
+    }
+}
+
+pub fn time_bar(ui: &mut egui::Ui, clock: &mut SceneClock, i18n: &I18n) -> Vec<UiAction> {
+    let actions = Vec::new();
+    ui.horizontal_wrapped(|ui| {
+        ui.label(egui::RichText::new(i18n.tr("time.title")).strong());
+        let play_text = if clock.playing { i18n.tr("time.pause") } else { i18n.tr("time.play") };
+        if ui.button(play_text).clicked() {
+            clock.playing = !clock.playing;
+            clock.live = false;
+        }
+        if ui.button(i18n.tr("time.now")).clicked() {
+            clock.instant = jiff::Timestamp::now();
+            clock.live = false;
+        }
+        let mut live = clock.live;
+        if ui.checkbox(&mut live, i18n.tr("time.live")).changed() {
+            if live {
+                clock.go_live();
+            } else {
+                clock.live = false;
+            }
+        }
+        ui.separator();
+        ui.label(i18n.tr("time.speed"));
+        egui::ComboBox::from_id_salt("time_speed").selected_text(speed_label(clock.speed, i18n)).show_ui(ui, |ui| {
+            for s in SPEEDS {
+                ui.selectable_value(&mut clock.speed, s, speed_label(s, i18n));
+            }
+        });
+        ui.separator();
+        let local = clock.local();
+        ui.label(i18n.tr("time.date"));
+        if ui.small_button("◀").clicked() {
+            shift_days(clock, -1);
+        }
+        ui.label(egui::RichText::new(local.strftime("%d.%m.%Y").to_string()).monospace());
+        if ui.small_button("▶").clicked() {
+            shift_days(clock, 1);
+        }
+        ui.label(i18n.tr("time.clock"));
+        let mut minutes = (local.hour() as i32 * 60 + local.minute() as i32) as f32;
+        let slider = egui::Slider::new(&mut minutes, 0.0..=1439.0)
+            .step_by(1.0)
+            .custom_formatter(|m, _| format!("{:02}:{:02}", (m as i32) / 60, (m as i32) % 60))
+            .custom_parser(|s| {
+                let (h, m) = s.split_once(':')?;
+                Some((h.trim().parse::<f64>().ok()? * 60.0) + m.trim().parse::<f64>().ok()?)
+            });
+        if ui.add(slider).changed() {
+            let text = format!("{}T{:02}:{:02}", local.strftime("%Y-%m-%d"), (minutes as i32) / 60, (minutes as i32) % 60);
+            let _ = clock.set_local_text(&text);
+        }
+        ui.label(egui::RichText::new(clock.local().strftime("%Z").to_string()).small());
+    });
+    actions
+}
+
+fn shift_days(clock: &mut SceneClock, days: i64) {
+    if let Ok(z) = clock.local().checked_add(jiff::Span::new().days(days)) {
+        clock.instant = z.timestamp();
+        clock.live = false;
+    }
+}
