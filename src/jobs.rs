@@ -58,21 +58,30 @@ pub struct Notices {
 pub struct Notice {
     pub error: bool,
     pub text: String,
+    pub created: std::time::Instant,
 }
+
+/// Info notices fade after this; errors stay until dismissed.
+pub const INFO_NOTICE_SECONDS: u64 = 8;
 
 impl Notices {
     pub fn info(&mut self, text: impl Into<String>) {
         let text = text.into();
         info!("{text}");
-        self.items.push(Notice { error: false, text });
+        self.items.push(Notice { error: false, text, created: std::time::Instant::now() });
         self.trim();
     }
 
     pub fn error(&mut self, text: impl Into<String>) {
         let text = text.into();
         warn!("{text}");
-        self.items.push(Notice { error: true, text });
+        self.items.push(Notice { error: true, text, created: std::time::Instant::now() });
         self.trim();
+    }
+
+    /// Drops info notices older than [`INFO_NOTICE_SECONDS`].
+    pub fn expire(&mut self) {
+        self.items.retain(|n| n.error || n.created.elapsed().as_secs() < INFO_NOTICE_SECONDS);
     }
 
     fn trim(&mut self) {

@@ -195,7 +195,15 @@ impl Plugin for LayersPlugin {
             .add_message::<LayerLoaded>()
             .add_message::<LayerRemoved>()
             .add_message::<CameraCommand>()
-            .add_systems(Update, (handle_scene_commands, poll_load_tasks).chain().in_set(LayersSystems));
+            .add_systems(Update, (handle_scene_commands, poll_load_tasks).chain().in_set(LayersSystems))
+            .add_systems(Last, expire_notices);
+    }
+}
+
+fn expire_notices(mut notices: ResMut<Notices>) {
+    let stale = notices.items.iter().any(|n| !n.error && n.created.elapsed().as_secs() >= crate::jobs::INFO_NOTICE_SECONDS);
+    if stale {
+        notices.expire();
     }
 }
 

@@ -5,7 +5,14 @@ use planwerkstatt::settings::SettingsStore;
 use std::process::ExitCode;
 
 fn run_gui(scene: std::path::PathBuf, gui: GuiArgs) -> ExitCode {
-    let settings = if gui.no_settings || gui.screenshot.is_some() { SettingsStore::default() } else { SettingsStore::user_default() };
+    // Screenshots must not depend on a developer's personal settings, unless
+    // a settings folder is named explicitly.
+    let explicit = std::env::var_os("PLANWERKSTATT_CONFIG_DIR").is_some();
+    let settings = if gui.no_settings || (gui.screenshot.is_some() && !explicit) {
+        SettingsStore::default()
+    } else {
+        SettingsStore::user_default()
+    };
     let options = AppOptions {
         scene,
         screenshot: gui.screenshot,

@@ -65,12 +65,9 @@ fn report_pipelines(cache: Option<Res<PipelineCache>>, status: Res<PipelineStatu
     let mut all_ok = cache.waiting_pipelines().next().is_none();
     for p in cache.pipelines() {
         count += 1;
-        match &p.state {
-            CachedPipelineState::Ok(_) => {}
-            CachedPipelineState::Err(e) => {
-                error!("render pipeline failed: {e}");
-            }
-            _ => all_ok = false,
+        // Err is usually ShaderNotLoaded, which Bevy retries: not ready yet.
+        if !matches!(p.state, CachedPipelineState::Ok(_)) {
+            all_ok = false;
         }
     }
     status.ready.store(all_ok && count > 0, Ordering::Relaxed);

@@ -186,13 +186,15 @@ impl FileChooser {
     }
 }
 
-pub fn notices(ctx: &egui::Context, items: &[Notice], i18n: &I18n) -> Vec<UiAction> {
+/// Notices stack in the bottom-right corner of the 3D view, never over panels.
+pub fn notices(ctx: &egui::Context, items: &[Notice], viewport: egui::Rect, i18n: &I18n) -> Vec<UiAction> {
     let mut actions = Vec::new();
     if items.is_empty() {
         return actions;
     }
     egui::Area::new(egui::Id::new("notices"))
-        .anchor(egui::Align2::RIGHT_BOTTOM, egui::vec2(-12.0, -90.0))
+        .pivot(egui::Align2::RIGHT_BOTTOM)
+        .fixed_pos(viewport.right_bottom() - egui::vec2(12.0, 12.0))
         .show(ctx, |ui| {
             for (i, n) in items.iter().enumerate() {
                 egui::Frame::popup(ui.style()).show(ui, |ui| {

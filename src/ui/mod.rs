@@ -27,11 +27,13 @@ use crate::layers::{ActiveScene, Layers, SceneCommand};
 use crate::picking::CursorWorld;
 use crate::settings::UserSettings;
 pub use actions::{AppMode, Dialog, UiAction};
-use bevy::camera::Viewport;
+use bevy::camera::visibility::RenderLayers;
+use bevy::camera::{CameraOutputMode, Viewport};
+use bevy::render::render_resource::BlendState;
 use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 use bevy::window::{FileDragAndDrop, PrimaryWindow};
-use bevy_egui::{egui, EguiContexts, EguiPlugin, EguiPrimaryContextPass};
+use bevy_egui::{egui, EguiContexts, EguiGlobalSettings, EguiPlugin, EguiPrimaryContextPass, PrimaryEguiContext};
 use dialogs::FileChooser;
 use inspector::InspectorData;
 
@@ -70,8 +72,30 @@ impl Plugin for UiPlugin {
     fn build(&self, app: &mut App) {
         app.add_plugins(EguiPlugin::default())
             .add_plugins(UiLogicPlugin)
+            .add_systems(Startup, spawn_ui_camera)
             .add_systems(EguiPrimaryContextPass, draw_ui);
     }
+}
+
+/// egui gets its own camera drawn over the 3D view: the 3D camera's
+/// viewport shrinks to the space between the panels, the UI must not.
+fn spawn_ui_camera(mut commands: Commands, mut egui_settings: ResMut<EguiGlobalSettings>) {
+    egui_settings.auto_create_primary_context = false;
+    commands.spawn((
+        Name::new("UI-Kamera"),
+        PrimaryEguiContext,
+        Camera2d,
+        RenderLayers::none(),
+        Camera {
+            order: 1,
+            output_mode: CameraOutputMode::Write {
+                blend_state: Some(BlendState::ALPHA_BLENDING),
+                clear_color: ClearColorConfig::None,
+            },
+            clear_color: ClearColorConfig::Custom(Color::NONE),
+            ..default()
+        },
+    ));
 }
 
 fn handle_dropped_files(mut drops: MessageReader<FileDragAndDrop>, mut scene: MessageWriter<SceneCommand>) {
@@ -171,7 +195,7 @@ struct UiOut<'w, 's> {
     clock: ResMut<'w, SceneClock>,
     pending: ResMut<'w, PendingUiActions>,
     over_ui: ResMut<'w, PointerOverUi>,
-    cameras: Query<'w, 's, (&'static mut Camera, &'static OrbitCamera)>,
+    cameras: Query<'w, 's, (&'static mut Camera, &'static OrbitCamera), Without<PrimaryEguiContext>>,
     window: Query<'w, 's, &'static Window, With<PrimaryWindow>>,
 }
 
@@ -226,7 +250,7 @@ fn draw_ui(
         actions.extend(status_bar::status_bar(ui, &m, i18n));
     });
     egui::Panel::bottom("time_bar").show(&mut root, |ui| {
-        actions.extend(time_bar::time_bar(ui, &mut out.clock, i18n));
+        actions.extend(time_bar::time_bar(ui, &mut out.clock, i18n, mode == AppMode::Workshop));
     });
     if mode == AppMode::Planning {
         egui::Panel::left("layers").resizable(true).default_size(300.0).show(&mut root, |ui| {
@@ -260,7 +284,7 @@ fn draw_ui(
     if let Some(chooser) = out.ui_state.file_chooser.as_mut() {
         actions.extend(chooser.show(&ctx, i18n));
     }
-    actions.extend(dialogs::notices(&ctx, &data.notices.items, i18n));
+    actions.extend(dialogs::notices(&ctx, &data.notices.items, viewport, i18n));
 
     // The pointer belongs to the UI when it is outside the 3D view or over
     // a window, popup or widget in use.

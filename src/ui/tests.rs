@@ -127,7 +127,7 @@ fn time_bar_plays_pauses_and_jumps_to_now() {
     let clock = SceneClock::for_city("Europe/Berlin", Some("2026-06-21T15:00")).unwrap();
     let mut h = Harness::new_ui_state(
         |ui, clock: &mut SceneClock| {
-            time_bar::time_bar(ui, clock, &i18n);
+            time_bar::time_bar(ui, clock, &i18n, false);
         },
         clock,
     );
@@ -279,7 +279,7 @@ fn demo_scene_loads_in_the_background_into_one_batch() {
     assert_eq!(app.world().resource::<SceneClock>().display_local(), "21.06.2026 15:00 CEST");
     // The camera jumped to the first bookmark.
     let orbit = *app.world_mut().query::<&OrbitCamera>().single(app.world()).unwrap();
-    assert_eq!((orbit.distance, orbit.heading, orbit.pitch), (820.0, 20.0, 38.0));
+    assert_eq!((orbit.distance, orbit.heading, orbit.pitch), (420.0, 340.0, 21.0));
 }
 
 #[test]
@@ -337,7 +337,7 @@ fn bookmark_current_view_and_save_as_round_trip() {
     let scene = &app.world().resource::<ActiveScene>().scene;
     assert_eq!(scene.bookmarks.len(), 3);
     assert_eq!(scene.bookmarks[2].name, "Ansicht 3");
-    assert_eq!(scene.bookmarks[2].heading, 20.0);
+    assert_eq!(scene.bookmarks[2].heading, 340.0);
     let dir = std::env::temp_dir().join(format!("pw-ui-save-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let target = dir.join("copy.scene");

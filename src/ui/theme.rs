@@ -16,7 +16,8 @@ pub fn zoom_factor(settings: &UserSettings, mode: AppMode) -> f32 {
 /// for the text (21:1) and clearly visible control borders.
 pub fn high_contrast_visuals() -> egui::Visuals {
     let mut v = egui::Visuals::dark();
-    v.override_text_color = Some(Color32::WHITE);
+    // No override_text_color: it would also paint selected items white on
+    // yellow. Text colours come from the widget states below instead.
     v.panel_fill = Color32::BLACK;
     v.window_fill = Color32::BLACK;
     v.extreme_bg_color = Color32::BLACK;
@@ -24,13 +25,16 @@ pub fn high_contrast_visuals() -> egui::Visuals {
     v.window_stroke = Stroke::new(2.0, Color32::WHITE);
     v.hyperlink_color = Color32::from_rgb(255, 230, 0);
     v.selection.bg_fill = Color32::from_rgb(255, 230, 0);
+    // Selected items: black text on yellow.
     v.selection.stroke = Stroke::new(2.0, Color32::BLACK);
     for w in [&mut v.widgets.inactive, &mut v.widgets.noninteractive] {
         w.bg_stroke = Stroke::new(1.5, Color32::WHITE);
         w.fg_stroke = Stroke::new(1.5, Color32::WHITE);
-        w.bg_fill = Color32::BLACK;
         w.weak_bg_fill = Color32::BLACK;
     }
+    v.widgets.noninteractive.bg_fill = Color32::BLACK;
+    // Slider rails and checkbox boxes use this fill: keep it visible on black.
+    v.widgets.inactive.bg_fill = Color32::from_gray(70);
     for w in [&mut v.widgets.hovered, &mut v.widgets.active, &mut v.widgets.open] {
         w.bg_stroke = Stroke::new(2.5, Color32::from_rgb(255, 230, 0));
         w.fg_stroke = Stroke::new(2.0, Color32::from_rgb(255, 230, 0));
@@ -59,7 +63,7 @@ pub fn apply(ctx: &egui::Context, settings: &UserSettings, mode: AppMode) {
         style.spacing.interact_size.y = if workshop { 44.0 } else { 26.0 };
         style.spacing.button_padding = if workshop { egui::vec2(14.0, 10.0) } else { egui::vec2(8.0, 4.0) };
         style.spacing.item_spacing = egui::vec2(8.0, if workshop { 10.0 } else { 6.0 });
-        style.spacing.slider_width = if workshop { 240.0 } else { 140.0 };
+        style.spacing.slider_width = if workshop { 180.0 } else { 140.0 };
     });
 }
 
@@ -83,8 +87,11 @@ mod tests {
     #[test]
     fn high_contrast_meets_wcag_aaa() {
         let v = high_contrast_visuals();
-        assert!(contrast(v.override_text_color.unwrap(), v.panel_fill) >= 7.0);
+        assert!(contrast(v.text_color(), v.panel_fill) >= 7.0);
+        assert!(contrast(v.widgets.inactive.text_color(), v.panel_fill) >= 7.0);
         assert!(contrast(v.selection.bg_fill, v.panel_fill) >= 7.0);
+        // Text on a selected (yellow) item.
+        assert!(contrast(v.selection.stroke.color, v.selection.bg_fill) >= 7.0);
         assert!(contrast(v.widgets.inactive.bg_stroke.color, v.panel_fill) >= 7.0);
     }
 

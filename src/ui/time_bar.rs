@@ -15,7 +15,8 @@ fn speed_label(speed: f64, i18n: &I18n) -> String {
     }
 }
 
-pub fn time_bar(ui: &mut egui::Ui, clock: &mut SceneClock, i18n: &I18n) -> Vec<UiAction> {
+/// `compact` (workshop mode) leaves out speed and live: play, now, date, time.
+pub fn time_bar(ui: &mut egui::Ui, clock: &mut SceneClock, i18n: &I18n, compact: bool) -> Vec<UiAction> {
     let actions = Vec::new();
     ui.horizontal_wrapped(|ui| {
         ui.label(egui::RichText::new(i18n.tr("time.title")).strong());
@@ -28,21 +29,23 @@ pub fn time_bar(ui: &mut egui::Ui, clock: &mut SceneClock, i18n: &I18n) -> Vec<U
             clock.instant = jiff::Timestamp::now();
             clock.live = false;
         }
-        let mut live = clock.live;
-        if ui.checkbox(&mut live, i18n.tr("time.live")).changed() {
-            if live {
-                clock.go_live();
-            } else {
-                clock.live = false;
+        if !compact {
+            let mut live = clock.live;
+            if ui.checkbox(&mut live, i18n.tr("time.live")).changed() {
+                if live {
+                    clock.go_live();
+                } else {
+                    clock.live = false;
+                }
             }
+            ui.separator();
+            ui.label(i18n.tr("time.speed"));
+            egui::ComboBox::from_id_salt("time_speed").selected_text(speed_label(clock.speed, i18n)).show_ui(ui, |ui| {
+                for s in SPEEDS {
+                    ui.selectable_value(&mut clock.speed, s, speed_label(s, i18n));
+                }
+            });
         }
-        ui.separator();
-        ui.label(i18n.tr("time.speed"));
-        egui::ComboBox::from_id_salt("time_speed").selected_text(speed_label(clock.speed, i18n)).show_ui(ui, |ui| {
-            for s in SPEEDS {
-                ui.selectable_value(&mut clock.speed, s, speed_label(s, i18n));
-            }
-        });
         ui.separator();
         let local = clock.local();
         ui.label(i18n.tr("time.date"));

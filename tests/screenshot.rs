@@ -1,0 +1,179 @@
+//! The real workbench on a real (software) GPU: start Xvfb, run the app on
+//! the demo scene with Mesa's lavapipe Vulkan driver, let it save a
+//! screenshot once everything is loaded and every render pipeline is ready,
+//! and check that the picture shows the scene — sky, ground, LoD2 roofs and
+//! the UI panels — which a black or empty frame cannot pass.
+//!
+//! Needs Debian's `xvfb` and `mesa-vulkan-drivers` (installed by `.ci/run`).
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const LAVAPIPE: &str = "/usr/share/vulkan/icd.d/lvp_icd.x86_64.json";
+
+struct Xvfb {
+    child: Child,
+    display: String,
+}
+
+impl Drop for Xvfb {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts Xvfb on a free display number (it writes the number to stdout).
+fn start_xvfb() -> Xvfb {
+    let mut child = Command::new("Xvfb")
+        .args(["-displayfd", "1", "-screen", "0", "1600x1000x24", "-nolisten", "tcp"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("Xvfb is not installed: apt-get install xvfb mesa-vulkan-drivers (see .ci/run)");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).expect("Xvfb did not report its display");
+    let display = format!(":{}", line.trim());
+    assert!(line.trim().parse::<u32>().is_ok(), "Xvfb printed '{line}'");
+    Xvfb { child, display }
+}
+
+struct Picture {
+    width: usize,
+    height: usize,
+    rgb: Vec<[u8; 3]>,
+}
+
+fn read_png(path: &Path) -> Picture {
+    let decoder = png::Decoder::new(BufReader::new(std::fs::File::open(path).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let channels = info.color_type.samples();
+    let rgb = buf[..info.buffer_size()].chunks_exact(channels).map(|c| [c[0], c[1], c[2]]).collect();
+    Picture { width: info.width as usize, height: info.height as usize, rgb }
+}
+
+fn run_app(args: &[&str], out: &Path, xvfb: &Xvfb) {
+    let started = Instant::now();
+    let status = Command::new(env!("CARGO_BIN_EXE_planwerkstatt"))
+        .args(args)
+        .arg("--screenshot")
+        .arg(out)
+        .args(["--window-size", "1600x900"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("DISPLAY", &xvfb.display)
+        .env("VK_ICD_FILENAMES", LAVAPIPE)
+        .env("WGPU_BACKEND", "vulkan")
+        .env("XDG_RUNTIME_DIR", runtime_dir())
+        .env_remove("WAYLAND_DISPLAY")
+        .status()
+        .expect("cannot start planwerkstatt");
+    assert!(status.success(), "planwerkstatt --screenshot failed: {status}");
+    assert!(started.elapsed() < Duration::from_secs(240));
+}
+
+fn fraction(p: &Picture, pred: impl Fn([u8; 3]) -> bool) -> f64 {
+    p.rgb.iter().filter(|c| pred(**c)).count() as f64 / p.rgb.len() as f64
+}
+
+/// The lit green-grey ground field.
+fn is_ground(c: [u8; 3]) -> bool {
+    let [r, g, b] = c.map(i32::from);
+    g > r && g > b + 15 && g > 120
+}
+
+/// A private runtime dir for the child (winit/wgpu complain without one).
+fn runtime_dir() -> PathBuf {
+    let dir = out_dir().join("xdg-runtime");
+    std::fs::create_dir_all(&dir).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).unwrap();
+    }
+    dir
+}
+
+fn out_dir() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn demo_scene_renders_sky_ground_buildings_and_panels() {
+    assert!(Path::new(LAVAPIPE).exists(), "Mesa lavapipe missing: apt-get install mesa-vulkan-drivers (see .ci/run)");
+    let xvfb = start_xvfb();
+    let png = out_dir().join("demo.png");
+    run_app(&[], &png, &xvfb);
+    let p = read_png(&png);
+    assert_eq!((p.width, p.height), (1600, 900));
+
+    // Not a blank frame: the luminance varies.
+    let lum: Vec<f64> = p.rgb.iter().map(|c| 0.299 * c[0] as f64 + 0.587 * c[1] as f64 + 0.114 * c[2] as f64).collect();
+    let mean = lum.iter().sum::<f64>() / lum.len() as f64;
+    let sd = (lum.iter().map(|l| (l - mean).powi(2)).sum::<f64>() / lum.len() as f64).sqrt();
+    assert!(sd > 20.0, "image is nearly uniform (sd {sd:.1})");
+    let black = fraction(&p, |c| c.iter().all(|v| *v < 16));
+    assert!(black < 0.05, "{:.1}% black pixels", black * 100.0);
+
+    // Sky: the clear colour (158, 199, 237) above the horizon.
+    let sky = fraction(&p, |c| (c[0] as i32 - 158).abs() < 12 && (c[1] as i32 - 199).abs() < 12 && (c[2] as i32 - 237).abs() < 12);
+    // Ground: lit green-grey field.
+    let ground = fraction(&p, |c| is_ground(c));
+    // Buildings: red-brown roofs.
+    let roofs = p.rgb.iter().filter(|c| c[0] as i32 > c[1] as i32 + 50 && c[0] as i32 > c[2] as i32 + 50).count();
+    // UI: egui's light panels (near white, neutral).
+    let panels = fraction(&p, |c| c.iter().all(|v| *v >= 240) && c[0] == c[1] && c[1] == c[2]);
+    eprintln!("sky {:.1}%  ground {:.1}%  roof pixels {roofs}  panels {:.1}%", sky * 100.0, ground * 100.0, panels * 100.0);
+    assert!(sky > 0.02, "no sky ({:.2}%)", sky * 100.0);
+    assert!(ground > 0.15, "no ground ({:.2}%)", ground * 100.0);
+    assert!(roofs > 1500, "no LoD2 roofs ({roofs} pixels)");
+    assert!(panels > 0.15, "no UI panels ({:.2}%)", panels * 100.0);
+
+    // The sky is above the ground inside the 3D view: compare the centre column.
+    let x = 800;
+    let first_sky = (0..p.height).find(|y| {
+        let c = p.rgb[y * p.width + x];
+        (c[2] as i32 - 237).abs() < 12 && (c[0] as i32 - 158).abs() < 12
+    });
+    let first_ground = (0..p.height).find(|y| {
+        let c = p.rgb[y * p.width + x];
+        is_ground(c)
+    });
+    assert!(matches!((first_sky, first_ground), (Some(s), Some(g)) if s < g), "sky {first_sky:?} ground {first_ground:?}");
+}
+
+#[test]
+fn workshop_mode_in_high_contrast_draws_large_black_panels() {
+    assert!(Path::new(LAVAPIPE).exists(), "Mesa lavapipe missing: apt-get install mesa-vulkan-drivers (see .ci/run)");
+    let xvfb = start_xvfb();
+    let png = out_dir().join("workshop.png");
+    // Settings come from a config dir the test owns.
+    let cfg = out_dir().join("cfg-workshop");
+    std::fs::create_dir_all(&cfg).unwrap();
+    std::fs::write(cfg.join("settings.toml"), "ui_scale = 1.5\nhigh_contrast = true\nlanguage = \"en\"\n").unwrap();
+    let status = Command::new(env!("CARGO_BIN_EXE_planwerkstatt"))
+        .args(["--workshop", "--screenshot"])
+        .arg(&png)
+        .args(["--window-size", "1600x900"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("DISPLAY", &xvfb.display)
+        .env("VK_ICD_FILENAMES", LAVAPIPE)
+        .env("WGPU_BACKEND", "vulkan")
+        .env("PLANWERKSTATT_CONFIG_DIR", &cfg)
+        .env("XDG_RUNTIME_DIR", runtime_dir())
+        .env_remove("WAYLAND_DISPLAY")
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let p = read_png(&png);
+    let black = fraction(&p, |c| c.iter().all(|v| *v < 8));
+    let roofs = p.rgb.iter().filter(|c| c[0] as i32 > c[1] as i32 + 50 && c[0] as i32 > c[2] as i32 + 50).count();
+    eprintln!("black panels {:.1}%  roofs {roofs}", black * 100.0);
+    assert!(black > 0.10, "high-contrast panels are black ({:.1}%)", black * 100.0);
+    assert!(roofs > 1500, "the city is still visible ({roofs})");
+}
