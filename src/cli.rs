@@ -62,6 +62,9 @@ pub fn info(path: &Path) -> anyhow::Result<String> {
     if !path.exists() {
         anyhow::bail!("{}: file not found", path.display());
     }
+    if std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == 0) {
+        anyhow::bail!("{}: the file is empty", path.display());
+    }
     let is_scene = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("scene"));
     if is_scene {
         let scene = pw_scene::Scene::load(path)?;

@@ -307,6 +307,10 @@ fn handle_scene_commands(
                     commands.write_message(SceneCommand::Open(path.clone()));
                     continue;
                 }
+                if std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == 0) {
+                    notices.error(i18n.trf("msg.empty_file", &[("path", &path.display())]));
+                    continue;
+                }
                 match detect_kind(path) {
                     Some(kind) => {
                         let def = Layer {

@@ -399,3 +399,25 @@ fn dropping_an_unknown_file_says_what_is_supported() {
     let last = app.world().resource::<Notices>().items.last().cloned().unwrap();
     assert!(last.error && last.text.contains("notes.docx") && last.text.contains(".scene"), "{last:?}");
 }
+
+#[test]
+fn dropping_a_citygml_file_adds_a_layer_that_loads_and_frames() {
+    let mut app = test_app();
+    open_demo(&mut app);
+    let gml = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/citygml/sig3d_terrain/Building_and_garage_LOD2-EPSG25832_CityGML2.gml");
+    app.world_mut().write_message(FileDragAndDrop::DroppedFile { window: Entity::PLACEHOLDER, path_buf: gml });
+    update_until(&mut app, "dropped layer", |app| {
+        app.world().resource::<Layers>().entries.get(1).is_some_and(|l| l.status == LayerStatus::Ready)
+    });
+    let layers = app.world().resource::<Layers>();
+    let entry = &layers.entries[1];
+    assert_eq!(entry.def.name, "Building_and_garage_LOD2-EPSG25832_CityGML2");
+    assert_eq!(entry.summary.as_ref().unwrap().buildings, 1);
+    assert!(app.world().resource::<ActiveScene>().dirty);
+    // The camera framed the new layer (SIG3D example near 458 880 E / 5 438 352 N).
+    app.update();
+    let orbit = *app.world_mut().query::<&OrbitCamera>().single(app.world()).unwrap();
+    let frame = app.world().resource::<SceneFrame>();
+    let target = frame.bevy_to_world(orbit.target);
+    assert!((target[0] - 458_881.0).abs() < 10.0 && (target[1] - 5_438_352.0).abs() < 10.0, "{target:?}");
+}

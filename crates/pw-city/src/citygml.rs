@@ -265,11 +265,12 @@ impl<'a> Parser<'a> {
                     let at = reader.error_position() as usize;
                     let id = self.current_object_id();
                     let text = e.to_string();
-                    let message = if text.contains("end of input") {
+                    let mut message = if text.contains("end of input") {
                         TRUNCATED.to_string()
                     } else {
                         format!("broken XML, reading stopped here ({text}); everything before this point was kept")
                     };
+                    message += &self.drop_unfinished_objects();
                     self.issue(Severity::Error, at, id, message);
                     break;
                 }
@@ -334,12 +335,8 @@ impl<'a> Parser<'a> {
                     }
                     if self.depth > 0 {
                         let id = self.current_object_id();
-                        self.issue(
-                            Severity::Error,
-                            self.data.len(),
-                            id,
-                            TRUNCATED.into(),
-                        );
+                        let message = format!("{TRUNCATED}{}", self.drop_unfinished_objects());
+                        self.issue(Severity::Error, self.data.len(), id, message);
                     }
                     break;
                 }
@@ -350,6 +347,18 @@ impl<'a> Parser<'a> {
             job.set_progress(1.0);
         }
         Ok(())
+    }
+
+    /// Objects still open when reading stops are incomplete: they and the
+    /// parts read inside them are left out. Returns the text for the message.
+    fn drop_unfinished_objects(&mut self) -> String {
+        let Some(first) = self.objects.first().map(|o| o.index) else { return String::new() };
+        let ids: Vec<String> = self.objects.iter().map(|o| self.model.objects[o.index].id.clone()).collect();
+        self.model.objects.truncate(first);
+        self.objects.clear();
+        self.polygon_index.retain(|_, (obj, _)| *obj < first);
+        self.links.retain(|l| l.object < first);
+        format!("; the unfinished {} was left out", ids.join(" / "))
     }
 
     fn check_root(&mut self, e: &BytesStart<'_>) -> Result<(), CityGmlError> {

@@ -43,11 +43,13 @@ fn truncated_file_keeps_complete_buildings_and_names_the_end() {
     let full = model(&(building("B1", SQUARE) + &building("B2", SQUARE)));
     let cut = &full[..full.find("B2_p").unwrap()];
     let m = citygml::read(cut.as_bytes(), None).unwrap();
+    assert_eq!(m.objects.len(), 1, "the unfinished B2 is left out");
     assert_eq!(m.objects[0].id, "B1");
     assert_eq!(m.objects[0].surfaces.len(), 1);
     assert_eq!(m.issues.len(), 1, "{:?}", m.issues);
     assert_eq!(m.issues[0].severity, Severity::Error);
     assert!(m.issues[0].message.contains("ends in the middle"), "{}", m.issues[0]);
+    assert!(m.issues[0].message.contains("the unfinished B2 was left out"), "{}", m.issues[0]);
     assert_eq!(m.issues[0].id.as_deref(), Some("B2"));
 }
 
@@ -55,6 +57,7 @@ fn truncated_file_keeps_complete_buildings_and_names_the_end() {
 fn broken_xml_reports_line_and_keeps_earlier_buildings() {
     let text = model(&(building("B1", SQUARE) + "<bldg:Building gml:id=\"B2\"></bldg:Wrong>\n" + &building("B3", SQUARE)));
     let m = citygml::read(text.as_bytes(), None).unwrap();
+    assert_eq!(m.objects.len(), 1);
     assert_eq!(m.objects[0].id, "B1");
     let err = m.issues.iter().find(|i| i.severity == Severity::Error).expect("an error");
     assert_eq!(err.line, Some(8), "{err}");

@@ -1,0 +1,81 @@
+//! The command line as a user runs it.
+
+use std::process::Command;
+
+fn planwerkstatt(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_planwerkstatt"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("run planwerkstatt");
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn help_lists_the_subcommands() {
+    let (code, out, _) = planwerkstatt(&["--help"]);
+    assert_eq!(code, 0);
+    for word in ["open", "info", "--screenshot", "--workshop"] {
+        assert!(out.contains(word), "--help lacks {word}:\n{out}");
+    }
+}
+
+#[test]
+fn info_describes_the_nrw_tile() {
+    let (code, out, err) = planwerkstatt(&["info", "assets/demo/nrw/LoD2_32_280_5657_1_NW.gml"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Kind:      CityGML 1.0 city model"), "{out}");
+    assert!(out.contains("EPSG:25832+7837 (ETRS89 / UTM zone 32N + DHHN2016 height)"), "{out}");
+    assert!(out.contains("urn:adv:crs:ETRS89_UTM32*DE_DHHN2016_NH*GCG2016"), "{out}");
+    assert!(out.contains("Objects:   83 Building, 50 BuildingPart"), "{out}");
+    assert!(out.contains("Surfaces:  1144 (181 roof, 747 wall, 124 ground, 92 other/unclassified)"), "{out}");
+    assert!(out.contains("Triangles: 2676"), "{out}");
+    assert!(out.contains("x 280847.889 … 281004.935"), "{out}");
+    // Centre of the building extent (280926.412, 5657424.6295); PROJ 9.1.1:
+    // `cs2cs -f %.6f EPSG:25832 EPSG:4326` → 51.026566 5.875835.
+    assert!(out.contains("Centre:    51.026566° N, 5.875835° E (WGS84)"), "{out}");
+    assert!(out.contains("Problems:  0"), "{out}");
+}
+
+#[test]
+fn info_describes_a_scene() {
+    let (code, out, err) = planwerkstatt(&["info", "scenes/demo.scene"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Kind:      Planwerkstatt scene"), "{out}");
+    assert!(out.contains("Layers:    1"), "{out}");
+    assert!(out.contains("Bookmarks: 2"), "{out}");
+}
+
+#[test]
+fn info_reports_problems_with_file_line_and_id() {
+    let dir = std::env::temp_dir().join(format!("pw-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let src = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/demo/nrw/LoD2_32_280_5657_1_NW.gml")).unwrap();
+    // Cut the file in the middle of the 40th building.
+    let cut_at = src.match_indices("<bldg:Building ").nth(39).unwrap().0 + 300;
+    let file = dir.join("truncated.gml");
+    std::fs::write(&file, &src[..cut_at]).unwrap();
+    let (code, out, err) = planwerkstatt(&["info", file.to_str().unwrap()]);
+    assert_eq!(code, 0, "what is valid still loads: {err}");
+    assert!(out.contains("Objects:   39 Building, 20 BuildingPart"), "{out}");
+    assert!(out.contains("Problems:  1"), "{out}");
+    assert!(out.contains("truncated.gml: line 14971 (DENW43AL00001j4H): error: the file ends in the middle"), "{out}");
+    assert!(out.contains("the unfinished DENW43AL00001j4H was left out"), "{out}");
+
+    let (code, _, err) = planwerkstatt(&["info", dir.join("missing.gml").to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("missing.gml: file not found"), "{err}");
+
+    let empty = dir.join("empty.gml");
+    std::fs::write(&empty, "").unwrap();
+    let (code, _, err) = planwerkstatt(&["info", empty.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("empty.gml") && err.contains("empty"), "{err}");
+
+    let bad_scene = dir.join("bad.scene");
+    std::fs::write(&bad_scene, "name = \"x\"\norigin = [1, 2, 3]\n[city]\nlatitude = \"north\"\n").unwrap();
+    let (code, _, err) = planwerkstatt(&["info", bad_scene.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("bad.scene:4:"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
