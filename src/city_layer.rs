@@ -17,6 +17,10 @@ pub const ROOF: [f32; 3] = [0.66, 0.30, 0.22];
 pub const WALL: [f32; 3] = [0.92, 0.90, 0.85];
 pub const GROUND: [f32; 3] = [0.55, 0.55, 0.55];
 pub const HIGHLIGHT: [f32; 3] = [1.0, 0.78, 0.0];
+pub const TRAFFIC: [f32; 3] = [0.47, 0.47, 0.50];
+pub const WATER: [f32; 3] = [0.33, 0.55, 0.82];
+pub const VEGETATION: [f32; 3] = [0.36, 0.58, 0.30];
+pub const LAND_USE: [f32; 3] = [0.82, 0.80, 0.66];
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SurfacePalette {
@@ -39,6 +43,10 @@ impl SurfacePalette {
         match s {
             Semantic::Roof => self.roof,
             Semantic::Ground | Semantic::OuterFloor => self.ground,
+            Semantic::Traffic => TRAFFIC,
+            Semantic::Water => WATER,
+            Semantic::Vegetation => VEGETATION,
+            Semantic::LandUse => LAND_USE,
             _ => self.wall,
         }
     }

@@ -25,7 +25,7 @@ pub enum Command {
     },
     /// Print what a data or scene file contains: kind, CRS, extent, counts.
     Info {
-        /// CityGML (.gml/.xml) or scene (.scene) file.
+        /// CityGML (.gml/.xml), CityJSON (.json, .city.jsonl) or scene (.scene) file.
         file: PathBuf,
     },
 }
@@ -58,7 +58,6 @@ fn parse_size(s: &str) -> Result<(u32, u32), String> {
 
 /// `planwerkstatt info <file>`: a human-readable description on stdout.
 pub fn info(path: &Path) -> anyhow::Result<String> {
-    use anyhow::Context as _;
     if !path.exists() {
         anyhow::bail!("{}: file not found", path.display());
     }
@@ -81,15 +80,15 @@ pub fn info(path: &Path) -> anyhow::Result<String> {
         return Ok(out);
     }
     match crate::layers::detect_kind(path) {
-        Some(pw_scene::LayerKind::Citygml) => {
-            let model = pw_city::citygml::read_file(path, None).with_context(|| format!("{}", path.display()))?;
+        Some(kind @ (pw_scene::LayerKind::Citygml | pw_scene::LayerKind::Cityjson)) => {
+            let model = crate::layers::read_city_model(kind, path, None).map_err(anyhow::Error::msg)?;
             Ok(describe_city_model(path, &model))
         }
         Some(kind) => Ok(format!(
             "File:      {}\nKind:      {kind:?} (recognised; this version cannot read its contents yet)\n",
             path.display()
         )),
-        None => anyhow::bail!("{}: unknown file type (supported: .scene, CityGML .gml/.xml)", path.display()),
+        None => anyhow::bail!("{}: unknown file type (supported: .scene, CityGML .gml/.xml, CityJSON .json/.city.jsonl)", path.display()),
     }
 }
 
@@ -118,6 +117,11 @@ fn describe_city_model(path: &Path, model: &pw_city::CityModel) -> String {
         }
     }
     out += &format!("Objects:   {} Building, {} BuildingPart\n", s.buildings, s.building_parts);
+    let others: Vec<String> =
+        s.by_type.iter().filter(|(t, _)| !matches!(t.as_str(), "Building" | "BuildingPart")).map(|(t, n)| format!("{n} {t}")).collect();
+    if !others.is_empty() {
+        out += &format!("           {}\n", others.join(", "));
+    }
     let other = model.objects.iter().flat_map(|o| &o.surfaces).filter(|x| !matches!(x.semantic, Semantic::Roof | Semantic::Wall | Semantic::Ground)).count();
     out += &format!(
         "Surfaces:  {} ({} roof, {} wall, {} ground, {} other/unclassified)\n",

@@ -224,9 +224,14 @@ pub fn detect_kind(path: &Path) -> Option<LayerKind> {
             }
         }
         "json" => {
-            let head = std::fs::read(path).ok().map(|d| String::from_utf8_lossy(&d[..d.len().min(4096)]).into_owned());
-            match head {
-                Some(h) if h.contains("\"CityJSON\"") => Some(LayerKind::Cityjson),
+            // Key order is free in JSON: "type": "CityJSON" may come last.
+            let sample = std::fs::read(path).ok().map(|d| {
+                let head = &d[..d.len().min(65_536)];
+                let tail = &d[d.len().saturating_sub(65_536)..];
+                format!("{}{}", String::from_utf8_lossy(head), String::from_utf8_lossy(tail))
+            });
+            match sample {
+                Some(h) if h.contains("\"CityJSON\"") || h.contains("\"CityObjects\"") => Some(LayerKind::Cityjson),
                 Some(h) if h.contains("\"asset\"") && h.contains("\"root\"") => Some(LayerKind::Tiles3d),
                 Some(_) => Some(LayerKind::Vector),
                 None => None,
@@ -424,10 +429,11 @@ fn start_loading(
     i18n: &I18n,
 ) {
     let Some(entry) = layers.get_mut(id) else { return };
-    if entry.def.kind != LayerKind::Citygml {
+    if !matches!(entry.def.kind, LayerKind::Citygml | LayerKind::Cityjson) {
         entry.status = LayerStatus::NotSupported;
         return;
     }
+    let kind = entry.def.kind;
     entry.status = LayerStatus::Loading;
     let job = jobs.start(format!("{} – {}", i18n.tr("layers.loading"), entry.def.name));
     let control = job.control.clone();
@@ -437,13 +443,23 @@ fn start_loading(
     let scene_crs = frame.crs;
     let origin = frame.origin;
     let task = AsyncComputeTaskPool::get().spawn(async move {
-        load_city(&source, crs_override.as_deref(), scene_crs, &origin, &control, style)
+        load_city(kind, &source, crs_override.as_deref(), scene_crs, &origin, &control, style)
     });
     commands.spawn(LoadTask { layer: id, job: job.id, task });
 }
 
-/// Reads, reprojects, batches and indexes a CityGML file (runs off the frame).
+/// Reads any city model format into the engine-free model.
+pub fn read_city_model(kind: LayerKind, source: &Path, control: Option<&pw_job::JobControl>) -> Result<CityModel, String> {
+    let result = match kind {
+        LayerKind::Cityjson => pw_city::cityjson::read_file(source, control).map_err(|e| e.to_string()),
+        _ => pw_city::citygml::read_file(source, control).map_err(|e| e.to_string()),
+    };
+    result.map_err(|e| format!("{}: {e}", source.display()))
+}
+
+/// Reads, reprojects, batches and indexes a city model (runs off the frame).
 pub fn load_city(
+    kind: LayerKind,
     source: &Path,
     crs_override: Option<&str>,
     scene_crs: Crs,
@@ -454,12 +470,13 @@ pub fn load_city(
     let started = std::time::Instant::now();
     let file_bytes = std::fs::metadata(source).map(|m| m.len()).unwrap_or(0);
     control.set_stage("read");
-    let mut model = pw_city::citygml::read_file(source, Some(control)).map_err(|e| format!("{}: {e}", source.display()))?;
+    let mut model = read_city_model(kind, source, Some(control))?;
     let source_crs = match crs_override {
         Some(text) => Some(Crs::parse(text).map_err(|e| format!("{}: {e}", source.display()))?),
         None => model.crs,
     };
     model.crs = source_crs;
+    model.settle_axis_order(scene_crs, origin.world).map_err(|e| format!("{}: {e}", source.display()))?;
     model.reproject(scene_crs).map_err(|e| format!("{}: {e}", source.display()))?;
     control.check().map_err(|e| e.to_string())?;
     control.set_stage("triangulate");

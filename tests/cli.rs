@@ -79,3 +79,13 @@ fn info_reports_problems_with_file_line_and_id() {
     assert!(err.contains("bad.scene:4:"), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn info_describes_city_json_with_all_object_types() {
+    let (code, out, err) = planwerkstatt(&["info", "../shared/data/cityjson/delft.json"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Kind:      CityJSON 2.0 city model"), "{out}");
+    assert!(out.contains("EPSG:28992+5709 (Amersfoort / RD New + NAP height)"), "{out}");
+    assert!(out.contains("Objects:   160 Building, 0 BuildingPart"), "{out}");
+    assert!(out.contains("3 Bridge, 54 GenericCityObject, 81 LandUse, 126 PlantCover, 143 Road, 3 WaterBody"), "{out}");
+}

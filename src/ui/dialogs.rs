@@ -74,8 +74,8 @@ pub struct FileChooser {
 fn accepts(purpose: Dialog, name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     match purpose {
-        Dialog::OpenFile => [".scene", ".gml", ".xml"].iter().any(|e| lower.ends_with(e)),
-        Dialog::AddLayer => [".gml", ".xml", ".json", ".geojson", ".tif", ".tiff", ".shp", ".gpkg", ".kml", ".csv", ".glb"]
+        Dialog::OpenFile => [".scene", ".gml", ".xml", ".json", ".jsonl"].iter().any(|e| lower.ends_with(e)),
+        Dialog::AddLayer => [".gml", ".xml", ".json", ".jsonl", ".geojson", ".tif", ".tiff", ".shp", ".gpkg", ".kml", ".csv", ".glb"]
             .iter()
             .any(|e| lower.ends_with(e)),
         _ => lower.ends_with(".scene"),

@@ -420,6 +420,7 @@ impl<'a> Parser<'a> {
                 self.model.objects.push(CityObject {
                     id,
                     kind,
+                    type_name: name.clone(),
                     parent,
                     attributes: Vec::new(),
                     surfaces: Vec::new(),
@@ -704,6 +705,7 @@ impl<'a> Parser<'a> {
             id: polygon.id.clone(),
             semantic: self.semantics.last().map(|s| s.semantic).unwrap_or(Semantic::Unclassified),
             lod: self.lod.map(|(l, _)| l).unwrap_or(0),
+            lod_minor: 0,
             exterior,
             interiors,
         };

@@ -4,6 +4,7 @@
 
 pub mod batch;
 pub mod citygml;
+pub mod cityjson;
 pub mod codes;
 pub mod mesh;
 pub mod model;

@@ -21,9 +21,18 @@ impl ObjectMesh {
     }
 }
 
-/// Semantics for surfaces the file did not classify, guessed from the normal
-/// so that inline solids (e.g. Vienna's BuildingParts) still look right.
-fn classify_by_normal(n: [f64; 3]) -> Semantic {
+/// Semantics for surfaces the file did not classify: from the object type
+/// for land cover, else guessed from the normal so that inline solids
+/// (e.g. Vienna's BuildingParts) still look right.
+fn classify(type_name: &str, n: [f64; 3]) -> Semantic {
+    match type_name {
+        "Road" | "Railway" | "TransportSquare" | "Track" => return Semantic::Traffic,
+        "WaterBody" | "Waterway" => return Semantic::Water,
+        "PlantCover" | "SolitaryVegetationObject" => return Semantic::Vegetation,
+        "LandUse" => return Semantic::LandUse,
+        "TINRelief" | "ReliefFeature" => return Semantic::Ground,
+        _ => {}
+    }
     if n[2] > 0.3 {
         Semantic::Roof
     } else if n[2] < -0.9 {
@@ -37,12 +46,12 @@ fn classify_by_normal(n: [f64; 3]) -> Semantic {
 /// are skipped (the reader has already reported the broken ones).
 pub fn object_mesh(object: &CityObject, origin: &SceneOrigin, triangulator: &mut Triangulator) -> ObjectMesh {
     let mut mesh = ObjectMesh::default();
-    let Some(lod) = object.best_lod() else { return mesh };
-    for surface in object.surfaces.iter().filter(|s| s.lod == lod) {
+    let Some(best) = object.best_lod_detail() else { return mesh };
+    for surface in object.surfaces.iter().filter(|s| (s.lod, s.lod_minor) == best) {
         let Some(t) = triangulator.triangulate(&surface.exterior, &surface.interiors) else { continue };
         let base = mesh.positions.len() as u32;
         let semantic = match surface.semantic {
-            Semantic::Unclassified => classify_by_normal(t.normal),
+            Semantic::Unclassified => classify(&object.type_name, t.normal),
             s => s,
         };
         let normal = t.normal.map(|v| v as f32);

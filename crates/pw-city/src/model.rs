@@ -34,6 +34,8 @@ impl ObjectKind {
 pub struct CityObject {
     pub id: String,
     pub kind: ObjectKind,
+    /// The type as written in the file ("Building", "Road", "PlantCover" …).
+    pub type_name: String,
     /// Index of the enclosing object (a BuildingPart's Building).
     pub parent: Option<usize>,
     /// Attributes in file order: core attributes first, then generic ones.
@@ -51,6 +53,12 @@ impl CityObject {
     /// The highest level of detail this object has geometry for.
     pub fn best_lod(&self) -> Option<u8> {
         self.surfaces.iter().map(|s| s.lod).max()
+    }
+
+    /// The finest geometry: highest LoD, then highest CityJSON sub-LoD
+    /// ("2.2" beats "2.1"). Display and analyses use only this one.
+    pub fn best_lod_detail(&self) -> Option<(u8, u8)> {
+        self.surfaces.iter().map(|s| (s.lod, s.lod_minor)).max()
     }
 
     pub fn extent(&self) -> Extent3 {
@@ -72,6 +80,11 @@ pub enum Semantic {
     Closure,
     OuterCeiling,
     OuterFloor,
+    /// Roads, tracks, squares (CityJSON TrafficArea, Road objects).
+    Traffic,
+    Water,
+    Vegetation,
+    LandUse,
     /// Geometry without thematic surface (e.g. a solid written inline).
     Unclassified,
 }
@@ -85,6 +98,8 @@ impl Semantic {
             "ClosureSurface" => Semantic::Closure,
             "OuterCeilingSurface" => Semantic::OuterCeiling,
             "OuterFloorSurface" => Semantic::OuterFloor,
+            "TrafficArea" | "AuxiliaryTrafficArea" => Semantic::Traffic,
+            "WaterSurface" | "WaterGroundSurface" => Semantic::Water,
             _ => return None,
         })
     }
@@ -97,6 +112,8 @@ pub struct Surface {
     pub id: Option<String>,
     pub semantic: Semantic,
     pub lod: u8,
+    /// CityJSON sub-LoD ("2.2" → 2); 0 for CityGML.
+    pub lod_minor: u8,
     pub exterior: Vec<[f64; 3]>,
     pub interiors: Vec<Vec<[f64; 3]>>,
 }
@@ -134,6 +151,8 @@ impl fmt::Display for Issue {
 /// Counts for `planwerkstatt info`, golden tests and the layer tooltip.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ModelSummary {
+    /// Objects per type name, e.g. {"Building": 160, "Road": 143}.
+    pub by_type: std::collections::BTreeMap<String, usize>,
     pub buildings: usize,
     pub building_parts: usize,
     pub surfaces: usize,
@@ -147,6 +166,7 @@ impl CityModel {
     pub fn summary(&self) -> ModelSummary {
         let mut s = ModelSummary { extent: self.extent(), ..Default::default() };
         for o in &self.objects {
+            *s.by_type.entry(o.type_name.clone()).or_default() += 1;
             match o.kind {
                 ObjectKind::Building => s.buildings += 1,
                 ObjectKind::BuildingPart => s.building_parts += 1,
@@ -171,6 +191,58 @@ impl CityModel {
             e.union(&o.extent());
         }
         e
+    }
+
+    fn for_each_point(&mut self, mut f: impl FnMut(&mut [f64; 3])) {
+        for o in &mut self.objects {
+            for s in &mut o.surfaces {
+                s.exterior.iter_mut().chain(s.interiors.iter_mut().flatten()).for_each(&mut f);
+            }
+        }
+    }
+
+    /// Geographic CRS: checks the axis order against where the data should
+    /// be. EPSG:4326 defines latitude first, yet many files write longitude
+    /// first; numbers that cannot be degrees at all mean a wrong CRS. After
+    /// this, x is longitude. `near` is a point in `target` (the scene origin).
+    pub fn settle_axis_order(&mut self, target: Crs, near: [f64; 3]) -> Result<(), String> {
+        let Some(source) = self.crs.filter(|c| c.is_geographic()) else { return Ok(()) };
+        let e = self.extent();
+        if e.is_empty() {
+            return Ok(());
+        }
+        let c = e.center();
+        if [e.min[0], e.max[0], e.min[1], e.max[1]].iter().any(|v| v.abs() > 180.0) {
+            return Err(format!(
+                "the file says {source} (degrees) but holds numbers like ({:.1}, {:.1}) — projected coordinates, \
+                 perhaps Gauss-Krüger or UTM; set the right CRS for this layer in the scene file",
+                c[0], c[1]
+            ));
+        }
+        let r = pw_geo::Reprojector::new(Crs::WGS84, target).map_err(|e| e.to_string())?;
+        let distance = |lon: f64, lat: f64| {
+            if lat.abs() > 90.0 {
+                return f64::INFINITY;
+            }
+            r.apply([lon, lat, 0.0]).map(|p| (p[0] - near[0]).hypot(p[1] - near[1])).unwrap_or(f64::INFINITY)
+        };
+        let as_written = distance(c[0], c[1]); // x = longitude
+        let swapped = distance(c[1], c[0]); // x = latitude, as EPSG:4326 defines
+        if swapped < as_written {
+            self.for_each_point(|p| p.swap(0, 1));
+        } else {
+            self.issues.push(Issue {
+                severity: Severity::Warning,
+                line: None,
+                id: None,
+                message: format!(
+                    "axis order: {source} defines latitude first, but this file writes longitude first \
+                     (e.g. {:.5}, {:.5}); read as longitude/latitude because that places the data at the scene",
+                    c[0], c[1]
+                ),
+            });
+        }
+        Ok(())
     }
 
     /// Moves every coordinate into `target`. Points that cannot be

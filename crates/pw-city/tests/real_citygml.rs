@@ -170,3 +170,26 @@ fn every_citygml_file_in_the_corpus_loads_without_errors() {
         assert!(m.issues.iter().all(|i| i.severity == Severity::Warning), "{}: {:?}", f.display(), m.issues);
     }
 }
+
+#[test]
+fn karlsruhe_lon_lat_in_epsg_4326_is_detected_and_placed_in_karlsruhe() {
+    let mut m = read("citygml/karlsruhe/innenstadt_ost_4326_lod2.gml");
+    // Scene near Karlsruhe (UTM32): the file's lon/lat order is right, with a warning.
+    let near = [456_500.0, 5_428_800.0, 115.0];
+    m.settle_axis_order(pw_geo::Crs::epsg(25832), near).unwrap();
+    assert!(m.issues.iter().any(|i| i.message.contains("writes longitude first")), "{:?}", m.issues);
+    assert_eq!(m.objects[0].surfaces[0].exterior[0], [8.40961254277569, 49.006609483746, 0.0], "first posList point");
+    m.reproject(pw_geo::Crs::epsg(25832)).unwrap();
+    // PROJ 9.1.1: `echo "49.006609483746 8.40961254277569" | cs2cs -f %.3f EPSG:4326 EPSG:25832`
+    // → 456823.391 5428358.431.
+    let p = m.objects[0].surfaces[0].exterior[0];
+    assert!((p[0] - 456_823.391).abs() < 0.01 && (p[1] - 5_428_358.431).abs() < 0.01, "{p:?}");
+}
+
+#[test]
+fn projected_numbers_under_a_degree_crs_are_refused_with_a_hint() {
+    let mut m = read("citygml/karlsruhe/lindenallee_kranichweg_v1.gml");
+    m.crs = Some(pw_geo::Crs::WGS84); // as if the file wrongly said EPSG:4326
+    let err = m.settle_axis_order(pw_geo::Crs::epsg(25832), [456_000.0, 5_430_000.0, 0.0]).unwrap_err();
+    assert!(err.contains("Gauss-Krüger") && err.contains("set the right CRS"), "{err}");
+}

@@ -1,0 +1,433 @@
+//! CityJSON 1.0, 1.1 and 2.0 (`.city.json`/`.json`) and CityJSONSeq
+//! (`.city.jsonl`, one CityJSONFeature per line) into the city model:
+//! quantised vertices with `transform`, geometry templates, semantic
+//! surfaces, attributes, parent/child links. Problems name the line (JSON
+//! syntax) or the CityObject id (content); what is valid is kept.
+
+use crate::model::*;
+use pw_geo::Crs;
+use pw_job::{Cancelled, JobControl};
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+use std::path::Path;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CityJsonError {
+    #[error("{path}: cannot read file: {source}")]
+    Io { path: String, source: std::io::Error },
+    #[error("the file is empty")]
+    Empty,
+    #[error("not valid JSON at line {line}, column {column}: {message}")]
+    Syntax { line: usize, column: usize, message: String },
+    #[error("not a CityJSON file: {0}")]
+    NotCityJson(String),
+    #[error("loading was cancelled")]
+    Cancelled,
+}
+
+impl From<Cancelled> for CityJsonError {
+    fn from(_: Cancelled) -> Self {
+        CityJsonError::Cancelled
+    }
+}
+
+fn syntax(e: serde_json::Error, line_offset: usize) -> CityJsonError {
+    CityJsonError::Syntax { line: e.line() + line_offset, column: e.column(), message: e.to_string() }
+}
+
+/// Reads a CityJSON file or a CityJSONSeq file (chosen by content: a first
+/// line that is a whole CityJSON object followed by CityJSONFeature lines).
+pub fn read_file(path: &Path, job: Option<&JobControl>) -> Result<CityModel, CityJsonError> {
+    let data = std::fs::read(path).map_err(|source| CityJsonError::Io { path: path.display().to_string(), source })?;
+    read(&data, job)
+}
+
+pub fn read(data: &[u8], job: Option<&JobControl>) -> Result<CityModel, CityJsonError> {
+    if data.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(CityJsonError::Empty);
+    }
+    if is_sequence(data) { read_sequence(data, job) } else { read_document(data, job) }
+}
+
+fn is_sequence(data: &[u8]) -> bool {
+    let mut lines = data.split(|b| *b == b'\n').filter(|l| !l.iter().all(|b| b.is_ascii_whitespace()));
+    let first_is_object = lines.next().is_some_and(|l| serde_json::from_slice::<Value>(l).is_ok());
+    let second = lines.next();
+    first_is_object && second.is_some_and(|l| l.windows(17).any(|w| w == b"\"CityJSONFeature\""))
+}
+
+/// Vertex decoding shared by documents and sequence features.
+#[derive(Clone, Copy)]
+struct Transform {
+    scale: [f64; 3],
+    translate: [f64; 3],
+}
+
+impl Transform {
+    fn from_json(v: Option<&Value>) -> Option<Transform> {
+        let t = v?.as_object()?;
+        let arr = |k: &str| -> Option<[f64; 3]> {
+            let a = t.get(k)?.as_array()?;
+            Some([a.first()?.as_f64()?, a.get(1)?.as_f64()?, a.get(2)?.as_f64()?])
+        };
+        Some(Transform { scale: arr("scale")?, translate: arr("translate")? })
+    }
+}
+
+fn decode_vertices(v: Option<&Value>, transform: Option<Transform>, issues: &mut Vec<Issue>, context: &str) -> Vec<[f64; 3]> {
+    let Some(list) = v.and_then(Value::as_array) else { return Vec::new() };
+    let mut out = Vec::with_capacity(list.len());
+    let mut bad = 0usize;
+    for p in list {
+        let xyz = p.as_array().and_then(|a| Some([a.first()?.as_f64()?, a.get(1)?.as_f64()?, a.get(2)?.as_f64()?]));
+        match xyz {
+            Some(c) => out.push(match transform {
+                Some(t) => [0, 1, 2].map(|i| c[i] * t.scale[i] + t.translate[i]),
+                None => c,
+            }),
+            None => {
+                bad += 1;
+                out.push([f64::NAN; 3]);
+            }
+        }
+    }
+    if bad > 0 {
+        issues.push(Issue {
+            severity: Severity::Error,
+            line: None,
+            id: Some(context.to_string()),
+            message: format!("{bad} vertices are not three numbers; surfaces using them are skipped"),
+        });
+    }
+    out
+}
+
+struct Templates {
+    geometries: Vec<Value>,
+    vertices: Vec<[f64; 3]>,
+}
+
+fn read_document(data: &[u8], job: Option<&JobControl>) -> Result<CityModel, CityJsonError> {
+    let root: Value = serde_json::from_slice(data).map_err(|e| syntax(e, 0))?;
+    let obj = root.as_object().ok_or_else(|| CityJsonError::NotCityJson("the top level is not a JSON object".into()))?;
+    if obj.get("type").and_then(Value::as_str) != Some("CityJSON") {
+        return Err(CityJsonError::NotCityJson("\"type\" is not \"CityJSON\"".into()));
+    }
+    let mut model = header(obj);
+    let transform = Transform::from_json(obj.get("transform"));
+    let vertices = decode_vertices(obj.get("vertices"), transform, &mut model.issues, "vertices");
+    let templates = obj.get("geometry-templates").and_then(Value::as_object).map(|t| Templates {
+        geometries: t.get("templates").and_then(Value::as_array).cloned().unwrap_or_default(),
+        // Template vertices are never quantised.
+        vertices: decode_vertices(t.get("vertices-templates"), None, &mut model.issues, "geometry-templates"),
+    });
+    let city_objects = obj
+        .get("CityObjects")
+        .and_then(Value::as_object)
+        .ok_or_else(|| CityJsonError::NotCityJson("\"CityObjects\" is missing".into()))?;
+    let mut reader = ObjectReader::new(&mut model, templates.as_ref());
+    let total = city_objects.len().max(1);
+    for (n, (id, o)) in city_objects.iter().enumerate() {
+        if n % 512 == 0
+            && let Some(job) = job
+        {
+            job.check()?;
+            job.set_progress(n as f32 / total as f32);
+        }
+        reader.add(id, o, &vertices, None);
+    }
+    reader.link_parents();
+    Ok(model)
+}
+
+fn read_sequence(data: &[u8], job: Option<&JobControl>) -> Result<CityModel, CityJsonError> {
+    let text = std::str::from_utf8(data).map_err(|e| CityJsonError::NotCityJson(format!("not UTF-8: {e}")))?;
+    let mut lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
+    let (_, first) = lines.next().ok_or(CityJsonError::Empty)?;
+    let head: Value = serde_json::from_str(first).map_err(|e| syntax(e, 0))?;
+    let head = head.as_object().ok_or_else(|| CityJsonError::NotCityJson("first line is not a JSON object".into()))?;
+    let mut model = header(head);
+    model.format = format!("{} (CityJSONSeq)", model.format);
+    let transform = Transform::from_json(head.get("transform"));
+    let templates = head.get("geometry-templates").and_then(Value::as_object).map(|t| Templates {
+        geometries: t.get("templates").and_then(Value::as_array).cloned().unwrap_or_default(),
+        vertices: decode_vertices(t.get("vertices-templates"), None, &mut Vec::new(), "geometry-templates"),
+    });
+    let mut syntax_issues = Vec::new();
+    let mut features = Vec::new();
+    for (i, line) in lines {
+        if i % 256 == 0
+            && let Some(job) = job
+        {
+            job.check()?;
+            job.set_progress(i as f32 / text.lines().count().max(1) as f32);
+        }
+        match serde_json::from_str::<Value>(line) {
+            Ok(f) => features.push((i + 1, f)),
+            Err(e) => syntax_issues.push(Issue {
+                severity: Severity::Error,
+                line: Some(i + 1),
+                id: None,
+                message: format!("feature skipped, not valid JSON: {e}"),
+            }),
+        }
+    }
+    model.issues.extend(syntax_issues);
+    let mut reader = ObjectReader::new(&mut model, templates.as_ref());
+    for (line, f) in &features {
+        let Some(f) = f.as_object() else { continue };
+        let vertices = decode_vertices(f.get("vertices"), transform, &mut reader.model.issues, "feature");
+        if let Some(objs) = f.get("CityObjects").and_then(Value::as_object) {
+            for (id, o) in objs {
+                reader.add(id, o, &vertices, Some(*line));
+            }
+        }
+    }
+    reader.link_parents();
+    Ok(model)
+}
+
+fn header(obj: &Map<String, Value>) -> CityModel {
+    let version = obj.get("version").and_then(Value::as_str).unwrap_or("?");
+    let mut model = CityModel { format: format!("CityJSON {version}"), ..Default::default() };
+    let rs = obj.get("metadata").and_then(|m| m.get("referenceSystem")).and_then(Value::as_str);
+    match rs {
+        Some(text) => {
+            model.crs_text = Some(text.to_string());
+            match Crs::parse(text) {
+                Ok(c) => model.crs = Some(c),
+                Err(e) => model.issues.push(Issue {
+                    severity: Severity::Warning,
+                    line: None,
+                    id: None,
+                    message: format!("{e}; set the layer CRS in the scene file"),
+                }),
+            }
+        }
+        None => model.issues.push(Issue {
+            severity: Severity::Warning,
+            line: None,
+            id: None,
+            message: "the file states no CRS (metadata.referenceSystem); coordinates are taken as the scene CRS — \
+                      set the layer CRS in the scene if this is wrong"
+                .into(),
+        }),
+    }
+    model
+}
+
+/// "2.2" → (2, 2); 2 → (2, 0).
+fn parse_lod(v: Option<&Value>) -> (u8, u8) {
+    match v {
+        Some(Value::String(s)) => {
+            let mut parts = s.split('.');
+            let major = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
+            let minor = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
+            (major, minor)
+        }
+        Some(Value::Number(n)) => {
+            let f = n.as_f64().unwrap_or(0.0);
+            (f.trunc() as u8, ((f.fract() * 10.0).round()) as u8)
+        }
+        _ => (0, 0),
+    }
+}
+
+fn attribute_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+struct ObjectReader<'a> {
+    model: &'a mut CityModel,
+    templates: Option<&'a Templates>,
+    index: HashMap<String, usize>,
+    parents: Vec<(usize, String)>,
+}
+
+impl<'a> ObjectReader<'a> {
+    fn new(model: &'a mut CityModel, templates: Option<&'a Templates>) -> Self {
+        ObjectReader { model, templates, index: HashMap::new(), parents: Vec::new() }
+    }
+
+    fn issue(&mut self, id: &str, line: Option<usize>, message: String) {
+        self.model.issues.push(Issue { severity: Severity::Warning, line, id: Some(id.to_string()), message });
+    }
+
+    fn add(&mut self, id: &str, o: &Value, vertices: &[[f64; 3]], line: Option<usize>) {
+        let Some(o) = o.as_object() else {
+            self.issue(id, line, "CityObject is not a JSON object; skipped".into());
+            return;
+        };
+        let type_name = o.get("type").and_then(Value::as_str).unwrap_or("GenericCityObject").to_string();
+        let kind = match type_name.as_str() {
+            "Building" => ObjectKind::Building,
+            "BuildingPart" => ObjectKind::BuildingPart,
+            _ => ObjectKind::Other,
+        };
+        let attributes = o
+            .get("attributes")
+            .and_then(Value::as_object)
+            .map(|a| a.iter().map(|(k, v)| (k.clone(), attribute_text(v))).collect())
+            .unwrap_or_default();
+        let mut object = CityObject {
+            id: id.to_string(),
+            kind,
+            type_name,
+            parent: None,
+            attributes,
+            surfaces: Vec::new(),
+            line: line.unwrap_or(0),
+        };
+        for (g, geom) in o.get("geometry").and_then(Value::as_array).into_iter().flatten().enumerate() {
+            if let Err(message) = self.add_geometry(&mut object, geom, vertices) {
+                self.issue(id, line, format!("geometry {g} skipped: {message}"));
+            }
+        }
+        if let Some(p) = o.get("parents").and_then(Value::as_array).and_then(|p| p.first()).and_then(Value::as_str) {
+            self.parents.push((self.model.objects.len(), p.to_string()));
+        }
+        self.index.insert(id.to_string(), self.model.objects.len());
+        self.model.objects.push(object);
+    }
+
+    fn add_geometry(&mut self, object: &mut CityObject, geom: &Value, vertices: &[[f64; 3]]) -> Result<(), String> {
+        let kind = geom.get("type").and_then(Value::as_str).ok_or("no \"type\"")?;
+        if kind == "GeometryInstance" {
+            return self.add_instance(object, geom, vertices);
+        }
+        let (lod, lod_minor) = parse_lod(geom.get("lod"));
+        let boundaries = geom.get("boundaries").ok_or("no \"boundaries\"")?;
+        let semantics = geom.get("semantics");
+        let surface_types: Vec<Semantic> = semantics
+            .and_then(|s| s.get("surfaces"))
+            .and_then(Value::as_array)
+            .map(|list| {
+                list.iter()
+                    .map(|s| s.get("type").and_then(Value::as_str).and_then(Semantic::from_element).unwrap_or(Semantic::Unclassified))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let values = semantics.and_then(|s| s.get("values"));
+        // Depth of nesting from the geometry down to a surface.
+        let depth = match kind {
+            "MultiSurface" | "CompositeSurface" => 0,
+            "Solid" => 1,
+            "MultiSolid" | "CompositeSolid" => 2,
+            "MultiPoint" | "MultiLineString" => return Ok(()),
+            other => return Err(format!("unknown geometry type \"{other}\"")),
+        };
+        let mut skipped = 0usize;
+        walk_surfaces(boundaries, values, depth, &mut |rings, sem_index| {
+            let semantic = sem_index.and_then(|i| surface_types.get(i)).copied().unwrap_or(Semantic::Unclassified);
+            match rings_to_coords(rings, vertices) {
+                Some((exterior, interiors)) => object.surfaces.push(Surface { id: None, semantic, lod, lod_minor, exterior, interiors }),
+                None => skipped += 1,
+            }
+        })?;
+        if skipped > 0 {
+            self.issue(&object.id, None, format!("{skipped} surfaces skipped: bad vertex index, NaN or fewer than 3 points"));
+        }
+        Ok(())
+    }
+
+    /// A template placed with a 4×4 matrix at a reference point.
+    fn add_instance(&mut self, object: &mut CityObject, geom: &Value, vertices: &[[f64; 3]]) -> Result<(), String> {
+        let templates = self.templates.ok_or("GeometryInstance but the file has no geometry-templates")?;
+        let t = geom.get("template").and_then(Value::as_u64).ok_or("GeometryInstance without \"template\"")? as usize;
+        let template = templates.geometries.get(t).ok_or(format!("template {t} does not exist"))?;
+        let anchor = geom
+            .get("boundaries")
+            .and_then(|b| b.get(0))
+            .and_then(Value::as_u64)
+            .and_then(|i| vertices.get(i as usize))
+            .ok_or("GeometryInstance reference point is not a valid vertex")?;
+        let m: Vec<f64> = geom
+            .get("transformationMatrix")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_f64).collect())
+            .unwrap_or_else(|| vec![1., 0., 0., 0., 0., 1., 0., 0., 0., 0., 1., 0., 0., 0., 0., 1.]);
+        if m.len() != 16 {
+            return Err("transformationMatrix must have 16 numbers".into());
+        }
+        // Row-major 4×4; the result is added to the reference point.
+        let placed: Vec<[f64; 3]> = templates
+            .vertices
+            .iter()
+            .map(|p| {
+                let x = m[0] * p[0] + m[1] * p[1] + m[2] * p[2] + m[3];
+                let y = m[4] * p[0] + m[5] * p[1] + m[6] * p[2] + m[7];
+                let z = m[8] * p[0] + m[9] * p[1] + m[10] * p[2] + m[11];
+                [x + anchor[0], y + anchor[1], z + anchor[2]]
+            })
+            .collect();
+        let mut lod_geom = template.clone();
+        if let (Some(obj), Some(lod)) = (lod_geom.as_object_mut(), geom.get("lod")) {
+            obj.entry("lod").or_insert(lod.clone());
+        }
+        self.add_geometry(object, &lod_geom, &placed)
+    }
+
+    fn link_parents(&mut self) {
+        for (child, parent_id) in std::mem::take(&mut self.parents) {
+            match self.index.get(&parent_id) {
+                Some(&p) => self.model.objects[child].parent = Some(p),
+                None => {
+                    let id = self.model.objects[child].id.clone();
+                    self.issue(&id, None, format!("parent \"{parent_id}\" is not in the file"));
+                }
+            }
+        }
+    }
+}
+
+/// Visits every surface (a list of rings) with its semantic index.
+fn walk_surfaces(
+    boundaries: &Value,
+    values: Option<&Value>,
+    depth: usize,
+    visit: &mut dyn FnMut(&[Value], Option<usize>),
+) -> Result<(), String> {
+    let list = boundaries.as_array().ok_or("boundaries are not an array")?;
+    for (i, item) in list.iter().enumerate() {
+        let value = values.and_then(|v| v.get(i));
+        if depth == 0 {
+            let rings = item.as_array().ok_or("a surface is not a list of rings")?;
+            visit(rings, value.and_then(Value::as_u64).map(|v| v as usize));
+        } else {
+            walk_surfaces(item, value, depth - 1, visit)?;
+        }
+    }
+    Ok(())
+}
+
+type Ring = Vec<[f64; 3]>;
+
+fn rings_to_coords(rings: &[Value], vertices: &[[f64; 3]]) -> Option<(Ring, Vec<Ring>)> {
+    let mut out: Vec<Ring> = Vec::with_capacity(rings.len());
+    for ring in rings {
+        let idx = ring.as_array()?;
+        let mut pts = Vec::with_capacity(idx.len());
+        for i in idx {
+            let p = *vertices.get(i.as_u64()? as usize)?;
+            if !p.iter().all(|v| v.is_finite()) {
+                return None;
+            }
+            pts.push(p);
+        }
+        pts.dedup();
+        if pts.len() > 1 && pts.first() == pts.last() {
+            pts.pop();
+        }
+        out.push(pts);
+    }
+    let mut iter = out.into_iter();
+    let exterior = iter.next()?;
+    if exterior.len() < 3 {
+        return None;
+    }
+    Some((exterior, iter.filter(|r| r.len() >= 3).collect()))
+}
