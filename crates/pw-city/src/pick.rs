@@ -36,18 +36,28 @@ pub struct Hit {
 
 /// Slab test: does the ray enter the box (in front of the origin)?
 fn ray_hits_box(ray: &Ray, min: [f32; 3], max: [f32; 3]) -> bool {
+    // A NaN ray would slip through every comparison below and match all boxes.
+    if !ray.origin.iter().chain(ray.dir.iter()).all(|v| v.is_finite()) {
+        return false;
+    }
     let mut t0 = 0.0f32;
     let mut t1 = f32::INFINITY;
     for a in 0..3 {
+        if ray.dir[a].abs() < 1e-12 {
+            // Parallel to this slab: inside it or never.
+            if ray.origin[a] < min[a] || ray.origin[a] > max[a] {
+                return false;
+            }
+            continue;
+        }
         let inv = 1.0 / ray.dir[a];
         let mut near = (min[a] - ray.origin[a]) * inv;
         let mut far = (max[a] - ray.origin[a]) * inv;
         if near > far {
             std::mem::swap(&mut near, &mut far);
         }
-        // NaN (ray parallel and on the slab border) keeps the old bounds.
-        t0 = if near > t0 { near } else { t0 };
-        t1 = if far < t1 { far } else { t1 };
+        t0 = t0.max(near);
+        t1 = t1.min(far);
         if t0 > t1 {
             return false;
         }
@@ -93,6 +103,26 @@ fn ray_triangle(ray: &Ray, a: [f32; 3], b: [f32; 3], c: [f32; 3]) -> Option<f32>
     (t > 1e-4).then_some(t)
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slab_test_rejects_boxes_beside_an_axis_parallel_ray() {
+        let down = Ray { origin: [0.0, 0.0, 100.0], dir: [0.0, 0.0, -1.0] };
+        assert!(ray_hits_box(&down, [-1.0, -1.0, 0.0], [1.0, 1.0, 10.0]));
+        // Boxes east, west, north of the ray: the ray never enters them.
+        assert!(!ray_hits_box(&down, [5.0, -1.0, 0.0], [6.0, 1.0, 10.0]));
+        assert!(!ray_hits_box(&down, [-6.0, -1.0, 0.0], [-5.0, 1.0, 10.0]));
+        assert!(!ray_hits_box(&down, [-1.0, 5.0, 0.0], [1.0, 6.0, 10.0]));
+        // Behind the origin.
+        assert!(!ray_hits_box(&down, [-1.0, -1.0, 200.0], [1.0, 1.0, 210.0]));
+        let oblique = Ray { origin: [0.0, 0.0, 10.0], dir: [1.0, 0.0, -1.0] };
+        assert!(ray_hits_box(&oblique, [9.0, -1.0, 0.0], [11.0, 1.0, 2.0]));
+        assert!(!ray_hits_box(&oblique, [20.0, -1.0, 0.0], [22.0, 1.0, 2.0]));
+    }
+}
+
 #[derive(Default, Debug)]
 pub struct PickIndex {
     tree: RTree<ObjectBox>,
@@ -112,6 +142,11 @@ impl PickIndex {
             })
             .collect();
         PickIndex { tree: RTree::bulk_load(boxes) }
+    }
+
+    /// How many object boxes the ray passes through (for benchmarks).
+    pub fn candidates(&self, ray: &Ray) -> usize {
+        self.tree.locate_with_selection_function(RaySelection(ray)).count()
     }
 
     pub fn len(&self) -> usize {
@@ -143,5 +178,27 @@ impl PickIndex {
             }
         }
         best
+    }
+}
+
+#[cfg(test)]
+mod ray_tests {
+    use super::*;
+
+    #[test]
+    fn nan_rays_hit_nothing() {
+        let nan = Ray { origin: [f32::NAN, 0.0, 10.0], dir: [0.0, 0.0, -1.0] };
+        assert!(!ray_hits_box(&nan, [-1e9; 3], [1e9; 3]));
+    }
+
+    #[test]
+    fn a_steep_ray_only_meets_boxes_near_its_path() {
+        // Two boxes 1 km apart along the ray's horizontal direction, both in a
+        // 15 m height band; the ray crosses the band only near the first.
+        let ray = Ray { origin: [0.0, 300.0, 757.0], dir: [0.0, -0.4, -1.0] };
+        let near_box = ([-5.0, -5.0, -8.0], [5.0, 5.0, 7.0]);
+        let far_box = ([-5.0, -1005.0, -8.0], [5.0, -995.0, 7.0]);
+        assert!(ray_hits_box(&ray, near_box.0, near_box.1));
+        assert!(!ray_hits_box(&ray, far_box.0, far_box.1));
     }
 }
