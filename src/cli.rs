@@ -23,6 +23,19 @@ pub enum Command {
         #[command(flatten)]
         gui: GuiArgs,
     },
+    /// Convert a city model (CityGML or CityJSON) to CityJSON 2.0 (.city.json/.json) or binary glTF (.glb).
+    Convert {
+        /// Input file (.gml, .xml, .json, .city.jsonl).
+        input: PathBuf,
+        /// Output file; the ending chooses the format.
+        output: PathBuf,
+        /// Reproject to this CRS first, e.g. EPSG:25832.
+        #[arg(long, value_name = "CRS")]
+        to_crs: Option<String>,
+        /// Read the input in this CRS (for files that state a wrong or no CRS).
+        #[arg(long, value_name = "CRS")]
+        source_crs: Option<String>,
+    },
     /// Print what a data or scene file contains: kind, CRS, extent, counts.
     Info {
         /// CityGML (.gml/.xml), CityJSON (.json, .city.jsonl) or scene (.scene) file.
@@ -54,6 +67,52 @@ fn parse_size(s: &str) -> Result<(u32, u32), String> {
         return Err(format!("{w}x{h} is outside 320x240 … 16384x16384"));
     }
     Ok((w, h))
+}
+
+/// `planwerkstatt convert`: returns a one-line report for stdout.
+pub fn convert(input: &Path, output: &Path, to_crs: Option<&str>, source_crs: Option<&str>) -> anyhow::Result<String> {
+    use anyhow::Context as _;
+    let kind = match crate::layers::detect_kind(input) {
+        Some(k @ (pw_scene::LayerKind::Citygml | pw_scene::LayerKind::Cityjson)) => k,
+        _ => anyhow::bail!("{}: not a CityGML or CityJSON file", input.display()),
+    };
+    let mut model = crate::layers::read_city_model(kind, input, None).map_err(anyhow::Error::msg)?;
+    if let Some(text) = source_crs {
+        model.crs = Some(pw_geo::Crs::parse(text)?);
+    }
+    if let Some(text) = to_crs {
+        let target = pw_geo::Crs::parse(text)?;
+        target.proj_definition()?;
+        let near = pw_geo::Reprojector::new(pw_geo::Crs::WGS84, target)
+            .ok()
+            .and_then(|_| model.crs)
+            .and_then(|src| pw_geo::Reprojector::new(src, target).ok())
+            .and_then(|r| r.apply(model.extent().center()).ok())
+            .unwrap_or([0.0; 3]);
+        model.settle_axis_order(target, near).map_err(anyhow::Error::msg)?;
+        model.reproject(target).with_context(|| format!("{}: reprojection to {target}", input.display()))?;
+    }
+    let name = output.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    let bytes = if name.ends_with(".glb") {
+        pw_city::export::to_glb(&model)
+    } else if name.ends_with(".json") {
+        serde_json::to_vec(&pw_city::export::to_cityjson(&model))?
+    } else {
+        anyhow::bail!("{}: choose the format by the ending: .glb or .city.json", output.display());
+    };
+    std::fs::write(output, &bytes).with_context(|| format!("{}: cannot write", output.display()))?;
+    let s = model.summary();
+    Ok(format!(
+        "{} → {}: {} objects ({} Building, {} BuildingPart), {} surfaces, {:.1} MB, {} problems in the input",
+        input.display(),
+        output.display(),
+        model.objects.len(),
+        s.buildings,
+        s.building_parts,
+        s.surfaces,
+        bytes.len() as f64 / 1e6,
+        model.issues.len()
+    ))
 }
 
 /// `planwerkstatt info <file>`: a human-readable description on stdout.

@@ -31,6 +31,18 @@ fn main() -> ExitCode {
     match cli.command {
         None => run_gui(demo_scene_path(), cli.gui),
         Some(Command::Open { scene, gui }) => run_gui(scene, gui),
+        Some(Command::Convert { input, output, to_crs, source_crs }) => {
+            match cli::convert(&input, &output, to_crs.as_deref(), source_crs.as_deref()) {
+                Ok(report) => {
+                    println!("{report}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("planwerkstatt convert: {e:#}");
+                    ExitCode::from(2)
+                }
+            }
+        }
         Some(Command::Info { file }) => match cli::info(&file) {
             Ok(text) => {
                 print!("{text}");

@@ -89,3 +89,32 @@ fn info_describes_city_json_with_all_object_types() {
     assert!(out.contains("Objects:   160 Building, 0 BuildingPart"), "{out}");
     assert!(out.contains("3 Bridge, 54 GenericCityObject, 81 LandUse, 126 PlantCover, 143 Road, 3 WaterBody"), "{out}");
 }
+
+#[test]
+fn convert_citygml_to_cityjson_and_glb_in_another_crs() {
+    let dir = std::env::temp_dir().join(format!("pw-convert-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let json = dir.join("nrw.city.json");
+    let (code, out, err) = planwerkstatt(&["convert", "assets/demo/nrw/LoD2_32_280_5657_1_NW.gml", json.to_str().unwrap(), "--to-crs", "EPSG:25833"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("133 objects (83 Building, 50 BuildingPart), 1144 surfaces"), "{out}");
+    let (code, info, _) = planwerkstatt(&["info", json.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert!(info.contains("Kind:      CityJSON 2.0 city model") && info.contains("EPSG:25833"), "{info}");
+    assert!(info.contains("Triangles: 2676"), "{info}");
+    // PROJ 9.1.1: `echo "280928.585 5657506.457" | cs2cs -f %.3f EPSG:25832 EPSG:25833`
+    // → -139291.569 5692585.933 (far west of zone 33: a negative easting is valid).
+    let back = pw_city::cityjson::read_file(&json, None).unwrap();
+    let wall = &back.objects.iter().find(|o| o.id == "DENW43AL00001j2W").unwrap().surfaces[0].exterior[0];
+    assert!((wall[0] + 139_291.569).abs() < 0.01 && (wall[1] - 5_692_585.933).abs() < 0.01, "{wall:?}");
+
+    let glb = dir.join("nrw.glb");
+    let (code, out, err) = planwerkstatt(&["convert", "assets/demo/nrw/LoD2_32_280_5657_1_NW.gml", glb.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}{out}");
+    assert_eq!(&std::fs::read(&glb).unwrap()[0..4], b"glTF");
+
+    let (code, _, err) = planwerkstatt(&["convert", "assets/demo/nrw/LoD2_32_280_5657_1_NW.gml", dir.join("x.obj").to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains(".glb or .city.json"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

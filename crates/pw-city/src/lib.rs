@@ -6,6 +6,7 @@ pub mod batch;
 pub mod citygml;
 pub mod cityjson;
 pub mod codes;
+pub mod export;
 pub mod mesh;
 pub mod model;
 pub mod pick;
