@@ -51,9 +51,100 @@ pub fn read(data: &[u8], job: Option<&JobControl>) -> Result<CityModel, CityGmlE
     if data.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(CityGmlError::Empty);
     }
+    if data.len() >= PARALLEL_MIN_BYTES
+        && let Some(model) = read_parallel(data, job)?
+    {
+        return Ok(model);
+    }
     let mut parser = Parser::new(data);
     parser.run(job)?;
     Ok(parser.finish())
+}
+
+/// Reads on one thread only (reference for tests and benchmarks).
+pub fn read_serial(data: &[u8], job: Option<&JobControl>) -> Result<CityModel, CityGmlError> {
+    if data.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(CityGmlError::Empty);
+    }
+    let mut parser = Parser::new(data);
+    parser.run(job)?;
+    Ok(parser.finish())
+}
+
+/// Files at least this large are parsed in chunks on all cores.
+const PARALLEL_MIN_BYTES: usize = 4 << 20;
+
+/// Byte offsets of the top-level `<…cityObjectMember` start tags.
+fn member_starts(data: &[u8]) -> Vec<usize> {
+    const NAME: &[u8] = b"cityObjectMember";
+    let mut starts = Vec::new();
+    let mut i = 0;
+    while let Some(pos) = data[i..].windows(NAME.len()).position(|w| w == NAME) {
+        let at = i + pos;
+        // Walk back over an optional "prefix:" to the '<'.
+        let mut k = at;
+        while k > 0 && (data[k - 1].is_ascii_alphanumeric() || data[k - 1] == b':' || data[k - 1] == b'_' || data[k - 1] == b'-') {
+            k -= 1;
+        }
+        let after = data.get(at + NAME.len()).copied().unwrap_or(b'>');
+        if k > 0 && data[k - 1] == b'<' && (after == b'>' || after.is_ascii_whitespace()) {
+            starts.push(k - 1);
+        }
+        i = at + NAME.len();
+    }
+    starts
+}
+
+/// Parses the members in chunks on rayon's pool and merges them in file
+/// order. `None` when the file has no recognisable member structure.
+fn read_parallel(data: &[u8], job: Option<&JobControl>) -> Result<Option<CityModel>, CityGmlError> {
+    use rayon::prelude::*;
+    let starts = member_starts(data);
+    let Some(&first) = starts.first() else { return Ok(None) };
+    // Where the root closes (or the end of a truncated file).
+    let end = data.windows(2).rposition(|w| w == b"</").filter(|&p| {
+        let tail = &data[p..];
+        tail.windows(9).any(|w| w == b"CityModel") && p > *starts.last().unwrap()
+    });
+    let end = end.unwrap_or(data.len());
+
+    // The header gives version, CRS and default dimension.
+    let mut head = Parser::new(&data[..first]);
+    head.run(None)?;
+    let threads = rayon::current_num_threads().max(1);
+    let chunk_count = (threads * 4).min(starts.len());
+    let per_chunk = data[first..end].len().div_ceil(chunk_count);
+    let mut bounds = vec![first];
+    for &s in &starts {
+        if s - bounds.last().unwrap() >= per_chunk {
+            bounds.push(s);
+        }
+    }
+    bounds.push(end);
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let total = (end - first).max(1);
+    let parts: Vec<Result<Parser, CityGmlError>> = bounds
+        .windows(2)
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .map(|w| {
+            let mut p = Parser::fragment(data, w[0], w[1], &head);
+            p.run(job)?;
+            let d = done.fetch_add(w[1] - w[0], std::sync::atomic::Ordering::Relaxed) + (w[1] - w[0]);
+            if let Some(job) = job {
+                job.set_progress(d as f32 / total as f32);
+            }
+            Ok(p)
+        })
+        .collect();
+    // The header parser stops before the members by design: drop its
+    // "file ends in the middle" error, keep real warnings.
+    let mut merged = head;
+    merged.model.issues.retain(|i| i.severity == Severity::Warning);
+    for part in parts {
+        merged.absorb(part?);
+    }
+    Ok(Some(merged.finish()))
 }
 
 /// Counts newlines up to a byte offset; offsets only grow while streaming,
@@ -120,6 +211,10 @@ struct PendingLink {
 
 struct Parser<'a> {
     data: &'a [u8],
+    /// Byte offset of `data` in the whole file (fragments).
+    base: usize,
+    /// Element depth at which this parser starts (1 inside CityModel).
+    base_depth: usize,
     lines: LineCounter<'a>,
     model: CityModel,
     depth: usize,
@@ -218,6 +313,8 @@ impl<'a> Parser<'a> {
     fn new(data: &'a [u8]) -> Self {
         Parser {
             data,
+            base: 0,
+            base_depth: 0,
             lines: LineCounter { data, pos: 0, line: 1 },
             model: CityModel { format: "CityGML".into(), ..Default::default() },
             depth: 0,
@@ -240,6 +337,44 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// A parser for the members between `start` and `end` of the whole file,
+    /// continuing the header's state (CRS, dimension, format).
+    fn fragment(whole: &'a [u8], start: usize, end: usize, head: &Parser) -> Self {
+        let line = 1 + whole[..start].iter().filter(|&&b| b == b'\n').count();
+        let data = &whole[start..end];
+        let mut p = Parser::new(data);
+        p.base = start;
+        p.base_depth = 1;
+        p.depth = 1;
+        p.lines = LineCounter { data, pos: 0, line };
+        p.model.format = head.model.format.clone();
+        p.model.crs = head.model.crs;
+        p.model.crs_text = head.model.crs_text.clone();
+        p.default_dimension = head.default_dimension;
+        p
+    }
+
+    /// Appends another parser's results (a later part of the same file).
+    fn absorb(&mut self, other: Parser) {
+        let shift = self.model.objects.len();
+        for mut o in other.model.objects {
+            o.parent = o.parent.map(|p| p + shift);
+            self.model.objects.push(o);
+        }
+        for (id, (obj, surf)) in other.polygon_index {
+            self.polygon_index.insert(id, (obj + shift, surf));
+        }
+        for mut l in other.links {
+            l.object += shift;
+            self.links.push(l);
+        }
+        if self.model.crs.is_none() {
+            self.model.crs = other.model.crs;
+            self.model.crs_text = other.model.crs_text;
+        }
+        self.model.issues.extend(other.model.issues);
+    }
+
     fn issue(&mut self, severity: Severity, offset: usize, id: Option<String>, message: String) {
         let line = self.lines.line_at(offset);
         self.model.issues.push(Issue { severity, line: Some(line), id, message });
@@ -252,7 +387,7 @@ impl<'a> Parser<'a> {
     fn run(&mut self, job: Option<&JobControl>) -> Result<(), CityGmlError> {
         let mut reader = Reader::from_reader(self.data);
         reader.config_mut().check_end_names = true;
-        let mut seen_root = false;
+        let mut seen_root = self.base_depth > 0;
         let mut events: u32 = 0;
         loop {
             let offset = reader.buffer_position() as usize;
@@ -280,7 +415,9 @@ impl<'a> Parser<'a> {
                 && let Some(job) = job
             {
                 job.check()?;
-                job.set_progress(offset as f32 / self.data.len().max(1) as f32);
+                if self.base_depth == 0 {
+                    job.set_progress(offset as f32 / self.data.len().max(1) as f32);
+                }
             }
             match event {
                 Event::Start(e) => {
@@ -333,7 +470,7 @@ impl<'a> Parser<'a> {
                     if !seen_root {
                         return Err(CityGmlError::NotXml("no XML element found".into()));
                     }
-                    if self.depth > 0 {
+                    if self.depth > self.base_depth {
                         let id = self.current_object_id();
                         let message = format!("{TRUNCATED}{}", self.drop_unfinished_objects());
                         self.issue(Severity::Error, self.data.len(), id, message);
