@@ -452,35 +452,32 @@ mod tests {
         assert_eq!(a.lerp(&b, 1.0).target, b.target);
     }
 
-    /// Input resources set by hand: the InputPlugin would clear them in
-    /// PreUpdate before the camera sees them.
-    fn camera_app() -> App {
+    /// `real_input`: the InputPlugin turns touch messages into `Touches`.
+    /// Without it, input resources are set by hand (the plugin would clear
+    /// them in PreUpdate before the camera sees them).
+    fn app_with(real_input: bool) -> App {
         let mut app = App::new();
-        app.add_plugins(MinimalPlugins)
-            .init_resource::<ButtonInput<KeyCode>>()
-            .init_resource::<ButtonInput<MouseButton>>()
-            .init_resource::<AccumulatedMouseMotion>()
-            .init_resource::<AccumulatedMouseScroll>()
-            .insert_resource(frame())
-            .init_resource::<Layers>()
-            .add_message::<LayerLoaded>()
-            .add_plugins(CameraPlugin);
+        app.add_plugins(MinimalPlugins);
+        if real_input {
+            app.add_plugins(InputPlugin);
+        } else {
+            app.init_resource::<ButtonInput<KeyCode>>()
+                .init_resource::<ButtonInput<MouseButton>>()
+                .init_resource::<AccumulatedMouseMotion>()
+                .init_resource::<AccumulatedMouseScroll>();
+        }
+        app.insert_resource(frame()).init_resource::<Layers>().add_message::<LayerLoaded>().add_plugins(CameraPlugin);
         app.world_mut().spawn((OrbitCamera::default(), Transform::default()));
         app.update();
         app
     }
 
-    /// With the real InputPlugin, for touch messages.
+    fn camera_app() -> App {
+        app_with(false)
+    }
+
     fn touch_app() -> App {
-        let mut app = App::new();
-        app.add_plugins((MinimalPlugins, InputPlugin))
-            .insert_resource(frame())
-            .init_resource::<Layers>()
-            .add_message::<LayerLoaded>()
-            .add_plugins(CameraPlugin);
-        app.world_mut().spawn((OrbitCamera::default(), Transform::default()));
-        app.update();
-        app
+        app_with(true)
     }
 
     fn orbit(app: &mut App) -> OrbitCamera {

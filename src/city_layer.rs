@@ -224,32 +224,44 @@ fn sync_visibility_and_opacity(
     }
 }
 
-/// Rewrites one object's vertex colours (highlight) inside its batch mesh.
-fn paint_object(layer: &CityLayer, meshes: &mut Assets<Mesh>, object: usize, highlight: bool) {
+/// Runs `edit` on the batch mesh holding `object`, with the batch and the
+/// object's vertex range in it.
+fn edit_object_vertices(
+    layer: &CityLayer,
+    meshes: &mut Assets<Mesh>,
+    object: usize,
+    edit: impl FnOnce(&mut Mesh, &pw_city::batch::Batch, std::ops::Range<u32>),
+) {
     let Some(&(b, slot)) = layer.slots.get(&object) else { return };
     let batch = &layer.city.batches[b];
     let range = batch.objects[slot].vertices.clone();
-    let Some(mut mesh) = meshes.get_mut(&layer.meshes[b]) else { return };
-    if let Some(bevy::mesh::VertexAttributeValues::Float32x4(colors)) = mesh.attribute_mut(Mesh::ATTRIBUTE_COLOR) {
-        for v in range {
-            let c = if highlight { HIGHLIGHT } else { layer.palette.color(batch.semantics[v as usize]) };
-            colors[v as usize] = linear(c);
-        }
+    if let Some(mut mesh) = meshes.get_mut(&layer.meshes[b]) {
+        edit(&mut mesh, batch, range);
     }
+}
+
+/// Rewrites one object's vertex colours (highlight) inside its batch mesh.
+fn paint_object(layer: &CityLayer, meshes: &mut Assets<Mesh>, object: usize, highlight: bool) {
+    edit_object_vertices(layer, meshes, object, |mesh, batch, range| {
+        if let Some(bevy::mesh::VertexAttributeValues::Float32x4(colors)) = mesh.attribute_mut(Mesh::ATTRIBUTE_COLOR) {
+            for v in range {
+                let c = if highlight { HIGHLIGHT } else { layer.palette.color(batch.semantics[v as usize]) };
+                colors[v as usize] = linear(c);
+            }
+        }
+    });
 }
 
 /// Collapses (hides) or restores one object's vertices inside its batch.
 fn set_object_hidden(layer: &CityLayer, meshes: &mut Assets<Mesh>, object: usize, hidden: bool) {
-    let Some(&(b, slot)) = layer.slots.get(&object) else { return };
-    let batch = &layer.city.batches[b];
-    let range = batch.objects[slot].vertices.clone();
-    let Some(mut mesh) = meshes.get_mut(&layer.meshes[b]) else { return };
-    if let Some(bevy::mesh::VertexAttributeValues::Float32x3(positions)) = mesh.attribute_mut(Mesh::ATTRIBUTE_POSITION) {
-        let anchor = enu_to_bevy(batch.positions[range.start as usize]).to_array();
-        for v in range {
-            positions[v as usize] = if hidden { anchor } else { enu_to_bevy(batch.positions[v as usize]).to_array() };
+    edit_object_vertices(layer, meshes, object, |mesh, batch, range| {
+        if let Some(bevy::mesh::VertexAttributeValues::Float32x3(positions)) = mesh.attribute_mut(Mesh::ATTRIBUTE_POSITION) {
+            let anchor = enu_to_bevy(batch.positions[range.start as usize]).to_array();
+            for v in range {
+                positions[v as usize] = if hidden { anchor } else { enu_to_bevy(batch.positions[v as usize]).to_array() };
+            }
         }
-    }
+    });
 }
 
 /// All objects belonging to the same building as `object` (itself, its
