@@ -181,6 +181,8 @@ enum Capture {
     GenericValue,
     PosList { dimension: usize },
     Pos { dimension: usize },
+    /// A terrain-intersection LineString.
+    Curve { dimension: usize },
     Coordinates,
 }
 
@@ -230,6 +232,12 @@ struct Parser<'a> {
     generic_name: Option<String>,
     generic_depth: Option<usize>,
     height_depth: Option<usize>,
+    /// Depth of the open cityObjectMember: its child is a city object.
+    member_depth: Option<usize>,
+    /// LoD from a dem:lod element (TIN reliefs carry no lodX geometry element).
+    relief_lod: Option<u8>,
+    /// Depth of an open lodXTerrainIntersection.
+    terrain_intersection_depth: Option<usize>,
     default_dimension: usize,
     polygon_index: HashMap<String, (usize, usize)>,
     links: Vec<PendingLink>,
@@ -241,8 +249,7 @@ fn is_skipped_subtree(name: &str) -> bool {
     matches!(
         name,
         "appearance" | "appearanceMember" | "Appearance" | "externalReference" | "ExternalReference"
-    ) || (name.starts_with("lod") && name.ends_with("TerrainIntersection"))
-        || name == "lod2TerrainIntersectionCurve"
+    )
 }
 
 /// Core attributes read directly below a city object.
@@ -330,6 +337,9 @@ impl<'a> Parser<'a> {
             generic_name: None,
             generic_depth: None,
             height_depth: None,
+            member_depth: None,
+            relief_lod: None,
+            terrain_intersection_depth: None,
             default_dimension: 3,
             polygon_index: HashMap::new(),
             links: Vec::new(),
@@ -548,9 +558,20 @@ impl<'a> Parser<'a> {
             return;
         }
 
+        if name == "cityObjectMember" {
+            self.member_depth = Some(depth);
+            return;
+        }
+        // Buildings and parts anywhere; any other city object as a direct
+        // child of cityObjectMember (Road, PlantCover, ReliefFeature …).
+        let top_level_object = self.objects.is_empty() && self.member_depth == Some(depth - 1);
         match name.as_str() {
-            "Building" | "BuildingPart" => {
-                let kind = if name == "Building" { ObjectKind::Building } else { ObjectKind::BuildingPart };
+            _ if name == "Building" || name == "BuildingPart" || top_level_object => {
+                let kind = match name.as_str() {
+                    "Building" => ObjectKind::Building,
+                    "BuildingPart" => ObjectKind::BuildingPart,
+                    _ => ObjectKind::Other,
+                };
                 let line = self.lines.line_at(offset);
                 let id = attribute(e, b"id").unwrap_or_else(|| format!("{name}@line{line}"));
                 let parent = self.objects.last().map(|o| o.index);
@@ -561,6 +582,7 @@ impl<'a> Parser<'a> {
                     parent,
                     attributes: Vec::new(),
                     surfaces: Vec::new(),
+                    terrain_intersection: Vec::new(),
                     line,
                 });
                 self.objects.push(OpenObject { index: self.model.objects.len() - 1, depth });
@@ -577,11 +599,27 @@ impl<'a> Parser<'a> {
             return;
         }
         if name.len() > 3 && name.starts_with("lod") && name.as_bytes()[3].is_ascii_digit() {
-            self.lod = Some((name.as_bytes()[3] - b'0', depth));
+            if name.ends_with("TerrainIntersection") || name.ends_with("TerrainIntersectionCurve") {
+                self.terrain_intersection_depth = Some(depth);
+            } else {
+                self.lod = Some((name.as_bytes()[3] - b'0', depth));
+            }
+            return;
+        }
+        if self.terrain_intersection_depth.is_some() {
+            if name == "posList" {
+                let dimension = attribute(e, b"srsDimension").and_then(|d| d.parse().ok()).unwrap_or(self.default_dimension);
+                self.begin_capture(Capture::Curve { dimension }, depth);
+            }
+            return;
+        }
+        // CityGML 1/2 relief: <dem:lod>2</dem:lod> sets the LoD of the TIN.
+        if name == "lod" && !empty {
+            self.begin_capture(Capture::Attribute("lod".into()), depth);
             return;
         }
         match name.as_str() {
-            "Polygon" if self.polygon.is_none() => {
+            "Polygon" | "Triangle" if self.polygon.is_none() => {
                 self.polygon = Some(OpenPolygon {
                     id: attribute(e, b"id"),
                     depth,
@@ -720,6 +758,12 @@ impl<'a> Parser<'a> {
         if self.height_depth == Some(depth) {
             self.height_depth = None;
         }
+        if self.terrain_intersection_depth == Some(depth) {
+            self.terrain_intersection_depth = None;
+        }
+        if self.member_depth == Some(depth) {
+            self.member_depth = None;
+        }
         if self.ring.is_some() && self.ring_closes_here(depth) {
             self.finish_ring(offset);
         }
@@ -734,6 +778,9 @@ impl<'a> Parser<'a> {
         }
         if self.objects.last().is_some_and(|o| o.depth == depth) {
             self.objects.pop();
+            if self.objects.is_empty() {
+                self.relief_lod = None;
+            }
         }
     }
 
@@ -747,6 +794,22 @@ impl<'a> Parser<'a> {
     fn finish_capture(&mut self, capture: Capture, offset: usize) {
         let text = std::mem::take(&mut self.text);
         match capture {
+            Capture::Curve { dimension } => {
+                let values: Vec<f64> = text.split_ascii_whitespace().filter_map(|t| t.parse().ok()).collect();
+                if (2..=3).contains(&dimension) && values.len() % dimension == 0 && values.iter().all(|v| v.is_finite()) {
+                    let line: Vec<[f64; 3]> =
+                        values.chunks_exact(dimension).map(|c| [c[0], c[1], if dimension == 3 { c[2] } else { 0.0 }]).collect();
+                    if let Some(o) = self.objects.last() {
+                        self.model.objects[o.index].terrain_intersection.push(line);
+                    }
+                }
+            }
+            Capture::Attribute(key) if key == "lod" => {
+                // dem:lod: the LoD of geometry that is not under a lodX element.
+                if let Ok(l) = text.trim().parse::<u8>() {
+                    self.relief_lod = Some(l);
+                }
+            }
             Capture::Attribute(key) => {
                 let value = text.trim();
                 if !value.is_empty()
@@ -841,7 +904,7 @@ impl<'a> Parser<'a> {
         let surface = Surface {
             id: polygon.id.clone(),
             semantic: self.semantics.last().map(|s| s.semantic).unwrap_or(Semantic::Unclassified),
-            lod: self.lod.map(|(l, _)| l).unwrap_or(0),
+            lod: self.lod.map(|(l, _)| l).or(self.relief_lod).unwrap_or(0),
             lod_minor: 0,
             exterior,
             interiors,

@@ -280,6 +280,7 @@ impl<'a> ObjectReader<'a> {
             parent: None,
             attributes,
             surfaces: Vec::new(),
+            terrain_intersection: Vec::new(),
             line: line.unwrap_or(0),
         };
         for (g, geom) in o.get("geometry").and_then(Value::as_array).into_iter().flatten().enumerate() {

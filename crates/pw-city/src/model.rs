@@ -41,6 +41,9 @@ pub struct CityObject {
     /// Attributes in file order: core attributes first, then generic ones.
     pub attributes: Vec<(String, String)>,
     pub surfaces: Vec<Surface>,
+    /// Where the object meets the terrain (CityGML lodXTerrainIntersection):
+    /// polylines in the file's CRS, used to set buildings on terrain.
+    pub terrain_intersection: Vec<Vec<[f64; 3]>>,
     /// 1-based line of the object's start tag, for messages.
     pub line: usize,
 }
@@ -198,6 +201,7 @@ impl CityModel {
             for s in &mut o.surfaces {
                 s.exterior.iter_mut().chain(s.interiors.iter_mut().flatten()).for_each(&mut f);
             }
+            o.terrain_intersection.iter_mut().flatten().for_each(&mut f);
         }
     }
 
@@ -270,6 +274,9 @@ impl CityModel {
                     true
                 }
             });
+        }
+        for o in &mut self.objects {
+            o.terrain_intersection.retain_mut(|line| transform_ring(&r, line).is_ok());
         }
         self.issues.extend(failures);
         self.crs = Some(target);

@@ -193,3 +193,31 @@ fn projected_numbers_under_a_degree_crs_are_refused_with_a_hint() {
     let err = m.settle_axis_order(pw_geo::Crs::epsg(25832), [456_000.0, 5_430_000.0, 0.0]).unwrap_err();
     assert!(err.contains("Gauss-Krüger") && err.contains("set the right CRS"), "{err}");
 }
+
+#[test]
+fn tin_relief_is_loaded_as_ground_triangles() {
+    let m = read("citygml/sig3d_terrain/Building_and_garage_LOD2-EPSG25832_CityGML2.gml");
+    let relief: Vec<_> = m.objects.iter().filter(|o| o.type_name == "ReliefFeature").collect();
+    assert_eq!(relief.len(), 1);
+    let r = relief[0];
+    assert_eq!(r.id, "GML_6bb30328-7599-4500-90ef-766fde6aa67b");
+    assert_eq!(r.surfaces.len(), 12, "12 gml:Triangle in the TINRelief");
+    assert!(r.surfaces.iter().all(|s| s.lod == 2 && s.exterior.len() == 3), "dem:lod 2, three corners each");
+    // Display classifies relief surfaces as ground.
+    let mesh = pw_city::mesh::object_mesh(r, &pw_geo::SceneOrigin::new([458_880.0, 5_438_350.0, 110.0]), &mut pw_city::triangulate::Triangulator::new());
+    assert_eq!(mesh.triangle_count(), 12);
+    assert!(mesh.semantics.iter().all(|s| *s == Semantic::Ground));
+}
+
+#[test]
+fn terrain_intersection_curves_are_kept() {
+    let m = read("citygml/nrw/LoD2_32_280_5657_1_NW.gml");
+    let curves: usize = m.objects.iter().map(|o| o.terrain_intersection.len()).sum();
+    assert_eq!(curves, 717, "717 gml:LineString in 111 lod2TerrainIntersection");
+    assert_eq!(m.objects.iter().filter(|o| !o.terrain_intersection.is_empty()).count(), 111);
+    let first = &m.objects[0].terrain_intersection[0];
+    assert_eq!(first[0], [280928.215, 5657501.743, 38.445]);
+    assert_eq!(first.len(), 11);
+    // They are not surfaces: the surface counts are unchanged.
+    assert_eq!(m.summary().surfaces, 1144);
+}
