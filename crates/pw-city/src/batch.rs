@@ -8,6 +8,7 @@ use crate::model::{CityModel, Semantic};
 use crate::triangulate::Triangulator;
 use pw_geo::SceneOrigin;
 use pw_job::{Cancelled, JobControl};
+use rayon::prelude::*;
 use std::ops::Range;
 
 /// Where one object's vertices and indices sit inside a batch.
@@ -79,47 +80,50 @@ pub fn build_batches(
         .collect();
     order.sort_unstable();
     let per_batch = order.len().div_ceil(max_batches.max(1)).max(MIN_OBJECTS_PER_BATCH);
-    let mut batches = Vec::new();
-    let mut triangulator = Triangulator::new();
     let total = order.len().max(1);
-    for (n, run) in order.chunks(per_batch).enumerate() {
-        let mut batch = Batch::default();
-        for (k, &(_, object)) in run.iter().enumerate() {
-            if k % 256 == 0
-                && let Some(job) = job
-            {
-                job.check()?;
-                job.set_progress((n * per_batch + k) as f32 / total as f32);
-            }
-            let mesh = object_mesh(&model.objects[object], origin, &mut triangulator);
-            if mesh.indices.is_empty() {
-                continue;
-            }
-            let v0 = batch.positions.len() as u32;
-            let i0 = batch.indices.len() as u32;
-            let mut min = [f32::INFINITY; 3];
-            let mut max = [f32::NEG_INFINITY; 3];
-            for p in &mesh.positions {
-                for a in 0..3 {
-                    min[a] = min[a].min(p[a]);
-                    max[a] = max[a].max(p[a]);
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    // Batches are independent: build them on all cores, keep their order.
+    let batches: Vec<Result<Batch, Cancelled>> = order
+        .par_chunks(per_batch)
+        .map(|run| {
+            let mut triangulator = Triangulator::new();
+            let mut batch = Batch::default();
+            for (k, &(_, object)) in run.iter().enumerate() {
+                if k % 256 == 0
+                    && let Some(job) = job
+                {
+                    job.check()?;
+                    let d = done.fetch_add(256, std::sync::atomic::Ordering::Relaxed);
+                    job.set_progress(d as f32 / total as f32);
                 }
+                append_object(&mut batch, model, object, origin, &mut triangulator);
             }
-            batch.positions.extend_from_slice(&mesh.positions);
-            batch.normals.extend_from_slice(&mesh.normals);
-            batch.semantics.extend_from_slice(&mesh.semantics);
-            batch.indices.extend(mesh.indices.iter().map(|i| i + v0));
-            batch.objects.push(BatchObject {
-                object,
-                vertices: v0..batch.positions.len() as u32,
-                indices: i0..batch.indices.len() as u32,
-                min,
-                max,
-            });
-        }
-        if !batch.objects.is_empty() {
-            batches.push(batch);
+            Ok(batch)
+        })
+        .collect();
+    let batches: Vec<Batch> = batches.into_iter().collect::<Result<_, _>>()?;
+    Ok(batches.into_iter().filter(|b| !b.objects.is_empty()).collect())
+}
+
+fn append_object(batch: &mut Batch, model: &CityModel, object: usize, origin: &SceneOrigin, triangulator: &mut Triangulator) {
+    let mesh = object_mesh(&model.objects[object], origin, triangulator);
+    if mesh.indices.is_empty() {
+        return;
+    }
+    let v0 = batch.positions.len() as u32;
+    let i0 = batch.indices.len() as u32;
+    let mut min = [f32::INFINITY; 3];
+    let mut max = [f32::NEG_INFINITY; 3];
+    for p in &mesh.positions {
+        for a in 0..3 {
+            min[a] = min[a].min(p[a]);
+            max[a] = max[a].max(p[a]);
         }
     }
-    Ok(batches)
+    batch.positions.extend_from_slice(&mesh.positions);
+    batch.normals.extend_from_slice(&mesh.normals);
+    batch.semantics.extend_from_slice(&mesh.semantics);
+    batch.indices.extend(mesh.indices.iter().map(|i| i + v0));
+    batch.objects.push(BatchObject { object, vertices: v0..batch.positions.len() as u32, indices: i0..batch.indices.len() as u32, min, max });
 }
+

@@ -78,9 +78,7 @@ const PARALLEL_MIN_BYTES: usize = 4 << 20;
 fn member_starts(data: &[u8]) -> Vec<usize> {
     const NAME: &[u8] = b"cityObjectMember";
     let mut starts = Vec::new();
-    let mut i = 0;
-    while let Some(pos) = data[i..].windows(NAME.len()).position(|w| w == NAME) {
-        let at = i + pos;
+    for at in memchr::memmem::find_iter(data, NAME) {
         // Walk back over an optional "prefix:" to the '<'.
         let mut k = at;
         while k > 0 && (data[k - 1].is_ascii_alphanumeric() || data[k - 1] == b':' || data[k - 1] == b'_' || data[k - 1] == b'-') {
@@ -90,7 +88,6 @@ fn member_starts(data: &[u8]) -> Vec<usize> {
         if k > 0 && data[k - 1] == b'<' && (after == b'>' || after.is_ascii_whitespace()) {
             starts.push(k - 1);
         }
-        i = at + NAME.len();
     }
     starts
 }
@@ -123,26 +120,32 @@ fn read_parallel(data: &[u8], job: Option<&JobControl>) -> Result<Option<CityMod
     bounds.push(end);
     let done = std::sync::atomic::AtomicUsize::new(0);
     let total = (end - first).max(1);
-    let parts: Vec<Result<Parser, CityGmlError>> = bounds
+    // Each part counts lines from 1 and its own newlines; the merge shifts
+    // them (counting from the file start per part would be quadratic).
+    let parts: Vec<Result<(Parser, usize), CityGmlError>> = bounds
         .windows(2)
         .collect::<Vec<_>>()
         .into_par_iter()
         .map(|w| {
             let mut p = Parser::fragment(data, w[0], w[1], &head);
             p.run(job)?;
+            let newlines = data[w[0]..w[1]].iter().filter(|&&b| b == b'\n').count();
             let d = done.fetch_add(w[1] - w[0], std::sync::atomic::Ordering::Relaxed) + (w[1] - w[0]);
             if let Some(job) = job {
                 job.set_progress(d as f32 / total as f32);
             }
-            Ok(p)
+            Ok((p, newlines))
         })
         .collect();
     // The header parser stops before the members by design: drop its
     // "file ends in the middle" error, keep real warnings.
     let mut merged = head;
     merged.model.issues.retain(|i| i.severity == Severity::Warning);
+    let mut lines_before = data[..first].iter().filter(|&&b| b == b'\n').count();
     for part in parts {
-        merged.absorb(part?);
+        let (part, newlines) = part?;
+        merged.absorb(part, lines_before);
+        lines_before += newlines;
     }
     Ok(Some(merged.finish()))
 }
@@ -350,7 +353,7 @@ impl<'a> Parser<'a> {
     /// A parser for the members between `start` and `end` of the whole file,
     /// continuing the header's state (CRS, dimension, format).
     fn fragment(whole: &'a [u8], start: usize, end: usize, head: &Parser) -> Self {
-        let line = 1 + whole[..start].iter().filter(|&&b| b == b'\n').count();
+        let line = 1;
         let data = &whole[start..end];
         let mut p = Parser::new(data);
         p.base = start;
@@ -364,11 +367,13 @@ impl<'a> Parser<'a> {
         p
     }
 
-    /// Appends another parser's results (a later part of the same file).
-    fn absorb(&mut self, other: Parser) {
+    /// Appends another parser's results (a later part of the same file
+    /// that starts after `line_shift` lines).
+    fn absorb(&mut self, other: Parser, line_shift: usize) {
         let shift = self.model.objects.len();
         for mut o in other.model.objects {
             o.parent = o.parent.map(|p| p + shift);
+            o.line += line_shift;
             self.model.objects.push(o);
         }
         for (id, (obj, surf)) in other.polygon_index {
@@ -376,13 +381,17 @@ impl<'a> Parser<'a> {
         }
         for mut l in other.links {
             l.object += shift;
+            l.line += line_shift;
             self.links.push(l);
         }
         if self.model.crs.is_none() {
             self.model.crs = other.model.crs;
             self.model.crs_text = other.model.crs_text;
         }
-        self.model.issues.extend(other.model.issues);
+        self.model.issues.extend(other.model.issues.into_iter().map(|mut i| {
+            i.line = i.line.map(|l| l + line_shift);
+            i
+        }));
     }
 
     fn issue(&mut self, severity: Severity, offset: usize, id: Option<String>, message: String) {
