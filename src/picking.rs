@@ -124,3 +124,68 @@ fn select_on_click(
         selection.picked = cursor.object;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::city_layer::CityLayer;
+    use crate::layers::{LayerEntry, LayerStatus};
+    use std::collections::{HashMap, HashSet};
+    use std::path::PathBuf;
+    use std::sync::Arc;
+
+    #[test]
+    fn a_bevy_ray_through_the_frame_picks_the_building_and_its_roof_height() {
+        let frame = SceneFrame::new(pw_geo::Crs::ETRS89_UTM32, [280_926.0, 5_657_425.0, 36.0]);
+        let source = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/demo/nrw/LoD2_32_280_5657_1_NW.gml");
+        let job = pw_job::JobControl::new();
+        let city = crate::layers::load_city(pw_scene::LayerKind::Citygml, &source, None, frame.crs, &frame.origin, &job, Default::default()).unwrap();
+        let target = city.model.objects[0].extent().center();
+        let id = LayerId(1);
+        let mut layers = Layers::default();
+        layers.entries.push(LayerEntry {
+            id,
+            def: pw_scene::Layer {
+                name: "x".into(),
+                kind: pw_scene::LayerKind::Citygml,
+                path: String::new(),
+                visible: true,
+                opacity: 1.0,
+                crs: None,
+                style: Default::default(),
+            },
+            source,
+            status: LayerStatus::Ready,
+            extent: None,
+            summary: None,
+            issues: vec![],
+        });
+        let mut city_layers = CityLayers::default();
+        city_layers.layers.insert(
+            id,
+            CityLayer {
+                city: Arc::new(city),
+                meshes: vec![],
+                entities: vec![],
+                material: Handle::default(),
+                palette: crate::city_layer::SurfacePalette::from_style(&Default::default()),
+                hidden: HashSet::new(),
+                slots: HashMap::new(),
+            },
+        );
+        let ground = GroundLevel { height: 35.9 };
+        // From 300 m above the building's centre, straight down (Bevy −Y).
+        let above = frame.world_to_bevy([target[0], target[1], 300.0]);
+        let ray = Ray3d { origin: above, direction: Dir3::NEG_Y };
+        let hit = cast(ray, &city_layers, &layers, &frame, &ground);
+        assert_eq!(hit.object, Some((id, 0)));
+        let world = hit.world.unwrap();
+        assert!((world[2] - 39.68).abs() < 0.01, "roof of DENW43AL00001j2W is at 39.68 m: {world:?}");
+        assert!((world[0] - target[0]).abs() < 0.01 && (world[1] - target[1]).abs() < 0.01);
+        // Hidden layer: the ray reaches the ground plane instead.
+        layers.entries[0].def.visible = false;
+        let hit = cast(ray, &city_layers, &layers, &frame, &ground);
+        assert_eq!(hit.object, None);
+        assert!((hit.world.unwrap()[2] - 35.9).abs() < 0.01);
+    }
+}

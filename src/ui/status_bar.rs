@@ -53,16 +53,16 @@ pub fn status_bar(ui: &mut egui::Ui, m: &StatusModel, i18n: &I18n) -> Vec<UiActi
     ui.horizontal_wrapped(|ui| {
         match m.cursor_world {
             Some(p) => {
+                let (e, n, h) = (group_thousands(p[0], 2), group_thousands(p[1], 2), group_thousands(p[2], 2));
                 ui.label(format!(
-                    "{} ({}): E {}  N {}  H {} m",
+                    "{} ({}): {}",
                     i18n.tr("status.cursor"),
                     m.crs_label,
-                    group_thousands(p[0], 2),
-                    group_thousands(p[1], 2),
-                    group_thousands(p[2], 2)
+                    i18n.trf("status.projected", &[("e", &e), ("n", &n), ("h", &h)])
                 ));
                 if let Some((lon, lat)) = m.cursor_wgs84 {
-                    ui.label(format!("WGS84: {lat:.6}° N  {lon:.6}° E"));
+                    let (lat, lon) = (format!("{lat:.6}"), format!("{lon:.6}"));
+                    ui.label(format!("WGS84: {}", i18n.trf("status.geographic", &[("lat", &lat), ("lon", &lon)])));
                 }
             }
             None => {
