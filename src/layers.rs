@@ -478,6 +478,7 @@ pub fn load_city(
     model.crs = source_crs;
     model.settle_axis_order(scene_crs, origin.world).map_err(|e| format!("{}: {e}", source.display()))?;
     model.reproject(scene_crs).map_err(|e| format!("{}: {e}", source.display()))?;
+    model.check_relative_heights(origin.world[2]);
     control.check().map_err(|e| e.to_string())?;
     control.set_stage("triangulate");
     let batches = build_batches(&model, origin, MAX_BATCHES_PER_LAYER, Some(control)).map_err(|e| e.to_string())?;

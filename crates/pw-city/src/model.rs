@@ -249,6 +249,26 @@ impl CityModel {
         Ok(())
     }
 
+    /// Heights that start at 0 m while the scene lies far from sea level are
+    /// relative to the ground (e.g. the Karlsruhe sample). Says so; once
+    /// terrain exists such layers are set onto it.
+    pub fn check_relative_heights(&mut self, scene_height: f64) {
+        let e = self.extent();
+        if e.is_empty() || e.min[2].abs() > 0.5 || (scene_height - e.min[2]).abs() < 20.0 {
+            return;
+        }
+        self.issues.push(Issue {
+            severity: Severity::Warning,
+            line: None,
+            id: None,
+            message: format!(
+                "heights start at {:.1} m while the scene lies at {:.0} m: they look relative to the ground; \
+                 they will be set onto the terrain once a terrain layer is loaded",
+                e.min[2], scene_height
+            ),
+        });
+    }
+
     /// Moves every coordinate into `target`. Points that cannot be
     /// transformed drop their surface and are reported, never panic.
     pub fn reproject(&mut self, target: Crs) -> Result<(), pw_geo::TransformError> {

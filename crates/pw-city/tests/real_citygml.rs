@@ -221,3 +221,14 @@ fn terrain_intersection_curves_are_kept() {
     // They are not surfaces: the surface counts are unchanged.
     assert_eq!(m.summary().surfaces, 1144);
 }
+
+#[test]
+fn ground_relative_heights_are_pointed_out() {
+    let mut m = read("citygml/karlsruhe/innenstadt_ost_4326_lod2.gml");
+    m.check_relative_heights(115.0);
+    assert!(m.issues.iter().any(|i| i.message.contains("heights start at 0.0 m") && i.message.contains("terrain")), "{:?}", m.issues);
+    // Absolute heights (NRW, 36–50 m at a scene at 36 m) are not flagged.
+    let mut nrw = read("citygml/nrw/LoD2_32_280_5657_1_NW.gml");
+    nrw.check_relative_heights(36.0);
+    assert!(nrw.issues.is_empty());
+}
