@@ -1,6 +1,6 @@
 //! Assembling the workbench from its plugins.
 
-use crate::camera::{CameraPlugin, OrbitCamera, FIELD_OF_VIEW_DEG};
+use crate::camera::{CameraPlugin, FIELD_OF_VIEW_DEG, OrbitCamera};
 use crate::city_layer::CityLayerPlugin;
 use crate::clock::ClockPlugin;
 use crate::ground::GroundPlugin;
@@ -29,7 +29,11 @@ pub fn demo_scene_path() -> PathBuf {
         PathBuf::from("scenes/demo.scene"),
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenes/demo.scene"),
     ];
-    candidates.iter().find(|p| p.exists()).cloned().unwrap_or_else(|| candidates[0].clone())
+    candidates
+        .iter()
+        .find(|p| p.exists())
+        .cloned()
+        .unwrap_or_else(|| candidates[0].clone())
 }
 
 /// Plugins that do not need a window or GPU: scene, layers, camera logic,
@@ -41,7 +45,9 @@ pub struct CorePlugins {
 impl Plugin for CorePlugins {
     fn build(&self, app: &mut App) {
         app.add_plugins((
-            SettingsPlugin { store: self.settings.clone() },
+            SettingsPlugin {
+                store: self.settings.clone(),
+            },
             ClockPlugin,
             LayersPlugin,
             CityLayerPlugin,
@@ -61,13 +67,26 @@ pub fn build_app(options: AppOptions) -> App {
         }),
         ..default()
     }))
-    .add_plugins(CorePlugins { settings: options.settings.clone() })
+    .add_plugins(CorePlugins {
+        settings: options.settings.clone(),
+    })
     .add_plugins((GroundPlugin, PickingPlugin, UiPlugin))
-    .insert_resource(UiState { mode: if options.workshop { AppMode::Workshop } else { AppMode::Planning }, ..default() })
+    .insert_resource(UiState {
+        mode: if options.workshop {
+            AppMode::Workshop
+        } else {
+            AppMode::Planning
+        },
+        ..default()
+    })
     .add_systems(Startup, spawn_camera);
-    app.world_mut().write_message(SceneCommand::Open(options.scene.clone()));
+    app.world_mut()
+        .write_message(SceneCommand::Open(options.scene.clone()));
     if let Some(path) = options.screenshot {
-        app.add_plugins(ScreenshotPlugin { path, timeout: std::time::Duration::from_secs(240) });
+        app.add_plugins(ScreenshotPlugin {
+            path,
+            timeout: std::time::Duration::from_secs(240),
+        });
     }
     app
 }

@@ -2,7 +2,7 @@
 //! keyboard and touch, smooth fly-to, framing of extents and layers, and
 //! saved viewpoints (bookmarks). Input over the UI never moves the camera.
 
-use crate::frame::{enu_to_bevy, SceneFrame};
+use crate::frame::{SceneFrame, enu_to_bevy};
 use crate::layers::{LayerId, LayerLoaded, Layers};
 use bevy::input::mouse::{AccumulatedMouseMotion, AccumulatedMouseScroll, MouseScrollUnit};
 use bevy::input::touch::Touches;
@@ -29,7 +29,12 @@ pub struct OrbitCamera {
 
 impl Default for OrbitCamera {
     fn default() -> Self {
-        OrbitCamera { target: Vec3::ZERO, distance: 800.0, heading: 0.0, pitch: 45.0 }
+        OrbitCamera {
+            target: Vec3::ZERO,
+            distance: 800.0,
+            heading: 0.0,
+            pitch: 45.0,
+        }
     }
 }
 
@@ -47,13 +52,18 @@ impl OrbitCamera {
 
     pub fn eye(&self) -> Vec3 {
         let p = self.pitch.to_radians();
-        self.target - self.forward_flat() * (p.cos() * self.distance) + Vec3::Y * (p.sin() * self.distance)
+        self.target - self.forward_flat() * (p.cos() * self.distance)
+            + Vec3::Y * (p.sin() * self.distance)
     }
 
     pub fn transform(&self) -> Transform {
         let eye = self.eye();
         // Looking straight down needs another "up" than world up.
-        let up = if self.pitch > 89.0 { self.forward_flat() } else { Vec3::Y };
+        let up = if self.pitch > 89.0 {
+            self.forward_flat()
+        } else {
+            Vec3::Y
+        };
         Transform::from_translation(eye).looking_at(self.target, up)
     }
 
@@ -178,7 +188,11 @@ impl Plugin for CameraPlugin {
 }
 
 fn start_flight(commands: &mut Commands, entity: Entity, from: OrbitCamera, to: OrbitCamera) {
-    commands.entity(entity).insert(FlyTo { from, to: to.clamped(), elapsed: 0.0 });
+    commands.entity(entity).insert(FlyTo {
+        from,
+        to: to.clamped(),
+        elapsed: 0.0,
+    });
 }
 
 fn handle_camera_commands(
@@ -189,21 +203,34 @@ fn handle_camera_commands(
     frame: Res<SceneFrame>,
 ) {
     for cmd in reader.read() {
-        let Ok((entity, mut orbit)) = cameras.single_mut() else { continue };
+        let Ok((entity, mut orbit)) = cameras.single_mut() else {
+            continue;
+        };
         match cmd {
             CameraCommand::Jump(b) => {
                 *orbit = OrbitCamera::from_bookmark(b, &frame);
                 commands.entity(entity).remove::<FlyTo>();
                 pending.all = false;
             }
-            CameraCommand::FlyTo(b) => start_flight(&mut commands, entity, *orbit, OrbitCamera::from_bookmark(b, &frame)),
-            CameraCommand::FrameExtent(e) => {
-                start_flight(&mut commands, entity, *orbit, OrbitCamera::framing(e, &frame, orbit.heading, orbit.pitch))
-            }
+            CameraCommand::FlyTo(b) => start_flight(
+                &mut commands,
+                entity,
+                *orbit,
+                OrbitCamera::from_bookmark(b, &frame),
+            ),
+            CameraCommand::FrameExtent(e) => start_flight(
+                &mut commands,
+                entity,
+                *orbit,
+                OrbitCamera::framing(e, &frame, orbit.heading, orbit.pitch),
+            ),
             CameraCommand::FrameAllWhenLoaded => pending.all = true,
             CameraCommand::FrameLayerWhenLoaded(id) => pending.layer = Some(*id),
             CameraCommand::ResetNorth => {
-                let to = OrbitCamera { heading: 0.0, ..*orbit };
+                let to = OrbitCamera {
+                    heading: 0.0,
+                    ..*orbit
+                };
                 start_flight(&mut commands, entity, *orbit, to);
             }
         }
@@ -222,12 +249,18 @@ fn frame_when_loaded(
         any = true;
         if pending.layer == Some(msg.id) {
             pending.layer = None;
-            if let (Some(extent), Ok(mut orbit)) = (layers.get(msg.id).and_then(|l| l.extent), cameras.single_mut()) {
+            if let (Some(extent), Ok(mut orbit)) = (
+                layers.get(msg.id).and_then(|l| l.extent),
+                cameras.single_mut(),
+            ) {
                 *orbit = OrbitCamera::framing(&extent, &frame, orbit.heading, orbit.pitch);
             }
         }
     }
-    let all_done = layers.entries.iter().all(|l| l.status != crate::layers::LayerStatus::Loading);
+    let all_done = layers
+        .entries
+        .iter()
+        .all(|l| l.status != crate::layers::LayerStatus::Loading);
     if any
         && pending.all
         && all_done
@@ -238,7 +271,11 @@ fn frame_when_loaded(
     }
 }
 
-fn animate_fly_to(mut commands: Commands, time: Res<Time>, mut q: Query<(Entity, &mut OrbitCamera, &mut FlyTo)>) {
+fn animate_fly_to(
+    mut commands: Commands,
+    time: Res<Time>,
+    mut q: Query<(Entity, &mut OrbitCamera, &mut FlyTo)>,
+) {
     for (entity, mut orbit, mut fly) in &mut q {
         fly.elapsed += time.delta_secs();
         let t = (fly.elapsed / FLY_SECONDS).min(1.0);
@@ -272,8 +309,13 @@ fn mouse_and_keyboard_input(
     time: Res<Time>,
     mut q: Query<(Entity, &mut OrbitCamera, Option<&Camera>)>,
 ) {
-    let Ok((entity, mut orbit, camera)) = q.single_mut() else { return };
-    let vh = camera.and_then(|c| c.logical_viewport_size()).map(|s| s.y).unwrap_or(800.0);
+    let Ok((entity, mut orbit, camera)) = q.single_mut() else {
+        return;
+    };
+    let vh = camera
+        .and_then(|c| c.logical_viewport_size())
+        .map(|s| s.y)
+        .unwrap_or(800.0);
     let mut changed = *orbit;
     let dt = time.delta_secs();
 
@@ -284,13 +326,16 @@ fn mouse_and_keyboard_input(
                 let rotate = buttons.pressed(MouseButton::Right)
                     || buttons.pressed(MouseButton::Middle)
                     || (buttons.pressed(MouseButton::Left)
-                        && keys.as_ref().is_some_and(|k| k.any_pressed([KeyCode::ControlLeft, KeyCode::ControlRight])));
+                        && keys.as_ref().is_some_and(|k| {
+                            k.any_pressed([KeyCode::ControlLeft, KeyCode::ControlRight])
+                        }));
                 if rotate {
                     changed.heading += d.x * 0.25;
                     changed.pitch += d.y * 0.2;
                 } else if buttons.pressed(MouseButton::Left) {
                     let m = metres_per_pixel(&changed, vh);
-                    changed.target += (-changed.right_flat() * d.x + changed.forward_flat() * d.y) * m;
+                    changed.target +=
+                        (-changed.right_flat() * d.x + changed.forward_flat() * d.y) * m;
                 }
             }
         }
@@ -362,8 +407,13 @@ fn touch_input(
     if over_ui.0 || current.is_empty() {
         return;
     }
-    let Ok((entity, mut orbit, camera)) = q.single_mut() else { return };
-    let vh = camera.and_then(|c| c.logical_viewport_size()).map(|s| s.y).unwrap_or(800.0);
+    let Ok((entity, mut orbit, camera)) = q.single_mut() else {
+        return;
+    };
+    let vh = camera
+        .and_then(|c| c.logical_viewport_size())
+        .map(|s| s.y)
+        .unwrap_or(800.0);
     let before = |id: u64| previous.iter().find(|(p, _)| *p == id).map(|(_, pos)| *pos);
     let mut changed = *orbit;
     match current.as_slice() {
@@ -405,8 +455,8 @@ fn touch_input(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use bevy::input::touch::{TouchInput, TouchPhase};
     use bevy::input::InputPlugin;
+    use bevy::input::touch::{TouchInput, TouchPhase};
 
     fn frame() -> SceneFrame {
         SceneFrame::new(pw_geo::Crs::ETRS89_UTM32, [681_000.0, 5_644_000.0, 150.0])
@@ -414,7 +464,12 @@ mod tests {
 
     #[test]
     fn eye_is_south_of_target_when_looking_north() {
-        let o = OrbitCamera { target: Vec3::ZERO, distance: 100.0, heading: 0.0, pitch: 30.0 };
+        let o = OrbitCamera {
+            target: Vec3::ZERO,
+            distance: 100.0,
+            heading: 0.0,
+            pitch: 30.0,
+        };
         let eye = o.eye();
         // Looking north (−Z) means standing south (+Z) and above.
         assert!((eye.z - 100.0 * 30f32.to_radians().cos()).abs() < 1e-3);
@@ -426,7 +481,13 @@ mod tests {
     #[test]
     fn bookmark_round_trip_keeps_the_view() {
         let f = frame();
-        let b = Bookmark { name: "Markt".into(), target: [681_234.5, 5_644_321.25, 155.0], distance: 420.0, heading: 30.0, pitch: 35.0 };
+        let b = Bookmark {
+            name: "Markt".into(),
+            target: [681_234.5, 5_644_321.25, 155.0],
+            distance: 420.0,
+            heading: 30.0,
+            pitch: 35.0,
+        };
         let o = OrbitCamera::from_bookmark(&b, &f);
         let back = o.to_bookmark("Markt".into(), &f);
         assert_eq!(back, b);
@@ -435,7 +496,10 @@ mod tests {
     #[test]
     fn framing_sees_the_whole_extent() {
         let f = frame();
-        let e = Extent3 { min: [680_500.0, 5_643_500.0, 140.0], max: [681_500.0, 5_644_500.0, 200.0] };
+        let e = Extent3 {
+            min: [680_500.0, 5_643_500.0, 140.0],
+            max: [681_500.0, 5_644_500.0, 200.0],
+        };
         let o = OrbitCamera::framing(&e, &f, 0.0, 40.0);
         let half_fov = (FIELD_OF_VIEW_DEG / 2.0).to_radians();
         // The extent's bounding sphere (radius ≈ 708 m) fits the view cone.
@@ -445,8 +509,15 @@ mod tests {
 
     #[test]
     fn flight_ends_exactly_at_the_goal_and_turns_the_short_way() {
-        let a = OrbitCamera { heading: 350.0, ..Default::default() };
-        let b = OrbitCamera { heading: 10.0, target: Vec3::new(100.0, 0.0, 0.0), ..Default::default() };
+        let a = OrbitCamera {
+            heading: 350.0,
+            ..Default::default()
+        };
+        let b = OrbitCamera {
+            heading: 10.0,
+            target: Vec3::new(100.0, 0.0, 0.0),
+            ..Default::default()
+        };
         let mid = a.lerp(&b, 0.5);
         assert!(mid.heading < 1.0 || mid.heading > 359.0, "{}", mid.heading);
         assert_eq!(a.lerp(&b, 1.0).target, b.target);
@@ -466,8 +537,12 @@ mod tests {
                 .init_resource::<AccumulatedMouseMotion>()
                 .init_resource::<AccumulatedMouseScroll>();
         }
-        app.insert_resource(frame()).init_resource::<Layers>().add_message::<LayerLoaded>().add_plugins(CameraPlugin);
-        app.world_mut().spawn((OrbitCamera::default(), Transform::default()));
+        app.insert_resource(frame())
+            .init_resource::<Layers>()
+            .add_message::<LayerLoaded>()
+            .add_plugins(CameraPlugin);
+        app.world_mut()
+            .spawn((OrbitCamera::default(), Transform::default()));
         app.update();
         app
     }
@@ -481,14 +556,19 @@ mod tests {
     }
 
     fn orbit(app: &mut App) -> OrbitCamera {
-        *app.world_mut().query::<&OrbitCamera>().single(app.world()).unwrap()
+        *app.world_mut()
+            .query::<&OrbitCamera>()
+            .single(app.world())
+            .unwrap()
     }
 
     #[test]
     fn keyboard_pans_rotates_and_tilts() {
         let mut app = camera_app();
         let start = orbit(&mut app);
-        app.world_mut().resource_mut::<ButtonInput<KeyCode>>().press(KeyCode::KeyE);
+        app.world_mut()
+            .resource_mut::<ButtonInput<KeyCode>>()
+            .press(KeyCode::KeyE);
         for _ in 0..5 {
             app.update();
         }
@@ -505,31 +585,57 @@ mod tests {
     fn mouse_wheel_zooms_and_ui_blocks_it() {
         let mut app = camera_app();
         let start = orbit(&mut app).distance;
-        app.world_mut().resource_mut::<AccumulatedMouseScroll>().delta = Vec2::new(0.0, 2.0);
+        app.world_mut()
+            .resource_mut::<AccumulatedMouseScroll>()
+            .delta = Vec2::new(0.0, 2.0);
         app.update();
-        app.world_mut().resource_mut::<AccumulatedMouseScroll>().delta = Vec2::ZERO;
+        app.world_mut()
+            .resource_mut::<AccumulatedMouseScroll>()
+            .delta = Vec2::ZERO;
         let zoomed = orbit(&mut app).distance;
         assert!((zoomed - start * 0.85 * 0.85).abs() < 0.5, "{zoomed}");
         app.world_mut().resource_mut::<PointerOverUi>().0 = true;
-        app.world_mut().resource_mut::<AccumulatedMouseScroll>().delta = Vec2::new(0.0, 2.0);
+        app.world_mut()
+            .resource_mut::<AccumulatedMouseScroll>()
+            .delta = Vec2::new(0.0, 2.0);
         app.update();
-        assert_eq!(orbit(&mut app).distance, zoomed, "wheel over a panel does not zoom");
+        assert_eq!(
+            orbit(&mut app).distance,
+            zoomed,
+            "wheel over a panel does not zoom"
+        );
     }
 
     #[test]
     fn left_drag_pans_right_drag_rotates() {
         let mut app = camera_app();
         let start = orbit(&mut app);
-        app.world_mut().resource_mut::<ButtonInput<MouseButton>>().press(MouseButton::Left);
-        app.world_mut().resource_mut::<AccumulatedMouseMotion>().delta = Vec2::new(-100.0, 0.0);
+        app.world_mut()
+            .resource_mut::<ButtonInput<MouseButton>>()
+            .press(MouseButton::Left);
+        app.world_mut()
+            .resource_mut::<AccumulatedMouseMotion>()
+            .delta = Vec2::new(-100.0, 0.0);
         app.update();
-        app.world_mut().resource_mut::<AccumulatedMouseMotion>().delta = Vec2::ZERO;
+        app.world_mut()
+            .resource_mut::<AccumulatedMouseMotion>()
+            .delta = Vec2::ZERO;
         let panned = orbit(&mut app);
         // Dragging the map to the left moves the view east (+X).
-        assert!(panned.target.x > start.target.x + 10.0, "{:?}", panned.target);
-        app.world_mut().resource_mut::<ButtonInput<MouseButton>>().release(MouseButton::Left);
-        app.world_mut().resource_mut::<ButtonInput<MouseButton>>().press(MouseButton::Right);
-        app.world_mut().resource_mut::<AccumulatedMouseMotion>().delta = Vec2::new(40.0, 20.0);
+        assert!(
+            panned.target.x > start.target.x + 10.0,
+            "{:?}",
+            panned.target
+        );
+        app.world_mut()
+            .resource_mut::<ButtonInput<MouseButton>>()
+            .release(MouseButton::Left);
+        app.world_mut()
+            .resource_mut::<ButtonInput<MouseButton>>()
+            .press(MouseButton::Right);
+        app.world_mut()
+            .resource_mut::<AccumulatedMouseMotion>()
+            .delta = Vec2::new(40.0, 20.0);
         app.update();
         let rotated = orbit(&mut app);
         assert_eq!(rotated.heading, 10.0);
@@ -538,7 +644,13 @@ mod tests {
 
     fn touch(app: &mut App, id: u64, phase: TouchPhase, x: f32, y: f32) {
         let window = app.world_mut().spawn_empty().id();
-        app.world_mut().write_message(TouchInput { phase, position: Vec2::new(x, y), window, force: None, id });
+        app.world_mut().write_message(TouchInput {
+            phase,
+            position: Vec2::new(x, y),
+            window,
+            force: None,
+            id,
+        });
     }
 
     #[test]
@@ -553,7 +665,11 @@ mod tests {
         touch(&mut app, 2, TouchPhase::Moved, 550.0, 400.0);
         app.update();
         let pinched = orbit(&mut app);
-        assert!((pinched.distance - start.distance / 2.0).abs() < 1.0, "{}", pinched.distance);
+        assert!(
+            (pinched.distance - start.distance / 2.0).abs() < 1.0,
+            "{}",
+            pinched.distance
+        );
         // Twist by 90°.
         touch(&mut app, 1, TouchPhase::Moved, 450.0, 300.0);
         touch(&mut app, 2, TouchPhase::Moved, 450.0, 500.0);
@@ -565,19 +681,46 @@ mod tests {
     #[test]
     fn bookmark_fly_to_arrives() {
         let mut app = camera_app();
-        let b = Bookmark { name: "x".into(), target: [681_100.0, 5_644_000.0, 150.0], distance: 300.0, heading: 90.0, pitch: 60.0 };
-        app.world_mut().write_message(CameraCommand::FlyTo(b.clone()));
+        let b = Bookmark {
+            name: "x".into(),
+            target: [681_100.0, 5_644_000.0, 150.0],
+            distance: 300.0,
+            heading: 90.0,
+            pitch: 60.0,
+        };
+        app.world_mut()
+            .write_message(CameraCommand::FlyTo(b.clone()));
         app.update();
-        assert!(app.world_mut().query::<&FlyTo>().single(app.world()).is_ok(), "flight started");
+        assert!(
+            app.world_mut()
+                .query::<&FlyTo>()
+                .single(app.world())
+                .is_ok(),
+            "flight started"
+        );
         // Real time passes; virtual time advances at most 250 ms per frame.
         let start = std::time::Instant::now();
-        while app.world_mut().query::<&FlyTo>().single(app.world()).is_ok() {
+        while app
+            .world_mut()
+            .query::<&FlyTo>()
+            .single(app.world())
+            .is_ok()
+        {
             assert!(start.elapsed().as_secs() < 10, "flight never ended");
             std::thread::sleep(std::time::Duration::from_millis(100));
             app.update();
         }
         let o = orbit(&mut app);
-        assert!((o.target.x - 100.0).abs() < 1e-3 && o.heading == 90.0 && o.pitch == 60.0, "{o:?}");
-        assert!(app.world_mut().query::<&FlyTo>().single(app.world()).is_err(), "flight finished");
+        assert!(
+            (o.target.x - 100.0).abs() < 1e-3 && o.heading == 90.0 && o.pitch == 60.0,
+            "{o:?}"
+        );
+        assert!(
+            app.world_mut()
+                .query::<&FlyTo>()
+                .single(app.world())
+                .is_err(),
+            "flight finished"
+        );
     }
 }

@@ -31,7 +31,11 @@ pub struct SurfacePalette {
 
 impl SurfacePalette {
     pub fn from_style(style: &pw_scene::Style) -> Self {
-        let pick = |c: &Option<String>, d| c.as_deref().and_then(pw_scene::parse_hex_color).unwrap_or(d);
+        let pick = |c: &Option<String>, d| {
+            c.as_deref()
+                .and_then(pw_scene::parse_hex_color)
+                .unwrap_or(d)
+        };
         SurfacePalette {
             roof: pick(&style.roof_color, ROOF),
             wall: pick(&style.wall_color, WALL),
@@ -103,7 +107,13 @@ impl Plugin for CityLayerPlugin {
             .add_message::<BuildingCommand>()
             .add_systems(
                 Update,
-                (spawn_loaded, despawn_removed, sync_visibility_and_opacity, building_commands, highlight_selection)
+                (
+                    spawn_loaded,
+                    despawn_removed,
+                    sync_visibility_and_opacity,
+                    building_commands,
+                    highlight_selection,
+                )
                     .chain()
                     .after(crate::layers::LayersSystems),
             );
@@ -111,14 +121,29 @@ impl Plugin for CityLayerPlugin {
 }
 
 fn batch_mesh(batch: &pw_city::batch::Batch, palette: &SurfacePalette) -> Mesh {
-    let positions: Vec<[f32; 3]> = batch.positions.iter().map(|p| enu_to_bevy(*p).to_array()).collect();
-    let normals: Vec<[f32; 3]> = batch.normals.iter().map(|n| enu_dir_to_bevy(*n).to_array()).collect();
-    let colors: Vec<[f32; 4]> = batch.semantics.iter().map(|s| linear(palette.color(*s))).collect();
-    Mesh::new(PrimitiveTopology::TriangleList, RenderAssetUsages::MAIN_WORLD | RenderAssetUsages::RENDER_WORLD)
-        .with_inserted_attribute(Mesh::ATTRIBUTE_POSITION, positions)
-        .with_inserted_attribute(Mesh::ATTRIBUTE_NORMAL, normals)
-        .with_inserted_attribute(Mesh::ATTRIBUTE_COLOR, colors)
-        .with_inserted_indices(Indices::U32(batch.indices.clone()))
+    let positions: Vec<[f32; 3]> = batch
+        .positions
+        .iter()
+        .map(|p| enu_to_bevy(*p).to_array())
+        .collect();
+    let normals: Vec<[f32; 3]> = batch
+        .normals
+        .iter()
+        .map(|n| enu_dir_to_bevy(*n).to_array())
+        .collect();
+    let colors: Vec<[f32; 4]> = batch
+        .semantics
+        .iter()
+        .map(|s| linear(palette.color(*s)))
+        .collect();
+    Mesh::new(
+        PrimitiveTopology::TriangleList,
+        RenderAssetUsages::MAIN_WORLD | RenderAssetUsages::RENDER_WORLD,
+    )
+    .with_inserted_attribute(Mesh::ATTRIBUTE_POSITION, positions)
+    .with_inserted_attribute(Mesh::ATTRIBUTE_NORMAL, normals)
+    .with_inserted_attribute(Mesh::ATTRIBUTE_COLOR, colors)
+    .with_inserted_indices(Indices::U32(batch.indices.clone()))
 }
 
 fn layer_material(opacity: f32) -> StandardMaterial {
@@ -129,7 +154,11 @@ fn layer_material(opacity: f32) -> StandardMaterial {
         // LoD2 data mixes polygon orientations; show both sides, lit correctly.
         double_sided: true,
         cull_mode: None,
-        alpha_mode: if opacity < 1.0 { AlphaMode::Blend } else { AlphaMode::Opaque },
+        alpha_mode: if opacity < 1.0 {
+            AlphaMode::Blend
+        } else {
+            AlphaMode::Opaque
+        },
         ..default()
     }
 }
@@ -143,10 +172,16 @@ fn spawn_loaded(
     layers: Res<Layers>,
 ) {
     for msg in loaded.read() {
-        let Some(entry) = layers.get(msg.id) else { continue };
+        let Some(entry) = layers.get(msg.id) else {
+            continue;
+        };
         let palette = SurfacePalette::from_style(&msg.city.style);
         let material = materials.add(layer_material(entry.def.opacity));
-        let visibility = if entry.def.visible { Visibility::Visible } else { Visibility::Hidden };
+        let visibility = if entry.def.visible {
+            Visibility::Visible
+        } else {
+            Visibility::Hidden
+        };
         let mut handles = Vec::new();
         let mut entities = Vec::new();
         let mut slots = HashMap::new();
@@ -162,7 +197,10 @@ fn spawn_loaded(
                     MeshMaterial3d(material.clone()),
                     Transform::IDENTITY,
                     visibility,
-                    CityBatch { layer: msg.id, batch: b },
+                    CityBatch {
+                        layer: msg.id,
+                        batch: b,
+                    },
                 ))
                 .id();
             handles.push(handle);
@@ -170,7 +208,15 @@ fn spawn_loaded(
         }
         if let Some(old) = city_layers.layers.insert(
             msg.id,
-            CityLayer { city: msg.city.clone(), meshes: handles, entities, material, palette, hidden: HashSet::new(), slots },
+            CityLayer {
+                city: msg.city.clone(),
+                meshes: handles,
+                entities,
+                material,
+                palette,
+                hidden: HashSet::new(),
+                slots,
+            },
         ) {
             for e in old.entities {
                 commands.entity(e).despawn();
@@ -208,14 +254,20 @@ fn sync_visibility_and_opacity(
     }
     for (batch, mut vis) in &mut batches {
         if let Some(entry) = layers.get(batch.layer) {
-            let want = if entry.def.visible { Visibility::Visible } else { Visibility::Hidden };
+            let want = if entry.def.visible {
+                Visibility::Visible
+            } else {
+                Visibility::Hidden
+            };
             if *vis != want {
                 *vis = want;
             }
         }
     }
     for (id, layer) in &city_layers.layers {
-        let Some(entry) = layers.get(*id) else { continue };
+        let Some(entry) = layers.get(*id) else {
+            continue;
+        };
         if let Some(m) = materials.get(&layer.material)
             && (m.base_color.alpha() - entry.def.opacity).abs() > 1e-4
         {
@@ -232,7 +284,9 @@ fn edit_object_vertices(
     object: usize,
     edit: impl FnOnce(&mut Mesh, &pw_city::batch::Batch, std::ops::Range<u32>),
 ) {
-    let Some(&(b, slot)) = layer.slots.get(&object) else { return };
+    let Some(&(b, slot)) = layer.slots.get(&object) else {
+        return;
+    };
     let batch = &layer.city.batches[b];
     let range = batch.objects[slot].vertices.clone();
     if let Some(mut mesh) = meshes.get_mut(&layer.meshes[b]) {
@@ -243,9 +297,15 @@ fn edit_object_vertices(
 /// Rewrites one object's vertex colours (highlight) inside its batch mesh.
 fn paint_object(layer: &CityLayer, meshes: &mut Assets<Mesh>, object: usize, highlight: bool) {
     edit_object_vertices(layer, meshes, object, |mesh, batch, range| {
-        if let Some(bevy::mesh::VertexAttributeValues::Float32x4(colors)) = mesh.attribute_mut(Mesh::ATTRIBUTE_COLOR) {
+        if let Some(bevy::mesh::VertexAttributeValues::Float32x4(colors)) =
+            mesh.attribute_mut(Mesh::ATTRIBUTE_COLOR)
+        {
             for v in range {
-                let c = if highlight { HIGHLIGHT } else { layer.palette.color(batch.semantics[v as usize]) };
+                let c = if highlight {
+                    HIGHLIGHT
+                } else {
+                    layer.palette.color(batch.semantics[v as usize])
+                };
                 colors[v as usize] = linear(c);
             }
         }
@@ -255,10 +315,16 @@ fn paint_object(layer: &CityLayer, meshes: &mut Assets<Mesh>, object: usize, hig
 /// Collapses (hides) or restores one object's vertices inside its batch.
 fn set_object_hidden(layer: &CityLayer, meshes: &mut Assets<Mesh>, object: usize, hidden: bool) {
     edit_object_vertices(layer, meshes, object, |mesh, batch, range| {
-        if let Some(bevy::mesh::VertexAttributeValues::Float32x3(positions)) = mesh.attribute_mut(Mesh::ATTRIBUTE_POSITION) {
+        if let Some(bevy::mesh::VertexAttributeValues::Float32x3(positions)) =
+            mesh.attribute_mut(Mesh::ATTRIBUTE_POSITION)
+        {
             let anchor = enu_to_bevy(batch.positions[range.start as usize]).to_array();
             for v in range {
-                positions[v as usize] = if hidden { anchor } else { enu_to_bevy(batch.positions[v as usize]).to_array() };
+                positions[v as usize] = if hidden {
+                    anchor
+                } else {
+                    enu_to_bevy(batch.positions[v as usize]).to_array()
+                };
             }
         }
     });
@@ -267,9 +333,20 @@ fn set_object_hidden(layer: &CityLayer, meshes: &mut Assets<Mesh>, object: usize
 /// All objects belonging to the same building as `object` (itself, its
 /// parent and the parent's other parts).
 pub fn building_family(model: &pw_city::CityModel, object: usize) -> Vec<usize> {
-    let root = model.objects.get(object).and_then(|o| o.parent).unwrap_or(object);
+    let root = model
+        .objects
+        .get(object)
+        .and_then(|o| o.parent)
+        .unwrap_or(object);
     let mut family = vec![root];
-    family.extend(model.objects.iter().enumerate().filter(|(_, o)| o.parent == Some(root)).map(|(i, _)| i));
+    family.extend(
+        model
+            .objects
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| o.parent == Some(root))
+            .map(|(i, _)| i),
+    );
     family
 }
 
@@ -282,7 +359,9 @@ fn building_commands(
     for cmd in reader.read() {
         match *cmd {
             BuildingCommand::Hide(id, object) => {
-                let Some(layer) = city_layers.layers.get_mut(&id) else { continue };
+                let Some(layer) = city_layers.layers.get_mut(&id) else {
+                    continue;
+                };
                 for o in building_family(&layer.city.model, object) {
                     set_object_hidden(layer, &mut meshes, o, true);
                     layer.hidden.insert(o);
@@ -292,7 +371,9 @@ fn building_commands(
                 }
             }
             BuildingCommand::ShowAll(id) => {
-                let Some(layer) = city_layers.layers.get_mut(&id) else { continue };
+                let Some(layer) = city_layers.layers.get_mut(&id) else {
+                    continue;
+                };
                 for o in std::mem::take(&mut layer.hidden) {
                     set_object_hidden(layer, &mut meshes, o, false);
                 }

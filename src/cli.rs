@@ -6,7 +6,11 @@ use pw_city::Semantic;
 use std::path::{Path, PathBuf};
 
 #[derive(Parser, Debug)]
-#[command(name = "planwerkstatt", version, about = "3D planning workbench for city planners and public participation.\nWithout a subcommand it opens the bundled demo scene.")]
+#[command(
+    name = "planwerkstatt",
+    version,
+    about = "3D planning workbench for city planners and public participation.\nWithout a subcommand it opens the bundled demo scene."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -60,9 +64,17 @@ pub struct GuiArgs {
 }
 
 fn parse_size(s: &str) -> Result<(u32, u32), String> {
-    let (w, h) = s.split_once(['x', 'X']).ok_or_else(|| format!("'{s}' is not a size like 1600x900"))?;
-    let w: u32 = w.trim().parse().map_err(|_| format!("'{w}' is not a width"))?;
-    let h: u32 = h.trim().parse().map_err(|_| format!("'{h}' is not a height"))?;
+    let (w, h) = s
+        .split_once(['x', 'X'])
+        .ok_or_else(|| format!("'{s}' is not a size like 1600x900"))?;
+    let w: u32 = w
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{w}' is not a width"))?;
+    let h: u32 = h
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{h}' is not a height"))?;
     if !(320..=16384).contains(&w) || !(240..=16384).contains(&h) {
         return Err(format!("{w}x{h} is outside 320x240 … 16384x16384"));
     }
@@ -70,13 +82,19 @@ fn parse_size(s: &str) -> Result<(u32, u32), String> {
 }
 
 /// `planwerkstatt convert`: returns a one-line report for stdout.
-pub fn convert(input: &Path, output: &Path, to_crs: Option<&str>, source_crs: Option<&str>) -> anyhow::Result<String> {
+pub fn convert(
+    input: &Path,
+    output: &Path,
+    to_crs: Option<&str>,
+    source_crs: Option<&str>,
+) -> anyhow::Result<String> {
     use anyhow::Context as _;
     let kind = match crate::layers::detect_kind(input) {
         Some(k @ (pw_scene::LayerKind::Citygml | pw_scene::LayerKind::Cityjson)) => k,
         _ => anyhow::bail!("{}: not a CityGML or CityJSON file", input.display()),
     };
-    let mut model = crate::layers::read_city_model(kind, input, None).map_err(anyhow::Error::msg)?;
+    let mut model =
+        crate::layers::read_city_model(kind, input, None).map_err(anyhow::Error::msg)?;
     if let Some(text) = source_crs {
         model.crs = Some(pw_geo::Crs::parse(text)?);
     }
@@ -89,18 +107,29 @@ pub fn convert(input: &Path, output: &Path, to_crs: Option<&str>, source_crs: Op
             .and_then(|src| pw_geo::Reprojector::new(src, target).ok())
             .and_then(|r| r.apply(model.extent().center()).ok())
             .unwrap_or([0.0; 3]);
-        model.settle_axis_order(target, near).map_err(anyhow::Error::msg)?;
-        model.reproject(target).with_context(|| format!("{}: reprojection to {target}", input.display()))?;
+        model
+            .settle_axis_order(target, near)
+            .map_err(anyhow::Error::msg)?;
+        model
+            .reproject(target)
+            .with_context(|| format!("{}: reprojection to {target}", input.display()))?;
     }
-    let name = output.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
     let bytes = if name.ends_with(".glb") {
         pw_city::export::to_glb(&model)
     } else if name.ends_with(".json") {
         serde_json::to_vec(&pw_city::export::to_cityjson(&model))?
     } else {
-        anyhow::bail!("{}: choose the format by the ending: .glb or .city.json", output.display());
+        anyhow::bail!(
+            "{}: choose the format by the ending: .glb or .city.json",
+            output.display()
+        );
     };
-    std::fs::write(output, &bytes).with_context(|| format!("{}: cannot write", output.display()))?;
+    std::fs::write(output, &bytes)
+        .with_context(|| format!("{}: cannot write", output.display()))?;
     let s = model.summary();
     Ok(format!(
         "{} → {}: {} objects ({} Building, {} BuildingPart), {} surfaces, {:.1} MB, {} problems in the input",
@@ -123,14 +152,30 @@ pub fn info(path: &Path) -> anyhow::Result<String> {
     if std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == 0) {
         anyhow::bail!("{}: the file is empty", path.display());
     }
-    let is_scene = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("scene"));
+    let is_scene = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("scene"));
     if is_scene {
         let scene = pw_scene::Scene::load(path)?;
         let mut out = String::new();
-        out += &format!("File:      {}\nKind:      Planwerkstatt scene\nName:      {}\n", path.display(), scene.name);
-        out += &format!("CRS:       {} ({})\n", scene.parsed_crs(), scene.parsed_crs().name());
-        out += &format!("Origin:    E {:.3} N {:.3} H {:.3}\n", scene.origin[0], scene.origin[1], scene.origin[2]);
-        out += &format!("City:      {} ({:.4}° N, {:.4}° E, {})\n", scene.city.name, scene.city.latitude, scene.city.longitude, scene.city.time_zone);
+        out += &format!(
+            "File:      {}\nKind:      Planwerkstatt scene\nName:      {}\n",
+            path.display(),
+            scene.name
+        );
+        out += &format!(
+            "CRS:       {} ({})\n",
+            scene.parsed_crs(),
+            scene.parsed_crs().name()
+        );
+        out += &format!(
+            "Origin:    E {:.3} N {:.3} H {:.3}\n",
+            scene.origin[0], scene.origin[1], scene.origin[2]
+        );
+        out += &format!(
+            "City:      {} ({:.4}° N, {:.4}° E, {})\n",
+            scene.city.name, scene.city.latitude, scene.city.longitude, scene.city.time_zone
+        );
         out += &format!("Layers:    {}\n", scene.layers.len());
         for l in &scene.layers {
             out += &format!("  - {} [{:?}] {}\n", l.name, l.kind, l.path);
@@ -140,14 +185,18 @@ pub fn info(path: &Path) -> anyhow::Result<String> {
     }
     match crate::layers::detect_kind(path) {
         Some(kind @ (pw_scene::LayerKind::Citygml | pw_scene::LayerKind::Cityjson)) => {
-            let model = crate::layers::read_city_model(kind, path, None).map_err(anyhow::Error::msg)?;
+            let model =
+                crate::layers::read_city_model(kind, path, None).map_err(anyhow::Error::msg)?;
             Ok(describe_city_model(path, &model))
         }
         Some(kind) => Ok(format!(
             "File:      {}\nKind:      {kind:?} (recognised; this version cannot read its contents yet)\n",
             path.display()
         )),
-        None => anyhow::bail!("{}: unknown file type (supported: .scene, CityGML .gml/.xml, CityJSON .json/.city.jsonl)", path.display()),
+        None => anyhow::bail!(
+            "{}: unknown file type (supported: .scene, CityGML .gml/.xml, CityJSON .json/.city.jsonl)",
+            path.display()
+        ),
     }
 }
 
@@ -157,7 +206,9 @@ fn describe_city_model(path: &Path, model: &pw_city::CityModel) -> String {
     out += &format!("File:      {}\n", path.display());
     out += &format!("Kind:      {} city model\n", model.format);
     match (model.crs, &model.crs_text) {
-        (Some(crs), Some(text)) => out += &format!("CRS:       {crs} ({}), written as \"{text}\"\n", crs.name()),
+        (Some(crs), Some(text)) => {
+            out += &format!("CRS:       {crs} ({}), written as \"{text}\"\n", crs.name())
+        }
         (Some(crs), None) => out += &format!("CRS:       {crs} ({})\n", crs.name()),
         (None, Some(text)) => out += &format!("CRS:       unknown: \"{text}\"\n"),
         (None, None) => out += "CRS:       not stated in the file\n",
@@ -165,7 +216,12 @@ fn describe_city_model(path: &Path, model: &pw_city::CityModel) -> String {
     if !s.extent.is_empty() {
         out += &format!(
             "Extent:    x {:.3} … {:.3}\n           y {:.3} … {:.3}\n           z {:.3} … {:.3}\n",
-            s.extent.min[0], s.extent.max[0], s.extent.min[1], s.extent.max[1], s.extent.min[2], s.extent.max[2]
+            s.extent.min[0],
+            s.extent.max[0],
+            s.extent.min[1],
+            s.extent.max[1],
+            s.extent.min[2],
+            s.extent.max[2]
         );
         if let Some(crs) = model.crs
             && !crs.is_geographic()
@@ -175,13 +231,30 @@ fn describe_city_model(path: &Path, model: &pw_city::CityModel) -> String {
             out += &format!("Centre:    {:.6}° N, {:.6}° E (WGS84)\n", c[1], c[0]);
         }
     }
-    out += &format!("Objects:   {} Building, {} BuildingPart\n", s.buildings, s.building_parts);
-    let others: Vec<String> =
-        s.by_type.iter().filter(|(t, _)| !matches!(t.as_str(), "Building" | "BuildingPart")).map(|(t, n)| format!("{n} {t}")).collect();
+    out += &format!(
+        "Objects:   {} Building, {} BuildingPart\n",
+        s.buildings, s.building_parts
+    );
+    let others: Vec<String> = s
+        .by_type
+        .iter()
+        .filter(|(t, _)| !matches!(t.as_str(), "Building" | "BuildingPart"))
+        .map(|(t, n)| format!("{n} {t}"))
+        .collect();
     if !others.is_empty() {
         out += &format!("           {}\n", others.join(", "));
     }
-    let other = model.objects.iter().flat_map(|o| &o.surfaces).filter(|x| !matches!(x.semantic, Semantic::Roof | Semantic::Wall | Semantic::Ground)).count();
+    let other = model
+        .objects
+        .iter()
+        .flat_map(|o| &o.surfaces)
+        .filter(|x| {
+            !matches!(
+                x.semantic,
+                Semantic::Roof | Semantic::Wall | Semantic::Ground
+            )
+        })
+        .count();
     out += &format!(
         "Surfaces:  {} ({} roof, {} wall, {} ground, {} other/unclassified)\n",
         s.surfaces, s.roof_surfaces, s.wall_surfaces, s.ground_surfaces, other

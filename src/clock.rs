@@ -34,8 +34,12 @@ impl SceneClock {
     /// A clock for a city's time zone starting at a local time such as
     /// "2026-06-21T15:00"; an empty or invalid start means now.
     pub fn for_city(time_zone: &str, start_local: Option<&str>) -> Result<SceneClock, String> {
-        let tz = TimeZone::get(time_zone).map_err(|e| format!("unknown time zone '{time_zone}': {e}"))?;
-        let mut clock = SceneClock { time_zone: tz, ..Default::default() };
+        let tz = TimeZone::get(time_zone)
+            .map_err(|e| format!("unknown time zone '{time_zone}': {e}"))?;
+        let mut clock = SceneClock {
+            time_zone: tz,
+            ..Default::default()
+        };
         if let Some(text) = start_local.filter(|t| !t.trim().is_empty()) {
             clock.set_local_text(text)?;
         }
@@ -49,9 +53,12 @@ impl SceneClock {
     /// Sets the clock from local wall time "YYYY-MM-DDTHH:MM[:SS]" (or with a space).
     pub fn set_local_text(&mut self, text: &str) -> Result<(), String> {
         let normalised = text.trim().replace(' ', "T");
-        let dt: jiff::civil::DateTime =
-            normalised.parse().map_err(|e| format!("'{text}' is not a date and time like 2026-06-21T15:00: {e}"))?;
-        let zoned = dt.to_zoned_datetime(self.time_zone.clone()).map_err(|e| e.to_string())?;
+        let dt: jiff::civil::DateTime = normalised
+            .parse()
+            .map_err(|e| format!("'{text}' is not a date and time like 2026-06-21T15:00: {e}"))?;
+        let zoned = dt
+            .to_zoned_datetime(self.time_zone.clone())
+            .map_err(|e| e.to_string())?;
         self.instant = zoned.timestamp();
         self.live = false;
         Ok(())
@@ -67,7 +74,10 @@ impl SceneClock {
             self.instant = Timestamp::now();
         } else if self.playing {
             let nanos = (real_seconds * self.speed * 1e9) as i64;
-            if let Ok(t) = self.instant.checked_add(jiff::SignedDuration::from_nanos(nanos)) {
+            if let Ok(t) = self
+                .instant
+                .checked_add(jiff::SignedDuration::from_nanos(nanos))
+            {
                 self.instant = t;
             }
         }
@@ -84,7 +94,8 @@ pub struct ClockPlugin;
 
 impl Plugin for ClockPlugin {
     fn build(&self, app: &mut App) {
-        app.init_resource::<SceneClock>().add_systems(First, tick_clock);
+        app.init_resource::<SceneClock>()
+            .add_systems(First, tick_clock);
     }
 }
 
@@ -101,16 +112,32 @@ mod tests {
     #[test]
     fn local_time_uses_daylight_saving_in_berlin() {
         let mut c = SceneClock::for_city("Europe/Berlin", Some("2026-06-21T15:00")).unwrap();
-        assert_eq!(c.instant.to_string(), "2026-06-21T13:00:00Z", "CEST is UTC+2");
+        assert_eq!(
+            c.instant.to_string(),
+            "2026-06-21T13:00:00Z",
+            "CEST is UTC+2"
+        );
         assert_eq!(c.display_local(), "21.06.2026 15:00 CEST");
         c.set_local_text("2026-12-21 15:00").unwrap();
-        assert_eq!(c.instant.to_string(), "2026-12-21T14:00:00Z", "CET is UTC+1");
+        assert_eq!(
+            c.instant.to_string(),
+            "2026-12-21T14:00:00Z",
+            "CET is UTC+1"
+        );
     }
 
     #[test]
     fn bad_start_and_time_zone_are_clear_errors() {
-        assert!(SceneClock::for_city("Mars/Olympus", None).unwrap_err().contains("Mars/Olympus"));
-        assert!(SceneClock::for_city("Europe/Berlin", Some("21.6.2026")).unwrap_err().contains("21.6.2026"));
+        assert!(
+            SceneClock::for_city("Mars/Olympus", None)
+                .unwrap_err()
+                .contains("Mars/Olympus")
+        );
+        assert!(
+            SceneClock::for_city("Europe/Berlin", Some("21.6.2026"))
+                .unwrap_err()
+                .contains("21.6.2026")
+        );
     }
 
     #[test]
@@ -120,7 +147,11 @@ mod tests {
         let start = SceneClock::for_city("Europe/Berlin", Some("2026-03-21T12:00")).unwrap();
         app.insert_resource(start.clone());
         app.update();
-        assert_eq!(app.world().resource::<SceneClock>().instant, start.instant, "paused clock stands still");
+        assert_eq!(
+            app.world().resource::<SceneClock>().instant,
+            start.instant,
+            "paused clock stands still"
+        );
         // Drive time by hand: one simulated second of real time at 3600× is one hour.
         let mut c = start.clone();
         c.playing = true;

@@ -33,7 +33,11 @@ pub struct SceneFrame {
 
 impl SceneFrame {
     pub fn new(crs: Crs, origin: [f64; 3]) -> Self {
-        SceneFrame { crs, origin: SceneOrigin::new(origin), to_wgs84: Reprojector::new(crs, Crs::WGS84).ok() }
+        SceneFrame {
+            crs,
+            origin: SceneOrigin::new(origin),
+            to_wgs84: Reprojector::new(crs, Crs::WGS84).ok(),
+        }
     }
 
     /// World (scene CRS, f64) → Bevy render position.
@@ -72,16 +76,27 @@ mod tests {
     #[test]
     fn axes_map_east_north_up_to_bevy() {
         assert_eq!(enu_to_bevy([1.0, 0.0, 0.0]), Vec3::X, "east is +X");
-        assert_eq!(enu_to_bevy([0.0, 1.0, 0.0]), Vec3::NEG_Z, "north is -Z (Bevy forward)");
+        assert_eq!(
+            enu_to_bevy([0.0, 1.0, 0.0]),
+            Vec3::NEG_Z,
+            "north is -Z (Bevy forward)"
+        );
         assert_eq!(enu_to_bevy([0.0, 0.0, 1.0]), Vec3::Y, "up is +Y");
         // A proper rotation keeps handedness: east × north = up in both frames.
-        assert_eq!(enu_to_bevy([1.0, 0.0, 0.0]).cross(enu_to_bevy([0.0, 1.0, 0.0])), Vec3::Y);
+        assert_eq!(
+            enu_to_bevy([1.0, 0.0, 0.0]).cross(enu_to_bevy([0.0, 1.0, 0.0])),
+            Vec3::Y
+        );
     }
 
     #[test]
     fn jena_point_round_trips_through_the_render_frame_within_a_millimetre() {
         let frame = SceneFrame::new(Crs::ETRS89_UTM32, [681_000.0, 5_644_000.0, 150.0]);
-        for p in [[681_000.0, 5_644_000.0, 150.0], [683_456.789, 5_641_234.567, 312.345], [676_543.21, 5_650_987.654, 98.7]] {
+        for p in [
+            [681_000.0, 5_644_000.0, 150.0],
+            [683_456.789, 5_641_234.567, 312.345],
+            [676_543.21, 5_650_987.654, 98.7],
+        ] {
             let back = frame.bevy_to_world(frame.world_to_bevy(p));
             for i in 0..3 {
                 assert!((back[i] - p[i]).abs() < 0.001, "{p:?} -> {back:?}");
@@ -93,7 +108,9 @@ mod tests {
     fn status_bar_wgs84_matches_proj() {
         // PROJ 9.1.1: 681000 5644000 (EPSG:25832) → 50.919217 N 11.575173 E.
         let frame = SceneFrame::new(Crs::ETRS89_UTM32, [681_000.0, 5_644_000.0, 150.0]);
-        let (lon, lat) = frame.world_to_wgs84([681_000.0, 5_644_000.0, 150.0]).unwrap();
+        let (lon, lat) = frame
+            .world_to_wgs84([681_000.0, 5_644_000.0, 150.0])
+            .unwrap();
         assert!((lat - 50.919217).abs() < 2e-6 && (lon - 11.575173).abs() < 2e-6);
     }
 

@@ -52,10 +52,18 @@ fn spawn_ground_and_lights(
     // afternoon light from the south-west gives readable facades.
     commands.spawn((
         Name::new("Sonne"),
-        DirectionalLight { illuminance: 9_000.0, shadow_maps_enabled: false, ..default() },
+        DirectionalLight {
+            illuminance: 9_000.0,
+            shadow_maps_enabled: false,
+            ..default()
+        },
         Transform::from_xyz(-0.6, 1.0, 0.8).looking_at(Vec3::ZERO, Vec3::Y),
     ));
-    commands.insert_resource(GlobalAmbientLight { color: Color::WHITE, brightness: 900.0, ..default() });
+    commands.insert_resource(GlobalAmbientLight {
+        color: Color::WHITE,
+        brightness: 900.0,
+        ..default()
+    });
 }
 
 fn follow_layers(
@@ -71,7 +79,11 @@ fn follow_layers(
     let (height, size, center) = match layers.extent() {
         Some(e) => {
             let s = e.size();
-            (e.min[2] - 0.05, (s[0].max(s[1]) * 20.0).max(20_000.0), e.center())
+            (
+                e.min[2] - 0.05,
+                (s[0].max(s[1]) * 20.0).max(20_000.0),
+                e.center(),
+            )
         }
         None => (frame.origin.world[2], 20_000.0, frame.origin.world),
     };

@@ -49,7 +49,11 @@ impl Default for I18n {
 
 impl I18n {
     pub fn new(language: Language) -> Self {
-        I18n { language, german: parse_catalogue(GERMAN, "de.toml"), english: parse_catalogue(ENGLISH, "en.toml") }
+        I18n {
+            language,
+            german: parse_catalogue(GERMAN, "de.toml"),
+            english: parse_catalogue(ENGLISH, "en.toml"),
+        }
     }
 
     fn catalogue(&self, language: Language) -> &HashMap<String, String> {
@@ -95,7 +99,10 @@ mod tests {
         let en: BTreeSet<_> = i.keys(Language::English).collect();
         let only_de: Vec<_> = de.difference(&en).collect();
         let only_en: Vec<_> = en.difference(&de).collect();
-        assert!(only_de.is_empty() && only_en.is_empty(), "only de: {only_de:?}, only en: {only_en:?}");
+        assert!(
+            only_de.is_empty() && only_en.is_empty(),
+            "only de: {only_de:?}, only en: {only_en:?}"
+        );
         assert!(de.len() > 50);
     }
 
@@ -143,7 +150,10 @@ mod tests {
                 }
             }
         }
-        assert!(missing.is_empty(), "keys missing in the catalogue: {missing:#?}");
+        assert!(
+            missing.is_empty(),
+            "keys missing in the catalogue: {missing:#?}"
+        );
         assert!(used > 40, "only {used} translated strings found");
     }
 }

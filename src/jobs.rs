@@ -22,7 +22,11 @@ pub struct Jobs {
 impl Jobs {
     pub fn start(&mut self, label: impl Into<String>) -> JobEntry {
         self.next_id += 1;
-        let entry = JobEntry { id: self.next_id, label: label.into(), control: JobControl::new() };
+        let entry = JobEntry {
+            id: self.next_id,
+            label: label.into(),
+            control: JobControl::new(),
+        };
         self.running.push(entry.clone());
         entry
     }
@@ -68,20 +72,29 @@ impl Notices {
     pub fn info(&mut self, text: impl Into<String>) {
         let text = text.into();
         info!("{text}");
-        self.items.push(Notice { error: false, text, created: std::time::Instant::now() });
+        self.items.push(Notice {
+            error: false,
+            text,
+            created: std::time::Instant::now(),
+        });
         self.trim();
     }
 
     pub fn error(&mut self, text: impl Into<String>) {
         let text = text.into();
         warn!("{text}");
-        self.items.push(Notice { error: true, text, created: std::time::Instant::now() });
+        self.items.push(Notice {
+            error: true,
+            text,
+            created: std::time::Instant::now(),
+        });
         self.trim();
     }
 
     /// Drops info notices older than [`INFO_NOTICE_SECONDS`].
     pub fn expire(&mut self) {
-        self.items.retain(|n| n.error || n.created.elapsed().as_secs() < INFO_NOTICE_SECONDS);
+        self.items
+            .retain(|n| n.error || n.created.elapsed().as_secs() < INFO_NOTICE_SECONDS);
     }
 
     fn trim(&mut self) {

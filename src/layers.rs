@@ -9,10 +9,10 @@ use crate::frame::SceneFrame;
 use crate::i18n::I18n;
 use crate::jobs::{Jobs, Notices};
 use bevy::prelude::*;
-use bevy::tasks::{block_on, poll_once, AsyncComputeTaskPool, Task};
-use pw_city::batch::{build_batches, Batch};
-use pw_city::pick::PickIndex;
+use bevy::tasks::{AsyncComputeTaskPool, Task, block_on, poll_once};
 use pw_city::CityModel;
+use pw_city::batch::{Batch, build_batches};
+use pw_city::pick::PickIndex;
 use pw_geo::{Crs, Extent3};
 use pw_scene::{Bookmark, Layer, LayerKind, Scene};
 use std::path::{Path, PathBuf};
@@ -90,7 +90,11 @@ pub struct Layers {
 impl LayerEntry {
     /// The CRS the data was read in, for messages and tooltips.
     pub fn source_crs_label(&self) -> String {
-        self.summary.as_ref().and_then(|s| s.source_crs).map(|c| c.to_string()).unwrap_or_else(|| "?".into())
+        self.summary
+            .as_ref()
+            .and_then(|s| s.source_crs)
+            .map(|c| c.to_string())
+            .unwrap_or_else(|| "?".into())
     }
 }
 
@@ -195,13 +199,21 @@ impl Plugin for LayersPlugin {
             .add_message::<LayerLoaded>()
             .add_message::<LayerRemoved>()
             .add_message::<CameraCommand>()
-            .add_systems(Update, (handle_scene_commands, poll_load_tasks).chain().in_set(LayersSystems))
+            .add_systems(
+                Update,
+                (handle_scene_commands, poll_load_tasks)
+                    .chain()
+                    .in_set(LayersSystems),
+            )
             .add_systems(Last, expire_notices);
     }
 }
 
 fn expire_notices(mut notices: ResMut<Notices>) {
-    let stale = notices.items.iter().any(|n| !n.error && n.created.elapsed().as_secs() >= crate::jobs::INFO_NOTICE_SECONDS);
+    let stale = notices
+        .items
+        .iter()
+        .any(|n| !n.error && n.created.elapsed().as_secs() >= crate::jobs::INFO_NOTICE_SECONDS);
     if stale {
         notices.expire();
     }
@@ -210,13 +222,18 @@ fn expire_notices(mut notices: ResMut<Notices>) {
 /// Guesses the layer kind of a file by its name and, for XML, its root element.
 pub fn detect_kind(path: &Path) -> Option<LayerKind> {
     let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
-    let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
     if name.ends_with(".city.json") || name.ends_with(".city.jsonl") {
         return Some(LayerKind::Cityjson);
     }
     match ext.as_str() {
         "gml" | "xml" | "citygml" => {
-            let head = std::fs::read(path).ok().map(|d| String::from_utf8_lossy(&d[..d.len().min(8192)]).into_owned());
+            let head = std::fs::read(path)
+                .ok()
+                .map(|d| String::from_utf8_lossy(&d[..d.len().min(8192)]).into_owned());
             match head {
                 Some(h) if h.contains("CityModel") => Some(LayerKind::Citygml),
                 Some(_) => Some(LayerKind::Vector),
@@ -228,11 +245,19 @@ pub fn detect_kind(path: &Path) -> Option<LayerKind> {
             let sample = std::fs::read(path).ok().map(|d| {
                 let head = &d[..d.len().min(65_536)];
                 let tail = &d[d.len().saturating_sub(65_536)..];
-                format!("{}{}", String::from_utf8_lossy(head), String::from_utf8_lossy(tail))
+                format!(
+                    "{}{}",
+                    String::from_utf8_lossy(head),
+                    String::from_utf8_lossy(tail)
+                )
             });
             match sample {
-                Some(h) if h.contains("\"CityJSON\"") || h.contains("\"CityObjects\"") => Some(LayerKind::Cityjson),
-                Some(h) if h.contains("\"asset\"") && h.contains("\"root\"") => Some(LayerKind::Tiles3d),
+                Some(h) if h.contains("\"CityJSON\"") || h.contains("\"CityObjects\"") => {
+                    Some(LayerKind::Cityjson)
+                }
+                Some(h) if h.contains("\"asset\"") && h.contains("\"root\"") => {
+                    Some(LayerKind::Tiles3d)
+                }
                 Some(_) => Some(LayerKind::Vector),
                 None => None,
             }
@@ -245,7 +270,9 @@ pub fn detect_kind(path: &Path) -> Option<LayerKind> {
 }
 
 fn file_stem(path: &Path) -> String {
-    path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string())
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -277,8 +304,14 @@ fn handle_scene_commands(
                         removed.write(LayerRemoved(entry.id));
                     }
                     *frame = SceneFrame::new(scene.parsed_crs(), scene.origin);
-                    match SceneClock::for_city(&scene.city.time_zone, scene.time.default.as_deref()) {
-                        Ok(c) => *clock = SceneClock { playing: false, ..c },
+                    match SceneClock::for_city(&scene.city.time_zone, scene.time.default.as_deref())
+                    {
+                        Ok(c) => {
+                            *clock = SceneClock {
+                                playing: false,
+                                ..c
+                            }
+                        }
                         Err(e) => notices.error(format!("{}: {e}", path.display())),
                     }
                     for def in &scene.layers {
@@ -295,7 +328,11 @@ fn handle_scene_commands(
                         }
                     }
                     notices.info(i18n.trf("msg.scene_opened", &[("path", &path.display())]));
-                    *active = ActiveScene { scene, path: Some(path.clone()), dirty: false };
+                    *active = ActiveScene {
+                        scene,
+                        path: Some(path.clone()),
+                        dirty: false,
+                    };
                 }
                 Err(e) => notices.error(e.to_string()),
             },
@@ -307,7 +344,9 @@ fn handle_scene_commands(
                 save_scene(&mut active, &layers, path, &mut notices, &i18n);
             }
             SceneCommand::AddFile(path) => {
-                let is_scene = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("scene"));
+                let is_scene = path
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("scene"));
                 if is_scene {
                     commands.write_message(SceneCommand::Open(path.clone()));
                     continue;
@@ -332,7 +371,9 @@ fn handle_scene_commands(
                         camera.write(CameraCommand::FrameLayerWhenLoaded(id));
                         active.dirty = true;
                     }
-                    None => notices.error(i18n.trf("msg.unknown_file", &[("path", &path.display())])),
+                    None => {
+                        notices.error(i18n.trf("msg.unknown_file", &[("path", &path.display())]))
+                    }
                 }
             }
             SceneCommand::Remove(id) => {
@@ -387,7 +428,9 @@ fn handle_scene_commands(
 /// scene folder can be copied to another machine.
 fn relative_to_scene(path: &Path, scene: Option<&Path>) -> String {
     let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    if let Some(dir) = scene.and_then(|s| std::path::absolute(s).ok()).and_then(|s| s.parent().map(Path::to_path_buf))
+    if let Some(dir) = scene
+        .and_then(|s| std::path::absolute(s).ok())
+        .and_then(|s| s.parent().map(Path::to_path_buf))
         && let Ok(rel) = abs.strip_prefix(&dir)
     {
         return rel.to_string_lossy().replace('\\', "/");
@@ -395,7 +438,13 @@ fn relative_to_scene(path: &Path, scene: Option<&Path>) -> String {
     abs.to_string_lossy().into_owned()
 }
 
-fn save_scene(active: &mut ActiveScene, layers: &Layers, path: &Path, notices: &mut Notices, i18n: &I18n) {
+fn save_scene(
+    active: &mut ActiveScene,
+    layers: &Layers,
+    path: &Path,
+    notices: &mut Notices,
+    i18n: &I18n,
+) {
     let mut scene = active.scene.clone();
     scene.layers = layers
         .entries
@@ -428,14 +477,20 @@ fn start_loading(
     frame: &SceneFrame,
     i18n: &I18n,
 ) {
-    let Some(entry) = layers.get_mut(id) else { return };
+    let Some(entry) = layers.get_mut(id) else {
+        return;
+    };
     if !matches!(entry.def.kind, LayerKind::Citygml | LayerKind::Cityjson) {
         entry.status = LayerStatus::NotSupported;
         return;
     }
     let kind = entry.def.kind;
     entry.status = LayerStatus::Loading;
-    let job = jobs.start(format!("{} – {}", i18n.tr("layers.loading"), entry.def.name));
+    let job = jobs.start(format!(
+        "{} – {}",
+        i18n.tr("layers.loading"),
+        entry.def.name
+    ));
     let control = job.control.clone();
     let source = entry.source.clone();
     let crs_override = entry.def.crs.clone();
@@ -443,15 +498,33 @@ fn start_loading(
     let scene_crs = frame.crs;
     let origin = frame.origin;
     let task = AsyncComputeTaskPool::get().spawn(async move {
-        load_city(kind, &source, crs_override.as_deref(), scene_crs, &origin, &control, style)
+        load_city(
+            kind,
+            &source,
+            crs_override.as_deref(),
+            scene_crs,
+            &origin,
+            &control,
+            style,
+        )
     });
-    commands.spawn(LoadTask { layer: id, job: job.id, task });
+    commands.spawn(LoadTask {
+        layer: id,
+        job: job.id,
+        task,
+    });
 }
 
 /// Reads any city model format into the engine-free model.
-pub fn read_city_model(kind: LayerKind, source: &Path, control: Option<&pw_job::JobControl>) -> Result<CityModel, String> {
+pub fn read_city_model(
+    kind: LayerKind,
+    source: &Path,
+    control: Option<&pw_job::JobControl>,
+) -> Result<CityModel, String> {
     let result = match kind {
-        LayerKind::Cityjson => pw_city::cityjson::read_file(source, control).map_err(|e| e.to_string()),
+        LayerKind::Cityjson => {
+            pw_city::cityjson::read_file(source, control).map_err(|e| e.to_string())
+        }
         _ => pw_city::citygml::read_file(source, control).map_err(|e| e.to_string()),
     };
     result.map_err(|e| format!("{}: {e}", source.display()))
@@ -476,12 +549,17 @@ pub fn load_city(
         None => model.crs,
     };
     model.crs = source_crs;
-    model.settle_axis_order(scene_crs, origin.world).map_err(|e| format!("{}: {e}", source.display()))?;
-    model.reproject(scene_crs).map_err(|e| format!("{}: {e}", source.display()))?;
+    model
+        .settle_axis_order(scene_crs, origin.world)
+        .map_err(|e| format!("{}: {e}", source.display()))?;
+    model
+        .reproject(scene_crs)
+        .map_err(|e| format!("{}: {e}", source.display()))?;
     model.check_relative_heights(origin.world[2]);
     control.check().map_err(|e| e.to_string())?;
     control.set_stage("triangulate");
-    let batches = build_batches(&model, origin, MAX_BATCHES_PER_LAYER, Some(control)).map_err(|e| e.to_string())?;
+    let batches = build_batches(&model, origin, MAX_BATCHES_PER_LAYER, Some(control))
+        .map_err(|e| e.to_string())?;
     let index = PickIndex::build(&batches);
     let s = model.summary();
     let summary = LayerSummary {
@@ -494,7 +572,13 @@ pub fn load_city(
         file_bytes,
         load_seconds: started.elapsed().as_secs_f32(),
     };
-    Ok(LoadedCity { model, batches, index, summary, style })
+    Ok(LoadedCity {
+        model,
+        batches,
+        index,
+        summary,
+        style,
+    })
 }
 
 fn poll_load_tasks(
@@ -505,17 +589,24 @@ fn poll_load_tasks(
     mut loaded: MessageWriter<LayerLoaded>,
 ) {
     for (entity, mut load) in &mut tasks {
-        let Some(result) = block_on(poll_once(&mut load.task)) else { continue };
+        let Some(result) = block_on(poll_once(&mut load.task)) else {
+            continue;
+        };
         commands.entity(entity).despawn();
         jobs.finish(load.job);
-        let Some(entry) = layers.get_mut(load.layer) else { continue };
+        let Some(entry) = layers.get_mut(load.layer) else {
+            continue;
+        };
         match result {
             Ok(city) => {
                 entry.status = LayerStatus::Ready;
                 entry.extent = Some(city.model.extent()).filter(|e| !e.is_empty());
                 entry.issues = city.model.issues.iter().map(|i| i.to_string()).collect();
                 entry.summary = Some(city.summary.clone());
-                loaded.write(LayerLoaded { id: load.layer, city: Arc::new(city) });
+                loaded.write(LayerLoaded {
+                    id: load.layer,
+                    city: Arc::new(city),
+                });
             }
             Err(message) => entry.status = LayerStatus::Failed(message),
         }

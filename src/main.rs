@@ -1,5 +1,5 @@
 use clap::Parser;
-use planwerkstatt::app::{build_app, demo_scene_path, AppOptions};
+use planwerkstatt::app::{AppOptions, build_app, demo_scene_path};
 use planwerkstatt::cli::{self, Cli, Command, GuiArgs};
 use planwerkstatt::settings::SettingsStore;
 use std::process::ExitCode;
@@ -31,18 +31,21 @@ fn main() -> ExitCode {
     match cli.command {
         None => run_gui(demo_scene_path(), cli.gui),
         Some(Command::Open { scene, gui }) => run_gui(scene, gui),
-        Some(Command::Convert { input, output, to_crs, source_crs }) => {
-            match cli::convert(&input, &output, to_crs.as_deref(), source_crs.as_deref()) {
-                Ok(report) => {
-                    println!("{report}");
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("planwerkstatt convert: {e:#}");
-                    ExitCode::from(2)
-                }
+        Some(Command::Convert {
+            input,
+            output,
+            to_crs,
+            source_crs,
+        }) => match cli::convert(&input, &output, to_crs.as_deref(), source_crs.as_deref()) {
+            Ok(report) => {
+                println!("{report}");
+                ExitCode::SUCCESS
             }
-        }
+            Err(e) => {
+                eprintln!("planwerkstatt convert: {e:#}");
+                ExitCode::from(2)
+            }
+        },
         Some(Command::Info { file }) => match cli::info(&file) {
             Ok(text) => {
                 print!("{text}");

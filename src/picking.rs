@@ -4,7 +4,7 @@
 
 use crate::camera::{OrbitCamera, PointerOverUi};
 use crate::city_layer::{CityLayers, Selection};
-use crate::frame::{bevy_to_enu, SceneFrame};
+use crate::frame::{SceneFrame, bevy_to_enu};
 use crate::ground::GroundLevel;
 use crate::layers::{LayerId, Layers};
 use bevy::prelude::*;
@@ -30,7 +30,12 @@ impl Plugin for PickingPlugin {
     fn build(&self, app: &mut App) {
         app.init_resource::<CursorWorld>()
             .init_resource::<ClickTracker>()
-            .add_systems(PostUpdate, (update_cursor, select_on_click).chain().after(TransformSystems::Propagate));
+            .add_systems(
+                PostUpdate,
+                (update_cursor, select_on_click)
+                    .chain()
+                    .after(TransformSystems::Propagate),
+            );
     }
 }
 
@@ -42,28 +47,42 @@ pub fn cast(
     frame: &SceneFrame,
     ground: &GroundLevel,
 ) -> CursorWorld {
-    let enu = Ray { origin: bevy_to_enu(ray.origin), dir: bevy_to_enu(*ray.direction) };
+    let enu = Ray {
+        origin: bevy_to_enu(ray.origin),
+        dir: bevy_to_enu(*ray.direction),
+    };
     let mut best: Option<(f32, [f32; 3], LayerId, usize)> = None;
     for (id, layer) in &city.layers {
         if !layers.get(*id).is_some_and(|l| l.def.visible) {
             continue;
         }
-        if let Some(hit) = layer.city.index.pick(&layer.city.batches, &enu, &layer.hidden)
+        if let Some(hit) = layer
+            .city
+            .index
+            .pick(&layer.city.batches, &enu, &layer.hidden)
             && best.is_none_or(|b| hit.distance < b.0)
         {
             best = Some((hit.distance, hit.point, *id, hit.object));
         }
     }
     if let Some((_, point, id, object)) = best {
-        return CursorWorld { world: Some(frame.origin.to_world(point)), object: Some((id, object)) };
+        return CursorWorld {
+            world: Some(frame.origin.to_world(point)),
+            object: Some((id, object)),
+        };
     }
     // The ground plane until terrain exists.
-    let ground_y = frame.world_to_bevy([frame.origin.world[0], frame.origin.world[1], ground.height]).y;
+    let ground_y = frame
+        .world_to_bevy([frame.origin.world[0], frame.origin.world[1], ground.height])
+        .y;
     if ray.direction.y < -1e-4 {
         let t = (ground_y - ray.origin.y) / ray.direction.y;
         if t > 0.0 && t < 200_000.0 {
             let p = ray.origin + *ray.direction * t;
-            return CursorWorld { world: Some(frame.bevy_to_world(p)), object: None };
+            return CursorWorld {
+                world: Some(frame.bevy_to_world(p)),
+                object: None,
+            };
         }
     }
     CursorWorld::default()
@@ -81,7 +100,9 @@ fn update_cursor(
     mut cursor: ResMut<CursorWorld>,
 ) {
     let Ok(window) = windows.single() else { return };
-    let Ok((camera, transform)) = cameras.single() else { return };
+    let Ok((camera, transform)) = cameras.single() else {
+        return;
+    };
     let result = match window.cursor_position() {
         Some(pos) if !over_ui.0 => match camera.viewport_to_world(transform, pos) {
             Ok(ray) => cast(ray, &city, &layers, &frame, &ground),
@@ -115,8 +136,12 @@ fn select_on_click(
         tracker.dragged = true;
     }
     // A tap on a touch screen selects too.
-    let tapped = touches.as_ref().is_some_and(|t| t.iter_just_released().count() == 1 && t.iter().count() == 0);
-    let clicked = buttons.just_released(MouseButton::Left) && tracker.pressed_at.is_some() && !tracker.dragged;
+    let tapped = touches
+        .as_ref()
+        .is_some_and(|t| t.iter_just_released().count() == 1 && t.iter().count() == 0);
+    let clicked = buttons.just_released(MouseButton::Left)
+        && tracker.pressed_at.is_some()
+        && !tracker.dragged;
     if buttons.just_released(MouseButton::Left) {
         tracker.pressed_at = None;
     }
@@ -137,9 +162,19 @@ mod tests {
     #[test]
     fn a_bevy_ray_through_the_frame_picks_the_building_and_its_roof_height() {
         let frame = SceneFrame::new(pw_geo::Crs::ETRS89_UTM32, [280_926.0, 5_657_425.0, 36.0]);
-        let source = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/demo/nrw/LoD2_32_280_5657_1_NW.gml");
+        let source = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("assets/demo/nrw/LoD2_32_280_5657_1_NW.gml");
         let job = pw_job::JobControl::new();
-        let city = crate::layers::load_city(pw_scene::LayerKind::Citygml, &source, None, frame.crs, &frame.origin, &job, Default::default()).unwrap();
+        let city = crate::layers::load_city(
+            pw_scene::LayerKind::Citygml,
+            &source,
+            None,
+            frame.crs,
+            &frame.origin,
+            &job,
+            Default::default(),
+        )
+        .unwrap();
         let target = city.model.objects[0].extent().center();
         let id = LayerId(1);
         let mut layers = Layers::default();
@@ -176,11 +211,17 @@ mod tests {
         let ground = GroundLevel { height: 35.9 };
         // From 300 m above the building's centre, straight down (Bevy −Y).
         let above = frame.world_to_bevy([target[0], target[1], 300.0]);
-        let ray = Ray3d { origin: above, direction: Dir3::NEG_Y };
+        let ray = Ray3d {
+            origin: above,
+            direction: Dir3::NEG_Y,
+        };
         let hit = cast(ray, &city_layers, &layers, &frame, &ground);
         assert_eq!(hit.object, Some((id, 0)));
         let world = hit.world.unwrap();
-        assert!((world[2] - 39.68).abs() < 0.01, "roof of DENW43AL00001j2W is at 39.68 m: {world:?}");
+        assert!(
+            (world[2] - 39.68).abs() < 0.01,
+            "roof of DENW43AL00001j2W is at 39.68 m: {world:?}"
+        );
         assert!((world[0] - target[0]).abs() < 0.01 && (world[1] - target[1]).abs() < 0.01);
         // Hidden layer: the ray reaches the ground plane instead.
         layers.entries[0].def.visible = false;

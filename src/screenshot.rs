@@ -7,11 +7,11 @@ use crate::jobs::Jobs;
 use crate::layers::{LayerStatus, Layers};
 use bevy::prelude::*;
 use bevy::render::render_resource::{CachedPipelineState, PipelineCache};
-use bevy::render::view::screenshot::{save_to_disk, Screenshot, ScreenshotCaptured};
+use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured, save_to_disk};
 use bevy::render::{Render, RenderApp};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 /// Written by the render world, read by the main world.
@@ -43,18 +43,21 @@ const STABLE_FRAMES: u32 = 15;
 impl Plugin for ScreenshotPlugin {
     fn build(&self, app: &mut App) {
         let status = PipelineStatus::default();
-        app.insert_resource(status.clone()).insert_resource(ScreenshotJob {
-            path: self.path.clone(),
-            started: Instant::now(),
-            timeout: self.timeout,
-            stable_frames: 0,
-            last_count: 0,
-            requested: false,
-            captured: Arc::new(AtomicBool::new(false)),
-        });
+        app.insert_resource(status.clone())
+            .insert_resource(ScreenshotJob {
+                path: self.path.clone(),
+                started: Instant::now(),
+                timeout: self.timeout,
+                stable_frames: 0,
+                last_count: 0,
+                requested: false,
+                captured: Arc::new(AtomicBool::new(false)),
+            });
         app.add_systems(Last, drive_screenshot);
         if let Some(render_app) = app.get_sub_app_mut(RenderApp) {
-            render_app.insert_resource(status).add_systems(Render, report_pipelines);
+            render_app
+                .insert_resource(status)
+                .add_systems(Render, report_pipelines);
         }
     }
 }
@@ -83,18 +86,27 @@ fn drive_screenshot(
     mut exit: MessageWriter<AppExit>,
 ) {
     if job.started.elapsed() > job.timeout {
-        error!("screenshot: gave up after {:?} (layers or pipelines never became ready)", job.timeout);
+        error!(
+            "screenshot: gave up after {:?} (layers or pipelines never became ready)",
+            job.timeout
+        );
         exit.write(AppExit::error());
         return;
     }
     if job.requested {
-        if job.captured.load(Ordering::Relaxed) && std::fs::metadata(&job.path).is_ok_and(|m| m.len() > 0) {
+        if job.captured.load(Ordering::Relaxed)
+            && std::fs::metadata(&job.path).is_ok_and(|m| m.len() > 0)
+        {
             info!("screenshot saved to {}", job.path.display());
             exit.write(AppExit::Success);
         }
         return;
     }
-    let loading = layers.entries.iter().any(|l| l.status == LayerStatus::Loading) || !jobs.is_idle();
+    let loading = layers
+        .entries
+        .iter()
+        .any(|l| l.status == LayerStatus::Loading)
+        || !jobs.is_idle();
     let count = status.count.load(Ordering::Relaxed);
     let ready = status.ready.load(Ordering::Relaxed) && !loading && count == job.last_count;
     job.last_count = count;
@@ -107,6 +119,9 @@ fn drive_screenshot(
             .observe(save_to_disk(job.path.clone()))
             .observe(move |_: On<ScreenshotCaptured>| captured.store(true, Ordering::Relaxed));
         job.requested = true;
-        info!("screenshot requested after {:?} ({count} pipelines ready)", job.started.elapsed());
+        info!(
+            "screenshot requested after {:?} ({count} pipelines ready)",
+            job.started.elapsed()
+        );
     }
 }

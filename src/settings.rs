@@ -20,13 +20,21 @@ pub struct UserSettings {
 
 impl Default for UserSettings {
     fn default() -> Self {
-        UserSettings { ui_scale: 1.25, high_contrast: false, language: Language::German }
+        UserSettings {
+            ui_scale: 1.25,
+            high_contrast: false,
+            language: Language::German,
+        }
     }
 }
 
 impl UserSettings {
     pub fn clamped(mut self) -> Self {
-        self.ui_scale = if self.ui_scale.is_finite() { self.ui_scale.clamp(MIN_UI_SCALE, MAX_UI_SCALE) } else { 1.25 };
+        self.ui_scale = if self.ui_scale.is_finite() {
+            self.ui_scale.clamp(MIN_UI_SCALE, MAX_UI_SCALE)
+        } else {
+            1.25
+        };
         self
     }
 }
@@ -43,14 +51,22 @@ impl SettingsStore {
     pub fn user_default() -> Self {
         let dir = std::env::var_os("PLANWERKSTATT_CONFIG_DIR")
             .map(PathBuf::from)
-            .or_else(|| std::env::var_os("XDG_CONFIG_HOME").map(|d| PathBuf::from(d).join("planwerkstatt")))
+            .or_else(|| {
+                std::env::var_os("XDG_CONFIG_HOME").map(|d| PathBuf::from(d).join("planwerkstatt"))
+            })
             .or_else(|| std::env::var_os("APPDATA").map(|d| PathBuf::from(d).join("planwerkstatt")))
-            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config/planwerkstatt")));
-        SettingsStore { path: dir.map(|d| d.join("settings.toml")) }
+            .or_else(|| {
+                std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config/planwerkstatt"))
+            });
+        SettingsStore {
+            path: dir.map(|d| d.join("settings.toml")),
+        }
     }
 
     pub fn load(&self) -> UserSettings {
-        let Some(path) = &self.path else { return UserSettings::default() };
+        let Some(path) = &self.path else {
+            return UserSettings::default();
+        };
         match std::fs::read_to_string(path) {
             Ok(text) => match toml::from_str::<UserSettings>(&text) {
                 Ok(s) => s.clamped(),
@@ -78,7 +94,9 @@ impl SettingsStore {
             .parent()
             .map(std::fs::create_dir_all)
             .transpose()
-            .and_then(|_| std::fs::write(path, toml::to_string_pretty(settings).unwrap_or_default()));
+            .and_then(|_| {
+                std::fs::write(path, toml::to_string_pretty(settings).unwrap_or_default())
+            });
         if let Err(e) = result {
             warn!("{}: cannot save settings: {e}", path.display());
         }
@@ -127,14 +145,18 @@ mod tests {
     fn temp_store(name: &str) -> SettingsStore {
         let dir = std::env::temp_dir().join(format!("pw-settings-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        SettingsStore { path: Some(dir.join("settings.toml")) }
+        SettingsStore {
+            path: Some(dir.join("settings.toml")),
+        }
     }
 
     #[test]
     fn ui_scale_high_contrast_and_language_are_remembered() {
         let store = temp_store("remember");
         let mut app = App::new();
-        app.add_plugins(MinimalPlugins).add_plugins(SettingsPlugin { store: store.clone() });
+        app.add_plugins(MinimalPlugins).add_plugins(SettingsPlugin {
+            store: store.clone(),
+        });
         app.update();
         assert_eq!(app.world().resource::<I18n>().tr("layers.title"), "Ebenen");
         {
@@ -147,10 +169,14 @@ mod tests {
         assert_eq!(app.world().resource::<I18n>().tr("layers.title"), "Layers");
         // A new app (next session) starts with the saved values.
         let mut next = App::new();
-        next.add_plugins(MinimalPlugins).add_plugins(SettingsPlugin { store });
+        next.add_plugins(MinimalPlugins)
+            .add_plugins(SettingsPlugin { store });
         next.update();
         let s = next.world().resource::<UserSettings>();
-        assert_eq!((s.ui_scale, s.high_contrast, s.language), (2.5, true, Language::English));
+        assert_eq!(
+            (s.ui_scale, s.high_contrast, s.language),
+            (2.5, true, Language::English)
+        );
         assert_eq!(next.world().resource::<I18n>().tr("layers.title"), "Layers");
     }
 

@@ -8,7 +8,11 @@ fn planwerkstatt(args: &[&str]) -> (i32, String, String) {
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("run planwerkstatt");
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 #[test]
@@ -25,15 +29,30 @@ fn info_describes_the_nrw_tile() {
     let (code, out, err) = planwerkstatt(&["info", "assets/demo/nrw/LoD2_32_280_5657_1_NW.gml"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("Kind:      CityGML 1.0 city model"), "{out}");
-    assert!(out.contains("EPSG:25832+7837 (ETRS89 / UTM zone 32N + DHHN2016 height)"), "{out}");
-    assert!(out.contains("urn:adv:crs:ETRS89_UTM32*DE_DHHN2016_NH*GCG2016"), "{out}");
-    assert!(out.contains("Objects:   83 Building, 50 BuildingPart"), "{out}");
-    assert!(out.contains("Surfaces:  1144 (181 roof, 747 wall, 124 ground, 92 other/unclassified)"), "{out}");
+    assert!(
+        out.contains("EPSG:25832+7837 (ETRS89 / UTM zone 32N + DHHN2016 height)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("urn:adv:crs:ETRS89_UTM32*DE_DHHN2016_NH*GCG2016"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Objects:   83 Building, 50 BuildingPart"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Surfaces:  1144 (181 roof, 747 wall, 124 ground, 92 other/unclassified)"),
+        "{out}"
+    );
     assert!(out.contains("Triangles: 2676"), "{out}");
     assert!(out.contains("x 280847.889 … 281004.935"), "{out}");
     // Centre of the building extent (280926.412, 5657424.6295); PROJ 9.1.1:
     // `cs2cs -f %.6f EPSG:25832 EPSG:4326` → 51.026566 5.875835.
-    assert!(out.contains("Centre:    51.026566° N, 5.875835° E (WGS84)"), "{out}");
+    assert!(
+        out.contains("Centre:    51.026566° N, 5.875835° E (WGS84)"),
+        "{out}"
+    );
     assert!(out.contains("Problems:  0"), "{out}");
 }
 
@@ -50,17 +69,32 @@ fn info_describes_a_scene() {
 fn info_reports_problems_with_file_line_and_id() {
     let dir = std::env::temp_dir().join(format!("pw-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let src = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/demo/nrw/LoD2_32_280_5657_1_NW.gml")).unwrap();
+    let src = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/assets/demo/nrw/LoD2_32_280_5657_1_NW.gml"
+    ))
+    .unwrap();
     // Cut the file in the middle of the 40th building.
     let cut_at = src.match_indices("<bldg:Building ").nth(39).unwrap().0 + 300;
     let file = dir.join("truncated.gml");
     std::fs::write(&file, &src[..cut_at]).unwrap();
     let (code, out, err) = planwerkstatt(&["info", file.to_str().unwrap()]);
     assert_eq!(code, 0, "what is valid still loads: {err}");
-    assert!(out.contains("Objects:   39 Building, 20 BuildingPart"), "{out}");
+    assert!(
+        out.contains("Objects:   39 Building, 20 BuildingPart"),
+        "{out}"
+    );
     assert!(out.contains("Problems:  1"), "{out}");
-    assert!(out.contains("truncated.gml: line 14971 (DENW43AL00001j4H): error: the file ends in the middle"), "{out}");
-    assert!(out.contains("the unfinished DENW43AL00001j4H was left out"), "{out}");
+    assert!(
+        out.contains(
+            "truncated.gml: line 14971 (DENW43AL00001j4H): error: the file ends in the middle"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("the unfinished DENW43AL00001j4H was left out"),
+        "{out}"
+    );
 
     let (code, _, err) = planwerkstatt(&["info", dir.join("missing.gml").to_str().unwrap()]);
     assert_eq!(code, 2);
@@ -73,7 +107,11 @@ fn info_reports_problems_with_file_line_and_id() {
     assert!(err.contains("empty.gml") && err.contains("empty"), "{err}");
 
     let bad_scene = dir.join("bad.scene");
-    std::fs::write(&bad_scene, "name = \"x\"\norigin = [1, 2, 3]\n[city]\nlatitude = \"north\"\n").unwrap();
+    std::fs::write(
+        &bad_scene,
+        "name = \"x\"\norigin = [1, 2, 3]\n[city]\nlatitude = \"north\"\n",
+    )
+    .unwrap();
     let (code, _, err) = planwerkstatt(&["info", bad_scene.to_str().unwrap()]);
     assert_eq!(code, 2);
     assert!(err.contains("bad.scene:4:"), "{err}");
@@ -85,9 +123,20 @@ fn info_describes_city_json_with_all_object_types() {
     let (code, out, err) = planwerkstatt(&["info", "../shared/data/cityjson/delft.json"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("Kind:      CityJSON 2.0 city model"), "{out}");
-    assert!(out.contains("EPSG:28992+5709 (Amersfoort / RD New + NAP height)"), "{out}");
-    assert!(out.contains("Objects:   160 Building, 0 BuildingPart"), "{out}");
-    assert!(out.contains("3 Bridge, 54 GenericCityObject, 81 LandUse, 126 PlantCover, 143 Road, 3 WaterBody"), "{out}");
+    assert!(
+        out.contains("EPSG:28992+5709 (Amersfoort / RD New + NAP height)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Objects:   160 Building, 0 BuildingPart"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "3 Bridge, 54 GenericCityObject, 81 LandUse, 126 PlantCover, 143 Road, 3 WaterBody"
+        ),
+        "{out}"
+    );
 }
 
 #[test]
@@ -95,25 +144,54 @@ fn convert_citygml_to_cityjson_and_glb_in_another_crs() {
     let dir = std::env::temp_dir().join(format!("pw-convert-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let json = dir.join("nrw.city.json");
-    let (code, out, err) = planwerkstatt(&["convert", "assets/demo/nrw/LoD2_32_280_5657_1_NW.gml", json.to_str().unwrap(), "--to-crs", "EPSG:25833"]);
+    let (code, out, err) = planwerkstatt(&[
+        "convert",
+        "assets/demo/nrw/LoD2_32_280_5657_1_NW.gml",
+        json.to_str().unwrap(),
+        "--to-crs",
+        "EPSG:25833",
+    ]);
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("133 objects (83 Building, 50 BuildingPart), 1144 surfaces"), "{out}");
+    assert!(
+        out.contains("133 objects (83 Building, 50 BuildingPart), 1144 surfaces"),
+        "{out}"
+    );
     let (code, info, _) = planwerkstatt(&["info", json.to_str().unwrap()]);
     assert_eq!(code, 0);
-    assert!(info.contains("Kind:      CityJSON 2.0 city model") && info.contains("EPSG:25833"), "{info}");
+    assert!(
+        info.contains("Kind:      CityJSON 2.0 city model") && info.contains("EPSG:25833"),
+        "{info}"
+    );
     assert!(info.contains("Triangles: 2676"), "{info}");
     // PROJ 9.1.1: `echo "280928.585 5657506.457" | cs2cs -f %.3f EPSG:25832 EPSG:25833`
     // → -139291.569 5692585.933 (far west of zone 33: a negative easting is valid).
     let back = pw_city::cityjson::read_file(&json, None).unwrap();
-    let wall = &back.objects.iter().find(|o| o.id == "DENW43AL00001j2W").unwrap().surfaces[0].exterior[0];
-    assert!((wall[0] + 139_291.569).abs() < 0.01 && (wall[1] - 5_692_585.933).abs() < 0.01, "{wall:?}");
+    let wall = &back
+        .objects
+        .iter()
+        .find(|o| o.id == "DENW43AL00001j2W")
+        .unwrap()
+        .surfaces[0]
+        .exterior[0];
+    assert!(
+        (wall[0] + 139_291.569).abs() < 0.01 && (wall[1] - 5_692_585.933).abs() < 0.01,
+        "{wall:?}"
+    );
 
     let glb = dir.join("nrw.glb");
-    let (code, out, err) = planwerkstatt(&["convert", "assets/demo/nrw/LoD2_32_280_5657_1_NW.gml", glb.to_str().unwrap()]);
+    let (code, out, err) = planwerkstatt(&[
+        "convert",
+        "assets/demo/nrw/LoD2_32_280_5657_1_NW.gml",
+        glb.to_str().unwrap(),
+    ]);
     assert_eq!(code, 0, "{err}{out}");
     assert_eq!(&std::fs::read(&glb).unwrap()[0..4], b"glTF");
 
-    let (code, _, err) = planwerkstatt(&["convert", "assets/demo/nrw/LoD2_32_280_5657_1_NW.gml", dir.join("x.obj").to_str().unwrap()]);
+    let (code, _, err) = planwerkstatt(&[
+        "convert",
+        "assets/demo/nrw/LoD2_32_280_5657_1_NW.gml",
+        dir.join("x.obj").to_str().unwrap(),
+    ]);
     assert_eq!(code, 2);
     assert!(err.contains(".glb or .city.json"), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();

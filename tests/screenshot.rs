@@ -28,13 +28,23 @@ impl Drop for Xvfb {
 /// Starts Xvfb on a free display number (it writes the number to stdout).
 fn start_xvfb() -> Xvfb {
     let mut child = Command::new("Xvfb")
-        .args(["-displayfd", "1", "-screen", "0", "1600x1000x24", "-nolisten", "tcp"])
+        .args([
+            "-displayfd",
+            "1",
+            "-screen",
+            "0",
+            "1600x1000x24",
+            "-nolisten",
+            "tcp",
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .expect("Xvfb is not installed: apt-get install xvfb mesa-vulkan-drivers (see .ci/run)");
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).expect("Xvfb did not report its display");
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .expect("Xvfb did not report its display");
     let display = format!(":{}", line.trim());
     assert!(line.trim().parse::<u32>().is_ok(), "Xvfb printed '{line}'");
     Xvfb { child, display }
@@ -52,8 +62,15 @@ fn read_png(path: &Path) -> Picture {
     let mut buf = vec![0; reader.output_buffer_size().unwrap()];
     let info = reader.next_frame(&mut buf).unwrap();
     let channels = info.color_type.samples();
-    let rgb = buf[..info.buffer_size()].chunks_exact(channels).map(|c| [c[0], c[1], c[2]]).collect();
-    Picture { width: info.width as usize, height: info.height as usize, rgb }
+    let rgb = buf[..info.buffer_size()]
+        .chunks_exact(channels)
+        .map(|c| [c[0], c[1], c[2]])
+        .collect();
+    Picture {
+        width: info.width as usize,
+        height: info.height as usize,
+        rgb,
+    }
 }
 
 fn run_app(args: &[&str], out: &Path, xvfb: &Xvfb) {
@@ -71,7 +88,10 @@ fn run_app(args: &[&str], out: &Path, xvfb: &Xvfb) {
         .env_remove("WAYLAND_DISPLAY")
         .status()
         .expect("cannot start planwerkstatt");
-    assert!(status.success(), "planwerkstatt --screenshot failed: {status}");
+    assert!(
+        status.success(),
+        "planwerkstatt --screenshot failed: {status}"
+    );
     assert!(started.elapsed() < Duration::from_secs(240));
 }
 
@@ -105,7 +125,10 @@ fn out_dir() -> PathBuf {
 
 #[test]
 fn demo_scene_renders_sky_ground_buildings_and_panels() {
-    assert!(Path::new(LAVAPIPE).exists(), "Mesa lavapipe missing: apt-get install mesa-vulkan-drivers (see .ci/run)");
+    assert!(
+        Path::new(LAVAPIPE).exists(),
+        "Mesa lavapipe missing: apt-get install mesa-vulkan-drivers (see .ci/run)"
+    );
     let xvfb = start_xvfb();
     let png = out_dir().join("demo.png");
     run_app(&[], &png, &xvfb);
@@ -113,7 +136,11 @@ fn demo_scene_renders_sky_ground_buildings_and_panels() {
     assert_eq!((p.width, p.height), (1600, 900));
 
     // Not a blank frame: the luminance varies.
-    let lum: Vec<f64> = p.rgb.iter().map(|c| 0.299 * c[0] as f64 + 0.587 * c[1] as f64 + 0.114 * c[2] as f64).collect();
+    let lum: Vec<f64> = p
+        .rgb
+        .iter()
+        .map(|c| 0.299 * c[0] as f64 + 0.587 * c[1] as f64 + 0.114 * c[2] as f64)
+        .collect();
     let mean = lum.iter().sum::<f64>() / lum.len() as f64;
     let sd = (lum.iter().map(|l| (l - mean).powi(2)).sum::<f64>() / lum.len() as f64).sqrt();
     assert!(sd > 20.0, "image is nearly uniform (sd {sd:.1})");
@@ -121,14 +148,29 @@ fn demo_scene_renders_sky_ground_buildings_and_panels() {
     assert!(black < 0.05, "{:.1}% black pixels", black * 100.0);
 
     // Sky: the clear colour (158, 199, 237) above the horizon.
-    let sky = fraction(&p, |c| (c[0] as i32 - 158).abs() < 12 && (c[1] as i32 - 199).abs() < 12 && (c[2] as i32 - 237).abs() < 12);
+    let sky = fraction(&p, |c| {
+        (c[0] as i32 - 158).abs() < 12
+            && (c[1] as i32 - 199).abs() < 12
+            && (c[2] as i32 - 237).abs() < 12
+    });
     // Ground: lit green-grey field.
     let ground = fraction(&p, |c| is_ground(c));
     // Buildings: red-brown roofs.
-    let roofs = p.rgb.iter().filter(|c| c[0] as i32 > c[1] as i32 + 50 && c[0] as i32 > c[2] as i32 + 50).count();
+    let roofs = p
+        .rgb
+        .iter()
+        .filter(|c| c[0] as i32 > c[1] as i32 + 50 && c[0] as i32 > c[2] as i32 + 50)
+        .count();
     // UI: egui's light panels (near white, neutral).
-    let panels = fraction(&p, |c| c.iter().all(|v| *v >= 240) && c[0] == c[1] && c[1] == c[2]);
-    eprintln!("sky {:.1}%  ground {:.1}%  roof pixels {roofs}  panels {:.1}%", sky * 100.0, ground * 100.0, panels * 100.0);
+    let panels = fraction(&p, |c| {
+        c.iter().all(|v| *v >= 240) && c[0] == c[1] && c[1] == c[2]
+    });
+    eprintln!(
+        "sky {:.1}%  ground {:.1}%  roof pixels {roofs}  panels {:.1}%",
+        sky * 100.0,
+        ground * 100.0,
+        panels * 100.0
+    );
     assert!(sky > 0.02, "no sky ({:.2}%)", sky * 100.0);
     assert!(ground > 0.15, "no ground ({:.2}%)", ground * 100.0);
     assert!(roofs > 1500, "no LoD2 roofs ({roofs} pixels)");
@@ -144,18 +186,28 @@ fn demo_scene_renders_sky_ground_buildings_and_panels() {
         let c = p.rgb[y * p.width + x];
         is_ground(c)
     });
-    assert!(matches!((first_sky, first_ground), (Some(s), Some(g)) if s < g), "sky {first_sky:?} ground {first_ground:?}");
+    assert!(
+        matches!((first_sky, first_ground), (Some(s), Some(g)) if s < g),
+        "sky {first_sky:?} ground {first_ground:?}"
+    );
 }
 
 #[test]
 fn workshop_mode_in_high_contrast_draws_large_black_panels() {
-    assert!(Path::new(LAVAPIPE).exists(), "Mesa lavapipe missing: apt-get install mesa-vulkan-drivers (see .ci/run)");
+    assert!(
+        Path::new(LAVAPIPE).exists(),
+        "Mesa lavapipe missing: apt-get install mesa-vulkan-drivers (see .ci/run)"
+    );
     let xvfb = start_xvfb();
     let png = out_dir().join("workshop.png");
     // Settings come from a config dir the test owns.
     let cfg = out_dir().join("cfg-workshop");
     std::fs::create_dir_all(&cfg).unwrap();
-    std::fs::write(cfg.join("settings.toml"), "ui_scale = 1.5\nhigh_contrast = true\nlanguage = \"en\"\n").unwrap();
+    std::fs::write(
+        cfg.join("settings.toml"),
+        "ui_scale = 1.5\nhigh_contrast = true\nlanguage = \"en\"\n",
+    )
+    .unwrap();
     let status = Command::new(env!("CARGO_BIN_EXE_planwerkstatt"))
         .args(["--workshop", "--screenshot"])
         .arg(&png)
@@ -172,8 +224,16 @@ fn workshop_mode_in_high_contrast_draws_large_black_panels() {
     assert!(status.success());
     let p = read_png(&png);
     let black = fraction(&p, |c| c.iter().all(|v| *v < 8));
-    let roofs = p.rgb.iter().filter(|c| c[0] as i32 > c[1] as i32 + 50 && c[0] as i32 > c[2] as i32 + 50).count();
+    let roofs = p
+        .rgb
+        .iter()
+        .filter(|c| c[0] as i32 > c[1] as i32 + 50 && c[0] as i32 > c[2] as i32 + 50)
+        .count();
     eprintln!("black panels {:.1}%  roofs {roofs}", black * 100.0);
-    assert!(black > 0.10, "high-contrast panels are black ({:.1}%)", black * 100.0);
+    assert!(
+        black > 0.10,
+        "high-contrast panels are black ({:.1}%)",
+        black * 100.0
+    );
     assert!(roofs > 1500, "the city is still visible ({roofs})");
 }

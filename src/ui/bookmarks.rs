@@ -12,10 +12,18 @@ pub fn bookmarks(ui: &mut egui::Ui, list: &[Bookmark], i18n: &I18n) -> Vec<UiAct
     for (i, b) in list.iter().enumerate() {
         ui.push_id(("bookmark", i), |ui| {
             ui.horizontal(|ui| {
-                if ui.button(&b.name).on_hover_text(i18n.tr("bookmarks.go")).clicked() {
+                if ui
+                    .button(&b.name)
+                    .on_hover_text(i18n.tr("bookmarks.go"))
+                    .clicked()
+                {
                     actions.push(UiAction::Scene(SceneCommand::GoToBookmark(i)));
                 }
-                if ui.small_button("✖").on_hover_text(i18n.tr("bookmarks.delete")).clicked() {
+                if ui
+                    .small_button("✖")
+                    .on_hover_text(i18n.tr("bookmarks.delete"))
+                    .clicked()
+                {
                     actions.push(UiAction::Scene(SceneCommand::RemoveBookmark(i)));
                 }
             });

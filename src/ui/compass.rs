@@ -6,7 +6,12 @@ use crate::i18n::I18n;
 use bevy_egui::egui;
 
 /// Draws the arrow for a camera heading (degrees clockwise from north).
-pub fn north_arrow(ui: &mut egui::Ui, viewport: egui::Rect, heading: f32, i18n: &I18n) -> Vec<UiAction> {
+pub fn north_arrow(
+    ui: &mut egui::Ui,
+    viewport: egui::Rect,
+    heading: f32,
+    i18n: &I18n,
+) -> Vec<UiAction> {
     let mut actions = Vec::new();
     let radius = 26.0;
     let center = viewport.right_top() + egui::vec2(-radius - 14.0, radius + 14.0);
@@ -19,7 +24,12 @@ pub fn north_arrow(ui: &mut egui::Ui, viewport: egui::Rect, heading: f32, i18n: 
     }
     let painter = ui.painter_at(viewport);
     let visuals = ui.visuals();
-    painter.circle(center, radius, visuals.panel_fill.gamma_multiply(0.9), egui::Stroke::new(1.5, visuals.text_color()));
+    painter.circle(
+        center,
+        radius,
+        visuals.panel_fill.gamma_multiply(0.9),
+        egui::Stroke::new(1.5, visuals.text_color()),
+    );
     // Screen "up" is the view direction; north is turned by −heading.
     let angle = (-heading).to_radians();
     let dir = egui::vec2(angle.sin(), -angle.cos());

@@ -4,32 +4,54 @@ use super::actions::{Dialog, UiAction};
 use crate::i18n::{I18n, Language};
 use crate::jobs::Notice;
 use crate::layers::SceneCommand;
-use crate::settings::{UserSettings, MAX_UI_SCALE, MIN_UI_SCALE};
+use crate::settings::{MAX_UI_SCALE, MIN_UI_SCALE, UserSettings};
 use bevy_egui::egui;
 use std::path::{Path, PathBuf};
 
 pub fn settings_window(ctx: &egui::Context, settings: &UserSettings, i18n: &I18n) -> Vec<UiAction> {
     let mut actions = Vec::new();
-    egui::Window::new(i18n.tr("settings.title")).collapsible(false).resizable(false).show(ctx, |ui| {
-        settings_contents(ui, settings, i18n, &mut actions);
-    });
+    egui::Window::new(i18n.tr("settings.title"))
+        .collapsible(false)
+        .resizable(false)
+        .show(ctx, |ui| {
+            settings_contents(ui, settings, i18n, &mut actions);
+        });
     actions
 }
 
-pub fn settings_contents(ui: &mut egui::Ui, settings: &UserSettings, i18n: &I18n, actions: &mut Vec<UiAction>) {
+pub fn settings_contents(
+    ui: &mut egui::Ui,
+    settings: &UserSettings,
+    i18n: &I18n,
+    actions: &mut Vec<UiAction>,
+) {
     ui.label(i18n.tr("settings.ui_scale"));
     let mut scale = settings.ui_scale;
-    if ui.add(egui::Slider::new(&mut scale, MIN_UI_SCALE..=MAX_UI_SCALE).step_by(0.25).suffix("×")).changed() {
+    if ui
+        .add(
+            egui::Slider::new(&mut scale, MIN_UI_SCALE..=MAX_UI_SCALE)
+                .step_by(0.25)
+                .suffix("×"),
+        )
+        .changed()
+    {
         actions.push(UiAction::SetUiScale(scale));
     }
     let mut hc = settings.high_contrast;
-    if ui.checkbox(&mut hc, i18n.tr("settings.high_contrast")).changed() {
+    if ui
+        .checkbox(&mut hc, i18n.tr("settings.high_contrast"))
+        .changed()
+    {
         actions.push(UiAction::SetHighContrast(hc));
     }
     ui.label(i18n.tr("settings.language"));
     ui.horizontal(|ui| {
         for lang in Language::ALL {
-            if ui.radio(settings.language == lang, lang.native_name()).clicked() && settings.language != lang {
+            if ui
+                .radio(settings.language == lang, lang.native_name())
+                .clicked()
+                && settings.language != lang
+            {
                 actions.push(UiAction::SetLanguage(lang));
             }
         }
@@ -41,21 +63,29 @@ pub fn settings_contents(ui: &mut egui::Ui, settings: &UserSettings, i18n: &I18n
 
 pub fn about_window(ctx: &egui::Context, credits: &[String], i18n: &I18n) -> Vec<UiAction> {
     let mut actions = Vec::new();
-    egui::Window::new(i18n.tr("about.title")).collapsible(false).show(ctx, |ui| {
-        ui.label(i18n.tr("about.text"));
-        ui.label(format!("{} {}", i18n.tr("app.title"), env!("CARGO_PKG_VERSION")));
-        ui.label(i18n.tr("about.licence"));
-        ui.separator();
-        ui.label(egui::RichText::new(i18n.tr("about.data_credits")).strong());
-        egui::ScrollArea::vertical().max_height(240.0).show(ui, |ui| {
-            for c in credits {
-                ui.label(c);
+    egui::Window::new(i18n.tr("about.title"))
+        .collapsible(false)
+        .show(ctx, |ui| {
+            ui.label(i18n.tr("about.text"));
+            ui.label(format!(
+                "{} {}",
+                i18n.tr("app.title"),
+                env!("CARGO_PKG_VERSION")
+            ));
+            ui.label(i18n.tr("about.licence"));
+            ui.separator();
+            ui.label(egui::RichText::new(i18n.tr("about.data_credits")).strong());
+            egui::ScrollArea::vertical()
+                .max_height(240.0)
+                .show(ui, |ui| {
+                    for c in credits {
+                        ui.label(c);
+                    }
+                });
+            if ui.button(i18n.tr("msg.dismiss")).clicked() {
+                actions.push(UiAction::Close(Dialog::About));
             }
         });
-        if ui.button(i18n.tr("msg.dismiss")).clicked() {
-            actions.push(UiAction::Close(Dialog::About));
-        }
-    });
     actions
 }
 
@@ -74,17 +104,28 @@ pub struct FileChooser {
 fn accepts(purpose: Dialog, name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     match purpose {
-        Dialog::OpenFile => [".scene", ".gml", ".xml", ".json", ".jsonl"].iter().any(|e| lower.ends_with(e)),
-        Dialog::AddLayer => [".gml", ".xml", ".json", ".jsonl", ".geojson", ".tif", ".tiff", ".shp", ".gpkg", ".kml", ".csv", ".glb"]
+        Dialog::OpenFile => [".scene", ".gml", ".xml", ".json", ".jsonl"]
             .iter()
             .any(|e| lower.ends_with(e)),
+        Dialog::AddLayer => [
+            ".gml", ".xml", ".json", ".jsonl", ".geojson", ".tif", ".tiff", ".shp", ".gpkg",
+            ".kml", ".csv", ".glb",
+        ]
+        .iter()
+        .any(|e| lower.ends_with(e)),
         _ => lower.ends_with(".scene"),
     }
 }
 
 impl FileChooser {
     pub fn new(purpose: Dialog, dir: &Path, name: &str) -> Self {
-        let mut c = FileChooser { purpose, dir: dir.to_path_buf(), name: name.to_string(), entries: vec![], error: None };
+        let mut c = FileChooser {
+            purpose,
+            dir: dir.to_path_buf(),
+            name: name.to_string(),
+            entries: vec![],
+            error: None,
+        };
         c.refresh();
         c
     }
@@ -104,7 +145,10 @@ impl FileChooser {
                         self.entries.push((name, is_dir));
                     }
                 }
-                self.entries.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.to_lowercase().cmp(&b.0.to_lowercase())));
+                self.entries.sort_by(|a, b| {
+                    b.1.cmp(&a.1)
+                        .then(a.0.to_lowercase().cmp(&b.0.to_lowercase()))
+                });
             }
             Err(e) => self.error = Some(e.to_string()),
         }
@@ -112,10 +156,17 @@ impl FileChooser {
 
     pub fn show(&mut self, ctx: &egui::Context, i18n: &I18n) -> Vec<UiAction> {
         let mut actions = Vec::new();
-        let title = if self.purpose == Dialog::SaveAs { i18n.tr("file.title_save") } else { i18n.tr("file.title_open") };
-        egui::Window::new(title).collapsible(false).default_width(520.0).show(ctx, |ui| {
-            self.contents(ui, i18n, &mut actions);
-        });
+        let title = if self.purpose == Dialog::SaveAs {
+            i18n.tr("file.title_save")
+        } else {
+            i18n.tr("file.title_open")
+        };
+        egui::Window::new(title)
+            .collapsible(false)
+            .default_width(520.0)
+            .show(ctx, |ui| {
+                self.contents(ui, i18n, &mut actions);
+            });
         actions
     }
 
@@ -131,27 +182,36 @@ impl FileChooser {
             }
         });
         if let Some(e) = &self.error {
-            ui.colored_label(ui.visuals().error_fg_color, i18n.trf("file.cannot_read_folder", &[("error", e)]));
+            ui.colored_label(
+                ui.visuals().error_fg_color,
+                i18n.trf("file.cannot_read_folder", &[("error", e)]),
+            );
         }
         let mut enter: Option<PathBuf> = None;
-        egui::ScrollArea::vertical().max_height(300.0).show(ui, |ui| {
-            for (name, is_dir) in &self.entries {
-                let label = if *is_dir { format!("📁 {name}") } else { name.clone() };
-                let selected = !is_dir && *name == self.name;
-                let r = ui.selectable_label(selected, label);
-                if r.clicked() {
-                    if *is_dir {
-                        enter = Some(self.dir.join(name));
+        egui::ScrollArea::vertical()
+            .max_height(300.0)
+            .show(ui, |ui| {
+                for (name, is_dir) in &self.entries {
+                    let label = if *is_dir {
+                        format!("📁 {name}")
                     } else {
+                        name.clone()
+                    };
+                    let selected = !is_dir && *name == self.name;
+                    let r = ui.selectable_label(selected, label);
+                    if r.clicked() {
+                        if *is_dir {
+                            enter = Some(self.dir.join(name));
+                        } else {
+                            self.name = name.clone();
+                        }
+                    }
+                    if r.double_clicked() && !is_dir {
                         self.name = name.clone();
+                        actions.extend(self.confirm());
                     }
                 }
-                if r.double_clicked() && !is_dir {
-                    self.name = name.clone();
-                    actions.extend(self.confirm());
-                }
-            }
-        });
+            });
         if let Some(dir) = enter {
             self.dir = dir;
             self.refresh();
@@ -161,8 +221,15 @@ impl FileChooser {
             ui.text_edit_singleline(&mut self.name);
         });
         ui.horizontal(|ui| {
-            let ok = if self.purpose == Dialog::SaveAs { i18n.tr("file.save") } else { i18n.tr("file.open") };
-            if ui.add_enabled(!self.name.trim().is_empty(), egui::Button::new(ok)).clicked() {
+            let ok = if self.purpose == Dialog::SaveAs {
+                i18n.tr("file.save")
+            } else {
+                i18n.tr("file.open")
+            };
+            if ui
+                .add_enabled(!self.name.trim().is_empty(), egui::Button::new(ok))
+                .clicked()
+            {
                 actions.extend(self.confirm());
             }
             if ui.button(i18n.tr("file.cancel")).clicked() {
@@ -187,7 +254,12 @@ impl FileChooser {
 }
 
 /// Notices stack in the bottom-right corner of the 3D view, never over panels.
-pub fn notices(ctx: &egui::Context, items: &[Notice], viewport: egui::Rect, i18n: &I18n) -> Vec<UiAction> {
+pub fn notices(
+    ctx: &egui::Context,
+    items: &[Notice],
+    viewport: egui::Rect,
+    i18n: &I18n,
+) -> Vec<UiAction> {
     let mut actions = Vec::new();
     if items.is_empty() {
         return actions;
@@ -200,7 +272,10 @@ pub fn notices(ctx: &egui::Context, items: &[Notice], viewport: egui::Rect, i18n
                 egui::Frame::popup(ui.style()).show(ui, |ui| {
                     ui.set_max_width(420.0);
                     if n.error {
-                        ui.colored_label(ui.visuals().error_fg_color, format!("{}: {}", i18n.tr("msg.error"), n.text));
+                        ui.colored_label(
+                            ui.visuals().error_fg_color,
+                            format!("{}: {}", i18n.tr("msg.error"), n.text),
+                        );
                     } else {
                         ui.label(&n.text);
                     }

@@ -6,7 +6,7 @@ use crate::city_layer::BuildingCommand;
 use crate::i18n::I18n;
 use crate::layers::LayerId;
 use bevy_egui::egui;
-use pw_city::{codes, CityModel};
+use pw_city::{CityModel, codes};
 
 /// What the inspector shows, prepared from the model.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,7 +35,9 @@ pub fn readable_attributes(attrs: &[(String, String)], i18n: &I18n) -> Vec<(Stri
                 t => t.to_string(),
             };
             let value = match k.as_str() {
-                "function" | "usage" => codes::building_function_label(v).map(|l| format!("{l} ({v})")),
+                "function" | "usage" => {
+                    codes::building_function_label(v).map(|l| format!("{l} ({v})"))
+                }
                 "roofType" => codes::roof_type_label(v).map(|l| format!("{l} ({v})")),
                 "measuredHeight" => v.parse::<f64>().ok().map(|h| format!("{h:.2} m")),
                 _ => None,
@@ -47,9 +49,18 @@ pub fn readable_attributes(attrs: &[(String, String)], i18n: &I18n) -> Vec<(Stri
 }
 
 impl InspectorData {
-    pub fn new(layer: LayerId, layer_name: &str, model: &CityModel, object: usize, hidden_count: usize) -> Option<Self> {
+    pub fn new(
+        layer: LayerId,
+        layer_name: &str,
+        model: &CityModel,
+        object: usize,
+        hidden_count: usize,
+    ) -> Option<Self> {
         let o = model.objects.get(object)?;
-        let parent = o.parent.and_then(|p| model.objects.get(p)).map(|p| (p.id.clone(), p.attributes.clone()));
+        let parent = o
+            .parent
+            .and_then(|p| model.objects.get(p))
+            .map(|p| (p.id.clone(), p.attributes.clone()));
         Some(InspectorData {
             layer,
             layer_name: layer_name.to_string(),
@@ -66,13 +77,16 @@ impl InspectorData {
 }
 
 fn attribute_grid(ui: &mut egui::Ui, id: &str, rows: &[(String, String)]) {
-    egui::Grid::new(id).num_columns(2).striped(true).show(ui, |ui| {
-        for (k, v) in rows {
-            ui.label(egui::RichText::new(k).strong());
-            ui.label(v);
-            ui.end_row();
-        }
-    });
+    egui::Grid::new(id)
+        .num_columns(2)
+        .striped(true)
+        .show(ui, |ui| {
+            for (k, v) in rows {
+                ui.label(egui::RichText::new(k).strong());
+                ui.label(v);
+                ui.end_row();
+            }
+        });
 }
 
 pub fn inspector(ui: &mut egui::Ui, data: Option<&InspectorData>, i18n: &I18n) -> Vec<UiAction> {
@@ -84,20 +98,32 @@ pub fn inspector(ui: &mut egui::Ui, data: Option<&InspectorData>, i18n: &I18n) -
     };
     egui::ScrollArea::vertical().show(ui, |ui| {
         let mut head = vec![
-            (i18n.tr("inspector.kind").to_string(), i18n.tr(d.kind_key).to_string()),
+            (
+                i18n.tr("inspector.kind").to_string(),
+                i18n.tr(d.kind_key).to_string(),
+            ),
             (i18n.tr("inspector.id").to_string(), d.id.clone()),
             (i18n.tr("inspector.layer").to_string(), d.layer_name.clone()),
-            (i18n.tr("inspector.surfaces").to_string(), d.surfaces.to_string()),
+            (
+                i18n.tr("inspector.surfaces").to_string(),
+                d.surfaces.to_string(),
+            ),
         ];
         if let Some(lod) = d.lod {
             head.push((i18n.tr("inspector.lod").to_string(), lod.to_string()));
         }
         attribute_grid(ui, "inspector_head", &head);
         ui.separator();
-        attribute_grid(ui, "inspector_attrs", &readable_attributes(&d.attributes, i18n));
+        attribute_grid(
+            ui,
+            "inspector_attrs",
+            &readable_attributes(&d.attributes, i18n),
+        );
         if let Some((pid, pattrs)) = &d.parent {
             ui.separator();
-            ui.label(egui::RichText::new(format!("{}: {pid}", i18n.tr("object.building"))).strong());
+            ui.label(
+                egui::RichText::new(format!("{}: {pid}", i18n.tr("object.building"))).strong(),
+            );
             attribute_grid(ui, "inspector_parent", &readable_attributes(pattrs, i18n));
         }
         ui.separator();

@@ -17,7 +17,9 @@ pub fn layer_tree(ui: &mut egui::Ui, layers: &[LayerEntry], i18n: &I18n) -> Vec<
             ui.group(|ui| {
                 let mut visible = layer.def.visible;
                 let name = egui::RichText::new(&layer.def.name).strong();
-                let resp = ui.checkbox(&mut visible, name).on_hover_text(layer_tooltip(layer, i18n));
+                let resp = ui
+                    .checkbox(&mut visible, name)
+                    .on_hover_text(layer_tooltip(layer, i18n));
                 if resp.changed() {
                     actions.push(UiAction::Scene(SceneCommand::SetVisible(layer.id, visible)));
                 }
@@ -29,7 +31,10 @@ pub fn layer_tree(ui: &mut egui::Ui, layers: &[LayerEntry], i18n: &I18n) -> Vec<
                         });
                     }
                     LayerStatus::Failed(msg) => {
-                        ui.colored_label(ui.visuals().error_fg_color, format!("{}: {msg}", i18n.tr("layers.failed")));
+                        ui.colored_label(
+                            ui.visuals().error_fg_color,
+                            format!("{}: {msg}", i18n.tr("layers.failed")),
+                        );
                     }
                     LayerStatus::NotSupported => {
                         let kind = format!("{:?}", layer.def.kind).to_lowercase();
@@ -37,27 +42,39 @@ pub fn layer_tree(ui: &mut egui::Ui, layers: &[LayerEntry], i18n: &I18n) -> Vec<
                     }
                     LayerStatus::Ready => {
                         if let Some(s) = &layer.summary {
-                            ui.label(i18n.trf("layers.objects", &[("buildings", &s.buildings), ("parts", &s.parts)]));
+                            ui.label(i18n.trf(
+                                "layers.objects",
+                                &[("buildings", &s.buildings), ("parts", &s.parts)],
+                            ));
                         }
                         if !layer.issues.is_empty() {
-                            ui.collapsing(i18n.trf("layers.problems", &[("count", &layer.issues.len())]), |ui| {
-                                for issue in layer.issues.iter().take(100) {
-                                    ui.label(egui::RichText::new(issue).small());
-                                }
-                            });
+                            ui.collapsing(
+                                i18n.trf("layers.problems", &[("count", &layer.issues.len())]),
+                                |ui| {
+                                    for issue in layer.issues.iter().take(100) {
+                                        ui.label(egui::RichText::new(issue).small());
+                                    }
+                                },
+                            );
                         }
                     }
                 }
                 ui.horizontal(|ui| {
                     ui.label(i18n.tr("layers.opacity"));
                     let mut opacity = layer.def.opacity;
-                    if ui.add(egui::Slider::new(&mut opacity, 0.0..=1.0).show_value(false)).changed() {
+                    if ui
+                        .add(egui::Slider::new(&mut opacity, 0.0..=1.0).show_value(false))
+                        .changed()
+                    {
                         actions.push(UiAction::Scene(SceneCommand::SetOpacity(layer.id, opacity)));
                     }
                 });
                 ui.horizontal(|ui| {
                     let ready = layer.status == LayerStatus::Ready;
-                    if ui.add_enabled(ready, egui::Button::new(i18n.tr("layers.zoom_to"))).clicked() {
+                    if ui
+                        .add_enabled(ready, egui::Button::new(i18n.tr("layers.zoom_to")))
+                        .clicked()
+                    {
                         actions.push(UiAction::Scene(SceneCommand::ZoomTo(layer.id)));
                     }
                     if ui.button(i18n.tr("layers.remove")).clicked() {
@@ -73,7 +90,10 @@ pub fn layer_tree(ui: &mut egui::Ui, layers: &[LayerEntry], i18n: &I18n) -> Vec<
 fn layer_tooltip(layer: &LayerEntry, i18n: &I18n) -> String {
     let mut lines = vec![layer.source.display().to_string()];
     if let Some(s) = &layer.summary {
-        let crs = s.source_crs.map(|c| c.to_string()).unwrap_or_else(|| "?".into());
+        let crs = s
+            .source_crs
+            .map(|c| c.to_string())
+            .unwrap_or_else(|| "?".into());
         let mb = format!("{:.1}", s.file_bytes as f64 / 1e6);
         let seconds = format!("{:.2}", s.load_seconds);
         lines.push(i18n.trf(

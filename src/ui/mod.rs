@@ -17,7 +17,7 @@ pub mod top_bar;
 #[cfg(test)]
 mod tests;
 
-use crate::camera::{CameraCommand, OrbitCamera, PointerOverUi, FIELD_OF_VIEW_DEG};
+use crate::camera::{CameraCommand, FIELD_OF_VIEW_DEG, OrbitCamera, PointerOverUi};
 use crate::city_layer::{BuildingCommand, CityLayers, Selection};
 use crate::clock::SceneClock;
 use crate::frame::SceneFrame;
@@ -29,11 +29,13 @@ use crate::settings::UserSettings;
 pub use actions::{AppMode, Dialog, UiAction};
 use bevy::camera::visibility::RenderLayers;
 use bevy::camera::{CameraOutputMode, Viewport};
-use bevy::render::render_resource::BlendState;
 use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
+use bevy::render::render_resource::BlendState;
 use bevy::window::{FileDragAndDrop, PrimaryWindow};
-use bevy_egui::{egui, EguiContexts, EguiGlobalSettings, EguiPlugin, EguiPrimaryContextPass, PrimaryEguiContext};
+use bevy_egui::{
+    EguiContexts, EguiGlobalSettings, EguiPlugin, EguiPrimaryContextPass, PrimaryEguiContext, egui,
+};
 use dialogs::FileChooser;
 use inspector::InspectorData;
 
@@ -61,7 +63,10 @@ impl Plugin for UiLogicPlugin {
             .init_resource::<PendingUiActions>()
             .add_message::<BuildingCommand>()
             .add_message::<FileDragAndDrop>()
-            .add_systems(Update, (handle_dropped_files, apply_ui_actions).before(crate::layers::LayersSystems));
+            .add_systems(
+                Update,
+                (handle_dropped_files, apply_ui_actions).before(crate::layers::LayersSystems),
+            );
     }
 }
 
@@ -98,7 +103,10 @@ fn spawn_ui_camera(mut commands: Commands, mut egui_settings: ResMut<EguiGlobalS
     ));
 }
 
-fn handle_dropped_files(mut drops: MessageReader<FileDragAndDrop>, mut scene: MessageWriter<SceneCommand>) {
+fn handle_dropped_files(
+    mut drops: MessageReader<FileDragAndDrop>,
+    mut scene: MessageWriter<SceneCommand>,
+) {
     for drop in drops.read() {
         if let FileDragAndDrop::DroppedFile { path_buf, .. } = drop {
             scene.write(SceneCommand::AddFile(path_buf.clone()));
@@ -135,7 +143,10 @@ fn apply_ui_actions(
             }
             UiAction::SetMode(mode) => ui_state.mode = mode,
             UiAction::SetLanguage(lang) => settings.language = lang,
-            UiAction::SetUiScale(s) => settings.ui_scale = s.clamp(crate::settings::MIN_UI_SCALE, crate::settings::MAX_UI_SCALE),
+            UiAction::SetUiScale(s) => {
+                settings.ui_scale =
+                    s.clamp(crate::settings::MIN_UI_SCALE, crate::settings::MAX_UI_SCALE)
+            }
             UiAction::SetHighContrast(hc) => settings.high_contrast = hc,
             UiAction::Open(Dialog::Settings) => ui_state.settings_open = true,
             UiAction::Open(Dialog::About) => ui_state.about_open = true,
@@ -148,7 +159,12 @@ fn apply_ui_actions(
                     .or_else(|| std::env::current_dir().ok())
                     .unwrap_or_default();
                 let name = if purpose == Dialog::SaveAs {
-                    active.path.as_ref().and_then(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+                    active
+                        .path
+                        .as_ref()
+                        .and_then(|p| p.file_name())
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default()
                 } else {
                     String::new()
                 };
@@ -195,14 +211,19 @@ struct UiOut<'w, 's> {
     clock: ResMut<'w, SceneClock>,
     pending: ResMut<'w, PendingUiActions>,
     over_ui: ResMut<'w, PointerOverUi>,
-    cameras: Query<'w, 's, (&'static mut Camera, &'static OrbitCamera), Without<PrimaryEguiContext>>,
+    cameras:
+        Query<'w, 's, (&'static mut Camera, &'static OrbitCamera), Without<PrimaryEguiContext>>,
     window: Query<'w, 's, &'static Window, With<PrimaryWindow>>,
 }
 
 fn inspector_data(d: &UiData) -> Option<InspectorData> {
     let (layer, object) = d.selection.picked?;
     let city = d.city.layers.get(&layer)?;
-    let name = d.layers.get(layer).map(|l| l.def.name.clone()).unwrap_or_default();
+    let name = d
+        .layers
+        .get(layer)
+        .map(|l| l.def.name.clone())
+        .unwrap_or_default();
     InspectorData::new(layer, &name, &city.city.model, object, city.hidden.len())
 }
 
@@ -224,7 +245,9 @@ fn draw_ui(
     let mut root = egui::Ui::new(
         ctx.clone(),
         "root".into(),
-        egui::UiBuilder::new().layer_id(egui::LayerId::background()).max_rect(ctx.viewport_rect()),
+        egui::UiBuilder::new()
+            .layer_id(egui::LayerId::background())
+            .max_rect(ctx.viewport_rect()),
     );
     egui::Panel::top("top_bar").show(&mut root, |ui| {
         let m = top_bar::TopBarModel {
@@ -239,7 +262,9 @@ fn draw_ui(
     let orbit = out.cameras.single().map(|(_, o)| *o).ok();
     egui::Panel::bottom("status_bar").show(&mut root, |ui| {
         let vh = out.ui_state.viewport.map(|r| r.height()).unwrap_or(600.0);
-        let mpp = orbit.map(|o| 2.0 * o.distance * (FIELD_OF_VIEW_DEG * 0.5).to_radians().tan() / vh).unwrap_or(f32::NAN);
+        let mpp = orbit
+            .map(|o| 2.0 * o.distance * (FIELD_OF_VIEW_DEG * 0.5).to_radians().tan() / vh)
+            .unwrap_or(f32::NAN);
         let m = status_bar::StatusModel {
             crs_label: data.frame.crs.to_string(),
             cursor_world: data.cursor.world,
@@ -250,24 +275,41 @@ fn draw_ui(
         actions.extend(status_bar::status_bar(ui, &m, i18n));
     });
     egui::Panel::bottom("time_bar").show(&mut root, |ui| {
-        actions.extend(time_bar::time_bar(ui, &mut out.clock, i18n, mode == AppMode::Workshop));
+        actions.extend(time_bar::time_bar(
+            ui,
+            &mut out.clock,
+            i18n,
+            mode == AppMode::Workshop,
+        ));
     });
     if mode == AppMode::Planning {
-        egui::Panel::left("layers").resizable(true).default_size(300.0).show(&mut root, |ui| {
-            egui::ScrollArea::vertical().show(ui, |ui| {
-                actions.extend(layer_tree::layer_tree(ui, &data.layers.entries, i18n));
-                ui.separator();
-                actions.extend(bookmarks::bookmarks(ui, &data.active.scene.bookmarks, i18n));
+        egui::Panel::left("layers")
+            .resizable(true)
+            .default_size(300.0)
+            .show(&mut root, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    actions.extend(layer_tree::layer_tree(ui, &data.layers.entries, i18n));
+                    ui.separator();
+                    actions.extend(bookmarks::bookmarks(ui, &data.active.scene.bookmarks, i18n));
+                });
             });
-        });
-        egui::Panel::right("inspector").resizable(true).default_size(320.0).show(&mut root, |ui| {
-            actions.extend(inspector::inspector(ui, inspector_data(&data).as_ref(), i18n));
-        });
+        egui::Panel::right("inspector")
+            .resizable(true)
+            .default_size(320.0)
+            .show(&mut root, |ui| {
+                actions.extend(inspector::inspector(
+                    ui,
+                    inspector_data(&data).as_ref(),
+                    i18n,
+                ));
+            });
     } else {
         // Workshop: only the saved views, large, on the left.
-        egui::Panel::left("workshop_views").resizable(false).show(&mut root, |ui| {
-            actions.extend(bookmarks::bookmarks(ui, &data.active.scene.bookmarks, i18n));
-        });
+        egui::Panel::left("workshop_views")
+            .resizable(false)
+            .show(&mut root, |ui| {
+                actions.extend(bookmarks::bookmarks(ui, &data.active.scene.bookmarks, i18n));
+            });
     }
     let viewport = root.available_rect_before_wrap();
     out.ui_state.viewport = Some(viewport);
@@ -279,7 +321,11 @@ fn draw_ui(
         actions.extend(dialogs::settings_window(&ctx, &data.settings, i18n));
     }
     if out.ui_state.about_open {
-        actions.extend(dialogs::about_window(&ctx, &data.active.scene.attribution, i18n));
+        actions.extend(dialogs::about_window(
+            &ctx,
+            &data.active.scene.attribution,
+            i18n,
+        ));
     }
     if let Some(chooser) = out.ui_state.file_chooser.as_mut() {
         actions.extend(chooser.show(&ctx, i18n));
@@ -292,7 +338,9 @@ fn draw_ui(
     out.over_ui.0 = match pointer {
         Some(p) => {
             !viewport.contains(p)
-                || ctx.layer_id_at(p).is_some_and(|l| l.order != egui::Order::Background)
+                || ctx
+                    .layer_id_at(p)
+                    .is_some_and(|l| l.order != egui::Order::Background)
                 || ctx.egui_is_using_pointer()
         }
         None => false,
@@ -302,7 +350,10 @@ fn draw_ui(
     if let (Ok(window), Ok((mut camera, _))) = (out.window.single(), out.cameras.single_mut()) {
         let ppp = ctx.pixels_per_point();
         let min = (viewport.min.to_vec2() * ppp).max(egui::Vec2::ZERO);
-        let max = (viewport.max.to_vec2() * ppp).min(egui::vec2(window.physical_width() as f32, window.physical_height() as f32));
+        let max = (viewport.max.to_vec2() * ppp).min(egui::vec2(
+            window.physical_width() as f32,
+            window.physical_height() as f32,
+        ));
         let size = (max - min).max(egui::Vec2::ZERO);
         let new = (size.x >= 16.0 && size.y >= 16.0).then(|| Viewport {
             physical_position: UVec2::new(min.x as u32, min.y as u32),
@@ -310,7 +361,9 @@ fn draw_ui(
             ..default()
         });
         let same = match (&camera.viewport, &new) {
-            (Some(a), Some(b)) => a.physical_position == b.physical_position && a.physical_size == b.physical_size,
+            (Some(a), Some(b)) => {
+                a.physical_position == b.physical_position && a.physical_size == b.physical_size
+            }
             (None, None) => true,
             _ => false,
         };

@@ -18,7 +18,10 @@ pub struct StatusModel<'a> {
 /// "280 912.34" — grouped thousands with a thin space, as in German maps.
 pub fn group_thousands(v: f64, decimals: usize) -> String {
     let s = format!("{:.*}", decimals, v.abs());
-    let (int, frac) = s.split_once('.').map(|(a, b)| (a.to_string(), Some(b.to_string()))).unwrap_or((s.clone(), None));
+    let (int, frac) = s
+        .split_once('.')
+        .map(|(a, b)| (a.to_string(), Some(b.to_string())))
+        .unwrap_or((s.clone(), None));
     let mut grouped = String::new();
     for (i, c) in int.chars().enumerate() {
         if i > 0 && (int.len() - i) % 3 == 0 {
@@ -44,7 +47,11 @@ pub fn scale_denominator(metres_per_pixel: f32) -> u64 {
 pub fn scale_bar(metres_per_pixel: f32, target_px: f32) -> (f32, f32) {
     let want = metres_per_pixel * target_px;
     let base = 10f32.powi(want.log10().floor() as i32);
-    let nice = [1.0, 2.0, 5.0, 10.0].into_iter().map(|f| f * base).min_by(|a, b| (a - want).abs().total_cmp(&(b - want).abs())).unwrap_or(base);
+    let nice = [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|f| f * base)
+        .min_by(|a, b| (a - want).abs().total_cmp(&(b - want).abs()))
+        .unwrap_or(base);
     (nice, nice / metres_per_pixel)
 }
 
@@ -53,7 +60,11 @@ pub fn status_bar(ui: &mut egui::Ui, m: &StatusModel, i18n: &I18n) -> Vec<UiActi
     ui.horizontal_wrapped(|ui| {
         match m.cursor_world {
             Some(p) => {
-                let (e, n, h) = (group_thousands(p[0], 2), group_thousands(p[1], 2), group_thousands(p[2], 2));
+                let (e, n, h) = (
+                    group_thousands(p[0], 2),
+                    group_thousands(p[1], 2),
+                    group_thousands(p[2], 2),
+                );
                 ui.label(format!(
                     "{} ({}): {}",
                     i18n.tr("status.cursor"),
@@ -62,7 +73,10 @@ pub fn status_bar(ui: &mut egui::Ui, m: &StatusModel, i18n: &I18n) -> Vec<UiActi
                 ));
                 if let Some((lon, lat)) = m.cursor_wgs84 {
                     let (lat, lon) = (format!("{lat:.6}"), format!("{lon:.6}"));
-                    ui.label(format!("WGS84: {}", i18n.trf("status.geographic", &[("lat", &lat), ("lon", &lon)])));
+                    ui.label(format!(
+                        "WGS84: {}",
+                        i18n.trf("status.geographic", &[("lat", &lat), ("lon", &lon)])
+                    ));
                 }
             }
             None => {
@@ -71,7 +85,11 @@ pub fn status_bar(ui: &mut egui::Ui, m: &StatusModel, i18n: &I18n) -> Vec<UiActi
         }
         ui.separator();
         if m.metres_per_pixel.is_finite() && m.metres_per_pixel > 0.0 {
-            ui.label(format!("{} ≈ 1:{}", i18n.tr("status.scale"), group_thousands(scale_denominator(m.metres_per_pixel) as f64, 0)));
+            ui.label(format!(
+                "{} ≈ 1:{}",
+                i18n.tr("status.scale"),
+                group_thousands(scale_denominator(m.metres_per_pixel) as f64, 0)
+            ));
             let (metres, px) = scale_bar(m.metres_per_pixel, 100.0);
             let (rect, _) = ui.allocate_exact_size(egui::vec2(px, 14.0), egui::Sense::hover());
             let stroke = egui::Stroke::new(2.0, ui.visuals().text_color());
@@ -79,7 +97,11 @@ pub fn status_bar(ui: &mut egui::Ui, m: &StatusModel, i18n: &I18n) -> Vec<UiActi
             p.line_segment([rect.left_bottom(), rect.right_bottom()], stroke);
             p.line_segment([rect.left_top(), rect.left_bottom()], stroke);
             p.line_segment([rect.right_top(), rect.right_bottom()], stroke);
-            let text = if metres >= 1000.0 { format!("{} km", metres / 1000.0) } else { format!("{metres} m") };
+            let text = if metres >= 1000.0 {
+                format!("{} km", metres / 1000.0)
+            } else {
+                format!("{metres} m")
+            };
             ui.label(text);
         }
         ui.separator();
@@ -88,7 +110,11 @@ pub fn status_bar(ui: &mut egui::Ui, m: &StatusModel, i18n: &I18n) -> Vec<UiActi
         }
         for job in m.jobs {
             ui.label(&job.label);
-            ui.add(egui::ProgressBar::new(job.control.progress()).desired_width(120.0).show_percentage());
+            ui.add(
+                egui::ProgressBar::new(job.control.progress())
+                    .desired_width(120.0)
+                    .show_percentage(),
+            );
             if ui.button(i18n.tr("status.cancel")).clicked() {
                 actions.push(UiAction::CancelJob(job.id));
             }
@@ -103,7 +129,10 @@ mod tests {
 
     #[test]
     fn numbers_read_like_on_a_german_map() {
-        assert_eq!(group_thousands(5_657_501.2, 2), "5\u{2009}657\u{2009}501.20");
+        assert_eq!(
+            group_thousands(5_657_501.2, 2),
+            "5\u{2009}657\u{2009}501.20"
+        );
         assert_eq!(group_thousands(280.0, 1), "280.0");
         assert_eq!(group_thousands(-1234.5, 0), "−1\u{2009}234");
     }

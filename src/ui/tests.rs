@@ -9,8 +9,8 @@ use crate::city_layer::{CityBatch, HIGHLIGHT};
 use crate::i18n::Language;
 use crate::layers::{LayerEntry, LayerId, LayerStatus, LayerSummary};
 use crate::settings::SettingsStore;
-use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
 use std::path::PathBuf;
 
 fn german() -> I18n {
@@ -48,7 +48,10 @@ fn layer(id: u32, name: &str, status: LayerStatus) -> LayerEntry {
 
 #[test]
 fn layer_tree_toggles_visibility_flies_and_removes() {
-    let layers = vec![layer(1, "Gebäude", LayerStatus::Ready), layer(2, "Bäume", LayerStatus::Loading)];
+    let layers = vec![
+        layer(1, "Gebäude", LayerStatus::Ready),
+        layer(2, "Bäume", LayerStatus::Loading),
+    ];
     let i18n = german();
     let mut h = Harness::new_ui_state(
         |ui, out: &mut Vec<UiAction>| out.extend(layer_tree::layer_tree(ui, &layers, &i18n)),
@@ -60,15 +63,29 @@ fn layer_tree_toggles_visibility_flies_and_removes() {
     h.get_by_label("Wird geladen …");
     h.get_by_label("Gebäude").click();
     h.run_steps(2);
-    assert!(h.state().contains(&UiAction::Scene(SceneCommand::SetVisible(LayerId(1), false))), "{:?}", h.state());
+    assert!(
+        h.state()
+            .contains(&UiAction::Scene(SceneCommand::SetVisible(
+                LayerId(1),
+                false
+            ))),
+        "{:?}",
+        h.state()
+    );
     h.state_mut().clear();
     h.get_all_by_label("Hinfliegen").next().unwrap().click();
     h.run_steps(2);
-    assert_eq!(h.state().as_slice(), &[UiAction::Scene(SceneCommand::ZoomTo(LayerId(1)))]);
+    assert_eq!(
+        h.state().as_slice(),
+        &[UiAction::Scene(SceneCommand::ZoomTo(LayerId(1)))]
+    );
     h.state_mut().clear();
     h.get_all_by_label("Entfernen").nth(1).unwrap().click();
     h.run_steps(2);
-    assert_eq!(h.state().as_slice(), &[UiAction::Scene(SceneCommand::Remove(LayerId(2)))]);
+    assert_eq!(
+        h.state().as_slice(),
+        &[UiAction::Scene(SceneCommand::Remove(LayerId(2)))]
+    );
 }
 
 #[test]
@@ -86,7 +103,8 @@ fn layer_tree_speaks_english_after_switching() {
 }
 
 fn nrw_model() -> pw_city::CityModel {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/demo/nrw/LoD2_32_280_5657_1_NW.gml");
+    let p =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/demo/nrw/LoD2_32_280_5657_1_NW.gml");
     pw_city::citygml::read_file(&p, None).unwrap()
 }
 
@@ -108,7 +126,10 @@ fn inspector_shows_attributes_with_german_code_labels_and_hides() {
     h.get_by_label("05370024");
     h.get_by_label("Ausblenden").click();
     h.run();
-    assert_eq!(h.state().as_slice(), &[UiAction::Building(BuildingCommand::Hide(LayerId(7), 0))]);
+    assert_eq!(
+        h.state().as_slice(),
+        &[UiAction::Building(BuildingCommand::Hide(LayerId(7), 0))]
+    );
 }
 
 #[test]
@@ -141,17 +162,34 @@ fn time_bar_plays_pauses_and_jumps_to_now() {
     assert!(!h.state().playing);
     h.get_by_label("▶").click();
     h.run();
-    assert_eq!(h.state().local().strftime("%d.%m.%Y %H:%M").to_string(), "22.06.2026 15:00");
+    assert_eq!(
+        h.state().local().strftime("%d.%m.%Y %H:%M").to_string(),
+        "22.06.2026 15:00"
+    );
     h.get_by_label("Jetzt").click();
     h.run();
-    assert!(jiff::Timestamp::now().duration_since(h.state().instant).as_secs() < 60);
+    assert!(
+        jiff::Timestamp::now()
+            .duration_since(h.state().instant)
+            .as_secs()
+            < 60
+    );
 }
 
 #[test]
 fn top_bar_switches_mode_and_language() {
     let i18n = german();
-    let m = top_bar::TopBarModel { scene_name: "Demo", dirty: true, has_path: true, mode: AppMode::Planning, language: Language::German };
-    let mut h = Harness::new_ui_state(|ui, out: &mut Vec<UiAction>| out.extend(top_bar::top_bar(ui, &m, &i18n)), Vec::new());
+    let m = top_bar::TopBarModel {
+        scene_name: "Demo",
+        dirty: true,
+        has_path: true,
+        mode: AppMode::Planning,
+        language: Language::German,
+    };
+    let mut h = Harness::new_ui_state(
+        |ui, out: &mut Vec<UiAction>| out.extend(top_bar::top_bar(ui, &m, &i18n)),
+        Vec::new(),
+    );
     h.run();
     h.get_by_label("Demo •");
     h.get_by_label("Workshop").click();
@@ -162,7 +200,11 @@ fn top_bar_switches_mode_and_language() {
     h.run();
     assert_eq!(
         h.state().as_slice(),
-        &[UiAction::SetMode(AppMode::Workshop), UiAction::SetLanguage(Language::English), UiAction::Scene(SceneCommand::Save)]
+        &[
+            UiAction::SetMode(AppMode::Workshop),
+            UiAction::SetLanguage(Language::English),
+            UiAction::Scene(SceneCommand::Save)
+        ]
     );
 }
 
@@ -183,14 +225,29 @@ fn settings_set_high_contrast_and_scale() {
 #[test]
 fn bookmarks_fly_and_remember() {
     let i18n = german();
-    let list = vec![pw_scene::Bookmark { name: "Markt".into(), target: [0.0; 3], distance: 100.0, heading: 0.0, pitch: 40.0 }];
-    let mut h = Harness::new_ui_state(|ui, out: &mut Vec<UiAction>| out.extend(bookmarks::bookmarks(ui, &list, &i18n)), Vec::new());
+    let list = vec![pw_scene::Bookmark {
+        name: "Markt".into(),
+        target: [0.0; 3],
+        distance: 100.0,
+        heading: 0.0,
+        pitch: 40.0,
+    }];
+    let mut h = Harness::new_ui_state(
+        |ui, out: &mut Vec<UiAction>| out.extend(bookmarks::bookmarks(ui, &list, &i18n)),
+        Vec::new(),
+    );
     h.run();
     h.get_by_label("Markt").click();
     h.run();
     h.get_by_label("Aktuelle Ansicht merken").click();
     h.run();
-    assert_eq!(h.state().as_slice(), &[UiAction::Scene(SceneCommand::GoToBookmark(0)), UiAction::BookmarkCurrentView]);
+    assert_eq!(
+        h.state().as_slice(),
+        &[
+            UiAction::Scene(SceneCommand::GoToBookmark(0)),
+            UiAction::BookmarkCurrentView
+        ]
+    );
 }
 
 #[test]
@@ -199,7 +256,10 @@ fn file_chooser_lists_scenes_and_opens_one() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenes");
     let chooser = dialogs::FileChooser::new(Dialog::OpenFile, &dir, "");
     assert!(chooser.entries.iter().any(|(n, d)| n == "demo.scene" && !d));
-    assert!(!chooser.entries.iter().any(|(n, _)| n == "README.md"), "only loadable files are offered");
+    assert!(
+        !chooser.entries.iter().any(|(n, _)| n == "README.md"),
+        "only loadable files are offered"
+    );
     let mut h = Harness::new_ui_state(
         |ui, (c, out): &mut (dialogs::FileChooser, Vec<UiAction>)| c.contents(ui, &i18n, out),
         (chooser, Vec::new()),
@@ -211,7 +271,10 @@ fn file_chooser_lists_scenes_and_opens_one() {
     h.run();
     assert_eq!(
         h.state().1,
-        vec![UiAction::Scene(SceneCommand::AddFile(dir.join("demo.scene"))), UiAction::Close(Dialog::OpenFile)]
+        vec![
+            UiAction::Scene(SceneCommand::AddFile(dir.join("demo.scene"))),
+            UiAction::Close(Dialog::OpenFile)
+        ]
     );
 }
 
@@ -227,9 +290,12 @@ fn test_app() -> App {
         .init_asset::<Mesh>()
         .init_asset::<StandardMaterial>()
         .init_asset::<Image>()
-        .add_plugins(CorePlugins { settings: SettingsStore::default() })
+        .add_plugins(CorePlugins {
+            settings: SettingsStore::default(),
+        })
         .add_plugins(UiLogicPlugin);
-    app.world_mut().spawn((OrbitCamera::default(), Transform::default()));
+    app.world_mut()
+        .spawn((OrbitCamera::default(), Transform::default()));
     app
 }
 
@@ -237,22 +303,33 @@ fn test_app() -> App {
 fn update_until(app: &mut App, what: &str, mut done: impl FnMut(&mut App) -> bool) {
     let start = std::time::Instant::now();
     while !done(app) {
-        assert!(start.elapsed().as_secs() < 20, "timed out waiting for {what}");
+        assert!(
+            start.elapsed().as_secs() < 20,
+            "timed out waiting for {what}"
+        );
         app.update();
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
 }
 
 fn act(app: &mut App, action: UiAction) {
-    app.world_mut().resource_mut::<PendingUiActions>().0.push(action);
+    app.world_mut()
+        .resource_mut::<PendingUiActions>()
+        .0
+        .push(action);
     app.update();
     app.update();
 }
 
 fn open_demo(app: &mut App) -> LayerId {
-    app.world_mut().write_message(SceneCommand::Open(demo_scene()));
+    app.world_mut()
+        .write_message(SceneCommand::Open(demo_scene()));
     update_until(app, "demo layer", |app| {
-        app.world().resource::<Layers>().entries.first().is_some_and(|l| l.status == LayerStatus::Ready)
+        app.world()
+            .resource::<Layers>()
+            .entries
+            .first()
+            .is_some_and(|l| l.status == LayerStatus::Ready)
             && app.world().resource::<CityLayers>().layers.len() == 1
     });
     app.world().resource::<Layers>().entries[0].id
@@ -270,42 +347,98 @@ fn demo_scene_loads_in_the_background_into_one_batch() {
     let layers = app.world().resource::<Layers>();
     let entry = layers.get(id).unwrap();
     let s = entry.summary.as_ref().unwrap();
-    assert_eq!((s.buildings, s.parts, s.triangles, s.batches), (83, 50, 2676, 1));
+    assert_eq!(
+        (s.buildings, s.parts, s.triangles, s.batches),
+        (83, 50, 2676, 1)
+    );
     assert_eq!(entry.source_crs_label(), "EPSG:25832+7837");
     assert!(app.world().resource::<Jobs>().is_idle());
-    assert_eq!(batch_entities(&mut app).len(), 1, "one draw call for the whole tile");
+    assert_eq!(
+        batch_entities(&mut app).len(),
+        1,
+        "one draw call for the whole tile"
+    );
     let active = app.world().resource::<ActiveScene>();
     assert_eq!(active.scene.bookmarks.len(), 2);
-    assert_eq!(app.world().resource::<SceneClock>().display_local(), "21.06.2026 15:00 CEST");
+    assert_eq!(
+        app.world().resource::<SceneClock>().display_local(),
+        "21.06.2026 15:00 CEST"
+    );
     // The camera jumped to the first bookmark.
-    let orbit = *app.world_mut().query::<&OrbitCamera>().single(app.world()).unwrap();
-    assert_eq!((orbit.distance, orbit.heading, orbit.pitch), (420.0, 340.0, 21.0));
+    let orbit = *app
+        .world_mut()
+        .query::<&OrbitCamera>()
+        .single(app.world())
+        .unwrap();
+    assert_eq!(
+        (orbit.distance, orbit.heading, orbit.pitch),
+        (420.0, 340.0, 21.0)
+    );
 }
 
 #[test]
 fn visibility_and_opacity_reach_the_batches() {
     let mut app = test_app();
     let id = open_demo(&mut app);
-    act(&mut app, UiAction::Scene(SceneCommand::SetVisible(id, false)));
-    assert!(batch_entities(&mut app).iter().all(|(_, v)| *v == Visibility::Hidden));
-    act(&mut app, UiAction::Scene(SceneCommand::SetVisible(id, true)));
-    assert!(batch_entities(&mut app).iter().all(|(_, v)| *v == Visibility::Visible));
+    act(
+        &mut app,
+        UiAction::Scene(SceneCommand::SetVisible(id, false)),
+    );
+    assert!(
+        batch_entities(&mut app)
+            .iter()
+            .all(|(_, v)| *v == Visibility::Hidden)
+    );
+    act(
+        &mut app,
+        UiAction::Scene(SceneCommand::SetVisible(id, true)),
+    );
+    assert!(
+        batch_entities(&mut app)
+            .iter()
+            .all(|(_, v)| *v == Visibility::Visible)
+    );
     act(&mut app, UiAction::Scene(SceneCommand::SetOpacity(id, 0.5)));
-    let handle = app.world().resource::<CityLayers>().layers[&id].material.clone();
-    let m = app.world().resource::<Assets<StandardMaterial>>().get(&handle).unwrap();
+    let handle = app.world().resource::<CityLayers>().layers[&id]
+        .material
+        .clone();
+    let m = app
+        .world()
+        .resource::<Assets<StandardMaterial>>()
+        .get(&handle)
+        .unwrap();
     assert_eq!(m.base_color.alpha(), 0.5);
     assert_eq!(m.alpha_mode, AlphaMode::Blend);
     assert!(app.world().resource::<ActiveScene>().dirty);
 }
 
-fn object_colors_and_positions(app: &App, id: LayerId, object: usize) -> (Vec<[f32; 4]>, Vec<[f32; 3]>) {
+fn object_colors_and_positions(
+    app: &App,
+    id: LayerId,
+    object: usize,
+) -> (Vec<[f32; 4]>, Vec<[f32; 3]>) {
     let layer = &app.world().resource::<CityLayers>().layers[&id];
     let (b, slot) = layer.slots[&object];
     let range = layer.city.batches[b].objects[slot].vertices.clone();
-    let mesh = app.world().resource::<Assets<Mesh>>().get(&layer.meshes[b]).unwrap();
-    let Some(bevy::mesh::VertexAttributeValues::Float32x4(c)) = mesh.attribute(Mesh::ATTRIBUTE_COLOR) else { panic!() };
-    let Some(bevy::mesh::VertexAttributeValues::Float32x3(p)) = mesh.attribute(Mesh::ATTRIBUTE_POSITION) else { panic!() };
-    (c[range.start as usize..range.end as usize].to_vec(), p[range.start as usize..range.end as usize].to_vec())
+    let mesh = app
+        .world()
+        .resource::<Assets<Mesh>>()
+        .get(&layer.meshes[b])
+        .unwrap();
+    let Some(bevy::mesh::VertexAttributeValues::Float32x4(c)) =
+        mesh.attribute(Mesh::ATTRIBUTE_COLOR)
+    else {
+        panic!()
+    };
+    let Some(bevy::mesh::VertexAttributeValues::Float32x3(p)) =
+        mesh.attribute(Mesh::ATTRIBUTE_POSITION)
+    else {
+        panic!()
+    };
+    (
+        c[range.start as usize..range.end as usize].to_vec(),
+        p[range.start as usize..range.end as usize].to_vec(),
+    )
 }
 
 #[test]
@@ -317,16 +450,31 @@ fn selection_highlights_and_hide_show_work_inside_the_batch() {
     app.update();
     let (lit, _) = object_colors_and_positions(&app, id, 0);
     let hl = Color::srgb(HIGHLIGHT[0], HIGHLIGHT[1], HIGHLIGHT[2]).to_linear();
-    assert!(lit.iter().all(|c| (c[0] - hl.red).abs() < 1e-6 && (c[1] - hl.green).abs() < 1e-6));
+    assert!(
+        lit.iter()
+            .all(|c| (c[0] - hl.red).abs() < 1e-6 && (c[1] - hl.green).abs() < 1e-6)
+    );
     act(&mut app, UiAction::ClearSelection);
-    assert_eq!(object_colors_and_positions(&app, id, 0).0, before, "colours restored");
+    assert_eq!(
+        object_colors_and_positions(&app, id, 0).0,
+        before,
+        "colours restored"
+    );
 
     act(&mut app, UiAction::Building(BuildingCommand::Hide(id, 0)));
     let (_, hidden) = object_colors_and_positions(&app, id, 0);
     assert!(hidden.iter().all(|p| *p == hidden[0]), "vertices collapsed");
-    assert!(app.world().resource::<CityLayers>().layers[&id].hidden.contains(&0));
+    assert!(
+        app.world().resource::<CityLayers>().layers[&id]
+            .hidden
+            .contains(&0)
+    );
     act(&mut app, UiAction::Building(BuildingCommand::ShowAll(id)));
-    assert_eq!(object_colors_and_positions(&app, id, 0).1, positions, "positions restored");
+    assert_eq!(
+        object_colors_and_positions(&app, id, 0).1,
+        positions,
+        "positions restored"
+    );
 }
 
 #[test]
@@ -341,7 +489,10 @@ fn bookmark_current_view_and_save_as_round_trip() {
     let dir = std::env::temp_dir().join(format!("pw-ui-save-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let target = dir.join("copy.scene");
-    act(&mut app, UiAction::Scene(SceneCommand::SaveAs(target.clone())));
+    act(
+        &mut app,
+        UiAction::Scene(SceneCommand::SaveAs(target.clone())),
+    );
     let saved = pw_scene::Scene::load(&target).unwrap();
     assert_eq!(saved.bookmarks.len(), 3);
     // The layer path was re-rooted so the copy still finds the data.
@@ -359,12 +510,22 @@ fn broken_scene_file_is_reported_and_the_open_scene_kept() {
     std::fs::create_dir_all(&dir).unwrap();
     let bad = dir.join("bad.scene");
     std::fs::write(&bad, "name = \"x\"\norigin = [0, 0, 0]\ncolour = 3\n").unwrap();
-    act(&mut app, UiAction::Scene(SceneCommand::AddFile(bad.clone())));
+    act(
+        &mut app,
+        UiAction::Scene(SceneCommand::AddFile(bad.clone())),
+    );
     app.update();
     let notices = &app.world().resource::<Notices>().items;
     let last = notices.last().unwrap();
-    assert!(last.error && last.text.contains("bad.scene:3:1") && last.text.contains("colour"), "{last:?}");
-    assert_eq!(app.world().resource::<Layers>().entries.len(), 1, "the demo layer is still there");
+    assert!(
+        last.error && last.text.contains("bad.scene:3:1") && last.text.contains("colour"),
+        "{last:?}"
+    );
+    assert_eq!(
+        app.world().resource::<Layers>().entries.len(),
+        1,
+        "the demo layer is still there"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -374,7 +535,11 @@ fn language_and_scale_actions_change_settings() {
     act(&mut app, UiAction::SetLanguage(Language::English));
     assert_eq!(app.world().resource::<I18n>().tr("layers.title"), "Layers");
     act(&mut app, UiAction::SetUiScale(7.0));
-    assert_eq!(app.world().resource::<UserSettings>().ui_scale, 3.0, "clamped to 3×");
+    assert_eq!(
+        app.world().resource::<UserSettings>().ui_scale,
+        3.0,
+        "clamped to 3×"
+    );
     act(&mut app, UiAction::SetMode(AppMode::Workshop));
     assert_eq!(app.world().resource::<UiState>().mode, AppMode::Workshop);
 }
@@ -396,28 +561,56 @@ fn dropping_an_unknown_file_says_what_is_supported() {
         path_buf: PathBuf::from("/tmp/notes.docx"),
     });
     app.update();
-    let last = app.world().resource::<Notices>().items.last().cloned().unwrap();
-    assert!(last.error && last.text.contains("notes.docx") && last.text.contains(".scene"), "{last:?}");
+    let last = app
+        .world()
+        .resource::<Notices>()
+        .items
+        .last()
+        .cloned()
+        .unwrap();
+    assert!(
+        last.error && last.text.contains("notes.docx") && last.text.contains(".scene"),
+        "{last:?}"
+    );
 }
 
 #[test]
 fn dropping_a_citygml_file_adds_a_layer_that_loads_and_frames() {
     let mut app = test_app();
     open_demo(&mut app);
-    let gml = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/citygml/sig3d_terrain/Building_and_garage_LOD2-EPSG25832_CityGML2.gml");
-    app.world_mut().write_message(FileDragAndDrop::DroppedFile { window: Entity::PLACEHOLDER, path_buf: gml });
+    let gml = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(
+        "../shared/data/citygml/sig3d_terrain/Building_and_garage_LOD2-EPSG25832_CityGML2.gml",
+    );
+    app.world_mut().write_message(FileDragAndDrop::DroppedFile {
+        window: Entity::PLACEHOLDER,
+        path_buf: gml,
+    });
     update_until(&mut app, "dropped layer", |app| {
-        app.world().resource::<Layers>().entries.get(1).is_some_and(|l| l.status == LayerStatus::Ready)
+        app.world()
+            .resource::<Layers>()
+            .entries
+            .get(1)
+            .is_some_and(|l| l.status == LayerStatus::Ready)
     });
     let layers = app.world().resource::<Layers>();
     let entry = &layers.entries[1];
-    assert_eq!(entry.def.name, "Building_and_garage_LOD2-EPSG25832_CityGML2");
+    assert_eq!(
+        entry.def.name,
+        "Building_and_garage_LOD2-EPSG25832_CityGML2"
+    );
     assert_eq!(entry.summary.as_ref().unwrap().buildings, 1);
     assert!(app.world().resource::<ActiveScene>().dirty);
     // The camera framed the new layer (SIG3D example near 458 880 E / 5 438 352 N).
     app.update();
-    let orbit = *app.world_mut().query::<&OrbitCamera>().single(app.world()).unwrap();
+    let orbit = *app
+        .world_mut()
+        .query::<&OrbitCamera>()
+        .single(app.world())
+        .unwrap();
     let frame = app.world().resource::<SceneFrame>();
     let target = frame.bevy_to_world(orbit.target);
-    assert!((target[0] - 458_881.0).abs() < 10.0 && (target[1] - 5_438_352.0).abs() < 10.0, "{target:?}");
+    assert!(
+        (target[0] - 458_881.0).abs() < 10.0 && (target[1] - 5_438_352.0).abs() < 10.0,
+        "{target:?}"
+    );
 }

@@ -9,7 +9,12 @@ use bevy_egui::egui::{self, Color32, FontId, Stroke, TextStyle};
 pub const WORKSHOP_ZOOM: f32 = 1.35;
 
 pub fn zoom_factor(settings: &UserSettings, mode: AppMode) -> f32 {
-    settings.ui_scale * if mode == AppMode::Workshop { WORKSHOP_ZOOM } else { 1.0 }
+    settings.ui_scale
+        * if mode == AppMode::Workshop {
+            WORKSHOP_ZOOM
+        } else {
+            1.0
+        }
 }
 
 /// Black panels, white text, yellow focus and selection: WCAG AAA contrast
@@ -35,7 +40,11 @@ pub fn high_contrast_visuals() -> egui::Visuals {
     v.widgets.noninteractive.bg_fill = Color32::BLACK;
     // Slider rails and checkbox boxes use this fill: keep it visible on black.
     v.widgets.inactive.bg_fill = Color32::from_gray(70);
-    for w in [&mut v.widgets.hovered, &mut v.widgets.active, &mut v.widgets.open] {
+    for w in [
+        &mut v.widgets.hovered,
+        &mut v.widgets.active,
+        &mut v.widgets.open,
+    ] {
         w.bg_stroke = Stroke::new(2.5, Color32::from_rgb(255, 230, 0));
         w.fg_stroke = Stroke::new(2.0, Color32::from_rgb(255, 230, 0));
         w.bg_fill = Color32::from_gray(30);
@@ -46,7 +55,11 @@ pub fn high_contrast_visuals() -> egui::Visuals {
 
 pub fn apply(ctx: &egui::Context, settings: &UserSettings, mode: AppMode) {
     ctx.set_zoom_factor(zoom_factor(settings, mode));
-    let visuals = if settings.high_contrast { high_contrast_visuals() } else { egui::Visuals::light() };
+    let visuals = if settings.high_contrast {
+        high_contrast_visuals()
+    } else {
+        egui::Visuals::light()
+    };
     ctx.set_visuals(visuals);
     let workshop = mode == AppMode::Workshop;
     ctx.all_styles_mut(|style| {
@@ -61,7 +74,11 @@ pub fn apply(ctx: &egui::Context, settings: &UserSettings, mode: AppMode) {
         ]
         .into();
         style.spacing.interact_size.y = if workshop { 44.0 } else { 26.0 };
-        style.spacing.button_padding = if workshop { egui::vec2(14.0, 10.0) } else { egui::vec2(8.0, 4.0) };
+        style.spacing.button_padding = if workshop {
+            egui::vec2(14.0, 10.0)
+        } else {
+            egui::vec2(8.0, 4.0)
+        };
         style.spacing.item_spacing = egui::vec2(8.0, if workshop { 10.0 } else { 6.0 });
         style.spacing.slider_width = if workshop { 180.0 } else { 140.0 };
     });
@@ -76,7 +93,11 @@ mod tests {
         let lum = |c: Color32| {
             let f = |v: u8| {
                 let s = v as f32 / 255.0;
-                if s <= 0.03928 { s / 12.92 } else { ((s + 0.055) / 1.055).powf(2.4) }
+                if s <= 0.03928 {
+                    s / 12.92
+                } else {
+                    ((s + 0.055) / 1.055).powf(2.4)
+                }
             };
             0.2126 * f(c.r()) + 0.7152 * f(c.g()) + 0.0722 * f(c.b())
         };
@@ -97,7 +118,10 @@ mod tests {
 
     #[test]
     fn workshop_mode_is_larger() {
-        let s = UserSettings { ui_scale: 2.0, ..Default::default() };
+        let s = UserSettings {
+            ui_scale: 2.0,
+            ..Default::default()
+        };
         assert_eq!(zoom_factor(&s, AppMode::Planning), 2.0);
         assert_eq!(zoom_factor(&s, AppMode::Workshop), 2.0 * WORKSHOP_ZOOM);
         let ctx = egui::Context::default();

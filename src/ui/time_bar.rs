@@ -2,7 +2,7 @@
 //! and live. Later the sun, sensor history and simulations follow it.
 
 use super::actions::UiAction;
-use crate::clock::{SceneClock, SPEEDS};
+use crate::clock::{SPEEDS, SceneClock};
 use crate::i18n::I18n;
 use bevy_egui::egui;
 
@@ -16,11 +16,20 @@ fn speed_label(speed: f64, i18n: &I18n) -> String {
 }
 
 /// `compact` (workshop mode) leaves out speed and live: play, now, date, time.
-pub fn time_bar(ui: &mut egui::Ui, clock: &mut SceneClock, i18n: &I18n, compact: bool) -> Vec<UiAction> {
+pub fn time_bar(
+    ui: &mut egui::Ui,
+    clock: &mut SceneClock,
+    i18n: &I18n,
+    compact: bool,
+) -> Vec<UiAction> {
     let actions = Vec::new();
     ui.horizontal_wrapped(|ui| {
         ui.label(egui::RichText::new(i18n.tr("time.title")).strong());
-        let play_text = if clock.playing { i18n.tr("time.pause") } else { i18n.tr("time.play") };
+        let play_text = if clock.playing {
+            i18n.tr("time.pause")
+        } else {
+            i18n.tr("time.play")
+        };
         if ui.button(play_text).clicked() {
             clock.playing = !clock.playing;
             clock.live = false;
@@ -40,11 +49,13 @@ pub fn time_bar(ui: &mut egui::Ui, clock: &mut SceneClock, i18n: &I18n, compact:
             }
             ui.separator();
             ui.label(i18n.tr("time.speed"));
-            egui::ComboBox::from_id_salt("time_speed").selected_text(speed_label(clock.speed, i18n)).show_ui(ui, |ui| {
-                for s in SPEEDS {
-                    ui.selectable_value(&mut clock.speed, s, speed_label(s, i18n));
-                }
-            });
+            egui::ComboBox::from_id_salt("time_speed")
+                .selected_text(speed_label(clock.speed, i18n))
+                .show_ui(ui, |ui| {
+                    for s in SPEEDS {
+                        ui.selectable_value(&mut clock.speed, s, speed_label(s, i18n));
+                    }
+                });
         }
         ui.separator();
         let local = clock.local();
@@ -66,7 +77,12 @@ pub fn time_bar(ui: &mut egui::Ui, clock: &mut SceneClock, i18n: &I18n, compact:
                 Some((h.trim().parse::<f64>().ok()? * 60.0) + m.trim().parse::<f64>().ok()?)
             });
         if ui.add(slider).changed() {
-            let text = format!("{}T{:02}:{:02}", local.strftime("%Y-%m-%d"), (minutes as i32) / 60, (minutes as i32) % 60);
+            let text = format!(
+                "{}T{:02}:{:02}",
+                local.strftime("%Y-%m-%d"),
+                (minutes as i32) / 60,
+                (minutes as i32) % 60
+            );
             let _ = clock.set_local_text(&text);
         }
         ui.label(egui::RichText::new(clock.local().strftime("%Z").to_string()).small());

@@ -21,19 +21,28 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 fn tile_path() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../assets/demo/nrw/LoD2_32_280_5657_1_NW.gml")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../assets/demo/nrw/LoD2_32_280_5657_1_NW.gml")
 }
 
 /// Shifts every coordinate triple inside posList/pos/lowerCorner/upperCorner.
 fn shift_coordinates(body: &str, dx: f64, dy: f64) -> String {
     let mut out = String::with_capacity(body.len() + body.len() / 10);
     let mut rest = body;
-    let tags = ["<gml:posList", "<gml:pos", "<gml:lowerCorner", "<gml:upperCorner"];
+    let tags = [
+        "<gml:posList",
+        "<gml:pos",
+        "<gml:lowerCorner",
+        "<gml:upperCorner",
+    ];
     while let Some(start) = tags.iter().filter_map(|t| rest.find(t)).min() {
         let open_end = start + rest[start..].find('>').unwrap() + 1;
         out.push_str(&rest[..open_end]);
         let close = open_end + rest[open_end..].find('<').unwrap();
-        let nums: Vec<f64> = rest[open_end..close].split_ascii_whitespace().map(|t| t.parse().unwrap()).collect();
+        let nums: Vec<f64> = rest[open_end..close]
+            .split_ascii_whitespace()
+            .map(|t| t.parse().unwrap())
+            .collect();
         let mut first = true;
         for (i, v) in nums.iter().enumerate() {
             if !first {
@@ -64,7 +73,9 @@ fn generate(out: &Path, copies: usize) -> std::io::Result<(usize, u64)> {
     for k in 0..copies {
         let dx = 1000.0 * (k % per_row) as f64;
         let dy = 1000.0 * (k / per_row) as f64;
-        let unique = body.replace("gml:id=\"", &format!("gml:id=\"c{k}_")).replace("xlink:href=\"#", &format!("xlink:href=\"#c{k}_"));
+        let unique = body
+            .replace("gml:id=\"", &format!("gml:id=\"c{k}_"))
+            .replace("xlink:href=\"#", &format!("xlink:href=\"#c{k}_"));
         f.write_all(shift_coordinates(&unique, dx, dy).as_bytes())?;
     }
     f.write_all(tail.as_bytes())?;
@@ -75,21 +86,33 @@ fn generate(out: &Path, copies: usize) -> std::io::Result<(usize, u64)> {
 fn peak_rss_mb() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l.split_whitespace().nth(1).unwrap_or("0").to_string()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .map(|l| l.split_whitespace().nth(1).unwrap_or("0").to_string())
+        })
         .and_then(|kb| kb.parse::<f64>().ok())
         .map(|kb| kb / 1024.0)
         .unwrap_or(f64::NAN)
 }
 
 fn main() {
-    let copies: usize = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(482);
+    let copies: usize = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(482);
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/bench-data");
     std::fs::create_dir_all(&dir).unwrap();
     let big = dir.join(format!("nrw_x{copies}.gml"));
     if !big.exists() {
         let t = Instant::now();
         let (buildings, bytes) = generate(&big, copies).unwrap();
-        println!("generated {} ({buildings} Building, {:.0} MB) in {:.1} s", big.display(), bytes as f64 / 1e6, t.elapsed().as_secs_f64());
+        println!(
+            "generated {} ({buildings} Building, {:.0} MB) in {:.1} s",
+            big.display(),
+            bytes as f64 / 1e6,
+            t.elapsed().as_secs_f64()
+        );
     }
     let bytes = std::fs::metadata(&big).unwrap().len();
     let rss_before = peak_rss_mb();
@@ -111,31 +134,65 @@ fn main() {
 
     // Picks: straight down onto object centres spread over the whole model.
     let n = 1000;
-    let with_geometry: Vec<&pw_city::CityObject> = model.objects.iter().filter(|o| !o.surfaces.is_empty()).collect();
+    let with_geometry: Vec<&pw_city::CityObject> = model
+        .objects
+        .iter()
+        .filter(|o| !o.surfaces.is_empty())
+        .collect();
     let step = (with_geometry.len() / n).max(1);
     let rays: Vec<Ray> = (0..n)
         .map(|i| {
             // An oblique view ray (as from a camera) through the object's centre.
-            let c = origin.to_local(with_geometry[(i * step) % with_geometry.len()].extent().center());
-            Ray { origin: [c[0], c[1] + 0.4 * (800.0 - c[2]), 800.0], dir: [0.0, -0.4, -1.0] }
+            let c = origin.to_local(
+                with_geometry[(i * step) % with_geometry.len()]
+                    .extent()
+                    .center(),
+            );
+            Ray {
+                origin: [c[0], c[1] + 0.4 * (800.0 - c[2]), 800.0],
+                dir: [0.0, -0.4, -1.0],
+            }
         })
         .collect();
     let hidden = HashSet::new();
     let t = Instant::now();
-    let hits = rays.iter().filter(|r| index.pick(&batches, r, &hidden).is_some()).count();
+    let hits = rays
+        .iter()
+        .filter(|r| index.pick(&batches, r, &hidden).is_some())
+        .count();
     let pick_ms = t.elapsed().as_secs_f64() * 1000.0 / n as f64;
     let t = Instant::now();
     let candidates: usize = rays.iter().map(|r| index.candidates(r)).sum();
     let tree_ms = t.elapsed().as_secs_f64() * 1000.0 / n as f64;
-    println!("pick candidates: {:.1} boxes per ray, tree walk {tree_ms:.3} ms", candidates as f64 / n as f64);
+    println!(
+        "pick candidates: {:.1} boxes per ray, tree walk {tree_ms:.3} ms",
+        candidates as f64 / n as f64
+    );
 
-    println!("file: {:.0} MB, {} Building + {} BuildingPart, {} surfaces, {} triangles", bytes as f64 / 1e6, s.buildings, s.building_parts, s.surfaces, triangles);
-    println!("parse {t_parse:.2} s + triangulate/batch {t_batch:.2} s + pick index {t_index:.2} s = {total:.2} s  ({:.0} MB/s)", bytes as f64 / 1e6 / total);
+    println!(
+        "file: {:.0} MB, {} Building + {} BuildingPart, {} surfaces, {} triangles",
+        bytes as f64 / 1e6,
+        s.buildings,
+        s.building_parts,
+        s.surfaces,
+        triangles
+    );
+    println!(
+        "parse {t_parse:.2} s + triangulate/batch {t_batch:.2} s + pick index {t_index:.2} s = {total:.2} s  ({:.0} MB/s)",
+        bytes as f64 / 1e6 / total
+    );
     println!("draw calls (batches): {}", batches.len());
-    println!("peak memory: {rss:.0} MB ({:.2}× the file; before loading {rss_before:.0} MB)", rss / (bytes as f64 / 1e6));
+    println!(
+        "peak memory: {rss:.0} MB ({:.2}× the file; before loading {rss_before:.0} MB)",
+        rss / (bytes as f64 / 1e6)
+    );
     println!("pick: {pick_ms:.3} ms per ray ({hits}/{n} hit)");
 
-    if std::process::Command::new("ogr2ogr").arg("--version").output().is_ok() {
+    if std::process::Command::new("ogr2ogr")
+        .arg("--version")
+        .output()
+        .is_ok()
+    {
         let small_copies = 20;
         let small = dir.join(format!("nrw_x{small_copies}.gml"));
         if !small.exists() {

@@ -13,9 +13,20 @@ fn main() {
                 let s = m.summary();
                 println!(
                     "{path}\n  {} crs={:?} types={:?} bldg={} parts={} surfaces={} roof={} wall={} ground={} tris={} issues={} ({:?})\n  extent {:?} {:?}",
-                    m.format, m.crs.map(|c| c.to_string()), s.by_type, s.buildings, s.building_parts, s.surfaces,
-                    s.roof_surfaces, s.wall_surfaces, s.ground_surfaces, m.triangle_count(), m.issues.len(), t.elapsed(),
-                    s.extent.min, s.extent.max
+                    m.format,
+                    m.crs.map(|c| c.to_string()),
+                    s.by_type,
+                    s.buildings,
+                    s.building_parts,
+                    s.surfaces,
+                    s.roof_surfaces,
+                    s.wall_surfaces,
+                    s.ground_surfaces,
+                    m.triangle_count(),
+                    m.issues.len(),
+                    t.elapsed(),
+                    s.extent.min,
+                    s.extent.max
                 );
                 for i in m.issues.iter().take(3) {
                     println!("  ! {i}");

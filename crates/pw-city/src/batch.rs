@@ -79,7 +79,10 @@ pub fn build_batches(
         })
         .collect();
     order.sort_unstable();
-    let per_batch = order.len().div_ceil(max_batches.max(1)).max(MIN_OBJECTS_PER_BATCH);
+    let per_batch = order
+        .len()
+        .div_ceil(max_batches.max(1))
+        .max(MIN_OBJECTS_PER_BATCH);
     let total = order.len().max(1);
     let done = std::sync::atomic::AtomicUsize::new(0);
     // Batches are independent: build them on all cores, keep their order.
@@ -102,10 +105,19 @@ pub fn build_batches(
         })
         .collect();
     let batches: Vec<Batch> = batches.into_iter().collect::<Result<_, _>>()?;
-    Ok(batches.into_iter().filter(|b| !b.objects.is_empty()).collect())
+    Ok(batches
+        .into_iter()
+        .filter(|b| !b.objects.is_empty())
+        .collect())
 }
 
-fn append_object(batch: &mut Batch, model: &CityModel, object: usize, origin: &SceneOrigin, triangulator: &mut Triangulator) {
+fn append_object(
+    batch: &mut Batch,
+    model: &CityModel,
+    object: usize,
+    origin: &SceneOrigin,
+    triangulator: &mut Triangulator,
+) {
     let mesh = object_mesh(&model.objects[object], origin, triangulator);
     if mesh.indices.is_empty() {
         return;
@@ -124,6 +136,11 @@ fn append_object(batch: &mut Batch, model: &CityModel, object: usize, origin: &S
     batch.normals.extend_from_slice(&mesh.normals);
     batch.semantics.extend_from_slice(&mesh.semantics);
     batch.indices.extend(mesh.indices.iter().map(|i| i + v0));
-    batch.objects.push(BatchObject { object, vertices: v0..batch.positions.len() as u32, indices: i0..batch.indices.len() as u32, min, max });
+    batch.objects.push(BatchObject {
+        object,
+        vertices: v0..batch.positions.len() as u32,
+        indices: i0..batch.indices.len() as u32,
+        min,
+        max,
+    });
 }
-

@@ -11,15 +11,18 @@
 use crate::model::*;
 use pw_geo::Crs;
 use pw_job::{Cancelled, JobControl};
-use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
+use quick_xml::events::{BytesStart, Event};
 use std::collections::HashMap;
 use std::path::Path;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CityGmlError {
     #[error("{path}: cannot read file: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("the file is empty")]
     Empty,
     #[error("not a CityGML file: the root element is <{0}>, expected <CityModel>")]
@@ -41,7 +44,10 @@ const TRUNCATED: &str = "the file ends in the middle of the model (truncated dow
 
 /// Reads a CityGML file from disk.
 pub fn read_file(path: &Path, job: Option<&JobControl>) -> Result<CityModel, CityGmlError> {
-    let data = std::fs::read(path).map_err(|source| CityGmlError::Io { path: path.display().to_string(), source })?;
+    let data = std::fs::read(path).map_err(|source| CityGmlError::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
     read(&data, job)
 }
 
@@ -81,7 +87,12 @@ fn member_starts(data: &[u8]) -> Vec<usize> {
     for at in memchr::memmem::find_iter(data, NAME) {
         // Walk back over an optional "prefix:" to the '<'.
         let mut k = at;
-        while k > 0 && (data[k - 1].is_ascii_alphanumeric() || data[k - 1] == b':' || data[k - 1] == b'_' || data[k - 1] == b'-') {
+        while k > 0
+            && (data[k - 1].is_ascii_alphanumeric()
+                || data[k - 1] == b':'
+                || data[k - 1] == b'_'
+                || data[k - 1] == b'-')
+        {
             k -= 1;
         }
         let after = data.get(at + NAME.len()).copied().unwrap_or(b'>');
@@ -97,7 +108,9 @@ fn member_starts(data: &[u8]) -> Vec<usize> {
 fn read_parallel(data: &[u8], job: Option<&JobControl>) -> Result<Option<CityModel>, CityGmlError> {
     use rayon::prelude::*;
     let starts = member_starts(data);
-    let Some(&first) = starts.first() else { return Ok(None) };
+    let Some(&first) = starts.first() else {
+        return Ok(None);
+    };
     // Where the root closes (or the end of a truncated file).
     let end = data.windows(2).rposition(|w| w == b"</").filter(|&p| {
         let tail = &data[p..];
@@ -130,7 +143,8 @@ fn read_parallel(data: &[u8], job: Option<&JobControl>) -> Result<Option<CityMod
             let mut p = Parser::fragment(data, w[0], w[1], &head);
             p.run(job)?;
             let newlines = data[w[0]..w[1]].iter().filter(|&&b| b == b'\n').count();
-            let d = done.fetch_add(w[1] - w[0], std::sync::atomic::Ordering::Relaxed) + (w[1] - w[0]);
+            let d =
+                done.fetch_add(w[1] - w[0], std::sync::atomic::Ordering::Relaxed) + (w[1] - w[0]);
             if let Some(job) = job {
                 job.set_progress(d as f32 / total as f32);
             }
@@ -140,7 +154,10 @@ fn read_parallel(data: &[u8], job: Option<&JobControl>) -> Result<Option<CityMod
     // The header parser stops before the members by design: drop its
     // "file ends in the middle" error, keep real warnings.
     let mut merged = head;
-    merged.model.issues.retain(|i| i.severity == Severity::Warning);
+    merged
+        .model
+        .issues
+        .retain(|i| i.severity == Severity::Warning);
     let mut lines_before = data[..first].iter().filter(|&&b| b == b'\n').count();
     for part in parts {
         let (part, newlines) = part?;
@@ -165,7 +182,10 @@ impl<'a> LineCounter<'a> {
             self.pos = 0;
             self.line = 1;
         }
-        self.line += self.data[self.pos..offset].iter().filter(|&&b| b == b'\n').count();
+        self.line += self.data[self.pos..offset]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
         self.pos = offset;
         self.line
     }
@@ -182,10 +202,16 @@ enum Capture {
     Attribute(String),
     GenericName,
     GenericValue,
-    PosList { dimension: usize },
-    Pos { dimension: usize },
+    PosList {
+        dimension: usize,
+    },
+    Pos {
+        dimension: usize,
+    },
     /// A terrain-intersection LineString.
-    Curve { dimension: usize },
+    Curve {
+        dimension: usize,
+    },
     Coordinates,
 }
 
@@ -251,7 +277,11 @@ struct Parser<'a> {
 fn is_skipped_subtree(name: &str) -> bool {
     matches!(
         name,
-        "appearance" | "appearanceMember" | "Appearance" | "externalReference" | "ExternalReference"
+        "appearance"
+            | "appearanceMember"
+            | "Appearance"
+            | "externalReference"
+            | "ExternalReference"
     )
 }
 
@@ -312,11 +342,14 @@ fn local_name_of(e: &BytesStart<'_>) -> String {
 }
 
 fn attribute(e: &BytesStart<'_>, local: &[u8]) -> Option<String> {
-    e.attributes().flatten().find(|a| a.key.local_name().as_ref() == local).map(|a| {
-        a.unescape_value()
-            .map(|v| v.into_owned())
-            .unwrap_or_else(|_| String::from_utf8_lossy(&a.value).into_owned())
-    })
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.local_name().as_ref() == local)
+        .map(|a| {
+            a.unescape_value()
+                .map(|v| v.into_owned())
+                .unwrap_or_else(|_| String::from_utf8_lossy(&a.value).into_owned())
+        })
 }
 
 impl<'a> Parser<'a> {
@@ -325,8 +358,15 @@ impl<'a> Parser<'a> {
             data,
             base: 0,
             base_depth: 0,
-            lines: LineCounter { data, pos: 0, line: 1 },
-            model: CityModel { format: "CityGML".into(), ..Default::default() },
+            lines: LineCounter {
+                data,
+                pos: 0,
+                line: 1,
+            },
+            model: CityModel {
+                format: "CityGML".into(),
+                ..Default::default()
+            },
             depth: 0,
             objects: Vec::new(),
             semantics: Vec::new(),
@@ -388,19 +428,28 @@ impl<'a> Parser<'a> {
             self.model.crs = other.model.crs;
             self.model.crs_text = other.model.crs_text;
         }
-        self.model.issues.extend(other.model.issues.into_iter().map(|mut i| {
-            i.line = i.line.map(|l| l + line_shift);
-            i
-        }));
+        self.model
+            .issues
+            .extend(other.model.issues.into_iter().map(|mut i| {
+                i.line = i.line.map(|l| l + line_shift);
+                i
+            }));
     }
 
     fn issue(&mut self, severity: Severity, offset: usize, id: Option<String>, message: String) {
         let line = self.lines.line_at(offset);
-        self.model.issues.push(Issue { severity, line: Some(line), id, message });
+        self.model.issues.push(Issue {
+            severity,
+            line: Some(line),
+            id,
+            message,
+        });
     }
 
     fn current_object_id(&self) -> Option<String> {
-        self.objects.last().map(|o| self.model.objects[o.index].id.clone())
+        self.objects
+            .last()
+            .map(|o| self.model.objects[o.index].id.clone())
     }
 
     fn run(&mut self, job: Option<&JobControl>) -> Result<(), CityGmlError> {
@@ -422,7 +471,9 @@ impl<'a> Parser<'a> {
                     let mut message = if text.contains("end of input") {
                         TRUNCATED.to_string()
                     } else {
-                        format!("broken XML, reading stopped here ({text}); everything before this point was kept")
+                        format!(
+                            "broken XML, reading stopped here ({text}); everything before this point was kept"
+                        )
                     };
                     message += &self.drop_unfinished_objects();
                     self.issue(Severity::Error, at, id, message);
@@ -508,8 +559,14 @@ impl<'a> Parser<'a> {
     /// Objects still open when reading stops are incomplete: they and the
     /// parts read inside them are left out. Returns the text for the message.
     fn drop_unfinished_objects(&mut self) -> String {
-        let Some(first) = self.objects.first().map(|o| o.index) else { return String::new() };
-        let ids: Vec<String> = self.objects.iter().map(|o| self.model.objects[o.index].id.clone()).collect();
+        let Some(first) = self.objects.first().map(|o| o.index) else {
+            return String::new();
+        };
+        let ids: Vec<String> = self
+            .objects
+            .iter()
+            .map(|o| self.model.objects[o.index].id.clone())
+            .collect();
         self.model.objects.truncate(first);
         self.objects.clear();
         self.polygon_index.retain(|_, (obj, _)| *obj < first);
@@ -527,9 +584,9 @@ impl<'a> Parser<'a> {
             .flatten()
             .filter_map(|a| {
                 let v = String::from_utf8_lossy(&a.value).into_owned();
-                ["1.0", "2.0", "3.0"]
-                    .into_iter()
-                    .find(|ver| v.starts_with("http://www.opengis.net/citygml/") && v.ends_with(ver))
+                ["1.0", "2.0", "3.0"].into_iter().find(|ver| {
+                    v.starts_with("http://www.opengis.net/citygml/") && v.ends_with(ver)
+                })
             })
             .next();
         self.model.format = match version {
@@ -550,7 +607,14 @@ impl<'a> Parser<'a> {
         // (CityGML 3.0 example) must not count as a second CRS.
         if matches!(
             name.as_str(),
-            "Envelope" | "MultiSurface" | "CompositeSurface" | "Solid" | "Shell" | "Polygon" | "LinearRing" | "posList"
+            "Envelope"
+                | "MultiSurface"
+                | "CompositeSurface"
+                | "Solid"
+                | "Shell"
+                | "Polygon"
+                | "LinearRing"
+                | "posList"
         ) && let Some(srs) = attribute(e, b"srsName")
         {
             self.note_crs(&srs, offset);
@@ -594,13 +658,18 @@ impl<'a> Parser<'a> {
                     terrain_intersection: Vec::new(),
                     line,
                 });
-                self.objects.push(OpenObject { index: self.model.objects.len() - 1, depth });
+                self.objects.push(OpenObject {
+                    index: self.model.objects.len() - 1,
+                    depth,
+                });
                 return;
             }
             _ => {}
         }
 
-        let Some(object) = self.objects.last() else { return };
+        let Some(object) = self.objects.last() else {
+            return;
+        };
         let object_depth = object.depth;
 
         if let Some(semantic) = Semantic::from_element(&name) {
@@ -617,7 +686,9 @@ impl<'a> Parser<'a> {
         }
         if self.terrain_intersection_depth.is_some() {
             if name == "posList" {
-                let dimension = attribute(e, b"srsDimension").and_then(|d| d.parse().ok()).unwrap_or(self.default_dimension);
+                let dimension = attribute(e, b"srsDimension")
+                    .and_then(|d| d.parse().ok())
+                    .unwrap_or(self.default_dimension);
                 self.begin_capture(Capture::Curve { dimension }, depth);
             }
             return;
@@ -674,10 +745,21 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn start_attribute(&mut self, e: &BytesStart<'_>, name: &str, depth: usize, object_depth: usize, empty: bool) {
+    fn start_attribute(
+        &mut self,
+        e: &BytesStart<'_>,
+        name: &str,
+        depth: usize,
+        object_depth: usize,
+        empty: bool,
+    ) {
         if depth == object_depth + 1 && is_core_attribute(name) {
             if !empty {
-                let key = if name == "name" { "name".to_string() } else { name.to_string() };
+                let key = if name == "name" {
+                    "name".to_string()
+                } else {
+                    name.to_string()
+                };
                 self.begin_capture(Capture::Attribute(key), depth);
             }
             return;
@@ -721,7 +803,9 @@ impl<'a> Parser<'a> {
                     self.model.crs = Some(crs);
                     self.model.crs_text = Some(srs.to_string());
                 }
-                Some(existing) if existing.horizontal != crs.horizontal && !self.other_crs_warned => {
+                Some(existing)
+                    if existing.horizontal != crs.horizontal && !self.other_crs_warned =>
+                {
                     self.other_crs_warned = true;
                     let id = self.current_object_id();
                     self.issue(
@@ -740,7 +824,12 @@ impl<'a> Parser<'a> {
                 if self.model.crs_text.is_none() {
                     self.model.crs_text = Some(srs.to_string());
                     let id = self.current_object_id();
-                    self.issue(Severity::Warning, offset, id, format!("{e}; set the layer CRS in the scene file"));
+                    self.issue(
+                        Severity::Warning,
+                        offset,
+                        id,
+                        format!("{e}; set the layer CRS in the scene file"),
+                    );
                 }
             }
         }
@@ -804,10 +893,18 @@ impl<'a> Parser<'a> {
         let text = std::mem::take(&mut self.text);
         match capture {
             Capture::Curve { dimension } => {
-                let values: Vec<f64> = text.split_ascii_whitespace().filter_map(|t| t.parse().ok()).collect();
-                if (2..=3).contains(&dimension) && values.len() % dimension == 0 && values.iter().all(|v| v.is_finite()) {
-                    let line: Vec<[f64; 3]> =
-                        values.chunks_exact(dimension).map(|c| [c[0], c[1], if dimension == 3 { c[2] } else { 0.0 }]).collect();
+                let values: Vec<f64> = text
+                    .split_ascii_whitespace()
+                    .filter_map(|t| t.parse().ok())
+                    .collect();
+                if (2..=3).contains(&dimension)
+                    && values.len() % dimension == 0
+                    && values.iter().all(|v| v.is_finite())
+                {
+                    let line: Vec<[f64; 3]> = values
+                        .chunks_exact(dimension)
+                        .map(|c| [c[0], c[1], if dimension == 3 { c[2] } else { 0.0 }])
+                        .collect();
                     if let Some(o) = self.objects.last() {
                         self.model.objects[o.index].terrain_intersection.push(line);
                     }
@@ -824,13 +921,17 @@ impl<'a> Parser<'a> {
                 if !value.is_empty()
                     && let Some(o) = self.objects.last()
                 {
-                    self.model.objects[o.index].attributes.push((key, value.to_string()));
+                    self.model.objects[o.index]
+                        .attributes
+                        .push((key, value.to_string()));
                 }
             }
             Capture::GenericName => self.generic_name = Some(text.trim().to_string()),
             Capture::GenericValue => {
                 if let (Some(name), Some(o)) = (self.generic_name.clone(), self.objects.last()) {
-                    self.model.objects[o.index].attributes.push((name, text.trim().to_string()));
+                    self.model.objects[o.index]
+                        .attributes
+                        .push((name, text.trim().to_string()));
                 }
             }
             Capture::PosList { dimension } | Capture::Pos { dimension } => {
@@ -845,12 +946,16 @@ impl<'a> Parser<'a> {
     }
 
     fn add_coordinates(&mut self, text: &str, dimension: usize, offset: usize) {
-        let Some(polygon) = self.polygon.as_mut() else { return };
+        let Some(polygon) = self.polygon.as_mut() else {
+            return;
+        };
         if polygon.broken.is_some() {
             return;
         }
         if !(2..=3).contains(&dimension) {
-            polygon.broken = Some(format!("srsDimension {dimension} is not supported (2 or 3)"));
+            polygon.broken = Some(format!(
+                "srsDimension {dimension} is not supported (2 or 3)"
+            ));
             return;
         }
         let mut values = Vec::with_capacity(text.len() / 8);
@@ -864,19 +969,29 @@ impl<'a> Parser<'a> {
             }
         }
         if values.len() % dimension != 0 {
-            polygon.broken =
-                Some(format!("{} numbers cannot be split into {dimension}-D points (a number is missing)", values.len()));
+            polygon.broken = Some(format!(
+                "{} numbers cannot be split into {dimension}-D points (a number is missing)",
+                values.len()
+            ));
             return;
         }
         let _ = offset;
         if let Some((_, ring)) = self.ring.as_mut() {
-            ring.extend(values.chunks_exact(dimension).map(|c| [c[0], c[1], if dimension == 3 { c[2] } else { 0.0 }]));
+            ring.extend(
+                values
+                    .chunks_exact(dimension)
+                    .map(|c| [c[0], c[1], if dimension == 3 { c[2] } else { 0.0 }]),
+            );
         }
     }
 
     fn finish_ring(&mut self, _offset: usize) {
-        let Some((kind, mut points)) = self.ring.take() else { return };
-        let Some(polygon) = self.polygon.as_mut() else { return };
+        let Some((kind, mut points)) = self.ring.take() else {
+            return;
+        };
+        let Some(polygon) = self.polygon.as_mut() else {
+            return;
+        };
         // Drop the closing point and consecutive duplicates.
         points.dedup();
         if points.len() > 1 && points.first() == points.last() {
@@ -889,14 +1004,23 @@ impl<'a> Parser<'a> {
     }
 
     fn finish_polygon(&mut self, offset: usize) {
-        let Some(polygon) = self.polygon.take() else { return };
+        let Some(polygon) = self.polygon.take() else {
+            return;
+        };
         self.ring_kind = None;
-        let Some(object) = self.objects.last() else { return };
+        let Some(object) = self.objects.last() else {
+            return;
+        };
         let object_index = object.index;
         let object_id = self.model.objects[object_index].id.clone();
         let where_ = polygon.id.clone().unwrap_or(object_id);
         if let Some(reason) = polygon.broken {
-            self.issue(Severity::Error, offset, Some(where_), format!("polygon skipped: {reason}"));
+            self.issue(
+                Severity::Error,
+                offset,
+                Some(where_),
+                format!("polygon skipped: {reason}"),
+            );
             return;
         }
         let exterior = polygon.exterior.unwrap_or_default();
@@ -905,14 +1029,25 @@ impl<'a> Parser<'a> {
                 Severity::Warning,
                 offset,
                 Some(where_),
-                format!("polygon skipped: its outer ring has {} distinct points, at least 3 are needed", exterior.len()),
+                format!(
+                    "polygon skipped: its outer ring has {} distinct points, at least 3 are needed",
+                    exterior.len()
+                ),
             );
             return;
         }
-        let interiors = polygon.interiors.into_iter().filter(|r| r.len() >= 3).collect();
+        let interiors = polygon
+            .interiors
+            .into_iter()
+            .filter(|r| r.len() >= 3)
+            .collect();
         let surface = Surface {
             id: polygon.id.clone(),
-            semantic: self.semantics.last().map(|s| s.semantic).unwrap_or(Semantic::Unclassified),
+            semantic: self
+                .semantics
+                .last()
+                .map(|s| s.semantic)
+                .unwrap_or(Semantic::Unclassified),
             lod: self.lod.map(|(l, _)| l).or(self.relief_lod).unwrap_or(0),
             lod_minor: 0,
             exterior,
@@ -921,7 +1056,8 @@ impl<'a> Parser<'a> {
         let surfaces = &mut self.model.objects[object_index].surfaces;
         surfaces.push(surface);
         if let Some(id) = polygon.id {
-            self.polygon_index.insert(id, (object_index, surfaces.len() - 1));
+            self.polygon_index
+                .insert(id, (object_index, surfaces.len() - 1));
         }
     }
 
@@ -948,7 +1084,10 @@ impl<'a> Parser<'a> {
                             severity: Severity::Warning,
                             line: Some(link.line),
                             id,
-                            message: format!("xlink:href '#{}' points to no polygon in this file", link.href),
+                            message: format!(
+                                "xlink:href '#{}' points to no polygon in this file",
+                                link.href
+                            ),
                         });
                     }
                 }
@@ -959,17 +1098,24 @@ impl<'a> Parser<'a> {
                 severity: Severity::Warning,
                 line: None,
                 id: None,
-                message: format!("{} more dangling xlink:href references not listed", dangling - 50),
+                message: format!(
+                    "{} more dangling xlink:href references not listed",
+                    dangling - 50
+                ),
             });
         }
-        if self.model.crs.is_none() && !self.model.objects.is_empty() && self.model.crs_text.is_none() {
+        if self.model.crs.is_none()
+            && !self.model.objects.is_empty()
+            && self.model.crs_text.is_none()
+        {
             self.model.issues.push(Issue {
                 severity: Severity::Warning,
                 line: None,
                 id: None,
-                message: "the file states no CRS (srsName); coordinates are taken as the scene CRS — \
+                message:
+                    "the file states no CRS (srsName); coordinates are taken as the scene CRS — \
                           set the layer CRS in the scene if this is wrong"
-                    .into(),
+                        .into(),
             });
         }
         self.model

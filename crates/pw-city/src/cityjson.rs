@@ -14,11 +14,18 @@ use std::path::Path;
 #[derive(Debug, thiserror::Error)]
 pub enum CityJsonError {
     #[error("{path}: cannot read file: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("the file is empty")]
     Empty,
     #[error("not valid JSON at line {line}, column {column}: {message}")]
-    Syntax { line: usize, column: usize, message: String },
+    Syntax {
+        line: usize,
+        column: usize,
+        message: String,
+    },
     #[error("not a CityJSON file: {0}")]
     NotCityJson(String),
     #[error("loading was cancelled")]
@@ -32,13 +39,20 @@ impl From<Cancelled> for CityJsonError {
 }
 
 fn syntax(e: serde_json::Error, line_offset: usize) -> CityJsonError {
-    CityJsonError::Syntax { line: e.line() + line_offset, column: e.column(), message: e.to_string() }
+    CityJsonError::Syntax {
+        line: e.line() + line_offset,
+        column: e.column(),
+        message: e.to_string(),
+    }
 }
 
 /// Reads a CityJSON file or a CityJSONSeq file (chosen by content: a first
 /// line that is a whole CityJSON object followed by CityJSONFeature lines).
 pub fn read_file(path: &Path, job: Option<&JobControl>) -> Result<CityModel, CityJsonError> {
-    let data = std::fs::read(path).map_err(|source| CityJsonError::Io { path: path.display().to_string(), source })?;
+    let data = std::fs::read(path).map_err(|source| CityJsonError::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
     read(&data, job)
 }
 
@@ -46,12 +60,20 @@ pub fn read(data: &[u8], job: Option<&JobControl>) -> Result<CityModel, CityJson
     if data.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(CityJsonError::Empty);
     }
-    if is_sequence(data) { read_sequence(data, job) } else { read_document(data, job) }
+    if is_sequence(data) {
+        read_sequence(data, job)
+    } else {
+        read_document(data, job)
+    }
 }
 
 fn is_sequence(data: &[u8]) -> bool {
-    let mut lines = data.split(|b| *b == b'\n').filter(|l| !l.iter().all(|b| b.is_ascii_whitespace()));
-    let first_is_object = lines.next().is_some_and(|l| serde_json::from_slice::<Value>(l).is_ok());
+    let mut lines = data
+        .split(|b| *b == b'\n')
+        .filter(|l| !l.iter().all(|b| b.is_ascii_whitespace()));
+    let first_is_object = lines
+        .next()
+        .is_some_and(|l| serde_json::from_slice::<Value>(l).is_ok());
     let second = lines.next();
     first_is_object && second.is_some_and(|l| l.windows(17).any(|w| w == b"\"CityJSONFeature\""))
 }
@@ -68,18 +90,38 @@ impl Transform {
         let t = v?.as_object()?;
         let arr = |k: &str| -> Option<[f64; 3]> {
             let a = t.get(k)?.as_array()?;
-            Some([a.first()?.as_f64()?, a.get(1)?.as_f64()?, a.get(2)?.as_f64()?])
+            Some([
+                a.first()?.as_f64()?,
+                a.get(1)?.as_f64()?,
+                a.get(2)?.as_f64()?,
+            ])
         };
-        Some(Transform { scale: arr("scale")?, translate: arr("translate")? })
+        Some(Transform {
+            scale: arr("scale")?,
+            translate: arr("translate")?,
+        })
     }
 }
 
-fn decode_vertices(v: Option<&Value>, transform: Option<Transform>, issues: &mut Vec<Issue>, context: &str) -> Vec<[f64; 3]> {
-    let Some(list) = v.and_then(Value::as_array) else { return Vec::new() };
+fn decode_vertices(
+    v: Option<&Value>,
+    transform: Option<Transform>,
+    issues: &mut Vec<Issue>,
+    context: &str,
+) -> Vec<[f64; 3]> {
+    let Some(list) = v.and_then(Value::as_array) else {
+        return Vec::new();
+    };
     let mut out = Vec::with_capacity(list.len());
     let mut bad = 0usize;
     for p in list {
-        let xyz = p.as_array().and_then(|a| Some([a.first()?.as_f64()?, a.get(1)?.as_f64()?, a.get(2)?.as_f64()?]));
+        let xyz = p.as_array().and_then(|a| {
+            Some([
+                a.first()?.as_f64()?,
+                a.get(1)?.as_f64()?,
+                a.get(2)?.as_f64()?,
+            ])
+        });
         match xyz {
             Some(c) => out.push(match transform {
                 Some(t) => [0, 1, 2].map(|i| c[i] * t.scale[i] + t.translate[i]),
@@ -96,7 +138,9 @@ fn decode_vertices(v: Option<&Value>, transform: Option<Transform>, issues: &mut
             severity: Severity::Error,
             line: None,
             id: Some(context.to_string()),
-            message: format!("{bad} vertices are not three numbers; surfaces using them are skipped"),
+            message: format!(
+                "{bad} vertices are not three numbers; surfaces using them are skipped"
+            ),
         });
     }
     out
@@ -109,18 +153,39 @@ struct Templates {
 
 fn read_document(data: &[u8], job: Option<&JobControl>) -> Result<CityModel, CityJsonError> {
     let root: Value = serde_json::from_slice(data).map_err(|e| syntax(e, 0))?;
-    let obj = root.as_object().ok_or_else(|| CityJsonError::NotCityJson("the top level is not a JSON object".into()))?;
+    let obj = root
+        .as_object()
+        .ok_or_else(|| CityJsonError::NotCityJson("the top level is not a JSON object".into()))?;
     if obj.get("type").and_then(Value::as_str) != Some("CityJSON") {
-        return Err(CityJsonError::NotCityJson("\"type\" is not \"CityJSON\"".into()));
+        return Err(CityJsonError::NotCityJson(
+            "\"type\" is not \"CityJSON\"".into(),
+        ));
     }
     let mut model = header(obj);
     let transform = Transform::from_json(obj.get("transform"));
-    let vertices = decode_vertices(obj.get("vertices"), transform, &mut model.issues, "vertices");
-    let templates = obj.get("geometry-templates").and_then(Value::as_object).map(|t| Templates {
-        geometries: t.get("templates").and_then(Value::as_array).cloned().unwrap_or_default(),
-        // Template vertices are never quantised.
-        vertices: decode_vertices(t.get("vertices-templates"), None, &mut model.issues, "geometry-templates"),
-    });
+    let vertices = decode_vertices(
+        obj.get("vertices"),
+        transform,
+        &mut model.issues,
+        "vertices",
+    );
+    let templates = obj
+        .get("geometry-templates")
+        .and_then(Value::as_object)
+        .map(|t| Templates {
+            geometries: t
+                .get("templates")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default(),
+            // Template vertices are never quantised.
+            vertices: decode_vertices(
+                t.get("vertices-templates"),
+                None,
+                &mut model.issues,
+                "geometry-templates",
+            ),
+        });
     let city_objects = obj
         .get("CityObjects")
         .and_then(Value::as_object)
@@ -141,18 +206,36 @@ fn read_document(data: &[u8], job: Option<&JobControl>) -> Result<CityModel, Cit
 }
 
 fn read_sequence(data: &[u8], job: Option<&JobControl>) -> Result<CityModel, CityJsonError> {
-    let text = std::str::from_utf8(data).map_err(|e| CityJsonError::NotCityJson(format!("not UTF-8: {e}")))?;
-    let mut lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
+    let text = std::str::from_utf8(data)
+        .map_err(|e| CityJsonError::NotCityJson(format!("not UTF-8: {e}")))?;
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty());
     let (_, first) = lines.next().ok_or(CityJsonError::Empty)?;
     let head: Value = serde_json::from_str(first).map_err(|e| syntax(e, 0))?;
-    let head = head.as_object().ok_or_else(|| CityJsonError::NotCityJson("first line is not a JSON object".into()))?;
+    let head = head
+        .as_object()
+        .ok_or_else(|| CityJsonError::NotCityJson("first line is not a JSON object".into()))?;
     let mut model = header(head);
     model.format = format!("{} (CityJSONSeq)", model.format);
     let transform = Transform::from_json(head.get("transform"));
-    let templates = head.get("geometry-templates").and_then(Value::as_object).map(|t| Templates {
-        geometries: t.get("templates").and_then(Value::as_array).cloned().unwrap_or_default(),
-        vertices: decode_vertices(t.get("vertices-templates"), None, &mut Vec::new(), "geometry-templates"),
-    });
+    let templates = head
+        .get("geometry-templates")
+        .and_then(Value::as_object)
+        .map(|t| Templates {
+            geometries: t
+                .get("templates")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default(),
+            vertices: decode_vertices(
+                t.get("vertices-templates"),
+                None,
+                &mut Vec::new(),
+                "geometry-templates",
+            ),
+        });
     let mut syntax_issues = Vec::new();
     let mut features = Vec::new();
     for (i, line) in lines {
@@ -176,7 +259,12 @@ fn read_sequence(data: &[u8], job: Option<&JobControl>) -> Result<CityModel, Cit
     let mut reader = ObjectReader::new(&mut model, templates.as_ref());
     for (line, f) in &features {
         let Some(f) = f.as_object() else { continue };
-        let vertices = decode_vertices(f.get("vertices"), transform, &mut reader.model.issues, "feature");
+        let vertices = decode_vertices(
+            f.get("vertices"),
+            transform,
+            &mut reader.model.issues,
+            "feature",
+        );
         if let Some(objs) = f.get("CityObjects").and_then(Value::as_object) {
             for (id, o) in objs {
                 reader.add(id, o, &vertices, Some(*line));
@@ -189,8 +277,14 @@ fn read_sequence(data: &[u8], job: Option<&JobControl>) -> Result<CityModel, Cit
 
 fn header(obj: &Map<String, Value>) -> CityModel {
     let version = obj.get("version").and_then(Value::as_str).unwrap_or("?");
-    let mut model = CityModel { format: format!("CityJSON {version}"), ..Default::default() };
-    let rs = obj.get("metadata").and_then(|m| m.get("referenceSystem")).and_then(Value::as_str);
+    let mut model = CityModel {
+        format: format!("CityJSON {version}"),
+        ..Default::default()
+    };
+    let rs = obj
+        .get("metadata")
+        .and_then(|m| m.get("referenceSystem"))
+        .and_then(Value::as_str);
     match rs {
         Some(text) => {
             model.crs_text = Some(text.to_string());
@@ -250,11 +344,21 @@ struct ObjectReader<'a> {
 
 impl<'a> ObjectReader<'a> {
     fn new(model: &'a mut CityModel, templates: Option<&'a Templates>) -> Self {
-        ObjectReader { model, templates, index: HashMap::new(), parents: Vec::new() }
+        ObjectReader {
+            model,
+            templates,
+            index: HashMap::new(),
+            parents: Vec::new(),
+        }
     }
 
     fn issue(&mut self, id: &str, line: Option<usize>, message: String) {
-        self.model.issues.push(Issue { severity: Severity::Warning, line, id: Some(id.to_string()), message });
+        self.model.issues.push(Issue {
+            severity: Severity::Warning,
+            line,
+            id: Some(id.to_string()),
+            message,
+        });
     }
 
     fn add(&mut self, id: &str, o: &Value, vertices: &[[f64; 3]], line: Option<usize>) {
@@ -262,7 +366,11 @@ impl<'a> ObjectReader<'a> {
             self.issue(id, line, "CityObject is not a JSON object; skipped".into());
             return;
         };
-        let type_name = o.get("type").and_then(Value::as_str).unwrap_or("GenericCityObject").to_string();
+        let type_name = o
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or("GenericCityObject")
+            .to_string();
         let kind = match type_name.as_str() {
             "Building" => ObjectKind::Building,
             "BuildingPart" => ObjectKind::BuildingPart,
@@ -271,7 +379,11 @@ impl<'a> ObjectReader<'a> {
         let attributes = o
             .get("attributes")
             .and_then(Value::as_object)
-            .map(|a| a.iter().map(|(k, v)| (k.clone(), attribute_text(v))).collect())
+            .map(|a| {
+                a.iter()
+                    .map(|(k, v)| (k.clone(), attribute_text(v)))
+                    .collect()
+            })
             .unwrap_or_default();
         let mut object = CityObject {
             id: id.to_string(),
@@ -283,20 +395,39 @@ impl<'a> ObjectReader<'a> {
             terrain_intersection: Vec::new(),
             line: line.unwrap_or(0),
         };
-        for (g, geom) in o.get("geometry").and_then(Value::as_array).into_iter().flatten().enumerate() {
+        for (g, geom) in o
+            .get("geometry")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
             if let Err(message) = self.add_geometry(&mut object, geom, vertices) {
                 self.issue(id, line, format!("geometry {g} skipped: {message}"));
             }
         }
-        if let Some(p) = o.get("parents").and_then(Value::as_array).and_then(|p| p.first()).and_then(Value::as_str) {
+        if let Some(p) = o
+            .get("parents")
+            .and_then(Value::as_array)
+            .and_then(|p| p.first())
+            .and_then(Value::as_str)
+        {
             self.parents.push((self.model.objects.len(), p.to_string()));
         }
         self.index.insert(id.to_string(), self.model.objects.len());
         self.model.objects.push(object);
     }
 
-    fn add_geometry(&mut self, object: &mut CityObject, geom: &Value, vertices: &[[f64; 3]]) -> Result<(), String> {
-        let kind = geom.get("type").and_then(Value::as_str).ok_or("no \"type\"")?;
+    fn add_geometry(
+        &mut self,
+        object: &mut CityObject,
+        geom: &Value,
+        vertices: &[[f64; 3]],
+    ) -> Result<(), String> {
+        let kind = geom
+            .get("type")
+            .and_then(Value::as_str)
+            .ok_or("no \"type\"")?;
         if kind == "GeometryInstance" {
             return self.add_instance(object, geom, vertices);
         }
@@ -308,7 +439,12 @@ impl<'a> ObjectReader<'a> {
             .and_then(Value::as_array)
             .map(|list| {
                 list.iter()
-                    .map(|s| s.get("type").and_then(Value::as_str).and_then(Semantic::from_element).unwrap_or(Semantic::Unclassified))
+                    .map(|s| {
+                        s.get("type")
+                            .and_then(Value::as_str)
+                            .and_then(Semantic::from_element)
+                            .unwrap_or(Semantic::Unclassified)
+                    })
                     .collect()
             })
             .unwrap_or_default();
@@ -323,23 +459,50 @@ impl<'a> ObjectReader<'a> {
         };
         let mut skipped = 0usize;
         walk_surfaces(boundaries, values, depth, &mut |rings, sem_index| {
-            let semantic = sem_index.and_then(|i| surface_types.get(i)).copied().unwrap_or(Semantic::Unclassified);
+            let semantic = sem_index
+                .and_then(|i| surface_types.get(i))
+                .copied()
+                .unwrap_or(Semantic::Unclassified);
             match rings_to_coords(rings, vertices) {
-                Some((exterior, interiors)) => object.surfaces.push(Surface { id: None, semantic, lod, lod_minor, exterior, interiors }),
+                Some((exterior, interiors)) => object.surfaces.push(Surface {
+                    id: None,
+                    semantic,
+                    lod,
+                    lod_minor,
+                    exterior,
+                    interiors,
+                }),
                 None => skipped += 1,
             }
         })?;
         if skipped > 0 {
-            self.issue(&object.id, None, format!("{skipped} surfaces skipped: bad vertex index, NaN or fewer than 3 points"));
+            self.issue(
+                &object.id,
+                None,
+                format!("{skipped} surfaces skipped: bad vertex index, NaN or fewer than 3 points"),
+            );
         }
         Ok(())
     }
 
     /// A template placed with a 4×4 matrix at a reference point.
-    fn add_instance(&mut self, object: &mut CityObject, geom: &Value, vertices: &[[f64; 3]]) -> Result<(), String> {
-        let templates = self.templates.ok_or("GeometryInstance but the file has no geometry-templates")?;
-        let t = geom.get("template").and_then(Value::as_u64).ok_or("GeometryInstance without \"template\"")? as usize;
-        let template = templates.geometries.get(t).ok_or(format!("template {t} does not exist"))?;
+    fn add_instance(
+        &mut self,
+        object: &mut CityObject,
+        geom: &Value,
+        vertices: &[[f64; 3]],
+    ) -> Result<(), String> {
+        let templates = self
+            .templates
+            .ok_or("GeometryInstance but the file has no geometry-templates")?;
+        let t = geom
+            .get("template")
+            .and_then(Value::as_u64)
+            .ok_or("GeometryInstance without \"template\"")? as usize;
+        let template = templates
+            .geometries
+            .get(t)
+            .ok_or(format!("template {t} does not exist"))?;
         let anchor = geom
             .get("boundaries")
             .and_then(|b| b.get(0))
@@ -350,7 +513,11 @@ impl<'a> ObjectReader<'a> {
             .get("transformationMatrix")
             .and_then(Value::as_array)
             .map(|a| a.iter().filter_map(Value::as_f64).collect())
-            .unwrap_or_else(|| vec![1., 0., 0., 0., 0., 1., 0., 0., 0., 0., 1., 0., 0., 0., 0., 1.]);
+            .unwrap_or_else(|| {
+                vec![
+                    1., 0., 0., 0., 0., 1., 0., 0., 0., 0., 1., 0., 0., 0., 0., 1.,
+                ]
+            });
         if m.len() != 16 {
             return Err("transformationMatrix must have 16 numbers".into());
         }
@@ -378,7 +545,11 @@ impl<'a> ObjectReader<'a> {
                 Some(&p) => self.model.objects[child].parent = Some(p),
                 None => {
                     let id = self.model.objects[child].id.clone();
-                    self.issue(&id, None, format!("parent \"{parent_id}\" is not in the file"));
+                    self.issue(
+                        &id,
+                        None,
+                        format!("parent \"{parent_id}\" is not in the file"),
+                    );
                 }
             }
         }

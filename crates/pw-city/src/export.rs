@@ -6,7 +6,7 @@ use crate::mesh::object_mesh;
 use crate::model::{CityModel, ObjectKind, Semantic};
 use crate::triangulate::Triangulator;
 use pw_geo::SceneOrigin;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 use std::collections::HashMap;
 
 fn semantic_name(s: Semantic) -> Option<&'static str> {
@@ -27,7 +27,11 @@ fn semantic_name(s: Semantic) -> Option<&'static str> {
 /// and LoD, semantics kept.
 pub fn to_cityjson(model: &CityModel) -> Value {
     let extent = model.extent();
-    let translate = if extent.is_empty() { [0.0; 3] } else { extent.min };
+    let translate = if extent.is_empty() {
+        [0.0; 3]
+    } else {
+        extent.min
+    };
     let scale = 0.001;
     let mut vertices: Vec<[i64; 3]> = Vec::new();
     let mut lookup: HashMap<[i64; 3], usize> = HashMap::new();
@@ -39,13 +43,15 @@ pub fn to_cityjson(model: &CityModel) -> Value {
         })
     };
     let mut objects = Map::new();
-    let children: HashMap<usize, Vec<usize>> = model.objects.iter().enumerate().filter_map(|(i, o)| o.parent.map(|p| (p, i))).fold(
-        HashMap::new(),
-        |mut m, (p, c)| {
+    let children: HashMap<usize, Vec<usize>> = model
+        .objects
+        .iter()
+        .enumerate()
+        .filter_map(|(i, o)| o.parent.map(|p| (p, i)))
+        .fold(HashMap::new(), |mut m, (p, c)| {
             m.entry(p).or_insert_with(Vec::new).push(c);
             m
-        },
-    );
+        });
     for (i, o) in model.objects.iter().enumerate() {
         let mut lods: Vec<(u8, u8)> = o.surfaces.iter().map(|s| (s.lod, s.lod_minor)).collect();
         lods.sort_unstable();
@@ -55,7 +61,11 @@ pub fn to_cityjson(model: &CityModel) -> Value {
             let mut boundaries = Vec::new();
             let mut values = Vec::new();
             let mut sem_types: Vec<&str> = Vec::new();
-            for s in o.surfaces.iter().filter(|s| (s.lod, s.lod_minor) == (lod, minor)) {
+            for s in o
+                .surfaces
+                .iter()
+                .filter(|s| (s.lod, s.lod_minor) == (lod, minor))
+            {
                 let rings: Vec<Vec<usize>> = std::iter::once(&s.exterior)
                     .chain(s.interiors.iter())
                     .map(|r| r.iter().map(|p| index_of(*p)).collect())
@@ -63,16 +73,23 @@ pub fn to_cityjson(model: &CityModel) -> Value {
                 boundaries.push(json!(rings));
                 values.push(match semantic_name(s.semantic) {
                     Some(name) => {
-                        let k = sem_types.iter().position(|t| *t == name).unwrap_or_else(|| {
-                            sem_types.push(name);
-                            sem_types.len() - 1
-                        });
+                        let k = sem_types
+                            .iter()
+                            .position(|t| *t == name)
+                            .unwrap_or_else(|| {
+                                sem_types.push(name);
+                                sem_types.len() - 1
+                            });
                         json!(k)
                     }
                     None => Value::Null,
                 });
             }
-            let lod_text = if minor == 0 { lod.to_string() } else { format!("{lod}.{minor}") };
+            let lod_text = if minor == 0 {
+                lod.to_string()
+            } else {
+                format!("{lod}.{minor}")
+            };
             let mut g = json!({"type": "MultiSurface", "lod": lod_text, "boundaries": boundaries});
             if !sem_types.is_empty() {
                 g["semantics"] = json!({
@@ -84,7 +101,12 @@ pub fn to_cityjson(model: &CityModel) -> Value {
         }
         let mut obj = json!({"type": o.type_name, "geometry": geometry});
         if !o.attributes.is_empty() {
-            obj["attributes"] = Value::Object(o.attributes.iter().map(|(k, v)| (k.clone(), json!(v))).collect());
+            obj["attributes"] = Value::Object(
+                o.attributes
+                    .iter()
+                    .map(|(k, v)| (k.clone(), json!(v)))
+                    .collect(),
+            );
         }
         if let Some(p) = o.parent {
             obj["parents"] = json!([model.objects[p].id]);
@@ -103,11 +125,20 @@ pub fn to_cityjson(model: &CityModel) -> Value {
         "metadata": {},
     });
     if let Some(crs) = model.crs {
-        doc["metadata"]["referenceSystem"] = json!(format!("https://www.opengis.net/def/crs/EPSG/0/{}", crs.horizontal));
+        doc["metadata"]["referenceSystem"] = json!(format!(
+            "https://www.opengis.net/def/crs/EPSG/0/{}",
+            crs.horizontal
+        ));
     }
     if !extent.is_empty() {
-        doc["metadata"]["geographicalExtent"] =
-            json!([extent.min[0], extent.min[1], extent.min[2], extent.max[0], extent.max[1], extent.max[2]]);
+        doc["metadata"]["geographicalExtent"] = json!([
+            extent.min[0],
+            extent.min[1],
+            extent.min[2],
+            extent.max[0],
+            extent.max[1],
+            extent.max[2]
+        ]);
     }
     doc
 }
@@ -129,7 +160,11 @@ fn semantic_color(s: Semantic) -> [f32; 4] {
 /// `scene.extras` with the CRS so the model can be put back in place.
 pub fn to_glb(model: &CityModel) -> Vec<u8> {
     let extent = model.extent();
-    let centre = if extent.is_empty() { [0.0; 3] } else { extent.center() };
+    let centre = if extent.is_empty() {
+        [0.0; 3]
+    } else {
+        extent.center()
+    };
     let origin = SceneOrigin::new(centre);
     let mut bin: Vec<u8> = Vec::new();
     let mut accessors = Vec::new();
@@ -160,21 +195,46 @@ pub fn to_glb(model: &CityModel) -> Vec<u8> {
                 max[a] = max[a].max(p[a]);
             }
         }
-        let as_bytes = |v: &[[f32; 3]]| v.iter().flat_map(|p| p.iter().flat_map(|x| x.to_le_bytes())).collect::<Vec<u8>>();
+        let as_bytes = |v: &[[f32; 3]]| {
+            v.iter()
+                .flat_map(|p| p.iter().flat_map(|x| x.to_le_bytes()))
+                .collect::<Vec<u8>>()
+        };
         let vp = push_view(&mut bin, &as_bytes(&pos), 34962);
         let vn = push_view(&mut bin, &as_bytes(&nor), 34962);
-        let vc = push_view(&mut bin, &col.iter().flat_map(|c| c.iter().flat_map(|x| x.to_le_bytes())).collect::<Vec<u8>>(), 34962);
-        let vi = push_view(&mut bin, &m.indices.iter().flat_map(|i| i.to_le_bytes()).collect::<Vec<u8>>(), 34963);
+        let vc = push_view(
+            &mut bin,
+            &col.iter()
+                .flat_map(|c| c.iter().flat_map(|x| x.to_le_bytes()))
+                .collect::<Vec<u8>>(),
+            34962,
+        );
+        let vi = push_view(
+            &mut bin,
+            &m.indices
+                .iter()
+                .flat_map(|i| i.to_le_bytes())
+                .collect::<Vec<u8>>(),
+            34963,
+        );
         let a0 = accessors.len();
         accessors.push(json!({"bufferView": vp, "componentType": 5126, "count": pos.len(), "type": "VEC3", "min": min, "max": max}));
-        accessors.push(json!({"bufferView": vn, "componentType": 5126, "count": nor.len(), "type": "VEC3"}));
-        accessors.push(json!({"bufferView": vc, "componentType": 5126, "count": col.len(), "type": "VEC4"}));
+        accessors.push(
+            json!({"bufferView": vn, "componentType": 5126, "count": nor.len(), "type": "VEC3"}),
+        );
+        accessors.push(
+            json!({"bufferView": vc, "componentType": 5126, "count": col.len(), "type": "VEC4"}),
+        );
         accessors.push(json!({"bufferView": vi, "componentType": 5125, "count": m.indices.len(), "type": "SCALAR"}));
         meshes.push(json!({"primitives": [{
             "attributes": {"POSITION": a0, "NORMAL": a0 + 1, "COLOR_0": a0 + 2},
             "indices": a0 + 3, "material": 0
         }]}));
-        let attrs: Map<String, Value> = o.attributes.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
+        let attrs: Map<String, Value> = o
+            .attributes
+            .iter()
+            .map(|(k, v)| (k.clone(), json!(v)))
+            .collect();
         let kind = match o.kind {
             ObjectKind::Building => "Building",
             ObjectKind::BuildingPart => "BuildingPart",

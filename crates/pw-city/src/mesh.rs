@@ -44,18 +44,34 @@ fn classify(type_name: &str, n: [f64; 3]) -> Semantic {
 
 /// Triangulates the object's surfaces at its best LoD. Degenerate polygons
 /// are skipped (the reader has already reported the broken ones).
-pub fn object_mesh(object: &CityObject, origin: &SceneOrigin, triangulator: &mut Triangulator) -> ObjectMesh {
+pub fn object_mesh(
+    object: &CityObject,
+    origin: &SceneOrigin,
+    triangulator: &mut Triangulator,
+) -> ObjectMesh {
     let mut mesh = ObjectMesh::default();
-    let Some(best) = object.best_lod_detail() else { return mesh };
-    for surface in object.surfaces.iter().filter(|s| (s.lod, s.lod_minor) == best) {
-        let Some(t) = triangulator.triangulate(&surface.exterior, &surface.interiors) else { continue };
+    let Some(best) = object.best_lod_detail() else {
+        return mesh;
+    };
+    for surface in object
+        .surfaces
+        .iter()
+        .filter(|s| (s.lod, s.lod_minor) == best)
+    {
+        let Some(t) = triangulator.triangulate(&surface.exterior, &surface.interiors) else {
+            continue;
+        };
         let base = mesh.positions.len() as u32;
         let semantic = match surface.semantic {
             Semantic::Unclassified => classify(&object.type_name, t.normal),
             s => s,
         };
         let normal = t.normal.map(|v| v as f32);
-        for p in surface.exterior.iter().chain(surface.interiors.iter().flatten()) {
+        for p in surface
+            .exterior
+            .iter()
+            .chain(surface.interiors.iter().flatten())
+        {
             mesh.positions.push(origin.to_local(*p));
             mesh.normals.push(normal);
             mesh.semantics.push(semantic);
@@ -70,6 +86,9 @@ impl CityModel {
     pub fn triangle_count(&self) -> usize {
         let origin = SceneOrigin::new(self.extent().center());
         let mut t = Triangulator::new();
-        self.objects.iter().map(|o| object_mesh(o, &origin, &mut t).triangle_count()).sum()
+        self.objects
+            .iter()
+            .map(|o| object_mesh(o, &origin, &mut t).triangle_count())
+            .sum()
     }
 }

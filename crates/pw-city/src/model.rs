@@ -50,7 +50,10 @@ pub struct CityObject {
 
 impl CityObject {
     pub fn attribute(&self, key: &str) -> Option<&str> {
-        self.attributes.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+        self.attributes
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
     }
 
     /// The highest level of detail this object has geometry for.
@@ -167,7 +170,10 @@ pub struct ModelSummary {
 
 impl CityModel {
     pub fn summary(&self) -> ModelSummary {
-        let mut s = ModelSummary { extent: self.extent(), ..Default::default() };
+        let mut s = ModelSummary {
+            extent: self.extent(),
+            ..Default::default()
+        };
         for o in &self.objects {
             *s.by_type.entry(o.type_name.clone()).or_default() += 1;
             match o.kind {
@@ -199,7 +205,10 @@ impl CityModel {
     fn for_each_point(&mut self, mut f: impl FnMut(&mut [f64; 3])) {
         for o in &mut self.objects {
             for s in &mut o.surfaces {
-                s.exterior.iter_mut().chain(s.interiors.iter_mut().flatten()).for_each(&mut f);
+                s.exterior
+                    .iter_mut()
+                    .chain(s.interiors.iter_mut().flatten())
+                    .for_each(&mut f);
             }
             o.terrain_intersection.iter_mut().flatten().for_each(&mut f);
         }
@@ -210,13 +219,18 @@ impl CityModel {
     /// first; numbers that cannot be degrees at all mean a wrong CRS. After
     /// this, x is longitude. `near` is a point in `target` (the scene origin).
     pub fn settle_axis_order(&mut self, target: Crs, near: [f64; 3]) -> Result<(), String> {
-        let Some(source) = self.crs.filter(|c| c.is_geographic()) else { return Ok(()) };
+        let Some(source) = self.crs.filter(|c| c.is_geographic()) else {
+            return Ok(());
+        };
         let e = self.extent();
         if e.is_empty() {
             return Ok(());
         }
         let c = e.center();
-        if [e.min[0], e.max[0], e.min[1], e.max[1]].iter().any(|v| v.abs() > 180.0) {
+        if [e.min[0], e.max[0], e.min[1], e.max[1]]
+            .iter()
+            .any(|v| v.abs() > 180.0)
+        {
             return Err(format!(
                 "the file says {source} (degrees) but holds numbers like ({:.1}, {:.1}) — projected coordinates, \
                  perhaps Gauss-Krüger or UTM; set the right CRS for this layer in the scene file",
@@ -228,7 +242,9 @@ impl CityModel {
             if lat.abs() > 90.0 {
                 return f64::INFINITY;
             }
-            r.apply([lon, lat, 0.0]).map(|p| (p[0] - near[0]).hypot(p[1] - near[1])).unwrap_or(f64::INFINITY)
+            r.apply([lon, lat, 0.0])
+                .map(|p| (p[0] - near[0]).hypot(p[1] - near[1]))
+                .unwrap_or(f64::INFINITY)
         };
         let as_written = distance(c[0], c[1]); // x = longitude
         let swapped = distance(c[1], c[0]); // x = latitude, as EPSG:4326 defines
@@ -272,7 +288,9 @@ impl CityModel {
     /// Moves every coordinate into `target`. Points that cannot be
     /// transformed drop their surface and are reported, never panic.
     pub fn reproject(&mut self, target: Crs) -> Result<(), pw_geo::TransformError> {
-        let Some(source) = self.crs else { return Ok(()) };
+        let Some(source) = self.crs else {
+            return Ok(());
+        };
         if source.horizontal == target.horizontal {
             return Ok(());
         }
@@ -280,8 +298,11 @@ impl CityModel {
         let mut failures = Vec::new();
         for o in &mut self.objects {
             o.surfaces.retain_mut(|s| {
-                let ok = transform_ring(&r, &mut s.exterior)
-                    .and_then(|_| s.interiors.iter_mut().try_for_each(|ring| transform_ring(&r, ring)));
+                let ok = transform_ring(&r, &mut s.exterior).and_then(|_| {
+                    s.interiors
+                        .iter_mut()
+                        .try_for_each(|ring| transform_ring(&r, ring))
+                });
                 if let Err(e) = ok {
                     failures.push(Issue {
                         severity: Severity::Warning,
@@ -296,7 +317,8 @@ impl CityModel {
             });
         }
         for o in &mut self.objects {
-            o.terrain_intersection.retain_mut(|line| transform_ring(&r, line).is_ok());
+            o.terrain_intersection
+                .retain_mut(|line| transform_ring(&r, line).is_ok());
         }
         self.issues.extend(failures);
         self.crs = Some(target);
@@ -304,7 +326,10 @@ impl CityModel {
     }
 }
 
-fn transform_ring(r: &pw_geo::Reprojector, ring: &mut [[f64; 3]]) -> Result<(), pw_geo::TransformError> {
+fn transform_ring(
+    r: &pw_geo::Reprojector,
+    ring: &mut [[f64; 3]],
+) -> Result<(), pw_geo::TransformError> {
     for p in ring.iter_mut() {
         *p = r.apply(*p)?;
     }

@@ -3,7 +3,7 @@
 //! through; exact ray–triangle tests decide. All in the local ENU frame.
 
 use crate::batch::Batch;
-use rstar::{RTree, RTreeObject, SelectionFunction, AABB};
+use rstar::{AABB, RTree, RTreeObject, SelectionFunction};
 use std::collections::HashSet;
 
 #[derive(Debug, Clone)]
@@ -37,7 +37,12 @@ pub struct Hit {
 /// Slab test: does the ray enter the box (in front of the origin)?
 fn ray_hits_box(ray: &Ray, min: [f32; 3], max: [f32; 3]) -> bool {
     // A NaN ray would slip through every comparison below and match all boxes.
-    if !ray.origin.iter().chain(ray.dir.iter()).all(|v| v.is_finite()) {
+    if !ray
+        .origin
+        .iter()
+        .chain(ray.dir.iter())
+        .all(|v| v.is_finite())
+    {
         return false;
     }
     let mut t0 = 0.0f32;
@@ -79,7 +84,13 @@ impl SelectionFunction<ObjectBox> for RaySelection<'_> {
 /// Möller–Trumbore; returns the distance along the ray.
 fn ray_triangle(ray: &Ray, a: [f32; 3], b: [f32; 3], c: [f32; 3]) -> Option<f32> {
     let sub = |p: [f32; 3], q: [f32; 3]| [p[0] - q[0], p[1] - q[1], p[2] - q[2]];
-    let cross = |p: [f32; 3], q: [f32; 3]| [p[1] * q[2] - p[2] * q[1], p[2] * q[0] - p[0] * q[2], p[0] * q[1] - p[1] * q[0]];
+    let cross = |p: [f32; 3], q: [f32; 3]| {
+        [
+            p[1] * q[2] - p[2] * q[1],
+            p[2] * q[0] - p[0] * q[2],
+            p[0] * q[1] - p[1] * q[0],
+        ]
+    };
     let dot = |p: [f32; 3], q: [f32; 3]| p[0] * q[0] + p[1] * q[1] + p[2] * q[2];
     let e1 = sub(b, a);
     let e2 = sub(c, a);
@@ -109,7 +120,10 @@ mod tests {
 
     #[test]
     fn slab_test_rejects_boxes_beside_an_axis_parallel_ray() {
-        let down = Ray { origin: [0.0, 0.0, 100.0], dir: [0.0, 0.0, -1.0] };
+        let down = Ray {
+            origin: [0.0, 0.0, 100.0],
+            dir: [0.0, 0.0, -1.0],
+        };
         assert!(ray_hits_box(&down, [-1.0, -1.0, 0.0], [1.0, 1.0, 10.0]));
         // Boxes east, west, north of the ray: the ray never enters them.
         assert!(!ray_hits_box(&down, [5.0, -1.0, 0.0], [6.0, 1.0, 10.0]));
@@ -117,7 +131,10 @@ mod tests {
         assert!(!ray_hits_box(&down, [-1.0, 5.0, 0.0], [1.0, 6.0, 10.0]));
         // Behind the origin.
         assert!(!ray_hits_box(&down, [-1.0, -1.0, 200.0], [1.0, 1.0, 210.0]));
-        let oblique = Ray { origin: [0.0, 0.0, 10.0], dir: [1.0, 0.0, -1.0] };
+        let oblique = Ray {
+            origin: [0.0, 0.0, 10.0],
+            dir: [1.0, 0.0, -1.0],
+        };
         assert!(ray_hits_box(&oblique, [9.0, -1.0, 0.0], [11.0, 1.0, 2.0]));
         assert!(!ray_hits_box(&oblique, [20.0, -1.0, 0.0], [22.0, 1.0, 2.0]));
     }
@@ -134,19 +151,27 @@ impl PickIndex {
             .iter()
             .enumerate()
             .flat_map(|(b, batch)| {
-                batch.objects.iter().enumerate().map(move |(slot, o)| ObjectBox {
-                    batch: b as u32,
-                    slot: slot as u32,
-                    envelope: AABB::from_corners(o.min, o.max),
-                })
+                batch
+                    .objects
+                    .iter()
+                    .enumerate()
+                    .map(move |(slot, o)| ObjectBox {
+                        batch: b as u32,
+                        slot: slot as u32,
+                        envelope: AABB::from_corners(o.min, o.max),
+                    })
             })
             .collect();
-        PickIndex { tree: RTree::bulk_load(boxes) }
+        PickIndex {
+            tree: RTree::bulk_load(boxes),
+        }
     }
 
     /// How many object boxes the ray passes through (for benchmarks).
     pub fn candidates(&self, ray: &Ray) -> usize {
-        self.tree.locate_with_selection_function(RaySelection(ray)).count()
+        self.tree
+            .locate_with_selection_function(RaySelection(ray))
+            .count()
     }
 
     pub fn len(&self) -> usize {
@@ -173,7 +198,12 @@ impl PickIndex {
                     && best.is_none_or(|h| t < h.distance)
                 {
                     let point = [0, 1, 2].map(|k| ray.origin[k] + ray.dir[k] * t);
-                    best = Some(Hit { object: entry.object, batch: candidate.batch as usize, distance: t, point });
+                    best = Some(Hit {
+                        object: entry.object,
+                        batch: candidate.batch as usize,
+                        distance: t,
+                        point,
+                    });
                 }
             }
         }
@@ -187,7 +217,10 @@ mod ray_tests {
 
     #[test]
     fn nan_rays_hit_nothing() {
-        let nan = Ray { origin: [f32::NAN, 0.0, 10.0], dir: [0.0, 0.0, -1.0] };
+        let nan = Ray {
+            origin: [f32::NAN, 0.0, 10.0],
+            dir: [0.0, 0.0, -1.0],
+        };
         assert!(!ray_hits_box(&nan, [-1e9; 3], [1e9; 3]));
     }
 
@@ -195,7 +228,10 @@ mod ray_tests {
     fn a_steep_ray_only_meets_boxes_near_its_path() {
         // Two boxes 1 km apart along the ray's horizontal direction, both in a
         // 15 m height band; the ray crosses the band only near the first.
-        let ray = Ray { origin: [0.0, 300.0, 757.0], dir: [0.0, -0.4, -1.0] };
+        let ray = Ray {
+            origin: [0.0, 300.0, 757.0],
+            dir: [0.0, -0.4, -1.0],
+        };
         let near_box = ([-5.0, -5.0, -8.0], [5.0, 5.0, 7.0]);
         let far_box = ([-5.0, -1005.0, -8.0], [5.0, -995.0, 7.0]);
         assert!(ray_hits_box(&ray, near_box.0, near_box.1));

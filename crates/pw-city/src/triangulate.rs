@@ -32,7 +32,11 @@ fn dot(a: [f64; 3], b: [f64; 3]) -> f64 {
 }
 
 fn cross(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
-    [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]]
+    [
+        a[1] * b[2] - a[2] * b[1],
+        a[2] * b[0] - a[0] * b[2],
+        a[0] * b[1] - a[1] * b[0],
+    ]
 }
 
 fn normalize(v: [f64; 3]) -> Option<[f64; 3]> {
@@ -62,14 +66,22 @@ impl Triangulator {
     }
 
     /// Returns `None` for degenerate polygons (no area).
-    pub fn triangulate(&mut self, exterior: &[[f64; 3]], interiors: &[Vec<[f64; 3]>]) -> Option<Triangulation> {
+    pub fn triangulate(
+        &mut self,
+        exterior: &[[f64; 3]],
+        interiors: &[Vec<[f64; 3]>],
+    ) -> Option<Triangulation> {
         if exterior.len() < 3 {
             return None;
         }
         let normal = normalize(newell_normal(exterior))?;
         // Orthonormal basis (u, v) of the polygon plane with u × v = normal,
         // so counter-clockwise in 3D stays counter-clockwise in 2D.
-        let helper = if normal[2].abs() < 0.9 { [0.0, 0.0, 1.0] } else { [1.0, 0.0, 0.0] };
+        let helper = if normal[2].abs() < 0.9 {
+            [0.0, 0.0, 1.0]
+        } else {
+            [1.0, 0.0, 0.0]
+        };
         let u = normalize(cross(helper, normal))?;
         let v = cross(normal, u);
         let origin = exterior[0];
@@ -85,7 +97,8 @@ impl Triangulator {
             self.flat.extend(ring.iter().map(|p| project(*p)));
         }
         let mut indices: Vec<u32> = Vec::new();
-        self.earcut.earcut(self.flat.iter().copied(), &self.holes, &mut indices);
+        self.earcut
+            .earcut(self.flat.iter().copied(), &self.holes, &mut indices);
         if indices.is_empty() {
             return None;
         }
@@ -129,8 +142,18 @@ mod tests {
     fn wall_with_window_hole_keeps_its_area_and_normal() {
         // A 10 m × 5 m wall facing south (-y) at UTM-sized coordinates, with a 2 m × 1 m window.
         let (x, y) = (681_000.0, 5_644_000.0);
-        let ext = vec![[x, y, 0.0], [x + 10.0, y, 0.0], [x + 10.0, y, 5.0], [x, y, 5.0]];
-        let hole = vec![[x + 2.0, y, 2.0], [x + 2.0, y, 3.0], [x + 4.0, y, 3.0], [x + 4.0, y, 2.0]];
+        let ext = vec![
+            [x, y, 0.0],
+            [x + 10.0, y, 0.0],
+            [x + 10.0, y, 5.0],
+            [x, y, 5.0],
+        ];
+        let hole = vec![
+            [x + 2.0, y, 2.0],
+            [x + 2.0, y, 3.0],
+            [x + 4.0, y, 3.0],
+            [x + 4.0, y, 2.0],
+        ];
         let mut t = Triangulator::new();
         let tri = t.triangulate(&ext, std::slice::from_ref(&hole)).unwrap();
         assert!((tri.normal[1] + 1.0).abs() < 1e-9, "{:?}", tri.normal);

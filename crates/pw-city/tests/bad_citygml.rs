@@ -1,7 +1,7 @@
 //! Bad input: the reader keeps what is valid and says where the problem is.
 
-use pw_city::citygml::{self, CityGmlError};
 use pw_city::Severity;
+use pw_city::citygml::{self, CityGmlError};
 
 const HEADER: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <core:CityModel xmlns:core="http://www.opengis.net/citygml/2.0" xmlns:bldg="http://www.opengis.net/citygml/building/2.0" xmlns:gml="http://www.opengis.net/gml" xmlns:xlink="http://www.w3.org/1999/xlink">
@@ -27,7 +27,10 @@ fn model(body: &str) -> String {
 #[test]
 fn empty_and_whitespace_files() {
     assert!(matches!(citygml::read(b"", None), Err(CityGmlError::Empty)));
-    assert!(matches!(citygml::read(b"  \n ", None), Err(CityGmlError::Empty)));
+    assert!(matches!(
+        citygml::read(b"  \n ", None),
+        Err(CityGmlError::Empty)
+    ));
 }
 
 #[test]
@@ -48,33 +51,67 @@ fn truncated_file_keeps_complete_buildings_and_names_the_end() {
     assert_eq!(m.objects[0].surfaces.len(), 1);
     assert_eq!(m.issues.len(), 1, "{:?}", m.issues);
     assert_eq!(m.issues[0].severity, Severity::Error);
-    assert!(m.issues[0].message.contains("ends in the middle"), "{}", m.issues[0]);
-    assert!(m.issues[0].message.contains("the unfinished B2 was left out"), "{}", m.issues[0]);
+    assert!(
+        m.issues[0].message.contains("ends in the middle"),
+        "{}",
+        m.issues[0]
+    );
+    assert!(
+        m.issues[0]
+            .message
+            .contains("the unfinished B2 was left out"),
+        "{}",
+        m.issues[0]
+    );
     assert_eq!(m.issues[0].id.as_deref(), Some("B2"));
 }
 
 #[test]
 fn broken_xml_reports_line_and_keeps_earlier_buildings() {
-    let text = model(&(building("B1", SQUARE) + "<bldg:Building gml:id=\"B2\"></bldg:Wrong>\n" + &building("B3", SQUARE)));
+    let text = model(
+        &(building("B1", SQUARE)
+            + "<bldg:Building gml:id=\"B2\"></bldg:Wrong>\n"
+            + &building("B3", SQUARE)),
+    );
     let m = citygml::read(text.as_bytes(), None).unwrap();
     assert_eq!(m.objects.len(), 1);
     assert_eq!(m.objects[0].id, "B1");
-    let err = m.issues.iter().find(|i| i.severity == Severity::Error).expect("an error");
+    let err = m
+        .issues
+        .iter()
+        .find(|i| i.severity == Severity::Error)
+        .expect("an error");
     assert_eq!(err.line, Some(8), "{err}");
     assert!(err.message.contains("broken XML"), "{err}");
 }
 
 #[test]
 fn nan_and_missing_numbers_skip_only_that_polygon() {
-    let text = model(&(building("B1", "0 0 10 NaN 0 10 10 10 10 0 0 10") + &building("B2", "0 0 10 10 0 10 10 10") + &building("B3", SQUARE)));
+    let text = model(
+        &(building("B1", "0 0 10 NaN 0 10 10 10 10 0 0 10")
+            + &building("B2", "0 0 10 10 0 10 10 10")
+            + &building("B3", SQUARE)),
+    );
     let m = citygml::read(text.as_bytes(), None).unwrap();
     assert_eq!(m.objects.len(), 3);
     assert_eq!(m.objects[0].surfaces.len(), 0);
     assert_eq!(m.objects[1].surfaces.len(), 0);
     assert_eq!(m.objects[2].surfaces.len(), 1);
-    assert!(m.issues[0].message.contains("'NaN' is not a valid coordinate"), "{}", m.issues[0]);
+    assert!(
+        m.issues[0]
+            .message
+            .contains("'NaN' is not a valid coordinate"),
+        "{}",
+        m.issues[0]
+    );
     assert_eq!(m.issues[0].id.as_deref(), Some("B1_p"));
-    assert!(m.issues[1].message.contains("cannot be split into 3-D points"), "{}", m.issues[1]);
+    assert!(
+        m.issues[1]
+            .message
+            .contains("cannot be split into 3-D points"),
+        "{}",
+        m.issues[1]
+    );
 }
 
 #[test]
@@ -82,7 +119,11 @@ fn degenerate_polygon_is_reported() {
     let text = model(&building("B1", "0 0 10 0 0 10 5 5 10 0 0 10"));
     let m = citygml::read(text.as_bytes(), None).unwrap();
     assert_eq!(m.objects[0].surfaces.len(), 0);
-    assert!(m.issues[0].message.contains("2 distinct points"), "{}", m.issues[0]);
+    assert!(
+        m.issues[0].message.contains("2 distinct points"),
+        "{}",
+        m.issues[0]
+    );
 }
 
 #[test]
@@ -107,7 +148,10 @@ fn unknown_crs_is_a_warning_not_a_failure() {
 
 #[test]
 fn huge_coordinates_do_not_panic() {
-    let text = model(&building("B1", "1e300 0 10 -1e300 0 10 1e300 1e300 10 1e300 0 10"));
+    let text = model(&building(
+        "B1",
+        "1e300 0 10 -1e300 0 10 1e300 1e300 10 1e300 0 10",
+    ));
     let m = citygml::read(text.as_bytes(), None).unwrap();
     let _ = m.triangle_count();
     assert_eq!(m.objects.len(), 1);
@@ -117,7 +161,9 @@ fn huge_coordinates_do_not_panic() {
 fn cancel_stops_the_reader() {
     let job = pw_job::JobControl::new();
     job.cancel();
-    let body: String = (0..3000).map(|i| building(&format!("B{i}"), SQUARE)).collect();
+    let body: String = (0..3000)
+        .map(|i| building(&format!("B{i}"), SQUARE))
+        .collect();
     let e = citygml::read(model(&body).as_bytes(), Some(&job)).unwrap_err();
     assert!(matches!(e, CityGmlError::Cancelled));
 }

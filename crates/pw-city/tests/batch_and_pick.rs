@@ -1,14 +1,15 @@
 //! Batching and picking on the real NRW tile.
 
 use pw_city::batch::build_batches;
-use pw_city::pick::{PickIndex, Ray};
 use pw_city::citygml;
+use pw_city::pick::{PickIndex, Ray};
 use pw_geo::SceneOrigin;
 use std::collections::HashSet;
 use std::path::PathBuf;
 
 fn nrw() -> pw_city::CityModel {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/citygml/nrw/LoD2_32_280_5657_1_NW.gml");
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/citygml/nrw/LoD2_32_280_5657_1_NW.gml");
     citygml::read_file(&p, None).unwrap()
 }
 
@@ -42,7 +43,11 @@ fn many_objects_are_cut_into_at_most_max_batches() {
             let mut o = o.clone();
             o.parent = o.parent.map(|p| p + k * base.objects.len());
             for s in &mut o.surfaces {
-                for p in s.exterior.iter_mut().chain(s.interiors.iter_mut().flatten()) {
+                for p in s
+                    .exterior
+                    .iter_mut()
+                    .chain(s.interiors.iter_mut().flatten())
+                {
                     p[0] += 1000.0 * (k % 6) as f64;
                     p[1] += 1000.0 * (k / 6) as f64;
                 }
@@ -66,15 +71,25 @@ fn a_ray_straight_down_picks_the_building_below() {
     // Centre of the first building's roof (DENW43AL00001j2W, roof at 39.68 m).
     let target = m.objects[0].extent().center();
     let local = origin.to_local(target);
-    let ray = Ray { origin: [local[0], local[1], 500.0], dir: [0.0, 0.0, -1.0] };
+    let ray = Ray {
+        origin: [local[0], local[1], 500.0],
+        dir: [0.0, 0.0, -1.0],
+    };
     let hit = index.pick(&batches, &ray, &HashSet::new()).expect("hit");
     assert_eq!(m.objects[hit.object].id, "DENW43AL00001j2W");
     let world_z = origin.to_world(hit.point)[2];
     assert!((world_z - 39.68).abs() < 0.01, "roof height {world_z}");
     // Hidden buildings are not picked; the ray then reaches nothing.
     let hidden: HashSet<usize> = [hit.object].into();
-    assert!(index.pick(&batches, &ray, &hidden).is_none_or(|h| h.object != hit.object));
+    assert!(
+        index
+            .pick(&batches, &ray, &hidden)
+            .is_none_or(|h| h.object != hit.object)
+    );
     // A ray pointing away hits nothing.
-    let up = Ray { origin: ray.origin, dir: [0.0, 0.0, 1.0] };
+    let up = Ray {
+        origin: ray.origin,
+        dir: [0.0, 0.0, 1.0],
+    };
     assert!(index.pick(&batches, &up, &HashSet::new()).is_none());
 }

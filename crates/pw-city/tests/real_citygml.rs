@@ -1,11 +1,13 @@
 //! Golden summaries of the real CityGML files in shared/data (expected
 //! counts from SOURCES.md and from the files themselves).
 
-use pw_city::{citygml, ObjectKind, Semantic, Severity};
+use pw_city::{ObjectKind, Semantic, Severity, citygml};
 use std::path::PathBuf;
 
 fn data(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data").join(rel)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data")
+        .join(rel)
 }
 
 fn read(rel: &str) -> pw_city::CityModel {
@@ -16,12 +18,25 @@ fn read(rel: &str) -> pw_city::CityModel {
 fn nrw_lod2_tile_adv_profile_with_xlink_solids() {
     let m = read("citygml/nrw/LoD2_32_280_5657_1_NW.gml");
     assert_eq!(m.format, "CityGML 1.0");
-    assert_eq!(m.crs, Some(pw_geo::Crs { horizontal: 25832, vertical: Some(7837) }));
+    assert_eq!(
+        m.crs,
+        Some(pw_geo::Crs {
+            horizontal: 25832,
+            vertical: Some(7837)
+        })
+    );
     let s = m.summary();
-    assert_eq!((s.buildings, s.building_parts), (83, 50), "SOURCES.md: 83 Building + 50 BuildingPart");
+    assert_eq!(
+        (s.buildings, s.building_parts),
+        (83, 50),
+        "SOURCES.md: 83 Building + 50 BuildingPart"
+    );
     // 1144 gml:Polygon, each once: the 113 solids reference them by xlink (1144 xlinks).
     assert_eq!(s.surfaces, 1144);
-    assert_eq!((s.roof_surfaces, s.wall_surfaces, s.ground_surfaces), (181, 747, 124));
+    assert_eq!(
+        (s.roof_surfaces, s.wall_surfaces, s.ground_surfaces),
+        (181, 747, 124)
+    );
     assert!(m.issues.is_empty(), "{:?}", m.issues);
     // The file's envelope is the 1 km tile 280000/5657000 .. 281000/5658000 (35.958 .. 50.072 m);
     // the buildings sit in its east part and one crosses the tile edge, as AdV tiles keep whole buildings.
@@ -43,7 +58,11 @@ fn nrw_first_building_attributes_and_coordinates() {
     assert_eq!(b.attribute("Gemeindeschluessel"), Some("05370024"));
     assert_eq!(b.attribute("Grundrissaktualitaet"), Some("2020-07-01"));
     // The first wall polygon, GUID_1543405942858_82263905_2_1, as written in the file.
-    let wall = b.surfaces.iter().find(|s| s.id.as_deref() == Some("GUID_1543405942858_82263905_2_1")).unwrap();
+    let wall = b
+        .surfaces
+        .iter()
+        .find(|s| s.id.as_deref() == Some("GUID_1543405942858_82263905_2_1"))
+        .unwrap();
     assert_eq!(wall.semantic, Semantic::Wall);
     assert_eq!(wall.lod, 2);
     assert_eq!(wall.exterior[0], [280928.585, 5657506.457, 39.68]);
@@ -82,11 +101,18 @@ fn karlsruhe_innenstadt_ost_345_buildings_in_lon_lat() {
 fn karlsruhe_gauss_krueger_citygml_1_with_malformed_srsname() {
     let m = read("citygml/karlsruhe/lindenallee_kranichweg_v1.gml");
     assert_eq!(m.format, "CityGML 1.0");
-    assert_eq!(m.crs, Some(pw_geo::Crs::epsg(31467)), "from 'urn:ogc:def,crs::EPSG:31467'");
+    assert_eq!(
+        m.crs,
+        Some(pw_geo::Crs::epsg(31467)),
+        "from 'urn:ogc:def,crs::EPSG:31467'"
+    );
     let s = m.summary();
     assert_eq!(s.buildings, 95);
     assert_eq!(s.surfaces, 745);
-    assert!(s.extent.min[2] > 113.0 && s.extent.max[2] < 140.0, "absolute heights 114–140 m");
+    assert!(
+        s.extent.min[2] > 113.0 && s.extent.max[2] < 140.0,
+        "absolute heights 114–140 m"
+    );
 }
 
 #[test]
@@ -94,8 +120,18 @@ fn niedersachsen_lod1_tile() {
     let m = read("citygml/niedersachsen/LoD1_24065862_2_2021-01-25.gml");
     let s = m.summary();
     assert_eq!((s.buildings, s.building_parts), (80, 24));
-    assert!(m.objects.iter().all(|o| o.best_lod().is_none_or(|l| l == 1)));
-    assert_eq!(m.crs, Some(pw_geo::Crs { horizontal: 25832, vertical: Some(5783) }));
+    assert!(
+        m.objects
+            .iter()
+            .all(|o| o.best_lod().is_none_or(|l| l == 1))
+    );
+    assert_eq!(
+        m.crs,
+        Some(pw_geo::Crs {
+            horizontal: 25832,
+            vertical: Some(5783)
+        })
+    );
     // SOURCES.md: extent ≈ 406061–407989 E / 5862005–5863876 N.
     assert_eq!(s.extent.min[0].round(), 406061.0);
     assert_eq!(s.extent.max[0].round(), 407989.0);
@@ -111,21 +147,38 @@ fn vienna_karl_marx_hof_218_parts_with_inline_solids() {
     assert_eq!(s.surfaces, 4103);
     assert_eq!(m.crs, Some(pw_geo::Crs::epsg(31256)));
     // No thematic surfaces in the file: display classifies them by normal.
-    assert!(m.objects.iter().flat_map(|o| &o.surfaces).all(|s| s.semantic == Semantic::Unclassified));
+    assert!(
+        m.objects
+            .iter()
+            .flat_map(|o| &o.surfaces)
+            .all(|s| s.semantic == Semantic::Unclassified)
+    );
 }
 
 #[test]
 fn citygml_3_examples() {
     let m = read("citygml/citygml3/Building_CityGML3.0_LOD2_with_several_attributes.gml");
     assert_eq!(m.format, "CityGML 3.0");
-    assert_eq!(m.crs, Some(pw_geo::Crs { horizontal: 31468, vertical: Some(5783) }));
+    assert_eq!(
+        m.crs,
+        Some(pw_geo::Crs {
+            horizontal: 31468,
+            vertical: Some(5783)
+        })
+    );
     assert!(m.issues.is_empty(), "{:?}", m.issues);
     let b = &m.objects[0];
     assert_eq!(b.id, "DEBY_LOD2_5744682");
     assert_eq!(b.attribute("StandLK"), Some("2014-07-28"));
     assert_eq!(b.attribute("Gemeindeschluessel"), Some("09175128"));
     assert_eq!(b.surfaces.len(), 11);
-    assert_eq!(b.surfaces.iter().filter(|s| s.semantic == Semantic::Roof).count(), 2);
+    assert_eq!(
+        b.surfaces
+            .iter()
+            .filter(|s| s.semantic == Semantic::Roof)
+            .count(),
+        2
+    );
 
     let lyon = read("citygml/citygml3/Opera-Lyon_CityGML3.0_LOD2_with_xAL3_FullyStructured.gml");
     assert_eq!(lyon.crs, Some(pw_geo::Crs::epsg(3946)));
@@ -167,7 +220,12 @@ fn every_citygml_file_in_the_corpus_loads_without_errors() {
     for f in files {
         let m = citygml::read_file(&f, None).unwrap();
         assert!(!m.objects.is_empty(), "{}", f.display());
-        assert!(m.issues.iter().all(|i| i.severity == Severity::Warning), "{}: {:?}", f.display(), m.issues);
+        assert!(
+            m.issues.iter().all(|i| i.severity == Severity::Warning),
+            "{}: {:?}",
+            f.display(),
+            m.issues
+        );
     }
 }
 
@@ -177,34 +235,65 @@ fn karlsruhe_lon_lat_in_epsg_4326_is_detected_and_placed_in_karlsruhe() {
     // Scene near Karlsruhe (UTM32): the file's lon/lat order is right, with a warning.
     let near = [456_500.0, 5_428_800.0, 115.0];
     m.settle_axis_order(pw_geo::Crs::epsg(25832), near).unwrap();
-    assert!(m.issues.iter().any(|i| i.message.contains("writes longitude first")), "{:?}", m.issues);
-    assert_eq!(m.objects[0].surfaces[0].exterior[0], [8.40961254277569, 49.006609483746, 0.0], "first posList point");
+    assert!(
+        m.issues
+            .iter()
+            .any(|i| i.message.contains("writes longitude first")),
+        "{:?}",
+        m.issues
+    );
+    assert_eq!(
+        m.objects[0].surfaces[0].exterior[0],
+        [8.40961254277569, 49.006609483746, 0.0],
+        "first posList point"
+    );
     m.reproject(pw_geo::Crs::epsg(25832)).unwrap();
     // PROJ 9.1.1: `echo "49.006609483746 8.40961254277569" | cs2cs -f %.3f EPSG:4326 EPSG:25832`
     // → 456823.391 5428358.431.
     let p = m.objects[0].surfaces[0].exterior[0];
-    assert!((p[0] - 456_823.391).abs() < 0.01 && (p[1] - 5_428_358.431).abs() < 0.01, "{p:?}");
+    assert!(
+        (p[0] - 456_823.391).abs() < 0.01 && (p[1] - 5_428_358.431).abs() < 0.01,
+        "{p:?}"
+    );
 }
 
 #[test]
 fn projected_numbers_under_a_degree_crs_are_refused_with_a_hint() {
     let mut m = read("citygml/karlsruhe/lindenallee_kranichweg_v1.gml");
     m.crs = Some(pw_geo::Crs::WGS84); // as if the file wrongly said EPSG:4326
-    let err = m.settle_axis_order(pw_geo::Crs::epsg(25832), [456_000.0, 5_430_000.0, 0.0]).unwrap_err();
-    assert!(err.contains("Gauss-Krüger") && err.contains("set the right CRS"), "{err}");
+    let err = m
+        .settle_axis_order(pw_geo::Crs::epsg(25832), [456_000.0, 5_430_000.0, 0.0])
+        .unwrap_err();
+    assert!(
+        err.contains("Gauss-Krüger") && err.contains("set the right CRS"),
+        "{err}"
+    );
 }
 
 #[test]
 fn tin_relief_is_loaded_as_ground_triangles() {
     let m = read("citygml/sig3d_terrain/Building_and_garage_LOD2-EPSG25832_CityGML2.gml");
-    let relief: Vec<_> = m.objects.iter().filter(|o| o.type_name == "ReliefFeature").collect();
+    let relief: Vec<_> = m
+        .objects
+        .iter()
+        .filter(|o| o.type_name == "ReliefFeature")
+        .collect();
     assert_eq!(relief.len(), 1);
     let r = relief[0];
     assert_eq!(r.id, "GML_6bb30328-7599-4500-90ef-766fde6aa67b");
     assert_eq!(r.surfaces.len(), 12, "12 gml:Triangle in the TINRelief");
-    assert!(r.surfaces.iter().all(|s| s.lod == 2 && s.exterior.len() == 3), "dem:lod 2, three corners each");
+    assert!(
+        r.surfaces
+            .iter()
+            .all(|s| s.lod == 2 && s.exterior.len() == 3),
+        "dem:lod 2, three corners each"
+    );
     // Display classifies relief surfaces as ground.
-    let mesh = pw_city::mesh::object_mesh(r, &pw_geo::SceneOrigin::new([458_880.0, 5_438_350.0, 110.0]), &mut pw_city::triangulate::Triangulator::new());
+    let mesh = pw_city::mesh::object_mesh(
+        r,
+        &pw_geo::SceneOrigin::new([458_880.0, 5_438_350.0, 110.0]),
+        &mut pw_city::triangulate::Triangulator::new(),
+    );
     assert_eq!(mesh.triangle_count(), 12);
     assert!(mesh.semantics.iter().all(|s| *s == Semantic::Ground));
 }
@@ -213,8 +302,17 @@ fn tin_relief_is_loaded_as_ground_triangles() {
 fn terrain_intersection_curves_are_kept() {
     let m = read("citygml/nrw/LoD2_32_280_5657_1_NW.gml");
     let curves: usize = m.objects.iter().map(|o| o.terrain_intersection.len()).sum();
-    assert_eq!(curves, 717, "717 gml:LineString in 111 lod2TerrainIntersection");
-    assert_eq!(m.objects.iter().filter(|o| !o.terrain_intersection.is_empty()).count(), 111);
+    assert_eq!(
+        curves, 717,
+        "717 gml:LineString in 111 lod2TerrainIntersection"
+    );
+    assert_eq!(
+        m.objects
+            .iter()
+            .filter(|o| !o.terrain_intersection.is_empty())
+            .count(),
+        111
+    );
     let first = &m.objects[0].terrain_intersection[0];
     assert_eq!(first[0], [280928.215, 5657501.743, 38.445]);
     assert_eq!(first.len(), 11);
@@ -226,7 +324,13 @@ fn terrain_intersection_curves_are_kept() {
 fn ground_relative_heights_are_pointed_out() {
     let mut m = read("citygml/karlsruhe/innenstadt_ost_4326_lod2.gml");
     m.check_relative_heights(115.0);
-    assert!(m.issues.iter().any(|i| i.message.contains("heights start at 0.0 m") && i.message.contains("terrain")), "{:?}", m.issues);
+    assert!(
+        m.issues
+            .iter()
+            .any(|i| i.message.contains("heights start at 0.0 m") && i.message.contains("terrain")),
+        "{:?}",
+        m.issues
+    );
     // Absolute heights (NRW, 36–50 m at a scene at 36 m) are not flagged.
     let mut nrw = read("citygml/nrw/LoD2_32_280_5657_1_NW.gml");
     nrw.check_relative_heights(36.0);

@@ -25,21 +25,81 @@ const VERTICAL_CODES: &[u32] = &[5783, 7837, 5784, 5709, 5710, 5778, 3855, 5773]
 const PROJ_DEFINITIONS: &[(u32, &str, &str)] = &[
     (4326, "WGS 84", "+proj=longlat +datum=WGS84 +no_defs"),
     (4979, "WGS 84 (3D)", "+proj=longlat +datum=WGS84 +no_defs"),
-    (4258, "ETRS89", "+proj=longlat +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +no_defs"),
-    (25832, "ETRS89 / UTM zone 32N", "+proj=utm +zone=32 +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs"),
-    (25833, "ETRS89 / UTM zone 33N", "+proj=utm +zone=33 +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs"),
-    (32632, "WGS 84 / UTM zone 32N", "+proj=utm +zone=32 +datum=WGS84 +units=m +no_defs"),
-    (32633, "WGS 84 / UTM zone 33N", "+proj=utm +zone=33 +datum=WGS84 +units=m +no_defs"),
-    (31466, "DHDN / 3-degree Gauss-Kruger zone 2", "+proj=tmerc +lat_0=0 +lon_0=6 +k=1 +x_0=2500000 +y_0=0 +ellps=bessel +towgs84=598.1,73.7,418.2,0.202,0.045,-2.455,6.7 +units=m +no_defs"),
-    (31467, "DHDN / 3-degree Gauss-Kruger zone 3", "+proj=tmerc +lat_0=0 +lon_0=9 +k=1 +x_0=3500000 +y_0=0 +ellps=bessel +towgs84=598.1,73.7,418.2,0.202,0.045,-2.455,6.7 +units=m +no_defs"),
-    (31468, "DHDN / 3-degree Gauss-Kruger zone 4", "+proj=tmerc +lat_0=0 +lon_0=12 +k=1 +x_0=4500000 +y_0=0 +ellps=bessel +towgs84=598.1,73.7,418.2,0.202,0.045,-2.455,6.7 +units=m +no_defs"),
-    (31469, "DHDN / 3-degree Gauss-Kruger zone 5", "+proj=tmerc +lat_0=0 +lon_0=15 +k=1 +x_0=5500000 +y_0=0 +ellps=bessel +towgs84=598.1,73.7,418.2,0.202,0.045,-2.455,6.7 +units=m +no_defs"),
-    (3857, "WGS 84 / Pseudo-Mercator", "+proj=merc +a=6378137 +b=6378137 +lat_ts=0 +lon_0=0 +x_0=0 +y_0=0 +k=1 +units=m +no_defs"),
-    (28992, "Amersfoort / RD New", "+proj=sterea +lat_0=52.1561605555556 +lon_0=5.38763888888889 +k=0.9999079 +x_0=155000 +y_0=463000 +ellps=bessel +towgs84=565.417,50.3319,465.552,-0.398957,0.343988,-1.8774,4.0725 +units=m +no_defs"),
-    (2056, "CH1903+ / LV95", "+proj=somerc +lat_0=46.9524055555556 +lon_0=7.43958333333333 +k_0=1 +x_0=2600000 +y_0=1200000 +ellps=bessel +towgs84=674.374,15.056,405.346,0,0,0,0 +units=m +no_defs"),
-    (31256, "MGI / Austria GK East", "+proj=tmerc +lat_0=0 +lon_0=16.3333333333333 +k=1 +x_0=0 +y_0=-5000000 +ellps=bessel +towgs84=577.326,90.129,463.919,5.137,1.474,5.297,2.4232 +units=m +no_defs"),
-    (3946, "RGF93 v1 / CC46", "+proj=lcc +lat_0=46 +lon_0=3 +lat_1=45.25 +lat_2=46.75 +x_0=1700000 +y_0=5200000 +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs"),
-    (3879, "ETRS89 / GK25FIN", "+proj=tmerc +lat_0=0 +lon_0=25 +k=1 +x_0=25500000 +y_0=0 +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs"),
+    (
+        4258,
+        "ETRS89",
+        "+proj=longlat +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +no_defs",
+    ),
+    (
+        25832,
+        "ETRS89 / UTM zone 32N",
+        "+proj=utm +zone=32 +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs",
+    ),
+    (
+        25833,
+        "ETRS89 / UTM zone 33N",
+        "+proj=utm +zone=33 +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs",
+    ),
+    (
+        32632,
+        "WGS 84 / UTM zone 32N",
+        "+proj=utm +zone=32 +datum=WGS84 +units=m +no_defs",
+    ),
+    (
+        32633,
+        "WGS 84 / UTM zone 33N",
+        "+proj=utm +zone=33 +datum=WGS84 +units=m +no_defs",
+    ),
+    (
+        31466,
+        "DHDN / 3-degree Gauss-Kruger zone 2",
+        "+proj=tmerc +lat_0=0 +lon_0=6 +k=1 +x_0=2500000 +y_0=0 +ellps=bessel +towgs84=598.1,73.7,418.2,0.202,0.045,-2.455,6.7 +units=m +no_defs",
+    ),
+    (
+        31467,
+        "DHDN / 3-degree Gauss-Kruger zone 3",
+        "+proj=tmerc +lat_0=0 +lon_0=9 +k=1 +x_0=3500000 +y_0=0 +ellps=bessel +towgs84=598.1,73.7,418.2,0.202,0.045,-2.455,6.7 +units=m +no_defs",
+    ),
+    (
+        31468,
+        "DHDN / 3-degree Gauss-Kruger zone 4",
+        "+proj=tmerc +lat_0=0 +lon_0=12 +k=1 +x_0=4500000 +y_0=0 +ellps=bessel +towgs84=598.1,73.7,418.2,0.202,0.045,-2.455,6.7 +units=m +no_defs",
+    ),
+    (
+        31469,
+        "DHDN / 3-degree Gauss-Kruger zone 5",
+        "+proj=tmerc +lat_0=0 +lon_0=15 +k=1 +x_0=5500000 +y_0=0 +ellps=bessel +towgs84=598.1,73.7,418.2,0.202,0.045,-2.455,6.7 +units=m +no_defs",
+    ),
+    (
+        3857,
+        "WGS 84 / Pseudo-Mercator",
+        "+proj=merc +a=6378137 +b=6378137 +lat_ts=0 +lon_0=0 +x_0=0 +y_0=0 +k=1 +units=m +no_defs",
+    ),
+    (
+        28992,
+        "Amersfoort / RD New",
+        "+proj=sterea +lat_0=52.1561605555556 +lon_0=5.38763888888889 +k=0.9999079 +x_0=155000 +y_0=463000 +ellps=bessel +towgs84=565.417,50.3319,465.552,-0.398957,0.343988,-1.8774,4.0725 +units=m +no_defs",
+    ),
+    (
+        2056,
+        "CH1903+ / LV95",
+        "+proj=somerc +lat_0=46.9524055555556 +lon_0=7.43958333333333 +k_0=1 +x_0=2600000 +y_0=1200000 +ellps=bessel +towgs84=674.374,15.056,405.346,0,0,0,0 +units=m +no_defs",
+    ),
+    (
+        31256,
+        "MGI / Austria GK East",
+        "+proj=tmerc +lat_0=0 +lon_0=16.3333333333333 +k=1 +x_0=0 +y_0=-5000000 +ellps=bessel +towgs84=577.326,90.129,463.919,5.137,1.474,5.297,2.4232 +units=m +no_defs",
+    ),
+    (
+        3946,
+        "RGF93 v1 / CC46",
+        "+proj=lcc +lat_0=46 +lon_0=3 +lat_1=45.25 +lat_2=46.75 +x_0=1700000 +y_0=5200000 +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs",
+    ),
+    (
+        3879,
+        "ETRS89 / GK25FIN",
+        "+proj=tmerc +lat_0=0 +lon_0=25 +k=1 +x_0=25500000 +y_0=0 +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs",
+    ),
 ];
 
 /// Compound CRS codes that stand for a horizontal + vertical pair.
@@ -59,7 +119,10 @@ fn supported_codes_text() -> String {
 
 impl Crs {
     pub const fn epsg(code: u32) -> Self {
-        Crs { horizontal: code, vertical: None }
+        Crs {
+            horizontal: code,
+            vertical: None,
+        }
     }
 
     /// The scene default: ETRS89 / UTM zone 32N, used by the German states west of 12° E.
@@ -82,8 +145,15 @@ impl Crs {
             [] => return Err(CrsError::Unrecognised(text.to_string())),
             [single] => expand_compound(*single),
             [first, second, ..] => {
-                let (h, v) = if VERTICAL_CODES.contains(first) { (*second, *first) } else { (*first, *second) };
-                Crs { horizontal: h, vertical: Some(v) }
+                let (h, v) = if VERTICAL_CODES.contains(first) {
+                    (*second, *first)
+                } else {
+                    (*first, *second)
+                };
+                Crs {
+                    horizontal: h,
+                    vertical: Some(v),
+                }
             }
         };
         Ok(crs)
@@ -140,7 +210,10 @@ impl fmt::Display for Crs {
 
 fn expand_compound(code: u32) -> Crs {
     match COMPOUND_CODES.iter().find(|(c, _, _)| *c == code) {
-        Some((_, h, v)) => Crs { horizontal: *h, vertical: (*v != 0).then_some(*v) },
+        Some((_, h, v)) => Crs {
+            horizontal: *h,
+            vertical: (*v != 0).then_some(*v),
+        },
         None => Crs::epsg(code),
     }
 }
@@ -167,7 +240,10 @@ fn parse_adv_urn(text: &str) -> Option<Crs> {
         "de_dhhn85_nh" => Some(5784),
         _ => None,
     });
-    Some(Crs { horizontal, vertical })
+    Some(Crs {
+        horizontal,
+        vertical,
+    })
 }
 
 /// Finds the EPSG codes in any of the usual forms: `EPSG:25832`,
@@ -200,7 +276,9 @@ fn epsg_codes_in(text: &str) -> Vec<u32> {
     }
     if codes.is_empty() {
         // A bare number ("25832") is an EPSG code in CityJSON metadata and our scene files.
-        if let Some(c) = leading_number(text.trim()).filter(|_| text.trim().chars().all(|c| c.is_ascii_digit())) {
+        if let Some(c) =
+            leading_number(text.trim()).filter(|_| text.trim().chars().all(|c| c.is_ascii_digit()))
+        {
             codes.push(c);
         }
     }
@@ -209,7 +287,11 @@ fn epsg_codes_in(text: &str) -> Vec<u32> {
 
 fn leading_number(token: &str) -> Option<u32> {
     let digits: String = token.chars().take_while(|c| c.is_ascii_digit()).collect();
-    if digits.is_empty() { None } else { digits.parse().ok() }
+    if digits.is_empty() {
+        None
+    } else {
+        digits.parse().ok()
+    }
 }
 
 #[cfg(test)]
@@ -226,8 +308,17 @@ mod tests {
         assert_eq!(p("epsg:4326"), Crs::epsg(4326));
         assert_eq!(p("urn:ogc:def:crs:EPSG::25833"), Crs::epsg(25833));
         assert_eq!(p("urn:ogc:def:crs:EPSG:6.12:31256"), Crs::epsg(31256));
-        assert_eq!(p("http://www.opengis.net/def/crs/EPSG/0/2056"), Crs::epsg(2056));
-        assert_eq!(p("https://www.opengis.net/def/crs/EPSG/0/7415"), Crs { horizontal: 28992, vertical: Some(5709) });
+        assert_eq!(
+            p("http://www.opengis.net/def/crs/EPSG/0/2056"),
+            Crs::epsg(2056)
+        );
+        assert_eq!(
+            p("https://www.opengis.net/def/crs/EPSG/0/7415"),
+            Crs {
+                horizontal: 28992,
+                vertical: Some(5709)
+            }
+        );
         assert_eq!(p("25832"), Crs::epsg(25832));
     }
 
@@ -236,12 +327,18 @@ mod tests {
         // Berlin and Niedersachsen files.
         assert_eq!(
             p("urn:ogc:def:crs,crs:EPSG:6.12:25833,crs:EPSG:6.12:5783"),
-            Crs { horizontal: 25833, vertical: Some(5783) }
+            Crs {
+                horizontal: 25833,
+                vertical: Some(5783)
+            }
         );
         // SIG3D example.
         assert_eq!(
             p("urn:ogc:def:crs,crs:EPSG::25832,crs:EPSG::5783"),
-            Crs { horizontal: 25832, vertical: Some(5783) }
+            Crs {
+                horizontal: 25832,
+                vertical: Some(5783)
+            }
         );
     }
 
@@ -249,9 +346,18 @@ mod tests {
     fn adv_urns() {
         assert_eq!(
             p("urn:adv:crs:ETRS89_UTM32*DE_DHHN2016_NH*GCG2016"),
-            Crs { horizontal: 25832, vertical: Some(7837) }
+            Crs {
+                horizontal: 25832,
+                vertical: Some(7837)
+            }
         );
-        assert_eq!(p("urn:adv:crs:DE_DHDN_3GK4*DE_DHHN92_NH"), Crs { horizontal: 31468, vertical: Some(5783) });
+        assert_eq!(
+            p("urn:adv:crs:DE_DHDN_3GK4*DE_DHHN92_NH"),
+            Crs {
+                horizontal: 31468,
+                vertical: Some(5783)
+            }
+        );
         assert_eq!(p("urn:adv:crs:ETRS89_UTM33"), Crs::epsg(25833));
     }
 
@@ -262,14 +368,23 @@ mod tests {
 
     #[test]
     fn garbage_is_an_error_not_a_guess() {
-        assert!(matches!(Crs::parse("Local"), Err(CrsError::Unrecognised(_))));
+        assert!(matches!(
+            Crs::parse("Local"),
+            Err(CrsError::Unrecognised(_))
+        ));
         assert!(matches!(Crs::parse(""), Err(CrsError::Unrecognised(_))));
-        assert_eq!(Crs::epsg(99999).proj_definition(), Err(CrsError::Unsupported(99999)));
+        assert_eq!(
+            Crs::epsg(99999).proj_definition(),
+            Err(CrsError::Unsupported(99999))
+        );
     }
 
     #[test]
     fn names() {
-        assert_eq!(p("urn:adv:crs:ETRS89_UTM32*DE_DHHN2016_NH").name(), "ETRS89 / UTM zone 32N + DHHN2016 height");
+        assert_eq!(
+            p("urn:adv:crs:ETRS89_UTM32*DE_DHHN2016_NH").name(),
+            "ETRS89 / UTM zone 32N + DHHN2016 height"
+        );
         assert_eq!(Crs::epsg(25832).to_string(), "EPSG:25832");
     }
 }

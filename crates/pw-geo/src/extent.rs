@@ -9,7 +9,10 @@ pub struct Extent3 {
 }
 
 impl Extent3 {
-    pub const EMPTY: Extent3 = Extent3 { min: [f64::INFINITY; 3], max: [f64::NEG_INFINITY; 3] };
+    pub const EMPTY: Extent3 = Extent3 {
+        min: [f64::INFINITY; 3],
+        max: [f64::NEG_INFINITY; 3],
+    };
 
     pub fn is_empty(&self) -> bool {
         (0..3).any(|i| self.min[i] > self.max[i])

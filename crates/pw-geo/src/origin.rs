@@ -45,7 +45,12 @@ mod tests {
         let p = [683_456.789, 5_641_234.567, 312.345];
         let back = origin.to_world(origin.to_local(p));
         for i in 0..3 {
-            assert!((back[i] - p[i]).abs() < 0.001, "axis {i}: {} vs {}", back[i], p[i]);
+            assert!(
+                (back[i] - p[i]).abs() < 0.001,
+                "axis {i}: {} vs {}",
+                back[i],
+                p[i]
+            );
         }
     }
 

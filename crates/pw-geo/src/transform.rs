@@ -10,7 +10,13 @@ pub enum TransformError {
     #[error("cannot set up {crs}: {message}")]
     Setup { crs: Crs, message: String },
     #[error("point ({x}, {y}) cannot be transformed from {from} to {to}: {message}")]
-    Point { x: f64, y: f64, from: Crs, to: Crs, message: String },
+    Point {
+        x: f64,
+        y: f64,
+        from: Crs,
+        to: Crs,
+        message: String,
+    },
 }
 
 /// A prepared transformation from one CRS to another. Heights pass through
@@ -32,7 +38,10 @@ impl std::fmt::Debug for Reprojector {
 
 fn make_proj(crs: Crs) -> Result<Proj, TransformError> {
     let def = crs.proj_definition()?;
-    Proj::from_proj_string(def).map_err(|e| TransformError::Setup { crs, message: e.to_string() })
+    Proj::from_proj_string(def).map_err(|e| TransformError::Setup {
+        crs,
+        message: e.to_string(),
+    })
 }
 
 impl Reprojector {
@@ -61,12 +70,14 @@ impl Reprojector {
             q.0 = q.0.to_radians();
             q.1 = q.1.to_radians();
         }
-        proj4rs::transform::transform(&self.src, &self.dst, &mut q).map_err(|e| TransformError::Point {
-            x: p[0],
-            y: p[1],
-            from: self.from,
-            to: self.to,
-            message: e.to_string(),
+        proj4rs::transform::transform(&self.src, &self.dst, &mut q).map_err(|e| {
+            TransformError::Point {
+                x: p[0],
+                y: p[1],
+                from: self.from,
+                to: self.to,
+                message: e.to_string(),
+            }
         })?;
         if deg(&self.to) {
             q.0 = q.0.to_degrees();
@@ -102,8 +113,14 @@ mod tests {
         assert!((ll[1] - 50.919217).abs() < 2e-6, "lat {}", ll[1]);
         assert!((ll[0] - 11.575173).abs() < 2e-6, "lon {}", ll[0]);
         assert_eq!(ll[2], 150.0);
-        let back = Reprojector::new(Crs::WGS84, Crs::epsg(25832)).unwrap().apply(ll).unwrap();
-        assert!(close(back, [681_000.0, 5_644_000.0, 0.0], 0.001), "{back:?}");
+        let back = Reprojector::new(Crs::WGS84, Crs::epsg(25832))
+            .unwrap()
+            .apply(ll)
+            .unwrap();
+        assert!(
+            close(back, [681_000.0, 5_644_000.0, 0.0], 0.001),
+            "{back:?}"
+        );
     }
 
     #[test]
@@ -131,10 +148,22 @@ mod tests {
     fn swiss_and_dutch_projection_origins() {
         // PROJ 9.1.1: LV95 (2600000, 1200000) → 46.951083 N 7.438632 E is the Bern origin;
         // RD New (155000, 463000) → 52.155172 N 5.387204 E.
-        let ch = Reprojector::new(Crs::epsg(2056), Crs::WGS84).unwrap().apply([2_600_000.0, 1_200_000.0, 0.0]).unwrap();
-        assert!((ch[1] - 46.951083).abs() < 2e-5 && (ch[0] - 7.438632).abs() < 2e-5, "{ch:?}");
-        let nl = Reprojector::new(Crs::epsg(28992), Crs::WGS84).unwrap().apply([155_000.0, 463_000.0, 0.0]).unwrap();
-        assert!((nl[1] - 52.155172).abs() < 2e-5 && (nl[0] - 5.387204).abs() < 2e-5, "{nl:?}");
+        let ch = Reprojector::new(Crs::epsg(2056), Crs::WGS84)
+            .unwrap()
+            .apply([2_600_000.0, 1_200_000.0, 0.0])
+            .unwrap();
+        assert!(
+            (ch[1] - 46.951083).abs() < 2e-5 && (ch[0] - 7.438632).abs() < 2e-5,
+            "{ch:?}"
+        );
+        let nl = Reprojector::new(Crs::epsg(28992), Crs::WGS84)
+            .unwrap()
+            .apply([155_000.0, 463_000.0, 0.0])
+            .unwrap();
+        assert!(
+            (nl[1] - 52.155172).abs() < 2e-5 && (nl[0] - 5.387204).abs() < 2e-5,
+            "{nl:?}"
+        );
     }
 
     #[test]

@@ -30,7 +30,8 @@ impl JobControl {
     }
 
     pub fn set_progress(&self, fraction: f32) {
-        self.progress.store(fraction.clamp(0.0, 1.0).to_bits(), Ordering::Relaxed);
+        self.progress
+            .store(fraction.clamp(0.0, 1.0).to_bits(), Ordering::Relaxed);
     }
 
     pub fn progress(&self) -> f32 {
@@ -47,7 +48,11 @@ impl JobControl {
 
     /// `Err(Cancelled)` once cancel was requested; use with `?` in job loops.
     pub fn check(&self) -> Result<(), Cancelled> {
-        if self.is_cancelled() { Err(Cancelled) } else { Ok(()) }
+        if self.is_cancelled() {
+            Err(Cancelled)
+        } else {
+            Ok(())
+        }
     }
 
     pub fn set_stage(&self, stage: impl Into<String>) {

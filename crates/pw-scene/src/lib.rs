@@ -24,7 +24,8 @@ impl Scene {
 
     /// Parses scene text; `path` is only used for messages.
     pub fn parse(text: &str, path: &Path) -> Result<Scene, SceneError> {
-        let scene: Scene = toml::from_str(text).map_err(|e| SceneError::from_toml(path, text, &e))?;
+        let scene: Scene =
+            toml::from_str(text).map_err(|e| SceneError::from_toml(path, text, &e))?;
         scene.validate(path, text)?;
         Ok(scene)
     }
@@ -39,7 +40,10 @@ impl Scene {
     /// leaves a half-written scene behind.
     pub fn save(&self, path: &Path) -> Result<(), SceneError> {
         let tmp = path.with_extension("scene.tmp");
-        let io = |source| SceneError::Io { path: path.to_path_buf(), source };
+        let io = |source| SceneError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
         std::fs::write(&tmp, self.to_toml()).map_err(io)?;
         std::fs::rename(&tmp, path).map_err(io)
     }
@@ -60,7 +64,12 @@ impl Scene {
         crs.proj_definition()
             .map_err(|e| SceneError::invalid(path, text, "crs", &e.to_string()))?;
         if self.origin.iter().any(|v| !v.is_finite()) {
-            return Err(SceneError::invalid(path, text, "origin", "origin must be three finite numbers"));
+            return Err(SceneError::invalid(
+                path,
+                text,
+                "origin",
+                "origin must be three finite numbers",
+            ));
         }
         for layer in &self.layers {
             if !(0.0..=1.0).contains(&layer.opacity) {
@@ -68,7 +77,10 @@ impl Scene {
                     path,
                     text,
                     "opacity",
-                    &format!("layer '{}': opacity must be between 0 and 1, found {}", layer.name, layer.opacity),
+                    &format!(
+                        "layer '{}': opacity must be between 0 and 1, found {}",
+                        layer.name, layer.opacity
+                    ),
                 ));
             }
             if let Some(c) = &layer.crs {
@@ -77,8 +89,15 @@ impl Scene {
                 })?;
             }
         }
-        if !(-90.0..=90.0).contains(&self.city.latitude) || !(-180.0..=180.0).contains(&self.city.longitude) {
-            return Err(SceneError::invalid(path, text, "latitude", "city latitude must be within ±90 and longitude within ±180"));
+        if !(-90.0..=90.0).contains(&self.city.latitude)
+            || !(-180.0..=180.0).contains(&self.city.longitude)
+        {
+            return Err(SceneError::invalid(
+                path,
+                text,
+                "latitude",
+                "city latitude must be within ±90 and longitude within ±180",
+            ));
         }
         Ok(())
     }

@@ -41,7 +41,12 @@ pub struct CitySettings {
 impl Default for CitySettings {
     fn default() -> Self {
         // Jena, Markt.
-        CitySettings { name: "Jena".into(), latitude: 50.927, longitude: 11.589, time_zone: "Europe/Berlin".into() }
+        CitySettings {
+            name: "Jena".into(),
+            latitude: 50.927,
+            longitude: 11.589,
+            time_zone: "Europe/Berlin".into(),
+        }
     }
 }
 
@@ -127,5 +132,9 @@ pub fn parse_hex_color(s: &str) -> Option<[f32; 3]> {
         return None;
     }
     let v = u32::from_str_radix(h, 16).ok()?;
-    Some([((v >> 16) & 255) as f32 / 255.0, ((v >> 8) & 255) as f32 / 255.0, (v & 255) as f32 / 255.0])
+    Some([
+        ((v >> 16) & 255) as f32 / 255.0,
+        ((v >> 8) & 255) as f32 / 255.0,
+        (v & 255) as f32 / 255.0,
+    ])
 }

@@ -108,7 +108,9 @@ fn unsupported_crs_and_bad_opacity() {
 
 #[test]
 fn missing_file_names_the_path() {
-    let err = Scene::load(Path::new("/nonexistent/x.scene")).unwrap_err().to_string();
+    let err = Scene::load(Path::new("/nonexistent/x.scene"))
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("/nonexistent/x.scene"), "{err}");
 }
 
@@ -116,12 +118,18 @@ fn missing_file_names_the_path() {
 fn relative_layer_paths_resolve_next_to_the_scene() {
     let p = Scene::resolve_path(Path::new("scenes/demo.scene"), "../assets/demo/a.gml");
     assert_eq!(p, Path::new("scenes/../assets/demo/a.gml"));
-    assert_eq!(Scene::resolve_path(Path::new("scenes/demo.scene"), "/abs/a.gml"), Path::new("/abs/a.gml"));
+    assert_eq!(
+        Scene::resolve_path(Path::new("scenes/demo.scene"), "/abs/a.gml"),
+        Path::new("/abs/a.gml")
+    );
 }
 
 #[test]
 fn hex_colours() {
-    assert_eq!(pw_scene::parse_hex_color("#ff8000"), Some([1.0, 128.0 / 255.0, 0.0]));
+    assert_eq!(
+        pw_scene::parse_hex_color("#ff8000"),
+        Some([1.0, 128.0 / 255.0, 0.0])
+    );
     assert_eq!(pw_scene::parse_hex_color("ff8000"), None);
     assert_eq!(pw_scene::parse_hex_color("#ff80"), None);
 }
