@@ -101,9 +101,10 @@ pub fn convert(
     if let Some(text) = to_crs {
         let target = pw_geo::Crs::parse(text)?;
         target.proj_definition()?;
-        let near = pw_geo::Reprojector::new(pw_geo::Crs::WGS84, target)
-            .ok()
-            .and_then(|_| model.crs)
+        // Without a scene there is no independent place to compare with:
+        // the data's own centre, i.e. the axis order as written wins.
+        let near = model
+            .crs
             .and_then(|src| pw_geo::Reprojector::new(src, target).ok())
             .and_then(|r| r.apply(model.extent().center()).ok())
             .unwrap_or([0.0; 3]);

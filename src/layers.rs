@@ -219,6 +219,25 @@ fn expire_notices(mut notices: ResMut<Notices>) {
     }
 }
 
+/// The first `head` and last `tail` bytes of a file as text, without reading
+/// the rest (files can be gigabytes).
+fn read_head_and_tail(path: &Path, head: usize, tail: usize) -> Option<String> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut file = std::fs::File::open(path).ok()?;
+    let len = file.metadata().ok()?.len() as usize;
+    let mut start = vec![0; head.min(len)];
+    file.read_exact(&mut start).ok()?;
+    let mut text = String::from_utf8_lossy(&start).into_owned();
+    let tail = tail.min(len.saturating_sub(head));
+    if tail > 0 {
+        let mut end = vec![0; tail];
+        file.seek(SeekFrom::End(-(tail as i64))).ok()?;
+        file.read_exact(&mut end).ok()?;
+        text.push_str(&String::from_utf8_lossy(&end));
+    }
+    Some(text)
+}
+
 /// Guesses the layer kind of a file by its name and, for XML, its root element.
 pub fn detect_kind(path: &Path) -> Option<LayerKind> {
     let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
@@ -231,9 +250,7 @@ pub fn detect_kind(path: &Path) -> Option<LayerKind> {
     }
     match ext.as_str() {
         "gml" | "xml" | "citygml" => {
-            let head = std::fs::read(path)
-                .ok()
-                .map(|d| String::from_utf8_lossy(&d[..d.len().min(8192)]).into_owned());
+            let head = read_head_and_tail(path, 8192, 0);
             match head {
                 Some(h) if h.contains("CityModel") => Some(LayerKind::Citygml),
                 Some(_) => Some(LayerKind::Vector),
@@ -242,15 +259,7 @@ pub fn detect_kind(path: &Path) -> Option<LayerKind> {
         }
         "json" => {
             // Key order is free in JSON: "type": "CityJSON" may come last.
-            let sample = std::fs::read(path).ok().map(|d| {
-                let head = &d[..d.len().min(65_536)];
-                let tail = &d[d.len().saturating_sub(65_536)..];
-                format!(
-                    "{}{}",
-                    String::from_utf8_lossy(head),
-                    String::from_utf8_lossy(tail)
-                )
-            });
+            let sample = read_head_and_tail(path, 65_536, 65_536);
             match sample {
                 Some(h) if h.contains("\"CityJSON\"") || h.contains("\"CityObjects\"") => {
                     Some(LayerKind::Cityjson)

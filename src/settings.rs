@@ -79,15 +79,6 @@ impl SettingsStore {
         }
     }
 
-    /// What is on disk, or `current` when nothing is stored (so the first
-    /// change is always written).
-    fn load_or(&self, current: UserSettings) -> UserSettings {
-        match self.path.as_ref().map(|p| p.exists()) {
-            Some(true) => self.load(),
-            _ => current,
-        }
-    }
-
     pub fn save(&self, settings: &UserSettings) {
         let Some(path) = &self.path else { return };
         let result = path
@@ -111,6 +102,7 @@ impl Plugin for SettingsPlugin {
     fn build(&self, app: &mut App) {
         let settings = self.store.load();
         app.insert_resource(I18n::new(settings.language))
+            .insert_resource(SavedSettings(settings.clone()))
             .insert_resource(settings)
             .insert_resource(self.store.clone())
             .add_systems(PostUpdate, persist_changed_settings);
@@ -123,20 +115,20 @@ fn persist_changed_settings(
     settings: Res<UserSettings>,
     store: Res<SettingsStore>,
     mut i18n: ResMut<I18n>,
-    mut saved: Local<Option<UserSettings>>,
+    mut saved: ResMut<SavedSettings>,
 ) {
     if i18n.language != settings.language {
         i18n.language = settings.language;
     }
-    match &*saved {
-        None => *saved = Some(store.load_or(settings.clone())),
-        Some(s) if s != &*settings => {
-            store.save(&settings);
-            *saved = Some(settings.clone());
-        }
-        _ => {}
+    if saved.0 != *settings {
+        store.save(&settings);
+        saved.0 = settings.clone();
     }
 }
+
+/// The settings as last read or written, to write only real changes.
+#[derive(Resource)]
+struct SavedSettings(UserSettings);
 
 #[cfg(test)]
 mod tests {
@@ -178,6 +170,18 @@ mod tests {
             (2.5, true, Language::English)
         );
         assert_eq!(next.world().resource::<I18n>().tr("layers.title"), "Layers");
+    }
+
+    #[test]
+    fn a_change_in_the_first_frame_is_written_even_without_a_settings_file() {
+        let store = temp_store("first-frame");
+        let mut app = App::new();
+        app.add_plugins(MinimalPlugins).add_plugins(SettingsPlugin {
+            store: store.clone(),
+        });
+        app.world_mut().resource_mut::<UserSettings>().high_contrast = true;
+        app.update();
+        assert!(store.load().high_contrast, "written to {:?}", store.path);
     }
 
     #[test]

@@ -275,12 +275,8 @@ fn draw_ui(
         actions.extend(status_bar::status_bar(ui, &m, i18n));
     });
     egui::Panel::bottom("time_bar").show(&mut root, |ui| {
-        actions.extend(time_bar::time_bar(
-            ui,
-            &mut out.clock,
-            i18n,
-            mode == AppMode::Workshop,
-        ));
+        // The time bar edits the global clock directly.
+        time_bar::time_bar(ui, &mut out.clock, i18n, mode == AppMode::Workshop);
     });
     if mode == AppMode::Planning {
         egui::Panel::left("layers")

@@ -1,7 +1,6 @@
 //! Bottom time bar: the one global date and time, with play, speed, "now"
 //! and live. Later the sun, sensor history and simulations follow it.
 
-use super::actions::UiAction;
 use crate::clock::{SPEEDS, SceneClock};
 use crate::i18n::I18n;
 use bevy_egui::egui;
@@ -16,13 +15,7 @@ fn speed_label(speed: f64, i18n: &I18n) -> String {
 }
 
 /// `compact` (workshop mode) leaves out speed and live: play, now, date, time.
-pub fn time_bar(
-    ui: &mut egui::Ui,
-    clock: &mut SceneClock,
-    i18n: &I18n,
-    compact: bool,
-) -> Vec<UiAction> {
-    let actions = Vec::new();
+pub fn time_bar(ui: &mut egui::Ui, clock: &mut SceneClock, i18n: &I18n, compact: bool) {
     ui.horizontal_wrapped(|ui| {
         ui.label(egui::RichText::new(i18n.tr("time.title")).strong());
         let play_text = if clock.playing {
@@ -87,7 +80,6 @@ pub fn time_bar(
         }
         ui.label(egui::RichText::new(clock.local().strftime("%Z").to_string()).small());
     });
-    actions
 }
 
 fn shift_days(clock: &mut SceneClock, days: i64) {

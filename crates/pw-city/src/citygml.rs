@@ -212,6 +212,8 @@ enum Capture {
     Curve {
         dimension: usize,
     },
+    /// dem:lod of a relief (TIN geometry has no lodX element).
+    ReliefLod,
     Coordinates,
 }
 
@@ -695,7 +697,7 @@ impl<'a> Parser<'a> {
         }
         // CityGML 1/2 relief: <dem:lod>2</dem:lod> sets the LoD of the TIN.
         if name == "lod" && !empty {
-            self.begin_capture(Capture::Attribute("lod".into()), depth);
+            self.begin_capture(Capture::ReliefLod, depth);
             return;
         }
         match name.as_str() {
@@ -755,12 +757,7 @@ impl<'a> Parser<'a> {
     ) {
         if depth == object_depth + 1 && is_core_attribute(name) {
             if !empty {
-                let key = if name == "name" {
-                    "name".to_string()
-                } else {
-                    name.to_string()
-                };
-                self.begin_capture(Capture::Attribute(key), depth);
+                self.begin_capture(Capture::Attribute(name.to_string()), depth);
             }
             return;
         }
@@ -847,7 +844,7 @@ impl<'a> Parser<'a> {
             && *d == depth
         {
             let (capture, _) = self.capture.take().unwrap();
-            self.finish_capture(capture, offset);
+            self.finish_capture(capture);
         }
         if self.generic_depth == Some(depth) {
             self.generic_depth = None;
@@ -863,7 +860,7 @@ impl<'a> Parser<'a> {
             self.member_depth = None;
         }
         if self.ring.is_some() && self.ring_closes_here(depth) {
-            self.finish_ring(offset);
+            self.finish_ring();
         }
         if self.polygon.as_ref().is_some_and(|p| p.depth == depth) {
             self.finish_polygon(offset);
@@ -889,7 +886,7 @@ impl<'a> Parser<'a> {
         self.polygon.as_ref().is_some_and(|p| depth == p.depth + 2)
     }
 
-    fn finish_capture(&mut self, capture: Capture, offset: usize) {
+    fn finish_capture(&mut self, capture: Capture) {
         let text = std::mem::take(&mut self.text);
         match capture {
             Capture::Curve { dimension } => {
@@ -910,7 +907,7 @@ impl<'a> Parser<'a> {
                     }
                 }
             }
-            Capture::Attribute(key) if key == "lod" => {
+            Capture::ReliefLod => {
                 // dem:lod: the LoD of geometry that is not under a lodX element.
                 if let Ok(l) = text.trim().parse::<u8>() {
                     self.relief_lod = Some(l);
@@ -935,17 +932,17 @@ impl<'a> Parser<'a> {
                 }
             }
             Capture::PosList { dimension } | Capture::Pos { dimension } => {
-                self.add_coordinates(&text, dimension, offset);
+                self.add_coordinates(&text, dimension);
             }
             Capture::Coordinates => {
                 // GML 2 style "x,y,z x,y,z"
                 let replaced = text.replace(',', " ");
-                self.add_coordinates(&replaced, 3, offset);
+                self.add_coordinates(&replaced, 3);
             }
         }
     }
 
-    fn add_coordinates(&mut self, text: &str, dimension: usize, offset: usize) {
+    fn add_coordinates(&mut self, text: &str, dimension: usize) {
         let Some(polygon) = self.polygon.as_mut() else {
             return;
         };
@@ -975,7 +972,6 @@ impl<'a> Parser<'a> {
             ));
             return;
         }
-        let _ = offset;
         if let Some((_, ring)) = self.ring.as_mut() {
             ring.extend(
                 values
@@ -985,7 +981,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn finish_ring(&mut self, _offset: usize) {
+    fn finish_ring(&mut self) {
         let Some((kind, mut points)) = self.ring.take() else {
             return;
         };

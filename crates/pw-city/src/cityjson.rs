@@ -236,6 +236,7 @@ fn read_sequence(data: &[u8], job: Option<&JobControl>) -> Result<CityModel, Cit
                 "geometry-templates",
             ),
         });
+    let total_lines = text.lines().count().max(1);
     let mut syntax_issues = Vec::new();
     let mut features = Vec::new();
     for (i, line) in lines {
@@ -243,7 +244,7 @@ fn read_sequence(data: &[u8], job: Option<&JobControl>) -> Result<CityModel, Cit
             && let Some(job) = job
         {
             job.check()?;
-            job.set_progress(i as f32 / text.lines().count().max(1) as f32);
+            job.set_progress(i as f32 / total_lines as f32);
         }
         match serde_json::from_str::<Value>(line) {
             Ok(f) => features.push((i + 1, f)),
