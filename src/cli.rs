@@ -90,11 +90,15 @@ pub fn convert(
 ) -> anyhow::Result<String> {
     use anyhow::Context as _;
     let kind = match crate::layers::detect_kind(input) {
-        Some(k @ (pw_scene::LayerKind::Citygml | pw_scene::LayerKind::Cityjson)) => k,
-        _ => anyhow::bail!("{}: not a CityGML or CityJSON file", input.display()),
+        Some(
+            k @ (pw_scene::LayerKind::Citygml
+            | pw_scene::LayerKind::Cityjson
+            | pw_scene::LayerKind::Gltf),
+        ) => k,
+        _ => anyhow::bail!("{}: not a CityGML, CityJSON or glTF file", input.display()),
     };
     let mut model =
-        crate::layers::read_city_model(kind, input, None).map_err(anyhow::Error::msg)?;
+        crate::layers::read_city_model(kind, input, None, None).map_err(anyhow::Error::msg)?;
     if let Some(text) = source_crs {
         model.crs = Some(pw_geo::Crs::parse(text)?);
     }
@@ -185,9 +189,13 @@ pub fn info(path: &Path) -> anyhow::Result<String> {
         return Ok(out);
     }
     match crate::layers::detect_kind(path) {
-        Some(kind @ (pw_scene::LayerKind::Citygml | pw_scene::LayerKind::Cityjson)) => {
-            let model =
-                crate::layers::read_city_model(kind, path, None).map_err(anyhow::Error::msg)?;
+        Some(
+            kind @ (pw_scene::LayerKind::Citygml
+            | pw_scene::LayerKind::Cityjson
+            | pw_scene::LayerKind::Gltf),
+        ) => {
+            let model = crate::layers::read_city_model(kind, path, None, None)
+                .map_err(anyhow::Error::msg)?;
             Ok(describe_city_model(path, &model))
         }
         Some(kind) => Ok(format!(
@@ -195,7 +203,7 @@ pub fn info(path: &Path) -> anyhow::Result<String> {
             path.display()
         )),
         None => anyhow::bail!(
-            "{}: unknown file type (supported: .scene, CityGML .gml/.xml, CityJSON .json/.city.jsonl)",
+            "{}: unknown file type (supported: .scene, CityGML .gml/.xml, CityJSON .json/.city.jsonl, glTF .glb/.gltf, 3D Tiles tileset.json)",
             path.display()
         ),
     }

@@ -374,6 +374,8 @@ fn handle_scene_commands(
                             opacity: 1.0,
                             crs: None,
                             style: Default::default(),
+                            georeference: None,
+                            max_screen_space_error: None,
                         };
                         let id = layers.add(def, path.clone());
                         start_loading(&mut commands, &mut layers, &mut jobs, id, &frame, &i18n);
@@ -489,11 +491,13 @@ fn start_loading(
     let Some(entry) = layers.get_mut(id) else {
         return;
     };
-    if !matches!(entry.def.kind, LayerKind::Citygml | LayerKind::Cityjson) {
+    if !matches!(
+        entry.def.kind,
+        LayerKind::Citygml | LayerKind::Cityjson | LayerKind::Gltf
+    ) {
         entry.status = LayerStatus::NotSupported;
         return;
     }
-    let kind = entry.def.kind;
     entry.status = LayerStatus::Loading;
     let job = jobs.start(format!(
         "{} – {}",
@@ -502,21 +506,11 @@ fn start_loading(
     ));
     let control = job.control.clone();
     let source = entry.source.clone();
-    let crs_override = entry.def.crs.clone();
-    let style = entry.def.style.clone();
+    let def = entry.def.clone();
     let scene_crs = frame.crs;
     let origin = frame.origin;
-    let task = AsyncComputeTaskPool::get().spawn(async move {
-        load_city(
-            kind,
-            &source,
-            crs_override.as_deref(),
-            scene_crs,
-            &origin,
-            &control,
-            style,
-        )
-    });
+    let task = AsyncComputeTaskPool::get()
+        .spawn(async move { load_city(&def, &source, scene_crs, &origin, &control) });
     commands.spawn(LoadTask {
         layer: id,
         job: job.id,
@@ -524,36 +518,93 @@ fn start_loading(
     });
 }
 
-/// Reads any city model format into the engine-free model.
+/// Reads any city model format into the engine-free model. `layer` gives
+/// the scene's settings for it (georeference of glTF models), if any.
 pub fn read_city_model(
     kind: LayerKind,
     source: &Path,
+    layer: Option<&Layer>,
     control: Option<&pw_job::JobControl>,
 ) -> Result<CityModel, String> {
     let result = match kind {
         LayerKind::Cityjson => {
             pw_city::cityjson::read_file(source, control).map_err(|e| e.to_string())
         }
+        LayerKind::Gltf => {
+            let georef = layer.and_then(|l| l.georeference.as_ref());
+            let crs = layer.and_then(|l| l.crs.as_deref());
+            let (placement, up) = gltf_placement(georef, crs)?;
+            return pw_city::placement::read_gltf_model(source, placement, up);
+        }
         _ => pw_city::citygml::read_file(source, control).map_err(|e| e.to_string()),
     };
     result.map_err(|e| format!("{}: {e}", source.display()))
 }
 
+/// The scene's georeference of a glTF layer as a placement: origin in the
+/// layer's CRS (degrees for a geographic one), else in EPSG:25832.
+fn gltf_placement(
+    georef: Option<&pw_scene::Georeference>,
+    crs: Option<&str>,
+) -> Result<
+    (
+        Option<pw_city::placement::Placement>,
+        Option<pw_city::gltf_reader::UpAxis>,
+    ),
+    String,
+> {
+    use pw_city::gltf_reader::UpAxis;
+    use pw_city::placement::Placement;
+    let Some(g) = georef else {
+        return Ok((None, None));
+    };
+    let up = match g.up_axis.as_deref() {
+        None => None,
+        Some(text) => Some(UpAxis::parse(text).ok_or_else(|| {
+            format!("georeference: up_axis must be \"y\" or \"z\", not {text:?}")
+        })?),
+    };
+    let crs = match crs {
+        Some(text) => Crs::parse(text).map_err(|e| format!("georeference: {e}"))?,
+        None => Crs::ETRS89_UTM32,
+    };
+    let placement = if crs.is_geographic() {
+        Placement::Geodetic {
+            lon: g.origin[0],
+            lat: g.origin[1],
+            height: g.origin[2],
+            heading: g.heading,
+            scale: g.scale,
+        }
+    } else {
+        Placement::Projected {
+            crs,
+            origin: g.origin,
+            heading: g.heading,
+            scale: g.scale,
+        }
+    };
+    Ok((Some(placement), up))
+}
+
 /// Reads, reprojects, batches and indexes a city model (runs off the frame).
 pub fn load_city(
-    kind: LayerKind,
+    layer: &Layer,
     source: &Path,
-    crs_override: Option<&str>,
     scene_crs: Crs,
     origin: &pw_geo::SceneOrigin,
     control: &pw_job::JobControl,
-    style: pw_scene::Style,
 ) -> Result<LoadedCity, String> {
     let started = std::time::Instant::now();
     let file_bytes = std::fs::metadata(source).map(|m| m.len()).unwrap_or(0);
     control.set_stage("read");
-    let mut model = read_city_model(kind, source, Some(control))?;
-    let source_crs = match crs_override {
+    let mut model = read_city_model(layer.kind, source, Some(layer), Some(control))?;
+    // For glTF the layer CRS is that of the georeference, already applied.
+    let source_crs = match layer
+        .crs
+        .as_deref()
+        .filter(|_| layer.kind != LayerKind::Gltf)
+    {
         Some(text) => Some(Crs::parse(text).map_err(|e| format!("{}: {e}", source.display()))?),
         None => model.crs,
     };
@@ -586,7 +637,7 @@ pub fn load_city(
         batches,
         index,
         summary,
-        style,
+        style: layer.style.clone(),
     })
 }
 

@@ -165,30 +165,24 @@ mod tests {
         let source = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
             .join("assets/demo/nrw/LoD2_32_280_5657_1_NW.gml");
         let job = pw_job::JobControl::new();
-        let city = crate::layers::load_city(
-            pw_scene::LayerKind::Citygml,
-            &source,
-            None,
-            frame.crs,
-            &frame.origin,
-            &job,
-            Default::default(),
-        )
-        .unwrap();
+        let def = pw_scene::Layer {
+            name: "x".into(),
+            kind: pw_scene::LayerKind::Citygml,
+            path: String::new(),
+            visible: true,
+            opacity: 1.0,
+            crs: None,
+            style: Default::default(),
+            georeference: None,
+            max_screen_space_error: None,
+        };
+        let city = crate::layers::load_city(&def, &source, frame.crs, &frame.origin, &job).unwrap();
         let target = city.model.objects[0].extent().center();
         let id = LayerId(1);
         let mut layers = Layers::default();
         layers.entries.push(LayerEntry {
             id,
-            def: pw_scene::Layer {
-                name: "x".into(),
-                kind: pw_scene::LayerKind::Citygml,
-                path: String::new(),
-                visible: true,
-                opacity: 1.0,
-                crs: None,
-                style: Default::default(),
-            },
+            def,
             source,
             status: LayerStatus::Ready,
             extent: None,

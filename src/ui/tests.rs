@@ -28,6 +28,8 @@ fn layer(id: u32, name: &str, status: LayerStatus) -> LayerEntry {
             opacity: 1.0,
             crs: None,
             style: Default::default(),
+            georeference: None,
+            max_screen_space_error: None,
         },
         source: PathBuf::from("x.gml"),
         status,

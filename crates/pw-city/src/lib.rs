@@ -7,9 +7,13 @@ pub mod citygml;
 pub mod cityjson;
 pub mod codes;
 pub mod export;
+pub mod gltf_reader;
+pub mod kml_model;
 pub mod mesh;
 pub mod model;
 pub mod pick;
+pub mod placement;
+pub mod tiles3d;
 pub mod triangulate;
 
 pub use model::*;

@@ -160,12 +160,21 @@ impl Crs {
     }
 
     /// The proj string for the horizontal part, if we support it.
-    pub fn proj_definition(&self) -> Result<&'static str, CrsError> {
-        PROJ_DEFINITIONS
+    pub fn proj_definition(&self) -> Result<std::borrow::Cow<'static, str>, CrsError> {
+        if let Some((_, _, p)) = PROJ_DEFINITIONS
             .iter()
             .find(|(c, _, _)| *c == self.horizontal)
-            .map(|(_, _, p)| *p)
-            .ok_or(CrsError::Unsupported(self.horizontal))
+        {
+            return Ok((*p).into());
+        }
+        let (datum, zone, south) =
+            utm_zone(self.horizontal).ok_or(CrsError::Unsupported(self.horizontal))?;
+        let datum = match datum {
+            UtmDatum::Wgs84 => "+datum=WGS84",
+            UtmDatum::Etrs89 => "+ellps=GRS80 +towgs84=0,0,0,0,0,0,0",
+        };
+        let south = if south { " +south" } else { "" };
+        Ok(format!("+proj=utm +zone={zone}{south} {datum} +units=m +no_defs").into())
     }
 
     /// Human-readable name such as "ETRS89 / UTM zone 32N".
@@ -174,6 +183,15 @@ impl Crs {
             .iter()
             .find(|(c, _, _)| *c == self.horizontal)
             .map(|(_, n, _)| n.to_string())
+            .or_else(|| {
+                utm_zone(self.horizontal).map(|(datum, zone, south)| {
+                    let d = match datum {
+                        UtmDatum::Wgs84 => "WGS 84",
+                        UtmDatum::Etrs89 => "ETRS89",
+                    };
+                    format!("{d} / UTM zone {zone}{}", if south { 'S' } else { 'N' })
+                })
+            })
             .unwrap_or_else(|| format!("EPSG:{}", self.horizontal));
         match self.vertical.and_then(vertical_name) {
             Some(v) => format!("{base} + {v}"),
@@ -184,6 +202,22 @@ impl Crs {
     /// True when coordinates are angles (longitude/latitude).
     pub fn is_geographic(&self) -> bool {
         matches!(self.horizontal, 4326 | 4979 | 4258)
+    }
+}
+
+enum UtmDatum {
+    Wgs84,
+    Etrs89,
+}
+
+/// Every UTM zone, so that any city in the world can be a scene: WGS 84
+/// (EPSG:32601–32660 north, 32701–32760 south) and ETRS89 (25828–25838).
+fn utm_zone(code: u32) -> Option<(UtmDatum, u32, bool)> {
+    match code {
+        32601..=32660 => Some((UtmDatum::Wgs84, code - 32600, false)),
+        32701..=32760 => Some((UtmDatum::Wgs84, code - 32700, true)),
+        25828..=25838 => Some((UtmDatum::Etrs89, code - 25800, false)),
+        _ => None,
     }
 }
 

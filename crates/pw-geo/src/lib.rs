@@ -4,6 +4,7 @@
 
 pub mod crs;
 pub mod extent;
+pub mod geocentric;
 pub mod origin;
 pub mod transform;
 

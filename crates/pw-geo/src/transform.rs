@@ -38,7 +38,7 @@ impl std::fmt::Debug for Reprojector {
 
 fn make_proj(crs: Crs) -> Result<Proj, TransformError> {
     let def = crs.proj_definition()?;
-    Proj::from_proj_string(def).map_err(|e| TransformError::Setup {
+    Proj::from_proj_string(&def).map_err(|e| TransformError::Setup {
         crs,
         message: e.to_string(),
     })
@@ -170,5 +170,20 @@ mod tests {
     fn unsupported_crs_is_a_clear_error() {
         let err = Reprojector::new(Crs::epsg(12345), Crs::epsg(25832)).unwrap_err();
         assert!(err.to_string().contains("EPSG:12345"), "{err}");
+    }
+
+    #[test]
+    fn any_utm_zone_works_for_other_cities() {
+        // Philadelphia (Cesium 3D Tiles sample) in WGS 84 / UTM 18N. PROJ 9.1.1:
+        // `echo "40.042530611 -75.612094308" | cs2cs EPSG:4326 EPSG:32618` → 447784.070 4432657.162
+        let r = Reprojector::new(Crs::WGS84, Crs::epsg(32618)).unwrap();
+        let p = r.apply([-75.612_094_308, 40.042_530_611, 0.0]).unwrap();
+        assert!(
+            (p[0] - 447_784.070).abs() < 0.002 && (p[1] - 4_432_657.162).abs() < 0.002,
+            "{p:?}"
+        );
+        assert_eq!(Crs::epsg(32618).name(), "WGS 84 / UTM zone 18N");
+        assert_eq!(Crs::epsg(32733).name(), "WGS 84 / UTM zone 33S");
+        assert!(Crs::epsg(32661).proj_definition().is_err());
     }
 }

@@ -86,6 +86,36 @@ pub struct Layer {
     pub crs: Option<String>,
     #[serde(default, skip_serializing_if = "Style::is_default")]
     pub style: Style,
+    /// Where a glTF model in local metres stands (origin in `crs`, or in the
+    /// scene CRS). Without it a KML `<Model>` next to the file is used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub georeference: Option<Georeference>,
+    /// 3D Tiles: refine tiles until their screen-space error is below this
+    /// many pixels (default 16; lower is sharper and slower).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_screen_space_error: Option<f32>,
+}
+
+/// Placement of a model given in local metres.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Georeference {
+    /// The model's (0, 0, 0): easting/northing/height, or longitude/latitude/
+    /// height for a geographic CRS.
+    pub origin: [f64; 3],
+    /// Degrees clockwise from north that the model's north axis is turned.
+    #[serde(default)]
+    pub heading: f64,
+    #[serde(default = "one_f64")]
+    pub scale: f64,
+    /// The model's up axis: "y" (the glTF standard) or "z". Unset: "y",
+    /// unless the model's base clearly lies on its z = 0 plane.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub up_axis: Option<String>,
+}
+
+fn one_f64() -> f64 {
+    1.0
 }
 
 fn yes() -> bool {

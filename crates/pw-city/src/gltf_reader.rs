@@ -1,0 +1,419 @@
+//! glTF 2.0 (`.gltf` with external or embedded buffers, `.glb`) into
+//! triangles in the model's own frame, z up. Node transforms are applied;
+//! triangles are grouped per node and, for 3D Tiles content, per feature
+//! (`_BATCHID` / `_FEATURE_ID_0`) so that each building stays pickable.
+
+use gltf::mesh::Mode;
+use std::path::Path;
+
+#[derive(Debug, thiserror::Error)]
+pub enum GltfError {
+    #[error("not a readable glTF 2.0 file: {0}")]
+    Parse(String),
+    #[error("buffer {index}: {message}")]
+    Buffer { index: usize, message: String },
+}
+
+/// Which model axis points up. glTF defines +Y; some exporters write +Z.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum UpAxis {
+    #[default]
+    Y,
+    Z,
+}
+
+impl UpAxis {
+    pub fn parse(text: &str) -> Option<UpAxis> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "y" => Some(UpAxis::Y),
+            "z" => Some(UpAxis::Z),
+            _ => None,
+        }
+    }
+
+    /// Model coordinates → x east, y north, z up (3D Tiles' convention for
+    /// glTF content: Y-up is turned so that glTF -Z points north).
+    pub fn to_z_up(self, p: [f64; 3]) -> [f64; 3] {
+        match self {
+            UpAxis::Y => [p[0], -p[2], p[1]],
+            UpAxis::Z => p,
+        }
+    }
+}
+
+/// Triangles of one node (and one feature of it), z up, model metres.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GltfPiece {
+    /// Node name, else mesh name.
+    pub name: Option<String>,
+    /// Feature (batch) id for 3D Tiles content.
+    pub feature: Option<u32>,
+    pub triangles: Vec<[[f64; 3]; 3]>,
+}
+
+/// Problems worth telling the user that do not stop the read.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GltfRead {
+    pub pieces: Vec<GltfPiece>,
+    pub warnings: Vec<String>,
+}
+
+impl GltfRead {
+    pub fn triangle_count(&self) -> usize {
+        self.pieces.iter().map(|p| p.triangles.len()).sum()
+    }
+}
+
+type Mat4 = [f64; 16];
+
+const IDENTITY: Mat4 = [
+    1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0,
+];
+
+/// Column-major 4×4 product a·b.
+pub fn mat4_mul(a: &Mat4, b: &Mat4) -> Mat4 {
+    let mut m = [0.0; 16];
+    for c in 0..4 {
+        for r in 0..4 {
+            m[c * 4 + r] = (0..4).map(|k| a[k * 4 + r] * b[c * 4 + k]).sum();
+        }
+    }
+    m
+}
+
+/// Applies a column-major 4×4 matrix to a point.
+pub fn mat4_apply(m: &Mat4, p: [f64; 3]) -> [f64; 3] {
+    std::array::from_fn(|r| m[r] * p[0] + m[4 + r] * p[1] + m[8 + r] * p[2] + m[12 + r])
+}
+
+/// Reads a `.gltf` or `.glb` file; external buffers are resolved next to it.
+pub fn read_file(path: &Path, up: UpAxis) -> Result<GltfRead, GltfError> {
+    let bytes = std::fs::read(path).map_err(|e| GltfError::Parse(e.to_string()))?;
+    read(&bytes, path.parent(), up)
+}
+
+/// Reads glTF JSON or GLB bytes. `base_dir` resolves relative buffer URIs.
+pub fn read(bytes: &[u8], base_dir: Option<&Path>, up: UpAxis) -> Result<GltfRead, GltfError> {
+    if bytes.starts_with(b"glTF") && bytes.len() >= 8 {
+        let version = u32::from_le_bytes([bytes[4], bytes[5], bytes[6], bytes[7]]);
+        if version != 2 {
+            return Err(GltfError::Parse(format!(
+                "binary glTF version {version}; only glTF 2.0 is supported (convert with gltf-pipeline or Blender)"
+            )));
+        }
+    }
+    // Validation would refuse files that display fine elsewhere (e.g. wrong
+    // accessor min/max from older 3D Tiles writers); we check what we read.
+    let gltf = gltf::Gltf::from_slice_without_validation(bytes)
+        .map_err(|e| GltfError::Parse(e.to_string()))?;
+    let compressed = gltf.document.extensions_required().find(|e| {
+        matches!(
+            *e,
+            "KHR_draco_mesh_compression" | "EXT_meshopt_compression" | "KHR_mesh_quantization"
+        )
+    });
+    if let Some(ext) = compressed {
+        return Err(GltfError::Parse(format!(
+            "geometry is compressed with {ext}, which is not supported yet; export without compression"
+        )));
+    }
+    let buffers = load_buffers(&gltf, base_dir)?;
+    let mut out = GltfRead::default();
+    let scene = gltf
+        .document
+        .default_scene()
+        .or_else(|| gltf.document.scenes().next());
+    match scene {
+        Some(scene) => {
+            for node in scene.nodes() {
+                visit(&node, &IDENTITY, &buffers, up, &mut out, 0);
+            }
+        }
+        // No scene: every mesh at the origin (allowed by the spec).
+        None => {
+            for node in gltf.document.nodes().filter(|n| n.mesh().is_some()) {
+                visit(&node, &IDENTITY, &buffers, up, &mut out, 64);
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn load_buffers(gltf: &gltf::Gltf, base_dir: Option<&Path>) -> Result<Vec<Vec<u8>>, GltfError> {
+    gltf.document
+        .buffers()
+        .map(|buffer| {
+            let index = buffer.index();
+            let data = match buffer.source() {
+                gltf::buffer::Source::Bin => gltf.blob.clone().ok_or(GltfError::Buffer {
+                    index,
+                    message: "GLB has no binary chunk".into(),
+                })?,
+                gltf::buffer::Source::Uri(uri) => {
+                    if let Some(rest) = uri.strip_prefix("data:") {
+                        let b64 = rest.split_once(";base64,").map(|(_, d)| d).ok_or(
+                            GltfError::Buffer {
+                                index,
+                                message: "data URI is not base64".into(),
+                            },
+                        )?;
+                        decode_base64(b64).ok_or(GltfError::Buffer {
+                            index,
+                            message: "broken base64 data".into(),
+                        })?
+                    } else {
+                        let dir = base_dir.unwrap_or(Path::new("."));
+                        let path = dir.join(uri.replace("%20", " "));
+                        std::fs::read(&path).map_err(|e| GltfError::Buffer {
+                            index,
+                            message: format!("{}: {e}", path.display()),
+                        })?
+                    }
+                }
+            };
+            if data.len() < buffer.length() {
+                return Err(GltfError::Buffer {
+                    index,
+                    message: format!(
+                        "holds {} bytes, the file declares {}",
+                        data.len(),
+                        buffer.length()
+                    ),
+                });
+            }
+            Ok(data)
+        })
+        .collect()
+}
+
+/// Standard base64 (RFC 4648) with optional padding.
+fn decode_base64(text: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let mut acc = 0u32;
+    let mut bits = 0;
+    for c in text.bytes().filter(|c| !c.is_ascii_whitespace()) {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            b'=' => break,
+            _ => return None,
+        };
+        acc = (acc << 6) | v as u32;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+        }
+    }
+    Some(out)
+}
+
+fn visit(
+    node: &gltf::Node,
+    parent: &Mat4,
+    buffers: &[Vec<u8>],
+    up: UpAxis,
+    out: &mut GltfRead,
+    depth: usize,
+) {
+    // Node graphs are trees by the spec; a broken file could loop.
+    if depth > 64 {
+        out.warnings
+            .push("node hierarchy deeper than 64 levels: the rest is skipped".into());
+        return;
+    }
+    let local: Mat4 = {
+        let m = node.transform().matrix();
+        std::array::from_fn(|i| m[i / 4][i % 4] as f64)
+    };
+    let world = mat4_mul(parent, &local);
+    if let Some(mesh) = node.mesh() {
+        let name = node
+            .name()
+            .or(mesh.name())
+            .map(str::to_string)
+            .or_else(|| Some(format!("mesh {}", mesh.index())));
+        for primitive in mesh.primitives() {
+            if let Err(message) = read_primitive(&primitive, &world, buffers, up, &name, out) {
+                out.warnings.push(format!(
+                    "mesh {} primitive {}: {message}",
+                    mesh.index(),
+                    primitive.index()
+                ));
+            }
+        }
+    }
+    for child in node.children() {
+        visit(&child, &world, buffers, up, out, depth + 1);
+    }
+}
+
+fn read_primitive(
+    primitive: &gltf::Primitive,
+    world: &Mat4,
+    buffers: &[Vec<u8>],
+    up: UpAxis,
+    name: &Option<String>,
+    out: &mut GltfRead,
+) -> Result<(), String> {
+    let mode = primitive.mode();
+    if !matches!(
+        mode,
+        Mode::Triangles | Mode::TriangleStrip | Mode::TriangleFan
+    ) {
+        // Lines and points carry no surfaces to show or analyse.
+        return Err(format!("{mode:?} primitives are skipped"));
+    }
+    let reader = primitive.reader(|b| buffers.get(b.index()).map(Vec::as_slice));
+    let positions: Vec<[f64; 3]> = reader
+        .read_positions()
+        .ok_or("no POSITION attribute")?
+        .map(|p| {
+            let w = mat4_apply(world, [p[0] as f64, p[1] as f64, p[2] as f64]);
+            up.to_z_up(w)
+        })
+        .collect();
+    let indices: Vec<u32> = match reader.read_indices() {
+        Some(i) => i.into_u32().collect(),
+        None => (0..positions.len() as u32).collect(),
+    };
+    let triangles = assemble(mode, &indices);
+    let features = feature_ids(primitive, buffers);
+    // Group the primitive's triangles by feature, keeping first-seen order.
+    let mut groups: Vec<GltfPiece> = Vec::new();
+    let mut slot_of: std::collections::HashMap<Option<u32>, usize> = Default::default();
+    let mut bad = 0usize;
+    for [a, b, c] in triangles {
+        let (Some(pa), Some(pb), Some(pc)) = (
+            positions.get(a as usize),
+            positions.get(b as usize),
+            positions.get(c as usize),
+        ) else {
+            bad += 1;
+            continue;
+        };
+        if !(pa.iter().chain(pb).chain(pc)).all(|v| v.is_finite()) {
+            bad += 1;
+            continue;
+        }
+        let feature = features.as_ref().and_then(|f| f.get(a as usize).copied());
+        let slot = *slot_of.entry(feature).or_insert_with(|| {
+            groups.push(GltfPiece {
+                name: name.clone(),
+                feature,
+                triangles: Vec::new(),
+            });
+            groups.len() - 1
+        });
+        groups[slot].triangles.push([*pa, *pb, *pc]);
+    }
+    if bad > 0 {
+        out.warnings.push(format!(
+            "{bad} triangles with indices out of range or non-finite coordinates skipped"
+        ));
+    }
+    out.pieces.extend(groups);
+    Ok(())
+}
+
+fn assemble(mode: Mode, idx: &[u32]) -> Vec<[u32; 3]> {
+    match mode {
+        Mode::TriangleStrip => (2..idx.len())
+            .map(|i| {
+                if i % 2 == 0 {
+                    [idx[i - 2], idx[i - 1], idx[i]]
+                } else {
+                    [idx[i - 1], idx[i - 2], idx[i]]
+                }
+            })
+            .collect(),
+        Mode::TriangleFan => (2..idx.len())
+            .map(|i| [idx[0], idx[i - 1], idx[i]])
+            .collect(),
+        _ => idx.chunks_exact(3).map(|t| [t[0], t[1], t[2]]).collect(),
+    }
+}
+
+/// Per-vertex feature ids: 3D Tiles 1.0 `_BATCHID`, 1.1 `_FEATURE_ID_0`.
+fn feature_ids(primitive: &gltf::Primitive, buffers: &[Vec<u8>]) -> Option<Vec<u32>> {
+    let accessor = primitive.attributes().find_map(|(semantic, accessor)| {
+        let name = match &semantic {
+            gltf::Semantic::Extras(n) => n.as_str(),
+            _ => return None,
+        };
+        matches!(
+            name,
+            "BATCHID" | "_BATCHID" | "FEATURE_ID_0" | "_FEATURE_ID_0"
+        )
+        .then_some(accessor)
+    })?;
+    read_scalars(&accessor, buffers).map(|v| v.into_iter().map(|x| x as u32).collect())
+}
+
+/// Any scalar accessor as f64, honouring byte stride.
+fn read_scalars(accessor: &gltf::Accessor, buffers: &[Vec<u8>]) -> Option<Vec<f64>> {
+    use gltf::accessor::DataType;
+    let view = accessor.view()?;
+    let data = buffers.get(view.buffer().index())?;
+    let size = accessor.data_type().size();
+    let stride = view.stride().unwrap_or(size);
+    let start = view.offset() + accessor.offset();
+    let mut out = Vec::with_capacity(accessor.count());
+    for i in 0..accessor.count() {
+        let at = start + i * stride;
+        let b = data.get(at..at + size)?;
+        out.push(match accessor.data_type() {
+            DataType::U8 => b[0] as f64,
+            DataType::I8 => b[0] as i8 as f64,
+            DataType::U16 => u16::from_le_bytes([b[0], b[1]]) as f64,
+            DataType::I16 => i16::from_le_bytes([b[0], b[1]]) as f64,
+            DataType::U32 => u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as f64,
+            DataType::F32 => f32::from_le_bytes([b[0], b[1], b[2], b[3]]) as f64,
+        });
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_decodes_rfc4648_examples() {
+        assert_eq!(decode_base64("Zm9vYmFy").unwrap(), b"foobar");
+        assert_eq!(decode_base64("Zm9vYg==").unwrap(), b"foob");
+        assert!(decode_base64("Zm9v!").is_none());
+    }
+
+    #[test]
+    fn y_up_turns_minus_z_to_north() {
+        assert_eq!(UpAxis::Y.to_z_up([1.0, 2.0, -3.0]), [1.0, 3.0, 2.0]);
+    }
+
+    #[test]
+    fn matrix_product_applies_right_then_left() {
+        let translate: Mat4 = [
+            1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 10.0, 0.0, 0.0, 1.0,
+        ];
+        let scale: Mat4 = [
+            2.0, 0.0, 0.0, 0.0, 0.0, 2.0, 0.0, 0.0, 0.0, 0.0, 2.0, 0.0, 0.0, 0.0, 0.0, 1.0,
+        ];
+        let m = mat4_mul(&translate, &scale);
+        assert_eq!(mat4_apply(&m, [1.0, 1.0, 1.0]), [12.0, 2.0, 2.0]);
+    }
+
+    #[test]
+    fn strips_and_fans_become_triangles() {
+        assert_eq!(
+            assemble(Mode::TriangleStrip, &[0, 1, 2, 3]),
+            vec![[0, 1, 2], [2, 1, 3]]
+        );
+        assert_eq!(
+            assemble(Mode::TriangleFan, &[0, 1, 2, 3]),
+            vec![[0, 1, 2], [0, 2, 3]]
+        );
+    }
+}

@@ -1,0 +1,303 @@
+//! Putting models given in local metres (glTF, 3D Tiles content) into the
+//! world, and turning their triangles into city objects so that they are
+//! drawn, picked, inspected and exported like CityGML buildings.
+
+use crate::gltf_reader::{GltfPiece, mat4_apply};
+use crate::model::{CityModel, CityObject, Issue, ObjectKind, Semantic, Severity, Surface};
+use pw_geo::Crs;
+use pw_geo::geocentric::{EnuFrame, ecef_to_geodetic};
+
+/// How model coordinates (x east, y north, z up, metres) reach a CRS.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Placement {
+    /// A local east/north/up frame at a geodetic point (KML `<Model>`,
+    /// a scene georeference in degrees). Heading: degrees clockwise.
+    Geodetic {
+        lon: f64,
+        lat: f64,
+        height: f64,
+        heading: f64,
+        scale: f64,
+    },
+    /// Added to an origin in a projected CRS, axes along its grid.
+    Projected {
+        crs: Crs,
+        origin: [f64; 3],
+        heading: f64,
+        scale: f64,
+    },
+    /// A column-major 4×4 matrix into earth-centred coordinates (3D Tiles).
+    Ecef([f64; 16]),
+    /// A column-major 4×4 matrix into a projected CRS (tilesets written in,
+    /// say, EPSG:3857 instead of ECEF).
+    Matrix { crs: Crs, matrix: [f64; 16] },
+}
+
+/// Geographic 3D: longitude, latitude, ellipsoidal height.
+pub const GEOGRAPHIC_3D: Crs = Crs::epsg(4979);
+
+impl Placement {
+    /// The CRS of what [`Placement::place`] returns.
+    pub fn output_crs(&self) -> Crs {
+        match self {
+            Placement::Geodetic { .. } | Placement::Ecef(_) => GEOGRAPHIC_3D,
+            Placement::Projected { crs, .. } | Placement::Matrix { crs, .. } => *crs,
+        }
+    }
+
+    /// A reusable form: frames and rotations computed once.
+    pub fn prepare(&self) -> PreparedPlacement {
+        match *self {
+            Placement::Geodetic {
+                lon,
+                lat,
+                height,
+                heading,
+                scale,
+            } => PreparedPlacement::Enu {
+                frame: EnuFrame::at(lon, lat, height),
+                rot: rotation(heading, scale),
+            },
+            Placement::Projected {
+                origin,
+                heading,
+                scale,
+                ..
+            } => PreparedPlacement::Offset {
+                origin,
+                rot: rotation(heading, scale),
+            },
+            Placement::Ecef(m) => PreparedPlacement::Ecef(m),
+            Placement::Matrix { matrix, .. } => PreparedPlacement::Matrix(matrix),
+        }
+    }
+}
+
+/// Turns a model's (east, north) clockwise by `heading` degrees and scales.
+fn rotation(heading: f64, scale: f64) -> [f64; 4] {
+    let (s, c) = heading.to_radians().sin_cos();
+    [c * scale, s * scale, -s * scale, c * scale]
+}
+
+pub enum PreparedPlacement {
+    Enu { frame: EnuFrame, rot: [f64; 4] },
+    Offset { origin: [f64; 3], rot: [f64; 4] },
+    Ecef([f64; 16]),
+    Matrix([f64; 16]),
+}
+
+impl PreparedPlacement {
+    pub fn place(&self, p: [f64; 3]) -> [f64; 3] {
+        let turn = |rot: &[f64; 4], scale_z: f64| {
+            [
+                rot[0] * p[0] + rot[1] * p[1],
+                rot[2] * p[0] + rot[3] * p[1],
+                p[2] * scale_z,
+            ]
+        };
+        match self {
+            PreparedPlacement::Enu { frame, rot } => {
+                let scale = rot[0].hypot(rot[1]);
+                ecef_to_geodetic(frame.to_ecef(turn(rot, scale)))
+            }
+            PreparedPlacement::Offset { origin, rot } => {
+                let scale = rot[0].hypot(rot[1]);
+                let l = turn(rot, scale);
+                [origin[0] + l[0], origin[1] + l[1], origin[2] + l[2]]
+            }
+            PreparedPlacement::Ecef(m) => ecef_to_geodetic(mat4_apply(m, p)),
+            PreparedPlacement::Matrix(m) => mat4_apply(m, p),
+        }
+    }
+}
+
+/// Attributes of each feature (3D Tiles batch table), by feature id.
+pub type FeatureAttributes<'a> = dyn Fn(u32) -> Vec<(String, String)> + 'a;
+
+/// Builds a city model from placed glTF pieces: one object per piece, each
+/// triangle a surface (semantics from its normal, like inline solids).
+pub fn pieces_to_model(
+    pieces: Vec<GltfPiece>,
+    placement: &Placement,
+    format: &str,
+    id_prefix: &str,
+    attributes: Option<&FeatureAttributes<'_>>,
+) -> CityModel {
+    let prepared = placement.prepare();
+    let mut model = CityModel {
+        format: format.into(),
+        crs: Some(placement.output_crs()),
+        crs_text: None,
+        objects: Vec::with_capacity(pieces.len()),
+        issues: Vec::new(),
+    };
+    for (n, piece) in pieces.into_iter().enumerate() {
+        let mut attrs = match (attributes, piece.feature) {
+            (Some(f), Some(id)) => f(id),
+            _ => Vec::new(),
+        };
+        if let Some(name) = &piece.name {
+            attrs.insert(0, ("name".into(), name.clone()));
+        }
+        let id = attrs
+            .iter()
+            .find(|(k, _)| {
+                matches!(
+                    k.to_ascii_lowercase().as_str(),
+                    "id" | "gml_id" | "gmlid" | "identificatie" | "objectid"
+                )
+            })
+            .map(|(_, v)| v.clone())
+            .unwrap_or_else(|| match piece.feature {
+                Some(f) => format!("{id_prefix}#{f}"),
+                None => format!("{id_prefix}#{n}"),
+            });
+        let surfaces = piece
+            .triangles
+            .iter()
+            .map(|t| Surface {
+                id: None,
+                semantic: Semantic::Unclassified,
+                lod: 2,
+                lod_minor: 0,
+                exterior: t.iter().map(|p| prepared.place(*p)).collect(),
+                interiors: Vec::new(),
+            })
+            .filter(|s| s.exterior.iter().flatten().all(|v| v.is_finite()))
+            .collect::<Vec<_>>();
+        if surfaces.is_empty() {
+            continue;
+        }
+        model.objects.push(CityObject {
+            id,
+            // Features of building tilesets are buildings; plain models are not known to be.
+            kind: if piece.feature.is_some() {
+                ObjectKind::Building
+            } else {
+                ObjectKind::Other
+            },
+            type_name: if piece.feature.is_some() {
+                "Building".into()
+            } else {
+                "Model".into()
+            },
+            parent: None,
+            attributes: attrs,
+            surfaces,
+            terrain_intersection: Vec::new(),
+            line: 0,
+        });
+    }
+    if model.objects.is_empty() {
+        model.issues.push(Issue {
+            severity: Severity::Warning,
+            line: None,
+            id: None,
+            message: "the model holds no triangles".into(),
+        });
+    }
+    model
+}
+
+/// Reads a glTF/GLB file and places it: by `placement` when the scene gives
+/// one, else by a KML `<Model>` next to the file. Without either the model
+/// cannot be put anywhere, and the message says how to give a place.
+pub fn read_gltf_model(
+    path: &std::path::Path,
+    placement: Option<Placement>,
+    up: Option<crate::gltf_reader::UpAxis>,
+) -> Result<CityModel, String> {
+    let (placement, from) = match placement {
+        Some(p) => (p, "scene georeference".to_string()),
+        None => match crate::kml_model::find_for(path) {
+            Some((kml, m)) => {
+                let from = format!("KML model placemark in {}", kml.display());
+                (m.placement(), from)
+            }
+            None => {
+                return Err(format!(
+                    "{}: no georeference — add `georeference = {{ origin = [E, N, H] }}` to the layer in the scene file, \
+                     or put a KML file with a <Model> placemark next to it",
+                    path.display()
+                ));
+            }
+        },
+    };
+    use crate::gltf_reader::UpAxis;
+    let mut read = crate::gltf_reader::read_file(path, up.unwrap_or_default())
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut notes = Vec::new();
+    if up.is_none() && stands_on_z_zero(&read.pieces) {
+        // Exporters converting Z-up COLLADA/CityGML often skip the turn to
+        // glTF's Y-up; such models stand on their z = 0 plane.
+        read = crate::gltf_reader::read_file(path, UpAxis::Z)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        notes.push(
+            "the model is Z-up, unlike the glTF standard (its base lies on z = 0): read as Z-up; \
+             set `up_axis` in the layer's georeference to override"
+                .to_string(),
+        );
+    }
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut model = pieces_to_model(read.pieces, &placement, "glTF 2.0", &stem, None);
+    model.crs_text = Some(from);
+    model
+        .issues
+        .extend(read.warnings.into_iter().chain(notes).map(|message| Issue {
+            severity: Severity::Warning,
+            line: None,
+            id: None,
+            message,
+        }));
+    Ok(model)
+}
+
+/// Read as Y-up (z = -north), is the model's lowest Y-up height off zero
+/// while its raw z (here: minus northing) starts exactly at zero, with the
+/// z = 0 plane holding a real footprint? Then the file is Z-up.
+fn stands_on_z_zero(pieces: &[GltfPiece]) -> bool {
+    let points = || pieces.iter().flat_map(|p| p.triangles.iter().flatten());
+    let (mut min_up, mut max_up, mut max_north, mut min_north) = (
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NEG_INFINITY,
+        f64::INFINITY,
+    );
+    for p in points() {
+        min_up = min_up.min(p[2]);
+        max_up = max_up.max(p[2]);
+        max_north = max_north.max(p[1]);
+        min_north = min_north.min(p[1]);
+    }
+    // Raw z = -north in the Y-up reading, so raw z's minimum is -max_north.
+    let raw_z_min = -max_north;
+    let height_span = max_up - min_up;
+    let z_span = max_north - min_north;
+    if !(height_span.is_finite() && z_span.is_finite()) || z_span <= 0.0 {
+        return false;
+    }
+    let on_zero = points().filter(|p| (-p[1]).abs() < 0.01).count();
+    raw_z_min.abs() < 0.01 && min_up.abs() > 0.5 && on_zero >= 3
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn heading_turns_north_clockwise_to_east() {
+        let p = Placement::Projected {
+            crs: Crs::ETRS89_UTM32,
+            origin: [1000.0, 2000.0, 10.0],
+            heading: 90.0,
+            scale: 2.0,
+        }
+        .prepare();
+        let q = p.place([0.0, 1.0, 1.0]);
+        assert!((q[0] - 1002.0).abs() < 1e-9 && (q[1] - 2000.0).abs() < 1e-9);
+        assert!((q[2] - 12.0).abs() < 1e-9);
+    }
+}

@@ -1,0 +1,769 @@
+//! 3D Tiles 1.0/1.1 local tilesets: the tile tree (transforms, bounding
+//! volumes, geometric error, refinement, external tilesets), choosing tiles
+//! by screen-space error for a camera, and reading tile content (b3dm, glb,
+//! composite cmpt) into city models so that features stay pickable.
+
+use crate::gltf_reader::{self, UpAxis, mat4_apply, mat4_mul};
+use crate::model::{CityModel, Issue, Severity};
+use crate::placement::{Placement, pieces_to_model};
+use pw_geo::{Crs, Reprojector, SceneOrigin};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+type Mat4 = [f64; 16];
+
+const IDENTITY: Mat4 = [
+    1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0,
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum TilesetError {
+    #[error("{path}: {message}")]
+    File { path: PathBuf, message: String },
+}
+
+fn file_error(path: &Path, message: impl Into<String>) -> TilesetError {
+    TilesetError::File {
+        path: path.to_path_buf(),
+        message: message.into(),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refine {
+    Add,
+    Replace,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum BoundingVolume {
+    /// west, south, east, north (radians), min and max height (metres).
+    Region([f64; 6]),
+    /// Centre and three half-axis vectors, in the tile's frame.
+    Box([f64; 12]),
+    Sphere([f64; 4]),
+}
+
+/// Where tileset coordinates live: earth-centred (the standard) or, for
+/// tilesets written otherwise, a projected CRS named in the scene.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum TilesetFrame {
+    Ecef,
+    Projected(Crs),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tile {
+    pub parent: Option<usize>,
+    pub children: Vec<usize>,
+    /// Tile transform times all ancestors' transforms.
+    pub transform: Mat4,
+    pub volume: BoundingVolume,
+    pub request_volume: Option<BoundingVolume>,
+    pub geometric_error: f64,
+    pub refine: Refine,
+    /// Content file (b3dm, glb, cmpt, pnts …), resolved to a path.
+    pub content: Option<PathBuf>,
+    /// Bounding sphere in the scene's local frame (east/north/up metres
+    /// from the scene origin): centre and radius.
+    pub sphere: ([f64; 3], f64),
+    pub request_sphere: Option<([f64; 3], f64)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tileset {
+    pub path: PathBuf,
+    pub version: String,
+    pub frame: TilesetFrame,
+    pub tiles: Vec<Tile>,
+    /// External tileset files read while building the tree.
+    pub external_tilesets: usize,
+    pub warnings: Vec<String>,
+}
+
+/// What the camera sees, in the scene's local frame.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct View {
+    pub position: [f64; 3],
+    /// Viewport height in pixels divided by 2·tan(vertical fov / 2).
+    pub sse_factor: f64,
+    /// Refine until the screen-space error is at most this (pixels).
+    pub max_sse: f64,
+}
+
+impl Tileset {
+    /// Reads a tileset.json and every external tileset it references.
+    /// `crs` names the CRS of a tileset not written in ECEF.
+    pub fn open(
+        path: &Path,
+        crs: Option<Crs>,
+        scene_crs: Crs,
+        origin: &SceneOrigin,
+    ) -> Result<Tileset, TilesetError> {
+        let mut set = Tileset {
+            path: path.to_path_buf(),
+            version: String::new(),
+            frame: TilesetFrame::Ecef,
+            tiles: Vec::new(),
+            external_tilesets: 0,
+            warnings: Vec::new(),
+        };
+        let json = read_json(path)?;
+        set.version = json["asset"]["version"].as_str().unwrap_or("?").to_string();
+        if !matches!(set.version.as_str(), "0.0" | "1.0" | "1.1") {
+            set.warnings
+                .push(format!("3D Tiles version {:?}: read as 1.1", set.version));
+        }
+        let root = json
+            .get("root")
+            .ok_or_else(|| file_error(path, "no \"root\" tile: not a 3D Tiles tileset"))?;
+        let base = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+        set.add_tile(root, None, &IDENTITY, &base, path, 0)?;
+        set.frame = match crs {
+            Some(c) => TilesetFrame::Projected(c),
+            None => detect_frame(&set.tiles[0]).ok_or_else(|| {
+                file_error(
+                    path,
+                    "the tileset is not in earth-centred coordinates (ECEF) as 3D Tiles defines; \
+                     set the layer's `crs` in the scene to the CRS it was written in (e.g. \"EPSG:3857\")",
+                )
+            })?,
+        };
+        set.compute_spheres(scene_crs, origin)
+            .map_err(|m| file_error(path, m))?;
+        Ok(set)
+    }
+
+    fn add_tile(
+        &mut self,
+        json: &Value,
+        parent: Option<usize>,
+        parent_transform: &Mat4,
+        base: &Path,
+        file: &Path,
+        depth: usize,
+    ) -> Result<usize, TilesetError> {
+        if depth > 64 {
+            return Err(file_error(
+                file,
+                "tiles nested deeper than 64 levels (a loop of external tilesets?)",
+            ));
+        }
+        let local = match json.get("transform") {
+            Some(t) => {
+                matrix(t).ok_or_else(|| file_error(file, "a tile transform is not 16 numbers"))?
+            }
+            None => IDENTITY,
+        };
+        let transform = mat4_mul(parent_transform, &local);
+        let volume = json
+            .get("boundingVolume")
+            .and_then(bounding_volume)
+            .ok_or_else(|| {
+                file_error(
+                    file,
+                    "a tile has no readable boundingVolume (region, box or sphere)",
+                )
+            })?;
+        let refine = match json["refine"]
+            .as_str()
+            .map(str::to_ascii_uppercase)
+            .as_deref()
+        {
+            Some("ADD") => Refine::Add,
+            Some("REPLACE") => Refine::Replace,
+            // Inherited; the root defaults to REPLACE.
+            _ => parent
+                .map(|p| self.tiles[p].refine)
+                .unwrap_or(Refine::Replace),
+        };
+        let uri = json
+            .get("content")
+            .and_then(|c| c.get("uri").or_else(|| c.get("url")))
+            .and_then(Value::as_str);
+        let index = self.tiles.len();
+        self.tiles.push(Tile {
+            parent,
+            children: Vec::new(),
+            transform,
+            volume,
+            request_volume: json.get("viewerRequestVolume").and_then(bounding_volume),
+            geometric_error: json["geometricError"].as_f64().unwrap_or(0.0).max(0.0),
+            refine,
+            content: None,
+            sphere: ([0.0; 3], 0.0),
+            request_sphere: None,
+        });
+        if let Some(p) = parent {
+            self.tiles[p].children.push(index);
+        }
+        if let Some(uri) = uri {
+            let path = base.join(uri.split(['?', '#']).next().unwrap_or(uri));
+            if uri.to_ascii_lowercase().ends_with(".json") {
+                // External tileset: its root becomes this tile's child.
+                let ext = read_json(&path)?;
+                let root = ext
+                    .get("root")
+                    .ok_or_else(|| file_error(&path, "external tileset without \"root\""))?;
+                self.external_tilesets += 1;
+                let ext_base = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+                self.add_tile(root, Some(index), &transform, &ext_base, &path, depth + 1)?;
+            } else {
+                self.tiles[index].content = Some(path);
+            }
+        }
+        if let Some(children) = json.get("children").and_then(Value::as_array) {
+            for child in children {
+                self.add_tile(child, Some(index), &transform, base, file, depth + 1)?;
+            }
+        }
+        Ok(index)
+    }
+
+    /// The placement of content (or volumes) of a tile in its frame.
+    pub fn placement(&self, transform: Mat4) -> Placement {
+        match self.frame {
+            TilesetFrame::Ecef => Placement::Ecef(transform),
+            TilesetFrame::Projected(crs) => Placement::Matrix {
+                crs,
+                matrix: transform,
+            },
+        }
+    }
+
+    fn compute_spheres(&mut self, scene_crs: Crs, origin: &SceneOrigin) -> Result<(), String> {
+        let out_crs = self.placement(IDENTITY).output_crs();
+        let r = Reprojector::new(out_crs, scene_crs).map_err(|e| e.to_string())?;
+        let frame = self.frame;
+        for tile in &mut self.tiles {
+            tile.sphere = sphere_in_scene(&tile.volume, &tile.transform, frame, &r, origin)?;
+            tile.request_sphere = match &tile.request_volume {
+                Some(v) => Some(sphere_in_scene(v, &tile.transform, frame, &r, origin)?),
+                None => None,
+            };
+        }
+        Ok(())
+    }
+
+    /// The root tile's extent in the scene CRS (from its bounding sphere).
+    pub fn extent(&self, origin: &SceneOrigin) -> pw_geo::Extent3 {
+        let (c, r) = self.tiles[0].sphere;
+        let mut e = pw_geo::Extent3::EMPTY;
+        let w = origin.world;
+        e.include([w[0] + c[0] - r, w[1] + c[1] - r, w[2] + c[2] - r.min(100.0)]);
+        e.include([w[0] + c[0] + r, w[1] + c[1] + r, w[2] + c[2] + r.min(100.0)]);
+        e
+    }
+
+    pub fn content_tiles(&self) -> usize {
+        self.tiles.iter().filter(|t| t.content.is_some()).count()
+    }
+
+    /// Tiles whose content should be shown for this view, most important
+    /// (largest screen-space error) first. Refinement follows the tileset:
+    /// ADD shows a tile and its refined children, REPLACE only the children.
+    pub fn select(&self, view: &View, visible: &dyn Fn([f64; 3], f64) -> bool) -> Vec<usize> {
+        let mut chosen: Vec<(f64, usize)> = Vec::new();
+        if !self.tiles.is_empty() {
+            self.visit(0, view, visible, &mut chosen);
+        }
+        chosen.sort_by(|a, b| b.0.total_cmp(&a.0));
+        chosen.into_iter().map(|(_, t)| t).collect()
+    }
+
+    /// Screen-space error of a tile seen from `view`, in pixels.
+    pub fn screen_space_error(&self, tile: usize, view: &View) -> f64 {
+        let t = &self.tiles[tile];
+        let d = (distance(view.position, t.sphere.0) - t.sphere.1).max(1e-3);
+        t.geometric_error * view.sse_factor / d
+    }
+
+    fn visit(
+        &self,
+        i: usize,
+        view: &View,
+        visible: &dyn Fn([f64; 3], f64) -> bool,
+        out: &mut Vec<(f64, usize)>,
+    ) {
+        let t = &self.tiles[i];
+        if let Some((c, r)) = t.request_sphere
+            && distance(view.position, c) > r
+        {
+            return;
+        }
+        if !visible(t.sphere.0, t.sphere.1) {
+            return;
+        }
+        let sse = self.screen_space_error(i, view);
+        let refine = sse > view.max_sse && !t.children.is_empty();
+        if t.content.is_some() && (!refine || t.refine == Refine::Add) {
+            out.push((sse, i));
+        }
+        if refine {
+            for &c in &t.children {
+                self.visit(c, view, visible, out);
+            }
+        }
+    }
+
+    /// Reads one tile's content into a city model in the scene CRS.
+    pub fn load_content(&self, tile: usize, scene_crs: Crs) -> Result<CityModel, String> {
+        let t = &self.tiles[tile];
+        let path = t.content.as_ref().ok_or("the tile has no content")?;
+        let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let id_prefix = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let mut model = CityModel {
+            format: format!("3D Tiles {}", self.version),
+            crs: Some(scene_crs),
+            ..Default::default()
+        };
+        self.read_payload(
+            &bytes,
+            path,
+            t.transform,
+            &id_prefix,
+            scene_crs,
+            &mut model,
+            0,
+        )
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+        Ok(model)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn read_payload(
+        &self,
+        bytes: &[u8],
+        path: &Path,
+        transform: Mat4,
+        id_prefix: &str,
+        scene_crs: Crs,
+        into: &mut CityModel,
+        depth: usize,
+    ) -> Result<(), String> {
+        let magic = bytes.get(..4).ok_or("file too short for a tile")?;
+        let base = path.parent();
+        let (pieces, features, rtc, warnings) = match magic {
+            b"b3dm" => {
+                let b = parse_b3dm(bytes)?;
+                let read = gltf_reader::read(b.glb, base, UpAxis::Y).map_err(|e| e.to_string())?;
+                (read.pieces, b.batch_table, b.rtc_center, read.warnings)
+            }
+            b"glTF" => {
+                let read = gltf_reader::read(bytes, base, UpAxis::Y).map_err(|e| e.to_string())?;
+                (read.pieces, Value::Null, None, read.warnings)
+            }
+            b"cmpt" => {
+                if depth > 8 {
+                    return Err("composite tiles nested too deep".into());
+                }
+                for inner in parse_cmpt(bytes)? {
+                    self.read_payload(
+                        inner,
+                        path,
+                        transform,
+                        id_prefix,
+                        scene_crs,
+                        into,
+                        depth + 1,
+                    )?;
+                }
+                return Ok(());
+            }
+            b"pnts" | b"i3dm" => {
+                into.issues.push(Issue {
+                    severity: Severity::Warning,
+                    line: None,
+                    id: Some(id_prefix.into()),
+                    message: format!(
+                        "{} tiles ({}) are not shown yet",
+                        String::from_utf8_lossy(magic),
+                        if magic == b"pnts" {
+                            "point clouds"
+                        } else {
+                            "instanced models"
+                        }
+                    ),
+                });
+                return Ok(());
+            }
+            _ => {
+                return Err(format!(
+                    "unknown tile format {:?} (expected b3dm, glb, cmpt)",
+                    String::from_utf8_lossy(magic)
+                ));
+            }
+        };
+        let mut m = transform;
+        if let Some(c) = rtc {
+            let rtc_matrix: Mat4 = [
+                1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, c[0], c[1], c[2], 1.0,
+            ];
+            m = mat4_mul(&transform, &rtc_matrix);
+        }
+        let placement = self.placement(m);
+        let attributes = |id: u32| batch_attributes(&features, id as usize);
+        let mut part = pieces_to_model(
+            pieces,
+            &placement,
+            &into.format,
+            id_prefix,
+            Some(&attributes),
+        );
+        part.reproject(scene_crs).map_err(|e| e.to_string())?;
+        into.objects.extend(part.objects);
+        into.issues.extend(part.issues);
+        into.issues
+            .extend(warnings.into_iter().map(|message| Issue {
+                severity: Severity::Warning,
+                line: None,
+                id: Some(id_prefix.into()),
+                message,
+            }));
+        Ok(())
+    }
+}
+
+fn distance(a: [f64; 3], b: [f64; 3]) -> f64 {
+    ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2)).sqrt()
+}
+
+fn read_json(path: &Path) -> Result<Value, TilesetError> {
+    let text = std::fs::read(path).map_err(|e| file_error(path, e.to_string()))?;
+    serde_json::from_slice(&text).map_err(|e| {
+        file_error(
+            path,
+            format!(
+                "broken JSON at line {}, column {}: {e}",
+                e.line(),
+                e.column()
+            ),
+        )
+    })
+}
+
+fn matrix(v: &Value) -> Option<Mat4> {
+    let a = v.as_array()?;
+    if a.len() != 16 {
+        return None;
+    }
+    let mut m = [0.0; 16];
+    for (i, x) in a.iter().enumerate() {
+        m[i] = x.as_f64().filter(|f| f.is_finite())?;
+    }
+    Some(m)
+}
+
+fn numbers<const N: usize>(v: &Value) -> Option<[f64; N]> {
+    let a = v.as_array()?;
+    if a.len() != N {
+        return None;
+    }
+    let mut out = [0.0; N];
+    for (i, x) in a.iter().enumerate() {
+        out[i] = x.as_f64().filter(|f| f.is_finite())?;
+    }
+    Some(out)
+}
+
+fn bounding_volume(v: &Value) -> Option<BoundingVolume> {
+    if let Some(r) = v.get("region").and_then(numbers::<6>) {
+        return Some(BoundingVolume::Region(r));
+    }
+    if let Some(b) = v.get("box").and_then(numbers::<12>) {
+        return Some(BoundingVolume::Box(b));
+    }
+    v.get("sphere")
+        .and_then(numbers::<4>)
+        .map(BoundingVolume::Sphere)
+}
+
+/// Is the root in ECEF? Regions always are; boxes and spheres are when their
+/// centre lies near the earth's surface.
+fn detect_frame(root: &Tile) -> Option<TilesetFrame> {
+    let centre = match &root.volume {
+        BoundingVolume::Region(_) => return Some(TilesetFrame::Ecef),
+        BoundingVolume::Box(b) => [b[0], b[1], b[2]],
+        BoundingVolume::Sphere(s) => [s[0], s[1], s[2]],
+    };
+    pw_geo::geocentric::is_near_earth_surface_ecef(mat4_apply(&root.transform, centre))
+        .then_some(TilesetFrame::Ecef)
+}
+
+/// Corner points of a volume, in the tileset's frame (ECEF or the CRS),
+/// turned into the scene's local frame; returns their bounding sphere.
+fn sphere_in_scene(
+    volume: &BoundingVolume,
+    transform: &Mat4,
+    frame: TilesetFrame,
+    r: &Reprojector,
+    origin: &SceneOrigin,
+) -> Result<([f64; 3], f64), String> {
+    let to_scene = |p_out: [f64; 3]| -> Result<[f64; 3], String> {
+        let w = r.apply(p_out).map_err(|e| e.to_string())?;
+        Ok([
+            w[0] - origin.world[0],
+            w[1] - origin.world[1],
+            w[2] - origin.world[2],
+        ])
+    };
+    let mut points = Vec::with_capacity(27);
+    match volume {
+        BoundingVolume::Region([w, s, e, n, lo, hi]) => {
+            // Regions are geographic (radians, ellipsoid heights), not transformed.
+            for lon in [*w, (w + e) / 2.0, *e] {
+                for lat in [*s, (s + n) / 2.0, *n] {
+                    for h in [*lo, *hi] {
+                        points.push(to_scene([lon.to_degrees(), lat.to_degrees(), h])?);
+                    }
+                }
+            }
+        }
+        BoundingVolume::Box(b) => {
+            for sx in [-1.0, 1.0] {
+                for sy in [-1.0, 1.0] {
+                    for sz in [-1.0, 1.0] {
+                        let p: [f64; 3] = std::array::from_fn(|i| {
+                            b[i] + sx * b[3 + i] + sy * b[6 + i] + sz * b[9 + i]
+                        });
+                        points.push(to_scene(to_output(frame, transform, p))?);
+                    }
+                }
+            }
+        }
+        BoundingVolume::Sphere([x, y, z, radius]) => {
+            for (dx, dy, dz) in [
+                (1.0, 0.0, 0.0),
+                (-1.0, 0.0, 0.0),
+                (0.0, 1.0, 0.0),
+                (0.0, -1.0, 0.0),
+                (0.0, 0.0, 1.0),
+                (0.0, 0.0, -1.0),
+            ] {
+                let p = [x + dx * radius, y + dy * radius, z + dz * radius];
+                points.push(to_scene(to_output(frame, transform, p))?);
+            }
+        }
+    }
+    let mut min = [f64::INFINITY; 3];
+    let mut max = [f64::NEG_INFINITY; 3];
+    for p in &points {
+        for i in 0..3 {
+            min[i] = min[i].min(p[i]);
+            max[i] = max[i].max(p[i]);
+        }
+    }
+    let c: [f64; 3] = std::array::from_fn(|i| (min[i] + max[i]) / 2.0);
+    let radius = points.iter().map(|p| distance(*p, c)).fold(0.0, f64::max);
+    Ok((c, radius))
+}
+
+fn to_output(frame: TilesetFrame, transform: &Mat4, p: [f64; 3]) -> [f64; 3] {
+    let q = mat4_apply(transform, p);
+    match frame {
+        TilesetFrame::Ecef => pw_geo::geocentric::ecef_to_geodetic(q),
+        TilesetFrame::Projected(_) => q,
+    }
+}
+
+struct B3dm<'a> {
+    glb: &'a [u8],
+    batch_table: Value,
+    rtc_center: Option<[f64; 3]>,
+}
+
+fn u32_at(b: &[u8], at: usize) -> Result<usize, String> {
+    b.get(at..at + 4)
+        .map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]) as usize)
+        .ok_or_else(|| "header cut short".to_string())
+}
+
+/// Batched 3D Model: header, feature table, batch table, then a GLB. Also
+/// reads the two legacy headers older writers produced (told apart by
+/// lengths that would be absurd, as the first JSON byte or "glTF").
+fn parse_b3dm(b: &[u8]) -> Result<B3dm<'_>, String> {
+    const ABSURD: usize = 570_425_344; // 0x22000000: '"' or 'g' as a length's high byte
+    let (mut ft_json, mut ft_bin, mut bt_json, mut bt_bin) = (
+        u32_at(b, 12)?,
+        u32_at(b, 16)?,
+        u32_at(b, 20)?,
+        u32_at(b, 24)?,
+    );
+    let mut header = 28;
+    if bt_json >= ABSURD {
+        // [batchLength][batchTableByteLength]
+        header = 20;
+        bt_json = ft_bin;
+        (ft_json, ft_bin, bt_bin) = (0, 0, 0);
+    } else if bt_bin >= ABSURD {
+        // [batchTableJsonByteLength][batchTableBinaryByteLength][batchLength]
+        header = 24;
+        (bt_json, bt_bin) = (ft_json, ft_bin);
+        (ft_json, ft_bin) = (0, 0);
+    }
+    let slice = |from: usize, len: usize| {
+        b.get(from..from + len).ok_or_else(|| {
+            format!(
+                "the b3dm is cut short ({} bytes, needs {})",
+                b.len(),
+                from + len
+            )
+        })
+    };
+    let ft: Value = if ft_json > 0 {
+        serde_json::from_slice(slice(header, ft_json)?.trim_ascii_end())
+            .map_err(|e| format!("broken feature table JSON: {e}"))?
+    } else {
+        Value::Null
+    };
+    let bt_at = header + ft_json + ft_bin;
+    let mut bt: Value = if bt_json > 0 {
+        serde_json::from_slice(slice(bt_at, bt_json)?.trim_ascii_end())
+            .map_err(|e| format!("broken batch table JSON: {e}"))?
+    } else {
+        Value::Null
+    };
+    let bt_binary = slice(bt_at + bt_json, bt_bin)?;
+    resolve_binary_properties(&mut bt, bt_binary);
+    let glb = b
+        .get(bt_at + bt_json + bt_bin..)
+        .ok_or("the b3dm holds no glTF")?;
+    Ok(B3dm {
+        glb,
+        batch_table: bt,
+        rtc_center: ft.get("RTC_CENTER").and_then(numbers::<3>),
+    })
+}
+
+/// Batch table properties stored in the binary body (`byteOffset`,
+/// `componentType`, `type`: SCALAR) are turned into JSON arrays.
+fn resolve_binary_properties(bt: &mut Value, binary: &[u8]) {
+    let Some(map) = bt.as_object_mut() else {
+        return;
+    };
+    for value in map.values_mut() {
+        let Some(offset) = value.get("byteOffset").and_then(Value::as_u64) else {
+            continue;
+        };
+        if value.get("type").and_then(Value::as_str) != Some("SCALAR") {
+            continue;
+        }
+        let kind = value
+            .get("componentType")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let size = match kind {
+            "BYTE" | "UNSIGNED_BYTE" => 1,
+            "SHORT" | "UNSIGNED_SHORT" => 2,
+            "INT" | "UNSIGNED_INT" | "FLOAT" => 4,
+            "DOUBLE" => 8,
+            _ => continue,
+        };
+        let values: Vec<Value> = binary
+            .get(offset as usize..)
+            .unwrap_or(&[])
+            .chunks_exact(size)
+            .map(|c| {
+                let n = match kind {
+                    "BYTE" => c[0] as i8 as f64,
+                    "UNSIGNED_BYTE" => c[0] as f64,
+                    "SHORT" => i16::from_le_bytes([c[0], c[1]]) as f64,
+                    "UNSIGNED_SHORT" => u16::from_le_bytes([c[0], c[1]]) as f64,
+                    "INT" => i32::from_le_bytes([c[0], c[1], c[2], c[3]]) as f64,
+                    "UNSIGNED_INT" => u32::from_le_bytes([c[0], c[1], c[2], c[3]]) as f64,
+                    "FLOAT" => f32::from_le_bytes([c[0], c[1], c[2], c[3]]) as f64,
+                    _ => f64::from_le_bytes(c.try_into().unwrap_or([0; 8])),
+                };
+                serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number)
+            })
+            .collect();
+        *value = Value::Array(values);
+    }
+}
+
+/// Composite tile: a header and inner tiles, each with its own header.
+fn parse_cmpt(b: &[u8]) -> Result<Vec<&[u8]>, String> {
+    let count = u32_at(b, 12)?;
+    let mut at = 16;
+    let mut inner = Vec::new();
+    for _ in 0..count {
+        let len = u32_at(b, at + 8)?;
+        let tile = b
+            .get(at..at + len)
+            .filter(|_| len >= 12)
+            .ok_or("a composite tile's inner tile is cut short")?;
+        inner.push(tile);
+        at += len;
+    }
+    Ok(inner)
+}
+
+/// Attributes of feature `id`: every batch table property's value.
+fn batch_attributes(bt: &Value, id: usize) -> Vec<(String, String)> {
+    let Some(map) = bt.as_object() else {
+        return Vec::new();
+    };
+    map.iter()
+        .filter_map(|(k, v)| {
+            let value = v.as_array()?.get(id)?;
+            let text = match value {
+                Value::String(s) => s.clone(),
+                Value::Null => return None,
+                other => other.to_string(),
+            };
+            Some((k.clone(), text))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn legacy_b3dm_header_with_batch_length_is_read() {
+        // Legacy 1: [magic][version][byteLength][batchLength][batchTableByteLength] + JSON + GLB.
+        let bt = br#"{"id":["a"]}"#;
+        let mut b = Vec::new();
+        b.extend_from_slice(b"b3dm");
+        b.extend_from_slice(&1u32.to_le_bytes());
+        b.extend_from_slice(&0u32.to_le_bytes());
+        b.extend_from_slice(&1u32.to_le_bytes());
+        b.extend_from_slice(&(bt.len() as u32).to_le_bytes());
+        b.extend_from_slice(bt);
+        b.extend_from_slice(b"glTF\x02\x00\x00\x00");
+        let parsed = parse_b3dm(&b).unwrap();
+        assert_eq!(parsed.batch_table["id"][0], "a");
+        assert!(parsed.glb.starts_with(b"glTF"));
+    }
+
+    #[test]
+    fn binary_batch_table_scalars_become_values() {
+        let mut bt: Value = serde_json::json!({
+            "height": {"byteOffset": 0, "componentType": "FLOAT", "type": "SCALAR"}
+        });
+        let bin: Vec<u8> = [12.5f32, 30.0]
+            .iter()
+            .flat_map(|f| f.to_le_bytes())
+            .collect();
+        resolve_binary_properties(&mut bt, &bin);
+        assert_eq!(
+            batch_attributes(&bt, 1),
+            vec![("height".into(), "30.0".into())]
+        );
+    }
+
+    #[test]
+    fn cut_short_tiles_are_errors_not_panics() {
+        assert!(parse_b3dm(b"b3dm\x01\x00\x00\x00").is_err());
+        let mut b = b"b3dm".to_vec();
+        b.extend_from_slice(&[
+            1, 0, 0, 0, 0, 0, 0, 0, 200, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        ]);
+        assert!(parse_b3dm(&b).unwrap_err().contains("cut short"));
+        assert!(parse_cmpt(b"cmpt\x01\x00\x00\x00\x00\x00\x00\x00\x05\x00\x00\x00").is_err());
+    }
+}
