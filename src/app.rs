@@ -2,6 +2,7 @@
 
 use crate::camera::{CameraPlugin, FIELD_OF_VIEW_DEG, OrbitCamera};
 use crate::city_layer::CityLayerPlugin;
+use crate::tiles_layer::TilesLayerPlugin;
 use crate::clock::ClockPlugin;
 use crate::ground::GroundPlugin;
 use crate::layers::{LayersPlugin, SceneCommand};
@@ -51,6 +52,7 @@ impl Plugin for CorePlugins {
             ClockPlugin,
             LayersPlugin,
             CityLayerPlugin,
+            TilesLayerPlugin,
             CameraPlugin,
         ));
     }

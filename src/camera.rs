@@ -247,10 +247,10 @@ fn frame_when_loaded(
     let mut any = false;
     for msg in loaded.read() {
         any = true;
-        if pending.layer == Some(msg.id) {
+        if pending.layer == Some(msg.owner) {
             pending.layer = None;
             if let (Some(extent), Ok(mut orbit)) = (
-                layers.get(msg.id).and_then(|l| l.extent),
+                layers.get(msg.owner).and_then(|l| l.extent),
                 cameras.single_mut(),
             ) {
                 *orbit = OrbitCamera::framing(&extent, &frame, orbit.heading, orbit.pitch);

@@ -62,8 +62,12 @@ fn linear(c: [f32; 3]) -> [f32; 4] {
     [l.red, l.green, l.blue, 1.0]
 }
 
-/// A city layer as displayed.
+/// A city layer as displayed (or one tile of a streamed layer).
 pub struct CityLayer {
+    /// The scene layer this belongs to: itself, or a tileset for a tile.
+    pub owner: LayerId,
+    /// False while a streamed tile is loaded but not wanted for the view.
+    pub shown: bool,
     pub city: Arc<LoadedCity>,
     pub meshes: Vec<Handle<Mesh>>,
     pub entities: Vec<Entity>,
@@ -98,6 +102,10 @@ pub enum BuildingCommand {
     ShowAll(LayerId),
 }
 
+/// Turning loaded layers into meshes and keeping them in sync.
+#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CityLayerSystems;
+
 pub struct CityLayerPlugin;
 
 impl Plugin for CityLayerPlugin {
@@ -115,6 +123,7 @@ impl Plugin for CityLayerPlugin {
                     highlight_selection,
                 )
                     .chain()
+                    .in_set(CityLayerSystems)
                     .after(crate::layers::LayersSystems),
             );
     }
@@ -172,12 +181,12 @@ fn spawn_loaded(
     layers: Res<Layers>,
 ) {
     for msg in loaded.read() {
-        let Some(entry) = layers.get(msg.id) else {
+        let Some(entry) = layers.get(msg.owner) else {
             continue;
         };
         let palette = SurfacePalette::from_style(&msg.city.style);
         let material = materials.add(layer_material(entry.def.opacity));
-        let visibility = if entry.def.visible {
+        let visibility = if entry.def.visible && msg.id == msg.owner {
             Visibility::Visible
         } else {
             Visibility::Hidden
@@ -209,6 +218,8 @@ fn spawn_loaded(
         if let Some(old) = city_layers.layers.insert(
             msg.id,
             CityLayer {
+                owner: msg.owner,
+                shown: msg.id == msg.owner,
                 city: msg.city.clone(),
                 meshes: handles,
                 entities,
@@ -232,13 +243,22 @@ fn despawn_removed(
     mut selection: ResMut<Selection>,
 ) {
     for LayerRemoved(id) in removed.read() {
-        if let Some(layer) = city_layers.layers.remove(id) {
-            for e in layer.entities {
-                commands.entity(e).despawn();
+        // The layer itself and, for a tileset, all its tiles.
+        let gone: Vec<LayerId> = city_layers
+            .layers
+            .iter()
+            .filter(|(k, l)| *k == id || l.owner == *id)
+            .map(|(k, _)| *k)
+            .collect();
+        for key in gone {
+            if let Some(layer) = city_layers.layers.remove(&key) {
+                for e in layer.entities {
+                    commands.entity(e).despawn();
+                }
             }
-        }
-        if selection.picked.is_some_and(|(l, _)| l == *id) {
-            selection.picked = None;
+            if selection.picked.is_some_and(|(l, _)| l == key) {
+                selection.picked = None;
+            }
         }
     }
 }
@@ -249,12 +269,15 @@ fn sync_visibility_and_opacity(
     mut materials: ResMut<Assets<StandardMaterial>>,
     mut batches: Query<(&CityBatch, &mut Visibility)>,
 ) {
-    if !layers.is_changed() {
+    if !layers.is_changed() && !city_layers.is_changed() {
         return;
     }
     for (batch, mut vis) in &mut batches {
-        if let Some(entry) = layers.get(batch.layer) {
-            let want = if entry.def.visible {
+        let Some(layer) = city_layers.layers.get(&batch.layer) else {
+            continue;
+        };
+        if let Some(entry) = layers.get(layer.owner) {
+            let want = if entry.def.visible && layer.shown {
                 Visibility::Visible
             } else {
                 Visibility::Hidden
@@ -264,8 +287,8 @@ fn sync_visibility_and_opacity(
             }
         }
     }
-    for (id, layer) in &city_layers.layers {
-        let Some(entry) = layers.get(*id) else {
+    for layer in city_layers.layers.values() {
+        let Some(entry) = layers.get(layer.owner) else {
             continue;
         };
         if let Some(m) = materials.get(&layer.material)

@@ -45,6 +45,8 @@ pub struct LayerEntry {
 /// What was loaded, from which input: shown in the layer tooltip.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LayerSummary {
+    /// Streamed layers: tiles loaded and tiles in the tileset.
+    pub tiles: Option<(usize, usize)>,
     pub format: String,
     pub source_crs: Option<Crs>,
     pub buildings: usize,
@@ -103,13 +105,18 @@ impl Layers {
         self.entries.iter().find(|e| e.id == id)
     }
 
-    fn get_mut(&mut self, id: LayerId) -> Option<&mut LayerEntry> {
+    pub fn get_mut(&mut self, id: LayerId) -> Option<&mut LayerEntry> {
         self.entries.iter_mut().find(|e| e.id == id)
     }
 
-    fn add(&mut self, def: Layer, source: PathBuf) -> LayerId {
+    /// A fresh id that no layer has (also used for streamed tiles).
+    pub fn allocate_id(&mut self) -> LayerId {
         self.next_id += 1;
-        let id = LayerId(self.next_id);
+        LayerId(self.next_id)
+    }
+
+    fn add(&mut self, def: Layer, source: PathBuf) -> LayerId {
+        let id = self.allocate_id();
         self.entries.push(LayerEntry {
             id,
             def,
@@ -151,10 +158,13 @@ pub enum SceneCommand {
     GoToBookmark(usize),
 }
 
-/// Sent when a layer's data is ready for display.
+/// Sent when a layer's data is ready for display. A streamed layer (3D
+/// Tiles) sends one per tile: `id` is then the tile's own id and `owner`
+/// the layer it belongs to (visibility, opacity, name come from the owner).
 #[derive(Message, Debug, Clone)]
 pub struct LayerLoaded {
     pub id: LayerId,
+    pub owner: LayerId,
     pub city: Arc<LoadedCity>,
 }
 
@@ -170,6 +180,29 @@ pub struct LoadedCity {
     pub index: PickIndex,
     pub summary: LayerSummary,
     pub style: pw_scene::Style,
+}
+
+impl LoadedCity {
+    /// Nothing to draw (a streamed layer whose tiles come separately).
+    pub fn empty(style: pw_scene::Style) -> Self {
+        LoadedCity {
+            model: CityModel::default(),
+            batches: Vec::new(),
+            index: PickIndex::build(&[]),
+            summary: LayerSummary {
+                tiles: None,
+                format: String::new(),
+                source_crs: None,
+                buildings: 0,
+                parts: 0,
+                triangles: 0,
+                batches: 0,
+                file_bytes: 0,
+                load_seconds: 0.0,
+            },
+            style,
+        }
+    }
 }
 
 #[derive(Component)]
@@ -493,7 +526,7 @@ fn start_loading(
     };
     if !matches!(
         entry.def.kind,
-        LayerKind::Citygml | LayerKind::Cityjson | LayerKind::Gltf
+        LayerKind::Citygml | LayerKind::Cityjson | LayerKind::Gltf | LayerKind::Tiles3d
     ) {
         entry.status = LayerStatus::NotSupported;
         return;
@@ -504,6 +537,17 @@ fn start_loading(
         i18n.tr("layers.loading"),
         entry.def.name
     ));
+    if entry.def.kind == LayerKind::Tiles3d {
+        crate::tiles_layer::start_opening(
+            commands,
+            id,
+            job.id,
+            entry.source.clone(),
+            entry.def.crs.clone(),
+            frame,
+        );
+        return;
+    }
     let control = job.control.clone();
     let source = entry.source.clone();
     let def = entry.def.clone();
@@ -623,6 +667,7 @@ pub fn load_city(
     let index = PickIndex::build(&batches);
     let s = model.summary();
     let summary = LayerSummary {
+        tiles: None,
         format: model.format.clone(),
         source_crs,
         buildings: s.buildings,
@@ -665,6 +710,7 @@ fn poll_load_tasks(
                 entry.summary = Some(city.summary.clone());
                 loaded.write(LayerLoaded {
                     id: load.layer,
+                    owner: load.layer,
                     city: Arc::new(city),
                 });
             }

@@ -15,4 +15,5 @@ pub mod layers;
 pub mod picking;
 pub mod screenshot;
 pub mod settings;
+pub mod tiles_layer;
 pub mod ui;

@@ -53,7 +53,7 @@ pub fn cast(
     };
     let mut best: Option<(f32, [f32; 3], LayerId, usize)> = None;
     for (id, layer) in &city.layers {
-        if !layers.get(*id).is_some_and(|l| l.def.visible) {
+        if !layer.shown || !layers.get(layer.owner).is_some_and(|l| l.def.visible) {
             continue;
         }
         if let Some(hit) = layer
@@ -193,6 +193,8 @@ mod tests {
         city_layers.layers.insert(
             id,
             CityLayer {
+                owner: id,
+                shown: true,
                 city: Arc::new(city),
                 meshes: vec![],
                 entities: vec![],

@@ -42,10 +42,20 @@ pub fn layer_tree(ui: &mut egui::Ui, layers: &[LayerEntry], i18n: &I18n) -> Vec<
                     }
                     LayerStatus::Ready => {
                         if let Some(s) = &layer.summary {
-                            ui.label(i18n.trf(
-                                "layers.objects",
-                                &[("buildings", &s.buildings), ("parts", &s.parts)],
-                            ));
+                            ui.label(match s.tiles {
+                                Some((loaded, total)) => i18n.trf(
+                                    "layers.tiles",
+                                    &[
+                                        ("loaded", &loaded),
+                                        ("total", &total),
+                                        ("buildings", &s.buildings),
+                                    ],
+                                ),
+                                None => i18n.trf(
+                                    "layers.objects",
+                                    &[("buildings", &s.buildings), ("parts", &s.parts)],
+                                ),
+                            });
                         }
                         if !layer.issues.is_empty() {
                             ui.collapsing(

@@ -221,7 +221,7 @@ fn inspector_data(d: &UiData) -> Option<InspectorData> {
     let city = d.city.layers.get(&layer)?;
     let name = d
         .layers
-        .get(layer)
+        .get(city.owner)
         .map(|l| l.def.name.clone())
         .unwrap_or_default();
     InspectorData::new(layer, &name, &city.city.model, object, city.hidden.len())

@@ -35,6 +35,7 @@ fn layer(id: u32, name: &str, status: LayerStatus) -> LayerEntry {
         status,
         extent: None,
         summary: Some(LayerSummary {
+            tiles: None,
             format: "CityGML 1.0".into(),
             source_crs: None,
             buildings: 83,

@@ -236,6 +236,7 @@ fn visit(
             .or(mesh.name())
             .map(str::to_string)
             .or_else(|| Some(format!("mesh {}", mesh.index())));
+        let first = out.pieces.len();
         for primitive in mesh.primitives() {
             if let Err(message) = read_primitive(&primitive, &world, buffers, up, &name, out) {
                 out.warnings.push(format!(
@@ -245,6 +246,15 @@ fn visit(
                 ));
             }
         }
+        // One object per node and feature, whatever the number of materials.
+        let mut merged: Vec<GltfPiece> = Vec::new();
+        for piece in out.pieces.drain(first..) {
+            match merged.iter_mut().find(|m| m.feature == piece.feature) {
+                Some(m) => m.triangles.extend(piece.triangles),
+                None => merged.push(piece),
+            }
+        }
+        out.pieces.extend(merged);
     }
     for child in node.children() {
         visit(&child, &world, buffers, up, out, depth + 1);

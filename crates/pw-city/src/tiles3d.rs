@@ -569,6 +569,7 @@ fn to_output(frame: TilesetFrame, transform: &Mat4, p: [f64; 3]) -> [f64; 3] {
     }
 }
 
+#[derive(Debug)]
 struct B3dm<'a> {
     glb: &'a [u8],
     batch_table: Value,

@@ -1,0 +1,564 @@
+//! 3D Tiles layers, streamed: the tileset tree is read once; every frame
+//! the tiles the camera needs (screen-space error, frustum, viewer request
+//! volumes) are chosen, missing ones are loaded in the background, and each
+//! loaded tile becomes a city sub-layer of the tileset (batched, pickable,
+//! inspectable). While a refined tile is still loading its loaded ancestor
+//! stays on screen, and tiles no longer needed are dropped beyond a budget.
+
+use crate::camera::{FIELD_OF_VIEW_DEG, OrbitCamera};
+use crate::city_layer::CityLayers;
+use crate::frame::{SceneFrame, bevy_to_enu, enu_to_bevy};
+use crate::jobs::Jobs;
+use crate::layers::{
+    LayerId, LayerLoaded, LayerRemoved, LayerStatus, LayerSummary, Layers, LayersSystems,
+    LoadedCity,
+};
+use bevy::camera::primitives::{Frustum, Sphere};
+use bevy::prelude::*;
+use bevy::tasks::{AsyncComputeTaskPool, Task, block_on, poll_once};
+use bevy::window::PrimaryWindow;
+use pw_city::batch::build_batches;
+use pw_city::pick::PickIndex;
+use pw_city::tiles3d::{Tileset, View};
+use pw_geo::{Crs, SceneOrigin};
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Default refinement threshold in pixels (Cesium's default too).
+pub const DEFAULT_MAX_SSE: f32 = 16.0;
+/// Tiles loading at once per tileset (2 cores: more only queues).
+const MAX_IN_FLIGHT: usize = 2;
+/// Loaded tiles kept per tileset before unused ones are dropped.
+const MAX_LOADED_TILES: usize = 256;
+
+pub struct TilesLayerPlugin;
+
+impl Plugin for TilesLayerPlugin {
+    fn build(&self, app: &mut App) {
+        app.init_resource::<Tilesets>().add_systems(
+            Update,
+            (poll_open_tasks, forget_removed, stream_tiles)
+                .chain()
+                .after(LayersSystems)
+                .before(crate::city_layer::CityLayerSystems),
+        );
+    }
+}
+
+/// A loaded tile: its sub-layer id and when the view last wanted it.
+#[derive(Debug, Clone, Copy)]
+pub struct LoadedTile {
+    pub id: LayerId,
+    pub last_wanted: u64,
+    pub triangles: usize,
+    pub buildings: usize,
+    pub batches: usize,
+}
+
+pub struct StreamedTileset {
+    pub tileset: Arc<Tileset>,
+    pub max_sse: f64,
+    pub loaded: HashMap<usize, LoadedTile>,
+    pending: HashMap<usize, Task<Result<LoadedCity, String>>>,
+    pub failed: HashMap<usize, String>,
+    /// Tiles on screen now.
+    pub shown: HashSet<usize>,
+    frame_counter: u64,
+    /// The status-bar job while tiles load; cancelling it pauses streaming
+    /// until the layer is hidden and shown again.
+    job: Option<crate::jobs::JobEntry>,
+    paused: bool,
+}
+
+#[derive(Resource, Default)]
+pub struct Tilesets {
+    pub sets: HashMap<LayerId, StreamedTileset>,
+}
+
+#[derive(Component)]
+pub struct OpenTilesetTask {
+    layer: LayerId,
+    job: u64,
+    task: Task<Result<Tileset, String>>,
+}
+
+/// Starts reading a tileset's tree (small JSON files) in the background.
+pub fn start_opening(
+    commands: &mut Commands,
+    layer: LayerId,
+    job: u64,
+    source: PathBuf,
+    crs: Option<String>,
+    frame: &SceneFrame,
+) {
+    let (scene_crs, origin) = (frame.crs, frame.origin);
+    let task = AsyncComputeTaskPool::get().spawn(async move {
+        let crs = match crs {
+            Some(text) => {
+                Some(Crs::parse(&text).map_err(|e| format!("{}: {e}", source.display()))?)
+            }
+            None => None,
+        };
+        Tileset::open(&source, crs, scene_crs, &origin).map_err(|e| e.to_string())
+    });
+    commands.spawn(OpenTilesetTask { layer, job, task });
+}
+
+fn poll_open_tasks(
+    mut commands: Commands,
+    mut tasks: Query<(Entity, &mut OpenTilesetTask)>,
+    mut layers: ResMut<Layers>,
+    mut jobs: ResMut<Jobs>,
+    mut sets: ResMut<Tilesets>,
+    frame: Res<SceneFrame>,
+    mut loaded: MessageWriter<LayerLoaded>,
+) {
+    for (entity, mut open) in &mut tasks {
+        let Some(result) = block_on(poll_once(&mut open.task)) else {
+            continue;
+        };
+        commands.entity(entity).despawn();
+        jobs.finish(open.job);
+        let Some(entry) = layers.get_mut(open.layer) else {
+            continue;
+        };
+        match result {
+            Ok(tileset) => {
+                entry.status = LayerStatus::Ready;
+                entry.extent = Some(tileset.extent(&frame.origin));
+                entry.issues = tileset.warnings.clone();
+                entry.summary = Some(LayerSummary {
+                    tiles: Some((0, tileset.content_tiles())),
+                    format: format!("3D Tiles {}", tileset.version),
+                    source_crs: None,
+                    buildings: 0,
+                    parts: 0,
+                    triangles: 0,
+                    batches: 0,
+                    file_bytes: 0,
+                    load_seconds: 0.0,
+                });
+                let max_sse = entry
+                    .def
+                    .max_screen_space_error
+                    .unwrap_or(DEFAULT_MAX_SSE)
+                    .max(1.0) as f64;
+                sets.sets.insert(
+                    open.layer,
+                    StreamedTileset {
+                        tileset: Arc::new(tileset),
+                        max_sse,
+                        loaded: HashMap::new(),
+                        pending: HashMap::new(),
+                        failed: HashMap::new(),
+                        shown: HashSet::new(),
+                        frame_counter: 0,
+                        job: None,
+                        paused: false,
+                    },
+                );
+                // The tileset itself is an empty layer; this tells the
+                // camera and the rest that it is ready (tiles follow).
+                loaded.write(LayerLoaded {
+                    id: open.layer,
+                    owner: open.layer,
+                    city: Arc::new(LoadedCity::empty(entry.def.style.clone())),
+                });
+            }
+            Err(message) => entry.status = LayerStatus::Failed(message),
+        }
+    }
+}
+
+fn forget_removed(
+    mut commands: Commands,
+    mut removed: MessageReader<LayerRemoved>,
+    mut sets: ResMut<Tilesets>,
+    tasks: Query<(Entity, &OpenTilesetTask)>,
+    mut jobs: ResMut<Jobs>,
+) {
+    for LayerRemoved(id) in removed.read() {
+        // Pending tile tasks are dropped with the set (a dropped task is cancelled).
+        if let Some(job) = sets.sets.remove(id).and_then(|s| s.job) {
+            jobs.finish(job.id);
+        }
+        for (entity, task) in &tasks {
+            if task.layer == *id {
+                jobs.finish(task.job);
+                commands.entity(entity).despawn();
+            }
+        }
+    }
+}
+
+/// Pixels per unit of geometric error at distance 1: viewport height over
+/// 2·tan(fov/2).
+fn sse_factor(viewport_height: f32) -> f64 {
+    viewport_height as f64 / (2.0 * (FIELD_OF_VIEW_DEG as f64 * 0.5).to_radians().tan())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn stream_tiles(
+    mut sets: ResMut<Tilesets>,
+    mut layers: ResMut<Layers>,
+    mut city_layers: ResMut<CityLayers>,
+    frame: Res<SceneFrame>,
+    cameras: Query<(&Transform, Option<&Frustum>), With<OrbitCamera>>,
+    windows: Query<&Window, With<PrimaryWindow>>,
+    mut loaded_out: MessageWriter<LayerLoaded>,
+    mut removed_out: MessageWriter<LayerRemoved>,
+    mut jobs: ResMut<Jobs>,
+    i18n: Res<crate::i18n::I18n>,
+) {
+    let Ok((camera, frustum)) = cameras.single() else {
+        return;
+    };
+    let height = windows
+        .single()
+        .map(|w| w.resolution.height())
+        .unwrap_or(1080.0);
+    let eye = bevy_to_enu(camera.translation);
+    let visible = |c: [f64; 3], r: f64| match frustum {
+        Some(f) => f.intersects_sphere(
+            &Sphere {
+                center: enu_to_bevy([c[0] as f32, c[1] as f32, c[2] as f32]).into(),
+                radius: r as f32,
+            },
+            true,
+        ),
+        None => true,
+    };
+    let ids: Vec<LayerId> = sets.sets.keys().copied().collect();
+    for owner in ids {
+        let Some(set) = sets.sets.get_mut(&owner) else {
+            continue;
+        };
+        let Some((layer_visible, style, name)) = layers
+            .get(owner)
+            .map(|e| (e.def.visible, e.def.style.clone(), e.def.name.clone()))
+        else {
+            continue;
+        };
+        if !layer_visible {
+            set.paused = false;
+        }
+        set.frame_counter += 1;
+        let now = set.frame_counter;
+
+        // 1. Finished loads become sub-layers.
+        let finished: Vec<usize> = set
+            .pending
+            .iter_mut()
+            .filter_map(|(t, task)| block_on(poll_once(task)).map(|r| (*t, r)))
+            .map(|(t, r)| {
+                match r {
+                    Ok(city) => {
+                        let id = layers.allocate_id();
+                        set.loaded.insert(
+                            t,
+                            LoadedTile {
+                                id,
+                                last_wanted: now,
+                                triangles: city.summary.triangles,
+                                buildings: city.summary.buildings,
+                                batches: city.batches.len(),
+                            },
+                        );
+                        loaded_out.write(LayerLoaded {
+                            id,
+                            owner,
+                            city: Arc::new(city),
+                        });
+                    }
+                    Err(message) => {
+                        set.failed.insert(t, message);
+                    }
+                }
+                t
+            })
+            .collect();
+        for t in &finished {
+            set.pending.remove(t);
+        }
+
+        // 2. What the view needs, and what can be shown of it now.
+        let wanted = if layer_visible {
+            let view = View {
+                position: eye.map(|v| v as f64),
+                sse_factor: sse_factor(height),
+                max_sse: set.max_sse,
+            };
+            set.tileset.select(&view, &visible)
+        } else {
+            Vec::new()
+        };
+        let mut shown = HashSet::new();
+        for &t in &wanted {
+            if let Some(l) = set.loaded.get_mut(&t) {
+                l.last_wanted = now;
+                shown.insert(t);
+                continue;
+            }
+            // Not loaded yet: keep the nearest loaded ancestor on screen.
+            let mut up = set.tileset.tiles[t].parent;
+            while let Some(p) = up {
+                if let Some(l) = set.loaded.get_mut(&p) {
+                    l.last_wanted = now;
+                    shown.insert(p);
+                    break;
+                }
+                up = set.tileset.tiles[p].parent;
+            }
+        }
+        // Tiles just loaded get their sub-layer later this frame, so this
+        // is checked every frame; change detection only fires on a change.
+        let mut changed = false;
+        for (t, l) in &set.loaded {
+            if let Some(c) = city_layers.bypass_change_detection().layers.get_mut(&l.id) {
+                let want = shown.contains(t);
+                if c.shown != want {
+                    c.shown = want;
+                    changed = true;
+                }
+            }
+        }
+        if changed {
+            city_layers.set_changed();
+        }
+        set.shown = shown;
+
+        // 3. Start loading the most needed missing tiles.
+        if set.job.as_ref().is_some_and(|j| j.control.is_cancelled()) {
+            set.paused = true;
+            set.pending.clear(); // dropping a task cancels it
+        }
+        for &t in &wanted {
+            if set.paused || set.pending.len() >= MAX_IN_FLIGHT {
+                break;
+            }
+            if set.loaded.contains_key(&t) || set.pending.contains_key(&t) || set.failed.contains_key(&t)
+            {
+                continue;
+            }
+            let tileset = set.tileset.clone();
+            let (crs, origin) = (frame.crs, frame.origin);
+            let style = style.clone();
+            let task = AsyncComputeTaskPool::get()
+                .spawn(async move { load_tile(&tileset, t, crs, &origin, style) });
+            set.pending.insert(t, task);
+        }
+
+        let missing = wanted
+            .iter()
+            .filter(|t| !set.loaded.contains_key(t) && !set.failed.contains_key(t))
+            .count();
+        match (&set.job, missing > 0 && !set.paused) {
+            (None, true) => {
+                set.job = Some(jobs.start(format!("{} – {name}", i18n.tr("layers.loading_tiles"))));
+            }
+            (Some(job), false) => {
+                jobs.finish(job.id);
+                set.job = None;
+            }
+            (Some(job), true) => {
+                let have = wanted.len() - missing;
+                job.control
+                    .set_progress(have as f32 / wanted.len().max(1) as f32);
+            }
+            (None, false) => {}
+        }
+
+        // 4. Drop the longest-unused tiles beyond the budget.
+        if set.loaded.len() > MAX_LOADED_TILES {
+            let mut idle: Vec<(u64, usize)> = set
+                .loaded
+                .iter()
+                .filter(|(t, _)| !set.shown.contains(t))
+                .map(|(t, l)| (l.last_wanted, *t))
+                .collect();
+            idle.sort_unstable();
+            let excess = set.loaded.len() - MAX_LOADED_TILES;
+            for (_, t) in idle.into_iter().take(excess) {
+                if let Some(l) = set.loaded.remove(&t) {
+                    removed_out.write(LayerRemoved(l.id));
+                }
+            }
+        }
+
+        // 5. The layer tree shows what is loaded and what failed.
+        let triangles = set.loaded.values().map(|l| l.triangles).sum();
+        let buildings = set.loaded.values().map(|l| l.buildings).sum();
+        let failures: Vec<String> = set.failed.values().cloned().collect();
+        let tiles = Some((set.loaded.len(), set.tileset.content_tiles()));
+        if let Some(entry) = layers.get_mut(owner) {
+            let draw_calls: usize = set.shown.iter().filter_map(|t| set.loaded.get(t)).map(|l| l.batches).sum();
+            if let Some(s) = entry.summary.as_mut()
+                && (s.triangles != triangles || s.tiles != tiles || s.batches != draw_calls)
+            {
+                s.triangles = triangles;
+                s.buildings = buildings;
+                s.batches = draw_calls;
+                s.tiles = tiles;
+            }
+            if entry.issues.len() != set.tileset.warnings.len() + failures.len() {
+                entry.issues = set.tileset.warnings.iter().cloned().chain(failures).collect();
+            }
+        }
+    }
+}
+
+/// Reads one tile's content, batches and indexes it (off the frame).
+pub fn load_tile(
+    tileset: &Tileset,
+    tile: usize,
+    scene_crs: Crs,
+    origin: &SceneOrigin,
+    style: pw_scene::Style,
+) -> Result<LoadedCity, String> {
+    let started = std::time::Instant::now();
+    let model = tileset.load_content(tile, scene_crs)?;
+    let batches = build_batches(&model, origin, 4, None).map_err(|e| e.to_string())?;
+    let index = PickIndex::build(&batches);
+    let s = model.summary();
+    let summary = LayerSummary {
+        tiles: None,
+        format: model.format.clone(),
+        source_crs: None,
+        buildings: s.buildings,
+        parts: s.building_parts,
+        triangles: batches.iter().map(|b| b.triangle_count()).sum(),
+        batches: batches.len(),
+        file_bytes: 0,
+        load_seconds: started.elapsed().as_secs_f32(),
+    };
+    Ok(LoadedCity {
+        model,
+        batches,
+        index,
+        summary,
+        style,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::CorePlugins;
+    use crate::city_layer::CityBatch;
+    use crate::layers::SceneCommand;
+    use crate::settings::SettingsStore;
+
+    fn cesium_scene(dir: &std::path::Path) -> PathBuf {
+        let tileset = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/data/gltf/cesium_TilesetWithRequestVolume/tileset.json");
+        let scene = dir.join("philly.scene");
+        std::fs::write(
+            &scene,
+            format!(
+                "name = \"Philadelphia 3D Tiles\"\ncrs = \"EPSG:32618\"\norigin = [447784.07, 4432657.16, 0.0]\n\
+                 [[layers]]\nname = \"Cesium sample\"\nkind = \"tiles3d\"\npath = {:?}\n",
+                tileset.display().to_string()
+            ),
+        )
+        .unwrap();
+        scene
+    }
+
+    fn app(scene: &std::path::Path) -> App {
+        let mut app = App::new();
+        app.add_plugins((MinimalPlugins, bevy::asset::AssetPlugin::default()))
+            .init_asset::<Mesh>()
+            .init_asset::<StandardMaterial>()
+            .init_asset::<Image>()
+            .add_plugins(CorePlugins {
+                settings: SettingsStore::default(),
+            });
+        app.world_mut()
+            .spawn((OrbitCamera::default(), Transform::default()));
+        app.world_mut()
+            .write_message(SceneCommand::Open(scene.to_path_buf()));
+        app
+    }
+
+    fn place_camera(app: &mut App, distance: f32) {
+        let mut q = app.world_mut().query::<&mut OrbitCamera>();
+        let mut orbit = q.single_mut(app.world_mut()).unwrap();
+        *orbit = OrbitCamera {
+            target: Vec3::ZERO,
+            distance,
+            heading: 0.0,
+            pitch: 30.0,
+        };
+    }
+
+    /// Runs frames until `done` or 30 s pass (tiles load on other threads).
+    fn run_until(app: &mut App, done: impl Fn(&mut App) -> bool) {
+        let start = std::time::Instant::now();
+        while !done(app) {
+            assert!(start.elapsed().as_secs() < 30, "timed out");
+            app.update();
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+    }
+
+    fn shown_batches(app: &mut App) -> usize {
+        let mut q = app.world_mut().query::<(&CityBatch, &Visibility)>();
+        q.iter(app.world())
+            .filter(|(_, v)| **v == Visibility::Visible)
+            .count()
+    }
+
+    #[test]
+    fn tiles_stream_in_near_and_hide_far_away() {
+        let dir = std::env::temp_dir().join(format!("pw-tiles-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut app = app(&cesium_scene(&dir));
+        run_until(&mut app, |app| !app.world().resource::<Tilesets>().sets.is_empty());
+        let owner = *app.world().resource::<Tilesets>().sets.keys().next().unwrap();
+        {
+            let layers = app.world().resource::<Layers>();
+            let entry = layers.get(owner).unwrap();
+            assert_eq!(entry.status, LayerStatus::Ready);
+            let e = entry.extent.unwrap();
+            // The root region (≈ 400 m across) around the sample's centre.
+            assert!((e.center()[0] - 447_784.0).abs() < 300.0, "{e:?}");
+        }
+
+        // Near: the four city tiles and the building load and show.
+        place_camera(&mut app, 600.0);
+        run_until(&mut app, |app| {
+            app.world().resource::<Tilesets>().sets[&owner].shown.len() >= 5
+        });
+        app.update();
+        let set = &app.world().resource::<Tilesets>().sets[&owner];
+        assert_eq!(set.loaded.len(), 5, "{:?}", set.failed);
+        let sub = set.loaded.values().next().unwrap().id;
+        let city = app.world().resource::<CityLayers>();
+        assert_eq!(city.layers[&sub].owner, owner);
+        let buildings: usize = set
+            .loaded
+            .values()
+            .map(|l| city.layers[&l.id].city.model.objects.len())
+            .sum();
+        assert_eq!(buildings, 4 * 10 + 1, "40 city features + the building");
+        assert!(shown_batches(&mut app) >= 5);
+        app.update();
+        assert!(app.world().resource::<Jobs>().is_idle(), "the tile job ends when all are in");
+
+        // Far away: nothing is needed, tiles stay cached but hidden.
+        place_camera(&mut app, 30_000.0);
+        app.update();
+        app.update();
+        assert!(app.world().resource::<Tilesets>().sets[&owner].shown.is_empty());
+        assert_eq!(shown_batches(&mut app), 0);
+
+        // Removing the layer drops the set and all tiles.
+        app.world_mut().write_message(SceneCommand::Remove(owner));
+        app.update();
+        app.update();
+        assert!(app.world().resource::<Tilesets>().sets.is_empty());
+        assert!(app.world().resource::<CityLayers>().layers.is_empty());
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}
