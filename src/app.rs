@@ -2,13 +2,13 @@
 
 use crate::camera::{CameraPlugin, FIELD_OF_VIEW_DEG, OrbitCamera};
 use crate::city_layer::CityLayerPlugin;
-use crate::tiles_layer::TilesLayerPlugin;
 use crate::clock::ClockPlugin;
 use crate::ground::GroundPlugin;
 use crate::layers::{LayersPlugin, SceneCommand};
 use crate::picking::PickingPlugin;
 use crate::screenshot::ScreenshotPlugin;
 use crate::settings::{SettingsPlugin, SettingsStore};
+use crate::tiles_layer::TilesLayerPlugin;
 use crate::ui::{AppMode, UiPlugin, UiState};
 use bevy::camera::PerspectiveProjection;
 use bevy::prelude::*;

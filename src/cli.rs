@@ -42,8 +42,12 @@ pub enum Command {
     },
     /// Print what a data or scene file contains: kind, CRS, extent, counts.
     Info {
-        /// CityGML (.gml/.xml), CityJSON (.json, .city.jsonl) or scene (.scene) file.
+        /// CityGML (.gml/.xml), CityJSON (.json, .city.jsonl), glTF (.glb/.gltf),
+        /// 3D Tiles (tileset.json) or scene (.scene) file.
         file: PathBuf,
+        /// CRS of a 3D Tiles tileset not written in ECEF, e.g. EPSG:3857.
+        #[arg(long, value_name = "CRS")]
+        crs: Option<String>,
     },
 }
 
@@ -150,7 +154,7 @@ pub fn convert(
 }
 
 /// `planwerkstatt info <file>`: a human-readable description on stdout.
-pub fn info(path: &Path) -> anyhow::Result<String> {
+pub fn info(path: &Path, crs: Option<&str>) -> anyhow::Result<String> {
     if !path.exists() {
         anyhow::bail!("{}: file not found", path.display());
     }
@@ -198,6 +202,7 @@ pub fn info(path: &Path) -> anyhow::Result<String> {
                 .map_err(anyhow::Error::msg)?;
             Ok(describe_city_model(path, &model))
         }
+        Some(pw_scene::LayerKind::Tiles3d) => describe_tileset(path, crs),
         Some(kind) => Ok(format!(
             "File:      {}\nKind:      {kind:?} (recognised; this version cannot read its contents yet)\n",
             path.display()
@@ -207,6 +212,98 @@ pub fn info(path: &Path) -> anyhow::Result<String> {
             path.display()
         ),
     }
+}
+
+/// A tileset: its tree, then all its content read as one city model in
+/// the tileset's CRS (ECEF tilesets: the UTM zone of their centre).
+fn describe_tileset(path: &Path, crs: Option<&str>) -> anyhow::Result<String> {
+    use pw_city::tiles3d::{Tileset, TilesetFrame};
+    use pw_geo::{Crs, SceneOrigin};
+    use rayon::prelude::*;
+    let crs = crs.map(Crs::parse).transpose()?;
+    // First in geographic degrees to find where it is.
+    let probe = Tileset::open(
+        path,
+        crs,
+        crs.unwrap_or(Crs::epsg(4979)),
+        &SceneOrigin::new([0.0; 3]),
+    )?;
+    let target = match probe.frame {
+        TilesetFrame::Projected(c) => c,
+        TilesetFrame::Ecef => {
+            let [lon, lat, _] = probe.tiles[0].sphere.0;
+            let zone = (((lon + 180.0) / 6.0).floor() as u32).clamp(0, 59) + 1;
+            Crs::epsg(if lat >= 0.0 { 32600 } else { 32700 } + zone)
+        }
+    };
+    let set = Tileset::open(path, crs, target, &SceneOrigin::new([0.0; 3]))?;
+    let contents: Vec<usize> = (0..set.tiles.len())
+        .filter(|&t| set.tiles[t].content.is_some())
+        .collect();
+    let parts: Vec<Result<pw_city::CityModel, String>> = contents
+        .par_iter()
+        .map(|&t| set.load_content(t, target))
+        .collect();
+    let mut model = pw_city::CityModel {
+        format: format!("3D Tiles {}", set.version),
+        crs: Some(target),
+        crs_text: Some(match set.frame {
+            TilesetFrame::Ecef => {
+                "ECEF (earth-centred), shown in the UTM zone of its centre".into()
+            }
+            TilesetFrame::Projected(c) => format!("{c} as given with --crs"),
+        }),
+        ..Default::default()
+    };
+    let mut failures = Vec::new();
+    for part in parts {
+        match part {
+            Ok(m) => {
+                model.objects.extend(m.objects);
+                model.issues.extend(m.issues);
+            }
+            Err(e) => failures.push(e),
+        }
+    }
+    let depth = |mut t: usize| {
+        let mut d = 0;
+        while let Some(p) = set.tiles[t].parent {
+            d += 1;
+            t = p;
+        }
+        d
+    };
+    let max_depth = (0..set.tiles.len()).map(depth).max().unwrap_or(0);
+    let mut kinds = std::collections::BTreeMap::<String, usize>::new();
+    for t in &set.tiles {
+        if let Some(c) = &t.content {
+            let ext = c
+                .extension()
+                .map(|e| e.to_string_lossy().to_ascii_lowercase())
+                .unwrap_or_default();
+            *kinds.entry(ext).or_default() += 1;
+        }
+    }
+    let kinds: Vec<String> = kinds.iter().map(|(k, n)| format!("{n} {k}")).collect();
+    let mut out = describe_city_model(path, &model);
+    out += &format!(
+        "Tiles:     {} ({} with content: {}; {} external tilesets; depth {})
+",
+        set.tiles.len(),
+        contents.len(),
+        kinds.join(", "),
+        set.external_tilesets,
+        max_depth
+    );
+    out += &format!(
+        "Root:      geometric error {} m, refine {:?}
+",
+        set.tiles[0].geometric_error, set.tiles[0].refine
+    );
+    for w in set.warnings.iter().chain(&failures) {
+        out += &format!("  {w}\n");
+    }
+    Ok(out)
 }
 
 fn describe_city_model(path: &Path, model: &pw_city::CityModel) -> String {

@@ -653,9 +653,12 @@ pub fn load_city(
         None => model.crs,
     };
     model.crs = source_crs;
-    model
-        .settle_axis_order(scene_crs, origin.world)
-        .map_err(|e| format!("{}: {e}", source.display()))?;
+    // Placed glTF models come out as longitude/latitude by construction.
+    if layer.kind != LayerKind::Gltf {
+        model
+            .settle_axis_order(scene_crs, origin.world)
+            .map_err(|e| format!("{}: {e}", source.display()))?;
+    }
     model
         .reproject(scene_crs)
         .map_err(|e| format!("{}: {e}", source.display()))?;
@@ -716,5 +719,80 @@ fn poll_load_tasks(
             }
             Err(message) => entry.status = LayerStatus::Failed(message),
         }
+    }
+}
+
+#[cfg(test)]
+mod gltf_layer_tests {
+    use super::*;
+
+    fn vienna_glb_layer(georeference: Option<pw_scene::Georeference>, crs: Option<&str>) -> Layer {
+        Layer {
+            name: "Karl-Marx-Hof".into(),
+            kind: LayerKind::Gltf,
+            path: String::new(),
+            visible: true,
+            opacity: 1.0,
+            crs: crs.map(str::to_string),
+            style: Default::default(),
+            georeference,
+            max_screen_space_error: None,
+        }
+    }
+
+    fn load(layer: &Layer) -> Result<LoadedCity, String> {
+        let source = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/data/gltf/vienna_karl-marx-hof/scene.glb");
+        let origin = pw_geo::SceneOrigin::new([2300.0, 345_500.0, 6.0]);
+        load_city(
+            layer,
+            &source,
+            Crs::epsg(31256),
+            &origin,
+            &pw_job::JobControl::new(),
+        )
+    }
+
+    #[test]
+    fn a_glb_layer_is_placed_by_kml_or_by_the_scene() {
+        // CityGML envelope of the same building: 2215.83 345194.82 5.94 … 2562.77 346262.185 35.14.
+        let by_kml = load(&vienna_glb_layer(None, None)).unwrap();
+        let e = by_kml.model.extent();
+        assert!(
+            (e.min[0] - 2215.83).abs() < 0.5 && (e.max[1] - 346_262.185).abs() < 0.5,
+            "{e:?}"
+        );
+        assert_eq!(by_kml.summary.triangles, 12_679);
+        assert_eq!(
+            by_kml.model.issues.len(),
+            1,
+            "only the Z-up guess: {:?}",
+            by_kml.model.issues
+        );
+
+        // The same place given in the scene, in degrees, with the up axis stated.
+        let georef = pw_scene::Georeference {
+            origin: [16.362_584_3, 48.245_270_2, 5.94],
+            heading: 0.026_006_8,
+            scale: 1.0,
+            up_axis: Some("z".into()),
+        };
+        let by_scene = load(&vienna_glb_layer(Some(georef.clone()), Some("EPSG:4326"))).unwrap();
+        let f = by_scene.model.extent();
+        for i in 0..3 {
+            assert!((e.min[i] - f.min[i]).abs() < 1e-6 && (e.max[i] - f.max[i]).abs() < 1e-6);
+        }
+        assert!(
+            by_scene.model.issues.is_empty(),
+            "up axis stated, no guess: {:?}",
+            by_scene.model.issues
+        );
+
+        let wrong = pw_scene::Georeference {
+            up_axis: Some("x".into()),
+            ..georef
+        };
+        let err = load(&vienna_glb_layer(Some(wrong), Some("EPSG:4326"))).unwrap_err();
+        assert!(err.contains("up_axis"), "{err}");
     }
 }

@@ -46,7 +46,7 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
-        Some(Command::Info { file }) => match cli::info(&file) {
+        Some(Command::Info { file, crs }) => match cli::info(&file, crs.as_deref()) {
             Ok(text) => {
                 print!("{text}");
                 ExitCode::SUCCESS

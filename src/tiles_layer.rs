@@ -337,7 +337,9 @@ fn stream_tiles(
             if set.paused || set.pending.len() >= MAX_IN_FLIGHT {
                 break;
             }
-            if set.loaded.contains_key(&t) || set.pending.contains_key(&t) || set.failed.contains_key(&t)
+            if set.loaded.contains_key(&t)
+                || set.pending.contains_key(&t)
+                || set.failed.contains_key(&t)
             {
                 continue;
             }
@@ -392,7 +394,12 @@ fn stream_tiles(
         let failures: Vec<String> = set.failed.values().cloned().collect();
         let tiles = Some((set.loaded.len(), set.tileset.content_tiles()));
         if let Some(entry) = layers.get_mut(owner) {
-            let draw_calls: usize = set.shown.iter().filter_map(|t| set.loaded.get(t)).map(|l| l.batches).sum();
+            let draw_calls: usize = set
+                .shown
+                .iter()
+                .filter_map(|t| set.loaded.get(t))
+                .map(|l| l.batches)
+                .sum();
             if let Some(s) = entry.summary.as_mut()
                 && (s.triangles != triangles || s.tiles != tiles || s.batches != draw_calls)
             {
@@ -402,7 +409,13 @@ fn stream_tiles(
                 s.tiles = tiles;
             }
             if entry.issues.len() != set.tileset.warnings.len() + failures.len() {
-                entry.issues = set.tileset.warnings.iter().cloned().chain(failures).collect();
+                entry.issues = set
+                    .tileset
+                    .warnings
+                    .iter()
+                    .cloned()
+                    .chain(failures)
+                    .collect();
             }
         }
     }
@@ -514,8 +527,16 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("pw-tiles-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let mut app = app(&cesium_scene(&dir));
-        run_until(&mut app, |app| !app.world().resource::<Tilesets>().sets.is_empty());
-        let owner = *app.world().resource::<Tilesets>().sets.keys().next().unwrap();
+        run_until(&mut app, |app| {
+            !app.world().resource::<Tilesets>().sets.is_empty()
+        });
+        let owner = *app
+            .world()
+            .resource::<Tilesets>()
+            .sets
+            .keys()
+            .next()
+            .unwrap();
         {
             let layers = app.world().resource::<Layers>();
             let entry = layers.get(owner).unwrap();
@@ -544,13 +565,20 @@ mod tests {
         assert_eq!(buildings, 4 * 10 + 1, "40 city features + the building");
         assert!(shown_batches(&mut app) >= 5);
         app.update();
-        assert!(app.world().resource::<Jobs>().is_idle(), "the tile job ends when all are in");
+        assert!(
+            app.world().resource::<Jobs>().is_idle(),
+            "the tile job ends when all are in"
+        );
 
         // Far away: nothing is needed, tiles stay cached but hidden.
         place_camera(&mut app, 30_000.0);
         app.update();
         app.update();
-        assert!(app.world().resource::<Tilesets>().sets[&owner].shown.is_empty());
+        assert!(
+            app.world().resource::<Tilesets>().sets[&owner]
+                .shown
+                .is_empty()
+        );
         assert_eq!(shown_batches(&mut app), 0);
 
         // Removing the layer drops the set and all tiles.

@@ -196,3 +196,27 @@ fn convert_citygml_to_cityjson_and_glb_in_another_crs() {
     assert!(err.contains(".glb or .city.json"), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn info_describes_a_3d_tileset_and_a_placed_glb() {
+    let (code, out, err) = planwerkstatt(&[
+        "info",
+        "../shared/data/gltf/cesium_TilesetWithRequestVolume/tileset.json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Kind:      3D Tiles 1.0"), "{out}");
+    assert!(out.contains("EPSG:32618 (WGS 84 / UTM zone 18N)"), "{out}");
+    assert!(out.contains("40 Building"), "{out}");
+    assert!(
+        out.contains("Tiles:     9 (6 with content: 5 b3dm, 1 pnts; 1 external tilesets; depth 3)"),
+        "{out}"
+    );
+    assert!(out.contains("point clouds"), "{out}");
+
+    let (code, out, err) =
+        planwerkstatt(&["info", "../shared/data/gltf/vienna_karl-marx-hof/scene.glb"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Kind:      glTF 2.0"), "{out}");
+    assert!(out.contains("collada.kml"), "{out}");
+    assert!(out.contains("Z-up"), "{out}");
+}

@@ -125,7 +125,8 @@ impl Tileset {
                 file_error(
                     path,
                     "the tileset is not in earth-centred coordinates (ECEF) as 3D Tiles defines; \
-                     set the layer's `crs` in the scene to the CRS it was written in (e.g. \"EPSG:3857\")",
+                     name the CRS it was written in (e.g. \"EPSG:3857\"): the layer's `crs` in the scene, \
+                     or --crs on the command line",
                 )
             })?,
         };
