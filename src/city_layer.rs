@@ -43,6 +43,17 @@ impl SurfacePalette {
         }
     }
 
+    /// Vertex colour: the appearance tint when there is one, else by semantics.
+    pub fn vertex_color(&self, s: Semantic, tint: Option<&[u8; 4]>) -> [f32; 4] {
+        match tint {
+            Some(t) if t[3] > 0 => {
+                let l = Color::srgba_u8(t[0], t[1], t[2], t[3]).to_linear();
+                [l.red, l.green, l.blue, l.alpha]
+            }
+            _ => linear(self.color(s)),
+        }
+    }
+
     pub fn color(&self, s: Semantic) -> [f32; 3] {
         match s {
             Semantic::Roof => self.roof,
@@ -143,21 +154,43 @@ fn batch_mesh(batch: &pw_city::batch::Batch, palette: &SurfacePalette) -> Mesh {
     let colors: Vec<[f32; 4]> = batch
         .semantics
         .iter()
-        .map(|s| linear(palette.color(*s)))
+        .enumerate()
+        .map(|(i, s)| palette.vertex_color(*s, batch.tints.get(i)))
         .collect();
-    Mesh::new(
+    let mut mesh = Mesh::new(
         PrimitiveTopology::TriangleList,
         RenderAssetUsages::MAIN_WORLD | RenderAssetUsages::RENDER_WORLD,
     )
     .with_inserted_attribute(Mesh::ATTRIBUTE_POSITION, positions)
     .with_inserted_attribute(Mesh::ATTRIBUTE_NORMAL, normals)
     .with_inserted_attribute(Mesh::ATTRIBUTE_COLOR, colors)
-    .with_inserted_indices(Indices::U32(batch.indices.clone()))
+    .with_inserted_indices(Indices::U32(batch.indices.clone()));
+    if batch.uvs.len() == batch.positions.len() && !batch.uvs.is_empty() {
+        mesh.insert_attribute(Mesh::ATTRIBUTE_UV_0, batch.uvs.clone());
+    }
+    mesh
 }
 
-fn layer_material(opacity: f32) -> StandardMaterial {
+/// The layer's texture atlas as a GPU image (sRGB).
+fn atlas_image(atlas: &pw_city::atlas::Atlas) -> Image {
+    use bevy::render::render_resource::{Extent3d, TextureDimension, TextureFormat};
+    Image::new(
+        Extent3d {
+            width: atlas.width,
+            height: atlas.height,
+            depth_or_array_layers: 1,
+        },
+        TextureDimension::D2,
+        atlas.rgba.clone(),
+        TextureFormat::Rgba8UnormSrgb,
+        RenderAssetUsages::RENDER_WORLD,
+    )
+}
+
+fn layer_material(opacity: f32, texture: Option<Handle<Image>>) -> StandardMaterial {
     StandardMaterial {
         base_color: Color::srgba(1.0, 1.0, 1.0, opacity),
+        base_color_texture: texture,
         perceptual_roughness: 0.92,
         reflectance: 0.2,
         // LoD2 data mixes polygon orientations; show both sides, lit correctly.
@@ -177,6 +210,7 @@ fn spawn_loaded(
     mut loaded: MessageReader<LayerLoaded>,
     mut meshes: ResMut<Assets<Mesh>>,
     mut materials: ResMut<Assets<StandardMaterial>>,
+    mut images: ResMut<Assets<Image>>,
     mut city_layers: ResMut<CityLayers>,
     layers: Res<Layers>,
 ) {
@@ -185,7 +219,8 @@ fn spawn_loaded(
             continue;
         };
         let palette = SurfacePalette::from_style(&msg.city.style);
-        let material = materials.add(layer_material(entry.def.opacity));
+        let texture = msg.city.atlas.as_ref().map(|a| images.add(atlas_image(a)));
+        let material = materials.add(layer_material(entry.def.opacity, texture.clone()));
         let visibility = if entry.def.visible && msg.id == msg.owner {
             Visibility::Visible
         } else {
@@ -294,7 +329,10 @@ fn sync_visibility_and_opacity(
         if let Some(m) = materials.get(&layer.material)
             && (m.base_color.alpha() - entry.def.opacity).abs() > 1e-4
         {
-            let _ = materials.insert(&layer.material, layer_material(entry.def.opacity));
+            let texture = materials
+                .get(&layer.material)
+                .and_then(|m| m.base_color_texture.clone());
+            let _ = materials.insert(&layer.material, layer_material(entry.def.opacity, texture));
         }
     }
 }
@@ -324,12 +362,14 @@ fn paint_object(layer: &CityLayer, meshes: &mut Assets<Mesh>, object: usize, hig
             mesh.attribute_mut(Mesh::ATTRIBUTE_COLOR)
         {
             for v in range {
-                let c = if highlight {
-                    HIGHLIGHT
+                let v = v as usize;
+                colors[v] = if highlight {
+                    linear(HIGHLIGHT)
                 } else {
-                    layer.palette.color(batch.semantics[v as usize])
+                    layer
+                        .palette
+                        .vertex_color(batch.semantics[v], batch.tints.get(v))
                 };
-                colors[v as usize] = linear(c);
             }
         }
     });

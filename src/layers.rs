@@ -11,7 +11,7 @@ use crate::jobs::{Jobs, Notices};
 use bevy::prelude::*;
 use bevy::tasks::{AsyncComputeTaskPool, Task, block_on, poll_once};
 use pw_city::CityModel;
-use pw_city::batch::{Batch, build_batches};
+use pw_city::batch::Batch;
 use pw_city::pick::PickIndex;
 use pw_geo::{Crs, Extent3};
 use pw_scene::{Bookmark, Layer, LayerKind, Scene};
@@ -180,6 +180,10 @@ pub struct LoadedCity {
     pub index: PickIndex,
     pub summary: LayerSummary,
     pub style: pw_scene::Style,
+    /// Texture atlas of the shown appearance theme, if it has textures.
+    pub atlas: Option<pw_city::atlas::Atlas>,
+    /// The appearance theme shown (name), if any.
+    pub theme: Option<String>,
 }
 
 impl LoadedCity {
@@ -201,6 +205,8 @@ impl LoadedCity {
                 load_seconds: 0.0,
             },
             style,
+            atlas: None,
+            theme: None,
         }
     }
 }
@@ -409,6 +415,7 @@ fn handle_scene_commands(
                             style: Default::default(),
                             georeference: None,
                             max_screen_space_error: None,
+                            appearance_theme: None,
                         };
                         let id = layers.add(def, path.clone());
                         start_loading(&mut commands, &mut layers, &mut jobs, id, &frame, &i18n);
@@ -664,9 +671,25 @@ pub fn load_city(
         .map_err(|e| format!("{}: {e}", source.display()))?;
     model.check_relative_heights(origin.world[2]);
     control.check().map_err(|e| e.to_string())?;
+    let theme = choose_theme(&model, layer.appearance_theme.as_deref());
+    let atlas = theme.and_then(|t| {
+        control.set_stage("textures");
+        texture_atlas(&mut model, t)
+    });
+    control.check().map_err(|e| e.to_string())?;
     control.set_stage("triangulate");
-    let batches = build_batches(&model, origin, MAX_BATCHES_PER_LAYER, Some(control))
-        .map_err(|e| e.to_string())?;
+    let look = pw_city::mesh::LookChoice {
+        theme,
+        atlas: atlas.as_ref().map(|a| (a.rects.as_slice(), a.white)),
+    };
+    let batches = pw_city::batch::build_batches_with(
+        &model,
+        origin,
+        MAX_BATCHES_PER_LAYER,
+        Some(control),
+        Some(&look),
+    )
+    .map_err(|e| e.to_string())?;
     let index = PickIndex::build(&batches);
     let s = model.summary();
     let summary = LayerSummary {
@@ -681,12 +704,63 @@ pub fn load_city(
         load_seconds: started.elapsed().as_secs_f32(),
     };
     Ok(LoadedCity {
+        theme: theme.map(|t| model.themes[t as usize].clone()),
         model,
         batches,
         index,
         summary,
         style: layer.style.clone(),
+        atlas,
     })
+}
+
+/// The appearance theme to show: the scene's choice, else the model's
+/// default (most textures). An unknown name is reported, not fatal.
+fn choose_theme(model: &CityModel, wanted: Option<&str>) -> Option<u16> {
+    match wanted {
+        Some("") => None,
+        Some(name) => model.theme_index(name),
+        None => model.default_theme(),
+    }
+}
+
+/// Packs the images the theme uses into one atlas; unreadable images are
+/// reported and their surfaces fall back to colours by semantics.
+fn texture_atlas(model: &mut CityModel, theme: u16) -> Option<pw_city::atlas::Atlas> {
+    let mut used = vec![false; model.texture_images.len()];
+    for s in model.objects.iter().flat_map(|o| &o.surfaces) {
+        for l in s.looks.iter().filter(|l| l.theme == theme) {
+            if let Some((i, _)) = &l.texture
+                && let Some(u) = used.get_mut(*i as usize)
+            {
+                *u = true;
+            }
+        }
+    }
+    if !used.contains(&true) {
+        return None;
+    }
+    let paths: Vec<Option<PathBuf>> = model
+        .texture_images
+        .iter()
+        .zip(&used)
+        .map(|(p, u)| u.then(|| p.clone()))
+        .collect();
+    let atlas = pw_city::atlas::build(&paths);
+    let missing = atlas.missing.len();
+    if missing > 0 {
+        model.issues.push(pw_city::Issue {
+            severity: pw_city::Severity::Warning,
+            line: None,
+            id: None,
+            message: format!(
+                "{missing} of {} texture images cannot be read (first: {}); those surfaces are coloured by type",
+                used.iter().filter(|u| **u).count(),
+                atlas.missing.first().map(String::as_str).unwrap_or("?")
+            ),
+        });
+    }
+    atlas.rects.iter().any(Option::is_some).then_some(atlas)
 }
 
 fn poll_load_tasks(
@@ -737,6 +811,7 @@ mod gltf_layer_tests {
             style: Default::default(),
             georeference,
             max_screen_space_error: None,
+            appearance_theme: None,
         }
     }
 
@@ -794,5 +869,90 @@ mod gltf_layer_tests {
         };
         let err = load(&vienna_glb_layer(Some(wrong), Some("EPSG:4326"))).unwrap_err();
         assert!(err.contains("up_axis"), "{err}");
+    }
+}
+
+#[cfg(test)]
+mod appearance_tests {
+    use super::*;
+
+    fn berlin(theme: Option<&str>, file: &str) -> Result<LoadedCity, String> {
+        let layer = Layer {
+            name: "Berlin".into(),
+            kind: LayerKind::Citygml,
+            path: String::new(),
+            visible: true,
+            opacity: 1.0,
+            crs: None,
+            style: Default::default(),
+            georeference: None,
+            max_screen_space_error: None,
+            appearance_theme: theme.map(str::to_string),
+        };
+        let source = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/data/citygml")
+            .join(file);
+        let origin = pw_geo::SceneOrigin::new([391_319.0, 5_821_717.0, 42.5]);
+        load_city(
+            &layer,
+            &source,
+            Crs::epsg(25833),
+            &origin,
+            &pw_job::JobControl::new(),
+        )
+    }
+
+    const TEXTURED: &str = "berlin_textured/DEB_LOD2_UUID_cda3726a-7346-4ba8-a393-90964d0c8697.gml";
+
+    #[test]
+    fn textures_go_into_one_atlas_and_batches_carry_atlas_coordinates() {
+        let city = berlin(None, TEXTURED).unwrap();
+        assert_eq!(city.theme.as_deref(), Some("rgbTexture"));
+        let atlas = city.atlas.as_ref().expect("atlas");
+        assert!(atlas.missing.is_empty(), "{:?}", atlas.missing);
+        assert_eq!(atlas.rects.iter().flatten().count(), 18, "18 JPEGs");
+        assert_eq!(atlas.scale, 1.0, "160 KB of JPEGs fit unscaled");
+        assert_eq!(city.batches.len(), 1);
+        let b = &city.batches[0];
+        assert_eq!(b.uvs.len(), b.positions.len());
+        let white = b.tints.iter().filter(|t| **t == [255; 4]).count();
+        let by_type = b.tints.iter().filter(|t| t[3] == 0).count();
+        assert!(
+            white > 0 && by_type > 0,
+            "textured walls and an untextured ground"
+        );
+        assert!(b.uvs.iter().flatten().all(|v| (0.0..=1.0).contains(v)));
+    }
+
+    #[test]
+    fn another_theme_shows_its_material_colours_and_none_shows_types() {
+        // The solar themes reuse 14 of the facade textures (xlink) and colour
+        // the roofs by suitability.
+        let pv = berlin(Some("Eignung Photovoltaik"), TEXTURED).unwrap();
+        assert_eq!(
+            pv.atlas.as_ref().unwrap().rects.iter().flatten().count(),
+            14
+        );
+        let b = &pv.batches[0];
+        // X3D diffuse 0.839 0.306 0.212 → sRGB8 (214, 78, 54) on the four suitable roofs.
+        let red = b.tints.iter().filter(|t| **t == [214, 78, 54, 255]).count();
+        assert!(red >= 12, "{red} vertices");
+        let plain = berlin(Some(""), TEXTURED).unwrap();
+        assert!(plain.atlas.is_none() && plain.theme.is_none());
+        assert!(plain.batches[0].tints.iter().all(|t| t[3] == 0));
+    }
+
+    #[test]
+    fn missing_texture_images_are_reported_and_fall_back_to_colours() {
+        let city = berlin(None, "citygml3/Berlin_Moabit_1Bldg_v3.gml").unwrap();
+        assert!(city.atlas.is_none());
+        assert!(
+            city.model
+                .issues
+                .iter()
+                .any(|i| i.message.contains("texture images cannot be read")),
+            "{:?}",
+            city.model.issues
+        );
     }
 }

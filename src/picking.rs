@@ -175,6 +175,7 @@ mod tests {
             style: Default::default(),
             georeference: None,
             max_screen_space_error: None,
+            appearance_theme: None,
         };
         let city = crate::layers::load_city(&def, &source, frame.crs, &frame.origin, &job).unwrap();
         let target = city.model.objects[0].extent().center();

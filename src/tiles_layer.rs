@@ -451,6 +451,8 @@ pub fn load_tile(
         index,
         summary,
         style,
+        atlas: None,
+        theme: None,
     })
 }
 

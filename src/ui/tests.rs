@@ -30,6 +30,7 @@ fn layer(id: u32, name: &str, status: LayerStatus) -> LayerEntry {
             style: Default::default(),
             georeference: None,
             max_screen_space_error: None,
+            appearance_theme: None,
         },
         source: PathBuf::from("x.gml"),
         status,

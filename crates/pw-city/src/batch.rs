@@ -3,7 +3,7 @@
 //! batch covers a compact area (good culling) and the whole model needs only
 //! a handful of draw calls however many buildings it has.
 
-use crate::mesh::object_mesh;
+use crate::mesh::{LookChoice, object_mesh_with};
 use crate::model::{CityModel, Semantic};
 use crate::triangulate::Triangulator;
 use pw_geo::SceneOrigin;
@@ -30,6 +30,10 @@ pub struct Batch {
     pub semantics: Vec<Semantic>,
     pub indices: Vec<u32>,
     pub objects: Vec<BatchObject>,
+    /// Appearance colours (sRGB RGBA8, alpha 0 = by semantics).
+    pub tints: Vec<[u8; 4]>,
+    /// Atlas coordinates (empty when the layer has no textures).
+    pub uvs: Vec<[f32; 2]>,
 }
 
 impl Batch {
@@ -58,6 +62,17 @@ pub fn build_batches(
     origin: &SceneOrigin,
     max_batches: usize,
     job: Option<&JobControl>,
+) -> Result<Vec<Batch>, Cancelled> {
+    build_batches_with(model, origin, max_batches, job, None)
+}
+
+/// [`build_batches`] showing an appearance theme (colours, atlas textures).
+pub fn build_batches_with(
+    model: &CityModel,
+    origin: &SceneOrigin,
+    max_batches: usize,
+    job: Option<&JobControl>,
+    look: Option<&LookChoice>,
 ) -> Result<Vec<Batch>, Cancelled> {
     const MIN_OBJECTS_PER_BATCH: usize = 2000;
     let extent = model.extent();
@@ -99,7 +114,7 @@ pub fn build_batches(
                     let d = done.fetch_add(256, std::sync::atomic::Ordering::Relaxed);
                     job.set_progress(d as f32 / total as f32);
                 }
-                append_object(&mut batch, model, object, origin, &mut triangulator);
+                append_object(&mut batch, model, object, origin, &mut triangulator, look);
             }
             Ok(batch)
         })
@@ -117,8 +132,9 @@ fn append_object(
     object: usize,
     origin: &SceneOrigin,
     triangulator: &mut Triangulator,
+    look: Option<&LookChoice>,
 ) {
-    let mesh = object_mesh(&model.objects[object], origin, triangulator);
+    let mesh = object_mesh_with(&model.objects[object], origin, triangulator, look);
     if mesh.indices.is_empty() {
         return;
     }
@@ -135,6 +151,8 @@ fn append_object(
     batch.positions.extend_from_slice(&mesh.positions);
     batch.normals.extend_from_slice(&mesh.normals);
     batch.semantics.extend_from_slice(&mesh.semantics);
+    batch.tints.extend_from_slice(&mesh.tints);
+    batch.uvs.extend_from_slice(&mesh.uvs);
     batch.indices.extend(mesh.indices.iter().map(|i| i + v0));
     batch.objects.push(BatchObject {
         object,

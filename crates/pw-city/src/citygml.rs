@@ -8,6 +8,7 @@
 //! counted twice. Problems are reported with line and gml:id; what is valid
 //! is kept.
 
+use crate::appearance::{AppearanceIndex, RingTexture};
 use crate::model::*;
 use pw_geo::Crs;
 use pw_job::{Cancelled, JobControl};
@@ -48,7 +49,15 @@ pub fn read_file(path: &Path, job: Option<&JobControl>) -> Result<CityModel, Cit
         path: path.display().to_string(),
         source,
     })?;
-    read(&data, job)
+    let mut model = read(&data, job)?;
+    // Texture images are named relative to the CityGML file.
+    let dir = path.parent().unwrap_or(Path::new("."));
+    for image in &mut model.texture_images {
+        if image.is_relative() {
+            *image = dir.join(&*image);
+        }
+    }
+    Ok(model)
 }
 
 /// Reads CityGML from memory. Returns `Err` only when nothing can be read at
@@ -57,14 +66,22 @@ pub fn read(data: &[u8], job: Option<&JobControl>) -> Result<CityModel, CityGmlE
     if data.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(CityGmlError::Empty);
     }
+    let looks = appearance_of(data);
     if data.len() >= PARALLEL_MIN_BYTES
-        && let Some(model) = read_parallel(data, job)?
+        && let Some(model) = read_parallel(data, job, looks.clone())?
     {
         return Ok(model);
     }
     let mut parser = Parser::new(data);
+    parser.appearance = looks;
     parser.run(job)?;
     Ok(parser.finish())
+}
+
+/// The appearance pre-pass; `None` when the file has no looks.
+fn appearance_of(data: &[u8]) -> Option<std::sync::Arc<AppearanceIndex>> {
+    let index = crate::appearance::read(data);
+    (!index.is_empty() || !index.warnings.is_empty()).then(|| std::sync::Arc::new(index))
 }
 
 /// Reads on one thread only (reference for tests and benchmarks).
@@ -73,6 +90,7 @@ pub fn read_serial(data: &[u8], job: Option<&JobControl>) -> Result<CityModel, C
         return Err(CityGmlError::Empty);
     }
     let mut parser = Parser::new(data);
+    parser.appearance = appearance_of(data);
     parser.run(job)?;
     Ok(parser.finish())
 }
@@ -105,7 +123,11 @@ fn member_starts(data: &[u8]) -> Vec<usize> {
 
 /// Parses the members in chunks on rayon's pool and merges them in file
 /// order. `None` when the file has no recognisable member structure.
-fn read_parallel(data: &[u8], job: Option<&JobControl>) -> Result<Option<CityModel>, CityGmlError> {
+fn read_parallel(
+    data: &[u8],
+    job: Option<&JobControl>,
+    looks: Option<std::sync::Arc<AppearanceIndex>>,
+) -> Result<Option<CityModel>, CityGmlError> {
     use rayon::prelude::*;
     let starts = member_starts(data);
     let Some(&first) = starts.first() else {
@@ -120,6 +142,7 @@ fn read_parallel(data: &[u8], job: Option<&JobControl>) -> Result<Option<CityMod
 
     // The header gives version, CRS and default dimension.
     let mut head = Parser::new(&data[..first]);
+    head.appearance = looks;
     head.run(None)?;
     let threads = rayon::current_num_threads().max(1);
     let chunk_count = (threads * 4).min(starts.len());
@@ -232,6 +255,10 @@ struct OpenPolygon {
     depth: usize,
     exterior: Option<Vec<[f64; 3]>>,
     interiors: Vec<Vec<[f64; 3]>>,
+    /// Textures of the exterior / each interior, coordinates aligned with
+    /// the points kept.
+    exterior_textures: Vec<RingTexture>,
+    interior_textures: Vec<Vec<RingTexture>>,
     broken: Option<String>,
 }
 
@@ -273,6 +300,10 @@ struct Parser<'a> {
     polygon_index: HashMap<String, (usize, usize)>,
     links: Vec<PendingLink>,
     other_crs_warned: bool,
+    appearance: Option<std::sync::Arc<AppearanceIndex>>,
+    ring_id: Option<String>,
+    /// Open aggregate geometries with a gml:id (materials may target them).
+    geometry_ids: Vec<(String, usize)>,
 }
 
 /// Subtrees we do not read yet (or never need for display).
@@ -389,6 +420,9 @@ impl<'a> Parser<'a> {
             polygon_index: HashMap::new(),
             links: Vec::new(),
             other_crs_warned: false,
+            appearance: None,
+            ring_id: None,
+            geometry_ids: Vec::new(),
         }
     }
 
@@ -406,6 +440,7 @@ impl<'a> Parser<'a> {
         p.model.crs = head.model.crs;
         p.model.crs_text = head.model.crs_text.clone();
         p.default_dimension = head.default_dimension;
+        p.appearance = head.appearance.clone();
         p
     }
 
@@ -700,6 +735,21 @@ impl<'a> Parser<'a> {
             self.begin_capture(Capture::ReliefLod, depth);
             return;
         }
+        if self.appearance.is_some()
+            && matches!(
+                name.as_str(),
+                "MultiSurface"
+                    | "CompositeSurface"
+                    | "Solid"
+                    | "Shell"
+                    | "Surface"
+                    | "TriangulatedSurface"
+            )
+            && let Some(id) = attribute(e, b"id")
+            && !empty
+        {
+            self.geometry_ids.push((id, depth));
+        }
         match name.as_str() {
             "Polygon" | "Triangle" if self.polygon.is_none() => {
                 self.polygon = Some(OpenPolygon {
@@ -707,6 +757,8 @@ impl<'a> Parser<'a> {
                     depth,
                     exterior: None,
                     interiors: Vec::new(),
+                    exterior_textures: Vec::new(),
+                    interior_textures: Vec::new(),
                     broken: None,
                 });
             }
@@ -714,6 +766,7 @@ impl<'a> Parser<'a> {
             "interior" | "innerBoundaryIs" => self.ring_kind = Some(RingKind::Interior),
             "LinearRing" if self.polygon.is_some() => {
                 self.ring = Some((self.ring_kind.unwrap_or(RingKind::Exterior), Vec::new()));
+                self.ring_id = attribute(e, b"id");
             }
             "posList" if self.ring.is_some() => {
                 let dimension = attribute(e, b"srsDimension")
@@ -859,6 +912,9 @@ impl<'a> Parser<'a> {
         if self.member_depth == Some(depth) {
             self.member_depth = None;
         }
+        if self.geometry_ids.last().is_some_and(|(_, d)| *d == depth) {
+            self.geometry_ids.pop();
+        }
         if self.ring.is_some() && self.ring_closes_here(depth) {
             self.finish_ring();
         }
@@ -982,20 +1038,48 @@ impl<'a> Parser<'a> {
     }
 
     fn finish_ring(&mut self) {
-        let Some((kind, mut points)) = self.ring.take() else {
+        let Some((kind, points)) = self.ring.take() else {
             return;
         };
         let Some(polygon) = self.polygon.as_mut() else {
             return;
         };
-        // Drop the closing point and consecutive duplicates.
-        points.dedup();
-        if points.len() > 1 && points.first() == points.last() {
-            points.pop();
+        // Drop the closing point and consecutive duplicates, remembering
+        // which points stay so that texture coordinates stay aligned.
+        let mut kept: Vec<usize> = Vec::with_capacity(points.len());
+        for i in 0..points.len() {
+            if kept.last().is_none_or(|&k| points[k] != points[i]) {
+                kept.push(i);
+            }
         }
+        if kept.len() > 1 && points[kept[0]] == points[*kept.last().unwrap()] {
+            kept.pop();
+        }
+        let textures: Vec<RingTexture> = match (&self.appearance, self.ring_id.take()) {
+            (Some(index), Some(id)) => index
+                .ring_textures
+                .get(&id)
+                .into_iter()
+                .flatten()
+                .filter(|t| t.uv.len() >= points.len())
+                .map(|t| RingTexture {
+                    theme: t.theme,
+                    image: t.image,
+                    uv: kept.iter().map(|&k| t.uv[k]).collect(),
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        let points: Vec<[f64; 3]> = kept.iter().map(|&k| points[k]).collect();
         match kind {
-            RingKind::Exterior => polygon.exterior = Some(points),
-            RingKind::Interior => polygon.interiors.push(points),
+            RingKind::Exterior => {
+                polygon.exterior = Some(points);
+                polygon.exterior_textures = textures;
+            }
+            RingKind::Interior => {
+                polygon.interiors.push(points);
+                polygon.interior_textures.push(textures);
+            }
         }
     }
 
@@ -1032,11 +1116,17 @@ impl<'a> Parser<'a> {
             );
             return;
         }
-        let interiors = polygon
+        let (interiors, interior_textures): (Vec<_>, Vec<_>) = polygon
             .interiors
             .into_iter()
-            .filter(|r| r.len() >= 3)
-            .collect();
+            .zip(polygon.interior_textures)
+            .filter(|(r, _)| r.len() >= 3)
+            .unzip();
+        let looks = self.surface_looks(
+            polygon.id.as_deref(),
+            polygon.exterior_textures,
+            &interior_textures,
+        );
         let surface = Surface {
             id: polygon.id.clone(),
             semantic: self
@@ -1048,6 +1138,7 @@ impl<'a> Parser<'a> {
             lod_minor: 0,
             exterior,
             interiors,
+            looks,
         };
         let surfaces = &mut self.model.objects[object_index].surfaces;
         surfaces.push(surface);
@@ -1057,7 +1148,75 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// Per theme: a texture when the outer ring and every inner ring have
+    /// coordinates into the same image; an X3D colour when one targets the
+    /// polygon.
+    fn surface_looks(
+        &self,
+        polygon_id: Option<&str>,
+        exterior: Vec<RingTexture>,
+        interiors: &[Vec<RingTexture>],
+    ) -> Vec<SurfaceLook> {
+        let Some(index) = &self.appearance else {
+            return Vec::new();
+        };
+        let mut looks: Vec<SurfaceLook> = Vec::new();
+        for t in exterior {
+            let mut uv = t.uv;
+            let complete = interiors.iter().all(|ring| {
+                match ring
+                    .iter()
+                    .find(|r| r.theme == t.theme && r.image == t.image)
+                {
+                    Some(r) => {
+                        uv.extend_from_slice(&r.uv);
+                        true
+                    }
+                    None => false,
+                }
+            });
+            if complete {
+                looks.push(SurfaceLook {
+                    theme: t.theme,
+                    texture: Some((t.image, uv)),
+                    color: None,
+                });
+            }
+        }
+        // A material may target the polygon or a geometry around it.
+        let targets = polygon_id
+            .into_iter()
+            .chain(self.geometry_ids.iter().rev().map(|(id, _)| id.as_str()));
+        for colors in targets.filter_map(|id| index.polygon_colors.get(id)) {
+            for &(theme, color) in colors {
+                match looks.iter_mut().find(|l| l.theme == theme) {
+                    Some(l) => {
+                        l.color.get_or_insert(color);
+                    }
+                    None => looks.push(SurfaceLook {
+                        theme,
+                        texture: None,
+                        color: Some(color),
+                    }),
+                }
+            }
+        }
+        looks
+    }
+
     fn finish(mut self) -> CityModel {
+        if let Some(index) = self.appearance.take() {
+            self.model.themes = index.themes.clone();
+            self.model.texture_images = index.images.iter().map(std::path::PathBuf::from).collect();
+            for w in &index.warnings {
+                self.model.issues.push(Issue {
+                    severity: Severity::Warning,
+                    line: None,
+                    id: None,
+                    message: w.clone(),
+                });
+            }
+        }
         let links = std::mem::take(&mut self.links);
         let mut dangling = 0usize;
         for link in links {

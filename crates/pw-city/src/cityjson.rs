@@ -472,6 +472,7 @@ impl<'a> ObjectReader<'a> {
                     lod_minor,
                     exterior,
                     interiors,
+                    looks: Vec::new(),
                 }),
                 None => skipped += 1,
             }

@@ -2,6 +2,8 @@
 //! that fill them from real files, and triangulation for display and analysis.
 //! Engine-free: the app turns [`CityModel`] into batched meshes.
 
+pub mod appearance;
+pub mod atlas;
 pub mod batch;
 pub mod citygml;
 pub mod cityjson;

@@ -13,6 +13,26 @@ pub struct ObjectMesh {
     pub normals: Vec<[f32; 3]>,
     pub semantics: Vec<Semantic>,
     pub indices: Vec<u32>,
+    /// Appearance colour per vertex as sRGB RGBA8; alpha 0 means "by
+    /// semantics" (the layer palette). Textured vertices are white.
+    pub tints: Vec<[u8; 4]>,
+    /// Atlas coordinates per vertex (empty without an atlas).
+    pub uvs: Vec<[f32; 2]>,
+}
+
+/// Which appearance to show and where the texture images sit.
+#[derive(Debug, Clone, Copy)]
+pub struct LookChoice<'a> {
+    pub theme: Option<u16>,
+    /// Atlas rectangle per texture image of the model.
+    pub atlas: Option<(&'a [Option<crate::atlas::AtlasRect>], [f32; 2])>,
+}
+
+pub const BY_SEMANTICS: [u8; 4] = [0; 4];
+
+fn srgb8(c: [f32; 4]) -> [u8; 4] {
+    c.map(|v| (v.clamp(0.0, 1.0) * 255.0).round() as u8)
+        .map(|v| v.max(1)) // alpha 0 is reserved for "by semantics"
 }
 
 impl ObjectMesh {
@@ -49,7 +69,18 @@ pub fn object_mesh(
     origin: &SceneOrigin,
     triangulator: &mut Triangulator,
 ) -> ObjectMesh {
+    object_mesh_with(object, origin, triangulator, None)
+}
+
+/// [`object_mesh`] with an appearance theme and, for textures, an atlas.
+pub fn object_mesh_with(
+    object: &CityObject,
+    origin: &SceneOrigin,
+    triangulator: &mut Triangulator,
+    look: Option<&LookChoice>,
+) -> ObjectMesh {
     let mut mesh = ObjectMesh::default();
+    let atlas = look.and_then(|l| l.atlas);
     let Some(best) = object.best_lod_detail() else {
         return mesh;
     };
@@ -67,14 +98,39 @@ pub fn object_mesh(
             s => s,
         };
         let normal = t.normal.map(|v| v as f32);
-        for p in surface
+        let chosen = look
+            .and_then(|l| l.theme)
+            .and_then(|theme| surface.looks.iter().find(|s| s.theme == theme));
+        // A texture shows when its image made it into the atlas.
+        let texture = match (chosen.and_then(|l| l.texture.as_ref()), atlas) {
+            (Some((image, uv)), Some((rects, _))) => rects
+                .get(*image as usize)
+                .copied()
+                .flatten()
+                .map(|rect| (rect, uv)),
+            _ => None,
+        };
+        let tint = match (texture, chosen.and_then(|l| l.color)) {
+            (Some(_), _) => [255; 4],
+            (None, Some(c)) => srgb8(c),
+            (None, None) => BY_SEMANTICS,
+        };
+        for (k, p) in surface
             .exterior
             .iter()
             .chain(surface.interiors.iter().flatten())
+            .enumerate()
         {
             mesh.positions.push(origin.to_local(*p));
             mesh.normals.push(normal);
             mesh.semantics.push(semantic);
+            mesh.tints.push(tint);
+            if let Some((_, white)) = atlas {
+                mesh.uvs.push(match texture {
+                    Some((rect, uv)) => rect.map(uv.get(k).copied().unwrap_or([0.0; 2])),
+                    None => white,
+                });
+            }
         }
         mesh.indices.extend(t.indices.iter().map(|i| base + i));
     }

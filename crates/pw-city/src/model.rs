@@ -11,6 +11,10 @@ pub struct CityModel {
     pub crs_text: Option<String>,
     pub objects: Vec<CityObject>,
     pub issues: Vec<Issue>,
+    /// Appearance themes (CityGML `app:theme`), e.g. "rgbTexture".
+    pub themes: Vec<String>,
+    /// Texture images referenced by surface looks, resolved next to the file.
+    pub texture_images: Vec<std::path::PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -122,6 +126,49 @@ pub struct Surface {
     pub lod_minor: u8,
     pub exterior: Vec<[f64; 3]>,
     pub interiors: Vec<Vec<[f64; 3]>>,
+    /// How the surface looks in each appearance theme (empty: by semantics).
+    pub looks: Vec<SurfaceLook>,
+}
+
+/// One theme's look of a surface: a texture with a coordinate per stored
+/// point (exterior then interiors, as in the rings), and/or a colour.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SurfaceLook {
+    pub theme: u16,
+    /// Index into [`CityModel::texture_images`] and the texture coordinates.
+    pub texture: Option<(u32, Vec<[f32; 2]>)>,
+    /// Linear RGBA from an X3D material.
+    pub color: Option<[f32; 4]>,
+}
+
+impl CityModel {
+    /// Theme to show by default: the one with the most textured surfaces,
+    /// else the one with the most coloured ones.
+    pub fn default_theme(&self) -> Option<u16> {
+        let mut textured = vec![0usize; self.themes.len()];
+        let mut colored = vec![0usize; self.themes.len()];
+        for s in self.objects.iter().flat_map(|o| &o.surfaces) {
+            for l in &s.looks {
+                let t = l.theme as usize;
+                if t < self.themes.len() {
+                    textured[t] += l.texture.is_some() as usize;
+                    colored[t] += l.color.is_some() as usize;
+                }
+            }
+        }
+        let best = |v: &[usize]| {
+            v.iter()
+                .enumerate()
+                .filter(|(_, n)| **n > 0)
+                .max_by_key(|(i, n)| (**n, usize::MAX - i))
+                .map(|(i, _)| i as u16)
+        };
+        best(&textured).or_else(|| best(&colored))
+    }
+
+    pub fn theme_index(&self, name: &str) -> Option<u16> {
+        self.themes.iter().position(|t| t == name).map(|i| i as u16)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

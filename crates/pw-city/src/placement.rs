@@ -129,7 +129,7 @@ pub fn pieces_to_model(
         crs: Some(placement.output_crs()),
         crs_text: None,
         objects: Vec::with_capacity(pieces.len()),
-        issues: Vec::new(),
+        ..Default::default()
     };
     for (n, piece) in pieces.into_iter().enumerate() {
         let mut attrs = match (attributes, piece.feature) {
@@ -162,6 +162,7 @@ pub fn pieces_to_model(
                 lod_minor: 0,
                 exterior: t.iter().map(|p| prepared.place(*p)).collect(),
                 interiors: Vec::new(),
+                looks: Vec::new(),
             })
             .filter(|s| s.exterior.iter().flatten().all(|v| v.is_finite()))
             .collect::<Vec<_>>();

@@ -336,3 +336,81 @@ fn ground_relative_heights_are_pointed_out() {
     nrw.check_relative_heights(36.0);
     assert!(nrw.issues.is_empty());
 }
+
+#[test]
+fn berlin_textures_and_materials_by_theme() {
+    let m = read("citygml/berlin_textured/DEB_LOD2_UUID_cda3726a-7346-4ba8-a393-90964d0c8697.gml");
+    assert_eq!(
+        m.themes,
+        vec!["Eignung Solarthermie", "Eignung Photovoltaik", "rgbTexture"]
+    );
+    // 18 ParameterizedTextures, one JPEG each (SOURCES.md), all on disk.
+    assert_eq!(m.texture_images.len(), 18);
+    assert!(
+        m.texture_images.iter().all(|p| p.exists()),
+        "{:?}",
+        m.texture_images
+    );
+    let rgb = m.theme_index("rgbTexture").unwrap();
+    assert_eq!(m.default_theme(), Some(rgb));
+    let surfaces: Vec<&pw_city::Surface> = m.objects.iter().flat_map(|o| &o.surfaces).collect();
+    let textured = surfaces
+        .iter()
+        .filter(|s| {
+            s.looks
+                .iter()
+                .any(|l| l.theme == rgb && l.texture.is_some())
+        })
+        .count();
+    // The file's 26 app:target: 18 texture targets (one polygon each; the 14 of
+    // the solar themes are reused by rgbTexture via xlink) + 8 material targets.
+    assert_eq!(textured, 18);
+    for s in &surfaces {
+        for l in &s.looks {
+            if let Some((image, uv)) = &l.texture {
+                assert!((*image as usize) < 18);
+                let points = s.exterior.len() + s.interiors.iter().map(Vec::len).sum::<usize>();
+                assert_eq!(uv.len(), points, "one coordinate per point");
+                assert!(uv.iter().flatten().all(|v| (-0.01..=1.01).contains(v)));
+            }
+        }
+    }
+    // The solar-suitability themes colour four roof polygons with X3D materials
+    // (diffuse 0.839 0.306 0.212).
+    let pv = m.theme_index("Eignung Photovoltaik").unwrap();
+    let colored: Vec<_> = surfaces
+        .iter()
+        .filter_map(|s| s.looks.iter().find(|l| l.theme == pv).and_then(|l| l.color))
+        .collect();
+    assert_eq!(colored.len(), 4);
+    assert!((colored[0][0] - 0.839_215_7).abs() < 1e-6 && colored[0][3] == 1.0);
+    // The first texture (tex6216387.jpg) targets one wall polygon: its coordinates as written.
+    let first = surfaces
+        .iter()
+        .find(|s| s.id.as_deref() == Some("DEB_LOD2_UUID_cda3726a-7346-4ba8-a393-90964d0c8697_4a45c651-21ea-4225-ba6b-ede1ea95dc6e_poly"))
+        .unwrap();
+    let look = first.looks.iter().find(|l| l.texture.is_some()).unwrap();
+    let (image, uv) = look.texture.as_ref().unwrap();
+    assert!(m.texture_images[*image as usize].ends_with("tex6216387.jpg"));
+    assert_eq!(uv[0], [0.023746, 0.580498]);
+    assert_eq!(uv.len(), 4, "closing point dropped with its coordinate");
+}
+
+#[test]
+fn citygml3_texture_associations_pair_coordinates_with_rings() {
+    let m = read("citygml/citygml3/Berlin_Moabit_1Bldg_v3.gml");
+    assert!(
+        m.themes.contains(&"rgbTexture".to_string()),
+        "{:?}",
+        m.themes
+    );
+    let textured = m
+        .objects
+        .iter()
+        .flat_map(|o| &o.surfaces)
+        .filter(|s| s.looks.iter().any(|l| l.texture.is_some()))
+        .count();
+    // 5 ParameterizedTextures (SOURCES.md); the images are not in the source repo.
+    assert!(textured >= 5, "{textured}");
+    assert!(m.texture_images.iter().all(|p| !p.exists()));
+}

@@ -90,6 +90,10 @@ pub struct Layer {
     /// scene CRS). Without it a KML `<Model>` next to the file is used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub georeference: Option<Georeference>,
+    /// Appearance theme to show (CityGML `app:theme`, e.g. "rgbTexture");
+    /// unset: the theme with the most textures; "" shows colours by semantics.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub appearance_theme: Option<String>,
     /// 3D Tiles: refine tiles until their screen-space error is below this
     /// many pixels (default 16; lower is sharper and slower).
     #[serde(default, skip_serializing_if = "Option::is_none")]
