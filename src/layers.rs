@@ -40,6 +40,8 @@ pub struct LayerEntry {
     pub extent: Option<Extent3>,
     pub summary: Option<LayerSummary>,
     pub issues: Vec<String>,
+    /// Heights relative to the ground: reloaded (set onto it) when terrain arrives.
+    pub relative_heights: bool,
 }
 
 /// What was loaded, from which input: shown in the layer tooltip.
@@ -87,6 +89,8 @@ impl Default for ActiveScene {
 pub struct Layers {
     pub entries: Vec<LayerEntry>,
     next_id: u32,
+    /// Terrain the loaded layers provide (TIN reliefs now, DEMs later).
+    pub terrain: Vec<(LayerId, Arc<dyn pw_geo::elevation::Elevation>)>,
 }
 
 impl LayerEntry {
@@ -125,8 +129,16 @@ impl Layers {
             extent: None,
             summary: None,
             issues: vec![],
+            relative_heights: false,
         });
         id
+    }
+
+    /// All terrain of the scene as one elevation source.
+    pub fn terrain_stack(&self) -> pw_geo::elevation::TerrainStack {
+        pw_geo::elevation::TerrainStack {
+            layers: self.terrain.iter().map(|(_, t)| t.clone()).collect(),
+        }
     }
 
     /// Extent of all loaded layers in the scene CRS.
@@ -184,6 +196,10 @@ pub struct LoadedCity {
     pub atlas: Option<pw_city::atlas::Atlas>,
     /// The appearance theme shown (name), if any.
     pub theme: Option<String>,
+    /// Terrain this layer provides (its relief), in the scene CRS.
+    pub terrain: Option<Arc<pw_city::terrain::TinTerrain>>,
+    /// Heights were ground-relative (placed on terrain when there was one).
+    pub relative_heights: bool,
 }
 
 impl LoadedCity {
@@ -207,6 +223,8 @@ impl LoadedCity {
             style,
             atlas: None,
             theme: None,
+            terrain: None,
+            relative_heights: false,
         }
     }
 }
@@ -351,6 +369,7 @@ fn handle_scene_commands(
                     for entry in layers.entries.drain(..) {
                         removed.write(LayerRemoved(entry.id));
                     }
+                    layers.terrain.clear();
                     *frame = SceneFrame::new(scene.parsed_crs(), scene.origin);
                     match SceneClock::for_city(&scene.city.time_zone, scene.time.default.as_deref())
                     {
@@ -436,6 +455,7 @@ fn handle_scene_commands(
                     }
                 }
                 layers.entries.retain(|e| e.id != *id);
+                layers.terrain.retain(|(t, _)| t != id);
                 removed.write(LayerRemoved(*id));
                 active.dirty = true;
             }
@@ -560,8 +580,9 @@ fn start_loading(
     let def = entry.def.clone();
     let scene_crs = frame.crs;
     let origin = frame.origin;
+    let terrain = layers.terrain_stack();
     let task = AsyncComputeTaskPool::get()
-        .spawn(async move { load_city(&def, &source, scene_crs, &origin, &control) });
+        .spawn(async move { load_city(&def, &source, scene_crs, &origin, &control, &terrain) });
     commands.spawn(LoadTask {
         layer: id,
         job: job.id,
@@ -645,6 +666,7 @@ pub fn load_city(
     scene_crs: Crs,
     origin: &pw_geo::SceneOrigin,
     control: &pw_job::JobControl,
+    terrain: &pw_geo::elevation::TerrainStack,
 ) -> Result<LoadedCity, String> {
     let started = std::time::Instant::now();
     let file_bytes = std::fs::metadata(source).map(|m| m.len()).unwrap_or(0);
@@ -669,7 +691,27 @@ pub fn load_city(
     model
         .reproject(scene_crs)
         .map_err(|e| format!("{}: {e}", source.display()))?;
-    model.check_relative_heights(origin.world[2]);
+    let relative_heights = model.has_relative_heights(origin.world[2]);
+    if relative_heights && !terrain.is_empty() {
+        let placed = pw_city::terrain::place_on_terrain(&mut model, terrain);
+        model.issues.push(pw_city::Issue {
+            severity: pw_city::Severity::Warning,
+            line: None,
+            id: None,
+            message: format!(
+                "heights were relative to the ground: {} buildings set onto the terrain{}",
+                placed.placed,
+                if placed.outside > 0 {
+                    format!(", {} outside the terrain left at 0 m", placed.outside)
+                } else {
+                    String::new()
+                }
+            ),
+        });
+    } else {
+        model.check_relative_heights(origin.world[2]);
+    }
+    let own_terrain = pw_city::terrain::TinTerrain::from_model(&model).map(Arc::new);
     control.check().map_err(|e| e.to_string())?;
     let theme = choose_theme(&model, layer.appearance_theme.as_deref());
     let atlas = theme.and_then(|t| {
@@ -711,6 +753,8 @@ pub fn load_city(
         summary,
         style: layer.style.clone(),
         atlas,
+        terrain: own_terrain,
+        relative_heights,
     })
 }
 
@@ -769,7 +813,10 @@ fn poll_load_tasks(
     mut layers: ResMut<Layers>,
     mut jobs: ResMut<Jobs>,
     mut loaded: MessageWriter<LayerLoaded>,
+    frame: Res<SceneFrame>,
+    i18n: Res<I18n>,
 ) {
+    let mut new_terrain = false;
     for (entity, mut load) in &mut tasks {
         let Some(result) = block_on(poll_once(&mut load.task)) else {
             continue;
@@ -785,6 +832,12 @@ fn poll_load_tasks(
                 entry.extent = Some(city.model.extent()).filter(|e| !e.is_empty());
                 entry.issues = city.model.issues.iter().map(|i| i.to_string()).collect();
                 entry.summary = Some(city.summary.clone());
+                entry.relative_heights = city.relative_heights;
+                if let Some(t) = &city.terrain {
+                    layers.terrain.retain(|(id, _)| *id != load.layer);
+                    layers.terrain.push((load.layer, t.clone()));
+                    new_terrain = true;
+                }
                 loaded.write(LayerLoaded {
                     id: load.layer,
                     owner: load.layer,
@@ -792,6 +845,21 @@ fn poll_load_tasks(
                 });
             }
             Err(message) => entry.status = LayerStatus::Failed(message),
+        }
+    }
+    // Ground-relative layers loaded before the terrain: load again onto it.
+    if new_terrain {
+        let again: Vec<LayerId> = layers
+            .entries
+            .iter()
+            .filter(|e| e.relative_heights && e.status == LayerStatus::Ready)
+            .map(|e| e.id)
+            .collect();
+        for id in again {
+            if let Some(e) = layers.get_mut(id) {
+                e.relative_heights = false;
+            }
+            start_loading(&mut commands, &mut layers, &mut jobs, id, &frame, &i18n);
         }
     }
 }
@@ -825,6 +893,7 @@ mod gltf_layer_tests {
             Crs::epsg(31256),
             &origin,
             &pw_job::JobControl::new(),
+            &Default::default(),
         )
     }
 
@@ -899,6 +968,7 @@ mod appearance_tests {
             Crs::epsg(25833),
             &origin,
             &pw_job::JobControl::new(),
+            &Default::default(),
         )
     }
 
@@ -954,5 +1024,115 @@ mod appearance_tests {
             "{:?}",
             city.model.issues
         );
+    }
+}
+
+#[cfg(test)]
+mod terrain_tests {
+    use super::*;
+    use crate::app::CorePlugins;
+    use crate::settings::SettingsStore;
+
+    const SIG3D: &str =
+        "../shared/data/citygml/sig3d_terrain/Building_and_garage_LOD2-EPSG25832_CityGML2.gml";
+
+    /// The SIG3D building without its relief and with heights from 0 m (as
+    /// ground-relative LoD2 deliveries come), written next to the scene.
+    fn relative_copy(dir: &Path) -> PathBuf {
+        let text =
+            std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(SIG3D)).unwrap();
+        let relief = text.find("<dem:ReliefFeature").unwrap();
+        let start = text[..relief].rfind("<cityObjectMember").unwrap();
+        let end = relief
+            + text[relief..].find("</cityObjectMember>").unwrap()
+            + "</cityObjectMember>".len();
+        let mut out = String::new();
+        let mut rest = &format!("{}{}", &text[..start], &text[end..])[..];
+        while let Some(open) = rest.find("<gml:posList") {
+            let body = open + rest[open..].find('>').unwrap() + 1;
+            let close = body + rest[body..].find("</gml:posList>").unwrap();
+            out += &rest[..body];
+            let shifted: Vec<String> = rest[body..close]
+                .split_ascii_whitespace()
+                .enumerate()
+                .map(|(i, v)| {
+                    let v: f64 = v.parse().unwrap();
+                    if i % 3 == 2 {
+                        format!("{}", v - 112.0)
+                    } else {
+                        format!("{v}")
+                    }
+                })
+                .collect();
+            out += &shifted.join(" ");
+            rest = &rest[close..];
+        }
+        out += rest;
+        let path = dir.join("relative.gml");
+        std::fs::write(&path, out).unwrap();
+        path
+    }
+
+    #[test]
+    fn ground_relative_buildings_are_set_onto_terrain_from_another_layer() {
+        let dir = std::env::temp_dir().join(format!("pw-terrain-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let relative = relative_copy(&dir);
+        let terrain = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(SIG3D);
+        let scene = dir.join("t.scene");
+        std::fs::write(
+            &scene,
+            format!(
+                "name = \"t\"\ncrs = \"EPSG:25832\"\norigin = [458880.0, 5438352.0, 112.0]\n\
+                 [[layers]]\nname = \"relativ\"\nkind = \"citygml\"\npath = {:?}\n\
+                 [[layers]]\nname = \"Gelände\"\nkind = \"citygml\"\npath = {:?}\n",
+                relative.display().to_string(),
+                terrain.display().to_string()
+            ),
+        )
+        .unwrap();
+        let mut app = App::new();
+        app.add_plugins((MinimalPlugins, bevy::asset::AssetPlugin::default()))
+            .init_asset::<Mesh>()
+            .init_asset::<StandardMaterial>()
+            .init_asset::<Image>()
+            .add_plugins(CorePlugins {
+                settings: SettingsStore::default(),
+            });
+        app.world_mut().write_message(SceneCommand::Open(scene));
+        let start = std::time::Instant::now();
+        loop {
+            app.update();
+            let layers = app.world().resource::<Layers>();
+            let rel = &layers.entries[0];
+            let done = layers
+                .entries
+                .iter()
+                .all(|e| e.status == LayerStatus::Ready)
+                && !layers.terrain.is_empty()
+                && rel.extent.is_some_and(|e| e.min[2] > 100.0);
+            if done {
+                break;
+            }
+            assert!(start.elapsed().as_secs() < 30, "{:?}", layers.entries);
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        let layers = app.world().resource::<Layers>();
+        let e = layers.entries[0].extent.unwrap();
+        // The ground slab lies on the TIN at 112 m again; roof ridge 117 m.
+        assert!(
+            (e.min[2] - 112.0).abs() < 1e-6 && (e.max[2] - 117.0).abs() < 1e-6,
+            "{e:?}"
+        );
+        assert!(
+            layers.entries[0]
+                .issues
+                .iter()
+                .any(|i| i.contains("set onto the terrain")),
+            "{:?}",
+            layers.entries[0].issues
+        );
+        assert_eq!(layers.terrain.len(), 1);
+        std::fs::remove_dir_all(&dir).ok();
     }
 }

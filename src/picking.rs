@@ -177,7 +177,15 @@ mod tests {
             max_screen_space_error: None,
             appearance_theme: None,
         };
-        let city = crate::layers::load_city(&def, &source, frame.crs, &frame.origin, &job).unwrap();
+        let city = crate::layers::load_city(
+            &def,
+            &source,
+            frame.crs,
+            &frame.origin,
+            &job,
+            &Default::default(),
+        )
+        .unwrap();
         let target = city.model.objects[0].extent().center();
         let id = LayerId(1);
         let mut layers = Layers::default();
@@ -189,6 +197,7 @@ mod tests {
             extent: None,
             summary: None,
             issues: vec![],
+            relative_heights: false,
         });
         let mut city_layers = CityLayers::default();
         city_layers.layers.insert(

@@ -453,6 +453,8 @@ pub fn load_tile(
         style,
         atlas: None,
         theme: None,
+        terrain: None,
+        relative_heights: false,
     })
 }
 

@@ -47,6 +47,7 @@ fn layer(id: u32, name: &str, status: LayerStatus) -> LayerEntry {
             load_seconds: 0.1,
         }),
         issues: vec![],
+        relative_heights: false,
     }
 }
 

@@ -15,6 +15,7 @@ pub mod mesh;
 pub mod model;
 pub mod pick;
 pub mod placement;
+pub mod terrain;
 pub mod tiles3d;
 pub mod triangulate;
 

@@ -313,13 +313,19 @@ impl CityModel {
     }
 
     /// Heights that start at 0 m while the scene lies far from sea level are
-    /// relative to the ground (e.g. the Karlsruhe sample). Says so; once
-    /// terrain exists such layers are set onto it.
-    pub fn check_relative_heights(&mut self, scene_height: f64) {
+    /// relative to the ground (e.g. the Karlsruhe sample). True when they
+    /// look so; without terrain a warning says so (with terrain the caller
+    /// sets the buildings onto it).
+    pub fn has_relative_heights(&self, scene_height: f64) -> bool {
         let e = self.extent();
-        if e.is_empty() || e.min[2].abs() > 0.5 || (scene_height - e.min[2]).abs() < 20.0 {
+        !(e.is_empty() || e.min[2].abs() > 0.5 || (scene_height - e.min[2]).abs() < 20.0)
+    }
+
+    pub fn check_relative_heights(&mut self, scene_height: f64) {
+        if !self.has_relative_heights(scene_height) {
             return;
         }
+        let e = self.extent();
         self.issues.push(Issue {
             severity: Severity::Warning,
             line: None,

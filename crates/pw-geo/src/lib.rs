@@ -3,6 +3,7 @@
 //! f32-friendly local frame. Engine-free: no Bevy types here.
 
 pub mod crs;
+pub mod elevation;
 pub mod extent;
 pub mod geocentric;
 pub mod origin;
