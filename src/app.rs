@@ -109,3 +109,33 @@ fn spawn_camera(mut commands: Commands) {
         orbit,
     ));
 }
+
+/// A windowless app with the core plugins on a scene, for tests: layers
+/// load on the real task pools, meshes and materials go to asset stores.
+#[cfg(test)]
+pub(crate) fn headless_app(scene: &std::path::Path) -> App {
+    let mut app = App::new();
+    app.add_plugins((MinimalPlugins, bevy::asset::AssetPlugin::default()))
+        .init_asset::<Mesh>()
+        .init_asset::<StandardMaterial>()
+        .init_asset::<Image>()
+        .add_plugins(CorePlugins {
+            settings: SettingsStore::default(),
+        });
+    app.world_mut()
+        .spawn((OrbitCamera::default(), Transform::default()));
+    app.world_mut()
+        .write_message(SceneCommand::Open(scene.to_path_buf()));
+    app
+}
+
+/// Runs frames until `done` holds; fails after 30 s (loads run on threads).
+#[cfg(test)]
+pub(crate) fn run_until(app: &mut App, done: impl Fn(&mut App) -> bool) {
+    let start = std::time::Instant::now();
+    while !done(app) {
+        assert!(start.elapsed().as_secs() < 30, "timed out");
+        app.update();
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}

@@ -366,6 +366,27 @@ fn describe_city_model(path: &Path, model: &pw_city::CityModel) -> String {
         s.surfaces, s.roof_surfaces, s.wall_surfaces, s.ground_surfaces, other
     );
     out += &format!("Triangles: {}\n", model.triangle_count());
+    for (t, name) in model.themes.iter().enumerate() {
+        let looks = || {
+            model
+                .objects
+                .iter()
+                .flat_map(|o| &o.surfaces)
+                .flat_map(|s| &s.looks)
+                .filter(move |l| l.theme as usize == t)
+        };
+        let textured = looks().filter(|l| l.texture.is_some()).count();
+        let coloured = looks().filter(|l| l.color.is_some()).count();
+        let label = if t == 0 { "Themes:   " } else { "          " };
+        out += &format!("{label} \"{name}\": {textured} textured, {coloured} coloured surfaces\n");
+    }
+    if !model.texture_images.is_empty() {
+        let found = model.texture_images.iter().filter(|p| p.exists()).count();
+        out += &format!(
+            "Textures:  {} images ({found} found next to the file)\n",
+            model.texture_images.len()
+        );
+    }
     out += &format!("Problems:  {}\n", model.issues.len());
     for issue in model.issues.iter().take(20) {
         out += &format!("  {}: {issue}\n", path.display());

@@ -49,6 +49,9 @@ pub struct LayerEntry {
 pub struct LayerSummary {
     /// Streamed layers: tiles loaded and tiles in the tileset.
     pub tiles: Option<(usize, usize)>,
+    /// Appearance themes of the data, and the one shown.
+    pub themes: Vec<String>,
+    pub theme: Option<String>,
     pub format: String,
     pub source_crs: Option<Crs>,
     pub buildings: usize,
@@ -164,6 +167,8 @@ pub enum SceneCommand {
     Remove(LayerId),
     SetVisible(LayerId, bool),
     SetOpacity(LayerId, f32),
+    /// Show another appearance theme ("" = colours by type); reloads the layer.
+    SetTheme(LayerId, String),
     ZoomTo(LayerId),
     AddBookmark(Bookmark),
     RemoveBookmark(usize),
@@ -211,6 +216,8 @@ impl LoadedCity {
             index: PickIndex::build(&[]),
             summary: LayerSummary {
                 tiles: None,
+                themes: Vec::new(),
+                theme: None,
                 format: String::new(),
                 source_crs: None,
                 buildings: 0,
@@ -470,6 +477,24 @@ fn handle_scene_commands(
                     e.def.opacity = opacity.clamp(0.0, 1.0);
                     active.dirty = true;
                 }
+            }
+            SceneCommand::SetTheme(id, theme) => {
+                let Some(e) = layers.get_mut(*id) else {
+                    continue;
+                };
+                if e.def.appearance_theme.as_deref() == Some(theme.as_str()) {
+                    continue;
+                }
+                e.def.appearance_theme = Some(theme.clone());
+                active.dirty = true;
+                for (entity, task) in &tasks {
+                    if task.layer == *id {
+                        jobs.cancel(task.job);
+                        jobs.finish(task.job);
+                        commands.entity(entity).despawn();
+                    }
+                }
+                start_loading(&mut commands, &mut layers, &mut jobs, *id, &frame, &i18n);
             }
             SceneCommand::ZoomTo(id) => {
                 if let Some(extent) = layers.get(*id).and_then(|e| e.extent) {
@@ -736,6 +761,8 @@ pub fn load_city(
     let s = model.summary();
     let summary = LayerSummary {
         tiles: None,
+        themes: model.themes.clone(),
+        theme: theme.map(|t| model.themes[t as usize].clone()),
         format: model.format.clone(),
         source_crs,
         buildings: s.buildings,
@@ -1013,6 +1040,57 @@ mod appearance_tests {
     }
 
     #[test]
+    fn choosing_another_theme_in_the_app_reloads_the_layer() {
+        let dir = std::env::temp_dir().join(format!("pw-theme-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let gml = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/data/citygml")
+            .join(TEXTURED);
+        let scene = dir.join("b.scene");
+        std::fs::write(
+            &scene,
+            format!(
+                "name = \"b\"\ncrs = \"EPSG:25833\"\norigin = [391319.0, 5821717.0, 42.5]\n\
+                 [[layers]]\nname = \"Berlin\"\nkind = \"citygml\"\npath = {:?}\n",
+                gml.display().to_string()
+            ),
+        )
+        .unwrap();
+        let mut app = crate::app::headless_app(&scene);
+        let theme_is = |want: &'static str| {
+            move |app: &mut App| {
+                let layers = app.world().resource::<Layers>();
+                layers.entries.first().is_some_and(|e| {
+                    e.status == LayerStatus::Ready
+                        && e.summary.as_ref().and_then(|s| s.theme.as_deref()) == Some(want)
+                })
+            }
+        };
+        crate::app::run_until(&mut app, theme_is("rgbTexture"));
+        let id = app.world().resource::<Layers>().entries[0].id;
+        let themes = app.world().resource::<Layers>().entries[0]
+            .summary
+            .as_ref()
+            .unwrap()
+            .themes
+            .clone();
+        assert_eq!(themes.len(), 3);
+        app.world_mut()
+            .write_message(SceneCommand::SetTheme(id, "Eignung Photovoltaik".into()));
+        crate::app::run_until(&mut app, theme_is("Eignung Photovoltaik"));
+        assert!(
+            app.world().resource::<ActiveScene>().dirty,
+            "the choice is saved with the scene"
+        );
+        let layers = app.world().resource::<Layers>();
+        assert_eq!(
+            layers.entries[0].def.appearance_theme.as_deref(),
+            Some("Eignung Photovoltaik")
+        );
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
     fn missing_texture_images_are_reported_and_fall_back_to_colours() {
         let city = berlin(None, "citygml3/Berlin_Moabit_1Bldg_v3.gml").unwrap();
         assert!(city.atlas.is_none());
@@ -1030,8 +1108,6 @@ mod appearance_tests {
 #[cfg(test)]
 mod terrain_tests {
     use super::*;
-    use crate::app::CorePlugins;
-    use crate::settings::SettingsStore;
 
     const SIG3D: &str =
         "../shared/data/citygml/sig3d_terrain/Building_and_garage_LOD2-EPSG25832_CityGML2.gml";
@@ -1091,15 +1167,7 @@ mod terrain_tests {
             ),
         )
         .unwrap();
-        let mut app = App::new();
-        app.add_plugins((MinimalPlugins, bevy::asset::AssetPlugin::default()))
-            .init_asset::<Mesh>()
-            .init_asset::<StandardMaterial>()
-            .init_asset::<Image>()
-            .add_plugins(CorePlugins {
-                settings: SettingsStore::default(),
-            });
-        app.world_mut().write_message(SceneCommand::Open(scene));
+        let mut app = crate::app::headless_app(&scene);
         let start = std::time::Instant::now();
         loop {
             app.update();

@@ -130,6 +130,8 @@ fn poll_open_tasks(
                 entry.issues = tileset.warnings.clone();
                 entry.summary = Some(LayerSummary {
                     tiles: Some((0, tileset.content_tiles())),
+                    themes: Vec::new(),
+                    theme: None,
                     format: format!("3D Tiles {}", tileset.version),
                     source_crs: None,
                     buildings: 0,
@@ -436,6 +438,8 @@ pub fn load_tile(
     let s = model.summary();
     let summary = LayerSummary {
         tiles: None,
+        themes: Vec::new(),
+        theme: None,
         format: model.format.clone(),
         source_crs: None,
         buildings: s.buildings,
@@ -461,10 +465,9 @@ pub fn load_tile(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::CorePlugins;
+    use crate::app::{headless_app, run_until};
     use crate::city_layer::CityBatch;
     use crate::layers::SceneCommand;
-    use crate::settings::SettingsStore;
 
     fn cesium_scene(dir: &std::path::Path) -> PathBuf {
         let tileset = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -482,22 +485,6 @@ mod tests {
         scene
     }
 
-    fn app(scene: &std::path::Path) -> App {
-        let mut app = App::new();
-        app.add_plugins((MinimalPlugins, bevy::asset::AssetPlugin::default()))
-            .init_asset::<Mesh>()
-            .init_asset::<StandardMaterial>()
-            .init_asset::<Image>()
-            .add_plugins(CorePlugins {
-                settings: SettingsStore::default(),
-            });
-        app.world_mut()
-            .spawn((OrbitCamera::default(), Transform::default()));
-        app.world_mut()
-            .write_message(SceneCommand::Open(scene.to_path_buf()));
-        app
-    }
-
     fn place_camera(app: &mut App, distance: f32) {
         let mut q = app.world_mut().query::<&mut OrbitCamera>();
         let mut orbit = q.single_mut(app.world_mut()).unwrap();
@@ -507,16 +494,6 @@ mod tests {
             heading: 0.0,
             pitch: 30.0,
         };
-    }
-
-    /// Runs frames until `done` or 30 s pass (tiles load on other threads).
-    fn run_until(app: &mut App, done: impl Fn(&mut App) -> bool) {
-        let start = std::time::Instant::now();
-        while !done(app) {
-            assert!(start.elapsed().as_secs() < 30, "timed out");
-            app.update();
-            std::thread::sleep(std::time::Duration::from_millis(5));
-        }
     }
 
     fn shown_batches(app: &mut App) -> usize {
@@ -530,7 +507,7 @@ mod tests {
     fn tiles_stream_in_near_and_hide_far_away() {
         let dir = std::env::temp_dir().join(format!("pw-tiles-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        let mut app = app(&cesium_scene(&dir));
+        let mut app = headless_app(&cesium_scene(&dir));
         run_until(&mut app, |app| {
             !app.world().resource::<Tilesets>().sets.is_empty()
         });

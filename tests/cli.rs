@@ -220,3 +220,24 @@ fn info_describes_a_3d_tileset_and_a_placed_glb() {
     assert!(out.contains("collada.kml"), "{out}");
     assert!(out.contains("Z-up"), "{out}");
 }
+
+#[test]
+fn info_lists_appearance_themes_and_texture_images() {
+    let (code, out, err) = planwerkstatt(&[
+        "info",
+        "../shared/data/citygml/berlin_textured/DEB_LOD2_UUID_cda3726a-7346-4ba8-a393-90964d0c8697.gml",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("\"rgbTexture\": 18 textured, 0 coloured surfaces"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\"Eignung Photovoltaik\": 14 textured, 4 coloured surfaces"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Textures:  18 images (18 found next to the file)"),
+        "{out}"
+    );
+}

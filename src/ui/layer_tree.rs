@@ -57,6 +57,33 @@ pub fn layer_tree(ui: &mut egui::Ui, layers: &[LayerEntry], i18n: &I18n) -> Vec<
                                 ),
                             });
                         }
+                        if let Some(s) = layer.summary.as_ref().filter(|s| !s.themes.is_empty()) {
+                            let none = i18n.tr("layers.theme_none").to_string();
+                            let shown = s.theme.clone().unwrap_or_else(|| none.clone());
+                            ui.horizontal(|ui| {
+                                ui.label(i18n.tr("layers.theme"));
+                                egui::ComboBox::from_id_salt(("theme", layer.id.0))
+                                    .selected_text(&shown)
+                                    .show_ui(ui, |ui| {
+                                        let choices = std::iter::once(("", none.as_str())).chain(
+                                            s.themes.iter().map(|t| (t.as_str(), t.as_str())),
+                                        );
+                                        for (value, label) in choices {
+                                            let current = s.theme.as_deref().unwrap_or("") == value;
+                                            if ui.selectable_label(current, label).clicked()
+                                                && !current
+                                            {
+                                                actions.push(UiAction::Scene(
+                                                    SceneCommand::SetTheme(
+                                                        layer.id,
+                                                        value.to_string(),
+                                                    ),
+                                                ));
+                                            }
+                                        }
+                                    });
+                            });
+                        }
                         if !layer.issues.is_empty() {
                             ui.collapsing(
                                 i18n.trf("layers.problems", &[("count", &layer.issues.len())]),

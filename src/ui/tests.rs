@@ -37,6 +37,8 @@ fn layer(id: u32, name: &str, status: LayerStatus) -> LayerEntry {
         extent: None,
         summary: Some(LayerSummary {
             tiles: None,
+            themes: Vec::new(),
+            theme: None,
             format: "CityGML 1.0".into(),
             source_crs: None,
             buildings: 83,
