@@ -53,7 +53,81 @@ pub fn read_file(path: &Path, job: Option<&JobControl>) -> Result<CityModel, Cit
         path: path.display().to_string(),
         source,
     })?;
-    read(&data, job)
+    let mut model = read(&data, job)?;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    for image in &mut model.texture_images {
+        if image.is_relative() {
+            *image = dir.join(&*image);
+        }
+    }
+    Ok(model)
+}
+
+/// The document's appearance block: texture images, texture vertices and
+/// X3D-style materials, shared by all geometries.
+#[derive(Default)]
+struct Looks {
+    uv: Vec<[f32; 2]>,
+    materials: Vec<Option<[f32; 4]>>,
+}
+
+impl Looks {
+    fn from_json(v: Option<&Value>, model: &mut CityModel) -> Looks {
+        let Some(a) = v.and_then(Value::as_object) else {
+            return Looks::default();
+        };
+        for t in a
+            .get("textures")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let image = t.get("image").and_then(Value::as_str).unwrap_or("");
+            model.texture_images.push(std::path::PathBuf::from(image));
+        }
+        let uv = a
+            .get("vertices-texture")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(|p| {
+                let c = |i: usize| p.get(i).and_then(Value::as_f64).unwrap_or(0.0) as f32;
+                [c(0), c(1)]
+            })
+            .collect();
+        let materials = a
+            .get("materials")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(|m| {
+                let d = m.get("diffuseColor")?.as_array()?;
+                let c = |i: usize| d.get(i).and_then(Value::as_f64).map(|v| v as f32);
+                let alpha =
+                    1.0 - m.get("transparency").and_then(Value::as_f64).unwrap_or(0.0) as f32;
+                Some([c(0)?, c(1)?, c(2)?, alpha.clamp(0.0, 1.0)])
+            })
+            .collect();
+        Looks { uv, materials }
+    }
+}
+
+fn theme_index(model: &mut CityModel, name: &str) -> u16 {
+    match model.themes.iter().position(|t| t == name) {
+        Some(i) => i as u16,
+        None => {
+            model.themes.push(name.to_string());
+            (model.themes.len() - 1) as u16
+        }
+    }
+}
+
+/// Follows `path` (shell, surface … indices) into nested value arrays.
+fn at_path<'v>(mut v: &'v Value, path: &[usize]) -> Option<&'v Value> {
+    for &i in path {
+        v = v.get(i)?;
+    }
+    Some(v)
 }
 
 pub fn read(data: &[u8], job: Option<&JobControl>) -> Result<CityModel, CityJsonError> {
@@ -162,6 +236,7 @@ fn read_document(data: &[u8], job: Option<&JobControl>) -> Result<CityModel, Cit
         ));
     }
     let mut model = header(obj);
+    let looks = Looks::from_json(obj.get("appearance"), &mut model);
     let transform = Transform::from_json(obj.get("transform"));
     let vertices = decode_vertices(
         obj.get("vertices"),
@@ -191,6 +266,7 @@ fn read_document(data: &[u8], job: Option<&JobControl>) -> Result<CityModel, Cit
         .and_then(Value::as_object)
         .ok_or_else(|| CityJsonError::NotCityJson("\"CityObjects\" is missing".into()))?;
     let mut reader = ObjectReader::new(&mut model, templates.as_ref());
+    reader.looks = looks;
     let total = city_objects.len().max(1);
     for (n, (id, o)) in city_objects.iter().enumerate() {
         if n % 512 == 0
@@ -218,6 +294,7 @@ fn read_sequence(data: &[u8], job: Option<&JobControl>) -> Result<CityModel, Cit
         .as_object()
         .ok_or_else(|| CityJsonError::NotCityJson("first line is not a JSON object".into()))?;
     let mut model = header(head);
+    let head_looks = Looks::from_json(head.get("appearance"), &mut model);
     model.format = format!("{} (CityJSONSeq)", model.format);
     let transform = Transform::from_json(head.get("transform"));
     let templates = head
@@ -258,8 +335,23 @@ fn read_sequence(data: &[u8], job: Option<&JobControl>) -> Result<CityModel, Cit
     }
     model.issues.extend(syntax_issues);
     let mut reader = ObjectReader::new(&mut model, templates.as_ref());
+    reader.looks = head_looks;
     for (line, f) in &features {
         let Some(f) = f.as_object() else { continue };
+        // A feature may bring its own texture vertices.
+        if let Some(uv) = f
+            .get("appearance")
+            .and_then(|a| a.get("vertices-texture"))
+            .and_then(Value::as_array)
+        {
+            reader.looks.uv = uv
+                .iter()
+                .map(|p| {
+                    let c = |i: usize| p.get(i).and_then(Value::as_f64).unwrap_or(0.0) as f32;
+                    [c(0), c(1)]
+                })
+                .collect();
+        }
         let vertices = decode_vertices(
             f.get("vertices"),
             transform,
@@ -341,6 +433,7 @@ struct ObjectReader<'a> {
     templates: Option<&'a Templates>,
     index: HashMap<String, usize>,
     parents: Vec<(usize, String)>,
+    looks: Looks,
 }
 
 impl<'a> ObjectReader<'a> {
@@ -350,6 +443,7 @@ impl<'a> ObjectReader<'a> {
             templates,
             index: HashMap::new(),
             parents: Vec::new(),
+            looks: Looks::default(),
         }
     }
 
@@ -458,22 +552,74 @@ impl<'a> ObjectReader<'a> {
             "MultiPoint" | "MultiLineString" => return Ok(()),
             other => return Err(format!("unknown geometry type \"{other}\"")),
         };
+        // Appearance per theme: texture values nest like the boundaries down
+        // to rings ([texture, uv…]); material values down to surfaces.
+        let textures: Vec<(u16, &Value)> = geom
+            .get("texture")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .filter_map(|(theme, t)| Some((theme_index(self.model, theme), t.get("values")?)))
+            .collect();
+        let materials: Vec<(u16, &Value)> = geom
+            .get("material")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .filter_map(|(theme, m)| {
+                let v = m.get("values").or_else(|| m.get("value"))?;
+                Some((theme_index(self.model, theme), v))
+            })
+            .collect();
+        let looks = &self.looks;
         let mut skipped = 0usize;
-        walk_surfaces(boundaries, values, depth, &mut |rings, sem_index| {
+        walk_surfaces(boundaries, values, depth, &mut |rings, sem_index, path| {
             let semantic = sem_index
                 .and_then(|i| surface_types.get(i))
                 .copied()
                 .unwrap_or(Semantic::Unclassified);
             match rings_to_coords(rings, vertices) {
-                Some((exterior, interiors)) => object.surfaces.push(Surface {
-                    id: None,
-                    semantic,
-                    lod,
-                    lod_minor,
-                    exterior,
-                    interiors,
-                    looks: Vec::new(),
-                }),
+                Some(r) => {
+                    let mut surface_looks: Vec<SurfaceLook> = Vec::new();
+                    for &(theme, values) in &textures {
+                        if let Some(t) = surface_texture(values, path, &r.kept, &looks.uv) {
+                            surface_looks.push(SurfaceLook {
+                                theme,
+                                texture: Some(t),
+                                color: None,
+                            });
+                        }
+                    }
+                    for &(theme, v) in &materials {
+                        // A single "value" applies to all surfaces.
+                        let index = match v {
+                            Value::Number(n) => n.as_u64(),
+                            _ => at_path(v, path).and_then(Value::as_u64),
+                        };
+                        let Some(color) =
+                            index.and_then(|i| looks.materials.get(i as usize).copied().flatten())
+                        else {
+                            continue;
+                        };
+                        match surface_looks.iter_mut().find(|l| l.theme == theme) {
+                            Some(l) => l.color = Some(color),
+                            None => surface_looks.push(SurfaceLook {
+                                theme,
+                                texture: None,
+                                color: Some(color),
+                            }),
+                        }
+                    }
+                    object.surfaces.push(Surface {
+                        id: None,
+                        semantic,
+                        lod,
+                        lod_minor,
+                        exterior: r.exterior,
+                        interiors: r.interiors,
+                        looks: surface_looks,
+                    })
+                }
                 None => skipped += 1,
             }
         })?;
@@ -558,50 +704,116 @@ impl<'a> ObjectReader<'a> {
     }
 }
 
-/// Visits every surface (a list of rings) with its semantic index.
+/// A surface's texture in one theme: every kept ring must name the same
+/// image; coordinates follow the points kept.
+fn surface_texture(
+    values: &Value,
+    path: &[usize],
+    kept: &[(usize, Vec<usize>)],
+    uv: &[[f32; 2]],
+) -> Option<(u32, Vec<[f32; 2]>)> {
+    let rings = at_path(values, path)?.as_array()?;
+    let mut image = None;
+    let mut coords = Vec::new();
+    for (ring, positions) in kept {
+        let entry = rings.get(*ring)?.as_array()?;
+        let t = entry.first()?.as_u64()? as u32;
+        if image.is_some_and(|i| i != t) {
+            return None;
+        }
+        image = Some(t);
+        for &k in positions {
+            let i = entry.get(k + 1)?.as_u64()? as usize;
+            coords.push(*uv.get(i)?);
+        }
+    }
+    Some((image?, coords))
+}
+
+/// Calls `visit` for every surface with its rings, its semantic value and
+/// its index path from the geometry's boundaries (for texture/material values).
 fn walk_surfaces(
     boundaries: &Value,
     values: Option<&Value>,
     depth: usize,
-    visit: &mut dyn FnMut(&[Value], Option<usize>),
+    visit: &mut dyn FnMut(&[Value], Option<usize>, &[usize]),
+) -> Result<(), String> {
+    walk_surfaces_at(boundaries, values, depth, &mut Vec::new(), visit)
+}
+
+fn walk_surfaces_at(
+    boundaries: &Value,
+    values: Option<&Value>,
+    depth: usize,
+    path: &mut Vec<usize>,
+    visit: &mut dyn FnMut(&[Value], Option<usize>, &[usize]),
 ) -> Result<(), String> {
     let list = boundaries.as_array().ok_or("boundaries are not an array")?;
     for (i, item) in list.iter().enumerate() {
         let value = values.and_then(|v| v.get(i));
+        path.push(i);
         if depth == 0 {
             let rings = item.as_array().ok_or("a surface is not a list of rings")?;
-            visit(rings, value.and_then(Value::as_u64).map(|v| v as usize));
+            visit(
+                rings,
+                value.and_then(Value::as_u64).map(|v| v as usize),
+                path,
+            );
         } else {
-            walk_surfaces(item, value, depth - 1, visit)?;
+            walk_surfaces_at(item, value, depth - 1, path, visit)?;
         }
+        path.pop();
     }
     Ok(())
 }
 
 type Ring = Vec<[f64; 3]>;
 
-fn rings_to_coords(rings: &[Value], vertices: &[[f64; 3]]) -> Option<(Ring, Vec<Ring>)> {
-    let mut out: Vec<Ring> = Vec::with_capacity(rings.len());
-    for ring in rings {
+/// Rings as coordinates, without repeated points. `kept` tells, per ring
+/// kept (outer first), its index in the input and the positions kept, so
+/// that texture coordinates can follow.
+struct SurfaceRings {
+    exterior: Ring,
+    interiors: Vec<Ring>,
+    kept: Vec<(usize, Vec<usize>)>,
+}
+
+fn rings_to_coords(rings: &[Value], vertices: &[[f64; 3]]) -> Option<SurfaceRings> {
+    let mut out: Vec<(usize, Ring, Vec<usize>)> = Vec::with_capacity(rings.len());
+    for (r, ring) in rings.iter().enumerate() {
         let idx = ring.as_array()?;
-        let mut pts = Vec::with_capacity(idx.len());
-        for i in idx {
+        let mut pts: Ring = Vec::with_capacity(idx.len());
+        let mut kept = Vec::with_capacity(idx.len());
+        for (k, i) in idx.iter().enumerate() {
             let p = *vertices.get(i.as_u64()? as usize)?;
             if !p.iter().all(|v| v.is_finite()) {
                 return None;
             }
-            pts.push(p);
+            if pts.last() != Some(&p) {
+                pts.push(p);
+                kept.push(k);
+            }
         }
-        pts.dedup();
         if pts.len() > 1 && pts.first() == pts.last() {
             pts.pop();
+            kept.pop();
         }
-        out.push(pts);
+        out.push((r, pts, kept));
     }
     let mut iter = out.into_iter();
-    let exterior = iter.next()?;
+    let (r0, exterior, k0) = iter.next()?;
     if exterior.len() < 3 {
         return None;
     }
-    Some((exterior, iter.filter(|r| r.len() >= 3).collect()))
+    let mut kept = vec![(r0, k0)];
+    let mut interiors = Vec::new();
+    for (r, ring, k) in iter.filter(|(_, ring, _)| ring.len() >= 3) {
+        interiors.push(ring);
+        kept.push((r, k));
+    }
+    Some(SurfaceRings {
+        exterior,
+        interiors,
+        kept,
+    })
 }

@@ -179,3 +179,60 @@ fn textured_helsinki_building_lod1_and_lod2() {
             .any(|s| s.semantic == Semantic::Roof)
     );
 }
+
+#[test]
+fn cityjson_textures_follow_the_boundaries() {
+    let m = read("cityjson/1b_w_texture.city.json");
+    assert_eq!(m.themes, vec!["rgbTexture"]);
+    assert_eq!(m.texture_images.len(), 8);
+    assert!(m.texture_images[0].ends_with("appearance/tex_90.jpg"));
+    // The images are not in the source repository.
+    assert!(m.texture_images.iter().all(|p| !p.exists()));
+    let surfaces: Vec<&pw_city::Surface> = m
+        .objects
+        .iter()
+        .flat_map(|o| &o.surfaces)
+        .filter(|s| s.lod == 2)
+        .collect();
+    assert_eq!(surfaces.len(), 9);
+    let textured: Vec<_> = surfaces
+        .iter()
+        .filter_map(|s| {
+            s.looks
+                .first()
+                .and_then(|l| l.texture.as_ref())
+                .map(|t| (s, t))
+        })
+        .collect();
+    // Nine LoD2 faces, one of them ([[null]]) untextured.
+    assert_eq!(textured.len(), 8);
+    for (s, (image, uv)) in &textured {
+        assert!((*image as usize) < 8);
+        assert_eq!(
+            uv.len(),
+            s.exterior.len() + s.interiors.iter().map(Vec::len).sum::<usize>()
+        );
+    }
+    // The last face uses texture 7 and texture vertices 28…34 (7 corners).
+    assert_eq!(textured[7].1.0, 7);
+    assert_eq!(textured[7].1.1.len(), 7);
+}
+
+#[test]
+fn rotterdam_cityjson_appearance_and_files_without_any() {
+    let m = read("cityjson/rotterdam_subset.json");
+    assert_eq!(m.themes, vec!["rgbTexture"]);
+    assert_eq!(m.texture_images.len(), 74);
+    let textured = m
+        .objects
+        .iter()
+        .flat_map(|o| &o.surfaces)
+        .filter(|s| s.looks.iter().any(|l| l.texture.is_some()))
+        .count();
+    let total: usize = m.objects.iter().map(|o| o.surfaces.len()).sum();
+    // 232 of the file's 248 faces carry a texture; the 12 degenerate faces
+    // skipped on reading are all textured ones.
+    assert_eq!((textured, total), (220, 236));
+    let delft = read("cityjson/delft.json");
+    assert!(delft.themes.is_empty() && delft.texture_images.is_empty());
+}
