@@ -171,6 +171,26 @@ fn batch_mesh(batch: &pw_city::batch::Batch, palette: &SurfacePalette) -> Mesh {
     mesh
 }
 
+fn point_mesh(points: &[([f64; 3], [u8; 4])], origin: &pw_geo::SceneOrigin) -> Mesh {
+    let positions: Vec<[f32; 3]> = points
+        .iter()
+        .map(|(p, _)| enu_to_bevy(origin.to_local(*p)).to_array())
+        .collect();
+    let colors: Vec<[f32; 4]> = points
+        .iter()
+        .map(|(_, c)| {
+            let l = Color::srgba_u8(c[0], c[1], c[2], c[3]).to_linear();
+            [l.red, l.green, l.blue, l.alpha]
+        })
+        .collect();
+    Mesh::new(
+        PrimitiveTopology::PointList,
+        RenderAssetUsages::MAIN_WORLD | RenderAssetUsages::RENDER_WORLD,
+    )
+    .with_inserted_attribute(Mesh::ATTRIBUTE_POSITION, positions)
+    .with_inserted_attribute(Mesh::ATTRIBUTE_COLOR, colors)
+}
+
 /// The layer's texture atlas as a GPU image (sRGB).
 fn atlas_image(atlas: &pw_city::atlas::Atlas) -> Image {
     use bevy::render::render_resource::{Extent3d, TextureDimension, TextureFormat};
@@ -213,6 +233,7 @@ fn spawn_loaded(
     mut images: ResMut<Assets<Image>>,
     mut city_layers: ResMut<CityLayers>,
     layers: Res<Layers>,
+    frame: Res<crate::frame::SceneFrame>,
 ) {
     for msg in loaded.read() {
         let Some(entry) = layers.get(msg.owner) else {
@@ -248,6 +269,29 @@ fn spawn_loaded(
                 ))
                 .id();
             handles.push(handle);
+            entities.push(entity);
+        }
+        // Point clouds: one point list, unlit, in the colours as measured.
+        if !msg.city.model.points.is_empty() {
+            let mesh = point_mesh(&msg.city.model.points, &frame.origin);
+            let material = materials.add(StandardMaterial {
+                base_color: Color::WHITE,
+                unlit: true,
+                ..default()
+            });
+            let entity = commands
+                .spawn((
+                    Name::new(format!("{} points", entry.def.name)),
+                    Mesh3d(meshes.add(mesh)),
+                    MeshMaterial3d(material),
+                    Transform::IDENTITY,
+                    visibility,
+                    CityBatch {
+                        layer: msg.id,
+                        batch: usize::MAX,
+                    },
+                ))
+                .id();
             entities.push(entity);
         }
         if let Some(old) = city_layers.layers.insert(

@@ -260,6 +260,7 @@ fn describe_tileset(path: &Path, crs: Option<&str>) -> anyhow::Result<String> {
         match part {
             Ok(m) => {
                 model.objects.extend(m.objects);
+                model.points.extend(m.points);
                 model.issues.extend(m.issues);
             }
             Err(e) => failures.push(e),
@@ -366,6 +367,9 @@ fn describe_city_model(path: &Path, model: &pw_city::CityModel) -> String {
         s.surfaces, s.roof_surfaces, s.wall_surfaces, s.ground_surfaces, other
     );
     out += &format!("Triangles: {}\n", model.triangle_count());
+    if !model.points.is_empty() {
+        out += &format!("Points:    {}\n", model.points.len());
+    }
     for (t, name) in model.themes.iter().enumerate() {
         let looks = || {
             model

@@ -211,7 +211,7 @@ fn info_describes_a_3d_tileset_and_a_placed_glb() {
         out.contains("Tiles:     9 (6 with content: 5 b3dm, 1 pnts; 1 external tilesets; depth 3)"),
         "{out}"
     );
-    assert!(out.contains("point clouds"), "{out}");
+    assert!(out.contains("Points:    125000"), "{out}");
 
     let (code, out, err) =
         planwerkstatt(&["info", "../shared/data/gltf/vienna_karl-marx-hof/scene.glb"]);

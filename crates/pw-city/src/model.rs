@@ -15,6 +15,8 @@ pub struct CityModel {
     pub themes: Vec<String>,
     /// Texture images referenced by surface looks, resolved next to the file.
     pub texture_images: Vec<std::path::PathBuf>,
+    /// Point samples (3D Tiles point clouds): position and sRGB colour.
+    pub points: Vec<([f64; 3], [u8; 4])>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -246,6 +248,9 @@ impl CityModel {
         for o in &self.objects {
             e.union(&o.extent());
         }
+        for (p, _) in &self.points {
+            e.include(*p);
+        }
         e
     }
 
@@ -259,6 +264,7 @@ impl CityModel {
             }
             o.terrain_intersection.iter_mut().flatten().for_each(&mut f);
         }
+        self.points.iter_mut().for_each(|(p, _)| f(p));
     }
 
     /// Geographic CRS: checks the axis order against where the data should
@@ -372,6 +378,20 @@ impl CityModel {
         for o in &mut self.objects {
             o.terrain_intersection
                 .retain_mut(|line| transform_ring(&r, line).is_ok());
+        }
+        let before = self.points.len();
+        self.points
+            .retain_mut(|(p, _)| r.apply(*p).map(|q| *p = q).is_ok());
+        if self.points.len() < before {
+            failures.push(Issue {
+                severity: Severity::Warning,
+                line: None,
+                id: None,
+                message: format!(
+                    "{} points could not be transformed and were dropped",
+                    before - self.points.len()
+                ),
+            });
         }
         self.issues.extend(failures);
         self.crs = Some(target);

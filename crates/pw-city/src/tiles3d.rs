@@ -374,20 +374,34 @@ impl Tileset {
                 }
                 return Ok(());
             }
-            b"pnts" | b"i3dm" => {
+            b"pnts" => {
+                let cloud = parse_pnts(bytes)?;
+                let mut m = transform;
+                if let Some(c) = cloud.rtc_center {
+                    m = mat4_mul(&transform, &translation(c));
+                }
+                let placement = self.placement(m);
+                let prepared = placement.prepare();
+                let mut part = CityModel {
+                    crs: Some(placement.output_crs()),
+                    points: cloud
+                        .points
+                        .into_iter()
+                        .map(|(p, c)| (prepared.place(p), c))
+                        .collect(),
+                    ..Default::default()
+                };
+                part.reproject(scene_crs).map_err(|e| e.to_string())?;
+                into.points.extend(part.points);
+                into.issues.extend(part.issues);
+                return Ok(());
+            }
+            b"i3dm" => {
                 into.issues.push(Issue {
                     severity: Severity::Warning,
                     line: None,
                     id: Some(id_prefix.into()),
-                    message: format!(
-                        "{} tiles ({}) are not shown yet",
-                        String::from_utf8_lossy(magic),
-                        if magic == b"pnts" {
-                            "point clouds"
-                        } else {
-                            "instanced models"
-                        }
-                    ),
+                    message: "i3dm tiles (instanced models) are not shown yet".into(),
                 });
                 return Ok(());
             }
@@ -400,10 +414,7 @@ impl Tileset {
         };
         let mut m = transform;
         if let Some(c) = rtc {
-            let rtc_matrix: Mat4 = [
-                1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, c[0], c[1], c[2], 1.0,
-            ];
-            m = mat4_mul(&transform, &rtc_matrix);
+            m = mat4_mul(&transform, &translation(c));
         }
         let placement = self.placement(m);
         let attributes = |id: u32| batch_attributes(&features, id as usize);
@@ -426,6 +437,100 @@ impl Tileset {
             }));
         Ok(())
     }
+}
+
+fn translation(c: [f64; 3]) -> Mat4 {
+    [
+        1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, c[0], c[1], c[2], 1.0,
+    ]
+}
+
+struct PointCloud {
+    points: Vec<([f64; 3], [u8; 4])>,
+    rtc_center: Option<[f64; 3]>,
+}
+
+/// Point cloud tile: positions (float or quantised) and colours (RGBA, RGB,
+/// RGB565 or one constant colour) from the feature table.
+fn parse_pnts(b: &[u8]) -> Result<PointCloud, String> {
+    let (ft_json, ft_bin) = (u32_at(b, 12)?, u32_at(b, 16)?);
+    let json = b.get(28..28 + ft_json).ok_or("the pnts is cut short")?;
+    let ft: Value = serde_json::from_slice(json.trim_ascii_end())
+        .map_err(|e| format!("broken feature table JSON: {e}"))?;
+    let body = b
+        .get(28 + ft_json..28 + ft_json + ft_bin)
+        .ok_or("the pnts body is cut short")?;
+    let n = ft["POINTS_LENGTH"].as_u64().ok_or("no POINTS_LENGTH")? as usize;
+    let offset = |key: &str| {
+        ft.get(key)
+            .and_then(|v| v["byteOffset"].as_u64())
+            .map(|o| o as usize)
+    };
+    let slice = |at: usize, len: usize| {
+        body.get(at..at + len)
+            .ok_or_else(|| format!("feature table data out of range ({} points)", n))
+    };
+    let f32s = |s: &[u8]| -> Vec<f32> {
+        s.chunks_exact(4)
+            .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect()
+    };
+    let positions: Vec<[f64; 3]> = if let Some(at) = offset("POSITION") {
+        f32s(slice(at, n * 12)?)
+            .chunks_exact(3)
+            .map(|c| [c[0] as f64, c[1] as f64, c[2] as f64])
+            .collect()
+    } else if let Some(at) = offset("POSITION_QUANTIZED") {
+        let o = ft
+            .get("QUANTIZED_VOLUME_OFFSET")
+            .and_then(numbers::<3>)
+            .ok_or("no QUANTIZED_VOLUME_OFFSET")?;
+        let s = ft
+            .get("QUANTIZED_VOLUME_SCALE")
+            .and_then(numbers::<3>)
+            .ok_or("no QUANTIZED_VOLUME_SCALE")?;
+        slice(at, n * 6)?
+            .chunks_exact(6)
+            .map(|c| {
+                let q = [0, 2, 4].map(|k| u16::from_le_bytes([c[k], c[k + 1]]) as f64 / 65535.0);
+                [o[0] + q[0] * s[0], o[1] + q[1] * s[1], o[2] + q[2] * s[2]]
+            })
+            .collect()
+    } else {
+        return Err("no POSITION or POSITION_QUANTIZED".into());
+    };
+    let colors: Vec<[u8; 4]> = if let Some(at) = offset("RGBA") {
+        slice(at, n * 4)?
+            .chunks_exact(4)
+            .map(|c| [c[0], c[1], c[2], c[3]])
+            .collect()
+    } else if let Some(at) = offset("RGB") {
+        slice(at, n * 3)?
+            .chunks_exact(3)
+            .map(|c| [c[0], c[1], c[2], 255])
+            .collect()
+    } else if let Some(at) = offset("RGB565") {
+        slice(at, n * 2)?
+            .chunks_exact(2)
+            .map(|c| {
+                let v = u16::from_le_bytes([c[0], c[1]]);
+                let r = ((v >> 11) & 31) as u32 * 255 / 31;
+                let g = ((v >> 5) & 63) as u32 * 255 / 63;
+                let b = (v & 31) as u32 * 255 / 31;
+                [r as u8, g as u8, b as u8, 255]
+            })
+            .collect()
+    } else {
+        let c = ft
+            .get("CONSTANT_RGBA")
+            .and_then(numbers::<4>)
+            .map(|c| c.map(|v| v as u8));
+        vec![c.unwrap_or([200, 200, 200, 255]); n]
+    };
+    Ok(PointCloud {
+        points: positions.into_iter().zip(colors).collect(),
+        rtc_center: ft.get("RTC_CENTER").and_then(numbers::<3>),
+    })
 }
 
 fn distance(a: [f64; 3], b: [f64; 3]) -> f64 {

@@ -182,11 +182,26 @@ fn cesium_building_and_point_cloud() {
         .position(|t| t.request_sphere.is_some())
         .unwrap();
     let m = set.load_content(points, UTM18N).unwrap();
-    assert!(m.objects.is_empty());
     assert!(
-        m.issues[0].message.contains("point clouds"),
+        m.objects.is_empty() && m.issues.is_empty(),
         "{:?}",
         m.issues
+    );
+    // POINTS_LENGTH 125000 with RGB, inside the tile's 1.25 m bounding sphere.
+    assert_eq!(m.points.len(), 125_000);
+    let e = m.extent();
+    assert!(e.size().iter().all(|s| *s <= 2.5 + 1e-6), "{e:?}");
+    let (c, _) = set.tiles[points].sphere;
+    let centre = e.center();
+    for i in 0..3 {
+        assert!(
+            (centre[i] - PHILLY[i] - c[i]).abs() < 1.0,
+            "{centre:?} vs {c:?}"
+        );
+    }
+    assert!(
+        m.points.iter().any(|(_, rgb)| rgb[0] != rgb[1]),
+        "colours are read"
     );
 }
 
