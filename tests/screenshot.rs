@@ -237,3 +237,42 @@ fn workshop_mode_in_high_contrast_draws_large_black_panels() {
     );
     assert!(roofs > 1500, "the city is still visible ({roofs})");
 }
+
+/// Distinct colours in the centre of the 3D view (where the building stands).
+fn distinct_colours_in_centre(p: &Picture) -> usize {
+    let mut seen = std::collections::HashSet::new();
+    for y in p.height / 2 - 150..p.height / 2 + 150 {
+        for x in p.width / 2 - 150..p.width / 2 + 150 {
+            seen.insert(p.rgb[y * p.width + x]);
+        }
+    }
+    seen.len()
+}
+
+#[test]
+fn textured_citygml_shows_its_facade_photos() {
+    let xvfb = start_xvfb();
+    let gml = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(
+        "../shared/data/citygml/berlin_textured/DEB_LOD2_UUID_cda3726a-7346-4ba8-a393-90964d0c8697.gml",
+    );
+    let scene = |theme: &str| {
+        format!(
+            "name = \"Berlin\"\ncrs = \"EPSG:25833\"\norigin = [391319.0, 5821717.0, 42.5]\n\
+             [[layers]]\nname = \"Berlin\"\nkind = \"citygml\"\npath = {:?}\n{theme}\n\
+             [[bookmarks]]\nname = \"Fassade\"\ntarget = [391319.0, 5821717.0, 55.0]\n\
+             distance = 75.0\nheading = 160.0\npitch = 20.0\n",
+            gml.display().to_string()
+        )
+    };
+    let mut counts = Vec::new();
+    for (name, theme) in [("textured", ""), ("plain", "appearance_theme = \"\"")] {
+        let path = out_dir().join(format!("berlin-{name}.scene"));
+        std::fs::write(&path, scene(theme)).unwrap();
+        let png = out_dir().join(format!("berlin-{name}.png"));
+        run_app(&["open", path.to_str().unwrap()], &png, &xvfb);
+        counts.push(distinct_colours_in_centre(&read_png(&png)));
+    }
+    // Photos give thousands of colours; flat-shaded LoD2 walls a handful.
+    assert!(counts[0] > 2000, "textured: {counts:?}");
+    assert!(counts[1] < 200, "plain: {counts:?}");
+}
