@@ -64,6 +64,8 @@ pub struct Tile {
     pub refine: Refine,
     /// Content file (b3dm, glb, cmpt, pnts …), resolved to a path.
     pub content: Option<PathBuf>,
+    /// Further contents of a 3D Tiles 1.1 tile (`contents` array).
+    pub more_contents: Vec<PathBuf>,
     /// Bounding sphere in the scene's local frame (east/north/up metres
     /// from the scene origin): centre and radius.
     pub sphere: ([f64; 3], f64),
@@ -178,10 +180,22 @@ impl Tileset {
                 .map(|p| self.tiles[p].refine)
                 .unwrap_or(Refine::Replace),
         };
-        let uri = json
-            .get("content")
-            .and_then(|c| c.get("uri").or_else(|| c.get("url")))
-            .and_then(Value::as_str);
+        // 1.0: "content" (older writers: "url"); 1.1 also "contents": [...].
+        let uri_of = |c: &Value| c.get("uri").or_else(|| c.get("url")).and_then(Value::as_str).map(str::to_string);
+        let mut uris: Vec<String> = json.get("content").and_then(uri_of).into_iter().collect();
+        uris.extend(
+            json.get("contents")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(uri_of),
+        );
+        if json.get("implicitTiling").is_some() {
+            self.warnings.push(format!(
+                "{}: implicit tiling (3D Tiles 1.1 subtrees) is not supported yet; only the root of that subtree is read",
+                file.display()
+            ));
+        }
         let index = self.tiles.len();
         self.tiles.push(Tile {
             parent,
@@ -192,13 +206,17 @@ impl Tileset {
             geometric_error: json["geometricError"].as_f64().unwrap_or(0.0).max(0.0),
             refine,
             content: None,
+            more_contents: Vec::new(),
             sphere: ([0.0; 3], 0.0),
             request_sphere: None,
         });
         if let Some(p) = parent {
             self.tiles[p].children.push(index);
         }
-        if let Some(uri) = uri {
+        for uri in &uris {
+            if uri.contains('{') {
+                continue; // an implicit-tiling template such as content/{level}/{x}/{y}.glb
+            }
             let path = base.join(uri.split(['?', '#']).next().unwrap_or(uri));
             if uri.to_ascii_lowercase().ends_with(".json") {
                 // External tileset: its root becomes this tile's child.
@@ -209,8 +227,10 @@ impl Tileset {
                 self.external_tilesets += 1;
                 let ext_base = path.parent().unwrap_or(Path::new(".")).to_path_buf();
                 self.add_tile(root, Some(index), &transform, &ext_base, &path, depth + 1)?;
-            } else {
+            } else if self.tiles[index].content.is_none() {
                 self.tiles[index].content = Some(path);
+            } else {
+                self.tiles[index].more_contents.push(path);
             }
         }
         if let Some(children) = json.get("children").and_then(Value::as_array) {
@@ -307,30 +327,41 @@ impl Tileset {
         }
     }
 
-    /// Reads one tile's content into a city model in the scene CRS.
+    /// Reads one tile's contents into a city model in the scene CRS.
     pub fn load_content(&self, tile: usize, scene_crs: Crs) -> Result<CityModel, String> {
         let t = &self.tiles[tile];
-        let path = t.content.as_ref().ok_or("the tile has no content")?;
-        let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let id_prefix = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let first = t.content.as_ref().ok_or("the tile has no content")?;
         let mut model = CityModel {
             format: format!("3D Tiles {}", self.version),
             crs: Some(scene_crs),
             ..Default::default()
         };
-        self.read_payload(
-            &bytes,
-            path,
-            t.transform,
-            &id_prefix,
-            scene_crs,
-            &mut model,
-            0,
-        )
-        .map_err(|e| format!("{}: {e}", path.display()))?;
+        for path in std::iter::once(first).chain(&t.more_contents) {
+            let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let id_prefix = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            self.read_payload(&bytes, path, t.transform, &id_prefix, scene_crs, &mut model, 0)
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+        }
+        Ok(model)
+    }
+
+    /// Reads tile content bytes (b3dm, glb, cmpt, pnts) as if they were in
+    /// EPSG:3857 with no transform: for fuzzing and tests of the decoders.
+    pub fn read_content_bytes(bytes: &[u8]) -> Result<CityModel, String> {
+        let crs = Crs::epsg(3857);
+        let set = Tileset {
+            path: PathBuf::new(),
+            version: "1.1".into(),
+            frame: TilesetFrame::Projected(crs),
+            tiles: Vec::new(),
+            external_tilesets: 0,
+            warnings: Vec::new(),
+        };
+        let mut model = CityModel::default();
+        set.read_payload(bytes, Path::new("."), IDENTITY, "tile", crs, &mut model, 0)?;
         Ok(model)
     }
 

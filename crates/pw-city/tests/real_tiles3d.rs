@@ -294,3 +294,65 @@ fn rotterdam_in_web_mercator_needs_and_takes_a_crs() {
         "{w} × {h}"
     );
 }
+
+/// A 3D Tiles 1.1 tileset written here around the real Cesium content: two
+/// contents in one tile, glb content (the GLB taken out of a b3dm, its
+/// RTC_CENTER moved into the tile transform) and an implicit-tiling tile.
+#[test]
+fn tiles_1_1_contents_glb_and_implicit_tiling() {
+    let city = data("gltf/cesium_TilesetWithRequestVolume/city");
+    let dir = std::env::temp_dir().join(format!("pw-tiles11-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let b3dm = std::fs::read(city.join("ll.b3dm")).unwrap();
+    let u = |at: usize| u32::from_le_bytes(b3dm[at..at + 4].try_into().unwrap()) as usize;
+    let glb_at = 28 + u(12) + u(16) + u(20) + u(24);
+    std::fs::write(dir.join("ll.glb"), &b3dm[glb_at..]).unwrap();
+    let rtc = [1_214_914.552_504_114_6, -4_736_388.031_625_768, 4_081_548.040_758_888_2];
+    let region = "[-1.3197209591796106, 0.6988424218, -1.3196390408203893, 0.6989055782, 0, 20]";
+    let tileset = format!(
+        r#"{{"asset": {{"version": "1.1"}}, "geometricError": 70,
+            "root": {{"boundingVolume": {{"region": {region}}}, "geometricError": 70, "refine": "ADD",
+              "contents": [{{"uri": {ll:?}}}, {{"uri": {lr:?}}}],
+              "children": [
+                {{"boundingVolume": {{"region": {region}}}, "geometricError": 0,
+                  "transform": [1,0,0,0, 0,1,0,0, 0,0,1,0, {x},{y},{z},1],
+                  "content": {{"uri": "ll.glb"}}}},
+                {{"boundingVolume": {{"region": {region}}}, "geometricError": 0,
+                  "content": {{"uri": "content/{{level}}/{{x}}/{{y}}.glb"}},
+                  "implicitTiling": {{"subdivisionScheme": "QUADTREE", "subtreeLevels": 2,
+                                      "availableLevels": 2, "subtrees": {{"uri": "subtrees/{{level}}.subtree"}}}}}}
+              ]}}}}"#,
+        ll = city.join("ll.b3dm").display().to_string(),
+        lr = city.join("lr.b3dm").display().to_string(),
+        x = rtc[0],
+        y = rtc[1],
+        z = rtc[2],
+    );
+    std::fs::write(dir.join("tileset.json"), tileset).unwrap();
+    let origin = SceneOrigin::new(PHILLY);
+    let set = Tileset::open(&dir.join("tileset.json"), None, UTM18N, &origin).unwrap();
+    assert_eq!(set.version, "1.1");
+    assert!(set.warnings[0].contains("implicit tiling"), "{:?}", set.warnings);
+    assert_eq!(set.tiles[0].more_contents.len(), 1);
+    let both = set.load_content(0, UTM18N).unwrap();
+    assert_eq!(both.objects.len(), 20, "ll + lr, 10 features each");
+    // The bare GLB keeps its 10 features (by _BATCHID), placed like the b3dm.
+    let glb = set.load_content(1, UTM18N).unwrap();
+    assert_eq!(glb.objects.len(), 10);
+    // ll.b3dm's features come first in the two-content tile.
+    let ll_extent = {
+        let mut e = pw_geo::Extent3::EMPTY;
+        for o in both.objects.iter().take(10) {
+            e.union(&o.extent());
+        }
+        e
+    };
+    let g = glb.extent();
+    for i in 0..3 {
+        assert!((g.min[i] - ll_extent.min[i]).abs() < 1e-3 && (g.max[i] - ll_extent.max[i]).abs() < 1e-3);
+    }
+    // Decoding bad bytes fails with a message, never a panic.
+    assert!(Tileset::read_content_bytes(b"b3dm\x01\x00").is_err());
+    assert!(Tileset::read_content_bytes(b"xxxx").unwrap_err().contains("unknown tile format"));
+    std::fs::remove_dir_all(&dir).ok();
+}
