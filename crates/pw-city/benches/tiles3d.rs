@@ -31,7 +31,13 @@ fn main() {
     let origin = SceneOrigin::new([93_336.149, 435_790.320, 0.0]);
 
     let t = Instant::now();
-    let set = Tileset::open(&dir.join("tileset.json"), Some(Crs::epsg(3857)), rd, &origin).unwrap();
+    let set = Tileset::open(
+        &dir.join("tileset.json"),
+        Some(Crs::epsg(3857)),
+        rd,
+        &origin,
+    )
+    .unwrap();
     let open = t.elapsed();
 
     // 1080 px high, 45° field of view, 600 m above the centre.
@@ -50,7 +56,9 @@ fn main() {
 
     let t = Instant::now();
     let (mut triangles, mut buildings, mut slowest) = (0usize, 0usize, std::time::Duration::ZERO);
-    let contents: Vec<usize> = (0..set.tiles.len()).filter(|&i| set.tiles[i].content.is_some()).collect();
+    let contents: Vec<usize> = (0..set.tiles.len())
+        .filter(|&i| set.tiles[i].content.is_some())
+        .collect();
     for &i in &contents {
         let one = Instant::now();
         let model = set.load_content(i, rd).unwrap();
@@ -60,7 +68,11 @@ fn main() {
         triangles += batches.iter().map(|b| b.triangle_count()).sum::<usize>();
     }
     let all = t.elapsed();
-    println!("Rotterdam 3D Tiles: {} tiles ({} with content)", set.tiles.len(), contents.len());
+    println!(
+        "Rotterdam 3D Tiles: {} tiles ({} with content)",
+        set.tiles.len(),
+        contents.len()
+    );
     println!("  open tileset.json (tree, bounding spheres in RD New): {open:.2?}");
     println!("  SSE selection per frame: {select:.2?} ({chosen} tiles chosen from 600 m)");
     println!(

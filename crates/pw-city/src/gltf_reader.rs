@@ -49,6 +49,8 @@ pub struct GltfPiece {
     /// Feature (batch) id for 3D Tiles content.
     pub feature: Option<u32>,
     pub triangles: Vec<[[f64; 3]; 3]>,
+    /// Material base colour per triangle (linear RGBA, as glTF writes it).
+    pub colors: Vec<[f32; 4]>,
 }
 
 /// Problems worth telling the user that do not stop the read.
@@ -250,7 +252,10 @@ fn visit(
         let mut merged: Vec<GltfPiece> = Vec::new();
         for piece in out.pieces.drain(first..) {
             match merged.iter_mut().find(|m| m.feature == piece.feature) {
-                Some(m) => m.triangles.extend(piece.triangles),
+                Some(m) => {
+                    m.triangles.extend(piece.triangles);
+                    m.colors.extend(piece.colors);
+                }
                 None => merged.push(piece),
             }
         }
@@ -291,6 +296,10 @@ fn read_primitive(
         None => (0..positions.len() as u32).collect(),
     };
     let triangles = assemble(mode, &indices);
+    let base_color = primitive
+        .material()
+        .pbr_metallic_roughness()
+        .base_color_factor();
     let features = feature_ids(primitive, buffers);
     // Group the primitive's triangles by feature, keeping first-seen order.
     let mut groups: Vec<GltfPiece> = Vec::new();
@@ -315,10 +324,12 @@ fn read_primitive(
                 name: name.clone(),
                 feature,
                 triangles: Vec::new(),
+                colors: Vec::new(),
             });
             groups.len() - 1
         });
         groups[slot].triangles.push([*pa, *pb, *pc]);
+        groups[slot].colors.push(base_color);
     }
     if bad > 0 {
         out.warnings.push(format!(

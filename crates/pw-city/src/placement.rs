@@ -3,7 +3,9 @@
 //! drawn, picked, inspected and exported like CityGML buildings.
 
 use crate::gltf_reader::{GltfPiece, mat4_apply};
-use crate::model::{CityModel, CityObject, Issue, ObjectKind, Semantic, Severity, Surface};
+use crate::model::{
+    CityModel, CityObject, Issue, ObjectKind, Semantic, Severity, Surface, SurfaceLook,
+};
 use pw_geo::Crs;
 use pw_geo::geocentric::{EnuFrame, ecef_to_geodetic};
 
@@ -111,6 +113,22 @@ impl PreparedPlacement {
     }
 }
 
+/// Name of the theme holding glTF material colours.
+pub const MATERIAL_THEME: &str = "glTF-Material";
+
+/// glTF colours are linear; surface looks are sRGB like CityGML's.
+fn linear_to_srgb(c: [f32; 4]) -> [f32; 4] {
+    let f = |v: f32| {
+        let v = v.clamp(0.0, 1.0);
+        if v <= 0.003_130_8 {
+            v * 12.92
+        } else {
+            1.055 * v.powf(1.0 / 2.4) - 0.055
+        }
+    };
+    [f(c[0]), f(c[1]), f(c[2]), c[3]]
+}
+
 /// Attributes of each feature (3D Tiles batch table), by feature id.
 pub type FeatureAttributes<'a> = dyn Fn(u32) -> Vec<(String, String)> + 'a;
 
@@ -124,11 +142,21 @@ pub fn pieces_to_model(
     attributes: Option<&FeatureAttributes<'_>>,
 ) -> CityModel {
     let prepared = placement.prepare();
+    // Material colours become an appearance theme when they say more than
+    // the default white/grey (then the model looks as its author made it).
+    let coloured = pieces.iter().flat_map(|p| &p.colors).any(|c| {
+        (c[0] - c[1]).abs() > 0.03 || (c[1] - c[2]).abs() > 0.03 || (c[0] - c[2]).abs() > 0.03
+    });
     let mut model = CityModel {
         format: format.into(),
         crs: Some(placement.output_crs()),
         crs_text: None,
         objects: Vec::with_capacity(pieces.len()),
+        themes: if coloured {
+            vec![MATERIAL_THEME.to_string()]
+        } else {
+            Vec::new()
+        },
         ..Default::default()
     };
     for (n, piece) in pieces.into_iter().enumerate() {
@@ -155,14 +183,22 @@ pub fn pieces_to_model(
         let surfaces = piece
             .triangles
             .iter()
-            .map(|t| Surface {
+            .enumerate()
+            .map(|(k, t)| Surface {
                 id: None,
                 semantic: Semantic::Unclassified,
                 lod: 2,
                 lod_minor: 0,
                 exterior: t.iter().map(|p| prepared.place(*p)).collect(),
                 interiors: Vec::new(),
-                looks: Vec::new(),
+                looks: match piece.colors.get(k) {
+                    Some(c) if coloured => vec![SurfaceLook {
+                        theme: 0,
+                        texture: None,
+                        color: Some(linear_to_srgb(*c)),
+                    }],
+                    _ => Vec::new(),
+                },
             })
             .filter(|s| s.exterior.iter().flatten().all(|v| v.is_finite()))
             .collect::<Vec<_>>();
@@ -300,5 +336,67 @@ mod tests {
         let q = p.place([0.0, 1.0, 1.0]);
         assert!((q[0] - 1002.0).abs() < 1e-9 && (q[1] - 2000.0).abs() < 1e-9);
         assert!((q[2] - 12.0).abs() < 1e-9);
+    }
+
+    /// A two-triangle glTF with an external buffer and two materials (red,
+    /// blue): colours become the material theme, in sRGB.
+    #[test]
+    fn material_colours_become_a_theme() {
+        let dir = std::env::temp_dir().join(format!("pw-gltf-mat-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let points: [[f32; 3]; 6] = [
+            [0.0, 0.0, 0.0],
+            [1.0, 0.0, 0.0],
+            [0.0, 1.0, 0.0],
+            [0.0, 0.0, 0.0],
+            [0.0, 0.0, -1.0],
+            [1.0, 0.0, 0.0],
+        ];
+        let bin: Vec<u8> = points
+            .iter()
+            .flatten()
+            .flat_map(|v| v.to_le_bytes())
+            .collect();
+        std::fs::write(dir.join("tri.bin"), &bin).unwrap();
+        let json = r#"{"asset":{"version":"2.0"},"scene":0,"scenes":[{"nodes":[0]}],
+            "nodes":[{"mesh":0,"name":"Entwurf"}],
+            "meshes":[{"primitives":[{"attributes":{"POSITION":0},"material":0},{"attributes":{"POSITION":1},"material":1}]}],
+            "materials":[{"pbrMetallicRoughness":{"baseColorFactor":[1,0,0,1]}},{"pbrMetallicRoughness":{"baseColorFactor":[0,0,0.2158605,1]}}],
+            "buffers":[{"uri":"tri.bin","byteLength":72}],
+            "bufferViews":[{"buffer":0,"byteOffset":0,"byteLength":36},{"buffer":0,"byteOffset":36,"byteLength":36}],
+            "accessors":[{"bufferView":0,"componentType":5126,"count":3,"type":"VEC3","min":[0,0,0],"max":[1,1,0]},
+                         {"bufferView":1,"componentType":5126,"count":3,"type":"VEC3","min":[0,0,-1],"max":[1,0,0]}]}"#;
+        std::fs::write(dir.join("m.gltf"), json).unwrap();
+        let placement = Placement::Projected {
+            crs: Crs::ETRS89_UTM32,
+            origin: [681_000.0, 5_644_000.0, 150.0],
+            heading: 0.0,
+            scale: 1.0,
+        };
+        let m = read_gltf_model(&dir.join("m.gltf"), Some(placement), None).unwrap();
+        assert_eq!(m.themes, vec![MATERIAL_THEME]);
+        assert_eq!(m.objects.len(), 1, "one node, both materials");
+        assert_eq!(m.objects[0].attribute("name"), Some("Entwurf"));
+        let colors: Vec<[f32; 4]> = m.objects[0]
+            .surfaces
+            .iter()
+            .map(|s| s.looks[0].color.unwrap())
+            .collect();
+        assert!((colors[0][0] - 1.0).abs() < 1e-6 && colors[0][1] == 0.0 && colors[0][3] == 1.0);
+        // Linear 0.2158605 is sRGB 128/255.
+        assert!(
+            (colors[1][2] - 128.0 / 255.0).abs() < 1e-4,
+            "{:?}",
+            colors[1]
+        );
+        // The second triangle lies in glTF's x/z plane: y-up makes it horizontal,
+        // -z north: it spans 1 m north of the origin.
+        let e = m.objects[0].surfaces[1]
+            .exterior
+            .iter()
+            .map(|p| p[1])
+            .fold(f64::MIN, f64::max);
+        assert!((e - 5_644_001.0).abs() < 1e-9);
+        std::fs::remove_dir_all(&dir).ok();
     }
 }

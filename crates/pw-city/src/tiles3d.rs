@@ -181,7 +181,12 @@ impl Tileset {
                 .unwrap_or(Refine::Replace),
         };
         // 1.0: "content" (older writers: "url"); 1.1 also "contents": [...].
-        let uri_of = |c: &Value| c.get("uri").or_else(|| c.get("url")).and_then(Value::as_str).map(str::to_string);
+        let uri_of = |c: &Value| {
+            c.get("uri")
+                .or_else(|| c.get("url"))
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        };
         let mut uris: Vec<String> = json.get("content").and_then(uri_of).into_iter().collect();
         uris.extend(
             json.get("contents")
@@ -342,8 +347,16 @@ impl Tileset {
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            self.read_payload(&bytes, path, t.transform, &id_prefix, scene_crs, &mut model, 0)
-                .map_err(|e| format!("{}: {e}", path.display()))?;
+            self.read_payload(
+                &bytes,
+                path,
+                t.transform,
+                &id_prefix,
+                scene_crs,
+                &mut model,
+                0,
+            )
+            .map_err(|e| format!("{}: {e}", path.display()))?;
         }
         Ok(model)
     }

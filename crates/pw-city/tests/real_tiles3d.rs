@@ -307,7 +307,11 @@ fn tiles_1_1_contents_glb_and_implicit_tiling() {
     let u = |at: usize| u32::from_le_bytes(b3dm[at..at + 4].try_into().unwrap()) as usize;
     let glb_at = 28 + u(12) + u(16) + u(20) + u(24);
     std::fs::write(dir.join("ll.glb"), &b3dm[glb_at..]).unwrap();
-    let rtc = [1_214_914.552_504_114_6, -4_736_388.031_625_768, 4_081_548.040_758_888_2];
+    let rtc = [
+        1_214_914.552_504_114_6,
+        -4_736_388.031_625_768,
+        4_081_548.040_758_888_2,
+    ];
     let region = "[-1.3197209591796106, 0.6988424218, -1.3196390408203893, 0.6989055782, 0, 20]";
     let tileset = format!(
         r#"{{"asset": {{"version": "1.1"}}, "geometricError": 70,
@@ -332,7 +336,11 @@ fn tiles_1_1_contents_glb_and_implicit_tiling() {
     let origin = SceneOrigin::new(PHILLY);
     let set = Tileset::open(&dir.join("tileset.json"), None, UTM18N, &origin).unwrap();
     assert_eq!(set.version, "1.1");
-    assert!(set.warnings[0].contains("implicit tiling"), "{:?}", set.warnings);
+    assert!(
+        set.warnings[0].contains("implicit tiling"),
+        "{:?}",
+        set.warnings
+    );
     assert_eq!(set.tiles[0].more_contents.len(), 1);
     let both = set.load_content(0, UTM18N).unwrap();
     assert_eq!(both.objects.len(), 20, "ll + lr, 10 features each");
@@ -349,10 +357,17 @@ fn tiles_1_1_contents_glb_and_implicit_tiling() {
     };
     let g = glb.extent();
     for i in 0..3 {
-        assert!((g.min[i] - ll_extent.min[i]).abs() < 1e-3 && (g.max[i] - ll_extent.max[i]).abs() < 1e-3);
+        assert!(
+            (g.min[i] - ll_extent.min[i]).abs() < 1e-3
+                && (g.max[i] - ll_extent.max[i]).abs() < 1e-3
+        );
     }
     // Decoding bad bytes fails with a message, never a panic.
     assert!(Tileset::read_content_bytes(b"b3dm\x01\x00").is_err());
-    assert!(Tileset::read_content_bytes(b"xxxx").unwrap_err().contains("unknown tile format"));
+    assert!(
+        Tileset::read_content_bytes(b"xxxx")
+            .unwrap_err()
+            .contains("unknown tile format")
+    );
     std::fs::remove_dir_all(&dir).ok();
 }
