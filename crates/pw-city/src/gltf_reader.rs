@@ -104,10 +104,30 @@ pub fn read(bytes: &[u8], base_dir: Option<&Path>, up: UpAxis) -> Result<GltfRea
             )));
         }
     }
-    // Validation would refuse files that display fine elsewhere (e.g. wrong
-    // accessor min/max from older 3D Tiles writers); we check what we read.
     let gltf = gltf::Gltf::from_slice_without_validation(bytes)
         .map_err(|e| GltfError::Parse(e.to_string()))?;
+    // Validation guards the reader against broken indices and enums (it
+    // would panic on them). Only position bounds (accessor min/max, missing
+    // or wrong in files from older 3D Tiles writers) are let through: we
+    // never use them.
+    {
+        use gltf::json::validation::Validate;
+        let root = gltf.document.as_json();
+        let mut serious: Vec<String> = Vec::new();
+        root.validate(root, gltf::json::Path::new, &mut |path, error| {
+            let p = path();
+            if !(p.as_str().ends_with(".min") || p.as_str().ends_with(".max")) {
+                serious.push(format!("{p}: {error:?}"));
+            }
+        });
+        if !serious.is_empty() {
+            return Err(GltfError::Parse(format!(
+                "invalid glTF: {}{}",
+                serious[..serious.len().min(3)].join("; "),
+                if serious.len() > 3 { " …" } else { "" }
+            )));
+        }
+    }
     let compressed = gltf.document.extensions_required().find(|e| {
         matches!(
             *e,
