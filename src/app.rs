@@ -114,6 +114,15 @@ fn spawn_camera(mut commands: Commands) {
 /// load on the real task pools, meshes and materials go to asset stores.
 #[cfg(test)]
 pub(crate) fn headless_app(scene: &std::path::Path) -> App {
+    let mut app = headless_core_app();
+    app.world_mut()
+        .write_message(SceneCommand::Open(scene.to_path_buf()));
+    app
+}
+
+/// [`headless_app`] without a scene.
+#[cfg(test)]
+pub(crate) fn headless_core_app() -> App {
     let mut app = App::new();
     app.add_plugins((MinimalPlugins, bevy::asset::AssetPlugin::default()))
         .init_asset::<Mesh>()
@@ -124,8 +133,6 @@ pub(crate) fn headless_app(scene: &std::path::Path) -> App {
         });
     app.world_mut()
         .spawn((OrbitCamera::default(), Transform::default()));
-    app.world_mut()
-        .write_message(SceneCommand::Open(scene.to_path_buf()));
     app
 }
 

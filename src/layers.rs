@@ -45,7 +45,7 @@ pub struct LayerEntry {
 }
 
 /// What was loaded, from which input: shown in the layer tooltip.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LayerSummary {
     /// Streamed layers: tiles loaded and tiles in the tileset.
     pub tiles: Option<(usize, usize)>,
@@ -214,19 +214,7 @@ impl LoadedCity {
             model: CityModel::default(),
             batches: Vec::new(),
             index: PickIndex::build(&[]),
-            summary: LayerSummary {
-                tiles: None,
-                themes: Vec::new(),
-                theme: None,
-                format: String::new(),
-                source_crs: None,
-                buildings: 0,
-                parts: 0,
-                triangles: 0,
-                batches: 0,
-                file_bytes: 0,
-                load_seconds: 0.0,
-            },
+            summary: LayerSummary::default(),
             style,
             atlas: None,
             theme: None,
@@ -431,18 +419,11 @@ fn handle_scene_commands(
                 }
                 match detect_kind(path) {
                     Some(kind) => {
-                        let def = Layer {
-                            name: file_stem(path),
+                        let def = Layer::new(
+                            file_stem(path),
                             kind,
-                            path: relative_to_scene(path, active.path.as_deref()),
-                            visible: true,
-                            opacity: 1.0,
-                            crs: None,
-                            style: Default::default(),
-                            georeference: None,
-                            max_screen_space_error: None,
-                            appearance_theme: None,
-                        };
+                            relative_to_scene(path, active.path.as_deref()),
+                        );
                         let id = layers.add(def, path.clone());
                         start_loading(&mut commands, &mut layers, &mut jobs, id, &frame, &i18n);
                         camera.write(CameraCommand::FrameLayerWhenLoaded(id));
@@ -897,16 +878,9 @@ mod gltf_layer_tests {
 
     fn vienna_glb_layer(georeference: Option<pw_scene::Georeference>, crs: Option<&str>) -> Layer {
         Layer {
-            name: "Karl-Marx-Hof".into(),
-            kind: LayerKind::Gltf,
-            path: String::new(),
-            visible: true,
-            opacity: 1.0,
             crs: crs.map(str::to_string),
-            style: Default::default(),
             georeference,
-            max_screen_space_error: None,
-            appearance_theme: None,
+            ..Layer::new("Karl-Marx-Hof", LayerKind::Gltf, "")
         }
     }
 
@@ -974,16 +948,8 @@ mod appearance_tests {
 
     fn berlin(theme: Option<&str>, file: &str) -> Result<LoadedCity, String> {
         let layer = Layer {
-            name: "Berlin".into(),
-            kind: LayerKind::Citygml,
-            path: String::new(),
-            visible: true,
-            opacity: 1.0,
-            crs: None,
-            style: Default::default(),
-            georeference: None,
-            max_screen_space_error: None,
             appearance_theme: theme.map(str::to_string),
+            ..Layer::new("Berlin", LayerKind::Citygml, "")
         };
         let source = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
             .join("../shared/data/citygml")

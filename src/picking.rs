@@ -165,18 +165,7 @@ mod tests {
         let source = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
             .join("assets/demo/nrw/LoD2_32_280_5657_1_NW.gml");
         let job = pw_job::JobControl::new();
-        let def = pw_scene::Layer {
-            name: "x".into(),
-            kind: pw_scene::LayerKind::Citygml,
-            path: String::new(),
-            visible: true,
-            opacity: 1.0,
-            crs: None,
-            style: Default::default(),
-            georeference: None,
-            max_screen_space_error: None,
-            appearance_theme: None,
-        };
+        let def = pw_scene::Layer::new("x", pw_scene::LayerKind::Citygml, "");
         let city = crate::layers::load_city(
             &def,
             &source,

@@ -130,16 +130,8 @@ fn poll_open_tasks(
                 entry.issues = tileset.warnings.clone();
                 entry.summary = Some(LayerSummary {
                     tiles: Some((0, tileset.content_tiles())),
-                    themes: Vec::new(),
-                    theme: None,
                     format: format!("3D Tiles {}", tileset.version),
-                    source_crs: None,
-                    buildings: 0,
-                    parts: 0,
-                    triangles: 0,
-                    batches: 0,
-                    file_bytes: 0,
-                    load_seconds: 0.0,
+                    ..Default::default()
                 });
                 let max_sse = entry
                     .def

@@ -4,11 +4,9 @@
 
 use super::actions::{AppMode, UiAction};
 use super::*;
-use crate::app::CorePlugins;
 use crate::city_layer::{CityBatch, HIGHLIGHT};
 use crate::i18n::Language;
 use crate::layers::{LayerEntry, LayerId, LayerStatus, LayerSummary};
-use crate::settings::SettingsStore;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use std::path::PathBuf;
@@ -20,18 +18,7 @@ fn german() -> I18n {
 fn layer(id: u32, name: &str, status: LayerStatus) -> LayerEntry {
     LayerEntry {
         id: LayerId(id),
-        def: pw_scene::Layer {
-            name: name.into(),
-            kind: pw_scene::LayerKind::Citygml,
-            path: "x.gml".into(),
-            visible: true,
-            opacity: 1.0,
-            crs: None,
-            style: Default::default(),
-            georeference: None,
-            max_screen_space_error: None,
-            appearance_theme: None,
-        },
+        def: pw_scene::Layer::new(name, pw_scene::LayerKind::Citygml, "x.gml"),
         source: PathBuf::from("x.gml"),
         status,
         extent: None,
@@ -292,17 +279,8 @@ fn demo_scene() -> PathBuf {
 }
 
 fn test_app() -> App {
-    let mut app = App::new();
-    app.add_plugins((MinimalPlugins, bevy::asset::AssetPlugin::default()))
-        .init_asset::<Mesh>()
-        .init_asset::<StandardMaterial>()
-        .init_asset::<Image>()
-        .add_plugins(CorePlugins {
-            settings: SettingsStore::default(),
-        })
-        .add_plugins(UiLogicPlugin);
-    app.world_mut()
-        .spawn((OrbitCamera::default(), Transform::default()));
+    let mut app = crate::app::headless_core_app();
+    app.add_plugins(UiLogicPlugin);
     app
 }
 

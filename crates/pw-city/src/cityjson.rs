@@ -85,16 +85,7 @@ impl Looks {
             let image = t.get("image").and_then(Value::as_str).unwrap_or("");
             model.texture_images.push(std::path::PathBuf::from(image));
         }
-        let uv = a
-            .get("vertices-texture")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .map(|p| {
-                let c = |i: usize| p.get(i).and_then(Value::as_f64).unwrap_or(0.0) as f32;
-                [c(0), c(1)]
-            })
-            .collect();
+        let uv = texture_vertices(a.get("vertices-texture"));
         let materials = a
             .get("materials")
             .and_then(Value::as_array)
@@ -110,6 +101,18 @@ impl Looks {
             .collect();
         Looks { uv, materials }
     }
+}
+
+/// "vertices-texture": [[u, v], …].
+fn texture_vertices(v: Option<&Value>) -> Vec<[f32; 2]> {
+    v.and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|p| {
+            let c = |i: usize| p.get(i).and_then(Value::as_f64).unwrap_or(0.0) as f32;
+            [c(0), c(1)]
+        })
+        .collect()
 }
 
 fn theme_index(model: &mut CityModel, name: &str) -> u16 {
@@ -339,18 +342,8 @@ fn read_sequence(data: &[u8], job: Option<&JobControl>) -> Result<CityModel, Cit
     for (line, f) in &features {
         let Some(f) = f.as_object() else { continue };
         // A feature may bring its own texture vertices.
-        if let Some(uv) = f
-            .get("appearance")
-            .and_then(|a| a.get("vertices-texture"))
-            .and_then(Value::as_array)
-        {
-            reader.looks.uv = uv
-                .iter()
-                .map(|p| {
-                    let c = |i: usize| p.get(i).and_then(Value::as_f64).unwrap_or(0.0) as f32;
-                    [c(0), c(1)]
-                })
-                .collect();
+        if let Some(uv) = f.get("appearance").and_then(|a| a.get("vertices-texture")) {
+            reader.looks.uv = texture_vertices(Some(uv));
         }
         let vertices = decode_vertices(
             f.get("vertices"),

@@ -122,6 +122,24 @@ fn one_f64() -> f64 {
     1.0
 }
 
+impl Layer {
+    /// A visible, opaque layer with nothing else set.
+    pub fn new(name: impl Into<String>, kind: LayerKind, path: impl Into<String>) -> Layer {
+        Layer {
+            name: name.into(),
+            kind,
+            path: path.into(),
+            visible: true,
+            opacity: 1.0,
+            crs: None,
+            style: Style::default(),
+            georeference: None,
+            max_screen_space_error: None,
+            appearance_theme: None,
+        }
+    }
+}
+
 fn yes() -> bool {
     true
 }
