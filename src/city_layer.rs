@@ -225,6 +225,7 @@ fn layer_material(opacity: f32, texture: Option<Handle<Image>>) -> StandardMater
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn spawn_loaded(
     mut commands: Commands,
     mut loaded: MessageReader<LayerLoaded>,

@@ -154,7 +154,7 @@ fn demo_scene_renders_sky_ground_buildings_and_panels() {
             && (c[2] as i32 - 237).abs() < 12
     });
     // Ground: lit green-grey field.
-    let ground = fraction(&p, |c| is_ground(c));
+    let ground = fraction(&p, is_ground);
     // Buildings: red-brown roofs.
     let roofs = p
         .rgb

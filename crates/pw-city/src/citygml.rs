@@ -518,7 +518,7 @@ impl<'a> Parser<'a> {
                 }
             };
             events = events.wrapping_add(1);
-            if events % 4096 == 0
+            if events.is_multiple_of(4096)
                 && let Some(job) = job
             {
                 job.check()?;
@@ -548,28 +548,20 @@ impl<'a> Parser<'a> {
                     self.end(offset);
                     self.depth = self.depth.saturating_sub(1);
                 }
-                Event::Text(t) => {
-                    if self.capture.is_some() {
-                        match t.decode() {
-                            Ok(s) => self.text.push_str(&s),
-                            Err(_) => self.text.push_str(&String::from_utf8_lossy(&t)),
-                        }
-                    }
+                Event::Text(t) if self.capture.is_some() => match t.decode() {
+                    Ok(s) => self.text.push_str(&s),
+                    Err(_) => self.text.push_str(&String::from_utf8_lossy(&t)),
+                },
+                Event::CData(t) if self.capture.is_some() => {
+                    self.text.push_str(&String::from_utf8_lossy(&t));
                 }
-                Event::CData(t) => {
-                    if self.capture.is_some() {
-                        self.text.push_str(&String::from_utf8_lossy(&t));
-                    }
-                }
-                Event::GeneralRef(r) => {
-                    if self.capture.is_some() {
-                        if let Ok(Some(c)) = r.resolve_char_ref() {
-                            self.text.push(c);
-                        } else {
-                            let name = String::from_utf8_lossy(&r).into_owned();
-                            if let Some(s) = quick_xml::escape::resolve_predefined_entity(&name) {
-                                self.text.push_str(s);
-                            }
+                Event::GeneralRef(r) if self.capture.is_some() => {
+                    if let Ok(Some(c)) = r.resolve_char_ref() {
+                        self.text.push(c);
+                    } else {
+                        let name = String::from_utf8_lossy(&r).into_owned();
+                        if let Some(s) = quick_xml::escape::resolve_predefined_entity(&name) {
+                            self.text.push_str(s);
                         }
                     }
                 }
@@ -951,7 +943,7 @@ impl<'a> Parser<'a> {
                     .filter_map(|t| t.parse().ok())
                     .collect();
                 if (2..=3).contains(&dimension)
-                    && values.len() % dimension == 0
+                    && values.len().is_multiple_of(dimension)
                     && values.iter().all(|v| v.is_finite())
                 {
                     let line: Vec<[f64; 3]> = values

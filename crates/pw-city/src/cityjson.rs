@@ -725,11 +725,14 @@ fn surface_texture(
 
 /// Calls `visit` for every surface with its rings, its semantic value and
 /// its index path from the geometry's boundaries (for texture/material values).
+/// Called per surface: its rings, semantic value, index path.
+type SurfaceVisitor<'a> = dyn FnMut(&[Value], Option<usize>, &[usize]) + 'a;
+
 fn walk_surfaces(
     boundaries: &Value,
     values: Option<&Value>,
     depth: usize,
-    visit: &mut dyn FnMut(&[Value], Option<usize>, &[usize]),
+    visit: &mut SurfaceVisitor,
 ) -> Result<(), String> {
     walk_surfaces_at(boundaries, values, depth, &mut Vec::new(), visit)
 }
@@ -739,7 +742,7 @@ fn walk_surfaces_at(
     values: Option<&Value>,
     depth: usize,
     path: &mut Vec<usize>,
-    visit: &mut dyn FnMut(&[Value], Option<usize>, &[usize]),
+    visit: &mut SurfaceVisitor,
 ) -> Result<(), String> {
     let list = boundaries.as_array().ok_or("boundaries are not an array")?;
     for (i, item) in list.iter().enumerate() {

@@ -173,7 +173,7 @@ pub fn to_glb(model: &CityModel) -> Vec<u8> {
     let mut nodes = Vec::new();
     let mut triangulator = Triangulator::new();
     let mut push_view = |bin: &mut Vec<u8>, bytes: &[u8], target: u32| -> usize {
-        while bin.len() % 4 != 0 {
+        while !bin.len().is_multiple_of(4) {
             bin.push(0);
         }
         views.push(json!({"buffer": 0, "byteOffset": bin.len(), "byteLength": bytes.len(), "target": target}));
@@ -242,7 +242,7 @@ pub fn to_glb(model: &CityModel) -> Vec<u8> {
         };
         nodes.push(json!({"name": o.id, "mesh": meshes.len() - 1, "extras": {"type": kind, "attributes": attrs}}));
     }
-    while bin.len() % 4 != 0 {
+    while !bin.len().is_multiple_of(4) {
         bin.push(0);
     }
     let doc = json!({
@@ -261,7 +261,7 @@ pub fn to_glb(model: &CityModel) -> Vec<u8> {
         "buffers": [{"byteLength": bin.len()}],
     });
     let mut json_bytes = serde_json::to_vec(&doc).expect("glTF JSON");
-    while json_bytes.len() % 4 != 0 {
+    while !json_bytes.len().is_multiple_of(4) {
         json_bytes.push(b' ');
     }
     let total = 12 + 8 + json_bytes.len() + 8 + bin.len();

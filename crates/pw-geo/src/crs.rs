@@ -299,7 +299,7 @@ fn epsg_codes_in(text: &str) -> Vec<u32> {
             .split([':', '/'])
             .filter(|t| !t.contains('.'))
             .filter_map(leading_number)
-            .last();
+            .next_back();
         if let Some(c) = code {
             codes.push(c);
         }

@@ -99,7 +99,7 @@ mod tests {
     #[test]
     fn jena_to_ecef_matches_proj() {
         let p = geodetic_to_ecef(11.589, 50.927, 150.0);
-        let want = [3_946_308.9092, 809_271.3534, 4_928_546.2956];
+        let want = [3_946_308.909_2, 809_271.353_4, 4_928_546.295_6];
         for i in 0..3 {
             assert!((p[i] - want[i]).abs() < 1e-3, "{p:?}");
         }
