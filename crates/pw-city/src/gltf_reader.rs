@@ -113,6 +113,18 @@ pub fn read(bytes: &[u8], base_dir: Option<&Path>, up: UpAxis) -> Result<GltfRea
     {
         use gltf::json::validation::Validate;
         let root = gltf.document.as_json();
+        // gltf-json's own validation indexes the POSITION accessor unchecked
+        // (a panic on broken files, found by cargo-fuzz): check that first.
+        let accessors = root.accessors.len();
+        for (m, mesh) in root.meshes.iter().enumerate() {
+            for (p, prim) in mesh.primitives.iter().enumerate() {
+                if prim.attributes.values().any(|a| a.value() >= accessors) {
+                    return Err(GltfError::Parse(format!(
+                        "invalid glTF: mesh {m} primitive {p} names an accessor that does not exist ({accessors} exist)"
+                    )));
+                }
+            }
+        }
         let mut serious: Vec<String> = Vec::new();
         root.validate(root, gltf::json::Path::new, &mut |path, error| {
             let p = path();

@@ -16,6 +16,15 @@ fn fuzzer_found_accessor_with_an_invalid_type_is_refused() {
 }
 
 #[test]
+fn fuzzer_found_position_accessor_out_of_range_is_refused() {
+    // gltf-json's validation itself indexed the POSITION accessor unchecked.
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/fuzz_tile_missing_accessor.b3dm");
+    let err = Tileset::read_content_bytes(&std::fs::read(path).unwrap()).unwrap_err();
+    assert!(err.contains("accessor that does not exist"), "{err}");
+}
+
+#[test]
 fn truncated_real_tiles_fail_cleanly() {
     let city = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../../shared/data/gltf/cesium_TilesetWithRequestVolume/city/ll.b3dm");
