@@ -314,17 +314,20 @@ fn read_primitive(
         // Lines and points carry no surfaces to show or analyse.
         return Err(format!("{mode:?} primitives are skipped"));
     }
-    let reader = primitive.reader(|b| buffers.get(b.index()).map(Vec::as_slice));
-    let positions: Vec<[f64; 3]> = reader
-        .read_positions()
-        .ok_or("no POSITION attribute")?
-        .map(|p| {
-            let w = mat4_apply(world, [p[0] as f64, p[1] as f64, p[2] as f64]);
-            up.to_z_up(w)
-        })
+    // Our own accessor reading: the glTF crate's readers assert on accessor
+    // types that do not fit the attribute (found by cargo-fuzz).
+    let position = primitive
+        .get(&gltf::Semantic::Positions)
+        .ok_or("no POSITION attribute")?;
+    let positions: Vec<[f64; 3]> = read_components(&position, buffers, 3)?
+        .chunks_exact(3)
+        .map(|p| up.to_z_up(mat4_apply(world, [p[0], p[1], p[2]])))
         .collect();
-    let indices: Vec<u32> = match reader.read_indices() {
-        Some(i) => i.into_u32().collect(),
+    let indices: Vec<u32> = match primitive.indices() {
+        Some(a) => read_components(&a, buffers, 1)?
+            .into_iter()
+            .map(|i| i as u32)
+            .collect(),
         None => (0..positions.len() as u32).collect(),
     };
     let triangles = assemble(mode, &indices);
@@ -403,31 +406,61 @@ fn feature_ids(primitive: &gltf::Primitive, buffers: &[Vec<u8>]) -> Option<Vec<u
         )
         .then_some(accessor)
     })?;
-    read_scalars(&accessor, buffers).map(|v| v.into_iter().map(|x| x as u32).collect())
+    read_components(&accessor, buffers, 1)
+        .ok()
+        .map(|v| v.into_iter().map(|x| x as u32).collect())
 }
 
-/// Any scalar accessor as f64, honouring byte stride.
-fn read_scalars(accessor: &gltf::Accessor, buffers: &[Vec<u8>]) -> Option<Vec<f64>> {
+/// An accessor's values as f64, `components` per element (3 for VEC3),
+/// honouring byte stride; every read is bounds-checked.
+fn read_components(
+    accessor: &gltf::Accessor,
+    buffers: &[Vec<u8>],
+    components: usize,
+) -> Result<Vec<f64>, String> {
     use gltf::accessor::DataType;
-    let view = accessor.view()?;
-    let data = buffers.get(view.buffer().index())?;
-    let size = accessor.data_type().size();
-    let stride = view.stride().unwrap_or(size);
-    let start = view.offset() + accessor.offset();
-    let mut out = Vec::with_capacity(accessor.count());
-    for i in 0..accessor.count() {
-        let at = start + i * stride;
-        let b = data.get(at..at + size)?;
-        out.push(match accessor.data_type() {
-            DataType::U8 => b[0] as f64,
-            DataType::I8 => b[0] as i8 as f64,
-            DataType::U16 => u16::from_le_bytes([b[0], b[1]]) as f64,
-            DataType::I16 => i16::from_le_bytes([b[0], b[1]]) as f64,
-            DataType::U32 => u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as f64,
-            DataType::F32 => f32::from_le_bytes([b[0], b[1], b[2], b[3]]) as f64,
-        });
+    let index = accessor.index();
+    if accessor.dimensions().multiplicity() != components {
+        return Err(format!(
+            "accessor {index} has {:?} elements where {components} components are needed",
+            accessor.dimensions()
+        ));
     }
-    Some(out)
+    let view = accessor.view().ok_or_else(|| {
+        format!("accessor {index} has no buffer view (sparse accessors are not supported)")
+    })?;
+    let data = buffers
+        .get(view.buffer().index())
+        .ok_or_else(|| format!("accessor {index}: its buffer is missing"))?;
+    let size = accessor.data_type().size();
+    let element = size * components;
+    let stride = view.stride().unwrap_or(element).max(element);
+    let start = view.offset() + accessor.offset();
+    let count = accessor.count();
+    let end = (count.saturating_sub(1))
+        .checked_mul(stride)
+        .and_then(|v| v.checked_add(start + element));
+    if count > 0 && end.is_none_or(|e| e > data.len()) {
+        return Err(format!(
+            "accessor {index} reaches past the end of its buffer"
+        ));
+    }
+    let mut out = Vec::with_capacity(count * components);
+    for i in 0..count {
+        for c in 0..components {
+            let at = start + i * stride + c * size;
+            let b = &data[at..at + size];
+            out.push(match accessor.data_type() {
+                DataType::U8 => b[0] as f64,
+                DataType::I8 => b[0] as i8 as f64,
+                DataType::U16 => u16::from_le_bytes([b[0], b[1]]) as f64,
+                DataType::I16 => i16::from_le_bytes([b[0], b[1]]) as f64,
+                DataType::U32 => u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as f64,
+                DataType::F32 => f32::from_le_bytes([b[0], b[1], b[2], b[3]]) as f64,
+            });
+        }
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

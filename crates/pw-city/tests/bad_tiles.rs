@@ -25,6 +25,22 @@ fn fuzzer_found_position_accessor_out_of_range_is_refused() {
 }
 
 #[test]
+fn fuzzer_found_position_accessor_of_the_wrong_type_is_refused() {
+    // A POSITION accessor that is not VEC3: the glTF crate's reader asserted.
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/fuzz_tile_position_type.b3dm");
+    let model = Tileset::read_content_bytes(&std::fs::read(path).unwrap());
+    match model {
+        Err(e) => assert!(e.contains("accessor"), "{e}"),
+        Ok(m) => assert!(
+            m.issues.iter().any(|i| i.message.contains("accessor")),
+            "{:?}",
+            m.issues
+        ),
+    }
+}
+
+#[test]
 fn truncated_real_tiles_fail_cleanly() {
     let city = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../../shared/data/gltf/cesium_TilesetWithRequestVolume/city/ll.b3dm");
