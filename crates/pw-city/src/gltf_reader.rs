@@ -96,13 +96,8 @@ pub fn read_file(path: &Path, up: UpAxis) -> Result<GltfRead, GltfError> {
 
 /// Reads glTF JSON or GLB bytes. `base_dir` resolves relative buffer URIs.
 pub fn read(bytes: &[u8], base_dir: Option<&Path>, up: UpAxis) -> Result<GltfRead, GltfError> {
-    if bytes.starts_with(b"glTF") && bytes.len() >= 8 {
-        let version = u32::from_le_bytes([bytes[4], bytes[5], bytes[6], bytes[7]]);
-        if version != 2 {
-            return Err(GltfError::Parse(format!(
-                "binary glTF version {version}; only glTF 2.0 is supported (convert with gltf-pipeline or Blender)"
-            )));
-        }
+    if bytes.starts_with(b"glTF") {
+        check_glb(bytes).map_err(GltfError::Parse)?;
     }
     let gltf = gltf::Gltf::from_slice_without_validation(bytes)
         .map_err(|e| GltfError::Parse(e.to_string()))?;
@@ -218,6 +213,40 @@ fn load_buffers(gltf: &gltf::Gltf, base_dir: Option<&Path>) -> Result<Vec<Vec<u8
             Ok(data)
         })
         .collect()
+}
+
+/// The GLB container, checked before the glTF crate reads it (its header
+/// arithmetic overflows on lengths below 12; found by cargo-fuzz).
+fn check_glb(b: &[u8]) -> Result<(), String> {
+    let word = |at: usize| {
+        b.get(at..at + 4)
+            .map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]) as usize)
+            .ok_or_else(|| "binary glTF cut short in its header".to_string())
+    };
+    let version = word(4)?;
+    if version != 2 {
+        return Err(format!(
+            "binary glTF version {version}; only glTF 2.0 is supported (convert with gltf-pipeline or Blender)"
+        ));
+    }
+    let length = word(8)?;
+    if length < 20 || length > b.len() {
+        return Err(format!(
+            "binary glTF declares {length} bytes but {} are there",
+            b.len()
+        ));
+    }
+    let mut at = 12;
+    while at < length {
+        let chunk = word(at)?;
+        let end = at
+            .checked_add(8)
+            .and_then(|v| v.checked_add(chunk))
+            .filter(|&e| e <= length)
+            .ok_or_else(|| format!("binary glTF chunk at byte {at} runs past the end"))?;
+        at = end;
+    }
+    Ok(())
 }
 
 /// Standard base64 (RFC 4648) with optional padding.

@@ -41,6 +41,15 @@ fn fuzzer_found_position_accessor_of_the_wrong_type_is_refused() {
 }
 
 #[test]
+fn fuzzer_found_glb_with_a_tiny_declared_length_is_refused() {
+    // The glTF crate's header arithmetic underflowed on it.
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/fuzz_tile_glb_length.b3dm");
+    let err = Tileset::read_content_bytes(&std::fs::read(path).unwrap()).unwrap_err();
+    assert!(err.contains("binary glTF"), "{err}");
+}
+
+#[test]
 fn truncated_real_tiles_fail_cleanly() {
     let city = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../../shared/data/gltf/cesium_TilesetWithRequestVolume/city/ll.b3dm");
