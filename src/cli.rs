@@ -49,6 +49,8 @@ pub enum Command {
         #[arg(long, value_name = "CRS")]
         crs: Option<String>,
     },
+    /// Sun position (NREL SPA) and sunrise/transit/sunset for a place and local time.
+    Sun(crate::sun_cli::SunArgs),
 }
 
 #[derive(Args, Debug, Clone, Default)]

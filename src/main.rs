@@ -46,6 +46,16 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Some(Command::Sun(args)) => match planwerkstatt::sun_cli::sun(&args) {
+            Ok(text) => {
+                print!("{text}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("planwerkstatt sun: {e:#}");
+                ExitCode::from(2)
+            }
+        },
         Some(Command::Info { file, crs }) => match cli::info(&file, crs.as_deref()) {
             Ok(text) => {
                 print!("{text}");

@@ -241,3 +241,45 @@ fn info_lists_appearance_themes_and_texture_images() {
         "{out}"
     );
 }
+
+#[test]
+fn sun_reproduces_the_spa_paper_test_case() {
+    let (code, out, err) = planwerkstatt(&[
+        "sun",
+        "--date",
+        "2003-10-17",
+        "--time",
+        "12:30:30",
+        "--utc-offset",
+        "-7",
+        "--lat",
+        "39.742476",
+        "--lon",
+        "-105.1786",
+        "--elevation",
+        "1830.14",
+        "--pressure",
+        "820",
+        "--temperature",
+        "11",
+        "--delta-t",
+        "67",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("zenith:    50.111622°"), "{out}");
+    assert!(out.contains("azimuth:   194.340241°"), "{out}");
+    assert!(out.contains("elevation: 39.888378°"), "{out}");
+    assert!(out.contains("sunrise:   06:12:4"), "{out}");
+    // The local day's sunset, and SPA's UT-day one explained.
+    assert!(out.contains("sunset:    17:18:5"), "{out}");
+    assert!(out.contains("17:20:1"), "{out}");
+
+    // Defaults: Jena, Europe/Berlin with daylight saving.
+    let (code, out, err) = planwerkstatt(&["sun", "--date", "2026-06-21", "--time", "13:00"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("(+02:00) = 2026-06-21 11:00:00 UTC"), "{out}");
+    assert!(out.contains("50.927000° N, 11.589000° E"), "{out}");
+    let (code, _, err) = planwerkstatt(&["sun", "--date", "2026-13-40"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--date"), "{err}");
+}
