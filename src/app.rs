@@ -8,6 +8,7 @@ use crate::layers::{LayersPlugin, SceneCommand};
 use crate::picking::PickingPlugin;
 use crate::screenshot::ScreenshotPlugin;
 use crate::settings::{SettingsPlugin, SettingsStore};
+use crate::sun::SunPlugin;
 use crate::tiles_layer::TilesLayerPlugin;
 use crate::ui::{AppMode, UiPlugin, UiState};
 use bevy::camera::PerspectiveProjection;
@@ -72,7 +73,7 @@ pub fn build_app(options: AppOptions) -> App {
     .add_plugins(CorePlugins {
         settings: options.settings.clone(),
     })
-    .add_plugins((GroundPlugin, PickingPlugin, UiPlugin))
+    .add_plugins((GroundPlugin, SunPlugin, PickingPlugin, UiPlugin))
     .insert_resource(UiState {
         mode: if options.workshop {
             AppMode::Workshop

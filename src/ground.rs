@@ -1,5 +1,5 @@
-//! A ground plane under the city until terrain arrives, sky colour and
-//! lights. The plane sits at the lowest building base of the loaded layers
+//! A ground plane under the city until terrain arrives, and the default
+//! sky colour and ambient light (the sun plugin changes both with the time). The plane sits at the lowest building base of the loaded layers
 //! and reaches far beyond them so the horizon looks like land, not void.
 
 use crate::city_layer::CityLayers;
@@ -48,17 +48,7 @@ fn spawn_ground_and_lights(
         })),
         Transform::from_scale(Vec3::new(20_000.0, 1.0, 20_000.0)),
     ));
-    // Until the sun follows the clock (sun-position issue), a fixed
-    // afternoon light from the south-west gives readable facades.
-    commands.spawn((
-        Name::new("Sonne"),
-        DirectionalLight {
-            illuminance: 9_000.0,
-            shadow_maps_enabled: false,
-            ..default()
-        },
-        Transform::from_xyz(-0.6, 1.0, 0.8).looking_at(Vec3::ZERO, Vec3::Y),
-    ));
+    // The sun light itself is the sun plugin's (it follows the clock).
     commands.insert_resource(GlobalAmbientLight {
         color: Color::WHITE,
         brightness: 900.0,

@@ -15,6 +15,7 @@ pub mod layers;
 pub mod picking;
 pub mod screenshot;
 pub mod settings;
+pub mod sun;
 pub mod sun_cli;
 pub mod tiles_layer;
 pub mod ui;

@@ -203,11 +203,13 @@ struct UiData<'w> {
     frame: Res<'w, SceneFrame>,
     jobs: Res<'w, Jobs>,
     notices: Res<'w, Notices>,
+    sun: Option<Res<'w, crate::sun::Sun>>,
 }
 
 #[derive(SystemParam)]
 struct UiOut<'w, 's> {
     ui_state: ResMut<'w, UiState>,
+    sun_path: Option<ResMut<'w, crate::sun::SunPathVisible>>,
     clock: ResMut<'w, SceneClock>,
     pending: ResMut<'w, PendingUiActions>,
     over_ui: ResMut<'w, PointerOverUi>,
@@ -276,7 +278,21 @@ fn draw_ui(
     });
     egui::Panel::bottom("time_bar").show(&mut root, |ui| {
         // The time bar edits the global clock directly.
-        time_bar::time_bar(ui, &mut out.clock, i18n, mode == AppMode::Workshop);
+        let sun = data.sun.as_ref().and_then(|s| s.position);
+        let mut path = out.sun_path.as_ref().is_some_and(|p| p.0);
+        time_bar::time_bar(
+            ui,
+            &mut out.clock,
+            i18n,
+            mode == AppMode::Workshop,
+            sun,
+            &mut path,
+        );
+        if let Some(p) = out.sun_path.as_mut()
+            && p.0 != path
+        {
+            p.0 = path;
+        }
     });
     if mode == AppMode::Planning {
         egui::Panel::left("layers")

@@ -140,14 +140,20 @@ fn inspector_without_selection_explains_what_to_do() {
 fn time_bar_plays_pauses_and_jumps_to_now() {
     let i18n = german();
     let clock = SceneClock::for_city("Europe/Berlin", Some("2026-06-21T15:00")).unwrap();
+    let mut path = true;
+    let sun = pw_sun::SunPosition {
+        zenith: 27.5,
+        azimuth: 179.8,
+    };
     let mut h = Harness::new_ui_state(
         |ui, clock: &mut SceneClock| {
-            time_bar::time_bar(ui, clock, &i18n, false);
+            time_bar::time_bar(ui, clock, &i18n, false, Some(sun), &mut path);
         },
         clock,
     );
     h.run();
     h.get_by_label("21.06.2026");
+    h.get_by_label("Sonne 62° hoch, 180° (S)");
     h.get_by_label("Abspielen").click();
     h.run();
     assert!(h.state().playing);

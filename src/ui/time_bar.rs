@@ -14,8 +14,32 @@ fn speed_label(speed: f64, i18n: &I18n) -> String {
     }
 }
 
+/// Compass point names (German/English via the catalogue) for an azimuth.
+fn compass_point(azimuth: f64, i18n: &I18n) -> String {
+    const KEYS: [&str; 8] = [
+        "compass.n",
+        "compass.ne",
+        "compass.e",
+        "compass.se",
+        "compass.s",
+        "compass.sw",
+        "compass.w",
+        "compass.nw",
+    ];
+    let i = ((azimuth.rem_euclid(360.0) + 22.5) / 45.0) as usize % 8;
+    i18n.tr(KEYS[i]).to_string()
+}
+
 /// `compact` (workshop mode) leaves out speed and live: play, now, date, time.
-pub fn time_bar(ui: &mut egui::Ui, clock: &mut SceneClock, i18n: &I18n, compact: bool) {
+/// `sun` is the sun now; `sun_path` toggles the day's arc in the view.
+pub fn time_bar(
+    ui: &mut egui::Ui,
+    clock: &mut SceneClock,
+    i18n: &I18n,
+    compact: bool,
+    sun: Option<pw_sun::SunPosition>,
+    sun_path: &mut bool,
+) {
     ui.horizontal_wrapped(|ui| {
         ui.label(egui::RichText::new(i18n.tr("time.title")).strong());
         let play_text = if clock.playing {
@@ -79,6 +103,20 @@ pub fn time_bar(ui: &mut egui::Ui, clock: &mut SceneClock, i18n: &I18n, compact:
             let _ = clock.set_local_text(&text);
         }
         ui.label(egui::RichText::new(clock.local().strftime("%Z").to_string()).small());
+        ui.separator();
+        match sun {
+            Some(p) if p.elevation() > -0.833 => ui.label(i18n.trf(
+                "sun.position",
+                &[
+                    ("elevation", &format!("{:.0}", p.elevation())),
+                    ("azimuth", &format!("{:.0}", p.azimuth)),
+                    ("direction", &compass_point(p.azimuth, i18n)),
+                ],
+            )),
+            Some(_) => ui.label(i18n.tr("sun.below_horizon")),
+            None => ui.label(""),
+        };
+        ui.checkbox(sun_path, i18n.tr("sun.path"));
     });
 }
 
