@@ -9,6 +9,10 @@ use jiff::{Timestamp, ZonedDateTime};
 /// Playback speeds offered in the time bar: simulated seconds per second.
 pub const SPEEDS: [f64; 5] = [1.0, 60.0, 600.0, 3600.0, 86_400.0];
 
+/// "Through the year": days per second at the same time of day, so that a
+/// shadow at noon can be watched from January to December.
+pub const YEAR_DAYS_PER_SECOND: f64 = 7.0;
+
 #[derive(Resource, Debug, Clone)]
 pub struct SceneClock {
     pub instant: Timestamp,
@@ -16,6 +20,10 @@ pub struct SceneClock {
     pub playing: bool,
     pub speed: f64,
     pub live: bool,
+    /// Play steps whole days at the same local time ([`YEAR_DAYS_PER_SECOND`]).
+    pub through_year: bool,
+    /// Fraction of a day not yet stepped in `through_year` mode.
+    pub day_fraction: f64,
 }
 
 impl Default for SceneClock {
@@ -26,6 +34,8 @@ impl Default for SceneClock {
             playing: false,
             speed: 600.0,
             live: false,
+            through_year: false,
+            day_fraction: 0.0,
         }
     }
 }
@@ -72,6 +82,20 @@ impl SceneClock {
     pub fn advance(&mut self, real_seconds: f64) {
         if self.live {
             self.instant = Timestamp::now();
+        } else if self.playing && self.through_year {
+            // Whole days in the local time zone: the clock time stays, also
+            // across daylight-saving changes.
+            self.day_fraction += real_seconds * YEAR_DAYS_PER_SECOND;
+            let days = self.day_fraction.floor();
+            if days >= 1.0 {
+                self.day_fraction -= days;
+                if let Ok(z) = self
+                    .local()
+                    .checked_add(jiff::Span::new().days(days as i64))
+                {
+                    self.instant = z.timestamp();
+                }
+            }
         } else if self.playing {
             let nanos = (real_seconds * self.speed * 1e9) as i64;
             if let Ok(t) = self
@@ -161,6 +185,25 @@ mod tests {
         c.playing = false;
         c.advance(10.0);
         assert_eq!(c.local().strftime("%H:%M").to_string(), "13:00");
+    }
+
+    #[test]
+    fn through_the_year_keeps_the_time_of_day_across_daylight_saving() {
+        let mut c = SceneClock::for_city("Europe/Berlin", Some("2026-03-21T12:00")).unwrap();
+        c.playing = true;
+        c.through_year = true;
+        // 0.3 s: 2.1 days → two whole days stepped, 0.1 kept.
+        c.advance(0.3);
+        assert_eq!(
+            c.local().strftime("%d.%m. %H:%M").to_string(),
+            "23.03. 12:00"
+        );
+        // Over the change to summer time on 29 March: still 12:00 local.
+        c.advance(1.0);
+        assert_eq!(
+            c.local().strftime("%d.%m. %H:%M %Z").to_string(),
+            "30.03. 12:00 CEST"
+        );
     }
 
     #[test]

@@ -66,11 +66,27 @@ pub fn time_bar(
             }
             ui.separator();
             ui.label(i18n.tr("time.speed"));
+            let selected = if clock.through_year {
+                i18n.tr("time.speed_year").to_string()
+            } else {
+                speed_label(clock.speed, i18n)
+            };
             egui::ComboBox::from_id_salt("time_speed")
-                .selected_text(speed_label(clock.speed, i18n))
+                .selected_text(selected)
                 .show_ui(ui, |ui| {
                     for s in SPEEDS {
-                        ui.selectable_value(&mut clock.speed, s, speed_label(s, i18n));
+                        let current = !clock.through_year && clock.speed == s;
+                        if ui.selectable_label(current, speed_label(s, i18n)).clicked() {
+                            clock.speed = s;
+                            clock.through_year = false;
+                        }
+                    }
+                    if ui
+                        .selectable_label(clock.through_year, i18n.tr("time.speed_year"))
+                        .clicked()
+                    {
+                        clock.through_year = true;
+                        clock.day_fraction = 0.0;
                     }
                 });
         }
