@@ -45,7 +45,8 @@ pub enum Command {
         /// CityGML (.gml/.xml), CityJSON (.json, .city.jsonl), glTF (.glb/.gltf),
         /// 3D Tiles (tileset.json) or scene (.scene) file.
         file: PathBuf,
-        /// CRS of a 3D Tiles tileset not written in ECEF, e.g. EPSG:3857.
+        /// CRS of a 3D Tiles tileset not written in ECEF (e.g. EPSG:3857), or of
+        /// a DEM whose file does not state it.
         #[arg(long, value_name = "CRS")]
         crs: Option<String>,
     },
@@ -205,6 +206,7 @@ pub fn info(path: &Path, crs: Option<&str>) -> anyhow::Result<String> {
             Ok(describe_city_model(path, &model))
         }
         Some(pw_scene::LayerKind::Tiles3d) => describe_tileset(path, crs),
+        Some(pw_scene::LayerKind::Dem) => describe_dem(path, crs),
         Some(kind) => Ok(format!(
             "File:      {}\nKind:      {kind:?} (recognised; this version cannot read its contents yet)\n",
             path.display()
@@ -305,6 +307,47 @@ fn describe_tileset(path: &Path, crs: Option<&str>) -> anyhow::Result<String> {
     );
     for w in set.warnings.iter().chain(&failures) {
         out += &format!("  {w}\n");
+    }
+    Ok(out)
+}
+
+/// A DEM: grid size, cell size, CRS, extent, heights, missing cells.
+fn describe_dem(path: &Path, crs: Option<&str>) -> anyhow::Result<String> {
+    let is_xyz = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xyz"));
+    let (mut grid, warnings) = if is_xyz {
+        (pw_terrain::xyz::read_file(path)?, Vec::new())
+    } else {
+        let (g, notes) = pw_terrain::geotiff::read_file(path)?;
+        (g, notes.warnings)
+    };
+    if let Some(text) = crs {
+        grid.crs = Some(pw_geo::Crs::parse(text)?);
+    }
+    let (lo, hi, missing) = grid.stats();
+    let (x1, y1, x2, y2) = grid.bounds();
+    let mut out = String::new();
+    out += &format!("File:      {}\n", path.display());
+    out += &format!(
+        "Kind:      terrain grid ({})\n",
+        if is_xyz { "ASCII XYZ" } else { "GeoTIFF" }
+    );
+    match grid.crs {
+        Some(c) => out += &format!("CRS:       {c} ({})\n", c.name()),
+        None => out += "CRS:       not stated (give it with --crs or the layer's crs)\n",
+    }
+    out += &format!(
+        "Grid:      {} × {} cells of {} × {}\n",
+        grid.width, grid.height, grid.dx, grid.dy
+    );
+    out += &format!("Extent:    x {x1:.3} … {x2:.3}\n           y {y1:.3} … {y2:.3}\n");
+    if lo.is_finite() {
+        out += &format!("Heights:   {lo:.2} … {hi:.2}\n");
+    }
+    out += &format!("No data:   {missing} cells\n");
+    for w in warnings {
+        out += &format!("  {}: warning: {w}\n", path.display());
     }
     Ok(out)
 }

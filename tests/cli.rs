@@ -283,3 +283,14 @@ fn sun_reproduces_the_spa_paper_test_case() {
     assert_eq!(code, 2);
     assert!(err.contains("--date"), "{err}");
 }
+
+#[test]
+fn info_describes_a_geotiff_dem() {
+    let (code, out, err) =
+        planwerkstatt(&["info", "../shared/data/dem/vinschgau/elev_vinschgau.tif"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("EPSG:32632 (WGS 84 / UTM zone 32N)"), "{out}");
+    assert!(out.contains("252 × 194 cells of 250 × 250"), "{out}");
+    assert!(out.contains("Heights:   388.00 … 3863.00"), "{out}");
+    assert!(out.contains("No data:   445 cells"), "{out}");
+}
