@@ -202,7 +202,10 @@ pub struct LoadedCity {
     /// The appearance theme shown (name), if any.
     pub theme: Option<String>,
     /// Terrain this layer provides (its relief), in the scene CRS.
-    pub terrain: Option<Arc<pw_city::terrain::TinTerrain>>,
+    pub terrain: Option<Arc<dyn pw_geo::elevation::Elevation>>,
+    /// Clicks select objects of this layer (not so for a DEM: it only
+    /// answers the cursor height).
+    pub selectable: bool,
     /// Heights were ground-relative (placed on terrain when there was one).
     pub relative_heights: bool,
 }
@@ -219,8 +222,24 @@ impl LoadedCity {
             atlas: None,
             theme: None,
             terrain: None,
+            selectable: true,
             relative_heights: false,
         }
+    }
+
+    /// Extent in the scene CRS: the model's, or the meshes' for layers
+    /// drawn without objects (terrain).
+    pub fn extent(&self, origin: &pw_geo::SceneOrigin) -> Option<Extent3> {
+        let mut e = self.model.extent();
+        if e.is_empty() {
+            for b in &self.batches {
+                for o in &b.objects {
+                    e.include(origin.to_world(o.min));
+                    e.include(origin.to_world(o.max));
+                }
+            }
+        }
+        (!e.is_empty()).then_some(e)
     }
 }
 
@@ -559,7 +578,11 @@ fn start_loading(
     };
     if !matches!(
         entry.def.kind,
-        LayerKind::Citygml | LayerKind::Cityjson | LayerKind::Gltf | LayerKind::Tiles3d
+        LayerKind::Citygml
+            | LayerKind::Cityjson
+            | LayerKind::Gltf
+            | LayerKind::Tiles3d
+            | LayerKind::Dem
     ) {
         entry.status = LayerStatus::NotSupported;
         return;
@@ -587,8 +610,13 @@ fn start_loading(
     let scene_crs = frame.crs;
     let origin = frame.origin;
     let terrain = layers.terrain_stack();
-    let task = AsyncComputeTaskPool::get()
-        .spawn(async move { load_city(&def, &source, scene_crs, &origin, &control, &terrain) });
+    let task = AsyncComputeTaskPool::get().spawn(async move {
+        if def.kind == LayerKind::Dem {
+            crate::terrain_layer::load_dem(&def, &source, scene_crs, &origin, &control)
+        } else {
+            load_city(&def, &source, scene_crs, &origin, &control, &terrain)
+        }
+    });
     commands.spawn(LoadTask {
         layer: id,
         job: job.id,
@@ -717,7 +745,8 @@ pub fn load_city(
     } else {
         model.check_relative_heights(origin.world[2]);
     }
-    let own_terrain = pw_city::terrain::TinTerrain::from_model(&model).map(Arc::new);
+    let own_terrain = pw_city::terrain::TinTerrain::from_model(&model)
+        .map(|t| Arc::new(t) as Arc<dyn pw_geo::elevation::Elevation>);
     control.check().map_err(|e| e.to_string())?;
     let theme = choose_theme(&model, layer.appearance_theme.as_deref());
     let atlas = theme.and_then(|t| {
@@ -762,6 +791,7 @@ pub fn load_city(
         style: layer.style.clone(),
         atlas,
         terrain: own_terrain,
+        selectable: true,
         relative_heights,
     })
 }
@@ -837,7 +867,7 @@ fn poll_load_tasks(
         match result {
             Ok(city) => {
                 entry.status = LayerStatus::Ready;
-                entry.extent = Some(city.model.extent()).filter(|e| !e.is_empty());
+                entry.extent = city.extent(&frame.origin);
                 entry.issues = city.model.issues.iter().map(|i| i.to_string()).collect();
                 entry.summary = Some(city.summary.clone());
                 entry.relative_heights = city.relative_heights;

@@ -17,5 +17,6 @@ pub mod screenshot;
 pub mod settings;
 pub mod sun;
 pub mod sun_cli;
+pub mod terrain_layer;
 pub mod tiles_layer;
 pub mod ui;

@@ -51,7 +51,7 @@ pub fn cast(
         origin: bevy_to_enu(ray.origin),
         dir: bevy_to_enu(*ray.direction),
     };
-    let mut best: Option<(f32, [f32; 3], LayerId, usize)> = None;
+    let mut best: Option<(f32, [f32; 3], Option<(LayerId, usize)>)> = None;
     for (id, layer) in &city.layers {
         if !layer.shown || !layers.get(layer.owner).is_some_and(|l| l.def.visible) {
             continue;
@@ -62,13 +62,14 @@ pub fn cast(
             .pick(&layer.city.batches, &enu, &layer.hidden)
             && best.is_none_or(|b| hit.distance < b.0)
         {
-            best = Some((hit.distance, hit.point, *id, hit.object));
+            let object = layer.city.selectable.then_some((*id, hit.object));
+            best = Some((hit.distance, hit.point, object));
         }
     }
-    if let Some((_, point, id, object)) = best {
+    if let Some((_, point, object)) = best {
         return CursorWorld {
             world: Some(frame.origin.to_world(point)),
-            object: Some((id, object)),
+            object,
         };
     }
     // The ground plane until terrain exists.

@@ -450,6 +450,7 @@ pub fn load_tile(
         atlas: None,
         theme: None,
         terrain: None,
+        selectable: true,
         relative_heights: false,
     })
 }

@@ -43,6 +43,9 @@ pub fn layer_tree(ui: &mut egui::Ui, layers: &[LayerEntry], i18n: &I18n) -> Vec<
                     LayerStatus::Ready => {
                         if let Some(s) = &layer.summary {
                             ui.label(match s.tiles {
+                                _ if s.format == "DEM" => {
+                                    i18n.trf("layers.terrain", &[("triangles", &s.triangles)])
+                                }
                                 Some((loaded, total)) => i18n.trf(
                                     "layers.tiles",
                                     &[

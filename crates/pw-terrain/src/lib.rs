@@ -5,6 +5,7 @@
 
 pub mod geotiff;
 pub mod grid;
+pub mod mesh;
 pub mod xyz;
 
 pub use grid::{DemError, Grid};

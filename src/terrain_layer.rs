@@ -1,0 +1,247 @@
+//! DEM layers: a GeoTIFF or XYZ grid becomes the scene's terrain — an
+//! elevation source (cursor height, buildings with relative heights) and a
+//! shaded mesh in chunks, drawn through the city-layer machinery (batches)
+//! but not selectable.
+
+use crate::layers::{LayerSummary, LoadedCity};
+use pw_city::batch::{Batch, BatchObject};
+use pw_city::pick::PickIndex;
+use pw_city::{CityModel, CityObject, ObjectKind, Semantic};
+use pw_geo::elevation::Elevation;
+use pw_geo::{Crs, Reprojector, SceneOrigin};
+use pw_scene::Layer;
+use pw_terrain::Grid;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Vertices drawn for one DEM (the grid is thinned evenly above this).
+const MAX_TERRAIN_VERTICES: usize = 1_500_000;
+/// Vertices per chunk side: one draw call per chunk.
+const CHUNK: usize = 256;
+/// Terrain colour (sRGB): a muted meadow green, light enough for shadows.
+const TERRAIN: [u8; 4] = [166, 178, 138, 255];
+
+/// A grid in another CRS than the scene answers scene coordinates.
+#[derive(Debug)]
+struct ReprojectedGrid {
+    grid: Grid,
+    scene_to_grid: Reprojector,
+}
+
+impl Elevation for ReprojectedGrid {
+    fn height_at(&self, x: f64, y: f64) -> Option<f64> {
+        let p = self.scene_to_grid.apply([x, y, 0.0]).ok()?;
+        self.grid.height(p[0], p[1])
+    }
+}
+
+fn read_grid(layer: &Layer, source: &Path) -> Result<(Grid, Vec<String>), String> {
+    let is_xyz = source
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xyz") || e.eq_ignore_ascii_case("txt"));
+    let (mut grid, warnings) = if is_xyz {
+        (
+            pw_terrain::xyz::read_file(source).map_err(|e| e.to_string())?,
+            Vec::new(),
+        )
+    } else {
+        let (g, notes) = pw_terrain::geotiff::read_file(source).map_err(|e| e.to_string())?;
+        (g, notes.warnings)
+    };
+    if let Some(text) = &layer.crs {
+        grid.crs = Some(Crs::parse(text).map_err(|e| format!("{}: {e}", source.display()))?);
+    }
+    Ok((grid, warnings))
+}
+
+/// Reads a DEM, meshes it in the scene frame and offers it as terrain.
+pub fn load_dem(
+    layer: &Layer,
+    source: &Path,
+    scene_crs: Crs,
+    origin: &SceneOrigin,
+    control: &pw_job::JobControl,
+) -> Result<LoadedCity, String> {
+    let started = std::time::Instant::now();
+    control.set_stage("read");
+    let (grid, warnings) = read_grid(layer, source)?;
+    let grid_crs = grid.crs.ok_or_else(|| {
+        format!(
+            "{}: the DEM does not state its CRS; set `crs = \"EPSG:…\"` for this layer in the scene",
+            source.display()
+        )
+    })?;
+    control.check().map_err(|e| e.to_string())?;
+    control.set_stage("triangulate");
+    let to_scene = Reprojector::new(grid_crs, scene_crs).map_err(|e| e.to_string())?;
+    let to_local = |p: [f64; 3]| -> Option<[f32; 3]> {
+        let w = to_scene.apply(p).ok()?;
+        Some(origin.to_local(w))
+    };
+    let step = pw_terrain::mesh::step_for(&grid, MAX_TERRAIN_VERTICES);
+    let chunks = pw_terrain::mesh::chunks(&grid, step, CHUNK, &to_local);
+    let batches: Vec<Batch> = chunks
+        .into_iter()
+        .map(|c| {
+            let mut min = [f32::INFINITY; 3];
+            let mut max = [f32::NEG_INFINITY; 3];
+            for p in &c.positions {
+                for a in 0..3 {
+                    min[a] = min[a].min(p[a]);
+                    max[a] = max[a].max(p[a]);
+                }
+            }
+            let n = c.positions.len();
+            Batch {
+                objects: vec![BatchObject {
+                    object: 0,
+                    vertices: 0..n as u32,
+                    indices: 0..c.indices.len() as u32,
+                    min,
+                    max,
+                }],
+                semantics: vec![Semantic::Ground; n],
+                tints: vec![TERRAIN; n],
+                uvs: Vec::new(),
+                positions: c.positions,
+                normals: c.normals,
+                indices: c.indices,
+            }
+        })
+        .collect();
+    let index = PickIndex::build(&batches);
+    let (lo, hi, missing) = grid.stats();
+    let mut model = CityModel {
+        format: "DEM".into(),
+        crs: Some(grid_crs),
+        ..Default::default()
+    };
+    model.objects.push(CityObject {
+        id: "terrain".into(),
+        kind: ObjectKind::Other,
+        type_name: "Terrain".into(),
+        parent: None,
+        attributes: vec![
+            ("cells".into(), format!("{} × {}", grid.width, grid.height)),
+            ("cell_size".into(), format!("{} × {}", grid.dx, grid.dy)),
+            ("heights".into(), format!("{lo:.1} … {hi:.1}")),
+        ],
+        surfaces: Vec::new(),
+        terrain_intersection: Vec::new(),
+        line: 0,
+    });
+    model.issues = warnings
+        .into_iter()
+        .chain((missing > 0).then(|| format!("{missing} cells without data are left open")))
+        .chain((step > 1).then(|| {
+            format!("shown with every {step}. cell (heights are queried at full resolution)")
+        }))
+        .map(|message| pw_city::Issue {
+            severity: pw_city::Severity::Warning,
+            line: None,
+            id: None,
+            message,
+        })
+        .collect();
+    let elevation: Arc<dyn Elevation> = if grid_crs.horizontal == scene_crs.horizontal {
+        Arc::new(grid)
+    } else {
+        Arc::new(ReprojectedGrid {
+            grid,
+            scene_to_grid: Reprojector::new(scene_crs, grid_crs).map_err(|e| e.to_string())?,
+        })
+    };
+    let summary = LayerSummary {
+        format: "DEM".into(),
+        source_crs: Some(grid_crs),
+        triangles: batches.iter().map(|b| b.triangle_count()).sum(),
+        batches: batches.len(),
+        file_bytes: std::fs::metadata(source).map(|m| m.len()).unwrap_or(0),
+        load_seconds: started.elapsed().as_secs_f32(),
+        ..Default::default()
+    };
+    Ok(LoadedCity {
+        model,
+        batches,
+        index,
+        summary,
+        style: layer.style.clone(),
+        atlas: None,
+        theme: None,
+        terrain: Some(elevation),
+        selectable: false,
+        relative_heights: false,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vinschgau() -> std::path::PathBuf {
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/data/dem/vinschgau/elev_vinschgau.tif")
+    }
+
+    #[test]
+    fn a_dem_layer_is_terrain_and_a_mesh() {
+        let layer = Layer::new("Vinschgau", pw_scene::LayerKind::Dem, "");
+        let origin = SceneOrigin::new([629_750.0, 5_168_750.0, 1000.0]);
+        let city = load_dem(
+            &layer,
+            &vinschgau(),
+            Crs::epsg(32632),
+            &origin,
+            &pw_job::JobControl::new(),
+        )
+        .unwrap();
+        assert!(!city.selectable);
+        let t = city.terrain.as_ref().unwrap();
+        // At a cell centre the height is the cell value (gdallocationinfo: pixel 100/100 = 1628).
+        let (x, y) = (598_250.0 + 100.5 * 250.0, 5_193_000.0 - 100.5 * 250.0);
+        assert!((t.height_at(x, y).unwrap() - 1628.0).abs() < 1e-3);
+        // 252 × 194 cells, 445 without data: every quad with four corners gets two triangles.
+        assert!(city.summary.triangles > 90_000 && city.summary.triangles < 2 * 251 * 193);
+        let e = city.extent(&origin).unwrap();
+        assert!(
+            (e.min[2] - 388.0).abs() < 1.0 && (e.max[2] - 3863.0).abs() < 1.0,
+            "{e:?}"
+        );
+        assert!(
+            city.model
+                .issues
+                .iter()
+                .any(|i| i.message.contains("445 cells"))
+        );
+    }
+
+    #[test]
+    fn a_dem_in_another_crs_answers_scene_coordinates() {
+        // The same DEM in an ETRS89/UTM32 scene (EPSG:25832, practically the same numbers).
+        let layer = Layer::new("Vinschgau", pw_scene::LayerKind::Dem, "");
+        let origin = SceneOrigin::new([629_750.0, 5_168_750.0, 1000.0]);
+        let city = load_dem(
+            &layer,
+            &vinschgau(),
+            Crs::epsg(25832),
+            &origin,
+            &pw_job::JobControl::new(),
+        )
+        .unwrap();
+        let t = city.terrain.unwrap();
+        let (x, y) = (598_250.0 + 100.5 * 250.0, 5_193_000.0 - 100.5 * 250.0);
+        assert!((t.height_at(x, y).unwrap() - 1628.0).abs() < 5.0);
+        // Without a CRS in file or scene: a clear message.
+        let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("crates/pw-terrain/tests/data");
+        let err = load_dem(
+            &layer,
+            &dir.join("vinschgau_crop_baseline.tif"),
+            Crs::epsg(32632),
+            &origin,
+            &pw_job::JobControl::new(),
+        )
+        .unwrap_err();
+        assert!(err.contains("crs"), "{err}");
+    }
+}
