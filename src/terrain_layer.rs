@@ -83,14 +83,7 @@ pub fn load_dem(
     let batches: Vec<Batch> = chunks
         .into_iter()
         .map(|c| {
-            let mut min = [f32::INFINITY; 3];
-            let mut max = [f32::NEG_INFINITY; 3];
-            for p in &c.positions {
-                for a in 0..3 {
-                    min[a] = min[a].min(p[a]);
-                    max[a] = max[a].max(p[a]);
-                }
-            }
+            let (min, max) = pw_city::batch::bounds(&c.positions);
             let n = c.positions.len();
             Batch {
                 objects: vec![BatchObject {

@@ -140,14 +140,7 @@ fn append_object(
     }
     let v0 = batch.positions.len() as u32;
     let i0 = batch.indices.len() as u32;
-    let mut min = [f32::INFINITY; 3];
-    let mut max = [f32::NEG_INFINITY; 3];
-    for p in &mesh.positions {
-        for a in 0..3 {
-            min[a] = min[a].min(p[a]);
-            max[a] = max[a].max(p[a]);
-        }
-    }
+    let (min, max) = bounds(&mesh.positions);
     batch.positions.extend_from_slice(&mesh.positions);
     batch.normals.extend_from_slice(&mesh.normals);
     batch.semantics.extend_from_slice(&mesh.semantics);
@@ -161,4 +154,17 @@ fn append_object(
         min,
         max,
     });
+}
+
+/// Axis-aligned bounds of local positions.
+pub fn bounds(positions: &[[f32; 3]]) -> ([f32; 3], [f32; 3]) {
+    let mut min = [f32::INFINITY; 3];
+    let mut max = [f32::NEG_INFINITY; 3];
+    for p in positions {
+        for a in 0..3 {
+            min[a] = min[a].min(p[a]);
+            max[a] = max[a].max(p[a]);
+        }
+    }
+    (min, max)
 }
