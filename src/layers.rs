@@ -40,7 +40,8 @@ pub struct LayerEntry {
     pub extent: Option<Extent3>,
     pub summary: Option<LayerSummary>,
     pub issues: Vec<String>,
-    /// Heights relative to the ground: reloaded (set onto it) when terrain arrives.
+    /// Heights relative to the ground and not yet on terrain: reloaded (set
+    /// onto it) when terrain arrives.
     pub relative_heights: bool,
 }
 
@@ -208,6 +209,8 @@ pub struct LoadedCity {
     pub selectable: bool,
     /// Heights were ground-relative (placed on terrain when there was one).
     pub relative_heights: bool,
+    /// … and were set onto terrain.
+    pub placed_on_terrain: bool,
 }
 
 impl LoadedCity {
@@ -224,6 +227,7 @@ impl LoadedCity {
             terrain: None,
             selectable: true,
             relative_heights: false,
+            placed_on_terrain: false,
         }
     }
 
@@ -726,7 +730,8 @@ pub fn load_city(
         .reproject(scene_crs)
         .map_err(|e| format!("{}: {e}", source.display()))?;
     let relative_heights = model.has_relative_heights(origin.world[2]);
-    if relative_heights && !terrain.is_empty() {
+    let placed_on_terrain = relative_heights && !terrain.is_empty();
+    if placed_on_terrain {
         let placed = pw_city::terrain::place_on_terrain(&mut model, terrain);
         model.issues.push(pw_city::Issue {
             severity: pw_city::Severity::Warning,
@@ -793,6 +798,7 @@ pub fn load_city(
         terrain: own_terrain,
         selectable: true,
         relative_heights,
+        placed_on_terrain,
     })
 }
 
@@ -870,7 +876,7 @@ fn poll_load_tasks(
                 entry.extent = city.extent(&frame.origin);
                 entry.issues = city.model.issues.iter().map(|i| i.to_string()).collect();
                 entry.summary = Some(city.summary.clone());
-                entry.relative_heights = city.relative_heights;
+                entry.relative_heights = city.relative_heights && !city.placed_on_terrain;
                 if let Some(t) = &city.terrain {
                     layers.terrain.retain(|(id, _)| *id != load.layer);
                     layers.terrain.push((load.layer, t.clone()));
@@ -885,8 +891,9 @@ fn poll_load_tasks(
             Err(message) => entry.status = LayerStatus::Failed(message),
         }
     }
-    // Ground-relative layers loaded before the terrain: load again onto it.
-    if new_terrain {
+    // Ground-relative layers still off the terrain (loaded before it, or
+    // while it was loading): load again onto it.
+    if new_terrain || !layers.terrain.is_empty() {
         let again: Vec<LayerId> = layers
             .entries
             .iter()

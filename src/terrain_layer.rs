@@ -164,6 +164,7 @@ pub fn load_dem(
         terrain: Some(elevation),
         selectable: false,
         relative_heights: false,
+        placed_on_terrain: false,
     })
 }
 

@@ -452,6 +452,7 @@ pub fn load_tile(
         terrain: None,
         selectable: true,
         relative_heights: false,
+        placed_on_terrain: false,
     })
 }
 
