@@ -83,16 +83,21 @@ pub fn load_dem(
     let batches: Vec<Batch> = chunks
         .into_iter()
         .map(|c| {
-            let (min, max) = pw_city::batch::bounds(&c.positions);
             let n = c.positions.len();
             Batch {
-                objects: vec![BatchObject {
-                    object: 0,
-                    vertices: 0..n as u32,
-                    indices: 0..c.indices.len() as u32,
-                    min,
-                    max,
-                }],
+                // One pick entry per small block: the cursor ray, cast every
+                // frame, then tests a few hundred triangles, not a chunk.
+                objects: c
+                    .blocks
+                    .iter()
+                    .map(|b| BatchObject {
+                        object: 0,
+                        vertices: 0..n as u32,
+                        indices: b.indices.clone(),
+                        min: b.min,
+                        max: b.max,
+                    })
+                    .collect(),
                 semantics: vec![Semantic::Ground; n],
                 tints: vec![TERRAIN; n],
                 uvs: Vec::new(),

@@ -10,6 +10,19 @@ pub struct TerrainChunk {
     pub positions: Vec<[f32; 3]>,
     pub normals: Vec<[f32; 3]>,
     pub indices: Vec<u32>,
+    /// Small square blocks of the chunk's triangles with tight bounds, so
+    /// that picking tests a few hundred triangles, not the whole chunk.
+    pub blocks: Vec<TerrainBlock>,
+}
+
+/// Quads per block side.
+pub const BLOCK: usize = 16;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TerrainBlock {
+    pub indices: std::ops::Range<u32>,
+    pub min: [f32; 3],
+    pub max: [f32; 3],
 }
 
 /// Grid step (in cells) that keeps the mesh under `max_vertices`.
@@ -56,18 +69,40 @@ pub fn chunks(
                     m.normals.push(normal(grid, col, row, step));
                 }
             }
-            for j in 0..(r1 - r0) {
-                for i in 0..(c1 - c0) {
-                    let a = index[j * w + i];
-                    let b = index[j * w + i + 1];
-                    let c = index[(j + 1) * w + i];
-                    let d = index[(j + 1) * w + i + 1];
-                    // Rows run south: (a, c, b) is counter-clockwise seen from above.
-                    if a != u32::MAX && b != u32::MAX && c != u32::MAX {
-                        m.indices.extend([a, c, b]);
+            for bj in (0..(r1 - r0)).step_by(BLOCK) {
+                for bi in (0..(c1 - c0)).step_by(BLOCK) {
+                    let start = m.indices.len() as u32;
+                    for j in bj..(bj + BLOCK).min(r1 - r0) {
+                        for i in bi..(bi + BLOCK).min(c1 - c0) {
+                            let a = index[j * w + i];
+                            let b = index[j * w + i + 1];
+                            let c = index[(j + 1) * w + i];
+                            let d = index[(j + 1) * w + i + 1];
+                            // Rows run south: (a, c, b) is counter-clockwise seen from above.
+                            if a != u32::MAX && b != u32::MAX && c != u32::MAX {
+                                m.indices.extend([a, c, b]);
+                            }
+                            if b != u32::MAX && c != u32::MAX && d != u32::MAX {
+                                m.indices.extend([b, c, d]);
+                            }
+                        }
                     }
-                    if b != u32::MAX && c != u32::MAX && d != u32::MAX {
-                        m.indices.extend([b, c, d]);
+                    let end = m.indices.len() as u32;
+                    if end > start {
+                        let mut min = [f32::INFINITY; 3];
+                        let mut max = [f32::NEG_INFINITY; 3];
+                        for &v in &m.indices[start as usize..end as usize] {
+                            let p = m.positions[v as usize];
+                            for a in 0..3 {
+                                min[a] = min[a].min(p[a]);
+                                max[a] = max[a].max(p[a]);
+                            }
+                        }
+                        m.blocks.push(TerrainBlock {
+                            indices: start..end,
+                            min,
+                            max,
+                        });
                     }
                 }
             }
@@ -137,6 +172,15 @@ mod tests {
         // Smooth normals lean west on an east-rising slope.
         let n = all[0].normals[0];
         assert!(n[0] < 0.0 && n[2] > 0.99, "{n:?}");
+        // Blocks cover every triangle once.
+        for c in &all {
+            let covered: u32 = c
+                .blocks
+                .iter()
+                .map(|b| b.indices.end - b.indices.start)
+                .sum();
+            assert_eq!(covered as usize, c.indices.len());
+        }
         // Triangles face up.
         let c = &all[0];
         let [a, b, d] = [c.indices[0], c.indices[1], c.indices[2]].map(|i| c.positions[i as usize]);
