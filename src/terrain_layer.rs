@@ -35,18 +35,55 @@ impl Elevation for ReprojectedGrid {
     }
 }
 
-fn read_grid(layer: &Layer, source: &Path) -> Result<(Grid, Vec<String>), String> {
+fn read_one(source: &Path) -> Result<(Grid, Vec<String>), String> {
     let is_xyz = source
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("xyz") || e.eq_ignore_ascii_case("txt"));
-    let (mut grid, warnings) = if is_xyz {
-        (
+    if is_xyz {
+        Ok((
             pw_terrain::xyz::read_file(source).map_err(|e| e.to_string())?,
             Vec::new(),
-        )
+        ))
     } else {
         let (g, notes) = pw_terrain::geotiff::read_file(source).map_err(|e| e.to_string())?;
-        (g, notes.warnings)
+        Ok((g, notes.warnings))
+    }
+}
+
+/// One DEM file, or a folder of tiles (GeoTIFF or XYZ, as the states
+/// deliver DGM1 in 1 km or 2 km tiles) merged into one grid.
+fn read_grid(layer: &Layer, source: &Path) -> Result<(Grid, Vec<String>), String> {
+    let (mut grid, warnings) = if source.is_dir() {
+        let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(source)
+            .map_err(|e| format!("{}: {e}", source.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.extension().is_some_and(|e| {
+                    ["xyz", "tif", "tiff"]
+                        .iter()
+                        .any(|x| e.eq_ignore_ascii_case(x))
+                })
+            })
+            .collect();
+        files.sort();
+        if files.is_empty() {
+            return Err(format!(
+                "{}: no .xyz or .tif tiles in this folder",
+                source.display()
+            ));
+        }
+        let mut tiles = Vec::with_capacity(files.len());
+        let mut warnings = Vec::new();
+        for f in &files {
+            let (g, w) = read_one(f)?;
+            tiles.push(g);
+            warnings.extend(w.into_iter().map(|w| format!("{}: {w}", f.display())));
+        }
+        let merged = Grid::merge(&tiles).map_err(|e| format!("{}: {e}", source.display()))?;
+        warnings.push(format!("{} tiles merged", files.len()));
+        (merged, warnings)
+    } else {
+        read_one(source)?
     };
     if let Some(text) = &layer.crs {
         grid.crs = Some(Crs::parse(text).map_err(|e| format!("{}: {e}", source.display()))?);
@@ -212,6 +249,52 @@ mod tests {
                 .iter()
                 .any(|i| i.message.contains("445 cells"))
         );
+    }
+
+    #[test]
+    fn a_folder_of_xyz_tiles_is_one_terrain() {
+        // Two DGM-style XYZ tiles cut from the real Vinschgau heights
+        // (cells 100…109 × 100…104 and 110…119 × 100…104), side by side.
+        let (src, _) = pw_terrain::geotiff::read_file(&vinschgau()).unwrap();
+        let dir = std::env::temp_dir().join(format!("pw-xyz-tiles-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for (name, c0) in [("tile_a.xyz", 100), ("tile_b.xyz", 110)] {
+            let mut text = String::new();
+            for row in 100..105 {
+                for col in c0..c0 + 10 {
+                    let (x, y) = src.cell_centre(col, row);
+                    text += &format!("{x} {y} {}\n", src.value(col, row).unwrap());
+                }
+            }
+            std::fs::write(dir.join(name), text).unwrap();
+        }
+        let layer = Layer {
+            crs: Some("EPSG:32632".into()),
+            ..Layer::new("DGM", pw_scene::LayerKind::Dem, "")
+        };
+        let origin = SceneOrigin::new([629_750.0, 5_168_750.0, 1000.0]);
+        let city = load_dem(
+            &layer,
+            &dir,
+            Crs::epsg(32632),
+            &origin,
+            &pw_job::JobControl::new(),
+        )
+        .unwrap();
+        let t = city.terrain.unwrap();
+        for (col, row) in [(100, 100), (109, 104), (110, 100), (119, 104)] {
+            let (x, y) = src.cell_centre(col, row);
+            assert!(
+                (t.height_at(x, y).unwrap() - src.value(col, row).unwrap() as f64).abs() < 1e-3
+            );
+        }
+        assert!(
+            city.model
+                .issues
+                .iter()
+                .any(|i| i.message.contains("2 tiles merged"))
+        );
+        std::fs::remove_dir_all(&dir).ok();
     }
 
     #[test]
