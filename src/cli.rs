@@ -313,15 +313,8 @@ fn describe_tileset(path: &Path, crs: Option<&str>) -> anyhow::Result<String> {
 
 /// A DEM: grid size, cell size, CRS, extent, heights, missing cells.
 fn describe_dem(path: &Path, crs: Option<&str>) -> anyhow::Result<String> {
-    let is_xyz = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("xyz"));
-    let (mut grid, warnings) = if is_xyz {
-        (pw_terrain::xyz::read_file(path)?, Vec::new())
-    } else {
-        let (g, notes) = pw_terrain::geotiff::read_file(path)?;
-        (g, notes.warnings)
-    };
+    let is_xyz = pw_terrain::is_xyz(path);
+    let (mut grid, warnings) = pw_terrain::read_file(path)?;
     if let Some(text) = crs {
         grid.crs = Some(pw_geo::Crs::parse(text)?);
     }

@@ -860,7 +860,6 @@ fn poll_load_tasks(
     frame: Res<SceneFrame>,
     i18n: Res<I18n>,
 ) {
-    let mut new_terrain = false;
     for (entity, mut load) in &mut tasks {
         let Some(result) = block_on(poll_once(&mut load.task)) else {
             continue;
@@ -880,7 +879,6 @@ fn poll_load_tasks(
                 if let Some(t) = &city.terrain {
                     layers.terrain.retain(|(id, _)| *id != load.layer);
                     layers.terrain.push((load.layer, t.clone()));
-                    new_terrain = true;
                 }
                 loaded.write(LayerLoaded {
                     id: load.layer,
@@ -893,7 +891,7 @@ fn poll_load_tasks(
     }
     // Ground-relative layers still off the terrain (loaded before it, or
     // while it was loading): load again onto it.
-    if new_terrain || !layers.terrain.is_empty() {
+    if !layers.terrain.is_empty() {
         let again: Vec<LayerId> = layers
             .entries
             .iter()

@@ -35,21 +35,6 @@ impl Elevation for ReprojectedGrid {
     }
 }
 
-fn read_one(source: &Path) -> Result<(Grid, Vec<String>), String> {
-    let is_xyz = source
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("xyz") || e.eq_ignore_ascii_case("txt"));
-    if is_xyz {
-        Ok((
-            pw_terrain::xyz::read_file(source).map_err(|e| e.to_string())?,
-            Vec::new(),
-        ))
-    } else {
-        let (g, notes) = pw_terrain::geotiff::read_file(source).map_err(|e| e.to_string())?;
-        Ok((g, notes.warnings))
-    }
-}
-
 /// One DEM file, or a folder of tiles (GeoTIFF or XYZ, as the states
 /// deliver DGM1 in 1 km or 2 km tiles) merged into one grid.
 fn read_grid(layer: &Layer, source: &Path) -> Result<(Grid, Vec<String>), String> {
@@ -75,7 +60,7 @@ fn read_grid(layer: &Layer, source: &Path) -> Result<(Grid, Vec<String>), String
         let mut tiles = Vec::with_capacity(files.len());
         let mut warnings = Vec::new();
         for f in &files {
-            let (g, w) = read_one(f)?;
+            let (g, w) = pw_terrain::read_file(f).map_err(|e| e.to_string())?;
             tiles.push(g);
             warnings.extend(w.into_iter().map(|w| format!("{}: {w}", f.display())));
         }
@@ -83,7 +68,7 @@ fn read_grid(layer: &Layer, source: &Path) -> Result<(Grid, Vec<String>), String
         warnings.push(format!("{} tiles merged", files.len()));
         (merged, warnings)
     } else {
-        read_one(source)?
+        pw_terrain::read_file(source).map_err(|e| e.to_string())?
     };
     if let Some(text) = &layer.crs {
         grid.crs = Some(Crs::parse(text).map_err(|e| format!("{}: {e}", source.display()))?);

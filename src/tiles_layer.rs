@@ -446,13 +446,7 @@ pub fn load_tile(
         batches,
         index,
         summary,
-        style,
-        atlas: None,
-        theme: None,
-        terrain: None,
-        selectable: true,
-        relative_heights: false,
-        placed_on_terrain: false,
+        ..LoadedCity::empty(style)
     })
 }
 

@@ -50,13 +50,7 @@ pub fn read_file(path: &Path, job: Option<&JobControl>) -> Result<CityModel, Cit
         source,
     })?;
     let mut model = read(&data, job)?;
-    // Texture images are named relative to the CityGML file.
-    let dir = path.parent().unwrap_or(Path::new("."));
-    for image in &mut model.texture_images {
-        if image.is_relative() {
-            *image = dir.join(&*image);
-        }
-    }
+    model.resolve_texture_paths(path);
     Ok(model)
 }
 

@@ -54,12 +54,7 @@ pub fn read_file(path: &Path, job: Option<&JobControl>) -> Result<CityModel, Cit
         source,
     })?;
     let mut model = read(&data, job)?;
-    let dir = path.parent().unwrap_or(Path::new("."));
-    for image in &mut model.texture_images {
-        if image.is_relative() {
-            *image = dir.join(&*image);
-        }
-    }
+    model.resolve_texture_paths(path);
     Ok(model)
 }
 
@@ -228,6 +223,26 @@ struct Templates {
     vertices: Vec<[f64; 3]>,
 }
 
+impl Templates {
+    fn from_json(v: Option<&Value>, issues: &mut Vec<Issue>) -> Option<Templates> {
+        let t = v?.as_object()?;
+        Some(Templates {
+            geometries: t
+                .get("templates")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default(),
+            // Template vertices are never quantised.
+            vertices: decode_vertices(
+                t.get("vertices-templates"),
+                None,
+                issues,
+                "geometry-templates",
+            ),
+        })
+    }
+}
+
 fn read_document(data: &[u8], job: Option<&JobControl>) -> Result<CityModel, CityJsonError> {
     let root: Value = serde_json::from_slice(data).map_err(|e| syntax(e, 0))?;
     let obj = root
@@ -247,23 +262,7 @@ fn read_document(data: &[u8], job: Option<&JobControl>) -> Result<CityModel, Cit
         &mut model.issues,
         "vertices",
     );
-    let templates = obj
-        .get("geometry-templates")
-        .and_then(Value::as_object)
-        .map(|t| Templates {
-            geometries: t
-                .get("templates")
-                .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default(),
-            // Template vertices are never quantised.
-            vertices: decode_vertices(
-                t.get("vertices-templates"),
-                None,
-                &mut model.issues,
-                "geometry-templates",
-            ),
-        });
+    let templates = Templates::from_json(obj.get("geometry-templates"), &mut model.issues);
     let city_objects = obj
         .get("CityObjects")
         .and_then(Value::as_object)
@@ -300,22 +299,7 @@ fn read_sequence(data: &[u8], job: Option<&JobControl>) -> Result<CityModel, Cit
     let head_looks = Looks::from_json(head.get("appearance"), &mut model);
     model.format = format!("{} (CityJSONSeq)", model.format);
     let transform = Transform::from_json(head.get("transform"));
-    let templates = head
-        .get("geometry-templates")
-        .and_then(Value::as_object)
-        .map(|t| Templates {
-            geometries: t
-                .get("templates")
-                .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default(),
-            vertices: decode_vertices(
-                t.get("vertices-templates"),
-                None,
-                &mut Vec::new(),
-                "geometry-templates",
-            ),
-        });
+    let templates = Templates::from_json(head.get("geometry-templates"), &mut model.issues);
     let total_lines = text.lines().count().max(1);
     let mut syntax_issues = Vec::new();
     let mut features = Vec::new();

@@ -160,8 +160,17 @@ pub fn read(bytes: &[u8], base_dir: Option<&Path>, up: UpAxis) -> Result<GltfRea
         }
         // No scene: every mesh at the origin (allowed by the spec).
         None => {
-            for node in gltf.document.nodes().filter(|n| n.mesh().is_some()) {
-                visit(&node, &IDENTITY, &buffers, up, &mut out, 64);
+            let children: std::collections::HashSet<usize> = gltf
+                .document
+                .nodes()
+                .flat_map(|n| n.children().map(|c| c.index()))
+                .collect();
+            for node in gltf
+                .document
+                .nodes()
+                .filter(|n| !children.contains(&n.index()))
+            {
+                visit(&node, &IDENTITY, &buffers, up, &mut out, 0);
             }
         }
     }
@@ -495,6 +504,22 @@ fn read_components(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn without_a_scene_root_nodes_are_read_with_their_children_once() {
+        // No "scene"/"scenes": node 0 (translated 10 m east) holds node 1 with the
+        // mesh; the triangle comes once, moved by its parent, no warning.
+        let json = br#"{"asset":{"version":"2.0"},
+            "nodes":[{"children":[1],"translation":[10,0,0]},{"mesh":0}],
+            "meshes":[{"primitives":[{"attributes":{"POSITION":0}}]}],
+            "buffers":[{"byteLength":36,"uri":"data:application/octet-stream;base64,AAAAAAAAAAAAAAAAAACAPwAAAAAAAAAAAAAAAAAAgD8AAAAA"}],
+            "bufferViews":[{"buffer":0,"byteLength":36}],
+            "accessors":[{"bufferView":0,"componentType":5126,"count":3,"type":"VEC3","min":[0,0,0],"max":[1,1,0]}]}"#;
+        let r = read(json, None, UpAxis::Z).unwrap();
+        assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+        assert_eq!(r.triangle_count(), 1);
+        assert_eq!(r.pieces[0].triangles[0][1], [11.0, 0.0, 0.0]);
+    }
 
     #[test]
     fn base64_decodes_rfc4648_examples() {

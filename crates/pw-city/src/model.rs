@@ -168,6 +168,16 @@ impl CityModel {
         best(&textured).or_else(|| best(&colored))
     }
 
+    /// Texture images are named relative to the file that references them.
+    pub fn resolve_texture_paths(&mut self, file: &std::path::Path) {
+        let dir = file.parent().unwrap_or(std::path::Path::new("."));
+        for image in &mut self.texture_images {
+            if image.is_relative() {
+                *image = dir.join(&*image);
+            }
+        }
+    }
+
     pub fn theme_index(&self, name: &str) -> Option<u16> {
         self.themes.iter().position(|t| t == name).map(|i| i as u16)
     }

@@ -9,3 +9,18 @@ pub mod mesh;
 pub mod xyz;
 
 pub use grid::{DemError, Grid};
+
+/// Whether a file is an ASCII XYZ grid (by its ending), else GeoTIFF.
+pub fn is_xyz(path: &std::path::Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xyz") || e.eq_ignore_ascii_case("txt"))
+}
+
+/// Reads one DEM file, GeoTIFF or XYZ, with the warnings it produced.
+pub fn read_file(path: &std::path::Path) -> Result<(Grid, Vec<String>), DemError> {
+    if is_xyz(path) {
+        Ok((xyz::read_file(path)?, Vec::new()))
+    } else {
+        geotiff::read_file(path).map(|(g, notes)| (g, notes.warnings))
+    }
+}
