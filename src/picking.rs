@@ -51,7 +51,9 @@ pub fn cast(
         origin: bevy_to_enu(ray.origin),
         dir: bevy_to_enu(*ray.direction),
     };
-    let mut best: Option<(f32, [f32; 3], Option<(LayerId, usize)>)> = None;
+    // Distance along the ray, hit point, and the object if it is selectable.
+    type Best = (f32, [f32; 3], Option<(LayerId, usize)>);
+    let mut best: Option<Best> = None;
     for (id, layer) in &city.layers {
         if !layer.shown || !layers.get(layer.owner).is_some_and(|l| l.def.visible) {
             continue;
