@@ -4,6 +4,7 @@
 //! `Elevation` trait the rest of the program uses. Engine-free.
 
 pub mod geotiff;
+pub mod geotiff_write;
 pub mod grid;
 pub mod mesh;
 pub mod xyz;

@@ -1,0 +1,197 @@
+//! The height grid the ground analysis casts shadows on: terrain heights at
+//! cell centres with every obstacle triangle rasterised on top (highest
+//! surface wins), over the analysis area plus a margin for shadows cast
+//! from outside.
+
+use crate::area::Area;
+use crate::obstacles::{Obstacles, V3};
+use pw_geo::elevation::Elevation;
+use rayon::prelude::*;
+use rstar::{RTree, primitives::GeomWithData};
+
+/// Where the ground heights came from (reported with the result).
+#[derive(Debug, Clone, PartialEq)]
+pub enum GroundSource {
+    Terrain,
+    /// No terrain layer: interpolated from this many building base points.
+    BuildingBases(usize),
+    /// Neither terrain nor buildings: flat at the scene origin's height 0.
+    Flat,
+}
+
+#[derive(Debug, Clone)]
+pub struct HeightModel {
+    pub width: usize,
+    pub height: usize,
+    pub cell: f64,
+    /// World coordinates of the upper-left corner.
+    pub x0: f64,
+    pub y0: f64,
+    /// Local heights (metres above the obstacles' origin height 0).
+    pub surface: Vec<f32>,
+    /// Terrain alone (NaN outside the terrain).
+    pub ground: Vec<f32>,
+    /// Cells whose surface is a building.
+    pub building: Vec<bool>,
+    /// The analysis area inside the grid: first column, first row, columns, rows.
+    pub inner: [usize; 4],
+    pub ground_source: GroundSource,
+}
+
+impl HeightModel {
+    pub fn cell_centre(&self, col: usize, row: usize) -> [f64; 2] {
+        [
+            self.x0 + (col as f64 + 0.5) * self.cell,
+            self.y0 - (row as f64 + 0.5) * self.cell,
+        ]
+    }
+
+    /// Column and row of a world point, if inside.
+    pub fn cell_of(&self, x: f64, y: f64) -> Option<usize> {
+        let c = ((x - self.x0) / self.cell).floor();
+        let r = ((self.y0 - y) / self.cell).floor();
+        (c >= 0.0 && r >= 0.0 && (c as usize) < self.width && (r as usize) < self.height)
+            .then(|| r as usize * self.width + c as usize)
+    }
+}
+
+/// Builds the grid. The inner area is snapped outwards to whole cells.
+pub fn build(
+    area: &Area,
+    cell: f64,
+    margin: f64,
+    terrain: Option<&dyn Elevation>,
+    obstacles: &Obstacles,
+) -> HeightModel {
+    let margin_cells = (margin / cell).ceil() as usize;
+    let c0 = (area.min_x / cell).floor();
+    let c1 = (area.max_x / cell).ceil();
+    let r0 = (area.min_y / cell).floor();
+    let r1 = (area.max_y / cell).ceil();
+    let inner_w = (c1 - c0) as usize;
+    let inner_h = (r1 - r0) as usize;
+    let width = inner_w + 2 * margin_cells;
+    let height = inner_h + 2 * margin_cells;
+    let x0 = c0 * cell - margin_cells as f64 * cell;
+    let y0 = r1 * cell + margin_cells as f64 * cell;
+    let origin = obstacles.origin.world;
+    let mut model = HeightModel {
+        width,
+        height,
+        cell,
+        x0,
+        y0,
+        surface: Vec::new(),
+        ground: vec![f32::NAN; width * height],
+        building: vec![false; width * height],
+        inner: [margin_cells, margin_cells, inner_w, inner_h],
+        ground_source: GroundSource::Flat,
+    };
+    let centre = move |i: usize| {
+        [
+            x0 + ((i % width) as f64 + 0.5) * cell,
+            y0 - ((i / width) as f64 + 0.5) * cell,
+        ]
+    };
+    if let Some(terrain) = terrain {
+        model.ground.par_iter_mut().enumerate().for_each(|(i, g)| {
+            let [x, y] = centre(i);
+            *g = terrain
+                .height_at(x, y)
+                .map_or(f32::NAN, |h| (h - origin[2]) as f32);
+        });
+        model.ground_source = GroundSource::Terrain;
+    }
+    // Where the terrain has no data (or there is none): building bases.
+    if model.ground.iter().any(|g| g.is_nan()) {
+        let bases = &obstacles.base_points;
+        if bases.is_empty() {
+            model
+                .ground
+                .iter_mut()
+                .filter(|g| g.is_nan())
+                .for_each(|g| *g = 0.0);
+        } else {
+            if terrain.is_none() {
+                model.ground_source = GroundSource::BuildingBases(bases.len());
+            }
+            let tree = RTree::bulk_load(
+                bases
+                    .iter()
+                    .map(|p| GeomWithData::new([p[0], p[1]], p[2]))
+                    .collect::<Vec<_>>(),
+            );
+            model
+                .ground
+                .par_iter_mut()
+                .enumerate()
+                .filter(|(_, g)| g.is_nan())
+                .for_each(|(i, g)| {
+                    let [x, y] = centre(i);
+                    let q = [(x - origin[0]) as f32, (y - origin[1]) as f32];
+                    *g = inverse_distance(&tree, q);
+                });
+        }
+    }
+    model.surface = model.ground.clone();
+    for (t, &is_building) in obstacles.triangles.iter().zip(&obstacles.is_building) {
+        rasterise(&mut model, t, is_building, origin);
+    }
+    model
+}
+
+/// Inverse-distance weighted height of the six nearest base points.
+fn inverse_distance(tree: &RTree<GeomWithData<[f32; 2], f32>>, q: [f32; 2]) -> f32 {
+    let (mut sum, mut weights) = (0.0f64, 0.0f64);
+    for p in tree.nearest_neighbor_iter(&q).take(6) {
+        let d2 = ((p.geom()[0] - q[0]).powi(2) + (p.geom()[1] - q[1]).powi(2)) as f64;
+        if d2 < 1e-6 {
+            return p.data;
+        }
+        let w = 1.0 / d2;
+        sum += w * p.data as f64;
+        weights += w;
+    }
+    (sum / weights) as f32
+}
+
+/// Writes the triangle's height at every cell centre it covers (highest
+/// wins). Vertical walls cover no centre; they show as the roof's edge.
+fn rasterise(model: &mut HeightModel, t: &[V3; 3], is_building: bool, origin: [f64; 3]) {
+    let to_grid = |p: V3| {
+        (
+            (p[0] as f64 + origin[0] - model.x0) / model.cell - 0.5,
+            (model.y0 - (p[1] as f64 + origin[1])) / model.cell - 0.5,
+        )
+    };
+    let [a, b, c] = [to_grid(t[0]), to_grid(t[1]), to_grid(t[2])];
+    let det = (b.0 - a.0) * (c.1 - a.1) - (c.0 - a.0) * (b.1 - a.1);
+    if det.abs() < 1e-9 {
+        return;
+    }
+    let min_c = a.0.min(b.0).min(c.0).ceil().max(0.0);
+    let max_c = a.0.max(b.0).max(c.0).floor().min(model.width as f64 - 1.0);
+    let min_r = a.1.min(b.1).min(c.1).ceil().max(0.0);
+    let max_r = a.1.max(b.1).max(c.1).floor().min(model.height as f64 - 1.0);
+    if min_c > max_c || min_r > max_r {
+        return;
+    }
+    const EPS: f64 = 1e-7;
+    for r in min_r as usize..=max_r as usize {
+        for col in min_c as usize..=max_c as usize {
+            let (px, py) = (col as f64, r as f64);
+            let w1 = ((px - a.0) * (c.1 - a.1) - (c.0 - a.0) * (py - a.1)) / det;
+            let w2 = ((b.0 - a.0) * (py - a.1) - (px - a.0) * (b.1 - a.1)) / det;
+            let w0 = 1.0 - w1 - w2;
+            if w0 < -EPS || w1 < -EPS || w2 < -EPS {
+                continue;
+            }
+            let z = (w0 * t[0][2] as f64 + w1 * t[1][2] as f64 + w2 * t[2][2] as f64) as f32;
+            let i = r * model.width + col;
+            if !(model.surface[i] >= z) {
+                model.surface[i] = z;
+                model.building[i] = is_building;
+            }
+        }
+    }
+}

@@ -1,0 +1,24 @@
+//! Sun hours and shadows (engine-free): how long each cell of a ground grid
+//! and each sample point on building walls and roofs receives direct sun
+//! over chosen days, with the NREL SPA sun, terrain and every building as
+//! obstacles. Ground: an exact-per-cell line sweep over a height grid;
+//! facades and roofs: rays through a BVH of the building triangles.
+//! Results carry their parameters and inputs, export to GeoTIFF/GeoJSON,
+//! compare before/after, and check DIN EN 17037.
+
+pub mod analysis;
+pub mod area;
+pub mod bvh;
+pub mod din17037;
+pub mod export;
+pub mod height_model;
+pub mod obstacles;
+pub mod result;
+pub mod samples;
+pub mod steps;
+pub mod sweep;
+
+pub use analysis::{AnalysisError, Estimate, Params, estimate, run};
+pub use area::Area;
+pub use result::{SunHours, area_with_at_least, difference};
+pub use steps::TimeWindow;
