@@ -338,6 +338,7 @@ fn accumulate(
                     s.ceiling.resize(grid.surface.len(), 0.0);
                     sweep::shadow_ceiling(
                         &grid.surface,
+                        Some(&grid.building),
                         grid.width,
                         grid.height,
                         grid.cell,
@@ -350,7 +351,7 @@ fn accumulate(
                         let heights = &grid.surface[row..row + w];
                         let ceil = &s.ceiling[row..row + w];
                         for k in 0..w {
-                            if heights[k] + 1e-3 >= ceil[k] {
+                            if sweep::sees_sun(heights[k], ceil[k]) {
                                 out[k] += step.weight;
                             }
                         }
@@ -361,6 +362,7 @@ fn accumulate(
                         s.terrain_ceiling.resize(grid.ground.len(), 0.0);
                         sweep::shadow_ceiling(
                             &grid.ground,
+                            None,
                             grid.width,
                             grid.height,
                             grid.cell,
@@ -378,10 +380,13 @@ fn accumulate(
                         if terrain_shadows {
                             let x = p.position[0] as f64 + origin[0];
                             let y = p.position[1] as f64 + origin[1];
-                            if let Some(i) = grid.cell_of(x, y) {
-                                if p.position[2] < s.terrain_ceiling[i] - 0.5 {
-                                    continue;
-                                }
+                            // Half a metre of slack: the grid's terrain is
+                            // coarser than the facade point's true ground.
+                            if grid
+                                .cell_of(x, y)
+                                .is_some_and(|i| p.position[2] < s.terrain_ceiling[i] - 0.5)
+                            {
+                                continue;
                             }
                         }
                         // Start a few centimetres off the surface so it does

@@ -46,10 +46,8 @@ impl Bounds {
         max: [f32::NEG_INFINITY; 3],
     };
     fn grow(&mut self, p: V3) {
-        for k in 0..3 {
-            self.min[k] = self.min[k].min(p[k]);
-            self.max[k] = self.max[k].max(p[k]);
-        }
+        self.min = [0, 1, 2].map(|k| self.min[k].min(p[k]));
+        self.max = [0, 1, 2].map(|k| self.max[k].max(p[k]));
     }
     fn join(&mut self, o: &Bounds) {
         self.grow(o.min);

@@ -46,6 +46,25 @@ impl HeightModel {
         ]
     }
 
+    /// The surface heights as a grid in world heights (for export and for
+    /// other programs to compare against).
+    pub fn surface_grid(&self, origin_height: f64, crs: Option<pw_geo::Crs>) -> pw_terrain::Grid {
+        pw_terrain::Grid {
+            width: self.width,
+            height: self.height,
+            x0: self.x0,
+            y0: self.y0,
+            dx: self.cell,
+            dy: self.cell,
+            values: self
+                .surface
+                .iter()
+                .map(|v| (*v as f64 + origin_height) as f32)
+                .collect(),
+            crs,
+        }
+    }
+
     /// Column and row of a world point, if inside.
     pub fn cell_of(&self, x: f64, y: f64) -> Option<usize> {
         let c = ((x - self.x0) / self.cell).floor();
@@ -115,11 +134,12 @@ pub fn build(
             if terrain.is_none() {
                 model.ground_source = GroundSource::BuildingBases(bases.len());
             }
-            let tree = RTree::bulk_load(
-                bases
-                    .iter()
-                    .map(|p| GeomWithData::new([p[0], p[1]], p[2]))
-                    .collect::<Vec<_>>(),
+            let coarse = CoarseGround::new(
+                bases,
+                x0 - origin[0],
+                y0 - origin[1],
+                width as f64 * cell,
+                height as f64 * cell,
             );
             model
                 .ground
@@ -128,8 +148,7 @@ pub fn build(
                 .filter(|(_, g)| g.is_nan())
                 .for_each(|(i, g)| {
                     let [x, y] = centre(i);
-                    let q = [(x - origin[0]) as f32, (y - origin[1]) as f32];
-                    *g = inverse_distance(&tree, q);
+                    *g = coarse.at(x - origin[0], y - origin[1]);
                 });
         }
     }
@@ -140,19 +159,78 @@ pub fn build(
     model
 }
 
-/// Inverse-distance weighted height of the six nearest base points.
-fn inverse_distance(tree: &RTree<GeomWithData<[f32; 2], f32>>, q: [f32; 2]) -> f32 {
-    let (mut sum, mut weights) = (0.0f64, 0.0f64);
-    for p in tree.nearest_neighbor_iter(&q).take(6) {
-        let d2 = ((p.geom()[0] - q[0]).powi(2) + (p.geom()[1] - q[1]).powi(2)) as f64;
-        if d2 < 1e-6 {
-            return p.data;
+/// Ground heights from building base points when there is no terrain: a
+/// smooth surface, so that it casts no shadows of its own. Modified Shepard
+/// interpolation (weights fall to zero at the search radius, so the surface
+/// has no jumps) on a 10 m lattice, bilinear in between.
+struct CoarseGround {
+    x0: f64,
+    y0: f64,
+    cols: usize,
+    rows: usize,
+    values: Vec<f32>,
+}
+
+const LATTICE: f64 = 10.0;
+const RADIUS: f64 = 80.0;
+
+impl CoarseGround {
+    /// `x0`, `y0`: upper-left corner (local frame), `w` × `h` metres.
+    fn new(bases: &[V3], x0: f64, y0: f64, w: f64, h: f64) -> CoarseGround {
+        let tree = RTree::bulk_load(
+            bases
+                .iter()
+                .map(|p| GeomWithData::new([p[0] as f64, p[1] as f64], p[2] as f64))
+                .collect::<Vec<_>>(),
+        );
+        let cols = (w / LATTICE).ceil() as usize + 2;
+        let rows = (h / LATTICE).ceil() as usize + 2;
+        let values = (0..rows * cols)
+            .into_par_iter()
+            .map(|k| {
+                let q = [
+                    x0 + (k % cols) as f64 * LATTICE,
+                    y0 - (k / cols) as f64 * LATTICE,
+                ];
+                let (mut sum, mut weights) = (0.0, 0.0);
+                for p in tree.locate_within_distance(q, RADIUS * RADIUS) {
+                    let d = ((p.geom()[0] - q[0]).powi(2) + (p.geom()[1] - q[1]).powi(2))
+                        .sqrt()
+                        .max(1e-3);
+                    let w = ((RADIUS - d) / (RADIUS * d)).powi(2);
+                    sum += w * p.data;
+                    weights += w;
+                }
+                if weights > 0.0 {
+                    (sum / weights) as f32
+                } else {
+                    // Far from every building: the nearest base height.
+                    tree.nearest_neighbor(&q).map_or(0.0, |p| p.data as f32)
+                }
+            })
+            .collect();
+        CoarseGround {
+            x0,
+            y0,
+            cols,
+            rows,
+            values,
         }
-        let w = 1.0 / d2;
-        sum += w * p.data as f64;
-        weights += w;
     }
-    (sum / weights) as f32
+
+    fn at(&self, x: f64, y: f64) -> f32 {
+        let fx = ((x - self.x0) / LATTICE).clamp(0.0, (self.cols - 1) as f64);
+        let fy = ((self.y0 - y) / LATTICE).clamp(0.0, (self.rows - 1) as f64);
+        let (c, r) = (
+            (fx as usize).min(self.cols - 2),
+            (fy as usize).min(self.rows - 2),
+        );
+        let (tx, ty) = ((fx - c as f64) as f32, (fy - r as f64) as f32);
+        let v = |c: usize, r: usize| self.values[r * self.cols + c];
+        let top = v(c, r) * (1.0 - tx) + v(c + 1, r) * tx;
+        let bottom = v(c, r + 1) * (1.0 - tx) + v(c + 1, r + 1) * tx;
+        top * (1.0 - ty) + bottom * ty
+    }
 }
 
 /// Writes the triangle's height at every cell centre it covers (highest
@@ -188,7 +266,7 @@ fn rasterise(model: &mut HeightModel, t: &[V3; 3], is_building: bool, origin: [f
             }
             let z = (w0 * t[0][2] as f64 + w1 * t[1][2] as f64 + w2 * t[2][2] as f64) as f32;
             let i = r * model.width + col;
-            if !(model.surface[i] >= z) {
+            if model.surface[i].is_nan() || model.surface[i] < z {
                 model.surface[i] = z;
                 model.building[i] = is_building;
             }

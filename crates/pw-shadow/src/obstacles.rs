@@ -164,20 +164,17 @@ pub fn collect(models: &[&CityModel], area: &Area, reach: &Area) -> Obstacles {
             }
             // Buildings without ground surfaces (LoD1 solids, glTF): their
             // lowest vertex is the base.
-            if building
-                && !object
-                    .surfaces
-                    .iter()
-                    .any(|s| s.semantic == Semantic::Ground)
-            {
-                if let Some(low) = object
-                    .surfaces
-                    .iter()
-                    .flat_map(|s| s.exterior.iter())
-                    .min_by(|a, b| a[2].total_cmp(&b[2]))
-                {
-                    out.base_points.push(origin.to_local(*low));
-                }
+            let has_ground = object
+                .surfaces
+                .iter()
+                .any(|s| s.semantic == Semantic::Ground);
+            let lowest = object
+                .surfaces
+                .iter()
+                .flat_map(|s| s.exterior.iter())
+                .min_by(|a, b| a[2].total_cmp(&b[2]));
+            if let (true, false, Some(low)) = (building, has_ground, lowest) {
+                out.base_points.push(origin.to_local(*low));
             }
         }
     }

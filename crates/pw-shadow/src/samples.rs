@@ -62,7 +62,7 @@ pub fn sample(surfaces: &[SampleSurface], spacing: f32, keep: impl Fn(V3) -> boo
             }
         }
         let area: f32 = flat.iter().map(|t| area2(t).abs() * 0.5).sum();
-        if !(area > 1e-4) {
+        if area.is_nan() || area <= 1e-4 {
             continue;
         }
         let cols = ((hi[0] - lo[0]) / spacing).ceil().max(1.0) as usize;

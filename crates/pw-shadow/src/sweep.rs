@@ -4,9 +4,12 @@
 //! the highest "shadow ceiling" seen so far. A cell is in shadow when the
 //! ceiling above it is higher than the cell itself.
 //!
-//! Every grid cell is treated as a block of its height (not a spike at its
-//! centre): an obstacle's shadow starts at its cell's edge, so a 20 m box at
-//! 30° sun elevation shadows the 34.64 m the geometry says.
+//! Heights are samples at cell centres, so smooth terrain shades itself
+//! only where its slope away from the sun is steeper than the sun — exactly.
+//! Cells marked as *blocks* (buildings: vertical walls at the cell edge)
+//! cast their shadow from the cell's edge instead of its centre, so a 20 m
+//! box at 30° sun elevation shadows the 34.64 m the geometry says, not half
+//! a cell less.
 
 /// Where the sun is, in degrees.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -20,9 +23,11 @@ pub struct SunDirection {
 /// For every cell the height a ray towards the sun must clear, as the
 /// highest upstream obstacle lowered by the sun's slope over the distance
 /// (`−∞` where nothing upstream). `values` is row-major, north row first,
-/// square cells of `cell` metres; NaN cells cast no shadow.
+/// square cells of `cell` metres; NaN cells cast no shadow. `blocks`
+/// (same size, optional) marks cells with vertical sides.
 pub fn shadow_ceiling(
     values: &[f32],
+    blocks: Option<&[bool]>,
     width: usize,
     height: usize,
     cell: f64,
@@ -31,6 +36,9 @@ pub fn shadow_ceiling(
 ) {
     assert_eq!(values.len(), width * height, "grid size");
     assert_eq!(ceiling.len(), values.len(), "ceiling size");
+    if let Some(b) = blocks {
+        assert_eq!(b.len(), values.len(), "blocks size");
+    }
     if sun.elevation <= 0.0 {
         ceiling.fill(f32::NEG_INFINITY);
         return;
@@ -47,7 +55,7 @@ pub fn shadow_ceiling(
     };
     let step_length = cell / d_major.abs();
     let drop = (step_length * sun.elevation.to_radians().tan()) as f32;
-    // Half a step: the ray enters an obstacle's block before its centre.
+    // Half a step: a ray enters a block before reaching its centre.
     let edge = 0.5 * drop;
     // Walking away from the sun the minor index shifts by −slope per step.
     let slope = d_minor / d_major.abs();
@@ -79,18 +87,27 @@ pub fn shadow_ceiling(
             entered = true;
             let major = if sun_side_first { n_major - 1 - k } else { k };
             let i = index(major, minor as usize);
-            ceiling[i] = carried + edge;
-            let h = values[i];
+            ceiling[i] = carried;
+            let mut h = values[i];
+            if blocks.is_some_and(|b| b[i]) {
+                h += edge;
+            }
             // NaN loses against any number in f32::max.
             carried = carried.max(h) - drop;
         }
     }
 }
 
+/// A height sees the sun when it is not below the ceiling (1 mm slack for
+/// rounding; NaN heights count as lit, there is nothing to shade).
+pub fn sees_sun(height: f32, ceiling: f32) -> bool {
+    height + 1e-3 >= ceiling || height.is_nan()
+}
+
 /// Whether each cell sees the sun: its own height clears the ceiling.
 pub fn lit(values: &[f32], ceiling: &[f32], out: &mut Vec<bool>) {
     out.clear();
-    out.extend(values.iter().zip(ceiling).map(|(&h, &c)| !(h + 1e-3 < c)));
+    out.extend(values.iter().zip(ceiling).map(|(&h, &c)| sees_sun(h, c)));
 }
 
 #[cfg(test)]
@@ -110,7 +127,8 @@ mod tests {
 
     fn shadow_cells(values: &[f32], n: usize, cell: f64, sun: SunDirection) -> Vec<bool> {
         let mut ceiling = vec![0.0; values.len()];
-        shadow_ceiling(values, n, n, cell, sun, &mut ceiling);
+        let blocks: Vec<bool> = values.iter().map(|v| *v > 0.0).collect();
+        shadow_ceiling(values, Some(&blocks), n, n, cell, sun, &mut ceiling);
         let mut l = Vec::new();
         lit(values, &ceiling, &mut l);
         l.iter().map(|x| !x).collect()
@@ -179,6 +197,7 @@ mod tests {
             let mut ceiling = vec![1.0; w * h];
             shadow_ceiling(
                 &v,
+                None,
                 w,
                 h,
                 1.0,
@@ -196,11 +215,48 @@ mod tests {
     }
 
     #[test]
+    fn smooth_slopes_shade_themselves_only_when_steeper_than_the_sun() {
+        // A ridge along x: rising 1:4 (14.04°) to the north, falling behind.
+        let (w, h) = (10, 200);
+        let mut v = vec![0f32; w * h];
+        for r in 0..h {
+            let dist = (r as f32 - 100.0).abs();
+            v.iter_mut()
+                .skip(r * w)
+                .take(w)
+                .for_each(|x| *x = 50.0 - 0.25 * dist);
+        }
+        let shaded = |elevation: f64| {
+            let mut ceiling = vec![0.0; v.len()];
+            // Sun from the south: the north flank faces away from it.
+            shadow_ceiling(
+                &v,
+                None,
+                w,
+                h,
+                1.0,
+                SunDirection {
+                    azimuth: 180.0,
+                    elevation,
+                },
+                &mut ceiling,
+            );
+            let mut l = Vec::new();
+            lit(&v, &ceiling, &mut l);
+            (0..h).filter(|r| !l[r * w + 5]).count()
+        };
+        // Sun above the flank's 14.04°: all lit; below it: the flank is dark.
+        assert_eq!(shaded(15.0), 0);
+        assert_eq!(shaded(13.0), 100);
+    }
+
+    #[test]
     fn sun_below_the_horizon_casts_nothing_here() {
         let v = grid_with_box(20, 5..10, 10.0);
         let mut ceiling = vec![1.0; v.len()];
         shadow_ceiling(
             &v,
+            None,
             20,
             20,
             1.0,
