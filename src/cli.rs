@@ -52,6 +52,9 @@ pub enum Command {
     },
     /// Sun position (NREL SPA) and sunrise/transit/sunset for a place and local time.
     Sun(crate::sun_cli::SunArgs),
+    /// Sun hours on the ground and on facades/roofs for an area and dates
+    /// (GeoTIFF, GeoJSON, DIN EN 17037 check, before/after difference).
+    Shadow(crate::sunhours::ShadowArgs),
 }
 
 #[derive(Args, Debug, Clone, Default)]

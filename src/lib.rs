@@ -17,6 +17,7 @@ pub mod screenshot;
 pub mod settings;
 pub mod sun;
 pub mod sun_cli;
+pub mod sunhours;
 pub mod terrain_layer;
 pub mod tiles_layer;
 pub mod ui;

@@ -46,6 +46,16 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Some(Command::Shadow(args)) => match planwerkstatt::sunhours::shadow(&args) {
+            Ok(text) => {
+                print!("{text}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("planwerkstatt shadow: {e:#}");
+                ExitCode::from(2)
+            }
+        },
         Some(Command::Sun(args)) => match planwerkstatt::sun_cli::sun(&args) {
             Ok(text) => {
                 print!("{text}");

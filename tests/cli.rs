@@ -294,3 +294,296 @@ fn info_describes_a_geotiff_dem() {
     assert!(out.contains("Heights:   388.00 … 3863.00"), "{out}");
     assert!(out.contains("No data:   445 cells"), "{out}");
 }
+
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("pw-cli-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// The demo scene with extra layers / another city, written next to the test files.
+fn demo_variant(dir: &std::path::Path, extra: &str) -> std::path::PathBuf {
+    let demo = std::fs::read_to_string("scenes/demo.scene").unwrap();
+    let assets = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets");
+    let text = demo.replace("../assets/", &format!("{}/", assets.display())) + extra;
+    let path = dir.join("variant.scene");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// A planned 20 m × 20 m block, 25 m high, as CityJSON 2.0 (EPSG:25832).
+fn planned_block(dir: &std::path::Path, x: f64, y: f64, z: f64) -> std::path::PathBuf {
+    let v: Vec<[i64; 3]> = [
+        [0, 0, 0],
+        [20, 0, 0],
+        [20, 20, 0],
+        [0, 20, 0],
+        [0, 0, 25],
+        [20, 0, 25],
+        [20, 20, 25],
+        [0, 20, 25],
+    ]
+    .iter()
+    .map(|p| [p[0] * 1000, p[1] * 1000, p[2] * 1000])
+    .collect();
+    let json = serde_json::json!({
+        "type": "CityJSON", "version": "2.0",
+        "transform": {"scale": [0.001, 0.001, 0.001], "translate": [x, y, z]},
+        "metadata": {"referenceSystem": "https://www.opengis.net/def/crs/EPSG/0/25832"},
+        "CityObjects": {"planned": {"type": "Building", "geometry": [{
+            "type": "MultiSurface", "lod": "2",
+            "boundaries": [[[0, 3, 2, 1]], [[4, 5, 6, 7]], [[0, 1, 5, 4]], [[1, 2, 6, 5]], [[2, 3, 7, 6]], [[3, 0, 4, 7]]],
+            "semantics": {"surfaces": [{"type": "GroundSurface"}, {"type": "RoofSurface"}, {"type": "WallSurface"}],
+                          "values": [0, 1, 2, 2, 2, 2]}
+        }]}},
+        "vertices": v,
+    });
+    let path = dir.join("planned.city.json");
+    std::fs::write(&path, json.to_string()).unwrap();
+    path
+}
+
+#[test]
+fn shadow_writes_sun_hours_facades_and_the_difference_a_plan_makes() {
+    let dir = temp_dir("shadow");
+    let area = "280850,5657300,281000,5657450";
+    let before = dir.join("before.tif");
+    let facades = dir.join("facades.geojson");
+    let (code, out, err) = planwerkstatt(&[
+        "shadow",
+        "--scene",
+        "scenes/demo.scene",
+        "--area",
+        area,
+        "--date",
+        "2026-03-21",
+        "--out",
+        before.to_str().unwrap(),
+        "--facades",
+        facades.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let (grid, _) = pw_terrain::geotiff::read_file(&before).unwrap();
+    assert_eq!((grid.width, grid.height), (150, 150), "{out}");
+    assert_eq!(grid.crs.map(|c| c.horizontal), Some(25832));
+    // Open ground sees the whole equinox day: sunrise to sunset at
+    // Heinsberg is 12 h 10 min (the `sun` command's own figures).
+    let max = grid
+        .values
+        .iter()
+        .filter(|v| v.is_finite())
+        .fold(0f32, |a, b| a.max(*b));
+    let (_, sun_out, _) = planwerkstatt(&[
+        "sun",
+        "--scene",
+        "scenes/demo.scene",
+        "--date",
+        "2026-03-21",
+    ]);
+    let clock = |key: &str| -> f32 {
+        let line = sun_out.lines().find(|l| l.starts_with(key)).unwrap();
+        let t: Vec<f32> = line[key.len()..]
+            .trim()
+            .split(':')
+            .map(|x| x.parse().unwrap())
+            .collect();
+        t[0] + t[1] / 60.0 + t[2] / 3600.0
+    };
+    let day = clock("sunset:") - clock("sunrise:");
+    assert!(
+        (max - day).abs() < 10.0 / 60.0,
+        "open ground {max} h, day {day} h"
+    );
+    // Cells right north of buildings get much less; buildings themselves are NaN.
+    assert!(grid.values.iter().any(|v| v.is_finite() && *v < 2.0));
+    let under_buildings = grid.values.iter().filter(|v| v.is_nan()).count();
+    assert!(under_buildings > 500, "{under_buildings}");
+    // The stamp is in the GeoTIFF.
+    let bytes = std::fs::read(&before).unwrap();
+    let text = String::from_utf8_lossy(&bytes);
+    for key in [
+        "dates\">2026-03-21",
+        "step_minutes\">10",
+        "LoD2_32_280_5657_1_NW.gml (1833833 bytes",
+    ] {
+        assert!(text.contains(key), "stamp lacks {key}");
+    }
+    // Facades: GeoJSON points with hours and the DIN EN 17037 level.
+    let fc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&facades).unwrap()).unwrap();
+    let features = fc["features"].as_array().unwrap();
+    assert!(features.len() > 1000, "{}", features.len());
+    assert_eq!(fc["planwerkstatt_run"]["dates"], "2026-03-21");
+    assert_eq!(
+        fc["crs"]["properties"]["name"],
+        "urn:ogc:def:crs:EPSG::25832"
+    );
+    for f in features {
+        let p = &f["properties"];
+        let h = p["sun_hours"].as_f64().unwrap();
+        assert!((0.0..=12.3).contains(&h), "{h}");
+        assert!(
+            ["not_met", "minimum", "medium", "high"]
+                .contains(&p["din17037_level"].as_str().unwrap())
+        );
+    }
+    assert!(out.contains("DIN EN 17037"), "{out}");
+
+    // After: a planned 25 m block in the middle of the area.
+    let block = planned_block(&dir, 280_930.0, 5_657_330.0, 40.4);
+    let variant = demo_variant(
+        &dir,
+        &format!(
+            "\n[[layers]]\nname = \"Planung\"\nkind = \"cityjson\"\npath = \"{}\"\n",
+            block.display()
+        ),
+    );
+    let diff = dir.join("diff.tif");
+    let (code, out, err) = planwerkstatt(&[
+        "shadow",
+        "--scene",
+        variant.to_str().unwrap(),
+        "--area",
+        area,
+        "--date",
+        "2026-03-21",
+        "--compare",
+        before.to_str().unwrap(),
+        "--diff",
+        diff.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let (d, _) = pw_terrain::geotiff::read_file(&diff).unwrap();
+    let lost: f64 = d.values.iter().filter(|v| **v < -0.01).count() as f64;
+    let gained = d.values.iter().filter(|v| **v > 0.01).count();
+    // The block's shadow lies north of it: at least its own 20 m width times
+    // the equinox noon shadow (25 m / tan 38.9° ≈ 31 m) loses sun.
+    assert!(lost > 600.0, "{lost} m² lose sun\n{out}");
+    assert_eq!(gained, 0, "a new building gives no one more sun");
+    // Under the block itself: no ground any more.
+    assert!(d.cell_value_at(280_940.0, 5_657_340.0).is_none());
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn shadow_refuses_bad_input_with_clear_messages() {
+    let cases: [(&[&str], &str); 5] = [
+        (
+            &["--area", "1,2,3", "--date", "2026-03-21"],
+            "min_x,min_y,max_x,max_y",
+        ),
+        (
+            &[
+                "--area",
+                "280900,5657400,280800,5657500",
+                "--date",
+                "2026-03-21",
+            ],
+            "is empty",
+        ),
+        (
+            &["--area", "0,0,100000,100000", "--date", "2026-03-21"],
+            "choose a smaller area or a larger cell size",
+        ),
+        (&["--date", "2026-13-01"], "write YYYY-MM-DD"),
+        (
+            &["--date", "2026-03-21", "--from", "18:00", "--to", "08:00"],
+            "is empty",
+        ),
+    ];
+    for (args, expected) in cases {
+        let mut all = vec!["shadow", "--scene", "scenes/demo.scene"];
+        all.extend_from_slice(args);
+        let (code, _, err) = planwerkstatt(&all);
+        assert_eq!(code, 2, "{args:?}");
+        assert!(err.contains(expected), "{args:?}: {err}");
+    }
+    // A run of many minutes needs --force; --estimate tells the cost first.
+    let (code, out, _) = planwerkstatt(&[
+        "shadow",
+        "--scene",
+        "scenes/demo.scene",
+        "--area",
+        "275000,5650000,285000,5660000",
+        "--cell",
+        "2",
+        "--date",
+        "2026-06-21",
+        "--estimate",
+    ]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("26522500 cells of 2 m incl. 150 m margin; 99 sun steps"),
+        "{out}"
+    );
+    let (code, _, err) = planwerkstatt(&[
+        "shadow",
+        "--scene",
+        "scenes/demo.scene",
+        "--area",
+        "275000,5650000,285000,5660000",
+        "--cell",
+        "2",
+        "--date",
+        "2026-06-20",
+        "--date",
+        "2026-06-21",
+        "--date",
+        "2026-06-22",
+        "--date",
+        "2026-06-23",
+        "--step",
+        "1",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("add --force"), "{err}");
+}
+
+#[test]
+fn shadow_in_the_polar_night_is_zero_hours_with_a_note() {
+    let dir = temp_dir("polar");
+    // The same buildings, but the sun of Longyearbyen (78.2° N).
+    let scene = demo_variant(&dir, "");
+    let text = std::fs::read_to_string(&scene)
+        .unwrap()
+        .replace("latitude = 51.02657", "latitude = 78.22")
+        .replace("longitude = 5.87583", "longitude = 15.65");
+    std::fs::write(&scene, text).unwrap();
+    let out_tif = dir.join("polar.tif");
+    let (code, out, err) = planwerkstatt(&[
+        "shadow",
+        "--scene",
+        scene.to_str().unwrap(),
+        "--area",
+        "280850,5657300,281000,5657450",
+        "--date",
+        "2026-12-21",
+        "--out",
+        out_tif.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("the sun does not rise"), "{out}");
+    let (g, _) = pw_terrain::geotiff::read_file(&out_tif).unwrap();
+    assert!(g.values.iter().filter(|v| v.is_finite()).all(|v| *v == 0.0));
+    // And in the polar day, open ground has all 24 hours.
+    let (code, out, err) = planwerkstatt(&[
+        "shadow",
+        "--scene",
+        scene.to_str().unwrap(),
+        "--area",
+        "280850,5657300,281000,5657450",
+        "--date",
+        "2026-06-21",
+        "--out",
+        out_tif.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let (g, _) = pw_terrain::geotiff::read_file(&out_tif).unwrap();
+    let max = g
+        .values
+        .iter()
+        .filter(|v| v.is_finite())
+        .fold(0f32, |a, b| a.max(*b));
+    assert!((max - 24.0).abs() < 1e-3, "{max}\n{out}");
+    std::fs::remove_dir_all(&dir).ok();
+}

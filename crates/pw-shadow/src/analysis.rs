@@ -247,6 +247,9 @@ pub fn run(
         GroundSource::BuildingBases(n) => notes.push(format!(
             "no terrain layer: ground heights interpolated from {n} building base points"
         )),
+        GroundSource::TerrainIntersections(n) => notes.push(format!(
+            "no terrain layer: ground heights interpolated from {n} points where the buildings meet the terrain"
+        )),
         GroundSource::Flat => notes.push("no terrain and no buildings: flat ground".into()),
     }
     if obstacles.object_count == 0 {
@@ -266,6 +269,7 @@ pub fn run(
             obstacles.object_count,
             obstacles.triangles.len(),
         ),
+        crs: params.crs,
         notes,
     })
 }

@@ -11,6 +11,8 @@ use std::path::Path;
 pub enum ExportError {
     #[error("{path}: {message}")]
     File { path: String, message: String },
+    #[error(transparent)]
+    GeoTiff(#[from] pw_terrain::geotiff_write::WriteError),
     #[error("this result has no ground grid: run it with the ground analysis switched on")]
     NoGround,
 }
@@ -22,10 +24,7 @@ pub fn ground_geotiff(result: &SunHours, path: &Path) -> Result<(), ExportError>
         "unit".into(),
         "hours of direct sun per day (mean over the dates)".into(),
     ));
-    pw_terrain::geotiff_write::write_file(grid, path, &meta).map_err(|e| ExportError::File {
-        path: path.display().to_string(),
-        message: e.to_string(),
-    })
+    Ok(pw_terrain::geotiff_write::write_file(grid, path, &meta)?)
 }
 
 /// The facade/roof samples as a GeoJSON FeatureCollection in the scene CRS
@@ -58,11 +57,7 @@ pub fn facades_geojson(result: &SunHours) -> Value {
     for (k, v) in &result.run.entries {
         run.insert(k.clone(), Value::String(v.clone()));
     }
-    let crs = result
-        .ground
-        .as_ref()
-        .and_then(|g| g.crs)
-        .or_else(|| result.run.get("crs").and(None));
+    let crs = result.crs;
     let mut out = json!({
         "type": "FeatureCollection",
         "planwerkstatt_run": run,

@@ -15,6 +15,9 @@ pub enum GroundSource {
     Terrain,
     /// No terrain layer: interpolated from this many building base points.
     BuildingBases(usize),
+    /// No terrain layer: interpolated from this many points of the
+    /// buildings' terrain intersection lines.
+    TerrainIntersections(usize),
     /// Neither terrain nor buildings: flat at the scene origin's height 0.
     Flat,
 }
@@ -123,7 +126,16 @@ pub fn build(
     }
     // Where the terrain has no data (or there is none): building bases.
     if model.ground.iter().any(|g| g.is_nan()) {
-        let bases = &obstacles.base_points;
+        let (bases, source) = if obstacles.terrain_points.is_empty() {
+            let n = obstacles.base_points.len();
+            (&obstacles.base_points, GroundSource::BuildingBases(n))
+        } else {
+            let n = obstacles.terrain_points.len();
+            (
+                &obstacles.terrain_points,
+                GroundSource::TerrainIntersections(n),
+            )
+        };
         if bases.is_empty() {
             model
                 .ground
@@ -132,7 +144,7 @@ pub fn build(
                 .for_each(|g| *g = 0.0);
         } else {
             if terrain.is_none() {
-                model.ground_source = GroundSource::BuildingBases(bases.len());
+                model.ground_source = source;
             }
             let coarse = CoarseGround::new(
                 bases,

@@ -48,9 +48,13 @@ pub struct Obstacles {
     pub surfaces: Vec<SampleSurface>,
     /// Ids of the objects surfaces point to.
     pub object_ids: Vec<String>,
-    /// Lowest points of building ground surfaces (local frame): the ground
-    /// when no terrain layer is there.
+    /// Points of building ground surfaces (local frame): the ground when no
+    /// terrain layer is there and no building says where it meets the terrain.
     pub base_points: Vec<V3>,
+    /// Where buildings meet the terrain (CityGML lodXTerrainIntersection):
+    /// surveyed ground, preferred over base points. New (planned) buildings
+    /// rarely carry it, so they do not move the ground between variants.
+    pub terrain_points: Vec<V3>,
     /// City objects used as obstacles.
     pub object_count: usize,
 }
@@ -101,6 +105,7 @@ pub fn collect(models: &[&CityModel], area: &Area, reach: &Area) -> Obstacles {
         surfaces: Vec::new(),
         object_ids: Vec::new(),
         base_points: Vec::new(),
+        terrain_points: Vec::new(),
         object_count: 0,
     };
     let mut triangulator = Triangulator::new();
@@ -118,6 +123,15 @@ pub fn collect(models: &[&CityModel], area: &Area, reach: &Area) -> Obstacles {
             };
             out.object_count += 1;
             let building = is_building(object);
+            if building {
+                out.terrain_points.extend(
+                    object
+                        .terrain_intersection
+                        .iter()
+                        .flatten()
+                        .map(|p| origin.to_local(*p)),
+                );
+            }
             let sample = building && area.overlaps(e.min[0], e.min[1], e.max[0], e.max[1]);
             let object_index = out.object_ids.len() as u32;
             let mut used = false;

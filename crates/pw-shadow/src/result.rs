@@ -16,6 +16,8 @@ pub struct SunHours {
     /// Sun positions counted (above the threshold).
     pub steps: Vec<SunStep>,
     pub run: RunInfo,
+    /// The scene CRS of positions and grid.
+    pub crs: Option<pw_geo::Crs>,
     /// Things the user should know (no terrain, sun never up …).
     pub notes: Vec<String>,
 }
@@ -75,7 +77,7 @@ impl RunInfo {
         let o = &params.observer;
         let mut entries = vec![
             ("software".into(), format!("planwerkstatt {}", env!("CARGO_PKG_VERSION"))),
-            ("computed_at_unix".into(), unix.to_string()),
+            ("computed_at".into(), iso_utc(unix as i64)),
             ("method".into(), "direct sun: height-grid line sweep (ground), BVH ray casting (facades, roofs); sun by NREL SPA".into()),
             ("area".into(), params.area.to_string()),
             ("crs".into(), params.crs.map(|c| c.name()).unwrap_or_else(|| "unknown".into())),
@@ -116,6 +118,28 @@ impl RunInfo {
             .find(|(k, _)| k == key)
             .map(|(_, v)| v.as_str())
     }
+}
+
+/// "2026-11-23T22:58:00Z" from Unix seconds (civil-from-days, proleptic
+/// Gregorian), so results say when they were made without a date crate.
+pub fn iso_utc(unix: i64) -> String {
+    let days = unix.div_euclid(86_400);
+    let secs = unix.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + (month <= 2) as i64;
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    )
 }
 
 /// Ground statistics for the legend and reports.
@@ -192,4 +216,34 @@ pub fn difference(before: &Grid, after: &Grid) -> Result<Grid, DifferenceError> 
             .collect(),
         ..before.clone()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_dates() {
+        assert_eq!(iso_utc(0), "1970-01-01T00:00:00Z");
+        assert_eq!(iso_utc(1_774_047_600), "2026-03-20T23:00:00Z");
+        assert_eq!(iso_utc(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(iso_utc(-86_400), "1969-12-31T00:00:00Z");
+    }
+
+    #[test]
+    fn difference_needs_the_same_grid() {
+        let g = |w: usize, v: f32| Grid {
+            width: w,
+            height: 1,
+            x0: 0.0,
+            y0: 0.0,
+            dx: 1.0,
+            dy: 1.0,
+            values: vec![v; w],
+            crs: None,
+        };
+        let d = difference(&g(2, 5.0), &g(2, 3.5)).unwrap();
+        assert_eq!(d.values, vec![-1.5, -1.5]);
+        assert!(difference(&g(2, 5.0), &g(3, 3.5)).is_err());
+    }
 }

@@ -16,11 +16,21 @@ pub enum WriteError {
 
 const GDAL_METADATA: u16 = 42112;
 
+/// XML-escaped and 7-bit: TIFF ASCII tags allow no other bytes, so "°"
+/// becomes a character reference GDAL decodes again.
 fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c if c.is_ascii() && !c.is_ascii_control() => out.push(c),
+            c => out.push_str(&format!("&#x{:X};", c as u32)),
+        }
+    }
+    out
 }
 
 /// GeoKey directory: projected by EPSG code, or geographic for degrees.
@@ -114,7 +124,12 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("pw-geotiff-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("sun.tif");
-        write_file(&grid, &path, &[("dates".into(), "2026-03-21 & <x>".into())]).unwrap();
+        write_file(
+            &grid,
+            &path,
+            &[("dates".into(), "2026-03-21 & <x> 11 °C".into())],
+        )
+        .unwrap();
         let (back, _) = crate::geotiff::read_file(&path).unwrap();
         assert_eq!(
             (back.width, back.height, back.x0, back.y0),
@@ -125,7 +140,7 @@ mod tests {
         assert_eq!(back.values[4], 5.25);
         let bytes = std::fs::read(&path).unwrap();
         let text = String::from_utf8_lossy(&bytes);
-        assert!(text.contains("<Item name=\"dates\">2026-03-21 &amp; &lt;x&gt;</Item>"));
+        assert!(text.contains("<Item name=\"dates\">2026-03-21 &amp; &lt;x&gt; 11 &#xB0;C</Item>"));
         assert!(!path.with_extension("tif.part").exists());
         std::fs::remove_dir_all(&dir).unwrap();
     }
