@@ -22,6 +22,8 @@ pub struct AppOptions {
     pub window_size: (u32, u32),
     pub workshop: bool,
     pub settings: SettingsStore,
+    /// Run the sun-hours analysis of this day once the scene is loaded.
+    pub sun_hours: Option<String>,
 }
 
 /// The bundled demo scene, found next to the executable's source tree or
@@ -55,6 +57,7 @@ impl Plugin for CorePlugins {
             CityLayerPlugin,
             TilesLayerPlugin,
             CameraPlugin,
+            crate::sunhours_layer::SunHoursPlugin,
         ));
     }
 }
@@ -73,7 +76,13 @@ pub fn build_app(options: AppOptions) -> App {
     .add_plugins(CorePlugins {
         settings: options.settings.clone(),
     })
-    .add_plugins((GroundPlugin, SunPlugin, PickingPlugin, UiPlugin))
+    .add_plugins((
+        GroundPlugin,
+        SunPlugin,
+        PickingPlugin,
+        UiPlugin,
+        crate::sunhours_layer::SunHoursGizmoPlugin,
+    ))
     .insert_resource(UiState {
         mode: if options.workshop {
             AppMode::Workshop
@@ -82,6 +91,7 @@ pub fn build_app(options: AppOptions) -> App {
         },
         ..default()
     })
+    .insert_resource(crate::sunhours_layer::AutoRun(options.sun_hours.clone()))
     .add_systems(Startup, spawn_camera);
     app.world_mut()
         .write_message(SceneCommand::Open(options.scene.clone()));

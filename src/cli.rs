@@ -71,6 +71,10 @@ pub struct GuiArgs {
     /// Do not read or write the user settings file (kiosks, tests).
     #[arg(long)]
     pub no_settings: bool,
+    /// Once the scene has loaded, compute and show the sun hours of this
+    /// day (YYYY-MM-DD) over all buildings (showroom start, screenshots).
+    #[arg(long, value_name = "DATE")]
+    pub sun_hours: Option<String>,
 }
 
 fn parse_size(s: &str) -> Result<(u32, u32), String> {

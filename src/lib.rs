@@ -18,6 +18,7 @@ pub mod settings;
 pub mod sun;
 pub mod sun_cli;
 pub mod sunhours;
+pub mod sunhours_layer;
 pub mod terrain_layer;
 pub mod tiles_layer;
 pub mod ui;

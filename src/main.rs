@@ -19,6 +19,7 @@ fn run_gui(scene: std::path::PathBuf, gui: GuiArgs) -> ExitCode {
         window_size: gui.window_size.unwrap_or((1600, 900)),
         workshop: gui.workshop,
         settings,
+        sun_hours: gui.sun_hours,
     };
     match build_app(options).run() {
         bevy::app::AppExit::Success => ExitCode::SUCCESS,

@@ -18,6 +18,14 @@ pub struct CursorWorld {
     pub object: Option<(LayerId, usize)>,
 }
 
+/// A click or tap on the 3D view (not a drag): where it landed. Selection
+/// and tools that take points on the map (the analysis area) read it.
+#[derive(Message, Debug, Clone, PartialEq)]
+pub struct WorldClick {
+    pub world: Option<[f64; 3]>,
+    pub object: Option<(LayerId, usize)>,
+}
+
 #[derive(Resource, Debug, Default)]
 struct ClickTracker {
     pressed_at: Option<Vec2>,
@@ -30,6 +38,7 @@ impl Plugin for PickingPlugin {
     fn build(&self, app: &mut App) {
         app.init_resource::<CursorWorld>()
             .init_resource::<ClickTracker>()
+            .add_message::<WorldClick>()
             .add_systems(
                 PostUpdate,
                 (update_cursor, select_on_click)
@@ -126,6 +135,7 @@ fn select_on_click(
     cursor: Res<CursorWorld>,
     mut tracker: ResMut<ClickTracker>,
     mut selection: ResMut<Selection>,
+    mut clicks: MessageWriter<WorldClick>,
 ) {
     let pos = windows.single().ok().and_then(|w| w.cursor_position());
     let Some(buttons) = buttons else { return };
@@ -148,8 +158,14 @@ fn select_on_click(
     if buttons.just_released(MouseButton::Left) {
         tracker.pressed_at = None;
     }
-    if (clicked || tapped) && !over_ui.0 && selection.picked != cursor.object {
-        selection.picked = cursor.object;
+    if (clicked || tapped) && !over_ui.0 {
+        clicks.write(WorldClick {
+            world: cursor.world,
+            object: cursor.object,
+        });
+        if selection.picked != cursor.object {
+            selection.picked = cursor.object;
+        }
     }
 }
 

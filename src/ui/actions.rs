@@ -42,4 +42,6 @@ pub enum UiAction {
     /// Store the current camera view as a bookmark.
     BookmarkCurrentView,
     ClearSelection,
+    /// Sun-hours analysis: run, area, results.
+    SunHours(crate::sunhours_layer::SunHoursCommand),
 }

@@ -10,6 +10,7 @@ pub mod dialogs;
 pub mod inspector;
 pub mod layer_tree;
 pub mod status_bar;
+pub mod sunhours_panel;
 pub mod theme;
 pub mod time_bar;
 pub mod top_bar;
@@ -62,6 +63,7 @@ impl Plugin for UiLogicPlugin {
         app.init_resource::<UiState>()
             .init_resource::<PendingUiActions>()
             .add_message::<BuildingCommand>()
+            .add_message::<crate::sunhours_layer::SunHoursCommand>()
             .add_message::<FileDragAndDrop>()
             .add_systems(
                 Update,
@@ -122,6 +124,7 @@ fn apply_ui_actions(
     mut scene: MessageWriter<SceneCommand>,
     mut camera: MessageWriter<CameraCommand>,
     mut building: MessageWriter<BuildingCommand>,
+    mut sunhours: MessageWriter<crate::sunhours_layer::SunHoursCommand>,
     jobs: Res<Jobs>,
     mut notices: ResMut<Notices>,
     mut selection: ResMut<Selection>,
@@ -187,6 +190,9 @@ fn apply_ui_actions(
                 }
             }
             UiAction::ClearSelection => selection.picked = None,
+            UiAction::SunHours(cmd) => {
+                sunhours.write(cmd);
+            }
         }
     }
 }
@@ -210,6 +216,7 @@ struct UiData<'w> {
 struct UiOut<'w, 's> {
     ui_state: ResMut<'w, UiState>,
     sun_path: Option<ResMut<'w, crate::sun::SunPathVisible>>,
+    sunhours: Option<ResMut<'w, crate::sunhours_layer::SunHoursState>>,
     clock: ResMut<'w, SceneClock>,
     pending: ResMut<'w, PendingUiActions>,
     over_ui: ResMut<'w, PointerOverUi>,
@@ -303,6 +310,18 @@ fn draw_ui(
                     actions.extend(layer_tree::layer_tree(ui, &data.layers.entries, i18n));
                     ui.separator();
                     actions.extend(bookmarks::bookmarks(ui, &data.active.scene.bookmarks, i18n));
+                    if let Some(s) = out.sunhours.as_mut() {
+                        ui.separator();
+                        let s = &mut **s;
+                        actions.extend(sunhours_panel::sunhours_panel(
+                            ui,
+                            &mut s.form,
+                            &s.results,
+                            s.running.is_some(),
+                            s.pick,
+                            i18n,
+                        ));
+                    }
                 });
             });
         egui::Panel::right("inspector")

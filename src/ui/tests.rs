@@ -605,3 +605,198 @@ fn dropping_a_citygml_file_adds_a_layer_that_loads_and_frames() {
         "{target:?}"
     );
 }
+
+fn sunhours(app: &App) -> &crate::sunhours_layer::SunHoursState {
+    app.world()
+        .resource::<crate::sunhours_layer::SunHoursState>()
+}
+
+fn set_form(app: &mut App, f: impl FnOnce(&mut crate::sunhours_layer::SunHoursForm)) {
+    f(&mut app
+        .world_mut()
+        .resource_mut::<crate::sunhours_layer::SunHoursState>()
+        .form);
+}
+
+#[test]
+fn sun_hours_run_in_the_background_show_compare_and_cancel() {
+    use crate::sunhours_layer::{SunHoursCommand, SunHoursOverlay};
+    let mut app = test_app();
+    open_demo(&mut app);
+    // Without an area the run says what is missing.
+    act(&mut app, UiAction::SunHours(SunHoursCommand::Run));
+    let notices = &app.world().resource::<Notices>().items;
+    assert!(
+        notices
+            .last()
+            .is_some_and(|n| n.error && n.text == "Noch kein Bereich gewählt.")
+    );
+    // Two taps on the map choose the area (the picking plugin's clicks).
+    act(&mut app, UiAction::SunHours(SunHoursCommand::PickArea));
+    for p in [
+        [280_850.0, 5_657_300.0, 40.0],
+        [281_000.0, 5_657_450.0, 40.0],
+    ] {
+        app.world_mut().write_message(crate::picking::WorldClick {
+            world: Some(p),
+            object: None,
+        });
+        app.update();
+    }
+    let area = sunhours(&app).form.area.expect("area from two taps");
+    assert_eq!((area.width(), area.height()), (150.0, 150.0));
+    set_form(&mut app, |f| {
+        f.date = "2026-03-21".into();
+        f.facades = true;
+    });
+    act(&mut app, UiAction::SunHours(SunHoursCommand::Run));
+    assert!(sunhours(&app).running.is_some());
+    assert_eq!(
+        app.world().resource::<Jobs>().running.len(),
+        1,
+        "progress in the status bar"
+    );
+    update_until(&mut app, "sun hours", |app| {
+        !sunhours(app).results.is_empty()
+    });
+    let entry = &sunhours(&app).results[0];
+    let grid = entry.result.ground.as_ref().unwrap();
+    assert_eq!((grid.width, grid.height), (150, 150));
+    assert!(entry.result.facades.samples.len() > 1000);
+    assert_eq!(entry.result.run.get("dates"), Some("2026-03-21"));
+    assert!(
+        entry
+            .result
+            .run
+            .get("input_1")
+            .unwrap()
+            .contains("LoD2_32_280_5657_1_NW.gml")
+    );
+    assert!(app.world().resource::<Jobs>().is_idle());
+    app.update();
+    let overlays = app
+        .world_mut()
+        .query_filtered::<&Visibility, With<SunHoursOverlay>>()
+        .iter(app.world())
+        .filter(|v| **v == Visibility::Visible)
+        .count();
+    assert_eq!(overlays, 2, "ground raster and facade patches shown");
+
+    // A second day, then after − before: June has more sun everywhere.
+    set_form(&mut app, |f| {
+        f.date = "2026-06-21".into();
+        f.facades = false;
+    });
+    act(&mut app, UiAction::SunHours(SunHoursCommand::Run));
+    update_until(&mut app, "second run", |app| {
+        sunhours(app).results.len() == 2
+    });
+    let (a, b) = (sunhours(&app).results[0].id, sunhours(&app).results[1].id);
+    act(
+        &mut app,
+        UiAction::SunHours(SunHoursCommand::Compare {
+            before: a,
+            after: b,
+        }),
+    );
+    let diff = sunhours(&app).results.last().unwrap();
+    assert_eq!(diff.difference_of, Some((a, b)));
+    let d = diff.result.ground.as_ref().unwrap();
+    let gained = d.values.iter().filter(|v| **v > 0.01).count();
+    assert!(
+        gained > 15_000,
+        "{gained} cells gain sun from March to June"
+    );
+    // Only the newest raster is shown.
+    let shown: Vec<bool> = sunhours(&app)
+        .results
+        .iter()
+        .map(|e| e.show_ground)
+        .collect();
+    assert_eq!(shown, vec![false, false, true]);
+
+    // Cancel right away: no half result, a notice says so. (A run of many
+    // seconds, so it cannot finish before the cancel arrives.)
+    set_form(&mut app, |f| {
+        f.cell = 0.5;
+        f.step_minutes = 1.0;
+        f.facades = true;
+    });
+    act(&mut app, UiAction::SunHours(SunHoursCommand::Run));
+    let job = app.world().resource::<Jobs>().running[0].id;
+    act(&mut app, UiAction::CancelJob(job));
+    update_until(&mut app, "cancel", |app| sunhours(app).running.is_none());
+    assert_eq!(sunhours(&app).results.len(), 3);
+    let notices = &app.world().resource::<Notices>().items;
+    assert!(
+        notices.iter().any(|n| n.text.contains("abgebrochen")),
+        "{notices:?}"
+    );
+
+    // Remove takes the overlays away.
+    act(&mut app, UiAction::SunHours(SunHoursCommand::Remove(a)));
+    assert_eq!(sunhours(&app).results.len(), 2);
+}
+
+#[test]
+fn sun_hours_panel_sets_a_preset_day_and_runs() {
+    use crate::sunhours_layer::{AreaPick, SunHoursCommand, SunHoursForm};
+    let i18n = german();
+    let mut form = SunHoursForm {
+        date: "2026-05-02".into(),
+        area: Some(pw_shadow::Area::new(0.0, 0.0, 200.0, 100.0)),
+        ..Default::default()
+    };
+    let mut h = Harness::new_ui_state(
+        |ui, state: &mut (SunHoursForm, Vec<UiAction>)| {
+            let acts =
+                sunhours_panel::sunhours_panel(ui, &mut state.0, &[], false, AreaPick::Off, &i18n);
+            state.1.extend(acts);
+        },
+        (form.clone(), Vec::new()),
+    );
+    h.run();
+    h.get_by_label("200 m × 100 m");
+    h.get_by_label("21.12.").click();
+    h.run();
+    assert_eq!(h.state().0.date, "2026-12-21");
+    h.get_by_label("17.1.").click();
+    h.run();
+    assert_eq!(h.state().0.date, "2026-01-17");
+    h.get_by_label("Berechnen").click();
+    h.run();
+    assert!(
+        h.state()
+            .1
+            .contains(&UiAction::SunHours(SunHoursCommand::Run))
+    );
+    h.get_by_label("Auf der Karte wählen").click();
+    h.run();
+    assert!(
+        h.state()
+            .1
+            .contains(&UiAction::SunHours(SunHoursCommand::PickArea))
+    );
+    form.area = None;
+    drop(h);
+    // Without an area the run button is off.
+    let mut h = Harness::new_ui_state(
+        |ui, state: &mut (SunHoursForm, Vec<UiAction>)| {
+            let acts = sunhours_panel::sunhours_panel(
+                ui,
+                &mut state.0,
+                &[],
+                false,
+                AreaPick::FirstCorner,
+                &i18n,
+            );
+            state.1.extend(acts);
+        },
+        (form, Vec::new()),
+    );
+    h.run();
+    h.get_by_label("Tippen Sie auf die erste Ecke des Bereichs.");
+    h.get_by_label("Berechnen").click();
+    h.run();
+    assert!(h.state().1.is_empty(), "{:?}", h.state().1);
+}

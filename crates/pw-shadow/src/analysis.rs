@@ -341,7 +341,7 @@ fn accumulate(
                 if params.ground && counts {
                     s.ceiling.resize(grid.surface.len(), 0.0);
                     sweep::shadow_ceiling(
-                        &grid.surface,
+                        &grid.casters,
                         Some(&grid.building),
                         grid.width,
                         grid.height,

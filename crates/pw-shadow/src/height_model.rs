@@ -36,6 +36,10 @@ pub struct HeightModel {
     pub ground: Vec<f32>,
     /// Cells whose surface is a building.
     pub building: Vec<bool>,
+    /// What casts shadows: the surface, except that ground interpolated
+    /// from buildings (no terrain layer) is NaN — a made-up surface must not
+    /// shade itself at sunrise and sunset; only real obstacles do.
+    pub casters: Vec<f32>,
     /// The analysis area inside the grid: first column, first row, columns, rows.
     pub inner: [usize; 4],
     pub ground_source: GroundSource,
@@ -106,6 +110,7 @@ pub fn build(
         surface: Vec::new(),
         ground: vec![f32::NAN; width * height],
         building: vec![false; width * height],
+        casters: Vec::new(),
         inner: [margin_cells, margin_cells, inner_w, inner_h],
         ground_source: GroundSource::Flat,
     };
@@ -165,9 +170,17 @@ pub fn build(
         }
     }
     model.surface = model.ground.clone();
+    let mut covered = vec![false; width * height];
     for (t, &is_building) in obstacles.triangles.iter().zip(&obstacles.is_building) {
-        rasterise(&mut model, t, is_building, origin);
+        rasterise(&mut model, &mut covered, t, is_building, origin);
     }
+    let real_ground = model.ground_source == GroundSource::Terrain;
+    model.casters = model
+        .surface
+        .iter()
+        .zip(&covered)
+        .map(|(&h, &c)| if c || real_ground { h } else { f32::NAN })
+        .collect();
     model
 }
 
@@ -247,7 +260,13 @@ impl CoarseGround {
 
 /// Writes the triangle's height at every cell centre it covers (highest
 /// wins). Vertical walls cover no centre; they show as the roof's edge.
-fn rasterise(model: &mut HeightModel, t: &[V3; 3], is_building: bool, origin: [f64; 3]) {
+fn rasterise(
+    model: &mut HeightModel,
+    covered: &mut [bool],
+    t: &[V3; 3],
+    is_building: bool,
+    origin: [f64; 3],
+) {
     let to_grid = |p: V3| {
         (
             (p[0] as f64 + origin[0] - model.x0) / model.cell - 0.5,
@@ -281,6 +300,7 @@ fn rasterise(model: &mut HeightModel, t: &[V3; 3], is_building: bool, origin: [f
             if model.surface[i].is_nan() || model.surface[i] < z {
                 model.surface[i] = z;
                 model.building[i] = is_building;
+                covered[i] = true;
             }
         }
     }
