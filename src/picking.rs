@@ -127,6 +127,7 @@ fn update_cursor(
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn select_on_click(
     buttons: Option<Res<ButtonInput<MouseButton>>>,
     windows: Query<&Window, With<PrimaryWindow>>,

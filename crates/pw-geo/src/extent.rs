@@ -19,10 +19,10 @@ impl Extent3 {
     }
 
     pub fn include(&mut self, p: [f64; 3]) {
-        for i in 0..3 {
-            if p[i].is_finite() {
-                self.min[i] = self.min[i].min(p[i]);
-                self.max[i] = self.max[i].max(p[i]);
+        for (i, v) in p.iter().enumerate() {
+            if v.is_finite() {
+                self.min[i] = self.min[i].min(*v);
+                self.max[i] = self.max[i].max(*v);
             }
         }
     }

@@ -4,12 +4,12 @@
 //! the highest "shadow ceiling" seen so far. A cell is in shadow when the
 //! ceiling above it is higher than the cell itself.
 //!
-//! Heights are samples at cell centres, so smooth terrain shades itself
-//! only where its slope away from the sun is steeper than the sun — exactly.
-//! Cells marked as *blocks* (buildings: vertical walls at the cell edge)
-//! cast their shadow from the cell's edge instead of its centre, so a 20 m
-//! box at 30° sun elevation shadows the 34.64 m the geometry says, not half
-//! a cell less.
+//! Heights are samples at cell centres, so smooth terrain (and a pitched
+//! roof) shades itself only where its slope away from the sun is steeper
+//! than the sun — exactly. Where a run of cells marked as *blocks*
+//! (buildings) ends, the wall stands at the cell edge: the shadow starts
+//! there instead of at the last cell's centre, so a 20 m box at 30° sun
+//! elevation shadows the 34.64 m the geometry says, not half a cell less.
 
 /// Where the sun is, in degrees.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -75,6 +75,8 @@ pub fn shadow_ceiling(
     };
     for start in -hi..(n_minor as isize - lo) {
         let mut carried = f32::NEG_INFINITY;
+        // The previous cell's height and whether it was a block.
+        let mut previous: Option<(f32, bool)> = None;
         let mut entered = false;
         for (k, off) in offsets.iter().enumerate() {
             let minor = start + off;
@@ -87,13 +89,16 @@ pub fn shadow_ceiling(
             entered = true;
             let major = if sun_side_first { n_major - 1 - k } else { k };
             let i = index(major, minor as usize);
-            ceiling[i] = carried;
-            let mut h = values[i];
-            if blocks.is_some_and(|b| b[i]) {
-                h += edge;
+            let block = blocks.is_some_and(|b| b[i]);
+            if let Some((h, was_block)) = previous {
+                // Leaving a block: its wall stands at the cell edge, half a
+                // step nearer. Inside a block (a roof) heights are samples.
+                let h = if was_block && !block { h + edge } else { h };
+                // NaN loses against any number in f32::max.
+                carried = carried.max(h) - drop;
             }
-            // NaN loses against any number in f32::max.
-            carried = carried.max(h) - drop;
+            ceiling[i] = carried;
+            previous = Some((values[i], block));
         }
     }
 }
