@@ -467,7 +467,16 @@ fn shadow_writes_sun_hours_facades_and_the_difference_a_plan_makes() {
 
 #[test]
 fn shadow_refuses_bad_input_with_clear_messages() {
-    let cases: [(&[&str], &str); 5] = [
+    let cases: [(&[&str], &str); 6] = [
+        (
+            &[
+                "--area",
+                "280850,5657300,281000,5657450",
+                "--date",
+                "7000-01-01",
+            ],
+            "6000, where SPA is valid",
+        ),
         (
             &["--area", "1,2,3", "--date", "2026-03-21"],
             "min_x,min_y,max_x,max_y",
@@ -537,6 +546,21 @@ fn shadow_refuses_bad_input_with_clear_messages() {
     ]);
     assert_eq!(code, 2);
     assert!(err.contains("add --force"), "{err}");
+    // An area without buildings: computed, with a note, all sun.
+    let (code, out, err) = planwerkstatt(&[
+        "shadow",
+        "--scene",
+        "scenes/demo.scene",
+        "--area",
+        "275000,5650000,275100,5650100",
+        "--date",
+        "2026-03-21",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("no buildings or other obstacles in the area"),
+        "{out}"
+    );
 }
 
 #[test]

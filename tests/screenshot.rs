@@ -278,3 +278,39 @@ fn textured_citygml_shows_its_facade_photos() {
     assert!(counts[0] > 5000, "textured: {counts:?}");
     assert!(counts[0] > 20 * counts[1], "textured vs plain: {counts:?}");
 }
+
+#[test]
+fn sun_hours_show_as_a_ground_raster_and_facade_patches() {
+    let xvfb = start_xvfb();
+    let png = out_dir().join("sunhours.png");
+    // Equinox sun hours over all buildings, computed once the scene loaded;
+    // the screenshot waits for the run (a job) to finish.
+    run_app(&["--sun-hours", "2026-03-21"], &png, &xvfb);
+    let p = read_png(&png);
+    let sky = |c: [u8; 3]| {
+        (c[0] as i32 - 158).abs() < 14
+            && (c[1] as i32 - 199).abs() < 14
+            && (c[2] as i32 - 237).abs() < 14
+    };
+    // Ground in the sun all day: the yellow top classes of the legend.
+    let full_sun = fraction(&p, |c| c[0] > 180 && c[1] > 170 && c[2] < 120);
+    // Shadowed ground and facades: the blue/violet low classes.
+    let little_sun = p
+        .rgb
+        .iter()
+        .filter(|c| c[2] as i32 > c[0] as i32 + 40 && c[2] as i32 > c[1] as i32 + 10 && !sky(**c))
+        .count();
+    eprintln!(
+        "full sun {:.1}%  little sun {little_sun} pixels",
+        full_sun * 100.0
+    );
+    assert!(
+        full_sun > 0.05,
+        "no sun-hours raster ({:.2}%)",
+        full_sun * 100.0
+    );
+    assert!(
+        little_sun > 500,
+        "no shadowed cells or facades ({little_sun} pixels)"
+    );
+}
