@@ -1,0 +1,226 @@
+//! Tables with coordinate columns (tree cadastres, sensor lists): delimiter
+//! detected (, ; tab), quotes, UTF-8 or Windows-1252, dBase-style typed
+//! headers ("hochwert,N,19,11") understood. Coordinate columns and CRS are
+//! chosen by the caller or found by their usual names (x/y, Rechtswert/
+//! Hochwert, lon/lat …).
+
+use crate::model::{Feature, Field, FieldKind, Geometry, Value, VectorData};
+use pw_geo::Crs;
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CsvOptions {
+    /// Column with x (easting, longitude).
+    pub x: Option<String>,
+    /// Column with y (northing, latitude).
+    pub y: Option<String>,
+    pub crs: Option<Crs>,
+}
+
+const X_NAMES: &[&str] = &[
+    "x",
+    "rechtswert",
+    "easting",
+    "ost",
+    "east",
+    "rw",
+    "lon",
+    "lng",
+    "longitude",
+    "laenge",
+    "länge",
+];
+const Y_NAMES: &[&str] = &[
+    "y", "hochwert", "northing", "nord", "north", "hw", "lat", "latitude", "breite",
+];
+
+fn split(line: &str, delimiter: char) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                cur.push('"');
+                chars.next();
+            }
+            '"' => quoted = !quoted,
+            c if c == delimiter && !quoted => out.push(std::mem::take(&mut cur)),
+            c => cur.push(c),
+        }
+    }
+    out.push(cur);
+    out
+}
+
+pub fn read_bytes(bytes: &[u8], options: &CsvOptions) -> Result<VectorData, String> {
+    let mut data = VectorData::new("CSV");
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t.trim_start_matches('\u{feff}').to_string(),
+        Err(_) => {
+            data.issues
+                .push("the file is not UTF-8: read as Windows-1252".into());
+            encoding_rs::WINDOWS_1252.decode(bytes).0.into_owned()
+        }
+    };
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty());
+    let (_, header) = lines.next().ok_or("the file is empty")?;
+    let delimiter = [';', '\t', ',']
+        .into_iter()
+        .max_by_key(|d| split(header, *d).len())
+        .unwrap_or(',');
+    // "name,C,20" headers (dBase export): name plus type letter.
+    let columns: Vec<(String, Option<FieldKind>)> = split(header, delimiter)
+        .into_iter()
+        .map(|h| {
+            let parts: Vec<&str> = h.split(',').collect();
+            match parts.as_slice() {
+                [name, t, ..] if t.len() == 1 => {
+                    let kind = match *t {
+                        "N" | "F" if parts.get(3).is_some_and(|d| *d != "0") => {
+                            Some(FieldKind::Real)
+                        }
+                        "N" => Some(FieldKind::Integer),
+                        "F" => Some(FieldKind::Real),
+                        "D" => Some(FieldKind::Date),
+                        "L" => Some(FieldKind::Boolean),
+                        _ => Some(FieldKind::Text),
+                    };
+                    (name.trim().to_string(), kind)
+                }
+                _ => (h.trim().to_string(), None),
+            }
+        })
+        .collect();
+    let find = |wanted: &Option<String>, names: &[&str]| -> Option<usize> {
+        match wanted {
+            Some(w) => columns.iter().position(|(n, _)| n.eq_ignore_ascii_case(w)),
+            None => columns
+                .iter()
+                .position(|(n, _)| names.iter().any(|c| n.eq_ignore_ascii_case(c))),
+        }
+    };
+    let (xi, yi) = (find(&options.x, X_NAMES), find(&options.y, Y_NAMES));
+    if let (Some(w), None) | (None, Some(w)) = (
+        options.x.as_ref().filter(|_| xi.is_none()),
+        options.y.as_ref().filter(|_| yi.is_none()),
+    ) {
+        return Err(format!(
+            "no column \"{w}\"; the columns are: {}",
+            columns
+                .iter()
+                .map(|(n, _)| n.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    if xi.is_none() || yi.is_none() {
+        data.issues.push(format!(
+            "no coordinate columns found (looked for x/y, Rechtswert/Hochwert, lon/lat): choose them; columns: {}",
+            columns.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ")
+        ));
+    }
+    let rows: Vec<(usize, Vec<String>)> =
+        lines.map(|(n, l)| (n + 1, split(l, delimiter))).collect();
+    // Column types: declared, else inferred from the values.
+    data.fields = columns
+        .iter()
+        .enumerate()
+        .map(|(i, (name, declared))| {
+            let kind = declared.unwrap_or_else(|| {
+                let vals = rows
+                    .iter()
+                    .filter_map(|(_, r)| r.get(i))
+                    .map(|s| s.trim())
+                    .filter(|s| !s.is_empty());
+                let mut kind = FieldKind::Integer;
+                for v in vals {
+                    if v.parse::<i64>().is_ok() {
+                        continue;
+                    }
+                    if v.parse::<f64>().is_ok() {
+                        kind = FieldKind::Real;
+                    } else {
+                        return FieldKind::Text;
+                    }
+                }
+                kind
+            });
+            Field {
+                name: name.clone(),
+                kind,
+            }
+        })
+        .collect();
+    let mut bad = Vec::new();
+    for (line, r) in &rows {
+        if r.len() != columns.len() {
+            bad.push(format!(
+                "line {line}: {} values for {} columns",
+                r.len(),
+                columns.len()
+            ));
+        }
+        let values: Vec<Value> = data
+            .fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                let s = r.get(i).map(|s| s.trim()).unwrap_or("");
+                match f.kind {
+                    _ if s.is_empty() => Value::Null,
+                    FieldKind::Integer => s
+                        .parse()
+                        .map(Value::Integer)
+                        .unwrap_or_else(|_| Value::Text(s.into())),
+                    FieldKind::Real => s
+                        .replace(',', ".")
+                        .parse()
+                        .map(Value::Real)
+                        .unwrap_or_else(|_| Value::Text(s.into())),
+                    _ => Value::Text(s.to_string()),
+                }
+            })
+            .collect();
+        let geometry = match (xi, yi) {
+            (Some(xi), Some(yi)) => match (values[xi].as_f64(), values[yi].as_f64()) {
+                (Some(x), Some(y)) if x.is_finite() && y.is_finite() => {
+                    Some(Geometry::Points(vec![[x, y, f64::NAN]]))
+                }
+                _ => {
+                    bad.push(format!("line {line}: no coordinates"));
+                    None
+                }
+            },
+            _ => None,
+        };
+        data.features.push(Feature {
+            id: None,
+            geometry,
+            values,
+        });
+    }
+    if !bad.is_empty() {
+        let n = bad.len();
+        bad.truncate(5);
+        data.issues
+            .push(format!("{n} rows with problems, e.g. {}", bad.join("; ")));
+    }
+    data.crs = options.crs;
+    if data.crs.is_none() {
+        let degrees = data
+            .extent()
+            .is_some_and(|e| e[0] >= -180.0 && e[2] <= 180.0 && e[1] >= -90.0 && e[3] <= 90.0);
+        if degrees {
+            data.crs = Some(Crs::WGS84);
+            data.issues
+                .push("no CRS given: the coordinates look like degrees, read as WGS 84".into());
+        } else if data.extent().is_some() {
+            data.issues.push("no CRS given: choose the CRS of the coordinate columns (e.g. EPSG:31467 for Gauss-Krüger zone 3)".into());
+        }
+    }
+    Ok(data)
+}

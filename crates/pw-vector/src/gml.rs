@@ -1,0 +1,312 @@
+//! GML feature collections as WFS servers answer (GML 2, 3.1, 3.2; WFS 1.x
+//! and 2.0): members' simple properties become columns, the first geometry
+//! property the geometry (Point, LineString, Curve, Polygon, Surface and
+//! their Multi forms; pos, posList, coordinates). URN/URL srsNames of
+//! geographic CRS are latitude first and are swapped to longitude first.
+
+use crate::model::{Coord, Feature, Field, FieldKind, Geometry, Polygon, Value, VectorData};
+use crate::xml::Element;
+
+const GEOMETRIES: &[&str] = &[
+    "Point",
+    "MultiPoint",
+    "LineString",
+    "MultiLineString",
+    "Curve",
+    "MultiCurve",
+    "Polygon",
+    "MultiPolygon",
+    "Surface",
+    "MultiSurface",
+    "CompositeSurface",
+    "LinearRing",
+];
+
+pub fn read(text: &str) -> Result<VectorData, String> {
+    let root = crate::xml::parse(text)?;
+    if root.name == "ExceptionReport" || root.name == "ServiceExceptionReport" {
+        let mut msg = Vec::new();
+        root.descendants("ExceptionText", &mut msg);
+        let text = msg
+            .first()
+            .map(|e| e.text_trimmed().to_string())
+            .unwrap_or_else(|| root.text_trimmed().to_string());
+        return Err(format!("the server answered with an exception: {text}"));
+    }
+    if root.name != "FeatureCollection" {
+        return Err(format!(
+            "the root element is <{}>, not a GML/WFS FeatureCollection",
+            root.name
+        ));
+    }
+    let mut data = VectorData::new("GML");
+    let mut members: Vec<&Element> = Vec::new();
+    for m in &root.children {
+        match m.name.as_str() {
+            "featureMember" | "member" => members.extend(m.children.iter()),
+            "featureMembers" => members.extend(m.children.iter()),
+            _ => {}
+        }
+    }
+    let mut rows: Vec<Vec<(String, String)>> = Vec::new();
+    let mut srs: Option<String> = None;
+    let mut swap = false;
+    for f in &members {
+        let mut attrs = Vec::new();
+        let mut geometry = None;
+        for p in &f.children {
+            if p.name == "boundedBy" {
+                continue;
+            }
+            match p
+                .children
+                .iter()
+                .find(|c| GEOMETRIES.contains(&c.name.as_str()))
+            {
+                Some(g) if geometry.is_none() => {
+                    if srs.is_none()
+                        && let Some(name) = g.attr("srsName")
+                    {
+                        srs = Some(name.to_string());
+                        if let Ok(crs) = pw_geo::Crs::parse(name) {
+                            data.crs = Some(crs);
+                            swap = crs.is_geographic()
+                                && (name.starts_with("urn:") || name.starts_with("http"));
+                        }
+                    }
+                    match parse_geometry(g) {
+                        Ok(gg) => geometry = Some(gg),
+                        Err(e) => data.issues.push(format!("line {}: {e}", g.line)),
+                    }
+                }
+                Some(_) => {}
+                None if p.children.is_empty() => {
+                    attrs.push((p.name.clone(), p.text_trimmed().to_string()))
+                }
+                None => {}
+            }
+        }
+        for (n, _) in &attrs {
+            if data.field_index(n).is_none() {
+                data.fields.push(Field {
+                    name: n.clone(),
+                    kind: FieldKind::Integer,
+                });
+            }
+        }
+        data.features.push(Feature {
+            id: f.attr("id").or_else(|| f.attr("fid")).map(String::from),
+            geometry,
+            values: Vec::new(),
+        });
+        rows.push(attrs);
+    }
+    data.crs_text = srs.clone();
+    if srs.is_some() && data.crs.is_none() {
+        data.issues.push(format!(
+            "srsName \"{}\" is not known; set crs = \"EPSG:…\" for this layer",
+            srs.unwrap()
+        ));
+    }
+    if swap {
+        for f in &mut data.features {
+            if let Some(g) = &mut f.geometry {
+                for c in g.coords_mut() {
+                    c.swap(0, 1);
+                }
+            }
+        }
+    }
+    // Types from the values: integer, real, date (YYYY-MM-DD), else text.
+    for field in &mut data.fields {
+        let mut kind: Option<FieldKind> = None;
+        for r in &rows {
+            let Some((_, v)) = r.iter().find(|(n, _)| *n == field.name) else {
+                continue;
+            };
+            if v.is_empty() {
+                continue;
+            }
+            let k = if v.parse::<i64>().is_ok() {
+                FieldKind::Integer
+            } else if v.parse::<f64>().is_ok() {
+                FieldKind::Real
+            } else if v.len() == 10 && v.as_bytes()[4] == b'-' && v.as_bytes()[7] == b'-' {
+                FieldKind::Date
+            } else {
+                FieldKind::Text
+            };
+            kind = Some(match (kind, k) {
+                (None, k) => k,
+                (Some(a), b) if a == b => a,
+                (Some(FieldKind::Integer), FieldKind::Real)
+                | (Some(FieldKind::Real), FieldKind::Integer) => FieldKind::Real,
+                _ => FieldKind::Text,
+            });
+        }
+        field.kind = kind.unwrap_or(FieldKind::Text);
+    }
+    for (f, attrs) in data.features.iter_mut().zip(&rows) {
+        f.values = data
+            .fields
+            .iter()
+            .map(|field| match attrs.iter().find(|(n, _)| *n == field.name) {
+                Some((_, v)) if !v.is_empty() => match field.kind {
+                    FieldKind::Integer => v.parse().map(Value::Integer).unwrap_or(Value::Null),
+                    FieldKind::Real => v.parse().map(Value::Real).unwrap_or(Value::Null),
+                    _ => Value::Text(v.clone()),
+                },
+                _ => Value::Null,
+            })
+            .collect();
+    }
+    if members.is_empty() {
+        data.issues.push("the collection has no features".into());
+    }
+    Ok(data)
+}
+
+/// Coordinates of pos/posList/coordinates children, in file order.
+fn points(e: &Element) -> Result<Vec<Coord>, String> {
+    if let Some(pl) = e.child("posList") {
+        let dim: usize = pl
+            .attr("srsDimension")
+            .or_else(|| e.attr("srsDimension"))
+            .and_then(|d| d.parse().ok())
+            .unwrap_or(2);
+        let v: Vec<f64> = pl
+            .text
+            .split_whitespace()
+            .map(|t| t.parse::<f64>())
+            .collect::<Result<_, _>>()
+            .map_err(|_| "posList with a non-number".to_string())?;
+        if dim < 2 || v.len() % dim != 0 {
+            return Err(format!(
+                "posList of {} numbers is not a list of {dim}-D positions",
+                v.len()
+            ));
+        }
+        return Ok(v
+            .chunks(dim)
+            .map(|c| [c[0], c[1], if dim > 2 { c[2] } else { f64::NAN }])
+            .collect());
+    }
+    let pos: Vec<&Element> = e.children_named("pos").collect();
+    if !pos.is_empty() {
+        return pos
+            .iter()
+            .map(|p| {
+                let v: Vec<f64> = p
+                    .text
+                    .split_whitespace()
+                    .filter_map(|t| t.parse().ok())
+                    .collect();
+                match v.as_slice() {
+                    [x, y] => Ok([*x, *y, f64::NAN]),
+                    [x, y, z, ..] => Ok([*x, *y, *z]),
+                    _ => Err(format!("pos \"{}\" is not a position", p.text_trimmed())),
+                }
+            })
+            .collect();
+    }
+    if let Some(c) = e.child("coordinates") {
+        return Ok(c
+            .text
+            .split_whitespace()
+            .filter_map(|t| {
+                let v: Vec<f64> = t.split(',').filter_map(|n| n.parse().ok()).collect();
+                (v.len() >= 2).then(|| [v[0], v[1], v.get(2).copied().unwrap_or(f64::NAN)])
+            })
+            .collect());
+    }
+    Err(format!("<{}> without pos, posList or coordinates", e.name))
+}
+
+fn ring(boundary: &Element) -> Result<Vec<Coord>, String> {
+    let r = boundary.children.first().ok_or("empty polygon boundary")?;
+    match r.name.as_str() {
+        "LinearRing" => points(r),
+        "Ring" => {
+            let mut out = Vec::new();
+            let mut curves = Vec::new();
+            r.descendants("LineStringSegment", &mut curves);
+            r.descendants("LineString", &mut curves);
+            for c in curves {
+                out.extend(points(c)?);
+            }
+            Ok(out)
+        }
+        other => Err(format!("polygon boundary <{other}> is not supported")),
+    }
+}
+
+fn polygon(e: &Element) -> Result<Polygon, String> {
+    let ext = e
+        .child("exterior")
+        .or_else(|| e.child("outerBoundaryIs"))
+        .ok_or("polygon without exterior")?;
+    let interiors = e
+        .children
+        .iter()
+        .filter(|c| c.name == "interior" || c.name == "innerBoundaryIs")
+        .map(ring)
+        .collect::<Result<_, _>>()?;
+    Ok(Polygon {
+        exterior: ring(ext)?,
+        interiors,
+    })
+}
+
+fn parse_geometry(e: &Element) -> Result<Geometry, String> {
+    Ok(match e.name.as_str() {
+        "Point" => Geometry::Points(points(e)?),
+        "LineString" | "LinearRing" => Geometry::Lines(vec![points(e)?]),
+        "Curve" => {
+            let mut segs = Vec::new();
+            e.descendants("LineStringSegment", &mut segs);
+            let mut line = Vec::new();
+            for s in segs {
+                line.extend(points(s)?);
+            }
+            Geometry::Lines(vec![line])
+        }
+        "Polygon" => Geometry::Polygons(vec![polygon(e)?]),
+        "Surface" => {
+            let mut patches = Vec::new();
+            e.descendants("PolygonPatch", &mut patches);
+            Geometry::Polygons(patches.into_iter().map(polygon).collect::<Result<_, _>>()?)
+        }
+        "MultiPoint" | "MultiLineString" | "MultiCurve" | "MultiPolygon" | "MultiSurface"
+        | "CompositeSurface" => {
+            let mut merged: Option<Geometry> = None;
+            for member in &e.children {
+                for g in member
+                    .children
+                    .iter()
+                    .filter(|c| GEOMETRIES.contains(&c.name.as_str()))
+                    .map(parse_geometry)
+                {
+                    let g = g?;
+                    merged = Some(match (merged, g) {
+                        (None, g) => g,
+                        (Some(Geometry::Points(mut a)), Geometry::Points(b)) => {
+                            a.extend(b);
+                            Geometry::Points(a)
+                        }
+                        (Some(Geometry::Lines(mut a)), Geometry::Lines(b)) => {
+                            a.extend(b);
+                            Geometry::Lines(a)
+                        }
+                        (Some(Geometry::Polygons(mut a)), Geometry::Polygons(b)) => {
+                            a.extend(b);
+                            Geometry::Polygons(a)
+                        }
+                        (Some(a), _) => a,
+                    });
+                }
+            }
+            merged.ok_or(format!("<{}> without members", e.name))?
+        }
+        other => return Err(format!("geometry <{other}> is not supported")),
+    })
+}

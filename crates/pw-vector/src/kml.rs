@@ -1,0 +1,181 @@
+//! KML 2.2 and KMZ: Placemarks with Point, LineString, Polygon and
+//! MultiGeometry, name and description, ExtendedData (Data and SchemaData)
+//! as attribute columns. Always WGS 84 longitude/latitude(/altitude).
+
+use crate::model::{Coord, Feature, Field, FieldKind, Geometry, Polygon, Value, VectorData};
+use crate::xml::Element;
+use std::io::Read;
+use std::path::Path;
+
+pub fn read_file(path: &Path) -> Result<VectorData, String> {
+    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    let is_zip = bytes.starts_with(b"PK");
+    let text = if is_zip {
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+            .map_err(|e| format!("not a readable KMZ archive: {e}"))?;
+        // The main document: doc.kml by convention, else the first .kml.
+        let names: Vec<String> = archive.file_names().map(String::from).collect();
+        let main = names
+            .iter()
+            .find(|n| n.eq_ignore_ascii_case("doc.kml"))
+            .or_else(|| {
+                names
+                    .iter()
+                    .find(|n| n.to_ascii_lowercase().ends_with(".kml"))
+            })
+            .ok_or("the KMZ archive holds no .kml document")?
+            .clone();
+        let mut s = String::new();
+        archive
+            .by_name(&main)
+            .map_err(|e| e.to_string())?
+            .read_to_string(&mut s)
+            .map_err(|e| format!("{main} in the KMZ: {e}"))?;
+        s
+    } else {
+        String::from_utf8(bytes).map_err(|_| "the KML is not UTF-8".to_string())?
+    };
+    let mut data = read(&text)?;
+    if is_zip {
+        data.format = "KMZ".into();
+    }
+    Ok(data)
+}
+
+fn coords(text: &str) -> Vec<Coord> {
+    text.split_whitespace()
+        .filter_map(|t| {
+            let v: Vec<f64> = t.split(',').filter_map(|n| n.trim().parse().ok()).collect();
+            match v.as_slice() {
+                [x, y] => Some([*x, *y, f64::NAN]),
+                [x, y, z, ..] => Some([*x, *y, *z]),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+fn ring(e: Option<&Element>) -> Vec<Coord> {
+    e.and_then(|b| b.child("LinearRing"))
+        .and_then(|r| r.child("coordinates"))
+        .map(|c| coords(&c.text))
+        .unwrap_or_default()
+}
+
+fn geometry(e: &Element) -> Option<Geometry> {
+    let coord_text = || {
+        e.child("coordinates")
+            .map(|c| coords(&c.text))
+            .unwrap_or_default()
+    };
+    match e.name.as_str() {
+        "Point" => Some(Geometry::Points(coord_text()))
+            .filter(|g| matches!(g, Geometry::Points(p) if !p.is_empty())),
+        "LineString" | "LinearRing" => Some(Geometry::Lines(vec![coord_text()])),
+        "Polygon" => Some(Geometry::Polygons(vec![Polygon {
+            exterior: ring(e.child("outerBoundaryIs")),
+            interiors: e
+                .children_named("innerBoundaryIs")
+                .map(|b| ring(Some(b)))
+                .collect(),
+        }])),
+        "MultiGeometry" => {
+            let mut merged: Option<Geometry> = None;
+            for g in e.children.iter().filter_map(geometry) {
+                merged = Some(match (merged, g) {
+                    (None, g) => g,
+                    (Some(Geometry::Points(mut a)), Geometry::Points(b)) => {
+                        a.extend(b);
+                        Geometry::Points(a)
+                    }
+                    (Some(Geometry::Lines(mut a)), Geometry::Lines(b)) => {
+                        a.extend(b);
+                        Geometry::Lines(a)
+                    }
+                    (Some(Geometry::Polygons(mut a)), Geometry::Polygons(b)) => {
+                        a.extend(b);
+                        Geometry::Polygons(a)
+                    }
+                    (Some(a), _) => a,
+                });
+            }
+            merged
+        }
+        _ => None,
+    }
+}
+
+pub fn read(text: &str) -> Result<VectorData, String> {
+    let root = crate::xml::parse(text)?;
+    if root.name != "kml" {
+        return Err(format!("the root element is <{}>, not <kml>", root.name));
+    }
+    let mut data = VectorData::new("KML");
+    data.crs = Some(pw_geo::Crs::WGS84);
+    let mut placemarks = Vec::new();
+    root.descendants("Placemark", &mut placemarks);
+    let mut rows: Vec<Vec<(String, String)>> = Vec::new();
+    for p in &placemarks {
+        let mut attrs = vec![
+            (
+                "name".to_string(),
+                p.child("name")
+                    .map(|n| n.text_trimmed().to_string())
+                    .unwrap_or_default(),
+            ),
+            (
+                "description".to_string(),
+                p.child("description")
+                    .map(|n| n.text_trimmed().to_string())
+                    .unwrap_or_default(),
+            ),
+        ];
+        if let Some(ext) = p.child("ExtendedData") {
+            for d in ext.children_named("Data") {
+                let v = d
+                    .child("value")
+                    .map(|v| v.text_trimmed().to_string())
+                    .unwrap_or_default();
+                attrs.push((d.attr("name").unwrap_or("").to_string(), v));
+            }
+            for sd in ext.children_named("SchemaData") {
+                for s in sd.children_named("SimpleData") {
+                    attrs.push((
+                        s.attr("name").unwrap_or("").to_string(),
+                        s.text_trimmed().to_string(),
+                    ));
+                }
+            }
+        }
+        for (name, _) in &attrs {
+            if data.field_index(name).is_none() {
+                data.fields.push(Field {
+                    name: name.clone(),
+                    kind: FieldKind::Text,
+                });
+            }
+        }
+        let g = p.children.iter().find_map(geometry);
+        if g.is_none() {
+            data.issues
+                .push(format!("line {}: placemark without a geometry", p.line));
+        }
+        data.features.push(Feature {
+            id: p.attr("id").map(String::from),
+            geometry: g,
+            values: Vec::new(),
+        });
+        rows.push(attrs);
+    }
+    for (f, attrs) in data.features.iter_mut().zip(&rows) {
+        f.values = data
+            .fields
+            .iter()
+            .map(|field| match attrs.iter().find(|(n, _)| *n == field.name) {
+                Some((_, v)) if !v.is_empty() => Value::Text(v.clone()),
+                _ => Value::Null,
+            })
+            .collect();
+    }
+    Ok(data)
+}

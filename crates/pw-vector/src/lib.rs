@@ -1,0 +1,89 @@
+//! GIS vector layers (engine-free): GeoJSON, Shapefile (.prj, .cpg and
+//! code-page guessing), GeoPackage, KML/KMZ, CSV with coordinate columns,
+//! GML/WFS feature collections — one feature model with typed attributes,
+//! 2D/3D multi-part geometry and the CRS, reprojectable into the scene CRS.
+//! Readers keep what they can read and list what they could not.
+
+pub mod csv;
+pub mod dbf;
+pub mod geojson;
+pub mod gml;
+pub mod gpkg;
+pub mod kml;
+pub mod model;
+pub mod prj;
+pub mod shp;
+pub mod wkb;
+mod xml;
+
+pub use csv::CsvOptions;
+pub use model::*;
+use std::path::Path;
+
+#[derive(Debug, thiserror::Error)]
+pub enum VectorError {
+    #[error("{path}: {message}")]
+    File { path: String, message: String },
+}
+
+fn file_error(path: &Path, message: impl Into<String>) -> VectorError {
+    VectorError::File {
+        path: path.display().to_string(),
+        message: message.into(),
+    }
+}
+
+/// Which reader a file needs, by its ending and, for .json/.xml, its content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    GeoJson,
+    Shapefile,
+    GeoPackage,
+    Kml,
+    Csv,
+    Gml,
+}
+
+pub fn format_of(path: &Path) -> Option<Format> {
+    let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
+    let ext = name.rsplit('.').next()?;
+    Some(match ext {
+        "geojson" => Format::GeoJson,
+        "json" if !name.ends_with(".city.json") => Format::GeoJson,
+        "shp" => Format::Shapefile,
+        "gpkg" => Format::GeoPackage,
+        "kml" | "kmz" => Format::Kml,
+        "csv" | "tsv" => Format::Csv,
+        "gml" | "xml" => Format::Gml,
+        _ => return None,
+    })
+}
+
+/// Reads a vector file; `csv` says which columns and CRS a CSV uses.
+pub fn read_file(path: &Path, csv: &CsvOptions) -> Result<VectorData, VectorError> {
+    let format = format_of(path).ok_or_else(|| {
+        file_error(
+            path,
+            "not a vector format we read (GeoJSON, Shapefile, GeoPackage, KML/KMZ, CSV, GML)",
+        )
+    })?;
+    let meta = std::fs::metadata(path).map_err(|e| file_error(path, e.to_string()))?;
+    if meta.len() == 0 {
+        return Err(file_error(path, "the file is empty"));
+    }
+    let text = |path: &Path| -> Result<String, VectorError> {
+        std::fs::read_to_string(path).map_err(|e| file_error(path, e.to_string()))
+    };
+    let result = match format {
+        Format::GeoJson => geojson::read(&text(path)?),
+        Format::Shapefile => shp::read_file(path),
+        Format::GeoPackage => gpkg::read_file(path, None),
+        Format::Kml => kml::read_file(path),
+        Format::Csv => {
+            let bytes = std::fs::read(path).map_err(|e| file_error(path, e.to_string()))?;
+            csv::read_bytes(&bytes, csv)
+        }
+        Format::Gml => gml::read(&text(path)?),
+    };
+    result.map_err(|m| file_error(path, m))
+}

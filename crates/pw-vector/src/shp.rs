@@ -1,0 +1,199 @@
+//! ESRI Shapefiles: geometry from .shp (+ .shx) through the `shapefile`
+//! crate, attributes from .dbf with its code page (dbf.rs), CRS from .prj.
+//! Missing companions are reported and what exists is kept.
+
+use crate::dbf;
+use crate::model::{Coord, Feature, Geometry, Polygon, Value, VectorData};
+use shapefile::{PolygonRing, Shape};
+use std::path::Path;
+
+fn sibling(path: &Path, ext: &str) -> Option<std::path::PathBuf> {
+    [ext.to_string(), ext.to_uppercase()]
+        .iter()
+        .map(|e| path.with_extension(e))
+        .find(|p| p.exists())
+}
+
+pub fn read_file(path: &Path) -> Result<VectorData, String> {
+    let mut data = VectorData::new("Shapefile");
+    if sibling(path, "shx").is_none() {
+        data.issues
+            .push("the .shx index is missing; shapes are read in file order".into());
+    }
+    let shapes: Vec<Shape> = {
+        let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+        let mut reader = shapefile::ShapeReader::new(std::io::BufReader::new(file))
+            .map_err(|e| format!("not a readable .shp: {e}"))?;
+        let mut out = Vec::new();
+        for (k, s) in reader.iter_shapes().enumerate() {
+            match s {
+                Ok(s) => out.push(s),
+                Err(e) => {
+                    data.issues.push(format!(
+                        "shape {}: {e}; the rest of the file is skipped",
+                        k + 1
+                    ));
+                    break;
+                }
+            }
+        }
+        out
+    };
+    match sibling(path, "prj") {
+        Some(prj) => {
+            let wkt =
+                std::fs::read_to_string(&prj).map_err(|e| format!("{}: {e}", prj.display()))?;
+            data.crs_text = Some(wkt.trim().to_string());
+            match crate::prj::crs_of_wkt(&wkt) {
+                Ok(c) => data.crs = Some(c),
+                Err(e) => data.issues.push(format!(".prj: {e}")),
+            }
+        }
+        None => data.issues.push(
+            "the .prj is missing, so the CRS is unknown: set crs = \"EPSG:…\" for this layer"
+                .into(),
+        ),
+    }
+    let table = match sibling(path, "dbf") {
+        Some(dbf_path) => {
+            let bytes =
+                std::fs::read(&dbf_path).map_err(|e| format!("{}: {e}", dbf_path.display()))?;
+            let cpg = sibling(path, "cpg").and_then(|p| std::fs::read_to_string(p).ok());
+            match dbf::read(&bytes, cpg.as_deref()) {
+                Ok(t) => Some(t),
+                Err(e) => {
+                    data.issues
+                        .push(format!(".dbf: {e}; features have no attributes"));
+                    None
+                }
+            }
+        }
+        None => {
+            data.issues
+                .push("the .dbf is missing: features have no attributes".into());
+            None
+        }
+    };
+    if let Some(t) = &table {
+        data.fields = t.fields.clone();
+        if let Some(n) = &t.encoding_note {
+            data.issues.push(format!(".dbf: {n}"));
+        }
+        if t.rows.len() != shapes.len() {
+            data.issues.push(format!(
+                "{} shapes but {} attribute rows: matched in order",
+                shapes.len(),
+                t.rows.len()
+            ));
+        }
+    }
+    for (k, shape) in shapes.into_iter().enumerate() {
+        let values = table
+            .as_ref()
+            .and_then(|t| t.rows.get(k).cloned())
+            .unwrap_or_else(|| vec![Value::Null; data.fields.len()]);
+        data.features.push(Feature {
+            id: Some((k + 1).to_string()),
+            geometry: geometry(shape),
+            values,
+        });
+    }
+    Ok(data)
+}
+
+fn xy(p: &shapefile::Point) -> Coord {
+    [p.x, p.y, f64::NAN]
+}
+fn xym(p: &shapefile::PointM) -> Coord {
+    [p.x, p.y, f64::NAN]
+}
+fn xyz(p: &shapefile::PointZ) -> Coord {
+    [p.x, p.y, p.z]
+}
+
+/// Outer rings (clockwise) each take the holes that lie inside them.
+fn polygons(rings: Vec<(bool, Vec<Coord>)>) -> Vec<Polygon> {
+    let mut out: Vec<Polygon> = Vec::new();
+    let mut holes = Vec::new();
+    for (outer, ring) in rings {
+        if outer {
+            out.push(Polygon {
+                exterior: ring,
+                interiors: Vec::new(),
+            });
+        } else {
+            holes.push(ring);
+        }
+    }
+    for hole in holes {
+        let p = hole[0];
+        match out.iter_mut().find(|poly| contains(&poly.exterior, p)) {
+            Some(poly) => poly.interiors.push(hole),
+            // A hole outside every outer ring: keep it as a polygon of its own.
+            None => out.push(Polygon {
+                exterior: hole,
+                interiors: Vec::new(),
+            }),
+        }
+    }
+    out
+}
+
+fn contains(ring: &[Coord], p: Coord) -> bool {
+    let mut inside = false;
+    let mut j = ring.len().wrapping_sub(1);
+    for i in 0..ring.len() {
+        let (a, b) = (ring[i], ring[j]);
+        if (a[1] > p[1]) != (b[1] > p[1])
+            && p[0] < (b[0] - a[0]) * (p[1] - a[1]) / (b[1] - a[1]) + a[0]
+        {
+            inside = !inside;
+        }
+        j = i;
+    }
+    inside
+}
+
+fn rings<P>(rings: &[PolygonRing<P>], f: impl Fn(&P) -> Coord) -> Vec<(bool, Vec<Coord>)> {
+    rings
+        .iter()
+        .map(|r| match r {
+            PolygonRing::Outer(pts) => (true, pts.iter().map(&f).collect()),
+            PolygonRing::Inner(pts) => (false, pts.iter().map(&f).collect()),
+        })
+        .collect()
+}
+
+fn geometry(shape: Shape) -> Option<Geometry> {
+    Some(match shape {
+        Shape::NullShape => return None,
+        Shape::Point(p) => Geometry::Points(vec![xy(&p)]),
+        Shape::PointM(p) => Geometry::Points(vec![xym(&p)]),
+        Shape::PointZ(p) => Geometry::Points(vec![xyz(&p)]),
+        Shape::Multipoint(m) => Geometry::Points(m.points().iter().map(xy).collect()),
+        Shape::MultipointM(m) => Geometry::Points(m.points().iter().map(xym).collect()),
+        Shape::MultipointZ(m) => Geometry::Points(m.points().iter().map(xyz).collect()),
+        Shape::Polyline(l) => Geometry::Lines(
+            l.parts()
+                .iter()
+                .map(|p| p.iter().map(xy).collect())
+                .collect(),
+        ),
+        Shape::PolylineM(l) => Geometry::Lines(
+            l.parts()
+                .iter()
+                .map(|p| p.iter().map(xym).collect())
+                .collect(),
+        ),
+        Shape::PolylineZ(l) => Geometry::Lines(
+            l.parts()
+                .iter()
+                .map(|p| p.iter().map(xyz).collect())
+                .collect(),
+        ),
+        Shape::Polygon(p) => Geometry::Polygons(polygons(rings(p.rings(), xy))),
+        Shape::PolygonM(p) => Geometry::Polygons(polygons(rings(p.rings(), xym))),
+        Shape::PolygonZ(p) => Geometry::Polygons(polygons(rings(p.rings(), xyz))),
+        Shape::Multipatch(_) => return None,
+    })
+}

@@ -1,0 +1,159 @@
+//! A small element tree over quick-xml for the XML vector formats (KML,
+//! GML/WFS): local names without prefixes, attributes, text (CDATA too).
+//! Errors name the line.
+
+use quick_xml::Reader;
+use quick_xml::events::Event;
+
+#[derive(Debug, Clone, Default)]
+pub struct Element {
+    pub name: String,
+    pub attrs: Vec<(String, String)>,
+    pub children: Vec<Element>,
+    pub text: String,
+    /// 1-based line of the start tag.
+    pub line: usize,
+}
+
+impl Element {
+    pub fn attr(&self, local: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(k, _)| k.rsplit(':').next() == Some(local))
+            .map(|(_, v)| v.as_str())
+    }
+    pub fn child(&self, name: &str) -> Option<&Element> {
+        self.children.iter().find(|c| c.name == name)
+    }
+    pub fn children_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Element> + 'a {
+        self.children.iter().filter(move |c| c.name == name)
+    }
+    /// All descendants (depth first) with this name.
+    pub fn descendants<'a>(&'a self, name: &'a str, out: &mut Vec<&'a Element>) {
+        for c in &self.children {
+            if c.name == name {
+                out.push(c);
+            }
+            c.descendants(name, out);
+        }
+    }
+    pub fn text_trimmed(&self) -> &str {
+        self.text.trim()
+    }
+}
+
+fn local(name: &[u8]) -> String {
+    let s = String::from_utf8_lossy(name);
+    s.rsplit(':').next().unwrap_or("").to_string()
+}
+
+pub fn parse(text: &str) -> Result<Element, String> {
+    let mut reader = Reader::from_str(text);
+    let line_of = |pos: usize| {
+        text.as_bytes()[..pos.min(text.len())]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count()
+            + 1
+    };
+    let mut stack: Vec<Element> = vec![Element::default()];
+    loop {
+        let pos = reader.buffer_position() as usize;
+        match reader.read_event() {
+            Err(e) => {
+                return Err(format!(
+                    "line {}: broken XML: {e}",
+                    line_of(reader.buffer_position() as usize)
+                ));
+            }
+            Ok(Event::Eof) => break,
+            Ok(Event::Start(s)) => {
+                stack.push(start(&s, line_of(pos))?);
+            }
+            Ok(Event::Empty(s)) => {
+                let e = start(&s, line_of(pos))?;
+                stack.last_mut().unwrap().children.push(e);
+            }
+            Ok(Event::End(_)) => {
+                if stack.len() < 2 {
+                    return Err(format!(
+                        "line {}: closing tag without opening tag",
+                        line_of(pos)
+                    ));
+                }
+                let e = stack.pop().unwrap();
+                stack.last_mut().unwrap().children.push(e);
+            }
+            Ok(Event::Text(t)) => {
+                // Entity references arrive as their own events (below).
+                let s = t
+                    .decode()
+                    .map_err(|e| format!("line {}: {e}", line_of(pos)))?;
+                stack.last_mut().unwrap().text.push_str(&s);
+            }
+            Ok(Event::CData(t)) => {
+                stack
+                    .last_mut()
+                    .unwrap()
+                    .text
+                    .push_str(&String::from_utf8_lossy(&t));
+            }
+            Ok(Event::GeneralRef(r)) => {
+                let name = String::from_utf8_lossy(&r);
+                let ch = match name.as_ref() {
+                    "amp" => "&".to_string(),
+                    "lt" => "<".into(),
+                    "gt" => ">".into(),
+                    "quot" => "\"".into(),
+                    "apos" => "'".into(),
+                    n if n.starts_with("#x") => u32::from_str_radix(&n[2..], 16)
+                        .ok()
+                        .and_then(char::from_u32)
+                        .map(String::from)
+                        .unwrap_or_default(),
+                    n if n.starts_with('#') => n[1..]
+                        .parse()
+                        .ok()
+                        .and_then(char::from_u32)
+                        .map(String::from)
+                        .unwrap_or_default(),
+                    _ => String::new(),
+                };
+                stack.last_mut().unwrap().text.push_str(&ch);
+            }
+            Ok(_) => {}
+        }
+    }
+    if stack.len() != 1 {
+        return Err(format!(
+            "the XML ends inside <{}>",
+            stack.last().unwrap().name
+        ));
+    }
+    let mut root = stack.pop().unwrap();
+    match root.children.len() {
+        0 => Err("no XML element in the file".into()),
+        _ => Ok(root.children.swap_remove(0)),
+    }
+}
+
+fn start(s: &quick_xml::events::BytesStart, line: usize) -> Result<Element, String> {
+    let mut attrs = Vec::new();
+    for a in s.attributes() {
+        let a = a.map_err(|e| format!("line {line}: {e}"))?;
+        let v = a
+            .unescape_value()
+            .map_err(|e| format!("line {line}: {e}"))?;
+        attrs.push((
+            String::from_utf8_lossy(a.key.as_ref()).into_owned(),
+            v.into_owned(),
+        ));
+    }
+    Ok(Element {
+        name: local(s.name().as_ref()),
+        attrs,
+        children: Vec::new(),
+        text: String::new(),
+        line,
+    })
+}
