@@ -214,12 +214,13 @@ pub fn info(path: &Path, crs: Option<&str>) -> anyhow::Result<String> {
         }
         Some(pw_scene::LayerKind::Tiles3d) => describe_tileset(path, crs),
         Some(pw_scene::LayerKind::Dem) => describe_dem(path, crs),
+        Some(pw_scene::LayerKind::Vector) => describe_vector(path, crs),
         Some(kind) => Ok(format!(
             "File:      {}\nKind:      {kind:?} (recognised; this version cannot read its contents yet)\n",
             path.display()
         )),
         None => anyhow::bail!(
-            "{}: unknown file type (supported: .scene, CityGML .gml/.xml, CityJSON .json/.city.jsonl, glTF .glb/.gltf, 3D Tiles tileset.json)",
+            "{}: unknown file type (supported: .scene, CityGML .gml/.xml, CityJSON .json/.city.jsonl, glTF .glb/.gltf, 3D Tiles tileset.json, DEM .tif/.xyz, vector .geojson/.json/.shp/.gpkg/.kml/.kmz/.csv/.gml)",
             path.display()
         ),
     }
@@ -348,6 +349,82 @@ fn describe_dem(path: &Path, crs: Option<&str>) -> anyhow::Result<String> {
     out += &format!("No data:   {missing} cells\n");
     for w in warnings {
         out += &format!("  {}: warning: {w}\n", path.display());
+    }
+    Ok(out)
+}
+
+fn describe_vector(path: &Path, crs: Option<&str>) -> anyhow::Result<String> {
+    let given = crs.map(pw_geo::Crs::parse).transpose()?;
+    let options = pw_vector::CsvOptions {
+        crs: given,
+        ..Default::default()
+    };
+    let mut data = pw_vector::read_file(path, &options)?;
+    // --crs names the CRS of CSV columns, or of a file that states none.
+    if let Some(c) = given.filter(|_| data.crs.is_none()) {
+        data.crs = Some(c);
+    }
+    let mut out = String::new();
+    out += &format!(
+        "File:      {}
+",
+        path.display()
+    );
+    out += &format!(
+        "Kind:      {} vector data
+",
+        data.format
+    );
+    match (data.crs, &data.crs_text) {
+        (Some(c), Some(t)) if t.len() < 80 => {
+            out += &format!("CRS:       {c} ({}), written as \"{t}\"\n", c.name())
+        }
+        (Some(c), _) => out += &format!("CRS:       {c} ({})\n", c.name()),
+        (None, _) => out += "CRS:       unknown (give it with --crs or the layer's crs)\n",
+    }
+    if let Some(e) = data.extent() {
+        out += &format!(
+            "Extent:    x {:.3} … {:.3}\n           y {:.3} … {:.3}\n",
+            e[0], e[2], e[1], e[3]
+        );
+        if let Some(c) = data.crs
+            && let Ok(t) = pw_geo::Reprojector::new(c, pw_geo::Crs::WGS84)
+            && let Ok(p) = t.apply([(e[0] + e[2]) / 2.0, (e[1] + e[3]) / 2.0, 0.0])
+        {
+            out += &format!("Centre:    {:.6}° N, {:.6}° E (WGS84)\n", p[1], p[0]);
+        }
+    }
+    let kinds: Vec<String> = data
+        .geometry_counts()
+        .iter()
+        .map(|(k, n)| format!("{n} {k}"))
+        .collect();
+    out += &format!(
+        "Features:  {} ({})\n",
+        data.features.len(),
+        kinds.join(", ")
+    );
+    out += &format!("Fields:    {}\n", data.fields.len());
+    for f in &data.fields {
+        let example = data
+            .features
+            .iter()
+            .filter_map(|feat| data.field_index(&f.name).and_then(|i| feat.values.get(i)))
+            .find(|v| !matches!(v, pw_vector::Value::Null))
+            .map(|v| {
+                let s = v.to_string();
+                if s.chars().count() > 40 {
+                    format!("{}…", s.chars().take(40).collect::<String>())
+                } else {
+                    s
+                }
+            })
+            .unwrap_or_default();
+        out += &format!("  {} ({}): {example}\n", f.name, f.kind.name());
+    }
+    out += &format!("Problems:  {}\n", data.issues.len());
+    for i in &data.issues {
+        out += &format!("  {}: {i}\n", path.display());
     }
     Ok(out)
 }

@@ -611,3 +611,47 @@ fn shadow_in_the_polar_night_is_zero_hours_with_a_note() {
     assert!((max - 24.0).abs() < 1e-3, "{max}\n{out}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn info_describes_vector_files_with_crs_fields_and_problems() {
+    let (code, out, err) = planwerkstatt(&[
+        "info",
+        "../shared/data/vector/bkg_vg5000_gk3/VG5000_KRS.shp",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    for want in [
+        "Kind:      Shapefile vector data",
+        "CRS:       EPSG:31467 (DHDN / 3-degree Gauss-Kruger zone 3)",
+        "Features:  401 (401 polygon)",
+        "GEN (text): Flensburg",
+        "Problems:  0",
+    ] {
+        assert!(out.contains(want), "lacks {want:?}:\n{out}");
+    }
+    // CSV: the CRS of the coordinate columns comes from --crs.
+    let (code, out, err) = planwerkstatt(&[
+        "info",
+        "../shared/data/vector/flensburg/lebende-baeume.csv",
+        "--crs",
+        "EPSG:31467",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Features:  18697 (18697 point)"), "{out}");
+    assert!(out.contains("Centre:    54.78"), "{out}");
+    assert!(out.contains("GEBIET (text): Entwässerung"), "{out}");
+    // Without it the user is told what to do.
+    let (_, out, _) =
+        planwerkstatt(&["info", "../shared/data/vector/flensburg/lebende-baeume.csv"]);
+    assert!(
+        out.contains("CRS:       unknown") && out.contains("choose the CRS"),
+        "{out}"
+    );
+    // The Jena reference areas lack "type": read, with the problem named.
+    let (code, out, _) =
+        planwerkstatt(&["info", "../shared/data/vector/jena/reference_areas.json"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("GeoJSON vector data") && out.contains("no \"type\""),
+        "{out}"
+    );
+}
