@@ -591,19 +591,22 @@ fn dropping_a_citygml_file_adds_a_layer_that_loads_and_frames() {
     );
     assert_eq!(entry.summary.as_ref().unwrap().buildings, 1);
     assert!(app.world().resource::<ActiveScene>().dirty);
-    // The camera framed the new layer (SIG3D example near 458 880 E / 5 438 352 N).
-    app.update();
-    let orbit = *app
-        .world_mut()
-        .query::<&OrbitCamera>()
-        .single(app.world())
-        .unwrap();
-    let frame = app.world().resource::<SceneFrame>();
-    let target = frame.bevy_to_world(orbit.target);
-    assert!(
-        (target[0] - 458_881.0).abs() < 10.0 && (target[1] - 5_438_352.0).abs() < 10.0,
-        "{target:?}"
-    );
+    // The camera frames the new layer (SIG3D example near 458 880 E /
+    // 5 438 352 N) within a few frames, however busy the machine is.
+    let target = |app: &mut App| {
+        let orbit = *app
+            .world_mut()
+            .query::<&OrbitCamera>()
+            .single(app.world())
+            .unwrap();
+        app.world()
+            .resource::<SceneFrame>()
+            .bevy_to_world(orbit.target)
+    };
+    update_until(&mut app, "camera on the new layer", |app| {
+        let t = target(app);
+        (t[0] - 458_881.0).abs() < 10.0 && (t[1] - 5_438_352.0).abs() < 10.0
+    });
 }
 
 fn sunhours(app: &App) -> &crate::sunhours_layer::SunHoursState {
