@@ -61,6 +61,8 @@ pub struct LayerSummary {
     pub batches: usize,
     pub file_bytes: u64,
     pub load_seconds: f32,
+    /// Vector layers: features drawn (buildings/parts do not apply).
+    pub features: Option<usize>,
 }
 
 #[derive(Resource, Debug)]
@@ -587,6 +589,7 @@ fn start_loading(
             | LayerKind::Gltf
             | LayerKind::Tiles3d
             | LayerKind::Dem
+            | LayerKind::Vector
     ) {
         entry.status = LayerStatus::NotSupported;
         return;
@@ -617,6 +620,8 @@ fn start_loading(
     let task = AsyncComputeTaskPool::get().spawn(async move {
         if def.kind == LayerKind::Dem {
             crate::terrain_layer::load_dem(&def, &source, scene_crs, &origin, &control)
+        } else if def.kind == LayerKind::Vector {
+            crate::vector_layer::load_vector(&def, &source, scene_crs, &origin, &control, &terrain)
         } else {
             load_city(&def, &source, scene_crs, &origin, &control, &terrain)
         }
@@ -786,6 +791,7 @@ pub fn load_city(
         batches: batches.len(),
         file_bytes,
         load_seconds: started.elapsed().as_secs_f32(),
+        features: None,
     };
     Ok(LoadedCity {
         theme: theme.map(|t| model.themes[t as usize].clone()),

@@ -22,3 +22,4 @@ pub mod sunhours_layer;
 pub mod terrain_layer;
 pub mod tiles_layer;
 pub mod ui;
+pub mod vector_layer;

@@ -440,6 +440,7 @@ pub fn load_tile(
         batches: batches.len(),
         file_bytes: 0,
         load_seconds: started.elapsed().as_secs_f32(),
+        features: None,
     };
     Ok(LoadedCity {
         model,

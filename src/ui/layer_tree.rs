@@ -46,6 +46,10 @@ pub fn layer_tree(ui: &mut egui::Ui, layers: &[LayerEntry], i18n: &I18n) -> Vec<
                                 _ if s.format == "DEM" => {
                                     i18n.trf("layers.terrain", &[("triangles", &s.triangles)])
                                 }
+                                _ if s.features.is_some() => i18n.trf(
+                                    "layers.features",
+                                    &[("count", &s.features.unwrap_or(0)), ("format", &s.format)],
+                                ),
                                 Some((loaded, total)) => i18n.trf(
                                     "layers.tiles",
                                     &[

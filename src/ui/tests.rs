@@ -34,6 +34,7 @@ fn layer(id: u32, name: &str, status: LayerStatus) -> LayerEntry {
             batches: 1,
             file_bytes: 1_750_000,
             load_seconds: 0.1,
+            features: None,
         }),
         issues: vec![],
         relative_heights: false,
@@ -802,4 +803,57 @@ fn sun_hours_panel_sets_a_preset_day_and_runs() {
     h.get_by_label("Berechnen").click();
     h.run();
     assert!(h.state().1.is_empty(), "{:?}", h.state().1);
+}
+
+#[test]
+fn a_vector_layer_in_a_scene_loads_as_pickable_features() {
+    let dir = std::env::temp_dir().join(format!("pw-vector-scene-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let wfs = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data/vector/hamburg/wfs_verkehrsnetz_bab_linestring.xml");
+    let scene = dir.join("hamburg.scene");
+    std::fs::write(
+        &scene,
+        format!(
+            "name = \"Hamburg\"\ncrs = \"EPSG:25832\"\norigin = [565000.0, 5935000.0, 10.0]\n\n[[layers]]\nname = \"Autobahnen\"\nkind = \"vector\"\npath = \"{}\"\n",
+            wfs.display()
+        ),
+    )
+    .unwrap();
+    let mut app = test_app();
+    app.world_mut().write_message(SceneCommand::Open(scene));
+    update_until(&mut app, "vector layer", |app| {
+        app.world()
+            .resource::<Layers>()
+            .entries
+            .first()
+            .is_some_and(|l| l.status == LayerStatus::Ready)
+            && app.world().resource::<CityLayers>().layers.len() == 1
+    });
+    let layers = app.world().resource::<Layers>();
+    let s = layers.entries[0].summary.as_ref().unwrap();
+    assert_eq!((s.features, s.format.as_str()), (Some(66), "GML"));
+    let i18n = german();
+    assert_eq!(
+        i18n.trf("layers.features", &[("count", &66), ("format", &"GML")]),
+        "66 Objekte (GML)"
+    );
+    // Every motorway is an object with its attributes for the inspector.
+    let city = app
+        .world()
+        .resource::<CityLayers>()
+        .layers
+        .values()
+        .next()
+        .unwrap();
+    let a7 = city
+        .city
+        .model
+        .objects
+        .iter()
+        .filter(|o| o.attribute("strassenname") == Some("BAB A7"))
+        .count();
+    assert!(a7 > 0);
+    assert!(!batch_entities(&mut app).is_empty());
+    std::fs::remove_dir_all(&dir).ok();
 }

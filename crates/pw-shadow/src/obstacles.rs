@@ -135,10 +135,19 @@ pub fn collect(models: &[&CityModel], area: &Area, reach: &Area) -> Obstacles {
             let sample = building && area.overlaps(e.min[0], e.min[1], e.max[0], e.max[1]);
             let object_index = out.object_ids.len() as u32;
             let mut used = false;
+            // Flat things on the ground (draped vector polygons, road
+            // ribbons, water) cast no shadow.
+            let flat = |s: &&pw_city::Surface| {
+                matches!(
+                    s.semantic,
+                    Semantic::LandUse | Semantic::Traffic | Semantic::Water
+                )
+            };
             for surface in object
                 .surfaces
                 .iter()
                 .filter(|s| (s.lod, s.lod_minor) == best)
+                .filter(|s| !flat(s))
             {
                 let Some(t) = triangulator.triangulate(&surface.exterior, &surface.interiors)
                 else {

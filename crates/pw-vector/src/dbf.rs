@@ -137,7 +137,7 @@ pub fn read(bytes: &[u8], cpg: Option<&str>) -> Result<Table, String> {
                     "F" | "f" | "N" | "n" => Value::Boolean(false),
                     _ => Value::Null,
                 },
-                FieldKind::Date if t.len() == 8 => {
+                FieldKind::Date if t.len() == 8 && t.is_ascii() => {
                     Value::Text(format!("{}-{}-{}", &t[..4], &t[4..6], &t[6..8]))
                 }
                 _ => Value::Text(t.to_string()),

@@ -101,13 +101,12 @@ pub fn read(text: &str) -> Result<VectorData, String> {
         });
         rows.push(attrs);
     }
-    data.crs_text = srs.clone();
-    if srs.is_some() && data.crs.is_none() {
+    if let (Some(name), None) = (&srs, data.crs) {
         data.issues.push(format!(
-            "srsName \"{}\" is not known; set crs = \"EPSG:…\" for this layer",
-            srs.unwrap()
+            "srsName \"{name}\" is not known; set crs = \"EPSG:…\" for this layer"
         ));
     }
+    data.crs_text = srs;
     if swap {
         for f in &mut data.features {
             if let Some(g) = &mut f.geometry {
@@ -180,7 +179,7 @@ fn points(e: &Element) -> Result<Vec<Coord>, String> {
             .map(|t| t.parse::<f64>())
             .collect::<Result<_, _>>()
             .map_err(|_| "posList with a non-number".to_string())?;
-        if dim < 2 || v.len() % dim != 0 {
+        if dim < 2 || !v.len().is_multiple_of(dim) {
             return Err(format!(
                 "posList of {} numbers is not a list of {dim}-D positions",
                 v.len()

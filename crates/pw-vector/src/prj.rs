@@ -30,20 +30,17 @@ pub fn crs_of_wkt(wkt: &str) -> Result<Crs, String> {
     // The last AUTHORITY / ID at nesting depth 1 belongs to the whole CRS.
     let mut depth = 0i32;
     let mut last_top: Option<u32> = None;
-    let bytes = w.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'[' => depth += 1,
-            b']' => depth -= 1,
+    for (i, ch) in w.char_indices() {
+        match ch {
+            '[' => depth += 1,
+            ']' => depth -= 1,
             _ => {
                 if depth == 1 && (w[i..].starts_with("AUTHORITY[") || w[i..].starts_with("ID[")) {
                     let inner = &w[i..w[i..].find(']').map_or(w.len(), |e| i + e)];
                     if inner.to_ascii_uppercase().contains("EPSG")
                         && let Some(code) = inner
                             .split(|c: char| !c.is_ascii_digit())
-                            .filter(|s| !s.is_empty())
-                            .last()
+                            .rfind(|s| !s.is_empty())
                             .and_then(|s| s.parse().ok())
                     {
                         last_top = Some(code);
@@ -51,7 +48,6 @@ pub fn crs_of_wkt(wkt: &str) -> Result<Crs, String> {
                 }
             }
         }
-        i += 1;
     }
     if let Some(code) = last_top {
         return Ok(Crs::epsg(code));

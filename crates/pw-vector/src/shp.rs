@@ -126,7 +126,7 @@ fn polygons(rings: Vec<(bool, Vec<Coord>)>) -> Vec<Polygon> {
         }
     }
     for hole in holes {
-        let p = hole[0];
+        let Some(&p) = hole.first() else { continue };
         match out.iter_mut().find(|poly| contains(&poly.exterior, p)) {
             Some(poly) => poly.interiors.push(hole),
             // A hole outside every outer ring: keep it as a polygon of its own.

@@ -168,7 +168,7 @@ fn flensburg_tree_cadastre_csv_in_gk3() {
     let Some(Geometry::Points(p)) = &d.features[0].geometry else {
         panic!()
     };
-    assert_eq!(p[0][..2], [3_530_082.72157, 6_074_377.33277]);
+    assert_eq!([p[0][0], p[0][1]], [3530082.72157, 6074377.33277]);
     d.reproject(Crs::epsg(25832)).unwrap();
     let e = d.extent().unwrap();
     // Flensburg in UTM32: about 523–535 km east, 6 066–6 080 km north.
@@ -187,7 +187,7 @@ fn hamburg_street_trees_gml_32_latitude_first() {
     let Some(Geometry::Points(p)) = &d.features[0].geometry else {
         panic!()
     };
-    assert_eq!(p[0][..2], [10.014337, 53.553667]);
+    assert_eq!([p[0][0], p[0][1]], [10.014337, 53.553667]);
     assert_eq!(text(&d, 0, "art"), "Quercus robur / Stiel-Eiche");
     assert_eq!(text(&d, 0, "sorte_deutsch"), "Säulen-Eiche 'Fastigiata'");
     assert_eq!(d.value(0, "krone_dm"), Some(&Value::Integer(1)));
