@@ -13,6 +13,7 @@ pub mod kml;
 pub mod model;
 pub mod prj;
 pub mod shp;
+pub mod to_city;
 pub mod wkb;
 mod xml;
 

@@ -1,0 +1,293 @@
+//! Vector features as 3D city objects, so that a vector layer draws,
+//! batches and picks like any city layer: polygons draped on the ground (or
+//! extruded when a height/storeys attribute says how high), lines as
+//! ribbons, points of a tree cadastre as simple 3D trees (trunk + crown
+//! sized by crown diameter and height attributes), other points as markers.
+//! Colours travel as an appearance theme ("Vektor") per surface.
+
+use crate::model::{Geometry, VectorData};
+use pw_city::{CityModel, CityObject, ObjectKind, Semantic, Surface, SurfaceLook};
+use std::path::Path;
+
+const LINE_WIDTH: f64 = 3.0;
+const DRAPE_LIFT: f64 = 0.3;
+const DEFAULT_TREE_HEIGHT: f64 = 10.0;
+const DEFAULT_CROWN: f64 = 6.0;
+
+/// sRGB colours of the single-symbol style per geometry.
+const POLYGON: [f32; 4] = [0.93, 0.80, 0.45, 1.0];
+const LINE: [f32; 4] = [0.35, 0.35, 0.40, 1.0];
+const TRUNK: [f32; 4] = [0.45, 0.32, 0.20, 1.0];
+const CROWN: [f32; 4] = [0.30, 0.58, 0.25, 1.0];
+const MARKER: [f32; 4] = [0.10, 0.45, 0.85, 1.0];
+
+fn field(data: &VectorData, names: &[&str]) -> Option<usize> {
+    data.fields
+        .iter()
+        .position(|f| names.iter().any(|n| f.name.eq_ignore_ascii_case(n)))
+}
+
+fn number(data: &VectorData, feature: usize, index: Option<usize>) -> Option<f64> {
+    let v = data.features[feature].values.get(index?)?.as_f64()?;
+    (v.is_finite() && v > 0.0).then_some(v)
+}
+
+/// A tree cadastre: fields or file name speak of trees.
+fn is_tree_layer(data: &VectorData, source: &Path) -> bool {
+    let words = ["baum", "krone", "gattung", "tree", "crown", "species"];
+    let name = source.to_string_lossy().to_lowercase();
+    words.iter().any(|w| name.contains(w))
+        || data
+            .fields
+            .iter()
+            .any(|f| words.iter().any(|w| f.name.to_lowercase().contains(w)))
+}
+
+fn surface(semantic: Semantic, ring: Vec<[f64; 3]>, colour: [f32; 4]) -> Surface {
+    Surface {
+        id: None,
+        semantic,
+        lod: 2,
+        lod_minor: 0,
+        exterior: ring,
+        interiors: Vec::new(),
+        looks: vec![SurfaceLook {
+            theme: 0,
+            texture: None,
+            color: Some(colour),
+        }],
+    }
+}
+
+fn open_ring(ring: &[[f64; 3]]) -> Vec<[f64; 3]> {
+    let mut r = ring.to_vec();
+    if r.len() > 1 && r.first().map(|p| [p[0], p[1]]) == r.last().map(|p| [p[0], p[1]]) {
+        r.pop();
+    }
+    r
+}
+
+fn signed_area(ring: &[[f64; 3]]) -> f64 {
+    let n = ring.len();
+    (0..n)
+        .map(|i| {
+            let (a, b) = (ring[i], ring[(i + 1) % n]);
+            a[0] * b[1] - b[0] * a[1]
+        })
+        .sum::<f64>()
+        * 0.5
+}
+
+/// A prism from `base` to `top` over a ring (walls, roof, floor).
+fn prism(ring: &[[f64; 3]], base: f64, top: f64, out: &mut Vec<Surface>) {
+    let mut r = open_ring(ring);
+    if r.len() < 3 {
+        return;
+    }
+    if signed_area(&r) < 0.0 {
+        r.reverse();
+    }
+    let at = |p: &[f64; 3], z: f64| [p[0], p[1], z];
+    out.push(surface(
+        Semantic::Roof,
+        r.iter().map(|p| at(p, top)).collect(),
+        POLYGON,
+    ));
+    out.push(surface(
+        Semantic::Ground,
+        r.iter().rev().map(|p| at(p, base)).collect(),
+        POLYGON,
+    ));
+    for i in 0..r.len() {
+        let (a, b) = (&r[i], &r[(i + 1) % r.len()]);
+        out.push(surface(
+            Semantic::Wall,
+            vec![at(a, base), at(b, base), at(b, top), at(a, top)],
+            [0.85, 0.82, 0.76, 1.0],
+        ));
+    }
+}
+
+/// Trunk and a twelve-faced crown.
+fn tree(
+    p: [f64; 2],
+    ground: f64,
+    height: f64,
+    crown: f64,
+    colours: [[f32; 4]; 2],
+    out: &mut Vec<Surface>,
+) {
+    let (x, y) = (p[0], p[1]);
+    let crown_base = ground + height * 0.35;
+    let t = 0.2_f64.max(crown * 0.04);
+    let corners = [[-t, -t], [t, -t], [t, t], [-t, t]];
+    for i in 0..4 {
+        let (a, b) = (corners[i], corners[(i + 1) % 4]);
+        out.push(surface(
+            Semantic::Vegetation,
+            vec![
+                [x + a[0], y + a[1], ground],
+                [x + b[0], y + b[1], ground],
+                [x + b[0], y + b[1], crown_base + 0.5],
+                [x + a[0], y + a[1], crown_base + 0.5],
+            ],
+            colours[0],
+        ));
+    }
+    let r = crown / 2.0;
+    let mid = crown_base + (ground + height - crown_base) * 0.45;
+    let equator: Vec<[f64; 3]> = (0..6)
+        .map(|k| {
+            let a = k as f64 * std::f64::consts::TAU / 6.0;
+            [x + r * a.cos(), y + r * a.sin(), mid]
+        })
+        .collect();
+    let (top, bottom) = ([x, y, ground + height], [x, y, crown_base]);
+    for k in 0..6 {
+        let (a, b) = (equator[k], equator[(k + 1) % 6]);
+        out.push(surface(Semantic::Vegetation, vec![a, b, top], colours[1]));
+        out.push(surface(
+            Semantic::Vegetation,
+            vec![b, a, bottom],
+            colours[1],
+        ));
+    }
+}
+
+/// The features as city objects (`data` already in the scene CRS; `ground`
+/// gives the terrain height under a point).
+pub fn city_model(data: &VectorData, source: &Path, ground: &dyn Fn(f64, f64) -> f64) -> CityModel {
+    let mut model = CityModel {
+        format: data.format.clone(),
+        crs: data.crs,
+        themes: vec!["Vektor".into()],
+        ..Default::default()
+    };
+    let trees = is_tree_layer(data, source);
+    let height = field(
+        data,
+        &[
+            "height",
+            "hoehe",
+            "höhe",
+            "baumhoehe",
+            "baumhöhe",
+            "measuredHeight",
+            "building_height",
+        ],
+    );
+    let storeys = field(
+        data,
+        &[
+            "storeys",
+            "geschosse",
+            "anzahl_geschosse",
+            "levels",
+            "building:levels",
+        ],
+    );
+    let crown = field(
+        data,
+        &[
+            "krone_dm",
+            "kronendurchmesser",
+            "kronendm",
+            "crown",
+            "crown_diameter",
+            "kronenbreite",
+        ],
+    );
+    for (k, f) in data.features.iter().enumerate() {
+        let Some(g) = &f.geometry else { continue };
+        let mut surfaces = Vec::new();
+        let mut type_name = "Feature";
+        match g {
+            Geometry::Polygons(polys) => {
+                let h =
+                    number(data, k, height).or_else(|| number(data, k, storeys).map(|n| n * 3.0));
+                for p in polys {
+                    match h {
+                        Some(h) => {
+                            type_name = "ExtrudedFeature";
+                            let base = open_ring(&p.exterior)
+                                .iter()
+                                .map(|c| ground(c[0], c[1]))
+                                .fold(f64::INFINITY, f64::min);
+                            prism(&p.exterior, base, base + h, &mut surfaces);
+                        }
+                        None => {
+                            let drape = |r: &[[f64; 3]]| -> Vec<[f64; 3]> {
+                                open_ring(r)
+                                    .iter()
+                                    .map(|c| [c[0], c[1], ground(c[0], c[1]) + DRAPE_LIFT])
+                                    .collect()
+                            };
+                            let mut s = surface(Semantic::LandUse, drape(&p.exterior), POLYGON);
+                            s.interiors = p.interiors.iter().map(|r| drape(r)).collect();
+                            surfaces.push(s);
+                        }
+                    }
+                }
+            }
+            Geometry::Lines(lines) => {
+                type_name = "LineFeature";
+                for l in lines {
+                    for w in l.windows(2) {
+                        let (a, b) = (w[0], w[1]);
+                        let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+                        let len = (dx * dx + dy * dy).sqrt();
+                        if len < 1e-6 {
+                            continue;
+                        }
+                        let (nx, ny) = (-dy / len * LINE_WIDTH / 2.0, dx / len * LINE_WIDTH / 2.0);
+                        let z = |x: f64, y: f64| ground(x, y) + DRAPE_LIFT;
+                        surfaces.push(surface(
+                            Semantic::Traffic,
+                            vec![
+                                [a[0] - nx, a[1] - ny, z(a[0], a[1])],
+                                [b[0] - nx, b[1] - ny, z(b[0], b[1])],
+                                [b[0] + nx, b[1] + ny, z(b[0], b[1])],
+                                [a[0] + nx, a[1] + ny, z(a[0], a[1])],
+                            ],
+                            LINE,
+                        ));
+                    }
+                }
+            }
+            Geometry::Points(points) => {
+                for p in points {
+                    let z = ground(p[0], p[1]);
+                    if trees {
+                        type_name = "Tree";
+                        let h = number(data, k, height).unwrap_or(DEFAULT_TREE_HEIGHT);
+                        let c = number(data, k, crown).unwrap_or(DEFAULT_CROWN).min(h);
+                        tree([p[0], p[1]], z, h, c, [TRUNK, CROWN], &mut surfaces);
+                    } else {
+                        type_name = "PointFeature";
+                        tree([p[0], p[1]], z, 6.0, 2.0, [MARKER, MARKER], &mut surfaces);
+                    }
+                }
+            }
+        }
+        if surfaces.is_empty() {
+            continue;
+        }
+        model.objects.push(CityObject {
+            id: f.id.clone().unwrap_or_else(|| (k + 1).to_string()),
+            kind: ObjectKind::Other,
+            type_name: type_name.into(),
+            parent: None,
+            attributes: data
+                .fields
+                .iter()
+                .zip(&f.values)
+                .filter(|(_, v)| !matches!(v, crate::model::Value::Null))
+                .map(|(fd, v)| (fd.name.clone(), v.to_string()))
+                .collect(),
+            surfaces,
+            terrain_intersection: Vec::new(),
+            line: 0,
+        });
+    }
+    model
+}
