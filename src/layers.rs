@@ -738,20 +738,15 @@ pub fn load_city(
     let placed_on_terrain = relative_heights && !terrain.is_empty();
     if placed_on_terrain {
         let placed = pw_city::terrain::place_on_terrain(&mut model, terrain);
-        model.issues.push(pw_city::Issue {
-            severity: pw_city::Severity::Warning,
-            line: None,
-            id: None,
-            message: format!(
-                "heights were relative to the ground: {} buildings set onto the terrain{}",
-                placed.placed,
-                if placed.outside > 0 {
-                    format!(", {} outside the terrain left at 0 m", placed.outside)
-                } else {
-                    String::new()
-                }
-            ),
-        });
+        model.issues.push(pw_city::Issue::warning(format!(
+            "heights were relative to the ground: {} buildings set onto the terrain{}",
+            placed.placed,
+            if placed.outside > 0 {
+                format!(", {} outside the terrain left at 0 m", placed.outside)
+            } else {
+                String::new()
+            }
+        )));
     } else {
         model.check_relative_heights(origin.world[2]);
     }
@@ -843,16 +838,11 @@ fn texture_atlas(model: &mut CityModel, theme: u16) -> Option<pw_city::atlas::At
     let atlas = pw_city::atlas::build(&paths);
     let missing = atlas.missing.len();
     if missing > 0 {
-        model.issues.push(pw_city::Issue {
-            severity: pw_city::Severity::Warning,
-            line: None,
-            id: None,
-            message: format!(
+        model.issues.push(pw_city::Issue::warning(format!(
                 "{missing} of {} texture images cannot be read (first: {}); those surfaces are coloured by type",
                 used.iter().filter(|u| **u).count(),
                 atlas.missing.first().map(String::as_str).unwrap_or("?")
-            ),
-        });
+            )));
     }
     atlas.rects.iter().any(Option::is_some).then_some(atlas)
 }

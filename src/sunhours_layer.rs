@@ -375,11 +375,14 @@ fn auto_run(
     mut state: ResMut<SunHoursState>,
     mut run: MessageWriter<SunHoursCommand>,
 ) {
+    if auto.0.is_none() || city.layers.is_empty() {
+        return;
+    }
     let loading = layers
         .entries
         .iter()
         .any(|e| e.status == crate::layers::LayerStatus::Loading);
-    if auto.0.is_none() || loading || city.layers.is_empty() {
+    if loading {
         return;
     }
     let mut e = pw_geo::Extent3::EMPTY;
@@ -561,7 +564,6 @@ fn sync_overlays(
     layers: Res<Layers>,
     ground_level: Option<Res<GroundLevel>>,
 ) {
-    let terrain = layers.terrain_stack();
     let base = ground_level
         .map(|g| g.height)
         .unwrap_or(frame.origin.world[2]);
@@ -580,7 +582,7 @@ fn sync_overlays(
                 cull_mode: None,
                 ..default()
             });
-            let mesh = meshes.add(draped_mesh(grid, &frame, &terrain, base));
+            let mesh = meshes.add(draped_mesh(grid, &frame, &layers.terrain_stack(), base));
             e.ground_entity = Some(
                 commands
                     .spawn((
@@ -715,13 +717,7 @@ pub fn facade_mesh(result: &SunHours, frame: &SceneFrame, classes: &[(f32, [u8; 
     let mut indices = Vec::with_capacity(f.samples.len() * 6);
     for s in &f.samples {
         let n = f.surfaces[s.surface as usize].normal;
-        let up = if n[2].abs() < 0.99 {
-            [0.0, 0.0, 1.0]
-        } else {
-            [0.0, 1.0, 0.0]
-        };
-        let u = normalize(cross(up, n));
-        let v = cross(n, u);
+        let (u, v) = pw_shadow::vec3::plane_basis(n);
         let w = f.world(s);
         let centre = frame.world_to_bevy([
             w[0] + n[0] as f64 * 0.08,
@@ -747,17 +743,4 @@ pub fn facade_mesh(result: &SunHours, frame: &SceneFrame, classes: &[(f32, [u8; 
     .with_inserted_attribute(Mesh::ATTRIBUTE_NORMAL, normals)
     .with_inserted_attribute(Mesh::ATTRIBUTE_COLOR, colours)
     .with_inserted_indices(Indices::U32(indices))
-}
-
-fn cross(a: [f32; 3], b: [f32; 3]) -> [f32; 3] {
-    [
-        a[1] * b[2] - a[2] * b[1],
-        a[2] * b[0] - a[0] * b[2],
-        a[0] * b[1] - a[1] * b[0],
-    ]
-}
-
-fn normalize(a: [f32; 3]) -> [f32; 3] {
-    let l = (a[0] * a[0] + a[1] * a[1] + a[2] * a[2]).sqrt().max(1e-9);
-    a.map(|v| v / l)
 }

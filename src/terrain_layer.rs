@@ -156,12 +156,7 @@ pub fn load_dem(
         .chain((step > 1).then(|| {
             format!("shown with every {step}. cell (heights are queried at full resolution)")
         }))
-        .map(|message| pw_city::Issue {
-            severity: pw_city::Severity::Warning,
-            line: None,
-            id: None,
-            message,
-        })
+        .map(pw_city::Issue::warning)
         .collect();
     let elevation: Arc<dyn Elevation> = if grid_crs.horizontal == scene_crs.horizontal {
         Arc::new(grid)

@@ -50,12 +50,7 @@ pub fn load_vector(
     model.issues = data
         .issues
         .iter()
-        .map(|m| pw_city::Issue {
-            severity: pw_city::Severity::Warning,
-            line: None,
-            id: None,
-            message: m.clone(),
-        })
+        .map(|m| pw_city::Issue::warning(m.clone()))
         .collect();
     let look = pw_city::mesh::LookChoice {
         theme: Some(0),

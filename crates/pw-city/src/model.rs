@@ -198,6 +198,18 @@ pub struct Issue {
     pub message: String,
 }
 
+impl Issue {
+    /// A warning about the whole file (no line, no object id).
+    pub fn warning(message: impl Into<String>) -> Issue {
+        Issue {
+            severity: Severity::Warning,
+            line: None,
+            id: None,
+            message: message.into(),
+        }
+    }
+}
+
 impl fmt::Display for Issue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let sev = match self.severity {

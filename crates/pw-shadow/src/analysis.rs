@@ -182,14 +182,18 @@ pub fn run(
     let reach = params.area.grown(params.margin);
     let obstacles = obstacles::collect(models, &params.area, &reach);
     control.check()?;
+    // The height grid serves the ground, and the terrain's shadow on
+    // facades; a facade-only run without terrain needs none.
     control.set_stage("grid");
-    let grid = height_model::build(
-        &params.area,
-        params.cell,
-        params.margin,
-        terrain,
-        &obstacles,
-    );
+    let grid = (params.ground || terrain.is_some()).then(|| {
+        height_model::build(
+            &params.area,
+            params.cell,
+            params.margin,
+            terrain,
+            &obstacles,
+        )
+    });
     control.check()?;
     let (samples, bvh) = if params.facades {
         let o = obstacles.origin.world;
@@ -204,13 +208,20 @@ pub fn run(
     control.check()?;
     control.set_stage("shadows");
     let acc = accumulate(
-        params, &grid, &obstacles, &samples, &bvh, &all_steps, control,
+        params,
+        grid.as_ref(),
+        &obstacles,
+        &samples,
+        &bvh,
+        &all_steps,
+        control,
     )?;
     let days = params.windows.len() as f64;
     let hours = |s: f64| (s / 3600.0 / days) as f32;
-    let ground = params
-        .ground
-        .then(|| ground_grid(&grid, &acc.ground, &hours, params.crs));
+    let ground = grid
+        .as_ref()
+        .filter(|_| params.ground)
+        .map(|g| ground_grid(g, &acc.ground, &hours, params.crs));
     let facades = FacadeResult {
         origin: obstacles.origin,
         object_ids: obstacles.object_ids.clone(),
@@ -242,15 +253,15 @@ pub fn run(
         .copied()
         .collect();
     let mut notes = Vec::new();
-    match &grid.ground_source {
-        GroundSource::Terrain => {}
-        GroundSource::BuildingBases(n) => notes.push(format!(
+    match grid.as_ref().map(|g| &g.ground_source) {
+        None | Some(GroundSource::Terrain) => {}
+        Some(GroundSource::BuildingBases(n)) => notes.push(format!(
             "no terrain layer: ground heights interpolated from {n} building base points"
         )),
-        GroundSource::TerrainIntersections(n) => notes.push(format!(
+        Some(GroundSource::TerrainIntersections(n)) => notes.push(format!(
             "no terrain layer: ground heights interpolated from {n} points where the buildings meet the terrain"
         )),
-        GroundSource::Flat => notes.push("no terrain and no buildings: flat ground".into()),
+        Some(GroundSource::Flat) => notes.push("no terrain and no buildings: flat ground".into()),
     }
     if obstacles.object_count == 0 {
         notes
@@ -310,17 +321,18 @@ struct Scratch {
 
 fn accumulate(
     params: &Params,
-    grid: &HeightModel,
+    grid: Option<&HeightModel>,
     obstacles: &Obstacles,
     samples: &[Sample],
     bvh: &Bvh,
     steps: &[SunStep],
     control: &JobControl,
 ) -> Result<Accumulated, AnalysisError> {
-    let [c0, r0, w, h] = grid.inner;
+    let [c0, r0, w, h] = grid.map_or([0; 4], |g| g.inner);
     let inner_cells = if params.ground { w * h } else { 0 };
     let done = AtomicUsize::new(0);
-    let terrain_shadows = params.facades && grid.ground_source == GroundSource::Terrain;
+    let ground_model = grid.filter(|_| params.ground);
+    let terrain_grid = grid.filter(|g| params.facades && g.ground_source == GroundSource::Terrain);
     let origin = obstacles.origin.world;
     let result = steps
         .par_iter()
@@ -338,7 +350,7 @@ fn accumulate(
                 };
                 let counts = step.elevation > params.min_elevation;
                 let din = step.elevation >= params.din_min_elevation;
-                if params.ground && counts {
+                if let (true, Some(grid)) = (counts, ground_model) {
                     s.ceiling.resize(grid.surface.len(), 0.0);
                     sweep::shadow_ceiling(
                         &grid.casters,
@@ -362,7 +374,7 @@ fn accumulate(
                     }
                 }
                 if !samples.is_empty() {
-                    if terrain_shadows {
+                    if let Some(grid) = terrain_grid {
                         s.terrain_ceiling.resize(grid.ground.len(), 0.0);
                         sweep::shadow_ceiling(
                             &grid.ground,
@@ -381,7 +393,7 @@ fn accumulate(
                         if n[0] * d[0] + n[1] * d[1] + n[2] * d[2] <= 0.0 {
                             continue;
                         }
-                        if terrain_shadows {
+                        if let Some(grid) = terrain_grid {
                             let x = p.position[0] as f64 + origin[0];
                             let y = p.position[1] as f64 + origin[1];
                             // Half a metre of slack: the grid's terrain is

@@ -2,7 +2,7 @@
 //! anything" queries (sun rays from facade samples). Built once per run with
 //! binned surface-area splits; queried from many threads.
 
-type V3 = [f32; 3];
+use crate::vec3::{V3, cross, dot, sub};
 
 #[derive(Debug, Clone, Copy)]
 struct Node {
@@ -18,20 +18,6 @@ struct Node {
 pub struct Bvh {
     nodes: Vec<Node>,
     triangles: Vec<[V3; 3]>,
-}
-
-fn sub(a: V3, b: V3) -> V3 {
-    [a[0] - b[0], a[1] - b[1], a[2] - b[2]]
-}
-fn cross(a: V3, b: V3) -> V3 {
-    [
-        a[1] * b[2] - a[2] * b[1],
-        a[2] * b[0] - a[0] * b[2],
-        a[0] * b[1] - a[1] * b[0],
-    ]
-}
-fn dot(a: V3, b: V3) -> f32 {
-    a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
 }
 
 #[derive(Clone, Copy)]

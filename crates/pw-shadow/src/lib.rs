@@ -17,6 +17,7 @@ pub mod result;
 pub mod samples;
 pub mod steps;
 pub mod sweep;
+pub mod vec3;
 
 pub use analysis::{AnalysisError, Estimate, Params, estimate, run};
 pub use area::Area;

@@ -14,37 +14,14 @@ pub struct Sample {
     pub area: f32,
 }
 
-fn sub(a: V3, b: V3) -> V3 {
-    [a[0] - b[0], a[1] - b[1], a[2] - b[2]]
-}
-fn dot(a: V3, b: V3) -> f32 {
-    a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
-}
-fn cross(a: V3, b: V3) -> V3 {
-    [
-        a[1] * b[2] - a[2] * b[1],
-        a[2] * b[0] - a[0] * b[2],
-        a[0] * b[1] - a[1] * b[0],
-    ]
-}
-fn normalize(a: V3) -> V3 {
-    let l = dot(a, a).sqrt();
-    a.map(|v| v / l)
-}
+use crate::vec3::{dot, plane_basis, sub};
 
 /// Points on every surface; `keep` decides by local x/y (inside the area).
 pub fn sample(surfaces: &[SampleSurface], spacing: f32, keep: impl Fn(V3) -> bool) -> Vec<Sample> {
     let mut out = Vec::new();
     for (index, s) in surfaces.iter().enumerate() {
         let n = s.normal;
-        // In-plane basis: u horizontal (along a wall), v up the slope.
-        let helper = if n[2].abs() < 0.99 {
-            [0.0, 0.0, 1.0]
-        } else {
-            [0.0, 1.0, 0.0]
-        };
-        let u = normalize(cross(helper, n));
-        let v = cross(n, u);
+        let (u, v) = plane_basis(n);
         let Some(first) = s.triangles.first() else {
             continue;
         };

@@ -91,8 +91,7 @@ pub fn read(text: &str) -> Result<VectorData, String> {
         });
     }
     // Column types: the widest kind any value needs.
-    for (i, field) in data.fields.iter_mut().enumerate() {
-        let _ = i;
+    for field in data.fields.iter_mut() {
         let mut kind: Option<FieldKind> = None;
         for p in &props {
             if let Some((_, v)) = p.iter().find(|(n, _)| *n == field.name) {
@@ -103,13 +102,7 @@ pub fn read(text: &str) -> Result<VectorData, String> {
                     Json::Number(_) => FieldKind::Real,
                     _ => FieldKind::Text,
                 };
-                kind = Some(match (kind, k) {
-                    (None, k) => k,
-                    (Some(a), b) if a == b => a,
-                    (Some(FieldKind::Integer), FieldKind::Real)
-                    | (Some(FieldKind::Real), FieldKind::Integer) => FieldKind::Real,
-                    _ => FieldKind::Text,
-                });
+                kind = Some(FieldKind::widen(kind, k));
             }
         }
         field.kind = kind.unwrap_or(FieldKind::Text);
@@ -211,28 +204,13 @@ fn parse_geometry(g: &Json) -> Result<Option<Geometry>, String> {
                 .get("geometries")
                 .and_then(|p| p.as_array())
                 .ok_or("GeometryCollection without \"geometries\"")?;
-            let mut merged: Option<Geometry> = None;
+            let mut found = Vec::new();
             for p in parts {
                 if let Some(part) = parse_geometry(p)? {
-                    merged = Some(match (merged, part) {
-                        (None, p) => p,
-                        (Some(Geometry::Points(mut a)), Geometry::Points(b)) => {
-                            a.extend(b);
-                            Geometry::Points(a)
-                        }
-                        (Some(Geometry::Lines(mut a)), Geometry::Lines(b)) => {
-                            a.extend(b);
-                            Geometry::Lines(a)
-                        }
-                        (Some(Geometry::Polygons(mut a)), Geometry::Polygons(b)) => {
-                            a.extend(b);
-                            Geometry::Polygons(a)
-                        }
-                        (Some(a), _) => a,
-                    });
+                    found.push(part);
                 }
             }
-            return Ok(merged);
+            return Ok(crate::model::merge_parts(found));
         }
         other => return Err(format!("unknown geometry type \"{other}\"")),
     }))

@@ -43,8 +43,7 @@ pub fn read(text: &str) -> Result<VectorData, String> {
     let mut members: Vec<&Element> = Vec::new();
     for m in &root.children {
         match m.name.as_str() {
-            "featureMember" | "member" => members.extend(m.children.iter()),
-            "featureMembers" => members.extend(m.children.iter()),
+            "featureMember" | "member" | "featureMembers" => members.extend(m.children.iter()),
             _ => {}
         }
     }
@@ -135,13 +134,7 @@ pub fn read(text: &str) -> Result<VectorData, String> {
             } else {
                 FieldKind::Text
             };
-            kind = Some(match (kind, k) {
-                (None, k) => k,
-                (Some(a), b) if a == b => a,
-                (Some(FieldKind::Integer), FieldKind::Real)
-                | (Some(FieldKind::Real), FieldKind::Integer) => FieldKind::Real,
-                _ => FieldKind::Text,
-            });
+            kind = Some(FieldKind::widen(kind, k));
         }
         field.kind = kind.unwrap_or(FieldKind::Text);
     }
@@ -277,7 +270,7 @@ fn parse_geometry(e: &Element) -> Result<Geometry, String> {
         }
         "MultiPoint" | "MultiLineString" | "MultiCurve" | "MultiPolygon" | "MultiSurface"
         | "CompositeSurface" => {
-            let mut merged: Option<Geometry> = None;
+            let mut found = Vec::new();
             for member in &e.children {
                 for g in member
                     .children
@@ -286,25 +279,10 @@ fn parse_geometry(e: &Element) -> Result<Geometry, String> {
                     .map(parse_geometry)
                 {
                     let g = g?;
-                    merged = Some(match (merged, g) {
-                        (None, g) => g,
-                        (Some(Geometry::Points(mut a)), Geometry::Points(b)) => {
-                            a.extend(b);
-                            Geometry::Points(a)
-                        }
-                        (Some(Geometry::Lines(mut a)), Geometry::Lines(b)) => {
-                            a.extend(b);
-                            Geometry::Lines(a)
-                        }
-                        (Some(Geometry::Polygons(mut a)), Geometry::Polygons(b)) => {
-                            a.extend(b);
-                            Geometry::Polygons(a)
-                        }
-                        (Some(a), _) => a,
-                    });
+                    found.push(g);
                 }
             }
-            merged.ok_or(format!("<{}> without members", e.name))?
+            crate::model::merge_parts(found).ok_or(format!("<{}> without members", e.name))?
         }
         other => return Err(format!("geometry <{other}> is not supported")),
     })

@@ -79,28 +79,7 @@ fn geometry(e: &Element) -> Option<Geometry> {
                 .map(|b| ring(Some(b)))
                 .collect(),
         }])),
-        "MultiGeometry" => {
-            let mut merged: Option<Geometry> = None;
-            for g in e.children.iter().filter_map(geometry) {
-                merged = Some(match (merged, g) {
-                    (None, g) => g,
-                    (Some(Geometry::Points(mut a)), Geometry::Points(b)) => {
-                        a.extend(b);
-                        Geometry::Points(a)
-                    }
-                    (Some(Geometry::Lines(mut a)), Geometry::Lines(b)) => {
-                        a.extend(b);
-                        Geometry::Lines(a)
-                    }
-                    (Some(Geometry::Polygons(mut a)), Geometry::Polygons(b)) => {
-                        a.extend(b);
-                        Geometry::Polygons(a)
-                    }
-                    (Some(a), _) => a,
-                });
-            }
-            merged
-        }
+        "MultiGeometry" => crate::model::merge_parts(e.children.iter().filter_map(geometry)),
         _ => None,
     }
 }

@@ -33,6 +33,18 @@ pub enum FieldKind {
 }
 
 impl FieldKind {
+    /// The kind a column needs to hold values of both: integers and reals
+    /// make reals, any other mix text.
+    pub fn widen(so_far: Option<FieldKind>, next: FieldKind) -> FieldKind {
+        match (so_far, next) {
+            (None, k) => k,
+            (Some(a), b) if a == b => a,
+            (Some(FieldKind::Integer), FieldKind::Real)
+            | (Some(FieldKind::Real), FieldKind::Integer) => FieldKind::Real,
+            _ => FieldKind::Text,
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             FieldKind::Integer => "integer",
@@ -98,6 +110,32 @@ pub enum Geometry {
 pub struct Polygon {
     pub exterior: Vec<Coord>,
     pub interiors: Vec<Vec<Coord>>,
+}
+
+/// The parts of a multi-geometry or collection as one geometry of the first
+/// part's kind; parts of another kind are left out (a feature draws as one
+/// kind).
+pub fn merge_parts(parts: impl IntoIterator<Item = Geometry>) -> Option<Geometry> {
+    let mut merged: Option<Geometry> = None;
+    for part in parts {
+        merged = Some(match (merged, part) {
+            (None, p) => p,
+            (Some(Geometry::Points(mut a)), Geometry::Points(b)) => {
+                a.extend(b);
+                Geometry::Points(a)
+            }
+            (Some(Geometry::Lines(mut a)), Geometry::Lines(b)) => {
+                a.extend(b);
+                Geometry::Lines(a)
+            }
+            (Some(Geometry::Polygons(mut a)), Geometry::Polygons(b)) => {
+                a.extend(b);
+                Geometry::Polygons(a)
+            }
+            (Some(a), _) => a,
+        });
+    }
+    merged
 }
 
 impl Geometry {

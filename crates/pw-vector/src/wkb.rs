@@ -110,26 +110,7 @@ fn geometry(c: &mut Cursor, depth: usize) -> Result<Option<Geometry>, String> {
                     parts.push(g);
                 }
             }
-            let mut merged: Option<Geometry> = None;
-            for p in parts {
-                merged = Some(match (merged, p) {
-                    (None, p) => p,
-                    (Some(Geometry::Points(mut a)), Geometry::Points(b)) => {
-                        a.extend(b);
-                        Geometry::Points(a)
-                    }
-                    (Some(Geometry::Lines(mut a)), Geometry::Lines(b)) => {
-                        a.extend(b);
-                        Geometry::Lines(a)
-                    }
-                    (Some(Geometry::Polygons(mut a)), Geometry::Polygons(b)) => {
-                        a.extend(b);
-                        Geometry::Polygons(a)
-                    }
-                    (Some(a), _) => a,
-                });
-            }
-            return Ok(merged);
+            return Ok(crate::model::merge_parts(parts));
         }
         other => return Err(format!("WKB geometry type {other} is not supported")),
     }))
