@@ -132,6 +132,7 @@ impl Plugin for CityLayerPlugin {
                     sync_visibility_and_opacity,
                     building_commands,
                     highlight_selection,
+                    sync_outlines,
                 )
                     .chain()
                     .in_set(CityLayerSystems)
@@ -191,6 +192,32 @@ fn point_mesh(points: &[([f64; 3], [u8; 4])], origin: &pw_geo::SceneOrigin) -> M
     .with_inserted_attribute(Mesh::ATTRIBUTE_COLOR, colors)
 }
 
+/// Outlines of a vector layer's polygons. Retained gizmos ignore
+/// `Visibility`, so [`sync_outlines`] adds and removes the `Gizmo`.
+#[derive(Component, Debug, Clone)]
+pub struct OutlineLines(pub Handle<GizmoAsset>);
+
+fn sync_outlines(
+    mut commands: Commands,
+    outlines: Query<(Entity, &OutlineLines, &Visibility, Has<Gizmo>)>,
+) {
+    for (entity, lines, visibility, drawn) in &outlines {
+        let want = *visibility != Visibility::Hidden;
+        if want && !drawn {
+            commands.entity(entity).insert(Gizmo {
+                handle: lines.0.clone(),
+                line_config: GizmoLineConfig {
+                    width: 1.5,
+                    ..default()
+                },
+                depth_bias: -0.0005,
+            });
+        } else if !want && drawn {
+            commands.entity(entity).remove::<Gizmo>();
+        }
+    }
+}
+
 /// The layer's texture atlas as a GPU image (sRGB).
 fn atlas_image(atlas: &pw_city::atlas::Atlas) -> Image {
     use bevy::render::render_resource::{Extent3d, TextureDimension, TextureFormat};
@@ -207,8 +234,13 @@ fn atlas_image(atlas: &pw_city::atlas::Atlas) -> Image {
     )
 }
 
-fn layer_material(opacity: f32, texture: Option<Handle<Image>>) -> StandardMaterial {
+/// Depth bias of vector layers: features draped 0.3 m above the ground
+/// would flicker against terrain and ground plane when seen from afar.
+const DRAPED_DEPTH_BIAS: f32 = 4000.0;
+
+fn layer_material(opacity: f32, texture: Option<Handle<Image>>, draped: bool) -> StandardMaterial {
     StandardMaterial {
+        depth_bias: if draped { DRAPED_DEPTH_BIAS } else { 0.0 },
         base_color: Color::srgba(1.0, 1.0, 1.0, opacity),
         base_color_texture: texture,
         perceptual_roughness: 0.92,
@@ -232,6 +264,8 @@ fn spawn_loaded(
     mut meshes: ResMut<Assets<Mesh>>,
     mut materials: ResMut<Assets<StandardMaterial>>,
     mut images: ResMut<Assets<Image>>,
+    // Absent in headless runs (no gizmo plugin): no outlines there.
+    mut gizmo_assets: Option<ResMut<Assets<GizmoAsset>>>,
     mut city_layers: ResMut<CityLayers>,
     layers: Res<Layers>,
     frame: Res<crate::frame::SceneFrame>,
@@ -242,7 +276,11 @@ fn spawn_loaded(
         };
         let palette = SurfacePalette::from_style(&msg.city.style);
         let texture = msg.city.atlas.as_ref().map(|a| images.add(atlas_image(a)));
-        let material = materials.add(layer_material(entry.def.opacity, texture.clone()));
+        let material = materials.add(layer_material(
+            entry.def.opacity,
+            texture.clone(),
+            msg.city.vector.is_some(),
+        ));
         let visibility = if entry.def.visible && msg.id == msg.owner {
             Visibility::Visible
         } else {
@@ -285,6 +323,33 @@ fn spawn_loaded(
                     Name::new(format!("{} points", entry.def.name)),
                     Mesh3d(meshes.add(mesh)),
                     MeshMaterial3d(material),
+                    Transform::IDENTITY,
+                    visibility,
+                    CityBatch {
+                        layer: msg.id,
+                        batch: usize::MAX,
+                    },
+                ))
+                .id();
+            entities.push(entity);
+        }
+        // Polygon outlines: one retained gizmo (1.5 px wide at any
+        // distance, pulled in front of the draped fill).
+        if let (Some(v), Some(gizmo_assets)) = (
+            msg.city.vector.as_ref().filter(|v| !v.outlines.is_empty()),
+            gizmo_assets.as_mut(),
+        ) {
+            let mut asset = GizmoAsset::new();
+            for ring in &v.outlines {
+                asset.linestrip(
+                    ring.iter().map(|p| enu_to_bevy(frame.origin.to_local(*p))),
+                    Color::srgb(0.25, 0.25, 0.25),
+                );
+            }
+            let entity = commands
+                .spawn((
+                    Name::new(format!("{} outlines", entry.def.name)),
+                    OutlineLines(gizmo_assets.add(asset)),
                     Transform::IDENTITY,
                     visibility,
                     CityBatch {
@@ -374,10 +439,12 @@ fn sync_visibility_and_opacity(
         if let Some(m) = materials.get(&layer.material)
             && (m.base_color.alpha() - entry.def.opacity).abs() > 1e-4
         {
-            let texture = materials
-                .get(&layer.material)
-                .and_then(|m| m.base_color_texture.clone());
-            let _ = materials.insert(&layer.material, layer_material(entry.def.opacity, texture));
+            let texture = m.base_color_texture.clone();
+            let draped = m.depth_bias != 0.0;
+            let _ = materials.insert(
+                &layer.material,
+                layer_material(entry.def.opacity, texture, draped),
+            );
         }
     }
 }

@@ -220,7 +220,7 @@ pub fn info(path: &Path, crs: Option<&str>) -> anyhow::Result<String> {
             path.display()
         )),
         None => anyhow::bail!(
-            "{}: unknown file type (supported: .scene, CityGML .gml/.xml, CityJSON .json/.city.jsonl, glTF .glb/.gltf, 3D Tiles tileset.json, DEM .tif/.xyz, vector .geojson/.json/.shp/.gpkg/.kml/.kmz/.csv/.gml)",
+            "{}: unknown file type (supported: .scene, CityGML .gml/.xml, CityJSON .json/.city.jsonl, glTF .glb/.gltf, 3D Tiles tileset.json, DEM .tif/.xyz, vector .geojson/.json/.shp/.gpkg/.kml/.kmz/.csv/.gml/.fgb)",
             path.display()
         ),
     }

@@ -172,6 +172,8 @@ pub enum SceneCommand {
     SetOpacity(LayerId, f32),
     /// Show another appearance theme ("" = colours by type); reloads the layer.
     SetTheme(LayerId, String),
+    /// Another symbology (vector layers); redraws the layer, saved with the scene.
+    SetStyle(LayerId, Box<pw_scene::Style>),
     ZoomTo(LayerId),
     AddBookmark(Bookmark),
     RemoveBookmark(usize),
@@ -213,6 +215,21 @@ pub struct LoadedCity {
     pub relative_heights: bool,
     /// … and were set onto terrain.
     pub placed_on_terrain: bool,
+    /// Legend, labels and columns of a vector layer.
+    pub vector: Option<VectorExtras>,
+}
+
+/// What a vector layer brings besides its objects.
+#[derive(Debug, Clone)]
+pub struct VectorExtras {
+    pub legend: pw_vector::style::Legend,
+    /// In the scene CRS.
+    pub labels: Vec<pw_vector::to_city::Label>,
+    /// Closed rings of draped polygons, scene CRS.
+    pub outlines: Vec<Vec<[f64; 3]>>,
+    /// Attribute columns in file order, with their types (for the table
+    /// and the style editor).
+    pub fields: Vec<(String, pw_vector::FieldKind)>,
 }
 
 impl LoadedCity {
@@ -230,6 +247,7 @@ impl LoadedCity {
             selectable: true,
             relative_heights: false,
             placed_on_terrain: false,
+            vector: None,
         }
     }
 
@@ -493,14 +511,34 @@ fn handle_scene_commands(
                 }
                 e.def.appearance_theme = Some(theme.clone());
                 active.dirty = true;
-                for (entity, task) in &tasks {
-                    if task.layer == *id {
-                        jobs.cancel(task.job);
-                        jobs.finish(task.job);
-                        commands.entity(entity).despawn();
-                    }
+                reload(
+                    &mut commands,
+                    &mut layers,
+                    &mut jobs,
+                    *id,
+                    &frame,
+                    &i18n,
+                    &tasks,
+                );
+            }
+            SceneCommand::SetStyle(id, style) => {
+                let Some(e) = layers.get_mut(*id) else {
+                    continue;
+                };
+                if &e.def.style == style.as_ref() {
+                    continue;
                 }
-                start_loading(&mut commands, &mut layers, &mut jobs, *id, &frame, &i18n);
+                e.def.style = (**style).clone();
+                active.dirty = true;
+                reload(
+                    &mut commands,
+                    &mut layers,
+                    &mut jobs,
+                    *id,
+                    &frame,
+                    &i18n,
+                    &tasks,
+                );
             }
             SceneCommand::ZoomTo(id) => {
                 if let Some(extent) = layers.get(*id).and_then(|e| e.extent) {
@@ -524,6 +562,26 @@ fn handle_scene_commands(
             }
         }
     }
+}
+
+/// Loads a layer again (another theme or style), cancelling a load under way.
+fn reload(
+    commands: &mut Commands,
+    layers: &mut Layers,
+    jobs: &mut Jobs,
+    id: LayerId,
+    frame: &SceneFrame,
+    i18n: &I18n,
+    tasks: &Query<(Entity, &LoadTask)>,
+) {
+    for (entity, task) in tasks {
+        if task.layer == id {
+            jobs.cancel(task.job);
+            jobs.finish(task.job);
+            commands.entity(entity).despawn();
+        }
+    }
+    start_loading(commands, layers, jobs, id, frame, i18n);
 }
 
 /// Layer paths are stored relative to the scene file when possible so a
@@ -800,6 +858,7 @@ pub fn load_city(
         selectable: true,
         relative_heights,
         placed_on_terrain,
+        vector: None,
     })
 }
 

@@ -187,6 +187,7 @@ pub fn load_dem(
         selectable: false,
         relative_heights: false,
         placed_on_terrain: false,
+        vector: None,
     })
 }
 

@@ -3,7 +3,7 @@
 //! polygons, ribbons, 3D trees, markers) that batch, pick and show their
 //! attributes in the inspector like any city layer.
 
-use crate::layers::{LayerSummary, LoadedCity};
+use crate::layers::{LayerSummary, LoadedCity, VectorExtras};
 use pw_geo::elevation::{Elevation, TerrainStack};
 use pw_geo::{Crs, SceneOrigin};
 use pw_scene::Layer;
@@ -46,10 +46,16 @@ pub fn load_vector(
     let base = origin.world[2];
     let ground = |x: f64, y: f64| terrain.height_at(x, y).unwrap_or(base);
     control.set_stage("triangulate");
-    let mut model = pw_vector::to_city::city_model(&data, source, &ground);
+    let symbology = pw_vector::style::symbolize(&data, &layer.style);
+    let pw_vector::to_city::VectorScene {
+        mut model,
+        labels,
+        outlines,
+    } = pw_vector::to_city::city_model(&data, source, &ground, &layer.style, &symbology);
     model.issues = data
         .issues
         .iter()
+        .chain(&symbology.issues)
         .map(|m| pw_city::Issue::warning(m.clone()))
         .collect();
     let look = pw_city::mesh::LookChoice {
@@ -83,6 +89,16 @@ pub fn load_vector(
         // Draped on the ground: drawn again when a terrain layer arrives.
         relative_heights: true,
         placed_on_terrain: !terrain.is_empty(),
+        vector: Some(VectorExtras {
+            legend: symbology.legend,
+            labels,
+            outlines,
+            fields: data
+                .fields
+                .iter()
+                .map(|f| (f.name.clone(), f.kind))
+                .collect(),
+        }),
     })
 }
 

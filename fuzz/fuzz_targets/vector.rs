@@ -1,6 +1,6 @@
 //! Any bytes into the vector readers that take bytes or text (the first
 //! byte picks the reader): GeoJSON, GML/WFS, KML, CSV, WKB, GeoPackage
-//! geometry blobs, dBase tables. No panics; results must reproject.
+//! geometry blobs, dBase tables, FlatGeobuf. No panics; results must reproject.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
@@ -9,7 +9,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let text = String::from_utf8_lossy(rest);
-    let result = match which % 7 {
+    let result = match which % 8 {
         0 => pw_vector::geojson::read(&text),
         1 => pw_vector::gml::read(&text),
         2 => pw_vector::kml::read(&text),
@@ -22,6 +22,7 @@ fuzz_target!(|data: &[u8]| {
             let _ = pw_vector::wkb::gpkg(rest);
             return;
         }
+        6 => pw_vector::fgb::read_bytes(rest),
         _ => {
             let _ = pw_vector::dbf::read(rest, None);
             return;

@@ -42,6 +42,10 @@ pub enum UiAction {
     /// Store the current camera view as a bookmark.
     BookmarkCurrentView,
     ClearSelection,
+    /// Select an object (city layer, object index), e.g. from the table.
+    SelectObject(crate::layers::LayerId, usize),
+    OpenStyleEditor(crate::layers::LayerId),
+    OpenTable(crate::layers::LayerId),
     /// Sun-hours analysis: run, area, results.
     SunHours(crate::sunhours_layer::SunHoursCommand),
 }

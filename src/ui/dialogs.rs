@@ -109,7 +109,7 @@ fn accepts(purpose: Dialog, name: &str) -> bool {
             .any(|e| lower.ends_with(e)),
         Dialog::AddLayer => [
             ".gml", ".xml", ".json", ".jsonl", ".geojson", ".tif", ".tiff", ".shp", ".gpkg",
-            ".kml", ".csv", ".glb",
+            ".kml", ".kmz", ".csv", ".fgb", ".glb", ".xyz",
         ]
         .iter()
         .any(|e| lower.ends_with(e)),

@@ -121,6 +121,14 @@ pub fn layer_tree(ui: &mut egui::Ui, layers: &[LayerEntry], i18n: &I18n) -> Vec<
                     {
                         actions.push(UiAction::Scene(SceneCommand::ZoomTo(layer.id)));
                     }
+                    if layer.def.kind == pw_scene::LayerKind::Vector && ready {
+                        if ui.button(i18n.tr("layers.style")).clicked() {
+                            actions.push(UiAction::OpenStyleEditor(layer.id));
+                        }
+                        if ui.button(i18n.tr("layers.table")).clicked() {
+                            actions.push(UiAction::OpenTable(layer.id));
+                        }
+                    }
                     if ui.button(i18n.tr("layers.remove")).clicked() {
                         actions.push(UiAction::Scene(SceneCommand::Remove(layer.id)));
                     }

@@ -4,16 +4,19 @@
 //! the panels.
 
 pub mod actions;
+pub mod attribute_table;
 pub mod bookmarks;
 pub mod compass;
 pub mod dialogs;
 pub mod inspector;
+pub mod labels;
 pub mod layer_tree;
 pub mod status_bar;
 pub mod sunhours_panel;
 pub mod theme;
 pub mod time_bar;
 pub mod top_bar;
+pub mod vector_style;
 
 #[cfg(test)]
 mod tests;
@@ -48,6 +51,8 @@ pub struct UiState {
     pub file_chooser: Option<FileChooser>,
     /// Central area left for the 3D view, in egui points.
     pub viewport: Option<egui::Rect>,
+    pub style_editor: Option<vector_style::StyleEditor>,
+    pub table: Option<attribute_table::AttributeTable>,
 }
 
 /// Actions produced by the panels this frame, applied in `Update`.
@@ -80,7 +85,10 @@ impl Plugin for UiPlugin {
         app.add_plugins(EguiPlugin::default())
             .add_plugins(UiLogicPlugin)
             .add_systems(Startup, spawn_ui_camera)
-            .add_systems(EguiPrimaryContextPass, draw_ui);
+            .add_systems(
+                EguiPrimaryContextPass,
+                (draw_ui, labels::draw_labels).chain(),
+            );
     }
 }
 
@@ -132,6 +140,8 @@ fn apply_ui_actions(
     frame: Res<SceneFrame>,
     i18n: Res<I18n>,
     orbit: Query<&OrbitCamera>,
+    layers: Res<Layers>,
+    city: Res<CityLayers>,
 ) {
     for action in std::mem::take(&mut pending.0) {
         match action {
@@ -190,6 +200,32 @@ fn apply_ui_actions(
                 }
             }
             UiAction::ClearSelection => selection.picked = None,
+            UiAction::SelectObject(layer, object) => selection.picked = Some((layer, object)),
+            UiAction::OpenStyleEditor(id) => {
+                if let (Some(entry), Some(extras)) = (
+                    layers.get(id),
+                    city.layers.get(&id).and_then(|c| c.city.vector.as_ref()),
+                ) {
+                    ui_state.style_editor = Some(vector_style::StyleEditor {
+                        layer: id,
+                        layer_name: entry.def.name.clone(),
+                        draft: entry.def.style.clone(),
+                        fields: extras.fields.clone(),
+                    });
+                }
+            }
+            UiAction::OpenTable(id) => {
+                if let (Some(entry), Some(extras)) = (
+                    layers.get(id),
+                    city.layers.get(&id).and_then(|c| c.city.vector.as_ref()),
+                ) {
+                    ui_state.table = Some(attribute_table::AttributeTable::new(
+                        id,
+                        entry.def.name.clone(),
+                        extras.fields.iter().map(|(n, _)| n.clone()).collect(),
+                    ));
+                }
+            }
             UiAction::SunHours(cmd) => {
                 sunhours.write(cmd);
             }
@@ -362,6 +398,50 @@ fn draw_ui(
         actions.extend(chooser.show(&ctx, i18n));
     }
     actions.extend(dialogs::notices(&ctx, &data.notices.items, viewport, i18n));
+    if let Some(editor) = out.ui_state.style_editor.as_mut() {
+        let (a, keep) = vector_style::style_window(&ctx, editor, i18n);
+        actions.extend(a);
+        if !keep {
+            out.ui_state.style_editor = None;
+        }
+    }
+    if let Some(table) = out.ui_state.table.as_mut() {
+        match data.city.layers.get(&table.layer) {
+            Some(city) => {
+                let selected = data
+                    .selection
+                    .picked
+                    .filter(|(l, _)| *l == table.layer)
+                    .map(|(_, o)| o);
+                let (a, keep) = attribute_table::table_window(
+                    &ctx,
+                    table,
+                    &city.city.model.objects,
+                    table.layer,
+                    selected,
+                    i18n,
+                );
+                actions.extend(a);
+                if !keep {
+                    out.ui_state.table = None;
+                }
+            }
+            // The layer is gone or reloading: close with it.
+            None if data.layers.get(table.layer).is_none() => out.ui_state.table = None,
+            None => {}
+        }
+    }
+    let legends: Vec<(String, &pw_vector::style::Legend)> = data
+        .layers
+        .entries
+        .iter()
+        .filter(|e| e.def.visible)
+        .filter_map(|e| {
+            let legend = &data.city.layers.get(&e.id)?.city.vector.as_ref()?.legend;
+            (legend.mode != pw_scene::SymbolMode::Single).then(|| (e.def.name.clone(), legend))
+        })
+        .collect();
+    vector_style::legend_overlay(&ctx, viewport, &legends, i18n);
 
     // The pointer belongs to the UI when it is outside the 3D view or over
     // a window, popup or widget in use.

@@ -857,3 +857,143 @@ fn a_vector_layer_in_a_scene_loads_as_pickable_features() {
     assert!(!batch_entities(&mut app).is_empty());
     std::fs::remove_dir_all(&dir).ok();
 }
+
+fn districts_app(dir: &std::path::Path) -> (App, PathBuf) {
+    std::fs::create_dir_all(dir).unwrap();
+    let fgb = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("crates/pw-vector/tests/data/flatgeobuf/thueringen_kreise_gk3.fgb");
+    let scene = dir.join("kreise.scene");
+    std::fs::write(
+        &scene,
+        format!(
+            "name = \"Kreise\"\ncrs = \"EPSG:25832\"\norigin = [650000.0, 5620000.0, 0.0]\n\n\
+             [[layers]]\nname = \"Kreise\"\nkind = \"vector\"\npath = \"{}\"\n",
+            fgb.display()
+        ),
+    )
+    .unwrap();
+    let mut app = test_app();
+    app.world_mut()
+        .write_message(SceneCommand::Open(scene.clone()));
+    update_until(&mut app, "districts", |app| {
+        app.world()
+            .resource::<Layers>()
+            .entries
+            .first()
+            .is_some_and(|l| l.status == LayerStatus::Ready)
+            && app.world().resource::<CityLayers>().layers.len() == 1
+    });
+    (app, scene)
+}
+
+fn legend_of(app: &App) -> Option<pw_vector::style::Legend> {
+    let city = app.world().resource::<CityLayers>();
+    Some(city.layers.values().next()?.city.vector.as_ref()?.legend.clone())
+}
+
+#[test]
+fn a_style_from_the_editor_redraws_the_layer_and_is_saved() {
+    let dir = std::env::temp_dir().join(format!("pw-style-{}", std::process::id()));
+    let (mut app, scene) = districts_app(&dir);
+    let id = app.world().resource::<Layers>().entries[0].id;
+    act(&mut app, UiAction::OpenStyleEditor(id));
+    let editor = app
+        .world()
+        .resource::<UiState>()
+        .style_editor
+        .clone()
+        .expect("editor open");
+    assert!(editor.fields.iter().any(|(n, _)| n == "GEN"));
+    assert_eq!(legend_of(&app).unwrap().mode, pw_scene::SymbolMode::Single);
+    let mut style = editor.draft.clone();
+    style.mode = Some(pw_scene::SymbolMode::Categorized);
+    style.field = Some("BEZ".into());
+    style.label_field = Some("GEN".into());
+    act(
+        &mut app,
+        UiAction::Scene(SceneCommand::SetStyle(id, Box::new(style))),
+    );
+    update_until(&mut app, "restyled", |app| {
+        legend_of(app).is_some_and(|l| l.mode == pw_scene::SymbolMode::Categorized)
+    });
+    let legend = legend_of(&app).unwrap();
+    let counts: Vec<(String, usize)> = legend
+        .entries
+        .iter()
+        .map(|e| (super::vector_style::entry_text(&e.kind, None, &german()), e.count))
+        .collect();
+    // Thuringia: 17 Landkreise, 6 kreisfreie Städte.
+    assert_eq!(
+        counts,
+        [("Landkreis".into(), 17), ("Kreisfreie Stadt".into(), 6)]
+    );
+    let city = app.world().resource::<CityLayers>();
+    let extras = city.layers.values().next().unwrap().city.vector.clone().unwrap();
+    assert_eq!(extras.labels.len(), 23);
+    assert!(extras.labels.iter().any(|l| l.text == "Sömmerda"));
+    // Outlines for every ring, in the scene CRS around Thuringia.
+    assert!(extras.outlines.len() >= 23);
+    let p = extras.outlines[0][0];
+    assert!(p[0] > 550_000.0 && p[0] < 780_000.0, "{p:?}");
+    assert!(app.world().resource::<ActiveScene>().dirty);
+    act(&mut app, UiAction::Scene(SceneCommand::Save));
+    let saved = std::fs::read_to_string(&scene).unwrap();
+    assert!(saved.contains("mode = \"categorized\""), "{saved}");
+    assert!(saved.contains("label_field = \"GEN\""), "{saved}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_table_row_selects_the_feature_and_flies_to_it() {
+    let dir = std::env::temp_dir().join(format!("pw-table-{}", std::process::id()));
+    let (mut app, _) = districts_app(&dir);
+    let id = app.world().resource::<Layers>().entries[0].id;
+    act(&mut app, UiAction::OpenTable(id));
+    let mut table = app
+        .world()
+        .resource::<UiState>()
+        .table
+        .clone()
+        .expect("table open");
+    assert!(table.columns.contains(&"GEN".to_string()));
+    let objects = app.world().resource::<CityLayers>().layers[&id]
+        .city
+        .model
+        .objects
+        .clone();
+    table.filter = "GEN = Jena".into();
+    let rows = table.rows(&objects).to_vec();
+    assert_eq!(rows.len(), 1);
+    // The window, clicked on the row's name.
+    let i18n = german();
+    let mut h = Harness::new_ui_state(
+        |ui, out: &mut Vec<UiAction>| {
+            let ctx = ui.ctx().clone();
+            let (a, _) =
+                attribute_table::table_window(&ctx, &mut table, &objects, id, None, &i18n);
+            out.extend(a);
+        },
+        Vec::new(),
+    );
+    h.run_steps(4);
+    h.get_by_label("1 von 23 Objekten");
+    // Its first cell (OBJID; the name column lies beyond the window's width).
+    h.get_by_label("DEBKGVG500000CRQ").click();
+    h.run_steps(2);
+    let actions = h.state().clone();
+    assert_eq!(actions[0], UiAction::SelectObject(id, rows[0]));
+    let UiAction::Camera(crate::camera::CameraCommand::FrameExtent(e)) = &actions[1] else {
+        panic!("{actions:?}")
+    };
+    // Jena lies around 681 km E / 5643 km N (UTM 32).
+    let c = e.center();
+    assert!((c[0] - 681_000.0).abs() < 6_000.0 && (c[1] - 5_644_000.0).abs() < 8_000.0, "{c:?}");
+    for a in actions {
+        act(&mut app, a);
+    }
+    assert_eq!(
+        app.world().resource::<Selection>().picked,
+        Some((id, rows[0]))
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -147,7 +147,10 @@ fn one() -> f32 {
     1.0
 }
 
-/// Colours as "#rrggbb" strings.
+/// How a layer is drawn. Colours are "#rrggbb" strings. The roof/wall/
+/// ground colours are for city models; the rest for vector layers, as
+/// planners know it from QGIS: one symbol, categories of an attribute, or
+/// graduated classes of a number, with labels.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Style {
@@ -157,6 +160,74 @@ pub struct Style {
     pub wall_color: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ground_color: Option<String>,
+    /// Vector symbology; unset is one symbol.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<SymbolMode>,
+    /// The attribute categories or classes are taken from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// Colour of the single symbol.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// Colour ramp for classes and categories ("viridis", "YlOrRd", "Blues",
+    /// "Greens", "RdYlGn", "Spectral", "Set3" …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ramp: Option<String>,
+    /// Number of graduated classes (default 5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub classes: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<ClassMethod>,
+    /// Upper bounds of the graduated classes, when set by hand (the last
+    /// class takes everything above the last bound).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub breaks: Vec<f64>,
+    /// Colours chosen per category value; values not listed get ramp colours.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub categories: Vec<Category>,
+    /// Attribute shown as a label at each feature.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label_field: Option<String>,
+    /// Width of line ribbons in metres (default 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line_width: Option<f64>,
+    /// Polygons are extruded by this attribute (default: a height or
+    /// storeys attribute when the data has one) …
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub height_field: Option<String>,
+    /// … times this factor (3.0 for storeys).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub height_scale: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SymbolMode {
+    Single,
+    Categorized,
+    Graduated,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ClassMethod {
+    EqualInterval,
+    /// Equal count: each class holds about as many features.
+    #[default]
+    Quantile,
+    /// Natural breaks (Jenks): classes with the least spread inside.
+    Jenks,
+}
+
+/// One category of a categorized style.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Category {
+    pub value: String,
+    pub color: String,
+    /// Legend text (default: the value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
 }
 
 impl Style {

@@ -31,7 +31,10 @@ fn run(name: &str, rel: &str, crs: Option<Crs>) {
     let e = v.extent().unwrap();
     let origin = SceneOrigin::new([(e[0] + e[2]) / 2.0, (e[1] + e[3]) / 2.0, 0.0]);
     let t = Instant::now();
-    let model = pw_vector::to_city::city_model(&v, &data(rel), &|_, _| 0.0);
+    let style = pw_scene::Style::default();
+    let symbology = pw_vector::style::symbolize(&v, &style);
+    let model =
+        pw_vector::to_city::city_model(&v, &data(rel), &|_, _| 0.0, &style, &symbology).model;
     let look = pw_city::mesh::LookChoice {
         theme: Some(0),
         atlas: None,

@@ -1,11 +1,12 @@
 //! GIS vector layers (engine-free): GeoJSON, Shapefile (.prj, .cpg and
 //! code-page guessing), GeoPackage, KML/KMZ, CSV with coordinate columns,
-//! GML/WFS feature collections — one feature model with typed attributes,
+//! GML/WFS feature collections, FlatGeobuf — one feature model with typed attributes,
 //! 2D/3D multi-part geometry and the CRS, reprojectable into the scene CRS.
 //! Readers keep what they can read and list what they could not.
 
 pub mod csv;
 pub mod dbf;
+pub mod fgb;
 pub mod geojson;
 pub mod gml;
 pub mod gpkg;
@@ -13,6 +14,7 @@ pub mod kml;
 pub mod model;
 pub mod prj;
 pub mod shp;
+pub mod style;
 pub mod to_city;
 pub mod wkb;
 mod xml;
@@ -43,6 +45,7 @@ pub enum Format {
     Kml,
     Csv,
     Gml,
+    FlatGeobuf,
 }
 
 pub fn format_of(path: &Path) -> Option<Format> {
@@ -56,6 +59,7 @@ pub fn format_of(path: &Path) -> Option<Format> {
         "kml" | "kmz" => Format::Kml,
         "csv" | "tsv" => Format::Csv,
         "gml" | "xml" => Format::Gml,
+        "fgb" => Format::FlatGeobuf,
         _ => return None,
     })
 }
@@ -65,7 +69,7 @@ pub fn read_file(path: &Path, csv: &CsvOptions) -> Result<VectorData, VectorErro
     let format = format_of(path).ok_or_else(|| {
         file_error(
             path,
-            "not a vector format we read (GeoJSON, Shapefile, GeoPackage, KML/KMZ, CSV, GML)",
+            "not a vector format we read (GeoJSON, Shapefile, GeoPackage, KML/KMZ, CSV, GML, FlatGeobuf)",
         )
     })?;
     let meta = std::fs::metadata(path).map_err(|e| file_error(path, e.to_string()))?;
@@ -85,6 +89,10 @@ pub fn read_file(path: &Path, csv: &CsvOptions) -> Result<VectorData, VectorErro
             csv::read_bytes(&bytes, csv)
         }
         Format::Gml => gml::read(&text(path)?),
+        Format::FlatGeobuf => {
+            let bytes = std::fs::read(path).map_err(|e| file_error(path, e.to_string()))?;
+            fgb::read_bytes(&bytes)
+        }
     };
     result.map_err(|m| file_error(path, m))
 }

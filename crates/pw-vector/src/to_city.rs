@@ -6,10 +6,23 @@
 //! Colours travel as an appearance theme ("Vektor") per surface.
 
 use crate::model::{Geometry, VectorData};
+use crate::style::{Symbology, label_anchor};
 use pw_city::{CityModel, CityObject, ObjectKind, Semantic, Surface, SurfaceLook};
+use pw_scene::Style;
 use std::path::Path;
 
 const LINE_WIDTH: f64 = 3.0;
+/// Labels float this far above the feature's top.
+const LABEL_LIFT: f64 = 2.0;
+
+/// A label of a feature: where (scene CRS, above the feature) and what.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Label {
+    pub position: [f64; 3],
+    pub text: String,
+    /// Index of the city object it belongs to.
+    pub object: usize,
+}
 const DRAPE_LIFT: f64 = 0.3;
 const DEFAULT_TREE_HEIGHT: f64 = 10.0;
 const DEFAULT_CROWN: f64 = 6.0;
@@ -79,7 +92,9 @@ fn signed_area(ring: &[[f64; 3]]) -> f64 {
 }
 
 /// A prism from `base` to `top` over a ring (walls, roof, floor).
-fn prism(ring: &[[f64; 3]], base: f64, top: f64, out: &mut Vec<Surface>) {
+/// `colour`: the feature's class colour (roof; walls a shade darker so
+/// the class reads from the side too), else the default look.
+fn prism(ring: &[[f64; 3]], base: f64, top: f64, colour: Option<[f32; 4]>, out: &mut Vec<Surface>) {
     let mut r = open_ring(ring);
     if r.len() < 3 {
         return;
@@ -88,22 +103,26 @@ fn prism(ring: &[[f64; 3]], base: f64, top: f64, out: &mut Vec<Surface>) {
         r.reverse();
     }
     let at = |p: &[f64; 3], z: f64| [p[0], p[1], z];
+    let roof = colour.unwrap_or(POLYGON);
+    let wall = colour.map_or([0.85, 0.82, 0.76, 1.0], |c| {
+        [c[0] * 0.85, c[1] * 0.85, c[2] * 0.85, c[3]]
+    });
     out.push(surface(
         Semantic::Roof,
         r.iter().map(|p| at(p, top)).collect(),
-        POLYGON,
+        roof,
     ));
     out.push(surface(
         Semantic::Ground,
         r.iter().rev().map(|p| at(p, base)).collect(),
-        POLYGON,
+        roof,
     ));
     for i in 0..r.len() {
         let (a, b) = (&r[i], &r[(i + 1) % r.len()]);
         out.push(surface(
             Semantic::Wall,
             vec![at(a, base), at(b, base), at(b, top), at(a, top)],
-            [0.85, 0.82, 0.76, 1.0],
+            wall,
         ));
     }
 }
@@ -156,7 +175,35 @@ fn tree(
 
 /// The features as city objects (`data` already in the scene CRS; `ground`
 /// gives the terrain height under a point).
-pub fn city_model(data: &VectorData, source: &Path, ground: &dyn Fn(f64, f64) -> f64) -> CityModel {
+/// A vector layer ready to draw.
+#[derive(Debug, Clone, Default)]
+pub struct VectorScene {
+    pub model: CityModel,
+    pub labels: Vec<Label>,
+    /// Outlines of draped polygons (closed rings, scene CRS): drawn as thin
+    /// lines so neighbouring areas of one class stay apart, as in QGIS.
+    pub outlines: Vec<Vec<[f64; 3]>>,
+}
+
+/// Colours come from `symbology` (one per feature), extrusion and line
+/// width from `style`; labels are placed above each labelled feature.
+pub fn city_model(
+    data: &VectorData,
+    source: &Path,
+    ground: &dyn Fn(f64, f64) -> f64,
+    style: &Style,
+    symbology: &Symbology,
+) -> VectorScene {
+    let mut labels = Vec::new();
+    let mut outlines = Vec::new();
+    let line_width = style
+        .line_width
+        .filter(|w| w.is_finite() && *w > 0.0)
+        .unwrap_or(LINE_WIDTH);
+    let height_scale = style
+        .height_scale
+        .filter(|s| s.is_finite() && *s > 0.0)
+        .unwrap_or(1.0);
     let mut model = CityModel {
         format: data.format.clone(),
         crs: data.crs,
@@ -164,18 +211,24 @@ pub fn city_model(data: &VectorData, source: &Path, ground: &dyn Fn(f64, f64) ->
         ..Default::default()
     };
     let trees = is_tree_layer(data, source);
-    let height = field(
-        data,
-        &[
-            "height",
-            "hoehe",
-            "höhe",
-            "baumhoehe",
-            "baumhöhe",
-            "measuredHeight",
-            "building_height",
-        ],
-    );
+    let chosen_height = style
+        .height_field
+        .as_deref()
+        .and_then(|f| data.field_index(f));
+    let height = chosen_height.or_else(|| {
+        field(
+            data,
+            &[
+                "height",
+                "hoehe",
+                "höhe",
+                "baumhoehe",
+                "baumhöhe",
+                "measuredHeight",
+                "building_height",
+            ],
+        )
+    });
     let storeys = field(
         data,
         &[
@@ -199,12 +252,17 @@ pub fn city_model(data: &VectorData, source: &Path, ground: &dyn Fn(f64, f64) ->
     );
     for (k, f) in data.features.iter().enumerate() {
         let Some(g) = &f.geometry else { continue };
+        let own = symbology.colours.get(k).copied().flatten();
+        let colour = |default: [f32; 4]| own.unwrap_or(default);
         let mut surfaces = Vec::new();
         let mut type_name = "Feature";
         match g {
             Geometry::Polygons(polys) => {
-                let h =
-                    number(data, k, height).or_else(|| number(data, k, storeys).map(|n| n * 3.0));
+                let h = match chosen_height {
+                    Some(_) => number(data, k, height).map(|h| h * height_scale),
+                    None => number(data, k, height)
+                        .or_else(|| number(data, k, storeys).map(|n| n * 3.0)),
+                };
                 for p in polys {
                     match h {
                         Some(h) => {
@@ -213,7 +271,7 @@ pub fn city_model(data: &VectorData, source: &Path, ground: &dyn Fn(f64, f64) ->
                                 .iter()
                                 .map(|c| ground(c[0], c[1]))
                                 .fold(f64::INFINITY, f64::min);
-                            prism(&p.exterior, base, base + h, &mut surfaces);
+                            prism(&p.exterior, base, base + h, own, &mut surfaces);
                         }
                         None => {
                             let drape = |r: &[[f64; 3]]| -> Vec<[f64; 3]> {
@@ -222,8 +280,16 @@ pub fn city_model(data: &VectorData, source: &Path, ground: &dyn Fn(f64, f64) ->
                                     .map(|c| [c[0], c[1], ground(c[0], c[1]) + DRAPE_LIFT])
                                     .collect()
                             };
-                            let mut s = surface(Semantic::LandUse, drape(&p.exterior), POLYGON);
+                            let mut s =
+                                surface(Semantic::LandUse, drape(&p.exterior), colour(POLYGON));
                             s.interiors = p.interiors.iter().map(|r| drape(r)).collect();
+                            for ring in std::iter::once(&s.exterior).chain(&s.interiors) {
+                                let mut closed = ring.clone();
+                                if let Some(&first) = ring.first() {
+                                    closed.push(first);
+                                }
+                                outlines.push(closed);
+                            }
                             surfaces.push(s);
                         }
                     }
@@ -239,7 +305,7 @@ pub fn city_model(data: &VectorData, source: &Path, ground: &dyn Fn(f64, f64) ->
                         if len < 1e-6 {
                             continue;
                         }
-                        let (nx, ny) = (-dy / len * LINE_WIDTH / 2.0, dx / len * LINE_WIDTH / 2.0);
+                        let (nx, ny) = (-dy / len * line_width / 2.0, dx / len * line_width / 2.0);
                         let z = |x: f64, y: f64| ground(x, y) + DRAPE_LIFT;
                         surfaces.push(surface(
                             Semantic::Traffic,
@@ -249,7 +315,7 @@ pub fn city_model(data: &VectorData, source: &Path, ground: &dyn Fn(f64, f64) ->
                                 [b[0] + nx, b[1] + ny, z(b[0], b[1])],
                                 [a[0] + nx, a[1] + ny, z(a[0], a[1])],
                             ],
-                            LINE,
+                            colour(LINE),
                         ));
                     }
                 }
@@ -261,16 +327,30 @@ pub fn city_model(data: &VectorData, source: &Path, ground: &dyn Fn(f64, f64) ->
                         type_name = "Tree";
                         let h = number(data, k, height).unwrap_or(DEFAULT_TREE_HEIGHT);
                         let c = number(data, k, crown).unwrap_or(DEFAULT_CROWN).min(h);
-                        tree([p[0], p[1]], z, h, c, [TRUNK, CROWN], &mut surfaces);
+                        tree([p[0], p[1]], z, h, c, [TRUNK, colour(CROWN)], &mut surfaces);
                     } else {
                         type_name = "PointFeature";
-                        tree([p[0], p[1]], z, 6.0, 2.0, [MARKER, MARKER], &mut surfaces);
+                        let m = colour(MARKER);
+                        tree([p[0], p[1]], z, 6.0, 2.0, [m, m], &mut surfaces);
                     }
                 }
             }
         }
         if surfaces.is_empty() {
             continue;
+        }
+        if let (Some(text), Some([x, y])) =
+            (symbology.labels.get(k).cloned().flatten(), label_anchor(g))
+        {
+            let top = surfaces
+                .iter()
+                .flat_map(|s| s.exterior.iter().map(|p| p[2]))
+                .fold(f64::NEG_INFINITY, f64::max);
+            labels.push(Label {
+                position: [x, y, top + LABEL_LIFT],
+                text,
+                object: model.objects.len(),
+            });
         }
         model.objects.push(CityObject {
             id: f.id.clone().unwrap_or_else(|| (k + 1).to_string()),
@@ -289,5 +369,9 @@ pub fn city_model(data: &VectorData, source: &Path, ground: &dyn Fn(f64, f64) ->
             line: 0,
         });
     }
-    model
+    VectorScene {
+        model,
+        labels,
+        outlines,
+    }
 }
