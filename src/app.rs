@@ -58,6 +58,7 @@ impl Plugin for CorePlugins {
             TilesLayerPlugin,
             CameraPlugin,
             crate::sunhours_layer::SunHoursPlugin,
+            crate::basemap_layer::BasemapPlugin,
         ));
     }
 }

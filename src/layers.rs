@@ -640,6 +640,11 @@ fn start_loading(
     let Some(entry) = layers.get_mut(id) else {
         return;
     };
+    if entry.def.kind == LayerKind::Basemap {
+        // Set up and streamed by the basemap plugin.
+        entry.status = LayerStatus::Loading;
+        return;
+    }
     if !matches!(
         entry.def.kind,
         LayerKind::Citygml

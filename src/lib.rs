@@ -3,6 +3,7 @@
 //! plugins, egui panels and the command line.
 
 pub mod app;
+pub mod basemap_layer;
 pub mod camera;
 pub mod city_layer;
 pub mod cli;

@@ -251,18 +251,20 @@ pub fn table_window(
                             let o = &objects[object];
                             let is_selected = selected == Some(object);
                             let mut clicked = false;
-                            ui.push_id(object, |ui| ui.horizontal(|ui| {
-                                for name in &columns {
-                                    let text = cell(o, name);
-                                    clicked |= ui
-                                        .add_sized(
-                                            [width, row_height - 2.0],
-                                            egui::Button::selectable(is_selected, fit(text)),
-                                        )
-                                        .on_hover_text(text)
-                                        .clicked();
-                                }
-                            }));
+                            ui.push_id(object, |ui| {
+                                ui.horizontal(|ui| {
+                                    for name in &columns {
+                                        let text = cell(o, name);
+                                        clicked |= ui
+                                            .add_sized(
+                                                [width, row_height - 2.0],
+                                                egui::Button::selectable(is_selected, fit(text)),
+                                            )
+                                            .on_hover_text(text)
+                                            .clicked();
+                                    }
+                                })
+                            });
                             if clicked {
                                 actions.push(UiAction::SelectObject(city_layer, object));
                                 actions.push(UiAction::Camera(CameraCommand::FrameExtent(

@@ -128,6 +128,32 @@ pub fn draw_labels(
     Ok(())
 }
 
+/// Credits of the visible layers (basemaps must show theirs), bottom right
+/// in the 3D view.
+pub fn attribution_overlay(ctx: &egui::Context, viewport: egui::Rect, credits: &[String]) {
+    if credits.is_empty() {
+        return;
+    }
+    egui::Area::new(egui::Id::new("attribution"))
+        .order(egui::Order::Middle)
+        .pivot(egui::Align2::RIGHT_BOTTOM)
+        .fixed_pos(viewport.right_bottom() + egui::vec2(-6.0, -6.0))
+        .interactable(false)
+        .show(ctx, |ui| {
+            egui::Frame::new()
+                .fill(egui::Color32::from_white_alpha(210))
+                .inner_margin(egui::Margin::symmetric(6, 2))
+                .corner_radius(3.0)
+                .show(ui, |ui| {
+                    ui.label(
+                        egui::RichText::new(credits.join(" · "))
+                            .small()
+                            .color(egui::Color32::BLACK),
+                    );
+                });
+        });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

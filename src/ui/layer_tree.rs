@@ -43,6 +43,9 @@ pub fn layer_tree(ui: &mut egui::Ui, layers: &[LayerEntry], i18n: &I18n) -> Vec<
                     LayerStatus::Ready => {
                         if let Some(s) = &layer.summary {
                             ui.label(match s.tiles {
+                                _ if layer.def.kind == pw_scene::LayerKind::Basemap => {
+                                    i18n.trf("layers.basemap", &[("format", &s.format)])
+                                }
                                 _ if s.format == "DEM" => {
                                     i18n.trf("layers.terrain", &[("triangles", &s.triangles)])
                                 }

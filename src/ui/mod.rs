@@ -442,6 +442,14 @@ fn draw_ui(
         })
         .collect();
     vector_style::legend_overlay(&ctx, viewport, &legends, i18n);
+    let credits: Vec<String> = data
+        .layers
+        .entries
+        .iter()
+        .filter(|e| e.def.visible)
+        .filter_map(|e| e.def.attribution.clone())
+        .collect();
+    labels::attribution_overlay(&ctx, viewport, &credits);
 
     // The pointer belongs to the UI when it is outside the 3D view or over
     // a window, popup or widget in use.

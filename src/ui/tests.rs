@@ -888,7 +888,16 @@ fn districts_app(dir: &std::path::Path) -> (App, PathBuf) {
 
 fn legend_of(app: &App) -> Option<pw_vector::style::Legend> {
     let city = app.world().resource::<CityLayers>();
-    Some(city.layers.values().next()?.city.vector.as_ref()?.legend.clone())
+    Some(
+        city.layers
+            .values()
+            .next()?
+            .city
+            .vector
+            .as_ref()?
+            .legend
+            .clone(),
+    )
 }
 
 #[test]
@@ -920,7 +929,12 @@ fn a_style_from_the_editor_redraws_the_layer_and_is_saved() {
     let counts: Vec<(String, usize)> = legend
         .entries
         .iter()
-        .map(|e| (super::vector_style::entry_text(&e.kind, None, &german()), e.count))
+        .map(|e| {
+            (
+                super::vector_style::entry_text(&e.kind, None, &german()),
+                e.count,
+            )
+        })
         .collect();
     // Thuringia: 17 Landkreise, 6 kreisfreie Städte.
     assert_eq!(
@@ -928,7 +942,15 @@ fn a_style_from_the_editor_redraws_the_layer_and_is_saved() {
         [("Landkreis".into(), 17), ("Kreisfreie Stadt".into(), 6)]
     );
     let city = app.world().resource::<CityLayers>();
-    let extras = city.layers.values().next().unwrap().city.vector.clone().unwrap();
+    let extras = city
+        .layers
+        .values()
+        .next()
+        .unwrap()
+        .city
+        .vector
+        .clone()
+        .unwrap();
     assert_eq!(extras.labels.len(), 23);
     assert!(extras.labels.iter().any(|l| l.text == "Sömmerda"));
     // Outlines for every ring, in the scene CRS around Thuringia.
@@ -969,8 +991,7 @@ fn a_table_row_selects_the_feature_and_flies_to_it() {
     let mut h = Harness::new_ui_state(
         |ui, out: &mut Vec<UiAction>| {
             let ctx = ui.ctx().clone();
-            let (a, _) =
-                attribute_table::table_window(&ctx, &mut table, &objects, id, None, &i18n);
+            let (a, _) = attribute_table::table_window(&ctx, &mut table, &objects, id, None, &i18n);
             out.extend(a);
         },
         Vec::new(),
@@ -987,7 +1008,10 @@ fn a_table_row_selects_the_feature_and_flies_to_it() {
     };
     // Jena lies around 681 km E / 5643 km N (UTM 32).
     let c = e.center();
-    assert!((c[0] - 681_000.0).abs() < 6_000.0 && (c[1] - 5_644_000.0).abs() < 8_000.0, "{c:?}");
+    assert!(
+        (c[0] - 681_000.0).abs() < 6_000.0 && (c[1] - 5_644_000.0).abs() < 8_000.0,
+        "{c:?}"
+    );
     for a in actions {
         act(&mut app, a);
     }

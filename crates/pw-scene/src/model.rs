@@ -98,6 +98,50 @@ pub struct Layer {
     /// many pixels (default 16; lower is sharper and slower).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_screen_space_error: Option<f32>,
+    /// Basemaps: which service `path` is and how to ask it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub basemap: Option<BasemapSettings>,
+    /// Credit shown on screen while the layer is visible (required by most
+    /// tile services, e.g. "© OpenStreetMap-Mitwirkende").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attribution: Option<String>,
+}
+
+/// A raster basemap service. `path` of the layer is the URL: an XYZ/TMS
+/// template with {z}/{x}/{y}, a WMS base URL, or a WMTS GetCapabilities URL.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct BasemapSettings {
+    pub service: BasemapService,
+    /// WMS/WMTS layer name(s).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layers: Option<String>,
+    /// Image format asked for (default image/png).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+    /// WMS: the CRS to ask in (default: the scene CRS, so no resampling).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crs: Option<String>,
+    /// WMTS: the tile matrix set (default: the first of the layer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tile_matrix_set: Option<String>,
+    /// WMTS style (default: the layer's default style).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub style: Option<String>,
+    /// XYZ/TMS: the highest zoom level the service has (default 19).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_zoom: Option<u8>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum BasemapService {
+    #[default]
+    Xyz,
+    /// Like XYZ with rows counted from the south.
+    Tms,
+    Wms,
+    Wmts,
 }
 
 /// Placement of a model given in local metres.
@@ -135,6 +179,8 @@ impl Layer {
             style: Style::default(),
             georeference: None,
             max_screen_space_error: None,
+            basemap: None,
+            attribution: None,
             appearance_theme: None,
         }
     }
