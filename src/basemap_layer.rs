@@ -552,18 +552,6 @@ mod tests {
         app
     }
 
-    fn run_until(app: &mut App, what: &str, mut done: impl FnMut(&mut App) -> bool) {
-        let start = std::time::Instant::now();
-        while !done(app) {
-            assert!(
-                start.elapsed().as_secs() < 20,
-                "timed out waiting for {what}"
-            );
-            app.update();
-            std::thread::sleep(Duration::from_millis(5));
-        }
-    }
-
     #[test]
     fn xyz_tiles_are_draped_and_come_back_from_the_cache_offline() {
         let dir = std::env::temp_dir().join(format!("pw-basemap-app-{}", std::process::id()));
@@ -572,7 +560,7 @@ mod tests {
         let scene = scene_with(&dir, &format!("{base}/osm/{{z}}/{{x}}/{{y}}.png"));
         let mut app = app_for(&scene, &dir.join("cache"));
         let id = LayerId(1);
-        run_until(&mut app, "tiles shown", |app| {
+        crate::app::run_until(&mut app, |app| {
             let b = app.world().resource::<Basemaps>();
             let layers = app.world().resource::<Layers>();
             layers
@@ -622,7 +610,7 @@ mod tests {
         drop(app);
         let before = log.lock().unwrap().len();
         let mut again = app_for(&scene, &dir.join("cache"));
-        run_until(&mut again, "tiles from cache", |app| {
+        crate::app::run_until(&mut again, |app| {
             let b = app.world().resource::<Basemaps>();
             let layers = app.world().resource::<Layers>();
             layers
@@ -641,7 +629,7 @@ mod tests {
         let (base, _) = tile_server();
         let scene = scene_with(&dir, &format!("{base}/broken/{{z}}/{{x}}/{{y}}.png"));
         let mut app = app_for(&scene, &dir.join("cache"));
-        run_until(&mut app, "failures listed", |app| {
+        crate::app::run_until(&mut app, |app| {
             app.world()
                 .resource::<Layers>()
                 .entries
@@ -659,7 +647,7 @@ mod tests {
         // A wrong address is refused at once, with an example.
         let scene = scene_with(&dir, "tile.example/osm.png");
         let mut app = app_for(&scene, &dir.join("cache"));
-        run_until(&mut app, "setup failed", |app| {
+        crate::app::run_until(&mut app, |app| {
             matches!(
                 app.world()
                     .resource::<Layers>()

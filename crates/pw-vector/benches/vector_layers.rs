@@ -19,7 +19,7 @@ fn data(rel: &str) -> PathBuf {
         .join(rel)
 }
 
-fn run(name: &str, rel: &str, crs: Option<Crs>) {
+fn run(name: &str, rel: &str, crs: Option<Crs>, style: pw_scene::Style) {
     let t = Instant::now();
     let options = pw_vector::CsvOptions {
         crs,
@@ -31,10 +31,11 @@ fn run(name: &str, rel: &str, crs: Option<Crs>) {
     let e = v.extent().unwrap();
     let origin = SceneOrigin::new([(e[0] + e[2]) / 2.0, (e[1] + e[3]) / 2.0, 0.0]);
     let t = Instant::now();
-    let style = pw_scene::Style::default();
     let symbology = pw_vector::style::symbolize(&v, &style);
-    let model =
-        pw_vector::to_city::city_model(&v, &data(rel), &|_, _| 0.0, &style, &symbology).model;
+    let styled = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let scene = pw_vector::to_city::city_model(&v, &data(rel), &|_, _| 0.0, &style, &symbology);
+    let (model, labels) = (scene.model, scene.labels.len());
     let look = pw_city::mesh::LookChoice {
         theme: Some(0),
         atlas: None,
@@ -75,11 +76,13 @@ fn run(name: &str, rel: &str, crs: Option<Crs>) {
     let mean = t.elapsed().as_secs_f64() / n as f64;
     println!(
         "{name}: {} features → {} objects, {triangles} triangles in {} draw calls; read+reproject {:.2} s, \
-         objects+batches+index {:.2} s; pick mean {:.3} ms, worst {:.3} ms ({hits}/{n} hit) [target < 5 ms]",
+         style {:.3} s ({} legend entries, {labels} labels), objects+batches+index {:.2} s; pick mean {:.3} ms, worst {:.3} ms ({hits}/{n} hit) [target < 5 ms]",
         v.features.len(),
         model.objects.len(),
         batches.len(),
         read,
+        styled,
+        symbology.legend.entries.len(),
         build,
         mean * 1e3,
         worst * 1e3
@@ -91,10 +94,18 @@ fn main() {
         "Flensburg trees (CSV, GK3)",
         "flensburg/lebende-baeume.csv",
         Some(Crs::epsg(31467)),
+        // Coloured by species (24 + other), labelled with it.
+        pw_scene::Style {
+            mode: Some(pw_scene::SymbolMode::Categorized),
+            field: Some("ga_lang".into()),
+            label_field: Some("ga_lang".into()),
+            ..Default::default()
+        },
     );
     run(
         "Thuringia DGM1 tile index (GeoPackage)",
         "thueringen_dgm_tileindex/TH_DGM_tileindex_proj.gpkg",
         None,
+        pw_scene::Style::default(),
     );
 }
