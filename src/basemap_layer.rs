@@ -77,8 +77,10 @@ struct Runtime {
     tiles: HashMap<TileId, TileState>,
     /// The tiles of the last view, wanted in this order.
     wanted: Vec<TileId>,
-    /// Terrain layers when the tiles were laid: new terrain lays them again.
+    /// Terrain layers and ground height when the tiles were laid: new
+    /// terrain, or a ground level moved by newly loaded layers, lays them again.
     terrain_count: usize,
+    base: f64,
     stale_noted: bool,
 }
 
@@ -190,6 +192,7 @@ fn finish_setups(
                         tiles: HashMap::new(),
                         wanted: Vec::new(),
                         terrain_count: usize::MAX,
+                        base: f64::NAN,
                         stale_noted: false,
                     },
                 );
@@ -248,14 +251,16 @@ fn choose_tiles(
     let base = ground.map_or(frame.origin.world[2], |g| g.height);
     for (id, rt) in basemaps.ready.iter_mut() {
         let visible = layers.get(*id).is_some_and(|e| e.def.visible);
-        if rt.terrain_count != terrain_count {
-            // New terrain: lay every tile again.
+        let moved = rt.base.is_nan() || (rt.base - base).abs() >= 0.5;
+        if rt.terrain_count != terrain_count || (terrain_count == 0 && moved) {
+            // New terrain or ground: lay every tile again.
             for (_, t) in rt.tiles.drain() {
                 if let TileState::Shown(e) = t {
                     commands.entity(e).despawn();
                 }
             }
             rt.terrain_count = terrain_count;
+            rt.base = base;
         }
         if !visible {
             continue;
