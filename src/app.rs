@@ -24,6 +24,8 @@ pub struct AppOptions {
     pub settings: SettingsStore,
     /// Run the sun-hours analysis of this day once the scene is loaded.
     pub sun_hours: Option<String>,
+    /// Fly through the scene's bookmarks, report frame times, quit.
+    pub fly_bookmarks: bool,
 }
 
 /// The bundled demo scene, found next to the executable's source tree or
@@ -59,6 +61,7 @@ impl Plugin for CorePlugins {
             CameraPlugin,
             crate::sunhours_layer::SunHoursPlugin,
             crate::basemap_layer::BasemapPlugin,
+            crate::terrain_lod::TerrainLodPlugin,
         ));
     }
 }
@@ -96,6 +99,9 @@ pub fn build_app(options: AppOptions) -> App {
     .add_systems(Startup, spawn_camera);
     app.world_mut()
         .write_message(SceneCommand::Open(options.scene.clone()));
+    if options.fly_bookmarks {
+        app.add_plugins(crate::flight_bench::FlightBenchPlugin);
+    }
     if let Some(path) = options.screenshot {
         app.add_plugins(ScreenshotPlugin {
             path,

@@ -293,6 +293,9 @@ fn spawn_loaded(
             for (slot, o) in batch.objects.iter().enumerate() {
                 slots.insert(o.object, (b, slot));
             }
+            if msg.city.terrain_lod.is_some() {
+                continue; // drawn by terrain_lod; the batches serve the pointer
+            }
             let handle = meshes.add(batch_mesh(batch, &palette));
             let entity = commands
                 .spawn((

@@ -75,6 +75,10 @@ pub struct GuiArgs {
     /// day (YYYY-MM-DD) over all buildings (showroom start, screenshots).
     #[arg(long, value_name = "DATE")]
     pub sun_hours: Option<String>,
+    /// Once the scene has loaded, fly through its bookmarks in order, print
+    /// the frame times (median, 95 %, worst) and quit (a benchmark).
+    #[arg(long)]
+    pub fly_bookmarks: bool,
 }
 
 fn parse_size(s: &str) -> Result<(u32, u32), String> {

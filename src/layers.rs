@@ -217,6 +217,9 @@ pub struct LoadedCity {
     pub placed_on_terrain: bool,
     /// Legend, labels and columns of a vector layer.
     pub vector: Option<VectorExtras>,
+    /// A DEM's level-of-detail tree: the view draws its nodes (see
+    /// `terrain_lod`); `batches` then only serve the pointer.
+    pub terrain_lod: Option<Arc<pw_terrain::lod::LodTerrain>>,
 }
 
 /// What a vector layer brings besides its objects.
@@ -247,6 +250,7 @@ impl LoadedCity {
             selectable: true,
             relative_heights: false,
             placed_on_terrain: false,
+            terrain_lod: None,
             vector: None,
         }
     }
@@ -864,6 +868,7 @@ pub fn load_city(
         relative_heights,
         placed_on_terrain,
         vector: None,
+        terrain_lod: None,
     })
 }
 

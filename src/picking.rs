@@ -3,7 +3,7 @@
 //! a drag, the selection shown in the inspector.
 
 use crate::camera::{OrbitCamera, PointerOverUi};
-use crate::city_layer::{CityLayers, Selection};
+use crate::city_layer::{CityLayer, CityLayers, Selection};
 use crate::frame::{SceneFrame, bevy_to_enu};
 use crate::ground::GroundLevel;
 use crate::layers::{LayerId, Layers};
@@ -61,7 +61,7 @@ pub fn cast(
         dir: bevy_to_enu(*ray.direction),
     };
     // Distance along the ray, hit point, and the object if it is selectable.
-    type Best = (f32, [f32; 3], Option<(LayerId, usize)>);
+    type Best<'a> = (f32, [f32; 3], Option<(LayerId, usize)>, &'a CityLayer);
     let mut best: Option<Best> = None;
     for (id, layer) in &city.layers {
         if !layer.shown || !layers.get(layer.owner).is_some_and(|l| l.def.visible) {
@@ -74,12 +74,23 @@ pub fn cast(
             && best.is_none_or(|b| hit.distance < b.0)
         {
             let object = layer.city.selectable.then_some((*id, hit.object));
-            best = Some((hit.distance, hit.point, object));
+            best = Some((hit.distance, hit.point, object, layer));
         }
     }
-    if let Some((_, point, object)) = best {
+    if let Some((_, point, object, layer)) = best {
+        let mut world = frame.origin.to_world(point);
+        // A DEM's pick mesh is thinned: the height comes from the grid.
+        if layer.city.terrain_lod.is_some()
+            && let Some(h) = layer
+                .city
+                .terrain
+                .as_ref()
+                .and_then(|t| t.height_at(world[0], world[1]))
+        {
+            world[2] = h;
+        }
         return CursorWorld {
-            world: Some(frame.origin.to_world(point)),
+            world: Some(world),
             object,
         };
     }

@@ -83,6 +83,7 @@ fn drive_screenshot(
     status: Res<PipelineStatus>,
     layers: Res<Layers>,
     jobs: Res<Jobs>,
+    terrain: Option<Res<crate::terrain_lod::TerrainLodStats>>,
     mut exit: MessageWriter<AppExit>,
 ) {
     if job.started.elapsed() > job.timeout {
@@ -106,7 +107,9 @@ fn drive_screenshot(
         .entries
         .iter()
         .any(|l| l.status == LayerStatus::Loading)
-        || !jobs.is_idle();
+        || !jobs.is_idle()
+        // Terrain still refining for this view.
+        || terrain.is_some_and(|t| t.wanted > 0 || t.building > 0);
     let count = status.count.load(Ordering::Relaxed);
     let ready = status.ready.load(Ordering::Relaxed) && !loading && count == job.last_count;
     job.last_count = count;

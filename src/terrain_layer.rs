@@ -1,7 +1,7 @@
 //! DEM layers: a GeoTIFF or XYZ grid becomes the scene's terrain — an
-//! elevation source (cursor height, buildings with relative heights) and a
-//! shaded mesh in chunks, drawn through the city-layer machinery (batches)
-//! but not selectable.
+//! elevation source (cursor height, buildings with relative heights), a
+//! level-of-detail tree the view draws from (`terrain_lod`), and a thinned
+//! mesh the pointer is cast against (not drawn, not selectable).
 
 use crate::layers::{LayerSummary, LoadedCity};
 use pw_city::batch::{Batch, BatchObject};
@@ -14,17 +14,20 @@ use pw_terrain::Grid;
 use std::path::Path;
 use std::sync::Arc;
 
-/// Vertices drawn for one DEM (the grid is thinned evenly above this).
-const MAX_TERRAIN_VERTICES: usize = 1_500_000;
-/// Vertices per chunk side: one draw call per chunk.
+/// Vertices of the pointer's pick mesh (the grid is thinned evenly above
+/// this; the height shown is then read from the grid itself).
+const MAX_PICK_VERTICES: usize = 500_000;
+/// Vertices per pick-mesh chunk side.
 const CHUNK: usize = 256;
+/// Quads per side of a level-of-detail node: 129² vertices, one draw call.
+const LOD_TILE: usize = 128;
 /// Terrain colour (sRGB): a muted meadow green, light enough for shadows.
-const TERRAIN: [u8; 4] = [166, 178, 138, 255];
+pub const TERRAIN: [u8; 4] = [166, 178, 138, 255];
 
 /// A grid in another CRS than the scene answers scene coordinates.
 #[derive(Debug)]
 struct ReprojectedGrid {
-    grid: Grid,
+    grid: Arc<Grid>,
     scene_to_grid: Reprojector,
 }
 
@@ -96,12 +99,22 @@ pub fn load_dem(
     control.check().map_err(|e| e.to_string())?;
     control.set_stage("triangulate");
     let to_scene = Reprojector::new(grid_crs, scene_crs).map_err(|e| e.to_string())?;
-    let to_local = |p: [f64; 3]| -> Option<[f32; 3]> {
+    let local = *origin;
+    let to_local = move |p: [f64; 3]| -> Option<[f32; 3]> {
         let w = to_scene.apply(p).ok()?;
-        Some(origin.to_local(w))
+        Some(local.to_local(w))
     };
-    let step = pw_terrain::mesh::step_for(&grid, MAX_TERRAIN_VERTICES);
+    let step = pw_terrain::mesh::step_for(&grid, MAX_PICK_VERTICES);
     let chunks = pw_terrain::mesh::chunks(&grid, step, CHUNK, &to_local);
+    control.check().map_err(|e| e.to_string())?;
+    let grid = Arc::new(grid);
+    let lod = pw_terrain::lod::LodTerrain::new(grid.clone(), LOD_TILE, Box::new(to_local))
+        .ok_or_else(|| {
+            format!(
+                "{}: the DEM needs at least 2 × 2 cells with data in the scene's CRS",
+                source.display()
+            )
+        })?;
     let batches: Vec<Batch> = chunks
         .into_iter()
         .map(|c| {
@@ -153,13 +166,10 @@ pub fn load_dem(
     model.issues = warnings
         .into_iter()
         .chain((missing > 0).then(|| format!("{missing} cells without data are left open")))
-        .chain((step > 1).then(|| {
-            format!("shown with every {step}. cell (heights are queried at full resolution)")
-        }))
         .map(pw_city::Issue::warning)
         .collect();
     let elevation: Arc<dyn Elevation> = if grid_crs.horizontal == scene_crs.horizontal {
-        Arc::new(grid)
+        grid
     } else {
         Arc::new(ReprojectedGrid {
             grid,
@@ -169,8 +179,9 @@ pub fn load_dem(
     let summary = LayerSummary {
         format: "DEM".into(),
         source_crs: Some(grid_crs),
-        triangles: batches.iter().map(|b| b.triangle_count()).sum(),
-        batches: batches.len(),
+        // At full resolution; the view draws what its distance needs.
+        triangles: 2 * (lod.grid().width - 1) * (lod.grid().height - 1),
+        batches: 0,
         file_bytes: std::fs::metadata(source).map(|m| m.len()).unwrap_or(0),
         load_seconds: started.elapsed().as_secs_f32(),
         ..Default::default()
@@ -188,6 +199,7 @@ pub fn load_dem(
         relative_heights: false,
         placed_on_terrain: false,
         vector: None,
+        terrain_lod: Some(Arc::new(lod)),
     })
 }
 
@@ -218,7 +230,17 @@ mod tests {
         let (x, y) = (598_250.0 + 100.5 * 250.0, 5_193_000.0 - 100.5 * 250.0);
         assert!((t.height_at(x, y).unwrap() - 1628.0).abs() < 1e-3);
         // 252 × 194 cells, 445 without data: every quad with four corners gets two triangles.
-        assert!(city.summary.triangles > 90_000 && city.summary.triangles < 2 * 251 * 193);
+        // The pick mesh (every cell here: under its budget) and the full
+        // resolution the view refines to.
+        let pick: usize = city.batches.iter().map(|b| b.triangle_count()).sum();
+        assert!(pick > 90_000 && pick < 2 * 251 * 193, "{pick}");
+        assert_eq!(city.summary.triangles, 2 * 251 * 193);
+        let lod = city.terrain_lod.as_ref().unwrap();
+        assert_eq!(
+            lod.levels(),
+            2,
+            "128-cell nodes: 2 × 2 at full resolution, one above"
+        );
         let e = city.extent(&origin).unwrap();
         assert!(
             (e.min[2] - 388.0).abs() < 1.0 && (e.max[2] - 3863.0).abs() < 1.0,

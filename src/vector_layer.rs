@@ -89,6 +89,7 @@ pub fn load_vector(
         // Draped on the ground: drawn again when a terrain layer arrives.
         relative_heights: true,
         placed_on_terrain: !terrain.is_empty(),
+        terrain_lod: None,
         vector: Some(VectorExtras {
             legend: symbology.legend,
             labels,

@@ -6,6 +6,7 @@
 pub mod geotiff;
 pub mod geotiff_write;
 pub mod grid;
+pub mod lod;
 pub mod mesh;
 pub mod xyz;
 

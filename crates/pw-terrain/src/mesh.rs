@@ -117,7 +117,7 @@ pub fn chunks(
 }
 
 /// Normal from central differences (east, north, up).
-fn normal(grid: &Grid, col: usize, row: usize, step: usize) -> [f32; 3] {
+pub(crate) fn normal(grid: &Grid, col: usize, row: usize, step: usize) -> [f32; 3] {
     let h = |c: isize, r: isize| -> Option<f64> {
         if c < 0 || r < 0 {
             return None;
