@@ -62,6 +62,7 @@ impl Plugin for CorePlugins {
             crate::sunhours_layer::SunHoursPlugin,
             crate::basemap_layer::BasemapPlugin,
             crate::terrain_lod::TerrainLodPlugin,
+            crate::point_symbols::PointSymbolPlugin,
         ));
     }
 }
@@ -85,6 +86,7 @@ pub fn build_app(options: AppOptions) -> App {
         SunPlugin,
         PickingPlugin,
         UiPlugin,
+        crate::point_symbols::PointSymbolRenderPlugin,
         crate::sunhours_layer::SunHoursGizmoPlugin,
     ))
     .insert_resource(UiState {
@@ -146,6 +148,7 @@ pub(crate) fn headless_core_app() -> App {
         .init_asset::<Mesh>()
         .init_asset::<StandardMaterial>()
         .init_asset::<Image>()
+        .init_asset::<crate::point_symbols::PointSymbolMaterial>()
         .add_plugins(CorePlugins {
             settings: SettingsStore::default(),
         });

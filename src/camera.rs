@@ -182,7 +182,9 @@ impl Plugin for CameraPlugin {
                     animate_fly_to,
                     apply_orbit,
                 )
-                    .chain(),
+                    .chain()
+                    // Framing reads what the layer systems wrote this frame.
+                    .after(crate::layers::LayersSystems),
             );
     }
 }

@@ -228,6 +228,8 @@ pub struct VectorExtras {
     pub legend: pw_vector::style::Legend,
     /// In the scene CRS.
     pub labels: Vec<pw_vector::to_city::Label>,
+    /// Point features drawn as billboards (scene CRS).
+    pub symbols: Vec<pw_vector::to_city::PointSymbol>,
     /// Closed rings of draped polygons, scene CRS.
     pub outlines: Vec<Vec<[f64; 3]>>,
     /// Attribute columns in file order, with their types (for the table

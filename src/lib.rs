@@ -15,6 +15,7 @@ pub mod i18n;
 pub mod jobs;
 pub mod layers;
 pub mod picking;
+pub mod point_symbols;
 pub mod screenshot;
 pub mod settings;
 pub mod sun;

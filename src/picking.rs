@@ -48,13 +48,16 @@ impl Plugin for PickingPlugin {
     }
 }
 
-/// Casts a render-frame ray against all visible city layers and the ground.
+/// Casts a render-frame ray against all visible city layers, their point
+/// symbols (hit within `symbol_angle` radians of the ray: they keep their
+/// size on screen) and the ground.
 pub fn cast(
     ray: Ray3d,
     city: &CityLayers,
     layers: &Layers,
     frame: &SceneFrame,
     ground: &GroundLevel,
+    symbol_angle: f32,
 ) -> CursorWorld {
     let enu = Ray {
         origin: bevy_to_enu(ray.origin),
@@ -75,6 +78,21 @@ pub fn cast(
         {
             let object = layer.city.selectable.then_some((*id, hit.object));
             best = Some((hit.distance, hit.point, object, layer));
+        }
+        for s in layer.city.vector.iter().flat_map(|v| &v.symbols) {
+            if layer.hidden.contains(&s.object) {
+                continue;
+            }
+            let p = frame.origin.to_local(s.position);
+            let v = [0, 1, 2].map(|a| p[a] - enu.origin[a]);
+            let t = v[0] * enu.dir[0] + v[1] * enu.dir[1] + v[2] * enu.dir[2];
+            let off = (v[0] * v[0] + v[1] * v[1] + v[2] * v[2] - t * t)
+                .max(0.0)
+                .sqrt();
+            // Drawn 1 % nearer than they are (see the shader): so is the test.
+            if t > 0.0 && off <= t * symbol_angle && best.is_none_or(|b| t * 0.99 < b.0) {
+                best = Some((t * 0.99, p, Some((*id, s.object)), layer));
+            }
         }
     }
     if let Some((_, point, object, layer)) = best {
@@ -128,7 +146,14 @@ fn update_cursor(
     };
     let result = match window.cursor_position() {
         Some(pos) if !over_ui.0 => match camera.viewport_to_world(transform, pos) {
-            Ok(ray) => cast(ray, &city, &layers, &frame, &ground),
+            Ok(ray) => cast(
+                ray,
+                &city,
+                &layers,
+                &frame,
+                &ground,
+                crate::point_symbols::pick_angle(window.height()),
+            ),
             Err(_) => CursorWorld::default(),
         },
         _ => CursorWorld::default(),
@@ -241,7 +266,7 @@ mod tests {
             origin: above,
             direction: Dir3::NEG_Y,
         };
-        let hit = cast(ray, &city_layers, &layers, &frame, &ground);
+        let hit = cast(ray, &city_layers, &layers, &frame, &ground, 0.01);
         assert_eq!(hit.object, Some((id, 0)));
         let world = hit.world.unwrap();
         assert!(
@@ -251,7 +276,7 @@ mod tests {
         assert!((world[0] - target[0]).abs() < 0.01 && (world[1] - target[1]).abs() < 0.01);
         // Hidden layer: the ray reaches the ground plane instead.
         layers.entries[0].def.visible = false;
-        let hit = cast(ray, &city_layers, &layers, &frame, &ground);
+        let hit = cast(ray, &city_layers, &layers, &frame, &ground, 0.01);
         assert_eq!(hit.object, None);
         assert!((hit.world.unwrap()[2] - 35.9).abs() < 0.01);
     }

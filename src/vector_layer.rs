@@ -50,6 +50,7 @@ pub fn load_vector(
     let pw_vector::to_city::VectorScene {
         mut model,
         labels,
+        symbols,
         outlines,
     } = pw_vector::to_city::city_model(&data, source, &ground, &layer.style, &symbology);
     model.issues = data
@@ -93,6 +94,7 @@ pub fn load_vector(
         vector: Some(VectorExtras {
             legend: symbology.legend,
             labels,
+            symbols,
             outlines,
             fields: data
                 .fields

@@ -44,7 +44,12 @@ impl Bounds {
     /// Distance from a point to the box (0 inside).
     pub fn distance(&self, p: [f32; 3]) -> f32 {
         (0..3)
-            .map(|a| (self.min[a] - p[a]).max(p[a] - self.max[a]).max(0.0).powi(2))
+            .map(|a| {
+                (self.min[a] - p[a])
+                    .max(p[a] - self.max[a])
+                    .max(0.0)
+                    .powi(2)
+            })
             .sum::<f32>()
             .sqrt()
     }

@@ -2,7 +2,8 @@
 //! batches and picks like any city layer: polygons draped on the ground (or
 //! extruded when a height/storeys attribute says how high), lines as
 //! ribbons, points of a tree cadastre as simple 3D trees (trunk + crown
-//! sized by crown diameter and height attributes), other points as markers.
+//! sized by crown diameter and height attributes), other points as symbols
+//! of constant screen size (billboards, drawn by the app).
 //! Colours travel as an appearance theme ("Vektor") per surface.
 
 use crate::model::{Geometry, VectorData};
@@ -24,6 +25,8 @@ pub struct Label {
     pub object: usize,
 }
 const DRAPE_LIFT: f64 = 0.3;
+/// Point symbols float this far above the ground (metres), clear of it.
+const SYMBOL_LIFT: f64 = 1.5;
 const DEFAULT_TREE_HEIGHT: f64 = 10.0;
 const DEFAULT_CROWN: f64 = 6.0;
 
@@ -175,11 +178,23 @@ fn tree(
 
 /// The features as city objects (`data` already in the scene CRS; `ground`
 /// gives the terrain height under a point).
+/// A point feature drawn as a symbol of constant size on screen
+/// (billboard): where (scene CRS), its colour, and its city object.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PointSymbol {
+    pub position: [f64; 3],
+    /// sRGB RGBA 0…1, as the surface colours.
+    pub color: [f32; 4],
+    pub object: usize,
+}
+
 /// A vector layer ready to draw.
 #[derive(Debug, Clone, Default)]
 pub struct VectorScene {
     pub model: CityModel,
     pub labels: Vec<Label>,
+    /// Points that are not trees: billboards, not geometry.
+    pub symbols: Vec<PointSymbol>,
     /// Outlines of draped polygons (closed rings, scene CRS): drawn as thin
     /// lines so neighbouring areas of one class stay apart, as in QGIS.
     pub outlines: Vec<Vec<[f64; 3]>>,
@@ -196,6 +211,7 @@ pub fn city_model(
 ) -> VectorScene {
     let mut labels = Vec::new();
     let mut outlines = Vec::new();
+    let mut symbols = Vec::new();
     let line_width = style
         .line_width
         .filter(|w| w.is_finite() && *w > 0.0)
@@ -330,8 +346,19 @@ pub fn city_model(
                         tree([p[0], p[1]], z, h, c, [TRUNK, colour(CROWN)], &mut surfaces);
                     } else {
                         type_name = "PointFeature";
-                        let m = colour(MARKER);
-                        tree([p[0], p[1]], z, 6.0, 2.0, [m, m], &mut surfaces);
+                        let position = [p[0], p[1], z + SYMBOL_LIFT];
+                        symbols.push(PointSymbol {
+                            position,
+                            color: colour(MARKER),
+                            object: model.objects.len(),
+                        });
+                        // One point, nothing to triangulate: the feature's
+                        // place for its extent, the table's fly-to, labels.
+                        surfaces.push(surface(
+                            Semantic::Unclassified,
+                            vec![position],
+                            colour(MARKER),
+                        ));
                     }
                 }
             }
@@ -372,6 +399,7 @@ pub fn city_model(
     VectorScene {
         model,
         labels,
+        symbols,
         outlines,
     }
 }

@@ -220,3 +220,46 @@ fn trees_categorized_by_genus_keep_24_colours_and_an_other_class() {
     // The most frequent species comes first.
     assert!(s.legend.entries[0].count >= s.legend.entries[1].count);
 }
+
+#[test]
+fn jena_sensors_become_symbols_coloured_by_kind() {
+    let mut d = pw_vector::read_file(
+        &std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../shared/data/vector/jena/sensoren.kml"),
+        &pw_vector::CsvOptions::default(),
+    )
+    .unwrap();
+    d.reproject(pw_geo::Crs::epsg(25832)).unwrap();
+    let st = style(SymbolMode::Categorized, "was");
+    let s = symbolize(&d, &st);
+    let ground = |_: f64, _: f64| 150.0;
+    let scene =
+        pw_vector::to_city::city_model(&d, std::path::Path::new("sensoren.kml"), &ground, &st, &s);
+    // One billboard per sensor, 1.5 m above the ground, on its own object
+    // (a single point: nothing to triangulate, but an extent to fly to).
+    assert_eq!(scene.symbols.len(), 51);
+    assert_eq!(scene.model.objects.len(), 51);
+    let k = (0..51)
+        .find(|&i| {
+            matches!(d.value(i, "standort"), Some(pw_vector::Value::Text(t)) if t == "Wiesenstraße")
+        })
+        .unwrap();
+    let sym = scene.symbols.iter().find(|s| s.object == k).unwrap();
+    let pw_vector::Geometry::Points(p) = d.features[k].geometry.as_ref().unwrap() else {
+        panic!()
+    };
+    assert_eq!(sym.position, [p[0][0], p[0][1], 151.5]);
+    let e = scene.model.objects[k].extent();
+    assert_eq!((e.min, e.max), (sym.position, sym.position));
+    // Soil moisture sensors share one colour, other kinds another.
+    let moisture: Vec<[f32; 4]> = scene
+        .symbols
+        .iter()
+        .filter(|s| {
+            matches!(d.value(s.object, "was"), Some(pw_vector::Value::Text(t)) if t == "Bodenfeuchte")
+        })
+        .map(|s| s.color)
+        .collect();
+    assert!(moisture.len() > 1 && moisture.iter().all(|c| *c == moisture[0]));
+    assert!(scene.symbols.iter().any(|s| s.color != moisture[0]));
+}
