@@ -1,0 +1,131 @@
+//! The urban data platform, engine-free: readings from LoRaWAN network
+//! servers (ChirpStack v4, The Things Stack v3, with payload decoders for
+//! devices that arrive undecoded) and FIWARE NGSI-LD entities, all turned
+//! into one [`Reading`] type the app puts on the map and the time axis.
+
+pub mod base64;
+pub mod decoders;
+pub mod lorawan;
+pub mod ngsi;
+
+/// A measured value: a number, or text (a state such as "normal").
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Number(f64),
+    Text(String),
+}
+
+impl Value {
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Value::Number(v) => Some(*v),
+            Value::Text(_) => None,
+        }
+    }
+}
+
+/// One quantity measured by one device at one time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reading {
+    /// What was measured, as the source names it ("water_SOIL", "no2").
+    pub quantity: String,
+    pub value: Value,
+    /// Unit symbol when the source or the decoder states it.
+    pub unit: Option<String>,
+}
+
+/// A message from a device or an entity: who, when, where, what.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Message {
+    /// Device EUI (lower-case hex) or entity id.
+    pub source_id: String,
+    /// Human name of the device or entity, when given.
+    pub name: Option<String>,
+    /// Application, tenant or entity type: the layer group it belongs to.
+    pub group: Option<String>,
+    /// Unix time in milliseconds.
+    pub time_ms: i64,
+    /// WGS84 longitude/latitude of the sensor itself, when the message says.
+    pub location: Option<[f64; 2]>,
+    pub readings: Vec<Reading>,
+}
+
+impl Message {
+    pub fn reading(&self, quantity: &str) -> Option<&Reading> {
+        self.readings.iter().find(|r| r.quantity == quantity)
+    }
+
+    pub fn number(&self, quantity: &str) -> Option<f64> {
+        self.reading(quantity).and_then(|r| r.value.as_f64())
+    }
+}
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum SensorError {
+    #[error("not JSON: {0}")]
+    Json(String),
+    #[error("{0} is missing")]
+    Missing(&'static str),
+    #[error("time {0:?} is not an RFC 3339 timestamp")]
+    Time(String),
+    #[error("payload: {0}")]
+    Payload(String),
+}
+
+/// RFC 3339 text → Unix milliseconds; a time without offset is taken as UTC
+/// (FIWARE examples write "2016-12-07T11:10:00").
+pub fn parse_time(text: &str) -> Result<i64, SensorError> {
+    let t = text.trim();
+    if let Ok(ts) = t.parse::<jiff::Timestamp>() {
+        return Ok(ts.as_millisecond());
+    }
+    t.parse::<jiff::civil::DateTime>()
+        .ok()
+        .and_then(|dt| jiff::tz::TimeZone::UTC.to_timestamp(dt).ok())
+        .map(|ts| ts.as_millisecond())
+        .ok_or_else(|| SensorError::Time(text.to_string()))
+}
+
+pub(crate) fn parse_json(text: &str) -> Result<serde_json::Value, SensorError> {
+    serde_json::from_str(text).map_err(|e| SensorError::Json(e.to_string()))
+}
+
+/// Numbers as numbers, numeric strings as numbers (decoders write "13.25"),
+/// other strings as text; objects, arrays and null are not readings.
+pub(crate) fn json_value(v: &serde_json::Value) -> Option<Value> {
+    match v {
+        serde_json::Value::Number(n) => n.as_f64().map(Value::Number),
+        serde_json::Value::String(s) => Some(match s.trim().parse::<f64>() {
+            Ok(x) if x.is_finite() => Value::Number(x),
+            _ => Value::Text(s.clone()),
+        }),
+        serde_json::Value::Bool(b) => Some(Value::Number(if *b { 1.0 } else { 0.0 })),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_with_offsets_fractions_and_none() {
+        assert_eq!(
+            parse_time("2024-06-20T08:48:38.863512+00:00").unwrap(),
+            1_718_873_318_863
+        );
+        assert_eq!(
+            parse_time("2025-07-08T15:42:59.764929602+00:00").unwrap(),
+            1_751_989_379_764
+        );
+        assert_eq!(
+            parse_time("2016-12-07T11:10:00").unwrap(),
+            1_481_109_000_000
+        );
+        assert_eq!(
+            parse_time("2016-12-07T12:10:00+01:00").unwrap(),
+            1_481_109_000_000
+        );
+        assert!(matches!(parse_time("gestern"), Err(SensorError::Time(_))));
+    }
+}

@@ -1,0 +1,216 @@
+//! Every real uplink and entity in ../shared/data/sensors (SOURCES.md),
+//! with its values: Jena's ChirpStack devices, The Things Stack envelopes
+//! decoded from raw bytes, FIWARE smart-data-model examples.
+
+use pw_sensors::{Message, lorawan, ngsi, parse_time};
+use std::path::PathBuf;
+
+fn text(rel: &str) -> String {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/sensors")
+        .join(rel);
+    std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+fn close(m: &Message, q: &str, want: f64) {
+    let got = m
+        .number(q)
+        .unwrap_or_else(|| panic!("{q} missing in {:?}", m.readings));
+    assert!((got - want).abs() < 1e-9, "{q}: {got} != {want}");
+}
+
+#[test]
+fn jena_soil_moisture_in_the_stadtforst_dragino_lse01() {
+    let m = lorawan::chirpstack_uplink(&text(
+        "jena_chirpstack/uplink_dragino_lse01_soil_stadtforst.json",
+    ))
+    .unwrap();
+    assert_eq!(m.source_id, "a8404187d187106e");
+    assert_eq!(m.name.as_deref(), Some("LST25628782"));
+    assert_eq!(m.group.as_deref(), Some("KSJ_Bodenfeuchte_Stadtforst"));
+    assert_eq!(
+        m.time_ms,
+        parse_time("2024-06-20T08:48:38.863512+00:00").unwrap()
+    );
+    // The decoder writes some values as strings: read as numbers all the same.
+    close(&m, "water_SOIL", 13.74);
+    close(&m, "temp_SOIL", 13.25);
+    close(&m, "conduct_SOIL", 35.0);
+    close(&m, "BatV", 3.301);
+    assert_eq!(m.readings.len(), 11);
+    // Gateway positions are not the sensor's.
+    assert_eq!(m.location, None);
+}
+
+#[test]
+fn jena_waste_bin_fill_level_milesight_em310() {
+    let m = lorawan::chirpstack_uplink(&text(
+        "jena_chirpstack/uplink_milesight_em310udl_trashlevel.json",
+    ))
+    .unwrap();
+    assert_eq!(m.source_id, "24e124713c401925");
+    close(&m, "distance", 594.0);
+    close(&m, "battery", 69.0);
+    assert_eq!(m.text("position"), Some("normal"));
+}
+
+#[test]
+fn jena_ph_probe_sensecap_s2106_measurement_ids() {
+    let m =
+        lorawan::chirpstack_uplink(&text("jena_chirpstack/uplink_sensecap_s2106_ph.json")).unwrap();
+    assert_eq!(m.source_id, "2cf7f1c051100027");
+    // 4097 = air temperature (the probe's), 4106 = pH (Seeed's id list);
+    // the frame's own bookkeeping (valid, payload, err) is left out.
+    close(&m, "air_temperature", 15.17);
+    close(&m, "ph", 10.059);
+    assert_eq!(m.reading("ph").unwrap().unit.as_deref(), Some("pH"));
+    assert_eq!(m.readings.len(), 2, "{:?}", m.readings);
+}
+
+#[test]
+fn jena_street_trees_tektelic_kiwi_and_teros21() {
+    let kiwi = lorawan::chirpstack_uplink(&text(
+        "jena_chirpstack/uplink_tektelic_kiwi_stadtbaumpflege.json",
+    ))
+    .unwrap();
+    assert_eq!(kiwi.group.as_deref(), Some("KSJ_Stadtbaumpflege"));
+    close(&kiwi, "soil_water_tension1", 63.0048);
+    close(&kiwi, "soil_water_tension2", 104.69359999999999);
+    close(&kiwi, "soil_moisture_raw1", 702.0);
+    // Nanoseconds in the time stamp: kept to the millisecond.
+    assert_eq!(kiwi.time_ms % 1000, 764);
+    let teros =
+        lorawan::chirpstack_uplink(&text("jena_chirpstack/uplink_teros21_stadtbaumpflege.json"))
+            .unwrap();
+    assert_eq!(teros.source_id, "8cf95720000d4a69");
+    close(&teros, "potentialwater_1", -875.9);
+    close(&teros, "potentialwater_2", -1145.6);
+    close(&teros, "temp_2", 21.5);
+    close(&teros, "battery_voltage", 3.57);
+}
+
+#[test]
+fn tts_decentlab_dl_5tm_from_raw_bytes() {
+    let raw = text("ttn_v3/decentlab_DL-5TM_uplink.json");
+    // Without a decoder the message says what to do.
+    let e = lorawan::tts_uplink(&raw, None).unwrap_err().to_string();
+    assert!(
+        e.contains("70B3D57BA0000BCE") && e.contains("decentlab-dl-5tm"),
+        "{e}"
+    );
+    let m = lorawan::tts_uplink(&raw, Some("decentlab-dl-5tm")).unwrap();
+    assert_eq!(m.source_id, "70b3d57ba0000bce");
+    assert_eq!(m.group.as_deref(), Some("test-decentlab"));
+    assert_eq!(
+        m.time_ms,
+        parse_time("2020-02-06T09:46:05.234172599Z").unwrap()
+    );
+    // As ThingsBoard's reference result for this payload: device 571,
+    // ε 1.1, VWC −0.0215397767 (Topp), 22.5 °C, 3.168 V.
+    close(&m, "device_id", 571.0);
+    close(&m, "dielectric_permittivity", 1.1);
+    assert!((m.number("volumetric_water_content").unwrap() + 0.0215397767).abs() < 1e-9);
+    close(&m, "soil_temperature", 22.5);
+    close(&m, "battery_voltage", 3.168);
+}
+
+#[test]
+fn tts_milesight_em500_smtc_from_raw_bytes() {
+    let m = lorawan::tts_uplink(
+        &text("ttn_v3/milesight_EM500-SMTC_uplink.json"),
+        Some("milesight"),
+    )
+    .unwrap();
+    assert_eq!(m.source_id, "1000000000000001");
+    // The maker's documented example: 100 %, 28.1 °C, 57.5 %, 240 µS/cm.
+    close(&m, "battery", 100.0);
+    close(&m, "temperature", 28.1);
+    close(&m, "moisture", 57.5);
+    close(&m, "ec", 240.0);
+    assert_eq!(m.reading("ec").unwrap().unit.as_deref(), Some("µS/cm"));
+}
+
+#[test]
+fn fiware_air_quality_normalized_and_as_geojson_feature() {
+    let ld = ngsi::entity(&text("fiware/AirQualityObserved_example-normalized.jsonld")).unwrap();
+    assert_eq!(ld.group.as_deref(), Some("AirQualityObserved"));
+    assert_eq!(ld.time_ms, parse_time("2016-03-15T11:00:00Z").unwrap());
+    assert_eq!(ld.location, Some([-3.712247222222222, 40.423852777777775]));
+    close(&ld, "no2", 69.0);
+    close(&ld, "co", 500.0);
+    assert_eq!(ld.reading("co").unwrap().unit.as_deref(), Some("mg/m³"));
+    assert_eq!(ld.reading("no2").unwrap().unit.as_deref(), Some("µg/m³"));
+    assert_eq!(ld.text("coLevel"), Some("moderate"));
+    close(&ld, "temperature", 12.2);
+    assert!(ld.reading("address").is_none() && ld.reading("source").is_none());
+    // The same station as a GeoJSON Feature: observed over an hour, the
+    // reading stands at its end.
+    let f = ngsi::entity(&text(
+        "fiware/AirQualityObserved_example-geojsonfeature.json",
+    ))
+    .unwrap();
+    assert_eq!(f.time_ms, parse_time("2016-03-15T12:00:00Z").unwrap());
+    assert_eq!(f.location, ld.location);
+    close(&f, "NO", 45.0);
+    close(&f, "NOx", 139.0);
+}
+
+#[test]
+fn fiware_traffic_flow_normalized_and_key_values() {
+    let ld = ngsi::entity(&text(
+        "fiware/TrafficFlowObserved_example-normalized.jsonld",
+    ))
+    .unwrap();
+    assert_eq!(ld.group.as_deref(), Some("TrafficFlowObserved"));
+    close(&ld, "intensity", 197.0);
+    close(&ld, "occupancy", 0.76);
+    close(&ld, "averageVehicleSpeed", 52.6);
+    let kv = ngsi::entity(&text("fiware/TrafficFlowObserved_example.json")).unwrap();
+    assert_eq!(kv.source_id, "TrafficFlowObserved-Valladolid-osm-60821110");
+    close(&kv, "intensity", 197.0);
+    assert_eq!(kv.time_ms, parse_time("2016-12-07T11:15:00Z").unwrap());
+    // The road segment's marker: the mean of its three vertices.
+    let [x, y] = kv.location.unwrap();
+    assert!((x - (-4.73735395519672 - 4.73414858659993 - 4.73447575302641) / 3.0).abs() < 1e-12);
+    assert!((y - (41.6538181849672 + 41.6600594193478 + 41.659585195093) / 3.0).abs() < 1e-12);
+    assert!(kv.reading("laneId").is_none() && kv.reading("reversedLane").is_none());
+}
+
+#[test]
+fn fiware_weather_normalized() {
+    let m = ngsi::entity(&text("fiware/WeatherObserved_example-normalized.jsonld")).unwrap();
+    assert_eq!(m.group.as_deref(), Some("WeatherObserved"));
+    assert_eq!(m.time_ms, parse_time("2016-11-30T07:00:00Z").unwrap());
+    assert_eq!(m.location, Some([-4.754444444, 41.640833333]));
+    close(&m, "atmosphericPressure", 938.9);
+    close(&m, "illuminance", 1000.0);
+}
+
+#[test]
+fn broken_messages_are_refused_with_a_reason() {
+    let e = lorawan::chirpstack_uplink("{\"time\": 1")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("not JSON"), "{e}");
+    let e = lorawan::chirpstack_uplink("{\"time\": \"2024-06-20T08:48:38Z\"}")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("devEui"), "{e}");
+    let e = lorawan::chirpstack_uplink(
+        "{\"time\": \"2024-06-20T08:48:38Z\", \"deviceInfo\": {\"devEui\": \"ab\"}}",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("codec"), "{e}");
+    let e = ngsi::entity("{\"id\": \"x\", \"type\": \"WeatherObserved\"}")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("dateObserved"), "{e}");
+    let e = lorawan::tts_uplink(
+        "{\"end_device_ids\": {\"dev_eui\": \"01\"}, \"uplink_message\": {\"received_at\": \"2020-02-06T09:46:05Z\", \"frm_payload\": \"***\"}}",
+        Some("milesight"),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("not base64"), "{e}");
+}
