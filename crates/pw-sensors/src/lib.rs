@@ -7,6 +7,7 @@ pub mod base64;
 pub mod decoders;
 pub mod lorawan;
 pub mod ngsi;
+pub mod sta;
 
 /// A measured value: a number, or text (a state such as "normal").
 #[derive(Debug, Clone, PartialEq)]

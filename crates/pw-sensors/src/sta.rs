@@ -1,0 +1,280 @@
+//! OGC SensorThings API (v1.0 and v1.1) entities and queries: ids that are
+//! numbers or strings (sensiNact writes `K440~BLN1/1~color`), collections
+//! with `@iot.nextLink` and `@iot.count`, and the query options
+//! `$filter`, `$orderby`, `$top`, `$skip`, `$select`, `$expand`, `$count`.
+
+use crate::{SensorError, Value, json_value, parse_json, parse_time};
+use serde_json::Value as Json;
+
+/// An entity id as the server gives it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Id {
+    Number(i64),
+    Text(String),
+}
+
+impl Id {
+    fn from_json(v: &Json) -> Option<Id> {
+        match v {
+            Json::Number(n) => n.as_i64().map(Id::Number),
+            Json::String(s) => Some(Id::Text(s.clone())),
+            _ => None,
+        }
+    }
+
+    /// The key in a resource path: `(42)` or `('K440~BLN1%2F1~color')` —
+    /// quotes doubled as OData wants, the rest percent-encoded.
+    pub fn key(&self) -> String {
+        match self {
+            Id::Number(n) => format!("({n})"),
+            Id::Text(s) => format!("('{}')", encode(&s.replace('\'', "''"))),
+        }
+    }
+}
+
+impl std::fmt::Display for Id {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Id::Number(n) => write!(f, "{n}"),
+            Id::Text(s) => f.write_str(s),
+        }
+    }
+}
+
+/// Percent-encodes everything but RFC 3986 unreserved characters and the
+/// few OData needs verbatim (`'`, `(`, `)`, `,`, `$`, `=`, `~`).
+pub fn encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~'(),$=".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A page of a collection.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next: Option<String>,
+    pub count: Option<u64>,
+}
+
+/// Unit of measurement (all members may be null, as sensiNact sends them).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Unit {
+    pub name: Option<String>,
+    pub symbol: Option<String>,
+    pub definition: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Datastream {
+    pub id: Id,
+    pub name: String,
+    pub description: Option<String>,
+    pub unit: Unit,
+    pub observation_type: Option<String>,
+    /// The server's own links, followed as given: some servers (sensiNact)
+    /// spell keys their own way.
+    pub self_link: Option<String>,
+    pub observations_link: Option<String>,
+    /// `$expand=Thing` or `Thing/Locations`: name and WGS84 position.
+    pub thing: Option<Thing>,
+    pub observed_property: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Thing {
+    pub id: Id,
+    pub name: String,
+    /// Longitude/latitude of its first Location, if expanded.
+    pub location: Option<[f64; 2]>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Observation {
+    pub id: Option<Id>,
+    /// Start of the phenomenon time (an instant, or an interval's start),
+    /// Unix ms.
+    pub time_ms: i64,
+    pub result: Value,
+}
+
+fn text(v: &Json, key: &str) -> Option<String> {
+    v.get(key).and_then(Json::as_str).map(str::to_string)
+}
+
+fn thing(v: &Json) -> Option<Thing> {
+    let location = v
+        .get("Locations")
+        .and_then(Json::as_array)
+        .and_then(|l| l.first())
+        .and_then(|l| l.get("location"))
+        .and_then(|g| {
+            let g = g.get("geometry").unwrap_or(g);
+            let c = g.get("coordinates")?.as_array()?;
+            Some([c.first()?.as_f64()?, c.get(1)?.as_f64()?])
+        });
+    Some(Thing {
+        id: Id::from_json(v.get("@iot.id")?)?,
+        name: text(v, "name").unwrap_or_default(),
+        location,
+    })
+}
+
+fn datastream(v: &Json) -> Result<Datastream, SensorError> {
+    let id = v
+        .get("@iot.id")
+        .and_then(Id::from_json)
+        .ok_or(SensorError::Missing("Datastream @iot.id"))?;
+    let unit = v.get("unitOfMeasurement").unwrap_or(&Json::Null);
+    Ok(Datastream {
+        id,
+        name: text(v, "name").unwrap_or_default(),
+        description: text(v, "description"),
+        unit: Unit {
+            name: text(unit, "name"),
+            symbol: text(unit, "symbol"),
+            definition: text(unit, "definition"),
+        },
+        observation_type: text(v, "observationType"),
+        self_link: text(v, "@iot.selfLink"),
+        observations_link: text(v, "Observations@iot.navigationLink"),
+        thing: v.get("Thing").and_then(thing),
+        observed_property: v.get("ObservedProperty").and_then(|p| text(p, "name")),
+    })
+}
+
+fn observation(v: &Json) -> Result<Observation, SensorError> {
+    let time = v
+        .get("phenomenonTime")
+        .and_then(Json::as_str)
+        .ok_or(SensorError::Missing("Observation phenomenonTime"))?;
+    let start = time.split('/').next().unwrap_or(time);
+    Ok(Observation {
+        id: v.get("@iot.id").and_then(Id::from_json),
+        time_ms: parse_time(start)?,
+        result: v
+            .get("result")
+            .and_then(json_value)
+            .unwrap_or(Value::Text(String::new())),
+    })
+}
+
+fn page<T>(
+    text: &str,
+    item: impl Fn(&Json) -> Result<T, SensorError>,
+) -> Result<Page<T>, SensorError> {
+    let v = parse_json(text)?;
+    let values = v
+        .get("value")
+        .and_then(Json::as_array)
+        .ok_or(SensorError::Missing("value (a SensorThings collection)"))?;
+    Ok(Page {
+        items: values.iter().map(item).collect::<Result<_, _>>()?,
+        next: v
+            .get("@iot.nextLink")
+            .and_then(Json::as_str)
+            .map(str::to_string),
+        count: v.get("@iot.count").and_then(Json::as_u64),
+    })
+}
+
+pub fn datastreams(text: &str) -> Result<Page<Datastream>, SensorError> {
+    page(text, datastream)
+}
+
+pub fn observations(text: &str) -> Result<Page<Observation>, SensorError> {
+    page(text, observation)
+}
+
+/// Query options, written in a fixed order (servers and caches see the
+/// same URL for the same question).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Query {
+    pub filter: Option<String>,
+    pub orderby: Option<String>,
+    pub top: Option<u32>,
+    pub skip: Option<u32>,
+    pub select: Vec<String>,
+    pub expand: Vec<String>,
+    pub count: bool,
+}
+
+impl Query {
+    /// Observations with a phenomenon time in `[from, to)` (Unix ms), oldest first.
+    pub fn time_window(from_ms: i64, to_ms: i64) -> Query {
+        let iso = |ms: i64| {
+            jiff::Timestamp::from_millisecond(ms)
+                .map(|t| t.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string())
+                .unwrap_or_default()
+        };
+        Query {
+            filter: Some(format!(
+                "phenomenonTime ge {} and phenomenonTime lt {}",
+                iso(from_ms),
+                iso(to_ms)
+            )),
+            orderby: Some("phenomenonTime asc".into()),
+            ..Query::default()
+        }
+    }
+
+    /// `?$filter=…&$orderby=…` (empty when there are no options).
+    pub fn to_query_string(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(f) = &self.filter {
+            parts.push(format!("$filter={}", encode(f)));
+        }
+        if let Some(o) = &self.orderby {
+            parts.push(format!("$orderby={}", encode(o)));
+        }
+        if let Some(t) = self.top {
+            parts.push(format!("$top={t}"));
+        }
+        if let Some(s) = self.skip {
+            parts.push(format!("$skip={s}"));
+        }
+        if !self.select.is_empty() {
+            parts.push(format!("$select={}", encode(&self.select.join(","))));
+        }
+        if !self.expand.is_empty() {
+            parts.push(format!("$expand={}", encode(&self.expand.join(","))));
+        }
+        if self.count {
+            parts.push("$count=true".into());
+        }
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", parts.join("&"))
+        }
+    }
+}
+
+/// A server's `@iot.nextLink` made requestable: some servers (the
+/// django one) do not percent-encode it; spaces and quotes are fixed, what
+/// is already encoded stays.
+pub fn requestable(link: &str) -> String {
+    let mut out = String::with_capacity(link.len());
+    for c in link.chars() {
+        match c {
+            ' ' => out.push_str("%20"),
+            '"' => out.push_str("%22"),
+            '<' => out.push_str("%3C"),
+            '>' => out.push_str("%3E"),
+            c if !c.is_ascii() => {
+                let mut buf = [0; 4];
+                for b in c.encode_utf8(&mut buf).bytes() {
+                    out.push_str(&format!("%{b:02X}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
