@@ -195,7 +195,7 @@ fn load_buffers(gltf: &gltf::Gltf, base_dir: Option<&Path>) -> Result<Vec<Vec<u8
                                 message: "data URI is not base64".into(),
                             },
                         )?;
-                        decode_base64(b64).ok_or(GltfError::Buffer {
+                        pw_geo::base64::decode(b64).ok_or(GltfError::Buffer {
                             index,
                             message: "broken base64 data".into(),
                         })?
@@ -256,31 +256,6 @@ fn check_glb(b: &[u8]) -> Result<(), String> {
         at = end;
     }
     Ok(())
-}
-
-/// Standard base64 (RFC 4648) with optional padding.
-fn decode_base64(text: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(text.len() * 3 / 4);
-    let mut acc = 0u32;
-    let mut bits = 0;
-    for c in text.bytes().filter(|c| !c.is_ascii_whitespace()) {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' | b'-' => 62,
-            b'/' | b'_' => 63,
-            b'=' => break,
-            _ => return None,
-        };
-        acc = (acc << 6) | v as u32;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-        }
-    }
-    Some(out)
 }
 
 fn visit(
@@ -523,9 +498,9 @@ mod tests {
 
     #[test]
     fn base64_decodes_rfc4648_examples() {
-        assert_eq!(decode_base64("Zm9vYmFy").unwrap(), b"foobar");
-        assert_eq!(decode_base64("Zm9vYg==").unwrap(), b"foob");
-        assert!(decode_base64("Zm9v!").is_none());
+        assert_eq!(pw_geo::base64::decode("Zm9vYmFy").unwrap(), b"foobar");
+        assert_eq!(pw_geo::base64::decode("Zm9vYg==").unwrap(), b"foob");
+        assert!(pw_geo::base64::decode("Zm9v!").is_none());
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! and the scene origin that turns f64 projected coordinates into a small
 //! f32-friendly local frame. Engine-free: no Bevy types here.
 
+pub mod base64;
 pub mod crs;
 pub mod elevation;
 pub mod extent;

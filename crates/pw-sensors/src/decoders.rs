@@ -151,7 +151,7 @@ mod tests {
 
     #[test]
     fn every_truncation_is_an_error_not_a_panic() {
-        let dl = crate::base64::decode("AgI7AAMANwJxDGA=").unwrap();
+        let dl = pw_geo::base64::decode("AgI7AAMANwJxDGA=").unwrap();
         for n in 0..dl.len() {
             assert!(decode("decentlab-dl-5tm", &dl[..n]).is_err(), "{n}");
         }

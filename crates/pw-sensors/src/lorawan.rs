@@ -113,7 +113,7 @@ pub fn tts_uplink(text: &str, decoder: Option<&str>) -> Result<Message, SensorEr
         (Some(decoded), _) if decoded.is_object() => readings_of(decoded),
         (_, Some(name)) => {
             let raw = text_of(up, &["frm_payload"]).ok_or(SensorError::Missing("frm_payload"))?;
-            let bytes = crate::base64::decode(raw).ok_or_else(|| {
+            let bytes = pw_geo::base64::decode(raw).ok_or_else(|| {
                 SensorError::Payload(format!("frm_payload {raw:?} is not base64"))
             })?;
             crate::decoders::decode(name, &bytes)?

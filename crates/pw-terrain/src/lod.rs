@@ -18,7 +18,7 @@
 //! stitching between levels, and the skirts stay small on gentle ground.
 
 use crate::grid::Grid;
-use crate::mesh::{TerrainChunk, normal};
+use crate::mesh::{TerrainChunk, normal, quad};
 use std::sync::Arc;
 
 /// Maps a point of the grid's CRS (x, y, height) into the scene's local
@@ -487,17 +487,7 @@ impl LodTerrain {
         }
         for j in 0..rows.len() - 1 {
             for i in 0..w - 1 {
-                let a = index[j * w + i];
-                let b = index[j * w + i + 1];
-                let c = index[(j + 1) * w + i];
-                let d = index[(j + 1) * w + i + 1];
-                // Rows run south: (a, c, b) is counter-clockwise seen from above.
-                if a != u32::MAX && b != u32::MAX && c != u32::MAX {
-                    m.indices.extend([a, c, b]);
-                }
-                if b != u32::MAX && c != u32::MAX && d != u32::MAX {
-                    m.indices.extend([b, c, d]);
-                }
+                quad(&index, w, i, j, &mut m.indices);
             }
         }
         let h = rows.len();
@@ -604,6 +594,18 @@ mod tests {
         }
     }
 
+    /// Low over the grid's north-west corner, a 1000 px tall view at 60°,
+    /// quads up to 100 px (the error alone would never split).
+    fn low_over_the_north_west() -> View {
+        View {
+            eye: [5.0, 325.0, 130.0],
+            focal_px: 866.0,
+            max_px: f32::INFINITY,
+            max_quad_px: 100.0,
+            frustum: Vec::new(),
+        }
+    }
+
     fn identity() -> Box<ToLocal> {
         Box::new(|p: [f64; 3]| Some([p[0] as f32, p[1] as f32, p[2] as f32]))
     }
@@ -636,14 +638,7 @@ mod tests {
     fn near_nodes_are_fine_far_ones_coarse_and_all_cover_the_grid_once() {
         let g = Arc::new(hills());
         let lod = LodTerrain::new(g.clone(), 4, identity()).unwrap();
-        // Low over the north-west corner, 1000 px tall view at 60°.
-        let view = View {
-            eye: [5.0, 325.0, 130.0],
-            focal_px: 866.0,
-            max_px: f32::INFINITY,
-            max_quad_px: 100.0,
-            frustum: Vec::new(),
-        };
+        let view = low_over_the_north_west();
         // Nothing is ready: only the root is wanted.
         let first = lod.select(&view, &|_| None);
         assert!(first.draw.is_empty());
@@ -763,13 +758,7 @@ mod tests {
     fn skirts_close_every_gap_between_levels() {
         let g = Arc::new(hills());
         let lod = LodTerrain::new(g.clone(), 4, identity()).unwrap();
-        let view = View {
-            eye: [5.0, 325.0, 130.0],
-            focal_px: 866.0,
-            max_px: f32::INFINITY,
-            max_quad_px: 100.0,
-            frustum: Vec::new(),
-        };
+        let view = low_over_the_north_west();
         let sel = lod.select(&view, &|n| Some(lod.geometric_error(n)));
         let (pairs, widest) = assert_no_cracks(&lod, &sel);
         assert!(pairs > 3, "the view mixes levels: {:?}", sel.draw);
@@ -859,13 +848,7 @@ mod tests {
     fn frustum_keeps_unseen_nodes_coarse() {
         let g = Arc::new(hills());
         let lod = LodTerrain::new(g, 4, identity()).unwrap();
-        let mut view = View {
-            eye: [5.0, 325.0, 130.0],
-            focal_px: 866.0,
-            max_px: f32::INFINITY,
-            max_quad_px: 100.0,
-            frustum: Vec::new(),
-        };
+        let mut view = low_over_the_north_west();
         let all = lod
             .select(&view, &|n| Some(lod.geometric_error(n)))
             .draw

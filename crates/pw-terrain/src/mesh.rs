@@ -74,17 +74,7 @@ pub fn chunks(
                     let start = m.indices.len() as u32;
                     for j in bj..(bj + BLOCK).min(r1 - r0) {
                         for i in bi..(bi + BLOCK).min(c1 - c0) {
-                            let a = index[j * w + i];
-                            let b = index[j * w + i + 1];
-                            let c = index[(j + 1) * w + i];
-                            let d = index[(j + 1) * w + i + 1];
-                            // Rows run south: (a, c, b) is counter-clockwise seen from above.
-                            if a != u32::MAX && b != u32::MAX && c != u32::MAX {
-                                m.indices.extend([a, c, b]);
-                            }
-                            if b != u32::MAX && c != u32::MAX && d != u32::MAX {
-                                m.indices.extend([b, c, d]);
-                            }
+                            quad(&index, w, i, j, &mut m.indices);
                         }
                     }
                     let end = m.indices.len() as u32;
@@ -114,6 +104,22 @@ pub fn chunks(
         r0 = r1;
     }
     out
+}
+
+/// The two triangles of quad (i, j) of a vertex lattice `w` wide
+/// (`u32::MAX` = no vertex: triangles touching it are left out).
+pub(crate) fn quad(index: &[u32], w: usize, i: usize, j: usize, out: &mut Vec<u32>) {
+    let a = index[j * w + i];
+    let b = index[j * w + i + 1];
+    let c = index[(j + 1) * w + i];
+    let d = index[(j + 1) * w + i + 1];
+    // Rows run south: (a, c, b) is counter-clockwise seen from above.
+    if a != u32::MAX && b != u32::MAX && c != u32::MAX {
+        out.extend([a, c, b]);
+    }
+    if b != u32::MAX && c != u32::MAX && d != u32::MAX {
+        out.extend([b, c, d]);
+    }
 }
 
 /// Normal from central differences (east, north, up).
