@@ -3,6 +3,7 @@
 //! devices that arrive undecoded) and FIWARE NGSI-LD entities, all turned
 //! into one [`Reading`] type the app puts on the map and the time axis.
 
+pub mod client;
 pub mod decoders;
 pub mod lorawan;
 pub mod ngsi;

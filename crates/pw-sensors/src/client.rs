@@ -1,0 +1,164 @@
+//! A blocking SensorThings client (run it off the frame): collections
+//! followed through `@iot.nextLink` (bounded, empty last pages and
+//! unencoded links tolerated), rate limits honoured (429/503 with
+//! Retry-After, a few bounded retries), a bearer token from the
+//! environment, and errors that name the URL and say what happened.
+
+use crate::SensorError;
+use crate::sta::{self, Datastream, Observation, Page, Query};
+use std::time::Duration;
+
+#[derive(Debug, thiserror::Error)]
+#[error("{url}: {message}")]
+pub struct ClientError {
+    pub url: String,
+    pub message: String,
+}
+
+/// Pages followed at most for one collection (100 per page: 50,000 items).
+const MAX_PAGES: usize = 500;
+/// Retries after "too many requests" / "unavailable".
+const RETRIES: u32 = 3;
+/// Longest wait a server may ask for before a retry.
+const MAX_RETRY_WAIT: Duration = Duration::from_secs(30);
+
+pub struct StaClient {
+    /// Service root, e.g. "https://…/v1.1" (no trailing slash).
+    pub base: String,
+    client: reqwest::blocking::Client,
+    token: Option<String>,
+}
+
+impl StaClient {
+    /// `token_env` names an environment variable holding a bearer token
+    /// (credentials never live in scene files).
+    pub fn new(
+        base: &str,
+        timeout: Duration,
+        token_env: Option<&str>,
+    ) -> Result<StaClient, ClientError> {
+        let client = reqwest::blocking::Client::builder()
+            .timeout(timeout)
+            .connect_timeout(timeout)
+            .user_agent(concat!("Planwerkstatt/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| ClientError {
+                url: base.into(),
+                message: e.to_string(),
+            })?;
+        Ok(StaClient {
+            base: base.trim_end_matches('/').to_string(),
+            client,
+            token: token_env
+                .and_then(|v| std::env::var(v).ok())
+                .filter(|t| !t.is_empty()),
+        })
+    }
+
+    /// The body at `url` as text, retrying when the server asks to wait.
+    pub fn get_text(&self, url: &str) -> Result<String, ClientError> {
+        let err = |message: String| ClientError {
+            url: url.to_string(),
+            message,
+        };
+        let mut attempt = 0;
+        loop {
+            let mut request = self.client.get(url).header("Accept", "application/json");
+            if let Some(t) = &self.token {
+                request = request.bearer_auth(t);
+            }
+            let response = request.send().map_err(|e| {
+                err(if e.is_timeout() {
+                    "no answer in time (timeout)".into()
+                } else if e.is_connect() {
+                    "cannot connect (offline, or the server is down)".into()
+                } else {
+                    e.to_string()
+                })
+            })?;
+            let status = response.status();
+            if (status.as_u16() == 429 || status.as_u16() == 503) && attempt < RETRIES {
+                let wait = response
+                    .headers()
+                    .get(reqwest::header::RETRY_AFTER)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.trim().parse::<u64>().ok())
+                    .map(Duration::from_secs)
+                    .unwrap_or(Duration::from_secs(1 << attempt))
+                    .min(MAX_RETRY_WAIT);
+                std::thread::sleep(wait);
+                attempt += 1;
+                continue;
+            }
+            let text = response.text().map_err(|e| err(e.to_string()))?;
+            if !status.is_success() {
+                let excerpt: String = text.chars().take(200).collect();
+                return Err(err(format!("HTTP {status}: {}", excerpt.trim())));
+            }
+            return Ok(text);
+        }
+    }
+
+    /// Every item of a collection, page after page.
+    fn collect<T>(
+        &self,
+        first: String,
+        parse: impl Fn(&str) -> Result<Page<T>, SensorError>,
+    ) -> Result<Vec<T>, ClientError> {
+        let mut out = Vec::new();
+        let mut url = first;
+        for _ in 0..MAX_PAGES {
+            let text = self.get_text(&url)?;
+            let page = parse(&text).map_err(|e| ClientError {
+                url: url.clone(),
+                message: e.to_string(),
+            })?;
+            let empty = page.items.is_empty();
+            out.extend(page.items);
+            match page.next {
+                Some(next) if !empty && next != url => url = sta::requestable(&next),
+                _ => return Ok(out),
+            }
+        }
+        Err(ClientError {
+            url,
+            message: format!("more than {MAX_PAGES} pages: narrow the query"),
+        })
+    }
+
+    /// All datastreams (100 a page; servers refuse larger pages).
+    pub fn datastreams(&self, query: &Query) -> Result<Vec<Datastream>, ClientError> {
+        let q = Query {
+            top: query.top.or(Some(100)),
+            ..query.clone()
+        };
+        self.collect(
+            format!("{}/Datastreams{}", self.base, q.to_query_string()),
+            sta::datastreams,
+        )
+    }
+
+    /// Observations of one datastream, through the server's own link when
+    /// it gave one (sensiNact spells keys its own way).
+    pub fn observations(
+        &self,
+        ds: &Datastream,
+        query: &Query,
+    ) -> Result<Vec<Observation>, ClientError> {
+        let q = Query {
+            top: query.top.or(Some(100)),
+            ..query.clone()
+        };
+        let path = ds
+            .observations_link
+            .clone()
+            .unwrap_or_else(|| format!("{}/Datastreams{}/Observations", self.base, ds.id.key()));
+        let options = q.to_query_string();
+        let url = if path.contains('?') {
+            format!("{path}&{}", options.trim_start_matches('?'))
+        } else {
+            format!("{path}{options}")
+        };
+        self.collect(url, sta::observations)
+    }
+}
