@@ -493,7 +493,6 @@ fn drop_removed(
 mod tests {
     use super::*;
     use crate::layers::SceneCommand;
-    use std::io::{BufRead, BufReader, Write};
     use std::sync::Mutex;
 
     /// A 256 × 256 PNG of one colour.
@@ -512,39 +511,15 @@ mod tests {
     /// A tile server on 127.0.0.1: every path answers a green tile, paths
     /// with "/broken/" answer HTTP 500. Returns the base URL and the log.
     fn tile_server() -> (String, Arc<Mutex<Vec<String>>>) {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let log = Arc::new(Mutex::new(Vec::new()));
-        let l2 = log.clone();
         let tile = png_tile([40, 160, 60]);
-        std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                let Ok(mut stream) = stream else { continue };
-                let mut reader = BufReader::new(stream.try_clone().unwrap());
-                let mut line = String::new();
-                let _ = reader.read_line(&mut line);
-                loop {
-                    let mut h = String::new();
-                    if reader.read_line(&mut h).is_err() || h.trim().is_empty() {
-                        break;
-                    }
-                }
-                let path = line.split_whitespace().nth(1).unwrap_or("/").to_string();
-                l2.lock().unwrap().push(path.clone());
-                let (status, body) = if path.contains("/broken/") {
-                    ("500 Internal Server Error", b"kaputt".to_vec())
-                } else {
-                    ("200 OK", tile.clone())
-                };
-                let _ = write!(
-                    stream,
-                    "HTTP/1.1 {status}\r\nContent-Type: image/png\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                    body.len()
-                );
-                let _ = stream.write_all(&body);
+        let server = pw_testkit::HttpFixture::start(move |path, _| {
+            if path.contains("/broken/") {
+                pw_testkit::Reply::status("500 Internal Server Error", "image/png", "kaputt")
+            } else {
+                pw_testkit::Reply::ok("image/png", tile.clone())
             }
         });
-        (base, log)
+        (server.base, server.requests)
     }
 
     fn scene_with(dir: &std::path::Path, url: &str) -> std::path::PathBuf {

@@ -1,12 +1,11 @@
 //! Basemaps against a real HTTP server on 127.0.0.1 started by the test
-//! (std TcpListener, HTTP/1.1): XYZ, WMS GetMap and WMTS (RESTful and KVP)
+//! (pw-testkit, HTTP/1.1): XYZ, WMS GetMap and WMTS (RESTful and KVP)
 //! requests as sent, the disk cache, offline use of cached tiles, HTTP
 //! errors, WMS service exceptions and timeouts.
 
 use pw_basemap::{Basemap, TileCache, TileId, wmts};
 use pw_scene::{BasemapService, BasemapSettings};
-use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
+use pw_testkit::{HttpFixture, Reply, closed_port};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -18,70 +17,35 @@ const PNG: &[u8] = &[
     b'N', b'D', 0xAE, 0x42, 0x60, 0x82,
 ];
 
-struct Server {
-    base: String,
-    requests: Arc<Mutex<Vec<String>>>,
-}
-
-fn serve() -> Server {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let requests = Arc::new(Mutex::new(Vec::new()));
-    let log = requests.clone();
-    let host = base.trim_start_matches("http://").to_string();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let log = log.clone();
-            let host = host.clone();
-            std::thread::spawn(move || {
-                let mut reader = BufReader::new(stream.try_clone().unwrap());
-                let mut line = String::new();
-                if reader.read_line(&mut line).is_err() {
-                    return;
-                }
-                // Skip the headers.
-                loop {
-                    let mut h = String::new();
-                    if reader.read_line(&mut h).is_err() || h.trim().is_empty() {
-                        break;
-                    }
-                }
-                let path = line.split_whitespace().nth(1).unwrap_or("/").to_string();
-                log.lock().unwrap().push(path.clone());
-                let (status, kind, body): (&str, &str, Vec<u8>) = if path.starts_with("/slow") {
-                    std::thread::sleep(Duration::from_secs(5));
-                    ("200 OK", "image/png", PNG.to_vec())
-                } else if path.starts_with("/broken") {
-                    (
-                        "500 Internal Server Error",
-                        "text/plain",
-                        b"kaputt".to_vec(),
-                    )
-                } else if path.starts_with("/missing") {
-                    ("404 Not Found", "text/plain", b"nicht da".to_vec())
-                } else if path.starts_with("/exception") {
-                    (
-                        "200 OK",
-                        "application/vnd.ogc.se_xml",
-                        b"<ServiceExceptionReport><ServiceException code=\"LayerNotDefined\">Layer nope not defined</ServiceException></ServiceExceptionReport>".to_vec(),
-                    )
-                } else if path.starts_with("/wmts/caps") {
-                    let xml = include_str!("data/wmts_capabilities.xml").replace("HOST", &host);
-                    ("200 OK", "application/xml", xml.into_bytes())
-                } else {
-                    ("200 OK", "image/png", PNG.to_vec())
-                };
-                let _ = write!(
-                    stream,
-                    "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                    body.len()
-                );
-                let _ = stream.write_all(&body);
-            });
+/// The tile server of these tests: PNG tiles, a slow path, HTTP errors,
+/// a WMS exception and WMTS capabilities naming itself as host.
+fn serve() -> HttpFixture {
+    let host: Arc<Mutex<String>> = Default::default();
+    let h = host.clone();
+    let server = HttpFixture::start(move |path, _| {
+        if path.starts_with("/slow") {
+            Reply::ok("image/png", PNG).after(Duration::from_secs(5))
+        } else if path.starts_with("/broken") {
+            Reply::status("500 Internal Server Error", "text/plain", "kaputt")
+        } else if path.starts_with("/missing") {
+            Reply::status("404 Not Found", "text/plain", "nicht da")
+        } else if path.starts_with("/exception") {
+            Reply::ok(
+                "application/vnd.ogc.se_xml",
+                "<ServiceExceptionReport><ServiceException code=\"LayerNotDefined\">Layer nope not defined</ServiceException></ServiceExceptionReport>",
+            )
+        } else if path.starts_with("/wmts/caps") {
+            let host = h.lock().unwrap().clone();
+            Reply::ok(
+                "application/xml",
+                include_str!("data/wmts_capabilities.xml").replace("HOST", &host),
+            )
+        } else {
+            Reply::ok("image/png", PNG)
         }
     });
-    Server { base, requests }
+    *host.lock().unwrap() = server.base.trim_start_matches("http://").to_string();
+    server
 }
 
 fn cache(name: &str) -> TileCache {
@@ -122,11 +86,7 @@ fn xyz_tiles_are_fetched_once_and_then_served_from_disk() {
     assert!(!first.from_cache);
     let again = c.get(&url).unwrap();
     assert!(again.from_cache);
-    assert_eq!(
-        server.requests.lock().unwrap().len(),
-        1,
-        "the second came from disk"
-    );
+    assert_eq!(server.seen().len(), 1, "the second came from disk");
     // TMS counts rows from the south.
     let tms = Basemap::new(
         &format!("{}/tms/{{z}}/{{x}}/{{y}}.png", server.base),
@@ -149,10 +109,7 @@ fn offline_the_cached_tiles_still_show_and_new_ones_say_why_not() {
     c.get(&url).unwrap();
     // The network goes away (a port nobody listens on) and the cached copy
     // is old: it is still served, with the reason.
-    let dead = {
-        let l = TcpListener::bind("127.0.0.1:0").unwrap();
-        format!("http://{}", l.local_addr().unwrap())
-    };
+    let dead = closed_port();
     let dead_url = format!("{dead}/osm/3/4/2.png");
     std::fs::create_dir_all(c.path_for(&dead_url).parent().unwrap()).unwrap();
     std::fs::copy(c.path_for(&url), c.path_for(&dead_url)).unwrap();
@@ -248,7 +205,7 @@ fn wms_get_map_asks_square_tiles_in_the_scene_crs() {
     assert!(bbox[0] <= 681_000.0 && bbox[2] >= 681_000.0);
     let c = cache("wms");
     assert_eq!(c.get(&url).unwrap().bytes, PNG);
-    let asked = server.requests.lock().unwrap()[0].clone();
+    let asked = server.seen()[0].clone();
     assert!(asked.starts_with("/wms/dop?SERVICE=WMS"), "{asked}");
     // Without layers: say what is missing.
     let e = Basemap::new(
