@@ -22,6 +22,23 @@ const RETRIES: u32 = 3;
 /// Longest wait a server may ask for before a retry.
 const MAX_RETRY_WAIT: Duration = Duration::from_secs(30);
 
+/// Entities with an id, for dropping repeats across pages.
+trait Identified {
+    fn entity_id(&self) -> Option<&sta::Id>;
+}
+
+impl Identified for Datastream {
+    fn entity_id(&self) -> Option<&sta::Id> {
+        Some(&self.id)
+    }
+}
+
+impl Identified for Observation {
+    fn entity_id(&self) -> Option<&sta::Id> {
+        self.id.as_ref()
+    }
+}
+
 pub struct StaClient {
     /// Service root, e.g. "https://…/v1.1" (no trailing slash).
     pub base: String,
@@ -99,13 +116,15 @@ impl StaClient {
         }
     }
 
-    /// Every item of a collection, page after page.
-    fn collect<T>(
+    /// Every item of a collection, page after page; an entity a later page
+    /// repeats (servers' paging can overlap by one) is kept once.
+    fn collect<T: Identified>(
         &self,
         first: String,
         parse: impl Fn(&str) -> Result<Page<T>, SensorError>,
     ) -> Result<Vec<T>, ClientError> {
-        let mut out = Vec::new();
+        let mut out: Vec<T> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         let mut url = first;
         for _ in 0..MAX_PAGES {
             let text = self.get_text(&url)?;
@@ -114,7 +133,11 @@ impl StaClient {
                 message: e.to_string(),
             })?;
             let empty = page.items.is_empty();
-            out.extend(page.items);
+            out.extend(
+                page.items
+                    .into_iter()
+                    .filter(|item| item.entity_id().is_none_or(|id| seen.insert(id.clone()))),
+            );
             match page.next {
                 Some(next) if !empty && next != url => url = sta::requestable(&next),
                 _ => return Ok(out),
@@ -126,14 +149,36 @@ impl StaClient {
         })
     }
 
-    /// All datastreams (100 a page; servers refuse larger pages).
-    pub fn datastreams(&self, query: &Query) -> Result<Vec<Datastream>, ClientError> {
+    /// A collection asked with the query's page size (100 if none), and
+    /// once more with 100 when the server refuses a larger one (many cap
+    /// `$top` at 100 and answer 400/422 above).
+    fn paged<T: Identified>(
+        &self,
+        url: impl Fn(&Query) -> String,
+        query: &Query,
+        parse: impl Fn(&str) -> Result<Page<T>, SensorError> + Copy,
+    ) -> Result<Vec<T>, ClientError> {
         let q = Query {
             top: query.top.or(Some(100)),
             ..query.clone()
         };
-        self.collect(
-            format!("{}/Datastreams{}", self.base, q.to_query_string()),
+        match self.collect(url(&q), parse) {
+            Err(e) if q.top.is_some_and(|t| t > 100) && e.message.starts_with("HTTP 4") => {
+                let q = Query {
+                    top: Some(100),
+                    ..q
+                };
+                self.collect(url(&q), parse)
+            }
+            other => other,
+        }
+    }
+
+    /// All datastreams.
+    pub fn datastreams(&self, query: &Query) -> Result<Vec<Datastream>, ClientError> {
+        self.paged(
+            |q| format!("{}/Datastreams{}", self.base, q.to_query_string()),
+            query,
             sta::datastreams,
         )
     }
@@ -145,20 +190,21 @@ impl StaClient {
         ds: &Datastream,
         query: &Query,
     ) -> Result<Vec<Observation>, ClientError> {
-        let q = Query {
-            top: query.top.or(Some(100)),
-            ..query.clone()
-        };
         let path = ds
             .observations_link
             .clone()
             .unwrap_or_else(|| format!("{}/Datastreams{}/Observations", self.base, ds.id.key()));
-        let options = q.to_query_string();
-        let url = if path.contains('?') {
-            format!("{path}&{}", options.trim_start_matches('?'))
-        } else {
-            format!("{path}{options}")
-        };
-        self.collect(url, sta::observations)
+        self.paged(
+            |q| {
+                let options = q.to_query_string();
+                if path.contains('?') {
+                    format!("{path}&{}", options.trim_start_matches('?'))
+                } else {
+                    format!("{path}{options}")
+                }
+            },
+            query,
+            sta::observations,
+        )
     }
 }
