@@ -6,6 +6,7 @@
 pub mod client;
 pub mod decoders;
 pub mod lorawan;
+pub mod mqtt;
 pub mod ngsi;
 pub mod sta;
 

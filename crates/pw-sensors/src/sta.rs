@@ -184,6 +184,11 @@ fn page<T>(
     })
 }
 
+/// One Observation entity (as the MQTT extension publishes them).
+pub fn observation_entity(text: &str) -> Result<Observation, SensorError> {
+    observation(&parse_json(text)?)
+}
+
 pub fn datastreams(text: &str) -> Result<Page<Datastream>, SensorError> {
     page(text, datastream)
 }

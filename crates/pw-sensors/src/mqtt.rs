@@ -1,0 +1,224 @@
+//! Live push over MQTT: the SensorThings MQTT extension
+//! (`v1.1/Datastreams(<id>)/Observations`), ChirpStack v4
+//! (`application/+/device/+/event/up`), The Things Stack v3
+//! (`v3/+/devices/+/up`) and FIWARE entities on any other topic. One
+//! thread per broker connection hands decoded events to the app through a
+//! channel (nothing waits on the frame); it reconnects with backoff when
+//! the broker goes away and subscribes again.
+
+use crate::sta::{self, Observation};
+use crate::{Message, lorawan, ngsi};
+use rumqttc::{Client, Event, MqttOptions, Packet, QoS};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::time::Duration;
+
+/// Where to listen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MqttSettings {
+    pub host: String,
+    pub port: u16,
+    pub client_id: String,
+    /// Topic filters: "v1.1/Datastreams('K440~BLN1/1~color')/Observations"
+    /// per datastream or "v1.1/#" for all ("+" must fill a whole level, so
+    /// "Datastreams(+)" is no wildcard), "application/+/device/+/event/up",
+    /// "v3/+/devices/+/up".
+    pub topics: Vec<String>,
+    /// Decoder per device EUI (lower-case), device id or application id,
+    /// for uplinks that carry raw bytes only.
+    pub decoders: Vec<(String, String)>,
+}
+
+/// What arrives.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LiveEvent {
+    Connected,
+    /// The connection broke (the reason); reconnecting follows.
+    Disconnected(String),
+    /// A SensorThings observation of one datastream (its id as in the topic).
+    Observation {
+        datastream: String,
+        observation: Observation,
+    },
+    /// A device uplink or an entity update.
+    Message(Message),
+    /// A message that could not be read: the topic and why.
+    Unreadable {
+        topic: String,
+        reason: String,
+    },
+}
+
+/// Turns one published message into an event (pure: tested without a broker).
+pub fn classify(topic: &str, payload: &[u8], decoders: &[(String, String)]) -> LiveEvent {
+    let unreadable = |reason: String| LiveEvent::Unreadable {
+        topic: topic.to_string(),
+        reason,
+    };
+    let Ok(text) = std::str::from_utf8(payload) else {
+        return unreadable("not UTF-8 text".into());
+    };
+    if let (Some(open), true) = (topic.find("Datastreams("), topic.ends_with("/Observations")) {
+        let rest = &topic[open + "Datastreams(".len()..];
+        let id = rest.split(')').next().unwrap_or("").trim_matches('\'');
+        return match sta::observation_entity(text) {
+            Ok(observation) => LiveEvent::Observation {
+                datastream: id.replace("''", "'"),
+                observation,
+            },
+            Err(e) => unreadable(e.to_string()),
+        };
+    }
+    let result = if topic.starts_with("application/") && topic.contains("/event/up") {
+        lorawan::chirpstack_uplink(text)
+    } else if topic.starts_with("v3/") && topic.ends_with("/up") {
+        // The decoder named for this device or its application.
+        let parts: Vec<&str> = topic.split('/').collect();
+        let (app, device) = (
+            parts.get(1).copied().unwrap_or(""),
+            parts.get(3).copied().unwrap_or(""),
+        );
+        let app = app.split('@').next().unwrap_or(app);
+        let eui = serde_json::from_str::<serde_json::Value>(text)
+            .ok()
+            .and_then(|v| {
+                v.pointer("/end_device_ids/dev_eui")?
+                    .as_str()
+                    .map(str::to_ascii_lowercase)
+            });
+        let decoder = decoders
+            .iter()
+            .find(|(k, _)| Some(k.to_ascii_lowercase()) == eui || k == device || k == app)
+            .map(|(_, d)| d.as_str());
+        lorawan::tts_uplink(text, decoder)
+    } else {
+        ngsi::entity(text)
+    };
+    match result {
+        Ok(m) => LiveEvent::Message(m),
+        Err(e) => unreadable(e.to_string()),
+    }
+}
+
+/// A running subscription; dropping it stops the thread.
+pub struct LiveSubscription {
+    pub events: Receiver<LiveEvent>,
+    stop: Arc<AtomicBool>,
+}
+
+impl Drop for LiveSubscription {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Connects (in its own thread) and keeps connecting.
+pub fn subscribe(settings: MqttSettings) -> LiveSubscription {
+    let (tx, events) = channel();
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = stop.clone();
+    std::thread::Builder::new()
+        .name("mqtt".into())
+        .spawn(move || run(settings, tx, flag))
+        .expect("a thread for MQTT");
+    LiveSubscription { events, stop }
+}
+
+fn run(settings: MqttSettings, tx: Sender<LiveEvent>, stop: Arc<AtomicBool>) {
+    let mut options = MqttOptions::new(&settings.client_id, &settings.host, settings.port);
+    options.set_keep_alive(Duration::from_secs(10));
+    options.set_max_packet_size(1 << 20, 1 << 20);
+    let (client, mut connection) = Client::new(options, 64);
+    let mut backoff = Duration::from_millis(250);
+    while !stop.load(Ordering::Relaxed) {
+        match connection.recv_timeout(Duration::from_millis(200)) {
+            Ok(Ok(Event::Incoming(Packet::ConnAck(_)))) => {
+                backoff = Duration::from_millis(250);
+                // A clean session forgets subscriptions: ask again each time.
+                for t in &settings.topics {
+                    let _ = client.try_subscribe(t.clone(), QoS::AtLeastOnce);
+                }
+                if tx.send(LiveEvent::Connected).is_err() {
+                    return;
+                }
+            }
+            Ok(Ok(Event::Incoming(Packet::Publish(p)))) => {
+                let event = classify(&p.topic, &p.payload, &settings.decoders);
+                if tx.send(event).is_err() {
+                    return; // nobody listens any more
+                }
+            }
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => {
+                if tx.send(LiveEvent::Disconnected(e.to_string())).is_err() {
+                    return;
+                }
+                std::thread::sleep(backoff);
+                backoff = (backoff * 2).min(Duration::from_secs(10));
+            }
+            Err(_) => {} // no event within the timeout: check `stop`
+        }
+    }
+    let _ = client.try_disconnect();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn topics_decide_how_a_message_is_read() {
+        let obs = br#"{"phenomenonTime": "2026-11-24T07:30:00Z", "result": 3}"#;
+        match classify("v1.1/Datastreams('O''Brien~x')/Observations", obs, &[]) {
+            LiveEvent::Observation {
+                datastream,
+                observation,
+            } => {
+                assert_eq!(datastream, "O'Brien~x");
+                assert_eq!(observation.result, crate::Value::Number(3.0));
+            }
+            other => panic!("{other:?}"),
+        }
+        match classify("v1.0/Datastreams(17)/Observations", obs, &[]) {
+            LiveEvent::Observation { datastream, .. } => assert_eq!(datastream, "17"),
+            other => panic!("{other:?}"),
+        }
+        // Raw bytes: the decoder named for the application is used.
+        let tts = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../../shared/data/sensors/ttn_v3/milesight_EM500-SMTC_uplink.json"),
+        )
+        .unwrap();
+        let by_app = [("application-tts-name".to_string(), "milesight".to_string())];
+        match classify(
+            "v3/application-tts-name@ttn/devices/eui-1000000000000001/up",
+            tts.as_bytes(),
+            &by_app,
+        ) {
+            LiveEvent::Message(m) => assert_eq!(m.number("moisture"), Some(57.5)),
+            other => panic!("{other:?}"),
+        }
+        match classify(
+            "v3/application-tts-name@ttn/devices/eui-1000000000000001/up",
+            tts.as_bytes(),
+            &[],
+        ) {
+            LiveEvent::Unreadable { reason, .. } => {
+                assert!(reason.contains("name a decoder"), "{reason}")
+            }
+            other => panic!("{other:?}"),
+        }
+        // Any other topic: a FIWARE entity, or unreadable with the reason.
+        let weather = br#"{"id": "urn:ngsi-ld:WeatherObserved:jena-1", "type": "WeatherObserved",
+            "dateObserved": "2026-11-24T07:00:00Z", "temperature": 3.5}"#;
+        match classify("fiware/jena", weather, &[]) {
+            LiveEvent::Message(m) => assert_eq!(m.number("temperature"), Some(3.5)),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            classify("fiware/jena", &[0xff, 0xfe], &[]),
+            LiveEvent::Unreadable { .. }
+        ));
+    }
+}
