@@ -52,6 +52,10 @@ pub enum Command {
     },
     /// Sun position (NREL SPA) and sunrise/transit/sunset for a place and local time.
     Sun(crate::sun_cli::SunArgs),
+    /// Urban data platform: list a SensorThings service's datastreams, or
+    /// print/export one datastream's history.
+    #[command(subcommand)]
+    Sensors(crate::sensors_cli::SensorsCommand),
     /// Sun hours on the ground and on facades/roofs for an area and dates
     /// (GeoTIFF, GeoJSON, DIN EN 17037 check, before/after difference).
     Shadow(crate::sunhours::ShadowArgs),

@@ -17,6 +17,7 @@ pub mod layers;
 pub mod picking;
 pub mod point_symbols;
 pub mod screenshot;
+pub mod sensors_cli;
 pub mod settings;
 pub mod sun;
 pub mod sun_cli;

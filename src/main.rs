@@ -58,6 +58,16 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Some(Command::Sensors(cmd)) => match planwerkstatt::sensors_cli::sensors(&cmd) {
+            Ok(text) => {
+                print!("{text}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("planwerkstatt sensors: {e:#}");
+                ExitCode::from(2)
+            }
+        },
         Some(Command::Sun(args)) => match planwerkstatt::sun_cli::sun(&args) {
             Ok(text) => {
                 print!("{text}");

@@ -1,0 +1,236 @@
+//! `planwerkstatt sensors …`: the SensorThings client from the shell —
+//! list a service's datastreams, print or export one datastream's history.
+//! The same library calls the workbench uses (pw_sensors::client).
+
+use anyhow::Context as _;
+use clap::Subcommand;
+use pw_sensors::client::StaClient;
+use pw_sensors::sta::{Datastream, Id, Query, Unit};
+use std::fmt::Write as _;
+use std::time::Duration;
+
+#[derive(Subcommand, Debug, Clone)]
+pub enum SensorsCommand {
+    /// List the datastreams of a SensorThings service (id, name, unit, thing, position).
+    List {
+        /// Service root, e.g. https://…/v1.1
+        url: String,
+        /// OData filter, e.g. "name eq 'color'".
+        #[arg(long)]
+        filter: Option<String>,
+        /// Environment variable holding a bearer token.
+        #[arg(long, value_name = "VAR")]
+        token_env: Option<String>,
+    },
+    /// Observations of one datastream between two times, as text or CSV.
+    History {
+        /// Service root, e.g. https://…/v1.1
+        url: String,
+        /// Datastream id (a number, or text such as K440~BLN1/1~color).
+        datastream: String,
+        /// Start: YYYY-MM-DD (local midnight) or an RFC 3339 time.
+        #[arg(long)]
+        from: String,
+        /// End (exclusive), same forms.
+        #[arg(long)]
+        to: String,
+        /// Time zone of plain dates.
+        #[arg(long, default_value = "Europe/Berlin")]
+        time_zone: String,
+        /// Write CSV (time in UTC, result) instead of a table with a summary.
+        #[arg(long)]
+        csv: bool,
+        #[arg(long, value_name = "VAR")]
+        token_env: Option<String>,
+    },
+}
+
+/// A time given on the command line, in Unix ms.
+fn time_arg(text: &str, zone: &str) -> anyhow::Result<i64> {
+    if let Ok(date) = text.parse::<jiff::civil::Date>() {
+        let tz = jiff::tz::TimeZone::get(zone).with_context(|| format!("time zone {zone}"))?;
+        return Ok(tz
+            .to_timestamp(date.to_datetime(jiff::civil::Time::midnight()))?
+            .as_millisecond());
+    }
+    pw_sensors::parse_time(text)
+        .with_context(|| format!("{text:?}: give a date (YYYY-MM-DD) or an RFC 3339 time"))
+}
+
+fn iso(ms: i64) -> String {
+    jiff::Timestamp::from_millisecond(ms)
+        .map(|t| t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
+        .unwrap_or_default()
+}
+
+pub fn sensors(cmd: &SensorsCommand) -> anyhow::Result<String> {
+    let mut out = String::new();
+    match cmd {
+        SensorsCommand::List {
+            url,
+            filter,
+            token_env,
+        } => {
+            let c = StaClient::new(url, Duration::from_secs(30), token_env.as_deref())?;
+            let all = c.datastreams(&Query {
+                filter: filter.clone(),
+                expand: vec!["Thing/Locations".into()],
+                ..Query::default()
+            })?;
+            for d in &all {
+                let unit = d
+                    .unit
+                    .symbol
+                    .as_deref()
+                    .or(d.unit.name.as_deref())
+                    .unwrap_or("");
+                let thing = d.thing.as_ref().map(|t| t.name.as_str()).unwrap_or("");
+                let place = d
+                    .thing
+                    .as_ref()
+                    .and_then(|t| t.location)
+                    .map(|[x, y]| format!("{y:.6}° N {x:.6}° E"))
+                    .unwrap_or_default();
+                writeln!(out, "{}\t{}\t{unit}\t{thing}\t{place}", d.id, d.name)?;
+            }
+            writeln!(out, "{} datastreams", all.len())?;
+        }
+        SensorsCommand::History {
+            url,
+            datastream,
+            from,
+            to,
+            time_zone,
+            csv,
+            token_env,
+        } => {
+            let (from, to) = (time_arg(from, time_zone)?, time_arg(to, time_zone)?);
+            anyhow::ensure!(to > from, "--to must lie after --from");
+            let c = StaClient::new(url, Duration::from_secs(30), token_env.as_deref())?;
+            let ds = Datastream {
+                id: datastream
+                    .parse::<i64>()
+                    .map(Id::Number)
+                    .unwrap_or_else(|_| Id::Text(datastream.clone())),
+                name: String::new(),
+                description: None,
+                unit: Unit::default(),
+                observation_type: None,
+                self_link: None,
+                observations_link: None,
+                thing: None,
+                observed_property: None,
+            };
+            let obs = c.observations(&ds, &Query::time_window(from, to))?;
+            if *csv {
+                writeln!(out, "time,result")?;
+                for o in &obs {
+                    let r = match &o.result {
+                        pw_sensors::Value::Number(v) => v.to_string(),
+                        pw_sensors::Value::Text(t) => format!("\"{}\"", t.replace('"', "\"\"")),
+                    };
+                    writeln!(out, "{},{r}", iso(o.time_ms))?;
+                }
+            } else {
+                let numbers: Vec<f64> = obs.iter().filter_map(|o| o.result.as_f64()).collect();
+                for o in &obs {
+                    let r = match &o.result {
+                        pw_sensors::Value::Number(v) => v.to_string(),
+                        pw_sensors::Value::Text(t) => t.clone(),
+                    };
+                    writeln!(out, "{}  {r}", iso(o.time_ms))?;
+                }
+                write!(out, "{} observations", obs.len())?;
+                if !numbers.is_empty() {
+                    let min = numbers.iter().copied().fold(f64::INFINITY, f64::min);
+                    let max = numbers.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                    let mean = numbers.iter().sum::<f64>() / numbers.len() as f64;
+                    write!(out, ", min {min}, max {max}, mean {mean:.3}")?;
+                }
+                writeln!(out)?;
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pw_testkit::{HttpFixture, Reply};
+
+    fn server() -> HttpFixture {
+        HttpFixture::start(|target, _| {
+            if target.starts_with("/v1.1/Datastreams?") {
+                Reply::json(
+                    r#"{"value": [
+                    {"@iot.id": 7, "name": "Radzähler Goldbergrampe", "unitOfMeasurement": {"name": "Fahrräder", "symbol": "1/15min", "definition": null},
+                     "Thing": {"@iot.id": 1, "name": "Jena-Goldbergrampe", "Locations": [{"location": {"type": "Point", "coordinates": [11.6031, 50.9358]}}]}},
+                    {"@iot.id": "K440~BLN1/1~color", "name": "color", "unitOfMeasurement": {"name": null, "symbol": null, "definition": null}}]}"#,
+                )
+            } else if target.starts_with("/v1.1/Datastreams(7)/Observations?$filter=phenomenonTime%20ge%202026-01-07T23%3A00%3A00.000Z%20and%20phenomenonTime%20lt%202026-01-08T23%3A00%3A00.000Z") {
+                Reply::json(
+                    r#"{"value": [
+                    {"phenomenonTime": "2026-01-07T23:00:00Z", "result": 0},
+                    {"phenomenonTime": "2026-01-07T23:15:00Z", "result": 3},
+                    {"phenomenonTime": "2026-01-07T23:30:00Z", "result": "defekt"}]}"#,
+                )
+            } else {
+                Reply::status("404 Not Found", "text/plain", target.to_string())
+            }
+        })
+    }
+
+    #[test]
+    fn list_and_history_as_text_and_csv() {
+        let s = server();
+        let url = format!("{}/v1.1", s.base);
+        let list = sensors(&SensorsCommand::List {
+            url: url.clone(),
+            filter: None,
+            token_env: None,
+        })
+        .unwrap();
+        assert!(
+            list.contains(
+                "7\tRadzähler Goldbergrampe\t1/15min\tJena-Goldbergrampe\t50.935800° N 11.603100° E"
+            ),
+            "{list}"
+        );
+        assert!(list.contains("K440~BLN1/1~color\tcolor"), "{list}");
+        assert!(list.ends_with("2 datastreams\n"));
+        assert!(s.seen()[0].contains("$expand=Thing%2FLocations"));
+        // A local day in Jena (UTC+1 in January): 23:00 UTC the day before.
+        let history = |csv| SensorsCommand::History {
+            url: url.clone(),
+            datastream: "7".into(),
+            from: "2026-01-08".into(),
+            to: "2026-01-09".into(),
+            time_zone: "Europe/Berlin".into(),
+            csv,
+            token_env: None,
+        };
+        let text = sensors(&history(false)).unwrap();
+        assert!(text.contains("2026-01-07T23:15:00Z  3"), "{text}");
+        assert!(
+            text.ends_with("3 observations, min 0, max 3, mean 1.500\n"),
+            "{text}"
+        );
+        let csv = sensors(&history(true)).unwrap();
+        assert_eq!(
+            csv,
+            "time,result\n2026-01-07T23:00:00Z,0\n2026-01-07T23:15:00Z,3\n2026-01-07T23:30:00Z,\"defekt\"\n"
+        );
+        // Wrong order and a wrong time: said plainly.
+        let mut bad = history(false);
+        if let SensorsCommand::History { to, .. } = &mut bad {
+            *to = "2026-01-01".into();
+        }
+        assert!(sensors(&bad).unwrap_err().to_string().contains("--to"));
+        let mut bad = history(false);
+        if let SensorsCommand::History { from, .. } = &mut bad {
+            *from = "gestern".into();
+        }
+        assert!(format!("{:#}", sensors(&bad).unwrap_err()).contains("YYYY-MM-DD"));
+    }
+}
