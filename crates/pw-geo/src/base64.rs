@@ -1,6 +1,24 @@
 //! Standard base64 (RFC 4648, with or without padding) for LoRaWAN
 //! payloads and glTF data URIs: 25 lines instead of a dependency.
 
+/// Encodes bytes as standard base64 with padding.
+pub fn encode(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let byte = |i: usize| chunk.get(i).copied().unwrap_or(0) as u32;
+        let n = byte(0) << 16 | byte(1) << 8 | byte(2);
+        for i in 0..4 {
+            out.push(if i <= chunk.len() {
+                ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char
+            } else {
+                '='
+            });
+        }
+    }
+    out
+}
+
 /// Decodes base64 text; `None` on a character outside the alphabet.
 pub fn decode(text: &str) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(text.len() * 3 / 4);
@@ -47,5 +65,15 @@ mod tests {
             ]
         );
         assert_eq!(super::decode("A*B"), None);
+        for (text, bytes) in [
+            ("", &b""[..]),
+            ("Zg==", b"f"),
+            ("Zm8=", b"fo"),
+            ("Zm9vYmFy", b"foobar"),
+        ] {
+            assert_eq!(super::encode(bytes), text);
+        }
+        let odd = [0xff, 0x00, 0x80, 0x7f];
+        assert_eq!(super::decode(&super::encode(&odd)).unwrap(), odd);
     }
 }

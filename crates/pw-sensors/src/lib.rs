@@ -8,6 +8,7 @@ pub mod decoders;
 pub mod lorawan;
 pub mod mqtt;
 pub mod ngsi;
+pub mod record;
 pub mod sta;
 
 /// A measured value: a number, or text (a state such as "normal").
