@@ -10,6 +10,7 @@ pub mod mqtt;
 pub mod ngsi;
 pub mod record;
 pub mod sta;
+pub mod state;
 
 /// A measured value: a number, or text (a state such as "normal").
 #[derive(Debug, Clone, PartialEq)]
