@@ -43,6 +43,80 @@ pub enum SensorsCommand {
         #[arg(long, value_name = "VAR")]
         token_env: Option<String>,
     },
+    /// Record what an MQTT broker publishes to a file (replayable offline).
+    Record {
+        /// Broker as host:port, e.g. 127.0.0.1:1883.
+        broker: String,
+        /// Topic filters (repeatable); default: everything ("#").
+        #[arg(long = "topic")]
+        topics: Vec<String>,
+        /// The recording to write (JSON lines).
+        #[arg(long)]
+        out: std::path::PathBuf,
+        /// Stop after this many seconds.
+        #[arg(long, default_value_t = 60.0)]
+        seconds: f64,
+    },
+    /// Play a recording back and print what it holds, as it comes due.
+    Replay {
+        file: std::path::PathBuf,
+        /// Playback speed (1 = as recorded, 0 = no waiting).
+        #[arg(long, default_value_t = 1.0)]
+        speed: f64,
+        /// Decoder for raw uplinks of a device or application, NAME=DECODER (repeatable).
+        #[arg(long = "decoder", value_parser = parse_pair)]
+        decoders: Vec<(String, String)>,
+    },
+}
+
+fn parse_pair(s: &str) -> Result<(String, String), String> {
+    s.split_once('=')
+        .map(|(a, b)| (a.trim().to_string(), b.trim().to_string()))
+        .ok_or_else(|| format!("{s:?}: write DEVICE=DECODER"))
+}
+
+/// One line per event, for the shell.
+fn describe(e: &pw_sensors::mqtt::LiveEvent) -> String {
+    use pw_sensors::mqtt::LiveEvent;
+    let value = |v: &pw_sensors::Value| match v {
+        pw_sensors::Value::Number(x) => x.to_string(),
+        pw_sensors::Value::Text(t) => t.clone(),
+    };
+    match e {
+        LiveEvent::Connected => "connected".into(),
+        LiveEvent::Disconnected(why) => format!("disconnected: {why}"),
+        LiveEvent::Observation {
+            datastream,
+            observation,
+        } => format!(
+            "{}  {datastream} = {}",
+            iso(observation.time_ms),
+            value(&observation.result)
+        ),
+        LiveEvent::Message(m) => format!(
+            "{}  {}{}: {}",
+            iso(m.time_ms),
+            m.source_id,
+            m.name
+                .as_deref()
+                .map(|n| format!(" ({n})"))
+                .unwrap_or_default(),
+            m.readings
+                .iter()
+                .map(|r| format!(
+                    "{} {}{}",
+                    r.quantity,
+                    value(&r.value),
+                    r.unit
+                        .as_deref()
+                        .map(|u| format!(" {u}"))
+                        .unwrap_or_default()
+                ))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        LiveEvent::Unreadable { topic, reason } => format!("unreadable on {topic}: {reason}"),
+    }
 }
 
 /// A time given on the command line, in Unix ms.
@@ -66,6 +140,77 @@ fn iso(ms: i64) -> String {
 pub fn sensors(cmd: &SensorsCommand) -> anyhow::Result<String> {
     let mut out = String::new();
     match cmd {
+        SensorsCommand::Record {
+            broker,
+            topics,
+            out: path,
+            seconds,
+        } => {
+            let (host, port) = broker
+                .rsplit_once(':')
+                .and_then(|(h, p)| Some((h.to_string(), p.parse::<u16>().ok()?)))
+                .with_context(|| format!("{broker:?}: write the broker as host:port"))?;
+            let live = pw_sensors::mqtt::subscribe(pw_sensors::mqtt::MqttSettings {
+                host,
+                port,
+                client_id: format!("planwerkstatt-record-{}", std::process::id()),
+                topics: if topics.is_empty() {
+                    vec!["#".into()]
+                } else {
+                    topics.clone()
+                },
+                decoders: Vec::new(),
+                record_to: Some(path.clone()),
+            });
+            let until = std::time::Instant::now() + Duration::from_secs_f64(seconds.max(0.0));
+            let (mut messages, mut problems) = (0, 0);
+            while let Some(left) = until.checked_duration_since(std::time::Instant::now()) {
+                match live.events.recv_timeout(left) {
+                    Ok(pw_sensors::mqtt::LiveEvent::Connected) => {}
+                    Ok(pw_sensors::mqtt::LiveEvent::Disconnected(why)) => {
+                        problems += 1;
+                        eprintln!("{why}");
+                    }
+                    Ok(_) => messages += 1,
+                    Err(_) => break,
+                }
+            }
+            drop(live);
+            writeln!(
+                out,
+                "{messages} messages recorded to {} ({problems} connection problems)",
+                path.display()
+            )?;
+        }
+        SensorsCommand::Replay {
+            file,
+            speed,
+            decoders,
+        } => {
+            let rec = pw_sensors::record::Recording::read(file)?;
+            for p in &rec.problems {
+                eprintln!("{}: {p}", file.display());
+            }
+            let mut replay = pw_sensors::record::Replay::new(rec, decoders.clone());
+            let started = std::time::Instant::now();
+            let mut count = 0;
+            while !replay.finished() {
+                let elapsed = if *speed > 0.0 {
+                    (started.elapsed().as_secs_f64() * 1000.0 * speed) as u64
+                } else {
+                    u64::MAX
+                };
+                // Printed as they come due, not at the end.
+                for e in replay.due(elapsed) {
+                    println!("{}", describe(&e));
+                    count += 1;
+                }
+                if !replay.finished() {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+            }
+            writeln!(out, "{count} messages replayed")?;
+        }
         SensorsCommand::List {
             url,
             filter,
@@ -157,7 +302,75 @@ pub fn sensors(cmd: &SensorsCommand) -> anyhow::Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use pw_testkit::{HttpFixture, Reply};
+    use pw_testkit::{HttpFixture, MqttBroker, Reply};
+
+    #[test]
+    fn record_from_a_broker_and_replay_offline() {
+        let broker = MqttBroker::start();
+        let dir = std::env::temp_dir().join(format!("pw-cli-record-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("session.jsonl");
+        let record = SensorsCommand::Record {
+            broker: format!("127.0.0.1:{}", broker.port),
+            topics: vec!["application/#".into()],
+            out: file.clone(),
+            seconds: 3.0,
+        };
+        let recorder = std::thread::spawn(move || sensors(&record).unwrap());
+        // Publish the real Jena uplink twice once the recorder listens.
+        std::thread::sleep(Duration::from_millis(800));
+        let (client, mut connection) = rumqttc::Client::new(
+            rumqttc::MqttOptions::new("cli-test-pub", "127.0.0.1", broker.port),
+            8,
+        );
+        std::thread::spawn(move || for _ in connection.iter() {});
+        let uplink =
+            std::fs::read_to_string(std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(
+                "../shared/data/sensors/jena_chirpstack/uplink_milesight_em310udl_trashlevel.json",
+            ))
+            .unwrap();
+        for _ in 0..2 {
+            client
+                .publish(
+                    "application/jena/device/24e124713c401925/event/up",
+                    rumqttc::QoS::AtLeastOnce,
+                    false,
+                    uplink.clone(),
+                )
+                .unwrap();
+        }
+        let said = recorder.join().unwrap();
+        assert!(said.starts_with("2 messages recorded"), "{said}");
+        // Offline: the recording plays back through the same decoding.
+        let replayed = sensors(&SensorsCommand::Replay {
+            file: file.clone(),
+            speed: 0.0,
+            decoders: Vec::new(),
+        })
+        .unwrap();
+        assert_eq!(replayed, "2 messages replayed\n");
+        let e = pw_sensors::mqtt::classify(
+            "application/jena/device/24e124713c401925/event/up",
+            uplink.as_bytes(),
+            &[],
+        );
+        assert!(describe(&e).contains("distance 594"), "{}", describe(&e));
+        // A bad broker address and a missing file are said plainly.
+        let bad = SensorsCommand::Record {
+            broker: "localhost".into(),
+            topics: vec![],
+            out: file.clone(),
+            seconds: 0.0,
+        };
+        assert!(format!("{:#}", sensors(&bad).unwrap_err()).contains("host:port"));
+        let missing = SensorsCommand::Replay {
+            file: dir.join("nope.jsonl"),
+            speed: 0.0,
+            decoders: vec![],
+        };
+        assert!(format!("{:#}", sensors(&missing).unwrap_err()).contains("nope.jsonl"));
+        std::fs::remove_dir_all(&dir).ok();
+    }
 
     fn server() -> HttpFixture {
         HttpFixture::start(|target, _| {

@@ -28,6 +28,8 @@ pub struct MqttSettings {
     /// Decoder per device EUI (lower-case), device id or application id,
     /// for uplinks that carry raw bytes only.
     pub decoders: Vec<(String, String)>,
+    /// Also write every message, as it came, to this recording.
+    pub record_to: Option<std::path::PathBuf>,
 }
 
 /// What arrives.
@@ -126,6 +128,25 @@ pub fn subscribe(settings: MqttSettings) -> LiveSubscription {
 }
 
 fn run(settings: MqttSettings, tx: Sender<LiveEvent>, stop: Arc<AtomicBool>) {
+    let started = std::time::Instant::now();
+    let mut recorder = match &settings.record_to {
+        Some(path) => {
+            let now_ms = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_millis() as i64);
+            match crate::record::Recorder::create(path, now_ms) {
+                Ok(r) => Some(r),
+                Err(e) => {
+                    let _ = tx.send(LiveEvent::Unreadable {
+                        topic: String::new(),
+                        reason: format!("cannot record: {e}"),
+                    });
+                    None
+                }
+            }
+        }
+        None => None,
+    };
     let mut options = MqttOptions::new(&settings.client_id, &settings.host, settings.port);
     options.set_keep_alive(Duration::from_secs(10));
     options.set_max_packet_size(1 << 20, 1 << 20);
@@ -144,6 +165,19 @@ fn run(settings: MqttSettings, tx: Sender<LiveEvent>, stop: Arc<AtomicBool>) {
                 }
             }
             Ok(Ok(Event::Incoming(Packet::Publish(p)))) => {
+                if let Some(r) = recorder.as_mut() {
+                    let m = crate::record::Recorded {
+                        at_ms: started.elapsed().as_millis() as u64,
+                        topic: p.topic.clone(),
+                        payload: p.payload.to_vec(),
+                    };
+                    if let Err(e) = r.record(&m) {
+                        let _ = tx.send(LiveEvent::Unreadable {
+                            topic: p.topic.clone(),
+                            reason: format!("not recorded: {e}"),
+                        });
+                    }
+                }
                 let event = classify(&p.topic, &p.payload, &settings.decoders);
                 if tx.send(event).is_err() {
                     return; // nobody listens any more

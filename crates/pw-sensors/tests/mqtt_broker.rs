@@ -7,31 +7,10 @@
 
 use pw_sensors::Value;
 use pw_sensors::mqtt::{LiveEvent, MqttSettings, subscribe};
+use pw_testkit::MqttBroker;
 use rumqttc::{Client, MqttOptions, QoS};
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-
-fn mosquitto(port: u16, dir: &std::path::Path) -> Child {
-    let exe = ["/usr/sbin/mosquitto", "/usr/bin/mosquitto"]
-        .into_iter()
-        .map(PathBuf::from)
-        .find(|p| p.exists())
-        .expect("mosquitto is not installed; run .ci/sensors-setup (Debian package mosquitto)");
-    let conf = dir.join("mosquitto.conf");
-    std::fs::write(
-        &conf,
-        format!("listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n"),
-    )
-    .unwrap();
-    Command::new(exe)
-        .arg("-c")
-        .arg(&conf)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap()
-}
 
 fn sensors(rel: &str) -> String {
     std::fs::read_to_string(
@@ -77,13 +56,8 @@ fn publisher(port: u16) -> (Client, std::thread::JoinHandle<()>) {
 
 #[test]
 fn platform_messages_arrive_decoded_and_survive_a_broker_restart() {
-    let port = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
-    let dir = std::env::temp_dir().join(format!("pw-mqtt-{}-{port}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let mut broker = mosquitto(port, &dir);
+    let mut broker = MqttBroker::start();
+    let port = broker.port;
     let live = subscribe(MqttSettings {
         host: "127.0.0.1".into(),
         port,
@@ -94,6 +68,9 @@ fn platform_messages_arrive_decoded_and_survive_a_broker_restart() {
             "v3/+/devices/+/up".into(),
         ],
         decoders: vec![("70B3D57BA0000BCE".into(), "decentlab-dl-5tm".into())],
+        record_to: Some(
+            std::env::temp_dir().join(format!("pw-mqtt-rec-{}.jsonl", std::process::id())),
+        ),
     });
     wait_for(&live.events, "connection", |e| *e == LiveEvent::Connected);
     // Subscriptions are confirmed asynchronously: give the broker a moment.
@@ -173,12 +150,11 @@ fn platform_messages_arrive_decoded_and_survive_a_broker_restart() {
 
     // The broker restarts: the subscription says so, reconnects, and
     // receives again.
-    broker.kill().unwrap();
-    broker.wait().unwrap();
+    broker.stop();
     wait_for(&live.events, "the disconnect", |e| {
         matches!(e, LiveEvent::Disconnected(_))
     });
-    let mut broker = mosquitto(port, &dir);
+    broker.restart();
     wait_for(&live.events, "the reconnect", |e| {
         *e == LiveEvent::Connected
     });
@@ -199,7 +175,15 @@ fn platform_messages_arrive_decoded_and_survive_a_broker_restart() {
         unreachable!()
     };
     assert_eq!(observation.result, Value::Text("RED".into()));
-    broker.kill().unwrap();
-    broker.wait().unwrap();
-    std::fs::remove_dir_all(&dir).ok();
+    // Everything that came was recorded, before and after the restart.
+    drop(live);
+    let path = std::env::temp_dir().join(format!("pw-mqtt-rec-{}.jsonl", std::process::id()));
+    let rec = pw_sensors::record::Recording::read(&path).unwrap();
+    let topics: Vec<&str> = rec.messages.iter().map(|m| m.topic.as_str()).collect();
+    assert_eq!(topics.len(), 5, "{topics:?}");
+    assert_eq!(
+        topics[4],
+        "v1.1/Datastreams('K440~BLN1/1~color')/Observations"
+    );
+    std::fs::remove_file(&path).ok();
 }

@@ -126,3 +126,81 @@ pub fn closed_port() -> String {
     drop(l);
     format!("http://{addr}")
 }
+
+/// Debian's mosquitto on a free port of 127.0.0.1, anonymous, no
+/// persistence; killed when dropped. `restart` keeps the port.
+pub struct MqttBroker {
+    pub port: u16,
+    child: Option<std::process::Child>,
+    dir: std::path::PathBuf,
+}
+
+impl MqttBroker {
+    pub fn start() -> MqttBroker {
+        let port = {
+            let l = TcpListener::bind("127.0.0.1:0").expect("a free local port");
+            l.local_addr().expect("bound").port()
+        };
+        let dir = std::env::temp_dir().join(format!("pw-mosquitto-{}-{port}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("a temporary folder");
+        std::fs::write(
+            dir.join("mosquitto.conf"),
+            format!("listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n"),
+        )
+        .expect("the broker's configuration");
+        let mut broker = MqttBroker {
+            port,
+            child: None,
+            dir,
+        };
+        broker.run();
+        broker
+    }
+
+    fn run(&mut self) {
+        let exe = ["/usr/sbin/mosquitto", "/usr/bin/mosquitto"]
+            .into_iter()
+            .map(std::path::PathBuf::from)
+            .find(|p| p.exists())
+            .expect("mosquitto is not installed; run .ci/sensors-setup (Debian package mosquitto)");
+        self.child = Some(
+            std::process::Command::new(exe)
+                .arg("-c")
+                .arg(self.dir.join("mosquitto.conf"))
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .expect("mosquitto starts"),
+        );
+        // Ready when it accepts connections (bounded).
+        let started = std::time::Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "mosquitto did not start"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Stops the broker (clients see the connection drop).
+    pub fn stop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    /// Stops and starts it again on the same port.
+    pub fn restart(&mut self) {
+        self.stop();
+        self.run();
+    }
+}
+
+impl Drop for MqttBroker {
+    fn drop(&mut self) {
+        self.stop();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
