@@ -214,3 +214,51 @@ fn broken_messages_are_refused_with_a_reason() {
     .to_string();
     assert!(e.contains("not base64"), "{e}");
 }
+
+#[test]
+fn jena_ice_air_quality_stations() {
+    let stations =
+        pw_sensors::jena::ice_stations(&text("jena/icesensor_airquality_example.json")).unwrap();
+    assert_eq!(stations.len(), 4);
+    let s = &stations[0];
+    assert_eq!(s.source_id, "ICE-025-049-000-001");
+    assert_eq!(s.location, Some([11.60392726, 50.93115286]));
+    assert_eq!(s.time_ms, 1_661_504_808_000);
+    close(s, "no2-ugm3", 87.9);
+    close(s, "10p", 57.7);
+    close(s, "temperature", 26.2);
+    close(s, "aqi", 53.0);
+    assert_eq!(
+        s.reading("no2-ugm3").unwrap().unit.as_deref(),
+        Some("µg/m³")
+    );
+    assert_eq!(s.text("aqi-criteria"), Some("PM₂.₅ - 24h average"));
+    let no2: Vec<f64> = stations
+        .iter()
+        .map(|s| s.number("no2-ugm3").unwrap())
+        .collect();
+    assert_eq!(no2, [87.9, 39.1, 60.7, 83.1]);
+}
+
+#[test]
+fn jena_goldbergrampe_bike_counter_flows() {
+    let flows =
+        pw_sensors::jena::bike_flows(&text("jena/bike_counter_goldbergrampe_rawTraffic.json"))
+            .unwrap();
+    assert_eq!(flows.len(), 4);
+    let sums: Vec<f64> = flows
+        .iter()
+        .map(|f| f.counts.iter().map(|c| c.1).sum())
+        .collect();
+    assert_eq!(sums, [63.0, 424.0, 441.0, 71.0]);
+    assert_eq!(flows[1].direction, "out");
+    assert_eq!(
+        flows[3].name, "Jena-Goldbergrampe Fahrräder Ri. Lobdea",
+        "the typo is the source's"
+    );
+    // 480 quarter hours from local midnight 2026-01-08 (UTC+1).
+    let f = &flows[0];
+    assert_eq!(f.counts.len(), 480);
+    assert_eq!(f.counts[0].0, parse_time("2026-01-07T23:00:00Z").unwrap());
+    assert!(f.counts.windows(2).all(|w| w[1].0 - w[0].0 == 900_000));
+}
