@@ -5,6 +5,7 @@
 
 pub mod client;
 pub mod decoders;
+pub mod history_cache;
 pub mod jena;
 pub mod lorawan;
 pub mod mqtt;

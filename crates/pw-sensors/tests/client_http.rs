@@ -224,3 +224,93 @@ fn faults_name_the_url_and_the_reason() {
         .to_string();
     assert!(e.contains("cannot connect"), "{e}");
 }
+
+#[test]
+fn history_is_kept_on_disk_for_a_workshop_without_network() {
+    use pw_sensors::history_cache::HistoryCache;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let up = std::sync::Arc::new(AtomicBool::new(true));
+    let online = up.clone();
+    let server = HttpFixture::start(move |target, _| {
+        if !online.load(Ordering::SeqCst) {
+            Reply::status("500 Internal Server Error", "text/plain", "Wartung")
+        } else if target.contains("/Observations?") {
+            Reply::json(
+                r#"{"value": [
+                {"phenomenonTime": "2026-01-08T00:00:00Z", "result": 4},
+                {"phenomenonTime": "2026-01-08T00:15:00Z", "result": "defekt"}]}"#,
+            )
+        } else {
+            Reply::status("404 Not Found", "text/plain", "")
+        }
+    });
+    let dir = std::env::temp_dir().join(format!("pw-history-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let cache = HistoryCache::new(&dir);
+    let ds = sta::datastreams(r#"{"value": [{"@iot.id": 7, "name": "Radzähler"}]}"#)
+        .unwrap()
+        .items
+        .remove(0);
+    let c = client(&format!("{}/v1.1", server.base), Duration::from_secs(2));
+    let day = pw_sensors::parse_time("2026-01-08T00:00:00Z").unwrap();
+    let (from, to) = (day, day + 86_400_000);
+    // A past day, fetched the day after: from the server once, then from
+    // disk for good (a closed window does not change).
+    let later = to + 3_600_000;
+    let first = cache.history(&c, &ds, from, to, 60_000, later).unwrap();
+    assert!(!first.from_cache);
+    assert_eq!(first.values.len(), 2);
+    let again = cache
+        .history(&c, &ds, from, to, 60_000, later + 86_400_000)
+        .unwrap();
+    assert!(again.from_cache && again.stale_because.is_none());
+    assert_eq!(again.fetched_ms, later);
+    assert_eq!(
+        again.values[1].result,
+        pw_sensors::Value::Text("defekt".into())
+    );
+    assert_eq!(server.seen().len(), 1);
+    // Today's window, still open: asked again once older than the limit.
+    let (open_from, open_to) = (later - 3_600_000, later + 3_600_000);
+    cache
+        .history(&c, &ds, open_from, open_to, 60_000, later)
+        .unwrap();
+    let fresh = cache
+        .history(&c, &ds, open_from, open_to, 60_000, later + 30_000)
+        .unwrap();
+    assert!(fresh.from_cache);
+    let refetched = cache
+        .history(&c, &ds, open_from, open_to, 60_000, later + 120_000)
+        .unwrap();
+    assert!(!refetched.from_cache);
+    assert_eq!(server.seen().len(), 3);
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        2,
+        "one file per window"
+    );
+    // The server fails: the copy on disk, with its fetch time and the reason.
+    up.store(false, Ordering::SeqCst);
+    let stale = cache
+        .history(&c, &ds, open_from, open_to, 60_000, later + 600_000)
+        .unwrap();
+    assert!(stale.from_cache);
+    assert_eq!(stale.fetched_ms, later + 120_000);
+    assert!(stale.stale_because.unwrap().contains("HTTP 500"));
+    // Nothing on disk and no server: the error itself.
+    let e = cache
+        .history(&c, &ds, from - 86_400_000, from, 60_000, later)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("HTTP 500") && e.contains("Wartung"), "{e}");
+    let offline = client(&pw_testkit::closed_port(), Duration::from_secs(2));
+    let e = cache
+        .history(&offline, &ds, from, to, 60_000, later)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("cannot connect"),
+        "another service is another cache: {e}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
