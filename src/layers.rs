@@ -83,6 +83,7 @@ impl Default for ActiveScene {
                 time: Default::default(),
                 layers: vec![],
                 bookmarks: vec![],
+                sensors: vec![],
                 attribution: vec![],
             },
             path: None,

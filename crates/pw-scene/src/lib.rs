@@ -89,6 +89,33 @@ impl Scene {
                 })?;
             }
         }
+        for source in &self.sensors {
+            let bad = |key: &str, why: String| {
+                SceneError::invalid(
+                    path,
+                    text,
+                    key,
+                    &format!("sensor source '{}': {why}", source.name),
+                )
+            };
+            if let Some(why) = source.classes.iter().find_map(|c| c.problem()) {
+                return Err(bad("breaks", why));
+            }
+            if source.speed.is_some_and(|s| !(s.is_finite() && s > 0.0)) {
+                return Err(bad("speed", "speed must be a positive number".into()));
+            }
+            if source.kind == crate::SensorSourceKind::Mqtt
+                && source
+                    .url
+                    .rsplit_once(':')
+                    .is_none_or(|(_, port)| port.parse::<u16>().is_err())
+            {
+                return Err(bad(
+                    "url",
+                    format!("{:?}: write the broker as host:port", source.url),
+                ));
+            }
+        }
         if !(-90.0..=90.0).contains(&self.city.latitude)
             || !(-180.0..=180.0).contains(&self.city.longitude)
         {

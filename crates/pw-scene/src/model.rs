@@ -18,6 +18,9 @@ pub struct Scene {
     pub layers: Vec<Layer>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub bookmarks: Vec<Bookmark>,
+    /// Live and recorded sensor sources of the urban data platform.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sensors: Vec<SensorSource>,
     /// Data credits shown in the About dialog and on screen.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attribution: Vec<String>,
@@ -292,6 +295,94 @@ pub struct Bookmark {
     pub distance: f64,
     pub heading: f64,
     pub pitch: f64,
+}
+
+/// Where sensor values come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SensorSourceKind {
+    /// A SensorThings API service root (v1.0 or v1.1).
+    Sensorthings,
+    /// An MQTT broker, "host:port" (SensorThings topics, ChirpStack, TTS, FIWARE).
+    Mqtt,
+    /// A recording made with `planwerkstatt sensors record`, played in a loop.
+    Replay,
+}
+
+/// One sensor source. Credentials never live here: `token_env` names the
+/// environment variable that holds them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SensorSource {
+    pub name: String,
+    pub kind: SensorSourceKind,
+    /// Service root, broker "host:port", or recording file (relative to the scene).
+    pub url: String,
+    /// Layer group in the layer tree, e.g. "Bodenfeuchte", "Verkehr".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    /// MQTT topic filters.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub topics: Vec<String>,
+    /// SensorThings `$filter` choosing the datastreams.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filter: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_env: Option<String>,
+    /// Payload decoder per device EUI, device id or application id.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub decoders: std::collections::BTreeMap<String, String>,
+    /// Replay speed (recorded time per wall-clock time).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speed: Option<f64>,
+    /// Traffic-light classes per quantity.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub classes: Vec<ValueClasses>,
+}
+
+/// Classes of one quantity's values, e.g. soil moisture: below 10 dry,
+/// below 30 good, above wet.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ValueClasses {
+    /// The quantity as the source names it ("water_SOIL", "no2").
+    pub quantity: String,
+    /// Ascending class limits: n limits make n + 1 classes.
+    pub breaks: Vec<f64>,
+    pub labels: Vec<String>,
+    /// "#rrggbb" per class.
+    pub colors: Vec<String>,
+}
+
+impl ValueClasses {
+    /// The class of a value: the number of limits it reaches.
+    pub fn class_of(&self, value: f64) -> usize {
+        self.breaks.iter().take_while(|b| value >= **b).count()
+    }
+
+    /// Why these classes cannot be used, if so.
+    pub fn problem(&self) -> Option<String> {
+        let n = self.breaks.len() + 1;
+        if self.breaks.iter().any(|b| !b.is_finite())
+            || self.breaks.windows(2).any(|w| w[0] >= w[1])
+        {
+            return Some(format!(
+                "'{}': breaks must be finite and ascending",
+                self.quantity
+            ));
+        }
+        if self.labels.len() != n || self.colors.len() != n {
+            return Some(format!(
+                "'{}': {} breaks make {n} classes, so give {n} labels and {n} colors",
+                self.quantity,
+                self.breaks.len()
+            ));
+        }
+        self.colors
+            .iter()
+            .find(|c| parse_hex_color(c).is_none())
+            .map(|c| format!("'{}': color {c:?} is not #rrggbb", self.quantity))
+    }
 }
 
 /// Parses "#rrggbb" into linear-free sRGB components 0..1.

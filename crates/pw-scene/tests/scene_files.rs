@@ -133,3 +133,87 @@ fn hex_colours() {
     assert_eq!(pw_scene::parse_hex_color("ff8000"), None);
     assert_eq!(pw_scene::parse_hex_color("#ff80"), None);
 }
+
+const SENSORS: &str = r##"
+[[sensors]]
+name = "Jena STA"
+kind = "sensorthings"
+url = "https://udp.jena.de/sensinact/rest/v1.1"
+category = "Verkehr"
+filter = "startswith(name, 'K440')"
+token_env = "JENA_STA_TOKEN"
+
+[[sensors]]
+name = "Stadtbäume"
+kind = "mqtt"
+url = "127.0.0.1:1883"
+category = "Bodenfeuchte"
+topics = ["application/+/device/+/event/up", "v3/+/devices/+/up"]
+
+[sensors.decoders]
+"70b3d57ba0000bce" = "decentlab-dl-5tm"
+
+[[sensors.classes]]
+quantity = "water_SOIL"
+breaks = [10.0, 30.0]
+labels = ["trocken", "gut", "nass"]
+colors = ["#d7191c", "#1a9641", "#2b83ba"]
+
+[[sensors]]
+name = "Demo"
+kind = "replay"
+url = "sensors/jena.jsonl"
+speed = 600.0
+"##;
+
+#[test]
+fn sensor_sources_with_classes_and_no_secrets() {
+    let scene = parse(&format!("{GOOD}{SENSORS}")).unwrap();
+    assert_eq!(scene.sensors.len(), 3);
+    let trees = &scene.sensors[1];
+    assert_eq!(trees.kind, pw_scene::SensorSourceKind::Mqtt);
+    assert_eq!(trees.decoders["70b3d57ba0000bce"], "decentlab-dl-5tm");
+    let c = &trees.classes[0];
+    // 13.74 % (the real Stadtforst reading) is "gut"; the limits belong upward.
+    assert_eq!(c.labels[c.class_of(13.74)], "gut");
+    assert_eq!(
+        (c.class_of(9.99), c.class_of(10.0), c.class_of(30.0)),
+        (0, 1, 2)
+    );
+    assert_eq!(
+        scene.sensors[0].token_env.as_deref(),
+        Some("JENA_STA_TOKEN")
+    );
+    assert_eq!(scene.sensors[2].speed, Some(600.0));
+    // Saved and read back unchanged.
+    assert_eq!(parse(&scene.to_toml()).unwrap(), scene);
+    // A secret written into the scene is refused (only its variable's name belongs here).
+    let secret =
+        format!("{GOOD}{SENSORS}").replace("token_env = \"JENA_STA_TOKEN\"", "token = \"geheim\"");
+    let msg = parse(&secret).unwrap_err().to_string();
+    assert!(msg.contains("token"), "{msg}");
+}
+
+#[test]
+fn broken_sensor_sources_say_what_is_wrong() {
+    let with = |from: &str, to: &str| {
+        parse(&format!("{GOOD}{SENSORS}").replace(from, to))
+            .unwrap_err()
+            .to_string()
+    };
+    let m = with("breaks = [10.0, 30.0]", "breaks = [30.0, 10.0]");
+    assert!(m.contains("Stadtbäume") && m.contains("ascending"), "{m}");
+    let m = with(
+        "labels = [\"trocken\", \"gut\", \"nass\"]",
+        "labels = [\"trocken\", \"nass\"]",
+    );
+    assert!(m.contains("3 labels and 3 colors"), "{m}");
+    let m = with("\"#2b83ba\"", "\"blau\"");
+    assert!(m.contains("\"blau\" is not #rrggbb"), "{m}");
+    let m = with("speed = 600.0", "speed = 0.0");
+    assert!(m.contains("Demo") && m.contains("positive"), "{m}");
+    let m = with("url = \"127.0.0.1:1883\"", "url = \"broker.jena.de\"");
+    assert!(m.contains("host:port"), "{m}");
+    let m = with("kind = \"replay\"", "kind = \"fiware\"");
+    assert!(m.contains("fiware") && m.contains("sensorthings"), "{m}");
+}
