@@ -257,6 +257,21 @@ fn layer_material(opacity: f32, texture: Option<Handle<Image>>, draped: bool) ->
     }
 }
 
+/// What every extra entity of a layer (points, outlines, symbols) carries
+/// besides its drawing: a name, a place in the world frame, and the mark
+/// that lets visibility follow the layer.
+pub fn layer_part(name: String, layer: LayerId, visibility: Visibility) -> impl Bundle {
+    (
+        Name::new(name),
+        Transform::IDENTITY,
+        visibility,
+        CityBatch {
+            layer,
+            batch: usize::MAX,
+        },
+    )
+}
+
 #[allow(clippy::too_many_arguments)]
 fn spawn_loaded(
     mut commands: Commands,
@@ -323,15 +338,9 @@ fn spawn_loaded(
             });
             let entity = commands
                 .spawn((
-                    Name::new(format!("{} points", entry.def.name)),
+                    layer_part(format!("{} points", entry.def.name), msg.id, visibility),
                     Mesh3d(meshes.add(mesh)),
                     MeshMaterial3d(material),
-                    Transform::IDENTITY,
-                    visibility,
-                    CityBatch {
-                        layer: msg.id,
-                        batch: usize::MAX,
-                    },
                 ))
                 .id();
             entities.push(entity);
@@ -351,14 +360,8 @@ fn spawn_loaded(
             }
             let entity = commands
                 .spawn((
-                    Name::new(format!("{} outlines", entry.def.name)),
+                    layer_part(format!("{} outlines", entry.def.name), msg.id, visibility),
                     OutlineLines(gizmo_assets.add(asset)),
-                    Transform::IDENTITY,
-                    visibility,
-                    CityBatch {
-                        layer: msg.id,
-                        batch: usize::MAX,
-                    },
                 ))
                 .id();
             entities.push(entity);

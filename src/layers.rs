@@ -509,43 +509,35 @@ fn handle_scene_commands(
                     active.dirty = true;
                 }
             }
-            SceneCommand::SetTheme(id, theme) => {
-                let Some(e) = layers.get_mut(*id) else {
-                    continue;
+            SceneCommand::SetTheme(..) | SceneCommand::SetStyle(..) => {
+                // A changed definition is drawn again from the source.
+                let (id, changed) = match cmd {
+                    SceneCommand::SetTheme(id, theme) => (
+                        *id,
+                        edit_def(&mut layers, *id, |d| {
+                            replace_if_new(&mut d.appearance_theme, Some(theme.clone()))
+                        }),
+                    ),
+                    SceneCommand::SetStyle(id, style) => (
+                        *id,
+                        edit_def(&mut layers, *id, |d| {
+                            replace_if_new(&mut d.style, (**style).clone())
+                        }),
+                    ),
+                    _ => unreachable!("matched above"),
                 };
-                if e.def.appearance_theme.as_deref() == Some(theme.as_str()) {
-                    continue;
+                if changed {
+                    active.dirty = true;
+                    reload(
+                        &mut commands,
+                        &mut layers,
+                        &mut jobs,
+                        id,
+                        &frame,
+                        &i18n,
+                        &tasks,
+                    );
                 }
-                e.def.appearance_theme = Some(theme.clone());
-                active.dirty = true;
-                reload(
-                    &mut commands,
-                    &mut layers,
-                    &mut jobs,
-                    *id,
-                    &frame,
-                    &i18n,
-                    &tasks,
-                );
-            }
-            SceneCommand::SetStyle(id, style) => {
-                let Some(e) = layers.get_mut(*id) else {
-                    continue;
-                };
-                if &e.def.style == style.as_ref() {
-                    continue;
-                }
-                e.def.style = (**style).clone();
-                active.dirty = true;
-                reload(
-                    &mut commands,
-                    &mut layers,
-                    &mut jobs,
-                    *id,
-                    &frame,
-                    &i18n,
-                    &tasks,
-                );
             }
             SceneCommand::ZoomTo(id) => {
                 if let Some(extent) = layers.get(*id).and_then(|e| e.extent) {
@@ -572,6 +564,20 @@ fn handle_scene_commands(
 }
 
 /// Loads a layer again (another theme or style), cancelling a load under way.
+/// Edits a layer's definition; whether anything changed.
+fn edit_def(layers: &mut Layers, id: LayerId, edit: impl FnOnce(&mut Layer) -> bool) -> bool {
+    layers.get_mut(id).is_some_and(|e| edit(&mut e.def))
+}
+
+/// Sets `slot` to `value` if they differ; whether it did.
+fn replace_if_new<T: PartialEq>(slot: &mut T, value: T) -> bool {
+    let new = *slot != value;
+    if new {
+        *slot = value;
+    }
+    new
+}
+
 fn reload(
     commands: &mut Commands,
     layers: &mut Layers,

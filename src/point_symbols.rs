@@ -175,22 +175,20 @@ fn spawn_symbols(
         let visible = entry.def.visible && msg.id == msg.owner;
         let entity = commands
             .spawn((
-                Name::new(format!("{} symbols", entry.def.name)),
+                crate::city_layer::layer_part(
+                    format!("{} symbols", entry.def.name),
+                    msg.id,
+                    if visible {
+                        Visibility::Visible
+                    } else {
+                        Visibility::Hidden
+                    },
+                ),
                 Mesh3d(handle.clone()),
                 MeshMaterial3d(materials.add(PointSymbolMaterial {
                     params: Vec4::new(SYMBOL_PX, RIM_PX, 0.0, 0.0),
                 })),
-                Transform::IDENTITY,
-                if visible {
-                    Visibility::Visible
-                } else {
-                    Visibility::Hidden
-                },
                 NotShadowCaster,
-                CityBatch {
-                    layer: msg.id,
-                    batch: usize::MAX,
-                },
                 SymbolMesh {
                     mesh: handle,
                     colors: symbols.iter().map(|s| linear(s.color)).collect(),

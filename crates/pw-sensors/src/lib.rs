@@ -64,6 +64,14 @@ impl Message {
     pub fn number(&self, quantity: &str) -> Option<f64> {
         self.reading(quantity).and_then(|r| r.value.as_f64())
     }
+
+    /// The value of a text reading.
+    pub fn text(&self, quantity: &str) -> Option<&str> {
+        match &self.reading(quantity)?.value {
+            Value::Text(t) => Some(t),
+            Value::Number(_) => None,
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error, PartialEq)]

@@ -3,7 +3,7 @@
 //! Stack v3 (`v3/+/devices/+/up`, `decoded_payload`, or raw `frm_payload`
 //! for a named decoder). Devices are keyed by their EUI, lower-case.
 
-use crate::{Message, Reading, SensorError, Value, json_value, parse_json, parse_time};
+use crate::{Message, Reading, SensorError, json_value, parse_json, parse_time};
 use serde_json::Value as Json;
 
 /// SenseCAP measurement ids (Seeed's published list) this program names.
@@ -133,14 +133,4 @@ pub fn tts_uplink(text: &str, decoder: Option<&str>) -> Result<Message, SensorEr
         location: None,
         readings,
     })
-}
-
-impl Message {
-    /// The value of a text reading.
-    pub fn text(&self, quantity: &str) -> Option<&str> {
-        match &self.reading(quantity)?.value {
-            Value::Text(t) => Some(t),
-            Value::Number(_) => None,
-        }
-    }
 }
