@@ -11,8 +11,10 @@ pub mod lorawan;
 pub mod mqtt;
 pub mod ngsi;
 pub mod record;
+pub mod snapshot;
 pub mod sta;
 pub mod state;
+pub mod store;
 
 /// A measured value: a number, or text (a state such as "normal").
 #[derive(Debug, Clone, PartialEq)]

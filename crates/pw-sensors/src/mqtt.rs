@@ -45,12 +45,19 @@ pub enum LiveEvent {
     },
     /// A device uplink or an entity update.
     Message(Message),
+    /// SensorThings datastreams with their Things and Locations: what a
+    /// recording carries under [`CATALOGUE_TOPIC`] so a replay knows names,
+    /// units and places without the server.
+    Datastreams(Vec<sta::Datastream>),
     /// A message that could not be read: the topic and why.
     Unreadable {
         topic: String,
         reason: String,
     },
 }
+
+/// The topic of a SensorThings Datastreams collection in a recording.
+pub const CATALOGUE_TOPIC: &str = "planwerkstatt/Datastreams";
 
 /// Turns one published message into an event (pure: tested without a broker).
 pub fn classify(topic: &str, payload: &[u8], decoders: &[(String, String)]) -> LiveEvent {
@@ -61,6 +68,12 @@ pub fn classify(topic: &str, payload: &[u8], decoders: &[(String, String)]) -> L
     let Ok(text) = std::str::from_utf8(payload) else {
         return unreadable("not UTF-8 text".into());
     };
+    if topic == CATALOGUE_TOPIC {
+        return match sta::datastreams(text) {
+            Ok(page) => LiveEvent::Datastreams(page.items),
+            Err(e) => unreadable(e.to_string()),
+        };
+    }
     if let (Some(open), true) = (topic.find("Datastreams("), topic.ends_with("/Observations")) {
         let rest = &topic[open + "Datastreams(".len()..];
         let id = rest.split(')').next().unwrap_or("").trim_matches('\'');
