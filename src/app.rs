@@ -63,6 +63,7 @@ impl Plugin for CorePlugins {
             crate::basemap_layer::BasemapPlugin,
             crate::terrain_lod::TerrainLodPlugin,
             crate::point_symbols::PointSymbolPlugin,
+            crate::sensors_layer::SensorsPlugin,
         ));
     }
 }
@@ -87,6 +88,7 @@ pub fn build_app(options: AppOptions) -> App {
         PickingPlugin,
         UiPlugin,
         crate::point_symbols::PointSymbolRenderPlugin,
+        crate::sensors_layer::SensorMarkersRenderPlugin,
         crate::sunhours_layer::SunHoursGizmoPlugin,
     ))
     .insert_resource(UiState {

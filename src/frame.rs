@@ -29,6 +29,7 @@ pub struct SceneFrame {
     pub crs: Crs,
     pub origin: SceneOrigin,
     to_wgs84: Option<Reprojector>,
+    from_wgs84: Option<Reprojector>,
 }
 
 impl SceneFrame {
@@ -37,6 +38,7 @@ impl SceneFrame {
             crs,
             origin: SceneOrigin::new(origin),
             to_wgs84: Reprojector::new(crs, Crs::WGS84).ok(),
+            from_wgs84: Reprojector::new(Crs::WGS84, crs).ok(),
         }
     }
 
@@ -54,6 +56,12 @@ impl SceneFrame {
     pub fn world_to_wgs84(&self, p: [f64; 3]) -> Option<(f64, f64)> {
         let r = self.to_wgs84.as_ref()?;
         r.apply(p).ok().map(|q| (q[0], q[1]))
+    }
+
+    /// (Longitude, latitude) in degrees → world easting/northing.
+    pub fn wgs84_to_world(&self, lon: f64, lat: f64) -> Option<[f64; 2]> {
+        let r = self.from_wgs84.as_ref()?;
+        r.apply([lon, lat, 0.0]).ok().map(|q| [q[0], q[1]])
     }
 
     /// Heading in degrees clockwise from grid north of a Bevy direction.

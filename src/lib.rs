@@ -18,6 +18,7 @@ pub mod picking;
 pub mod point_symbols;
 pub mod screenshot;
 pub mod sensors_cli;
+pub mod sensors_layer;
 pub mod settings;
 pub mod sun;
 pub mod sun_cli;

@@ -116,6 +116,16 @@ fn describe(e: &pw_sensors::mqtt::LiveEvent) -> String {
                 .join(", ")
         ),
         LiveEvent::Unreadable { topic, reason } => format!("unreadable on {topic}: {reason}"),
+        LiveEvent::Datastreams(items) => format!(
+            "catalogue: {} datastreams ({})",
+            items.len(),
+            items
+                .iter()
+                .take(3)
+                .map(|d| d.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
     }
 }
 

@@ -11,6 +11,7 @@ pub mod dialogs;
 pub mod inspector;
 pub mod labels;
 pub mod layer_tree;
+pub mod sensor_panel;
 pub mod status_bar;
 pub mod sunhours_panel;
 pub mod theme;
@@ -87,9 +88,52 @@ impl Plugin for UiPlugin {
             .add_systems(Startup, spawn_ui_camera)
             .add_systems(
                 EguiPrimaryContextPass,
-                (draw_ui, labels::draw_labels).chain(),
+                (draw_ui, labels::draw_labels, draw_sensor_labels).chain(),
             );
     }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn draw_sensor_labels(
+    mut contexts: EguiContexts,
+    markers: Res<crate::sensors_layer::SensorMarkers>,
+    clock: Res<SceneClock>,
+    frame: Res<SceneFrame>,
+    ui_state: Res<UiState>,
+    i18n: Res<I18n>,
+    cameras: Query<(&Camera, &GlobalTransform), With<OrbitCamera>>,
+    window: Query<&Window, With<PrimaryWindow>>,
+) -> Result {
+    let (Some(viewport), Ok((camera, transform)), Ok(window)) =
+        (ui_state.viewport, cameras.single(), window.single())
+    else {
+        return Ok(());
+    };
+    if markers.items.is_empty() {
+        return Ok(());
+    }
+    let ctx = contexts.ctx_mut()?.clone();
+    let to_points = window.scale_factor() / ctx.pixels_per_point();
+    let screen: Vec<Option<(egui::Pos2, f32)>> = markers
+        .items
+        .iter()
+        .map(|m| {
+            let v = camera
+                .world_to_viewport_with_depth(transform, frame.world_to_bevy(m.world))
+                .ok()?;
+            Some((egui::pos2(v.x * to_points, v.y * to_points), v.z))
+        })
+        .collect();
+    sensor_panel::marker_labels(
+        &ctx,
+        viewport,
+        &markers,
+        &screen,
+        clock.instant.as_millisecond(),
+        &clock.time_zone,
+        &i18n,
+    );
+    Ok(())
 }
 
 /// egui gets its own camera drawn over the 3D view: the 3D camera's
@@ -233,6 +277,38 @@ fn apply_ui_actions(
     }
 }
 
+/// Sensor panel actions act on the sensors' view and the clock at once.
+fn apply_sensor_actions(
+    sensors: &mut crate::sensors_layer::Sensors,
+    clock: &mut SceneClock,
+    actions: Vec<sensor_panel::SensorAction>,
+    view_area: Option<[f64; 4]>,
+) {
+    use sensor_panel::SensorAction as A;
+    for action in actions {
+        let view = &mut sensors.view;
+        match action {
+            A::ShowCategory(c, true) => {
+                view.hidden_categories.remove(&c);
+            }
+            A::ShowCategory(c, false) => {
+                view.hidden_categories.insert(c);
+            }
+            A::AreaFromView => view.area = view_area,
+            A::ClearArea => view.area = None,
+            A::Close => view.selected = None,
+            A::Plot(keys) => view.plotted = keys.into_iter().collect(),
+            A::SetTime(ms) => {
+                if let Ok(t) = jiff::Timestamp::from_millisecond(ms) {
+                    clock.instant = t;
+                    clock.live = false;
+                }
+            }
+        }
+        sensors.version += 1;
+    }
+}
+
 #[derive(SystemParam)]
 struct UiData<'w> {
     settings: Res<'w, UserSettings>,
@@ -254,6 +330,7 @@ struct UiOut<'w, 's> {
     sun_path: Option<ResMut<'w, crate::sun::SunPathVisible>>,
     sunhours: Option<ResMut<'w, crate::sunhours_layer::SunHoursState>>,
     clock: ResMut<'w, SceneClock>,
+    sensors: Option<ResMut<'w, crate::sensors_layer::Sensors>>,
     pending: ResMut<'w, PendingUiActions>,
     over_ui: ResMut<'w, PointerOverUi>,
     cameras:
@@ -287,6 +364,7 @@ fn draw_ui(
         *themed = Some(key);
     }
     let mut actions = Vec::new();
+    let mut sensor_actions = Vec::new();
     let mut root = egui::Ui::new(
         ctx.clone(),
         "root".into(),
@@ -344,6 +422,12 @@ fn draw_ui(
             .show(&mut root, |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| {
                     actions.extend(layer_tree::layer_tree(ui, &data.layers.entries, i18n));
+                    if let Some(s) = out.sensors.as_ref()
+                        && !s.sources.is_empty()
+                    {
+                        ui.separator();
+                        sensor_actions.extend(sensor_panel::sensor_tree(ui, s, i18n));
+                    }
                     ui.separator();
                     actions.extend(bookmarks::bookmarks(ui, &data.active.scene.bookmarks, i18n));
                     if let Some(s) = out.sunhours.as_mut() {
@@ -398,6 +482,24 @@ fn draw_ui(
         actions.extend(chooser.show(&ctx, i18n));
     }
     actions.extend(dialogs::notices(&ctx, &data.notices.items, viewport, i18n));
+    if let Some(s) = out.sensors.as_ref() {
+        sensor_actions.extend(sensor_panel::station_window(
+            &ctx,
+            s,
+            out.clock.instant.as_millisecond(),
+            &out.clock.time_zone,
+            i18n,
+        ));
+    }
+    if let Some(mut s) = out.sensors.take() {
+        let area = orbit.map(|o| {
+            let c = data.frame.bevy_to_world(o.target);
+            let half = (o.distance * (FIELD_OF_VIEW_DEG * 0.5).to_radians().tan()) as f64
+                * (viewport.width() / viewport.height().max(1.0)).max(1.0) as f64;
+            [c[0] - half, c[1] - half, c[0] + half, c[1] + half]
+        });
+        apply_sensor_actions(&mut s, &mut out.clock, sensor_actions, area);
+    }
     if let Some(editor) = out.ui_state.style_editor.as_mut() {
         let (a, keep) = vector_style::style_window(&ctx, editor, i18n);
         actions.extend(a);

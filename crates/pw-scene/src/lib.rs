@@ -101,6 +101,15 @@ impl Scene {
             if let Some(why) = source.classes.iter().find_map(|c| c.problem()) {
                 return Err(bad("breaks", why));
             }
+            if source
+                .stale_after_minutes
+                .is_some_and(|s| !(s.is_finite() && s > 0.0))
+            {
+                return Err(bad(
+                    "stale_after_minutes",
+                    "stale_after_minutes must be a positive number".into(),
+                ));
+            }
             if source.speed.is_some_and(|s| !(s.is_finite() && s > 0.0)) {
                 return Err(bad("speed", "speed must be a positive number".into()));
             }

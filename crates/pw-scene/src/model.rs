@@ -338,6 +338,14 @@ pub struct SensorSource {
     /// Traffic-light classes per quantity.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub classes: Vec<ValueClasses>,
+    /// A value older than this (at the shown time) is drawn as stale.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stale_after_minutes: Option<f64>,
+    /// Layer group per station: the first key found in a station's id, name
+    /// or application ("ICE-" = "Luftqualität"); unmatched ones take
+    /// `category`, else what the message says.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub categories: std::collections::BTreeMap<String, String>,
 }
 
 /// Classes of one quantity's values, e.g. soil moisture: below 10 dry,

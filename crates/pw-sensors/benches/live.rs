@@ -2,7 +2,7 @@
 //! --bench live`):
 //! - 10,000 datastreams with live MQTT updates at 100 messages/s: what one
 //!   message costs from topic + payload to the updated latest-value table
-//!   (decode + out-of-order check), measured over 200,000 messages;
+//!   (decode + into the store's time series), measured over 200,000 messages;
 //! - a year of 15-minute observations of one datastream (35,040 values) in
 //!   351 SensorThings pages of 100: parse and summarize (min/max/mean).
 //!
@@ -11,7 +11,7 @@
 
 use pw_sensors::mqtt::classify;
 use pw_sensors::sta;
-use pw_sensors::state::LiveState;
+use pw_sensors::store::SensorStore;
 use std::time::Instant;
 
 fn main() {
@@ -50,18 +50,18 @@ fn main() {
             )
         })
         .collect();
-    let mut state = LiveState::default();
+    let mut store = SensorStore::default();
     let t = Instant::now();
     let mut changed = 0;
     for (topic, payload) in &messages {
-        changed += state.apply(&classify(topic, payload, &[]), 0);
+        changed += store.apply(&classify(topic, payload, &[]), None, 0);
     }
     let live = t.elapsed();
     let per = live.as_secs_f64() / MESSAGES as f64;
     println!(
         "Live: {MESSAGES} messages over {} datastreams in {live:.2?}: {:.1} µs each; \
          100 msg/s cost {:.3} % of one core ({changed} values changed)",
-        state.values.len(),
+        store.series.len(),
         per * 1e6,
         per * 100.0 * 100.0
     );
@@ -92,19 +92,15 @@ fn main() {
         .collect();
     let bytes: usize = pages.iter().map(String::len).sum();
     let t = Instant::now();
-    let mut all = Vec::with_capacity(values);
+    let mut year_store = SensorStore::default();
     for p in &pages {
-        all.extend(sta::observations(p).unwrap().items);
+        year_store.insert_history("sta:year", &sta::observations(p).unwrap().items, 0);
     }
-    let numbers: Vec<f64> = all.iter().filter_map(|o| o.result.as_f64()).collect();
-    let (min, max) = numbers
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
-            (a.min(*v), b.max(*v))
-        });
-    let mean = numbers.iter().sum::<f64>() / numbers.len() as f64;
+    let series = &year_store.series["sta:year"];
+    let stats = series.stats(i64::MIN, i64::MAX).unwrap();
+    let (min, max, mean) = (stats.min, stats.max, stats.mean);
     let year = t.elapsed();
-    assert_eq!(all.len(), values);
+    assert_eq!(series.samples.len(), values);
     println!(
         "History: {values} quarter-hour values in {} pages ({:.1} MB JSON) parsed and summarized \
          in {year:.2?} (target < 1 s incl. plot); min {min:.2}, max {max:.2}, mean {mean:.2}",

@@ -6,6 +6,7 @@
 pub mod client;
 pub mod decoders;
 pub mod history_cache;
+pub mod import;
 pub mod jena;
 pub mod lorawan;
 pub mod mqtt;
@@ -13,7 +14,6 @@ pub mod ngsi;
 pub mod record;
 pub mod snapshot;
 pub mod sta;
-pub mod state;
 pub mod store;
 
 /// A measured value: a number, or text (a state such as "normal").

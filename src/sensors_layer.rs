@@ -1,0 +1,870 @@
+//! The scene's sensor sources on the map: each `[[sensors]]` source runs in
+//! its own thread (a replayed recording, an MQTT broker, a SensorThings
+//! service) and hands batches of events to the frame through a channel;
+//! the frame only files them into the source's [`SensorStore`]. Markers show
+//! every placed station's value at the global clock's time — live or
+//! historic, the same question — coloured by the scene's classes, grey when
+//! stale. Last values are kept on disk for an offline start.
+
+use crate::clock::SceneClock;
+use crate::frame::SceneFrame;
+use crate::ground::GroundLevel;
+use crate::layers::{ActiveScene, Layers, LayersSystems};
+use bevy::prelude::*;
+use pw_scene::{SensorSource, SensorSourceKind, parse_hex_color};
+use pw_sensors::Value;
+use pw_sensors::client::StaClient;
+use pw_sensors::history_cache::HistoryCache;
+use pw_sensors::mqtt::LiveEvent;
+use pw_sensors::sta::{Datastream, Query as StaQuery};
+use pw_sensors::store::{SensorStore, Station};
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
+use std::time::Duration;
+
+/// Default age after which a value counts as stale.
+const STALE_AFTER_MINUTES: f64 = 60.0;
+/// Colours (sRGB) of values without classes, stale values and stations
+/// without any value yet.
+const NEUTRAL: [f32; 4] = [0.17, 0.42, 0.69, 1.0];
+const STALE: [f32; 4] = [0.62, 0.62, 0.62, 1.0];
+const EMPTY: [f32; 4] = [0.85, 0.85, 0.85, 1.0];
+/// Markers stand this far above the ground, metres.
+const ABOVE_GROUND: f64 = 2.0;
+/// At most this many events are filed per frame (the rest next frame).
+const EVENTS_PER_FRAME: usize = 20_000;
+/// How often live sources write their last values to disk.
+const SNAPSHOT_EVERY: Duration = Duration::from_secs(60);
+/// History is fetched in windows of one day.
+const DAY_MS: i64 = 86_400_000;
+
+/// What a source thread sends.
+pub enum SourceUpdate {
+    Events(Vec<LiveEvent>, i64),
+    Status(SourceStatus),
+    /// Fetched history of one SensorThings datastream ("sta:<id>").
+    History {
+        key: String,
+        values: Vec<pw_sensors::sta::Observation>,
+        fetched_ms: i64,
+        problem: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SourceStatus {
+    Starting,
+    /// Connected / replaying.
+    Running,
+    /// Not reachable now (the reason); cached values are shown.
+    Offline(String),
+    /// Cannot work at all (bad file, bad URL).
+    Failed(String),
+}
+
+/// A history window wanted from a SensorThings source.
+struct HistoryRequest {
+    key: String,
+    from_ms: i64,
+    to_ms: i64,
+}
+
+/// One running source with everything known from it.
+pub struct SourceRuntime {
+    pub def: SensorSource,
+    pub status: SourceStatus,
+    pub store: SensorStore,
+    /// Where its last values are kept (None for replays).
+    pub snapshot: Option<PathBuf>,
+    /// Fetched history windows (stream key, window start).
+    pub history_windows: BTreeSet<(String, i64)>,
+    pub history_problem: Option<String>,
+    /// In a mutex only so the resource is `Sync`; one system reads it.
+    updates: std::sync::Mutex<Receiver<SourceUpdate>>,
+    requests: Option<Sender<HistoryRequest>>,
+    stop: Arc<AtomicBool>,
+}
+
+impl Drop for SourceRuntime {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+impl SourceRuntime {
+    /// The layer group a station is shown in.
+    pub fn category_of(&self, station: &Station) -> String {
+        let group = station.category.as_deref().unwrap_or_default();
+        self.def
+            .categories
+            .iter()
+            .find(|(k, _)| {
+                station.id.contains(*k) || station.name.contains(*k) || group.contains(*k)
+            })
+            .map(|(_, v)| v.clone())
+            .or_else(|| self.def.category.clone())
+            .or_else(|| station.category.clone())
+            .unwrap_or_else(|| self.def.name.clone())
+    }
+
+    /// Asks the source thread for a day of history (SensorThings only).
+    fn want_history(&mut self, key: &str, time_ms: i64) {
+        let Some(tx) = &self.requests else { return };
+        let from = time_ms.div_euclid(DAY_MS) * DAY_MS;
+        if self.history_windows.insert((key.to_string(), from)) {
+            let _ = tx.send(HistoryRequest {
+                key: key.to_string(),
+                from_ms: from,
+                to_ms: from + DAY_MS,
+            });
+        }
+    }
+}
+
+/// What the user chose to see.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SensorView {
+    pub hidden_categories: BTreeSet<String>,
+    /// Only stations inside this rectangle (scene CRS: min E, min N, max E, max N).
+    pub area: Option<[f64; 4]>,
+    /// The station whose panel is open: (source index, station id).
+    pub selected: Option<(usize, String)>,
+    /// Streams shown in its plot (keys); empty: the first.
+    pub plotted: BTreeSet<String>,
+}
+
+/// The scene's sensors.
+#[derive(Resource, Default)]
+pub struct Sensors {
+    pub sources: Vec<SourceRuntime>,
+    pub view: SensorView,
+    /// Bumped whenever markers must be recomputed.
+    pub version: u64,
+    started_for: Option<(Option<PathBuf>, Vec<SensorSource>)>,
+    last_snapshot: Option<std::time::Instant>,
+}
+
+/// One station drawn on the map.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Marker {
+    pub source: usize,
+    pub station: String,
+    /// Scene CRS, on the ground + [`ABOVE_GROUND`].
+    pub world: [f64; 3],
+    /// sRGB.
+    pub color: [f32; 4],
+    /// Value and unit of its first stream at the clock's time.
+    pub value: Option<String>,
+    /// Measuring time of that value (Unix ms).
+    pub time_ms: Option<i64>,
+    pub stale: bool,
+}
+
+/// Markers at the clock's time, for the mesh, labels and picking.
+#[derive(Resource, Debug, Default)]
+pub struct SensorMarkers {
+    pub items: Vec<Marker>,
+    /// Bumped when positions (not only colours) changed.
+    pub layout: u64,
+    computed_for: Option<(u64, i64, u64)>,
+}
+
+pub struct SensorsPlugin;
+
+impl Plugin for SensorsPlugin {
+    fn build(&self, app: &mut App) {
+        app.init_resource::<Sensors>()
+            .init_resource::<SensorMarkers>()
+            .add_systems(
+                Update,
+                (start_sources, file_updates, fetch_history, compute_markers)
+                    .chain()
+                    .after(LayersSystems),
+            );
+    }
+}
+
+/// Formats a value with its unit.
+pub fn value_text(value: &Value, unit: Option<&str>) -> String {
+    let v = match value {
+        Value::Number(n) if n.fract() == 0.0 && n.abs() < 1e9 => format!("{n:.0}"),
+        Value::Number(n) if n.abs() >= 100.0 => format!("{n:.0}"),
+        Value::Number(n) => format!("{n:.1}"),
+        Value::Text(t) => t.clone(),
+    };
+    match unit {
+        Some(u) if !u.is_empty() => format!("{v} {u}"),
+        _ => v,
+    }
+}
+
+/// Where the last values of a source are kept for the next start.
+fn snapshot_path(scene: Option<&Path>, source: &SensorSource) -> PathBuf {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    (
+        scene.map(|p| std::path::absolute(p).unwrap_or(p.to_path_buf())),
+        &source.name,
+        &source.url,
+    )
+        .hash(&mut h);
+    HistoryCache::default_dir()
+        .join("last")
+        .join(format!("{:016x}.json", h.finish()))
+}
+
+fn now_ms() -> i64 {
+    jiff::Timestamp::now().as_millisecond()
+}
+
+/// (Re)starts the sources when the scene (or its source list) changes.
+fn start_sources(
+    active: Res<ActiveScene>,
+    mut sensors: ResMut<Sensors>,
+    mut clock: ResMut<SceneClock>,
+) {
+    if !active.is_changed() {
+        return;
+    }
+    let key = (active.path.clone(), active.scene.sensors.clone());
+    if sensors.started_for.as_ref() == Some(&key) {
+        return;
+    }
+    let first_start = sensors
+        .started_for
+        .as_ref()
+        .is_none_or(|(path, _)| *path != active.path);
+    sensors.sources.clear();
+    sensors.view = SensorView::default();
+    for def in &active.scene.sensors {
+        let source = match &active.path {
+            Some(p) => pw_scene::Scene::resolve_path(p, &def.url),
+            None => PathBuf::from(&def.url),
+        };
+        let snapshot = (def.kind != SensorSourceKind::Replay)
+            .then(|| snapshot_path(active.path.as_deref(), def));
+        let store = snapshot
+            .as_ref()
+            .and_then(|p| pw_sensors::snapshot::load(p).ok())
+            .unwrap_or_default();
+        sensors
+            .sources
+            .push(spawn_source(def.clone(), source, store, snapshot));
+        // A replay plays on the time axis from the scene's start time at
+        // the recorded speed, as soon as the scene opens.
+        if def.kind == SensorSourceKind::Replay && first_start {
+            clock.live = false;
+            clock.playing = true;
+            clock.speed = def.speed.unwrap_or(60.0);
+        }
+    }
+    sensors.started_for = Some(key);
+    sensors.version += 1;
+}
+
+fn spawn_source(
+    def: SensorSource,
+    source: PathBuf,
+    store: SensorStore,
+    snapshot: Option<PathBuf>,
+) -> SourceRuntime {
+    let (tx, updates) = channel();
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = stop.clone();
+    let mut requests = None;
+    let worker_def = def.clone();
+    let spawned = match def.kind {
+        SensorSourceKind::Replay => std::thread::Builder::new()
+            .name("sensors-replay".into())
+            .spawn(move || replay_worker(&worker_def, &source, tx)),
+        SensorSourceKind::Mqtt => std::thread::Builder::new()
+            .name("sensors-mqtt".into())
+            .spawn(move || mqtt_worker(&worker_def, tx, flag)),
+        SensorSourceKind::Sensorthings => {
+            let (rtx, rrx) = channel();
+            requests = Some(rtx);
+            std::thread::Builder::new()
+                .name("sensors-sta".into())
+                .spawn(move || sta_worker(&worker_def, tx, rrx, flag))
+        }
+    };
+    let status = match spawned {
+        Ok(_) => SourceStatus::Starting,
+        Err(e) => SourceStatus::Failed(e.to_string()),
+    };
+    SourceRuntime {
+        def,
+        status,
+        store,
+        snapshot,
+        history_windows: BTreeSet::new(),
+        history_problem: None,
+        updates: std::sync::Mutex::new(updates),
+        requests,
+        stop,
+    }
+}
+
+/// The whole recording at once: the clock decides what is shown.
+fn replay_worker(def: &SensorSource, path: &Path, tx: Sender<SourceUpdate>) {
+    match pw_sensors::record::Recording::read(path) {
+        Ok(recording) => {
+            let problems = recording.problems.clone();
+            let decoders: Vec<(String, String)> = def.decoders.clone().into_iter().collect();
+            let mut replay = pw_sensors::record::Replay::new(recording, decoders);
+            let events = replay.due(u64::MAX);
+            let _ = tx.send(SourceUpdate::Events(events, now_ms()));
+            let status = match problems.first() {
+                Some(p) => SourceStatus::Offline(format!(
+                    "{}: {p} ({} lines unreadable)",
+                    path.display(),
+                    problems.len()
+                )),
+                None => SourceStatus::Running,
+            };
+            let _ = tx.send(SourceUpdate::Status(status));
+        }
+        Err(e) => {
+            let _ = tx.send(SourceUpdate::Status(SourceStatus::Failed(e.to_string())));
+        }
+    }
+}
+
+fn mqtt_worker(def: &SensorSource, tx: Sender<SourceUpdate>, stop: Arc<AtomicBool>) {
+    let Some((host, port)) = def
+        .url
+        .rsplit_once(':')
+        .and_then(|(h, p)| Some((h.to_string(), p.parse().ok()?)))
+    else {
+        let _ = tx.send(SourceUpdate::Status(SourceStatus::Failed(format!(
+            "{:?}: write the broker as host:port",
+            def.url
+        ))));
+        return;
+    };
+    let topics = if def.topics.is_empty() {
+        vec!["v1.1/#".to_string()]
+    } else {
+        def.topics.clone()
+    };
+    let sub = pw_sensors::mqtt::subscribe(pw_sensors::mqtt::MqttSettings {
+        host,
+        port,
+        client_id: format!("planwerkstatt-{}-{}", std::process::id(), def.name.len()),
+        topics,
+        decoders: def.decoders.clone().into_iter().collect(),
+        record_to: None,
+    });
+    // Batches of at most 100 ms: the frame takes them in one go.
+    while !stop.load(Ordering::Relaxed) {
+        let mut batch = Vec::new();
+        let deadline = std::time::Instant::now() + Duration::from_millis(100);
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match sub.events.recv_timeout(left) {
+                Ok(LiveEvent::Connected) => {
+                    let _ = tx.send(SourceUpdate::Status(SourceStatus::Running));
+                }
+                Ok(LiveEvent::Disconnected(why)) => {
+                    let _ = tx.send(SourceUpdate::Status(SourceStatus::Offline(why)));
+                }
+                Ok(e) => batch.push(e),
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => break,
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
+            }
+        }
+        if !batch.is_empty() && tx.send(SourceUpdate::Events(batch, now_ms())).is_err() {
+            return;
+        }
+    }
+}
+
+/// Datastreams (with Things and Locations) and each one's newest value,
+/// again every few minutes; history windows on request, through the disk
+/// cache so they survive going offline.
+fn sta_worker(
+    def: &SensorSource,
+    tx: Sender<SourceUpdate>,
+    requests: Receiver<HistoryRequest>,
+    stop: Arc<AtomicBool>,
+) {
+    let client = match StaClient::new(&def.url, Duration::from_secs(20), def.token_env.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = tx.send(SourceUpdate::Status(SourceStatus::Failed(e.to_string())));
+            return;
+        }
+    };
+    let cache = HistoryCache::new(HistoryCache::default_dir());
+    let mut datastreams: HashMap<String, Datastream> = HashMap::new();
+    let mut next_poll = std::time::Instant::now();
+    let mut backoff = Duration::from_secs(5);
+    while !stop.load(Ordering::Relaxed) {
+        if std::time::Instant::now() >= next_poll {
+            match poll_latest(&client, def, &mut datastreams) {
+                Ok(events) => {
+                    backoff = Duration::from_secs(5);
+                    let _ = tx.send(SourceUpdate::Events(events, now_ms()));
+                    let _ = tx.send(SourceUpdate::Status(SourceStatus::Running));
+                    next_poll = std::time::Instant::now() + Duration::from_secs(300);
+                }
+                Err(e) => {
+                    let _ = tx.send(SourceUpdate::Status(SourceStatus::Offline(e)));
+                    next_poll = std::time::Instant::now() + backoff;
+                    backoff = (backoff * 2).min(Duration::from_secs(300));
+                }
+            }
+        }
+        match requests.recv_timeout(Duration::from_millis(200)) {
+            Ok(r) => {
+                let id = r.key.trim_start_matches("sta:");
+                let Some(ds) = datastreams.get(id) else {
+                    continue;
+                };
+                let update = match cache.history(&client, ds, r.from_ms, r.to_ms, 300_000, now_ms())
+                {
+                    Ok(h) => SourceUpdate::History {
+                        key: r.key,
+                        values: h.values,
+                        fetched_ms: h.fetched_ms,
+                        problem: h.stale_because,
+                    },
+                    Err(e) => SourceUpdate::History {
+                        key: r.key,
+                        values: vec![],
+                        fetched_ms: now_ms(),
+                        problem: Some(e.to_string()),
+                    },
+                };
+                if tx.send(update).is_err() {
+                    return;
+                }
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
+        }
+    }
+}
+
+fn poll_latest(
+    client: &StaClient,
+    def: &SensorSource,
+    known: &mut HashMap<String, Datastream>,
+) -> Result<Vec<LiveEvent>, String> {
+    let query = StaQuery {
+        filter: def.filter.clone(),
+        expand: vec!["Thing/Locations".into(), "ObservedProperty".into()],
+        ..StaQuery::default()
+    };
+    let items = client.datastreams(&query).map_err(|e| e.to_string())?;
+    let mut events = vec![LiveEvent::Datastreams(items.clone())];
+    let latest = StaQuery {
+        orderby: Some("phenomenonTime desc".into()),
+        top: Some(1),
+        ..StaQuery::default()
+    };
+    for ds in items {
+        // One page of one value each: never follow next links here.
+        if let Ok(text) = client.get_text(&format!(
+            "{}/Datastreams{}/Observations{}",
+            client.base,
+            ds.id.key(),
+            latest.to_query_string()
+        )) && let Ok(page) = pw_sensors::sta::observations(&text)
+            && let Some(observation) = page.items.into_iter().next()
+        {
+            events.push(LiveEvent::Observation {
+                datastream: ds.id.to_string(),
+                observation,
+            });
+        }
+        known.insert(ds.id.to_string(), ds);
+    }
+    Ok(events)
+}
+
+/// Files what the source threads sent into their stores (bounded per frame)
+/// and writes the last values to disk now and then.
+fn file_updates(mut sensors: ResMut<Sensors>) {
+    let mut budget = EVENTS_PER_FRAME;
+    let mut changed = false;
+    for source in &mut sensors.sources {
+        let updates = source.updates.get_mut().unwrap_or_else(|e| e.into_inner());
+        while budget > 0 {
+            match updates.try_recv() {
+                Ok(SourceUpdate::Events(events, received)) => {
+                    budget = budget.saturating_sub(events.len());
+                    let category = source.def.category.clone();
+                    for e in &events {
+                        source.store.apply(e, category.as_deref(), received);
+                    }
+                    changed = true;
+                }
+                Ok(SourceUpdate::Status(s)) => {
+                    changed |= source.status != s;
+                    source.status = s;
+                }
+                Ok(SourceUpdate::History {
+                    key,
+                    values,
+                    fetched_ms,
+                    problem,
+                }) => {
+                    source.store.insert_history(&key, &values, fetched_ms);
+                    source.history_problem = problem;
+                    changed = true;
+                }
+                Err(TryRecvError::Empty) => break,
+                Err(TryRecvError::Disconnected) => break,
+            }
+        }
+    }
+    if changed {
+        sensors.version += 1;
+    }
+    let due = sensors
+        .last_snapshot
+        .is_none_or(|t| t.elapsed() >= SNAPSHOT_EVERY);
+    if due && sensors.sources.iter().any(|s| s.snapshot.is_some()) {
+        sensors.last_snapshot = Some(std::time::Instant::now());
+        for s in &sensors.sources {
+            if let Some(path) = &s.snapshot
+                && !s.store.stations.is_empty()
+            {
+                // Off the frame: the JSON is made here, written there.
+                let text = pw_sensors::snapshot::to_json(&s.store);
+                let path = path.clone();
+                bevy::tasks::IoTaskPool::get()
+                    .spawn(async move {
+                        if let Some(dir) = path.parent() {
+                            let _ = std::fs::create_dir_all(dir);
+                        }
+                        let tmp = path.with_extension("tmp");
+                        if std::fs::write(&tmp, text).is_ok() {
+                            let _ = std::fs::rename(&tmp, &path);
+                        }
+                    })
+                    .detach();
+            }
+        }
+    }
+}
+
+/// In historic time, SensorThings history around the clock's time for the
+/// open station (all its streams) and every placed station's first stream.
+fn fetch_history(mut sensors: ResMut<Sensors>, clock: Res<SceneClock>) {
+    let t = clock.instant.as_millisecond();
+    if clock.live && sensors.view.selected.is_none() {
+        return;
+    }
+    let selected = sensors.view.selected.clone();
+    for (i, source) in sensors.sources.iter_mut().enumerate() {
+        if source.requests.is_none() {
+            continue;
+        }
+        let mut keys: Vec<String> = Vec::new();
+        for st in &source.store.stations {
+            let open = selected
+                .as_ref()
+                .is_some_and(|(s, id)| *s == i && *id == st.id);
+            if open {
+                keys.extend(st.streams.iter().map(|s| s.key.clone()));
+            } else if !clock.live && st.location.is_some() {
+                keys.extend(st.streams.first().map(|s| s.key.clone()));
+            }
+        }
+        for k in keys {
+            source.want_history(&k, t);
+        }
+    }
+}
+
+/// Class colour of a value, if the source has classes for its quantity.
+fn class_color(def: &SensorSource, quantity: &str, value: &Value) -> Option<[f32; 4]> {
+    let c = def.classes.iter().find(|c| c.quantity == quantity)?;
+    let v = value.as_f64()?;
+    let [r, g, b] = parse_hex_color(c.colors.get(c.class_of(v))?)?;
+    Some([r, g, b, 1.0])
+}
+
+/// The marker of a station at `t`. Of its streams with classes, the one
+/// in the highest class decides colour and label (as an air-quality index
+/// reports its worst pollutant); without classes, its first stream. A value
+/// older than the source's limit is stale: grey.
+fn marker_state(
+    source: &SourceRuntime,
+    station: &Station,
+    t: i64,
+) -> (Option<String>, Option<i64>, [f32; 4], bool) {
+    let stale_ms = source
+        .def
+        .stale_after_minutes
+        .unwrap_or(STALE_AFTER_MINUTES)
+        * 60_000.0;
+    fn fresh<'a>(
+        source: &'a SourceRuntime,
+        stream: &'a pw_sensors::store::Stream,
+        t: i64,
+        stale_ms: f64,
+    ) -> Option<(&'a pw_sensors::store::Stream, i64, &'a Value)> {
+        let (time, value) = source.store.value_at(&stream.key, t)?;
+        ((t - time) as f64 <= stale_ms).then_some((stream, *time, value))
+    }
+    let worst = station
+        .streams
+        .iter()
+        .filter_map(|s| {
+            let (stream, time, value) = fresh(source, s, t, stale_ms)?;
+            let c = source
+                .def
+                .classes
+                .iter()
+                .find(|c| c.quantity == s.quantity)?;
+            let v = value.as_f64()?;
+            Some((c.class_of(v), stream, time, value))
+        })
+        .max_by_key(|(class, ..)| *class);
+    if let Some((_, stream, time, value)) = worst {
+        let color = class_color(&source.def, &stream.quantity, value).unwrap_or(NEUTRAL);
+        return (
+            Some(value_text(value, stream.unit.as_deref())),
+            Some(time),
+            color,
+            false,
+        );
+    }
+    let Some(first) = station.streams.first() else {
+        return (None, None, EMPTY, true);
+    };
+    match source.store.value_at(&first.key, t) {
+        Some((time, value)) => {
+            let stale = (t - time) as f64 > stale_ms;
+            (
+                Some(value_text(value, first.unit.as_deref())),
+                Some(*time),
+                if stale { STALE } else { NEUTRAL },
+                stale,
+            )
+        }
+        None => (None, None, EMPTY, true),
+    }
+}
+
+/// Recomputes the markers when data, view or clock changed.
+fn compute_markers(
+    sensors: Res<Sensors>,
+    clock: Res<SceneClock>,
+    frame: Res<SceneFrame>,
+    layers: Res<Layers>,
+    ground: Option<Res<GroundLevel>>,
+    mut markers: ResMut<SensorMarkers>,
+    mut positions: Local<HashMap<(usize, String, u64, u64), Option<[f64; 3]>>>,
+) {
+    let t = clock.instant.as_millisecond();
+    let terrain = layers.terrain.len() as u64;
+    let key = (sensors.version, t, terrain);
+    if markers.computed_for == Some(key) {
+        return;
+    }
+    markers.computed_for = Some(key);
+    let stack = layers.terrain_stack();
+    let ground_h = ground.map(|g| g.height).unwrap_or(frame.origin.world[2]);
+    let mut items = Vec::new();
+    for (i, source) in sensors.sources.iter().enumerate() {
+        for st in &source.store.stations {
+            let Some([lon, lat]) = st.location else {
+                continue;
+            };
+            if sensors
+                .view
+                .hidden_categories
+                .contains(&source.category_of(st))
+            {
+                continue;
+            }
+            let bits = (lon.to_bits(), lat.to_bits());
+            let world = *positions
+                .entry((i, st.id.clone(), bits.0 ^ bits.1.rotate_left(1), terrain))
+                .or_insert_with(|| {
+                    let [x, y] = frame.wgs84_to_world(lon, lat)?;
+                    let h =
+                        pw_geo::elevation::Elevation::height_at(&stack, x, y).unwrap_or(ground_h);
+                    Some([x, y, h + ABOVE_GROUND])
+                });
+            let Some(world) = world else { continue };
+            if let Some([x0, y0, x1, y1]) = sensors.view.area
+                && !(x0..=x1).contains(&world[0]) | !(y0..=y1).contains(&world[1])
+            {
+                continue;
+            }
+            let (value, time_ms, color, stale) = marker_state(source, st, t);
+            items.push(Marker {
+                source: i,
+                station: st.id.clone(),
+                world,
+                color,
+                value,
+                time_ms,
+                stale,
+            });
+        }
+    }
+    let same_layout = items.len() == markers.items.len()
+        && items
+            .iter()
+            .zip(&markers.items)
+            .all(|(a, b)| a.world == b.world && a.station == b.station);
+    if !same_layout {
+        markers.layout += 1;
+    }
+    markers.items = items;
+}
+
+/// The marker mesh: one billboard per marker (the point-symbol material).
+#[derive(Component)]
+pub struct SensorMarkerMesh {
+    mesh: Handle<Mesh>,
+    layout: u64,
+}
+
+fn marker_symbols(markers: &SensorMarkers) -> Vec<pw_vector::to_city::PointSymbol> {
+    markers
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, m)| pw_vector::to_city::PointSymbol {
+            position: m.world,
+            color: m.color,
+            object: i,
+        })
+        .collect()
+}
+
+/// Keeps one mesh in step with the markers: rebuilt when they move or
+/// change in number, recoloured otherwise.
+fn draw_markers(
+    mut commands: Commands,
+    markers: Res<SensorMarkers>,
+    frame: Res<SceneFrame>,
+    mut meshes: ResMut<Assets<Mesh>>,
+    materials: Option<ResMut<Assets<crate::point_symbols::PointSymbolMaterial>>>,
+    mut existing: Query<(Entity, &mut SensorMarkerMesh)>,
+) {
+    if !markers.is_changed() {
+        return;
+    }
+    let Some(mut materials) = materials else {
+        return;
+    };
+    if markers.items.is_empty() {
+        for (e, _) in &existing {
+            commands.entity(e).despawn();
+        }
+        return;
+    }
+    let symbols = marker_symbols(&markers);
+    if let Ok((_, mut m)) = existing.single_mut()
+        && m.layout == markers.layout
+        && let Some(mut mesh) = meshes.get_mut(&m.mesh)
+    {
+        let colors: Vec<[f32; 4]> = symbols
+            .iter()
+            .flat_map(|s| {
+                let l = Color::srgba(s.color[0], s.color[1], s.color[2], s.color[3]).to_linear();
+                [[l.red, l.green, l.blue, l.alpha]; 4]
+            })
+            .collect();
+        mesh.insert_attribute(Mesh::ATTRIBUTE_COLOR, colors);
+        m.layout = markers.layout;
+        return;
+    }
+    for (e, _) in &existing {
+        commands.entity(e).despawn();
+    }
+    let handle = meshes.add(crate::point_symbols::symbol_mesh(&symbols, &frame.origin));
+    commands.spawn((
+        Name::new("Sensoren"),
+        Transform::default(),
+        Visibility::Visible,
+        Mesh3d(handle.clone()),
+        MeshMaterial3d(materials.add(crate::point_symbols::PointSymbolMaterial {
+            params: Vec4::new(crate::point_symbols::SYMBOL_PX * 1.25, 2.0, 0.0, 0.0),
+        })),
+        bevy::light::NotShadowCaster,
+        SensorMarkerMesh {
+            mesh: handle,
+            layout: markers.layout,
+        },
+    ));
+}
+
+/// The marker nearest to a screen position within `radius` (pixels).
+pub fn marker_at(
+    markers: &SensorMarkers,
+    frame: &SceneFrame,
+    to_screen: impl Fn(Vec3) -> Option<Vec2>,
+    pos: Vec2,
+    radius: f32,
+) -> Option<usize> {
+    markers
+        .items
+        .iter()
+        .enumerate()
+        .filter_map(|(i, m)| {
+            let p = to_screen(frame.world_to_bevy(m.world))?;
+            let d = p.distance(pos);
+            (d <= radius).then_some((i, d))
+        })
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(i, _)| i)
+}
+
+/// A click on a marker opens its station (and takes the selection from
+/// whatever building lies behind it).
+#[allow(clippy::too_many_arguments)]
+fn pick_marker(
+    mut clicks: MessageReader<crate::picking::WorldClick>,
+    windows: Query<&Window, With<bevy::window::PrimaryWindow>>,
+    cameras: Query<(&Camera, &GlobalTransform), With<crate::camera::OrbitCamera>>,
+    markers: Res<SensorMarkers>,
+    frame: Res<SceneFrame>,
+    mut sensors: ResMut<Sensors>,
+    mut selection: ResMut<crate::city_layer::Selection>,
+) {
+    let Some(_) = clicks.read().last() else {
+        return;
+    };
+    let (Ok(window), Ok((camera, transform))) = (windows.single(), cameras.single()) else {
+        return;
+    };
+    let Some(pos) = window.cursor_position() else {
+        return;
+    };
+    let radius = crate::point_symbols::SYMBOL_PX * 0.75 + 4.0;
+    let hit = marker_at(
+        &markers,
+        &frame,
+        |p| camera.world_to_viewport(transform, p).ok(),
+        pos,
+        radius,
+    );
+    if let Some(i) = hit {
+        let m = &markers.items[i];
+        sensors.view.selected = Some((m.source, m.station.clone()));
+        sensors.view.plotted.clear();
+        selection.picked = None;
+    }
+}
+
+/// Drawing and picking of the markers (windowed app).
+pub struct SensorMarkersRenderPlugin;
+
+impl Plugin for SensorMarkersRenderPlugin {
+    fn build(&self, app: &mut App) {
+        app.add_systems(Update, draw_markers.after(compute_markers))
+            .add_systems(PostUpdate, pick_marker.after(TransformSystems::Propagate));
+    }
+}

@@ -1,0 +1,383 @@
+//! Sensors in the UI: the "Sensoren" part of the layer panel (sources with
+//! their state, categories to show or hide, the area filter), the station
+//! window (values at the clock's time with their age, a zoomable plot of
+//! the history with min/max/mean of what is in view; a click in the plot
+//! moves the clock there) and the labels over the markers.
+
+use crate::i18n::I18n;
+use crate::sensors_layer::{SensorMarkers, Sensors, SourceStatus, value_text};
+use crate::ui::labels::declutter;
+use bevy_egui::egui;
+use std::collections::BTreeMap;
+
+/// What the sensor panels ask for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SensorAction {
+    ShowCategory(String, bool),
+    /// Limit to the area now in view / show all again.
+    AreaFromView,
+    ClearArea,
+    Close,
+    /// The streams to plot.
+    Plot(Vec<String>),
+    /// Move the global clock here (Unix ms).
+    SetTime(i64),
+}
+
+/// How long ago, in words: "vor 5 min", "vor 3 h", "vor 2 Tagen"; older
+/// than 30 days, or in the future: the date.
+pub fn age_text(age_ms: i64, time_ms: i64, tz: &jiff::tz::TimeZone, i18n: &I18n) -> String {
+    let minutes = age_ms / 60_000;
+    match minutes {
+        0 => i18n.tr("sensors.age_now").to_string(),
+        1..60 => i18n.trf("sensors.age_minutes", &[("n", &minutes)]),
+        60..2880 => i18n.trf("sensors.age_hours", &[("n", &(minutes / 60))]),
+        2880..43_200 => i18n.trf("sensors.age_days", &[("n", &(minutes / 1440))]),
+        _ => i18n.trf(
+            "sensors.as_of",
+            &[("date", &local_text(time_ms, tz, "%d.%m.%Y"))],
+        ),
+    }
+}
+
+fn local_text(time_ms: i64, tz: &jiff::tz::TimeZone, format: &str) -> String {
+    jiff::Timestamp::from_millisecond(time_ms)
+        .map(|t| t.to_zoned_datetime(tz.clone()).strftime(format).to_string())
+        .unwrap_or_default()
+}
+
+/// The sensor part of the layer panel.
+pub fn sensor_tree(ui: &mut egui::Ui, sensors: &Sensors, i18n: &I18n) -> Vec<SensorAction> {
+    let mut actions = Vec::new();
+    if sensors.sources.is_empty() {
+        return actions;
+    }
+    ui.heading(i18n.tr("sensors.title"));
+    for source in &sensors.sources {
+        let (text, color) = match &source.status {
+            SourceStatus::Starting => (i18n.tr("sensors.starting").to_string(), None),
+            SourceStatus::Running => (i18n.tr("sensors.running").to_string(), None),
+            SourceStatus::Offline(why) => (
+                i18n.trf("sensors.offline", &[("why", why)]),
+                Some(egui::Color32::from_rgb(200, 120, 0)),
+            ),
+            SourceStatus::Failed(why) => (
+                i18n.trf("sensors.failed", &[("why", why)]),
+                Some(egui::Color32::from_rgb(200, 30, 30)),
+            ),
+        };
+        ui.label(egui::RichText::new(&source.def.name).strong());
+        let mut status = egui::RichText::new(text).small();
+        if let Some(c) = color {
+            status = status.color(c);
+        }
+        ui.label(status);
+        if source.store.unreadable > 0 {
+            ui.label(
+                egui::RichText::new(
+                    i18n.trf("sensors.unreadable", &[("n", &source.store.unreadable)]),
+                )
+                .small(),
+            )
+            .on_hover_text(source.store.last_problem.clone().unwrap_or_default());
+        }
+        // Category → (placed, without place).
+        let mut categories: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+        for st in &source.store.stations {
+            let c = categories.entry(source.category_of(st)).or_default();
+            if st.location.is_some() {
+                c.0 += 1;
+            } else {
+                c.1 += 1;
+            }
+        }
+        for (category, (placed, unplaced)) in categories {
+            let mut shown = !sensors.view.hidden_categories.contains(&category);
+            let text = if unplaced > 0 {
+                i18n.trf(
+                    "sensors.category_unplaced",
+                    &[("name", &category), ("n", &placed), ("m", &unplaced)],
+                )
+            } else {
+                i18n.trf("sensors.category", &[("name", &category), ("n", &placed)])
+            };
+            if ui.checkbox(&mut shown, text).changed() {
+                actions.push(SensorAction::ShowCategory(category, shown));
+            }
+        }
+    }
+    if sensors.view.area.is_some() {
+        if ui.button(i18n.tr("sensors.area_clear")).clicked() {
+            actions.push(SensorAction::ClearArea);
+        }
+    } else if ui
+        .button(i18n.tr("sensors.area_from_view"))
+        .on_hover_text(i18n.tr("sensors.area_hint"))
+        .clicked()
+    {
+        actions.push(SensorAction::AreaFromView);
+    }
+    actions
+}
+
+/// The open station: values at `now_ms` (the clock's time) and the plot.
+pub fn station_window(
+    ctx: &egui::Context,
+    sensors: &Sensors,
+    now_ms: i64,
+    tz: &jiff::tz::TimeZone,
+    i18n: &I18n,
+) -> Vec<SensorAction> {
+    let mut actions = Vec::new();
+    let Some((si, id)) = &sensors.view.selected else {
+        return actions;
+    };
+    let Some(source) = sensors.sources.get(*si) else {
+        return actions;
+    };
+    let Some(station) = source.store.station_by_id(id) else {
+        return actions;
+    };
+    let mut open = true;
+    egui::Window::new(&station.name)
+        .id(egui::Id::new("sensor_station"))
+        .open(&mut open)
+        .default_width(460.0)
+        .resizable(true)
+        .show(ctx, |ui| {
+            ui.label(format!(
+                "{} · {}",
+                source.category_of(station),
+                station
+                    .location
+                    .map(|[lon, lat]| format!("{lat:.5}° N, {lon:.5}° E"))
+                    .unwrap_or_else(|| i18n.tr("sensors.no_place").to_string())
+            ));
+            let plotted: Vec<String> =
+                if sensors.view.plotted.is_empty() {
+                    // The first numeric stream by default.
+                    station
+                        .streams
+                        .iter()
+                        .find(|s| {
+                            source.store.series.get(&s.key).is_some_and(|x| {
+                                x.samples.iter().any(|(_, v)| v.as_f64().is_some())
+                            })
+                        })
+                        .map(|s| vec![s.key.clone()])
+                        .unwrap_or_default()
+                } else {
+                    sensors.view.plotted.iter().cloned().collect()
+                };
+            egui::Grid::new("sensor_values")
+                .striped(true)
+                .show(ui, |ui| {
+                    for stream in &station.streams {
+                        let mut on = plotted.contains(&stream.key);
+                        if ui.checkbox(&mut on, &stream.quantity).changed() {
+                            let mut keys = plotted.clone();
+                            keys.retain(|k| *k != stream.key);
+                            if on {
+                                keys.push(stream.key.clone());
+                            }
+                            actions.push(SensorAction::Plot(keys));
+                        }
+                        match source.store.value_at(&stream.key, now_ms) {
+                            Some((t, v)) => {
+                                ui.label(
+                                    egui::RichText::new(value_text(v, stream.unit.as_deref()))
+                                        .strong(),
+                                );
+                                ui.label(age_text(now_ms - t, *t, tz, i18n))
+                                    .on_hover_text(local_text(*t, tz, "%d.%m.%Y %H:%M:%S"));
+                            }
+                            None => {
+                                ui.label("–");
+                                ui.label(i18n.tr("sensors.no_value"));
+                            }
+                        }
+                        ui.end_row();
+                    }
+                });
+            if let Some(problem) = &source.history_problem {
+                ui.colored_label(
+                    egui::Color32::from_rgb(200, 120, 0),
+                    i18n.trf("sensors.history_stale", &[("why", problem)]),
+                );
+            }
+            actions.extend(history_plot(ui, source, &plotted, now_ms, tz, i18n));
+        });
+    if !open {
+        actions.push(SensorAction::Close);
+    }
+    actions
+}
+
+fn history_plot(
+    ui: &mut egui::Ui,
+    source: &crate::sensors_layer::SourceRuntime,
+    plotted: &[String],
+    now_ms: i64,
+    tz: &jiff::tz::TimeZone,
+    i18n: &I18n,
+) -> Vec<SensorAction> {
+    use egui_plot::{Line, Plot, PlotPoints, VLine};
+    let mut actions = Vec::new();
+    // x in hours since the clock's time keeps f64 precise and the axis short.
+    let to_x = |t: i64| (t - now_ms) as f64 / 3_600_000.0;
+    let from_x = |x: f64| now_ms + (x * 3_600_000.0) as i64;
+    let tz2 = tz.clone();
+    let response = Plot::new("sensor_history")
+        .height(220.0)
+        .x_axis_formatter(move |mark, _| local_text(from_x(mark.value), &tz2, "%d.%m. %H:%M"))
+        .label_formatter({
+            let tz = tz.clone();
+            move |hover| {
+                let p = match hover {
+                    egui_plot::HoverPosition::NearDataPoint { position, .. } => *position,
+                    egui_plot::HoverPosition::Elsewhere { position } => *position,
+                };
+                Some(format!(
+                    "{}\n{:.2}",
+                    local_text(from_x(p.x), &tz, "%d.%m. %H:%M"),
+                    p.y
+                ))
+            }
+        })
+        .show(ui, |plot_ui| {
+            for key in plotted {
+                let Some(series) = source.store.series.get(key) else {
+                    continue;
+                };
+                let name = source
+                    .store
+                    .stream(key)
+                    .map(|(_, s)| s.quantity.clone())
+                    .unwrap_or_else(|| key.clone());
+                let points: Vec<[f64; 2]> = series
+                    .samples
+                    .iter()
+                    .filter_map(|(t, v)| Some([to_x(*t), v.as_f64()?]))
+                    .collect();
+                plot_ui.line(Line::new(name, PlotPoints::from(points)));
+            }
+            plot_ui.vline(VLine::new(i18n.tr("sensors.now_line"), 0.0));
+            (
+                plot_ui.plot_bounds(),
+                plot_ui.response().clicked(),
+                plot_ui.pointer_coordinate(),
+            )
+        });
+    let (bounds, clicked, pointer) = response.inner;
+    // Statistics of what is in view.
+    let (from, to) = (from_x(bounds.min()[0]), from_x(bounds.max()[0]));
+    for key in plotted {
+        let Some(series) = source.store.series.get(key) else {
+            continue;
+        };
+        let unit = source.store.stream(key).and_then(|(_, s)| s.unit.clone());
+        let name = source
+            .store
+            .stream(key)
+            .map(|(_, s)| s.quantity.clone())
+            .unwrap_or_default();
+        match series.stats(from, to + 1) {
+            Some(s) => ui.label(i18n.trf(
+                "sensors.stats",
+                &[
+                    ("name", &name),
+                    ("n", &s.count),
+                    (
+                        "min",
+                        &value_text(&pw_sensors::Value::Number(s.min), unit.as_deref()),
+                    ),
+                    (
+                        "max",
+                        &value_text(&pw_sensors::Value::Number(s.max), unit.as_deref()),
+                    ),
+                    (
+                        "mean",
+                        &value_text(&pw_sensors::Value::Number(s.mean), unit.as_deref()),
+                    ),
+                ],
+            )),
+            None => ui.label(i18n.trf("sensors.stats_none", &[("name", &name)])),
+        };
+    }
+    ui.label(egui::RichText::new(i18n.tr("sensors.plot_hint")).small());
+    if clicked && let Some(p) = pointer {
+        actions.push(SensorAction::SetTime(from_x(p.x)));
+    }
+    actions
+}
+
+/// Value and age above each marker, nearest first, without overlaps.
+pub fn marker_labels(
+    ctx: &egui::Context,
+    viewport: egui::Rect,
+    markers: &SensorMarkers,
+    screen: &[Option<(egui::Pos2, f32)>],
+    now_ms: i64,
+    tz: &jiff::tz::TimeZone,
+    i18n: &I18n,
+) {
+    let mut order: Vec<usize> = (0..markers.items.len())
+        .filter(|&i| screen[i].is_some_and(|(p, _)| viewport.contains(p)))
+        .collect();
+    order.sort_by(|a, b| screen[*a].unwrap().1.total_cmp(&screen[*b].unwrap().1));
+    let painter = ctx
+        .layer_painter(egui::LayerId::new(
+            egui::Order::Background,
+            egui::Id::new("sensor_labels"),
+        ))
+        .with_clip_rect(viewport);
+    let font = egui::FontId::proportional(14.0);
+    let texts: Vec<String> = order
+        .iter()
+        .map(|&i| {
+            let m = &markers.items[i];
+            match (&m.value, m.time_ms) {
+                (Some(v), Some(t)) => format!("{v} · {}", age_text(now_ms - t, t, tz, i18n)),
+                _ => i18n.tr("sensors.no_value").to_string(),
+            }
+        })
+        .collect();
+    let galleys: Vec<_> = texts
+        .iter()
+        .map(|t| painter.layout_no_wrap(t.clone(), font.clone(), egui::Color32::BLACK))
+        .collect();
+    let boxes: Vec<egui::Rect> = order
+        .iter()
+        .zip(&galleys)
+        .map(|(&i, g)| {
+            let (p, _) = screen[i].unwrap();
+            let size = g.size() + egui::vec2(8.0, 4.0);
+            egui::Rect::from_center_size(p - egui::vec2(0.0, 12.0 + size.y / 2.0), size)
+        })
+        .collect();
+    for k in declutter(&boxes, 200) {
+        let m = &markers.items[order[k]];
+        let fill = if m.stale {
+            egui::Color32::from_gray(225)
+        } else {
+            egui::Color32::from_white_alpha(235)
+        };
+        painter.rect_filled(boxes[k], 3.0, fill);
+        painter.rect_stroke(
+            boxes[k],
+            3.0,
+            egui::Stroke::new(1.0, egui::Color32::from_gray(60)),
+            egui::StrokeKind::Inside,
+        );
+        let text_color = if m.stale {
+            egui::Color32::from_gray(70)
+        } else {
+            egui::Color32::BLACK
+        };
+        painter.galley(
+            boxes[k].center() - galleys[k].size() / 2.0,
+            galleys[k].clone(),
+            text_color,
+        );
+    }
+}
