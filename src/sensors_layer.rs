@@ -89,8 +89,15 @@ pub struct SourceRuntime {
 }
 
 impl Drop for SourceRuntime {
+    /// Stops its thread and keeps its last values for the next start.
     fn drop(&mut self) {
         self.stop.store(true, Ordering::Relaxed);
+        if let Some(path) = &self.snapshot
+            && !self.store.stations.is_empty()
+            && let Err(e) = pw_sensors::snapshot::save(&self.store, path)
+        {
+            warn!("{}: last sensor values not kept: {e}", path.display());
+        }
     }
 }
 
@@ -136,6 +143,17 @@ pub struct SensorView {
     pub plotted: BTreeSet<String>,
 }
 
+/// Where last values and fetched history are kept (the user's cache
+/// folder; tests use their own).
+#[derive(Resource, Debug, Clone)]
+pub struct SensorCacheDir(pub PathBuf);
+
+impl Default for SensorCacheDir {
+    fn default() -> Self {
+        SensorCacheDir(HistoryCache::default_dir())
+    }
+}
+
 /// The scene's sensors.
 #[derive(Resource, Default)]
 pub struct Sensors {
@@ -177,6 +195,7 @@ pub struct SensorsPlugin;
 impl Plugin for SensorsPlugin {
     fn build(&self, app: &mut App) {
         app.init_resource::<Sensors>()
+            .init_resource::<SensorCacheDir>()
             .init_resource::<SensorMarkers>()
             .add_systems(
                 Update,
@@ -202,7 +221,7 @@ pub fn value_text(value: &Value, unit: Option<&str>) -> String {
 }
 
 /// Where the last values of a source are kept for the next start.
-fn snapshot_path(scene: Option<&Path>, source: &SensorSource) -> PathBuf {
+fn snapshot_path(cache: &Path, scene: Option<&Path>, source: &SensorSource) -> PathBuf {
     use std::hash::{Hash, Hasher};
     let mut h = std::hash::DefaultHasher::new();
     (
@@ -211,9 +230,7 @@ fn snapshot_path(scene: Option<&Path>, source: &SensorSource) -> PathBuf {
         &source.url,
     )
         .hash(&mut h);
-    HistoryCache::default_dir()
-        .join("last")
-        .join(format!("{:016x}.json", h.finish()))
+    cache.join("last").join(format!("{:016x}.json", h.finish()))
 }
 
 fn now_ms() -> i64 {
@@ -223,6 +240,7 @@ fn now_ms() -> i64 {
 /// (Re)starts the sources when the scene (or its source list) changes.
 fn start_sources(
     active: Res<ActiveScene>,
+    cache: Res<SensorCacheDir>,
     mut sensors: ResMut<Sensors>,
     mut clock: ResMut<SceneClock>,
 ) {
@@ -245,14 +263,18 @@ fn start_sources(
             None => PathBuf::from(&def.url),
         };
         let snapshot = (def.kind != SensorSourceKind::Replay)
-            .then(|| snapshot_path(active.path.as_deref(), def));
+            .then(|| snapshot_path(&cache.0, active.path.as_deref(), def));
         let store = snapshot
             .as_ref()
             .and_then(|p| pw_sensors::snapshot::load(p).ok())
             .unwrap_or_default();
-        sensors
-            .sources
-            .push(spawn_source(def.clone(), source, store, snapshot));
+        sensors.sources.push(spawn_source(
+            def.clone(),
+            source,
+            store,
+            snapshot,
+            cache.0.clone(),
+        ));
         // A replay plays on the time axis from the scene's start time at
         // the recorded speed, as soon as the scene opens.
         if def.kind == SensorSourceKind::Replay && first_start {
@@ -270,6 +292,7 @@ fn spawn_source(
     source: PathBuf,
     store: SensorStore,
     snapshot: Option<PathBuf>,
+    cache: PathBuf,
 ) -> SourceRuntime {
     let (tx, updates) = channel();
     let stop = Arc::new(AtomicBool::new(false));
@@ -288,7 +311,7 @@ fn spawn_source(
             requests = Some(rtx);
             std::thread::Builder::new()
                 .name("sensors-sta".into())
-                .spawn(move || sta_worker(&worker_def, tx, rrx, flag))
+                .spawn(move || sta_worker(&worker_def, &cache, tx, rrx, flag))
         }
     };
     let status = match spawned {
@@ -387,6 +410,7 @@ fn mqtt_worker(def: &SensorSource, tx: Sender<SourceUpdate>, stop: Arc<AtomicBoo
 /// cache so they survive going offline.
 fn sta_worker(
     def: &SensorSource,
+    cache_dir: &Path,
     tx: Sender<SourceUpdate>,
     requests: Receiver<HistoryRequest>,
     stop: Arc<AtomicBool>,
@@ -398,7 +422,7 @@ fn sta_worker(
             return;
         }
     };
-    let cache = HistoryCache::new(HistoryCache::default_dir());
+    let cache = HistoryCache::new(cache_dir);
     let mut datastreams: HashMap<String, Datastream> = HashMap::new();
     let mut next_poll = std::time::Instant::now();
     let mut backoff = Duration::from_secs(5);
@@ -525,10 +549,10 @@ fn file_updates(mut sensors: ResMut<Sensors>) {
     if changed {
         sensors.version += 1;
     }
-    let due = sensors
+    let last = *sensors
         .last_snapshot
-        .is_none_or(|t| t.elapsed() >= SNAPSHOT_EVERY);
-    if due && sensors.sources.iter().any(|s| s.snapshot.is_some()) {
+        .get_or_insert_with(std::time::Instant::now);
+    if last.elapsed() >= SNAPSHOT_EVERY {
         sensors.last_snapshot = Some(std::time::Instant::now());
         for s in &sensors.sources {
             if let Some(path) = &s.snapshot
@@ -653,6 +677,10 @@ fn marker_state(
     }
 }
 
+/// Station places in the scene CRS by (source, station, lon/lat bits,
+/// terrain count): reprojection and terrain lookup once per place.
+type PlaceCache = HashMap<(usize, String, u64, u64), Option<[f64; 3]>>;
+
 /// Recomputes the markers when data, view or clock changed.
 fn compute_markers(
     sensors: Res<Sensors>,
@@ -661,7 +689,7 @@ fn compute_markers(
     layers: Res<Layers>,
     ground: Option<Res<GroundLevel>>,
     mut markers: ResMut<SensorMarkers>,
-    mut positions: Local<HashMap<(usize, String, u64, u64), Option<[f64; 3]>>>,
+    mut positions: Local<PlaceCache>,
 ) {
     let t = clock.instant.as_millisecond();
     let terrain = layers.terrain.len() as u64;
@@ -866,5 +894,352 @@ impl Plugin for SensorMarkersRenderPlugin {
     fn build(&self, app: &mut App) {
         app.add_systems(Update, draw_markers.after(compute_markers))
             .add_systems(PostUpdate, pick_marker.after(TransformSystems::Propagate));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::{headless_app, run_until};
+
+    fn at(app: &mut App, text: &str) {
+        let mut clock = app.world_mut().resource_mut::<SceneClock>();
+        clock.playing = false;
+        clock.live = false;
+        clock.instant = text.parse().unwrap();
+        app.update();
+    }
+
+    fn marker<'a>(app: &'a App, station: &str) -> &'a Marker {
+        app.world()
+            .resource::<SensorMarkers>()
+            .items
+            .iter()
+            .find(|m| m.station == station)
+            .unwrap_or_else(|| panic!("no marker {station}"))
+    }
+
+    #[test]
+    fn the_jena_demo_replays_on_the_time_axis_with_classes_staleness_and_filters() {
+        let scene = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenes/jena.scene");
+        let mut app = headless_app(&scene);
+        run_until(&mut app, |app| {
+            let s = app.world().resource::<Sensors>();
+            s.sources
+                .first()
+                .is_some_and(|s| s.status == SourceStatus::Running)
+                && app.world().resource::<SensorMarkers>().items.len() == 5
+        });
+        // The replay sets the clock going at the recorded speed.
+        let clock = app.world().resource::<SceneClock>();
+        assert!(clock.playing && !clock.live && clock.speed == 600.0);
+        let s = app.world().resource::<Sensors>();
+        let source = &s.sources[0];
+        assert_eq!(source.store.stations.len(), 10);
+        assert_eq!(source.store.unreadable, 0);
+        let categories: BTreeSet<String> = source
+            .store
+            .stations
+            .iter()
+            .map(|st| source.category_of(st))
+            .collect();
+        assert_eq!(
+            categories.into_iter().collect::<Vec<_>>(),
+            [
+                "Abfall",
+                "Bodenfeuchte",
+                "Luftqualität",
+                "Umwelt",
+                "Verkehr"
+            ]
+        );
+        let bike = "sta-thing:Jena-Goldbergrampe";
+        // 12 January 07:00: 14 bikes towards Lobeda (the busiest quarter hour
+        // of the file) → class "viel" (red); the other flows count 0, 14, 1, 0.
+        at(&mut app, "2026-01-12T06:00:00Z");
+        let m = marker(&app, bike).clone();
+        assert_eq!(m.value.as_deref(), Some("14 Räder/15 min"));
+        assert_eq!(
+            m.color,
+            [
+                0xd7 as f32 / 255.0,
+                0x30 as f32 / 255.0,
+                0x27 as f32 / 255.0,
+                1.0
+            ]
+        );
+        assert!(!m.stale);
+        // Its place: 50.888 N, 11.612 E in UTM 32 (PROJ via gdaltransform:
+        // 683 710.953, 5 640 620.347), 2 m above the ground plane.
+        assert!(
+            (m.world[0] - 683_710.953).abs() < 0.01 && (m.world[1] - 5_640_620.347).abs() < 0.01,
+            "{:?}",
+            m.world
+        );
+        assert_eq!(m.world[2], 150.0 + ABOVE_GROUND);
+        // 9 January 03:00: nobody rides → all flows 0, class "ruhig" (green).
+        at(&mut app, "2026-01-09T02:00:00Z");
+        let m = marker(&app, bike).clone();
+        assert_eq!(m.value.as_deref(), Some("0 Räder/15 min"));
+        assert_eq!(
+            m.color,
+            [
+                0x1a as f32 / 255.0,
+                0x98 as f32 / 255.0,
+                0x50 as f32 / 255.0,
+                1.0
+            ]
+        );
+        // After the recording ends its last value turns stale (30 min).
+        at(&mut app, "2026-01-13T02:00:00Z");
+        assert!(marker(&app, bike).stale);
+        assert_eq!(marker(&app, bike).color, STALE);
+        // Before the first count: no value yet.
+        at(&mut app, "2026-01-07T12:00:00Z");
+        assert_eq!(marker(&app, bike).value, None);
+        assert_eq!(marker(&app, bike).color, EMPTY);
+        // The air-quality stations measured in August 2022: stale, grey.
+        let ice = marker(&app, "sta-thing:ICE-025-049-000-001").clone();
+        assert!(ice.stale && ice.color == STALE);
+        assert_eq!(ice.time_ms, Some(1_661_504_808_000));
+        // Categories hide their markers; the area filter keeps what is inside.
+        app.world_mut()
+            .resource_mut::<Sensors>()
+            .view
+            .hidden_categories
+            .insert("Luftqualität".into());
+        app.world_mut().resource_mut::<Sensors>().version += 1;
+        app.update();
+        assert_eq!(app.world().resource::<SensorMarkers>().items.len(), 1);
+        {
+            let mut s = app.world_mut().resource_mut::<Sensors>();
+            s.view.hidden_categories.clear();
+            s.view.area = Some([683_200.0, 5_640_100.0, 684_200.0, 5_641_100.0]);
+            s.version += 1;
+        }
+        app.update();
+        let items = &app.world().resource::<SensorMarkers>().items;
+        assert_eq!(items.len(), 1);
+        assert_eq!(items[0].station, bike);
+    }
+
+    #[test]
+    fn mqtt_values_reach_the_map_and_survive_a_restart_without_broker() {
+        let dir = std::env::temp_dir().join(format!("pw-sensors-mqtt-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let broker = pw_testkit::MqttBroker::start();
+        let scene = dir.join("madrid.scene");
+        // The real FIWARE example lies in Madrid: UTM zone 30.
+        std::fs::write(
+            &scene,
+            format!(
+                "name = \"t\"\ncrs = \"EPSG:25830\"\norigin = [440000.0, 4474000.0, 650.0]\n\
+                 [time]\ndefault = \"2016-03-15T13:30\"\n\
+                 [city]\nname = \"Madrid\"\nlatitude = 40.42\nlongitude = -3.71\ntime_zone = \"Europe/Madrid\"\n\
+                 [[sensors]]\nname = \"Luft\"\nkind = \"mqtt\"\nurl = \"127.0.0.1:{}\"\n\
+                 topics = [\"fiware/#\"]\ncategory = \"Luftqualität\"\nstale_after_minutes = 120.0\n",
+                broker.port
+            ),
+        )
+        .unwrap();
+        let start = |dir: &Path| {
+            let mut app = headless_app(&scene);
+            app.insert_resource(SensorCacheDir(dir.join("cache")));
+            app
+        };
+        let mut app = start(&dir);
+        run_until(&mut app, |app| {
+            app.world()
+                .resource::<Sensors>()
+                .sources
+                .first()
+                .is_some_and(|s| s.status == SourceStatus::Running)
+        });
+        let (client, mut connection) = rumqttc::Client::new(
+            rumqttc::MqttOptions::new("layer-test-pub", "127.0.0.1", broker.port),
+            8,
+        );
+        std::thread::spawn(move || for _ in connection.iter() {});
+        let entity =
+            std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(
+                "../shared/data/sensors/fiware/AirQualityObserved_example-geojsonfeature.json",
+            ))
+            .unwrap();
+        let id =
+            "urn:ngsi-ld:AirQualityObserved:Madrid-AmbientObserved-28079004-2016-03-15T11:00:00";
+        // Published until it arrives (the subscription may lag the connection).
+        run_until(&mut app, |app| {
+            let _ = client.publish(
+                "fiware/madrid",
+                rumqttc::QoS::AtLeastOnce,
+                false,
+                entity.clone(),
+            );
+            std::thread::sleep(Duration::from_millis(50));
+            app.world().resource::<SensorMarkers>().items.len() == 1
+        });
+        let m = marker(&app, id).clone();
+        // Measured 12:00 UTC = 13:00 Madrid; the clock stands at 13:30.
+        assert!(!m.stale);
+        assert_eq!(m.time_ms, Some(1_458_043_200_000));
+        // PROJ via gdaltransform: -3.712247 E, 40.423853 N → 439 580.110,
+        // 4 475 045.980 in UTM 30N.
+        assert!(
+            (m.world[0] - 439_580.110).abs() < 0.01 && (m.world[1] - 4_475_045.980).abs() < 0.01,
+            "{:?}",
+            m.world
+        );
+        let s = app.world().resource::<Sensors>();
+        let readings = s.sources[0].store.station_by_id(id).unwrap().streams.len();
+        assert!(readings >= 5, "{readings}");
+        // Closing keeps the last values; the next start has no broker.
+        drop(app);
+        drop(broker);
+        let mut app = start(&dir);
+        app.update();
+        app.update();
+        let s = app.world().resource::<Sensors>();
+        let station = s.sources[0].store.station_by_id(id).unwrap();
+        assert_eq!(station.streams.len(), readings);
+        assert_eq!(station.category.as_deref(), Some("Luftqualität"));
+        run_until(&mut app, |app| {
+            matches!(
+                app.world().resource::<Sensors>().sources[0].status,
+                SourceStatus::Offline(_)
+            )
+        });
+        assert_eq!(marker(&app, id).time_ms, Some(1_458_043_200_000));
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn sensorthings_latest_values_then_history_windows_for_the_clock() {
+        let dir = std::env::temp_dir().join(format!("pw-sensors-sta-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let text = std::fs::read_to_string(
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("../shared/data/sensors/jena/bike_counter_goldbergrampe_rawTraffic.json"),
+        )
+        .unwrap();
+        let flows = pw_sensors::jena::bike_flows(&text).unwrap();
+        let thing =
+            pw_sensors::import::bike_counter(&flows, "Goldbergrampe", Some([11.612, 50.888]));
+        let catalogue = pw_sensors::import::catalogue_json(std::slice::from_ref(&thing));
+        let streams = thing.streams.clone();
+        let page = |values: Vec<(i64, Value)>| {
+            let items: Vec<String> = values
+                .iter()
+                .map(|(t, v)| pw_sensors::import::observation_json(*t, v))
+                .collect();
+            format!(r#"{{"value": [{}]}}"#, items.join(","))
+        };
+        // A SensorThings service: the catalogue, each stream's newest value,
+        // and a day window by its start (the windows are UTC days).
+        let server = pw_testkit::HttpFixture::start(move |path, _| {
+            let decoded = path
+                .replace("%20", " ")
+                .replace("%27", "'")
+                .replace("%3A", ":");
+            if decoded.starts_with("/v1.1/Datastreams?") || decoded == "/v1.1/Datastreams" {
+                return pw_testkit::Reply::json(catalogue.clone());
+            }
+            let Some(s) = streams.iter().find(|s| decoded.contains(&s.id)) else {
+                return pw_testkit::Reply::status("404 Not Found", "text/plain", "no");
+            };
+            if decoded.ends_with("$top=1") {
+                return pw_testkit::Reply::json(page(vec![s.values.last().unwrap().clone()]));
+            }
+            let day = if decoded.contains("ge 2026-01-12T00:00:00.000Z") {
+                "2026-01-12"
+            } else {
+                "none"
+            };
+            let values = s
+                .values
+                .iter()
+                .filter(|(t, _)| {
+                    jiff::Timestamp::from_millisecond(*t)
+                        .unwrap()
+                        .to_string()
+                        .starts_with(day)
+                })
+                .cloned()
+                .collect();
+            pw_testkit::Reply::json(page(values))
+        });
+        let scene = dir.join("sta.scene");
+        std::fs::write(
+            &scene,
+            format!(
+                "name = \"t\"\ncrs = \"EPSG:25832\"\norigin = [683700.0, 5640600.0, 150.0]\n\
+                 [time]\ndefault = \"2026-01-13T00:00\"\n\
+                 [[sensors]]\nname = \"STA\"\nkind = \"sensorthings\"\nurl = \"{}/v1.1\"\ncategory = \"Verkehr\"\n\
+                 [[sensors.classes]]\nquantity = \"Radverkehr\"\nbreaks = [2.0, 6.0]\n\
+                 labels = [\"a\", \"b\", \"c\"]\ncolors = [\"#00ff00\", \"#ffff00\", \"#ff0000\"]\n",
+                server.base
+            ),
+        )
+        .unwrap();
+        let mut app = headless_app(&scene);
+        app.insert_resource(SensorCacheDir(dir.join("cache")));
+        run_until(&mut app, |app| {
+            app.world().resource::<SensorMarkers>().items.len() == 1
+                && app.world().resource::<Sensors>().sources[0].status == SourceStatus::Running
+        });
+        // Live: the newest value of each stream (12 January 23:45 local).
+        let s = app.world().resource::<Sensors>();
+        let store = &s.sources[0].store;
+        assert_eq!(store.stations[0].streams.len(), 4);
+        for st in &store.stations[0].streams {
+            assert_eq!(store.series[&st.key].samples.len(), 1);
+        }
+        // Historic: 12 January 07:00 local asks the day's window of the
+        // marker's stream (the others only when the station is opened).
+        at(&mut app, "2026-01-12T06:00:00Z");
+        let key = format!("sta:{}", thing.streams[0].id);
+        run_until(&mut app, |app| {
+            app.update();
+            app.world().resource::<Sensors>().sources[0].store.series[&key]
+                .samples
+                .len()
+                > 90
+        });
+        let s = app.world().resource::<Sensors>();
+        let series = &s.sources[0].store.series[&key];
+        // The UTC day 12 January holds 92 of the file's quarter hours (it
+        // ends 23:45 local = 22:45 UTC); the newest value is one of them.
+        assert_eq!(series.samples.len(), 92);
+        let expected = flows[0]
+            .counts
+            .iter()
+            .rfind(|(t, _)| *t <= 1_768_201_200_000)
+            .unwrap();
+        assert_eq!(
+            s.sources[0].store.value_at(&key, 1_768_201_200_000),
+            Some(&(expected.0, Value::Number(expected.1)))
+        );
+        assert!(
+            server
+                .seen()
+                .iter()
+                .any(|r| r.contains("ge%202026-01-12T00%3A00%3A00.000Z"))
+        );
+        // Opening the station fetches the window of all four streams.
+        app.world_mut().resource_mut::<Sensors>().view.selected =
+            Some((0, "sta-thing:Goldbergrampe".into()));
+        run_until(&mut app, |app| {
+            let s = app.world().resource::<Sensors>();
+            s.sources[0].store.stations[0]
+                .streams
+                .iter()
+                .all(|st| s.sources[0].store.series[&st.key].samples.len() == 92)
+        });
+        // Now the busiest flow decides: 14 bikes at 07:00, red.
+        app.world_mut().resource_mut::<Sensors>().version += 1;
+        app.update();
+        let m = marker(&app, "sta-thing:Goldbergrampe");
+        assert_eq!(m.value.as_deref(), Some("14 Räder/15 min"));
+        assert_eq!(m.color, [1.0, 0.0, 0.0, 1.0]);
+        std::fs::remove_dir_all(&dir).ok();
     }
 }
