@@ -275,6 +275,7 @@ pub fn sensors(cmd: &SensorsCommand) -> anyhow::Result<String> {
                 observations_link: None,
                 thing: None,
                 observed_property: None,
+                observations: vec![],
             };
             let obs = c.observations(&ds, &Query::time_window(from, to))?;
             if *csv {

@@ -38,6 +38,9 @@ const ABOVE_GROUND: f64 = 2.0;
 const EVENTS_PER_FRAME: usize = 20_000;
 /// How often live sources write their last values to disk.
 const SNAPSHOT_EVERY: Duration = Duration::from_secs(60);
+/// Servers that cannot give the newest values inline are asked per
+/// datastream for at most this many.
+const MAX_SINGLE_LATEST: usize = 500;
 /// History is fetched in windows of one day.
 const DAY_MS: i64 = 86_400_000;
 
@@ -309,9 +312,24 @@ fn spawn_source(
         SensorSourceKind::Sensorthings => {
             let (rtx, rrx) = channel();
             requests = Some(rtx);
-            std::thread::Builder::new()
-                .name("sensors-sta".into())
-                .spawn(move || sta_worker(&worker_def, &cache, tx, rrx, flag))
+            // Push through the service's broker into the same store.
+            let push = def.mqtt.clone().map(|broker| {
+                let mut push_def = def.clone();
+                push_def.url = broker;
+                if push_def.topics.is_empty() {
+                    push_def.topics = vec!["v1.1/+/Observations".into()];
+                }
+                let (tx, flag) = (tx.clone(), flag.clone());
+                std::thread::Builder::new()
+                    .name("sensors-sta-push".into())
+                    .spawn(move || mqtt_worker(&push_def, tx, flag))
+            });
+            match push {
+                Some(Err(e)) => Err(e),
+                _ => std::thread::Builder::new()
+                    .name("sensors-sta".into())
+                    .spawn(move || sta_worker(&worker_def, &cache, tx, rrx, flag)),
+            }
         }
     };
     let status = match spawned {
@@ -478,28 +496,50 @@ fn poll_latest(
     def: &SensorSource,
     known: &mut HashMap<String, Datastream>,
 ) -> Result<Vec<LiveEvent>, String> {
-    let query = StaQuery {
+    // The newest value inline, one request per page of datastreams; servers
+    // that refuse nested options are asked again without.
+    let mut query = StaQuery {
         filter: def.filter.clone(),
-        expand: vec!["Thing/Locations".into(), "ObservedProperty".into()],
+        expand: vec![
+            "Thing/Locations".into(),
+            "ObservedProperty".into(),
+            "Observations($orderby=phenomenonTime desc;$top=1)".into(),
+        ],
         ..StaQuery::default()
     };
-    let items = client.datastreams(&query).map_err(|e| e.to_string())?;
+    let items = match client.datastreams(&query) {
+        Ok(items) => items,
+        Err(e) if e.message.starts_with("HTTP 4") => {
+            query.expand.pop();
+            client.datastreams(&query).map_err(|e| e.to_string())?
+        }
+        Err(e) => return Err(e.to_string()),
+    };
+    let inline = items.iter().any(|d| !d.observations.is_empty());
     let mut events = vec![LiveEvent::Datastreams(items.clone())];
     let latest = StaQuery {
         orderby: Some("phenomenonTime desc".into()),
         top: Some(1),
         ..StaQuery::default()
     };
-    for ds in items {
-        // One page of one value each: never follow next links here.
-        if let Ok(text) = client.get_text(&format!(
-            "{}/Datastreams{}/Observations{}",
-            client.base,
-            ds.id.key(),
-            latest.to_query_string()
-        )) && let Ok(page) = pw_sensors::sta::observations(&text)
-            && let Some(observation) = page.items.into_iter().next()
-        {
+    for (i, ds) in items.into_iter().enumerate() {
+        let newest = match ds.observations.first() {
+            Some(o) => Some(o.clone()),
+            // Asked one by one only for a modest catalogue: big ones get
+            // their values pushed.
+            None if !inline && i < MAX_SINGLE_LATEST => client
+                .get_text(&format!(
+                    "{}/Datastreams{}/Observations{}",
+                    client.base,
+                    ds.id.key(),
+                    latest.to_query_string()
+                ))
+                .ok()
+                .and_then(|text| pw_sensors::sta::observations(&text).ok())
+                .and_then(|page| page.items.into_iter().next()),
+            None => None,
+        };
+        if let Some(observation) = newest {
             events.push(LiveEvent::Observation {
                 datastream: ds.id.to_string(),
                 observation,
@@ -1167,6 +1207,7 @@ mod tests {
                 .collect();
             pw_testkit::Reply::json(page(values))
         });
+        let broker = pw_testkit::MqttBroker::start();
         let scene = dir.join("sta.scene");
         std::fs::write(
             &scene,
@@ -1174,9 +1215,10 @@ mod tests {
                 "name = \"t\"\ncrs = \"EPSG:25832\"\norigin = [683700.0, 5640600.0, 150.0]\n\
                  [time]\ndefault = \"2026-01-13T00:00\"\n\
                  [[sensors]]\nname = \"STA\"\nkind = \"sensorthings\"\nurl = \"{}/v1.1\"\ncategory = \"Verkehr\"\n\
+                 mqtt = \"127.0.0.1:{}\"\n\
                  [[sensors.classes]]\nquantity = \"Radverkehr\"\nbreaks = [2.0, 6.0]\n\
                  labels = [\"a\", \"b\", \"c\"]\ncolors = [\"#00ff00\", \"#ffff00\", \"#ff0000\"]\n",
-                server.base
+                server.base, broker.port
             ),
         )
         .unwrap();
@@ -1240,6 +1282,27 @@ mod tests {
         let m = marker(&app, "sta-thing:Goldbergrampe");
         assert_eq!(m.value.as_deref(), Some("14 Räder/15 min"));
         assert_eq!(m.color, [1.0, 0.0, 0.0, 1.0]);
+        // Pushed through the service's broker: the same station's stream.
+        let (client, mut connection) = rumqttc::Client::new(
+            rumqttc::MqttOptions::new("sta-push-test", "127.0.0.1", broker.port),
+            8,
+        );
+        std::thread::spawn(move || for _ in connection.iter() {});
+        let topic = pw_sensors::import::observation_topic(&thing.streams[1].id);
+        let pushed = pw_sensors::import::observation_json(1_768_262_400_000, &Value::Number(9.0));
+        let key1 = format!("sta:{}", thing.streams[1].id);
+        run_until(&mut app, |app| {
+            let _ = client.publish(&topic, rumqttc::QoS::AtLeastOnce, false, pushed.clone());
+            std::thread::sleep(Duration::from_millis(50));
+            let s = app.world().resource::<Sensors>();
+            s.sources[0].store.value_at(&key1, i64::MAX).map(|v| v.0) == Some(1_768_262_400_000)
+        });
+        let s = app.world().resource::<Sensors>();
+        assert_eq!(s.sources[0].store.stations.len(), 1);
+        assert_eq!(
+            s.sources[0].store.value_at(&key1, i64::MAX).unwrap().1,
+            Value::Number(9.0)
+        );
         std::fs::remove_dir_all(&dir).ok();
     }
 }

@@ -113,15 +113,20 @@ impl Scene {
             if source.speed.is_some_and(|s| !(s.is_finite() && s > 0.0)) {
                 return Err(bad("speed", "speed must be a positive number".into()));
             }
-            if source.kind == crate::SensorSourceKind::Mqtt
-                && source
-                    .url
-                    .rsplit_once(':')
+            let not_host_port = |a: &str| {
+                a.rsplit_once(':')
                     .is_none_or(|(_, port)| port.parse::<u16>().is_err())
-            {
+            };
+            if source.kind == crate::SensorSourceKind::Mqtt && not_host_port(&source.url) {
                 return Err(bad(
                     "url",
                     format!("{:?}: write the broker as host:port", source.url),
+                ));
+            }
+            if let Some(broker) = source.mqtt.as_deref().filter(|b| not_host_port(b)) {
+                return Err(bad(
+                    "mqtt",
+                    format!("{broker:?}: write the broker as host:port"),
                 ));
             }
         }

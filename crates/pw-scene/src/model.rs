@@ -324,6 +324,10 @@ pub struct SensorSource {
     /// MQTT topic filters.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub topics: Vec<String>,
+    /// SensorThings sources: the service's MQTT broker, "host:port", for
+    /// live push (topics default to every datastream's observations).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mqtt: Option<String>,
     /// SensorThings `$filter` choosing the datastreams.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter: Option<String>,

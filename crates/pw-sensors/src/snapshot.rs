@@ -114,6 +114,7 @@ pub fn from_json(text: &str) -> Result<SensorStore, SensorError> {
                             location,
                         }),
                         observed_property: Some(quantity.to_string()),
+                        observations: vec![],
                     }],
                     category,
                 );

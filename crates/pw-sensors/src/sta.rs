@@ -85,6 +85,9 @@ pub struct Datastream {
     /// `$expand=Thing` or `Thing/Locations`: name and WGS84 position.
     pub thing: Option<Thing>,
     pub observed_property: Option<String>,
+    /// `$expand=Observations(...)`: the observations given inline (the
+    /// newest one when asked with `$top=1;$orderby=phenomenonTime desc`).
+    pub observations: Vec<Observation>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -146,6 +149,11 @@ fn datastream(v: &Json) -> Result<Datastream, SensorError> {
         observations_link: text(v, "Observations@iot.navigationLink"),
         thing: v.get("Thing").and_then(thing),
         observed_property: v.get("ObservedProperty").and_then(|p| text(p, "name")),
+        observations: v
+            .get("Observations")
+            .and_then(Json::as_array)
+            .map(|a| a.iter().filter_map(|o| observation(o).ok()).collect())
+            .unwrap_or_default(),
     })
 }
 

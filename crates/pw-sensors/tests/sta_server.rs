@@ -200,4 +200,21 @@ fn jena_data_through_a_real_sensorthings_server() {
         .unwrap();
     assert_eq!(named.len(), 2);
     assert!(named.iter().any(|d| d.id == ds.id));
+
+    // The newest value of each datastream inline, as the app asks for it.
+    let latest = c
+        .datastreams(&Query {
+            filter: Some(format!("name eq '{}'", name.replace('\'', "''"))),
+            expand: vec!["Observations($orderby=phenomenonTime desc;$top=1)".into()],
+            ..Query::default()
+        })
+        .unwrap();
+    assert_eq!(latest.len(), 2);
+    for d in &latest {
+        // 12 January 23:45 local, the file's last quarter hour.
+        assert_eq!(d.observations.len(), 1);
+        assert_eq!(d.observations[0].time_ms, to - 900_000);
+    }
+    let first = latest.iter().find(|d| d.id == ds.id).unwrap();
+    assert_eq!(first.observations[0].result, Value::Number(expected[479]));
 }
