@@ -41,6 +41,9 @@ const SNAPSHOT_EVERY: Duration = Duration::from_secs(60);
 /// Servers that cannot give the newest values inline are asked per
 /// datastream for at most this many.
 const MAX_SINGLE_LATEST: usize = 500;
+/// In historic time, history is fetched for this many stations nearest
+/// the view's centre (and the open one).
+const HISTORY_STATIONS: usize = 200;
 /// History is fetched in windows of one day.
 const DAY_MS: i64 = 86_400_000;
 
@@ -164,6 +167,8 @@ pub struct Sensors {
     pub view: SensorView,
     /// Bumped whenever markers must be recomputed.
     pub version: u64,
+    /// Bumped whenever the sources are (re)started.
+    pub generation: u64,
     started_for: Option<(Option<PathBuf>, Vec<SensorSource>)>,
     last_snapshot: Option<std::time::Instant>,
 }
@@ -190,7 +195,14 @@ pub struct SensorMarkers {
     pub items: Vec<Marker>,
     /// Bumped when positions (not only colours) changed.
     pub layout: u64,
-    computed_for: Option<(u64, i64, u64)>,
+    computed_for: Option<(u64, u64, u64)>,
+    /// The clock time they were computed for, and the earliest time after
+    /// it at which any of them may change: moving the clock within that
+    /// span changes nothing but the ages in the labels.
+    computed_at: i64,
+    next_change: i64,
+    /// (source, station index) → index in `items`.
+    index: HashMap<(usize, usize), usize>,
 }
 
 pub struct SensorsPlugin;
@@ -202,7 +214,7 @@ impl Plugin for SensorsPlugin {
             .init_resource::<SensorMarkers>()
             .add_systems(
                 Update,
-                (start_sources, file_updates, fetch_history, compute_markers)
+                (start_sources, file_updates, compute_markers, fetch_history)
                     .chain()
                     .after(LayersSystems),
             );
@@ -288,6 +300,7 @@ fn start_sources(
     }
     sensors.started_for = Some(key);
     sensors.version += 1;
+    sensors.generation += 1;
 }
 
 fn spawn_source(
@@ -554,7 +567,6 @@ fn poll_latest(
 /// and writes the last values to disk now and then.
 fn file_updates(mut sensors: ResMut<Sensors>) {
     let mut budget = EVENTS_PER_FRAME;
-    let mut changed = false;
     for source in &mut sensors.sources {
         let updates = source.updates.get_mut().unwrap_or_else(|e| e.into_inner());
         while budget > 0 {
@@ -565,12 +577,8 @@ fn file_updates(mut sensors: ResMut<Sensors>) {
                     for e in &events {
                         source.store.apply(e, category.as_deref(), received);
                     }
-                    changed = true;
                 }
-                Ok(SourceUpdate::Status(s)) => {
-                    changed |= source.status != s;
-                    source.status = s;
-                }
+                Ok(SourceUpdate::Status(s)) => source.status = s,
                 Ok(SourceUpdate::History {
                     key,
                     values,
@@ -579,15 +587,11 @@ fn file_updates(mut sensors: ResMut<Sensors>) {
                 }) => {
                     source.store.insert_history(&key, &values, fetched_ms);
                     source.history_problem = problem;
-                    changed = true;
                 }
                 Err(TryRecvError::Empty) => break,
                 Err(TryRecvError::Disconnected) => break,
             }
         }
-    }
-    if changed {
-        sensors.version += 1;
     }
     let last = *sensors
         .last_snapshot
@@ -617,31 +621,78 @@ fn file_updates(mut sensors: ResMut<Sensors>) {
     }
 }
 
-/// In historic time, SensorThings history around the clock's time for the
-/// open station (all its streams) and every placed station's first stream.
-fn fetch_history(mut sensors: ResMut<Sensors>, clock: Res<SceneClock>) {
+/// In historic time, history windows around the clock's time for the
+/// [`HISTORY_STATIONS`] markers nearest the view's centre (their streams
+/// with classes, else their first), and for every stream of the open
+/// station; asked again only when the day, the open station, the markers
+/// or the view's centre change.
+#[allow(clippy::type_complexity)]
+fn fetch_history(
+    mut sensors: ResMut<Sensors>,
+    clock: Res<SceneClock>,
+    markers: Res<SensorMarkers>,
+    frame: Res<SceneFrame>,
+    orbit: Query<&crate::camera::OrbitCamera>,
+    mut last: Local<Option<(i64, Option<(usize, String)>, u64, [i64; 2], bool)>>,
+) {
     let t = clock.instant.as_millisecond();
-    if clock.live && sensors.view.selected.is_none() {
+    let selected = sensors.view.selected.clone();
+    if clock.live && selected.is_none() {
         return;
     }
-    let selected = sensors.view.selected.clone();
-    for (i, source) in sensors.sources.iter_mut().enumerate() {
-        if source.requests.is_none() {
-            continue;
+    let centre = orbit
+        .iter()
+        .next()
+        .map(|o| frame.bevy_to_world(o.target))
+        .unwrap_or(frame.origin.world);
+    let cell = [(centre[0] / 500.0) as i64, (centre[1] / 500.0) as i64];
+    let key = (
+        t.div_euclid(DAY_MS),
+        selected.clone(),
+        markers.layout,
+        cell,
+        clock.live,
+    );
+    if last.as_ref() == Some(&key) {
+        return;
+    }
+    *last = Some(key);
+    let mut wanted: Vec<(usize, String)> = Vec::new();
+    if let Some((si, id)) = &selected
+        && let Some(st) = sensors
+            .sources
+            .get(*si)
+            .and_then(|s| s.store.station_by_id(id))
+    {
+        wanted.extend(st.streams.iter().map(|s| (*si, s.key.clone())));
+    }
+    if !clock.live {
+        let mut near: Vec<&Marker> = markers.items.iter().collect();
+        let d = |m: &Marker| (m.world[0] - centre[0]).hypot(m.world[1] - centre[1]);
+        near.sort_by(|a, b| d(a).total_cmp(&d(b)));
+        for m in near.into_iter().take(HISTORY_STATIONS) {
+            let Some(source) = sensors.sources.get(m.source) else {
+                continue;
+            };
+            let Some(st) = source.store.station_by_id(&m.station) else {
+                continue;
+            };
+            let classed: Vec<_> = st
+                .streams
+                .iter()
+                .filter(|s| source.def.classes.iter().any(|c| c.quantity == s.quantity))
+                .collect();
+            let streams = if classed.is_empty() {
+                st.streams.iter().take(1).collect()
+            } else {
+                classed
+            };
+            wanted.extend(streams.into_iter().map(|s| (m.source, s.key.clone())));
         }
-        let mut keys: Vec<String> = Vec::new();
-        for st in &source.store.stations {
-            let open = selected
-                .as_ref()
-                .is_some_and(|(s, id)| *s == i && *id == st.id);
-            if open {
-                keys.extend(st.streams.iter().map(|s| s.key.clone()));
-            } else if !clock.live && st.location.is_some() {
-                keys.extend(st.streams.first().map(|s| s.key.clone()));
-            }
-        }
-        for k in keys {
-            source.want_history(&k, t);
+    }
+    for (si, key) in wanted {
+        if let Some(source) = sensors.sources.get_mut(si) {
+            source.want_history(&key, t);
         }
     }
 }
@@ -717,13 +768,44 @@ fn marker_state(
     }
 }
 
-/// Station places in the scene CRS by (source, station, lon/lat bits,
-/// terrain count): reprojection and terrain lookup once per place.
-type PlaceCache = HashMap<(usize, String, u64, u64), Option<[f64; 3]>>;
+/// When the marker of `station` may look different next, after `t`: its
+/// next sample in any stream, or a value turning stale.
+fn next_change(source: &SourceRuntime, station: &Station, t: i64) -> i64 {
+    let stale_ms = (source
+        .def
+        .stale_after_minutes
+        .unwrap_or(STALE_AFTER_MINUTES)
+        * 60_000.0) as i64;
+    let mut next = i64::MAX;
+    for s in &station.streams {
+        let Some(series) = source.store.series.get(&s.key) else {
+            continue;
+        };
+        if let Some(n) = series.next_after(t) {
+            next = next.min(n);
+        }
+        if let Some((time, _)) = series.at(t)
+            && time + stale_ms >= t
+        {
+            next = next.min(time + stale_ms + 1);
+        }
+    }
+    next
+}
+
+/// Per (source, station index): its place in the scene CRS (reprojection
+/// and terrain lookup once per place) and its category. Valid for one
+/// start of the sources, one frame and one terrain.
+#[derive(Default)]
+struct PlaceCache {
+    valid_for: Option<(u64, [u64; 3], u64)>,
+    places: HashMap<(usize, usize), ([u64; 2], Option<[f64; 3]>)>,
+    categories: HashMap<(usize, usize), String>,
+}
 
 /// Recomputes the markers when data, view or clock changed.
 fn compute_markers(
-    sensors: Res<Sensors>,
+    mut sensors: ResMut<Sensors>,
     clock: Res<SceneClock>,
     frame: Res<SceneFrame>,
     layers: Res<Layers>,
@@ -733,35 +815,85 @@ fn compute_markers(
 ) {
     let t = clock.instant.as_millisecond();
     let terrain = layers.terrain.len() as u64;
-    let key = (sensors.version, t, terrain);
-    if markers.computed_for == Some(key) {
+    let layouts = sensors
+        .sources
+        .iter()
+        .map(|s| s.store.layout_version)
+        .sum::<u64>();
+    let key = (sensors.version, terrain, layouts);
+    let same_time = (markers.computed_at..markers.next_change).contains(&t);
+    if markers.computed_for == Some(key) && same_time {
+        // Same view and stations: only stations with new values.
+        let mut updated = Vec::new();
+        for (i, source) in sensors.sources.iter_mut().enumerate() {
+            let changed = std::mem::take(&mut source.store.changed_stations);
+            for j in changed {
+                if let Some(&k) = markers.index.get(&(i, j)) {
+                    let st = &source.store.stations[j];
+                    updated.push((k, marker_state(source, st, t), next_change(source, st, t)));
+                }
+            }
+        }
+        if !updated.is_empty() {
+            let markers = &mut *markers;
+            markers.computed_at = t;
+            for (k, (value, time_ms, color, stale), next) in updated {
+                let m = &mut markers.items[k];
+                (m.value, m.time_ms, m.color, m.stale) = (value, time_ms, color, stale);
+                markers.next_change = markers.next_change.min(next);
+            }
+        }
         return;
     }
     markers.computed_for = Some(key);
+    for source in &mut sensors.sources {
+        source.store.changed_stations.clear();
+    }
     let stack = layers.terrain_stack();
     let ground_h = ground.map(|g| g.height).unwrap_or(frame.origin.world[2]);
+    let valid_for = (
+        sensors.generation,
+        frame.origin.world.map(f64::to_bits),
+        terrain,
+    );
+    if positions.valid_for != Some(valid_for) {
+        *positions = PlaceCache {
+            valid_for: Some(valid_for),
+            ..PlaceCache::default()
+        };
+    }
     let mut items = Vec::new();
+    let mut index = HashMap::new();
+    let mut next = i64::MAX;
     for (i, source) in sensors.sources.iter().enumerate() {
-        for st in &source.store.stations {
+        for (j, st) in source.store.stations.iter().enumerate() {
             let Some([lon, lat]) = st.location else {
                 continue;
             };
-            if sensors
-                .view
-                .hidden_categories
-                .contains(&source.category_of(st))
-            {
+            let category = positions
+                .categories
+                .entry((i, j))
+                .or_insert_with(|| source.category_of(st));
+            if sensors.view.hidden_categories.contains(category.as_str()) {
                 continue;
             }
-            let bits = (lon.to_bits(), lat.to_bits());
-            let world = *positions
-                .entry((i, st.id.clone(), bits.0 ^ bits.1.rotate_left(1), terrain))
-                .or_insert_with(|| {
-                    let [x, y] = frame.wgs84_to_world(lon, lat)?;
+            let bits = [lon.to_bits(), lat.to_bits()];
+            let place_of = || {
+                frame.wgs84_to_world(lon, lat).map(|[x, y]| {
                     let h =
                         pw_geo::elevation::Elevation::height_at(&stack, x, y).unwrap_or(ground_h);
-                    Some([x, y, h + ABOVE_GROUND])
-                });
+                    [x, y, h + ABOVE_GROUND]
+                })
+            };
+            let place = positions
+                .places
+                .entry((i, j))
+                .or_insert_with(|| (bits, place_of()));
+            // A moving station (a bus) has a new place.
+            if place.0 != bits {
+                *place = (bits, place_of());
+            }
+            let world = place.1;
             let Some(world) = world else { continue };
             if let Some([x0, y0, x1, y1]) = sensors.view.area
                 && !(x0..=x1).contains(&world[0]) | !(y0..=y1).contains(&world[1])
@@ -769,6 +901,8 @@ fn compute_markers(
                 continue;
             }
             let (value, time_ms, color, stale) = marker_state(source, st, t);
+            next = next.min(next_change(source, st, t));
+            index.insert((i, j), items.len());
             items.push(Marker {
                 source: i,
                 station: st.id.clone(),
@@ -789,6 +923,9 @@ fn compute_markers(
         markers.layout += 1;
     }
     markers.items = items;
+    markers.index = index;
+    markers.computed_at = t;
+    markers.next_change = next;
 }
 
 /// The marker mesh: one billboard per marker (the point-symbol material).

@@ -205,7 +205,7 @@ pub fn station_window(
                     i18n.trf("sensors.history_stale", &[("why", problem)]),
                 );
             }
-            actions.extend(history_plot(ui, source, &plotted, now_ms, tz, i18n));
+            actions.extend(history_plot(ui, &source.store, &plotted, now_ms, tz, i18n));
         });
     if !open {
         actions.push(SensorAction::Close);
@@ -213,9 +213,11 @@ pub fn station_window(
     actions
 }
 
-fn history_plot(
+/// The time-series plot of `plotted` streams around `now_ms`, with the
+/// statistics of what is in view below it.
+pub fn history_plot(
     ui: &mut egui::Ui,
-    source: &crate::sensors_layer::SourceRuntime,
+    store: &pw_sensors::store::SensorStore,
     plotted: &[String],
     now_ms: i64,
     tz: &jiff::tz::TimeZone,
@@ -246,11 +248,10 @@ fn history_plot(
         })
         .show(ui, |plot_ui| {
             for key in plotted {
-                let Some(series) = source.store.series.get(key) else {
+                let Some(series) = store.series.get(key) else {
                     continue;
                 };
-                let name = source
-                    .store
+                let name = store
                     .stream(key)
                     .map(|(_, s)| s.quantity.clone())
                     .unwrap_or_else(|| key.clone());
@@ -272,12 +273,11 @@ fn history_plot(
     // Statistics of what is in view.
     let (from, to) = (from_x(bounds.min()[0]), from_x(bounds.max()[0]));
     for key in plotted {
-        let Some(series) = source.store.series.get(key) else {
+        let Some(series) = store.series.get(key) else {
             continue;
         };
-        let unit = source.store.stream(key).and_then(|(_, s)| s.unit.clone());
-        let name = source
-            .store
+        let unit = store.stream(key).and_then(|(_, s)| s.unit.clone());
+        let name = store
             .stream(key)
             .map(|(_, s)| s.quantity.clone())
             .unwrap_or_default();

@@ -85,6 +85,12 @@ impl Series {
         self.samples.last()
     }
 
+    /// The time of the first sample after `time_ms`.
+    pub fn next_after(&self, time_ms: i64) -> Option<i64> {
+        let n = self.samples.partition_point(|(t, _)| *t <= time_ms);
+        self.samples.get(n).map(|(t, _)| *t)
+    }
+
     /// Samples with `from_ms <= t < to_ms`.
     pub fn window(&self, from_ms: i64, to_ms: i64) -> &[(i64, Value)] {
         let a = self.samples.partition_point(|(t, _)| *t < from_ms);
@@ -138,6 +144,10 @@ pub struct SensorStore {
     pub last_problem: Option<String>,
     /// Bumped on every change, so views redraw only then.
     pub version: u64,
+    /// Bumped when stations, streams or places change (not values).
+    pub layout_version: u64,
+    /// Stations with new values since the view last took them.
+    pub changed_stations: std::collections::BTreeSet<usize>,
 }
 
 impl SensorStore {
@@ -154,6 +164,7 @@ impl SensorStore {
         });
         self.station_of
             .insert(id.to_string(), self.stations.len() - 1);
+        self.layout_version += 1;
         self.stations.len() - 1
     }
 
@@ -167,6 +178,7 @@ impl SensorStore {
         }
         let streams = &mut self.stations[station].streams;
         self.stream_of.insert(key.clone(), (station, streams.len()));
+        self.layout_version += 1;
         streams.push(Stream {
             key,
             quantity: quantity.to_string(),
@@ -184,7 +196,7 @@ impl SensorStore {
             };
             let s = self.station(&id, &name, category);
             if let Some(location) = ds.thing.as_ref().and_then(|t| t.location) {
-                self.stations[s].location = Some(location);
+                self.place(s, location);
             }
             let quantity = ds.observed_property.as_deref().unwrap_or(&ds.name);
             let unit = ds.unit.symbol.as_deref().or(ds.unit.name.as_deref());
@@ -234,8 +246,8 @@ impl SensorStore {
     fn message(&mut self, m: &Message, category: Option<&str>, received_ms: i64) -> usize {
         let name = m.name.clone().unwrap_or_else(|| m.source_id.clone());
         let s = self.station(&m.source_id, &name, category.or(m.group.as_deref()));
-        if m.location.is_some() {
-            self.stations[s].location = m.location;
+        if let Some(location) = m.location {
+            self.place(s, location);
         }
         let mut changed = 0;
         for r in &m.readings {
@@ -244,6 +256,13 @@ impl SensorStore {
             changed += self.put(&key, m.time_ms, r.value.clone(), received_ms);
         }
         changed
+    }
+
+    fn place(&mut self, station: usize, location: [f64; 2]) {
+        if self.stations[station].location != Some(location) {
+            self.stations[station].location = Some(location);
+            self.layout_version += 1;
+        }
     }
 
     fn put(&mut self, key: &str, time_ms: i64, value: Value, received_ms: i64) -> usize {
