@@ -796,10 +796,13 @@ fn next_change(source: &SourceRuntime, station: &Station, t: i64) -> i64 {
 /// Per (source, station index): its place in the scene CRS (reprojection
 /// and terrain lookup once per place) and its category. Valid for one
 /// start of the sources, one frame and one terrain.
+/// The lon/lat bits a place was computed for, and the place.
+type Place = ([u64; 2], Option<[f64; 3]>);
+
 #[derive(Default)]
 struct PlaceCache {
     valid_for: Option<(u64, [u64; 3], u64)>,
-    places: HashMap<(usize, usize), ([u64; 2], Option<[f64; 3]>)>,
+    places: HashMap<(usize, usize), Place>,
     categories: HashMap<(usize, usize), String>,
 }
 
