@@ -244,6 +244,7 @@ fn year_plot() {
             id: None,
             time_ms: *t,
             result: v.clone(),
+            location: None,
         })
         .collect();
     store.insert_history("sta:year", &obs, 0);

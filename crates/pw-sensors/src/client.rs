@@ -39,6 +39,12 @@ impl Identified for Observation {
     }
 }
 
+impl Identified for sta::HistoricalLocation {
+    fn entity_id(&self) -> Option<&sta::Id> {
+        self.id.as_ref()
+    }
+}
+
 pub struct StaClient {
     /// Service root, e.g. "https://…/v1.1" (no trailing slash).
     pub base: String,
@@ -180,6 +186,34 @@ impl StaClient {
             |q| format!("{}/Datastreams{}", self.base, q.to_query_string()),
             query,
             sta::datastreams,
+        )
+    }
+
+    /// Where a Thing was in `[from_ms, to_ms)`, oldest first.
+    pub fn historical_locations(
+        &self,
+        thing: &sta::Id,
+        from_ms: i64,
+        to_ms: i64,
+    ) -> Result<Vec<sta::HistoricalLocation>, ClientError> {
+        let window = Query::time_window(from_ms, to_ms);
+        let query = Query {
+            filter: window.filter.map(|f| f.replace("phenomenonTime", "time")),
+            orderby: Some("time asc".into()),
+            expand: vec!["Locations".into()],
+            ..Query::default()
+        };
+        self.paged(
+            |q| {
+                format!(
+                    "{}/Things{}/HistoricalLocations{}",
+                    self.base,
+                    thing.key(),
+                    q.to_query_string()
+                )
+            },
+            &query,
+            sta::historical_locations,
         )
     }
 

@@ -64,6 +64,7 @@ impl HistoryCache {
                     id: None,
                     time_ms: t,
                     result: value,
+                    location: None,
                 })
             })
             .collect::<Option<Vec<_>>>()?;

@@ -123,6 +123,7 @@ pub fn from_json(text: &str) -> Result<SensorStore, SensorError> {
                         id: None,
                         time_ms: t,
                         result: value,
+                        location: None,
                     };
                     store.insert_history(key, &[obs], received);
                 }

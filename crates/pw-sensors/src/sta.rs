@@ -105,6 +105,25 @@ pub struct Observation {
     /// Unix ms.
     pub time_ms: i64,
     pub result: Value,
+    /// A result that is a place (a GeoJSON Point or Feature, as sensiNact
+    /// sends `<provider>~admin~location`): WGS84 longitude/latitude. The
+    /// result then reads "lat, lon".
+    pub location: Option<[f64; 2]>,
+}
+
+/// A GeoJSON Point (or a Feature with one): longitude/latitude.
+pub fn geojson_point(v: &Json) -> Option<[f64; 2]> {
+    let g = v.get("geometry").unwrap_or(v);
+    // Some servers leave out "type"; anything but a point is no place.
+    if g.get("type")
+        .and_then(Json::as_str)
+        .is_some_and(|t| t != "Point")
+    {
+        return None;
+    }
+    let c = g.get("coordinates")?.as_array()?;
+    let p = [c.first()?.as_f64()?, c.get(1)?.as_f64()?];
+    p.iter().all(|x| x.is_finite()).then_some(p)
 }
 
 fn text(v: &Json, key: &str) -> Option<String> {
@@ -117,11 +136,7 @@ fn thing(v: &Json) -> Option<Thing> {
         .and_then(Json::as_array)
         .and_then(|l| l.first())
         .and_then(|l| l.get("location"))
-        .and_then(|g| {
-            let g = g.get("geometry").unwrap_or(g);
-            let c = g.get("coordinates")?.as_array()?;
-            Some([c.first()?.as_f64()?, c.get(1)?.as_f64()?])
-        });
+        .and_then(geojson_point);
     Some(Thing {
         id: Id::from_json(v.get("@iot.id")?)?,
         name: text(v, "name").unwrap_or_default(),
@@ -163,13 +178,18 @@ fn observation(v: &Json) -> Result<Observation, SensorError> {
         .and_then(Json::as_str)
         .ok_or(SensorError::Missing("Observation phenomenonTime"))?;
     let start = time.split('/').next().unwrap_or(time);
+    let result = v.get("result");
+    let location = result.and_then(geojson_point);
     Ok(Observation {
         id: v.get("@iot.id").and_then(Id::from_json),
         time_ms: parse_time(start)?,
-        result: v
-            .get("result")
-            .and_then(json_value)
-            .unwrap_or(Value::Text(String::new())),
+        result: match location {
+            Some([lon, lat]) => Value::Text(format!("{lat:.5}, {lon:.5}")),
+            None => result
+                .and_then(json_value)
+                .unwrap_or(Value::Text(String::new())),
+        },
+        location,
     })
 }
 
@@ -195,6 +215,36 @@ fn page<T>(
 /// One Observation entity (as the MQTT extension publishes them).
 pub fn observation_entity(text: &str) -> Result<Observation, SensorError> {
     observation(&parse_json(text)?)
+}
+
+/// Where a Thing was at a time (`HistoricalLocations?$expand=Locations`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoricalLocation {
+    pub id: Option<Id>,
+    pub time_ms: i64,
+    /// WGS84 longitude/latitude of its first Location.
+    pub location: Option<[f64; 2]>,
+}
+
+fn historical_location(v: &Json) -> Result<HistoricalLocation, SensorError> {
+    let time = v
+        .get("time")
+        .and_then(Json::as_str)
+        .ok_or(SensorError::Missing("HistoricalLocation time"))?;
+    Ok(HistoricalLocation {
+        id: v.get("@iot.id").and_then(Id::from_json),
+        time_ms: parse_time(time)?,
+        location: v
+            .get("Locations")
+            .and_then(Json::as_array)
+            .and_then(|l| l.first())
+            .and_then(|l| l.get("location"))
+            .and_then(geojson_point),
+    })
+}
+
+pub fn historical_locations(text: &str) -> Result<Page<HistoricalLocation>, SensorError> {
+    page(text, historical_location)
 }
 
 pub fn datastreams(text: &str) -> Result<Page<Datastream>, SensorError> {

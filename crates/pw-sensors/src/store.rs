@@ -17,7 +17,22 @@ pub struct Stream {
     /// What it measures, as the source names it ("water_SOIL", "no2-ugm3").
     pub quantity: String,
     pub unit: Option<String>,
+    /// How the station window names it: the quantity, or for sensiNact ids
+    /// (`K440~BLN1/1~color`) what follows the provider ("BLN1/1 · color").
+    pub label: String,
 }
+
+/// The provider of a sensiNact datastream id (`bus359~admin~location` →
+/// `bus359`): sensiNact's Thing, when the server did not expand Things.
+fn sensinact_provider(id: &str) -> Option<&str> {
+    let mut parts = id.split('~');
+    let provider = parts.next()?;
+    (parts.count() >= 2 && !provider.is_empty()).then_some(provider)
+}
+
+/// Gaps between two fixes of a moving station up to this long are
+/// interpolated; longer ones keep the last fix.
+const MAX_FIX_GAP_MS: i64 = 10 * 60_000;
 
 /// A place that measures: one marker on the map.
 #[derive(Debug, Clone, PartialEq)]
@@ -148,6 +163,9 @@ pub struct SensorStore {
     pub layout_version: u64,
     /// Stations with new values since the view last took them.
     pub changed_stations: std::collections::BTreeSet<usize>,
+    /// Places over time of stations that reported more than one (index →
+    /// (Unix ms, lon/lat) in time order).
+    pub tracks: HashMap<usize, Vec<(i64, [f64; 2])>>,
 }
 
 impl SensorStore {
@@ -169,6 +187,13 @@ impl SensorStore {
     }
 
     fn add_stream(&mut self, station: usize, key: String, quantity: &str, unit: Option<&str>) {
+        let label = key
+            .strip_prefix("sta:")
+            .and_then(|id| {
+                let provider = sensinact_provider(id)?;
+                Some(id[provider.len() + 1..].replace('~', " · "))
+            })
+            .unwrap_or_else(|| quantity.to_string());
         if let Some(&(s, i)) = self.stream_of.get(&key) {
             let stream = &mut self.stations[s].streams[i];
             if stream.unit.is_none() {
@@ -183,6 +208,7 @@ impl SensorStore {
             key,
             quantity: quantity.to_string(),
             unit: unit.map(str::to_string),
+            label,
         });
     }
 
@@ -190,9 +216,11 @@ impl SensorStore {
     /// first Location), one stream per datastream.
     pub fn add_datastreams(&mut self, items: &[Datastream], category: Option<&str>) {
         for ds in items {
-            let (id, name) = match &ds.thing {
-                Some(t) => (format!("sta-thing:{}", t.id), t.name.clone()),
-                None => (format!("sta:{}", ds.id), ds.name.clone()),
+            let ds_id = ds.id.to_string();
+            let (id, name) = match (&ds.thing, sensinact_provider(&ds_id)) {
+                (Some(t), _) => (format!("sta-thing:{}", t.id), t.name.clone()),
+                (None, Some(p)) => (format!("sta-thing:{p}"), p.to_string()),
+                (None, None) => (format!("sta:{}", ds.id), ds.name.clone()),
             };
             let s = self.station(&id, &name, category);
             if let Some(location) = ds.thing.as_ref().and_then(|t| t.location) {
@@ -214,9 +242,20 @@ impl SensorStore {
             } => {
                 let key = format!("sta:{datastream}");
                 if !self.stream_of.contains_key(&key) {
-                    // Not announced: a station of its own, place unknown.
-                    let s = self.station(&key, datastream, category);
-                    self.add_stream(s, key.clone(), datastream, None);
+                    // Not announced: its sensiNact provider's station, or a
+                    // station of its own; place unknown.
+                    let (id, name) = match sensinact_provider(datastream) {
+                        Some(p) => (format!("sta-thing:{p}"), p),
+                        None => (key.clone(), datastream.as_str()),
+                    };
+                    let s = self.station(&id, name, category);
+                    let quantity = datastream.rsplit('~').next().unwrap_or(datastream);
+                    self.add_stream(s, key.clone(), quantity, None);
+                }
+                if let (Some(location), Some(&(s, _))) =
+                    (observation.location, self.stream_of.get(&key))
+                {
+                    self.fix(s, observation.time_ms, location);
                 }
                 self.put(
                     &key,
@@ -247,7 +286,7 @@ impl SensorStore {
         let name = m.name.clone().unwrap_or_else(|| m.source_id.clone());
         let s = self.station(&m.source_id, &name, category.or(m.group.as_deref()));
         if let Some(location) = m.location {
-            self.place(s, location);
+            self.fix(s, m.time_ms, location);
         }
         let mut changed = 0;
         for r in &m.readings {
@@ -256,6 +295,64 @@ impl SensorStore {
             changed += self.put(&key, m.time_ms, r.value.clone(), received_ms);
         }
         changed
+    }
+
+    /// A place of a station at a time: its track grows (a moving station
+    /// is drawn where it was at the clock's time) and the newest fix is its
+    /// place.
+    fn fix(&mut self, station: usize, time_ms: i64, location: [f64; 2]) {
+        let track = self.tracks.entry(station).or_default();
+        let i = track.partition_point(|(t, _)| *t < time_ms);
+        if track.get(i).is_some_and(|f| f.0 == time_ms) {
+            track[i].1 = location;
+        } else if !(i > 0 && i == track.len() && track[i - 1].1 == location) {
+            // (A station standing still adds nothing.)
+            track.insert(i, (time_ms, location));
+        }
+        let newest = track.last().map(|f| f.1);
+        if track.len() > 1 {
+            self.layout_version += 1;
+        }
+        if let Some(p) = newest {
+            self.place(station, p);
+        }
+    }
+
+    /// Fixes of a Thing fetched from HistoricalLocations.
+    pub fn insert_track(&mut self, station_id: &str, fixes: &[(i64, [f64; 2])]) {
+        let Some(&s) = self.station_of.get(station_id) else {
+            return;
+        };
+        for &(t, p) in fixes {
+            self.fix(s, t, p);
+        }
+        self.changed_stations.insert(s);
+        self.version += 1;
+    }
+
+    /// Where a station was at `time_ms`: between two fixes up to
+    /// [`MAX_FIX_GAP_MS`] apart interpolated, else its last fix by then
+    /// (its first before it had any); a station without track stays put.
+    pub fn place_at(&self, station: usize, time_ms: i64) -> Option<[f64; 2]> {
+        let Some(track) = self.tracks.get(&station).filter(|t| t.len() > 1) else {
+            return self.stations.get(station)?.location;
+        };
+        let n = track.partition_point(|(t, _)| *t <= time_ms);
+        let Some(&(t0, p0)) = n.checked_sub(1).map(|i| &track[i]) else {
+            return Some(track[0].1);
+        };
+        match track.get(n) {
+            Some(&(t1, p1)) if t1 - t0 <= MAX_FIX_GAP_MS => {
+                let f = (time_ms - t0) as f64 / (t1 - t0) as f64;
+                Some([p0[0] + (p1[0] - p0[0]) * f, p0[1] + (p1[1] - p0[1]) * f])
+            }
+            _ => Some(p0),
+        }
+    }
+
+    /// Stations that move (two or more places on record).
+    pub fn is_moving(&self, station: usize) -> bool {
+        self.tracks.get(&station).is_some_and(|t| t.len() > 1)
     }
 
     fn place(&mut self, station: usize, location: [f64; 2]) {
@@ -412,6 +509,76 @@ mod tests {
             std::fs::read_to_string(data.join("jena/sensinact_sta_datastreams_K440.json")).unwrap();
         let page = crate::sta::datastreams(&k440).unwrap();
         s.add_datastreams(&page.items, Some("Verkehr"));
-        assert_eq!(s.stations.len(), 1 + 4 + 99);
+        // sensiNact ids name their provider: one station K440 with 99 streams.
+        assert_eq!(s.stations.len(), 1 + 4 + 1);
+        let k440 = s.station_by_id("sta-thing:K440").unwrap();
+        assert_eq!(k440.streams.len(), 99);
+        let (_, color) = s.stream("sta:K440~BLN1/1~color").unwrap();
+        assert_eq!(
+            (color.quantity.as_str(), color.label.as_str()),
+            ("color", "BLN1/1 · color")
+        );
+    }
+
+    #[test]
+    fn a_bus_moves_along_its_sensinact_location_datastream() {
+        let at = |time: &str, lon: f64, lat: f64| {
+            classify(
+                "v1.1/Datastreams('bus359~admin~location')/Observations",
+                format!(
+                    r#"{{"phenomenonTime": "{time}", "result": {{"type": "Point", "coordinates": [{lon}, {lat}]}}}}"#
+                )
+                .as_bytes(),
+                &[],
+            )
+        };
+        let mut s = SensorStore::default();
+        s.apply(&at("2026-11-24T07:00:00Z", 11.58, 50.92), None, 0);
+        let before = s.layout_version;
+        s.apply(&at("2026-11-24T07:02:00Z", 11.60, 50.93), None, 0);
+        // Late: a fix between the two.
+        s.apply(&at("2026-11-24T07:01:00Z", 11.59, 50.925), None, 0);
+        s.apply(&at("2026-11-24T07:30:00Z", 11.62, 50.94), None, 0);
+        assert!(s.layout_version > before);
+        let bus = s.station_by_id("sta-thing:bus359").unwrap();
+        assert_eq!(bus.location, Some([11.62, 50.94]));
+        let (_, stream) = s.stream("sta:bus359~admin~location").unwrap();
+        assert_eq!(
+            (stream.quantity.as_str(), stream.label.as_str()),
+            ("location", "admin · location")
+        );
+        assert_eq!(
+            s.series["sta:bus359~admin~location"].latest().unwrap().1,
+            Value::Text("50.94000, 11.62000".into())
+        );
+        assert!(s.is_moving(0));
+        let t = |x: &str| crate::parse_time(x).unwrap();
+        let p = |x: &str| s.place_at(0, t(x)).unwrap();
+        // Before its first fix: there; halfway between 07:00 and 07:01.
+        assert_eq!(p("2026-11-24T06:00:00Z"), [11.58, 50.92]);
+        let half = p("2026-11-24T07:00:30Z");
+        assert!((half[0] - 11.585).abs() < 1e-12 && (half[1] - 50.9225).abs() < 1e-12);
+        // 07:02 → 07:30 is a gap of 28 min: it stays at 07:02's fix.
+        assert_eq!(p("2026-11-24T07:20:00Z"), [11.60, 50.93]);
+        assert_eq!(p("2026-11-24T08:00:00Z"), [11.62, 50.94]);
+        // HistoricalLocations add to the same track.
+        s.insert_track(
+            "sta-thing:bus359",
+            &[(t("2026-11-24T07:10:00Z"), [11.61, 50.935])],
+        );
+        let q = s.place_at(0, t("2026-11-24T07:06:00Z")).unwrap();
+        assert!((q[0] - 11.605).abs() < 1e-12, "{q:?}");
+        // A standing sensor reporting the same place has no track.
+        let ice = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../../shared/data/sensors/jena/icesensor_airquality_example.json"),
+        )
+        .unwrap();
+        for _ in 0..2 {
+            for m in crate::jena::ice_stations(&ice).unwrap() {
+                s.apply(&LiveEvent::Message(m), None, 0);
+            }
+        }
+        assert!(!s.is_moving(1));
     }
 }

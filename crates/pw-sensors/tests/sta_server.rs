@@ -217,4 +217,31 @@ fn jena_data_through_a_real_sensorthings_server() {
     }
     let first = latest.iter().find(|d| d.id == ds.id).unwrap();
     assert_eq!(first.observations[0].result, Value::Number(expected[479]));
+
+    // A moving Thing: its HistoricalLocations in a time window, in order.
+    let things: serde_json::Value = serde_json::from_str(
+        &c.get_text(&format!(
+            "{}/Things?$filter=name%20eq%20'bus359'",
+            server.base
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let bus = Id::Text(things["value"][0]["@iot.id"].as_str().unwrap().to_string());
+    let t0 = parse_time("2026-11-24T07:00:00Z").unwrap();
+    let track = c
+        .historical_locations(&bus, t0 + 60_000, t0 + 600_000)
+        .unwrap();
+    let got: Vec<(i64, [f64; 2])> = track
+        .iter()
+        .map(|h| (h.time_ms, h.location.unwrap()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (t0 + 60_000, [11.5812, 50.9262]),
+            (t0 + 120_000, [11.5836, 50.9268]),
+            (t0 + 180_000, [11.5861, 50.9275]),
+        ]
+    );
 }

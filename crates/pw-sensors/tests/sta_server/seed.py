@@ -2,6 +2,11 @@
 shared/data/sensors/jena: traffic-signal controller K440 with its 99
 datastreams (names as sensiNact serves them), and the Goldbergrampe bike
 counter with its four 15-minute series (480 values each, 2026-01-08…12).
+A bus (bus359, named like sensiNact's providers) with four
+HistoricalLocations exercises moving Things; no real bus track is in the
+data, so its places are a stand-in along Jena's Westbahnhofstraße, as is
+K440's position (the datastreams file carries none). The bike counter
+stands where the platform's site list puts it (50.888 N, 11.612 E).
 Run: python seed.py <shared/data/sensors/jena>. Writes through the ORM
 (fast and exact); the tests then read everything over HTTP."""
 import json
@@ -60,12 +65,12 @@ with open(os.path.join(jena, "sensinact_sta_datastreams_K440.json"), encoding="u
             observed_property=prop(d["name"]),
         )
 
-bikes = thing("Jena-Goldbergrampe", "Radzählstelle", 11.6031, 50.9358)
+bikes = thing("Jena-Goldbergrampe", "Radzählstelle", 11.612, 50.888)
 foi = m.FeatureOfInterest.objects.create(
     name="Goldbergrampe",
     description="Radweg",
     encoding_type="application/geo+json",
-    feature={"type": "Point", "coordinates": [11.6031, 50.9358]},
+    feature={"type": "Point", "coordinates": [11.612, 50.888]},
 )
 with open(os.path.join(jena, "bike_counter_goldbergrampe_rawTraffic.json"), encoding="utf-8") as f:
     for flow in json.load(f):
@@ -88,4 +93,18 @@ with open(os.path.join(jena, "bike_counter_goldbergrampe_rawTraffic.json"), enco
             )
             for v in flow["data"]
         )
+bus = m.Thing.objects.create(name="bus359", description="Stadtbus")
+for minute, (lon, lat) in enumerate(
+    [(11.5790, 50.9255), (11.5812, 50.9262), (11.5836, 50.9268), (11.5861, 50.9275)]
+):
+    place = m.Location.objects.create(
+        name=f"bus359 {minute}",
+        description="GPS",
+        location={"type": "Point", "coordinates": [lon, lat]},
+    )
+    place.things.add(bus)
+    h = m.HistoricalLocation.objects.create(
+        thing=bus, time=datetime.fromisoformat(f"2026-11-24T07:0{minute}:00+00:00")
+    )
+    h.locations.add(place)
 print("seeded", m.Datastream.objects.count(), "datastreams,", m.Observation.objects.count(), "observations")
