@@ -51,6 +51,11 @@ const DAY_MS: i64 = 86_400_000;
 pub enum SourceUpdate {
     Events(Vec<LiveEvent>, i64),
     Status(SourceStatus),
+    /// Fetched places of a moving Thing (its station id, fixes).
+    Track {
+        station: String,
+        fixes: Vec<(i64, [f64; 2])>,
+    },
     /// Fetched history of one SensorThings datastream ("sta:<id>").
     History {
         key: String,
@@ -178,6 +183,8 @@ pub struct Sensors {
 pub struct Marker {
     pub source: usize,
     pub station: String,
+    /// The station's index in its source's store.
+    pub station_index: usize,
     /// Scene CRS, on the ground + [`ABOVE_GROUND`].
     pub world: [f64; 3],
     /// sRGB.
@@ -193,7 +200,7 @@ pub struct Marker {
 #[derive(Resource, Debug, Default)]
 pub struct SensorMarkers {
     pub items: Vec<Marker>,
-    /// Bumped when positions (not only colours) changed.
+    /// Bumped when the stations shown (not their colours or places) changed.
     pub layout: u64,
     computed_for: Option<(u64, u64, u64)>,
     /// The clock time they were computed for, and the earliest time after
@@ -203,6 +210,8 @@ pub struct SensorMarkers {
     next_change: i64,
     /// (source, station index) → index in `items`.
     index: HashMap<(usize, usize), usize>,
+    /// Markers of moving stations: (index in `items`, source, station).
+    moving: Vec<(usize, usize, usize)>,
 }
 
 pub struct SensorsPlugin;
@@ -474,6 +483,29 @@ fn sta_worker(
             }
         }
         match requests.recv_timeout(Duration::from_millis(200)) {
+            Ok(r) if r.key.starts_with("sta-thing:") => {
+                // Where a moving Thing was in the window.
+                let id = &r.key["sta-thing:".len()..];
+                let thing = datastreams
+                    .values()
+                    .filter_map(|d| d.thing.as_ref())
+                    .find(|t| t.id.to_string() == id)
+                    .map(|t| t.id.clone())
+                    .unwrap_or_else(|| pw_sensors::sta::Id::Text(id.to_string()));
+                let update = match client.historical_locations(&thing, r.from_ms, r.to_ms) {
+                    Ok(fixes) => SourceUpdate::Track {
+                        station: r.key,
+                        fixes: fixes
+                            .into_iter()
+                            .filter_map(|h| Some((h.time_ms, h.location?)))
+                            .collect(),
+                    },
+                    Err(e) => SourceUpdate::Status(SourceStatus::Offline(e.to_string())),
+                };
+                if tx.send(update).is_err() {
+                    return;
+                }
+            }
             Ok(r) => {
                 let id = r.key.trim_start_matches("sta:");
                 let Some(ds) = datastreams.get(id) else {
@@ -579,6 +611,9 @@ fn file_updates(mut sensors: ResMut<Sensors>) {
                     }
                 }
                 Ok(SourceUpdate::Status(s)) => source.status = s,
+                Ok(SourceUpdate::Track { station, fixes }) => {
+                    source.store.insert_track(&station, &fixes);
+                }
                 Ok(SourceUpdate::History {
                     key,
                     values,
@@ -665,6 +700,9 @@ fn fetch_history(
             .and_then(|s| s.store.station_by_id(id))
     {
         wanted.extend(st.streams.iter().map(|s| (*si, s.key.clone())));
+        if id.starts_with("sta-thing:") {
+            wanted.push((*si, id.clone()));
+        }
     }
     if !clock.live {
         let mut near: Vec<&Marker> = markers.items.iter().collect();
@@ -688,6 +726,10 @@ fn fetch_history(
                 classed
             };
             wanted.extend(streams.into_iter().map(|s| (m.source, s.key.clone())));
+            // Where a moving Thing was then (HistoricalLocations).
+            if m.station.starts_with("sta-thing:") && source.store.is_moving(m.station_index) {
+                wanted.push((m.source, m.station.clone()));
+            }
         }
     }
     for (si, key) in wanted {
@@ -698,11 +740,17 @@ fn fetch_history(
 }
 
 /// Class colour of a value, if the source has classes for its quantity.
-fn class_color(def: &SensorSource, quantity: &str, value: &Value) -> Option<[f32; 4]> {
+/// The class of a value of `quantity` (numbers by breaks, texts by value)
+/// and its colour (sRGB), if the source has classes for it.
+pub fn class_of(def: &SensorSource, quantity: &str, value: &Value) -> Option<(usize, [f32; 4])> {
     let c = def.classes.iter().find(|c| c.quantity == quantity)?;
-    let v = value.as_f64()?;
-    let [r, g, b] = parse_hex_color(c.colors.get(c.class_of(v))?)?;
-    Some([r, g, b, 1.0])
+    let class = match value {
+        Value::Number(v) if c.values.is_empty() => c.class_of(*v),
+        Value::Text(t) => c.class_of_text(t)?,
+        Value::Number(_) => return None,
+    };
+    let [r, g, b] = parse_hex_color(c.colors.get(class)?)?;
+    Some((class, [r, g, b, 1.0]))
 }
 
 /// The marker of a station at `t`. Of its streams with classes, the one
@@ -733,17 +781,11 @@ fn marker_state(
         .iter()
         .filter_map(|s| {
             let (stream, time, value) = fresh(source, s, t, stale_ms)?;
-            let c = source
-                .def
-                .classes
-                .iter()
-                .find(|c| c.quantity == s.quantity)?;
-            let v = value.as_f64()?;
-            Some((c.class_of(v), stream, time, value))
+            let (class, color) = class_of(&source.def, &s.quantity, value)?;
+            Some((class, color, stream, time, value))
         })
         .max_by_key(|(class, ..)| *class);
-    if let Some((_, stream, time, value)) = worst {
-        let color = class_color(&source.def, &stream.quantity, value).unwrap_or(NEUTRAL);
+    if let Some((_, color, stream, time, value)) = worst {
         return (
             Some(value_text(value, stream.unit.as_deref())),
             Some(time),
@@ -823,35 +865,6 @@ fn compute_markers(
         .iter()
         .map(|s| s.store.layout_version)
         .sum::<u64>();
-    let key = (sensors.version, terrain, layouts);
-    let same_time = (markers.computed_at..markers.next_change).contains(&t);
-    if markers.computed_for == Some(key) && same_time {
-        // Same view and stations: only stations with new values.
-        let mut updated = Vec::new();
-        for (i, source) in sensors.sources.iter_mut().enumerate() {
-            let changed = std::mem::take(&mut source.store.changed_stations);
-            for j in changed {
-                if let Some(&k) = markers.index.get(&(i, j)) {
-                    let st = &source.store.stations[j];
-                    updated.push((k, marker_state(source, st, t), next_change(source, st, t)));
-                }
-            }
-        }
-        if !updated.is_empty() {
-            let markers = &mut *markers;
-            markers.computed_at = t;
-            for (k, (value, time_ms, color, stale), next) in updated {
-                let m = &mut markers.items[k];
-                (m.value, m.time_ms, m.color, m.stale) = (value, time_ms, color, stale);
-                markers.next_change = markers.next_change.min(next);
-            }
-        }
-        return;
-    }
-    markers.computed_for = Some(key);
-    for source in &mut sensors.sources {
-        source.store.changed_stations.clear();
-    }
     let stack = layers.terrain_stack();
     let ground_h = ground.map(|g| g.height).unwrap_or(frame.origin.world[2]);
     let valid_for = (
@@ -865,39 +878,89 @@ fn compute_markers(
             ..PlaceCache::default()
         };
     }
+    let PlaceCache {
+        places, categories, ..
+    } = &mut *positions;
+    // A station's place in the scene, from the cache while it stays put.
+    let mut world_of = |i: usize, j: usize, [lon, lat]: [f64; 2]| {
+        let bits = [lon.to_bits(), lat.to_bits()];
+        let place_of = || {
+            frame.wgs84_to_world(lon, lat).map(|[x, y]| {
+                let h = pw_geo::elevation::Elevation::height_at(&stack, x, y).unwrap_or(ground_h);
+                [x, y, h + ABOVE_GROUND]
+            })
+        };
+        let place = places.entry((i, j)).or_insert_with(|| (bits, place_of()));
+        if place.0 != bits {
+            *place = (bits, place_of());
+        }
+        place.1
+    };
+    let key = (sensors.version, terrain, layouts);
+    let same_time = (markers.computed_at..markers.next_change).contains(&t);
+    if markers.computed_for == Some(key) && same_time {
+        // Same view and stations: only stations with new values, and the
+        // moving ones where they are now.
+        let mut updated = Vec::new();
+        for (i, source) in sensors.sources.iter_mut().enumerate() {
+            let changed = std::mem::take(&mut source.store.changed_stations);
+            for j in changed {
+                if let Some(&k) = markers.index.get(&(i, j)) {
+                    let st = &source.store.stations[j];
+                    updated.push((k, marker_state(source, st, t), next_change(source, st, t)));
+                }
+            }
+        }
+        let mut moved = Vec::new();
+        if t != markers.computed_at {
+            for &(k, i, j) in &markers.moving {
+                let world = sensors.sources[i]
+                    .store
+                    .place_at(j, t)
+                    .and_then(|p| world_of(i, j, p));
+                if let Some(w) = world
+                    && w != markers.items[k].world
+                {
+                    moved.push((k, w));
+                }
+            }
+        }
+        if !updated.is_empty() || !moved.is_empty() {
+            let markers = &mut *markers;
+            markers.computed_at = t;
+            for (k, (value, time_ms, color, stale), next) in updated {
+                let m = &mut markers.items[k];
+                (m.value, m.time_ms, m.color, m.stale) = (value, time_ms, color, stale);
+                markers.next_change = markers.next_change.min(next);
+            }
+            for (k, w) in moved {
+                markers.items[k].world = w;
+            }
+        }
+        return;
+    }
+    markers.computed_for = Some(key);
+    for source in &mut sensors.sources {
+        source.store.changed_stations.clear();
+    }
     let mut items = Vec::new();
     let mut index = HashMap::new();
+    let mut moving = Vec::new();
     let mut next = i64::MAX;
     for (i, source) in sensors.sources.iter().enumerate() {
         for (j, st) in source.store.stations.iter().enumerate() {
-            let Some([lon, lat]) = st.location else {
+            let Some(lonlat) = source.store.place_at(j, t) else {
                 continue;
             };
-            let category = positions
-                .categories
+            let category = categories
                 .entry((i, j))
                 .or_insert_with(|| source.category_of(st));
             if sensors.view.hidden_categories.contains(category.as_str()) {
                 continue;
             }
-            let bits = [lon.to_bits(), lat.to_bits()];
-            let place_of = || {
-                frame.wgs84_to_world(lon, lat).map(|[x, y]| {
-                    let h =
-                        pw_geo::elevation::Elevation::height_at(&stack, x, y).unwrap_or(ground_h);
-                    [x, y, h + ABOVE_GROUND]
-                })
+            let Some(world) = world_of(i, j, lonlat) else {
+                continue;
             };
-            let place = positions
-                .places
-                .entry((i, j))
-                .or_insert_with(|| (bits, place_of()));
-            // A moving station (a bus) has a new place.
-            if place.0 != bits {
-                *place = (bits, place_of());
-            }
-            let world = place.1;
-            let Some(world) = world else { continue };
             if let Some([x0, y0, x1, y1]) = sensors.view.area
                 && !(x0..=x1).contains(&world[0]) | !(y0..=y1).contains(&world[1])
             {
@@ -905,10 +968,14 @@ fn compute_markers(
             }
             let (value, time_ms, color, stale) = marker_state(source, st, t);
             next = next.min(next_change(source, st, t));
+            if source.store.is_moving(j) {
+                moving.push((items.len(), i, j));
+            }
             index.insert((i, j), items.len());
             items.push(Marker {
                 source: i,
                 station: st.id.clone(),
+                station_index: j,
                 world,
                 color,
                 value,
@@ -917,16 +984,18 @@ fn compute_markers(
             });
         }
     }
+    // The same stations in the same order: the mesh is updated in place.
     let same_layout = items.len() == markers.items.len()
         && items
             .iter()
             .zip(&markers.items)
-            .all(|(a, b)| a.world == b.world && a.station == b.station);
+            .all(|(a, b)| a.source == b.source && a.station == b.station);
     if !same_layout {
         markers.layout += 1;
     }
     markers.items = items;
     markers.index = index;
+    markers.moving = moving;
     markers.computed_at = t;
     markers.next_change = next;
 }
@@ -978,14 +1047,13 @@ fn draw_markers(
         && m.layout == markers.layout
         && let Some(mut mesh) = meshes.get_mut(&m.mesh)
     {
-        let colors: Vec<[f32; 4]> = symbols
-            .iter()
-            .flat_map(|s| {
-                let l = Color::srgba(s.color[0], s.color[1], s.color[2], s.color[3]).to_linear();
-                [[l.red, l.green, l.blue, l.alpha]; 4]
-            })
-            .collect();
-        mesh.insert_attribute(Mesh::ATTRIBUTE_COLOR, colors);
+        // Same markers: new colours and (moving ones) places in place.
+        let fresh = crate::point_symbols::symbol_mesh(&symbols, &frame.origin);
+        for attribute in [Mesh::ATTRIBUTE_POSITION, Mesh::ATTRIBUTE_COLOR] {
+            if let Some(values) = fresh.attribute(attribute) {
+                mesh.insert_attribute(attribute, values.clone());
+            }
+        }
         m.layout = markers.layout;
         return;
     }
@@ -1443,6 +1511,107 @@ mod tests {
             s.sources[0].store.value_at(&key1, i64::MAX).unwrap().1,
             Value::Number(9.0)
         );
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn buses_move_with_the_clock_and_signal_states_colour_their_controller() {
+        // sensiNact-style topics as the Jena platform names them; no real
+        // bus or signal recording exists, so the values here are made up.
+        let dir = std::env::temp_dir().join(format!("pw-sensors-bus-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let broker = pw_testkit::MqttBroker::start();
+        let scene = dir.join("bus.scene");
+        std::fs::write(
+            &scene,
+            format!(
+                "name = \"t\"\ncrs = \"EPSG:25832\"\norigin = [681000.0, 5643500.0, 150.0]\n\
+                 [time]\ndefault = \"2026-11-24T08:00\"\n\
+                 [[sensors]]\nname = \"Verkehr\"\nkind = \"mqtt\"\nurl = \"127.0.0.1:{}\"\n\
+                 topics = [\"v1.1/#\"]\n\
+                 [[sensors.classes]]\nquantity = \"color\"\nvalues = [\"green\", \"yellow\", \"red\"]\n\
+                 labels = [\"frei\", \"gelb\", \"Halt\"]\ncolors = [\"#00ff00\", \"#ffff00\", \"#ff0000\"]\n",
+                broker.port
+            ),
+        )
+        .unwrap();
+        let mut app = headless_app(&scene);
+        app.insert_resource(SensorCacheDir(dir.join("cache")));
+        let (client, mut connection) = rumqttc::Client::new(
+            rumqttc::MqttOptions::new("bus-test-pub", "127.0.0.1", broker.port),
+            32,
+        );
+        std::thread::spawn(move || for _ in connection.iter() {});
+        let point =
+            |lon: f64, lat: f64| format!(r#"{{"type": "Point", "coordinates": [{lon}, {lat}]}}"#);
+        let messages = [
+            ("K440~admin~location", "07:00:00", point(11.5865, 50.9279)),
+            ("K440~BLN1/1~color", "07:00:00", "\"green\"".to_string()),
+            ("K440~BLN1/1~color", "07:00:30", "\"red\"".to_string()),
+            ("bus359~admin~location", "07:00:00", point(11.5790, 50.9255)),
+            ("bus359~admin~location", "07:01:00", point(11.5812, 50.9262)),
+        ];
+        run_until(&mut app, |app| {
+            for (ds, time, result) in &messages {
+                let _ = client.publish(
+                    pw_sensors::import::observation_topic(ds),
+                    rumqttc::QoS::AtLeastOnce,
+                    false,
+                    format!(r#"{{"phenomenonTime": "2026-11-24T{time}Z", "result": {result}}}"#),
+                );
+            }
+            std::thread::sleep(Duration::from_millis(50));
+            let s = app.world().resource::<Sensors>();
+            s.sources.first().is_some_and(|s| {
+                s.store
+                    .series
+                    .values()
+                    .map(|x| x.samples.len())
+                    .sum::<usize>()
+                    == 5
+            })
+        });
+        at(&mut app, "2026-11-24T07:00:15Z");
+        assert_eq!(app.world().resource::<SensorMarkers>().items.len(), 2);
+        let k440 = marker(&app, "sta-thing:K440").clone();
+        assert_eq!(
+            (k440.value.as_deref(), k440.color),
+            (Some("green"), [0.0, 1.0, 0.0, 1.0])
+        );
+        let frame = app.world().resource::<SceneFrame>();
+        let first = frame.wgs84_to_world(11.5790, 50.9255).unwrap();
+        let second = frame.wgs84_to_world(11.5812, 50.9262).unwrap();
+        let bus = marker(&app, "sta-thing:bus359").world;
+        // A quarter of the way from the 07:00 fix to the 07:01 fix (the
+        // straight line in lon/lat is straight in UTM to well under 1 mm here).
+        for a in 0..2 {
+            let expected = first[a] + (second[a] - first[a]) * 0.25;
+            assert!((bus[a] - expected).abs() < 0.01, "{bus:?} vs {expected}");
+        }
+        // 45 s later: the signal is red, the bus three quarters along.
+        at(&mut app, "2026-11-24T07:00:45Z");
+        let k440 = marker(&app, "sta-thing:K440").clone();
+        assert_eq!(
+            (k440.value.as_deref(), k440.color),
+            (Some("red"), [1.0, 0.0, 0.0, 1.0])
+        );
+        let bus = marker(&app, "sta-thing:bus359").world;
+        let expected = first[0] + (second[0] - first[0]) * 0.75;
+        assert!((bus[0] - expected).abs() < 0.01);
+        // Its place is 2 m above the ground plane.
+        assert_eq!(bus[2], 150.0 + ABOVE_GROUND);
+        // Between samples only the moving marker is moved (no full pass).
+        let layout = app.world().resource::<SensorMarkers>().layout;
+        at(&mut app, "2026-11-24T07:00:54Z");
+        let markers = app.world().resource::<SensorMarkers>();
+        assert_eq!(
+            markers.computed_for.map(|k| k.0),
+            Some(app.world().resource::<Sensors>().version)
+        );
+        assert_eq!(markers.layout, layout);
+        let bus = marker(&app, "sta-thing:bus359").world;
+        let expected = first[0] + (second[0] - first[0]) * 0.9;
+        assert!((bus[0] - expected).abs() < 0.01);
         std::fs::remove_dir_all(&dir).ok();
     }
 }

@@ -174,7 +174,7 @@ pub fn station_window(
                 .show(ui, |ui| {
                     for stream in &station.streams {
                         let mut on = plotted.contains(&stream.key);
-                        if ui.checkbox(&mut on, &stream.quantity).changed() {
+                        if ui.checkbox(&mut on, &stream.label).changed() {
                             let mut keys = plotted.clone();
                             keys.retain(|k| *k != stream.key);
                             if on {
@@ -184,10 +184,7 @@ pub fn station_window(
                         }
                         match source.store.value_at(&stream.key, now_ms) {
                             Some((t, v)) => {
-                                ui.label(
-                                    egui::RichText::new(value_text(v, stream.unit.as_deref()))
-                                        .strong(),
-                                );
+                                value_with_class(ui, &source.def, stream, v);
                                 ui.label(age_text(now_ms - t, *t, tz, i18n))
                                     .on_hover_text(local_text(*t, tz, "%d.%m.%Y %H:%M:%S"));
                             }
@@ -211,6 +208,39 @@ pub fn station_window(
         actions.push(SensorAction::Close);
     }
     actions
+}
+
+/// A value with its class as colour dot and word ("● rot – Halt"), as
+/// signal states and "trocken / gut / nass" read best.
+fn value_with_class(
+    ui: &mut egui::Ui,
+    def: &pw_scene::SensorSource,
+    stream: &pw_sensors::store::Stream,
+    value: &pw_sensors::Value,
+) {
+    let text = value_text(value, stream.unit.as_deref());
+    ui.horizontal(
+        |ui| match crate::sensors_layer::class_of(def, &stream.quantity, value) {
+            Some((class, [r, g, b, _])) => {
+                let byte = |x: f32| (x * 255.0).round() as u8;
+                ui.label(egui::RichText::new("●").color(egui::Color32::from_rgb(
+                    byte(r),
+                    byte(g),
+                    byte(b),
+                )));
+                let label = def
+                    .classes
+                    .iter()
+                    .find(|c| c.quantity == stream.quantity)
+                    .and_then(|c| c.labels.get(class).cloned())
+                    .unwrap_or_default();
+                ui.label(egui::RichText::new(format!("{text} – {label}")).strong());
+            }
+            None => {
+                ui.label(egui::RichText::new(text).strong());
+            }
+        },
+    );
 }
 
 /// The time-series plot of `plotted` streams around `now_ms`, with the

@@ -126,7 +126,7 @@ impl Scene {
             if let Some(broker) = source.mqtt.as_deref().filter(|b| not_host_port(b)) {
                 return Err(bad(
                     "mqtt",
-                    format!("{broker:?}: write the broker as host:port"),
+                    format!("mqtt = {broker:?}: write the broker as host:port"),
                 ));
             }
         }

@@ -353,28 +353,46 @@ pub struct SensorSource {
 }
 
 /// Classes of one quantity's values, e.g. soil moisture: below 10 dry,
-/// below 30 good, above wet.
+/// below 30 good, above wet — or, for states, one class per value, e.g. a
+/// signal group's colour: red / yellow / green.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ValueClasses {
-    /// The quantity as the source names it ("water_SOIL", "no2").
+    /// The quantity as the source names it ("water_SOIL", "no2", "color").
     pub quantity: String,
     /// Ascending class limits: n limits make n + 1 classes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub breaks: Vec<f64>,
+    /// Or: the text values, one class each, in rising order of concern
+    /// (the highest class among a station's values colours its marker).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub values: Vec<String>,
     pub labels: Vec<String>,
     /// "#rrggbb" per class.
     pub colors: Vec<String>,
 }
 
 impl ValueClasses {
-    /// The class of a value: the number of limits it reaches.
+    /// The class of a number: the number of limits it reaches.
     pub fn class_of(&self, value: f64) -> usize {
         self.breaks.iter().take_while(|b| value >= **b).count()
     }
 
+    /// The class of a text value (compared without case), if listed.
+    pub fn class_of_text(&self, value: &str) -> Option<usize> {
+        self.values
+            .iter()
+            .position(|v| v.eq_ignore_ascii_case(value.trim()))
+    }
+
     /// Why these classes cannot be used, if so.
     pub fn problem(&self) -> Option<String> {
-        let n = self.breaks.len() + 1;
+        if !self.breaks.is_empty() && !self.values.is_empty() {
+            return Some(format!(
+                "'{}': give either breaks (numbers) or values (texts), not both",
+                self.quantity
+            ));
+        }
         if self.breaks.iter().any(|b| !b.is_finite())
             || self.breaks.windows(2).any(|w| w[0] >= w[1])
         {
@@ -383,12 +401,24 @@ impl ValueClasses {
                 self.quantity
             ));
         }
+        let n = if self.values.is_empty() {
+            self.breaks.len() + 1
+        } else {
+            self.values.len()
+        };
         if self.labels.len() != n || self.colors.len() != n {
-            return Some(format!(
-                "'{}': {} breaks make {n} classes, so give {n} labels and {n} colors",
-                self.quantity,
-                self.breaks.len()
-            ));
+            return Some(if self.values.is_empty() {
+                format!(
+                    "'{}': {} breaks make {n} classes, so give {n} labels and {n} colors",
+                    self.quantity,
+                    self.breaks.len()
+                )
+            } else {
+                format!(
+                    "'{}': {n} values make {n} classes, so give {n} labels and {n} colors",
+                    self.quantity
+                )
+            });
         }
         self.colors
             .iter()

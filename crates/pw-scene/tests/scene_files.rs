@@ -164,6 +164,16 @@ name = "Demo"
 kind = "replay"
 url = "sensors/jena.jsonl"
 speed = 600.0
+stale_after_minutes = 30.0
+
+[sensors.categories]
+"ICE-" = "Luftqualität"
+
+[[sensors.classes]]
+quantity = "color"
+values = ["green", "yellow", "red"]
+labels = ["frei", "gelb", "Halt"]
+colors = ["#00ff00", "#ffff00", "#ff0000"]
 "##;
 
 #[test]
@@ -185,6 +195,18 @@ fn sensor_sources_with_classes_and_no_secrets() {
         Some("JENA_STA_TOKEN")
     );
     assert_eq!(scene.sensors[2].speed, Some(600.0));
+    assert_eq!(scene.sensors[2].stale_after_minutes, Some(30.0));
+    assert_eq!(scene.sensors[2].categories["ICE-"], "Luftqualität");
+    // Classes of states: one per value, compared without case.
+    let signal = &scene.sensors[2].classes[0];
+    assert_eq!(
+        (
+            signal.class_of_text("Red"),
+            signal.class_of_text("green"),
+            signal.class_of_text("dark")
+        ),
+        (Some(2), Some(0), None)
+    );
     // Saved and read back unchanged.
     assert_eq!(parse(&scene.to_toml()).unwrap(), scene);
     // A secret written into the scene is refused (only its variable's name belongs here).
@@ -214,6 +236,20 @@ fn broken_sensor_sources_say_what_is_wrong() {
     assert!(m.contains("Demo") && m.contains("positive"), "{m}");
     let m = with("url = \"127.0.0.1:1883\"", "url = \"broker.jena.de\"");
     assert!(m.contains("host:port"), "{m}");
+    let m = with(
+        "values = [\"green\", \"yellow\", \"red\"]",
+        "values = [\"green\", \"red\"]",
+    );
+    assert!(m.contains("2 values make 2 classes"), "{m}");
+    let m = with(
+        "values = [\"green\", \"yellow\", \"red\"]",
+        "values = [\"green\", \"yellow\", \"red\"]\nbreaks = [1.0, 2.0]",
+    );
+    assert!(m.contains("either breaks") && m.contains("color"), "{m}");
+    let m = with("stale_after_minutes = 30.0", "stale_after_minutes = -5.0");
+    assert!(m.contains("stale_after_minutes"), "{m}");
+    let m = with("speed = 600.0", "speed = 600.0\nmqtt = \"broker\"");
+    assert!(m.contains("mqtt") && m.contains("host:port"), "{m}");
     let m = with("kind = \"replay\"", "kind = \"fiware\"");
     assert!(m.contains("fiware") && m.contains("sensorthings"), "{m}");
 }
