@@ -93,6 +93,11 @@ fn describe(e: &pw_sensors::mqtt::LiveEvent) -> String {
             iso(observation.time_ms),
             value(&observation.result)
         ),
+        LiveEvent::Observations(list) => list
+            .iter()
+            .map(|(ds, o)| format!("{}  {ds} = {}", iso(o.time_ms), value(&o.result)))
+            .collect::<Vec<_>>()
+            .join("\n"),
         LiveEvent::Message(m) => format!(
             "{}  {}{}: {}",
             iso(m.time_ms),

@@ -464,11 +464,12 @@ fn sta_worker(
     };
     let cache = HistoryCache::new(cache_dir);
     let mut datastreams: HashMap<String, Datastream> = HashMap::new();
+    let mut multi: HashMap<String, pw_sensors::sta::MultiDatastream> = HashMap::new();
     let mut next_poll = std::time::Instant::now();
     let mut backoff = Duration::from_secs(5);
     while !stop.load(Ordering::Relaxed) {
         if std::time::Instant::now() >= next_poll {
-            match poll_latest(&client, def, &mut datastreams) {
+            match poll_latest(&client, def, &mut datastreams, &mut multi) {
                 Ok(events) => {
                     backoff = Duration::from_secs(5);
                     let _ = tx.send(SourceUpdate::Events(events, now_ms()));
@@ -506,6 +507,33 @@ fn sta_worker(
                     return;
                 }
             }
+            Ok(r) if multi_component(&r.key).is_some_and(|(id, _)| multi.contains_key(id)) => {
+                // A MultiDatastream's window: every component at once.
+                let (id, _) = multi_component(&r.key).unwrap_or_default();
+                let m = &multi[id];
+                let window = StaQuery::time_window(r.from_ms, r.to_ms);
+                let updates: Vec<SourceUpdate> = match client.multi_observations(m, &window) {
+                    Ok(values) => (0..m.units.len().max(m.observed_properties.len()))
+                        .map(|i| SourceUpdate::History {
+                            key: format!("sta:{}", m.component_id(i)),
+                            values: values.iter().filter_map(|o| o.component(i)).collect(),
+                            fetched_ms: now_ms(),
+                            problem: None,
+                        })
+                        .collect(),
+                    Err(e) => vec![SourceUpdate::History {
+                        key: r.key,
+                        values: vec![],
+                        fetched_ms: now_ms(),
+                        problem: Some(e.to_string()),
+                    }],
+                };
+                for u in updates {
+                    if tx.send(u).is_err() {
+                        return;
+                    }
+                }
+            }
             Ok(r) => {
                 let id = r.key.trim_start_matches("sta:");
                 let Some(ds) = datastreams.get(id) else {
@@ -540,6 +568,7 @@ fn poll_latest(
     client: &StaClient,
     def: &SensorSource,
     known: &mut HashMap<String, Datastream>,
+    multi: &mut HashMap<String, pw_sensors::sta::MultiDatastream>,
 ) -> Result<Vec<LiveEvent>, String> {
     // The newest value inline, one request per page of datastreams; servers
     // that refuse nested options are asked again without.
@@ -562,6 +591,32 @@ fn poll_latest(
     };
     let inline = items.iter().any(|d| !d.observations.is_empty());
     let mut events = vec![LiveEvent::Datastreams(items.clone())];
+    // MultiDatastreams, where the server has them: one datastream per
+    // component (`<id>[i]`), newest values inline.
+    let multi_query = StaQuery {
+        filter: def.filter.clone(),
+        expand: vec![
+            "Thing/Locations".into(),
+            "ObservedProperties".into(),
+            "Observations($orderby=phenomenonTime desc;$top=1)".into(),
+        ],
+        ..StaQuery::default()
+    };
+    if let Ok(multis) = client.multi_datastreams(&multi_query) {
+        for m in multis {
+            let parts = m.components();
+            for (i, part) in parts.iter().enumerate() {
+                if let Some(o) = part.observations.first() {
+                    events.push(LiveEvent::Observation {
+                        datastream: m.component_id(i),
+                        observation: o.clone(),
+                    });
+                }
+            }
+            events.push(LiveEvent::Datastreams(parts));
+            multi.insert(m.id.to_string(), m);
+        }
+    }
     let latest = StaQuery {
         orderby: Some("phenomenonTime desc".into()),
         top: Some(1),
@@ -593,6 +648,13 @@ fn poll_latest(
         known.insert(ds.id.to_string(), ds);
     }
     Ok(events)
+}
+
+/// "sta:<id>[i]" → (MultiDatastream id, component).
+fn multi_component(key: &str) -> Option<(&str, usize)> {
+    let inner = key.strip_prefix("sta:")?.strip_suffix(']')?;
+    let (id, i) = inner.rsplit_once('[')?;
+    Some((id, i.parse().ok()?))
 }
 
 /// Files what the source threads sent into their stores (bounded per frame)

@@ -17,6 +17,9 @@ pub struct ClientError {
 
 /// Pages followed at most for one collection (100 per page: 50,000 items).
 const MAX_PAGES: usize = 500;
+/// Largest answer read (a page of 100 entities is far smaller): a server
+/// that sends more is told off instead of filling the memory.
+const MAX_PAGE_BYTES: u64 = 64 << 20;
 /// Retries after "too many requests" / "unavailable".
 const RETRIES: u32 = 3;
 /// Longest wait a server may ask for before a retry.
@@ -39,6 +42,18 @@ impl Identified for Observation {
     }
 }
 
+impl Identified for sta::MultiDatastream {
+    fn entity_id(&self) -> Option<&sta::Id> {
+        Some(&self.id)
+    }
+}
+
+impl Identified for sta::MultiObservation {
+    fn entity_id(&self) -> Option<&sta::Id> {
+        self.id.as_ref()
+    }
+}
+
 impl Identified for sta::HistoricalLocation {
     fn entity_id(&self) -> Option<&sta::Id> {
         self.id.as_ref()
@@ -50,6 +65,7 @@ pub struct StaClient {
     pub base: String,
     client: reqwest::blocking::Client,
     token: Option<String>,
+    max_page_bytes: u64,
 }
 
 impl StaClient {
@@ -75,7 +91,14 @@ impl StaClient {
             token: token_env
                 .and_then(|v| std::env::var(v).ok())
                 .filter(|t| !t.is_empty()),
+            max_page_bytes: MAX_PAGE_BYTES,
         })
+    }
+
+    /// Refuses answers larger than this many bytes (default 64 MiB).
+    pub fn with_max_page_bytes(mut self, bytes: u64) -> StaClient {
+        self.max_page_bytes = bytes;
+        self
     }
 
     /// The body at `url` as text, retrying when the server asks to wait.
@@ -94,7 +117,8 @@ impl StaClient {
                 err(if e.is_timeout() {
                     "no answer in time (timeout)".into()
                 } else if e.is_connect() {
-                    "cannot connect (offline, or the server is down)".into()
+                    // Also a name that does not resolve (DNS).
+                    "cannot connect (offline, unknown host, or the server is down)".into()
                 } else {
                     e.to_string()
                 })
@@ -113,7 +137,30 @@ impl StaClient {
                 attempt += 1;
                 continue;
             }
-            let text = response.text().map_err(|e| err(e.to_string()))?;
+            let too_big = |n: u64| {
+                err(format!(
+                    "the answer ({:.1} MB) is larger than {} MB: ask for smaller pages ($top)",
+                    n as f64 / 1e6,
+                    self.max_page_bytes >> 20
+                ))
+            };
+            if let Some(n) = response
+                .content_length()
+                .filter(|n| *n > self.max_page_bytes)
+            {
+                return Err(too_big(n));
+            }
+            let mut body = Vec::new();
+            std::io::Read::read_to_end(
+                &mut std::io::Read::take(response, self.max_page_bytes + 1),
+                &mut body,
+            )
+            .map_err(|e| err(e.to_string()))?;
+            if body.len() as u64 > self.max_page_bytes {
+                return Err(too_big(body.len() as u64));
+            }
+            let text =
+                String::from_utf8(body).map_err(|_| err("the answer is not UTF-8 text".into()))?;
             if !status.is_success() {
                 let excerpt: String = text.chars().take(200).collect();
                 return Err(err(format!("HTTP {status}: {}", excerpt.trim())));
@@ -186,6 +233,45 @@ impl StaClient {
             |q| format!("{}/Datastreams{}", self.base, q.to_query_string()),
             query,
             sta::datastreams,
+        )
+    }
+
+    /// All MultiDatastreams (servers without them answer 404: an error).
+    pub fn multi_datastreams(
+        &self,
+        query: &Query,
+    ) -> Result<Vec<sta::MultiDatastream>, ClientError> {
+        self.paged(
+            |q| format!("{}/MultiDatastreams{}", self.base, q.to_query_string()),
+            query,
+            sta::multi_datastreams,
+        )
+    }
+
+    /// Observations of a MultiDatastream (results as arrays).
+    pub fn multi_observations(
+        &self,
+        mds: &sta::MultiDatastream,
+        query: &Query,
+    ) -> Result<Vec<sta::MultiObservation>, ClientError> {
+        let path = mds.observations_link.clone().unwrap_or_else(|| {
+            format!(
+                "{}/MultiDatastreams{}/Observations",
+                self.base,
+                mds.id.key()
+            )
+        });
+        self.paged(
+            |q| {
+                let options = q.to_query_string();
+                if path.contains('?') {
+                    format!("{path}&{}", options.trim_start_matches('?'))
+                } else {
+                    format!("{path}{options}")
+                }
+            },
+            query,
+            sta::multi_observations,
         )
     }
 

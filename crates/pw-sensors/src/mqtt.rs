@@ -43,6 +43,9 @@ pub enum LiveEvent {
         datastream: String,
         observation: Observation,
     },
+    /// A MultiDatastream observation: one observation per component
+    /// (datastream ids `<id>[i]`).
+    Observations(Vec<(String, Observation)>),
     /// A device uplink or an entity update.
     Message(Message),
     /// SensorThings datastreams with their Things and Locations: what a
@@ -71,6 +74,26 @@ pub fn classify(topic: &str, payload: &[u8], decoders: &[(String, String)]) -> L
     if topic == CATALOGUE_TOPIC {
         return match sta::datastreams(text) {
             Ok(page) => LiveEvent::Datastreams(page.items),
+            Err(e) => unreadable(e.to_string()),
+        };
+    }
+    if let (Some(open), true) = (
+        topic.find("MultiDatastreams("),
+        topic.ends_with("/Observations"),
+    ) {
+        let rest = &topic[open + "MultiDatastreams(".len()..];
+        let id = rest
+            .split(')')
+            .next()
+            .unwrap_or("")
+            .trim_matches('\'')
+            .replace("''", "'");
+        return match sta::multi_observation_entity(text) {
+            Ok(o) => LiveEvent::Observations(
+                (0..o.results.len())
+                    .filter_map(|i| Some((format!("{id}[{i}]"), o.component(i)?)))
+                    .collect(),
+            ),
             Err(e) => unreadable(e.to_string()),
         };
     }

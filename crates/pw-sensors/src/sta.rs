@@ -217,6 +217,141 @@ pub fn observation_entity(text: &str) -> Result<Observation, SensorError> {
     observation(&parse_json(text)?)
 }
 
+/// A MultiDatastream (v1.1): several quantities observed together, each
+/// observation's result an array in the order of `observed_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MultiDatastream {
+    pub id: Id,
+    pub name: String,
+    pub units: Vec<Unit>,
+    /// `$expand=ObservedProperties`: their names, in result order.
+    pub observed_properties: Vec<String>,
+    pub thing: Option<Thing>,
+    pub observations_link: Option<String>,
+    /// `$expand=Observations(...)`, e.g. the newest one.
+    pub observations: Vec<MultiObservation>,
+}
+
+/// An observation of a MultiDatastream: one value per component.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MultiObservation {
+    pub id: Option<Id>,
+    pub time_ms: i64,
+    pub results: Vec<Value>,
+}
+
+impl MultiDatastream {
+    /// The id its component `i` goes by as a datastream: `<id>[i]`.
+    pub fn component_id(&self, i: usize) -> String {
+        format!("{}[{i}]", self.id)
+    }
+
+    /// One datastream per component, as stations and the view take them.
+    pub fn components(&self) -> Vec<Datastream> {
+        let n = self.units.len().max(self.observed_properties.len());
+        (0..n)
+            .map(|i| Datastream {
+                id: Id::Text(self.component_id(i)),
+                name: format!("{} [{i}]", self.name),
+                description: None,
+                unit: self.units.get(i).cloned().unwrap_or_default(),
+                observation_type: None,
+                self_link: None,
+                observations_link: None,
+                thing: self.thing.clone(),
+                observed_property: self.observed_properties.get(i).cloned(),
+                observations: self
+                    .observations
+                    .iter()
+                    .filter_map(|o| o.component(i))
+                    .collect(),
+            })
+            .collect()
+    }
+}
+
+impl MultiObservation {
+    /// Component `i` as a plain observation.
+    pub fn component(&self, i: usize) -> Option<Observation> {
+        Some(Observation {
+            id: None,
+            time_ms: self.time_ms,
+            result: self.results.get(i)?.clone(),
+            location: None,
+        })
+    }
+}
+
+fn unit(v: &Json) -> Unit {
+    Unit {
+        name: text(v, "name"),
+        symbol: text(v, "symbol"),
+        definition: text(v, "definition"),
+    }
+}
+
+fn multi_observation(v: &Json) -> Result<MultiObservation, SensorError> {
+    let time = v
+        .get("phenomenonTime")
+        .and_then(Json::as_str)
+        .ok_or(SensorError::Missing("Observation phenomenonTime"))?;
+    let results = v
+        .get("result")
+        .and_then(Json::as_array)
+        .ok_or(SensorError::Missing(
+            "result array of a MultiDatastream observation",
+        ))?;
+    Ok(MultiObservation {
+        id: v.get("@iot.id").and_then(Id::from_json),
+        time_ms: parse_time(time.split('/').next().unwrap_or(time))?,
+        results: results
+            .iter()
+            .map(|r| json_value(r).unwrap_or(Value::Text(String::new())))
+            .collect(),
+    })
+}
+
+fn multi_datastream(v: &Json) -> Result<MultiDatastream, SensorError> {
+    let id = v
+        .get("@iot.id")
+        .and_then(Id::from_json)
+        .ok_or(SensorError::Missing("MultiDatastream @iot.id"))?;
+    let list = |key: &str| {
+        v.get(key)
+            .and_then(Json::as_array)
+            .cloned()
+            .unwrap_or_default()
+    };
+    Ok(MultiDatastream {
+        id,
+        name: text(v, "name").unwrap_or_default(),
+        units: list("unitOfMeasurements").iter().map(unit).collect(),
+        observed_properties: list("ObservedProperties")
+            .iter()
+            .filter_map(|p| text(p, "name"))
+            .collect(),
+        thing: v.get("Thing").and_then(thing),
+        observations_link: text(v, "Observations@iot.navigationLink"),
+        observations: list("Observations")
+            .iter()
+            .filter_map(|o| multi_observation(o).ok())
+            .collect(),
+    })
+}
+
+pub fn multi_datastreams(text: &str) -> Result<Page<MultiDatastream>, SensorError> {
+    page(text, multi_datastream)
+}
+
+pub fn multi_observations(text: &str) -> Result<Page<MultiObservation>, SensorError> {
+    page(text, multi_observation)
+}
+
+/// One MultiDatastream observation (as the MQTT extension publishes it).
+pub fn multi_observation_entity(text: &str) -> Result<MultiObservation, SensorError> {
+    multi_observation(&parse_json(text)?)
+}
+
 /// Where a Thing was at a time (`HistoricalLocations?$expand=Locations`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct HistoricalLocation {

@@ -239,31 +239,11 @@ impl SensorStore {
             LiveEvent::Observation {
                 datastream,
                 observation,
-            } => {
-                let key = format!("sta:{datastream}");
-                if !self.stream_of.contains_key(&key) {
-                    // Not announced: its sensiNact provider's station, or a
-                    // station of its own; place unknown.
-                    let (id, name) = match sensinact_provider(datastream) {
-                        Some(p) => (format!("sta-thing:{p}"), p),
-                        None => (key.clone(), datastream.as_str()),
-                    };
-                    let s = self.station(&id, name, category);
-                    let quantity = datastream.rsplit('~').next().unwrap_or(datastream);
-                    self.add_stream(s, key.clone(), quantity, None);
-                }
-                if let (Some(location), Some(&(s, _))) =
-                    (observation.location, self.stream_of.get(&key))
-                {
-                    self.fix(s, observation.time_ms, location);
-                }
-                self.put(
-                    &key,
-                    observation.time_ms,
-                    observation.result.clone(),
-                    received_ms,
-                )
-            }
+            } => self.observe(datastream, observation, category, received_ms),
+            LiveEvent::Observations(list) => list
+                .iter()
+                .map(|(ds, o)| self.observe(ds, o, category, received_ms))
+                .sum(),
             LiveEvent::Message(m) => self.message(m, category, received_ms),
             LiveEvent::Datastreams(items) => {
                 self.add_datastreams(items, category);
@@ -280,6 +260,36 @@ impl SensorStore {
             self.version += 1;
         }
         changed
+    }
+
+    fn observe(
+        &mut self,
+        datastream: &str,
+        observation: &Observation,
+        category: Option<&str>,
+        received_ms: i64,
+    ) -> usize {
+        let key = format!("sta:{datastream}");
+        if !self.stream_of.contains_key(&key) {
+            // Not announced: its sensiNact provider's station, or a station
+            // of its own; place unknown.
+            let (id, name) = match sensinact_provider(datastream) {
+                Some(p) => (format!("sta-thing:{p}"), p),
+                None => (key.clone(), datastream),
+            };
+            let s = self.station(&id, name, category);
+            let quantity = datastream.rsplit('~').next().unwrap_or(datastream);
+            self.add_stream(s, key.clone(), quantity, None);
+        }
+        if let (Some(location), Some(&(s, _))) = (observation.location, self.stream_of.get(&key)) {
+            self.fix(s, observation.time_ms, location);
+        }
+        self.put(
+            &key,
+            observation.time_ms,
+            observation.result.clone(),
+            received_ms,
+        )
     }
 
     fn message(&mut self, m: &Message, category: Option<&str>, received_ms: i64) -> usize {

@@ -223,6 +223,37 @@ fn faults_name_the_url_and_the_reason() {
         .unwrap_err()
         .to_string();
     assert!(e.contains("cannot connect"), "{e}");
+    // A host name that does not resolve (".invalid" never does, RFC 6761).
+    let e = client(
+        "http://sensorthings.jena.invalid/v1.1",
+        Duration::from_secs(2),
+    )
+    .datastreams(&Query::default())
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("unknown host") && e.contains("sensorthings.jena.invalid"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_huge_page_is_refused_not_read_into_memory() {
+    // 3 MB of datastreams in one page, the client allowing 1 MB: refused by
+    // its Content-Length before reading (an answer without one is read no
+    // further than the limit).
+    let one = r#"{"@iot.id": 1, "name": "x", "unitOfMeasurement": {}},"#;
+    let body = format!(
+        r#"{{"value": [{}{{"@iot.id": 0}}]}}"#,
+        one.repeat(3_000_000 / one.len())
+    );
+    let server = HttpFixture::start(move |_, _| Reply::json(body.clone()));
+    let c = client(&server.base, Duration::from_secs(10)).with_max_page_bytes(1 << 20);
+    let e = c.datastreams(&Query::default()).unwrap_err().to_string();
+    assert!(e.contains("larger than 1 MB") && e.contains("$top"), "{e}");
+    // Within the limit it is read.
+    let c = client(&server.base, Duration::from_secs(10)).with_max_page_bytes(8 << 20);
+    assert_eq!(c.datastreams(&Query::default()).unwrap().len(), 2);
 }
 
 #[test]
@@ -313,4 +344,123 @@ fn history_is_kept_on_disk_for_a_workshop_without_network() {
         "another service is another cache: {e}"
     );
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// A MultiDatastream as FROST-Server (numeric ids) serves one, built from a
+/// real ICE station record: NO2, O3 and PM10 averages in one result array.
+#[test]
+fn multi_datastreams_split_into_components_live_and_in_history() {
+    let ice = std::fs::read_to_string(
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../shared/data/sensors/jena/icesensor_airquality_example.json"),
+    )
+    .unwrap();
+    let station = &pw_sensors::jena::ice_stations(&ice).unwrap()[0];
+    let quantities = ["no2-ugm3", "o3-ugm3", "10p"];
+    let values: Vec<f64> = quantities
+        .iter()
+        .map(|q| station.number(q).unwrap())
+        .collect();
+    let time = jiff::Timestamp::from_millisecond(station.time_ms)
+        .unwrap()
+        .to_string();
+    let [lon, lat] = station.location.unwrap();
+    let observation = serde_json::json!({
+        "@iot.id": 7, "phenomenonTime": time, "result": values
+    });
+    let mds = serde_json::json!({"value": [{
+        "@iot.id": 3,
+        "name": station.source_id,
+        "unitOfMeasurements": [
+            {"name": "Mikrogramm je Kubikmeter", "symbol": "µg/m³", "definition": null},
+            {"name": "Mikrogramm je Kubikmeter", "symbol": "µg/m³", "definition": null},
+            {"name": "Mikrogramm je Kubikmeter", "symbol": "µg/m³", "definition": null}],
+        "multiObservationDataTypes": ["OM_Measurement", "OM_Measurement", "OM_Measurement"],
+        "Thing": {"@iot.id": 9, "name": station.source_id,
+                  "Locations": [{"location": {"type": "Point", "coordinates": [lon, lat]}}]},
+        "ObservedProperties": [{"name": "no2-ugm3"}, {"name": "o3-ugm3"}, {"name": "10p"}],
+        "Observations": [observation]
+    }]});
+    let page = serde_json::json!({"value": [observation]}).to_string();
+    let body = mds.to_string();
+    let server = HttpFixture::start(move |target, _| {
+        if target.starts_with("/v1.1/MultiDatastreams(3)/Observations") {
+            Reply::json(page.clone())
+        } else if target.starts_with("/v1.1/MultiDatastreams") {
+            Reply::json(body.clone())
+        } else {
+            Reply::status("404 Not Found", "text/plain", "no")
+        }
+    });
+    let c = client(&format!("{}/v1.1", server.base), Duration::from_secs(5));
+    let all = c.multi_datastreams(&Query::default()).unwrap();
+    assert_eq!(all.len(), 1);
+    let m = &all[0];
+    assert_eq!(
+        (m.id.clone(), m.observed_properties.len()),
+        (Id::Number(3), 3)
+    );
+    let parts = m.components();
+    assert_eq!(parts.len(), 3);
+    assert_eq!(parts[2].id, Id::Text("3[2]".into()));
+    assert_eq!(parts[2].observed_property.as_deref(), Some("10p"));
+    assert_eq!(parts[2].unit.symbol.as_deref(), Some("µg/m³"));
+    assert_eq!(parts[0].thing.as_ref().unwrap().location, Some([lon, lat]));
+    // The newest observation, inline: each component its own value.
+    for (i, p) in parts.iter().enumerate() {
+        assert_eq!(p.observations[0].result, sta_value(values[i]));
+        assert_eq!(p.observations[0].time_ms, station.time_ms);
+    }
+    // History through the MultiDatastream's own Observations.
+    let history = c.multi_observations(m, &Query::default()).unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(
+        history[0].component(1).unwrap().result,
+        sta_value(values[1])
+    );
+    // Live over MQTT: one message, three observations.
+    let e = pw_sensors::mqtt::classify(
+        "v1.1/MultiDatastreams(3)/Observations",
+        serde_json::json!({"phenomenonTime": time, "result": values})
+            .to_string()
+            .as_bytes(),
+        &[],
+    );
+    let pw_sensors::mqtt::LiveEvent::Observations(list) = &e else {
+        panic!("{e:?}")
+    };
+    let ids: Vec<&str> = list.iter().map(|(id, _)| id.as_str()).collect();
+    assert_eq!(ids, ["3[0]", "3[1]", "3[2]"]);
+    // Filed with the catalogue: one station, three streams, NO2 87.9 µg/m³.
+    let mut store = pw_sensors::store::SensorStore::default();
+    store.add_datastreams(&parts, None);
+    store.apply(&e, None, 0);
+    assert_eq!(store.stations.len(), 1);
+    let (_, no2) = store.stream("sta:3[0]").unwrap();
+    assert_eq!(
+        (no2.quantity.as_str(), no2.unit.as_deref()),
+        ("no2-ugm3", Some("µg/m³"))
+    );
+    assert_eq!(
+        store.series["sta:3[0]"].latest().unwrap().1,
+        sta_value(87.9)
+    );
+    // A server without MultiDatastreams: an error naming the URL.
+    let e = c
+        .multi_datastreams(&Query::default())
+        .map(|_| ())
+        .and_then(|_| {
+            client(&format!("{}/none", server.base), Duration::from_secs(5))
+                .multi_datastreams(&Query::default())
+                .map(|_| ())
+        })
+        .unwrap_err();
+    assert!(
+        e.to_string().contains("404") && e.to_string().contains("/none/MultiDatastreams"),
+        "{e}"
+    );
+}
+
+fn sta_value(v: f64) -> pw_sensors::Value {
+    pw_sensors::Value::Number(v)
 }
