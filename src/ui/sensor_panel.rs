@@ -411,3 +411,98 @@ pub fn marker_labels(
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::{headless_app, run_until};
+    use crate::i18n::Language;
+    use crate::sensors_layer::SensorMarkers;
+    use bevy::prelude::*;
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable;
+
+    /// The Jena demo's sensors, replayed into a headless app and taken out.
+    fn jena_sensors() -> Sensors {
+        let scene = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenes/jena.scene");
+        let mut app = headless_app(&scene);
+        run_until(&mut app, |app| {
+            app.world().resource::<SensorMarkers>().items.len() == 5
+        });
+        app.world_mut().remove_resource::<Sensors>().unwrap()
+    }
+
+    #[test]
+    fn the_sensor_panel_lists_sources_and_categories_and_hides_one() {
+        let sensors = jena_sensors();
+        let i18n = I18n::new(Language::German);
+        let mut h = Harness::new_ui_state(
+            |ui, out: &mut Vec<SensorAction>| out.extend(sensor_tree(ui, &sensors, &i18n)),
+            Vec::new(),
+        );
+        h.run();
+        h.get_by_label("Stadtdaten Jena (Aufzeichnung)");
+        h.get_by_label("Daten kommen an");
+        h.get_by_label("Bodenfeuchte (0, 3 ohne Ort)");
+        h.get_by_label("Verkehr (1)");
+        h.get_by_label("Luftqualität (4)").click();
+        h.run();
+        h.get_by_label("Nur Sensoren im Ausschnitt").click();
+        h.run();
+        assert_eq!(
+            h.state(),
+            &vec![
+                SensorAction::ShowCategory("Luftqualität".into(), false),
+                SensorAction::AreaFromView
+            ]
+        );
+    }
+
+    #[test]
+    fn the_station_window_shows_values_classes_ages_and_the_plot_statistics() {
+        let mut sensors = jena_sensors();
+        sensors.view.selected = Some((0, "sta-thing:Jena-Goldbergrampe".into()));
+        let i18n = I18n::new(Language::German);
+        let tz = jiff::tz::TimeZone::get("Europe/Berlin").unwrap();
+        // 12 January, 07:10 local: the 07:00 counts are 10 minutes old.
+        let now = pw_sensors::parse_time("2026-01-12T07:10:00+01:00").unwrap();
+        let mut h = Harness::builder()
+            .with_size(egui::vec2(900.0, 800.0))
+            .build_ui_state(
+                |ui, out: &mut Vec<SensorAction>| {
+                    out.extend(station_window(ui.ctx(), &sensors, now, &tz, &i18n))
+                },
+                Vec::new(),
+            );
+        h.run();
+        h.get_by_label("Fahrräder Ri. Lobeda");
+        // The busiest quarter hour of the file, in class "viel".
+        h.get_by_label("14 Räder/15 min – viel");
+        assert!(h.query_all_by_label("vor 10 min").count() == 4);
+        // The first flow is plotted by default: its 480 values, 0 to 2.
+        h.get_by_label(
+            "Radverkehr: 480 Werte im Ausschnitt – min 0 Räder/15 min, max 2 Räder/15 min, Mittel 0.1 Räder/15 min",
+        );
+        h.get_by_label("Fahrräder Ri. Lobeda").click();
+        h.run();
+        let Some(SensorAction::Plot(keys)) = h.state().last() else {
+            panic!("{:?}", h.state())
+        };
+        assert_eq!(keys.len(), 2);
+    }
+
+    #[test]
+    fn ages_read_as_people_say_them() {
+        let i18n = I18n::new(Language::German);
+        let tz = jiff::tz::TimeZone::get("Europe/Berlin").unwrap();
+        let t = pw_sensors::parse_time("2022-08-26T09:06:48Z").unwrap();
+        let age = |ms: i64| age_text(ms, t, &tz, &i18n);
+        assert_eq!(age(20_000), "gerade eben");
+        assert_eq!(age(25 * 60_000), "vor 25 min");
+        assert_eq!(age(5 * 3_600_000), "vor 5 h");
+        assert_eq!(age(3 * 86_400_000), "vor 3 Tagen");
+        assert_eq!(age(400 * 86_400_000), "Stand 26.08.2022");
+        let en = I18n::new(Language::English);
+        assert_eq!(age_text(25 * 60_000, t, &tz, &en), "25 min ago");
+    }
+}

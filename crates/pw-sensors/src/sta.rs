@@ -252,7 +252,11 @@ impl MultiDatastream {
         (0..n)
             .map(|i| Datastream {
                 id: Id::Text(self.component_id(i)),
-                name: format!("{} [{i}]", self.name),
+                name: self
+                    .observed_properties
+                    .get(i)
+                    .cloned()
+                    .unwrap_or_else(|| format!("{} [{i}]", self.name)),
                 description: None,
                 unit: self.units.get(i).cloned().unwrap_or_default(),
                 observation_type: None,

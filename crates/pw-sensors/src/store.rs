@@ -187,9 +187,33 @@ impl SensorStore {
     }
 
     fn add_stream(&mut self, station: usize, key: String, quantity: &str, unit: Option<&str>) {
-        let label = key
-            .strip_prefix("sta:")
-            .and_then(|id| {
+        self.add_named_stream(station, key, quantity, unit, None)
+    }
+
+    /// `name`: the datastream's own name, used as its label when it says
+    /// more than the quantity (sensiNact names them just "color").
+    fn add_named_stream(
+        &mut self,
+        station: usize,
+        key: String,
+        quantity: &str,
+        unit: Option<&str>,
+        name: Option<&str>,
+    ) {
+        let station_name = &self.stations[station].name;
+        let label = name
+            .filter(|n| !n.is_empty() && *n != quantity && !key.ends_with(&format!("~{n}")))
+            .map(|n| {
+                // "Jena-Goldbergrampe Fahrräder Ri. Zentrum" at its station
+                // "Jena-Goldbergrampe" reads "Fahrräder Ri. Zentrum".
+                n.strip_prefix(station_name.as_str())
+                    .map(str::trim)
+                    .filter(|rest| !rest.is_empty())
+                    .unwrap_or(n)
+                    .to_string()
+            })
+            .or_else(|| {
+                let id = key.strip_prefix("sta:")?;
                 let provider = sensinact_provider(id)?;
                 Some(id[provider.len() + 1..].replace('~', " · "))
             })
@@ -228,7 +252,7 @@ impl SensorStore {
             }
             let quantity = ds.observed_property.as_deref().unwrap_or(&ds.name);
             let unit = ds.unit.symbol.as_deref().or(ds.unit.name.as_deref());
-            self.add_stream(s, format!("sta:{}", ds.id), quantity, unit);
+            self.add_named_stream(s, format!("sta:{}", ds.id), quantity, unit, Some(&ds.name));
         }
         self.version += 1;
     }
