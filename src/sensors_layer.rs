@@ -1171,17 +1171,30 @@ fn pick_marker(
     frame: Res<SceneFrame>,
     mut sensors: ResMut<Sensors>,
     mut selection: ResMut<crate::city_layer::Selection>,
+    touches: Option<Res<bevy::input::touch::Touches>>,
+    mut last_touch: Local<Option<Vec2>>,
 ) {
+    // Where the last finger was: a tap has no cursor.
+    if let Some(t) = touches
+        .as_ref()
+        .and_then(|t| t.iter().chain(t.iter_just_released()).last())
+    {
+        *last_touch = Some(t.position());
+    }
     let Some(_) = clicks.read().last() else {
         return;
     };
     let (Ok(window), Ok((camera, transform))) = (windows.single(), cameras.single()) else {
         return;
     };
-    let Some(pos) = window.cursor_position() else {
-        return;
+    // A finger is wider than a mouse pointer.
+    let (pos, radius) = match window.cursor_position() {
+        Some(p) => (p, crate::point_symbols::SYMBOL_PX * 0.75 + 4.0),
+        None => match *last_touch {
+            Some(p) => (p, 24.0),
+            None => return,
+        },
     };
-    let radius = crate::point_symbols::SYMBOL_PX * 0.75 + 4.0;
     let hit = marker_at(
         &markers,
         &frame,
@@ -1227,6 +1240,32 @@ mod tests {
             .iter()
             .find(|m| m.station == station)
             .unwrap_or_else(|| panic!("no marker {station}"))
+    }
+
+    #[test]
+    fn a_click_picks_the_nearest_marker_within_reach() {
+        let frame = SceneFrame::new(pw_geo::Crs::ETRS89_UTM32, [0.0, 0.0, 0.0]);
+        let marker = |x: f64| Marker {
+            source: 0,
+            station: format!("s{x}"),
+            station_index: 0,
+            world: [x, 0.0, 0.0],
+            color: NEUTRAL,
+            value: None,
+            time_ms: None,
+            stale: false,
+        };
+        let markers = SensorMarkers {
+            items: vec![marker(0.0), marker(10.0), marker(100.0)],
+            ..default()
+        };
+        // A top view: 1 px per metre, east to the right.
+        let screen = |p: Vec3| Some(Vec2::new(p.x, -p.z));
+        let at = |x: f32| marker_at(&markers, &frame, screen, Vec2::new(x, 0.0), 16.0);
+        assert_eq!(at(3.0), Some(0));
+        assert_eq!(at(7.0), Some(1));
+        assert_eq!(at(60.0), None);
+        assert_eq!(at(95.0), Some(2));
     }
 
     #[test]

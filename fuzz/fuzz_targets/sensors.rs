@@ -1,15 +1,21 @@
 //! Any bytes as a platform message (the first byte picks the topic kind and
 //! decoder): SensorThings observations and pages, ChirpStack and TTS uplinks
 //! with both decoders, FIWARE entities, Jena ICE and bike-counter records,
-//! recordings. No panics, whatever arrives from a broker or a server.
+//! MultiDatastreams, HistoricalLocations, last-value snapshots, and every
+//! event filed into a store. No panics, whatever arrives from a broker, a
+//! server or a damaged cache file.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
-const TOPICS: [&str; 4] = [
+const TOPICS: [&str; 8] = [
     "v1.1/Datastreams('x')/Observations",
     "application/a/device/d/event/up",
     "v3/app@ttn/devices/d/up",
     "fiware/any",
+    "v1.1/MultiDatastreams(7)/Observations",
+    "v1.1/Datastreams('bus1~admin~location')/Observations",
+    "planwerkstatt/Datastreams",
+    "v1.1/Datastreams('K1~S~color')/Observations",
 ];
 
 fuzz_target!(|data: &[u8]| {
@@ -19,10 +25,15 @@ fuzz_target!(|data: &[u8]| {
     let decoders = [
         ("d".to_string(), if which & 16 == 0 { "milesight" } else { "decentlab-dl-5tm" }.to_string()),
     ];
-    let _ = pw_sensors::mqtt::classify(TOPICS[(which % 4) as usize], rest, &decoders);
+    let event = pw_sensors::mqtt::classify(TOPICS[(which % 8) as usize], rest, &decoders);
+    let mut store = pw_sensors::store::SensorStore::default();
+    store.apply(&event, None, 0);
+    for j in 0..store.stations.len() {
+        let _ = store.place_at(j, 0);
+    }
     let _ = pw_sensors::decoders::decode(&decoders[0].1, rest);
     let text = String::from_utf8_lossy(rest);
-    match which % 8 {
+    match (which >> 3) % 12 {
         4 => {
             let _ = pw_sensors::sta::datastreams(&text);
         }
@@ -34,6 +45,20 @@ fuzz_target!(|data: &[u8]| {
         }
         7 => {
             let _ = pw_sensors::jena::bike_flows(&text);
+        }
+        8 => {
+            let _ = pw_sensors::sta::multi_datastreams(&text).map(|p| {
+                p.items.iter().map(|m| m.components().len()).sum::<usize>()
+            });
+        }
+        9 => {
+            let _ = pw_sensors::sta::historical_locations(&text);
+        }
+        10 => {
+            let _ = pw_sensors::snapshot::from_json(&text);
+        }
+        11 => {
+            let _ = pw_sensors::sta::multi_observations(&text);
         }
         _ => {}
     }
