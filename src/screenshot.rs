@@ -84,8 +84,17 @@ fn drive_screenshot(
     layers: Res<Layers>,
     jobs: Res<Jobs>,
     terrain: Option<Res<crate::terrain_lod::TerrainLodStats>>,
+    sensors: Option<Res<crate::sensors_layer::Sensors>>,
+    clock: Option<ResMut<crate::clock::SceneClock>>,
     mut exit: MessageWriter<AppExit>,
 ) {
+    // The picture shows the scene's start time, even where a replay would
+    // set the clock going.
+    if let Some(mut clock) = clock
+        && clock.playing
+    {
+        clock.playing = false;
+    }
     if job.started.elapsed() > job.timeout {
         error!(
             "screenshot: gave up after {:?} (layers or pipelines never became ready)",
@@ -109,7 +118,13 @@ fn drive_screenshot(
         .any(|l| l.status == LayerStatus::Loading)
         || !jobs.is_idle()
         // Terrain still refining for this view.
-        || terrain.is_some_and(|t| t.wanted > 0 || t.building > 0);
+        || terrain.is_some_and(|t| t.wanted > 0 || t.building > 0)
+        // Sensor sources still connecting or reading.
+        || sensors.is_some_and(|s| {
+            s.sources
+                .iter()
+                .any(|x| x.status == crate::sensors_layer::SourceStatus::Starting)
+        });
     let count = status.count.load(Ordering::Relaxed);
     let ready = status.ready.load(Ordering::Relaxed) && !loading && count == job.last_count;
     job.last_count = count;

@@ -855,7 +855,17 @@ fn marker_state(
             false,
         );
     }
-    let Some(first) = station.streams.first() else {
+    // Nothing fresh with classes: the first stream with classes (else the
+    // first) tells what was measured last, grey when stale.
+    let Some(first) = station
+        .streams
+        .iter()
+        .find(|s| {
+            source.def.classes.iter().any(|c| c.quantity == s.quantity)
+                && source.store.value_at(&s.key, t).is_some()
+        })
+        .or(station.streams.first())
+    else {
         return (None, None, EMPTY, true);
     };
     match source.store.value_at(&first.key, t) {

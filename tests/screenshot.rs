@@ -314,3 +314,28 @@ fn sun_hours_show_as_a_ground_raster_and_facade_patches() {
         "no shadowed cells or facades ({little_sun} pixels)"
     );
 }
+
+#[test]
+fn the_jena_replay_shows_class_coloured_and_stale_sensor_markers() {
+    let xvfb = start_xvfb();
+    let png = out_dir().join("jena.png");
+    // The screenshot keeps the scene's start time: 8 January 2026, 14:30,
+    // when 10 bikes an hour quarter pass the Goldbergrampe ("viel", red) and
+    // the four air-quality stations' values date from 2022 (stale, grey).
+    run_app(&["open", "scenes/jena.scene"], &png, &xvfb);
+    let p = read_png(&png);
+    let red = fraction(&p, |[r, g, b]| r > 180 && g < 80 && b < 80);
+    let grey = fraction(&p, |[r, g, b]| {
+        r.abs_diff(158) <= 6 && g.abs_diff(158) <= 6 && b.abs_diff(158) <= 6
+    });
+    let pixels = (p.width * p.height) as f64;
+    // One marker is ~300 pixels.
+    assert!(red * pixels > 200.0, "red marker pixels: {}", red * pixels);
+    assert!(
+        grey * pixels > 600.0,
+        "grey marker pixels: {}",
+        grey * pixels
+    );
+    // And the ground, not a dark or empty frame.
+    assert!(fraction(&p, is_ground) > 0.2);
+}
