@@ -77,6 +77,7 @@ fn report_pipelines(cache: Option<Res<PipelineCache>>, status: Res<PipelineStatu
     status.count.store(count, Ordering::Relaxed);
 }
 
+#[allow(clippy::too_many_arguments)]
 fn drive_screenshot(
     mut commands: Commands,
     mut job: ResMut<ScreenshotJob>,

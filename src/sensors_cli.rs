@@ -21,6 +21,9 @@ pub enum SensorsCommand {
         /// Environment variable holding a bearer token.
         #[arg(long, value_name = "VAR")]
         token_env: Option<String>,
+        /// Name of a bearer token in the OS keyring (see `sensors token`).
+        #[arg(long, value_name = "NAME")]
+        token_keyring: Option<String>,
     },
     /// Observations of one datastream between two times, as text or CSV.
     History {
@@ -42,7 +45,12 @@ pub enum SensorsCommand {
         csv: bool,
         #[arg(long, value_name = "VAR")]
         token_env: Option<String>,
+        #[arg(long, value_name = "NAME")]
+        token_keyring: Option<String>,
     },
+    /// Store a bearer token in the OS keyring under NAME (read from standard
+    /// input, never from the command line); scenes name it with token_keyring.
+    Token { name: String },
     /// Record what an MQTT broker publishes to a file (replayable offline).
     Record {
         /// Broker as host:port, e.g. 127.0.0.1:1883.
@@ -132,6 +140,19 @@ fn describe(e: &pw_sensors::mqtt::LiveEvent) -> String {
                 .join(", ")
         ),
     }
+}
+
+/// A client with the token from the environment or the keyring.
+fn client(
+    url: &str,
+    token_env: &Option<String>,
+    token_keyring: &Option<String>,
+) -> anyhow::Result<StaClient> {
+    let c = StaClient::new(url, Duration::from_secs(30), token_env.as_deref())?;
+    Ok(match token_keyring {
+        Some(name) => c.with_token(pw_sensors::secret::lookup(name)?),
+        None => c,
+    })
 }
 
 /// A time given on the command line, in Unix ms.
@@ -226,12 +247,23 @@ pub fn sensors(cmd: &SensorsCommand) -> anyhow::Result<String> {
             }
             writeln!(out, "{count} messages replayed")?;
         }
+        SensorsCommand::Token { name } => {
+            let mut token = String::new();
+            std::io::stdin()
+                .read_line(&mut token)
+                .context("reading the token from standard input")?;
+            let token = token.trim();
+            anyhow::ensure!(!token.is_empty(), "no token on standard input");
+            pw_sensors::secret::store(name, token)?;
+            writeln!(out, "token {name:?} stored in the keyring")?;
+        }
         SensorsCommand::List {
             url,
             filter,
             token_env,
+            token_keyring,
         } => {
-            let c = StaClient::new(url, Duration::from_secs(30), token_env.as_deref())?;
+            let c = client(url, token_env, token_keyring)?;
             let all = c.datastreams(&Query {
                 filter: filter.clone(),
                 expand: vec!["Thing/Locations".into()],
@@ -263,10 +295,11 @@ pub fn sensors(cmd: &SensorsCommand) -> anyhow::Result<String> {
             time_zone,
             csv,
             token_env,
+            token_keyring,
         } => {
             let (from, to) = (time_arg(from, time_zone)?, time_arg(to, time_zone)?);
             anyhow::ensure!(to > from, "--to must lie after --from");
-            let c = StaClient::new(url, Duration::from_secs(30), token_env.as_deref())?;
+            let c = client(url, token_env, token_keyring)?;
             let ds = Datastream {
                 id: datastream
                     .parse::<i64>()
@@ -418,6 +451,7 @@ mod tests {
             url: url.clone(),
             filter: None,
             token_env: None,
+            token_keyring: None,
         })
         .unwrap();
         assert!(
@@ -438,6 +472,7 @@ mod tests {
             time_zone: "Europe/Berlin".into(),
             csv,
             token_env: None,
+            token_keyring: None,
         };
         let text = sensors(&history(false)).unwrap();
         assert!(text.contains("2026-01-07T23:15:00Z  3"), "{text}");

@@ -455,13 +455,23 @@ fn sta_worker(
     requests: Receiver<HistoryRequest>,
     stop: Arc<AtomicBool>,
 ) {
-    let client = match StaClient::new(&def.url, Duration::from_secs(20), def.token_env.as_deref()) {
+    // The token from the environment or the OS keyring, never the scene.
+    let client = StaClient::new(&def.url, Duration::from_secs(20), def.token_env.as_deref())
+        .map_err(|e| e.to_string())
+        .and_then(|c| match &def.token_keyring {
+            Some(name) => pw_sensors::secret::lookup(name)
+                .map(|t| c.with_token(t))
+                .map_err(|e| e.to_string()),
+            None => Ok(c),
+        });
+    let client = match client {
         Ok(c) => c,
         Err(e) => {
-            let _ = tx.send(SourceUpdate::Status(SourceStatus::Failed(e.to_string())));
+            let _ = tx.send(SourceUpdate::Status(SourceStatus::Failed(e)));
             return;
         }
     };
+
     let cache = HistoryCache::new(cache_dir);
     let mut datastreams: HashMap<String, Datastream> = HashMap::new();
     let mut multi: HashMap<String, pw_sensors::sta::MultiDatastream> = HashMap::new();

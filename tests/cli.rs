@@ -655,3 +655,131 @@ fn info_describes_vector_files_with_crs_fields_and_problems() {
         "{out}"
     );
 }
+
+/// A private D-Bus session with GNOME Keyring (Debian `dbus`,
+/// `gnome-keyring`, `libsecret-tools`; `.ci/sensors-setup` installs them):
+/// the OS keyring a planner's desktop has. Stopped when dropped.
+struct Keyring {
+    bus: String,
+    home: std::path::PathBuf,
+    pid: u32,
+}
+
+impl Keyring {
+    fn start() -> Keyring {
+        let home = std::env::temp_dir().join(format!("pw-keyring-{}", std::process::id()));
+        std::fs::create_dir_all(&home).unwrap();
+        let out = Command::new("dbus-daemon")
+            .args(["--session", "--fork", "--print-address=1", "--print-pid=1"])
+            .output()
+            .expect("dbus-daemon is not installed; run .ci/sensors-setup");
+        let text = String::from_utf8_lossy(&out.stdout);
+        let mut lines = text.lines();
+        let bus = lines.next().unwrap().trim().to_string();
+        let pid = lines.next().unwrap().trim().parse().unwrap();
+        // Unlocks (creates) the login keyring with a password on stdin.
+        let mut unlock = Command::new("gnome-keyring-daemon")
+            .args(["--unlock", "--components=secrets"])
+            .env("DBUS_SESSION_BUS_ADDRESS", &bus)
+            .env("HOME", &home)
+            .env("XDG_DATA_HOME", home.join("data"))
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("gnome-keyring is not installed; run .ci/sensors-setup");
+        use std::io::Write;
+        unlock.stdin.take().unwrap().write_all(b"test").unwrap();
+        assert!(unlock.wait().unwrap().success());
+        Keyring { bus, home, pid }
+    }
+
+    fn run(&self, args: &[&str], stdin: &str) -> (i32, String, String) {
+        use std::io::Write;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_planwerkstatt"))
+            .args(args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.bus)
+            .env("HOME", &self.home)
+            .env("XDG_DATA_HOME", self.home.join("data"))
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+}
+
+impl Drop for Keyring {
+    fn drop(&mut self) {
+        // The keyring daemon leaves with its bus.
+        let _ = Command::new("kill").arg(self.pid.to_string()).status();
+        let _ = std::fs::remove_dir_all(&self.home);
+    }
+}
+
+#[test]
+fn a_token_kept_in_the_os_keyring_reaches_the_server_and_nowhere_else() {
+    let keyring = Keyring::start();
+    let server = pw_testkit::HttpFixture::start(|_, headers| {
+        let auth = headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("authorization"))
+            .map(|(_, v)| v.as_str());
+        if auth == Some("Bearer geheim-4711") {
+            pw_testkit::Reply::json(
+                r#"{"value": [{"@iot.id": "K440~BLN1/1~color", "name": "color"}]}"#,
+            )
+        } else {
+            pw_testkit::Reply::status("401 Unauthorized", "text/plain", "token?")
+        }
+    });
+    let (code, out, err) = keyring.run(&["sensors", "token", "jena-sta"], "geheim-4711\n");
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("stored in the keyring"), "{out}");
+    let (code, out, err) = keyring.run(
+        &[
+            "sensors",
+            "list",
+            &server.base,
+            "--token-keyring",
+            "jena-sta",
+        ],
+        "",
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("K440~BLN1/1~color") && out.contains("1 datastreams"),
+        "{out}"
+    );
+    // Without it the server refuses; an unknown name is said plainly.
+    let (code, _, err) = keyring.run(&["sensors", "list", &server.base], "");
+    assert_ne!(code, 0);
+    assert!(err.contains("401"), "{err}");
+    let (code, _, err) = keyring.run(
+        &[
+            "sensors",
+            "list",
+            &server.base,
+            "--token-keyring",
+            "unbekannt",
+        ],
+        "",
+    );
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("no token named \"unbekannt\"") && err.contains("sensors token unbekannt"),
+        "{err}"
+    );
+}

@@ -101,6 +101,12 @@ impl Scene {
             if let Some(why) = source.classes.iter().find_map(|c| c.problem()) {
                 return Err(bad("breaks", why));
             }
+            if source.token_env.is_some() && source.token_keyring.is_some() {
+                return Err(bad(
+                    "token_keyring",
+                    "give the token either by token_env or by token_keyring".into(),
+                ));
+            }
             if source
                 .stale_after_minutes
                 .is_some_and(|s| !(s.is_finite() && s > 0.0))

@@ -333,6 +333,10 @@ pub struct SensorSource {
     pub filter: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_env: Option<String>,
+    /// Name of the bearer token in the OS keyring (stored with
+    /// `planwerkstatt sensors token NAME`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_keyring: Option<String>,
     /// Payload decoder per device EUI, device id or application id.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub decoders: std::collections::BTreeMap<String, String>,

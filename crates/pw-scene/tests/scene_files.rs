@@ -250,6 +250,11 @@ fn broken_sensor_sources_say_what_is_wrong() {
     assert!(m.contains("stale_after_minutes"), "{m}");
     let m = with("speed = 600.0", "speed = 600.0\nmqtt = \"broker\"");
     assert!(m.contains("mqtt") && m.contains("host:port"), "{m}");
+    let m = with(
+        "token_env = \"JENA_STA_TOKEN\"",
+        "token_env = \"JENA_STA_TOKEN\"\ntoken_keyring = \"jena\"",
+    );
+    assert!(m.contains("either by token_env or by token_keyring"), "{m}");
     let m = with("kind = \"replay\"", "kind = \"fiware\"");
     assert!(m.contains("fiware") && m.contains("sensorthings"), "{m}");
 }

@@ -95,6 +95,13 @@ impl StaClient {
         })
     }
 
+    /// Sends this bearer token (e.g. from the keyring) instead of one from
+    /// the environment.
+    pub fn with_token(mut self, token: String) -> StaClient {
+        self.token = Some(token).filter(|t| !t.is_empty());
+        self
+    }
+
     /// Refuses answers larger than this many bytes (default 64 MiB).
     pub fn with_max_page_bytes(mut self, bytes: u64) -> StaClient {
         self.max_page_bytes = bytes;

@@ -12,6 +12,7 @@ pub mod lorawan;
 pub mod mqtt;
 pub mod ngsi;
 pub mod record;
+pub mod secret;
 pub mod snapshot;
 pub mod sta;
 pub mod store;
