@@ -331,6 +331,9 @@ fn spawn_source(
         SensorSourceKind::Mqtt => std::thread::Builder::new()
             .name("sensors-mqtt".into())
             .spawn(move || mqtt_worker(&worker_def, tx, flag)),
+        SensorSourceKind::NgsiLd => std::thread::Builder::new()
+            .name("sensors-ngsi-ld".into())
+            .spawn(move || ngsi_worker(&worker_def, tx, flag)),
         SensorSourceKind::Sensorthings => {
             let (rtx, rrx) = channel();
             requests = Some(rtx);
@@ -445,6 +448,98 @@ fn mqtt_worker(def: &SensorSource, tx: Sender<SourceUpdate>, stop: Arc<AtomicBoo
     }
 }
 
+/// How often a SensorThings service is asked for its newest values (live
+/// values come by push where it has a broker).
+const STA_POLL: Duration = Duration::from_secs(300);
+/// How often an NGSI-LD broker is asked again.
+const NGSI_POLL: Duration = Duration::from_secs(60);
+/// Entities per NGSI-LD page (brokers allow up to 1000; 100 is safe).
+const NGSI_PAGE: usize = 100;
+
+/// A context broker's entities, page by page, every minute; back off while
+/// it cannot be reached.
+fn ngsi_worker(def: &SensorSource, tx: Sender<SourceUpdate>, stop: Arc<AtomicBool>) {
+    let client = match sta_client(def) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = tx.send(SourceUpdate::Status(SourceStatus::Failed(e)));
+            return;
+        }
+    };
+    let base = def.url.trim_end_matches('/');
+    let mut backoff = Duration::from_secs(5);
+    while !stop.load(Ordering::Relaxed) {
+        let mut events = Vec::new();
+        let mut problem = None;
+        for page in 0..1000 {
+            let query = def.filter.as_deref().unwrap_or("");
+            let url = format!(
+                "{base}/ngsi-ld/v1/entities?{query}{}limit={NGSI_PAGE}&offset={}",
+                if query.is_empty() { "" } else { "&" },
+                page * NGSI_PAGE
+            );
+            match client
+                .get_text(&url)
+                .map_err(|e| e.to_string())
+                .and_then(|t| pw_sensors::ngsi::entities(&t).map_err(|e| format!("{url}: {e}")))
+            {
+                Ok((messages, problems)) => {
+                    let n = messages.len() + problems.len();
+                    events.extend(messages.into_iter().map(LiveEvent::Message));
+                    events.extend(problems.into_iter().map(|reason| LiveEvent::Unreadable {
+                        topic: url.clone(),
+                        reason,
+                    }));
+                    if n < NGSI_PAGE {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    problem = Some(e);
+                    break;
+                }
+            }
+        }
+        let wait = match problem {
+            None => {
+                backoff = Duration::from_secs(5);
+                let _ = tx.send(SourceUpdate::Events(events, now_ms()));
+                let _ = tx.send(SourceUpdate::Status(SourceStatus::Running));
+                def.poll_seconds
+                    .map(Duration::from_secs_f64)
+                    .unwrap_or(NGSI_POLL)
+            }
+            Some(e) => {
+                let _ = tx.send(SourceUpdate::Status(SourceStatus::Offline(e)));
+                let wait = backoff.min(
+                    def.poll_seconds
+                        .map(Duration::from_secs_f64)
+                        .unwrap_or(backoff),
+                );
+                backoff = (backoff * 2).min(NGSI_POLL * 5);
+                wait
+            }
+        };
+        let until = std::time::Instant::now() + wait;
+        while std::time::Instant::now() < until && !stop.load(Ordering::Relaxed) {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+/// The HTTP client of a source, with its token from the environment or
+/// the OS keyring (never from the scene).
+fn sta_client(def: &SensorSource) -> Result<StaClient, String> {
+    StaClient::new(&def.url, Duration::from_secs(20), def.token_env.as_deref())
+        .map_err(|e| e.to_string())
+        .and_then(|c| match &def.token_keyring {
+            Some(name) => pw_sensors::secret::lookup(name)
+                .map(|t| c.with_token(t))
+                .map_err(|e| e.to_string()),
+            None => Ok(c),
+        })
+}
+
 /// Datastreams (with Things and Locations) and each one's newest value,
 /// again every few minutes; history windows on request, through the disk
 /// cache so they survive going offline.
@@ -455,16 +550,7 @@ fn sta_worker(
     requests: Receiver<HistoryRequest>,
     stop: Arc<AtomicBool>,
 ) {
-    // The token from the environment or the OS keyring, never the scene.
-    let client = StaClient::new(&def.url, Duration::from_secs(20), def.token_env.as_deref())
-        .map_err(|e| e.to_string())
-        .and_then(|c| match &def.token_keyring {
-            Some(name) => pw_sensors::secret::lookup(name)
-                .map(|t| c.with_token(t))
-                .map_err(|e| e.to_string()),
-            None => Ok(c),
-        });
-    let client = match client {
+    let client = match sta_client(def) {
         Ok(c) => c,
         Err(e) => {
             let _ = tx.send(SourceUpdate::Status(SourceStatus::Failed(e)));
@@ -484,7 +570,11 @@ fn sta_worker(
                     backoff = Duration::from_secs(5);
                     let _ = tx.send(SourceUpdate::Events(events, now_ms()));
                     let _ = tx.send(SourceUpdate::Status(SourceStatus::Running));
-                    next_poll = std::time::Instant::now() + Duration::from_secs(300);
+                    next_poll = std::time::Instant::now()
+                        + def
+                            .poll_seconds
+                            .map(Duration::from_secs_f64)
+                            .unwrap_or(STA_POLL);
                 }
                 Err(e) => {
                     let _ = tx.send(SourceUpdate::Status(SourceStatus::Offline(e)));
@@ -1733,6 +1823,96 @@ mod tests {
         let bus = marker(&app, "sta-thing:bus359").world;
         let expected = first[0] + (second[0] - first[0]) * 0.9;
         assert!((bus[0] - expected).abs() < 0.01);
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn an_ngsi_ld_broker_s_entities_become_stations_and_stay_when_it_goes_down() {
+        use std::sync::atomic::AtomicBool;
+        let fiware =
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/sensors/fiware");
+        let read = |f: &str| -> serde_json::Value {
+            serde_json::from_str(&std::fs::read_to_string(fiware.join(f)).unwrap()).unwrap()
+        };
+        // The real smart-data-model examples, as a broker lists them, and
+        // one entity without id.
+        let list = serde_json::json!([
+            read("AirQualityObserved_example-normalized.jsonld"),
+            read("TrafficFlowObserved_example.json"),
+            read("WeatherObserved_example-normalized.jsonld"),
+            {"type": "Thing"}
+        ])
+        .to_string();
+        let up = Arc::new(AtomicBool::new(true));
+        let online = up.clone();
+        let server = pw_testkit::HttpFixture::start(move |path, _| {
+            if !online.load(Ordering::SeqCst) {
+                pw_testkit::Reply::status("500 Internal Server Error", "text/plain", "Wartung")
+            } else if path.starts_with("/ngsi-ld/v1/entities?type=")
+                && path.contains("&limit=100&offset=0")
+            {
+                pw_testkit::Reply::json(list.clone())
+            } else {
+                pw_testkit::Reply::json("[]")
+            }
+        });
+        let dir = std::env::temp_dir().join(format!("pw-sensors-ngsi-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let scene = dir.join("ngsi.scene");
+        std::fs::write(
+            &scene,
+            format!(
+                "name = \"t\"\ncrs = \"EPSG:25830\"\norigin = [440000.0, 4474000.0, 650.0]\n\
+                 [time]\ndefault = \"2016-12-07T12:00\"\n\
+                 [[sensors]]\nname = \"Orion-LD\"\nkind = \"ngsi_ld\"\nurl = \"{}\"\n\
+                 filter = \"type=AirQualityObserved,TrafficFlowObserved,WeatherObserved\"\n\
+                 poll_seconds = 0.2\n",
+                server.base
+            ),
+        )
+        .unwrap();
+        let mut app = headless_app(&scene);
+        app.insert_resource(SensorCacheDir(dir.join("cache")));
+        run_until(&mut app, |app| {
+            app.world()
+                .resource::<Sensors>()
+                .sources
+                .first()
+                .is_some_and(|s| s.status == SourceStatus::Running && s.store.stations.len() == 3)
+        });
+        let s = app.world().resource::<Sensors>();
+        let store = &s.sources[0].store;
+        assert_eq!(store.unreadable, 1);
+        assert!(
+            store
+                .last_problem
+                .as_deref()
+                .is_some_and(|p| p.contains("entity 4"))
+        );
+        let traffic = store
+            .station_by_id("TrafficFlowObserved-Valladolid-osm-60821110")
+            .unwrap();
+        assert_eq!(traffic.category.as_deref(), Some("TrafficFlowObserved"));
+        assert!(traffic.location.is_some());
+        let intensity = &store.series["TrafficFlowObserved-Valladolid-osm-60821110/intensity"];
+        assert_eq!(intensity.latest().unwrap().1, Value::Number(197.0));
+        // The broker goes down: offline with the reason, nothing lost.
+        up.store(false, Ordering::SeqCst);
+        run_until(&mut app, |app| {
+            matches!(
+                &app.world().resource::<Sensors>().sources[0].status,
+                SourceStatus::Offline(why) if why.contains("500")
+            )
+        });
+        let s = app.world().resource::<Sensors>();
+        assert_eq!(s.sources[0].store.stations.len(), 3);
+        assert_eq!(
+            s.sources[0].store.series["TrafficFlowObserved-Valladolid-osm-60821110/intensity"]
+                .latest()
+                .unwrap()
+                .1,
+            Value::Number(197.0)
+        );
         std::fs::remove_dir_all(&dir).ok();
     }
 }

@@ -116,6 +116,15 @@ impl Scene {
                     "stale_after_minutes must be a positive number".into(),
                 ));
             }
+            if source
+                .poll_seconds
+                .is_some_and(|s| !(s.is_finite() && s > 0.0))
+            {
+                return Err(bad(
+                    "poll_seconds",
+                    "poll_seconds must be a positive number".into(),
+                ));
+            }
             if source.speed.is_some_and(|s| !(s.is_finite() && s > 0.0)) {
                 return Err(bad("speed", "speed must be a positive number".into()));
             }

@@ -307,6 +307,10 @@ pub enum SensorSourceKind {
     Mqtt,
     /// A recording made with `planwerkstatt sensors record`, played in a loop.
     Replay,
+    /// A FIWARE NGSI-LD context broker (Orion-LD, Scorpio, Stellio): its
+    /// entities, asked again every minute; `filter` holds the query, e.g.
+    /// "type=AirQualityObserved".
+    NgsiLd,
 }
 
 /// One sensor source. Credentials never live here: `token_env` names the
@@ -328,7 +332,8 @@ pub struct SensorSource {
     /// live push (topics default to every datastream's observations).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mqtt: Option<String>,
-    /// SensorThings `$filter` choosing the datastreams.
+    /// SensorThings `$filter` choosing the datastreams; NGSI-LD: the query
+    /// (`type=…`, `q=…`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -346,6 +351,10 @@ pub struct SensorSource {
     /// Traffic-light classes per quantity.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub classes: Vec<ValueClasses>,
+    /// SensorThings and NGSI-LD: ask again after this many seconds (default
+    /// 300 and 60).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub poll_seconds: Option<f64>,
     /// A value older than this (at the shown time) is drawn as stale.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stale_after_minutes: Option<f64>,

@@ -89,7 +89,30 @@ fn geometry_point(g: &Json) -> Option<[f64; 2]> {
 
 /// One entity (any of the three shapes) as a message.
 pub fn entity(text: &str) -> Result<Message, SensorError> {
+    entity_value(&parse_json(text)?)
+}
+
+/// A context broker's answer to `GET /ngsi-ld/v1/entities` (an array of
+/// entities, or a GeoJSON FeatureCollection): the readable ones as
+/// messages, and for each unreadable one its position and why.
+pub fn entities(text: &str) -> Result<(Vec<Message>, Vec<String>), SensorError> {
     let v = parse_json(text)?;
+    let list = v
+        .as_array()
+        .or_else(|| v.get("features").and_then(Json::as_array))
+        .ok_or(SensorError::Missing("a list of entities"))?;
+    let mut messages = Vec::new();
+    let mut problems = Vec::new();
+    for (i, e) in list.iter().enumerate() {
+        match entity_value(e) {
+            Ok(m) => messages.push(m),
+            Err(err) => problems.push(format!("entity {}: {err}", i + 1)),
+        }
+    }
+    Ok((messages, problems))
+}
+
+fn entity_value(v: &Json) -> Result<Message, SensorError> {
     let id = v
         .get("id")
         .and_then(Json::as_str)
@@ -99,7 +122,7 @@ pub fn entity(text: &str) -> Result<Message, SensorError> {
         Some(p) if v.get("type").and_then(Json::as_str) == Some("Feature") => {
             (p, v.get("geometry"))
         }
-        _ => (&v, v.get("location")),
+        _ => (v, v.get("location")),
     };
     let map = members
         .as_object()
