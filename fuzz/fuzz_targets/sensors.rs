@@ -33,7 +33,7 @@ fuzz_target!(|data: &[u8]| {
     }
     let _ = pw_sensors::decoders::decode(&decoders[0].1, rest);
     let text = String::from_utf8_lossy(rest);
-    match (which >> 3) % 12 {
+    match (which >> 3) % 13 {
         4 => {
             let _ = pw_sensors::sta::datastreams(&text);
         }
@@ -59,6 +59,9 @@ fuzz_target!(|data: &[u8]| {
         }
         11 => {
             let _ = pw_sensors::sta::multi_observations(&text);
+        }
+        12 => {
+            let _ = pw_sensors::ngsi::entities(&text);
         }
         _ => {}
     }
