@@ -54,6 +54,12 @@ impl Identified for sta::MultiObservation {
     }
 }
 
+impl Identified for sta::Entity {
+    fn entity_id(&self) -> Option<&sta::Id> {
+        Some(&self.id)
+    }
+}
+
 impl Identified for sta::HistoricalLocation {
     fn entity_id(&self) -> Option<&sta::Id> {
         self.id.as_ref()
@@ -240,6 +246,20 @@ impl StaClient {
             |q| format!("{}/Datastreams{}", self.base, q.to_query_string()),
             query,
             sta::datastreams,
+        )
+    }
+
+    /// All entities of a collection: "Things", "Locations", "Sensors",
+    /// "ObservedProperties" or "FeaturesOfInterest".
+    pub fn entities(
+        &self,
+        collection: &str,
+        query: &Query,
+    ) -> Result<Vec<sta::Entity>, ClientError> {
+        self.paged(
+            |q| format!("{}/{collection}{}", self.base, q.to_query_string()),
+            query,
+            sta::entities,
         )
     }
 

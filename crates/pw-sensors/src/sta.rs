@@ -217,6 +217,53 @@ pub fn observation_entity(text: &str) -> Result<Observation, SensorError> {
     observation(&parse_json(text)?)
 }
 
+/// Any other entity (Things, Locations, Sensors, ObservedProperties,
+/// FeaturesOfInterest): what a list or an inspector needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entity {
+    pub id: Id,
+    pub name: String,
+    pub description: Option<String>,
+    /// Sensors: `metadata` / `encodingType`; ObservedProperties:
+    /// `definition`; as given.
+    pub definition: Option<String>,
+    /// Locations' `location`, FeaturesOfInterest's `feature`, a Thing's
+    /// first expanded Location: WGS84 longitude/latitude of a point.
+    pub place: Option<[f64; 2]>,
+    /// `properties` as given (JSON text), if any.
+    pub properties: Option<String>,
+}
+
+fn entity(v: &Json) -> Result<Entity, SensorError> {
+    let id = v
+        .get("@iot.id")
+        .and_then(Id::from_json)
+        .ok_or(SensorError::Missing("@iot.id"))?;
+    let place = ["location", "feature"]
+        .iter()
+        .find_map(|k| v.get(*k).and_then(geojson_point))
+        .or_else(|| thing(v).and_then(|t| t.location));
+    Ok(Entity {
+        id,
+        name: text(v, "name").unwrap_or_default(),
+        description: text(v, "description"),
+        definition: text(v, "definition")
+            .or_else(|| text(v, "metadata"))
+            .or_else(|| text(v, "encodingType")),
+        place,
+        properties: v
+            .get("properties")
+            .filter(|p| !p.is_null())
+            .map(|p| p.to_string()),
+    })
+}
+
+/// A collection of Things, Locations, Sensors, ObservedProperties or
+/// FeaturesOfInterest.
+pub fn entities(text: &str) -> Result<Page<Entity>, SensorError> {
+    page(text, entity)
+}
+
 /// A MultiDatastream (v1.1): several quantities observed together, each
 /// observation's result an array in the order of `observed_properties`.
 #[derive(Debug, Clone, PartialEq)]

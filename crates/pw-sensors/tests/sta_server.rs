@@ -244,4 +244,39 @@ fn jena_data_through_a_real_sensorthings_server() {
             (t0 + 180_000, [11.5861, 50.9275]),
         ]
     );
+
+    // The other collections, typed: Things with their place, Locations,
+    // Sensors, ObservedProperties, FeaturesOfInterest.
+    let things = c
+        .entities(
+            "Things",
+            &Query {
+                expand: vec!["Locations".into()],
+                ..Query::default()
+            },
+        )
+        .unwrap();
+    let names: Vec<&str> = things.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names.len(), 3, "{names:?}");
+    let k440 = things.iter().find(|t| t.name == "K440").unwrap();
+    assert_eq!(k440.place, Some([11.5865, 50.9279]));
+    assert_eq!(k440.description.as_deref(), Some("Lichtsignalanlage K440"));
+    let locations = c.entities("Locations", &Query::default()).unwrap();
+    assert_eq!(locations.len(), 2 + 4);
+    assert!(locations.iter().any(|l| l.place == Some([11.612, 50.888])));
+    let sensors = c.entities("Sensors", &Query::default()).unwrap();
+    assert_eq!(sensors.len(), 1);
+    assert_eq!(sensors[0].name, "Jena urban data platform");
+    let properties = c.entities("ObservedProperties", &Query::default()).unwrap();
+    assert!(
+        properties
+            .iter()
+            .any(|p| p.name == "bicycles" && p.definition.as_deref() == Some("urn:jena:bicycles"))
+    );
+    let features = c.entities("FeaturesOfInterest", &Query::default()).unwrap();
+    assert_eq!(features.len(), 1);
+    assert_eq!(
+        (features[0].name.as_str(), features[0].place),
+        ("Goldbergrampe", Some([11.612, 50.888]))
+    );
 }
