@@ -196,6 +196,25 @@ pub fn station_window(
                         ui.end_row();
                     }
                 });
+            // When the shown data arrived here (cached values keep the time
+            // they were fetched): its age in real time, not the clock's.
+            let arrived = station
+                .streams
+                .iter()
+                .filter_map(|s| source.store.received_ms.get(&s.key))
+                .max();
+            if let Some(&arrived) = arrived
+                && source.def.kind != pw_scene::SensorSourceKind::Replay
+            {
+                let real_now = jiff::Timestamp::now().as_millisecond();
+                ui.label(
+                    egui::RichText::new(i18n.trf(
+                        "sensors.received",
+                        &[("age", &age_text(real_now - arrived, arrived, tz, i18n))],
+                    ))
+                    .small(),
+                );
+            }
             if let Some(problem) = &source.history_problem {
                 ui.colored_label(
                     egui::Color32::from_rgb(200, 120, 0),
