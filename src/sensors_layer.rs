@@ -1915,4 +1915,71 @@ mod tests {
         );
         std::fs::remove_dir_all(&dir).ok();
     }
+
+    #[test]
+    fn markers_stand_on_the_dem_terrain() {
+        // A station on the real DFW DEM (3″ cells, EPSG:4326) in a UTM 14N
+        // scene. -97.32 E, 32.68 N is the corner of cells (197, 169), (198,
+        // 169), (197, 170), (198, 170), which GDAL reads as 206, 207, 207,
+        // 206 m (gdallocationinfo): bilinear 206.5 m.
+        let dir = std::env::temp_dir().join(format!("pw-sensors-dem-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let recording = dir.join("station.jsonl");
+        let thing = pw_sensors::import::ThingSeries {
+            id: "T1".into(),
+            name: "Pegel".into(),
+            location: Some([-97.32, 32.68]),
+            streams: vec![pw_sensors::import::StreamSeries {
+                id: "T1~level".into(),
+                name: "level".into(),
+                observed_property: "level".into(),
+                unit: Some("cm".into()),
+                values: vec![(1_700_000_000_000, Value::Number(12.0))],
+            }],
+        };
+        let mut rec = pw_sensors::record::Recorder::create(&recording, 0).unwrap();
+        for (topic, text) in [
+            (
+                pw_sensors::mqtt::CATALOGUE_TOPIC.to_string(),
+                pw_sensors::import::catalogue_json(std::slice::from_ref(&thing)),
+            ),
+            (
+                pw_sensors::import::observation_topic("T1~level"),
+                pw_sensors::import::observation_json(1_700_000_000_000, &Value::Number(12.0)),
+            ),
+        ] {
+            rec.record(&pw_sensors::record::Recorded {
+                at_ms: 0,
+                topic,
+                payload: text.into_bytes(),
+            })
+            .unwrap();
+        }
+        let dem =
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/dem/pysheds/dem.tif");
+        let scene = dir.join("t.scene");
+        std::fs::write(
+            &scene,
+            format!(
+                "name = \"t\"\ncrs = \"EPSG:32614\"\norigin = [656400.0, 3616155.0, 200.0]\n\
+                 [[layers]]\nname = \"DFW\"\nkind = \"dem\"\npath = {:?}\n\
+                 [[sensors]]\nname = \"Pegel\"\nkind = \"replay\"\nurl = \"station.jsonl\"\n",
+                dem.display().to_string()
+            ),
+        )
+        .unwrap();
+        let mut app = headless_app(&scene);
+        run_until(&mut app, |app| {
+            !app.world().resource::<Layers>().terrain.is_empty()
+                && app
+                    .world()
+                    .resource::<SensorMarkers>()
+                    .items
+                    .first()
+                    .is_some_and(|m| m.world[2] > 205.0)
+        });
+        let z = app.world().resource::<SensorMarkers>().items[0].world[2];
+        assert!((z - (206.5 + ABOVE_GROUND)).abs() < 0.05, "{z}");
+        std::fs::remove_dir_all(&dir).ok();
+    }
 }
