@@ -10,6 +10,9 @@ use crate::ui::labels::declutter;
 use bevy_egui::egui;
 use std::collections::BTreeMap;
 
+/// Labels over sensor markers at most at once.
+const MAX_SENSOR_LABELS: usize = 200;
+
 /// What the sensor panels ask for.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SensorAction {
@@ -374,6 +377,9 @@ pub fn marker_labels(
         .filter(|&i| screen[i].is_some_and(|(p, _)| viewport.contains(p)))
         .collect();
     order.sort_by(|a, b| screen[*a].unwrap().1.total_cmp(&screen[*b].unwrap().1));
+    // Only the nearest are laid out: at most MAX_SENSOR_LABELS are drawn,
+    // and thousands of texts per frame would cost the frame.
+    order.truncate(MAX_SENSOR_LABELS * 4);
     let painter = ctx
         .layer_painter(egui::LayerId::new(
             egui::Order::Background,
@@ -404,7 +410,7 @@ pub fn marker_labels(
             egui::Rect::from_center_size(p - egui::vec2(0.0, 12.0 + size.y / 2.0), size)
         })
         .collect();
-    for k in declutter(&boxes, 200) {
+    for k in declutter(&boxes, MAX_SENSOR_LABELS) {
         let m = &markers.items[order[k]];
         let fill = if m.stale {
             egui::Color32::from_gray(225)
