@@ -197,6 +197,7 @@ pub fn sensors(cmd: &SensorsCommand) -> anyhow::Result<String> {
                 },
                 decoders: Vec::new(),
                 record_to: Some(path.clone()),
+                record_preamble: Vec::new(),
             });
             let until = std::time::Instant::now() + Duration::from_secs_f64(seconds.max(0.0));
             let (mut messages, mut problems) = (0, 0);

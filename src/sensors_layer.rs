@@ -93,6 +93,8 @@ pub struct SourceRuntime {
     /// Fetched history windows (stream key, window start).
     pub history_windows: BTreeSet<(String, i64)>,
     pub history_problem: Option<String>,
+    /// The recording being written of what its broker pushes, if any.
+    pub recording: Option<PathBuf>,
     /// In a mutex only so the resource is `Sync`; one system reads it.
     updates: std::sync::Mutex<Receiver<SourceUpdate>>,
     requests: Option<Sender<HistoryRequest>>,
@@ -174,6 +176,8 @@ pub struct Sensors {
     pub version: u64,
     /// Bumped whenever the sources are (re)started.
     pub generation: u64,
+    /// Start (true) or end a recording of a source's pushed messages.
+    pub record_request: Option<(usize, bool)>,
     started_for: Option<(Option<PathBuf>, Vec<SensorSource>)>,
     last_snapshot: Option<std::time::Instant>,
 }
@@ -223,7 +227,13 @@ impl Plugin for SensorsPlugin {
             .init_resource::<SensorMarkers>()
             .add_systems(
                 Update,
-                (start_sources, file_updates, compute_markers, fetch_history)
+                (
+                    start_sources,
+                    record_sources,
+                    file_updates,
+                    compute_markers,
+                    fetch_history,
+                )
                     .chain()
                     .after(LayersSystems),
             );
@@ -298,6 +308,7 @@ fn start_sources(
             store,
             snapshot,
             cache.0.clone(),
+            None,
         ));
         // A replay plays on the time axis from the scene's start time at
         // the recorded speed, as soon as the scene opens.
@@ -312,25 +323,95 @@ fn start_sources(
     sensors.generation += 1;
 }
 
+/// Whether a source gets messages pushed by a broker (and so can record).
+pub fn can_record(def: &SensorSource) -> bool {
+    def.kind == SensorSourceKind::Mqtt
+        || (def.kind == SensorSourceKind::Sensorthings && def.mqtt.is_some())
+}
+
+/// Starts or ends the recording of a source: its broker connection is
+/// opened anew, writing to `aufnahmen/<source>-<time>.jsonl` next to the
+/// scene (the catalogue and newest values first); its values stay.
+fn record_sources(
+    mut sensors: ResMut<Sensors>,
+    active: Res<ActiveScene>,
+    cache: Res<SensorCacheDir>,
+    mut notices: ResMut<crate::jobs::Notices>,
+    i18n: Res<crate::i18n::I18n>,
+) {
+    let Some((i, on)) = sensors.record_request.take() else {
+        return;
+    };
+    let Some(old) = sensors.sources.get_mut(i) else {
+        return;
+    };
+    if !can_record(&old.def) || old.recording.is_some() == on {
+        return;
+    }
+    let def = old.def.clone();
+    let store = std::mem::take(&mut old.store);
+    let (snapshot, ended) = (old.snapshot.clone(), old.recording.clone());
+    let record = on.then(|| {
+        let dir = active
+            .path
+            .as_ref()
+            .and_then(|p| std::path::absolute(p).ok())
+            .and_then(|p| p.parent().map(Path::to_path_buf))
+            .unwrap_or_else(|| cache.0.clone())
+            .join("aufnahmen");
+        let _ = std::fs::create_dir_all(&dir);
+        let name: String = def
+            .name
+            .chars()
+            .map(|c| if c.is_alphanumeric() { c } else { '-' })
+            .collect();
+        let stamp = jiff::Timestamp::now()
+            .strftime("%Y%m%d-%H%M%SZ")
+            .to_string();
+        (
+            dir.join(format!("{name}-{stamp}.jsonl")),
+            pw_sensors::import::store_preamble(&store),
+        )
+    });
+    let source = match &active.path {
+        Some(p) => pw_scene::Scene::resolve_path(p, &def.url),
+        None => PathBuf::from(&def.url),
+    };
+    let started = record.as_ref().map(|(p, _)| p.clone());
+    sensors.sources[i] = spawn_source(def, source, store, snapshot, cache.0.clone(), record);
+    sensors.generation += 1;
+    match (started, ended) {
+        (Some(p), _) => {
+            notices.info(i18n.trf("sensors.recording_started", &[("file", &p.display())]))
+        }
+        (None, Some(p)) => {
+            notices.info(i18n.trf("sensors.recording_saved", &[("file", &p.display())]))
+        }
+        _ => {}
+    }
+}
+
 fn spawn_source(
     def: SensorSource,
     source: PathBuf,
     store: SensorStore,
     snapshot: Option<PathBuf>,
     cache: PathBuf,
+    record: Option<Recording>,
 ) -> SourceRuntime {
     let (tx, updates) = channel();
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();
     let mut requests = None;
     let worker_def = def.clone();
+    let record_with = record.clone();
     let spawned = match def.kind {
         SensorSourceKind::Replay => std::thread::Builder::new()
             .name("sensors-replay".into())
             .spawn(move || replay_worker(&worker_def, &source, tx)),
         SensorSourceKind::Mqtt => std::thread::Builder::new()
             .name("sensors-mqtt".into())
-            .spawn(move || mqtt_worker(&worker_def, tx, flag)),
+            .spawn(move || mqtt_worker(&worker_def, tx, flag, record_with)),
         SensorSourceKind::NgsiLd => std::thread::Builder::new()
             .name("sensors-ngsi-ld".into())
             .spawn(move || ngsi_worker(&worker_def, tx, flag)),
@@ -347,7 +428,7 @@ fn spawn_source(
                 let (tx, flag) = (tx.clone(), flag.clone());
                 std::thread::Builder::new()
                     .name("sensors-sta-push".into())
-                    .spawn(move || mqtt_worker(&push_def, tx, flag))
+                    .spawn(move || mqtt_worker(&push_def, tx, flag, record_with))
             });
             match push {
                 Some(Err(e)) => Err(e),
@@ -368,6 +449,7 @@ fn spawn_source(
         snapshot,
         history_windows: BTreeSet::new(),
         history_problem: None,
+        recording: record.as_ref().map(|(p, _)| p.clone()),
         updates: std::sync::Mutex::new(updates),
         requests,
         stop,
@@ -399,7 +481,15 @@ fn replay_worker(def: &SensorSource, path: &Path, tx: Sender<SourceUpdate>) {
     }
 }
 
-fn mqtt_worker(def: &SensorSource, tx: Sender<SourceUpdate>, stop: Arc<AtomicBool>) {
+/// A recording to write: its file and what goes first.
+type Recording = (PathBuf, Vec<(String, Vec<u8>)>);
+
+fn mqtt_worker(
+    def: &SensorSource,
+    tx: Sender<SourceUpdate>,
+    stop: Arc<AtomicBool>,
+    record: Option<Recording>,
+) {
     let Some((host, port)) = def
         .url
         .rsplit_once(':')
@@ -422,7 +512,8 @@ fn mqtt_worker(def: &SensorSource, tx: Sender<SourceUpdate>, stop: Arc<AtomicBoo
         client_id: format!("planwerkstatt-{}-{}", std::process::id(), def.name.len()),
         topics,
         decoders: def.decoders.clone().into_iter().collect(),
-        record_to: None,
+        record_to: record.as_ref().map(|(p, _)| p.clone()),
+        record_preamble: record.map(|(_, pre)| pre).unwrap_or_default(),
     });
     // Batches of at most 100 ms: the frame takes them in one go.
     while !stop.load(Ordering::Relaxed) {
@@ -1980,6 +2071,110 @@ mod tests {
         });
         let z = app.world().resource::<SensorMarkers>().items[0].world[2];
         assert!((z - (206.5 + ABOVE_GROUND)).abs() < 0.05, "{z}");
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn a_live_session_is_recorded_next_to_the_scene_and_replays_offline() {
+        let dir = std::env::temp_dir().join(format!("pw-sensors-rec-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let broker = pw_testkit::MqttBroker::start();
+        let scene = dir.join("live.scene");
+        std::fs::write(
+            &scene,
+            format!(
+                "name = \"t\"\ncrs = \"EPSG:25832\"\norigin = [681000.0, 5643500.0, 150.0]\n\
+                 [[sensors]]\nname = \"Ampeln K440\"\nkind = \"mqtt\"\nurl = \"127.0.0.1:{}\"\n",
+                broker.port
+            ),
+        )
+        .unwrap();
+        let mut app = headless_app(&scene);
+        app.insert_resource(SensorCacheDir(dir.join("cache")));
+        let (client, mut connection) = rumqttc::Client::new(
+            rumqttc::MqttOptions::new("rec-test-pub", "127.0.0.1", broker.port),
+            32,
+        );
+        std::thread::spawn(move || for _ in connection.iter() {});
+        let key = "sta:K440~BLN1/1~color";
+        let publish_until = |app: &mut App, time: &str, state: &str| {
+            let topic = pw_sensors::import::observation_topic("K440~BLN1/1~color");
+            let payload =
+                format!(r#"{{"phenomenonTime": "2026-11-24T{time}Z", "result": "{state}"}}"#);
+            let t = pw_sensors::parse_time(&format!("2026-11-24T{time}Z")).unwrap();
+            run_until(app, |app| {
+                let _ = client.publish(&topic, rumqttc::QoS::AtLeastOnce, false, payload.clone());
+                std::thread::sleep(Duration::from_millis(50));
+                app.world()
+                    .resource::<Sensors>()
+                    .sources
+                    .first()
+                    .is_some_and(|s| {
+                        s.status == SourceStatus::Running
+                            && s.store
+                                .series
+                                .get(key)
+                                .and_then(|x| x.latest())
+                                .map(|l| l.0)
+                                == Some(t)
+                    })
+            });
+        };
+        publish_until(&mut app, "07:00:00", "red");
+        app.world_mut().resource_mut::<Sensors>().record_request = Some((0, true));
+        app.update();
+        let file = app.world().resource::<Sensors>().sources[0]
+            .recording
+            .clone()
+            .unwrap();
+        assert_eq!(
+            file.parent().unwrap(),
+            std::path::absolute(&dir).unwrap().join("aufnahmen")
+        );
+        // The values known before stay; new ones are recorded.
+        publish_until(&mut app, "07:00:30", "green");
+        app.world_mut().resource_mut::<Sensors>().record_request = Some((0, false));
+        app.update();
+        assert!(
+            app.world().resource::<Sensors>().sources[0]
+                .recording
+                .is_none()
+        );
+        let notices = &app.world().resource::<crate::jobs::Notices>().items;
+        assert!(
+            notices
+                .iter()
+                .any(|n| n.text.contains("Aufzeichnung gespeichert")),
+            "{notices:?}"
+        );
+        drop(app);
+        // Offline: the recording as a replay source shows both states.
+        let replay = dir.join("replay.scene");
+        std::fs::write(
+            &replay,
+            format!(
+                "name = \"r\"\ncrs = \"EPSG:25832\"\norigin = [681000.0, 5643500.0, 150.0]\n\
+                 [[sensors]]\nname = \"Wiedergabe\"\nkind = \"replay\"\nurl = {:?}\n",
+                file.display().to_string()
+            ),
+        )
+        .unwrap();
+        let mut app = headless_app(&replay);
+        run_until(&mut app, |app| {
+            app.world()
+                .resource::<Sensors>()
+                .sources
+                .first()
+                .is_some_and(|s| s.status == SourceStatus::Running)
+        });
+        let s = app.world().resource::<Sensors>();
+        let samples = &s.sources[0].store.series[key].samples;
+        let states: Vec<&Value> = samples.iter().map(|(_, v)| v).collect();
+        assert_eq!(
+            states,
+            [&Value::Text("red".into()), &Value::Text("green".into())]
+        );
+        assert_eq!(s.sources[0].store.stations[0].id, "sta-thing:K440");
         std::fs::remove_dir_all(&dir).ok();
     }
 }

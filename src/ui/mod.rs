@@ -298,6 +298,7 @@ fn apply_sensor_actions(
             A::ClearArea => view.area = None,
             A::Close => view.selected = None,
             A::Plot(keys) => view.plotted = keys.into_iter().collect(),
+            A::Record(i, on) => sensors.record_request = Some((i, on)),
             A::SetTime(ms) => {
                 if let Ok(t) = jiff::Timestamp::from_millisecond(ms) {
                     clock.instant = t;

@@ -25,6 +25,8 @@ pub enum SensorAction {
     Plot(Vec<String>),
     /// Move the global clock here (Unix ms).
     SetTime(i64),
+    /// Start (true) or end the recording of source `.0`.
+    Record(usize, bool),
 }
 
 /// How long ago, in words: "vor 5 min", "vor 3 h", "vor 2 Tagen"; older
@@ -56,7 +58,7 @@ pub fn sensor_tree(ui: &mut egui::Ui, sensors: &Sensors, i18n: &I18n) -> Vec<Sen
         return actions;
     }
     ui.heading(i18n.tr("sensors.title"));
-    for source in &sensors.sources {
+    for (i, source) in sensors.sources.iter().enumerate() {
         let (text, color) = match &source.status {
             SourceStatus::Starting => (i18n.tr("sensors.starting").to_string(), None),
             SourceStatus::Running => (i18n.tr("sensors.running").to_string(), None),
@@ -75,6 +77,26 @@ pub fn sensor_tree(ui: &mut egui::Ui, sensors: &Sensors, i18n: &I18n) -> Vec<Sen
             status = status.color(c);
         }
         ui.label(status);
+        if crate::sensors_layer::can_record(&source.def) {
+            match &source.recording {
+                Some(path) => {
+                    ui.label(egui::RichText::new(i18n.tr("sensors.recording")).small())
+                        .on_hover_text(path.display().to_string());
+                    if ui.button(i18n.tr("sensors.record_stop")).clicked() {
+                        actions.push(SensorAction::Record(i, false));
+                    }
+                }
+                None => {
+                    if ui
+                        .button(i18n.tr("sensors.record_start"))
+                        .on_hover_text(i18n.tr("sensors.record_hint"))
+                        .clicked()
+                    {
+                        actions.push(SensorAction::Record(i, true));
+                    }
+                }
+            }
+        }
         if source.store.unreadable > 0 {
             ui.label(
                 egui::RichText::new(

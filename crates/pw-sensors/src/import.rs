@@ -116,6 +116,55 @@ pub fn catalogue_json(things: &[ThingSeries]) -> String {
     json!({ "value": value }).to_string()
 }
 
+/// What a store knows of its SensorThings stations, as a recording's
+/// preamble: the catalogue (Things with places, datastreams with units)
+/// and every datastream's newest value.
+pub fn store_preamble(store: &crate::store::SensorStore) -> Vec<(String, Vec<u8>)> {
+    let mut things = Vec::new();
+    let mut latest = Vec::new();
+    for st in &store.stations {
+        let streams: Vec<StreamSeries> = st
+            .streams
+            .iter()
+            .filter_map(|s| {
+                let id = s.key.strip_prefix("sta:")?;
+                if let Some((t, v)) = store.series.get(&s.key).and_then(|x| x.latest()) {
+                    latest.push((observation_topic(id), observation_json(*t, v).into_bytes()));
+                }
+                Some(StreamSeries {
+                    id: id.to_string(),
+                    name: s.label.clone(),
+                    observed_property: s.quantity.clone(),
+                    unit: s.unit.clone(),
+                    values: vec![],
+                })
+            })
+            .collect();
+        if streams.is_empty() {
+            continue;
+        }
+        things.push(ThingSeries {
+            id: st
+                .id
+                .strip_prefix("sta-thing:")
+                .unwrap_or(&st.id)
+                .to_string(),
+            name: st.name.clone(),
+            location: st.location,
+            streams,
+        });
+    }
+    if things.is_empty() {
+        return latest;
+    }
+    let mut out = vec![(
+        crate::mqtt::CATALOGUE_TOPIC.to_string(),
+        catalogue_json(&things).into_bytes(),
+    )];
+    out.extend(latest);
+    out
+}
+
 /// The MQTT extension's topic for a datastream's observations.
 pub fn observation_topic(datastream: &str) -> String {
     format!(

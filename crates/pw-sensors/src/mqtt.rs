@@ -30,6 +30,10 @@ pub struct MqttSettings {
     pub decoders: Vec<(String, String)>,
     /// Also write every message, as it came, to this recording.
     pub record_to: Option<std::path::PathBuf>,
+    /// Written at the recording's start (topic, payload): e.g. the
+    /// SensorThings catalogue and the newest values, so a replay knows
+    /// places and starts where the recording did.
+    pub record_preamble: Vec<(String, Vec<u8>)>,
 }
 
 /// What arrives.
@@ -170,7 +174,17 @@ fn run(settings: MqttSettings, tx: Sender<LiveEvent>, stop: Arc<AtomicBool>) {
             let now_ms = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| d.as_millis() as i64);
-            match crate::record::Recorder::create(path, now_ms) {
+            match crate::record::Recorder::create(path, now_ms).and_then(|mut r| {
+                for (topic, payload) in &settings.record_preamble {
+                    r.record(&crate::record::Recorded {
+                        at_ms: 0,
+                        topic: topic.clone(),
+                        payload: payload.clone(),
+                    })
+                    .map_err(|e| crate::SensorError::Payload(e.to_string()))?;
+                }
+                Ok(r)
+            }) {
                 Ok(r) => Some(r),
                 Err(e) => {
                     let _ = tx.send(LiveEvent::Unreadable {
