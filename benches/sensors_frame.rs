@@ -10,7 +10,9 @@
 //! the station window's plot of a year of quarter hours (35,040 values).
 
 use bevy::prelude::*;
-use planwerkstatt::sensors_layer::{SensorMarkers, Sensors, SourceStatus};
+use planwerkstatt::sensor_markers::SensorMarkers;
+use planwerkstatt::sensor_sources::SourceStatus;
+use planwerkstatt::sensors_layer::Sensors;
 use std::time::{Duration, Instant};
 
 const STREAMS: usize = 10_000;
@@ -162,7 +164,7 @@ fn main() {
         .add_plugins(planwerkstatt::app::CorePlugins {
             settings: planwerkstatt::settings::SettingsStore::default(),
         })
-        .add_plugins(planwerkstatt::sensors_layer::SensorMarkersRenderPlugin)
+        .add_plugins(planwerkstatt::sensor_markers::SensorMarkersRenderPlugin)
         .insert_resource(planwerkstatt::sensors_layer::SensorCacheDir(
             dir.join("cache"),
         ));

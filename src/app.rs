@@ -88,7 +88,7 @@ pub fn build_app(options: AppOptions) -> App {
         PickingPlugin,
         UiPlugin,
         crate::point_symbols::PointSymbolRenderPlugin,
-        crate::sensors_layer::SensorMarkersRenderPlugin,
+        crate::sensor_markers::SensorMarkersRenderPlugin,
         crate::sunhours_layer::SunHoursGizmoPlugin,
     ))
     .insert_resource(UiState {

@@ -17,6 +17,8 @@ pub mod layers;
 pub mod picking;
 pub mod point_symbols;
 pub mod screenshot;
+pub mod sensor_markers;
+pub mod sensor_sources;
 pub mod sensors_cli;
 pub mod sensors_layer;
 pub mod settings;

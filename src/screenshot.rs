@@ -124,7 +124,7 @@ fn drive_screenshot(
         || sensors.is_some_and(|s| {
             s.sources
                 .iter()
-                .any(|x| x.status == crate::sensors_layer::SourceStatus::Starting)
+                .any(|x| x.status == crate::sensor_sources::SourceStatus::Starting)
         });
     let count = status.count.load(Ordering::Relaxed);
     let ready = status.ready.load(Ordering::Relaxed) && !loading && count == job.last_count;

@@ -1,148 +1,29 @@
-//! The scene's sensor sources on the map: each `[[sensors]]` source runs in
-//! its own thread (a replayed recording, an MQTT broker, a SensorThings
-//! service) and hands batches of events to the frame through a channel;
-//! the frame only files them into the source's [`SensorStore`]. Markers show
-//! every placed station's value at the global clock's time — live or
-//! historic, the same question — coloured by the scene's classes, grey when
-//! stale. Last values are kept on disk for an offline start.
+//! The scene's sensors: starts a thread per `[[sensors]]` source when a
+//! scene opens (sensor_sources.rs), files what they send into each
+//! source's store (bounded per frame), asks for history windows around the
+//! clock's time, keeps the last values on disk for an offline start and
+//! records a source on request. Markers: sensor_markers.rs.
 
 use crate::clock::SceneClock;
 use crate::frame::SceneFrame;
-use crate::ground::GroundLevel;
-use crate::layers::{ActiveScene, Layers, LayersSystems};
+use crate::layers::{ActiveScene, LayersSystems};
+use crate::sensor_markers::{Marker, SensorMarkers, compute_markers};
+use crate::sensor_sources::{DAY_MS, SourceRuntime, SourceUpdate, can_record, spawn_source};
 use bevy::prelude::*;
-use pw_scene::{SensorSource, SensorSourceKind, parse_hex_color};
-use pw_sensors::Value;
-use pw_sensors::client::StaClient;
+use pw_scene::{SensorSource, SensorSourceKind};
 use pw_sensors::history_cache::HistoryCache;
-use pw_sensors::mqtt::LiveEvent;
-use pw_sensors::sta::{Datastream, Query as StaQuery};
-use pw_sensors::store::{SensorStore, Station};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
+use std::sync::mpsc::TryRecvError;
 use std::time::Duration;
 
-/// Default age after which a value counts as stale.
-const STALE_AFTER_MINUTES: f64 = 60.0;
-/// Colours (sRGB) of values without classes, stale values and stations
-/// without any value yet.
-const NEUTRAL: [f32; 4] = [0.17, 0.42, 0.69, 1.0];
-const STALE: [f32; 4] = [0.62, 0.62, 0.62, 1.0];
-const EMPTY: [f32; 4] = [0.85, 0.85, 0.85, 1.0];
-/// Markers stand this far above the ground, metres.
-const ABOVE_GROUND: f64 = 2.0;
 /// At most this many events are filed per frame (the rest next frame).
 const EVENTS_PER_FRAME: usize = 20_000;
 /// How often live sources write their last values to disk.
 const SNAPSHOT_EVERY: Duration = Duration::from_secs(60);
-/// Servers that cannot give the newest values inline are asked per
-/// datastream for at most this many.
-const MAX_SINGLE_LATEST: usize = 500;
 /// In historic time, history is fetched for this many stations nearest
 /// the view's centre (and the open one).
 const HISTORY_STATIONS: usize = 200;
-/// History is fetched in windows of one day.
-const DAY_MS: i64 = 86_400_000;
-
-/// What a source thread sends.
-pub enum SourceUpdate {
-    Events(Vec<LiveEvent>, i64),
-    Status(SourceStatus),
-    /// Fetched places of a moving Thing (its station id, fixes).
-    Track {
-        station: String,
-        fixes: Vec<(i64, [f64; 2])>,
-    },
-    /// Fetched history of one SensorThings datastream ("sta:<id>").
-    History {
-        key: String,
-        values: Vec<pw_sensors::sta::Observation>,
-        fetched_ms: i64,
-        problem: Option<String>,
-    },
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum SourceStatus {
-    Starting,
-    /// Connected / replaying.
-    Running,
-    /// Not reachable now (the reason); cached values are shown.
-    Offline(String),
-    /// Cannot work at all (bad file, bad URL).
-    Failed(String),
-}
-
-/// A history window wanted from a SensorThings source.
-struct HistoryRequest {
-    key: String,
-    from_ms: i64,
-    to_ms: i64,
-}
-
-/// One running source with everything known from it.
-pub struct SourceRuntime {
-    pub def: SensorSource,
-    pub status: SourceStatus,
-    pub store: SensorStore,
-    /// Where its last values are kept (None for replays).
-    pub snapshot: Option<PathBuf>,
-    /// Fetched history windows (stream key, window start).
-    pub history_windows: BTreeSet<(String, i64)>,
-    pub history_problem: Option<String>,
-    /// The recording being written of what its broker pushes, if any.
-    pub recording: Option<PathBuf>,
-    /// In a mutex only so the resource is `Sync`; one system reads it.
-    updates: std::sync::Mutex<Receiver<SourceUpdate>>,
-    requests: Option<Sender<HistoryRequest>>,
-    stop: Arc<AtomicBool>,
-}
-
-impl Drop for SourceRuntime {
-    /// Stops its thread and keeps its last values for the next start.
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-        if let Some(path) = &self.snapshot
-            && !self.store.stations.is_empty()
-            && let Err(e) = pw_sensors::snapshot::save(&self.store, path)
-        {
-            warn!("{}: last sensor values not kept: {e}", path.display());
-        }
-    }
-}
-
-impl SourceRuntime {
-    /// The layer group a station is shown in.
-    pub fn category_of(&self, station: &Station) -> String {
-        let group = station.category.as_deref().unwrap_or_default();
-        self.def
-            .categories
-            .iter()
-            .find(|(k, _)| {
-                station.id.contains(*k) || station.name.contains(*k) || group.contains(*k)
-            })
-            .map(|(_, v)| v.clone())
-            .or_else(|| self.def.category.clone())
-            .or_else(|| station.category.clone())
-            .unwrap_or_else(|| self.def.name.clone())
-    }
-
-    /// Asks the source thread for a day of history (SensorThings only).
-    fn want_history(&mut self, key: &str, time_ms: i64) {
-        let Some(tx) = &self.requests else { return };
-        let from = time_ms.div_euclid(DAY_MS) * DAY_MS;
-        if self.history_windows.insert((key.to_string(), from)) {
-            let _ = tx.send(HistoryRequest {
-                key: key.to_string(),
-                from_ms: from,
-                to_ms: from + DAY_MS,
-            });
-        }
-    }
-}
 
 /// What the user chose to see.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -182,42 +63,6 @@ pub struct Sensors {
     last_snapshot: Option<std::time::Instant>,
 }
 
-/// One station drawn on the map.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Marker {
-    pub source: usize,
-    pub station: String,
-    /// The station's index in its source's store.
-    pub station_index: usize,
-    /// Scene CRS, on the ground + [`ABOVE_GROUND`].
-    pub world: [f64; 3],
-    /// sRGB.
-    pub color: [f32; 4],
-    /// Value and unit of its first stream at the clock's time.
-    pub value: Option<String>,
-    /// Measuring time of that value (Unix ms).
-    pub time_ms: Option<i64>,
-    pub stale: bool,
-}
-
-/// Markers at the clock's time, for the mesh, labels and picking.
-#[derive(Resource, Debug, Default)]
-pub struct SensorMarkers {
-    pub items: Vec<Marker>,
-    /// Bumped when the stations shown (not their colours or places) changed.
-    pub layout: u64,
-    computed_for: Option<(u64, u64, u64)>,
-    /// The clock time they were computed for, and the earliest time after
-    /// it at which any of them may change: moving the clock within that
-    /// span changes nothing but the ages in the labels.
-    computed_at: i64,
-    next_change: i64,
-    /// (source, station index) → index in `items`.
-    index: HashMap<(usize, usize), usize>,
-    /// Markers of moving stations: (index in `items`, source, station).
-    moving: Vec<(usize, usize, usize)>,
-}
-
 pub struct SensorsPlugin;
 
 impl Plugin for SensorsPlugin {
@@ -240,20 +85,6 @@ impl Plugin for SensorsPlugin {
     }
 }
 
-/// Formats a value with its unit.
-pub fn value_text(value: &Value, unit: Option<&str>) -> String {
-    let v = match value {
-        Value::Number(n) if n.fract() == 0.0 && n.abs() < 1e9 => format!("{n:.0}"),
-        Value::Number(n) if n.abs() >= 100.0 => format!("{n:.0}"),
-        Value::Number(n) => format!("{n:.1}"),
-        Value::Text(t) => t.clone(),
-    };
-    match unit {
-        Some(u) if !u.is_empty() => format!("{v} {u}"),
-        _ => v,
-    }
-}
-
 /// Where the last values of a source are kept for the next start.
 fn snapshot_path(cache: &Path, scene: Option<&Path>, source: &SensorSource) -> PathBuf {
     use std::hash::{Hash, Hasher};
@@ -265,10 +96,6 @@ fn snapshot_path(cache: &Path, scene: Option<&Path>, source: &SensorSource) -> P
     )
         .hash(&mut h);
     cache.join("last").join(format!("{:016x}.json", h.finish()))
-}
-
-fn now_ms() -> i64 {
-    jiff::Timestamp::now().as_millisecond()
 }
 
 /// (Re)starts the sources when the scene (or its source list) changes.
@@ -321,12 +148,6 @@ fn start_sources(
     sensors.started_for = Some(key);
     sensors.version += 1;
     sensors.generation += 1;
-}
-
-/// Whether a source gets messages pushed by a broker (and so can record).
-pub fn can_record(def: &SensorSource) -> bool {
-    def.kind == SensorSourceKind::Mqtt
-        || (def.kind == SensorSourceKind::Sensorthings && def.mqtt.is_some())
 }
 
 /// Starts or ends the recording of a source: its broker connection is
@@ -389,463 +210,6 @@ fn record_sources(
         }
         _ => {}
     }
-}
-
-fn spawn_source(
-    def: SensorSource,
-    source: PathBuf,
-    store: SensorStore,
-    snapshot: Option<PathBuf>,
-    cache: PathBuf,
-    record: Option<Recording>,
-) -> SourceRuntime {
-    let (tx, updates) = channel();
-    let stop = Arc::new(AtomicBool::new(false));
-    let flag = stop.clone();
-    let mut requests = None;
-    let worker_def = def.clone();
-    let record_with = record.clone();
-    let spawned = match def.kind {
-        SensorSourceKind::Replay => std::thread::Builder::new()
-            .name("sensors-replay".into())
-            .spawn(move || replay_worker(&worker_def, &source, tx)),
-        SensorSourceKind::Mqtt => std::thread::Builder::new()
-            .name("sensors-mqtt".into())
-            .spawn(move || mqtt_worker(&worker_def, tx, flag, record_with)),
-        SensorSourceKind::NgsiLd => std::thread::Builder::new()
-            .name("sensors-ngsi-ld".into())
-            .spawn(move || ngsi_worker(&worker_def, tx, flag)),
-        SensorSourceKind::Sensorthings => {
-            let (rtx, rrx) = channel();
-            requests = Some(rtx);
-            // Push through the service's broker into the same store.
-            let push = def.mqtt.clone().map(|broker| {
-                let mut push_def = def.clone();
-                push_def.url = broker;
-                if push_def.topics.is_empty() {
-                    push_def.topics = vec!["v1.1/+/Observations".into()];
-                }
-                let (tx, flag) = (tx.clone(), flag.clone());
-                std::thread::Builder::new()
-                    .name("sensors-sta-push".into())
-                    .spawn(move || mqtt_worker(&push_def, tx, flag, record_with))
-            });
-            match push {
-                Some(Err(e)) => Err(e),
-                _ => std::thread::Builder::new()
-                    .name("sensors-sta".into())
-                    .spawn(move || sta_worker(&worker_def, &cache, tx, rrx, flag)),
-            }
-        }
-    };
-    let status = match spawned {
-        Ok(_) => SourceStatus::Starting,
-        Err(e) => SourceStatus::Failed(e.to_string()),
-    };
-    SourceRuntime {
-        def,
-        status,
-        store,
-        snapshot,
-        history_windows: BTreeSet::new(),
-        history_problem: None,
-        recording: record.as_ref().map(|(p, _)| p.clone()),
-        updates: std::sync::Mutex::new(updates),
-        requests,
-        stop,
-    }
-}
-
-/// The whole recording at once: the clock decides what is shown.
-fn replay_worker(def: &SensorSource, path: &Path, tx: Sender<SourceUpdate>) {
-    match pw_sensors::record::Recording::read(path) {
-        Ok(recording) => {
-            let problems = recording.problems.clone();
-            let decoders: Vec<(String, String)> = def.decoders.clone().into_iter().collect();
-            let mut replay = pw_sensors::record::Replay::new(recording, decoders);
-            let events = replay.due(u64::MAX);
-            let _ = tx.send(SourceUpdate::Events(events, now_ms()));
-            let status = match problems.first() {
-                Some(p) => SourceStatus::Offline(format!(
-                    "{}: {p} ({} lines unreadable)",
-                    path.display(),
-                    problems.len()
-                )),
-                None => SourceStatus::Running,
-            };
-            let _ = tx.send(SourceUpdate::Status(status));
-        }
-        Err(e) => {
-            let _ = tx.send(SourceUpdate::Status(SourceStatus::Failed(e.to_string())));
-        }
-    }
-}
-
-/// A recording to write: its file and what goes first.
-type Recording = (PathBuf, Vec<(String, Vec<u8>)>);
-
-fn mqtt_worker(
-    def: &SensorSource,
-    tx: Sender<SourceUpdate>,
-    stop: Arc<AtomicBool>,
-    record: Option<Recording>,
-) {
-    let Some((host, port)) = def
-        .url
-        .rsplit_once(':')
-        .and_then(|(h, p)| Some((h.to_string(), p.parse().ok()?)))
-    else {
-        let _ = tx.send(SourceUpdate::Status(SourceStatus::Failed(format!(
-            "{:?}: write the broker as host:port",
-            def.url
-        ))));
-        return;
-    };
-    let topics = if def.topics.is_empty() {
-        vec!["v1.1/#".to_string()]
-    } else {
-        def.topics.clone()
-    };
-    let sub = pw_sensors::mqtt::subscribe(pw_sensors::mqtt::MqttSettings {
-        host,
-        port,
-        client_id: format!("planwerkstatt-{}-{}", std::process::id(), def.name.len()),
-        topics,
-        decoders: def.decoders.clone().into_iter().collect(),
-        record_to: record.as_ref().map(|(p, _)| p.clone()),
-        record_preamble: record.map(|(_, pre)| pre).unwrap_or_default(),
-    });
-    // Batches of at most 100 ms: the frame takes them in one go.
-    while !stop.load(Ordering::Relaxed) {
-        let mut batch = Vec::new();
-        let deadline = std::time::Instant::now() + Duration::from_millis(100);
-        loop {
-            let left = deadline.saturating_duration_since(std::time::Instant::now());
-            match sub.events.recv_timeout(left) {
-                Ok(LiveEvent::Connected) => {
-                    let _ = tx.send(SourceUpdate::Status(SourceStatus::Running));
-                }
-                Ok(LiveEvent::Disconnected(why)) => {
-                    let _ = tx.send(SourceUpdate::Status(SourceStatus::Offline(why)));
-                }
-                Ok(e) => batch.push(e),
-                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => break,
-                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
-            }
-        }
-        if !batch.is_empty() && tx.send(SourceUpdate::Events(batch, now_ms())).is_err() {
-            return;
-        }
-    }
-}
-
-/// How often a SensorThings service is asked for its newest values (live
-/// values come by push where it has a broker).
-const STA_POLL: Duration = Duration::from_secs(300);
-/// How often an NGSI-LD broker is asked again.
-const NGSI_POLL: Duration = Duration::from_secs(60);
-/// Entities per NGSI-LD page (brokers allow up to 1000; 100 is safe).
-const NGSI_PAGE: usize = 100;
-
-/// A context broker's entities, page by page, every minute; back off while
-/// it cannot be reached.
-fn ngsi_worker(def: &SensorSource, tx: Sender<SourceUpdate>, stop: Arc<AtomicBool>) {
-    let client = match sta_client(def) {
-        Ok(c) => c,
-        Err(e) => {
-            let _ = tx.send(SourceUpdate::Status(SourceStatus::Failed(e)));
-            return;
-        }
-    };
-    let base = def.url.trim_end_matches('/');
-    let mut backoff = Duration::from_secs(5);
-    while !stop.load(Ordering::Relaxed) {
-        let mut events = Vec::new();
-        let mut problem = None;
-        for page in 0..1000 {
-            let query = def.filter.as_deref().unwrap_or("");
-            let url = format!(
-                "{base}/ngsi-ld/v1/entities?{query}{}limit={NGSI_PAGE}&offset={}",
-                if query.is_empty() { "" } else { "&" },
-                page * NGSI_PAGE
-            );
-            match client
-                .get_text(&url)
-                .map_err(|e| e.to_string())
-                .and_then(|t| pw_sensors::ngsi::entities(&t).map_err(|e| format!("{url}: {e}")))
-            {
-                Ok((messages, problems)) => {
-                    let n = messages.len() + problems.len();
-                    events.extend(messages.into_iter().map(LiveEvent::Message));
-                    events.extend(problems.into_iter().map(|reason| LiveEvent::Unreadable {
-                        topic: url.clone(),
-                        reason,
-                    }));
-                    if n < NGSI_PAGE {
-                        break;
-                    }
-                }
-                Err(e) => {
-                    problem = Some(e);
-                    break;
-                }
-            }
-        }
-        let wait = match problem {
-            None => {
-                backoff = Duration::from_secs(5);
-                let _ = tx.send(SourceUpdate::Events(events, now_ms()));
-                let _ = tx.send(SourceUpdate::Status(SourceStatus::Running));
-                def.poll_seconds
-                    .map(Duration::from_secs_f64)
-                    .unwrap_or(NGSI_POLL)
-            }
-            Some(e) => {
-                let _ = tx.send(SourceUpdate::Status(SourceStatus::Offline(e)));
-                let wait = backoff.min(
-                    def.poll_seconds
-                        .map(Duration::from_secs_f64)
-                        .unwrap_or(backoff),
-                );
-                backoff = (backoff * 2).min(NGSI_POLL * 5);
-                wait
-            }
-        };
-        let until = std::time::Instant::now() + wait;
-        while std::time::Instant::now() < until && !stop.load(Ordering::Relaxed) {
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-/// The HTTP client of a source, with its token from the environment or
-/// the OS keyring (never from the scene).
-fn sta_client(def: &SensorSource) -> Result<StaClient, String> {
-    StaClient::new(&def.url, Duration::from_secs(20), def.token_env.as_deref())
-        .map_err(|e| e.to_string())
-        .and_then(|c| match &def.token_keyring {
-            Some(name) => pw_sensors::secret::lookup(name)
-                .map(|t| c.with_token(t))
-                .map_err(|e| e.to_string()),
-            None => Ok(c),
-        })
-}
-
-/// Datastreams (with Things and Locations) and each one's newest value,
-/// again every few minutes; history windows on request, through the disk
-/// cache so they survive going offline.
-fn sta_worker(
-    def: &SensorSource,
-    cache_dir: &Path,
-    tx: Sender<SourceUpdate>,
-    requests: Receiver<HistoryRequest>,
-    stop: Arc<AtomicBool>,
-) {
-    let client = match sta_client(def) {
-        Ok(c) => c,
-        Err(e) => {
-            let _ = tx.send(SourceUpdate::Status(SourceStatus::Failed(e)));
-            return;
-        }
-    };
-
-    let cache = HistoryCache::new(cache_dir);
-    let mut datastreams: HashMap<String, Datastream> = HashMap::new();
-    let mut multi: HashMap<String, pw_sensors::sta::MultiDatastream> = HashMap::new();
-    let mut next_poll = std::time::Instant::now();
-    let mut backoff = Duration::from_secs(5);
-    while !stop.load(Ordering::Relaxed) {
-        if std::time::Instant::now() >= next_poll {
-            match poll_latest(&client, def, &mut datastreams, &mut multi) {
-                Ok(events) => {
-                    backoff = Duration::from_secs(5);
-                    let _ = tx.send(SourceUpdate::Events(events, now_ms()));
-                    let _ = tx.send(SourceUpdate::Status(SourceStatus::Running));
-                    next_poll = std::time::Instant::now()
-                        + def
-                            .poll_seconds
-                            .map(Duration::from_secs_f64)
-                            .unwrap_or(STA_POLL);
-                }
-                Err(e) => {
-                    let _ = tx.send(SourceUpdate::Status(SourceStatus::Offline(e)));
-                    next_poll = std::time::Instant::now() + backoff;
-                    backoff = (backoff * 2).min(Duration::from_secs(300));
-                }
-            }
-        }
-        match requests.recv_timeout(Duration::from_millis(200)) {
-            Ok(r) if r.key.starts_with("sta-thing:") => {
-                // Where a moving Thing was in the window.
-                let id = &r.key["sta-thing:".len()..];
-                let thing = datastreams
-                    .values()
-                    .filter_map(|d| d.thing.as_ref())
-                    .find(|t| t.id.to_string() == id)
-                    .map(|t| t.id.clone())
-                    .unwrap_or_else(|| pw_sensors::sta::Id::Text(id.to_string()));
-                let update = match client.historical_locations(&thing, r.from_ms, r.to_ms) {
-                    Ok(fixes) => SourceUpdate::Track {
-                        station: r.key,
-                        fixes: fixes
-                            .into_iter()
-                            .filter_map(|h| Some((h.time_ms, h.location?)))
-                            .collect(),
-                    },
-                    Err(e) => SourceUpdate::Status(SourceStatus::Offline(e.to_string())),
-                };
-                if tx.send(update).is_err() {
-                    return;
-                }
-            }
-            Ok(r) if multi_component(&r.key).is_some_and(|(id, _)| multi.contains_key(id)) => {
-                // A MultiDatastream's window: every component at once.
-                let (id, _) = multi_component(&r.key).unwrap_or_default();
-                let m = &multi[id];
-                let window = StaQuery::time_window(r.from_ms, r.to_ms);
-                let updates: Vec<SourceUpdate> = match client.multi_observations(m, &window) {
-                    Ok(values) => (0..m.units.len().max(m.observed_properties.len()))
-                        .map(|i| SourceUpdate::History {
-                            key: format!("sta:{}", m.component_id(i)),
-                            values: values.iter().filter_map(|o| o.component(i)).collect(),
-                            fetched_ms: now_ms(),
-                            problem: None,
-                        })
-                        .collect(),
-                    Err(e) => vec![SourceUpdate::History {
-                        key: r.key,
-                        values: vec![],
-                        fetched_ms: now_ms(),
-                        problem: Some(e.to_string()),
-                    }],
-                };
-                for u in updates {
-                    if tx.send(u).is_err() {
-                        return;
-                    }
-                }
-            }
-            Ok(r) => {
-                let id = r.key.trim_start_matches("sta:");
-                let Some(ds) = datastreams.get(id) else {
-                    continue;
-                };
-                let update = match cache.history(&client, ds, r.from_ms, r.to_ms, 300_000, now_ms())
-                {
-                    Ok(h) => SourceUpdate::History {
-                        key: r.key,
-                        values: h.values,
-                        fetched_ms: h.fetched_ms,
-                        problem: h.stale_because,
-                    },
-                    Err(e) => SourceUpdate::History {
-                        key: r.key,
-                        values: vec![],
-                        fetched_ms: now_ms(),
-                        problem: Some(e.to_string()),
-                    },
-                };
-                if tx.send(update).is_err() {
-                    return;
-                }
-            }
-            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
-            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
-        }
-    }
-}
-
-fn poll_latest(
-    client: &StaClient,
-    def: &SensorSource,
-    known: &mut HashMap<String, Datastream>,
-    multi: &mut HashMap<String, pw_sensors::sta::MultiDatastream>,
-) -> Result<Vec<LiveEvent>, String> {
-    // The newest value inline, one request per page of datastreams; servers
-    // that refuse nested options are asked again without.
-    let mut query = StaQuery {
-        filter: def.filter.clone(),
-        expand: vec![
-            "Thing/Locations".into(),
-            "ObservedProperty".into(),
-            "Observations($orderby=phenomenonTime desc;$top=1)".into(),
-        ],
-        ..StaQuery::default()
-    };
-    let items = match client.datastreams(&query) {
-        Ok(items) => items,
-        Err(e) if e.message.starts_with("HTTP 4") => {
-            query.expand.pop();
-            client.datastreams(&query).map_err(|e| e.to_string())?
-        }
-        Err(e) => return Err(e.to_string()),
-    };
-    let inline = items.iter().any(|d| !d.observations.is_empty());
-    let mut events = vec![LiveEvent::Datastreams(items.clone())];
-    // MultiDatastreams, where the server has them: one datastream per
-    // component (`<id>[i]`), newest values inline.
-    let multi_query = StaQuery {
-        filter: def.filter.clone(),
-        expand: vec![
-            "Thing/Locations".into(),
-            "ObservedProperties".into(),
-            "Observations($orderby=phenomenonTime desc;$top=1)".into(),
-        ],
-        ..StaQuery::default()
-    };
-    if let Ok(multis) = client.multi_datastreams(&multi_query) {
-        for m in multis {
-            let parts = m.components();
-            for (i, part) in parts.iter().enumerate() {
-                if let Some(o) = part.observations.first() {
-                    events.push(LiveEvent::Observation {
-                        datastream: m.component_id(i),
-                        observation: o.clone(),
-                    });
-                }
-            }
-            events.push(LiveEvent::Datastreams(parts));
-            multi.insert(m.id.to_string(), m);
-        }
-    }
-    let latest = StaQuery {
-        orderby: Some("phenomenonTime desc".into()),
-        top: Some(1),
-        ..StaQuery::default()
-    };
-    for (i, ds) in items.into_iter().enumerate() {
-        let newest = match ds.observations.first() {
-            Some(o) => Some(o.clone()),
-            // Asked one by one only for a modest catalogue: big ones get
-            // their values pushed.
-            None if !inline && i < MAX_SINGLE_LATEST => client
-                .get_text(&format!(
-                    "{}/Datastreams{}/Observations{}",
-                    client.base,
-                    ds.id.key(),
-                    latest.to_query_string()
-                ))
-                .ok()
-                .and_then(|text| pw_sensors::sta::observations(&text).ok())
-                .and_then(|page| page.items.into_iter().next()),
-            None => None,
-        };
-        if let Some(observation) = newest {
-            events.push(LiveEvent::Observation {
-                datastream: ds.id.to_string(),
-                observation,
-            });
-        }
-        known.insert(ds.id.to_string(), ds);
-    }
-    Ok(events)
-}
-
-/// "sta:<id>[i]" → (MultiDatastream id, component).
-fn multi_component(key: &str) -> Option<(&str, usize)> {
-    let inner = key.strip_prefix("sta:")?.strip_suffix(']')?;
-    let (id, i) = inner.rsplit_once('[')?;
-    Some((id, i.parse().ok()?))
 }
 
 /// Files what the source threads sent into their stores (bounded per frame)
@@ -992,439 +356,38 @@ fn fetch_history(
     }
 }
 
-/// Class colour of a value, if the source has classes for its quantity.
-/// The class of a value of `quantity` (numbers by breaks, texts by value)
-/// and its colour (sRGB), if the source has classes for it.
-pub fn class_of(def: &SensorSource, quantity: &str, value: &Value) -> Option<(usize, [f32; 4])> {
-    let c = def.classes.iter().find(|c| c.quantity == quantity)?;
-    let class = match value {
-        Value::Number(v) if c.values.is_empty() => c.class_of(*v),
-        Value::Text(t) => c.class_of_text(t)?,
-        Value::Number(_) => return None,
-    };
-    let [r, g, b] = parse_hex_color(c.colors.get(class)?)?;
-    Some((class, [r, g, b, 1.0]))
-}
-
-/// The marker of a station at `t`. Of its streams with classes, the one
-/// in the highest class decides colour and label (as an air-quality index
-/// reports its worst pollutant); without classes, its first stream. A value
-/// older than the source's limit is stale: grey.
-fn marker_state(
-    source: &SourceRuntime,
-    station: &Station,
-    t: i64,
-) -> (Option<String>, Option<i64>, [f32; 4], bool) {
-    let stale_ms = source
-        .def
-        .stale_after_minutes
-        .unwrap_or(STALE_AFTER_MINUTES)
-        * 60_000.0;
-    fn fresh<'a>(
-        source: &'a SourceRuntime,
-        stream: &'a pw_sensors::store::Stream,
-        t: i64,
-        stale_ms: f64,
-    ) -> Option<(&'a pw_sensors::store::Stream, i64, &'a Value)> {
-        let (time, value) = source.store.value_at(&stream.key, t)?;
-        ((t - time) as f64 <= stale_ms).then_some((stream, *time, value))
-    }
-    let worst = station
-        .streams
-        .iter()
-        .filter_map(|s| {
-            let (stream, time, value) = fresh(source, s, t, stale_ms)?;
-            let (class, color) = class_of(&source.def, &s.quantity, value)?;
-            Some((class, color, stream, time, value))
-        })
-        .max_by_key(|(class, ..)| *class);
-    if let Some((_, color, stream, time, value)) = worst {
-        return (
-            Some(value_text(value, stream.unit.as_deref())),
-            Some(time),
-            color,
-            false,
-        );
-    }
-    // Nothing fresh with classes: the first stream with classes (else the
-    // first) tells what was measured last, grey when stale.
-    let Some(first) = station
-        .streams
-        .iter()
-        .find(|s| {
-            source.def.classes.iter().any(|c| c.quantity == s.quantity)
-                && source.store.value_at(&s.key, t).is_some()
-        })
-        .or(station.streams.first())
-    else {
-        return (None, None, EMPTY, true);
-    };
-    match source.store.value_at(&first.key, t) {
-        Some((time, value)) => {
-            let stale = (t - time) as f64 > stale_ms;
-            (
-                Some(value_text(value, first.unit.as_deref())),
-                Some(*time),
-                if stale { STALE } else { NEUTRAL },
-                stale,
-            )
-        }
-        None => (None, None, EMPTY, true),
-    }
-}
-
-/// When the marker of `station` may look different next, after `t`: its
-/// next sample in any stream, or a value turning stale.
-fn next_change(source: &SourceRuntime, station: &Station, t: i64) -> i64 {
-    let stale_ms = (source
-        .def
-        .stale_after_minutes
-        .unwrap_or(STALE_AFTER_MINUTES)
-        * 60_000.0) as i64;
-    let mut next = i64::MAX;
-    for s in &station.streams {
-        let Some(series) = source.store.series.get(&s.key) else {
-            continue;
-        };
-        if let Some(n) = series.next_after(t) {
-            next = next.min(n);
-        }
-        if let Some((time, _)) = series.at(t)
-            && time + stale_ms >= t
-        {
-            next = next.min(time + stale_ms + 1);
-        }
-    }
-    next
-}
-
-/// Per (source, station index): its place in the scene CRS (reprojection
-/// and terrain lookup once per place) and its category. Valid for one
-/// start of the sources, one frame and one terrain.
-/// The lon/lat bits a place was computed for, and the place.
-type Place = ([u64; 2], Option<[f64; 3]>);
-
-#[derive(Default)]
-struct PlaceCache {
-    valid_for: Option<(u64, [u64; 3], u64)>,
-    places: HashMap<(usize, usize), Place>,
-    categories: HashMap<(usize, usize), String>,
-}
-
-/// Recomputes the markers when data, view or clock changed.
-fn compute_markers(
-    mut sensors: ResMut<Sensors>,
-    clock: Res<SceneClock>,
-    frame: Res<SceneFrame>,
-    layers: Res<Layers>,
-    ground: Option<Res<GroundLevel>>,
-    mut markers: ResMut<SensorMarkers>,
-    mut positions: Local<PlaceCache>,
-) {
-    let t = clock.instant.as_millisecond();
-    let terrain = layers.terrain.len() as u64;
-    let layouts = sensors
-        .sources
-        .iter()
-        .map(|s| s.store.layout_version)
-        .sum::<u64>();
-    let stack = layers.terrain_stack();
-    let ground_h = ground.map(|g| g.height).unwrap_or(frame.origin.world[2]);
-    let valid_for = (
-        sensors.generation,
-        frame.origin.world.map(f64::to_bits),
-        terrain,
-    );
-    if positions.valid_for != Some(valid_for) {
-        *positions = PlaceCache {
-            valid_for: Some(valid_for),
-            ..PlaceCache::default()
-        };
-    }
-    let PlaceCache {
-        places, categories, ..
-    } = &mut *positions;
-    // A station's place in the scene, from the cache while it stays put.
-    let mut world_of = |i: usize, j: usize, [lon, lat]: [f64; 2]| {
-        let bits = [lon.to_bits(), lat.to_bits()];
-        let place_of = || {
-            frame.wgs84_to_world(lon, lat).map(|[x, y]| {
-                let h = pw_geo::elevation::Elevation::height_at(&stack, x, y).unwrap_or(ground_h);
-                [x, y, h + ABOVE_GROUND]
-            })
-        };
-        let place = places.entry((i, j)).or_insert_with(|| (bits, place_of()));
-        if place.0 != bits {
-            *place = (bits, place_of());
-        }
-        place.1
-    };
-    let key = (sensors.version, terrain, layouts);
-    let same_time = (markers.computed_at..markers.next_change).contains(&t);
-    if markers.computed_for == Some(key) && same_time {
-        // Same view and stations: only stations with new values, and the
-        // moving ones where they are now.
-        let mut updated = Vec::new();
-        for (i, source) in sensors.sources.iter_mut().enumerate() {
-            let changed = std::mem::take(&mut source.store.changed_stations);
-            for j in changed {
-                if let Some(&k) = markers.index.get(&(i, j)) {
-                    let st = &source.store.stations[j];
-                    updated.push((k, marker_state(source, st, t), next_change(source, st, t)));
-                }
-            }
-        }
-        let mut moved = Vec::new();
-        if t != markers.computed_at {
-            for &(k, i, j) in &markers.moving {
-                let world = sensors.sources[i]
-                    .store
-                    .place_at(j, t)
-                    .and_then(|p| world_of(i, j, p));
-                if let Some(w) = world
-                    && w != markers.items[k].world
-                {
-                    moved.push((k, w));
-                }
-            }
-        }
-        if !updated.is_empty() || !moved.is_empty() {
-            let markers = &mut *markers;
-            markers.computed_at = t;
-            for (k, (value, time_ms, color, stale), next) in updated {
-                let m = &mut markers.items[k];
-                (m.value, m.time_ms, m.color, m.stale) = (value, time_ms, color, stale);
-                markers.next_change = markers.next_change.min(next);
-            }
-            for (k, w) in moved {
-                markers.items[k].world = w;
-            }
-        }
-        return;
-    }
-    markers.computed_for = Some(key);
-    for source in &mut sensors.sources {
-        source.store.changed_stations.clear();
-    }
-    let mut items = Vec::new();
-    let mut index = HashMap::new();
-    let mut moving = Vec::new();
-    let mut next = i64::MAX;
-    for (i, source) in sensors.sources.iter().enumerate() {
-        for (j, st) in source.store.stations.iter().enumerate() {
-            let Some(lonlat) = source.store.place_at(j, t) else {
-                continue;
-            };
-            let category = categories
-                .entry((i, j))
-                .or_insert_with(|| source.category_of(st));
-            if sensors.view.hidden_categories.contains(category.as_str()) {
-                continue;
-            }
-            let Some(world) = world_of(i, j, lonlat) else {
-                continue;
-            };
-            if let Some([x0, y0, x1, y1]) = sensors.view.area
-                && !(x0..=x1).contains(&world[0]) | !(y0..=y1).contains(&world[1])
-            {
-                continue;
-            }
-            let (value, time_ms, color, stale) = marker_state(source, st, t);
-            next = next.min(next_change(source, st, t));
-            if source.store.is_moving(j) {
-                moving.push((items.len(), i, j));
-            }
-            index.insert((i, j), items.len());
-            items.push(Marker {
-                source: i,
-                station: st.id.clone(),
-                station_index: j,
-                world,
-                color,
-                value,
-                time_ms,
-                stale,
-            });
-        }
-    }
-    // The same stations in the same order: the mesh is updated in place.
-    let same_layout = items.len() == markers.items.len()
-        && items
-            .iter()
-            .zip(&markers.items)
-            .all(|(a, b)| a.source == b.source && a.station == b.station);
-    if !same_layout {
-        markers.layout += 1;
-    }
-    markers.items = items;
-    markers.index = index;
-    markers.moving = moving;
-    markers.computed_at = t;
-    markers.next_change = next;
-}
-
-/// The marker mesh: one billboard per marker (the point-symbol material).
-#[derive(Component)]
-pub struct SensorMarkerMesh {
-    mesh: Handle<Mesh>,
-    layout: u64,
-}
-
-fn marker_symbols(markers: &SensorMarkers) -> Vec<pw_vector::to_city::PointSymbol> {
-    markers
-        .items
-        .iter()
-        .enumerate()
-        .map(|(i, m)| pw_vector::to_city::PointSymbol {
-            position: m.world,
-            color: m.color,
-            object: i,
-        })
-        .collect()
-}
-
-/// Keeps one mesh in step with the markers: rebuilt when they move or
-/// change in number, recoloured otherwise.
-fn draw_markers(
-    mut commands: Commands,
-    markers: Res<SensorMarkers>,
-    frame: Res<SceneFrame>,
-    mut meshes: ResMut<Assets<Mesh>>,
-    materials: Option<ResMut<Assets<crate::point_symbols::PointSymbolMaterial>>>,
-    mut existing: Query<(Entity, &mut SensorMarkerMesh)>,
-) {
-    if !markers.is_changed() {
-        return;
-    }
-    let Some(mut materials) = materials else {
-        return;
-    };
-    if markers.items.is_empty() {
-        for (e, _) in &existing {
-            commands.entity(e).despawn();
-        }
-        return;
-    }
-    let symbols = marker_symbols(&markers);
-    if let Ok((_, mut m)) = existing.single_mut()
-        && m.layout == markers.layout
-        && let Some(mut mesh) = meshes.get_mut(&m.mesh)
-    {
-        // Same markers: new colours and (moving ones) places in place.
-        let fresh = crate::point_symbols::symbol_mesh(&symbols, &frame.origin);
-        for attribute in [Mesh::ATTRIBUTE_POSITION, Mesh::ATTRIBUTE_COLOR] {
-            if let Some(values) = fresh.attribute(attribute) {
-                mesh.insert_attribute(attribute, values.clone());
-            }
-        }
-        m.layout = markers.layout;
-        return;
-    }
-    for (e, _) in &existing {
-        commands.entity(e).despawn();
-    }
-    let handle = meshes.add(crate::point_symbols::symbol_mesh(&symbols, &frame.origin));
-    commands.spawn((
-        Name::new("Sensoren"),
-        Transform::default(),
-        Visibility::Visible,
-        Mesh3d(handle.clone()),
-        MeshMaterial3d(materials.add(crate::point_symbols::PointSymbolMaterial {
-            params: Vec4::new(crate::point_symbols::SYMBOL_PX * 1.25, 2.0, 0.0, 0.0),
-        })),
-        bevy::light::NotShadowCaster,
-        SensorMarkerMesh {
-            mesh: handle,
-            layout: markers.layout,
-        },
-    ));
-}
-
-/// The marker nearest to a screen position within `radius` (pixels).
-pub fn marker_at(
-    markers: &SensorMarkers,
-    frame: &SceneFrame,
-    to_screen: impl Fn(Vec3) -> Option<Vec2>,
-    pos: Vec2,
-    radius: f32,
-) -> Option<usize> {
-    markers
-        .items
-        .iter()
-        .enumerate()
-        .filter_map(|(i, m)| {
-            let p = to_screen(frame.world_to_bevy(m.world))?;
-            let d = p.distance(pos);
-            (d <= radius).then_some((i, d))
-        })
-        .min_by(|a, b| a.1.total_cmp(&b.1))
-        .map(|(i, _)| i)
-}
-
-/// A click on a marker opens its station (and takes the selection from
-/// whatever building lies behind it).
-#[allow(clippy::too_many_arguments)]
-fn pick_marker(
-    mut clicks: MessageReader<crate::picking::WorldClick>,
-    windows: Query<&Window, With<bevy::window::PrimaryWindow>>,
-    cameras: Query<(&Camera, &GlobalTransform), With<crate::camera::OrbitCamera>>,
-    markers: Res<SensorMarkers>,
-    frame: Res<SceneFrame>,
-    mut sensors: ResMut<Sensors>,
-    mut selection: ResMut<crate::city_layer::Selection>,
-    touches: Option<Res<bevy::input::touch::Touches>>,
-    mut last_touch: Local<Option<Vec2>>,
-) {
-    // Where the last finger was: a tap has no cursor.
-    if let Some(t) = touches
-        .as_ref()
-        .and_then(|t| t.iter().chain(t.iter_just_released()).last())
-    {
-        *last_touch = Some(t.position());
-    }
-    let Some(_) = clicks.read().last() else {
-        return;
-    };
-    let (Ok(window), Ok((camera, transform))) = (windows.single(), cameras.single()) else {
-        return;
-    };
-    // A finger is wider than a mouse pointer.
-    let (pos, radius) = match window.cursor_position() {
-        Some(p) => (p, crate::point_symbols::SYMBOL_PX * 0.75 + 4.0),
-        None => match *last_touch {
-            Some(p) => (p, 24.0),
-            None => return,
-        },
-    };
-    let hit = marker_at(
-        &markers,
-        &frame,
-        |p| camera.world_to_viewport(transform, p).ok(),
-        pos,
-        radius,
-    );
-    if let Some(i) = hit {
-        let m = &markers.items[i];
-        sensors.view.selected = Some((m.source, m.station.clone()));
-        sensors.view.plotted.clear();
-        selection.picked = None;
-    }
-}
-
-/// Drawing and picking of the markers (windowed app).
-pub struct SensorMarkersRenderPlugin;
-
-impl Plugin for SensorMarkersRenderPlugin {
-    fn build(&self, app: &mut App) {
-        app.add_systems(Update, draw_markers.after(compute_markers))
-            .add_systems(PostUpdate, pick_marker.after(TransformSystems::Propagate));
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::app::{headless_app, run_until};
+    use crate::layers::Layers;
+    use crate::sensor_markers::{ABOVE_GROUND, EMPTY, STALE};
+    use crate::sensor_sources::SourceStatus;
+    use pw_sensors::Value;
+    use std::sync::Arc;
+    use std::sync::atomic::Ordering;
+
+    /// A fresh temporary folder for one test.
+    fn test_dir(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("pw-sensors-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    /// The scene opened headless, its sensor cache inside the test's folder.
+    fn open(scene: &Path, dir: &Path) -> App {
+        let mut app = headless_app(scene);
+        app.insert_resource(SensorCacheDir(dir.join("cache")));
+        app
+    }
+
+    /// An MQTT client publishing to the test broker.
+    fn publisher(port: u16, id: &str) -> rumqttc::Client {
+        let (client, mut connection) =
+            rumqttc::Client::new(rumqttc::MqttOptions::new(id, "127.0.0.1", port), 32);
+        std::thread::spawn(move || for _ in connection.iter() {});
+        client
+    }
 
     fn at(app: &mut App, text: &str) {
         let mut clock = app.world_mut().resource_mut::<SceneClock>();
@@ -1441,32 +404,6 @@ mod tests {
             .iter()
             .find(|m| m.station == station)
             .unwrap_or_else(|| panic!("no marker {station}"))
-    }
-
-    #[test]
-    fn a_click_picks_the_nearest_marker_within_reach() {
-        let frame = SceneFrame::new(pw_geo::Crs::ETRS89_UTM32, [0.0, 0.0, 0.0]);
-        let marker = |x: f64| Marker {
-            source: 0,
-            station: format!("s{x}"),
-            station_index: 0,
-            world: [x, 0.0, 0.0],
-            color: NEUTRAL,
-            value: None,
-            time_ms: None,
-            stale: false,
-        };
-        let markers = SensorMarkers {
-            items: vec![marker(0.0), marker(10.0), marker(100.0)],
-            ..default()
-        };
-        // A top view: 1 px per metre, east to the right.
-        let screen = |p: Vec3| Some(Vec2::new(p.x, -p.z));
-        let at = |x: f32| marker_at(&markers, &frame, screen, Vec2::new(x, 0.0), 16.0);
-        assert_eq!(at(3.0), Some(0));
-        assert_eq!(at(7.0), Some(1));
-        assert_eq!(at(60.0), None);
-        assert_eq!(at(95.0), Some(2));
     }
 
     #[test]
@@ -1575,8 +512,7 @@ mod tests {
 
     #[test]
     fn mqtt_values_reach_the_map_and_survive_a_restart_without_broker() {
-        let dir = std::env::temp_dir().join(format!("pw-sensors-mqtt-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = test_dir("mqtt");
         let broker = pw_testkit::MqttBroker::start();
         let scene = dir.join("madrid.scene");
         // The real FIWARE example lies in Madrid: UTM zone 30.
@@ -1592,12 +528,7 @@ mod tests {
             ),
         )
         .unwrap();
-        let start = |dir: &Path| {
-            let mut app = headless_app(&scene);
-            app.insert_resource(SensorCacheDir(dir.join("cache")));
-            app
-        };
-        let mut app = start(&dir);
+        let mut app = open(&scene, &dir);
         run_until(&mut app, |app| {
             app.world()
                 .resource::<Sensors>()
@@ -1605,11 +536,7 @@ mod tests {
                 .first()
                 .is_some_and(|s| s.status == SourceStatus::Running)
         });
-        let (client, mut connection) = rumqttc::Client::new(
-            rumqttc::MqttOptions::new("layer-test-pub", "127.0.0.1", broker.port),
-            8,
-        );
-        std::thread::spawn(move || for _ in connection.iter() {});
+        let client = publisher(broker.port, "layer-test-pub");
         let entity =
             std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(
                 "../shared/data/sensors/fiware/AirQualityObserved_example-geojsonfeature.json",
@@ -1645,7 +572,7 @@ mod tests {
         // Closing keeps the last values; the next start has no broker.
         drop(app);
         drop(broker);
-        let mut app = start(&dir);
+        let mut app = open(&scene, &dir);
         app.update();
         app.update();
         let s = app.world().resource::<Sensors>();
@@ -1664,8 +591,7 @@ mod tests {
 
     #[test]
     fn sensorthings_latest_values_then_history_windows_for_the_clock() {
-        let dir = std::env::temp_dir().join(format!("pw-sensors-sta-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = test_dir("sta");
         let text = std::fs::read_to_string(
             PathBuf::from(env!("CARGO_MANIFEST_DIR"))
                 .join("../shared/data/sensors/jena/bike_counter_goldbergrampe_rawTraffic.json"),
@@ -1732,8 +658,7 @@ mod tests {
             ),
         )
         .unwrap();
-        let mut app = headless_app(&scene);
-        app.insert_resource(SensorCacheDir(dir.join("cache")));
+        let mut app = open(&scene, &dir);
         run_until(&mut app, |app| {
             app.world().resource::<SensorMarkers>().items.len() == 1
                 && app.world().resource::<Sensors>().sources[0].status == SourceStatus::Running
@@ -1793,11 +718,7 @@ mod tests {
         assert_eq!(m.value.as_deref(), Some("14 Räder/15 min"));
         assert_eq!(m.color, [1.0, 0.0, 0.0, 1.0]);
         // Pushed through the service's broker: the same station's stream.
-        let (client, mut connection) = rumqttc::Client::new(
-            rumqttc::MqttOptions::new("sta-push-test", "127.0.0.1", broker.port),
-            8,
-        );
-        std::thread::spawn(move || for _ in connection.iter() {});
+        let client = publisher(broker.port, "sta-push-test");
         let topic = pw_sensors::import::observation_topic(&thing.streams[1].id);
         let pushed = pw_sensors::import::observation_json(1_768_262_400_000, &Value::Number(9.0));
         let key1 = format!("sta:{}", thing.streams[1].id);
@@ -1820,8 +741,7 @@ mod tests {
     fn buses_move_with_the_clock_and_signal_states_colour_their_controller() {
         // sensiNact-style topics as the Jena platform names them; no real
         // bus or signal recording exists, so the values here are made up.
-        let dir = std::env::temp_dir().join(format!("pw-sensors-bus-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = test_dir("bus");
         let broker = pw_testkit::MqttBroker::start();
         let scene = dir.join("bus.scene");
         std::fs::write(
@@ -1837,13 +757,8 @@ mod tests {
             ),
         )
         .unwrap();
-        let mut app = headless_app(&scene);
-        app.insert_resource(SensorCacheDir(dir.join("cache")));
-        let (client, mut connection) = rumqttc::Client::new(
-            rumqttc::MqttOptions::new("bus-test-pub", "127.0.0.1", broker.port),
-            32,
-        );
-        std::thread::spawn(move || for _ in connection.iter() {});
+        let mut app = open(&scene, &dir);
+        let client = publisher(broker.port, "bus-test-pub");
         let point =
             |lon: f64, lat: f64| format!(r#"{{"type": "Point", "coordinates": [{lon}, {lat}]}}"#);
         let messages = [
@@ -1947,8 +862,7 @@ mod tests {
                 pw_testkit::Reply::json("[]")
             }
         });
-        let dir = std::env::temp_dir().join(format!("pw-sensors-ngsi-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = test_dir("ngsi");
         let scene = dir.join("ngsi.scene");
         std::fs::write(
             &scene,
@@ -1962,8 +876,7 @@ mod tests {
             ),
         )
         .unwrap();
-        let mut app = headless_app(&scene);
-        app.insert_resource(SensorCacheDir(dir.join("cache")));
+        let mut app = open(&scene, &dir);
         run_until(&mut app, |app| {
             app.world()
                 .resource::<Sensors>()
@@ -2013,8 +926,7 @@ mod tests {
         // scene. -97.32 E, 32.68 N is the corner of cells (197, 169), (198,
         // 169), (197, 170), (198, 170), which GDAL reads as 206, 207, 207,
         // 206 m (gdallocationinfo): bilinear 206.5 m.
-        let dir = std::env::temp_dir().join(format!("pw-sensors-dem-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = test_dir("dem");
         let recording = dir.join("station.jsonl");
         let thing = pw_sensors::import::ThingSeries {
             id: "T1".into(),
@@ -2076,8 +988,7 @@ mod tests {
 
     #[test]
     fn a_live_session_is_recorded_next_to_the_scene_and_replays_offline() {
-        let dir = std::env::temp_dir().join(format!("pw-sensors-rec-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = test_dir("rec");
         let broker = pw_testkit::MqttBroker::start();
         let scene = dir.join("live.scene");
         std::fs::write(
@@ -2089,13 +1000,8 @@ mod tests {
             ),
         )
         .unwrap();
-        let mut app = headless_app(&scene);
-        app.insert_resource(SensorCacheDir(dir.join("cache")));
-        let (client, mut connection) = rumqttc::Client::new(
-            rumqttc::MqttOptions::new("rec-test-pub", "127.0.0.1", broker.port),
-            32,
-        );
-        std::thread::spawn(move || for _ in connection.iter() {});
+        let mut app = open(&scene, &dir);
+        let client = publisher(broker.port, "rec-test-pub");
         let key = "sta:K440~BLN1/1~color";
         let publish_until = |app: &mut App, time: &str, state: &str| {
             let topic = pw_sensors::import::observation_topic("K440~BLN1/1~color");

@@ -96,7 +96,7 @@ impl Plugin for UiPlugin {
 #[allow(clippy::too_many_arguments)]
 fn draw_sensor_labels(
     mut contexts: EguiContexts,
-    markers: Res<crate::sensors_layer::SensorMarkers>,
+    markers: Res<crate::sensor_markers::SensorMarkers>,
     clock: Res<SceneClock>,
     frame: Res<SceneFrame>,
     ui_state: Res<UiState>,

@@ -5,7 +5,9 @@
 //! moves the clock there) and the labels over the markers.
 
 use crate::i18n::I18n;
-use crate::sensors_layer::{SensorMarkers, Sensors, SourceStatus, value_text};
+use crate::sensor_markers::{SensorMarkers, value_text};
+use crate::sensor_sources::SourceStatus;
+use crate::sensors_layer::Sensors;
 use crate::ui::labels::declutter;
 use bevy_egui::egui;
 use std::collections::BTreeMap;
@@ -77,7 +79,7 @@ pub fn sensor_tree(ui: &mut egui::Ui, sensors: &Sensors, i18n: &I18n) -> Vec<Sen
             status = status.color(c);
         }
         ui.label(status);
-        if crate::sensors_layer::can_record(&source.def) {
+        if crate::sensor_sources::can_record(&source.def) {
             match &source.recording {
                 Some(path) => {
                     ui.label(egui::RichText::new(i18n.tr("sensors.recording")).small())
@@ -264,7 +266,7 @@ fn value_with_class(
 ) {
     let text = value_text(value, stream.unit.as_deref());
     ui.horizontal(
-        |ui| match crate::sensors_layer::class_of(def, &stream.quantity, value) {
+        |ui| match crate::sensor_markers::class_of(def, &stream.quantity, value) {
             Some((class, [r, g, b, _])) => {
                 let byte = |x: f32| (x * 255.0).round() as u8;
                 ui.label(egui::RichText::new("●").color(egui::Color32::from_rgb(
@@ -464,7 +466,6 @@ mod tests {
     use super::*;
     use crate::app::{headless_app, run_until};
     use crate::i18n::Language;
-    use crate::sensors_layer::SensorMarkers;
     use bevy::prelude::*;
     use egui_kittest::Harness;
     use egui_kittest::kittest::Queryable;
