@@ -426,16 +426,14 @@ fn sta_worker(
                     .find(|t| t.id.to_string() == id)
                     .map(|t| t.id.clone())
                     .unwrap_or_else(|| pw_sensors::sta::Id::Text(id.to_string()));
-                let update = match client.historical_locations(&thing, r.from_ms, r.to_ms) {
-                    Ok(fixes) => SourceUpdate::Track {
-                        station: r.key,
-                        fixes: fixes
-                            .into_iter()
-                            .filter_map(|h| Some((h.time_ms, h.location?)))
-                            .collect(),
-                    },
-                    Err(e) => SourceUpdate::Status(SourceStatus::Offline(e.to_string())),
-                };
+                let update =
+                    match cache.track(&client, &thing, r.from_ms, r.to_ms, 300_000, now_ms()) {
+                        Ok(track) => SourceUpdate::Track {
+                            station: r.key,
+                            fixes: track.values,
+                        },
+                        Err(e) => SourceUpdate::Status(SourceStatus::Offline(e.to_string())),
+                    };
                 if tx.send(update).is_err() {
                     return;
                 }
@@ -444,23 +442,23 @@ fn sta_worker(
                 // A MultiDatastream's window: every component at once.
                 let (id, _) = multi_component(&r.key).unwrap_or_default();
                 let m = &multi[id];
-                let window = StaQuery::time_window(r.from_ms, r.to_ms);
-                let updates: Vec<SourceUpdate> = match client.multi_observations(m, &window) {
-                    Ok(values) => (0..m.units.len().max(m.observed_properties.len()))
-                        .map(|i| SourceUpdate::History {
-                            key: format!("sta:{}", m.component_id(i)),
-                            values: values.iter().filter_map(|o| o.component(i)).collect(),
+                let updates: Vec<SourceUpdate> =
+                    match cache.multi_history(&client, m, r.from_ms, r.to_ms, 300_000, now_ms()) {
+                        Ok(h) => (0..m.units.len().max(m.observed_properties.len()))
+                            .map(|i| SourceUpdate::History {
+                                key: format!("sta:{}", m.component_id(i)),
+                                values: h.values.iter().filter_map(|o| o.component(i)).collect(),
+                                fetched_ms: h.fetched_ms,
+                                problem: h.stale_because.clone(),
+                            })
+                            .collect(),
+                        Err(e) => vec![SourceUpdate::History {
+                            key: r.key,
+                            values: vec![],
                             fetched_ms: now_ms(),
-                            problem: None,
-                        })
-                        .collect(),
-                    Err(e) => vec![SourceUpdate::History {
-                        key: r.key,
-                        values: vec![],
-                        fetched_ms: now_ms(),
-                        problem: Some(e.to_string()),
-                    }],
-                };
+                            problem: Some(e.to_string()),
+                        }],
+                    };
                 for u in updates {
                     if tx.send(u).is_err() {
                         return;

@@ -1,21 +1,22 @@
 //! Fetched history on disk, so a workshop without network still shows it:
-//! one file per (service, datastream, time window) with the values and the
-//! time they were fetched. A window that had already ended when it was
+//! one file per (service, datastream — or MultiDatastream, or a Thing's
+//! HistoricalLocations —, time window) with the values and the time they
+//! were fetched. A window that had already ended when it was
 //! fetched never changes and is served from disk for good; an open window
 //! is fetched again once older than the caller's limit; when the network
 //! fails, the copy on disk is served with the reason and its age.
 
 use crate::client::{ClientError, StaClient};
-use crate::sta::{Datastream, Observation, Query};
+use crate::sta::{Datastream, Id, MultiDatastream, MultiObservation, Observation, Query};
 use crate::{Value, parse_json};
 use serde_json::{Value as Json, json};
 use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
 
-/// History of one datastream in one window.
+/// Values of one window: fetched now, or from disk.
 #[derive(Debug, Clone, PartialEq)]
-pub struct History {
-    pub values: Vec<Observation>,
+pub struct Cached<T> {
+    pub values: Vec<T>,
     /// When these values were fetched from the server (Unix ms).
     pub fetched_ms: i64,
     pub from_cache: bool,
@@ -23,8 +24,41 @@ pub struct History {
     pub stale_because: Option<String>,
 }
 
+/// History of one datastream in one window.
+pub type History = Cached<Observation>;
+
+/// How one value of a window is written to disk and read back.
+type Rows<T> = (fn(&T) -> Json, fn(&Json) -> Option<T>);
+
 pub struct HistoryCache {
     dir: PathBuf,
+}
+
+fn value_json(v: &Value) -> Json {
+    match v {
+        Value::Number(n) => json!(n),
+        Value::Text(t) => json!(t),
+    }
+}
+
+fn json_value(v: &Json) -> Option<Value> {
+    match v {
+        Json::String(s) => Some(Value::Text(s.clone())),
+        other => Some(Value::Number(other.as_f64()?)),
+    }
+}
+
+fn observation_row(o: &Observation) -> Json {
+    json!([o.time_ms, value_json(&o.result)])
+}
+
+fn observation_of(row: &Json) -> Option<Observation> {
+    Some(Observation {
+        id: None,
+        time_ms: row.get(0)?.as_i64()?,
+        result: json_value(row.get(1)?)?,
+        location: None,
+    })
 }
 
 impl HistoryCache {
@@ -41,44 +75,25 @@ impl HistoryCache {
             .join("planwerkstatt/sensors")
     }
 
-    fn path(&self, base: &str, ds: &Datastream, from_ms: i64, to_ms: i64) -> PathBuf {
+    fn path(&self, base: &str, key: &str, from_ms: i64, to_ms: i64) -> PathBuf {
         let mut h = std::hash::DefaultHasher::new();
-        (base, ds.id.key(), from_ms, to_ms).hash(&mut h);
+        (base, key, from_ms, to_ms).hash(&mut h);
         self.dir.join(format!("{:016x}.json", h.finish()))
     }
 
-    fn read(&self, path: &PathBuf) -> Option<(i64, Vec<Observation>)> {
+    fn read<T>(&self, path: &PathBuf, row: impl Fn(&Json) -> Option<T>) -> Option<(i64, Vec<T>)> {
         let v = parse_json(&std::fs::read_to_string(path).ok()?).ok()?;
         let fetched = v.get("fetched_ms")?.as_i64()?;
         let values = v
             .get("values")?
             .as_array()?
             .iter()
-            .map(|p| {
-                let t = p.get(0)?.as_i64()?;
-                let value = match p.get(1)? {
-                    Json::String(s) => Value::Text(s.clone()),
-                    other => Value::Number(other.as_f64()?),
-                };
-                Some(Observation {
-                    id: None,
-                    time_ms: t,
-                    result: value,
-                    location: None,
-                })
-            })
+            .map(row)
             .collect::<Option<Vec<_>>>()?;
         Some((fetched, values))
     }
 
-    fn write(&self, path: &PathBuf, fetched_ms: i64, values: &[Observation]) {
-        let rows: Vec<Json> = values
-            .iter()
-            .map(|o| match &o.result {
-                Value::Number(v) => json!([o.time_ms, v]),
-                Value::Text(t) => json!([o.time_ms, t]),
-            })
-            .collect();
+    fn write(&self, path: &PathBuf, fetched_ms: i64, rows: Vec<Json>) {
         let text = json!({"fetched_ms": fetched_ms, "values": rows}).to_string();
         let _ = std::fs::create_dir_all(&self.dir);
         // Written aside and renamed: a crash never leaves half a file.
@@ -88,9 +103,56 @@ impl HistoryCache {
         }
     }
 
-    /// Observations of `ds` in `[from_ms, to_ms)`, from disk when fresh
-    /// enough (`max_age_ms` for windows still open at fetch time), else
-    /// from the server, else the stale copy with the reason.
+    /// One window of anything, under (service, key, window): from disk when
+    /// fresh enough (`max_age_ms` for windows still open at fetch time),
+    /// else through `fetch`, else the stale copy with the reason.
+    #[allow(clippy::too_many_arguments)]
+    fn window<T>(
+        &self,
+        base: &str,
+        key: &str,
+        (from_ms, to_ms): (i64, i64),
+        max_age_ms: i64,
+        now_ms: i64,
+        (encode, decode): Rows<T>,
+        fetch: impl FnOnce() -> Result<Vec<T>, ClientError>,
+    ) -> Result<Cached<T>, ClientError> {
+        let path = self.path(base, key, from_ms, to_ms);
+        let cached = self.read(&path, decode);
+        if let Some((fetched, _)) = &cached
+            && (*fetched >= to_ms || now_ms - fetched <= max_age_ms)
+        {
+            let (fetched_ms, values) = cached.expect("checked above");
+            return Ok(Cached {
+                values,
+                fetched_ms,
+                from_cache: true,
+                stale_because: None,
+            });
+        }
+        match fetch() {
+            Ok(values) => {
+                self.write(&path, now_ms, values.iter().map(encode).collect());
+                Ok(Cached {
+                    values,
+                    fetched_ms: now_ms,
+                    from_cache: false,
+                    stale_because: None,
+                })
+            }
+            Err(e) => match cached {
+                Some((fetched_ms, values)) => Ok(Cached {
+                    values,
+                    fetched_ms,
+                    from_cache: true,
+                    stale_because: Some(e.to_string()),
+                }),
+                None => Err(e),
+            },
+        }
+    }
+
+    /// Observations of `ds` in `[from_ms, to_ms)`.
     pub fn history(
         &self,
         client: &StaClient,
@@ -100,37 +162,90 @@ impl HistoryCache {
         max_age_ms: i64,
         now_ms: i64,
     ) -> Result<History, ClientError> {
-        let path = self.path(&client.base, ds, from_ms, to_ms);
-        let cached = self.read(&path);
-        if let Some((fetched, values)) = &cached
-            && (*fetched >= to_ms || now_ms - fetched <= max_age_ms)
-        {
-            return Ok(History {
-                values: values.clone(),
-                fetched_ms: *fetched,
-                from_cache: true,
-                stale_because: None,
-            });
+        self.window(
+            &client.base,
+            &ds.id.key(),
+            (from_ms, to_ms),
+            max_age_ms,
+            now_ms,
+            (observation_row, observation_of),
+            || client.observations(ds, &Query::time_window(from_ms, to_ms)),
+        )
+    }
+
+    /// Observations of a MultiDatastream (all components) in the window.
+    pub fn multi_history(
+        &self,
+        client: &StaClient,
+        mds: &MultiDatastream,
+        from_ms: i64,
+        to_ms: i64,
+        max_age_ms: i64,
+        now_ms: i64,
+    ) -> Result<Cached<MultiObservation>, ClientError> {
+        fn row(o: &MultiObservation) -> Json {
+            json!([
+                o.time_ms,
+                o.results.iter().map(value_json).collect::<Vec<_>>()
+            ])
         }
-        match client.observations(ds, &Query::time_window(from_ms, to_ms)) {
-            Ok(values) => {
-                self.write(&path, now_ms, &values);
-                Ok(History {
-                    values,
-                    fetched_ms: now_ms,
-                    from_cache: false,
-                    stale_because: None,
+        fn of(r: &Json) -> Option<MultiObservation> {
+            Some(MultiObservation {
+                id: None,
+                time_ms: r.get(0)?.as_i64()?,
+                results: r
+                    .get(1)?
+                    .as_array()?
+                    .iter()
+                    .map(json_value)
+                    .collect::<Option<_>>()?,
+            })
+        }
+        self.window(
+            &client.base,
+            &format!("MultiDatastreams{}", mds.id.key()),
+            (from_ms, to_ms),
+            max_age_ms,
+            now_ms,
+            (row, of),
+            || client.multi_observations(mds, &Query::time_window(from_ms, to_ms)),
+        )
+    }
+
+    /// Where a Thing was in the window (HistoricalLocations).
+    pub fn track(
+        &self,
+        client: &StaClient,
+        thing: &Id,
+        from_ms: i64,
+        to_ms: i64,
+        max_age_ms: i64,
+        now_ms: i64,
+    ) -> Result<Cached<(i64, [f64; 2])>, ClientError> {
+        fn row(f: &(i64, [f64; 2])) -> Json {
+            json!([f.0, f.1])
+        }
+        fn of(r: &Json) -> Option<(i64, [f64; 2])> {
+            let p = r.get(1)?;
+            Some((
+                r.get(0)?.as_i64()?,
+                [p.get(0)?.as_f64()?, p.get(1)?.as_f64()?],
+            ))
+        }
+        self.window(
+            &client.base,
+            &format!("Things{}/HistoricalLocations", thing.key()),
+            (from_ms, to_ms),
+            max_age_ms,
+            now_ms,
+            (row, of),
+            || {
+                client.historical_locations(thing, from_ms, to_ms).map(|h| {
+                    h.into_iter()
+                        .filter_map(|h| Some((h.time_ms, h.location?)))
+                        .collect()
                 })
-            }
-            Err(e) => match cached {
-                Some((fetched, values)) => Ok(History {
-                    values,
-                    fetched_ms: fetched,
-                    from_cache: true,
-                    stale_because: Some(e.to_string()),
-                }),
-                None => Err(e),
             },
-        }
+        )
     }
 }

@@ -464,3 +464,78 @@ fn multi_datastreams_split_into_components_live_and_in_history() {
 fn sta_value(v: f64) -> pw_sensors::Value {
     pw_sensors::Value::Number(v)
 }
+
+#[test]
+fn tracks_and_multidatastream_windows_are_kept_on_disk_too() {
+    use pw_sensors::history_cache::HistoryCache;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let up = std::sync::Arc::new(AtomicBool::new(true));
+    let online = up.clone();
+    let server = HttpFixture::start(move |target, _| {
+        if !online.load(Ordering::SeqCst) {
+            Reply::status("500 Internal Server Error", "text/plain", "Wartung")
+        } else if target.starts_with("/Things(5)/HistoricalLocations?") {
+            Reply::json(
+                r#"{"value": [
+                {"@iot.id": 1, "time": "2026-11-24T07:00:00Z",
+                 "Locations": [{"location": {"type": "Point", "coordinates": [11.579, 50.9255]}}]},
+                {"@iot.id": 2, "time": "2026-11-24T07:01:00Z",
+                 "Locations": [{"location": {"type": "Point", "coordinates": [11.5812, 50.9262]}}]}]}"#,
+            )
+        } else if target.starts_with("/MultiDatastreams(3)/Observations?") {
+            Reply::json(
+                r#"{"value": [{"@iot.id": 7, "phenomenonTime": "2026-11-24T07:00:00Z",
+                               "result": [87.9, 1.2, "hoch"]}]}"#,
+            )
+        } else {
+            Reply::status("404 Not Found", "text/plain", "no")
+        }
+    });
+    let dir = std::env::temp_dir().join(format!("pw-cache-track-{}", std::process::id()));
+    let cache = HistoryCache::new(&dir);
+    let c = client(&server.base, Duration::from_secs(5));
+    let t0 = pw_sensors::parse_time("2026-11-24T00:00:00Z").unwrap();
+    let (from, to) = (t0, t0 + 86_400_000);
+    let now = t0 + 8 * 3_600_000;
+    let track = cache
+        .track(&c, &Id::Number(5), from, to, 60_000, now)
+        .unwrap();
+    assert_eq!(track.values.len(), 2);
+    assert!(!track.from_cache);
+    let mds: sta::MultiDatastream = sta::multi_datastreams(
+        r#"{"value": [{"@iot.id": 3, "name": "ICE", "unitOfMeasurements": [{}, {}, {}]}]}"#,
+    )
+    .unwrap()
+    .items
+    .remove(0);
+    let multi = cache
+        .multi_history(&c, &mds, from, to, 60_000, now)
+        .unwrap();
+    assert_eq!(multi.values[0].results.len(), 3);
+    // Offline an hour later (the open window is too old to trust): the
+    // copies on disk, with the reason and their fetch time.
+    up.store(false, Ordering::SeqCst);
+    let later = now + 3_600_000;
+    let track2 = cache
+        .track(&c, &Id::Number(5), from, to, 60_000, later)
+        .unwrap();
+    assert_eq!(track2.values, track.values);
+    assert_eq!(track2.fetched_ms, now);
+    assert!(
+        track2
+            .stale_because
+            .as_deref()
+            .is_some_and(|w| w.contains("500"))
+    );
+    let multi2 = cache
+        .multi_history(&c, &mds, from, to, 60_000, later)
+        .unwrap();
+    // (Entity ids are not kept: only time and results matter here.)
+    assert_eq!(multi2.values[0].time_ms, multi.values[0].time_ms);
+    assert_eq!(multi2.values[0].results, multi.values[0].results);
+    assert_eq!(
+        multi2.values[0].results[2],
+        pw_sensors::Value::Text("hoch".into())
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
