@@ -309,8 +309,8 @@ pub(crate) fn compute_markers(
             let Some(world) = world_of(i, j, lonlat) else {
                 continue;
             };
-            if let Some([x0, y0, x1, y1]) = sensors.view.area
-                && !(x0..=x1).contains(&world[0]) | !(y0..=y1).contains(&world[1])
+            if let Some(area) = &sensors.view.area
+                && !area.contains([world[0], world[1]])
             {
                 continue;
             }

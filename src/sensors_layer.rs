@@ -29,12 +29,76 @@ const HISTORY_STATIONS: usize = 200;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SensorView {
     pub hidden_categories: BTreeSet<String>,
-    /// Only stations inside this rectangle (scene CRS: min E, min N, max E, max N).
-    pub area: Option<[f64; 4]>,
+    /// Only stations inside this area.
+    pub area: Option<SensorArea>,
     /// The station whose panel is open: (source index, station id).
     pub selected: Option<(usize, String)>,
     /// Streams shown in its plot (keys); empty: the first.
     pub plotted: BTreeSet<String>,
+}
+
+/// Where stations are shown (scene CRS).
+#[derive(Debug, Clone, PartialEq)]
+pub enum SensorArea {
+    /// The view's rectangle: min E, min N, max E, max N.
+    Rect([f64; 4]),
+    /// A polygon feature's rings (a district, a reference area): inside any
+    /// outer ring and no hole.
+    Shape {
+        name: String,
+        outer: Vec<Vec<[f64; 2]>>,
+        holes: Vec<Vec<[f64; 2]>>,
+    },
+}
+
+/// Even-odd rule.
+fn ring_contains(ring: &[[f64; 2]], [x, y]: [f64; 2]) -> bool {
+    let mut inside = false;
+    let mut j = ring.len().wrapping_sub(1);
+    for i in 0..ring.len() {
+        let ([xi, yi], [xj, yj]) = (ring[i], ring[j]);
+        if (yi > y) != (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi {
+            inside = !inside;
+        }
+        j = i;
+    }
+    inside
+}
+
+impl SensorArea {
+    pub fn contains(&self, p: [f64; 2]) -> bool {
+        match self {
+            SensorArea::Rect([x0, y0, x1, y1]) => {
+                (*x0..=*x1).contains(&p[0]) && (*y0..=*y1).contains(&p[1])
+            }
+            SensorArea::Shape { outer, holes, .. } => {
+                outer.iter().any(|r| ring_contains(r, p))
+                    && !holes.iter().any(|r| ring_contains(r, p))
+            }
+        }
+    }
+
+    /// The area of a city or vector object: its surfaces' rings seen from
+    /// above (None if it has no surface of any size).
+    pub fn of_object(name: &str, object: &pw_city::model::CityObject) -> Option<SensorArea> {
+        let flat = |r: &Vec<[f64; 3]>| r.iter().map(|p| [p[0], p[1]]).collect::<Vec<_>>();
+        let outer: Vec<Vec<[f64; 2]>> = object
+            .surfaces
+            .iter()
+            .filter(|s| s.exterior.len() >= 3)
+            .map(|s| flat(&s.exterior))
+            .collect();
+        let holes = object
+            .surfaces
+            .iter()
+            .flat_map(|s| s.interiors.iter().map(flat))
+            .collect();
+        (!outer.is_empty()).then(|| SensorArea::Shape {
+            name: name.to_string(),
+            outer,
+            holes,
+        })
+    }
 }
 
 /// Where last values and fetched history are kept (the user's cache
@@ -501,13 +565,70 @@ mod tests {
         {
             let mut s = app.world_mut().resource_mut::<Sensors>();
             s.view.hidden_categories.clear();
-            s.view.area = Some([683_200.0, 5_640_100.0, 684_200.0, 5_641_100.0]);
+            s.view.area = Some(SensorArea::Rect([
+                683_200.0,
+                5_640_100.0,
+                684_200.0,
+                5_641_100.0,
+            ]));
             s.version += 1;
         }
         app.update();
         let items = &app.world().resource::<SensorMarkers>().items;
         assert_eq!(items.len(), 1);
         assert_eq!(items[0].station, bike);
+        // A real reference area of the soil-moisture programme as the area:
+        // its own inside is in, the bike counter 4 km south is not.
+        run_until(&mut app, |app| {
+            app.world()
+                .resource::<Layers>()
+                .entries
+                .iter()
+                .all(|e| e.status == crate::layers::LayerStatus::Ready)
+        });
+        let city = app.world().resource::<crate::city_layer::CityLayers>();
+        let zw01 = city
+            .layers
+            .values()
+            .flat_map(|l| &l.city.model.objects)
+            .find(|o| o.attribute("name") == Some("ZW-01"))
+            .unwrap();
+        let area = SensorArea::of_object("ZW-01", zw01).unwrap();
+        // A point surely inside: halfway between the first two crossings of
+        // the ring with the horizontal line through its middle.
+        let ring = &zw01.surfaces[0].exterior;
+        let (y0, y1) = ring
+            .iter()
+            .fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p[1]), b.max(p[1])));
+        let y = (y0 + y1) / 2.0 + 0.123;
+        let mut xs: Vec<f64> = ring
+            .iter()
+            .zip(ring.iter().cycle().skip(1))
+            .filter(|(a, b)| (a[1] > y) != (b[1] > y))
+            .map(|(a, b)| a[0] + (b[0] - a[0]) * (y - a[1]) / (b[1] - a[1]))
+            .collect();
+        xs.sort_by(f64::total_cmp);
+        let centre = [(xs[0] + xs[1]) / 2.0, y];
+        assert!(area.contains(centre));
+        assert!(!area.contains([683_710.953, 5_640_620.347]));
+        app.world_mut().resource_mut::<Sensors>().view.area = Some(area);
+        app.world_mut().resource_mut::<Sensors>().version += 1;
+        app.update();
+        assert!(app.world().resource::<SensorMarkers>().items.is_empty());
+    }
+
+    #[test]
+    fn areas_with_holes_leave_the_hole_out() {
+        let square = |a: f64, b: f64| vec![[a, a], [b, a], [b, b], [a, b]];
+        let area = SensorArea::Shape {
+            name: "Ring".into(),
+            outer: vec![square(0.0, 10.0)],
+            holes: vec![square(4.0, 6.0)],
+        };
+        assert!(area.contains([2.0, 2.0]));
+        assert!(!area.contains([5.0, 5.0]));
+        assert!(!area.contains([12.0, 5.0]));
+        assert!(SensorArea::Rect([0.0, 0.0, 1.0, 1.0]).contains([1.0, 0.5]));
     }
 
     #[test]

@@ -277,12 +277,24 @@ fn apply_ui_actions(
     }
 }
 
+/// The selected feature as an area for the sensors (its name, else id).
+fn selected_sensor_area(d: &UiData) -> Option<crate::sensors_layer::SensorArea> {
+    let (layer, object) = d.selection.picked?;
+    let o = d.city.layers.get(&layer)?.city.model.objects.get(object)?;
+    let name = ["name", "Name", "NAME", "gml:name"]
+        .iter()
+        .find_map(|k| o.attribute(k))
+        .unwrap_or(&o.id);
+    crate::sensors_layer::SensorArea::of_object(name, o)
+}
+
 /// Sensor panel actions act on the sensors' view and the clock at once.
 fn apply_sensor_actions(
     sensors: &mut crate::sensors_layer::Sensors,
     clock: &mut SceneClock,
     actions: Vec<sensor_panel::SensorAction>,
     view_area: Option<[f64; 4]>,
+    selected_area: Option<crate::sensors_layer::SensorArea>,
 ) {
     use sensor_panel::SensorAction as A;
     for action in actions {
@@ -294,7 +306,8 @@ fn apply_sensor_actions(
             A::ShowCategory(c, false) => {
                 view.hidden_categories.insert(c);
             }
-            A::AreaFromView => view.area = view_area,
+            A::AreaFromView => view.area = view_area.map(crate::sensors_layer::SensorArea::Rect),
+            A::AreaFromSelection => view.area = selected_area.clone(),
             A::ClearArea => view.area = None,
             A::Close => view.selected = None,
             A::Plot(keys) => view.plotted = keys.into_iter().collect(),
@@ -427,7 +440,16 @@ fn draw_ui(
                         && !s.sources.is_empty()
                     {
                         ui.separator();
-                        sensor_actions.extend(sensor_panel::sensor_tree(ui, s, i18n));
+                        let area = selected_sensor_area(&data).and_then(|a| match a {
+                            crate::sensors_layer::SensorArea::Shape { name, .. } => Some(name),
+                            crate::sensors_layer::SensorArea::Rect(_) => None,
+                        });
+                        sensor_actions.extend(sensor_panel::sensor_tree(
+                            ui,
+                            s,
+                            area.as_deref(),
+                            i18n,
+                        ));
                     }
                     ui.separator();
                     actions.extend(bookmarks::bookmarks(ui, &data.active.scene.bookmarks, i18n));
@@ -499,7 +521,13 @@ fn draw_ui(
                 * (viewport.width() / viewport.height().max(1.0)).max(1.0) as f64;
             [c[0] - half, c[1] - half, c[0] + half, c[1] + half]
         });
-        apply_sensor_actions(&mut s, &mut out.clock, sensor_actions, area);
+        apply_sensor_actions(
+            &mut s,
+            &mut out.clock,
+            sensor_actions,
+            area,
+            selected_sensor_area(&data),
+        );
     }
     if let Some(editor) = out.ui_state.style_editor.as_mut() {
         let (a, keep) = vector_style::style_window(&ctx, editor, i18n);

@@ -19,8 +19,9 @@ const MAX_SENSOR_LABELS: usize = 200;
 #[derive(Debug, Clone, PartialEq)]
 pub enum SensorAction {
     ShowCategory(String, bool),
-    /// Limit to the area now in view / show all again.
+    /// Limit to the area now in view / to the selected feature / show all again.
     AreaFromView,
+    AreaFromSelection,
     ClearArea,
     Close,
     /// The streams to plot.
@@ -54,7 +55,14 @@ fn local_text(time_ms: i64, tz: &jiff::tz::TimeZone, format: &str) -> String {
 }
 
 /// The sensor part of the layer panel.
-pub fn sensor_tree(ui: &mut egui::Ui, sensors: &Sensors, i18n: &I18n) -> Vec<SensorAction> {
+/// `selected_area`: the name of the selected polygon feature, if any (a
+/// district, a reference area) to limit the stations to.
+pub fn sensor_tree(
+    ui: &mut egui::Ui,
+    sensors: &Sensors,
+    selected_area: Option<&str>,
+    i18n: &I18n,
+) -> Vec<SensorAction> {
     let mut actions = Vec::new();
     if sensors.sources.is_empty() {
         return actions;
@@ -133,16 +141,37 @@ pub fn sensor_tree(ui: &mut egui::Ui, sensors: &Sensors, i18n: &I18n) -> Vec<Sen
             }
         }
     }
-    if sensors.view.area.is_some() {
-        if ui.button(i18n.tr("sensors.area_clear")).clicked() {
-            actions.push(SensorAction::ClearArea);
+    match &sensors.view.area {
+        Some(area) => {
+            if let crate::sensors_layer::SensorArea::Shape { name, .. } = area {
+                ui.label(i18n.trf("sensors.area_shown", &[("name", name)]));
+            }
+            if ui.button(i18n.tr("sensors.area_clear")).clicked() {
+                actions.push(SensorAction::ClearArea);
+            }
         }
-    } else if ui
-        .button(i18n.tr("sensors.area_from_view"))
-        .on_hover_text(i18n.tr("sensors.area_hint"))
-        .clicked()
-    {
-        actions.push(SensorAction::AreaFromView);
+        None => {
+            if ui
+                .button(i18n.tr("sensors.area_from_view"))
+                .on_hover_text(i18n.tr("sensors.area_hint"))
+                .clicked()
+            {
+                actions.push(SensorAction::AreaFromView);
+            }
+            match selected_area {
+                Some(name) => {
+                    if ui
+                        .button(i18n.trf("sensors.area_from_selection", &[("name", &name)]))
+                        .clicked()
+                    {
+                        actions.push(SensorAction::AreaFromSelection);
+                    }
+                }
+                None => {
+                    ui.label(egui::RichText::new(i18n.tr("sensors.area_selection_hint")).small());
+                }
+            }
+        }
     }
     actions
 }
@@ -485,7 +514,9 @@ mod tests {
         let sensors = jena_sensors();
         let i18n = I18n::new(Language::German);
         let mut h = Harness::new_ui_state(
-            |ui, out: &mut Vec<SensorAction>| out.extend(sensor_tree(ui, &sensors, &i18n)),
+            |ui, out: &mut Vec<SensorAction>| {
+                out.extend(sensor_tree(ui, &sensors, Some("Paradies"), &i18n))
+            },
             Vec::new(),
         );
         h.run();
@@ -497,11 +528,14 @@ mod tests {
         h.run();
         h.get_by_label("Nur Sensoren im Ausschnitt").click();
         h.run();
+        h.get_by_label("Nur Sensoren in „Paradies“").click();
+        h.run();
         assert_eq!(
             h.state(),
             &vec![
                 SensorAction::ShowCategory("Luftqualität".into(), false),
-                SensorAction::AreaFromView
+                SensorAction::AreaFromView,
+                SensorAction::AreaFromSelection
             ]
         );
     }
