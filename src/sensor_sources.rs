@@ -251,7 +251,16 @@ fn mqtt_worker(
     let sub = pw_sensors::mqtt::subscribe(pw_sensors::mqtt::MqttSettings {
         host,
         port,
-        client_id: format!("planwerkstatt-{}-{}", std::process::id(), def.name.len()),
+        // Unique per connection: a broker drops the older of two clients
+        // with the same id (two sources, or a source restarted to record).
+        client_id: {
+            static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+            format!(
+                "planwerkstatt-{}-{}",
+                std::process::id(),
+                NEXT.fetch_add(1, Ordering::Relaxed)
+            )
+        },
         topics,
         decoders: def.decoders.clone().into_iter().collect(),
         record_to: record.as_ref().map(|(p, _)| p.clone()),
@@ -467,8 +476,15 @@ fn sta_worker(
             }
             Ok(r) => {
                 let id = r.key.trim_start_matches("sta:");
-                let Some(ds) = datastreams.get(id) else {
-                    continue;
+                // Not (yet) announced — offline since the start, say: the
+                // id alone still finds its window on disk.
+                let unknown;
+                let ds = match datastreams.get(id) {
+                    Some(ds) => ds,
+                    None => {
+                        unknown = datastream_by_id(id);
+                        &unknown
+                    }
                 };
                 let update = match cache.history(&client, ds, r.from_ms, r.to_ms, 300_000, now_ms())
                 {
@@ -492,6 +508,25 @@ fn sta_worker(
             Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
             Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
         }
+    }
+}
+
+/// A datastream known by its id only (numbers as numbers, as servers key them).
+fn datastream_by_id(id: &str) -> Datastream {
+    Datastream {
+        id: id
+            .parse::<i64>()
+            .map(pw_sensors::sta::Id::Number)
+            .unwrap_or_else(|_| pw_sensors::sta::Id::Text(id.to_string())),
+        name: id.to_string(),
+        description: None,
+        unit: Default::default(),
+        observation_type: None,
+        self_link: None,
+        observations_link: None,
+        thing: None,
+        observed_property: None,
+        observations: vec![],
     }
 }
 
