@@ -312,6 +312,10 @@ fn apply_sensor_actions(
             A::Close => view.selected = None,
             A::Plot(keys) => view.plotted = keys.into_iter().collect(),
             A::Record(i, on) => sensors.record_request = Some((i, on)),
+            A::Open(i, id) => {
+                view.selected = Some((i, id));
+                view.plotted.clear();
+            }
             A::SetTime(ms) => {
                 if let Ok(t) = jiff::Timestamp::from_millisecond(ms) {
                     clock.instant = t;

@@ -30,6 +30,8 @@ pub enum SensorAction {
     SetTime(i64),
     /// Start (true) or end the recording of source `.0`.
     Record(usize, bool),
+    /// Open the window of a station (source, station id).
+    Open(usize, String),
 }
 
 /// How long ago, in words: "vor 5 min", "vor 3 h", "vor 2 Tagen"; older
@@ -137,8 +139,28 @@ pub fn sensor_tree(
                 i18n.trf("sensors.category", &[("name", &category), ("n", &placed)])
             };
             if ui.checkbox(&mut shown, text).changed() {
-                actions.push(SensorAction::ShowCategory(category, shown));
+                actions.push(SensorAction::ShowCategory(category.clone(), shown));
             }
+            // Its stations by name: the way to those without a place.
+            egui::CollapsingHeader::new(i18n.tr("sensors.stations"))
+                .id_salt(("sensor_stations", i, &category))
+                .show(ui, |ui| {
+                    for st in source
+                        .store
+                        .stations
+                        .iter()
+                        .filter(|st| source.category_of(st) == category)
+                    {
+                        let name = if st.location.is_some() {
+                            st.name.clone()
+                        } else {
+                            i18n.trf("sensors.station_unplaced", &[("name", &st.name)])
+                        };
+                        if ui.link(name).clicked() {
+                            actions.push(SensorAction::Open(i, st.id.clone()));
+                        }
+                    }
+                });
         }
     }
     match &sensors.view.area {
@@ -530,12 +552,18 @@ mod tests {
         h.run();
         h.get_by_label("Nur Sensoren in „Paradies“").click();
         h.run();
+        // A station without place opens from the list of its category.
+        h.get_all_by_label("Stationen").nth(1).unwrap().click();
+        h.run();
+        h.get_by_label("LST25628782 (ohne Ort)").click();
+        h.run();
         assert_eq!(
             h.state(),
             &vec![
                 SensorAction::ShowCategory("Luftqualität".into(), false),
                 SensorAction::AreaFromView,
-                SensorAction::AreaFromSelection
+                SensorAction::AreaFromSelection,
+                SensorAction::Open(0, "a8404187d187106e".into())
             ]
         );
     }
