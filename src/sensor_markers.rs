@@ -250,16 +250,22 @@ pub(crate) fn compute_markers(
         // Same view and stations: only stations with new values, and the
         // moving ones where they are now.
         let mut updated = Vec::new();
+        let mut moved = Vec::new();
         for (i, source) in sensors.sources.iter_mut().enumerate() {
             let changed = std::mem::take(&mut source.store.changed_stations);
             for j in changed {
                 if let Some(&k) = markers.index.get(&(i, j)) {
                     let st = &source.store.stations[j];
                     updated.push((k, marker_state(source, st, t), next_change(source, st, t)));
+                    // A new fix of a moving station may move it now.
+                    if source.store.is_moving(j)
+                        && let Some(w) = source.store.place_at(j, t).and_then(|p| world_of(i, j, p))
+                    {
+                        moved.push((k, w));
+                    }
                 }
             }
         }
-        let mut moved = Vec::new();
         if t != markers.computed_at {
             for &(k, i, j) in &markers.moving {
                 let world = sensors.sources[i]

@@ -336,6 +336,7 @@ impl SensorStore {
     /// place.
     fn fix(&mut self, station: usize, time_ms: i64, location: [f64; 2]) {
         let track = self.tracks.entry(station).or_default();
+        let was_moving = track.len() > 1;
         let i = track.partition_point(|(t, _)| *t < time_ms);
         if track.get(i).is_some_and(|f| f.0 == time_ms) {
             track[i].1 = location;
@@ -345,9 +346,14 @@ impl SensorStore {
         }
         let newest = track.last().map(|f| f.1);
         if track.len() > 1 {
-            self.layout_version += 1;
-        }
-        if let Some(p) = newest {
+            // Its place follows the clock (`place_at`); new fixes change
+            // no layout, only its starting to move does.
+            self.stations[station].location = newest;
+            self.changed_stations.insert(station);
+            if !was_moving {
+                self.layout_version += 1;
+            }
+        } else if let Some(p) = newest {
             self.place(station, p);
         }
     }
