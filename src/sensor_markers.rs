@@ -38,7 +38,8 @@ pub struct Marker {
     pub world: [f64; 3],
     /// sRGB.
     pub color: [f32; 4],
-    /// Value and unit of its first stream at the clock's time.
+    /// Value and unit, at the clock's time, of the stream that decides its
+    /// colour (see `marker_state`).
     pub value: Option<String>,
     /// Measuring time of that value (Unix ms).
     pub time_ms: Option<i64>,
@@ -77,7 +78,6 @@ pub fn value_text(value: &Value, unit: Option<&str>) -> String {
     }
 }
 
-/// Class colour of a value, if the source has classes for its quantity.
 /// The class of a value of `quantity` (numbers by breaks, texts by value)
 /// and its colour (sRGB), if the source has classes for it.
 pub fn class_of(def: &SensorSource, quantity: &str, value: &Value) -> Option<(usize, [f32; 4])> {
@@ -183,12 +183,12 @@ fn next_change(source: &SourceRuntime, station: &Station, t: i64) -> i64 {
     next
 }
 
-/// Per (source, station index): its place in the scene CRS (reprojection
-/// and terrain lookup once per place) and its category. Valid for one
-/// start of the sources, one frame and one terrain.
 /// The lon/lat bits a place was computed for, and the place.
 type Place = ([u64; 2], Option<[f64; 3]>);
 
+/// Per (source, station index): its place in the scene CRS (reprojection
+/// and terrain lookup once per place) and its category. Valid for one
+/// start of the sources, one frame and one terrain.
 #[derive(Default)]
 pub(crate) struct PlaceCache {
     valid_for: Option<(u64, [u64; 3], u64)>,
@@ -374,8 +374,8 @@ fn marker_symbols(markers: &SensorMarkers) -> Vec<pw_vector::to_city::PointSymbo
         .collect()
 }
 
-/// Keeps one mesh in step with the markers: rebuilt when they move or
-/// change in number, recoloured otherwise.
+/// Keeps one mesh in step with the markers: rebuilt when the stations
+/// shown change, otherwise new colours and places written in place.
 fn draw_markers(
     mut commands: Commands,
     markers: Res<SensorMarkers>,
