@@ -2,7 +2,9 @@
 //! records) as SensorThings: a Datastreams collection with Things,
 //! Locations and ObservedProperties expanded, and one Observation entity
 //! per value on the MQTT extension's topic — so a recording built from them
-//! replays through exactly the path live SensorThings data takes.
+//! replays through exactly the path live SensorThings data takes. The same
+//! shapes give a live recording its preamble: what a store knew when the
+//! recording began.
 
 use crate::jena::Flow;
 use crate::{Message, Value};

@@ -1,7 +1,10 @@
-//! The urban data platform, engine-free: readings from LoRaWAN network
-//! servers (ChirpStack v4, The Things Stack v3, with payload decoders for
-//! devices that arrive undecoded) and FIWARE NGSI-LD entities, all turned
-//! into one [`Reading`] type the app puts on the map and the time axis.
+//! The urban data platform, engine-free: the OGC SensorThings API (client,
+//! MQTT extension), readings from LoRaWAN network servers (ChirpStack v4,
+//! The Things Stack v3, with payload decoders for devices that arrive
+//! undecoded) and FIWARE NGSI-LD entities, all turned into one [`Reading`]
+//! type and filed into a [`store::SensorStore`] the app puts on the map and
+//! the time axis; recordings, disk caches and keyring tokens for offline
+//! and safe use.
 
 pub mod client;
 pub mod decoders;
