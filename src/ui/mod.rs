@@ -54,6 +54,11 @@ pub struct UiState {
     pub viewport: Option<egui::Rect>,
     pub style_editor: Option<vector_style::StyleEditor>,
     pub table: Option<attribute_table::AttributeTable>,
+    /// The scenes beside the open one, for the scene it was read for.
+    pub scene_choices: (
+        Option<std::path::PathBuf>,
+        Vec<(std::path::PathBuf, String)>,
+    ),
 }
 
 /// Actions produced by the panels this frame, applied in `Update`.
@@ -391,12 +396,23 @@ fn draw_ui(
             .max_rect(ctx.viewport_rect()),
     );
     egui::Panel::top("top_bar").show(&mut root, |ui| {
+        if out.ui_state.scene_choices.0 != data.active.path {
+            out.ui_state.scene_choices = (
+                data.active.path.clone(),
+                data.active
+                    .path
+                    .as_deref()
+                    .map(top_bar::scenes_beside)
+                    .unwrap_or_default(),
+            );
+        }
         let m = top_bar::TopBarModel {
             scene_name: &data.active.scene.name,
             dirty: data.active.dirty,
             has_path: data.active.path.is_some(),
             mode,
             language: data.settings.language,
+            scenes: &out.ui_state.scene_choices.1,
         };
         actions.extend(top_bar::top_bar(ui, &m, i18n));
     });

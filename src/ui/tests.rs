@@ -178,6 +178,42 @@ fn time_bar_plays_pauses_and_jumps_to_now() {
 }
 
 #[test]
+fn the_bundled_scenes_are_one_click_apart() {
+    let scenes = top_bar::scenes_beside(&demo_scene());
+    let names: Vec<&str> = scenes.iter().map(|(_, n)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "Demo: LoD2-Kachel Heinsberg (NRW)",
+            "Demo: Stadtdaten Jena (Aufzeichnung)"
+        ]
+    );
+    let i18n = german();
+    let m = top_bar::TopBarModel {
+        scene_name: "Demo: LoD2-Kachel Heinsberg (NRW)",
+        dirty: false,
+        has_path: true,
+        mode: AppMode::Workshop,
+        language: Language::German,
+        scenes: &scenes,
+    };
+    let mut h = Harness::new_ui_state(
+        |ui, out: &mut Vec<UiAction>| out.extend(top_bar::top_bar(ui, &m, &i18n)),
+        Vec::new(),
+    );
+    h.run();
+    h.get_by_role(egui::accesskit::Role::ComboBox).click();
+    h.run();
+    h.get_by_label("Demo: Stadtdaten Jena (Aufzeichnung)")
+        .click();
+    h.run();
+    assert_eq!(
+        h.state().as_slice(),
+        &[UiAction::Scene(SceneCommand::Open(scenes[1].0.clone()))]
+    );
+}
+
+#[test]
 fn top_bar_switches_mode_and_language() {
     let i18n = german();
     let m = top_bar::TopBarModel {
@@ -186,6 +222,7 @@ fn top_bar_switches_mode_and_language() {
         has_path: true,
         mode: AppMode::Planning,
         language: Language::German,
+        scenes: &[],
     };
     let mut h = Harness::new_ui_state(
         |ui, out: &mut Vec<UiAction>| out.extend(top_bar::top_bar(ui, &m, &i18n)),

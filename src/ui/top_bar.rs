@@ -1,4 +1,5 @@
-//! Top bar: scene name, open/save, add layer, mode switch, language, settings, about.
+//! Top bar: scene name (a choice of the scenes beside it), open/save, add
+//! layer, mode switch, language, settings, about.
 
 use super::actions::{AppMode, Dialog, UiAction};
 use crate::i18n::{I18n, Language};
@@ -11,6 +12,33 @@ pub struct TopBarModel<'a> {
     pub has_path: bool,
     pub mode: AppMode,
     pub language: Language,
+    /// The scenes next to the open one (file, name): a showroom switches
+    /// between them in one click.
+    pub scenes: &'a [(std::path::PathBuf, String)],
+}
+
+/// The `.scene` files in the folder of `scene`, with their names (the file
+/// name where one cannot be read), sorted by name.
+pub fn scenes_beside(scene: &std::path::Path) -> Vec<(std::path::PathBuf, String)> {
+    let dir = scene
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let mut out: Vec<(std::path::PathBuf, String)> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "scene"))
+        .map(|p| {
+            let name = pw_scene::Scene::load(&p)
+                .map(|s| s.name)
+                .unwrap_or_else(|_| p.file_stem().unwrap_or_default().to_string_lossy().into());
+            (p, name)
+        })
+        .collect();
+    out.sort_by(|a, b| a.1.cmp(&b.1));
+    out
 }
 
 pub fn top_bar(ui: &mut egui::Ui, m: &TopBarModel, i18n: &I18n) -> Vec<UiAction> {
@@ -22,7 +50,21 @@ pub fn top_bar(ui: &mut egui::Ui, m: &TopBarModel, i18n: &I18n) -> Vec<UiAction>
         } else {
             m.scene_name.to_string()
         };
-        ui.label(egui::RichText::new(title).strong());
+        if m.scenes.len() > 1 {
+            egui::ComboBox::from_id_salt("scene_choice")
+                .selected_text(egui::RichText::new(title).strong())
+                .show_ui(ui, |ui| {
+                    for (path, name) in m.scenes {
+                        if ui.selectable_label(*name == m.scene_name, name).clicked()
+                            && *name != m.scene_name
+                        {
+                            actions.push(UiAction::Scene(SceneCommand::Open(path.clone())));
+                        }
+                    }
+                });
+        } else {
+            ui.label(egui::RichText::new(title).strong());
+        }
         ui.separator();
         if ui.button(i18n.tr("menu.open")).clicked() {
             actions.push(UiAction::Open(Dialog::OpenFile));
