@@ -482,7 +482,7 @@ fn sta_worker(
                 let ds = match datastreams.get(id) {
                     Some(ds) => ds,
                     None => {
-                        unknown = datastream_by_id(id);
+                        unknown = Datastream::from_id(id);
                         &unknown
                     }
                 };
@@ -508,25 +508,6 @@ fn sta_worker(
             Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
             Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
         }
-    }
-}
-
-/// A datastream known by its id only (numbers as numbers, as servers key them).
-fn datastream_by_id(id: &str) -> Datastream {
-    Datastream {
-        id: id
-            .parse::<i64>()
-            .map(pw_sensors::sta::Id::Number)
-            .unwrap_or_else(|_| pw_sensors::sta::Id::Text(id.to_string())),
-        name: id.to_string(),
-        description: None,
-        unit: Default::default(),
-        observation_type: None,
-        self_link: None,
-        observations_link: None,
-        thing: None,
-        observed_property: None,
-        observations: vec![],
     }
 }
 

@@ -5,7 +5,7 @@
 use anyhow::Context as _;
 use clap::Subcommand;
 use pw_sensors::client::StaClient;
-use pw_sensors::sta::{Datastream, Id, Query, Unit};
+use pw_sensors::sta::{Datastream, Query};
 use std::fmt::Write as _;
 use std::time::Duration;
 
@@ -301,21 +301,7 @@ pub fn sensors(cmd: &SensorsCommand) -> anyhow::Result<String> {
             let (from, to) = (time_arg(from, time_zone)?, time_arg(to, time_zone)?);
             anyhow::ensure!(to > from, "--to must lie after --from");
             let c = client(url, token_env, token_keyring)?;
-            let ds = Datastream {
-                id: datastream
-                    .parse::<i64>()
-                    .map(Id::Number)
-                    .unwrap_or_else(|_| Id::Text(datastream.clone())),
-                name: String::new(),
-                description: None,
-                unit: Unit::default(),
-                observation_type: None,
-                self_link: None,
-                observations_link: None,
-                thing: None,
-                observed_property: None,
-                observations: vec![],
-            };
+            let ds = Datastream::from_id(datastream);
             let obs = c.observations(&ds, &Query::time_window(from, to))?;
             if *csv {
                 writeln!(out, "time,result")?;

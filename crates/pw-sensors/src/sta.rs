@@ -90,6 +90,28 @@ pub struct Datastream {
     pub observations: Vec<Observation>,
 }
 
+impl Datastream {
+    /// A datastream known by its id only (as typed on a command line, or
+    /// kept in a cache): digits are a numeric id, anything else a string.
+    pub fn from_id(id: &str) -> Datastream {
+        Datastream {
+            id: id
+                .parse::<i64>()
+                .map(Id::Number)
+                .unwrap_or_else(|_| Id::Text(id.to_string())),
+            name: id.to_string(),
+            description: None,
+            unit: Unit::default(),
+            observation_type: None,
+            self_link: None,
+            observations_link: None,
+            thing: None,
+            observed_property: None,
+            observations: vec![],
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Thing {
     pub id: Id,
