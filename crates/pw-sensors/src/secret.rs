@@ -1,16 +1,54 @@
 //! Bearer tokens in the operating system's keyring, so a scene names a
 //! token without holding it: the Secret Service (GNOME Keyring, KWallet)
 //! through `secret-tool` on Linux, the login keychain through `security` on
-//! macOS. Both are programs of the system, asked only when a scene wants a
-//! keyring token; nothing has to be linked for it.
+//! macOS — programs of the system, asked only when a scene wants a keyring
+//! token —, and the Windows Credential Manager through its Win32 API.
 
 use crate::SensorError;
+#[cfg(not(windows))]
 use std::io::Write;
+#[cfg(not(windows))]
 use std::process::{Command, Stdio};
 
 /// Entries are stored under this service, with the name as account.
 pub const SERVICE: &str = "planwerkstatt";
 
+fn not_found(name: &str, why: &str) -> SensorError {
+    SensorError::Payload(format!(
+        "no token named {name:?} in the keyring{}: store it with \
+         `planwerkstatt sensors token {name}`",
+        if why.is_empty() {
+            String::new()
+        } else {
+            format!(" ({why})")
+        }
+    ))
+}
+
+#[cfg(windows)]
+mod windows {
+    use super::{SERVICE, SensorError, not_found};
+
+    fn entry(name: &str) -> Result<keyring::Entry, SensorError> {
+        keyring::Entry::new(SERVICE, name)
+            .map_err(|e| SensorError::Payload(format!("Windows Credential Manager: {e}")))
+    }
+
+    pub fn lookup(name: &str) -> Result<String, SensorError> {
+        entry(name)?.get_password().map_err(|e| match e {
+            keyring::Error::NoEntry => not_found(name, ""),
+            other => SensorError::Payload(format!("Windows Credential Manager: {other}")),
+        })
+    }
+
+    pub fn store(name: &str, token: &str) -> Result<(), SensorError> {
+        entry(name)?
+            .set_password(token)
+            .map_err(|e| SensorError::Payload(format!("Windows Credential Manager: {e}")))
+    }
+}
+
+#[cfg(not(windows))]
 fn missing(tool: &str, package: &str) -> SensorError {
     SensorError::Payload(format!(
         "the keyring program {tool} is not installed ({package}); install it or give the token \
@@ -20,18 +58,28 @@ fn missing(tool: &str, package: &str) -> SensorError {
 
 /// The token stored as `name`.
 pub fn lookup(name: &str) -> Result<String, SensorError> {
+    #[cfg(windows)]
+    return windows::lookup(name);
+    #[cfg(not(windows))]
+    command_lookup(name)
+}
+
+/// Stores (or replaces) the token `name`.
+pub fn store(name: &str, token: &str) -> Result<(), SensorError> {
+    #[cfg(windows)]
+    return windows::store(name, token);
+    #[cfg(not(windows))]
+    command_store(name, token)
+}
+
+#[cfg(not(windows))]
+fn command_lookup(name: &str) -> Result<String, SensorError> {
     let (tool, args, package) = if cfg!(target_os = "macos") {
         (
             "security",
             vec!["find-generic-password", "-s", SERVICE, "-a", name, "-w"],
             "part of macOS",
         )
-    } else if cfg!(windows) {
-        return Err(SensorError::Payload(
-            "the Windows credential store is not supported yet: give the token through an \
-             environment variable (token_env)"
-                .into(),
-        ));
     } else {
         (
             "secret-tool",
@@ -46,22 +94,16 @@ pub fn lookup(name: &str) -> Result<String, SensorError> {
         .map_err(|_| missing(tool, package))?;
     let token = String::from_utf8_lossy(&out.stdout).trim().to_string();
     if !out.status.success() || token.is_empty() {
-        let why = String::from_utf8_lossy(&out.stderr).trim().to_string();
-        return Err(SensorError::Payload(format!(
-            "no token named {name:?} in the keyring{}: store it with \
-             `planwerkstatt sensors token {name}`",
-            if why.is_empty() {
-                String::new()
-            } else {
-                format!(" ({why})")
-            }
-        )));
+        return Err(not_found(
+            name,
+            String::from_utf8_lossy(&out.stderr).trim(),
+        ));
     }
     Ok(token)
 }
 
-/// Stores (or replaces) the token `name`.
-pub fn store(name: &str, token: &str) -> Result<(), SensorError> {
+#[cfg(not(windows))]
+fn command_store(name: &str, token: &str) -> Result<(), SensorError> {
     let label = format!("Planwerkstatt: {name}");
     let (tool, args, package, stdin) = if cfg!(target_os = "macos") {
         (
@@ -81,10 +123,6 @@ pub fn store(name: &str, token: &str) -> Result<(), SensorError> {
             "part of macOS",
             false,
         )
-    } else if cfg!(windows) {
-        return Err(SensorError::Payload(
-            "the Windows credential store is not supported yet".into(),
-        ));
     } else {
         (
             "secret-tool",
