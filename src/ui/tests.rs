@@ -193,7 +193,7 @@ fn the_bundled_scenes_are_one_click_apart() {
         scene_name: "Demo: LoD2-Kachel Heinsberg (NRW)",
         dirty: false,
         has_path: true,
-        mode: AppMode::Workshop,
+        mode: AppMode::Planning,
         language: Language::German,
         scenes: &scenes,
     };

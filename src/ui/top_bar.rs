@@ -50,7 +50,8 @@ pub fn top_bar(ui: &mut egui::Ui, m: &TopBarModel, i18n: &I18n) -> Vec<UiAction>
         } else {
             m.scene_name.to_string()
         };
-        if m.scenes.len() > 1 {
+        // Planning only: the workshop's bar stays short on a touch table.
+        if m.scenes.len() > 1 && m.mode == AppMode::Planning {
             egui::ComboBox::from_id_salt("scene_choice")
                 .selected_text(egui::RichText::new(title).strong())
                 .show_ui(ui, |ui| {

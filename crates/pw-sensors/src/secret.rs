@@ -94,10 +94,7 @@ fn command_lookup(name: &str) -> Result<String, SensorError> {
         .map_err(|_| missing(tool, package))?;
     let token = String::from_utf8_lossy(&out.stdout).trim().to_string();
     if !out.status.success() || token.is_empty() {
-        return Err(not_found(
-            name,
-            String::from_utf8_lossy(&out.stderr).trim(),
-        ));
+        return Err(not_found(name, String::from_utf8_lossy(&out.stderr).trim()));
     }
     Ok(token)
 }
