@@ -213,7 +213,8 @@ pub(crate) fn compute_markers(
         .iter()
         .map(|s| s.store.layout_version)
         .sum::<u64>();
-    let stack = layers.terrain_stack();
+    // Built only when a place is not cached yet (not every frame).
+    let stack = std::cell::OnceCell::new();
     let ground_h = ground.map(|g| g.height).unwrap_or(frame.origin.world[2]);
     let valid_for = (
         sensors.generation,
@@ -234,7 +235,12 @@ pub(crate) fn compute_markers(
         let bits = [lon.to_bits(), lat.to_bits()];
         let place_of = || {
             frame.wgs84_to_world(lon, lat).map(|[x, y]| {
-                let h = pw_geo::elevation::Elevation::height_at(&stack, x, y).unwrap_or(ground_h);
+                let h = pw_geo::elevation::Elevation::height_at(
+                    stack.get_or_init(|| layers.terrain_stack()),
+                    x,
+                    y,
+                )
+                .unwrap_or(ground_h);
                 [x, y, h + ABOVE_GROUND]
             })
         };

@@ -373,13 +373,8 @@ fn ngsi_worker(def: &SensorSource, tx: Sender<SourceUpdate>, stop: Arc<AtomicBoo
 /// the OS keyring (never from the scene).
 fn sta_client(def: &SensorSource) -> Result<StaClient, String> {
     StaClient::new(&def.url, Duration::from_secs(20), def.token_env.as_deref())
+        .and_then(|c| c.with_keyring_token(def.token_keyring.as_deref()))
         .map_err(|e| e.to_string())
-        .and_then(|c| match &def.token_keyring {
-            Some(name) => pw_sensors::secret::lookup(name)
-                .map(|t| c.with_token(t))
-                .map_err(|e| e.to_string()),
-            None => Ok(c),
-        })
 }
 
 /// Datastreams (with Things and Locations) and each one's newest value,

@@ -148,11 +148,10 @@ fn client(
     token_env: &Option<String>,
     token_keyring: &Option<String>,
 ) -> anyhow::Result<StaClient> {
-    let c = StaClient::new(url, Duration::from_secs(30), token_env.as_deref())?;
-    Ok(match token_keyring {
-        Some(name) => c.with_token(pw_sensors::secret::lookup(name)?),
-        None => c,
-    })
+    Ok(
+        StaClient::new(url, Duration::from_secs(30), token_env.as_deref())?
+            .with_keyring_token(token_keyring.as_deref())?,
+    )
 }
 
 /// A time given on the command line, in Unix ms.

@@ -318,17 +318,14 @@ fn file_updates(mut sensors: ResMut<Sensors>) {
             if let Some(path) = &s.snapshot
                 && !s.store.stations.is_empty()
             {
-                // Off the frame: the JSON is made here, written there.
-                let text = pw_sensors::snapshot::to_json(&s.store);
+                // Taken here (newest values only), made JSON and written
+                // off the frame.
+                let snapshot = pw_sensors::snapshot::Snapshot::of(&s.store);
                 let path = path.clone();
                 bevy::tasks::IoTaskPool::get()
                     .spawn(async move {
-                        if let Some(dir) = path.parent() {
-                            let _ = std::fs::create_dir_all(dir);
-                        }
-                        let tmp = path.with_extension("tmp");
-                        if std::fs::write(&tmp, text).is_ok() {
-                            let _ = std::fs::rename(&tmp, &path);
+                        if let Err(e) = snapshot.save(&path) {
+                            warn!("{}: last sensor values not kept: {e}", path.display());
                         }
                     })
                     .detach();

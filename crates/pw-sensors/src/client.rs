@@ -30,39 +30,36 @@ trait Identified {
     fn entity_id(&self) -> Option<&sta::Id>;
 }
 
-impl Identified for Datastream {
-    fn entity_id(&self) -> Option<&sta::Id> {
-        Some(&self.id)
-    }
+/// `Identified` for entities whose id is always given (`required`) or may
+/// be missing (`optional`, e.g. observations as MQTT pushes them).
+macro_rules! identified {
+    (required: $($r:ty),*; optional: $($o:ty),*) => {
+        $(impl Identified for $r {
+            fn entity_id(&self) -> Option<&sta::Id> {
+                Some(&self.id)
+            }
+        })*
+        $(impl Identified for $o {
+            fn entity_id(&self) -> Option<&sta::Id> {
+                self.id.as_ref()
+            }
+        })*
+    };
 }
 
-impl Identified for Observation {
-    fn entity_id(&self) -> Option<&sta::Id> {
-        self.id.as_ref()
-    }
-}
+identified!(
+    required: Datastream, sta::MultiDatastream, sta::Entity;
+    optional: Observation, sta::MultiObservation, sta::HistoricalLocation
+);
 
-impl Identified for sta::MultiDatastream {
-    fn entity_id(&self) -> Option<&sta::Id> {
-        Some(&self.id)
-    }
-}
-
-impl Identified for sta::MultiObservation {
-    fn entity_id(&self) -> Option<&sta::Id> {
-        self.id.as_ref()
-    }
-}
-
-impl Identified for sta::Entity {
-    fn entity_id(&self) -> Option<&sta::Id> {
-        Some(&self.id)
-    }
-}
-
-impl Identified for sta::HistoricalLocation {
-    fn entity_id(&self) -> Option<&sta::Id> {
-        self.id.as_ref()
+/// A resource path (which may carry a query of its own, as server links
+/// do) with the query options appended.
+fn with_options(path: &str, q: &Query) -> String {
+    let options = q.to_query_string();
+    if path.contains('?') {
+        format!("{path}&{}", options.trim_start_matches('?'))
+    } else {
+        format!("{path}{options}")
     }
 }
 
@@ -101,11 +98,17 @@ impl StaClient {
         })
     }
 
-    /// Sends this bearer token (e.g. from the keyring) instead of one from
-    /// the environment.
-    pub fn with_token(mut self, token: String) -> StaClient {
-        self.token = Some(token).filter(|t| !t.is_empty());
-        self
+    /// Sends the bearer token kept in the OS keyring under `name`, if one
+    /// is named, instead of one from the environment.
+    pub fn with_keyring_token(mut self, name: Option<&str>) -> Result<StaClient, ClientError> {
+        if let Some(name) = name {
+            let token = crate::secret::lookup(name).map_err(|e| ClientError {
+                url: self.base.clone(),
+                message: e.to_string(),
+            })?;
+            self.token = Some(token).filter(|t| !t.is_empty());
+        }
+        Ok(self)
     }
 
     /// Refuses answers larger than this many bytes (default 64 MiB).
@@ -288,18 +291,7 @@ impl StaClient {
                 mds.id.key()
             )
         });
-        self.paged(
-            |q| {
-                let options = q.to_query_string();
-                if path.contains('?') {
-                    format!("{path}&{}", options.trim_start_matches('?'))
-                } else {
-                    format!("{path}{options}")
-                }
-            },
-            query,
-            sta::multi_observations,
-        )
+        self.paged(|q| with_options(&path, q), query, sta::multi_observations)
     }
 
     /// Where a Thing was in `[from_ms, to_ms)`, oldest first.
@@ -341,17 +333,6 @@ impl StaClient {
             .observations_link
             .clone()
             .unwrap_or_else(|| format!("{}/Datastreams{}/Observations", self.base, ds.id.key()));
-        self.paged(
-            |q| {
-                let options = q.to_query_string();
-                if path.contains('?') {
-                    format!("{path}&{}", options.trim_start_matches('?'))
-                } else {
-                    format!("{path}{options}")
-                }
-            },
-            query,
-            sta::observations,
-        )
+        self.paged(|q| with_options(&path, q), query, sta::observations)
     }
 }

@@ -34,13 +34,6 @@ pub struct HistoryCache {
     dir: PathBuf,
 }
 
-fn value_json(v: &Value) -> Json {
-    match v {
-        Value::Number(n) => json!(n),
-        Value::Text(t) => json!(t),
-    }
-}
-
 fn json_value(v: &Json) -> Option<Value> {
     match v {
         Json::String(s) => Some(Value::Text(s.clone())),
@@ -49,7 +42,7 @@ fn json_value(v: &Json) -> Option<Value> {
 }
 
 fn observation_row(o: &Observation) -> Json {
-    json!([o.time_ms, value_json(&o.result)])
+    json!([o.time_ms, o.result.to_json()])
 }
 
 fn observation_of(row: &Json) -> Option<Observation> {
@@ -186,7 +179,7 @@ impl HistoryCache {
         fn row(o: &MultiObservation) -> Json {
             json!([
                 o.time_ms,
-                o.results.iter().map(value_json).collect::<Vec<_>>()
+                o.results.iter().map(Value::to_json).collect::<Vec<_>>()
             ])
         }
         fn of(r: &Json) -> Option<MultiObservation> {

@@ -180,11 +180,7 @@ pub fn observation_json(time_ms: i64, value: &Value) -> String {
     let time = jiff::Timestamp::from_millisecond(time_ms)
         .map(|t| t.to_string())
         .unwrap_or_default();
-    let result = match value {
-        Value::Number(n) => json!(n),
-        Value::Text(t) => json!(t),
-    };
-    json!({"phenomenonTime": time, "resultTime": time, "result": result}).to_string()
+    json!({"phenomenonTime": time, "resultTime": time, "result": value.to_json()}).to_string()
 }
 
 #[cfg(test)]

@@ -28,6 +28,14 @@ pub enum Value {
 }
 
 impl Value {
+    /// As JSON: a number, or a string.
+    pub fn to_json(&self) -> serde_json::Value {
+        match self {
+            Value::Number(n) => serde_json::json!(n),
+            Value::Text(t) => serde_json::json!(t),
+        }
+    }
+
     pub fn as_f64(&self) -> Option<f64> {
         match self {
             Value::Number(v) => Some(*v),

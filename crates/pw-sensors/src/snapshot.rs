@@ -10,55 +10,106 @@ use crate::{Message, Reading, SensorError, Value, parse_json};
 use serde_json::{Value as Json, json};
 use std::path::Path;
 
-fn value_json(v: &Value) -> Json {
-    match v {
-        Value::Number(n) => json!(n),
-        Value::Text(t) => json!(t),
-    }
+/// What a snapshot keeps of one stream.
+#[derive(Debug, Clone)]
+struct KeptStream {
+    key: String,
+    quantity: String,
+    unit: Option<String>,
+    latest: Option<(i64, Value)>,
+    received_ms: Option<i64>,
 }
 
-/// Stations, streams and newest values as JSON.
-pub fn to_json(store: &SensorStore) -> String {
-    let stations: Vec<Json> = store
-        .stations
-        .iter()
-        .map(|s| {
-            let streams: Vec<Json> = s
-                .streams
-                .iter()
-                .map(|st| {
-                    let latest = store.series.get(&st.key).and_then(|x| x.latest());
-                    json!({
-                        "key": st.key,
-                        "quantity": st.quantity,
-                        "unit": st.unit,
-                        "time_ms": latest.map(|l| l.0),
-                        "value": latest.map(|l| value_json(&l.1)),
-                        "received_ms": store.received_ms.get(&st.key),
+/// What a snapshot keeps of one station.
+#[derive(Debug, Clone)]
+struct KeptStation {
+    id: String,
+    name: String,
+    category: Option<String>,
+    location: Option<[f64; 2]>,
+    streams: Vec<KeptStream>,
+}
+
+/// Stations, streams and newest values taken from a store: cheap to take
+/// (no history, no JSON), so the app takes it on the frame and writes it
+/// in the background.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    stations: Vec<KeptStation>,
+}
+
+impl Snapshot {
+    pub fn of(store: &SensorStore) -> Snapshot {
+        let stations = store
+            .stations
+            .iter()
+            .map(|s| KeptStation {
+                id: s.id.clone(),
+                name: s.name.clone(),
+                category: s.category.clone(),
+                location: s.location,
+                streams: s
+                    .streams
+                    .iter()
+                    .map(|st| KeptStream {
+                        key: st.key.clone(),
+                        quantity: st.quantity.clone(),
+                        unit: st.unit.clone(),
+                        latest: store.series.get(&st.key).and_then(|x| x.latest()).cloned(),
+                        received_ms: store.received_ms.get(&st.key).copied(),
                     })
-                })
-                .collect();
-            json!({
-                "id": s.id,
-                "name": s.name,
-                "category": s.category,
-                "location": s.location,
-                "streams": streams,
+                    .collect(),
             })
-        })
-        .collect();
-    json!({"planwerkstatt_sensor_snapshot": 1, "stations": stations}).to_string()
+            .collect();
+        Snapshot { stations }
+    }
+
+    pub fn to_json(&self) -> String {
+        let stations: Vec<Json> = self
+            .stations
+            .iter()
+            .map(|s| {
+                let streams: Vec<Json> = s
+                    .streams
+                    .iter()
+                    .map(|st| {
+                        json!({
+                            "key": st.key,
+                            "quantity": st.quantity,
+                            "unit": st.unit,
+                            "time_ms": st.latest.as_ref().map(|l| l.0),
+                            "value": st.latest.as_ref().map(|l| l.1.to_json()),
+                            "received_ms": st.received_ms,
+                        })
+                    })
+                    .collect();
+                json!({
+                    "id": s.id,
+                    "name": s.name,
+                    "category": s.category,
+                    "location": s.location,
+                    "streams": streams,
+                })
+            })
+            .collect();
+        json!({"planwerkstatt_sensor_snapshot": 1, "stations": stations}).to_string()
+    }
+
+    /// Writes atomically (temporary file, then rename): a crash mid-write
+    /// leaves the previous snapshot.
+    pub fn save(&self, path: &Path) -> std::io::Result<()> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let tmp = path.with_extension("tmp");
+        std::fs::write(&tmp, self.to_json())?;
+        std::fs::rename(&tmp, path)
+    }
 }
 
-/// Writes atomically (temporary file, then rename): a crash mid-write
-/// leaves the previous snapshot.
+/// Takes and writes a store's snapshot at once.
 pub fn save(store: &SensorStore, path: &Path) -> std::io::Result<()> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, to_json(store))?;
-    std::fs::rename(&tmp, path)
+    Snapshot::of(store).save(path)
 }
 
 /// Reads a snapshot back into a store.

@@ -194,17 +194,22 @@ fn datastream(v: &Json) -> Result<Datastream, SensorError> {
     })
 }
 
-fn observation(v: &Json) -> Result<Observation, SensorError> {
+/// An observation's phenomenon time: the instant, or an interval's start
+/// (Unix ms).
+fn phenomenon_start(v: &Json) -> Result<i64, SensorError> {
     let time = v
         .get("phenomenonTime")
         .and_then(Json::as_str)
         .ok_or(SensorError::Missing("Observation phenomenonTime"))?;
-    let start = time.split('/').next().unwrap_or(time);
+    parse_time(time.split('/').next().unwrap_or(time))
+}
+
+fn observation(v: &Json) -> Result<Observation, SensorError> {
     let result = v.get("result");
     let location = result.and_then(geojson_point);
     Ok(Observation {
         id: v.get("@iot.id").and_then(Id::from_json),
-        time_ms: parse_time(start)?,
+        time_ms: phenomenon_start(v)?,
         result: match location {
             Some([lon, lat]) => Value::Text(format!("{lat:.5}, {lon:.5}")),
             None => result
@@ -364,10 +369,6 @@ fn unit(v: &Json) -> Unit {
 }
 
 fn multi_observation(v: &Json) -> Result<MultiObservation, SensorError> {
-    let time = v
-        .get("phenomenonTime")
-        .and_then(Json::as_str)
-        .ok_or(SensorError::Missing("Observation phenomenonTime"))?;
     let results = v
         .get("result")
         .and_then(Json::as_array)
@@ -376,7 +377,7 @@ fn multi_observation(v: &Json) -> Result<MultiObservation, SensorError> {
         ))?;
     Ok(MultiObservation {
         id: v.get("@iot.id").and_then(Id::from_json),
-        time_ms: parse_time(time.split('/').next().unwrap_or(time))?,
+        time_ms: phenomenon_start(v)?,
         results: results
             .iter()
             .map(|r| json_value(r).unwrap_or(Value::Text(String::new())))
