@@ -170,6 +170,24 @@ pub fn run(
     terrain: Option<&dyn Elevation>,
     control: &JobControl,
 ) -> Result<SunHours, AnalysisError> {
+    run_objects(
+        params,
+        models.iter().flat_map(|m| m.objects.iter()),
+        terrain,
+        control,
+    )
+}
+
+/// [`run`] over any objects: a scenario's, with its edits applied.
+pub fn run_objects<'a, O>(
+    params: &Params,
+    objects: impl Iterator<Item = O>,
+    terrain: Option<&dyn Elevation>,
+    control: &JobControl,
+) -> Result<SunHours, AnalysisError>
+where
+    O: std::ops::Deref<Target = pw_city::CityObject> + 'a,
+{
     check(params)?;
     let started = std::time::SystemTime::now();
     control.set_stage("sun");
@@ -180,7 +198,7 @@ pub fn run(
     control.check()?;
     control.set_stage("obstacles");
     let reach = params.area.grown(params.margin);
-    let obstacles = obstacles::collect(models, &params.area, &reach);
+    let obstacles = obstacles::collect_objects(objects, &params.area, &reach);
     control.check()?;
     // The height grid serves the ground, and the terrain's shadow on
     // facades; a facade-only run without terrain needs none.

@@ -11,6 +11,7 @@ pub mod area;
 pub mod bvh;
 pub mod din17037;
 pub mod export;
+pub mod framework;
 pub mod height_model;
 pub mod obstacles;
 pub mod result;
@@ -19,7 +20,8 @@ pub mod steps;
 pub mod sweep;
 pub mod vec3;
 
-pub use analysis::{AnalysisError, Estimate, Params, estimate, run};
+pub use analysis::{AnalysisError, Estimate, Params, estimate, run, run_objects};
 pub use area::Area;
+pub use framework::SunHoursAnalysis;
 pub use result::{SunHours, area_with_at_least, difference};
 pub use steps::TimeWindow;

@@ -97,6 +97,18 @@ fn surface_kind(semantic: Semantic, normal: [f64; 3]) -> Option<SurfaceKind> {
 /// Collects obstacles within `reach` (the area grown by the shadow margin)
 /// and sample surfaces of buildings overlapping `area`.
 pub fn collect(models: &[&CityModel], area: &Area, reach: &Area) -> Obstacles {
+    collect_objects(models.iter().flat_map(|m| m.objects.iter()), area, reach)
+}
+
+/// [`collect`] over any objects: a scenario's, with its edits applied.
+pub fn collect_objects<'a, O>(
+    objects: impl Iterator<Item = O>,
+    area: &Area,
+    reach: &Area,
+) -> Obstacles
+where
+    O: std::ops::Deref<Target = CityObject> + 'a,
+{
     let origin = SceneOrigin::new([area.center()[0], area.center()[1], 0.0]);
     let mut out = Obstacles {
         origin,
@@ -109,8 +121,9 @@ pub fn collect(models: &[&CityModel], area: &Area, reach: &Area) -> Obstacles {
         object_count: 0,
     };
     let mut triangulator = Triangulator::new();
-    for model in models {
-        for object in &model.objects {
+    {
+        for object in objects {
+            let object: &CityObject = &object;
             if !casts_shadow(object) {
                 continue;
             }

@@ -1,0 +1,227 @@
+//! Writing any result: the ground raster as GeoTIFF (stamp in GDAL
+//! metadata), facade samples and points/lines as GeoJSON (stamp in the
+//! `planwerkstatt_run` member), the KPI table as CSV (stamp rows after the
+//! figures). Files appear complete or not at all.
+
+use crate::result::{AnalysisResult, Column, FeatureGeometry};
+use serde_json::{Map, Value, json};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("{path}: {message}")]
+    File { path: String, message: String },
+    #[error(transparent)]
+    GeoTiff(#[from] pw_terrain::geotiff_write::WriteError),
+    #[error("this result has no {0}")]
+    Missing(&'static str),
+}
+
+fn write_atomic(path: &Path, text: &str) -> Result<(), ExportError> {
+    let err = |e: std::io::Error| ExportError::File {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    };
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".part");
+    std::fs::write(&tmp, text).map_err(err)?;
+    std::fs::rename(&tmp, path).map_err(err)
+}
+
+/// The ground raster as Float32 GeoTIFF with the stamp and unit.
+pub fn ground_geotiff(result: &AnalysisResult, path: &Path) -> Result<(), ExportError> {
+    let g = result
+        .ground
+        .as_ref()
+        .ok_or(ExportError::Missing("ground raster"))?;
+    let mut meta = result.stamp.entries();
+    meta.push(("quantity".into(), g.quantity.key.into()));
+    meta.push(("unit".into(), g.quantity.unit.into()));
+    if let Some((a, b)) = &result.difference_of {
+        meta.push(("difference_of".into(), format!("{b} − {a}")));
+    }
+    Ok(pw_terrain::geotiff_write::write_file(&g.grid, path, &meta)?)
+}
+
+fn round(v: f64, digits: i32) -> f64 {
+    let f = 10f64.powi(digits);
+    (v * f).round() / f
+}
+
+fn column_value(c: &Column, i: usize) -> Value {
+    match c {
+        Column::Numbers(_, v) => v.get(i).map_or(Value::Null, |x| json!(round(*x as f64, 3))),
+        Column::Texts(_, v) => v.get(i).map_or(Value::Null, |x| json!(x)),
+    }
+}
+
+fn collection(result: &AnalysisResult, features: Vec<Value>) -> Value {
+    let run: Map<String, Value> = result
+        .stamp
+        .entries()
+        .into_iter()
+        .map(|(k, v)| (k, Value::String(v)))
+        .collect();
+    let mut out = json!({
+        "type": "FeatureCollection",
+        "planwerkstatt_run": run,
+        "features": features,
+    });
+    if let Some(c) = result.crs {
+        // The legacy member QGIS and GDAL read.
+        out["crs"] = json!({"type": "name", "properties": {"name": format!("urn:ogc:def:crs:EPSG::{}", c.horizontal)}});
+    }
+    out
+}
+
+/// Facade samples as GeoJSON points: object, surface, kind, normal, area,
+/// the value under the quantity's key, then the extra columns.
+pub fn facades_geojson(result: &AnalysisResult) -> Result<Value, ExportError> {
+    let f = result
+        .facades
+        .as_ref()
+        .ok_or(ExportError::Missing("facade samples"))?;
+    let features = f
+        .samples
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let p = s.position;
+            let mut props = Map::new();
+            props.insert("object".into(), json!(f.object_ids.get(s.object as usize)));
+            props.insert("surface".into(), json!(s.surface_id));
+            props.insert("kind".into(), json!(s.kind));
+            props.insert("normal".into(), json!(s.normal.map(|v| round(v as f64, 3))));
+            props.insert("area_m2".into(), json!(round(s.area as f64, 3)));
+            props.insert(f.quantity.key.into(), json!(round(s.value as f64, 3)));
+            for c in &f.columns {
+                props.insert(c.name().into(), column_value(c, i));
+            }
+            json!({
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [round(p[0], 3), round(p[1], 3), round(p[2], 3)]},
+                "properties": props,
+            })
+        })
+        .collect();
+    Ok(collection(result, features))
+}
+
+/// Points or lines with their value and columns.
+pub fn features_geojson(result: &AnalysisResult) -> Result<Value, ExportError> {
+    let f = result
+        .features
+        .as_ref()
+        .ok_or(ExportError::Missing("points or lines"))?;
+    let r3 = |p: &[f64; 3]| json!([round(p[0], 3), round(p[1], 3), round(p[2], 3)]);
+    let features = f
+        .features
+        .iter()
+        .enumerate()
+        .map(|(i, feature)| {
+            let geometry = match &feature.geometry {
+                FeatureGeometry::Point(p) => json!({"type": "Point", "coordinates": r3(p)}),
+                FeatureGeometry::Line(ps) => {
+                    json!({"type": "LineString", "coordinates": ps.iter().map(r3).collect::<Vec<_>>()})
+                }
+            };
+            let mut props = Map::new();
+            props.insert("id".into(), json!(feature.id));
+            props.insert(f.quantity.key.into(), json!(round(feature.value as f64, 3)));
+            for c in &f.columns {
+                props.insert(c.name().into(), column_value(c, i));
+            }
+            json!({"type": "Feature", "geometry": geometry, "properties": props})
+        })
+        .collect();
+    Ok(collection(result, features))
+}
+
+/// RFC 4180 quoting: fields with commas, quotes or line breaks in quotes.
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}
+
+/// The KPI table: `kind,key,value,unit,label` rows — the figures first,
+/// then the stamp (kind `run`), so a spreadsheet opens it as it is.
+pub fn kpis_csv(result: &AnalysisResult) -> String {
+    let mut out = String::from("kind,key,value,unit,label\n");
+    for k in &result.kpis {
+        out += &[
+            "kpi",
+            &k.key,
+            &format!("{:.*}", k.decimals as usize, k.value),
+            k.unit,
+            &k.label.to_string(),
+        ]
+        .map(csv_field)
+        .join(",");
+        out.push('\n');
+    }
+    for (k, v) in result.stamp.entries() {
+        out += &["run", &k, &v, "", ""].map(csv_field).join(",");
+        out.push('\n');
+    }
+    out
+}
+
+/// Writes every part the result has into `dir` as `stem.tif`,
+/// `stem_fassaden.geojson`, `stem_punkte.geojson`, `stem_kennzahlen.csv`.
+pub fn export_all(
+    result: &AnalysisResult,
+    dir: &Path,
+    stem: &str,
+) -> Result<Vec<PathBuf>, ExportError> {
+    std::fs::create_dir_all(dir).map_err(|e| ExportError::File {
+        path: dir.display().to_string(),
+        message: e.to_string(),
+    })?;
+    let mut files = Vec::new();
+    if result.ground.is_some() {
+        let path = dir.join(format!("{stem}.tif"));
+        ground_geotiff(result, &path)?;
+        files.push(path);
+    }
+    if result
+        .facades
+        .as_ref()
+        .is_some_and(|f| !f.samples.is_empty())
+    {
+        let path = dir.join(format!("{stem}_fassaden.geojson"));
+        write_atomic(&path, &facades_geojson(result)?.to_string())?;
+        files.push(path);
+    }
+    if result
+        .features
+        .as_ref()
+        .is_some_and(|f| !f.features.is_empty())
+    {
+        let path = dir.join(format!("{stem}_punkte.geojson"));
+        write_atomic(&path, &features_geojson(result)?.to_string())?;
+        files.push(path);
+    }
+    if !result.kpis.is_empty() {
+        let path = dir.join(format!("{stem}_kennzahlen.csv"));
+        write_atomic(&path, &kpis_csv(result))?;
+        files.push(path);
+    }
+    Ok(files)
+}
+
+/// A file name from a label: letters, digits and '-' kept, the rest '_'.
+pub fn file_stem(label: &str) -> String {
+    label
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,88 @@
+//! Texts for people, as catalogue keys with named arguments: the app
+//! translates them (German default, English), the CLI in English.
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Message {
+    /// Catalogue key, or "" for a text that is already final (a file
+    /// system error, a note of a peer library).
+    pub key: String,
+    pub args: Vec<(String, String)>,
+    /// The text when there is no catalogue at hand (CLI, logs).
+    pub fallback: String,
+}
+
+impl Message {
+    pub fn new(key: impl Into<String>) -> Message {
+        let key = key.into();
+        Message {
+            fallback: key.clone(),
+            key,
+            args: Vec::new(),
+        }
+    }
+
+    pub fn text(text: impl Into<String>) -> Message {
+        Message {
+            key: String::new(),
+            args: Vec::new(),
+            fallback: text.into(),
+        }
+    }
+
+    pub fn arg(mut self, name: &str, value: impl std::fmt::Display) -> Message {
+        self.args.push((name.into(), value.to_string()));
+        self
+    }
+
+    /// The English words for when no catalogue is used; `{name}` is replaced.
+    pub fn english(mut self, template: &str) -> Message {
+        self.fallback = template.into();
+        self
+    }
+
+    /// Translates through `lookup` (key → template with `{name}`), falling
+    /// back to the English text.
+    pub fn render(&self, lookup: impl Fn(&str) -> Option<String>) -> String {
+        let template = if self.key.is_empty() {
+            None
+        } else {
+            lookup(&self.key)
+        }
+        .unwrap_or_else(|| self.fallback.clone());
+        fill(&template, &self.args)
+    }
+}
+
+impl std::fmt::Display for Message {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&fill(&self.fallback, &self.args))
+    }
+}
+
+fn fill(template: &str, args: &[(String, String)]) -> String {
+    let mut out = template.to_string();
+    for (k, v) in args {
+        out = out.replace(&format!("{{{k}}}"), v);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_through_the_catalogue_or_in_english() {
+        let m = Message::new("p.range")
+            .arg("min", 1)
+            .arg("max", 120)
+            .english("choose between {min} and {max}");
+        assert_eq!(m.to_string(), "choose between 1 and 120");
+        let german = m.render(|k| (k == "p.range").then(|| "zwischen {min} und {max}".into()));
+        assert_eq!(german, "zwischen 1 und 120");
+        assert_eq!(
+            Message::text("disk full").render(|_| Some("x".into())),
+            "disk full"
+        );
+    }
+}

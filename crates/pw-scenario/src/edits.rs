@@ -1,0 +1,129 @@
+//! A set of edits on the scene, as a planning variant holds them.
+
+use pw_city::{CityModel, CityObject};
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+/// One object moved: turned about its footprint centre, scaled there, then
+/// shifted (scene CRS metres).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Move {
+    pub id: String,
+    pub offset: [f64; 3],
+    /// Degrees, counter-clockwise seen from above.
+    pub rotate_deg: f64,
+    pub scale: f64,
+}
+
+impl Move {
+    pub fn shift(id: impl Into<String>, offset: [f64; 3]) -> Move {
+        Move {
+            id: id.into(),
+            offset,
+            rotate_deg: 0.0,
+            scale: 1.0,
+        }
+    }
+
+    /// The object as moved (every point of every surface and its terrain
+    /// intersection), about `pivot` (x, y).
+    pub fn apply(&self, object: &CityObject, pivot: [f64; 2]) -> CityObject {
+        let (sin, cos) = self.rotate_deg.to_radians().sin_cos();
+        let s = self.scale;
+        let z0 = object.extent().min[2];
+        let t = |p: &mut [f64; 3]| {
+            let (dx, dy) = (p[0] - pivot[0], p[1] - pivot[1]);
+            p[0] = pivot[0] + s * (dx * cos - dy * sin) + self.offset[0];
+            p[1] = pivot[1] + s * (dx * sin + dy * cos) + self.offset[1];
+            // Scaling keeps the base on the ground.
+            p[2] = z0 + s * (p[2] - z0) + self.offset[2];
+        };
+        let mut out = object.clone();
+        for surface in &mut out.surfaces {
+            surface.exterior.iter_mut().for_each(t);
+            surface.interiors.iter_mut().flatten().for_each(t);
+        }
+        out.terrain_intersection.iter_mut().flatten().for_each(t);
+        out
+    }
+}
+
+/// What a variant changes. Empty = the scene as it is ("Bestand").
+#[derive(Debug, Clone, Default)]
+pub struct Edits {
+    /// Ids of objects taken out (a building takes its parts with it).
+    pub removed: BTreeSet<String>,
+    pub moved: Vec<Move>,
+    /// New objects (drawn volumes, imported designs), in the scene CRS.
+    pub added: Vec<Arc<CityModel>>,
+}
+
+impl Edits {
+    pub fn is_empty(&self) -> bool {
+        self.removed.is_empty() && self.moved.is_empty() && self.added.is_empty()
+    }
+
+    pub fn remove(&mut self, id: impl Into<String>) -> bool {
+        self.removed.insert(id.into())
+    }
+
+    pub fn restore(&mut self, id: &str) -> bool {
+        self.removed.remove(id)
+    }
+
+    pub fn move_of(&self, id: &str) -> Option<&Move> {
+        self.moved.iter().rev().find(|m| m.id == id)
+    }
+
+    /// "2 removed, 1 moved, 3 added" — for run stamps.
+    pub fn summary(&self) -> String {
+        let added: usize = self.added.iter().map(|m| m.objects.len()).sum();
+        let mut parts = Vec::new();
+        if !self.removed.is_empty() {
+            let ids: Vec<&str> = self.removed.iter().map(String::as_str).take(20).collect();
+            let more = self.removed.len().saturating_sub(ids.len());
+            parts.push(format!(
+                "{} removed ({}{})",
+                self.removed.len(),
+                ids.join(", "),
+                if more > 0 {
+                    format!(", … {more} more")
+                } else {
+                    String::new()
+                }
+            ));
+        }
+        if !self.moved.is_empty() {
+            parts.push(format!("{} moved", self.moved.len()));
+        }
+        if added > 0 {
+            parts.push(format!("{added} added"));
+        }
+        if parts.is_empty() {
+            "none".into()
+        } else {
+            parts.join(", ")
+        }
+    }
+
+    /// Whether `model.objects[index]` is gone: it or the building it
+    /// belongs to was removed.
+    pub fn is_removed(&self, model: &CityModel, index: usize) -> bool {
+        if self.removed.is_empty() {
+            return false;
+        }
+        let mut at = Some(index);
+        // Parents form a short chain (part → building); guard against loops.
+        for _ in 0..16 {
+            let Some(i) = at else { return false };
+            let Some(o) = model.objects.get(i) else {
+                return false;
+            };
+            if self.removed.contains(&o.id) {
+                return true;
+            }
+            at = o.parent;
+        }
+        false
+    }
+}
