@@ -10,9 +10,9 @@
 //! the station window's plot of a year of quarter hours (35,040 values).
 
 use bevy::prelude::*;
-use planwerkstatt::sensor_markers::SensorMarkers;
-use planwerkstatt::sensor_sources::SourceStatus;
-use planwerkstatt::sensors_layer::Sensors;
+use planwerkstatt::sensors::markers::SensorMarkers;
+use planwerkstatt::sensors::sources::SourceStatus;
+use planwerkstatt::sensors::state::Sensors;
 use std::time::{Duration, Instant};
 
 const STREAMS: usize = 10_000;
@@ -160,16 +160,16 @@ fn main() {
         .init_asset::<Mesh>()
         .init_asset::<StandardMaterial>()
         .init_asset::<Image>()
-        .init_asset::<planwerkstatt::point_symbols::PointSymbolMaterial>()
+        .init_asset::<planwerkstatt::layers::point_symbols::PointSymbolMaterial>()
         .add_plugins(planwerkstatt::app::CorePlugins {
-            settings: planwerkstatt::settings::SettingsStore::default(),
+            settings: planwerkstatt::base::settings::SettingsStore::default(),
         })
-        .add_plugins(planwerkstatt::sensor_markers::SensorMarkersRenderPlugin)
-        .insert_resource(planwerkstatt::sensors_layer::SensorCacheDir(
+        .add_plugins(planwerkstatt::sensors::markers::SensorMarkersRenderPlugin)
+        .insert_resource(planwerkstatt::sensors::state::SensorCacheDir(
             dir.join("cache"),
         ));
     app.world_mut().spawn((
-        planwerkstatt::camera::OrbitCamera::default(),
+        planwerkstatt::view::camera::OrbitCamera::default(),
         Transform::default(),
     ));
     app.world_mut()
@@ -214,7 +214,7 @@ fn main() {
     println!("  pushed {sent} observations (QoS 0), {filed} new values filed");
     // Live: the clock follows real time, values are measured now.
     app.world_mut()
-        .resource_mut::<planwerkstatt::clock::SceneClock>()
+        .resource_mut::<planwerkstatt::view::clock::SceneClock>()
         .go_live();
     let live = |_: u64| jiff::Timestamp::now().to_string();
     let (busy, sent, filed) = push_phase(&mut app, broker.port, "bench-live", &live);
@@ -251,7 +251,7 @@ fn year_plot() {
         .collect();
     store.insert_history("sta:year", &obs, 0);
     let filed = t.elapsed();
-    let i18n = planwerkstatt::i18n::I18n::default();
+    let i18n = planwerkstatt::base::i18n::I18n::default();
     let tz = jiff::tz::TimeZone::get("Europe/Berlin").unwrap();
     let ctx = bevy_egui::egui::Context::default();
     let t = Instant::now();

@@ -1,16 +1,16 @@
 //! Assembling the workbench from its plugins.
 
-use crate::camera::{CameraPlugin, FIELD_OF_VIEW_DEG, OrbitCamera};
-use crate::city_layer::CityLayerPlugin;
-use crate::clock::ClockPlugin;
-use crate::ground::GroundPlugin;
+use crate::base::settings::{SettingsPlugin, SettingsStore};
+use crate::layers::city_draw::CityLayerPlugin;
+use crate::layers::tiles::TilesLayerPlugin;
 use crate::layers::{LayersPlugin, SceneCommand};
-use crate::picking::PickingPlugin;
-use crate::screenshot::ScreenshotPlugin;
-use crate::settings::{SettingsPlugin, SettingsStore};
-use crate::sun::SunPlugin;
-use crate::tiles_layer::TilesLayerPlugin;
 use crate::ui::{AppMode, UiPlugin, UiState};
+use crate::view::camera::{CameraPlugin, FIELD_OF_VIEW_DEG, OrbitCamera};
+use crate::view::clock::ClockPlugin;
+use crate::view::ground::GroundPlugin;
+use crate::view::picking::PickingPlugin;
+use crate::view::screenshot::ScreenshotPlugin;
+use crate::view::sun::SunPlugin;
 use bevy::camera::PerspectiveProjection;
 use bevy::prelude::*;
 use std::path::PathBuf;
@@ -56,16 +56,41 @@ impl Plugin for CorePlugins {
             },
             ClockPlugin,
             LayersPlugin,
+            LayerKindPlugins,
             CityLayerPlugin,
-            TilesLayerPlugin,
             CameraPlugin,
-            crate::sunhours_layer::SunHoursPlugin,
-            crate::basemap_layer::BasemapPlugin,
-            crate::terrain_lod::TerrainLodPlugin,
-            crate::point_symbols::PointSymbolPlugin,
-            crate::sensors_layer::SensorsPlugin,
+            crate::analysis::sunhours::layer::SunHoursPlugin,
+            crate::layers::terrain_lod::TerrainLodPlugin,
+            crate::layers::point_symbols::PointSymbolPlugin,
+            crate::sensors::layer::SensorsPlugin,
         ));
     }
+}
+
+/// The layer kinds: each plugin registers the kinds it loads (see
+/// `layers::registry`). A new kind is one file in `layers/` and one line here.
+pub struct LayerKindPlugins;
+
+impl Plugin for LayerKindPlugins {
+    fn build(&self, app: &mut App) {
+        app.add_plugins((
+            crate::layers::city::CityKindsPlugin,
+            crate::layers::terrain::DemLayerPlugin,
+            crate::layers::vector::VectorLayerPlugin,
+            TilesLayerPlugin,
+            crate::layers::basemap::BasemapPlugin,
+        ));
+    }
+}
+
+/// The registered layer kinds without running the app (the command line
+/// sniffs files with them).
+pub fn layer_kinds() -> crate::layers::LayerKinds {
+    let mut app = App::new();
+    app.add_plugins(LayerKindPlugins);
+    app.world_mut()
+        .remove_resource::<crate::layers::LayerKinds>()
+        .unwrap_or_default()
 }
 
 pub fn build_app(options: AppOptions) -> App {
@@ -87,9 +112,9 @@ pub fn build_app(options: AppOptions) -> App {
         SunPlugin,
         PickingPlugin,
         UiPlugin,
-        crate::point_symbols::PointSymbolRenderPlugin,
-        crate::sensor_markers::SensorMarkersRenderPlugin,
-        crate::sunhours_layer::SunHoursGizmoPlugin,
+        crate::layers::point_symbols::PointSymbolRenderPlugin,
+        crate::sensors::markers::SensorMarkersRenderPlugin,
+        crate::analysis::sunhours::layer::SunHoursGizmoPlugin,
     ))
     .insert_resource(UiState {
         mode: if options.workshop {
@@ -99,12 +124,14 @@ pub fn build_app(options: AppOptions) -> App {
         },
         ..default()
     })
-    .insert_resource(crate::sunhours_layer::AutoRun(options.sun_hours.clone()))
+    .insert_resource(crate::analysis::sunhours::layer::AutoRun(
+        options.sun_hours.clone(),
+    ))
     .add_systems(Startup, spawn_camera);
     app.world_mut()
         .write_message(SceneCommand::Open(options.scene.clone()));
     if options.fly_bookmarks {
-        app.add_plugins(crate::flight_bench::FlightBenchPlugin);
+        app.add_plugins(crate::view::flight_bench::FlightBenchPlugin);
     }
     if let Some(path) = options.screenshot {
         app.add_plugins(ScreenshotPlugin {
@@ -150,7 +177,7 @@ pub(crate) fn headless_core_app() -> App {
         .init_asset::<Mesh>()
         .init_asset::<StandardMaterial>()
         .init_asset::<Image>()
-        .init_asset::<crate::point_symbols::PointSymbolMaterial>()
+        .init_asset::<crate::layers::point_symbols::PointSymbolMaterial>()
         .add_plugins(CorePlugins {
             settings: SettingsStore::default(),
         });
@@ -167,5 +194,63 @@ pub(crate) fn run_until(app: &mut App, done: impl Fn(&mut App) -> bool) {
         assert!(start.elapsed().as_secs() < 30, "timed out");
         app.update();
         std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::layers::registry::detect_kind;
+    use pw_scene::LayerKind;
+
+    /// The kinds' sniffs together answer as `detect_kind` always did.
+    #[test]
+    fn files_are_recognised_by_the_registered_kinds() {
+        let dir = std::env::temp_dir().join(format!("pw-kinds-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let kinds = super::layer_kinds();
+        let kind_of = |name: &str, text: Option<&str>| {
+            let path = dir.join(name);
+            if let Some(text) = text {
+                std::fs::write(&path, text).unwrap();
+            }
+            detect_kind(&kinds, &path)
+        };
+        let cases = [
+            ("a.city.json", None, Some(LayerKind::Cityjson)),
+            ("a.city.jsonl", None, Some(LayerKind::Cityjson)),
+            ("b.gml", Some("<core:CityModel>"), Some(LayerKind::Citygml)),
+            (
+                "c.xml",
+                Some("<wfs:FeatureCollection/>"),
+                Some(LayerKind::Vector),
+            ),
+            ("missing.gml", None, None),
+            (
+                "d.json",
+                Some("{\"vertices\": [], \"type\": \"CityJSON\"}"),
+                Some(LayerKind::Cityjson),
+            ),
+            (
+                "tileset.json",
+                Some("{\"asset\": {}, \"root\": {}}"),
+                Some(LayerKind::Tiles3d),
+            ),
+            (
+                "e.json",
+                Some("{\"type\": \"FeatureCollection\"}"),
+                Some(LayerKind::Vector),
+            ),
+            ("missing.json", None, None),
+            ("f.geojson", None, Some(LayerKind::Vector)),
+            ("g.SHP", None, Some(LayerKind::Vector)),
+            ("h.tif", None, Some(LayerKind::Dem)),
+            ("i.asc", None, Some(LayerKind::Dem)),
+            ("j.glb", None, Some(LayerKind::Gltf)),
+            ("k.las", None, None),
+        ];
+        for (name, text, want) in cases {
+            assert_eq!(kind_of(name, text), want, "{name}");
+        }
+        std::fs::remove_dir_all(&dir).ok();
     }
 }

@@ -1,7 +1,7 @@
 use clap::Parser;
 use planwerkstatt::app::{AppOptions, build_app, demo_scene_path};
+use planwerkstatt::base::settings::SettingsStore;
 use planwerkstatt::cli::{self, Cli, Command, GuiArgs};
-use planwerkstatt::settings::SettingsStore;
 use std::process::ExitCode;
 
 fn run_gui(scene: std::path::PathBuf, gui: GuiArgs) -> ExitCode {
@@ -48,17 +48,19 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
-        Some(Command::Shadow(args)) => match planwerkstatt::sunhours::shadow(&args) {
-            Ok(text) => {
-                print!("{text}");
-                ExitCode::SUCCESS
+        Some(Command::Shadow(args)) => {
+            match planwerkstatt::analysis::sunhours::run::shadow(&args) {
+                Ok(text) => {
+                    print!("{text}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("planwerkstatt shadow: {e:#}");
+                    ExitCode::from(2)
+                }
             }
-            Err(e) => {
-                eprintln!("planwerkstatt shadow: {e:#}");
-                ExitCode::from(2)
-            }
-        },
-        Some(Command::Sensors(cmd)) => match planwerkstatt::sensors_cli::sensors(&cmd) {
+        }
+        Some(Command::Sensors(cmd)) => match planwerkstatt::sensors::cli::sensors(&cmd) {
             Ok(text) => {
                 print!("{text}");
                 ExitCode::SUCCESS
@@ -68,7 +70,7 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
-        Some(Command::Sun(args)) => match planwerkstatt::sun_cli::sun(&args) {
+        Some(Command::Sun(args)) => match planwerkstatt::cli::sun::sun(&args) {
             Ok(text) => {
                 print!("{text}");
                 ExitCode::SUCCESS

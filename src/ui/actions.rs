@@ -2,10 +2,10 @@
 //! view model and return actions; the UI plugin applies them. This keeps
 //! every panel testable without a window or a GPU.
 
-use crate::camera::CameraCommand;
-use crate::city_layer::BuildingCommand;
-use crate::i18n::Language;
+use crate::base::i18n::Language;
 use crate::layers::SceneCommand;
+use crate::layers::city_draw::BuildingCommand;
+use crate::view::camera::CameraCommand;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -47,5 +47,5 @@ pub enum UiAction {
     OpenStyleEditor(crate::layers::LayerId),
     OpenTable(crate::layers::LayerId),
     /// Sun-hours analysis: run, area, results.
-    SunHours(crate::sunhours_layer::SunHoursCommand),
+    SunHours(crate::analysis::sunhours::layer::SunHoursCommand),
 }

@@ -5,9 +5,9 @@
 //! screen are laid out, so 18,697 trees scroll smoothly.
 
 use super::actions::UiAction;
-use crate::camera::CameraCommand;
-use crate::i18n::I18n;
+use crate::base::i18n::I18n;
 use crate::layers::LayerId;
+use crate::view::camera::CameraCommand;
 use bevy_egui::egui;
 use pw_city::CityObject;
 use pw_geo::Extent3;

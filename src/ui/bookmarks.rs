@@ -1,7 +1,7 @@
 //! Saved viewpoints of the scene: fly to, add the current view, delete.
 
 use super::actions::UiAction;
-use crate::i18n::I18n;
+use crate::base::i18n::I18n;
 use crate::layers::SceneCommand;
 use bevy_egui::egui;
 use pw_scene::Bookmark;

@@ -1,8 +1,8 @@
 //! North arrow in the corner of the 3D view; a click turns the map north.
 
 use super::actions::UiAction;
-use crate::camera::CameraCommand;
-use crate::i18n::I18n;
+use crate::base::i18n::I18n;
+use crate::view::camera::CameraCommand;
 use bevy_egui::egui;
 
 /// Draws the arrow for a camera heading (degrees clockwise from north).

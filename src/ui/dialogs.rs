@@ -1,10 +1,10 @@
 //! Windows: settings, about/credits, the file chooser, and notices.
 
 use super::actions::{Dialog, UiAction};
-use crate::i18n::{I18n, Language};
-use crate::jobs::Notice;
+use crate::base::i18n::{I18n, Language};
+use crate::base::jobs::Notice;
+use crate::base::settings::{MAX_UI_SCALE, MIN_UI_SCALE, UserSettings};
 use crate::layers::SceneCommand;
-use crate::settings::{MAX_UI_SCALE, MIN_UI_SCALE, UserSettings};
 use bevy_egui::egui;
 use std::path::{Path, PathBuf};
 

@@ -2,9 +2,9 @@
 //! AdV codes, plus hide/show for planning variants.
 
 use super::actions::UiAction;
-use crate::city_layer::BuildingCommand;
-use crate::i18n::I18n;
+use crate::base::i18n::I18n;
 use crate::layers::LayerId;
+use crate::layers::city_draw::BuildingCommand;
 use bevy_egui::egui;
 use pw_city::{CityModel, codes};
 

@@ -2,11 +2,11 @@
 //! anchor above the feature, nearest first, leaving out labels that would
 //! overlap one already placed (a screen grid keeps this O(labels)).
 
-use crate::camera::OrbitCamera;
-use crate::city_layer::CityLayers;
-use crate::frame::SceneFrame;
 use crate::layers::Layers;
+use crate::layers::city_draw::CityLayers;
 use crate::ui::UiState;
+use crate::view::camera::OrbitCamera;
+use crate::view::frame::SceneFrame;
 use bevy::prelude::*;
 use bevy::window::PrimaryWindow;
 use bevy_egui::{EguiContexts, egui};

@@ -1,7 +1,7 @@
 //! Left panel: the layer tree with visibility, opacity, fly-to and remove.
 
 use super::actions::UiAction;
-use crate::i18n::I18n;
+use crate::base::i18n::I18n;
 use crate::layers::{LayerEntry, LayerStatus, SceneCommand};
 use bevy_egui::egui;
 

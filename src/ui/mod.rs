@@ -22,15 +22,15 @@ pub mod vector_style;
 #[cfg(test)]
 mod tests;
 
-use crate::camera::{CameraCommand, FIELD_OF_VIEW_DEG, OrbitCamera, PointerOverUi};
-use crate::city_layer::{BuildingCommand, CityLayers, Selection};
-use crate::clock::SceneClock;
-use crate::frame::SceneFrame;
-use crate::i18n::I18n;
-use crate::jobs::{Jobs, Notices};
+use crate::base::i18n::I18n;
+use crate::base::jobs::{Jobs, Notices};
+use crate::base::settings::UserSettings;
+use crate::layers::city_draw::{BuildingCommand, CityLayers, Selection};
 use crate::layers::{ActiveScene, Layers, SceneCommand};
-use crate::picking::CursorWorld;
-use crate::settings::UserSettings;
+use crate::view::camera::{CameraCommand, FIELD_OF_VIEW_DEG, OrbitCamera, PointerOverUi};
+use crate::view::clock::SceneClock;
+use crate::view::frame::SceneFrame;
+use crate::view::picking::CursorWorld;
 pub use actions::{AppMode, Dialog, UiAction};
 use bevy::camera::visibility::RenderLayers;
 use bevy::camera::{CameraOutputMode, Viewport};
@@ -74,7 +74,7 @@ impl Plugin for UiLogicPlugin {
         app.init_resource::<UiState>()
             .init_resource::<PendingUiActions>()
             .add_message::<BuildingCommand>()
-            .add_message::<crate::sunhours_layer::SunHoursCommand>()
+            .add_message::<crate::analysis::sunhours::layer::SunHoursCommand>()
             .add_message::<FileDragAndDrop>()
             .add_systems(
                 Update,
@@ -101,7 +101,7 @@ impl Plugin for UiPlugin {
 #[allow(clippy::too_many_arguments)]
 fn draw_sensor_labels(
     mut contexts: EguiContexts,
-    markers: Res<crate::sensor_markers::SensorMarkers>,
+    markers: Res<crate::sensors::markers::SensorMarkers>,
     clock: Res<SceneClock>,
     frame: Res<SceneFrame>,
     ui_state: Res<UiState>,
@@ -181,7 +181,7 @@ fn apply_ui_actions(
     mut scene: MessageWriter<SceneCommand>,
     mut camera: MessageWriter<CameraCommand>,
     mut building: MessageWriter<BuildingCommand>,
-    mut sunhours: MessageWriter<crate::sunhours_layer::SunHoursCommand>,
+    mut sunhours: MessageWriter<crate::analysis::sunhours::layer::SunHoursCommand>,
     jobs: Res<Jobs>,
     mut notices: ResMut<Notices>,
     mut selection: ResMut<Selection>,
@@ -206,8 +206,10 @@ fn apply_ui_actions(
             UiAction::SetMode(mode) => ui_state.mode = mode,
             UiAction::SetLanguage(lang) => settings.language = lang,
             UiAction::SetUiScale(s) => {
-                settings.ui_scale =
-                    s.clamp(crate::settings::MIN_UI_SCALE, crate::settings::MAX_UI_SCALE)
+                settings.ui_scale = s.clamp(
+                    crate::base::settings::MIN_UI_SCALE,
+                    crate::base::settings::MAX_UI_SCALE,
+                )
             }
             UiAction::SetHighContrast(hc) => settings.high_contrast = hc,
             UiAction::Open(Dialog::Settings) => ui_state.settings_open = true,
@@ -283,23 +285,23 @@ fn apply_ui_actions(
 }
 
 /// The selected feature as an area for the sensors (its name, else id).
-fn selected_sensor_area(d: &UiData) -> Option<crate::sensors_layer::SensorArea> {
+fn selected_sensor_area(d: &UiData) -> Option<crate::sensors::state::SensorArea> {
     let (layer, object) = d.selection.picked?;
     let o = d.city.layers.get(&layer)?.city.model.objects.get(object)?;
     let name = ["name", "Name", "NAME", "gml:name"]
         .iter()
         .find_map(|k| o.attribute(k))
         .unwrap_or(&o.id);
-    crate::sensors_layer::SensorArea::of_object(name, o)
+    crate::sensors::state::SensorArea::of_object(name, o)
 }
 
 /// Sensor panel actions act on the sensors' view and the clock at once.
 fn apply_sensor_actions(
-    sensors: &mut crate::sensors_layer::Sensors,
+    sensors: &mut crate::sensors::state::Sensors,
     clock: &mut SceneClock,
     actions: Vec<sensor_panel::SensorAction>,
     view_area: Option<[f64; 4]>,
-    selected_area: Option<crate::sensors_layer::SensorArea>,
+    selected_area: Option<crate::sensors::state::SensorArea>,
 ) {
     use sensor_panel::SensorAction as A;
     for action in actions {
@@ -311,7 +313,7 @@ fn apply_sensor_actions(
             A::ShowCategory(c, false) => {
                 view.hidden_categories.insert(c);
             }
-            A::AreaFromView => view.area = view_area.map(crate::sensors_layer::SensorArea::Rect),
+            A::AreaFromView => view.area = view_area.map(crate::sensors::state::SensorArea::Rect),
             A::AreaFromSelection => view.area = selected_area.clone(),
             A::ClearArea => view.area = None,
             A::Close => view.selected = None,
@@ -344,16 +346,16 @@ struct UiData<'w> {
     frame: Res<'w, SceneFrame>,
     jobs: Res<'w, Jobs>,
     notices: Res<'w, Notices>,
-    sun: Option<Res<'w, crate::sun::Sun>>,
+    sun: Option<Res<'w, crate::view::sun::Sun>>,
 }
 
 #[derive(SystemParam)]
 struct UiOut<'w, 's> {
     ui_state: ResMut<'w, UiState>,
-    sun_path: Option<ResMut<'w, crate::sun::SunPathVisible>>,
-    sunhours: Option<ResMut<'w, crate::sunhours_layer::SunHoursState>>,
+    sun_path: Option<ResMut<'w, crate::view::sun::SunPathVisible>>,
+    sunhours: Option<ResMut<'w, crate::analysis::sunhours::layer::SunHoursState>>,
     clock: ResMut<'w, SceneClock>,
-    sensors: Option<ResMut<'w, crate::sensors_layer::Sensors>>,
+    sensors: Option<ResMut<'w, crate::sensors::state::Sensors>>,
     pending: ResMut<'w, PendingUiActions>,
     over_ui: ResMut<'w, PointerOverUi>,
     cameras:
@@ -461,8 +463,8 @@ fn draw_ui(
                     {
                         ui.separator();
                         let area = selected_sensor_area(&data).and_then(|a| match a {
-                            crate::sensors_layer::SensorArea::Shape { name, .. } => Some(name),
-                            crate::sensors_layer::SensorArea::Rect(_) => None,
+                            crate::sensors::state::SensorArea::Shape { name, .. } => Some(name),
+                            crate::sensors::state::SensorArea::Rect(_) => None,
                         });
                         sensor_actions.extend(sensor_panel::sensor_tree(
                             ui,

@@ -4,10 +4,10 @@
 //! the history with min/max/mean of what is in view; a click in the plot
 //! moves the clock there) and the labels over the markers.
 
-use crate::i18n::I18n;
-use crate::sensor_markers::{SensorMarkers, value_text};
-use crate::sensor_sources::SourceStatus;
-use crate::sensors_layer::Sensors;
+use crate::base::i18n::I18n;
+use crate::sensors::markers::{SensorMarkers, value_text};
+use crate::sensors::sources::SourceStatus;
+use crate::sensors::state::Sensors;
 use crate::ui::labels::declutter;
 use bevy_egui::egui;
 use std::collections::BTreeMap;
@@ -89,7 +89,7 @@ pub fn sensor_tree(
             status = status.color(c);
         }
         ui.label(status);
-        if crate::sensor_sources::can_record(&source.def) {
+        if crate::sensors::sources::can_record(&source.def) {
             match &source.recording {
                 Some(path) => {
                     ui.label(egui::RichText::new(i18n.tr("sensors.recording")).small())
@@ -165,7 +165,7 @@ pub fn sensor_tree(
     }
     match &sensors.view.area {
         Some(area) => {
-            if let crate::sensors_layer::SensorArea::Shape { name, .. } = area {
+            if let crate::sensors::state::SensorArea::Shape { name, .. } = area {
                 ui.label(i18n.trf("sensors.area_shown", &[("name", name)]));
             }
             if ui.button(i18n.tr("sensors.area_clear")).clicked() {
@@ -317,7 +317,7 @@ fn value_with_class(
 ) {
     let text = value_text(value, stream.unit.as_deref());
     ui.horizontal(
-        |ui| match crate::sensor_markers::class_of(def, &stream.quantity, value) {
+        |ui| match crate::sensors::markers::class_of(def, &stream.quantity, value) {
             Some((class, [r, g, b, _])) => {
                 let byte = |x: f32| (x * 255.0).round() as u8;
                 ui.label(egui::RichText::new("●").color(egui::Color32::from_rgb(
@@ -516,7 +516,7 @@ pub fn marker_labels(
 mod tests {
     use super::*;
     use crate::app::{headless_app, run_until};
-    use crate::i18n::Language;
+    use crate::base::i18n::Language;
     use bevy::prelude::*;
     use egui_kittest::Harness;
     use egui_kittest::kittest::Queryable;

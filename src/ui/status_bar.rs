@@ -2,8 +2,8 @@
 //! background jobs with progress and cancel.
 
 use super::actions::UiAction;
-use crate::i18n::I18n;
-use crate::jobs::JobEntry;
+use crate::base::i18n::I18n;
+use crate::base::jobs::JobEntry;
 use bevy_egui::egui;
 
 pub struct StatusModel<'a> {

@@ -4,8 +4,8 @@
 //! 17037 tally, legend, export, and before/after comparison.
 
 use super::actions::UiAction;
-use crate::i18n::I18n;
-use crate::sunhours_layer::{AreaPick, SunHoursCommand, SunHoursEntry, SunHoursForm};
+use crate::analysis::sunhours::layer::{AreaPick, SunHoursCommand, SunHoursEntry, SunHoursForm};
+use crate::base::i18n::I18n;
 use bevy_egui::egui;
 
 fn cmd(c: SunHoursCommand) -> UiAction {
@@ -107,7 +107,7 @@ pub fn sunhours_panel(
                     .to_zoned_datetime(jiff::tz::TimeZone::UTC)
                     .year() as i32
             });
-        for (month, day) in crate::sunhours::DATE_PRESETS {
+        for (month, day) in crate::analysis::sunhours::run::DATE_PRESETS {
             if ui.button(format!("{day}.{month}.")).clicked() {
                 form.date = format!("{year:04}-{month:02}-{day:02}");
             }

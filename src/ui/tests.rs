@@ -4,8 +4,8 @@
 
 use super::actions::{AppMode, UiAction};
 use super::*;
-use crate::city_layer::{CityBatch, HIGHLIGHT};
-use crate::i18n::Language;
+use crate::base::i18n::Language;
+use crate::layers::city_draw::{CityBatch, HIGHLIGHT};
 use crate::layers::{LayerEntry, LayerId, LayerStatus, LayerSummary};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -647,21 +647,21 @@ fn dropping_a_citygml_file_adds_a_layer_that_loads_and_frames() {
     });
 }
 
-fn sunhours(app: &App) -> &crate::sunhours_layer::SunHoursState {
+fn sunhours(app: &App) -> &crate::analysis::sunhours::layer::SunHoursState {
     app.world()
-        .resource::<crate::sunhours_layer::SunHoursState>()
+        .resource::<crate::analysis::sunhours::layer::SunHoursState>()
 }
 
-fn set_form(app: &mut App, f: impl FnOnce(&mut crate::sunhours_layer::SunHoursForm)) {
+fn set_form(app: &mut App, f: impl FnOnce(&mut crate::analysis::sunhours::layer::SunHoursForm)) {
     f(&mut app
         .world_mut()
-        .resource_mut::<crate::sunhours_layer::SunHoursState>()
+        .resource_mut::<crate::analysis::sunhours::layer::SunHoursState>()
         .form);
 }
 
 #[test]
 fn sun_hours_run_in_the_background_show_compare_and_cancel() {
-    use crate::sunhours_layer::{SunHoursCommand, SunHoursOverlay};
+    use crate::analysis::sunhours::layer::{SunHoursCommand, SunHoursOverlay};
     let mut app = test_app();
     open_demo(&mut app);
     // Without an area the run says what is missing.
@@ -678,10 +678,11 @@ fn sun_hours_run_in_the_background_show_compare_and_cancel() {
         [280_850.0, 5_657_300.0, 40.0],
         [281_000.0, 5_657_450.0, 40.0],
     ] {
-        app.world_mut().write_message(crate::picking::WorldClick {
-            world: Some(p),
-            object: None,
-        });
+        app.world_mut()
+            .write_message(crate::view::picking::WorldClick {
+                world: Some(p),
+                object: None,
+            });
         app.update();
     }
     let area = sunhours(&app).form.area.expect("area from two taps");
@@ -781,7 +782,7 @@ fn sun_hours_run_in_the_background_show_compare_and_cancel() {
 
 #[test]
 fn sun_hours_panel_sets_a_preset_day_and_runs() {
-    use crate::sunhours_layer::{AreaPick, SunHoursCommand, SunHoursForm};
+    use crate::analysis::sunhours::layer::{AreaPick, SunHoursCommand, SunHoursForm};
     let i18n = german();
     let mut form = SunHoursForm {
         date: "2026-05-02".into(),
@@ -1040,7 +1041,7 @@ fn a_table_row_selects_the_feature_and_flies_to_it() {
     h.run_steps(2);
     let actions = h.state().clone();
     assert_eq!(actions[0], UiAction::SelectObject(id, rows[0]));
-    let UiAction::Camera(crate::camera::CameraCommand::FrameExtent(e)) = &actions[1] else {
+    let UiAction::Camera(crate::view::camera::CameraCommand::FrameExtent(e)) = &actions[1] else {
         panic!("{actions:?}")
     };
     // Jena lies around 681 km E / 5643 km N (UTM 32).

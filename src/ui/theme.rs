@@ -2,7 +2,7 @@
 //! larger controls in workshop mode.
 
 use super::actions::AppMode;
-use crate::settings::UserSettings;
+use crate::base::settings::UserSettings;
 use bevy_egui::egui::{self, Color32, FontId, Stroke, TextStyle};
 
 /// Extra zoom in workshop mode on top of the user's UI scale.

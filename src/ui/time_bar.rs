@@ -1,8 +1,8 @@
 //! Bottom time bar: the one global date and time, with play, speed, "now"
 //! and live. Later the sun, sensor history and simulations follow it.
 
-use crate::clock::{SPEEDS, SceneClock};
-use crate::i18n::I18n;
+use crate::base::i18n::I18n;
+use crate::view::clock::{SPEEDS, SceneClock};
 use bevy_egui::egui;
 
 fn speed_label(speed: f64, i18n: &I18n) -> String {

@@ -2,7 +2,7 @@
 //! layer, mode switch, language, settings, about.
 
 use super::actions::{AppMode, Dialog, UiAction};
-use crate::i18n::{I18n, Language};
+use crate::base::i18n::{I18n, Language};
 use crate::layers::SceneCommand;
 use bevy_egui::egui;
 

@@ -4,7 +4,7 @@
 //! command, which redraws the layer and marks the scene for saving.
 
 use super::actions::UiAction;
-use crate::i18n::I18n;
+use crate::base::i18n::I18n;
 use crate::layers::{LayerId, SceneCommand};
 use bevy_egui::egui;
 use pw_scene::{ClassMethod, Style, SymbolMode};

@@ -3,7 +3,8 @@
 //! for the scene's city; the scene's city models and terrain read the way
 //! the layers load them. `planwerkstatt shadow` lives here too.
 
-use crate::layers::{LoadedCity, load_city};
+use crate::layers::LoadedCity;
+use crate::layers::city::load_city;
 use pw_geo::Crs;
 use pw_geo::elevation::{Elevation, TerrainStack};
 use pw_scene::{LayerKind, Scene};
@@ -91,7 +92,7 @@ pub fn load_scene_inputs(scene: &Scene, scene_path: &Path) -> anyhow::Result<Sce
         .filter(|l| l.visible && l.kind == LayerKind::Dem)
     {
         let source = Scene::resolve_path(scene_path, &layer.path);
-        let loaded = crate::terrain_layer::load_dem(layer, &source, crs, &origin, &control)
+        let loaded = crate::layers::terrain::load_dem(layer, &source, crs, &origin, &control)
             .map_err(|e| anyhow::anyhow!(e))?;
         stack.layers.extend(loaded.terrain.clone());
         out.inputs.push(describe_input(&source));

@@ -3,7 +3,11 @@
 //! level-of-detail tree the view draws from (`terrain_lod`), and a thinned
 //! mesh the pointer is cast against (not drawn, not selectable).
 
+use crate::layers::registry::{
+    AppLayerKinds, CLAIM_BY_EXTENSION, FileSample, LayerKindRegistration, LoadHow, LoadRequest,
+};
 use crate::layers::{LayerSummary, LoadedCity};
+use bevy::app::{App, Plugin};
 use pw_city::batch::{Batch, BatchObject};
 use pw_city::pick::PickIndex;
 use pw_city::{CityModel, CityObject, ObjectKind, Semantic};
@@ -77,6 +81,30 @@ fn read_grid(layer: &Layer, source: &Path) -> Result<(Grid, Vec<String>), String
         grid.crs = Some(Crs::parse(text).map_err(|e| format!("{}: {e}", source.display()))?);
     }
     Ok((grid, warnings))
+}
+
+/// Registers the DEM kind; `terrain_lod` draws what it loads.
+pub struct DemLayerPlugin;
+
+impl Plugin for DemLayerPlugin {
+    fn build(&self, app: &mut App) {
+        app.register_layer_kind(registration());
+    }
+}
+
+/// GeoTIFF, XYZ and ASCII grids, loaded in the background by [`load_dem`].
+pub fn registration() -> LayerKindRegistration {
+    LayerKindRegistration {
+        kind: pw_scene::LayerKind::Dem,
+        sniff: Some(sniff),
+        load: LoadHow::Background(|r: &LoadRequest| {
+            load_dem(&r.layer, &r.source, r.scene_crs, &r.origin, &r.control)
+        }),
+    }
+}
+
+fn sniff(file: &FileSample) -> Option<u8> {
+    matches!(file.ext.as_str(), "tif" | "tiff" | "xyz" | "asc").then_some(CLAIM_BY_EXTENSION)
 }
 
 /// Reads a DEM, meshes it in the scene frame and offers it as terrain.

@@ -5,13 +5,14 @@
 //! the layer and never stop the view; cached tiles keep a workshop without
 //! network going.
 
-use crate::camera::{FIELD_OF_VIEW_DEG, OrbitCamera};
-use crate::frame::{SceneFrame, enu_to_bevy};
-use crate::ground::GroundLevel;
-use crate::i18n::I18n;
-use crate::jobs::Notices;
+use crate::base::i18n::I18n;
+use crate::base::jobs::Notices;
+use crate::layers::registry::{AppLayerKinds, LayerKindRegistration, LoadHow};
 use crate::layers::{LayerId, LayerRemoved, LayerStatus, LayerSummary, Layers};
 use crate::ui::UiState;
+use crate::view::camera::{FIELD_OF_VIEW_DEG, OrbitCamera};
+use crate::view::frame::{SceneFrame, enu_to_bevy};
+use crate::view::ground::GroundLevel;
 use bevy::asset::RenderAssetUsages;
 use bevy::image::{CompressedImageFormats, ImageSampler, ImageType};
 use bevy::mesh::{Indices, PrimitiveTopology};
@@ -44,6 +45,7 @@ pub struct BasemapPlugin;
 
 impl Plugin for BasemapPlugin {
     fn build(&self, app: &mut App) {
+        app.register_layer_kind(registration());
         app.init_resource::<Basemaps>().add_systems(
             Update,
             (
@@ -56,6 +58,16 @@ impl Plugin for BasemapPlugin {
                 .chain()
                 .after(crate::layers::LayersSystems),
         );
+    }
+}
+
+/// Basemaps are services, not files: never sniffed; set up and streamed
+/// by this plugin (`start_setups` picks up their `Loading` layers).
+pub fn registration() -> LayerKindRegistration {
+    LayerKindRegistration {
+        kind: LayerKind::Basemap,
+        sniff: None,
+        load: LoadHow::ByPlugin,
     }
 }
 

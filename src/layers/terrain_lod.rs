@@ -5,10 +5,10 @@
 //! are ready — the terrain never shows holes while it refines. Nodes out
 //! of use are kept for a while (flying back is instant), then dropped.
 
-use crate::camera::{FIELD_OF_VIEW_DEG, OrbitCamera};
-use crate::city_layer::{CityLayerSystems, CityLayers, SurfacePalette};
-use crate::frame::{bevy_to_enu, enu_dir_to_bevy, enu_to_bevy};
+use crate::layers::city_draw::{CityLayerSystems, CityLayers, SurfacePalette};
 use crate::layers::{LayerId, Layers};
+use crate::view::camera::{FIELD_OF_VIEW_DEG, OrbitCamera};
+use crate::view::frame::{bevy_to_enu, enu_dir_to_bevy, enu_to_bevy};
 use bevy::asset::RenderAssetUsages;
 use bevy::camera::primitives::{Aabb, Frustum};
 use bevy::camera::visibility::NoAutoAabb;
@@ -261,7 +261,7 @@ fn update_terrain_lod(
 /// nothing reads it back).
 fn node_mesh(lod: &LodTerrain, n: NodeId, palette: &SurfacePalette) -> (Mesh, usize, f32) {
     let chunk = lod.node_mesh(n);
-    let colour = palette.vertex_color(Semantic::Ground, Some(&crate::terrain_layer::TERRAIN));
+    let colour = palette.vertex_color(Semantic::Ground, Some(&crate::layers::terrain::TERRAIN));
     let count = chunk.positions.len();
     let positions: Vec<[f32; 3]> = chunk
         .positions

@@ -3,7 +3,7 @@
 //! the window to a PNG and quit. A fixed frame count is not enough: on a
 //! software renderer pipelines compile for seconds and early frames are black.
 
-use crate::jobs::Jobs;
+use crate::base::jobs::Jobs;
 use crate::layers::{LayerStatus, Layers};
 use bevy::prelude::*;
 use bevy::render::render_resource::{CachedPipelineState, PipelineCache};
@@ -84,9 +84,9 @@ fn drive_screenshot(
     status: Res<PipelineStatus>,
     layers: Res<Layers>,
     jobs: Res<Jobs>,
-    terrain: Option<Res<crate::terrain_lod::TerrainLodStats>>,
-    sensors: Option<Res<crate::sensors_layer::Sensors>>,
-    clock: Option<ResMut<crate::clock::SceneClock>>,
+    terrain: Option<Res<crate::layers::terrain_lod::TerrainLodStats>>,
+    sensors: Option<Res<crate::sensors::state::Sensors>>,
+    clock: Option<ResMut<crate::view::clock::SceneClock>>,
     mut exit: MessageWriter<AppExit>,
 ) {
     // The picture shows the scene's start time, even where a replay would
@@ -124,7 +124,7 @@ fn drive_screenshot(
         || sensors.is_some_and(|s| {
             s.sources
                 .iter()
-                .any(|x| x.status == crate::sensor_sources::SourceStatus::Starting)
+                .any(|x| x.status == crate::sensors::sources::SourceStatus::Starting)
         });
     let count = status.count.load(Ordering::Relaxed);
     let ready = status.ready.load(Ordering::Relaxed) && !loading && count == job.last_count;

@@ -4,10 +4,10 @@
 //! behind buildings, no shadows. Picking matches them by angle
 //! ([`pick_angle`]), selection and hiding repaint their corners.
 
-use crate::camera::FIELD_OF_VIEW_DEG;
-use crate::city_layer::{CityBatch, CityLayerSystems, CityLayers, Selection};
-use crate::frame::enu_to_bevy;
+use crate::layers::city_draw::{CityBatch, CityLayerSystems, CityLayers, Selection};
 use crate::layers::{LayerLoaded, Layers};
+use crate::view::camera::FIELD_OF_VIEW_DEG;
+use crate::view::frame::enu_to_bevy;
 use bevy::asset::{RenderAssetUsages, uuid_handle};
 use bevy::light::NotShadowCaster;
 use bevy::mesh::{Indices, MeshVertexBufferLayoutRef, PrimitiveTopology};
@@ -77,7 +77,7 @@ impl Plugin for PointSymbolRenderPlugin {
     fn build(&self, app: &mut App) {
         app.add_plugins(MaterialPlugin::<PointSymbolMaterial>::default());
         let shader = Shader::from_wgsl(
-            include_str!("../shaders/point_symbol.wgsl"),
+            include_str!("../../shaders/point_symbol.wgsl"),
             "shaders/point_symbol.wgsl",
         );
         let _ = app
@@ -152,7 +152,7 @@ fn spawn_symbols(
     materials: Option<ResMut<Assets<PointSymbolMaterial>>>,
     mut city_layers: ResMut<CityLayers>,
     layers: Res<Layers>,
-    frame: Res<crate::frame::SceneFrame>,
+    frame: Res<crate::view::frame::SceneFrame>,
 ) {
     let Some(mut materials) = materials else {
         loaded.clear();
@@ -175,7 +175,7 @@ fn spawn_symbols(
         let visible = entry.def.visible && msg.id == msg.owner;
         let entity = commands
             .spawn((
-                crate::city_layer::layer_part(
+                crate::layers::city_draw::layer_part(
                     format!("{} symbols", entry.def.name),
                     msg.id,
                     if visible {
@@ -222,7 +222,7 @@ fn paint_symbols(
             .picked
             .filter(|(l, _)| *l == batch.layer)
             .map(|(_, o)| o);
-        let [r, g, b] = crate::city_layer::HIGHLIGHT;
+        let [r, g, b] = crate::layers::city_draw::HIGHLIGHT;
         let highlight = linear([r, g, b, 1.0]);
         let colors: Vec<[f32; 4]> = sym
             .objects
@@ -247,10 +247,10 @@ fn paint_symbols(
 mod tests {
     use super::*;
     use crate::app::{headless_app, run_until};
-    use crate::city_layer::BuildingCommand;
-    use crate::ground::GroundLevel;
     use crate::layers::LayerStatus;
-    use crate::picking::cast;
+    use crate::layers::city_draw::BuildingCommand;
+    use crate::view::ground::GroundLevel;
+    use crate::view::picking::cast;
 
     #[test]
     fn jena_sensors_are_billboards_picked_by_angle_highlighted_and_hidden() {
@@ -305,7 +305,7 @@ mod tests {
             })
             .unwrap()
             .clone();
-        let frame = app.world().resource::<crate::frame::SceneFrame>();
+        let frame = app.world().resource::<crate::view::frame::SceneFrame>();
         let layers = app.world().resource::<Layers>();
         let ground = GroundLevel { height: 150.0 };
         let ray_at = |dx: f64| Ray3d {
@@ -342,7 +342,7 @@ mod tests {
             Some(bevy::mesh::VertexAttributeValues::Float32x4(c)) => c[4 * slot],
             other => panic!("{other:?}"),
         };
-        let [r, g, b] = crate::city_layer::HIGHLIGHT;
+        let [r, g, b] = crate::layers::city_draw::HIGHLIGHT;
         assert_eq!(colour(&app), linear([r, g, b, 1.0]));
         app.world_mut()
             .write_message(BuildingCommand::Hide(id, target.object));

@@ -5,14 +5,17 @@
 //! inspectable). While a refined tile is still loading its loaded ancestor
 //! stays on screen, and tiles no longer needed are dropped beyond a budget.
 
-use crate::camera::{FIELD_OF_VIEW_DEG, OrbitCamera};
-use crate::city_layer::CityLayers;
-use crate::frame::{SceneFrame, bevy_to_enu, enu_to_bevy};
-use crate::jobs::Jobs;
+use crate::base::jobs::Jobs;
+use crate::layers::city_draw::CityLayers;
+use crate::layers::registry::{
+    AppLayerKinds, CLAIM_LIKELY, FileSample, LayerKindRegistration, LoadHow,
+};
 use crate::layers::{
     LayerId, LayerLoaded, LayerRemoved, LayerStatus, LayerSummary, Layers, LayersSystems,
-    LoadedCity,
+    LoadedCity, StartLayerLoad,
 };
+use crate::view::camera::{FIELD_OF_VIEW_DEG, OrbitCamera};
+use crate::view::frame::{SceneFrame, bevy_to_enu, enu_to_bevy};
 use bevy::camera::primitives::{Frustum, Sphere};
 use bevy::prelude::*;
 use bevy::tasks::{AsyncComputeTaskPool, Task, block_on, poll_once};
@@ -36,13 +39,64 @@ pub struct TilesLayerPlugin;
 
 impl Plugin for TilesLayerPlugin {
     fn build(&self, app: &mut App) {
+        app.register_layer_kind(registration());
         app.init_resource::<Tilesets>().add_systems(
             Update,
-            (poll_open_tasks, forget_removed, stream_tiles)
+            (
+                open_requested,
+                poll_open_tasks,
+                forget_removed,
+                stream_tiles,
+            )
                 .chain()
                 .after(LayersSystems)
-                .before(crate::city_layer::CityLayerSystems),
+                .before(crate::layers::city_draw::CityLayerSystems),
         );
+    }
+}
+
+/// 3D Tiles: a tileset.json, streamed by this plugin (see [`StartLayerLoad`]).
+pub fn registration() -> LayerKindRegistration {
+    LayerKindRegistration {
+        kind: pw_scene::LayerKind::Tiles3d,
+        sniff: Some(sniff),
+        load: LoadHow::Streamed,
+    }
+}
+
+/// JSON with an "asset" and a "root" (CityJSON, claimed surer, wins).
+fn sniff(file: &FileSample) -> Option<u8> {
+    if file.ext != "json" {
+        return None;
+    }
+    let h = file.head_and_tail(65_536, 65_536)?;
+    (h.contains("\"asset\"") && h.contains("\"root\"")).then_some(CLAIM_LIKELY)
+}
+
+/// Opens the tilesets the scene asks for.
+fn open_requested(
+    mut commands: Commands,
+    mut starts: MessageReader<StartLayerLoad>,
+    layers: Res<Layers>,
+    mut jobs: ResMut<Jobs>,
+    frame: Res<SceneFrame>,
+) {
+    for start in starts.read() {
+        if start.kind != pw_scene::LayerKind::Tiles3d {
+            continue;
+        }
+        match layers.get(start.id) {
+            Some(entry) => start_opening(
+                &mut commands,
+                start.id,
+                start.job,
+                entry.source.clone(),
+                entry.def.crs.clone(),
+                &frame,
+            ),
+            // Removed before it could open.
+            None => jobs.finish(start.job),
+        }
     }
 }
 
@@ -67,7 +121,7 @@ pub struct StreamedTileset {
     frame_counter: u64,
     /// The status-bar job while tiles load; cancelling it pauses streaming
     /// until the layer is hidden and shown again.
-    job: Option<crate::jobs::JobEntry>,
+    job: Option<crate::base::jobs::JobEntry>,
     paused: bool,
 }
 
@@ -203,7 +257,7 @@ fn stream_tiles(
     mut loaded_out: MessageWriter<LayerLoaded>,
     mut removed_out: MessageWriter<LayerRemoved>,
     mut jobs: ResMut<Jobs>,
-    i18n: Res<crate::i18n::I18n>,
+    i18n: Res<crate::base::i18n::I18n>,
 ) {
     let Ok((camera, frustum)) = cameras.single() else {
         return;
@@ -455,8 +509,8 @@ pub fn load_tile(
 mod tests {
     use super::*;
     use crate::app::{headless_app, run_until};
-    use crate::city_layer::CityBatch;
     use crate::layers::SceneCommand;
+    use crate::layers::city_draw::CityBatch;
 
     fn cesium_scene(dir: &std::path::Path) -> PathBuf {
         let tileset = PathBuf::from(env!("CARGO_MANIFEST_DIR"))

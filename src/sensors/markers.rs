@@ -5,12 +5,12 @@
 //! stations, moving ones) and drawn as one billboard mesh; picked by
 //! distance on screen.
 
-use crate::clock::SceneClock;
-use crate::frame::SceneFrame;
-use crate::ground::GroundLevel;
 use crate::layers::Layers;
-use crate::sensor_sources::SourceRuntime;
-use crate::sensors_layer::Sensors;
+use crate::sensors::sources::SourceRuntime;
+use crate::sensors::state::Sensors;
+use crate::view::clock::SceneClock;
+use crate::view::frame::SceneFrame;
+use crate::view::ground::GroundLevel;
 use bevy::prelude::*;
 use pw_scene::{SensorSource, parse_hex_color};
 use pw_sensors::Value;
@@ -387,7 +387,7 @@ fn draw_markers(
     markers: Res<SensorMarkers>,
     frame: Res<SceneFrame>,
     mut meshes: ResMut<Assets<Mesh>>,
-    materials: Option<ResMut<Assets<crate::point_symbols::PointSymbolMaterial>>>,
+    materials: Option<ResMut<Assets<crate::layers::point_symbols::PointSymbolMaterial>>>,
     mut existing: Query<(Entity, &mut SensorMarkerMesh)>,
 ) {
     if !markers.is_changed() {
@@ -408,7 +408,7 @@ fn draw_markers(
         && let Some(mut mesh) = meshes.get_mut(&m.mesh)
     {
         // Same markers: new colours and (moving ones) places in place.
-        let fresh = crate::point_symbols::symbol_mesh(&symbols, &frame.origin);
+        let fresh = crate::layers::point_symbols::symbol_mesh(&symbols, &frame.origin);
         for attribute in [Mesh::ATTRIBUTE_POSITION, Mesh::ATTRIBUTE_COLOR] {
             if let Some(values) = fresh.attribute(attribute) {
                 mesh.insert_attribute(attribute, values.clone());
@@ -420,15 +420,25 @@ fn draw_markers(
     for (e, _) in &existing {
         commands.entity(e).despawn();
     }
-    let handle = meshes.add(crate::point_symbols::symbol_mesh(&symbols, &frame.origin));
+    let handle = meshes.add(crate::layers::point_symbols::symbol_mesh(
+        &symbols,
+        &frame.origin,
+    ));
     commands.spawn((
         Name::new("Sensoren"),
         Transform::default(),
         Visibility::Visible,
         Mesh3d(handle.clone()),
-        MeshMaterial3d(materials.add(crate::point_symbols::PointSymbolMaterial {
-            params: Vec4::new(crate::point_symbols::SYMBOL_PX * 1.25, 2.0, 0.0, 0.0),
-        })),
+        MeshMaterial3d(
+            materials.add(crate::layers::point_symbols::PointSymbolMaterial {
+                params: Vec4::new(
+                    crate::layers::point_symbols::SYMBOL_PX * 1.25,
+                    2.0,
+                    0.0,
+                    0.0,
+                ),
+            }),
+        ),
         bevy::light::NotShadowCaster,
         SensorMarkerMesh {
             mesh: handle,
@@ -462,13 +472,13 @@ pub fn marker_at(
 /// whatever building lies behind it).
 #[allow(clippy::too_many_arguments)]
 fn pick_marker(
-    mut clicks: MessageReader<crate::picking::WorldClick>,
+    mut clicks: MessageReader<crate::view::picking::WorldClick>,
     windows: Query<&Window, With<bevy::window::PrimaryWindow>>,
-    cameras: Query<(&Camera, &GlobalTransform), With<crate::camera::OrbitCamera>>,
+    cameras: Query<(&Camera, &GlobalTransform), With<crate::view::camera::OrbitCamera>>,
     markers: Res<SensorMarkers>,
     frame: Res<SceneFrame>,
     mut sensors: ResMut<Sensors>,
-    mut selection: ResMut<crate::city_layer::Selection>,
+    mut selection: ResMut<crate::layers::city_draw::Selection>,
     touches: Option<Res<bevy::input::touch::Touches>>,
     mut last_touch: Local<Option<Vec2>>,
 ) {
@@ -487,7 +497,7 @@ fn pick_marker(
     };
     // A finger is wider than a mouse pointer.
     let (pos, radius) = match window.cursor_position() {
-        Some(p) => (p, crate::point_symbols::SYMBOL_PX * 0.75 + 4.0),
+        Some(p) => (p, crate::layers::point_symbols::SYMBOL_PX * 0.75 + 4.0),
         None => match *last_touch {
             Some(p) => (p, 24.0),
             None => return,

@@ -5,14 +5,14 @@
 //! can be compared (after − before) and exported. A cancelled run leaves
 //! nothing behind.
 
-use crate::city_layer::CityLayers;
-use crate::clock::SceneClock;
-use crate::frame::{SceneFrame, enu_dir_to_bevy};
-use crate::ground::GroundLevel;
-use crate::i18n::I18n;
-use crate::jobs::{Jobs, Notices};
+use crate::base::i18n::I18n;
+use crate::base::jobs::{Jobs, Notices};
+use crate::layers::city_draw::CityLayers;
 use crate::layers::{ActiveScene, Layers};
-use crate::picking::WorldClick;
+use crate::view::clock::SceneClock;
+use crate::view::frame::{SceneFrame, enu_dir_to_bevy};
+use crate::view::ground::GroundLevel;
+use crate::view::picking::WorldClick;
 use bevy::asset::RenderAssetUsages;
 use bevy::image::ImageSampler;
 use bevy::mesh::{Indices, PrimitiveTopology};
@@ -160,7 +160,7 @@ fn draw_area(
     state: Res<SunHoursState>,
     frame: Res<SceneFrame>,
     ground_level: Option<Res<GroundLevel>>,
-    cursor: Res<crate::picking::CursorWorld>,
+    cursor: Res<crate::view::picking::CursorWorld>,
 ) {
     let z = ground_level
         .map(|g| g.height)
@@ -255,7 +255,7 @@ fn handle_commands(
     city: Res<CityLayers>,
     clock: Res<SceneClock>,
     i18n: Res<I18n>,
-    orbit: Query<&crate::camera::OrbitCamera>,
+    orbit: Query<&crate::view::camera::OrbitCamera>,
     frame: Res<SceneFrame>,
 ) {
     for cmd in reader.read() {
@@ -425,10 +425,14 @@ fn prepare(
                 .map_err(|_| format!("{t}: HH:MM"))
         }
     };
-    let window =
-        crate::sunhours::day_window(date, time(&form.from)?, time(&form.to)?, &clock.time_zone)
-            .map_err(|e| e.to_string())?;
-    let mut params = crate::sunhours::params_for(&active.scene, area, vec![window]);
+    let window = crate::analysis::sunhours::run::day_window(
+        date,
+        time(&form.from)?,
+        time(&form.to)?,
+        &clock.time_zone,
+    )
+    .map_err(|e| e.to_string())?;
+    let mut params = crate::analysis::sunhours::run::params_for(&active.scene, area, vec![window]);
     params.step = (form.step_minutes.clamp(1.0, 120.0) * 60.0) as f64;
     params.cell = form.cell.clamp(0.25, 50.0) as f64;
     params.facades = form.facades;
@@ -441,7 +445,7 @@ fn prepare(
             if let Some(e) = layers.get(*id) {
                 params
                     .inputs
-                    .push(crate::sunhours::describe_input(&e.source));
+                    .push(crate::analysis::sunhours::run::describe_input(&e.source));
             }
         }
     }

@@ -1,18 +1,17 @@
 //! The scene's sensors: starts a thread per `[[sensors]]` source when a
-//! scene opens (sensor_sources.rs), files what they send into each
+//! scene opens (sources.rs), files what they send into each
 //! source's store (bounded per frame), asks for history windows around the
 //! clock's time, keeps the last values on disk for an offline start and
-//! records a source on request. Markers: sensor_markers.rs.
+//! records a source on request. Markers: markers.rs; the shared state: state.rs.
 
-use crate::clock::SceneClock;
-use crate::frame::SceneFrame;
 use crate::layers::{ActiveScene, LayersSystems};
-use crate::sensor_markers::{Marker, SensorMarkers, compute_markers};
-use crate::sensor_sources::{DAY_MS, SourceRuntime, SourceUpdate, can_record, spawn_source};
+use crate::sensors::markers::{Marker, SensorMarkers, compute_markers};
+use crate::sensors::sources::{DAY_MS, SourceUpdate, can_record, spawn_source};
+use crate::sensors::state::{SensorCacheDir, SensorView, Sensors};
+use crate::view::clock::SceneClock;
+use crate::view::frame::SceneFrame;
 use bevy::prelude::*;
 use pw_scene::{SensorSource, SensorSourceKind};
-use pw_sensors::history_cache::HistoryCache;
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::TryRecvError;
 use std::time::Duration;
@@ -24,108 +23,6 @@ const SNAPSHOT_EVERY: Duration = Duration::from_secs(60);
 /// In historic time, history is fetched for this many stations nearest
 /// the view's centre (and the open one).
 const HISTORY_STATIONS: usize = 200;
-
-/// What the user chose to see.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct SensorView {
-    pub hidden_categories: BTreeSet<String>,
-    /// Only stations inside this area.
-    pub area: Option<SensorArea>,
-    /// The station whose panel is open: (source index, station id).
-    pub selected: Option<(usize, String)>,
-    /// Streams shown in its plot (keys); empty: the first.
-    pub plotted: BTreeSet<String>,
-}
-
-/// Where stations are shown (scene CRS).
-#[derive(Debug, Clone, PartialEq)]
-pub enum SensorArea {
-    /// The view's rectangle: min E, min N, max E, max N.
-    Rect([f64; 4]),
-    /// A polygon feature's rings (a district, a reference area): inside any
-    /// outer ring and no hole.
-    Shape {
-        name: String,
-        outer: Vec<Vec<[f64; 2]>>,
-        holes: Vec<Vec<[f64; 2]>>,
-    },
-}
-
-/// Even-odd rule.
-fn ring_contains(ring: &[[f64; 2]], [x, y]: [f64; 2]) -> bool {
-    let mut inside = false;
-    let mut j = ring.len().wrapping_sub(1);
-    for i in 0..ring.len() {
-        let ([xi, yi], [xj, yj]) = (ring[i], ring[j]);
-        if (yi > y) != (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi {
-            inside = !inside;
-        }
-        j = i;
-    }
-    inside
-}
-
-impl SensorArea {
-    pub fn contains(&self, p: [f64; 2]) -> bool {
-        match self {
-            SensorArea::Rect([x0, y0, x1, y1]) => {
-                (*x0..=*x1).contains(&p[0]) && (*y0..=*y1).contains(&p[1])
-            }
-            SensorArea::Shape { outer, holes, .. } => {
-                outer.iter().any(|r| ring_contains(r, p))
-                    && !holes.iter().any(|r| ring_contains(r, p))
-            }
-        }
-    }
-
-    /// The area of a city or vector object: its surfaces' rings seen from
-    /// above (None if it has no surface of any size).
-    pub fn of_object(name: &str, object: &pw_city::model::CityObject) -> Option<SensorArea> {
-        let flat = |r: &Vec<[f64; 3]>| r.iter().map(|p| [p[0], p[1]]).collect::<Vec<_>>();
-        let outer: Vec<Vec<[f64; 2]>> = object
-            .surfaces
-            .iter()
-            .filter(|s| s.exterior.len() >= 3)
-            .map(|s| flat(&s.exterior))
-            .collect();
-        let holes = object
-            .surfaces
-            .iter()
-            .flat_map(|s| s.interiors.iter().map(flat))
-            .collect();
-        (!outer.is_empty()).then(|| SensorArea::Shape {
-            name: name.to_string(),
-            outer,
-            holes,
-        })
-    }
-}
-
-/// Where last values and fetched history are kept (the user's cache
-/// folder; tests use their own).
-#[derive(Resource, Debug, Clone)]
-pub struct SensorCacheDir(pub PathBuf);
-
-impl Default for SensorCacheDir {
-    fn default() -> Self {
-        SensorCacheDir(HistoryCache::default_dir())
-    }
-}
-
-/// The scene's sensors.
-#[derive(Resource, Default)]
-pub struct Sensors {
-    pub sources: Vec<SourceRuntime>,
-    pub view: SensorView,
-    /// Bumped whenever markers must be recomputed.
-    pub version: u64,
-    /// Bumped whenever the sources are (re)started.
-    pub generation: u64,
-    /// Start (true) or end a recording of a source's pushed messages.
-    pub record_request: Option<(usize, bool)>,
-    started_for: Option<(Option<PathBuf>, Vec<SensorSource>)>,
-    last_snapshot: Option<std::time::Instant>,
-}
 
 pub struct SensorsPlugin;
 
@@ -221,8 +118,8 @@ fn record_sources(
     mut sensors: ResMut<Sensors>,
     active: Res<ActiveScene>,
     cache: Res<SensorCacheDir>,
-    mut notices: ResMut<crate::jobs::Notices>,
-    i18n: Res<crate::i18n::I18n>,
+    mut notices: ResMut<crate::base::jobs::Notices>,
+    i18n: Res<crate::base::i18n::I18n>,
 ) {
     let Some((i, on)) = sensors.record_request.take() else {
         return;
@@ -345,7 +242,7 @@ fn fetch_history(
     clock: Res<SceneClock>,
     markers: Res<SensorMarkers>,
     frame: Res<SceneFrame>,
-    orbit: Query<&crate::camera::OrbitCamera>,
+    orbit: Query<&crate::view::camera::OrbitCamera>,
     mut last: Local<Option<(i64, Option<(usize, String)>, u64, [i64; 2], bool)>>,
 ) {
     let t = clock.instant.as_millisecond();
@@ -422,9 +319,11 @@ mod tests {
     use super::*;
     use crate::app::{headless_app, run_until};
     use crate::layers::Layers;
-    use crate::sensor_markers::{ABOVE_GROUND, EMPTY, STALE};
-    use crate::sensor_sources::SourceStatus;
+    use crate::sensors::markers::{ABOVE_GROUND, EMPTY, STALE};
+    use crate::sensors::sources::SourceStatus;
+    use crate::sensors::state::SensorArea;
     use pw_sensors::Value;
+    use std::collections::BTreeSet;
     use std::sync::Arc;
     use std::sync::atomic::Ordering;
 
@@ -583,7 +482,9 @@ mod tests {
                 .iter()
                 .all(|e| e.status == crate::layers::LayerStatus::Ready)
         });
-        let city = app.world().resource::<crate::city_layer::CityLayers>();
+        let city = app
+            .world()
+            .resource::<crate::layers::city_draw::CityLayers>();
         let zw01 = city
             .layers
             .values()
@@ -1164,7 +1065,7 @@ mod tests {
                 .recording
                 .is_none()
         );
-        let notices = &app.world().resource::<crate::jobs::Notices>().items;
+        let notices = &app.world().resource::<crate::base::jobs::Notices>().items;
         assert!(
             notices
                 .iter()

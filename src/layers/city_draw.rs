@@ -3,8 +3,8 @@
 //! Selection highlight and hiding single buildings rewrite vertex colours
 //! and positions inside the batch instead of splitting it.
 
-use crate::frame::{enu_dir_to_bevy, enu_to_bevy};
 use crate::layers::{LayerId, LayerLoaded, LayerRemoved, Layers, LoadedCity};
+use crate::view::frame::{enu_dir_to_bevy, enu_to_bevy};
 use bevy::asset::RenderAssetUsages;
 use bevy::mesh::{Indices, PrimitiveTopology};
 use bevy::prelude::*;
@@ -283,7 +283,7 @@ fn spawn_loaded(
     mut gizmo_assets: Option<ResMut<Assets<GizmoAsset>>>,
     mut city_layers: ResMut<CityLayers>,
     layers: Res<Layers>,
-    frame: Res<crate::frame::SceneFrame>,
+    frame: Res<crate::view::frame::SceneFrame>,
 ) {
     for msg in loaded.read() {
         let Some(entry) = layers.get(msg.owner) else {

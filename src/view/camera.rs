@@ -2,8 +2,8 @@
 //! keyboard and touch, smooth fly-to, framing of extents and layers, and
 //! saved viewpoints (bookmarks). Input over the UI never moves the camera.
 
-use crate::frame::{SceneFrame, enu_to_bevy};
-use crate::layers::{LayerId, LayerLoaded, Layers};
+use crate::layers::{LayerId, LayerLoaded, Layers, ViewRequest};
+use crate::view::frame::{SceneFrame, enu_to_bevy};
 use bevy::input::mouse::{AccumulatedMouseMotion, AccumulatedMouseScroll, MouseScrollUnit};
 use bevy::input::touch::Touches;
 use bevy::prelude::*;
@@ -140,6 +140,18 @@ pub enum CameraCommand {
     ResetNorth,
 }
 
+impl From<&ViewRequest> for CameraCommand {
+    fn from(request: &ViewRequest) -> Self {
+        match request {
+            ViewRequest::Jump(b) => CameraCommand::Jump(b.clone()),
+            ViewRequest::FlyTo(b) => CameraCommand::FlyTo(b.clone()),
+            ViewRequest::FrameExtent(e) => CameraCommand::FrameExtent(*e),
+            ViewRequest::FrameAllWhenLoaded => CameraCommand::FrameAllWhenLoaded,
+            ViewRequest::FrameLayerWhenLoaded(id) => CameraCommand::FrameLayerWhenLoaded(*id),
+        }
+    }
+}
+
 #[derive(Component, Debug, Clone, Copy)]
 pub struct FlyTo {
     pub from: OrbitCamera,
@@ -200,15 +212,19 @@ fn start_flight(commands: &mut Commands, entity: Entity, from: OrbitCamera, to: 
 fn handle_camera_commands(
     mut commands: Commands,
     mut reader: MessageReader<CameraCommand>,
+    mut scene: MessageReader<ViewRequest>,
     mut cameras: Query<(Entity, &mut OrbitCamera)>,
     mut pending: ResMut<PendingFraming>,
     frame: Res<SceneFrame>,
 ) {
-    for cmd in reader.read() {
+    // The UI's commands were written before the scene's (it runs before
+    // the layer systems), so this keeps their order.
+    let from_scene = scene.read().map(CameraCommand::from);
+    for cmd in reader.read().cloned().chain(from_scene) {
         let Ok((entity, mut orbit)) = cameras.single_mut() else {
             continue;
         };
-        match cmd {
+        match &cmd {
             CameraCommand::Jump(b) => {
                 *orbit = OrbitCamera::from_bookmark(b, &frame);
                 commands.entity(entity).remove::<FlyTo>();

@@ -3,11 +3,57 @@
 //! polygons, ribbons, 3D trees, markers) that batch, pick and show their
 //! attributes in the inspector like any city layer.
 
+use crate::layers::registry::{
+    AppLayerKinds, CLAIM_BY_EXTENSION, FileSample, LayerKindRegistration, LoadHow, LoadRequest,
+};
 use crate::layers::{LayerSummary, LoadedCity, VectorExtras};
+use bevy::app::{App, Plugin};
 use pw_geo::elevation::{Elevation, TerrainStack};
 use pw_geo::{Crs, SceneOrigin};
 use pw_scene::Layer;
 use std::path::Path;
+
+/// Registers the vector kind; its objects are drawn like city layers
+/// (`city_draw`), its points by `point_symbols`.
+pub struct VectorLayerPlugin;
+
+impl Plugin for VectorLayerPlugin {
+    fn build(&self, app: &mut App) {
+        app.register_layer_kind(registration());
+    }
+}
+
+/// GeoJSON, Shapefile, GeoPackage, KML/KMZ, CSV, FlatGeobuf and GML,
+/// loaded in the background by [`load_vector`].
+pub fn registration() -> LayerKindRegistration {
+    LayerKindRegistration {
+        kind: pw_scene::LayerKind::Vector,
+        sniff: Some(sniff),
+        load: LoadHow::Background(|r: &LoadRequest| {
+            load_vector(
+                &r.layer,
+                &r.source,
+                r.scene_crs,
+                &r.origin,
+                &r.control,
+                &r.terrain,
+            )
+        }),
+    }
+}
+
+/// By ending; XML and JSON that are readable and claimed by no surer kind
+/// (CityGML, CityJSON, 3D Tiles) are vector data too.
+fn sniff(file: &FileSample) -> Option<u8> {
+    match file.ext.as_str() {
+        "gml" | "xml" | "citygml" => file.head_and_tail(8192, 0).map(|_| CLAIM_BY_EXTENSION),
+        "json" => file
+            .head_and_tail(65_536, 65_536)
+            .map(|_| CLAIM_BY_EXTENSION),
+        "geojson" | "shp" | "gpkg" | "kml" | "kmz" | "csv" | "fgb" => Some(CLAIM_BY_EXTENSION),
+        _ => None,
+    }
+}
 
 /// Reads, reprojects and builds a vector layer (runs off the frame).
 pub fn load_vector(

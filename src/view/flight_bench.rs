@@ -4,9 +4,9 @@
 //! the terrain drew, and quit. The renderer's own figures on real data:
 //! the benchmark behind "interactive while flying low".
 
-use crate::camera::{CameraCommand, FlyTo, OrbitCamera};
+use crate::layers::terrain_lod::TerrainLodStats;
 use crate::layers::{ActiveScene, LayerStatus, Layers};
-use crate::terrain_lod::TerrainLodStats;
+use crate::view::camera::{CameraCommand, FlyTo, OrbitCamera};
 use bevy::prelude::*;
 
 /// Frames to wait after loading (pipelines compile in the first ones).

@@ -3,10 +3,10 @@
 //! shadows, the sky colour and the ambient light follow it, and a sun-path
 //! arc shows the day's course around the point the camera looks at.
 
-use crate::camera::OrbitCamera;
-use crate::clock::SceneClock;
-use crate::frame::{SceneFrame, enu_dir_to_bevy};
 use crate::layers::ActiveScene;
+use crate::view::camera::OrbitCamera;
+use crate::view::clock::SceneClock;
+use crate::view::frame::{SceneFrame, enu_dir_to_bevy};
 use bevy::light::{CascadeShadowConfigBuilder, DirectionalLightShadowMap};
 use bevy::prelude::*;
 use pw_sun::{Observer, SunPosition};
@@ -45,7 +45,7 @@ const DAY_AMBIENT: f32 = 900.0;
 const NIGHT_AMBIENT: f32 = 160.0;
 
 /// Sky colours (sRGB) by sun elevation.
-pub const SKY_DAY: [f32; 3] = crate::ground::SKY;
+pub const SKY_DAY: [f32; 3] = crate::view::ground::SKY;
 const SKY_TWILIGHT: [f32; 3] = [0.93, 0.62, 0.45];
 const SKY_NIGHT: [f32; 3] = [0.07, 0.09, 0.17];
 
@@ -289,7 +289,7 @@ mod tests {
         app.add_plugins(MinimalPlugins)
             .init_resource::<ActiveScene>()
             .init_resource::<SceneFrame>()
-            .add_plugins(crate::clock::ClockPlugin)
+            .add_plugins(crate::view::clock::ClockPlugin)
             .add_plugins(SunLogicPlugin);
         app.world_mut().resource_mut::<ActiveScene>().scene.city = Default::default();
         // 21 June 2026, 13:15 CEST: Jena's solar noon, sun due south, high.

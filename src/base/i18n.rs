@@ -27,8 +27,8 @@ impl Language {
     }
 }
 
-const GERMAN: &str = include_str!("../assets/i18n/de.toml");
-const ENGLISH: &str = include_str!("../assets/i18n/en.toml");
+const GERMAN: &str = include_str!("../../assets/i18n/de.toml");
+const ENGLISH: &str = include_str!("../../assets/i18n/en.toml");
 
 #[derive(Resource, Debug, Clone)]
 pub struct I18n {

@@ -2,9 +2,9 @@
 //! sky colour and ambient light (the sun plugin changes both with the time). The plane sits at the lowest building base of the loaded layers
 //! and reaches far beyond them so the horizon looks like land, not void.
 
-use crate::city_layer::CityLayers;
-use crate::frame::SceneFrame;
 use crate::layers::Layers;
+use crate::layers::city_draw::CityLayers;
+use crate::view::frame::SceneFrame;
 use bevy::prelude::*;
 
 /// Sky and ground colours (sRGB) also checked by the screenshot test.

@@ -2,7 +2,7 @@
 //! Stored as TOML in the user's config folder so a workshop screen keeps its
 //! large-font setup between sessions.
 
-use crate::i18n::{I18n, Language};
+use crate::base::i18n::{I18n, Language};
 use bevy::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;

@@ -2,11 +2,11 @@
 //! or the ground. Feeds the status bar readout and, on a click that was not
 //! a drag, the selection shown in the inspector.
 
-use crate::camera::{OrbitCamera, PointerOverUi};
-use crate::city_layer::{CityLayer, CityLayers, Selection};
-use crate::frame::{SceneFrame, bevy_to_enu};
-use crate::ground::GroundLevel;
+use crate::layers::city_draw::{CityLayer, CityLayers, Selection};
 use crate::layers::{LayerId, Layers};
+use crate::view::camera::{OrbitCamera, PointerOverUi};
+use crate::view::frame::{SceneFrame, bevy_to_enu};
+use crate::view::ground::GroundLevel;
 use bevy::prelude::*;
 use bevy::window::PrimaryWindow;
 use pw_city::pick::Ray;
@@ -152,7 +152,7 @@ fn update_cursor(
                 &layers,
                 &frame,
                 &ground,
-                crate::point_symbols::pick_angle(window.height()),
+                crate::layers::point_symbols::pick_angle(window.height()),
             ),
             Err(_) => CursorWorld::default(),
         },
@@ -209,7 +209,7 @@ fn select_on_click(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::city_layer::CityLayer;
+    use crate::layers::city_draw::CityLayer;
     use crate::layers::{LayerEntry, LayerStatus};
     use std::collections::{HashMap, HashSet};
     use std::path::PathBuf;
@@ -222,7 +222,7 @@ mod tests {
             .join("assets/demo/nrw/LoD2_32_280_5657_1_NW.gml");
         let job = pw_job::JobControl::new();
         let def = pw_scene::Layer::new("x", pw_scene::LayerKind::Citygml, "");
-        let city = crate::layers::load_city(
+        let city = crate::layers::city::load_city(
             &def,
             &source,
             frame.crs,
@@ -254,7 +254,7 @@ mod tests {
                 meshes: vec![],
                 entities: vec![],
                 material: Handle::default(),
-                palette: crate::city_layer::SurfacePalette::from_style(&Default::default()),
+                palette: crate::layers::city_draw::SurfacePalette::from_style(&Default::default()),
                 hidden: HashSet::new(),
                 slots: HashMap::new(),
             },

@@ -1,0 +1,6 @@
+//! What every feature uses: the job list and notices of the status bar,
+//! translations, and the user's persisted settings.
+
+pub mod i18n;
+pub mod jobs;
+pub mod settings;

@@ -1,0 +1,110 @@
+//! Command line: run the workbench, or headless subcommands that use the
+//! same library calls as the GUI.
+
+pub mod convert;
+pub mod info;
+pub mod sun;
+
+pub use convert::convert;
+pub use info::info;
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "planwerkstatt",
+    version,
+    about = "3D planning workbench for city planners and public participation.\nWithout a subcommand it opens the bundled demo scene."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub gui: GuiArgs,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Open a scene file in the workbench.
+    Open {
+        /// Path to a .scene file.
+        scene: PathBuf,
+        #[command(flatten)]
+        gui: GuiArgs,
+    },
+    /// Convert a city model (CityGML or CityJSON) to CityJSON 2.0 (.city.json/.json) or binary glTF (.glb).
+    Convert {
+        /// Input file (.gml, .xml, .json, .city.jsonl).
+        input: PathBuf,
+        /// Output file; the ending chooses the format.
+        output: PathBuf,
+        /// Reproject to this CRS first, e.g. EPSG:25832.
+        #[arg(long, value_name = "CRS")]
+        to_crs: Option<String>,
+        /// Read the input in this CRS (for files that state a wrong or no CRS).
+        #[arg(long, value_name = "CRS")]
+        source_crs: Option<String>,
+    },
+    /// Print what a data or scene file contains: kind, CRS, extent, counts.
+    Info {
+        /// CityGML (.gml/.xml), CityJSON (.json, .city.jsonl), glTF (.glb/.gltf),
+        /// 3D Tiles (tileset.json) or scene (.scene) file.
+        file: PathBuf,
+        /// CRS of a 3D Tiles tileset not written in ECEF (e.g. EPSG:3857), or of
+        /// a DEM whose file does not state it.
+        #[arg(long, value_name = "CRS")]
+        crs: Option<String>,
+    },
+    /// Sun position (NREL SPA) and sunrise/transit/sunset for a place and local time.
+    Sun(crate::cli::sun::SunArgs),
+    /// Urban data platform: list a SensorThings service's datastreams, or
+    /// print/export one datastream's history.
+    #[command(subcommand)]
+    Sensors(crate::sensors::cli::SensorsCommand),
+    /// Sun hours on the ground and on facades/roofs for an area and dates
+    /// (GeoTIFF, GeoJSON, DIN EN 17037 check, before/after difference).
+    Shadow(crate::analysis::sunhours::run::ShadowArgs),
+}
+
+#[derive(Args, Debug, Clone, Default)]
+pub struct GuiArgs {
+    /// Save a screenshot to this PNG once the scene is fully loaded and drawn, then quit.
+    #[arg(long, value_name = "PNG")]
+    pub screenshot: Option<PathBuf>,
+    /// Window size in logical pixels, e.g. 1600x900.
+    #[arg(long, value_name = "WxH", value_parser = parse_size)]
+    pub window_size: Option<(u32, u32)>,
+    /// Start in workshop mode (large controls, fewer panels).
+    #[arg(long)]
+    pub workshop: bool,
+    /// Do not read or write the user settings file (kiosks, tests).
+    #[arg(long)]
+    pub no_settings: bool,
+    /// Once the scene has loaded, compute and show the sun hours of this
+    /// day (YYYY-MM-DD) over all buildings (showroom start, screenshots).
+    #[arg(long, value_name = "DATE")]
+    pub sun_hours: Option<String>,
+    /// Once the scene has loaded, fly through its bookmarks in order, print
+    /// the frame times (median, 95 %, worst) and quit (a benchmark).
+    #[arg(long)]
+    pub fly_bookmarks: bool,
+}
+
+fn parse_size(s: &str) -> Result<(u32, u32), String> {
+    let (w, h) = s
+        .split_once(['x', 'X'])
+        .ok_or_else(|| format!("'{s}' is not a size like 1600x900"))?;
+    let w: u32 = w
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{w}' is not a width"))?;
+    let h: u32 = h
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{h}' is not a height"))?;
+    if !(320..=16384).contains(&w) || !(240..=16384).contains(&h) {
+        return Err(format!("{w}x{h} is outside 320x240 … 16384x16384"));
+    }
+    Ok((w, h))
+}

@@ -1,0 +1,291 @@
+//! The layer model: ids, entries and their status, the scene being edited,
+//! the messages between the scene, the loaders and the view, and what a
+//! loader hands over for display (`LoadedCity`).
+
+use bevy::prelude::*;
+use pw_city::CityModel;
+use pw_city::batch::Batch;
+use pw_city::pick::PickIndex;
+use pw_geo::{Crs, Extent3};
+use pw_scene::{Bookmark, Layer, LayerKind, Scene};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct LayerId(pub u32);
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum LayerStatus {
+    Loading,
+    Ready,
+    Failed(String),
+    /// A kind this version cannot load yet; kept so saving loses nothing.
+    NotSupported,
+}
+
+#[derive(Debug, Clone)]
+pub struct LayerEntry {
+    pub id: LayerId,
+    pub def: Layer,
+    pub source: PathBuf,
+    pub status: LayerStatus,
+    /// Extent in the scene CRS once loaded.
+    pub extent: Option<Extent3>,
+    pub summary: Option<LayerSummary>,
+    pub issues: Vec<String>,
+    /// Heights relative to the ground and not yet on terrain: reloaded (set
+    /// onto it) when terrain arrives.
+    pub relative_heights: bool,
+}
+
+/// What was loaded, from which input: shown in the layer tooltip.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LayerSummary {
+    /// Streamed layers: tiles loaded and tiles in the tileset.
+    pub tiles: Option<(usize, usize)>,
+    /// Appearance themes of the data, and the one shown.
+    pub themes: Vec<String>,
+    pub theme: Option<String>,
+    pub format: String,
+    pub source_crs: Option<Crs>,
+    pub buildings: usize,
+    pub parts: usize,
+    pub triangles: usize,
+    pub batches: usize,
+    pub file_bytes: u64,
+    pub load_seconds: f32,
+    /// Vector layers: features drawn (buildings/parts do not apply).
+    pub features: Option<usize>,
+}
+
+#[derive(Resource, Debug)]
+pub struct ActiveScene {
+    pub scene: Scene,
+    pub path: Option<PathBuf>,
+    pub dirty: bool,
+}
+
+impl Default for ActiveScene {
+    fn default() -> Self {
+        ActiveScene {
+            scene: Scene {
+                name: String::new(),
+                crs: "EPSG:25832".into(),
+                origin: [0.0; 3],
+                city: Default::default(),
+                time: Default::default(),
+                layers: vec![],
+                bookmarks: vec![],
+                sensors: vec![],
+                attribution: vec![],
+            },
+            path: None,
+            dirty: false,
+        }
+    }
+}
+
+#[derive(Resource, Debug, Default)]
+pub struct Layers {
+    pub entries: Vec<LayerEntry>,
+    next_id: u32,
+    /// Terrain the loaded layers provide (TIN reliefs now, DEMs later).
+    pub terrain: Vec<(LayerId, Arc<dyn pw_geo::elevation::Elevation>)>,
+}
+
+impl LayerEntry {
+    /// The CRS the data was read in, for messages and tooltips.
+    pub fn source_crs_label(&self) -> String {
+        self.summary
+            .as_ref()
+            .and_then(|s| s.source_crs)
+            .map(|c| c.to_string())
+            .unwrap_or_else(|| "?".into())
+    }
+}
+
+impl Layers {
+    pub fn get(&self, id: LayerId) -> Option<&LayerEntry> {
+        self.entries.iter().find(|e| e.id == id)
+    }
+
+    pub fn get_mut(&mut self, id: LayerId) -> Option<&mut LayerEntry> {
+        self.entries.iter_mut().find(|e| e.id == id)
+    }
+
+    /// A fresh id that no layer has (also used for streamed tiles).
+    pub fn allocate_id(&mut self) -> LayerId {
+        self.next_id += 1;
+        LayerId(self.next_id)
+    }
+
+    pub(super) fn add(&mut self, def: Layer, source: PathBuf) -> LayerId {
+        let id = self.allocate_id();
+        self.entries.push(LayerEntry {
+            id,
+            def,
+            source,
+            status: LayerStatus::Loading,
+            extent: None,
+            summary: None,
+            issues: vec![],
+            relative_heights: false,
+        });
+        id
+    }
+
+    /// All terrain of the scene as one elevation source.
+    pub fn terrain_stack(&self) -> pw_geo::elevation::TerrainStack {
+        pw_geo::elevation::TerrainStack {
+            layers: self.terrain.iter().map(|(_, t)| t.clone()).collect(),
+        }
+    }
+
+    /// Extent of all loaded layers in the scene CRS.
+    pub fn extent(&self) -> Option<Extent3> {
+        let mut e = Extent3::EMPTY;
+        for l in &self.entries {
+            if let Some(x) = &l.extent {
+                e.union(x);
+            }
+        }
+        (!e.is_empty()).then_some(e)
+    }
+}
+
+/// Everything the user can ask of the scene.
+#[derive(Message, Debug, Clone, PartialEq)]
+pub enum SceneCommand {
+    Open(PathBuf),
+    Save,
+    SaveAs(PathBuf),
+    /// A dropped or chosen file: a scene opens, data becomes a layer.
+    AddFile(PathBuf),
+    Remove(LayerId),
+    SetVisible(LayerId, bool),
+    SetOpacity(LayerId, f32),
+    /// Show another appearance theme ("" = colours by type); reloads the layer.
+    SetTheme(LayerId, String),
+    /// Another symbology (vector layers); redraws the layer, saved with the scene.
+    SetStyle(LayerId, Box<pw_scene::Style>),
+    ZoomTo(LayerId),
+    AddBookmark(Bookmark),
+    RemoveBookmark(usize),
+    GoToBookmark(usize),
+}
+
+/// Sent when a layer's data is ready for display. A streamed layer (3D
+/// Tiles) sends one per tile: `id` is then the tile's own id and `owner`
+/// the layer it belongs to (visibility, opacity, name come from the owner).
+#[derive(Message, Debug, Clone)]
+pub struct LayerLoaded {
+    pub id: LayerId,
+    pub owner: LayerId,
+    pub city: Arc<LoadedCity>,
+}
+
+/// Sent when a layer goes away (removed, or a new scene opened).
+#[derive(Message, Debug, Clone, Copy)]
+pub struct LayerRemoved(pub LayerId);
+
+/// A city model ready for display, stamped with its inputs.
+#[derive(Debug)]
+pub struct LoadedCity {
+    pub model: CityModel,
+    pub batches: Vec<Batch>,
+    pub index: PickIndex,
+    pub summary: LayerSummary,
+    pub style: pw_scene::Style,
+    /// Texture atlas of the shown appearance theme, if it has textures.
+    pub atlas: Option<pw_city::atlas::Atlas>,
+    /// The appearance theme shown (name), if any.
+    pub theme: Option<String>,
+    /// Terrain this layer provides (its relief), in the scene CRS.
+    pub terrain: Option<Arc<dyn pw_geo::elevation::Elevation>>,
+    /// Clicks select objects of this layer (not so for a DEM: it only
+    /// answers the cursor height).
+    pub selectable: bool,
+    /// Heights were ground-relative (placed on terrain when there was one).
+    pub relative_heights: bool,
+    /// … and were set onto terrain.
+    pub placed_on_terrain: bool,
+    /// Legend, labels and columns of a vector layer.
+    pub vector: Option<VectorExtras>,
+    /// A DEM's level-of-detail tree: the view draws its nodes (see
+    /// `terrain_lod`); `batches` then only serve the pointer.
+    pub terrain_lod: Option<Arc<pw_terrain::lod::LodTerrain>>,
+}
+
+/// What a vector layer brings besides its objects.
+#[derive(Debug, Clone)]
+pub struct VectorExtras {
+    pub legend: pw_vector::style::Legend,
+    /// In the scene CRS.
+    pub labels: Vec<pw_vector::to_city::Label>,
+    /// Point features drawn as billboards (scene CRS).
+    pub symbols: Vec<pw_vector::to_city::PointSymbol>,
+    /// Closed rings of draped polygons, scene CRS.
+    pub outlines: Vec<Vec<[f64; 3]>>,
+    /// Attribute columns in file order, with their types (for the table
+    /// and the style editor).
+    pub fields: Vec<(String, pw_vector::FieldKind)>,
+}
+
+impl LoadedCity {
+    /// Nothing to draw (a streamed layer whose tiles come separately).
+    pub fn empty(style: pw_scene::Style) -> Self {
+        LoadedCity {
+            model: CityModel::default(),
+            batches: Vec::new(),
+            index: PickIndex::build(&[]),
+            summary: LayerSummary::default(),
+            style,
+            atlas: None,
+            theme: None,
+            terrain: None,
+            selectable: true,
+            relative_heights: false,
+            placed_on_terrain: false,
+            terrain_lod: None,
+            vector: None,
+        }
+    }
+
+    /// Extent in the scene CRS: the model's, or the meshes' for layers
+    /// drawn without objects (terrain).
+    pub fn extent(&self, origin: &pw_geo::SceneOrigin) -> Option<Extent3> {
+        let mut e = self.model.extent();
+        if e.is_empty() {
+            for b in &self.batches {
+                for o in &b.objects {
+                    e.include(origin.to_world(o.min));
+                    e.include(origin.to_world(o.max));
+                }
+            }
+        }
+        (!e.is_empty()).then_some(e)
+    }
+}
+
+/// What the scene asks of the view (the camera follows): written by the
+/// scene commands, so the layers need not know the camera.
+#[derive(Message, Debug, Clone, PartialEq)]
+pub enum ViewRequest {
+    /// A scene opened with bookmarks: be at the first one at once.
+    Jump(Bookmark),
+    FlyTo(Bookmark),
+    FrameExtent(Extent3),
+    /// Frame everything once all layers of a newly opened scene are loaded.
+    FrameAllWhenLoaded,
+    /// Frame this layer (a dropped file) once it is loaded.
+    FrameLayerWhenLoaded(LayerId),
+}
+
+/// Sent for a layer of a streamed kind (see `registry::LoadHow::Streamed`):
+/// its plugin opens it; the status-bar job `job` is the plugin's to finish.
+#[derive(Message, Debug, Clone, Copy, PartialEq)]
+pub struct StartLayerLoad {
+    pub id: LayerId,
+    pub kind: LayerKind,
+    pub job: u64,
+}

@@ -1,0 +1,274 @@
+//! The scene: opening and saving scene files, and the user's commands on it
+//! (add a file as a layer of the kind it sniffs as, remove, show, style,
+//! bookmarks). Loading is `loading`'s; the view follows `ViewRequest`s.
+
+use super::loading::{LoadTask, reload, start_loading};
+use super::registry::{LayerKinds, detect_kind};
+use super::{ActiveScene, LayerId, LayerRemoved, Layers, SceneCommand, ViewRequest};
+use crate::base::i18n::I18n;
+use crate::base::jobs::{Jobs, Notices};
+use crate::view::clock::SceneClock;
+use crate::view::frame::SceneFrame;
+use bevy::prelude::*;
+use pw_scene::{Layer, Scene};
+use std::path::Path;
+
+fn file_stem(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn handle_scene_commands(
+    mut commands: Commands,
+    mut reader: MessageReader<SceneCommand>,
+    mut active: ResMut<ActiveScene>,
+    mut layers: ResMut<Layers>,
+    mut jobs: ResMut<Jobs>,
+    mut notices: ResMut<Notices>,
+    mut frame: ResMut<SceneFrame>,
+    mut clock: ResMut<SceneClock>,
+    mut removed: MessageWriter<LayerRemoved>,
+    mut view: MessageWriter<ViewRequest>,
+    i18n: Res<I18n>,
+    kinds: Res<LayerKinds>,
+    tasks: Query<(Entity, &LoadTask)>,
+) {
+    for cmd in reader.read() {
+        match cmd {
+            SceneCommand::Open(path) => match Scene::load(path) {
+                Ok(scene) => {
+                    // Cancel and forget whatever the old scene was loading.
+                    for (entity, task) in &tasks {
+                        jobs.cancel(task.job);
+                        jobs.finish(task.job);
+                        commands.entity(entity).despawn();
+                    }
+                    for entry in layers.entries.drain(..) {
+                        removed.write(LayerRemoved(entry.id));
+                    }
+                    layers.terrain.clear();
+                    *frame = SceneFrame::new(scene.parsed_crs(), scene.origin);
+                    match SceneClock::for_city(&scene.city.time_zone, scene.time.default.as_deref())
+                    {
+                        Ok(c) => {
+                            *clock = SceneClock {
+                                playing: false,
+                                ..c
+                            }
+                        }
+                        Err(e) => notices.error(format!("{}: {e}", path.display())),
+                    }
+                    for def in &scene.layers {
+                        let source = Scene::resolve_path(path, &def.path);
+                        let id = layers.add(def.clone(), source.clone());
+                        start_loading(
+                            &mut commands,
+                            &mut layers,
+                            &mut jobs,
+                            id,
+                            &frame,
+                            &i18n,
+                            &kinds,
+                        );
+                    }
+                    match scene.bookmarks.first() {
+                        Some(b) => {
+                            view.write(ViewRequest::Jump(b.clone()));
+                        }
+                        None => {
+                            view.write(ViewRequest::FrameAllWhenLoaded);
+                        }
+                    }
+                    notices.info(i18n.trf("msg.scene_opened", &[("path", &path.display())]));
+                    *active = ActiveScene {
+                        scene,
+                        path: Some(path.clone()),
+                        dirty: false,
+                    };
+                }
+                Err(e) => notices.error(e.to_string()),
+            },
+            SceneCommand::Save => match active.path.clone() {
+                Some(path) => save_scene(&mut active, &layers, &path, &mut notices, &i18n),
+                None => notices.error(i18n.tr("file.title_save").to_string()),
+            },
+            SceneCommand::SaveAs(path) => {
+                save_scene(&mut active, &layers, path, &mut notices, &i18n);
+            }
+            SceneCommand::AddFile(path) => {
+                let is_scene = path
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("scene"));
+                if is_scene {
+                    commands.write_message(SceneCommand::Open(path.clone()));
+                    continue;
+                }
+                if std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == 0) {
+                    notices.error(i18n.trf("msg.empty_file", &[("path", &path.display())]));
+                    continue;
+                }
+                match detect_kind(&kinds, path) {
+                    Some(kind) => {
+                        let def = Layer::new(
+                            file_stem(path),
+                            kind,
+                            relative_to_scene(path, active.path.as_deref()),
+                        );
+                        let id = layers.add(def, path.clone());
+                        start_loading(
+                            &mut commands,
+                            &mut layers,
+                            &mut jobs,
+                            id,
+                            &frame,
+                            &i18n,
+                            &kinds,
+                        );
+                        view.write(ViewRequest::FrameLayerWhenLoaded(id));
+                        active.dirty = true;
+                    }
+                    None => {
+                        notices.error(i18n.trf("msg.unknown_file", &[("path", &path.display())]))
+                    }
+                }
+            }
+            SceneCommand::Remove(id) => {
+                for (entity, task) in &tasks {
+                    if task.layer == *id {
+                        jobs.cancel(task.job);
+                        jobs.finish(task.job);
+                        commands.entity(entity).despawn();
+                    }
+                }
+                layers.entries.retain(|e| e.id != *id);
+                layers.terrain.retain(|(t, _)| t != id);
+                removed.write(LayerRemoved(*id));
+                active.dirty = true;
+            }
+            SceneCommand::SetVisible(id, visible) => {
+                if let Some(e) = layers.get_mut(*id) {
+                    e.def.visible = *visible;
+                    active.dirty = true;
+                }
+            }
+            SceneCommand::SetOpacity(id, opacity) => {
+                if let Some(e) = layers.get_mut(*id) {
+                    e.def.opacity = opacity.clamp(0.0, 1.0);
+                    active.dirty = true;
+                }
+            }
+            SceneCommand::SetTheme(..) | SceneCommand::SetStyle(..) => {
+                // A changed definition is drawn again from the source.
+                let (id, changed) = match cmd {
+                    SceneCommand::SetTheme(id, theme) => (
+                        *id,
+                        edit_def(&mut layers, *id, |d| {
+                            replace_if_new(&mut d.appearance_theme, Some(theme.clone()))
+                        }),
+                    ),
+                    SceneCommand::SetStyle(id, style) => (
+                        *id,
+                        edit_def(&mut layers, *id, |d| {
+                            replace_if_new(&mut d.style, (**style).clone())
+                        }),
+                    ),
+                    _ => unreachable!("matched above"),
+                };
+                if changed {
+                    active.dirty = true;
+                    reload(
+                        &mut commands,
+                        &mut layers,
+                        &mut jobs,
+                        id,
+                        &frame,
+                        &i18n,
+                        &kinds,
+                        &tasks,
+                    );
+                }
+            }
+            SceneCommand::ZoomTo(id) => {
+                if let Some(extent) = layers.get(*id).and_then(|e| e.extent) {
+                    view.write(ViewRequest::FrameExtent(extent));
+                }
+            }
+            SceneCommand::AddBookmark(b) => {
+                active.scene.bookmarks.push(b.clone());
+                active.dirty = true;
+            }
+            SceneCommand::RemoveBookmark(i) => {
+                if *i < active.scene.bookmarks.len() {
+                    active.scene.bookmarks.remove(*i);
+                    active.dirty = true;
+                }
+            }
+            SceneCommand::GoToBookmark(i) => {
+                if let Some(b) = active.scene.bookmarks.get(*i) {
+                    view.write(ViewRequest::FlyTo(b.clone()));
+                }
+            }
+        }
+    }
+}
+
+/// Edits a layer's definition; whether anything changed.
+fn edit_def(layers: &mut Layers, id: LayerId, edit: impl FnOnce(&mut Layer) -> bool) -> bool {
+    layers.get_mut(id).is_some_and(|e| edit(&mut e.def))
+}
+
+/// Sets `slot` to `value` if they differ; whether it did.
+fn replace_if_new<T: PartialEq>(slot: &mut T, value: T) -> bool {
+    let new = *slot != value;
+    if new {
+        *slot = value;
+    }
+    new
+}
+
+/// Layer paths are stored relative to the scene file when possible so a
+/// scene folder can be copied to another machine.
+fn relative_to_scene(path: &Path, scene: Option<&Path>) -> String {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    if let Some(dir) = scene
+        .and_then(|s| std::path::absolute(s).ok())
+        .and_then(|s| s.parent().map(Path::to_path_buf))
+        && let Ok(rel) = abs.strip_prefix(&dir)
+    {
+        return rel.to_string_lossy().replace('\\', "/");
+    }
+    abs.to_string_lossy().into_owned()
+}
+
+fn save_scene(
+    active: &mut ActiveScene,
+    layers: &Layers,
+    path: &Path,
+    notices: &mut Notices,
+    i18n: &I18n,
+) {
+    let mut scene = active.scene.clone();
+    scene.layers = layers
+        .entries
+        .iter()
+        .map(|e| {
+            let mut def = e.def.clone();
+            // Re-root relative paths when saving under another folder.
+            if active.path.as_deref() != Some(path) {
+                def.path = relative_to_scene(&e.source, Some(path));
+            }
+            def
+        })
+        .collect();
+    match scene.save(path) {
+        Ok(()) => {
+            active.scene = scene;
+            active.path = Some(path.to_path_buf());
+            active.dirty = false;
+            notices.info(i18n.trf("msg.scene_saved", &[("path", &path.display())]));
+        }
+        Err(e) => notices.error(e.to_string()),
+    }
+}

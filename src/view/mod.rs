@@ -1,0 +1,11 @@
+//! The 3D view: the GIS ↔ Bevy frame, the scene clock, camera, picking,
+//! ground, sun light, and the screenshot and flight-benchmark drivers.
+
+pub mod camera;
+pub mod clock;
+pub mod flight_bench;
+pub mod frame;
+pub mod ground;
+pub mod picking;
+pub mod screenshot;
+pub mod sun;
