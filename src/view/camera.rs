@@ -184,6 +184,8 @@ impl Plugin for CameraPlugin {
             .init_resource::<PendingFraming>()
             .init_resource::<TouchGesture>()
             .add_message::<CameraCommand>()
+            // Also registered by the layers; the camera alone (tests) needs it too.
+            .add_message::<ViewRequest>()
             .add_systems(
                 Update,
                 (
