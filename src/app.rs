@@ -59,7 +59,8 @@ impl Plugin for CorePlugins {
             LayerKindPlugins,
             CityLayerPlugin,
             CameraPlugin,
-            crate::analysis::sunhours::layer::SunHoursPlugin,
+            crate::scenario::ScenarioPlugin,
+            AnalysisPlugins,
             crate::layers::terrain_lod::TerrainLodPlugin,
             crate::layers::point_symbols::PointSymbolPlugin,
             crate::sensors::layer::SensorsPlugin,
@@ -81,6 +82,29 @@ impl Plugin for LayerKindPlugins {
             crate::layers::basemap::BasemapPlugin,
         ));
     }
+}
+
+/// The analyses: the framework, then each analysis registering itself. A
+/// new analysis is one folder in `analysis/` and one line here.
+pub struct AnalysisPlugins;
+
+impl Plugin for AnalysisPlugins {
+    fn build(&self, app: &mut App) {
+        app.add_plugins((
+            crate::analysis::AnalysisPlugin,
+            crate::analysis::sunhours::SunHoursPlugin,
+        ));
+    }
+}
+
+/// The registered analyses without running the app (the command line).
+pub fn analyses() -> pw_analysis::Registry {
+    let mut app = App::new();
+    app.add_plugins(AnalysisPlugins);
+    app.world_mut()
+        .remove_resource::<crate::analysis::Analyses>()
+        .map(|a| a.0)
+        .unwrap_or_default()
 }
 
 /// The registered layer kinds without running the app (the command line
@@ -114,7 +138,7 @@ pub fn build_app(options: AppOptions) -> App {
         UiPlugin,
         crate::layers::point_symbols::PointSymbolRenderPlugin,
         crate::sensors::markers::SensorMarkersRenderPlugin,
-        crate::analysis::sunhours::layer::SunHoursGizmoPlugin,
+        crate::analysis::AnalysisGizmoPlugin,
     ))
     .insert_resource(UiState {
         mode: if options.workshop {
@@ -124,7 +148,7 @@ pub fn build_app(options: AppOptions) -> App {
         },
         ..default()
     })
-    .insert_resource(crate::analysis::sunhours::layer::AutoRun(
+    .insert_resource(crate::analysis::sunhours::AutoRun(
         options.sun_hours.clone(),
     ))
     .add_systems(Startup, spawn_camera);

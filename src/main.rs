@@ -49,7 +49,7 @@ fn main() -> ExitCode {
             }
         },
         Some(Command::Shadow(args)) => {
-            match planwerkstatt::analysis::sunhours::run::shadow(&args) {
+            match planwerkstatt::analysis::sunhours::cli::shadow(&args) {
                 Ok(text) => {
                     print!("{text}");
                     ExitCode::SUCCESS
@@ -60,6 +60,16 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Some(Command::Analysis(cmd)) => match cli::analysis::analysis(&cmd) {
+            Ok(text) => {
+                print!("{text}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("planwerkstatt analysis: {e:#}");
+                ExitCode::from(2)
+            }
+        },
         Some(Command::Sensors(cmd)) => match planwerkstatt::sensors::cli::sensors(&cmd) {
             Ok(text) => {
                 print!("{text}");

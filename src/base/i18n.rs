@@ -82,6 +82,17 @@ impl I18n {
         s
     }
 
+    /// A library's message (catalogue key + arguments) in the chosen
+    /// language; its English text when the catalogues lack the key.
+    pub fn render(&self, message: &pw_analysis::Message) -> String {
+        message.render(|key| {
+            self.catalogue(self.language)
+                .get(key)
+                .or_else(|| self.german.get(key))
+                .cloned()
+        })
+    }
+
     pub fn keys(&self, language: Language) -> impl Iterator<Item = &String> {
         self.catalogue(language).keys()
     }

@@ -1,6 +1,7 @@
 //! Command line: run the workbench, or headless subcommands that use the
 //! same library calls as the GUI.
 
+pub mod analysis;
 pub mod convert;
 pub mod info;
 pub mod sun;
@@ -64,7 +65,11 @@ pub enum Command {
     Sensors(crate::sensors::cli::SensorsCommand),
     /// Sun hours on the ground and on facades/roofs for an area and dates
     /// (GeoTIFF, GeoJSON, DIN EN 17037 check, before/after difference).
-    Shadow(crate::analysis::sunhours::run::ShadowArgs),
+    Shadow(crate::analysis::sunhours::cli::ShadowArgs),
+    /// Any analysis from the shell: list them, show one's parameters, run
+    /// one on a scene (`--set key=value`, `--out-dir`).
+    #[command(subcommand)]
+    Analysis(analysis::AnalysisCli),
 }
 
 #[derive(Args, Debug, Clone, Default)]

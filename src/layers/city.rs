@@ -242,7 +242,7 @@ pub fn load_city(
     };
     Ok(LoadedCity {
         theme: theme.map(|t| model.themes[t as usize].clone()),
-        model,
+        model: Arc::new(model),
         batches,
         index,
         summary,

@@ -191,7 +191,8 @@ pub struct LayerRemoved(pub LayerId);
 /// A city model ready for display, stamped with its inputs.
 #[derive(Debug)]
 pub struct LoadedCity {
-    pub model: CityModel,
+    /// Shared with the scenarios analyses run on (no copy per run).
+    pub model: Arc<CityModel>,
     pub batches: Vec<Batch>,
     pub index: PickIndex,
     pub summary: LayerSummary,
@@ -235,7 +236,7 @@ impl LoadedCity {
     /// Nothing to draw (a streamed layer whose tiles come separately).
     pub fn empty(style: pw_scene::Style) -> Self {
         LoadedCity {
-            model: CityModel::default(),
+            model: Arc::new(CityModel::default()),
             batches: Vec::new(),
             index: PickIndex::build(&[]),
             summary: LayerSummary::default(),

@@ -215,7 +215,7 @@ pub fn load_dem(
         ..Default::default()
     };
     Ok(LoadedCity {
-        model,
+        model: Arc::new(model),
         batches,
         index,
         summary,

@@ -497,7 +497,7 @@ pub fn load_tile(
         features: None,
     };
     Ok(LoadedCity {
-        model,
+        model: Arc::new(model),
         batches,
         index,
         summary,

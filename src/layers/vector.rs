@@ -124,7 +124,7 @@ pub fn load_vector(
         ..Default::default()
     };
     Ok(LoadedCity {
-        model,
+        model: std::sync::Arc::new(model),
         batches,
         index,
         summary,

@@ -46,6 +46,8 @@ pub enum UiAction {
     SelectObject(crate::layers::LayerId, usize),
     OpenStyleEditor(crate::layers::LayerId),
     OpenTable(crate::layers::LayerId),
-    /// Sun-hours analysis: run, area, results.
-    SunHours(crate::analysis::sunhours::layer::SunHoursCommand),
+    /// Any analysis: choose, run, area, results, compare, export.
+    Analysis(crate::analysis::AnalysisCommand),
+    /// Edits of the scenario analyses run on (remove a building, undo).
+    Scenario(crate::scenario::ScenarioCommand),
 }

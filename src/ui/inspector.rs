@@ -1,10 +1,11 @@
 //! Right panel: attributes of the picked object, with German labels for
-//! AdV codes, plus hide/show for planning variants.
+//! AdV codes, plus removing it in the scenario (what analyses see) and
+//! undoing that.
 
 use super::actions::UiAction;
 use crate::base::i18n::I18n;
 use crate::layers::LayerId;
-use crate::layers::city_draw::BuildingCommand;
+use crate::scenario::ScenarioCommand;
 use bevy_egui::egui;
 use pw_city::{CityModel, codes};
 
@@ -21,7 +22,8 @@ pub struct InspectorData {
     pub attributes: Vec<(String, String)>,
     /// The enclosing building of a part: its id and attributes.
     pub parent: Option<(String, Vec<(String, String)>)>,
-    pub hidden_count: usize,
+    /// Buildings removed in the scenario so far.
+    pub removed_count: usize,
 }
 
 /// Turns raw attributes into (label, value) with translated keys and code labels.
@@ -54,7 +56,7 @@ impl InspectorData {
         layer_name: &str,
         model: &CityModel,
         object: usize,
-        hidden_count: usize,
+        removed_count: usize,
     ) -> Option<Self> {
         let o = model.objects.get(object)?;
         let parent = o
@@ -71,7 +73,7 @@ impl InspectorData {
             surfaces: o.surfaces.len(),
             attributes: o.attributes.clone(),
             parent,
-            hidden_count,
+            removed_count,
         })
     }
 }
@@ -127,14 +129,22 @@ pub fn inspector(ui: &mut egui::Ui, data: Option<&InspectorData>, i18n: &I18n) -
             attribute_grid(ui, "inspector_parent", &readable_attributes(pattrs, i18n));
         }
         ui.separator();
-        ui.horizontal(|ui| {
-            if ui.button(i18n.tr("inspector.hide")).clicked() {
-                actions.push(UiAction::Building(BuildingCommand::Hide(d.layer, d.object)));
+        // Removed in the scenario: gone from the picture and from what
+        // every analysis sees (it casts no shadow any more).
+        ui.horizontal_wrapped(|ui| {
+            if ui.button(i18n.tr("inspector.remove")).clicked() {
+                actions.push(UiAction::Scenario(ScenarioCommand::Remove {
+                    layer: d.layer,
+                    object: d.object,
+                }));
             }
-            if d.hidden_count > 0 && ui.button(i18n.tr("inspector.show_all")).clicked() {
-                actions.push(UiAction::Building(BuildingCommand::ShowAll(d.layer)));
+            if d.removed_count > 0 && ui.button(i18n.tr("inspector.restore_all")).clicked() {
+                actions.push(UiAction::Scenario(ScenarioCommand::RestoreAll));
             }
         });
+        if d.removed_count > 0 {
+            ui.label(i18n.trf("inspector.removed_count", &[("n", &d.removed_count)]));
+        }
     });
     actions
 }

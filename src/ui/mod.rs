@@ -4,6 +4,7 @@
 //! the panels.
 
 pub mod actions;
+pub mod analysis_panel;
 pub mod attribute_table;
 pub mod bookmarks;
 pub mod compass;
@@ -13,7 +14,6 @@ pub mod labels;
 pub mod layer_tree;
 pub mod sensor_panel;
 pub mod status_bar;
-pub mod sunhours_panel;
 pub mod theme;
 pub mod time_bar;
 pub mod top_bar;
@@ -74,7 +74,8 @@ impl Plugin for UiLogicPlugin {
         app.init_resource::<UiState>()
             .init_resource::<PendingUiActions>()
             .add_message::<BuildingCommand>()
-            .add_message::<crate::analysis::sunhours::layer::SunHoursCommand>()
+            .add_message::<crate::analysis::AnalysisCommand>()
+            .add_message::<crate::scenario::ScenarioCommand>()
             .add_message::<FileDragAndDrop>()
             .add_systems(
                 Update,
@@ -181,7 +182,9 @@ fn apply_ui_actions(
     mut scene: MessageWriter<SceneCommand>,
     mut camera: MessageWriter<CameraCommand>,
     mut building: MessageWriter<BuildingCommand>,
-    mut sunhours: MessageWriter<crate::analysis::sunhours::layer::SunHoursCommand>,
+    // Analysis and scenario commands go out through `Commands` (a system
+    // takes at most 16 parameters).
+    mut commands: Commands,
     jobs: Res<Jobs>,
     mut notices: ResMut<Notices>,
     mut selection: ResMut<Selection>,
@@ -277,8 +280,11 @@ fn apply_ui_actions(
                     ));
                 }
             }
-            UiAction::SunHours(cmd) => {
-                sunhours.write(cmd);
+            UiAction::Analysis(cmd) => {
+                commands.write_message(cmd);
+            }
+            UiAction::Scenario(cmd) => {
+                commands.write_message(cmd);
             }
         }
     }
@@ -347,13 +353,15 @@ struct UiData<'w> {
     jobs: Res<'w, Jobs>,
     notices: Res<'w, Notices>,
     sun: Option<Res<'w, crate::view::sun::Sun>>,
+    scenario: Option<Res<'w, crate::scenario::ScenarioState>>,
 }
 
 #[derive(SystemParam)]
 struct UiOut<'w, 's> {
     ui_state: ResMut<'w, UiState>,
     sun_path: Option<ResMut<'w, crate::view::sun::SunPathVisible>>,
-    sunhours: Option<ResMut<'w, crate::analysis::sunhours::layer::SunHoursState>>,
+    analysis: Option<ResMut<'w, crate::analysis::AnalysisState>>,
+    analyses: Option<Res<'w, crate::analysis::Analyses>>,
     clock: ResMut<'w, SceneClock>,
     sensors: Option<ResMut<'w, crate::sensors::state::Sensors>>,
     pending: ResMut<'w, PendingUiActions>,
@@ -371,7 +379,8 @@ fn inspector_data(d: &UiData) -> Option<InspectorData> {
         .get(city.owner)
         .map(|l| l.def.name.clone())
         .unwrap_or_default();
-    InspectorData::new(layer, &name, &city.city.model, object, city.hidden.len())
+    let removed = d.scenario.as_ref().map_or(0, |s| s.edits.removed.len());
+    InspectorData::new(layer, &name, &city.city.model, object, removed)
 }
 
 fn draw_ui(
@@ -475,17 +484,17 @@ fn draw_ui(
                     }
                     ui.separator();
                     actions.extend(bookmarks::bookmarks(ui, &data.active.scene.bookmarks, i18n));
-                    if let Some(s) = out.sunhours.as_mut() {
+                    if let (Some(s), Some(a)) = (out.analysis.as_mut(), out.analyses.as_ref()) {
                         ui.separator();
-                        let s = &mut **s;
-                        actions.extend(sunhours_panel::sunhours_panel(
-                            ui,
-                            &mut s.form,
-                            &s.results,
-                            s.running.is_some(),
-                            s.pick,
-                            i18n,
-                        ));
+                        if let Some(sc) = data.scenario.as_ref() {
+                            actions.extend(analysis_panel::scenario_status(
+                                ui,
+                                &sc.name(i18n),
+                                sc.edits.removed.len(),
+                                i18n,
+                            ));
+                        }
+                        actions.extend(analysis_panel::analysis_panel(ui, &a.0, s, i18n));
                     }
                 });
             });

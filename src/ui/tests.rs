@@ -104,7 +104,7 @@ fn nrw_model() -> pw_city::CityModel {
 }
 
 #[test]
-fn inspector_shows_attributes_with_german_code_labels_and_hides() {
+fn inspector_shows_attributes_with_german_code_labels_and_removes_in_the_scenario() {
     let model = nrw_model();
     let data = InspectorData::new(LayerId(7), "LoD2", &model, 0, 0).unwrap();
     let i18n = german();
@@ -119,11 +119,35 @@ fn inspector_shows_attributes_with_german_code_labels_and_hides() {
     h.get_by_label("Flachdach (1000)");
     h.get_by_label("1.48 m");
     h.get_by_label("05370024");
-    h.get_by_label("Ausblenden").click();
+    // Nothing removed yet: no way back offered.
+    assert!(h.query_by_label("Alle Änderungen zurücknehmen").is_none());
+    h.get_by_label("Im Szenario entfernen").click();
     h.run();
     assert_eq!(
         h.state().as_slice(),
-        &[UiAction::Building(BuildingCommand::Hide(LayerId(7), 0))]
+        &[UiAction::Scenario(
+            crate::scenario::ScenarioCommand::Remove {
+                layer: LayerId(7),
+                object: 0
+            }
+        )]
+    );
+    // With removals the inspector says so and offers to undo them all.
+    let data = InspectorData::new(LayerId(7), "LoD2", &model, 0, 2).unwrap();
+    let i18n = german();
+    let mut h = Harness::new_ui_state(
+        |ui, out: &mut Vec<UiAction>| out.extend(inspector::inspector(ui, Some(&data), &i18n)),
+        Vec::new(),
+    );
+    h.run();
+    h.get_by_label("2 Gebäude im Szenario entfernt – Analysen rechnen ohne sie.");
+    h.get_by_label("Alle Änderungen zurücknehmen").click();
+    h.run();
+    assert_eq!(
+        h.state().as_slice(),
+        &[UiAction::Scenario(
+            crate::scenario::ScenarioCommand::RestoreAll
+        )]
     );
 }
 
@@ -647,33 +671,40 @@ fn dropping_a_citygml_file_adds_a_layer_that_loads_and_frames() {
     });
 }
 
-fn sunhours(app: &App) -> &crate::analysis::sunhours::layer::SunHoursState {
-    app.world()
-        .resource::<crate::analysis::sunhours::layer::SunHoursState>()
+fn analyses(app: &App) -> &crate::analysis::AnalysisState {
+    app.world().resource::<crate::analysis::AnalysisState>()
 }
 
-fn set_form(app: &mut App, f: impl FnOnce(&mut crate::analysis::sunhours::layer::SunHoursForm)) {
-    f(&mut app
+fn set_form(app: &mut App, f: impl FnOnce(&mut pw_analysis::ParamValues)) {
+    f(app
         .world_mut()
-        .resource_mut::<crate::analysis::sunhours::layer::SunHoursState>()
-        .form);
+        .resource_mut::<crate::analysis::AnalysisState>()
+        .form_mut()
+        .expect("sun hours form"));
+}
+
+fn text(v: &str) -> pw_analysis::Value {
+    pw_analysis::Value::Text(v.into())
 }
 
 #[test]
 fn sun_hours_run_in_the_background_show_compare_and_cancel() {
-    use crate::analysis::sunhours::layer::{SunHoursCommand, SunHoursOverlay};
+    use crate::analysis::{AnalysisCommand, AnalysisOverlay};
+    use pw_analysis::Value;
     let mut app = test_app();
     open_demo(&mut app);
+    assert_eq!(analyses(&app).selected, "sunhours");
     // Without an area the run says what is missing.
-    act(&mut app, UiAction::SunHours(SunHoursCommand::Run));
+    act(&mut app, UiAction::Analysis(AnalysisCommand::Run));
     let notices = &app.world().resource::<Notices>().items;
     assert!(
         notices
             .last()
-            .is_some_and(|n| n.error && n.text == "Noch kein Bereich gewählt.")
+            .is_some_and(|n| n.error && n.text == "Noch kein Bereich gewählt."),
+        "{notices:?}"
     );
     // Two taps on the map choose the area (the picking plugin's clicks).
-    act(&mut app, UiAction::SunHours(SunHoursCommand::PickArea));
+    act(&mut app, UiAction::Analysis(AnalysisCommand::PickArea));
     for p in [
         [280_850.0, 5_657_300.0, 40.0],
         [281_000.0, 5_657_450.0, 40.0],
@@ -685,72 +716,87 @@ fn sun_hours_run_in_the_background_show_compare_and_cancel() {
             });
         app.update();
     }
-    let area = sunhours(&app).form.area.expect("area from two taps");
+    let area = analyses(&app)
+        .form()
+        .unwrap()
+        .area("area")
+        .expect("area from two taps");
     assert_eq!((area.width(), area.height()), (150.0, 150.0));
     set_form(&mut app, |f| {
-        f.date = "2026-03-21".into();
-        f.facades = true;
+        f.set("date", text("2026-03-21"));
+        f.set("facades", Value::Bool(true));
     });
-    act(&mut app, UiAction::SunHours(SunHoursCommand::Run));
-    assert!(sunhours(&app).running.is_some());
+    act(&mut app, UiAction::Analysis(AnalysisCommand::Run));
+    assert!(analyses(&app).running.is_some());
     assert_eq!(
         app.world().resource::<Jobs>().running.len(),
         1,
         "progress in the status bar"
     );
     update_until(&mut app, "sun hours", |app| {
-        !sunhours(app).results.is_empty()
+        !analyses(app).results.is_empty()
     });
-    let entry = &sunhours(&app).results[0];
-    let grid = entry.result.ground.as_ref().unwrap();
+    let entry = &analyses(&app).results[0];
+    let grid = &entry.result.ground.as_ref().unwrap().grid;
     assert_eq!((grid.width, grid.height), (150, 150));
-    assert!(entry.result.facades.samples.len() > 1000);
-    assert_eq!(entry.result.run.get("dates"), Some("2026-03-21"));
+    assert!(entry.result.facades.as_ref().unwrap().samples.len() > 1000);
+    assert_eq!(
+        entry.result.stamp.get("dates").as_deref(),
+        Some("2026-03-21")
+    );
+    assert_eq!(
+        entry.result.stamp.get("scenario").as_deref(),
+        Some("Bestand")
+    );
     assert!(
         entry
             .result
-            .run
+            .stamp
             .get("input_1")
             .unwrap()
             .contains("LoD2_32_280_5657_1_NW.gml")
+    );
+    assert!(
+        entry
+            .label()
+            .starts_with("Besonnung (Sonnenstunden) 2026-03-21"),
+        "{}",
+        entry.label()
     );
     assert!(app.world().resource::<Jobs>().is_idle());
     app.update();
     let overlays = app
         .world_mut()
-        .query_filtered::<&Visibility, With<SunHoursOverlay>>()
+        .query_filtered::<&Visibility, With<AnalysisOverlay>>()
         .iter(app.world())
         .filter(|v| **v == Visibility::Visible)
         .count();
     assert_eq!(overlays, 2, "ground raster and facade patches shown");
 
-    // A second day, then after − before: June has more sun everywhere.
+    // A second day, then B − A: June has more sun everywhere.
     set_form(&mut app, |f| {
-        f.date = "2026-06-21".into();
-        f.facades = false;
+        f.set("date", text("2026-06-21"));
+        f.set("facades", Value::Bool(false));
     });
-    act(&mut app, UiAction::SunHours(SunHoursCommand::Run));
+    act(&mut app, UiAction::Analysis(AnalysisCommand::Run));
     update_until(&mut app, "second run", |app| {
-        sunhours(app).results.len() == 2
+        analyses(app).results.len() == 2
     });
-    let (a, b) = (sunhours(&app).results[0].id, sunhours(&app).results[1].id);
+    let (a, b) = (analyses(&app).results[0].id, analyses(&app).results[1].id);
     act(
         &mut app,
-        UiAction::SunHours(SunHoursCommand::Compare {
-            before: a,
-            after: b,
-        }),
+        UiAction::Analysis(AnalysisCommand::Compare { a, b }),
     );
-    let diff = sunhours(&app).results.last().unwrap();
-    assert_eq!(diff.difference_of, Some((a, b)));
-    let d = diff.result.ground.as_ref().unwrap();
+    let diff = analyses(&app).results.last().unwrap();
+    assert!(diff.is_difference());
+    let d = &diff.result.ground.as_ref().unwrap().grid;
     let gained = d.values.iter().filter(|v| **v > 0.01).count();
     assert!(
         gained > 15_000,
         "{gained} cells gain sun from March to June"
     );
     // Only the newest raster is shown.
-    let shown: Vec<bool> = sunhours(&app)
+    let shown: Vec<bool> = analyses(&app)
         .results
         .iter()
         .map(|e| e.show_ground)
@@ -760,15 +806,15 @@ fn sun_hours_run_in_the_background_show_compare_and_cancel() {
     // Cancel right away: no half result, a notice says so. (A run of many
     // seconds, so it cannot finish before the cancel arrives.)
     set_form(&mut app, |f| {
-        f.cell = 0.5;
-        f.step_minutes = 1.0;
-        f.facades = true;
+        f.set("cell", Value::Number(0.5));
+        f.set("step", Value::Number(1.0));
+        f.set("facades", Value::Bool(true));
     });
-    act(&mut app, UiAction::SunHours(SunHoursCommand::Run));
+    act(&mut app, UiAction::Analysis(AnalysisCommand::Run));
     let job = app.world().resource::<Jobs>().running[0].id;
     act(&mut app, UiAction::CancelJob(job));
-    update_until(&mut app, "cancel", |app| sunhours(app).running.is_none());
-    assert_eq!(sunhours(&app).results.len(), 3);
+    update_until(&mut app, "cancel", |app| analyses(app).running.is_none());
+    assert_eq!(analyses(&app).results.len(), 3);
     let notices = &app.world().resource::<Notices>().items;
     assert!(
         notices.iter().any(|n| n.text.contains("abgebrochen")),
@@ -776,68 +822,201 @@ fn sun_hours_run_in_the_background_show_compare_and_cancel() {
     );
 
     // Remove takes the overlays away.
-    act(&mut app, UiAction::SunHours(SunHoursCommand::Remove(a)));
-    assert_eq!(sunhours(&app).results.len(), 2);
+    act(&mut app, UiAction::Analysis(AnalysisCommand::Remove(a)));
+    assert_eq!(analyses(&app).results.len(), 2);
+    app.update();
+    let overlays = app
+        .world_mut()
+        .query_filtered::<&Visibility, With<AnalysisOverlay>>()
+        .iter(app.world())
+        .count();
+    assert_eq!(
+        overlays, 2,
+        "the June raster and the difference raster are left"
+    );
+}
+
+/// The acceptance test: on the NRW tile, the tallest building
+/// removed in the scenario (through the inspector's action) disappears,
+/// casts no shadow, and the sun hours north of it increase.
+#[test]
+fn a_building_removed_in_the_scenario_casts_no_shadow() {
+    use crate::analysis::AnalysisCommand;
+    use crate::scenario::{ScenarioCommand, ScenarioState};
+    use pw_analysis::Value;
+    let mut app = test_app();
+    open_demo(&mut app);
+    update_until(&mut app, "demo tile", |app| {
+        !app.world().resource::<CityLayers>().layers.is_empty()
+    });
+    // The tallest building of the tile (with its parts), by its extent.
+    let (layer, object, centre, half) = {
+        let city = app.world().resource::<CityLayers>();
+        let (id, l) = city.layers.iter().next().unwrap();
+        let m = &l.city.model;
+        let (i, e) = m
+            .objects
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| o.parent.is_none())
+            .map(|(i, o)| {
+                let mut e = o.extent();
+                for c in m.objects.iter().filter(|c| c.parent == Some(i)) {
+                    e.union(&c.extent());
+                }
+                (i, e)
+            })
+            .max_by(|a, b| (a.1.max[2] - a.1.min[2]).total_cmp(&(b.1.max[2] - b.1.min[2])))
+            .unwrap();
+        let c = [(e.min[0] + e.max[0]) / 2.0, (e.min[1] + e.max[1]) / 2.0];
+        (
+            *id,
+            i,
+            c,
+            (e.max[0] - e.min[0]).max(e.max[1] - e.min[1]) / 2.0,
+        )
+    };
+    let area = pw_analysis::Area::new(
+        centre[0] - 60.0,
+        centre[1] - 40.0,
+        centre[0] + 60.0,
+        centre[1] + 100.0,
+    );
+    set_form(&mut app, |f| {
+        f.set("area", Value::Area(Some(area)));
+        f.set("date", text("2026-03-21"));
+        f.set("facades", Value::Bool(false));
+    });
+    act(&mut app, UiAction::Analysis(AnalysisCommand::Run));
+    update_until(&mut app, "Bestand", |app| analyses(app).results.len() == 1);
+    // Remove it from the inspector: the picture and the scenario lose it.
+    act(
+        &mut app,
+        UiAction::Scenario(ScenarioCommand::Remove { layer, object }),
+    );
+    app.update();
+    let removed = &app.world().resource::<ScenarioState>().edits.removed;
+    assert_eq!(removed.len(), 1);
+    assert!(
+        app.world().resource::<CityLayers>().layers[&layer]
+            .hidden
+            .contains(&object)
+    );
+    act(&mut app, UiAction::Analysis(AnalysisCommand::Run));
+    update_until(&mut app, "without it", |app| {
+        analyses(app).results.len() == 2
+    });
+    let after = &analyses(&app).results[1];
+    assert!(
+        after.label().contains("Bestand mit Änderungen"),
+        "{}",
+        after.label()
+    );
+    assert!(
+        after
+            .result
+            .stamp
+            .get("edits")
+            .unwrap()
+            .starts_with("1 removed")
+    );
+    let (a, b) = (analyses(&app).results[0].id, after.id);
+    act(
+        &mut app,
+        UiAction::Analysis(AnalysisCommand::Compare { a, b }),
+    );
+    let d = &analyses(&app).results[2]
+        .result
+        .ground
+        .as_ref()
+        .unwrap()
+        .grid;
+    let north = d.cell_value_at(centre[0], centre[1] + half + 3.0);
+    assert!(
+        north.is_some_and(|h| h > 0.5),
+        "sun gained just north of it: {north:?}"
+    );
+    assert_eq!(d.values.iter().filter(|v| **v < -0.01).count(), 0);
+    let gained = d.values.iter().filter(|v| **v > 0.01).count();
+    assert!(gained > 100, "{gained} m² gain sun");
+    // Undo: the building is back, in the picture and for the analyses.
+    act(&mut app, UiAction::Scenario(ScenarioCommand::RestoreAll));
+    app.update();
+    assert!(app.world().resource::<ScenarioState>().edits.is_empty());
+    assert!(
+        app.world().resource::<CityLayers>().layers[&layer]
+            .hidden
+            .is_empty()
+    );
 }
 
 #[test]
-fn sun_hours_panel_sets_a_preset_day_and_runs() {
-    use crate::analysis::sunhours::layer::{AreaPick, SunHoursCommand, SunHoursForm};
+fn analysis_panel_sets_a_preset_day_and_runs() {
+    use crate::analysis::{AnalysisCommand, AnalysisState, AreaPick};
+    use pw_analysis::{Analysis, Registry, Value};
     let i18n = german();
-    let mut form = SunHoursForm {
-        date: "2026-05-02".into(),
-        area: Some(pw_shadow::Area::new(0.0, 0.0, 200.0, 100.0)),
-        ..Default::default()
+    let mut registry = Registry::default();
+    registry.register(std::sync::Arc::new(pw_shadow::SunHoursAnalysis));
+    let state_with = |area: Option<pw_analysis::Area>, pick: AreaPick| {
+        let mut s = AnalysisState::default();
+        s.selected = "sunhours".into();
+        s.pick = pick;
+        let mut form = pw_shadow::SunHoursAnalysis.defaults();
+        form.set("date", text("2026-05-02"));
+        form.set("area", Value::Area(area));
+        s.forms.insert("sunhours", form);
+        s
     };
+    let date = |s: &AnalysisState| s.form().unwrap().text("date").to_string();
+    let r = registry.clone();
     let mut h = Harness::new_ui_state(
-        |ui, state: &mut (SunHoursForm, Vec<UiAction>)| {
-            let acts =
-                sunhours_panel::sunhours_panel(ui, &mut state.0, &[], false, AreaPick::Off, &i18n);
+        move |ui, state: &mut (AnalysisState, Vec<UiAction>)| {
+            let acts = analysis_panel::analysis_panel(ui, &r, &mut state.0, &i18n);
             state.1.extend(acts);
         },
-        (form.clone(), Vec::new()),
+        (
+            state_with(
+                Some(pw_analysis::Area::new(0.0, 0.0, 200.0, 100.0)),
+                AreaPick::Off,
+            ),
+            Vec::new(),
+        ),
     );
     h.run();
     h.get_by_label("200 m × 100 m");
     h.get_by_label("21.12.").click();
     h.run();
-    assert_eq!(h.state().0.date, "2026-12-21");
+    assert_eq!(date(&h.state().0), "2026-12-21");
     h.get_by_label("17.1.").click();
     h.run();
-    assert_eq!(h.state().0.date, "2026-01-17");
+    assert_eq!(date(&h.state().0), "2026-01-17");
     h.get_by_label("Berechnen").click();
     h.run();
     assert!(
         h.state()
             .1
-            .contains(&UiAction::SunHours(SunHoursCommand::Run))
+            .contains(&UiAction::Analysis(AnalysisCommand::Run))
     );
     h.get_by_label("Auf der Karte wählen").click();
     h.run();
     assert!(
         h.state()
             .1
-            .contains(&UiAction::SunHours(SunHoursCommand::PickArea))
+            .contains(&UiAction::Analysis(AnalysisCommand::PickArea))
     );
-    form.area = None;
     drop(h);
-    // Without an area the run button is off.
+    // Without an area the run button is off, and the panel says why.
+    let i18n = german();
     let mut h = Harness::new_ui_state(
-        |ui, state: &mut (SunHoursForm, Vec<UiAction>)| {
-            let acts = sunhours_panel::sunhours_panel(
-                ui,
-                &mut state.0,
-                &[],
-                false,
-                AreaPick::FirstCorner,
-                &i18n,
-            );
+        move |ui, state: &mut (AnalysisState, Vec<UiAction>)| {
+            let acts = analysis_panel::analysis_panel(ui, &registry, &mut state.0, &i18n);
             state.1.extend(acts);
         },
-        (form, Vec::new()),
+        (state_with(None, AreaPick::FirstCorner), Vec::new()),
     );
     h.run();
     h.get_by_label("Tippen Sie auf die erste Ecke des Bereichs.");
+    assert!(h.query_all_by_label("Noch kein Bereich gewählt.").count() >= 1);
     h.get_by_label("Berechnen").click();
     h.run();
     assert!(h.state().1.is_empty(), "{:?}", h.state().1);

@@ -106,7 +106,8 @@ pub struct ParamError {
 
 impl std::fmt::Display for ParamError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.key, self.message)
+        // The message names the parameter itself.
+        write!(f, "{}", self.message)
     }
 }
 
@@ -212,7 +213,7 @@ impl ParamSpec {
                             .arg("min", min)
                             .arg("max", max)
                             .arg("unit", unit)
-                            .english("{value}: choose between {min} and {max} {unit}"),
+                            .english("{param} {value}: choose between {min} and {max} {unit}"),
                     ));
                 }
             }
@@ -417,6 +418,14 @@ impl ParamValues {
         }
     }
 
+    /// Every area among the values (drawn on the map).
+    pub fn areas(&self) -> impl Iterator<Item = Area> + '_ {
+        self.values.values().filter_map(|v| match v {
+            Value::Area(Some(a)) => Some(*a),
+            _ => None,
+        })
+    }
+
     /// Sets `key=text` as the spec of that key reads it.
     pub fn set_from_text(
         &mut self,
@@ -496,19 +505,19 @@ mod tests {
         let err = |r: Result<(), ParamError>| r.unwrap_err().to_string();
         assert_eq!(
             err(v.set_from_text(&s, "step", "500")),
-            "step: 500: choose between 1 and 120 min"
+            "step 500: choose between 1 and 120 min"
         );
         assert_eq!(
             err(v.set_from_text(&s, "step", "viel")),
-            "step: step \"viel\": write a number"
+            "step \"viel\": write a number"
         );
         assert_eq!(
             err(v.set_from_text(&s, "date", "2026-02-30")),
-            "date: date \"2026-02-30\": write YYYY-MM-DD"
+            "date \"2026-02-30\": write YYYY-MM-DD"
         );
         assert_eq!(
             err(v.set_from_text(&s, "from", "25:00")),
-            "from: from \"25:00\": write HH:MM"
+            "from \"25:00\": write HH:MM"
         );
         assert!(err(v.set_from_text(&s, "area", "1,2,3")).contains("min_x,min_y,max_x,max_y"));
         assert!(err(v.set_from_text(&s, "area", "5,5,1,1")).contains("is empty"));

@@ -1,0 +1,242 @@
+//! How any result looks on the map: a ground raster draped over the
+//! terrain in its legend's colours (cells without value cut out), facade
+//! samples as small patches on walls and roofs; and the chosen area.
+
+use super::runs::{AnalysisState, AreaPick};
+use crate::layers::Layers;
+use crate::view::frame::{SceneFrame, enu_dir_to_bevy};
+use crate::view::ground::GroundLevel;
+use bevy::asset::RenderAssetUsages;
+use bevy::image::ImageSampler;
+use bevy::mesh::{Indices, PrimitiveTopology};
+use bevy::prelude::*;
+use bevy::render::render_resource::{Extent3d, TextureDimension, TextureFormat};
+use pw_analysis::{FacadeValues, Legend};
+
+/// Marks every overlay entity of a result.
+#[derive(Component)]
+pub struct AnalysisOverlay;
+
+/// Spawns the overlays of new results and shows/hides them.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn sync_overlays(
+    mut commands: Commands,
+    mut state: ResMut<AnalysisState>,
+    mut meshes: ResMut<Assets<Mesh>>,
+    mut materials: ResMut<Assets<StandardMaterial>>,
+    mut images: ResMut<Assets<Image>>,
+    mut visibility: Query<&mut Visibility, With<AnalysisOverlay>>,
+    frame: Res<SceneFrame>,
+    layers: Res<Layers>,
+    ground_level: Option<Res<GroundLevel>>,
+) {
+    let base = ground_level
+        .map(|g| g.height)
+        .unwrap_or(frame.origin.world[2]);
+    for e in &mut state.results {
+        let r = e.result.clone();
+        if e.ground_entity.is_none()
+            && let Some(g) = &r.ground
+        {
+            let image = images.add(grid_image(&g.grid, r.legend_of(&g.quantity)));
+            let material = materials.add(StandardMaterial {
+                base_color_texture: Some(image),
+                unlit: true,
+                // Cells without value are cut out; the rest is opaque, so
+                // no sorting against the scene's other transparent things.
+                alpha_mode: AlphaMode::Mask(0.5),
+                double_sided: true,
+                cull_mode: None,
+                ..default()
+            });
+            let mesh = meshes.add(draped_mesh(&g.grid, &frame, &layers.terrain_stack(), base));
+            e.ground_entity = Some(
+                commands
+                    .spawn((
+                        Name::new(format!("Ergebnis {}", r.label)),
+                        AnalysisOverlay,
+                        Mesh3d(mesh),
+                        MeshMaterial3d(material),
+                        Transform::IDENTITY,
+                        Visibility::Hidden,
+                    ))
+                    .id(),
+            );
+        }
+        if e.facade_entity.is_none()
+            && let Some(f) = r.facades.as_ref().filter(|f| !f.samples.is_empty())
+        {
+            let material = materials.add(StandardMaterial {
+                base_color: Color::WHITE,
+                unlit: true,
+                double_sided: true,
+                cull_mode: None,
+                ..default()
+            });
+            let mesh = meshes.add(facade_mesh(f, &frame, r.legend_of(&f.quantity)));
+            e.facade_entity = Some(
+                commands
+                    .spawn((
+                        Name::new(format!("Fassaden {}", r.label)),
+                        AnalysisOverlay,
+                        Mesh3d(mesh),
+                        MeshMaterial3d(material),
+                        Transform::IDENTITY,
+                        Visibility::Hidden,
+                    ))
+                    .id(),
+            );
+        }
+        for (entity, shown) in [
+            (e.ground_entity, e.show_ground),
+            (e.facade_entity, e.show_facades),
+        ] {
+            if let Some(Ok(mut v)) = entity.map(|x| visibility.get_mut(x)) {
+                let want = if shown {
+                    Visibility::Visible
+                } else {
+                    Visibility::Hidden
+                };
+                if *v != want {
+                    *v = want;
+                }
+            }
+        }
+    }
+}
+
+/// The grid as an sRGB image in the legend's colours (row 0 = north).
+pub fn grid_image(grid: &pw_terrain::Grid, legend: &Legend) -> Image {
+    let data: Vec<u8> = grid.values.iter().flat_map(|v| legend.colour(*v)).collect();
+    let mut image = Image::new(
+        Extent3d {
+            width: grid.width as u32,
+            height: grid.height as u32,
+            depth_or_array_layers: 1,
+        },
+        TextureDimension::D2,
+        data,
+        TextureFormat::Rgba8UnormSrgb,
+        RenderAssetUsages::RENDER_WORLD,
+    );
+    // Cells stay cells: no blurring between them.
+    image.sampler = ImageSampler::nearest();
+    image
+}
+
+/// A lattice over the grid (≤ 129 × 129 vertices) following the terrain,
+/// lifted 0.3 m so it never sinks into it.
+pub fn draped_mesh(
+    grid: &pw_terrain::Grid,
+    frame: &SceneFrame,
+    terrain: &pw_geo::elevation::TerrainStack,
+    base: f64,
+) -> Mesh {
+    use pw_geo::elevation::Elevation;
+    let (x0, y1) = (grid.x0, grid.y0);
+    let (w, h) = (grid.width as f64 * grid.dx, grid.height as f64 * grid.dy);
+    let n = |cells: usize| cells.clamp(1, 128);
+    let (nx, ny) = (n(grid.width), n(grid.height));
+    let mut positions = Vec::new();
+    let mut uvs = Vec::new();
+    for j in 0..=ny {
+        for i in 0..=nx {
+            let (u, v) = (i as f64 / nx as f64, j as f64 / ny as f64);
+            let (x, y) = (x0 + u * w, y1 - v * h);
+            let z = terrain.height_at(x, y).unwrap_or(base) + 0.3;
+            positions.push(frame.world_to_bevy([x, y, z]).to_array());
+            uvs.push([u as f32, v as f32]);
+        }
+    }
+    let mut indices = Vec::new();
+    for j in 0..ny as u32 {
+        for i in 0..nx as u32 {
+            let a = j * (nx as u32 + 1) + i;
+            let b = a + nx as u32 + 1;
+            indices.extend_from_slice(&[a, b, a + 1, a + 1, b, b + 1]);
+        }
+    }
+    let normals = vec![[0.0, 1.0, 0.0]; positions.len()];
+    Mesh::new(
+        PrimitiveTopology::TriangleList,
+        RenderAssetUsages::MAIN_WORLD | RenderAssetUsages::RENDER_WORLD,
+    )
+    .with_inserted_attribute(Mesh::ATTRIBUTE_POSITION, positions)
+    .with_inserted_attribute(Mesh::ATTRIBUTE_NORMAL, normals)
+    .with_inserted_attribute(Mesh::ATTRIBUTE_UV_0, uvs)
+    .with_inserted_indices(Indices::U32(indices))
+}
+
+/// One small square per sample, in its surface's plane, just off the
+/// surface, in the class colour of its value.
+pub fn facade_mesh(f: &FacadeValues, frame: &SceneFrame, legend: &Legend) -> Mesh {
+    let half = 0.42 * f.spacing;
+    let mut positions = Vec::with_capacity(f.samples.len() * 4);
+    let mut colours = Vec::with_capacity(f.samples.len() * 4);
+    let mut indices = Vec::with_capacity(f.samples.len() * 6);
+    for s in &f.samples {
+        let n = s.normal;
+        let (u, v) = pw_shadow::vec3::plane_basis(n);
+        let w = s.position;
+        let centre = frame.world_to_bevy([
+            w[0] + n[0] as f64 * 0.08,
+            w[1] + n[1] as f64 * 0.08,
+            w[2] + n[2] as f64 * 0.08,
+        ]);
+        let (bu, bv) = (enu_dir_to_bevy(u) * half, enu_dir_to_bevy(v) * half);
+        let base = positions.len() as u32;
+        for (a, b) in [(-1.0, -1.0), (1.0, -1.0), (1.0, 1.0), (-1.0, 1.0)] {
+            positions.push((centre + bu * a + bv * b).to_array());
+        }
+        let c = legend.colour(s.value);
+        let l = Color::srgba_u8(c[0], c[1], c[2], 255).to_linear();
+        colours.extend(std::iter::repeat_n([l.red, l.green, l.blue, 1.0], 4));
+        indices.extend_from_slice(&[base, base + 1, base + 2, base, base + 2, base + 3]);
+    }
+    let normals = vec![[0.0, 1.0, 0.0]; positions.len()];
+    Mesh::new(
+        PrimitiveTopology::TriangleList,
+        RenderAssetUsages::MAIN_WORLD | RenderAssetUsages::RENDER_WORLD,
+    )
+    .with_inserted_attribute(Mesh::ATTRIBUTE_POSITION, positions)
+    .with_inserted_attribute(Mesh::ATTRIBUTE_NORMAL, normals)
+    .with_inserted_attribute(Mesh::ATTRIBUTE_COLOR, colours)
+    .with_inserted_indices(Indices::U32(indices))
+}
+
+/// Draws the selected form's area (and the first corner while choosing).
+pub(crate) fn draw_area(
+    mut gizmos: Gizmos,
+    state: Res<AnalysisState>,
+    frame: Res<SceneFrame>,
+    ground_level: Option<Res<GroundLevel>>,
+    cursor: Res<crate::view::picking::CursorWorld>,
+) {
+    let z = ground_level
+        .map(|g| g.height)
+        .unwrap_or(frame.origin.world[2])
+        + 0.5;
+    let colour = Color::srgb(1.0, 0.55, 0.0);
+    let rect = |gizmos: &mut Gizmos, a: [f64; 2], b: [f64; 2]| {
+        let corners = [
+            [a[0], a[1]],
+            [b[0], a[1]],
+            [b[0], b[1]],
+            [a[0], b[1]],
+            [a[0], a[1]],
+        ];
+        gizmos.linestrip(
+            corners.map(|c| frame.world_to_bevy([c[0], c[1], z])),
+            colour,
+        );
+    };
+    match (state.pick, cursor.world) {
+        (AreaPick::SecondCorner(a), Some(p)) => rect(&mut gizmos, a, [p[0], p[1]]),
+        (AreaPick::Off, _) => {
+            for area in state.form().into_iter().flat_map(|f| f.areas()) {
+                rect(&mut gizmos, area.min, area.max);
+            }
+        }
+        _ => {}
+    }
+}

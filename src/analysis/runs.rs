@@ -1,0 +1,386 @@
+//! The analyses the workbench offers, their form values, and their runs:
+//! a run validates the form, takes the scenario as it stands, and goes to
+//! the background (progress and cancel in the status bar); finished
+//! results are listed, compared (B − A) and exported. Written once for
+//! every analysis.
+
+use crate::base::i18n::I18n;
+use crate::base::jobs::{Jobs, Notices};
+use crate::layers::city_draw::CityLayers;
+use crate::layers::{ActiveScene, Layers};
+use crate::scenario::ScenarioState;
+use crate::view::clock::SceneClock;
+use crate::view::frame::SceneFrame;
+use bevy::prelude::*;
+use bevy::tasks::{AsyncComputeTaskPool, Task, futures_lite::future};
+use pw_analysis::{
+    Analysis, AnalysisError, AnalysisResult, Area, ParamKind, ParamValues, Registry, Value,
+};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Every analysis of this build; analysis plugins register themselves.
+#[derive(Resource, Default, Clone)]
+pub struct Analyses(pub Registry);
+
+/// `app.register_analysis(Arc::new(MyAnalysis))` from an analysis plugin.
+pub trait RegisterAnalysis {
+    fn register_analysis(&mut self, analysis: Arc<dyn Analysis>) -> &mut Self;
+}
+
+impl RegisterAnalysis for App {
+    fn register_analysis(&mut self, analysis: Arc<dyn Analysis>) -> &mut Self {
+        self.init_resource::<Analyses>()
+            .init_resource::<AnalysisState>();
+        let world = self.world_mut();
+        world
+            .resource_mut::<Analyses>()
+            .0
+            .register(analysis.clone());
+        let mut state = world.resource_mut::<AnalysisState>();
+        state
+            .forms
+            .entry(analysis.id())
+            .or_insert_with(|| analysis.defaults());
+        if state.selected.is_empty() {
+            state.selected = analysis.id().to_string();
+        }
+        self
+    }
+}
+
+/// Where the two-tap area selection stands.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub enum AreaPick {
+    #[default]
+    Off,
+    FirstCorner,
+    SecondCorner([f64; 2]),
+}
+
+#[derive(Debug, Clone)]
+pub struct ResultEntry {
+    pub id: u32,
+    pub analysis: &'static str,
+    pub result: Arc<AnalysisResult>,
+    pub show_ground: bool,
+    pub show_facades: bool,
+    pub(crate) ground_entity: Option<Entity>,
+    pub(crate) facade_entity: Option<Entity>,
+}
+
+impl ResultEntry {
+    pub fn label(&self) -> &str {
+        &self.result.label
+    }
+
+    pub fn is_difference(&self) -> bool {
+        self.result.difference_of.is_some()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Running {
+    pub job: u64,
+    pub analysis: &'static str,
+}
+
+#[derive(Resource, Debug, Default)]
+pub struct AnalysisState {
+    /// Id of the analysis the panel shows.
+    pub selected: String,
+    pub forms: HashMap<&'static str, ParamValues>,
+    pub pick: AreaPick,
+    pub results: Vec<ResultEntry>,
+    pub running: Option<Running>,
+    /// Results chosen as A and B for "B − A".
+    pub compare: (Option<u32>, Option<u32>),
+    next_id: u32,
+}
+
+impl AnalysisState {
+    pub fn form_mut(&mut self) -> Option<&mut ParamValues> {
+        let key = self.forms.keys().find(|k| **k == self.selected).copied()?;
+        self.forms.get_mut(key)
+    }
+
+    pub fn form(&self) -> Option<&ParamValues> {
+        self.forms
+            .iter()
+            .find(|(k, _)| **k == self.selected)
+            .map(|(_, v)| v)
+    }
+
+    pub fn result(&self, id: u32) -> Option<&ResultEntry> {
+        self.results.iter().find(|e| e.id == id)
+    }
+
+    /// Adds a result; it shows its ground raster and hides the others'
+    /// (one raster at a time is readable).
+    pub fn add(&mut self, analysis: &'static str, result: AnalysisResult) -> u32 {
+        self.next_id += 1;
+        let id = self.next_id;
+        for e in &mut self.results {
+            e.show_ground = false;
+        }
+        let facades = result
+            .facades
+            .as_ref()
+            .is_some_and(|f| !f.samples.is_empty());
+        self.results.push(ResultEntry {
+            id,
+            analysis,
+            result: Arc::new(result),
+            show_ground: true,
+            show_facades: facades,
+            ground_entity: None,
+            facade_entity: None,
+        });
+        id
+    }
+}
+
+#[derive(Message, Debug, Clone, PartialEq)]
+pub enum AnalysisCommand {
+    /// Show this analysis's form.
+    Select(String),
+    /// Run the selected analysis with its form.
+    Run,
+    /// Choose the form's area by two taps on the map.
+    PickArea,
+    /// The area around what the camera looks at (the view's width).
+    AreaFromView,
+    Show {
+        id: u32,
+        ground: bool,
+        facades: bool,
+    },
+    Remove(u32),
+    /// Write every part of the result next to the scene file.
+    Export(u32),
+    /// B − A of two results of one analysis.
+    Compare {
+        a: u32,
+        b: u32,
+    },
+}
+
+#[derive(Component)]
+pub(crate) struct AnalysisTask {
+    job: u64,
+    analysis: &'static str,
+    /// "Besonnung (Sonnenstunden)" (+ " · scenario") before the run's own label.
+    prefix: String,
+    task: Task<Result<AnalysisResult, AnalysisError>>,
+}
+
+/// Removes an entry's overlays as well.
+fn remove_entry(commands: &mut Commands, state: &mut AnalysisState, id: u32) {
+    if let Some(k) = state.results.iter().position(|e| e.id == id) {
+        let e = state.results.remove(k);
+        for entity in [e.ground_entity, e.facade_entity].into_iter().flatten() {
+            commands.entity(entity).despawn();
+        }
+    }
+}
+
+/// The area key of an analysis's form (the first area parameter).
+fn area_key(analysis: &dyn Analysis) -> Option<&'static str> {
+    analysis
+        .params()
+        .into_iter()
+        .find(|p| p.kind == ParamKind::Area)
+        .map(|p| p.key)
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn handle_commands(
+    mut commands: Commands,
+    mut reader: MessageReader<AnalysisCommand>,
+    mut state: ResMut<AnalysisState>,
+    analyses: Res<Analyses>,
+    mut jobs: ResMut<Jobs>,
+    mut notices: ResMut<Notices>,
+    active: Res<ActiveScene>,
+    layers: Res<Layers>,
+    city: Res<CityLayers>,
+    scenario: Res<ScenarioState>,
+    clock: Res<SceneClock>,
+    i18n: Res<I18n>,
+    orbit: Query<&crate::view::camera::OrbitCamera>,
+    frame: Res<SceneFrame>,
+) {
+    for cmd in reader.read() {
+        let selected = analyses.0.get(&state.selected).cloned();
+        match cmd {
+            AnalysisCommand::Select(id) => {
+                if analyses.0.get(id).is_some() {
+                    state.selected = id.clone();
+                    state.pick = AreaPick::Off;
+                }
+            }
+            AnalysisCommand::Run => {
+                let Some(analysis) = selected else { continue };
+                if state.running.is_some() {
+                    notices.error(i18n.tr("analysis.busy"));
+                    continue;
+                }
+                let values = state.form().cloned().unwrap_or_else(|| analysis.defaults());
+                if let Err(e) = analysis.validate(&values) {
+                    for m in e.messages() {
+                        notices.error(i18n.render(&m));
+                    }
+                    continue;
+                }
+                let name = scenario.name(&i18n);
+                let s = crate::scenario::current(
+                    name.clone(),
+                    &active,
+                    &layers,
+                    &city,
+                    &scenario,
+                    &clock,
+                );
+                if let Err(e) = analysis.estimate(&values, &s) {
+                    for m in e.messages() {
+                        notices.error(i18n.render(&m));
+                    }
+                    continue;
+                }
+                let mut prefix = i18n.tr(analysis.title()).to_string();
+                if !scenario.edits.is_empty() {
+                    prefix = format!("{prefix} · {name}");
+                }
+                let job = jobs.start(prefix.clone());
+                let control = job.control.clone();
+                let a = analysis.clone();
+                let task = AsyncComputeTaskPool::get()
+                    .spawn(async move { pw_analysis::run_checked(&*a, &values, &s, &control) });
+                state.running = Some(Running {
+                    job: job.id,
+                    analysis: analysis.id(),
+                });
+                commands.spawn(AnalysisTask {
+                    job: job.id,
+                    analysis: analysis.id(),
+                    prefix,
+                    task,
+                });
+            }
+            AnalysisCommand::PickArea => state.pick = AreaPick::FirstCorner,
+            AnalysisCommand::AreaFromView => {
+                let (Some(analysis), Ok(o)) = (selected, orbit.single()) else {
+                    continue;
+                };
+                let c = frame.bevy_to_world(o.target);
+                let half = (o.distance as f64 * 0.6).clamp(25.0, 1500.0);
+                if let (Some(key), Some(form)) = (area_key(&*analysis), state.form_mut()) {
+                    let area = Area::new(c[0] - half, c[1] - half, c[0] + half, c[1] + half);
+                    form.set(key, Value::Area(Some(area)));
+                }
+            }
+            AnalysisCommand::Show {
+                id,
+                ground,
+                facades,
+            } => {
+                if let Some(e) = state.results.iter_mut().find(|e| e.id == *id) {
+                    e.show_ground = *ground;
+                    e.show_facades = *facades;
+                }
+            }
+            AnalysisCommand::Remove(id) => remove_entry(&mut commands, &mut state, *id),
+            AnalysisCommand::Export(id) => {
+                if let Some(e) = state.result(*id) {
+                    let dir = active
+                        .path
+                        .as_deref()
+                        .and_then(|p| p.parent())
+                        .map(|d| d.join("ergebnisse"))
+                        .unwrap_or_else(|| std::path::PathBuf::from("ergebnisse"));
+                    let stem = pw_analysis::export::file_stem(e.label());
+                    match pw_analysis::export::export_all(&e.result, &dir, &stem) {
+                        Ok(files) => {
+                            let files: Vec<String> =
+                                files.iter().map(|f| f.display().to_string()).collect();
+                            notices.info(
+                                i18n.trf("analysis.exported", &[("files", &files.join(", "))]),
+                            )
+                        }
+                        Err(err) => notices.error(err.to_string()),
+                    }
+                }
+            }
+            AnalysisCommand::Compare { a, b } => {
+                let (Some(ea), Some(eb)) = (state.result(*a), state.result(*b)) else {
+                    continue;
+                };
+                let analysis = eb.analysis;
+                match pw_analysis::difference(&ea.result, &eb.result) {
+                    Ok(d) => {
+                        for n in &d.notes {
+                            notices.info(i18n.render(n));
+                        }
+                        state.add(analysis, d);
+                    }
+                    Err(e) => notices.error(i18n.render(&e.message())),
+                }
+            }
+        }
+    }
+}
+
+/// Two taps on the map set the selected form's area.
+pub(crate) fn pick_area(
+    mut clicks: MessageReader<crate::view::picking::WorldClick>,
+    mut state: ResMut<AnalysisState>,
+    analyses: Res<Analyses>,
+) {
+    for click in clicks.read() {
+        let Some(p) = click.world else { continue };
+        state.pick = match state.pick {
+            AreaPick::Off => AreaPick::Off,
+            AreaPick::FirstCorner => AreaPick::SecondCorner([p[0], p[1]]),
+            AreaPick::SecondCorner(a) => {
+                let key = analyses.0.get(&state.selected).and_then(|x| area_key(&**x));
+                if let (Some(key), Some(form)) = (key, state.form_mut()) {
+                    form.set(key, Value::Area(Some(Area::new(a[0], a[1], p[0], p[1]))));
+                }
+                AreaPick::Off
+            }
+        };
+    }
+}
+
+pub(crate) fn poll_tasks(
+    mut commands: Commands,
+    mut tasks: Query<(Entity, &mut AnalysisTask)>,
+    mut state: ResMut<AnalysisState>,
+    mut jobs: ResMut<Jobs>,
+    mut notices: ResMut<Notices>,
+    i18n: Res<I18n>,
+) {
+    for (entity, mut t) in &mut tasks {
+        let Some(outcome) = future::block_on(future::poll_once(&mut t.task)) else {
+            continue;
+        };
+        commands.entity(entity).despawn();
+        jobs.finish(t.job);
+        state.running = None;
+        match outcome {
+            Ok(mut result) => {
+                for n in &result.notes {
+                    notices.info(i18n.render(n));
+                }
+                result.label = format!("{} {}", t.prefix, result.label);
+                state.add(t.analysis, result);
+            }
+            Err(AnalysisError::Cancelled) => notices.info(i18n.tr("analysis.cancelled")),
+            Err(e) => {
+                for m in e.messages() {
+                    notices.error(i18n.render(&m));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,121 @@
+//! `planwerkstatt analysis list|params|run`: every registered analysis from
+//! the shell through the same library call as the workbench — parameters
+//! as `--set key=value`, the scene's scenario as input, every part of the
+//! result written with its stamp.
+
+use pw_analysis::{Analysis, ParamKind, Registry};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+#[derive(clap::Subcommand, Debug, Clone)]
+pub enum AnalysisCli {
+    /// The analyses there are.
+    List,
+    /// One analysis's parameters: key, kind, range and unit, default.
+    Params { analysis: String },
+    /// Run an analysis on a scene and write its results.
+    Run(RunArgs),
+}
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct RunArgs {
+    pub analysis: String,
+    #[arg(long)]
+    pub scene: PathBuf,
+    /// A parameter, e.g. `--set date=2026-03-21`; repeat.
+    #[arg(long = "set", value_name = "KEY=VALUE", allow_hyphen_values = true)]
+    pub set: Vec<String>,
+    /// Folder for the files (GeoTIFF, GeoJSON, CSV); default: print only.
+    #[arg(long)]
+    pub out_dir: Option<PathBuf>,
+    /// Only print the estimate.
+    #[arg(long)]
+    pub estimate: bool,
+}
+
+fn find<'a>(r: &'a Registry, id: &str) -> anyhow::Result<&'a Arc<dyn Analysis>> {
+    r.get(id)
+        .ok_or_else(|| anyhow::anyhow!("no analysis {id:?}; there are: {}", r.ids().join(", ")))
+}
+
+fn kind_text(k: &ParamKind) -> String {
+    match k {
+        ParamKind::Number { min, max, unit, .. } => format!("number {min}–{max} {unit}"),
+        ParamKind::Bool => "yes/no".into(),
+        ParamKind::Date { several: true, .. } => {
+            "dates YYYY-MM-DD (several: space-separated)".into()
+        }
+        ParamKind::Date { .. } => "date YYYY-MM-DD".into(),
+        ParamKind::Time => "time HH:MM".into(),
+        ParamKind::Area => "area min_x,min_y,max_x,max_y".into(),
+        ParamKind::Choice(o) => format!(
+            "one of {}",
+            o.iter().map(|(v, _)| *v).collect::<Vec<_>>().join(", ")
+        ),
+    }
+}
+
+pub fn analysis(cmd: &AnalysisCli) -> anyhow::Result<String> {
+    let r = crate::app::analyses();
+    let i18n = crate::base::i18n::I18n::new(crate::base::i18n::Language::English);
+    let mut out = String::new();
+    match cmd {
+        AnalysisCli::List => {
+            for a in r.iter() {
+                out += &format!("{:<12} {}\n", a.id(), i18n.tr(a.title()));
+            }
+        }
+        AnalysisCli::Params { analysis } => {
+            let a = find(&r, analysis)?;
+            for p in a.params() {
+                out += &format!(
+                    "{:<14} {:<44} default {:<8} {}\n",
+                    p.key,
+                    kind_text(&p.kind),
+                    p.default.to_string(),
+                    i18n.tr(p.label)
+                );
+            }
+        }
+        AnalysisCli::Run(args) => {
+            let a = find(&r, &args.analysis)?;
+            let specs = a.params();
+            let mut values = a.defaults();
+            for s in &args.set {
+                let (k, v) = s
+                    .split_once('=')
+                    .ok_or_else(|| anyhow::anyhow!("--set {s:?}: write KEY=VALUE"))?;
+                values
+                    .set_from_text(&specs, k.trim(), v)
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+            }
+            let scene = pw_scene::Scene::load(&args.scene)?;
+            let scenario = crate::scenario::headless::load(&scene, &args.scene)?;
+            a.validate(&values).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let est = a
+                .estimate(&values, &scenario)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            out += &format!("estimate:  {}; about {:.1} s\n", est.size, est.seconds);
+            if args.estimate {
+                return Ok(out);
+            }
+            let mut result =
+                pw_analysis::run_checked(&**a, &values, &scenario, &pw_job::JobControl::default())
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+            result.label = format!("{} {}", a.id(), result.label);
+            for n in &result.notes {
+                out += &format!("note:      {n}\n");
+            }
+            for k in &result.kpis {
+                out += &format!("{:<28} {}\n", k.key, k.formatted());
+            }
+            if let Some(dir) = &args.out_dir {
+                let stem = pw_analysis::export::file_stem(&result.label);
+                for f in pw_analysis::export::export_all(&result, dir, &stem)? {
+                    out += &format!("written:   {}\n", f.display());
+                }
+            }
+        }
+    }
+    Ok(out)
+}

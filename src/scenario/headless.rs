@@ -1,0 +1,60 @@
+//! A scene file read without a window, as the app loads it: the scenario
+//! the command line analyses (every visible city and DEM layer; streamed
+//! 3D Tiles are left out with a note).
+
+use crate::layers::city::load_city;
+use crate::layers::terrain::load_dem;
+use pw_analysis::scenario::{InputStamp, Scenario, ScenarioLayer};
+use pw_geo::Crs;
+use pw_geo::elevation::TerrainStack;
+use pw_scene::{LayerKind, Scene};
+use std::path::Path;
+use std::sync::Arc;
+
+/// Loads the scene's visible city and terrain layers into a scenario
+/// named "Bestand" (no edits).
+pub fn load(scene: &Scene, scene_path: &Path) -> anyhow::Result<Scenario> {
+    let crs = Crs::parse(&scene.crs)?;
+    let origin = pw_geo::SceneOrigin::new(scene.origin);
+    let control = pw_job::JobControl::default();
+    let mut out = Scenario::new("Bestand", super::site_of(scene));
+    let mut stack = TerrainStack::default();
+    for layer in scene
+        .layers
+        .iter()
+        .filter(|l| l.visible && l.kind == LayerKind::Dem)
+    {
+        let source = Scene::resolve_path(scene_path, &layer.path);
+        let loaded =
+            load_dem(layer, &source, crs, &origin, &control).map_err(|e| anyhow::anyhow!(e))?;
+        stack.layers.extend(loaded.terrain.clone());
+        out.terrain_inputs.push(InputStamp::of(&source));
+    }
+    for layer in scene.layers.iter().filter(|l| l.visible) {
+        let source = Scene::resolve_path(scene_path, &layer.path);
+        match layer.kind {
+            LayerKind::Citygml | LayerKind::Cityjson | LayerKind::Gltf => {
+                let city = load_city(layer, &source, crs, &origin, &control, &stack)
+                    .map_err(|e| anyhow::anyhow!(e))?;
+                if stack.is_empty() {
+                    // A CityGML relief (TIN) is terrain for the analysis too.
+                    stack.layers.extend(city.terrain.clone());
+                }
+                out.layers.push(ScenarioLayer {
+                    name: layer.name.clone(),
+                    model: city.model.clone(),
+                    input: Some(InputStamp::of(&source)),
+                });
+            }
+            LayerKind::Tiles3d => out.notes.push(format!(
+                "{}: 3D Tiles layers stream by view and are not part of a headless run; analyse them in the workbench",
+                layer.name
+            )),
+            _ => {}
+        }
+    }
+    if !stack.is_empty() {
+        out.terrain = Some(Arc::new(stack));
+    }
+    Ok(out)
+}

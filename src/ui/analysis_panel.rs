@@ -1,0 +1,415 @@
+//! The analysis panel, the same for every analysis: choice of analysis,
+//! the form built from its parameters (area by two taps or the view, dates
+//! with presets, times, numbers with units, switches; advanced ones folded
+//! away), the run button with what is still missing, then the results with
+//! what to show, key figures, notes, parameters, legend, distribution
+//! chart, export, and B − A of two results.
+
+use super::actions::UiAction;
+use crate::analysis::{AnalysisCommand, AnalysisState, AreaPick, ResultEntry};
+use crate::base::i18n::I18n;
+use bevy_egui::egui;
+use pw_analysis::{Analysis, Legend, ParamKind, ParamSpec, ParamValues, Registry, Value};
+
+fn cmd(c: AnalysisCommand) -> UiAction {
+    UiAction::Analysis(c)
+}
+
+fn swatch(ui: &mut egui::Ui, rgb: [u8; 3]) {
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(18.0, 14.0), egui::Sense::hover());
+    ui.painter()
+        .rect_filled(rect, 2.0, egui::Color32::from_rgb(rgb[0], rgb[1], rgb[2]));
+}
+
+/// A legend: colour swatch and class label per row.
+pub fn legend(ui: &mut egui::Ui, id: u32, legend: &Legend, i18n: &I18n) {
+    ui.label(egui::RichText::new(i18n.tr(legend.title)).strong());
+    egui::Grid::new(("legend", id)).show(ui, |ui| {
+        for (class, text) in legend.classes.iter().zip(legend.labels()) {
+            swatch(ui, class.rgb);
+            ui.label(text);
+            ui.end_row();
+        }
+    });
+}
+
+/// Area per legend class as bars in the class colours: how much of the
+/// ground falls where, at a glance.
+fn distribution(ui: &mut egui::Ui, id: u32, legend: &Legend, m2: &[f64], i18n: &I18n) {
+    use egui_plot::{Bar, BarChart, Plot};
+    let labels = legend.labels();
+    let bars: Vec<Bar> = m2
+        .iter()
+        .enumerate()
+        .map(|(k, v)| {
+            let c = legend.classes[k].rgb;
+            Bar::new(k as f64, *v)
+                .width(0.85)
+                .name(&labels[k])
+                .fill(egui::Color32::from_rgb(c[0], c[1], c[2]))
+        })
+        .collect();
+    ui.label(i18n.tr("analysis.distribution"));
+    Plot::new(("distribution", id))
+        .height(90.0)
+        .allow_zoom(false)
+        .allow_drag(false)
+        .allow_scroll(false)
+        .show_x(false)
+        .show_axes([false, true])
+        .show(ui, |p| p.bar_chart(BarChart::new("m²", bars)));
+}
+
+fn area_field(
+    ui: &mut egui::Ui,
+    spec: &ParamSpec,
+    values: &ParamValues,
+    pick: AreaPick,
+    i18n: &I18n,
+    actions: &mut Vec<UiAction>,
+) {
+    ui.horizontal_wrapped(|ui| {
+        ui.label(i18n.tr(spec.label));
+        match values.area(spec.key) {
+            Some(a) => ui.label(i18n.trf(
+                "analysis.area_size",
+                &[
+                    ("w", &format!("{:.0}", a.width())),
+                    ("h", &format!("{:.0}", a.height())),
+                ],
+            )),
+            None => ui.label(i18n.tr("analysis.param_no_area")),
+        };
+    });
+    ui.horizontal_wrapped(|ui| {
+        if ui.button(i18n.tr("analysis.pick_area")).clicked() {
+            actions.push(cmd(AnalysisCommand::PickArea));
+        }
+        if ui.button(i18n.tr("analysis.area_from_view")).clicked() {
+            actions.push(cmd(AnalysisCommand::AreaFromView));
+        }
+    });
+    let hint = match pick {
+        AreaPick::FirstCorner => Some("analysis.pick_first"),
+        AreaPick::SecondCorner(_) => Some("analysis.pick_second"),
+        AreaPick::Off => None,
+    };
+    if let Some(hint) = hint {
+        ui.colored_label(ui.visuals().warn_fg_color, i18n.tr(hint));
+    }
+}
+
+/// One parameter's control; area fields are drawn apart.
+fn field(ui: &mut egui::Ui, spec: &ParamSpec, value: &mut Value, i18n: &I18n) {
+    let label = i18n.tr(spec.label);
+    match (&spec.kind, value) {
+        (
+            ParamKind::Number {
+                min,
+                max,
+                step,
+                unit,
+            },
+            Value::Number(n),
+        ) => {
+            ui.horizontal(|ui| {
+                ui.add(
+                    egui::DragValue::new(n)
+                        .range(*min..=*max)
+                        .speed(*step)
+                        .suffix(format!(" {unit}")),
+                );
+                ui.label(label);
+            });
+        }
+        (ParamKind::Bool, Value::Bool(b)) => {
+            ui.checkbox(b, label);
+        }
+        (ParamKind::Date { presets, .. }, Value::Text(t)) => {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(label);
+                ui.add(
+                    egui::TextEdit::singleline(t)
+                        .hint_text(i18n.tr("analysis.date_clock"))
+                        .desired_width(100.0),
+                );
+            });
+            if !presets.is_empty() {
+                ui.horizontal_wrapped(|ui| {
+                    let year = t
+                        .get(..4)
+                        .and_then(|y| y.parse::<i32>().ok())
+                        .unwrap_or_else(|| {
+                            jiff::Timestamp::now()
+                                .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+                                .year() as i32
+                        });
+                    for (month, day) in presets.iter() {
+                        if ui.button(format!("{day}.{month}.")).clicked() {
+                            *t = format!("{year:04}-{month:02}-{day:02}");
+                        }
+                    }
+                });
+            }
+        }
+        (ParamKind::Time, Value::Text(t)) => {
+            ui.horizontal(|ui| {
+                ui.label(label);
+                ui.add(
+                    egui::TextEdit::singleline(t)
+                        .hint_text("hh:mm")
+                        .desired_width(50.0),
+                );
+            });
+        }
+        (ParamKind::Choice(options), Value::Text(t)) => {
+            ui.horizontal(|ui| {
+                ui.label(label);
+                let shown = options
+                    .iter()
+                    .find(|(v, _)| v == t)
+                    .map(|(_, l)| i18n.tr(l))
+                    .unwrap_or("–");
+                egui::ComboBox::from_id_salt(spec.key)
+                    .selected_text(shown)
+                    .show_ui(ui, |ui| {
+                        for (v, l) in options.iter() {
+                            if ui.selectable_label(t == v, i18n.tr(l)).clicked() {
+                                *t = v.to_string();
+                            }
+                        }
+                    });
+            });
+        }
+        _ => {}
+    }
+}
+
+/// The form of one analysis; returns the actions it asks for.
+fn form(
+    ui: &mut egui::Ui,
+    analysis: &dyn Analysis,
+    values: &mut ParamValues,
+    pick: AreaPick,
+    i18n: &I18n,
+    actions: &mut Vec<UiAction>,
+) {
+    let specs = analysis.params();
+    for spec in specs.iter().filter(|s| !s.advanced) {
+        if spec.kind == ParamKind::Area {
+            area_field(ui, spec, values, pick, i18n, actions);
+        } else if let Some(v) = values.get_mut(spec.key) {
+            field(ui, spec, v, i18n);
+        }
+    }
+    if specs.iter().any(|s| s.advanced) {
+        egui::CollapsingHeader::new(i18n.tr("analysis.more"))
+            .id_salt(("more", analysis.id()))
+            .show(ui, |ui| {
+                for spec in specs.iter().filter(|s| s.advanced) {
+                    if let Some(v) = values.get_mut(spec.key) {
+                        field(ui, spec, v, i18n);
+                    }
+                }
+            });
+    }
+}
+
+fn result_card(ui: &mut egui::Ui, e: &ResultEntry, i18n: &I18n, actions: &mut Vec<UiAction>) {
+    let r = &e.result;
+    ui.group(|ui| {
+        ui.label(egui::RichText::new(e.label()).strong());
+        ui.horizontal_wrapped(|ui| {
+            let (mut g, mut f) = (e.show_ground, e.show_facades);
+            let mut changed = false;
+            if r.ground.is_some() {
+                changed |= ui
+                    .checkbox(&mut g, i18n.tr("analysis.show_ground"))
+                    .changed();
+            }
+            if r.facades.as_ref().is_some_and(|f| !f.samples.is_empty()) {
+                changed |= ui
+                    .checkbox(&mut f, i18n.tr("analysis.show_facades"))
+                    .changed();
+            }
+            if changed {
+                actions.push(cmd(AnalysisCommand::Show {
+                    id: e.id,
+                    ground: g,
+                    facades: f,
+                }));
+            }
+        });
+        if !r.kpis.is_empty() {
+            egui::Grid::new(("kpis", e.id))
+                .striped(true)
+                .show(ui, |ui| {
+                    for k in &r.kpis {
+                        ui.label(i18n.render(&k.label));
+                        let text = if r.difference_of.is_some() && k.value > 0.0 {
+                            format!("+{}", k.formatted())
+                        } else {
+                            k.formatted()
+                        };
+                        ui.label(text);
+                        ui.end_row();
+                    }
+                });
+        }
+        for n in &r.notes {
+            ui.label(i18n.render(n));
+        }
+        egui::CollapsingHeader::new(i18n.tr("analysis.parameters"))
+            .id_salt(("params", e.id))
+            .show(ui, |ui| {
+                for (k, v) in r.stamp.entries() {
+                    ui.label(format!("{k}: {v}"));
+                }
+            });
+        if let Some(g) = r.ground.as_ref().filter(|_| e.show_ground) {
+            let l = r.legend_of(&g.quantity);
+            legend(ui, e.id, l, i18n);
+            distribution(ui, e.id, l, &g.area_per_class(l), i18n);
+        } else if let Some(f) = r.facades.as_ref().filter(|_| e.show_facades) {
+            legend(ui, e.id, r.legend_of(&f.quantity), i18n);
+        }
+        ui.horizontal(|ui| {
+            if ui.button(i18n.tr("analysis.export")).clicked() {
+                actions.push(cmd(AnalysisCommand::Export(e.id)));
+            }
+            if ui.button(i18n.tr("layers.remove")).clicked() {
+                actions.push(cmd(AnalysisCommand::Remove(e.id)));
+            }
+        });
+    });
+}
+
+/// B − A of two results of the selected analysis.
+fn compare(ui: &mut egui::Ui, state: &mut AnalysisState, i18n: &I18n, actions: &mut Vec<UiAction>) {
+    let plain: Vec<(u32, String)> = state
+        .results
+        .iter()
+        .filter(|e| e.analysis == state.selected && !e.is_difference())
+        .map(|e| (e.id, e.label().to_string()))
+        .collect();
+    if plain.len() < 2 {
+        return;
+    }
+    ui.separator();
+    ui.label(egui::RichText::new(i18n.tr("analysis.compare")).strong());
+    let (a, b) = &mut state.compare;
+    for (label, slot) in [("analysis.compare_a", a), ("analysis.compare_b", b)] {
+        ui.horizontal(|ui| {
+            ui.label(i18n.tr(label));
+            let shown = slot
+                .and_then(|id| plain.iter().find(|(i, _)| *i == id))
+                .map(|(_, l)| l.clone())
+                .unwrap_or_else(|| "–".into());
+            egui::ComboBox::from_id_salt(label)
+                .selected_text(shown)
+                .show_ui(ui, |ui| {
+                    for (id, l) in &plain {
+                        if ui.selectable_label(*slot == Some(*id), l).clicked() {
+                            *slot = Some(*id);
+                        }
+                    }
+                });
+        });
+    }
+    if let (Some(a), Some(b)) = state.compare
+        && a != b
+        && ui.button(i18n.tr("analysis.difference")).clicked()
+    {
+        actions.push(cmd(AnalysisCommand::Compare { a, b }));
+    }
+}
+
+/// What the analyses will see: "Bestand" or "Bestand mit Änderungen
+/// (n entfernt)", with the way back.
+pub fn scenario_status(
+    ui: &mut egui::Ui,
+    name: &str,
+    removed: usize,
+    i18n: &I18n,
+) -> Vec<UiAction> {
+    let mut actions = Vec::new();
+    ui.horizontal_wrapped(|ui| {
+        ui.label(format!("{}: {name}", i18n.tr("scenario.label")));
+        if removed > 0 {
+            ui.label(i18n.trf("scenario.removed", &[("n", &removed)]));
+            if ui.button(i18n.tr("inspector.restore_all")).clicked() {
+                actions.push(UiAction::Scenario(
+                    crate::scenario::ScenarioCommand::RestoreAll,
+                ));
+            }
+        }
+    });
+    actions
+}
+
+pub fn analysis_panel(
+    ui: &mut egui::Ui,
+    analyses: &Registry,
+    state: &mut AnalysisState,
+    i18n: &I18n,
+) -> Vec<UiAction> {
+    let mut actions = Vec::new();
+    let Some(analysis) = analyses.get(&state.selected).cloned() else {
+        return actions;
+    };
+    if analyses.ids().len() > 1 {
+        egui::ComboBox::from_id_salt("analysis")
+            .selected_text(i18n.tr(analysis.title()))
+            .show_ui(ui, |ui| {
+                for a in analyses.iter() {
+                    if ui
+                        .selectable_label(a.id() == analysis.id(), i18n.tr(a.title()))
+                        .clicked()
+                    {
+                        actions.push(cmd(AnalysisCommand::Select(a.id().into())));
+                    }
+                }
+            });
+    } else {
+        ui.heading(i18n.tr(analysis.title()));
+    }
+    let pick = state.pick;
+    let running = state.running.is_some();
+    let mut missing = None;
+    if let Some(values) = state.form_mut() {
+        form(ui, &*analysis, values, pick, i18n, &mut actions);
+        missing = analysis.validate(values).err();
+    }
+    ui.horizontal(|ui| {
+        let run = ui.add_enabled(
+            !running && missing.is_none(),
+            egui::Button::new(i18n.tr("analysis.run")),
+        );
+        if run.clicked() {
+            actions.push(cmd(AnalysisCommand::Run));
+        }
+        if running {
+            ui.spinner();
+            ui.label(i18n.tr("analysis.running"));
+        }
+    });
+    if let Some(e) = missing
+        && !running
+    {
+        for m in e.messages().iter().take(1) {
+            ui.colored_label(ui.visuals().warn_fg_color, i18n.render(m));
+        }
+    }
+    if state.results.is_empty() {
+        return actions;
+    }
+    ui.separator();
+    ui.label(egui::RichText::new(i18n.tr("analysis.results")).strong());
+    for e in &state.results {
+        ui.push_id(("result", e.id), |ui| {
+            result_card(ui, e, i18n, &mut actions)
+        });
+    }
+    compare(ui, state, i18n, &mut actions);
+    actions
+}
