@@ -564,6 +564,88 @@ fn shadow_refuses_bad_input_with_clear_messages() {
 }
 
 #[test]
+fn analysis_runs_any_registered_analysis_with_its_parameters_and_writes_every_part() {
+    let (code, out, err) = planwerkstatt(&["analysis", "list"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("sunhours"), "{out}");
+    let (code, out, _) = planwerkstatt(&["analysis", "params", "sunhours"]);
+    assert_eq!(code, 0);
+    let step = out.lines().find(|l| l.starts_with("step ")).unwrap();
+    assert!(
+        step.contains("number 1–120 min") && step.contains("default 10"),
+        "{step}"
+    );
+    let dir = temp_dir("analysis");
+    let (code, out, err) = planwerkstatt(&[
+        "analysis",
+        "run",
+        "sunhours",
+        "--scene",
+        "scenes/demo.scene",
+        "--set",
+        "area=280850,5657300,281000,5657450",
+        "--set",
+        "date=2026-03-21",
+        "--set",
+        "facades=nein",
+        "--out-dir",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("150 cells") || out.contains("cells of 1 m"),
+        "{out}"
+    );
+    let written: Vec<&str> = out
+        .lines()
+        .filter_map(|l| l.strip_prefix("written:"))
+        .map(str::trim)
+        .collect();
+    assert_eq!(written.len(), 2, "GeoTIFF and KPI table: {out}");
+    let tif = written.iter().find(|f| f.ends_with(".tif")).unwrap();
+    let (grid, _) = pw_terrain::geotiff::read_file(std::path::Path::new(tif)).unwrap();
+    assert_eq!((grid.width, grid.height), (150, 150));
+    let csv = std::fs::read_to_string(
+        written
+            .iter()
+            .find(|f| f.ends_with("_kennzahlen.csv"))
+            .unwrap(),
+    )
+    .unwrap();
+    // The KPI printed equals the one in the table.
+    let kpi = out.lines().find(|l| l.starts_with("area_4h_m2")).unwrap();
+    let m2 = kpi.split_whitespace().nth(1).unwrap();
+    assert!(
+        csv.contains(&format!("kpi,area_4h_m2,{m2},m²,")),
+        "{kpi}\n{csv}"
+    );
+    assert!(csv.contains("run,param_facades,false"), "{csv}");
+    // Bad parameters: what to write, before anything loads.
+    for (set, expected) in [
+        ("step=500", "step 500: choose between 1 and 120 min"),
+        ("colour=red", "known are area, date"),
+        ("area=1,2,3", "min_x,min_y,max_x,max_y"),
+        ("date", "write KEY=VALUE"),
+    ] {
+        let (code, _, err) = planwerkstatt(&[
+            "analysis",
+            "run",
+            "sunhours",
+            "--scene",
+            "scenes/demo.scene",
+            "--set",
+            set,
+        ]);
+        assert_eq!(code, 2, "{set}");
+        assert!(err.contains(expected), "{set}: {err}");
+    }
+    let (code, _, err) = planwerkstatt(&["analysis", "params", "noise"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("there are: sunhours"), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
 fn shadow_in_the_polar_night_is_zero_hours_with_a_note() {
     let dir = temp_dir("polar");
     // The same buildings, but the sun of Longyearbyen (78.2° N).

@@ -31,6 +31,7 @@ impl Plugin for AnalysisPlugin {
             .add_systems(
                 Update,
                 (
+                    runs::forget_on_new_scene,
                     runs::handle_commands,
                     runs::pick_area,
                     runs::poll_tasks,
@@ -48,5 +49,58 @@ pub struct AnalysisGizmoPlugin;
 impl Plugin for AnalysisGizmoPlugin {
     fn build(&self, app: &mut App) {
         app.add_systems(Update, overlays::draw_area);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::base::i18n::{I18n, Language};
+
+    /// Every text an analysis shows comes from both catalogues: title,
+    /// parameter labels, choice labels, legend titles, and the framework's
+    /// own messages.
+    #[test]
+    fn every_analysis_speaks_german_and_english() {
+        let i18n = I18n::default();
+        let has = |lang, key: &str| i18n.keys(lang).any(|k| k == key);
+        let mut keys: Vec<String> = [
+            "analysis.param_range",
+            "analysis.param_missing",
+            "analysis.param_one_date",
+            "analysis.param_date",
+            "analysis.param_time",
+            "analysis.param_no_area",
+            "analysis.param_empty_area",
+            "analysis.param_choice",
+            "analysis.param_kind",
+            "analysis.param_number",
+            "analysis.param_bool",
+            "analysis.param_area",
+            "analysis.param_unknown",
+            "analysis.compare_analyses",
+            "analysis.compare_grid",
+            "analysis.compare_nothing",
+            "analysis.compare_unmatched",
+            "analysis.cancelled",
+        ]
+        .map(String::from)
+        .to_vec();
+        let registry = crate::app::analyses();
+        assert_eq!(registry.ids(), ["sunhours"]);
+        for a in registry.iter() {
+            keys.push(a.title().into());
+            for p in a.params() {
+                keys.push(p.label.into());
+                if let pw_analysis::ParamKind::Choice(options) = p.kind {
+                    keys.extend(options.iter().map(|(_, l)| l.to_string()));
+                }
+            }
+        }
+        let q = pw_shadow::framework::hours_quantity();
+        keys.extend([q.label, q.legend.title, q.difference_legend.title].map(String::from));
+        for lang in [Language::German, Language::English] {
+            let missing: Vec<&String> = keys.iter().filter(|k| !has(lang, k)).collect();
+            assert!(missing.is_empty(), "{lang:?} lacks {missing:?}");
+        }
     }
 }

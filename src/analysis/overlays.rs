@@ -105,13 +105,28 @@ pub(crate) fn sync_overlays(
     }
 }
 
-/// The grid as an sRGB image in the legend's colours (row 0 = north).
+/// Largest texture side every GPU takes (WebGPU's guaranteed minimum).
+const MAX_TEXTURE_SIDE: usize = 8192;
+
+/// The grid as an sRGB image in the legend's colours (row 0 = north);
+/// grids wider than a texture may be are shown every n-th cell.
 pub fn grid_image(grid: &pw_terrain::Grid, legend: &Legend) -> Image {
-    let data: Vec<u8> = grid.values.iter().flat_map(|v| legend.colour(*v)).collect();
+    let step = grid
+        .width
+        .max(grid.height)
+        .div_ceil(MAX_TEXTURE_SIDE)
+        .max(1);
+    let (w, h) = (grid.width.div_ceil(step), grid.height.div_ceil(step));
+    let mut data = Vec::with_capacity(w * h * 4);
+    for row in (0..grid.height).step_by(step) {
+        for col in (0..grid.width).step_by(step) {
+            data.extend(legend.colour(grid.values[row * grid.width + col]));
+        }
+    }
     let mut image = Image::new(
         Extent3d {
-            width: grid.width as u32,
-            height: grid.height as u32,
+            width: w as u32,
+            height: h as u32,
             depth_or_array_layers: 1,
         },
         TextureDimension::D2,

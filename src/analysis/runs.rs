@@ -65,6 +65,8 @@ pub struct ResultEntry {
     pub result: Arc<AnalysisResult>,
     pub show_ground: bool,
     pub show_facades: bool,
+    /// m² of ground per legend class (the distribution chart), computed once.
+    pub distribution: Vec<f64>,
     pub(crate) ground_entity: Option<Entity>,
     pub(crate) facade_entity: Option<Entity>,
 }
@@ -117,9 +119,18 @@ impl AnalysisState {
 
     /// Adds a result; it shows its ground raster and hides the others'
     /// (one raster at a time is readable).
-    pub fn add(&mut self, analysis: &'static str, result: AnalysisResult) -> u32 {
+    pub fn add(&mut self, analysis: &'static str, mut result: AnalysisResult) -> u32 {
         self.next_id += 1;
         let id = self.next_id;
+        // Labels name exports and the A/B choice: keep them apart.
+        if self.results.iter().any(|e| e.result.label == result.label) {
+            result.label = format!("{} ({id})", result.label);
+        }
+        let distribution = result
+            .ground
+            .as_ref()
+            .map(|g| g.area_per_class(result.legend_of(&g.quantity)))
+            .unwrap_or_default();
         for e in &mut self.results {
             e.show_ground = false;
         }
@@ -133,6 +144,7 @@ impl AnalysisState {
             result: Arc::new(result),
             show_ground: true,
             show_facades: facades,
+            distribution,
             ground_entity: None,
             facade_entity: None,
         });
@@ -241,12 +253,6 @@ pub(crate) fn handle_commands(
                     &scenario,
                     &clock,
                 );
-                if let Err(e) = analysis.estimate(&values, &s) {
-                    for m in e.messages() {
-                        notices.error(i18n.render(&m));
-                    }
-                    continue;
-                }
                 let mut prefix = i18n.tr(analysis.title()).to_string();
                 if !scenario.edits.is_empty() {
                     prefix = format!("{prefix} · {name}");
@@ -254,8 +260,12 @@ pub(crate) fn handle_commands(
                 let job = jobs.start(prefix.clone());
                 let control = job.control.clone();
                 let a = analysis.clone();
-                let task = AsyncComputeTaskPool::get()
-                    .spawn(async move { pw_analysis::run_checked(&*a, &values, &s, &control) });
+                // The estimate walks the scenario's objects: off the frame
+                // too; it refuses runs the engine cannot hold.
+                let task = AsyncComputeTaskPool::get().spawn(async move {
+                    a.estimate(&values, &s)?;
+                    pw_analysis::run_checked(&*a, &values, &s, &control)
+                });
                 state.running = Some(Running {
                     job: job.id,
                     analysis: analysis.id(),
@@ -325,6 +335,45 @@ pub(crate) fn handle_commands(
                     }
                     Err(e) => notices.error(i18n.render(&e.message())),
                 }
+            }
+        }
+    }
+}
+
+/// Another scene: results, areas and a run of the old one would be wrong
+/// here, so they go (the run is cancelled and leaves nothing).
+pub(crate) fn forget_on_new_scene(
+    mut commands: Commands,
+    active: Res<ActiveScene>,
+    mut state: ResMut<AnalysisState>,
+    mut jobs: ResMut<Jobs>,
+    tasks: Query<(Entity, &AnalysisTask)>,
+    mut last: Local<Option<std::path::PathBuf>>,
+) {
+    if !active.is_changed() || active.path == *last {
+        return;
+    }
+    let first = last.is_none();
+    *last = active.path.clone();
+    if first && state.results.is_empty() {
+        return;
+    }
+    for (entity, t) in &tasks {
+        jobs.cancel(t.job);
+        jobs.finish(t.job);
+        commands.entity(entity).despawn();
+    }
+    state.running = None;
+    state.pick = AreaPick::Off;
+    state.compare = (None, None);
+    let ids: Vec<u32> = state.results.iter().map(|e| e.id).collect();
+    for id in ids {
+        remove_entry(&mut commands, &mut state, id);
+    }
+    for form in state.forms.values_mut() {
+        for (key, value) in form.clone().iter() {
+            if matches!(value, Value::Area(Some(_))) {
+                form.set(key, Value::Area(None));
             }
         }
     }

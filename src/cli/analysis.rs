@@ -31,6 +31,9 @@ pub struct RunArgs {
     /// Only print the estimate.
     #[arg(long)]
     pub estimate: bool,
+    /// Run even when the estimate is above 10 minutes.
+    #[arg(long)]
+    pub force: bool,
 }
 
 fn find<'a>(r: &'a Registry, id: &str) -> anyhow::Result<&'a Arc<dyn Analysis>> {
@@ -96,9 +99,17 @@ pub fn analysis(cmd: &AnalysisCli) -> anyhow::Result<String> {
                 .estimate(&values, &scenario)
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             out += &format!("estimate:  {}; about {:.1} s\n", est.size, est.seconds);
+            for n in &scenario.notes {
+                out += &format!("note:      {n}\n");
+            }
             if args.estimate {
                 return Ok(out);
             }
+            anyhow::ensure!(
+                est.seconds <= 600.0 || args.force,
+                "this run would take about {:.0} minutes; choose a smaller area or add --force\n{out}",
+                est.seconds / 60.0
+            );
             let mut result =
                 pw_analysis::run_checked(&**a, &values, &scenario, &pw_job::JobControl::default())
                     .map_err(|e| anyhow::anyhow!("{e}"))?;

@@ -72,9 +72,13 @@ fn handle_commands(
                 };
                 let model = &l.city.model;
                 // A part stands for its building: the whole building goes.
+                // (16 steps at most: bad data can make parents a loop.)
                 let mut root = *object;
-                while let Some(p) = model.objects.get(root).and_then(|o| o.parent) {
-                    root = p;
+                for _ in 0..16 {
+                    match model.objects.get(root).and_then(|o| o.parent) {
+                        Some(p) => root = p,
+                        None => break,
+                    }
                 }
                 if let Some(o) = model.objects.get(root) {
                     state.edits.remove(o.id.clone());

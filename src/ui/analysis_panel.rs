@@ -158,7 +158,7 @@ fn field(ui: &mut egui::Ui, spec: &ParamSpec, value: &mut Value, i18n: &I18n) {
                 ui.add(
                     egui::TextEdit::singleline(t)
                         .hint_text("hh:mm")
-                        .desired_width(50.0),
+                        .desired_width(70.0),
                 );
             });
         }
@@ -269,7 +269,7 @@ fn result_card(ui: &mut egui::Ui, e: &ResultEntry, i18n: &I18n, actions: &mut Ve
         if let Some(g) = r.ground.as_ref().filter(|_| e.show_ground) {
             let l = r.legend_of(&g.quantity);
             legend(ui, e.id, l, i18n);
-            distribution(ui, e.id, l, &g.area_per_class(l), i18n);
+            distribution(ui, e.id, l, &e.distribution, i18n);
         } else if let Some(f) = r.facades.as_ref().filter(|_| e.show_facades) {
             legend(ui, e.id, r.legend_of(&f.quantity), i18n);
         }

@@ -756,12 +756,9 @@ fn sun_hours_run_in_the_background_show_compare_and_cancel() {
             .unwrap()
             .contains("LoD2_32_280_5657_1_NW.gml")
     );
-    assert!(
-        entry
-            .label()
-            .starts_with("Besonnung (Sonnenstunden) 2026-03-21"),
-        "{}",
-        entry.label()
+    assert_eq!(
+        entry.label(),
+        "Besonnung (Sonnenstunden) 2026-03-21, 150 × 150 m"
     );
     assert!(app.world().resource::<Jobs>().is_idle());
     app.update();
@@ -948,6 +945,28 @@ fn a_building_removed_in_the_scenario_casts_no_shadow() {
             .hidden
             .is_empty()
     );
+    // Another scene: the old results, their overlays and the area go.
+    let dir = std::env::temp_dir().join(format!("pw-empty-scene-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let empty = dir.join("leer.scene");
+    std::fs::write(
+        &empty,
+        "name = \"Leer\"\ncrs = \"EPSG:25832\"\norigin = [0.0, 0.0, 0.0]\n",
+    )
+    .unwrap();
+    app.world_mut().write_message(SceneCommand::Open(empty));
+    update_until(&mut app, "results forgotten", |app| {
+        analyses(app).results.is_empty()
+    });
+    assert_eq!(analyses(&app).form().unwrap().area("area"), None);
+    app.update();
+    let overlays = app
+        .world_mut()
+        .query_filtered::<(), With<crate::analysis::AnalysisOverlay>>()
+        .iter(app.world())
+        .count();
+    assert_eq!(overlays, 0);
+    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]

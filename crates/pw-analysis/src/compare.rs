@@ -6,7 +6,7 @@
 use crate::message::Message;
 use crate::result::{AnalysisResult, FacadeSample, FacadeValues, GroundRaster, Kpi};
 use pw_terrain::Grid;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum CompareError {
@@ -66,18 +66,27 @@ fn facade_difference(a: &FacadeValues, b: &FacadeValues, notes: &mut Vec<Message
         .iter()
         .map(|s| (sample_key(&a.object_ids, s), s.value))
         .collect();
+    let mut matched = HashSet::new();
     let mut samples = Vec::new();
     let mut only_b = 0;
     for s in &b.samples {
-        match before.get(&sample_key(&b.object_ids, s)) {
-            Some(v) => samples.push(FacadeSample {
-                value: s.value - v,
-                ..s.clone()
-            }),
+        let key = sample_key(&b.object_ids, s);
+        match before.get(&key) {
+            Some(v) => {
+                samples.push(FacadeSample {
+                    value: s.value - v,
+                    ..s.clone()
+                });
+                matched.insert(key);
+            }
             None => only_b += 1,
         }
     }
-    let only_a = a.samples.len() - (b.samples.len() - only_b);
+    let only_a = a
+        .samples
+        .iter()
+        .filter(|s| !matched.contains(&sample_key(&a.object_ids, s)))
+        .count();
     if only_a + only_b > 0 {
         notes.push(
             Message::new("analysis.compare_unmatched")
@@ -146,4 +155,135 @@ pub fn difference(a: &AnalysisResult, b: &AnalysisResult) -> Result<AnalysisResu
         crs: b.crs,
         difference_of: Some((a.label.clone(), b.label.clone())),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::legend::Legend;
+    use crate::result::{Kpi, Quantity, RunStamp};
+
+    fn grid(w: usize, v: f32) -> Grid {
+        Grid {
+            width: w,
+            height: 1,
+            x0: 0.0,
+            y0: 0.0,
+            dx: 1.0,
+            dy: 1.0,
+            values: vec![v; w],
+            crs: None,
+        }
+    }
+
+    fn quantity() -> Quantity {
+        Quantity {
+            key: "q",
+            label: "q",
+            unit: "h",
+            legend: Legend::new("q", "h", &[(0.0, [0, 0, 0])]),
+            difference_legend: Legend::difference("d", "h", 0.5, 2.0),
+        }
+    }
+
+    fn sample(object: u32, x: f64, value: f32) -> FacadeSample {
+        FacadeSample {
+            position: [x, 0.0, 10.0],
+            normal: [1.0, 0.0, 0.0],
+            object,
+            surface_id: None,
+            kind: "wall",
+            area: 1.0,
+            value,
+        }
+    }
+
+    fn result(
+        label: &str,
+        ground: f32,
+        facades: Vec<FacadeSample>,
+        ids: &[&str],
+        kpi: f64,
+    ) -> AnalysisResult {
+        AnalysisResult {
+            label: label.into(),
+            stamp: RunStamp {
+                analysis: "t".into(),
+                ..Default::default()
+            },
+            ground: Some(GroundRaster {
+                grid: grid(2, ground),
+                quantity: quantity(),
+            }),
+            facades: Some(FacadeValues {
+                quantity: quantity(),
+                object_ids: ids.iter().map(|s| s.to_string()).collect(),
+                samples: facades,
+                spacing: 1.0,
+                columns: vec![],
+            }),
+            features: None,
+            kpis: vec![Kpi::new("k", Message::new("k"), kpi, "m²", 0)],
+            notes: vec![],
+            crs: None,
+            difference_of: None,
+        }
+    }
+
+    #[test]
+    fn b_minus_a_per_cell_sample_and_kpi() {
+        // A: buildings "x" and "y"; B: "y" (now listed first) and a new "z".
+        let a = result(
+            "A",
+            5.0,
+            vec![
+                sample(0, 1.0, 2.0),
+                sample(1, 2.0, 3.0),
+                sample(1, 2.0, 3.0),
+            ],
+            &["x", "y"],
+            100.0,
+        );
+        let b = result(
+            "B",
+            3.5,
+            vec![sample(0, 2.0, 4.5), sample(1, 9.0, 1.0)],
+            &["y", "z"],
+            80.0,
+        );
+        let d = difference(&a, &b).unwrap();
+        assert_eq!(d.ground.as_ref().unwrap().grid.values, vec![-1.5, -1.5]);
+        let f = d.facades.as_ref().unwrap();
+        assert_eq!(f.samples.len(), 1);
+        assert_eq!(f.samples[0].value, 1.5);
+        assert_eq!(f.object_ids[f.samples[0].object as usize], "y");
+        // "x" only in A; both of A's (repeated) "y" samples matched; "z" only in B.
+        assert_eq!(
+            d.notes[0].args,
+            [
+                ("a".to_string(), "1".to_string()),
+                ("b".to_string(), "1".to_string())
+            ]
+        );
+        assert_eq!(d.kpi("k").unwrap().value, -20.0);
+        assert_eq!(d.difference_of, Some(("A".into(), "B".into())));
+        assert_eq!(d.label, "Δ A → B");
+    }
+
+    #[test]
+    fn different_grids_or_analyses_are_refused() {
+        let a = result("A", 5.0, vec![], &[], 1.0);
+        let mut b = result("B", 3.5, vec![], &[], 1.0);
+        b.ground.as_mut().unwrap().grid = grid(3, 1.0);
+        assert!(matches!(difference(&a, &b), Err(CompareError::Grid(_))));
+        b.stamp.analysis = "other".into();
+        assert!(matches!(
+            difference(&a, &b),
+            Err(CompareError::Analyses(..))
+        ));
+        assert_eq!(
+            difference(&a, &b).unwrap_err().message().key,
+            "analysis.compare_analyses"
+        );
+    }
 }

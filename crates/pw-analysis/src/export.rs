@@ -25,7 +25,10 @@ fn write_atomic(path: &Path, text: &str) -> Result<(), ExportError> {
     let mut tmp = path.as_os_str().to_owned();
     tmp.push(".part");
     std::fs::write(&tmp, text).map_err(err)?;
-    std::fs::rename(&tmp, path).map_err(err)
+    std::fs::rename(&tmp, path).map_err(|e| {
+        std::fs::remove_file(&tmp).ok();
+        err(e)
+    })
 }
 
 /// The ground raster as Float32 GeoTIFF with the stamp and unit.
@@ -105,6 +108,11 @@ pub fn facades_geojson(result: &AnalysisResult) -> Result<Value, ExportError> {
         })
         .collect();
     Ok(collection(result, features))
+}
+
+/// [`facades_geojson`] written to a file, complete or not at all.
+pub fn write_facades_geojson(result: &AnalysisResult, path: &Path) -> Result<(), ExportError> {
+    write_atomic(path, &facades_geojson(result)?.to_string())
 }
 
 /// Points or lines with their value and columns.
@@ -212,16 +220,30 @@ pub fn export_all(
     Ok(files)
 }
 
-/// A file name from a label: letters, digits and '-' kept, the rest '_'.
+/// A file name from a label: letters, digits and '-' kept, every run of
+/// anything else one '_'.
 pub fn file_stem(label: &str) -> String {
-    label
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
+    let mut out = String::new();
+    for c in label.chars() {
+        if c.is_alphanumeric() || c == '-' {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('_') {
+            out.push('_');
+        }
+    }
+    out.trim_end_matches('_').to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn file_stems_are_readable_and_csv_fields_quoted() {
+        assert_eq!(
+            super::file_stem("Besonnung (Sonnenstunden) 2026-03-21, 150 × 150 m"),
+            "Besonnung_Sonnenstunden_2026-03-21_150_150_m"
+        );
+        assert_eq!(super::csv_field("a,\"b\""), "\"a,\"\"b\"\"\"");
+        assert_eq!(super::csv_field("zwei\nZeilen"), "\"zwei\nZeilen\"");
+        assert_eq!(super::csv_field("plain"), "plain");
+    }
 }

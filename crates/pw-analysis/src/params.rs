@@ -418,6 +418,11 @@ impl ParamValues {
         }
     }
 
+    /// Every value by key.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
+        self.values.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
     /// Every area among the values (drawn on the map).
     pub fn areas(&self) -> impl Iterator<Item = Area> + '_ {
         self.values.values().filter_map(|v| match v {

@@ -206,8 +206,9 @@ impl RunStamp {
         }
         out.extend(self.details.iter().cloned());
         for (k, v) in &self.parameters {
-            if !has(&out, k) {
-                out.push((format!("param_{k}"), v.clone()));
+            let key = format!("param_{k}");
+            if !has(&out, &key) {
+                out.push((key, v.clone()));
             }
         }
         if !has(&self.details, "input_1") {
@@ -258,5 +259,64 @@ impl AnalysisResult {
         } else {
             &quantity.legend
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_stamp_lists_everything_once() {
+        let stamp = RunStamp {
+            analysis: "sunhours".into(),
+            version: "1".into(),
+            software: "planwerkstatt 0.1.0".into(),
+            computed_at: "2026-12-05T23:00:00Z".into(),
+            scenario: "Bestand".into(),
+            edits: "none".into(),
+            parameters: vec![
+                ("area".into(), "1,2,3,4".into()),
+                ("step".into(), "10".into()),
+            ],
+            inputs: vec![InputStamp {
+                path: "a.gml".into(),
+                bytes: 7,
+                modified: "?".into(),
+            }],
+            details: vec![
+                ("area".into(), "1,2,3,4".into()),
+                ("computed_at".into(), "2026-12-05T23:00:01Z".into()),
+            ],
+            seconds: 1.25,
+        };
+        let e = stamp.entries();
+        let keys: Vec<&str> = e.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(
+            keys,
+            [
+                "analysis",
+                "analysis_version",
+                "scenario",
+                "edits",
+                "software",
+                "area",
+                "computed_at",
+                "param_area",
+                "param_step",
+                "input_1",
+                "run_seconds"
+            ]
+        );
+        assert_eq!(
+            stamp.get("computed_at").as_deref(),
+            Some("2026-12-05T23:00:01Z"),
+            "the analysis's own time wins"
+        );
+        assert_eq!(
+            stamp.get("input_1").as_deref(),
+            Some("a.gml (7 bytes, modified ?)")
+        );
+        assert_eq!(stamp.get("run_seconds").as_deref(), Some("1.2"));
     }
 }

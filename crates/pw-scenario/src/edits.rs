@@ -26,11 +26,12 @@ impl Move {
     }
 
     /// The object as moved (every point of every surface and its terrain
-    /// intersection), about `pivot` (x, y).
-    pub fn apply(&self, object: &CityObject, pivot: [f64; 2]) -> CityObject {
+    /// intersection), turned and scaled about `pivot` (x, y: the building's
+    /// footprint centre) and `base` (its lowest point, which stays put).
+    pub fn apply(&self, object: &CityObject, pivot: [f64; 2], base: f64) -> CityObject {
         let (sin, cos) = self.rotate_deg.to_radians().sin_cos();
         let s = self.scale;
-        let z0 = object.extent().min[2];
+        let z0 = base;
         let t = |p: &mut [f64; 3]| {
             let (dx, dy) = (p[0] - pivot[0], p[1] - pivot[1]);
             p[0] = pivot[0] + s * (dx * cos - dy * sin) + self.offset[0];

@@ -7,6 +7,7 @@ use pw_city::{CityModel, CityObject};
 use pw_geo::elevation::Elevation;
 use pw_geo::{Crs, Extent3};
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -135,13 +136,14 @@ impl Scenario {
     pub fn objects(&self) -> impl Iterator<Item = Cow<'_, CityObject>> + '_ {
         let existing = self.layers.iter().flat_map(move |layer| {
             let model = &layer.model;
+            let moves = self.moves_in(model);
             model
                 .objects
                 .iter()
                 .enumerate()
                 .filter(move |(i, _)| !self.edits.is_removed(model, *i))
-                .map(move |(i, o)| match self.move_for(model, i) {
-                    Some((m, pivot)) => Cow::Owned(m.apply(o, pivot)),
+                .map(move |(i, o)| match moves.get(&i) {
+                    Some(&(m, pivot, base)) => Cow::Owned(m.apply(o, pivot, base)),
                     None => Cow::Borrowed(o),
                 })
         });
@@ -153,29 +155,51 @@ impl Scenario {
         existing.chain(added)
     }
 
-    /// The move that applies to object `i` (its own or its building's),
-    /// with the building's footprint centre as pivot.
-    fn move_for(&self, model: &CityModel, i: usize) -> Option<(&crate::Move, [f64; 2])> {
+    /// For each object of a moved building (the building and all its
+    /// parts): the move, the building's footprint centre and base height.
+    /// A part's own move wins over its building's.
+    fn moves_in<'a>(
+        &'a self,
+        model: &CityModel,
+    ) -> HashMap<usize, (&'a crate::Move, [f64; 2], f64)> {
+        let mut out = HashMap::new();
         if self.edits.moved.is_empty() {
-            return None;
+            return out;
         }
-        let mut at = Some(i);
-        for _ in 0..16 {
-            let o = model.objects.get(at?)?;
-            if let Some(m) = self.edits.move_of(&o.id) {
-                let root = at?;
-                let mut e = model.objects[root].extent();
-                for child in model.objects.iter().filter(|c| c.parent == Some(root)) {
-                    e.union(&child.extent());
+        // The nearest moved ancestor of every object (parents form short
+        // chains; a loop in bad data ends after 16 steps).
+        let moved_root = |i: usize| -> Option<(usize, &'a crate::Move)> {
+            let mut at = Some(i);
+            for _ in 0..16 {
+                let k = at?;
+                let o = model.objects.get(k)?;
+                if let Some(m) = self.edits.move_of(&o.id) {
+                    return Some((k, m));
                 }
-                return Some((
-                    m,
-                    [(e.min[0] + e.max[0]) / 2.0, (e.min[1] + e.max[1]) / 2.0],
-                ));
+                at = o.parent;
             }
-            at = o.parent;
+            None
+        };
+        let mut families: HashMap<usize, (&crate::Move, Extent3, Vec<usize>)> = HashMap::new();
+        for (i, o) in model.objects.iter().enumerate() {
+            if let Some((root, m)) = moved_root(i) {
+                let f = families
+                    .entry(root)
+                    .or_insert_with(|| (m, Extent3::EMPTY, Vec::new()));
+                f.1.union(&o.extent());
+                f.2.push(i);
+            }
         }
-        None
+        for (m, e, members) in families.into_values() {
+            if e.is_empty() {
+                continue;
+            }
+            let pivot = [(e.min[0] + e.max[0]) / 2.0, (e.min[1] + e.max[1]) / 2.0];
+            for i in members {
+                out.insert(i, (m, pivot, e.min[2]));
+            }
+        }
+        out
     }
 
     /// Extent of the scenario's objects (scene CRS).
@@ -335,6 +359,27 @@ mod tests {
     }
 
     #[test]
+    fn a_scaled_building_keeps_its_parts_attached() {
+        let mut s = scenario();
+        // A part that is only a roof at 12 m, on a building based at 0 m.
+        let mut model = (*s.layers[0].model).clone();
+        model.objects[1].surfaces.truncate(1);
+        s.layers[0].model = Arc::new(model);
+        s.edits.moved.push(Move {
+            id: "A".into(),
+            offset: [0.0; 3],
+            rotate_deg: 0.0,
+            scale: 2.0,
+        });
+        let part = s.objects().find(|o| o.id == "A-part").unwrap();
+        // Scaled about the building's base (0 m), not the part's own (12 m).
+        assert_eq!(part.surfaces[0].exterior[0][2], 24.0);
+        // Both turn about the building's centre (5, 5): the part's corner
+        // (0, 0) goes to (−5, −5).
+        assert_eq!(part.surfaces[0].exterior[0][0], -5.0);
+    }
+
+    #[test]
     fn inputs_name_file_size_and_date() {
         let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml");
         let stamp = InputStamp::of(&path);
@@ -344,6 +389,9 @@ mod tests {
             "{stamp}"
         );
         assert_eq!(iso_utc(0), "1970-01-01T00:00:00Z");
+        assert_eq!(iso_utc(1_774_047_600), "2026-03-20T23:00:00Z");
+        assert_eq!(iso_utc(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(iso_utc(-86_400), "1969-12-31T00:00:00Z");
         assert_eq!(iso_utc(1_774_051_200), "2026-03-21T00:00:00Z");
     }
 }

@@ -369,7 +369,12 @@ pub fn to_framework(params: &Params, r: SunHours) -> AnalysisResult {
         );
     }
     AnalysisResult {
-        label: format!("{} ({})", dates.join(" "), params.area),
+        label: format!(
+            "{}, {:.0} × {:.0} m",
+            dates.join(" "),
+            params.area.width(),
+            params.area.height()
+        ),
         stamp: pw_analysis::RunStamp {
             computed_at: r.run.get("computed_at").unwrap_or_default().to_string(),
             details: r.run.entries.clone(),

@@ -120,27 +120,8 @@ impl RunInfo {
     }
 }
 
-/// "2026-11-23T22:58:00Z" from Unix seconds (civil-from-days, proleptic
-/// Gregorian), so results say when they were made without a date crate.
-pub fn iso_utc(unix: i64) -> String {
-    let days = unix.div_euclid(86_400);
-    let secs = unix.rem_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + (month <= 2) as i64;
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60
-    )
-}
+/// ISO 8601 UTC time of Unix seconds (one implementation, in pw-scenario).
+pub use pw_analysis::scenario::iso_utc;
 
 /// Ground statistics for the legend and reports.
 #[derive(Debug, Clone, PartialEq)]
@@ -173,77 +154,4 @@ impl GroundStats {
 /// Square metres of ground with at least `hours` of sun.
 pub fn area_with_at_least(grid: &Grid, hours: f32) -> f64 {
     grid.values.iter().filter(|v| **v >= hours - 1e-4).count() as f64 * grid.dx * grid.dy
-}
-
-#[derive(Debug, thiserror::Error, PartialEq)]
-pub enum DifferenceError {
-    #[error(
-        "the two results cover different grids ({0}): run both with the same area and cell size"
-    )]
-    Grid(String),
-}
-
-/// `after − before` per cell (hours gained, negative = lost). NaN where
-/// either is NaN (a building in one of the variants).
-pub fn difference(before: &Grid, after: &Grid) -> Result<Grid, DifferenceError> {
-    let same = before.width == after.width
-        && before.height == after.height
-        && (before.x0 - after.x0).abs() < 1e-6
-        && (before.y0 - after.y0).abs() < 1e-6
-        && (before.dx - after.dx).abs() < 1e-9
-        && (before.dy - after.dy).abs() < 1e-9;
-    if !same {
-        return Err(DifferenceError::Grid(format!(
-            "{}×{} at {:.2},{:.2} step {} vs {}×{} at {:.2},{:.2} step {}",
-            before.width,
-            before.height,
-            before.x0,
-            before.y0,
-            before.dx,
-            after.width,
-            after.height,
-            after.x0,
-            after.y0,
-            after.dx
-        )));
-    }
-    Ok(Grid {
-        values: before
-            .values
-            .iter()
-            .zip(&after.values)
-            .map(|(b, a)| a - b)
-            .collect(),
-        ..before.clone()
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn iso_dates() {
-        assert_eq!(iso_utc(0), "1970-01-01T00:00:00Z");
-        assert_eq!(iso_utc(1_774_047_600), "2026-03-20T23:00:00Z");
-        assert_eq!(iso_utc(951_782_400), "2000-02-29T00:00:00Z");
-        assert_eq!(iso_utc(-86_400), "1969-12-31T00:00:00Z");
-    }
-
-    #[test]
-    fn difference_needs_the_same_grid() {
-        let g = |w: usize, v: f32| Grid {
-            width: w,
-            height: 1,
-            x0: 0.0,
-            y0: 0.0,
-            dx: 1.0,
-            dy: 1.0,
-            values: vec![v; w],
-            crs: None,
-        };
-        let d = difference(&g(2, 5.0), &g(2, 3.5)).unwrap();
-        assert_eq!(d.values, vec![-1.5, -1.5]);
-        assert!(difference(&g(2, 5.0), &g(3, 3.5)).is_err());
-    }
 }

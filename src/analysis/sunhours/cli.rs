@@ -153,8 +153,7 @@ pub fn shadow(args: &ShadowArgs) -> anyhow::Result<String> {
         out += &format!("written:   {}\n", path.display());
     }
     if let Some(path) = &args.facades {
-        let text = pw_analysis::export::facades_geojson(&result)?.to_string();
-        std::fs::write(path, text).with_context(|| path.display().to_string())?;
+        pw_analysis::export::write_facades_geojson(&result, path)?;
         out += &format!("written:   {}\n", path.display());
     }
     match (&args.compare, &args.diff, &result.ground) {
