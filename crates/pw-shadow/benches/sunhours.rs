@@ -56,6 +56,48 @@ fn main() {
         secs
     );
 
+    // The same run through the analysis framework, as the workbench and
+    // `planwerkstatt analysis run` start it (scenario in, stamped result
+    // out): the framework must cost nothing measurable.
+    {
+        use pw_analysis::scenario::{Scenario, ScenarioLayer, Site};
+        use pw_analysis::{Analysis, Value};
+        let mut s = Scenario::new(
+            "Bestand",
+            Site {
+                crs: Some(utm),
+                origin: [c[0], c[1], 115.0],
+                latitude: 49.0115,
+                longitude: 8.4115,
+                time_zone: "Europe/Berlin".into(),
+            },
+        );
+        s.layers.push(ScenarioLayer {
+            name: "Karlsruhe".into(),
+            model: std::sync::Arc::new(ka.clone()),
+            input: None,
+        });
+        let a = pw_shadow::SunHoursAnalysis;
+        let mut v = a.defaults();
+        v.set(
+            "area",
+            Value::Area(Some(pw_analysis::Area::new(
+                area.min_x, area.min_y, area.max_x, area.max_y,
+            ))),
+        );
+        v.set("date", Value::Text("2026-06-21".into()));
+        v.set("facades", Value::Bool(false));
+        let t = Instant::now();
+        let r = pw_analysis::run_checked(&a, &v, &s, &JobControl::default()).unwrap();
+        let framework = t.elapsed().as_secs_f64();
+        let fg = &r.ground.as_ref().unwrap().grid;
+        assert_eq!((fg.width, fg.height), (g.width, g.height));
+        println!(
+            "ground, Karlsruhe 1 km² through the analysis framework: {framework:.2} s = {:.2} × the direct run",
+            framework / secs
+        );
+    }
+
     // One sun position on the bare 1000 × 1000 grid, as SOLWEIG gets it.
     let o = obstacles::collect(&[&ka], &area, &area);
     let hm = height_model::build(&area, 1.0, 0.0, None, &o);

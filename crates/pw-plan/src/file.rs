@@ -1,0 +1,298 @@
+//! Variants on disk: `<scene>.plan.toml` next to the scene file, one
+//! `[[variant]]` table each with its removed ids, moves and `[[variant.volume]]`
+//! tables. TOML diffs line by line and floats round-trip exactly (Rust
+//! writes the shortest text that reads back the same number). A scene
+//! without the file simply has no variants yet.
+
+use crate::volume::{Volume, VolumeError};
+use pw_city::CityModel;
+use pw_scenario::{Edits, Move};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MoveDef {
+    pub id: String,
+    #[serde(default)]
+    pub offset: [f64; 3],
+    #[serde(default)]
+    pub rotate_deg: f64,
+    #[serde(default = "one")]
+    pub scale: f64,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Variant {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// Ids of existing objects this variant demolishes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub removed: Vec<String>,
+    #[serde(default, rename = "move", skip_serializing_if = "Vec::is_empty")]
+    pub moves: Vec<MoveDef>,
+    #[serde(default, rename = "volume", skip_serializing_if = "Vec::is_empty")]
+    pub volumes: Vec<Volume>,
+}
+
+impl Variant {
+    pub fn new(name: impl Into<String>) -> Variant {
+        Variant {
+            name: name.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Every volume checked; the first problem of each.
+    pub fn problems(&self) -> Vec<VolumeError> {
+        self.volumes
+            .iter()
+            .filter_map(|v| v.validate().err())
+            .collect()
+    }
+
+    /// The edits analyses see: removals, moves, and the volumes as LoD2
+    /// buildings standing on `ground` (scene CRS height at x, y; volumes
+    /// with their own base keep it). Volumes that cannot be built are left
+    /// out — [`Variant::problems`] says which.
+    pub fn edits(&self, ground: &dyn Fn(f64, f64) -> f64) -> Edits {
+        let mut edits = Edits::default();
+        edits.removed.extend(self.removed.iter().cloned());
+        edits.moved = self
+            .moves
+            .iter()
+            .map(|m| Move {
+                id: m.id.clone(),
+                offset: m.offset,
+                rotate_deg: m.rotate_deg,
+                scale: m.scale,
+            })
+            .collect();
+        let objects: Vec<_> = self
+            .volumes
+            .iter()
+            .filter(|v| v.validate().is_ok())
+            .map(|v| {
+                let base = v.base.unwrap_or_else(|| {
+                    // The lowest ground under its corners: no corner floats.
+                    v.footprint
+                        .iter()
+                        .map(|p| ground(p[0], p[1]))
+                        .fold(f64::INFINITY, f64::min)
+                });
+                v.to_object(base)
+            })
+            .collect();
+        if !objects.is_empty() {
+            edits.added.push(Arc::new(CityModel {
+                format: "Planwerkstatt plan".into(),
+                objects,
+                ..CityModel::default()
+            }));
+        }
+        edits
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct PlanFile {
+    #[serde(default, rename = "variant")]
+    pub variants: Vec<Variant>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PlanFileError {
+    #[error("{path}: {message}")]
+    Read { path: String, message: String },
+    #[error("{path}, line {line}: {message}")]
+    Syntax {
+        path: String,
+        line: usize,
+        message: String,
+    },
+    #[error("{path}: two variants are called {name:?}; give each its own name")]
+    DuplicateName { path: String, name: String },
+}
+
+impl PlanFile {
+    /// Where a scene's variants live: `demo.scene` → `demo.plan.toml`.
+    pub fn path_for(scene: &Path) -> PathBuf {
+        scene.with_extension("plan.toml")
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Variant> {
+        self.variants.iter().find(|v| v.name == name)
+    }
+
+    pub fn parse(text: &str, path: &Path) -> Result<PlanFile, PlanFileError> {
+        let plan: PlanFile = toml::from_str(text).map_err(|e| PlanFileError::Syntax {
+            path: path.display().to_string(),
+            line: e
+                .span()
+                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1)
+                .unwrap_or(0),
+            message: e.message().to_string(),
+        })?;
+        let mut names = std::collections::HashSet::new();
+        for v in &plan.variants {
+            if !names.insert(v.name.as_str()) {
+                return Err(PlanFileError::DuplicateName {
+                    path: path.display().to_string(),
+                    name: v.name.clone(),
+                });
+            }
+        }
+        Ok(plan)
+    }
+
+    /// The scene's variants; none when there is no plan file yet.
+    pub fn load(path: &Path) -> Result<PlanFile, PlanFileError> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => PlanFile::parse(&text, path),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(PlanFile::default()),
+            Err(e) => Err(PlanFileError::Read {
+                path: path.display().to_string(),
+                message: e.to_string(),
+            }),
+        }
+    }
+
+    pub fn to_text(&self) -> String {
+        let body = toml::to_string(self).expect("plan files are plain data");
+        format!("# Planwerkstatt variants of the scene beside this file.\n\n{body}")
+    }
+
+    /// Writes the file whole or not at all.
+    pub fn save(&self, path: &Path) -> Result<(), PlanFileError> {
+        let err = |e: std::io::Error| PlanFileError::Read {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        };
+        let mut tmp = path.as_os_str().to_owned();
+        tmp.push(".part");
+        std::fs::write(&tmp, self.to_text()).map_err(err)?;
+        std::fs::rename(&tmp, path).map_err(err)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::volume::{Roof, Use};
+
+    fn plan() -> PlanFile {
+        let mut a = Variant::new("Variante A");
+        a.removed = vec!["DENW43AL00001j2W".into(), "DENW43AL10000SaT".into()];
+        a.volumes.push(Volume {
+            name: "Haus 1".into(),
+            roof: Roof::Gable {
+                pitch: 35.0,
+                ridge_edge: 0,
+            },
+            usage: Use::Mischnutzung,
+            ..Volume::new(
+                "neu-1",
+                vec![
+                    [280_930.1, 5_657_330.7],
+                    [280_950.1, 5_657_330.7],
+                    [280_950.1, 5_657_342.7],
+                    [280_930.1, 5_657_342.7],
+                ],
+                4,
+            )
+        });
+        let mut b = Variant::new("Variante B");
+        b.moves.push(MoveDef {
+            id: "DENW43AL00001j2W".into(),
+            offset: [1.5, -0.25, 0.0],
+            rotate_deg: 12.5,
+            scale: 1.0,
+        });
+        b.volumes.push(Volume {
+            base: Some(36.123456789012),
+            wall_height: Some(7.3),
+            ..Volume::new("neu-2", vec![[0.1, 0.2], [10.3, 0.2], [10.3, 7.7]], 2)
+        });
+        PlanFile {
+            variants: vec![a, b],
+        }
+    }
+
+    #[test]
+    fn variants_round_trip_exactly_and_read_as_written() {
+        let p = plan();
+        let text = p.to_text();
+        let back = PlanFile::parse(&text, Path::new("x.plan.toml")).unwrap();
+        assert_eq!(back, p, "{text}");
+        assert_eq!(back.to_text(), text, "saving again changes nothing");
+        assert!(text.contains("[[variant.volume]]"), "{text}");
+        assert!(
+            text.contains(
+                "[variant.volume.roof]\nform = \"gable\"\npitch = 35.0\nridge_edge = 0\n"
+            ),
+            "{text}"
+        );
+        assert!(
+            !text.contains("name = \"\""),
+            "empty names are left out: {text}"
+        );
+        assert!(text.contains("use = \"mischnutzung\""));
+        let dir = std::env::temp_dir().join(format!("pw-plan-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = PlanFile::path_for(&dir.join("demo.scene"));
+        assert_eq!(path.file_name().unwrap(), "demo.plan.toml");
+        assert_eq!(
+            PlanFile::load(&path).unwrap(),
+            PlanFile::default(),
+            "no file yet: no variants"
+        );
+        p.save(&path).unwrap();
+        assert_eq!(PlanFile::load(&path).unwrap(), p);
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn bad_files_say_where() {
+        let text = "[[variant]]\nname = \"A\"\n\n[[variant]]\nname = \"A\"\n";
+        let e = PlanFile::parse(text, Path::new("p.plan.toml")).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "p.plan.toml: two variants are called \"A\"; give each its own name"
+        );
+        let text = "[[variant]]\nname = \"A\"\n\n[[variant.volume]]\nid = \"v\"\nfootprint = [[0.0, 0.0]]\nstoreys = 2\ncolour = \"red\"\n";
+        let e = PlanFile::parse(text, Path::new("p.plan.toml")).unwrap_err();
+        assert!(e.to_string().starts_with("p.plan.toml, line 8:"), "{e}");
+        assert!(e.to_string().contains("colour"), "{e}");
+    }
+
+    #[test]
+    fn a_variant_becomes_the_edits_analyses_see() {
+        let p = plan();
+        let a = p.get("Variante A").unwrap();
+        // Ground slopes: 30 m + 1 ‰ of the easting offset.
+        let ground = |x: f64, _y: f64| 30.0 + (x - 280_930.0) * 0.001;
+        let e = a.edits(&ground);
+        assert_eq!(e.removed.len(), 2);
+        let house = &e.added[0].objects[0];
+        // On the lowest corner's ground, never floating.
+        assert!((house.extent().min[2] - (30.0 + 0.1 * 0.001)).abs() < 1e-9);
+        assert_eq!(house.attribute("nutzung"), Some("mischnutzung"));
+        let b = p.get("Variante B").unwrap().edits(&ground);
+        assert_eq!(b.moved[0].rotate_deg, 12.5);
+        assert_eq!(b.added[0].objects[0].extent().min[2], 36.123456789012);
+        // A volume that cannot be built is left out and reported.
+        let mut bad = Variant::new("C");
+        bad.volumes
+            .push(Volume::new("x", vec![[0.0, 0.0], [1.0, 0.0]], 1));
+        assert!(bad.edits(&ground).added.is_empty());
+        assert_eq!(bad.problems().len(), 1);
+    }
+}

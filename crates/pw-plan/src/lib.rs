@@ -1,0 +1,16 @@
+//! Plans and variants (engine-free). A scene holds "Bestand" and any number
+//! of named variants; a variant is a set of edits — new building volumes
+//! (footprint, storeys, roof form, use), existing objects removed or moved —
+//! kept as text next to the scene (`<scene>.plan.toml`) that diffs well and
+//! round-trips exactly. A variant becomes the [`pw_scenario::Edits`] every
+//! analysis sees; its volumes become LoD2 city objects; its key figures
+//! (footprint, gross floor area, GRZ/GFZ, height) compare B − A.
+
+pub mod file;
+pub mod kpi;
+pub mod polygon;
+pub mod volume;
+
+pub use file::{PlanFile, PlanFileError, Variant};
+pub use kpi::{Figures, figures};
+pub use volume::{Roof, Use, Volume, VolumeError};

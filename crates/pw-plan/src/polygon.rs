@@ -1,0 +1,100 @@
+//! Footprint geometry in the plane: area, orientation, self-intersection,
+//! point in polygon — what drawing and key figures need.
+
+pub type P2 = [f64; 2];
+
+/// Signed area (shoelace): positive for counter-clockwise rings.
+pub fn signed_area(ring: &[P2]) -> f64 {
+    let n = ring.len();
+    (0..n)
+        .map(|i| {
+            let (a, b) = (ring[i], ring[(i + 1) % n]);
+            a[0] * b[1] - b[0] * a[1]
+        })
+        .sum::<f64>()
+        / 2.0
+}
+
+pub fn area(ring: &[P2]) -> f64 {
+    signed_area(ring).abs()
+}
+
+fn cross(o: P2, a: P2, b: P2) -> f64 {
+    (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
+}
+
+/// Whether segments ab and cd cross or touch (collinear overlap included).
+fn segments_meet(a: P2, b: P2, c: P2, d: P2) -> bool {
+    let (d1, d2, d3, d4) = (
+        cross(c, d, a),
+        cross(c, d, b),
+        cross(a, b, c),
+        cross(a, b, d),
+    );
+    if ((d1 > 0.0 && d2 < 0.0) || (d1 < 0.0 && d2 > 0.0))
+        && ((d3 > 0.0 && d4 < 0.0) || (d3 < 0.0 && d4 > 0.0))
+    {
+        return true;
+    }
+    let on = |p: P2, q: P2, r: P2| {
+        cross(p, q, r).abs() < 1e-9
+            && r[0] >= p[0].min(q[0]) - 1e-9
+            && r[0] <= p[0].max(q[0]) + 1e-9
+            && r[1] >= p[1].min(q[1]) - 1e-9
+            && r[1] <= p[1].max(q[1]) + 1e-9
+    };
+    on(c, d, a) || on(c, d, b) || on(a, b, c) || on(a, b, d)
+}
+
+/// The first pair of non-adjacent edges that meet, if any.
+pub fn self_intersection(ring: &[P2]) -> Option<(usize, usize)> {
+    let n = ring.len();
+    for i in 0..n {
+        for j in i + 1..n {
+            let adjacent = j == i + 1 || (i == 0 && j == n - 1);
+            if adjacent {
+                continue;
+            }
+            if segments_meet(ring[i], ring[(i + 1) % n], ring[j], ring[(j + 1) % n]) {
+                return Some((i, j));
+            }
+        }
+    }
+    None
+}
+
+/// Even-odd point in polygon.
+pub fn contains(ring: &[P2], p: P2) -> bool {
+    let n = ring.len();
+    let mut inside = false;
+    let mut j = n.wrapping_sub(1);
+    for i in 0..n {
+        let (a, b) = (ring[i], ring[j]);
+        if (a[1] > p[1]) != (b[1] > p[1])
+            && p[0] < (b[0] - a[0]) * (p[1] - a[1]) / (b[1] - a[1]) + a[0]
+        {
+            inside = !inside;
+        }
+        j = i;
+    }
+    inside
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn area_orientation_crossing_and_inside() {
+        let r = [[0.0, 0.0], [20.0, 0.0], [20.0, 12.0], [0.0, 12.0]];
+        assert_eq!(signed_area(&r), 240.0);
+        let mut cw = r;
+        cw.reverse();
+        assert_eq!(signed_area(&cw), -240.0);
+        assert_eq!(self_intersection(&r), None);
+        let bow = [[0.0, 0.0], [10.0, 10.0], [10.0, 0.0], [0.0, 10.0]];
+        assert_eq!(self_intersection(&bow), Some((0, 2)));
+        assert!(contains(&r, [5.0, 5.0]));
+        assert!(!contains(&r, [25.0, 5.0]));
+    }
+}
