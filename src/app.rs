@@ -93,6 +93,7 @@ impl Plugin for AnalysisPlugins {
         app.add_plugins((
             crate::analysis::AnalysisPlugin,
             crate::analysis::sunhours::SunHoursPlugin,
+            crate::analysis::plan_figures::PlanFiguresPlugin,
         ));
     }
 }

@@ -646,6 +646,77 @@ fn analysis_runs_any_registered_analysis_with_its_parameters_and_writes_every_pa
 }
 
 #[test]
+fn analysis_runs_on_a_variant_of_the_scene() {
+    let dir = temp_dir("variant");
+    let scene = demo_variant(&dir, "");
+    std::fs::write(
+        dir.join("variant.plan.toml"),
+        "[[variant]]\nname = \"Variante A\"\nremoved = [\"DENW43AL00001j2W\"]\n\n\
+         [[variant.volume]]\nid = \"neu-1\"\nfootprint = [[280930.0, 5657330.0], [280950.0, 5657330.0], [280950.0, 5657342.0], [280930.0, 5657342.0]]\nstoreys = 4\n\n\
+         [variant.volume.roof]\nform = \"gable\"\npitch = 35.0\nridge_edge = 0\n",
+    )
+    .unwrap();
+    let scene = scene.to_str().unwrap();
+    let (code, out, err) = planwerkstatt(&[
+        "analysis",
+        "run",
+        "plan",
+        "--scene",
+        scene,
+        "--variant",
+        "Variante A",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let kpi = |key: &str| {
+        out.lines()
+            .find(|l| l.starts_with(key))
+            .unwrap_or_else(|| panic!("{key} in {out}"))
+            .split_whitespace()
+            .skip(1)
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    assert_eq!(kpi("new_buildings"), "1");
+    assert_eq!(kpi("footprint_m2"), "240 m²");
+    assert_eq!(kpi("gross_floor_m2"), "960 m²");
+    assert_eq!(kpi("max_height_m"), "16.2 m");
+    assert_eq!(kpi("removed_buildings"), "1");
+    // Sun hours on the variant: the new house takes sun north of it.
+    let (code, out, err) = planwerkstatt(&[
+        "analysis",
+        "run",
+        "sunhours",
+        "--scene",
+        scene,
+        "--variant",
+        "Variante A",
+        "--set",
+        "area=280850,5657300,281000,5657450",
+        "--set",
+        "date=2026-03-21",
+        "--set",
+        "facades=no",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("area_4h_m2"), "{out}");
+    let (code, _, err) = planwerkstatt(&[
+        "analysis",
+        "run",
+        "plan",
+        "--scene",
+        scene,
+        "--variant",
+        "Variante Z",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("no variant \"Variante Z\"; there are: Variante A"),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
 fn shadow_in_the_polar_night_is_zero_hours_with_a_note() {
     let dir = temp_dir("polar");
     // The same buildings, but the sun of Longyearbyen (78.2° N).

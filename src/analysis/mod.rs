@@ -4,6 +4,7 @@
 //! that only registers its engine-free analysis and adds what is its own.
 
 pub mod overlays;
+pub mod plan_figures;
 pub mod runs;
 pub mod sunhours;
 
@@ -86,7 +87,7 @@ mod tests {
         .map(String::from)
         .to_vec();
         let registry = crate::app::analyses();
-        assert_eq!(registry.ids(), ["sunhours"]);
+        assert_eq!(registry.ids(), ["sunhours", "plan"]);
         for a in registry.iter() {
             keys.push(a.title().into());
             for p in a.params() {

@@ -28,6 +28,10 @@ pub struct RunArgs {
     /// Folder for the files (GeoTIFF, GeoJSON, CSV); default: print only.
     #[arg(long)]
     pub out_dir: Option<PathBuf>,
+    /// Run on this variant of the scene (from `<scene>.plan.toml`)
+    /// instead of "Bestand".
+    #[arg(long)]
+    pub variant: Option<String>,
     /// Only print the estimate.
     #[arg(long)]
     pub estimate: bool,
@@ -93,7 +97,10 @@ pub fn analysis(cmd: &AnalysisCli) -> anyhow::Result<String> {
                     .map_err(|e| anyhow::anyhow!("{e}"))?;
             }
             let scene = pw_scene::Scene::load(&args.scene)?;
-            let scenario = crate::scenario::headless::load(&scene, &args.scene)?;
+            let mut scenario = crate::scenario::headless::load(&scene, &args.scene)?;
+            if let Some(name) = &args.variant {
+                crate::scenario::headless::apply_variant(&mut scenario, &args.scene, name)?;
+            }
             a.validate(&values).map_err(|e| anyhow::anyhow!("{e}"))?;
             let est = a
                 .estimate(&values, &scenario)

@@ -257,6 +257,31 @@ pub fn load_city(
     })
 }
 
+/// A model the app holds (already in the scene CRS, e.g. a variant's new
+/// buildings) made ready for display: batches, pick index, summary.
+pub fn loaded_from_model(model: Arc<CityModel>, origin: &pw_geo::SceneOrigin) -> LoadedCity {
+    let batches =
+        pw_city::batch::build_batches_with(&model, origin, MAX_BATCHES_PER_LAYER, None, None)
+            .unwrap_or_default();
+    let index = PickIndex::build(&batches);
+    let s = model.summary();
+    let summary = LayerSummary {
+        format: model.format.clone(),
+        buildings: s.buildings,
+        parts: s.building_parts,
+        triangles: batches.iter().map(|b| b.triangle_count()).sum(),
+        batches: batches.len(),
+        ..LayerSummary::default()
+    };
+    LoadedCity {
+        model,
+        batches,
+        index,
+        summary,
+        ..LoadedCity::empty(pw_scene::Style::default())
+    }
+}
+
 /// The appearance theme to show: the scene's choice, else the model's
 /// default (most textures). An unknown name is reported, not fatal.
 fn choose_theme(model: &CityModel, wanted: Option<&str>) -> Option<u16> {

@@ -91,6 +91,10 @@ pub struct Layers {
     next_id: u32,
     /// Terrain the loaded layers provide (TIN reliefs now, DEMs later).
     pub terrain: Vec<(LayerId, Arc<dyn pw_geo::elevation::Elevation>)>,
+    /// Layers the app made (a variant's new buildings): shown and picked
+    /// like the others, never saved into the scene, not input of analyses
+    /// (the scenario holds what they show).
+    pub generated: Vec<LayerId>,
 }
 
 impl LayerEntry {
@@ -117,6 +121,18 @@ impl Layers {
     pub fn allocate_id(&mut self) -> LayerId {
         self.next_id += 1;
         LayerId(self.next_id)
+    }
+
+    /// A layer made by the app from data it holds (see `generated`); its
+    /// content arrives as a `LayerLoaded` from whoever made it.
+    pub fn add_generated(&mut self, def: Layer) -> LayerId {
+        let id = self.add(def, PathBuf::new());
+        self.generated.push(id);
+        id
+    }
+
+    pub fn is_generated(&self, id: LayerId) -> bool {
+        self.generated.contains(&id)
     }
 
     pub(super) fn add(&mut self, def: Layer, source: PathBuf) -> LayerId {

@@ -49,6 +49,7 @@ pub(super) fn handle_scene_commands(
                         removed.write(LayerRemoved(entry.id));
                     }
                     layers.terrain.clear();
+                    layers.generated.clear();
                     *frame = SceneFrame::new(scene.parsed_crs(), scene.origin);
                     match SceneClock::for_city(&scene.city.time_zone, scene.time.default.as_deref())
                     {
@@ -144,6 +145,7 @@ pub(super) fn handle_scene_commands(
                 }
                 layers.entries.retain(|e| e.id != *id);
                 layers.terrain.retain(|(t, _)| t != id);
+                layers.generated.retain(|g| g != id);
                 removed.write(LayerRemoved(*id));
                 active.dirty = true;
             }
@@ -253,6 +255,7 @@ fn save_scene(
     scene.layers = layers
         .entries
         .iter()
+        .filter(|e| !layers.is_generated(e.id))
         .map(|e| {
             let mut def = e.def.clone();
             // Re-root relative paths when saving under another folder.

@@ -58,3 +58,36 @@ pub fn load(scene: &Scene, scene_path: &Path) -> anyhow::Result<Scenario> {
     }
     Ok(out)
 }
+
+/// Turns the "Bestand" scenario into the named variant of the scene's plan
+/// file: its demolitions, moves and new buildings (on the scenario's
+/// terrain, else at the scene origin's height).
+pub fn apply_variant(scenario: &mut Scenario, scene_path: &Path, name: &str) -> anyhow::Result<()> {
+    let plan_path = pw_plan::PlanFile::path_for(scene_path);
+    let plan = pw_plan::PlanFile::load(&plan_path)?;
+    let variant = plan.get(name).ok_or_else(|| {
+        let names: Vec<&str> = plan.variants.iter().map(|v| v.name.as_str()).collect();
+        anyhow::anyhow!(
+            "{}: no variant {name:?}; there are: {}",
+            plan_path.display(),
+            if names.is_empty() {
+                "none".to_string()
+            } else {
+                names.join(", ")
+            }
+        )
+    })?;
+    for p in variant.problems() {
+        scenario.notes.push(format!("{name}: {p}"));
+    }
+    let terrain = scenario.terrain.clone();
+    let fallback = scenario.site.origin[2];
+    scenario.edits = variant.edits(&|x, y| {
+        terrain
+            .as_ref()
+            .and_then(|t| t.height_at(x, y))
+            .unwrap_or(fallback)
+    });
+    scenario.name = name.to_string();
+    Ok(())
+}

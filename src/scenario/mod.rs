@@ -1,44 +1,65 @@
-//! The scenario every analysis runs on: the loaded scene plus the edits of
-//! the variant in work (today: buildings removed from the inspector).
-//! Edits change the picture and what analyses see, in one place.
+//! The scenario every analysis runs on: "Bestand" (the scene as loaded, plus
+//! buildings removed from the inspector) or one of the scene's variants
+//! (`<scene>.plan.toml`: new volumes, demolitions, moves). Switching changes
+//! the picture and what analyses see, in one place; variants are saved
+//! with the scene.
 
 pub mod headless;
 
 use crate::base::i18n::I18n;
+use crate::base::jobs::Notices;
 use crate::layers::city_draw::{BuildingCommand, CityLayers};
-use crate::layers::{ActiveScene, LayerLoaded, Layers};
+use crate::layers::{ActiveScene, LayerId, LayerLoaded, Layers, SceneCommand};
 use crate::view::clock::SceneClock;
+use crate::view::frame::SceneFrame;
 use bevy::prelude::*;
 use pw_analysis::scenario::{Edits, InputStamp, Scenario, ScenarioLayer, Site};
+use pw_geo::elevation::Elevation;
+use pw_plan::{PlanFile, Variant};
 use std::sync::Arc;
 
-/// The edits in work. Empty = "Bestand".
+/// The scenario in work.
 #[derive(Resource, Debug, Default, Clone)]
 pub struct ScenarioState {
+    /// The scene's variants.
+    pub plan: PlanFile,
+    /// The variant shown; None = "Bestand".
+    pub active: Option<String>,
+    /// What analyses see on top of the loaded layers.
     pub edits: Edits,
+    /// The generated layer showing the active variant's new buildings.
+    pub volumes_layer: Option<LayerId>,
+    /// Variants changed since the scene was saved.
+    pub dirty: bool,
 }
 
 impl ScenarioState {
-    /// "Bestand", or "Bestand mit Änderungen" once something is edited.
+    /// "Bestand", "Bestand mit Änderungen", or the variant's name.
     pub fn name(&self, i18n: &I18n) -> String {
-        i18n.tr(if self.edits.is_empty() {
-            "scenario.existing"
-        } else {
-            "scenario.edited"
-        })
-        .to_string()
+        match &self.active {
+            Some(v) => v.clone(),
+            None if self.edits.is_empty() => i18n.tr("scenario.existing").to_string(),
+            None => i18n.tr("scenario.edited").to_string(),
+        }
+    }
+
+    pub fn active_variant_mut(&mut self) -> Option<&mut Variant> {
+        let name = self.active.clone()?;
+        self.plan.variants.iter_mut().find(|v| v.name == name)
     }
 }
 
 #[derive(Message, Debug, Clone, PartialEq)]
 pub enum ScenarioCommand {
-    /// Take the object (with its building's parts) out of the scenario.
-    Remove {
-        layer: crate::layers::LayerId,
-        object: usize,
-    },
-    /// Back to the scene as it is.
+    /// Take the object (with its building's parts) out of the scenario;
+    /// in a variant, the variant demolishes it.
+    Remove { layer: LayerId, object: usize },
+    /// Back to the scene as it is (leaves the variant).
     RestoreAll,
+    /// Show a variant (None = Bestand).
+    Activate(Option<String>),
+    /// A new variant holding what was removed so far; it becomes active.
+    NewVariant,
 }
 
 pub struct ScenarioPlugin;
@@ -48,9 +69,15 @@ impl Plugin for ScenarioPlugin {
         app.init_resource::<ScenarioState>()
             .add_message::<ScenarioCommand>()
             .add_message::<BuildingCommand>()
+            .add_message::<SceneCommand>()
             .add_systems(
                 Update,
-                (handle_commands, apply_to_loaded_layers, forget_on_new_scene)
+                (
+                    read_plan_of_new_scene,
+                    handle_commands,
+                    save_with_the_scene,
+                    apply_to_loaded_layers,
+                )
                     .chain()
                     .after(crate::layers::LayersSystems)
                     .before(crate::layers::city_draw::CityLayerSystems),
@@ -58,11 +85,101 @@ impl Plugin for ScenarioPlugin {
     }
 }
 
+/// The scene's ground at a point: terrain where there is some, else the
+/// scene origin's height.
+fn ground_of(layers: &Layers, frame: &SceneFrame) -> impl Fn(f64, f64) -> f64 {
+    let stack = layers.terrain_stack();
+    let fallback = frame.origin.world[2];
+    move |x, y| stack.height_at(x, y).unwrap_or(fallback)
+}
+
+/// A new scene starts as it is, with the variants saved beside it.
+fn read_plan_of_new_scene(
+    active: Res<ActiveScene>,
+    mut state: ResMut<ScenarioState>,
+    mut notices: ResMut<Notices>,
+    mut last: Local<Option<std::path::PathBuf>>,
+) {
+    if !active.is_changed() || active.path == *last {
+        return;
+    }
+    *last = active.path.clone();
+    let plan = match active.path.as_deref() {
+        Some(p) => PlanFile::load(&PlanFile::path_for(p)).unwrap_or_else(|e| {
+            notices.error(e.to_string());
+            PlanFile::default()
+        }),
+        None => PlanFile::default(),
+    };
+    *state = ScenarioState {
+        plan,
+        ..Default::default()
+    };
+}
+
+/// Shows `edits` in the picture: every layer restored, then the removed
+/// buildings hidden; the variant's new buildings as a generated layer.
+#[allow(clippy::too_many_arguments)]
+fn show(
+    state: &mut ScenarioState,
+    layers: &mut Layers,
+    city: &CityLayers,
+    frame: &SceneFrame,
+    building: &mut MessageWriter<BuildingCommand>,
+    loaded: &mut MessageWriter<LayerLoaded>,
+    removed: &mut MessageWriter<crate::layers::LayerRemoved>,
+) {
+    for id in city.layers.keys() {
+        building.write(BuildingCommand::ShowAll(*id));
+    }
+    for (id, l) in &city.layers {
+        for (i, o) in l.city.model.objects.iter().enumerate() {
+            if o.parent.is_none() && state.edits.removed.contains(&o.id) {
+                building.write(BuildingCommand::Hide(*id, i));
+            }
+        }
+    }
+    if let Some(old) = state.volumes_layer.take() {
+        layers.entries.retain(|e| e.id != old);
+        layers.generated.retain(|g| *g != old);
+        removed.write(crate::layers::LayerRemoved(old));
+    }
+    let (Some(name), Some(model)) = (state.active.clone(), state.edits.added.first().cloned())
+    else {
+        return;
+    };
+    let def = pw_scene::Layer::new(
+        format!("{name} – Neubauten"),
+        pw_scene::LayerKind::Citygml,
+        "",
+    );
+    let id = layers.add_generated(def);
+    let city = crate::layers::city::loaded_from_model(model, &frame.origin);
+    if let Some(e) = layers.get_mut(id) {
+        e.status = crate::layers::LayerStatus::Ready;
+        e.extent = city.extent(&frame.origin);
+        e.summary = Some(city.summary.clone());
+    }
+    loaded.write(LayerLoaded {
+        id,
+        owner: id,
+        city: Arc::new(city),
+    });
+    state.volumes_layer = Some(id);
+}
+
+#[allow(clippy::too_many_arguments)]
 fn handle_commands(
     mut reader: MessageReader<ScenarioCommand>,
     mut state: ResMut<ScenarioState>,
-    mut building: MessageWriter<BuildingCommand>,
+    mut layers: ResMut<Layers>,
     city: Res<CityLayers>,
+    frame: Res<SceneFrame>,
+    i18n: Res<I18n>,
+    mut notices: ResMut<Notices>,
+    mut building: MessageWriter<BuildingCommand>,
+    mut loaded: MessageWriter<LayerLoaded>,
+    mut removed: MessageWriter<crate::layers::LayerRemoved>,
 ) {
     for cmd in reader.read() {
         match cmd {
@@ -70,6 +187,10 @@ fn handle_commands(
                 let Some(l) = city.layers.get(layer) else {
                     continue;
                 };
+                if Some(*layer) == state.volumes_layer {
+                    // A planned building is edited in its variant, not demolished.
+                    continue;
+                }
                 let model = &l.city.model;
                 // A part stands for its building: the whole building goes.
                 // (16 steps at most: bad data can make parents a loop.)
@@ -80,17 +201,89 @@ fn handle_commands(
                         None => break,
                     }
                 }
-                if let Some(o) = model.objects.get(root) {
-                    state.edits.remove(o.id.clone());
-                    building.write(BuildingCommand::Hide(*layer, root));
+                let Some(o) = model.objects.get(root) else {
+                    continue;
+                };
+                let id = o.id.clone();
+                state.edits.remove(id.clone());
+                if let Some(v) = state.active_variant_mut()
+                    && !v.removed.contains(&id)
+                {
+                    v.removed.push(id);
+                    state.dirty = true;
                 }
+                building.write(BuildingCommand::Hide(*layer, root));
             }
-            ScenarioCommand::RestoreAll => {
+            ScenarioCommand::RestoreAll | ScenarioCommand::Activate(None) => {
+                state.active = None;
                 state.edits = Edits::default();
-                for id in city.layers.keys() {
-                    building.write(BuildingCommand::ShowAll(*id));
-                }
+                show(
+                    &mut state,
+                    &mut layers,
+                    &city,
+                    &frame,
+                    &mut building,
+                    &mut loaded,
+                    &mut removed,
+                );
             }
+            ScenarioCommand::Activate(Some(name)) => {
+                let Some(v) = state.plan.get(name) else {
+                    continue;
+                };
+                for p in v.problems() {
+                    notices.error(format!("{name}: {p}"));
+                }
+                let edits = v.edits(&ground_of(&layers, &frame));
+                state.active = Some(name.clone());
+                state.edits = edits;
+                show(
+                    &mut state,
+                    &mut layers,
+                    &city,
+                    &frame,
+                    &mut building,
+                    &mut loaded,
+                    &mut removed,
+                );
+            }
+            ScenarioCommand::NewVariant => {
+                let taken = |n: &str| state.plan.get(n).is_some();
+                let name = (1..)
+                    .map(|k| i18n.trf("scenario.variant_n", &[("n", &k)]))
+                    .find(|n| !taken(n))
+                    .expect("a free name");
+                let mut v = Variant::new(name.clone());
+                v.removed = state.edits.removed.iter().cloned().collect();
+                state.plan.variants.push(v);
+                state.dirty = true;
+                state.active = Some(name);
+            }
+        }
+    }
+}
+
+/// "Speichern" writes the variants beside the scene file.
+fn save_with_the_scene(
+    mut reader: MessageReader<SceneCommand>,
+    mut state: ResMut<ScenarioState>,
+    active: Res<ActiveScene>,
+    mut notices: ResMut<Notices>,
+) {
+    for cmd in reader.read() {
+        let path = match cmd {
+            SceneCommand::Save => active.path.clone(),
+            SceneCommand::SaveAs(p) => Some(p.clone()),
+            _ => continue,
+        };
+        let Some(path) = path else { continue };
+        let plan_path = PlanFile::path_for(&path);
+        if state.plan.variants.is_empty() && !plan_path.exists() {
+            continue;
+        }
+        match state.plan.save(&plan_path) {
+            Ok(()) => state.dirty = false,
+            Err(e) => notices.error(e.to_string()),
         }
     }
 }
@@ -115,20 +308,6 @@ fn apply_to_loaded_layers(
     }
 }
 
-/// A new scene starts as it is.
-fn forget_on_new_scene(
-    active: Res<ActiveScene>,
-    mut state: ResMut<ScenarioState>,
-    mut last: Local<Option<std::path::PathBuf>>,
-) {
-    if active.is_changed() && active.path != *last {
-        *last = active.path.clone();
-        if !state.edits.is_empty() {
-            state.edits = Edits::default();
-        }
-    }
-}
-
 /// The scene's site: CRS, origin, city, time zone.
 pub fn site_of(scene: &pw_scene::Scene) -> Site {
     Site {
@@ -141,7 +320,8 @@ pub fn site_of(scene: &pw_scene::Scene) -> Site {
 }
 
 /// The scenario as it stands: every shown city layer (tiles too) as
-/// loaded, the scene's terrain, the edits, the clock's time.
+/// loaded, the scene's terrain, the edits, the clock's time. Generated
+/// layers are left out: the edits hold what they show.
 pub fn current(
     name: String,
     active: &ActiveScene,
@@ -156,7 +336,7 @@ pub fn current(
     for id in ids {
         let l = &city.layers[&id];
         let visible = layers.get(l.owner).is_some_and(|e| e.def.visible) && l.shown;
-        if !(visible && l.city.selectable) {
+        if !(visible && l.city.selectable) || layers.is_generated(l.owner) {
             continue;
         }
         let entry = layers.get(id).or_else(|| layers.get(l.owner));

@@ -324,26 +324,52 @@ fn compare(ui: &mut egui::Ui, state: &mut AnalysisState, i18n: &I18n, actions: &
     }
 }
 
-/// What the analyses will see: "Bestand" or "Bestand mit Änderungen
-/// (n entfernt)", with the way back.
+/// What the analyses will see: "Bestand" or a variant, to choose in one
+/// click; removals so far, the way back, and a new variant from them.
 pub fn scenario_status(
     ui: &mut egui::Ui,
-    name: &str,
-    removed: usize,
+    state: &crate::scenario::ScenarioState,
     i18n: &I18n,
 ) -> Vec<UiAction> {
+    use crate::scenario::ScenarioCommand;
     let mut actions = Vec::new();
+    let existing = i18n.tr("scenario.existing");
     ui.horizontal_wrapped(|ui| {
-        ui.label(format!("{}: {name}", i18n.tr("scenario.label")));
-        if removed > 0 {
-            ui.label(i18n.trf("scenario.removed", &[("n", &removed)]));
-            if ui.button(i18n.tr("inspector.restore_all")).clicked() {
-                actions.push(UiAction::Scenario(
-                    crate::scenario::ScenarioCommand::RestoreAll,
-                ));
-            }
+        ui.label(i18n.tr("scenario.label"));
+        let shown = state.active.clone().unwrap_or_else(|| state.name(i18n));
+        egui::ComboBox::from_id_salt("scenario")
+            .selected_text(shown)
+            .show_ui(ui, |ui| {
+                if ui
+                    .selectable_label(state.active.is_none(), existing)
+                    .clicked()
+                {
+                    actions.push(UiAction::Scenario(ScenarioCommand::Activate(None)));
+                }
+                for v in &state.plan.variants {
+                    let on = state.active.as_deref() == Some(v.name.as_str());
+                    if ui.selectable_label(on, &v.name).clicked() {
+                        actions.push(UiAction::Scenario(ScenarioCommand::Activate(Some(
+                            v.name.clone(),
+                        ))));
+                    }
+                }
+            });
+        if ui.button(i18n.tr("scenario.new_variant")).clicked() {
+            actions.push(UiAction::Scenario(ScenarioCommand::NewVariant));
         }
     });
+    let removed = state.edits.removed.len();
+    if removed > 0 || state.active.is_some() {
+        ui.horizontal_wrapped(|ui| {
+            if removed > 0 {
+                ui.label(i18n.trf("scenario.removed", &[("n", &removed)]));
+            }
+            if ui.button(i18n.tr("inspector.restore_all")).clicked() {
+                actions.push(UiAction::Scenario(ScenarioCommand::RestoreAll));
+            }
+        });
+    }
     actions
 }
 

@@ -487,12 +487,7 @@ fn draw_ui(
                     if let (Some(s), Some(a)) = (out.analysis.as_mut(), out.analyses.as_ref()) {
                         ui.separator();
                         if let Some(sc) = data.scenario.as_ref() {
-                            actions.extend(analysis_panel::scenario_status(
-                                ui,
-                                &sc.name(i18n),
-                                sc.edits.removed.len(),
-                                i18n,
-                            ));
+                            actions.extend(analysis_panel::scenario_status(ui, sc, i18n));
                         }
                         actions.extend(analysis_panel::analysis_panel(ui, &a.0, s, i18n));
                     }

@@ -1257,3 +1257,141 @@ fn a_table_row_selects_the_feature_and_flies_to_it() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Issue 15's first steps on the NRW tile: a variant saved beside the scene
+/// builds a 20 × 12 m gable house of 4 storeys; choosing it shows the house
+/// and the sun hours of the variant lose sun exactly north of it; saving
+/// keeps the house out of the scene file and the variant in its own file.
+#[test]
+fn a_variant_with_a_new_house_shades_what_bestand_does_not() {
+    use crate::analysis::AnalysisCommand;
+    use crate::scenario::{ScenarioCommand, ScenarioState};
+    use pw_analysis::Value;
+    let dir = std::env::temp_dir().join(format!("pw-variant-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let gml =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/demo/nrw/LoD2_32_280_5657_1_NW.gml");
+    let demo = std::fs::read_to_string(demo_scene()).unwrap();
+    let scene = dir.join("plan.scene");
+    std::fs::write(
+        &scene,
+        demo.replace(
+            "../assets/demo/nrw/LoD2_32_280_5657_1_NW.gml",
+            &gml.display().to_string(),
+        ),
+    )
+    .unwrap();
+    let mut variant = pw_plan::Variant::new("Variante A");
+    variant.volumes.push(pw_plan::Volume {
+        roof: pw_plan::Roof::Gable {
+            pitch: 35.0,
+            ridge_edge: 0,
+        },
+        ..pw_plan::Volume::new(
+            "neu-1",
+            vec![
+                [280_930.0, 5_657_330.0],
+                [280_950.0, 5_657_330.0],
+                [280_950.0, 5_657_342.0],
+                [280_930.0, 5_657_342.0],
+            ],
+            4,
+        )
+    });
+    let plan = pw_plan::PlanFile {
+        variants: vec![variant],
+    };
+    let plan_path = pw_plan::PlanFile::path_for(&scene);
+    plan.save(&plan_path).unwrap();
+
+    let mut app = test_app();
+    app.world_mut()
+        .write_message(SceneCommand::Open(scene.clone()));
+    update_until(&mut app, "tile", |app| {
+        app.world().resource::<CityLayers>().layers.len() == 1
+            && app.world().resource::<ScenarioState>().plan.variants.len() == 1
+    });
+    let area = pw_analysis::Area::new(280_850.0, 5_657_300.0, 281_000.0, 5_657_450.0);
+    set_form(&mut app, |f| {
+        f.set("area", Value::Area(Some(area)));
+        f.set("date", text("2026-03-21"));
+        f.set("facades", Value::Bool(false));
+    });
+    act(&mut app, UiAction::Analysis(AnalysisCommand::Run));
+    update_until(&mut app, "Bestand", |app| analyses(app).results.len() == 1);
+
+    act(
+        &mut app,
+        UiAction::Scenario(ScenarioCommand::Activate(Some("Variante A".into()))),
+    );
+    let state = app.world().resource::<ScenarioState>();
+    let generated = state.volumes_layer.expect("the new buildings are drawn");
+    assert_eq!(state.edits.added[0].objects[0].id, "neu-1");
+    let layers = app.world().resource::<Layers>();
+    assert!(layers.is_generated(generated));
+    let house = &app.world().resource::<CityLayers>().layers[&generated]
+        .city
+        .model;
+    // On the ground the buildings stand on, 12 m walls and the ridge above.
+    let e = house.objects[0].extent();
+    let ridge = 12.0 + 6.0 * 35f64.to_radians().tan();
+    assert!((e.max[2] - e.min[2] - ridge).abs() < 1e-6, "{e:?}");
+    act(&mut app, UiAction::Analysis(AnalysisCommand::Run));
+    update_until(&mut app, "Variante A", |app| {
+        analyses(app).results.len() == 2
+    });
+    let after = &analyses(&app).results[1];
+    assert!(after.label().contains("Variante A"), "{}", after.label());
+    assert_eq!(after.result.stamp.get("edits").as_deref(), Some("1 added"));
+    let (a, b) = (analyses(&app).results[0].id, after.id);
+    act(
+        &mut app,
+        UiAction::Analysis(AnalysisCommand::Compare { a, b }),
+    );
+    let d = &analyses(&app).results[2]
+        .result
+        .ground
+        .as_ref()
+        .unwrap()
+        .grid;
+    let lost = d.values.iter().filter(|v| **v < -0.01).count();
+    let gained = d.values.iter().filter(|v| **v > 0.01).count();
+    // Its equinox shadow: at least its 20 m length times the noon shadow
+    // of its 12 m eaves (12 / tan 38.9° ≈ 15 m) loses sun; no one gains.
+    assert!(lost > 300, "{lost} m² lose sun");
+    assert_eq!(gained, 0);
+    assert!(
+        d.cell_value_at(280_940.0, 5_657_336.0).is_none(),
+        "no ground under the house"
+    );
+    assert!(
+        d.cell_value_at(280_940.0, 5_657_345.0)
+            .is_some_and(|v| v < -1.0),
+        "north of it"
+    );
+    assert!(
+        d.cell_value_at(280_940.0, 5_657_325.0)
+            .is_some_and(|v| v.abs() < 0.01),
+        "south of it"
+    );
+
+    // Saving: the scene keeps its layers only, the variant its own file.
+    act(&mut app, UiAction::Scene(SceneCommand::Save));
+    let saved = std::fs::read_to_string(&scene).unwrap();
+    assert!(!saved.contains("Neubauten"), "{saved}");
+    assert_eq!(pw_plan::PlanFile::load(&plan_path).unwrap(), plan);
+    // Back to Bestand: the house is gone again.
+    act(
+        &mut app,
+        UiAction::Scenario(ScenarioCommand::Activate(None)),
+    );
+    assert!(
+        app.world()
+            .resource::<ScenarioState>()
+            .volumes_layer
+            .is_none()
+    );
+    assert!(!app.world().resource::<Layers>().is_generated(generated));
+    assert!(app.world().resource::<Layers>().get(generated).is_none());
+    std::fs::remove_dir_all(&dir).ok();
+}

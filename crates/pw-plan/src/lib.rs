@@ -6,11 +6,13 @@
 //! analysis sees; its volumes become LoD2 city objects; its key figures
 //! (footprint, gross floor area, GRZ/GFZ, height) compare B − A.
 
+pub mod figures_analysis;
 pub mod file;
 pub mod kpi;
 pub mod polygon;
 pub mod volume;
 
+pub use figures_analysis::PlanFiguresAnalysis;
 pub use file::{PlanFile, PlanFileError, Variant};
 pub use kpi::{Figures, figures};
 pub use volume::{Roof, Use, Volume, VolumeError};
