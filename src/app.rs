@@ -24,6 +24,8 @@ pub struct AppOptions {
     pub settings: SettingsStore,
     /// Run the sun-hours analysis of this day once the scene is loaded.
     pub sun_hours: Option<String>,
+    /// Show this variant of the scene once it has loaded.
+    pub variant: Option<String>,
     /// Fly through the scene's bookmarks, report frame times, quit.
     pub fly_bookmarks: bool,
 }
@@ -149,6 +151,7 @@ pub fn build_app(options: AppOptions) -> App {
         },
         ..default()
     })
+    .insert_resource(crate::scenario::StartVariant(options.variant.clone()))
     .insert_resource(crate::analysis::sunhours::AutoRun(
         options.sun_hours.clone(),
     ))

@@ -20,6 +20,7 @@ fn run_gui(scene: std::path::PathBuf, gui: GuiArgs) -> ExitCode {
         workshop: gui.workshop,
         settings,
         sun_hours: gui.sun_hours,
+        variant: gui.variant,
         fly_bookmarks: gui.fly_bookmarks,
     };
     match build_app(options).run() {

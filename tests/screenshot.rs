@@ -339,3 +339,56 @@ fn the_jena_replay_shows_class_coloured_and_stale_sensor_markers() {
     // And the ground, not a dark or empty frame.
     assert!(fraction(&p, is_ground) > 0.2);
 }
+
+#[test]
+fn a_variant_shows_its_new_house_in_the_planning_colours() {
+    let xvfb = start_xvfb();
+    // The NRW tile with a bookmark on an open plot and a variant that
+    // builds a 20 × 12 m gable house of 4 storeys there.
+    let gml =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/demo/nrw/LoD2_32_280_5657_1_NW.gml");
+    let scene = out_dir().join("variant.scene");
+    std::fs::write(
+        &scene,
+        format!(
+            "name = \"Variante\"\ncrs = \"EPSG:25832\"\norigin = [280926.0, 5657425.0, 36.0]\n\n\
+             [city]\nname = \"Heinsberg\"\nlatitude = 51.02657\nlongitude = 5.87583\ntime_zone = \"Europe/Berlin\"\n\n\
+             [time]\ndefault = \"2026-06-21T15:00\"\n\n\
+             [[layers]]\nname = \"LoD2\"\nkind = \"citygml\"\npath = \"{}\"\n\n\
+             [[bookmarks]]\nname = \"Bauplatz\"\ntarget = [280940.0, 5657336.0, 40.0]\ndistance = 110.0\nheading = 200.0\npitch = 30.0\n",
+            gml.display()
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        out_dir().join("variant.plan.toml"),
+        "[[variant]]\nname = \"Variante A\"\n\n[[variant.volume]]\nid = \"neu-1\"\n\
+         footprint = [[280930.0, 5657330.0], [280950.0, 5657330.0], [280950.0, 5657342.0], [280930.0, 5657342.0]]\n\
+         storeys = 4\n\n[variant.volume.roof]\nform = \"gable\"\npitch = 35.0\nridge_edge = 0\n",
+    )
+    .unwrap();
+    let scene = scene.to_str().unwrap();
+    let bestand = out_dir().join("variant-bestand.png");
+    run_app(&["open", scene], &bestand, &xvfb);
+    let variant = out_dir().join("variant-a.png");
+    run_app(&["open", scene, "--variant", "Variante A"], &variant, &xvfb);
+    // Planned walls #F5B041 and roof #E67E22, lit or in shade: orange.
+    let orange = |[r, g, b]: [u8; 3]| {
+        r > 150
+            && g > 80
+            && b < 90
+            && i32::from(r) - i32::from(b) > 110
+            && i32::from(r) > i32::from(g) + 30
+    };
+    let before = fraction(&read_png(&bestand), orange);
+    let after = fraction(&read_png(&variant), orange);
+    eprintln!(
+        "orange: Bestand {:.3}%, Variante A {:.3}%",
+        before * 100.0,
+        after * 100.0
+    );
+    assert!(
+        after > before + 0.005,
+        "the new house is not seen: {before} → {after}"
+    );
+}

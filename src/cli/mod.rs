@@ -90,6 +90,9 @@ pub struct GuiArgs {
     /// day (YYYY-MM-DD) over all buildings (showroom start, screenshots).
     #[arg(long, value_name = "DATE")]
     pub sun_hours: Option<String>,
+    /// Open with this variant of the scene (from `<scene>.plan.toml`) shown.
+    #[arg(long, value_name = "NAME")]
+    pub variant: Option<String>,
     /// Once the scene has loaded, fly through its bookmarks in order, print
     /// the frame times (median, 95 %, worst) and quit (a benchmark).
     #[arg(long)]

@@ -49,6 +49,10 @@ impl ScenarioState {
     }
 }
 
+/// A variant to show as soon as the scene has loaded (`--variant`).
+#[derive(Resource, Debug, Default, Clone)]
+pub struct StartVariant(pub Option<String>);
+
 #[derive(Message, Debug, Clone, PartialEq)]
 pub enum ScenarioCommand {
     /// Take the object (with its building's parts) out of the scenario;
@@ -67,6 +71,7 @@ pub struct ScenarioPlugin;
 impl Plugin for ScenarioPlugin {
     fn build(&self, app: &mut App) {
         app.init_resource::<ScenarioState>()
+            .init_resource::<StartVariant>()
             .add_message::<ScenarioCommand>()
             .add_message::<BuildingCommand>()
             .add_message::<SceneCommand>()
@@ -74,6 +79,7 @@ impl Plugin for ScenarioPlugin {
                 Update,
                 (
                     read_plan_of_new_scene,
+                    start_variant,
                     handle_commands,
                     save_with_the_scene,
                     apply_to_loaded_layers,
@@ -117,6 +123,54 @@ fn read_plan_of_new_scene(
     };
 }
 
+/// Shows the `--variant` once the scene's layers are in.
+fn start_variant(
+    mut start: ResMut<StartVariant>,
+    state: Res<ScenarioState>,
+    layers: Res<Layers>,
+    active: Res<ActiveScene>,
+    mut notices: ResMut<Notices>,
+    mut out: MessageWriter<ScenarioCommand>,
+) {
+    let Some(name) = start.0.clone() else { return };
+    let loading = layers
+        .entries
+        .iter()
+        .any(|e| e.status == crate::layers::LayerStatus::Loading);
+    if active.path.is_none() || layers.entries.is_empty() || loading {
+        return;
+    }
+    start.0 = None;
+    if state.plan.get(&name).is_some() {
+        out.write(ScenarioCommand::Activate(Some(name)));
+    } else {
+        let names: Vec<&str> = state
+            .plan
+            .variants
+            .iter()
+            .map(|v| v.name.as_str())
+            .collect();
+        notices.error(format!(
+            "--variant {name:?}: the scene has {}",
+            if names.is_empty() {
+                "no variants".to_string()
+            } else {
+                names.join(", ")
+            }
+        ));
+    }
+}
+
+/// Colours of planned buildings: warm orange, apart from the existing
+/// city's brick roofs and white walls, from the highlight and the results.
+fn planned_style() -> pw_scene::Style {
+    pw_scene::Style {
+        roof_color: Some("#E67E22".into()),
+        wall_color: Some("#F5B041".into()),
+        ..Default::default()
+    }
+}
+
 /// Shows `edits` in the picture: every layer restored, then the removed
 /// buildings hidden; the variant's new buildings as a generated layer.
 #[allow(clippy::too_many_arguments)]
@@ -154,7 +208,8 @@ fn show(
         "",
     );
     let id = layers.add_generated(def);
-    let city = crate::layers::city::loaded_from_model(model, &frame.origin);
+    let mut city = crate::layers::city::loaded_from_model(model, &frame.origin);
+    city.style = planned_style();
     if let Some(e) = layers.get_mut(id) {
         e.status = crate::layers::LayerStatus::Ready;
         e.extent = city.extent(&frame.origin);
