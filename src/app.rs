@@ -62,6 +62,7 @@ impl Plugin for CorePlugins {
             CityLayerPlugin,
             CameraPlugin,
             crate::scenario::ScenarioPlugin,
+            crate::plan::PlanPlugin,
             AnalysisPlugins,
             crate::layers::terrain_lod::TerrainLodPlugin,
             crate::layers::point_symbols::PointSymbolPlugin,
@@ -142,6 +143,7 @@ pub fn build_app(options: AppOptions) -> App {
         crate::layers::point_symbols::PointSymbolRenderPlugin,
         crate::sensors::markers::SensorMarkersRenderPlugin,
         crate::analysis::AnalysisGizmoPlugin,
+        crate::plan::PlanGizmoPlugin,
     ))
     .insert_resource(UiState {
         mode: if options.workshop {

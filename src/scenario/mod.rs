@@ -66,6 +66,10 @@ pub enum ScenarioCommand {
     NewVariant,
 }
 
+/// Scenario bookkeeping; tools that edit a variant run before it.
+#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ScenarioSystems;
+
 pub struct ScenarioPlugin;
 
 impl Plugin for ScenarioPlugin {
@@ -85,6 +89,7 @@ impl Plugin for ScenarioPlugin {
                     apply_to_loaded_layers,
                 )
                     .chain()
+                    .in_set(ScenarioSystems)
                     .after(crate::layers::LayersSystems)
                     .before(crate::layers::city_draw::CityLayerSystems),
             );
@@ -175,6 +180,7 @@ fn planned_style() -> pw_scene::Style {
 /// buildings hidden; the variant's new buildings as a generated layer.
 #[allow(clippy::too_many_arguments)]
 fn show(
+    removals_changed: bool,
     state: &mut ScenarioState,
     layers: &mut Layers,
     city: &CityLayers,
@@ -183,13 +189,17 @@ fn show(
     loaded: &mut MessageWriter<LayerLoaded>,
     removed: &mut MessageWriter<crate::layers::LayerRemoved>,
 ) {
-    for id in city.layers.keys() {
-        building.write(BuildingCommand::ShowAll(*id));
-    }
-    for (id, l) in &city.layers {
-        for (i, o) in l.city.model.objects.iter().enumerate() {
-            if o.parent.is_none() && state.edits.removed.contains(&o.id) {
-                building.write(BuildingCommand::Hide(*id, i));
+    // (A pass over every object of every layer: only when the removals
+    // changed, not on each edit of a volume.)
+    if removals_changed {
+        for id in city.layers.keys() {
+            building.write(BuildingCommand::ShowAll(*id));
+        }
+        for (id, l) in &city.layers {
+            for (i, o) in l.city.model.objects.iter().enumerate() {
+                if o.parent.is_none() && state.edits.removed.contains(&o.id) {
+                    building.write(BuildingCommand::Hide(*id, i));
+                }
             }
         }
     }
@@ -273,6 +283,7 @@ fn handle_commands(
                 state.active = None;
                 state.edits = Edits::default();
                 show(
+                    true,
                     &mut state,
                     &mut layers,
                     &city,
@@ -290,9 +301,12 @@ fn handle_commands(
                     notices.error(format!("{name}: {p}"));
                 }
                 let edits = v.edits(&ground_of(&layers, &frame));
+                let same =
+                    state.active.as_ref() == Some(name) && state.edits.removed == edits.removed;
                 state.active = Some(name.clone());
                 state.edits = edits;
                 show(
+                    !same,
                     &mut state,
                     &mut layers,
                     &city,

@@ -50,4 +50,6 @@ pub enum UiAction {
     Analysis(crate::analysis::AnalysisCommand),
     /// Edits of the scenario analyses run on (remove a building, undo).
     Scenario(crate::scenario::ScenarioCommand),
+    /// Drawing and editing a variant's buildings, undo/redo.
+    Plan(crate::plan::PlanCommand),
 }

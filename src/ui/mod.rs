@@ -12,6 +12,7 @@ pub mod dialogs;
 pub mod inspector;
 pub mod labels;
 pub mod layer_tree;
+pub mod plan_panel;
 pub mod sensor_panel;
 pub mod status_bar;
 pub mod theme;
@@ -76,6 +77,7 @@ impl Plugin for UiLogicPlugin {
             .add_message::<BuildingCommand>()
             .add_message::<crate::analysis::AnalysisCommand>()
             .add_message::<crate::scenario::ScenarioCommand>()
+            .add_message::<crate::plan::PlanCommand>()
             .add_message::<FileDragAndDrop>()
             .add_systems(
                 Update,
@@ -283,6 +285,9 @@ fn apply_ui_actions(
             UiAction::Analysis(cmd) => {
                 commands.write_message(cmd);
             }
+            UiAction::Plan(cmd) => {
+                commands.write_message(cmd);
+            }
             UiAction::Scenario(cmd) => {
                 commands.write_message(cmd);
             }
@@ -354,6 +359,7 @@ struct UiData<'w> {
     notices: Res<'w, Notices>,
     sun: Option<Res<'w, crate::view::sun::Sun>>,
     scenario: Option<Res<'w, crate::scenario::ScenarioState>>,
+    plan_editor: Option<Res<'w, crate::plan::PlanEditor>>,
 }
 
 #[derive(SystemParam)]
@@ -488,6 +494,11 @@ fn draw_ui(
                         ui.separator();
                         if let Some(sc) = data.scenario.as_ref() {
                             actions.extend(analysis_panel::scenario_status(ui, sc, i18n));
+                            if let Some(editor) = data.plan_editor.as_ref() {
+                                let variant = sc.active.as_deref().and_then(|n| sc.plan.get(n));
+                                actions.extend(plan_panel::plan_panel(ui, editor, variant, i18n));
+                            }
+                            ui.separator();
                         }
                         actions.extend(analysis_panel::analysis_panel(ui, &a.0, s, i18n));
                     }
@@ -645,6 +656,24 @@ fn draw_ui(
         };
         if !same {
             camera.viewport = new;
+        }
+    }
+    // Undo/redo of plan edits from the keyboard, unless a text field has it.
+    if !ctx.egui_wants_keyboard_input() {
+        let (undo, redo) = ctx.input(|i| {
+            let command = i.modifiers.command;
+            (
+                command && i.key_pressed(egui::Key::Z) && !i.modifiers.shift,
+                command
+                    && (i.key_pressed(egui::Key::Y)
+                        || (i.modifiers.shift && i.key_pressed(egui::Key::Z))),
+            )
+        });
+        if undo {
+            actions.push(UiAction::Plan(crate::plan::PlanCommand::Undo));
+        }
+        if redo {
+            actions.push(UiAction::Plan(crate::plan::PlanCommand::Redo));
         }
     }
     out.pending.0.extend(actions);

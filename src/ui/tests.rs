@@ -1395,3 +1395,186 @@ fn a_variant_with_a_new_house_shades_what_bestand_does_not() {
     assert!(app.world().resource::<Layers>().get(generated).is_none());
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Issue 15's drawing test on the NRW tile, through the taps and buttons
+/// a planner uses: four corners of a 20 × 12 m footprint (tapped a little
+/// off: the snapping squares it), "Fertig", 4 storeys, a 35° gable roof;
+/// BGF 960 m², footprint 240 m², ridge 12 + 6 · tan 35° m; undo and redo
+/// every step; a footprint of two corners is refused and stays editable.
+#[test]
+fn drawing_a_gable_house_of_four_storeys_with_undo_and_redo() {
+    use crate::plan::{PlanCommand, PlanEditor, VolumeEdit};
+    use crate::scenario::ScenarioState;
+    let mut app = test_app();
+    open_demo(&mut app);
+    let tap = |app: &mut App, x: f64, y: f64| {
+        app.world_mut()
+            .write_message(crate::view::picking::WorldClick {
+                world: Some([x, y, 36.0]),
+                object: None,
+            });
+        app.update();
+    };
+    act(&mut app, UiAction::Plan(PlanCommand::StartDrawing));
+    tap(&mut app, 280_930.2, 5_657_330.3);
+    tap(&mut app, 280_950.3, 5_657_329.8);
+    // Too few corners: refused with the reason, the corners stay.
+    act(&mut app, UiAction::Plan(PlanCommand::FinishDrawing));
+    let notices = &app.world().resource::<Notices>().items;
+    assert_eq!(
+        notices.last().unwrap().text,
+        "Ein Grundriss braucht mindestens 3 Ecken."
+    );
+    assert_eq!(
+        app.world()
+            .resource::<PlanEditor>()
+            .drawing
+            .as_ref()
+            .unwrap()
+            .len(),
+        2
+    );
+    tap(&mut app, 280_951.0, 5_657_342.4);
+    tap(&mut app, 280_929.8, 5_657_342.1);
+    act(&mut app, UiAction::Plan(PlanCommand::FinishDrawing));
+    let state = app.world().resource::<ScenarioState>();
+    assert_eq!(
+        state.active.as_deref(),
+        Some("Variante 1"),
+        "{:?} {:?}",
+        app.world().resource::<Notices>().items,
+        app.world().resource::<PlanEditor>().drawing
+    );
+    let v = &state.plan.get("Variante 1").unwrap().volumes[0];
+    assert_eq!(
+        v.footprint,
+        [
+            [280_930.0, 5_657_330.0],
+            [280_950.0, 5_657_330.0],
+            [280_950.0, 5_657_342.0],
+            [280_930.0, 5_657_342.0]
+        ]
+    );
+    assert_eq!(v.footprint_area(), 240.0);
+    let id = v.id.clone();
+    assert!(app.world().resource::<PlanEditor>().drawing.is_none());
+    let edit = |e| {
+        UiAction::Plan(PlanCommand::Edit {
+            volume: id.clone(),
+            edit: e,
+        })
+    };
+    act(&mut app, edit(VolumeEdit::Storeys(4)));
+    act(
+        &mut app,
+        edit(VolumeEdit::Roof(pw_plan::Roof::Gable {
+            pitch: 35.0,
+            ridge_edge: 0,
+        })),
+    );
+    let volume = |app: &App| {
+        app.world()
+            .resource::<ScenarioState>()
+            .plan
+            .get("Variante 1")
+            .map(|v| v.volumes.clone())
+    };
+    let v = &volume(&app).unwrap()[0];
+    assert_eq!(v.gross_floor_area(), 960.0);
+    let ridge = 12.0 + 6.0 * 35f64.to_radians().tan();
+    assert!((v.total_height() - ridge).abs() < 1e-9);
+    // The drawn house is in the picture and in what analyses see.
+    let state = app.world().resource::<ScenarioState>();
+    let layer = state.volumes_layer.unwrap();
+    let drawn = &app.world().resource::<CityLayers>().layers[&layer]
+        .city
+        .model
+        .objects[0];
+    let e = drawn.extent();
+    assert!((e.max[2] - e.min[2] - ridge).abs() < 1e-6);
+    assert_eq!(state.edits.added[0].objects[0].id, id);
+    // Undo: flat again, then 3 storeys, then no house (and no variant);
+    // redo brings each back.
+    act(&mut app, UiAction::Plan(PlanCommand::Undo));
+    assert_eq!(volume(&app).unwrap()[0].roof, pw_plan::Roof::Flat);
+    act(&mut app, UiAction::Plan(PlanCommand::Undo));
+    assert_eq!(volume(&app).unwrap()[0].storeys, 3);
+    act(&mut app, UiAction::Plan(PlanCommand::Undo));
+    assert!(volume(&app).is_none());
+    assert!(
+        app.world()
+            .resource::<ScenarioState>()
+            .volumes_layer
+            .is_none()
+    );
+    for _ in 0..3 {
+        act(&mut app, UiAction::Plan(PlanCommand::Redo));
+    }
+    assert_eq!(volume(&app).unwrap()[0].gross_floor_area(), 960.0);
+    assert_eq!(
+        app.world().resource::<ScenarioState>().active.as_deref(),
+        Some("Variante 1")
+    );
+    assert!(!app.world().resource::<PlanEditor>().can_redo());
+    // Deleting is one more undoable step.
+    act(&mut app, UiAction::Plan(PlanCommand::Delete(id)));
+    assert!(volume(&app).unwrap().is_empty());
+    act(&mut app, UiAction::Plan(PlanCommand::Undo));
+    assert_eq!(volume(&app).unwrap().len(), 1);
+}
+
+#[test]
+fn plan_panel_draws_edits_and_undoes_by_buttons() {
+    use crate::plan::{PlanCommand, PlanEditor};
+    let i18n = german();
+    let mut variant = pw_plan::Variant::new("Variante 1");
+    variant.volumes.push(pw_plan::Volume {
+        name: "Neubau 1".into(),
+        ..pw_plan::Volume::new(
+            "neu-1",
+            vec![[0.0, 0.0], [20.0, 0.0], [20.0, 12.0], [0.0, 12.0]],
+            4,
+        )
+    });
+    let editor = PlanEditor::default();
+    let mut h = Harness::new_ui_state(
+        |ui, out: &mut Vec<UiAction>| {
+            out.extend(plan_panel::plan_panel(ui, &editor, Some(&variant), &i18n))
+        },
+        Vec::new(),
+    );
+    h.run();
+    h.get_by_label("Grundfläche 240 m², BGF 960 m², Höhe 12.0 m");
+    h.get_by_label("Gebäude zeichnen").click();
+    h.run();
+    h.get_by_label("Löschen").click();
+    h.run();
+    assert_eq!(
+        h.state().as_slice(),
+        &[
+            UiAction::Plan(PlanCommand::StartDrawing),
+            UiAction::Plan(PlanCommand::Delete("neu-1".into()))
+        ]
+    );
+    drop(h);
+    // While drawing: what to do, and "Fertig" only from three corners on.
+    let mut editor = PlanEditor::default();
+    editor.drawing = Some(vec![[0.0, 0.0], [20.0, 0.0]]);
+    let i18n = german();
+    let mut h = Harness::new_ui_state(
+        |ui, out: &mut Vec<UiAction>| out.extend(plan_panel::plan_panel(ui, &editor, None, &i18n)),
+        Vec::new(),
+    );
+    h.run();
+    h.get_by_label("Tippen Sie nacheinander auf die Ecken des Grundrisses; „Fertig“ schließt ihn.");
+    h.get_by_label("2 Ecken");
+    h.get_by_label("Fertig").click();
+    h.run();
+    assert!(h.state().is_empty(), "two corners cannot finish");
+    h.get_by_label("Letzte Ecke zurück").click();
+    h.run();
+    assert_eq!(
+        h.state().as_slice(),
+        &[UiAction::Plan(PlanCommand::UndoCorner)]
+    );
+}

@@ -1,0 +1,252 @@
+//! The variant's buildings: draw a new one (tap its corners, "Fertig"),
+//! then per building storeys, storey height, roof form with pitch and ridge
+//! direction, use, footprint and gross floor area, delete; undo and redo
+//! as buttons for touch (Ctrl+Z / Ctrl+Y at the desk). Labels are words: the
+//! UI font has no arrow glyphs.
+
+use super::actions::UiAction;
+use crate::base::i18n::I18n;
+use crate::plan::{PlanCommand, PlanEditor, VolumeEdit};
+use bevy_egui::egui;
+use pw_plan::{Roof, Use, Variant, Volume};
+
+fn cmd(c: PlanCommand) -> UiAction {
+    UiAction::Plan(c)
+}
+
+fn roof_with_form(old: Roof, form: u8) -> Roof {
+    let (pitch, edge) = match old {
+        Roof::Flat => (30.0, 0),
+        Roof::MonoPitch { pitch, high_edge } => (pitch, high_edge),
+        Roof::Gable { pitch, ridge_edge } | Roof::Hip { pitch, ridge_edge } => (pitch, ridge_edge),
+    };
+    match form {
+        0 => Roof::Flat,
+        1 => Roof::MonoPitch {
+            pitch,
+            high_edge: edge,
+        },
+        2 => Roof::Gable {
+            pitch,
+            ridge_edge: edge,
+        },
+        _ => Roof::Hip {
+            pitch,
+            ridge_edge: edge,
+        },
+    }
+}
+
+fn form_of(r: Roof) -> u8 {
+    match r {
+        Roof::Flat => 0,
+        Roof::MonoPitch { .. } => 1,
+        Roof::Gable { .. } => 2,
+        Roof::Hip { .. } => 3,
+    }
+}
+
+fn volume_card(ui: &mut egui::Ui, v: &Volume, i18n: &I18n, actions: &mut Vec<UiAction>) {
+    let edit = |e: VolumeEdit| {
+        cmd(PlanCommand::Edit {
+            volume: v.id.clone(),
+            edit: e,
+        })
+    };
+    let title = if v.name.is_empty() {
+        v.id.clone()
+    } else {
+        v.name.clone()
+    };
+    egui::CollapsingHeader::new(title)
+        .id_salt(("volume", &v.id))
+        .default_open(true)
+        .show(ui, |ui| {
+            ui.label(i18n.trf(
+                "plan.area_bgf",
+                &[
+                    ("area", &format!("{:.0}", v.footprint_area())),
+                    ("bgf", &format!("{:.0}", v.gross_floor_area())),
+                    ("height", &format!("{:.1}", v.total_height())),
+                ],
+            ));
+            ui.horizontal(|ui| {
+                let mut n = v.storeys;
+                if ui.add(egui::DragValue::new(&mut n).range(1..=60)).changed() {
+                    actions.push(edit(VolumeEdit::Storeys(n)));
+                }
+                ui.label(i18n.tr("plan.storeys"));
+                let mut h = v.storey_height;
+                if ui
+                    .add(
+                        egui::DragValue::new(&mut h)
+                            .range(2.0..=8.0)
+                            .speed(0.1)
+                            .suffix(" m"),
+                    )
+                    .changed()
+                {
+                    actions.push(edit(VolumeEdit::StoreyHeight(h)));
+                }
+                ui.label(i18n.tr("plan.storey_height"));
+            });
+            ui.horizontal_wrapped(|ui| {
+                ui.label(i18n.tr("plan.roof"));
+                let current = form_of(v.roof);
+                let labels = [
+                    "plan.roof_flat",
+                    "plan.roof_mono",
+                    "plan.roof_gable",
+                    "plan.roof_hip",
+                ];
+                egui::ComboBox::from_id_salt(("roof", &v.id))
+                    .selected_text(i18n.tr(labels[current as usize]))
+                    .show_ui(ui, |ui| {
+                        for (k, l) in labels.iter().enumerate() {
+                            if ui
+                                .selectable_label(current == k as u8, i18n.tr(l))
+                                .clicked()
+                            {
+                                actions
+                                    .push(edit(VolumeEdit::Roof(roof_with_form(v.roof, k as u8))));
+                            }
+                        }
+                    });
+                if let Roof::MonoPitch {
+                    pitch,
+                    high_edge: e,
+                }
+                | Roof::Gable {
+                    pitch,
+                    ridge_edge: e,
+                }
+                | Roof::Hip {
+                    pitch,
+                    ridge_edge: e,
+                } = v.roof
+                {
+                    let mut p = pitch;
+                    if ui
+                        .add(egui::DragValue::new(&mut p).range(1.0..=70.0).suffix("°"))
+                        .changed()
+                    {
+                        let r = match v.roof {
+                            Roof::MonoPitch { .. } => Roof::MonoPitch {
+                                pitch: p,
+                                high_edge: e,
+                            },
+                            Roof::Gable { .. } => Roof::Gable {
+                                pitch: p,
+                                ridge_edge: e,
+                            },
+                            _ => Roof::Hip {
+                                pitch: p,
+                                ridge_edge: e,
+                            },
+                        };
+                        actions.push(edit(VolumeEdit::Roof(r)));
+                    }
+                    if ui.button(i18n.tr("plan.turn_ridge")).clicked() {
+                        let e = (e + 1) % 4;
+                        let r = match v.roof {
+                            Roof::MonoPitch { .. } => Roof::MonoPitch {
+                                pitch,
+                                high_edge: e,
+                            },
+                            Roof::Gable { .. } => Roof::Gable {
+                                pitch,
+                                ridge_edge: e % 2,
+                            },
+                            _ => Roof::Hip {
+                                pitch,
+                                ridge_edge: e % 2,
+                            },
+                        };
+                        actions.push(edit(VolumeEdit::Roof(r)));
+                    }
+                }
+            });
+            ui.horizontal_wrapped(|ui| {
+                ui.label(i18n.tr("plan.use"));
+                egui::ComboBox::from_id_salt(("use", &v.id))
+                    .selected_text(i18n.tr(v.usage.label()))
+                    .show_ui(ui, |ui| {
+                        for u in Use::ALL {
+                            if ui
+                                .selectable_label(v.usage == u, i18n.tr(u.label()))
+                                .clicked()
+                            {
+                                actions.push(edit(VolumeEdit::Use(u)));
+                            }
+                        }
+                    });
+                if ui.button(i18n.tr("plan.delete")).clicked() {
+                    actions.push(cmd(PlanCommand::Delete(v.id.clone())));
+                }
+            });
+        });
+}
+
+/// The drawing tool and the shown variant's buildings.
+pub fn plan_panel(
+    ui: &mut egui::Ui,
+    editor: &PlanEditor,
+    variant: Option<&Variant>,
+    i18n: &I18n,
+) -> Vec<UiAction> {
+    let mut actions = Vec::new();
+    match &editor.drawing {
+        None => {
+            ui.horizontal_wrapped(|ui| {
+                if ui.button(i18n.tr("plan.draw")).clicked() {
+                    actions.push(cmd(PlanCommand::StartDrawing));
+                }
+                if ui
+                    .add_enabled(editor.can_undo(), egui::Button::new(i18n.tr("plan.undo")))
+                    .clicked()
+                {
+                    actions.push(cmd(PlanCommand::Undo));
+                }
+                if ui
+                    .add_enabled(editor.can_redo(), egui::Button::new(i18n.tr("plan.redo")))
+                    .clicked()
+                {
+                    actions.push(cmd(PlanCommand::Redo));
+                }
+            });
+        }
+        Some(corners) => {
+            ui.colored_label(ui.visuals().warn_fg_color, i18n.tr("plan.draw_hint"));
+            ui.label(i18n.trf("plan.corners", &[("n", &corners.len())]));
+            ui.horizontal_wrapped(|ui| {
+                if ui
+                    .add_enabled(
+                        corners.len() >= 3,
+                        egui::Button::new(i18n.tr("plan.finish")),
+                    )
+                    .clicked()
+                {
+                    actions.push(cmd(PlanCommand::FinishDrawing));
+                }
+                if ui
+                    .add_enabled(
+                        !corners.is_empty(),
+                        egui::Button::new(i18n.tr("plan.undo_corner")),
+                    )
+                    .clicked()
+                {
+                    actions.push(cmd(PlanCommand::UndoCorner));
+                }
+                if ui.button(i18n.tr("plan.cancel")).clicked() {
+                    actions.push(cmd(PlanCommand::CancelDrawing));
+                }
+            });
+        }
+    }
+    if let Some(v) = variant {
+        for volume in &v.volumes {
+            volume_card(ui, volume, i18n, &mut actions);
+        }
+    }
+    actions
+}
