@@ -104,4 +104,181 @@ mod tests {
             assert!(missing.is_empty(), "{lang:?} lacks {missing:?}");
         }
     }
+
+    /// A small analysis of this test only: a point on each building's
+    /// roof (value: its height) and a line around the first footprint —
+    /// the framework must draw, list and compare points and lines without
+    /// any code of the analysis's own.
+    struct BuildingTops;
+
+    impl pw_analysis::Analysis for BuildingTops {
+        fn id(&self) -> &'static str {
+            "tops"
+        }
+        fn title(&self) -> &'static str {
+            "analysis.results"
+        }
+        fn version(&self) -> &'static str {
+            "test"
+        }
+        fn params(&self) -> Vec<pw_analysis::ParamSpec> {
+            Vec::new()
+        }
+        fn estimate(
+            &self,
+            _: &pw_analysis::ParamValues,
+            _: &pw_analysis::Scenario,
+        ) -> Result<pw_analysis::Estimate, pw_analysis::AnalysisError> {
+            Ok(pw_analysis::Estimate {
+                seconds: 0.0,
+                size: String::new(),
+            })
+        }
+        fn run(
+            &self,
+            _: &pw_analysis::ParamValues,
+            s: &pw_analysis::Scenario,
+            _: &pw_analysis::JobControl,
+        ) -> Result<pw_analysis::AnalysisResult, pw_analysis::AnalysisError> {
+            use pw_analysis::{Feature, FeatureGeometry, FeatureValues, Legend, Quantity};
+            let mut features: Vec<Feature> = s
+                .objects()
+                // Buildings made only of parts have no surfaces of their own.
+                .filter(|o| o.parent.is_none() && !o.extent().is_empty())
+                .map(|o| {
+                    let e = o.extent();
+                    Feature {
+                        id: o.id.clone(),
+                        geometry: FeatureGeometry::Point([
+                            (e.min[0] + e.max[0]) / 2.0,
+                            (e.min[1] + e.max[1]) / 2.0,
+                            e.max[2],
+                        ]),
+                        value: (e.max[2] - e.min[2]) as f32,
+                    }
+                })
+                .collect();
+            let first = s.objects().next().unwrap();
+            let ring = first.surfaces[0].exterior.clone();
+            features.push(Feature {
+                id: "outline".into(),
+                geometry: FeatureGeometry::Line(ring),
+                value: 0.0,
+            });
+            let legend = Legend::new(
+                "sunhours.legend",
+                "m",
+                &[(0.0, [0, 0, 255]), (10.0, [255, 0, 0])],
+            );
+            Ok(pw_analysis::AnalysisResult {
+                label: "tops".into(),
+                features: Some(FeatureValues {
+                    quantity: Quantity {
+                        key: "height",
+                        label: "sunhours.legend",
+                        unit: "m",
+                        legend: legend.clone(),
+                        difference_legend: Legend::difference(
+                            "sunhours.legend_difference",
+                            "m",
+                            0.5,
+                            2.0,
+                        ),
+                    },
+                    features,
+                    columns: Vec::new(),
+                }),
+                ..Default::default()
+            })
+        }
+    }
+
+    #[test]
+    fn points_and_lines_are_drawn_listed_and_compared_by_the_framework() {
+        use super::{AnalysisCommand, AnalysisState, RegisterAnalysis};
+        let mut app = crate::app::headless_core_app();
+        app.register_analysis(std::sync::Arc::new(BuildingTops));
+        let demo = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenes/demo.scene");
+        app.world_mut()
+            .write_message(crate::layers::SceneCommand::Open(demo));
+        crate::app::run_until(&mut app, |app| {
+            !app.world()
+                .resource::<crate::layers::city_draw::CityLayers>()
+                .layers
+                .is_empty()
+        });
+        app.world_mut().resource_mut::<AnalysisState>().selected = "tops".into();
+        for _ in 0..2 {
+            app.world_mut().write_message(AnalysisCommand::Run);
+            let n = app.world().resource::<AnalysisState>().results.len();
+            crate::app::run_until(&mut app, |app| {
+                app.world().resource::<AnalysisState>().results.len() > n
+            });
+        }
+        app.update();
+        let state = app.world().resource::<AnalysisState>();
+        let e = &state.results[0];
+        let f = e.result.features.as_ref().unwrap();
+        // The demo tile's buildings with surfaces of their own, and the
+        // first footprint's outline.
+        let buildings = app
+            .world()
+            .resource::<crate::layers::city_draw::CityLayers>()
+            .layers
+            .values()
+            .next()
+            .unwrap()
+            .city
+            .model
+            .objects
+            .iter()
+            .filter(|o| o.parent.is_none() && !o.extent().is_empty())
+            .count();
+        assert!(buildings > 30, "{buildings}");
+        assert_eq!(f.features.len(), buildings + 1);
+        let segments = match &f.features[buildings].geometry {
+            pw_analysis::FeatureGeometry::Line(r) => r.len() - 1,
+            _ => unreachable!(),
+        };
+        let entity = e.features_entity.expect("points and lines drawn");
+        let mesh = app
+            .world()
+            .get::<bevy::prelude::Mesh3d>(entity)
+            .unwrap()
+            .0
+            .clone();
+        let meshes = app
+            .world()
+            .resource::<bevy::prelude::Assets<bevy::prelude::Mesh>>();
+        let vertices = meshes.get(&mesh).unwrap().count_vertices();
+        assert!(
+            vertices <= 4 * (buildings + segments) && vertices >= 4 * buildings,
+            "{vertices}"
+        );
+        let (a, b) = (state.results[0].id, state.results[1].id);
+        app.world_mut()
+            .write_message(AnalysisCommand::Compare { a, b });
+        app.update();
+        let d = app
+            .world()
+            .resource::<AnalysisState>()
+            .results
+            .last()
+            .unwrap()
+            .result
+            .clone();
+        let df = d.features.as_ref().unwrap();
+        assert_eq!(df.features.len(), buildings + 1);
+        let odd: Vec<_> = df
+            .features
+            .iter()
+            .filter(|f| f.value != 0.0)
+            .map(|f| (&f.id, f.value))
+            .collect();
+        assert!(
+            odd.is_empty(),
+            "the same scenario twice: {} {odd:?}",
+            d.label
+        );
+    }
 }

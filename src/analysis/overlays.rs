@@ -11,7 +11,7 @@ use bevy::image::ImageSampler;
 use bevy::mesh::{Indices, PrimitiveTopology};
 use bevy::prelude::*;
 use bevy::render::render_resource::{Extent3d, TextureDimension, TextureFormat};
-use pw_analysis::{FacadeValues, Legend};
+use pw_analysis::{FacadeValues, FeatureGeometry, FeatureValues, Legend};
 
 /// Marks every overlay entity of a result.
 #[derive(Component)]
@@ -35,11 +35,31 @@ pub(crate) fn sync_overlays(
         .unwrap_or(frame.origin.world[2]);
     for e in &mut state.results {
         let r = e.result.clone();
+        let mut spawn = |name: String, mesh: Mesh, material: StandardMaterial| {
+            commands
+                .spawn((
+                    Name::new(name),
+                    AnalysisOverlay,
+                    Mesh3d(meshes.add(mesh)),
+                    MeshMaterial3d(materials.add(material)),
+                    Transform::IDENTITY,
+                    Visibility::Hidden,
+                ))
+                .id()
+        };
+        // Vertex-coloured patches and ribbons: unlit, seen from both sides.
+        let coloured = || StandardMaterial {
+            base_color: Color::WHITE,
+            unlit: true,
+            double_sided: true,
+            cull_mode: None,
+            ..default()
+        };
         if e.ground_entity.is_none()
             && let Some(g) = &r.ground
         {
             let image = images.add(grid_image(&g.grid, r.legend_of(&g.quantity)));
-            let material = materials.add(StandardMaterial {
+            let material = StandardMaterial {
                 base_color_texture: Some(image),
                 unlit: true,
                 // Cells without value are cut out; the rest is opaque, so
@@ -48,48 +68,30 @@ pub(crate) fn sync_overlays(
                 double_sided: true,
                 cull_mode: None,
                 ..default()
-            });
-            let mesh = meshes.add(draped_mesh(&g.grid, &frame, &layers.terrain_stack(), base));
-            e.ground_entity = Some(
-                commands
-                    .spawn((
-                        Name::new(format!("Ergebnis {}", r.label)),
-                        AnalysisOverlay,
-                        Mesh3d(mesh),
-                        MeshMaterial3d(material),
-                        Transform::IDENTITY,
-                        Visibility::Hidden,
-                    ))
-                    .id(),
-            );
+            };
+            let mesh = draped_mesh(&g.grid, &frame, &layers.terrain_stack(), base);
+            e.ground_entity = Some(spawn(format!("Ergebnis {}", r.label), mesh, material));
         }
         if e.facade_entity.is_none()
             && let Some(f) = r.facades.as_ref().filter(|f| !f.samples.is_empty())
         {
-            let material = materials.add(StandardMaterial {
-                base_color: Color::WHITE,
-                unlit: true,
-                double_sided: true,
-                cull_mode: None,
-                ..default()
-            });
-            let mesh = meshes.add(facade_mesh(f, &frame, r.legend_of(&f.quantity)));
-            e.facade_entity = Some(
-                commands
-                    .spawn((
-                        Name::new(format!("Fassaden {}", r.label)),
-                        AnalysisOverlay,
-                        Mesh3d(mesh),
-                        MeshMaterial3d(material),
-                        Transform::IDENTITY,
-                        Visibility::Hidden,
-                    ))
-                    .id(),
-            );
+            let mesh = facade_mesh(f, &frame, r.legend_of(&f.quantity));
+            e.facade_entity = Some(spawn(format!("Fassaden {}", r.label), mesh, coloured()));
+        }
+        if e.features_entity.is_none()
+            && let Some(f) = r.features.as_ref().filter(|f| !f.features.is_empty())
+        {
+            let mesh = features_mesh(f, &frame, r.legend_of(&f.quantity));
+            e.features_entity = Some(spawn(
+                format!("Punkte und Linien {}", r.label),
+                mesh,
+                coloured(),
+            ));
         }
         for (entity, shown) in [
             (e.ground_entity, e.show_ground),
             (e.facade_entity, e.show_facades),
+            (e.features_entity, e.show_features),
         ] {
             if let Some(Ok(mut v)) = entity.map(|x| visibility.get_mut(x)) {
                 let want = if shown {
@@ -207,6 +209,72 @@ pub fn facade_mesh(f: &FacadeValues, frame: &SceneFrame, legend: &Legend) -> Mes
         let l = Color::srgba_u8(c[0], c[1], c[2], 255).to_linear();
         colours.extend(std::iter::repeat_n([l.red, l.green, l.blue, 1.0], 4));
         indices.extend_from_slice(&[base, base + 1, base + 2, base, base + 2, base + 3]);
+    }
+    let normals = vec![[0.0, 1.0, 0.0]; positions.len()];
+    Mesh::new(
+        PrimitiveTopology::TriangleList,
+        RenderAssetUsages::MAIN_WORLD | RenderAssetUsages::RENDER_WORLD,
+    )
+    .with_inserted_attribute(Mesh::ATTRIBUTE_POSITION, positions)
+    .with_inserted_attribute(Mesh::ATTRIBUTE_NORMAL, normals)
+    .with_inserted_attribute(Mesh::ATTRIBUTE_COLOR, colours)
+    .with_inserted_indices(Indices::U32(indices))
+}
+
+/// Half the width of a line ribbon and of a point's square (m).
+const FEATURE_HALF_WIDTH: f64 = 1.0;
+
+/// Points as flat squares and lines as flat ribbons, 0.5 m above where
+/// they are, in the class colour of their value: a receiver grid, road
+/// links, viewpoints.
+pub fn features_mesh(f: &FeatureValues, frame: &SceneFrame, legend: &Legend) -> Mesh {
+    let mut positions: Vec<[f32; 3]> = Vec::new();
+    let mut colours: Vec<[f32; 4]> = Vec::new();
+    let mut indices: Vec<u32> = Vec::new();
+    let w = FEATURE_HALF_WIDTH;
+    let mut quad = |corners: [[f64; 3]; 4], c: [f32; 4]| {
+        let base = positions.len() as u32;
+        for p in corners {
+            positions.push(frame.world_to_bevy([p[0], p[1], p[2] + 0.5]).to_array());
+            colours.push(c);
+        }
+        indices.extend_from_slice(&[base, base + 1, base + 2, base, base + 2, base + 3]);
+    };
+    for feature in &f.features {
+        let c = legend.colour(feature.value);
+        let l = Color::srgba_u8(c[0], c[1], c[2], 255).to_linear();
+        let colour = [l.red, l.green, l.blue, 1.0];
+        match &feature.geometry {
+            FeatureGeometry::Point(p) => quad(
+                [
+                    [p[0] - w, p[1] - w, p[2]],
+                    [p[0] + w, p[1] - w, p[2]],
+                    [p[0] + w, p[1] + w, p[2]],
+                    [p[0] - w, p[1] + w, p[2]],
+                ],
+                colour,
+            ),
+            FeatureGeometry::Line(points) => {
+                for s in points.windows(2) {
+                    let (a, b) = (s[0], s[1]);
+                    let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+                    let len = dx.hypot(dy);
+                    if len < 1e-9 {
+                        continue;
+                    }
+                    let (nx, ny) = (-dy / len * w, dx / len * w);
+                    quad(
+                        [
+                            [a[0] + nx, a[1] + ny, a[2]],
+                            [a[0] - nx, a[1] - ny, a[2]],
+                            [b[0] - nx, b[1] - ny, b[2]],
+                            [b[0] + nx, b[1] + ny, b[2]],
+                        ],
+                        colour,
+                    );
+                }
+            }
+        }
     }
     let normals = vec![[0.0, 1.0, 0.0]; positions.len()];
     Mesh::new(

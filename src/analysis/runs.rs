@@ -65,10 +65,12 @@ pub struct ResultEntry {
     pub result: Arc<AnalysisResult>,
     pub show_ground: bool,
     pub show_facades: bool,
+    pub show_features: bool,
     /// m² of ground per legend class (the distribution chart), computed once.
     pub distribution: Vec<f64>,
     pub(crate) ground_entity: Option<Entity>,
     pub(crate) facade_entity: Option<Entity>,
+    pub(crate) features_entity: Option<Entity>,
 }
 
 impl ResultEntry {
@@ -144,9 +146,11 @@ impl AnalysisState {
             result: Arc::new(result),
             show_ground: true,
             show_facades: facades,
+            show_features: true,
             distribution,
             ground_entity: None,
             facade_entity: None,
+            features_entity: None,
         });
         id
     }
@@ -166,6 +170,7 @@ pub enum AnalysisCommand {
         id: u32,
         ground: bool,
         facades: bool,
+        features: bool,
     },
     Remove(u32),
     /// Write every part of the result next to the scene file.
@@ -190,7 +195,10 @@ pub(crate) struct AnalysisTask {
 fn remove_entry(commands: &mut Commands, state: &mut AnalysisState, id: u32) {
     if let Some(k) = state.results.iter().position(|e| e.id == id) {
         let e = state.results.remove(k);
-        for entity in [e.ground_entity, e.facade_entity].into_iter().flatten() {
+        for entity in [e.ground_entity, e.facade_entity, e.features_entity]
+            .into_iter()
+            .flatten()
+        {
             commands.entity(entity).despawn();
         }
     }
@@ -293,8 +301,10 @@ pub(crate) fn handle_commands(
                 id,
                 ground,
                 facades,
+                features,
             } => {
                 if let Some(e) = state.results.iter_mut().find(|e| e.id == *id) {
+                    e.show_features = *features;
                     e.show_ground = *ground;
                     e.show_facades = *facades;
                 }

@@ -220,7 +220,7 @@ fn result_card(ui: &mut egui::Ui, e: &ResultEntry, i18n: &I18n, actions: &mut Ve
     ui.group(|ui| {
         ui.label(egui::RichText::new(e.label()).strong());
         ui.horizontal_wrapped(|ui| {
-            let (mut g, mut f) = (e.show_ground, e.show_facades);
+            let (mut g, mut f, mut p) = (e.show_ground, e.show_facades, e.show_features);
             let mut changed = false;
             if r.ground.is_some() {
                 changed |= ui
@@ -232,11 +232,17 @@ fn result_card(ui: &mut egui::Ui, e: &ResultEntry, i18n: &I18n, actions: &mut Ve
                     .checkbox(&mut f, i18n.tr("analysis.show_facades"))
                     .changed();
             }
+            if r.features.as_ref().is_some_and(|f| !f.features.is_empty()) {
+                changed |= ui
+                    .checkbox(&mut p, i18n.tr("analysis.show_features"))
+                    .changed();
+            }
             if changed {
                 actions.push(cmd(AnalysisCommand::Show {
                     id: e.id,
                     ground: g,
                     facades: f,
+                    features: p,
                 }));
             }
         });
@@ -271,6 +277,8 @@ fn result_card(ui: &mut egui::Ui, e: &ResultEntry, i18n: &I18n, actions: &mut Ve
             legend(ui, e.id, l, i18n);
             distribution(ui, e.id, l, &e.distribution, i18n);
         } else if let Some(f) = r.facades.as_ref().filter(|_| e.show_facades) {
+            legend(ui, e.id, r.legend_of(&f.quantity), i18n);
+        } else if let Some(f) = r.features.as_ref().filter(|_| e.show_features) {
             legend(ui, e.id, r.legend_of(&f.quantity), i18n);
         }
         ui.horizontal(|ui| {

@@ -4,7 +4,9 @@
 //! difference, and a note says how many.
 
 use crate::message::Message;
-use crate::result::{AnalysisResult, FacadeSample, FacadeValues, GroundRaster, Kpi};
+use crate::result::{
+    AnalysisResult, FacadeSample, FacadeValues, Feature, FeatureValues, GroundRaster, Kpi,
+};
 use pw_terrain::Grid;
 use std::collections::{HashMap, HashSet};
 
@@ -105,6 +107,53 @@ fn facade_difference(a: &FacadeValues, b: &FacadeValues, notes: &mut Vec<Message
     }
 }
 
+/// Points and lines are the same when their ids agree (a receiver, a road
+/// link); the value is B's minus A's.
+fn feature_difference(
+    a: &FeatureValues,
+    b: &FeatureValues,
+    notes: &mut Vec<Message>,
+) -> FeatureValues {
+    let before: HashMap<&str, f32> = a
+        .features
+        .iter()
+        .map(|f| (f.id.as_str(), f.value))
+        .collect();
+    let mut matched = HashSet::new();
+    let mut features = Vec::new();
+    let mut only_b = 0;
+    for f in &b.features {
+        match before.get(f.id.as_str()) {
+            Some(v) => {
+                features.push(Feature {
+                    value: f.value - v,
+                    ..f.clone()
+                });
+                matched.insert(f.id.as_str());
+            }
+            None => only_b += 1,
+        }
+    }
+    let only_a = a
+        .features
+        .iter()
+        .filter(|f| !matched.contains(f.id.as_str()))
+        .count();
+    if only_a + only_b > 0 {
+        notes.push(
+            Message::new("analysis.compare_unmatched_features")
+                .arg("a", only_a)
+                .arg("b", only_b)
+                .english("{a} points or lines only in A and {b} only in B have no difference"),
+        );
+    }
+    FeatureValues {
+        quantity: b.quantity.clone(),
+        features,
+        columns: Vec::new(),
+    }
+}
+
 /// B − A. `a` is the reference (Bestand, before), `b` the variant.
 pub fn difference(a: &AnalysisResult, b: &AnalysisResult) -> Result<AnalysisResult, CompareError> {
     if a.stamp.analysis != b.stamp.analysis {
@@ -125,6 +174,10 @@ pub fn difference(a: &AnalysisResult, b: &AnalysisResult) -> Result<AnalysisResu
         (Some(fa), Some(fb)) => Some(facade_difference(fa, fb, &mut notes)),
         _ => None,
     };
+    let features = match (&a.features, &b.features) {
+        (Some(fa), Some(fb)) => Some(feature_difference(fa, fb, &mut notes)),
+        _ => None,
+    };
     let kpis: Vec<Kpi> = b
         .kpis
         .iter()
@@ -136,7 +189,10 @@ pub fn difference(a: &AnalysisResult, b: &AnalysisResult) -> Result<AnalysisResu
             })
         })
         .collect();
-    if ground.is_none() && facades.as_ref().is_none_or(|f| f.samples.is_empty()) && kpis.is_empty()
+    if ground.is_none()
+        && facades.as_ref().is_none_or(|f| f.samples.is_empty())
+        && features.as_ref().is_none_or(|f| f.features.is_empty())
+        && kpis.is_empty()
     {
         return Err(CompareError::Nothing);
     }
@@ -149,7 +205,7 @@ pub fn difference(a: &AnalysisResult, b: &AnalysisResult) -> Result<AnalysisResu
         stamp,
         ground,
         facades,
-        features: None,
+        features,
         kpis,
         notes,
         crs: b.crs,
@@ -284,6 +340,44 @@ mod tests {
         assert_eq!(
             difference(&a, &b).unwrap_err().message().key,
             "analysis.compare_analyses"
+        );
+    }
+
+    #[test]
+    fn b_minus_a_of_points_and_lines_by_id() {
+        use crate::result::FeatureGeometry;
+        let pts = |vals: &[(&str, f32)]| FeatureValues {
+            quantity: quantity(),
+            features: vals
+                .iter()
+                .map(|(id, v)| Feature {
+                    id: id.to_string(),
+                    geometry: FeatureGeometry::Point([0.0, 0.0, 0.0]),
+                    value: *v,
+                })
+                .collect(),
+            columns: vec![],
+        };
+        let mut a = result("A", 1.0, vec![], &[], 0.0);
+        let mut b = result("B", 1.0, vec![], &[], 0.0);
+        a.features = Some(pts(&[("r1", 60.0), ("r2", 55.0), ("alt", 50.0)]));
+        b.features = Some(pts(&[("r2", 58.5), ("r1", 57.0), ("neu", 40.0)]));
+        let d = difference(&a, &b).unwrap();
+        let f = d.features.unwrap();
+        let by: Vec<(&str, f32)> = f
+            .features
+            .iter()
+            .map(|x| (x.id.as_str(), x.value))
+            .collect();
+        assert_eq!(by, [("r2", 3.5), ("r1", -3.0)]);
+        let note = d
+            .notes
+            .iter()
+            .find(|n| n.key == "analysis.compare_unmatched_features")
+            .unwrap();
+        assert_eq!(
+            note.to_string(),
+            "1 points or lines only in A and 1 only in B have no difference"
         );
     }
 }
