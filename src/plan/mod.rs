@@ -103,7 +103,7 @@ impl Plugin for PlanPlugin {
             .add_message::<ScenarioCommand>()
             .add_systems(
                 Update,
-                (take_corners, handle_commands)
+                (forget_on_new_scene, take_corners, handle_commands)
                     .chain()
                     .before(crate::scenario::ScenarioSystems),
             );
@@ -168,6 +168,19 @@ pub fn snap(corners: &[[f64; 2]], p: [f64; 2]) -> [f64; 2] {
     let n = [-d[1] / ld * side, d[0] / ld * side];
     let length = (le * 2.0).round() / 2.0;
     [b[0] + n[0] * length, b[1] + n[1] * length]
+}
+
+/// Another scene: its plan is another; corners and undo steps of the old
+/// one must not reach it.
+fn forget_on_new_scene(
+    active: Res<crate::layers::ActiveScene>,
+    mut editor: ResMut<PlanEditor>,
+    mut last: Local<Option<std::path::PathBuf>>,
+) {
+    if active.is_changed() && active.path != *last {
+        *last = active.path.clone();
+        *editor = PlanEditor::default();
+    }
 }
 
 fn take_corners(mut clicks: MessageReader<WorldClick>, mut editor: ResMut<PlanEditor>) {

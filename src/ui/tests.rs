@@ -1521,6 +1521,29 @@ fn drawing_a_gable_house_of_four_storeys_with_undo_and_redo() {
     assert!(volume(&app).unwrap().is_empty());
     act(&mut app, UiAction::Plan(PlanCommand::Undo));
     assert_eq!(volume(&app).unwrap().len(), 1);
+    // Another scene: no corners, no undo steps of this one.
+    act(&mut app, UiAction::Plan(PlanCommand::StartDrawing));
+    let dir = std::env::temp_dir().join(format!("pw-plan-scene-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let empty = dir.join("leer.scene");
+    std::fs::write(
+        &empty,
+        "name = \"Leer\"\ncrs = \"EPSG:25832\"\norigin = [0.0, 0.0, 0.0]\n",
+    )
+    .unwrap();
+    app.world_mut().write_message(SceneCommand::Open(empty));
+    app.update();
+    app.update();
+    let editor = app.world().resource::<PlanEditor>();
+    assert!(editor.drawing.is_none() && !editor.can_undo() && !editor.can_redo());
+    assert!(
+        app.world()
+            .resource::<ScenarioState>()
+            .plan
+            .variants
+            .is_empty()
+    );
+    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
