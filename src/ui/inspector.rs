@@ -24,6 +24,9 @@ pub struct InspectorData {
     pub parent: Option<(String, Vec<(String, String)>)>,
     /// Buildings removed in the scenario so far.
     pub removed_count: usize,
+    /// A building of the variant shown (drawn by the planner): deleted from
+    /// the variant instead of removed from the city.
+    pub planned: bool,
 }
 
 /// Turns raw attributes into (label, value) with translated keys and code labels.
@@ -74,6 +77,7 @@ impl InspectorData {
             attributes: o.attributes.clone(),
             parent,
             removed_count,
+            planned: false,
         })
     }
 }
@@ -132,6 +136,14 @@ pub fn inspector(ui: &mut egui::Ui, data: Option<&InspectorData>, i18n: &I18n) -
         // Removed in the scenario: gone from the picture and from what
         // every analysis sees (it casts no shadow any more).
         ui.horizontal_wrapped(|ui| {
+            if d.planned {
+                if ui.button(i18n.tr("plan.delete")).clicked() {
+                    actions.push(UiAction::Plan(crate::plan::PlanCommand::Delete(
+                        d.id.clone(),
+                    )));
+                }
+                return;
+            }
             if ui.button(i18n.tr("inspector.remove")).clicked() {
                 actions.push(UiAction::Scenario(ScenarioCommand::Remove {
                     layer: d.layer,

@@ -386,7 +386,12 @@ fn inspector_data(d: &UiData) -> Option<InspectorData> {
         .map(|l| l.def.name.clone())
         .unwrap_or_default();
     let removed = d.scenario.as_ref().map_or(0, |s| s.edits.removed.len());
-    InspectorData::new(layer, &name, &city.city.model, object, removed)
+    let mut data = InspectorData::new(layer, &name, &city.city.model, object, removed)?;
+    data.planned = d
+        .scenario
+        .as_ref()
+        .is_some_and(|s| s.volumes_layer == Some(layer));
+    Some(data)
 }
 
 fn draw_ui(

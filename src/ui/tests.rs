@@ -149,6 +149,25 @@ fn inspector_shows_attributes_with_german_code_labels_and_removes_in_the_scenari
             crate::scenario::ScenarioCommand::RestoreAll
         )]
     );
+    drop(h);
+    // A building the planner drew is deleted from its variant instead.
+    let mut data = InspectorData::new(LayerId(9), "Neubauten", &model, 0, 0).unwrap();
+    data.planned = true;
+    let i18n = german();
+    let mut h = Harness::new_ui_state(
+        |ui, out: &mut Vec<UiAction>| out.extend(inspector::inspector(ui, Some(&data), &i18n)),
+        Vec::new(),
+    );
+    h.run();
+    assert!(h.query_by_label("Im Szenario entfernen").is_none());
+    h.get_by_label("Löschen").click();
+    h.run();
+    assert_eq!(
+        h.state().as_slice(),
+        &[UiAction::Plan(crate::plan::PlanCommand::Delete(
+            "DENW43AL00001j2W".into()
+        ))]
+    );
 }
 
 #[test]
