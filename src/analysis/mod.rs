@@ -1,7 +1,8 @@
-//! Analyses in the workbench: the framework's app half — registry, forms,
-//! background runs, results, overlays, compare, export, CLI — written once
-//! (`runs.rs`, `overlays.rs`; the CLI is `cli/analysis.rs`); one folder per analysis (`sunhours/`)
-//! that only registers its engine-free analysis and adds what is its own.
+//! Analyses in the workbench: the framework's app half (`runs.rs`, `overlays.rs`) and one
+//! folder per analysis (`sunhours/`, `plan_figures/`) that only registers its engine-free one.
+//!
+//! Written once here for every analysis: registry, forms, background runs with progress and
+//! cancel, results, overlays with legend, B − A, export; the CLI is `cli/analysis.rs`.
 
 pub mod overlays;
 pub mod plan_figures;

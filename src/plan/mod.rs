@@ -1,7 +1,7 @@
-//! Drawing and editing a variant's building volumes: a footprint tapped on
-//! the map (snapped to the metre grid and to right angles), then storeys,
-//! storey height, roof form and pitch, use; every edit undoable
-//! (Ctrl+Z / Ctrl+Y and buttons). Edits go into the variant shown — a new
+//! Drawing and editing a variant's buildings: footprints tapped on the map, storeys, roof,
+//! use; every edit undoable (Ctrl+Z / Ctrl+Y and buttons).
+//!
+//! Taps snap to the metre grid and to right angles. Edits go into the variant shown — a new
 //! one when "Bestand" is shown — and redraw it at once.
 
 use crate::base::i18n::I18n;

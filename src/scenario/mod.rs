@@ -1,8 +1,8 @@
-//! The scenario every analysis runs on: "Bestand" (the scene as loaded, plus
-//! buildings removed from the inspector) or one of the scene's variants
-//! (`<scene>.plan.toml`: new volumes, demolitions, moves). Switching changes
-//! the picture and what analyses see, in one place; variants are saved
-//! with the scene.
+//! The scenario every analysis runs on: "Bestand" (plus buildings removed from the
+//! inspector) or one of the scene's variants from `<scene>.plan.toml`.
+//!
+//! Switching changes the picture and what analyses see in one place; variants are saved with
+//! the scene; `headless.rs` builds the same scenario from a scene file for the CLI.
 
 pub mod headless;
 

@@ -1,7 +1,5 @@
-//! The egui shell: top bar, layer tree, inspector, time bar, status bar,
-//! dialogs. Panels are pure functions returning [`UiAction`]s; this plugin
-//! draws them, applies the actions and gives the 3D view the space between
-//! the panels.
+//! The egui shell: top bar, layer tree, inspector, time bar, status bar, dialogs, and the
+//! analysis and plan panels — pure functions returning [`UiAction`]s that this plugin applies.
 
 pub mod actions;
 pub mod analysis_panel;
