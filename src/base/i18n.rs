@@ -82,6 +82,33 @@ impl I18n {
         s
     }
 
+    /// A number as people of the chosen language write it: German
+    /// "249.055,5", English "249,055.5"; `decimals` after the separator.
+    pub fn number(&self, value: f64, decimals: usize) -> String {
+        if !value.is_finite() {
+            return "–".into();
+        }
+        let (group, point) = match self.language {
+            Language::German => ('.', ','),
+            Language::English => (',', '.'),
+        };
+        let text = format!("{:.*}", decimals, value.abs());
+        let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
+        let mut out = String::new();
+        for (k, c) in int.chars().enumerate() {
+            if k > 0 && (int.len() - k) % 3 == 0 {
+                out.push(group);
+            }
+            out.push(c);
+        }
+        if !frac.is_empty() {
+            out.push(point);
+            out.push_str(frac);
+        }
+        let negative = value < 0.0 && out.chars().any(|c| c.is_ascii_digit() && c != '0');
+        if negative { format!("−{out}") } else { out }
+    }
+
     /// A library's message (catalogue key + arguments) in the chosen
     /// language; its English text when the catalogues lack the key.
     pub fn render(&self, message: &pw_analysis::Message) -> String {
@@ -115,6 +142,19 @@ mod tests {
             "only de: {only_de:?}, only en: {only_en:?}"
         );
         assert!(de.len() > 50);
+    }
+
+    #[test]
+    fn numbers_as_each_language_writes_them() {
+        let de = I18n::new(Language::German);
+        let en = I18n::new(Language::English);
+        assert_eq!(de.number(249_055.46, 1), "249.055,5");
+        assert_eq!(en.number(249_055.46, 1), "249,055.5");
+        assert_eq!(de.number(960.0, 0), "960");
+        assert_eq!(de.number(1234567.0, 0), "1.234.567");
+        assert_eq!(de.number(-3.5, 1), "−3,5");
+        assert_eq!(de.number(-0.01, 1), "0,0");
+        assert_eq!(de.number(f64::NAN, 1), "–");
     }
 
     #[test]

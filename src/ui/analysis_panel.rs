@@ -252,11 +252,13 @@ fn result_card(ui: &mut egui::Ui, e: &ResultEntry, i18n: &I18n, actions: &mut Ve
                 .show(ui, |ui| {
                     for k in &r.kpis {
                         ui.label(i18n.render(&k.label));
-                        let text = if r.difference_of.is_some() && k.value > 0.0 {
-                            format!("+{}", k.formatted())
+                        let number = i18n.number(k.value, k.decimals as usize);
+                        let sign = if r.difference_of.is_some() && k.value > 0.0 {
+                            "+"
                         } else {
-                            k.formatted()
+                            ""
                         };
+                        let text = format!("{sign}{number} {}", k.unit).trim_end().to_string();
                         ui.label(text);
                         ui.end_row();
                     }

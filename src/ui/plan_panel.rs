@@ -65,9 +65,9 @@ fn volume_card(ui: &mut egui::Ui, v: &Volume, i18n: &I18n, actions: &mut Vec<UiA
             ui.label(i18n.trf(
                 "plan.area_bgf",
                 &[
-                    ("area", &format!("{:.0}", v.footprint_area())),
-                    ("bgf", &format!("{:.0}", v.gross_floor_area())),
-                    ("height", &format!("{:.1}", v.total_height())),
+                    ("area", &i18n.number(v.footprint_area(), 0)),
+                    ("bgf", &i18n.number(v.gross_floor_area(), 0)),
+                    ("height", &i18n.number(v.total_height(), 1)),
                 ],
             ));
             ui.horizontal(|ui| {

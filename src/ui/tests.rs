@@ -1586,7 +1586,7 @@ fn plan_panel_draws_edits_and_undoes_by_buttons() {
         Vec::new(),
     );
     h.run();
-    h.get_by_label("Grundfläche 240 m², BGF 960 m², Höhe 12.0 m");
+    h.get_by_label("Grundfläche 240 m², BGF 960 m², Höhe 12,0 m");
     h.get_by_label("Gebäude zeichnen").click();
     h.run();
     h.get_by_label("Löschen").click();
