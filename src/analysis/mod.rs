@@ -84,6 +84,9 @@ mod tests {
             "analysis.compare_nothing",
             "analysis.compare_unmatched",
             "analysis.cancelled",
+            "analysis.kpi_less",
+            "analysis.kpi_more",
+            "analysis.compare_unmatched_features",
         ]
         .map(String::from)
         .to_vec();

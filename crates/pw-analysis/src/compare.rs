@@ -178,7 +178,7 @@ pub fn difference(a: &AnalysisResult, b: &AnalysisResult) -> Result<AnalysisResu
         (Some(fa), Some(fb)) => Some(feature_difference(fa, fb, &mut notes)),
         _ => None,
     };
-    let kpis: Vec<Kpi> = b
+    let mut kpis: Vec<Kpi> = b
         .kpis
         .iter()
         .filter_map(|kb| {
@@ -195,6 +195,33 @@ pub fn difference(a: &AnalysisResult, b: &AnalysisResult) -> Result<AnalysisResu
         && kpis.is_empty()
     {
         return Err(CompareError::Nothing);
+    }
+    // Where the ground got less or more (the sun-hours "m² lose sun, m²
+    // gain sun"): read off at a glance, for every analysis with a raster.
+    if let Some(g) = &ground {
+        let cell = g.grid.dx * g.grid.dy;
+        let count =
+            |f: &dyn Fn(f32) -> bool| g.grid.values.iter().filter(|v| f(**v)).count() as f64 * cell;
+        kpis.insert(
+            0,
+            Kpi::new(
+                "ground_more_m2",
+                Message::new("analysis.kpi_more").english("ground with more"),
+                count(&|v| v > 0.01),
+                "m²",
+                0,
+            ),
+        );
+        kpis.insert(
+            0,
+            Kpi::new(
+                "ground_less_m2",
+                Message::new("analysis.kpi_less").english("ground with less"),
+                count(&|v| v < -0.01),
+                "m²",
+                0,
+            ),
+        );
     }
     let mut stamp = b.stamp.clone();
     stamp
@@ -309,6 +336,8 @@ mod tests {
         );
         let d = difference(&a, &b).unwrap();
         assert_eq!(d.ground.as_ref().unwrap().grid.values, vec![-1.5, -1.5]);
+        assert_eq!(d.kpi("ground_less_m2").unwrap().value, 2.0);
+        assert_eq!(d.kpi("ground_more_m2").unwrap().value, 0.0);
         let f = d.facades.as_ref().unwrap();
         assert_eq!(f.samples.len(), 1);
         assert_eq!(f.samples[0].value, 1.5);

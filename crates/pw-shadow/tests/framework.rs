@@ -110,6 +110,8 @@ fn removing_the_tallest_building_gives_its_north_side_sun_and_b_minus_a_shows_it
     let gained = grid.values.iter().filter(|v| **v > 0.01).count() as f64 * grid.dx * grid.dy;
     let lost = grid.values.iter().filter(|v| **v < -0.01).count();
     assert_eq!(lost, 0, "taking a building away takes no one's sun");
+    assert_eq!(d.kpi("ground_more_m2").unwrap().value, gained);
+    assert_eq!(d.kpi("ground_less_m2").unwrap().value, 0.0);
     // Its shadow at the equinox reaches well north: at least its own
     // width times a few metres regain sun.
     assert!(gained > 4.0 * half * 2.0, "{gained} m² gain sun");
