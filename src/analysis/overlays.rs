@@ -210,15 +210,7 @@ pub fn facade_mesh(f: &FacadeValues, frame: &SceneFrame, legend: &Legend) -> Mes
         colours.extend(std::iter::repeat_n([l.red, l.green, l.blue, 1.0], 4));
         indices.extend_from_slice(&[base, base + 1, base + 2, base, base + 2, base + 3]);
     }
-    let normals = vec![[0.0, 1.0, 0.0]; positions.len()];
-    Mesh::new(
-        PrimitiveTopology::TriangleList,
-        RenderAssetUsages::MAIN_WORLD | RenderAssetUsages::RENDER_WORLD,
-    )
-    .with_inserted_attribute(Mesh::ATTRIBUTE_POSITION, positions)
-    .with_inserted_attribute(Mesh::ATTRIBUTE_NORMAL, normals)
-    .with_inserted_attribute(Mesh::ATTRIBUTE_COLOR, colours)
-    .with_inserted_indices(Indices::U32(indices))
+    coloured_mesh(positions, colours, indices)
 }
 
 /// Half the width of a line ribbon and of a point's square (m).
@@ -276,6 +268,12 @@ pub fn features_mesh(f: &FeatureValues, frame: &SceneFrame, legend: &Legend) -> 
             }
         }
     }
+    coloured_mesh(positions, colours, indices)
+}
+
+/// Unlit vertex-coloured triangles (facade patches, ribbons): the normal
+/// only has to exist.
+fn coloured_mesh(positions: Vec<[f32; 3]>, colours: Vec<[f32; 4]>, indices: Vec<u32>) -> Mesh {
     let normals = vec![[0.0, 1.0, 0.0]; positions.len()];
     Mesh::new(
         PrimitiveTopology::TriangleList,
