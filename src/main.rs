@@ -61,6 +61,16 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Some(Command::Variant(cmd)) => match cli::variant::variant(&cmd) {
+            Ok(text) => {
+                print!("{text}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("planwerkstatt variant: {e:#}");
+                ExitCode::from(2)
+            }
+        },
         Some(Command::Analysis(cmd)) => match cli::analysis::analysis(&cmd) {
             Ok(text) => {
                 print!("{text}");

@@ -936,3 +936,177 @@ fn a_token_kept_in_the_os_keyring_reaches_the_server_and_nowhere_else() {
         "{err}"
     );
 }
+
+/// The plan of the issue's test on the NRW demo tile: a 20 × 12 m gable
+/// house, 4 storeys × 3 m, two existing buildings demolished, a tree
+/// planted; and two parcels as a vector file.
+fn demo_plan(dir: &std::path::Path) -> std::path::PathBuf {
+    let scene = demo_variant(dir, "");
+    std::fs::write(
+        dir.join("variant.plan.toml"),
+        "[[variant]]\nname = \"Variante B\"\nremoved = [\"DENW43AL00001j2W\", \"DENW43AL00001j64\"]\n\n\
+         [[variant.volume]]\nid = \"neu-1\"\nfootprint = [[280930.0, 5657330.0], [280950.0, 5657330.0], [280950.0, 5657342.0], [280930.0, 5657342.0]]\nstoreys = 4\n\n\
+         [variant.volume.roof]\nform = \"gable\"\npitch = 35.0\nridge_edge = 0\n\n\
+         [[variant.tree]]\nid = \"baum-1\"\nat = [280940.0, 5657350.0]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("plots.geojson"),
+        r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::25832"}},"features":[
+{"type":"Feature","id":"flst-17","properties":{"flstkennz":"053449-001-00017"},"geometry":{"type":"Polygon","coordinates":[[[280920,5657320],[280970,5657320],[280970,5657360],[280920,5657360],[280920,5657320]]]}},
+{"type":"Feature","id":"flst-18","properties":{"flstkennz":"053449-001-00018"},"geometry":{"type":"Polygon","coordinates":[[[280970,5657320],[281010,5657320],[281010,5657360],[280970,5657360],[280970,5657320]]]}}]}"#,
+    )
+    .unwrap();
+    scene
+}
+
+#[test]
+fn variant_kpis_against_bestand_with_a_plot_from_a_vector_file() {
+    let dir = temp_dir("variant-kpi");
+    let scene = demo_plan(&dir);
+    let plots = dir.join("plots.geojson");
+    let csv = dir.join("kpi.csv");
+    let (code, out, err) = planwerkstatt(&[
+        "variant",
+        "kpi",
+        scene.to_str().unwrap(),
+        "--variant",
+        "Variante B",
+        "--plot",
+        plots.to_str().unwrap(),
+        "--csv",
+        csv.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.contains("note:"), "{out}");
+    let csv = std::fs::read_to_string(&csv).unwrap();
+    let row = |key: &str| -> [f64; 3] {
+        let line = csv
+            .lines()
+            .find(|l| l.starts_with(&format!("{key},")))
+            .unwrap_or_else(|| panic!("{key} in {csv}"));
+        let f: Vec<&str> = line.rsplitn(4, ',').collect();
+        [
+            f[2].parse().unwrap(),
+            f[1].parse().unwrap(),
+            f[0].parse().unwrap(),
+        ]
+    };
+    assert!(
+        csv.starts_with("key,label,unit,Bestand,Variante B,difference\n"),
+        "{csv}"
+    );
+    assert_eq!(row("new_buildings"), [0.0, 1.0, 1.0]);
+    assert_eq!(row("footprint_m2"), [0.0, 240.0, 240.0]);
+    assert_eq!(row("gross_floor_m2"), [0.0, 960.0, 960.0]);
+    // Ridge: 12 m walls + half the 12 m depth × tan 35°.
+    let ridge = 12.0 + 6.0 * 35f64.to_radians().tan();
+    assert!((row("max_height_m")[1] - ridge).abs() < 1e-9);
+    assert_eq!(row("removed_buildings"), [0.0, 2.0, 2.0]);
+    // The two demolished buildings' ground surfaces, by the shoelace
+    // formula over the file's posLists: 18.020 m² and 75.586 m².
+    assert!((row("sealed_change_m2")[1] - (240.0 - 18.0199 - 75.5857)).abs() < 1e-3);
+    assert_eq!(row("trees_planted"), [0.0, 1.0, 1.0]);
+    // The parcel holding the house was chosen: 50 × 40 m.
+    assert_eq!(row("plot_m2"), [2000.0, 2000.0, 0.0]);
+    assert_eq!(row("grz"), [0.0, 0.12, 0.12]);
+    assert_eq!(row("gfz"), [0.0, 0.48, 0.48]);
+    assert_eq!(row("plot_trees"), [0.0, 1.0, 1.0]);
+    assert!(out.contains("GRZ (footprint ÷ plot)"), "{out}");
+    // The other parcel, by its cadastral number: the house is not on it.
+    let (code, out, err) = planwerkstatt(&[
+        "variant",
+        "kpi",
+        scene.to_str().unwrap(),
+        "--variant",
+        "Variante B",
+        "--plot",
+        plots.to_str().unwrap(),
+        "--plot-id",
+        "053449-001-00018",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains(
+            "note: Not wholly on the plot: neu-1 – move it onto the plot or choose another plot."
+        ),
+        "{out}"
+    );
+    let (code, _, err) = planwerkstatt(&[
+        "variant",
+        "kpi",
+        scene.to_str().unwrap(),
+        "--variant",
+        "Variante B",
+        "--plot",
+        plots.to_str().unwrap(),
+        "--plot-id",
+        "flst-99",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("no polygon with id or value \"flst-99\"; there are flst-17, flst-18"),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn variant_export_round_trips_through_cityjson_citygml_and_glb() {
+    let dir = temp_dir("variant-export");
+    let scene = demo_plan(&dir);
+    let scene = scene.to_str().unwrap();
+    for name in ["b.city.json", "b.gml", "b.glb"] {
+        let out_path = dir.join(name);
+        let (code, out, err) = planwerkstatt(&[
+            "variant",
+            "export",
+            scene,
+            "--variant",
+            "Variante B",
+            out_path.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 0, "{err}");
+        assert!(out.contains("2 objects of variant \"Variante B\""), "{out}");
+        // Read back as any file the workbench opens.
+        let (code, info, err) = planwerkstatt(&["info", out_path.to_str().unwrap()]);
+        assert_eq!(code, 0, "{name}: {err}");
+        assert!(info.contains("EPSG:25832"), "{name}: {info}");
+        if !name.ends_with(".glb") {
+            assert!(info.contains("1 Building"), "{name}: {info}");
+            // The house's eaves at 12 m and ridge at 16.2 m above its base.
+            assert!(info.contains("x 280930.000 … 280950.000"), "{name}: {info}");
+        }
+    }
+    // The whole city as the variant has it: 83 buildings − 2 + 1.
+    let all = dir.join("all.city.json");
+    let (code, out, err) = planwerkstatt(&[
+        "variant",
+        "export",
+        scene,
+        "--variant",
+        "Variante B",
+        all.to_str().unwrap(),
+        "--with-city",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let (_, info, _) = planwerkstatt(&["info", all.to_str().unwrap()]);
+    assert!(
+        info.contains("82 Building, 50 BuildingPart"),
+        "{out}\n{info}"
+    );
+    let (code, _, err) = planwerkstatt(&[
+        "variant",
+        "export",
+        scene,
+        "--variant",
+        "Variante B",
+        "b.obj",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("choose the format by the ending: .city.json, .gml or .glb"),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -317,6 +317,10 @@ pub(crate) fn draw_area(
             for area in state.form().into_iter().flat_map(|f| f.areas()) {
                 rect(&mut gizmos, area.min, area.max);
             }
+            for ring in state.form().into_iter().flat_map(|f| f.polygons()) {
+                let closed = ring.iter().chain(ring.first());
+                gizmos.linestrip(closed.map(|c| frame.world_to_bevy([c[0], c[1], z])), colour);
+            }
         }
         _ => {}
     }

@@ -166,6 +166,11 @@ pub enum AnalysisCommand {
     PickArea,
     /// The area around what the camera looks at (the view's width).
     AreaFromView,
+    /// The form's polygon parameter `key` from the selected feature (a
+    /// parcel of a vector layer, a building).
+    PolygonFromSelection(&'static str),
+    /// Forget the polygon of parameter `key`.
+    ClearPolygon(&'static str),
     Show {
         id: u32,
         ground: bool,
@@ -204,13 +209,47 @@ fn remove_entry(commands: &mut Commands, state: &mut AnalysisState, id: u32) {
     }
 }
 
-/// The area key of an analysis's form (the first area parameter).
-fn area_key(analysis: &dyn Analysis) -> Option<&'static str> {
-    analysis
-        .params()
+/// The area key of an analysis's form (the first area parameter, else
+/// the first polygon, which two taps set to a rectangle).
+fn area_key(analysis: &dyn Analysis) -> Option<(&'static str, ParamKind)> {
+    let params = analysis.params();
+    [ParamKind::Area, ParamKind::Polygon]
         .into_iter()
-        .find(|p| p.kind == ParamKind::Area)
-        .map(|p| p.key)
+        .find_map(|kind| params.iter().find(|p| p.kind == kind))
+        .map(|p| (p.key, p.kind.clone()))
+}
+
+/// An area as the value of a parameter of `kind`.
+fn area_value(kind: &ParamKind, area: Area) -> Value {
+    match kind {
+        ParamKind::Polygon => Value::Polygon(Some(vec![
+            area.min,
+            [area.max[0], area.min[1]],
+            area.max,
+            [area.min[0], area.max[1]],
+        ])),
+        _ => Value::Area(Some(area)),
+    }
+}
+
+/// The outer ring of an object seen from above: its largest surface
+/// (a parcel's polygon, a building's ground).
+pub(crate) fn outline_of(o: &pw_city::CityObject) -> Option<Vec<[f64; 2]>> {
+    o.surfaces
+        .iter()
+        .map(|s| s.exterior.iter().map(|p| [p[0], p[1]]).collect::<Vec<_>>())
+        .filter(|r| r.len() >= 3)
+        .max_by(|a, b| {
+            pw_analysis::params::ring_area(a)
+                .abs()
+                .total_cmp(&pw_analysis::params::ring_area(b).abs())
+        })
+        .map(|mut r| {
+            if r.len() > 3 && r.first() == r.last() {
+                r.pop();
+            }
+            r
+        })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -229,6 +268,7 @@ pub(crate) fn handle_commands(
     i18n: Res<I18n>,
     orbit: Query<&crate::view::camera::OrbitCamera>,
     frame: Res<SceneFrame>,
+    selection: Res<crate::layers::city_draw::Selection>,
 ) {
     for cmd in reader.read() {
         let selected = analyses.0.get(&state.selected).cloned();
@@ -292,9 +332,26 @@ pub(crate) fn handle_commands(
                 };
                 let c = frame.bevy_to_world(o.target);
                 let half = (o.distance as f64 * 0.6).clamp(25.0, 1500.0);
-                if let (Some(key), Some(form)) = (area_key(&*analysis), state.form_mut()) {
+                if let (Some((key, kind)), Some(form)) = (area_key(&*analysis), state.form_mut()) {
                     let area = Area::new(c[0] - half, c[1] - half, c[0] + half, c[1] + half);
-                    form.set(key, Value::Area(Some(area)));
+                    form.set(key, area_value(&kind, area));
+                }
+            }
+            AnalysisCommand::PolygonFromSelection(key) => {
+                let ring = selection
+                    .picked
+                    .and_then(|(layer, i)| {
+                        city.layers.get(&layer)?.city.model.objects.get(i).cloned()
+                    })
+                    .and_then(|o| outline_of(&o));
+                match (ring, state.form_mut()) {
+                    (Some(ring), Some(form)) => form.set(key, Value::Polygon(Some(ring))),
+                    _ => notices.error(i18n.tr("analysis.select_polygon_first")),
+                }
+            }
+            AnalysisCommand::ClearPolygon(key) => {
+                if let Some(form) = state.form_mut() {
+                    form.set(key, Value::Polygon(None));
                 }
             }
             AnalysisCommand::Show {
@@ -385,6 +442,9 @@ pub(crate) fn forget_on_new_scene(
             if matches!(value, Value::Area(Some(_))) {
                 form.set(key, Value::Area(None));
             }
+            if matches!(value, Value::Polygon(Some(_))) {
+                form.set(key, Value::Polygon(None));
+            }
         }
     }
 }
@@ -402,8 +462,8 @@ pub(crate) fn pick_area(
             AreaPick::FirstCorner => AreaPick::SecondCorner([p[0], p[1]]),
             AreaPick::SecondCorner(a) => {
                 let key = analyses.0.get(&state.selected).and_then(|x| area_key(&**x));
-                if let (Some(key), Some(form)) = (key, state.form_mut()) {
-                    form.set(key, Value::Area(Some(Area::new(a[0], a[1], p[0], p[1]))));
+                if let (Some((key, kind)), Some(form)) = (key, state.form_mut()) {
+                    form.set(key, area_value(&kind, Area::new(a[0], a[1], p[0], p[1])));
                 }
                 AreaPick::Off
             }

@@ -4,7 +4,7 @@
 //! result written with its stamp.
 
 use pw_analysis::{Analysis, ParamKind, Registry};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 #[derive(clap::Subcommand, Debug, Clone)]
@@ -55,6 +55,7 @@ fn kind_text(k: &ParamKind) -> String {
         ParamKind::Date { .. } => "date YYYY-MM-DD".into(),
         ParamKind::Time => "time HH:MM".into(),
         ParamKind::Area => "area min_x,min_y,max_x,max_y".into(),
+        ParamKind::Polygon => "polygon 'x y, x y, …' or @file.geojson[#id]".into(),
         ParamKind::Choice(o) => format!(
             "one of {}",
             o.iter().map(|(v, _)| *v).collect::<Vec<_>>().join(", ")
@@ -92,9 +93,23 @@ pub fn analysis(cmd: &AnalysisCli) -> anyhow::Result<String> {
                 let (k, v) = s
                     .split_once('=')
                     .ok_or_else(|| anyhow::anyhow!("--set {s:?}: write KEY=VALUE"))?;
-                values
-                    .set_from_text(&specs, k.trim(), v)
-                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                let k = k.trim();
+                let is_polygon = specs
+                    .iter()
+                    .any(|p| p.key == k && p.kind == ParamKind::Polygon);
+                match v.trim().strip_prefix('@') {
+                    // A polygon from a vector file, in the scene's CRS.
+                    Some(reference) if is_polygon => {
+                        let (file, id) = super::plot::split_reference(reference);
+                        let scene = pw_scene::Scene::load(&args.scene)?;
+                        let crs = pw_geo::Crs::parse(&scene.crs).ok();
+                        let ring = super::plot::read_plot(Path::new(file), id, crs, &[])?;
+                        values.set(k, pw_analysis::Value::Polygon(Some(ring)));
+                    }
+                    _ => values
+                        .set_from_text(&specs, k, v)
+                        .map_err(|e| anyhow::anyhow!("{e}"))?,
+                }
             }
             let scene = pw_scene::Scene::load(&args.scene)?;
             let mut scenario = crate::scenario::headless::load(&scene, &args.scene)?;

@@ -4,7 +4,9 @@
 pub mod analysis;
 pub mod convert;
 pub mod info;
+pub mod plot;
 pub mod sun;
+pub mod variant;
 
 pub use convert::convert;
 pub use info::info;
@@ -70,6 +72,10 @@ pub enum Command {
     /// one on a scene (`--set key=value`, `--out-dir`).
     #[command(subcommand)]
     Analysis(analysis::AnalysisCli),
+    /// A scene's variants: list them, their key figures beside "Bestand"
+    /// (B − A, GRZ/GFZ against a plot), export their buildings.
+    #[command(subcommand)]
+    Variant(variant::VariantCli),
 }
 
 #[derive(Args, Debug, Clone, Default)]

@@ -80,6 +80,9 @@ pub fn apply_variant(scenario: &mut Scenario, scene_path: &Path, name: &str) -> 
     for p in variant.problems() {
         scenario.notes.push(format!("{name}: {p}"));
     }
+    for p in variant.tree_problems() {
+        scenario.notes.push(format!("{name}: {p}"));
+    }
     let terrain = scenario.terrain.clone();
     let fallback = scenario.site.origin[2];
     scenario.edits = variant.edits(&|x, y| {

@@ -99,6 +99,56 @@ fn area_field(
     }
 }
 
+/// A polygon parameter (a plot): its size, and where it comes from — the
+/// selected feature, two taps on the map — or none.
+fn polygon_field(
+    ui: &mut egui::Ui,
+    spec: &ParamSpec,
+    values: &ParamValues,
+    pick: AreaPick,
+    i18n: &I18n,
+    actions: &mut Vec<UiAction>,
+) {
+    ui.horizontal_wrapped(|ui| {
+        ui.label(i18n.tr(spec.label));
+        match values.polygon(spec.key) {
+            Some(ring) => ui.label(i18n.trf(
+                "analysis.polygon_size",
+                &[
+                    (
+                        "m2",
+                        &i18n.number(pw_analysis::params::ring_area(ring).abs(), 0),
+                    ),
+                    ("corners", &ring.len().to_string()),
+                ],
+            )),
+            None => ui.label(i18n.tr("analysis.param_none_yet")),
+        };
+    });
+    ui.horizontal_wrapped(|ui| {
+        if ui
+            .button(i18n.tr("analysis.polygon_from_selection"))
+            .clicked()
+        {
+            actions.push(cmd(AnalysisCommand::PolygonFromSelection(spec.key)));
+        }
+        if ui.button(i18n.tr("analysis.pick_area")).clicked() {
+            actions.push(cmd(AnalysisCommand::PickArea));
+        }
+        if values.polygon(spec.key).is_some() && ui.button(i18n.tr("layers.remove")).clicked() {
+            actions.push(cmd(AnalysisCommand::ClearPolygon(spec.key)));
+        }
+    });
+    let hint = match pick {
+        AreaPick::FirstCorner => Some("analysis.pick_first"),
+        AreaPick::SecondCorner(_) => Some("analysis.pick_second"),
+        AreaPick::Off => None,
+    };
+    if let Some(hint) = hint {
+        ui.colored_label(ui.visuals().warn_fg_color, i18n.tr(hint));
+    }
+}
+
 /// One parameter's control; area fields are drawn apart.
 fn field(ui: &mut egui::Ui, spec: &ParamSpec, value: &mut Value, i18n: &I18n) {
     let label = i18n.tr(spec.label);
@@ -198,6 +248,8 @@ fn form(
     for spec in specs.iter().filter(|s| !s.advanced) {
         if spec.kind == ParamKind::Area {
             area_field(ui, spec, values, pick, i18n, actions);
+        } else if spec.kind == ParamKind::Polygon {
+            polygon_field(ui, spec, values, pick, i18n, actions);
         } else if let Some(v) = values.get_mut(spec.key) {
             field(ui, spec, v, i18n);
         }

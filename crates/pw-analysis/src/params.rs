@@ -48,6 +48,8 @@ pub enum Value {
     /// choices; "" = not given.
     Text(String),
     Area(Option<Area>),
+    /// A polygon's outer ring (a plot, a district), closing point not repeated.
+    Polygon(Option<Vec<[f64; 2]>>),
 }
 
 impl std::fmt::Display for Value {
@@ -57,7 +59,8 @@ impl std::fmt::Display for Value {
             Value::Bool(b) => write!(f, "{b}"),
             Value::Text(t) => f.write_str(t),
             Value::Area(Some(a)) => write!(f, "{a}"),
-            Value::Area(None) => Ok(()),
+            Value::Area(None) | Value::Polygon(None) => Ok(()),
+            Value::Polygon(Some(ring)) => f.write_str(&polygon_text(ring)),
         }
     }
 }
@@ -81,6 +84,8 @@ pub enum ParamKind {
     /// Local time of day, HH:MM.
     Time,
     Area,
+    /// A polygon: a feature of a vector layer, drawn, or `x y, x y, …`.
+    Polygon,
     /// (value, catalogue key of its label).
     Choice(&'static [(&'static str, &'static str)]),
 }
@@ -184,6 +189,17 @@ impl ParamSpec {
         }
     }
 
+    pub fn polygon(key: &'static str, label: &'static str) -> ParamSpec {
+        ParamSpec {
+            key,
+            label,
+            kind: ParamKind::Polygon,
+            default: Value::Polygon(None),
+            required: true,
+            advanced: false,
+        }
+    }
+
     pub fn advanced(mut self) -> ParamSpec {
         self.advanced = true;
         self
@@ -268,6 +284,21 @@ impl ParamSpec {
                 }
                 _ => {}
             },
+            (ParamKind::Polygon, Value::Polygon(p)) => match p {
+                None if self.required => {
+                    return Err(self.error(
+                        Message::new("analysis.param_no_polygon")
+                            .english("{param}: choose a polygon first"),
+                    ));
+                }
+                Some(ring) if ring_area(ring).abs() <= 0.0 || ring.len() < 3 => {
+                    return Err(self.error(
+                        Message::new("analysis.param_empty_polygon")
+                            .english("{param}: the polygon has no area (at least three corners, not in a line)"),
+                    ));
+                }
+                _ => {}
+            },
             (ParamKind::Choice(options), Value::Text(t)) => {
                 if !options.iter().any(|(v, _)| v == t) {
                     let all: Vec<&str> = options.iter().map(|(v, _)| *v).collect();
@@ -318,6 +349,13 @@ impl ParamSpec {
                         .english("{param} {value}: write min_x,min_y,max_x,max_y in metres of the scene CRS"),
                 )
             })?)),
+            ParamKind::Polygon => Value::Polygon(Some(parse_polygon(text).ok_or_else(|| {
+                self.error(
+                    Message::new("analysis.param_polygon")
+                        .arg("value", format!("{:?}", text.chars().take(60).collect::<String>()))
+                        .english("{param} {value}: write the corners as x y, x y, x y in metres of the scene CRS"),
+                )
+            })?)),
             _ => Value::Text(text.to_string()),
         };
         self.check(Some(&value))?;
@@ -337,6 +375,56 @@ pub fn parse_area(text: &str) -> Option<Area> {
         min: [v[0], v[1]],
         max: [v[2], v[3]],
     })
+}
+
+/// "x y, x y, x y" (WKT's ring order; a repeated closing corner is
+/// dropped). At least three corners, all finite.
+pub fn parse_polygon(text: &str) -> Option<Vec<[f64; 2]>> {
+    let text = text.trim();
+    let text = text
+        .strip_prefix("POLYGON")
+        .map(|t| t.trim().trim_start_matches('(').trim_end_matches(')'))
+        .unwrap_or(text);
+    let mut ring = Vec::new();
+    for corner in text.split(',') {
+        let mut it = corner.split_whitespace().map(|v| v.parse::<f64>());
+        let (Some(Ok(x)), Some(Ok(y)), None) = (it.next(), it.next(), it.next()) else {
+            return None;
+        };
+        if !(x.is_finite() && y.is_finite()) {
+            return None;
+        }
+        ring.push([x, y]);
+    }
+    if ring.len() > 1 && ring.first() == ring.last() {
+        ring.pop();
+    }
+    (ring.len() >= 3).then_some(ring)
+}
+
+/// The text [`parse_polygon`] reads back exactly.
+pub fn polygon_text(ring: &[[f64; 2]]) -> String {
+    ring.iter()
+        .map(|p| format!("{} {}", p[0], p[1]))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Signed area (shoelace; positive counter-clockwise).
+pub fn ring_area(ring: &[[f64; 2]]) -> f64 {
+    let n = ring.len();
+    if n < 3 {
+        return 0.0;
+    }
+    // Relative to the first corner: UTM coordinates lose no digits.
+    let o = ring[0];
+    (0..n)
+        .map(|i| {
+            let (a, b) = (ring[i], ring[(i + 1) % n]);
+            (a[0] - o[0]) * (b[1] - o[1]) - (b[0] - o[0]) * (a[1] - o[1])
+        })
+        .sum::<f64>()
+        / 2.0
 }
 
 /// (year, month, day) of "YYYY-MM-DD", days of the month checked.
@@ -418,6 +506,13 @@ impl ParamValues {
         }
     }
 
+    pub fn polygon(&self, key: &str) -> Option<&[[f64; 2]]> {
+        match self.values.get(key) {
+            Some(Value::Polygon(Some(p))) => Some(p),
+            _ => None,
+        }
+    }
+
     /// Every value by key.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
         self.values.iter().map(|(k, v)| (k.as_str(), v))
@@ -427,6 +522,14 @@ impl ParamValues {
     pub fn areas(&self) -> impl Iterator<Item = Area> + '_ {
         self.values.values().filter_map(|v| match v {
             Value::Area(Some(a)) => Some(*a),
+            _ => None,
+        })
+    }
+
+    /// Every polygon among the values (drawn on the map).
+    pub fn polygons(&self) -> impl Iterator<Item = &[[f64; 2]]> + '_ {
+        self.values.values().filter_map(|v| match v {
+            Value::Polygon(Some(p)) => Some(p.as_slice()),
             _ => None,
         })
     }
@@ -532,6 +635,36 @@ mod tests {
             s[3].check(v.get("area")).unwrap_err().message.key,
             "analysis.param_no_area"
         );
+    }
+
+    #[test]
+    fn polygons_read_as_written_and_say_what_is_wrong() {
+        let s = vec![ParamSpec::polygon("plot", "x.plot")];
+        let mut v = ParamValues::defaults(&s);
+        assert_eq!(
+            s[0].check(v.get("plot")).unwrap_err().message.key,
+            "analysis.param_no_polygon"
+        );
+        v.set_from_text(
+            &s,
+            "plot",
+            "280930.5 5657330, 280970 5657330, 280970 5657360, 280930.5 5657330",
+        )
+        .unwrap();
+        let ring = v.polygon("plot").unwrap();
+        assert_eq!(ring.len(), 3, "the closing corner is dropped");
+        assert_eq!(ring_area(ring), 0.5 * 39.5 * 30.0);
+        let text = v.get("plot").unwrap().to_string();
+        assert_eq!(parse_polygon(&text).unwrap(), ring);
+        assert_eq!(
+            parse_polygon("POLYGON((0 0, 4 0, 4 3, 0 0))").unwrap(),
+            [[0.0, 0.0], [4.0, 0.0], [4.0, 3.0]]
+        );
+        let mut err = |t: &str| v.set_from_text(&s, "plot", t).unwrap_err().to_string();
+        assert!(err("0 0, 1 1").contains("x y, x y, x y"));
+        assert!(err("0 0, 1 x, 2 2").contains("x y, x y, x y"));
+        assert!(err("0 0, 1 1, 2 2").contains("no area"));
+        assert!(err("0 0, 1 0, inf 2").contains("x y, x y"));
     }
 
     #[test]

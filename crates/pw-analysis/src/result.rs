@@ -127,7 +127,8 @@ impl Kpi {
         Kpi {
             key: key.into(),
             label,
-            value,
+            // An empty float sum is −0.0; tables should not print "-0".
+            value: value + 0.0,
             unit,
             decimals,
         }

@@ -1,7 +1,8 @@
 //! Writing city models: CityJSON 2.0 (lossless for geometry, semantics and
-//! attributes) and binary glTF (for any 3D tool). Used by `planwerkstatt
-//! convert`.
+//! attributes), CityGML 2.0 ([`to_citygml`]) and binary glTF (for any 3D
+//! tool). Used by `planwerkstatt convert` and the variant export.
 
+pub use crate::export_citygml::to_citygml;
 use crate::mesh::object_mesh;
 use crate::model::{CityModel, ObjectKind, Semantic};
 use crate::triangulate::Triangulator;

@@ -58,6 +58,10 @@ pub struct GltfPiece {
 pub struct GltfRead {
     pub pieces: Vec<GltfPiece>,
     pub warnings: Vec<String>,
+    /// Where the model stands, when the file says it in its scene's
+    /// extras as Planwerkstatt writes them: CRS text and the origin the
+    /// model metres are relative to.
+    pub georeference: Option<(String, [f64; 3])>,
 }
 
 impl GltfRead {
@@ -152,6 +156,9 @@ pub fn read(bytes: &[u8], base_dir: Option<&Path>, up: UpAxis) -> Result<GltfRea
         .document
         .default_scene()
         .or_else(|| gltf.document.scenes().next());
+    out.georeference = scene
+        .as_ref()
+        .and_then(|s| scene_georeference(s.extras().as_deref()));
     match scene {
         Some(scene) => {
             for node in scene.nodes() {
@@ -226,6 +233,15 @@ fn load_buffers(gltf: &gltf::Gltf, base_dir: Option<&Path>) -> Result<Vec<Vec<u8
 
 /// The GLB container, checked before the glTF crate reads it (its header
 /// arithmetic overflows on lengths below 12; found by cargo-fuzz).
+/// `{"crs": "EPSG:25832", "origin": [E, N, H]}` in a scene's extras.
+fn scene_georeference(extras: Option<&serde_json::value::RawValue>) -> Option<(String, [f64; 3])> {
+    let v: serde_json::Value = serde_json::from_str(extras?.get()).ok()?;
+    let crs = v.get("crs")?.as_str()?.to_string();
+    let o = v.get("origin")?.as_array()?;
+    let n = |i: usize| o.get(i).and_then(|x| x.as_f64()).filter(|x| x.is_finite());
+    Some((crs, [n(0)?, n(1)?, n(2).unwrap_or(0.0)]))
+}
+
 fn check_glb(b: &[u8]) -> Result<(), String> {
     let word = |at: usize| {
         b.get(at..at + 4)

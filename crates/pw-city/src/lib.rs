@@ -9,6 +9,7 @@ pub mod citygml;
 pub mod cityjson;
 pub mod codes;
 pub mod export;
+pub mod export_citygml;
 pub mod gltf_reader;
 pub mod kml_model;
 pub mod mesh;

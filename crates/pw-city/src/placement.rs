@@ -244,12 +244,27 @@ pub fn read_gltf_model(
     placement: Option<Placement>,
     up: Option<crate::gltf_reader::UpAxis>,
 ) -> Result<CityModel, String> {
+    // A file we wrote says where it stands (scene extras).
+    let own = || -> Option<Placement> {
+        let bytes = std::fs::read(path).ok()?;
+        let read = crate::gltf_reader::read(&bytes, path.parent(), Default::default()).ok()?;
+        let (crs, origin) = read.georeference?;
+        Some(Placement::Projected {
+            crs: Crs::parse(&crs).ok()?,
+            origin,
+            heading: 0.0,
+            scale: 1.0,
+        })
+    };
     let (placement, from) = match placement {
         Some(p) => (p, "scene georeference".to_string()),
         None => match crate::kml_model::find_for(path) {
             Some((kml, m)) => {
                 let from = format!("KML model placemark in {}", kml.display());
                 (m.placement(), from)
+            }
+            None if let Some(p) = own() => {
+                (p, "georeference in the file's scene extras".to_string())
             }
             None => {
                 return Err(format!(

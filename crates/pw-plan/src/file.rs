@@ -4,6 +4,7 @@
 //! writes the shortest text that reads back the same number). A scene
 //! without the file simply has no variants yet.
 
+use crate::tree::Tree;
 use crate::volume::{Volume, VolumeError};
 use pw_city::CityModel;
 use pw_scenario::{Edits, Move};
@@ -40,6 +41,9 @@ pub struct Variant {
     pub moves: Vec<MoveDef>,
     #[serde(default, rename = "volume", skip_serializing_if = "Vec::is_empty")]
     pub volumes: Vec<Volume>,
+    /// Trees planted (felled ones are ids in `removed`).
+    #[serde(default, rename = "tree", skip_serializing_if = "Vec::is_empty")]
+    pub trees: Vec<Tree>,
 }
 
 impl Variant {
@@ -55,6 +59,14 @@ impl Variant {
         self.volumes
             .iter()
             .filter_map(|v| v.validate().err())
+            .collect()
+    }
+
+    /// Every planted tree checked.
+    pub fn tree_problems(&self) -> Vec<crate::tree::TreeError> {
+        self.trees
+            .iter()
+            .filter_map(|t| t.validate().err())
             .collect()
     }
 
@@ -89,6 +101,12 @@ impl Variant {
                 });
                 v.to_object(base)
             })
+            .chain(
+                self.trees
+                    .iter()
+                    .filter(|t| t.validate().is_ok())
+                    .map(|t| t.to_object(ground(t.at[0], t.at[1]))),
+            )
             .collect();
         if !objects.is_empty() {
             edits.added.push(Arc::new(CityModel {
@@ -216,6 +234,11 @@ mod tests {
             rotate_deg: 12.5,
             scale: 1.0,
         });
+        b.trees.push(Tree {
+            species: "Acer platanoides".into(),
+            ..Tree::new("baum-1", [280_960.25, 5_657_335.5])
+        });
+        b.removed.push("baum-alt-7".into());
         b.volumes.push(Volume {
             base: Some(36.123456789012),
             wall_height: Some(7.3),
@@ -245,6 +268,10 @@ mod tests {
             "empty names are left out: {text}"
         );
         assert!(text.contains("use = \"mischnutzung\""));
+        assert!(
+            text.contains("[[variant.tree]]\nid = \"baum-1\"\nat = [280960.25, 5657335.5]\nheight = 12.0\ncrown = 8.0\nspecies = \"Acer platanoides\"\n"),
+            "{text}"
+        );
         let dir = std::env::temp_dir().join(format!("pw-plan-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = PlanFile::path_for(&dir.join("demo.scene"));
@@ -288,6 +315,9 @@ mod tests {
         let b = p.get("Variante B").unwrap().edits(&ground);
         assert_eq!(b.moved[0].rotate_deg, 12.5);
         assert_eq!(b.added[0].objects[0].extent().min[2], 36.123456789012);
+        let tree = &b.added[0].objects[1];
+        assert_eq!(tree.type_name, "SolitaryVegetationObject");
+        assert!((tree.extent().max[2] - (30.0 + 30.25 * 0.001 + 12.0)).abs() < 1e-9);
         // A volume that cannot be built is left out and reported.
         let mut bad = Variant::new("C");
         bad.volumes

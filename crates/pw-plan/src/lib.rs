@@ -4,15 +4,16 @@
 //! kept as text next to the scene (`<scene>.plan.toml`) that diffs well and
 //! round-trips exactly. A variant becomes the [`pw_scenario::Edits`] every
 //! analysis sees; its volumes become LoD2 city objects; its key figures
-//! (footprint, gross floor area, GRZ/GFZ, height) compare B − A.
+//! (footprint, gross floor area, GRZ/GFZ, height, sealed area, trees)
+//! compare B − A.
 
 pub mod figures_analysis;
 pub mod file;
-pub mod kpi;
 pub mod polygon;
+pub mod tree;
 pub mod volume;
 
 pub use figures_analysis::PlanFiguresAnalysis;
 pub use file::{PlanFile, PlanFileError, Variant};
-pub use kpi::{Figures, figures};
+pub use tree::Tree;
 pub use volume::{Roof, Use, Volume, VolumeError};

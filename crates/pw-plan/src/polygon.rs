@@ -6,10 +6,12 @@ pub type P2 = [f64; 2];
 /// Signed area (shoelace): positive for counter-clockwise rings.
 pub fn signed_area(ring: &[P2]) -> f64 {
     let n = ring.len();
+    let Some(&o) = ring.first() else { return 0.0 };
+    // Relative to the first corner: UTM coordinates keep their digits.
     (0..n)
         .map(|i| {
             let (a, b) = (ring[i], ring[(i + 1) % n]);
-            a[0] * b[1] - b[0] * a[1]
+            (a[0] - o[0]) * (b[1] - o[1]) - (b[0] - o[0]) * (a[1] - o[1])
         })
         .sum::<f64>()
         / 2.0
@@ -80,6 +82,22 @@ pub fn contains(ring: &[P2], p: P2) -> bool {
     inside
 }
 
+/// Whether `p` lies within `tolerance` of an edge of the ring.
+pub fn on_boundary(ring: &[P2], p: P2, tolerance: f64) -> bool {
+    let n = ring.len();
+    (0..n).any(|i| {
+        let (a, b) = (ring[i], ring[(i + 1) % n]);
+        let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+        let len2 = dx * dx + dy * dy;
+        let t = if len2 > 0.0 {
+            (((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len2).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        (a[0] + t * dx - p[0]).hypot(a[1] + t * dy - p[1]) <= tolerance
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -96,5 +114,7 @@ mod tests {
         assert_eq!(self_intersection(&bow), Some((0, 2)));
         assert!(contains(&r, [5.0, 5.0]));
         assert!(!contains(&r, [25.0, 5.0]));
+        assert!(on_boundary(&r, [20.0, 5.0], 1e-9));
+        assert!(!on_boundary(&r, [19.0, 5.0], 0.5));
     }
 }

@@ -82,6 +82,19 @@ impl Use {
         }
     }
 
+    /// ALKIS building function (Gebäudefunktion), as the state LoD2 models
+    /// write `bldg:function`: Wohngebäude, Gebäude für Wirtschaft oder
+    /// Gewerbe, gemischt genutztes Gebäude mit Wohnen, Gebäude für
+    /// öffentliche Zwecke.
+    pub fn alkis_function(self) -> &'static str {
+        match self {
+            Use::Wohnen => "31001_1000",
+            Use::Gewerbe => "31001_2000",
+            Use::Mischnutzung => "31001_1100",
+            Use::Gemeinbedarf => "31001_3000",
+        }
+    }
+
     /// Catalogue key of its name.
     pub fn label(self) -> &'static str {
         match self {
@@ -403,21 +416,25 @@ impl Volume {
             kind: ObjectKind::Building,
             type_name: "Building".into(),
             parent: None,
-            attributes: vec![
-                ("name".into(), self.name.clone()),
-                ("storeysAboveGround".into(), self.storeys.to_string()),
-                (
-                    "storeyHeightsAboveGround".into(),
-                    format!("{}", self.storey_height),
-                ),
-                (
-                    "measuredHeight".into(),
-                    format!("{:.2}", self.total_height()),
-                ),
-                ("roofType".into(), self.roof.adv_code().into()),
-                ("nutzung".into(), self.usage.key().into()),
-                ("planned".into(), "true".into()),
-            ],
+            attributes: [("name".to_string(), self.name.clone())]
+                .into_iter()
+                .filter(|(_, name)| !name.is_empty())
+                .chain([
+                    ("storeysAboveGround".into(), self.storeys.to_string()),
+                    (
+                        "storeyHeightsAboveGround".into(),
+                        format!("{}", self.storey_height),
+                    ),
+                    (
+                        "measuredHeight".into(),
+                        format!("{:.2}", self.total_height()),
+                    ),
+                    ("roofType".into(), self.roof.adv_code().into()),
+                    ("function".into(), self.usage.alkis_function().into()),
+                    ("nutzung".into(), self.usage.key().into()),
+                    ("planned".into(), "true".into()),
+                ])
+                .collect(),
             surfaces,
             terrain_intersection: vec![],
             line: 0,

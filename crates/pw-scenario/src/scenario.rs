@@ -202,6 +202,44 @@ impl Scenario {
         out
     }
 
+    /// The scenario as one city model (for export): every layer's objects
+    /// as [`Scenario::objects`] gives them, then the added ones, with each
+    /// part's parent index pointing at its building in the new list.
+    pub fn to_model(&self) -> CityModel {
+        let mut out = CityModel {
+            format: "Planwerkstatt scenario".into(),
+            crs: self.site.crs,
+            ..CityModel::default()
+        };
+        for layer in &self.layers {
+            let model = &layer.model;
+            let moves = self.moves_in(model);
+            let mut new_index = HashMap::new();
+            let start = out.objects.len();
+            for (i, o) in model.objects.iter().enumerate() {
+                if self.edits.is_removed(model, i) {
+                    continue;
+                }
+                new_index.insert(i, out.objects.len());
+                out.objects.push(match moves.get(&i) {
+                    Some(&(m, pivot, base)) => m.apply(o, pivot, base),
+                    None => o.clone(),
+                });
+            }
+            for o in &mut out.objects[start..] {
+                o.parent = o.parent.and_then(|p| new_index.get(&p).copied());
+            }
+        }
+        for m in &self.edits.added {
+            let start = out.objects.len();
+            out.objects.extend(m.objects.iter().cloned().map(|mut o| {
+                o.parent = o.parent.map(|p| p + start);
+                o
+            }));
+        }
+        out
+    }
+
     /// Extent of the scenario's objects (scene CRS).
     pub fn extent(&self) -> Extent3 {
         let mut e = Extent3::EMPTY;
@@ -356,6 +394,30 @@ mod tests {
         let part = s.objects().find(|o| o.id == "A-part").unwrap();
         assert_eq!(part.surfaces[0].exterior[0][2], 13.0);
         assert_eq!(s.edits.summary(), "2 moved");
+    }
+
+    #[test]
+    fn as_one_model_parts_point_at_their_building() {
+        let mut s = scenario();
+        s.layers.insert(1, s.layers[0].clone());
+        s.edits.remove("B");
+        s.edits.moved.push(Move::shift("A", [0.0, 0.0, 1.0]));
+        s.edits.added.push(Arc::new(CityModel {
+            objects: vec![
+                square("neu", 50.0, None, 15.0),
+                square("neu-part", 50.0, Some(0), 18.0),
+            ],
+            ..CityModel::default()
+        }));
+        let m = s.to_model();
+        let ids: Vec<&str> = m.objects.iter().map(|o| o.id.as_str()).collect();
+        assert_eq!(ids, ["A", "A-part", "A", "A-part", "neu", "neu-part"]);
+        let parents: Vec<Option<usize>> = m.objects.iter().map(|o| o.parent).collect();
+        assert_eq!(parents, [None, Some(0), None, Some(2), None, Some(4)]);
+        assert_eq!(
+            m.objects[3].surfaces[0].exterior[0][2], 13.0,
+            "moved as the scenario has it"
+        );
     }
 
     #[test]
