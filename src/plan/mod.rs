@@ -1,15 +1,19 @@
-//! Drawing and editing a variant's buildings: footprints tapped on the map, storeys, roof,
-//! use; every edit undoable (Ctrl+Z / Ctrl+Y and buttons).
+//! Drawing and editing a variant's buildings and trees: footprints tapped on the map (or
+//! edges typed to length), storeys, roof, use; corners moved, buildings moved and turned;
+//! trees planted; every edit undoable (Ctrl+Z / Ctrl+Y and buttons).
 //!
-//! Taps snap to the metre grid and to right angles. Edits go into the variant shown — a new
-//! one when "Bestand" is shown — and redraw it at once.
+//! Taps snap to corners and edges of existing buildings, to right angles and to the metre
+//! grid (`pw_plan::snap`). Edits go into the variant shown — a new one when "Bestand" is
+//! shown — and redraw it at once.
 
 use crate::base::i18n::I18n;
 use crate::base::jobs::Notices;
+use crate::layers::city_draw::CityLayers;
 use crate::scenario::{ScenarioCommand, ScenarioState};
 use crate::view::picking::WorldClick;
 use bevy::prelude::*;
-use pw_plan::{PlanFile, Roof, Use, Variant, Volume};
+use pw_plan::snap::{SnapTo, corner_at_length, outline_edges};
+use pw_plan::{PlanFile, Roof, Tree, Use, Variant, Volume};
 
 /// Most edits kept for undo (a plan file is a few kB: 1,000 are a few MB).
 pub const UNDO_DEPTH: usize = 1000;
@@ -18,23 +22,44 @@ pub const UNDO_DEPTH: usize = 1000;
 /// undo step (dragging a number).
 const MERGE_SECONDS: f64 = 1.0;
 
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum VolumeEdit {
     Storeys(u32),
     StoreyHeight(f64),
     Roof(Roof),
     Use(Use),
+    /// A new footprint (corner moved, building moved or turned).
+    Footprint(Vec<[f64; 2]>),
 }
 
 impl VolumeEdit {
-    fn field(&self) -> u8 {
+    /// Edits of a dragged number merge into one undo step; taps and
+    /// choices (None) are a step each.
+    fn field(&self) -> Option<u8> {
         match self {
-            VolumeEdit::Storeys(_) => 0,
-            VolumeEdit::StoreyHeight(_) => 1,
-            VolumeEdit::Roof(_) => 2,
-            VolumeEdit::Use(_) => 3,
+            VolumeEdit::Storeys(_) => Some(0),
+            VolumeEdit::StoreyHeight(_) => Some(1),
+            VolumeEdit::Roof(_) => Some(2),
+            VolumeEdit::Use(_) | VolumeEdit::Footprint(_) => None,
         }
     }
+}
+
+/// What taps on the map do besides selecting (drawing a footprint has its
+/// own state, [`PlanEditor::drawing`]).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Tool {
+    #[default]
+    None,
+    /// Tap a corner of the volume, then where it goes.
+    MoveCorner {
+        volume: String,
+        corner: Option<usize>,
+    },
+    /// Tap where the volume's centre goes.
+    MoveVolume { volume: String },
+    /// Every tap plants a tree.
+    PlantTrees,
 }
 
 #[derive(Message, Debug, Clone, PartialEq)]
@@ -46,11 +71,31 @@ pub enum PlanCommand {
     /// Take the last corner back.
     UndoCorner,
     CancelDrawing,
+    /// While drawing: the next corner this many metres from the last one,
+    /// toward the pointer (a typed edge length).
+    CornerAt(f64),
+    /// Taps move a corner of this volume.
+    StartMoveCorner(String),
+    /// A tap moves this volume there.
+    StartMoveVolume(String),
+    /// Taps plant trees.
+    StartPlanting,
+    /// Back to selecting.
+    StopTool,
+    /// A planted tree's size (height, crown diameter, m).
+    EditTree {
+        tree: String,
+        height: f64,
+        crown: f64,
+    },
     Edit {
         volume: String,
         edit: VolumeEdit,
     },
+    /// A volume or planted tree of the variant goes.
     Delete(String),
+    /// Plant a tree here (scene CRS).
+    PlantAt([f64; 2]),
     Undo,
     Redo,
 }
@@ -59,11 +104,17 @@ pub enum PlanCommand {
 pub struct PlanEditor {
     /// Corners tapped so far while drawing (scene CRS).
     pub drawing: Option<Vec<[f64; 2]>>,
+    pub tool: Tool,
+    /// The last point of the map under the pointer (typed lengths point
+    /// there while the pointer is over the panel).
+    pub pointer: Option<[f64; 2]>,
     /// The plan and the variant shown, before each edit.
     undo: Vec<(PlanFile, Option<String>)>,
     redo: Vec<(PlanFile, Option<String>)>,
     /// (volume, field, when) of the last edit, to merge drags.
     last_edit: Option<(String, u8, f64)>,
+    /// Trees tapped this frame, planted by the command handler.
+    pending_trees: Vec<[f64; 2]>,
 }
 
 impl PlanEditor {
@@ -103,7 +154,12 @@ impl Plugin for PlanPlugin {
             .add_message::<ScenarioCommand>()
             .add_systems(
                 Update,
-                (forget_on_new_scene, take_corners, handle_commands)
+                (
+                    forget_on_new_scene,
+                    follow_pointer,
+                    take_taps,
+                    handle_commands,
+                )
                     .chain()
                     .before(crate::scenario::ScenarioSystems),
             );
@@ -119,55 +175,126 @@ impl Plugin for PlanGizmoPlugin {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn draw_footprint(
     mut gizmos: Gizmos,
     editor: Res<PlanEditor>,
     frame: Res<crate::view::frame::SceneFrame>,
     ground: Option<Res<crate::view::ground::GroundLevel>>,
     cursor: Res<crate::view::picking::CursorWorld>,
+    city: Res<CityLayers>,
+    layers: Res<crate::layers::Layers>,
+    state: Res<ScenarioState>,
 ) {
-    let Some(corners) = editor.drawing.as_ref() else {
-        return;
-    };
     let z = ground.map(|g| g.height).unwrap_or(frame.origin.world[2]) + 0.5;
-    let mut points: Vec<[f64; 2]> = corners.clone();
-    if let Some(p) = cursor.world {
-        points.push(snap(corners, [p[0], p[1]]));
-    }
-    if let Some(first) = corners.first().filter(|_| points.len() >= 3) {
-        points.push(*first);
-    }
     let colour = Color::srgb(0.90, 0.49, 0.13);
-    gizmos.linestrip(
-        points.iter().map(|p| frame.world_to_bevy([p[0], p[1], z])),
-        colour,
-    );
-    for c in corners {
-        gizmos.sphere(frame.world_to_bevy([c[0], c[1], z]), 0.6, colour);
+    // Where a tap would land, ringed: orange on the grid or square, blue
+    // on an existing building's corner or edge.
+    let mark = |gizmos: &mut Gizmos, p: [f64; 2], to: SnapTo| {
+        let c = match to {
+            SnapTo::Corner | SnapTo::Edge => Color::srgb(0.16, 0.50, 0.73),
+            _ => colour,
+        };
+        let at = frame.world_to_bevy([p[0], p[1], z]);
+        gizmos.circle(
+            Isometry3d::new(at, Quat::from_rotation_x(std::f32::consts::FRAC_PI_2)),
+            1.0,
+            c,
+        );
+    };
+    let pointer = cursor.world.map(|p| [p[0], p[1]]);
+    let snapped = |corners: &[[f64; 2]], p: [f64; 2]| {
+        let edges = edges_near(&city, &layers, &state, &frame, p, None);
+        pw_plan::snap::snap(corners, p, &edges)
+    };
+    if let Some(corners) = editor.drawing.as_ref() {
+        let mut points: Vec<[f64; 2]> = corners.clone();
+        if let Some(p) = pointer {
+            let (q, to) = snapped(corners, p);
+            mark(&mut gizmos, q, to);
+            points.push(q);
+        }
+        if let Some(first) = corners.first().filter(|_| points.len() >= 3) {
+            points.push(*first);
+        }
+        gizmos.linestrip(
+            points.iter().map(|p| frame.world_to_bevy([p[0], p[1], z])),
+            colour,
+        );
+        for c in corners {
+            gizmos.sphere(frame.world_to_bevy([c[0], c[1], z]), 0.6, colour);
+        }
+        return;
+    }
+    // Moving a corner or a volume: the footprint as it would become.
+    let preview = match (&editor.tool, pointer) {
+        (Tool::MoveCorner { volume, corner }, p) => volume_of(&state, volume).map(|v| {
+            for c in &v.footprint {
+                gizmos.sphere(frame.world_to_bevy([c[0], c[1], z]), 0.8, colour);
+            }
+            match (corner, p) {
+                (Some(i), Some(p)) => {
+                    let (q, to) = snapped(&[], p);
+                    mark(&mut gizmos, q, to);
+                    v.with_corner(*i, q).footprint
+                }
+                _ => v.footprint.clone(),
+            }
+        }),
+        (Tool::MoveVolume { volume }, Some(p)) => volume_of(&state, volume).map(|v| {
+            let c = v.centre();
+            v.shifted([p[0].round() - c[0], p[1].round() - c[1]])
+                .footprint
+        }),
+        _ => None,
+    };
+    if let Some(ring) = preview {
+        let closed = ring.iter().chain(ring.first());
+        gizmos.linestrip(closed.map(|p| frame.world_to_bevy([p[0], p[1], z])), colour);
     }
 }
 
-/// A tapped corner: on the metre grid, and at a right angle to the last
-/// edge when it is within 7° of one (so rectangles come out square).
-pub fn snap(corners: &[[f64; 2]], p: [f64; 2]) -> [f64; 2] {
-    let grid = |v: f64| v.round();
-    let p = [grid(p[0]), grid(p[1])];
-    let [.., a, b] = corners else { return p };
-    let d = [b[0] - a[0], b[1] - a[1]];
-    let e = [p[0] - b[0], p[1] - b[1]];
-    let (ld, le) = (d[0].hypot(d[1]), e[0].hypot(e[1]));
-    if ld < 1e-9 || le < 1e-9 {
-        return p;
+fn volume_of<'a>(state: &'a ScenarioState, id: &str) -> Option<&'a Volume> {
+    let name = state.active.as_deref()?;
+    state.plan.get(name)?.volumes.iter().find(|v| v.id == id)
+}
+
+/// Edges of the buildings (and drawn areas, e.g. parcels) shown within
+/// reach of `p`: what taps snap to. Removed buildings and the volume being
+/// edited (`skip`) do not count.
+pub fn edges_near(
+    city: &CityLayers,
+    layers: &crate::layers::Layers,
+    state: &ScenarioState,
+    frame: &crate::view::frame::SceneFrame,
+    p: [f64; 2],
+    skip: Option<&str>,
+) -> Vec<[[f64; 2]; 2]> {
+    let local = frame.origin.to_local([p[0], p[1], frame.origin.world[2]]);
+    let reach = pw_plan::snap::REACH_M as f32 + 0.5;
+    let mut edges = Vec::new();
+    for l in city.layers.values() {
+        let shown = layers.get(l.owner).is_some_and(|e| e.def.visible) && l.shown;
+        if !(shown && l.city.selectable) {
+            continue;
+        }
+        let model = &l.city.model;
+        for i in l
+            .city
+            .index
+            .objects_near(&l.city.batches, local[0], local[1], reach)
+        {
+            let Some(o) = model.objects.get(i) else {
+                continue;
+            };
+            let root = o.parent.and_then(|k| model.objects.get(k)).unwrap_or(o);
+            if state.edits.removed.contains(&root.id) || Some(o.id.as_str()) == skip {
+                continue;
+            }
+            edges.extend(outline_edges(o));
+        }
     }
-    let cos = (d[0] * e[0] + d[1] * e[1]) / (ld * le);
-    if cos.abs() > 7f64.to_radians().sin() {
-        return p;
-    }
-    // Perpendicular to d, on the side p lies, as long as p's edge.
-    let side = (d[0] * e[1] - d[1] * e[0]).signum();
-    let n = [-d[1] / ld * side, d[0] / ld * side];
-    let length = (le * 2.0).round() / 2.0;
-    [b[0] + n[0] * length, b[1] + n[1] * length]
+    edges
 }
 
 /// Another scene: its plan is another; corners and undo steps of the old
@@ -183,14 +310,97 @@ fn forget_on_new_scene(
     }
 }
 
-fn take_corners(mut clicks: MessageReader<WorldClick>, mut editor: ResMut<PlanEditor>) {
+fn follow_pointer(
+    cursor: Option<Res<crate::view::picking::CursorWorld>>,
+    mut editor: ResMut<PlanEditor>,
+) {
+    if let Some(p) = cursor.and_then(|c| c.world)
+        && editor.pointer != Some([p[0], p[1]])
+    {
+        editor.pointer = Some([p[0], p[1]]);
+    }
+}
+
+/// Taps on the map: corners while drawing; the corner to move and its new
+/// place; the volume's new place; trees. Edits become commands, so that
+/// they are checked and undone like every other.
+#[allow(clippy::too_many_arguments)]
+fn take_taps(
+    mut clicks: MessageReader<WorldClick>,
+    mut editor: ResMut<PlanEditor>,
+    city: Res<CityLayers>,
+    layers: Res<crate::layers::Layers>,
+    state: Res<ScenarioState>,
+    frame: Res<crate::view::frame::SceneFrame>,
+    mut out: MessageWriter<PlanCommand>,
+) {
     for click in clicks.read() {
-        let (Some(p), Some(corners)) = (click.world, editor.drawing.as_mut()) else {
+        let Some(p) = click.world.map(|p| [p[0], p[1]]) else {
             continue;
         };
-        let q = snap(corners, [p[0], p[1]]);
-        if corners.last() != Some(&q) {
-            corners.push(q);
+        if let Some(corners) = editor.drawing.as_mut() {
+            let edges = edges_near(&city, &layers, &state, &frame, p, None);
+            let (q, _) = pw_plan::snap::snap(corners, p, &edges);
+            if corners.last() != Some(&q) {
+                corners.push(q);
+            }
+            continue;
+        }
+        match editor.tool.clone() {
+            Tool::None => {}
+            Tool::MoveCorner { volume, corner } => {
+                let Some(v) = volume_of(&state, &volume) else {
+                    editor.tool = Tool::None;
+                    continue;
+                };
+                match corner {
+                    // First tap: the nearest corner within 3 m.
+                    None => {
+                        let nearest = v
+                            .footprint
+                            .iter()
+                            .enumerate()
+                            .map(|(i, c)| (i, (c[0] - p[0]).hypot(c[1] - p[1])))
+                            .filter(|(_, d)| *d <= 3.0)
+                            .min_by(|a, b| a.1.total_cmp(&b.1));
+                        if let Some((i, _)) = nearest {
+                            editor.tool = Tool::MoveCorner {
+                                volume,
+                                corner: Some(i),
+                            };
+                        }
+                    }
+                    Some(i) => {
+                        let edges = edges_near(&city, &layers, &state, &frame, p, Some(&volume));
+                        let (q, _) = pw_plan::snap::snap(&[], p, &edges);
+                        out.write(PlanCommand::Edit {
+                            volume: volume.clone(),
+                            edit: VolumeEdit::Footprint(v.with_corner(i, q).footprint),
+                        });
+                        // The next corner of the same volume may follow.
+                        editor.tool = Tool::MoveCorner {
+                            volume,
+                            corner: None,
+                        };
+                    }
+                }
+            }
+            Tool::MoveVolume { volume } => {
+                if let Some(v) = volume_of(&state, &volume) {
+                    let c = v.centre();
+                    let moved = v.shifted([p[0].round() - c[0], p[1].round() - c[1]]);
+                    out.write(PlanCommand::Edit {
+                        volume,
+                        edit: VolumeEdit::Footprint(moved.footprint),
+                    });
+                }
+                editor.tool = Tool::None;
+            }
+            Tool::PlantTrees => {
+                editor
+                    .pending_trees
+                    .push([(p[0] * 10.0).round() / 10.0, (p[1] * 10.0).round() / 10.0]);
+            }
         }
     }
 }
@@ -226,10 +436,99 @@ fn handle_commands(
     mut scenario: MessageWriter<ScenarioCommand>,
 ) {
     let now = time.elapsed_secs_f64();
-    for cmd in reader.read() {
+    let planted: Vec<PlanCommand> = std::mem::take(&mut editor.pending_trees)
+        .into_iter()
+        .map(PlanCommand::PlantAt)
+        .collect();
+    for cmd in reader.read().cloned().chain(planted) {
+        let cmd = &cmd;
         let mut changed = false;
         match cmd {
-            PlanCommand::StartDrawing => editor.drawing = Some(Vec::new()),
+            PlanCommand::StartDrawing => {
+                editor.drawing = Some(Vec::new());
+                editor.tool = Tool::None;
+            }
+            PlanCommand::CornerAt(length) => {
+                let pointer = editor.pointer;
+                if let (Some(corners), Some(p)) = (editor.drawing.as_mut(), pointer) {
+                    match corner_at_length(corners, p, *length) {
+                        Some(q) => corners.push(q),
+                        None => notices.error(i18n.tr("plan.length_needs_direction")),
+                    }
+                }
+            }
+            PlanCommand::StartMoveCorner(volume) => {
+                editor.drawing = None;
+                editor.tool = Tool::MoveCorner {
+                    volume: volume.clone(),
+                    corner: None,
+                };
+            }
+            PlanCommand::StartMoveVolume(volume) => {
+                editor.drawing = None;
+                editor.tool = Tool::MoveVolume {
+                    volume: volume.clone(),
+                };
+            }
+            PlanCommand::StartPlanting => {
+                editor.drawing = None;
+                editor.tool = Tool::PlantTrees;
+            }
+            PlanCommand::StopTool => editor.tool = Tool::None,
+            PlanCommand::PlantAt(at) => {
+                let taken: Vec<String> = state
+                    .plan
+                    .variants
+                    .iter()
+                    .flat_map(|v| v.trees.iter().map(|t| t.id.clone()))
+                    .collect();
+                let id = (1..)
+                    .map(|k| format!("baum-{k}"))
+                    .find(|id| !taken.contains(id))
+                    .expect("a free id");
+                let snapshot = state.clone();
+                editor.remember(&snapshot);
+                editor.last_edit = None;
+                target_variant(&mut state, &i18n)
+                    .trees
+                    .push(Tree::new(id, *at));
+                changed = true;
+            }
+            PlanCommand::EditTree {
+                tree,
+                height,
+                crown,
+            } => {
+                let merge = editor
+                    .last_edit
+                    .as_ref()
+                    .is_some_and(|(v, f, t)| v == tree && *f == 9 && now - t < MERGE_SECONDS);
+                let before = state.clone();
+                let Some(t) = state
+                    .active_variant_mut()
+                    .and_then(|v| v.trees.iter_mut().find(|x| &x.id == tree))
+                else {
+                    continue;
+                };
+                let next = Tree {
+                    height: *height,
+                    crown: *crown,
+                    ..t.clone()
+                };
+                if next == *t {
+                    continue;
+                }
+                if let Err(e) = next.validate() {
+                    notices.error(i18n.tr(e.key()));
+                    continue;
+                }
+                *t = next;
+                if !merge {
+                    editor.remember(&before);
+                }
+                editor.last_edit = Some((tree.clone(), 9, now));
+                changed = true;
+            }
             PlanCommand::UndoCorner => {
                 if let Some(c) = editor.drawing.as_mut() {
                     c.pop();
@@ -266,7 +565,7 @@ fn handle_commands(
             }
             PlanCommand::Edit { volume, edit } => {
                 let merge = editor.last_edit.as_ref().is_some_and(|(v, f, t)| {
-                    v == volume && *f == edit.field() && now - t < MERGE_SECONDS
+                    v == volume && Some(*f) == edit.field() && now - t < MERGE_SECONDS
                 });
                 let before = state.clone();
                 let Some(v) = state
@@ -276,11 +575,12 @@ fn handle_commands(
                     continue;
                 };
                 let mut next = v.clone();
-                match *edit {
-                    VolumeEdit::Storeys(n) => next.storeys = n,
-                    VolumeEdit::StoreyHeight(h) => next.storey_height = h,
-                    VolumeEdit::Roof(r) => next.roof = r,
-                    VolumeEdit::Use(u) => next.usage = u,
+                match edit {
+                    VolumeEdit::Storeys(n) => next.storeys = *n,
+                    VolumeEdit::StoreyHeight(h) => next.storey_height = *h,
+                    VolumeEdit::Roof(r) => next.roof = *r,
+                    VolumeEdit::Use(u) => next.usage = *u,
+                    VolumeEdit::Footprint(f) => next.footprint = f.clone(),
                 }
                 if next == *v {
                     continue;
@@ -293,15 +593,16 @@ fn handle_commands(
                 if !merge {
                     editor.remember(&before);
                 }
-                editor.last_edit = Some((volume.clone(), edit.field(), now));
+                editor.last_edit = edit.field().map(|f| (volume.clone(), f, now));
                 changed = true;
             }
             PlanCommand::Delete(volume) => {
                 let before = state.clone();
                 if let Some(v) = state.active_variant_mut() {
-                    let n = v.volumes.len();
+                    let n = v.volumes.len() + v.trees.len();
                     v.volumes.retain(|x| &x.id != volume);
-                    if v.volumes.len() != n {
+                    v.trees.retain(|x| &x.id != volume);
+                    if v.volumes.len() + v.trees.len() != n {
                         editor.remember(&before);
                         editor.last_edit = None;
                         changed = true;
@@ -337,25 +638,5 @@ fn handle_commands(
             state.dirty = true;
             scenario.write(ScenarioCommand::Activate(state.active.clone()));
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::snap;
-
-    #[test]
-    fn corners_snap_to_the_metre_grid_and_to_right_angles() {
-        assert_eq!(
-            snap(&[], [280_930.4, 5_657_330.6]),
-            [280_930.0, 5_657_331.0]
-        );
-        let c = [[0.0, 0.0], [20.0, 0.0]];
-        // 5° off square: made square, the length kept to half a metre.
-        assert_eq!(snap(&c, [21.1, 12.2]), [20.0, 12.0]);
-        // Clearly not square (30°): left where tapped, on the grid.
-        assert_eq!(snap(&c, [27.0, 12.0]), [27.0, 12.0]);
-        // The other side too.
-        assert_eq!(snap(&c, [19.6, -8.2]), [20.0, -8.0]);
     }
 }

@@ -27,6 +27,8 @@ pub struct InspectorData {
     /// A building of the variant shown (drawn by the planner): deleted from
     /// the variant instead of removed from the city.
     pub planned: bool,
+    /// A tree (felled rather than demolished).
+    pub tree: bool,
 }
 
 /// Turns raw attributes into (label, value) with translated keys and code labels.
@@ -78,6 +80,7 @@ impl InspectorData {
             parent,
             removed_count,
             planned: false,
+            tree: pw_plan::tree::is_tree(o),
         })
     }
 }
@@ -144,7 +147,12 @@ pub fn inspector(ui: &mut egui::Ui, data: Option<&InspectorData>, i18n: &I18n) -
                 }
                 return;
             }
-            if ui.button(i18n.tr("inspector.remove")).clicked() {
+            let remove = if d.tree {
+                "inspector.fell"
+            } else {
+                "inspector.remove"
+            };
+            if ui.button(i18n.tr(remove)).clicked() {
                 actions.push(UiAction::Scenario(ScenarioCommand::Remove {
                     layer: d.layer,
                     object: d.object,

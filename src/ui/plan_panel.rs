@@ -1,14 +1,15 @@
-//! The variant's buildings: draw a new one (tap its corners, "Fertig"),
-//! then per building storeys, storey height, roof form with pitch and ridge
-//! direction, use, footprint and gross floor area, delete; undo and redo
-//! as buttons for touch (Ctrl+Z / Ctrl+Y at the desk). Labels are words: the
-//! UI font has no arrow glyphs.
+//! The variant's buildings and trees: draw a new building (tap its corners
+//! or type edge lengths, "Fertig"), then per building storeys, storey
+//! height, roof form with pitch and ridge direction, use, footprint and
+//! gross floor area, move its corners, move or turn it, delete; plant trees
+//! and size them; undo and redo as buttons for touch (Ctrl+Z / Ctrl+Y at
+//! the desk). Labels are words: the UI font has no arrow glyphs.
 
 use super::actions::UiAction;
 use crate::base::i18n::I18n;
-use crate::plan::{PlanCommand, PlanEditor, VolumeEdit};
+use crate::plan::{PlanCommand, PlanEditor, Tool, VolumeEdit};
 use bevy_egui::egui;
-use pw_plan::{Roof, Use, Variant, Volume};
+use pw_plan::{Roof, Tree, Use, Variant, Volume};
 
 fn cmd(c: PlanCommand) -> UiAction {
     UiAction::Plan(c)
@@ -167,6 +168,29 @@ fn volume_card(ui: &mut egui::Ui, v: &Volume, i18n: &I18n, actions: &mut Vec<UiA
                 }
             });
             ui.horizontal_wrapped(|ui| {
+                if ui.button(i18n.tr("plan.move_corners")).clicked() {
+                    actions.push(cmd(PlanCommand::StartMoveCorner(v.id.clone())));
+                }
+                if ui.button(i18n.tr("plan.move_volume")).clicked() {
+                    actions.push(cmd(PlanCommand::StartMoveVolume(v.id.clone())));
+                }
+            });
+            ui.horizontal_wrapped(|ui| {
+                ui.label(i18n.tr("plan.turn"));
+                for degrees in [-15.0, -1.0, 1.0, 15.0] {
+                    let text = if degrees > 0.0 {
+                        format!("+{degrees}°")
+                    } else {
+                        format!("−{}°", -degrees)
+                    };
+                    if ui.button(text).clicked() {
+                        // Counter-clockwise is positive in the plan; on the
+                        // screen "+" turns clockwise, as a compass does.
+                        actions.push(edit(VolumeEdit::Footprint(v.turned(-degrees).footprint)));
+                    }
+                }
+            });
+            ui.horizontal_wrapped(|ui| {
                 ui.label(i18n.tr("plan.use"));
                 egui::ComboBox::from_id_salt(("use", &v.id))
                     .selected_text(i18n.tr(v.usage.label()))
@@ -187,6 +211,63 @@ fn volume_card(ui: &mut egui::Ui, v: &Volume, i18n: &I18n, actions: &mut Vec<UiA
         });
 }
 
+fn tree_row(ui: &mut egui::Ui, t: &Tree, i18n: &I18n, actions: &mut Vec<UiAction>) {
+    ui.horizontal_wrapped(|ui| {
+        ui.label(i18n.trf("plan.tree_n", &[("id", &t.id)]));
+        let (mut h, mut c) = (t.height, t.crown);
+        let mut changed = ui
+            .add(
+                egui::DragValue::new(&mut h)
+                    .range(1.0..=60.0)
+                    .speed(0.2)
+                    .suffix(" m"),
+            )
+            .changed();
+        ui.label(i18n.tr("plan.tree_height"));
+        changed |= ui
+            .add(
+                egui::DragValue::new(&mut c)
+                    .range(0.5..=40.0)
+                    .speed(0.2)
+                    .suffix(" m"),
+            )
+            .changed();
+        ui.label(i18n.tr("plan.tree_crown"));
+        if changed {
+            actions.push(cmd(PlanCommand::EditTree {
+                tree: t.id.clone(),
+                height: h,
+                crown: c,
+            }));
+        }
+        if ui.button(i18n.tr("plan.delete")).clicked() {
+            actions.push(cmd(PlanCommand::Delete(t.id.clone())));
+        }
+    });
+}
+
+/// While drawing: the next edge's length, typed (Enter or "Setzen").
+fn length_field(ui: &mut egui::Ui, i18n: &I18n, actions: &mut Vec<UiAction>) {
+    let id = egui::Id::new("plan_edge_length");
+    let mut text: String = ui.data_mut(|d| d.get_temp(id).unwrap_or_default());
+    ui.horizontal_wrapped(|ui| {
+        ui.label(i18n.tr("plan.edge_length"));
+        let field = ui.add(egui::TextEdit::singleline(&mut text).desired_width(60.0));
+        ui.label("m");
+        let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        if ui.button(i18n.tr("plan.set_corner")).clicked() || enter {
+            match text.trim().replace(',', ".").parse::<f64>() {
+                Ok(l) if l > 0.0 && l.is_finite() => {
+                    actions.push(cmd(PlanCommand::CornerAt(l)));
+                    text.clear();
+                }
+                _ => {}
+            }
+        }
+    });
+    ui.data_mut(|d| d.insert_temp(id, text));
+}
+
 /// The drawing tool and the shown variant's buildings.
 pub fn plan_panel(
     ui: &mut egui::Ui,
@@ -195,11 +276,29 @@ pub fn plan_panel(
     i18n: &I18n,
 ) -> Vec<UiAction> {
     let mut actions = Vec::new();
+    let hint = match &editor.tool {
+        Tool::MoveCorner { corner: None, .. } => Some("plan.move_corner_hint"),
+        Tool::MoveCorner {
+            corner: Some(_), ..
+        } => Some("plan.move_corner_to_hint"),
+        Tool::MoveVolume { .. } => Some("plan.move_volume_hint"),
+        Tool::PlantTrees => Some("plan.plant_hint"),
+        Tool::None => None,
+    };
+    if let Some(hint) = hint.filter(|_| editor.drawing.is_none()) {
+        ui.colored_label(ui.visuals().warn_fg_color, i18n.tr(hint));
+        if ui.button(i18n.tr("plan.done")).clicked() {
+            actions.push(cmd(PlanCommand::StopTool));
+        }
+    }
     match &editor.drawing {
         None => {
             ui.horizontal_wrapped(|ui| {
                 if ui.button(i18n.tr("plan.draw")).clicked() {
                     actions.push(cmd(PlanCommand::StartDrawing));
+                }
+                if editor.tool != Tool::PlantTrees && ui.button(i18n.tr("plan.plant")).clicked() {
+                    actions.push(cmd(PlanCommand::StartPlanting));
                 }
                 if ui
                     .add_enabled(editor.can_undo(), egui::Button::new(i18n.tr("plan.undo")))
@@ -218,6 +317,9 @@ pub fn plan_panel(
         Some(corners) => {
             ui.colored_label(ui.visuals().warn_fg_color, i18n.tr("plan.draw_hint"));
             ui.label(i18n.trf("plan.corners", &[("n", &corners.len())]));
+            if !corners.is_empty() {
+                length_field(ui, i18n, &mut actions);
+            }
             ui.horizontal_wrapped(|ui| {
                 if ui
                     .add_enabled(
@@ -246,6 +348,16 @@ pub fn plan_panel(
     if let Some(v) = variant {
         for volume in &v.volumes {
             volume_card(ui, volume, i18n, &mut actions);
+        }
+        if !v.trees.is_empty() {
+            ui.separator();
+            ui.label(
+                egui::RichText::new(i18n.trf("plan.trees_planted", &[("n", &v.trees.len())]))
+                    .strong(),
+            );
+            for t in &v.trees {
+                tree_row(ui, t, i18n, &mut actions);
+            }
         }
     }
     actions

@@ -1620,3 +1620,284 @@ fn plan_panel_draws_edits_and_undoes_by_buttons() {
         &[UiAction::Plan(PlanCommand::UndoCorner)]
     );
 }
+
+/// Issue 15's editing on the NRW tile through the taps and commands a
+/// planner uses: the first corner lands on a real neighbour's corner
+/// (tapped 0.6 m off it), two edges typed to length (20 m, then 12 m
+/// square to it), a tap closes the rectangle; then the house is moved by a
+/// tap, a corner dragged by two taps, turned 90°, and a tree planted,
+/// sized and deleted — each step one undo.
+#[test]
+fn editing_snaps_to_neighbours_and_moves_turns_and_plants() {
+    use crate::plan::{PlanCommand, PlanEditor, Tool, VolumeEdit};
+    use crate::scenario::ScenarioState;
+    let mut app = test_app();
+    let layer = open_demo(&mut app);
+    let tap = |app: &mut App, p: [f64; 2]| {
+        app.world_mut()
+            .write_message(crate::view::picking::WorldClick {
+                world: Some([p[0], p[1], 36.0]),
+                object: None,
+            });
+        app.update();
+        app.update();
+    };
+    // A corner of the building DENW43AL00001j2W's ground surface.
+    let corner = {
+        let city = app.world().resource::<CityLayers>();
+        let model = &city.layers[&layer].city.model;
+        let o = model
+            .objects
+            .iter()
+            .find(|o| o.id == "DENW43AL00001j2W")
+            .unwrap();
+        let edges = pw_plan::snap::outline_edges(o);
+        assert!(!edges.is_empty());
+        edges[0][0]
+    };
+    act(&mut app, UiAction::Plan(PlanCommand::StartDrawing));
+    tap(&mut app, [corner[0] + 0.36, corner[1] - 0.48]);
+    let drawing = |app: &App| {
+        app.world()
+            .resource::<PlanEditor>()
+            .drawing
+            .clone()
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        drawing(&app),
+        [corner],
+        "snapped onto the neighbour's corner"
+    );
+    // Typed lengths: the pointer shows the direction (east, then north).
+    let point =
+        |app: &mut App, p: [f64; 2]| app.world_mut().resource_mut::<PlanEditor>().pointer = Some(p);
+    point(&mut app, [corner[0] + 50.0, corner[1]]);
+    act(&mut app, UiAction::Plan(PlanCommand::CornerAt(20.0)));
+    point(&mut app, [corner[0] + 20.4, corner[1] + 30.0]);
+    act(&mut app, UiAction::Plan(PlanCommand::CornerAt(12.0)));
+    let c = drawing(&app);
+    assert_eq!(c.len(), 3);
+    assert!((c[1][0] - corner[0] - 20.0).abs() < 1e-9 && (c[1][1] - corner[1]).abs() < 1e-9);
+    assert!(
+        (c[2][0] - c[1][0]).abs() < 1e-9 && (c[2][1] - c[1][1] - 12.0).abs() < 1e-9,
+        "{c:?}"
+    );
+    // The fourth corner tapped near where it belongs: squared.
+    tap(&mut app, [corner[0] - 0.2, corner[1] + 12.3]);
+    act(&mut app, UiAction::Plan(PlanCommand::FinishDrawing));
+    let volume = |app: &App| {
+        let s = app.world().resource::<ScenarioState>();
+        s.plan.get(s.active.as_deref()?)?.volumes.first().cloned()
+    };
+    let v = volume(&app).expect("a house");
+    assert!(
+        (v.footprint_area() - 240.0).abs() < 0.5,
+        "{:?}",
+        v.footprint
+    );
+    let id = v.id.clone();
+    let steps = |app: &App| app.world().resource::<PlanEditor>().history_bytes();
+    let before_moves = steps(&app);
+
+    // Move: a tap sets its centre (on the metre grid).
+    act(
+        &mut app,
+        UiAction::Plan(PlanCommand::StartMoveVolume(id.clone())),
+    );
+    let target = [280_960.0, 5_657_400.0];
+    tap(&mut app, target);
+    let moved = volume(&app).unwrap();
+    let c = moved.centre();
+    assert!(
+        (c[0] - target[0]).abs() < 1e-9 && (c[1] - target[1]).abs() < 1e-9,
+        "{c:?}"
+    );
+    assert!((moved.footprint_area() - v.footprint_area()).abs() < 1e-6);
+    assert_eq!(app.world().resource::<PlanEditor>().tool, Tool::None);
+    // What analyses see moved with it.
+    let seen = app.world().resource::<ScenarioState>().edits.added[0].objects[0].extent();
+    assert!((seen.center()[0] - target[0]).abs() < 1e-6);
+
+    // A corner: tap it, tap its new place 3 m further east.
+    act(
+        &mut app,
+        UiAction::Plan(PlanCommand::StartMoveCorner(id.clone())),
+    );
+    let k = moved.footprint[1];
+    tap(&mut app, [k[0] + 0.5, k[1] + 0.5]);
+    assert!(matches!(
+        app.world().resource::<PlanEditor>().tool,
+        Tool::MoveCorner {
+            corner: Some(1),
+            ..
+        }
+    ));
+    tap(&mut app, [k[0] + 3.0, k[1]]);
+    let dragged = volume(&app).unwrap();
+    assert_eq!(dragged.footprint[1], [(k[0] + 3.0).round(), k[1].round()]);
+    assert_eq!(dragged.footprint[0], moved.footprint[0]);
+    act(&mut app, UiAction::Plan(PlanCommand::StopTool));
+
+    // Turned a quarter: the same area, about the same centre.
+    act(
+        &mut app,
+        UiAction::Plan(PlanCommand::Edit {
+            volume: id.clone(),
+            edit: VolumeEdit::Footprint(dragged.turned(90.0).footprint),
+        }),
+    );
+    let turned = volume(&app).unwrap();
+    assert!((turned.footprint_area() - dragged.footprint_area()).abs() < 0.01);
+    let drawn_layer = app
+        .world()
+        .resource::<ScenarioState>()
+        .volumes_layer
+        .unwrap();
+    let drawn = app.world().resource::<CityLayers>().layers[&drawn_layer]
+        .city
+        .model
+        .objects[0]
+        .extent();
+    let (w, h) = (drawn.max[0] - drawn.min[0], drawn.max[1] - drawn.min[1]);
+    let (w0, h0) = (seen.max[0] - seen.min[0], seen.max[1] - seen.min[1]);
+    assert!(
+        (w - h0).abs() < 3.5 && (h - w0).abs() < 3.5,
+        "turned: {w}×{h} from {w0}×{h0}"
+    );
+
+    // A tree: planted by a tap, sized, in what analyses see, deleted.
+    act(&mut app, UiAction::Plan(PlanCommand::StartPlanting));
+    tap(&mut app, [280_940.04, 5_657_352.96]);
+    act(&mut app, UiAction::Plan(PlanCommand::StopTool));
+    let trees = |app: &App| {
+        let s = app.world().resource::<ScenarioState>();
+        s.plan
+            .get(s.active.as_deref().unwrap())
+            .unwrap()
+            .trees
+            .clone()
+    };
+    assert_eq!(trees(&app).len(), 1);
+    assert_eq!(trees(&app)[0].at, [280_940.0, 5_657_353.0]);
+    let tree_id = trees(&app)[0].id.clone();
+    act(
+        &mut app,
+        UiAction::Plan(PlanCommand::EditTree {
+            tree: tree_id.clone(),
+            height: 20.0,
+            crown: 10.0,
+        }),
+    );
+    let added = &app.world().resource::<ScenarioState>().edits.added[0];
+    let tree = added.objects.iter().find(|o| o.id == tree_id).unwrap();
+    assert_eq!(tree.type_name, "SolitaryVegetationObject");
+    assert!((tree.extent().max[0] - tree.extent().min[0] - 10.0).abs() < 1e-9);
+    // A tree 0 m tall is refused and nothing changes.
+    act(
+        &mut app,
+        UiAction::Plan(PlanCommand::EditTree {
+            tree: tree_id.clone(),
+            height: 0.0,
+            crown: 10.0,
+        }),
+    );
+    assert_eq!(trees(&app)[0].height, 20.0);
+    assert_eq!(
+        app.world().resource::<Notices>().items.last().unwrap().text,
+        "Ein Baum muss zwischen 1 und 60 m hoch sein."
+    );
+    act(&mut app, UiAction::Plan(PlanCommand::Delete(tree_id)));
+    assert!(trees(&app).is_empty());
+    // Undo: the tree back, its size, the planting, the turn, the corner,
+    // the move — then the house stands where it was drawn.
+    for _ in 0..6 {
+        act(&mut app, UiAction::Plan(PlanCommand::Undo));
+    }
+    assert_eq!(volume(&app).unwrap().footprint, v.footprint);
+    assert!(trees(&app).is_empty());
+    assert!(steps(&app) > before_moves, "redo steps are kept");
+}
+
+#[test]
+fn plan_panel_moves_turns_plants_and_takes_typed_lengths() {
+    use crate::plan::{PlanCommand, PlanEditor, Tool, VolumeEdit};
+    let i18n = german();
+    let mut variant = pw_plan::Variant::new("Variante 1");
+    let house = pw_plan::Volume::new(
+        "neu-1",
+        vec![[0.0, 0.0], [20.0, 0.0], [20.0, 12.0], [0.0, 12.0]],
+        4,
+    );
+    variant.volumes.push(house.clone());
+    variant
+        .trees
+        .push(pw_plan::Tree::new("baum-1", [5.0, 20.0]));
+    let editor = PlanEditor::default();
+    let mut h = Harness::new_ui_state(
+        |ui, out: &mut Vec<UiAction>| {
+            out.extend(plan_panel::plan_panel(ui, &editor, Some(&variant), &i18n))
+        },
+        Vec::new(),
+    );
+    h.run();
+    h.get_by_label("Verschieben").click();
+    h.run();
+    h.get_by_label("Ecken verschieben").click();
+    h.run();
+    h.get_by_label("+15°").click();
+    h.run();
+    h.get_by_label("Bäume pflanzen").click();
+    h.run();
+    h.get_by_label("Baum baum-1:");
+    assert_eq!(
+        h.state().as_slice(),
+        &[
+            UiAction::Plan(PlanCommand::StartMoveVolume("neu-1".into())),
+            UiAction::Plan(PlanCommand::StartMoveCorner("neu-1".into())),
+            UiAction::Plan(PlanCommand::Edit {
+                volume: "neu-1".into(),
+                edit: VolumeEdit::Footprint(house.turned(-15.0).footprint),
+            }),
+            UiAction::Plan(PlanCommand::StartPlanting),
+        ]
+    );
+    drop(h);
+    // A tool says what to tap and how to stop.
+    let mut editor = PlanEditor::default();
+    editor.tool = Tool::PlantTrees;
+    let i18n = german();
+    let mut h = Harness::new_ui_state(
+        |ui, out: &mut Vec<UiAction>| out.extend(plan_panel::plan_panel(ui, &editor, None, &i18n)),
+        Vec::new(),
+    );
+    h.run();
+    h.get_by_label("Tippen Sie auf die Karte: dort wird ein Baum gepflanzt.");
+    h.get_by_label("Fertig").click();
+    h.run();
+    assert_eq!(
+        h.state().as_slice(),
+        &[UiAction::Plan(PlanCommand::StopTool)]
+    );
+    drop(h);
+    // Drawing: a typed length sets the next corner.
+    let mut editor = PlanEditor::default();
+    editor.drawing = Some(vec![[0.0, 0.0]]);
+    let i18n = german();
+    let mut h = Harness::new_ui_state(
+        |ui, out: &mut Vec<UiAction>| out.extend(plan_panel::plan_panel(ui, &editor, None, &i18n)),
+        Vec::new(),
+    );
+    h.run();
+    h.get_by_role(egui::accesskit::Role::TextInput).click();
+    h.run();
+    h.get_by_role(egui::accesskit::Role::TextInput)
+        .type_text("20,5");
+    h.run();
+    h.get_by_label("Ecke setzen").click();
+    h.run();
+    assert_eq!(
+        h.state().as_slice(),
+        &[UiAction::Plan(PlanCommand::CornerAt(20.5))]
+    );
+}

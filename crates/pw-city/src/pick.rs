@@ -182,6 +182,17 @@ impl PickIndex {
         self.tree.size() == 0
     }
 
+    /// Objects (model indices) whose boxes come within `reach` of the
+    /// point (x, y) of the local frame, at any height — what a tool that
+    /// snaps to nearby buildings looks at.
+    pub fn objects_near(&self, batches: &[Batch], x: f32, y: f32, reach: f32) -> Vec<usize> {
+        let window = AABB::from_corners([x - reach, y - reach, -1e9], [x + reach, y + reach, 1e9]);
+        self.tree
+            .locate_in_envelope_intersecting(&window)
+            .map(|c| batches[c.batch as usize].objects[c.slot as usize].object)
+            .collect()
+    }
+
     /// The nearest object hit by the ray, skipping hidden objects.
     pub fn pick(&self, batches: &[Batch], ray: &Ray, hidden: &HashSet<usize>) -> Option<Hit> {
         let mut best: Option<Hit> = None;

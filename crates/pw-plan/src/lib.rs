@@ -10,6 +10,7 @@
 pub mod figures_analysis;
 pub mod file;
 pub mod polygon;
+pub mod snap;
 pub mod tree;
 pub mod volume;
 

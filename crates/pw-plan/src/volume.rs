@@ -210,6 +210,65 @@ impl Volume {
             .unwrap_or(self.storeys as f64 * self.storey_height)
     }
 
+    /// The footprint's centre of area (the pivot for turning it).
+    pub fn centre(&self) -> P2 {
+        let r = &self.footprint;
+        let n = r.len();
+        let a = polygon::signed_area(r);
+        if n == 0 {
+            return [0.0, 0.0];
+        }
+        let o = r[0];
+        if a.abs() < 1e-12 {
+            let s = r.iter().fold([0.0, 0.0], |s, p| [s[0] + p[0], s[1] + p[1]]);
+            return [s[0] / n as f64, s[1] / n as f64];
+        }
+        let (mut cx, mut cy) = (0.0, 0.0);
+        for i in 0..n {
+            let (p, q) = (sub(r[i], o), sub(r[(i + 1) % n], o));
+            let cross = p[0] * q[1] - q[0] * p[1];
+            cx += (p[0] + q[0]) * cross;
+            cy += (p[1] + q[1]) * cross;
+        }
+        [o[0] + cx / (6.0 * a), o[1] + cy / (6.0 * a)]
+    }
+
+    /// Corner `i` moved to `to` (other corners, roof and ridge kept).
+    pub fn with_corner(&self, i: usize, to: P2) -> Volume {
+        let mut v = self.clone();
+        if let Some(c) = v.footprint.get_mut(i) {
+            *c = to;
+        }
+        v
+    }
+
+    /// Shifted by `d` metres.
+    pub fn shifted(&self, d: P2) -> Volume {
+        let mut v = self.clone();
+        for p in &mut v.footprint {
+            *p = [p[0] + d[0], p[1] + d[1]];
+        }
+        v
+    }
+
+    /// Turned by `degrees` (counter-clockwise seen from above) about its
+    /// centre; coordinates to the millimetre so that turning back lands
+    /// where it started.
+    pub fn turned(&self, degrees: f64) -> Volume {
+        let c = self.centre();
+        let (s, k) = degrees.to_radians().sin_cos();
+        let mm = |v: f64| (v * 1000.0).round() / 1000.0;
+        let mut v = self.clone();
+        for p in &mut v.footprint {
+            let d = sub(*p, c);
+            *p = [
+                mm(c[0] + d[0] * k - d[1] * s),
+                mm(c[1] + d[0] * s + d[1] * k),
+            ];
+        }
+        v
+    }
+
     pub fn footprint_area(&self) -> f64 {
         polygon::area(&self.footprint)
     }
@@ -445,6 +504,48 @@ impl Volume {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn corners_move_and_volumes_shift_and_turn_about_their_centre() {
+        let v = Volume::new(
+            "v",
+            vec![[0.0, 0.0], [20.0, 0.0], [20.0, 12.0], [0.0, 12.0]],
+            4,
+        );
+        assert_eq!(v.centre(), [10.0, 6.0]);
+        let l = Volume::new(
+            "l",
+            vec![
+                [0.0, 0.0],
+                [2.0, 0.0],
+                [2.0, 1.0],
+                [1.0, 1.0],
+                [1.0, 2.0],
+                [0.0, 2.0],
+            ],
+            1,
+        );
+        // L of three unit squares: centre (5/6, 5/6).
+        let c = l.centre();
+        assert!((c[0] - 5.0 / 6.0).abs() < 1e-12 && (c[1] - 5.0 / 6.0).abs() < 1e-12);
+        let w = v.with_corner(2, [22.0, 12.0]);
+        assert_eq!(w.footprint[2], [22.0, 12.0]);
+        assert_eq!(w.footprint_area(), 252.0);
+        assert_eq!(v.shifted([5.0, -2.0]).footprint[0], [5.0, -2.0]);
+        let t = v.turned(90.0);
+        assert_eq!(t.footprint[0], [16.0, -4.0]);
+        assert_eq!(t.footprint_area(), 240.0);
+        assert_eq!(t.turned(-90.0).footprint, v.footprint);
+        // The gable's ridge follows the house: same roof, same heights.
+        let g = Volume {
+            roof: Roof::Gable {
+                pitch: 35.0,
+                ridge_edge: 0,
+            },
+            ..v.clone()
+        };
+        assert!((g.turned(33.0).total_height() - g.total_height()).abs() < 1e-3);
+    }
 
     fn house(roof: Roof) -> Volume {
         Volume {
