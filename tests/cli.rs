@@ -1110,3 +1110,81 @@ fn variant_export_round_trips_through_cityjson_citygml_and_glb() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn designs_of_a_variant_count_in_its_figures_and_export() {
+    let dir = temp_dir("variant-design");
+    let scene = demo_variant(&dir, "");
+    // A 20 × 12 m block, 9 m high, as model metres without georeference
+    // (glTF from an architect's tool).
+    let block = pw_plan::Volume::new(
+        "block",
+        vec![[0.0, 0.0], [20.0, 0.0], [20.0, 12.0], [0.0, 12.0]],
+        3,
+    )
+    .to_object(0.0);
+    let model = pw_city::CityModel {
+        objects: vec![block],
+        ..Default::default()
+    };
+    std::fs::create_dir_all(dir.join("entwurf")).unwrap();
+    std::fs::write(
+        dir.join("entwurf/block.glb"),
+        pw_city::export::to_glb(&model),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("variant.plan.toml"),
+        "[[variant]]\nname = \"Mit Entwurf\"\n\n[[variant.design]]\nid = \"entwurf-1\"\npath = \"entwurf/block.glb\"\nat = [280940.0, 5657336.0]\nrotate_deg = 90.0\n\n\
+         [[variant]]\nname = \"Ohne Platz\"\n\n[[variant.design]]\nid = \"entwurf-1\"\npath = \"entwurf/block.glb\"\n",
+    )
+    .unwrap();
+    let scene = scene.to_str().unwrap();
+    let (code, out, err) = planwerkstatt(&["variant", "kpi", scene, "--variant", "Mit Entwurf"]);
+    assert_eq!(code, 0, "{err}");
+    let line = |key: &str| {
+        out.lines()
+            .find(|l| l.starts_with(key))
+            .unwrap_or_else(|| panic!("{key} in {out}"))
+            .to_string()
+    };
+    assert!(line("New buildings").ends_with("+1"), "{out}");
+    assert!(
+        line("Footprint of new buildings").ends_with("+240 m²"),
+        "{out}"
+    );
+    // No storeys in a glTF: 9 m ÷ 3 m = 3 storeys, 720 m².
+    assert!(line("Gross floor area").ends_with("+720 m²"), "{out}");
+    assert!(
+        out.contains("no georeference; placed where it was dropped"),
+        "{out}"
+    );
+    let glb = dir.join("mit.city.json");
+    let (code, out, err) = planwerkstatt(&[
+        "variant",
+        "export",
+        scene,
+        "--variant",
+        "Mit Entwurf",
+        glb.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("1 objects"), "{out}");
+    let (_, info, _) = planwerkstatt(&["info", glb.to_str().unwrap()]);
+    // Turned a quarter about its centre: 12 m east-west, 20 m north-south.
+    assert!(info.contains("x 280934.000 … 280946.000"), "{info}");
+    assert!(info.contains("y 5657326.000 … 5657346.000"), "{info}");
+    // A file without a place and no place given: said, nothing else lost.
+    let (code, out, err) = planwerkstatt(&["variant", "kpi", scene, "--variant", "Ohne Platz"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("drop it onto the map to place it"), "{out}");
+    assert!(line_of(&out, "New buildings").ends_with(" 0"), "{out}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+fn line_of(out: &str, key: &str) -> String {
+    out.lines()
+        .find(|l| l.starts_with(key))
+        .unwrap_or_default()
+        .to_string()
+}

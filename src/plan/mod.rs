@@ -58,6 +58,8 @@ pub enum Tool {
     },
     /// Tap where the volume's centre goes.
     MoveVolume { volume: String },
+    /// Tap where the design's centre goes.
+    MoveDesign { design: String },
     /// Every tap plants a tree.
     PlantTrees,
 }
@@ -96,6 +98,22 @@ pub enum PlanCommand {
     Delete(String),
     /// Plant a tree here (scene CRS).
     PlantAt([f64; 2]),
+    /// Place a design file in the variant: where it was dropped, else
+    /// where its georeference puts it (a file without one: the view's
+    /// centre).
+    ImportDesign {
+        path: std::path::PathBuf,
+        at: Option<[f64; 2]>,
+    },
+    /// A design's place, turn and scale.
+    EditDesign {
+        design: String,
+        at: Option<[f64; 2]>,
+        rotate_deg: f64,
+        scale: f64,
+    },
+    /// Taps move this design.
+    StartMoveDesign(String),
     Undo,
     Redo,
 }
@@ -254,6 +272,11 @@ fn draw_footprint(
     }
 }
 
+fn design_of<'a>(state: &'a ScenarioState, id: &str) -> Option<&'a pw_plan::Design> {
+    let name = state.active.as_deref()?;
+    state.plan.get(name)?.designs.iter().find(|d| d.id == id)
+}
+
 fn volume_of<'a>(state: &'a ScenarioState, id: &str) -> Option<&'a Volume> {
     let name = state.active.as_deref()?;
     state.plan.get(name)?.volumes.iter().find(|v| v.id == id)
@@ -396,6 +419,17 @@ fn take_taps(
                 }
                 editor.tool = Tool::None;
             }
+            Tool::MoveDesign { design } => {
+                if let Some(d) = design_of(&state, &design) {
+                    out.write(PlanCommand::EditDesign {
+                        design,
+                        at: Some([p[0].round(), p[1].round()]),
+                        rotate_deg: d.rotate_deg,
+                        scale: d.scale,
+                    });
+                }
+                editor.tool = Tool::None;
+            }
             Tool::PlantTrees => {
                 editor
                     .pending_trees
@@ -434,6 +468,7 @@ fn handle_commands(
     i18n: Res<I18n>,
     time: Res<Time>,
     mut scenario: MessageWriter<ScenarioCommand>,
+    active: Res<crate::layers::ActiveScene>,
 ) {
     let now = time.elapsed_secs_f64();
     let planted: Vec<PlanCommand> = std::mem::take(&mut editor.pending_trees)
@@ -475,6 +510,96 @@ fn handle_commands(
                 editor.tool = Tool::PlantTrees;
             }
             PlanCommand::StopTool => editor.tool = Tool::None,
+            PlanCommand::StartMoveDesign(design) => {
+                editor.drawing = None;
+                editor.tool = Tool::MoveDesign {
+                    design: design.clone(),
+                };
+            }
+            PlanCommand::ImportDesign { path, at } => {
+                if !pw_plan::design::is_design_file(path) {
+                    notices.error(i18n.trf(
+                        "plan.design_not_a_model",
+                        &[("path", &path.display().to_string())],
+                    ));
+                    continue;
+                }
+                // Kept relative to the scene when it lies beside it, so
+                // that the folder can move.
+                let stored = active
+                    .path
+                    .as_deref()
+                    .and_then(|s| s.parent())
+                    .and_then(|dir| path.strip_prefix(dir).ok())
+                    .map(|p| p.to_path_buf())
+                    .unwrap_or_else(|| path.clone());
+                let taken: Vec<String> = state
+                    .plan
+                    .variants
+                    .iter()
+                    .flat_map(|v| v.designs.iter().map(|d| d.id.clone()))
+                    .collect();
+                let id = (1..)
+                    .map(|k| format!("entwurf-{k}"))
+                    .find(|id| !taken.contains(id))
+                    .expect("a free id");
+                let snapshot = state.clone();
+                editor.remember(&snapshot);
+                editor.last_edit = None;
+                let variant = target_variant(&mut state, &i18n);
+                variant.designs.push(pw_plan::Design {
+                    id,
+                    path: stored,
+                    at: *at,
+                    rotate_deg: 0.0,
+                    scale: 1.0,
+                });
+                let file = path
+                    .file_name()
+                    .map(|f| f.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let name = variant.name.clone();
+                notices.info(i18n.trf(
+                    "plan.design_imported",
+                    &[("file", &file), ("variant", &name)],
+                ));
+                changed = true;
+            }
+            PlanCommand::EditDesign {
+                design,
+                at,
+                rotate_deg,
+                scale,
+            } => {
+                let before = state.clone();
+                let Some(d) = state
+                    .active_variant_mut()
+                    .and_then(|v| v.designs.iter_mut().find(|x| &x.id == design))
+                else {
+                    continue;
+                };
+                let next = pw_plan::Design {
+                    at: *at,
+                    rotate_deg: *rotate_deg,
+                    scale: scale.clamp(0.01, 100.0),
+                    ..d.clone()
+                };
+                if next == *d {
+                    continue;
+                }
+                // Dragging the scale is one step; a move or a turn is one.
+                let scale_only = next.at == d.at && next.rotate_deg == d.rotate_deg;
+                let merge = scale_only
+                    && editor.last_edit.as_ref().is_some_and(|(v, f, t)| {
+                        v == design && *f == 10 && now - t < MERGE_SECONDS
+                    });
+                *d = next;
+                if !merge {
+                    editor.remember(&before);
+                }
+                editor.last_edit = scale_only.then(|| (design.clone(), 10, now));
+                changed = true;
+            }
             PlanCommand::PlantAt(at) => {
                 let taken: Vec<String> = state
                     .plan
@@ -599,10 +724,13 @@ fn handle_commands(
             PlanCommand::Delete(volume) => {
                 let before = state.clone();
                 if let Some(v) = state.active_variant_mut() {
-                    let n = v.volumes.len() + v.trees.len();
+                    let n = v.volumes.len() + v.trees.len() + v.designs.len();
                     v.volumes.retain(|x| &x.id != volume);
                     v.trees.retain(|x| &x.id != volume);
-                    if v.volumes.len() + v.trees.len() != n {
+                    // An object of a design stands for the whole design.
+                    let design = volume.split('/').next().unwrap_or(volume);
+                    v.designs.retain(|x| x.id != design);
+                    if v.volumes.len() + v.trees.len() + v.designs.len() != n {
                         editor.remember(&before);
                         editor.last_edit = None;
                         changed = true;

@@ -85,12 +85,33 @@ pub fn apply_variant(scenario: &mut Scenario, scene_path: &Path, name: &str) -> 
     }
     let terrain = scenario.terrain.clone();
     let fallback = scenario.site.origin[2];
-    scenario.edits = variant.edits(&|x, y| {
-        terrain
-            .as_ref()
-            .and_then(|t| t.height_at(x, y))
-            .unwrap_or(fallback)
-    });
+    // Designs read from their files (beside the scene), in the scene CRS.
+    let mut loaded = std::collections::HashMap::new();
+    for d in &variant.designs {
+        let path = pw_scene::Scene::resolve_path(scene_path, &d.path.to_string_lossy());
+        match pw_plan::design::load(&path, scenario.site.crs, scenario.site.origin) {
+            Ok(l) => {
+                scenario
+                    .notes
+                    .extend(l.notes.iter().map(|n| format!("{name}: {n}")));
+                loaded.insert(d.id.clone(), Arc::new(l));
+            }
+            Err(e) => scenario.notes.push(format!("{name}: {e}")),
+        }
+    }
+    let (edits, problems) = variant.edits_with_designs(
+        &|x, y| {
+            terrain
+                .as_ref()
+                .and_then(|t| t.height_at(x, y))
+                .unwrap_or(fallback)
+        },
+        &|d| loaded.get(&d.id).cloned(),
+    );
+    scenario
+        .notes
+        .extend(problems.iter().map(|p| format!("{name}: {p}")));
+    scenario.edits = edits;
     scenario.name = name.to_string();
     Ok(())
 }

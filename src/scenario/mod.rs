@@ -4,6 +4,7 @@
 //! Switching changes the picture and what analyses see in one place; variants are saved with
 //! the scene; `headless.rs` builds the same scenario from a scene file for the CLI.
 
+pub mod designs;
 pub mod headless;
 
 use crate::base::i18n::I18n;
@@ -76,6 +77,7 @@ impl Plugin for ScenarioPlugin {
     fn build(&self, app: &mut App) {
         app.init_resource::<ScenarioState>()
             .init_resource::<StartVariant>()
+            .init_resource::<designs::DesignFiles>()
             .add_message::<ScenarioCommand>()
             .add_message::<BuildingCommand>()
             .add_message::<SceneCommand>()
@@ -84,6 +86,7 @@ impl Plugin for ScenarioPlugin {
                 (
                     read_plan_of_new_scene,
                     start_variant,
+                    designs::read_design_files,
                     handle_commands,
                     save_with_the_scene,
                     apply_to_loaded_layers,
@@ -245,6 +248,7 @@ fn handle_commands(
     mut building: MessageWriter<BuildingCommand>,
     mut loaded: MessageWriter<LayerLoaded>,
     mut removed: MessageWriter<crate::layers::LayerRemoved>,
+    (design_files, active): (Res<designs::DesignFiles>, Res<ActiveScene>),
 ) {
     for cmd in reader.read() {
         match cmd {
@@ -300,7 +304,12 @@ fn handle_commands(
                 for p in v.problems() {
                     notices.error(format!("{name}: {p}"));
                 }
-                let edits = v.edits(&ground_of(&layers, &frame));
+                let (edits, problems) = v.edits_with_designs(&ground_of(&layers, &frame), &|d| {
+                    design_files.get(active.path.as_deref(), d)
+                });
+                for p in problems {
+                    notices.error(i18n.trf(p.key(), &[("path", &p.path())]));
+                }
                 let same =
                     state.active.as_ref() == Some(name) && state.edits.removed == edits.removed;
                 state.active = Some(name.clone());

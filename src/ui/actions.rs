@@ -24,6 +24,8 @@ pub enum Dialog {
     OpenFile,
     AddLayer,
     SaveAs,
+    /// A design file for the shown variant.
+    ImportDesign,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -107,6 +107,7 @@ fn accepts(purpose: Dialog, name: &str) -> bool {
         Dialog::OpenFile => [".scene", ".gml", ".xml", ".json", ".jsonl"]
             .iter()
             .any(|e| lower.ends_with(e)),
+        Dialog::ImportDesign => pw_plan::design::is_design_file(Path::new(name)),
         Dialog::AddLayer => [
             ".gml", ".xml", ".json", ".jsonl", ".geojson", ".tif", ".tiff", ".shp", ".gpkg",
             ".kml", ".kmz", ".csv", ".fgb", ".glb", ".xyz",
@@ -246,6 +247,12 @@ impl FileChooser {
                     path.set_extension("scene");
                 }
                 SceneCommand::SaveAs(path)
+            }
+            Dialog::ImportDesign => {
+                return vec![
+                    UiAction::Plan(crate::plan::PlanCommand::ImportDesign { path, at: None }),
+                    UiAction::Close(self.purpose),
+                ];
             }
             _ => SceneCommand::AddFile(path),
         };

@@ -163,12 +163,38 @@ fn spawn_ui_camera(mut commands: Commands, mut egui_settings: ResMut<EguiGlobalS
     ));
 }
 
+/// A dropped file becomes a layer; a city model dropped while a variant
+/// is shown becomes a design of the variant, standing where it was dropped
+/// (the pointer's point of the map, else the view's centre).
 fn handle_dropped_files(
     mut drops: MessageReader<FileDragAndDrop>,
     mut scene: MessageWriter<SceneCommand>,
+    mut plan: MessageWriter<crate::plan::PlanCommand>,
+    scenario: Option<Res<crate::scenario::ScenarioState>>,
+    cursor: Option<Res<crate::view::picking::CursorWorld>>,
+    orbit: Query<&crate::view::camera::OrbitCamera>,
+    frame: Option<Res<crate::view::frame::SceneFrame>>,
 ) {
     for drop in drops.read() {
-        if let FileDragAndDrop::DroppedFile { path_buf, .. } = drop {
+        let FileDragAndDrop::DroppedFile { path_buf, .. } = drop else {
+            continue;
+        };
+        let in_variant = scenario.as_ref().is_some_and(|s| s.active.is_some());
+        if in_variant && pw_plan::design::is_design_file(path_buf) {
+            let under_pointer = cursor.as_ref().and_then(|c| c.world);
+            let centre = orbit
+                .single()
+                .ok()
+                .zip(frame.as_ref())
+                .map(|(o, f)| f.bevy_to_world(o.target));
+            let at = under_pointer
+                .or(centre)
+                .map(|p| [p[0].round(), p[1].round()]);
+            plan.write(crate::plan::PlanCommand::ImportDesign {
+                path: path_buf.clone(),
+                at,
+            });
+        } else {
             scene.write(SceneCommand::AddFile(path_buf.clone()));
         }
     }

@@ -246,6 +246,54 @@ fn tree_row(ui: &mut egui::Ui, t: &Tree, i18n: &I18n, actions: &mut Vec<UiAction
     });
 }
 
+fn design_row(ui: &mut egui::Ui, d: &pw_plan::Design, i18n: &I18n, actions: &mut Vec<UiAction>) {
+    let edit = |at: Option<[f64; 2]>, rotate_deg: f64, scale: f64| {
+        cmd(PlanCommand::EditDesign {
+            design: d.id.clone(),
+            at,
+            rotate_deg,
+            scale,
+        })
+    };
+    let file = d
+        .path
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_else(|| d.id.clone());
+    ui.label(file);
+    ui.horizontal_wrapped(|ui| {
+        if ui.button(i18n.tr("plan.move_volume")).clicked() {
+            actions.push(cmd(PlanCommand::StartMoveDesign(d.id.clone())));
+        }
+        ui.label(i18n.tr("plan.turn"));
+        for degrees in [-15.0, -1.0, 1.0, 15.0] {
+            let text = if degrees > 0.0 {
+                format!("+{degrees}°")
+            } else {
+                format!("−{}°", -degrees)
+            };
+            if ui.button(text).clicked() {
+                // Clockwise on the screen for "+", as a compass turns.
+                let r = (d.rotate_deg - degrees).rem_euclid(360.0);
+                actions.push(edit(d.at, r, d.scale));
+            }
+        }
+    });
+    ui.horizontal_wrapped(|ui| {
+        let mut s = d.scale;
+        if ui
+            .add(egui::DragValue::new(&mut s).range(0.01..=100.0).speed(0.01))
+            .changed()
+        {
+            actions.push(edit(d.at, d.rotate_deg, s));
+        }
+        ui.label(i18n.tr("plan.scale"));
+        if ui.button(i18n.tr("plan.delete")).clicked() {
+            actions.push(cmd(PlanCommand::Delete(d.id.clone())));
+        }
+    });
+}
+
 /// While drawing: the next edge's length, typed (Enter or "Setzen").
 fn length_field(ui: &mut egui::Ui, i18n: &I18n, actions: &mut Vec<UiAction>) {
     let id = egui::Id::new("plan_edge_length");
@@ -281,7 +329,7 @@ pub fn plan_panel(
         Tool::MoveCorner {
             corner: Some(_), ..
         } => Some("plan.move_corner_to_hint"),
-        Tool::MoveVolume { .. } => Some("plan.move_volume_hint"),
+        Tool::MoveVolume { .. } | Tool::MoveDesign { .. } => Some("plan.move_volume_hint"),
         Tool::PlantTrees => Some("plan.plant_hint"),
         Tool::None => None,
     };
@@ -299,6 +347,9 @@ pub fn plan_panel(
                 }
                 if editor.tool != Tool::PlantTrees && ui.button(i18n.tr("plan.plant")).clicked() {
                     actions.push(cmd(PlanCommand::StartPlanting));
+                }
+                if ui.button(i18n.tr("plan.import_design")).clicked() {
+                    actions.push(UiAction::Open(super::actions::Dialog::ImportDesign));
                 }
                 if ui
                     .add_enabled(editor.can_undo(), egui::Button::new(i18n.tr("plan.undo")))
@@ -348,6 +399,13 @@ pub fn plan_panel(
     if let Some(v) = variant {
         for volume in &v.volumes {
             volume_card(ui, volume, i18n, &mut actions);
+        }
+        if !v.designs.is_empty() {
+            ui.separator();
+            ui.label(egui::RichText::new(i18n.tr("plan.designs")).strong());
+            for d in &v.designs {
+                design_row(ui, d, i18n, &mut actions);
+            }
         }
         if !v.trees.is_empty() {
             ui.separator();

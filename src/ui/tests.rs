@@ -1901,3 +1901,173 @@ fn plan_panel_moves_turns_plants_and_takes_typed_lengths() {
         &[UiAction::Plan(PlanCommand::CornerAt(20.5))]
     );
 }
+
+/// A design dropped on the map while a variant is shown: placed there on
+/// the terrain, read in the background, drawn and seen by analyses with
+/// the variant's own buildings; moved, turned, undone; a dropped file in
+/// another CRS is brought into the scene's and says so.
+#[test]
+fn a_dropped_design_joins_the_variant_where_it_was_dropped() {
+    use crate::plan::{PlanCommand, PlanEditor};
+    use crate::scenario::ScenarioState;
+    let mut app = test_app();
+    open_demo(&mut app);
+    let dir = std::env::temp_dir().join(format!("pw-design-drop-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // An architect's tower, 16 × 16 m and 30 m high, georeferenced in
+    // Gauss-Krüger zone 2 (EPSG:31466) somewhere else entirely.
+    let tower = pw_plan::Volume::new(
+        "turm",
+        vec![
+            [2_520_000.0, 5_660_000.0],
+            [2_520_016.0, 5_660_000.0],
+            [2_520_016.0, 5_660_016.0],
+            [2_520_000.0, 5_660_016.0],
+        ],
+        10,
+    )
+    .to_object(0.0);
+    let model = pw_city::CityModel {
+        crs: Some(pw_geo::Crs::epsg(31466)),
+        objects: vec![tower],
+        ..Default::default()
+    };
+    let file = dir.join("turm.city.json");
+    std::fs::write(
+        &file,
+        serde_json::to_vec(&pw_city::export::to_cityjson(&model)).unwrap(),
+    )
+    .unwrap();
+    // First a variant (a drop on Bestand adds a layer, as before).
+    act(
+        &mut app,
+        UiAction::Scenario(crate::scenario::ScenarioCommand::NewVariant),
+    );
+    let drop_at = [280_950.0, 5_657_400.0];
+    app.world_mut()
+        .insert_resource(crate::view::picking::CursorWorld {
+            world: Some([drop_at[0], drop_at[1], 36.0]),
+            object: None,
+        });
+    app.world_mut().write_message(FileDragAndDrop::DroppedFile {
+        window: Entity::PLACEHOLDER,
+        path_buf: file.clone(),
+    });
+    update_until(&mut app, "the design read and placed", |app| {
+        app.world()
+            .resource::<ScenarioState>()
+            .edits
+            .added
+            .first()
+            .is_some_and(|m| m.objects.iter().any(|o| o.id == "entwurf-1/turm"))
+    });
+    let state = app.world().resource::<ScenarioState>();
+    let v = state.plan.get(state.active.as_deref().unwrap()).unwrap();
+    assert_eq!(v.designs[0].at, Some(drop_at));
+    let placed = state.edits.added[0]
+        .objects
+        .iter()
+        .find(|o| o.id == "entwurf-1/turm")
+        .unwrap()
+        .extent();
+    let c = placed.center();
+    assert!(
+        (c[0] - drop_at[0]).abs() < 1e-6 && (c[1] - drop_at[1]).abs() < 1e-6,
+        "{c:?}"
+    );
+    assert!((placed.max[2] - placed.min[2] - 30.0).abs() < 1e-3);
+    assert!(
+        (placed.min[2] - 36.0).abs() < 5.0,
+        "on the tile's ground: {placed:?}"
+    );
+    let notices: Vec<String> = app
+        .world()
+        .resource::<Notices>()
+        .items
+        .iter()
+        .map(|n| n.text.clone())
+        .collect();
+    assert!(
+        notices.iter().any(|n| n.contains("EPSG:31466")),
+        "{notices:?}"
+    );
+    assert!(
+        notices.iter().any(|n| n.contains("Entwurf turm.city.json")),
+        "{notices:?}"
+    );
+    // Drawn with the planned buildings.
+    let layer = app
+        .world()
+        .resource::<ScenarioState>()
+        .volumes_layer
+        .unwrap();
+    assert!(
+        app.world().resource::<CityLayers>().layers[&layer]
+            .city
+            .model
+            .objects
+            .iter()
+            .any(|o| o.id == "entwurf-1/turm")
+    );
+    // Turned 45° and moved by a tap; undone back to the drop. (The
+    // square came out of Gauss-Krüger turned by the grids' convergence,
+    // about 2°, so widths are compared with it.)
+    let placed_width = placed.max[0] - placed.min[0];
+    act(
+        &mut app,
+        UiAction::Plan(PlanCommand::EditDesign {
+            design: "entwurf-1".into(),
+            at: Some(drop_at),
+            rotate_deg: 45.0,
+            scale: 1.0,
+        }),
+    );
+    let width = |app: &App| {
+        let e = app.world().resource::<ScenarioState>().edits.added[0]
+            .objects
+            .iter()
+            .find(|o| o.id == "entwurf-1/turm")
+            .unwrap()
+            .extent();
+        e.max[0] - e.min[0]
+    };
+    assert!(
+        (width(&app) - 16.0 * 2f64.sqrt()).abs() < 0.1,
+        "{}",
+        width(&app)
+    );
+    assert!((placed_width - width(&app)).abs() > 5.0);
+    act(
+        &mut app,
+        UiAction::Plan(PlanCommand::StartMoveDesign("entwurf-1".into())),
+    );
+    app.world_mut()
+        .write_message(crate::view::picking::WorldClick {
+            world: Some([280_930.0, 5_657_380.0, 36.0]),
+            object: None,
+        });
+    app.update();
+    app.update();
+    let state = app.world().resource::<ScenarioState>();
+    let v = state.plan.get(state.active.as_deref().unwrap()).unwrap();
+    assert_eq!(v.designs[0].at, Some([280_930.0, 5_657_380.0]));
+    act(&mut app, UiAction::Plan(PlanCommand::Undo));
+    act(&mut app, UiAction::Plan(PlanCommand::Undo));
+    assert!((width(&app) - placed_width).abs() < 1e-6);
+    assert!(app.world().resource::<PlanEditor>().can_undo());
+    // Deleting an object of the design deletes the design.
+    act(
+        &mut app,
+        UiAction::Plan(PlanCommand::Delete("entwurf-1/turm".into())),
+    );
+    let state = app.world().resource::<ScenarioState>();
+    assert!(
+        state
+            .plan
+            .get(state.active.as_deref().unwrap())
+            .unwrap()
+            .designs
+            .is_empty()
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

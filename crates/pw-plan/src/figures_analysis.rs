@@ -44,10 +44,23 @@ pub fn footprint_m2(o: &CityObject) -> f64 {
     };
     let ground = area(Semantic::Ground);
     if ground > 0.0 {
-        ground
-    } else {
-        area(Semantic::Roof)
+        return ground;
     }
+    let roof = area(Semantic::Roof);
+    if roof > 0.0 {
+        return roof;
+    }
+    // Meshes without semantics (glTF designs): what faces up, seen from
+    // above, is the roof.
+    o.surfaces
+        .iter()
+        .filter(|s| {
+            let n = pw_city::triangulate::newell_normal(&s.exterior);
+            let l = (n[0] * n[0] + n[1] * n[1] + n[2] * n[2]).sqrt();
+            l > 0.0 && n[2] / l > 0.3
+        })
+        .map(|s| polygon::area(&s.exterior.iter().map(|p| [p[0], p[1]]).collect::<Vec<_>>()))
+        .sum()
 }
 
 fn is_building(o: &CityObject) -> bool {

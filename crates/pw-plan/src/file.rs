@@ -44,6 +44,9 @@ pub struct Variant {
     /// Trees planted (felled ones are ids in `removed`).
     #[serde(default, rename = "tree", skip_serializing_if = "Vec::is_empty")]
     pub trees: Vec<Tree>,
+    /// Designs imported from files (CityGML, CityJSON, glTF).
+    #[serde(default, rename = "design", skip_serializing_if = "Vec::is_empty")]
+    pub designs: Vec<crate::design::Design>,
 }
 
 impl Variant {
@@ -74,6 +77,48 @@ impl Variant {
     /// buildings standing on `ground` (scene CRS height at x, y; volumes
     /// with their own base keep it). Volumes that cannot be built are left
     /// out — [`Variant::problems`] says which.
+    /// The edits with the variant's designs placed: `designs` gives each
+    /// design's file as read (None while it loads or when it could not be
+    /// read); the designs' objects join the new buildings. Returns the
+    /// problems of designs that could not be placed.
+    pub fn edits_with_designs(
+        &self,
+        ground: &dyn Fn(f64, f64) -> f64,
+        designs: &dyn Fn(&crate::design::Design) -> Option<Arc<crate::design::LoadedDesign>>,
+    ) -> (Edits, Vec<crate::design::DesignError>) {
+        let mut edits = self.edits(ground);
+        let mut problems = Vec::new();
+        let mut placed: Vec<CityModel> = Vec::new();
+        for d in &self.designs {
+            let Some(loaded) = designs(d) else { continue };
+            match crate::design::place(d, &loaded, ground) {
+                Ok(m) => placed.push(m),
+                Err(e) => problems.push(e),
+            }
+        }
+        if !placed.is_empty() {
+            // One model of new things: volumes, trees, then the designs
+            // (parent indices shifted along).
+            let mut all = edits
+                .added
+                .first()
+                .map(|m| (**m).clone())
+                .unwrap_or_else(|| CityModel {
+                    format: "Planwerkstatt plan".into(),
+                    ..CityModel::default()
+                });
+            for m in placed {
+                let start = all.objects.len();
+                all.objects.extend(m.objects.into_iter().map(|mut o| {
+                    o.parent = o.parent.map(|p| p + start);
+                    o
+                }));
+            }
+            edits.added = vec![Arc::new(all)];
+        }
+        (edits, problems)
+    }
+
     pub fn edits(&self, ground: &dyn Fn(f64, f64) -> f64) -> Edits {
         let mut edits = Edits::default();
         edits.removed.extend(self.removed.iter().cloned());

@@ -7,6 +7,7 @@
 //! (footprint, gross floor area, GRZ/GFZ, height, sealed area, trees)
 //! compare B − A.
 
+pub mod design;
 pub mod figures_analysis;
 pub mod file;
 pub mod polygon;
@@ -14,6 +15,7 @@ pub mod snap;
 pub mod tree;
 pub mod volume;
 
+pub use design::Design;
 pub use figures_analysis::PlanFiguresAnalysis;
 pub use file::{PlanFile, PlanFileError, Variant};
 pub use tree::Tree;
