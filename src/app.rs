@@ -26,6 +26,8 @@ pub struct AppOptions {
     pub sun_hours: Option<String>,
     /// Show this variant of the scene once it has loaded.
     pub variant: Option<String>,
+    /// Compare two scenarios once the scene has loaded.
+    pub compare: Option<crate::scenario::compare::StartComparison>,
     /// Fly through the scene's bookmarks, report frame times, quit.
     pub fly_bookmarks: bool,
 }
@@ -61,6 +63,7 @@ impl Plugin for CorePlugins {
             LayerKindPlugins,
             CityLayerPlugin,
             CameraPlugin,
+            crate::view::compare::ComparePlugin,
             crate::scenario::ScenarioPlugin,
             crate::plan::PlanPlugin,
             AnalysisPlugins,
@@ -154,6 +157,9 @@ pub fn build_app(options: AppOptions) -> App {
         ..default()
     })
     .insert_resource(crate::scenario::StartVariant(options.variant.clone()))
+    .insert_resource(crate::scenario::compare::PendingComparison(
+        options.compare.clone(),
+    ))
     .insert_resource(crate::analysis::sunhours::AutoRun(
         options.sun_hours.clone(),
     ))
@@ -199,9 +205,9 @@ pub(crate) fn headless_app(scene: &std::path::Path) -> App {
     app
 }
 
-/// [`headless_app`] without a scene.
-#[cfg(test)]
-pub(crate) fn headless_core_app() -> App {
+/// The core plugins without window or GPU, no scene yet (tests and the
+/// app benchmarks).
+pub fn headless_core_app() -> App {
     let mut app = App::new();
     app.add_plugins((MinimalPlugins, bevy::asset::AssetPlugin::default()))
         .init_asset::<Mesh>()

@@ -21,6 +21,23 @@ fn run_gui(scene: std::path::PathBuf, gui: GuiArgs) -> ExitCode {
         settings,
         sun_hours: gui.sun_hours,
         variant: gui.variant,
+        compare: gui.compare.as_deref().map(|c| {
+            let (l, r) = c.split_once(',').unwrap_or((c, ""));
+            let side = |s: &str| {
+                let s = s.trim();
+                (!s.is_empty() && s != "Bestand").then(|| s.to_string())
+            };
+            planwerkstatt::scenario::compare::StartComparison {
+                mode: if gui.swipe.is_some() {
+                    planwerkstatt::view::compare::CompareMode::Swipe
+                } else {
+                    planwerkstatt::view::compare::CompareMode::Split
+                },
+                left: side(l),
+                right: side(r),
+                divider: gui.swipe.unwrap_or(0.5),
+            }
+        }),
         fly_bookmarks: gui.fly_bookmarks,
     };
     match build_app(options).run() {

@@ -340,14 +340,21 @@ fn the_jena_replay_shows_class_coloured_and_stale_sensor_markers() {
     assert!(fraction(&p, is_ground) > 0.2);
 }
 
-#[test]
-fn a_variant_shows_its_new_house_in_the_planning_colours() {
-    let xvfb = start_xvfb();
-    // The NRW tile with a bookmark on an open plot and a variant that
-    // builds a 20 × 12 m gable house of 4 storeys there.
+/// Planned walls #F5B041 and roof #E67E22, lit or in shade: orange.
+fn orange([r, g, b]: [u8; 3]) -> bool {
+    r > 150
+        && g > 80
+        && b < 90
+        && i32::from(r) - i32::from(b) > 110
+        && i32::from(r) > i32::from(g) + 30
+}
+
+/// The NRW tile with a bookmark on an open plot and a variant that builds
+/// a 20 × 12 m gable house of 4 storeys there.
+fn variant_scene(name: &str) -> PathBuf {
     let gml =
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/demo/nrw/LoD2_32_280_5657_1_NW.gml");
-    let scene = out_dir().join("variant.scene");
+    let scene = out_dir().join(format!("{name}.scene"));
     std::fs::write(
         &scene,
         format!(
@@ -361,25 +368,24 @@ fn a_variant_shows_its_new_house_in_the_planning_colours() {
     )
     .unwrap();
     std::fs::write(
-        out_dir().join("variant.plan.toml"),
+        out_dir().join(format!("{name}.plan.toml")),
         "[[variant]]\nname = \"Variante A\"\n\n[[variant.volume]]\nid = \"neu-1\"\n\
          footprint = [[280930.0, 5657330.0], [280950.0, 5657330.0], [280950.0, 5657342.0], [280930.0, 5657342.0]]\n\
          storeys = 4\n\n[variant.volume.roof]\nform = \"gable\"\npitch = 35.0\nridge_edge = 0\n",
     )
     .unwrap();
+    scene
+}
+
+#[test]
+fn a_variant_shows_its_new_house_in_the_planning_colours() {
+    let xvfb = start_xvfb();
+    let scene = variant_scene("variant");
     let scene = scene.to_str().unwrap();
     let bestand = out_dir().join("variant-bestand.png");
     run_app(&["open", scene], &bestand, &xvfb);
     let variant = out_dir().join("variant-a.png");
     run_app(&["open", scene, "--variant", "Variante A"], &variant, &xvfb);
-    // Planned walls #F5B041 and roof #E67E22, lit or in shade: orange.
-    let orange = |[r, g, b]: [u8; 3]| {
-        r > 150
-            && g > 80
-            && b < 90
-            && i32::from(r) - i32::from(b) > 110
-            && i32::from(r) > i32::from(g) + 30
-    };
     let before = fraction(&read_png(&bestand), orange);
     let after = fraction(&read_png(&variant), orange);
     eprintln!(
@@ -391,4 +397,145 @@ fn a_variant_shows_its_new_house_in_the_planning_colours() {
         after > before + 0.005,
         "the new house is not seen: {before} → {after}"
     );
+}
+
+/// The column of the white divider between the halves of a comparison
+/// (the one with the most pure white in the middle band).
+fn divider_column(p: &Picture) -> usize {
+    (0..p.width)
+        .max_by_key(|&x| {
+            (p.height / 4..3 * p.height / 4)
+                .filter(|&y| p.rgb[y * p.width + x] == [255, 255, 255])
+                .count()
+        })
+        .unwrap()
+}
+
+/// Orange pixels left and right of column `x` (as shares of the picture).
+fn orange_beside(p: &Picture, x: usize) -> (f64, f64) {
+    let (mut left, mut right) = (0usize, 0usize);
+    for (i, c) in p.rgb.iter().enumerate() {
+        if orange(*c) {
+            if i % p.width < x {
+                left += 1;
+            } else {
+                right += 1;
+            }
+        }
+    }
+    let n = p.rgb.len() as f64;
+    (left as f64 / n, right as f64 / n)
+}
+
+#[test]
+fn split_view_and_swipe_show_bestand_and_the_variant_side_by_side() {
+    let xvfb = start_xvfb();
+    let scene = variant_scene("compare");
+    let scene = scene.to_str().unwrap();
+    let split = out_dir().join("compare-split.png");
+    run_app(
+        &["open", scene, "--compare", "Bestand,Variante A"],
+        &split,
+        &xvfb,
+    );
+    let swipe = out_dir().join("compare-swipe.png");
+    run_app(
+        &[
+            "open",
+            scene,
+            "--compare",
+            "Bestand,Variante A",
+            "--swipe",
+            "0.5",
+        ],
+        &swipe,
+        &xvfb,
+    );
+    let bestand = out_dir().join("compare-bestand.png");
+    run_app(&["open", scene], &bestand, &xvfb);
+
+    // Split: the two halves show the same view; what is orange on one side
+    // and not at the same place on the other is the house (the sun path is
+    // orange on both).
+    let p = read_png(&split);
+    let x = divider_column(&p);
+    assert!(
+        (p.width / 4..3 * p.width / 4).contains(&x),
+        "divider at {x}"
+    );
+    // Each view's width: the run of ground left of the divider (the
+    // widest over a few rows, as buildings or lines may cut one).
+    let w = [0.2, 0.35, 0.5, 0.65]
+        .iter()
+        .map(|f| {
+            let y = (p.height as f64 * f) as usize;
+            (1..x)
+                .take_while(|d| {
+                    let [r, g, b] = p.rgb[y * p.width + x - d].map(i32::from);
+                    !(r > 235 && g > 235 && b > 235) || *d < 4
+                })
+                .count()
+        })
+        .max()
+        .unwrap();
+    assert!(w > 200, "left view {w} px wide");
+    let (mut only_right, mut only_left) = (0usize, 0usize);
+    // Orange near (x, y), give or take the pixel or two the halves may
+    // be apart (thin lines).
+    let near = |x: usize, y: usize| {
+        (y.saturating_sub(2)..(y + 3).min(p.height))
+            .any(|yy| (x - 2..x + 3).any(|xx| orange(p.rgb[yy * p.width + xx])))
+    };
+    for y in 0..p.height {
+        for dx in 4..w - 4 {
+            let (lx, rx) = (x - w + dx, x + dx);
+            only_right += (orange(p.rgb[y * p.width + rx]) && !near(lx, y)) as usize;
+            only_left += (orange(p.rgb[y * p.width + lx]) && !near(rx, y)) as usize;
+        }
+    }
+    let n = p.rgb.len() as f64;
+    eprintln!(
+        "split: divider at {x}; orange only right {:.3}%, only left {:.3}%",
+        100.0 * only_right as f64 / n,
+        100.0 * only_left as f64 / n
+    );
+    assert!(
+        only_right as f64 / n > 0.003,
+        "the house is not on the variant's side"
+    );
+    assert!(
+        (only_left as f64) < only_right as f64 / 20.0,
+        "something orange only on Bestand's side"
+    );
+
+    // Swipe: left of the divider the picture is Bestand's, right of it the
+    // variant's — the house's orange only there.
+    let (p, b) = (read_png(&swipe), read_png(&bestand));
+    let x = divider_column(&p);
+    assert!(
+        (p.width / 4..3 * p.width / 4).contains(&x),
+        "divider at {x}"
+    );
+    let (sl, sr) = orange_beside(&p, x);
+    let (bl, br) = orange_beside(&b, x);
+    eprintln!(
+        "swipe: divider at {x}; orange left {:.3}% (Bestand {:.3}%), right {:.3}% (Bestand {:.3}%)",
+        sl * 100.0,
+        bl * 100.0,
+        sr * 100.0,
+        br * 100.0
+    );
+    assert!(
+        (sl - bl).abs() < 0.0005,
+        "left of the divider is not Bestand"
+    );
+    assert!(sr > br + 0.002, "the house is not right of the divider");
+    // Both sides show the city: ground on each side of the divider.
+    let ground = |from: usize, to: usize| {
+        (0..p.height)
+            .flat_map(|y| (from..to).map(move |x| (x, y)))
+            .filter(|&(x, y)| is_ground(p.rgb[y * p.width + x]))
+            .count()
+    };
+    assert!(ground(x.saturating_sub(200), x) > 2000 && ground(x, x + 200) > 2000);
 }

@@ -99,6 +99,14 @@ pub struct GuiArgs {
     /// Open with this variant of the scene (from `<scene>.plan.toml`) shown.
     #[arg(long, value_name = "NAME")]
     pub variant: Option<String>,
+    /// Open comparing two scenarios side by side, e.g. "Bestand,Variante A"
+    /// (with --swipe: under a divider).
+    #[arg(long, value_name = "LEFT,RIGHT")]
+    pub compare: Option<String>,
+    /// With --compare: one picture cut by a divider at this share of the
+    /// width (0 … 1) instead of two views.
+    #[arg(long, value_name = "X")]
+    pub swipe: Option<f32>,
     /// Once the scene has loaded, fly through its bookmarks in order, print
     /// the frame times (median, 95 %, worst) and quit (a benchmark).
     #[arg(long)]

@@ -4,6 +4,7 @@
 //! Switching changes the picture and what analyses see in one place; variants are saved with
 //! the scene; `headless.rs` builds the same scenario from a scene file for the CLI.
 
+pub mod compare;
 pub mod designs;
 pub mod headless;
 
@@ -78,6 +79,9 @@ impl Plugin for ScenarioPlugin {
         app.init_resource::<ScenarioState>()
             .init_resource::<StartVariant>()
             .init_resource::<designs::DesignFiles>()
+            .init_resource::<compare::CompareLayers>()
+            .init_resource::<compare::PendingComparison>()
+            .add_message::<compare::CompareCommand>()
             .add_message::<ScenarioCommand>()
             .add_message::<BuildingCommand>()
             .add_message::<SceneCommand>()
@@ -86,8 +90,10 @@ impl Plugin for ScenarioPlugin {
                 (
                     read_plan_of_new_scene,
                     start_variant,
+                    compare::start_comparison,
                     designs::read_design_files,
                     handle_commands,
+                    compare::handle_compare,
                     save_with_the_scene,
                     apply_to_loaded_layers,
                 )
@@ -95,6 +101,11 @@ impl Plugin for ScenarioPlugin {
                     .in_set(ScenarioSystems)
                     .after(crate::layers::LayersSystems)
                     .before(crate::layers::city_draw::CityLayerSystems),
+            )
+            .add_systems(
+                Update,
+                compare::put_sides_on_their_layers
+                    .after(crate::layers::city_draw::CityLayerSystems),
             );
     }
 }
@@ -215,14 +226,32 @@ fn show(
     else {
         return;
     };
-    let def = pw_scene::Layer::new(
+    let id = add_generated_city(
+        layers,
+        frame,
+        loaded,
         format!("{name} – Neubauten"),
-        pw_scene::LayerKind::Citygml,
-        "",
+        model,
+        planned_style(),
     );
+    state.volumes_layer = Some(id);
+}
+
+/// A city model made here (a variant's new buildings, buildings shown
+/// again for one side of a comparison) as a layer that is drawn and picked
+/// but never saved into the scene.
+fn add_generated_city(
+    layers: &mut Layers,
+    frame: &SceneFrame,
+    loaded: &mut MessageWriter<LayerLoaded>,
+    name: String,
+    model: Arc<pw_city::CityModel>,
+    style: pw_scene::Style,
+) -> LayerId {
+    let def = pw_scene::Layer::new(name, pw_scene::LayerKind::Citygml, "");
     let id = layers.add_generated(def);
     let mut city = crate::layers::city::loaded_from_model(model, &frame.origin);
-    city.style = planned_style();
+    city.style = style;
     if let Some(e) = layers.get_mut(id) {
         e.status = crate::layers::LayerStatus::Ready;
         e.extent = city.extent(&frame.origin);
@@ -233,7 +262,25 @@ fn show(
         owner: id,
         city: Arc::new(city),
     });
-    state.volumes_layer = Some(id);
+    id
+}
+
+/// The edits a variant makes (None: Bestand), its designs placed as far
+/// as their files have been read; and the designs that could not be.
+fn edits_of(
+    state: &ScenarioState,
+    name: Option<&str>,
+    layers: &Layers,
+    frame: &SceneFrame,
+    design_files: &designs::DesignFiles,
+    scene_path: Option<&std::path::Path>,
+) -> (Edits, Vec<pw_plan::design::DesignError>) {
+    match name.and_then(|n| state.plan.get(n)) {
+        Some(v) => v.edits_with_designs(&ground_of(layers, frame), &|d| {
+            design_files.get(scene_path, d)
+        }),
+        None => (Edits::default(), Vec::new()),
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -304,9 +351,14 @@ fn handle_commands(
                 for p in v.problems() {
                     notices.error(format!("{name}: {p}"));
                 }
-                let (edits, problems) = v.edits_with_designs(&ground_of(&layers, &frame), &|d| {
-                    design_files.get(active.path.as_deref(), d)
-                });
+                let (edits, problems) = edits_of(
+                    &state,
+                    Some(name),
+                    &layers,
+                    &frame,
+                    &design_files,
+                    active.path.as_deref(),
+                );
                 for p in problems {
                     notices.error(i18n.trf(p.key(), &[("path", &p.path())]));
                 }

@@ -54,4 +54,6 @@ pub enum UiAction {
     Scenario(crate::scenario::ScenarioCommand),
     /// Drawing and editing a variant's buildings, undo/redo.
     Plan(crate::plan::PlanCommand),
+    /// Two scenarios side by side or under a swipe divider.
+    Compare(crate::scenario::compare::CompareCommand),
 }

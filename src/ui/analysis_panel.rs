@@ -388,6 +388,71 @@ fn compare(ui: &mut egui::Ui, state: &mut AnalysisState, i18n: &I18n, actions: &
 
 /// What the analyses will see: "Bestand" or a variant, to choose in one
 /// click; removals so far, the way back, and a new variant from them.
+/// Two scenarios to compare and how: side by side or with a divider.
+fn compare_controls(
+    ui: &mut egui::Ui,
+    state: &crate::scenario::ScenarioState,
+    i18n: &I18n,
+    actions: &mut Vec<UiAction>,
+) {
+    use crate::scenario::compare::CompareCommand;
+    use crate::view::compare::CompareMode;
+    let existing = i18n.tr("scenario.existing").to_string();
+    let ids = (
+        egui::Id::new("compare_left"),
+        egui::Id::new("compare_right"),
+    );
+    // Default: Bestand against the variant shown (else the first one).
+    let default_right = state
+        .active
+        .clone()
+        .or_else(|| state.plan.variants.first().map(|v| v.name.clone()));
+    let mut left: Option<String> = ui.data_mut(|d| d.get_temp(ids.0)).unwrap_or(None);
+    let mut right: Option<String> = ui.data_mut(|d| d.get_temp(ids.1)).unwrap_or(default_right);
+    let pick = |ui: &mut egui::Ui, salt: &str, value: &mut Option<String>| {
+        egui::ComboBox::from_id_salt(salt)
+            .selected_text(value.clone().unwrap_or_else(|| existing.clone()))
+            .show_ui(ui, |ui| {
+                if ui.selectable_label(value.is_none(), &existing).clicked() {
+                    *value = None;
+                }
+                for v in &state.plan.variants {
+                    let on = value.as_deref() == Some(v.name.as_str());
+                    if ui.selectable_label(on, &v.name).clicked() {
+                        *value = Some(v.name.clone());
+                    }
+                }
+            });
+    };
+    ui.horizontal_wrapped(|ui| {
+        ui.label(i18n.tr("compare.label"));
+        pick(ui, "compare_left", &mut left);
+        ui.label(i18n.tr("compare.with"));
+        pick(ui, "compare_right", &mut right);
+    });
+    ui.horizontal_wrapped(|ui| {
+        for (mode, label) in [
+            (CompareMode::Split, "compare.split"),
+            (CompareMode::Swipe, "compare.swipe"),
+        ] {
+            if ui
+                .add_enabled(left != right, egui::Button::new(i18n.tr(label)))
+                .clicked()
+            {
+                actions.push(UiAction::Compare(CompareCommand::Start {
+                    mode,
+                    left: left.clone(),
+                    right: right.clone(),
+                }));
+            }
+        }
+    });
+    ui.data_mut(|d| {
+        d.insert_temp(ids.0, left);
+        d.insert_temp(ids.1, right);
+    });
+}
+
 pub fn scenario_status(
     ui: &mut egui::Ui,
     state: &crate::scenario::ScenarioState,
@@ -421,6 +486,9 @@ pub fn scenario_status(
             actions.push(UiAction::Scenario(ScenarioCommand::NewVariant));
         }
     });
+    if !state.plan.variants.is_empty() {
+        compare_controls(ui, state, i18n, &mut actions);
+    }
     let removed = state.edits.removed.len();
     if removed > 0 || state.active.is_some() {
         ui.horizontal_wrapped(|ui| {

@@ -5,6 +5,7 @@ pub mod actions;
 pub mod analysis_panel;
 pub mod attribute_table;
 pub mod bookmarks;
+pub mod compare_bar;
 pub mod compass;
 pub mod dialogs;
 pub mod inspector;
@@ -31,8 +32,8 @@ use crate::view::clock::SceneClock;
 use crate::view::frame::SceneFrame;
 use crate::view::picking::CursorWorld;
 pub use actions::{AppMode, Dialog, UiAction};
+use bevy::camera::CameraOutputMode;
 use bevy::camera::visibility::RenderLayers;
-use bevy::camera::{CameraOutputMode, Viewport};
 use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 use bevy::render::render_resource::BlendState;
@@ -315,6 +316,9 @@ fn apply_ui_actions(
             UiAction::Scenario(cmd) => {
                 commands.write_message(cmd);
             }
+            UiAction::Compare(cmd) => {
+                commands.write_message(cmd);
+            }
         }
     }
 }
@@ -399,6 +403,8 @@ struct UiOut<'w, 's> {
     cameras:
         Query<'w, 's, (&'static mut Camera, &'static OrbitCamera), Without<PrimaryEguiContext>>,
     window: Query<'w, 's, &'static Window, With<PrimaryWindow>>,
+    view_area: ResMut<'w, crate::view::compare::ViewArea>,
+    comparison: Res<'w, crate::view::compare::Comparison>,
 }
 
 fn inspector_data(d: &UiData) -> Option<InspectorData> {
@@ -662,8 +668,9 @@ fn draw_ui(
         None => false,
     };
 
-    // Give the 3D view exactly the space the panels leave.
-    if let (Ok(window), Ok((mut camera, _))) = (out.window.single(), out.cameras.single_mut()) {
+    // Give the 3D view exactly the space the panels leave (the view
+    // arranges its cameras in it, two in a comparison).
+    if let Ok(window) = out.window.single() {
         let ppp = ctx.pixels_per_point();
         let min = (viewport.min.to_vec2() * ppp).max(egui::Vec2::ZERO);
         let max = (viewport.max.to_vec2() * ppp).min(egui::vec2(
@@ -671,21 +678,18 @@ fn draw_ui(
             window.physical_height() as f32,
         ));
         let size = (max - min).max(egui::Vec2::ZERO);
-        let new = (size.x >= 16.0 && size.y >= 16.0).then(|| Viewport {
-            physical_position: UVec2::new(min.x as u32, min.y as u32),
-            physical_size: UVec2::new(size.x as u32, size.y as u32),
-            ..default()
+        let new = (size.x >= 16.0 && size.y >= 16.0).then(|| {
+            (
+                UVec2::new(min.x as u32, min.y as u32),
+                UVec2::new(size.x as u32, size.y as u32),
+            )
         });
-        let same = match (&camera.viewport, &new) {
-            (Some(a), Some(b)) => {
-                a.physical_position == b.physical_position && a.physical_size == b.physical_size
-            }
-            (None, None) => true,
-            _ => false,
-        };
-        if !same {
-            camera.viewport = new;
+        if out.view_area.0 != new {
+            out.view_area.0 = new;
         }
+    }
+    if out.comparison.mode != crate::view::compare::CompareMode::Off {
+        actions.extend(compare_bar::overlay(&ctx, viewport, &out.comparison, i18n));
     }
     // Undo/redo of plan edits from the keyboard, unless a text field has it.
     if !ctx.egui_wants_keyboard_input() {

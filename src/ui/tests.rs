@@ -2071,3 +2071,148 @@ fn a_dropped_design_joins_the_variant_where_it_was_dropped() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Issue 15's comparison on the NRW tile: Variante A demolishes one
+/// building and builds a house, Variante B demolishes another. Side by
+/// side, the shared city hides both; each side gets back (on its own render
+/// layer) the building only the other demolishes, and A's house is drawn on
+/// A's side only; ending the comparison leaves B as it was.
+#[test]
+fn comparing_two_variants_gives_each_side_its_own_buildings() {
+    use crate::scenario::ScenarioState;
+    use crate::scenario::compare::{CompareCommand, CompareLayers};
+    use crate::view::compare::{CompareMode, Comparison, LEFT, RIGHT};
+    use bevy::camera::visibility::RenderLayers;
+    let mut app = test_app();
+    let base = open_demo(&mut app);
+    let mut a = pw_plan::Variant::new("Variante A");
+    a.removed = vec!["DENW43AL00001j2W".into()];
+    a.volumes.push(pw_plan::Volume::new(
+        "neu-1",
+        vec![
+            [280_930.0, 5_657_330.0],
+            [280_950.0, 5_657_330.0],
+            [280_950.0, 5_657_342.0],
+            [280_930.0, 5_657_342.0],
+        ],
+        4,
+    ));
+    let mut b = pw_plan::Variant::new("Variante B");
+    b.removed = vec!["DENW43AL00001j64".into()];
+    app.world_mut()
+        .resource_mut::<ScenarioState>()
+        .plan
+        .variants = vec![a, b];
+    act(
+        &mut app,
+        UiAction::Compare(CompareCommand::Start {
+            mode: CompareMode::Split,
+            left: Some("Variante A".into()),
+            right: Some("Variante B".into()),
+        }),
+    );
+    app.update();
+    let index_of = |app: &App, id: &str| {
+        app.world().resource::<CityLayers>().layers[&base]
+            .city
+            .model
+            .objects
+            .iter()
+            .position(|o| o.id == id)
+            .unwrap()
+    };
+    let (j2w, j64) = (
+        index_of(&app, "DENW43AL00001j2W"),
+        index_of(&app, "DENW43AL00001j64"),
+    );
+    let hidden = app.world().resource::<CityLayers>().layers[&base]
+        .hidden
+        .clone();
+    assert!(
+        hidden.contains(&j2w) && hidden.contains(&j64),
+        "the shared city hides both"
+    );
+    let c = app.world().resource::<Comparison>().clone();
+    assert_eq!(
+        (c.mode, c.left.as_deref(), c.right.as_deref()),
+        (CompareMode::Split, Some("Variante A"), Some("Variante B"))
+    );
+    let state = app.world().resource::<ScenarioState>();
+    assert_eq!(
+        state.active.as_deref(),
+        Some("Variante B"),
+        "analyses see the right side"
+    );
+    let sides = app.world().resource::<CompareLayers>();
+    let (left, right) = (sides.left.clone(), sides.right.clone());
+    assert_eq!((left.len(), right.len()), (2, 1));
+    let ids = |app: &App, layer: LayerId| -> Vec<String> {
+        app.world().resource::<CityLayers>().layers[&layer]
+            .city
+            .model
+            .objects
+            .iter()
+            .filter(|o| o.parent.is_none())
+            .map(|o| o.id.clone())
+            .collect()
+    };
+    assert_eq!(
+        ids(&app, left[0]),
+        ["DENW43AL00001j64"],
+        "A keeps what only B demolishes"
+    );
+    assert_eq!(ids(&app, left[1]), ["neu-1"], "A's new house");
+    assert_eq!(
+        ids(&app, right[0]),
+        ["DENW43AL00001j2W"],
+        "B keeps what only A demolishes"
+    );
+    // Each side's drawings are on its render layer.
+    let mut q = app
+        .world_mut()
+        .query::<(&crate::layers::city_draw::CityBatch, Option<&RenderLayers>)>();
+    let mut on = |app: &mut App, layer: LayerId| -> Vec<Option<RenderLayers>> {
+        q.iter(app.world())
+            .filter(|(b, _)| b.layer == layer)
+            .map(|(_, r)| r.cloned())
+            .collect()
+    };
+    for l in &left {
+        let r = on(&mut app, *l);
+        assert!(
+            !r.is_empty() && r.iter().all(|r| r == &Some(RenderLayers::layer(LEFT))),
+            "{r:?}"
+        );
+    }
+    let r = on(&mut app, right[0]);
+    assert!(
+        !r.is_empty() && r.iter().all(|r| r == &Some(RenderLayers::layer(RIGHT))),
+        "{r:?}"
+    );
+    let shared = on(&mut app, base);
+    assert!(
+        shared
+            .iter()
+            .all(|r| r == &Some(RenderLayers::from_layers(&[LEFT, RIGHT]))),
+        "the city is on both sides: {shared:?}"
+    );
+    // The swipe divider moves; ending leaves Variante B alone.
+    act(&mut app, UiAction::Compare(CompareCommand::Divider(0.3)));
+    assert_eq!(app.world().resource::<Comparison>().divider, 0.3);
+    act(&mut app, UiAction::Compare(CompareCommand::Stop));
+    app.update();
+    assert_eq!(app.world().resource::<Comparison>().mode, CompareMode::Off);
+    let hidden = app.world().resource::<CityLayers>().layers[&base]
+        .hidden
+        .clone();
+    assert!(
+        !hidden.contains(&j2w) && hidden.contains(&j64),
+        "{hidden:?}"
+    );
+    let layers = app.world().resource::<Layers>();
+    assert!(left.iter().chain(&right).all(|l| layers.get(*l).is_none()));
+    assert!(
+        on(&mut app, base).iter().all(|r| r.is_none()),
+        "back on the default layer"
+    );
+}

@@ -3,6 +3,7 @@
 
 pub mod camera;
 pub mod clock;
+pub mod compare;
 pub mod flight_bench;
 pub mod frame;
 pub mod ground;

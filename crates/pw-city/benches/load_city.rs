@@ -16,72 +16,7 @@ use pw_city::batch::build_batches;
 use pw_city::pick::{PickIndex, Ray};
 use pw_geo::SceneOrigin;
 use std::collections::HashSet;
-use std::io::Write;
-use std::path::{Path, PathBuf};
 use std::time::Instant;
-
-fn tile_path() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../assets/demo/nrw/LoD2_32_280_5657_1_NW.gml")
-}
-
-/// Shifts every coordinate triple inside posList/pos/lowerCorner/upperCorner.
-fn shift_coordinates(body: &str, dx: f64, dy: f64) -> String {
-    let mut out = String::with_capacity(body.len() + body.len() / 10);
-    let mut rest = body;
-    let tags = [
-        "<gml:posList",
-        "<gml:pos",
-        "<gml:lowerCorner",
-        "<gml:upperCorner",
-    ];
-    while let Some(start) = tags.iter().filter_map(|t| rest.find(t)).min() {
-        let open_end = start + rest[start..].find('>').unwrap() + 1;
-        out.push_str(&rest[..open_end]);
-        let close = open_end + rest[open_end..].find('<').unwrap();
-        let nums: Vec<f64> = rest[open_end..close]
-            .split_ascii_whitespace()
-            .map(|t| t.parse().unwrap())
-            .collect();
-        let mut first = true;
-        for (i, v) in nums.iter().enumerate() {
-            if !first {
-                out.push(' ');
-            }
-            first = false;
-            let shifted = match i % 3 {
-                0 => v + dx,
-                1 => v + dy,
-                _ => *v,
-            };
-            out.push_str(&format!("{shifted:.3}"));
-        }
-        rest = &rest[close..];
-    }
-    out.push_str(rest);
-    out
-}
-
-fn generate(out: &Path, copies: usize) -> std::io::Result<(usize, u64)> {
-    let text = std::fs::read_to_string(tile_path())?;
-    let first = text.find("<core:cityObjectMember>").unwrap();
-    let last = text.rfind("</core:cityObjectMember>").unwrap() + "</core:cityObjectMember>".len();
-    let (head, body, tail) = (&text[..first], &text[first..last], &text[last..]);
-    let per_row = (copies as f64).sqrt().ceil() as usize;
-    let mut f = std::io::BufWriter::new(std::fs::File::create(out)?);
-    f.write_all(head.as_bytes())?;
-    for k in 0..copies {
-        let dx = 1000.0 * (k % per_row) as f64;
-        let dy = 1000.0 * (k / per_row) as f64;
-        let unique = body
-            .replace("gml:id=\"", &format!("gml:id=\"c{k}_"))
-            .replace("xlink:href=\"#", &format!("xlink:href=\"#c{k}_"));
-        f.write_all(shift_coordinates(&unique, dx, dy).as_bytes())?;
-    }
-    f.write_all(tail.as_bytes())?;
-    f.flush()?;
-    Ok((copies * 83, std::fs::metadata(out)?.len()))
-}
 
 fn peak_rss_mb() -> f64 {
     std::fs::read_to_string("/proc/self/status")
@@ -101,19 +36,15 @@ fn main() {
         .skip(1)
         .find_map(|a| a.parse().ok())
         .unwrap_or(482);
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/bench-data");
-    std::fs::create_dir_all(&dir).unwrap();
-    let big = dir.join(format!("nrw_x{copies}.gml"));
-    if !big.exists() {
-        let t = Instant::now();
-        let (buildings, bytes) = generate(&big, copies).unwrap();
-        println!(
-            "generated {} ({buildings} Building, {:.0} MB) in {:.1} s",
-            big.display(),
-            bytes as f64 / 1e6,
-            t.elapsed().as_secs_f64()
-        );
-    }
+    let t = Instant::now();
+    let big = pw_testkit::city_tiles::tiled_city(copies).unwrap();
+    let dir = big.parent().unwrap().to_path_buf();
+    println!(
+        "city: {} ({} Building; {:.1} s to write it if it was not there)",
+        big.display(),
+        copies * pw_testkit::city_tiles::BUILDINGS_PER_TILE,
+        t.elapsed().as_secs_f64()
+    );
     let bytes = std::fs::metadata(&big).unwrap().len();
     let rss_before = peak_rss_mb();
 
@@ -194,10 +125,7 @@ fn main() {
         .is_ok()
     {
         let small_copies = 20;
-        let small = dir.join(format!("nrw_x{small_copies}.gml"));
-        if !small.exists() {
-            generate(&small, small_copies).unwrap();
-        }
+        let small = pw_testkit::city_tiles::tiled_city(small_copies).unwrap();
         let out = dir.join("ogr_out.geojson");
         let _ = std::fs::remove_file(&out);
         let t = Instant::now();

@@ -1,6 +1,9 @@
 //! Fixtures for tests: a real HTTP/1.1 server on 127.0.0.1 (std only) that
 //! answers each request through a closure and logs what it was asked —
-//! tile servers, SensorThings endpoints, failing and slow servers.
+//! tile servers, SensorThings endpoints, failing and slow servers; a
+//! broker; the tiled city of the benchmarks (`city_tiles`).
+
+pub mod city_tiles;
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
