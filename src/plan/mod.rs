@@ -439,6 +439,27 @@ fn take_taps(
     }
 }
 
+/// The first `prefix-N` no variant uses yet (ids stay unique across
+/// variants, so that one can be copied into another).
+fn free_id(state: &ScenarioState, prefix: &str) -> String {
+    let taken: std::collections::HashSet<&str> = state
+        .plan
+        .variants
+        .iter()
+        .flat_map(|v| {
+            v.volumes
+                .iter()
+                .map(|x| x.id.as_str())
+                .chain(v.trees.iter().map(|t| t.id.as_str()))
+                .chain(v.designs.iter().map(|d| d.id.as_str()))
+        })
+        .collect();
+    (1..)
+        .map(|k| format!("{prefix}-{k}"))
+        .find(|id| !taken.contains(id.as_str()))
+        .expect("a free id")
+}
+
 /// The variant edits go into: the one shown, else a new one.
 fn target_variant<'a>(state: &'a mut ScenarioState, i18n: &I18n) -> &'a mut Variant {
     if state
@@ -533,16 +554,7 @@ fn handle_commands(
                     .and_then(|dir| path.strip_prefix(dir).ok())
                     .map(|p| p.to_path_buf())
                     .unwrap_or_else(|| path.clone());
-                let taken: Vec<String> = state
-                    .plan
-                    .variants
-                    .iter()
-                    .flat_map(|v| v.designs.iter().map(|d| d.id.clone()))
-                    .collect();
-                let id = (1..)
-                    .map(|k| format!("entwurf-{k}"))
-                    .find(|id| !taken.contains(id))
-                    .expect("a free id");
+                let id = free_id(&state, "entwurf");
                 let snapshot = state.clone();
                 editor.remember(&snapshot);
                 editor.last_edit = None;
@@ -601,16 +613,7 @@ fn handle_commands(
                 changed = true;
             }
             PlanCommand::PlantAt(at) => {
-                let taken: Vec<String> = state
-                    .plan
-                    .variants
-                    .iter()
-                    .flat_map(|v| v.trees.iter().map(|t| t.id.clone()))
-                    .collect();
-                let id = (1..)
-                    .map(|k| format!("baum-{k}"))
-                    .find(|id| !taken.contains(id))
-                    .expect("a free id");
+                let id = free_id(&state, "baum");
                 let snapshot = state.clone();
                 editor.remember(&snapshot);
                 editor.last_edit = None;
@@ -664,16 +667,7 @@ fn handle_commands(
                 let Some(corners) = editor.drawing.clone() else {
                     continue;
                 };
-                let taken: Vec<String> = state
-                    .plan
-                    .variants
-                    .iter()
-                    .flat_map(|v| v.volumes.iter().map(|x| x.id.clone()))
-                    .collect();
-                let id = (1..)
-                    .map(|k| format!("neu-{k}"))
-                    .find(|id| !taken.contains(id))
-                    .expect("a free id");
+                let id = free_id(&state, "neu");
                 let mut volume = Volume::new(id.clone(), corners, 3);
                 volume.name = i18n.trf("plan.volume_n", &[("n", &id.trim_start_matches("neu-"))]);
                 if let Err(e) = volume.validate() {

@@ -89,6 +89,11 @@ fn area_field(
             actions.push(cmd(AnalysisCommand::AreaFromView));
         }
     });
+    pick_hint(ui, pick, i18n);
+}
+
+/// What the next tap on the map sets while an area is being picked.
+fn pick_hint(ui: &mut egui::Ui, pick: AreaPick, i18n: &I18n) {
     let hint = match pick {
         AreaPick::FirstCorner => Some("analysis.pick_first"),
         AreaPick::SecondCorner(_) => Some("analysis.pick_second"),
@@ -139,14 +144,7 @@ fn polygon_field(
             actions.push(cmd(AnalysisCommand::ClearPolygon(spec.key)));
         }
     });
-    let hint = match pick {
-        AreaPick::FirstCorner => Some("analysis.pick_first"),
-        AreaPick::SecondCorner(_) => Some("analysis.pick_second"),
-        AreaPick::Off => None,
-    };
-    if let Some(hint) = hint {
-        ui.colored_label(ui.visuals().warn_fg_color, i18n.tr(hint));
-    }
+    pick_hint(ui, pick, i18n);
 }
 
 /// One parameter's control; area fields are drawn apart.

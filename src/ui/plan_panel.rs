@@ -176,18 +176,8 @@ fn volume_card(ui: &mut egui::Ui, v: &Volume, i18n: &I18n, actions: &mut Vec<UiA
                 }
             });
             ui.horizontal_wrapped(|ui| {
-                ui.label(i18n.tr("plan.turn"));
-                for degrees in [-15.0, -1.0, 1.0, 15.0] {
-                    let text = if degrees > 0.0 {
-                        format!("+{degrees}°")
-                    } else {
-                        format!("−{}°", -degrees)
-                    };
-                    if ui.button(text).clicked() {
-                        // Counter-clockwise is positive in the plan; on the
-                        // screen "+" turns clockwise, as a compass does.
-                        actions.push(edit(VolumeEdit::Footprint(v.turned(-degrees).footprint)));
-                    }
+                if let Some(degrees) = turn_buttons(ui, i18n) {
+                    actions.push(edit(VolumeEdit::Footprint(v.turned(-degrees).footprint)));
                 }
             });
             ui.horizontal_wrapped(|ui| {
@@ -209,6 +199,25 @@ fn volume_card(ui: &mut egui::Ui, v: &Volume, i18n: &I18n, actions: &mut Vec<UiA
                 }
             });
         });
+}
+
+/// "Drehen: −15° −1° +1° +15°": the degrees of the button pressed, "+"
+/// clockwise on the screen as a compass turns (the plan counts
+/// counter-clockwise, so callers turn by minus this).
+fn turn_buttons(ui: &mut egui::Ui, i18n: &I18n) -> Option<f64> {
+    ui.label(i18n.tr("plan.turn"));
+    let mut pressed = None;
+    for degrees in [-15.0, -1.0, 1.0, 15.0] {
+        let text = if degrees > 0.0 {
+            format!("+{degrees}°")
+        } else {
+            format!("−{}°", -degrees)
+        };
+        if ui.button(text).clicked() {
+            pressed = Some(degrees);
+        }
+    }
+    pressed
 }
 
 fn tree_row(ui: &mut egui::Ui, t: &Tree, i18n: &I18n, actions: &mut Vec<UiAction>) {
@@ -265,18 +274,9 @@ fn design_row(ui: &mut egui::Ui, d: &pw_plan::Design, i18n: &I18n, actions: &mut
         if ui.button(i18n.tr("plan.move_volume")).clicked() {
             actions.push(cmd(PlanCommand::StartMoveDesign(d.id.clone())));
         }
-        ui.label(i18n.tr("plan.turn"));
-        for degrees in [-15.0, -1.0, 1.0, 15.0] {
-            let text = if degrees > 0.0 {
-                format!("+{degrees}°")
-            } else {
-                format!("−{}°", -degrees)
-            };
-            if ui.button(text).clicked() {
-                // Clockwise on the screen for "+", as a compass turns.
-                let r = (d.rotate_deg - degrees).rem_euclid(360.0);
-                actions.push(edit(d.at, r, d.scale));
-            }
+        if let Some(degrees) = turn_buttons(ui, i18n) {
+            let r = (d.rotate_deg - degrees).rem_euclid(360.0);
+            actions.push(edit(d.at, r, d.scale));
         }
     });
     ui.horizontal_wrapped(|ui| {

@@ -10,7 +10,8 @@ use pw_geo::SceneOrigin;
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
 
-fn semantic_name(s: Semantic) -> Option<&'static str> {
+/// CityJSON's (and CityGML's) name of a surface's semantic class.
+pub(crate) fn semantic_name(s: Semantic) -> Option<&'static str> {
     Some(match s {
         Semantic::Roof => "RoofSurface",
         Semantic::Wall => "WallSurface",

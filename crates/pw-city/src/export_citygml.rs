@@ -35,16 +35,12 @@ const BUILDING_ELEMENTS: [&str; 10] = [
     "storeyHeightsAboveGround",
 ];
 
+/// The building's thematic surfaces (roads and water are not).
 fn thematic_name(s: Semantic) -> Option<&'static str> {
-    Some(match s {
-        Semantic::Roof => "RoofSurface",
-        Semantic::Wall => "WallSurface",
-        Semantic::Ground => "GroundSurface",
-        Semantic::Closure => "ClosureSurface",
-        Semantic::OuterCeiling => "OuterCeilingSurface",
-        Semantic::OuterFloor => "OuterFloorSurface",
-        _ => return None,
-    })
+    match s {
+        Semantic::Traffic | Semantic::Water => None,
+        _ => crate::export::semantic_name(s),
+    }
 }
 
 /// Millimetres, without trailing zeros ("280930.1", "36").

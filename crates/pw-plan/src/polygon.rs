@@ -5,16 +5,7 @@ pub type P2 = [f64; 2];
 
 /// Signed area (shoelace): positive for counter-clockwise rings.
 pub fn signed_area(ring: &[P2]) -> f64 {
-    let n = ring.len();
-    let Some(&o) = ring.first() else { return 0.0 };
-    // Relative to the first corner: UTM coordinates keep their digits.
-    (0..n)
-        .map(|i| {
-            let (a, b) = (ring[i], ring[(i + 1) % n]);
-            (a[0] - o[0]) * (b[1] - o[1]) - (b[0] - o[0]) * (a[1] - o[1])
-        })
-        .sum::<f64>()
-        / 2.0
+    pw_analysis::params::ring_area(ring)
 }
 
 pub fn area(ring: &[P2]) -> f64 {

@@ -153,8 +153,9 @@ impl Tree {
 pub fn is_tree(o: &CityObject) -> bool {
     o.type_name == "SolitaryVegetationObject"
         || o.attributes.iter().any(|(k, _)| {
-            let k = k.to_ascii_lowercase();
-            k == "baumart" || k == "baumnummer" || k == "species" || k == "crowndiameter"
+            ["baumart", "baumnummer", "species", "crowndiameter"]
+                .iter()
+                .any(|t| k.eq_ignore_ascii_case(t))
         })
 }
 
