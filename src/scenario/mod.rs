@@ -296,13 +296,22 @@ fn handle_commands(
     mut loaded: MessageWriter<LayerLoaded>,
     mut removed: MessageWriter<crate::layers::LayerRemoved>,
     (design_files, active): (Res<designs::DesignFiles>, Res<ActiveScene>),
+    (comparison, mut compare_out): (
+        Res<crate::view::compare::Comparison>,
+        MessageWriter<compare::CompareCommand>,
+    ),
 ) {
+    let comparing = comparison.mode != crate::view::compare::CompareMode::Off;
     for cmd in reader.read() {
         match cmd {
             ScenarioCommand::Remove { layer, object } => {
                 let Some(l) = city.layers.get(layer) else {
                     continue;
                 };
+                if comparing {
+                    // Both sides would lose it: the comparison ends.
+                    compare_out.write(compare::CompareCommand::Stop);
+                }
                 if Some(*layer) == state.volumes_layer {
                     // A planned building is edited in its variant, not demolished.
                     continue;
@@ -331,6 +340,10 @@ fn handle_commands(
                 building.write(BuildingCommand::Hide(*layer, root));
             }
             ScenarioCommand::RestoreAll | ScenarioCommand::Activate(None) => {
+                // Another picture than the comparison's: it ends.
+                if comparing {
+                    compare_out.write(compare::CompareCommand::Stop);
+                }
                 state.active = None;
                 state.edits = Edits::default();
                 show(
@@ -364,6 +377,11 @@ fn handle_commands(
                 }
                 let same =
                     state.active.as_ref() == Some(name) && state.edits.removed == edits.removed;
+                // Edits of the compared variant that keep its demolitions
+                // redraw its side; anything else ends the comparison.
+                if comparing && !same {
+                    compare_out.write(compare::CompareCommand::Stop);
+                }
                 state.active = Some(name.clone());
                 state.edits = edits;
                 show(

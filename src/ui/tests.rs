@@ -2196,6 +2196,22 @@ fn comparing_two_variants_gives_each_side_its_own_buildings() {
             .all(|r| r == &Some(RenderLayers::from_layers(&[LEFT, RIGHT]))),
         "the city is on both sides: {shared:?}"
     );
+    // Showing B again (as an edit of it does) keeps the comparison.
+    act(
+        &mut app,
+        UiAction::Scenario(crate::scenario::ScenarioCommand::Activate(Some(
+            "Variante B".into(),
+        ))),
+    );
+    assert_eq!(
+        app.world().resource::<Comparison>().mode,
+        CompareMode::Split
+    );
+    assert!(
+        app.world().resource::<CityLayers>().layers[&base]
+            .hidden
+            .contains(&j2w)
+    );
     // The swipe divider moves; ending leaves Variante B alone.
     act(&mut app, UiAction::Compare(CompareCommand::Divider(0.3)));
     assert_eq!(app.world().resource::<Comparison>().divider, 0.3);
@@ -2214,5 +2230,34 @@ fn comparing_two_variants_gives_each_side_its_own_buildings() {
     assert!(
         on(&mut app, base).iter().all(|r| r.is_none()),
         "back on the default layer"
+    );
+    // Showing another scenario while comparing ends the comparison.
+    act(
+        &mut app,
+        UiAction::Compare(CompareCommand::Start {
+            mode: CompareMode::Swipe,
+            left: None,
+            right: Some("Variante B".into()),
+        }),
+    );
+    assert_eq!(
+        app.world().resource::<Comparison>().mode,
+        CompareMode::Swipe
+    );
+    act(
+        &mut app,
+        UiAction::Scenario(crate::scenario::ScenarioCommand::Activate(Some(
+            "Variante A".into(),
+        ))),
+    );
+    assert_eq!(app.world().resource::<Comparison>().mode, CompareMode::Off);
+    let state = app.world().resource::<ScenarioState>();
+    assert_eq!(state.active.as_deref(), Some("Variante A"));
+    let hidden = app.world().resource::<CityLayers>().layers[&base]
+        .hidden
+        .clone();
+    assert!(
+        hidden.contains(&j2w) && !hidden.contains(&j64),
+        "A as it is: {hidden:?}"
     );
 }

@@ -194,7 +194,7 @@ impl Analysis for PlanFiguresAnalysis {
         for layer in &s.layers {
             let m = &layer.model;
             let gone = removed_mask(m, &s.edits.removed);
-            for (i, o) in m.objects.iter().enumerate().filter(|(i, _)| gone[*i]) {
+            for (o, _) in m.objects.iter().zip(&gone).filter(|(_, g)| **g) {
                 if s.edits.removed.contains(&o.id) {
                     found.insert(o.id.as_str());
                 }
