@@ -1,6 +1,7 @@
 //! Any text as an analysis parameter (`--set key=value`, form fields): for
 //! every kind of parameter the value is read or refused with a message,
-//! never a panic; what is read passes its own check and prints back.
+//! never a panic; what is read passes its own check and prints back
+//! (polygons to the same corners).
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use pw_analysis::{ParamSpec, ParamValues};
@@ -12,6 +13,7 @@ fuzz_target!(|data: &[u8]| {
         ParamSpec::date("date", "d", &[(3, 21)], true),
         ParamSpec::time("from", "f"),
         ParamSpec::area("area", "a"),
+        ParamSpec::polygon("plot", "p"),
         ParamSpec::flag("facades", "x", true),
     ];
     let mut values = ParamValues::defaults(&specs);
@@ -26,6 +28,12 @@ fuzz_target!(|data: &[u8]| {
         let _ = values.set_from_text(&specs, k, v);
     }
     let _ = pw_analysis::params::parse_area(&text);
+    if let Some(ring) = pw_analysis::params::parse_polygon(&text) {
+        // What is read prints back to the same corners.
+        let again = pw_analysis::params::parse_polygon(&pw_analysis::params::polygon_text(&ring));
+        assert_eq!(again.as_ref(), Some(&ring));
+        let _ = pw_analysis::params::ring_area(&ring);
+    }
     let _ = pw_analysis::params::parse_date(&text);
     let _ = pw_analysis::params::parse_time(&text);
     let _ = pw_analysis::export::file_stem(&text);

@@ -377,8 +377,9 @@ pub fn parse_area(text: &str) -> Option<Area> {
     })
 }
 
-/// "x y, x y, x y" (WKT's ring order; a repeated closing corner is
-/// dropped). At least three corners, all finite.
+/// "x y, x y, x y" (WKT's ring order; a repeated closing corner and
+/// corners given twice in a row are dropped). At least three corners, all
+/// finite.
 pub fn parse_polygon(text: &str) -> Option<Vec<[f64; 2]>> {
     let text = text.trim();
     let text = text
@@ -396,7 +397,9 @@ pub fn parse_polygon(text: &str) -> Option<Vec<[f64; 2]>> {
         }
         ring.push([x, y]);
     }
-    if ring.len() > 1 && ring.first() == ring.last() {
+    // A corner given twice in a row (and the closing one) adds nothing.
+    ring.dedup();
+    while ring.len() > 1 && ring.first() == ring.last() {
         ring.pop();
     }
     (ring.len() >= 3).then_some(ring)
@@ -660,6 +663,11 @@ mod tests {
             parse_polygon("POLYGON((0 0, 4 0, 4 3, 0 0))").unwrap(),
             [[0.0, 0.0], [4.0, 0.0], [4.0, 3.0]]
         );
+        assert_eq!(
+            parse_polygon("0 0, 0 0, 4 0, 4 3, 4 3, 0 0, 0 0").unwrap(),
+            [[0.0, 0.0], [4.0, 0.0], [4.0, 3.0]]
+        );
+        assert_eq!(parse_polygon("1 1, 1 1, 1 1, 1 1"), None);
         let mut err = |t: &str| v.set_from_text(&s, "plot", t).unwrap_err().to_string();
         assert!(err("0 0, 1 1").contains("x y, x y, x y"));
         assert!(err("0 0, 1 x, 2 2").contains("x y, x y, x y"));
