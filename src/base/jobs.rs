@@ -72,19 +72,21 @@ impl Notices {
     pub fn info(&mut self, text: impl Into<String>) {
         let text = text.into();
         info!("{text}");
-        self.items.push(Notice {
-            error: false,
-            text,
-            created: std::time::Instant::now(),
-        });
-        self.trim();
+        self.push(false, text);
     }
 
     pub fn error(&mut self, text: impl Into<String>) {
         let text = text.into();
         warn!("{text}");
+        self.push(true, text);
+    }
+
+    /// A notice already shown is shown once, as new (a problem met on
+    /// every redraw must not fill the screen).
+    fn push(&mut self, error: bool, text: String) {
+        self.items.retain(|n| !(n.error == error && n.text == text));
         self.items.push(Notice {
-            error: true,
+            error,
             text,
             created: std::time::Instant::now(),
         });
@@ -101,5 +103,24 @@ impl Notices {
         if self.items.len() > 6 {
             self.items.remove(0);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_notice_shown_again_is_shown_once() {
+        let mut n = Notices::default();
+        n.error("entwurf.glb: bitte auf die Karte ziehen");
+        n.info("gespeichert");
+        n.error("entwurf.glb: bitte auf die Karte ziehen");
+        let texts: Vec<&str> = n.items.iter().map(|i| i.text.as_str()).collect();
+        assert_eq!(texts, ["gespeichert", "entwurf.glb: bitte auf die Karte ziehen"]);
+        // The same words as information and as error are two notices.
+        n.info("gespeichert");
+        n.error("gespeichert");
+        assert_eq!(n.items.len(), 3);
     }
 }
