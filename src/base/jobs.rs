@@ -117,7 +117,10 @@ mod tests {
         n.info("gespeichert");
         n.error("entwurf.glb: bitte auf die Karte ziehen");
         let texts: Vec<&str> = n.items.iter().map(|i| i.text.as_str()).collect();
-        assert_eq!(texts, ["gespeichert", "entwurf.glb: bitte auf die Karte ziehen"]);
+        assert_eq!(
+            texts,
+            ["gespeichert", "entwurf.glb: bitte auf die Karte ziehen"]
+        );
         // The same words as information and as error are two notices.
         n.info("gespeichert");
         n.error("gespeichert");
