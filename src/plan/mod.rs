@@ -153,6 +153,21 @@ impl PlanEditor {
             .sum()
     }
 
+    /// An edit of `thing` made on `before`: one undo step, unless it goes
+    /// on dragging the same `field` of the same thing as the last edit
+    /// (within [`MERGE_SECONDS`]). `field` None: always a step of its own.
+    fn record(&mut self, before: &ScenarioState, thing: &str, field: Option<u8>, now: f64) {
+        let merge = field.is_some_and(|field| {
+            self.last_edit
+                .as_ref()
+                .is_some_and(|(v, f, t)| v == thing && *f == field && now - t < MERGE_SECONDS)
+        });
+        if !merge {
+            self.remember(before);
+        }
+        self.last_edit = field.map(|f| (thing.to_string(), f, now));
+    }
+
     fn remember(&mut self, state: &ScenarioState) {
         self.undo.push((state.plan.clone(), state.active.clone()));
         if self.undo.len() > UNDO_DEPTH {
@@ -556,8 +571,7 @@ fn handle_commands(
                     .unwrap_or_else(|| path.clone());
                 let id = free_id(&state, "entwurf");
                 let snapshot = state.clone();
-                editor.remember(&snapshot);
-                editor.last_edit = None;
+                editor.record(&snapshot, "", None, now);
                 let variant = target_variant(&mut state, &i18n);
                 variant.designs.push(pw_plan::Design {
                     id,
@@ -601,22 +615,14 @@ fn handle_commands(
                 }
                 // Dragging the scale is one step; a move or a turn is one.
                 let scale_only = next.at == d.at && next.rotate_deg == d.rotate_deg;
-                let merge = scale_only
-                    && editor.last_edit.as_ref().is_some_and(|(v, f, t)| {
-                        v == design && *f == 10 && now - t < MERGE_SECONDS
-                    });
                 *d = next;
-                if !merge {
-                    editor.remember(&before);
-                }
-                editor.last_edit = scale_only.then(|| (design.clone(), 10, now));
+                editor.record(&before, design, scale_only.then_some(10), now);
                 changed = true;
             }
             PlanCommand::PlantAt(at) => {
                 let id = free_id(&state, "baum");
                 let snapshot = state.clone();
-                editor.remember(&snapshot);
-                editor.last_edit = None;
+                editor.record(&snapshot, "", None, now);
                 target_variant(&mut state, &i18n)
                     .trees
                     .push(Tree::new(id, *at));
@@ -627,10 +633,6 @@ fn handle_commands(
                 height,
                 crown,
             } => {
-                let merge = editor
-                    .last_edit
-                    .as_ref()
-                    .is_some_and(|(v, f, t)| v == tree && *f == 9 && now - t < MERGE_SECONDS);
                 let before = state.clone();
                 let Some(t) = state
                     .active_variant_mut()
@@ -651,10 +653,7 @@ fn handle_commands(
                     continue;
                 }
                 *t = next;
-                if !merge {
-                    editor.remember(&before);
-                }
-                editor.last_edit = Some((tree.clone(), 9, now));
+                editor.record(&before, tree, Some(9), now);
                 changed = true;
             }
             PlanCommand::UndoCorner => {
@@ -676,16 +675,12 @@ fn handle_commands(
                     continue;
                 }
                 let snapshot = state.clone();
-                editor.remember(&snapshot);
+                editor.record(&snapshot, "", None, now);
                 target_variant(&mut state, &i18n).volumes.push(volume);
                 editor.drawing = None;
-                editor.last_edit = None;
                 changed = true;
             }
             PlanCommand::Edit { volume, edit } => {
-                let merge = editor.last_edit.as_ref().is_some_and(|(v, f, t)| {
-                    v == volume && Some(*f) == edit.field() && now - t < MERGE_SECONDS
-                });
                 let before = state.clone();
                 let Some(v) = state
                     .active_variant_mut()
@@ -709,10 +704,7 @@ fn handle_commands(
                     continue;
                 }
                 *v = next;
-                if !merge {
-                    editor.remember(&before);
-                }
-                editor.last_edit = edit.field().map(|f| (volume.clone(), f, now));
+                editor.record(&before, volume, edit.field(), now);
                 changed = true;
             }
             PlanCommand::Delete(volume) => {
@@ -725,8 +717,7 @@ fn handle_commands(
                     let design = volume.split('/').next().unwrap_or(volume);
                     v.designs.retain(|x| x.id != design);
                     if v.volumes.len() + v.trees.len() + v.designs.len() != n {
-                        editor.remember(&before);
-                        editor.last_edit = None;
+                        editor.record(&before, "", None, now);
                         changed = true;
                     }
                 }

@@ -67,36 +67,6 @@ pub fn footprint_m2(o: &CityObject) -> f64 {
         .sum()
 }
 
-/// Which objects of `model` the removals take out (a building takes its
-/// parts with it): each id looked up once.
-fn removed_mask(
-    model: &pw_city::CityModel,
-    removed: &std::collections::BTreeSet<String>,
-) -> Vec<bool> {
-    if removed.is_empty() {
-        return vec![false; model.objects.len()];
-    }
-    let direct: Vec<bool> = model
-        .objects
-        .iter()
-        .map(|o| removed.contains(&o.id))
-        .collect();
-    (0..model.objects.len())
-        .map(|i| {
-            // Parents form short chains; bad data may loop: 16 steps.
-            let mut at = Some(i);
-            for _ in 0..16 {
-                let Some(k) = at else { return false };
-                if direct.get(k).copied().unwrap_or(false) {
-                    return true;
-                }
-                at = model.objects.get(k).and_then(|o| o.parent);
-            }
-            false
-        })
-        .collect()
-}
-
 fn is_building(o: &CityObject) -> bool {
     matches!(o.kind, ObjectKind::Building | ObjectKind::BuildingPart)
 }
@@ -188,12 +158,9 @@ impl Analysis for PlanFiguresAnalysis {
         // What the removals take away: buildings with their parts, trees.
         let (mut demolished, mut demolished_m2, mut felled) = (0usize, 0.0, 0usize);
         let mut found: HashSet<&str> = HashSet::new();
-        // Per layer, what the edits take out: one look-up of each id (a
-        // 40,000-building city is walked in milliseconds).
-        let mut masks: Vec<Vec<bool>> = Vec::with_capacity(s.layers.len());
         for layer in &s.layers {
             let m = &layer.model;
-            let gone = removed_mask(m, &s.edits.removed);
+            let gone = s.edits.removed_mask(m);
             for (o, _) in m.objects.iter().zip(&gone).filter(|(_, g)| **g) {
                 if s.edits.removed.contains(&o.id) {
                     found.insert(o.id.as_str());
@@ -208,7 +175,6 @@ impl Analysis for PlanFiguresAnalysis {
                     felled += 1;
                 }
             }
-            masks.push(gone);
             control.check()?;
         }
         let mut kpis = vec![
@@ -317,30 +283,7 @@ impl Analysis for PlanFiguresAnalysis {
                             && p[1] <= hi[1] + FARTHEST_CORNER_M
                     })
             };
-            // What stands: without moves the layers' objects less the
-            // removed ones (masks), else as the scenario moves them; then
-            // the new ones.
-            let standing: Box<dyn Iterator<Item = std::borrow::Cow<'_, CityObject>>> =
-                if s.edits.moved.is_empty() {
-                    Box::new(
-                        s.layers
-                            .iter()
-                            .zip(&masks)
-                            .flat_map(|(l, gone)| {
-                                l.model
-                                    .objects
-                                    .iter()
-                                    .zip(gone)
-                                    .filter(|(_, g)| !**g)
-                                    .map(|(o, _)| o)
-                            })
-                            .chain(added.iter().copied())
-                            .map(std::borrow::Cow::Borrowed),
-                    )
-                } else {
-                    Box::new(s.objects())
-                };
-            for o in standing.filter(|o| near(o)) {
+            for o in s.objects().filter(|o| near(o)) {
                 let building = is_building(&o);
                 if !building && is_tree(&o) {
                     trees += on_plot(centre(&o)) as usize;

@@ -109,6 +109,34 @@ impl Edits {
 
     /// Whether `model.objects[index]` is gone: it or the building it
     /// belongs to was removed.
+    /// For every object of `model`, whether it is taken out (a building
+    /// takes its parts with it): each id looked up once, so that a city of
+    /// 40,000 buildings is walked in milliseconds.
+    pub fn removed_mask(&self, model: &CityModel) -> Vec<bool> {
+        if self.removed.is_empty() {
+            return vec![false; model.objects.len()];
+        }
+        let direct: Vec<bool> = model
+            .objects
+            .iter()
+            .map(|o| self.removed.contains(&o.id))
+            .collect();
+        (0..model.objects.len())
+            .map(|i| {
+                // Parents form short chains; bad data may loop: 16 steps.
+                let mut at = Some(i);
+                for _ in 0..16 {
+                    let Some(k) = at else { return false };
+                    if direct.get(k).copied().unwrap_or(false) {
+                        return true;
+                    }
+                    at = model.objects.get(k).and_then(|o| o.parent);
+                }
+                false
+            })
+            .collect()
+    }
+
     pub fn is_removed(&self, model: &CityModel, index: usize) -> bool {
         if self.removed.is_empty() {
             return false;

@@ -137,11 +137,12 @@ impl Scenario {
         let existing = self.layers.iter().flat_map(move |layer| {
             let model = &layer.model;
             let moves = self.moves_in(model);
+            let gone = self.edits.removed_mask(model);
             model
                 .objects
                 .iter()
                 .enumerate()
-                .filter(move |(i, _)| !self.edits.is_removed(model, *i))
+                .filter(move |(i, _)| !gone[*i])
                 .map(move |(i, o)| match moves.get(&i) {
                     Some(&(m, pivot, base)) => Cow::Owned(m.apply(o, pivot, base)),
                     None => Cow::Borrowed(o),
@@ -216,8 +217,9 @@ impl Scenario {
             let moves = self.moves_in(model);
             let mut new_index = HashMap::new();
             let start = out.objects.len();
+            let gone = self.edits.removed_mask(model);
             for (i, o) in model.objects.iter().enumerate() {
-                if self.edits.is_removed(model, i) {
+                if gone[i] {
                     continue;
                 }
                 new_index.insert(i, out.objects.len());
