@@ -19,6 +19,8 @@ use std::path::PathBuf;
 pub struct AppOptions {
     pub scene: PathBuf,
     pub screenshot: Option<PathBuf>,
+    /// Save a picture with its stamp of this size here once loaded, quit.
+    pub picture: Option<(PathBuf, (u32, u32))>,
     pub window_size: (u32, u32),
     pub workshop: bool,
     pub settings: SettingsStore,
@@ -147,6 +149,7 @@ pub fn build_app(options: AppOptions) -> App {
         crate::sensors::markers::SensorMarkersRenderPlugin,
         crate::analysis::AnalysisGizmoPlugin,
         crate::plan::PlanGizmoPlugin,
+        crate::picture::PicturePlugin,
     ))
     .insert_resource(UiState {
         mode: if options.workshop {
@@ -168,6 +171,13 @@ pub fn build_app(options: AppOptions) -> App {
         .write_message(SceneCommand::Open(options.scene.clone()));
     if options.fly_bookmarks {
         app.add_plugins(crate::view::flight_bench::FlightBenchPlugin);
+    }
+    if let Some((path, size)) = options.picture {
+        app.add_plugins(crate::picture::on_start::PictureOnStartPlugin {
+            path,
+            size,
+            timeout: std::time::Duration::from_secs(600),
+        });
     }
     if let Some(path) = options.screenshot {
         app.add_plugins(ScreenshotPlugin {

@@ -8,7 +8,8 @@ fn run_gui(scene: std::path::PathBuf, gui: GuiArgs) -> ExitCode {
     // Screenshots must not depend on a developer's personal settings, unless
     // a settings folder is named explicitly.
     let explicit = std::env::var_os("PLANWERKSTATT_CONFIG_DIR").is_some();
-    let settings = if gui.no_settings || (gui.screenshot.is_some() && !explicit) {
+    let capturing = gui.screenshot.is_some() || gui.picture.is_some();
+    let settings = if gui.no_settings || (capturing && !explicit) {
         SettingsStore::default()
     } else {
         SettingsStore::user_default()
@@ -16,6 +17,9 @@ fn run_gui(scene: std::path::PathBuf, gui: GuiArgs) -> ExitCode {
     let options = AppOptions {
         scene,
         screenshot: gui.screenshot,
+        picture: gui
+            .picture
+            .map(|p| (p, gui.picture_size.unwrap_or((3840, 2160)))),
         window_size: gui.window_size.unwrap_or((1600, 900)),
         workshop: gui.workshop,
         settings,

@@ -539,3 +539,125 @@ fn split_view_and_swipe_show_bestand_and_the_variant_side_by_side() {
     };
     assert!(ground(x.saturating_sub(200), x) > 2000 && ground(x, x + 200) > 2000);
 }
+
+/// Runs the app with `--picture` (window 1600 × 900, any picture size).
+fn run_picture(args: &[&str], out: &Path, size: &str, xvfb: &Xvfb) {
+    let started = Instant::now();
+    let _ = std::fs::remove_file(out);
+    let status = Command::new(env!("CARGO_BIN_EXE_planwerkstatt"))
+        .args(args)
+        .arg("--picture")
+        .arg(out)
+        .args(["--picture-size", size, "--window-size", "1600x900"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("DISPLAY", &xvfb.display)
+        .env("VK_ICD_FILENAMES", LAVAPIPE)
+        .env("WGPU_BACKEND", "vulkan")
+        .env("XDG_RUNTIME_DIR", runtime_dir())
+        .env_remove("WAYLAND_DISPLAY")
+        .status()
+        .expect("cannot start planwerkstatt");
+    assert!(status.success(), "planwerkstatt --picture failed: {status}");
+    eprintln!("picture {size} in {:?}", started.elapsed());
+    assert!(started.elapsed() < Duration::from_secs(480));
+}
+
+/// The PNG's UTF-8 text chunks (keyword, text).
+fn png_texts(path: &Path) -> Vec<(String, String)> {
+    let decoder = png::Decoder::new(BufReader::new(std::fs::File::open(path).unwrap()));
+    let reader = decoder.read_info().unwrap();
+    reader
+        .info()
+        .utf8_text
+        .iter()
+        .map(|c| (c.keyword.clone(), c.get_text().unwrap()))
+        .collect()
+}
+
+/// An 8K picture of the split view from a window a fifth its width: both
+/// views side by side above the white footer, each with its name, the new
+/// house only on the variant's side, and the stamp in the file as text.
+#[test]
+fn an_8k_picture_of_the_comparison_carries_its_stamp() {
+    let xvfb = start_xvfb();
+    let scene = variant_scene("picture");
+    let png = out_dir().join("picture-8k.png");
+    run_picture(
+        &[
+            "open",
+            scene.to_str().unwrap(),
+            "--compare",
+            "Bestand,Variante A",
+        ],
+        &png,
+        "7680x4320",
+        &xvfb,
+    );
+    let texts = png_texts(&png);
+    let text = |k: &str| {
+        texts
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(text("Title"), "Variante — Bestand | Variante A");
+    assert!(
+        text("Description").starts_with("Zeitpunkt: 21.06.2026 15:00"),
+        "{texts:?}"
+    );
+    assert!(text("Software").starts_with("Planwerkstatt "));
+    assert!(text("Comment").ends_with("picture.scene"));
+
+    let p = read_png(&png);
+    assert_eq!((p.width, p.height), (7680, 4320));
+    let at = |x: usize, y: usize| p.rgb[y * p.width + x];
+    // The footer: below a grey rule across the whole width, white paper.
+    let rule = (p.height / 2..p.height)
+        .find(|&y| {
+            (0..p.width)
+                .step_by(97)
+                .all(|x| at(x, y) == [120, 120, 120])
+        })
+        .expect("the footer's rule");
+    let footer = p.height - rule;
+    eprintln!("footer {footer} px of {}", p.height);
+    assert!(
+        (p.height / 14..p.height / 5).contains(&footer),
+        "footer {footer} px"
+    );
+    let paper = (0..p.width)
+        .filter(|&x| at(x, p.height - 3) == [255, 255, 255])
+        .count();
+    assert!(paper > p.width * 95 / 100, "white footer ({paper} px)");
+    // Two views of 3840 px each with a white divider between them.
+    let half = p.width / 2;
+    assert!((rule / 4..3 * rule / 4).all(|y| at(half, y) == [255, 255, 255]));
+    let share = |x0: usize, x1: usize, f: &dyn Fn([u8; 3]) -> bool| {
+        let n = (0..rule)
+            .step_by(2)
+            .flat_map(|y| (x0..x1).step_by(2).map(move |x| (x, y)))
+            .filter(|&(x, y)| f(at(x, y)))
+            .count();
+        n as f64 / ((rule / 2) * ((x1 - x0) / 2)) as f64
+    };
+    let ground = (share(0, half, &is_ground), share(half, p.width, &is_ground));
+    let house = (share(0, half, &orange), share(half, p.width, &orange));
+    eprintln!("ground {ground:?}, orange {house:?}");
+    assert!(
+        ground.0 > 0.3 && ground.1 > 0.3,
+        "both views show the ground"
+    );
+    assert!(
+        house.1 > house.0 + 0.01,
+        "the house only on the variant's side"
+    );
+    // Each view's name in its top left corner: dark letters on a white box.
+    let dark = |x0: usize| {
+        (40..260)
+            .flat_map(|y| (x0 + 40..x0 + 700).map(move |x| (x, y)))
+            .filter(|&(x, y)| at(x, y).iter().all(|c| *c < 60))
+            .count()
+    };
+    assert!(dark(0) > 500 && dark(half) > 500, "panel titles");
+}

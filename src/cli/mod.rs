@@ -83,6 +83,14 @@ pub struct GuiArgs {
     /// Save a screenshot to this PNG once the scene is fully loaded and drawn, then quit.
     #[arg(long, value_name = "PNG")]
     pub screenshot: Option<PathBuf>,
+    /// Save a picture of the view with its footer stamp (scene, variant,
+    /// time, analysis, sources, north arrow, scale) to this PNG once the
+    /// scene is fully loaded and drawn, then quit; any window size.
+    #[arg(long, value_name = "PNG")]
+    pub picture: Option<PathBuf>,
+    /// Size of --picture, e.g. 7680x4320 (default 3840x2160).
+    #[arg(long, value_name = "WxH", value_parser = parse_size, requires = "picture")]
+    pub picture_size: Option<(u32, u32)>,
     /// Window size in logical pixels, e.g. 1600x900.
     #[arg(long, value_name = "WxH", value_parser = parse_size)]
     pub window_size: Option<(u32, u32)>,

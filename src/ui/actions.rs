@@ -26,6 +26,8 @@ pub enum Dialog {
     SaveAs,
     /// A design file for the shown variant.
     ImportDesign,
+    /// A picture of the view with its stamp.
+    Picture,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -56,4 +58,6 @@ pub enum UiAction {
     Plan(crate::plan::PlanCommand),
     /// Two scenarios side by side or under a swipe divider.
     Compare(crate::scenario::compare::CompareCommand),
+    /// A picture of the view, saved with its provenance.
+    Picture(crate::picture::PictureCommand),
 }

@@ -294,3 +294,118 @@ pub fn notices(
         });
     actions
 }
+
+/// Picture sizes offered: the view's own, and the sizes of screens and
+/// print people ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PictureSize {
+    /// As large as the 3D view on screen now.
+    View,
+    FullHd,
+    #[default]
+    Uhd4k,
+    Uhd8k,
+}
+
+impl PictureSize {
+    pub const ALL: [PictureSize; 4] = [
+        PictureSize::View,
+        PictureSize::FullHd,
+        PictureSize::Uhd4k,
+        PictureSize::Uhd8k,
+    ];
+
+    pub fn pixels(self, view: Option<(u32, u32)>) -> (u32, u32) {
+        match self {
+            PictureSize::View => view.unwrap_or((1920, 1080)),
+            PictureSize::FullHd => (1920, 1080),
+            PictureSize::Uhd4k => (3840, 2160),
+            PictureSize::Uhd8k => (7680, 4320),
+        }
+    }
+
+    fn label_key(self) -> &'static str {
+        match self {
+            PictureSize::View => "picture.size_view",
+            PictureSize::FullHd => "picture.size_full_hd",
+            PictureSize::Uhd4k => "picture.size_4k",
+            PictureSize::Uhd8k => "picture.size_8k",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PictureDialog {
+    pub size: PictureSize,
+}
+
+pub struct PictureModel {
+    /// The 3D view's size in pixels now.
+    pub view_size: Option<(u32, u32)>,
+    pub busy: bool,
+    pub last: Option<Result<PathBuf, String>>,
+}
+
+pub fn picture_window(
+    ctx: &egui::Context,
+    dialog: &mut PictureDialog,
+    model: &PictureModel,
+    i18n: &I18n,
+) -> Vec<UiAction> {
+    let mut actions = Vec::new();
+    egui::Window::new(i18n.tr("picture.title"))
+        .collapsible(false)
+        .resizable(false)
+        .show(ctx, |ui| {
+            picture_contents(ui, dialog, model, i18n, &mut actions);
+        });
+    actions
+}
+
+pub fn picture_contents(
+    ui: &mut egui::Ui,
+    dialog: &mut PictureDialog,
+    model: &PictureModel,
+    i18n: &I18n,
+    actions: &mut Vec<UiAction>,
+) {
+    ui.label(i18n.tr("picture.explain"));
+    ui.add_space(4.0);
+    for size in PictureSize::ALL {
+        let (w, h) = size.pixels(model.view_size);
+        let text = i18n.trf(size.label_key(), &[("width", &w), ("height", &h)]);
+        ui.radio_value(&mut dialog.size, size, text);
+    }
+    ui.add_space(4.0);
+    ui.horizontal(|ui| {
+        let (width, height) = dialog.size.pixels(model.view_size);
+        if ui
+            .add_enabled(!model.busy, egui::Button::new(i18n.tr("picture.save")))
+            .clicked()
+        {
+            actions.push(UiAction::Picture(crate::picture::PictureCommand::Take {
+                width,
+                height,
+                path: None,
+            }));
+        }
+        if ui.button(i18n.tr("picture.close")).clicked() {
+            actions.push(UiAction::Close(Dialog::Picture));
+        }
+    });
+    if model.busy {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label(i18n.tr("picture.busy"));
+        });
+    }
+    match &model.last {
+        Some(Ok(path)) => {
+            ui.label(i18n.trf("picture.last", &[("path", &path.display())]));
+        }
+        Some(Err(e)) => {
+            ui.colored_label(ui.visuals().error_fg_color, e);
+        }
+        None => {}
+    }
+}

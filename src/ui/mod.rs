@@ -50,6 +50,8 @@ pub struct UiState {
     pub settings_open: bool,
     pub about_open: bool,
     pub file_chooser: Option<FileChooser>,
+    /// The picture dialog, open with the size chosen.
+    pub picture: Option<dialogs::PictureDialog>,
     /// Central area left for the 3D view, in egui points.
     pub viewport: Option<egui::Rect>,
     pub style_editor: Option<vector_style::StyleEditor>,
@@ -77,6 +79,7 @@ impl Plugin for UiLogicPlugin {
             .add_message::<crate::analysis::AnalysisCommand>()
             .add_message::<crate::scenario::ScenarioCommand>()
             .add_message::<crate::plan::PlanCommand>()
+            .add_message::<crate::picture::PictureCommand>()
             .add_message::<FileDragAndDrop>()
             .add_systems(
                 Update,
@@ -244,6 +247,10 @@ fn apply_ui_actions(
             UiAction::SetHighContrast(hc) => settings.high_contrast = hc,
             UiAction::Open(Dialog::Settings) => ui_state.settings_open = true,
             UiAction::Open(Dialog::About) => ui_state.about_open = true,
+            UiAction::Open(Dialog::Picture) => {
+                ui_state.picture = Some(ui_state.picture.clone().unwrap_or_default())
+            }
+            UiAction::Close(Dialog::Picture) => ui_state.picture = None,
             UiAction::Open(purpose) => {
                 let dir = active
                     .path
@@ -319,6 +326,9 @@ fn apply_ui_actions(
             UiAction::Compare(cmd) => {
                 commands.write_message(cmd);
             }
+            UiAction::Picture(cmd) => {
+                commands.write_message(cmd);
+            }
         }
     }
 }
@@ -388,6 +398,7 @@ struct UiData<'w> {
     sun: Option<Res<'w, crate::view::sun::Sun>>,
     scenario: Option<Res<'w, crate::scenario::ScenarioState>>,
     plan_editor: Option<Res<'w, crate::plan::PlanEditor>>,
+    picture: Option<Res<'w, crate::picture::PictureState>>,
 }
 
 #[derive(SystemParam)]
@@ -565,6 +576,14 @@ fn draw_ui(
 
     if out.ui_state.settings_open {
         actions.extend(dialogs::settings_window(&ctx, &data.settings, i18n));
+    }
+    if let Some(dialog) = out.ui_state.picture.as_mut() {
+        let model = dialogs::PictureModel {
+            view_size: out.view_area.0.map(|(_, size)| (size.x, size.y)),
+            busy: data.picture.as_ref().is_some_and(|p| p.busy),
+            last: data.picture.as_ref().and_then(|p| p.last.clone()),
+        };
+        actions.extend(dialogs::picture_window(&ctx, dialog, &model, i18n));
     }
     if out.ui_state.about_open {
         actions.extend(dialogs::about_window(

@@ -2261,3 +2261,66 @@ fn comparing_two_variants_gives_each_side_its_own_buildings() {
         "A as it is: {hidden:?}"
     );
 }
+
+/// The picture dialog: 4K unless chosen otherwise, 8K for posters, the
+/// view's own size; while a picture is made it cannot be asked again; the
+/// last picture's place or problem is shown.
+#[test]
+fn the_picture_dialog_asks_for_the_size_chosen() {
+    use crate::picture::PictureCommand;
+    let i18n = german();
+    let mut dialog = dialogs::PictureDialog::default();
+    let model = dialogs::PictureModel {
+        view_size: Some((1380, 760)),
+        busy: false,
+        last: None,
+    };
+    let mut h = Harness::new_ui_state(
+        |ui, out: &mut Vec<UiAction>| {
+            dialogs::picture_contents(ui, &mut dialog, &model, &i18n, out)
+        },
+        Vec::new(),
+    );
+    h.run();
+    h.get_by_label("Bild speichern").click();
+    h.run();
+    h.get_by_label("8K, für Plakate (7680 × 4320)").click();
+    h.run();
+    h.get_by_label("Bild speichern").click();
+    h.run();
+    h.get_by_label("Wie die Ansicht (1380 × 760)").click();
+    h.run();
+    h.get_by_label("Bild speichern").click();
+    h.run();
+    let take = |width, height| {
+        UiAction::Picture(PictureCommand::Take {
+            width,
+            height,
+            path: None,
+        })
+    };
+    assert_eq!(
+        h.state().as_slice(),
+        &[take(3840, 2160), take(7680, 4320), take(1380, 760)]
+    );
+    drop(h);
+
+    let busy = dialogs::PictureModel {
+        view_size: None,
+        busy: true,
+        last: Some(Err(
+            "Das Bild konnte nicht gespeichert werden: kein Platz".into()
+        )),
+    };
+    let mut dialog = dialogs::PictureDialog::default();
+    let mut h = Harness::new_ui_state(
+        |ui, out: &mut Vec<UiAction>| dialogs::picture_contents(ui, &mut dialog, &busy, &i18n, out),
+        Vec::new(),
+    );
+    h.run_steps(2);
+    h.get_by_label("Bild speichern").click();
+    h.run_steps(2);
+    assert!(h.state().is_empty(), "no second picture while one is made");
+    h.get_by_label("Das Bild wird erstellt …");
+    h.get_by_label("Das Bild konnte nicht gespeichert werden: kein Platz");
+}

@@ -84,6 +84,9 @@ pub fn top_bar(ui: &mut egui::Ui, m: &TopBarModel, i18n: &I18n) -> Vec<UiAction>
                 actions.push(UiAction::Open(Dialog::AddLayer));
             }
         }
+        if ui.button(i18n.tr("menu.picture")).clicked() {
+            actions.push(UiAction::Open(Dialog::Picture));
+        }
         ui.separator();
         ui.label(i18n.tr("mode.label"));
         for (mode, key) in [

@@ -1,5 +1,6 @@
 //! The 3D view: the GIS ↔ Bevy frame, the scene clock, camera, picking,
-//! ground, sun light, and the screenshot and flight-benchmark drivers.
+//! ground, sun light, pipeline readiness, and the screenshot and
+//! flight-benchmark drivers.
 
 pub mod camera;
 pub mod clock;
@@ -8,5 +9,6 @@ pub mod flight_bench;
 pub mod frame;
 pub mod ground;
 pub mod picking;
+pub mod pipelines;
 pub mod screenshot;
 pub mod sun;

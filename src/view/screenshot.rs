@@ -1,33 +1,92 @@
-//! `--screenshot out.png`: open the scene, wait until every layer is loaded
-//! and every render pipeline is compiled, hold that for a few frames, save
-//! the window to a PNG and quit. A fixed frame count is not enough: on a
-//! software renderer pipelines compile for seconds and early frames are black.
+//! `--screenshot out.png`: open the scene, wait until it has settled (see
+//! [`Settled`]), save the window to a PNG and quit. A fixed frame count is
+//! not enough: on a software renderer pipelines compile for seconds and
+//! early frames are black.
 
 use crate::base::jobs::Jobs;
 use crate::layers::{LayerStatus, Layers};
+use crate::view::pipelines::{PipelineStatus, PipelineStatusPlugin};
 use bevy::prelude::*;
-use bevy::render::render_resource::{CachedPipelineState, PipelineCache};
 use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured, save_to_disk};
-use bevy::render::{Render, RenderApp};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-/// Written by the render world, read by the main world.
-#[derive(Resource, Clone, Default)]
-struct PipelineStatus {
-    ready: Arc<AtomicBool>,
-    count: Arc<AtomicU32>,
+/// Frames with all pipelines ready and nothing loading before a capture.
+pub const STABLE_FRAMES: u32 = 15;
+
+/// How long the scene has been fully drawn: every layer loaded, no job
+/// running, terrain refined for the view, sensors connected, every render
+/// pipeline compiled — and for how many frames in a row.
+#[derive(Resource, Debug)]
+pub struct Settled {
+    pub stable_frames: u32,
+    pub started: Instant,
+    last_count: u32,
+}
+
+impl Settled {
+    pub fn is_settled(&self) -> bool {
+        self.stable_frames >= STABLE_FRAMES
+    }
+}
+
+/// Keeps [`Settled`] up to date; the clock stands still (a picture shows
+/// the scene's start time, even where a replay would set it going).
+pub struct SettlePlugin;
+
+impl Plugin for SettlePlugin {
+    fn build(&self, app: &mut App) {
+        if !app.is_plugin_added::<PipelineStatusPlugin>() {
+            app.add_plugins(PipelineStatusPlugin);
+        }
+        app.insert_resource(Settled {
+            stable_frames: 0,
+            started: Instant::now(),
+            last_count: 0,
+        })
+        .add_systems(Last, track_settling);
+    }
+}
+
+fn track_settling(
+    mut settled: ResMut<Settled>,
+    status: Res<PipelineStatus>,
+    layers: Res<Layers>,
+    jobs: Res<Jobs>,
+    terrain: Option<Res<crate::layers::terrain_lod::TerrainLodStats>>,
+    sensors: Option<Res<crate::sensors::state::Sensors>>,
+    clock: Option<ResMut<crate::view::clock::SceneClock>>,
+) {
+    if let Some(mut clock) = clock
+        && clock.playing
+    {
+        clock.playing = false;
+    }
+    let loading = layers
+        .entries
+        .iter()
+        .any(|l| l.status == LayerStatus::Loading)
+        || !jobs.is_idle()
+        // Terrain still refining for this view.
+        || terrain.is_some_and(|t| t.wanted > 0 || t.building > 0)
+        // Sensor sources still connecting or reading.
+        || sensors.is_some_and(|s| {
+            s.sources
+                .iter()
+                .any(|x| x.status == crate::sensors::sources::SourceStatus::Starting)
+        });
+    let count = status.count();
+    let ready = status.ready() && !loading && count == settled.last_count;
+    settled.last_count = count;
+    settled.stable_frames = if ready { settled.stable_frames + 1 } else { 0 };
 }
 
 #[derive(Resource)]
 struct ScreenshotJob {
     path: PathBuf,
-    started: Instant,
     timeout: Duration,
-    stable_frames: u32,
-    last_count: u32,
     requested: bool,
     captured: Arc<AtomicBool>,
 }
@@ -37,66 +96,28 @@ pub struct ScreenshotPlugin {
     pub timeout: Duration,
 }
 
-/// Frames with all pipelines ready and nothing loading before capturing.
-const STABLE_FRAMES: u32 = 15;
-
 impl Plugin for ScreenshotPlugin {
     fn build(&self, app: &mut App) {
-        let status = PipelineStatus::default();
-        app.insert_resource(status.clone())
-            .insert_resource(ScreenshotJob {
-                path: self.path.clone(),
-                started: Instant::now(),
-                timeout: self.timeout,
-                stable_frames: 0,
-                last_count: 0,
-                requested: false,
-                captured: Arc::new(AtomicBool::new(false)),
-            });
-        app.add_systems(Last, drive_screenshot);
-        if let Some(render_app) = app.get_sub_app_mut(RenderApp) {
-            render_app
-                .insert_resource(status)
-                .add_systems(Render, report_pipelines);
+        if !app.is_plugin_added::<SettlePlugin>() {
+            app.add_plugins(SettlePlugin);
         }
+        app.insert_resource(ScreenshotJob {
+            path: self.path.clone(),
+            timeout: self.timeout,
+            requested: false,
+            captured: Arc::new(AtomicBool::new(false)),
+        })
+        .add_systems(Last, drive_screenshot.after(track_settling));
     }
 }
 
-fn report_pipelines(cache: Option<Res<PipelineCache>>, status: Res<PipelineStatus>) {
-    let Some(cache) = cache else { return };
-    let mut count = 0u32;
-    let mut all_ok = cache.waiting_pipelines().next().is_none();
-    for p in cache.pipelines() {
-        count += 1;
-        // Err is usually ShaderNotLoaded, which Bevy retries: not ready yet.
-        if !matches!(p.state, CachedPipelineState::Ok(_)) {
-            all_ok = false;
-        }
-    }
-    status.ready.store(all_ok && count > 0, Ordering::Relaxed);
-    status.count.store(count, Ordering::Relaxed);
-}
-
-#[allow(clippy::too_many_arguments)]
 fn drive_screenshot(
     mut commands: Commands,
     mut job: ResMut<ScreenshotJob>,
-    status: Res<PipelineStatus>,
-    layers: Res<Layers>,
-    jobs: Res<Jobs>,
-    terrain: Option<Res<crate::layers::terrain_lod::TerrainLodStats>>,
-    sensors: Option<Res<crate::sensors::state::Sensors>>,
-    clock: Option<ResMut<crate::view::clock::SceneClock>>,
+    settled: Res<Settled>,
     mut exit: MessageWriter<AppExit>,
 ) {
-    // The picture shows the scene's start time, even where a replay would
-    // set the clock going.
-    if let Some(mut clock) = clock
-        && clock.playing
-    {
-        clock.playing = false;
-    }
-    if job.started.elapsed() > job.timeout {
+    if settled.started.elapsed() > job.timeout {
         error!(
             "screenshot: gave up after {:?} (layers or pipelines never became ready)",
             job.timeout
@@ -113,24 +134,7 @@ fn drive_screenshot(
         }
         return;
     }
-    let loading = layers
-        .entries
-        .iter()
-        .any(|l| l.status == LayerStatus::Loading)
-        || !jobs.is_idle()
-        // Terrain still refining for this view.
-        || terrain.is_some_and(|t| t.wanted > 0 || t.building > 0)
-        // Sensor sources still connecting or reading.
-        || sensors.is_some_and(|s| {
-            s.sources
-                .iter()
-                .any(|x| x.status == crate::sensors::sources::SourceStatus::Starting)
-        });
-    let count = status.count.load(Ordering::Relaxed);
-    let ready = status.ready.load(Ordering::Relaxed) && !loading && count == job.last_count;
-    job.last_count = count;
-    job.stable_frames = if ready { job.stable_frames + 1 } else { 0 };
-    if job.stable_frames >= STABLE_FRAMES {
+    if settled.is_settled() {
         let _ = std::fs::remove_file(&job.path);
         let captured = job.captured.clone();
         commands
@@ -138,9 +142,6 @@ fn drive_screenshot(
             .observe(save_to_disk(job.path.clone()))
             .observe(move |_: On<ScreenshotCaptured>| captured.store(true, Ordering::Relaxed));
         job.requested = true;
-        info!(
-            "screenshot requested after {:?} ({count} pipelines ready)",
-            job.started.elapsed()
-        );
+        info!("screenshot requested after {:?}", settled.started.elapsed());
     }
 }

@@ -374,8 +374,7 @@ fn draw_scale_bar(
         label_y,
         false,
     );
-    let comma = scale.caption.contains('ß') || scale.caption.contains("Bild");
-    let end = format_length(metres, comma);
+    let end = format_length(metres, scale.decimal_comma);
     let end_w = font.width(&end, px);
     text(
         ctx,

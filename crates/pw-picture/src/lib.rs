@@ -83,6 +83,8 @@ pub struct LegendStrip {
 pub struct ScaleBar {
     pub metres_per_pixel: f64,
     pub caption: String,
+    /// "0,5 m" (German) rather than "0.5 m".
+    pub decimal_comma: bool,
 }
 
 #[derive(Debug, thiserror::Error)]

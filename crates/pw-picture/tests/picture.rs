@@ -34,6 +34,7 @@ fn stamp() -> Stamp {
         scale: Some(ScaleBar {
             metres_per_pixel: 0.5,
             caption: "Maßstab in Bildmitte".into(),
+            decimal_comma: true,
         }),
         panel_titles: vec![],
     }
