@@ -180,6 +180,9 @@ pub enum AnalysisCommand {
     Remove(u32),
     /// Write every part of the result next to the scene file.
     Export(u32),
+    /// The key figures of every scenario side by side, as CSV next to the
+    /// scene file.
+    ExportFigures,
     /// B − A of two results of one analysis.
     Compare {
         a: u32,
@@ -386,6 +389,31 @@ pub(crate) fn handle_commands(
                         }
                         Err(err) => notices.error(err.to_string()),
                     }
+                }
+            }
+            AnalysisCommand::ExportFigures => {
+                let table =
+                    pw_analysis::ScenarioFigures::of(state.results.iter().map(|e| &*e.result));
+                let dir = active
+                    .path
+                    .as_deref()
+                    .and_then(|p| p.parent())
+                    .map(|d| d.join("ergebnisse"))
+                    .unwrap_or_else(|| std::path::PathBuf::from("ergebnisse"));
+                let now = jiff::ZonedDateTime::now()
+                    .strftime("%Y%m%d-%H%M%S")
+                    .to_string();
+                let path = dir.join(format!("{}_{now}.csv", i18n.tr("analysis.figures_file")));
+                let written = std::fs::create_dir_all(&dir)
+                    .and_then(|_| std::fs::write(&path, table.to_csv(&|m| i18n.render(m))));
+                match written {
+                    Ok(()) => {
+                        notices.info(i18n.trf("analysis.exported", &[("files", &path.display())]))
+                    }
+                    Err(e) => notices.error(i18n.trf(
+                        "analysis.figures_not_written",
+                        &[("path", &path.display()), ("error", &e)],
+                    )),
                 }
             }
             AnalysisCommand::Compare { a, b } => {

@@ -565,5 +565,65 @@ pub fn analysis_panel(
         });
     }
     compare(ui, state, i18n, &mut actions);
+    scenario_figures(ui, state, i18n, &mut actions);
     actions
+}
+
+/// Every scenario's figures side by side, with each one's difference to
+/// Bestand: the table a council sees. Only where two scenarios have runs.
+fn scenario_figures(
+    ui: &mut egui::Ui,
+    state: &AnalysisState,
+    i18n: &I18n,
+    actions: &mut Vec<UiAction>,
+) {
+    let table = pw_analysis::ScenarioFigures::of(state.results.iter().map(|e| &*e.result));
+    if table.scenarios.len() < 2 {
+        return;
+    }
+    ui.separator();
+    egui::CollapsingHeader::new(egui::RichText::new(i18n.tr("analysis.figures")).strong())
+        .id_salt("scenario_figures")
+        .default_open(true)
+        .show(ui, |ui| {
+            let reference = &table.scenarios[table.reference];
+            for (g, group) in table.groups.iter().enumerate() {
+                ui.label(egui::RichText::new(&group.title).italics());
+                egui::Grid::new(("figures", g))
+                    .striped(true)
+                    .show(ui, |ui| {
+                        ui.label("");
+                        for (i, s) in table.scenarios.iter().enumerate() {
+                            ui.label(egui::RichText::new(s).strong());
+                            if i != table.reference {
+                                ui.label(
+                                    egui::RichText::new(format!("{s} − {reference}")).strong(),
+                                );
+                            }
+                        }
+                        ui.end_row();
+                        for row in &group.rows {
+                            ui.label(i18n.render(&row.label));
+                            let text = |v: f64, sign: bool| {
+                                let plus = if sign && v > 0.0 { "+" } else { "" };
+                                let n = i18n.number(v, row.decimals as usize);
+                                format!("{plus}{n} {}", row.unit).trim_end().to_string()
+                            };
+                            for (i, v) in row.values.iter().enumerate() {
+                                ui.label(v.map(|v| text(v, false)).unwrap_or_else(|| "–".into()));
+                                if i != table.reference {
+                                    let d = row.difference(i, table.reference);
+                                    ui.label(
+                                        d.map(|d| text(d, true)).unwrap_or_else(|| "–".into()),
+                                    );
+                                }
+                            }
+                            ui.end_row();
+                        }
+                    });
+            }
+            if ui.button(i18n.tr("analysis.figures_csv")).clicked() {
+                actions.push(cmd(AnalysisCommand::ExportFigures));
+            }
+        });
 }

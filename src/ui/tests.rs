@@ -1394,6 +1394,60 @@ fn a_variant_with_a_new_house_shades_what_bestand_does_not() {
         "south of it"
     );
 
+    // Figures per variant: both runs side by side, the difference equal to
+    // what the two rasters say (cells of 1 m² with at least 4 h of sun).
+    let table = pw_analysis::ScenarioFigures::of(analyses(&app).results.iter().map(|e| &*e.result));
+    assert_eq!(table.scenarios, ["Bestand", "Variante A"]);
+    assert_eq!(table.groups.len(), 1, "one question, two scenarios");
+    assert_eq!(
+        table.groups[0].title,
+        "Besonnung (Sonnenstunden) 2026-03-21, 150 × 150 m"
+    );
+    let row = |key: &str| {
+        table.groups[0]
+            .rows
+            .iter()
+            .find(|r| r.key == key)
+            .unwrap()
+            .clone()
+    };
+    let at_least_4h = |i: usize| {
+        let g = &analyses(&app).results[i]
+            .result
+            .ground
+            .as_ref()
+            .unwrap()
+            .grid;
+        g.values.iter().filter(|v| **v >= 4.0).count() as f64
+    };
+    let (bestand_4h, variant_4h) = (at_least_4h(0), at_least_4h(1));
+    let sunny = row("area_4h_m2");
+    assert_eq!(sunny.values, [Some(bestand_4h), Some(variant_4h)]);
+    let change = sunny.difference(1, 0).unwrap();
+    // The house stands on 240 m² of open, sunny ground and shades more.
+    assert!(change < -240.0, "{change} m² with ≥ 4 h");
+    act(&mut app, UiAction::Analysis(AnalysisCommand::ExportFigures));
+    let csv = std::fs::read_dir(dir.join("ergebnisse"))
+        .unwrap()
+        .flatten()
+        .find(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("kennzahlen_je_variante")
+        })
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .expect("the table as CSV");
+    assert!(
+        csv.starts_with("group,figure,key,unit,Bestand,Variante A,Variante A − Bestand\n"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains(&format!(
+            "Boden mit mindestens 4 h Sonne,area_4h_m2,m²,{bestand_4h},{variant_4h},{change}\n"
+        )),
+        "{csv}"
+    );
+
     // Saving: the scene keeps its layers only, the variant its own file.
     act(&mut app, UiAction::Scene(SceneCommand::Save));
     let saved = std::fs::read_to_string(&scene).unwrap();
@@ -2323,4 +2377,58 @@ fn the_picture_dialog_asks_for_the_size_chosen() {
     assert!(h.state().is_empty(), "no second picture while one is made");
     h.get_by_label("Das Bild wird erstellt …");
     h.get_by_label("Das Bild konnte nicht gespeichert werden: kein Platz");
+}
+
+/// The figures of two scenarios side by side in the analysis panel, with
+/// the difference written with its sign in the language's numbers, and the
+/// button that saves the table.
+#[test]
+fn figures_per_variant_show_side_by_side_with_their_difference() {
+    use crate::analysis::{AnalysisCommand, AnalysisState};
+    use pw_analysis::{AnalysisResult, Kpi, Message, Registry, RunStamp};
+    let i18n = german();
+    let mut registry = Registry::default();
+    registry.register(std::sync::Arc::new(pw_shadow::SunHoursAnalysis));
+    let run = |scenario: &str, edits: &str, m2: f64| AnalysisResult {
+        label: format!("Besonnung 2026-03-21 {scenario}"),
+        stamp: RunStamp {
+            analysis: "sunhours".into(),
+            scenario: scenario.into(),
+            edits: edits.into(),
+            parameters: vec![("date".into(), "2026-03-21".into())],
+            ..Default::default()
+        },
+        kpis: vec![Kpi::new(
+            "area_4h_m2",
+            Message::new("sunhours.kpi_area").arg("h", 4),
+            m2,
+            "m²",
+            0,
+        )],
+        ..Default::default()
+    };
+    let mut state = AnalysisState::default();
+    state.selected = "sunhours".into();
+    state.add("sunhours", run("Bestand", "none", 12_500.0));
+    state.add("sunhours", run("Variante A", "1 added", 12_206.0));
+    let mut h = Harness::new_ui_state(
+        move |ui, s: &mut (AnalysisState, Vec<UiAction>)| {
+            let acts = analysis_panel::analysis_panel(ui, &registry, &mut s.0, &i18n);
+            s.1.extend(acts);
+        },
+        (state, Vec::new()),
+    );
+    h.run();
+    h.get_by_label("Kennzahlen je Variante");
+    h.get_by_label("Variante A − Bestand");
+    // Once in each result's card, once in the table.
+    assert_eq!(h.query_all_by_label("12.500 m²").count(), 2);
+    assert_eq!(h.query_all_by_label("12.206 m²").count(), 2);
+    h.get_by_label("−294 m²");
+    h.get_by_label("Tabelle als CSV speichern").click();
+    h.run();
+    assert_eq!(
+        h.state().1.as_slice(),
+        &[UiAction::Analysis(AnalysisCommand::ExportFigures)]
+    );
 }

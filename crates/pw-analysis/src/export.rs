@@ -146,7 +146,7 @@ pub fn features_geojson(result: &AnalysisResult) -> Result<Value, ExportError> {
 }
 
 /// RFC 4180 quoting: fields with commas, quotes or line breaks in quotes.
-fn csv_field(text: &str) -> String {
+pub(crate) fn csv_field(text: &str) -> String {
     if text.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {

@@ -7,12 +7,14 @@
 
 pub mod compare;
 pub mod export;
+pub mod figures;
 pub mod legend;
 pub mod message;
 pub mod params;
 pub mod result;
 
 pub use compare::{CompareError, difference};
+pub use figures::ScenarioFigures;
 pub use legend::{Class, Legend};
 pub use message::Message;
 pub use params::{Area, ParamError, ParamKind, ParamSpec, ParamValues, Value};
