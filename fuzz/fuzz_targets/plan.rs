@@ -1,5 +1,5 @@
 //! Any text as a variants file (`<scene>.plan.toml`): no panics; every
-//! volume and tree either refused with a reason or built into an object
+//! volume, tree and surface either refused with a reason or built into an object
 //! with finite coordinates; moving, turning and snapping stay finite; the
 //! key figures run; saving and reading again gives the same plan.
 #![no_main]
@@ -29,6 +29,13 @@ fuzz_target!(|data: &[u8]| {
         for tree in &v.trees {
             if tree.validate().is_ok() {
                 assert!(finite(&tree.to_object(0.0)));
+            }
+        }
+        for surface in &v.surfaces {
+            if surface.validate().is_ok() {
+                let o = surface.to_object(&|_, _| 0.0);
+                assert!(finite(&o));
+                assert!(surface.area() > 0.0);
             }
         }
         let (edits, _) = v.edits_with_designs(&|_, _| 0.0, &|_| None);

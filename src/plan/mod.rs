@@ -68,6 +68,8 @@ pub enum Tool {
 pub enum PlanCommand {
     /// Taps on the map now set footprint corners.
     StartDrawing,
+    /// Taps on the map now set the corners of a surface paved or unsealed.
+    StartDrawingSurface(pw_plan::SurfaceKind),
     /// Close the footprint into a volume (3 storeys, flat roof to begin with).
     FinishDrawing,
     /// Take the last corner back.
@@ -94,7 +96,7 @@ pub enum PlanCommand {
         volume: String,
         edit: VolumeEdit,
     },
-    /// A volume or planted tree of the variant goes.
+    /// A volume, planted tree, design or drawn surface of the variant goes.
     Delete(String),
     /// Plant a tree here (scene CRS).
     PlantAt([f64; 2]),
@@ -122,6 +124,8 @@ pub enum PlanCommand {
 pub struct PlanEditor {
     /// Corners tapped so far while drawing (scene CRS).
     pub drawing: Option<Vec<[f64; 2]>>,
+    /// What the corners become: a surface of this kind, else a volume.
+    pub drawing_surface: Option<pw_plan::SurfaceKind>,
     pub tool: Tool,
     /// The last point of the map under the pointer (typed lengths point
     /// there while the pointer is over the panel).
@@ -467,6 +471,7 @@ fn free_id(state: &ScenarioState, prefix: &str) -> String {
                 .map(|x| x.id.as_str())
                 .chain(v.trees.iter().map(|t| t.id.as_str()))
                 .chain(v.designs.iter().map(|d| d.id.as_str()))
+                .chain(v.surfaces.iter().map(|s| s.id.as_str()))
         })
         .collect();
     (1..)
@@ -517,6 +522,12 @@ fn handle_commands(
         match cmd {
             PlanCommand::StartDrawing => {
                 editor.drawing = Some(Vec::new());
+                editor.drawing_surface = None;
+                editor.tool = Tool::None;
+            }
+            PlanCommand::StartDrawingSurface(kind) => {
+                editor.drawing = Some(Vec::new());
+                editor.drawing_surface = Some(*kind);
                 editor.tool = Tool::None;
             }
             PlanCommand::CornerAt(length) => {
@@ -666,6 +677,27 @@ fn handle_commands(
                 let Some(corners) = editor.drawing.clone() else {
                     continue;
                 };
+                if let Some(kind) = editor.drawing_surface {
+                    let id = free_id(&state, "flaeche");
+                    let mut surface = pw_plan::Surface::new(id.clone(), kind, corners);
+                    let key = match kind {
+                        pw_plan::SurfaceKind::Sealed => "plan.paved_n",
+                        pw_plan::SurfaceKind::Unsealed => "plan.unsealed_n",
+                    };
+                    surface.name = i18n.trf(key, &[("n", &id.trim_start_matches("flaeche-"))]);
+                    if let Err(e) = surface.validate() {
+                        notices.error(i18n.tr(e.key()));
+                        continue;
+                    }
+                    let snapshot = state.clone();
+                    editor.record(&snapshot, "", None, now);
+                    target_variant(&mut state, &i18n).surfaces.push(surface);
+                    editor.drawing = None;
+                    editor.drawing_surface = None;
+                    state.dirty = true;
+                    scenario.write(ScenarioCommand::Activate(state.active.clone()));
+                    continue;
+                }
                 let id = free_id(&state, "neu");
                 let mut volume = Volume::new(id.clone(), corners, 3);
                 volume.name = i18n.trf("plan.volume_n", &[("n", &id.trim_start_matches("neu-"))]);
@@ -710,13 +742,17 @@ fn handle_commands(
             PlanCommand::Delete(volume) => {
                 let before = state.clone();
                 if let Some(v) = state.active_variant_mut() {
-                    let n = v.volumes.len() + v.trees.len() + v.designs.len();
+                    let count = |v: &Variant| {
+                        v.volumes.len() + v.trees.len() + v.designs.len() + v.surfaces.len()
+                    };
+                    let n = count(v);
                     v.volumes.retain(|x| &x.id != volume);
                     v.trees.retain(|x| &x.id != volume);
+                    v.surfaces.retain(|x| &x.id != volume);
                     // An object of a design stands for the whole design.
                     let design = volume.split('/').next().unwrap_or(volume);
                     v.designs.retain(|x| x.id != design);
-                    if v.volumes.len() + v.trees.len() + v.designs.len() != n {
+                    if count(v) != n {
                         editor.record(&before, "", None, now);
                         changed = true;
                     }

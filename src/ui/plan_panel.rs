@@ -345,6 +345,16 @@ pub fn plan_panel(
                 if ui.button(i18n.tr("plan.draw")).clicked() {
                     actions.push(cmd(PlanCommand::StartDrawing));
                 }
+                if ui.button(i18n.tr("plan.draw_paved")).clicked() {
+                    actions.push(cmd(PlanCommand::StartDrawingSurface(
+                        pw_plan::SurfaceKind::Sealed,
+                    )));
+                }
+                if ui.button(i18n.tr("plan.draw_unsealed")).clicked() {
+                    actions.push(cmd(PlanCommand::StartDrawingSurface(
+                        pw_plan::SurfaceKind::Unsealed,
+                    )));
+                }
                 if editor.tool != Tool::PlantTrees && ui.button(i18n.tr("plan.plant")).clicked() {
                     actions.push(cmd(PlanCommand::StartPlanting));
                 }
@@ -366,7 +376,12 @@ pub fn plan_panel(
             });
         }
         Some(corners) => {
-            ui.colored_label(ui.visuals().warn_fg_color, i18n.tr("plan.draw_hint"));
+            let hint = if editor.drawing_surface.is_some() {
+                "plan.draw_surface_hint"
+            } else {
+                "plan.draw_hint"
+            };
+            ui.colored_label(ui.visuals().warn_fg_color, i18n.tr(hint));
             ui.label(i18n.trf("plan.corners", &[("n", &corners.len())]));
             if !corners.is_empty() {
                 length_field(ui, i18n, &mut actions);
@@ -405,6 +420,23 @@ pub fn plan_panel(
             ui.label(egui::RichText::new(i18n.tr("plan.designs")).strong());
             for d in &v.designs {
                 design_row(ui, d, i18n, &mut actions);
+            }
+        }
+        if !v.surfaces.is_empty() {
+            ui.separator();
+            ui.label(egui::RichText::new(i18n.tr("plan.surfaces")).strong());
+            for s in &v.surfaces {
+                ui.horizontal_wrapped(|ui| {
+                    let kind = match s.kind {
+                        pw_plan::SurfaceKind::Sealed => "plan.surface_paved",
+                        pw_plan::SurfaceKind::Unsealed => "plan.surface_unsealed",
+                    };
+                    let area = i18n.number(s.area(), 0);
+                    ui.label(format!("{} · {} · {area} m²", s.name, i18n.tr(kind)));
+                    if ui.button(i18n.tr("plan.delete")).clicked() {
+                        actions.push(cmd(PlanCommand::Delete(s.id.clone())));
+                    }
+                });
             }
         }
         if !v.trees.is_empty() {

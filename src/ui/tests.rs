@@ -2432,3 +2432,108 @@ fn figures_per_variant_show_side_by_side_with_their_difference() {
         &[UiAction::Analysis(AnalysisCommand::ExportFigures)]
     );
 }
+
+/// Paving a yard and unsealing a corner through the taps a planner uses:
+/// both stored in the variant, drawn, seen by analyses (no shadow), and
+/// counted in the sealed area; deleting and undoing work as for houses.
+#[test]
+fn paved_and_unsealed_surfaces_count_in_the_sealed_area() {
+    use crate::analysis::AnalysisCommand;
+    use crate::plan::PlanCommand;
+    use crate::scenario::ScenarioState;
+    use pw_plan::SurfaceKind;
+    let mut app = test_app();
+    open_demo(&mut app);
+    let tap = |app: &mut App, x: f64, y: f64| {
+        app.world_mut()
+            .write_message(crate::view::picking::WorldClick {
+                world: Some([x, y, 36.0]),
+                object: None,
+            });
+        app.update();
+    };
+    act(
+        &mut app,
+        UiAction::Plan(PlanCommand::StartDrawingSurface(SurfaceKind::Sealed)),
+    );
+    for (x, y) in [
+        (280_952.0, 5_657_330.0),
+        (280_967.0, 5_657_330.0),
+        (280_967.0, 5_657_336.0),
+        (280_952.0, 5_657_336.0),
+    ] {
+        tap(&mut app, x, y);
+    }
+    act(&mut app, UiAction::Plan(PlanCommand::FinishDrawing));
+    act(
+        &mut app,
+        UiAction::Plan(PlanCommand::StartDrawingSurface(SurfaceKind::Unsealed)),
+    );
+    for (x, y) in [
+        (280_952.0, 5_657_340.0),
+        (280_962.0, 5_657_340.0),
+        (280_962.0, 5_657_344.0),
+    ] {
+        tap(&mut app, x, y);
+    }
+    act(&mut app, UiAction::Plan(PlanCommand::FinishDrawing));
+    let state = app.world().resource::<ScenarioState>();
+    assert_eq!(state.active.as_deref(), Some("Variante 1"));
+    let surfaces = &state.plan.get("Variante 1").unwrap().surfaces;
+    assert_eq!(
+        surfaces.len(),
+        2,
+        "{:?}",
+        app.world().resource::<Notices>().items
+    );
+    assert_eq!((surfaces[0].area(), surfaces[1].area()), (90.0, 20.0));
+    assert_eq!(surfaces[0].name, "Befestigte Fläche 1");
+    assert_eq!(surfaces[1].kind, SurfaceKind::Unsealed);
+    // In what analyses see, as ground cover (no obstacle) on the ground.
+    let added: Vec<&str> = state.edits.added[0]
+        .objects
+        .iter()
+        .map(|o| o.type_name.as_str())
+        .collect();
+    assert_eq!(added, ["TransportSquare", "PlantCover"]);
+    assert!(
+        state.volumes_layer.is_some(),
+        "drawn as the variant's layer"
+    );
+    let yard = surfaces[0].id.clone();
+
+    act(
+        &mut app,
+        UiAction::Analysis(AnalysisCommand::Select("plan".into())),
+    );
+    act(&mut app, UiAction::Analysis(AnalysisCommand::Run));
+    update_until(&mut app, "figures", |app| !analyses(app).results.is_empty());
+    let k = |app: &App, key: &str| {
+        analyses(app)
+            .results
+            .last()
+            .unwrap()
+            .result
+            .kpi(key)
+            .unwrap()
+            .value
+    };
+    assert_eq!(k(&app, "paved_m2"), 90.0);
+    assert_eq!(k(&app, "unsealed_m2"), 20.0);
+    assert_eq!(k(&app, "sealing_change_m2"), 70.0);
+
+    // Deleting the yard, then undoing that.
+    act(&mut app, UiAction::Plan(PlanCommand::Delete(yard)));
+    let count = |app: &App| {
+        app.world()
+            .resource::<ScenarioState>()
+            .plan
+            .get("Variante 1")
+            .unwrap()
+            .surfaces
+            .len()
+    };
+    assert_eq!(count(&app), 1);
+    act(&mut app, UiAction::Plan(PlanCommand::Undo));
+    assert_eq!(count(&app), 2);
+}

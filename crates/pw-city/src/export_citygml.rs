@@ -14,6 +14,7 @@ const NAMESPACES: &str = concat!(
     r#"xmlns:core="http://www.opengis.net/citygml/2.0" "#,
     r#"xmlns:bldg="http://www.opengis.net/citygml/building/2.0" "#,
     r#"xmlns:veg="http://www.opengis.net/citygml/vegetation/2.0" "#,
+    r#"xmlns:tran="http://www.opengis.net/citygml/transportation/2.0" "#,
     r#"xmlns:gen="http://www.opengis.net/citygml/generics/2.0" "#,
     r#"xmlns:gml="http://www.opengis.net/gml" "#,
     r#"xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" "#,
@@ -205,24 +206,51 @@ impl Writer<'_> {
         let _ = writeln!(self.out, "{indent}</{tag}>");
     }
 
-    /// Trees and anything else: one geometry per LoD.
+    /// Trees, squares, plant cover and anything else: one geometry per LoD.
     fn other(&mut self, o: &CityObject, indent: &str) {
-        let (tag, prefix) = if o.type_name == "SolitaryVegetationObject" {
-            ("veg:SolitaryVegetationObject", "veg")
-        } else {
-            ("gen:GenericCityObject", "gen")
+        let (tag, geometry) = match o.type_name.as_str() {
+            "SolitaryVegetationObject" => ("veg:SolitaryVegetationObject", "veg:lod{}Geometry"),
+            "PlantCover" => ("veg:PlantCover", "veg:lod{}MultiSurface"),
+            "TransportSquare" | "Square" => ("tran:Square", "tran:lod{}MultiSurface"),
+            _ => ("gen:GenericCityObject", "gen:lod{}Geometry"),
         };
         let _ = writeln!(self.out, "{indent}<{tag} gml:id=\"{}\">", escape(&o.id));
         let inner = format!("{indent}  ");
         for (k, v) in &o.attributes {
             generic_attribute(&mut self.out, k, v, &inner);
         }
+        let square = tag == "tran:Square";
         for lod in lods(o) {
-            let surfaces: Vec<&Surface> =
-                o.surfaces.iter().filter(|s| s.lod.min(4) == lod).collect();
+            let surfaces: Vec<&Surface> = o
+                .surfaces
+                .iter()
+                .filter(|s| s.lod.min(4) == lod)
+                .filter(|s| !(square && s.semantic == Semantic::Traffic))
+                .collect();
+            if square && lod >= 2 {
+                // A square's paving is its traffic areas (LoD 2 and up).
+                let traffic: Vec<&Surface> = o
+                    .surfaces
+                    .iter()
+                    .filter(|s| s.lod.min(4) == lod && s.semantic == Semantic::Traffic)
+                    .collect();
+                if !traffic.is_empty() {
+                    let _ = writeln!(self.out, "{inner}<tran:trafficArea><tran:TrafficArea>");
+                    multi_surface(
+                        &mut self.out,
+                        &format!("tran:lod{lod}MultiSurface"),
+                        &traffic,
+                        &format!("{inner}  "),
+                    );
+                    let _ = writeln!(self.out, "{inner}</tran:TrafficArea></tran:trafficArea>");
+                }
+            }
+            if surfaces.is_empty() {
+                continue;
+            }
             multi_surface(
                 &mut self.out,
-                &format!("{prefix}:lod{lod}Geometry"),
+                &geometry.replace("{}", &lod.to_string()),
                 &surfaces,
                 &inner,
             );

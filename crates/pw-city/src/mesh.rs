@@ -46,7 +46,7 @@ impl ObjectMesh {
 /// (e.g. Vienna's BuildingParts) still look right.
 fn classify(type_name: &str, n: [f64; 3]) -> Semantic {
     match type_name {
-        "Road" | "Railway" | "TransportSquare" | "Track" => return Semantic::Traffic,
+        "Road" | "Railway" | "TransportSquare" | "Square" | "Track" => return Semantic::Traffic,
         "WaterBody" | "Waterway" => return Semantic::Water,
         "PlantCover" | "SolitaryVegetationObject" => return Semantic::Vegetation,
         "LandUse" => return Semantic::LandUse,

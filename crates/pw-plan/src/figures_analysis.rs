@@ -4,14 +4,17 @@
 //!
 //! Counts what the variant builds (its new buildings: footprint, gross
 //! floor area from storeys, height), demolishes and plants or fells, and
-//! the change of the area sealed by buildings. With a plot polygon (a
+//! the change of the area built over and of the area sealed (buildings
+//! and the surfaces it paves or unseals). With a plot polygon (a
 //! feature of a vector layer, or drawn) it also gives what a
 //! Bebauungsplan asks of the plot: GRZ and GFZ of every building standing
 //! on it as the scenario has them (kept, moved and new), the area built
-//! over and the trees on it; new buildings not wholly on the plot are
+//! over, GRZ II with the surfaces the variant paves there, and the trees on
+//! it; new buildings not wholly on the plot are
 //! named in a note.
 
 use crate::polygon;
+use crate::surface::{self, SurfaceKind, surface_kind_of};
 use crate::tree::is_tree;
 use pw_analysis::{
     Analysis, AnalysisError, AnalysisResult, Estimate, JobControl, Kpi, Message, ParamSpec,
@@ -107,7 +110,7 @@ impl Analysis for PlanFiguresAnalysis {
     }
 
     fn version(&self) -> &'static str {
-        "2"
+        "3"
     }
 
     fn params(&self) -> Vec<ParamSpec> {
@@ -146,6 +149,17 @@ impl Analysis for PlanFiguresAnalysis {
             .filter(|o| is_building(o) && o.parent.is_none())
             .collect();
         let planted = added.iter().filter(|o| is_tree(o)).count();
+        let surface_m2 = |kind: SurfaceKind| -> f64 {
+            added
+                .iter()
+                .filter(|o| surface_kind_of(o) == Some(kind))
+                .map(|o| surface::object_area(o))
+                .sum()
+        };
+        let (paved, unsealed) = (
+            surface_m2(SurfaceKind::Sealed),
+            surface_m2(SurfaceKind::Unsealed),
+        );
         let area: f64 = new.iter().map(|o| footprint_m2(o)).sum();
         let gross: f64 = new.iter().map(|o| footprint_m2(o) * storeys(o).0).sum();
         let height = new
@@ -224,6 +238,30 @@ impl Analysis for PlanFiguresAnalysis {
                 0,
             ),
             Kpi::new(
+                "paved_m2",
+                message("paved_m2", "surfaces paved (drawn)"),
+                paved,
+                "m²",
+                0,
+            ),
+            Kpi::new(
+                "unsealed_m2",
+                message("unsealed_m2", "surfaces unsealed (drawn)"),
+                unsealed,
+                "m²",
+                0,
+            ),
+            Kpi::new(
+                "sealing_change_m2",
+                message(
+                    "sealing_change_m2",
+                    "sealed area, change (built over + paved − demolished − unsealed)",
+                ),
+                area - demolished_m2 + paved - unsealed,
+                "m²",
+                0,
+            ),
+            Kpi::new(
                 "trees_planted",
                 message("trees_planted", "trees planted"),
                 planted as f64,
@@ -256,6 +294,7 @@ impl Analysis for PlanFiguresAnalysis {
         if let Some(plot) = values.polygon("plot") {
             let plot_m2 = polygon::area(plot);
             let (mut built, mut floor, mut trees, mut estimated) = (0.0, 0.0, 0usize, 0usize);
+            let mut plot_paved = 0.0;
             // The plot's box first: most of a city lies outside it.
             let (mut lo, mut hi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
             for p in plot {
@@ -287,6 +326,10 @@ impl Analysis for PlanFiguresAnalysis {
                 let building = is_building(&o);
                 if !building && is_tree(&o) {
                     trees += on_plot(centre(&o)) as usize;
+                } else if surface_kind_of(&o) == Some(SurfaceKind::Sealed) {
+                    if on_plot(centre(&o)) {
+                        plot_paved += surface::object_area(&o);
+                    }
                 } else if building && on_plot(centre(&o)) {
                     let f = footprint_m2(&o);
                     if f > 0.0 {
@@ -316,6 +359,23 @@ impl Analysis for PlanFiguresAnalysis {
                 "grz",
                 message("grz", "GRZ (footprint ÷ plot)"),
                 built / plot_m2,
+                "",
+                2,
+            ));
+            kpis.push(Kpi::new(
+                "plot_sealed_m2",
+                message(
+                    "plot_sealed_m2",
+                    "sealed on the plot (built over + paved by the variant)",
+                ),
+                built + plot_paved,
+                "m²",
+                0,
+            ));
+            kpis.push(Kpi::new(
+                "grz2",
+                message("grz2", "GRZ II (built over + paved ÷ plot)"),
+                (built + plot_paved) / plot_m2,
                 "",
                 2,
             ));
@@ -435,6 +495,23 @@ mod tests {
             )
         });
         v.trees.push(Tree::new("baum-neu", [10.0, 16.0]));
+        // A yard of 15 × 6 m beside the house (on the plot), parking of
+        // 10 × 5 m off it, and 4 × 5 m of paving taken up.
+        v.surfaces.push(crate::Surface::new(
+            "hof",
+            crate::SurfaceKind::Sealed,
+            vec![[22.0, 0.0], [37.0, 0.0], [37.0, 6.0], [22.0, 6.0]],
+        ));
+        v.surfaces.push(crate::Surface::new(
+            "parken",
+            crate::SurfaceKind::Sealed,
+            vec![[60.0, 0.0], [70.0, 0.0], [70.0, 5.0], [60.0, 5.0]],
+        ));
+        v.surfaces.push(crate::Surface::new(
+            "gruen",
+            crate::SurfaceKind::Unsealed,
+            vec![[-8.0, 14.0], [-4.0, 14.0], [-4.0, 19.0], [-8.0, 19.0]],
+        ));
         let mut variant = bestand.clone();
         variant.name = "Variante A".into();
         variant.edits = v.edits(&|_, _| 36.0);
@@ -462,6 +539,9 @@ mod tests {
         assert!((k(&rb, "max_height_m") - (12.0 + 6.0 * 35f64.to_radians().tan())).abs() < 1e-9);
         assert_eq!(k(&rb, "removed_buildings"), 2.0);
         assert!((k(&rb, "sealed_change_m2") - (240.0 - 200.0)).abs() < 1e-9);
+        assert_eq!((k(&rb, "paved_m2"), k(&rb, "unsealed_m2")), (140.0, 20.0));
+        assert!((k(&rb, "sealing_change_m2") - (240.0 - 200.0 + 140.0 - 20.0)).abs() < 1e-9);
+        assert_eq!(k(&ra, "sealing_change_m2"), 0.0);
         assert_eq!(
             (k(&rb, "trees_planted"), k(&rb, "trees_felled")),
             (1.0, 1.0)
@@ -477,6 +557,10 @@ mod tests {
         );
         // The variant adds the new house and a tree on the plot.
         assert!((k(&rb, "grz") - 340.0 / plot_m2).abs() < 1e-12);
+        // GRZ II: the yard counts, the parking off the plot does not.
+        assert_eq!(k(&rb, "plot_sealed_m2"), 340.0 + 90.0);
+        assert!((k(&rb, "grz2") - 430.0 / plot_m2).abs() < 1e-12);
+        assert!((k(&ra, "grz2") - 100.0 / plot_m2).abs() < 1e-12);
         assert!((k(&rb, "gfz") - (200.0 + 960.0) / plot_m2).abs() < 1e-12);
         assert_eq!(k(&rb, "plot_trees"), 1.0);
         assert!(rb.notes.is_empty(), "{:?}", rb.notes);

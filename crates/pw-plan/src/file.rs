@@ -47,6 +47,9 @@ pub struct Variant {
     /// Designs imported from files (CityGML, CityJSON, glTF).
     #[serde(default, rename = "design", skip_serializing_if = "Vec::is_empty")]
     pub designs: Vec<crate::design::Design>,
+    /// Surfaces paved or unsealed.
+    #[serde(default, rename = "surface", skip_serializing_if = "Vec::is_empty")]
+    pub surfaces: Vec<crate::surface::Surface>,
 }
 
 impl Variant {
@@ -62,6 +65,14 @@ impl Variant {
         self.volumes
             .iter()
             .filter_map(|v| v.validate().err())
+            .collect()
+    }
+
+    /// Every drawn surface checked.
+    pub fn surface_problems(&self) -> Vec<crate::surface::SurfaceError> {
+        self.surfaces
+            .iter()
+            .filter_map(|s| s.validate().err())
             .collect()
     }
 
@@ -151,6 +162,12 @@ impl Variant {
                     .iter()
                     .filter(|t| t.validate().is_ok())
                     .map(|t| t.to_object(ground(t.at[0], t.at[1]))),
+            )
+            .chain(
+                self.surfaces
+                    .iter()
+                    .filter(|s| s.validate().is_ok())
+                    .map(|s| s.to_object(ground)),
             )
             .collect();
         if !objects.is_empty() {
@@ -284,6 +301,18 @@ mod tests {
             ..Tree::new("baum-1", [280_960.25, 5_657_335.5])
         });
         b.removed.push("baum-alt-7".into());
+        b.surfaces.push(crate::Surface {
+            name: "Hof".into(),
+            ..crate::Surface::new(
+                "flaeche-1",
+                crate::SurfaceKind::Unsealed,
+                vec![
+                    [280_961.5, 5_657_340.25],
+                    [280_971.5, 5_657_340.25],
+                    [280_971.5, 5_657_346.0],
+                ],
+            )
+        });
         b.volumes.push(Volume {
             base: Some(36.123456789012),
             wall_height: Some(7.3),
@@ -315,6 +344,10 @@ mod tests {
         assert!(text.contains("use = \"mischnutzung\""));
         assert!(
             text.contains("[[variant.tree]]\nid = \"baum-1\"\nat = [280960.25, 5657335.5]\nheight = 12.0\ncrown = 8.0\nspecies = \"Acer platanoides\"\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("[[variant.surface]]\nid = \"flaeche-1\"\nkind = \"unsealed\"\ncorners = [[280961.5, 5657340.25], [280971.5, 5657340.25], [280971.5, 5657346.0]]\nname = \"Hof\"\n"),
             "{text}"
         );
         let dir = std::env::temp_dir().join(format!("pw-plan-{}", std::process::id()));
