@@ -2,7 +2,6 @@
 //! by the 3DCityDB KML/COLLADA exporter, Google Earth and SketchUp): its
 //! longitude, latitude, altitude and heading.
 
-use crate::placement::Placement;
 use quick_xml::Reader;
 use quick_xml::events::Event;
 use std::path::{Path, PathBuf};
@@ -21,18 +20,6 @@ pub struct KmlModel {
     pub scale: [f64; 3],
     /// The model file the placemark links to.
     pub href: Option<String>,
-}
-
-impl KmlModel {
-    pub fn placement(&self) -> Placement {
-        Placement::Geodetic {
-            lon: self.longitude,
-            lat: self.latitude,
-            height: self.altitude,
-            heading: self.heading,
-            scale: self.scale[0],
-        }
-    }
 }
 
 /// All `<Model>` elements of a KML document, in order.

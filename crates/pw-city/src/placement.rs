@@ -39,6 +39,17 @@ pub enum Placement {
 pub const GEOGRAPHIC_3D: Crs = Crs::epsg(4979);
 
 impl Placement {
+    /// Where a KML `<Model>` placemark puts its model.
+    pub fn of_kml(m: &crate::kml_model::KmlModel) -> Placement {
+        Placement::Geodetic {
+            lon: m.longitude,
+            lat: m.latitude,
+            height: m.altitude,
+            heading: m.heading,
+            scale: m.scale[0],
+        }
+    }
+
     /// The CRS of what [`Placement::place`] returns.
     pub fn output_crs(&self) -> Crs {
         match self {
@@ -261,7 +272,7 @@ pub fn read_gltf_model(
         None => match crate::kml_model::find_for(path) {
             Some((kml, m)) => {
                 let from = format!("KML model placemark in {}", kml.display());
-                (m.placement(), from)
+                (Placement::of_kml(&m), from)
             }
             None if let Some(p) = own() => {
                 (p, "georeference in the file's scene extras".to_string())

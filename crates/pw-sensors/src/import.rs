@@ -186,7 +186,7 @@ pub fn observation_json(time_ms: i64, value: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mqtt::{LiveEvent, classify};
+    use crate::live::{LiveEvent, classify};
     use crate::store::SensorStore;
 
     #[test]

@@ -11,6 +11,7 @@ pub mod decoders;
 pub mod history_cache;
 pub mod import;
 pub mod jena;
+pub mod live;
 pub mod lorawan;
 pub mod mqtt;
 pub mod ngsi;

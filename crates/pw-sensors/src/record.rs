@@ -1,11 +1,11 @@
 //! Recording live sessions and playing them back: the raw messages as they
 //! came off the broker (topic, payload, milliseconds since the start), one
 //! JSON object per line, flushed line by line so a crash loses at most the
-//! message being written. Playback feeds the same `mqtt::classify` the live
+//! message being written. Playback feeds the same `live::classify` the live
 //! path uses, at any speed, driven by the caller's clock (no threads).
 
 use crate::SensorError;
-use crate::mqtt::{LiveEvent, classify};
+use crate::live::{LiveEvent, classify};
 use serde_json::{Value as Json, json};
 use std::io::{BufRead, Write};
 use std::path::Path;

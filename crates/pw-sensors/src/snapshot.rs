@@ -3,7 +3,7 @@
 //! network opens with every station, its place and its newest value — and
 //! the time it arrived, shown as its age.
 
-use crate::mqtt::LiveEvent;
+use crate::live::LiveEvent;
 use crate::sta::{Datastream, Id, Thing, Unit};
 use crate::store::SensorStore;
 use crate::{Message, Reading, SensorError, Value, parse_json};
@@ -207,7 +207,7 @@ pub fn load(path: &Path) -> Result<SensorStore, SensorError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mqtt::classify;
+    use crate::live::classify;
 
     #[test]
     fn last_values_survive_a_restart_with_their_place_and_age() {

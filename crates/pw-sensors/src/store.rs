@@ -4,7 +4,7 @@
 //! events, fetched history and replays all land here, so the view asks one
 //! question for live and historic time alike: the value at time t.
 
-use crate::mqtt::LiveEvent;
+use crate::live::LiveEvent;
 use crate::sta::{Datastream, Observation};
 use crate::{Message, Value};
 use std::collections::HashMap;
@@ -467,7 +467,7 @@ impl SensorStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mqtt::classify;
+    use crate::live::classify;
 
     fn obs(ds: &str, time: &str, result: &str) -> LiveEvent {
         classify(

@@ -7,7 +7,7 @@ use crate::area::Area;
 use crate::bvh::Bvh;
 use crate::height_model::{self, GroundSource, HeightModel};
 use crate::obstacles::{self, Obstacles};
-use crate::result::{FacadeResult, RunInfo, SunHours};
+use crate::result::{FacadeResult, RunInfo, SunHours, iso_utc};
 use crate::samples::{self, Sample};
 use crate::steps::{self, SunStep, TimeWindow};
 use crate::sweep::{self, SunDirection};
@@ -44,6 +44,57 @@ pub struct Params {
 }
 
 impl Params {
+    /// The run's parameters and inputs as a stamp.
+    pub fn run_info(
+        &self,
+        started: std::time::SystemTime,
+        objects: usize,
+        triangles: usize,
+    ) -> RunInfo {
+        let params = self;
+        let unix = started
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        let dates: Vec<&str> = params.windows.iter().map(|w| w.date.as_str()).collect();
+        let o = &params.observer;
+        let mut entries = vec![
+            ("software".into(), format!("planwerkstatt {}", env!("CARGO_PKG_VERSION"))),
+            ("computed_at".into(), iso_utc(unix as i64)),
+            ("method".into(), "direct sun: height-grid line sweep (ground), BVH ray casting (facades, roofs); sun by NREL SPA".into()),
+            ("area".into(), params.area.to_string()),
+            ("crs".into(), params.crs.map(|c| c.name()).unwrap_or_else(|| "unknown".into())),
+            ("cell_size_m".into(), params.cell.to_string()),
+            ("margin_m".into(), params.margin.to_string()),
+            ("dates".into(), dates.join(" ")),
+            (
+                "time_windows_unix".into(),
+                params
+                    .windows
+                    .iter()
+                    .map(|w| format!("{:.0}-{:.0}", w.start, w.end))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+            ("step_minutes".into(), (params.step / 60.0).to_string()),
+            ("min_sun_elevation_deg".into(), params.min_elevation.to_string()),
+            ("din17037_min_sun_elevation_deg".into(), params.din_min_elevation.to_string()),
+            (
+                "observer".into(),
+                format!(
+                    "{:.5} N {:.5} E {:.0} m {:.0} hPa {:.0} °C",
+                    o.latitude, o.longitude, o.elevation, o.pressure, o.temperature
+                ),
+            ),
+            ("sample_spacing_m".into(), params.sample_spacing.to_string()),
+            ("obstacles".into(), format!("{objects} objects, {triangles} triangles")),
+        ];
+        for (k, input) in params.inputs.iter().enumerate() {
+            entries.push((format!("input_{}", k + 1), input.clone()));
+        }
+        RunInfo { entries }
+    }
+
     pub fn new(area: Area, windows: Vec<TimeWindow>, observer: Observer) -> Params {
         Params {
             area,
@@ -292,12 +343,7 @@ where
         ground,
         facades,
         steps: counted,
-        run: RunInfo::new(
-            params,
-            started,
-            obstacles.object_count,
-            obstacles.triangles.len(),
-        ),
+        run: params.run_info(started, obstacles.object_count, obstacles.triangles.len()),
         crs: params.crs,
         notes,
     })
