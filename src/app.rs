@@ -176,7 +176,8 @@ pub fn build_app(options: AppOptions) -> App {
         app.add_plugins(crate::picture::on_start::PictureOnStartPlugin {
             path,
             size,
-            timeout: std::time::Duration::from_secs(600),
+            // Loading, then up to the capture's own limit.
+            timeout: std::time::Duration::from_secs(1200),
         });
     }
     if let Some(path) = options.screenshot {

@@ -559,7 +559,8 @@ fn run_picture(args: &[&str], out: &Path, size: &str, xvfb: &Xvfb) {
         .expect("cannot start planwerkstatt");
     assert!(status.success(), "planwerkstatt --picture failed: {status}");
     eprintln!("picture {size} in {:?}", started.elapsed());
-    assert!(started.elapsed() < Duration::from_secs(480));
+    // A guard against a hang only: the app gives up by itself before.
+    assert!(started.elapsed() < Duration::from_secs(1500));
 }
 
 /// The PNG's UTF-8 text chunks (keyword, text).

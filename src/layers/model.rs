@@ -109,6 +109,24 @@ impl LayerEntry {
 }
 
 impl Layers {
+    /// Data credits: the scene's, then each layer's (all layers, or the
+    /// visible ones — what a picture or the screen shows), each once.
+    pub fn credits(&self, scene: &Scene, only_visible: bool) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let layers = self
+            .entries
+            .iter()
+            .filter(|e| !only_visible || e.def.visible)
+            .filter_map(|e| e.def.attribution.clone());
+        for c in scene.attribution.iter().cloned().chain(layers) {
+            let c = c.trim().to_string();
+            if !c.is_empty() && !out.contains(&c) {
+                out.push(c);
+            }
+        }
+        out
+    }
+
     pub fn get(&self, id: LayerId) -> Option<&LayerEntry> {
         self.entries.iter().find(|e| e.id == id)
     }

@@ -230,18 +230,63 @@ fn replace_if_new<T: PartialEq>(slot: &mut T, value: T) -> bool {
     new
 }
 
-/// Layer paths are stored relative to the scene file when possible so a
-/// scene folder can be copied to another machine.
+/// How many folders up a layer may lie beside the scene and still be
+/// stored relative to it (`../assets/x.gml`, `../../daten/x.tif`).
+const MAX_FOLDERS_UP: usize = 2;
+
+/// Layer paths are stored relative to the scene file when the file lies
+/// below or beside it (at most [`MAX_FOLDERS_UP`] folders up), so a scene
+/// folder can be copied to another machine; otherwise absolute, without
+/// `..` in it.
 fn relative_to_scene(path: &Path, scene: Option<&Path>) -> String {
-    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let abs = normalised(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()));
     if let Some(dir) = scene
         .and_then(|s| std::path::absolute(s).ok())
-        .and_then(|s| s.parent().map(Path::to_path_buf))
-        && let Ok(rel) = abs.strip_prefix(&dir)
+        .and_then(|s| s.parent().map(normalised))
+        && let Some(rel) = relative(&abs, &dir)
     {
-        return rel.to_string_lossy().replace('\\', "/");
+        return rel;
     }
     abs.to_string_lossy().into_owned()
+}
+
+/// `a/b/../c` → `a/c` (by the text: the paths need not exist).
+fn normalised(path: &Path) -> std::path::PathBuf {
+    use std::path::Component;
+    let mut out = std::path::PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// `target` seen from `dir` with `/` separators, when it lies below `dir`
+/// or beside it within [`MAX_FOLDERS_UP`] folders (and not only the root
+/// in common).
+fn relative(target: &Path, dir: &Path) -> Option<String> {
+    let t: Vec<_> = target.components().collect();
+    let d: Vec<_> = dir.components().collect();
+    let common = t.iter().zip(&d).take_while(|(a, b)| a == b).count();
+    let ups = d.len() - common;
+    // Sharing only the root (or a drive) is no neighbourhood.
+    if ups > MAX_FOLDERS_UP || common < 2 {
+        return None;
+    }
+    let mut parts: Vec<String> = vec!["..".to_string(); ups];
+    parts.extend(
+        t[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    Some(parts.join("/"))
 }
 
 fn save_scene(
@@ -273,5 +318,39 @@ fn save_scene(
             notices.info(i18n.trf("msg.scene_saved", &[("path", &path.display())]));
         }
         Err(e) => notices.error(e.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A shared scene folder keeps working: files below or beside the
+    /// scene are stored relative to it, others absolute without "..".
+    #[test]
+    fn layer_paths_are_relative_below_and_beside_the_scene() {
+        let scene = Path::new("/home/planung/projekte/jena/scenes/markt.scene");
+        let rel = |p: &str| relative_to_scene(Path::new(p), Some(scene));
+        assert_eq!(
+            rel("/home/planung/projekte/jena/scenes/daten/a.gml"),
+            "daten/a.gml"
+        );
+        assert_eq!(
+            rel("/home/planung/projekte/jena/scenes/../assets/demo/nrw/x.gml"),
+            "../assets/demo/nrw/x.gml"
+        );
+        assert_eq!(
+            rel("/home/planung/projekte/dgm/jena.tif"),
+            "../../dgm/jena.tif"
+        );
+        assert_eq!(rel("/srv/geodaten/alkis.gpkg"), "/srv/geodaten/alkis.gpkg");
+        assert_eq!(
+            rel("/home/planung/projekte/jena/scenes/./a/../b.csv"),
+            "b.csv"
+        );
+        assert_eq!(
+            Scene::resolve_path(scene, &rel("/home/planung/projekte/dgm/jena.tif")),
+            Path::new("/home/planung/projekte/jena/scenes/../../dgm/jena.tif")
+        );
     }
 }

@@ -28,8 +28,10 @@ use std::time::{Duration, Instant};
 /// Frames the new cameras draw, with pipelines ready and their number
 /// unchanged, before the images are read.
 const SETTLE_FRAMES: u32 = 3;
-/// A picture not read back by then is given up (a renderer that cannot).
-const TIMEOUT: Duration = Duration::from_secs(180);
+/// A picture not read back by then is given up (a renderer that never
+/// delivers); a software renderer under load takes minutes for 8K. The
+/// user can cancel before, in the status bar.
+const TIMEOUT: Duration = Duration::from_secs(900);
 
 #[derive(Message, Debug, Clone, PartialEq)]
 pub enum PictureCommand {
@@ -286,8 +288,17 @@ fn read_back(
     if job.task.is_some() {
         return;
     }
-    if job.started.elapsed() > TIMEOUT {
-        let text = i18n.trf("picture.timeout", &[("seconds", &TIMEOUT.as_secs())]);
+    let cancelled = jobs
+        .running
+        .iter()
+        .find(|j| j.id == job.job)
+        .is_none_or(|j| j.control.is_cancelled());
+    if cancelled || job.started.elapsed() > TIMEOUT {
+        let text = if cancelled {
+            i18n.tr("picture.cancelled").to_string()
+        } else {
+            i18n.trf("picture.timeout", &[("seconds", &TIMEOUT.as_secs())])
+        };
         notices.error(text.clone());
         state.last = Some(Err(text));
         state.busy = false;

@@ -109,27 +109,7 @@ impl StampInput<'_> {
 
     /// Credits of the scene and of each visible layer, each once.
     fn credits(&self) -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
-        let layer_credits = self
-            .layers
-            .entries
-            .iter()
-            .filter(|e| e.def.visible)
-            .filter_map(|e| e.def.attribution.clone());
-        for c in self
-            .scene
-            .scene
-            .attribution
-            .iter()
-            .cloned()
-            .chain(layer_credits)
-        {
-            let c = c.trim().to_string();
-            if !c.is_empty() && !out.contains(&c) {
-                out.push(c);
-            }
-        }
-        out
+        self.layers.credits(&self.scene.scene, true)
     }
 
     /// The analysis result drawn: its line and legend.

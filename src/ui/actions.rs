@@ -28,6 +28,8 @@ pub enum Dialog {
     ImportDesign,
     /// A picture of the view with its stamp.
     Picture,
+    /// "Save the changes before opening another scene?"
+    UnsavedChanges,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -60,4 +62,9 @@ pub enum UiAction {
     Compare(crate::scenario::compare::CompareCommand),
     /// A picture of the view, saved with its provenance.
     Picture(crate::picture::PictureCommand),
+    /// Open another scene, the unsaved changes saved first or let go.
+    OpenScene {
+        path: std::path::PathBuf,
+        save_first: bool,
+    },
 }

@@ -409,3 +409,59 @@ pub fn picture_contents(
         None => {}
     }
 }
+
+/// Another scene asked for while this one has unsaved changes: save them,
+/// let them go, or stay.
+pub fn unsaved_window(
+    ctx: &egui::Context,
+    path: &Path,
+    can_save: bool,
+    i18n: &I18n,
+) -> Vec<UiAction> {
+    let mut actions = Vec::new();
+    egui::Window::new(i18n.tr("unsaved.title"))
+        .collapsible(false)
+        .resizable(false)
+        .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
+        .show(ctx, |ui| {
+            unsaved_contents(ui, path, can_save, i18n, &mut actions)
+        });
+    actions
+}
+
+pub fn unsaved_contents(
+    ui: &mut egui::Ui,
+    path: &Path,
+    can_save: bool,
+    i18n: &I18n,
+    actions: &mut Vec<UiAction>,
+) {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    ui.label(i18n.trf("unsaved.text", &[("name", &name)]));
+    if !can_save {
+        ui.label(i18n.tr("unsaved.no_path"));
+    }
+    ui.horizontal_wrapped(|ui| {
+        if ui
+            .add_enabled(can_save, egui::Button::new(i18n.tr("unsaved.save")))
+            .clicked()
+        {
+            actions.push(UiAction::OpenScene {
+                path: path.to_path_buf(),
+                save_first: true,
+            });
+        }
+        if ui.button(i18n.tr("unsaved.discard")).clicked() {
+            actions.push(UiAction::OpenScene {
+                path: path.to_path_buf(),
+                save_first: false,
+            });
+        }
+        if ui.button(i18n.tr("unsaved.cancel")).clicked() {
+            actions.push(UiAction::Close(Dialog::UnsavedChanges));
+        }
+    });
+}

@@ -96,7 +96,11 @@ pub fn layer_tree(ui: &mut egui::Ui, layers: &[LayerEntry], i18n: &I18n) -> Vec<
                         }
                         if !layer.issues.is_empty() {
                             ui.collapsing(
-                                i18n.trf("layers.problems", &[("count", &layer.issues.len())]),
+                                if layer.issues.len() == 1 {
+                                    i18n.tr("layers.problem_one").to_string()
+                                } else {
+                                    i18n.trf("layers.problems", &[("count", &layer.issues.len())])
+                                },
                                 |ui| {
                                     for issue in layer.issues.iter().take(100) {
                                         ui.label(egui::RichText::new(issue).small());

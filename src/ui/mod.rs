@@ -52,6 +52,10 @@ pub struct UiState {
     pub file_chooser: Option<FileChooser>,
     /// The picture dialog, open with the size chosen.
     pub picture: Option<dialogs::PictureDialog>,
+    /// A scene to open once the user said what becomes of unsaved changes.
+    pub confirm_open: Option<std::path::PathBuf>,
+    /// Saved first; opened when the save went through (frames waited).
+    pub open_after_save: Option<(std::path::PathBuf, u32)>,
     /// Central area left for the 3D view, in egui points.
     pub viewport: Option<egui::Rect>,
     pub style_editor: Option<vector_style::StyleEditor>,
@@ -172,7 +176,8 @@ fn spawn_ui_camera(mut commands: Commands, mut egui_settings: ResMut<EguiGlobalS
 /// (the pointer's point of the map, else the view's centre).
 fn handle_dropped_files(
     mut drops: MessageReader<FileDragAndDrop>,
-    mut scene: MessageWriter<SceneCommand>,
+    // Through the UI's actions: a scene dropped over unsaved changes asks.
+    mut pending: ResMut<PendingUiActions>,
     mut plan: MessageWriter<crate::plan::PlanCommand>,
     scenario: Option<Res<crate::scenario::ScenarioState>>,
     cursor: Option<Res<crate::view::picking::CursorWorld>>,
@@ -199,10 +204,35 @@ fn handle_dropped_files(
                 at,
             });
         } else {
-            scene.write(SceneCommand::AddFile(path_buf.clone()));
+            pending
+                .0
+                .push(UiAction::Scene(SceneCommand::AddFile(path_buf.clone())));
         }
     }
 }
+
+/// The scene open now and whether anything of it is unsaved (the scene
+/// itself or its variants).
+#[derive(SystemParam)]
+struct OpenScene<'w> {
+    active: Res<'w, ActiveScene>,
+    scenario: Option<Res<'w, crate::scenario::ScenarioState>>,
+}
+
+impl OpenScene<'_> {
+    fn unsaved(&self) -> bool {
+        self.active.dirty || self.scenario.as_ref().is_some_and(|s| s.dirty)
+    }
+}
+
+fn is_scene_file(path: &std::path::Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("scene"))
+}
+
+/// Frames an "open after saving" waits for the save before it is dropped
+/// (a save that failed said so; the user decides again).
+const OPEN_AFTER_SAVE_FRAMES: u32 = 300;
 
 #[allow(clippy::too_many_arguments)]
 fn apply_ui_actions(
@@ -218,15 +248,40 @@ fn apply_ui_actions(
     jobs: Res<Jobs>,
     mut notices: ResMut<Notices>,
     mut selection: ResMut<Selection>,
-    active: Res<ActiveScene>,
+    open: OpenScene,
     frame: Res<SceneFrame>,
     i18n: Res<I18n>,
     orbit: Query<&OrbitCamera>,
     layers: Res<Layers>,
     city: Res<CityLayers>,
 ) {
+    let active = &open.active;
+    // "Save and open": the other scene opens once the save went through.
+    if let Some((path, waited)) = ui_state.open_after_save.take() {
+        if !open.unsaved() {
+            scene.write(SceneCommand::Open(path));
+        } else if waited < OPEN_AFTER_SAVE_FRAMES {
+            ui_state.open_after_save = Some((path, waited + 1));
+        }
+    }
     for action in std::mem::take(&mut pending.0) {
         match action {
+            // Another scene while this one has unsaved changes: ask first.
+            UiAction::Scene(SceneCommand::Open(path) | SceneCommand::AddFile(path))
+                if is_scene_file(&path) && open.unsaved() =>
+            {
+                ui_state.confirm_open = Some(path);
+            }
+            UiAction::OpenScene { path, save_first } => {
+                ui_state.confirm_open = None;
+                if save_first {
+                    scene.write(SceneCommand::Save);
+                    ui_state.open_after_save = Some((path, 0));
+                } else {
+                    scene.write(SceneCommand::Open(path));
+                }
+            }
+            UiAction::Close(Dialog::UnsavedChanges) => ui_state.confirm_open = None,
             UiAction::Scene(cmd) => {
                 scene.write(cmd);
             }
@@ -411,6 +466,7 @@ struct UiOut<'w, 's> {
     sensors: Option<ResMut<'w, crate::sensors::state::Sensors>>,
     pending: ResMut<'w, PendingUiActions>,
     over_ui: ResMut<'w, PointerOverUi>,
+    typing: ResMut<'w, crate::view::camera::KeyboardOverUi>,
     cameras:
         Query<'w, 's, (&'static mut Camera, &'static OrbitCamera), Without<PrimaryEguiContext>>,
     window: Query<'w, 's, &'static Window, With<PrimaryWindow>>,
@@ -577,6 +633,14 @@ fn draw_ui(
     if out.ui_state.settings_open {
         actions.extend(dialogs::settings_window(&ctx, &data.settings, i18n));
     }
+    if let Some(path) = out.ui_state.confirm_open.clone() {
+        actions.extend(dialogs::unsaved_window(
+            &ctx,
+            &path,
+            data.active.path.is_some(),
+            i18n,
+        ));
+    }
     if let Some(dialog) = out.ui_state.picture.as_mut() {
         let model = dialogs::PictureModel {
             view_size: out.view_area.0.map(|(_, size)| (size.x, size.y)),
@@ -586,9 +650,10 @@ fn draw_ui(
         actions.extend(dialogs::picture_window(&ctx, dialog, &model, i18n));
     }
     if out.ui_state.about_open {
+        // Every loaded layer's credit, shown or not.
         actions.extend(dialogs::about_window(
             &ctx,
-            &data.active.scene.attribution,
+            &data.layers.credits(&data.active.scene, false),
             i18n,
         ));
     }
@@ -710,8 +775,13 @@ fn draw_ui(
     if out.comparison.mode != crate::view::compare::CompareMode::Off {
         actions.extend(compare_bar::overlay(&ctx, viewport, &out.comparison, i18n));
     }
-    // Undo/redo of plan edits from the keyboard, unless a text field has it.
-    if !ctx.egui_wants_keyboard_input() {
+    // Camera keys and undo/redo of plan edits, unless a text field has
+    // the keyboard.
+    let typing = ctx.egui_wants_keyboard_input();
+    if out.typing.0 != typing {
+        out.typing.0 = typing;
+    }
+    if !typing {
         let (undo, redo) = ctx.input(|i| {
             let command = i.modifiers.command;
             (

@@ -2537,3 +2537,176 @@ fn paved_and_unsealed_surfaces_count_in_the_sealed_area() {
     act(&mut app, UiAction::Plan(PlanCommand::Undo));
     assert_eq!(count(&app), 2);
 }
+
+/// Opening another scene over unsaved changes asks first: "Abbrechen"
+/// keeps everything, "Nicht speichern" opens, "Speichern und öffnen" saves
+/// (the file shows the change) and then opens. A dropped scene file asks
+/// the same. The old scene's analysis area does not come along.
+#[test]
+fn another_scene_over_unsaved_changes_asks_first() {
+    use crate::analysis::AnalysisState;
+    let dir = std::env::temp_dir().join(format!("pw-unsaved-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let gml =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/demo/nrw/LoD2_32_280_5657_1_NW.gml");
+    let demo = std::fs::read_to_string(demo_scene()).unwrap().replace(
+        "../assets/demo/nrw/LoD2_32_280_5657_1_NW.gml",
+        &gml.display().to_string(),
+    );
+    let first = dir.join("erste.scene");
+    let second = dir.join("zweite.scene");
+    std::fs::write(&first, &demo).unwrap();
+    std::fs::write(&second, &demo).unwrap();
+    let mut app = test_app();
+    app.world_mut()
+        .write_message(SceneCommand::Open(first.clone()));
+    update_until(&mut app, "first scene", |app| {
+        app.world().resource::<ActiveScene>().path.as_deref() == Some(first.as_path())
+            && app.world().resource::<CityLayers>().layers.len() == 1
+    });
+    let area = pw_analysis::Area::new(280_850.0, 5_657_300.0, 281_000.0, 5_657_450.0);
+    set_form(&mut app, |f| {
+        f.set("area", pw_analysis::Value::Area(Some(area)));
+    });
+    // A change: a bookmark.
+    act(&mut app, UiAction::BookmarkCurrentView);
+    assert!(app.world().resource::<ActiveScene>().dirty);
+
+    let open_second = UiAction::Scene(SceneCommand::Open(second.clone()));
+    act(&mut app, open_second.clone());
+    assert_eq!(
+        app.world().resource::<UiState>().confirm_open.as_deref(),
+        Some(second.as_path()),
+        "asked"
+    );
+    act(&mut app, UiAction::Close(Dialog::UnsavedChanges));
+    assert_eq!(
+        app.world().resource::<ActiveScene>().path.as_deref(),
+        Some(first.as_path()),
+        "cancel keeps the scene"
+    );
+    assert!(app.world().resource::<ActiveScene>().dirty);
+
+    // Dropped on the window: the same question.
+    app.world_mut().write_message(FileDragAndDrop::DroppedFile {
+        window: Entity::PLACEHOLDER,
+        path_buf: second.clone(),
+    });
+    app.update();
+    app.update();
+    assert_eq!(
+        app.world().resource::<UiState>().confirm_open.as_deref(),
+        Some(second.as_path())
+    );
+
+    // Save and open: the bookmark is in the first file, the second opens.
+    act(
+        &mut app,
+        UiAction::OpenScene {
+            path: second.clone(),
+            save_first: true,
+        },
+    );
+    update_until(&mut app, "second scene", |app| {
+        app.world().resource::<ActiveScene>().path.as_deref() == Some(second.as_path())
+    });
+    let saved = std::fs::read_to_string(&first).unwrap();
+    assert!(saved.contains("Ansicht 3"), "{saved}");
+    assert!(app.world().resource::<UiState>().confirm_open.is_none());
+    update_until(&mut app, "second scene loaded", |app| {
+        app.world().resource::<CityLayers>().layers.len() == 1
+    });
+    let form = app.world().resource::<AnalysisState>().form().unwrap();
+    assert_eq!(
+        form.area("area"),
+        None,
+        "the old area stays with the old scene"
+    );
+
+    // Nothing unsaved: no question.
+    act(&mut app, UiAction::Scene(SceneCommand::Open(first.clone())));
+    assert!(app.world().resource::<UiState>().confirm_open.is_none());
+    update_until(&mut app, "first again", |app| {
+        app.world().resource::<ActiveScene>().path.as_deref() == Some(first.as_path())
+    });
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// "Über / Quellen" names the credit of every loaded layer, hidden ones
+/// too; pictures and the screen name the visible ones. Each once.
+#[test]
+fn credits_of_the_scene_and_every_layer() {
+    let mut layers = Layers::default();
+    let mut districts = layer(1, "Kreise", LayerStatus::Ready);
+    districts.def.attribution = Some("© GeoBasis-DE / BKG 2024 (dl-de/by-2-0)".into());
+    districts.def.visible = false;
+    let mut lod2 = layer(2, "LoD2", LayerStatus::Ready);
+    lod2.def.attribution = Some("© Geobasis NRW (dl-de/zero-2-0)".into());
+    let mut again = layer(3, "LoD2 Nachbarkachel", LayerStatus::Ready);
+    again.def.attribution = Some(" © Geobasis NRW (dl-de/zero-2-0) ".into());
+    layers.entries = vec![districts, lod2, again];
+    let scene = pw_scene::Scene {
+        attribution: vec!["Stadt Jena, Geodaten (CC BY 4.0)".into()],
+        ..ActiveScene::default().scene
+    };
+    assert_eq!(
+        layers.credits(&scene, false),
+        [
+            "Stadt Jena, Geodaten (CC BY 4.0)",
+            "© GeoBasis-DE / BKG 2024 (dl-de/by-2-0)",
+            "© Geobasis NRW (dl-de/zero-2-0)"
+        ]
+    );
+    assert_eq!(
+        layers.credits(&scene, true),
+        [
+            "Stadt Jena, Geodaten (CC BY 4.0)",
+            "© Geobasis NRW (dl-de/zero-2-0)"
+        ]
+    );
+}
+
+/// "Abgestuft" on a text field no longer fails silently: the text field is
+/// let go and the editor says a number field is needed (or that the layer
+/// has none).
+#[test]
+fn graduated_styles_ask_for_a_number_field() {
+    use pw_vector::FieldKind;
+    let i18n = german();
+    let editor = |fields: Vec<(String, FieldKind)>| vector_style::StyleEditor {
+        layer: LayerId(1),
+        layer_name: "Kreise".into(),
+        draft: pw_scene::Style {
+            mode: Some(pw_scene::SymbolMode::Graduated),
+            field: Some("GEN".into()),
+            ..Default::default()
+        },
+        fields,
+    };
+    let with_numbers = editor(vec![
+        ("GEN".into(), FieldKind::Text),
+        ("EWZ".into(), FieldKind::Integer),
+    ]);
+    let i = i18n.clone();
+    let mut h = Harness::new_ui_state(
+        move |ui, e: &mut vector_style::StyleEditor| {
+            let _ = vector_style::style_window(ui.ctx(), e, &i);
+        },
+        with_numbers,
+    );
+    h.run();
+    assert_eq!(h.state().draft.field, None, "the text field is let go");
+    h.get_by_label("Abgestuft braucht ein Zahlenfeld: bitte eines wählen.");
+    drop(h);
+    let i = i18n.clone();
+    let mut h = Harness::new_ui_state(
+        move |ui, e: &mut vector_style::StyleEditor| {
+            let _ = vector_style::style_window(ui.ctx(), e, &i);
+        },
+        editor(vec![("GEN".into(), FieldKind::Text)]),
+    );
+    h.run();
+    h.get_by_label(
+        "Diese Ebene hat kein Zahlenfeld. Abgestuft geht nur mit Zahlen; „Nach Kategorien“ färbt nach Text.",
+    );
+}

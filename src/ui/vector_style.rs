@@ -112,6 +112,16 @@ pub fn style_window(
                         }
                         SymbolMode::Categorized | SymbolMode::Graduated => {
                             let graduated = mode == SymbolMode::Graduated;
+                            let numeric = |name: &str| {
+                                editor.fields.iter().any(|(f, k)| {
+                                    f == name && matches!(k, FieldKind::Integer | FieldKind::Real)
+                                })
+                            };
+                            // A text field kept from "categories" cannot be
+                            // graduated: let it go and say what is needed.
+                            if graduated && d.field.as_deref().is_some_and(|f| !numeric(f)) {
+                                d.field = None;
+                            }
                             ui.label(i18n.tr("style.field"));
                             field_combo(
                                 ui,
@@ -122,6 +132,17 @@ pub fn style_window(
                                 None,
                             );
                             ui.end_row();
+                            if graduated && d.field.is_none() {
+                                let any = editor.fields.iter().any(|(f, _)| numeric(f));
+                                let key = if any {
+                                    "style.choose_number_field"
+                                } else {
+                                    "style.no_number_field"
+                                };
+                                ui.label("");
+                                ui.colored_label(ui.visuals().warn_fg_color, i18n.tr(key));
+                                ui.end_row();
+                            }
                             ui.label(i18n.tr("style.ramp"));
                             let default_ramp = if graduated { "YlOrRd" } else { "Set3" };
                             let shown = d.ramp.clone().unwrap_or_else(|| default_ramp.into());

@@ -13,7 +13,9 @@ use pw_scene::Bookmark;
 pub const MIN_PITCH: f32 = 5.0;
 pub const MAX_PITCH: f32 = 89.5;
 pub const MIN_DISTANCE: f32 = 3.0;
-pub const MAX_DISTANCE: f32 = 60_000.0;
+/// Far enough to frame a state or the whole country (Germany is ≈ 900 km
+/// across).
+pub const MAX_DISTANCE: f32 = 2_500_000.0;
 pub const FIELD_OF_VIEW_DEG: f32 = 45.0;
 const FLY_SECONDS: f32 = 1.2;
 
@@ -164,6 +166,12 @@ pub struct FlyTo {
 #[derive(Resource, Debug, Default)]
 pub struct PointerOverUi(pub bool);
 
+/// Set each frame by the UI: true while a text field has the keyboard, so
+/// typing a path or a filter does not fly the camera ("n" is a letter
+/// there, not "face north").
+#[derive(Resource, Debug, Default)]
+pub struct KeyboardOverUi(pub bool);
+
 #[derive(Resource, Debug, Default)]
 struct PendingFraming {
     all: bool,
@@ -181,6 +189,7 @@ pub struct CameraPlugin;
 impl Plugin for CameraPlugin {
     fn build(&self, app: &mut App) {
         app.init_resource::<PointerOverUi>()
+            .init_resource::<KeyboardOverUi>()
             .init_resource::<PendingFraming>()
             .init_resource::<TouchGesture>()
             .add_message::<CameraCommand>()
@@ -307,10 +316,30 @@ fn animate_fly_to(
     }
 }
 
-fn apply_orbit(mut q: Query<(&OrbitCamera, &mut Transform), Changed<OrbitCamera>>) {
-    for (orbit, mut transform) in &mut q {
+fn apply_orbit(
+    mut q: Query<(&OrbitCamera, &mut Transform, Option<&mut Projection>), Changed<OrbitCamera>>,
+) {
+    for (orbit, mut transform, projection) in &mut q {
         *transform = orbit.transform();
+        if let Some(mut projection) = projection
+            && let Projection::Perspective(p) = &mut *projection
+        {
+            let (near, far) = clip_planes(orbit.distance);
+            if p.near != near || p.far != far {
+                p.near = near;
+                p.far = far;
+            }
+        }
     }
+}
+
+/// Near and far clipping planes for a camera `distance` metres from what
+/// it looks at: half a metre up close, growing with the distance so that a
+/// whole country stays inside the far plane and depth stays precise.
+pub fn clip_planes(distance: f32) -> (f32, f32) {
+    let near = (distance / 5_000.0).clamp(0.5, 500.0);
+    let far = (distance * 6.0).max(200_000.0);
+    (near, far)
 }
 
 /// Metres on the ground per screen pixel at the target.
@@ -326,6 +355,7 @@ fn mouse_and_keyboard_input(
     motion: Option<Res<AccumulatedMouseMotion>>,
     scroll: Option<Res<AccumulatedMouseScroll>>,
     over_ui: Res<PointerOverUi>,
+    typing: Res<KeyboardOverUi>,
     time: Res<Time>,
     mut q: Query<(Entity, &mut OrbitCamera, Option<&Camera>)>,
 ) {
@@ -369,7 +399,7 @@ fn mouse_and_keyboard_input(
             }
         }
     }
-    if let Some(keys) = &keys {
+    if let Some(keys) = keys.as_ref().filter(|_| !typing.0) {
         let pan = changed.distance * 0.8 * dt;
         let pressed = |a: KeyCode, b: KeyCode| keys.pressed(a) || keys.pressed(b);
         if pressed(KeyCode::KeyW, KeyCode::ArrowUp) {
@@ -480,6 +510,28 @@ mod tests {
 
     fn frame() -> SceneFrame {
         SceneFrame::new(pw_geo::Crs::ETRS89_UTM32, [681_000.0, 5_644_000.0, 150.0])
+    }
+
+    /// Germany's districts (≈ 870 × 640 km) are framed whole, inside the
+    /// far plane, with the near plane not closer than needed.
+    #[test]
+    fn a_country_wide_layer_is_framed_whole() {
+        let f = frame();
+        let e = Extent3 {
+            min: [280_000.0, 5_240_000.0, 0.0],
+            max: [920_000.0, 6_110_000.0, 2_000.0],
+        };
+        let o = OrbitCamera::framing(&e, &f, 0.0, 45.0);
+        let radius = 0.5 * (640_000f32.powi(2) + 870_000f32.powi(2) + 2_000f32.powi(2)).sqrt();
+        assert!(
+            o.distance >= radius / (FIELD_OF_VIEW_DEG * 0.5).to_radians().sin(),
+            "distance {} for a radius of {radius} m",
+            o.distance
+        );
+        let (near, far) = clip_planes(o.distance);
+        assert!(far > o.distance + radius, "far plane {far}");
+        assert!(near < o.distance / 1_000.0 && near >= 0.5);
+        assert_eq!(clip_planes(300.0), (0.5, 200_000.0), "up close as before");
     }
 
     #[test]
@@ -599,6 +651,19 @@ mod tests {
         keys.press(KeyCode::KeyN);
         app.update();
         assert_eq!(orbit(&mut app).heading, 0.0, "N faces north");
+
+        // While a text field has the keyboard, letters are text.
+        app.world_mut().resource_mut::<KeyboardOverUi>().0 = true;
+        let before = orbit(&mut app);
+        let mut keys = app.world_mut().resource_mut::<ButtonInput<KeyCode>>();
+        keys.release(KeyCode::KeyN);
+        keys.clear();
+        keys.press(KeyCode::KeyW);
+        keys.press(KeyCode::KeyE);
+        for _ in 0..5 {
+            app.update();
+        }
+        assert_eq!(orbit(&mut app), before, "typing moves nothing");
     }
 
     #[test]
