@@ -223,17 +223,37 @@ pub fn table_window(
             egui::ScrollArea::horizontal().show(ui, |ui| {
                 ui.horizontal(|ui| {
                     for (c, name) in columns.iter().enumerate() {
-                        let arrow = match table.sort {
-                            Some((s, true)) if s == c => " ▲",
-                            Some((s, false)) if s == c => " ▼",
-                            _ => "",
+                        // The UI font has no arrow glyphs: the sort
+                        // direction is a drawn triangle, and said on hover.
+                        let ascending = match table.sort {
+                            Some((s, a)) if s == c => Some(a),
+                            _ => None,
                         };
-                        let b = ui.add_sized(
+                        let mut b = ui.add_sized(
                             [width, 24.0],
-                            egui::Button::new(
-                                egui::RichText::new(format!("{name}{arrow}")).strong(),
-                            ),
+                            egui::Button::new(egui::RichText::new(name).strong()),
                         );
+                        if let Some(up) = ascending {
+                            let r = b.rect;
+                            let (x, y, h) = (r.right() - 10.0, r.center().y, 4.5);
+                            let tip = if up { y - h } else { y + h };
+                            let base = if up { y + h } else { y - h };
+                            ui.painter().add(egui::Shape::convex_polygon(
+                                vec![
+                                    egui::pos2(x, tip),
+                                    egui::pos2(x + h, base),
+                                    egui::pos2(x - h, base),
+                                ],
+                                ui.visuals().strong_text_color(),
+                                egui::Stroke::NONE,
+                            ));
+                            let key = if up {
+                                "table.sorted_up"
+                            } else {
+                                "table.sorted_down"
+                            };
+                            b = b.on_hover_text(i18n.tr(key));
+                        }
                         if b.clicked() {
                             table.sort = match table.sort {
                                 Some((s, true)) if s == c => Some((c, false)),

@@ -31,6 +31,25 @@ pub struct InspectorData {
     pub tree: bool,
 }
 
+/// A key the catalogue does not know, readable: `DatenquelleDachhoehe` →
+/// "Datenquelle Dachhoehe", `roof_material` → "roof material".
+fn spaced(key: &str) -> String {
+    let mut out = String::new();
+    let mut previous: Option<char> = None;
+    for c in key.chars() {
+        if c == '_' {
+            out.push(' ');
+        } else {
+            if c.is_uppercase() && previous.is_some_and(|p| p.is_lowercase()) {
+                out.push(' ');
+            }
+            out.push(c);
+        }
+        previous = Some(c);
+    }
+    out
+}
+
 /// Turns raw attributes into (label, value) with translated keys and code labels.
 pub fn readable_attributes(attrs: &[(String, String)], i18n: &I18n) -> Vec<(String, String)> {
     attrs
@@ -38,7 +57,7 @@ pub fn readable_attributes(attrs: &[(String, String)], i18n: &I18n) -> Vec<(Stri
         .map(|(k, v)| {
             let key = format!("attr.{k}");
             let label = match i18n.tr(&key) {
-                t if t == key => k.clone(),
+                t if t == key => spaced(k),
                 t => t.to_string(),
             };
             let value = match k.as_str() {
@@ -47,6 +66,12 @@ pub fn readable_attributes(attrs: &[(String, String)], i18n: &I18n) -> Vec<(Stri
                 }
                 "roofType" => codes::roof_type_label(v).map(|l| format!("{l} ({v})")),
                 "measuredHeight" => v.parse::<f64>().ok().map(|h| format!("{h:.2} m")),
+                // Country names as the data writes them (English).
+                "country" => {
+                    let key = format!("value.{v}");
+                    let t = i18n.tr(&key);
+                    (t != key).then(|| t.to_string())
+                }
                 _ => None,
             }
             .unwrap_or_else(|| v.clone());
@@ -92,7 +117,8 @@ fn attribute_grid(ui: &mut egui::Ui, id: &str, rows: &[(String, String)]) {
         .show(ui, |ui| {
             for (k, v) in rows {
                 ui.label(egui::RichText::new(k).strong());
-                ui.label(v);
+                // Long values wrap instead of widening the panel.
+                ui.add(egui::Label::new(v).wrap());
                 ui.end_row();
             }
         });

@@ -606,9 +606,11 @@ fn draw_ui(
                     }
                 });
             });
+        // Resizable by hand, but a long value wraps rather than widening it.
         egui::Panel::right("inspector")
             .resizable(true)
             .default_size(320.0)
+            .max_size(460.0)
             .show(&mut root, |ui| {
                 actions.extend(inspector::inspector(
                     ui,

@@ -2710,3 +2710,30 @@ fn graduated_styles_ask_for_a_number_field() {
         "Diese Ebene hat kein Zahlenfeld. Abgestuft geht nur mit Zahlen; „Nach Kategorien“ färbt nach Text.",
     );
 }
+
+/// The German state models' generic attributes read as words, unknown
+/// keys at least spaced, the country in German.
+#[test]
+fn inspector_names_the_state_models_attributes() {
+    let i18n = german();
+    let rows = inspector::readable_attributes(
+        &[
+            ("DatenquelleDachhoehe".into(), "1000".into()),
+            ("Grundrissaktualitaet".into(), "2019-04-02".into()),
+            ("country".into(), "Germany".into()),
+            ("SomeNewKey".into(), "x".into()),
+            ("roof_material".into(), "Ziegel".into()),
+        ],
+        &i18n,
+    );
+    assert_eq!(
+        rows,
+        [
+            ("Datenquelle Dachhöhe".to_string(), "1000".to_string()),
+            ("Aktualität des Grundrisses".into(), "2019-04-02".into()),
+            ("Land".into(), "Deutschland".into()),
+            ("Some New Key".into(), "x".into()),
+            ("roof material".into(), "Ziegel".into()),
+        ]
+    );
+}
