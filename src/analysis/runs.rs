@@ -372,12 +372,8 @@ pub(crate) fn handle_commands(
             AnalysisCommand::Remove(id) => remove_entry(&mut commands, &mut state, *id),
             AnalysisCommand::Export(id) => {
                 if let Some(e) = state.result(*id) {
-                    let dir = active
-                        .path
-                        .as_deref()
-                        .and_then(|p| p.parent())
-                        .map(|d| d.join("ergebnisse"))
-                        .unwrap_or_else(|| std::path::PathBuf::from("ergebnisse"));
+                    let dir =
+                        crate::base::places::user_folder(active.path.as_deref()).join("ergebnisse");
                     let stem = pw_analysis::export::file_stem(e.label());
                     match pw_analysis::export::export_all(&e.result, &dir, &stem) {
                         Ok(files) => {
@@ -394,12 +390,8 @@ pub(crate) fn handle_commands(
             AnalysisCommand::ExportFigures => {
                 let table =
                     pw_analysis::ScenarioFigures::of(state.results.iter().map(|e| &*e.result));
-                let dir = active
-                    .path
-                    .as_deref()
-                    .and_then(|p| p.parent())
-                    .map(|d| d.join("ergebnisse"))
-                    .unwrap_or_else(|| std::path::PathBuf::from("ergebnisse"));
+                let dir =
+                    crate::base::places::user_folder(active.path.as_deref()).join("ergebnisse");
                 let now = jiff::ZonedDateTime::now()
                     .strftime("%Y%m%d-%H%M%S")
                     .to_string();

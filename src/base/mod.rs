@@ -3,4 +3,5 @@
 
 pub mod i18n;
 pub mod jobs;
+pub mod places;
 pub mod settings;

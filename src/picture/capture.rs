@@ -110,12 +110,7 @@ pub fn metres_per_pixel(
 
 /// `<scene folder>/bilder/<stem>-<YYYYMMDD-HHMMSS>.png`.
 fn default_path(active: &ActiveScene, stem: &str) -> PathBuf {
-    let dir = active
-        .path
-        .as_deref()
-        .and_then(|p| p.parent())
-        .map(|d| d.join("bilder"))
-        .unwrap_or_else(|| PathBuf::from("bilder"));
+    let dir = crate::base::places::user_folder(active.path.as_deref()).join("bilder");
     let now = jiff::ZonedDateTime::now()
         .strftime("%Y%m%d-%H%M%S")
         .to_string();

@@ -307,13 +307,22 @@ fn apply_ui_actions(
             }
             UiAction::Close(Dialog::Picture) => ui_state.picture = None,
             UiAction::Open(purpose) => {
-                let dir = active
-                    .path
-                    .as_ref()
-                    .and_then(|p| std::path::absolute(p).ok())
-                    .and_then(|p| p.parent().map(|d| d.to_path_buf()))
-                    .or_else(|| std::env::current_dir().ok())
-                    .unwrap_or_default();
+                // Saving: beside the user's scene, never into the program's
+                // bundled scenes; opening: where the scene is.
+                let dir = if purpose == Dialog::SaveAs {
+                    let dir = crate::base::places::user_folder(active.path.as_deref());
+                    // The documents folder may not exist yet.
+                    let _ = std::fs::create_dir_all(&dir);
+                    dir
+                } else {
+                    active
+                        .path
+                        .as_ref()
+                        .and_then(|p| std::path::absolute(p).ok())
+                        .and_then(|p| p.parent().map(|d| d.to_path_buf()))
+                        .or_else(|| std::env::current_dir().ok())
+                        .unwrap_or_default()
+                };
                 let name = if purpose == Dialog::SaveAs {
                     active
                         .path
