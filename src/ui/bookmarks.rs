@@ -6,7 +6,14 @@ use crate::layers::SceneCommand;
 use bevy_egui::egui;
 use pw_scene::Bookmark;
 
-pub fn bookmarks(ui: &mut egui::Ui, list: &[Bookmark], i18n: &I18n) -> Vec<UiAction> {
+/// The saved views; `editable` adds delete and "remember this view" (the
+/// planner's; a workshop only flies to them).
+pub fn bookmarks(
+    ui: &mut egui::Ui,
+    list: &[Bookmark],
+    editable: bool,
+    i18n: &I18n,
+) -> Vec<UiAction> {
     let mut actions = Vec::new();
     ui.heading(i18n.tr("bookmarks.title"));
     for (i, b) in list.iter().enumerate() {
@@ -19,17 +26,18 @@ pub fn bookmarks(ui: &mut egui::Ui, list: &[Bookmark], i18n: &I18n) -> Vec<UiAct
                 {
                     actions.push(UiAction::Scene(SceneCommand::GoToBookmark(i)));
                 }
-                if ui
-                    .small_button("✖")
-                    .on_hover_text(i18n.tr("bookmarks.delete"))
-                    .clicked()
+                if editable
+                    && ui
+                        .small_button("✖")
+                        .on_hover_text(i18n.tr("bookmarks.delete"))
+                        .clicked()
                 {
                     actions.push(UiAction::Scene(SceneCommand::RemoveBookmark(i)));
                 }
             });
         });
     }
-    if ui.button(i18n.tr("bookmarks.add")).clicked() {
+    if editable && ui.button(i18n.tr("bookmarks.add")).clicked() {
         actions.push(UiAction::BookmarkCurrentView);
     }
     actions

@@ -194,3 +194,88 @@ pub fn inspector(ui: &mut egui::Ui, data: Option<&InspectorData>, i18n: &I18n) -
     });
     actions
 }
+
+/// A tapped building for citizens: what it is, where, how high, in plain
+/// words — title and lines (the data's codes and keys stay out).
+pub fn citizen_lines(d: &InspectorData, i18n: &I18n) -> (String, Vec<String>) {
+    // A part answers with its building's address and use where it has none.
+    let get = |key: &str| {
+        d.attributes
+            .iter()
+            .chain(d.parent.iter().flat_map(|(_, a)| a.iter()))
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    let title = if d.tree {
+        i18n.tr("card.tree").to_string()
+    } else {
+        get("function")
+            .and_then(|c| codes::building_function_label(&c))
+            .map(String::from)
+            .unwrap_or_else(|| i18n.tr(d.kind_key).to_string())
+    };
+    let mut lines = Vec::new();
+    if d.planned {
+        lines.push(i18n.tr("card.planned").to_string());
+    }
+    let street = [get("street"), get("house_number")]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let place = [street, get("locality").unwrap_or_default()]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ");
+    if !place.is_empty() {
+        lines.push(place);
+    }
+    if let Some(n) = get("storeysAboveGround").and_then(|v| v.parse::<f64>().ok()) {
+        let key = if n == 1.0 {
+            "card.storey_one"
+        } else {
+            "card.storeys"
+        };
+        lines.push(i18n.trf(key, &[("n", &i18n.number(n, 0))]));
+    }
+    if let Some(h) = get("measuredHeight")
+        .or_else(|| get("height"))
+        .and_then(|v| v.parse::<f64>().ok())
+    {
+        lines.push(i18n.trf("card.height", &[("m", &i18n.number(h, 1))]));
+    }
+    if let Some(y) = get("yearOfConstruction") {
+        lines.push(i18n.trf("card.built", &[("year", &y)]));
+    }
+    (title, lines)
+}
+
+/// The card, at the bottom of the 3D view; "Schließen" lets go of the
+/// building.
+pub fn citizen_card(
+    ctx: &egui::Context,
+    view: egui::Rect,
+    d: &InspectorData,
+    i18n: &I18n,
+) -> Vec<UiAction> {
+    let mut actions = Vec::new();
+    let (title, lines) = citizen_lines(d, i18n);
+    egui::Area::new(egui::Id::new("citizen_card"))
+        .pivot(egui::Align2::CENTER_BOTTOM)
+        .fixed_pos(egui::pos2(view.center().x, view.bottom() - 12.0))
+        .show(ctx, |ui| {
+            egui::Frame::popup(ui.style()).show(ui, |ui| {
+                ui.set_max_width(view.width() * 0.6);
+                ui.heading(title);
+                for l in &lines {
+                    ui.label(l);
+                }
+                if ui.button(i18n.tr("card.close")).clicked() {
+                    actions.push(UiAction::ClearSelection);
+                }
+            });
+        });
+    actions
+}

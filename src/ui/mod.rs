@@ -556,6 +556,7 @@ fn draw_ui(
             cursor_wgs84: data.cursor.world.and_then(|p| data.frame.world_to_wgs84(p)),
             metres_per_pixel: mpp,
             jobs: &data.jobs.running,
+            workshop: mode == AppMode::Workshop,
         };
         actions.extend(status_bar::status_bar(ui, &m, i18n));
     });
@@ -600,7 +601,12 @@ fn draw_ui(
                         ));
                     }
                     ui.separator();
-                    actions.extend(bookmarks::bookmarks(ui, &data.active.scene.bookmarks, i18n));
+                    actions.extend(bookmarks::bookmarks(
+                        ui,
+                        &data.active.scene.bookmarks,
+                        true,
+                        i18n,
+                    ));
                     if let (Some(s), Some(a)) = (out.analysis.as_mut(), out.analyses.as_ref()) {
                         ui.separator();
                         if let Some(sc) = data.scenario.as_ref() {
@@ -632,8 +638,18 @@ fn draw_ui(
         egui::Panel::left("workshop_views")
             .resizable(false)
             .show(&mut root, |ui| {
-                actions.extend(bookmarks::bookmarks(ui, &data.active.scene.bookmarks, i18n));
+                actions.extend(bookmarks::bookmarks(
+                    ui,
+                    &data.active.scene.bookmarks,
+                    false,
+                    i18n,
+                ));
             });
+        // A tapped building: a card in plain words instead of the inspector.
+        if let Some(d) = inspector_data(&data) {
+            let rect = root.available_rect_before_wrap();
+            actions.extend(inspector::citizen_card(&ctx, rect, &d, i18n));
+        }
     }
     let viewport = root.available_rect_before_wrap();
     out.ui_state.viewport = Some(viewport);

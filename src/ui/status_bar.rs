@@ -9,6 +9,9 @@ use bevy_egui::egui;
 pub struct StatusModel<'a> {
     pub crs_label: String,
     pub cursor_world: Option<[f64; 3]>,
+    /// Workshop: no coordinates (citizens have no use for them, and a bar
+    /// that grows when the pointer enters the map moves the view).
+    pub workshop: bool,
     pub cursor_wgs84: Option<(f64, f64)>,
     /// Metres per logical pixel at the camera target.
     pub metres_per_pixel: f32,
@@ -58,7 +61,7 @@ pub fn scale_bar(metres_per_pixel: f32, target_px: f32) -> (f32, f32) {
 pub fn status_bar(ui: &mut egui::Ui, m: &StatusModel, i18n: &I18n) -> Vec<UiAction> {
     let mut actions = Vec::new();
     ui.horizontal_wrapped(|ui| {
-        match m.cursor_world {
+        match m.cursor_world.filter(|_| !m.workshop) {
             Some(p) => {
                 let (e, n, h) = (
                     group_thousands(p[0], 2),
@@ -79,6 +82,7 @@ pub fn status_bar(ui: &mut egui::Ui, m: &StatusModel, i18n: &I18n) -> Vec<UiActi
                     ));
                 }
             }
+            None if m.workshop => {}
             None => {
                 ui.label(i18n.tr("status.no_cursor"));
             }

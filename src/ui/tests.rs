@@ -314,7 +314,7 @@ fn bookmarks_fly_and_remember() {
         pitch: 40.0,
     }];
     let mut h = Harness::new_ui_state(
-        |ui, out: &mut Vec<UiAction>| out.extend(bookmarks::bookmarks(ui, &list, &i18n)),
+        |ui, out: &mut Vec<UiAction>| out.extend(bookmarks::bookmarks(ui, &list, true, &i18n)),
         Vec::new(),
     );
     h.run();
@@ -2735,5 +2735,102 @@ fn inspector_names_the_state_models_attributes() {
             ("Some New Key".into(), "x".into()),
             ("roof material".into(), "Ziegel".into()),
         ]
+    );
+}
+
+/// In a workshop the citizens' bar has no "Öffnen …" and no mode switch;
+/// the moderator holds the title for two seconds to return to planning
+/// (a short tap does nothing). Saved views fly but cannot be deleted.
+#[test]
+fn the_workshop_bar_keeps_moderation_behind_a_long_press() {
+    let i18n = german();
+    let m = top_bar::TopBarModel {
+        scene_name: "Demo",
+        dirty: false,
+        has_path: true,
+        mode: AppMode::Workshop,
+        language: Language::German,
+        scenes: &[],
+    };
+    let mut h = Harness::new_ui_state(
+        |ui, out: &mut Vec<UiAction>| out.extend(top_bar::top_bar(ui, &m, &i18n)),
+        Vec::new(),
+    );
+    h.run();
+    assert!(h.query_by_label("Öffnen …").is_none());
+    assert!(h.query_by_label("Planung").is_none());
+    let title = h.get_by_label("Planwerkstatt").rect().center();
+    // A tap: nothing.
+    h.get_by_label("Planwerkstatt").click();
+    h.run();
+    assert!(h.state().is_empty(), "{:?}", h.state());
+    // Held for 2.5 s (steps of 0.25 s).
+    h.hover_at(title);
+    h.drag_at(title);
+    for _ in 0..10 {
+        h.step();
+    }
+    h.drop_at(title);
+    h.step();
+    assert_eq!(
+        h.state().as_slice(),
+        &[UiAction::SetMode(AppMode::Planning)]
+    );
+
+    let list = vec![pw_scene::Bookmark {
+        name: "Markt".into(),
+        target: [0.0; 3],
+        distance: 100.0,
+        heading: 0.0,
+        pitch: 40.0,
+    }];
+    let i = german();
+    let mut h = Harness::new_ui_state(
+        move |ui, out: &mut Vec<UiAction>| out.extend(bookmarks::bookmarks(ui, &list, false, &i)),
+        Vec::new(),
+    );
+    h.run();
+    assert!(h.query_by_label("✖").is_none());
+    assert!(h.query_by_label("Aktuelle Ansicht merken").is_none());
+    h.get_by_label("Markt").click();
+    h.run();
+    assert_eq!(
+        h.state().as_slice(),
+        &[UiAction::Scene(SceneCommand::GoToBookmark(0))]
+    );
+}
+
+/// A tapped NRW building as citizens see it: its use in words, storeys
+/// and height in German numbers — no codes, no ids.
+#[test]
+fn a_tapped_building_reads_as_plain_words() {
+    let i18n = german();
+    let model = nrw_model();
+    let (index, o) = model
+        .objects
+        .iter()
+        .enumerate()
+        .find(|(_, o)| {
+            o.attribute("function").is_some()
+                && o.attribute("measuredHeight").is_some()
+                && o.parent.is_none()
+        })
+        .expect("a building with use and height");
+    let d = InspectorData::new(LayerId(1), "LoD2", &model, index, 0).unwrap();
+    let (title, lines) = inspector::citizen_lines(&d, &i18n);
+    let function = o.attribute("function").unwrap();
+    assert_eq!(
+        title,
+        pw_city::codes::building_function_label(function).unwrap()
+    );
+    let h: f64 = o.attribute("measuredHeight").unwrap().parse().unwrap();
+    assert!(
+        lines.contains(&format!("{} m hoch", i18n.number(h, 1))),
+        "{lines:?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .all(|l| !l.contains(function) && !l.contains(&o.id))
     );
 }

@@ -44,7 +44,10 @@ pub fn scenes_beside(scene: &std::path::Path) -> Vec<(std::path::PathBuf, String
 pub fn top_bar(ui: &mut egui::Ui, m: &TopBarModel, i18n: &I18n) -> Vec<UiAction> {
     let mut actions = Vec::new();
     ui.horizontal_wrapped(|ui| {
-        ui.heading(i18n.tr("app.title"));
+        let title = ui.heading(i18n.tr("app.title"));
+        if m.mode == AppMode::Workshop && held_for(ui, &title, HOLD_TO_LEAVE_WORKSHOP_S) {
+            actions.push(UiAction::SetMode(AppMode::Planning));
+        }
         let title = if m.dirty {
             format!("{} •", m.scene_name)
         } else {
@@ -67,7 +70,9 @@ pub fn top_bar(ui: &mut egui::Ui, m: &TopBarModel, i18n: &I18n) -> Vec<UiAction>
             ui.label(egui::RichText::new(title).strong());
         }
         ui.separator();
-        if ui.button(i18n.tr("menu.open")).clicked() {
+        // A workshop's citizens neither open other files nor leave the
+        // mode; the moderator holds the title to return to planning.
+        if m.mode == AppMode::Planning && ui.button(i18n.tr("menu.open")).clicked() {
             actions.push(UiAction::Open(Dialog::OpenFile));
         }
         if m.mode == AppMode::Planning {
@@ -84,17 +89,19 @@ pub fn top_bar(ui: &mut egui::Ui, m: &TopBarModel, i18n: &I18n) -> Vec<UiAction>
                 actions.push(UiAction::Open(Dialog::AddLayer));
             }
         }
-        if ui.button(i18n.tr("menu.picture")).clicked() {
+        if m.mode == AppMode::Planning && ui.button(i18n.tr("menu.picture")).clicked() {
             actions.push(UiAction::Open(Dialog::Picture));
         }
-        ui.separator();
-        ui.label(i18n.tr("mode.label"));
-        for (mode, key) in [
-            (AppMode::Planning, "mode.planning"),
-            (AppMode::Workshop, "mode.workshop"),
-        ] {
-            if ui.selectable_label(m.mode == mode, i18n.tr(key)).clicked() && m.mode != mode {
-                actions.push(UiAction::SetMode(mode));
+        if m.mode == AppMode::Planning {
+            ui.separator();
+            ui.label(i18n.tr("mode.label"));
+            for (mode, key) in [
+                (AppMode::Planning, "mode.planning"),
+                (AppMode::Workshop, "mode.workshop"),
+            ] {
+                if ui.selectable_label(m.mode == mode, i18n.tr(key)).clicked() && m.mode != mode {
+                    actions.push(UiAction::SetMode(mode));
+                }
             }
         }
         ui.separator();
@@ -117,4 +124,27 @@ pub fn top_bar(ui: &mut egui::Ui, m: &TopBarModel, i18n: &I18n) -> Vec<UiAction>
         }
     });
     actions
+}
+
+/// Seconds the moderator holds the title to leave the workshop.
+pub const HOLD_TO_LEAVE_WORKSHOP_S: f64 = 2.0;
+
+/// True once, when `response` has been pressed without a break for
+/// `seconds` (mouse or finger): a gesture citizens do not make by chance.
+fn held_for(ui: &egui::Ui, response: &egui::Response, seconds: f64) -> bool {
+    let response = response.clone().interact(egui::Sense::click());
+    let id = response.id.with("held_since");
+    let now = ui.input(|i| i.time);
+    if !response.is_pointer_button_down_on() {
+        ui.data_mut(|d| d.remove::<f64>(id));
+        return false;
+    }
+    let since = ui.data_mut(|d| *d.get_temp_mut_or_insert_with(id, || now));
+    ui.ctx().request_repaint();
+    if since.is_finite() && now - since >= seconds {
+        // Once per press.
+        ui.data_mut(|d| d.insert_temp(id, f64::INFINITY));
+        return true;
+    }
+    false
 }
