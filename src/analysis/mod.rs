@@ -4,6 +4,7 @@
 //! Written once here for every analysis: registry, forms, background runs with progress and
 //! cancel, results, overlays with legend, B − A, export; the CLI is `cli/analysis.rs`.
 
+pub mod describe;
 pub mod overlays;
 pub mod plan_figures;
 pub mod runs;

@@ -12,12 +12,7 @@ use crate::view::clock::SceneClock;
 use crate::view::compare::{CompareMode, Comparison};
 use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
-use pw_analysis::ParamKind;
 use pw_picture::{LegendStrip, Stamp};
-
-/// A parameter value longer than this (an area's corners) is named, not
-/// printed.
-const LONGEST_VALUE: usize = 48;
 
 /// Everything a stamp is made of.
 pub struct StampInput<'a> {
@@ -132,39 +127,11 @@ impl StampInput<'_> {
             .and_then(|a| a.0.get(entry.analysis))
             .map(|a| (a.title(), a.params()));
         let title = spec.as_ref().map_or(entry.analysis, |(t, _)| *t);
-        // Parameters as the form names them; values not set are left out,
-        // areas are named (the result's label gives their size).
-        let parameters: Vec<String> = entry
-            .result
-            .stamp
-            .parameters
-            .iter()
-            .filter(|(_, value)| !value.trim().is_empty())
-            .map(|(key, value)| {
-                let param = spec
-                    .as_ref()
-                    .and_then(|(_, params)| params.iter().find(|p| p.key == key));
-                let label = param.map_or(key.as_str(), |p| i18n.tr(p.label));
-                let label = label.trim_end().trim_end_matches(':');
-                let value = match param.map(|p| &p.kind) {
-                    Some(ParamKind::Area | ParamKind::Polygon) => {
-                        i18n.tr("picture.value_area").to_string()
-                    }
-                    Some(ParamKind::Bool) => i18n
-                        .tr(if value == "true" {
-                            "picture.yes"
-                        } else {
-                            "picture.no"
-                        })
-                        .to_string(),
-                    _ if value.chars().count() > LONGEST_VALUE => {
-                        i18n.tr("picture.value_area").to_string()
-                    }
-                    _ => value.clone(),
-                };
-                format!("{label}: {value}")
-            })
-            .collect();
+        let parameters = crate::analysis::describe::readable_parameters(
+            &entry.result.stamp,
+            spec.as_ref().map_or(&[][..], |(_, p)| p.as_slice()),
+            i18n,
+        );
         // The result's label usually starts with the analysis' title.
         let analysis = i18n.tr(title);
         let result = if entry.label().starts_with(analysis) {

@@ -265,7 +265,13 @@ fn form(
     }
 }
 
-fn result_card(ui: &mut egui::Ui, e: &ResultEntry, i18n: &I18n, actions: &mut Vec<UiAction>) {
+fn result_card(
+    ui: &mut egui::Ui,
+    e: &ResultEntry,
+    analyses: &Registry,
+    i18n: &I18n,
+    actions: &mut Vec<UiAction>,
+) {
     let r = &e.result;
     ui.group(|ui| {
         ui.label(egui::RichText::new(e.label()).strong());
@@ -320,9 +326,22 @@ fn result_card(ui: &mut egui::Ui, e: &ResultEntry, i18n: &I18n, actions: &mut Ve
         egui::CollapsingHeader::new(i18n.tr("analysis.parameters"))
             .id_salt(("params", e.id))
             .show(ui, |ui| {
-                for (k, v) in r.stamp.entries() {
-                    ui.label(format!("{k}: {v}"));
+                let specs = analyses
+                    .get(e.analysis)
+                    .map(|a| a.params())
+                    .unwrap_or_default();
+                for line in crate::analysis::describe::readable_parameters(&r.stamp, &specs, i18n) {
+                    ui.label(line);
                 }
+                // The whole run stamp (software, time, inputs, method) for
+                // whoever checks how it was made.
+                egui::CollapsingHeader::new(i18n.tr("analysis.run_log"))
+                    .id_salt(("stamp", e.id))
+                    .show(ui, |ui| {
+                        for (k, v) in r.stamp.entries() {
+                            ui.label(egui::RichText::new(format!("{k}: {v}")).small());
+                        }
+                    });
             });
         if let Some(g) = r.ground.as_ref().filter(|_| e.show_ground) {
             let l = r.legend_of(&g.quantity);
@@ -561,7 +580,7 @@ pub fn analysis_panel(
     ui.label(egui::RichText::new(i18n.tr("analysis.results")).strong());
     for e in &state.results {
         ui.push_id(("result", e.id), |ui| {
-            result_card(ui, e, i18n, &mut actions)
+            result_card(ui, e, analyses, i18n, &mut actions)
         });
     }
     compare(ui, state, i18n, &mut actions);

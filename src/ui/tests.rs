@@ -2425,6 +2425,14 @@ fn figures_per_variant_show_side_by_side_with_their_difference() {
     assert_eq!(h.query_all_by_label("12.500 m²").count(), 2);
     assert_eq!(h.query_all_by_label("12.206 m²").count(), 2);
     h.get_by_label("−294 m²");
+    // A card's parameters in words, the raw stamp one level further.
+    h.get_all_by_label("Parameter und Eingaben")
+        .next()
+        .unwrap()
+        .click();
+    h.run();
+    h.get_by_label("Tag: 2026-03-21");
+    h.get_by_label("Protokoll des Laufs");
     h.get_by_label("Tabelle als CSV speichern").click();
     h.run();
     assert_eq!(
