@@ -196,7 +196,12 @@ fn time_bar_plays_pauses_and_jumps_to_now() {
         clock,
     );
     h.run();
-    h.get_by_label("21.06.2026");
+    assert_eq!(
+        h.get_by_role(egui::accesskit::Role::TextInput)
+            .value()
+            .as_deref(),
+        Some("21.06.2026")
+    );
     h.get_by_label("Sonne 62° hoch, 180° (S)");
     h.get_by_label("Abspielen").click();
     h.run();
@@ -2840,5 +2845,51 @@ fn a_tapped_building_reads_as_plain_words() {
         lines
             .iter()
             .all(|l| !l.contains(function) && !l.contains(&o.id))
+    );
+}
+
+/// The date is typed, not stepped day by day: "21.3.2026" + Enter jumps
+/// there at the same time of day; a day that does not exist changes nothing.
+#[test]
+fn a_date_is_typed_in_the_time_bar() {
+    assert_eq!(time_bar::parse_day("21.3.2026"), Some((2026, 3, 21)));
+    assert_eq!(time_bar::parse_day(" 2026-12-21 "), Some((2026, 12, 21)));
+    assert_eq!(time_bar::parse_day("31.02.2026"), None);
+    assert_eq!(time_bar::parse_day("morgen"), None);
+    let i18n = german();
+    let clock = SceneClock::for_city("Europe/Berlin", Some("2026-06-21T15:00")).unwrap();
+    let mut path = false;
+    let mut h = Harness::new_ui_state(
+        |ui, clock: &mut SceneClock| {
+            time_bar::time_bar(ui, clock, &i18n, true, None, &mut path);
+        },
+        clock,
+    );
+    h.run();
+    let field = || egui::accesskit::Role::TextInput;
+    h.get_by_role(field()).click();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run();
+    h.get_by_role(field()).type_text("21.3.2026");
+    h.run();
+    h.key_press(egui::Key::Enter);
+    h.run();
+    assert_eq!(
+        h.state().local().strftime("%d.%m.%Y %H:%M").to_string(),
+        "21.03.2026 15:00"
+    );
+    h.get_by_role(field()).click();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run();
+    h.get_by_role(field()).type_text("31.02.2026");
+    h.run();
+    h.key_press(egui::Key::Enter);
+    h.run();
+    assert_eq!(
+        h.state().local().strftime("%d.%m.%Y").to_string(),
+        "21.03.2026",
+        "no such day: unchanged"
     );
 }

@@ -96,7 +96,7 @@ pub fn time_bar(
         if ui.small_button("◀").clicked() {
             shift_days(clock, -1);
         }
-        ui.label(egui::RichText::new(local.strftime("%d.%m.%Y").to_string()).monospace());
+        date_field(ui, clock, i18n);
         if ui.small_button("▶").clicked() {
             shift_days(clock, 1);
         }
@@ -134,6 +134,65 @@ pub fn time_bar(
         };
         ui.checkbox(sun_path, i18n.tr("sun.path"));
     });
+}
+
+/// The date as a field: type "21.3.2026" (or 2026-03-21) and press Enter
+/// to jump there, keeping the time of day; a date that does not exist is
+/// refused where it was typed.
+fn date_field(ui: &mut egui::Ui, clock: &mut SceneClock, i18n: &I18n) {
+    let id = ui.id().with("date_typed");
+    let shown = clock.local().strftime("%d.%m.%Y").to_string();
+    let mut text = ui
+        .data_mut(|d| d.get_temp::<String>(id))
+        .unwrap_or_else(|| shown.clone());
+    let response = ui.add(
+        egui::TextEdit::singleline(&mut text)
+            .desired_width(96.0)
+            .font(egui::TextStyle::Monospace),
+    );
+    if response.has_focus() || response.changed() {
+        ui.data_mut(|d| d.insert_temp(id, text.clone()));
+    }
+    if response.lost_focus() {
+        ui.data_mut(|d| d.remove::<String>(id));
+        if text.trim() != shown {
+            match parse_day(&text) {
+                Some((y, m, d)) => {
+                    let local = clock.local();
+                    let typed = format!(
+                        "{y:04}-{m:02}-{d:02}T{:02}:{:02}",
+                        local.hour(),
+                        local.minute()
+                    );
+                    let _ = clock.set_local_text(&typed);
+                }
+                None => {
+                    response.on_hover_text(i18n.tr("time.bad_date"));
+                }
+            }
+        }
+    }
+}
+
+/// "21.3.2026", "21.03.2026" or "2026-03-21" → (year, month, day), for a
+/// day that exists.
+pub fn parse_day(text: &str) -> Option<(i16, i8, i8)> {
+    let t = text.trim();
+    let (y, m, d) = if let Some((d, rest)) = t.split_once('.') {
+        let (m, y) = rest.split_once('.')?;
+        (
+            y.trim().parse().ok()?,
+            m.trim().parse().ok()?,
+            d.trim().parse().ok()?,
+        )
+    } else {
+        let mut parts = t.split('-');
+        let y = parts.next()?.trim().parse().ok()?;
+        let m = parts.next()?.trim().parse().ok()?;
+        let d = parts.next()?.trim().parse().ok()?;
+        (y, m, d)
+    };
+    jiff::civil::Date::new(y, m, d).ok().map(|_| (y, m, d))
 }
 
 fn shift_days(clock: &mut SceneClock, days: i64) {
