@@ -63,7 +63,7 @@ impl AttributeTable {
 /// Cells show at most this many characters (the full text on hover).
 const CELL_CHARS: usize = 18;
 
-fn fit(text: &str) -> String {
+pub(crate) fn fit(text: &str) -> String {
     if text.chars().count() <= CELL_CHARS {
         text.to_string()
     } else {
@@ -275,10 +275,14 @@ pub fn table_window(
                                 ui.horizontal(|ui| {
                                     for name in &columns {
                                         let text = cell(o, name);
+                                        // Every cell exactly as wide as its
+                                        // header: wide letters are cut, never
+                                        // pushing the rest of the row along.
                                         clicked |= ui
                                             .add_sized(
                                                 [width, row_height - 2.0],
-                                                egui::Button::selectable(is_selected, fit(text)),
+                                                egui::Button::selectable(is_selected, fit(text))
+                                                    .truncate(),
                                             )
                                             .on_hover_text(text)
                                             .clicked();

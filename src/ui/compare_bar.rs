@@ -98,9 +98,12 @@ pub fn overlay(
                 }
             });
     }
+    // At the bottom of the 3D view, not of the window (the status bar is
+    // there).
     egui::Area::new(egui::Id::new("compare_stop"))
         .order(egui::Order::Foreground)
-        .anchor(egui::Align2::CENTER_BOTTOM, egui::vec2(0.0, -16.0))
+        .pivot(egui::Align2::CENTER_BOTTOM)
+        .fixed_pos(egui::pos2(viewport.center().x, viewport.bottom() - 16.0))
         .show(ctx, |ui| {
             if ui
                 .button(egui::RichText::new(i18n.tr("compare.stop")).size(20.0))

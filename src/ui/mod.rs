@@ -160,7 +160,8 @@ fn spawn_ui_camera(mut commands: Commands, mut egui_settings: ResMut<EguiGlobalS
         Camera2d,
         RenderLayers::none(),
         Camera {
-            order: 1,
+            // After both views of a comparison (orders 0 and 1).
+            order: 2,
             output_mode: CameraOutputMode::Write {
                 blend_state: Some(BlendState::ALPHA_BLENDING),
                 clear_color: ClearColorConfig::None,

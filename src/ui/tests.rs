@@ -1279,6 +1279,42 @@ fn a_table_row_selects_the_feature_and_flies_to_it() {
         app.world().resource::<Selection>().picked,
         Some((id, rows[0]))
     );
+
+    drop(h);
+    // A first cell of wide letters is cut: the next cell stays under its
+    // header instead of being pushed along.
+    let mut wide = objects.clone();
+    let first = table.columns[0].clone();
+    let second = table.columns[1].clone();
+    if let Some(a) = wide[rows[0]]
+        .attributes
+        .iter_mut()
+        .find(|(k, _)| *k == first)
+    {
+        a.1 = "W".repeat(60);
+    }
+    let next_value = wide[rows[0]].attribute(&second).unwrap_or("").to_string();
+    let i18n = german();
+    let mut h = Harness::new_ui_state(
+        |ui, _: &mut ()| {
+            let ctx = ui.ctx().clone();
+            let _ = attribute_table::table_window(&ctx, &mut table, &wide, id, None, &i18n);
+        },
+        (),
+    );
+    h.run_steps(4);
+    let header = h.get_by_label(&second).rect();
+    let cell = h
+        .query_all_by_label(&attribute_table::fit(&next_value))
+        .map(|n| n.rect())
+        .find(|r| r.top() > header.bottom())
+        .unwrap_or_else(|| panic!("the row's second cell {second:?} = {next_value:?}"));
+    assert!(
+        (cell.left() - header.left()).abs() < 1.0,
+        "cell at {}, header at {}",
+        cell.left(),
+        header.left()
+    );
     std::fs::remove_dir_all(&dir).ok();
 }
 

@@ -208,6 +208,10 @@ fn arrange_cameras(
                 Camera {
                     viewport: sides.as_ref().map(|s| s[1].0.clone()),
                     sub_camera_view: sides.as_ref().and_then(|s| s[1].1),
+                    // After the left view, before the UI (2): one order
+                    // per camera on the window. The window's texture is
+                    // cleared once per frame, whoever draws first.
+                    order: 1,
                     ..default()
                 },
                 projection.clone(),
