@@ -179,7 +179,9 @@ fn field(ui: &mut egui::Ui, spec: &ParamSpec, value: &mut Value, i18n: &I18n) {
                 ui.add(
                     egui::TextEdit::singleline(t)
                         .hint_text(i18n.tr("analysis.date_clock"))
-                        .desired_width(100.0),
+                        // The rest of the row: the hint is read whole
+                        // ("Tag der Zeitleiste"), at any control size.
+                        .desired_width(f32::INFINITY),
                 );
             });
             if !presets.is_empty() {
