@@ -73,19 +73,25 @@ fn read_png(path: &Path) -> Picture {
     }
 }
 
-fn run_app(args: &[&str], out: &Path, xvfb: &Xvfb) {
-    let started = Instant::now();
-    let status = Command::new(env!("CARGO_BIN_EXE_planwerkstatt"))
-        .args(args)
-        .arg("--screenshot")
-        .arg(out)
+/// The app on Xvfb with lavapipe, a 1600 × 900 window, `args` first.
+fn app_command(args: &[&str], xvfb: &Xvfb) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_planwerkstatt"));
+    c.args(args)
         .args(["--window-size", "1600x900"])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("DISPLAY", &xvfb.display)
         .env("VK_ICD_FILENAMES", LAVAPIPE)
         .env("WGPU_BACKEND", "vulkan")
         .env("XDG_RUNTIME_DIR", runtime_dir())
-        .env_remove("WAYLAND_DISPLAY")
+        .env_remove("WAYLAND_DISPLAY");
+    c
+}
+
+fn run_app(args: &[&str], out: &Path, xvfb: &Xvfb) {
+    let started = Instant::now();
+    let status = app_command(args, xvfb)
+        .arg("--screenshot")
+        .arg(out)
         .status()
         .expect("cannot start planwerkstatt");
     assert!(
@@ -544,17 +550,10 @@ fn split_view_and_swipe_show_bestand_and_the_variant_side_by_side() {
 fn run_picture(args: &[&str], out: &Path, size: &str, xvfb: &Xvfb) {
     let started = Instant::now();
     let _ = std::fs::remove_file(out);
-    let status = Command::new(env!("CARGO_BIN_EXE_planwerkstatt"))
-        .args(args)
+    let status = app_command(args, xvfb)
         .arg("--picture")
         .arg(out)
-        .args(["--picture-size", size, "--window-size", "1600x900"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("DISPLAY", &xvfb.display)
-        .env("VK_ICD_FILENAMES", LAVAPIPE)
-        .env("WGPU_BACKEND", "vulkan")
-        .env("XDG_RUNTIME_DIR", runtime_dir())
-        .env_remove("WAYLAND_DISPLAY")
+        .args(["--picture-size", size])
         .status()
         .expect("cannot start planwerkstatt");
     assert!(status.success(), "planwerkstatt --picture failed: {status}");

@@ -57,6 +57,31 @@ pub fn self_intersection(ring: &[P2]) -> Option<(usize, usize)> {
 }
 
 /// Even-odd point in polygon.
+/// Why a drawn ring (footprint, surface) cannot be built.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum RingProblem {
+    NotANumber,
+    TooFewCorners(usize),
+    /// Edges a and b cross.
+    Crossing(usize, usize),
+    NoArea,
+}
+
+/// The first problem of a ring drawn by hand, in the order a user fixes
+/// them; None when it makes a polygon (≥ 3 corners, no crossing, ≥ 0.01 m²).
+pub fn ring_problem(ring: &[P2]) -> Option<RingProblem> {
+    if ring.iter().flatten().any(|v| !v.is_finite()) {
+        return Some(RingProblem::NotANumber);
+    }
+    if ring.len() < 3 {
+        return Some(RingProblem::TooFewCorners(ring.len()));
+    }
+    if let Some((a, b)) = self_intersection(ring) {
+        return Some(RingProblem::Crossing(a, b));
+    }
+    (area(ring) < 0.01).then_some(RingProblem::NoArea)
+}
+
 pub fn contains(ring: &[P2], p: P2) -> bool {
     let n = ring.len();
     let mut inside = false;

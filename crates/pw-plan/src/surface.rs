@@ -89,20 +89,17 @@ impl Surface {
 
     pub fn validate(&self) -> Result<(), SurfaceError> {
         let id = self.id.clone();
-        if self.corners.iter().flatten().any(|v| !v.is_finite()) {
-            return Err(SurfaceError::NotANumber { id });
+        match polygon::ring_problem(&self.corners) {
+            None => Ok(()),
+            Some(polygon::RingProblem::NotANumber) => Err(SurfaceError::NotANumber { id }),
+            Some(polygon::RingProblem::TooFewCorners(n)) => {
+                Err(SurfaceError::TooFewCorners { id, n })
+            }
+            Some(polygon::RingProblem::Crossing(a, b)) => {
+                Err(SurfaceError::SelfIntersecting { id, a, b })
+            }
+            Some(polygon::RingProblem::NoArea) => Err(SurfaceError::NoArea { id }),
         }
-        let n = self.corners.len();
-        if n < 3 {
-            return Err(SurfaceError::TooFewCorners { id, n });
-        }
-        if let Some((a, b)) = polygon::self_intersection(&self.corners) {
-            return Err(SurfaceError::SelfIntersecting { id, a, b });
-        }
-        if self.area() < 0.01 {
-            return Err(SurfaceError::NoArea { id });
-        }
-        Ok(())
     }
 
     pub fn area(&self) -> f64 {

@@ -309,21 +309,19 @@ impl Volume {
 
     pub fn validate(&self) -> Result<(), VolumeError> {
         let id = self.id.clone();
-        if self.footprint.iter().flatten().any(|v| !v.is_finite())
-            || !self.storey_height.is_finite()
-            || self.wall_height.is_some_and(|h| !h.is_finite())
-        {
+        if !self.storey_height.is_finite() || self.wall_height.is_some_and(|h| !h.is_finite()) {
             return Err(VolumeError::NotANumber { id });
         }
-        let n = self.footprint.len();
-        if n < 3 {
-            return Err(VolumeError::TooFewCorners { id, n });
-        }
-        if let Some((a, b)) = polygon::self_intersection(&self.footprint) {
-            return Err(VolumeError::SelfIntersecting { id, a, b });
-        }
-        if self.footprint_area() < 0.01 {
-            return Err(VolumeError::NoArea { id });
+        match polygon::ring_problem(&self.footprint) {
+            Some(polygon::RingProblem::NotANumber) => return Err(VolumeError::NotANumber { id }),
+            Some(polygon::RingProblem::TooFewCorners(n)) => {
+                return Err(VolumeError::TooFewCorners { id, n });
+            }
+            Some(polygon::RingProblem::Crossing(a, b)) => {
+                return Err(VolumeError::SelfIntersecting { id, a, b });
+            }
+            Some(polygon::RingProblem::NoArea) => return Err(VolumeError::NoArea { id }),
+            None => {}
         }
         if self.wall_height() <= 0.0 || self.storey_height <= 0.0 {
             return Err(VolumeError::NoHeight {
