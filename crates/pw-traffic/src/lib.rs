@@ -1,0 +1,21 @@
+//! Road traffic for the traffic-change analysis: a road network with BPR
+//! link costs, an origin–destination demand, and the static user
+//! equilibrium that assigns the demand to the network (every used route of
+//! an OD pair equally fast, none faster unused).
+//!
+//! Engine-free and independent of the scene: readers turn files (TNTP
+//! today) into a [`Network`] and a [`Demand`]; [`assign`] solves the
+//! equilibrium to a relative gap, path-based (gradient projection) or
+//! link-based (bi-conjugate Frank–Wolfe).
+
+mod assign;
+mod error;
+mod gradient_projection;
+mod network;
+mod paths;
+pub mod tntp;
+
+pub use assign::{Algorithm, Assignment, AssignmentSettings, IterationLog, assign};
+pub use error::TrafficError;
+pub use network::{Demand, Link, Network, NodeId};
+pub use paths::ShortestPaths;
