@@ -82,6 +82,16 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Some(Command::Traffic(cmd)) => match planwerkstatt::analysis::traffic::cli::traffic(&cmd) {
+            Ok(text) => {
+                print!("{text}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("planwerkstatt traffic: {e:#}");
+                ExitCode::from(2)
+            }
+        },
         Some(Command::Variant(cmd)) => match cli::variant::variant(&cmd) {
             Ok(text) => {
                 print!("{text}");

@@ -9,6 +9,7 @@ pub mod overlays;
 pub mod plan_figures;
 pub mod runs;
 pub mod sunhours;
+pub mod traffic;
 
 pub use overlays::AnalysisOverlay;
 pub use runs::{

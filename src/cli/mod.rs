@@ -76,6 +76,10 @@ pub enum Command {
     /// (B − A, GRZ/GFZ against a plot), export their buildings.
     #[command(subcommand)]
     Variant(variant::VariantCli),
+    /// Road traffic: assign trips to a network (TNTP, or OpenStreetMap with
+    /// zones) and write the volumes per link (GeoJSON, CSV).
+    #[command(subcommand)]
+    Traffic(crate::analysis::traffic::cli::TrafficCli),
 }
 
 #[derive(Args, Debug, Clone, Default)]

@@ -51,6 +51,8 @@ fn sniff(file: &FileSample) -> Option<u8> {
             .head_and_tail(65_536, 65_536)
             .map(|_| CLAIM_BY_EXTENSION),
         "geojson" | "shp" | "gpkg" | "kml" | "kmz" | "csv" | "fgb" => Some(CLAIM_BY_EXTENSION),
+        // OpenStreetMap: .osm, .osm.pbf and .osm.gz.
+        _ if pw_osm::is_osm_name(file.path) => Some(CLAIM_BY_EXTENSION),
         _ => None,
     }
 }
@@ -92,13 +94,19 @@ pub fn load_vector(
     let base = origin.world[2];
     let ground = |x: f64, y: f64| terrain.height_at(x, y).unwrap_or(base);
     control.set_stage("triangulate");
-    let symbology = pw_vector::style::symbolize(&data, &layer.style);
+    // An OSM file with no style of its own is drawn like a city map.
+    let style = if layer.style == pw_scene::Style::default() && data.format == "OpenStreetMap" {
+        pw_vector::osm::map_style()
+    } else {
+        layer.style.clone()
+    };
+    let symbology = pw_vector::style::symbolize(&data, &style);
     let pw_vector::to_city::VectorScene {
         mut model,
         labels,
         symbols,
         outlines,
-    } = pw_vector::to_city::city_model(&data, source, &ground, &layer.style, &symbology);
+    } = pw_vector::to_city::city_model(&data, source, &ground, &style, &symbology);
     model.issues = data
         .issues
         .iter()
@@ -128,7 +136,7 @@ pub fn load_vector(
         batches,
         index,
         summary,
-        style: layer.style.clone(),
+        style,
         atlas: None,
         theme: Some("Vektor".into()),
         terrain: None,

@@ -145,6 +145,10 @@ pub fn features_geojson(result: &AnalysisResult) -> Result<Value, ExportError> {
     Ok(collection(result, features))
 }
 
+pub fn write_features_geojson(result: &AnalysisResult, path: &Path) -> Result<(), ExportError> {
+    write_atomic(path, &features_geojson(result)?.to_string())
+}
+
 /// RFC 4180 quoting: fields with commas, quotes or line breaks in quotes.
 pub(crate) fn csv_field(text: &str) -> String {
     if text.contains([',', '"', '\n', '\r']) {

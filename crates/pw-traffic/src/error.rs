@@ -17,6 +17,8 @@ pub enum TrafficError {
     },
     #[error("{}: {what}", file.display())]
     Inconsistent { file: PathBuf, what: String },
+    #[error("OSM node {node} cannot be placed in the scene's coordinate system")]
+    Unprojectable { node: i64 },
     #[error(transparent)]
     Cancelled(#[from] pw_job::Cancelled),
 }

@@ -12,8 +12,11 @@ mod assign;
 mod error;
 mod gradient_projection;
 mod network;
+pub mod osm;
 mod paths;
+pub mod result;
 pub mod tntp;
+pub mod zones;
 
 pub use assign::{Algorithm, Assignment, AssignmentSettings, IterationLog, assign};
 pub use error::TrafficError;

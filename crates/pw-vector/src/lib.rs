@@ -1,6 +1,7 @@
 //! GIS vector layers (engine-free): GeoJSON, Shapefile (.prj, .cpg and
 //! code-page guessing), GeoPackage, KML/KMZ, CSV with coordinate columns,
-//! GML/WFS feature collections, FlatGeobuf — one feature model with typed attributes,
+//! GML/WFS feature collections, FlatGeobuf, OpenStreetMap (.osm, .osm.gz,
+//! .osm.pbf) — one feature model with typed attributes,
 //! 2D/3D multi-part geometry and the CRS, reprojectable into the scene CRS.
 //! Readers keep what they can read and list what they could not.
 
@@ -12,6 +13,7 @@ pub mod gml;
 pub mod gpkg;
 pub mod kml;
 pub mod model;
+pub mod osm;
 pub mod prj;
 pub mod shp;
 pub mod style;
@@ -46,10 +48,14 @@ pub enum Format {
     Csv,
     Gml,
     FlatGeobuf,
+    Osm,
 }
 
 pub fn format_of(path: &Path) -> Option<Format> {
     let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
+    if pw_osm::is_osm_name(path) {
+        return Some(Format::Osm);
+    }
     let ext = name.rsplit('.').next()?;
     Some(match ext {
         "geojson" => Format::GeoJson,
@@ -69,7 +75,7 @@ pub fn read_file(path: &Path, csv: &CsvOptions) -> Result<VectorData, VectorErro
     let format = format_of(path).ok_or_else(|| {
         file_error(
             path,
-            "not a vector format we read (GeoJSON, Shapefile, GeoPackage, KML/KMZ, CSV, GML, FlatGeobuf)",
+            "not a vector format we read (GeoJSON, Shapefile, GeoPackage, KML/KMZ, CSV, GML, FlatGeobuf, OpenStreetMap)",
         )
     })?;
     let meta = std::fs::metadata(path).map_err(|e| file_error(path, e.to_string()))?;
@@ -93,6 +99,7 @@ pub fn read_file(path: &Path, csv: &CsvOptions) -> Result<VectorData, VectorErro
             let bytes = std::fs::read(path).map_err(|e| file_error(path, e.to_string()))?;
             fgb::read_bytes(&bytes)
         }
+        Format::Osm => osm::read_file(path),
     };
     result.map_err(|m| file_error(path, m))
 }

@@ -337,9 +337,13 @@ pub fn city_model(
                 }
             }
             Geometry::Points(points) => {
+                // A tree cadastre, or one tree among other things (an
+                // OpenStreetMap layer's natural=tree).
+                let tree_here = trees
+                    || data.value(k, "kind") == Some(&crate::model::Value::Text("tree".into()));
                 for p in points {
                     let z = ground(p[0], p[1]);
-                    if trees {
+                    if tree_here {
                         type_name = "Tree";
                         let h = number(data, k, height).unwrap_or(DEFAULT_TREE_HEIGHT);
                         let c = number(data, k, crown).unwrap_or(DEFAULT_CROWN).min(h);

@@ -1,0 +1,183 @@
+//! An assignment as a result of the analysis framework: one line per road
+//! link with its volume (the legend's quantity) and capacity, volume /
+//! capacity, travel times, name and class as columns; the key figures
+//! (vehicle-kilometres, vehicle-hours, trips, gap) as KPIs — so the
+//! framework draws, compares (B − A) and exports it like any analysis.
+
+use crate::{Assignment, Demand, Network};
+use pw_analysis::result::{Column, Feature, FeatureGeometry, FeatureValues};
+use pw_analysis::{AnalysisResult, Kpi, Legend, Message, Quantity, RunStamp};
+
+/// Vehicles per hour, in classes a road map of a town reads well.
+pub const VOLUME_CLASSES: [(f32, [u8; 3]); 7] = [
+    (0.0, [210, 210, 210]),
+    (100.0, [254, 229, 153]),
+    (300.0, [253, 187, 90]),
+    (600.0, [245, 130, 50]),
+    (1000.0, [220, 70, 40]),
+    (1500.0, [170, 20, 40]),
+    (2500.0, [100, 0, 60]),
+];
+
+pub fn volume_quantity() -> Quantity {
+    Quantity {
+        key: "volume",
+        label: "traffic.legend_volume",
+        unit: "Kfz/h",
+        legend: Legend::new("traffic.legend_volume", "Kfz/h", &VOLUME_CLASSES),
+        difference_legend: Legend::difference("traffic.legend_difference", "Kfz/h", 50.0, 500.0),
+    }
+}
+
+/// The class of the links joining a zone to the roads: their kilometres
+/// are not driven on roads.
+pub const CONNECTOR: &str = "connector";
+
+/// What the map knows of a link beyond the network: where it runs (scene
+/// CRS), its name and class. Connectors and links without geometry have
+/// none and are left out of the map (their volume is in the KPIs).
+#[derive(Debug, Clone, Default)]
+pub struct LinkLook {
+    pub id: String,
+    pub geometry: Option<Vec<[f64; 2]>>,
+    pub name: String,
+    pub class: String,
+}
+
+pub fn assignment_result(
+    label: String,
+    network: &Network,
+    looks: &[LinkLook],
+    demand: &Demand,
+    assignment: &Assignment,
+    crs: Option<pw_geo::Crs>,
+) -> AnalysisResult {
+    let mut features = Vec::new();
+    let (mut capacity, mut ratio, mut free, mut time, mut names, mut classes) =
+        (vec![], vec![], vec![], vec![], vec![], vec![]);
+    for (i, (link, look)) in network.links.iter().zip(looks).enumerate() {
+        let Some(line) = &look.geometry else { continue };
+        let volume = assignment.flows[i];
+        features.push(Feature {
+            id: look.id.clone(),
+            geometry: FeatureGeometry::Line(line.iter().map(|p| [p[0], p[1], 0.0]).collect()),
+            value: volume as f32,
+        });
+        capacity.push(link.capacity as f32);
+        ratio.push((volume / link.capacity) as f32);
+        free.push(link.cost(0.0) as f32);
+        time.push(assignment.costs[i] as f32);
+        names.push(look.name.clone());
+        classes.push(look.class.clone());
+    }
+    let mut vehicle_km = 0.0;
+    let mut vehicle_hours = 0.0;
+    for (i, link) in network.links.iter().enumerate() {
+        if looks.get(i).is_none_or(|l| l.class != CONNECTOR) {
+            vehicle_km += assignment.flows[i] * link.length / 1000.0;
+            vehicle_hours += assignment.flows[i] * assignment.costs[i] / 60.0;
+        }
+    }
+    let unroutable: f64 = assignment.unroutable.iter().map(|(_, _, t)| t).sum();
+    let kpi = |key: &str, english: &str, value: f64, unit: &'static str, decimals: u8| {
+        Kpi::new(
+            key,
+            Message::new(format!("traffic.kpi_{key}")).english(english),
+            value,
+            unit,
+            decimals,
+        )
+    };
+    let kpis = vec![
+        kpi("trips", "Trips", demand.total() - unroutable, "Fahrten", 0),
+        kpi(
+            "unroutable",
+            "Trips without a route",
+            unroutable,
+            "Fahrten",
+            0,
+        ),
+        kpi(
+            "vehicle_km",
+            "Vehicle-kilometres on the roads",
+            vehicle_km,
+            "Kfz-km",
+            0,
+        ),
+        kpi(
+            "vehicle_hours",
+            "Vehicle-hours on the roads",
+            vehicle_hours,
+            "Kfz-h",
+            1,
+        ),
+        kpi(
+            "relative_gap",
+            "Relative gap reached",
+            assignment.relative_gap,
+            "",
+            8,
+        ),
+        kpi(
+            "iterations",
+            "Iterations",
+            assignment.log.len() as f64,
+            "",
+            0,
+        ),
+    ];
+    let mut notes = Vec::new();
+    if !assignment.converged {
+        notes.push(
+            Message::new("traffic.not_converged")
+                .arg("gap", format!("{:.1e}", assignment.relative_gap))
+                .english("The assignment stopped at its iteration limit with a relative gap of {gap}: volumes are approximate."),
+        );
+    }
+    if !assignment.unroutable.is_empty() {
+        let (o, d, _) = assignment.unroutable[0];
+        notes.push(
+            Message::new("traffic.unroutable")
+                .arg("pairs", assignment.unroutable.len())
+                .arg("trips", format!("{unroutable:.0}"))
+                .arg("origin", network.node_names[o as usize])
+                .arg("destination", network.node_names[d as usize])
+                .english("{pairs} origin–destination pairs ({trips} trips) have no route, e.g. zone {origin} → {destination}; they are not on the map."),
+        );
+    }
+    AnalysisResult {
+        label,
+        stamp: RunStamp {
+            details: vec![
+                (
+                    "method".into(),
+                    "static user equilibrium, BPR link costs".into(),
+                ),
+                ("iterations".into(), assignment.log.len().to_string()),
+                (
+                    "relative_gap".into(),
+                    format!("{:.3e}", assignment.relative_gap),
+                ),
+            ],
+            ..Default::default()
+        },
+        ground: None,
+        facades: None,
+        features: Some(FeatureValues {
+            quantity: volume_quantity(),
+            features,
+            columns: vec![
+                Column::Numbers("capacity", capacity),
+                Column::Numbers("volume_capacity", ratio),
+                Column::Numbers("free_flow_minutes", free),
+                Column::Numbers("minutes", time),
+                Column::Texts("name", names),
+                Column::Texts("class", classes),
+            ],
+        }),
+        kpis,
+        notes,
+        crs,
+        difference_of: None,
+    }
+}

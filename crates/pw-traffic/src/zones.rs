@@ -1,0 +1,234 @@
+//! Zones (where trips start and end) joined to a road network, and the
+//! trips between them from a gravity model.
+//!
+//! Each zone becomes a node of its own (zones come first, so routes do not
+//! pass through them) with connectors, both ways, to the nearest road
+//! nodes; connectors cost the straight-line distance at a walking-to-
+//! parking speed and never congest.
+//!
+//! Demand: trips T_ij = a_i·P_i · b_j·A_j · exp(−β·c_ij) between zones
+//! i ≠ j, where P are the zones' productions, A their attractions (scaled
+//! to the same total), c the free-flow travel time in minutes, and the
+//! factors a, b are balanced (Furness) until every zone sends its
+//! productions and receives its attractions.
+
+use crate::osm::RoadNetwork;
+use crate::paths::ShortestPaths;
+use crate::{Demand, Link, Network, NodeId};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Zone {
+    pub name: String,
+    /// In the road network's CRS (metres).
+    pub centroid: [f64; 2],
+    /// Trips starting here in the period.
+    pub productions: f64,
+    /// Relative weight as a destination.
+    pub attractions: f64,
+}
+
+/// Speed on a connector (km/h): the way from a door to the road network.
+pub const CONNECTOR_SPEED: f64 = 20.0;
+
+/// The road network with zones in front: network node `z` is zone `z`,
+/// road node `n` is network node `zones + n`. Links: the roads in their
+/// order, then the connectors.
+#[derive(Debug, Clone)]
+pub struct ZonedNetwork {
+    pub network: Network,
+    pub zones: Vec<Zone>,
+    pub road_links: usize,
+}
+
+impl ZonedNetwork {
+    /// Index of a road link's network link (the same: roads come first).
+    pub fn is_connector(&self, link: usize) -> bool {
+        link >= self.road_links
+    }
+}
+
+/// Joins each zone to its `connectors` nearest road nodes that can be
+/// both left and reached.
+pub fn attach(roads: &RoadNetwork, zones: Vec<Zone>, connectors: usize) -> ZonedNetwork {
+    let net = &roads.network;
+    let z = zones.len() as NodeId;
+    let mut has_in = vec![false; net.node_count()];
+    let mut has_out = vec![false; net.node_count()];
+    for l in &net.links {
+        has_out[l.from as usize] = true;
+        has_in[l.to as usize] = true;
+    }
+    let mut links: Vec<Link> = net
+        .links
+        .iter()
+        .map(|l| Link {
+            from: l.from + z,
+            to: l.to + z,
+            ..l.clone()
+        })
+        .collect();
+    for (i, zone) in zones.iter().enumerate() {
+        let mut candidates: Vec<(f64, usize)> = roads
+            .positions
+            .iter()
+            .enumerate()
+            .filter(|(n, _)| has_in[*n] && has_out[*n])
+            .map(|(n, p)| ((p[0] - zone.centroid[0]).hypot(p[1] - zone.centroid[1]), n))
+            .collect();
+        candidates.sort_by(|a, b| a.0.total_cmp(&b.0));
+        for &(distance, n) in candidates.iter().take(connectors.max(1)) {
+            let connector = |from, to| Link {
+                from,
+                to,
+                capacity: f64::INFINITY,
+                length: distance,
+                free_flow_time: distance / 1000.0 / CONNECTOR_SPEED * 60.0,
+                b: 0.0,
+                power: 0.0,
+                toll: 0.0,
+                fixed_cost: 0.0,
+            };
+            links.push(connector(i as NodeId, n as NodeId + z));
+            links.push(connector(n as NodeId + z, i as NodeId));
+        }
+    }
+    let names = (1..=zones.len() as u64)
+        .chain(net.node_names.iter().copied())
+        .collect();
+    ZonedNetwork {
+        network: Network::new(names, links, z, z),
+        road_links: net.links.len(),
+        zones,
+    }
+}
+
+/// Free-flow travel time between every pair of zones, minutes (∞ where no
+/// route).
+pub fn free_flow_times(network: &Network) -> Vec<Vec<f64>> {
+    let costs: Vec<f64> = network.links.iter().map(|l| l.cost(0.0)).collect();
+    let z = network.zone_count;
+    let mut paths = ShortestPaths::new(network);
+    (0..z)
+        .map(|o| {
+            paths.search(network, &costs, o, 0..z);
+            (0..z).map(|d| paths.distance(d)).collect()
+        })
+        .collect()
+}
+
+/// Trips between zones by a doubly constrained gravity model with
+/// deterrence exp(−β·c); `times[i][j]` in minutes. Pairs without a route
+/// get no trips (their share goes to reachable zones).
+pub fn gravity(zones: &[Zone], times: &[Vec<f64>], beta: f64) -> Demand {
+    let n = zones.len();
+    let produced: f64 = zones.iter().map(|z| z.productions.max(0.0)).sum();
+    let attracting: f64 = zones.iter().map(|z| z.attractions.max(0.0)).sum();
+    let p: Vec<f64> = zones.iter().map(|z| z.productions.max(0.0)).collect();
+    let a: Vec<f64> = zones
+        .iter()
+        .map(|z| {
+            if attracting > 0.0 {
+                z.attractions.max(0.0) * produced / attracting
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    let f = |i: usize, j: usize| {
+        let c = times[i][j];
+        if i == j || !c.is_finite() {
+            0.0
+        } else {
+            (-beta * c).exp()
+        }
+    };
+    let mut row = vec![1.0; n];
+    let mut col = vec![1.0; n];
+    for _ in 0..1000 {
+        for (i, r) in row.iter_mut().enumerate() {
+            let s: f64 = (0..n).map(|j| col[j] * a[j] * f(i, j)).sum();
+            *r = if s > 0.0 { 1.0 / s } else { 0.0 };
+        }
+        let mut worst: f64 = 0.0;
+        for (j, c) in col.iter_mut().enumerate() {
+            let s: f64 = (0..n).map(|i| row[i] * p[i] * f(i, j)).sum();
+            let new = if s > 0.0 { 1.0 / s } else { 0.0 };
+            if *c > 0.0 {
+                worst = worst.max((new / *c - 1.0).abs());
+            }
+            *c = new;
+        }
+        if worst < 1e-12 {
+            break;
+        }
+    }
+    Demand {
+        origins: (0..n)
+            .map(|i| {
+                let trips = (0..n)
+                    .filter_map(|j| {
+                        let t = row[i] * p[i] * col[j] * a[j] * f(i, j);
+                        (t > 0.0).then_some((j as NodeId, t))
+                    })
+                    .collect();
+                (i as NodeId, trips)
+            })
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn zone(name: &str, x: f64, productions: f64, attractions: f64) -> Zone {
+        Zone {
+            name: name.into(),
+            centroid: [x, 0.0],
+            productions,
+            attractions,
+        }
+    }
+
+    #[test]
+    fn every_zone_sends_its_productions_and_receives_its_attractions() {
+        let zones = vec![
+            zone("A", 0.0, 100.0, 10.0),
+            zone("B", 1.0, 50.0, 30.0),
+            zone("C", 2.0, 10.0, 40.0),
+        ];
+        let times = vec![
+            vec![0.0, 5.0, 10.0],
+            vec![5.0, 0.0, 5.0],
+            vec![10.0, 5.0, 0.0],
+        ];
+        let d = gravity(&zones, &times, 0.1);
+        let mut received = [0.0; 3];
+        for (o, trips) in &d.origins {
+            let sent: f64 = trips.iter().map(|(_, t)| t).sum();
+            assert!((sent - zones[*o as usize].productions).abs() < 1e-9);
+            for (dest, t) in trips {
+                assert_ne!(o, dest, "no trips within a zone");
+                received[*dest as usize] += t;
+            }
+        }
+        // Attractions scaled to the 160 trips produced: 10:30:40 → 20, 60, 80.
+        for (r, expected) in received.iter().zip([20.0, 60.0, 80.0]) {
+            assert!((r - expected).abs() < 1e-6, "{received:?}");
+        }
+        // Deterrence: from B, A and C are equally far, so their trips stand
+        // in the ratio of their balanced attractions; from A the nearer B
+        // gets more per unit of attraction than the farther C.
+        let t = |o: usize, dest: usize| d_of(&d, o, dest);
+        assert!(t(0, 1) / 60.0 > t(0, 2) / 80.0);
+        assert!(d.total() > 159.999 && d.total() < 160.001);
+    }
+
+    fn d_of(d: &Demand, o: usize, dest: usize) -> f64 {
+        d.origins[o]
+            .1
+            .iter()
+            .find(|(n, _)| *n as usize == dest)
+            .map_or(0.0, |(_, t)| *t)
+    }
+}

@@ -1,0 +1,442 @@
+//! `planwerkstatt traffic assign`: a network and its demand from files,
+//! the equilibrium, and the volumes per link as GeoJSON (lines, run stamp
+//! in `planwerkstatt_run`) or CSV (stamp as leading `#` lines).
+
+use anyhow::{Context, bail, ensure};
+use pw_analysis::scenario::InputStamp;
+use pw_traffic::result::{LinkLook, assignment_result};
+use pw_traffic::zones::{Zone, attach, free_flow_times, gravity};
+use pw_traffic::{Algorithm, Assignment, AssignmentSettings, Demand, Network, assign, tntp};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+#[derive(clap::Subcommand, Debug)]
+pub enum TrafficCli {
+    /// Assign trips to a road network (static user equilibrium, BPR costs).
+    Assign(AssignArgs),
+}
+
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AlgorithmArg {
+    /// Gradient projection (path-based; reaches tight gaps fast).
+    Gp,
+    /// Bi-conjugate Frank–Wolfe (link-based).
+    Bfw,
+}
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct AssignArgs {
+    /// A TNTP network (`*_net.tntp`) or an OpenStreetMap file (.osm, .osm.gz,
+    /// .osm.pbf) whose car roads form the network.
+    #[arg(long)]
+    pub network: PathBuf,
+    /// Trips between zones (TNTP `*_trips.tntp`), for a TNTP network.
+    #[arg(long)]
+    pub demand: Option<PathBuf>,
+    /// Zones for an OSM network: any vector file of polygons or points with
+    /// productions and attractions; trips come from a gravity model.
+    #[arg(long)]
+    pub zones: Option<PathBuf>,
+    /// Attribute of the zones with the trips that start there.
+    #[arg(long, default_value = "productions")]
+    pub productions: String,
+    /// Attribute of the zones with their weight as destinations.
+    #[arg(long, default_value = "attractions")]
+    pub attractions: String,
+    /// Gravity model deterrence per minute of free-flow travel time.
+    #[arg(long, default_value_t = 0.1)]
+    pub beta: f64,
+    /// Road nodes each zone is joined to.
+    #[arg(long, default_value_t = 2)]
+    pub connectors: usize,
+    /// CRS of the output (and of the OSM network's geometry).
+    #[arg(long, default_value = "EPSG:25832")]
+    pub crs: String,
+    /// Node coordinates of a TNTP network (`*_node.tntp`), in --crs, for
+    /// GeoJSON lines.
+    #[arg(long)]
+    pub nodes: Option<PathBuf>,
+    /// Stop at this relative gap (TSTT − SPTT) / TSTT.
+    #[arg(long, default_value_t = 1e-4)]
+    pub gap: f64,
+    #[arg(long, value_enum, default_value_t = AlgorithmArg::Gp)]
+    pub algorithm: AlgorithmArg,
+    /// Threads for the path searches (0 = one per core).
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// Minutes added per unit of link length (a generalised cost).
+    #[arg(long, default_value_t = 0.0)]
+    pub minutes_per_length: f64,
+    /// Where the volumes go: .geojson (lines) or .csv (one row per link).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+/// A network ready to assign, with what the map knows of its links.
+struct Prepared {
+    network: Network,
+    demand: Demand,
+    looks: Vec<LinkLook>,
+    report: String,
+}
+
+pub fn traffic(cmd: &TrafficCli) -> anyhow::Result<String> {
+    match cmd {
+        TrafficCli::Assign(args) => run_assign(args),
+    }
+}
+
+fn run_assign(args: &AssignArgs) -> anyhow::Result<String> {
+    ensure!(
+        args.gap > 0.0 && args.gap < 1.0,
+        "--gap must lie between 0 and 1, e.g. 1e-4"
+    );
+    let crs = pw_geo::Crs::parse(&args.crs).with_context(|| format!("--crs {}", args.crs))?;
+    let mut prepared = if pw_osm::is_osm_name(&args.network) {
+        from_osm(args, crs)?
+    } else {
+        from_tntp(args, crs)?
+    };
+    if args.minutes_per_length != 0.0 {
+        prepared
+            .network
+            .weigh_length_and_toll(args.minutes_per_length, 0.0);
+    }
+    let settings = AssignmentSettings {
+        relative_gap: args.gap,
+        threads: args.threads,
+        algorithm: match args.algorithm {
+            AlgorithmArg::Gp => Algorithm::GradientProjection,
+            AlgorithmArg::Bfw => Algorithm::BiconjugateFrankWolfe,
+        },
+        ..Default::default()
+    };
+    let started = std::time::Instant::now();
+    let assignment = assign(
+        &prepared.network,
+        &prepared.demand,
+        &settings,
+        &pw_job::JobControl::new(),
+    )?;
+    let seconds = started.elapsed().as_secs_f64();
+    let mut result = assignment_result(
+        format!("Verkehr {}", file_name(&args.network)),
+        &prepared.network,
+        &prepared.looks,
+        &prepared.demand,
+        &assignment,
+        Some(crs),
+    );
+    stamp(&mut result.stamp, args, seconds);
+    let mut out = prepared.report;
+    let _ = writeln!(
+        out,
+        "assigned:  {:.0} trips, relative gap {:.2e} after {} iterations in {seconds:.2} s",
+        result.kpi("trips").map_or(0.0, |k| k.value),
+        assignment.relative_gap,
+        assignment.log.len()
+    );
+    for k in &result.kpis {
+        let value = if k.key == "relative_gap" {
+            format!("{:.2e}", k.value)
+        } else {
+            format!("{:.*} {}", k.decimals as usize, k.value, k.unit)
+        };
+        let _ = writeln!(out, "{:<15}{}", format!("{}:", k.key), value.trim_end());
+    }
+    for n in &result.notes {
+        let _ = writeln!(out, "note:      {n}");
+    }
+    if let Some(path) = &args.out {
+        let ext = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase());
+        match ext.as_deref() {
+            Some("geojson" | "json") => {
+                ensure!(
+                    result
+                        .features
+                        .as_ref()
+                        .is_some_and(|f| !f.features.is_empty()),
+                    "the network has no coordinates for lines: give --nodes (TNTP) or write .csv"
+                );
+                pw_analysis::export::write_features_geojson(&result, path)?;
+            }
+            Some("csv") => std::fs::write(
+                path,
+                csv(
+                    &prepared.network,
+                    &prepared.looks,
+                    &assignment,
+                    &result.stamp,
+                ),
+            )
+            .with_context(|| format!("writing {}", path.display()))?,
+            _ => bail!("{}: write .geojson or .csv", path.display()),
+        }
+        let _ = writeln!(out, "written:   {}", path.display());
+    }
+    Ok(out)
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+fn stamp(stamp: &mut pw_analysis::RunStamp, args: &AssignArgs, seconds: f64) {
+    stamp.analysis = "traffic".into();
+    stamp.scenario = file_name(&args.network);
+    stamp.version = "1".into();
+    stamp.software = format!("planwerkstatt {}", env!("CARGO_PKG_VERSION"));
+    stamp.computed_at = jiff::Timestamp::now()
+        .strftime("%Y-%m-%dT%H:%M:%SZ")
+        .to_string();
+    stamp.seconds = seconds;
+    stamp.parameters = vec![
+        ("gap".into(), format!("{:e}", args.gap)),
+        (
+            "algorithm".into(),
+            format!("{:?}", args.algorithm).to_lowercase(),
+        ),
+    ];
+    if args.zones.is_some() {
+        stamp
+            .parameters
+            .push(("beta".into(), args.beta.to_string()));
+        stamp
+            .parameters
+            .push(("connectors".into(), args.connectors.to_string()));
+    }
+    if args.minutes_per_length != 0.0 {
+        stamp.parameters.push((
+            "minutes_per_length".into(),
+            args.minutes_per_length.to_string(),
+        ));
+    }
+    stamp.inputs = [
+        Some(&args.network),
+        args.demand.as_ref(),
+        args.zones.as_ref(),
+        args.nodes.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|p| InputStamp::of(p))
+    .collect();
+}
+
+fn from_tntp(args: &AssignArgs, crs: pw_geo::Crs) -> anyhow::Result<Prepared> {
+    let Some(demand_path) = &args.demand else {
+        bail!("a TNTP network needs its trips: --demand X_trips.tntp");
+    };
+    ensure!(
+        args.zones.is_none(),
+        "--zones goes with an OpenStreetMap network; a TNTP network has its zones"
+    );
+    let network = tntp::read_network(&args.network)?;
+    let demand = tntp::read_demand(demand_path, &network)?;
+    let nodes = args.nodes.as_deref().map(tntp::read_nodes).transpose()?;
+    let looks = network
+        .links
+        .iter()
+        .map(|l| {
+            let (a, b) = (
+                network.node_names[l.from as usize],
+                network.node_names[l.to as usize],
+            );
+            LinkLook {
+                id: format!("{a}-{b}"),
+                geometry: nodes
+                    .as_ref()
+                    .and_then(|n| Some(vec![*n.get(&a)?, *n.get(&b)?])),
+                ..Default::default()
+            }
+        })
+        .collect();
+    let report = format!(
+        "network:   {} nodes, {} links, {} zones (TNTP; coordinates {})\n",
+        network.node_count(),
+        network.links.len(),
+        network.zone_count,
+        if nodes.is_some() {
+            crs.to_string()
+        } else {
+            "none".into()
+        }
+    );
+    Ok(Prepared {
+        network,
+        demand,
+        looks,
+        report,
+    })
+}
+
+fn from_osm(args: &AssignArgs, crs: pw_geo::Crs) -> anyhow::Result<Prepared> {
+    let Some(zones_path) = &args.zones else {
+        bail!(
+            "an OpenStreetMap network needs zones with trips: --zones zones.geojson (attributes --productions, --attractions)"
+        );
+    };
+    ensure!(
+        args.demand.is_none(),
+        "--demand goes with a TNTP network; an OSM network takes --zones"
+    );
+    let to_scene = pw_geo::Reprojector::new(pw_geo::Crs::WGS84, crs)?;
+    let project = |p: [f64; 2]| to_scene.apply([p[0], p[1], 0.0]).ok().map(|q| [q[0], q[1]]);
+    let data = pw_osm::read_file(&args.network)?;
+    let roads =
+        pw_traffic::osm::road_network(&data, &pw_traffic::osm::default_classes(), &project)?;
+    let zones = read_zones(zones_path, crs, &args.productions, &args.attractions)?;
+    let zone_count = zones.len();
+    let zoned = attach(&roads, zones, args.connectors);
+    let times = free_flow_times(&zoned.network);
+    let demand = gravity(&zoned.zones, &times, args.beta);
+    let mut looks: Vec<LinkLook> = roads
+        .roads
+        .iter()
+        .map(|r| LinkLook {
+            id: format!("way/{}", r.way),
+            geometry: Some(r.geometry.clone()),
+            name: r.name.clone().unwrap_or_default(),
+            class: r.class.to_string(),
+        })
+        .collect();
+    looks.resize(
+        zoned.network.links.len(),
+        LinkLook {
+            class: pw_traffic::result::CONNECTOR.into(),
+            ..Default::default()
+        },
+    );
+    let mut report = format!(
+        "network:   {} OSM ways → {} links between {} nodes; {zone_count} zones, {} connectors\n",
+        roads.ways,
+        roads.network.links.len(),
+        roads.network.node_count(),
+        zoned.network.links.len() - zoned.road_links
+    );
+    for n in &roads.notes {
+        let _ = writeln!(report, "note:      {n}");
+    }
+    Ok(Prepared {
+        network: zoned.network,
+        demand,
+        looks,
+        report,
+    })
+}
+
+/// Zones from a vector file: each feature's centre (polygon vertices'
+/// mean, or the point) and its two attributes.
+fn read_zones(
+    path: &Path,
+    crs: pw_geo::Crs,
+    productions: &str,
+    attractions: &str,
+) -> anyhow::Result<Vec<Zone>> {
+    let mut data = pw_vector::read_file(path, &pw_vector::CsvOptions::default())?;
+    ensure!(
+        data.crs.is_some(),
+        "{}: the file does not say its CRS",
+        path.display()
+    );
+    data.reproject(crs)?;
+    for field in [productions, attractions] {
+        ensure!(
+            data.field_index(field).is_some(),
+            "{}: no attribute “{field}” (it has: {})",
+            path.display(),
+            data.fields
+                .iter()
+                .map(|f| f.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    let mut zones = Vec::new();
+    for (k, f) in data.features.iter().enumerate() {
+        let Some(g) = &f.geometry else { continue };
+        let points: Vec<[f64; 2]> = match g {
+            pw_vector::Geometry::Points(p) => p.iter().map(|c| [c[0], c[1]]).collect(),
+            pw_vector::Geometry::Polygons(p) => p
+                .iter()
+                .flat_map(|p| p.exterior.iter().map(|c| [c[0], c[1]]))
+                .collect(),
+            pw_vector::Geometry::Lines(l) => l.iter().flatten().map(|c| [c[0], c[1]]).collect(),
+        };
+        if points.is_empty() {
+            continue;
+        }
+        let n = points.len() as f64;
+        let number = |field: &str| {
+            data.value(k, field)
+                .and_then(|v| v.as_f64())
+                .filter(|v| v.is_finite() && *v >= 0.0)
+        };
+        let (Some(p), Some(a)) = (number(productions), number(attractions)) else {
+            bail!(
+                "{}, feature {}: “{productions}” and “{attractions}” must be numbers of 0 or more",
+                path.display(),
+                f.id.clone().unwrap_or_else(|| (k + 1).to_string())
+            );
+        };
+        zones.push(Zone {
+            name: f.id.clone().unwrap_or_else(|| (k + 1).to_string()),
+            centroid: [
+                points.iter().map(|p| p[0]).sum::<f64>() / n,
+                points.iter().map(|p| p[1]).sum::<f64>() / n,
+            ],
+            productions: p,
+            attractions: a,
+        });
+    }
+    ensure!(
+        zones.len() >= 2,
+        "{}: at least two zones are needed",
+        path.display()
+    );
+    Ok(zones)
+}
+
+/// One row per link (connectors too), the run stamp before it as `#`
+/// lines (`pandas.read_csv(…, comment="#")`, QGIS: skip lines).
+fn csv(
+    network: &Network,
+    looks: &[LinkLook],
+    a: &Assignment,
+    stamp: &pw_analysis::RunStamp,
+) -> String {
+    let mut out = String::new();
+    for (k, v) in stamp.entries() {
+        let _ = writeln!(out, "# {k}: {}", v.replace(['\n', '\r'], " "));
+    }
+    out += "from,to,id,class,name,volume,capacity,volume_capacity,free_flow_minutes,minutes\n";
+    let quote = |t: &str| {
+        if t.contains([',', '"', '\n']) {
+            format!("\"{}\"", t.replace('"', "\"\""))
+        } else {
+            t.to_string()
+        }
+    };
+    for (i, link) in network.links.iter().enumerate() {
+        let look = looks.get(i).cloned().unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "{},{},{},{},{},{:.3},{},{:.4},{:.4},{:.4}",
+            network.node_names[link.from as usize],
+            network.node_names[link.to as usize],
+            quote(&look.id),
+            quote(&look.class),
+            quote(&look.name),
+            a.flows[i],
+            link.capacity,
+            a.flows[i] / link.capacity,
+            link.cost(0.0),
+            a.costs[i]
+        );
+    }
+    out
+}

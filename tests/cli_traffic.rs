@@ -1,0 +1,193 @@
+//! `planwerkstatt traffic assign` as a user runs it: a benchmark network
+//! to its published equilibrium (CSV), an OpenStreetMap extract with zones
+//! (GeoJSON lines with the run stamp), and what goes wrong said clearly.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn planwerkstatt(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_planwerkstatt"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("run planwerkstatt");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn shared(path: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data")
+        .join(path)
+        .display()
+        .to_string()
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli_traffic");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+#[test]
+fn sioux_falls_volumes_come_out_as_published() {
+    let out = tmp("siouxfalls.csv");
+    let (code, text, err) = planwerkstatt(&[
+        "traffic",
+        "assign",
+        "--network",
+        &shared("traffic/tntp/SiouxFalls/SiouxFalls_net.tntp"),
+        "--demand",
+        &shared("traffic/tntp/SiouxFalls/SiouxFalls_trips.tntp"),
+        "--gap",
+        "1e-9",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(text.contains("assigned:  360600 trips"), "{text}");
+    let csv = std::fs::read_to_string(&out).unwrap();
+    assert!(csv.starts_with("# analysis: traffic\n"), "{csv}");
+    assert!(csv.contains("# param_gap: 1e-9\n"));
+    let rows: Vec<Vec<&str>> = csv
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    assert_eq!(rows.len(), 76);
+    // Every link as in the published equilibrium (SiouxFalls_flow.tntp:
+    // From To Volume Cost, in the network's link order).
+    let published =
+        std::fs::read_to_string(shared("traffic/tntp/SiouxFalls/SiouxFalls_flow.tntp")).unwrap();
+    for (row, line) in rows.iter().zip(published.lines().skip(1)) {
+        let p: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!((row[0], row[1]), (p[0], p[1]));
+        let (ours, theirs): (f64, f64) = (row[5].parse().unwrap(), p[2].parse().unwrap());
+        assert!(
+            (ours - theirs).abs() < 0.5,
+            "{}→{}: {ours} vs {theirs}",
+            p[0],
+            p[1]
+        );
+    }
+}
+
+#[test]
+fn an_osm_extract_with_four_zones_gives_stamped_lines() {
+    let zones = tmp("zones.geojson");
+    std::fs::write(
+        &zones,
+        r#"{"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{"name":"Nord","productions":800,"attractions":200},"geometry":{"type":"Point","coordinates":[11.575,50.02]}},
+{"type":"Feature","properties":{"name":"West","productions":600,"attractions":300},"geometry":{"type":"Point","coordinates":[11.53,50.0]}},
+{"type":"Feature","properties":{"name":"Zentrum","productions":300,"attractions":1500},"geometry":{"type":"Point","coordinates":[11.575,49.99]}},
+{"type":"Feature","properties":{"name":"Ost","productions":500,"attractions":200},"geometry":{"type":"Point","coordinates":[11.6,50.01]}}]}"#,
+    )
+    .unwrap();
+    let out = tmp("bayreuth.geojson");
+    let (code, text, err) = planwerkstatt(&[
+        "traffic",
+        "assign",
+        "--network",
+        &shared("osm/north-bayreuth.osm.gz"),
+        "--zones",
+        zones.to_str().unwrap(),
+        "--gap",
+        "1e-6",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(text.contains("823 OSM ways → 2355 links"), "{text}");
+    assert!(
+        text.contains("40 turn restrictions are not applied yet"),
+        "{text}"
+    );
+    assert!(text.contains("assigned:  2200 trips"), "{text}");
+    let g: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(g["planwerkstatt_run"]["analysis"], "traffic");
+    assert_eq!(
+        g["crs"]["properties"]["name"],
+        "urn:ogc:def:crs:EPSG::25832"
+    );
+    let features = g["features"].as_array().unwrap();
+    assert_eq!(features.len(), 2355);
+    // Lines in UTM 32 around Bayreuth (easting ≈ 680 km, northing ≈ 5.54 Mm).
+    let first = &features[0]["geometry"]["coordinates"][0];
+    let (e, n) = (first[0].as_f64().unwrap(), first[1].as_f64().unwrap());
+    assert!(
+        (660_000.0..700_000.0).contains(&e) && (5_520_000.0..5_560_000.0).contains(&n),
+        "{e} {n}"
+    );
+    // Trips leave the zones over roads: the busiest road carries a good
+    // share of the 2,200 trips and knows its name and class.
+    let busiest = features
+        .iter()
+        .max_by(|a, b| {
+            a["properties"]["volume"]
+                .as_f64()
+                .unwrap()
+                .total_cmp(&b["properties"]["volume"].as_f64().unwrap())
+        })
+        .unwrap();
+    assert!(busiest["properties"]["volume"].as_f64().unwrap() > 300.0);
+    assert!(
+        busiest["properties"]["class"]
+            .as_str()
+            .is_some_and(|c| !c.is_empty())
+    );
+}
+
+#[test]
+fn missing_inputs_are_named() {
+    let net = shared("traffic/tntp/SiouxFalls/SiouxFalls_net.tntp");
+    let (code, _, err) = planwerkstatt(&["traffic", "assign", "--network", &net]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("a TNTP network needs its trips: --demand X_trips.tntp"),
+        "{err}"
+    );
+    let osm = shared("osm/north-bayreuth.osm.gz");
+    let (code, _, err) = planwerkstatt(&["traffic", "assign", "--network", &osm]);
+    assert_eq!(code, 2);
+    assert!(err.contains("needs zones with trips: --zones"), "{err}");
+    let zones = tmp("zones_without_trips.geojson");
+    std::fs::write(
+        &zones,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"einwohner":5},"geometry":{"type":"Point","coordinates":[11.5,50.0]}}]}"#,
+    )
+    .unwrap();
+    let (code, _, err) = planwerkstatt(&[
+        "traffic",
+        "assign",
+        "--network",
+        &osm,
+        "--zones",
+        zones.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("no attribute “productions” (it has: einwohner)"),
+        "{err}"
+    );
+    let broken = tmp("broken_net.tntp");
+    std::fs::write(&broken, "<NUMBER OF NODES> 2\n<NUMBER OF LINKS> 1\n<NUMBER OF ZONES> 1\n<END OF METADATA>\n1 2 -100 1 1 0.15 4 ;\n").unwrap();
+    let (code, _, err) = planwerkstatt(&[
+        "traffic",
+        "assign",
+        "--network",
+        broken.to_str().unwrap(),
+        "--demand",
+        broken.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("broken_net.tntp, line 5: capacity -100 of link 1 → 2: it must be above 0"),
+        "{err}"
+    );
+}
