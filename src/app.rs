@@ -26,6 +26,8 @@ pub struct AppOptions {
     pub settings: SettingsStore,
     /// Run the sun-hours analysis of this day once the scene is loaded.
     pub sun_hours: Option<String>,
+    /// Run this analysis with its form's defaults once the scene is loaded.
+    pub run_analysis: Option<String>,
     /// Show this variant of the scene once it has loaded.
     pub variant: Option<String>,
     /// Compare two scenarios once the scene has loaded.
@@ -100,8 +102,10 @@ impl Plugin for AnalysisPlugins {
     fn build(&self, app: &mut App) {
         app.add_plugins((
             crate::analysis::AnalysisPlugin,
+            crate::analysis::on_start::StartAnalysisPlugin,
             crate::analysis::sunhours::SunHoursPlugin,
             crate::analysis::plan_figures::PlanFiguresPlugin,
+            crate::analysis::traffic::TrafficPlugin,
         ));
     }
 }
@@ -165,6 +169,9 @@ pub fn build_app(options: AppOptions) -> App {
     ))
     .insert_resource(crate::analysis::sunhours::AutoRun(
         options.sun_hours.clone(),
+    ))
+    .insert_resource(crate::analysis::on_start::StartAnalysis(
+        options.run_analysis.clone(),
     ))
     .add_systems(Startup, spawn_camera);
     app.world_mut()

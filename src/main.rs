@@ -24,6 +24,7 @@ fn run_gui(scene: std::path::PathBuf, gui: GuiArgs) -> ExitCode {
         workshop: gui.workshop,
         settings,
         sun_hours: gui.sun_hours,
+        run_analysis: gui.run_analysis,
         variant: gui.variant,
         compare: gui.compare.as_deref().map(|c| {
             let (l, r) = c.split_once(',').unwrap_or((c, ""));

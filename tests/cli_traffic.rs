@@ -191,3 +191,90 @@ fn missing_inputs_are_named() {
         "{err}"
     );
 }
+
+/// A scene whose only layer is the OSM extract, and a variant that closes
+/// the busiest road of Bestand: the analysis runs through the registry on
+/// both, as the workbench's "Berechnen" does.
+#[test]
+fn the_traffic_analysis_of_a_scene_and_its_variant() {
+    let dir = tmp("scene");
+    std::fs::create_dir_all(&dir).unwrap();
+    let scene = dir.join("bayreuth.scene");
+    std::fs::write(
+        &scene,
+        format!(
+            "name = \"Bayreuth Nord (OSM)\"\ncrs = \"EPSG:25832\"\norigin = [682000.0, 5540000.0, 350.0]\n\n[city]\nname = \"Bayreuth\"\nlatitude = 50.0\nlongitude = 11.57\ntime_zone = \"Europe/Berlin\"\n\n[[layers]]\nname = \"OpenStreetMap\"\nkind = \"vector\"\npath = \"{}\"\n",
+            shared("osm/north-bayreuth.osm.gz")
+        ),
+    )
+    .unwrap();
+    let out = dir.join("bestand");
+    let (code, text, err) = planwerkstatt(&[
+        "analysis",
+        "run",
+        "traffic",
+        "--scene",
+        scene.to_str().unwrap(),
+        "--out-dir",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        text.contains("turn restrictions are not applied yet"),
+        "{text}"
+    );
+    let lines = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().ends_with(".geojson"))
+        .expect("the road lines");
+    let g: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(lines).unwrap()).unwrap();
+    assert_eq!(g["planwerkstatt_run"]["scenario"], "Bestand");
+    let features = g["features"].as_array().unwrap();
+    assert_eq!(features.len(), 2355);
+    let busiest = features
+        .iter()
+        .max_by(|a, b| {
+            a["properties"]["volume"]
+                .as_f64()
+                .unwrap()
+                .total_cmp(&b["properties"]["volume"].as_f64().unwrap())
+        })
+        .unwrap();
+    let link = busiest["properties"]["id"].as_str().unwrap();
+    let way: String = link.split('/').take(2).collect::<Vec<_>>().join("/");
+    std::fs::write(
+        dir.join("bayreuth.plan.toml"),
+        format!("[[variant]]\nname = \"Gesperrt\"\nremoved = [\"{way}\"]\n"),
+    )
+    .unwrap();
+    let out = dir.join("gesperrt");
+    let (code, text, err) = planwerkstatt(&[
+        "analysis",
+        "run",
+        "traffic",
+        "--scene",
+        scene.to_str().unwrap(),
+        "--variant",
+        "Gesperrt",
+        "--out-dir",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(text.contains("1 roads closed in this scenario"), "{text}");
+    let lines = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().ends_with(".geojson"))
+        .unwrap();
+    let g: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(lines).unwrap()).unwrap();
+    assert!(
+        g["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["properties"]["id"] != link)
+    );
+}

@@ -5,6 +5,7 @@
 //! cancel, results, overlays with legend, B − A, export; the CLI is `cli/analysis.rs`.
 
 pub mod describe;
+pub mod on_start;
 pub mod overlays;
 pub mod plan_figures;
 pub mod runs;

@@ -216,14 +216,32 @@ pub fn facade_mesh(f: &FacadeValues, frame: &SceneFrame, legend: &Legend) -> Mes
 /// Half the width of a line ribbon and of a point's square (m).
 const FEATURE_HALF_WIDTH: f64 = 1.0;
 
+/// Half the width lines add at the legend's top value: a road carrying the
+/// most traffic is drawn ≈ 30 m wide, readable from a view over the town.
+const LINE_EXTRA_HALF_WIDTH: f64 = 14.0;
+
 /// Points as flat squares and lines as flat ribbons, 0.5 m above where
 /// they are, in the class colour of their value: a receiver grid, road
-/// links, viewpoints.
+/// links, viewpoints. Lines also widen with the size of their value (a
+/// flow map: the busiest roads, the largest changes stand out).
 pub fn features_mesh(f: &FeatureValues, frame: &SceneFrame, legend: &Legend) -> Mesh {
     let mut positions: Vec<[f32; 3]> = Vec::new();
     let mut colours: Vec<[f32; 4]> = Vec::new();
     let mut indices: Vec<u32> = Vec::new();
     let w = FEATURE_HALF_WIDTH;
+    let top = legend
+        .classes
+        .iter()
+        .map(|c| c.lower.abs())
+        .filter(|b| b.is_finite())
+        .fold(0.0f32, f32::max);
+    let line_half_width = |value: f32| {
+        if top > 0.0 && value.is_finite() {
+            w + LINE_EXTRA_HALF_WIDTH * f64::from((value.abs() / top).min(1.5))
+        } else {
+            w
+        }
+    };
     let mut quad = |corners: [[f64; 3]; 4], c: [f32; 4]| {
         let base = positions.len() as u32;
         for p in corners {
@@ -247,6 +265,7 @@ pub fn features_mesh(f: &FeatureValues, frame: &SceneFrame, legend: &Legend) -> 
                 colour,
             ),
             FeatureGeometry::Line(points) => {
+                let w = line_half_width(feature.value);
                 for s in points.windows(2) {
                     let (a, b) = (s[0], s[1]);
                     let (dx, dy) = (b[0] - a[0], b[1] - a[1]);

@@ -108,6 +108,10 @@ pub struct GuiArgs {
     /// day (YYYY-MM-DD) over all buildings (showroom start, screenshots).
     #[arg(long, value_name = "DATE")]
     pub sun_hours: Option<String>,
+    /// Once the scene has loaded, run this analysis (e.g. traffic) with its
+    /// form's defaults and show the result (showroom start, pictures).
+    #[arg(long, value_name = "ID")]
+    pub run_analysis: Option<String>,
     /// Open with this variant of the scene (from `<scene>.plan.toml`) shown.
     #[arg(long, value_name = "NAME")]
     pub variant: Option<String>,

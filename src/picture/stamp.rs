@@ -147,23 +147,34 @@ impl StampInput<'_> {
                 &[("result", &result), ("parameters", &parameters.join(", "))],
             )
         };
-        let legend = entry
+        // The legend of what is drawn: the ground raster, else the
+        // points and lines (road volumes).
+        let quantity = entry
             .result
             .ground
             .as_ref()
             .filter(|_| entry.show_ground)
-            .map(|g| {
-                let legend = entry.result.legend_of(&g.quantity);
-                LegendStrip {
-                    title: i18n.tr(legend.title).to_string(),
-                    entries: legend
-                        .classes
-                        .iter()
-                        .zip(legend.labels())
-                        .map(|(c, label)| (c.rgb, label))
-                        .collect(),
-                }
+            .map(|g| &g.quantity)
+            .or_else(|| {
+                entry
+                    .result
+                    .features
+                    .as_ref()
+                    .filter(|f| entry.show_features && !f.features.is_empty())
+                    .map(|f| &f.quantity)
             });
+        let legend = quantity.map(|q| {
+            let legend = entry.result.legend_of(q);
+            LegendStrip {
+                title: i18n.tr(legend.title).to_string(),
+                entries: legend
+                    .classes
+                    .iter()
+                    .zip(legend.labels())
+                    .map(|(c, label)| (c.rgb, label))
+                    .collect(),
+            }
+        });
         Some((line, legend))
     }
 

@@ -1,9 +1,11 @@
 //! A scene file read without a window, as the app loads it: the scenario
-//! the command line analyses (every visible city and DEM layer; streamed
-//! 3D Tiles are left out with a note).
+//! the command line analyses (every visible city, vector and DEM layer, as
+//! the window's scenario has them; streamed 3D Tiles are left out with a
+//! note).
 
 use crate::layers::city::load_city;
 use crate::layers::terrain::load_dem;
+use crate::layers::vector::load_vector;
 use pw_analysis::scenario::{InputStamp, Scenario, ScenarioLayer};
 use pw_geo::Crs;
 use pw_geo::elevation::TerrainStack;
@@ -43,6 +45,15 @@ pub fn load(scene: &Scene, scene_path: &Path) -> anyhow::Result<Scenario> {
                 out.layers.push(ScenarioLayer {
                     name: layer.name.clone(),
                     model: city.model.clone(),
+                    input: Some(InputStamp::of(&source)),
+                });
+            }
+            LayerKind::Vector => {
+                let loaded = load_vector(layer, &source, crs, &origin, &control, &stack)
+                    .map_err(|e| anyhow::anyhow!(e))?;
+                out.layers.push(ScenarioLayer {
+                    name: layer.name.clone(),
+                    model: loaded.model.clone(),
                     input: Some(InputStamp::of(&source)),
                 });
             }

@@ -45,6 +45,10 @@ pub enum AnalysisError {
     Cancelled,
     #[error("{0}")]
     Failed(String),
+    /// A failure the analysis can say in the catalogue's words (no network,
+    /// no CRS …).
+    #[error("{0}")]
+    Said(Message),
 }
 
 impl From<pw_job::Cancelled> for AnalysisError {
@@ -60,6 +64,7 @@ impl AnalysisError {
             AnalysisError::Invalid(errors) => errors.iter().map(|e| e.message.clone()).collect(),
             AnalysisError::Cancelled => vec![Message::new("analysis.cancelled")],
             AnalysisError::Failed(text) => vec![Message::text(text.clone())],
+            AnalysisError::Said(message) => vec![message.clone()],
         }
     }
 }

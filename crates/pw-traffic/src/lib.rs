@@ -10,6 +10,7 @@
 
 mod assign;
 mod error;
+pub mod framework;
 mod gradient_projection;
 mod network;
 pub mod osm;

@@ -8,6 +8,7 @@
 //! need a turn-expanded graph; they are counted in `RoadNetwork::notes`.
 
 use crate::{Link, Network, TrafficError};
+use pw_analysis::Message;
 use pw_osm::{OsmData, Tags, tag};
 use std::collections::HashMap;
 
@@ -58,6 +59,9 @@ pub fn default_classes() -> Vec<ClassDefaults> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RoadLink {
     pub way: i64,
+    /// OSM ids of the nodes it runs from and to.
+    pub from_node: i64,
+    pub to_node: i64,
     pub class: &'static str,
     pub name: Option<String>,
     /// Positions in the target CRS, in the direction of travel.
@@ -67,6 +71,15 @@ pub struct RoadLink {
     /// Which of speed / lanes came from the class defaults.
     pub speed_estimated: bool,
     pub lanes_estimated: bool,
+}
+
+impl RoadLink {
+    /// Names this link in every scenario of the same data ("way/7/1-2"):
+    /// links are cut where the full map has junctions, closures included,
+    /// so a variant's links keep the ids they have in Bestand.
+    pub fn id(&self) -> String {
+        format!("way/{}/{}-{}", self.way, self.from_node, self.to_node)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -81,7 +94,7 @@ pub struct RoadNetwork {
     pub osm_nodes: usize,
     pub ways: usize,
     /// What was left out or not applied, for the user.
-    pub notes: Vec<String>,
+    pub notes: Vec<Message>,
 }
 
 /// Whether a way is a road a car may use, and its class defaults.
@@ -170,11 +183,14 @@ pub fn haversine(a: [f64; 2], b: [f64; 2]) -> f64 {
     2.0 * R * h.sqrt().min(1.0).asin()
 }
 
-/// Builds the network; `project` maps lon/lat to the target CRS.
+/// Builds the network; `project` maps lon/lat to the target CRS; ways for
+/// which `closed` says yes (a variant closes them) carry no links but
+/// still cut the others where they meet, so link ids stay the same.
 pub fn road_network(
     data: &OsmData,
     classes: &[ClassDefaults],
     project: &dyn Fn([f64; 2]) -> Option<[f64; 2]>,
+    closed: &dyn Fn(i64) -> bool,
 ) -> Result<RoadNetwork, TrafficError> {
     let lonlat = data.positions();
     let mut notes = Vec::new();
@@ -203,9 +219,11 @@ pub fn road_network(
     }
     runs.retain(|(_, _, r)| r.len() >= 2);
     if cut_ways > 0 {
-        notes.push(format!(
-            "{cut_ways} roads run out of the extract: kept up to its edge"
-        ));
+        notes.push(
+            Message::new("traffic.note_cut")
+                .arg("n", cut_ways)
+                .english("{n} roads run out of the extract: kept up to its edge"),
+        );
     }
     // Where links end: every node used more than once, and every run end.
     let mut uses: HashMap<i64, u32> = HashMap::new();
@@ -235,9 +253,14 @@ pub fn road_network(
     let mut roads = Vec::new();
     let mut self_loops = 0;
     let mut ways_taken = std::collections::HashSet::new();
+    let mut closed_ways = std::collections::HashSet::new();
     for (w, class, run) in &runs {
         let way = &data.ways[*w];
         ways_taken.insert(way.id);
+        let is_closed = closed(way.id);
+        if is_closed {
+            closed_ways.insert(way.id);
+        }
         let (forward, backward) = directions(&way.tags);
         let maxspeed = |key: &str| -> Option<f64> { tag(&way.tags, key).and_then(parse_maxspeed) };
         let general_speed = maxspeed("maxspeed");
@@ -278,7 +301,7 @@ pub fn road_network(
             for (go, reverse, dir_key) in
                 [(forward, false, "forward"), (backward, true, "backward")]
             {
-                if !go {
+                if !go || is_closed {
                     continue;
                 }
                 let speed_tag = maxspeed(&format!("maxspeed:{dir_key}")).or(general_speed);
@@ -287,6 +310,11 @@ pub fn road_network(
                 let speed = speed_tag.unwrap_or(class.speed);
                 let lanes = lanes_tag.unwrap_or(class.lanes);
                 let (from, to) = if reverse { (b, a) } else { (a, b) };
+                let (from_node, to_node) = if reverse {
+                    (piece[piece.len() - 1], piece[0])
+                } else {
+                    (piece[0], piece[piece.len() - 1])
+                };
                 links.push(Link {
                     from,
                     to,
@@ -304,6 +332,8 @@ pub fn road_network(
                 }
                 roads.push(RoadLink {
                     way: way.id,
+                    from_node,
+                    to_node,
                     class: class.class,
                     name: tag(&way.tags, "name").map(str::to_string),
                     geometry: g,
@@ -315,8 +345,19 @@ pub fn road_network(
             }
         }
     }
+    if !closed_ways.is_empty() {
+        notes.push(
+            Message::new("traffic.note_closed")
+                .arg("n", closed_ways.len())
+                .english("{n} roads closed in this scenario"),
+        );
+    }
     if self_loops > 0 {
-        notes.push(format!("{self_loops} loops too short to cut left out"));
+        notes.push(
+            Message::new("traffic.note_loops")
+                .arg("n", self_loops)
+                .english("{n} loops too short to cut left out"),
+        );
     }
     let restrictions = data
         .relations
@@ -324,9 +365,11 @@ pub fn road_network(
         .filter(|r| tag(&r.tags, "type") == Some("restriction"))
         .count();
     if restrictions > 0 {
-        notes.push(format!(
-            "{restrictions} turn restrictions are not applied yet"
-        ));
+        notes.push(
+            Message::new("traffic.note_restrictions")
+                .arg("n", restrictions)
+                .english("{n} turn restrictions are not applied yet"),
+        );
     }
     let osm_nodes = runs
         .iter()
@@ -366,7 +409,7 @@ mod tests {
     #[test]
     fn ways_become_links_cut_at_junctions_in_their_directions() {
         let data = pw_osm::read_xml(XML.as_bytes()).unwrap();
-        let r = road_network(&data, &default_classes(), &|p| Some(p)).unwrap();
+        let r = road_network(&data, &default_classes(), &|p| Some(p), &|_| false).unwrap();
         let summary: Vec<(i64, u64, u64, f64, f64, bool)> = r
             .roads
             .iter()
@@ -405,8 +448,9 @@ mod tests {
         assert_eq!(r.roads[4].geometry, bend);
         assert_eq!(r.roads[0].name.as_deref(), Some("Hauptstraße"));
         assert_eq!((r.ways, r.osm_nodes), (3, 6));
+        let notes: Vec<String> = r.notes.iter().map(|n| n.to_string()).collect();
         assert_eq!(
-            r.notes,
+            notes,
             vec![
                 "1 roads run out of the extract: kept up to its edge".to_string(),
                 "1 turn restrictions are not applied yet".to_string()

@@ -25,13 +25,32 @@ pub fn volume_quantity() -> Quantity {
         label: "traffic.legend_volume",
         unit: "Kfz/h",
         legend: Legend::new("traffic.legend_volume", "Kfz/h", &VOLUME_CLASSES),
-        difference_legend: Legend::difference("traffic.legend_difference", "Kfz/h", 50.0, 500.0),
+        difference_legend: more_is_red(),
     }
 }
 
 /// The class of the links joining a zone to the roads: their kilometres
 /// are not driven on roads.
 pub const CONNECTOR: &str = "connector";
+
+/// B − A of volumes: more traffic red, less blue (the reverse of the
+/// framework's default, where less — of sun — is the loss).
+fn more_is_red() -> Legend {
+    let (small, large) = (50.0, 500.0);
+    Legend::new(
+        "traffic.legend_difference",
+        "Kfz/h",
+        &[
+            (f32::NEG_INFINITY, [40, 80, 170]),
+            (-large, [90, 150, 210]),
+            (-small, [170, 205, 230]),
+            (-small * 0.02, [245, 245, 245]),
+            (small * 0.02, [250, 180, 150]),
+            (small, [230, 85, 60]),
+            (large, [165, 0, 38]),
+        ],
+    )
+}
 
 /// What the map knows of a link beyond the network: where it runs (scene
 /// CRS), its name and class. Connectors and links without geometry have

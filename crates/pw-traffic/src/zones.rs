@@ -47,17 +47,71 @@ impl ZonedNetwork {
     }
 }
 
-/// Joins each zone to its `connectors` nearest road nodes that can be
-/// both left and reached.
+/// Nodes of the largest strongly connected part of the network: from
+/// each, every other can be reached and back. Islands (a car park's lanes,
+/// a road cut by the extract's edge) are left out, so no zone hangs on one.
+pub fn main_component(net: &Network) -> Vec<bool> {
+    let n = net.node_count();
+    // Kosaraju: finishing order on the graph, then components on the
+    // reversed graph in reverse finishing order; both iterative.
+    let mut incoming: Vec<Vec<u32>> = vec![Vec::new(); n];
+    for l in &net.links {
+        incoming[l.to as usize].push(l.from);
+    }
+    let mut seen = vec![false; n];
+    let mut order = Vec::with_capacity(n);
+    for start in 0..n {
+        if seen[start] {
+            continue;
+        }
+        seen[start] = true;
+        let mut stack = vec![(start as u32, 0usize)];
+        while let Some((node, next)) = stack.last_mut() {
+            let out = net.outgoing(*node);
+            if *next < out.len() {
+                let to = net.links[out[*next] as usize].to;
+                *next += 1;
+                if !seen[to as usize] {
+                    seen[to as usize] = true;
+                    stack.push((to, 0));
+                }
+            } else {
+                order.push(*node);
+                stack.pop();
+            }
+        }
+    }
+    let mut component = vec![u32::MAX; n];
+    let mut sizes = Vec::new();
+    for &root in order.iter().rev() {
+        if component[root as usize] != u32::MAX {
+            continue;
+        }
+        let c = sizes.len() as u32;
+        let mut size = 0usize;
+        let mut stack = vec![root];
+        component[root as usize] = c;
+        while let Some(node) = stack.pop() {
+            size += 1;
+            for &from in &incoming[node as usize] {
+                if component[from as usize] == u32::MAX {
+                    component[from as usize] = c;
+                    stack.push(from);
+                }
+            }
+        }
+        sizes.push(size);
+    }
+    let largest = (0..sizes.len()).max_by_key(|&c| sizes[c]).map(|c| c as u32);
+    component.iter().map(|&c| Some(c) == largest).collect()
+}
+
+/// Joins each zone to its `connectors` nearest road nodes of the network's
+/// main part (see [`main_component`]).
 pub fn attach(roads: &RoadNetwork, zones: Vec<Zone>, connectors: usize) -> ZonedNetwork {
     let net = &roads.network;
     let z = zones.len() as NodeId;
-    let mut has_in = vec![false; net.node_count()];
-    let mut has_out = vec![false; net.node_count()];
-    for l in &net.links {
-        has_out[l.from as usize] = true;
-        has_in[l.to as usize] = true;
-    }
+    let usable = main_component(net);
     let mut links: Vec<Link> = net
         .links
         .iter()
@@ -72,7 +126,7 @@ pub fn attach(roads: &RoadNetwork, zones: Vec<Zone>, connectors: usize) -> Zoned
             .positions
             .iter()
             .enumerate()
-            .filter(|(n, _)| has_in[*n] && has_out[*n])
+            .filter(|(n, _)| usable[*n])
             .map(|(n, p)| ((p[0] - zone.centroid[0]).hypot(p[1] - zone.centroid[1]), n))
             .collect();
         candidates.sort_by(|a, b| a.0.total_cmp(&b.0));
@@ -118,17 +172,26 @@ pub fn free_flow_times(network: &Network) -> Vec<Vec<f64>> {
 
 /// Trips between zones by a doubly constrained gravity model with
 /// deterrence exp(−β·c); `times[i][j]` in minutes. Pairs without a route
-/// get no trips (their share goes to reachable zones).
+/// get no trips: zones that reach each other form groups, and each group's
+/// attractions are scaled to its own productions, so the balancing can
+/// meet both (a group without attractions sends nothing).
 pub fn gravity(zones: &[Zone], times: &[Vec<f64>], beta: f64) -> Demand {
     let n = zones.len();
-    let produced: f64 = zones.iter().map(|z| z.productions.max(0.0)).sum();
-    let attracting: f64 = zones.iter().map(|z| z.attractions.max(0.0)).sum();
     let p: Vec<f64> = zones.iter().map(|z| z.productions.max(0.0)).collect();
+    let group = reach_groups(times);
+    let groups = group.iter().copied().max().map_or(0, |g| g + 1);
+    let (mut produced, mut attracting) = (vec![0.0; groups], vec![0.0; groups]);
+    for (i, z) in zones.iter().enumerate() {
+        produced[group[i]] += p[i];
+        attracting[group[i]] += z.attractions.max(0.0);
+    }
     let a: Vec<f64> = zones
         .iter()
-        .map(|z| {
-            if attracting > 0.0 {
-                z.attractions.max(0.0) * produced / attracting
+        .enumerate()
+        .map(|(i, z)| {
+            let g = group[i];
+            if attracting[g] > 0.0 {
+                z.attractions.max(0.0) * produced[g] / attracting[g]
             } else {
                 0.0
             }
@@ -147,12 +210,20 @@ pub fn gravity(zones: &[Zone], times: &[Vec<f64>], beta: f64) -> Demand {
     for _ in 0..1000 {
         for (i, r) in row.iter_mut().enumerate() {
             let s: f64 = (0..n).map(|j| col[j] * a[j] * f(i, j)).sum();
-            *r = if s > 0.0 { 1.0 / s } else { 0.0 };
+            *r = if s > 0.0 && (1.0 / s).is_finite() {
+                1.0 / s
+            } else {
+                0.0
+            };
         }
         let mut worst: f64 = 0.0;
         for (j, c) in col.iter_mut().enumerate() {
             let s: f64 = (0..n).map(|i| row[i] * p[i] * f(i, j)).sum();
-            let new = if s > 0.0 { 1.0 / s } else { 0.0 };
+            let new = if s > 0.0 && (1.0 / s).is_finite() {
+                1.0 / s
+            } else {
+                0.0
+            };
             if *c > 0.0 {
                 worst = worst.max((new / *c - 1.0).abs());
             }
@@ -175,6 +246,36 @@ pub fn gravity(zones: &[Zone], times: &[Vec<f64>], beta: f64) -> Demand {
             })
             .collect(),
     }
+}
+
+/// Groups of zones that reach each other both ways (finite times), by
+/// union of mutually reachable pairs.
+fn reach_groups(times: &[Vec<f64>]) -> Vec<usize> {
+    let n = times.len();
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    for i in 0..n {
+        for j in i + 1..n {
+            if times[i][j].is_finite() && times[j][i].is_finite() {
+                let (a, b) = (root(&mut parent, i), root(&mut parent, j));
+                parent[a] = b;
+            }
+        }
+    }
+    let mut ids = std::collections::HashMap::new();
+    (0..n)
+        .map(|i| {
+            let r = root(&mut parent, i);
+            let next = ids.len();
+            *ids.entry(r).or_insert(next)
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -222,6 +323,28 @@ mod tests {
         let t = |o: usize, dest: usize| d_of(&d, o, dest);
         assert!(t(0, 1) / 60.0 > t(0, 2) / 80.0);
         assert!(d.total() > 159.999 && d.total() < 160.001);
+    }
+
+    #[test]
+    fn zones_that_cannot_reach_each_other_balance_in_their_own_groups() {
+        let zones = vec![
+            zone("A", 0.0, 100.0, 50.0),
+            zone("B", 1.0, 50.0, 100.0),
+            zone("Insel 1", 9.0, 10.0, 0.0),
+            zone("Insel 2", 9.5, 0.0, 30.0),
+        ];
+        let inf = f64::INFINITY;
+        let times = vec![
+            vec![0.0, 5.0, inf, inf],
+            vec![5.0, 0.0, inf, inf],
+            vec![inf, inf, 0.0, 2.0],
+            vec![inf, inf, 2.0, 0.0],
+        ];
+        let d = gravity(&zones, &times, 0.1);
+        // A and B trade their 150 trips; the island's 10 go to its other zone.
+        assert!((d_of(&d, 0, 1) - 100.0).abs() < 1e-9 && (d_of(&d, 1, 0) - 50.0).abs() < 1e-9);
+        assert!((d_of(&d, 2, 3) - 10.0).abs() < 1e-9);
+        assert!((d.total() - 160.0).abs() < 1e-9);
     }
 
     fn d_of(d: &Demand, o: usize, dest: usize) -> f64 {

@@ -28,7 +28,7 @@ fn trips_between_homes_and_workplaces_of_bayreuth_flow_through_the_network() {
         .join("../../../shared/data/osm/north-bayreuth.osm.gz");
     let data = pw_osm::read_file(&path).unwrap();
     let project = local([11.54, 50.0]);
-    let roads = road_network(&data, &default_classes(), &project).unwrap();
+    let roads = road_network(&data, &default_classes(), &project, &|_| false).unwrap();
     let positions = data.positions();
     let mut zones = Vec::new();
     for w in &data.ways {

@@ -25,7 +25,7 @@ fn python() -> PathBuf {
 #[test]
 fn the_car_network_of_bayreuth_is_the_one_osmnx_builds() {
     let data = pw_osm::read_file(&extract()).unwrap();
-    let roads = road_network(&data, &default_classes(), &|p| Some(p)).unwrap();
+    let roads = road_network(&data, &default_classes(), &|p| Some(p), &|_| false).unwrap();
     let pieces: usize = roads.roads.iter().map(|r| r.geometry.len() - 1).sum();
     let length: f64 = roads.network.links.iter().map(|l| l.length).sum();
     let mut per_class = BTreeMap::new();

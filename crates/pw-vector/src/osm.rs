@@ -2,8 +2,9 @@
 //! relations with `building`) as polygons with a height — from `height`,
 //! else `building:levels` × 3 m plus the roof, else a default by building
 //! type — and the column `height_source` saying which; roads and railways
-//! as lines; water, land use and green spaces as polygons (rivers and
-//! streams as lines); trees as points. Every feature keeps its OSM id and
+//! as lines; water and land use as polygons in the groups a city map tells
+//! apart (residential, commercial, green, wood, farmland, other); rivers
+//! and streams as lines; trees as points. Every feature keeps its OSM id and
 //! type, the common tags as columns and the rest in `other_tags`.
 
 use crate::model::{Feature, Field, FieldKind, Geometry, Polygon, Value, VectorData};
@@ -58,7 +59,12 @@ pub fn map_style() -> pw_scene::Style {
             category("railway", "#7a5a46", "Bahn"),
             category("water", "#6fa8dc", "Gewässer"),
             category("waterway", "#3d85c6", "Fluss, Bach"),
-            category("landuse", "#b6d7a8", "Landnutzung, Grün"),
+            category("residential", "#e0dad6", "Wohngebiet"),
+            category("commercial", "#e8d3e4", "Gewerbe, Industrie"),
+            category("green", "#c8e6b0", "Wiese, Park, Grün"),
+            category("wood", "#9cc38a", "Wald"),
+            category("farmland", "#f0ebc8", "Acker"),
+            category("landuse", "#e6e6e0", "Sonstige Nutzung"),
             category("tree", "#38761d", "Baum"),
         ],
         ..Default::default()
@@ -92,13 +98,40 @@ fn kind(tags: &Tags, closed: bool) -> Option<&'static str> {
     {
         return Some("waterway");
     }
-    if closed
-        && (t("landuse").is_some()
-            || t("leisure")
-                .is_some_and(|l| matches!(l, "park" | "garden" | "playground" | "pitch"))
-            || t("natural").is_some_and(|n| matches!(n, "wood" | "scrub" | "grassland" | "heath")))
-    {
-        return Some("landuse");
+    if closed {
+        // Land cover in the groups a city map tells apart.
+        let landuse = t("landuse").unwrap_or("");
+        let leisure = t("leisure").unwrap_or("");
+        let natural = t("natural").unwrap_or("");
+        let group = if matches!(landuse, "forest") || matches!(natural, "wood" | "scrub") {
+            Some("wood")
+        } else if matches!(
+            landuse,
+            "farmland" | "farmyard" | "orchard" | "vineyard" | "greenhouse_horticulture"
+        ) {
+            Some("farmland")
+        } else if matches!(
+            landuse,
+            "meadow" | "grass" | "recreation_ground" | "village_green" | "allotments" | "cemetery"
+        ) || matches!(leisure, "park" | "garden" | "playground" | "pitch")
+            || matches!(natural, "grassland" | "heath")
+        {
+            Some("green")
+        } else if landuse == "residential" {
+            Some("residential")
+        } else if matches!(
+            landuse,
+            "commercial" | "industrial" | "retail" | "railway" | "construction" | "garages"
+        ) {
+            Some("commercial")
+        } else if !landuse.is_empty() {
+            Some("landuse")
+        } else {
+            None
+        };
+        if group.is_some() {
+            return group;
+        }
     }
     None
 }
@@ -377,6 +410,10 @@ mod tests {
         );
         assert_eq!(data.value(0, "kind"), Some(&Value::Text("tree".into())));
         let forest = data.features.last().unwrap();
+        assert_eq!(
+            data.value(data.features.len() - 1, "kind"),
+            Some(&Value::Text("wood".into()))
+        );
         assert_eq!(forest.id.as_deref(), Some("relation/20"));
         let Some(Geometry::Polygons(p)) = &forest.geometry else {
             panic!()

@@ -287,8 +287,12 @@ fn from_osm(args: &AssignArgs, crs: pw_geo::Crs) -> anyhow::Result<Prepared> {
     let to_scene = pw_geo::Reprojector::new(pw_geo::Crs::WGS84, crs)?;
     let project = |p: [f64; 2]| to_scene.apply([p[0], p[1], 0.0]).ok().map(|q| [q[0], q[1]]);
     let data = pw_osm::read_file(&args.network)?;
-    let roads =
-        pw_traffic::osm::road_network(&data, &pw_traffic::osm::default_classes(), &project)?;
+    let roads = pw_traffic::osm::road_network(
+        &data,
+        &pw_traffic::osm::default_classes(),
+        &project,
+        &|_| false,
+    )?;
     let zones = read_zones(zones_path, crs, &args.productions, &args.attractions)?;
     let zone_count = zones.len();
     let zoned = attach(&roads, zones, args.connectors);
@@ -298,7 +302,7 @@ fn from_osm(args: &AssignArgs, crs: pw_geo::Crs) -> anyhow::Result<Prepared> {
         .roads
         .iter()
         .map(|r| LinkLook {
-            id: format!("way/{}", r.way),
+            id: r.id(),
             geometry: Some(r.geometry.clone()),
             name: r.name.clone().unwrap_or_default(),
             class: r.class.to_string(),

@@ -1,0 +1,305 @@
+//! Traffic on the analysis framework: the scenario's OpenStreetMap layer
+//! is its road network, the variant's removed roads (`way/…`) are closed,
+//! and trips run between zones — a layer whose objects carry `productions`
+//! and `attractions`, or else the map's own land use: homes (residential)
+//! send trips to work and shops (commercial, industrial, retail) in
+//! proportion to their area. The same demand in every variant, so B − A
+//! shows where traffic moves when a road closes.
+
+use crate::osm::{RoadNetwork, default_classes, road_network};
+use crate::result::{CONNECTOR, LinkLook, assignment_result};
+use crate::zones::{Zone, attach, free_flow_times, gravity};
+use crate::{AssignmentSettings, TrafficError, assign};
+use pw_analysis::{
+    Analysis, AnalysisError, AnalysisResult, Estimate, JobControl, Message, ParamSpec, ParamValues,
+    Scenario,
+};
+use pw_osm::{OsmData, tag};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// Share of a zone's main role it also plays the other way round: homes
+/// attract some trips (visits), workplaces send some (business trips).
+const SECONDARY_SHARE: f64 = 0.2;
+
+#[derive(Default)]
+pub struct TrafficAnalysis {
+    /// The last OSM file read, by path and modification time: every run
+    /// of every variant uses the same map.
+    cache: Mutex<Option<(PathBuf, String, Arc<OsmData>)>>,
+}
+
+impl TrafficAnalysis {
+    fn osm(&self, path: &Path, modified: &str) -> Result<Arc<OsmData>, AnalysisError> {
+        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((p, m, data)) = cache.as_ref()
+            && p == path
+            && m == modified
+        {
+            return Ok(data.clone());
+        }
+        let data =
+            Arc::new(pw_osm::read_file(path).map_err(|e| AnalysisError::Failed(e.to_string()))?);
+        *cache = Some((path.to_path_buf(), modified.to_string(), data.clone()));
+        Ok(data)
+    }
+}
+
+/// The first layer of the scenario that is an OpenStreetMap file.
+fn osm_layer(s: &Scenario) -> Option<(PathBuf, String)> {
+    s.layers.iter().find_map(|l| {
+        let input = l.input.as_ref()?;
+        let path = PathBuf::from(&input.path);
+        pw_osm::is_osm_name(&path).then(|| (path, input.modified.clone()))
+    })
+}
+
+fn failed(key: &str, english: &str) -> AnalysisError {
+    AnalysisError::Said(Message::new(key).english(english))
+}
+
+impl Analysis for TrafficAnalysis {
+    fn id(&self) -> &'static str {
+        "traffic"
+    }
+
+    fn title(&self) -> &'static str {
+        "traffic.title"
+    }
+
+    fn version(&self) -> &'static str {
+        "1"
+    }
+
+    fn params(&self) -> Vec<ParamSpec> {
+        vec![
+            ParamSpec::number(
+                "trips_per_ha",
+                "traffic.trips_per_ha",
+                30.0,
+                (1.0, 500.0),
+                1.0,
+                "Fahrten/ha",
+            ),
+            ParamSpec::number("beta", "traffic.beta", 0.1, (0.01, 1.0), 0.01, "1/min").advanced(),
+            ParamSpec::number("gap", "traffic.gap", 1e-4, (1e-8, 1e-2), 1e-5, "").advanced(),
+        ]
+    }
+
+    fn estimate(&self, _: &ParamValues, s: &Scenario) -> Result<Estimate, AnalysisError> {
+        let (path, _) = osm_layer(s).ok_or_else(no_network)?;
+        let mb = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0) as f64 / 1e6;
+        Ok(Estimate {
+            // Reading ≈ 1 s per compressed MB; the assignment a few seconds.
+            seconds: 2.0 + mb,
+            size: format!("{mb:.1} MB OpenStreetMap"),
+        })
+    }
+
+    fn run(
+        &self,
+        values: &ParamValues,
+        s: &Scenario,
+        control: &JobControl,
+    ) -> Result<AnalysisResult, AnalysisError> {
+        let (path, modified) = osm_layer(s).ok_or_else(no_network)?;
+        control.set_stage("read");
+        let data = self.osm(&path, &modified)?;
+        control.check()?;
+        let crs = s.site.crs.ok_or_else(|| {
+            failed(
+                "traffic.no_crs",
+                "The scene has no CRS: roads cannot be placed.",
+            )
+        })?;
+        let to_scene = pw_geo::Reprojector::new(pw_geo::Crs::WGS84, crs)
+            .map_err(|e| AnalysisError::Failed(e.to_string()))?;
+        let project = |p: [f64; 2]| to_scene.apply([p[0], p[1], 0.0]).ok().map(|q| [q[0], q[1]]);
+        let closed: HashSet<i64> = s
+            .edits
+            .removed
+            .iter()
+            .filter_map(|id| id.strip_prefix("way/")?.parse().ok())
+            .collect();
+        let classes = default_classes();
+        let roads = road_network(&data, &classes, &project, &|id| closed.contains(&id))
+            .map_err(traffic_error)?;
+        let zones = match zones_from_layers(s) {
+            Some(z) => z,
+            None => zones_from_land_use(&data, &project, values.number("trips_per_ha")),
+        };
+        if zones.len() < 2 {
+            return Err(failed(
+                "traffic.no_zones",
+                "No zones: give the scene a layer with “productions” and “attractions”, or a map with residential and commercial land use.",
+            ));
+        }
+        control.set_stage("assign");
+        let zone_count = zones.len();
+        let zoned = attach(&roads, zones, 2);
+        let times = free_flow_times(&zoned.network);
+        let demand = gravity(&zoned.zones, &times, values.number("beta"));
+        let settings = AssignmentSettings {
+            relative_gap: values.number("gap"),
+            ..Default::default()
+        };
+        let assignment =
+            assign(&zoned.network, &demand, &settings, control).map_err(traffic_error)?;
+        let ground = |x: f64, y: f64| {
+            s.terrain
+                .as_ref()
+                .and_then(|t| t.height_at(x, y))
+                .unwrap_or(s.site.origin[2])
+        };
+        let looks = looks(&roads, zoned.network.links.len());
+        let mut result = assignment_result(
+            // The app puts the title (and the variant) in front.
+            format!("{:.0} Fahrten, {zone_count} Zonen", demand.total()),
+            &zoned.network,
+            &looks,
+            &demand,
+            &assignment,
+            Some(crs),
+        );
+        if let Some(f) = result.features.as_mut() {
+            for feature in &mut f.features {
+                if let pw_analysis::FeatureGeometry::Line(points) = &mut feature.geometry {
+                    for p in points.iter_mut() {
+                        p[2] = ground(p[0], p[1]);
+                    }
+                }
+            }
+        }
+        result.stamp.details.push((
+            "network".into(),
+            format!(
+                "{} OSM ways, {} links, {} closed",
+                roads.ways,
+                roads.network.links.len(),
+                closed.len()
+            ),
+        ));
+        result
+            .stamp
+            .details
+            .push(("zones".into(), zone_count.to_string()));
+        result.notes.extend(roads.notes.iter().cloned());
+        Ok(result)
+    }
+}
+
+fn no_network() -> AnalysisError {
+    failed(
+        "traffic.no_network",
+        "The scene has no OpenStreetMap layer: add a .osm, .osm.gz or .osm.pbf file with the roads as a layer.",
+    )
+}
+
+fn traffic_error(e: TrafficError) -> AnalysisError {
+    match e {
+        TrafficError::Cancelled(_) => AnalysisError::Cancelled,
+        e => AnalysisError::Failed(e.to_string()),
+    }
+}
+
+fn looks(roads: &RoadNetwork, links: usize) -> Vec<LinkLook> {
+    let mut looks: Vec<LinkLook> = roads
+        .roads
+        .iter()
+        .map(|r| LinkLook {
+            id: r.id(),
+            geometry: Some(r.geometry.clone()),
+            name: r.name.clone().unwrap_or_default(),
+            class: r.class.to_string(),
+        })
+        .collect();
+    looks.resize(
+        links,
+        LinkLook {
+            class: CONNECTOR.into(),
+            ..Default::default()
+        },
+    );
+    looks
+}
+
+/// Zones a scene names: objects of any layer with numeric `productions`
+/// and `attractions` attributes, at the centre of their extent.
+fn zones_from_layers(s: &Scenario) -> Option<Vec<Zone>> {
+    let mut zones = Vec::new();
+    for layer in &s.layers {
+        for o in &layer.model.objects {
+            let number = |key: &str| {
+                o.attributes
+                    .iter()
+                    .find(|(k, _)| k == key)
+                    .and_then(|(_, v)| v.trim().replace(',', ".").parse::<f64>().ok())
+                    .filter(|v| v.is_finite() && *v >= 0.0)
+            };
+            if let (Some(p), Some(a)) = (number("productions"), number("attractions")) {
+                let e = o.extent();
+                zones.push(Zone {
+                    name: o.id.clone(),
+                    centroid: [(e.min[0] + e.max[0]) / 2.0, (e.min[1] + e.max[1]) / 2.0],
+                    productions: p,
+                    attractions: a,
+                });
+            }
+        }
+    }
+    (!zones.is_empty()).then_some(zones)
+}
+
+/// Zones from the map's land use: each residential area sends
+/// `trips_per_ha` per hectare, each commercial, industrial or retail area
+/// attracts as many; both play the other role at [`SECONDARY_SHARE`].
+pub fn zones_from_land_use(
+    data: &OsmData,
+    project: &dyn Fn([f64; 2]) -> Option<[f64; 2]>,
+    trips_per_ha: f64,
+) -> Vec<Zone> {
+    let positions = data.positions();
+    let mut zones = Vec::new();
+    for w in &data.ways {
+        let homes = match tag(&w.tags, "landuse") {
+            Some("residential") => true,
+            Some("commercial" | "industrial" | "retail") => false,
+            _ => continue,
+        };
+        if w.nodes.len() < 4 || w.nodes.first() != w.nodes.last() {
+            continue;
+        }
+        let Some(ring) = data
+            .way_positions(w, &positions)
+            .and_then(|r| r.into_iter().map(project).collect::<Option<Vec<_>>>())
+        else {
+            continue;
+        };
+        let twice_area: f64 = ring
+            .windows(2)
+            .map(|p| p[0][0] * p[1][1] - p[1][0] * p[0][1])
+            .sum();
+        let hectares = twice_area.abs() / 2.0 / 10_000.0;
+        let n = (ring.len() - 1) as f64;
+        let centroid = [
+            ring[..ring.len() - 1].iter().map(|p| p[0]).sum::<f64>() / n,
+            ring[..ring.len() - 1].iter().map(|p| p[1]).sum::<f64>() / n,
+        ];
+        let main = hectares * trips_per_ha;
+        let (productions, attractions) = if homes {
+            (main, main * SECONDARY_SHARE)
+        } else {
+            (main * SECONDARY_SHARE, main)
+        };
+        if main > 0.0 {
+            zones.push(Zone {
+                name: format!("way/{}", w.id),
+                centroid,
+                productions,
+                attractions,
+            });
+        }
+    }
+    zones
+}
