@@ -3,8 +3,10 @@
 //! and trips run between zones — a layer whose objects carry `productions`
 //! and `attractions`, or else the map's own land use: homes (residential)
 //! send trips to work and shops (commercial, industrial, retail) in
-//! proportion to their area. The same demand in every variant, so B − A
-//! shows where traffic moves when a road closes.
+//! proportion to their area. New buildings of a variant add trips by their
+//! gross floor area and use. Otherwise the same demand in every variant,
+//! so B − A shows where traffic moves when a road closes or a quarter is
+//! built.
 
 use crate::osm::{RoadNetwork, default_classes, road_network};
 use crate::result::{CONNECTOR, LinkLook, assignment_result};
@@ -22,6 +24,8 @@ use std::sync::{Arc, Mutex};
 /// Share of a zone's main role it also plays the other way round: homes
 /// attract some trips (visits), workplaces send some (business trips).
 const SECONDARY_SHARE: f64 = 0.2;
+/// Mixed use plays both roles at this share of its trips.
+const MIXED_SHARE: f64 = 0.6;
 
 #[derive(Default)]
 pub struct TrafficAnalysis {
@@ -82,6 +86,14 @@ impl Analysis for TrafficAnalysis {
                 1.0,
                 "Fahrten/ha",
             ),
+            ParamSpec::number(
+                "new_trips_per_100m2",
+                "traffic.new_trips_per_100m2",
+                0.5,
+                (0.0, 10.0),
+                0.1,
+                "Fahrten",
+            ),
             ParamSpec::number("beta", "traffic.beta", 0.1, (0.01, 1.0), 0.01, "1/min").advanced(),
             ParamSpec::number("gap", "traffic.gap", 1e-4, (1e-8, 1e-2), 1e-5, "").advanced(),
         ]
@@ -125,10 +137,13 @@ impl Analysis for TrafficAnalysis {
         let classes = default_classes();
         let roads = road_network(&data, &classes, &project, &|id| closed.contains(&id))
             .map_err(traffic_error)?;
-        let zones = match zones_from_layers(s) {
+        let mut zones = match zones_from_layers(s) {
             Some(z) => z,
             None => zones_from_land_use(&data, &project, values.number("trips_per_ha")),
         };
+        let new = zones_from_new_buildings(s, values.number("new_trips_per_100m2"));
+        let new_count = new.len();
+        zones.extend(new);
         if zones.len() < 2 {
             return Err(failed(
                 "traffic.no_zones",
@@ -184,6 +199,12 @@ impl Analysis for TrafficAnalysis {
             .stamp
             .details
             .push(("zones".into(), zone_count.to_string()));
+        if new_count > 0 {
+            result
+                .stamp
+                .details
+                .push(("new_building_zones".into(), new_count.to_string()));
+        }
         result.notes.extend(roads.notes.iter().cloned());
         Ok(result)
     }
@@ -249,6 +270,40 @@ fn zones_from_layers(s: &Scenario) -> Option<Vec<Zone>> {
         }
     }
     (!zones.is_empty()).then_some(zones)
+}
+
+/// Each new building of the variant (drawn volumes, imported designs) as a
+/// zone: gross floor area (footprint × storeys) / 100 m² × `per_100m2`
+/// peak-hour trips, sent by homes and received by workplaces and public
+/// buildings (the other role at [`SECONDARY_SHARE`]), mixed use both.
+pub fn zones_from_new_buildings(s: &Scenario, per_100m2: f64) -> Vec<Zone> {
+    let mut zones = Vec::new();
+    for o in s.edits.added.iter().flat_map(|m| m.objects.iter()) {
+        if o.kind != pw_city::ObjectKind::Building || o.parent.is_some() {
+            continue;
+        }
+        let storeys = o
+            .attribute("storeysAboveGround")
+            .and_then(|v| v.trim().parse::<f64>().ok())
+            .filter(|n| n.is_finite() && *n > 0.0)
+            .unwrap_or(1.0);
+        let main = pw_plan::figures_analysis::footprint_m2(o) * storeys / 100.0 * per_100m2;
+        let (productions, attractions) = match o.attribute("nutzung") {
+            Some("gewerbe" | "gemeinbedarf") => (main * SECONDARY_SHARE, main),
+            Some("mischnutzung") => (main * MIXED_SHARE, main * MIXED_SHARE),
+            _ => (main, main * SECONDARY_SHARE),
+        };
+        if main > 0.0 {
+            let e = o.extent();
+            zones.push(Zone {
+                name: o.id.clone(),
+                centroid: [(e.min[0] + e.max[0]) / 2.0, (e.min[1] + e.max[1]) / 2.0],
+                productions,
+                attractions,
+            });
+        }
+    }
+    zones
 }
 
 /// Zones from the map's land use: each residential area sends

@@ -122,3 +122,36 @@ fn a_scene_without_roads_says_what_is_missing() {
     .to_string();
     assert!(e.contains("no OpenStreetMap layer"), "{e}");
 }
+
+#[test]
+fn a_new_quarter_adds_its_trips() {
+    let analysis = TrafficAnalysis::default();
+    let bestand = run(&analysis, &scenario("Bestand"));
+    // Four 40 × 25 m blocks of 5 storeys of housing near a main road of
+    // the extract: 4 × 1,000 m² × 5 = 20,000 m² floor area.
+    let mut v = pw_plan::Variant::new("Neues Quartier");
+    for k in 0..4 {
+        let (x, y) = (681_300.0 + 60.0 * k as f64, 5_539_300.0);
+        v.volumes.push(pw_plan::Volume::new(
+            format!("neu-{k}"),
+            vec![[x, y], [x + 40.0, y], [x + 40.0, y + 25.0], [x, y + 25.0]],
+            5,
+        ));
+    }
+    let mut quarter = scenario("Neues Quartier");
+    quarter.edits = v.edits(&|_, _| 350.0);
+    let built = run(&analysis, &quarter);
+    let trips = |r: &AnalysisResult| r.kpi("trips").unwrap().value;
+    // 20,000 m² / 100 × 0.5 = 100 more trips sent from the new homes.
+    let added = trips(&built) - trips(&bestand);
+    assert!((added - 100.0).abs() < 1e-6, "{added}");
+    assert!(
+        built
+            .stamp
+            .details
+            .iter()
+            .any(|(k, v)| k == "new_building_zones" && v == "4")
+    );
+    let km = |r: &AnalysisResult| r.kpi("vehicle_km").unwrap().value;
+    assert!(km(&built) > km(&bestand));
+}
