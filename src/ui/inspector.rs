@@ -29,6 +29,9 @@ pub struct InspectorData {
     pub planned: bool,
     /// A tree (felled rather than demolished).
     pub tree: bool,
+    /// A road of an OpenStreetMap layer (closed rather than removed: the
+    /// traffic analysis routes around it).
+    pub road: bool,
 }
 
 /// A key the catalogue does not know, readable: `DatenquelleDachhoehe` →
@@ -106,6 +109,7 @@ impl InspectorData {
             removed_count,
             planned: false,
             tree: pw_plan::tree::is_tree(o),
+            road: o.id.starts_with("way/") && o.attribute("highway").is_some(),
         })
     }
 }
@@ -175,6 +179,8 @@ pub fn inspector(ui: &mut egui::Ui, data: Option<&InspectorData>, i18n: &I18n) -
             }
             let remove = if d.tree {
                 "inspector.fell"
+            } else if d.road {
+                "inspector.close_road"
             } else {
                 "inspector.remove"
             };

@@ -97,6 +97,47 @@ fn layer_tree_speaks_english_after_switching() {
     assert!(h.query_by_label("Ebenen").is_none());
 }
 
+/// A road of an OpenStreetMap layer is closed, not removed: the traffic
+/// analysis routes around it.
+#[test]
+fn a_road_of_an_osm_layer_is_closed_in_the_scenario() {
+    let osm = pw_osm::read_xml(
+        br#"<osm><node id="1" lat="50.0" lon="11.0"/><node id="2" lat="50.0" lon="11.001"/>
+<way id="5"><nd ref="1"/><nd ref="2"/><tag k="highway" v="residential"/><tag k="name" v="Lindenweg"/></way></osm>"#,
+    )
+    .unwrap();
+    let data = pw_vector::osm::to_vector(&osm);
+    let scene = pw_vector::to_city::city_model(
+        &data,
+        std::path::Path::new("x.osm"),
+        &|_, _| 0.0,
+        &pw_vector::osm::map_style(),
+        &pw_vector::style::symbolize(&data, &pw_vector::osm::map_style()),
+    );
+    let inspected = InspectorData::new(LayerId(3), "OSM", &scene.model, 0, 0).unwrap();
+    assert!(inspected.road);
+    let i18n = german();
+    let mut h = Harness::new_ui_state(
+        |ui, out: &mut Vec<UiAction>| out.extend(inspector::inspector(ui, Some(&inspected), &i18n)),
+        Vec::new(),
+    );
+    h.run();
+    h.get_by_label("way/5");
+    h.get_by_label("Lindenweg");
+    assert!(h.query_by_label("Im Szenario entfernen").is_none());
+    h.get_by_label("Straße im Szenario sperren").click();
+    h.run();
+    assert_eq!(
+        h.state().as_slice(),
+        &[UiAction::Scenario(
+            crate::scenario::ScenarioCommand::Remove {
+                layer: LayerId(3),
+                object: 0,
+            }
+        )]
+    );
+}
+
 fn nrw_model() -> pw_city::CityModel {
     let p =
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/demo/nrw/LoD2_32_280_5657_1_NW.gml");
