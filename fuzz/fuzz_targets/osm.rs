@@ -23,6 +23,7 @@ fuzz_target!(|data: &[u8]| {
         for l in &roads.network.links {
             assert_ne!(l.from, l.to);
             assert!(l.length.is_finite() && l.length >= 0.0);
+            assert!(l.free_flow_time.is_finite() && l.free_flow_time >= 0.0);
         }
     }
 });

@@ -94,7 +94,7 @@ mod tests {
         .map(String::from)
         .to_vec();
         let registry = crate::app::analyses();
-        assert_eq!(registry.ids(), ["sunhours", "plan"]);
+        assert_eq!(registry.ids(), ["sunhours", "plan", "traffic"]);
         for a in registry.iter() {
             keys.push(a.title().into());
             for p in a.params() {
@@ -104,8 +104,41 @@ mod tests {
                 }
             }
         }
-        let q = pw_shadow::framework::hours_quantity();
-        keys.extend([q.label, q.legend.title, q.difference_legend.title].map(String::from));
+        for q in [
+            pw_shadow::framework::hours_quantity(),
+            pw_traffic::result::volume_quantity(),
+        ] {
+            keys.extend([q.label, q.legend.title, q.difference_legend.title].map(String::from));
+        }
+        // The traffic analysis' figures, notes and failures.
+        keys.extend(
+            [
+                "trips",
+                "unroutable",
+                "vehicle_km",
+                "vehicle_hours",
+                "relative_gap",
+                "iterations",
+            ]
+            .map(|k| format!("traffic.kpi_{k}")),
+        );
+        keys.extend(
+            [
+                "not_converged",
+                "unroutable",
+                "unbalanced",
+                "no_network",
+                "no_crs",
+                "no_zones",
+                "no_projection",
+                "unreadable",
+                "note_cut",
+                "note_closed",
+                "note_loops",
+                "note_restrictions",
+            ]
+            .map(|k| format!("traffic.{k}")),
+        );
         for lang in [Language::German, Language::English] {
             let missing: Vec<&String> = keys.iter().filter(|k| !has(lang, k)).collect();
             assert!(missing.is_empty(), "{lang:?} lacks {missing:?}");

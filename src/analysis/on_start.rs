@@ -2,7 +2,9 @@
 //! and run with its form's defaults — the showroom's start, and pictures
 //! of a result from the command line.
 
-use super::{AnalysisCommand, AnalysisState, AnalysisSystems};
+use super::{Analyses, AnalysisCommand, AnalysisState, AnalysisSystems};
+use crate::base::i18n::I18n;
+use crate::base::jobs::Notices;
 use crate::layers::city_draw::CityLayers;
 use crate::layers::{LayerStatus, Layers};
 use bevy::prelude::*;
@@ -19,12 +21,17 @@ impl Plugin for StartAnalysisPlugin {
     }
 }
 
+/// Waits for the scene, then starts the run (or says the id is unknown).
+#[allow(clippy::too_many_arguments)] // Bevy system: one parameter per resource.
 fn start(
     mut pending: ResMut<StartAnalysis>,
     layers: Res<Layers>,
     city: Res<CityLayers>,
     mut state: ResMut<AnalysisState>,
     mut run: MessageWriter<AnalysisCommand>,
+    analyses: Res<Analyses>,
+    mut notices: ResMut<Notices>,
+    i18n: Res<I18n>,
 ) {
     if pending.0.is_none() || city.layers.is_empty() {
         return;
@@ -37,6 +44,11 @@ fn start(
         return;
     }
     if let Some(id) = pending.0.take() {
+        if analyses.0.get(&id).is_none() {
+            let known = analyses.0.ids().join(", ");
+            notices.error(i18n.trf("analysis.unknown", &[("id", &id), ("known", &known)]));
+            return;
+        }
         state.selected = id;
         run.write(AnalysisCommand::Run);
     }

@@ -51,7 +51,7 @@ pub fn user_folder_with(scene: Option<&Path>, bundled: &[PathBuf], documents: &P
     match dir {
         Some(dir) => {
             let canonical = std::fs::canonicalize(&dir).unwrap_or_else(|_| dir.clone());
-            if bundled.iter().any(|b| *b == canonical) {
+            if bundled.contains(&canonical) {
                 documents.to_path_buf()
             } else {
                 dir

@@ -98,6 +98,13 @@ pub enum PlanCommand {
     },
     /// A volume, planted tree, design or drawn surface of the variant goes.
     Delete(String),
+    /// The variant sets `key` on an existing object (`None`: takes its
+    /// change back) — a road made one-way or slower.
+    SetAttribute {
+        object: String,
+        key: String,
+        value: Option<String>,
+    },
     /// Plant a tree here (scene CRS).
     PlantAt([f64; 2]),
     /// Place a design file in the variant: where it was dropped, else
@@ -756,6 +763,13 @@ fn handle_commands(
                         editor.record(&before, "", None, now);
                         changed = true;
                     }
+                }
+            }
+            PlanCommand::SetAttribute { object, key, value } => {
+                let before = state.clone();
+                if target_variant(&mut state, &i18n).set_attribute(object, key, value.as_deref()) {
+                    editor.record(&before, "", None, now);
+                    changed = true;
                 }
             }
             PlanCommand::Undo | PlanCommand::Redo => {

@@ -13,8 +13,8 @@ use pw_scene::{LayerKind, Scene};
 use std::path::Path;
 use std::sync::Arc;
 
-/// Loads the scene's visible city and terrain layers into a scenario
-/// named "Bestand" (no edits).
+/// Loads the scene's visible city, vector and terrain layers into a
+/// scenario named "Bestand" (no edits).
 pub fn load(scene: &Scene, scene_path: &Path) -> anyhow::Result<Scenario> {
     let crs = Crs::parse(&scene.crs)?;
     let origin = pw_geo::SceneOrigin::new(scene.origin);
@@ -48,15 +48,17 @@ pub fn load(scene: &Scene, scene_path: &Path) -> anyhow::Result<Scenario> {
                     input: Some(InputStamp::of(&source)),
                 });
             }
-            LayerKind::Vector => {
-                let loaded = load_vector(layer, &source, crs, &origin, &control, &stack)
-                    .map_err(|e| anyhow::anyhow!(e))?;
-                out.layers.push(ScenarioLayer {
+            // A vector layer that cannot be read is left out with a note,
+            // as the window marks it and goes on.
+            LayerKind::Vector => match load_vector(layer, &source, crs, &origin, &control, &stack)
+            {
+                Ok(loaded) => out.layers.push(ScenarioLayer {
                     name: layer.name.clone(),
                     model: loaded.model.clone(),
                     input: Some(InputStamp::of(&source)),
-                });
-            }
+                }),
+                Err(e) => out.notes.push(format!("{}: left out: {e}", layer.name)),
+            },
             LayerKind::Tiles3d => out.notes.push(format!(
                 "{}: 3D Tiles layers stream by view and are not part of a headless run; analyse them in the workbench",
                 layer.name

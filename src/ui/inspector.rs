@@ -32,6 +32,8 @@ pub struct InspectorData {
     /// A road of an OpenStreetMap layer (closed rather than removed: the
     /// traffic analysis routes around it).
     pub road: bool,
+    /// What the variant shown sets on this object (key, value).
+    pub changes: Vec<(String, String)>,
 }
 
 /// A key the catalogue does not know, readable: `DatenquelleDachhoehe` →
@@ -110,6 +112,7 @@ impl InspectorData {
             planned: false,
             tree: pw_plan::tree::is_tree(o),
             road: o.id.starts_with("way/") && o.attribute("highway").is_some(),
+            changes: Vec::new(),
         })
     }
 }
@@ -165,6 +168,9 @@ pub fn inspector(ui: &mut egui::Ui, data: Option<&InspectorData>, i18n: &I18n) -
             );
             attribute_grid(ui, "inspector_parent", &readable_attributes(pattrs, i18n));
         }
+        if d.road && !d.planned {
+            road_changes(ui, d, i18n, &mut actions);
+        }
         ui.separator();
         // Removed in the scenario: gone from the picture and from what
         // every analysis sees (it casts no shadow any more).
@@ -199,6 +205,28 @@ pub fn inspector(ui: &mut egui::Ui, data: Option<&InspectorData>, i18n: &I18n) -
         }
     });
     actions
+}
+
+/// A road's changes in the variant, as toggles: one-way (in the direction
+/// the map draws it), 30 km/h. The traffic analysis drives them.
+fn road_changes(ui: &mut egui::Ui, d: &InspectorData, i18n: &I18n, actions: &mut Vec<UiAction>) {
+    ui.separator();
+    ui.label(egui::RichText::new(i18n.tr("inspector.road_changes")).strong());
+    ui.horizontal_wrapped(|ui| {
+        for (key, value, label) in [
+            ("oneway", "yes", "inspector.road_oneway"),
+            ("maxspeed", "30", "inspector.road_tempo30"),
+        ] {
+            let on = d.changes.iter().any(|(k, v)| k == key && v == value);
+            if ui.selectable_label(on, i18n.tr(label)).clicked() {
+                actions.push(UiAction::Plan(crate::plan::PlanCommand::SetAttribute {
+                    object: d.id.clone(),
+                    key: key.into(),
+                    value: (!on).then(|| value.to_string()),
+                }));
+            }
+        }
+    });
 }
 
 /// A tapped building for citizens: what it is, where, how high, in plain

@@ -498,6 +498,12 @@ fn inspector_data(d: &UiData) -> Option<InspectorData> {
         .scenario
         .as_ref()
         .is_some_and(|s| s.volumes_layer == Some(layer));
+    data.changes = d
+        .scenario
+        .as_ref()
+        .and_then(|s| s.plan.get(s.active.as_deref()?))
+        .map(|v| v.attributes_of(&data.id))
+        .unwrap_or_default();
     Some(data)
 }
 

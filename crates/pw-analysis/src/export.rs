@@ -150,7 +150,7 @@ pub fn write_features_geojson(result: &AnalysisResult, path: &Path) -> Result<()
 }
 
 /// RFC 4180 quoting: fields with commas, quotes or line breaks in quotes.
-pub(crate) fn csv_field(text: &str) -> String {
+pub fn csv_field(text: &str) -> String {
     if text.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {

@@ -49,7 +49,7 @@ pub fn sniff(head: &[u8]) -> Option<Encoding> {
     {
         return Some(Encoding::Pbf);
     }
-    let text = String::from_utf8_lossy(&head[..head.len().min(512)]);
+    let text = String::from_utf8_lossy(&head[..head.len().min(1024)]);
     text.contains("<osm").then_some(Encoding::Xml)
 }
 
@@ -68,7 +68,8 @@ pub fn read_file(path: &Path) -> Result<OsmData, OsmError> {
         source,
     };
     let mut file = std::fs::File::open(path).map_err(io)?;
-    let mut head = [0u8; 64];
+    // Enough for an XML prologue (declaration, comments, a BOM) before <osm.
+    let mut head = [0u8; 1024];
     let n = read_head(&mut file, &mut head).map_err(io)?;
     let file = std::fs::File::open(path).map_err(io)?;
     match sniff(&head[..n]) {
@@ -120,6 +121,10 @@ mod tests {
 <way id="10"><nd ref="1"/><nd ref="2"/><tag k="highway" v="residential"/></way>
 <relation id="20"><member type="way" ref="10" role="outer"/><tag k="type" v="multipolygon"/></relation>
 </osm>"#;
+        let change = br#"<osmChange version="0.6"><create><node id="4" lat="1" lon="2"/></create>
+<delete><node id="5" lat="1" lon="2"/></delete></osmChange>"#;
+        let c = read_xml(change).unwrap();
+        assert_eq!(c.nodes.iter().map(|n| n.id).collect::<Vec<_>>(), vec![4]);
         let d = read_xml(xml).unwrap();
         assert_eq!(d.nodes.len(), 2);
         assert_eq!(tag(&d.nodes[0].tags, "name"), Some("Linde & Eiche"));
@@ -165,5 +170,9 @@ mod tests {
             Some(Encoding::Xml)
         );
         assert_eq!(sniff(b"{\"type\":\"FeatureCollection\"}"), None);
+        let mut long_prologue = b"<?xml version='1.0'?>\n<!-- ".to_vec();
+        long_prologue.extend(std::iter::repeat_n(b'x', 600));
+        long_prologue.extend(b" -->\n<osm version=\"0.6\">");
+        assert_eq!(sniff(&long_prologue), Some(Encoding::Xml));
     }
 }

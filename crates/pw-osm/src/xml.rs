@@ -23,6 +23,8 @@ pub fn read(input: impl BufRead, file: &Path) -> Result<OsmData, OsmError> {
     let mut data = OsmData::default();
     let mut open = Open::Nothing;
     let mut saw_osm = false;
+    // Inside an osmChange's <delete>: those elements are gone.
+    let mut deleting = false;
     loop {
         let position = reader.buffer_position();
         let fail = |what: String| OsmError::Xml {
@@ -37,6 +39,9 @@ pub fn read(input: impl BufRead, file: &Path) -> Result<OsmData, OsmError> {
             Event::Start(s) => (s, false),
             Event::Empty(s) => (s, true),
             Event::End(e) => {
+                if e.name().as_ref() == b"delete" {
+                    deleting = false;
+                }
                 if matches!(e.name().as_ref(), b"node" | b"way" | b"relation") {
                     finish(std::mem::replace(&mut open, Open::Nothing), &mut data);
                 }
@@ -52,6 +57,7 @@ pub fn read(input: impl BufRead, file: &Path) -> Result<OsmData, OsmError> {
         let attrs = Attributes::of(start).map_err(&fail)?;
         match start.name().as_ref() {
             b"osm" | b"osmChange" => saw_osm = true,
+            b"delete" => deleting = !empty,
             b"bounds" => {
                 let b = |k| attrs.number(k);
                 if let (Ok(a), Ok(b1), Ok(c), Ok(d)) =
@@ -61,7 +67,7 @@ pub fn read(input: impl BufRead, file: &Path) -> Result<OsmData, OsmError> {
                 }
             }
             name @ (b"node" | b"way" | b"relation") => {
-                let element = if attrs.deleted() {
+                let element = if deleting || attrs.deleted() {
                     Open::Skipped
                 } else {
                     let id = attrs.id("id").map_err(&fail)?;

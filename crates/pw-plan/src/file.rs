@@ -28,6 +28,16 @@ fn one() -> f64 {
     1.0
 }
 
+/// An attribute a variant sets on an existing object: a road made one-way
+/// (`oneway = yes`) or given another speed limit (`maxspeed = 30`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Change {
+    pub object: String,
+    pub key: String,
+    pub value: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Variant {
@@ -50,6 +60,9 @@ pub struct Variant {
     /// Surfaces paved or unsealed.
     #[serde(default, rename = "surface", skip_serializing_if = "Vec::is_empty")]
     pub surfaces: Vec<crate::surface::Surface>,
+    /// Attributes set on existing objects (roads: one-way, speed limit).
+    #[serde(default, rename = "change", skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<Change>,
 }
 
 impl Variant {
@@ -58,6 +71,31 @@ impl Variant {
             name: name.into(),
             ..Default::default()
         }
+    }
+
+    /// Sets (or with `None` takes back) the value of `key` on `object`;
+    /// whether anything changed.
+    pub fn set_attribute(&mut self, object: &str, key: &str, value: Option<&str>) -> bool {
+        let before = self.changes.clone();
+        self.changes
+            .retain(|c| !(c.object == object && c.key == key));
+        if let Some(value) = value {
+            self.changes.push(Change {
+                object: object.into(),
+                key: key.into(),
+                value: value.into(),
+            });
+        }
+        self.changes != before
+    }
+
+    /// The values this variant sets on `object`.
+    pub fn attributes_of(&self, object: &str) -> Vec<(String, String)> {
+        self.changes
+            .iter()
+            .filter(|c| c.object == object)
+            .map(|c| (c.key.clone(), c.value.clone()))
+            .collect()
     }
 
     /// Every volume checked; the first problem of each.
@@ -133,6 +171,11 @@ impl Variant {
     pub fn edits(&self, ground: &dyn Fn(f64, f64) -> f64) -> Edits {
         let mut edits = Edits::default();
         edits.removed.extend(self.removed.iter().cloned());
+        for c in &self.changes {
+            let values = edits.changed.entry(c.object.clone()).or_default();
+            values.retain(|(k, _)| k != &c.key);
+            values.push((c.key.clone(), c.value.clone()));
+        }
         edits.moved = self
             .moves
             .iter()

@@ -19,7 +19,7 @@ pub mod volume;
 
 pub use design::Design;
 pub use figures_analysis::PlanFiguresAnalysis;
-pub use file::{PlanFile, PlanFileError, Variant};
+pub use file::{Change, PlanFile, PlanFileError, Variant};
 pub use surface::{Surface, SurfaceKind};
 pub use tree::Tree;
 pub use volume::{Roof, Use, Volume, VolumeError};

@@ -12,6 +12,29 @@ pub fn area(ring: &[P2]) -> f64 {
     signed_area(ring).abs()
 }
 
+/// The centre of mass of the area a ring encloses (closed or open ring);
+/// the mean of its corners where it encloses none.
+pub fn centroid(ring: &[P2]) -> P2 {
+    let n = ring.len();
+    let (mut cx, mut cy, mut twice) = (0.0, 0.0, 0.0);
+    for i in 0..n {
+        let (a, b) = (ring[i], ring[(i + 1) % n]);
+        let c = a[0] * b[1] - b[0] * a[1];
+        twice += c;
+        cx += (a[0] + b[0]) * c;
+        cy += (a[1] + b[1]) * c;
+    }
+    if twice.abs() > f64::EPSILON * n as f64 {
+        [cx / (3.0 * twice), cy / (3.0 * twice)]
+    } else {
+        let k = n.max(1) as f64;
+        [
+            ring.iter().map(|p| p[0]).sum::<f64>() / k,
+            ring.iter().map(|p| p[1]).sum::<f64>() / k,
+        ]
+    }
+}
+
 fn cross(o: P2, a: P2, b: P2) -> f64 {
     (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
 }
@@ -117,6 +140,28 @@ pub fn on_boundary(ring: &[P2], p: P2, tolerance: f64) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_centroid_of_an_l_shape_lies_where_its_area_is() {
+        // A 2 × 1 bar plus 1 × 1 on its left end: area 3, centre (5/6, 5/6).
+        let l = [
+            [0.0, 0.0],
+            [2.0, 0.0],
+            [2.0, 1.0],
+            [1.0, 1.0],
+            [1.0, 2.0],
+            [0.0, 2.0],
+        ];
+        let c = centroid(&l);
+        assert!(
+            (c[0] - 5.0 / 6.0).abs() < 1e-12 && (c[1] - 5.0 / 6.0).abs() < 1e-12,
+            "{c:?}"
+        );
+        // Closed (first corner repeated) the same.
+        let mut closed = l.to_vec();
+        closed.push(l[0]);
+        assert_eq!(centroid(&closed), c);
+    }
 
     #[test]
     fn area_orientation_crossing_and_inside() {

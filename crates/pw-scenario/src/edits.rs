@@ -1,7 +1,7 @@
 //! A set of edits on the scene, as a planning variant holds them.
 
 use pw_city::{CityModel, CityObject};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 /// One object moved: turned about its footprint centre, scaled there, then
@@ -57,11 +57,18 @@ pub struct Edits {
     pub moved: Vec<Move>,
     /// New objects (drawn volumes, imported designs), in the scene CRS.
     pub added: Vec<Arc<CityModel>>,
+    /// Attribute values set on existing objects (object id → key, value):
+    /// a road made one-way (`oneway = yes`) or slower (`maxspeed = 30`).
+    /// Analyses that read such attributes use these instead.
+    pub changed: BTreeMap<String, Vec<(String, String)>>,
 }
 
 impl Edits {
     pub fn is_empty(&self) -> bool {
-        self.removed.is_empty() && self.moved.is_empty() && self.added.is_empty()
+        self.removed.is_empty()
+            && self.moved.is_empty()
+            && self.added.is_empty()
+            && self.changed.is_empty()
     }
 
     pub fn remove(&mut self, id: impl Into<String>) -> bool {
@@ -99,6 +106,22 @@ impl Edits {
         }
         if added > 0 {
             parts.push(format!("{added} added"));
+        }
+        if !self.changed.is_empty() {
+            let changes: Vec<String> = self
+                .changed
+                .iter()
+                .take(20)
+                .map(|(id, kv)| {
+                    let kv: Vec<String> = kv.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                    format!("{id} {}", kv.join(" "))
+                })
+                .collect();
+            parts.push(format!(
+                "{} changed ({})",
+                self.changed.len(),
+                changes.join(", ")
+            ));
         }
         if parts.is_empty() {
             "none".into()

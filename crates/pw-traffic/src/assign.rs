@@ -80,10 +80,13 @@ pub fn assign(
         .num_threads(settings.threads)
         .build()
         .expect("a thread pool");
-    let solver = Solver::new(network, demand, settings);
-    pool.install(|| match settings.algorithm {
-        Algorithm::BiconjugateFrankWolfe => solver.run(job),
-        Algorithm::GradientProjection => crate::gradient_projection::run(&solver, job),
+    // Inside the pool: the solver asks it how many threads it has.
+    pool.install(|| {
+        let solver = Solver::new(network, demand, settings);
+        match settings.algorithm {
+            Algorithm::BiconjugateFrankWolfe => solver.run(job),
+            Algorithm::GradientProjection => crate::gradient_projection::run(&solver, job),
+        }
     })
 }
 

@@ -4,12 +4,13 @@
 //! and `attractions`, or else the map's own land use: homes (residential)
 //! send trips to work and shops (commercial, industrial, retail) in
 //! proportion to their area. New buildings of a variant add trips by their
-//! gross floor area and use. Otherwise the same demand in every variant,
-//! so B − A shows where traffic moves when a road closes or a quarter is
-//! built.
+//! gross floor area and use; its attribute changes on roads (`oneway`,
+//! `maxspeed`, `lanes`) change the roads. Where trips go is decided on the
+//! map as it is (Bestand's roads), so B − A shows how the same trips drive
+//! when a road closes or slows, plus what a new quarter adds.
 
-use crate::osm::{RoadNetwork, default_classes, road_network};
-use crate::result::{CONNECTOR, LinkLook, assignment_result};
+use crate::osm::{RoadLink, default_classes, road_network};
+use crate::result::{CONNECTOR, LinkLook, MapOf, assignment_result};
 use crate::zones::{Zone, attach, free_flow_times, gravity};
 use crate::{AssignmentSettings, TrafficError, assign};
 use pw_analysis::{
@@ -43,8 +44,13 @@ impl TrafficAnalysis {
         {
             return Ok(data.clone());
         }
-        let data =
-            Arc::new(pw_osm::read_file(path).map_err(|e| AnalysisError::Failed(e.to_string()))?);
+        let data = Arc::new(pw_osm::read_file(path).map_err(|e| {
+            AnalysisError::Said(
+                Message::new("traffic.unreadable")
+                    .arg("error", e)
+                    .english("The OpenStreetMap layer cannot be read: {error}"),
+            )
+        })?);
         *cache = Some((path.to_path_buf(), modified.to_string(), data.clone()));
         Ok(data)
     }
@@ -117,7 +123,8 @@ impl Analysis for TrafficAnalysis {
     ) -> Result<AnalysisResult, AnalysisError> {
         let (path, modified) = osm_layer(s).ok_or_else(no_network)?;
         control.set_stage("read");
-        let data = self.osm(&path, &modified)?;
+        let map = self.osm(&path, &modified)?;
+        let data = with_changes(map.clone(), &s.edits.changed);
         control.check()?;
         let crs = s.site.crs.ok_or_else(|| {
             failed(
@@ -125,8 +132,13 @@ impl Analysis for TrafficAnalysis {
                 "The scene has no CRS: roads cannot be placed.",
             )
         })?;
-        let to_scene = pw_geo::Reprojector::new(pw_geo::Crs::WGS84, crs)
-            .map_err(|e| AnalysisError::Failed(e.to_string()))?;
+        let to_scene = pw_geo::Reprojector::new(pw_geo::Crs::WGS84, crs).map_err(|e| {
+            AnalysisError::Said(
+                Message::new("traffic.no_projection")
+                    .arg("error", e)
+                    .english("The map cannot be placed in the scene's CRS: {error}"),
+            )
+        })?;
         let project = |p: [f64; 2]| to_scene.apply([p[0], p[1], 0.0]).ok().map(|q| [q[0], q[1]]);
         let closed: HashSet<i64> = s
             .edits
@@ -139,7 +151,7 @@ impl Analysis for TrafficAnalysis {
             .map_err(traffic_error)?;
         let mut zones = match zones_from_layers(s) {
             Some(z) => z,
-            None => zones_from_land_use(&data, &project, values.number("trips_per_ha")),
+            None => zones_from_land_use(&map, &project, values.number("trips_per_ha")),
         };
         let new = zones_from_new_buildings(s, values.number("new_trips_per_100m2"));
         let new_count = new.len();
@@ -152,9 +164,20 @@ impl Analysis for TrafficAnalysis {
         }
         control.set_stage("assign");
         let zone_count = zones.len();
+        // Who goes where is decided on the map as it is (Bestand's roads):
+        // a closed or slower road changes the routes, not the destinations,
+        // so B − A shows where the same trips drive.
+        let distribution_roads = if closed.is_empty() && s.edits.changed.is_empty() {
+            None
+        } else {
+            Some(road_network(&map, &classes, &project, &|_| false).map_err(traffic_error)?)
+        };
         let zoned = attach(&roads, zones, 2);
-        let times = free_flow_times(&zoned.network);
-        let demand = gravity(&zoned.zones, &times, values.number("beta"));
+        let times = match &distribution_roads {
+            Some(r) => free_flow_times(&attach(r, zoned.zones.clone(), 2).network),
+            None => free_flow_times(&zoned.network),
+        };
+        let (demand, balanced) = gravity(&zoned.zones, &times, values.number("beta"));
         let settings = AssignmentSettings {
             relative_gap: values.number("gap"),
             ..Default::default()
@@ -167,16 +190,29 @@ impl Analysis for TrafficAnalysis {
                 .and_then(|t| t.height_at(x, y))
                 .unwrap_or(s.site.origin[2])
         };
-        let looks = looks(&roads, zoned.network.links.len());
+        let links = looks(&roads.roads, zoned.network.links.len());
+        let closed_looks = looks(&roads.closed, roads.closed.len());
+        let zone_names: Vec<String> = zoned.zones.iter().map(|z| z.name.clone()).collect();
         let mut result = assignment_result(
             // The app puts the title (and the variant) in front.
-            format!("{:.0} Fahrten, {zone_count} Zonen", demand.total()),
+            format!("{:.0} / {zone_count}", demand.total()),
             &zoned.network,
-            &looks,
+            &MapOf {
+                links: &links,
+                closed: &closed_looks,
+                zone_names: &zone_names,
+                lengths_in_metres: true,
+            },
             &demand,
             &assignment,
             Some(crs),
         );
+        if !balanced {
+            result.notes.push(
+                Message::new("traffic.unbalanced")
+                    .english("Some zones cannot send or receive all their trips (no route to a zone that takes them): the trips are fewer than the productions."),
+            );
+        }
         if let Some(f) = result.features.as_mut() {
             for feature in &mut f.features {
                 if let pw_analysis::FeatureGeometry::Line(points) = &mut feature.geometry {
@@ -189,10 +225,16 @@ impl Analysis for TrafficAnalysis {
         result.stamp.details.push((
             "network".into(),
             format!(
-                "{} OSM ways, {} links, {} closed",
+                "{} OSM ways, {} links, {} roads closed, {} changed",
                 roads.ways,
                 roads.network.links.len(),
-                closed.len()
+                roads
+                    .closed
+                    .iter()
+                    .map(|r| r.way)
+                    .collect::<HashSet<_>>()
+                    .len(),
+                s.edits.changed.len()
             ),
         ));
         result
@@ -210,6 +252,33 @@ impl Analysis for TrafficAnalysis {
     }
 }
 
+/// The map with the variant's changes to its ways (`way/…` → tags set),
+/// e.g. a road made one-way or given a lower speed limit.
+fn with_changes(
+    data: Arc<OsmData>,
+    changed: &std::collections::BTreeMap<String, Vec<(String, String)>>,
+) -> Arc<OsmData> {
+    let by_way: std::collections::HashMap<i64, &Vec<(String, String)>> = changed
+        .iter()
+        .filter_map(|(id, kv)| Some((id.strip_prefix("way/")?.parse().ok()?, kv)))
+        .collect();
+    if by_way.is_empty() {
+        return data;
+    }
+    let mut changed_data = (*data).clone();
+    for way in &mut changed_data.ways {
+        if let Some(kv) = by_way.get(&way.id) {
+            for (k, v) in kv.iter() {
+                match way.tags.iter_mut().find(|(key, _)| key == k) {
+                    Some(tag) => tag.1 = v.clone(),
+                    None => way.tags.push((k.clone(), v.clone())),
+                }
+            }
+        }
+    }
+    Arc::new(changed_data)
+}
+
 fn no_network() -> AnalysisError {
     failed(
         "traffic.no_network",
@@ -224,9 +293,9 @@ fn traffic_error(e: TrafficError) -> AnalysisError {
     }
 }
 
-fn looks(roads: &RoadNetwork, links: usize) -> Vec<LinkLook> {
+/// Map looks of road links, padded to `links` with connectors.
+fn looks(roads: &[RoadLink], links: usize) -> Vec<LinkLook> {
     let mut looks: Vec<LinkLook> = roads
-        .roads
         .iter()
         .map(|r| LinkLook {
             id: r.id(),
@@ -246,7 +315,8 @@ fn looks(roads: &RoadNetwork, links: usize) -> Vec<LinkLook> {
 }
 
 /// Zones a scene names: objects of any layer with numeric `productions`
-/// and `attractions` attributes, at the centre of their extent.
+/// and `attractions` attributes, at the centre of their extent (a city
+/// object's surfaces give no single outline to take a centroid of).
 fn zones_from_layers(s: &Scenario) -> Option<Vec<Zone>> {
     let mut zones = Vec::new();
     for layer in &s.layers {
@@ -331,16 +401,8 @@ pub fn zones_from_land_use(
         else {
             continue;
         };
-        let twice_area: f64 = ring
-            .windows(2)
-            .map(|p| p[0][0] * p[1][1] - p[1][0] * p[0][1])
-            .sum();
-        let hectares = twice_area.abs() / 2.0 / 10_000.0;
-        let n = (ring.len() - 1) as f64;
-        let centroid = [
-            ring[..ring.len() - 1].iter().map(|p| p[0]).sum::<f64>() / n,
-            ring[..ring.len() - 1].iter().map(|p| p[1]).sum::<f64>() / n,
-        ];
+        let hectares = pw_plan::polygon::area(&ring) / 10_000.0;
+        let centroid = pw_plan::polygon::centroid(&ring);
         let main = hectares * trips_per_ha;
         let (productions, attractions) = if homes {
             (main, main * SECONDARY_SHARE)

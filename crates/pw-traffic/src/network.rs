@@ -54,19 +54,6 @@ impl Link {
             / self.capacity
     }
 
-    /// ∫₀^volume t(v) dv, this link's share of the Beckmann objective.
-    #[inline]
-    pub fn cost_integral(&self, volume: f64) -> f64 {
-        if volume <= 0.0 {
-            return 0.0;
-        }
-        self.fixed_cost * volume
-            + self.free_flow_time
-                * (volume
-                    + self.b * self.capacity / (self.power + 1.0)
-                        * power(volume / self.capacity, self.power + 1.0))
-    }
-
     /// Whether the cost rises with volume: only on such links is the
     /// equilibrium flow unique.
     pub fn is_congestible(&self) -> bool {

@@ -59,6 +59,9 @@ pub fn default_classes() -> Vec<ClassDefaults> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RoadLink {
     pub way: i64,
+    /// Where the piece starts in the way's node list: a way that comes
+    /// back to a node has two pieces between the same nodes.
+    pub piece: usize,
     /// OSM ids of the nodes it runs from and to.
     pub from_node: i64,
     pub to_node: i64,
@@ -74,11 +77,15 @@ pub struct RoadLink {
 }
 
 impl RoadLink {
-    /// Names this link in every scenario of the same data ("way/7/1-2"):
-    /// links are cut where the full map has junctions, closures included,
-    /// so a variant's links keep the ids they have in Bestand.
+    /// Names this link in every scenario of the same data ("way/7/0/1-2":
+    /// way, piece, from node, to node): links are cut where the full map
+    /// has junctions, closures included, so a variant's links keep the ids
+    /// they have in Bestand.
     pub fn id(&self) -> String {
-        format!("way/{}/{}-{}", self.way, self.from_node, self.to_node)
+        format!(
+            "way/{}/{}/{}-{}",
+            self.way, self.piece, self.from_node, self.to_node
+        )
     }
 }
 
@@ -88,6 +95,9 @@ pub struct RoadNetwork {
     pub network: Network,
     /// Per network link, in the same order.
     pub roads: Vec<RoadLink>,
+    /// The pieces of closed roads (no network links): the map shows them
+    /// empty, so B − A shows what they lost.
+    pub closed: Vec<RoadLink>,
     /// Per network node, its position in the target CRS.
     pub positions: Vec<[f64; 2]>,
     /// Distinct OSM nodes on the ways taken (link ends and bends).
@@ -150,7 +160,7 @@ pub fn parse_maxspeed(value: &str) -> Option<f64> {
         .strip_prefix("DE:zone:")
         .or_else(|| v.strip_prefix("DE:zone"))
     {
-        return zone.parse().ok();
+        return zone.parse::<f64>().ok().filter(|s| *s > 0.0 && *s < 400.0);
     }
     let (number, factor) = match v.strip_suffix("mph") {
         Some(n) => (n.trim(), 1.609_344),
@@ -195,29 +205,36 @@ pub fn road_network(
     let lonlat = data.positions();
     let mut notes = Vec::new();
     // The ways taken, cut into runs of nodes present in the extract.
-    let mut runs: Vec<(usize, &ClassDefaults, Vec<i64>)> = Vec::new();
+    // (way index, class, where the run starts in the way, its nodes)
+    let mut runs: Vec<(usize, &ClassDefaults, usize, Vec<i64>)> = Vec::new();
     let mut cut_ways = 0;
     for (w, way) in data.ways.iter().enumerate() {
         let Some(class) = car_class(&way.tags, classes) else {
             continue;
         };
+        if way.nodes.iter().any(|id| !lonlat.contains_key(id)) {
+            cut_ways += 1;
+        }
         let mut run = Vec::new();
-        for id in &way.nodes {
+        let mut offset = 0;
+        for (k, id) in way.nodes.iter().enumerate() {
             if lonlat.contains_key(id) {
+                if run.is_empty() {
+                    offset = k;
+                }
                 // Repeated consecutive nodes (editing slips) add nothing.
                 if run.last() != Some(id) {
                     run.push(*id);
                 }
             } else if !run.is_empty() {
-                cut_ways += 1;
-                runs.push((w, class, std::mem::take(&mut run)));
+                runs.push((w, class, offset, std::mem::take(&mut run)));
             }
         }
         if run.len() >= 2 {
-            runs.push((w, class, run));
+            runs.push((w, class, offset, run));
         }
     }
-    runs.retain(|(_, _, r)| r.len() >= 2);
+    runs.retain(|(_, _, _, r)| r.len() >= 2);
     if cut_ways > 0 {
         notes.push(
             Message::new("traffic.note_cut")
@@ -227,7 +244,7 @@ pub fn road_network(
     }
     // Where links end: every node used more than once, and every run end.
     let mut uses: HashMap<i64, u32> = HashMap::new();
-    for (_, _, run) in &runs {
+    for (_, _, _, run) in &runs {
         for id in run {
             *uses.entry(*id).or_default() += 1;
         }
@@ -254,7 +271,8 @@ pub fn road_network(
     let mut self_loops = 0;
     let mut ways_taken = std::collections::HashSet::new();
     let mut closed_ways = std::collections::HashSet::new();
-    for (w, class, run) in &runs {
+    let mut closed_roads = Vec::new();
+    for (w, class, offset, run) in &runs {
         let way = &data.ways[*w];
         ways_taken.insert(way.id);
         let is_closed = closed(way.id);
@@ -269,25 +287,26 @@ pub fn road_network(
         // Cut at junctions; a piece that comes back to where it started (a
         // loop, a turning circle) is cut once more in its middle, so it
         // stays on the map as two links between distinct nodes.
-        let mut pieces: Vec<&[i64]> = Vec::new();
+        // Pieces with where they start in the run (their id).
+        let mut pieces: Vec<(usize, &[i64])> = Vec::new();
         let mut start = 0;
         for k in 1..run.len() {
             if uses[&run[k]] < 2 && k + 1 < run.len() {
                 continue;
             }
             let piece = &run[start..=k];
-            start = k;
             if piece[0] != piece[piece.len() - 1] {
-                pieces.push(piece);
-            } else if piece.len() >= 4 {
+                pieces.push((start, piece));
+            } else if piece.len() >= 3 {
                 let middle = piece.len() / 2;
-                pieces.push(&piece[..=middle]);
-                pieces.push(&piece[middle..]);
+                pieces.push((start, &piece[..=middle]));
+                pieces.push((start + middle, &piece[middle..]));
             } else {
                 self_loops += 1;
             }
+            start = k;
         }
-        for piece in pieces {
+        for (piece_start, piece) in pieces {
             let mut geometry = Vec::with_capacity(piece.len());
             let mut length = 0.0;
             for (j, id) in piece.iter().enumerate() {
@@ -301,7 +320,7 @@ pub fn road_network(
             for (go, reverse, dir_key) in
                 [(forward, false, "forward"), (backward, true, "backward")]
             {
-                if !go || is_closed {
+                if !go {
                     continue;
                 }
                 let speed_tag = maxspeed(&format!("maxspeed:{dir_key}")).or(general_speed);
@@ -315,6 +334,27 @@ pub fn road_network(
                 } else {
                     (piece[0], piece[piece.len() - 1])
                 };
+                let mut g = geometry.clone();
+                if reverse {
+                    g.reverse();
+                }
+                let road = RoadLink {
+                    way: way.id,
+                    piece: offset + piece_start,
+                    from_node,
+                    to_node,
+                    class: class.class,
+                    name: tag(&way.tags, "name").map(str::to_string),
+                    geometry: g,
+                    speed,
+                    lanes,
+                    speed_estimated: speed_tag.is_none(),
+                    lanes_estimated: lanes_tag.is_none(),
+                };
+                if is_closed {
+                    closed_roads.push(road);
+                    continue;
+                }
                 links.push(Link {
                     from,
                     to,
@@ -326,22 +366,7 @@ pub fn road_network(
                     toll: 0.0,
                     fixed_cost: 0.0,
                 });
-                let mut g = geometry.clone();
-                if reverse {
-                    g.reverse();
-                }
-                roads.push(RoadLink {
-                    way: way.id,
-                    from_node,
-                    to_node,
-                    class: class.class,
-                    name: tag(&way.tags, "name").map(str::to_string),
-                    geometry: g,
-                    speed,
-                    lanes,
-                    speed_estimated: speed_tag.is_none(),
-                    lanes_estimated: lanes_tag.is_none(),
-                });
+                roads.push(road);
             }
         }
     }
@@ -373,12 +398,13 @@ pub fn road_network(
     }
     let osm_nodes = runs
         .iter()
-        .flat_map(|(_, _, r)| r.iter())
+        .flat_map(|(_, _, _, r)| r.iter())
         .collect::<std::collections::HashSet<_>>()
         .len();
     Ok(RoadNetwork {
         network: Network::new(names, links, 0, 0),
         roads,
+        closed: closed_roads,
         positions,
         osm_nodes,
         ways: ways_taken.len(),

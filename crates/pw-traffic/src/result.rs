@@ -63,10 +63,25 @@ pub struct LinkLook {
     pub class: String,
 }
 
+/// What the map knows beyond the network itself.
+#[derive(Debug, Clone, Default)]
+pub struct MapOf<'a> {
+    /// One per network link, in its order.
+    pub links: &'a [LinkLook],
+    /// Roads closed in the scenario: on the map with no traffic, so that
+    /// B − A shows what they lost.
+    pub closed: &'a [LinkLook],
+    /// Zone names by zone index, for messages (else the node names).
+    pub zone_names: &'a [String],
+    /// Link lengths are metres (OSM); TNTP files use miles or feet, and
+    /// then no vehicle-kilometres are given.
+    pub lengths_in_metres: bool,
+}
+
 pub fn assignment_result(
     label: String,
     network: &Network,
-    looks: &[LinkLook],
+    map: &MapOf,
     demand: &Demand,
     assignment: &Assignment,
     crs: Option<pw_geo::Crs>,
@@ -74,27 +89,44 @@ pub fn assignment_result(
     let mut features = Vec::new();
     let (mut capacity, mut ratio, mut free, mut time, mut names, mut classes) =
         (vec![], vec![], vec![], vec![], vec![], vec![]);
-    for (i, (link, look)) in network.links.iter().zip(looks).enumerate() {
-        let Some(line) = &look.geometry else { continue };
-        let volume = assignment.flows[i];
+    // Travel time without the generalised cost's length and toll part.
+    let minutes = |link: &crate::Link, cost: f64| cost - link.fixed_cost;
+    let mut line = |look: &LinkLook, value: f64| -> bool {
+        let Some(line) = &look.geometry else {
+            return false;
+        };
         features.push(Feature {
             id: look.id.clone(),
             geometry: FeatureGeometry::Line(line.iter().map(|p| [p[0], p[1], 0.0]).collect()),
-            value: volume as f32,
+            value: value as f32,
         });
-        capacity.push(link.capacity as f32);
-        ratio.push((volume / link.capacity) as f32);
-        free.push(link.cost(0.0) as f32);
-        time.push(assignment.costs[i] as f32);
         names.push(look.name.clone());
         classes.push(look.class.clone());
+        true
+    };
+    for (i, (link, look)) in network.links.iter().zip(map.links).enumerate() {
+        let volume = assignment.flows[i];
+        if line(look, volume) {
+            capacity.push(link.capacity as f32);
+            ratio.push((volume / link.capacity) as f32);
+            free.push(minutes(link, link.cost(0.0)) as f32);
+            time.push(minutes(link, assignment.costs[i]) as f32);
+        }
+    }
+    for look in map.closed {
+        if line(look, 0.0) {
+            capacity.push(0.0);
+            ratio.push(0.0);
+            free.push(f32::NAN);
+            time.push(f32::NAN);
+        }
     }
     let mut vehicle_km = 0.0;
     let mut vehicle_hours = 0.0;
     for (i, link) in network.links.iter().enumerate() {
-        if looks.get(i).is_none_or(|l| l.class != CONNECTOR) {
+        if map.links.get(i).is_none_or(|l| l.class != CONNECTOR) {
             vehicle_km += assignment.flows[i] * link.length / 1000.0;
-            vehicle_hours += assignment.flows[i] * assignment.costs[i] / 60.0;
+            vehicle_hours += assignment.flows[i] * minutes(link, assignment.costs[i]) / 60.0;
         }
     }
     let unroutable: f64 = assignment.unroutable.iter().map(|(_, _, t)| t).sum();
@@ -107,20 +139,13 @@ pub fn assignment_result(
             decimals,
         )
     };
-    let kpis = vec![
+    let mut kpis = vec![
         kpi("trips", "Trips", demand.total() - unroutable, "Fahrten", 0),
         kpi(
             "unroutable",
             "Trips without a route",
             unroutable,
             "Fahrten",
-            0,
-        ),
-        kpi(
-            "vehicle_km",
-            "Vehicle-kilometres on the roads",
-            vehicle_km,
-            "Kfz-km",
             0,
         ),
         kpi(
@@ -145,6 +170,18 @@ pub fn assignment_result(
             0,
         ),
     ];
+    if map.lengths_in_metres {
+        kpis.insert(
+            2,
+            kpi(
+                "vehicle_km",
+                "Vehicle-kilometres on the roads",
+                vehicle_km,
+                "Kfz-km",
+                0,
+            ),
+        );
+    }
     let mut notes = Vec::new();
     if !assignment.converged {
         notes.push(
@@ -159,8 +196,8 @@ pub fn assignment_result(
             Message::new("traffic.unroutable")
                 .arg("pairs", assignment.unroutable.len())
                 .arg("trips", format!("{unroutable:.0}"))
-                .arg("origin", network.node_names[o as usize])
-                .arg("destination", network.node_names[d as usize])
+                .arg("origin", zone_name(map, network, o))
+                .arg("destination", zone_name(map, network, d))
                 .english("{pairs} origin–destination pairs ({trips} trips) have no route, e.g. zone {origin} → {destination}; they are not on the map."),
         );
     }
@@ -199,4 +236,11 @@ pub fn assignment_result(
         crs,
         difference_of: None,
     }
+}
+
+fn zone_name(map: &MapOf, network: &Network, node: crate::NodeId) -> String {
+    map.zone_names
+        .get(node as usize)
+        .cloned()
+        .unwrap_or_else(|| network.node_names[node as usize].to_string())
 }

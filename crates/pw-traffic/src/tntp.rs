@@ -34,7 +34,10 @@ pub fn read_flows(path: &Path) -> Result<Vec<PublishedFlow>, TrafficError> {
 pub fn read_nodes(path: &Path) -> Result<BTreeMap<u64, [f64; 2]>, TrafficError> {
     let text = read(path)?;
     let mut nodes = BTreeMap::new();
-    for (line_no, row) in rows(&text).skip(1) {
+    for (line_no, row) in rows(&text) {
+        if row.starts_with(|c: char| c.is_alphabetic()) {
+            continue; // the header "node X Y"
+        }
         let fields = numbers(row, path, line_no, 3)?;
         nodes.insert(
             node_number(fields[0], path, line_no)?,
@@ -66,12 +69,21 @@ pub fn parse_network(text: &str, file: &Path) -> Result<Network, TrafficError> {
             format!("{zone_count} zones but only {node_count} nodes"),
         ));
     }
-    // A count from the header sizes vectors: cap it so a corrupt header
-    // cannot ask for gigabytes.
-    if node_count > 50_000_000 || link_count > 200_000_000 {
+    // Counts from the header size vectors: a node no link touches is of no
+    // use, so more nodes than link ends and zones means a corrupt header
+    // (and must not ask for gigabytes).
+    if link_count > 50_000_000 || node_count > 2 * link_count + zone_count + 1 {
         return Err(inconsistent(
             file,
-            format!("{node_count} nodes / {link_count} links is beyond what the header can mean"),
+            format!(
+                "{node_count} nodes for {link_count} links and {zone_count} zones: the header cannot be right"
+            ),
+        ));
+    }
+    if first_through > node_count + 1 {
+        return Err(inconsistent(
+            file,
+            format!("<FIRST THRU NODE> {first_through}, but there are only {node_count} nodes"),
         ));
     }
     let mut links = Vec::with_capacity(link_count.min(text.len() / 10));
@@ -379,6 +391,14 @@ mod tests {
         assert_eq!(
             net_error(&NET.replace("<NUMBER OF NODES> 3\n", "")),
             "x_net.tntp: the header has no <NUMBER OF NODES>"
+        );
+        assert_eq!(
+            net_error(&NET.replace("<NUMBER OF NODES> 3", "<NUMBER OF NODES> 40000000")),
+            "x_net.tntp: 40000000 nodes for 2 links and 2 zones: the header cannot be right"
+        );
+        assert_eq!(
+            net_error(&NET.replace("<FIRST THRU NODE> 1", "<FIRST THRU NODE> 4294967297")),
+            "x_net.tntp: <FIRST THRU NODE> 4294967297, but there are only 3 nodes"
         );
         assert_eq!(
             net_error(&NET.replace("\t0.15\t4\t0\t0\t1\t;\n\t3", "\tzwei\t4\t0\t0\t1\t;\n\t3")),

@@ -40,13 +40,6 @@ pub struct ZonedNetwork {
     pub road_links: usize,
 }
 
-impl ZonedNetwork {
-    /// Index of a road link's network link (the same: roads come first).
-    pub fn is_connector(&self, link: usize) -> bool {
-        link >= self.road_links
-    }
-}
-
 /// Nodes of the largest strongly connected part of the network: from
 /// each, every other can be reached and back. Islands (a car park's lanes,
 /// a road cut by the extract's edge) are left out, so no zone hangs on one.
@@ -174,8 +167,10 @@ pub fn free_flow_times(network: &Network) -> Vec<Vec<f64>> {
 /// deterrence exp(−β·c); `times[i][j]` in minutes. Pairs without a route
 /// get no trips: zones that reach each other form groups, and each group's
 /// attractions are scaled to its own productions, so the balancing can
-/// meet both (a group without attractions sends nothing).
-pub fn gravity(zones: &[Zone], times: &[Vec<f64>], beta: f64) -> Demand {
+/// meet both (a group without attractions sends nothing). The flag says
+/// whether every zone sends and receives its share; where it cannot (a
+/// zone alone in its group), the trips are fewer than the productions.
+pub fn gravity(zones: &[Zone], times: &[Vec<f64>], beta: f64) -> (Demand, bool) {
     let n = zones.len();
     let p: Vec<f64> = zones.iter().map(|z| z.productions.max(0.0)).collect();
     let group = reach_groups(times);
@@ -197,16 +192,25 @@ pub fn gravity(zones: &[Zone], times: &[Vec<f64>], beta: f64) -> Demand {
             }
         })
         .collect();
-    let f = |i: usize, j: usize| {
-        let c = times[i][j];
-        if i == j || !c.is_finite() {
-            0.0
-        } else {
-            (-beta * c).exp()
-        }
-    };
+    // The deterrence once, not in every balancing sweep.
+    let deterrence: Vec<Vec<f64>> = (0..n)
+        .map(|i| {
+            (0..n)
+                .map(|j| {
+                    let c = times[i][j];
+                    if i == j || !c.is_finite() {
+                        0.0
+                    } else {
+                        (-beta * c).exp()
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let f = |i: usize, j: usize| deterrence[i][j];
     let mut row = vec![1.0; n];
     let mut col = vec![1.0; n];
+    let mut balanced = false;
     for _ in 0..1000 {
         for (i, r) in row.iter_mut().enumerate() {
             let s: f64 = (0..n).map(|j| col[j] * a[j] * f(i, j)).sum();
@@ -230,10 +234,11 @@ pub fn gravity(zones: &[Zone], times: &[Vec<f64>], beta: f64) -> Demand {
             *c = new;
         }
         if worst < 1e-12 {
+            balanced = true;
             break;
         }
     }
-    Demand {
+    let demand = Demand {
         origins: (0..n)
             .map(|i| {
                 let trips = (0..n)
@@ -245,7 +250,13 @@ pub fn gravity(zones: &[Zone], times: &[Vec<f64>], beta: f64) -> Demand {
                 (i as NodeId, trips)
             })
             .collect(),
-    }
+    };
+    // Every zone's productions sent (up to rounding) or not.
+    let sent_all = demand.origins.iter().all(|(o, t)| {
+        (t.iter().map(|(_, v)| v).sum::<f64>() - p[*o as usize]).abs()
+            <= 1e-6 * (1.0 + p[*o as usize])
+    });
+    (demand, balanced && sent_all)
 }
 
 /// Groups of zones that reach each other both ways (finite times), by
@@ -260,9 +271,9 @@ fn reach_groups(times: &[Vec<f64>]) -> Vec<usize> {
         }
         i
     }
-    for i in 0..n {
+    for (i, row) in times.iter().enumerate() {
         for j in i + 1..n {
-            if times[i][j].is_finite() && times[j][i].is_finite() {
+            if row[j].is_finite() && times[j][i].is_finite() {
                 let (a, b) = (root(&mut parent, i), root(&mut parent, j));
                 parent[a] = b;
             }
@@ -303,7 +314,8 @@ mod tests {
             vec![5.0, 0.0, 5.0],
             vec![10.0, 5.0, 0.0],
         ];
-        let d = gravity(&zones, &times, 0.1);
+        let (d, balanced) = gravity(&zones, &times, 0.1);
+        assert!(balanced);
         let mut received = [0.0; 3];
         for (o, trips) in &d.origins {
             let sent: f64 = trips.iter().map(|(_, t)| t).sum();
@@ -340,7 +352,8 @@ mod tests {
             vec![inf, inf, 0.0, 2.0],
             vec![inf, inf, 2.0, 0.0],
         ];
-        let d = gravity(&zones, &times, 0.1);
+        let (d, balanced) = gravity(&zones, &times, 0.1);
+        assert!(balanced);
         // A and B trade their 150 trips; the island's 10 go to its other zone.
         assert!((d_of(&d, 0, 1) - 100.0).abs() < 1e-9 && (d_of(&d, 1, 0) - 50.0).abs() < 1e-9);
         assert!((d_of(&d, 2, 3) - 10.0).abs() < 1e-9);

@@ -63,6 +63,11 @@ fn closing_the_busiest_road_sends_its_traffic_elsewhere() {
     assert_eq!(first[0][2], 350.0);
     assert_eq!(bestand.stamp.analysis, "traffic");
 
+    // Every link has an id of its own (a way that comes back to a node has
+    // two pieces between the same nodes).
+    let unique: std::collections::HashSet<&str> =
+        lines.features.iter().map(|f| f.id.as_str()).collect();
+    assert_eq!(unique.len(), lines.features.len());
     let busiest = lines
         .features
         .iter()
@@ -72,7 +77,7 @@ fn closing_the_busiest_road_sends_its_traffic_elsewhere() {
     let mut closed = scenario("Variante: gesperrt");
     closed.edits.remove(way.clone());
     let variant = run(&analysis, &closed);
-    assert_eq!(volume(&variant, &busiest.id), None, "{way} is closed");
+    assert_eq!(volume(&variant, &busiest.id), Some(0.0), "{way} is closed");
     assert!(
         variant
             .notes
@@ -85,14 +90,10 @@ fn closing_the_busiest_road_sends_its_traffic_elsewhere() {
 
     let diff = pw_analysis::compare::difference(&bestand, &variant).unwrap();
     let changes = &diff.features.as_ref().unwrap().features;
-    // Every other link is matched by its id; the closed way's links are
-    // only in A.
-    let closed_links = lines
-        .features
-        .iter()
-        .filter(|f| f.id.starts_with(&format!("{way}/")))
-        .count();
-    assert_eq!(changes.len(), 2355 - closed_links);
+    // Every link is matched by its id, the closed road too: it lost all.
+    assert_eq!(changes.len(), 2355);
+    let lost = changes.iter().find(|f| f.id == busiest.id).unwrap().value;
+    assert_eq!(lost, -busiest.value);
     let gained: f32 = changes.iter().map(|f| f.value.max(0.0)).sum();
     assert!(
         gained > busiest.value,
@@ -154,4 +155,62 @@ fn a_new_quarter_adds_its_trips() {
     );
     let km = |r: &AnalysisResult| r.kpi("vehicle_km").unwrap().value;
     assert!(km(&built) > km(&bestand));
+}
+
+#[test]
+fn a_road_made_one_way_and_slower_keeps_its_link_ids() {
+    let analysis = TrafficAnalysis::default();
+    let bestand = run(&analysis, &scenario("Bestand"));
+    let lines = &bestand.features.as_ref().unwrap().features;
+    // A two-way road: a link whose reverse exists too.
+    let ids: std::collections::HashSet<&str> = lines.iter().map(|f| f.id.as_str()).collect();
+    let two_way = lines
+        .iter()
+        .filter(|f| {
+            let (way, ends) = f.id.rsplit_once('/').unwrap();
+            let (a, b) = ends.split_once('-').unwrap();
+            ids.contains(format!("{way}/{b}-{a}").as_str())
+        })
+        .max_by(|a, b| a.value.total_cmp(&b.value))
+        .unwrap();
+    let (piece, ends) = two_way.id.rsplit_once('/').unwrap();
+    let (a, b) = ends.split_once('-').unwrap();
+    let way = piece.split('/').take(2).collect::<Vec<_>>().join("/");
+    let way = way.as_str();
+    let mut v = pw_plan::Variant::new("Einbahnstraße");
+    assert!(v.set_attribute(way, "oneway", Some("yes")));
+    assert!(v.set_attribute(way, "maxspeed", Some("10")));
+    let mut changed = scenario("Einbahnstraße");
+    changed.edits = v.edits(&|_, _| 350.0);
+    let variant = run(&analysis, &changed);
+    let after = &variant.features.as_ref().unwrap().features;
+    let forward = |r: &[pw_analysis::result::Feature], id: &str| r.iter().any(|f| f.id == id);
+    // Drawn a → b or b → a in the data: one of the two directions is gone.
+    let (ab, ba) = (format!("{piece}/{a}-{b}"), format!("{piece}/{b}-{a}"));
+    assert!(
+        forward(after, &ab) != forward(after, &ba),
+        "exactly one direction stays"
+    );
+    assert!(changed.edits.summary().contains("1 changed"));
+    // Its free-flow time now at 10 km/h.
+    let col = |r: &AnalysisResult, id: &str| {
+        let f = r.features.as_ref().unwrap();
+        let i = f.features.iter().position(|x| x.id == id)?;
+        f.columns.iter().find_map(|c| match c {
+            pw_analysis::result::Column::Numbers("free_flow_minutes", v) => Some(v[i]),
+            _ => None,
+        })
+    };
+    let kept = if forward(after, &ab) { ab } else { ba };
+    let (before_min, after_min) = (col(&bestand, &kept).unwrap(), col(&variant, &kept).unwrap());
+    assert!(after_min > before_min, "{before_min} → {after_min}");
+    // Every other link keeps its id: B − A matches all but the lost
+    // direction of each piece of the way.
+    let pieces = lines
+        .iter()
+        .filter(|f| f.id.starts_with(&format!("{way}/")))
+        .count()
+        / 2;
+    let diff = pw_analysis::compare::difference(&bestand, &variant).unwrap();
+    assert_eq!(diff.features.unwrap().features.len(), lines.len() - pieces);
 }

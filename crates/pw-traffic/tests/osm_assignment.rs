@@ -1,13 +1,13 @@
 //! Trips assigned on a real OSM road network (north Bayreuth, ODbL): zones
-//! from the extract's own residential and work areas (land use polygons),
+//! from the extract's own residential and work areas (land use polygons,
+//! as the workbench's traffic analysis takes them),
 //! trips by the gravity model. What must hold whatever the demand: every
 //! road node passes on what it receives, the zones send and receive their
 //! trips, the gap is reached, and one-way streets carry nothing against
 //! their direction (there are no links for it).
 
-use pw_osm::tag;
 use pw_traffic::osm::{default_classes, road_network};
-use pw_traffic::zones::{Zone, attach, free_flow_times, gravity};
+use pw_traffic::zones::{attach, free_flow_times, gravity};
 use pw_traffic::{AssignmentSettings, assign};
 use std::path::PathBuf;
 
@@ -29,33 +29,12 @@ fn trips_between_homes_and_workplaces_of_bayreuth_flow_through_the_network() {
     let data = pw_osm::read_file(&path).unwrap();
     let project = local([11.54, 50.0]);
     let roads = road_network(&data, &default_classes(), &project, &|_| false).unwrap();
-    let positions = data.positions();
-    let mut zones = Vec::new();
-    for w in &data.ways {
-        let (homes, work) = match tag(&w.tags, "landuse") {
-            Some("residential") => (1.0, 0.2),
-            Some("commercial" | "industrial" | "retail") => (0.2, 1.0),
-            _ => continue,
-        };
-        let Some(ring) = data.way_positions(w, &positions) else {
-            continue;
-        };
-        let pts: Vec<[f64; 2]> = ring.iter().map(|p| project(*p).unwrap()).collect();
-        let centroid = [
-            pts.iter().map(|p| p[0]).sum::<f64>() / pts.len() as f64,
-            pts.iter().map(|p| p[1]).sum::<f64>() / pts.len() as f64,
-        ];
-        zones.push(Zone {
-            name: format!("way/{}", w.id),
-            centroid,
-            productions: 100.0 * homes,
-            attractions: 100.0 * work,
-        });
-    }
+    let zones = pw_traffic::framework::zones_from_land_use(&data, &project, 30.0);
     assert!(zones.len() > 100, "{} zones", zones.len());
     let zoned = attach(&roads, zones, 2);
     let times = free_flow_times(&zoned.network);
-    let demand = gravity(&zoned.zones, &times, 0.1);
+    let (demand, balanced) = gravity(&zoned.zones, &times, 0.1);
+    assert!(balanced);
     let settings = AssignmentSettings {
         relative_gap: 1e-6,
         ..Default::default()

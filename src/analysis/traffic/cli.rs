@@ -77,6 +77,9 @@ struct Prepared {
     network: Network,
     demand: Demand,
     looks: Vec<LinkLook>,
+    zone_names: Vec<String>,
+    /// OSM lengths are metres; TNTP's miles or feet.
+    metres: bool,
     report: String,
 }
 
@@ -122,7 +125,12 @@ fn run_assign(args: &AssignArgs) -> anyhow::Result<String> {
     let mut result = assignment_result(
         format!("Verkehr {}", file_name(&args.network)),
         &prepared.network,
-        &prepared.looks,
+        &pw_traffic::result::MapOf {
+            links: &prepared.looks,
+            closed: &[],
+            zone_names: &prepared.zone_names,
+            lengths_in_metres: prepared.metres,
+        },
         &prepared.demand,
         &assignment,
         Some(crs),
@@ -270,6 +278,8 @@ fn from_tntp(args: &AssignArgs, crs: pw_geo::Crs) -> anyhow::Result<Prepared> {
         network,
         demand,
         looks,
+        zone_names: Vec::new(),
+        metres: false,
         report,
     })
 }
@@ -297,7 +307,7 @@ fn from_osm(args: &AssignArgs, crs: pw_geo::Crs) -> anyhow::Result<Prepared> {
     let zone_count = zones.len();
     let zoned = attach(&roads, zones, args.connectors);
     let times = free_flow_times(&zoned.network);
-    let demand = gravity(&zoned.zones, &times, args.beta);
+    let (demand, balanced) = gravity(&zoned.zones, &times, args.beta);
     let mut looks: Vec<LinkLook> = roads
         .roads
         .iter()
@@ -325,16 +335,24 @@ fn from_osm(args: &AssignArgs, crs: pw_geo::Crs) -> anyhow::Result<Prepared> {
     for n in &roads.notes {
         let _ = writeln!(report, "note:      {n}");
     }
+    if !balanced {
+        let _ = writeln!(
+            report,
+            "note:      some zones cannot send or receive all their trips (no route to a zone that takes them)"
+        );
+    }
     Ok(Prepared {
+        zone_names: zoned.zones.iter().map(|z| z.name.clone()).collect(),
         network: zoned.network,
         demand,
         looks,
+        metres: true,
         report,
     })
 }
 
-/// Zones from a vector file: each feature's centre (polygon vertices'
-/// mean, or the point) and its two attributes.
+/// Zones from a vector file: each feature's centre (a polygon's centroid,
+/// the point) and its two attributes.
 fn read_zones(
     path: &Path,
     crs: pw_geo::Crs,
@@ -363,18 +381,25 @@ fn read_zones(
     let mut zones = Vec::new();
     for (k, f) in data.features.iter().enumerate() {
         let Some(g) = &f.geometry else { continue };
-        let points: Vec<[f64; 2]> = match g {
-            pw_vector::Geometry::Points(p) => p.iter().map(|c| [c[0], c[1]]).collect(),
+        let flat =
+            |ring: &[[f64; 3]]| -> Vec<[f64; 2]> { ring.iter().map(|c| [c[0], c[1]]).collect() };
+        // Where the zone's trips start: a polygon's centroid (its largest
+        // part), else the mean of its points or line vertices.
+        let centre = match g {
             pw_vector::Geometry::Polygons(p) => p
                 .iter()
-                .flat_map(|p| p.exterior.iter().map(|c| [c[0], c[1]]))
-                .collect(),
-            pw_vector::Geometry::Lines(l) => l.iter().flatten().map(|c| [c[0], c[1]]).collect(),
+                .map(|part| flat(&part.exterior))
+                .max_by(|a, b| pw_plan::polygon::area(a).total_cmp(&pw_plan::polygon::area(b)))
+                .map(|ring| pw_plan::polygon::centroid(&ring)),
+            pw_vector::Geometry::Points(p) => {
+                (!p.is_empty()).then(|| pw_plan::polygon::centroid(&flat(p)))
+            }
+            pw_vector::Geometry::Lines(l) => {
+                let all: Vec<[f64; 3]> = l.iter().flatten().copied().collect();
+                (!all.is_empty()).then(|| pw_plan::polygon::centroid(&flat(&all)))
+            }
         };
-        if points.is_empty() {
-            continue;
-        }
-        let n = points.len() as f64;
+        let Some(centroid) = centre else { continue };
         let number = |field: &str| {
             data.value(k, field)
                 .and_then(|v| v.as_f64())
@@ -389,10 +414,7 @@ fn read_zones(
         };
         zones.push(Zone {
             name: f.id.clone().unwrap_or_else(|| (k + 1).to_string()),
-            centroid: [
-                points.iter().map(|p| p[0]).sum::<f64>() / n,
-                points.iter().map(|p| p[1]).sum::<f64>() / n,
-            ],
+            centroid,
             productions: p,
             attractions: a,
         });
@@ -418,13 +440,7 @@ fn csv(
         let _ = writeln!(out, "# {k}: {}", v.replace(['\n', '\r'], " "));
     }
     out += "from,to,id,class,name,volume,capacity,volume_capacity,free_flow_minutes,minutes\n";
-    let quote = |t: &str| {
-        if t.contains([',', '"', '\n']) {
-            format!("\"{}\"", t.replace('"', "\"\""))
-        } else {
-            t.to_string()
-        }
-    };
+    let quote = pw_analysis::export::csv_field;
     for (i, link) in network.links.iter().enumerate() {
         let look = looks.get(i).cloned().unwrap_or_default();
         let _ = writeln!(
