@@ -3,20 +3,9 @@
 //! (GeoJSON lines with the run stamp), and what goes wrong said clearly.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-fn planwerkstatt(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_planwerkstatt"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("run planwerkstatt");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+mod common;
+use common::planwerkstatt;
 
 fn shared(path: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -24,6 +13,24 @@ fn shared(path: &str) -> String {
         .join(path)
         .display()
         .to_string()
+}
+
+/// The road lines an `analysis run --out-dir` wrote.
+fn road_lines(out: &Path) -> serde_json::Value {
+    let file = std::fs::read_dir(out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().ends_with(".geojson"))
+        .expect("the road lines");
+    serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap()
+}
+
+fn busiest(features: &[serde_json::Value]) -> &serde_json::Value {
+    let volume = |f: &serde_json::Value| f["properties"]["volume"].as_f64().unwrap();
+    features
+        .iter()
+        .max_by(|a, b| volume(a).total_cmp(&volume(b)))
+        .unwrap()
 }
 
 fn tmp(name: &str) -> PathBuf {
@@ -126,15 +133,7 @@ fn an_osm_extract_with_four_zones_gives_stamped_lines() {
     );
     // Trips leave the zones over roads: the busiest road carries a good
     // share of the 2,200 trips and knows its name and class.
-    let busiest = features
-        .iter()
-        .max_by(|a, b| {
-            a["properties"]["volume"]
-                .as_f64()
-                .unwrap()
-                .total_cmp(&b["properties"]["volume"].as_f64().unwrap())
-        })
-        .unwrap();
+    let busiest = busiest(features);
     assert!(busiest["properties"]["volume"].as_f64().unwrap() > 300.0);
     assert!(
         busiest["properties"]["class"]
@@ -225,25 +224,11 @@ fn the_traffic_analysis_of_a_scene_and_its_variant() {
         text.contains("turn restrictions are not applied yet"),
         "{text}"
     );
-    let lines = std::fs::read_dir(&out)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.to_string_lossy().ends_with(".geojson"))
-        .expect("the road lines");
-    let g: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(lines).unwrap()).unwrap();
+    let g = road_lines(&out);
     assert_eq!(g["planwerkstatt_run"]["scenario"], "Bestand");
     let features = g["features"].as_array().unwrap();
     assert_eq!(features.len(), 2355);
-    let busiest = features
-        .iter()
-        .max_by(|a, b| {
-            a["properties"]["volume"]
-                .as_f64()
-                .unwrap()
-                .total_cmp(&b["properties"]["volume"].as_f64().unwrap())
-        })
-        .unwrap();
+    let busiest = busiest(features);
     let link = busiest["properties"]["id"].as_str().unwrap();
     let way: String = link.split('/').take(2).collect::<Vec<_>>().join("/");
     std::fs::write(
@@ -265,13 +250,7 @@ fn the_traffic_analysis_of_a_scene_and_its_variant() {
     ]);
     assert_eq!(code, 0, "{err}");
     assert!(text.contains("1 roads closed in this scenario"), "{text}");
-    let lines = std::fs::read_dir(&out)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.to_string_lossy().ends_with(".geojson"))
-        .unwrap();
-    let g: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(lines).unwrap()).unwrap();
+    let g = road_lines(&out);
     // The closed road is on the map with no traffic left.
     let closed = g["features"]
         .as_array()

@@ -12,6 +12,16 @@ use bevy::prelude::*;
 #[derive(Resource, Debug, Default, Clone)]
 pub struct StartAnalysis(pub Option<String>);
 
+/// Whether the scene has city objects and no layer is still loading: what
+/// a run started by itself waits for.
+pub fn scene_loaded(layers: &Layers, city: &CityLayers) -> bool {
+    !city.layers.is_empty()
+        && !layers
+            .entries
+            .iter()
+            .any(|e| e.status == LayerStatus::Loading)
+}
+
 pub struct StartAnalysisPlugin;
 
 impl Plugin for StartAnalysisPlugin {
@@ -33,14 +43,7 @@ fn start(
     mut notices: ResMut<Notices>,
     i18n: Res<I18n>,
 ) {
-    if pending.0.is_none() || city.layers.is_empty() {
-        return;
-    }
-    if layers
-        .entries
-        .iter()
-        .any(|e| e.status == LayerStatus::Loading)
-    {
+    if pending.0.is_none() || !scene_loaded(&layers, &city) {
         return;
     }
     if let Some(id) = pending.0.take() {

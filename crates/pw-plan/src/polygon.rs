@@ -13,19 +13,24 @@ pub fn area(ring: &[P2]) -> f64 {
 }
 
 /// The centre of mass of the area a ring encloses (closed or open ring);
-/// the mean of its corners where it encloses none.
+/// the mean of its corners where it encloses none. Computed relative to
+/// the first corner: products of UTM coordinates would cancel digits.
 pub fn centroid(ring: &[P2]) -> P2 {
     let n = ring.len();
+    let Some(&o) = ring.first() else {
+        return [0.0, 0.0];
+    };
     let (mut cx, mut cy, mut twice) = (0.0, 0.0, 0.0);
     for i in 0..n {
         let (a, b) = (ring[i], ring[(i + 1) % n]);
+        let (a, b) = ([a[0] - o[0], a[1] - o[1]], [b[0] - o[0], b[1] - o[1]]);
         let c = a[0] * b[1] - b[0] * a[1];
         twice += c;
         cx += (a[0] + b[0]) * c;
         cy += (a[1] + b[1]) * c;
     }
-    if twice.abs() > f64::EPSILON * n as f64 {
-        [cx / (3.0 * twice), cy / (3.0 * twice)]
+    if twice.abs() > 1e-12 {
+        [o[0] + cx / (3.0 * twice), o[1] + cy / (3.0 * twice)]
     } else {
         let k = n.max(1) as f64;
         [

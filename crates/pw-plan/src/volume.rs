@@ -212,25 +212,7 @@ impl Volume {
 
     /// The footprint's centre of area (the pivot for turning it).
     pub fn centre(&self) -> P2 {
-        let r = &self.footprint;
-        let n = r.len();
-        let a = polygon::signed_area(r);
-        if n == 0 {
-            return [0.0, 0.0];
-        }
-        let o = r[0];
-        if a.abs() < 1e-12 {
-            let s = r.iter().fold([0.0, 0.0], |s, p| [s[0] + p[0], s[1] + p[1]]);
-            return [s[0] / n as f64, s[1] / n as f64];
-        }
-        let (mut cx, mut cy) = (0.0, 0.0);
-        for i in 0..n {
-            let (p, q) = (sub(r[i], o), sub(r[(i + 1) % n], o));
-            let cross = p[0] * q[1] - q[0] * p[1];
-            cx += (p[0] + q[0]) * cross;
-            cy += (p[1] + q[1]) * cross;
-        }
-        [o[0] + cx / (6.0 * a), o[1] + cy / (6.0 * a)]
+        polygon::centroid(&self.footprint)
     }
 
     /// Corner `i` moved to `to` (other corners, roof and ridge kept).

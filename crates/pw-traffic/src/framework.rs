@@ -9,8 +9,8 @@
 //! map as it is (Bestand's roads), so B − A shows how the same trips drive
 //! when a road closes or slows, plus what a new quarter adds.
 
-use crate::osm::{RoadLink, default_classes, road_network};
-use crate::result::{CONNECTOR, LinkLook, MapOf, assignment_result};
+use crate::osm::{default_classes, road_network};
+use crate::result::{MapOf, assignment_result, road_looks};
 use crate::zones::{Zone, attach, free_flow_times, gravity};
 use crate::{AssignmentSettings, TrafficError, assign};
 use pw_analysis::{
@@ -190,8 +190,8 @@ impl Analysis for TrafficAnalysis {
                 .and_then(|t| t.height_at(x, y))
                 .unwrap_or(s.site.origin[2])
         };
-        let links = looks(&roads.roads, zoned.network.links.len());
-        let closed_looks = looks(&roads.closed, roads.closed.len());
+        let links = road_looks(&roads.roads, zoned.network.links.len());
+        let closed_looks = road_looks(&roads.closed, roads.closed.len());
         let zone_names: Vec<String> = zoned.zones.iter().map(|z| z.name.clone()).collect();
         let mut result = assignment_result(
             // The app puts the title (and the variant) in front.
@@ -291,27 +291,6 @@ fn traffic_error(e: TrafficError) -> AnalysisError {
         TrafficError::Cancelled(_) => AnalysisError::Cancelled,
         e => AnalysisError::Failed(e.to_string()),
     }
-}
-
-/// Map looks of road links, padded to `links` with connectors.
-fn looks(roads: &[RoadLink], links: usize) -> Vec<LinkLook> {
-    let mut looks: Vec<LinkLook> = roads
-        .iter()
-        .map(|r| LinkLook {
-            id: r.id(),
-            geometry: Some(r.geometry.clone()),
-            name: r.name.clone().unwrap_or_default(),
-            class: r.class.to_string(),
-        })
-        .collect();
-    looks.resize(
-        links,
-        LinkLook {
-            class: CONNECTOR.into(),
-            ..Default::default()
-        },
-    );
-    looks
 }
 
 /// Zones a scene names: objects of any layer with numeric `productions`

@@ -4,6 +4,7 @@
 //! (vehicle-kilometres, vehicle-hours, trips, gap) as KPIs — so the
 //! framework draws, compares (B − A) and exports it like any analysis.
 
+use crate::osm::RoadLink;
 use crate::{Assignment, Demand, Network};
 use pw_analysis::result::{Column, Feature, FeatureGeometry, FeatureValues};
 use pw_analysis::{AnalysisResult, Kpi, Legend, Message, Quantity, RunStamp};
@@ -76,6 +77,27 @@ pub struct MapOf<'a> {
     /// Link lengths are metres (OSM); TNTP files use miles or feet, and
     /// then no vehicle-kilometres are given.
     pub lengths_in_metres: bool,
+}
+
+/// Map looks of road links, padded to `links` with connectors.
+pub fn road_looks(roads: &[RoadLink], links: usize) -> Vec<LinkLook> {
+    let mut looks: Vec<LinkLook> = roads
+        .iter()
+        .map(|r| LinkLook {
+            id: r.id(),
+            geometry: Some(r.geometry.clone()),
+            name: r.name.clone().unwrap_or_default(),
+            class: r.class.to_string(),
+        })
+        .collect();
+    looks.resize(
+        links,
+        LinkLook {
+            class: CONNECTOR.into(),
+            ..Default::default()
+        },
+    );
+    looks
 }
 
 pub fn assignment_result(

@@ -309,7 +309,10 @@ pub fn to_vector(data: &OsmData) -> VectorData {
             })
             .collect();
         for hole in inner {
-            if let Some(p) = polygons.iter_mut().find(|p| contains(&p.exterior, hole[0])) {
+            if let Some(p) = polygons
+                .iter_mut()
+                .find(|p| crate::model::ring_contains(&p.exterior, [hole[0][0], hole[0][1]]))
+            {
                 p.interiors.push(hole);
             }
         }
@@ -353,22 +356,6 @@ fn close_rings(mut pieces: Vec<Vec<i64>>) -> Option<Vec<Vec<i64>>> {
         }
     }
     Some(rings)
-}
-
-/// Even–odd point-in-ring test.
-fn contains(ring: &[[f64; 3]], p: [f64; 3]) -> bool {
-    let mut inside = false;
-    let mut j = ring.len() - 1;
-    for i in 0..ring.len() {
-        let (a, b) = (ring[i], ring[j]);
-        if (a[1] > p[1]) != (b[1] > p[1])
-            && p[0] < (b[0] - a[0]) * (p[1] - a[1]) / (b[1] - a[1]) + a[0]
-        {
-            inside = !inside;
-        }
-        j = i;
-    }
-    inside
 }
 
 #[cfg(test)]

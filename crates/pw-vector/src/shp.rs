@@ -127,7 +127,10 @@ fn polygons(rings: Vec<(bool, Vec<Coord>)>) -> Vec<Polygon> {
     }
     for hole in holes {
         let Some(&p) = hole.first() else { continue };
-        match out.iter_mut().find(|poly| contains(&poly.exterior, p)) {
+        match out
+            .iter_mut()
+            .find(|poly| crate::model::ring_contains(&poly.exterior, [p[0], p[1]]))
+        {
             Some(poly) => poly.interiors.push(hole),
             // A hole outside every outer ring: keep it as a polygon of its own.
             None => out.push(Polygon {
@@ -137,21 +140,6 @@ fn polygons(rings: Vec<(bool, Vec<Coord>)>) -> Vec<Polygon> {
         }
     }
     out
-}
-
-fn contains(ring: &[Coord], p: Coord) -> bool {
-    let mut inside = false;
-    let mut j = ring.len().wrapping_sub(1);
-    for i in 0..ring.len() {
-        let (a, b) = (ring[i], ring[j]);
-        if (a[1] > p[1]) != (b[1] > p[1])
-            && p[0] < (b[0] - a[0]) * (p[1] - a[1]) / (b[1] - a[1]) + a[0]
-        {
-            inside = !inside;
-        }
-        j = i;
-    }
-    inside
 }
 
 fn rings<P>(rings: &[PolygonRing<P>], f: impl Fn(&P) -> Coord) -> Vec<(bool, Vec<Coord>)> {

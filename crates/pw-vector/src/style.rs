@@ -533,7 +533,7 @@ pub fn label_anchor(g: &Geometry) -> Option<[f64; 2]> {
                 return r.first().map(|c| [c[0], c[1]]);
             }
             let c = ring_centroid(r);
-            if point_in_ring(c, r) {
+            if crate::model::ring_contains(r, c) {
                 Some(c)
             } else {
                 r.first().map(|c| [c[0], c[1]])
@@ -567,22 +567,6 @@ fn ring_centroid(r: &[[f64; 3]]) -> [f64; 2] {
         cy += (py + qy) * cross;
     }
     [o[0] + cx / (3.0 * a2), o[1] + cy / (3.0 * a2)]
-}
-
-fn point_in_ring(p: [f64; 2], r: &[[f64; 3]]) -> bool {
-    let mut inside = false;
-    let n = r.len();
-    let mut j = n - 1;
-    for i in 0..n {
-        let (a, b) = (r[i], r[j]);
-        if (a[1] > p[1]) != (b[1] > p[1])
-            && p[0] < (b[0] - a[0]) * (p[1] - a[1]) / (b[1] - a[1]) + a[0]
-        {
-            inside = !inside;
-        }
-        j = i;
-    }
-    inside
 }
 
 #[cfg(test)]
@@ -658,6 +642,8 @@ mod tests {
             interiors: vec![],
         }]))
         .unwrap();
-        assert!(point_in_ring(a, &u) || u.iter().any(|c| c[0] == a[0] && c[1] == a[1]));
+        assert!(
+            crate::model::ring_contains(&u, a) || u.iter().any(|c| c[0] == a[0] && c[1] == a[1])
+        );
     }
 }

@@ -6,8 +6,8 @@
 pub mod cli;
 
 use super::{AnalysisCommand, AnalysisState, RegisterAnalysis};
+use crate::layers::Layers;
 use crate::layers::city_draw::CityLayers;
-use crate::layers::{LayerStatus, Layers};
 use bevy::prelude::*;
 use pw_analysis::{Area, Value};
 use std::sync::Arc;
@@ -33,14 +33,7 @@ fn auto_run(
     mut state: ResMut<AnalysisState>,
     mut run: MessageWriter<AnalysisCommand>,
 ) {
-    if auto.0.is_none() || city.layers.is_empty() {
-        return;
-    }
-    if layers
-        .entries
-        .iter()
-        .any(|e| e.status == LayerStatus::Loading)
-    {
+    if auto.0.is_none() || !super::on_start::scene_loaded(&layers, &city) {
         return;
     }
     let mut e = pw_geo::Extent3::EMPTY;

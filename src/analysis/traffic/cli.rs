@@ -308,23 +308,7 @@ fn from_osm(args: &AssignArgs, crs: pw_geo::Crs) -> anyhow::Result<Prepared> {
     let zoned = attach(&roads, zones, args.connectors);
     let times = free_flow_times(&zoned.network);
     let (demand, balanced) = gravity(&zoned.zones, &times, args.beta);
-    let mut looks: Vec<LinkLook> = roads
-        .roads
-        .iter()
-        .map(|r| LinkLook {
-            id: r.id(),
-            geometry: Some(r.geometry.clone()),
-            name: r.name.clone().unwrap_or_default(),
-            class: r.class.to_string(),
-        })
-        .collect();
-    looks.resize(
-        zoned.network.links.len(),
-        LinkLook {
-            class: pw_traffic::result::CONNECTOR.into(),
-            ..Default::default()
-        },
-    );
+    let looks = pw_traffic::result::road_looks(&roads.roads, zoned.network.links.len());
     let mut report = format!(
         "network:   {} OSM ways → {} links between {} nodes; {zone_count} zones, {} connectors\n",
         roads.ways,
