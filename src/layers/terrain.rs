@@ -92,7 +92,7 @@ impl Plugin for DemLayerPlugin {
     }
 }
 
-/// GeoTIFF, XYZ and ASCII grids, loaded in the background by [`load_dem`].
+/// GeoTIFF, XYZ and ASCII grids and SRTM tiles, loaded in the background by [`load_dem`].
 pub fn registration() -> LayerKindRegistration {
     LayerKindRegistration {
         kind: pw_scene::LayerKind::Dem,
@@ -104,7 +104,9 @@ pub fn registration() -> LayerKindRegistration {
 }
 
 fn sniff(file: &FileSample) -> Option<u8> {
-    matches!(file.ext.as_str(), "tif" | "tiff" | "xyz" | "asc").then_some(CLAIM_BY_EXTENSION)
+    (matches!(file.ext.as_str(), "tif" | "tiff" | "xyz" | "asc")
+        || pw_terrain::srtm::is_srtm(file.path))
+    .then_some(CLAIM_BY_EXTENSION)
 }
 
 /// Reads a DEM, meshes it in the scene frame and offers it as terrain.

@@ -1,5 +1,5 @@
-//! Terrain grids (DEMs): GeoTIFF and the German DGM "XYZ" delivery format
-//! read into one regular grid type, merged from tiles, and queried for
+//! Terrain grids (DEMs): GeoTIFF, the German DGM "XYZ" delivery format and
+//! SRTM tiles (`.hgt`, zipped too) read into one regular grid type, merged from tiles, and queried for
 //! heights (bilinear between cell centres, nodata-aware) through the
 //! `Elevation` trait the rest of the program uses. Engine-free.
 
@@ -8,6 +8,7 @@ pub mod geotiff_write;
 pub mod grid;
 pub mod lod;
 pub mod mesh;
+pub mod srtm;
 pub mod xyz;
 
 pub use grid::{DemError, Grid};
@@ -18,9 +19,11 @@ pub fn is_xyz(path: &std::path::Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("xyz") || e.eq_ignore_ascii_case("txt"))
 }
 
-/// Reads one DEM file, GeoTIFF or XYZ, with the warnings it produced.
+/// Reads one DEM file, GeoTIFF, XYZ or SRTM, with the warnings it produced.
 pub fn read_file(path: &std::path::Path) -> Result<(Grid, Vec<String>), DemError> {
-    if is_xyz(path) {
+    if srtm::is_srtm(path) {
+        Ok((srtm::read_file(path)?, Vec::new()))
+    } else if is_xyz(path) {
         Ok((xyz::read_file(path)?, Vec::new()))
     } else {
         geotiff::read_file(path).map(|(g, notes)| (g, notes.warnings))
