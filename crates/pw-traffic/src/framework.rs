@@ -90,7 +90,7 @@ impl Analysis for TrafficAnalysis {
                 30.0,
                 (1.0, 500.0),
                 1.0,
-                "Fahrten/ha",
+                "/ha",
             ),
             ParamSpec::number(
                 "new_trips_per_100m2",
@@ -98,7 +98,7 @@ impl Analysis for TrafficAnalysis {
                 0.5,
                 (0.0, 10.0),
                 0.1,
-                "Fahrten",
+                "",
             ),
             ParamSpec::number("beta", "traffic.beta", 0.1, (0.01, 1.0), 0.01, "1/min").advanced(),
             ParamSpec::number("gap", "traffic.gap", 1e-4, (1e-8, 1e-2), 1e-5, "").advanced(),

@@ -162,19 +162,14 @@ pub fn assignment_result(
         )
     };
     let mut kpis = vec![
-        kpi("trips", "Trips", demand.total() - unroutable, "Fahrten", 0),
-        kpi(
-            "unroutable",
-            "Trips without a route",
-            unroutable,
-            "Fahrten",
-            0,
-        ),
+        // Units both languages read; the labels say what is counted.
+        kpi("trips", "Trips", demand.total() - unroutable, "", 0),
+        kpi("unroutable", "Trips without a route", unroutable, "", 0),
         kpi(
             "vehicle_hours",
             "Vehicle-hours on the roads",
             vehicle_hours,
-            "Kfz-h",
+            "h",
             1,
         ),
         kpi(
@@ -199,7 +194,7 @@ pub fn assignment_result(
                 "vehicle_km",
                 "Vehicle-kilometres on the roads",
                 vehicle_km,
-                "Kfz-km",
+                "km",
                 0,
             ),
         );
