@@ -133,7 +133,7 @@ impl<'a> Solver<'a> {
                     &mut part.flows,
                     |d, t| part.unroutable.push((*origin, d, t)),
                 );
-                part.shortest_cost += load.shortest_cost;
+                part.shortest_cost += load;
             }
             part
         };

@@ -153,16 +153,4 @@ impl Demand {
             .flat_map(|(_, d)| d.iter().map(|(_, t)| t))
             .sum()
     }
-
-    /// Every OD cell multiplied by `factor` (the benchmarks' README suggests
-    /// doubling Chicago's light demand for testing algorithms).
-    pub fn scaled(&self, factor: f64) -> Demand {
-        Demand {
-            origins: self
-                .origins
-                .iter()
-                .map(|(o, d)| (*o, d.iter().map(|(n, t)| (*n, t * factor)).collect()))
-                .collect(),
-        }
-    }
 }

@@ -22,13 +22,6 @@ pub struct ShortestPaths {
     heap: BinaryHeap<Reverse<(u64, NodeId)>>,
 }
 
-/// What one origin's all-or-nothing loading found.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct OriginLoad {
-    /// Σ trips × shortest-path cost over the origin's destinations.
-    pub shortest_cost: f64,
-}
-
 impl ShortestPaths {
     pub fn new(network: &Network) -> ShortestPaths {
         let n = network.node_count();
@@ -125,8 +118,8 @@ impl ShortestPaths {
     }
 
     /// Searches from `origin` and adds its trips to `flows` along the
-    /// shortest paths. Destinations without a route are passed to
-    /// `unroutable` and load nothing.
+    /// shortest paths; returns Σ trips × shortest-path cost. Destinations
+    /// without a route are passed to `unroutable` and load nothing.
     pub fn load(
         &mut self,
         network: &Network,
@@ -135,7 +128,7 @@ impl ShortestPaths {
         trips: &[(NodeId, f64)],
         flows: &mut [f64],
         mut unroutable: impl FnMut(NodeId, f64),
-    ) -> OriginLoad {
+    ) -> f64 {
         self.search(network, link_cost, origin, trips.iter().map(|(d, _)| *d));
         let mut shortest_cost = 0.0;
         for &(d, t) in trips {
@@ -160,6 +153,6 @@ impl ShortestPaths {
                 self.arriving[network.links[link as usize].from as usize] += t;
             }
         }
-        OriginLoad { shortest_cost }
+        shortest_cost
     }
 }
