@@ -1,0 +1,4 @@
+//! CNOSSOS-EU (Directive (EU) 2015/996, amended by 2021/1226).
+
+pub mod emission;
+pub mod surfaces;

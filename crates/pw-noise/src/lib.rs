@@ -1,0 +1,10 @@
+//! Road traffic noise, engine-free: emission (RLS-19, CNOSSOS-EU),
+//! propagation along sound paths, receivers on a grid and on facades.
+
+pub mod atmosphere;
+pub mod bands;
+pub mod cnossos;
+mod error;
+pub mod rls19;
+
+pub use error::NoiseError;
