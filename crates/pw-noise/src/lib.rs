@@ -6,5 +6,6 @@ pub mod bands;
 pub mod cnossos;
 mod error;
 pub mod rls19;
+pub mod scene;
 
 pub use error::NoiseError;

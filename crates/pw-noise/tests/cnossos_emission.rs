@@ -160,7 +160,7 @@ fn lorient_roads_with_2021_coefficients() {
     // roads_traff columns (worked values from a port of its emission code).
     let cases: [(f64, f64, f64, Bands, f64); 3] = [
         (
-            4007.762199312710,
+            4_007.762_199_312_71,
             8.24221361459441,
             30.0,
             [

@@ -243,7 +243,7 @@ pub fn line_emission(road: &RoadTraffic, coefficients: Coefficients) -> Result<B
     let mut total = [f64::NEG_INFINITY; 8];
     for category in CATEGORIES {
         let flow = road.flows[category as usize];
-        if !(flow.vehicles_per_hour > 0.0) {
+        if flow.vehicles_per_hour.is_nan() || flow.vehicles_per_hour <= 0.0 {
             continue;
         }
         let v = flow.speed_kmh.max(LOWEST_SPEED_KMH);

@@ -176,7 +176,7 @@ pub struct LineTraffic {
 /// and are added per sub-segment). −∞ without traffic.
 pub fn line_power(traffic: &LineTraffic) -> f64 {
     let m = traffic.vehicles_per_hour;
-    if !(m > 0.0) {
+    if m.is_nan() || m <= 0.0 {
         return f64::NEG_INFINITY;
     }
     let p1 = traffic.lorry_percent / 100.0;

@@ -1,0 +1,465 @@
+//! What sound meets on its way, in plan with altitudes: buildings (flat
+//! roofs at an altitude), thin walls (barriers), ground zones with their
+//! factor G, and the terrain. The scene cuts vertical sections between a
+//! source and a receiver, straight or via first-order reflections.
+
+use crate::bands::Bands;
+use crate::cnossos::profile::{CutKind, CutPoint, PathKind, Section};
+use rstar::primitives::{GeomWithData, Line};
+use rstar::{AABB, RTree};
+
+/// Absorption of facades without data: Delany–Bazley ground of flow
+/// resistivity 20 000 kPa·s/m² at the band centres (as NoiseModelling).
+pub const DEFAULT_FACADE_ALPHA: Bands = [
+    0.0049, 0.0081, 0.0133, 0.0217, 0.0353, 0.0569, 0.0908, 0.1426,
+];
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Building {
+    pub id: String,
+    /// Footprint ring (x, y), not closed.
+    pub footprint: Vec<[f64; 2]>,
+    /// Altitude of the (flat) roof.
+    pub roof: f64,
+    pub alpha: Bands,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Wall {
+    pub id: String,
+    /// The wall's line with the altitude of its top at each vertex.
+    pub line: Vec<[f64; 3]>,
+    pub alpha: Bands,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct GroundZone {
+    pub ring: Vec<[f64; 2]>,
+    pub g: f64,
+}
+
+/// The terrain under the scene.
+pub trait Terrain: Send + Sync {
+    fn height(&self, p: [f64; 2]) -> f64;
+    /// Where along a → b (0…1) the terrain's slope changes.
+    fn breaks(&self, a: [f64; 2], b: [f64; 2]) -> Vec<f64>;
+}
+
+/// Level ground at one altitude.
+pub struct Flat(pub f64);
+
+impl Terrain for Flat {
+    fn height(&self, _p: [f64; 2]) -> f64 {
+        self.0
+    }
+    fn breaks(&self, _a: [f64; 2], _b: [f64; 2]) -> Vec<f64> {
+        Vec::new()
+    }
+}
+
+/// Terrain as triangles; outside them the ground is at 0.
+pub struct Triangles(pub Vec<[[f64; 3]; 3]>);
+
+impl Terrain for Triangles {
+    fn height(&self, p: [f64; 2]) -> f64 {
+        for t in &self.0 {
+            let (a, b, c) = (t[0], t[1], t[2]);
+            let det = (b[1] - c[1]) * (a[0] - c[0]) + (c[0] - b[0]) * (a[1] - c[1]);
+            if det.abs() < 1e-12 {
+                continue;
+            }
+            let l1 = ((b[1] - c[1]) * (p[0] - c[0]) + (c[0] - b[0]) * (p[1] - c[1])) / det;
+            let l2 = ((c[1] - a[1]) * (p[0] - c[0]) + (a[0] - c[0]) * (p[1] - c[1])) / det;
+            let l3 = 1.0 - l1 - l2;
+            if l1 >= -1e-9 && l2 >= -1e-9 && l3 >= -1e-9 {
+                return l1 * a[2] + l2 * b[2] + l3 * c[2];
+            }
+        }
+        0.0
+    }
+    fn breaks(&self, a: [f64; 2], b: [f64; 2]) -> Vec<f64> {
+        let mut ts: Vec<f64> = Vec::new();
+        for t in &self.0 {
+            for k in 0..3 {
+                let (p, q) = (t[k], t[(k + 1) % 3]);
+                if let Some((u, _)) = intersect(a, b, [p[0], p[1]], [q[0], q[1]]) {
+                    ts.push(u);
+                }
+            }
+        }
+        ts.sort_by(f64::total_cmp);
+        ts.dedup_by(|x, y| (*x - *y).abs() < 1e-9);
+        ts
+    }
+}
+
+/// Which obstacle an indexed edge belongs to.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Edge {
+    Building { building: usize },
+    Wall { wall: usize, segment: usize },
+}
+
+type IndexedEdge = GeomWithData<Line<[f64; 2]>, Edge>;
+
+pub struct NoiseScene {
+    pub buildings: Vec<Building>,
+    pub walls: Vec<Wall>,
+    pub zones: Vec<GroundZone>,
+    /// G where no zone lies.
+    pub default_g: f64,
+    pub terrain: Box<dyn Terrain>,
+    obstacles: RTree<IndexedEdge>,
+    zone_edges: RTree<GeomWithData<Line<[f64; 2]>, usize>>,
+}
+
+/// Where segments a→b and c→d cross: (t on a→b, u on c→d), both strictly
+/// inside their segments.
+fn intersect(a: [f64; 2], b: [f64; 2], c: [f64; 2], d: [f64; 2]) -> Option<(f64, f64)> {
+    let r = [b[0] - a[0], b[1] - a[1]];
+    let s = [d[0] - c[0], d[1] - c[1]];
+    let denom = r[0] * s[1] - r[1] * s[0];
+    if denom.abs() < 1e-12 {
+        return None;
+    }
+    let q = [c[0] - a[0], c[1] - a[1]];
+    let t = (q[0] * s[1] - q[1] * s[0]) / denom;
+    let u = (q[0] * r[1] - q[1] * r[0]) / denom;
+    (t > 1e-9 && t < 1.0 - 1e-9 && (-1e-12..=1.0 + 1e-12).contains(&u)).then_some((t, u))
+}
+
+pub(crate) fn ring_contains(ring: &[[f64; 2]], p: [f64; 2]) -> bool {
+    let mut inside = false;
+    let n = ring.len();
+    for i in 0..n {
+        let (a, b) = (ring[i], ring[(i + 1) % n]);
+        if (a[1] > p[1]) != (b[1] > p[1])
+            && p[0] < a[0] + (p[1] - a[1]) / (b[1] - a[1]) * (b[0] - a[0])
+        {
+            inside = !inside;
+        }
+    }
+    inside
+}
+
+fn lerp2(a: [f64; 2], b: [f64; 2], t: f64) -> [f64; 2] {
+    [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])]
+}
+
+fn plan_distance(a: [f64; 2], b: [f64; 2]) -> f64 {
+    ((b[0] - a[0]).powi(2) + (b[1] - a[1]).powi(2)).sqrt()
+}
+
+/// A reflecting edge: a building facade or a wall segment.
+struct Reflector {
+    a: [f64; 2],
+    b: [f64; 2],
+    top_a: f64,
+    top_b: f64,
+    alpha: Bands,
+    /// The building whose facade this is: sound reflects only outside.
+    building: Option<usize>,
+}
+
+impl NoiseScene {
+    pub fn new(
+        buildings: Vec<Building>,
+        walls: Vec<Wall>,
+        zones: Vec<GroundZone>,
+        default_g: f64,
+        terrain: Box<dyn Terrain>,
+    ) -> NoiseScene {
+        let mut edges = Vec::new();
+        for (i, b) in buildings.iter().enumerate() {
+            let n = b.footprint.len();
+            for k in 0..n {
+                let (p, q) = (b.footprint[k], b.footprint[(k + 1) % n]);
+                edges.push(GeomWithData::new(
+                    Line::new(p, q),
+                    Edge::Building { building: i },
+                ));
+            }
+        }
+        for (i, w) in walls.iter().enumerate() {
+            for k in 0..w.line.len().saturating_sub(1) {
+                let (p, q) = (w.line[k], w.line[k + 1]);
+                edges.push(GeomWithData::new(
+                    Line::new([p[0], p[1]], [q[0], q[1]]),
+                    Edge::Wall {
+                        wall: i,
+                        segment: k,
+                    },
+                ));
+            }
+        }
+        let mut zone_edges = Vec::new();
+        for (i, z) in zones.iter().enumerate() {
+            let n = z.ring.len();
+            for k in 0..n {
+                zone_edges.push(GeomWithData::new(
+                    Line::new(z.ring[k], z.ring[(k + 1) % n]),
+                    i,
+                ));
+            }
+        }
+        NoiseScene {
+            buildings,
+            walls,
+            zones,
+            default_g,
+            terrain,
+            obstacles: RTree::bulk_load(edges),
+            zone_edges: RTree::bulk_load(zone_edges),
+        }
+    }
+
+    /// G of the ground at a point (the last zone containing it wins).
+    pub fn g_at(&self, p: [f64; 2]) -> f64 {
+        self.zones
+            .iter()
+            .rev()
+            .find(|z| ring_contains(&z.ring, p))
+            .map(|z| z.g)
+            .unwrap_or(self.default_g)
+    }
+
+    /// The building a point lies in, if any.
+    pub fn building_at(&self, p: [f64; 2]) -> Option<usize> {
+        let mut candidates: Vec<usize> = self
+            .obstacles
+            .locate_in_envelope_intersecting(&AABB::from_corners([p[0] - 1e6, p[1]], [p[0], p[1]]))
+            .filter_map(|e| match e.data {
+                Edge::Building { building } => Some(building),
+                _ => None,
+            })
+            .collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        candidates
+            .into_iter()
+            .find(|&b| ring_contains(&self.buildings[b].footprint, p))
+    }
+
+    /// The cut points strictly between plan points a and b, with x counted
+    /// from `x0` (horizontal distance).
+    fn cut_between(&self, a: [f64; 2], b: [f64; 2], x0: f64, out: &mut Vec<CutPoint>) {
+        let length = plan_distance(a, b);
+        if length <= 0.0 {
+            return;
+        }
+        enum Event {
+            Building(usize),
+            Wall(f64),
+            Zone,
+            Terrain,
+        }
+        let mut events: Vec<(f64, Event)> = Vec::new();
+        let window = AABB::from_corners(a, b);
+        for e in self.obstacles.locate_in_envelope_intersecting(&window) {
+            let (c, d) = (e.geom().from, e.geom().to);
+            let Some((t, u)) = intersect(a, b, c, d) else {
+                continue;
+            };
+            match e.data {
+                Edge::Building { building } => events.push((t, Event::Building(building))),
+                Edge::Wall { wall, segment } => {
+                    let line = &self.walls[wall].line;
+                    let top = line[segment][2] + u * (line[segment + 1][2] - line[segment][2]);
+                    events.push((t, Event::Wall(top)));
+                }
+            }
+        }
+        for e in self.zone_edges.locate_in_envelope_intersecting(&window) {
+            if let Some((t, _)) = intersect(a, b, e.geom().from, e.geom().to) {
+                events.push((t, Event::Zone));
+            }
+        }
+        for t in self.terrain.breaks(a, b) {
+            if t > 1e-9 && t < 1.0 - 1e-9 {
+                events.push((t, Event::Terrain));
+            }
+        }
+        events.sort_by(|x, y| x.0.total_cmp(&y.0));
+        // A corner crossed gives two crossings of one building at one place.
+        let mut last_building: Option<(usize, f64)> = None;
+        let mut inside: Vec<usize> = Vec::new();
+        for (t, event) in events {
+            let plan = lerp2(a, b, t);
+            let x = x0 + t * length;
+            let z_ground = self.terrain.height(plan);
+            let after = lerp2(a, b, (t + 1e-7).min(1.0));
+            let g = self.g_at(after);
+            let point = |kind: CutKind, z: f64| CutPoint {
+                kind,
+                x,
+                z,
+                z_ground,
+                g,
+                plan,
+            };
+            match event {
+                Event::Building(building) => {
+                    if let Some((prev, prev_t)) = last_building
+                        && prev == building
+                        && (t - prev_t) * length < 1e-6
+                    {
+                        continue;
+                    }
+                    last_building = Some((building, t));
+                    let roof = self.buildings[building].roof;
+                    if let Some(k) = inside.iter().position(|&i| i == building) {
+                        inside.remove(k);
+                        out.push(point(CutKind::BuildingExit, roof));
+                    } else {
+                        inside.push(building);
+                        out.push(point(CutKind::BuildingEnter, roof));
+                    }
+                }
+                Event::Wall(top) => out.push(point(CutKind::Wall, top)),
+                Event::Zone => out.push(point(CutKind::GroundChange, z_ground)),
+                Event::Terrain => out.push(point(CutKind::Terrain, z_ground)),
+            }
+        }
+    }
+
+    fn end_point(&self, kind: CutKind, p: [f64; 3], x: f64) -> CutPoint {
+        let plan = [p[0], p[1]];
+        CutPoint {
+            kind,
+            x,
+            z: p[2],
+            z_ground: self.terrain.height(plan),
+            g: self.g_at(plan),
+            plan,
+        }
+    }
+
+    /// The section of the straight path from `s` to `r` (altitudes
+    /// absolute); `None` when either lies inside a building.
+    pub fn direct(&self, s: [f64; 3], r: [f64; 3]) -> Option<Section> {
+        if self.building_at([s[0], s[1]]).is_some() || self.building_at([r[0], r[1]]).is_some() {
+            return None;
+        }
+        let (a, b) = ([s[0], s[1]], [r[0], r[1]]);
+        let mut points = vec![self.end_point(CutKind::Source, s, 0.0)];
+        self.cut_between(a, b, 0.0, &mut points);
+        points.push(self.end_point(CutKind::Receiver, r, plan_distance(a, b)));
+        Some(Section {
+            kind: PathKind::Direct,
+            points,
+            source: s,
+            receiver: r,
+        })
+    }
+
+    fn reflectors_near(&self, s: [f64; 2], r: [f64; 2], reach: f64) -> Vec<Reflector> {
+        let window = AABB::from_corners(
+            [s[0].min(r[0]) - reach, s[1].min(r[1]) - reach],
+            [s[0].max(r[0]) + reach, s[1].max(r[1]) + reach],
+        );
+        self.obstacles
+            .locate_in_envelope_intersecting(&window)
+            .map(|e| {
+                let (a, b) = (e.geom().from, e.geom().to);
+                match e.data {
+                    Edge::Building { building } => {
+                        let bld = &self.buildings[building];
+                        Reflector {
+                            a,
+                            b,
+                            top_a: bld.roof,
+                            top_b: bld.roof,
+                            alpha: bld.alpha,
+                            building: Some(building),
+                        }
+                    }
+                    Edge::Wall { wall, segment } => {
+                        let w = &self.walls[wall];
+                        Reflector {
+                            a,
+                            b,
+                            top_a: w.line[segment][2],
+                            top_b: w.line[segment + 1][2],
+                            alpha: w.alpha,
+                            building: None,
+                        }
+                    }
+                }
+            })
+            .collect()
+    }
+
+    /// First-order reflected paths from `s` to `r` on facades and walls
+    /// within `reach` (m) of either: image source, reflection point on the
+    /// edge, below its top.
+    pub fn reflections(&self, s: [f64; 3], r: [f64; 3], reach: f64) -> Vec<Section> {
+        let (sp, rp) = ([s[0], s[1]], [r[0], r[1]]);
+        let mut found = Vec::new();
+        for reflector in self.reflectors_near(sp, rp, reach) {
+            let (a, b) = (reflector.a, reflector.b);
+            let d = [b[0] - a[0], b[1] - a[1]];
+            let side = |p: [f64; 2]| d[0] * (p[1] - a[1]) - d[1] * (p[0] - a[0]);
+            let (side_s, side_r) = (side(sp), side(rp));
+            if side_s * side_r <= 0.0 {
+                continue; // the edge lies between them or they touch it
+            }
+            if let Some(building) = reflector.building {
+                // The side the source is on must be the outside.
+                let mid = lerp2(a, b, 0.5);
+                let len = (d[0] * d[0] + d[1] * d[1]).sqrt();
+                let normal = [-d[1] / len * side_s.signum(), d[0] / len * side_s.signum()];
+                let probe = [mid[0] + 0.01 * normal[0], mid[1] + 0.01 * normal[1]];
+                if ring_contains(&self.buildings[building].footprint, probe) {
+                    continue;
+                }
+            }
+            // Mirror the source in the edge's line.
+            let len2 = d[0] * d[0] + d[1] * d[1];
+            let k = ((sp[0] - a[0]) * d[0] + (sp[1] - a[1]) * d[1]) / len2;
+            let foot = [a[0] + k * d[0], a[1] + k * d[1]];
+            let image = [2.0 * foot[0] - sp[0], 2.0 * foot[1] - sp[1]];
+            // Where image → receiver crosses the edge.
+            let r_minus = [rp[0] - image[0], rp[1] - image[1]];
+            let denom = r_minus[0] * d[1] - r_minus[1] * d[0];
+            if denom.abs() < 1e-12 {
+                continue;
+            }
+            let q = [a[0] - image[0], a[1] - image[1]];
+            let t = (q[0] * d[1] - q[1] * d[0]) / denom;
+            let u = (q[0] * r_minus[1] - q[1] * r_minus[0]) / denom;
+            if !(t > 0.0 && t < 1.0 && (0.0..=1.0).contains(&u)) {
+                continue;
+            }
+            let p = [a[0] + u * d[0], a[1] + u * d[1]];
+            let (leg1, leg2) = (plan_distance(sp, p), plan_distance(p, rp));
+            let z = s[2] + (r[2] - s[2]) * leg1 / (leg1 + leg2);
+            let top = reflector.top_a + u * (reflector.top_b - reflector.top_a);
+            if z > top {
+                continue;
+            }
+            let mut points = vec![self.end_point(CutKind::Source, s, 0.0)];
+            self.cut_between(sp, p, 0.0, &mut points);
+            let z_ground = self.terrain.height(p);
+            points.push(CutPoint {
+                kind: CutKind::Reflection {
+                    alpha: reflector.alpha,
+                    top,
+                },
+                x: leg1,
+                z,
+                z_ground,
+                g: self.g_at(p),
+                plan: p,
+            });
+            self.cut_between(p, rp, leg1, &mut points);
+            points.push(self.end_point(CutKind::Receiver, r, leg1 + leg2));
+            found.push(Section {
+                kind: PathKind::Reflected,
+                points,
+                source: s,
+                receiver: r,
+            });
+        }
+        found
+    }
+}
