@@ -5,6 +5,8 @@ pub mod atmosphere;
 pub mod bands;
 pub mod cnossos;
 mod error;
+pub mod lateral;
+pub mod propagate;
 pub mod rls19;
 pub mod scene;
 

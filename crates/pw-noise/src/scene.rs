@@ -95,12 +95,12 @@ impl Terrain for Triangles {
 
 /// Which obstacle an indexed edge belongs to.
 #[derive(Clone, Copy, Debug, PartialEq)]
-enum Edge {
+pub(crate) enum Edge {
     Building { building: usize },
     Wall { wall: usize, segment: usize },
 }
 
-type IndexedEdge = GeomWithData<Line<[f64; 2]>, Edge>;
+pub(crate) type IndexedEdge = GeomWithData<Line<[f64; 2]>, Edge>;
 
 pub struct NoiseScene {
     pub buildings: Vec<Building>,
@@ -109,13 +109,13 @@ pub struct NoiseScene {
     /// G where no zone lies.
     pub default_g: f64,
     pub terrain: Box<dyn Terrain>,
-    obstacles: RTree<IndexedEdge>,
+    pub(crate) obstacles: RTree<IndexedEdge>,
     zone_edges: RTree<GeomWithData<Line<[f64; 2]>, usize>>,
 }
 
 /// Where segments a→b and c→d cross: (t on a→b, u on c→d), both strictly
 /// inside their segments.
-fn intersect(a: [f64; 2], b: [f64; 2], c: [f64; 2], d: [f64; 2]) -> Option<(f64, f64)> {
+pub(crate) fn intersect(a: [f64; 2], b: [f64; 2], c: [f64; 2], d: [f64; 2]) -> Option<(f64, f64)> {
     let r = [b[0] - a[0], b[1] - a[1]];
     let s = [d[0] - c[0], d[1] - c[1]];
     let denom = r[0] * s[1] - r[1] * s[0];
@@ -126,6 +126,46 @@ fn intersect(a: [f64; 2], b: [f64; 2], c: [f64; 2], d: [f64; 2]) -> Option<(f64,
     let t = (q[0] * s[1] - q[1] * s[0]) / denom;
     let u = (q[0] * r[1] - q[1] * r[0]) / denom;
     (t > 1e-9 && t < 1.0 - 1e-9 && (-1e-12..=1.0 + 1e-12).contains(&u)).then_some((t, u))
+}
+
+/// Drops what adds nothing to a section: terrain points where the slope
+/// does not change (diagonals of planar cells) and repeated ground changes
+/// (zones sharing a border).
+pub(crate) fn simplify(points: &mut Vec<CutPoint>) {
+    let mut keep = vec![true; points.len()];
+    for i in 1..points.len().saturating_sub(1) {
+        let p = &points[i];
+        match p.kind {
+            CutKind::GroundChange => {
+                let prev = &points[i - 1];
+                if prev.kind == CutKind::GroundChange
+                    && (prev.x - p.x).abs() < 1e-6
+                    && prev.g == p.g
+                {
+                    keep[i] = false;
+                }
+            }
+            CutKind::Terrain => {
+                // Neighbours on the ground, whatever their kind.
+                let a = &points[i - 1];
+                let b = &points[i + 1];
+                let (dx1, dx2) = (p.x - a.x, b.x - p.x);
+                if dx1 > 1e-9 && dx2 > 1e-9 {
+                    let s1 = (p.z_ground - a.z_ground) / dx1;
+                    let s2 = (b.z_ground - p.z_ground) / dx2;
+                    if (s1 - s2).abs() < 1e-9 {
+                        keep[i] = false;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut k = 0;
+    points.retain(|_| {
+        k += 1;
+        keep[k - 1]
+    });
 }
 
 pub(crate) fn ring_contains(ring: &[[f64; 2]], p: [f64; 2]) -> bool {
@@ -142,11 +182,11 @@ pub(crate) fn ring_contains(ring: &[[f64; 2]], p: [f64; 2]) -> bool {
     inside
 }
 
-fn lerp2(a: [f64; 2], b: [f64; 2], t: f64) -> [f64; 2] {
+pub(crate) fn lerp2(a: [f64; 2], b: [f64; 2], t: f64) -> [f64; 2] {
     [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])]
 }
 
-fn plan_distance(a: [f64; 2], b: [f64; 2]) -> f64 {
+pub(crate) fn plan_distance(a: [f64; 2], b: [f64; 2]) -> f64 {
     ((b[0] - a[0]).powi(2) + (b[1] - a[1]).powi(2)).sqrt()
 }
 
@@ -242,7 +282,7 @@ impl NoiseScene {
 
     /// The cut points strictly between plan points a and b, with x counted
     /// from `x0` (horizontal distance).
-    fn cut_between(&self, a: [f64; 2], b: [f64; 2], x0: f64, out: &mut Vec<CutPoint>) {
+    pub(crate) fn cut_between(&self, a: [f64; 2], b: [f64; 2], x0: f64, out: &mut Vec<CutPoint>) {
         let length = plan_distance(a, b);
         if length <= 0.0 {
             return;
@@ -322,7 +362,7 @@ impl NoiseScene {
         }
     }
 
-    fn end_point(&self, kind: CutKind, p: [f64; 3], x: f64) -> CutPoint {
+    pub(crate) fn end_point(&self, kind: CutKind, p: [f64; 3], x: f64) -> CutPoint {
         let plan = [p[0], p[1]];
         CutPoint {
             kind,
@@ -344,6 +384,7 @@ impl NoiseScene {
         let mut points = vec![self.end_point(CutKind::Source, s, 0.0)];
         self.cut_between(a, b, 0.0, &mut points);
         points.push(self.end_point(CutKind::Receiver, r, plan_distance(a, b)));
+        simplify(&mut points);
         Some(Section {
             kind: PathKind::Direct,
             points,
@@ -453,6 +494,7 @@ impl NoiseScene {
             });
             self.cut_between(p, rp, leg1, &mut points);
             points.push(self.end_point(CutKind::Receiver, r, leg1 + leg2));
+            simplify(&mut points);
             found.push(Section {
                 kind: PathKind::Reflected,
                 points,

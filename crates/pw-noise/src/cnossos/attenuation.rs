@@ -305,16 +305,6 @@ fn hull_edges(section: &Section, condition: Condition) -> Vec<usize> {
     hull.into_iter().filter(|&i| i != 0 && i != n - 1).collect()
 }
 
-/// Index of a cut point's own ground point (its top for obstacles).
-fn own_ground_index(section: &Section, ground: &GroundLine, i: usize) -> usize {
-    match section.points[i].kind {
-        CutKind::Wall => ground.before[i] + 1,
-        CutKind::BuildingEnter => ground.after[i],
-        CutKind::BuildingExit => ground.before[i],
-        _ => ground.before[i],
-    }
-}
-
 /// Everything a diffracted path needs per condition.
 struct Diffraction {
     /// δ, δ(S',R), δ(S,R') and δ' (segment images).
@@ -331,17 +321,26 @@ struct Diffraction {
 fn diffraction(geometry: &Geometry, found: &Edges, condition: Condition) -> Diffraction {
     let section = geometry.section;
     let ground = &geometry.ground;
-    let points: Vec<Point2> = found
-        .indices
-        .iter()
-        .map(|&i| edge_point(section, i))
-        .collect();
+    // A grazing (Rayleigh) edge is the ground point the cut point opens:
+    // a roof edge where a building is entered, the ground elsewhere.
+    let points: Vec<Point2> = if found.rayleigh {
+        found
+            .indices
+            .iter()
+            .map(|&i| ground.points[ground.after[i]])
+            .collect()
+    } else {
+        found
+            .indices
+            .iter()
+            .map(|&i| edge_point(section, i))
+            .collect()
+    };
     let e: f64 = points.windows(2).map(|w| distance(w[0], w[1])).sum();
     let (first_i, last_i) = (found.indices[0], found.indices[found.indices.len() - 1]);
     let (s, r) = (section.source_point(), section.receiver_point());
     let (source_to, receiver_from) = if found.rayleigh {
-        let own = own_ground_index(section, ground, first_i);
-        (own, own_ground_index(section, ground, last_i))
+        (ground.after[first_i], ground.after[last_i])
     } else {
         // The source side ends at the obstacle's foot (or the terrain edge
         // itself), the receiver side starts behind it.
@@ -358,26 +357,18 @@ fn diffraction(geometry: &Geometry, found: &Edges, condition: Condition) -> Diff
     let favourable = condition == Condition::Favourable;
     let s_img = source_side.start_image;
     let r_img = receiver_side.end_image;
-    // Whether the first edge lies under the ray in this condition.
-    let below = |a: Point2, b: Point2| {
-        let o = points[0];
-        let lowered = if favourable {
-            [
-                o[0],
-                o[1] + curved_offset(section, section.points[first_i].plan),
-            ]
-        } else {
-            o
-        };
-        side(lowered, a, b) < 0.0
-    };
+    // Whether the first edge lies under the straight ray: then curved rays
+    // pass over it and the difference is negative.
+    let below = |a: Point2, b: Point2| side(points[0], a, b) < 0.0;
     let delta = path_difference(s, &points, e, r, favourable, below(s, r));
     let delta_s_image = {
         let d = path_difference(s_img, &points, e, r, favourable, false);
         if favourable {
             d
         } else {
-            side(points[0], s_img, r) * d
+            // An image beyond the other end reverses the line's direction.
+            let reversed = if s_img[0] > r[0] { -1.0 } else { 1.0 };
+            reversed * side(points[0], s_img, r) * d
         }
     };
     let delta_r_image = {
@@ -385,7 +376,8 @@ fn diffraction(geometry: &Geometry, found: &Edges, condition: Condition) -> Diff
         if favourable {
             d
         } else {
-            side(points[points.len() - 1], s, r_img) * d
+            let reversed = if r_img[0] < s[0] { -1.0 } else { 1.0 };
+            reversed * side(points[points.len() - 1], s, r_img) * d
         }
     };
     let delta_prime = path_difference(s_img, &points, e, r_img, favourable, below(s_img, r_img));
@@ -408,21 +400,20 @@ fn rayleigh_edge(geometry: &Geometry) -> Option<usize> {
     let exact = exact_hz();
     let mut found = None;
     for i in 1..section.points.len() - 1 {
-        if matches!(
-            section.points[i].kind,
-            CutKind::Reflection { .. } | CutKind::GroundChange
-        ) {
+        if matches!(section.points[i].kind, CutKind::Reflection { .. }) {
             continue;
         }
         let edges = Edges {
             indices: vec![i],
             rayleigh: true,
         };
-        let d = diffraction(geometry, &edges, Condition::Homogeneous);
-        let grazing = exact.iter().any(|f| d.delta > -SOUND_SPEED / f / 20.0);
+        let straight = diffraction(geometry, &edges, Condition::Homogeneous);
+        let grazing = exact
+            .iter()
+            .any(|f| straight.delta > -SOUND_SPEED / f / 20.0);
         let rayleigh = exact
             .iter()
-            .any(|f| d.delta > SOUND_SPEED / f / 4.0 - d.delta_prime);
+            .any(|f| straight.delta > SOUND_SPEED / f / 4.0 - straight.delta_prime);
         if grazing && rayleigh {
             found = Some(i);
         }
@@ -524,21 +515,30 @@ fn lateral_boundary(geometry: &Geometry, condition: Condition, whole: &Stretch) 
 }
 
 /// Absorption and retro-diffraction of the reflections on a path, per
-/// condition.
-fn reflections(section: &Section, condition: Condition) -> Bands {
+/// condition. The retro-diffraction looks from the last edge before the
+/// reflection (or the source) to the next edge after it (or the receiver)
+/// over the reflector's top.
+fn reflections(section: &Section, condition: Condition, edges: &[Point2]) -> Bands {
     let mut total = [0.0; 8];
-    let (s, r) = (section.source_point(), section.receiver_point());
+    let (s0, r0) = (section.source_point(), section.receiver_point());
     for p in &section.points {
         let CutKind::Reflection { alpha, top } = &p.kind else {
             continue;
         };
+        let s = edges
+            .iter()
+            .rev()
+            .find(|e| e[0] < p.x)
+            .copied()
+            .unwrap_or(s0);
+        let r = edges.iter().find(|e| e[0] > p.x).copied().unwrap_or(r0);
         let top_point = [p.x, *top];
         let delta = match condition {
             Condition::Homogeneous => {
                 distance(s, r) - distance(s, top_point) - distance(top_point, r)
             }
             Condition::Favourable => {
-                let gamma = gamma_of(distance(s, r));
+                let gamma = gamma_of(distance(s0, r0));
                 let c = |l: f64| curved(l, gamma);
                 -(c(distance(s, top_point)) + c(distance(top_point, r)) - c(distance(s, r)))
             }
@@ -595,7 +595,14 @@ pub fn attenuate(
             PathKind::Lateral => lateral_boundary(&geometry, condition, &whole),
             _ => vertical_plane_boundary(&geometry, condition, &whole),
         };
-        let reflection = reflections(section, condition);
+        let edges: Vec<Point2> = match section.kind {
+            PathKind::Lateral => Vec::new(),
+            _ => hull_edges(section, condition)
+                .into_iter()
+                .map(|i| edge_point(section, i))
+                .collect(),
+        };
+        let reflection = reflections(section, condition, &edges);
         std::array::from_fn(|i| base[i] + boundary[i] + reflection[i])
     };
     let has_favourable = match section.kind {

@@ -1,0 +1,339 @@
+//! Lateral paths: around the vertical edges of the obstacles that block
+//! the straight path, on the left and on the right (the "rubber band" of
+//! CNOSSOS-EU §2.5.8). Obstacles count where they stand above the plane
+//! through source and receiver that is level across the path; parts
+//! below it are crossed, not bypassed.
+
+use crate::cnossos::profile::{CutKind, CutPoint, PathKind, Section};
+use crate::scene::{Edge, NoiseScene, intersect, lerp2, plan_distance};
+use rstar::AABB;
+
+/// How far corner points stand off the obstacle (m), so the legs touching
+/// them do not count the corner as crossed.
+const CORNER_OFFSET_M: f64 = 0.015;
+/// A path around more than this many times the direct distance is left out.
+const LONGEST_DETOUR: f64 = 4.0;
+
+/// One side's path around the obstacles.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    Left,
+    Right,
+}
+
+struct Ray {
+    s: [f64; 3],
+    r: [f64; 3],
+    dir: [f64; 2],
+    length: f64,
+    favourable: bool,
+}
+
+impl Ray {
+    fn new(s: [f64; 3], r: [f64; 3], favourable: bool) -> Ray {
+        let length = plan_distance([s[0], s[1]], [r[0], r[1]]);
+        let dir = [(r[0] - s[0]) / length, (r[1] - s[1]) / length];
+        Ray {
+            s,
+            r,
+            dir,
+            length,
+            favourable,
+        }
+    }
+
+    /// Height of the level-across plane through S and R at plan point p.
+    fn plane_z(&self, p: [f64; 2]) -> f64 {
+        let along = (p[0] - self.s[0]) * self.dir[0] + (p[1] - self.s[1]) * self.dir[1];
+        self.s[2] + (self.r[2] - self.s[2]) * along / self.length
+    }
+
+    /// How much an obstacle top at p stands above the ray (curved rays
+    /// lower it by their bulge).
+    fn excess(&self, p: [f64; 2], top: f64) -> f64 {
+        let lowered = if self.favourable {
+            let gamma = (8.0 * self.length).max(1000.0);
+            let x_h = plan_distance([self.s[0], self.s[1]], p);
+            let d = self.length;
+            top + (gamma * gamma - d * d / 4.0).max(0.0).sqrt()
+                - (gamma * gamma - (x_h - d / 2.0).powi(2)).max(0.0).sqrt()
+        } else {
+            top
+        };
+        lowered - self.plane_z(p)
+    }
+}
+
+/// Which obstacle: a building or one segment of a wall.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Obstacle {
+    Building(usize),
+    WallSegment(usize, usize),
+}
+
+impl NoiseScene {
+    /// Obstacles the plan segment a→b crosses where they stand above the ray.
+    fn blocking(&self, ray: &Ray, a: [f64; 2], b: [f64; 2], found: &mut Vec<Obstacle>) -> bool {
+        let mut any = false;
+        for e in self
+            .obstacles
+            .locate_in_envelope_intersecting(&AABB::from_corners(a, b))
+        {
+            let (c, d) = (e.geom().from, e.geom().to);
+            let Some((t, u)) = intersect(a, b, c, d) else {
+                continue;
+            };
+            let p = lerp2(a, b, t);
+            let (obstacle, top) = match e.data {
+                Edge::Building { building } => {
+                    (Obstacle::Building(building), self.buildings[building].roof)
+                }
+                Edge::Wall { wall, segment } => {
+                    let line = &self.walls[wall].line;
+                    (
+                        Obstacle::WallSegment(wall, segment),
+                        line[segment][2] + u * (line[segment + 1][2] - line[segment][2]),
+                    )
+                }
+            };
+            if ray.excess(p, top) > 0.0 {
+                any = true;
+                if !found.contains(&obstacle) {
+                    found.push(obstacle);
+                }
+            }
+        }
+        any
+    }
+
+    /// The corners of an obstacle's part above the ray (clipped where the
+    /// top meets the ray).
+    fn corners_above(&self, ray: &Ray, obstacle: Obstacle) -> Vec<[f64; 2]> {
+        let (ring, tops, closed): (Vec<[f64; 2]>, Vec<f64>, bool) = match obstacle {
+            Obstacle::Building(b) => {
+                let bld = &self.buildings[b];
+                (
+                    bld.footprint.clone(),
+                    vec![bld.roof; bld.footprint.len()],
+                    true,
+                )
+            }
+            Obstacle::WallSegment(w, k) => {
+                let line = &self.walls[w].line;
+                (
+                    vec![[line[k][0], line[k][1]], [line[k + 1][0], line[k + 1][1]]],
+                    vec![line[k][2], line[k + 1][2]],
+                    false,
+                )
+            }
+        };
+        let n = ring.len();
+        let excess: Vec<f64> = (0..n).map(|i| ray.excess(ring[i], tops[i])).collect();
+        let mut out = Vec::new();
+        let edges = if closed { n } else { n - 1 };
+        for i in 0..n {
+            if excess[i] > 0.0 {
+                out.push(ring[i]);
+            }
+            if i < edges {
+                let j = (i + 1) % n;
+                if (excess[i] > 0.0) != (excess[j] > 0.0) {
+                    let t = excess[i] / (excess[i] - excess[j]);
+                    out.push(lerp2(ring[i], ring[j], t));
+                }
+            }
+        }
+        out
+    }
+
+    /// The shortest way from S to R on one side of the ray around the
+    /// obstacles' parts above it (corners stood off by a few millimetres):
+    /// Dijkstra over the corners that see each other.
+    fn side_chain(
+        ray: &Ray,
+        obstacles: &[(Vec<[f64; 2]>, bool)],
+        side: Side,
+    ) -> Option<Vec<[f64; 2]>> {
+        let s = [ray.s[0], ray.s[1]];
+        let r = [ray.r[0], ray.r[1]];
+        let sign = if side == Side::Left { 1.0 } else { -1.0 };
+        let across =
+            |p: [f64; 2]| sign * (-(p[0] - s[0]) * ray.dir[1] + (p[1] - s[1]) * ray.dir[0]);
+        let mut nodes = vec![s, r];
+        for (ring, closed) in obstacles {
+            for corner in stood_off(ring, *closed) {
+                if across(corner) > 1e-9 {
+                    nodes.push(corner);
+                }
+            }
+        }
+        let visible = |a: [f64; 2], b: [f64; 2]| {
+            for (ring, closed) in obstacles {
+                let n = ring.len();
+                let edges = if *closed { n } else { n.saturating_sub(1) };
+                for k in 0..edges {
+                    if intersect(a, b, ring[k], ring[(k + 1) % n]).is_some() {
+                        return false;
+                    }
+                }
+                if *closed && crate::scene::ring_contains(ring, lerp2(a, b, 0.5)) {
+                    return false;
+                }
+            }
+            true
+        };
+        // Dijkstra on the complete visibility graph (few nodes).
+        let n = nodes.len();
+        let mut best = vec![f64::INFINITY; n];
+        let mut from = vec![usize::MAX; n];
+        let mut done = vec![false; n];
+        best[0] = 0.0;
+        while let Some(u) = (0..n)
+            .filter(|&i| !done[i] && best[i].is_finite())
+            .min_by(|&a, &b| best[a].total_cmp(&best[b]))
+        {
+            if u == 1 {
+                break;
+            }
+            done[u] = true;
+            for v in 0..n {
+                if done[v] || v == u || (u == 0 && v == 1) {
+                    continue;
+                }
+                let d = best[u] + plan_distance(nodes[u], nodes[v]);
+                if d < best[v] && visible(nodes[u], nodes[v]) {
+                    best[v] = d;
+                    from[v] = u;
+                }
+            }
+        }
+        if !best[1].is_finite() {
+            return None;
+        }
+        let mut chain = vec![r];
+        let mut at = 1;
+        while from[at] != usize::MAX {
+            at = from[at];
+            chain.push(nodes[at]);
+        }
+        chain.reverse();
+        Some(chain)
+    }
+
+    /// The lateral path on `side` for straight (`favourable` false) or
+    /// curved rays; `None` when nothing blocks the straight line or the
+    /// detour is too long.
+    pub fn lateral(
+        &self,
+        s: [f64; 3],
+        r: [f64; 3],
+        side: Side,
+        favourable: bool,
+    ) -> Option<Section> {
+        let ray = Ray::new(s, r, favourable);
+        if ray.length <= 0.0 {
+            return None;
+        }
+        let (sp, rp) = ([s[0], s[1]], [r[0], r[1]]);
+        let mut obstacles = Vec::new();
+        if !self.blocking(&ray, sp, rp, &mut obstacles) {
+            return None;
+        }
+        // Only what blocks the straight line is bypassed; obstacles the
+        // detour meets further on are crossed (ISO/TR 17534-4 TC15, TC19).
+        let parts: Vec<(Vec<[f64; 2]>, bool)> = obstacles
+            .iter()
+            .map(|&o| {
+                (
+                    self.corners_above(&ray, o),
+                    matches!(o, Obstacle::Building(_)),
+                )
+            })
+            .filter(|(ring, _)| !ring.is_empty())
+            .collect();
+        let corners = Self::side_chain(&ray, &parts, side)?;
+        let n = corners.len();
+        if n < 3 {
+            return None;
+        }
+        let length: f64 = corners.windows(2).map(|w| plan_distance(w[0], w[1])).sum();
+        if length > LONGEST_DETOUR * ray.length {
+            return None;
+        }
+        let mut points = vec![self.end_point(CutKind::Source, s, 0.0)];
+        let mut x = 0.0;
+        for i in 1..n {
+            self.cut_between(corners[i - 1], corners[i], x, &mut points);
+            x += plan_distance(corners[i - 1], corners[i]);
+            if i < n - 1 {
+                let plan = corners[i];
+                points.push(CutPoint {
+                    kind: CutKind::LateralEdge,
+                    x,
+                    z: ray.plane_z(plan),
+                    z_ground: self.terrain.height(plan),
+                    g: self.g_at(lerp2(corners[i], corners[i + 1], 1e-6)),
+                    plan,
+                });
+            }
+        }
+        points.push(self.end_point(CutKind::Receiver, r, x));
+        crate::scene::simplify(&mut points);
+        Some(Section {
+            kind: PathKind::Lateral,
+            points,
+            source: s,
+            receiver: r,
+        })
+    }
+}
+
+/// The corners of a ring (or the ends of a wall) moved a few millimetres
+/// outwards, so paths touching them do not cross the obstacle.
+fn stood_off(ring: &[[f64; 2]], closed: bool) -> Vec<[f64; 2]> {
+    let n = ring.len();
+    let unit = |v: [f64; 2]| {
+        let l = (v[0] * v[0] + v[1] * v[1]).sqrt().max(1e-12);
+        [v[0] / l, v[1] / l]
+    };
+    if !closed || n < 3 {
+        // A wall: each end moved along the wall, away from it.
+        if n < 2 {
+            return ring.to_vec();
+        }
+        let d = unit([ring[n - 1][0] - ring[0][0], ring[n - 1][1] - ring[0][1]]);
+        return vec![
+            [
+                ring[0][0] - CORNER_OFFSET_M * d[0],
+                ring[0][1] - CORNER_OFFSET_M * d[1],
+            ],
+            [
+                ring[n - 1][0] + CORNER_OFFSET_M * d[0],
+                ring[n - 1][1] + CORNER_OFFSET_M * d[1],
+            ],
+        ];
+    }
+    let area: f64 = (0..n)
+        .map(|i| ring[i][0] * ring[(i + 1) % n][1] - ring[(i + 1) % n][0] * ring[i][1])
+        .sum();
+    let outward = if area > 0.0 { 1.0 } else { -1.0 };
+    (0..n)
+        .map(|i| {
+            let (a, p, b) = (ring[(i + n - 1) % n], ring[i], ring[(i + 1) % n]);
+            let (e1, e2) = (
+                unit([p[0] - a[0], p[1] - a[1]]),
+                unit([b[0] - p[0], b[1] - p[1]]),
+            );
+            // Right-hand normals point outwards of a counter-clockwise ring.
+            let n1 = [e1[1] * outward, -e1[0] * outward];
+            let n2 = [e2[1] * outward, -e2[0] * outward];
+            let dir = unit([n1[0] + n2[0], n1[1] + n2[1]]);
+            // Along the bisector so that both edges are CORNER_OFFSET_M away.
+            let cos = (dir[0] * n1[0] + dir[1] * n1[1]).max(0.2);
+            [
+                p[0] + CORNER_OFFSET_M / cos * dir[0],
+                p[1] + CORNER_OFFSET_M / cos * dir[1],
+            ]
+        })
+        .collect()
+}
