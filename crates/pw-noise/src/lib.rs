@@ -6,8 +6,10 @@ pub mod bands;
 pub mod cnossos;
 mod error;
 pub mod lateral;
+pub mod map;
 pub mod propagate;
 pub mod rls19;
+pub mod roads;
 pub mod scene;
 
 pub use error::NoiseError;

@@ -243,7 +243,7 @@ fn curved_offset(section: &Section, plan: [f64; 2]) -> f64 {
 
 /// Conditions a path is computed for.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Condition {
+pub(crate) enum Condition {
     Homogeneous,
     Favourable,
 }
@@ -257,7 +257,7 @@ struct Edges {
 
 /// The point a cut point offers as a diffraction edge: obstacle tops, the
 /// ground elsewhere; source and receiver themselves.
-fn edge_point(section: &Section, i: usize) -> Point2 {
+pub(crate) fn edge_point(section: &Section, i: usize) -> Point2 {
     let p = &section.points[i];
     match p.kind {
         CutKind::Source | CutKind::Receiver => p.at(),
@@ -268,7 +268,7 @@ fn edge_point(section: &Section, i: usize) -> Point2 {
 
 /// Upper convex hull from S to R over the edge points (with the curved
 /// offset in favourable conditions): the diffraction edges between.
-fn hull_edges(section: &Section, condition: Condition) -> Vec<usize> {
+pub(crate) fn hull_edges(section: &Section, condition: Condition) -> Vec<usize> {
     let n = section.points.len();
     let lift = |i: usize| -> Point2 {
         let p = edge_point(section, i);

@@ -3,4 +3,5 @@
 //! emission per vehicle group and source line, propagation per sub-segment.
 
 pub mod emission;
+pub mod path;
 pub mod propagation;
