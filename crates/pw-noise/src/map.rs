@@ -231,8 +231,8 @@ pub fn receiver_levels(
                     }
                     for section in &sections {
                         let d_a = crate::rls19::path::attenuation(section);
-                        for k in 0..2 {
-                            a_weighted[k] += weight * db_to_power(source.rls19[k] - d_a);
+                        for (sum, power) in a_weighted.iter_mut().zip(source.rls19) {
+                            *sum += weight * db_to_power(power - d_a);
                         }
                     }
                 }
