@@ -14,6 +14,23 @@ const CORNER_OFFSET_M: f64 = 0.015;
 /// A path around more than this many times the direct distance is left out.
 const LONGEST_DETOUR: f64 = 4.0;
 
+/// A lateral path and what curved rays make of it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LateralPath {
+    pub section: Section,
+    pub favourable: Favourable,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Favourable {
+    /// Curved rays meet the same obstacles: the same path.
+    Same,
+    /// Curved rays go around other (lowered) parts.
+    Other(Section),
+    /// Curved rays pass over: no favourable lateral path.
+    None,
+}
+
 /// One side's path around the obstacles.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Side {
@@ -167,8 +184,28 @@ impl NoiseScene {
                 }
             }
         }
+        let boxes: Vec<([f64; 2], [f64; 2])> = obstacles
+            .iter()
+            .map(|(ring, _)| {
+                let (mut lo, mut hi) = ([f64::MAX; 2], [f64::MIN; 2]);
+                for p in ring {
+                    for k in 0..2 {
+                        lo[k] = lo[k].min(p[k]);
+                        hi[k] = hi[k].max(p[k]);
+                    }
+                }
+                (lo, hi)
+            })
+            .collect();
         let visible = |a: [f64; 2], b: [f64; 2]| {
-            for (ring, closed) in obstacles {
+            for ((ring, closed), (lo, hi)) in obstacles.iter().zip(&boxes) {
+                if a[0].max(b[0]) < lo[0]
+                    || a[0].min(b[0]) > hi[0]
+                    || a[1].max(b[1]) < lo[1]
+                    || a[1].min(b[1]) > hi[1]
+                {
+                    continue;
+                }
                 let n = ring.len();
                 let edges = if *closed { n } else { n.saturating_sub(1) };
                 for k in 0..edges {
@@ -182,7 +219,46 @@ impl NoiseScene {
             }
             true
         };
-        // Dijkstra on the complete visibility graph (few nodes).
+        // Around convex obstacles, seen from outside, the taut band is the
+        // hull's side: take it when every leg of it is free.
+        let to_local = |p: [f64; 2]| {
+            let q = [p[0] - s[0], p[1] - s[1]];
+            [q[0] * ray.dir[0] + q[1] * ray.dir[1], across(p)]
+        };
+        let mut order: Vec<usize> = (0..nodes.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (la, lb) = (to_local(nodes[a]), to_local(nodes[b]));
+            la[0].total_cmp(&lb[0]).then(la[1].total_cmp(&lb[1]))
+        });
+        let mut hull: Vec<usize> = Vec::new();
+        for &k in &order {
+            let p = to_local(nodes[k]);
+            while hull.len() >= 2 {
+                let (a, b) = (
+                    to_local(nodes[hull[hull.len() - 2]]),
+                    to_local(nodes[hull[hull.len() - 1]]),
+                );
+                if (b[0] - a[0]) * (p[1] - a[1]) - (b[1] - a[1]) * (p[0] - a[0]) >= -1e-12 {
+                    hull.pop();
+                } else {
+                    break;
+                }
+            }
+            hull.push(k);
+        }
+        if let (Some(start), Some(end)) = (
+            hull.iter().position(|&k| k == 0),
+            hull.iter().position(|&k| k == 1),
+        ) && start < end
+            && end - start >= 2
+        {
+            let chain: Vec<[f64; 2]> = hull[start..=end].iter().map(|&k| nodes[k]).collect();
+            if chain.windows(2).all(|w| visible(w[0], w[1])) {
+                return Some(chain);
+            }
+        }
+        // Otherwise (a source or receiver in a recess): Dijkstra on the
+        // complete visibility graph (few nodes).
         let n = nodes.len();
         let mut best = vec![f64::INFINITY; n];
         let mut from = vec![usize::MAX; n];
@@ -220,38 +296,62 @@ impl NoiseScene {
         Some(chain)
     }
 
-    /// The lateral path on `side` for straight (`favourable` false) or
-    /// curved rays; `None` when nothing blocks the straight line or the
-    /// detour is too long.
-    pub fn lateral(
-        &self,
-        s: [f64; 3],
-        r: [f64; 3],
-        side: Side,
-        favourable: bool,
-    ) -> Option<Section> {
-        let ray = Ray::new(s, r, favourable);
-        if ray.length <= 0.0 {
-            return None;
-        }
-        let (sp, rp) = ([s[0], s[1]], [r[0], r[1]]);
+    /// The parts of the obstacles that block the straight line from S to
+    /// R for this ray, above it. Only what blocks the straight line is
+    /// bypassed; obstacles the detour meets further on are crossed
+    /// (ISO/TR 17534-4 TC15, TC19).
+    fn blocking_parts(&self, ray: &Ray) -> Vec<(Vec<[f64; 2]>, bool)> {
+        let (sp, rp) = ([ray.s[0], ray.s[1]], [ray.r[0], ray.r[1]]);
         let mut obstacles = Vec::new();
-        if !self.blocking(&ray, sp, rp, &mut obstacles) {
-            return None;
+        if !self.blocking(ray, sp, rp, &mut obstacles) {
+            return Vec::new();
         }
-        // Only what blocks the straight line is bypassed; obstacles the
-        // detour meets further on are crossed (ISO/TR 17534-4 TC15, TC19).
-        let parts: Vec<(Vec<[f64; 2]>, bool)> = obstacles
+        obstacles.sort_unstable();
+        obstacles
             .iter()
             .map(|&o| {
                 (
-                    self.corners_above(&ray, o),
+                    self.corners_above(ray, o),
                     matches!(o, Obstacle::Building(_)),
                 )
             })
             .filter(|(ring, _)| !ring.is_empty())
-            .collect();
-        let corners = Self::side_chain(&ray, &parts, side)?;
+            .collect()
+    }
+
+    /// The lateral path on `side` for straight rays, and its variant for
+    /// curved (favourable) rays: the same path when the same obstacle
+    /// parts block them, none when curved rays pass over.
+    pub fn lateral(&self, s: [f64; 3], r: [f64; 3], side: Side) -> Option<LateralPath> {
+        let straight = Ray::new(s, r, false);
+        if straight.length <= 0.0 {
+            return None;
+        }
+        let parts = self.blocking_parts(&straight);
+        if parts.is_empty() {
+            return None;
+        }
+        let section = self.around(&straight, &parts, side)?;
+        let curved = Ray::new(s, r, true);
+        let curved_parts = self.blocking_parts(&curved);
+        let favourable = if curved_parts.is_empty() {
+            Favourable::None
+        } else if curved_parts == parts {
+            Favourable::Same
+        } else {
+            self.around(&curved, &curved_parts, side)
+                .map_or(Favourable::None, Favourable::Other)
+        };
+        Some(LateralPath {
+            section,
+            favourable,
+        })
+    }
+
+    /// The section of the path around `parts` on one side.
+    fn around(&self, ray: &Ray, parts: &[(Vec<[f64; 2]>, bool)], side: Side) -> Option<Section> {
+        let (s, r) = (ray.s, ray.r);
+        let corners = Self::side_chain(ray, parts, side)?;
         let n = corners.len();
         if n < 3 {
             return None;

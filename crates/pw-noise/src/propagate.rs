@@ -4,8 +4,8 @@
 
 use crate::atmosphere::Atmosphere;
 use crate::cnossos::attenuation::{PathAttenuation, attenuate};
-use crate::lateral::Side;
-use crate::scene::NoiseScene;
+use crate::lateral::{Favourable, Side};
+use crate::scene::{NoiseScene, Reflector};
 
 /// Which paths a computation follows.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -54,6 +54,23 @@ pub fn paths(
     r: [f64; 3],
     settings: &PathSettings,
 ) -> Vec<FoundPath> {
+    let reflectors = if settings.reflections {
+        scene.reflectors_around([r[0], r[1]], settings.reflection_reach_m)
+    } else {
+        Vec::new()
+    };
+    paths_via(scene, s, r, settings, &reflectors)
+}
+
+/// All paths, with the receiver's reflecting surfaces found beforehand
+/// (once per receiver for all its sources).
+pub fn paths_via(
+    scene: &NoiseScene,
+    s: [f64; 3],
+    r: [f64; 3],
+    settings: &PathSettings,
+    reflectors: &[Reflector],
+) -> Vec<FoundPath> {
     let air = &settings.atmosphere;
     let Some(direct) = scene.direct(s, r) else {
         return Vec::new();
@@ -64,24 +81,25 @@ pub fn paths(
     }];
     if settings.lateral {
         for (side, role) in [(Side::Right, PathRole::Right), (Side::Left, PathRole::Left)] {
-            let Some(straight) = scene.lateral(s, r, side, false) else {
+            let Some(path) = scene.lateral(s, r, side) else {
                 continue;
             };
-            let homogeneous = attenuate(&straight, air, false).homogeneous;
-            let favourable = scene
-                .lateral(s, r, side, true)
-                .and_then(|curved| attenuate(&curved, air, true).favourable);
+            let attenuation = match path.favourable {
+                Favourable::Same => attenuate(&path.section, air, true),
+                Favourable::None => attenuate(&path.section, air, false),
+                Favourable::Other(curved) => PathAttenuation {
+                    homogeneous: attenuate(&path.section, air, false).homogeneous,
+                    favourable: attenuate(&curved, air, true).favourable,
+                },
+            };
             found.push(FoundPath {
                 kind: role,
-                attenuation: PathAttenuation {
-                    homogeneous,
-                    favourable,
-                },
+                attenuation,
             });
         }
     }
     if settings.reflections {
-        for section in scene.reflections(s, r, settings.reflection_reach_m) {
+        for section in scene.reflections_on(s, r, reflectors) {
             found.push(FoundPath {
                 kind: PathRole::Reflected,
                 attenuation: attenuate(&section, air, true),

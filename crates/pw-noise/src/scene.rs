@@ -5,8 +5,9 @@
 
 use crate::bands::Bands;
 use crate::cnossos::profile::{CutKind, CutPoint, PathKind, Section};
-use rstar::primitives::{GeomWithData, Line};
-use rstar::{AABB, RTree};
+use crate::grid_index::EdgeGrid;
+use rstar::primitives::{GeomWithData, Line, Rectangle};
+use rstar::{AABB, PointDistance, RTree};
 
 /// Absorption of facades without data: Delany–Bazley ground of flow
 /// resistivity 20 000 kPa·s/m² at the band centres (as NoiseModelling).
@@ -110,6 +111,11 @@ pub struct NoiseScene {
     pub default_g: f64,
     pub terrain: Box<dyn Terrain>,
     pub(crate) obstacles: RTree<IndexedEdge>,
+    /// The same edges in a grid, for the edges a sound path crosses.
+    grid: EdgeGrid,
+    edge_list: Vec<IndexedEdge>,
+    /// Bounding boxes of the footprints: which building a point is in.
+    footprints: RTree<GeomWithData<Rectangle<[f64; 2]>, usize>>,
     zone_edges: RTree<GeomWithData<Line<[f64; 2]>, usize>>,
 }
 
@@ -191,7 +197,8 @@ pub(crate) fn plan_distance(a: [f64; 2], b: [f64; 2]) -> f64 {
 }
 
 /// A reflecting edge: a building facade or a wall segment.
-struct Reflector {
+#[derive(Clone, Debug)]
+pub struct Reflector {
     a: [f64; 2],
     b: [f64; 2],
     top_a: f64,
@@ -242,7 +249,28 @@ impl NoiseScene {
                 ));
             }
         }
+        let footprints = buildings
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| !b.footprint.is_empty())
+            .map(|(i, b)| {
+                let (mut lo, mut hi) = ([f64::MAX; 2], [f64::MIN; 2]);
+                for p in &b.footprint {
+                    for k in 0..2 {
+                        lo[k] = lo[k].min(p[k]);
+                        hi[k] = hi[k].max(p[k]);
+                    }
+                }
+                GeomWithData::new(Rectangle::from_corners(lo, hi), i)
+            })
+            .collect();
+        let edge_list = edges.clone();
+        let segments: Vec<([f64; 2], [f64; 2])> =
+            edges.iter().map(|e| (e.geom().from, e.geom().to)).collect();
         NoiseScene {
+            grid: EdgeGrid::new(&segments, 25.0),
+            edge_list,
+            footprints: RTree::bulk_load(footprints),
             buildings,
             walls,
             zones,
@@ -265,19 +293,19 @@ impl NoiseScene {
 
     /// The building a point lies in, if any.
     pub fn building_at(&self, p: [f64; 2]) -> Option<usize> {
-        let mut candidates: Vec<usize> = self
-            .obstacles
-            .locate_in_envelope_intersecting(&AABB::from_corners([p[0] - 1e6, p[1]], [p[0], p[1]]))
-            .filter_map(|e| match e.data {
-                Edge::Building { building } => Some(building),
-                _ => None,
-            })
-            .collect();
-        candidates.sort_unstable();
-        candidates.dedup();
-        candidates
-            .into_iter()
+        self.footprints
+            .locate_all_at_point(&p)
+            .map(|f| f.data)
             .find(|&b| ring_contains(&self.buildings[b].footprint, p))
+    }
+
+    /// Obstacle edges in the grid cells the segment a→b passes.
+    pub(crate) fn edges_along(&self, a: [f64; 2], b: [f64; 2]) -> Vec<&IndexedEdge> {
+        let mut ids = Vec::new();
+        self.grid.along(a, b, &mut ids);
+        ids.into_iter()
+            .map(|i| &self.edge_list[i as usize])
+            .collect()
     }
 
     /// The cut points strictly between plan points a and b, with x counted
@@ -295,7 +323,7 @@ impl NoiseScene {
         }
         let mut events: Vec<(f64, Event)> = Vec::new();
         let window = AABB::from_corners(a, b);
-        for e in self.obstacles.locate_in_envelope_intersecting(&window) {
+        for e in self.edges_along(a, b) {
             let (c, d) = (e.geom().from, e.geom().to);
             let Some((t, u)) = intersect(a, b, c, d) else {
                 continue;
@@ -393,13 +421,14 @@ impl NoiseScene {
         })
     }
 
-    fn reflectors_near(&self, s: [f64; 2], r: [f64; 2], reach: f64) -> Vec<Reflector> {
-        let window = AABB::from_corners(
-            [s[0].min(r[0]) - reach, s[1].min(r[1]) - reach],
-            [s[0].max(r[0]) + reach, s[1].max(r[1]) + reach],
-        );
+    /// Facades and walls within `reach` (m) of a point (the receiver):
+    /// the surfaces its reflections can come from, found once for all
+    /// sources.
+    pub fn reflectors_around(&self, p: [f64; 2], reach: f64) -> Vec<Reflector> {
+        let window = AABB::from_corners([p[0] - reach, p[1] - reach], [p[0] + reach, p[1] + reach]);
         self.obstacles
             .locate_in_envelope_intersecting(&window)
+            .filter(|e| e.geom().distance_2(&p) <= reach * reach)
             .map(|e| {
                 let (a, b) = (e.geom().from, e.geom().to);
                 match e.data {
@@ -431,12 +460,22 @@ impl NoiseScene {
     }
 
     /// First-order reflected paths from `s` to `r` on facades and walls
-    /// within `reach` (m) of either: image source, reflection point on the
-    /// edge, below its top.
+    /// within `reach` (m) of the receiver.
     pub fn reflections(&self, s: [f64; 3], r: [f64; 3], reach: f64) -> Vec<Section> {
+        self.reflections_on(s, r, &self.reflectors_around([r[0], r[1]], reach))
+    }
+
+    /// First-order reflected paths from `s` to `r` on the given surfaces:
+    /// image source, reflection point on the edge, below its top.
+    pub fn reflections_on(
+        &self,
+        s: [f64; 3],
+        r: [f64; 3],
+        reflectors: &[Reflector],
+    ) -> Vec<Section> {
         let (sp, rp) = ([s[0], s[1]], [r[0], r[1]]);
         let mut found = Vec::new();
-        for reflector in self.reflectors_near(sp, rp, reach) {
+        for reflector in reflectors {
             let (a, b) = (reflector.a, reflector.b);
             let d = [b[0] - a[0], b[1] - a[1]];
             let side = |p: [f64; 2]| d[0] * (p[1] - a[1]) - d[1] * (p[0] - a[0]);

@@ -1,0 +1,203 @@
+//! Roads and buildings from GIS layers: road lines whose attributes carry
+//! traffic (NoiseModelling's columns TV_D/HV_D/LV_SPD_D/HV_SPD_D/PVMT and
+//! their evening/night siblings, or a daily traffic DTV with optional
+//! heavy share and speed), building footprints with a height.
+
+use crate::cnossos::emission::Coefficients;
+use crate::map::LineSource;
+use crate::rls19::emission::Surface;
+use crate::roads::{
+    PeriodFlow, RoadClass, RoadFlows, cnossos_power, flows_from_daily, rls19_power,
+};
+use crate::scene::{Building, DEFAULT_FACADE_ALPHA, Terrain};
+use pw_vector::{Geometry, VectorData};
+
+/// What a layer's roads gave and what was left out, for the user.
+#[derive(Debug, Default)]
+pub struct RoadsRead {
+    pub sources: Vec<LineSource>,
+    /// Features without usable traffic, by id (first few).
+    pub without_traffic: Vec<String>,
+    pub without_traffic_count: usize,
+}
+
+fn number(data: &VectorData, feature: usize, names: &[&str]) -> Option<f64> {
+    names
+        .iter()
+        .find_map(|n| data.value(feature, n).and_then(|v| v.as_f64()))
+        .filter(|v| v.is_finite())
+}
+
+fn text(data: &VectorData, feature: usize, names: &[&str]) -> Option<String> {
+    names
+        .iter()
+        .find_map(|n| data.value(feature, n).map(|v| v.to_string()))
+        .filter(|t| !t.trim().is_empty())
+}
+
+/// Whether a layer's fields describe traffic.
+pub fn has_traffic(data: &VectorData) -> bool {
+    ["TV_D", "LV_D", "DTV", "dtv", "AADT", "aadt"]
+        .iter()
+        .any(|f| data.field_index(f).is_some())
+}
+
+/// The flows of one feature, if its attributes give any.
+fn flows_of(data: &VectorData, i: usize) -> Option<RoadFlows> {
+    if data.field_index("TV_D").is_some() || data.field_index("LV_D").is_some() {
+        // NoiseModelling's traffic table: vehicles per hour by day (6–18),
+        // evening (18–22) and night (22–6); light = total − heavy.
+        let period = |suffix: &str| -> Option<PeriodFlow> {
+            let heavy = number(
+                data,
+                i,
+                &[&format!("HV_{suffix}"), &format!("HGV_{suffix}")],
+            )
+            .unwrap_or(0.0)
+            .max(0.0);
+            let medium = number(data, i, &[&format!("MV_{suffix}")])
+                .unwrap_or(0.0)
+                .max(0.0);
+            let light = match number(data, i, &[&format!("TV_{suffix}")]) {
+                Some(total) => (total - heavy - medium).max(0.0),
+                None => number(data, i, &[&format!("LV_{suffix}")])?.max(0.0),
+            };
+            let car_speed = number(data, i, &[&format!("LV_SPD_{suffix}")]).unwrap_or(50.0);
+            let lorry_speed = number(
+                data,
+                i,
+                &[&format!("HV_SPD_{suffix}"), &format!("HGV_SPD_{suffix}")],
+            )
+            .unwrap_or(car_speed);
+            Some(PeriodFlow {
+                cars: light,
+                lorries: medium,
+                heavy_lorries: heavy,
+                car_speed_kmh: car_speed,
+                lorry_speed_kmh: lorry_speed,
+            })
+        };
+        let day = period("D")?;
+        let evening = period("E").unwrap_or(day);
+        let night = period("N").unwrap_or(day);
+        if day.total() + evening.total() + night.total() <= 0.0 {
+            return None;
+        }
+        // NoiseModelling's default surface when none is given.
+        let surface = text(data, i, &["PVMT"]).unwrap_or_else(|| "NL08".into());
+        return Some(RoadFlows {
+            day,
+            evening,
+            night,
+            cnossos_surface: surface,
+            rls19_surface: Surface::Reference,
+        });
+    }
+    let daily = number(data, i, &["DTV", "dtv", "AADT", "aadt"])?;
+    if daily <= 0.0 {
+        return None;
+    }
+    let speed = number(data, i, &["speed", "v", "maxspeed", "V_PKW", "v_pkw"]).unwrap_or(50.0);
+    let class = text(data, i, &["highway", "class", "klasse"])
+        .map(|c| RoadClass::of_osm(&c))
+        .unwrap_or(RoadClass::Municipal);
+    let mut flows = flows_from_daily(daily, class, speed);
+    if let Some(surface) =
+        text(data, i, &["rls19_surface", "surface_rls"]).and_then(|s| Surface::from_key(&s))
+    {
+        flows.rls19_surface = surface;
+    }
+    Some(flows)
+}
+
+/// Road sources of a line layer; lines get their altitude from the
+/// terrain (the road surface).
+pub fn roads_from_layer(
+    data: &VectorData,
+    terrain: &dyn Terrain,
+    temperature_c: f64,
+    coefficients: Coefficients,
+) -> Result<RoadsRead, crate::NoiseError> {
+    let mut read = RoadsRead::default();
+    for (i, feature) in data.features.iter().enumerate() {
+        let Some(Geometry::Lines(lines)) = &feature.geometry else {
+            continue;
+        };
+        let id = feature.id.clone().unwrap_or_else(|| format!("{}", i + 1));
+        let Some(flows) = flows_of(data, i) else {
+            read.without_traffic_count += 1;
+            if read.without_traffic.len() < 5 {
+                read.without_traffic.push(id);
+            }
+            continue;
+        };
+        let cnossos = cnossos_power(&flows, temperature_c, coefficients).map_err(|e| {
+            crate::NoiseError::BadRoad {
+                road: id.clone(),
+                what: e.to_string(),
+            }
+        })?;
+        let rls19 = rls19_power(&flows);
+        for (k, line) in lines.iter().enumerate() {
+            let line: Vec<[f64; 3]> = line
+                .iter()
+                .map(|p| [p[0], p[1], terrain.height([p[0], p[1]])])
+                .collect();
+            if line.len() < 2 {
+                continue;
+            }
+            let id = if lines.len() > 1 {
+                format!("{id}/{k}")
+            } else {
+                id.clone()
+            };
+            read.sources.push(LineSource {
+                id,
+                line,
+                cnossos,
+                rls19,
+            });
+        }
+    }
+    Ok(read)
+}
+
+/// Building footprints with a height attribute (m above the ground);
+/// the roof stands that high above the terrain at the footprint's first
+/// corner. Without a height a building counts 10 m and is listed.
+pub fn buildings_from_layer(data: &VectorData, terrain: &dyn Terrain) -> (Vec<Building>, usize) {
+    let mut out = Vec::new();
+    let mut guessed = 0;
+    for (i, feature) in data.features.iter().enumerate() {
+        let Some(Geometry::Polygons(polygons)) = &feature.geometry else {
+            continue;
+        };
+        let height = number(
+            data,
+            i,
+            &["HEIGHT", "height", "Height", "hoehe", "HOEHE", "height_m"],
+        )
+        .filter(|h| *h > 0.0);
+        if height.is_none() {
+            guessed += 1;
+        }
+        let height = height.unwrap_or(10.0);
+        for polygon in polygons {
+            let mut ring: Vec<[f64; 2]> = polygon.exterior.iter().map(|p| [p[0], p[1]]).collect();
+            if ring.len() > 1 && ring.first() == ring.last() {
+                ring.pop();
+            }
+            if ring.len() < 3 {
+                continue;
+            }
+            let base = terrain.height(ring[0]);
+            out.push(Building {
+                id: feature.id.clone().unwrap_or_else(|| format!("{}", i + 1)),
+                footprint: ring,
+                roof: base + height,
+                alpha: DEFAULT_FACADE_ALPHA,
+            });
+        }
+    }
+    (out, guessed)
+}
