@@ -106,6 +106,7 @@ impl Plugin for AnalysisPlugins {
             crate::analysis::sunhours::SunHoursPlugin,
             crate::analysis::plan_figures::PlanFiguresPlugin,
             crate::analysis::traffic::TrafficPlugin,
+            crate::analysis::noise::NoisePlugin,
         ));
     }
 }

@@ -8,8 +8,9 @@ use pw_analysis::{ParamKind, ParamSpec, RunStamp};
 const LONGEST_VALUE: usize = 48;
 
 /// "Tag: 2026-03-21", "Fassaden und Dächer auswerten: ja", "Bereich: Fläche
-/// gewählt" — values not set are left out, areas named (the result's
-/// label gives their size), yes/no in words.
+/// gewählt", "Rasterweite: 10 m" — values not set are left out, areas
+/// named (the result's label gives their size), yes/no and choices in
+/// words, numbers with their unit.
 pub fn readable_parameters(stamp: &RunStamp, specs: &[ParamSpec], i18n: &I18n) -> Vec<String> {
     stamp
         .parameters
@@ -30,6 +31,15 @@ pub fn readable_parameters(stamp: &RunStamp, specs: &[ParamSpec], i18n: &I18n) -
                         "analysis.no"
                     })
                     .to_string(),
+                // A choice by its label ("RLS-19 …", not "rls19").
+                Some(ParamKind::Choice(options)) => options
+                    .iter()
+                    .find(|(v, _)| v == value)
+                    .map_or(value.clone(), |(_, l)| i18n.tr(l).to_string()),
+                // A number with its unit ("Rasterweite: 10 m").
+                Some(ParamKind::Number { unit, .. }) if !unit.is_empty() => {
+                    format!("{value} {unit}")
+                }
                 _ if value.chars().count() > LONGEST_VALUE => {
                     i18n.tr("analysis.value_area").to_string()
                 }
@@ -38,4 +48,35 @@ pub fn readable_parameters(stamp: &RunStamp, specs: &[ParamSpec], i18n: &I18n) -
             format!("{label}: {value}")
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pw_analysis::Analysis;
+
+    #[test]
+    fn choices_by_their_label_numbers_with_their_unit() {
+        let i18n = I18n::default();
+        let noise = pw_noise::framework::NoiseAnalysis::default();
+        let stamp = RunStamp {
+            parameters: vec![
+                ("method".into(), "rls19".into()),
+                ("cell".into(), "10".into()),
+                ("facades".into(), "true".into()),
+                ("area".into(), "1,2,3,4".into()),
+            ],
+            ..Default::default()
+        };
+        let lines = readable_parameters(&stamp, &noise.params(), &i18n);
+        assert_eq!(
+            lines,
+            [
+                "Verfahren: RLS-19 (Straßenlärm nach 16. BImSchV)",
+                "Rasterweite: 10 m",
+                "Pegel an jeder Fassade (4 m Höhe): ja",
+                "Gebiet: Fläche gewählt",
+            ]
+        );
+    }
 }

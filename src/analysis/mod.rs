@@ -5,6 +5,7 @@
 //! cancel, results, overlays with legend, B − A, export; the CLI is `cli/analysis.rs`.
 
 pub mod describe;
+pub mod noise;
 pub mod on_start;
 pub mod overlays;
 pub mod plan_figures;
@@ -94,7 +95,7 @@ mod tests {
         .map(String::from)
         .to_vec();
         let registry = crate::app::analyses();
-        assert_eq!(registry.ids(), ["sunhours", "plan", "traffic"]);
+        assert_eq!(registry.ids(), ["sunhours", "plan", "traffic", "noise"]);
         for a in registry.iter() {
             keys.push(a.title().into());
             for p in a.params() {
@@ -107,6 +108,8 @@ mod tests {
         for q in [
             pw_shadow::framework::hours_quantity(),
             pw_traffic::result::volume_quantity(),
+            pw_noise::framework::level_quantity(pw_noise::map::Method::Cnossos),
+            pw_noise::framework::level_quantity(pw_noise::map::Method::Rls19),
         ] {
             keys.extend([q.label, q.legend.title, q.difference_legend.title].map(String::from));
         }
@@ -121,6 +124,20 @@ mod tests {
                 "iterations",
             ]
             .map(|k| format!("traffic.kpi_{k}")),
+        );
+        // The noise analysis' figures, notes and failures.
+        keys.extend(
+            [
+                "kpi_area",
+                "kpi_highest",
+                "kpi_buildings",
+                "no_area",
+                "no_roads",
+                "no_projection",
+                "roads_without_traffic",
+                "no_buildings",
+            ]
+            .map(|k| format!("noise.{k}")),
         );
         keys.extend(
             [

@@ -1,6 +1,6 @@
 //! `--run-analysis ID`: once the scene has loaded, the analysis is chosen
-//! and run with its form's defaults — the showroom's start, and pictures
-//! of a result from the command line.
+//! and run with its form's defaults and the area in view — the showroom's
+//! start, and pictures of a result from the command line.
 
 use super::{Analyses, AnalysisCommand, AnalysisState, AnalysisSystems};
 use crate::base::i18n::I18n;
@@ -53,6 +53,9 @@ fn start(
             return;
         }
         state.selected = id;
+        // An analysis that needs an area gets the one in view (what the
+        // form's "Ausschnitt übernehmen" does).
+        run.write(AnalysisCommand::AreaFromView);
         run.write(AnalysisCommand::Run);
     }
 }

@@ -142,7 +142,8 @@ pub fn grid_image(grid: &pw_terrain::Grid, legend: &Legend) -> Image {
 }
 
 /// A lattice over the grid (≤ 129 × 129 vertices) following the terrain,
-/// lifted 0.3 m so it never sinks into it.
+/// lifted 0.6 m: never into it, and above the draped areas of vector
+/// layers (0.3 m), which would hide it.
 pub fn draped_mesh(
     grid: &pw_terrain::Grid,
     frame: &SceneFrame,
@@ -160,7 +161,7 @@ pub fn draped_mesh(
         for i in 0..=nx {
             let (u, v) = (i as f64 / nx as f64, j as f64 / ny as f64);
             let (x, y) = (x0 + u * w, y1 - v * h);
-            let z = terrain.height_at(x, y).unwrap_or(base) + 0.3;
+            let z = terrain.height_at(x, y).unwrap_or(base) + 0.6;
             positions.push(frame.world_to_bevy([x, y, z]).to_array());
             uvs.push([u as f32, v as f32]);
         }

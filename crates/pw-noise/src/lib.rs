@@ -5,6 +5,7 @@ pub mod atmosphere;
 pub mod bands;
 pub mod cnossos;
 mod error;
+pub mod framework;
 mod grid_index;
 pub mod lateral;
 pub mod layers;

@@ -174,6 +174,15 @@ pub(crate) fn simplify(points: &mut Vec<CutPoint>) {
     });
 }
 
+/// Signed area of a ring (positive counter-clockwise).
+pub(crate) fn ring_area(ring: &[[f64; 2]]) -> f64 {
+    let n = ring.len();
+    (0..n)
+        .map(|i| ring[i][0] * ring[(i + 1) % n][1] - ring[(i + 1) % n][0] * ring[i][1])
+        .sum::<f64>()
+        / 2.0
+}
+
 pub(crate) fn ring_contains(ring: &[[f64; 2]], p: [f64; 2]) -> bool {
     let mut inside = false;
     let n = ring.len();

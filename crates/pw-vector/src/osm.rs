@@ -67,6 +67,9 @@ pub fn map_style() -> pw_scene::Style {
             category("landuse", "#e6e6e0", "Sonstige Nutzung"),
             category("tree", "#38761d", "Baum"),
         ],
+        // Buildings stand as high as their tags (or levels, or the default
+        // for their type) say; the other areas lie on the ground.
+        height_field: Some("height_m".into()),
         ..Default::default()
     }
 }

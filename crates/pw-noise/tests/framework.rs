@@ -1,0 +1,164 @@
+//! Noise as the workbench runs it: the real OSM extract of north Bayreuth
+//! (ODbL) as the scenario's layer — its roads carry the traffic the
+//! traffic analysis assigns, its buildings screen and reflect — RLS-19 and
+//! CNOSSOS-EU on a grid and on the facades; a variant that closes the
+//! busiest road is quieter along it (B − A through the framework).
+
+use pw_analysis::scenario::{InputStamp, ScenarioLayer, Site};
+use pw_analysis::{Analysis, AnalysisResult, ParamValues, Scenario, Value};
+use pw_noise::framework::NoiseAnalysis;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+fn osm_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/osm/north-bayreuth.osm.gz")
+}
+
+fn scenario(name: &str) -> Scenario {
+    let crs = pw_geo::Crs::epsg(25832);
+    let site = Site {
+        crs: Some(crs),
+        origin: [680_000.0, 5_540_000.0, 350.0],
+        latitude: 50.0,
+        longitude: 11.57,
+        time_zone: "Europe/Berlin".into(),
+    };
+    let mut data = pw_vector::read_file(&osm_path(), &Default::default()).unwrap();
+    data.reproject(crs).unwrap();
+    let style = pw_vector::osm::map_style();
+    let symbology = pw_vector::style::symbolize(&data, &style);
+    let model =
+        pw_vector::to_city::city_model(&data, &osm_path(), &|_, _| 350.0, &style, &symbology).model;
+    let mut s = Scenario::new(name, site);
+    s.layers.push(ScenarioLayer {
+        name: "OSM".into(),
+        model: Arc::new(model),
+        input: Some(InputStamp::of(&osm_path())),
+    });
+    s
+}
+
+fn run(a: &NoiseAnalysis, s: &Scenario, method: &str, area: [f64; 4]) -> AnalysisResult {
+    let mut values = ParamValues::defaults(&a.params());
+    values.set("method", Value::Text(method.into()));
+    values.set(
+        "area",
+        Value::Area(Some(pw_analysis::Area::new(
+            area[0], area[1], area[2], area[3],
+        ))),
+    );
+    values.set("cell", Value::Number(20.0));
+    pw_analysis::run_checked(a, &values, s, &pw_analysis::JobControl::new()).unwrap()
+}
+
+#[test]
+fn bayreuth_roads_buildings_and_a_closed_road() {
+    let bestand = scenario("Bestand");
+    // The busiest road of the traffic analysis on the same scenario.
+    let traffic = pw_traffic::framework::TrafficAnalysis::default();
+    let volumes = pw_analysis::run_checked(
+        &traffic,
+        &traffic.defaults(),
+        &bestand,
+        &pw_analysis::JobControl::new(),
+    )
+    .unwrap();
+    let busiest = volumes
+        .features
+        .as_ref()
+        .unwrap()
+        .features
+        .iter()
+        .max_by(|a, b| a.value.total_cmp(&b.value))
+        .unwrap()
+        .clone();
+    let pw_analysis::FeatureGeometry::Line(line) = &busiest.geometry else {
+        panic!()
+    };
+    let mid = line[line.len() / 2];
+    let area = [
+        mid[0] - 200.0,
+        mid[1] - 200.0,
+        mid[0] + 200.0,
+        mid[1] + 200.0,
+    ];
+
+    let noise = NoiseAnalysis::default();
+    let rls = run(&noise, &bestand, "rls19", area);
+    let grid = &rls.ground.as_ref().unwrap().grid;
+    assert_eq!((grid.width, grid.height), (20, 20));
+    let at_road = grid
+        .cell_value_at(mid[0], mid[1])
+        .expect("a level on the road");
+    // The busiest road of the town carries several hundred vehicles an
+    // hour at its peak: by day above 65 dB(A) on the road itself.
+    assert!(
+        at_road > 65.0 && at_road < 90.0,
+        "L_r,Tag on the road {at_road}"
+    );
+    let buildings = rls
+        .stamp
+        .details
+        .iter()
+        .find(|(k, _)| k == "buildings")
+        .unwrap()
+        .1
+        .parse::<usize>()
+        .unwrap();
+    assert!(buildings > 10, "OSM buildings screen: {buildings}");
+    let facades = rls.facades.as_ref().expect("facade levels");
+    assert!(facades.samples.len() > 20);
+    assert!(
+        facades
+            .samples
+            .iter()
+            .all(|s| s.value.is_nan() || (20.0..95.0).contains(&s.value))
+    );
+    let kpi = |r: &AnalysisResult, k: &str| r.kpi(k).unwrap().value;
+    assert!(
+        kpi(&rls, "area_day_59") > 0.0 && kpi(&rls, "area_day_59") <= 16.0,
+        "at most the 16 ha computed"
+    );
+    assert!(kpi(&rls, "buildings_day_59") >= 1.0);
+
+    // CNOSSOS-EU on the same area: L_den lies above L_r,Tag (the evening
+    // and night weights), within the few dB the methods differ by.
+    let cnossos = run(&noise, &bestand, "cnossos", area);
+    let lden = cnossos
+        .ground
+        .as_ref()
+        .unwrap()
+        .grid
+        .cell_value_at(mid[0], mid[1])
+        .unwrap();
+    assert!(
+        (lden - at_road).abs() < 8.0,
+        "L_den {lden} vs L_r,Tag {at_road}"
+    );
+
+    // Closing the busiest road: quieter on it (B − A below −3 dB there).
+    let way = busiest.id.split('/').take(2).collect::<Vec<_>>().join("/");
+    let mut closed = scenario("Variante: gesperrt");
+    closed.edits.remove(way);
+    let variant = run(&noise, &closed, "rls19", area);
+    let difference = pw_analysis::difference(&rls, &variant).unwrap();
+    let change = difference
+        .ground
+        .as_ref()
+        .unwrap()
+        .grid
+        .cell_value_at(mid[0], mid[1])
+        .unwrap();
+    assert!(
+        change < -3.0,
+        "closing the road changes the level on it by {change} dB"
+    );
+    eprintln!(
+        "on the road: L_r,Tag {at_road:.1}, L_den {lden:.1} dB(A); {buildings} buildings, {} facade points; closed: {change:.1} dB; KPIs {:?}",
+        facades.samples.len(),
+        rls.kpis
+            .iter()
+            .map(|k| (k.key.clone(), k.value))
+            .collect::<Vec<_>>()
+    );
+}
