@@ -158,12 +158,15 @@ fn footprints(o: &CityObject) -> Vec<(Vec<[f64; 2]>, f64)> {
     found.into_iter().map(|r| (r, roof)).collect()
 }
 
+/// Road sources and what to tell about them.
+type Found = (Vec<LineSource>, Vec<Message>);
+
 /// Sources from the first layer of the scenario with traffic attributes.
 fn sources_from_layers(
     s: &Scenario,
     terrain: &dyn Terrain,
     coefficients: Coefficients,
-) -> Result<Option<(Vec<LineSource>, Vec<Message>)>, AnalysisError> {
+) -> Result<Option<Found>, AnalysisError> {
     for layer in &s.layers {
         let Some(input) = &layer.input else { continue };
         let path = std::path::Path::new(&input.path);
@@ -237,7 +240,7 @@ impl NoiseAnalysis {
                 continue;
             };
             let class = classes.get(i).map(String::as_str).unwrap_or("");
-            if class == pw_traffic::result::CONNECTOR || !(f.value > 0.0) {
+            if class == pw_traffic::result::CONNECTOR || f.value.is_nan() || f.value <= 0.0 {
                 continue;
             }
             let length: f64 = line
