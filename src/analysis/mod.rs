@@ -131,6 +131,7 @@ mod tests {
                 "kpi_area",
                 "kpi_highest",
                 "kpi_buildings",
+                "kpi_inhabitants",
                 "no_area",
                 "no_roads",
                 "no_projection",

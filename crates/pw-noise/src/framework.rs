@@ -9,7 +9,7 @@
 use crate::cnossos::emission::Coefficients;
 use crate::layers::{has_traffic, roads_from_layer};
 use crate::map::{LineSource, MapSettings, Method, Sources, levels};
-use crate::roads::{RoadClass, cnossos_power, flows_from_daily, rls19_power};
+use crate::roads::{RoadClass, RoadFlows, cnossos_power, flows_from_daily, rls19_power};
 use crate::scene::{Building, DEFAULT_FACADE_ALPHA, NoiseScene, Terrain};
 use pw_analysis::result::{Column, FacadeSample, FacadeValues};
 use pw_analysis::{
@@ -77,6 +77,15 @@ const METHODS: &[(&str, &str)] = &[
 const FACADE_HEIGHT_M: f64 = 4.0;
 /// Facade points stand this far in front of the wall (m).
 const FACADE_OFFSET_M: f64 = 0.1;
+/// Attributes that say how many people live in a building.
+const INHABITANT_KEYS: [&str; 6] = [
+    "inhabitants",
+    "einwohner",
+    "Einwohner",
+    "bewohner",
+    "population",
+    "EINWOHNER",
+];
 /// Walls shorter than this get no point of their own (m).
 const SHORTEST_FACADE_M: f64 = 2.0;
 
@@ -252,7 +261,13 @@ impl NoiseAnalysis {
                 _ => 50.0,
             };
             let daily = f.value as f64 / peak_share;
+            // Each link carries one direction, drawn the way it is driven.
             let flows = flows_from_daily(daily, RoadClass::of_osm(class), speed.clamp(20.0, 130.0));
+            let flows = RoadFlows {
+                two_way: false,
+                ..flows
+            }
+            .with_slope_of(line);
             let cnossos = cnossos_power(&flows, 20.0, coefficients)
                 .map_err(|e| AnalysisError::Failed(e.to_string()))?;
             sources.push(LineSource {
@@ -364,6 +379,7 @@ impl Analysis for NoiseAnalysis {
         let mut buildings = Vec::new();
         let mut owners = Vec::new();
         let mut object_ids: Vec<String> = Vec::new();
+        let mut inhabitants: Vec<Option<f64>> = Vec::new();
         for o in s.objects() {
             // Buildings of city models, and every solid with walls a GIS
             // layer extrudes (OSM buildings with their heights).
@@ -377,6 +393,11 @@ impl Analysis for NoiseAnalysis {
                 continue;
             }
             object_ids.push(o.id.clone());
+            inhabitants.push(INHABITANT_KEYS.iter().find_map(|k| {
+                o.attribute(k)
+                    .and_then(|v| v.trim().replace(',', ".").parse::<f64>().ok())
+                    .filter(|n| *n >= 0.0)
+            }));
             for (footprint, roof) in found {
                 owners.push(object_ids.len() as u32 - 1);
                 buildings.push(Building {
@@ -594,6 +615,25 @@ impl Analysis for NoiseAnalysis {
                     "",
                     0,
                 ));
+                // Residents' exposure where the buildings say how many live there.
+                if inhabitants.iter().any(Option::is_some) {
+                    let people: f64 = loudest
+                        .iter()
+                        .zip(&inhabitants)
+                        .filter(|((d, n), _)| if night_side { *n >= limit } else { *d >= limit })
+                        .filter_map(|(_, p)| *p)
+                        .sum();
+                    kpis.push(Kpi::new(
+                        &format!("inhabitants_{}_{}", if night_side { "night" } else { "day" }, limit),
+                        Message::new("noise.kpi_inhabitants")
+                            .arg("indicator", name)
+                            .arg("limit", limit)
+                            .english("Inhabitants of buildings with a facade at {indicator} ≥ {limit} dB(A)"),
+                        people,
+                        "",
+                        0,
+                    ));
+                }
             }
         }
         if building_count == 0 {

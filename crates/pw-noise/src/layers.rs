@@ -91,6 +91,8 @@ fn flows_of(data: &VectorData, i: usize) -> Option<RoadFlows> {
             night,
             cnossos_surface: surface,
             rls19_surface: Surface::Reference,
+            slope_percent: 0.0,
+            two_way: true,
         });
     }
     let daily = number(data, i, &["DTV", "dtv", "AADT", "aadt"])?;
@@ -124,28 +126,38 @@ pub fn roads_from_layer(
             continue;
         };
         let id = feature.id.clone().unwrap_or_else(|| format!("{}", i + 1));
-        let Some(flows) = flows_of(data, i) else {
+        let Some(mut flows) = flows_of(data, i) else {
             read.without_traffic_count += 1;
             if read.without_traffic.len() < 5 {
                 read.without_traffic.push(id);
             }
             continue;
         };
-        let cnossos = cnossos_power(&flows, temperature_c, coefficients).map_err(|e| {
-            crate::NoiseError::BadRoad {
-                road: id.clone(),
-                what: e.to_string(),
-            }
-        })?;
-        let rls19 = rls19_power(&flows);
+        // NoiseModelling's WAY: 1 along the line, 2 against it, 3 both.
+        let way = number(data, i, &["WAY", "way"]);
+        if let Some(w) = way {
+            flows.two_way = w != 1.0 && w != 2.0;
+        }
         for (k, line) in lines.iter().enumerate() {
-            let line: Vec<[f64; 3]> = line
+            let mut line: Vec<[f64; 3]> = line
                 .iter()
                 .map(|p| [p[0], p[1], terrain.height([p[0], p[1]])])
                 .collect();
             if line.len() < 2 {
                 continue;
             }
+            if way == Some(2.0) {
+                line.reverse();
+            }
+            // The gradient from the terrain along the road.
+            let flows = flows.clone().with_slope_of(&line);
+            let cnossos = cnossos_power(&flows, temperature_c, coefficients).map_err(|e| {
+                crate::NoiseError::BadRoad {
+                    road: id.clone(),
+                    what: e.to_string(),
+                }
+            })?;
+            let rls19 = rls19_power(&flows);
             let id = if lines.len() > 1 {
                 format!("{id}/{k}")
             } else {

@@ -37,6 +37,29 @@ pub struct RoadFlows {
     /// CNOSSOS-EU surface id (`DEF` reference, `NL05` …).
     pub cnossos_surface: String,
     pub rls19_surface: Surface,
+    /// Gradient in % along the line as drawn (uphill > 0).
+    pub slope_percent: f64,
+    /// Traffic in both directions (half climbs, half descends) or only in
+    /// the line's direction.
+    pub two_way: bool,
+}
+
+impl RoadFlows {
+    /// The gradient of a line from its altitudes at the ends (%).
+    pub fn with_slope_of(mut self, line: &[[f64; 3]]) -> RoadFlows {
+        let length: f64 = line
+            .windows(2)
+            .map(|w| ((w[1][0] - w[0][0]).powi(2) + (w[1][1] - w[0][1]).powi(2)).sqrt())
+            .sum();
+        if let (Some(a), Some(b)) = (line.first(), line.last())
+            && length > 1.0
+            && a[2].is_finite()
+            && b[2].is_finite()
+        {
+            self.slope_percent = 100.0 * (b[2] - a[2]) / length;
+        }
+        self
+    }
 }
 
 /// Road classes of RLS-19 Tabelle 2 (shares of the daily traffic per hour
@@ -90,6 +113,8 @@ pub fn flows_from_daily(daily: f64, class: RoadClass, speed_kmh: f64) -> RoadFlo
         night: period(m_night, p1_night, p2_night),
         cnossos_surface: "DEF".into(),
         rls19_surface: Surface::Reference,
+        slope_percent: 0.0,
+        two_way: true,
     }
 }
 
@@ -103,6 +128,8 @@ pub fn cnossos_power(
         let mut road = RoadTraffic {
             surface: flows.cnossos_surface.clone(),
             temperature_c,
+            slope_percent: flows.slope_percent,
+            two_way: flows.two_way,
             ..RoadTraffic::default()
         };
         road.flows[0] = Flow {
@@ -125,7 +152,7 @@ pub fn cnossos_power(
 /// L_W' (dB(A)/m) of a road in RLS-19's Tag (6–22 h: day and evening
 /// hours together) and Nacht.
 pub fn rls19_power(flows: &RoadFlows) -> [f64; 2] {
-    let one = |f: &PeriodFlow| {
+    let one = |f: &PeriodFlow, gradient: f64| {
         let m = f.total();
         let share = |n: f64| if m > 0.0 { 100.0 * n / m } else { 0.0 };
         line_power(&LineTraffic {
@@ -135,8 +162,18 @@ pub fn rls19_power(flows: &RoadFlows) -> [f64; 2] {
             car_speed_kmh: f.car_speed_kmh,
             lorry_speed_kmh: f.lorry_speed_kmh,
             surface: flows.rls19_surface,
-            gradient_percent: 0.0,
+            gradient_percent: gradient,
         })
+    };
+    // Both directions on one line: half the vehicles climb, half descend.
+    let both = |f: &PeriodFlow| {
+        if flows.two_way && flows.slope_percent != 0.0 {
+            let up = one(f, flows.slope_percent);
+            let down = one(f, -flows.slope_percent);
+            10.0 * (0.5 * 10f64.powf(up / 10.0) + 0.5 * 10f64.powf(down / 10.0)).log10()
+        } else {
+            one(f, flows.slope_percent)
+        }
     };
     // Tag is 16 h: 12 day hours and 4 evening hours.
     let tag = PeriodFlow {
@@ -145,7 +182,7 @@ pub fn rls19_power(flows: &RoadFlows) -> [f64; 2] {
         heavy_lorries: (12.0 * flows.day.heavy_lorries + 4.0 * flows.evening.heavy_lorries) / 16.0,
         ..flows.day
     };
-    [one(&tag), one(&flows.night)]
+    [both(&tag), both(&flows.night)]
 }
 
 #[cfg(test)]
@@ -172,5 +209,20 @@ mod tests {
         assert!((tag - expected).abs() < 1e-9);
         assert!(tag - nacht > 7.0, "night much quieter: {tag} {nacht}");
         assert_eq!(RoadClass::of_osm("primary_link"), RoadClass::Federal);
+        // A 6 % climb: louder uphill (lorries), the two directions together
+        // louder than on the level.
+        let steep = flows_from_daily(10_000.0, RoadClass::Municipal, 50.0)
+            .with_slope_of(&[[0.0, 0.0, 100.0], [100.0, 0.0, 106.0]]);
+        assert!((steep.slope_percent - 6.0).abs() < 1e-9);
+        let [steep_tag, _] = rls19_power(&steep);
+        assert!(steep_tag > tag + 0.2, "{steep_tag} vs {tag}");
+        let one_way = RoadFlows {
+            two_way: false,
+            ..steep.clone()
+        };
+        assert!(
+            rls19_power(&one_way)[0] > steep_tag,
+            "all of it uphill is louder still"
+        );
     }
 }

@@ -27,8 +27,12 @@ fn scenario(name: &str) -> Scenario {
     data.reproject(crs).unwrap();
     let style = pw_vector::osm::map_style();
     let symbology = pw_vector::style::symbolize(&data, &style);
-    let model =
+    let mut model =
         pw_vector::to_city::city_model(&data, &osm_path(), &|_, _| 350.0, &style, &symbology).model;
+    // Four people live in every building (the register a city would join).
+    for o in &mut model.objects {
+        o.attributes.push(("einwohner".into(), "4".into()));
+    }
     let mut s = Scenario::new(name, site);
     s.layers.push(ScenarioLayer {
         name: "OSM".into(),
@@ -120,6 +124,14 @@ fn bayreuth_roads_buildings_and_a_closed_road() {
         "at most the 16 ha computed"
     );
     assert!(kpi(&rls, "buildings_day_59") >= 1.0);
+    assert_eq!(
+        kpi(&rls, "inhabitants_day_59"),
+        4.0 * kpi(&rls, "buildings_day_59")
+    );
+    assert_eq!(
+        kpi(&rls, "inhabitants_night_49"),
+        4.0 * kpi(&rls, "buildings_night_49")
+    );
 
     // CNOSSOS-EU on the same area: L_den lies above L_r,Tag (the evening
     // and night weights), within the few dB the methods differ by.
