@@ -629,7 +629,7 @@ fn analysis_runs_any_registered_analysis_with_its_parameters_and_writes_every_pa
         assert_eq!(code, 2, "{set}");
         assert!(err.contains(expected), "{set}: {err}");
     }
-    let (code, _, err) = planwerkstatt(&["analysis", "params", "noise"]);
+    let (code, _, err) = planwerkstatt(&["analysis", "params", "weather"]);
     assert_eq!(code, 2);
     assert!(err.contains("there are: sunhours"), "{err}");
     std::fs::remove_dir_all(&dir).ok();

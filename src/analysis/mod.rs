@@ -136,6 +136,7 @@ mod tests {
                 "no_roads",
                 "no_projection",
                 "roads_without_traffic",
+                "unknown_surface",
                 "no_buildings",
             ]
             .map(|k| format!("noise.{k}")),

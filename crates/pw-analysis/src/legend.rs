@@ -50,6 +50,22 @@ impl Legend {
         )
     }
 
+    /// The same diverging legend with the colours the other way round:
+    /// for quantities where more is worse (traffic, noise), more is red.
+    pub fn difference_more_is_worse(
+        title: &'static str,
+        unit: &'static str,
+        small: f32,
+        large: f32,
+    ) -> Legend {
+        let mut legend = Legend::difference(title, unit, small, large);
+        let colours: Vec<[u8; 3]> = legend.classes.iter().rev().map(|c| c.rgb).collect();
+        for (class, rgb) in legend.classes.iter_mut().zip(colours) {
+            class.rgb = rgb;
+        }
+        legend
+    }
+
     /// The class a value falls in; `None` for NaN.
     pub fn class_of(&self, value: f32) -> Option<usize> {
         if value.is_nan() || self.classes.is_empty() {
@@ -113,6 +129,21 @@ impl Legend {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn more_is_worse_turns_the_colours_round() {
+        let usual = Legend::difference("t", "dB", 1.0, 3.0);
+        let worse = Legend::difference_more_is_worse("t", "dB", 1.0, 3.0);
+        assert_eq!(
+            worse.colour(5.0),
+            usual.colour(-5.0),
+            "more is coloured as the usual less"
+        );
+        assert_eq!(worse.colour(-5.0), usual.colour(5.0));
+        assert_eq!(worse.colour(0.0), usual.colour(0.0));
+        assert!(worse.signed);
+    }
+
     use super::*;
 
     #[test]

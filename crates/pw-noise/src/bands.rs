@@ -53,7 +53,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_weighted_pink_spectrum_and_sums() {
+    fn sums_and_the_long_term_level_of_tc01() {
         // Equal levels in every band: 10 lg 8 = 9.03 dB over one band.
         assert!((energetic_sum(&[60.0; 8]) - 69.0309).abs() < 1e-4);
         assert!((db_add(60.0, 60.0) - 63.0103).abs() < 1e-4);

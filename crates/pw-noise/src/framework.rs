@@ -8,7 +8,9 @@
 
 use crate::cnossos::emission::Coefficients;
 use crate::layers::{has_traffic, roads_from_layer};
-use crate::map::{LineSource, MapSettings, Method, Sources, levels};
+use crate::map::{
+    L_DEN, L_NIGHT, LR_DAY, LR_NIGHT, LineSource, MapSettings, Method, Sources, levels,
+};
 use crate::roads::{RoadClass, RoadFlows, cnossos_power, flows_from_daily, rls19_power};
 use crate::scene::{Building, DEFAULT_FACADE_ALPHA, NoiseScene, Terrain};
 use pw_analysis::result::{Column, FacadeSample, FacadeValues};
@@ -35,22 +37,10 @@ pub const NOISE_CLASSES: [(f32, [u8; 3]); 10] = [
     (80.0, [67, 10, 74]),
 ];
 
-/// B − A of levels: louder red, quieter blue.
+/// B − A of levels: louder red, quieter blue; 1 and 3 dB are the steps
+/// people notice and clearly hear.
 fn louder_is_red() -> Legend {
-    let (small, large) = (1.0, 3.0);
-    Legend::new(
-        "noise.legend_difference",
-        "dB",
-        &[
-            (f32::NEG_INFINITY, [40, 80, 170]),
-            (-large, [90, 150, 210]),
-            (-small, [170, 205, 230]),
-            (-0.1, [245, 245, 245]),
-            (0.1, [250, 180, 150]),
-            (small, [230, 85, 60]),
-            (large, [165, 0, 38]),
-        ],
-    )
+    Legend::difference_more_is_worse("noise.legend_difference", "dB", 1.0, 3.0)
 }
 
 pub fn level_quantity(method: Method) -> Quantity {
@@ -72,9 +62,11 @@ const METHODS: &[(&str, &str)] = &[
     ("rls19", "noise.method_rls19"),
 ];
 
-/// Storey height for facade points and the height of the one point
-/// each facade gets (VBEB / Lärmkartierung: 4 m).
+/// The height of the one point each facade gets (VBEB and the strategic
+/// noise maps: 4 m above the ground).
 const FACADE_HEIGHT_M: f64 = 4.0;
+/// The facade point stands for one storey of its wall (m² = length × this).
+const STOREY_M: f64 = 2.8;
 /// Facade points stand this far in front of the wall (m).
 const FACADE_OFFSET_M: f64 = 0.1;
 /// Attributes that say how many people live in a building.
@@ -106,6 +98,7 @@ impl Terrain for ScenarioTerrain {
         self.elevation
             .as_ref()
             .and_then(|e| e.height_at(p[0], p[1]))
+            .filter(|h| h.is_finite())
             .unwrap_or(self.fallback)
     }
     fn breaks(&self, a: [f64; 2], b: [f64; 2]) -> Vec<f64> {
@@ -122,11 +115,18 @@ fn failed(key: &str, english: &str) -> AnalysisError {
     AnalysisError::Said(Message::new(key).english(english))
 }
 
+/// A footprint with its courtyards and the altitude of its flat roof.
+struct Outline {
+    ring: Vec<[f64; 2]>,
+    courtyards: Vec<Vec<[f64; 2]>>,
+    roof: f64,
+}
+
 /// Footprints of a city object and the altitude of its (flat) roof: its
 /// ground surfaces, else its roof surfaces seen from above; the roof
 /// between eaves and ridge (the height of a flat roof with the same
 /// volume under a symmetric pitched roof).
-fn footprints(o: &CityObject) -> Vec<(Vec<[f64; 2]>, f64)> {
+fn footprints(o: &CityObject) -> Vec<Outline> {
     let roof_z: Vec<f64> = o
         .surfaces
         .iter()
@@ -146,25 +146,35 @@ fn footprints(o: &CityObject) -> Vec<(Vec<[f64; 2]>, f64)> {
             .fold((f64::MAX, f64::MIN), |(a, b), &z| (a.min(z), b.max(z)));
         (lo + hi) / 2.0
     };
-    let rings = |semantic: Semantic| -> Vec<Vec<[f64; 2]>> {
+    let plan = |ring: &[[f64; 3]]| -> Vec<[f64; 2]> {
+        let mut out: Vec<[f64; 2]> = ring.iter().map(|p| [p[0], p[1]]).collect();
+        if out.len() > 1 && out.first() == out.last() {
+            out.pop();
+        }
+        out
+    };
+    let outlines = |semantic: Semantic| -> Vec<Outline> {
         o.surfaces
             .iter()
             .filter(|s| s.semantic == semantic)
-            .map(|s| {
-                let mut ring: Vec<[f64; 2]> = s.exterior.iter().map(|p| [p[0], p[1]]).collect();
-                if ring.len() > 1 && ring.first() == ring.last() {
-                    ring.pop();
-                }
-                ring
+            .map(|s| Outline {
+                ring: plan(&s.exterior),
+                courtyards: s
+                    .interiors
+                    .iter()
+                    .map(|h| plan(h))
+                    .filter(|h| h.len() >= 3)
+                    .collect(),
+                roof,
             })
-            .filter(|r| r.len() >= 3 && crate::scene::ring_area(r).abs() > 0.5)
+            .filter(|f| f.ring.len() >= 3 && crate::scene::ring_area(&f.ring).abs() > 0.5)
             .collect()
     };
-    let mut found = rings(Semantic::Ground);
+    let mut found = outlines(Semantic::Ground);
     if found.is_empty() {
-        found = rings(Semantic::Roof);
+        found = outlines(Semantic::Roof);
     }
-    found.into_iter().map(|r| (r, roof)).collect()
+    found
 }
 
 /// Road sources and what to tell about them.
@@ -203,6 +213,15 @@ fn sources_from_layers(
         let read = roads_from_layer(&data, terrain, 20.0, coefficients)
             .map_err(|e| AnalysisError::Failed(e.to_string()))?;
         let mut notes = Vec::new();
+        if let Some((id, what)) = read.unknown_surface.first() {
+            notes.push(
+                Message::new("noise.unknown_surface")
+                    .arg("n", read.unknown_surface.len())
+                    .arg("id", id)
+                    .arg("what", what)
+                    .english("{n} roads are left out for their road surface, e.g. {id}: {what}"),
+            );
+        }
         if read.without_traffic_count > 0 {
             notes.push(
                 Message::new("noise.roads_without_traffic")
@@ -330,9 +349,15 @@ impl Analysis for NoiseAnalysis {
             .ok_or_else(|| failed("noise.no_area", "Choose the area to compute first."))?;
         let cell = values.number("cell");
         let receivers = (a.width() / cell).ceil() * (a.height() / cell).ceil();
-        // ≈ 3 ms per receiver on 2 cores with all paths (Lorient bench).
+        // Per receiver on 2 cores with every path (Lorient bench): ≈ 3 ms
+        // by CNOSSOS-EU, ≈ 0.8 ms by RLS-19; facades add about a quarter.
+        let per_receiver = if values.text("method") == "cnossos" {
+            0.003
+        } else {
+            0.0008
+        };
         Ok(Estimate {
-            seconds: 5.0 + receivers * 0.003,
+            seconds: 5.0 + 1.25 * receivers * per_receiver,
             size: format!("{receivers:.0} receivers"),
         })
     }
@@ -398,12 +423,13 @@ impl Analysis for NoiseAnalysis {
                     .and_then(|v| v.trim().replace(',', ".").parse::<f64>().ok())
                     .filter(|n| *n >= 0.0)
             }));
-            for (footprint, roof) in found {
+            for outline in found {
                 owners.push(object_ids.len() as u32 - 1);
                 buildings.push(Building {
                     id: o.id.clone(),
-                    footprint,
-                    roof,
+                    footprint: outline.ring,
+                    holes: outline.courtyards,
+                    roof: outline.roof,
                     alpha: DEFAULT_FACADE_ALPHA,
                 });
             }
@@ -442,42 +468,42 @@ impl Analysis for NoiseAnalysis {
         let mut facade_points: Vec<(u32, [f32; 3], f32)> = Vec::new();
         if values.flag("facades") {
             for (b, building) in scene.buildings.iter().enumerate() {
-                let ring = &building.footprint;
-                let n = ring.len();
-                let area_sign = if crate::scene::ring_area(ring) > 0.0 {
-                    1.0
-                } else {
-                    -1.0
-                };
-                for k in 0..n {
-                    let (p, q) = (ring[k], ring[(k + 1) % n]);
-                    let len = ((q[0] - p[0]).powi(2) + (q[1] - p[1]).powi(2)).sqrt();
-                    let mid = [(p[0] + q[0]) / 2.0, (p[1] + q[1]) / 2.0];
-                    if len < SHORTEST_FACADE_M
-                        || !(area.min[0]..=area.max[0]).contains(&mid[0])
-                        || !(area.min[1]..=area.max[1]).contains(&mid[1])
-                    {
-                        continue;
+                // Outer walls and courtyard walls alike.
+                for ring in std::iter::once(&building.footprint).chain(&building.holes) {
+                    let n = ring.len();
+                    for k in 0..n {
+                        let (p, q) = (ring[k], ring[(k + 1) % n]);
+                        let len = ((q[0] - p[0]).powi(2) + (q[1] - p[1]).powi(2)).sqrt();
+                        let mid = [(p[0] + q[0]) / 2.0, (p[1] + q[1]) / 2.0];
+                        if len < SHORTEST_FACADE_M
+                            || !(area.min[0]..=area.max[0]).contains(&mid[0])
+                            || !(area.min[1]..=area.max[1]).contains(&mid[1])
+                        {
+                            continue;
+                        }
+                        // The wall's normal that points away from the building.
+                        let mut normal = [(q[1] - p[1]) / len, -(q[0] - p[0]) / len];
+                        let probe = [mid[0] + 0.05 * normal[0], mid[1] + 0.05 * normal[1]];
+                        if scene.building_contains(b, probe) {
+                            normal = [-normal[0], -normal[1]];
+                        }
+                        let at = [
+                            mid[0] + FACADE_OFFSET_M * normal[0],
+                            mid[1] + FACADE_OFFSET_M * normal[1],
+                        ];
+                        let ground = scene.terrain.height(mid);
+                        if ground + FACADE_HEIGHT_M > building.roof
+                            || scene.building_at(at).is_some()
+                        {
+                            continue;
+                        }
+                        receivers.push([at[0], at[1], ground + FACADE_HEIGHT_M]);
+                        facade_points.push((
+                            owners[b],
+                            [normal[0] as f32, normal[1] as f32, 0.0],
+                            (len * STOREY_M) as f32,
+                        ));
                     }
-                    // Outward normal of a counter-clockwise ring is to the right.
-                    let normal = [
-                        area_sign * (q[1] - p[1]) / len,
-                        -area_sign * (q[0] - p[0]) / len,
-                    ];
-                    let at = [
-                        mid[0] + FACADE_OFFSET_M * normal[0],
-                        mid[1] + FACADE_OFFSET_M * normal[1],
-                    ];
-                    let ground = scene.terrain.height(mid);
-                    if ground + FACADE_HEIGHT_M > building.roof {
-                        continue;
-                    }
-                    receivers.push([at[0], at[1], ground + FACADE_HEIGHT_M]);
-                    facade_points.push((
-                        owners[b],
-                        [normal[0] as f32, normal[1] as f32, 0.0],
-                        (len * 2.8) as f32,
-                    ));
                 }
             }
         }
@@ -491,8 +517,8 @@ impl Analysis for NoiseAnalysis {
         // Main indicator and its night sibling: L_den and L_night, or
         // L_r,Tag and L_r,Nacht.
         let (main, night) = match method {
-            Method::Cnossos => (3, 2),
-            Method::Rls19 => (0, 1),
+            Method::Cnossos => (L_DEN, L_NIGHT),
+            Method::Rls19 => (LR_DAY, LR_NIGHT),
         };
         let value = |k: usize, i: usize| found[i].as_ref().map_or(f32::NAN, |l| l[k] as f32);
         let grid_values: Vec<f32> = (0..grid_count).map(|i| value(main, i)).collect();
@@ -511,6 +537,11 @@ impl Analysis for NoiseAnalysis {
             Method::Cnossos => ("L_den", "L_night"),
             Method::Rls19 => ("L_r,Tag", "L_r,Nacht"),
         };
+        // Keys of the figures by indicator: area_lden_55, buildings_lr_day_59 …
+        let (day_key, night_key) = match method {
+            Method::Cnossos => ("lden", "lnight"),
+            Method::Rls19 => ("lr_day", "lr_night"),
+        };
         let mut kpis = Vec::new();
         for (limit, v, name) in [
             (day_limits[0], &grid_values, day_name),
@@ -521,7 +552,7 @@ impl Analysis for NoiseAnalysis {
             kpis.push(Kpi::new(
                 &format!(
                     "area_{}_{}",
-                    if name == day_name { "day" } else { "night" },
+                    if name == day_name { day_key } else { night_key },
                     limit
                 ),
                 Message::new("noise.kpi_area")
@@ -571,7 +602,7 @@ impl Analysis for NoiseAnalysis {
                 quantity: quantity.clone(),
                 object_ids: object_ids.clone(),
                 samples,
-                // One point per wall: drawn as a patch of 2.5 m.
+                // One point per wall: drawn as a patch of 0.84 × 3 m ≈ 2.5 m.
                 spacing: 3.0,
                 columns: vec![Column::Numbers(
                     if method == Method::Cnossos {
@@ -604,7 +635,7 @@ impl Analysis for NoiseAnalysis {
                 kpis.push(Kpi::new(
                     &format!(
                         "buildings_{}_{}",
-                        if night_side { "night" } else { "day" },
+                        if night_side { night_key } else { day_key },
                         limit
                     ),
                     Message::new("noise.kpi_buildings")
@@ -624,7 +655,7 @@ impl Analysis for NoiseAnalysis {
                         .filter_map(|(_, p)| *p)
                         .sum();
                     kpis.push(Kpi::new(
-                        &format!("inhabitants_{}_{}", if night_side { "night" } else { "day" }, limit),
+                        &format!("inhabitants_{}_{}", if night_side { night_key } else { day_key }, limit),
                         Message::new("noise.kpi_inhabitants")
                             .arg("indicator", name)
                             .arg("limit", limit)
@@ -657,7 +688,10 @@ impl Analysis for NoiseAnalysis {
         };
         let method_name = match method {
             Method::Cnossos => "CNOSSOS-EU (Directive (EU) 2015/996, 2021/1226 coefficients)",
-            Method::Rls19 => "RLS-19",
+            // What the method has that this run leaves out, said in the stamp.
+            Method::Rls19 => {
+                "RLS-19 (without D_K at junctions, D_refl in street canyons and second-order reflections)"
+            }
         };
         Ok(AnalysisResult {
             label: format!("{:.0} × {:.0} m", area.width(), area.height()),

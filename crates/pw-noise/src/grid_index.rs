@@ -62,9 +62,38 @@ impl EdgeGrid {
     /// Calls `visit` with every cell index the segment a→b passes through
     /// (Amanatides–Woo), clipped to the grid.
     fn walk(&self, a: [f64; 2], b: [f64; 2], mut visit: impl FnMut(usize)) {
-        if self.columns == 0 {
+        if self.columns == 0 || !a.iter().chain(&b).all(|v| v.is_finite()) {
             return;
         }
+        // Only the part of the segment over the grid (Liang–Barsky): far
+        // ends cost nothing and cannot overflow the cell numbers.
+        let (lo, hi) = (
+            self.origin,
+            [
+                self.origin[0] + self.columns as f64 * self.cell,
+                self.origin[1] + self.rows as f64 * self.cell,
+            ],
+        );
+        let d = [b[0] - a[0], b[1] - a[1]];
+        let (mut t0, mut t1) = (0.0f64, 1.0f64);
+        for k in 0..2 {
+            if d[k] == 0.0 {
+                if a[k] < lo[k] || a[k] > hi[k] {
+                    return;
+                }
+                continue;
+            }
+            let (ta, tb) = ((lo[k] - a[k]) / d[k], (hi[k] - a[k]) / d[k]);
+            t0 = t0.max(ta.min(tb));
+            t1 = t1.min(ta.max(tb));
+        }
+        if t0 > t1 {
+            return;
+        }
+        let (a, b) = (
+            [a[0] + t0 * d[0], a[1] + t0 * d[1]],
+            [a[0] + t1 * d[0], a[1] + t1 * d[1]],
+        );
         let (mut cx, mut cy) = self.cell_of(a);
         let (ex, ey) = self.cell_of(b);
         let d = [b[0] - a[0], b[1] - a[1]];
@@ -136,5 +165,10 @@ mod tests {
         // Diagonal from corner to corner passes every diagonal cell.
         grid.along([0.5, -9.5], [99.5, 94.5], &mut out);
         assert!(out.contains(&2) && !out.contains(&1), "{out:?}");
+        // Far beyond the grid, or not a number: nothing, and no hang.
+        grid.along([-1e300, 0.0], [1e300, 0.0], &mut out);
+        assert_eq!(out, vec![0]);
+        grid.along([f64::NAN, 0.0], [10.0, 0.0], &mut out);
+        assert!(out.is_empty());
     }
 }

@@ -4,6 +4,7 @@
 //! through source and receiver that is level across the path; parts
 //! below it are crossed, not bypassed.
 
+use crate::cnossos::attenuation::curved_ray_offset;
 use crate::cnossos::profile::{CutKind, CutPoint, PathKind, Section};
 use crate::scene::{Edge, NoiseScene, intersect, lerp2, plan_distance};
 use rstar::AABB;
@@ -69,11 +70,7 @@ impl Ray {
     /// lower it by their bulge).
     fn excess(&self, p: [f64; 2], top: f64) -> f64 {
         let lowered = if self.favourable {
-            let gamma = (8.0 * self.length).max(1000.0);
-            let x_h = plan_distance([self.s[0], self.s[1]], p);
-            let d = self.length;
-            top + (gamma * gamma - d * d / 4.0).max(0.0).sqrt()
-                - (gamma * gamma - (x_h - d / 2.0).powi(2)).max(0.0).sqrt()
+            top + curved_ray_offset(self.s, self.r, p)
         } else {
             top
         };
@@ -380,6 +377,7 @@ impl NoiseScene {
         points.push(self.end_point(CutKind::Receiver, r, x));
         crate::scene::simplify(&mut points);
         Some(Section {
+            source_ground_factor: None,
             kind: PathKind::Lateral,
             points,
             source: s,

@@ -19,6 +19,8 @@ pub struct RoadsRead {
     /// Features without usable traffic, by id (first few).
     pub without_traffic: Vec<String>,
     pub without_traffic_count: usize,
+    /// Roads left out for a surface CNOSSOS-EU does not know: (id, what).
+    pub unknown_surface: Vec<(String, String)>,
 }
 
 fn number(data: &VectorData, feature: usize, names: &[&str]) -> Option<f64> {
@@ -151,12 +153,15 @@ pub fn roads_from_layer(
             }
             // The gradient from the terrain along the road.
             let flows = flows.clone().with_slope_of(&line);
-            let cnossos = cnossos_power(&flows, temperature_c, coefficients).map_err(|e| {
-                crate::NoiseError::BadRoad {
-                    road: id.clone(),
-                    what: e.to_string(),
+            // A surface the method does not know leaves this road out and
+            // is said; the other roads still count.
+            let cnossos = match cnossos_power(&flows, temperature_c, coefficients) {
+                Ok(power) => power,
+                Err(e) => {
+                    read.unknown_surface.push((id.clone(), e.to_string()));
+                    continue;
                 }
-            })?;
+            };
             let rls19 = rls19_power(&flows);
             let id = if lines.len() > 1 {
                 format!("{id}/{k}")
@@ -194,11 +199,15 @@ pub fn buildings_from_layer(data: &VectorData, terrain: &dyn Terrain) -> (Vec<Bu
             guessed += 1;
         }
         let height = height.unwrap_or(10.0);
-        for polygon in polygons {
-            let mut ring: Vec<[f64; 2]> = polygon.exterior.iter().map(|p| [p[0], p[1]]).collect();
-            if ring.len() > 1 && ring.first() == ring.last() {
-                ring.pop();
+        let plan = |ring: &[[f64; 3]]| -> Vec<[f64; 2]> {
+            let mut out: Vec<[f64; 2]> = ring.iter().map(|p| [p[0], p[1]]).collect();
+            if out.len() > 1 && out.first() == out.last() {
+                out.pop();
             }
+            out
+        };
+        for polygon in polygons {
+            let ring = plan(&polygon.exterior);
             if ring.len() < 3 {
                 continue;
             }
@@ -206,6 +215,12 @@ pub fn buildings_from_layer(data: &VectorData, terrain: &dyn Terrain) -> (Vec<Bu
             out.push(Building {
                 id: feature.id.clone().unwrap_or_else(|| format!("{}", i + 1)),
                 footprint: ring,
+                holes: polygon
+                    .interiors
+                    .iter()
+                    .map(|h| plan(h))
+                    .filter(|h| h.len() >= 3)
+                    .collect(),
                 roof: base + height,
                 alpha: DEFAULT_FACADE_ALPHA,
             });

@@ -57,7 +57,11 @@ impl Default for MapSettings {
     fn default() -> Self {
         MapSettings {
             method: Method::Cnossos,
-            paths: PathSettings::default(),
+            // Road sources stand on their hard platform.
+            paths: PathSettings {
+                source_ground_factor: Some(0.0),
+                ..PathSettings::default()
+            },
             max_source_distance_m: 250.0,
             spacing_ratio: 2.0,
             p_favourable: [0.5, 0.75, 1.0],
@@ -65,9 +69,19 @@ impl Default for MapSettings {
     }
 }
 
-/// A-weighted levels at a receiver: CNOSSOS-EU [L_day, L_evening,
-/// L_night, L_den] or RLS-19 [L_r,Tag, L_r,Nacht] (dB(A)).
+/// A-weighted levels at a receiver (dB(A)): CNOSSOS-EU's at [`L_DAY`],
+/// [`L_EVENING`], [`L_NIGHT`], [`L_DEN`]; RLS-19's at [`LR_DAY`],
+/// [`LR_NIGHT`].
 pub type Levels = Vec<f64>;
+
+pub const L_DAY: usize = 0;
+pub const L_EVENING: usize = 1;
+pub const L_NIGHT: usize = 2;
+pub const L_DEN: usize = 3;
+/// L_r,Tag (6–22 h).
+pub const LR_DAY: usize = 0;
+/// L_r,Nacht (22–6 h).
+pub const LR_NIGHT: usize = 1;
 
 /// The lines of all sources, indexed for "which lie near this receiver".
 pub struct Sources {
@@ -115,8 +129,9 @@ fn distance3(a: [f64; 3], b: [f64; 3]) -> f64 {
     ((b[0] - a[0]).powi(2) + (b[1] - a[1]).powi(2) + (b[2] - a[2]).powi(2)).sqrt()
 }
 
-/// Point sources of a line for one receiver: (position, length each
-/// stands for). Each piece is at most its distance from the receiver /
+/// Point sources of a line for one receiver: (position, weight: the
+/// length it stands for, corrected so its 1/r² spreading is exact over
+/// the piece). Each piece is at most its distance from the receiver /
 /// `spacing_ratio` long (and at least 1 m): short pieces near the
 /// receiver, long ones far away — the rule both methods give (RLS-19:
 /// l_i ≤ s_i / 2), with far fewer points than one spacing for the whole
@@ -242,7 +257,7 @@ pub fn receiver_levels(
             if distance3(point, receiver) > settings.max_source_distance_m {
                 continue;
             }
-            let weight = length.max(1.0);
+            let weight = length;
             match settings.method {
                 Method::Cnossos => {
                     for path in paths_via(scene, point, receiver, &settings.paths, &reflectors) {
@@ -305,15 +320,6 @@ pub fn levels(
         .par_iter()
         .map(|&r| receiver_levels(scene, sources, r, settings))
         .collect()
-}
-
-/// A-weighted total of a band spectrum (dB(A)).
-pub fn a_weighted(levels: &Bands) -> f64 {
-    power_to_db(
-        (0..8)
-            .map(|i| db_to_power(levels[i] + A_WEIGHTING[i]))
-            .sum(),
-    )
 }
 
 /// L_den from the A-weighted day (12 h), evening (4 h, +5 dB) and night

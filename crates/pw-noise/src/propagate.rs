@@ -4,6 +4,7 @@
 
 use crate::atmosphere::Atmosphere;
 use crate::cnossos::attenuation::{PathAttenuation, attenuate};
+use crate::cnossos::profile::Section;
 use crate::lateral::{Favourable, Side};
 use crate::scene::{NoiseScene, Reflector};
 
@@ -15,9 +16,12 @@ pub struct PathSettings {
     pub lateral: bool,
     /// First-order reflections on facades and walls.
     pub reflections: bool,
-    /// Reflecting surfaces are looked for this far (m) around source and
+    /// Reflecting surfaces are looked for this far (m) around the
     /// receiver.
     pub reflection_reach_m: f64,
+    /// G at the source for G'_path: `Some(0.0)` for road sources (their
+    /// platform is hard), `None` for the ground where the source stands.
+    pub source_ground_factor: Option<f64>,
 }
 
 impl Default for PathSettings {
@@ -27,6 +31,7 @@ impl Default for PathSettings {
             lateral: true,
             reflections: true,
             reflection_reach_m: 50.0,
+            source_ground_factor: None,
         }
     }
 }
@@ -72,7 +77,12 @@ pub fn paths_via(
     reflectors: &[Reflector],
 ) -> Vec<FoundPath> {
     let air = &settings.atmosphere;
-    let Some(direct) = scene.direct(s, r) else {
+    let g = settings.source_ground_factor;
+    let with_source_g = |mut section: Section| {
+        section.source_ground_factor = g;
+        section
+    };
+    let Some(direct) = scene.direct(s, r).map(with_source_g) else {
         return Vec::new();
     };
     let mut found = vec![FoundPath {
@@ -84,12 +94,13 @@ pub fn paths_via(
             let Some(path) = scene.lateral(s, r, side) else {
                 continue;
             };
+            let section = with_source_g(path.section);
             let attenuation = match path.favourable {
-                Favourable::Same => attenuate(&path.section, air, true),
-                Favourable::None => attenuate(&path.section, air, false),
+                Favourable::Same => attenuate(&section, air, true),
+                Favourable::None => attenuate(&section, air, false),
                 Favourable::Other(curved) => PathAttenuation {
-                    homogeneous: attenuate(&path.section, air, false).homogeneous,
-                    favourable: attenuate(&curved, air, true).favourable,
+                    homogeneous: attenuate(&section, air, false).homogeneous,
+                    favourable: attenuate(&with_source_g(curved), air, true).favourable,
                 },
             };
             found.push(FoundPath {
@@ -102,7 +113,7 @@ pub fn paths_via(
         for section in scene.reflections_on(s, r, reflectors) {
             found.push(FoundPath {
                 kind: PathRole::Reflected,
-                attenuation: attenuate(&section, air, true),
+                attenuation: attenuate(&with_source_g(section), air, true),
             });
         }
     }

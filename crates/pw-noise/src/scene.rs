@@ -9,6 +9,10 @@ use crate::grid_index::EdgeGrid;
 use rstar::primitives::{GeomWithData, Line, Rectangle};
 use rstar::{AABB, PointDistance, RTree};
 
+/// Receivers this close to a facade or wall (m) stand on it: its
+/// reflection is not theirs.
+const OWN_FACADE_M: f64 = 0.5;
+
 /// Absorption of facades without data: Delany–Bazley ground of flow
 /// resistivity 20 000 kPa·s/m² at the band centres (as NoiseModelling).
 pub const DEFAULT_FACADE_ALPHA: Bands = [
@@ -20,6 +24,8 @@ pub struct Building {
     pub id: String,
     /// Footprint ring (x, y), not closed.
     pub footprint: Vec<[f64; 2]>,
+    /// Courtyards: rings inside the footprint that are open to the sky.
+    pub holes: Vec<Vec<[f64; 2]>>,
     /// Altitude of the (flat) roof.
     pub roof: f64,
     pub alpha: Bands,
@@ -175,27 +181,9 @@ pub(crate) fn simplify(points: &mut Vec<CutPoint>) {
 }
 
 /// Signed area of a ring (positive counter-clockwise).
-pub(crate) fn ring_area(ring: &[[f64; 2]]) -> f64 {
-    let n = ring.len();
-    (0..n)
-        .map(|i| ring[i][0] * ring[(i + 1) % n][1] - ring[(i + 1) % n][0] * ring[i][1])
-        .sum::<f64>()
-        / 2.0
-}
-
-pub(crate) fn ring_contains(ring: &[[f64; 2]], p: [f64; 2]) -> bool {
-    let mut inside = false;
-    let n = ring.len();
-    for i in 0..n {
-        let (a, b) = (ring[i], ring[(i + 1) % n]);
-        if (a[1] > p[1]) != (b[1] > p[1])
-            && p[0] < a[0] + (p[1] - a[1]) / (b[1] - a[1]) * (b[0] - a[0])
-        {
-            inside = !inside;
-        }
-    }
-    inside
-}
+pub(crate) use pw_analysis::params::ring_area;
+/// Whether a point lies inside a ring (even–odd).
+pub(crate) use pw_plan::polygon::contains as ring_contains;
 
 pub(crate) fn lerp2(a: [f64; 2], b: [f64; 2], t: f64) -> [f64; 2] {
     [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])]
@@ -227,13 +215,20 @@ impl NoiseScene {
     ) -> NoiseScene {
         let mut edges = Vec::new();
         for (i, b) in buildings.iter().enumerate() {
-            let n = b.footprint.len();
-            for k in 0..n {
-                let (p, q) = (b.footprint[k], b.footprint[(k + 1) % n]);
-                edges.push(GeomWithData::new(
-                    Line::new(p, q),
-                    Edge::Building { building: i },
-                ));
+            // A footprint of fewer than three corners encloses nothing.
+            if b.footprint.len() < 3 {
+                continue;
+            }
+            let holes = b.holes.iter().filter(|h| h.len() >= 3);
+            for ring in std::iter::once(&b.footprint).chain(holes) {
+                let n = ring.len();
+                for k in 0..n {
+                    let (p, q) = (ring[k], ring[(k + 1) % n]);
+                    if p != q {
+                        let edge = Edge::Building { building: i };
+                        edges.push(GeomWithData::new(Line::new(p, q), edge));
+                    }
+                }
             }
         }
         for (i, w) in walls.iter().enumerate() {
@@ -305,7 +300,16 @@ impl NoiseScene {
         self.footprints
             .locate_all_at_point(&p)
             .map(|f| f.data)
-            .find(|&b| ring_contains(&self.buildings[b].footprint, p))
+            .find(|&b| self.building_contains(b, p))
+    }
+
+    /// Whether a point lies in a building's footprint and not in one of
+    /// its courtyards.
+    pub fn building_contains(&self, building: usize, p: [f64; 2]) -> bool {
+        let b = &self.buildings[building];
+        b.footprint.len() >= 3
+            && ring_contains(&b.footprint, p)
+            && !b.holes.iter().any(|h| ring_contains(h, p))
     }
 
     /// Obstacle edges in the grid cells the segment a→b passes.
@@ -325,12 +329,14 @@ impl NoiseScene {
             return;
         }
         enum Event {
-            Building(usize),
+            Enter(usize),
+            Exit(usize),
             Wall(f64),
             Zone,
             Terrain,
         }
         let mut events: Vec<(f64, Event)> = Vec::new();
+        let mut crossings: Vec<(usize, f64)> = Vec::new();
         let window = AABB::from_corners(a, b);
         for e in self.edges_along(a, b) {
             let (c, d) = (e.geom().from, e.geom().to);
@@ -338,11 +344,32 @@ impl NoiseScene {
                 continue;
             };
             match e.data {
-                Edge::Building { building } => events.push((t, Event::Building(building))),
+                Edge::Building { building } => crossings.push((building, t)),
                 Edge::Wall { wall, segment } => {
                     let line = &self.walls[wall].line;
                     let top = line[segment][2] + u * (line[segment + 1][2] - line[segment][2]);
                     events.push((t, Event::Wall(top)));
+                }
+            }
+        }
+        // Whether a crossing enters or leaves a building is decided by what
+        // lies on either side of it: a corner only touched, or an edge met
+        // twice at a vertex, changes nothing.
+        crossings.sort_by(|x, y| x.0.cmp(&y.0).then(x.1.total_cmp(&y.1)));
+        for group in crossings.chunk_by(|x, y| x.0 == y.0) {
+            let building = group[0].0;
+            let mut ts: Vec<f64> = group.iter().map(|c| c.1).collect();
+            ts.dedup_by(|x, y| (*x - *y) * length < 1e-6);
+            for (k, &t) in ts.iter().enumerate() {
+                let before = if k == 0 { 0.0 } else { ts[k - 1] };
+                let after = ts.get(k + 1).copied().unwrap_or(1.0);
+                let inside_before =
+                    self.building_contains(building, lerp2(a, b, (before + t) / 2.0));
+                let inside_after = self.building_contains(building, lerp2(a, b, (t + after) / 2.0));
+                match (inside_before, inside_after) {
+                    (false, true) => events.push((t, Event::Enter(building))),
+                    (true, false) => events.push((t, Event::Exit(building))),
+                    _ => {}
                 }
             }
         }
@@ -357,9 +384,6 @@ impl NoiseScene {
             }
         }
         events.sort_by(|x, y| x.0.total_cmp(&y.0));
-        // A corner crossed gives two crossings of one building at one place.
-        let mut last_building: Option<(usize, f64)> = None;
-        let mut inside: Vec<usize> = Vec::new();
         for (t, event) in events {
             let plan = lerp2(a, b, t);
             let x = x0 + t * length;
@@ -374,28 +398,17 @@ impl NoiseScene {
                 g,
                 plan,
             };
-            match event {
-                Event::Building(building) => {
-                    if let Some((prev, prev_t)) = last_building
-                        && prev == building
-                        && (t - prev_t) * length < 1e-6
-                    {
-                        continue;
-                    }
-                    last_building = Some((building, t));
-                    let roof = self.buildings[building].roof;
-                    if let Some(k) = inside.iter().position(|&i| i == building) {
-                        inside.remove(k);
-                        out.push(point(CutKind::BuildingExit, roof));
-                    } else {
-                        inside.push(building);
-                        out.push(point(CutKind::BuildingEnter, roof));
-                    }
+            out.push(match event {
+                Event::Enter(building) => {
+                    point(CutKind::BuildingEnter, self.buildings[building].roof)
                 }
-                Event::Wall(top) => out.push(point(CutKind::Wall, top)),
-                Event::Zone => out.push(point(CutKind::GroundChange, z_ground)),
-                Event::Terrain => out.push(point(CutKind::Terrain, z_ground)),
-            }
+                Event::Exit(building) => {
+                    point(CutKind::BuildingExit, self.buildings[building].roof)
+                }
+                Event::Wall(top) => point(CutKind::Wall, top),
+                Event::Zone => point(CutKind::GroundChange, z_ground),
+                Event::Terrain => point(CutKind::Terrain, z_ground),
+            });
         }
     }
 
@@ -423,6 +436,7 @@ impl NoiseScene {
         points.push(self.end_point(CutKind::Receiver, r, plan_distance(a, b)));
         simplify(&mut points);
         Some(Section {
+            source_ground_factor: None,
             kind: PathKind::Direct,
             points,
             source: s,
@@ -437,7 +451,13 @@ impl NoiseScene {
         let window = AABB::from_corners([p[0] - reach, p[1] - reach], [p[0] + reach, p[1] + reach]);
         self.obstacles
             .locate_in_envelope_intersecting(&window)
-            .filter(|e| e.geom().distance_2(&p) <= reach * reach)
+            // A receiver on a facade hears no reflection from that facade
+            // (the level in front of it is the incident one, as mapping
+            // rules and the 16. BImSchV have it).
+            .filter(|e| {
+                let d2 = e.geom().distance_2(&p);
+                d2 <= reach * reach && d2 > OWN_FACADE_M * OWN_FACADE_M
+            })
             .map(|e| {
                 let (a, b) = (e.geom().from, e.geom().to);
                 match e.data {
@@ -498,7 +518,7 @@ impl NoiseScene {
                 let len = (d[0] * d[0] + d[1] * d[1]).sqrt();
                 let normal = [-d[1] / len * side_s.signum(), d[0] / len * side_s.signum()];
                 let probe = [mid[0] + 0.01 * normal[0], mid[1] + 0.01 * normal[1]];
-                if ring_contains(&self.buildings[building].footprint, probe) {
+                if self.building_contains(building, probe) {
                     continue;
                 }
             }
@@ -544,6 +564,7 @@ impl NoiseScene {
             points.push(self.end_point(CutKind::Receiver, r, leg1 + leg2));
             simplify(&mut points);
             found.push(Section {
+                source_ground_factor: None,
                 kind: PathKind::Reflected,
                 points,
                 source: s,

@@ -91,6 +91,7 @@ fn building(footprint: &[[f64; 2]], roof: f64) -> Building {
     Building {
         id: String::new(),
         footprint: footprint.to_vec(),
+        holes: Vec::new(),
         roof,
         alpha: DEFAULT_FACADE_ALPHA,
     }

@@ -6,13 +6,9 @@
 //! air take away.
 
 use pw_noise::atmosphere::Atmosphere;
-use pw_noise::bands::{A_WEIGHTING, Bands, db_to_power, exact_hz, power_to_db};
+use pw_noise::bands::{Bands, a_weighted, db_to_power, exact_hz, power_to_db};
 use pw_noise::map::{LineSource, MapSettings, Method, Sources, receiver_levels};
 use pw_noise::scene::{Flat, NoiseScene};
-
-fn a_weighted(b: &Bands) -> f64 {
-    power_to_db((0..8).map(|i| db_to_power(b[i] + A_WEIGHTING[i])).sum())
-}
 
 #[test]
 fn long_road_over_hard_ground() {

@@ -37,20 +37,7 @@ pub const CONNECTOR: &str = "connector";
 /// B − A of volumes: more traffic red, less blue (the reverse of the
 /// framework's default, where less — of sun — is the loss).
 fn more_is_red() -> Legend {
-    let (small, large) = (50.0, 500.0);
-    Legend::new(
-        "traffic.legend_difference",
-        "Kfz/h",
-        &[
-            (f32::NEG_INFINITY, [40, 80, 170]),
-            (-large, [90, 150, 210]),
-            (-small, [170, 205, 230]),
-            (-small * 0.02, [245, 245, 245]),
-            (small * 0.02, [250, 180, 150]),
-            (small, [230, 85, 60]),
-            (large, [165, 0, 38]),
-        ],
-    )
+    Legend::difference_more_is_worse("traffic.legend_difference", "Kfz/h", 50.0, 500.0)
 }
 
 /// What the map knows of a link beyond the network: where it runs (scene

@@ -233,7 +233,13 @@ fn path_difference(
 /// The offset curved rays give a point: 0 at source and receiver, most
 /// negative midway (obstacles sink under the bulging ray).
 fn curved_offset(section: &Section, plan: [f64; 2]) -> f64 {
-    let (s, r) = (section.source, section.receiver);
+    curved_ray_offset(section.source, section.receiver, plan)
+}
+
+/// How far below the straight line from `s` to `r` the curved ray of
+/// favourable conditions (radius max(1000 m, 8 d)) lets a point at `plan`
+/// appear: 0 at source and receiver, most negative midway.
+pub(crate) fn curved_ray_offset(s: [f64; 3], r: [f64; 3], plan: [f64; 2]) -> f64 {
     let d_h = ((r[0] - s[0]).powi(2) + (r[1] - s[1]).powi(2)).sqrt();
     let gamma = gamma_of(d_h);
     let x_h = ((plan[0] - s[0]).powi(2) + (plan[1] - s[1]).powi(2)).sqrt();
@@ -366,9 +372,7 @@ fn diffraction(geometry: &Geometry, found: &Edges, condition: Condition) -> Diff
         if favourable {
             d
         } else {
-            // An image beyond the other end reverses the line's direction.
-            let reversed = if s_img[0] > r[0] { -1.0 } else { 1.0 };
-            reversed * side(points[0], s_img, r) * d
+            side(points[0], s_img, r) * d
         }
     };
     let delta_r_image = {
@@ -376,6 +380,8 @@ fn diffraction(geometry: &Geometry, found: &Edges, condition: Condition) -> Diff
         if favourable {
             d
         } else {
+            // An image before the source reverses the line's direction (as
+            // the reference implementation has it; ISO/TR 17534-4 TC14).
             let reversed = if r_img[0] < s[0] { -1.0 } else { 1.0 };
             reversed * side(points[points.len() - 1], s, r_img) * d
         }
@@ -568,9 +574,10 @@ pub fn attenuate(
     curved_lateral: bool,
 ) -> PathAttenuation {
     let ground = section.ground_line();
+    let g_source = section.source_ground_factor.unwrap_or(section.points[0].g);
     let geometry = Geometry {
         section,
-        g_source: section.points[0].g,
+        g_source,
         ground,
     };
     let last_ground = geometry.ground.points.len() - 1;

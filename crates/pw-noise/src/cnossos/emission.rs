@@ -172,7 +172,9 @@ pub struct RoadTraffic {
     pub junction: Junction,
     /// Gradient in % in the direction the line is drawn (uphill > 0).
     pub slope_percent: f64,
-    /// Traffic in both directions: half the flow climbs, half descends.
+    /// Traffic in both directions: half the flow climbs, half descends,
+    /// each with its own propulsion gradient term (as the directive has
+    /// it; NoiseModelling's way 3 instead changes the rolling noise).
     pub two_way: bool,
 }
 

@@ -74,6 +74,10 @@ pub enum PathKind {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Section {
+    /// G the method takes at the source for G'_path: 0 for a road's
+    /// platform (CNOSSOS-EU §2.5.6); `None`: the ground's where the source
+    /// stands (as ISO/TR 17534-4 places its sources).
+    pub source_ground_factor: Option<f64>,
     pub kind: PathKind,
     /// From the source (first) to the receiver (last).
     pub points: Vec<CutPoint>,

@@ -1,7 +1,8 @@
 //! Road surface corrections α (per band) and β of CNOSSOS-EU per category 1–3,
 //! as NoiseModelling ships them (RoadCnossos_2020.json = Directive (EU) 2021/1226;
 //! RoadCnossos_2015.json = 2015/996). The reference surface `DEF` is 0 everywhere.
-//! Generated from the tables of the directive; data, not code.
+//! Transcribed from the directive's table F-4 (FR_R2 from Cerema 2016, as
+//! NoiseModelling has it); data, not code.
 
 use crate::bands::Bands;
 

@@ -172,8 +172,10 @@ pub struct LineTraffic {
 }
 
 /// L_W' (dB(A)/m) of a source line, Gl. 4, without the junction and
-/// reflection terms (they depend on where along the line the point lies
-/// and are added per sub-segment). −∞ without traffic.
+/// multiple-reflection terms D_K and D_refl (they depend on where along
+/// the line a point lies; [`junction_correction`] and
+/// [`multiple_reflection`] give them, the maps do not add them yet).
+/// −∞ without traffic.
 pub fn line_power(traffic: &LineTraffic) -> f64 {
     let m = traffic.vehicles_per_hour;
     if m.is_nan() || m <= 0.0 {

@@ -21,7 +21,7 @@ fn reflector_of(alpha: &[f64; 8]) -> Reflector {
     }
 }
 
-/// D_A of one path (dB(A)), and whether it is screened.
+/// D_A of one path (dB(A)).
 pub fn attenuation(section: &Section) -> f64 {
     let (s, r) = (section.source_point(), section.receiver_point());
     let length = match section.kind {
@@ -85,6 +85,7 @@ mod tests {
     #[test]
     fn free_field_and_barrier() {
         let free = Section {
+            source_ground_factor: None,
             kind: PathKind::Direct,
             points: vec![
                 point(CutKind::Source, 0.0, 0.5),
