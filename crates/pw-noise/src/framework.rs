@@ -12,7 +12,7 @@ use crate::map::{
     L_DEN, L_NIGHT, LR_DAY, LR_NIGHT, LineSource, MapSettings, Method, Sources, levels,
 };
 use crate::roads::{RoadClass, RoadFlows, cnossos_power, flows_from_daily, rls19_power};
-use crate::scene::{Building, DEFAULT_FACADE_ALPHA, NoiseScene, Terrain};
+use crate::scene::{Building, DEFAULT_FACADE_ALPHA, GroundZone, NoiseScene, Terrain};
 use pw_analysis::result::{Column, FacadeSample, FacadeValues};
 use pw_analysis::{
     Analysis, AnalysisError, AnalysisResult, Estimate, FeatureGeometry, GroundRaster, JobControl,
@@ -69,6 +69,17 @@ const FACADE_HEIGHT_M: f64 = 4.0;
 const STOREY_M: f64 = 2.8;
 /// Facade points stand this far in front of the wall (m).
 const FACADE_OFFSET_M: f64 = 0.1;
+/// Ground factor G of the map's areas by their kind (OpenStreetMap land
+/// use as the vector layer names it): grass, wood and fields are soft,
+/// water is hard; other areas keep the run's G.
+fn ground_factor_of_kind(kind: &str) -> Option<f64> {
+    match kind {
+        "green" | "wood" | "farmland" => Some(1.0),
+        "water" => Some(0.0),
+        _ => None,
+    }
+}
+
 /// Attributes that say how many people live in a building.
 const INHABITANT_KEYS: [&str; 6] = [
     "inhabitants",
@@ -404,6 +415,7 @@ impl Analysis for NoiseAnalysis {
         let mut buildings = Vec::new();
         let mut owners = Vec::new();
         let mut object_ids: Vec<String> = Vec::new();
+        let mut zones: Vec<GroundZone> = Vec::new();
         let mut inhabitants: Vec<Option<f64>> = Vec::new();
         for o in s.objects() {
             // Buildings of city models, and every solid with walls a GIS
@@ -411,6 +423,20 @@ impl Analysis for NoiseAnalysis {
             let has = |sem: Semantic| o.surfaces.iter().any(|s| s.semantic == sem);
             let solid = has(Semantic::Wall) && (has(Semantic::Ground) || has(Semantic::Roof));
             if !(matches!(o.kind, ObjectKind::Building | ObjectKind::BuildingPart) || solid) {
+                // Soft ground (parks, woods, fields) and water from the map.
+                if let Some(g) = o.attribute("kind").and_then(ground_factor_of_kind) {
+                    for surface in o
+                        .surfaces
+                        .iter()
+                        .filter(|s| s.semantic == Semantic::LandUse)
+                    {
+                        let ring: Vec<[f64; 2]> =
+                            surface.exterior.iter().map(|p| [p[0], p[1]]).collect();
+                        if ring.len() >= 3 {
+                            zones.push(GroundZone { ring, g });
+                        }
+                    }
+                }
                 continue;
             }
             let found = footprints(&o);
@@ -435,10 +461,11 @@ impl Analysis for NoiseAnalysis {
             }
         }
         let building_count = object_ids.len();
+        let zone_count = zones.len();
         let scene = NoiseScene::new(
             buildings,
             vec![],
-            vec![],
+            zones,
             values.number("ground"),
             Box::new(terrain),
         );
@@ -700,6 +727,7 @@ impl Analysis for NoiseAnalysis {
                     ("method".into(), method_name.into()),
                     ("roads".into(), sources.lines.len().to_string()),
                     ("buildings".into(), building_count.to_string()),
+                    ("soft_ground_and_water_areas".into(), zone_count.to_string()),
                     (
                         "receivers".into(),
                         format!("{grid_count} grid, {} facade", facade_points.len()),

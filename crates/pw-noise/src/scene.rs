@@ -123,6 +123,8 @@ pub struct NoiseScene {
     /// Bounding boxes of the footprints: which building a point is in.
     footprints: RTree<GeomWithData<Rectangle<[f64; 2]>, usize>>,
     zone_edges: RTree<GeomWithData<Line<[f64; 2]>, usize>>,
+    /// Bounding boxes of the zones: which zone a point is in.
+    zone_boxes: RTree<GeomWithData<Rectangle<[f64; 2]>, usize>>,
 }
 
 /// Where segments a→b and c→d cross: (t on a→b, u on c→d), both strictly
@@ -185,6 +187,18 @@ pub(crate) use pw_analysis::params::ring_area;
 /// Whether a point lies inside a ring (even–odd).
 pub(crate) use pw_plan::polygon::contains as ring_contains;
 
+/// Lower-left and upper-right corners of a ring.
+fn bounds(ring: &[[f64; 2]]) -> ([f64; 2], [f64; 2]) {
+    let (mut lo, mut hi) = ([f64::MAX; 2], [f64::MIN; 2]);
+    for p in ring {
+        for k in 0..2 {
+            lo[k] = lo[k].min(p[k]);
+            hi[k] = hi[k].max(p[k]);
+        }
+    }
+    (lo, hi)
+}
+
 pub(crate) fn lerp2(a: [f64; 2], b: [f64; 2], t: f64) -> [f64; 2] {
     [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])]
 }
@@ -243,6 +257,15 @@ impl NoiseScene {
                 ));
             }
         }
+        let zone_boxes: Vec<GeomWithData<Rectangle<[f64; 2]>, usize>> = zones
+            .iter()
+            .enumerate()
+            .filter(|(_, z)| z.ring.len() >= 3)
+            .map(|(i, z)| {
+                let (lo, hi) = bounds(&z.ring);
+                GeomWithData::new(Rectangle::from_corners(lo, hi), i)
+            })
+            .collect();
         let mut zone_edges = Vec::new();
         for (i, z) in zones.iter().enumerate() {
             let n = z.ring.len();
@@ -258,13 +281,7 @@ impl NoiseScene {
             .enumerate()
             .filter(|(_, b)| !b.footprint.is_empty())
             .map(|(i, b)| {
-                let (mut lo, mut hi) = ([f64::MAX; 2], [f64::MIN; 2]);
-                for p in &b.footprint {
-                    for k in 0..2 {
-                        lo[k] = lo[k].min(p[k]);
-                        hi[k] = hi[k].max(p[k]);
-                    }
-                }
+                let (lo, hi) = bounds(&b.footprint);
                 GeomWithData::new(Rectangle::from_corners(lo, hi), i)
             })
             .collect();
@@ -282,16 +299,18 @@ impl NoiseScene {
             terrain,
             obstacles: RTree::bulk_load(edges),
             zone_edges: RTree::bulk_load(zone_edges),
+            zone_boxes: RTree::bulk_load(zone_boxes),
         }
     }
 
     /// G of the ground at a point (the last zone containing it wins).
     pub fn g_at(&self, p: [f64; 2]) -> f64 {
-        self.zones
-            .iter()
-            .rev()
-            .find(|z| ring_contains(&z.ring, p))
-            .map(|z| z.g)
+        self.zone_boxes
+            .locate_all_at_point(&p)
+            .map(|z| z.data)
+            .filter(|&i| ring_contains(&self.zones[i].ring, p))
+            .max()
+            .map(|i| self.zones[i].g)
             .unwrap_or(self.default_g)
     }
 

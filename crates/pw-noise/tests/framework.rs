@@ -114,6 +114,18 @@ fn bayreuth_roads_buildings_and_a_closed_road() {
         .parse::<usize>()
         .unwrap();
     assert!(buildings > 10, "OSM buildings screen: {buildings}");
+    let detail = |r: &AnalysisResult, key: &str| {
+        r.stamp
+            .details
+            .iter()
+            .find(|(k, _)| k == key)
+            .unwrap()
+            .1
+            .parse::<usize>()
+            .unwrap()
+    };
+    // The map's parks, woods and fields are soft ground, its water hard.
+    assert!(detail(&rls, "soft_ground_and_water_areas") > 100);
     let facades = rls.facades.as_ref().expect("facade levels");
     assert!(facades.samples.len() > 20);
     assert!(
