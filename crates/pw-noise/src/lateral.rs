@@ -319,13 +319,44 @@ impl NoiseScene {
     /// The lateral path on `side` for straight rays, and its variant for
     /// curved (favourable) rays: the same path when the same obstacle
     /// parts block them, none when curved rays pass over.
-    pub fn lateral(&self, s: [f64; 3], r: [f64; 3], side: Side) -> Option<LateralPath> {
+    ///
+    /// `worth(δ)` is asked first with a lower bound of the path's
+    /// difference δ (m): the detour via the farthest corner on this side,
+    /// which the path around all of them cannot undercut. When it says no,
+    /// the path is not built.
+    pub fn lateral(
+        &self,
+        s: [f64; 3],
+        r: [f64; 3],
+        side: Side,
+        worth: impl Fn(f64) -> bool,
+    ) -> Option<LateralPath> {
         let straight = Ray::new(s, r, false);
         if straight.length <= 0.0 {
             return None;
         }
         let parts = self.blocking_parts(&straight);
         if parts.is_empty() {
+            return None;
+        }
+        let sign = if side == Side::Left { 1.0 } else { -1.0 };
+        let direct = ((r[0] - s[0]).powi(2) + (r[1] - s[1]).powi(2) + (r[2] - s[2]).powi(2)).sqrt();
+        let via = |c: [f64; 2]| {
+            let z = straight.plane_z(c);
+            let leg = |p: [f64; 3]| {
+                ((c[0] - p[0]).powi(2) + (c[1] - p[1]).powi(2) + (z - p[2]).powi(2)).sqrt()
+            };
+            leg(s) + leg(r) - direct
+        };
+        let least_detour = parts
+            .iter()
+            .flat_map(|(ring, _)| ring.iter().copied())
+            .filter(|c| {
+                sign * (-(c[0] - s[0]) * straight.dir[1] + (c[1] - s[1]) * straight.dir[0]) > 0.0
+            })
+            .map(via)
+            .fold(0.0, f64::max);
+        if !worth(least_detour) {
             return None;
         }
         let section = self.around(&straight, &parts, side)?;

@@ -3,6 +3,8 @@
 //! by CNOSSOS-EU.
 
 use crate::atmosphere::Atmosphere;
+use crate::bands::{Bands, NOMINAL_HZ};
+use crate::cnossos::attenuation::SOUND_SPEED;
 use crate::cnossos::attenuation::{PathAttenuation, attenuate};
 use crate::cnossos::profile::Section;
 use crate::lateral::{Favourable, Side};
@@ -19,6 +21,9 @@ pub struct PathSettings {
     /// Reflecting surfaces are looked for this far (m) around the
     /// receiver.
     pub reflection_reach_m: f64,
+    /// Lateral paths that stay this far (dB) below the direct path in
+    /// every band are not followed (20 dB: at most 1 % of the energy).
+    pub lateral_cutoff_db: f64,
     /// G at the source for G'_path: `Some(0.0)` for road sources (their
     /// platform is hard), `None` for the ground where the source stands.
     pub source_ground_factor: Option<f64>,
@@ -31,6 +36,7 @@ impl Default for PathSettings {
             lateral: true,
             reflections: true,
             reflection_reach_m: 50.0,
+            lateral_cutoff_db: 20.0,
             source_ground_factor: None,
         }
     }
@@ -90,8 +96,23 @@ pub fn paths_via(
         attenuation: attenuate(&direct, air, true),
     }];
     if settings.lateral {
+        // A lateral path that cannot come within `lateral_cutoff_db` of the
+        // direct one in any band is left out: its detour δ gives at least
+        // Δdif = 10 lg(3 + 40 δ / λ) over ground that takes at most −3 dB.
+        let direct_best: Bands = std::array::from_fn(|b| {
+            let h = found[0].attenuation.homogeneous[b];
+            found[0].attenuation.favourable.map_or(h, |f| h.min(f[b]))
+        });
+        let spreading = 20.0 * distance3(s, r).log10() + 11.0;
+        let worth = |delta: f64| {
+            (0..8).any(|b| {
+                let lambda = SOUND_SPEED / NOMINAL_HZ[b];
+                let least = spreading - 3.0 + 10.0 * (3.0 + 40.0 / lambda * delta).log10();
+                least - direct_best[b] < settings.lateral_cutoff_db
+            })
+        };
         for (side, role) in [(Side::Right, PathRole::Right), (Side::Left, PathRole::Left)] {
-            let Some(path) = scene.lateral(s, r, side) else {
+            let Some(path) = scene.lateral(s, r, side, worth) else {
                 continue;
             };
             let section = with_source_g(path.section);
@@ -118,4 +139,8 @@ pub fn paths_via(
         }
     }
     found
+}
+
+fn distance3(a: [f64; 3], b: [f64; 3]) -> f64 {
+    ((b[0] - a[0]).powi(2) + (b[1] - a[1]).powi(2) + (b[2] - a[2]).powi(2)).sqrt()
 }
