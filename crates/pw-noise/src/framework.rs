@@ -12,7 +12,7 @@ use crate::map::{
     L_DEN, L_NIGHT, LR_DAY, LR_NIGHT, LineSource, MapSettings, Method, Sources, levels,
 };
 use crate::roads::{RoadClass, RoadFlows, cnossos_power, flows_from_daily, rls19_power};
-use crate::scene::{Building, DEFAULT_FACADE_ALPHA, GroundZone, NoiseScene, Terrain};
+use crate::scene::{Building, DEFAULT_FACADE_ALPHA, GroundZone, NoiseScene, Terrain, plan_ring};
 use pw_analysis::result::{Column, FacadeSample, FacadeValues};
 use pw_analysis::{
     Analysis, AnalysisError, AnalysisResult, Estimate, FeatureGeometry, GroundRaster, JobControl,
@@ -157,23 +157,16 @@ fn footprints(o: &CityObject) -> Vec<Outline> {
             .fold((f64::MAX, f64::MIN), |(a, b), &z| (a.min(z), b.max(z)));
         (lo + hi) / 2.0
     };
-    let plan = |ring: &[[f64; 3]]| -> Vec<[f64; 2]> {
-        let mut out: Vec<[f64; 2]> = ring.iter().map(|p| [p[0], p[1]]).collect();
-        if out.len() > 1 && out.first() == out.last() {
-            out.pop();
-        }
-        out
-    };
     let outlines = |semantic: Semantic| -> Vec<Outline> {
         o.surfaces
             .iter()
             .filter(|s| s.semantic == semantic)
             .map(|s| Outline {
-                ring: plan(&s.exterior),
+                ring: plan_ring(&s.exterior),
                 courtyards: s
                     .interiors
                     .iter()
-                    .map(|h| plan(h))
+                    .map(|h| plan_ring(h))
                     .filter(|h| h.len() >= 3)
                     .collect(),
                 roof,

@@ -6,7 +6,7 @@
 
 use crate::cnossos::attenuation::curved_ray_offset;
 use crate::cnossos::profile::{CutKind, CutPoint, PathKind, Section};
-use crate::scene::{Edge, NoiseScene, intersect, lerp2, plan_distance};
+use crate::scene::{Edge, NoiseScene, bounds, intersect, lerp2, plan_distance};
 use rstar::AABB;
 
 /// How far corner points stand off the obstacle (m), so the legs touching
@@ -181,19 +181,8 @@ impl NoiseScene {
                 }
             }
         }
-        let boxes: Vec<([f64; 2], [f64; 2])> = obstacles
-            .iter()
-            .map(|(ring, _)| {
-                let (mut lo, mut hi) = ([f64::MAX; 2], [f64::MIN; 2]);
-                for p in ring {
-                    for k in 0..2 {
-                        lo[k] = lo[k].min(p[k]);
-                        hi[k] = hi[k].max(p[k]);
-                    }
-                }
-                (lo, hi)
-            })
-            .collect();
+        let boxes: Vec<([f64; 2], [f64; 2])> =
+            obstacles.iter().map(|(ring, _)| bounds(ring)).collect();
         let visible = |a: [f64; 2], b: [f64; 2]| {
             for ((ring, closed), (lo, hi)) in obstacles.iter().zip(&boxes) {
                 if a[0].max(b[0]) < lo[0]

@@ -9,7 +9,7 @@ use crate::rls19::emission::Surface;
 use crate::roads::{
     PeriodFlow, RoadClass, RoadFlows, cnossos_power, flows_from_daily, rls19_power,
 };
-use crate::scene::{Building, DEFAULT_FACADE_ALPHA, Terrain};
+use crate::scene::{Building, DEFAULT_FACADE_ALPHA, Terrain, plan_ring};
 use pw_vector::{Geometry, VectorData};
 
 /// What a layer's roads gave and what was left out, for the user.
@@ -199,15 +199,8 @@ pub fn buildings_from_layer(data: &VectorData, terrain: &dyn Terrain) -> (Vec<Bu
             guessed += 1;
         }
         let height = height.unwrap_or(10.0);
-        let plan = |ring: &[[f64; 3]]| -> Vec<[f64; 2]> {
-            let mut out: Vec<[f64; 2]> = ring.iter().map(|p| [p[0], p[1]]).collect();
-            if out.len() > 1 && out.first() == out.last() {
-                out.pop();
-            }
-            out
-        };
         for polygon in polygons {
-            let ring = plan(&polygon.exterior);
+            let ring = plan_ring(&polygon.exterior);
             if ring.len() < 3 {
                 continue;
             }
@@ -218,7 +211,7 @@ pub fn buildings_from_layer(data: &VectorData, terrain: &dyn Terrain) -> (Vec<Bu
                 holes: polygon
                     .interiors
                     .iter()
-                    .map(|h| plan(h))
+                    .map(|h| plan_ring(h))
                     .filter(|h| h.len() >= 3)
                     .collect(),
                 roof: base + height,

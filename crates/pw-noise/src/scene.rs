@@ -188,7 +188,7 @@ pub(crate) use pw_analysis::params::ring_area;
 pub(crate) use pw_plan::polygon::contains as ring_contains;
 
 /// Lower-left and upper-right corners of a ring.
-fn bounds(ring: &[[f64; 2]]) -> ([f64; 2], [f64; 2]) {
+pub(crate) fn bounds(ring: &[[f64; 2]]) -> ([f64; 2], [f64; 2]) {
     let (mut lo, mut hi) = ([f64::MAX; 2], [f64::MIN; 2]);
     for p in ring {
         for k in 0..2 {
@@ -197,6 +197,15 @@ fn bounds(ring: &[[f64; 2]]) -> ([f64; 2], [f64; 2]) {
         }
     }
     (lo, hi)
+}
+
+/// A ring of a file (x, y, z; maybe closed) in plan, open.
+pub(crate) fn plan_ring(ring: &[[f64; 3]]) -> Vec<[f64; 2]> {
+    let mut out: Vec<[f64; 2]> = ring.iter().map(|p| [p[0], p[1]]).collect();
+    if out.len() > 1 && out.first() == out.last() {
+        out.pop();
+    }
+    out
 }
 
 pub(crate) fn lerp2(a: [f64; 2], b: [f64; 2], t: f64) -> [f64; 2] {
