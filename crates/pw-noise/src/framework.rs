@@ -331,6 +331,7 @@ impl Analysis for NoiseAnalysis {
             ParamSpec::number("cell", "noise.cell", 10.0, (1.0, 100.0), 1.0, "m"),
             ParamSpec::number("height", "noise.height", 4.0, (1.0, 50.0), 0.5, "m"),
             ParamSpec::flag("facades", "noise.facades", true),
+            ParamSpec::flag("storeys", "noise.storeys", false),
             ParamSpec::flag("reflections", "noise.reflections", true).advanced(),
             ParamSpec::flag("lateral", "noise.lateral", true).advanced(),
             ParamSpec::number("reach", "noise.reach", 250.0, (50.0, 2000.0), 10.0, "m").advanced(),
@@ -486,7 +487,8 @@ impl Analysis for NoiseAnalysis {
         }
         let grid_count = receivers.len();
         let mut facade_points: Vec<(u32, [f32; 3], f32)> = Vec::new();
-        if values.flag("facades") {
+        let every_storey = values.flag("storeys");
+        if values.flag("facades") || every_storey {
             for (b, building) in scene.buildings.iter().enumerate() {
                 // Outer walls and courtyard walls alike.
                 for ring in std::iter::once(&building.footprint).chain(&building.holes) {
@@ -512,17 +514,30 @@ impl Analysis for NoiseAnalysis {
                             mid[1] + FACADE_OFFSET_M * normal[1],
                         ];
                         let ground = scene.terrain.height(mid);
-                        if ground + FACADE_HEIGHT_M > building.roof
-                            || scene.building_at(at).is_some()
-                        {
+                        if scene.building_at(at).is_some() {
                             continue;
                         }
-                        receivers.push([at[0], at[1], ground + FACADE_HEIGHT_M]);
-                        facade_points.push((
-                            owners[b],
-                            [normal[0] as f32, normal[1] as f32, 0.0],
-                            (len * STOREY_M) as f32,
-                        ));
+                        // One point at 4 m, or one in the middle of every
+                        // storey (2.8 m each) below the roof.
+                        let heights: Vec<f64> = if every_storey {
+                            (0..)
+                                .map(|k| STOREY_M / 2.0 + k as f64 * STOREY_M)
+                                .take_while(|h| ground + h + STOREY_M / 2.0 <= building.roof + 1e-6)
+                                .collect()
+                        } else {
+                            vec![FACADE_HEIGHT_M]
+                        };
+                        for h in heights {
+                            if ground + h > building.roof {
+                                continue;
+                            }
+                            receivers.push([at[0], at[1], ground + h]);
+                            facade_points.push((
+                                owners[b],
+                                [normal[0] as f32, normal[1] as f32, 0.0],
+                                (len * STOREY_M) as f32,
+                            ));
+                        }
                     }
                 }
             }

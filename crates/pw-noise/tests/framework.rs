@@ -43,7 +43,20 @@ fn scenario(name: &str) -> Scenario {
 }
 
 fn run(a: &NoiseAnalysis, s: &Scenario, method: &str, area: [f64; 4]) -> AnalysisResult {
+    run_with(a, s, method, area, &[])
+}
+
+fn run_with(
+    a: &NoiseAnalysis,
+    s: &Scenario,
+    method: &str,
+    area: [f64; 4],
+    flags: &[&str],
+) -> AnalysisResult {
     let mut values = ParamValues::defaults(&a.params());
+    for flag in flags {
+        values.set(flag, Value::Bool(true));
+    }
     values.set("method", Value::Text(method.into()));
     values.set(
         "area",
@@ -147,6 +160,28 @@ fn bayreuth_roads_buildings_and_a_closed_road() {
     assert_eq!(
         kpi(&rls, "inhabitants_lr_night_49"),
         4.0 * kpi(&rls, "buildings_lr_night_49")
+    );
+
+    // Every storey: more points, at several heights, the 4 m row among
+    // them in number.
+    let storeys = run_with(&noise, &bestand, "rls19", area, &["storeys"]);
+    let all = storeys.facades.as_ref().expect("storey levels");
+    assert!(
+        all.samples.len() > facades.samples.len(),
+        "{} vs {}",
+        all.samples.len(),
+        facades.samples.len()
+    );
+    let mut heights: Vec<i64> = all
+        .samples
+        .iter()
+        .map(|s| ((s.position[2] - 350.0) * 10.0).round() as i64)
+        .collect();
+    heights.sort_unstable();
+    heights.dedup();
+    assert!(
+        heights.len() >= 2 && heights[0] == 14,
+        "storey middles from 1.4 m: {heights:?}"
     );
 
     // CNOSSOS-EU on the same area: L_den within a few dB of L_r,Tag (other
