@@ -724,9 +724,7 @@ impl Analysis for NoiseAnalysis {
         let method_name = match method {
             Method::Cnossos => "CNOSSOS-EU (Directive (EU) 2015/996, 2021/1226 coefficients)",
             // What the method has that this run leaves out, said in the stamp.
-            Method::Rls19 => {
-                "RLS-19 (without D_K at junctions, D_refl in street canyons and second-order reflections)"
-            }
+            Method::Rls19 => "RLS-19 (without D_K at junctions and second-order reflections)",
         };
         Ok(AnalysisResult {
             label: format!("{:.0} × {:.0} m", area.width(), area.height()),

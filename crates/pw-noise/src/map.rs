@@ -5,6 +5,7 @@
 
 use crate::bands::{A_WEIGHTING, Bands, db_to_power, power_to_db};
 use crate::propagate::{PathSettings, paths_via};
+use crate::rls19::emission::multiple_reflection;
 use crate::scene::NoiseScene;
 use rayon::prelude::*;
 use rstar::primitives::{GeomWithData, Line};
@@ -275,16 +276,20 @@ pub fn receiver_levels(
                     };
                     let mut sections = vec![direct];
                     if settings.paths.reflections {
-                        sections.extend(scene.reflections(
-                            point,
-                            receiver,
-                            settings.paths.reflection_reach_m,
-                        ));
+                        sections.extend(scene.reflections_on(point, receiver, &reflectors));
                     }
+                    // D_refl: a street between facades on both sides is louder.
+                    let d_refl = scene
+                        .street_canyon(
+                            [point[0], point[1]],
+                            direction_at(&line, point),
+                            CANYON_REACH_M,
+                        )
+                        .map_or(0.0, |(h, w)| multiple_reflection(h, w));
                     for section in &sections {
                         let d_a = crate::rls19::path::attenuation(section);
                         for (sum, power) in a_weighted.iter_mut().zip(source.rls19) {
-                            *sum += weight * db_to_power(power - d_a);
+                            *sum += weight * db_to_power(power + d_refl - d_a);
                         }
                     }
                 }
@@ -298,6 +303,29 @@ pub fn receiver_levels(
         }
         Method::Rls19 => a_weighted.iter().map(|&e| power_to_db(e)).collect(),
     })
+}
+
+/// Facades farther than this from a road (m) make no street canyon.
+const CANYON_REACH_M: f64 = 40.0;
+
+/// The direction (plan, unit) of the line's segment nearest to a point.
+fn direction_at(line: &[[f64; 3]], p: [f64; 3]) -> [f64; 2] {
+    let mut best = (f64::INFINITY, [1.0, 0.0]);
+    for w in line.windows(2) {
+        let d = [w[1][0] - w[0][0], w[1][1] - w[0][1]];
+        let len2 = d[0] * d[0] + d[1] * d[1];
+        if len2 <= 0.0 {
+            continue;
+        }
+        let t = (((p[0] - w[0][0]) * d[0] + (p[1] - w[0][1]) * d[1]) / len2).clamp(0.0, 1.0);
+        let q = [w[0][0] + t * d[0] - p[0], w[0][1] + t * d[1] - p[1]];
+        let dist2 = q[0] * q[0] + q[1] * q[1];
+        if dist2 < best.0 {
+            let len = len2.sqrt();
+            best = (dist2, [d[0] / len, d[1] / len]);
+        }
+    }
+    best.1
 }
 
 /// A-weighted level of energies per band.

@@ -472,6 +472,37 @@ impl NoiseScene {
         })
     }
 
+    /// The street a road point lies in: the nearest facade or wall on
+    /// each side across the road within `reach` (m), as (the lower of
+    /// their heights above the ground, the distance between them). `None`
+    /// unless both sides are built up (RLS-19 D_refl).
+    pub fn street_canyon(&self, p: [f64; 2], along: [f64; 2], reach: f64) -> Option<(f64, f64)> {
+        let ground = self.terrain.height(p);
+        let side = |sign: f64| -> Option<(f64, f64)> {
+            let q = [
+                p[0] - sign * along[1] * reach,
+                p[1] + sign * along[0] * reach,
+            ];
+            self.edges_along(p, q)
+                .into_iter()
+                .filter_map(|e| {
+                    let (t, u) = intersect(p, q, e.geom().from, e.geom().to)?;
+                    let top = match e.data {
+                        Edge::Building { building } => self.buildings[building].roof,
+                        Edge::Wall { wall, segment } => {
+                            let line = &self.walls[wall].line;
+                            line[segment][2] + u * (line[segment + 1][2] - line[segment][2])
+                        }
+                    };
+                    Some((t * reach, top - ground))
+                })
+                .min_by(|a, b| a.0.total_cmp(&b.0))
+        };
+        let (left, right) = (side(1.0)?, side(-1.0)?);
+        let height = left.1.min(right.1);
+        (height > 0.0).then_some((height, left.0 + right.0))
+    }
+
     /// Facades and walls within `reach` (m) of a point (the receiver):
     /// the surfaces its reflections can come from, found once for all
     /// sources.

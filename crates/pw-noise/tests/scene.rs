@@ -95,3 +95,43 @@ fn a_receiver_on_a_facade_hears_no_reflection_from_it() {
     // A receiver 5 m in front of it does hear the facade.
     assert_eq!(on_west_facade([-5.0, 20.0, 4.0]), 1);
 }
+
+#[test]
+fn a_street_between_facades_is_a_canyon() {
+    let house = |y0: f64, y1: f64| Building {
+        id: format!("{y0}"),
+        footprint: vec![[0.0, y0], [100.0, y0], [100.0, y1], [0.0, y1]],
+        holes: vec![],
+        roof: 12.0,
+        alpha: DEFAULT_FACADE_ALPHA,
+    };
+    // A road along y = 0 between rows of 12 m houses at y = 8 and y = −12.
+    let both = NoiseScene::new(
+        vec![house(8.0, 20.0), house(-30.0, -12.0)],
+        vec![],
+        vec![],
+        0.0,
+        Box::new(Flat(0.0)),
+    );
+    let (h, w) = both
+        .street_canyon([50.0, 0.0], [1.0, 0.0], 40.0)
+        .expect("a canyon");
+    assert!(
+        (h - 12.0).abs() < 1e-9 && (w - 20.0).abs() < 1e-9,
+        "{h} {w}"
+    );
+    // RLS-19 Gl. 9: 2 h / w = 1.2 dB.
+    assert!((pw_noise::rls19::emission::multiple_reflection(h, w) - 1.2).abs() < 1e-9);
+    let one = NoiseScene::new(
+        vec![house(8.0, 20.0)],
+        vec![],
+        vec![],
+        0.0,
+        Box::new(Flat(0.0)),
+    );
+    assert_eq!(
+        one.street_canyon([50.0, 0.0], [1.0, 0.0], 40.0),
+        None,
+        "one side built up is no canyon"
+    );
+}
