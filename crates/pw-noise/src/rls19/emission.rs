@@ -174,7 +174,8 @@ pub struct LineTraffic {
 /// L_W' (dB(A)/m) of a source line, Gl. 4, without the junction and
 /// multiple-reflection terms D_K and D_refl (they depend on where along
 /// the line a point lies; [`junction_correction`] and
-/// [`multiple_reflection`] give them, the maps do not add them yet).
+/// [`multiple_reflection`] give them; the maps add D_refl per point, D_K
+/// not yet).
 /// −∞ without traffic.
 pub fn line_power(traffic: &LineTraffic) -> f64 {
     let m = traffic.vehicles_per_hour;
