@@ -35,20 +35,6 @@ pub enum SensorArea {
     },
 }
 
-/// Even-odd rule.
-fn ring_contains(ring: &[[f64; 2]], [x, y]: [f64; 2]) -> bool {
-    let mut inside = false;
-    let mut j = ring.len().wrapping_sub(1);
-    for i in 0..ring.len() {
-        let ([xi, yi], [xj, yj]) = (ring[i], ring[j]);
-        if (yi > y) != (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi {
-            inside = !inside;
-        }
-        j = i;
-    }
-    inside
-}
-
 impl SensorArea {
     pub fn contains(&self, p: [f64; 2]) -> bool {
         match self {
@@ -56,8 +42,8 @@ impl SensorArea {
                 (*x0..=*x1).contains(&p[0]) && (*y0..=*y1).contains(&p[1])
             }
             SensorArea::Shape { outer, holes, .. } => {
-                outer.iter().any(|r| ring_contains(r, p))
-                    && !holes.iter().any(|r| ring_contains(r, p))
+                outer.iter().any(|r| pw_geo::polygon::ring_contains(r, p))
+                    && !holes.iter().any(|r| pw_geo::polygon::ring_contains(r, p))
             }
         }
     }

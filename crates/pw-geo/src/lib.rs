@@ -8,6 +8,7 @@ pub mod elevation;
 pub mod extent;
 pub mod geocentric;
 pub mod origin;
+pub mod polygon;
 pub mod transform;
 
 pub use crs::{Crs, CrsError};

@@ -214,8 +214,18 @@ fn sources_from_layers(
                 )
             })?;
         }
-        let read = roads_from_layer(&data, terrain, 20.0, coefficients)
+        let mut read = roads_from_layer(&data, terrain, 20.0, coefficients)
             .map_err(|e| AnalysisError::Failed(e.to_string()))?;
+        // The layer is read from its file: a road the variant removed must
+        // go here too (a line of several parts is "id/part").
+        let removed = &s.edits.removed;
+        read.sources.retain(|source| {
+            let whole = source
+                .id
+                .rsplit_once('/')
+                .map_or(source.id.as_str(), |(id, _)| id);
+            !removed.contains(&source.id) && !removed.contains(whole)
+        });
         let mut notes = Vec::new();
         if let Some((id, what)) = read.unknown_surface.first() {
             notes.push(

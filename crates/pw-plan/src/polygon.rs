@@ -111,19 +111,7 @@ pub fn ring_problem(ring: &[P2]) -> Option<RingProblem> {
 }
 
 pub fn contains(ring: &[P2], p: P2) -> bool {
-    let n = ring.len();
-    let mut inside = false;
-    let mut j = n.wrapping_sub(1);
-    for i in 0..n {
-        let (a, b) = (ring[i], ring[j]);
-        if (a[1] > p[1]) != (b[1] > p[1])
-            && p[0] < (b[0] - a[0]) * (p[1] - a[1]) / (b[1] - a[1]) + a[0]
-        {
-            inside = !inside;
-        }
-        j = i;
-    }
-    inside
+    pw_geo::polygon::ring_contains(ring, p)
 }
 
 /// Whether `p` lies within `tolerance` of an edge of the ring.

@@ -115,18 +115,7 @@ pub struct Polygon {
 /// Whether `p` (x, y) lies inside `ring` (even–odd rule; the ring may be
 /// closed or open).
 pub fn ring_contains(ring: &[Coord], p: [f64; 2]) -> bool {
-    let mut inside = false;
-    let mut j = ring.len().wrapping_sub(1);
-    for i in 0..ring.len() {
-        let (a, b) = (ring[i], ring[j]);
-        if (a[1] > p[1]) != (b[1] > p[1])
-            && p[0] < (b[0] - a[0]) * (p[1] - a[1]) / (b[1] - a[1]) + a[0]
-        {
-            inside = !inside;
-        }
-        j = i;
-    }
-    inside
+    pw_geo::polygon::ring_contains(ring, p)
 }
 
 /// The parts of a multi-geometry or collection as one geometry of the first
