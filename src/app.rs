@@ -107,6 +107,7 @@ impl Plugin for AnalysisPlugins {
             crate::analysis::plan_figures::PlanFiguresPlugin,
             crate::analysis::traffic::TrafficPlugin,
             crate::analysis::noise::NoisePlugin,
+            crate::analysis::flood::FloodPlugin,
         ));
     }
 }

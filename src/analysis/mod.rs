@@ -5,6 +5,7 @@
 //! cancel, results, overlays with legend, B − A, export; the CLI is `cli/analysis.rs`.
 
 pub mod describe;
+pub mod flood;
 pub mod noise;
 pub mod on_start;
 pub mod overlays;
@@ -95,7 +96,10 @@ mod tests {
         .map(String::from)
         .to_vec();
         let registry = crate::app::analyses();
-        assert_eq!(registry.ids(), ["sunhours", "plan", "traffic", "noise"]);
+        assert_eq!(
+            registry.ids(),
+            ["sunhours", "plan", "traffic", "noise", "flood"]
+        );
         for a in registry.iter() {
             keys.push(a.title().into());
             for p in a.params() {
@@ -110,6 +114,7 @@ mod tests {
             pw_traffic::result::volume_quantity(),
             pw_noise::framework::level_quantity(pw_noise::map::Method::Cnossos),
             pw_noise::framework::level_quantity(pw_noise::map::Method::Rls19),
+            pw_flood::framework::depth_quantity(),
         ] {
             keys.extend([q.label, q.legend.title, q.difference_legend.title].map(String::from));
         }
@@ -140,6 +145,32 @@ mod tests {
                 "no_buildings",
             ]
             .map(|k| format!("noise.{k}")),
+        );
+        // The flood analysis' figures, notes and failures.
+        keys.extend(
+            [
+                "legend_wall",
+                "kpi_area",
+                "kpi_buildings",
+                "kpi_deepest",
+                "kpi_fastest",
+                "kpi_rain",
+                "kpi_soaked",
+                "kpi_outflow",
+                "kpi_standing",
+                "kpi_balance",
+                "kpi_level",
+                "kpi_flooded",
+                "kpi_volume",
+                "kpi_reached",
+                "no_area",
+                "too_many_cells",
+                "no_terrain_here",
+                "no_rain",
+                "flat",
+                "level_below_ground",
+            ]
+            .map(|k| format!("flood.{k}")),
         );
         keys.extend(
             [

@@ -17,6 +17,9 @@ pub struct Legend {
     pub classes: Vec<Class>,
     /// Diverging (losses and gains around 0): labels carry their sign.
     pub signed: bool,
+    /// Values in [from, to) are not drawn nor counted (a film of rain
+    /// water, a change too small to matter).
+    pub hidden: Option<(f32, f32)>,
 }
 
 impl Legend {
@@ -29,7 +32,14 @@ impl Legend {
                 .map(|&(lower, rgb)| Class { lower, rgb })
                 .collect(),
             signed: classes.first().is_some_and(|c| c.0 < 0.0),
+            hidden: None,
         }
+    }
+
+    /// The same legend, leaving values in [from, to) undrawn.
+    pub fn hiding(mut self, from: f32, to: f32) -> Legend {
+        self.hidden = Some((from, to));
+        self
     }
 
     /// A diverging red (less) – white – blue (more) legend around 0 with
@@ -66,9 +76,15 @@ impl Legend {
         legend
     }
 
-    /// The class a value falls in; `None` for NaN.
+    /// The class a value falls in; `None` for NaN and hidden values.
     pub fn class_of(&self, value: f32) -> Option<usize> {
         if value.is_nan() || self.classes.is_empty() {
+            return None;
+        }
+        if self
+            .hidden
+            .is_some_and(|(from, to)| value >= from && value < to)
+        {
             return None;
         }
         Some(
@@ -166,5 +182,9 @@ mod tests {
         assert_eq!(d.colour(-3.0), [165, 0, 38, 255]);
         assert_eq!(d.colour(0.0), [245, 245, 245, 255]);
         assert_eq!(d.colour(1.0), [90, 150, 210, 255]);
+        let h = d.hiding(-0.01, 0.01);
+        assert_eq!(h.colour(0.005), [0; 4], "hidden");
+        assert_eq!(h.colour(0.01), [170, 205, 230, 255]);
+        assert_eq!(h.histogram([0.0, 0.5, -0.02]), [0, 0, 1, 0, 0, 1, 0]);
     }
 }

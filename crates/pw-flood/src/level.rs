@@ -102,7 +102,7 @@ pub fn flood(
     surface: &WaterSurface,
     connectivity: Connectivity,
 ) -> Result<Lake, FloodError> {
-    let (w, h) = (dem.width, dem.height);
+    let w = dem.width;
     let Some((gc, gr)) = cell_of(dem, surface.gauge) else {
         return Err(FloodError::GaugeOutside {
             x: surface.gauge[0],
@@ -125,6 +125,18 @@ pub fn flood(
             ground: ground as f64,
         });
     }
+    Ok(flood_from(dem, surface, &[gr * w + gc], connectivity))
+}
+
+/// Floods from several seed cells at once (the cells of a river or lake
+/// of the map); seeds above the water surface stay dry.
+pub fn flood_from(
+    dem: &Grid,
+    surface: &WaterSurface,
+    seeds: &[usize],
+    connectivity: Connectivity,
+) -> Lake {
+    let (w, h) = (dem.width, dem.height);
     let sloped = surface.sloped();
     let level_of = |k: usize| -> f64 {
         if sloped {
@@ -136,9 +148,13 @@ pub fn flood(
     };
     let mut depth = vec![f32::NAN; w * h];
     let mut seen = vec![false; w * h];
-    let start = gr * w + gc;
-    seen[start] = true;
-    let mut stack: Vec<u32> = vec![start as u32];
+    let mut stack: Vec<u32> = Vec::with_capacity(seeds.len());
+    for &k in seeds {
+        if k < w * h && !seen[k] {
+            seen[k] = true;
+            stack.push(k as u32);
+        }
+    }
     let (mut cells, mut sum, mut deepest) = (0usize, 0.0f64, 0.0f64);
     let steps: &[(isize, isize)] = match connectivity {
         Connectivity::Four => &[(-1, 0), (1, 0), (0, -1), (0, 1)],
@@ -181,7 +197,7 @@ pub fn flood(
         }
     }
     let cell_area = dem.dx * dem.dy;
-    Ok(Lake {
+    Lake {
         depth: Grid {
             values: depth,
             ..dem.clone_empty()
@@ -190,7 +206,7 @@ pub fn flood(
         area: cells as f64 * cell_area,
         volume: sum * cell_area,
         deepest,
-    })
+    }
 }
 
 trait EmptyLike {

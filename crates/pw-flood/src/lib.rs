@@ -3,10 +3,12 @@
 //! the buildings as obstacles ([`shallow`], the local-inertial scheme),
 //! each with the buildings the water reaches ([`framework`]).
 
+pub mod burn;
+pub mod framework;
 pub mod level;
 pub mod shallow;
 
-pub use level::{Connectivity, Lake, WaterSurface, flood};
+pub use level::{Connectivity, Lake, WaterSurface, flood, flood_from};
 pub use shallow::{Balance, Domain, Edge, Edges, Hyetograph, Inflow, Settings, Simulation};
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
