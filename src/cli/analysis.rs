@@ -76,8 +76,13 @@ pub fn analysis(cmd: &AnalysisCli) -> anyhow::Result<String> {
         AnalysisCli::Params { analysis } => {
             let a = find(&r, analysis)?;
             for p in a.params() {
+                // Parameters of one mode only say so.
+                let when = p
+                    .when
+                    .map(|(k, v)| format!(" ({k}={v})"))
+                    .unwrap_or_default();
                 out += &format!(
-                    "{:<14} {:<44} default {:<8} {}\n",
+                    "{:<14} {:<44} default {:<8} {}{when}\n",
                     p.key,
                     kind_text(&p.kind),
                     p.default.to_string(),

@@ -245,7 +245,13 @@ fn form(
     actions: &mut Vec<UiAction>,
 ) {
     let specs = analysis.params();
-    for spec in specs.iter().filter(|s| !s.advanced) {
+    // Parameters of another mode are left out (`ParamSpec::when`).
+    let shown: Vec<bool> = specs.iter().map(|s| values.applies(s)).collect();
+    for (spec, _) in specs
+        .iter()
+        .zip(&shown)
+        .filter(|(s, shown)| !s.advanced && **shown)
+    {
         if spec.kind == ParamKind::Area {
             area_field(ui, spec, values, pick, i18n, actions);
         } else if spec.kind == ParamKind::Polygon {
@@ -254,11 +260,19 @@ fn form(
             field(ui, spec, v, i18n);
         }
     }
-    if specs.iter().any(|s| s.advanced) {
+    if specs
+        .iter()
+        .zip(&shown)
+        .any(|(s, shown)| s.advanced && *shown)
+    {
         egui::CollapsingHeader::new(i18n.tr("analysis.more"))
             .id_salt(("more", analysis.id()))
             .show(ui, |ui| {
-                for spec in specs.iter().filter(|s| s.advanced) {
+                for (spec, _) in specs
+                    .iter()
+                    .zip(&shown)
+                    .filter(|(s, shown)| s.advanced && **shown)
+                {
                     if let Some(v) = values.get_mut(spec.key) {
                         field(ui, spec, v, i18n);
                     }

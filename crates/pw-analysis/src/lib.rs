@@ -104,6 +104,7 @@ pub trait Analysis: Send + Sync + 'static {
         let mut errors: Vec<ParamError> = self
             .params()
             .iter()
+            .filter(|spec| values.applies(spec))
             .filter_map(|spec| spec.check(values.get(spec.key)).err())
             .collect();
         if errors.is_empty() {

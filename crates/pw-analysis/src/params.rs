@@ -101,6 +101,9 @@ pub struct ParamSpec {
     pub required: bool,
     /// Shown under "more" in the form (the CLI shows all).
     pub advanced: bool,
+    /// Only meaningful while the choice `.0` has the value `.1` (the
+    /// form hides it otherwise, its checks and the stamp leave it out).
+    pub when: Option<(&'static str, &'static str)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -137,6 +140,7 @@ impl ParamSpec {
             default: Value::Number(default),
             required: true,
             advanced: false,
+            when: None,
         }
     }
 
@@ -148,6 +152,7 @@ impl ParamSpec {
             default: Value::Bool(default),
             required: true,
             advanced: false,
+            when: None,
         }
     }
 
@@ -164,6 +169,7 @@ impl ParamSpec {
             default: Value::Text(String::new()),
             required: false,
             advanced: false,
+            when: None,
         }
     }
 
@@ -175,6 +181,7 @@ impl ParamSpec {
             default: Value::Text(String::new()),
             required: false,
             advanced: false,
+            when: None,
         }
     }
 
@@ -186,6 +193,7 @@ impl ParamSpec {
             default: Value::Area(None),
             required: true,
             advanced: false,
+            when: None,
         }
     }
 
@@ -197,11 +205,18 @@ impl ParamSpec {
             default: Value::Polygon(None),
             required: true,
             advanced: false,
+            when: None,
         }
     }
 
     pub fn advanced(mut self) -> ParamSpec {
         self.advanced = true;
+        self
+    }
+
+    /// Only meaningful while the choice `key` is `value`.
+    pub fn when(mut self, key: &'static str, value: &'static str) -> ParamSpec {
+        self.when = Some((key, value));
         self
     }
 
@@ -560,9 +575,17 @@ impl ParamValues {
     }
 
     /// Key/value pairs in spec order, for the run stamp.
+    /// Whether a parameter means something with these values (its
+    /// `when` choice is set to its value, or it has none).
+    pub fn applies(&self, spec: &ParamSpec) -> bool {
+        spec.when.is_none_or(|(key, value)| self.text(key) == value)
+    }
+
+    /// (key, value) of every parameter that applies, in the given order.
     pub fn entries(&self, specs: &[ParamSpec]) -> Vec<(String, String)> {
         specs
             .iter()
+            .filter(|s| self.applies(s))
             .filter_map(|s| {
                 self.values
                     .get(s.key)
@@ -575,6 +598,39 @@ impl ParamValues {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parameters_of_another_mode_do_not_apply() {
+        const MODES: &[(&str, &str)] = &[("rain", "r"), ("level", "l")];
+        let specs = vec![
+            ParamSpec {
+                key: "mode",
+                label: "m",
+                kind: ParamKind::Choice(MODES),
+                default: Value::Text("rain".into()),
+                required: true,
+                advanced: false,
+                when: None,
+            },
+            ParamSpec::number("mm", "mm", 100.0, (1.0, 500.0), 1.0, "mm").when("mode", "rain"),
+            ParamSpec::number("level", "l", 0.0, (1.0, 9000.0), 1.0, "m").when("mode", "level"),
+        ];
+        let mut v = ParamValues::defaults(&specs);
+        let keys = |v: &ParamValues| -> Vec<String> {
+            v.entries(&specs).into_iter().map(|(k, _)| k).collect()
+        };
+        assert_eq!(keys(&v), ["mode", "mm"]);
+        // "level" 0 is out of its range, but it does not apply to rain.
+        assert!(
+            specs
+                .iter()
+                .filter(|s| v.applies(s))
+                .all(|s| s.check(v.get(s.key)).is_ok())
+        );
+        v.set("mode", Value::Text("level".into()));
+        assert_eq!(keys(&v), ["mode", "level"]);
+        assert!(!v.applies(&specs[1]));
+    }
 
     fn specs() -> Vec<ParamSpec> {
         vec![

@@ -776,11 +776,16 @@ impl FloodAnalysis {
             if *d < WET_WALL_M {
                 continue;
             }
-            let z = s
-                .terrain
-                .as_ref()
-                .and_then(|t| t.height_at(b.centre[0], b.centre[1]))
-                .unwrap_or(s.site.origin[2]);
+            // Above the roof, where the point can be seen.
+            let z = if b.top.is_finite() {
+                b.top + 1.5
+            } else {
+                s.terrain
+                    .as_ref()
+                    .and_then(|t| t.height_at(b.centre[0], b.centre[1]))
+                    .unwrap_or(s.site.origin[2])
+                    + ASSUMED_BUILDING_M
+            };
             features.push(Feature {
                 id: b.id.clone(),
                 geometry: FeatureGeometry::Point([b.centre[0], b.centre[1], z]),
@@ -838,10 +843,12 @@ impl Analysis for FloodAnalysis {
                 default: Value::Text("rain".into()),
                 required: true,
                 advanced: false,
+                when: None,
             },
             ParamSpec::area("area", "flood.area"),
             ParamSpec::number("cell", "flood.cell", 2.0, (0.5, 50.0), 0.5, "m"),
-            ParamSpec::number("rain_mm", "flood.rain_mm", 100.0, (0.0, 500.0), 5.0, "mm"),
+            ParamSpec::number("rain_mm", "flood.rain_mm", 100.0, (0.0, 500.0), 5.0, "mm")
+                .when("mode", "rain"),
             ParamSpec::number(
                 "rain_minutes",
                 "flood.rain_minutes",
@@ -849,7 +856,8 @@ impl Analysis for FloodAnalysis {
                 (5.0, 1440.0),
                 5.0,
                 "min",
-            ),
+            )
+            .when("mode", "rain"),
             ParamSpec::number(
                 "minutes",
                 "flood.minutes",
@@ -857,7 +865,8 @@ impl Analysis for FloodAnalysis {
                 (10.0, 2880.0),
                 10.0,
                 "min",
-            ),
+            )
+            .when("mode", "rain"),
             ParamSpec::number(
                 "infiltration",
                 "flood.infiltration",
@@ -866,12 +875,18 @@ impl Analysis for FloodAnalysis {
                 1.0,
                 "mm/h",
             )
-            .advanced(),
-            ParamSpec::flag("open_edges", "flood.open_edges", true).advanced(),
-            ParamSpec::number("level", "flood.level", 0.0, (0.0, 9000.0), 0.1, "m").advanced(),
-            ParamSpec::number("rise", "flood.rise", 3.0, (0.1, 100.0), 0.1, "m").advanced(),
+            .advanced()
+            .when("mode", "rain"),
+            ParamSpec::flag("open_edges", "flood.open_edges", true)
+                .advanced()
+                .when("mode", "rain"),
+            ParamSpec::number("level", "flood.level", 0.0, (0.0, 9000.0), 0.1, "m")
+                .when("mode", "level"),
+            ParamSpec::number("rise", "flood.rise", 3.0, (0.1, 100.0), 0.1, "m")
+                .when("mode", "level"),
             ParamSpec::number("gauge_east", "flood.gauge_east", 0.0, (0.0, 1e8), 1.0, "m")
-                .advanced(),
+                .advanced()
+                .when("mode", "level"),
             ParamSpec::number(
                 "gauge_north",
                 "flood.gauge_north",
@@ -880,7 +895,8 @@ impl Analysis for FloodAnalysis {
                 1.0,
                 "m",
             )
-            .advanced(),
+            .advanced()
+            .when("mode", "level"),
             ParamSpec {
                 key: "connectivity",
                 label: "flood.connectivity",
@@ -888,6 +904,7 @@ impl Analysis for FloodAnalysis {
                 default: Value::Text("eight".into()),
                 required: true,
                 advanced: true,
+                when: Some(("mode", "level")),
             },
         ]
     }
@@ -904,12 +921,12 @@ impl Analysis for FloodAnalysis {
                 size: format!("{cells:.0} cells"),
             });
         }
-        // Steps at the Courant limit for water 0.5 m deep; cell updates per
-        // second on 2 cores from the bench.
+        // Steps at the Courant limit for water 0.5 m deep; ≈ 3.5e7 cell
+        // updates per second on 2 cores (the rain bench).
         let steps =
             values.number("minutes") * 60.0 / (0.7 * cell / (9.81f64 * 0.5).sqrt()).min(5.0);
         Ok(Estimate {
-            seconds: 1.0 + cells * steps / 1.0e8,
+            seconds: 1.0 + cells * steps / 3.5e7,
             size: format!("{cells:.0} cells, ≈ {steps:.0} steps"),
         })
     }

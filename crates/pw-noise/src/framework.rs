@@ -336,6 +336,7 @@ impl Analysis for NoiseAnalysis {
                 default: Value::Text("rls19".into()),
                 required: true,
                 advanced: false,
+                when: None,
             },
             ParamSpec::area("area", "noise.area"),
             ParamSpec::number("cell", "noise.cell", 10.0, (1.0, 100.0), 1.0, "m"),
