@@ -74,7 +74,63 @@ fn main() {
         r.kpi("area_flooded").unwrap().value
     );
 
+    beside_landlab();
     big_level();
+}
+
+/// Rain on a plane of 500 × 500 cells for 10 simulated minutes, ours and
+/// landlab's `OverlandFlow` (from `.ci/peers-venv` or PW_LANDLAB_PYTHON)
+/// in the same run: cell updates per second and their ratio.
+fn beside_landlab() {
+    use pw_flood::shallow::{Domain, Edge, Edges, Hyetograph, Settings, Simulation};
+    let (rows, cols, dx) = (500usize, 500usize, 5.0);
+    // landlab's grid has a ring of boundary nodes around our cells.
+    let (w, h) = (cols - 2, rows - 2);
+    let ground: Vec<f32> = (0..h)
+        .flat_map(|_| (0..w).map(|c| ((cols - 1 - (c + 1)) as f64 * dx * 0.01 + 1.0) as f32))
+        .collect();
+    let mut domain = Domain::new(w, h, dx, dx, ground, 0.03);
+    domain.edges = Edges {
+        east: Edge::Open,
+        ..Edges::all(Edge::Closed)
+    };
+    let mut sim = Simulation::new(domain, Settings::default())
+        .unwrap()
+        .with_rain(Hyetograph::new(vec![(0.0, 0.05 / 3600.0)]).unwrap());
+    let t = Instant::now();
+    sim.run_until(600.0, |_| true);
+    let ours_s = t.elapsed().as_secs_f64();
+    let ours = (w * h) as f64 * sim.steps() as f64 / ours_s;
+    println!(
+        "plane {w} × {h}, 10 min: ours {ours_s:.2} s, {} steps, {ours:.3e} cell updates/s",
+        sim.steps()
+    );
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let python = std::env::var_os("PW_LANDLAB_PYTHON")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| root.join("../../.ci/peers-venv/bin/python"));
+    match std::process::Command::new(&python)
+        .arg(root.join("tests/peers/landlab_overland.py"))
+        .arg("speed")
+        .output()
+    {
+        Ok(out) if out.status.success() => {
+            let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+            let (cells, steps, seconds) = (
+                v["cells"].as_f64().unwrap(),
+                v["steps"].as_f64().unwrap(),
+                v["seconds"].as_f64().unwrap(),
+            );
+            // landlab updates its core nodes only.
+            let theirs = (cells - 2.0 * (rows + cols) as f64 + 4.0) * steps / seconds;
+            println!(
+                "landlab OverlandFlow: {seconds:.2} s, {steps} steps, {theirs:.3e} cell updates/s; ours / landlab = {:.1}×",
+                ours / theirs
+            );
+        }
+        Ok(out) => println!("landlab failed: {}", String::from_utf8_lossy(&out.stderr)),
+        Err(e) => println!("landlab not run ({e}): run .ci/peers-setup"),
+    }
 }
 
 /// The Vinschgau valley (252 × 194 cells of 250 m) resampled bilinearly

@@ -47,8 +47,9 @@ const DRAWN_FROM_M: f32 = 0.05;
 const MOST_CELLS: usize = 8_000_000;
 /// What a building block rises to when its roof height is unknown (m).
 const ASSUMED_BUILDING_M: f64 = 10.0;
-/// Water counts at a wall from this depth (m).
-const WET_WALL_M: f32 = 0.01;
+/// A wall counts as wet from this depth (m): below it, what runs off
+/// the roof itself.
+const WET_WALL_M: f32 = 0.05;
 
 pub fn depth_quantity() -> Quantity {
     Quantity {
@@ -554,7 +555,7 @@ impl FloodAnalysis {
                 details: vec![
                     (
                         "method".into(),
-                        "local-inertial shallow water (Bates et al. 2010, θ = 0.7 of de Almeida et al. 2012)".into(),
+                        "local-inertial shallow water (Bates et al. 2010, θ = 0.9 of de Almeida et al. 2012)".into(),
                     ),
                     ("cells".into(), format!("{} × {} of {} m", g.raster.width, g.raster.height, g.raster.dx)),
                     ("buildings".into(), g.buildings.len().to_string()),
