@@ -169,6 +169,7 @@ mod tests {
                 "no_rain",
                 "flat",
                 "level_below_ground",
+                "no_data_cells",
             ]
             .map(|k| format!("flood.{k}")),
         );

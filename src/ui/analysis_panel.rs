@@ -246,7 +246,7 @@ fn form(
 ) {
     let specs = analysis.params();
     // Parameters of another mode are left out (`ParamSpec::when`).
-    let shown: Vec<bool> = specs.iter().map(|s| values.applies(s)).collect();
+    let shown: Vec<bool> = specs.iter().map(|s| values.applies(s, &specs)).collect();
     for (spec, _) in specs
         .iter()
         .zip(&shown)

@@ -156,11 +156,13 @@ fn feature_difference(
 
 /// B − A. `a` is the reference (Bestand, before), `b` the variant.
 pub fn difference(a: &AnalysisResult, b: &AnalysisResult) -> Result<AnalysisResult, CompareError> {
-    if a.stamp.analysis != b.stamp.analysis {
-        return Err(CompareError::Analyses(
-            a.stamp.analysis.clone(),
-            b.stamp.analysis.clone(),
-        ));
+    // One analysis in two modes (rain and river level) is two analyses.
+    let kind = |r: &AnalysisResult| match r.stamp.get("param_mode") {
+        Some(mode) => format!("{} ({mode})", r.stamp.analysis),
+        None => r.stamp.analysis.clone(),
+    };
+    if kind(a) != kind(b) {
+        return Err(CompareError::Analyses(kind(a), kind(b)));
     }
     let mut notes = Vec::new();
     let ground = match (&a.ground, &b.ground) {

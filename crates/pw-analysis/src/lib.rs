@@ -101,10 +101,10 @@ pub trait Analysis: Send + Sync + 'static {
 
     /// Every parameter's own check, then the analysis's.
     fn validate(&self, values: &ParamValues) -> Result<(), AnalysisError> {
-        let mut errors: Vec<ParamError> = self
-            .params()
+        let specs = self.params();
+        let mut errors: Vec<ParamError> = specs
             .iter()
-            .filter(|spec| values.applies(spec))
+            .filter(|spec| values.applies(spec, &specs))
             .filter_map(|spec| spec.check(values.get(spec.key)).err())
             .collect();
         if errors.is_empty() {

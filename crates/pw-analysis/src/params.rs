@@ -574,18 +574,33 @@ impl ParamValues {
         Ok(())
     }
 
-    /// Key/value pairs in spec order, for the run stamp.
-    /// Whether a parameter means something with these values (its
-    /// `when` choice is set to its value, or it has none).
-    pub fn applies(&self, spec: &ParamSpec) -> bool {
-        spec.when.is_none_or(|(key, value)| self.text(key) == value)
+    /// Whether a parameter means something with these values: its `when`
+    /// choice has its value and that choice applies itself (a gauge
+    /// belongs to "river = gauge", which belongs to "mode = level").
+    pub fn applies(&self, spec: &ParamSpec, specs: &[ParamSpec]) -> bool {
+        let mut at = spec;
+        // A chain longer than the list would be a loop: stop there.
+        for _ in 0..=specs.len() {
+            let Some((key, value)) = at.when else {
+                return true;
+            };
+            if self.text(key) != value {
+                return false;
+            }
+            match specs.iter().find(|s| s.key == key) {
+                Some(next) => at = next,
+                None => return true,
+            }
+        }
+        false
     }
 
-    /// (key, value) of every parameter that applies, in the given order.
+    /// (key, value) of every parameter that applies, in the given order:
+    /// what the run stamp lists.
     pub fn entries(&self, specs: &[ParamSpec]) -> Vec<(String, String)> {
         specs
             .iter()
-            .filter(|s| self.applies(s))
+            .filter(|s| self.applies(s, specs))
             .filter_map(|s| {
                 self.values
                     .get(s.key)
@@ -624,12 +639,12 @@ mod tests {
         assert!(
             specs
                 .iter()
-                .filter(|s| v.applies(s))
+                .filter(|s| v.applies(s, &specs))
                 .all(|s| s.check(v.get(s.key)).is_ok())
         );
         v.set("mode", Value::Text("level".into()));
         assert_eq!(keys(&v), ["mode", "level"]);
-        assert!(!v.applies(&specs[1]));
+        assert!(!v.applies(&specs[1], &specs));
     }
 
     fn specs() -> Vec<ParamSpec> {

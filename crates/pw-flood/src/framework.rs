@@ -27,6 +27,11 @@ use pw_terrain::Grid;
 use rayon::prelude::*;
 
 const MODES: &[(&str, &str)] = &[("rain", "flood.mode_rain"), ("level", "flood.mode_level")];
+const LEVEL_FROM: &[(&str, &str)] = &[
+    ("rise", "flood.level_from_rise"),
+    ("value", "flood.level_from_value"),
+];
+const RIVER: &[(&str, &str)] = &[("map", "flood.river_map"), ("gauge", "flood.river_gauge")];
 const CONNECTIVITY: &[(&str, &str)] = &[
     ("eight", "flood.connectivity_eight"),
     ("four", "flood.connectivity_four"),
@@ -48,7 +53,8 @@ const MOST_CELLS: usize = 8_000_000;
 /// What a building block rises to when its roof height is unknown (m).
 const ASSUMED_BUILDING_M: f64 = 10.0;
 /// A wall counts as wet from this depth (m): below it, what runs off
-/// the roof itself.
+/// the roof itself. Buildings are drawn from it and their minute of
+/// first water is when it stood this deep.
 const WET_WALL_M: f32 = 0.05;
 
 pub fn depth_quantity() -> Quantity {
@@ -58,15 +64,27 @@ pub fn depth_quantity() -> Quantity {
         unit: "m",
         legend: Legend::new("flood.legend_depth", "m", &DEPTH_CLASSES)
             .hiding(f32::NEG_INFINITY, DRAWN_FROM_M),
-        // Deeper red, shallower blue; changes under 1 cm are not drawn.
-        difference_legend: Legend::difference_more_is_worse(
-            "flood.legend_difference",
-            "m",
-            0.05,
-            0.2,
-        )
-        .hiding(-0.01, 0.01),
+        difference_legend: deeper_is_red(),
     }
+}
+
+/// B − A of depths: deeper red, shallower blue; changes under 1 cm (the
+/// middle class) are not drawn.
+fn deeper_is_red() -> Legend {
+    Legend::new(
+        "flood.legend_difference",
+        "m",
+        &[
+            (f32::NEG_INFINITY, [40, 80, 170]),
+            (-0.2, [90, 150, 210]),
+            (-0.05, [170, 205, 230]),
+            (-0.01, [245, 245, 245]),
+            (0.01, [250, 180, 150]),
+            (0.05, [230, 85, 60]),
+            (0.2, [165, 0, 38]),
+        ],
+    )
+    .hiding(-0.01, 0.01)
 }
 
 fn failed(key: &str, english: &str) -> AnalysisError {
@@ -220,7 +238,10 @@ fn ground_of(
         .map(|k| {
             let p = raster.centre(k);
             match &s.terrain {
-                Some(t) => t.height_at(p[0], p[1]).map_or(f32::NAN, |z| z as f32),
+                Some(t) => t
+                    .height_at(p[0], p[1])
+                    .filter(|z| z.is_finite())
+                    .map_or(f32::NAN, |z| z as f32),
                 None => fallback,
             }
         })
@@ -286,8 +307,9 @@ fn ground_of(
                 .chain(&surface.interiors)
                 .map(|r| r.iter().map(|p| [p[0], p[1]]).collect())
                 .collect();
-            cover_areas += 1;
+            let mut burnt = false;
             raster.burn(&rings, |k| {
+                burnt = true;
                 if cover.is_some() {
                     covers[k] = cover;
                 }
@@ -295,6 +317,7 @@ fn ground_of(
                     water[k] = true;
                 }
             });
+            cover_areas += usize::from(burnt);
         }
     }
     Ok(Ground {
@@ -428,7 +451,13 @@ impl FloodAnalysis {
             edges: Edges::all(edge),
         };
         let rain = Hyetograph::block(mm, rain_minutes);
-        let mut sim = Simulation::new(domain, Settings::default())
+        // The minute listed for a building: when the water first stood
+        // as deep as a wet wall counts.
+        let settings = Settings {
+            arrival_depth: WET_WALL_M,
+            ..Settings::default()
+        };
+        let mut sim = Simulation::new(domain, settings)
             .map_err(|e| AnalysisError::Failed(e.to_string()))?
             .with_rain(rain);
         control.set_stage("water");
@@ -537,8 +566,16 @@ impl FloodAnalysis {
             "%",
             4,
         ));
-        let features = self.building_features(&g, &at_wall, Some(&first), s);
+        let features = self.building_features(&g, &at_wall, WET_WALL_M, Some(&first), s);
         let mut notes = Vec::new();
+        let without_ground = g.terrain.iter().filter(|z| z.is_nan()).count();
+        if without_ground > 0 {
+            notes.push(
+                Message::new("flood.no_data_cells")
+                    .arg("cells", without_ground)
+                    .english("{cells} cells of the area have no terrain: water stops at them as at a wall."),
+            );
+        }
         if !g.has_terrain {
             notes.push(Message::new("flood.flat").english(
                 "The scene has no terrain: the ground is taken as flat, so water only gathers around the buildings.",
@@ -585,7 +622,7 @@ impl FloodAnalysis {
         let g = ground_of(s, values, 0.0, control)?;
         let dem = g.grid(g.terrain.clone(), s);
         let gauge = [values.number("gauge_east"), values.number("gauge_north")];
-        let by_gauge = gauge[0] != 0.0 || gauge[1] != 0.0;
+        let by_gauge = values.text("river") == "gauge";
         let seeds: Vec<usize> = if by_gauge {
             let (c, r) = cell_of(&dem, gauge).ok_or_else(|| {
                 AnalysisError::Failed(
@@ -627,7 +664,7 @@ impl FloodAnalysis {
                 crate::FloodError::GaugeOnNoData.to_string(),
             ));
         }
-        let level = if values.number("level") > 0.0 {
+        let level = if values.text("level_from") == "value" {
             values.number("level")
         } else {
             seed_ground + values.number("rise")
@@ -720,7 +757,8 @@ impl FloodAnalysis {
             "m",
             2,
         ));
-        let features = self.building_features(&g, &at_wall, None, s);
+        // Drawn: every building the water touches, as the KPI counts them.
+        let features = self.building_features(&g, &at_wall, f32::MIN_POSITIVE, None, s);
         let river = if by_gauge {
             format!("gauge {:.1}, {:.1}", gauge[0], gauge[1])
         } else if g.water.iter().any(|w| *w) {
@@ -764,19 +802,20 @@ impl FloodAnalysis {
 
     /// The buildings the water reaches, as points with the depth at their
     /// walls (and when it came).
+    /// Every building of the area with the depth at its walls (0 where
+    /// dry, so that B − A finds each building in both runs and lists those
+    /// that get wetter); drawn from `drawn_from`.
     fn building_features(
         &self,
         g: &Ground,
         at_wall: &[f32],
+        drawn_from: f32,
         first: Option<&[f32]>,
         s: &Scenario,
     ) -> Option<FeatureValues> {
         let mut features = Vec::new();
         let mut arrival = Vec::new();
         for (index, (b, d)) in g.buildings.iter().zip(at_wall).enumerate() {
-            if *d < WET_WALL_M {
-                continue;
-            }
             // Above the roof, where the point can be seen.
             let z = if b.top.is_finite() {
                 b.top + 1.5
@@ -808,13 +847,9 @@ impl FloodAnalysis {
                 key: "depth_at_wall",
                 label: "flood.legend_wall",
                 unit: "m",
-                legend: Legend::new("flood.legend_wall", "m", &DEPTH_CLASSES),
-                difference_legend: Legend::difference_more_is_worse(
-                    "flood.legend_difference",
-                    "m",
-                    0.05,
-                    0.2,
-                ),
+                legend: Legend::new("flood.legend_wall", "m", &DEPTH_CLASSES)
+                    .hiding(f32::NEG_INFINITY, drawn_from),
+                difference_legend: deeper_is_red(),
             },
             features,
             columns,
@@ -848,7 +883,7 @@ impl Analysis for FloodAnalysis {
             },
             ParamSpec::area("area", "flood.area"),
             ParamSpec::number("cell", "flood.cell", 2.0, (0.5, 50.0), 0.5, "m"),
-            ParamSpec::number("rain_mm", "flood.rain_mm", 100.0, (0.0, 500.0), 5.0, "mm")
+            ParamSpec::number("rain_mm", "flood.rain_mm", 100.0, (1.0, 500.0), 5.0, "mm")
                 .when("mode", "rain"),
             ParamSpec::number(
                 "rain_minutes",
@@ -881,23 +916,41 @@ impl Analysis for FloodAnalysis {
             ParamSpec::flag("open_edges", "flood.open_edges", true)
                 .advanced()
                 .when("mode", "rain"),
-            ParamSpec::number("level", "flood.level", 0.0, (0.0, 9000.0), 0.1, "m")
-                .when("mode", "level"),
+            ParamSpec {
+                key: "level_from",
+                label: "flood.level_from",
+                kind: ParamKind::Choice(LEVEL_FROM),
+                default: Value::Text("rise".into()),
+                required: true,
+                advanced: false,
+                when: Some(("mode", "level")),
+            },
             ParamSpec::number("rise", "flood.rise", 3.0, (0.1, 100.0), 0.1, "m")
-                .when("mode", "level"),
-            ParamSpec::number("gauge_east", "flood.gauge_east", 0.0, (0.0, 1e8), 1.0, "m")
+                .when("level_from", "rise"),
+            ParamSpec::number("level", "flood.level", 150.0, (-500.0, 9000.0), 0.1, "m")
+                .when("level_from", "value"),
+            ParamSpec {
+                key: "river",
+                label: "flood.river",
+                kind: ParamKind::Choice(RIVER),
+                default: Value::Text("map".into()),
+                required: true,
+                advanced: true,
+                when: Some(("mode", "level")),
+            },
+            ParamSpec::number("gauge_east", "flood.gauge_east", 0.0, (-1e8, 1e8), 1.0, "m")
                 .advanced()
-                .when("mode", "level"),
+                .when("river", "gauge"),
             ParamSpec::number(
                 "gauge_north",
                 "flood.gauge_north",
                 0.0,
-                (0.0, 1e8),
+                (-1e8, 1e8),
                 1.0,
                 "m",
             )
             .advanced()
-            .when("mode", "level"),
+            .when("river", "gauge"),
             ParamSpec {
                 key: "connectivity",
                 label: "flood.connectivity",

@@ -119,9 +119,12 @@ pub fn flood(
             surface.level
         )));
     }
-    if (ground as f64) >= surface.level {
+    // The level the gauge cell gets (on a sloped surface: at its centre).
+    let (x, y) = dem.cell_centre(gc, gr);
+    let level = surface.level_at([x, y]);
+    if (ground as f64) >= level {
         return Err(FloodError::LevelBelowGround {
-            level: surface.level,
+            level,
             ground: ground as f64,
         });
     }
@@ -172,7 +175,7 @@ pub fn flood_from(
     while let Some(k) = stack.pop() {
         let k = k as usize;
         let z = dem.values[k];
-        if z.is_nan() {
+        if !z.is_finite() {
             continue;
         }
         let d = level_of(k) - z as f64;

@@ -72,11 +72,25 @@ fn heavy_rain_on_bayreuth_with_its_buildings_and_a_variant() {
     assert!(kpi(&r, "buildings_10cm") >= 1.0);
     assert!(kpi(&r, "deepest") > 0.1);
     let wet = r.features.as_ref().expect("buildings with water at a wall");
-    assert!(wet.features.iter().all(|f| f.value >= 0.05));
+    // Every building of the area is listed (dry ones with 0, so that B − A
+    // finds them); the KPIs count the wet ones.
+    let at = |cm: f32| {
+        wet.features
+            .iter()
+            .filter(|f| f.value >= cm / 100.0)
+            .count() as f64
+    };
+    assert_eq!(at(10.0), kpi(&r, "buildings_10cm"));
+    assert_eq!(at(30.0), kpi(&r, "buildings_30cm"));
+    assert!(wet.features.len() > 200);
     let arrival = match &wet.columns[0] {
         pw_analysis::result::Column::Numbers("arrival_min", v) => v.clone(),
         c => panic!("{c:?}"),
     };
+    // The minute the water stood 5 cm deep at a building's wall.
+    assert_eq!(arrival.len(), wet.features.len());
+    let timed = arrival.iter().filter(|t| t.is_finite()).count() as f64;
+    assert!(timed >= at(10.0), "{timed} buildings with a minute");
     assert!(
         arrival
             .iter()
@@ -122,8 +136,20 @@ fn heavy_rain_on_bayreuth_with_its_buildings_and_a_variant() {
         .iter()
         .filter(|d| d.is_finite() && d.abs() >= 0.01)
         .count();
-    println!("variant without {deepest}: {freed} cells freed, {changed} cells change by ≥ 1 cm");
+    // The buildings that get wetter: every other building is in both runs.
+    let d = diff.features.as_ref().unwrap();
+    assert_eq!(d.features.len(), wet.features.len() - 1);
+    let wetter = d.features.iter().filter(|f| f.value >= 0.01).count();
+    let drier = d.features.iter().filter(|f| f.value <= -0.01).count();
+    println!(
+        "variant without {deepest}: {freed} cells freed, {changed} cells change by ≥ 1 cm; {wetter} buildings wetter, {drier} drier by ≥ 1 cm"
+    );
     assert!(changed > 0);
+    // Taking a building out moves the water: others get wetter or drier.
+    assert!(wetter + drier > 0);
+    // Rain and river level are not subtracted from each other.
+    let level = pw_analysis::run_checked(&a, &values("level", 4.0), &bestand, &control).unwrap();
+    assert!(pw_analysis::difference(&r, &level).is_err());
 }
 
 #[test]
@@ -149,11 +175,21 @@ fn a_water_level_floods_from_the_map_s_water() {
             .any(|(k, v)| k == "river" && v.contains("water cells of the map"))
     );
     assert!(kpi(&r, "area_flooded") > 1000.0);
-    // The level is 3 m over the lowest river cell: nowhere deeper than
-    // 3 m plus the fall of the terrain under the river.
+    // The level is 3 m over the lowest river cell, so that cell is 3 m
+    // deep and the level KPI says it.
     assert!(kpi(&r, "deepest") >= 3.0 - 1e-6);
+    let reached = r
+        .features
+        .as_ref()
+        .unwrap()
+        .features
+        .iter()
+        .filter(|f| f.value > 0.0)
+        .count();
+    assert_eq!(reached as f64, kpi(&r, "buildings_reached"));
     // Too low a level is said, not run.
     let mut low = values("level", 4.0);
+    low.set("level_from", Value::Text("value".into()));
     low.set("level", Value::Number(100.0));
     let e = pw_analysis::run_checked(&a, &low, &s, &pw_analysis::JobControl::new()).unwrap_err();
     assert!(
@@ -174,5 +210,17 @@ fn no_rain_is_said_clearly() {
         &pw_analysis::JobControl::new(),
     )
     .unwrap_err();
-    assert!(e.to_string().contains("0 mm"), "{e}");
+    // Refused by the form's own check, before anything runs.
+    match &e {
+        pw_analysis::AnalysisError::Invalid(errors) => {
+            assert_eq!(errors.len(), 1);
+            assert_eq!(errors[0].key, "rain_mm", "{e}");
+        }
+        other => panic!("{other}"),
+    }
+    // Level parameters do not apply to rain: their values are not checked.
+    let mut v = values("rain", 4.0);
+    v.set("level_from", Value::Text("value".into()));
+    v.set("level", Value::Number(-9999.0));
+    assert!(FloodAnalysis.validate(&v).is_ok());
 }
