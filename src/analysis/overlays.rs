@@ -4,6 +4,7 @@
 
 use super::runs::{AnalysisState, AreaPick};
 use crate::layers::Layers;
+use crate::view::clock::SceneClock;
 use crate::view::frame::{SceneFrame, enu_dir_to_bevy};
 use crate::view::ground::GroundLevel;
 use bevy::asset::RenderAssetUsages;
@@ -29,7 +30,10 @@ pub(crate) fn sync_overlays(
     frame: Res<SceneFrame>,
     layers: Res<Layers>,
     ground_level: Option<Res<GroundLevel>>,
+    clock: Option<Res<SceneClock>>,
+    ground_materials: Query<&MeshMaterial3d<StandardMaterial>, With<AnalysisOverlay>>,
 ) {
+    let now = clock.map(|c| c.instant.as_millisecond() as f64 / 1000.0);
     let base = ground_level
         .map(|g| g.height)
         .unwrap_or(frame.origin.world[2]);
@@ -88,6 +92,24 @@ pub(crate) fn sync_overlays(
                 coloured(),
             ));
         }
+        // A run with frames (a flood) plays on the clock: the frame of the
+        // clock's time, the worst outside the run's span.
+        if let (Some(g), Some(entity), Some(now)) = (&r.ground, e.ground_entity, now)
+            && let Some(frames) = &g.frames
+        {
+            let want = frames.at(now);
+            if want != e.shown_frame
+                && let Ok(material) = ground_materials.get(entity)
+                && let Some(texture) = materials
+                    .get(&material.0)
+                    .and_then(|m| m.base_color_texture.clone())
+            {
+                let values = want.map_or(&g.grid.values, |k| &frames.values[k]);
+                let image = values_image(&g.grid, values, r.legend_of(&g.quantity));
+                let _ = images.insert(&texture, image);
+                e.shown_frame = want;
+            }
+        }
         for (entity, shown) in [
             (e.ground_entity, e.show_ground),
             (e.facade_entity, e.show_facades),
@@ -113,6 +135,11 @@ const MAX_TEXTURE_SIDE: usize = 8192;
 /// The grid as an sRGB image in the legend's colours (row 0 = north);
 /// grids wider than a texture may be are shown every n-th cell.
 pub fn grid_image(grid: &pw_terrain::Grid, legend: &Legend) -> Image {
+    values_image(grid, &grid.values, legend)
+}
+
+/// Other values on the grid's cells (a frame of a run) as its image.
+pub fn values_image(grid: &pw_terrain::Grid, values: &[f32], legend: &Legend) -> Image {
     let step = grid
         .width
         .max(grid.height)
@@ -122,7 +149,7 @@ pub fn grid_image(grid: &pw_terrain::Grid, legend: &Legend) -> Image {
     let mut data = Vec::with_capacity(w * h * 4);
     for row in (0..grid.height).step_by(step) {
         for col in (0..grid.width).step_by(step) {
-            data.extend(legend.colour(grid.values[row * grid.width + col]));
+            data.extend(legend.colour(values[row * grid.width + col]));
         }
     }
     let mut image = Image::new(

@@ -71,6 +71,8 @@ pub struct ResultEntry {
     pub(crate) ground_entity: Option<Entity>,
     pub(crate) facade_entity: Option<Entity>,
     pub(crate) features_entity: Option<Entity>,
+    /// The frame of the ground raster drawn now (`None`: the worst).
+    pub(crate) shown_frame: Option<usize>,
 }
 
 impl ResultEntry {
@@ -151,6 +153,7 @@ impl AnalysisState {
             ground_entity: None,
             facade_entity: None,
             features_entity: None,
+            shown_frame: None,
         });
         id
     }

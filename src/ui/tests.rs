@@ -752,6 +752,101 @@ fn text(v: &str) -> pw_analysis::Value {
     pw_analysis::Value::Text(v.into())
 }
 
+/// A run with frames (a flood) plays on the global clock: before its
+/// start and after its end the worst is drawn, in between the frame of the
+/// clock's time.
+#[test]
+fn a_flood_plays_on_the_clock() {
+    use crate::analysis::AnalysisState;
+    use crate::view::clock::SceneClock;
+    use pw_analysis::{AnalysisResult, Frames, GroundRaster};
+    let mut app = test_app();
+    app.update();
+    let now = app
+        .world()
+        .resource::<SceneClock>()
+        .instant
+        .as_millisecond() as f64
+        / 1000.0;
+    let quantity = pw_flood::framework::depth_quantity();
+    let legend = quantity.legend.clone();
+    let grid = pw_terrain::Grid {
+        width: 2,
+        height: 1,
+        x0: 0.0,
+        y0: 10.0,
+        dx: 10.0,
+        dy: 10.0,
+        values: vec![1.2, 0.7],
+        crs: None,
+    };
+    let result = AnalysisResult {
+        label: "Starkregen".into(),
+        ground: Some(GroundRaster {
+            grid,
+            quantity,
+            frames: Some(Frames {
+                start: now + 300.0,
+                step: 300.0,
+                values: vec![vec![0.2, 0.0], vec![0.6, 0.4]],
+            }),
+        }),
+        ..Default::default()
+    };
+    app.world_mut()
+        .resource_mut::<AnalysisState>()
+        .add("flood", result);
+    app.update();
+    app.update();
+    // The colour of the western cell as drawn now.
+    let drawn = |app: &mut App| -> [u8; 4] {
+        let entity = app.world().resource::<AnalysisState>().results[0]
+            .ground_entity
+            .expect("a ground overlay");
+        let material = app
+            .world()
+            .get::<MeshMaterial3d<StandardMaterial>>(entity)
+            .unwrap()
+            .0
+            .clone();
+        let texture = app
+            .world()
+            .resource::<Assets<StandardMaterial>>()
+            .get(&material)
+            .unwrap()
+            .base_color_texture
+            .clone()
+            .unwrap();
+        let image = app
+            .world()
+            .resource::<Assets<Image>>()
+            .get(&texture)
+            .unwrap();
+        let data = image.data.as_ref().unwrap();
+        [data[0], data[1], data[2], data[3]]
+    };
+    let set_clock = |app: &mut App, t: f64| {
+        app.world_mut().resource_mut::<SceneClock>().instant =
+            jiff::Timestamp::from_millisecond((t * 1000.0) as i64).unwrap();
+        app.update();
+    };
+    assert_eq!(
+        drawn(&mut app),
+        legend.colour(1.2),
+        "before the run: the worst"
+    );
+    set_clock(&mut app, now + 310.0);
+    assert_eq!(drawn(&mut app), legend.colour(0.2), "the first frame");
+    set_clock(&mut app, now + 650.0);
+    assert_eq!(drawn(&mut app), legend.colour(0.6), "the second frame");
+    set_clock(&mut app, now + 5000.0);
+    assert_eq!(
+        drawn(&mut app),
+        legend.colour(1.2),
+        "after the run: the worst again"
+    );
+}
+
 #[test]
 fn sun_hours_run_in_the_background_show_compare_and_cancel() {
     use crate::analysis::{AnalysisCommand, AnalysisOverlay};

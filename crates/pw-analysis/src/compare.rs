@@ -169,6 +169,8 @@ pub fn difference(a: &AnalysisResult, b: &AnalysisResult) -> Result<AnalysisResu
         (Some(ga), Some(gb)) => Some(GroundRaster {
             grid: grid_difference(&ga.grid, &gb.grid)?,
             quantity: gb.quantity.clone(),
+            // B − A of the worst; the runs' frames are not subtracted.
+            frames: None,
         }),
         _ => None,
     };
@@ -299,6 +301,7 @@ mod tests {
             ground: Some(GroundRaster {
                 grid: grid(2, ground),
                 quantity: quantity(),
+                frames: None,
             }),
             facades: Some(FacadeValues {
                 quantity: quantity(),

@@ -23,7 +23,7 @@ pub use pw_job::JobControl;
 pub use pw_scenario as scenario;
 pub use pw_scenario::Scenario;
 pub use result::{
-    AnalysisResult, FacadeSample, FacadeValues, Feature, FeatureGeometry, FeatureValues,
+    AnalysisResult, FacadeSample, FacadeValues, Feature, FeatureGeometry, FeatureValues, Frames,
     GroundRaster, Kpi, Quantity, RunStamp,
 };
 

@@ -26,6 +26,29 @@ pub struct Quantity {
 pub struct GroundRaster {
     pub grid: Grid,
     pub quantity: Quantity,
+    /// The same grid over time (a flood as it runs), played on the global
+    /// clock; `grid` is what is shown outside their span (the worst).
+    pub frames: Option<Frames>,
+}
+
+/// Values of a ground grid at even steps from a start on the global clock.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Frames {
+    /// Unix seconds of the first frame.
+    pub start: f64,
+    /// Seconds between frames.
+    pub step: f64,
+    /// One value per cell of the grid, per frame.
+    pub values: Vec<Vec<f32>>,
+}
+
+impl Frames {
+    /// The frame to show at a clock time: the last one that began, or
+    /// none before the first and after the end of the last.
+    pub fn at(&self, clock: f64) -> Option<usize> {
+        let k = ((clock - self.start) / self.step).floor();
+        (k >= 0.0 && (k as usize) < self.values.len()).then_some(k as usize)
+    }
 }
 
 impl GroundRaster {
@@ -266,6 +289,21 @@ impl AnalysisResult {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn frames_follow_the_clock() {
+        let f = Frames {
+            start: 1000.0,
+            step: 300.0,
+            values: vec![vec![0.0], vec![1.0], vec![2.0]],
+        };
+        assert_eq!(f.at(999.0), None);
+        assert_eq!(f.at(1000.0), Some(0));
+        assert_eq!(f.at(1299.0), Some(0));
+        assert_eq!(f.at(1300.0), Some(1));
+        assert_eq!(f.at(1899.0), Some(2));
+        assert_eq!(f.at(1900.0), None, "after the last frame: the worst again");
+    }
 
     #[test]
     fn the_stamp_lists_everything_once() {

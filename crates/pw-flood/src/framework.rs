@@ -19,8 +19,8 @@ use crate::shallow::{Domain, Edge, Edges, Hyetograph, Settings, Simulation};
 use pw_analysis::result::Column;
 use pw_analysis::{
     Analysis, AnalysisError, AnalysisResult, Estimate, Feature, FeatureGeometry, FeatureValues,
-    GroundRaster, JobControl, Kpi, Legend, Message, ParamKind, ParamSpec, ParamValues, Quantity,
-    RunStamp, Scenario, Value,
+    Frames, GroundRaster, JobControl, Kpi, Legend, Message, ParamKind, ParamSpec, ParamValues,
+    Quantity, RunStamp, Scenario, Value,
 };
 use pw_city::{CityObject, ObjectKind, Semantic};
 use pw_terrain::Grid;
@@ -50,6 +50,18 @@ pub const DEPTH_CLASSES: [(f32, [u8; 3]); 5] = [
 const DRAWN_FROM_M: f32 = 0.05;
 /// Most cells one run may have (memory ≈ 60 bytes a cell).
 const MOST_CELLS: usize = 8_000_000;
+/// Depths kept for playing the run on the clock, all frames together
+/// (4 bytes each: 200 MB).
+const MOST_FRAME_VALUES: usize = 50_000_000;
+
+/// Seconds between frames: 5 minutes, longer where a long run or a big
+/// grid would keep more than `MOST_FRAME_VALUES` depths.
+fn frame_step(until: f64, cells: usize) -> f64 {
+    let most_frames = (MOST_FRAME_VALUES / cells.max(1)).max(1) as f64;
+    let minutes = (until / most_frames / 60.0).ceil().max(5.0);
+    minutes * 60.0
+}
+
 /// What a building block rises to when its roof height is unknown (m).
 const ASSUMED_BUILDING_M: f64 = 10.0;
 /// A wall counts as wet from this depth (m): below it, what runs off
@@ -462,13 +474,37 @@ impl FloodAnalysis {
             .with_rain(rain);
         control.set_stage("water");
         let until = minutes * 60.0;
-        let finished = sim.run_until(until, |t| {
-            control.set_progress((t / until) as f32);
-            !control.is_cancelled()
-        });
-        if !finished {
-            return Err(AnalysisError::Cancelled);
+        // The water as it runs, to play on the clock: a frame every few
+        // minutes, at most MOST_FRAME_VALUES depths in all.
+        let step = frame_step(until, n);
+        let mut frames: Vec<Vec<f32>> = Vec::new();
+        let mut next = step;
+        loop {
+            let stop = next.min(until);
+            let finished = sim.run_until(stop, |t| {
+                control.set_progress((t / until) as f32);
+                !control.is_cancelled()
+            });
+            if !finished {
+                return Err(AnalysisError::Cancelled);
+            }
+            frames.push(
+                (0..n)
+                    .map(|k| {
+                        if g.owner[k] != NONE || g.terrain[k].is_nan() {
+                            f32::NAN
+                        } else {
+                            sim.state().depth[k]
+                        }
+                    })
+                    .collect(),
+            );
+            if stop >= until {
+                break;
+            }
+            next += step;
         }
+        let frames_count = frames.len();
         // The deepest water at each building's walls, and when it came.
         let mut at_wall = vec![0.0f32; g.buildings.len()];
         let mut first = vec![f32::NAN; g.buildings.len()];
@@ -599,10 +635,22 @@ impl FloodAnalysis {
                     ("land_cover_areas".into(), g.cover_areas.to_string()),
                     ("edges".into(), open.into()),
                     ("steps".into(), sim.steps().to_string()),
+                    (
+                        "frames".into(),
+                        format!("{} every {:.0} min from the clock's time", frames_count, step / 60.0),
+                    ),
                 ],
                 ..Default::default()
             },
-            ground: Some(GroundRaster { grid: g.grid(values_out, s), quantity: depth_quantity() }),
+            ground: Some(GroundRaster {
+                grid: g.grid(values_out, s),
+                quantity: depth_quantity(),
+                frames: Some(Frames {
+                    start: s.clock + step,
+                    step,
+                    values: frames,
+                }),
+            }),
             facades: None,
             features,
             kpis,
@@ -790,6 +838,7 @@ impl FloodAnalysis {
             ground: Some(GroundRaster {
                 grid: g.grid(depth, s),
                 quantity: depth_quantity(),
+                frames: None,
             }),
             facades: None,
             features,

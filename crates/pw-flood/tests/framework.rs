@@ -42,6 +42,25 @@ fn heavy_rain_on_bayreuth_with_its_buildings_and_a_variant() {
     let grid = &r.ground.as_ref().unwrap().grid;
     assert_eq!((grid.width, grid.height), (150, 150));
     let building_cells = grid.values.iter().filter(|v| v.is_nan()).count();
+    // The run as frames for the clock: every 5 minutes of the 90, never
+    // deeper than the deepest, which the last frame is not (water runs off).
+    let frames = r.ground.as_ref().unwrap().frames.as_ref().unwrap();
+    assert_eq!(frames.values.len(), 18);
+    assert_eq!(frames.step, 300.0);
+    assert_eq!(frames.start, bestand.clock + 300.0);
+    for f in &frames.values {
+        assert_eq!(f.len(), grid.values.len());
+        assert!(
+            f.iter()
+                .zip(&grid.values)
+                .all(|(d, m)| d.is_nan() == m.is_nan() && !(d > m))
+        );
+    }
+    let wet_at = |k: usize| frames.values[k].iter().filter(|d| **d >= 0.1).count();
+    assert!(
+        wet_at(11) > wet_at(1),
+        "more water after an hour of rain than after 10 minutes"
+    );
     let fallen = 0.1 * 600.0 * 600.0;
     println!(
         "rain: {} building cells, deepest {:.2} m, fastest {:.2} m/s, ≥10 cm {:.0} m², buildings ≥10 cm {}, rain {:.0} m³, soaked {:.0}, out {:.0}, standing {:.0}, balance {:.2e} %",

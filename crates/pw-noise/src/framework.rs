@@ -731,6 +731,7 @@ impl Analysis for NoiseAnalysis {
                 crs: s.site.crs,
             },
             quantity,
+            frames: None,
         };
         let method_name = match method {
             Method::Cnossos => "CNOSSOS-EU (Directive (EU) 2015/996, 2021/1226 coefficients)",

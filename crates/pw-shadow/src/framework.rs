@@ -380,7 +380,11 @@ pub fn to_framework(params: &Params, r: SunHours) -> AnalysisResult {
             details: r.run.entries.clone(),
             ..Default::default()
         },
-        ground: r.ground.map(|grid| GroundRaster { grid, quantity }),
+        ground: r.ground.map(|grid| GroundRaster {
+            grid,
+            quantity,
+            frames: None,
+        }),
         facades,
         features: None,
         kpis,
