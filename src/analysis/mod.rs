@@ -170,6 +170,9 @@ mod tests {
                 "flat",
                 "level_below_ground",
                 "no_data_cells",
+                "kpi_roads_cut",
+                "kpi_road_m_cut",
+                "roads_cut",
             ]
             .map(|k| format!("flood.{k}")),
         );

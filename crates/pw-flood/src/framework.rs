@@ -373,6 +373,94 @@ impl Ground {
     }
 }
 
+/// Water this deep cuts a road for cars and emergency vehicles (m).
+const ROAD_CUT_M: f32 = 0.3;
+
+/// The roads of the scenario (its map's road lines, drawn as ribbons of
+/// one surface per segment) under water of at least `ROAD_CUT_M`:
+/// how many, how many metres, the names of the first few.
+fn roads_cut(s: &Scenario, raster: &Raster, depth: &[f32]) -> (usize, f64, Vec<String>) {
+    let spacing = 0.5 * raster.dx.min(raster.dy);
+    let depth_at = |p: [f64; 2]| -> f32 {
+        let c = ((p[0] - raster.x0) / raster.dx).floor();
+        let r = ((raster.y0 - p[1]) / raster.dy).floor();
+        if c < 0.0 || r < 0.0 || c as usize >= raster.width || r as usize >= raster.height {
+            return f32::NAN;
+        }
+        depth[r as usize * raster.width + c as usize]
+    };
+    let (mut cut, mut metres, mut names) = (0usize, 0.0f64, Vec::new());
+    for o in s.objects() {
+        if o.attribute("kind") != Some("road") {
+            continue;
+        }
+        let mut under = 0.0;
+        for surface in o
+            .surfaces
+            .iter()
+            .filter(|s| s.semantic == Semantic::Traffic)
+        {
+            let e = &surface.exterior;
+            if e.len() < 4 {
+                continue;
+            }
+            // The segment's centre line: between the middles of its ends.
+            let a = [(e[0][0] + e[3][0]) / 2.0, (e[0][1] + e[3][1]) / 2.0];
+            let b = [(e[1][0] + e[2][0]) / 2.0, (e[1][1] + e[2][1]) / 2.0];
+            let length = ((b[0] - a[0]).powi(2) + (b[1] - a[1]).powi(2)).sqrt();
+            let n = (length / spacing).ceil().max(1.0) as usize;
+            for k in 0..n {
+                let t = (k as f64 + 0.5) / n as f64;
+                let p = [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])];
+                if depth_at(p) >= ROAD_CUT_M {
+                    under += length / n as f64;
+                }
+            }
+        }
+        if under > 0.0 {
+            cut += 1;
+            metres += under;
+            if names.len() < 5 {
+                names.push(o.attribute("name").unwrap_or(&o.id).to_string());
+            }
+        }
+    }
+    (cut, metres, names)
+}
+
+/// The road figures and, where roads are cut, a note naming some.
+fn road_kpis(
+    s: &Scenario,
+    raster: &Raster,
+    depth: &[f32],
+    kpis: &mut Vec<Kpi>,
+    notes: &mut Vec<Message>,
+) {
+    let (cut, metres, names) = roads_cut(s, raster, depth);
+    kpis.push(Kpi::new(
+        "roads_cut",
+        Message::new("flood.kpi_roads_cut").english("Roads with water from 30 cm (cut for cars)"),
+        cut as f64,
+        "",
+        0,
+    ));
+    kpis.push(Kpi::new(
+        "road_m_cut",
+        Message::new("flood.kpi_road_m_cut").english("Length of road under water from 30 cm"),
+        metres,
+        "m",
+        0,
+    ));
+    if cut > 0 {
+        notes.push(
+            Message::new("flood.roads_cut")
+                .arg("n", cut)
+                .arg("names", names.join(", "))
+                .english("{n} roads are cut by water of 30 cm or more, e.g. {names}."),
+        );
+    }
+}
+
 fn area_kpi(key: &str, depth_cm: u32, area: f64) -> Kpi {
     Kpi::new(
         &format!("{key}_{depth_cm}cm"),
@@ -604,6 +692,7 @@ impl FloodAnalysis {
         ));
         let features = self.building_features(&g, &at_wall, WET_WALL_M, Some(&first), s);
         let mut notes = Vec::new();
+        road_kpis(s, &g.raster, &values_out, &mut kpis, &mut notes);
         let without_ground = g.terrain.iter().filter(|z| z.is_nan()).count();
         if without_ground > 0 {
             notes.push(
@@ -807,6 +896,8 @@ impl FloodAnalysis {
         ));
         // Drawn: every building the water touches, as the KPI counts them.
         let features = self.building_features(&g, &at_wall, f32::MIN_POSITIVE, None, s);
+        let mut notes = Vec::new();
+        road_kpis(s, &g.raster, &depth, &mut kpis, &mut notes);
         let river = if by_gauge {
             format!("gauge {:.1}, {:.1}", gauge[0], gauge[1])
         } else if g.water.iter().any(|w| *w) {
@@ -843,7 +934,7 @@ impl FloodAnalysis {
             facades: None,
             features,
             kpis,
-            notes: Vec::new(),
+            notes,
             crs: s.site.crs,
             difference_of: None,
         })
@@ -1045,5 +1136,86 @@ impl Analysis for FloodAnalysis {
         } else {
             self.run_rain(values, s, control)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pw_analysis::scenario::{ScenarioLayer, Site};
+    use pw_city::{CityModel, Surface};
+    use std::sync::Arc;
+
+    /// A road of two 100 m segments running east across a grid whose
+    /// middle columns stand 40 cm under water: 30 m of it are cut.
+    #[test]
+    fn a_road_through_deep_water_is_cut_for_the_width_of_the_water() {
+        let ribbon = |x0: f64, x1: f64| Surface {
+            id: None,
+            semantic: Semantic::Traffic,
+            lod: 1,
+            lod_minor: 0,
+            exterior: vec![
+                [x0, 48.0, 0.0],
+                [x1, 48.0, 0.0],
+                [x1, 52.0, 0.0],
+                [x0, 52.0, 0.0],
+            ],
+            interiors: Vec::new(),
+            looks: Vec::new(),
+        };
+        let road = CityObject {
+            id: "way/1".into(),
+            kind: ObjectKind::Other,
+            type_name: "LineFeature".into(),
+            parent: None,
+            attributes: vec![
+                ("kind".into(), "road".into()),
+                ("name".into(), "Saalstraße".into()),
+            ],
+            surfaces: vec![ribbon(0.0, 100.0), ribbon(100.0, 200.0)],
+            terrain_intersection: Vec::new(),
+            line: 1,
+        };
+        let site = Site {
+            crs: None,
+            origin: [0.0; 3],
+            latitude: 50.93,
+            longitude: 11.59,
+            time_zone: "Europe/Berlin".into(),
+        };
+        let mut s = Scenario::new("Bestand", site);
+        s.layers.push(ScenarioLayer {
+            name: "Karte".into(),
+            model: Arc::new(CityModel {
+                objects: vec![road],
+                ..Default::default()
+            }),
+            input: None,
+        });
+        let raster = Raster {
+            width: 20,
+            height: 10,
+            x0: 0.0,
+            y0: 100.0,
+            dx: 10.0,
+            dy: 10.0,
+        };
+        // Columns 9, 10 and 11 (x 90–120 m) 0.4 m deep, the rest 0.2 m.
+        let depth: Vec<f32> = (0..200)
+            .map(|k| {
+                if (9..12).contains(&(k % 20)) {
+                    0.4
+                } else {
+                    0.2
+                }
+            })
+            .collect();
+        let (cut, metres, names) = roads_cut(&s, &raster, &depth);
+        assert_eq!(cut, 1);
+        assert!((metres - 30.0).abs() < 1e-9, "{metres} m");
+        assert_eq!(names, ["Saalstraße"]);
+        let shallow = vec![0.29f32; 200];
+        assert_eq!(roads_cut(&s, &raster, &shallow).0, 0);
     }
 }

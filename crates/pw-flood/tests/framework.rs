@@ -63,7 +63,9 @@ fn heavy_rain_on_bayreuth_with_its_buildings_and_a_variant() {
     );
     let fallen = 0.1 * 600.0 * 600.0;
     println!(
-        "rain: {} building cells, deepest {:.2} m, fastest {:.2} m/s, ≥10 cm {:.0} m², buildings ≥10 cm {}, rain {:.0} m³, soaked {:.0}, out {:.0}, standing {:.0}, balance {:.2e} %",
+        "rain: {} roads cut ({:.0} m), {} building cells, deepest {:.2} m, fastest {:.2} m/s, ≥10 cm {:.0} m², buildings ≥10 cm {}, rain {:.0} m³, soaked {:.0}, out {:.0}, standing {:.0}, balance {:.2e} %",
+        kpi(&r, "roads_cut"),
+        kpi(&r, "road_m_cut"),
         building_cells,
         kpi(&r, "deepest"),
         kpi(&r, "fastest"),
@@ -90,6 +92,13 @@ fn heavy_rain_on_bayreuth_with_its_buildings_and_a_variant() {
     );
     assert!(kpi(&r, "buildings_10cm") >= 1.0);
     assert!(kpi(&r, "deepest") > 0.1);
+    // Roads under 30 cm of water: counted, measured and named.
+    assert!(kpi(&r, "roads_cut") >= 1.0 && kpi(&r, "road_m_cut") > 0.0);
+    assert!(
+        kpi(&r, "road_m_cut") >= 2.0 * kpi(&r, "roads_cut"),
+        "at least a cell's half per road"
+    );
+    assert!(r.notes.iter().any(|n| n.key == "flood.roads_cut"));
     let wet = r.features.as_ref().expect("buildings with water at a wall");
     // Every building of the area is listed (dry ones with 0, so that B − A
     // finds them); the KPIs count the wet ones.
