@@ -9,7 +9,9 @@
 //!
 //! `cargo bench -p pw-flood --bench rain`; PW_FLOOD_CELL (m, default 2),
 //! PW_FLOOD_MINUTES (default 180) and PW_FLOOD_LEVEL_CELL (m, default 1:
-//! the static level on the same area) change the run.
+//! the static level on the same area) change the run; PW_FLOOD_ONLY=landlab
+//! runs only the plane beside landlab, PW_FLOOD_PLANE_MINUTES only ours,
+//! that long (timing the kernel).
 
 #[path = "../tests/common/bayreuth.rs"]
 mod bayreuth;
@@ -28,6 +30,11 @@ fn env(key: &str, default: f64) -> f64 {
 }
 
 fn main() {
+    // PW_FLOOD_ONLY=landlab: only the run beside landlab.
+    if std::env::var("PW_FLOOD_ONLY").as_deref() == Ok("landlab") {
+        beside_landlab();
+        return;
+    }
     let cell = env("PW_FLOOD_CELL", 2.0);
     let minutes = env("PW_FLOOD_MINUTES", 180.0);
     let t = Instant::now();
@@ -98,13 +105,17 @@ fn beside_landlab() {
         .unwrap()
         .with_rain(Hyetograph::new(vec![(0.0, 0.05 / 3600.0)]).unwrap());
     let t = Instant::now();
-    sim.run_until(600.0, |_| true);
+    sim.run_until(env("PW_FLOOD_PLANE_MINUTES", 10.0) * 60.0, |_| true);
     let ours_s = t.elapsed().as_secs_f64();
     let ours = (w * h) as f64 * sim.steps() as f64 / ours_s;
     println!(
         "plane {w} × {h}, 10 min: ours {ours_s:.2} s, {} steps, {ours:.3e} cell updates/s",
         sim.steps()
     );
+    if std::env::var("PW_FLOOD_PLANE_MINUTES").is_ok() {
+        // A longer run of ours alone (timing the kernel), no landlab.
+        return;
+    }
     let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let python = std::env::var_os("PW_LANDLAB_PYTHON")
         .map(std::path::PathBuf::from)
