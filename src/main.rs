@@ -93,6 +93,16 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Some(Command::Flood(cmd)) => match cli::flood::flood(&cmd) {
+            Ok(text) => {
+                print!("{text}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("planwerkstatt flood: {e:#}");
+                ExitCode::from(2)
+            }
+        },
         Some(Command::Variant(cmd)) => match cli::variant::variant(&cmd) {
             Ok(text) => {
                 print!("{text}");

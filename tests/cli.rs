@@ -1178,3 +1178,81 @@ fn line_of(out: &str, key: &str) -> String {
         .unwrap_or_default()
         .to_string()
 }
+
+/// `flood level` on the Vinschgau DEM from a gauge in the valley, 150 m
+/// above its ground: the 317 cells GRASS `r.lake` floods there (crates/
+/// pw-flood/tests/level.rs), written with the stamp.
+#[test]
+fn flood_level_floods_what_r_lake_floods() {
+    let dir = temp_dir("flood");
+    let dem = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data/dem/vinschgau/elev_vinschgau.tif");
+    let scene = dir.join("vinschgau.scene");
+    std::fs::write(
+        &scene,
+        format!(
+            "name = \"Vinschgau\"\ncrs = \"EPSG:32632\"\norigin = [630000.0, 5170000.0, 1000.0]\n\n\
+             [city]\nname = \"Vinschgau\"\nlatitude = 46.6\nlongitude = 10.7\ntime_zone = \"Europe/Rome\"\n\n\
+             [[layers]]\nname = \"DEM\"\nkind = \"dem\"\npath = \"{}\"\n",
+            dem.display()
+        ),
+    )
+    .unwrap();
+    let out_dir = dir.join("out");
+    let (code, out, err) = planwerkstatt(&[
+        "flood",
+        "level",
+        "--scene",
+        scene.to_str().unwrap(),
+        "--area",
+        "598250,5144500,661250,5193000",
+        "--cell",
+        "250",
+        "--gauge",
+        "660875,5171625",
+        "--level",
+        "568",
+        "--out-dir",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("area_flooded                 19812500 m²"),
+        "{out}"
+    );
+    assert!(
+        out.contains("deepest                      180.00 m"),
+        "{out}"
+    );
+    let csv = std::fs::read_dir(&out_dir)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.to_string_lossy().ends_with(".csv"))
+        .expect("the key figures as CSV");
+    let text = std::fs::read_to_string(csv).unwrap();
+    assert!(
+        text.contains("param_level_from") && text.contains("param_river"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("param_rain_mm"),
+        "rain parameters do not apply:\n{text}"
+    );
+    // A level below the ground at the gauge is said, not run.
+    let (code, _, err) = planwerkstatt(&[
+        "flood",
+        "level",
+        "--scene",
+        scene.to_str().unwrap(),
+        "--area",
+        "598250,5144500,661250,5193000",
+        "--cell",
+        "250",
+        "--gauge",
+        "660875,5171625",
+        "--level",
+        "300",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("below the ground"), "{err}");
+}

@@ -3,6 +3,7 @@
 
 pub mod analysis;
 pub mod convert;
+pub mod flood;
 pub mod info;
 pub mod plot;
 pub mod sun;
@@ -80,6 +81,10 @@ pub enum Command {
     /// zones) and write the volumes per link (GeoJSON, CSV).
     #[command(subcommand)]
     Traffic(crate::analysis::traffic::cli::TrafficCli),
+    /// Flooding: a river level (`level`) or heavy rain (`rain`) on a scene's
+    /// terrain and buildings; the flood analysis with its own flags.
+    #[command(subcommand)]
+    Flood(flood::FloodCli),
 }
 
 #[derive(Args, Debug, Clone, Default)]

@@ -641,55 +641,67 @@ impl FloodAnalysis {
             .filter(|k| g.owner[*k] == NONE)
             .fold(0.0f32, |m, k| m.max(sim.max_speed[k]));
         let b = sim.balance();
-        kpis.push(Kpi::new(
-            "deepest",
-            Message::new("flood.kpi_deepest").english("Deepest water"),
-            deepest as f64,
-            "m",
-            2,
-        ));
-        kpis.push(Kpi::new(
-            "fastest",
-            Message::new("flood.kpi_fastest").english("Fastest water (≥ 5 cm deep)"),
-            fastest as f64,
-            "m/s",
-            2,
-        ));
-        kpis.push(Kpi::new(
-            "rain_m3",
-            Message::new("flood.kpi_rain").english("Rain fallen"),
-            b.rain,
-            "m³",
-            0,
-        ));
-        kpis.push(Kpi::new(
-            "soaked_m3",
-            Message::new("flood.kpi_soaked").english("Soaked into the ground"),
-            b.loss,
-            "m³",
-            0,
-        ));
-        kpis.push(Kpi::new(
-            "outflow_m3",
-            Message::new("flood.kpi_outflow").english("Run off over the area's edge"),
-            b.outflow,
-            "m³",
-            0,
-        ));
-        kpis.push(Kpi::new(
-            "standing_m3",
-            Message::new("flood.kpi_standing").english("Water standing at the end"),
-            b.stored,
-            "m³",
-            0,
-        ));
-        kpis.push(Kpi::new(
-            "balance_error_pct",
-            Message::new("flood.kpi_balance").english("Water balance error"),
-            b.relative_error() * 100.0,
-            "%",
-            4,
-        ));
+        // (key, catalogue key, English, value, unit, decimals)
+        let figures: [(&str, &str, &str, f64, &'static str, u8); 7] = [
+            (
+                "deepest",
+                "flood.kpi_deepest",
+                "Deepest water",
+                deepest as f64,
+                "m",
+                2,
+            ),
+            (
+                "fastest",
+                "flood.kpi_fastest",
+                "Fastest water (≥ 5 cm deep)",
+                fastest as f64,
+                "m/s",
+                2,
+            ),
+            ("rain_m3", "flood.kpi_rain", "Rain fallen", b.rain, "m³", 0),
+            (
+                "soaked_m3",
+                "flood.kpi_soaked",
+                "Soaked into the ground",
+                b.loss,
+                "m³",
+                0,
+            ),
+            (
+                "outflow_m3",
+                "flood.kpi_outflow",
+                "Run off over the area's edge",
+                b.outflow,
+                "m³",
+                0,
+            ),
+            (
+                "standing_m3",
+                "flood.kpi_standing",
+                "Water standing at the end",
+                b.stored,
+                "m³",
+                0,
+            ),
+            (
+                "balance_error_pct",
+                "flood.kpi_balance",
+                "Water balance error",
+                b.relative_error() * 100.0,
+                "%",
+                4,
+            ),
+        ];
+        for (key, label, english, value, unit, decimals) in figures {
+            kpis.push(Kpi::new(
+                key,
+                Message::new(label).english(english),
+                value,
+                unit,
+                decimals,
+            ));
+        }
         let features = self.building_features(&g, &at_wall, WET_WALL_M, Some(&first), s);
         let mut notes = Vec::new();
         road_kpis(s, &g.raster, &values_out, &mut kpis, &mut notes);
@@ -1022,7 +1034,7 @@ impl Analysis for FloodAnalysis {
                 when: None,
             },
             ParamSpec::area("area", "flood.area"),
-            ParamSpec::number("cell", "flood.cell", 2.0, (0.5, 50.0), 0.5, "m"),
+            ParamSpec::number("cell", "flood.cell", 2.0, (0.5, 500.0), 0.5, "m"),
             ParamSpec::number("rain_mm", "flood.rain_mm", 100.0, (1.0, 500.0), 5.0, "mm")
                 .when("mode", "rain"),
             ParamSpec::number(
