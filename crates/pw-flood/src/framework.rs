@@ -271,9 +271,24 @@ fn ground_of(
     let mut covers: Vec<Option<Cover>> = vec![None; width * height];
     let mut water = vec![false; width * height];
     let mut cover_areas = 0;
-    for o in s.objects() {
-        if is_building(&o) {
-            let found = outlines(&o);
+    // One model of the scenario, so that a building's parts (LoD2
+    // BuildingParts) find their building: one building on the grid each.
+    let model = s.to_model();
+    let root_of = |mut i: usize| -> usize {
+        for _ in 0..16 {
+            match model.objects[i].parent {
+                Some(p) if p < model.objects.len() && p != i => i = p,
+                _ => break,
+            }
+        }
+        i
+    };
+    // Per building found: (id, top, cells, Σx, Σy), by its root object.
+    let mut families: Vec<(String, f64, usize, f64, f64)> = Vec::new();
+    let mut family_of: std::collections::HashMap<usize, u32> = Default::default();
+    for (i, o) in model.objects.iter().enumerate() {
+        if is_building(o) {
+            let found = outlines(o);
             if found.is_empty() {
                 continue;
             }
@@ -282,24 +297,28 @@ fn ground_of(
                 .iter()
                 .flat_map(|s| s.exterior.iter().map(|p| p[2]))
                 .fold(f64::NEG_INFINITY, f64::max);
-            let index = buildings.len() as u32;
-            let (mut cells, mut sx, mut sy) = (0usize, 0.0, 0.0);
+            let root = root_of(i);
+            let index = *family_of.entry(root).or_insert_with(|| {
+                families.push((
+                    model.objects[root].id.clone(),
+                    f64::NEG_INFINITY,
+                    0,
+                    0.0,
+                    0.0,
+                ));
+                families.len() as u32 - 1
+            });
+            let family = &mut families[index as usize];
+            family.1 = family.1.max(top);
             for rings in &found {
                 raster.burn(rings, |k| {
                     if owner[k] != index {
                         owner[k] = index;
                         let p = raster.centre(k);
-                        cells += 1;
-                        sx += p[0];
-                        sy += p[1];
+                        family.2 += 1;
+                        family.3 += p[0];
+                        family.4 += p[1];
                     }
-                });
-            }
-            if cells > 0 {
-                buildings.push(BuildingOnGrid {
-                    id: o.id.clone(),
-                    top,
-                    centre: [sx / cells as f64, sy / cells as f64],
                 });
             }
             continue;
@@ -331,6 +350,21 @@ fn ground_of(
             });
             cover_areas += usize::from(burnt);
         }
+    }
+    // The buildings that stand on cells of the area, numbered anew.
+    let mut renumber = vec![NONE; families.len()];
+    for (k, (id, top, cells, sx, sy)) in families.into_iter().enumerate() {
+        if cells > 0 {
+            renumber[k] = buildings.len() as u32;
+            buildings.push(BuildingOnGrid {
+                id,
+                top,
+                centre: [sx / cells as f64, sy / cells as f64],
+            });
+        }
+    }
+    for o in owner.iter_mut().filter(|o| **o != NONE) {
+        *o = renumber[*o as usize];
     }
     Ok(Ground {
         raster,
@@ -1158,6 +1192,97 @@ mod tests {
     use pw_city::{CityModel, Surface};
     use std::sync::Arc;
 
+    fn site() -> Site {
+        Site {
+            crs: None,
+            origin: [0.0; 3],
+            latitude: 50.93,
+            longitude: 11.59,
+            time_zone: "Europe/Berlin".into(),
+        }
+    }
+
+    fn object(
+        id: &str,
+        kind: ObjectKind,
+        parent: Option<usize>,
+        square: Option<[f64; 2]>,
+    ) -> CityObject {
+        let surfaces = square
+            .map(|[x, y]| {
+                vec![Surface {
+                    id: None,
+                    semantic: Semantic::Ground,
+                    lod: 2,
+                    lod_minor: 0,
+                    exterior: vec![
+                        [x, y, 0.0],
+                        [x + 10.0, y, 0.0],
+                        [x + 10.0, y + 10.0, 9.0],
+                        [x, y + 10.0, 0.0],
+                    ],
+                    interiors: Vec::new(),
+                    looks: Vec::new(),
+                }]
+            })
+            .unwrap_or_default();
+        CityObject {
+            id: id.into(),
+            kind,
+            type_name: String::new(),
+            parent,
+            attributes: Vec::new(),
+            surfaces,
+            terrain_intersection: Vec::new(),
+            line: 1,
+        }
+    }
+
+    /// A building of two parts is one building on the grid, named by the
+    /// building; one off the area is none.
+    #[test]
+    fn a_building_s_parts_are_one_building() {
+        let mut s = Scenario::new("Bestand", site());
+        s.layers.push(ScenarioLayer {
+            name: "LoD2".into(),
+            model: Arc::new(CityModel {
+                objects: vec![
+                    object("DEBY_1", ObjectKind::Building, None, None),
+                    object(
+                        "DEBY_1_a",
+                        ObjectKind::BuildingPart,
+                        Some(0),
+                        Some([0.0, 0.0]),
+                    ),
+                    object(
+                        "DEBY_1_b",
+                        ObjectKind::BuildingPart,
+                        Some(0),
+                        Some([10.0, 0.0]),
+                    ),
+                    object("DEBY_2", ObjectKind::Building, None, Some([30.0, 0.0])),
+                    object("DEBY_3", ObjectKind::Building, None, Some([500.0, 0.0])),
+                ],
+                ..Default::default()
+            }),
+            input: None,
+        });
+        let a = FloodAnalysis;
+        let mut v = a.defaults();
+        v.set(
+            "area",
+            pw_analysis::Value::Area(Some(pw_analysis::Area::new(0.0, 0.0, 50.0, 10.0))),
+        );
+        v.set("cell", pw_analysis::Value::Number(1.0));
+        let g = ground_of(&s, &v, 0.0, &JobControl::default()).unwrap();
+        let ids: Vec<&str> = g.buildings.iter().map(|b| b.id.as_str()).collect();
+        assert_eq!(ids, ["DEBY_1", "DEBY_2"]);
+        let cells = |b: u32| g.owner.iter().filter(|o| **o == b).count();
+        assert_eq!((cells(0), cells(1)), (200, 100));
+        assert_eq!(g.buildings[0].centre, [10.0, 5.0]);
+        assert_eq!(g.buildings[0].top, 9.0);
+    }
+
     /// A road of two 100 m segments running east across a grid whose
     /// middle columns stand 40 cm under water: 30 m of it are cut.
     #[test]
@@ -1189,14 +1314,7 @@ mod tests {
             terrain_intersection: Vec::new(),
             line: 1,
         };
-        let site = Site {
-            crs: None,
-            origin: [0.0; 3],
-            latitude: 50.93,
-            longitude: 11.59,
-            time_zone: "Europe/Berlin".into(),
-        };
-        let mut s = Scenario::new("Bestand", site);
+        let mut s = Scenario::new("Bestand", site());
         s.layers.push(ScenarioLayer {
             name: "Karte".into(),
             model: Arc::new(CityModel {
