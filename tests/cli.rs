@@ -1199,22 +1199,26 @@ fn flood_level_floods_what_r_lake_floods() {
     )
     .unwrap();
     let out_dir = dir.join("out");
-    let (code, out, err) = planwerkstatt(&[
-        "flood",
-        "level",
-        "--scene",
-        scene.to_str().unwrap(),
-        "--area",
-        "598250,5144500,661250,5193000",
-        "--cell",
-        "250",
-        "--gauge",
-        "660875,5171625",
-        "--level",
-        "568",
-        "--out-dir",
-        out_dir.to_str().unwrap(),
-    ]);
+    // The valley's grid, 250 m cells, a gauge in the valley, a level.
+    let level_run = |level: &str, extra: &[&str]| {
+        let mut args = vec![
+            "flood",
+            "level",
+            "--scene",
+            scene.to_str().unwrap(),
+            "--area",
+            "598250,5144500,661250,5193000",
+            "--cell",
+            "250",
+            "--gauge",
+            "660875,5171625",
+            "--level",
+            level,
+        ];
+        args.extend_from_slice(extra);
+        planwerkstatt(&args)
+    };
+    let (code, out, err) = level_run("568", &["--out-dir", out_dir.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
     assert!(
         out.contains("area_flooded                 19812500 m²"),
@@ -1239,20 +1243,7 @@ fn flood_level_floods_what_r_lake_floods() {
         "rain parameters do not apply:\n{text}"
     );
     // A level below the ground at the gauge is said, not run.
-    let (code, _, err) = planwerkstatt(&[
-        "flood",
-        "level",
-        "--scene",
-        scene.to_str().unwrap(),
-        "--area",
-        "598250,5144500,661250,5193000",
-        "--cell",
-        "250",
-        "--gauge",
-        "660875,5171625",
-        "--level",
-        "300",
-    ]);
+    let (code, _, err) = level_run("300", &[]);
     assert_eq!(code, 2);
     assert!(err.contains("below the ground"), "{err}");
 }

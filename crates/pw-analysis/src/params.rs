@@ -144,6 +144,24 @@ impl ParamSpec {
         }
     }
 
+    /// One of `options` (value, catalogue key of its label).
+    pub fn choice(
+        key: &'static str,
+        label: &'static str,
+        options: &'static [(&'static str, &'static str)],
+        default: &str,
+    ) -> ParamSpec {
+        ParamSpec {
+            key,
+            label,
+            kind: ParamKind::Choice(options),
+            default: Value::Text(default.into()),
+            required: true,
+            advanced: false,
+            when: None,
+        }
+    }
+
     pub fn flag(key: &'static str, label: &'static str, default: bool) -> ParamSpec {
         ParamSpec {
             key,

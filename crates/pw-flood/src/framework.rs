@@ -19,8 +19,8 @@ use crate::shallow::{Domain, Edge, Edges, Hyetograph, Settings, Simulation};
 use pw_analysis::result::Column;
 use pw_analysis::{
     Analysis, AnalysisError, AnalysisResult, Estimate, Feature, FeatureGeometry, FeatureValues,
-    Frames, GroundRaster, JobControl, Kpi, Legend, Message, ParamKind, ParamSpec, ParamValues,
-    Quantity, RunStamp, Scenario, Value,
+    Frames, GroundRaster, JobControl, Kpi, Legend, Message, ParamSpec, ParamValues, Quantity,
+    RunStamp, Scenario,
 };
 use pw_city::{CityObject, ObjectKind, Semantic};
 use pw_terrain::Grid;
@@ -1058,15 +1058,7 @@ impl Analysis for FloodAnalysis {
 
     fn params(&self) -> Vec<ParamSpec> {
         vec![
-            ParamSpec {
-                key: "mode",
-                label: "flood.mode",
-                kind: ParamKind::Choice(MODES),
-                default: Value::Text("rain".into()),
-                required: true,
-                advanced: false,
-                when: None,
-            },
+            ParamSpec::choice("mode", "flood.mode", MODES, "rain"),
             ParamSpec::area("area", "flood.area"),
             ParamSpec::number("cell", "flood.cell", 2.0, (0.5, 500.0), 0.5, "m"),
             ParamSpec::number("rain_mm", "flood.rain_mm", 100.0, (1.0, 500.0), 5.0, "mm")
@@ -1102,28 +1094,15 @@ impl Analysis for FloodAnalysis {
             ParamSpec::flag("open_edges", "flood.open_edges", true)
                 .advanced()
                 .when("mode", "rain"),
-            ParamSpec {
-                key: "level_from",
-                label: "flood.level_from",
-                kind: ParamKind::Choice(LEVEL_FROM),
-                default: Value::Text("rise".into()),
-                required: true,
-                advanced: false,
-                when: Some(("mode", "level")),
-            },
+            ParamSpec::choice("level_from", "flood.level_from", LEVEL_FROM, "rise")
+                .when("mode", "level"),
             ParamSpec::number("rise", "flood.rise", 3.0, (0.1, 100.0), 0.1, "m")
                 .when("level_from", "rise"),
             ParamSpec::number("level", "flood.level", 150.0, (-500.0, 9000.0), 0.1, "m")
                 .when("level_from", "value"),
-            ParamSpec {
-                key: "river",
-                label: "flood.river",
-                kind: ParamKind::Choice(RIVER),
-                default: Value::Text("map".into()),
-                required: true,
-                advanced: true,
-                when: Some(("mode", "level")),
-            },
+            ParamSpec::choice("river", "flood.river", RIVER, "map")
+                .advanced()
+                .when("mode", "level"),
             ParamSpec::number("gauge_east", "flood.gauge_east", 0.0, (-1e8, 1e8), 1.0, "m")
                 .advanced()
                 .when("river", "gauge"),
@@ -1137,15 +1116,9 @@ impl Analysis for FloodAnalysis {
             )
             .advanced()
             .when("river", "gauge"),
-            ParamSpec {
-                key: "connectivity",
-                label: "flood.connectivity",
-                kind: ParamKind::Choice(CONNECTIVITY),
-                default: Value::Text("eight".into()),
-                required: true,
-                advanced: true,
-                when: Some(("mode", "level")),
-            },
+            ParamSpec::choice("connectivity", "flood.connectivity", CONNECTIVITY, "eight")
+                .advanced()
+                .when("mode", "level"),
         ]
     }
 

@@ -5,7 +5,6 @@
 use pw_flood::{Connectivity, WaterSurface, flood};
 use pw_terrain::Grid;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 fn out_dir() -> PathBuf {
     let d = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/peers/flood");
@@ -155,24 +154,7 @@ fn r_lake(name: &str, dem: &Grid, gauge: [f64; 2], level: f64) -> Grid {
         gauge[1],
         output.display()
     );
-    let out = Command::new("grass")
-        .args([
-            "--tmp-location",
-            "EPSG:25832",
-            "--exec",
-            "sh",
-            "-c",
-            &script,
-        ])
-        .output()
-        .unwrap_or_else(|e| {
-            panic!("cannot start GRASS ({e}): install Debian's grass-core (tools/test does)")
-        });
-    assert!(
-        out.status.success(),
-        "GRASS failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    pw_testkit::grass(&script);
     pw_terrain::geotiff::read_file(&output).unwrap().0
 }
 

@@ -16,7 +16,7 @@ use crate::scene::{Building, DEFAULT_FACADE_ALPHA, GroundZone, NoiseScene, Terra
 use pw_analysis::result::{Column, FacadeSample, FacadeValues};
 use pw_analysis::{
     Analysis, AnalysisError, AnalysisResult, Estimate, FeatureGeometry, GroundRaster, JobControl,
-    Kpi, Legend, Message, ParamKind, ParamSpec, ParamValues, Quantity, RunStamp, Scenario, Value,
+    Kpi, Legend, Message, ParamSpec, ParamValues, Quantity, RunStamp, Scenario,
 };
 use pw_city::{CityObject, ObjectKind, Semantic};
 use pw_geo::elevation::Elevation;
@@ -329,15 +329,7 @@ impl Analysis for NoiseAnalysis {
 
     fn params(&self) -> Vec<ParamSpec> {
         vec![
-            ParamSpec {
-                key: "method",
-                label: "noise.method",
-                kind: ParamKind::Choice(METHODS),
-                default: Value::Text("rls19".into()),
-                required: true,
-                advanced: false,
-                when: None,
-            },
+            ParamSpec::choice("method", "noise.method", METHODS, "rls19"),
             ParamSpec::area("area", "noise.area"),
             ParamSpec::number("cell", "noise.cell", 10.0, (1.0, 100.0), 1.0, "m"),
             ParamSpec::number("height", "noise.height", 4.0, (1.0, 50.0), 0.5, "m"),

@@ -211,24 +211,7 @@ fn ground_shadows_agree_with_grass_r_sunmask() {
             );
         }
     }
-    let out = Command::new("grass")
-        .args([
-            "--tmp-location",
-            "EPSG:25832",
-            "--exec",
-            "sh",
-            "-c",
-            &script,
-        ])
-        .output()
-        .unwrap_or_else(|e| {
-            panic!("cannot start GRASS ({e}): install Debian's grass-core (.ci/peers-setup does)")
-        });
-    assert!(
-        out.status.success(),
-        "GRASS failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    pw_testkit::grass(&script);
     for d in &sets {
         for (k, (az, el)) in POSITIONS.iter().enumerate() {
             let (grass, _) =

@@ -207,3 +207,21 @@ impl Drop for MqttBroker {
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
+
+/// Runs a shell script inside GRASS GIS (Debian `grass-core`) in a
+/// temporary location of EPSG:25832 and asserts it succeeded — the peer
+/// runs of `r.sunmask`, `r.lake` and the like.
+pub fn grass(script: &str) -> std::process::Output {
+    let out = std::process::Command::new("grass")
+        .args(["--tmp-location", "EPSG:25832", "--exec", "sh", "-c", script])
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("cannot start GRASS ({e}): install Debian's grass-core (tools/test does)")
+        });
+    assert!(
+        out.status.success(),
+        "GRASS failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
