@@ -18,6 +18,8 @@ struct Node {
 pub struct Bvh {
     nodes: Vec<Node>,
     triangles: Vec<[V3; 3]>,
+    /// Per triangle (in the BVH's order): its index as given.
+    given: Vec<u32>,
 }
 
 #[derive(Clone, Copy)]
@@ -68,8 +70,13 @@ impl Bvh {
             });
             build(&triangles, &centroids, &mut order, 0, 0, &mut nodes);
             triangles = order.iter().map(|&i| triangles[i as usize]).collect();
+            return Bvh {
+                nodes,
+                triangles,
+                given: order,
+            };
         }
-        Bvh { nodes, triangles }
+        Bvh::default()
     }
 
     pub fn triangle_count(&self) -> usize {
@@ -78,8 +85,42 @@ impl Bvh {
 
     /// Whether the ray `origin + t·dir` (t > `t_min`) hits any triangle.
     pub fn occluded(&self, origin: V3, dir: V3, t_min: f32) -> bool {
+        self.blocked(origin, dir, t_min, f32::INFINITY)
+    }
+
+    /// Whether a triangle lies on the ray between `t_min` and `t_max`
+    /// (with `dir` = target − origin and `t_max` < 1: before the target).
+    pub fn blocked(&self, origin: V3, dir: V3, t_min: f32, t_max: f32) -> bool {
+        let mut found = false;
+        self.visit(origin, dir, |_, t| {
+            let hit = hit_at(t, origin, dir).is_some_and(|s| s > t_min && s < t_max);
+            found |= hit;
+            !hit
+        });
+        found
+    }
+
+    /// The nearest triangle on the ray beyond `t_min` and before `t_max`:
+    /// its parameter t and its index as given to [`Bvh::new`].
+    pub fn first_hit(&self, origin: V3, dir: V3, t_min: f32, t_max: f32) -> Option<(f32, u32)> {
+        let mut best: Option<(f32, u32)> = None;
+        self.visit(origin, dir, |k, t| {
+            if let Some(s) = hit_at(t, origin, dir)
+                && s > t_min
+                && s < best.map_or(t_max, |b| b.0)
+            {
+                best = Some((s, self.given[k]));
+            }
+            true
+        });
+        best
+    }
+
+    /// Calls `each` with every triangle (its place in the BVH's order and
+    /// itself) whose box the ray enters, until it answers false.
+    fn visit(&self, origin: V3, dir: V3, mut each: impl FnMut(usize, &[V3; 3]) -> bool) {
         if self.nodes.is_empty() {
-            return false;
+            return;
         }
         // No zero components: 0·∞ would make the slab test NaN for rays
         // starting on a box face.
@@ -99,9 +140,14 @@ impl Bvh {
                 continue;
             }
             if node.count > 0 {
-                let tris = &self.triangles[node.first as usize..(node.first + node.count) as usize];
-                if tris.iter().any(|t| hits(t, origin, dir, t_min)) {
-                    return true;
+                let first = node.first as usize;
+                for (k, t) in self.triangles[first..first + node.count as usize]
+                    .iter()
+                    .enumerate()
+                {
+                    if !each(first + k, t) {
+                        return;
+                    }
                 }
             } else if top + 2 <= stack.len() {
                 stack[top] = node.first;
@@ -109,7 +155,6 @@ impl Bvh {
                 top += 2;
             }
         }
-        false
     }
 }
 
@@ -126,27 +171,28 @@ fn slab(node: &Node, o: V3, inv: V3) -> bool {
     t0 <= t1
 }
 
-/// Möller–Trumbore, both sides.
-fn hits(t: &[V3; 3], o: V3, d: V3, t_min: f32) -> bool {
+/// Möller–Trumbore, both sides: the ray parameter where it crosses the
+/// triangle's plane inside the triangle.
+fn hit_at(t: &[V3; 3], o: V3, d: V3) -> Option<f32> {
     let e1 = sub(t[1], t[0]);
     let e2 = sub(t[2], t[0]);
     let p = cross(d, e2);
     let det = dot(e1, p);
     if det.abs() < 1e-12 {
-        return false;
+        return None;
     }
     let inv = 1.0 / det;
     let s = sub(o, t[0]);
     let u = dot(s, p) * inv;
     if !(0.0..=1.0).contains(&u) {
-        return false;
+        return None;
     }
     let q = cross(s, e1);
     let v = dot(d, q) * inv;
     if v < 0.0 || u + v > 1.0 {
-        return false;
+        return None;
     }
-    dot(e2, q) * inv > t_min
+    Some(dot(e2, q) * inv)
 }
 
 fn build(
@@ -298,8 +344,20 @@ mod tests {
             let az = f * 0.173;
             let el = 0.05 + (f * 0.07) % 1.2;
             let d = [az.sin() * el.cos(), az.cos() * el.cos(), el.sin()];
-            let brute = tris.iter().any(|t| hits(t, o, d, 1e-4));
+            let brute = tris
+                .iter()
+                .any(|t| hit_at(t, o, d).is_some_and(|s| s > 1e-4));
             assert_eq!(bvh.occluded(o, d, 1e-4), brute, "ray {k}");
+            // The nearest hit, and the triangle it names, as brute force.
+            let nearest = tris
+                .iter()
+                .filter_map(|t| hit_at(t, o, d).filter(|s| *s > 1e-4))
+                .min_by(f32::total_cmp);
+            let first = bvh.first_hit(o, d, 1e-4, f32::INFINITY);
+            assert_eq!(first.map(|f| f.0), nearest, "ray {k}");
+            if let Some((s, i)) = first {
+                assert_eq!(hit_at(&tris[i as usize], o, d), Some(s));
+            }
             hits_seen += brute as usize;
         }
         // Both outcomes are exercised.

@@ -391,5 +391,6 @@ pub fn to_framework(params: &Params, r: SunHours) -> AnalysisResult {
         notes,
         crs: params.crs,
         difference_of: None,
+        section: None,
     }
 }

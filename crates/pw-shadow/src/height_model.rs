@@ -32,8 +32,11 @@ pub struct HeightModel {
     pub y0: f64,
     /// Local heights (metres above the obstacles' origin height 0).
     pub surface: Vec<f32>,
-    /// Terrain alone (NaN outside the terrain).
+    /// The ground: the terrain, filled where it has none (see `filled`).
     pub ground: Vec<f32>,
+    /// Cells whose ground is not the terrain's: interpolated from building
+    /// bases, or flat.
+    pub filled: Vec<bool>,
     /// Cells whose surface is a building.
     pub building: Vec<bool>,
     /// What casts shadows: the surface, except that ground interpolated
@@ -110,6 +113,7 @@ pub fn build(
         surface: Vec::new(),
         ground: vec![f32::NAN; width * height],
         building: vec![false; width * height],
+        filled: Vec::new(),
         casters: Vec::new(),
         inner: [margin_cells, margin_cells, inner_w, inner_h],
         ground_source: GroundSource::Flat,
@@ -129,6 +133,7 @@ pub fn build(
         });
         model.ground_source = GroundSource::Terrain;
     }
+    model.filled = model.ground.iter().map(|g| g.is_nan()).collect();
     // Where the terrain has no data (or there is none): building bases.
     if model.ground.iter().any(|g| g.is_nan()) {
         let (bases, source) = if obstacles.terrain_points.is_empty() {

@@ -44,6 +44,10 @@ pub struct Obstacles {
     pub triangles: Vec<[V3; 3]>,
     /// Per triangle: part of a building (for the building mask of the grid).
     pub is_building: Vec<bool>,
+    /// Per triangle: index into `obstacle_ids` (what a sight line hit).
+    pub owner: Vec<u32>,
+    /// Ids of every object that became obstacles.
+    pub obstacle_ids: Vec<String>,
     /// Wall and roof surfaces of buildings touching the area.
     pub surfaces: Vec<SampleSurface>,
     /// Ids of the objects surfaces point to.
@@ -114,6 +118,8 @@ where
         origin,
         triangles: Vec::new(),
         is_building: Vec::new(),
+        owner: Vec::new(),
+        obstacle_ids: Vec::new(),
         surfaces: Vec::new(),
         object_ids: Vec::new(),
         base_points: Vec::new(),
@@ -135,6 +141,8 @@ where
                 continue;
             };
             out.object_count += 1;
+            let owner = out.obstacle_ids.len() as u32;
+            out.obstacle_ids.push(object.id.clone());
             let building = is_building(object);
             if building {
                 out.terrain_points.extend(
@@ -180,6 +188,7 @@ where
                 out.triangles.extend_from_slice(&tris);
                 out.is_building
                     .extend(std::iter::repeat_n(building, tris.len()));
+                out.owner.extend(std::iter::repeat_n(owner, tris.len()));
                 if building && surface.semantic == Semantic::Ground {
                     out.base_points.extend_from_slice(&points);
                 }

@@ -195,21 +195,28 @@ fn ground_shadows_agree_with_grass_r_sunmask() {
     let dir = out_dir().join("grass");
     std::fs::create_dir_all(&dir).unwrap();
     let sets = datasets(&dir);
+    // The sun positions of one grid run side by side (r.sunmask is slow
+    // and single-threaded); the grids one after the other, as each sets
+    // the region.
     let mut script = String::from("true");
     for d in &sets {
         script += &format!(
-            " && r.in.gdal -o input={} output={n} --quiet --overwrite && g.region raster={n}",
+            " && r.in.gdal -o input={} output={n} --quiet --overwrite && g.region raster={n} && {{",
             d.path.display(),
             n = d.name
         );
         for (k, (az, el)) in POSITIONS.iter().enumerate() {
             script += &format!(
-                " && r.sunmask elevation={n} output={n}_sh{k} altitude={el} azimuth={az} --quiet --overwrite \
-                 && r.out.gdal input={n}_sh{k} output={}/{n}_grass_{k}.tif type=Byte -c --quiet --overwrite",
+                " (r.sunmask elevation={n} output={n}_sh{k} altitude={el} azimuth={az} --quiet --overwrite \
+                 && r.out.gdal input={n}_sh{k} output={}/{n}_grass_{k}.tif type=Byte -c --quiet --overwrite) & p{k}=$!;",
                 dir.display(),
                 n = d.name
             );
         }
+        let waits: Vec<String> = (0..POSITIONS.len())
+            .map(|k| format!("wait $p{k}"))
+            .collect();
+        script += &format!(" {}; }}", waits.join(" && "));
     }
     pw_testkit::grass(&script);
     for d in &sets {
