@@ -241,6 +241,7 @@ pub fn difference(a: &AnalysisResult, b: &AnalysisResult) -> Result<AnalysisResu
         notes,
         crs: b.crs,
         difference_of: Some((a.label.clone(), b.label.clone())),
+        section: None,
     })
 }
 
@@ -315,6 +316,7 @@ mod tests {
             notes: vec![],
             crs: None,
             difference_of: None,
+            section: None,
         }
     }
 

@@ -181,8 +181,67 @@ pub fn kpis_csv(result: &AnalysisResult) -> String {
     out
 }
 
+/// A section as CSV: the run stamp as `# key: value` lines (the file says
+/// how it was made, as the GeoTIFF's tags do), then `distance_m` and one
+/// column per series (its key), empty where a series has no value.
+pub fn section_csv(section: &crate::Section, stamp: &[(String, String)]) -> String {
+    let mut out = String::new();
+    for (k, v) in stamp {
+        out += &format!("# {k}: {}\n", v.replace('\n', " "));
+    }
+    out += "distance_m";
+    for (key, _) in &section.series {
+        out.push(',');
+        out += &csv_field(key);
+    }
+    out.push('\n');
+    for (k, d) in section.distance.iter().enumerate() {
+        out += &format!("{:.2}", d);
+        for (_, values) in &section.series {
+            out.push(',');
+            if let Some(v) = values.get(k).filter(|v| v.is_finite()) {
+                out += &format!("{v:.2}");
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// One part of the result into one file, chosen by its extension: `.tif`
+/// the ground raster, `.geojson` the points and lines (else the facade
+/// samples), `.csv` the section (else the key figures).
+pub fn write_one(result: &AnalysisResult, path: &Path) -> Result<(), ExportError> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    match ext.as_str() {
+        "tif" | "tiff" => ground_geotiff(result, path),
+        "geojson" | "json" => {
+            let has_features = result.features.as_ref().is_some_and(|f| !f.features.is_empty());
+            let json = if has_features {
+                features_geojson(result)?
+            } else {
+                facades_geojson(result)?
+            };
+            write_atomic(path, &json.to_string())
+        }
+        "csv" => match &result.section {
+            Some(section) => write_atomic(path, &section_csv(section, &result.stamp.entries())),
+            None => write_atomic(path, &kpis_csv(result)),
+        },
+        _ => Err(ExportError::File {
+            path: path.display().to_string(),
+            message: "write .tif (raster), .geojson (points, lines, facades) or .csv (section, key figures)".into(),
+        }),
+    }
+}
+
 /// Writes every part the result has into `dir` as `stem.tif`,
-/// `stem_fassaden.geojson`, `stem_punkte.geojson`, `stem_kennzahlen.csv`.
+/// `stem_fassaden.geojson`, `stem_punkte.geojson`, `stem_schnitt.csv`,
+/// `stem_kennzahlen.csv`.
 pub fn export_all(
     result: &AnalysisResult,
     dir: &Path,
@@ -214,6 +273,11 @@ pub fn export_all(
     {
         let path = dir.join(format!("{stem}_punkte.geojson"));
         write_atomic(&path, &features_geojson(result)?.to_string())?;
+        files.push(path);
+    }
+    if let Some(section) = &result.section {
+        let path = dir.join(format!("{stem}_schnitt.csv"));
+        write_atomic(&path, &section_csv(section, &result.stamp.entries()))?;
         files.push(path);
     }
     if !result.kpis.is_empty() {
@@ -249,5 +313,19 @@ mod tests {
         assert_eq!(super::csv_field("a,\"b\""), "\"a,\"\"b\"\"\"");
         assert_eq!(super::csv_field("zwei\nZeilen"), "\"zwei\nZeilen\"");
         assert_eq!(super::csv_field("plain"), "plain");
+        let section = crate::Section {
+            title: "t",
+            unit: "m",
+            distance: vec![0.0, 2.5],
+            series: vec![
+                ("ground", vec![100.0, f64::NAN]),
+                ("sight", vec![101.6, 102.25]),
+            ],
+        };
+        let stamp = [("analysis".to_string(), "view".to_string())];
+        assert_eq!(
+            super::section_csv(&section, &stamp),
+            "# analysis: view\ndistance_m,ground,sight\n0.00,100.00,101.60\n2.50,,102.25\n"
+        );
     }
 }

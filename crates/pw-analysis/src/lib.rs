@@ -17,14 +17,14 @@ pub use compare::{CompareError, difference};
 pub use figures::ScenarioFigures;
 pub use legend::{Class, Legend};
 pub use message::Message;
-pub use params::{Area, ParamError, ParamKind, ParamSpec, ParamValues, Value};
+pub use params::{Area, ParamError, ParamKind, ParamSpec, ParamValues, Point, Value};
 pub use pw_job::JobControl;
 /// Scenarios as analyses receive them (layers, site, edits, inputs).
 pub use pw_scenario as scenario;
 pub use pw_scenario::Scenario;
 pub use result::{
     AnalysisResult, FacadeSample, FacadeValues, Feature, FeatureGeometry, FeatureValues, Frames,
-    GroundRaster, Kpi, Quantity, RunStamp,
+    GroundRaster, Kpi, Quantity, RunStamp, Section,
 };
 
 use std::sync::Arc;

@@ -40,6 +40,41 @@ impl std::fmt::Display for Area {
     }
 }
 
+/// A point in the scene CRS; `z` when it was picked on a wall or a roof
+/// or typed with a height (absolute, m), else it stands on the ground.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Point {
+    pub x: f64,
+    pub y: f64,
+    pub z: Option<f64>,
+}
+
+impl std::fmt::Display for Point {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.z {
+            Some(z) => write!(f, "{:.2},{:.2},{:.2}", self.x, self.y, z),
+            None => write!(f, "{:.2},{:.2}", self.x, self.y),
+        }
+    }
+}
+
+/// "E,N" or "E,N,Z" (metres of the scene CRS; Z absolute).
+pub fn parse_point(text: &str) -> Option<Point> {
+    let v: Vec<f64> = text
+        .split(',')
+        .map(|s| s.trim().parse::<f64>())
+        .collect::<Result<_, _>>()
+        .ok()?;
+    if !v.iter().all(|x| x.is_finite()) {
+        return None;
+    }
+    match v[..] {
+        [x, y] => Some(Point { x, y, z: None }),
+        [x, y, z] => Some(Point { x, y, z: Some(z) }),
+        _ => None,
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
     Number(f64),
@@ -50,6 +85,7 @@ pub enum Value {
     Area(Option<Area>),
     /// A polygon's outer ring (a plot, a district), closing point not repeated.
     Polygon(Option<Vec<[f64; 2]>>),
+    Point(Option<Point>),
 }
 
 impl std::fmt::Display for Value {
@@ -59,7 +95,8 @@ impl std::fmt::Display for Value {
             Value::Bool(b) => write!(f, "{b}"),
             Value::Text(t) => f.write_str(t),
             Value::Area(Some(a)) => write!(f, "{a}"),
-            Value::Area(None) | Value::Polygon(None) => Ok(()),
+            Value::Area(None) | Value::Polygon(None) | Value::Point(None) => Ok(()),
+            Value::Point(Some(p)) => write!(f, "{p}"),
             Value::Polygon(Some(ring)) => f.write_str(&polygon_text(ring)),
         }
     }
@@ -86,6 +123,8 @@ pub enum ParamKind {
     Area,
     /// A polygon: a feature of a vector layer, drawn, or `x y, x y, …`.
     Polygon,
+    /// A point picked on the map (ground, wall or roof) or typed `E,N[,Z]`.
+    Point,
     /// (value, catalogue key of its label).
     Choice(&'static [(&'static str, &'static str)]),
 }
@@ -227,6 +266,18 @@ impl ParamSpec {
         }
     }
 
+    pub fn point(key: &'static str, label: &'static str) -> ParamSpec {
+        ParamSpec {
+            key,
+            label,
+            kind: ParamKind::Point,
+            default: Value::Point(None),
+            required: true,
+            advanced: false,
+            when: None,
+        }
+    }
+
     pub fn advanced(mut self) -> ParamSpec {
         self.advanced = true;
         self
@@ -332,6 +383,26 @@ impl ParamSpec {
                 }
                 _ => {}
             },
+            (ParamKind::Point, Value::Point(p)) => match p {
+                None if self.required => {
+                    return Err(self.error(
+                        Message::new("analysis.param_no_point")
+                            .english("{param}: pick a point on the map first"),
+                    ));
+                }
+                Some(p)
+                    if !(p.x.is_finite() && p.y.is_finite() && p.z.is_none_or(f64::is_finite)) =>
+                {
+                    return Err(self.error(
+                        Message::new("analysis.param_point")
+                            .arg("value", p)
+                            .english(
+                                "{param} {value}: write E,N or E,N,Z in metres of the scene CRS",
+                            ),
+                    ));
+                }
+                _ => {}
+            },
             (ParamKind::Choice(options), Value::Text(t)) => {
                 if !options.iter().any(|(v, _)| v == t) {
                     let all: Vec<&str> = options.iter().map(|(v, _)| *v).collect();
@@ -387,6 +458,13 @@ impl ParamSpec {
                     Message::new("analysis.param_polygon")
                         .arg("value", format!("{:?}", text.chars().take(60).collect::<String>()))
                         .english("{param} {value}: write the corners as x y, x y, x y in metres of the scene CRS"),
+                )
+            })?)),
+            ParamKind::Point => Value::Point(Some(parse_point(text).ok_or_else(|| {
+                self.error(
+                    Message::new("analysis.param_point")
+                        .arg("value", format!("{text:?}"))
+                        .english("{param} {value}: write E,N or E,N,Z in metres of the scene CRS"),
                 )
             })?)),
             _ => Value::Text(text.to_string()),
@@ -549,9 +627,24 @@ impl ParamValues {
         }
     }
 
+    pub fn point(&self, key: &str) -> Option<Point> {
+        match self.values.get(key) {
+            Some(Value::Point(p)) => *p,
+            _ => None,
+        }
+    }
+
     /// Every value by key.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
         self.values.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    /// Every point among the values (drawn on the map).
+    pub fn points(&self) -> impl Iterator<Item = Point> + '_ {
+        self.values.values().filter_map(|v| match v {
+            Value::Point(Some(p)) => Some(*p),
+            _ => None,
+        })
     }
 
     /// Every area among the values (drawn on the map).
@@ -631,6 +724,31 @@ impl ParamValues {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn points_are_e_n_or_e_n_z_and_nothing_else() {
+        assert_eq!(
+            parse_point("280850.5, 5657300"),
+            Some(Point {
+                x: 280850.5,
+                y: 5657300.0,
+                z: None
+            })
+        );
+        assert_eq!(parse_point("1,2,3").unwrap().z, Some(3.0));
+        for bad in ["", "1", "1,2,3,4", "1,,2", "a,b", "1,NaN", "1,inf", "1;2"] {
+            assert_eq!(parse_point(bad), None, "{bad:?}");
+        }
+        let spec = ParamSpec::point("observer", "o");
+        let e = spec.parse("280850").unwrap_err();
+        assert_eq!(e.message.key, "analysis.param_point");
+        assert_eq!(
+            spec.check(None).unwrap_err().message.key,
+            "analysis.param_no_point"
+        );
+        let p = spec.parse("1.234,5.678,9").unwrap();
+        assert_eq!(p.to_string(), "1.23,5.68,9.00");
+    }
 
     #[test]
     fn parameters_of_another_mode_do_not_apply() {

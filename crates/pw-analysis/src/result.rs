@@ -254,6 +254,19 @@ impl RunStamp {
     }
 }
 
+/// Values along a line, drawn as a chart and exported as CSV: a line of
+/// sight's ground, surface and sight line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section {
+    /// Catalogue key of the chart's title.
+    pub title: &'static str,
+    pub unit: &'static str,
+    /// Metres along the line.
+    pub distance: Vec<f64>,
+    /// (catalogue key of the series' label, its values; NaN = none there).
+    pub series: Vec<(&'static str, Vec<f64>)>,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct AnalysisResult {
     /// What the run is called in lists and file names
@@ -269,6 +282,7 @@ pub struct AnalysisResult {
     pub crs: Option<pw_geo::Crs>,
     /// Labels of (A, B) when this is B − A.
     pub difference_of: Option<(String, String)>,
+    pub section: Option<Section>,
 }
 
 impl AnalysisResult {

@@ -792,6 +792,7 @@ impl FloodAnalysis {
             notes,
             crs: s.site.crs,
             difference_of: None,
+            section: None,
         })
     }
 
@@ -983,6 +984,7 @@ impl FloodAnalysis {
             notes,
             crs: s.site.crs,
             difference_of: None,
+            section: None,
         })
     }
 

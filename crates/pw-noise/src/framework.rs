@@ -752,6 +752,7 @@ impl Analysis for NoiseAnalysis {
             notes,
             crs: s.site.crs,
             difference_of: None,
+            section: None,
         })
     }
 }

@@ -239,6 +239,7 @@ pub fn assignment_result(
         notes,
         crs,
         difference_of: None,
+        section: None,
     }
 }
 
