@@ -108,6 +108,7 @@ impl Plugin for AnalysisPlugins {
             crate::analysis::traffic::TrafficPlugin,
             crate::analysis::noise::NoisePlugin,
             crate::analysis::flood::FloodPlugin,
+            crate::analysis::view::ViewPlugin,
         ));
     }
 }

@@ -103,6 +103,16 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Some(Command::View(cmd)) => match cli::view::view(&cmd) {
+            Ok(text) => {
+                print!("{text}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("planwerkstatt view: {e:#}");
+                ExitCode::from(2)
+            }
+        },
         Some(Command::Variant(cmd)) => match cli::variant::variant(&cmd) {
             Ok(text) => {
                 print!("{text}");

@@ -1247,3 +1247,102 @@ fn flood_level_floods_what_r_lake_floods() {
     assert_eq!(code, 2);
     assert!(err.contains("below the ground"), "{err}");
 }
+
+/// `view` on the Vinschgau DEM from its summit (3 863 m) over 20 km at
+/// the DEM's 250 m: the same cells the exact method sees on the DEM
+/// itself, written as a GeoTIFF with the stamp; `view line` between two
+/// points writes the section with the stamp; an observer off the terrain
+/// is said, not run.
+#[test]
+fn view_from_the_summit_and_a_line_of_sight() {
+    let dir = temp_dir("view");
+    let dem_path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data/dem/vinschgau/elev_vinschgau.tif");
+    let scene = dir.join("vinschgau.scene");
+    std::fs::write(
+        &scene,
+        format!(
+            "name = \"Vinschgau\"\ncrs = \"EPSG:32632\"\norigin = [630000.0, 5170000.0, 1000.0]\n\n\
+             [city]\nname = \"Vinschgau\"\nlatitude = 46.6\nlongitude = 10.7\ntime_zone = \"Europe/Rome\"\n\n\
+             [[layers]]\nname = \"DEM\"\nkind = \"dem\"\npath = \"{}\"\n",
+            dem_path.display()
+        ),
+    )
+    .unwrap();
+    let (dem, _) = pw_terrain::geotiff::read_file(&dem_path).unwrap();
+    // The summit: cell (82, 165), centre 618 375, 5 151 625.
+    let (x, y) = (618_375.0, 5_151_625.0);
+    let tif = dir.join("vs.tif");
+    let (code, out, err) = planwerkstatt(&[
+        "view",
+        "--scene",
+        scene.to_str().unwrap(),
+        "--from",
+        &format!("{x},{y}"),
+        "--max",
+        "20000",
+        "--cell",
+        "250",
+        "--method",
+        "exact",
+        "--out",
+        tif.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let (grid, _) = pw_terrain::geotiff::read_file(&tif).unwrap();
+    let seen = grid.values.iter().filter(|v| **v == 1.0).count();
+    let mut sight = pw_view::Sight::new([x, y, dem.height(x, y).unwrap() + 1.6]);
+    sight.max_distance = 20_000.0;
+    let direct = pw_view::exact::viewshed(&dem, &sight, None).unwrap();
+    assert_eq!(seen, direct.visible, "{out}");
+    assert!(seen > 1000, "{seen}");
+    assert!(out.contains("visible_m2"), "{out}");
+    let tags = String::from_utf8_lossy(&std::fs::read(&tif).unwrap()).to_string();
+    assert!(
+        tags.contains("param_observer") && tags.contains("analysis_version"),
+        "the stamp"
+    );
+
+    let csv = dir.join("line.csv");
+    let (code, out, err) = planwerkstatt(&[
+        "view",
+        "line",
+        "--scene",
+        scene.to_str().unwrap(),
+        "--from",
+        &format!("{x},{y}"),
+        "--to",
+        "660875,5171625",
+        "--cell",
+        "250",
+        "--out",
+        csv.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("length_m"), "{out}");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(text.starts_with("# analysis: view"), "{text}");
+    assert!(
+        text.contains("distance_m,view.section_ground,view.section_surface,view.section_sight"),
+        "{text}"
+    );
+    let rows = text.lines().filter(|l| !l.starts_with('#')).count();
+    assert!(rows > 100, "{rows} rows");
+
+    let (code, _, err) = planwerkstatt(&[
+        "view",
+        "--scene",
+        scene.to_str().unwrap(),
+        "--from",
+        "100,100",
+        "--cell",
+        "250",
+        "--max",
+        "1000",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("outside the terrain") || err.contains("no height"),
+        "{err}"
+    );
+}

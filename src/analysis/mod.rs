@@ -13,6 +13,7 @@ pub mod plan_figures;
 pub mod runs;
 pub mod sunhours;
 pub mod traffic;
+pub mod view;
 
 pub use overlays::AnalysisOverlay;
 pub use runs::{
@@ -98,7 +99,7 @@ mod tests {
         let registry = crate::app::analyses();
         assert_eq!(
             registry.ids(),
-            ["sunhours", "plan", "traffic", "noise", "flood"]
+            ["sunhours", "plan", "traffic", "noise", "flood", "view"]
         );
         for a in registry.iter() {
             keys.push(a.title().into());
@@ -115,6 +116,7 @@ mod tests {
             pw_noise::framework::level_quantity(pw_noise::map::Method::Cnossos),
             pw_noise::framework::level_quantity(pw_noise::map::Method::Rls19),
             pw_flood::framework::depth_quantity(),
+            pw_view::framework::visible_quantity(),
         ] {
             keys.extend([q.label, q.legend.title, q.difference_legend.title].map(String::from));
         }
@@ -175,6 +177,52 @@ mod tests {
                 "roads_cut",
             ]
             .map(|k| format!("flood.{k}")),
+        );
+        // The view analysis' figures, notes, section and failures.
+        keys.extend(
+            [
+                "kpi_visible_area",
+                "kpi_visible_share",
+                "kpi_farthest",
+                "kpi_eye",
+                "kpi_eye_above_ground",
+                "kpi_facade_area",
+                "kpi_buildings_seen",
+                "kpi_visible",
+                "kpi_length",
+                "kpi_clearance",
+                "kpi_block",
+                "no_observer",
+                "no_target",
+                "same_points",
+                "too_many_cells",
+                "observer_outside",
+                "observer_no_data",
+                "observer_buried",
+                "zero_cone",
+                "setting",
+                "beyond_data",
+                "on_wall",
+                "blocked_by_terrain",
+                "blocked_by",
+                "clear_line",
+                "section",
+                "section_ground",
+                "section_surface",
+                "section_sight",
+            ]
+            .map(|k| format!("view.{k}")),
+        );
+        keys.extend(
+            [
+                "pick_point",
+                "pick_point_hint",
+                "point_on_ground",
+                "point_at_height",
+                "param_no_point",
+                "param_point",
+            ]
+            .map(|k| format!("analysis.{k}")),
         );
         keys.extend(
             [

@@ -332,7 +332,8 @@ fn coloured_mesh(positions: Vec<[f32; 3]>, colours: Vec<[f32; 4]>, indices: Vec<
     .with_inserted_indices(Indices::U32(indices))
 }
 
-/// Draws the selected form's area (and the first corner while choosing).
+/// Draws the selected form's area and points (and the first corner while
+/// choosing).
 pub(crate) fn draw_area(
     mut gizmos: Gizmos,
     state: Res<AnalysisState>,
@@ -367,6 +368,23 @@ pub(crate) fn draw_area(
             for ring in state.form().into_iter().flat_map(|f| f.polygons()) {
                 let closed = ring.iter().chain(ring.first());
                 gizmos.linestrip(closed.map(|c| frame.world_to_bevy([c[0], c[1], z])), colour);
+            }
+            // Points (an observer, a target): a post from the ground up to
+            // the picked height, a cross at its foot.
+            for p in state.form().into_iter().flat_map(|f| f.points()) {
+                let top = p.z.unwrap_or(z + 2.0).max(z + 2.0);
+                gizmos.line(
+                    frame.world_to_bevy([p.x, p.y, z]),
+                    frame.world_to_bevy([p.x, p.y, top]),
+                    colour,
+                );
+                for (dx, dy) in [(3.0, 0.0), (0.0, 3.0)] {
+                    gizmos.line(
+                        frame.world_to_bevy([p.x - dx, p.y - dy, z]),
+                        frame.world_to_bevy([p.x + dx, p.y + dy, z]),
+                        colour,
+                    );
+                }
             }
         }
         _ => {}

@@ -56,6 +56,8 @@ pub enum AreaPick {
     Off,
     FirstCorner,
     SecondCorner([f64; 2]),
+    /// The next tap sets the form's point parameter of this key.
+    Point(&'static str),
 }
 
 #[derive(Debug, Clone)]
@@ -174,6 +176,8 @@ pub enum AnalysisCommand {
     PolygonFromSelection(&'static str),
     /// Forget the polygon of parameter `key`.
     ClearPolygon(&'static str),
+    /// The next tap on the map sets point parameter `key`.
+    PickPoint(&'static str),
     Show {
         id: u32,
         ground: bool,
@@ -332,6 +336,7 @@ pub(crate) fn handle_commands(
                 });
             }
             AnalysisCommand::PickArea => state.pick = AreaPick::FirstCorner,
+            AnalysisCommand::PickPoint(key) => state.pick = AreaPick::Point(key),
             AnalysisCommand::AreaFromView => {
                 let (Some(analysis), Ok(o)) = (selected, orbit.single()) else {
                     continue;
@@ -468,11 +473,15 @@ pub(crate) fn forget_on_new_scene(
             if matches!(value, Value::Polygon(Some(_))) {
                 form.set(key, Value::Polygon(None));
             }
+            if matches!(value, Value::Point(Some(_))) {
+                form.set(key, Value::Point(None));
+            }
         }
     }
 }
 
-/// Two taps on the map set the selected form's area.
+/// Two taps on the map set the selected form's area; one tap a point
+/// (with its height where it hit a building: a window or a roof).
 pub(crate) fn pick_area(
     mut clicks: MessageReader<crate::view::picking::WorldClick>,
     mut state: ResMut<AnalysisState>,
@@ -482,6 +491,18 @@ pub(crate) fn pick_area(
         let Some(p) = click.world else { continue };
         state.pick = match state.pick {
             AreaPick::Off => AreaPick::Off,
+            AreaPick::Point(key) => {
+                if let Some(form) = state.form_mut() {
+                    let z = click.object.map(|_| p[2]);
+                    let point = pw_analysis::Point {
+                        x: p[0],
+                        y: p[1],
+                        z,
+                    };
+                    form.set(key, Value::Point(Some(point)));
+                }
+                AreaPick::Off
+            }
             AreaPick::FirstCorner => AreaPick::SecondCorner([p[0], p[1]]),
             AreaPick::SecondCorner(a) => {
                 let key = analyses.0.get(&state.selected).and_then(|x| area_key(&**x));

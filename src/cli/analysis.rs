@@ -28,6 +28,11 @@ pub struct RunArgs {
     /// Folder for the files (GeoTIFF, GeoJSON, CSV); default: print only.
     #[arg(long)]
     pub out_dir: Option<PathBuf>,
+    /// One file, its part chosen by the extension: .tif the raster,
+    /// .geojson points/lines (else facades), .csv the section (else the
+    /// key figures); with the run stamp.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
     /// Run on this variant of the scene (from `<scene>.plan.toml`)
     /// instead of "Bestand".
     #[arg(long)]
@@ -56,6 +61,7 @@ fn kind_text(k: &ParamKind) -> String {
         ParamKind::Time => "time HH:MM".into(),
         ParamKind::Area => "area min_x,min_y,max_x,max_y".into(),
         ParamKind::Polygon => "polygon 'x y, x y, …' or @file.geojson[#id]".into(),
+        ParamKind::Point => "point E,N (on the ground) or E,N,Z (absolute height)".into(),
         ParamKind::Choice(o) => format!(
             "one of {}",
             o.iter().map(|(v, _)| *v).collect::<Vec<_>>().join(", ")
@@ -146,6 +152,10 @@ pub fn analysis(cmd: &AnalysisCli) -> anyhow::Result<String> {
             }
             for k in &result.kpis {
                 out += &format!("{:<28} {}\n", k.key, k.formatted());
+            }
+            if let Some(path) = &args.out {
+                pw_analysis::export::write_one(&result, path)?;
+                out += &format!("written:   {}\n", path.display());
             }
             if let Some(dir) = &args.out_dir {
                 let stem = pw_analysis::export::file_stem(&result.label);

@@ -84,6 +84,7 @@ fn run(common: &Common, mut set: Vec<String>) -> anyhow::Result<String> {
         scene: common.scene.clone(),
         set,
         out_dir: common.out_dir.clone(),
+        out: None,
         variant: common.variant.clone(),
         estimate: false,
         force: common.force,

@@ -8,6 +8,7 @@ pub mod info;
 pub mod plot;
 pub mod sun;
 pub mod variant;
+pub mod view;
 
 pub use convert::convert;
 pub use info::info;
@@ -85,6 +86,9 @@ pub enum Command {
     /// terrain and buildings; the flood analysis with its own flags.
     #[command(subcommand)]
     Flood(flood::FloodCli),
+    /// Views: what an observer sees (`view --from E,N[,Z]`), or a line of
+    /// sight between two points (`view line --from … --to …`).
+    View(view::ViewCli),
 }
 
 #[derive(Args, Debug, Clone, Default)]

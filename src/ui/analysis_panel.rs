@@ -97,6 +97,7 @@ fn pick_hint(ui: &mut egui::Ui, pick: AreaPick, i18n: &I18n) {
     let hint = match pick {
         AreaPick::FirstCorner => Some("analysis.pick_first"),
         AreaPick::SecondCorner(_) => Some("analysis.pick_second"),
+        AreaPick::Point(_) => Some("analysis.pick_point_hint"),
         AreaPick::Off => None,
     };
     if let Some(hint) = hint {
@@ -145,6 +146,74 @@ fn polygon_field(
         }
     });
     pick_hint(ui, pick, i18n);
+}
+
+/// A point parameter (an observer, a target): where it is, and a button
+/// to pick it on the map (ground, roof or wall).
+fn point_field(
+    ui: &mut egui::Ui,
+    spec: &ParamSpec,
+    values: &ParamValues,
+    pick: AreaPick,
+    i18n: &I18n,
+    actions: &mut Vec<UiAction>,
+) {
+    ui.horizontal_wrapped(|ui| {
+        ui.label(i18n.tr(spec.label));
+        match values.point(spec.key) {
+            Some(p) => ui.label(match p.z {
+                Some(z) => i18n.trf(
+                    "analysis.point_at_height",
+                    &[
+                        ("e", &i18n.number(p.x, 0)),
+                        ("n", &i18n.number(p.y, 0)),
+                        ("z", &i18n.number(z, 1)),
+                    ],
+                ),
+                None => i18n.trf(
+                    "analysis.point_on_ground",
+                    &[("e", &i18n.number(p.x, 0)), ("n", &i18n.number(p.y, 0))],
+                ),
+            }),
+            None => ui.label(i18n.tr("analysis.param_none_yet")),
+        };
+    });
+    if ui.button(i18n.tr("analysis.pick_point")).clicked() {
+        actions.push(cmd(AnalysisCommand::PickPoint(spec.key)));
+    }
+    if pick == AreaPick::Point(spec.key) {
+        pick_hint(ui, pick, i18n);
+    }
+}
+
+/// Values along a line (a line of sight): one line per series over the
+/// distance, the first series filled down as the ground.
+fn section_chart(ui: &mut egui::Ui, id: u32, section: &pw_analysis::Section, i18n: &I18n) {
+    use egui_plot::{Legend as PlotLegend, Line, Plot, PlotPoints};
+    ui.label(egui::RichText::new(i18n.tr(section.title)).strong());
+    let colours = [
+        egui::Color32::from_rgb(120, 90, 50),
+        egui::Color32::from_rgb(90, 90, 90),
+        egui::Color32::from_rgb(230, 120, 0),
+    ];
+    Plot::new(("section", id))
+        .height(140.0)
+        .legend(PlotLegend::default())
+        .allow_scroll(false)
+        .x_axis_label("m")
+        .y_axis_label(section.unit)
+        .show(ui, |p| {
+            for (k, (key, values)) in section.series.iter().enumerate() {
+                let points: PlotPoints = section
+                    .distance
+                    .iter()
+                    .zip(values)
+                    .filter(|(_, v)| v.is_finite())
+                    .map(|(d, v)| [*d, *v])
+                    .collect();
+                p.line(Line::new(i18n.tr(key), points).color(colours[k % colours.len()]));
+            }
+        });
 }
 
 /// One parameter's control; area fields are drawn apart.
@@ -256,6 +325,8 @@ fn form(
             area_field(ui, spec, values, pick, i18n, actions);
         } else if spec.kind == ParamKind::Polygon {
             polygon_field(ui, spec, values, pick, i18n, actions);
+        } else if spec.kind == ParamKind::Point {
+            point_field(ui, spec, values, pick, i18n, actions);
         } else if let Some(v) = values.get_mut(spec.key) {
             field(ui, spec, v, i18n);
         }
@@ -359,6 +430,9 @@ fn result_card(
                         }
                     });
             });
+        if let Some(section) = &r.section {
+            section_chart(ui, e.id, section, i18n);
+        }
         if let Some(g) = r.ground.as_ref().filter(|_| e.show_ground) {
             let l = r.legend_of(&g.quantity);
             legend(ui, e.id, l, i18n);

@@ -3065,3 +3065,135 @@ fn a_date_is_typed_in_the_time_bar() {
         "no such day: unchanged"
     );
 }
+
+/// Views in the workbench: the observer picked by a tap (on a building
+/// the tap's height is kept: a window or a roof; on the ground none), the
+/// viewshed run in the background with the visible ground and walls, then
+/// a line of sight to a second tapped point with its section.
+#[test]
+fn views_from_a_tapped_point_and_a_line_of_sight_with_its_section() {
+    use crate::analysis::AnalysisCommand;
+    use pw_analysis::Value;
+    let mut app = test_app();
+    let layer = open_demo(&mut app);
+    act(
+        &mut app,
+        UiAction::Analysis(AnalysisCommand::Select("view".into())),
+    );
+    let tap = |app: &mut App, p: [f64; 3], object: Option<(LayerId, usize)>| {
+        app.world_mut()
+            .write_message(crate::view::picking::WorldClick {
+                world: Some(p),
+                object,
+            });
+        app.update();
+    };
+    // A tap on a building: the point keeps its height.
+    act(
+        &mut app,
+        UiAction::Analysis(AnalysisCommand::PickPoint("observer")),
+    );
+    tap(&mut app, [280_900.0, 5_657_400.0, 45.5], Some((layer, 0)));
+    let p = analyses(&app).form().unwrap().point("observer").unwrap();
+    assert_eq!(p.z, Some(45.5));
+    // A tap on the ground: it stands there, eye height on top.
+    act(
+        &mut app,
+        UiAction::Analysis(AnalysisCommand::PickPoint("observer")),
+    );
+    tap(&mut app, [280_850.0, 5_657_300.0, 36.0], None);
+    let p = analyses(&app).form().unwrap().point("observer").unwrap();
+    assert_eq!((p.x, p.y, p.z), (280_850.0, 5_657_300.0, None));
+    set_form(&mut app, |f| f.set("distance", Value::Number(120.0)));
+    act(&mut app, UiAction::Analysis(AnalysisCommand::Run));
+    update_until(&mut app, "viewshed", |app| {
+        !analyses(app).results.is_empty()
+    });
+    let r = &analyses(&app).results[0].result;
+    let grid = &r.ground.as_ref().unwrap().grid;
+    assert!(grid.values.iter().any(|v| *v == 1.0) && grid.values.iter().any(|v| *v == 0.0));
+    assert!(r.kpi("visible_m2").unwrap().value > 1000.0);
+    // A line of sight to a second tapped point: the section is there.
+    set_form(&mut app, |f| f.set("mode", Value::Text("line".into())));
+    act(
+        &mut app,
+        UiAction::Analysis(AnalysisCommand::PickPoint("target")),
+    );
+    tap(&mut app, [280_990.0, 5_657_480.0, 36.0], None);
+    act(&mut app, UiAction::Analysis(AnalysisCommand::Run));
+    update_until(&mut app, "line of sight", |app| {
+        analyses(app).results.len() == 2
+    });
+    let r = &analyses(&app).results[1].result;
+    let section = r.section.as_ref().expect("a section");
+    assert_eq!(section.series.len(), 3);
+    assert!(r.kpi("length_m").unwrap().value > 200.0);
+    // The panel draws it (chart included) without trouble.
+    app.update();
+}
+
+/// The view form: the observer is a point picked on the map (the panel
+/// says where it stands), and a line of sight's result shows its section.
+#[test]
+fn the_view_form_picks_points_and_shows_a_section() {
+    use crate::analysis::{AnalysisCommand, AnalysisState, AreaPick};
+    use pw_analysis::{Analysis, Point, Registry, Section, Value};
+    let i18n = german();
+    let mut registry = Registry::default();
+    registry.register(std::sync::Arc::new(pw_view::ViewAnalysis));
+    let mut s = AnalysisState::default();
+    s.selected = "view".into();
+    s.pick = AreaPick::Point("observer");
+    let mut form = pw_view::ViewAnalysis.defaults();
+    form.set("mode", text("line"));
+    form.set(
+        "observer",
+        Value::Point(Some(Point {
+            x: 280_850.0,
+            y: 5_657_300.0,
+            z: None,
+        })),
+    );
+    s.forms.insert("view", form);
+    s.add(
+        "view",
+        pw_analysis::AnalysisResult {
+            label: "Sichtlinie".into(),
+            section: Some(Section {
+                title: "view.section",
+                unit: "m",
+                distance: vec![0.0, 10.0, 20.0],
+                series: vec![
+                    ("view.section_ground", vec![36.0, 37.0, 36.5]),
+                    ("view.section_surface", vec![36.0, 49.0, 36.5]),
+                    ("view.section_sight", vec![37.6, 37.6, 37.6]),
+                ],
+            }),
+            ..Default::default()
+        },
+    );
+    let mut h = Harness::new_ui_state(
+        move |ui, state: &mut (AnalysisState, Vec<UiAction>)| {
+            let acts = analysis_panel::analysis_panel(ui, &registry, &mut state.0, &i18n);
+            state.1.extend(acts);
+        },
+        (s, Vec::new()),
+    );
+    h.run();
+    h.get_by_label_contains("auf dem Boden");
+    // The target is not chosen yet; the hint says what a tap does.
+    assert!(h.query_all_by_label("noch keine gewählt").count() >= 1);
+    h.get_by_label_contains("Tippen Sie auf die Karte");
+    h.get_by_label("Schnitt entlang der Sichtlinie");
+    for button in h.query_all_by_label("Auf der Karte wählen") {
+        button.click();
+    }
+    h.run();
+    let acts = &h.state().1;
+    for key in ["observer", "target"] {
+        assert!(
+            acts.contains(&UiAction::Analysis(AnalysisCommand::PickPoint(key))),
+            "{acts:?}"
+        );
+    }
+}

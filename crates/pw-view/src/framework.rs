@@ -1,0 +1,863 @@
+//! Views on the analysis framework, per scenario: the terrain with every
+//! building, new volume and tree crown of the scenario burnt in (the
+//! surface model the sun analysis builds), and the building triangles for
+//! exact rays to walls and along sight lines.
+//!
+//! - **Sichtfeld** (`mode = viewshed`): what an observer sees within a
+//!   distance, all around or in a cone: the visible ground, and which
+//!   samples of the walls and roofs around face the eye unhidden.
+//! - **Sichtlinie** (`mode = line`): whether two points see each other,
+//!   what stands in between first (a building by its id, or the terrain),
+//!   the clearance, and the section along the line.
+//!
+//! An observer picked on the ground or a roof stands there with the eye
+//! height; picked on a wall, the point itself is the eye (a window).
+
+use crate::exact::{self, GridPoint};
+use crate::sight::{Cone, Sight, ViewError, Viewshed};
+use crate::{profile, rays, sweep};
+use pw_analysis::{
+    Analysis, AnalysisError, AnalysisResult, Estimate, FacadeSample, FacadeValues, Feature,
+    FeatureGeometry, FeatureValues, GroundRaster, JobControl, Kpi, Legend, Message, ParamSpec,
+    ParamValues, Point, Quantity, RunStamp, Scenario, Section,
+};
+use pw_shadow::bvh::Bvh;
+use pw_shadow::height_model::{self, HeightModel};
+use pw_shadow::obstacles::{self, Obstacles};
+use pw_terrain::Grid;
+use rayon::prelude::*;
+
+const MODES: &[(&str, &str)] = &[
+    ("viewshed", "view.mode_viewshed"),
+    ("line", "view.mode_line"),
+];
+const DIRECTIONS: &[(&str, &str)] = &[
+    ("all", "view.direction_all"),
+    ("cone", "view.direction_cone"),
+];
+const METHODS: &[(&str, &str)] = &[
+    ("auto", "view.method_auto"),
+    ("exact", "view.method_exact"),
+    ("rays", "view.method_rays"),
+    ("sweep", "view.method_sweep"),
+];
+
+/// An exact viewshed is chosen while cells × cells along a radius stay
+/// below this (≈ 1–2 s on 2 cores); beyond, rays.
+const EXACT_WORK: f64 = 3e8;
+/// Rays are chosen up to this many cells (≈ 2 s on 2 cores); beyond, the
+/// sweep (≈ 80 M cells/s, but it smears the edges behind walls).
+const RAYS_CELLS: f64 = 40e6;
+/// The most cells one viewshed may have (≈ 25 bytes each with its surface
+/// model: 2.5 GB).
+const MOST_CELLS: f64 = 100e6;
+/// A point this close below the top of the surface (m) stands on it (ground
+/// or roof); deeper, it lies on a wall.
+const ON_TOP_M: f64 = 0.5;
+/// The most cells a line of sight's surface model may have; longer lines
+/// take coarser cells.
+const LINE_CELLS: f64 = 16e6;
+
+pub fn visible_quantity() -> Quantity {
+    Quantity {
+        key: "visible",
+        label: "view.legend",
+        unit: "",
+        legend: Legend::new(
+            "view.legend",
+            "",
+            &[(f32::NEG_INFINITY, [45, 55, 95]), (0.5, [255, 205, 40])],
+        ),
+        difference_legend: Legend::new(
+            "view.legend_difference",
+            "",
+            &[
+                (f32::NEG_INFINITY, [200, 40, 40]),
+                (-0.5, [245, 245, 245]),
+                (0.5, [40, 110, 220]),
+            ],
+        )
+        .hiding(-0.5, 0.5),
+    }
+}
+
+fn said(key: &str, english: &str) -> AnalysisError {
+    AnalysisError::Said(Message::new(key).english(english))
+}
+
+/// The engine's refusals in the catalogue's words.
+fn view_error(e: ViewError) -> AnalysisError {
+    let text = e.to_string();
+    let key = match &e {
+        ViewError::Cancelled => return AnalysisError::Cancelled,
+        ViewError::ObserverOutside { .. } => "view.observer_outside",
+        ViewError::ObserverOnNoData { .. } => "view.observer_no_data",
+        ViewError::ObserverBuried { .. } => "view.observer_buried",
+        ViewError::ZeroCone { .. } => "view.zero_cone",
+        ViewError::Setting(_) => "view.setting",
+    };
+    let message = match e {
+        ViewError::ObserverOutside { x, y, .. } | ViewError::ObserverOnNoData { x, y } => {
+            Message::new(key)
+                .arg("x", format!("{x:.1}"))
+                .arg("y", format!("{y:.1}"))
+        }
+        ViewError::ObserverBuried { depth, .. } => {
+            Message::new(key).arg("depth", format!("{depth:.1}"))
+        }
+        ViewError::ZeroCone { from, to } => Message::new(key).arg("from", from).arg("to", to),
+        _ => Message::new(key).arg("text", &text),
+    };
+    AnalysisError::Said(message.english(&text))
+}
+
+#[derive(Default)]
+pub struct ViewAnalysis;
+
+/// The scenario's surface around a place: terrain, and what stands on it.
+struct Surroundings {
+    obstacles: Obstacles,
+    model: HeightModel,
+    /// Terrain with buildings and crowns (absolute heights).
+    surface: Grid,
+    /// Terrain alone.
+    ground: Grid,
+}
+
+impl Surroundings {
+    fn of(s: &Scenario, area: pw_shadow::Area, cell: f64, buildings: bool) -> Surroundings {
+        let obstacles = if buildings {
+            obstacles::collect_objects(s.objects(), &area, &area)
+        } else {
+            obstacles::collect_objects(std::iter::empty::<&pw_city::CityObject>(), &area, &area)
+        };
+        let model = height_model::build(&area, cell, 0.0, s.terrain.as_deref(), &obstacles);
+        let origin = obstacles.origin.world[2];
+        let mut surface = model.surface_grid(origin, s.site.crs);
+        // With a terrain, the ground beyond it is unknown (the model would
+        // fill it flat): no data, unless a building stands there.
+        if s.terrain.is_some() {
+            for (k, z) in surface.values.iter_mut().enumerate() {
+                if model.filled[k] && !model.building[k] {
+                    *z = f32::NAN;
+                }
+            }
+        }
+        let mut ground = surface.clone();
+        ground.values = model
+            .ground
+            .iter()
+            .zip(&model.filled)
+            .map(|(g, filled)| {
+                if *filled && s.terrain.is_some() {
+                    f32::NAN
+                } else {
+                    g + origin as f32
+                }
+            })
+            .collect();
+        Surroundings {
+            obstacles,
+            model,
+            surface,
+            ground,
+        }
+    }
+
+    /// Where the eye is: a point on the ground or a roof gets the eye
+    /// height on top; a point on a wall is the eye itself (a window). An
+    /// eye whose cell rises above it (the wall's own building, a tap on
+    /// the ground beside a wall) moves to the nearest open cell within two
+    /// cells; with none, it is inside a building.
+    fn eye(&self, p: Point, eye_height: f64) -> Result<([f64; 3], &'static str), ViewError> {
+        let g = &self.surface;
+        let top = g
+            .cell_value_at(p.x, p.y)
+            .map(f64::from)
+            .ok_or_else(|| outside_or_no_data(g, p))?;
+        let (z, stands) = match p.z {
+            None => (
+                self.ground.height(p.x, p.y).unwrap_or(top) + eye_height,
+                "ground",
+            ),
+            Some(z) if z >= top - ON_TOP_M => (z + eye_height, "top"),
+            Some(z) => (z, "wall"),
+        };
+        if top <= z {
+            return Ok(([p.x, p.y, z], stands));
+        }
+        let (c, r) = (
+            ((p.x - g.x0) / g.dx).floor() as isize,
+            ((g.y0 - p.y) / g.dy).floor() as isize,
+        );
+        let mut best: Option<(f64, [f64; 2])> = None;
+        for dr in -2..=2isize {
+            for dc in -2..=2isize {
+                let (cc, rr) = (c + dc, r + dr);
+                if cc < 0 || rr < 0 {
+                    continue;
+                }
+                let Some(h) = g.value(cc as usize, rr as usize) else {
+                    continue;
+                };
+                if (h as f64) <= z {
+                    let (x, y) = g.cell_centre(cc as usize, rr as usize);
+                    let d = (x - p.x).hypot(y - p.y);
+                    if best.is_none_or(|b| d < b.0) {
+                        best = Some((d, [x, y]));
+                    }
+                }
+            }
+        }
+        match best {
+            Some((_, [x, y])) => Ok(([x, y, z], stands)),
+            None => Err(ViewError::ObserverBuried {
+                x: p.x,
+                y: p.y,
+                eye: z,
+                depth: top - z,
+            }),
+        }
+    }
+
+    /// The object a sight line from `a` to `b` (absolute) first meets, and
+    /// where along it (0…1).
+    fn first_object(&self, bvh: &Bvh, a: [f64; 3], b: [f64; 3]) -> Option<(f32, &str)> {
+        let o = self.obstacles.origin;
+        let (la, lb) = (o.to_local(a), o.to_local(b));
+        let dir = [0, 1, 2].map(|k| lb[k] - la[k]);
+        bvh.first_hit(la, dir, 1e-4, 1.0 - 1e-4).map(|(t, tri)| {
+            let owner = self.obstacles.owner[tri as usize] as usize;
+            (t, self.obstacles.obstacle_ids[owner].as_str())
+        })
+    }
+}
+
+fn outside_or_no_data(g: &Grid, p: Point) -> ViewError {
+    let (min_x, min_y, max_x, max_y) = g.bounds();
+    if p.x >= min_x && p.x <= max_x && p.y >= min_y && p.y <= max_y {
+        ViewError::ObserverOnNoData { x: p.x, y: p.y }
+    } else {
+        ViewError::ObserverOutside {
+            x: p.x,
+            y: p.y,
+            min_x,
+            min_y,
+            max_x,
+            max_y,
+        }
+    }
+}
+
+/// Where the observer is asked to stand, checked against the scenario's
+/// terrain before any grid is built.
+fn observer(values: &ParamValues, key: &str) -> Result<Point, AnalysisError> {
+    values.point(key).ok_or_else(|| {
+        said(
+            "view.no_observer",
+            "Pick the observer's place on the map first.",
+        )
+    })
+}
+
+fn sight_of(values: &ParamValues, eye: [f64; 3]) -> Sight {
+    let mut sight = Sight::new(eye);
+    sight.target_height = values.number("target_height");
+    sight.max_distance = values.number("distance");
+    sight.curvature = values.number("curvature");
+    if values.text("direction") == "cone" {
+        sight.cone = Some(Cone {
+            from: values.number("from"),
+            to: values.number("to"),
+        });
+    }
+    let (down, up) = (values.number("look_down"), values.number("look_up"));
+    if down > -90.0 || up < 90.0 {
+        sight.vertical = Some([down, up]);
+    }
+    sight
+}
+
+/// Cells of a viewshed and cells along its radius: the exact method's work.
+fn exact_work(distance: f64, cell: f64) -> f64 {
+    let r = distance / cell;
+    std::f64::consts::PI * r * r * r
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Method {
+    Exact,
+    Rays,
+    Sweep,
+}
+
+/// The method asked for, or the most exact one that is quick.
+fn method(values: &ParamValues) -> Method {
+    let (d, cell) = (values.number("distance"), values.number("cell"));
+    match values.text("method") {
+        "exact" => Method::Exact,
+        "rays" => Method::Rays,
+        "sweep" => Method::Sweep,
+        _ if exact_work(d, cell) <= EXACT_WORK => Method::Exact,
+        _ if (2.0 * d / cell).powi(2) <= RAYS_CELLS => Method::Rays,
+        _ => Method::Sweep,
+    }
+}
+
+impl ViewAnalysis {
+    fn run_viewshed(
+        &self,
+        values: &ParamValues,
+        s: &Scenario,
+        control: &JobControl,
+    ) -> Result<AnalysisResult, AnalysisError> {
+        let p = observer(values, "observer")?;
+        let distance = values.number("distance");
+        let cell = values.number("cell");
+        let cells = (2.0 * distance / cell).powi(2);
+        if cells > MOST_CELLS {
+            return Err(AnalysisError::Said(
+                Message::new("view.too_many_cells")
+                    .arg("cells", format!("{:.0}", cells / 1e6))
+                    .english("{cells} million cells are too many: choose larger cells or a shorter distance."),
+            ));
+        }
+        let area = pw_shadow::Area::new(
+            p.x - distance,
+            p.y - distance,
+            p.x + distance,
+            p.y + distance,
+        );
+        control.set_stage("surface");
+        let around = Surroundings::of(s, area, cell, values.flag("buildings"));
+        control.check()?;
+        let (eye, stands) = around.eye(p, values.number("eye")).map_err(view_error)?;
+        let sight = sight_of(values, eye);
+        let method = method(values);
+        control.set_stage("viewshed");
+        let vs: Viewshed = match method {
+            Method::Exact => exact::viewshed(&around.surface, &sight, Some(control)),
+            Method::Rays => rays::viewshed(&around.surface, &sight, Some(control)),
+            Method::Sweep => sweep::viewshed(&around.surface, &sight, Some(control)),
+        }
+        .map_err(view_error)?;
+        control.check()?;
+        // The ground raster shows ground: roofs are covered by the samples.
+        let mut grid = vs.grid.clone();
+        let m = &around.model;
+        for (k, v) in grid.values.iter_mut().enumerate() {
+            let (x, y) = (
+                grid.x0 + ((k % grid.width) as f64 + 0.5) * grid.dx,
+                grid.y0 - ((k / grid.width) as f64 + 0.5) * grid.dy,
+            );
+            if m.cell_of(x, y).is_some_and(|i| m.building[i]) {
+                *v = f32::NAN;
+            }
+        }
+        let looked = grid.values.iter().filter(|v| v.is_finite()).count();
+        let seen = grid.values.iter().filter(|v| **v == 1.0).count();
+        let cell_m2 = grid.dx * grid.dy;
+        let farthest = grid
+            .values
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| **v == 1.0)
+            .map(|(k, _)| {
+                let (x, y) = grid.cell_centre(k % grid.width, k / grid.width);
+                (x - eye[0]).hypot(y - eye[1])
+            })
+            .fold(0.0f64, f64::max);
+        control.set_stage("facades");
+        let facades = values
+            .flag("facades")
+            .then(|| self.facades(values, &around, &sight, control))
+            .transpose()?;
+        let ground_z = around.ground.height(eye[0], eye[1]).unwrap_or(f64::NAN);
+        let mut kpis = vec![
+            Kpi::new(
+                "visible_m2",
+                Message::new("view.kpi_visible_area").english("visible ground"),
+                seen as f64 * cell_m2,
+                "m²",
+                0,
+            ),
+            Kpi::new(
+                "visible_share",
+                Message::new("view.kpi_visible_share")
+                    .english("share of the ground looked at that is visible"),
+                seen as f64 / looked.max(1) as f64 * 100.0,
+                "%",
+                1,
+            ),
+            Kpi::new(
+                "farthest_m",
+                Message::new("view.kpi_farthest").english("farthest visible ground"),
+                farthest,
+                "m",
+                0,
+            ),
+            Kpi::new(
+                "eye_m",
+                Message::new("view.kpi_eye").english("eye height (above sea level)"),
+                eye[2],
+                "m",
+                1,
+            ),
+            Kpi::new(
+                "eye_above_ground_m",
+                Message::new("view.kpi_eye_above_ground").english("eye above the ground"),
+                eye[2] - ground_z,
+                "m",
+                1,
+            ),
+        ];
+        if let Some(f) = &facades {
+            let visible: Vec<&FacadeSample> = f.samples.iter().filter(|x| x.value == 1.0).collect();
+            let mut seen_objects: Vec<u32> = visible.iter().map(|x| x.object).collect();
+            seen_objects.sort_unstable();
+            seen_objects.dedup();
+            kpis.push(Kpi::new(
+                "facade_visible_m2",
+                Message::new("view.kpi_facade_area").english("visible wall and roof area"),
+                visible.iter().map(|x| x.area as f64).sum(),
+                "m²",
+                0,
+            ));
+            kpis.push(Kpi::new(
+                "buildings_seen",
+                Message::new("view.kpi_buildings_seen").english("buildings seen"),
+                seen_objects.len() as f64,
+                "",
+                0,
+            ));
+        }
+        let mut notes = Vec::new();
+        if vs.beyond_data {
+            notes.push(Message::new("view.beyond_data").english(
+                "The distance reaches past the terrain's edge: nothing is known beyond it, so the view ends there.",
+            ));
+        }
+        if stands == "wall" {
+            notes.push(Message::new("view.on_wall").english(
+                "The observer was picked on a wall: the eye is that point, looking out as from a window.",
+            ));
+        }
+        let method = match method {
+            Method::Exact => "exact: a sight line to every cell against the bilinear surface (R3)",
+            Method::Rays => "rays to the window's edge carrying the steepest slope (R2)",
+            Method::Sweep => {
+                "sweep: sight-line heights carried outwards from the eye (Wang et al. 2000, as gdal_viewshed)"
+            }
+        };
+        Ok(AnalysisResult {
+            label: format!("{:.0} m · {:.0}, {:.0}", distance, p.x, p.y),
+            stamp: RunStamp {
+                details: vec![
+                    ("method".into(), method.into()),
+                    (
+                        "eye".into(),
+                        format!("{:.2}, {:.2}, {:.2} m ({stands})", eye[0], eye[1], eye[2]),
+                    ),
+                    (
+                        "cells".into(),
+                        format!("{} × {} of {} m", vs.grid.width, vs.grid.height, cell),
+                    ),
+                    (
+                        "obstacles".into(),
+                        around.obstacles.object_count.to_string(),
+                    ),
+                    (
+                        "curvature".into(),
+                        format!("{} (R = {} m)", sight.curvature, crate::EARTH_RADIUS),
+                    ),
+                ],
+                ..Default::default()
+            },
+            ground: Some(GroundRaster {
+                grid,
+                quantity: visible_quantity(),
+                frames: None,
+            }),
+            facades,
+            features: Some(FeatureValues {
+                quantity: visible_quantity(),
+                features: vec![Feature {
+                    id: "observer".into(),
+                    geometry: FeatureGeometry::Point(eye),
+                    value: 1.0,
+                }],
+                columns: Vec::new(),
+            }),
+            kpis,
+            notes,
+            crs: s.site.crs,
+            difference_of: None,
+            section: None,
+        })
+    }
+
+    /// Samples on the walls and roofs within the distance: 1 where the eye
+    /// sees them (facing it, no triangle and no terrain in between).
+    fn facades(
+        &self,
+        values: &ParamValues,
+        around: &Surroundings,
+        sight: &Sight,
+        control: &JobControl,
+    ) -> Result<FacadeValues, AnalysisError> {
+        let o = around.obstacles.origin;
+        let eye_local = o.to_local(sight.eye);
+        let max = if sight.max_distance > 0.0 {
+            sight.max_distance as f32
+        } else {
+            f32::INFINITY
+        };
+        let samples = pw_shadow::samples::sample(
+            &around.obstacles.surfaces,
+            values.number("spacing") as f32,
+            |p| (p[0] - eye_local[0]).hypot(p[1] - eye_local[1]) <= max,
+        );
+        control.check()?;
+        let bvh = Bvh::new(around.obstacles.triangles.clone());
+        let drop = sight.drop_per_m2();
+        let eye_grid = GridPoint::of(&around.ground, sight.eye);
+        let out: Vec<FacadeSample> = samples
+            .par_iter()
+            .filter_map(|x| {
+                let surface = &around.obstacles.surfaces[x.surface as usize];
+                let n = surface.normal;
+                let p = x.position;
+                let to_eye = [0, 1, 2].map(|k| eye_local[k] - p[k]);
+                let (dx, dy) = (-to_eye[0] as f64, -to_eye[1] as f64);
+                let world = o.to_world(p);
+                let up = world[2] - drop * (dx * dx + dy * dy) - sight.eye[2];
+                if !sight.looks_at(dx, dy, up) {
+                    return None;
+                }
+                let facing = to_eye[0] * n[0] + to_eye[1] * n[1] + to_eye[2] * n[2] > 0.0;
+                let visible = facing && {
+                    let start = [0, 1, 2].map(|k| p[k] + n[k] * 0.05);
+                    let dir = [0, 1, 2].map(|k| eye_local[k] - start[k]);
+                    !bvh.blocked(start, dir, 1e-4, 1.0 - 1e-4)
+                        && exact::clear(
+                            &around.ground,
+                            eye_grid,
+                            GridPoint::of(&around.ground, world),
+                            drop,
+                        )
+                };
+                Some(FacadeSample {
+                    position: world,
+                    normal: n,
+                    object: surface.object,
+                    surface_id: surface.surface_id.clone(),
+                    kind: surface.kind.name(),
+                    area: x.area,
+                    value: if visible { 1.0 } else { 0.0 },
+                })
+            })
+            .collect();
+        control.check()?;
+        Ok(FacadeValues {
+            quantity: visible_quantity(),
+            object_ids: around.obstacles.object_ids.clone(),
+            samples: out,
+            spacing: values.number("spacing") as f32,
+            columns: Vec::new(),
+        })
+    }
+
+    fn run_line(
+        &self,
+        values: &ParamValues,
+        s: &Scenario,
+        control: &JobControl,
+    ) -> Result<AnalysisResult, AnalysisError> {
+        let a = observer(values, "observer")?;
+        let b = values.point("target").ok_or_else(|| {
+            said(
+                "view.no_target",
+                "Pick the point to look at on the map first.",
+            )
+        })?;
+        let length = (b.x - a.x).hypot(b.y - a.y);
+        if length < 1e-6 {
+            return Err(said(
+                "view.same_points",
+                "The two points are the same: pick a second point elsewhere.",
+            ));
+        }
+        // A margin so both ends have neighbours; coarser cells for long lines.
+        let asked = values.number("cell");
+        let span = (b.x - a.x).abs().max((b.y - a.y).abs()) + 4.0 * asked;
+        let other = (b.x - a.x).abs().min((b.y - a.y).abs()) + 4.0 * asked;
+        let cell = asked.max((span * other / LINE_CELLS).sqrt());
+        let margin = 2.0 * cell;
+        let area = pw_shadow::Area::new(
+            a.x.min(b.x) - margin,
+            a.y.min(b.y) - margin,
+            a.x.max(b.x) + margin,
+            a.y.max(b.y) + margin,
+        );
+        control.set_stage("surface");
+        let around = Surroundings::of(s, area, cell, values.flag("buildings"));
+        control.check()?;
+        let (eye, _) = around.eye(a, values.number("eye")).map_err(view_error)?;
+        let (target, _) = around
+            .eye(b, values.number("target_height"))
+            .map_err(view_error)?;
+        let drop = values.number("curvature") / (2.0 * crate::EARTH_RADIUS);
+        let line = profile::profile(
+            &around.surface,
+            Some(&around.ground),
+            eye,
+            target,
+            drop,
+            cell / 2.0,
+        );
+        // Exact answers near buildings: the triangles themselves, and the
+        // terrain alone along the line.
+        let bvh = Bvh::new(around.obstacles.triangles.clone());
+        let by_object = around.first_object(&bvh, eye, target);
+        let terrain = profile::profile(&around.ground, None, eye, target, drop, cell / 2.0);
+        let by_terrain = terrain.first_block_point().map(|p| p.distance / length);
+        let block: Option<(f64, String)> = match (by_object, by_terrain) {
+            (Some((t, _)), Some(tt)) if (t as f64) > tt => Some((tt, "terrain".into())),
+            (Some((t, id)), _) => Some((t as f64, id.to_string())),
+            (None, Some(tt)) => Some((tt, "terrain".into())),
+            (None, None) => None,
+        };
+        let at = |t: f64| [0, 1, 2].map(|k| eye[k] + t * (target[k] - eye[k]));
+        let mut features = Vec::new();
+        let mut notes = Vec::new();
+        match &block {
+            Some((t, what)) => {
+                features.push(Feature {
+                    id: "seen".into(),
+                    geometry: FeatureGeometry::Line(vec![eye, at(*t)]),
+                    value: 1.0,
+                });
+                features.push(Feature {
+                    id: "hidden".into(),
+                    geometry: FeatureGeometry::Line(vec![at(*t), target]),
+                    value: 0.0,
+                });
+                features.push(Feature {
+                    id: what.clone(),
+                    geometry: FeatureGeometry::Point(at(*t)),
+                    value: 0.0,
+                });
+                let m = format!("{:.0}", t * length);
+                notes.push(if what == "terrain" {
+                    Message::new("view.blocked_by_terrain")
+                        .arg("m", &m)
+                        .english("The terrain hides the target, {m} m from the eye.")
+                } else {
+                    Message::new("view.blocked_by")
+                        .arg("id", what)
+                        .arg("m", &m)
+                        .english("{id} hides the target, {m} m from the eye.")
+                });
+            }
+            None => {
+                features.push(Feature {
+                    id: "seen".into(),
+                    geometry: FeatureGeometry::Line(vec![eye, target]),
+                    value: 1.0,
+                });
+                notes.push(
+                    Message::new("view.clear_line")
+                        .arg("m", format!("{:.1}", line.clearance.max(0.0)))
+                        .english("Clear view: the sight line passes at least {m} m above everything in between."),
+                );
+            }
+        }
+        let kpis = vec![
+            Kpi::new(
+                "visible",
+                Message::new("view.kpi_visible").english("target visible (1 = yes)"),
+                if block.is_none() { 1.0 } else { 0.0 },
+                "",
+                0,
+            ),
+            Kpi::new(
+                "length_m",
+                Message::new("view.kpi_length").english("length of the sight line"),
+                line.length,
+                "m",
+                0,
+            ),
+            Kpi::new(
+                "clearance_m",
+                Message::new("view.kpi_clearance")
+                    .english("clearance over the surface (negative: hidden by)"),
+                line.clearance,
+                "m",
+                1,
+            ),
+            Kpi::new(
+                "block_m",
+                Message::new("view.kpi_block").english("distance to the first obstruction"),
+                block.as_ref().map_or(f64::NAN, |(t, _)| t * length),
+                "m",
+                0,
+            ),
+        ];
+        let series = |f: &dyn Fn(&profile::ProfilePoint) -> f64| {
+            line.points.iter().map(f).collect::<Vec<f64>>()
+        };
+        Ok(AnalysisResult {
+            label: format!("{:.0} m", line.length),
+            stamp: RunStamp {
+                details: vec![
+                    ("method".into(), "sight line against the building triangles and the terrain; section over the surface model".into()),
+                    ("eye".into(), format!("{:.2}, {:.2}, {:.2} m", eye[0], eye[1], eye[2])),
+                    ("target".into(), format!("{:.2}, {:.2}, {:.2} m", target[0], target[1], target[2])),
+                    ("cell_m".into(), format!("{cell}")),
+                ],
+                ..Default::default()
+            },
+            ground: None,
+            facades: None,
+            features: Some(FeatureValues {
+                quantity: visible_quantity(),
+                features,
+                columns: Vec::new(),
+            }),
+            kpis,
+            notes,
+            crs: s.site.crs,
+            difference_of: None,
+            section: Some(Section {
+                title: "view.section",
+                unit: "m",
+                distance: series(&|p| p.distance),
+                series: vec![
+                    ("view.section_ground", series(&|p| p.ground as f64)),
+                    ("view.section_surface", series(&|p| p.surface as f64)),
+                    ("view.section_sight", series(&|p| p.sight)),
+                ],
+            }),
+        })
+    }
+}
+
+impl Analysis for ViewAnalysis {
+    fn id(&self) -> &'static str {
+        "view"
+    }
+
+    fn title(&self) -> &'static str {
+        "view.title"
+    }
+
+    fn version(&self) -> &'static str {
+        "1"
+    }
+
+    fn params(&self) -> Vec<ParamSpec> {
+        vec![
+            ParamSpec::choice("mode", "view.mode", MODES, "viewshed"),
+            ParamSpec::point("observer", "view.observer"),
+            ParamSpec::number("eye", "view.eye", 1.6, (0.0, 300.0), 0.1, "m"),
+            ParamSpec::point("target", "view.target").when("mode", "line"),
+            ParamSpec::number(
+                "target_height",
+                "view.target_height",
+                0.0,
+                (0.0, 500.0),
+                0.5,
+                "m",
+            ),
+            ParamSpec::number(
+                "distance",
+                "view.distance",
+                1000.0,
+                (10.0, 50_000.0),
+                50.0,
+                "m",
+            )
+            .when("mode", "viewshed"),
+            ParamSpec::number("cell", "view.cell", 1.0, (0.25, 250.0), 0.25, "m"),
+            ParamSpec::choice("direction", "view.direction", DIRECTIONS, "all")
+                .when("mode", "viewshed"),
+            ParamSpec::number("from", "view.from", 300.0, (0.0, 360.0), 5.0, "°")
+                .when("direction", "cone"),
+            ParamSpec::number("to", "view.to", 60.0, (0.0, 360.0), 5.0, "°")
+                .when("direction", "cone"),
+            ParamSpec::flag("buildings", "view.buildings", true),
+            ParamSpec::flag("facades", "view.facades", true).when("mode", "viewshed"),
+            ParamSpec::number(
+                "look_down",
+                "view.look_down",
+                -90.0,
+                (-90.0, 90.0),
+                1.0,
+                "°",
+            )
+            .when("mode", "viewshed")
+            .advanced(),
+            ParamSpec::number("look_up", "view.look_up", 90.0, (-90.0, 90.0), 1.0, "°")
+                .when("mode", "viewshed")
+                .advanced(),
+            ParamSpec::number("spacing", "view.spacing", 1.0, (0.25, 10.0), 0.25, "m")
+                .when("mode", "viewshed")
+                .advanced(),
+            ParamSpec::number(
+                "curvature",
+                "view.curvature",
+                crate::REFRACTION,
+                (0.0, 1.0),
+                0.01,
+                "",
+            )
+            .advanced(),
+            ParamSpec::choice("method", "view.method", METHODS, "auto")
+                .when("mode", "viewshed")
+                .advanced(),
+        ]
+    }
+
+    fn estimate(&self, values: &ParamValues, _s: &Scenario) -> Result<Estimate, AnalysisError> {
+        let cell = values.number("cell");
+        if values.text("mode") == "line" {
+            return Ok(Estimate {
+                seconds: 0.5,
+                size: "one sight line".into(),
+            });
+        }
+        let d = values.number("distance");
+        let cells = (2.0 * d / cell).powi(2);
+        let exact = match values.text("method") {
+            "exact" => true,
+            "sweep" => false,
+            _ => exact_work(d, cell) <= EXACT_WORK,
+        };
+        // The surface model ≈ 5e6 cells/s; the sweep ≈ 1e8 cells/s, the
+        // exact method ≈ 2e8 crossings/s on 2 cores.
+        let seconds = 0.5
+            + cells / 5e6
+            + if exact {
+                exact_work(d, cell) / 2e8
+            } else {
+                cells / 1e8
+            };
+        Ok(Estimate {
+            seconds,
+            size: format!("{cells:.0} cells of {cell} m"),
+        })
+    }
+
+    fn run(
+        &self,
+        values: &ParamValues,
+        s: &Scenario,
+        control: &JobControl,
+    ) -> Result<AnalysisResult, AnalysisError> {
+        if values.text("mode") == "line" {
+            self.run_line(values, s, control)
+        } else {
+            self.run_viewshed(values, s, control)
+        }
+    }
+}

@@ -1,0 +1,159 @@
+//! `planwerkstatt view` (what an observer sees) and `planwerkstatt view
+//! line` (a line of sight): the view analysis with its own flags, the same
+//! run as `planwerkstatt analysis run view --set mode=…` (into which the
+//! flags are turned), written with its stamp.
+
+use super::analysis::{AnalysisCli, RunArgs, analysis};
+use std::path::PathBuf;
+
+#[derive(clap::Args, Debug, Clone)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct ViewCli {
+    #[command(subcommand)]
+    pub line: Option<ViewLine>,
+    #[command(flatten)]
+    pub viewshed: ViewshedArgs,
+}
+
+#[derive(clap::Subcommand, Debug, Clone)]
+pub enum ViewLine {
+    /// Whether two points see each other, what stands between first, the
+    /// section along the line (`--out section.csv`).
+    Line(LineArgs),
+}
+
+/// What both share.
+#[derive(clap::Args, Debug, Clone)]
+pub struct Common {
+    #[arg(long, required = true)]
+    pub scene: Option<PathBuf>,
+    /// The observer: E,N on the ground (plus --eye), or E,N,Z with its
+    /// absolute height (a window).
+    #[arg(long, required = true, allow_hyphen_values = true)]
+    pub from: Option<String>,
+    /// Eye height above the ground or roof (m; default 1.6).
+    #[arg(long)]
+    pub eye: Option<f64>,
+    /// Cell size of the surface model (m).
+    #[arg(long)]
+    pub cell: Option<f64>,
+    /// Terrain only: buildings, new volumes and trees hide nothing.
+    #[arg(long)]
+    pub no_buildings: bool,
+    /// Curvature and refraction coefficient (default 0.85714; 0 = flat).
+    #[arg(long)]
+    pub curvature: Option<f64>,
+    /// Run on this variant of the scene instead of "Bestand".
+    #[arg(long)]
+    pub variant: Option<String>,
+    /// One file: .tif the visible cells, .geojson the walls seen (or the
+    /// line), .csv the section (or the key figures).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Folder for every part of the result.
+    #[arg(long)]
+    pub out_dir: Option<PathBuf>,
+    /// Run even when the estimate is above 10 minutes.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct ViewshedArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// Only the directions from,to (degrees clockwise from north), e.g. 120,240.
+    #[arg(long, allow_hyphen_values = true)]
+    pub cone: Option<String>,
+    /// How far to look (m; default 1000).
+    #[arg(long)]
+    pub max: Option<f64>,
+    /// A target is this high above the ground (m; default 0).
+    #[arg(long)]
+    pub target_height: Option<f64>,
+    /// Leave out the walls and roofs seen.
+    #[arg(long)]
+    pub no_facades: bool,
+    /// exact | sweep (default: exact where it is quick).
+    #[arg(long)]
+    pub method: Option<String>,
+}
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct LineArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// The point looked at: E,N on the ground (plus --target-height), or E,N,Z.
+    #[arg(long, allow_hyphen_values = true)]
+    pub to: String,
+    /// The target's height above the ground (m; default 0).
+    #[arg(long)]
+    pub target_height: Option<f64>,
+}
+
+fn run(common: &Common, mut set: Vec<String>) -> anyhow::Result<String> {
+    let (Some(scene), Some(from)) = (&common.scene, &common.from) else {
+        anyhow::bail!("give --scene and --from");
+    };
+    set.push(format!("observer={from}"));
+    for (key, value) in [
+        ("eye", common.eye),
+        ("cell", common.cell),
+        ("curvature", common.curvature),
+    ] {
+        if let Some(v) = value {
+            set.push(format!("{key}={v}"));
+        }
+    }
+    if common.no_buildings {
+        set.push("buildings=false".into());
+    }
+    analysis(&AnalysisCli::Run(RunArgs {
+        analysis: "view".into(),
+        scene: scene.clone(),
+        set,
+        out_dir: common.out_dir.clone(),
+        out: common.out.clone(),
+        variant: common.variant.clone(),
+        estimate: false,
+        force: common.force,
+    }))
+}
+
+pub fn view(cmd: &ViewCli) -> anyhow::Result<String> {
+    match &cmd.line {
+        Some(ViewLine::Line(a)) => {
+            let mut set = vec!["mode=line".to_string(), format!("target={}", a.to)];
+            if let Some(h) = a.target_height {
+                set.push(format!("target_height={h}"));
+            }
+            run(&a.common, set)
+        }
+        None => {
+            let a = &cmd.viewshed;
+            let mut set = vec!["mode=viewshed".to_string()];
+            if let Some(cone) = &a.cone {
+                let (from, to) = cone
+                    .split_once(',')
+                    .ok_or_else(|| anyhow::anyhow!("--cone {cone:?}: write FROM,TO in degrees"))?;
+                set.extend([
+                    "direction=cone".into(),
+                    format!("from={}", from.trim()),
+                    format!("to={}", to.trim()),
+                ]);
+            }
+            for (key, value) in [("distance", a.max), ("target_height", a.target_height)] {
+                if let Some(v) = value {
+                    set.push(format!("{key}={v}"));
+                }
+            }
+            if a.no_facades {
+                set.push("facades=false".into());
+            }
+            if let Some(m) = &a.method {
+                set.push(format!("method={m}"));
+            }
+            run(&a.common, set)
+        }
+    }
+}
