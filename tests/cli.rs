@@ -1179,14 +1179,13 @@ fn line_of(out: &str, key: &str) -> String {
         .to_string()
 }
 
-/// `flood level` on the Vinschgau DEM from a gauge in the valley, 150 m
-/// above its ground: the 317 cells GRASS `r.lake` floods there (crates/
-/// pw-flood/tests/level.rs), written with the stamp.
-#[test]
-fn flood_level_floods_what_r_lake_floods() {
-    let dir = temp_dir("flood");
-    let dem = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/data/dem/vinschgau/elev_vinschgau.tif");
+fn vinschgau_dem() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data/dem/vinschgau/elev_vinschgau.tif")
+}
+
+/// A scene of the Vinschgau DEM alone (UTM 32N), written into `dir`.
+fn vinschgau_scene(dir: &std::path::Path) -> std::path::PathBuf {
     let scene = dir.join("vinschgau.scene");
     std::fs::write(
         &scene,
@@ -1194,10 +1193,20 @@ fn flood_level_floods_what_r_lake_floods() {
             "name = \"Vinschgau\"\ncrs = \"EPSG:32632\"\norigin = [630000.0, 5170000.0, 1000.0]\n\n\
              [city]\nname = \"Vinschgau\"\nlatitude = 46.6\nlongitude = 10.7\ntime_zone = \"Europe/Rome\"\n\n\
              [[layers]]\nname = \"DEM\"\nkind = \"dem\"\npath = \"{}\"\n",
-            dem.display()
+            vinschgau_dem().display()
         ),
     )
     .unwrap();
+    scene
+}
+
+/// `flood level` on the Vinschgau DEM from a gauge in the valley, 150 m
+/// above its ground: the 317 cells GRASS `r.lake` floods there (crates/
+/// pw-flood/tests/level.rs), written with the stamp.
+#[test]
+fn flood_level_floods_what_r_lake_floods() {
+    let dir = temp_dir("flood");
+    let scene = vinschgau_scene(&dir);
     let out_dir = dir.join("out");
     // The valley's grid, 250 m cells, a gauge in the valley, a level.
     let level_run = |level: &str, extra: &[&str]| {
@@ -1256,20 +1265,8 @@ fn flood_level_floods_what_r_lake_floods() {
 #[test]
 fn view_from_the_summit_and_a_line_of_sight() {
     let dir = temp_dir("view");
-    let dem_path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/data/dem/vinschgau/elev_vinschgau.tif");
-    let scene = dir.join("vinschgau.scene");
-    std::fs::write(
-        &scene,
-        format!(
-            "name = \"Vinschgau\"\ncrs = \"EPSG:32632\"\norigin = [630000.0, 5170000.0, 1000.0]\n\n\
-             [city]\nname = \"Vinschgau\"\nlatitude = 46.6\nlongitude = 10.7\ntime_zone = \"Europe/Rome\"\n\n\
-             [[layers]]\nname = \"DEM\"\nkind = \"dem\"\npath = \"{}\"\n",
-            dem_path.display()
-        ),
-    )
-    .unwrap();
-    let (dem, _) = pw_terrain::geotiff::read_file(&dem_path).unwrap();
+    let scene = vinschgau_scene(&dir);
+    let (dem, _) = pw_terrain::geotiff::read_file(&vinschgau_dem()).unwrap();
     // The summit: cell (82, 165), centre 618 375, 5 151 625.
     let (x, y) = (618_375.0, 5_151_625.0);
     let tif = dir.join("vs.tif");
