@@ -117,6 +117,7 @@ mod tests {
             pw_noise::framework::level_quantity(pw_noise::map::Method::Rls19),
             pw_flood::framework::depth_quantity(),
             pw_view::framework::visible_quantity(),
+            pw_view::framework::share_quantity(),
         ] {
             keys.extend([q.label, q.legend.title, q.difference_legend.title].map(String::from));
         }
@@ -210,6 +211,14 @@ mod tests {
                 "section_ground",
                 "section_surface",
                 "section_sight",
+                "no_object",
+                "no_area",
+                "no_object_here",
+                "kpi_seen_from",
+                "kpi_seen_from_share",
+                "kpi_seen_25",
+                "kpi_most_seen",
+                "kpi_object_area",
             ]
             .map(|k| format!("view.{k}")),
         );

@@ -86,6 +86,7 @@ pub fn analysis(cmd: &AnalysisCli) -> anyhow::Result<String> {
                 let when = p
                     .when
                     .map(|(k, v)| format!(" ({k}={v})"))
+                    .or_else(|| p.when_not.map(|(k, v)| format!(" ({k}≠{v})")))
                     .unwrap_or_default();
                 out += &format!(
                     "{:<14} {:<44} default {:<8} {}{when}\n",

@@ -143,6 +143,8 @@ pub struct ParamSpec {
     /// Only meaningful while the choice `.0` has the value `.1` (the
     /// form hides it otherwise, its checks and the stamp leave it out).
     pub when: Option<(&'static str, &'static str)>,
+    /// Only meaningful while the choice `.0` has any value but `.1`.
+    pub when_not: Option<(&'static str, &'static str)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -180,6 +182,7 @@ impl ParamSpec {
             required: true,
             advanced: false,
             when: None,
+            when_not: None,
         }
     }
 
@@ -198,6 +201,7 @@ impl ParamSpec {
             required: true,
             advanced: false,
             when: None,
+            when_not: None,
         }
     }
 
@@ -210,6 +214,7 @@ impl ParamSpec {
             required: true,
             advanced: false,
             when: None,
+            when_not: None,
         }
     }
 
@@ -227,6 +232,7 @@ impl ParamSpec {
             required: false,
             advanced: false,
             when: None,
+            when_not: None,
         }
     }
 
@@ -239,6 +245,7 @@ impl ParamSpec {
             required: false,
             advanced: false,
             when: None,
+            when_not: None,
         }
     }
 
@@ -251,6 +258,7 @@ impl ParamSpec {
             required: true,
             advanced: false,
             when: None,
+            when_not: None,
         }
     }
 
@@ -263,6 +271,7 @@ impl ParamSpec {
             required: true,
             advanced: false,
             when: None,
+            when_not: None,
         }
     }
 
@@ -275,6 +284,7 @@ impl ParamSpec {
             required: true,
             advanced: false,
             when: None,
+            when_not: None,
         }
     }
 
@@ -286,6 +296,12 @@ impl ParamSpec {
     /// Only meaningful while the choice `key` is `value`.
     pub fn when(mut self, key: &'static str, value: &'static str) -> ParamSpec {
         self.when = Some((key, value));
+        self
+    }
+
+    /// Only meaningful while the choice `key` is not `value`.
+    pub fn when_not(mut self, key: &'static str, value: &'static str) -> ParamSpec {
+        self.when_not = Some((key, value));
         self
     }
 
@@ -689,6 +705,11 @@ impl ParamValues {
     /// choice has its value and that choice applies itself (a gauge
     /// belongs to "river = gauge", which belongs to "mode = level").
     pub fn applies(&self, spec: &ParamSpec, specs: &[ParamSpec]) -> bool {
+        if let Some((key, value)) = spec.when_not
+            && self.text(key) == value
+        {
+            return false;
+        }
         let mut at = spec;
         // A chain longer than the list would be a loop: stop there.
         for _ in 0..=specs.len() {
@@ -762,6 +783,7 @@ mod tests {
                 required: true,
                 advanced: false,
                 when: None,
+                when_not: None,
             },
             ParamSpec::number("mm", "mm", 100.0, (1.0, 500.0), 1.0, "mm").when("mode", "rain"),
             ParamSpec::number("level", "l", 0.0, (1.0, 9000.0), 1.0, "m").when("mode", "level"),

@@ -9,8 +9,12 @@
 //!    from 20 places along a line, each from scratch; updates per second.
 //!    Target: ≥ 10 per second.
 //!
-//! `cargo bench -p pw-view --bench viewshed`; PW_VIEW_ONLY=drag skips the
-//! big one (it writes 0.5 GB to target/bench-data/).
+//! 3. From where a planned 60 m tower is seen: the NRW demo tile with the
+//!    tower in its middle, people every 5 m over 2 km × 2 km, the surface
+//!    at 1 m (4 M cells), through the framework. Target: < 60 s.
+//!
+//! `cargo bench -p pw-view --bench viewshed`; PW_VIEW_ONLY=drag|tower runs
+//! only that part (the big one writes 0.5 GB to target/bench-data/).
 
 use pw_terrain::Grid;
 use pw_view::{Sight, rays, sweep};
@@ -58,10 +62,92 @@ fn out_dir() -> PathBuf {
 }
 
 fn main() {
-    if std::env::var("PW_VIEW_ONLY").as_deref() != Ok("drag") {
+    let only = std::env::var("PW_VIEW_ONLY").unwrap_or_default();
+    if only.is_empty() {
         big();
     }
-    drag();
+    if only.is_empty() || only == "drag" {
+        drag();
+    }
+    if only.is_empty() || only == "tower" {
+        tower();
+    }
+}
+
+fn tower() {
+    use pw_analysis::scenario::{Scenario, ScenarioLayer, Site};
+    use pw_analysis::{Analysis, Point, Value};
+    let tile = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../assets/demo/nrw/LoD2_32_280_5657_1_NW.gml");
+    let model = pw_city::citygml::read_file(&tile, None).unwrap();
+    let mut s = Scenario::new(
+        "Hochhaus",
+        Site {
+            crs: pw_geo::Crs::parse("EPSG:25832").ok(),
+            origin: [280926.0, 5657425.0, 36.0],
+            latitude: 51.02657,
+            longitude: 5.87583,
+            time_zone: "Europe/Berlin".into(),
+        },
+    );
+    s.layers.push(ScenarioLayer {
+        name: "LoD2".into(),
+        model: std::sync::Arc::new(model),
+        input: None,
+    });
+    // 20 storeys of 3 m on 24 m × 24 m, on open ground in the tile.
+    let (cx, cy) = (280_700.0, 5_657_650.0);
+    let footprint = vec![
+        [cx - 12.0, cy - 12.0],
+        [cx + 12.0, cy - 12.0],
+        [cx + 12.0, cy + 12.0],
+        [cx - 12.0, cy + 12.0],
+    ];
+    let mut tower = pw_plan::Volume::new("Turm", footprint, 20);
+    tower.storey_height = 3.0;
+    let object = tower.to_object(36.0);
+    s.edits.added.push(std::sync::Arc::new(pw_city::CityModel {
+        objects: vec![object],
+        ..Default::default()
+    }));
+    let a = pw_view::ViewAnalysis;
+    let mut v = a.defaults();
+    v.set("mode", Value::Text("object".into()));
+    v.set(
+        "object_at",
+        Value::Point(Some(Point {
+            x: cx,
+            y: cy,
+            z: Some(96.0),
+        })),
+    );
+    v.set(
+        "area",
+        Value::Area(Some(pw_analysis::Area::new(
+            cx - 1000.0,
+            cy - 1000.0,
+            cx + 1000.0,
+            cy + 1000.0,
+        ))),
+    );
+    let t = Instant::now();
+    let r = pw_analysis::run_checked(&a, &v, &s, &pw_analysis::JobControl::new()).unwrap();
+    let seconds = t.elapsed().as_secs_f64();
+    let g = &r.ground.as_ref().unwrap().grid;
+    let observers = g.values.iter().filter(|v| v.is_finite()).count();
+    let samples = r
+        .stamp
+        .details
+        .iter()
+        .find(|(k, _)| k == "samples")
+        .unwrap()
+        .1
+        .clone();
+    println!(
+        "tower 60 m seen from {:.2} km² of 4 km² ({observers} observers every 5 m, surface 1 m): {seconds:.1} s, {:.0} observers/s, samples {samples}",
+        r.kpi("seen_from_m2").unwrap().value / 1e6,
+        observers as f64 / seconds
+    );
 }
 
 fn big() {

@@ -234,3 +234,125 @@ fn bad_observers_are_refused_in_the_catalogues_words() {
     none.set("distance", Value::Number(100.0));
     assert_eq!(said(&none), "analysis.param_no_point");
 }
+
+/// The building with the most neighbours within 60 m: its id, its parts'
+/// ids, centre and extent.
+fn most_surrounded(s: &Scenario) -> (Vec<String>, [f64; 2], [f64; 3], [f64; 3]) {
+    let m = &s.layers[0].model;
+    let tops: Vec<(usize, pw_geo::Extent3)> = m
+        .objects
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| o.parent.is_none() && o.kind == pw_city::ObjectKind::Building)
+        .map(|(i, o)| {
+            let mut e = o.extent();
+            for c in m.objects.iter().filter(|c| c.parent == Some(i)) {
+                e.union(&c.extent());
+            }
+            (i, e)
+        })
+        .collect();
+    let centre = |e: &pw_geo::Extent3| [(e.min[0] + e.max[0]) / 2.0, (e.min[1] + e.max[1]) / 2.0];
+    let (i, e) = tops
+        .iter()
+        .max_by_key(|(_, e)| {
+            let c = centre(e);
+            tops.iter()
+                .filter(|(_, f)| {
+                    let d = centre(f);
+                    (d[0] - c[0]).hypot(d[1] - c[1]) < 60.0
+                })
+                .count()
+        })
+        .unwrap();
+    let mut ids = vec![m.objects[*i].id.clone()];
+    ids.extend(
+        m.objects
+            .iter()
+            .filter(|c| c.parent == Some(*i))
+            .map(|c| c.id.clone()),
+    );
+    (ids, centre(e), e.min, e.max)
+}
+
+/// From where a building among many is seen: from in front of each wall,
+/// but hardly from behind its neighbours; with the buildings around it
+/// removed in a variant it is seen from more of the area, and B − A says
+/// where. A tap where no building stands is said.
+#[test]
+fn where_a_building_among_others_is_seen_from() {
+    let a = ViewAnalysis;
+    let before = bestand();
+    let (ids, centre, min, max) = most_surrounded(&before);
+    let mut v = a.defaults();
+    v.set("mode", Value::Text("object".into()));
+    v.set("object_at", point(centre[0], centre[1], Some(max[2])));
+    v.set(
+        "area",
+        Value::Area(Some(pw_analysis::Area::new(
+            centre[0] - 150.0,
+            centre[1] - 150.0,
+            centre[0] + 150.0,
+            centre[1] + 150.0,
+        ))),
+    );
+    v.set("step", Value::Number(5.0));
+    let ctl = JobControl::default();
+    let ra = run_checked(&a, &v, &before, &ctl).unwrap();
+    assert!(ids.contains(&ra.label), "{} is {ids:?}", ra.label);
+    let g = &ra.ground.as_ref().unwrap().grid;
+    let seen_a = ra.kpi("seen_from_m2").unwrap().value;
+    println!(
+        "Bestand: {} seen from {seen_a:.0} m² ({:.1} % of the open area), a quarter or more from {:.0} m², at most {:.0} %",
+        ra.label,
+        ra.kpi("seen_from_share").unwrap().value,
+        ra.kpi("seen_25_m2").unwrap().value,
+        ra.kpi("most_seen_share").unwrap().value
+    );
+    assert!(seen_a > 500.0, "{seen_a}");
+    assert!(
+        ra.kpi("seen_from_share").unwrap().value < 90.0,
+        "neighbours hide it"
+    );
+    assert!(ra.kpi("most_seen_share").unwrap().value <= 100.0);
+    assert!(
+        g.values.iter().any(|v| *v == 0.0),
+        "places that do not see it"
+    );
+
+    // Every other building within 60 m removed.
+    let mut open = before.clone();
+    open.name = "Freigestellt".into();
+    let near: Vec<String> = before.layers[0]
+        .model
+        .objects
+        .iter()
+        .filter(|o| o.parent.is_none() && o.kind == pw_city::ObjectKind::Building)
+        .filter(|o| !ids.contains(&o.id))
+        .filter(|o| {
+            let e = o.extent();
+            let c = [(e.min[0] + e.max[0]) / 2.0, (e.min[1] + e.max[1]) / 2.0];
+            (c[0] - centre[0]).hypot(c[1] - centre[1]) < 60.0
+        })
+        .map(|o| o.id.clone())
+        .collect();
+    assert!(near.len() >= 3, "{near:?}");
+    for id in near {
+        assert!(open.edits.remove(id));
+    }
+    let rb = run_checked(&a, &v, &open, &ctl).unwrap();
+    let seen_b = rb.kpi("seen_from_m2").unwrap().value;
+    println!("Freigestellt: seen from {seen_b:.0} m²");
+    assert!(seen_b > seen_a, "{seen_b} vs {seen_a}");
+    let d = pw_analysis::difference(&ra, &rb).unwrap();
+    let dg = &d.ground.as_ref().unwrap().grid;
+    let more = dg.values.iter().filter(|v| **v > 0.5).count();
+    assert!(more > 10, "{more} places see more of it");
+
+    // A tap on open ground.
+    v.set("object_at", point(centre[0] + 1000.0, min[1], None));
+    match run_checked(&a, &v, &before, &ctl) {
+        Err(AnalysisError::Said(m)) => assert_eq!(m.key, "view.no_object_here"),
+        other => panic!("{:?}", other.map(|r| r.label)),
+    }
+}
