@@ -1343,3 +1343,40 @@ fn view_from_the_summit_and_a_line_of_sight() {
         "{err}"
     );
 }
+
+/// `view visibility` on the demo scene: a building by its id, the share of
+/// it seen every 10 m around it, written with the stamp; an id the scene
+/// does not have is said.
+#[test]
+fn view_visibility_of_a_building_by_its_id() {
+    let dir = temp_dir("view-visibility");
+    let tif = dir.join("share.tif");
+    let id = "UUID_661d012c-2383-422d-b681-4eea5d24befd";
+    let run = |id: &str| {
+        planwerkstatt(&[
+            "view",
+            "visibility",
+            "--scene",
+            "scenes/demo.scene",
+            "--object",
+            id,
+            "--area",
+            "280800,5657300,281000,5657500",
+            "--step",
+            "10",
+            "--out",
+            tif.to_str().unwrap(),
+        ])
+    };
+    let (code, out, err) = run(id);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("seen_from_m2"), "{out}");
+    let (grid, _) = pw_terrain::geotiff::read_file(&tif).unwrap();
+    assert_eq!((grid.width, grid.height, grid.dx), (20, 20, 10.0));
+    assert!(grid.values.iter().any(|v| *v > 10.0), "seen well from somewhere");
+    let tags = String::from_utf8_lossy(&std::fs::read(&tif).unwrap()).to_string();
+    assert!(tags.contains(id), "the stamp names the building");
+    let (code, _, err) = run("no-such-building");
+    assert_eq!(code, 2);
+    assert!(err.contains("no such building"), "{err}");
+}

@@ -1,5 +1,6 @@
-//! `planwerkstatt view` (what an observer sees) and `planwerkstatt view
-//! line` (a line of sight): the view analysis with its own flags, the same
+//! `planwerkstatt view` (what an observer sees), `planwerkstatt view line`
+//! (a line of sight) and `planwerkstatt view visibility` (from where a
+//! building is seen): the view analysis with its own flags, the same
 //! run as `planwerkstatt analysis run view --set mode=…` (into which the
 //! flags are turned), written with its stamp.
 
@@ -20,6 +21,66 @@ pub enum ViewLine {
     /// Whether two points see each other, what stands between first, the
     /// section along the line (`--out section.csv`).
     Line(LineArgs),
+    /// From where a building or planned volume is seen, and how much of it,
+    /// every `--step` m over `--area` (`--out share.tif`).
+    Visibility(VisibilityArgs),
+}
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct VisibilityArgs {
+    #[arg(long)]
+    pub scene: PathBuf,
+    /// The building by its id (of the scene or the variant).
+    #[arg(long, conflicts_with = "at")]
+    pub object: Option<String>,
+    /// The building standing at E,N.
+    #[arg(long, allow_hyphen_values = true)]
+    pub at: Option<String>,
+    /// Where it is looked at from: min_x,min_y,max_x,max_y.
+    #[arg(long, allow_hyphen_values = true)]
+    pub area: String,
+    /// Spacing of the people looking (m; default 5).
+    #[arg(long)]
+    pub step: Option<f64>,
+    /// Their eye height (m; default 1.6).
+    #[arg(long)]
+    pub eye: Option<f64>,
+    /// Cell size of the surface model (m; default 1).
+    #[arg(long)]
+    pub cell: Option<f64>,
+    #[arg(long)]
+    pub variant: Option<String>,
+    /// One file: .tif the share seen, .csv the key figures.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    #[arg(long)]
+    pub out_dir: Option<PathBuf>,
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// A point that names the building `id` (the middle of its box, where no
+/// smaller building's box holds it).
+fn point_of(args: &VisibilityArgs, id: &str) -> anyhow::Result<String> {
+    let scene = pw_scene::Scene::load(&args.scene)?;
+    let mut s = crate::scenario::headless::load(&scene, &args.scene)?;
+    if let Some(name) = &args.variant {
+        crate::scenario::headless::apply_variant(&mut s, &args.scene, name)?;
+    }
+    let e = s
+        .objects()
+        .find(|o| o.id == id)
+        .map(|o| o.extent())
+        .ok_or_else(|| {
+            anyhow::anyhow!("--object {id:?}: no such building in this scene or variant")
+        })?;
+    let (x, y) = ((e.min[0] + e.max[0]) / 2.0, (e.min[1] + e.max[1]) / 2.0);
+    match pw_view::framework::object_at(&s, x, y) {
+        Some((found, _)) if found == id => Ok(format!("{x},{y}")),
+        _ => anyhow::bail!(
+            "--object {id:?}: the middle of its box ({x:.1}, {y:.1}) belongs to another building; give --at E,N on it instead"
+        ),
+    }
 }
 
 /// What both share.
@@ -122,6 +183,33 @@ fn run(common: &Common, mut set: Vec<String>) -> anyhow::Result<String> {
 
 pub fn view(cmd: &ViewCli) -> anyhow::Result<String> {
     match &cmd.line {
+        Some(ViewLine::Visibility(a)) => {
+            let at = match (&a.object, &a.at) {
+                (Some(id), _) => point_of(a, id)?,
+                (None, Some(at)) => at.clone(),
+                (None, None) => anyhow::bail!("give --object ID or --at E,N"),
+            };
+            let mut set = vec![
+                "mode=object".to_string(),
+                format!("object_at={at}"),
+                format!("area={}", a.area),
+            ];
+            for (key, value) in [("step", a.step), ("eye", a.eye), ("cell", a.cell)] {
+                if let Some(v) = value {
+                    set.push(format!("{key}={v}"));
+                }
+            }
+            analysis(&AnalysisCli::Run(RunArgs {
+                analysis: "view".into(),
+                scene: a.scene.clone(),
+                set,
+                out_dir: a.out_dir.clone(),
+                out: a.out.clone(),
+                variant: a.variant.clone(),
+                estimate: false,
+                force: a.force,
+            }))
+        }
         Some(ViewLine::Line(a)) => {
             let mut set = vec!["mode=line".to_string(), format!("target={}", a.to)];
             if let Some(h) = a.target_height {

@@ -785,7 +785,7 @@ impl ViewAnalysis {
 
 /// The building a tap on the map means: of those whose box holds the
 /// point, the smallest (a tower, not the block around it).
-fn object_at(s: &Scenario, x: f64, y: f64) -> Option<(String, pw_geo::Extent3)> {
+pub fn object_at(s: &Scenario, x: f64, y: f64) -> Option<(String, pw_geo::Extent3)> {
     s.objects()
         .filter(|o| matches!(o.kind, ObjectKind::Building | ObjectKind::BuildingPart))
         .map(|o| (o.id.clone(), o.extent()))
