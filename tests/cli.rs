@@ -1373,7 +1373,10 @@ fn view_visibility_of_a_building_by_its_id() {
     assert!(out.contains("seen_from_m2"), "{out}");
     let (grid, _) = pw_terrain::geotiff::read_file(&tif).unwrap();
     assert_eq!((grid.width, grid.height, grid.dx), (20, 20, 10.0));
-    assert!(grid.values.iter().any(|v| *v > 10.0), "seen well from somewhere");
+    assert!(
+        grid.values.iter().any(|v| *v > 10.0),
+        "seen well from somewhere"
+    );
     let tags = String::from_utf8_lossy(&std::fs::read(&tif).unwrap()).to_string();
     assert!(tags.contains(id), "the stamp names the building");
     let (code, _, err) = run("no-such-building");

@@ -118,6 +118,7 @@ mod tests {
             pw_flood::framework::depth_quantity(),
             pw_view::framework::visible_quantity(),
             pw_view::framework::share_quantity(),
+            pw_view::framework::corridor_quantity(),
         ] {
             keys.extend([q.label, q.legend.title, q.difference_legend.title].map(String::from));
         }
@@ -219,6 +220,12 @@ mod tests {
                 "kpi_seen_25",
                 "kpi_most_seen",
                 "kpi_object_area",
+                "no_corridors",
+                "kpi_corridors_blocked",
+                "kpi_corridor_blocked",
+                "kpi_corridor_depth",
+                "corridor_free",
+                "corridor_blocked",
             ]
             .map(|k| format!("view.{k}")),
         );

@@ -86,7 +86,11 @@ pub fn analysis(cmd: &AnalysisCli) -> anyhow::Result<String> {
                 let when = p
                     .when
                     .map(|(k, v)| format!(" ({k}={v})"))
-                    .or_else(|| p.when_not.map(|(k, v)| format!(" ({k}≠{v})")))
+                    .or_else(|| {
+                        let not: Vec<String> =
+                            p.when_not.iter().map(|(k, v)| format!("{k}≠{v}")).collect();
+                        (!not.is_empty()).then(|| format!(" ({})", not.join(", ")))
+                    })
                     .unwrap_or_default();
                 out += &format!(
                     "{:<14} {:<44} default {:<8} {}{when}\n",

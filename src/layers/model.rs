@@ -76,6 +76,7 @@ impl Default for ActiveScene {
                 time: Default::default(),
                 layers: vec![],
                 bookmarks: vec![],
+                view_corridors: vec![],
                 sensors: vec![],
                 attribution: vec![],
             },

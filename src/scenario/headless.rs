@@ -20,6 +20,7 @@ pub fn load(scene: &Scene, scene_path: &Path) -> anyhow::Result<Scenario> {
     let origin = pw_geo::SceneOrigin::new(scene.origin);
     let control = pw_job::JobControl::default();
     let mut out = Scenario::new("Bestand", super::site_of(scene));
+    out.view_corridors = super::view_corridors_of(scene);
     let mut stack = TerrainStack::default();
     for layer in scene
         .layers

@@ -467,6 +467,20 @@ pub fn site_of(scene: &pw_scene::Scene) -> Site {
     }
 }
 
+/// The scene's protected views as the analyses take them.
+pub fn view_corridors_of(scene: &pw_scene::Scene) -> Vec<pw_analysis::scenario::ViewCorridor> {
+    scene
+        .view_corridors
+        .iter()
+        .map(|c| pw_analysis::scenario::ViewCorridor {
+            name: c.name.clone(),
+            from: c.from,
+            to: c.to,
+            width: c.width,
+        })
+        .collect()
+}
+
 /// The scenario as it stands: every shown city layer (tiles too) as
 /// loaded, the scene's terrain, the edits, the clock's time. Generated
 /// layers are left out: the edits hold what they show.
@@ -479,6 +493,7 @@ pub fn current(
     clock: &SceneClock,
 ) -> Scenario {
     let mut s = Scenario::new(name, site_of(&active.scene));
+    s.view_corridors = view_corridors_of(&active.scene);
     let mut ids: Vec<_> = city.layers.keys().copied().collect();
     ids.sort();
     for id in ids {

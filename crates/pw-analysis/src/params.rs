@@ -143,8 +143,8 @@ pub struct ParamSpec {
     /// Only meaningful while the choice `.0` has the value `.1` (the
     /// form hides it otherwise, its checks and the stamp leave it out).
     pub when: Option<(&'static str, &'static str)>,
-    /// Only meaningful while the choice `.0` has any value but `.1`.
-    pub when_not: Option<(&'static str, &'static str)>,
+    /// Only meaningful while each choice `.0` has any value but its `.1`.
+    pub when_not: Vec<(&'static str, &'static str)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -182,7 +182,7 @@ impl ParamSpec {
             required: true,
             advanced: false,
             when: None,
-            when_not: None,
+            when_not: Vec::new(),
         }
     }
 
@@ -201,7 +201,7 @@ impl ParamSpec {
             required: true,
             advanced: false,
             when: None,
-            when_not: None,
+            when_not: Vec::new(),
         }
     }
 
@@ -214,7 +214,7 @@ impl ParamSpec {
             required: true,
             advanced: false,
             when: None,
-            when_not: None,
+            when_not: Vec::new(),
         }
     }
 
@@ -232,7 +232,7 @@ impl ParamSpec {
             required: false,
             advanced: false,
             when: None,
-            when_not: None,
+            when_not: Vec::new(),
         }
     }
 
@@ -245,7 +245,7 @@ impl ParamSpec {
             required: false,
             advanced: false,
             when: None,
-            when_not: None,
+            when_not: Vec::new(),
         }
     }
 
@@ -258,7 +258,7 @@ impl ParamSpec {
             required: true,
             advanced: false,
             when: None,
-            when_not: None,
+            when_not: Vec::new(),
         }
     }
 
@@ -271,7 +271,7 @@ impl ParamSpec {
             required: true,
             advanced: false,
             when: None,
-            when_not: None,
+            when_not: Vec::new(),
         }
     }
 
@@ -284,7 +284,7 @@ impl ParamSpec {
             required: true,
             advanced: false,
             when: None,
-            when_not: None,
+            when_not: Vec::new(),
         }
     }
 
@@ -299,9 +299,9 @@ impl ParamSpec {
         self
     }
 
-    /// Only meaningful while the choice `key` is not `value`.
+    /// Only meaningful while the choice `key` is not `value` (repeatable).
     pub fn when_not(mut self, key: &'static str, value: &'static str) -> ParamSpec {
-        self.when_not = Some((key, value));
+        self.when_not.push((key, value));
         self
     }
 
@@ -705,8 +705,10 @@ impl ParamValues {
     /// choice has its value and that choice applies itself (a gauge
     /// belongs to "river = gauge", which belongs to "mode = level").
     pub fn applies(&self, spec: &ParamSpec, specs: &[ParamSpec]) -> bool {
-        if let Some((key, value)) = spec.when_not
-            && self.text(key) == value
+        if spec
+            .when_not
+            .iter()
+            .any(|(key, value)| self.text(key) == *value)
         {
             return false;
         }
@@ -783,7 +785,7 @@ mod tests {
                 required: true,
                 advanced: false,
                 when: None,
-                when_not: None,
+                when_not: Vec::new(),
             },
             ParamSpec::number("mm", "mm", 100.0, (1.0, 500.0), 1.0, "mm").when("mode", "rain"),
             ParamSpec::number("level", "l", 0.0, (1.0, 9000.0), 1.0, "m").when("mode", "level"),

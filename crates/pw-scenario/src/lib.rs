@@ -8,4 +8,4 @@ mod edits;
 mod scenario;
 
 pub use edits::{Edits, Move};
-pub use scenario::{InputStamp, Scenario, ScenarioLayer, Site, iso_utc};
+pub use scenario::{InputStamp, Scenario, ScenarioLayer, Site, ViewCorridor, iso_utc};

@@ -104,6 +104,18 @@ pub struct Scenario {
     pub clock: f64,
     /// Things the user should know about the inputs (layers left out …).
     pub notes: Vec<String>,
+    /// The scene's protected views, checked in every variant.
+    pub view_corridors: Vec<ViewCorridor>,
+}
+
+/// A protected view (Sichtachse): from an eye to a target (scene CRS,
+/// absolute heights), `width` metres wide at the target (0: one line).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ViewCorridor {
+    pub name: String,
+    pub from: [f64; 3],
+    pub to: [f64; 3],
+    pub width: f64,
 }
 
 impl std::fmt::Debug for Scenario {
@@ -128,6 +140,7 @@ impl Scenario {
             edits: Edits::default(),
             clock: 0.0,
             notes: Vec::new(),
+            view_corridors: Vec::new(),
         }
     }
 

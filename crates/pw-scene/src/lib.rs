@@ -71,6 +71,21 @@ impl Scene {
                 "origin must be three finite numbers",
             ));
         }
+        for c in &self.view_corridors {
+            let finite = c.from.iter().chain(&c.to).all(|v| v.is_finite());
+            let length = (c.to[0] - c.from[0]).hypot(c.to[1] - c.from[1]);
+            if !finite || length < 1.0 || !(c.width >= 0.0) {
+                return Err(SceneError::invalid(
+                    path,
+                    text,
+                    &c.name,
+                    &format!(
+                        "view corridor '{}': from and to must be E, N, Z at least 1 m apart, width 0 m or more",
+                        c.name
+                    ),
+                ));
+            }
+        }
         for layer in &self.layers {
             if !(0.0..=1.0).contains(&layer.opacity) {
                 return Err(SceneError::invalid(

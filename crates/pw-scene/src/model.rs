@@ -18,6 +18,9 @@ pub struct Scene {
     pub layers: Vec<Layer>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub bookmarks: Vec<Bookmark>,
+    /// Protected views (Sichtachsen) every variant is checked against.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub view_corridors: Vec<ViewCorridor>,
     /// Live and recorded sensor sources of the urban data platform.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sensors: Vec<SensorSource>,
@@ -295,6 +298,18 @@ pub struct Bookmark {
     pub distance: f64,
     pub heading: f64,
     pub pitch: f64,
+}
+
+/// A protected view (Sichtachse): from an eye to a target (scene CRS,
+/// absolute heights), `width` metres wide at the target (0: one line).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ViewCorridor {
+    pub name: String,
+    pub from: [f64; 3],
+    pub to: [f64; 3],
+    #[serde(default)]
+    pub width: f64,
 }
 
 /// Where sensor values come from.

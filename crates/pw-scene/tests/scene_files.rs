@@ -258,3 +258,22 @@ fn broken_sensor_sources_say_what_is_wrong() {
     let m = with("kind = \"replay\"", "kind = \"fiware\"");
     assert!(m.contains("fiware") && m.contains("sensorthings"), "{m}");
 }
+
+/// Protected views are read as written, and one that goes nowhere is
+/// refused with its name.
+#[test]
+fn view_corridors_are_read_and_checked() {
+    let base = "name = \"x\"\norigin = [280900.0, 5657400.0, 36.0]\n";
+    let ok = format!(
+        "{base}\n[[view_corridors]]\nname = \"Blick zum Turm\"\nfrom = [280800.0, 5657300.0, 37.6]\nto = [281000.0, 5657500.0, 60.0]\nwidth = 20.0\n"
+    );
+    let s = pw_scene::Scene::parse(&ok, std::path::Path::new("x.scene")).unwrap();
+    assert_eq!(s.view_corridors.len(), 1);
+    assert_eq!(s.view_corridors[0].to, [281000.0, 5657500.0, 60.0]);
+    assert_eq!(s.view_corridors[0].width, 20.0);
+    let bad = format!(
+        "{base}\n[[view_corridors]]\nname = \"Nirgendwohin\"\nfrom = [1.0, 2.0, 3.0]\nto = [1.0, 2.0, 9.0]\n"
+    );
+    let e = pw_scene::Scene::parse(&bad, std::path::Path::new("x.scene")).unwrap_err();
+    assert!(e.to_string().contains("Nirgendwohin"), "{e}");
+}

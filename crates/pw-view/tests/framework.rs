@@ -356,3 +356,67 @@ fn where_a_building_among_others_is_seen_from() {
         other => panic!("{:?}", other.map(|r| r.label)),
     }
 }
+
+/// A protected view across the tallest building is blocked by it (its id
+/// named, how much and how high), a view beside it is free; removed in a
+/// variant, both are free and B − A turns the wedge from red to green.
+#[test]
+fn a_protected_view_is_blocked_by_the_tallest_building_until_it_goes() {
+    let a = ViewAnalysis;
+    let mut before = bestand();
+    let (ids, centre, min, max) = tallest(&before);
+    let ground = min[2];
+    before.view_corridors = vec![
+        pw_analysis::scenario::ViewCorridor {
+            name: "Quer durch".into(),
+            from: [centre[0], min[1] - 40.0, ground + 5.0],
+            to: [centre[0], max[1] + 60.0, ground + 5.0],
+            width: 6.0,
+        },
+        pw_analysis::scenario::ViewCorridor {
+            name: "Daneben".into(),
+            from: [min[0] - 30.0, min[1] - 40.0, ground + 30.0],
+            to: [min[0] - 30.0, max[1] + 60.0, ground + 30.0],
+            width: 0.0,
+        },
+    ];
+    let mut v = a.defaults();
+    v.set("mode", Value::Text("corridors".into()));
+    let ctl = JobControl::default();
+    let ra = run_checked(&a, &v, &before, &ctl).unwrap();
+    assert_eq!(ra.kpi("corridors_blocked").unwrap().value, 1.0);
+    assert_eq!(ra.kpi("corridor_1_blocked_pct").unwrap().value, 100.0);
+    assert_eq!(ra.kpi("corridor_2_blocked_pct").unwrap().value, 0.0);
+    let depth = ra.kpi("corridor_1_depth_m").unwrap().value;
+    assert!((depth - (max[2] - ground - 5.0)).abs() < 1.5, "{depth} m above the line");
+    let blocked = ra.notes.iter().find(|n| n.key == "view.corridor_blocked").unwrap();
+    assert!(ids.iter().any(|id| blocked.to_string().contains(id.as_str())), "{blocked}");
+    let f = &ra.features.as_ref().unwrap().features;
+    let wedge = |r: &pw_analysis::AnalysisResult, id: &str| {
+        r.features
+            .as_ref()
+            .unwrap()
+            .features
+            .iter()
+            .find(|f| f.id == id)
+            .unwrap()
+            .value
+    };
+    assert_eq!(wedge(&ra, "Quer durch:left"), 1.0);
+    assert_eq!(wedge(&ra, "Daneben:target"), 0.0);
+    assert!(f.iter().any(|f| f.id == "Quer durch:hit1"));
+
+    let mut after = before.clone();
+    after.name = "Abriss".into();
+    assert!(after.edits.remove(ids[0].clone()));
+    let rb = run_checked(&a, &v, &after, &ctl).unwrap();
+    assert_eq!(rb.kpi("corridors_blocked").unwrap().value, 0.0, "{:?}", rb.notes);
+    let d = pw_analysis::difference(&ra, &rb).unwrap();
+    assert_eq!(wedge(&d, "Quer durch:left"), -1.0);
+
+    // A scene without protected views says how to add them.
+    match run_checked(&a, &v, &bestand(), &ctl) {
+        Err(AnalysisError::Said(m)) => assert_eq!(m.key, "view.no_corridors"),
+        other => panic!("{:?}", other.map(|r| r.label)),
+    }
+}
