@@ -205,6 +205,7 @@ mod tests {
                 "setting",
                 "beyond_data",
                 "on_wall",
+                "moved",
                 "blocked_by_terrain",
                 "blocked_by",
                 "clear_line",

@@ -169,7 +169,8 @@ pub enum AnalysisCommand {
     Run,
     /// Choose the form's area by two taps on the map.
     PickArea,
-    /// The area around what the camera looks at (the view's width).
+    /// The area around what the camera looks at (the view's width); points
+    /// not chosen yet there too.
     AreaFromView,
     /// The form's polygon parameter `key` from the selected feature (a
     /// parcel of a vector layer, a building).
@@ -346,6 +347,24 @@ pub(crate) fn handle_commands(
                 if let (Some((key, kind)), Some(form)) = (area_key(&*analysis), state.form_mut()) {
                     let area = Area::new(c[0] - half, c[1] - half, c[0] + half, c[1] + half);
                     form.set(key, area_value(&kind, area));
+                }
+                // Points not chosen yet (an observer) stand where the
+                // camera looks, on the ground.
+                if let Some(form) = state.form_mut() {
+                    for spec in analysis
+                        .params()
+                        .iter()
+                        .filter(|p| p.kind == ParamKind::Point)
+                    {
+                        if form.point(spec.key).is_none() {
+                            let point = pw_analysis::Point {
+                                x: c[0],
+                                y: c[1],
+                                z: None,
+                            };
+                            form.set(spec.key, Value::Point(Some(point)));
+                        }
+                    }
                 }
             }
             AnalysisCommand::PolygonFromSelection(key) => {

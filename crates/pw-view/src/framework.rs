@@ -126,7 +126,8 @@ pub fn visible_quantity() -> Quantity {
         legend: Legend::new(
             "view.legend",
             "",
-            &[(f32::NEG_INFINITY, [45, 55, 95]), (0.5, [255, 205, 40])],
+            // Hidden muted, so that what is seen stands out.
+            &[(f32::NEG_INFINITY, [110, 115, 140]), (0.5, [255, 205, 40])],
         ),
         difference_legend: Legend::new(
             "view.legend_difference",
@@ -247,21 +248,59 @@ impl Surroundings {
             .cell_value_at(p.x, p.y)
             .map(f64::from)
             .ok_or_else(|| outside_or_no_data(g, p))?;
-        let (z, stands) = match p.z {
-            None => (
-                self.ground.height(p.x, p.y).unwrap_or(top) + eye_height,
-                "ground",
-            ),
-            Some(z) if z >= top - ON_TOP_M => (z + eye_height, "top"),
-            Some(z) => (z, "wall"),
-        };
-        if top <= z {
-            return Ok(([p.x, p.y, z], stands));
-        }
         let (c, r) = (
             ((p.x - g.x0) / g.dx).floor() as isize,
             ((g.y0 - p.y) / g.dy).floor() as isize,
         );
+        let Some(z) = p.z else {
+            // On the ground: where no building stands, within 10 m (a point
+            // typed or taken from the view may fall on a roof).
+            let reach = (10.0 / g.dx).ceil() as isize;
+            let open = |cc: isize, rr: isize| {
+                cc >= 0
+                    && rr >= 0
+                    && (cc as usize) < g.width
+                    && (rr as usize) < g.height
+                    && !self.model.building[rr as usize * g.width + cc as usize]
+                    && g.value(cc as usize, rr as usize).is_some()
+            };
+            if open(c, r) {
+                let ground = self.ground.height(p.x, p.y).unwrap_or(top);
+                return Ok(([p.x, p.y, ground + eye_height], "ground"));
+            }
+            let mut best: Option<(f64, [f64; 2])> = None;
+            for dr in -reach..=reach {
+                for dc in -reach..=reach {
+                    if open(c + dc, r + dr) {
+                        let (x, y) = g.cell_centre((c + dc) as usize, (r + dr) as usize);
+                        let d = (x - p.x).hypot(y - p.y);
+                        if d <= 10.0 && best.is_none_or(|b| d < b.0) {
+                            best = Some((d, [x, y]));
+                        }
+                    }
+                }
+            }
+            return match best {
+                Some((_, [x, y])) => {
+                    let ground = self.ground.height(x, y).unwrap_or(top);
+                    Ok(([x, y, ground + eye_height], "moved"))
+                }
+                None => Err(ViewError::ObserverBuried {
+                    x: p.x,
+                    y: p.y,
+                    eye: top,
+                    depth: eye_height,
+                }),
+            };
+        };
+        let (z, stands) = if z >= top - ON_TOP_M {
+            (z + eye_height, "top")
+        } else {
+            (z, "wall")
+        };
+        if top <= z {
+            return Ok(([p.x, p.y, z], stands));
+        }
         let mut best: Option<(f64, [f64; 2])> = None;
         for dr in -2..=2isize {
             for dc in -2..=2isize {
@@ -513,6 +552,13 @@ impl ViewAnalysis {
             notes.push(Message::new("view.on_wall").english(
                 "The observer was picked on a wall: the eye is that point, looking out as from a window.",
             ));
+        }
+        if stands == "moved" {
+            notes.push(
+                Message::new("view.moved")
+                    .arg("m", format!("{:.0}", (eye[0] - p.x).hypot(eye[1] - p.y)))
+                    .english("The point lay on a building: the observer stands on the nearest open ground, {m} m away."),
+            );
         }
         let method = match method {
             Method::Exact => "exact: a sight line to every cell against the bilinear surface (R3)",

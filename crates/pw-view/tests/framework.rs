@@ -216,15 +216,31 @@ fn a_line_of_sight_through_the_tallest_building_names_it_and_its_section() {
 fn bad_observers_are_refused_in_the_catalogues_words() {
     let a = ViewAnalysis;
     let s = bestand();
-    let (_, centre, ..) = tallest(&s);
+    let (_, centre, min, _) = tallest(&s);
     let said = |v: &ParamValues| match run_checked(&a, v, &s, &JobControl::default()) {
         Err(AnalysisError::Said(m)) => m.key,
         Err(AnalysisError::Invalid(e)) => e[0].message.key.clone(),
         other => panic!("not refused: {:?}", other.map(|r| r.kpis)),
     };
-    // In the middle of the tallest building, at eye height above the ground.
-    let inside = viewshed(point(centre[0], centre[1], None), 100.0);
+    // In the middle of the tallest building, 2 m above its base.
+    let inside = viewshed(point(centre[0], centre[1], Some(min[2] + 2.0)), 100.0);
     assert_eq!(said(&inside), "view.observer_buried");
+    // A point on the ground given without a height that falls on the
+    // building: the observer stands on the nearest open ground.
+    let r = run_checked(
+        &a,
+        &viewshed(point(centre[0], centre[1], None), 100.0),
+        &s,
+        &JobControl::default(),
+    )
+    .unwrap();
+    assert!(
+        r.notes.iter().any(|n| n.key == "view.moved"),
+        "{:?}",
+        r.notes
+    );
+    let above = r.kpi("eye_above_ground_m").unwrap().value;
+    assert!((above - 1.6).abs() < 0.05, "{above}");
     let mut cone = viewshed(point(centre[0], centre[1] - 200.0, None), 100.0);
     cone.set("direction", Value::Text("cone".into()));
     cone.set("from", Value::Number(90.0));
@@ -388,9 +404,20 @@ fn a_protected_view_is_blocked_by_the_tallest_building_until_it_goes() {
     assert_eq!(ra.kpi("corridor_1_blocked_pct").unwrap().value, 100.0);
     assert_eq!(ra.kpi("corridor_2_blocked_pct").unwrap().value, 0.0);
     let depth = ra.kpi("corridor_1_depth_m").unwrap().value;
-    assert!((depth - (max[2] - ground - 5.0)).abs() < 1.5, "{depth} m above the line");
-    let blocked = ra.notes.iter().find(|n| n.key == "view.corridor_blocked").unwrap();
-    assert!(ids.iter().any(|id| blocked.to_string().contains(id.as_str())), "{blocked}");
+    assert!(
+        (depth - (max[2] - ground - 5.0)).abs() < 1.5,
+        "{depth} m above the line"
+    );
+    let blocked = ra
+        .notes
+        .iter()
+        .find(|n| n.key == "view.corridor_blocked")
+        .unwrap();
+    assert!(
+        ids.iter()
+            .any(|id| blocked.to_string().contains(id.as_str())),
+        "{blocked}"
+    );
     let f = &ra.features.as_ref().unwrap().features;
     let wedge = |r: &pw_analysis::AnalysisResult, id: &str| {
         r.features
@@ -410,7 +437,12 @@ fn a_protected_view_is_blocked_by_the_tallest_building_until_it_goes() {
     after.name = "Abriss".into();
     assert!(after.edits.remove(ids[0].clone()));
     let rb = run_checked(&a, &v, &after, &ctl).unwrap();
-    assert_eq!(rb.kpi("corridors_blocked").unwrap().value, 0.0, "{:?}", rb.notes);
+    assert_eq!(
+        rb.kpi("corridors_blocked").unwrap().value,
+        0.0,
+        "{:?}",
+        rb.notes
+    );
     let d = pw_analysis::difference(&ra, &rb).unwrap();
     assert_eq!(wedge(&d, "Quer durch:left"), -1.0);
 
