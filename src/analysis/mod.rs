@@ -201,6 +201,7 @@ mod tests {
                 "observer_outside",
                 "observer_no_data",
                 "observer_buried",
+                "no_open_ground",
                 "zero_cone",
                 "setting",
                 "beyond_data",

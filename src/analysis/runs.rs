@@ -348,22 +348,23 @@ pub(crate) fn handle_commands(
                     let area = Area::new(c[0] - half, c[1] - half, c[0] + half, c[1] + half);
                     form.set(key, area_value(&kind, area));
                 }
-                // Points not chosen yet (an observer) stand where the
-                // camera looks, on the ground.
+                // The first point of the mode not chosen yet (an observer)
+                // stands where the camera looks, on the ground; a second one
+                // (a target) is left to the user.
                 if let Some(form) = state.form_mut() {
-                    for spec in analysis
-                        .params()
+                    let specs = analysis.params();
+                    let first = specs
                         .iter()
-                        .filter(|p| p.kind == ParamKind::Point)
-                    {
-                        if form.point(spec.key).is_none() {
-                            let point = pw_analysis::Point {
-                                x: c[0],
-                                y: c[1],
-                                z: None,
-                            };
-                            form.set(spec.key, Value::Point(Some(point)));
-                        }
+                        .filter(|p| p.kind == ParamKind::Point && form.applies(p, &specs))
+                        .find(|p| form.point(p.key).is_none())
+                        .map(|p| p.key);
+                    if let Some(key) = first {
+                        let point = pw_analysis::Point {
+                            x: c[0],
+                            y: c[1],
+                            z: None,
+                        };
+                        form.set(key, Value::Point(Some(point)));
                     }
                 }
             }

@@ -135,7 +135,7 @@ pub struct ViewshedArgs {
     /// Leave out the walls and roofs seen.
     #[arg(long)]
     pub no_facades: bool,
-    /// exact | sweep (default: exact where it is quick).
+    /// auto | exact | rays | sweep (default auto: the most exact one that is quick).
     #[arg(long)]
     pub method: Option<String>,
 }

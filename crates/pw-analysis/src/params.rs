@@ -705,16 +705,16 @@ impl ParamValues {
     /// choice has its value and that choice applies itself (a gauge
     /// belongs to "river = gauge", which belongs to "mode = level").
     pub fn applies(&self, spec: &ParamSpec, specs: &[ParamSpec]) -> bool {
-        if spec
-            .when_not
-            .iter()
-            .any(|(key, value)| self.text(key) == *value)
-        {
-            return false;
-        }
         let mut at = spec;
         // A chain longer than the list would be a loop: stop there.
         for _ in 0..=specs.len() {
+            if at
+                .when_not
+                .iter()
+                .any(|(key, value)| self.text(key) == *value)
+            {
+                return false;
+            }
             let Some((key, value)) = at.when else {
                 return true;
             };

@@ -154,15 +154,16 @@ fn view_error(e: ViewError) -> AnalysisError {
         ViewError::ObserverOutside { .. } => "view.observer_outside",
         ViewError::ObserverOnNoData { .. } => "view.observer_no_data",
         ViewError::ObserverBuried { .. } => "view.observer_buried",
+        ViewError::NoOpenGround { .. } => "view.no_open_ground",
         ViewError::ZeroCone { .. } => "view.zero_cone",
         ViewError::Setting(_) => "view.setting",
     };
     let message = match e {
-        ViewError::ObserverOutside { x, y, .. } | ViewError::ObserverOnNoData { x, y } => {
-            Message::new(key)
-                .arg("x", format!("{x:.1}"))
-                .arg("y", format!("{y:.1}"))
-        }
+        ViewError::ObserverOutside { x, y, .. }
+        | ViewError::ObserverOnNoData { x, y }
+        | ViewError::NoOpenGround { x, y } => Message::new(key)
+            .arg("x", format!("{x:.1}"))
+            .arg("y", format!("{y:.1}")),
         ViewError::ObserverBuried { depth, .. } => {
             Message::new(key).arg("depth", format!("{depth:.1}"))
         }
@@ -285,12 +286,7 @@ impl Surroundings {
                     let ground = self.ground.height(x, y).unwrap_or(top);
                     Ok(([x, y, ground + eye_height], "moved"))
                 }
-                None => Err(ViewError::ObserverBuried {
-                    x: p.x,
-                    y: p.y,
-                    eye: top,
-                    depth: eye_height,
-                }),
+                None => Err(ViewError::NoOpenGround { x: p.x, y: p.y }),
             };
         };
         let (z, stands) = if z >= top - ON_TOP_M {
@@ -543,7 +539,16 @@ impl ViewAnalysis {
             ));
         }
         let mut notes = Vec::new();
-        if vs.beyond_data {
+        // Cells within the distance without heights: past the terrain.
+        let unknown = {
+            let g = &around.surface;
+            let max2 = distance * distance;
+            (0..g.values.len()).any(|k| {
+                let (x, y) = g.cell_centre(k % g.width, k / g.width);
+                g.values[k].is_nan() && (x - eye[0]).powi(2) + (y - eye[1]).powi(2) <= max2
+            })
+        };
+        if vs.beyond_data || unknown {
             notes.push(Message::new("view.beyond_data").english(
                 "The distance reaches past the terrain's edge: nothing is known beyond it, so the view ends there.",
             ));
@@ -698,8 +703,7 @@ impl ViewAnalysis {
                 "Pick the point to look at on the map first.",
             )
         })?;
-        let length = (b.x - a.x).hypot(b.y - a.y);
-        if length < 1e-6 {
+        if (b.x - a.x).hypot(b.y - a.y) < 1e-6 {
             return Err(said(
                 "view.same_points",
                 "The two points are the same: pick a second point elsewhere.",
@@ -733,6 +737,14 @@ impl ViewAnalysis {
             drop,
             cell / 2.0,
         );
+        // The eye may have moved off a building: distances along its line.
+        let length = line.length;
+        if length < 1e-6 {
+            return Err(said(
+                "view.same_points",
+                "The two points are the same: pick a second point elsewhere.",
+            ));
+        }
         // Exact answers near buildings: the triangles themselves, and the
         // terrain alone along the line.
         let bvh = Bvh::new(around.obstacles.triangles.clone());
@@ -915,7 +927,7 @@ impl ViewAnalysis {
             a.max[0].max(e.max[0]),
             a.max[1].max(e.max[1]),
         )
-        .grown(2.0 * cell);
+        .grown(2.0 * cell + step);
         let cells = region.width() / cell * region.height() / cell;
         if cells > MOST_CELLS {
             return Err(AnalysisError::Said(
@@ -925,7 +937,7 @@ impl ViewAnalysis {
             ));
         }
         control.set_stage("surface");
-        let around = Surroundings::around(s, sampled, region, cell, values.flag("buildings"));
+        let around = Surroundings::around(s, sampled, region, cell, true);
         control.check()?;
         // Its walls and roofs, sampled at most MOST_OBJECT_SAMPLES times.
         let surfaces: Vec<pw_shadow::obstacles::SampleSurface> = around
@@ -960,11 +972,13 @@ impl ViewAnalysis {
             .map(|k| {
                 let x = a.min[0] + ((k % nx) as f64 + 0.5) * step;
                 let y = a.max[1] - ((k / nx) as f64 + 0.5) * step;
-                let c = ((x - g.x0) / g.dx).floor() as usize;
-                let r = ((g.y0 - y) / g.dy).floor() as usize;
-                let i = r * g.width + c;
-                let open =
-                    around.model.building.get(i).is_some_and(|b| !b) && g.values[i].is_finite();
+                let c = ((x - g.x0) / g.dx).floor() as isize;
+                let r = ((g.y0 - y) / g.dy).floor() as isize;
+                if c < 0 || r < 0 || c as usize >= g.width || r as usize >= g.height {
+                    return None;
+                }
+                let i = r as usize * g.width + c as usize;
+                let open = !around.model.building[i] && g.values[i].is_finite();
                 open.then_some(i)
             })
             .collect();
@@ -1388,7 +1402,8 @@ impl Analysis for ViewAnalysis {
                 .when("direction", "cone"),
             ParamSpec::number("to", "view.to", 60.0, (0.0, 360.0), 5.0, "°")
                 .when("direction", "cone"),
-            ParamSpec::flag("buildings", "view.buildings", true),
+            // The building looked at in `object` mode has its neighbours hide it.
+            ParamSpec::flag("buildings", "view.buildings", true).when_not("mode", "object"),
             ParamSpec::flag("facades", "view.facades", true).when("mode", "viewshed"),
             ParamSpec::number(
                 "look_down",
@@ -1404,7 +1419,8 @@ impl Analysis for ViewAnalysis {
                 .when("mode", "viewshed")
                 .advanced(),
             ParamSpec::number("spacing", "view.spacing", 1.0, (0.25, 10.0), 0.25, "m")
-                .when("mode", "viewshed")
+                .when_not("mode", "line")
+                .when_not("mode", "corridors")
                 .advanced(),
             ParamSpec::number(
                 "curvature",

@@ -34,17 +34,20 @@ pub fn viewshed(
     // The eye's own cell.
     out.values[(er as usize - r0) * w + (ec as usize - c0)] = 1.0;
     let octants = Octant::all();
+    // How far the window reaches in an octant's major direction.
+    let reach_of = |o: &Octant| match (o.x_major, o.major_sign > 0) {
+        (true, true) => c1 as isize - 1 - ec,
+        (true, false) => ec - c0 as isize,
+        (false, true) => r1 as isize - 1 - er,
+        (false, false) => er - r0 as isize,
+    };
+    // Rays of all octants, for the progress.
+    let total: isize = octants.iter().map(|o| reach_of(o).max(0) + 1).sum();
     let done = std::sync::atomic::AtomicUsize::new(0);
     octants
         .par_iter()
         .try_for_each(|o| -> Result<(), ViewError> {
-            // How far the window reaches in the octant's major direction.
-            let reach = match (o.x_major, o.major_sign > 0) {
-                (true, true) => c1 as isize - 1 - ec,
-                (true, false) => ec - c0 as isize,
-                (false, true) => r1 as isize - 1 - er,
-                (false, false) => er - r0 as isize,
-            };
+            let reach = reach_of(o);
             if reach < 1 {
                 return Ok(());
             }
@@ -111,12 +114,13 @@ pub fn viewshed(
                         horizon = slope;
                     }
                 }
-                if j % 64 == 0
+                if (j % 64 == 63 || j == reach)
                     && let Some(control) = control
                 {
                     control.check()?;
-                    let d = done.fetch_add(64, std::sync::atomic::Ordering::Relaxed) + 64;
-                    control.set_progress(d as f32 / (8.0 * m_reach.max(1.0)) as f32);
+                    let batch = (j % 64 + 1) as usize;
+                    let d = done.fetch_add(batch, std::sync::atomic::Ordering::Relaxed) + batch;
+                    control.set_progress(d as f32 / total as f32);
                 }
             }
             Ok(())

@@ -109,8 +109,9 @@ impl Sight {
                 self.curvature
             )));
         }
+        // From a direction to the same one is no cone; 0 to 360 is all around.
         if let Some(c) = &self.cone
-            && (c.from.rem_euclid(360.0) == c.to.rem_euclid(360.0) || !c.from.is_finite())
+            && (c.from == c.to || !c.from.is_finite() || !c.to.is_finite())
         {
             return Err(ViewError::ZeroCone {
                 from: c.from,
@@ -154,6 +155,10 @@ pub enum ViewError {
         eye: f64,
         depth: f64,
     },
+    #[error(
+        "no open ground within 10 m of {x:.1}, {y:.1} (it lies on a building): pick a point beside it, or one on its roof or wall"
+    )]
+    NoOpenGround { x: f64, y: f64 },
     #[error(
         "the cone from {from}° to {to}° has no width: give two different directions, or look all around"
     )]
@@ -226,8 +231,13 @@ pub(crate) fn window(grid: &Grid, (c, r): (usize, usize), max_distance: f64) -> 
     }
     let reach_c = (max_distance / grid.dx).ceil() as usize;
     let reach_r = (max_distance / grid.dy).ceil() as usize;
-    let beyond =
-        c < reach_c || r < reach_r || c + reach_c >= grid.width || r + reach_r >= grid.height;
+    // The cells looked at reach whole cells out (as far as the distance
+    // allows): past the grid's edge, something is missing.
+    let (seen_c, seen_r) = (
+        (max_distance / grid.dx).floor() as usize,
+        (max_distance / grid.dy).floor() as usize,
+    );
+    let beyond = c < seen_c || r < seen_r || c + seen_c >= grid.width || r + seen_r >= grid.height;
     (
         [
             c.saturating_sub(reach_c),
@@ -281,9 +291,17 @@ mod tests {
         let mut s = Sight::new([0.0, 0.0, 10.0]);
         s.cone = Some(Cone {
             from: 90.0,
-            to: 450.0,
+            to: 90.0,
         });
         assert!(matches!(s.check(), Err(ViewError::ZeroCone { .. })));
+        let all = Cone {
+            from: 0.0,
+            to: 360.0,
+        };
+        s.cone = Some(all);
+        assert!(s.check().is_ok());
+        assert_eq!(all.width(), 360.0);
+        assert!(all.contains(-1.0, -1.0) && all.contains(1.0, 0.0));
         s.cone = None;
         s.vertical = Some([10.0, -10.0]);
         assert!(matches!(s.check(), Err(ViewError::Setting(_))));

@@ -365,6 +365,27 @@ fn where_a_building_among_others_is_seen_from() {
     let more = dg.values.iter().filter(|v| **v > 0.5).count();
     assert!(more > 10, "{more} places see more of it");
 
+    // An area that is no whole number of steps: the last row and column
+    // of people stand half a step past its edge, still on the surface.
+    let mut odd = v.clone();
+    odd.set(
+        "area",
+        Value::Area(Some(pw_analysis::Area::new(
+            centre[0] - 97.0,
+            centre[1] - 97.0,
+            centre[0] + 98.0,
+            centre[1] + 98.0,
+        ))),
+    );
+    odd.set("step", Value::Number(10.0));
+    let r = run_checked(&a, &odd, &before, &ctl).unwrap();
+    let g = &r.ground.as_ref().unwrap().grid;
+    assert_eq!((g.width, g.height), (20, 20));
+    // The easternmost people are answered (they were off the grid before).
+    let last_column = (0..g.height).filter(|r| g.values[r * g.width + g.width - 1].is_finite());
+    assert!(last_column.count() > 10);
+    assert!(r.kpi("seen_from_m2").unwrap().value > 0.0);
+
     // A tap on open ground.
     v.set("object_at", point(centre[0] + 1000.0, min[1], None));
     match run_checked(&a, &v, &before, &ctl) {
