@@ -661,3 +661,36 @@ fn an_8k_picture_of_the_comparison_carries_its_stamp() {
     };
     assert!(dark(0) > 500 && dark(half) > 500, "panel titles");
 }
+
+/// The views analysis started with the demo (`--run-analysis view`): the
+/// observer stands where the camera looks (moved off a roof onto open
+/// ground), the ground it sees drawn yellow, the ground hidden from it a
+/// muted blue-grey.
+#[test]
+fn a_viewshed_shows_seen_and_hidden_ground() {
+    let xvfb = start_xvfb();
+    let png = out_dir().join("viewshed.png");
+    run_app(
+        &["open", "scenes/demo.scene", "--run-analysis", "view"],
+        &png,
+        &xvfb,
+    );
+    let p = read_png(&png);
+    // #FFCD28, lit or in shade.
+    let seen = fraction(&p, |[r, g, b]| r > 200 && g > 150 && b < 90 && r > g);
+    // #6E738C.
+    let hidden = fraction(&p, |[r, g, b]| {
+        r.abs_diff(110) <= 20 && g.abs_diff(115) <= 20 && b.abs_diff(140) <= 20 && b > r + 15
+    });
+    eprintln!("seen {:.1}%  hidden {:.1}%", seen * 100.0, hidden * 100.0);
+    assert!(
+        seen > 0.02,
+        "no visible ground drawn ({:.2}%)",
+        seen * 100.0
+    );
+    assert!(
+        hidden > 0.05,
+        "no hidden ground drawn ({:.2}%)",
+        hidden * 100.0
+    );
+}
