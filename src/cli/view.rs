@@ -48,15 +48,8 @@ pub struct VisibilityArgs {
     /// Cell size of the surface model (m; default 1).
     #[arg(long)]
     pub cell: Option<f64>,
-    #[arg(long)]
-    pub variant: Option<String>,
-    /// One file: .tif the share seen, .csv the key figures.
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    #[arg(long)]
-    pub out_dir: Option<PathBuf>,
-    #[arg(long)]
-    pub force: bool,
+    #[command(flatten)]
+    pub output: Output,
 }
 
 /// A point that names the building `id` (the middle of its box, where no
@@ -64,7 +57,7 @@ pub struct VisibilityArgs {
 fn point_of(args: &VisibilityArgs, id: &str) -> anyhow::Result<String> {
     let scene = pw_scene::Scene::load(&args.scene)?;
     let mut s = crate::scenario::headless::load(&scene, &args.scene)?;
-    if let Some(name) = &args.variant {
+    if let Some(name) = &args.output.variant {
         crate::scenario::headless::apply_variant(&mut s, &args.scene, name)?;
     }
     let e = s
@@ -104,11 +97,18 @@ pub struct Common {
     /// Curvature and refraction coefficient (default 0.85714; 0 = flat).
     #[arg(long)]
     pub curvature: Option<f64>,
+    #[command(flatten)]
+    pub output: Output,
+}
+
+/// Which variant, and where the result goes: every subcommand has these.
+#[derive(clap::Args, Debug, Clone)]
+pub struct Output {
     /// Run on this variant of the scene instead of "Bestand".
     #[arg(long)]
     pub variant: Option<String>,
-    /// One file: .tif the visible cells, .geojson the walls seen (or the
-    /// line), .csv the section (or the key figures).
+    /// One file: .tif the raster (visible cells, share seen), .geojson the
+    /// walls seen or the line, .csv the section or the key figures.
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Folder for every part of the result.
@@ -117,6 +117,21 @@ pub struct Common {
     /// Run even when the estimate is above 10 minutes.
     #[arg(long)]
     pub force: bool,
+}
+
+impl Output {
+    fn run(&self, scene: &std::path::Path, set: Vec<String>) -> anyhow::Result<String> {
+        analysis(&AnalysisCli::Run(RunArgs {
+            analysis: "view".into(),
+            scene: scene.to_path_buf(),
+            set,
+            out_dir: self.out_dir.clone(),
+            out: self.out.clone(),
+            variant: self.variant.clone(),
+            estimate: false,
+            force: self.force,
+        }))
+    }
 }
 
 #[derive(clap::Args, Debug, Clone)]
@@ -169,16 +184,7 @@ fn run(common: &Common, mut set: Vec<String>) -> anyhow::Result<String> {
     if common.no_buildings {
         set.push("buildings=false".into());
     }
-    analysis(&AnalysisCli::Run(RunArgs {
-        analysis: "view".into(),
-        scene: scene.clone(),
-        set,
-        out_dir: common.out_dir.clone(),
-        out: common.out.clone(),
-        variant: common.variant.clone(),
-        estimate: false,
-        force: common.force,
-    }))
+    common.output.run(scene, set)
 }
 
 pub fn view(cmd: &ViewCli) -> anyhow::Result<String> {
@@ -199,16 +205,7 @@ pub fn view(cmd: &ViewCli) -> anyhow::Result<String> {
                     set.push(format!("{key}={v}"));
                 }
             }
-            analysis(&AnalysisCli::Run(RunArgs {
-                analysis: "view".into(),
-                scene: a.scene.clone(),
-                set,
-                out_dir: a.out_dir.clone(),
-                out: a.out.clone(),
-                variant: a.variant.clone(),
-                estimate: false,
-                force: a.force,
-            }))
+            a.output.run(&a.scene, set)
         }
         Some(ViewLine::Line(a)) => {
             let mut set = vec!["mode=line".to_string(), format!("target={}", a.to)];

@@ -16,6 +16,9 @@
 //! `cargo bench -p pw-view --bench viewshed`; PW_VIEW_ONLY=drag|tower runs
 //! only that part (the big one writes 0.5 GB to target/bench-data/).
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 use pw_terrain::Grid;
 use pw_view::{Sight, rays, sweep};
 use std::path::PathBuf;
@@ -75,26 +78,9 @@ fn main() {
 }
 
 fn tower() {
-    use pw_analysis::scenario::{Scenario, ScenarioLayer, Site};
     use pw_analysis::{Analysis, Point, Value};
-    let tile = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../assets/demo/nrw/LoD2_32_280_5657_1_NW.gml");
-    let model = pw_city::citygml::read_file(&tile, None).unwrap();
-    let mut s = Scenario::new(
-        "Hochhaus",
-        Site {
-            crs: pw_geo::Crs::parse("EPSG:25832").ok(),
-            origin: [280926.0, 5657425.0, 36.0],
-            latitude: 51.02657,
-            longitude: 5.87583,
-            time_zone: "Europe/Berlin".into(),
-        },
-    );
-    s.layers.push(ScenarioLayer {
-        name: "LoD2".into(),
-        model: std::sync::Arc::new(model),
-        input: None,
-    });
+    let mut s = common::bestand();
+    s.name = "Hochhaus".into();
     // 20 storeys of 3 m on 24 m × 24 m, on open ground in the tile.
     let (cx, cy) = (280_700.0, 5_657_650.0);
     let footprint = vec![

@@ -4,65 +4,11 @@
 //! it opens; a line of sight through it names it; bad observers are
 //! refused in the catalogue's words.
 
-use pw_analysis::scenario::{InputStamp, Scenario, ScenarioLayer, Site};
+mod common;
+
+use common::{bestand, most_surrounded, tallest};
 use pw_analysis::{Analysis, AnalysisError, JobControl, ParamValues, Point, Value, run_checked};
 use pw_view::ViewAnalysis;
-use std::path::PathBuf;
-use std::sync::Arc;
-
-fn tile() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../assets/demo/nrw/LoD2_32_280_5657_1_NW.gml")
-}
-
-fn bestand() -> Scenario {
-    let model = pw_city::citygml::read_file(&tile(), None).expect("demo tile");
-    let mut s = Scenario::new(
-        "Bestand",
-        Site {
-            crs: pw_geo::Crs::parse("EPSG:25832").ok(),
-            origin: [280926.0, 5657425.0, 36.0],
-            latitude: 51.02657,
-            longitude: 5.87583,
-            time_zone: "Europe/Berlin".into(),
-        },
-    );
-    s.layers.push(ScenarioLayer {
-        name: "LoD2".into(),
-        model: Arc::new(model),
-        input: Some(InputStamp::of(&tile())),
-    });
-    s
-}
-
-/// The building (with its parts) that rises highest above its base: its
-/// id and its parts' ids, footprint centre and extent (min, max).
-fn tallest(s: &Scenario) -> (Vec<String>, [f64; 2], [f64; 3], [f64; 3]) {
-    let m = &s.layers[0].model;
-    let (i, e) = m
-        .objects
-        .iter()
-        .enumerate()
-        .filter(|(_, o)| o.parent.is_none() && o.kind == pw_city::ObjectKind::Building)
-        .map(|(i, o)| {
-            let mut e = o.extent();
-            for c in m.objects.iter().filter(|c| c.parent == Some(i)) {
-                e.union(&c.extent());
-            }
-            (i, e)
-        })
-        .max_by(|a, b| (a.1.max[2] - a.1.min[2]).total_cmp(&(b.1.max[2] - b.1.min[2])))
-        .unwrap();
-    let mut ids = vec![m.objects[i].id.clone()];
-    ids.extend(
-        m.objects
-            .iter()
-            .filter(|c| c.parent == Some(i))
-            .map(|c| c.id.clone()),
-    );
-    let centre = [(e.min[0] + e.max[0]) / 2.0, (e.min[1] + e.max[1]) / 2.0];
-    (ids, centre, e.min, e.max)
-}
 
 fn point(x: f64, y: f64, z: Option<f64>) -> Value {
     Value::Point(Some(Point { x, y, z }))
@@ -249,46 +195,6 @@ fn bad_observers_are_refused_in_the_catalogues_words() {
     let mut none = a.defaults();
     none.set("distance", Value::Number(100.0));
     assert_eq!(said(&none), "analysis.param_no_point");
-}
-
-/// The building with the most neighbours within 60 m: its id, its parts'
-/// ids, centre and extent.
-fn most_surrounded(s: &Scenario) -> (Vec<String>, [f64; 2], [f64; 3], [f64; 3]) {
-    let m = &s.layers[0].model;
-    let tops: Vec<(usize, pw_geo::Extent3)> = m
-        .objects
-        .iter()
-        .enumerate()
-        .filter(|(_, o)| o.parent.is_none() && o.kind == pw_city::ObjectKind::Building)
-        .map(|(i, o)| {
-            let mut e = o.extent();
-            for c in m.objects.iter().filter(|c| c.parent == Some(i)) {
-                e.union(&c.extent());
-            }
-            (i, e)
-        })
-        .collect();
-    let centre = |e: &pw_geo::Extent3| [(e.min[0] + e.max[0]) / 2.0, (e.min[1] + e.max[1]) / 2.0];
-    let (i, e) = tops
-        .iter()
-        .max_by_key(|(_, e)| {
-            let c = centre(e);
-            tops.iter()
-                .filter(|(_, f)| {
-                    let d = centre(f);
-                    (d[0] - c[0]).hypot(d[1] - c[1]) < 60.0
-                })
-                .count()
-        })
-        .unwrap();
-    let mut ids = vec![m.objects[*i].id.clone()];
-    ids.extend(
-        m.objects
-            .iter()
-            .filter(|c| c.parent == Some(*i))
-            .map(|c| c.id.clone()),
-    );
-    (ids, centre(e), e.min, e.max)
 }
 
 /// From where a building among many is seen: from in front of each wall,
