@@ -43,6 +43,15 @@ pub fn viewshed(
     };
     // Rays of all octants, for the progress.
     let total: isize = octants.iter().map(|o| reach_of(o).max(0) + 1).sum();
+    // 1 / k for every step any ray takes.
+    let most = octants
+        .iter()
+        .map(|o| reach_of(o).max(0))
+        .max()
+        .unwrap_or(0);
+    let inv_k: Vec<f64> = (0..=most as usize)
+        .map(|k| if k == 0 { 0.0 } else { 1.0 / k as f64 })
+        .collect();
     let done = std::sync::atomic::AtomicUsize::new(0);
     octants
         .par_iter()
@@ -66,16 +75,20 @@ pub fn viewshed(
                 (grid.dy, grid.dx)
             };
             for j in 0..=reach {
-                // Minor offset per major step.
+                // Minor offset per major step; metres along the ray per step.
                 let slope = j as f64 / m_reach;
+                let unit = major_cell.hypot(slope * minor_cell);
+                let inv_unit = 1.0 / unit;
+                // Bounds of the minor offsets this ray answers for, per step.
+                let (own_from, own_to) = ((j as f64 - 0.5) / m_reach, (j as f64 + 0.5) / m_reach);
                 let mut horizon = f64::NEG_INFINITY;
                 for k in 1..=reach {
                     let kf = k as f64;
                     let p = slope * kf;
                     // The cell this ray answers for at step k: its minor offset
                     // m has round(m · reach / k) = j.
-                    let lo = ((j as f64 - 0.5) * kf / m_reach).ceil().max(0.0) as isize;
-                    let hi_exclusive = (j as f64 + 0.5) * kf / m_reach;
+                    let lo = (own_from * kf).ceil().max(0.0) as isize;
+                    let hi_exclusive = own_to * kf;
                     if (lo as f64) < hi_exclusive && lo <= minor_limit && o.owns(k, lo) {
                         let (c, r) = o.cell(ec, er, k, lo);
                         let (dx, dy) = (kf * major_cell, lo as f64 * minor_cell);
@@ -104,14 +117,15 @@ pub fn viewshed(
                         (true, false) => b as f64,
                         (true, true) => continue,
                     };
-                    let (dx, dy) = (kf * major_cell, p * minor_cell);
-                    let d2 = dx * dx + dy * dy;
-                    if d2 > max_d2 {
+                    // Distance to the crossing: k steps along the ray (no
+                    // square root or division per step).
+                    let d = kf * unit;
+                    if d * d > max_d2 {
                         break;
                     }
-                    let slope = (z - eye_z - drop * d2) / d2.sqrt();
-                    if slope > horizon {
-                        horizon = slope;
+                    let rise = (z - eye_z) * inv_unit * inv_k[k as usize] - drop * d;
+                    if rise > horizon {
+                        horizon = rise;
                     }
                 }
                 if (j % 64 == 63 || j == reach)
