@@ -82,8 +82,12 @@ fn casts_shadow(o: &CityObject) -> bool {
     )
 }
 
-fn is_building(o: &CityObject) -> bool {
+/// A building or a part of one; buildings extruded from GIS outlines
+/// (OpenStreetMap) come as plain objects with walls and a roof or ground.
+pub fn is_building(o: &CityObject) -> bool {
+    let has = |sem: Semantic| o.surfaces.iter().any(|s| s.semantic == sem);
     matches!(o.kind, ObjectKind::Building | ObjectKind::BuildingPart)
+        || (has(Semantic::Wall) && (has(Semantic::Ground) || has(Semantic::Roof)))
 }
 
 /// Surface kind by semantics; unclassified surfaces by their normal, as

@@ -34,7 +34,6 @@ use pw_analysis::{
     FeatureGeometry, FeatureValues, GroundRaster, JobControl, Kpi, Legend, Message, ParamSpec,
     ParamValues, Point, Quantity, RunStamp, Scenario, Section,
 };
-use pw_city::ObjectKind;
 use pw_shadow::bvh::Bvh;
 use pw_shadow::height_model::{self, HeightModel};
 use pw_shadow::obstacles::{self, Obstacles};
@@ -50,6 +49,10 @@ const MODES: &[(&str, &str)] = &[
 const DIRECTIONS: &[(&str, &str)] = &[
     ("all", "view.direction_all"),
     ("cone", "view.direction_cone"),
+];
+const OBSERVERS: &[(&str, &str)] = &[
+    ("area", "view.observers_area"),
+    ("roads", "view.observers_roads"),
 ];
 const METHODS: &[(&str, &str)] = &[
     ("auto", "view.method_auto"),
@@ -449,6 +452,8 @@ impl Analysis for ViewAnalysis {
             ParamSpec::point("object_at", "view.object").when("mode", "object"),
             ParamSpec::area("area", "view.area").when("mode", "object"),
             ParamSpec::number("step", "view.step", 5.0, (1.0, 100.0), 1.0, "m")
+                .when("mode", "object"),
+            ParamSpec::choice("observers", "view.observers", OBSERVERS, "area")
                 .when("mode", "object"),
             ParamSpec::number(
                 "target_height",

@@ -6,7 +6,7 @@ use super::*;
 /// point, the smallest (a tower, not the block around it).
 pub fn object_at(s: &Scenario, x: f64, y: f64) -> Option<(String, pw_geo::Extent3)> {
     s.objects()
-        .filter(|o| matches!(o.kind, ObjectKind::Building | ObjectKind::BuildingPart))
+        .filter(|o| pw_shadow::obstacles::is_building(o))
         .map(|o| (o.id.clone(), o.extent()))
         .filter(|(_, e)| {
             !e.is_empty() && e.min[0] <= x && x <= e.max[0] && e.min[1] <= y && y <= e.max[1]
@@ -98,8 +98,13 @@ impl ViewAnalysis {
             (a.height() / step).ceil().max(1.0) as usize,
         );
         let g = &around.surface;
+        // People on the streets only, or everywhere open.
+        let on_roads = (values.text("observers") == "roads").then(|| on_roads(s, &a, step, nx, ny));
         let lattice: Vec<Option<usize>> = (0..nx * ny)
             .map(|k| {
+                if on_roads.as_ref().is_some_and(|on| !on[k]) {
+                    return None;
+                }
                 let x = a.min[0] + ((k % nx) as f64 + 0.5) * step;
                 let y = a.max[1] - ((k / nx) as f64 + 0.5) * step;
                 let c = ((x - g.x0) / g.dx).floor() as isize;
@@ -250,4 +255,65 @@ fn triangle_area(t: &[[f32; 3]; 3]) -> f64 {
         u[0] * v[1] - u[1] * v[0],
     ];
     0.5 * (c[0] * c[0] + c[1] * c[1] + c[2] * c[2]).sqrt()
+}
+
+/// Which points of the lattice over `a` (every `step` m, row by row from
+/// the north) lie on a road, path or square of the scenario (its traffic
+/// surfaces).
+fn on_roads(s: &Scenario, a: &pw_analysis::Area, step: f64, nx: usize, ny: usize) -> Vec<bool> {
+    let mut on = vec![false; nx * ny];
+    let mut triangulator = pw_city::triangulate::Triangulator::new();
+    for o in s.objects() {
+        let e = o.extent();
+        if e.is_empty()
+            || e.max[0] < a.min[0]
+            || e.min[0] > a.max[0]
+            || e.max[1] < a.min[1]
+            || e.min[1] > a.max[1]
+        {
+            continue;
+        }
+        for surface in o
+            .surfaces
+            .iter()
+            .filter(|x| x.semantic == pw_city::Semantic::Traffic)
+        {
+            let Some(t) = triangulator.triangulate(&surface.exterior, &surface.interiors) else {
+                continue;
+            };
+            let points: Vec<[f64; 3]> = surface
+                .exterior
+                .iter()
+                .chain(surface.interiors.iter().flatten())
+                .copied()
+                .collect();
+            for c in t.indices.chunks_exact(3) {
+                let [p, q, r] = [0, 1, 2].map(|k| points[c[k] as usize]);
+                let (x0, x1) = (p[0].min(q[0]).min(r[0]), p[0].max(q[0]).max(r[0]));
+                let (y0, y1) = (p[1].min(q[1]).min(r[1]), p[1].max(q[1]).max(r[1]));
+                // Lattice columns and rows whose points may lie inside.
+                let col = |x: f64| ((x - a.min[0]) / step - 0.5).clamp(0.0, nx as f64 - 1.0);
+                let row = |y: f64| ((a.max[1] - y) / step - 0.5).clamp(0.0, ny as f64 - 1.0);
+                for j in row(y1).floor() as usize..=row(y0).ceil() as usize {
+                    for i in col(x0).floor() as usize..=col(x1).ceil() as usize {
+                        let x = a.min[0] + (i as f64 + 0.5) * step;
+                        let y = a.max[1] - (j as f64 + 0.5) * step;
+                        if inside(p, q, r, x, y) {
+                            on[j * nx + i] = true;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    on
+}
+
+/// Whether (x, y) lies in the triangle p q r (either winding, edges in).
+fn inside(p: [f64; 3], q: [f64; 3], r: [f64; 3], x: f64, y: f64) -> bool {
+    let side = |a: [f64; 3], b: [f64; 3]| (b[0] - a[0]) * (y - a[1]) - (b[1] - a[1]) * (x - a[0]);
+    let (d1, d2, d3) = (side(p, q), side(q, r), side(r, p));
+    let negative = d1 < 0.0 || d2 < 0.0 || d3 < 0.0;
+    let positive = d1 > 0.0 || d2 > 0.0 || d3 > 0.0;
+    !(negative && positive)
 }
