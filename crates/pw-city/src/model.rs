@@ -55,6 +55,15 @@ pub struct CityObject {
 }
 
 impl CityObject {
+    /// A building or a part of one; buildings extruded from GIS outlines
+    /// (OpenStreetMap) come as plain objects with walls and a roof or
+    /// ground, and count too.
+    pub fn is_building(&self) -> bool {
+        let has = |sem: Semantic| self.surfaces.iter().any(|s| s.semantic == sem);
+        matches!(self.kind, ObjectKind::Building | ObjectKind::BuildingPart)
+            || (has(Semantic::Wall) && (has(Semantic::Ground) || has(Semantic::Roof)))
+    }
+
     pub fn attribute(&self, key: &str) -> Option<&str> {
         self.attributes
             .iter()

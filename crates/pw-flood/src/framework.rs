@@ -22,7 +22,7 @@ use pw_analysis::{
     Frames, GroundRaster, JobControl, Kpi, Legend, Message, ParamSpec, ParamValues, Quantity,
     RunStamp, Scenario,
 };
-use pw_city::{CityObject, ObjectKind, Semantic};
+use pw_city::{CityObject, Semantic};
 use pw_terrain::Grid;
 use rayon::prelude::*;
 
@@ -187,12 +187,6 @@ fn outlines(o: &CityObject) -> Vec<Vec<Vec<[f64; 2]>>> {
         .collect()
 }
 
-fn is_building(o: &CityObject) -> bool {
-    let has = |sem: Semantic| o.surfaces.iter().any(|s| s.semantic == sem);
-    matches!(o.kind, ObjectKind::Building | ObjectKind::BuildingPart)
-        || (has(Semantic::Wall) && (has(Semantic::Ground) || has(Semantic::Roof)))
-}
-
 /// The grid over the area, the scenario's terrain on it and what stands
 /// on each cell.
 struct Ground {
@@ -287,7 +281,7 @@ fn ground_of(
     let mut families: Vec<(String, f64, usize, f64, f64)> = Vec::new();
     let mut family_of: std::collections::HashMap<usize, u32> = Default::default();
     for (i, o) in model.objects.iter().enumerate() {
-        if is_building(o) {
+        if o.is_building() {
             let found = outlines(o);
             if found.is_empty() {
                 continue;
@@ -1164,7 +1158,7 @@ impl Analysis for FloodAnalysis {
 mod tests {
     use super::*;
     use pw_analysis::scenario::{ScenarioLayer, Site};
-    use pw_city::{CityModel, Surface};
+    use pw_city::{CityModel, ObjectKind, Surface};
     use std::sync::Arc;
 
     fn site() -> Site {

@@ -5,7 +5,7 @@
 
 use crate::area::Area;
 use pw_city::triangulate::Triangulator;
-use pw_city::{CityModel, CityObject, ObjectKind, Semantic};
+use pw_city::{CityModel, CityObject, Semantic};
 use pw_geo::SceneOrigin;
 
 pub type V3 = [f32; 3];
@@ -82,14 +82,6 @@ fn casts_shadow(o: &CityObject) -> bool {
     )
 }
 
-/// A building or a part of one; buildings extruded from GIS outlines
-/// (OpenStreetMap) come as plain objects with walls and a roof or ground.
-pub fn is_building(o: &CityObject) -> bool {
-    let has = |sem: Semantic| o.surfaces.iter().any(|s| s.semantic == sem);
-    matches!(o.kind, ObjectKind::Building | ObjectKind::BuildingPart)
-        || (has(Semantic::Wall) && (has(Semantic::Ground) || has(Semantic::Roof)))
-}
-
 /// Surface kind by semantics; unclassified surfaces by their normal, as
 /// the display does.
 fn surface_kind(semantic: Semantic, normal: [f64; 3]) -> Option<SurfaceKind> {
@@ -147,7 +139,7 @@ where
             out.object_count += 1;
             let owner = out.obstacle_ids.len() as u32;
             out.obstacle_ids.push(object.id.clone());
-            let building = is_building(object);
+            let building = object.is_building();
             if building {
                 out.terrain_points.extend(
                     object

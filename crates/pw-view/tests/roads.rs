@@ -15,7 +15,7 @@ fn people_on_the_streets_see_a_building_from_part_of_them() {
     let (x, y) = (686_800.0, 5_539_500.0);
     let (id, e) = s
         .objects()
-        .filter(|o| pw_shadow::obstacles::is_building(o))
+        .filter(|o| o.is_building())
         .map(|o| (o.id.clone(), o.extent()))
         .filter(|(_, e)| !e.is_empty())
         .min_by(|a, b| {

@@ -180,20 +180,7 @@ impl ViewAnalysis {
             let target = [0, 1, 2].map(|i| left[i] + f * (right[i] - left[i]));
             let length = (target[0] - c.from[0]).hypot(target[1] - c.from[1]);
             let last = 1.0 - TARGET_SURROUNDS_M / length.max(TARGET_SURROUNDS_M * 2.0);
-            let by_object = around
-                .first_object(&bvh, c.from, target)
-                .filter(|(t, _)| (*t as f64) < last);
-            let terrain = profile::profile(&around.ground, None, c.from, target, drop, cell / 2.0);
-            let by_terrain = terrain
-                .first_block_point()
-                .map(|p| p.distance / length)
-                .filter(|t| *t < last);
-            let hit = match (by_object, by_terrain) {
-                (Some((t, _)), Some(tt)) if (t as f64) > tt => Some((tt, "terrain".to_string())),
-                (Some((t, id)), _) => Some((t as f64, id.to_string())),
-                (None, Some(tt)) => Some((tt, "terrain".to_string())),
-                (None, None) => None,
-            };
+            let hit = around.first_block(&bvh, c.from, target, drop, cell, last);
             if let Some((t, what)) = hit {
                 check.blocked += 1;
                 if !check.blockers.contains(&what) {

@@ -62,15 +62,7 @@ impl ViewAnalysis {
         // Exact answers near buildings: the triangles themselves, and the
         // terrain alone along the line.
         let bvh = Bvh::new(around.obstacles.triangles.clone());
-        let by_object = around.first_object(&bvh, eye, target);
-        let terrain = profile::profile(&around.ground, None, eye, target, drop, cell / 2.0);
-        let by_terrain = terrain.first_block_point().map(|p| p.distance / length);
-        let block: Option<(f64, String)> = match (by_object, by_terrain) {
-            (Some((t, _)), Some(tt)) if (t as f64) > tt => Some((tt, "terrain".into())),
-            (Some((t, id)), _) => Some((t as f64, id.to_string())),
-            (None, Some(tt)) => Some((tt, "terrain".into())),
-            (None, None) => None,
-        };
+        let block = around.first_block(&bvh, eye, target, drop, cell, 1.0);
         let at = |t: f64| [0, 1, 2].map(|k| eye[k] + t * (target[k] - eye[k]));
         let mut features = Vec::new();
         let mut notes = Vec::new();

@@ -272,33 +272,14 @@ impl Surroundings {
         let Some(z) = p.z else {
             // On the ground: where no building stands, within 10 m (a point
             // typed or taken from the view may fall on a roof).
-            let reach = (10.0 / g.dx).ceil() as isize;
-            let open = |cc: isize, rr: isize| {
-                cc >= 0
-                    && rr >= 0
-                    && (cc as usize) < g.width
-                    && (rr as usize) < g.height
-                    && !self.model.building[rr as usize * g.width + cc as usize]
-                    && g.value(cc as usize, rr as usize).is_some()
-            };
-            if open(c, r) {
+            let open = |k: usize| !self.model.building[k] && g.values[k].is_finite();
+            if open(r as usize * g.width + c as usize) {
                 let ground = self.ground.height(p.x, p.y).unwrap_or(top);
                 return Ok(([p.x, p.y, ground + eye_height], "ground"));
             }
-            let mut best: Option<(f64, [f64; 2])> = None;
-            for dr in -reach..=reach {
-                for dc in -reach..=reach {
-                    if open(c + dc, r + dr) {
-                        let (x, y) = g.cell_centre((c + dc) as usize, (r + dr) as usize);
-                        let d = (x - p.x).hypot(y - p.y);
-                        if d <= 10.0 && best.is_none_or(|b| d < b.0) {
-                            best = Some((d, [x, y]));
-                        }
-                    }
-                }
-            }
-            return match best {
-                Some((_, [x, y])) => {
+            let reach = (10.0 / g.dx).ceil() as isize;
+            return match self.nearest_cell(p, reach, 10.0, open) {
+                Some([x, y]) => {
                     let ground = self.ground.height(x, y).unwrap_or(top);
                     Ok(([x, y, ground + eye_height], "moved"))
                 }
@@ -313,33 +294,76 @@ impl Surroundings {
         if top <= z {
             return Ok(([p.x, p.y, z], stands));
         }
-        let mut best: Option<(f64, [f64; 2])> = None;
-        for dr in -2..=2isize {
-            for dc in -2..=2isize {
-                let (cc, rr) = (c + dc, r + dr);
-                if cc < 0 || rr < 0 {
-                    continue;
-                }
-                let Some(h) = g.value(cc as usize, rr as usize) else {
-                    continue;
-                };
-                if (h as f64) <= z {
-                    let (x, y) = g.cell_centre(cc as usize, rr as usize);
-                    let d = (x - p.x).hypot(y - p.y);
-                    if best.is_none_or(|b| d < b.0) {
-                        best = Some((d, [x, y]));
-                    }
-                }
-            }
-        }
-        match best {
-            Some((_, [x, y])) => Ok(([x, y, z], stands)),
+        match self.nearest_cell(p, 2, f64::INFINITY, |k| (g.values[k] as f64) <= z) {
+            Some([x, y]) => Ok(([x, y, z], stands)),
             None => Err(ViewError::ObserverBuried {
                 x: p.x,
                 y: p.y,
                 eye: z,
                 depth: top - z,
             }),
+        }
+    }
+
+    /// The centre of the cell nearest `p`, within `reach` cells and
+    /// `within` metres, whose index passes `ok`.
+    fn nearest_cell(
+        &self,
+        p: Point,
+        reach: isize,
+        within: f64,
+        ok: impl Fn(usize) -> bool,
+    ) -> Option<[f64; 2]> {
+        let g = &self.surface;
+        let (c, r) = (
+            ((p.x - g.x0) / g.dx).floor() as isize,
+            ((g.y0 - p.y) / g.dy).floor() as isize,
+        );
+        let mut best: Option<(f64, [f64; 2])> = None;
+        for rr in r - reach..=r + reach {
+            for cc in c - reach..=c + reach {
+                if cc < 0 || rr < 0 || cc as usize >= g.width || rr as usize >= g.height {
+                    continue;
+                }
+                if !ok(rr as usize * g.width + cc as usize) {
+                    continue;
+                }
+                let (x, y) = g.cell_centre(cc as usize, rr as usize);
+                let d = (x - p.x).hypot(y - p.y);
+                if d <= within && best.is_none_or(|b| d < b.0) {
+                    best = Some((d, [x, y]));
+                }
+            }
+        }
+        best.map(|b| b.1)
+    }
+
+    /// What a sight line from `a` to `b` (absolute) meets first before
+    /// `before` (0…1 along it): a building by its id, or "terrain".
+    fn first_block(
+        &self,
+        bvh: &Bvh,
+        a: [f64; 3],
+        b: [f64; 3],
+        drop: f64,
+        cell: f64,
+        before: f64,
+    ) -> Option<(f64, String)> {
+        let length = (b[0] - a[0]).hypot(b[1] - a[1]);
+        let by_object = self
+            .first_object(bvh, a, b)
+            .map(|(t, id)| (t as f64, id))
+            .filter(|(t, _)| *t < before);
+        let terrain = profile::profile(&self.ground, None, a, b, drop, cell / 2.0);
+        let by_terrain = terrain
+            .first_block_point()
+            .map(|p| p.distance / length)
+            .filter(|t| *t < before);
+        match (by_object, by_terrain) {
+            (Some((t, _)), Some(tt)) if t > tt => Some((tt, "terrain".into())),
+            (Some((t, id)), _) => Some((t, id.to_string())),
+            (None, Some(tt)) => Some((tt, "terrain".into())),
+            (None, None) => None,
         }
     }
 

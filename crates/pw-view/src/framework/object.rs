@@ -6,7 +6,7 @@ use super::*;
 /// point, the smallest (a tower, not the block around it).
 pub fn object_at(s: &Scenario, x: f64, y: f64) -> Option<(String, pw_geo::Extent3)> {
     s.objects()
-        .filter(|o| pw_shadow::obstacles::is_building(o))
+        .filter(|o| o.is_building())
         .map(|o| (o.id.clone(), o.extent()))
         .filter(|(_, e)| {
             !e.is_empty() && e.min[0] <= x && x <= e.max[0] && e.min[1] <= y && y <= e.max[1]
