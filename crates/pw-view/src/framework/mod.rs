@@ -158,6 +158,18 @@ pub fn visible_quantity() -> Quantity {
     }
 }
 
+/// Refuses a surface model of more than [`MOST_CELLS`] cells.
+fn at_most_cells(cells: f64) -> Result<(), AnalysisError> {
+    if cells > MOST_CELLS {
+        return Err(AnalysisError::Said(
+            Message::new("view.too_many_cells")
+                .arg("cells", format!("{:.0}", cells / 1e6))
+                .english("{cells} million cells are too many: choose larger cells or a shorter distance."),
+        ));
+    }
+    Ok(())
+}
+
 fn said(key: &str, english: &str) -> AnalysisError {
     AnalysisError::Said(Message::new(key).english(english))
 }

@@ -59,13 +59,7 @@ impl ViewAnalysis {
         )
         .grown(2.0 * cell + step);
         let cells = region.width() / cell * region.height() / cell;
-        if cells > MOST_CELLS {
-            return Err(AnalysisError::Said(
-                Message::new("view.too_many_cells")
-                    .arg("cells", format!("{:.0}", cells / 1e6))
-                    .english("{cells} million cells are too many: choose larger cells or a shorter distance."),
-            ));
-        }
+        at_most_cells(cells)?;
         control.set_stage("surface");
         let around = Surroundings::around(s, sampled, region, cell, true);
         control.check()?;

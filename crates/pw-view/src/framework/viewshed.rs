@@ -14,13 +14,7 @@ impl ViewAnalysis {
         let distance = values.number("distance");
         let cell = values.number("cell");
         let cells = (2.0 * distance / cell).powi(2);
-        if cells > MOST_CELLS {
-            return Err(AnalysisError::Said(
-                Message::new("view.too_many_cells")
-                    .arg("cells", format!("{:.0}", cells / 1e6))
-                    .english("{cells} million cells are too many: choose larger cells or a shorter distance."),
-            ));
-        }
+        at_most_cells(cells)?;
         let area = pw_shadow::Area::new(
             p.x - distance,
             p.y - distance,
