@@ -1,0 +1,402 @@
+//! The desk and the SQLite store: what is kept, what is refused, and that a
+//! file survives closing and opening again.
+
+mod common;
+
+use pw_participation::{
+    Anchor, Camera, Category, Draft, Moderation, ParticipationError, Reply, Request, Source,
+    SqliteStore, ViewState, VoteOutcome, start_desk,
+};
+
+fn join(desk: &pw_participation::DeskHandle) -> String {
+    match desk.ask_blocking(Request::Join).unwrap() {
+        Reply::Joined(token) => token,
+        other => panic!("{other:?}"),
+    }
+}
+
+fn draft(participant: &str, nonce: &str, text: &str) -> Draft {
+    Draft {
+        participant: participant.into(),
+        nonce: nonce.into(),
+        text: text.into(),
+        category: "idee".into(),
+        anchor: Some(Anchor {
+            x: 681_530.0,
+            y: 5_643_640.0,
+            z: Some(162.5),
+            object: Some("DETHL51P0000abcd".into()),
+        }),
+        view: ViewState::default(),
+    }
+}
+
+fn saved(reply: pw_participation::Result<Reply>) -> i64 {
+    match reply.unwrap() {
+        Reply::Saved(id) => id,
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn contributions_keep_anchor_view_and_text_and_survive_reopening() {
+    let dir = common::fresh_dir("reopen");
+    let file = dir.join("werkstatt.sqlite");
+    let view = ViewState {
+        camera: Some(Camera {
+            eye: [681_450.0, 5_643_520.0, 260.0],
+            target: [681_530.0, 5_643_640.0, 160.0],
+        }),
+        variant: Some("b".into()),
+        layers: vec!["Gebäude".into(), "Bäume".into()],
+        analysis: Some("sunhours".into()),
+        clock: Some("2026-03-21T12:00:00+01:00".into()),
+    };
+    {
+        let desk = start_desk(
+            common::workshop(),
+            Box::new(SqliteStore::open(&file).unwrap()),
+        );
+        let mut table = draft("", "n1", "Mehr Schatten am Spielplatz");
+        table.view = view.clone();
+        table.category = "kritik".into();
+        let id = saved(desk.ask_blocking(Request::Contribute {
+            draft: table,
+            source: Source::Table,
+        }));
+        assert_eq!(id, 1);
+    }
+    let desk = start_desk(
+        common::workshop(),
+        Box::new(SqliteStore::open(&file).unwrap()),
+    );
+    let Reply::Changes(changes) = desk.ask_blocking(Request::Changes { since: 0 }).unwrap() else {
+        panic!()
+    };
+    assert_eq!(changes.contributions.len(), 1);
+    let c = &changes.contributions[0];
+    assert_eq!(c.text, "Mehr Schatten am Spielplatz");
+    assert_eq!(c.category, Category::Kritik);
+    assert_eq!(c.source, Source::Table);
+    assert_eq!(c.participant, pw_participation::desk::TABLE_PARTICIPANT);
+    assert_eq!(
+        c.view, view,
+        "the whole view comes back to show what they saw"
+    );
+    assert_eq!(c.anchor.as_ref().unwrap().z, Some(162.5));
+    assert_eq!(
+        c.anchor.as_ref().unwrap().object.as_deref(),
+        Some("DETHL51P0000abcd")
+    );
+    // WAL mode and full sync, as the file says itself.
+    let connection = rusqlite::Connection::open(&file).unwrap();
+    let mode: String = connection
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+}
+
+#[test]
+fn a_draft_sent_twice_is_stored_once() {
+    let desk = start_desk(
+        common::workshop(),
+        Box::new(SqliteStore::in_memory().unwrap()),
+    );
+    let p = join(&desk);
+    let first = saved(desk.ask_blocking(Request::Contribute {
+        draft: draft(&p, "abc", "Bänke!"),
+        source: Source::Phone,
+    }));
+    let again = saved(desk.ask_blocking(Request::Contribute {
+        draft: draft(&p, "abc", "Bänke!"),
+        source: Source::Phone,
+    }));
+    assert_eq!(first, again);
+    let other = saved(desk.ask_blocking(Request::Contribute {
+        draft: draft(&p, "abd", "Bänke!"),
+        source: Source::Phone,
+    }));
+    assert_eq!(other, first + 1, "a new draft is a new contribution");
+    let Reply::Changes(changes) = desk.ask_blocking(Request::Changes { since: 0 }).unwrap() else {
+        panic!()
+    };
+    assert_eq!(changes.contributions.len(), 2);
+}
+
+#[test]
+fn phones_cannot_set_the_view_or_write_as_someone_else() {
+    let desk = start_desk(
+        common::workshop(),
+        Box::new(SqliteStore::in_memory().unwrap()),
+    );
+    let p = join(&desk);
+    let mut d = draft(&p, "x1", "Hier fehlt ein Radweg");
+    d.view = ViewState {
+        variant: Some("a".into()),
+        layers: vec!["geheim".into()],
+        analysis: Some("noise".into()),
+        ..ViewState::default()
+    };
+    let id = saved(desk.ask_blocking(Request::Contribute {
+        draft: d,
+        source: Source::Phone,
+    }));
+    let Reply::Changes(changes) = desk.ask_blocking(Request::Changes { since: 0 }).unwrap() else {
+        panic!()
+    };
+    let c = changes.contributions.iter().find(|c| c.id == id).unwrap();
+    assert_eq!(
+        c.view,
+        ViewState {
+            variant: Some("a".into()),
+            ..ViewState::default()
+        },
+        "a phone names the variant it means, nothing else"
+    );
+    let made_up = draft("0123456789abcdefghjkmnpqrs", "x2", "Ich bin jemand anderes");
+    assert_eq!(
+        desk.ask_blocking(Request::Contribute {
+            draft: made_up,
+            source: Source::Phone
+        }),
+        Err(ParticipationError::UnknownParticipant)
+    );
+}
+
+#[test]
+fn bad_contributions_are_refused_with_a_reason_and_nothing_is_stored() {
+    let desk = start_desk(
+        common::workshop(),
+        Box::new(SqliteStore::in_memory().unwrap()),
+    );
+    let p = join(&desk);
+    let refuse = |d: Draft| {
+        desk.ask_blocking(Request::Contribute {
+            draft: d,
+            source: Source::Phone,
+        })
+        .unwrap_err()
+    };
+    assert_eq!(
+        refuse(draft(&p, "1", "  \n ")),
+        ParticipationError::EmptyText
+    );
+    assert_eq!(
+        refuse(draft(&p, "2", &"x".repeat(1001))),
+        ParticipationError::TextTooLong { chars: 1001 }
+    );
+    let mut d = draft(&p, "3", "ok");
+    d.category = "spam".into();
+    assert_eq!(
+        refuse(d),
+        ParticipationError::UnknownCategory("spam".into())
+    );
+    let mut d = draft(&p, "4", "ok");
+    d.anchor.as_mut().unwrap().x = 600_000.0;
+    assert_eq!(refuse(d), ParticipationError::OutsideArea);
+    let mut d = draft(&p, "5", "ok");
+    d.anchor.as_mut().unwrap().y = f64::NAN;
+    assert_eq!(refuse(d), ParticipationError::OutsideArea);
+    let mut d = draft(&p, "6", "ok");
+    d.view.variant = Some("z".into());
+    assert_eq!(refuse(d), ParticipationError::UnknownVariant("z".into()));
+    assert!(matches!(
+        refuse(draft(&p, "sieben sieben", "ok")),
+        ParticipationError::BadRequest(_)
+    ));
+    let Reply::Changes(changes) = desk.ask_blocking(Request::Changes { since: 0 }).unwrap() else {
+        panic!()
+    };
+    assert!(changes.contributions.is_empty());
+}
+
+#[test]
+fn one_vote_per_participant_and_variant_and_replays_change_nothing() {
+    let desk = start_desk(
+        common::workshop(),
+        Box::new(SqliteStore::in_memory().unwrap()),
+    );
+    let people: Vec<String> = (0..4).map(|_| join(&desk)).collect();
+    let vote = |p: &str, variant: &str, stars: u32| {
+        desk.ask_blocking(Request::Vote {
+            participant: p.into(),
+            variant: variant.into(),
+            stars,
+        })
+    };
+    assert_eq!(vote(&people[0], "a", 4), Ok(Reply::Voted(VoteOutcome::New)));
+    assert_eq!(
+        vote(&people[0], "a", 4),
+        Ok(Reply::Voted(VoteOutcome::Same))
+    );
+    assert_eq!(
+        vote(&people[0], "a", 5),
+        Ok(Reply::Voted(VoteOutcome::Changed))
+    );
+    vote(&people[1], "a", 2).unwrap();
+    vote(&people[2], "a", 5).unwrap();
+    vote(&people[3], "b", 1).unwrap();
+    assert_eq!(
+        vote(&people[3], "a", 0),
+        Err(ParticipationError::BadStars(0))
+    );
+    assert_eq!(
+        vote(&people[3], "a", 6),
+        Err(ParticipationError::BadStars(6))
+    );
+    assert_eq!(
+        vote(&people[3], "c", 3),
+        Err(ParticipationError::UnknownVariant("c".into()))
+    );
+    assert_eq!(
+        vote("0123456789abcdefghjkmnpqrs", "a", 3),
+        Err(ParticipationError::UnknownParticipant)
+    );
+    let answer = |p: &str, q: &str, value: u32| {
+        desk.ask_blocking(Request::Answer {
+            participant: p.into(),
+            question: q.into(),
+            value,
+        })
+    };
+    answer(&people[0], "baeume", 1).unwrap();
+    answer(&people[1], "baeume", 1).unwrap();
+    answer(&people[2], "baeume", 0).unwrap();
+    answer(&people[2], "hoehe", 0).unwrap();
+    assert!(matches!(
+        answer(&people[2], "hoehe", 3),
+        Err(ParticipationError::BadAnswer { .. })
+    ));
+    assert!(matches!(
+        answer(&people[2], "baeume", 2),
+        Err(ParticipationError::BadAnswer { .. })
+    ));
+    let Reply::Tally(tally) = desk.ask_blocking(Request::Tally).unwrap() else {
+        panic!()
+    };
+    assert_eq!(tally.variants.len(), 2);
+    assert_eq!(tally.variants[0].variant, "a");
+    assert_eq!(tally.variants[0].stars, [0, 1, 0, 0, 2]);
+    assert_eq!(tally.variants[0].votes(), 3);
+    assert_eq!(tally.variants[0].mean(), Some(4.0));
+    assert_eq!(tally.variants[1].stars, [1, 0, 0, 0, 0]);
+    assert_eq!(tally.questions[0].counts, vec![1, 2], "no, yes");
+    assert_eq!(tally.questions[1].counts, vec![1, 0, 0]);
+}
+
+#[test]
+fn closed_voting_refuses_votes_but_takes_contributions() {
+    let workshop = common::workshop();
+    let desk = start_desk(workshop, Box::new(SqliteStore::in_memory().unwrap()));
+    let p = join(&desk);
+    desk.workshop().write().unwrap().voting_open = false;
+    assert_eq!(
+        desk.ask_blocking(Request::Vote {
+            participant: p.clone(),
+            variant: "a".into(),
+            stars: 3
+        }),
+        Err(ParticipationError::VotingClosed)
+    );
+    saved(desk.ask_blocking(Request::Contribute {
+        draft: draft(&p, "late", "Danke für den Abend"),
+        source: Source::Phone,
+    }));
+}
+
+#[test]
+fn moderation_hides_replies_merges_and_each_change_is_seen_once() {
+    let desk = start_desk(
+        common::workshop(),
+        Box::new(SqliteStore::in_memory().unwrap()),
+    );
+    let p = join(&desk);
+    let a = saved(desk.ask_blocking(Request::Contribute {
+        draft: draft(&p, "1", "Der Platz braucht Wasser"),
+        source: Source::Phone,
+    }));
+    let b = saved(desk.ask_blocking(Request::Contribute {
+        draft: draft(&p, "2", "Brunnen!"),
+        source: Source::Phone,
+    }));
+    let c = saved(desk.ask_blocking(Request::Contribute {
+        draft: draft(&p, "3", "beleidigend"),
+        source: Source::Phone,
+    }));
+    let Reply::Changes(first) = desk.ask_blocking(Request::Changes { since: 0 }).unwrap() else {
+        panic!()
+    };
+    assert_eq!(first.contributions.len(), 3);
+    let moderate = |id, action| desk.ask_blocking(Request::Moderate { id, action });
+    moderate(c, Moderation::Hide(true)).unwrap();
+    moderate(b, Moderation::MergeInto(a)).unwrap();
+    moderate(
+        a,
+        Moderation::Reply(Some("Ein Brunnen ist in Entwurf B.\r\n".into())),
+    )
+    .unwrap();
+    assert_eq!(
+        moderate(99, Moderation::Hide(true)),
+        Err(ParticipationError::NoContribution(99))
+    );
+    assert_eq!(
+        moderate(a, Moderation::MergeInto(a)),
+        Err(ParticipationError::NoContribution(a))
+    );
+    assert_eq!(
+        moderate(a, Moderation::Reply(Some(" ".into()))),
+        Err(ParticipationError::EmptyText)
+    );
+    let Reply::Changes(later) = desk
+        .ask_blocking(Request::Changes {
+            since: first.revision,
+        })
+        .unwrap()
+    else {
+        panic!()
+    };
+    let ids: Vec<i64> = later.contributions.iter().map(|c| c.id).collect();
+    assert_eq!(ids, vec![a, b, c]);
+    let get = |id| later.contributions.iter().find(|c| c.id == id).unwrap();
+    assert!(get(c).hidden);
+    assert_eq!(get(b).merged_into, Some(a));
+    assert_eq!(
+        get(a).reply.as_deref(),
+        Some("Ein Brunnen ist in Entwurf B.")
+    );
+    assert!(get(a).answered, "a reply answers it");
+    let Reply::Changes(none) = desk
+        .ask_blocking(Request::Changes {
+            since: later.revision,
+        })
+        .unwrap()
+    else {
+        panic!()
+    };
+    assert!(none.contributions.is_empty());
+}
+
+#[test]
+fn a_file_from_a_newer_program_is_refused_not_damaged() {
+    let dir = common::fresh_dir("newer");
+    let file = dir.join("werkstatt.sqlite");
+    drop(SqliteStore::open(&file).unwrap());
+    let connection = rusqlite::Connection::open(&file).unwrap();
+    connection
+        .execute("UPDATE meta SET value = '99' WHERE key = 'schema'", [])
+        .unwrap();
+    drop(connection);
+    match SqliteStore::open(&file) {
+        Err(ParticipationError::Store(message)) => {
+            assert!(message.contains("newer Planwerkstatt"), "{message}")
+        }
+        Ok(_) => panic!("opened a newer file"),
+        Err(other) => panic!("{other:?}"),
+    }
+    let not_a_database = dir.join("kaputt.sqlite");
+    std::fs::write(&not_a_database, b"this is not SQLite at all, just text").unwrap();
+    assert!(matches!(
+        SqliteStore::open(&not_a_database),
+        Err(ParticipationError::Store(_))
+    ));
+}
