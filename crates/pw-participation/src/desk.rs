@@ -103,6 +103,17 @@ impl Desk {
         }
     }
 
+    /// One request of a batch: what it wrote is undone when it fails.
+    fn handle_alone(&mut self, request: &Request) -> Result<Reply> {
+        self.store.mark()?;
+        let answer = self.handle(request);
+        match &answer {
+            Ok(_) => self.store.keep_mark()?,
+            Err(_) => self.store.undo_to_mark()?,
+        }
+        answer
+    }
+
     fn handle(&mut self, request: &Request) -> Result<Reply> {
         let workshop = Arc::clone(&self.workshop);
         let workshop = workshop
@@ -339,8 +350,10 @@ pub fn start_desk(workshop: Workshop, store: Box<dyn Store>) -> DeskHandle {
                         }
                         continue;
                     }
-                    let answers: Vec<Result<Reply>> =
-                        batch.iter().map(|job| desk.handle(&job.request)).collect();
+                    let answers: Vec<Result<Reply>> = batch
+                        .iter()
+                        .map(|job| desk.handle_alone(&job.request))
+                        .collect();
                     match desk.store.commit() {
                         Ok(()) => {
                             for (job, answer) in batch.into_iter().zip(answers) {

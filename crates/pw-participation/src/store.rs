@@ -31,6 +31,11 @@ pub trait Store: Send {
     fn begin(&mut self) -> Result<()>;
     fn commit(&mut self) -> Result<()>;
     fn rollback(&mut self) -> Result<()>;
+    /// Inside a transaction: a point to go back to when one request fails,
+    /// so it leaves nothing half-written while the others are kept.
+    fn mark(&mut self) -> Result<()>;
+    fn keep_mark(&mut self) -> Result<()>;
+    fn undo_to_mark(&mut self) -> Result<()>;
 
     fn add_participant(&mut self, token: &str, now_ms: i64) -> Result<()>;
     fn is_participant(&mut self, token: &str) -> Result<bool>;

@@ -1,14 +1,189 @@
-//! The desk and the SQLite store: what is kept, what is refused, and that a
-//! file survives closing and opening again.
+//! The desk on both stores — the SQLite file and a real PostgreSQL server
+//! (Debian's, started by the test) run the same scenarios: what is kept,
+//! what is refused, and that a workshop survives closing and opening again.
 
 mod common;
 
-use pw_participation::{
-    Anchor, Camera, Category, Draft, Moderation, ParticipationError, Reply, Request, Source,
-    SqliteStore, ViewState, VoteOutcome, start_desk,
-};
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::Mutex;
 
-fn join(desk: &pw_participation::DeskHandle) -> String {
+use pw_participation::{
+    Anchor, Camera, Category, DeskHandle, Draft, Moderation, ParticipationError, PostgresStore,
+    Reply, Request, Source, SqliteStore, Store, ViewState, VoteOutcome, start_desk,
+};
+use pw_testkit::PostgresServer;
+
+/// Where a scenario's workshops live: `store(name)` opens the workshop
+/// `name`, the same one again on the second call.
+trait Backend {
+    fn store(&self, name: &str) -> pw_participation::Result<Box<dyn Store>>;
+    /// Writes `version` into the schema mark, as a newer program would.
+    fn pretend_schema(&self, name: &str, version: i64);
+}
+
+struct Sqlite(PathBuf);
+
+impl Backend for Sqlite {
+    fn store(&self, name: &str) -> pw_participation::Result<Box<dyn Store>> {
+        Ok(Box::new(SqliteStore::open(
+            &self.0.join(format!("{name}.sqlite")),
+        )?))
+    }
+
+    fn pretend_schema(&self, name: &str, version: i64) {
+        let connection = rusqlite::Connection::open(self.0.join(format!("{name}.sqlite"))).unwrap();
+        connection
+            .execute(
+                "UPDATE meta SET value = ?1 WHERE key = 'schema'",
+                [version.to_string()],
+            )
+            .unwrap();
+    }
+}
+
+struct Postgres {
+    server: PostgresServer,
+    made: Mutex<HashSet<String>>,
+}
+
+impl Backend for Postgres {
+    fn store(&self, name: &str) -> pw_participation::Result<Box<dyn Store>> {
+        let url = if self.made.lock().unwrap().insert(name.to_string()) {
+            self.server.fresh_database(name)
+        } else {
+            self.server.url(name)
+        };
+        Ok(Box::new(PostgresStore::connect(&url)?))
+    }
+
+    fn pretend_schema(&self, name: &str, version: i64) {
+        let out = self.server.psql(
+            name,
+            &format!("UPDATE meta SET value = '{version}' WHERE key = 'schema'"),
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+fn desk(b: &dyn Backend, name: &str) -> DeskHandle {
+    start_desk(common::workshop(), b.store(name).unwrap())
+}
+
+/// Every scenario, by name, for the PostgreSQL run.
+const SCENARIOS: &[(&str, fn(&dyn Backend))] = &[
+    (
+        "reopen",
+        contributions_keep_anchor_view_and_text_and_survive_reopening,
+    ),
+    ("twice", a_draft_sent_twice_is_stored_once),
+    (
+        "phones",
+        phones_cannot_set_the_view_or_write_as_someone_else,
+    ),
+    (
+        "refused",
+        bad_contributions_are_refused_with_a_reason_and_nothing_is_stored,
+    ),
+    (
+        "votes",
+        one_vote_per_participant_and_variant_and_replays_change_nothing,
+    ),
+    (
+        "closed",
+        closed_voting_refuses_votes_but_takes_contributions,
+    ),
+    (
+        "moderation",
+        moderation_hides_replies_merges_and_each_change_is_seen_once,
+    ),
+    (
+        "newer",
+        a_database_from_a_newer_program_is_refused_not_damaged,
+    ),
+];
+
+macro_rules! on_sqlite {
+    ($($name:ident),*) => {$(
+        #[test]
+        fn $name() {
+            super::$name(&super::Sqlite(common::fresh_dir(stringify!($name))));
+        }
+    )*};
+}
+
+/// Each scenario on a fresh SQLite folder.
+mod sqlite {
+    use super::common;
+    on_sqlite!(
+        contributions_keep_anchor_view_and_text_and_survive_reopening,
+        a_draft_sent_twice_is_stored_once,
+        phones_cannot_set_the_view_or_write_as_someone_else,
+        bad_contributions_are_refused_with_a_reason_and_nothing_is_stored,
+        one_vote_per_participant_and_variant_and_replays_change_nothing,
+        closed_voting_refuses_votes_but_takes_contributions,
+        moderation_hides_replies_merges_and_each_change_is_seen_once,
+        a_database_from_a_newer_program_is_refused_not_damaged
+    );
+}
+
+#[test]
+fn postgresql_passes_every_scenario() {
+    let backend = Postgres {
+        server: PostgresServer::start(),
+        made: Mutex::new(HashSet::new()),
+    };
+    for (name, scenario) in SCENARIOS {
+        eprintln!("PostgreSQL: {name}");
+        scenario(&backend);
+    }
+}
+
+#[test]
+fn the_file_is_in_wal_mode_and_a_broken_one_is_refused() {
+    let dir = common::fresh_dir("wal");
+    let file = dir.join("werkstatt.sqlite");
+    drop(SqliteStore::open(&file).unwrap());
+    let connection = rusqlite::Connection::open(&file).unwrap();
+    let mode: String = connection
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    let not_a_database = dir.join("kaputt.sqlite");
+    std::fs::write(&not_a_database, b"this is not SQLite at all, just text").unwrap();
+    match SqliteStore::open(&not_a_database) {
+        Err(ParticipationError::Store(message)) => {
+            assert!(
+                message.contains("kaputt.sqlite"),
+                "names the file: {message}"
+            )
+        }
+        Ok(_) => panic!("opened a text file"),
+        Err(other) => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn an_unreachable_server_is_named_without_its_password() {
+    let port = pw_testkit::closed_port();
+    let port = port.rsplit(':').next().unwrap();
+    let url = format!("postgresql://werkstatt:geheim@127.0.0.1:{port}/beteiligung");
+    match PostgresStore::connect(&url) {
+        Err(ParticipationError::Store(message)) => {
+            assert!(message.contains("127.0.0.1"), "{message}");
+            assert!(message.contains("beteiligung"), "{message}");
+            assert!(!message.contains("geheim"), "{message}");
+        }
+        Ok(_) => panic!("connected to a closed port"),
+        Err(other) => panic!("{other:?}"),
+    }
+}
+
+fn join(desk: &DeskHandle) -> String {
     match desk.ask_blocking(Request::Join).unwrap() {
         Reply::Joined(token) => token,
         other => panic!("{other:?}"),
@@ -38,10 +213,7 @@ fn saved(reply: pw_participation::Result<Reply>) -> i64 {
     }
 }
 
-#[test]
-fn contributions_keep_anchor_view_and_text_and_survive_reopening() {
-    let dir = common::fresh_dir("reopen");
-    let file = dir.join("werkstatt.sqlite");
+fn contributions_keep_anchor_view_and_text_and_survive_reopening(b: &dyn Backend) {
     let view = ViewState {
         camera: Some(Camera {
             eye: [681_450.0, 5_643_520.0, 260.0],
@@ -53,10 +225,7 @@ fn contributions_keep_anchor_view_and_text_and_survive_reopening() {
         clock: Some("2026-03-21T12:00:00+01:00".into()),
     };
     {
-        let desk = start_desk(
-            common::workshop(),
-            Box::new(SqliteStore::open(&file).unwrap()),
-        );
+        let desk = desk(b, "reopen");
         let mut table = draft("", "n1", "Mehr Schatten am Spielplatz");
         table.view = view.clone();
         table.category = "kritik".into();
@@ -66,10 +235,7 @@ fn contributions_keep_anchor_view_and_text_and_survive_reopening() {
         }));
         assert_eq!(id, 1);
     }
-    let desk = start_desk(
-        common::workshop(),
-        Box::new(SqliteStore::open(&file).unwrap()),
-    );
+    let desk = desk(b, "reopen");
     let Reply::Changes(changes) = desk.ask_blocking(Request::Changes { since: 0 }).unwrap() else {
         panic!()
     };
@@ -88,20 +254,10 @@ fn contributions_keep_anchor_view_and_text_and_survive_reopening() {
         c.anchor.as_ref().unwrap().object.as_deref(),
         Some("DETHL51P0000abcd")
     );
-    // WAL mode and full sync, as the file says itself.
-    let connection = rusqlite::Connection::open(&file).unwrap();
-    let mode: String = connection
-        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(mode, "wal");
 }
 
-#[test]
-fn a_draft_sent_twice_is_stored_once() {
-    let desk = start_desk(
-        common::workshop(),
-        Box::new(SqliteStore::in_memory().unwrap()),
-    );
+fn a_draft_sent_twice_is_stored_once(b: &dyn Backend) {
+    let desk = desk(b, "twice");
     let p = join(&desk);
     let first = saved(desk.ask_blocking(Request::Contribute {
         draft: draft(&p, "abc", "Bänke!"),
@@ -123,12 +279,8 @@ fn a_draft_sent_twice_is_stored_once() {
     assert_eq!(changes.contributions.len(), 2);
 }
 
-#[test]
-fn phones_cannot_set_the_view_or_write_as_someone_else() {
-    let desk = start_desk(
-        common::workshop(),
-        Box::new(SqliteStore::in_memory().unwrap()),
-    );
+fn phones_cannot_set_the_view_or_write_as_someone_else(b: &dyn Backend) {
+    let desk = desk(b, "phones");
     let p = join(&desk);
     let mut d = draft(&p, "x1", "Hier fehlt ein Radweg");
     d.view = ViewState {
@@ -163,12 +315,8 @@ fn phones_cannot_set_the_view_or_write_as_someone_else() {
     );
 }
 
-#[test]
-fn bad_contributions_are_refused_with_a_reason_and_nothing_is_stored() {
-    let desk = start_desk(
-        common::workshop(),
-        Box::new(SqliteStore::in_memory().unwrap()),
-    );
+fn bad_contributions_are_refused_with_a_reason_and_nothing_is_stored(b: &dyn Backend) {
+    let desk = desk(b, "refused");
     let p = join(&desk);
     let refuse = |d: Draft| {
         desk.ask_blocking(Request::Contribute {
@@ -210,12 +358,8 @@ fn bad_contributions_are_refused_with_a_reason_and_nothing_is_stored() {
     assert!(changes.contributions.is_empty());
 }
 
-#[test]
-fn one_vote_per_participant_and_variant_and_replays_change_nothing() {
-    let desk = start_desk(
-        common::workshop(),
-        Box::new(SqliteStore::in_memory().unwrap()),
-    );
+fn one_vote_per_participant_and_variant_and_replays_change_nothing(b: &dyn Backend) {
+    let desk = desk(b, "votes");
     let people: Vec<String> = (0..4).map(|_| join(&desk)).collect();
     let vote = |p: &str, variant: &str, stars: u32| {
         desk.ask_blocking(Request::Vote {
@@ -284,10 +428,8 @@ fn one_vote_per_participant_and_variant_and_replays_change_nothing() {
     assert_eq!(tally.questions[1].counts, vec![1, 0, 0]);
 }
 
-#[test]
-fn closed_voting_refuses_votes_but_takes_contributions() {
-    let workshop = common::workshop();
-    let desk = start_desk(workshop, Box::new(SqliteStore::in_memory().unwrap()));
+fn closed_voting_refuses_votes_but_takes_contributions(b: &dyn Backend) {
+    let desk = desk(b, "closed");
     let p = join(&desk);
     desk.workshop().write().unwrap().voting_open = false;
     assert_eq!(
@@ -304,12 +446,8 @@ fn closed_voting_refuses_votes_but_takes_contributions() {
     }));
 }
 
-#[test]
-fn moderation_hides_replies_merges_and_each_change_is_seen_once() {
-    let desk = start_desk(
-        common::workshop(),
-        Box::new(SqliteStore::in_memory().unwrap()),
-    );
+fn moderation_hides_replies_merges_and_each_change_is_seen_once(b: &dyn Backend) {
+    let desk = desk(b, "moderation");
     let p = join(&desk);
     let a = saved(desk.ask_blocking(Request::Contribute {
         draft: draft(&p, "1", "Der Platz braucht Wasser"),
@@ -376,27 +514,14 @@ fn moderation_hides_replies_merges_and_each_change_is_seen_once() {
     assert!(none.contributions.is_empty());
 }
 
-#[test]
-fn a_file_from_a_newer_program_is_refused_not_damaged() {
-    let dir = common::fresh_dir("newer");
-    let file = dir.join("werkstatt.sqlite");
-    drop(SqliteStore::open(&file).unwrap());
-    let connection = rusqlite::Connection::open(&file).unwrap();
-    connection
-        .execute("UPDATE meta SET value = '99' WHERE key = 'schema'", [])
-        .unwrap();
-    drop(connection);
-    match SqliteStore::open(&file) {
+fn a_database_from_a_newer_program_is_refused_not_damaged(b: &dyn Backend) {
+    drop(b.store("newer").unwrap());
+    b.pretend_schema("newer", 99);
+    match b.store("newer") {
         Err(ParticipationError::Store(message)) => {
             assert!(message.contains("newer Planwerkstatt"), "{message}")
         }
-        Ok(_) => panic!("opened a newer file"),
+        Ok(_) => panic!("opened a newer database"),
         Err(other) => panic!("{other:?}"),
     }
-    let not_a_database = dir.join("kaputt.sqlite");
-    std::fs::write(&not_a_database, b"this is not SQLite at all, just text").unwrap();
-    assert!(matches!(
-        SqliteStore::open(&not_a_database),
-        Err(ParticipationError::Store(_))
-    ));
 }

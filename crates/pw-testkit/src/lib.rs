@@ -225,3 +225,188 @@ pub fn grass(script: &str) -> std::process::Output {
     );
     out
 }
+
+/// Debian's PostgreSQL on a free port of 127.0.0.1, in a fresh cluster in a
+/// temporary folder (user `pw`, no password, local only); shut down when
+/// dropped. Run as root (CI), the server runs as the `postgres` user, which
+/// the Debian package makes — PostgreSQL refuses to run as root.
+pub struct PostgresServer {
+    pub port: u16,
+    dir: std::path::PathBuf,
+    child: Option<std::process::Child>,
+}
+
+impl PostgresServer {
+    pub fn start() -> PostgresServer {
+        let bin = std::fs::read_dir("/usr/lib/postgresql")
+            .ok()
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e.ok())
+            .map(|e| e.path().join("bin"))
+            .filter(|b| b.join("initdb").exists())
+            .max_by_key(|b| {
+                b.parent()
+                    .and_then(|v| v.file_name())
+                    .and_then(|v| v.to_str())
+                    .and_then(|v| v.parse::<u32>().ok())
+                    .unwrap_or(0)
+            })
+            .expect(
+                "PostgreSQL is not installed: Debian package postgresql (tools/test installs it)",
+            );
+        let port = {
+            let l = TcpListener::bind("127.0.0.1:0").expect("a free local port");
+            l.local_addr().expect("bound").port()
+        };
+        let dir = std::env::temp_dir().join(format!("pw-postgres-{}-{port}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("a temporary folder");
+        let as_root = std::process::Command::new("id")
+            .arg("-u")
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+            .unwrap_or(false);
+        if as_root {
+            let chowned = std::process::Command::new("chown")
+                .args(["postgres:postgres"])
+                .arg(&dir)
+                .status()
+                .expect("chown runs");
+            assert!(
+                chowned.success(),
+                "cannot give {} to the postgres user",
+                dir.display()
+            );
+        }
+        let command = |program: &std::path::Path| {
+            let mut c = if as_root {
+                let mut c = std::process::Command::new("setpriv");
+                c.args([
+                    "--reuid=postgres",
+                    "--regid=postgres",
+                    "--init-groups",
+                    "--",
+                ])
+                .arg(program);
+                c
+            } else {
+                std::process::Command::new(program)
+            };
+            c.stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped());
+            c
+        };
+        let data = dir.join("data");
+        let init = command(&bin.join("initdb"))
+            .arg("-D")
+            .arg(&data)
+            .args([
+                "-U",
+                "pw",
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--no-locale",
+                "--no-sync",
+            ])
+            .output()
+            .expect("initdb runs");
+        assert!(
+            init.status.success(),
+            "initdb failed: {}",
+            String::from_utf8_lossy(&init.stderr)
+        );
+        let child = command(&bin.join("postgres"))
+            .arg("-D")
+            .arg(&data)
+            .arg("-p")
+            .arg(port.to_string())
+            .arg("-k")
+            .arg(&dir)
+            .args([
+                "-c",
+                "listen_addresses=127.0.0.1",
+                "-c",
+                "shared_buffers=16MB",
+            ])
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("postgres starts");
+        let server = PostgresServer {
+            port,
+            dir,
+            child: Some(child),
+        };
+        // Ready when it answers a query (bounded).
+        let started = std::time::Instant::now();
+        while !server.psql("postgres", "SELECT 1").status.success() {
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "PostgreSQL did not start within 30 s"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        server
+    }
+
+    /// Runs one SQL command with Debian's psql.
+    pub fn psql(&self, database: &str, sql: &str) -> std::process::Output {
+        std::process::Command::new("psql")
+            .args([
+                "-h",
+                "127.0.0.1",
+                "-U",
+                "pw",
+                "-X",
+                "-q",
+                "-v",
+                "ON_ERROR_STOP=1",
+            ])
+            .arg("-p")
+            .arg(self.port.to_string())
+            .args(["-d", database, "-c", sql])
+            .output()
+            .expect("psql runs (Debian package postgresql-client)")
+    }
+
+    /// Makes an empty database and returns its connection string.
+    pub fn fresh_database(&self, name: &str) -> String {
+        let made = self.psql("postgres", &format!("CREATE DATABASE \"{name}\""));
+        assert!(
+            made.status.success(),
+            "CREATE DATABASE {name}: {}",
+            String::from_utf8_lossy(&made.stderr)
+        );
+        self.url(name)
+    }
+
+    pub fn url(&self, database: &str) -> String {
+        format!(
+            "host=127.0.0.1 port={} user=pw dbname={database}",
+            self.port
+        )
+    }
+}
+
+impl Drop for PostgresServer {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            // Fast shutdown (SIGINT): the server ends its sessions and stops.
+            let _ = std::process::Command::new("kill")
+                .args(["-INT", &child.id().to_string()])
+                .status();
+            let started = std::time::Instant::now();
+            while started.elapsed() < Duration::from_secs(10) {
+                if let Ok(Some(_)) = child.try_wait() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}

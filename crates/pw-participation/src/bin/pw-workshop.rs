@@ -2,7 +2,7 @@
 //! server (phones and browsers join by link), and for the tests that kill
 //! it mid-write. The workbench serves the same pages itself in workshop mode.
 //!
-//! pw-workshop --db FILE [--bind ADDR] [--token TOKEN] [--title TEXT]
+//! pw-workshop (--db FILE | --postgres URL) [--bind ADDR] [--token TOKEN] [--title TEXT]
 //!             [--variant ID=NAME]… [--area MINX,MINY,MAXX,MAXY]
 //!             [--joins-per-minute N] [--contributions-per-minute N]
 //!
@@ -13,12 +13,13 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use pw_participation::{
-    Area, LocalText, ServerLimits, SqliteStore, VariantCard, Workshop, WorkshopServer, start_desk,
+    Area, LocalText, PostgresStore, ServerLimits, SqliteStore, Store, VariantCard, Workshop,
+    WorkshopServer, start_desk,
 };
 
 fn usage(problem: &str) -> ! {
     eprintln!(
-        "pw-workshop: {problem}\nusage: pw-workshop --db FILE [--bind ADDR] [--token TOKEN] [--title TEXT] \
+        "pw-workshop: {problem}\nusage: pw-workshop (--db FILE | --postgres URL) [--bind ADDR] [--token TOKEN] [--title TEXT] \
          [--variant ID=NAME]… [--area MINX,MINY,MAXX,MAXY] \
          [--joins-per-minute N] [--contributions-per-minute N]"
     );
@@ -27,6 +28,7 @@ fn usage(problem: &str) -> ! {
 
 fn main() {
     let mut db: Option<PathBuf> = None;
+    let mut postgres: Option<String> = None;
     let mut bind: SocketAddr = "127.0.0.1:8765".parse().expect("a valid address");
     let mut workshop = Workshop::new(LocalText::new("Werkstatt", "Workshop"));
     let mut limits = ServerLimits::default();
@@ -38,6 +40,7 @@ fn main() {
         };
         match flag.as_str() {
             "--db" => db = Some(PathBuf::from(value())),
+            "--postgres" => postgres = Some(value()),
             "--bind" => {
                 bind = value()
                     .parse()
@@ -97,15 +100,19 @@ fn main() {
             other => usage(&format!("unknown argument {other}")),
         }
     }
-    let db = db.unwrap_or_else(|| usage("--db is needed"));
     if let Err(e) = pw_participation::limits::check_token(&workshop.token, "--token") {
         usage(&e.to_string());
     }
-    let store = SqliteStore::open(&db).unwrap_or_else(|e| {
+    let store: pw_participation::Result<Box<dyn Store>> = match (db, postgres) {
+        (Some(file), None) => SqliteStore::open(&file).map(|s| Box::new(s) as Box<dyn Store>),
+        (None, Some(url)) => PostgresStore::connect(&url).map(|s| Box::new(s) as Box<dyn Store>),
+        _ => usage("give one of --db FILE and --postgres URL"),
+    };
+    let store = store.unwrap_or_else(|e| {
         eprintln!("pw-workshop: {e}");
         std::process::exit(1)
     });
-    let desk = start_desk(workshop, Box::new(store));
+    let desk = start_desk(workshop, store);
     let server = WorkshopServer::start(desk, bind, limits).unwrap_or_else(|e| {
         eprintln!("pw-workshop: cannot listen on {bind}: {e}");
         std::process::exit(1)
