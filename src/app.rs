@@ -74,6 +74,7 @@ impl Plugin for CorePlugins {
             crate::layers::terrain_lod::TerrainLodPlugin,
             crate::layers::point_symbols::PointSymbolPlugin,
             crate::sensors::layer::SensorsPlugin,
+            crate::participation::ParticipationPlugin,
         ));
     }
 }
@@ -155,6 +156,7 @@ pub fn build_app(options: AppOptions) -> App {
         crate::layers::point_symbols::PointSymbolRenderPlugin,
         crate::sensors::markers::SensorMarkersRenderPlugin,
         crate::analysis::AnalysisGizmoPlugin,
+        crate::participation::pins::ParticipationPinsPlugin,
         crate::plan::PlanGizmoPlugin,
         crate::picture::PicturePlugin,
     ))

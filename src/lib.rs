@@ -7,6 +7,7 @@ pub mod app;
 pub mod base;
 pub mod cli;
 pub mod layers;
+pub mod participation;
 pub mod picture;
 pub mod plan;
 pub mod scenario;

@@ -694,3 +694,120 @@ fn a_viewshed_shows_seen_and_hidden_ground() {
         hidden * 100.0
     );
 }
+
+/// The category colours of the pins (as `participation::pins::colour`).
+fn pin_colour([r, g, b]: [u8; 3]) -> bool {
+    let near = |c: [i32; 3]| {
+        (i32::from(r) - c[0]).abs() < 30
+            && (i32::from(g) - c[1]).abs() < 30
+            && (i32::from(b) - c[2]).abs() < 30
+    };
+    near([0, 114, 178]) || near([213, 94, 0])
+}
+
+#[test]
+fn a_workshop_shows_its_qr_code_tally_and_pins_in_the_view() {
+    use pw_participation::{
+        Anchor, Draft, LocalText, Reply, Request, Source, SqliteStore, VariantCard, Workshop,
+        start_desk,
+    };
+    let xvfb = start_xvfb();
+    let scene = variant_scene("workshop-table");
+    let text = std::fs::read_to_string(&scene).unwrap();
+    std::fs::write(
+        &scene,
+        format!("{text}\n[workshop]\ntitle = \"Bauplatz Nord\"\nport = 0\n"),
+    )
+    .unwrap();
+    // What phones said before: written into the workshop file beside it.
+    let file = scene.with_file_name("workshop-table.werkstatt.sqlite");
+    let _ = std::fs::remove_file(&file);
+    {
+        let mut workshop = Workshop::new(LocalText::new("Bauplatz Nord", ""));
+        workshop.variants = vec![VariantCard {
+            id: "Variante A".into(),
+            name: LocalText::new("Variante A", ""),
+            caption: LocalText::default(),
+            picture: None,
+        }];
+        let desk = start_desk(workshop, Box::new(SqliteStore::open(&file).unwrap()));
+        for (i, (category, x, y, stars)) in [
+            ("idee", 280_940.0, 5_657_336.0, 5),
+            ("kritik", 280_905.0, 5_657_380.0, 2),
+            ("idee", 280_970.0, 5_657_300.0, 4),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let Reply::Joined(p) = desk.ask_blocking(Request::Join).unwrap() else {
+                panic!()
+            };
+            desk.ask_blocking(Request::Contribute {
+                draft: Draft {
+                    participant: p.clone(),
+                    nonce: format!("n{i}"),
+                    text: format!("Beitrag {i}: <b>Bäume</b> erhalten"),
+                    category: category.into(),
+                    anchor: Some(Anchor {
+                        x,
+                        y,
+                        z: None,
+                        object: None,
+                    }),
+                    view: Default::default(),
+                },
+                source: Source::Phone,
+            })
+            .unwrap();
+            desk.ask_blocking(Request::Vote {
+                participant: p,
+                variant: "Variante A".into(),
+                stars,
+            })
+            .unwrap();
+        }
+    }
+    let png = out_dir().join("workshop-table.png");
+    let scene = scene.to_str().unwrap();
+    run_app(
+        &[
+            "open",
+            scene,
+            "--workshop",
+            "--no-settings",
+            "--variant",
+            "Variante A",
+        ],
+        &png,
+        &xvfb,
+    );
+    let p = read_png(&png);
+    // The panel on the right: the QR code is pure black on pure white.
+    let panel = |x: usize| x + 380 >= p.width;
+    let (mut white, mut black) = (0usize, 0usize);
+    for (i, c) in p.rgb.iter().enumerate() {
+        if panel(i % p.width) {
+            if *c == [255, 255, 255] {
+                white += 1;
+            } else if *c == [0, 0, 0] {
+                black += 1;
+            }
+        }
+    }
+    // Pins in the 3D view (left of the panel), in the category colours.
+    let pins = p
+        .rgb
+        .iter()
+        .enumerate()
+        .filter(|(i, c)| !panel(i % p.width) && pin_colour(**c))
+        .count();
+    eprintln!(
+        "QR white {white} black {black}, pin pixels {pins}: {}",
+        png.display()
+    );
+    assert!(
+        white > 15_000 && black > 10_000,
+        "a QR code: {white} white, {black} black"
+    );
+    assert!(pins > 60, "pins in the view: {pins}");
+}

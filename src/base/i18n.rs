@@ -49,10 +49,21 @@ impl Default for I18n {
 
 impl I18n {
     pub fn new(language: Language) -> Self {
+        let mut german = parse_catalogue(GERMAN, "de.toml");
+        let mut english = parse_catalogue(ENGLISH, "en.toml");
+        // The participation texts live with the phones' page, in one place.
+        german.extend(parse_catalogue(
+            pw_participation::texts::GERMAN,
+            "pw-participation de.toml",
+        ));
+        english.extend(parse_catalogue(
+            pw_participation::texts::ENGLISH,
+            "pw-participation en.toml",
+        ));
         I18n {
             language,
-            german: parse_catalogue(GERMAN, "de.toml"),
-            english: parse_catalogue(ENGLISH, "en.toml"),
+            german,
+            english,
         }
     }
 

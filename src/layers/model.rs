@@ -79,6 +79,7 @@ impl Default for ActiveScene {
                 view_corridors: vec![],
                 sensors: vec![],
                 attribution: vec![],
+                workshop: None,
             },
             path: None,
             dirty: false,

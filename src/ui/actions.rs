@@ -62,6 +62,9 @@ pub enum UiAction {
     Compare(crate::scenario::compare::CompareCommand),
     /// A picture of the view, saved with its provenance.
     Picture(crate::picture::PictureCommand),
+    /// The workshop: open/close, the table's contribution, moderation,
+    /// "show me what they saw".
+    Participation(crate::participation::ParticipationCommand),
     /// Open another scene, the unsaved changes saved first or let go.
     OpenScene {
         path: std::path::PathBuf,

@@ -9,8 +9,10 @@ pub mod compare_bar;
 pub mod compass;
 pub mod dialogs;
 pub mod inspector;
+pub mod keyboard;
 pub mod labels;
 pub mod layer_tree;
+pub mod participation_panel;
 pub mod plan_panel;
 pub mod sensor_panel;
 pub mod status_bar;
@@ -84,12 +86,47 @@ impl Plugin for UiLogicPlugin {
             .add_message::<crate::scenario::ScenarioCommand>()
             .add_message::<crate::plan::PlanCommand>()
             .add_message::<crate::picture::PictureCommand>()
+            .add_message::<crate::participation::ParticipationCommand>()
             .add_message::<FileDragAndDrop>()
             .add_systems(
                 Update,
                 (handle_dropped_files, apply_ui_actions).before(crate::layers::LayersSystems),
-            );
+            )
+            .add_systems(Update, open_workshop_of_scene);
     }
+}
+
+/// In workshop mode, a scene with a `[workshop]` section opens its workshop
+/// (the phones' page) by itself once its layers are loaded, once per scene.
+fn open_workshop_of_scene(
+    ui: Res<UiState>,
+    active: Res<ActiveScene>,
+    layers: Res<Layers>,
+    participation: Option<ResMut<crate::participation::Participation>>,
+    mut commands: MessageWriter<crate::participation::ParticipationCommand>,
+) {
+    let Some(mut participation) = participation else {
+        return;
+    };
+    let key = active
+        .path
+        .as_ref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| active.scene.name.clone());
+    if ui.mode != AppMode::Workshop
+        || active.scene.workshop.is_none()
+        || participation.session.is_some()
+        || participation.auto_started_for.as_deref() == Some(key.as_str())
+        || layers.entries.is_empty()
+        || layers
+            .entries
+            .iter()
+            .any(|e| e.status == crate::layers::LayerStatus::Loading)
+    {
+        return;
+    }
+    participation.auto_started_for = Some(key);
+    commands.write(crate::participation::ParticipationCommand::Start);
 }
 
 /// The full UI: egui drawing plus [`UiLogicPlugin`].
@@ -394,6 +431,9 @@ fn apply_ui_actions(
             UiAction::Picture(cmd) => {
                 commands.write_message(cmd);
             }
+            UiAction::Participation(cmd) => {
+                commands.write_message(cmd);
+            }
         }
     }
 }
@@ -474,6 +514,7 @@ struct UiOut<'w, 's> {
     analyses: Option<Res<'w, crate::analysis::Analyses>>,
     clock: ResMut<'w, SceneClock>,
     sensors: Option<ResMut<'w, crate::sensors::state::Sensors>>,
+    participation: Option<ResMut<'w, crate::participation::Participation>>,
     pending: ResMut<'w, PendingUiActions>,
     over_ui: ResMut<'w, PointerOverUi>,
     typing: ResMut<'w, crate::view::camera::KeyboardOverUi>,
@@ -641,6 +682,19 @@ fn draw_ui(
                 ));
             });
     } else {
+        // Workshop: the participation panel on the right (QR code, tally,
+        // the table's contribution, the list), the saved views on the left.
+        if let Some(p) = out.participation.as_mut() {
+            let zone = out.clock.time_zone.clone();
+            // A third of the window at most: the 3D view keeps over half.
+            let width = (ctx.viewport_rect().width() * 0.3).clamp(280.0, 420.0);
+            egui::Panel::right("participation")
+                .resizable(false)
+                .exact_size(width)
+                .show(&mut root, |ui| {
+                    actions.extend(participation_panel::participation_panel(ui, p, i18n, &zone));
+                });
+        }
         // Workshop: only the saved views, large, on the left.
         egui::Panel::left("workshop_views")
             .resizable(false)

@@ -64,6 +64,41 @@ impl CityObject {
             || (has(Semantic::Wall) && (has(Semantic::Ground) || has(Semantic::Roof)))
     }
 
+    /// The outline(s) seen from above, each with its courtyards: the
+    /// ground surfaces, else each roof surface, else what faces up (the
+    /// flood's blocks, the phones' map).
+    pub fn outlines(&self) -> Vec<Vec<Vec<[f64; 2]>>> {
+        let flat = |r: &[[f64; 3]]| -> Vec<[f64; 2]> { r.iter().map(|p| [p[0], p[1]]).collect() };
+        let of = |sem: Semantic| -> Vec<Vec<Vec<[f64; 2]>>> {
+            self.surfaces
+                .iter()
+                .filter(|s| s.semantic == sem && s.exterior.len() >= 3)
+                .map(|s| {
+                    std::iter::once(flat(&s.exterior))
+                        .chain(s.interiors.iter().map(|h| flat(h)))
+                        .collect()
+                })
+                .collect()
+        };
+        let ground = of(Semantic::Ground);
+        if !ground.is_empty() {
+            return ground;
+        }
+        let roof = of(Semantic::Roof);
+        if !roof.is_empty() {
+            return roof;
+        }
+        self.surfaces
+            .iter()
+            .filter(|s| {
+                let n = crate::triangulate::newell_normal(&s.exterior);
+                let l = (n[0] * n[0] + n[1] * n[1] + n[2] * n[2]).sqrt();
+                s.exterior.len() >= 3 && l > 0.0 && n[2] / l > 0.3
+            })
+            .map(|s| vec![flat(&s.exterior)])
+            .collect()
+    }
+
     pub fn attribute(&self, key: &str) -> Option<&str> {
         self.attributes
             .iter()

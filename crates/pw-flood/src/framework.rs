@@ -153,40 +153,6 @@ fn cover_of(o: &CityObject, infiltration: f32) -> Option<Cover> {
     }
 }
 
-/// The outline(s) of a building seen from above: its ground surfaces with
-/// their courtyards, else each roof surface, else what faces up.
-fn outlines(o: &CityObject) -> Vec<Vec<Vec<[f64; 2]>>> {
-    let flat = |r: &[[f64; 3]]| -> Vec<[f64; 2]> { r.iter().map(|p| [p[0], p[1]]).collect() };
-    let of = |sem: Semantic| -> Vec<Vec<Vec<[f64; 2]>>> {
-        o.surfaces
-            .iter()
-            .filter(|s| s.semantic == sem && s.exterior.len() >= 3)
-            .map(|s| {
-                std::iter::once(flat(&s.exterior))
-                    .chain(s.interiors.iter().map(|h| flat(h)))
-                    .collect()
-            })
-            .collect()
-    };
-    let ground = of(Semantic::Ground);
-    if !ground.is_empty() {
-        return ground;
-    }
-    let roof = of(Semantic::Roof);
-    if !roof.is_empty() {
-        return roof;
-    }
-    o.surfaces
-        .iter()
-        .filter(|s| {
-            let n = pw_city::triangulate::newell_normal(&s.exterior);
-            let l = (n[0] * n[0] + n[1] * n[1] + n[2] * n[2]).sqrt();
-            s.exterior.len() >= 3 && l > 0.0 && n[2] / l > 0.3
-        })
-        .map(|s| vec![flat(&s.exterior)])
-        .collect()
-}
-
 /// The grid over the area, the scenario's terrain on it and what stands
 /// on each cell.
 struct Ground {
@@ -282,7 +248,7 @@ fn ground_of(
     let mut family_of: std::collections::HashMap<usize, u32> = Default::default();
     for (i, o) in model.objects.iter().enumerate() {
         if o.is_building() {
-            let found = outlines(o);
+            let found = o.outlines();
             if found.is_empty() {
                 continue;
             }

@@ -146,9 +146,6 @@ impl Desk {
                     if !inside || anchor.z.is_some_and(|z| !z.is_finite()) {
                         return Err(ParticipationError::OutsideArea);
                     }
-                    if let Some(object) = &anchor.object {
-                        check_token(object, "object")?;
-                    }
                 }
                 if let Some(variant) = &draft.view.variant
                     && workshop.variant(variant).is_none()
@@ -164,13 +161,21 @@ impl Desk {
                         ..ViewState::default()
                     },
                 };
+                let anchor = match source {
+                    Source::Table => draft.anchor.clone(),
+                    // A phone points at its map: a place, not an object.
+                    Source::Phone => draft.anchor.as_ref().map(|a| Anchor {
+                        object: None,
+                        ..a.clone()
+                    }),
+                };
                 let id = self.store.add_contribution(
                     &NewContribution {
                         participant,
                         nonce: draft.nonce.clone(),
                         text,
                         category,
-                        anchor: draft.anchor.clone(),
+                        anchor,
                         view,
                         source: *source,
                     },

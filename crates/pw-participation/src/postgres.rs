@@ -24,10 +24,10 @@ impl SqlStore<PostgresConnection> {
         let mut config = postgres::Config::from_str(url).map_err(|e| {
             ParticipationError::Store(format!("the PostgreSQL address is not valid: {e}"))
         })?;
-        if config.get_password().is_none() {
-            if let Ok(password) = std::env::var("PGPASSWORD") {
-                config.password(password);
-            }
+        if config.get_password().is_none()
+            && let Ok(password) = std::env::var("PGPASSWORD")
+        {
+            config.password(password);
         }
         // Where, without the password, for the message.
         let place = format!(

@@ -201,9 +201,7 @@ impl<S: Sql> SqlStore<S> {
     /// Upserts one row keyed by (participant, `key`) in `table`.
     fn upsert_choice(
         &mut self,
-        table: &str,
-        key: &str,
-        column: &str,
+        (table, key, column): (&str, &str, &str),
         participant: &str,
         id: &str,
         value: u32,
@@ -384,9 +382,7 @@ impl<S: Sql> Store for SqlStore<S> {
         now_ms: i64,
     ) -> Result<VoteOutcome> {
         self.upsert_choice(
-            "votes",
-            "variant",
-            "stars",
+            ("votes", "variant", "stars"),
             participant,
             variant,
             stars,
@@ -425,9 +421,7 @@ impl<S: Sql> Store for SqlStore<S> {
         now_ms: i64,
     ) -> Result<VoteOutcome> {
         self.upsert_choice(
-            "answers",
-            "question",
-            "value",
+            ("answers", "question", "value"),
             participant,
             question,
             value,

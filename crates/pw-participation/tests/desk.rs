@@ -75,7 +75,9 @@ fn desk(b: &dyn Backend, name: &str) -> DeskHandle {
 }
 
 /// Every scenario, by name, for the PostgreSQL run.
-const SCENARIOS: &[(&str, fn(&dyn Backend))] = &[
+type Scenario = fn(&dyn Backend);
+
+const SCENARIOS: &[(&str, Scenario)] = &[
     (
         "reopen",
         contributions_keep_anchor_view_and_text_and_survive_reopening,

@@ -58,6 +58,63 @@ impl Scene {
         }
     }
 
+    fn validate_workshop(
+        &self,
+        w: &crate::model::WorkshopSettings,
+        path: &Path,
+        text: &str,
+    ) -> Result<(), SceneError> {
+        if let Some([x0, y0, x1, y1]) = w.area
+            && !([x0, y0, x1, y1].iter().all(|v| v.is_finite()) && x1 > x0 && y1 > y0)
+        {
+            return Err(SceneError::invalid(
+                path,
+                text,
+                "area",
+                "workshop area must be [min E, min N, max E, max N] with max above min",
+            ));
+        }
+        let mut seen = std::collections::HashSet::new();
+        for q in &w.questions {
+            let bad = |why: String| {
+                SceneError::invalid(
+                    path,
+                    text,
+                    &q.id,
+                    &format!("workshop question '{}': {why}", q.id),
+                )
+            };
+            let id_ok = !q.id.is_empty()
+                && q.id.len() <= 64
+                && q.id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            if !id_ok {
+                return Err(bad("the id must be 1 to 64 letters, digits, - or _".into()));
+            }
+            if !seen.insert(q.id.as_str()) {
+                return Err(bad("two questions have this id".into()));
+            }
+            if q.de.trim().is_empty() {
+                return Err(bad("the German text (de) is empty".into()));
+            }
+            match q.kind.as_str() {
+                "yesno" | "stars" if q.options.is_empty() => {}
+                "yesno" | "stars" => {
+                    return Err(bad(format!("a {} question has no options", q.kind)));
+                }
+                "choice" if q.options.len() >= 2 => {}
+                "choice" => return Err(bad("a choice needs at least two options".into())),
+                other => {
+                    return Err(bad(format!(
+                        "kind must be yesno, stars or choice, not '{other}'"
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
     fn validate(&self, path: &Path, text: &str) -> Result<(), SceneError> {
         let crs = pw_geo::Crs::parse(&self.crs)
             .map_err(|e| SceneError::invalid(path, text, "crs", &e.to_string()))?;
@@ -85,6 +142,9 @@ impl Scene {
                     ),
                 ));
             }
+        }
+        if let Some(w) = &self.workshop {
+            self.validate_workshop(w, path, text)?;
         }
         for layer in &self.layers {
             if !(0.0..=1.0).contains(&layer.opacity) {

@@ -27,6 +27,55 @@ pub struct Scene {
     /// Data credits shown in the About dialog and on screen.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attribution: Vec<String>,
+    /// How a participation workshop on this scene runs: the phones' port,
+    /// the area they point at, the short questions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workshop: Option<WorkshopSettings>,
+}
+
+/// `[workshop]`: the participation workshop of a scene.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkshopSettings {
+    /// Title on phones; the scene's name when empty.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub title: String,
+    /// The port the phones' page is served on (0: any free one).
+    #[serde(default = "default_workshop_port")]
+    pub port: u16,
+    /// The area phones can point at (min E, min N, max E, max N); the
+    /// extent of the city layers when not given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub area: Option<[f64; 4]>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub questions: Vec<WorkshopQuestion>,
+}
+
+pub fn default_workshop_port() -> u16 {
+    8765
+}
+
+/// `[[workshop.questions]]`: a short question, answered once per person.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkshopQuestion {
+    /// Letters, digits, `-` or `_`; stays the same when the wording changes.
+    pub id: String,
+    pub de: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub en: String,
+    /// "yesno", "stars" (1–5) or "choice" (one of `options`).
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<WorkshopOption>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkshopOption {
+    pub de: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub en: String,
 }
 
 fn default_crs() -> String {

@@ -277,3 +277,65 @@ fn view_corridors_are_read_and_checked() {
     let e = pw_scene::Scene::parse(&bad, std::path::Path::new("x.scene")).unwrap_err();
     assert!(e.to_string().contains("Nirgendwohin"), "{e}");
 }
+
+const WORKSHOP: &str = r##"
+[workshop]
+title = "Eichplatz"
+port = 8800
+area = [681400.0, 5643500.0, 681800.0, 5643800.0]
+
+[[workshop.questions]]
+id = "baeume"
+de = "Sollen alle Bäume bleiben?"
+en = "Should all trees stay?"
+kind = "yesno"
+
+[[workshop.questions]]
+id = "hoehe"
+de = "Welche Höhe passt?"
+kind = "choice"
+options = [{ de = "niedriger", en = "lower" }, { de = "so" }, { de = "höher" }]
+"##;
+
+#[test]
+fn a_workshop_with_questions_reads_and_saves_back() {
+    let s = parse(&format!("{GOOD}{WORKSHOP}")).unwrap();
+    let w = s.workshop.as_ref().unwrap();
+    assert_eq!((w.title.as_str(), w.port), ("Eichplatz", 8800));
+    assert_eq!(w.area, Some([681400.0, 5643500.0, 681800.0, 5643800.0]));
+    assert_eq!(w.questions.len(), 2);
+    assert_eq!(w.questions[1].options[0].en, "lower");
+    assert_eq!(w.questions[1].options[1].en, "");
+    let back = Scene::parse(&s.to_toml(), Path::new("x.scene")).unwrap();
+    assert_eq!(back, s);
+    let plain = parse(&format!("{GOOD}\n[workshop]\n")).unwrap();
+    assert_eq!(plain.workshop.unwrap().port, 8765, "the default port");
+}
+
+#[test]
+fn bad_workshop_questions_name_the_question_and_line() {
+    let full = format!("{GOOD}{WORKSHOP}");
+    for (from, to, says) in [
+        (
+            "kind = \"yesno\"",
+            "kind = \"ranking\"",
+            "yesno, stars or choice",
+        ),
+        ("id = \"hoehe\"", "id = \"baeume\"", "two questions"),
+        ("id = \"hoehe\"", "id = \"Höhe?\"", "letters, digits"),
+        (
+            ", { de = \"so\" }, { de = \"höher\" }",
+            "",
+            "at least two options",
+        ),
+        (
+            "681800.0, 5643800.0]",
+            "681300.0, 5643800.0]",
+            "max above min",
+        ),
+    ] {
+        let err = parse(&full.replace(from, to)).unwrap_err();
+        assert!(err.to_string().contains(says), "{from} → {to}: {err}");
+        assert!(err.line().is_some(), "{err}");
+    }
+}

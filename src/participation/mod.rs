@@ -1,0 +1,439 @@
+//! Participation at the touch table: the workshop session (its file beside
+//! the scene, the desk, the server phones join by QR code), contributions
+//! written at the table at a place tapped in 3D with the whole view, the
+//! live list and tally, moderation, pins in the view, and "show me what they
+//! saw". The engine-free part is `pw-participation`; the panel is
+//! `ui/participation_panel.rs`.
+
+pub mod pins;
+pub mod session;
+pub mod view_state;
+
+#[cfg(test)]
+mod tests;
+
+use bevy::prelude::*;
+use pw_participation::{
+    Anchor, Area, Category, Contribution, Draft, Moderation, Reply, Request, Source, Tally,
+    VariantCard,
+};
+
+use crate::base::i18n::I18n;
+use crate::layers::city_draw::CityLayers;
+use crate::layers::{ActiveScene, Layers, SceneCommand};
+use crate::scenario::{ScenarioCommand, ScenarioState};
+use crate::view::camera::{CameraCommand, OrbitCamera};
+use crate::view::clock::SceneClock;
+use crate::view::frame::SceneFrame;
+use crate::view::picking::WorldClick;
+
+#[derive(Message, Debug, Clone, PartialEq)]
+pub enum ParticipationCommand {
+    /// Open the scene's workshop file and let phones in.
+    Start,
+    /// Close the phones' page (everything said stays in the file).
+    Stop,
+    /// The next tap in the view sets the draft's place.
+    PickPlace,
+    ClearPlace,
+    /// Save the table's draft with the view as it is now.
+    Send,
+    Moderate(i64, Moderation),
+    /// Restore the view the contribution was made in.
+    ShowView(i64),
+}
+
+/// What the table is writing.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TableDraft {
+    pub text: String,
+    pub category: Option<Category>,
+    pub anchor: Option<Anchor>,
+    /// Shift on the on-screen keyboard.
+    pub shift: bool,
+    /// The form (and its keyboard) is open.
+    pub open: bool,
+}
+
+#[derive(Resource, Default)]
+pub struct Participation {
+    pub session: Option<session::Session>,
+    /// Newest first.
+    pub contributions: Vec<Contribution>,
+    pub tally: Option<Tally>,
+    pub draft: TableDraft,
+    /// The next tap in the view sets the draft's place.
+    pub picking: bool,
+    /// Only this category in the list.
+    pub filter: Option<Category>,
+    /// The contribution whose view is shown (its pin stands out).
+    pub selected: Option<i64>,
+    /// The last outcome for the person at the table: (text, is an error).
+    pub message: Option<(String, bool)>,
+    /// The scene (path or name) whose workshop was opened by itself once.
+    pub auto_started_for: Option<String>,
+}
+
+impl Participation {
+    /// The contributions the list shows: not merged into another, of the
+    /// chosen category; hidden ones stay for the moderator, marked.
+    pub fn listed(&self) -> impl Iterator<Item = &Contribution> {
+        self.contributions
+            .iter()
+            .filter(|c| c.merged_into.is_none())
+            .filter(|c| self.filter.is_none_or(|f| c.category == f))
+    }
+
+    /// How many were merged into `id` (the same point made again).
+    pub fn merged_count(&self, id: i64) -> usize {
+        self.contributions
+            .iter()
+            .filter(|c| c.merged_into == Some(id))
+            .count()
+    }
+}
+
+pub struct ParticipationPlugin;
+
+impl Plugin for ParticipationPlugin {
+    fn build(&self, app: &mut App) {
+        app.init_resource::<Participation>()
+            .add_message::<ParticipationCommand>()
+            .add_systems(Update, (apply_commands, receive, pick_place).chain());
+    }
+}
+
+/// Building outlines for the phones' map: the city's buildings inside the
+/// area, at most a few thousand (a phone draws them as one SVG).
+fn outlines(city: &CityLayers, extent: [f64; 4]) -> Vec<Vec<[f64; 2]>> {
+    const MOST: usize = 4000;
+    let [x0, y0, x1, y1] = extent;
+    let mut out = Vec::new();
+    for layer in city.layers.values() {
+        for object in &layer.city.model.objects {
+            if out.len() >= MOST {
+                return out;
+            }
+            if !object.is_building() {
+                continue;
+            }
+            for polygon in object.outlines() {
+                let Some(ring) = polygon.into_iter().next() else {
+                    continue;
+                };
+                if ring
+                    .iter()
+                    .any(|p| p[0] >= x0 && p[0] <= x1 && p[1] >= y0 && p[1] <= y1)
+                {
+                    out.push(ring);
+                }
+            }
+        }
+    }
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
+fn apply_commands(
+    mut reader: MessageReader<ParticipationCommand>,
+    mut participation: ResMut<Participation>,
+    active: Res<ActiveScene>,
+    layers: Res<Layers>,
+    city: Res<CityLayers>,
+    scenario: Option<Res<ScenarioState>>,
+    analysis: Option<Res<crate::analysis::AnalysisState>>,
+    mut clock: ResMut<SceneClock>,
+    frame: Res<SceneFrame>,
+    cameras: Query<&OrbitCamera>,
+    i18n: Res<I18n>,
+    mut camera_commands: MessageWriter<CameraCommand>,
+    mut scenario_commands: MessageWriter<ScenarioCommand>,
+    mut scene_commands: MessageWriter<SceneCommand>,
+    mut analysis_commands: MessageWriter<crate::analysis::AnalysisCommand>,
+) {
+    for command in reader.read() {
+        match command {
+            ParticipationCommand::Start => {
+                if participation.session.is_some() {
+                    continue;
+                }
+                let settings =
+                    active
+                        .scene
+                        .workshop
+                        .clone()
+                        .unwrap_or(pw_scene::WorkshopSettings {
+                            title: String::new(),
+                            port: pw_scene::default_workshop_port(),
+                            area: None,
+                            questions: Vec::new(),
+                        });
+                let extent = settings.area.or_else(|| {
+                    layers
+                        .extent()
+                        .map(|e| [e.min[0], e.min[1], e.max[0], e.max[1]])
+                });
+                let plan = session::Plan {
+                    title: if settings.title.is_empty() {
+                        active.scene.name.clone()
+                    } else {
+                        settings.title.clone()
+                    },
+                    variants: scenario
+                        .as_ref()
+                        .map(|s| {
+                            s.plan
+                                .variants
+                                .iter()
+                                .map(|v| VariantCard {
+                                    id: v.name.clone(),
+                                    name: pw_participation::LocalText::new(&v.name, &v.name),
+                                    caption: pw_participation::LocalText::new(
+                                        &v.description,
+                                        &v.description,
+                                    ),
+                                    picture: None,
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                    questions: session::questions(&settings),
+                    area: extent.map(|extent| Area {
+                        extent,
+                        outlines: outlines(&city, extent),
+                        picture: None,
+                    }),
+                    port: settings.port,
+                };
+                let file = session::workshop_file(active.path.as_deref(), &active.scene.name);
+                match session::start(file, plan) {
+                    Ok(s) => {
+                        participation.message = None;
+                        participation.contributions.clear();
+                        participation.session = Some(s);
+                    }
+                    Err(e) => {
+                        participation.message = Some((
+                            i18n.trf("participation.table.cannot_start", &[("why", &e)]),
+                            true,
+                        ))
+                    }
+                }
+            }
+            ParticipationCommand::Stop => {
+                participation.session = None;
+                participation.picking = false;
+            }
+            ParticipationCommand::PickPlace => participation.picking = true,
+            ParticipationCommand::ClearPlace => {
+                participation.draft.anchor = None;
+                participation.picking = false;
+            }
+            ParticipationCommand::Send => {
+                let Some(session) = participation.session.as_ref() else {
+                    continue;
+                };
+                let view = view_state::capture(
+                    cameras.single().ok(),
+                    &frame,
+                    scenario.as_ref().and_then(|s| s.active.as_deref()),
+                    &layers,
+                    analysis.as_deref(),
+                    &clock,
+                );
+                let draft = &participation.draft;
+                let request = Request::Contribute {
+                    draft: Draft {
+                        participant: String::new(),
+                        nonce: pw_participation::limits::random_token(),
+                        text: draft.text.clone(),
+                        category: draft.category.map(|c| c.code()).unwrap_or("").to_string(),
+                        anchor: draft.anchor.clone(),
+                        view,
+                    },
+                    source: Source::Table,
+                };
+                let _ = session.requests.send(request);
+            }
+            ParticipationCommand::Moderate(id, action) => {
+                if let Some(session) = participation.session.as_ref() {
+                    let _ = session.requests.send(Request::Moderate {
+                        id: *id,
+                        action: action.clone(),
+                    });
+                }
+            }
+            ParticipationCommand::ShowView(id) => {
+                let Some(c) = participation.contributions.iter().find(|c| c.id == *id) else {
+                    continue;
+                };
+                let view = c.view.clone();
+                let anchor = c.anchor.clone();
+                participation.selected = Some(*id);
+                restore(
+                    &view,
+                    anchor.as_ref(),
+                    &layers,
+                    scenario.as_deref(),
+                    analysis.as_deref(),
+                    &mut clock,
+                    &mut camera_commands,
+                    &mut scenario_commands,
+                    &mut scene_commands,
+                    &mut analysis_commands,
+                );
+            }
+        }
+    }
+}
+
+/// Puts the view back as it was: variant, layers, analysis result, clock,
+/// and flies the camera there (to the place from above when a phone sent
+/// it, as phones have no camera).
+#[allow(clippy::too_many_arguments)]
+fn restore(
+    view: &pw_participation::ViewState,
+    anchor: Option<&Anchor>,
+    layers: &Layers,
+    scenario: Option<&ScenarioState>,
+    analysis: Option<&crate::analysis::AnalysisState>,
+    clock: &mut SceneClock,
+    camera_commands: &mut MessageWriter<CameraCommand>,
+    scenario_commands: &mut MessageWriter<ScenarioCommand>,
+    scene_commands: &mut MessageWriter<SceneCommand>,
+    analysis_commands: &mut MessageWriter<crate::analysis::AnalysisCommand>,
+) {
+    if let Some(s) = scenario
+        && s.active != view.variant
+        && view
+            .variant
+            .as_ref()
+            .is_none_or(|v| s.plan.get(v).is_some())
+    {
+        scenario_commands.write(ScenarioCommand::Activate(view.variant.clone()));
+    }
+    // Layers only when the view names them (a phone's does not).
+    if !view.layers.is_empty() {
+        for entry in &layers.entries {
+            if layers.generated.contains(&entry.id) {
+                continue;
+            }
+            let visible = view.layers.contains(&entry.def.name);
+            if entry.def.visible != visible {
+                scene_commands.write(SceneCommand::SetVisible(entry.id, visible));
+            }
+        }
+    }
+    if let (Some(label), Some(state)) = (&view.analysis, analysis) {
+        for r in &state.results {
+            let shown = &r.result.label == label;
+            if shown || r.show_ground {
+                analysis_commands.write(crate::analysis::AnalysisCommand::Show {
+                    id: r.id,
+                    ground: shown,
+                    facades: shown,
+                    features: shown,
+                });
+            }
+        }
+    }
+    if let Some(t) = view
+        .clock
+        .as_deref()
+        .and_then(|c| c.parse::<jiff::Timestamp>().ok())
+    {
+        clock.instant = t;
+        clock.live = false;
+        clock.playing = false;
+    }
+    let camera = view.camera.clone().or_else(|| {
+        // From the south-west, looking down at the place.
+        anchor.map(|a| {
+            let z = a.z.unwrap_or(0.0);
+            pw_participation::Camera {
+                eye: [a.x - 120.0, a.y - 120.0, z + 140.0],
+                target: [a.x, a.y, z],
+            }
+        })
+    });
+    if let Some(b) = camera.and_then(|c| view_state::bookmark(&c, String::new())) {
+        camera_commands.write(CameraCommand::FlyTo(b));
+    }
+}
+
+/// Takes in what the worker brought: changed contributions, the tally, the
+/// answers to the table's own requests.
+fn receive(mut participation: ResMut<Participation>, i18n: Res<I18n>) {
+    let events: Vec<session::WorkerEvent> = match participation.session.as_ref() {
+        Some(s) => match s.events.lock() {
+            Ok(events) => events.try_iter().collect(),
+            Err(_) => return,
+        },
+        None => return,
+    };
+    for event in events {
+        match event {
+            session::WorkerEvent::Changes(changes) => {
+                for c in changes.contributions {
+                    match participation
+                        .contributions
+                        .iter_mut()
+                        .find(|o| o.id == c.id)
+                    {
+                        Some(old) => *old = c,
+                        None => participation.contributions.push(c),
+                    }
+                }
+                participation.contributions.sort_by(|a, b| b.id.cmp(&a.id));
+            }
+            session::WorkerEvent::Tally(tally) => participation.tally = Some(tally),
+            session::WorkerEvent::Done(Ok(Reply::Saved(_))) => {
+                participation.draft = TableDraft::default();
+                participation.picking = false;
+                participation.message =
+                    Some((i18n.tr("participation.table.saved").to_string(), false));
+            }
+            session::WorkerEvent::Done(Ok(_)) => {}
+            session::WorkerEvent::Done(Err(e)) => {
+                let lang = match i18n.language {
+                    crate::base::i18n::Language::English => "en",
+                    crate::base::i18n::Language::German => "de",
+                };
+                participation.message = Some((
+                    pw_participation::texts::render(lang, e.key(), &e.args()),
+                    true,
+                ));
+            }
+        }
+    }
+}
+
+/// While choosing the place, the next tap in the view is it (on a building:
+/// the point on it and the building's id).
+fn pick_place(
+    mut clicks: MessageReader<WorldClick>,
+    mut participation: ResMut<Participation>,
+    city: Res<CityLayers>,
+) {
+    for click in clicks.read() {
+        if !participation.picking {
+            continue;
+        }
+        let Some([x, y, z]) = click.world else {
+            continue;
+        };
+        let object = click.object.and_then(|(layer, index)| {
+            city.layers
+                .get(&layer)
+                .and_then(|l| l.city.model.objects.get(index))
+                .map(|o| o.id.clone())
+        });
+        participation.draft.anchor = Some(Anchor {
+            x,
+            y,
+            z: Some(z),
+            object,
+        });
+        participation.picking = false;
+    }
+}

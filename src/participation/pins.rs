@@ -1,0 +1,67 @@
+//! Contributions as pins in the view: a post from the ground (or the tapped
+//! point) up, a ring at its head in the category's colour; the one whose
+//! view is shown stands taller.
+
+use bevy::prelude::*;
+use pw_participation::Category;
+
+use super::Participation;
+use crate::view::frame::SceneFrame;
+use crate::view::ground::GroundLevel;
+
+/// The category colours, the same on the pins and in the list (distinct for
+/// the common colour vision deficiencies: blue, orange, purple, green).
+pub fn colour(category: Category) -> [u8; 3] {
+    match category {
+        Category::Idee => [0, 114, 178],
+        Category::Kritik => [213, 94, 0],
+        Category::Frage => [204, 121, 167],
+        Category::Lob => [0, 158, 115],
+    }
+}
+
+pub struct ParticipationPinsPlugin;
+
+impl Plugin for ParticipationPinsPlugin {
+    fn build(&self, app: &mut App) {
+        app.add_systems(Update, draw_pins);
+    }
+}
+
+fn draw_pins(
+    mut gizmos: Gizmos,
+    participation: Res<Participation>,
+    frame: Res<SceneFrame>,
+    ground: Option<Res<GroundLevel>>,
+) {
+    let ground = ground.map(|g| g.height).unwrap_or(frame.origin.world[2]);
+    let mut pin = |anchor: &pw_participation::Anchor, rgb: [u8; 3], tall: bool| {
+        let foot = anchor.z.unwrap_or(ground);
+        let height = if tall { 30.0 } else { 15.0 };
+        let colour = Color::srgb_u8(rgb[0], rgb[1], rgb[2]);
+        let bottom = frame.world_to_bevy([anchor.x, anchor.y, foot]);
+        let top = frame.world_to_bevy([anchor.x, anchor.y, foot + height]);
+        gizmos.line(bottom, top, colour);
+        gizmos.circle(
+            Isometry3d::new(top, Quat::from_rotation_x(std::f32::consts::FRAC_PI_2)),
+            if tall { 4.0 } else { 2.5 },
+            colour,
+        );
+        gizmos.sphere(Isometry3d::from_translation(top), 1.2, colour);
+    };
+    for c in participation.listed() {
+        if c.hidden {
+            continue;
+        }
+        if let Some(anchor) = &c.anchor {
+            pin(
+                anchor,
+                colour(c.category),
+                participation.selected == Some(c.id),
+            );
+        }
+    }
+    if let Some(anchor) = &participation.draft.anchor {
+        pin(anchor, [255, 255, 255], true);
+    }
+}

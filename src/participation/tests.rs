@@ -1,0 +1,248 @@
+//! The workshop in the app (MinimalPlugins, the real demo tile): it opens by
+//! itself in workshop mode for a scene with `[workshop]`, a phone's
+//! contribution arrives in the list, the table's own is saved with the whole
+//! view, and "Ansehen" brings that view back.
+
+use std::path::PathBuf;
+
+use bevy::prelude::*;
+use pw_participation::{Category, Draft, Reply, Request, Source};
+
+use super::{Participation, ParticipationCommand};
+use crate::layers::city_draw::CityLayers;
+use crate::layers::{LayerStatus, Layers, SceneCommand};
+use crate::scenario::ScenarioState;
+use crate::ui::{AppMode, UiLogicPlugin, UiState};
+use crate::view::clock::SceneClock;
+
+/// The demo scene with a workshop and two variants, in a fresh folder (the
+/// workshop file is written beside it).
+fn workshop_scene() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "pw-workshop-{}-{}",
+        std::process::id(),
+        pw_participation::limits::random_token()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let assets = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets");
+    let demo = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenes/demo.scene"),
+    )
+    .unwrap()
+    .replace("../assets", &assets.display().to_string());
+    let scene = format!(
+        "{demo}
+[workshop]
+title = \"Heinsberg: zwei Entwürfe\"
+port = 0
+
+[[workshop.questions]]
+id = \"gruen\"
+de = \"Mehr Grün?\"
+kind = \"yesno\"
+"
+    );
+    std::fs::write(dir.join("werkstatt.scene"), scene).unwrap();
+    std::fs::write(
+        dir.join("werkstatt.plan.toml"),
+        "[[variant]]\nname = \"Entwurf A\"\ndescription = \"Blockrand\"\n\n[[variant]]\nname = \"Entwurf B\"\n",
+    )
+    .unwrap();
+    dir.join("werkstatt.scene")
+}
+
+fn until(app: &mut App, what: &str, mut done: impl FnMut(&mut App) -> bool) {
+    let start = std::time::Instant::now();
+    while !done(app) {
+        assert!(
+            start.elapsed().as_secs() < 30,
+            "timed out waiting for {what}"
+        );
+        app.update();
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
+fn participation(app: &App) -> &Participation {
+    app.world().resource::<Participation>()
+}
+
+#[test]
+fn a_workshop_takes_phones_and_the_table_and_shows_what_they_saw() {
+    let scene = workshop_scene();
+    let mut app = crate::app::headless_core_app();
+    app.add_plugins(UiLogicPlugin);
+    app.world_mut().resource_mut::<UiState>().mode = AppMode::Workshop;
+    app.world_mut()
+        .write_message(SceneCommand::Open(scene.clone()));
+    until(&mut app, "the tile", |app| {
+        app.world()
+            .resource::<Layers>()
+            .entries
+            .first()
+            .is_some_and(|l| l.status == LayerStatus::Ready)
+            && app.world().resource::<CityLayers>().layers.len() == 1
+    });
+    until(&mut app, "the workshop to open by itself", |app| {
+        participation(app).session.is_some()
+    });
+    let (link, file, desk) = {
+        let s = participation(&app).session.as_ref().unwrap();
+        (s.link.clone(), s.file.clone(), s.desk().clone())
+    };
+    assert!(
+        link.starts_with("http://") && link.contains("/w/"),
+        "{link}"
+    );
+    assert_eq!(file, scene.with_file_name("werkstatt.werkstatt.sqlite"));
+    assert!(file.exists());
+    assert!(participation(&app).session.as_ref().unwrap().qr.len() >= 29);
+    {
+        let workshop = desk.workshop();
+        let w = workshop.read().unwrap();
+        assert_eq!(w.title.de, "Heinsberg: zwei Entwürfe");
+        let names: Vec<&str> = w.variants.iter().map(|v| v.id.as_str()).collect();
+        assert_eq!(names, ["Entwurf A", "Entwurf B"]);
+        assert_eq!(w.variants[0].caption.de, "Blockrand");
+        assert_eq!(w.questions[0].id, "gruen");
+        let area = w.area.as_ref().expect("the tile's extent");
+        // The tile's 83 buildings, as outlines for the phones' map.
+        assert!(
+            (60..=140).contains(&area.outlines.len()),
+            "{} outlines",
+            area.outlines.len()
+        );
+    }
+
+    // A phone: joins, writes at a place, votes.
+    let Reply::Joined(phone) = desk.ask_blocking(Request::Join).unwrap() else {
+        panic!()
+    };
+    let area = desk.workshop().read().unwrap().area.clone().unwrap();
+    let middle = [
+        (area.extent[0] + area.extent[2]) / 2.0,
+        (area.extent[1] + area.extent[3]) / 2.0,
+    ];
+    desk.ask_blocking(Request::Contribute {
+        draft: Draft {
+            participant: phone.clone(),
+            nonce: "handy-1".into(),
+            text: "Bitte eine Querungshilfe an der Kreuzung.".into(),
+            category: "idee".into(),
+            anchor: Some(pw_participation::Anchor {
+                x: middle[0],
+                y: middle[1],
+                z: None,
+                object: None,
+            }),
+            view: pw_participation::ViewState {
+                variant: Some("Entwurf B".into()),
+                ..Default::default()
+            },
+        },
+        source: Source::Phone,
+    })
+    .unwrap();
+    desk.ask_blocking(Request::Vote {
+        participant: phone,
+        variant: "Entwurf A".into(),
+        stars: 5,
+    })
+    .unwrap();
+    until(&mut app, "the phone's contribution on the table", |app| {
+        participation(app).contributions.len() == 1
+            && participation(app)
+                .tally
+                .as_ref()
+                .is_some_and(|t| t.variants[0].votes() == 1)
+    });
+    assert_eq!(
+        participation(&app).contributions[0].category,
+        Category::Idee
+    );
+
+    // The table: variant B shown, the clock at a winter noon, a place.
+    app.world_mut()
+        .write_message(crate::scenario::ScenarioCommand::Activate(Some(
+            "Entwurf B".into(),
+        )));
+    until(&mut app, "variant B shown", |app| {
+        app.world().resource::<ScenarioState>().active.as_deref() == Some("Entwurf B")
+    });
+    let winter: jiff::Timestamp = "2026-12-21T12:00:00+01:00".parse().unwrap();
+    app.world_mut().resource_mut::<SceneClock>().instant = winter;
+    {
+        let mut p = app.world_mut().resource_mut::<Participation>();
+        p.draft.text = "Zu wenig Sonne im Hof im Winter.".into();
+        p.draft.category = Some(Category::Kritik);
+        p.draft.anchor = Some(pw_participation::Anchor {
+            x: middle[0] + 10.0,
+            y: middle[1],
+            z: Some(42.0),
+            object: Some("DENW39AL1000xyz".into()),
+        });
+    }
+    app.world_mut().write_message(ParticipationCommand::Send);
+    until(&mut app, "the table's contribution saved", |app| {
+        participation(app).contributions.len() == 2
+    });
+    let table = participation(&app).contributions[0].clone();
+    assert_eq!(table.source, Source::Table);
+    assert_eq!(table.text, "Zu wenig Sonne im Hof im Winter.");
+    assert!(
+        participation(&app).draft.text.is_empty(),
+        "the draft is cleared"
+    );
+    assert_eq!(table.view.variant.as_deref(), Some("Entwurf B"));
+    assert_eq!(table.view.layers, ["LoD2-Gebäude NRW"]);
+    assert_eq!(
+        table.view.clock.as_deref(),
+        Some("2026-12-21T12:00:00+01:00")
+    );
+    let camera = table.view.camera.clone().expect("the table's camera");
+    assert!(camera.eye[2] > camera.target[2], "looking down");
+    assert_eq!(
+        table.anchor.as_ref().unwrap().object.as_deref(),
+        Some("DENW39AL1000xyz")
+    );
+
+    // Elsewhere, another time, Bestand; then "Ansehen".
+    app.world_mut()
+        .write_message(crate::scenario::ScenarioCommand::Activate(None));
+    app.world_mut().resource_mut::<SceneClock>().instant =
+        "2026-06-21T15:00:00+02:00".parse().unwrap();
+    app.update();
+    app.world_mut()
+        .write_message(ParticipationCommand::ShowView(table.id));
+    until(&mut app, "the table's view back", |app| {
+        app.world().resource::<ScenarioState>().active.as_deref() == Some("Entwurf B")
+    });
+    assert_eq!(app.world().resource::<SceneClock>().instant, winter);
+    assert_eq!(participation(&app).selected, Some(table.id));
+
+    // Moderation from the table reaches the store.
+    app.world_mut()
+        .write_message(ParticipationCommand::Moderate(
+            table.id,
+            pw_participation::Moderation::Hide(true),
+        ));
+    until(&mut app, "the contribution hidden", |app| {
+        participation(app)
+            .contributions
+            .iter()
+            .any(|c| c.id == table.id && c.hidden)
+    });
+    // Closing lets phones go; what was said stays in the file.
+    app.world_mut().write_message(ParticipationCommand::Stop);
+    app.update();
+    assert!(participation(&app).session.is_none());
+    let store = pw_participation::SqliteStore::open(&file).unwrap();
+    let desk = pw_participation::start_desk(
+        pw_participation::Workshop::new(pw_participation::LocalText::new("x", "x")),
+        Box::new(store),
+    );
+    let Reply::Changes(all) = desk.ask_blocking(Request::Changes { since: 0 }).unwrap() else {
+        panic!()
+    };
+    assert_eq!(all.contributions.len(), 2);
+}

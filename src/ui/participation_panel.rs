@@ -1,0 +1,428 @@
+//! The workshop's panel at the touch table: the QR code phones join with,
+//! the stars each variant got (bars), the table's own contribution (kind,
+//! text on the on-screen keyboard, a place tapped in the view), and the
+//! contributions as they come in, with "Ansehen" and moderation.
+
+use pw_participation::{Category, Moderation};
+
+use super::actions::UiAction;
+use super::keyboard::keyboard;
+use crate::base::i18n::I18n;
+use crate::participation::{Participation, ParticipationCommand, pins};
+use bevy_egui::egui;
+
+fn act(command: ParticipationCommand) -> UiAction {
+    UiAction::Participation(command)
+}
+
+fn category_colour(c: Category) -> egui::Color32 {
+    let [r, g, b] = pins::colour(c);
+    egui::Color32::from_rgb(r, g, b)
+}
+
+/// Draws the QR code for `modules` as dark squares on white, `side` wide.
+fn qr_code(ui: &mut egui::Ui, modules: &[Vec<bool>], side: f32) {
+    let n = modules.len() as f32 + 8.0; // a quiet zone of four modules
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(side, side), egui::Sense::hover());
+    let painter = ui.painter_at(rect);
+    painter.rect_filled(rect, 0.0, egui::Color32::WHITE);
+    let cell = side / n;
+    for (y, row) in modules.iter().enumerate() {
+        for (x, dark) in row.iter().enumerate() {
+            if *dark {
+                let min = rect.min + egui::vec2((x as f32 + 4.0) * cell, (y as f32 + 4.0) * cell);
+                painter.rect_filled(
+                    egui::Rect::from_min_size(min, egui::vec2(cell + 0.5, cell + 0.5)),
+                    0.0,
+                    egui::Color32::BLACK,
+                );
+            }
+        }
+    }
+}
+
+fn tally(ui: &mut egui::Ui, p: &Participation, i18n: &I18n) {
+    let Some(tally) = &p.tally else {
+        return;
+    };
+    if tally.variants.is_empty() {
+        return;
+    }
+    ui.heading(i18n.tr("participation.table.tally"));
+    for t in &tally.variants {
+        ui.label(egui::RichText::new(&t.variant).strong());
+        let width = ui.available_width();
+        let (rect, _) = ui.allocate_exact_size(egui::vec2(width, 22.0), egui::Sense::hover());
+        let painter = ui.painter_at(rect);
+        painter.rect_filled(rect, 3.0, ui.visuals().extreme_bg_color);
+        if let Some(mean) = t.mean() {
+            let filled = egui::Rect::from_min_size(
+                rect.min,
+                egui::vec2(rect.width() * (mean / 5.0) as f32, rect.height()),
+            );
+            painter.rect_filled(filled, 3.0, ui.visuals().selection.bg_fill);
+        }
+        ui.label(match t.mean() {
+            Some(mean) => format!(
+                "{} · {}",
+                i18n.trf(
+                    "participation.table.mean",
+                    &[("mean", &i18n.number(mean, 1))]
+                ),
+                i18n.trf("participation.table.votes", &[("n", &t.votes())])
+            ),
+            None => i18n.tr("participation.table.no_votes").to_string(),
+        });
+    }
+    ui.separator();
+}
+
+fn write_form(ui: &mut egui::Ui, p: &mut Participation, i18n: &I18n) -> Vec<UiAction> {
+    let mut out = Vec::new();
+    if !p.draft.open {
+        // Closed, the keyboard leaves the room to the list.
+        if ui
+            .add(
+                egui::Button::new(
+                    egui::RichText::new(i18n.tr("participation.table.write")).strong(),
+                )
+                .min_size(egui::vec2(ui.available_width(), 0.0)),
+            )
+            .clicked()
+        {
+            p.draft.open = true;
+        }
+        if let Some((message, error)) = &p.message {
+            let colour = if *error {
+                ui.visuals().error_fg_color
+            } else {
+                ui.visuals().text_color()
+            };
+            ui.label(egui::RichText::new(message).color(colour));
+        }
+        return out;
+    }
+    ui.horizontal(|ui| {
+        ui.heading(i18n.tr("participation.table.write"));
+        if ui.button(i18n.tr("participation.table.close")).clicked() {
+            p.draft.open = false;
+        }
+    });
+    ui.horizontal_wrapped(|ui| {
+        for c in Category::ALL {
+            let chosen = p.draft.category == Some(c);
+            let text = egui::RichText::new(i18n.tr(c.key())).color(if chosen {
+                egui::Color32::WHITE
+            } else {
+                category_colour(c)
+            });
+            let button = egui::Button::new(text)
+                .fill(if chosen {
+                    category_colour(c)
+                } else {
+                    ui.visuals().widgets.inactive.bg_fill
+                })
+                .stroke(egui::Stroke::new(2.0, category_colour(c)));
+            if ui.add(button).clicked() {
+                p.draft.category = Some(c);
+            }
+        }
+    });
+    ui.add(
+        egui::TextEdit::multiline(&mut p.draft.text)
+            .hint_text(i18n.tr("participation.page.text_hint"))
+            .desired_rows(3)
+            .char_limit(pw_participation::limits::MAX_TEXT_CHARS)
+            .desired_width(f32::INFINITY),
+    );
+    keyboard(
+        ui,
+        &mut p.draft.text,
+        &mut p.draft.shift,
+        pw_participation::limits::MAX_TEXT_CHARS,
+        i18n,
+    );
+    ui.horizontal_wrapped(|ui| {
+        let place = if p.picking {
+            i18n.tr("participation.table.picking")
+        } else if p.draft.anchor.is_some() {
+            i18n.tr("participation.table.place_set")
+        } else {
+            i18n.tr("participation.table.place")
+        };
+        if ui.selectable_label(p.picking, place).clicked() {
+            out.push(act(if p.picking {
+                ParticipationCommand::ClearPlace
+            } else {
+                ParticipationCommand::PickPlace
+            }));
+        }
+        if p.draft.anchor.is_some()
+            && ui
+                .button(i18n.tr("participation.page.place_clear"))
+                .clicked()
+        {
+            out.push(act(ParticipationCommand::ClearPlace));
+        }
+    });
+    let ready = p.draft.category.is_some() && !p.draft.text.trim().is_empty();
+    if ui
+        .add_enabled(
+            ready,
+            egui::Button::new(egui::RichText::new(i18n.tr("participation.table.send")).strong())
+                .min_size(egui::vec2(ui.available_width(), 0.0)),
+        )
+        .clicked()
+    {
+        out.push(act(ParticipationCommand::Send));
+    }
+    if let Some((message, error)) = &p.message {
+        let colour = if *error {
+            ui.visuals().error_fg_color
+        } else {
+            ui.visuals().text_color()
+        };
+        ui.label(egui::RichText::new(message).color(colour));
+    }
+    out
+}
+
+fn list(
+    ui: &mut egui::Ui,
+    p: &mut Participation,
+    i18n: &I18n,
+    zone: &jiff::tz::TimeZone,
+) -> Vec<UiAction> {
+    let mut out = Vec::new();
+    ui.heading(i18n.tr("participation.table.list"));
+    ui.horizontal_wrapped(|ui| {
+        if ui
+            .selectable_label(p.filter.is_none(), i18n.tr("participation.table.all"))
+            .clicked()
+        {
+            p.filter = None;
+        }
+        for c in Category::ALL {
+            let n = p
+                .contributions
+                .iter()
+                .filter(|x| x.category == c && x.merged_into.is_none())
+                .count();
+            if ui
+                .selectable_label(p.filter == Some(c), format!("{} ({n})", i18n.tr(c.key())))
+                .clicked()
+            {
+                p.filter = Some(c);
+            }
+        }
+    });
+    let listed: Vec<_> = p.listed().cloned().collect();
+    if listed.is_empty() {
+        ui.label(i18n.tr("participation.table.none"));
+    }
+    for c in listed {
+        let frame = egui::Frame::group(ui.style())
+            .stroke(egui::Stroke::new(
+                if p.selected == Some(c.id) { 3.0 } else { 1.5 },
+                category_colour(c.category),
+            ))
+            .inner_margin(8.0);
+        frame.show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            let time = jiff::Timestamp::from_millisecond(c.created_ms)
+                .map(|t| {
+                    t.to_zoned_datetime(zone.clone())
+                        .strftime("%H:%M")
+                        .to_string()
+                })
+                .unwrap_or_default();
+            let mut head = format!(
+                "{} · {} · {}",
+                i18n.tr(c.category.key()),
+                time,
+                i18n.tr(match c.source {
+                    pw_participation::Source::Phone => "participation.table.from_phone",
+                    pw_participation::Source::Table => "participation.table.from_table",
+                })
+            );
+            let merged = p.merged_count(c.id);
+            if merged > 0 {
+                head.push_str(&format!(
+                    " · {}",
+                    i18n.trf("participation.table.merged", &[("n", &merged)])
+                ));
+            }
+            if c.hidden {
+                head.push_str(&format!(" · {}", i18n.tr("participation.table.hidden")));
+            }
+            ui.label(
+                egui::RichText::new(head)
+                    .color(category_colour(c.category))
+                    .strong(),
+            );
+            // Shown as text: egui draws what people typed, markup included.
+            ui.add(egui::Label::new(&c.text).wrap());
+            if let Some(reply) = &c.reply {
+                ui.label(format!("{}: {reply}", i18n.tr("participation.page.reply")));
+            }
+            ui.horizontal_wrapped(|ui| {
+                if ui.button(i18n.tr("participation.table.show")).clicked() {
+                    out.push(act(ParticipationCommand::ShowView(c.id)));
+                }
+                let (key, hide) = if c.hidden {
+                    ("participation.table.unhide", false)
+                } else {
+                    ("participation.table.hide", true)
+                };
+                if ui.button(i18n.tr(key)).clicked() {
+                    out.push(act(ParticipationCommand::Moderate(
+                        c.id,
+                        Moderation::Hide(hide),
+                    )));
+                }
+                if ui
+                    .selectable_label(c.answered, i18n.tr("participation.table.answered"))
+                    .clicked()
+                {
+                    out.push(act(ParticipationCommand::Moderate(
+                        c.id,
+                        Moderation::Answered(!c.answered),
+                    )));
+                }
+            });
+        });
+    }
+    out
+}
+
+/// The whole panel.
+pub fn participation_panel(
+    ui: &mut egui::Ui,
+    p: &mut Participation,
+    i18n: &I18n,
+    zone: &jiff::tz::TimeZone,
+) -> Vec<UiAction> {
+    let mut out = Vec::new();
+    ui.heading(i18n.tr("participation.table.title"));
+    let Some(session) = p.session.as_ref() else {
+        if ui.button(i18n.tr("participation.table.start")).clicked() {
+            out.push(act(ParticipationCommand::Start));
+        }
+        if let Some((message, _)) = &p.message {
+            ui.label(egui::RichText::new(message).color(ui.visuals().error_fg_color));
+        }
+        return out;
+    };
+    // The code beside what it is for: room below for the tally and the list.
+    ui.horizontal(|ui| {
+        let side = (ui.available_width() * 0.45).min(180.0);
+        qr_code(ui, &session.qr, side);
+        ui.vertical(|ui| {
+            ui.add(egui::Label::new(i18n.tr("participation.table.scan")).wrap());
+            ui.add(egui::Label::new(egui::RichText::new(&session.link).small()).wrap());
+            if ui.button(i18n.tr("participation.table.stop")).clicked() {
+                out.push(act(ParticipationCommand::Stop));
+            }
+        });
+    });
+    ui.separator();
+    egui::ScrollArea::vertical().show(ui, |ui| {
+        tally(ui, p, i18n);
+        out.extend(write_form(ui, p, i18n));
+        ui.separator();
+        out.extend(list(ui, p, i18n, zone));
+    });
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::base::i18n::Language;
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable;
+
+    /// The table's form without a physical keyboard: kind, keys, place, send.
+    #[test]
+    fn the_table_writes_with_the_on_screen_keyboard() {
+        let i18n = I18n::new(Language::German);
+        let mut p = Participation::default();
+        p.draft.open = true;
+        let mut harness = Harness::new_ui_state(
+            |ui, (p, out): &mut (Participation, Vec<UiAction>)| {
+                out.extend(write_form(ui, p, &i18n));
+            },
+            (p, Vec::new()),
+        );
+        harness.run();
+        harness.get_by_label("Kritik").click();
+        harness.run();
+        for key in ["Groß", "M", "e", "h", "r", "Leertaste", "ü", "Löschen", "b"] {
+            harness.get_by_label(key).click();
+            harness.run();
+        }
+        harness.get_by_label("Ort im Bild wählen").click();
+        harness.run();
+        harness.get_by_label("Absenden").click();
+        harness.run();
+        let (p, out) = harness.state();
+        assert_eq!(p.draft.text, "Mehr b");
+        assert_eq!(p.draft.category, Some(Category::Kritik));
+        assert_eq!(
+            out.as_slice(),
+            &[
+                UiAction::Participation(ParticipationCommand::PickPlace),
+                UiAction::Participation(ParticipationCommand::Send)
+            ]
+        );
+    }
+
+    /// Moderation and "Ansehen" from the list; a filter keeps one kind.
+    #[test]
+    fn the_list_filters_shows_and_moderates() {
+        let i18n = I18n::new(Language::German);
+        let mut p = Participation::default();
+        let contribution =
+            |id: i64, category: Category, text: &str| pw_participation::Contribution {
+                id,
+                participant: "p".into(),
+                text: text.into(),
+                category,
+                anchor: None,
+                view: Default::default(),
+                source: pw_participation::Source::Phone,
+                created_ms: 1_780_000_000_000,
+                hidden: false,
+                answered: false,
+                reply: None,
+                merged_into: None,
+            };
+        p.contributions = vec![
+            contribution(2, Category::Lob, "Schöner Platz"),
+            contribution(1, Category::Frage, "<b>Wann</b> wird gebaut?"),
+        ];
+        let mut harness = Harness::new_ui_state(
+            |ui, (p, out): &mut (Participation, Vec<UiAction>)| {
+                out.extend(list(ui, p, &i18n, &jiff::tz::TimeZone::UTC));
+            },
+            (p, Vec::new()),
+        );
+        harness.run();
+        // Markup shows as the text it is.
+        harness.get_by_label("<b>Wann</b> wird gebaut?");
+        harness.get_by_label("Frage (1)").click();
+        harness.run();
+        assert!(harness.query_by_label("Schöner Platz").is_none());
+        harness.get_by_label("Ansehen").click();
+        harness.run();
+        harness.get_by_label("Ausblenden").click();
+        harness.run();
+        assert_eq!(
+            harness.state().1.as_slice(),
+            &[
+                UiAction::Participation(ParticipationCommand::ShowView(1)),
+                UiAction::Participation(ParticipationCommand::Moderate(1, Moderation::Hide(true)))
+            ]
+        );
+    }
+}
