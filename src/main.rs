@@ -113,6 +113,16 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Some(Command::Workshop(cmd)) => match cli::workshop::workshop(&cmd) {
+            Ok(text) => {
+                print!("{text}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("planwerkstatt workshop: {e:#}");
+                ExitCode::from(2)
+            }
+        },
         Some(Command::Variant(cmd)) => match cli::variant::variant(&cmd) {
             Ok(text) => {
                 print!("{text}");

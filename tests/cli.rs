@@ -1383,3 +1383,115 @@ fn view_visibility_of_a_building_by_its_id() {
     assert_eq!(code, 2);
     assert!(err.contains("no such building"), "{err}");
 }
+
+/// `workshop export`: the contributions of a workshop (as phones sent them,
+/// markup and formulas included) as GeoJSON and CSV, the stars as CSV.
+#[test]
+fn workshop_export_writes_contributions_and_ratings() {
+    use pw_participation::{
+        Anchor, Draft, LocalText, Reply, Request, Source, SqliteStore, VariantCard, Workshop,
+        start_desk,
+    };
+    let dir = std::env::temp_dir().join(format!("pw-cli-workshop-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let scene = dir.join("platz.scene");
+    std::fs::write(
+        &scene,
+        "name = \"Platz\"\ncrs = \"EPSG:25832\"\norigin = [681000.0, 5644000.0, 150.0]\n\n[workshop]\n\n\
+         [[workshop.questions]]\nid = \"gruen\"\nde = \"Mehr Grün?\"\nkind = \"yesno\"\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("platz.plan.toml"), "[[variant]]\nname = \"A\"\n").unwrap();
+    let (code, _, err) = planwerkstatt(&["workshop", "export", scene.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no workshop was held"), "{err}");
+    {
+        let mut w = Workshop::new(LocalText::new("Platz", ""));
+        w.variants = vec![VariantCard {
+            id: "A".into(),
+            name: LocalText::new("A", ""),
+            caption: LocalText::default(),
+            picture: None,
+        }];
+        w.questions = vec![pw_participation::Question {
+            id: "gruen".into(),
+            text: LocalText::new("Mehr Grün?", ""),
+            kind: pw_participation::QuestionKind::YesNo,
+        }];
+        let desk = start_desk(
+            w,
+            Box::new(SqliteStore::open(&dir.join("platz.werkstatt.sqlite")).unwrap()),
+        );
+        let Reply::Joined(p) = desk.ask_blocking(Request::Join).unwrap() else {
+            panic!()
+        };
+        for (i, text) in ["=HYPERLINK(\"http://x\")", "<b>Bäume</b>, bitte"]
+            .iter()
+            .enumerate()
+        {
+            desk.ask_blocking(Request::Contribute {
+                draft: Draft {
+                    participant: p.clone(),
+                    nonce: format!("n{i}"),
+                    text: text.to_string(),
+                    category: "idee".into(),
+                    anchor: (i == 0).then_some(Anchor {
+                        x: 681_010.5,
+                        y: 5_644_020.25,
+                        z: None,
+                        object: None,
+                    }),
+                    view: Default::default(),
+                },
+                source: Source::Phone,
+            })
+            .unwrap();
+        }
+        desk.ask_blocking(Request::Vote {
+            participant: p.clone(),
+            variant: "A".into(),
+            stars: 4,
+        })
+        .unwrap();
+        desk.ask_blocking(Request::Answer {
+            participant: p,
+            question: "gruen".into(),
+            value: 1,
+        })
+        .unwrap();
+    }
+    let (code, out, err) = planwerkstatt(&["workshop", "export", scene.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("2 contributions, 1 ratings"), "{out}");
+    let geojson: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("platz-beitraege.geojson")).unwrap(),
+    )
+    .unwrap();
+    let features = geojson["features"].as_array().unwrap();
+    assert_eq!(features.len(), 2);
+    assert_eq!(
+        features[0]["geometry"]["coordinates"],
+        serde_json::json!([681_010.5, 5_644_020.25])
+    );
+    assert!(features[1]["geometry"].is_null(), "no place, no geometry");
+    assert_eq!(features[1]["properties"]["text"], "<b>Bäume</b>, bitte");
+    assert_eq!(
+        geojson["crs"]["properties"]["name"],
+        "urn:ogc:def:crs:EPSG::25832"
+    );
+    let csv = std::fs::read_to_string(dir.join("platz-beitraege.csv")).unwrap();
+    assert!(csv.contains(",681010.50,5644020.25,"), "{csv}");
+    assert!(
+        csv.contains("\"'=HYPERLINK(\"\"http://x\"\")\""),
+        "a formula is defused: {csv}"
+    );
+    assert!(csv.contains("\"<b>Bäume</b>, bitte\""), "{csv}");
+    let ratings = std::fs::read_to_string(dir.join("platz-bewertungen.csv")).unwrap();
+    assert!(ratings.contains("stars,A,A,4,1\n"), "{ratings}");
+    assert!(ratings.contains("mean,A,A,4.00,1\n"), "{ratings}");
+    assert!(
+        ratings.contains("answer,gruen,Mehr Grün?,ja,1\n"),
+        "{ratings}"
+    );
+}

@@ -9,6 +9,7 @@ pub mod plot;
 pub mod sun;
 pub mod variant;
 pub mod view;
+pub mod workshop;
 
 pub use convert::convert;
 pub use info::info;
@@ -89,6 +90,10 @@ pub enum Command {
     /// Views: what an observer sees (`view --from E,N[,Z]`), or a line of
     /// sight between two points (`view line --from … --to …`).
     View(view::ViewCli),
+    /// A participation workshop's results: `workshop export SCENE` writes the
+    /// contributions (GeoJSON, CSV) and the ratings (CSV).
+    #[command(subcommand)]
+    Workshop(workshop::WorkshopCommand),
 }
 
 #[derive(Args, Debug, Clone, Default)]

@@ -6,6 +6,7 @@
 
 pub mod desk;
 pub mod error;
+pub mod export;
 pub mod limits;
 pub mod model;
 pub mod postgres;
