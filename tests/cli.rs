@@ -1494,4 +1494,15 @@ fn workshop_export_writes_contributions_and_ratings() {
         ratings.contains("answer,gruen,Mehr Grün?,ja,1\n"),
         "{ratings}"
     );
+    // The report, read back by poppler: both contributions as typed.
+    let pdf = dir.join("platz-bericht.pdf");
+    assert!(out.contains("platz-bericht.pdf"), "{out}");
+    let text = Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (Debian poppler-utils; tools/test installs it)");
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("<b>Bäume</b>, bitte"), "{text}");
+    assert!(text.contains("=HYPERLINK(\"http://x\")"), "{text}");
 }

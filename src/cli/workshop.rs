@@ -4,9 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, bail};
-use pw_participation::{LocalText, Reply, Request, SqliteStore, VariantCard, Workshop, start_desk};
+use anyhow::bail;
+use pw_participation::{LocalText, SqliteStore, VariantCard, Workshop, start_desk};
 
+use crate::participation::results;
 use crate::participation::session::{questions, workshop_file};
 
 #[derive(clap::Subcommand, Debug, Clone)]
@@ -52,50 +53,57 @@ fn export(scene_path: &Path, out: Option<&Path>) -> anyhow::Result<String> {
         .collect();
     if let Some(settings) = &scene.workshop {
         workshop.questions = questions(settings);
+        // Without the city loaded: the area, with the places, no outlines.
+        workshop.area = settings.area.map(|extent| pw_participation::Area {
+            extent,
+            outlines: Vec::new(),
+            picture: None,
+        });
     }
     let store = SqliteStore::open(&file)?;
     let desk = start_desk(workshop.clone(), Box::new(store));
-    let Reply::Changes(changes) = desk.ask_blocking(Request::Changes { since: 0 })? else {
-        bail!("the workshop store answered something else");
-    };
-    let Reply::Tally(tally) = desk.ask_blocking(Request::Tally)? else {
-        bail!("the workshop store answered something else");
-    };
     let folder = match out {
         Some(o) => o.to_path_buf(),
         None => file.parent().unwrap_or(Path::new(".")).to_path_buf(),
     };
-    std::fs::create_dir_all(&folder).with_context(|| folder.display().to_string())?;
     let stem = scene_path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "werkstatt".into());
-    let epsg = pw_geo::Crs::parse(&scene.crs).ok().map(|c| c.horizontal);
-    let written = [
-        (
-            folder.join(format!("{stem}-beitraege.geojson")),
-            serde_json::to_string_pretty(&pw_participation::export::contributions_geojson(
-                &changes.contributions,
-                epsg,
-            ))?,
-        ),
-        (
-            folder.join(format!("{stem}-beitraege.csv")),
-            pw_participation::export::contributions_csv(&changes.contributions),
-        ),
-        (
-            folder.join(format!("{stem}-bewertungen.csv")),
-            pw_participation::export::tally_csv(&tally, &workshop),
-        ),
-    ];
+    let modified = std::fs::metadata(&file)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| jiff::Timestamp::try_from(t).ok())
+        .map(|t| t.strftime("%d.%m.%Y").to_string())
+        .unwrap_or_default();
+    let setting = results::Setting {
+        title: scene
+            .workshop
+            .as_ref()
+            .map(|w| w.title.clone())
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| scene.name.clone()),
+        place_and_date: format!("{}, {modified}", scene.city.name),
+        epsg: pw_geo::Crs::parse(&scene.crs).ok().map(|c| c.horizontal),
+        attribution: scene.attribution.clone(),
+        provenance: vec![
+            (
+                "Planwerkstatt".into(),
+                env!("CARGO_PKG_VERSION").to_string(),
+            ),
+            ("Szene".into(), scene_path.display().to_string()),
+            ("Werkstatt-Datei".into(), file.display().to_string()),
+        ],
+        lang: "de",
+        time_zone: jiff::tz::TimeZone::get(&scene.city.time_zone)
+            .unwrap_or(jiff::tz::TimeZone::UTC),
+    };
+    let (contributions, votes, written) = results::write(&desk, &setting, &folder, &stem)?;
     let mut report = format!(
-        "{} contributions, {} ratings from {}\n",
-        changes.contributions.len(),
-        tally.variants.iter().map(|t| t.votes()).sum::<u32>(),
+        "{contributions} contributions, {votes} ratings from {}\n",
         file.display()
     );
-    for (path, text) in written {
-        std::fs::write(&path, text).with_context(|| path.display().to_string())?;
+    for path in written {
         report.push_str(&format!("wrote {}\n", path.display()));
     }
     Ok(report)

@@ -6,6 +6,7 @@
 //! `ui/participation_panel.rs`.
 
 pub mod pins;
+pub mod results;
 pub mod session;
 pub mod view_state;
 
@@ -41,6 +42,9 @@ pub enum ParticipationCommand {
     Moderate(i64, Moderation),
     /// Restore the view the contribution was made in.
     ShowView(i64),
+    /// Write the results (GeoJSON, CSV, the PDF report) beside the
+    /// workshop file, in the background.
+    SaveResults,
 }
 
 /// What the table is writing.
@@ -72,6 +76,10 @@ pub struct Participation {
     pub message: Option<(String, bool)>,
     /// The scene (path or name) whose workshop was opened by itself once.
     pub auto_started_for: Option<String>,
+    /// Results being written: the files, or why not.
+    saving: std::sync::Mutex<
+        Option<std::sync::mpsc::Receiver<Result<Vec<std::path::PathBuf>, String>>>,
+    >,
 }
 
 impl Participation {
@@ -263,6 +271,73 @@ fn apply_commands(
                     });
                 }
             }
+            ParticipationCommand::SaveResults => {
+                let Some(session) = participation.session.as_ref() else {
+                    continue;
+                };
+                let desk = session.desk().clone();
+                let folder = session
+                    .file
+                    .parent()
+                    .map(std::path::Path::to_path_buf)
+                    .unwrap_or_default();
+                let stem = active
+                    .path
+                    .as_ref()
+                    .and_then(|p| p.file_stem())
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| "werkstatt".into());
+                let title = active
+                    .scene
+                    .workshop
+                    .as_ref()
+                    .map(|w| w.title.clone())
+                    .filter(|t| !t.is_empty())
+                    .unwrap_or_else(|| active.scene.name.clone());
+                let setting = results::Setting {
+                    title,
+                    place_and_date: format!(
+                        "{}, {}",
+                        active.scene.city.name,
+                        clock.local().strftime("%d.%m.%Y")
+                    ),
+                    epsg: Some(frame.crs.horizontal),
+                    attribution: layers.credits(&active.scene, false),
+                    provenance: vec![
+                        (
+                            "Planwerkstatt".into(),
+                            env!("CARGO_PKG_VERSION").to_string(),
+                        ),
+                        (
+                            i18n.tr("participation.report.scene").to_string(),
+                            active
+                                .path
+                                .as_ref()
+                                .map(|p| p.display().to_string())
+                                .unwrap_or_else(|| active.scene.name.clone()),
+                        ),
+                        (
+                            i18n.tr("participation.report.file").to_string(),
+                            session.file.display().to_string(),
+                        ),
+                    ],
+                    lang: match i18n.language {
+                        crate::base::i18n::Language::English => "en",
+                        crate::base::i18n::Language::German => "de",
+                    },
+                    time_zone: clock.time_zone.clone(),
+                };
+                let (done, outcome) = std::sync::mpsc::channel();
+                std::thread::spawn(move || {
+                    let written = results::write(&desk, &setting, &folder, &stem)
+                        .map(|(_, _, files)| files)
+                        .map_err(|e| format!("{e:#}"));
+                    let _ = done.send(written);
+                });
+                if let Ok(mut saving) = participation.saving.lock() {
+                    *saving = Some(outcome);
+                }
+            }
             ParticipationCommand::ShowView(id) => {
                 let Some(c) = participation.contributions.iter().find(|c| c.id == *id) else {
                     continue;
@@ -364,6 +439,36 @@ fn restore(
 /// Takes in what the worker brought: changed contributions, the tally, the
 /// answers to the table's own requests.
 fn receive(mut participation: ResMut<Participation>, i18n: Res<I18n>) {
+    let saved = participation
+        .saving
+        .lock()
+        .ok()
+        .and_then(|s| s.as_ref().and_then(|r| r.try_recv().ok()));
+    if let Some(outcome) = saved {
+        if let Ok(mut s) = participation.saving.lock() {
+            *s = None;
+        }
+        participation.message = Some(match outcome {
+            Ok(files) => (
+                i18n.trf(
+                    "participation.table.results_saved",
+                    &[(
+                        "folder",
+                        &files
+                            .first()
+                            .and_then(|f| f.parent())
+                            .map(|p| p.display().to_string())
+                            .unwrap_or_default(),
+                    )],
+                ),
+                false,
+            ),
+            Err(why) => (
+                i18n.trf("participation.table.results_failed", &[("why", &why)]),
+                true,
+            ),
+        });
+    }
     let events: Vec<session::WorkerEvent> = match participation.session.as_ref() {
         Some(s) => match s.events.lock() {
             Ok(events) => events.try_iter().collect(),

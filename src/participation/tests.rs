@@ -232,6 +232,25 @@ fn a_workshop_takes_phones_and_the_table_and_shows_what_they_saw() {
             .iter()
             .any(|c| c.id == table.id && c.hidden)
     });
+    // The results beside the workshop file, written in the background.
+    app.world_mut()
+        .write_message(ParticipationCommand::SaveResults);
+    until(&mut app, "the results saved", |app| {
+        participation(app)
+            .message
+            .as_ref()
+            .is_some_and(|(m, _)| m.starts_with("Gespeichert: Bericht"))
+    });
+    for name in [
+        "werkstatt-bericht.pdf",
+        "werkstatt-beitraege.geojson",
+        "werkstatt-beitraege.csv",
+        "werkstatt-bewertungen.csv",
+    ] {
+        assert!(scene.with_file_name(name).exists(), "{name}");
+    }
+    let csv = std::fs::read_to_string(scene.with_file_name("werkstatt-beitraege.csv")).unwrap();
+    assert!(csv.contains("Zu wenig Sonne im Hof im Winter."), "{csv}");
     // Closing lets phones go; what was said stays in the file.
     app.world_mut().write_message(ParticipationCommand::Stop);
     app.update();

@@ -320,6 +320,9 @@ pub fn participation_panel(
         ui.vertical(|ui| {
             ui.add(egui::Label::new(i18n.tr("participation.table.scan")).wrap());
             ui.add(egui::Label::new(egui::RichText::new(&session.link).small()).wrap());
+            if ui.button(i18n.tr("participation.table.save")).clicked() {
+                out.push(act(ParticipationCommand::SaveResults));
+            }
             if ui.button(i18n.tr("participation.table.stop")).clicked() {
                 out.push(act(ParticipationCommand::Stop));
             }

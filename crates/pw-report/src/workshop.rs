@@ -1,0 +1,339 @@
+//! The workshop report the council reads: what was asked (the variants
+//! with their pictures and figures), what people said (ratings as bars,
+//! answers, every contribution with its place on a map of the area), the
+//! analyses shown, and where the data came from.
+
+use pw_participation::{Category, Contribution, QuestionKind, Tally, Workshop, texts};
+
+use crate::ReportError;
+use crate::pdf::{Document, GREY, INK, MARGIN, Rgb};
+
+/// A variant as the report shows it.
+pub struct VariantPage {
+    pub id: String,
+    pub name: String,
+    pub caption: String,
+    /// PNG from the image export.
+    pub picture: Option<Vec<u8>>,
+    /// Key figures: (label, value with unit).
+    pub figures: Vec<(String, String)>,
+}
+
+/// An analysis map shown in the workshop.
+pub struct MapPage {
+    pub title: String,
+    pub picture: Vec<u8>,
+    /// Legend entries: colour and text.
+    pub legend: Vec<(Rgb, String)>,
+}
+
+pub struct WorkshopReport<'a> {
+    /// "de" or "en".
+    pub lang: &'a str,
+    pub title: String,
+    /// Where and when, in words ("Jena, 21.03.2026").
+    pub place_and_date: String,
+    pub workshop: &'a Workshop,
+    pub variants: Vec<VariantPage>,
+    pub maps: Vec<MapPage>,
+    pub contributions: &'a [Contribution],
+    pub tally: &'a Tally,
+    /// Data credits of every layer shown.
+    pub attribution: Vec<String>,
+    /// How the report was made: (what, value), e.g. program version, file.
+    pub provenance: Vec<(String, String)>,
+    /// A contribution's time (Unix ms) as the report prints it, in the
+    /// city's time zone.
+    pub time_of: &'a dyn Fn(i64) -> String,
+}
+
+/// The colours of the categories (as the pins at the table).
+pub fn category_colour(c: Category) -> Rgb {
+    match c {
+        Category::Idee => [0, 114, 178],
+        Category::Kritik => [213, 94, 0],
+        Category::Frage => [204, 121, 167],
+        Category::Lob => [0, 158, 115],
+    }
+}
+
+pub fn workshop_report(r: &WorkshopReport) -> Result<Vec<u8>, ReportError> {
+    let t = |key: &str| texts::render(r.lang, key, &[]);
+    let tf = |key: &str, args: &[(&str, String)]| texts::render(r.lang, key, args);
+    let mut doc = Document::new(&r.title, &r.place_and_date, &t("participation.report.page"));
+    // What the public part shows: not hidden, not merged into another.
+    let shown: Vec<&Contribution> = r
+        .contributions
+        .iter()
+        .filter(|c| !c.hidden && c.merged_into.is_none())
+        .collect();
+    let votes: u32 = r.tally.variants.iter().map(|v| v.votes()).sum();
+
+    // Cover.
+    doc.space(120.0);
+    doc.paragraph_with(&t("participation.report.kind"), 12.0, GREY, 0.0);
+    doc.space(6.0);
+    doc.paragraph_with(&r.title, 26.0, INK, 0.0);
+    doc.space(8.0);
+    doc.paragraph_with(&r.place_and_date, 13.0, INK, 0.0);
+    doc.space(30.0);
+    doc.paragraph(&tf(
+        "participation.report.summary",
+        &[
+            ("contributions", shown.len().to_string()),
+            ("votes", votes.to_string()),
+            ("variants", r.variants.len().to_string()),
+        ],
+    ));
+
+    // The variants.
+    if !r.variants.is_empty() {
+        doc.heading(&t("participation.report.variants"), 1);
+        for v in &r.variants {
+            doc.heading(&v.name, 2);
+            if !v.caption.is_empty() {
+                doc.paragraph(&v.caption);
+            }
+            if let Some(png) = &v.picture {
+                doc.image(png, 260.0)?;
+            }
+            if !v.figures.is_empty() {
+                doc.table(
+                    &[
+                        t("participation.report.figure"),
+                        t("participation.report.value"),
+                    ],
+                    &v.figures
+                        .iter()
+                        .map(|(k, v)| vec![k.clone(), v.clone()])
+                        .collect::<Vec<_>>(),
+                    &[2.0, 1.0],
+                );
+            }
+        }
+    }
+
+    // Ratings and answers.
+    doc.heading(&t("participation.report.ratings"), 1);
+    if votes == 0 {
+        doc.paragraph(&t("participation.table.no_votes"));
+    } else {
+        let bars: Vec<(String, f64, Rgb, String)> = r
+            .tally
+            .variants
+            .iter()
+            .map(|v| {
+                let name = r
+                    .workshop
+                    .variant(&v.variant)
+                    .map(|c| c.name.get(r.lang).to_string())
+                    .unwrap_or_else(|| v.variant.clone());
+                let mean = v.mean().unwrap_or(0.0);
+                let text = tf(
+                    "participation.report.mean_votes",
+                    &[
+                        (
+                            "mean",
+                            format!("{mean:.1}")
+                                .replace('.', if r.lang == "de" { "," } else { "." }),
+                        ),
+                        ("n", v.votes().to_string()),
+                    ],
+                );
+                (name, mean, [0, 90, 156], text)
+            })
+            .collect();
+        doc.bars(&bars, 5.0);
+        let mut header = vec![t("participation.report.variant_stars")];
+        header.extend((1..=5).map(|n| n.to_string()));
+        let rows: Vec<Vec<String>> = r
+            .tally
+            .variants
+            .iter()
+            .map(|v| {
+                let mut row = vec![
+                    r.workshop
+                        .variant(&v.variant)
+                        .map(|c| c.name.get(r.lang).to_string())
+                        .unwrap_or_else(|| v.variant.clone()),
+                ];
+                row.extend(v.stars.iter().map(|s| s.to_string()));
+                row
+            })
+            .collect();
+        doc.table(&header, &rows, &[3.0, 1.0, 1.0, 1.0, 1.0, 1.0]);
+    }
+    for q in &r.tally.questions {
+        let Some(question) = r.workshop.question(&q.question) else {
+            continue;
+        };
+        doc.heading(question.text.get(r.lang), 2);
+        let labels: Vec<String> = match &question.kind {
+            QuestionKind::YesNo => vec![t("participation.page.no"), t("participation.page.yes")],
+            QuestionKind::Stars => (1..=5)
+                .map(|n| tf("participation.report.stars", &[("n", n.to_string())]))
+                .collect(),
+            QuestionKind::Choice { options } => {
+                options.iter().map(|o| o.get(r.lang).to_string()).collect()
+            }
+        };
+        let most = q.counts.iter().copied().max().unwrap_or(0).max(1) as f64;
+        let bars: Vec<_> = labels
+            .into_iter()
+            .zip(&q.counts)
+            .map(|(label, n)| (label, *n as f64, [0, 90, 156], n.to_string()))
+            .collect();
+        doc.bars(&bars, most);
+    }
+
+    // The contributions: a map of where, then each one.
+    doc.heading(&t("participation.report.contributions"), 1);
+    let counts: Vec<String> = Category::ALL
+        .iter()
+        .map(|c| {
+            format!(
+                "{}: {}",
+                t(c.key()),
+                shown.iter().filter(|x| x.category == *c).count()
+            )
+        })
+        .collect();
+    doc.paragraph(&counts.join(" · "));
+    if let Some(area) = &r.workshop.area {
+        overview_map(&mut doc, area, &shown);
+    }
+    for category in Category::ALL {
+        let of: Vec<&&Contribution> = shown.iter().filter(|c| c.category == category).collect();
+        if of.is_empty() {
+            continue;
+        }
+        doc.heading(&t(category.key()), 2);
+        for c in of {
+            let mut head = format!(
+                "Nr. {} · {} · {}",
+                c.id,
+                (r.time_of)(c.created_ms),
+                t(match c.source {
+                    pw_participation::Source::Phone => "participation.table.from_phone",
+                    pw_participation::Source::Table => "participation.table.from_table",
+                })
+            );
+            if let Some(v) = &c.view.variant {
+                head.push_str(&format!(" · {v}"));
+            }
+            if let Some(a) = &c.anchor {
+                head.push_str(&format!(" · E {:.0} N {:.0}", a.x, a.y));
+            }
+            let merged = r
+                .contributions
+                .iter()
+                .filter(|m| m.merged_into == Some(c.id))
+                .count();
+            if merged > 0 {
+                head.push_str(&format!(
+                    " · {}",
+                    tf("participation.table.merged", &[("n", merged.to_string())])
+                ));
+            }
+            doc.need(40.0);
+            let colour = category_colour(c.category);
+            let top = doc.cursor();
+            doc.paragraph_with(&head, 8.5, GREY, 8.0);
+            doc.paragraph_with(&c.text, 10.5, INK, 8.0);
+            if let Some(reply) = &c.reply {
+                doc.paragraph_with(
+                    &format!("{}: {reply}", t("participation.page.reply")),
+                    9.5,
+                    GREY,
+                    16.0,
+                );
+            }
+            let bottom = doc.cursor();
+            // The category's colour as a bar beside it (on its first page).
+            if bottom > top {
+                doc.fill_rect(MARGIN, top + 2.0, 3.0, bottom - top, colour);
+            }
+            doc.space(8.0);
+        }
+    }
+    let hidden = r.contributions.iter().filter(|c| c.hidden).count();
+    if hidden > 0 {
+        doc.small(&tf(
+            "participation.report.hidden",
+            &[("n", hidden.to_string())],
+        ));
+    }
+
+    // Analyses.
+    if !r.maps.is_empty() {
+        doc.heading(&t("participation.report.analyses"), 1);
+        for m in &r.maps {
+            doc.heading(&m.title, 2);
+            doc.image(&m.picture, 380.0)?;
+            for (colour, text) in &m.legend {
+                doc.need(14.0);
+                let top = doc.cursor();
+                doc.fill_rect(MARGIN, top + 2.0, 14.0, 9.0, *colour);
+                doc.text_at(text, 9.0, MARGIN + 20.0, top + 10.0, INK);
+                doc.space(14.0);
+            }
+        }
+    }
+
+    // Sources.
+    doc.heading(&t("participation.report.sources"), 1);
+    for a in &r.attribution {
+        doc.paragraph(a);
+    }
+    if !r.provenance.is_empty() {
+        doc.table(
+            &[
+                t("participation.report.what"),
+                t("participation.report.value"),
+            ],
+            &r.provenance
+                .iter()
+                .map(|(k, v)| vec![k.clone(), v.clone()])
+                .collect::<Vec<_>>(),
+            &[1.0, 2.0],
+        );
+    }
+    Ok(doc.finish())
+}
+
+/// The area from above: building outlines and a numbered dot per
+/// contribution, in its category's colour.
+fn overview_map(doc: &mut Document, area: &pw_participation::Area, shown: &[&Contribution]) {
+    let [x0, y0, x1, y1] = area.extent;
+    let (w, h) = (x1 - x0, y1 - y0);
+    if !(w > 0.0 && h > 0.0) {
+        return;
+    }
+    let width = doc.width();
+    let scale = (width as f64 / w).min(360.0 / h);
+    let (mw, mh) = ((w * scale) as f32, (h * scale) as f32);
+    doc.need(mh + 12.0);
+    let top = doc.cursor();
+    let left = MARGIN + (width - mw) / 2.0;
+    let at = |x: f64, y: f64| {
+        [
+            left + ((x - x0) * scale) as f32,
+            top + ((y1 - y) * scale) as f32,
+        ]
+    };
+    doc.fill_rect(left, top, mw, mh, [246, 246, 242]);
+    for ring in &area.outlines {
+        let points: Vec<[f32; 2]> = ring.iter().map(|p| at(p[0], p[1])).collect();
+        doc.polygon(&points, [205, 205, 200], [150, 150, 145]);
+    }
+    for c in shown {
+        let Some(a) = &c.anchor else {
+            continue;
+        };
+        let [x, y] = at(a.x, a.y);
+        let colour = category_colour(c.category);
+        doc.fill_rect(x - 3.0, y - 3.0, 6.0, 6.0, colour);
+        doc.text_at(&c.id.to_string(), 7.0, x + 4.0, y + 2.5, INK);
+    }
+    doc.advance_to(top + mh + 12.0);
+}
