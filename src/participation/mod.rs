@@ -299,7 +299,10 @@ fn apply_commands(
                     place_and_date: format!(
                         "{}, {}",
                         active.scene.city.name,
-                        clock.local().strftime("%d.%m.%Y")
+                        // The day the report is written, not the scene's clock.
+                        jiff::Timestamp::now()
+                            .to_zoned_datetime(clock.time_zone.clone())
+                            .strftime("%d.%m.%Y")
                     ),
                     epsg: Some(frame.crs.horizontal),
                     attribution: layers.credits(&active.scene, false),

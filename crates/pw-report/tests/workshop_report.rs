@@ -217,7 +217,7 @@ fn the_report_reads_back_as_text_with_every_visible_contribution() {
         "Sollen alle Bäume bleiben?",
         "Gebäudemodell LoD2: © GDI-Th (dl-de/by-2-0)",
         "über 6 h",
-        "1 Beiträge wurden von der Moderation ausgeblendet",
+        "Von der Moderation ausgeblendet und hier nicht aufgeführt: 1",
         &format!("Seite {pages} von {pages}"),
     ] {
         assert!(text.contains(wanted), "the report lacks {wanted:?}");
