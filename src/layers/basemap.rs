@@ -275,7 +275,7 @@ fn choose_tiles(
     let terrain_count = layers.terrain.len();
     let base = ground.map_or(frame.origin.world[2], |g| g.height);
     for (id, rt) in basemaps.ready.iter_mut() {
-        let visible = layers.get(*id).is_some_and(|e| e.def.visible);
+        let visible = layers.get(*id).is_some_and(|e| e.shown());
         let moved = rt.base.is_nan() || (rt.base - base).abs() >= 0.5;
         if rt.terrain_count != terrain_count || (terrain_count == 0 && moved) {
             // New terrain or ground: lay every tile again.
@@ -383,7 +383,7 @@ fn receive_tiles(
         let Some(entry) = layers.get_mut(*id) else {
             continue;
         };
-        let visibility = if entry.def.visible {
+        let visibility = if entry.shown() {
             Visibility::Visible
         } else {
             Visibility::Hidden
@@ -489,7 +489,7 @@ fn drop_removed(
     }
     if layers.is_changed() {
         for (tile, mut v) in &mut tiles {
-            let want = if layers.get(tile.0).is_some_and(|e| e.def.visible) {
+            let want = if layers.get(tile.0).is_some_and(|e| e.shown()) {
                 Visibility::Visible
             } else {
                 Visibility::Hidden

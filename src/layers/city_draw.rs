@@ -296,7 +296,7 @@ fn spawn_loaded(
             texture.clone(),
             msg.city.vector.is_some(),
         ));
-        let visibility = if entry.def.visible && msg.id == msg.owner {
+        let visibility = if entry.shown() && msg.id == msg.owner {
             Visibility::Visible
         } else {
             Visibility::Hidden
@@ -428,7 +428,7 @@ fn sync_visibility_and_opacity(
             continue;
         };
         if let Some(entry) = layers.get(layer.owner) {
-            let want = if entry.def.visible && layer.shown {
+            let want = if entry.shown() && layer.shown {
                 Visibility::Visible
             } else {
                 Visibility::Hidden

@@ -51,7 +51,20 @@ impl Plugin for LayersPlugin {
                     .chain()
                     .in_set(LayersSystems),
             )
+            .init_resource::<crate::base::audience::Audience>()
+            .add_systems(Update, withhold_restricted.before(LayersSystems))
             .add_systems(Last, expire_notices);
+    }
+}
+
+/// Restricted layers are withheld while the public looks, and only then.
+fn withhold_restricted(audience: Res<crate::base::audience::Audience>, mut layers: ResMut<Layers>) {
+    let wrong = |e: &LayerEntry| e.withheld != (audience.public && e.def.restricted);
+    if !layers.entries.iter().any(wrong) {
+        return;
+    }
+    for e in layers.entries.iter_mut() {
+        e.withheld = audience.public && e.def.restricted;
     }
 }
 

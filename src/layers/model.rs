@@ -36,6 +36,9 @@ pub struct LayerEntry {
     /// Heights relative to the ground and not yet on terrain: reloaded (set
     /// onto it) when terrain arrives.
     pub relative_heights: bool,
+    /// A restricted layer while the public looks: drawn, listed, picked and
+    /// credited as if it were not there (its own visibility is kept).
+    pub withheld: bool,
 }
 
 /// What was loaded, from which input: shown in the layer tooltip.
@@ -100,6 +103,11 @@ pub struct Layers {
 }
 
 impl LayerEntry {
+    /// On screen: switched on and not withheld from the public.
+    pub fn shown(&self) -> bool {
+        self.def.visible && !self.withheld
+    }
+
     /// The CRS the data was read in, for messages and tooltips.
     pub fn source_crs_label(&self) -> String {
         self.summary
@@ -118,7 +126,7 @@ impl Layers {
         let layers = self
             .entries
             .iter()
-            .filter(|e| !only_visible || e.def.visible)
+            .filter(|e| !e.withheld && (!only_visible || e.def.visible))
             .filter_map(|e| e.def.attribution.clone());
         for c in scene.attribution.iter().cloned().chain(layers) {
             let c = c.trim().to_string();
@@ -166,6 +174,7 @@ impl Layers {
             summary: None,
             issues: vec![],
             relative_heights: false,
+            withheld: false,
         });
         id
     }

@@ -172,7 +172,7 @@ fn spawn_symbols(
         }
         let mesh = symbol_mesh(symbols, &frame.origin);
         let handle = meshes.add(mesh);
-        let visible = entry.def.visible && msg.id == msg.owner;
+        let visible = entry.shown() && msg.id == msg.owner;
         let entity = commands
             .spawn((
                 crate::layers::city_draw::layer_part(

@@ -149,7 +149,7 @@ fn update_terrain_lod(
         let Some(layer) = city.layers.get(id) else {
             continue;
         };
-        let shown = layer.shown && layers.get(layer.owner).is_some_and(|e| e.def.visible);
+        let shown = layer.shown && layers.get(layer.owner).is_some_and(|e| e.shown());
         // Finished meshes become (hidden) entities.
         let done: Vec<NodeId> = nodes
             .building

@@ -284,7 +284,7 @@ fn stream_tiles(
         };
         let Some((layer_visible, style, name)) = layers
             .get(owner)
-            .map(|e| (e.def.visible, e.def.style.clone(), e.def.name.clone()))
+            .map(|e| (e.shown(), e.def.style.clone(), e.def.name.clone()))
         else {
             continue;
         };

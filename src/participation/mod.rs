@@ -113,11 +113,15 @@ impl Plugin for ParticipationPlugin {
 
 /// Building outlines for the phones' map: the city's buildings inside the
 /// area, at most a few thousand (a phone draws them as one SVG).
-fn outlines(city: &CityLayers, extent: [f64; 4]) -> Vec<Vec<[f64; 2]>> {
+/// Restricted layers never reach phones.
+fn outlines(city: &CityLayers, layers: &Layers, extent: [f64; 4]) -> Vec<Vec<[f64; 2]>> {
     const MOST: usize = 4000;
     let [x0, y0, x1, y1] = extent;
     let mut out = Vec::new();
     for layer in city.layers.values() {
+        if layers.get(layer.owner).is_none_or(|e| e.def.restricted) {
+            continue;
+        }
         for object in &layer.city.model.objects {
             if out.len() >= MOST {
                 return out;
@@ -176,10 +180,18 @@ fn apply_commands(
                             area: None,
                             questions: Vec::new(),
                         });
+                // The area phones point at: where the public layers are.
                 let extent = settings.area.or_else(|| {
-                    layers
-                        .extent()
-                        .map(|e| [e.min[0], e.min[1], e.max[0], e.max[1]])
+                    let mut e = pw_geo::Extent3::EMPTY;
+                    for x in layers
+                        .entries
+                        .iter()
+                        .filter(|l| !l.def.restricted)
+                        .filter_map(|l| l.extent.as_ref())
+                    {
+                        e.union(x);
+                    }
+                    (!e.is_empty()).then(|| [e.min[0], e.min[1], e.max[0], e.max[1]])
                 });
                 let plan = session::Plan {
                     title: if settings.title.is_empty() {
@@ -208,7 +220,7 @@ fn apply_commands(
                     questions: session::questions(&settings),
                     area: extent.map(|extent| Area {
                         extent,
-                        outlines: outlines(&city, extent),
+                        outlines: outlines(&city, &layers, extent),
                         picture: None,
                     }),
                     port: settings.port,

@@ -265,3 +265,82 @@ fn a_workshop_takes_phones_and_the_table_and_shows_what_they_saw() {
     };
     assert_eq!(all.contributions.len(), 2);
 }
+
+/// A layer marked `restricted` (data under data protection) is drawn and
+/// picked at the desk, and withheld in workshop mode: not drawn, not
+/// credited, not in the saved views, never on the phones' map.
+#[test]
+fn restricted_layers_are_withheld_from_the_public() {
+    let scene = workshop_scene();
+    let text = std::fs::read_to_string(&scene).unwrap().replace(
+        "kind = \"citygml\"",
+        "kind = \"citygml\"\nrestricted = true\nattribution = \"Nur für den Dienstgebrauch\"",
+    );
+    std::fs::write(&scene, text).unwrap();
+    let mut app = crate::app::headless_core_app();
+    app.add_plugins(UiLogicPlugin);
+    app.world_mut()
+        .write_message(SceneCommand::Open(scene.clone()));
+    until(&mut app, "the tile", |app| {
+        app.world()
+            .resource::<Layers>()
+            .entries
+            .first()
+            .is_some_and(|l| l.status == LayerStatus::Ready)
+            && app.world().resource::<CityLayers>().layers.len() == 1
+    });
+    let batches_visible = |app: &mut App| {
+        let mut q = app
+            .world_mut()
+            .query::<(&crate::layers::city_draw::CityBatch, &Visibility)>();
+        q.iter(app.world())
+            .filter(|(_, v)| **v != Visibility::Hidden)
+            .count()
+    };
+    let credits = |app: &App| {
+        let scene = &app.world().resource::<crate::layers::ActiveScene>().scene;
+        app.world().resource::<Layers>().credits(scene, false)
+    };
+    // At the desk: there.
+    app.update();
+    assert!(batches_visible(&mut app) > 0);
+    assert!(!app.world().resource::<Layers>().entries[0].withheld);
+    assert!(credits(&app).contains(&"Nur für den Dienstgebrauch".to_string()));
+    // The public looks: gone.
+    app.world_mut().resource_mut::<UiState>().mode = AppMode::Workshop;
+    until(&mut app, "the layer withheld", |app| {
+        app.world().resource::<Layers>().entries[0].withheld
+    });
+    until(&mut app, "its batches hidden", |app| {
+        batches_visible(app) == 0
+    });
+    assert!(!credits(&app).contains(&"Nur für den Dienstgebrauch".to_string()));
+    assert!(
+        app.world().resource::<Layers>().entries[0].def.visible,
+        "its own switch is kept (the scene saves it unchanged)"
+    );
+    until(&mut app, "the workshop to open by itself", |app| {
+        participation(app).session.is_some()
+    });
+    {
+        let desk = participation(&app).session.as_ref().unwrap().desk().clone();
+        let workshop = desk.workshop();
+        let w = workshop.read().unwrap();
+        assert!(
+            w.area.is_none(),
+            "no public layer, no map for phones (the restricted outlines never go out)"
+        );
+    }
+    let view = crate::participation::view_state::capture(
+        None,
+        app.world().resource::<crate::view::frame::SceneFrame>(),
+        None,
+        app.world().resource::<Layers>(),
+        None,
+        app.world().resource::<SceneClock>(),
+    );
+    assert!(view.layers.is_empty(), "{:?}", view.layers);
+    // Back at the desk: there again.
+    app.world_mut().resource_mut::<UiState>().mode = AppMode::Planning;
+    until(&mut app, "its batches back", |app| batches_visible(app) > 0);
+}

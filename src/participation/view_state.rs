@@ -30,7 +30,7 @@ pub fn capture(
         layers: layers
             .entries
             .iter()
-            .filter(|e| e.def.visible && !layers.generated.contains(&e.id))
+            .filter(|e| e.shown() && !layers.generated.contains(&e.id))
             .map(|e| e.def.name.clone())
             .collect(),
         analysis: analysis.and_then(shown_result),

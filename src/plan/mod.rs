@@ -323,7 +323,7 @@ pub fn edges_near(
     let reach = pw_plan::snap::REACH_M as f32 + 0.5;
     let mut edges = Vec::new();
     for l in city.layers.values() {
-        let shown = layers.get(l.owner).is_some_and(|e| e.def.visible) && l.shown;
+        let shown = layers.get(l.owner).is_some_and(|e| e.shown()) && l.shown;
         if !(shown && l.city.selectable) {
             continue;
         }

@@ -498,7 +498,7 @@ pub fn current(
     ids.sort();
     for id in ids {
         let l = &city.layers[&id];
-        let visible = layers.get(l.owner).is_some_and(|e| e.def.visible) && l.shown;
+        let visible = layers.get(l.owner).is_some_and(|e| e.shown()) && l.shown;
         if !(visible && l.city.selectable) || layers.is_generated(l.owner) {
             continue;
         }

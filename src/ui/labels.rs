@@ -70,7 +70,7 @@ pub fn draw_labels(
         let Some(extras) = layer.city.vector.as_ref() else {
             continue;
         };
-        if extras.labels.is_empty() || !layers.get(layer.owner).is_some_and(|e| e.def.visible) {
+        if extras.labels.is_empty() || !layers.get(layer.owner).is_some_and(|e| e.shown()) {
             continue;
         }
         for label in &extras.labels {

@@ -88,11 +88,20 @@ impl Plugin for UiLogicPlugin {
             .add_message::<crate::picture::PictureCommand>()
             .add_message::<crate::participation::ParticipationCommand>()
             .add_message::<FileDragAndDrop>()
+            .init_resource::<crate::base::audience::Audience>()
             .add_systems(
                 Update,
                 (handle_dropped_files, apply_ui_actions).before(crate::layers::LayersSystems),
             )
-            .add_systems(Update, open_workshop_of_scene);
+            .add_systems(Update, (sync_audience, open_workshop_of_scene));
+    }
+}
+
+/// Workshop mode is the public's: restricted layers are withheld.
+fn sync_audience(ui: Res<UiState>, mut audience: ResMut<crate::base::audience::Audience>) {
+    let public = ui.mode == AppMode::Workshop;
+    if audience.public != public {
+        audience.public = public;
     }
 }
 
@@ -810,7 +819,7 @@ fn draw_ui(
         .layers
         .entries
         .iter()
-        .filter(|e| e.def.visible)
+        .filter(|e| e.shown())
         .filter_map(|e| {
             let legend = &data.city.layers.get(&e.id)?.city.vector.as_ref()?.legend;
             (legend.mode != pw_scene::SymbolMode::Single).then(|| (e.def.name.clone(), legend))
@@ -821,7 +830,7 @@ fn draw_ui(
         .layers
         .entries
         .iter()
-        .filter(|e| e.def.visible)
+        .filter(|e| e.shown())
         .filter_map(|e| e.def.attribution.clone())
         .collect();
     labels::attribution_overlay(&ctx, viewport, &credits);

@@ -67,7 +67,7 @@ pub fn cast(
     type Best<'a> = (f32, [f32; 3], Option<(LayerId, usize)>, &'a CityLayer);
     let mut best: Option<Best> = None;
     for (id, layer) in &city.layers {
-        if !layer.shown || !layers.get(layer.owner).is_some_and(|l| l.def.visible) {
+        if !layer.shown || !layers.get(layer.owner).is_some_and(|l| l.shown()) {
             continue;
         }
         if let Some(hit) = layer
@@ -243,6 +243,7 @@ mod tests {
             summary: None,
             issues: vec![],
             relative_heights: false,
+            withheld: false,
         });
         let mut city_layers = CityLayers::default();
         city_layers.layers.insert(
@@ -274,6 +275,11 @@ mod tests {
             "roof of DENW43AL00001j2W is at 39.68 m: {world:?}"
         );
         assert!((world[0] - target[0]).abs() < 0.01 && (world[1] - target[1]).abs() < 0.01);
+        // Withheld from the public (restricted, workshop mode): not picked.
+        layers.entries[0].withheld = true;
+        let hit = cast(ray, &city_layers, &layers, &frame, &ground, 0.01);
+        assert_eq!(hit.object, None);
+        layers.entries[0].withheld = false;
         // Hidden layer: the ray reaches the ground plane instead.
         layers.entries[0].def.visible = false;
         let hit = cast(ray, &city_layers, &layers, &frame, &ground, 0.01);

@@ -160,6 +160,10 @@ pub struct Layer {
     /// tile services, e.g. "© OpenStreetMap-Mitwirkende").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribution: Option<String>,
+    /// Data not for the public (e.g. under data protection): never drawn,
+    /// listed, picked, exported or served to phones in workshop mode.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub restricted: bool,
 }
 
 /// A raster basemap service. `path` of the layer is the URL: an XYZ/TMS
@@ -237,6 +241,7 @@ impl Layer {
             basemap: None,
             attribution: None,
             appearance_theme: None,
+            restricted: false,
         }
     }
 }
