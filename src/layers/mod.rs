@@ -58,7 +58,10 @@ impl Plugin for LayersPlugin {
 }
 
 /// Restricted layers are withheld while the public looks, and only then.
-fn withhold_restricted(audience: Res<crate::base::audience::Audience>, mut layers: ResMut<Layers>) {
+pub fn withhold_restricted(
+    audience: Res<crate::base::audience::Audience>,
+    mut layers: ResMut<Layers>,
+) {
     let wrong = |e: &LayerEntry| e.withheld != (audience.public && e.def.restricted);
     if !layers.entries.iter().any(wrong) {
         return;

@@ -57,6 +57,9 @@ pub struct TableDraft {
     pub shift: bool,
     /// The form (and its keyboard) is open.
     pub open: bool,
+    /// Chosen at the first send and kept until saved: a second tap sends
+    /// the same draft, which is stored once.
+    pub nonce: Option<String>,
 }
 
 #[derive(Resource, Default)]
@@ -76,6 +79,8 @@ pub struct Participation {
     pub message: Option<(String, bool)>,
     /// The scene (path or name) whose workshop was opened by itself once.
     pub auto_started_for: Option<String>,
+    /// The scene (path or name) the session belongs to.
+    pub session_scene: Option<String>,
     /// Results being written: the files, or why not.
     saving: std::sync::Mutex<
         Option<std::sync::mpsc::Receiver<Result<Vec<std::path::PathBuf>, String>>>,
@@ -107,7 +112,37 @@ impl Plugin for ParticipationPlugin {
     fn build(&self, app: &mut App) {
         app.init_resource::<Participation>()
             .add_message::<ParticipationCommand>()
-            .add_systems(Update, (apply_commands, receive, pick_place).chain());
+            .add_systems(
+                Update,
+                (end_with_the_scene, apply_commands, receive, pick_place).chain(),
+            );
+    }
+}
+
+/// The scene's identity for its workshop: its path, or its name unsaved.
+pub fn scene_key(active: &ActiveScene) -> String {
+    active
+        .path
+        .as_ref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| active.scene.name.clone())
+}
+
+/// Another scene opened: its workshop is another one. The old one closes
+/// (everything said stays in its file) and the lists empty.
+fn end_with_the_scene(active: Res<ActiveScene>, mut participation: ResMut<Participation>) {
+    if participation.session.is_none() {
+        return;
+    }
+    let key = scene_key(&active);
+    if participation.session_scene.as_deref() != Some(key.as_str()) {
+        participation.session = None;
+        participation.session_scene = None;
+        participation.contributions.clear();
+        participation.tally = None;
+        participation.selected = None;
+        participation.picking = false;
+        participation.draft = TableDraft::default();
     }
 }
 
@@ -231,6 +266,7 @@ fn apply_commands(
                         participation.message = None;
                         participation.contributions.clear();
                         participation.session = Some(s);
+                        participation.session_scene = Some(scene_key(&active));
                     }
                     Err(e) => {
                         participation.message = Some((
@@ -250,9 +286,9 @@ fn apply_commands(
                 participation.picking = false;
             }
             ParticipationCommand::Send => {
-                let Some(session) = participation.session.as_ref() else {
+                if participation.session.is_none() {
                     continue;
-                };
+                }
                 let view = view_state::capture(
                     cameras.single().ok(),
                     &frame,
@@ -261,11 +297,19 @@ fn apply_commands(
                     analysis.as_deref(),
                     &clock,
                 );
+                let nonce = participation
+                    .draft
+                    .nonce
+                    .get_or_insert_with(pw_participation::limits::random_token)
+                    .clone();
+                let Some(session) = participation.session.as_ref() else {
+                    continue;
+                };
                 let draft = &participation.draft;
                 let request = Request::Contribute {
                     draft: Draft {
                         participant: String::new(),
-                        nonce: pw_participation::limits::random_token(),
+                        nonce,
                         text: draft.text.clone(),
                         category: draft.category.map(|c| c.code()).unwrap_or("").to_string(),
                         anchor: draft.anchor.clone(),
@@ -405,7 +449,9 @@ fn restore(
     // Layers only when the view names them (a phone's does not).
     if !view.layers.is_empty() {
         for entry in &layers.entries {
-            if layers.generated.contains(&entry.id) {
+            // A restricted layer is in no view taken while the public looks:
+            // its own switch is left as it is.
+            if layers.generated.contains(&entry.id) || entry.withheld || entry.def.restricted {
                 continue;
             }
             let visible = view.layers.contains(&entry.def.name);

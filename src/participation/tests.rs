@@ -343,4 +343,11 @@ fn restricted_layers_are_withheld_from_the_public() {
     // Back at the desk: there again.
     app.world_mut().resource_mut::<UiState>().mode = AppMode::Planning;
     until(&mut app, "its batches back", |app| batches_visible(app) > 0);
+    // Another scene: the workshop of this one ends with it.
+    app.world_mut().write_message(SceneCommand::Open(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenes/demo.scene"),
+    ));
+    until(&mut app, "the workshop closed with its scene", |app| {
+        participation(app).session.is_none()
+    });
 }

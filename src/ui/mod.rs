@@ -93,7 +93,13 @@ impl Plugin for UiLogicPlugin {
                 Update,
                 (handle_dropped_files, apply_ui_actions).before(crate::layers::LayersSystems),
             )
-            .add_systems(Update, (sync_audience, open_workshop_of_scene));
+            .add_systems(
+                Update,
+                (
+                    sync_audience.before(crate::layers::withhold_restricted),
+                    open_workshop_of_scene,
+                ),
+            );
     }
 }
 
@@ -117,11 +123,7 @@ fn open_workshop_of_scene(
     let Some(mut participation) = participation else {
         return;
     };
-    let key = active
-        .path
-        .as_ref()
-        .map(|p| p.display().to_string())
-        .unwrap_or_else(|| active.scene.name.clone());
+    let key = crate::participation::scene_key(&active);
     if ui.mode != AppMode::Workshop
         || active.scene.workshop.is_none()
         || participation.session.is_some()

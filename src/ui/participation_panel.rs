@@ -260,9 +260,13 @@ fn list(
                     .color(category_colour(c.category))
                     .strong(),
             );
-            // Shown as text: egui draws what people typed, markup included.
-            ui.add(egui::Label::new(&c.text).wrap());
-            if let Some(reply) = &c.reply {
+            // Hidden by the moderator: the big screen is public, so only the
+            // way to show it again remains, not its text.
+            if !c.hidden {
+                // Shown as text: egui draws what people typed, markup included.
+                ui.add(egui::Label::new(&c.text).wrap());
+            }
+            if let Some(reply) = c.reply.as_ref().filter(|_| !c.hidden) {
                 ui.label(format!("{}: {reply}", i18n.tr("participation.page.reply")));
             }
             ui.horizontal_wrapped(|ui| {

@@ -103,15 +103,20 @@ impl Desk {
         }
     }
 
-    /// One request of a batch: what it wrote is undone when it fails.
-    fn handle_alone(&mut self, request: &Request) -> Result<Reply> {
+    /// One request of a batch: what it wrote is undone when it fails. The
+    /// outer error means the batch itself is lost (the store rolled the
+    /// transaction back, e.g. on a full disk): nothing of it may be called saved.
+    fn handle_alone(
+        &mut self,
+        request: &Request,
+    ) -> std::result::Result<Result<Reply>, ParticipationError> {
         self.store.mark()?;
         let answer = self.handle(request);
         match &answer {
             Ok(_) => self.store.keep_mark()?,
             Err(_) => self.store.undo_to_mark()?,
         }
-        answer
+        Ok(answer)
     }
 
     fn handle(&mut self, request: &Request) -> Result<Reply> {
@@ -139,9 +144,11 @@ impl Desk {
                 let category = Category::from_code(&draft.category)
                     .ok_or_else(|| ParticipationError::UnknownCategory(draft.category.clone()))?;
                 if let Some(anchor) = &draft.anchor {
-                    let inside = match &workshop.area {
-                        Some(area) => area.contains(anchor.x, anchor.y),
-                        None => anchor.x.is_finite() && anchor.y.is_finite(),
+                    let inside = match (&workshop.area, source) {
+                        (Some(area), _) => area.contains(anchor.x, anchor.y),
+                        // Without a map a phone has nothing to point at.
+                        (None, Source::Phone) => false,
+                        (None, Source::Table) => anchor.x.is_finite() && anchor.y.is_finite(),
                     };
                     if !inside || anchor.z.is_some_and(|z| !z.is_finite()) {
                         return Err(ParticipationError::OutsideArea);
@@ -266,7 +273,7 @@ impl Desk {
                         let mut counts = vec![0; q.kind.answers()];
                         for (question, value, count) in &given {
                             if *question == q.id
-                                && let Some(c) = counts.get_mut(*value as usize)
+                                && let Some(c) = counts.get_mut(q.kind.slot(*value))
                             {
                                 *c = *count;
                             }
@@ -355,10 +362,21 @@ pub fn start_desk(workshop: Workshop, store: Box<dyn Store>) -> DeskHandle {
                         }
                         continue;
                     }
-                    let answers: Vec<Result<Reply>> = batch
-                        .iter()
-                        .map(|job| desk.handle_alone(&job.request))
-                        .collect();
+                    let answers: std::result::Result<Vec<Result<Reply>>, ParticipationError> =
+                        batch
+                            .iter()
+                            .map(|job| desk.handle_alone(&job.request))
+                            .collect();
+                    let answers = match answers {
+                        Ok(answers) => answers,
+                        Err(e) => {
+                            let _ = desk.store.rollback();
+                            for job in batch {
+                                let _ = job.reply.send(Err(e.clone()));
+                            }
+                            continue;
+                        }
+                    };
                     match desk.store.commit() {
                         Ok(()) => {
                             for (job, answer) in batch.into_iter().zip(answers) {

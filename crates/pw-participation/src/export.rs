@@ -153,7 +153,7 @@ pub fn tally_csv(tally: &Tally, workshop: &Workshop) -> String {
                 Some(crate::model::QuestionKind::YesNo) => {
                     if value == 1 { "ja" } else { "nein" }.to_string()
                 }
-                Some(crate::model::QuestionKind::Stars) => (value).to_string(),
+                Some(crate::model::QuestionKind::Stars) => (value + 1).to_string(),
                 Some(crate::model::QuestionKind::Choice { options }) => {
                     options.get(value).map(|o| o.de.clone()).unwrap_or_default()
                 }

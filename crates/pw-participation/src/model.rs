@@ -172,6 +172,15 @@ impl QuestionKind {
         }
     }
 
+    /// Where an answer is counted in the tally: stars 1–5 in slots 0–4,
+    /// the others by their value.
+    pub fn slot(&self, value: u32) -> usize {
+        match self {
+            QuestionKind::Stars => (value as usize).saturating_sub(1),
+            _ => value as usize,
+        }
+    }
+
     /// How many distinct answers it has (the tally's length).
     pub fn answers(&self) -> usize {
         match self {

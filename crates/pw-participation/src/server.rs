@@ -46,6 +46,11 @@ pub struct ServerLimits {
     pub contributions_per_participant: Rate,
     /// Votes and answers per participant.
     pub votes_per_participant: Rate,
+    /// Contributions, votes and answers per address (one laptop minting
+    /// participants gets no more than this).
+    pub writes_per_address: Rate,
+    /// Everything else (the page, the list, the tally) per address.
+    pub reads_per_address: Rate,
     /// Open connections at once.
     pub connections: usize,
 }
@@ -54,8 +59,8 @@ impl Default for ServerLimits {
     fn default() -> Self {
         ServerLimits {
             joins_per_address: Rate {
-                burst: 20.0,
-                per_minute: 20.0,
+                burst: 10.0,
+                per_minute: 10.0,
             },
             contributions_per_participant: Rate {
                 burst: 5.0,
@@ -64,6 +69,15 @@ impl Default for ServerLimits {
             votes_per_participant: Rate {
                 burst: 30.0,
                 per_minute: 60.0,
+            },
+            writes_per_address: Rate {
+                burst: 60.0,
+                per_minute: 120.0,
+            },
+            // A phone asks every 4 s; forty phones may share an address.
+            reads_per_address: Rate {
+                burst: 200.0,
+                per_minute: 600.0,
             },
             connections: 1024,
         }
@@ -80,6 +94,8 @@ struct Limiters {
     joins: RateLimiter,
     contributions: RateLimiter,
     votes: RateLimiter,
+    writes: RateLimiter,
+    reads: RateLimiter,
 }
 
 /// A running workshop server; stops when dropped.
@@ -117,6 +133,8 @@ impl WorkshopServer {
                 joins: RateLimiter::new(limits.joins_per_address),
                 contributions: RateLimiter::new(limits.contributions_per_participant),
                 votes: RateLimiter::new(limits.votes_per_participant),
+                writes: RateLimiter::new(limits.writes_per_address),
+                reads: RateLimiter::new(limits.reads_per_address),
             }),
         });
         let (stop, mut stopped) = watch::channel(false);
@@ -189,6 +207,31 @@ pub fn lan_address() -> Option<std::net::IpAddr> {
 
 type Answer = Response<Full<Bytes>>;
 
+/// A too-large body up to this size is read and dropped before the answer.
+const DRAIN_BYTES: usize = 2 * 1024 * 1024;
+
+/// `%C3%A4` → `ä` (ids with spaces or umlauts in a path); invalid escapes
+/// stay as they are.
+fn percent_decoded(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 fn respond(status: u16, content_type: &str, body: impl Into<Bytes>) -> Answer {
     let mut response = Response::new(Full::new(body.into()));
     *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
@@ -255,18 +298,31 @@ async fn body<T: for<'de> Deserialize<'de>>(request: HttpRequest<Incoming>) -> R
     let too_large = ParticipationError::TooLarge {
         limit: MAX_BODY_BYTES,
     };
-    if let Some(length) = request
+    let declared = request
         .headers()
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok())
-        && length > MAX_BODY_BYTES
-    {
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|length| length > MAX_BODY_BYTES) {
+        // Read (and drop) what a clumsy phone sends, up to a bound, so it
+        // gets the answer instead of a broken connection.
+        if declared.is_some_and(|length| length <= DRAIN_BYTES) {
+            let _ = tokio::time::timeout(
+                Duration::from_secs(10),
+                Limited::new(request.into_body(), DRAIN_BYTES).collect(),
+            )
+            .await;
+        }
         return Err(too_large);
     }
-    let bytes = Limited::new(request.into_body(), MAX_BODY_BYTES)
-        .collect()
-        .await
+    // A body sent slowly holds a connection: ten seconds, then it is dropped.
+    let collected = tokio::time::timeout(
+        Duration::from_secs(10),
+        Limited::new(request.into_body(), MAX_BODY_BYTES).collect(),
+    )
+    .await
+    .map_err(|_| ParticipationError::BadRequest("the request came too slowly".into()))?;
+    let bytes = collected
         .map_err(|e| {
             if e.is::<http_body_util::LengthLimitError>() {
                 too_large.clone()
@@ -355,6 +411,25 @@ async fn route(request: HttpRequest<Incoming>, peer: SocketAddr, state: &State) 
     }
 }
 
+/// One of a participant's writes: the token's form first (so made-up keys
+/// are short), then the participant's bucket and the address's.
+fn take_write(
+    state: &State,
+    participant: &str,
+    peer: SocketAddr,
+    contribution: bool,
+) -> Result<()> {
+    crate::limits::check_token(participant, "participant")?;
+    let mut limits = state.limits.lock().expect("limiters do not panic");
+    let now = Instant::now();
+    limits.writes.take(&peer.ip().to_string(), now)?;
+    if contribution {
+        limits.contributions.take(participant, now)
+    } else {
+        limits.votes.take(participant, now)
+    }
+}
+
 async fn handle(
     request: HttpRequest<Incoming>,
     rest: &str,
@@ -364,6 +439,14 @@ async fn handle(
     state: &State,
 ) -> Result<Answer> {
     let method = request.method().clone();
+    if method == Method::GET {
+        state
+            .limits
+            .lock()
+            .expect("limiters do not panic")
+            .reads
+            .take(&peer.ip().to_string(), Instant::now())?;
+    }
     let html = "text/html; charset=utf-8";
     Ok(match (method, rest) {
         (Method::GET, "") => respond(200, html, PAGE.replace("{lang}", lang)),
@@ -401,7 +484,7 @@ async fn handle(
             }
         }
         (Method::GET, p) if p.starts_with("picture/") => {
-            let id = &p["picture/".len()..];
+            let id = &percent_decoded(&p["picture/".len()..]);
             let workshop = state.desk.workshop();
             let workshop = workshop
                 .read()
@@ -425,12 +508,7 @@ async fn handle(
         }
         (Method::POST, "api/contribution") => {
             let draft: Draft = body(request).await?;
-            state
-                .limits
-                .lock()
-                .expect("limiters do not panic")
-                .contributions
-                .take(&draft.participant, Instant::now())?;
+            take_write(state, &draft.participant, peer, true)?;
             match state
                 .desk
                 .ask(Request::Contribute {
@@ -445,12 +523,7 @@ async fn handle(
         }
         (Method::POST, "api/vote") => {
             let vote: VoteBody = body(request).await?;
-            state
-                .limits
-                .lock()
-                .expect("limiters do not panic")
-                .votes
-                .take(&vote.participant, Instant::now())?;
+            take_write(state, &vote.participant, peer, false)?;
             match state
                 .desk
                 .ask(Request::Vote {
@@ -466,12 +539,7 @@ async fn handle(
         }
         (Method::POST, "api/answer") => {
             let answer: AnswerBody = body(request).await?;
-            state
-                .limits
-                .lock()
-                .expect("limiters do not panic")
-                .votes
-                .take(&answer.participant, Instant::now())?;
+            take_write(state, &answer.participant, peer, false)?;
             match state
                 .desk
                 .ask(Request::Answer {

@@ -426,8 +426,22 @@ fn one_vote_per_participant_and_variant_and_replays_change_nothing(b: &dyn Backe
     assert_eq!(tally.variants[0].votes(), 3);
     assert_eq!(tally.variants[0].mean(), Some(4.0));
     assert_eq!(tally.variants[1].stars, [1, 0, 0, 0, 0]);
+    answer(&people[0], "schoen", 5).unwrap();
+    answer(&people[1], "schoen", 1).unwrap();
+    assert!(matches!(
+        answer(&people[2], "schoen", 0),
+        Err(ParticipationError::BadAnswer { .. })
+    ));
+    let Reply::Tally(tally) = desk.ask_blocking(Request::Tally).unwrap() else {
+        panic!()
+    };
     assert_eq!(tally.questions[0].counts, vec![1, 2], "no, yes");
     assert_eq!(tally.questions[1].counts, vec![1, 0, 0]);
+    assert_eq!(
+        tally.questions[2].counts,
+        vec![1, 0, 0, 0, 1],
+        "stars 1 to 5"
+    );
 }
 
 fn closed_voting_refuses_votes_but_takes_contributions(b: &dyn Backend) {
@@ -526,4 +540,23 @@ fn a_database_from_a_newer_program_is_refused_not_damaged(b: &dyn Backend) {
         Ok(_) => panic!("opened a newer database"),
         Err(other) => panic!("{other:?}"),
     }
+}
+
+#[test]
+fn without_a_map_phones_cannot_point_but_the_table_can() {
+    let mut workshop = common::workshop();
+    workshop.area = None;
+    let desk = start_desk(workshop, Box::new(SqliteStore::in_memory().unwrap()));
+    let p = join(&desk);
+    assert_eq!(
+        desk.ask_blocking(Request::Contribute {
+            draft: draft(&p, "far", "Hier"),
+            source: Source::Phone,
+        }),
+        Err(ParticipationError::OutsideArea)
+    );
+    saved(desk.ask_blocking(Request::Contribute {
+        draft: draft("", "table", "Hier"),
+        source: Source::Table,
+    }));
 }

@@ -359,3 +359,29 @@ fn the_link_makes_a_qr_code() {
         assert!(!modules[y0 + 1][x0 + 1] && modules[y0 + 3][x0 + 3]);
     }
 }
+
+#[test]
+fn one_address_cannot_write_more_than_its_share_by_joining_again() {
+    let r = start(ServerLimits {
+        joins_per_address: Rate {
+            burst: 100.0,
+            per_minute: 100.0,
+        },
+        writes_per_address: Rate {
+            burst: 6.0,
+            per_minute: 1.0,
+        },
+        ..ServerLimits::default()
+    });
+    let mut statuses = Vec::new();
+    for i in 0..8 {
+        // A new participant each time: their own buckets are full.
+        let p = r.join();
+        let (status, _) = r.post(
+            "api/contribution",
+            json!({"participant": p, "nonce": format!("a{i}"), "category": "idee", "text": "Spam"}),
+        );
+        statuses.push(status);
+    }
+    assert_eq!(statuses, [201, 201, 201, 201, 201, 201, 429, 429]);
+}

@@ -268,6 +268,24 @@ impl Document {
         self.y
     }
 
+    /// How many pages there are so far.
+    pub fn page_count(&self) -> usize {
+        self.pages.len()
+    }
+
+    /// Draws only inside this rectangle until [`Document::unclip`].
+    pub fn clip(&mut self, x: f32, top: f32, width: f32, height: f32) {
+        let content = &mut self.page().content;
+        content.save_state();
+        content.rect(x, PAGE_HEIGHT - top - height, width, height);
+        content.clip_nonzero();
+        content.end_path();
+    }
+
+    pub fn unclip(&mut self) {
+        self.page().content.restore_state();
+    }
+
     /// Moves the cursor down past a block drawn by hand.
     pub fn advance_to(&mut self, y: f32) {
         self.y = self.y.max(y);

@@ -238,6 +238,7 @@ pub fn workshop_report(r: &WorkshopReport) -> Result<Vec<u8>, ReportError> {
             doc.need(40.0);
             let colour = category_colour(c.category);
             let top = doc.cursor();
+            let page = doc.page_count();
             doc.paragraph_with(&head, 8.5, GREY, 8.0);
             doc.paragraph_with(&c.text, 10.5, INK, 8.0);
             if let Some(reply) = &c.reply {
@@ -249,8 +250,8 @@ pub fn workshop_report(r: &WorkshopReport) -> Result<Vec<u8>, ReportError> {
                 );
             }
             let bottom = doc.cursor();
-            // The category's colour as a bar beside it (on its first page).
-            if bottom > top {
+            // The category's colour as a bar beside it (when it kept to one page).
+            if bottom > top && doc.page_count() == page {
                 doc.fill_rect(MARGIN, top + 2.0, 3.0, bottom - top, colour);
             }
             doc.space(8.0);
@@ -322,10 +323,13 @@ fn overview_map(doc: &mut Document, area: &pw_participation::Area, shown: &[&Con
         ]
     };
     doc.fill_rect(left, top, mw, mh, [246, 246, 242]);
+    // Buildings across the area's edge are cut there.
+    doc.clip(left, top, mw, mh);
     for ring in &area.outlines {
         let points: Vec<[f32; 2]> = ring.iter().map(|p| at(p[0], p[1])).collect();
         doc.polygon(&points, [205, 205, 200], [150, 150, 145]);
     }
+    doc.unclip();
     for c in shown {
         let Some(a) = &c.anchor else {
             continue;

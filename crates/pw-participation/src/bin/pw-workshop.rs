@@ -94,14 +94,21 @@ fn main() {
                 if flag == "--joins-per-minute" {
                     limits.joins_per_address = rate;
                 } else {
+                    // Behind a proxy all phones share its address.
                     limits.contributions_per_participant = rate;
+                    limits.writes_per_address = rate;
+                    limits.reads_per_address = rate;
                 }
             }
             other => usage(&format!("unknown argument {other}")),
         }
     }
+    // The token is all that keeps strangers out: long enough not to guess.
     if let Err(e) = pw_participation::limits::check_token(&workshop.token, "--token") {
         usage(&e.to_string());
+    }
+    if workshop.token.len() < 16 {
+        usage("--token must be at least 16 characters");
     }
     let store: pw_participation::Result<Box<dyn Store>> = match (db, postgres) {
         (Some(file), None) => SqliteStore::open(&file).map(|s| Box::new(s) as Box<dyn Store>),

@@ -47,6 +47,14 @@ pub fn workshop() -> Workshop {
                 ],
             },
         },
+        Question {
+            id: "schoen".into(),
+            text: LocalText::new(
+                "Wie schön ist der Platz heute?",
+                "How nice is the square today?",
+            ),
+            kind: QuestionKind::Stars,
+        },
     ];
     w.area = Some(Area {
         extent: AREA,
