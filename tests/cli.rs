@@ -1408,6 +1408,11 @@ fn workshop_export_writes_contributions_and_ratings() {
     assert!(err.contains("no workshop was held"), "{err}");
     {
         let mut w = Workshop::new(LocalText::new("Platz", ""));
+        w.area = Some(pw_participation::Area {
+            extent: [681_000.0, 5_644_000.0, 681_100.0, 5_644_100.0],
+            outlines: Vec::new(),
+            picture: None,
+        });
         w.variants = vec![VariantCard {
             id: "A".into(),
             name: LocalText::new("A", ""),
