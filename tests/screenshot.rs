@@ -695,7 +695,7 @@ fn a_viewshed_shows_seen_and_hidden_ground() {
     );
 }
 
-/// The category colours of the pins (as `participation::pins::colour`).
+/// The category colours of the pins (`pw_participation::Category::colour`).
 fn pin_colour([r, g, b]: [u8; 3]) -> bool {
     let near = |c: [i32; 3]| {
         (i32::from(r) - c[0]).abs() < 30

@@ -3,22 +3,10 @@
 //! view is shown stands taller.
 
 use bevy::prelude::*;
-use pw_participation::Category;
 
 use super::Participation;
 use crate::view::frame::SceneFrame;
 use crate::view::ground::GroundLevel;
-
-/// The category colours, the same on the pins and in the list (distinct for
-/// the common colour vision deficiencies: blue, orange, purple, green).
-pub fn colour(category: Category) -> [u8; 3] {
-    match category {
-        Category::Idee => [0, 114, 178],
-        Category::Kritik => [213, 94, 0],
-        Category::Frage => [204, 121, 167],
-        Category::Lob => [0, 158, 115],
-    }
-}
 
 pub struct ParticipationPinsPlugin;
 
@@ -56,7 +44,7 @@ fn draw_pins(
         if let Some(anchor) = &c.anchor {
             pin(
                 anchor,
-                colour(c.category),
+                c.category.colour(),
                 participation.selected == Some(c.id),
             );
         }

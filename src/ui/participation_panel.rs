@@ -8,7 +8,7 @@ use pw_participation::{Category, Moderation};
 use super::actions::UiAction;
 use super::keyboard::keyboard;
 use crate::base::i18n::I18n;
-use crate::participation::{Participation, ParticipationCommand, pins};
+use crate::participation::{Participation, ParticipationCommand};
 use bevy_egui::egui;
 
 fn act(command: ParticipationCommand) -> UiAction {
@@ -16,7 +16,7 @@ fn act(command: ParticipationCommand) -> UiAction {
 }
 
 fn category_colour(c: Category) -> egui::Color32 {
-    let [r, g, b] = pins::colour(c);
+    let [r, g, b] = c.colour();
     egui::Color32::from_rgb(r, g, b)
 }
 

@@ -36,6 +36,18 @@ impl Category {
         Category::ALL.into_iter().find(|c| c.code() == code)
     }
 
+    /// Its colour everywhere it is shown (pins, lists, the report): blue,
+    /// orange, purple, green — apart for the common colour vision
+    /// deficiencies (Okabe–Ito).
+    pub fn colour(self) -> [u8; 3] {
+        match self {
+            Category::Idee => [0, 114, 178],
+            Category::Kritik => [213, 94, 0],
+            Category::Frage => [204, 121, 167],
+            Category::Lob => [0, 158, 115],
+        }
+    }
+
     /// Catalogue key of its name.
     pub fn key(self) -> &'static str {
         match self {

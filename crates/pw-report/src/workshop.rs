@@ -47,16 +47,6 @@ pub struct WorkshopReport<'a> {
     pub time_of: &'a dyn Fn(i64) -> String,
 }
 
-/// The colours of the categories (as the pins at the table).
-pub fn category_colour(c: Category) -> Rgb {
-    match c {
-        Category::Idee => [0, 114, 178],
-        Category::Kritik => [213, 94, 0],
-        Category::Frage => [204, 121, 167],
-        Category::Lob => [0, 158, 115],
-    }
-}
-
 pub fn workshop_report(r: &WorkshopReport) -> Result<Vec<u8>, ReportError> {
     let t = |key: &str| texts::render(r.lang, key, &[]);
     let tf = |key: &str, args: &[(&str, String)]| texts::render(r.lang, key, args);
@@ -236,7 +226,7 @@ pub fn workshop_report(r: &WorkshopReport) -> Result<Vec<u8>, ReportError> {
                 ));
             }
             doc.need(40.0);
-            let colour = category_colour(c.category);
+            let colour = c.category.colour();
             let top = doc.cursor();
             let page = doc.page_count();
             doc.paragraph_with(&head, 8.5, GREY, 8.0);
@@ -335,7 +325,7 @@ fn overview_map(doc: &mut Document, area: &pw_participation::Area, shown: &[&Con
             continue;
         };
         let [x, y] = at(a.x, a.y);
-        let colour = category_colour(c.category);
+        let colour = c.category.colour();
         doc.fill_rect(x - 3.0, y - 3.0, 6.0, 6.0, colour);
         doc.text_at(&c.id.to_string(), 7.0, x + 4.0, y + 2.5, INK);
     }
