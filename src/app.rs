@@ -23,6 +23,9 @@ pub struct AppOptions {
     pub picture: Option<(PathBuf, (u32, u32))>,
     pub window_size: (u32, u32),
     pub workshop: bool,
+    /// The showroom: the scene's tour, no dialogs, the window cannot be
+    /// closed (staff leave by holding the title and typing the PIN).
+    pub kiosk: bool,
     pub settings: SettingsStore,
     /// Run the sun-hours analysis of this day once the scene is loaded.
     pub sun_hours: Option<String>,
@@ -143,6 +146,8 @@ pub fn build_app(options: AppOptions) -> App {
             resolution: (w, h).into(),
             ..default()
         }),
+        // A kiosk is not closed by a visitor (the close button, Alt+F4).
+        close_when_requested: !options.kiosk,
         ..default()
     }))
     .add_plugins(CorePlugins {
@@ -161,7 +166,9 @@ pub fn build_app(options: AppOptions) -> App {
         crate::picture::PicturePlugin,
     ))
     .insert_resource(UiState {
-        mode: if options.workshop {
+        mode: if options.kiosk {
+            AppMode::Kiosk
+        } else if options.workshop {
             AppMode::Workshop
         } else {
             AppMode::Planning

@@ -22,6 +22,7 @@ fn run_gui(scene: std::path::PathBuf, gui: GuiArgs) -> ExitCode {
             .map(|p| (p, gui.picture_size.unwrap_or((3840, 2160)))),
         window_size: gui.window_size.unwrap_or((1600, 900)),
         workshop: gui.workshop,
+        kiosk: gui.kiosk,
         settings,
         sun_hours: gui.sun_hours,
         run_analysis: gui.run_analysis,

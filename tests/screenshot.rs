@@ -818,3 +818,26 @@ fn a_workshop_shows_its_qr_code_tally_and_pins_in_the_view() {
     );
     assert!(pins > 60, "pins in the view: {pins}");
 }
+
+#[test]
+fn the_kiosk_shows_its_first_tour_station() {
+    let xvfb = start_xvfb();
+    let scene = variant_scene("kiosk");
+    let text = std::fs::read_to_string(&scene).unwrap();
+    std::fs::write(
+        &scene,
+        format!(
+            "{text}\n[kiosk]\nidle_seconds = 90\npin = \"4711\"\n\n[[kiosk.stations]]\nbookmark = \"Bauplatz\"\n\
+             variant = \"Variante A\"\ntime = \"2026-03-21T11:00\"\n\
+             de = \"So könnte das neue Haus am Bauplatz aussehen: vier Geschosse mit Satteldach.\"\n"
+        ),
+    )
+    .unwrap();
+    let png = out_dir().join("kiosk.png");
+    run_app(&["open", scene.to_str().unwrap(), "--kiosk", "--no-settings"], &png, &xvfb);
+    let p = read_png(&png);
+    // The station's variant: its new house in the planning colours.
+    let house = fraction(&p, orange);
+    eprintln!("kiosk: new house {:.2}% of the picture: {}", house * 100.0, png.display());
+    assert!(house > 0.005, "the station shows Variante A ({house})");
+}

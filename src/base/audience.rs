@@ -8,4 +8,6 @@ use bevy::prelude::*;
 pub struct Audience {
     /// Workshop or showroom: restricted layers are withheld.
     pub public: bool,
+    /// The showroom (kiosk mode): the tour runs, idle resets.
+    pub kiosk: bool,
 }

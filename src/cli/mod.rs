@@ -115,6 +115,10 @@ pub struct GuiArgs {
     /// Start in workshop mode (large controls, fewer panels).
     #[arg(long)]
     pub workshop: bool,
+    /// Start in kiosk mode: the scene's guided tour for a showroom; after
+    /// its idle time it resets and plays by itself.
+    #[arg(long, conflicts_with = "workshop")]
+    pub kiosk: bool,
     /// Do not read or write the user settings file (kiosks, tests).
     #[arg(long)]
     pub no_settings: bool,

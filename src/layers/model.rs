@@ -83,6 +83,7 @@ impl Default for ActiveScene {
                 sensors: vec![],
                 attribution: vec![],
                 workshop: None,
+                kiosk: None,
             },
             path: None,
             dirty: false,

@@ -5,6 +5,7 @@
 //! saw". The engine-free part is `pw-participation`; the panel is
 //! `ui/participation_panel.rs`.
 
+pub mod kiosk;
 pub mod pins;
 pub mod results;
 pub mod session;
@@ -110,7 +111,8 @@ pub struct ParticipationPlugin;
 
 impl Plugin for ParticipationPlugin {
     fn build(&self, app: &mut App) {
-        app.init_resource::<Participation>()
+        app.add_plugins(kiosk::KioskPlugin)
+            .init_resource::<Participation>()
             .add_message::<ParticipationCommand>()
             .add_systems(
                 Update,

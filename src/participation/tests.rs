@@ -351,3 +351,108 @@ fn restricted_layers_are_withheld_from_the_public() {
         participation(app).session.is_none()
     });
 }
+
+/// The showroom: the tour starts at its first station, a visitor steps on,
+/// and after the idle time what they left (a draft, a selection) is wiped
+/// and the tour plays by itself, station after station.
+#[test]
+fn the_kiosk_tour_steps_resets_and_plays_by_itself() {
+    let scene = workshop_scene();
+    let text = std::fs::read_to_string(&scene).unwrap();
+    std::fs::write(
+        &scene,
+        format!(
+            "{text}
+[kiosk]
+idle_seconds = 5
+pin = \"4711\"
+
+[[kiosk.stations]]
+bookmark = \"Übersicht\"
+time = \"2026-06-21T15:00\"
+seconds = 2
+de = \"Der Platz heute\"
+
+[[kiosk.stations]]
+bookmark = \"Straßenzug Nord\"
+variant = \"Entwurf A\"
+time = \"2026-12-21T12:00\"
+seconds = 2
+de = \"Entwurf A im Winter\"
+en = \"Design A in winter\"
+"
+        ),
+    )
+    .unwrap();
+    let mut app = crate::app::headless_core_app();
+    app.add_plugins(UiLogicPlugin);
+    app.world_mut().resource_mut::<UiState>().mode = AppMode::Kiosk;
+    app.world_mut()
+        .write_message(SceneCommand::Open(scene.clone()));
+    until(&mut app, "the tile", |app| {
+        app.world()
+            .resource::<Layers>()
+            .entries
+            .first()
+            .is_some_and(|l| l.status == LayerStatus::Ready)
+    });
+    let local = |app: &App| {
+        app.world()
+            .resource::<SceneClock>()
+            .local()
+            .strftime("%m-%d %H:%M")
+            .to_string()
+    };
+    let kiosk = |app: &App| {
+        let k = app.world().resource::<super::kiosk::Kiosk>();
+        (k.station, k.playing)
+    };
+    until(&mut app, "the first station", |app| {
+        local(app) == "06-21 15:00"
+    });
+    assert_eq!(kiosk(&app), (0, false));
+    assert!(
+        app.world()
+            .resource::<crate::base::audience::Audience>()
+            .public,
+        "the showroom is public"
+    );
+    // A visitor steps on.
+    app.world_mut()
+        .write_message(super::kiosk::KioskCommand::Next);
+    until(&mut app, "the second station", |app| {
+        app.world().resource::<ScenarioState>().active.as_deref() == Some("Entwurf A")
+    });
+    assert_eq!(local(&app), "12-21 12:00");
+    assert_eq!(kiosk(&app), (1, false));
+    // What they leave behind.
+    app.world_mut().resource_mut::<Participation>().draft.text = "meine Adresse ist …".into();
+    let tapped = Some((app.world().resource::<Layers>().entries[0].id, 3));
+    app.world_mut()
+        .resource_mut::<crate::layers::city_draw::Selection>()
+        .picked = tapped;
+    // Idle: back to the start, wiped, playing.
+    until(&mut app, "the reset after 5 s", |app| {
+        kiosk(app) == (0, true)
+    });
+    assert!(
+        participation(&app).draft.text.is_empty(),
+        "the draft is wiped"
+    );
+    assert_eq!(
+        app.world()
+            .resource::<crate::layers::city_draw::Selection>()
+            .picked,
+        None
+    );
+    until(&mut app, "Bestand at the first station", |app| {
+        app.world().resource::<ScenarioState>().active.is_none()
+    });
+    // And on by itself after the station's 2 s.
+    until(&mut app, "the tour playing on", |app| {
+        kiosk(app) == (1, true)
+    });
+    until(&mut app, "its variant", |app| {
+        app.world().resource::<ScenarioState>().active.as_deref() == Some("Entwurf A")
+    });
+}

@@ -15,6 +15,17 @@ pub enum AppMode {
     Planning,
     /// Larger controls, fewer panels: for participation workshops on touch screens.
     Workshop,
+    /// The showroom: the scene's guided tour, nothing else; no dialogs, no
+    /// quitting; staff leave by holding the title (and a PIN).
+    Kiosk,
+}
+
+impl AppMode {
+    /// The public looks (workshop or showroom): large controls, restricted
+    /// layers withheld.
+    pub fn public(self) -> bool {
+        self != AppMode::Planning
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,6 +41,8 @@ pub enum Dialog {
     Picture,
     /// "Save the changes before opening another scene?"
     UnsavedChanges,
+    /// The staff's PIN to leave the kiosk.
+    KioskPin,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -65,6 +78,8 @@ pub enum UiAction {
     /// The workshop: open/close, the table's contribution, moderation,
     /// "show me what they saw".
     Participation(crate::participation::ParticipationCommand),
+    /// The showroom tour: next or previous station.
+    Kiosk(crate::participation::kiosk::KioskCommand),
     /// Open another scene, the unsaved changes saved first or let go.
     OpenScene {
         path: std::path::PathBuf,

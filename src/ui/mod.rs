@@ -10,6 +10,7 @@ pub mod compass;
 pub mod dialogs;
 pub mod inspector;
 pub mod keyboard;
+pub mod kiosk_panel;
 pub mod labels;
 pub mod layer_tree;
 pub mod participation_panel;
@@ -54,6 +55,9 @@ pub struct UiState {
     pub file_chooser: Option<FileChooser>,
     /// The picture dialog, open with the size chosen.
     pub picture: Option<dialogs::PictureDialog>,
+    /// The kiosk's PIN pad, open with what was typed, and whether the last
+    /// try was wrong.
+    pub kiosk_pin: Option<(String, bool)>,
     /// A scene to open once the user said what becomes of unsaved changes.
     pub confirm_open: Option<std::path::PathBuf>,
     /// Saved first; opened when the save went through (frames waited).
@@ -105,9 +109,12 @@ impl Plugin for UiLogicPlugin {
 
 /// Workshop mode is the public's: restricted layers are withheld.
 fn sync_audience(ui: Res<UiState>, mut audience: ResMut<crate::base::audience::Audience>) {
-    let public = ui.mode == AppMode::Workshop;
-    if audience.public != public {
-        audience.public = public;
+    let wanted = crate::base::audience::Audience {
+        public: ui.mode.public(),
+        kiosk: ui.mode == AppMode::Kiosk,
+    };
+    if *audience != wanted {
+        *audience = wanted;
     }
 }
 
@@ -232,7 +239,14 @@ fn handle_dropped_files(
     cursor: Option<Res<crate::view::picking::CursorWorld>>,
     orbit: Query<&crate::view::camera::OrbitCamera>,
     frame: Option<Res<crate::view::frame::SceneFrame>>,
+    ui_mode: Option<Res<UiState>>,
 ) {
+    // Only at the desk: in a workshop or the showroom nothing is loaded by
+    // dropping files on the window.
+    if ui_mode.is_some_and(|u| u.mode != AppMode::Planning) {
+        drops.clear();
+        return;
+    }
     for drop in drops.read() {
         let FileDragAndDrop::DroppedFile { path_buf, .. } = drop else {
             continue;
@@ -340,7 +354,15 @@ fn apply_ui_actions(
             UiAction::Building(cmd) => {
                 building.write(cmd);
             }
-            UiAction::SetMode(mode) => ui_state.mode = mode,
+            UiAction::SetMode(mode) => {
+                ui_state.mode = mode;
+                ui_state.kiosk_pin = None;
+            }
+            UiAction::Open(Dialog::KioskPin) => ui_state.kiosk_pin = Some((String::new(), false)),
+            UiAction::Close(Dialog::KioskPin) => ui_state.kiosk_pin = None,
+            UiAction::Kiosk(cmd) => {
+                commands.write_message(cmd);
+            }
             UiAction::SetLanguage(lang) => settings.language = lang,
             UiAction::SetUiScale(s) => {
                 settings.ui_scale = s.clamp(
@@ -514,6 +536,7 @@ struct UiData<'w> {
     sun: Option<Res<'w, crate::view::sun::Sun>>,
     scenario: Option<Res<'w, crate::scenario::ScenarioState>>,
     plan_editor: Option<Res<'w, crate::plan::PlanEditor>>,
+    kiosk: Option<Res<'w, crate::participation::kiosk::Kiosk>>,
     picture: Option<Res<'w, crate::picture::PictureState>>,
 }
 
@@ -600,43 +623,51 @@ fn draw_ui(
             mode,
             language: data.settings.language,
             scenes: &out.ui_state.scene_choices.1,
+            kiosk_pin: data
+                .active
+                .scene
+                .kiosk
+                .as_ref()
+                .is_some_and(|k| k.pin.is_some()),
         };
         actions.extend(top_bar::top_bar(ui, &m, i18n));
     });
     let orbit = out.cameras.single().map(|(_, o)| *o).ok();
-    egui::Panel::bottom("status_bar").show(&mut root, |ui| {
-        let vh = out.ui_state.viewport.map(|r| r.height()).unwrap_or(600.0);
-        let mpp = orbit
-            .map(|o| 2.0 * o.distance * (FIELD_OF_VIEW_DEG * 0.5).to_radians().tan() / vh)
-            .unwrap_or(f32::NAN);
-        let m = status_bar::StatusModel {
-            crs_label: data.frame.crs.to_string(),
-            cursor_world: data.cursor.world,
-            cursor_wgs84: data.cursor.world.and_then(|p| data.frame.world_to_wgs84(p)),
-            metres_per_pixel: mpp,
-            jobs: &data.jobs.running,
-            workshop: mode == AppMode::Workshop,
-        };
-        actions.extend(status_bar::status_bar(ui, &m, i18n));
-    });
-    egui::Panel::bottom("time_bar").show(&mut root, |ui| {
-        // The time bar edits the global clock directly.
-        let sun = data.sun.as_ref().and_then(|s| s.position);
-        let mut path = out.sun_path.as_ref().is_some_and(|p| p.0);
-        time_bar::time_bar(
-            ui,
-            &mut out.clock,
-            i18n,
-            mode == AppMode::Workshop,
-            sun,
-            &mut path,
-        );
-        if let Some(p) = out.sun_path.as_mut()
-            && p.0 != path
-        {
-            p.0 = path;
-        }
-    });
+    if mode == AppMode::Kiosk {
+        // The showroom: the tour's caption and steps, nothing else below.
+        let station = data.kiosk.as_ref().map_or(0, |k| k.station);
+        egui::Panel::bottom("kiosk_tour").show(&mut root, |ui| {
+            actions.extend(kiosk_panel::tour_bar(ui, &data.active.scene, station, i18n));
+        });
+    }
+    if mode != AppMode::Kiosk {
+        egui::Panel::bottom("status_bar").show(&mut root, |ui| {
+            let vh = out.ui_state.viewport.map(|r| r.height()).unwrap_or(600.0);
+            let mpp = orbit
+                .map(|o| 2.0 * o.distance * (FIELD_OF_VIEW_DEG * 0.5).to_radians().tan() / vh)
+                .unwrap_or(f32::NAN);
+            let m = status_bar::StatusModel {
+                crs_label: data.frame.crs.to_string(),
+                cursor_world: data.cursor.world,
+                cursor_wgs84: data.cursor.world.and_then(|p| data.frame.world_to_wgs84(p)),
+                metres_per_pixel: mpp,
+                jobs: &data.jobs.running,
+                workshop: mode.public(),
+            };
+            actions.extend(status_bar::status_bar(ui, &m, i18n));
+        });
+        egui::Panel::bottom("time_bar").show(&mut root, |ui| {
+            // The time bar edits the global clock directly.
+            let sun = data.sun.as_ref().and_then(|s| s.position);
+            let mut path = out.sun_path.as_ref().is_some_and(|p| p.0);
+            time_bar::time_bar(ui, &mut out.clock, i18n, mode.public(), sun, &mut path);
+            if let Some(p) = out.sun_path.as_mut()
+                && p.0 != path
+            {
+                p.0 = path;
+            }
+        });
+    }
     if mode == AppMode::Planning {
         egui::Panel::left("layers")
             .resizable(true)
@@ -692,7 +723,7 @@ fn draw_ui(
                     i18n,
                 ));
             });
-    } else {
+    } else if mode == AppMode::Workshop {
         // Workshop: the participation panel on the right (QR code, tally,
         // the table's contribution, the list), the saved views on the left.
         if let Some(p) = out.participation.as_mut() {
@@ -717,6 +748,8 @@ fn draw_ui(
                     i18n,
                 ));
             });
+    }
+    if mode.public() {
         // A tapped building: a card in plain words instead of the inspector.
         if let Some(d) = inspector_data(&data) {
             let rect = root.available_rect_before_wrap();
@@ -729,7 +762,17 @@ fn draw_ui(
         actions.extend(compass::north_arrow(&mut root, viewport, o.heading, i18n));
     }
 
-    if out.ui_state.settings_open {
+    let pin = data
+        .active
+        .scene
+        .kiosk
+        .as_ref()
+        .and_then(|k| k.pin.clone())
+        .unwrap_or_default();
+    if let Some((entry, wrong)) = out.ui_state.kiosk_pin.as_mut() {
+        actions.extend(kiosk_panel::pin_pad(&ctx, entry, &pin, wrong, i18n));
+    }
+    if out.ui_state.settings_open && mode != AppMode::Kiosk {
         actions.extend(dialogs::settings_window(&ctx, &data.settings, i18n));
     }
     if let Some(path) = out.ui_state.confirm_open.clone() {

@@ -286,6 +286,7 @@ fn the_bundled_scenes_are_one_click_apart() {
         mode: AppMode::Planning,
         language: Language::German,
         scenes: &scenes,
+        kiosk_pin: false,
     };
     let mut h = Harness::new_ui_state(
         |ui, out: &mut Vec<UiAction>| out.extend(top_bar::top_bar(ui, &m, &i18n)),
@@ -313,6 +314,7 @@ fn top_bar_switches_mode_and_language() {
         mode: AppMode::Planning,
         language: Language::German,
         scenes: &[],
+        kiosk_pin: false,
     };
     let mut h = Harness::new_ui_state(
         |ui, out: &mut Vec<UiAction>| out.extend(top_bar::top_bar(ui, &m, &i18n)),
@@ -2937,6 +2939,7 @@ fn the_workshop_bar_keeps_moderation_behind_a_long_press() {
         mode: AppMode::Workshop,
         language: Language::German,
         scenes: &[],
+        kiosk_pin: false,
     };
     let mut h = Harness::new_ui_state(
         |ui, out: &mut Vec<UiAction>| out.extend(top_bar::top_bar(ui, &m, &i18n)),

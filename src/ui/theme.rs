@@ -9,12 +9,7 @@ use bevy_egui::egui::{self, Color32, FontId, Stroke, TextStyle};
 pub const WORKSHOP_ZOOM: f32 = 1.35;
 
 pub fn zoom_factor(settings: &UserSettings, mode: AppMode) -> f32 {
-    settings.ui_scale
-        * if mode == AppMode::Workshop {
-            WORKSHOP_ZOOM
-        } else {
-            1.0
-        }
+    settings.ui_scale * if mode.public() { WORKSHOP_ZOOM } else { 1.0 }
 }
 
 /// Black panels, white text, yellow focus and selection: WCAG AAA contrast
@@ -61,7 +56,7 @@ pub fn apply(ctx: &egui::Context, settings: &UserSettings, mode: AppMode) {
         egui::Visuals::light()
     };
     ctx.set_visuals(visuals);
-    let workshop = mode == AppMode::Workshop;
+    let workshop = mode.public();
     ctx.all_styles_mut(|style| {
         // Large, plain text: the UI is also used by citizens without help.
         let body = if workshop { 18.0 } else { 15.0 };

@@ -15,6 +15,8 @@ pub struct TopBarModel<'a> {
     /// The scenes next to the open one (file, name): a showroom switches
     /// between them in one click.
     pub scenes: &'a [(std::path::PathBuf, String)],
+    /// The scene's kiosk asks staff for a PIN to leave.
+    pub kiosk_pin: bool,
 }
 
 /// The `.scene` files in the folder of `scene`, with their names (the file
@@ -45,8 +47,12 @@ pub fn top_bar(ui: &mut egui::Ui, m: &TopBarModel, i18n: &I18n) -> Vec<UiAction>
     let mut actions = Vec::new();
     ui.horizontal_wrapped(|ui| {
         let title = ui.heading(i18n.tr("app.title"));
-        if m.mode == AppMode::Workshop && held_for(ui, &title, HOLD_TO_LEAVE_WORKSHOP_S) {
-            actions.push(UiAction::SetMode(AppMode::Planning));
+        if m.mode.public() && held_for(ui, &title, HOLD_TO_LEAVE_WORKSHOP_S) {
+            actions.push(if m.mode == AppMode::Kiosk && m.kiosk_pin {
+                UiAction::Open(Dialog::KioskPin)
+            } else {
+                UiAction::SetMode(AppMode::Planning)
+            });
         }
         let title = if m.dirty {
             format!("{} •", m.scene_name)
@@ -116,7 +122,8 @@ pub fn top_bar(ui: &mut egui::Ui, m: &TopBarModel, i18n: &I18n) -> Vec<UiAction>
             }
         }
         ui.separator();
-        if ui.button(i18n.tr("menu.settings")).clicked() {
+        // Visitors in the showroom change nothing that outlasts them.
+        if m.mode != AppMode::Kiosk && ui.button(i18n.tr("menu.settings")).clicked() {
             actions.push(UiAction::Open(Dialog::Settings));
         }
         if ui.button(i18n.tr("menu.about")).clicked() {

@@ -146,6 +146,37 @@ impl Scene {
         if let Some(w) = &self.workshop {
             self.validate_workshop(w, path, text)?;
         }
+        if let Some(k) = &self.kiosk {
+            let bad = |key: &str, why: String| SceneError::invalid(path, text, key, &why);
+            if !(k.idle_seconds.is_finite() && k.idle_seconds >= 5.0) {
+                return Err(bad(
+                    "idle_seconds",
+                    "kiosk idle_seconds must be 5 or more".into(),
+                ));
+            }
+            if let Some(pin) = &k.pin
+                && (!(4..=8).contains(&pin.len()) || !pin.chars().all(|c| c.is_ascii_digit()))
+            {
+                return Err(bad("pin", "the kiosk pin must be 4 to 8 digits".into()));
+            }
+            for s in &k.stations {
+                if !self.bookmarks.iter().any(|b| b.name == s.bookmark) {
+                    return Err(bad(
+                        &s.bookmark,
+                        format!(
+                            "tour station '{}': no [[bookmarks]] of that name",
+                            s.bookmark
+                        ),
+                    ));
+                }
+                if !(s.seconds.is_finite() && s.seconds >= 2.0) {
+                    return Err(bad(
+                        "seconds",
+                        format!("tour station '{}': seconds must be 2 or more", s.bookmark),
+                    ));
+                }
+            }
+        }
         for layer in &self.layers {
             if !(0.0..=1.0).contains(&layer.opacity) {
                 return Err(SceneError::invalid(

@@ -31,6 +31,53 @@ pub struct Scene {
     /// the area they point at, the short questions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workshop: Option<WorkshopSettings>,
+    /// The showroom's guided tour, shown in kiosk mode.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kiosk: Option<KioskSettings>,
+}
+
+/// `[kiosk]`: the showroom. After `idle_seconds` without a touch the tour
+/// starts again from its first station and plays by itself.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KioskSettings {
+    #[serde(default = "default_idle_seconds")]
+    pub idle_seconds: f64,
+    /// Digits the staff type to leave the kiosk (holding the title); without
+    /// one, holding the title leaves.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pin: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stations: Vec<TourStation>,
+}
+
+pub fn default_idle_seconds() -> f64 {
+    90.0
+}
+
+/// `[[kiosk.stations]]`: one step of the tour.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TourStation {
+    /// The saved view the camera flies to (a `[[bookmarks]]` name).
+    pub bookmark: String,
+    /// The variant shown; Bestand when not given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variant: Option<String>,
+    /// The clock, local time ("2026-06-21T15:00").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+    /// How long the tour stays when it plays by itself.
+    #[serde(default = "default_station_seconds")]
+    pub seconds: f64,
+    /// The caption in simple German.
+    pub de: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub en: String,
+}
+
+pub fn default_station_seconds() -> f64 {
+    15.0
 }
 
 /// `[workshop]`: the participation workshop of a scene.

@@ -339,3 +339,25 @@ fn bad_workshop_questions_name_the_question_and_line() {
         assert!(err.line().is_some(), "{err}");
     }
 }
+
+#[test]
+fn a_kiosk_tour_names_saved_views_and_a_pin_of_digits() {
+    let kiosk = "\n[kiosk]\nidle_seconds = 60\npin = \"4711\"\n\n[[kiosk.stations]]\nbookmark = \"Markt\"\nvariant = \"A\"\ntime = \"2026-06-21T15:00\"\nde = \"Der Markt\"\n";
+    let s = parse(&format!("{GOOD}{kiosk}")).unwrap();
+    let k = s.kiosk.as_ref().unwrap();
+    assert_eq!((k.idle_seconds, k.pin.as_deref()), (60.0, Some("4711")));
+    assert_eq!(k.stations[0].seconds, 15.0, "the default dwell");
+    assert_eq!(Scene::parse(&s.to_toml(), Path::new("x.scene")).unwrap(), s);
+    for (from, to, says) in [
+        (
+            "bookmark = \"Markt\"\nvariant",
+            "bookmark = \"Rathaus\"\nvariant",
+            "no [[bookmarks]] of that name",
+        ),
+        ("pin = \"4711\"", "pin = \"47a1\"", "4 to 8 digits"),
+        ("idle_seconds = 60", "idle_seconds = 1", "5 or more"),
+    ] {
+        let err = parse(&format!("{GOOD}{}", kiosk.replace(from, to))).unwrap_err();
+        assert!(err.to_string().contains(says), "{to}: {err}");
+    }
+}
