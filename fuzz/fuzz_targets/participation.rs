@@ -8,6 +8,7 @@ use pw_participation::{
     Draft, LocalText, Reply, Request, Source, SqliteStore, VariantCard, Workshop, limits,
 };
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 fn desk() -> &'static (pw_participation::DeskHandle, String) {
     static DESK: OnceLock<(pw_participation::DeskHandle, String)> = OnceLock::new();
@@ -48,6 +49,12 @@ fuzz_target!(|data: &[u8]| {
         let raw = draft.text.clone();
         if draft.participant.len() % 2 == 0 {
             draft.participant = participant.clone();
+        }
+        // A fresh draft each time (the same nonce again is the same
+        // contribution, whatever its text), unless the nonce is malformed.
+        if limits::check_token(&draft.nonce, "nonce").is_ok() {
+            static NEXT: AtomicU64 = AtomicU64::new(0);
+            draft.nonce = format!("f{}", NEXT.fetch_add(1, Ordering::Relaxed));
         }
         if let Ok(Reply::Saved(id)) = desk.ask_blocking(Request::Contribute {
             draft,
