@@ -834,10 +834,18 @@ fn the_kiosk_shows_its_first_tour_station() {
     )
     .unwrap();
     let png = out_dir().join("kiosk.png");
-    run_app(&["open", scene.to_str().unwrap(), "--kiosk", "--no-settings"], &png, &xvfb);
+    run_app(
+        &["open", scene.to_str().unwrap(), "--kiosk", "--no-settings"],
+        &png,
+        &xvfb,
+    );
     let p = read_png(&png);
     // The station's variant: its new house in the planning colours.
     let house = fraction(&p, orange);
-    eprintln!("kiosk: new house {:.2}% of the picture: {}", house * 100.0, png.display());
+    eprintln!(
+        "kiosk: new house {:.2}% of the picture: {}",
+        house * 100.0,
+        png.display()
+    );
     assert!(house > 0.005, "the station shows Variante A ({house})");
 }

@@ -14,6 +14,38 @@ pub type PostgresStore = SqlStore<PostgresConnection>;
 
 pub struct PostgresConnection {
     client: Client,
+    /// To connect again when the server or the network dropped us.
+    config: postgres::Config,
+    /// For messages: where, without the password.
+    place: String,
+}
+
+/// One desk writes a workshop at a time (revisions are counted by it): a
+/// session lock, released when the connection ends.
+const DESK_LOCK: &str = "SELECT pg_try_advisory_lock(hashtext('planwerkstatt-desk'))";
+
+fn connect(config: &postgres::Config, place: &str) -> Result<Client> {
+    let mut client = config.connect(NoTls).map_err(|e| {
+        ParticipationError::Store(format!("cannot reach PostgreSQL at {place}: {e}"))
+    })?;
+    // A desk just closed may still be letting go: wait a few seconds.
+    let mut locked = false;
+    for _ in 0..50 {
+        locked = client
+            .query_one(DESK_LOCK, &[])
+            .map_err(postgres_error)?
+            .get(0);
+        if locked {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    if !locked {
+        return Err(ParticipationError::Store(format!(
+            "another Planwerkstatt is already writing this workshop at {place}"
+        )));
+    }
+    Ok(client)
 }
 
 impl SqlStore<PostgresConnection> {
@@ -45,10 +77,12 @@ impl SqlStore<PostgresConnection> {
             config.get_dbname().unwrap_or("default")
         );
         config.connect_timeout(std::time::Duration::from_secs(10));
-        let client = config.connect(NoTls).map_err(|e| {
-            ParticipationError::Store(format!("cannot reach PostgreSQL at {place}: {e}"))
-        })?;
-        SqlStore::new(PostgresConnection { client })
+        let client = connect(&config, &place)?;
+        SqlStore::new(PostgresConnection {
+            client,
+            config,
+            place,
+        })
     }
 }
 
@@ -88,7 +122,28 @@ fn values(params: &[Param]) -> Vec<Box<dyn ToSql + Sync>> {
 
 impl Sql for PostgresConnection {
     fn batch(&mut self, sql: &str) -> Result<()> {
-        self.client.batch_execute(sql).map_err(postgres_error)
+        // A dropped connection (server restart, network) is taken up again
+        // at the start of the next batch; nothing of an open one is lost
+        // that was called saved, since saved means committed.
+        if sql != "BEGIN" {
+            return self.client.batch_execute(sql).map_err(postgres_error);
+        }
+        if self.client.is_closed() {
+            self.client = connect(&self.config, &self.place)?;
+        }
+        match self.client.batch_execute(sql) {
+            Ok(()) => Ok(()),
+            // Terminated by the server while idle: we learn it only now.
+            Err(e)
+                if self.client.is_closed()
+                    || e.is_closed()
+                    || e.code() == Some(&postgres::error::SqlState::ADMIN_SHUTDOWN) =>
+            {
+                self.client = connect(&self.config, &self.place)?;
+                self.client.batch_execute(sql).map_err(postgres_error)
+            }
+            Err(e) => Err(postgres_error(e)),
+        }
     }
 
     fn execute(&mut self, sql: &str, params: &[Param]) -> Result<u64> {

@@ -143,6 +143,36 @@ fn postgresql_passes_every_scenario() {
         eprintln!("PostgreSQL: {name}");
         scenario(&backend);
     }
+    // One desk writes a workshop at a time.
+    let first = backend.store("lock").unwrap();
+    match PostgresStore::connect(&backend.server.url("lock")) {
+        Err(ParticipationError::Store(m)) => assert!(m.contains("already writing"), "{m}"),
+        Ok(_) => panic!("a second desk on the same database"),
+        Err(other) => panic!("{other:?}"),
+    }
+    drop(first);
+    // The server drops the desk's connection: the next request connects again.
+    let desk = desk(&backend, "reconnect");
+    let p = join(&desk);
+    let cut = backend.server.psql(
+        "postgres",
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+         WHERE datname = 'reconnect' AND pid <> pg_backend_pid()",
+    );
+    assert!(
+        cut.status.success(),
+        "{}",
+        String::from_utf8_lossy(&cut.stderr)
+    );
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let id = saved(desk.ask_blocking(Request::Contribute {
+        draft: draft(&p, "after-cut", "Nach der Unterbrechung"),
+        source: Source::Phone,
+    }));
+    let Reply::Changes(changes) = desk.ask_blocking(Request::Changes { since: 0 }).unwrap() else {
+        panic!()
+    };
+    assert!(changes.contributions.iter().any(|c| c.id == id));
 }
 
 #[test]
