@@ -63,18 +63,13 @@ fn until(app: &mut App, what: &str, mut done: impl FnMut(&mut App) -> bool) {
     }
 }
 
-fn participation(app: &App) -> &Participation {
-    app.world().resource::<Participation>()
-}
-
-#[test]
-fn a_workshop_takes_phones_and_the_table_and_shows_what_they_saw() {
-    let scene = workshop_scene();
+/// The app without a window, in `mode`, with `scene` open and its tile loaded.
+fn app_with(scene: &std::path::Path, mode: AppMode) -> App {
     let mut app = crate::app::headless_core_app();
     app.add_plugins(UiLogicPlugin);
-    app.world_mut().resource_mut::<UiState>().mode = AppMode::Workshop;
+    app.world_mut().resource_mut::<UiState>().mode = mode;
     app.world_mut()
-        .write_message(SceneCommand::Open(scene.clone()));
+        .write_message(SceneCommand::Open(scene.to_path_buf()));
     until(&mut app, "the tile", |app| {
         app.world()
             .resource::<Layers>()
@@ -83,6 +78,17 @@ fn a_workshop_takes_phones_and_the_table_and_shows_what_they_saw() {
             .is_some_and(|l| l.status == LayerStatus::Ready)
             && app.world().resource::<CityLayers>().layers.len() == 1
     });
+    app
+}
+
+fn participation(app: &App) -> &Participation {
+    app.world().resource::<Participation>()
+}
+
+#[test]
+fn a_workshop_takes_phones_and_the_table_and_shows_what_they_saw() {
+    let scene = workshop_scene();
+    let mut app = app_with(&scene, AppMode::Workshop);
     until(&mut app, "the workshop to open by itself", |app| {
         participation(app).session.is_some()
     });
@@ -277,18 +283,7 @@ fn restricted_layers_are_withheld_from_the_public() {
         "kind = \"citygml\"\nrestricted = true\nattribution = \"Nur für den Dienstgebrauch\"",
     );
     std::fs::write(&scene, text).unwrap();
-    let mut app = crate::app::headless_core_app();
-    app.add_plugins(UiLogicPlugin);
-    app.world_mut()
-        .write_message(SceneCommand::Open(scene.clone()));
-    until(&mut app, "the tile", |app| {
-        app.world()
-            .resource::<Layers>()
-            .entries
-            .first()
-            .is_some_and(|l| l.status == LayerStatus::Ready)
-            && app.world().resource::<CityLayers>().layers.len() == 1
-    });
+    let mut app = app_with(&scene, AppMode::Planning);
     let batches_visible = |app: &mut App| {
         let mut q = app
             .world_mut()
@@ -384,18 +379,7 @@ en = \"Design A in winter\"
         ),
     )
     .unwrap();
-    let mut app = crate::app::headless_core_app();
-    app.add_plugins(UiLogicPlugin);
-    app.world_mut().resource_mut::<UiState>().mode = AppMode::Kiosk;
-    app.world_mut()
-        .write_message(SceneCommand::Open(scene.clone()));
-    until(&mut app, "the tile", |app| {
-        app.world()
-            .resource::<Layers>()
-            .entries
-            .first()
-            .is_some_and(|l| l.status == LayerStatus::Ready)
-    });
+    let mut app = app_with(&scene, AppMode::Kiosk);
     let local = |app: &App| {
         app.world()
             .resource::<SceneClock>()

@@ -77,6 +77,18 @@ fn tally(ui: &mut egui::Ui, p: &Participation, i18n: &I18n) {
     ui.separator();
 }
 
+/// What became of the table's last request, in red when it failed.
+fn outcome(ui: &mut egui::Ui, p: &Participation) {
+    if let Some((message, error)) = &p.message {
+        let colour = if *error {
+            ui.visuals().error_fg_color
+        } else {
+            ui.visuals().text_color()
+        };
+        ui.label(egui::RichText::new(message).color(colour));
+    }
+}
+
 fn write_form(ui: &mut egui::Ui, p: &mut Participation, i18n: &I18n) -> Vec<UiAction> {
     let mut out = Vec::new();
     if !p.draft.open {
@@ -92,14 +104,7 @@ fn write_form(ui: &mut egui::Ui, p: &mut Participation, i18n: &I18n) -> Vec<UiAc
         {
             p.draft.open = true;
         }
-        if let Some((message, error)) = &p.message {
-            let colour = if *error {
-                ui.visuals().error_fg_color
-            } else {
-                ui.visuals().text_color()
-            };
-            ui.label(egui::RichText::new(message).color(colour));
-        }
+        outcome(ui, p);
         return out;
     }
     ui.horizontal(|ui| {
@@ -176,14 +181,7 @@ fn write_form(ui: &mut egui::Ui, p: &mut Participation, i18n: &I18n) -> Vec<UiAc
     {
         out.push(act(ParticipationCommand::Send));
     }
-    if let Some((message, error)) = &p.message {
-        let colour = if *error {
-            ui.visuals().error_fg_color
-        } else {
-            ui.visuals().text_color()
-        };
-        ui.label(egui::RichText::new(message).color(colour));
-    }
+    outcome(ui, p);
     out
 }
 
