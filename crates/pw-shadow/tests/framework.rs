@@ -2,36 +2,13 @@
 //! a building removed in the scenario casts no shadow any more, B − A
 //! shows the sun it gives back, and every export carries the stamp.
 
-use pw_analysis::scenario::{InputStamp, Scenario, ScenarioLayer, Site};
+#[path = "common/nrw.rs"]
+mod nrw;
+
+use nrw::bestand;
+use pw_analysis::scenario::Scenario;
 use pw_analysis::{Analysis, AnalysisError, Area, JobControl, ParamValues, Value, run_checked};
 use pw_shadow::SunHoursAnalysis;
-use std::path::PathBuf;
-use std::sync::Arc;
-
-fn tile() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../assets/demo/nrw/LoD2_32_280_5657_1_NW.gml")
-}
-
-fn bestand() -> Scenario {
-    let model = pw_city::citygml::read_file(&tile(), None).expect("demo tile");
-    let mut s = Scenario::new(
-        "Bestand",
-        Site {
-            crs: pw_geo::Crs::parse("EPSG:25832").ok(),
-            origin: [280926.0, 5657425.0, 36.0],
-            latitude: 51.02657,
-            longitude: 5.87583,
-            time_zone: "Europe/Berlin".into(),
-        },
-    );
-    s.layers.push(ScenarioLayer {
-        name: "LoD2".into(),
-        model: Arc::new(model),
-        input: Some(InputStamp::of(&tile())),
-    });
-    s
-}
 
 /// The building (with its parts) that rises highest above its base:
 /// id, footprint centre, half width.

@@ -3,34 +3,13 @@
 
 #![allow(dead_code)] // Each test file and the bench use part of it.
 
-use pw_analysis::scenario::{InputStamp, Scenario, ScenarioLayer, Site};
-use std::path::PathBuf;
-use std::sync::Arc;
+use pw_analysis::scenario::Scenario;
 
-pub fn tile() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../assets/demo/nrw/LoD2_32_280_5657_1_NW.gml")
-}
-
-pub fn bestand() -> Scenario {
-    let model = pw_city::citygml::read_file(&tile(), None).expect("demo tile");
-    let mut s = Scenario::new(
-        "Bestand",
-        Site {
-            crs: pw_geo::Crs::parse("EPSG:25832").ok(),
-            origin: [280926.0, 5657425.0, 36.0],
-            latitude: 51.02657,
-            longitude: 5.87583,
-            time_zone: "Europe/Berlin".into(),
-        },
-    );
-    s.layers.push(ScenarioLayer {
-        name: "LoD2".into(),
-        model: Arc::new(model),
-        input: Some(InputStamp::of(&tile())),
-    });
-    s
-}
+#[path = "../../../pw-shadow/tests/common/nrw.rs"]
+mod nrw;
+// Each test file and the bench use part of it.
+#[allow(unused_imports)]
+pub use nrw::{bestand, tile};
 
 /// A building with its parts: ids (its own first), footprint centre,
 /// extent's lower and upper corner.
