@@ -51,15 +51,15 @@ pub fn registrations() -> [LayerKindRegistration; 3] {
     ]
 }
 
-fn load(r: &LoadRequest) -> Result<LoadedCity, String> {
-    load_city(
+fn load(r: &LoadRequest) -> Result<LoadedCity, crate::layers::LoadError> {
+    Ok(load_city(
         &r.layer,
         &r.source,
         r.scene_crs,
         &r.origin,
         &r.control,
         &r.terrain,
-    )
+    )?)
 }
 
 /// XML whose root (in the first 8 KB) is a CityModel.

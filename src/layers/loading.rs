@@ -3,7 +3,7 @@
 //! layer and are announced; ground-relative layers load again onto terrain.
 
 use super::registry::{LayerKinds, LoadHow, LoadRequest};
-use super::{LayerId, LayerLoaded, LayerStatus, Layers, LoadedCity, StartLayerLoad};
+use super::{LayerId, LayerLoaded, LayerStatus, Layers, LoadError, LoadedCity, StartLayerLoad};
 use crate::base::i18n::I18n;
 use crate::base::jobs::Jobs;
 use crate::view::frame::SceneFrame;
@@ -15,7 +15,7 @@ use std::sync::Arc;
 pub(super) struct LoadTask {
     pub(super) layer: LayerId,
     pub(super) job: u64,
-    pub(super) task: Task<Result<LoadedCity, String>>,
+    pub(super) task: Task<Result<LoadedCity, LoadError>>,
 }
 
 /// Loads a layer again (another theme or style), cancelling a load under way.
@@ -131,7 +131,8 @@ pub(super) fn poll_load_tasks(
                     city: Arc::new(city),
                 });
             }
-            Err(message) => entry.status = LayerStatus::Failed(message),
+            Err(LoadError::Failed(message)) => entry.status = LayerStatus::Failed(message),
+            Err(LoadError::NeedsCrs(question)) => entry.status = LayerStatus::NeedsCrs(question),
         }
     }
     // Ground-relative layers still off the terrain (loaded before it, or

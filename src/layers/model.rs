@@ -19,8 +19,95 @@ pub enum LayerStatus {
     Loading,
     Ready,
     Failed(String),
+    /// The data's coordinates are in no CRS we know of (none stated, or one
+    /// they contradict): the user is asked which.
+    NeedsCrs(Box<CrsQuestion>),
     /// A kind this version cannot load yet; kept so saving loses nothing.
     NotSupported,
+}
+
+/// What the CRS picker shows about a layer whose CRS is unknown.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CrsQuestion {
+    /// The file, as the user knows it.
+    pub file: String,
+    /// The CRS the file states (or a format's default) when its coordinates
+    /// do not fit it; None when it states none.
+    pub stated: Option<Crs>,
+    /// (min x, min y, max x, max y) of the coordinates as read.
+    pub extent: Option<[f64; 4]>,
+    /// Systems the coordinates fit, best first.
+    pub suggestions: Vec<pw_geo::crs_guess::Suggestion>,
+}
+
+impl CrsQuestion {
+    /// The question for coordinates spanning `extent`, with suggestions
+    /// ranked by where they would put the data relative to the scene.
+    pub fn new(
+        file: &std::path::Path,
+        stated: Option<Crs>,
+        extent: Option<[f64; 4]>,
+        scene_crs: Crs,
+        origin: &pw_geo::SceneOrigin,
+    ) -> Self {
+        let scene = Some((scene_crs, [origin.world[0], origin.world[1]]));
+        CrsQuestion {
+            file: file.display().to_string(),
+            stated,
+            extent,
+            suggestions: extent
+                .map(|e| pw_geo::crs_guess::suggest(e, scene))
+                .unwrap_or_default(),
+        }
+    }
+
+    /// Whether `crs` is unknown or does not fit coordinates spanning `extent`.
+    pub fn needed(crs: Option<Crs>, extent: Option<[f64; 4]>) -> bool {
+        match (crs, extent) {
+            (None, _) => true,
+            (Some(c), Some(e)) => !pw_geo::crs_guess::plausible(c, e),
+            (Some(_), None) => false,
+        }
+    }
+}
+
+/// Why a layer did not load.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LoadError {
+    Failed(String),
+    NeedsCrs(Box<CrsQuestion>),
+}
+
+impl From<String> for LoadError {
+    fn from(message: String) -> Self {
+        LoadError::Failed(message)
+    }
+}
+
+impl std::fmt::Display for LoadError {
+    /// The words for logs and the command line, which cannot ask.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LoadError::Failed(m) => f.write_str(m),
+            LoadError::NeedsCrs(q) => {
+                let fits: Vec<String> = q.suggestions.iter().map(|s| s.crs.to_string()).collect();
+                match q.stated {
+                    Some(c) => write!(f, "{}: the coordinates do not fit {c}", q.file)?,
+                    None => write!(f, "{}: the file does not state its CRS", q.file)?,
+                }
+                if fits.is_empty() {
+                    write!(f, "; set crs = \"EPSG:…\" for this layer in the scene")
+                } else {
+                    write!(
+                        f,
+                        "; they fit {}: set e.g. crs = \"{}\" for this layer in the scene",
+                        fits.join(", "),
+                        fits[0]
+                    )
+                }
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -215,6 +302,9 @@ pub enum SceneCommand {
     /// Another symbology (vector layers); redraws the layer, saved with the scene.
     SetStyle(LayerId, Box<pw_scene::Style>),
     ZoomTo(LayerId),
+    /// The CRS of a layer's coordinates, chosen by the user (None: as the
+    /// file says); reloads the layer, saved with the scene.
+    SetCrs(LayerId, Option<String>),
     AddBookmark(Bookmark),
     RemoveBookmark(usize),
     GoToBookmark(usize),

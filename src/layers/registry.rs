@@ -2,7 +2,7 @@
 //! (`app.register_layer_kind(..)`) with how to recognise its files and how
 //! it loads. The registry knows no kind by name.
 
-use super::LoadedCity;
+use super::{LoadError, LoadedCity};
 use bevy::prelude::*;
 use pw_geo::Crs;
 use pw_scene::{Layer, LayerKind};
@@ -28,7 +28,7 @@ pub struct LoadRequest {
     pub terrain: pw_geo::elevation::TerrainStack,
 }
 
-pub type LoadFn = fn(&LoadRequest) -> Result<LoadedCity, String>;
+pub type LoadFn = fn(&LoadRequest) -> Result<LoadedCity, LoadError>;
 
 /// A file offered for sniffing: lower-case name and ending, and its text on request.
 pub struct FileSample<'a> {

@@ -161,7 +161,7 @@ pub(super) fn handle_scene_commands(
                     active.dirty = true;
                 }
             }
-            SceneCommand::SetTheme(..) | SceneCommand::SetStyle(..) => {
+            SceneCommand::SetTheme(..) | SceneCommand::SetStyle(..) | SceneCommand::SetCrs(..) => {
                 // A changed definition is drawn again from the source.
                 let (id, changed) = match cmd {
                     SceneCommand::SetTheme(id, theme) => (
@@ -174,6 +174,12 @@ pub(super) fn handle_scene_commands(
                         *id,
                         edit_def(&mut layers, *id, |d| {
                             replace_if_new(&mut d.style, (**style).clone())
+                        }),
+                    ),
+                    SceneCommand::SetCrs(id, crs) => (
+                        *id,
+                        edit_def(&mut layers, *id, |d| {
+                            replace_if_new(&mut d.crs, crs.clone())
                         }),
                     ),
                     _ => unreachable!("matched above"),

@@ -6,7 +6,7 @@
 use crate::layers::registry::{
     AppLayerKinds, CLAIM_BY_EXTENSION, FileSample, LayerKindRegistration, LoadHow, LoadRequest,
 };
-use crate::layers::{LayerSummary, LoadedCity};
+use crate::layers::{CrsQuestion, LayerSummary, LoadError, LoadedCity};
 use bevy::app::{App, Plugin};
 use pw_city::batch::{Batch, BatchObject};
 use pw_city::pick::PickIndex;
@@ -116,16 +116,28 @@ pub fn load_dem(
     scene_crs: Crs,
     origin: &SceneOrigin,
     control: &pw_job::JobControl,
-) -> Result<LoadedCity, String> {
+) -> Result<LoadedCity, LoadError> {
     let started = std::time::Instant::now();
     control.set_stage("read");
     let (grid, warnings) = read_grid(layer, source)?;
-    let grid_crs = grid.crs.ok_or_else(|| {
-        format!(
-            "{}: the DEM does not state its CRS; set `crs = \"EPSG:…\"` for this layer in the scene",
-            source.display()
-        )
-    })?;
+    let extent = [
+        grid.x0,
+        grid.y0 - grid.dy * grid.height as f64,
+        grid.x0 + grid.dx * grid.width as f64,
+        grid.y0,
+    ];
+    let grid_crs = match grid.crs {
+        Some(c) if layer.crs.is_some() || !CrsQuestion::needed(Some(c), Some(extent)) => c,
+        stated => {
+            return Err(LoadError::NeedsCrs(Box::new(CrsQuestion::new(
+                source,
+                stated,
+                Some(extent),
+                scene_crs,
+                origin,
+            ))));
+        }
+    };
     control.check().map_err(|e| e.to_string())?;
     control.set_stage("triangulate");
     let to_scene = Reprojector::new(grid_crs, scene_crs).map_err(|e| e.to_string())?;
@@ -357,6 +369,12 @@ mod tests {
             &pw_job::JobControl::new(),
         )
         .unwrap_err();
-        assert!(err.contains("crs"), "{err}");
+        let LoadError::NeedsCrs(q) = &err else {
+            panic!("{err}")
+        };
+        assert_eq!(q.stated, None);
+        // Vinschgau's UTM 32 numbers, beside a scene there.
+        assert_eq!(q.suggestions[0].crs, Crs::epsg(25832), "{q:?}");
+        assert!(err.to_string().contains("crs = \"EPSG:25832\""), "{err}");
     }
 }

@@ -6,7 +6,7 @@
 use crate::layers::registry::{
     AppLayerKinds, CLAIM_BY_EXTENSION, FileSample, LayerKindRegistration, LoadHow, LoadRequest,
 };
-use crate::layers::{LayerSummary, LoadedCity, VectorExtras};
+use crate::layers::{CrsQuestion, LayerSummary, LoadError, LoadedCity, VectorExtras};
 use bevy::app::{App, Plugin};
 use pw_geo::elevation::{Elevation, TerrainStack};
 use pw_geo::{Crs, SceneOrigin};
@@ -65,7 +65,7 @@ pub fn load_vector(
     origin: &SceneOrigin,
     control: &pw_job::JobControl,
     terrain: &TerrainStack,
-) -> Result<LoadedCity, String> {
+) -> Result<LoadedCity, LoadError> {
     let started = std::time::Instant::now();
     control.set_stage("read");
     let layer_crs = layer
@@ -82,11 +82,13 @@ pub fn load_vector(
     if let Some(c) = layer_crs {
         data.crs = Some(c);
     }
-    if data.crs.is_none() {
-        return Err(format!(
-            "{}: the CRS of this layer is unknown; set crs = \"EPSG:…\" for it in the scene",
-            source.display()
-        ));
+    // No CRS, or one the coordinates contradict (metres in a GeoJSON taken
+    // as degrees): ask, unless the user has chosen one for the layer.
+    let extent = data.extent();
+    if layer_crs.is_none() && CrsQuestion::needed(data.crs, extent) {
+        return Err(LoadError::NeedsCrs(Box::new(CrsQuestion::new(
+            source, data.crs, extent, scene_crs, origin,
+        ))));
     }
     control.check().map_err(|e| e.to_string())?;
     data.reproject(scene_crs)
@@ -177,7 +179,7 @@ mod tests {
         crs: Option<&str>,
         scene: Crs,
         origin: [f64; 3],
-    ) -> Result<LoadedCity, String> {
+    ) -> Result<LoadedCity, LoadError> {
         let mut layer = Layer::new("v", LayerKind::Vector, "");
         layer.crs = crs.map(String::from);
         load_vector(
@@ -291,17 +293,62 @@ mod tests {
     }
 
     #[test]
-    fn a_csv_without_crs_is_refused_with_what_to_do() {
+    fn a_csv_without_crs_asks_and_suggests_gauss_krueger_3() {
+        let origin = [528_500.0, 6_073_000.0, 20.0];
         let e = load(
             "flensburg/lebende-baeume.csv",
             None,
             Crs::epsg(25832),
-            [0.0; 3],
+            origin,
         )
         .unwrap_err();
+        let LoadError::NeedsCrs(q) = &e else {
+            panic!("{e}")
+        };
+        assert_eq!(q.stated, None);
+        assert_eq!(q.suggestions[0].crs, Crs::epsg(31467), "{q:?}");
+        assert!(q.suggestions[0].km_from_scene.unwrap() < 5.0);
+        let [x0, _, _, y1] = q.extent.unwrap();
+        assert!((x0 - 3_523_375.0).abs() < 1.0 && (y1 - 6_077_492.0).abs() < 1.0);
+        // The command line cannot ask: it says what to write.
+        let text = e.to_string();
         assert!(
-            e.contains("lebende-baeume.csv") && e.contains("crs = \"EPSG:"),
-            "{e}"
+            text.contains("lebende-baeume.csv") && text.contains("crs = \"EPSG:31467\""),
+            "{text}"
         );
+    }
+
+    #[test]
+    fn metres_in_a_geojson_are_not_taken_for_degrees() {
+        // GeoJSON means WGS 84; a file written in UTM 32 without saying so.
+        let dir = std::env::temp_dir().join(format!("pw-metres-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("plaetze.geojson");
+        std::fs::write(
+            &path,
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"Eichplatz"},"geometry":{"type":"Point","coordinates":[681050.0,5644230.0]}}]}"#,
+        )
+        .unwrap();
+        let mut layer = Layer::new("v", LayerKind::Vector, "");
+        let origin = SceneOrigin::new([681_000.0, 5_644_000.0, 150.0]);
+        let run = |layer: &Layer| {
+            load_vector(
+                layer,
+                &path,
+                Crs::ETRS89_UTM32,
+                &origin,
+                &pw_job::JobControl::default(),
+                &TerrainStack::default(),
+            )
+        };
+        let Err(LoadError::NeedsCrs(q)) = run(&layer) else {
+            panic!("metres read as degrees without asking")
+        };
+        assert_eq!(q.stated, Some(Crs::WGS84));
+        assert_eq!(q.suggestions[0].crs, Crs::ETRS89_UTM32);
+        // The user's answer is taken as given.
+        layer.crs = Some("EPSG:25832".into());
+        let city = run(&layer).unwrap();
+        assert_eq!(city.model.objects.len(), 1);
     }
 }

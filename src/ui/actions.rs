@@ -43,6 +43,8 @@ pub enum Dialog {
     UnsavedChanges,
     /// The staff's PIN to leave the kiosk.
     KioskPin,
+    /// Which CRS a layer's coordinates are in.
+    CrsPicker,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -65,6 +67,8 @@ pub enum UiAction {
     SelectObject(crate::layers::LayerId, usize),
     OpenStyleEditor(crate::layers::LayerId),
     OpenTable(crate::layers::LayerId),
+    /// Ask which CRS a layer's coordinates are in.
+    ChooseCrs(crate::layers::LayerId),
     /// Any analysis: choose, run, area, results, compare, export.
     Analysis(crate::analysis::AnalysisCommand),
     /// Edits of the scenario analyses run on (remove a building, undo).

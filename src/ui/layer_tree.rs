@@ -36,6 +36,12 @@ pub fn layer_tree(ui: &mut egui::Ui, layers: &[LayerEntry], i18n: &I18n) -> Vec<
                             format!("{}: {msg}", i18n.tr("layers.failed")),
                         );
                     }
+                    LayerStatus::NeedsCrs(_) => {
+                        ui.colored_label(ui.visuals().warn_fg_color, i18n.tr("layers.needs_crs"));
+                        if ui.button(i18n.tr("layers.choose_crs")).clicked() {
+                            actions.push(UiAction::ChooseCrs(layer.id));
+                        }
+                    }
                     LayerStatus::NotSupported => {
                         let kind = format!("{:?}", layer.def.kind).to_lowercase();
                         ui.label(i18n.trf("layers.not_supported", &[("kind", &kind)]));

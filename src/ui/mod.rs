@@ -7,6 +7,7 @@ pub mod attribute_table;
 pub mod bookmarks;
 pub mod compare_bar;
 pub mod compass;
+pub mod crs_picker;
 pub mod dialogs;
 pub mod inspector;
 pub mod keyboard;
@@ -66,6 +67,10 @@ pub struct UiState {
     pub viewport: Option<egui::Rect>,
     pub style_editor: Option<vector_style::StyleEditor>,
     pub table: Option<attribute_table::AttributeTable>,
+    pub crs_picker: Option<crs_picker::CrsPicker>,
+    /// Layers whose CRS question was shown once by itself (asked again
+    /// only from the layer tree).
+    pub crs_asked: Vec<crate::layers::LayerId>,
     /// The scenes beside the open one, for the scene it was read for.
     pub scene_choices: (
         Option<std::path::PathBuf>,
@@ -345,6 +350,18 @@ fn apply_ui_actions(
                 }
             }
             UiAction::Close(Dialog::UnsavedChanges) => ui_state.confirm_open = None,
+            UiAction::Close(Dialog::CrsPicker) => ui_state.crs_picker = None,
+            UiAction::ChooseCrs(id) => {
+                if let Some(entry) = layers.get(id)
+                    && let crate::layers::LayerStatus::NeedsCrs(q) = &entry.status
+                {
+                    ui_state.crs_picker = Some(crs_picker::CrsPicker::new(
+                        id,
+                        &entry.def.name,
+                        (**q).clone(),
+                    ));
+                }
+            }
             UiAction::Scene(cmd) => {
                 scene.write(cmd);
             }
@@ -467,6 +484,20 @@ fn apply_ui_actions(
             UiAction::Participation(cmd) => {
                 commands.write_message(cmd);
             }
+        }
+    }
+    // A layer whose coordinates need a CRS asks by itself, once, at the
+    // desk; citizens never see the question.
+    if ui_state.crs_picker.is_none() && ui_state.mode == AppMode::Planning {
+        let asking = layers.entries.iter().find_map(|e| match &e.status {
+            crate::layers::LayerStatus::NeedsCrs(q) if !ui_state.crs_asked.contains(&e.id) => {
+                Some((e.id, e.def.name.clone(), (**q).clone()))
+            }
+            _ => None,
+        });
+        if let Some((id, name, question)) = asking {
+            ui_state.crs_asked.push(id);
+            ui_state.crs_picker = Some(crs_picker::CrsPicker::new(id, &name, question));
         }
     }
 }
@@ -801,6 +832,9 @@ fn draw_ui(
     }
     if let Some(chooser) = out.ui_state.file_chooser.as_mut() {
         actions.extend(chooser.show(&ctx, i18n));
+    }
+    if let Some(picker) = out.ui_state.crs_picker.as_mut() {
+        actions.extend(crs_picker::crs_window(&ctx, picker, i18n));
     }
     actions.extend(dialogs::notices(&ctx, &data.notices.items, viewport, i18n));
     if let Some(s) = out.sensors.as_ref() {

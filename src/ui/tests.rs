@@ -1365,6 +1365,70 @@ fn a_style_from_the_editor_redraws_the_layer_and_is_saved() {
 }
 
 #[test]
+fn a_csv_without_crs_asks_which_and_the_choice_is_saved_in_the_scene() {
+    // Flensburg's tree cadastre: Gauß-Krüger strip 3, the file says nothing.
+    let dir = std::env::temp_dir().join(format!("pw-crs-ask-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let csv = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data/vector/flensburg/lebende-baeume.csv");
+    let scene = dir.join("flensburg.scene");
+    std::fs::write(
+        &scene,
+        "name = \"Flensburg\"\ncrs = \"EPSG:25832\"\norigin = [528500.0, 6073000.0, 20.0]\n",
+    )
+    .unwrap();
+    let mut app = test_app();
+    app.world_mut()
+        .write_message(SceneCommand::Open(scene.clone()));
+    app.update();
+    // Added as a user adds it: the layer waits for an answer, the question
+    // opens by itself with Gauß-Krüger 3 chosen.
+    act(&mut app, UiAction::Scene(SceneCommand::AddFile(csv)));
+    update_until(&mut app, "the question", |app| {
+        app.world().resource::<UiState>().crs_picker.is_some()
+    });
+    let layer = app.world().resource::<Layers>().entries[0].clone();
+    assert!(
+        matches!(layer.status, LayerStatus::NeedsCrs(_)),
+        "{:?}",
+        layer.status
+    );
+    let picker = app
+        .world()
+        .resource::<UiState>()
+        .crs_picker
+        .clone()
+        .unwrap();
+    assert_eq!(picker.layer, layer.id);
+    assert_eq!(picker.chosen, Some(pw_geo::Crs::epsg(31467)));
+    // "Later" closes it for good; the layer tree asks again.
+    act(&mut app, UiAction::Close(super::actions::Dialog::CrsPicker));
+    app.update();
+    assert!(app.world().resource::<UiState>().crs_picker.is_none());
+    act(&mut app, UiAction::ChooseCrs(layer.id));
+    assert!(app.world().resource::<UiState>().crs_picker.is_some());
+    act(
+        &mut app,
+        UiAction::Scene(SceneCommand::SetCrs(layer.id, Some("EPSG:31467".into()))),
+    );
+    update_until(&mut app, "the trees", |app| {
+        app.world().resource::<Layers>().entries[0].status == LayerStatus::Ready
+    });
+    let entry = &app.world().resource::<Layers>().entries[0];
+    let summary = entry.summary.as_ref().unwrap();
+    assert_eq!(summary.features, Some(18_697));
+    assert_eq!(summary.source_crs, Some(pw_geo::Crs::epsg(31467)));
+    // In the scene CRS around Flensburg (UTM 32: 52x xxx / 607x xxx).
+    let e = entry.extent.unwrap();
+    assert!(e.min[0] > 520_000.0 && e.max[1] < 6_080_000.0, "{e:?}");
+    assert!(app.world().resource::<ActiveScene>().dirty);
+    act(&mut app, UiAction::Scene(SceneCommand::Save));
+    let saved = std::fs::read_to_string(&scene).unwrap();
+    assert!(saved.contains("crs = \"EPSG:31467\""), "{saved}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
 fn a_table_row_selects_the_feature_and_flies_to_it() {
     let dir = std::env::temp_dir().join(format!("pw-table-{}", std::process::id()));
     let (mut app, _) = districts_app(&dir);

@@ -22,7 +22,7 @@ pub enum CrsError {
 const VERTICAL_CODES: &[u32] = &[5783, 7837, 5784, 5709, 5710, 5778, 3855, 5773];
 
 /// Horizontal CRS we can reproject, as proj strings (from the EPSG registry).
-const PROJ_DEFINITIONS: &[(u32, &str, &str)] = &[
+pub(crate) const PROJ_DEFINITIONS: &[(u32, &str, &str)] = &[
     (4326, "WGS 84", "+proj=longlat +datum=WGS84 +no_defs"),
     (4979, "WGS 84 (3D)", "+proj=longlat +datum=WGS84 +no_defs"),
     (

@@ -4,6 +4,7 @@
 
 pub mod base64;
 pub mod crs;
+pub mod crs_guess;
 pub mod elevation;
 pub mod extent;
 pub mod geocentric;
