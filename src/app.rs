@@ -155,6 +155,7 @@ pub fn build_app(options: AppOptions) -> App {
     })
     .add_plugins((
         GroundPlugin,
+        crate::view::drape::DrapePlugin,
         SunPlugin,
         PickingPlugin,
         UiPlugin,

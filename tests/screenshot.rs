@@ -357,6 +357,56 @@ fn orange([r, g, b]: [u8; 3]) -> bool {
 
 /// The NRW tile with a bookmark on an open plot and a variant that builds
 /// a 20 × 12 m gable house of 4 storeys there.
+/// Issue: a Germany-wide draped layer darkened the ground in stripes and
+/// hid the sun-hours raster. The demo with all German districts on top
+/// (Heinsberg lies inside one): the raster, the shadows and the roofs
+/// still show over them.
+#[test]
+fn sun_hours_stay_on_top_of_a_germany_wide_district_layer() {
+    let xvfb = start_xvfb();
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let demo = std::fs::read_to_string(root.join("scenes/demo.scene")).unwrap();
+    let gml = root.join("assets/demo/nrw/LoD2_32_280_5657_1_NW.gml");
+    let districts = root.join("../shared/data/vector/bkg_vg5000_wgs84/Ebene_Kreise.geojson");
+    let scene = out_dir().join("districts.scene");
+    std::fs::write(
+        &scene,
+        demo.replace(
+            "path = \"../assets/demo/nrw/LoD2_32_280_5657_1_NW.gml\"",
+            &format!(
+                "path = \"{}\"\n\n[[layers]]\nname = \"Kreise\"\nkind = \"vector\"\npath = \"{}\"",
+                gml.display(),
+                districts.display()
+            ),
+        ),
+    )
+    .unwrap();
+    let png = out_dir().join("sunhours_districts.png");
+    run_app(
+        &["open", scene.to_str().unwrap(), "--sun-hours", "2026-03-21"],
+        &png,
+        &xvfb,
+    );
+    let p = read_png(&png);
+    let full_sun = fraction(&p, |c| c[0] > 180 && c[1] > 170 && c[2] < 120);
+    let little_sun = p
+        .rgb
+        .iter()
+        .filter(|c| c[2] as i32 > c[0] as i32 + 40 && c[2] as i32 > c[1] as i32 + 10)
+        .filter(|c| (c[0] as i32 - 158).abs() >= 14 || (c[2] as i32 - 237).abs() >= 14)
+        .count();
+    eprintln!(
+        "with the districts: full sun {:.1}%  little sun {little_sun} pixels",
+        full_sun * 100.0
+    );
+    assert!(
+        full_sun > 0.05,
+        "the raster is hidden ({:.2}%)",
+        full_sun * 100.0
+    );
+    assert!(little_sun > 500, "no shadowed cells ({little_sun} pixels)");
+}
+
 fn variant_scene(name: &str) -> PathBuf {
     let gml =
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/demo/nrw/LoD2_32_280_5657_1_NW.gml");

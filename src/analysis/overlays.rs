@@ -8,7 +8,7 @@ use crate::view::clock::SceneClock;
 use crate::view::frame::{SceneFrame, enu_dir_to_bevy};
 use crate::view::ground::GroundLevel;
 use bevy::asset::RenderAssetUsages;
-use bevy::image::ImageSampler;
+use bevy::image::{ImageFilterMode, ImageSampler, ImageSamplerDescriptor};
 use bevy::mesh::{Indices, PrimitiveTopology};
 use bevy::prelude::*;
 use bevy::render::render_resource::{Extent3d, TextureDimension, TextureFormat};
@@ -37,6 +37,7 @@ pub(crate) fn sync_overlays(
     let base = ground_level
         .map(|g| g.height)
         .unwrap_or(frame.origin.world[2]);
+    let mut lying_on_the_ground = Vec::new();
     for e in &mut state.results {
         let r = e.result.clone();
         let mut spawn = |name: String, mesh: Mesh, material: StandardMaterial| {
@@ -75,6 +76,8 @@ pub(crate) fn sync_overlays(
             };
             let mesh = draped_mesh(&g.grid, &frame, &layers.terrain_stack(), base);
             e.ground_entity = Some(spawn(format!("Ergebnis {}", r.label), mesh, material));
+            // Above draped features at any distance; no shadow of its own.
+            lying_on_the_ground.extend(e.ground_entity);
         }
         if e.facade_entity.is_none()
             && let Some(f) = r.facades.as_ref().filter(|f| !f.samples.is_empty())
@@ -127,6 +130,12 @@ pub(crate) fn sync_overlays(
             }
         }
     }
+    for entity in lying_on_the_ground {
+        commands.entity(entity).insert((
+            crate::view::drape::Draped::Result,
+            bevy::light::NotShadowCaster,
+        ));
+    }
 }
 
 /// Largest texture side every GPU takes (WebGPU's guaranteed minimum).
@@ -152,20 +161,64 @@ pub fn values_image(grid: &pw_terrain::Grid, values: &[f32], legend: &Legend) ->
             data.extend(legend.colour(values[row * grid.width + col]));
         }
     }
-    let mut image = Image::new(
+    let (data, levels) = with_mip_levels(data, w, h);
+    let mut image = Image::new_uninit(
         Extent3d {
             width: w as u32,
             height: h as u32,
             depth_or_array_layers: 1,
         },
         TextureDimension::D2,
-        data,
         TextureFormat::Rgba8UnormSrgb,
         RenderAssetUsages::RENDER_WORLD,
     );
-    // Cells stay cells: no blurring between them.
-    image.sampler = ImageSampler::nearest();
+    image.data = Some(data);
+    image.texture_descriptor.mip_level_count = levels;
+    // Close up, cells stay cells (no blurring between them); from afar the
+    // smaller levels blend them, where single cells shimmered in stripes.
+    image.sampler = ImageSampler::Descriptor(ImageSamplerDescriptor {
+        mag_filter: ImageFilterMode::Nearest,
+        min_filter: ImageFilterMode::Linear,
+        mipmap_filter: ImageFilterMode::Linear,
+        ..ImageSamplerDescriptor::nearest()
+    });
     image
+}
+
+/// RGBA8 pixels followed by each smaller level (2 × 2 averaged, down to
+/// 1 × 1), as the GPU takes a mip chain: a level is half the one above,
+/// rounded down (an odd last row or column is left out of it); and the
+/// number of levels.
+fn with_mip_levels(mut data: Vec<u8>, width: usize, height: usize) -> (Vec<u8>, u32) {
+    let (mut w, mut h) = (width, height);
+    let mut start = 0;
+    let mut levels = 1;
+    while w > 1 || h > 1 {
+        let (nw, nh) = ((w / 2).max(1), (h / 2).max(1));
+        let mut next = Vec::with_capacity(nw * nh * 4);
+        for y in 0..nh {
+            for x in 0..nw {
+                let mut sum = [0u32; 4];
+                let mut n = 0;
+                for (dx, dy) in [(0, 0), (1, 0), (0, 1), (1, 1)] {
+                    let (sx, sy) = (2 * x + dx, 2 * y + dy);
+                    if sx < w && sy < h {
+                        let i = start + (sy * w + sx) * 4;
+                        for c in 0..4 {
+                            sum[c] += data[i + c] as u32;
+                        }
+                        n += 1;
+                    }
+                }
+                next.extend(sum.map(|v| (v / n) as u8));
+            }
+        }
+        start = data.len();
+        data.extend(next);
+        (w, h) = (nw, nh);
+        levels += 1;
+    }
+    (data, levels)
 }
 
 /// A lattice over the grid (≤ 129 × 129 vertices) following the terrain,
@@ -388,5 +441,26 @@ pub(crate) fn draw_area(
             }
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn mip_levels_halve_down_to_one_pixel_averaging_what_they_cover() {
+        // 5 × 2 pixels: grey values 0, 40, 80, 10, 50 / 120, 160, 200, 30, 70.
+        let data: Vec<u8> = [0u8, 40, 80, 10, 50, 120, 160, 200, 30, 70]
+            .iter()
+            .flat_map(|v| [*v, *v, *v, 255])
+            .collect();
+        let (chain, levels) = super::with_mip_levels(data, 5, 2);
+        // As the GPU sizes them: 5 × 2, 2 × 1, 1 × 1.
+        assert_eq!(levels, 3);
+        assert_eq!(chain.len(), (10 + 2 + 1) * 4);
+        // Level 1: (0+40+120+160)/4 = 80 and (80+10+200+30)/4 = 80; the odd column stays out.
+        assert_eq!(&chain[40..48], &[80, 80, 80, 255, 80, 80, 80, 255]);
+        assert_eq!(&chain[48..52], &[80, 80, 80, 255]);
+        let (chain, levels) = super::with_mip_levels(vec![9; 4], 1, 1);
+        assert_eq!((chain.len(), levels), (4, 1));
     }
 }

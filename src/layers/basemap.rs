@@ -33,10 +33,12 @@ const CONTEXT_TILES: usize = 16;
 /// Imagery lies this far above the ground (plus a depth bias) so terrain
 /// does not show through; vector features lie higher still.
 const LIFT: f64 = 0.15;
-/// Finer levels win over the coarse ring beneath them; all stay below the
-/// vector layers' bias.
+/// Finer levels win over the coarse ring beneath them. Small on purpose:
+/// a float depth buffer scales the bias with a triangle's nearest depth,
+/// and thousands of units put imagery metres in front of the vector
+/// features 0.15 m above it (`view::drape` keeps the order from afar).
 fn depth_bias(level: u8) -> f32 {
-    1000.0 + 100.0 * level as f32
+    8.0 * level as f32
 }
 /// Errors listed per layer.
 const MAX_ISSUES: usize = 20;
@@ -451,6 +453,9 @@ fn receive_tiles(
                             Transform::IDENTITY,
                             visibility,
                             BasemapTile(*id),
+                            crate::view::drape::Draped::Basemap,
+                            // Lies on the ground: shadows fall on it, none from it.
+                            bevy::light::NotShadowCaster,
                         ))
                         .id();
                     *state = TileState::Shown(e);

@@ -252,6 +252,7 @@ pub fn load_city(
         selectable: true,
         relative_heights,
         placed_on_terrain,
+        draped_on: None,
         vector: None,
         terrain_lod: None,
     })

@@ -4,8 +4,10 @@
 //! and positions inside the batch instead of splitting it.
 
 use crate::layers::{LayerId, LayerLoaded, LayerRemoved, Layers, LoadedCity};
+use crate::view::drape::Draped;
 use crate::view::frame::{enu_dir_to_bevy, enu_to_bevy};
 use bevy::asset::RenderAssetUsages;
+use bevy::light::NotShadowCaster;
 use bevy::mesh::{Indices, PrimitiveTopology};
 use bevy::prelude::*;
 use pw_city::Semantic;
@@ -234,13 +236,8 @@ fn atlas_image(atlas: &pw_city::atlas::Atlas) -> Image {
     )
 }
 
-/// Depth bias of vector layers: features draped 0.3 m above the ground
-/// would flicker against terrain and ground plane when seen from afar.
-const DRAPED_DEPTH_BIAS: f32 = 4000.0;
-
-fn layer_material(opacity: f32, texture: Option<Handle<Image>>, draped: bool) -> StandardMaterial {
+fn layer_material(opacity: f32, texture: Option<Handle<Image>>) -> StandardMaterial {
     StandardMaterial {
-        depth_bias: if draped { DRAPED_DEPTH_BIAS } else { 0.0 },
         base_color: Color::srgba(1.0, 1.0, 1.0, opacity),
         base_color_texture: texture,
         perceptual_roughness: 0.92,
@@ -255,6 +252,17 @@ fn layer_material(opacity: f32, texture: Option<Handle<Image>>, draped: bool) ->
         },
         ..default()
     }
+}
+
+/// A vector batch of nothing but draped areas and road ribbons.
+/// (Point features add a single vertex each: no triangle, no shadow.)
+fn lies_on_the_ground(batch: &pw_city::batch::Batch) -> bool {
+    batch.semantics.iter().all(|s| {
+        matches!(
+            s,
+            Semantic::LandUse | Semantic::Traffic | Semantic::Water | Semantic::Unclassified
+        )
+    })
 }
 
 /// What every extra entity of a layer (points, outlines, symbols) carries
@@ -291,11 +299,7 @@ fn spawn_loaded(
         };
         let palette = SurfacePalette::from_style(&msg.city.style);
         let texture = msg.city.atlas.as_ref().map(|a| images.add(atlas_image(a)));
-        let material = materials.add(layer_material(
-            entry.def.opacity,
-            texture.clone(),
-            msg.city.vector.is_some(),
-        ));
+        let material = materials.add(layer_material(entry.def.opacity, texture.clone()));
         let visibility = if entry.shown() && msg.id == msg.owner {
             Visibility::Visible
         } else {
@@ -312,19 +316,24 @@ fn spawn_loaded(
                 continue; // drawn by terrain_lod; the batches serve the pointer
             }
             let handle = meshes.add(batch_mesh(batch, &palette));
-            let entity = commands
-                .spawn((
-                    Name::new(format!("{} #{b}", entry.def.name)),
-                    Mesh3d(handle.clone()),
-                    MeshMaterial3d(material.clone()),
-                    Transform::IDENTITY,
-                    visibility,
-                    CityBatch {
-                        layer: msg.id,
-                        batch: b,
-                    },
-                ))
-                .id();
+            let mut spawned = commands.spawn((
+                Name::new(format!("{} #{b}", entry.def.name)),
+                Mesh3d(handle.clone()),
+                MeshMaterial3d(material.clone()),
+                Transform::IDENTITY,
+                visibility,
+                CityBatch {
+                    layer: msg.id,
+                    batch: b,
+                },
+            ));
+            // Features laid on the ground keep above it at any distance and
+            // cast no shadow (a surface 0.3 m over the ground only darkens
+            // it in stripes); extruded ones and trees stand and cast.
+            if msg.city.vector.is_some() && lies_on_the_ground(batch) {
+                spawned.insert((Draped::Feature, NotShadowCaster));
+            }
+            let entity = spawned.id();
             handles.push(handle);
             entities.push(entity);
         }
@@ -446,11 +455,7 @@ fn sync_visibility_and_opacity(
             && (m.base_color.alpha() - entry.def.opacity).abs() > 1e-4
         {
             let texture = m.base_color_texture.clone();
-            let draped = m.depth_bias != 0.0;
-            let _ = materials.insert(
-                &layer.material,
-                layer_material(entry.def.opacity, texture, draped),
-            );
+            let _ = materials.insert(&layer.material, layer_material(entry.def.opacity, texture));
         }
     }
 }

@@ -86,6 +86,7 @@ pub(super) fn start_loading(
         origin: frame.origin,
         control: job.control.clone(),
         terrain: layers.terrain_stack(),
+        ground: layers.ground_height(frame.origin.world[2]),
     };
     let task = AsyncComputeTaskPool::get().spawn(async move { load(&request) });
     commands.spawn(LoadTask {
@@ -121,6 +122,7 @@ pub(super) fn poll_load_tasks(
                 entry.issues = city.model.issues.iter().map(|i| i.to_string()).collect();
                 entry.summary = Some(city.summary.clone());
                 entry.relative_heights = city.relative_heights && !city.placed_on_terrain;
+                entry.draped_on = city.draped_on;
                 if let Some(t) = &city.terrain {
                     layers.terrain.retain(|(id, _)| *id != load.layer);
                     layers.terrain.push((load.layer, t.clone()));
@@ -133,6 +135,32 @@ pub(super) fn poll_load_tasks(
             }
             Err(LoadError::Failed(message)) => entry.status = LayerStatus::Failed(message),
             Err(LoadError::NeedsCrs(question)) => entry.status = LayerStatus::NeedsCrs(question),
+        }
+    }
+    // Layers draped onto a ground that has moved since (a city layer came
+    // after them): load again onto the ground the scene now stands on.
+    if layers.terrain.is_empty() {
+        let ground = layers.ground_height(frame.origin.world[2]);
+        let again: Vec<LayerId> = layers
+            .entries
+            .iter()
+            .filter(|e| e.status == LayerStatus::Ready)
+            .filter(|e| e.draped_on.is_some_and(|g| (g - ground).abs() > 0.01))
+            .map(|e| e.id)
+            .collect();
+        for id in again {
+            if let Some(e) = layers.get_mut(id) {
+                e.draped_on = None;
+            }
+            start_loading(
+                &mut commands,
+                &mut layers,
+                &mut jobs,
+                id,
+                &frame,
+                &i18n,
+                &kinds,
+            );
         }
     }
     // Ground-relative layers still off the terrain (loaded before it, or

@@ -126,6 +126,9 @@ pub struct LayerEntry {
     /// A restricted layer while the public looks: drawn, listed, picked and
     /// credited as if it were not there (its own visibility is kept).
     pub withheld: bool,
+    /// Draped without terrain onto this ground height: loaded again when
+    /// the scene's ground turns out elsewhere (a city layer arriving later).
+    pub draped_on: Option<f64>,
 }
 
 /// What was loaded, from which input: shown in the layer tooltip.
@@ -263,6 +266,7 @@ impl Layers {
             issues: vec![],
             relative_heights: false,
             withheld: false,
+            draped_on: None,
         });
         id
     }
@@ -284,7 +288,36 @@ impl Layers {
         }
         (!e.is_empty()).then_some(e)
     }
+
+    /// Extent of the layers that stand on the ground by their own heights
+    /// (city models, tiles, terrain), shown or not. Vector layers follow the
+    /// ground rather than set it (draped ones lie on it) and basemaps lie on
+    /// it, so neither moves it: a Germany-wide district layer must not.
+    pub fn ground_extent(&self) -> Option<Extent3> {
+        let mut e = Extent3::EMPTY;
+        for l in &self.entries {
+            if matches!(l.def.kind, LayerKind::Vector | LayerKind::Basemap) {
+                continue;
+            }
+            if let Some(x) = &l.extent {
+                e.union(x);
+            }
+        }
+        (!e.is_empty()).then_some(e)
+    }
+
+    /// The height (scene CRS) of the ground the scene stands on where there
+    /// is no terrain: just under the lowest base of its city layers, else
+    /// the origin's height.
+    pub fn ground_height(&self, origin_height: f64) -> f64 {
+        self.ground_extent()
+            .map_or(origin_height, |e| e.min[2] - GROUND_BELOW_BASES)
+    }
 }
+
+/// How far the ground plane lies under the lowest building base, so that
+/// ground surfaces of the models are not fighting it.
+pub const GROUND_BELOW_BASES: f64 = 0.05;
 
 /// Everything the user can ask of the scene.
 #[derive(Message, Debug, Clone, PartialEq)]
@@ -346,6 +379,8 @@ pub struct LoadedCity {
     pub relative_heights: bool,
     /// … and were set onto terrain.
     pub placed_on_terrain: bool,
+    /// Draped without terrain onto this ground height (vector layers).
+    pub draped_on: Option<f64>,
     /// Legend, labels and columns of a vector layer.
     pub vector: Option<VectorExtras>,
     /// A DEM's level-of-detail tree: the view draws its nodes (see
@@ -383,6 +418,7 @@ impl LoadedCity {
             selectable: true,
             relative_heights: false,
             placed_on_terrain: false,
+            draped_on: None,
             terrain_lod: None,
             vector: None,
         }

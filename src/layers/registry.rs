@@ -26,6 +26,9 @@ pub struct LoadRequest {
     pub control: std::sync::Arc<pw_job::JobControl>,
     /// The scene's terrain so far (ground-relative data is set onto it).
     pub terrain: pw_geo::elevation::TerrainStack,
+    /// Where there is no terrain: the height of the ground the scene
+    /// stands on ([`super::Layers::ground_height`]).
+    pub ground: f64,
 }
 
 pub type LoadFn = fn(&LoadRequest) -> Result<LoadedCity, LoadError>;

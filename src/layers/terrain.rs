@@ -240,6 +240,7 @@ pub fn load_dem(
         selectable: false,
         relative_heights: false,
         placed_on_terrain: false,
+        draped_on: None,
         vector: None,
         terrain_lod: Some(Arc::new(lod)),
     })

@@ -37,6 +37,7 @@ pub fn registration() -> LayerKindRegistration {
                 &r.origin,
                 &r.control,
                 &r.terrain,
+                r.ground,
             )
         }),
     }
@@ -65,6 +66,7 @@ pub fn load_vector(
     origin: &SceneOrigin,
     control: &pw_job::JobControl,
     terrain: &TerrainStack,
+    ground: f64,
 ) -> Result<LoadedCity, LoadError> {
     let started = std::time::Instant::now();
     control.set_stage("read");
@@ -93,8 +95,9 @@ pub fn load_vector(
     control.check().map_err(|e| e.to_string())?;
     data.reproject(scene_crs)
         .map_err(|e| format!("{}: {e}", source.display()))?;
-    let base = origin.world[2];
-    let ground = |x: f64, y: f64| terrain.height_at(x, y).unwrap_or(base);
+    // Without terrain, features lie on the ground the scene stands on (the
+    // city models' lowest base), not at the origin's height.
+    let ground_at = |x: f64, y: f64| terrain.height_at(x, y).unwrap_or(ground);
     control.set_stage("triangulate");
     // An OSM file with no style of its own is drawn like a city map.
     let style = if layer.style == pw_scene::Style::default() && data.format == "OpenStreetMap" {
@@ -108,7 +111,7 @@ pub fn load_vector(
         labels,
         symbols,
         outlines,
-    } = pw_vector::to_city::city_model(&data, source, &ground, &style, &symbology);
+    } = pw_vector::to_city::city_model(&data, source, &ground_at, &style, &symbology);
     model.issues = data
         .issues
         .iter()
@@ -146,6 +149,7 @@ pub fn load_vector(
         // Draped on the ground: drawn again when a terrain layer arrives.
         relative_heights: true,
         placed_on_terrain: !terrain.is_empty(),
+        draped_on: terrain.is_empty().then_some(ground),
         terrain_lod: None,
         vector: Some(VectorExtras {
             legend: symbology.legend,
@@ -189,6 +193,7 @@ mod tests {
             &SceneOrigin::new(origin),
             &pw_job::JobControl::default(),
             &TerrainStack::default(),
+            origin[2],
         )
     }
 
@@ -339,6 +344,7 @@ mod tests {
                 &origin,
                 &pw_job::JobControl::default(),
                 &TerrainStack::default(),
+                150.0,
             )
         };
         let Err(LoadError::NeedsCrs(q)) = run(&layer) else {

@@ -33,7 +33,12 @@ pub fn load(scene: &Scene, scene_path: &Path) -> anyhow::Result<Scenario> {
         stack.layers.extend(loaded.terrain.clone());
         out.terrain_inputs.push(InputStamp::of(&source));
     }
-    for layer in scene.layers.iter().filter(|l| l.visible) {
+    // City models first: where there is no terrain, vector layers lie on
+    // the ground they stand on (as in the window), so it must be known.
+    let visible: Vec<&pw_scene::Layer> = scene.layers.iter().filter(|l| l.visible).collect();
+    let mut loaded: Vec<Option<ScenarioLayer>> = vec![None; visible.len()];
+    let mut city_bases = pw_geo::Extent3::EMPTY;
+    for (i, layer) in visible.iter().enumerate() {
         let source = Scene::resolve_path(scene_path, &layer.path);
         match layer.kind {
             LayerKind::Citygml | LayerKind::Cityjson | LayerKind::Gltf => {
@@ -43,23 +48,15 @@ pub fn load(scene: &Scene, scene_path: &Path) -> anyhow::Result<Scenario> {
                     // A CityGML relief (TIN) is terrain for the analysis too.
                     stack.layers.extend(city.terrain.clone());
                 }
-                out.layers.push(ScenarioLayer {
+                if let Some(e) = city.extent(&origin) {
+                    city_bases.union(&e);
+                }
+                loaded[i] = Some(ScenarioLayer {
                     name: layer.name.clone(),
                     model: city.model.clone(),
                     input: Some(InputStamp::of(&source)),
                 });
             }
-            // A vector layer that cannot be read is left out with a note,
-            // as the window marks it and goes on.
-            LayerKind::Vector => match load_vector(layer, &source, crs, &origin, &control, &stack)
-            {
-                Ok(loaded) => out.layers.push(ScenarioLayer {
-                    name: layer.name.clone(),
-                    model: loaded.model.clone(),
-                    input: Some(InputStamp::of(&source)),
-                }),
-                Err(e) => out.notes.push(format!("{}: left out: {e}", layer.name)),
-            },
             LayerKind::Tiles3d => out.notes.push(format!(
                 "{}: 3D Tiles layers stream by view and are not part of a headless run; analyse them in the workbench",
                 layer.name
@@ -67,6 +64,30 @@ pub fn load(scene: &Scene, scene_path: &Path) -> anyhow::Result<Scenario> {
             _ => {}
         }
     }
+    let ground = if city_bases.is_empty() {
+        origin.world[2]
+    } else {
+        city_bases.min[2] - crate::layers::GROUND_BELOW_BASES
+    };
+    for (i, layer) in visible.iter().enumerate() {
+        if layer.kind != LayerKind::Vector {
+            continue;
+        }
+        let source = Scene::resolve_path(scene_path, &layer.path);
+        // A vector layer that cannot be read is left out with a note, as
+        // the window marks it and goes on.
+        match load_vector(layer, &source, crs, &origin, &control, &stack, ground) {
+            Ok(v) => {
+                loaded[i] = Some(ScenarioLayer {
+                    name: layer.name.clone(),
+                    model: v.model.clone(),
+                    input: Some(InputStamp::of(&source)),
+                })
+            }
+            Err(e) => out.notes.push(format!("{}: left out: {e}", layer.name)),
+        }
+    }
+    out.layers.extend(loaded.into_iter().flatten());
     if !stack.is_empty() {
         out.terrain = Some(Arc::new(stack));
     }

@@ -39,6 +39,7 @@ fn layer(id: u32, name: &str, status: LayerStatus) -> LayerEntry {
         issues: vec![],
         relative_heights: false,
         withheld: false,
+        draped_on: None,
     }
 }
 

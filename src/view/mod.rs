@@ -5,6 +5,7 @@
 pub mod camera;
 pub mod clock;
 pub mod compare;
+pub mod drape;
 pub mod flight_bench;
 pub mod frame;
 pub mod ground;

@@ -244,6 +244,7 @@ mod tests {
             issues: vec![],
             relative_heights: false,
             withheld: false,
+            draped_on: None,
         });
         let mut city_layers = CityLayers::default();
         city_layers.layers.insert(

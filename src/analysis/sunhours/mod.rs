@@ -36,9 +36,13 @@ fn auto_run(
     if auto.0.is_none() || !super::on_start::scene_loaded(&layers, &city) {
         return;
     }
+    // Over the buildings, not over whatever else is loaded: a district
+    // layer of all Germany would ask for half a million km².
     let mut e = pw_geo::Extent3::EMPTY;
     for l in city.layers.values().filter(|l| l.city.selectable) {
-        e.union(&l.city.model.extent());
+        for o in l.city.model.objects.iter().filter(|o| o.is_building()) {
+            e.union(&o.extent());
+        }
     }
     if let Some(date) = auto.0.take()
         && !e.is_empty()
