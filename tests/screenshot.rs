@@ -244,6 +244,60 @@ fn workshop_mode_in_high_contrast_draws_large_black_panels() {
     assert!(roofs > 1500, "the city is still visible ({roofs})");
 }
 
+/// Issue: at 2–3× control size on 1600 × 900 the 3D view shrank to 170–300
+/// px and the bars took two rows each. Now the side panels are drawers, the
+/// bars keep one row and the view keeps well over half the window.
+#[test]
+fn at_two_and_a_half_times_the_controls_the_view_keeps_half_the_window() {
+    let xvfb = start_xvfb();
+    let png = out_dir().join("large-controls.png");
+    let cfg = out_dir().join("cfg-large");
+    std::fs::create_dir_all(&cfg).unwrap();
+    std::fs::write(
+        cfg.join("settings.toml"),
+        "ui_scale = 2.5\nlanguage = \"de\"\n",
+    )
+    .unwrap();
+    let status = app_command(&[], &xvfb)
+        .arg("--screenshot")
+        .arg(&png)
+        .env("PLANWERKSTATT_CONFIG_DIR", &cfg)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let p = read_png(&png);
+    // egui's light panels: near white, neutral.
+    let panel = |c: [u8; 3]| c.iter().all(|v| *v >= 240) && c[0] == c[1] && c[1] == c[2];
+    let y = p.height / 2;
+    let view_share = (0..p.width)
+        .filter(|x| !panel(p.rgb[y * p.width + x]))
+        .count() as f64
+        / p.width as f64;
+    // Down the middle column: the first sky row, the last ground row.
+    let column: Vec<[u8; 3]> = (0..p.height)
+        .map(|y| p.rgb[y * p.width + p.width / 2])
+        .collect();
+    let sky = |c: &[u8; 3]| (c[0] as i32 - 158).abs() < 14 && (c[2] as i32 - 237).abs() < 14;
+    let top = column.iter().position(sky).unwrap_or(p.height);
+    let bottom = column.iter().rposition(|c| is_ground(*c)).unwrap_or(0);
+    eprintln!(
+        "view: {:.0} % of the width, rows {top}–{bottom}",
+        view_share * 100.0
+    );
+    assert!(
+        view_share > 0.5,
+        "the view has {:.0} % of the width",
+        view_share * 100.0
+    );
+    // One row of bar above (≈ 80 px at 2.5×), two below (time, status).
+    assert!(top < 120, "the top bar takes {top} px");
+    assert!(
+        p.height - bottom < 240,
+        "the bars below take {} px",
+        p.height - bottom
+    );
+}
+
 /// Distinct colours in the centre of the 3D view (where the building stands).
 fn distinct_colours_in_centre(p: &Picture) -> usize {
     let mut seen = std::collections::HashSet::new();

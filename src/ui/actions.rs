@@ -67,6 +67,9 @@ pub enum UiAction {
     SelectObject(crate::layers::LayerId, usize),
     OpenStyleEditor(crate::layers::LayerId),
     OpenTable(crate::layers::LayerId),
+    CloseTable,
+    /// Open a side panel as a drawer on a narrow window (Closed: close it).
+    Drawer(super::layout::Drawer),
     /// Ask which CRS a layer's coordinates are in.
     ChooseCrs(crate::layers::LayerId),
     /// Any analysis: choose, run, area, results, compare, export.

@@ -186,9 +186,10 @@ pub fn frame_of(o: &CityObject) -> Extent3 {
     }
 }
 
-/// The table window; returns actions and whether it stays open.
-pub fn table_window(
-    ctx: &egui::Context,
+/// The table, docked under the 3D view; returns actions and whether it
+/// stays open.
+pub fn table_panel(
+    ui: &mut egui::Ui,
     table: &mut AttributeTable,
     objects: &[CityObject],
     city_layer: LayerId,
@@ -197,108 +198,105 @@ pub fn table_window(
 ) -> (Vec<UiAction>, bool) {
     let mut actions = Vec::new();
     let mut open = true;
-    egui::Window::new(i18n.trf("table.title", &[("layer", &table.layer_name)]))
-        .id(egui::Id::new("attribute_table"))
-        .open(&mut open)
-        .default_size([720.0, 420.0])
-        .resizable(true)
-        .show(ctx, |ui| {
-            ui.horizontal(|ui| {
-                ui.label(i18n.tr("table.filter"));
-                ui.add(
-                    egui::TextEdit::singleline(&mut table.filter)
-                        .hint_text(i18n.tr("table.filter_hint"))
-                        .desired_width(320.0),
+    ui.horizontal(|ui| {
+        ui.label(
+            egui::RichText::new(i18n.trf("table.title", &[("layer", &table.layer_name)])).strong(),
+        );
+        if ui.button(i18n.tr("table.close")).clicked() {
+            open = false;
+        }
+        ui.separator();
+        ui.label(i18n.tr("table.filter"));
+        ui.add(
+            egui::TextEdit::singleline(&mut table.filter)
+                .hint_text(i18n.tr("table.filter_hint"))
+                .desired_width(320.0),
+        );
+        if !table.filter.is_empty() && ui.button("✖").clicked() {
+            table.filter.clear();
+        }
+    });
+    let total = objects.len();
+    let rows = table.rows(objects).to_vec();
+    ui.label(i18n.trf("table.count", &[("shown", &rows.len()), ("total", &total)]));
+    ui.separator();
+    let columns = table.columns.clone();
+    let width = 130.0;
+    egui::ScrollArea::horizontal().show(ui, |ui| {
+        ui.horizontal(|ui| {
+            for (c, name) in columns.iter().enumerate() {
+                // The UI font has no arrow glyphs: the sort
+                // direction is a drawn triangle, and said on hover.
+                let ascending = match table.sort {
+                    Some((s, a)) if s == c => Some(a),
+                    _ => None,
+                };
+                let mut b = ui.add_sized(
+                    [width, 24.0],
+                    egui::Button::new(egui::RichText::new(name).strong()),
                 );
-                if !table.filter.is_empty() && ui.button("✖").clicked() {
-                    table.filter.clear();
+                if let Some(up) = ascending {
+                    let r = b.rect;
+                    let (x, y, h) = (r.right() - 10.0, r.center().y, 4.5);
+                    let tip = if up { y - h } else { y + h };
+                    let base = if up { y + h } else { y - h };
+                    ui.painter().add(egui::Shape::convex_polygon(
+                        vec![
+                            egui::pos2(x, tip),
+                            egui::pos2(x + h, base),
+                            egui::pos2(x - h, base),
+                        ],
+                        ui.visuals().strong_text_color(),
+                        egui::Stroke::NONE,
+                    ));
+                    let key = if up {
+                        "table.sorted_up"
+                    } else {
+                        "table.sorted_down"
+                    };
+                    b = b.on_hover_text(i18n.tr(key));
+                }
+                if b.clicked() {
+                    table.sort = match table.sort {
+                        Some((s, true)) if s == c => Some((c, false)),
+                        Some((s, false)) if s == c => None,
+                        _ => Some((c, true)),
+                    };
+                }
+            }
+        });
+        let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
+        egui::ScrollArea::vertical()
+            .auto_shrink([false, false])
+            .show_rows(ui, row_height, rows.len(), |ui, range| {
+                for &object in &rows[range] {
+                    let o = &objects[object];
+                    let is_selected = selected == Some(object);
+                    let mut clicked = false;
+                    ui.push_id(object, |ui| {
+                        ui.horizontal(|ui| {
+                            for name in &columns {
+                                let text = cell(o, name);
+                                // Every cell exactly as wide as its
+                                // header: wide letters are cut, never
+                                // pushing the rest of the row along.
+                                clicked |= ui
+                                    .add_sized(
+                                        [width, row_height - 2.0],
+                                        egui::Button::selectable(is_selected, fit(text)).truncate(),
+                                    )
+                                    .on_hover_text(text)
+                                    .clicked();
+                            }
+                        })
+                    });
+                    if clicked {
+                        actions.push(UiAction::SelectObject(city_layer, object));
+                        actions.push(UiAction::Camera(CameraCommand::FrameExtent(frame_of(o))));
+                    }
                 }
             });
-            let total = objects.len();
-            let rows = table.rows(objects).to_vec();
-            ui.label(i18n.trf("table.count", &[("shown", &rows.len()), ("total", &total)]));
-            ui.separator();
-            let columns = table.columns.clone();
-            let width = 130.0;
-            egui::ScrollArea::horizontal().show(ui, |ui| {
-                ui.horizontal(|ui| {
-                    for (c, name) in columns.iter().enumerate() {
-                        // The UI font has no arrow glyphs: the sort
-                        // direction is a drawn triangle, and said on hover.
-                        let ascending = match table.sort {
-                            Some((s, a)) if s == c => Some(a),
-                            _ => None,
-                        };
-                        let mut b = ui.add_sized(
-                            [width, 24.0],
-                            egui::Button::new(egui::RichText::new(name).strong()),
-                        );
-                        if let Some(up) = ascending {
-                            let r = b.rect;
-                            let (x, y, h) = (r.right() - 10.0, r.center().y, 4.5);
-                            let tip = if up { y - h } else { y + h };
-                            let base = if up { y + h } else { y - h };
-                            ui.painter().add(egui::Shape::convex_polygon(
-                                vec![
-                                    egui::pos2(x, tip),
-                                    egui::pos2(x + h, base),
-                                    egui::pos2(x - h, base),
-                                ],
-                                ui.visuals().strong_text_color(),
-                                egui::Stroke::NONE,
-                            ));
-                            let key = if up {
-                                "table.sorted_up"
-                            } else {
-                                "table.sorted_down"
-                            };
-                            b = b.on_hover_text(i18n.tr(key));
-                        }
-                        if b.clicked() {
-                            table.sort = match table.sort {
-                                Some((s, true)) if s == c => Some((c, false)),
-                                Some((s, false)) if s == c => None,
-                                _ => Some((c, true)),
-                            };
-                        }
-                    }
-                });
-                let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
-                egui::ScrollArea::vertical()
-                    .auto_shrink([false, false])
-                    .show_rows(ui, row_height, rows.len(), |ui, range| {
-                        for &object in &rows[range] {
-                            let o = &objects[object];
-                            let is_selected = selected == Some(object);
-                            let mut clicked = false;
-                            ui.push_id(object, |ui| {
-                                ui.horizontal(|ui| {
-                                    for name in &columns {
-                                        let text = cell(o, name);
-                                        // Every cell exactly as wide as its
-                                        // header: wide letters are cut, never
-                                        // pushing the rest of the row along.
-                                        clicked |= ui
-                                            .add_sized(
-                                                [width, row_height - 2.0],
-                                                egui::Button::selectable(is_selected, fit(text))
-                                                    .truncate(),
-                                            )
-                                            .on_hover_text(text)
-                                            .clicked();
-                                    }
-                                })
-                            });
-                            if clicked {
-                                actions.push(UiAction::SelectObject(city_layer, object));
-                                actions.push(UiAction::Camera(CameraCommand::FrameExtent(
-                                    frame_of(o),
-                                )));
-                            }
-                        }
-                    });
-            });
-        });
+    });
     (actions, open)
 }
 

@@ -26,16 +26,32 @@ pub fn settings_contents(
     actions: &mut Vec<UiAction>,
 ) {
     ui.label(i18n.tr("settings.ui_scale"));
-    let mut scale = settings.ui_scale;
-    if ui
-        .add(
-            egui::Slider::new(&mut scale, MIN_UI_SCALE..=MAX_UI_SCALE)
-                .step_by(0.25)
-                .suffix("×"),
-        )
-        .changed()
-    {
-        actions.push(UiAction::SetUiScale(scale));
+    // Applied when let go: applied while dragging, the whole window grew
+    // and the slider jumped away under the pointer.
+    let id = ui.id().with("ui_scale_dragged");
+    let mut scale = ui
+        .data(|d| d.get_temp::<f32>(id))
+        .unwrap_or(settings.ui_scale);
+    let response = ui.add(
+        egui::Slider::new(&mut scale, MIN_UI_SCALE..=MAX_UI_SCALE)
+            .step_by(0.25)
+            .custom_formatter(|v, _| format!("{}×", i18n.number(v, 2)))
+            .custom_parser(|s| {
+                s.trim_end_matches('×')
+                    .trim()
+                    .replace(',', ".")
+                    .parse()
+                    .ok()
+            }),
+    );
+    let dragging = response.dragged() || response.is_pointer_button_down_on();
+    if dragging {
+        ui.data_mut(|d| d.insert_temp(id, scale));
+    } else {
+        ui.data_mut(|d| d.remove::<f32>(id));
+        if scale != settings.ui_scale {
+            actions.push(UiAction::SetUiScale(scale));
+        }
     }
     let mut hc = settings.high_contrast;
     if ui

@@ -14,6 +14,7 @@ pub mod keyboard;
 pub mod kiosk_panel;
 pub mod labels;
 pub mod layer_tree;
+pub mod layout;
 pub mod participation_panel;
 pub mod plan_panel;
 pub mod sensor_panel;
@@ -68,6 +69,10 @@ pub struct UiState {
     pub style_editor: Option<vector_style::StyleEditor>,
     pub table: Option<attribute_table::AttributeTable>,
     pub crs_picker: Option<crs_picker::CrsPicker>,
+    /// The drawer open on a narrow window, and the selection it was opened
+    /// for (a new pick opens the inspector).
+    pub drawer: layout::Drawer,
+    pub drawer_picked: Option<(crate::layers::LayerId, usize)>,
     /// Layers whose CRS question was shown once by itself (asked again
     /// only from the layer tree).
     pub crs_asked: Vec<crate::layers::LayerId>,
@@ -351,6 +356,15 @@ fn apply_ui_actions(
             }
             UiAction::Close(Dialog::UnsavedChanges) => ui_state.confirm_open = None,
             UiAction::Close(Dialog::CrsPicker) => ui_state.crs_picker = None,
+            UiAction::CloseTable => ui_state.table = None,
+            UiAction::Drawer(d) => {
+                // A second tap on the open drawer closes it.
+                ui_state.drawer = if ui_state.drawer == d {
+                    layout::Drawer::Closed
+                } else {
+                    d
+                };
+            }
             UiAction::ChooseCrs(id) => {
                 if let Some(entry) = layers.get(id)
                     && let crate::layers::LayerStatus::NeedsCrs(q) = &entry.status
@@ -500,6 +514,36 @@ fn apply_ui_actions(
             ui_state.crs_picker = Some(crs_picker::CrsPicker::new(id, &name, question));
         }
     }
+}
+
+/// On a narrow window: the side panels as drawers, opened from the top
+/// left of the 3D view.
+fn drawer_buttons(
+    ctx: &egui::Context,
+    viewport: egui::Rect,
+    open: layout::Drawer,
+    i18n: &I18n,
+) -> Vec<UiAction> {
+    let mut actions = Vec::new();
+    egui::Area::new(egui::Id::new("drawers"))
+        .fixed_pos(viewport.left_top() + egui::vec2(8.0, 8.0))
+        .show(ctx, |ui| {
+            // On a panel's ground, so they read over any map.
+            egui::Frame::popup(ui.style()).show(ui, |ui| {
+                ui.horizontal(|ui| {
+                    for (drawer, key) in [
+                        (layout::Drawer::Layers, "drawer.layers"),
+                        (layout::Drawer::Inspector, "drawer.inspector"),
+                    ] {
+                        let button = egui::Button::selectable(open == drawer, i18n.tr(key));
+                        if ui.add(button).clicked() {
+                            actions.push(UiAction::Drawer(drawer));
+                        }
+                    }
+                });
+            });
+        });
+    actions
 }
 
 /// The selected feature as an area for the sensors (its name, else id).
@@ -699,10 +743,19 @@ fn draw_ui(
             }
         });
     }
-    if mode == AppMode::Planning {
+    let sides = layout::Sides::for_window(ctx.viewport_rect().width());
+    if sides.narrow && data.selection.picked != out.ui_state.drawer_picked {
+        out.ui_state.drawer_picked = data.selection.picked;
+        if data.selection.picked.is_some() {
+            out.ui_state.drawer = layout::Drawer::Inspector;
+        }
+    }
+    let drawer = out.ui_state.drawer;
+    if mode == AppMode::Planning && sides.shows_layers(drawer) {
         egui::Panel::left("layers")
             .resizable(true)
-            .default_size(300.0)
+            .default_size(300f32.min(sides.left_max))
+            .max_size(sides.left_max)
             .show(&mut root, |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| {
                     actions.extend(layer_tree::layer_tree(ui, &data.layers.entries, i18n));
@@ -742,11 +795,13 @@ fn draw_ui(
                     }
                 });
             });
+    }
+    if mode == AppMode::Planning && sides.shows_inspector(drawer) {
         // Resizable by hand, but a long value wraps rather than widening it.
         egui::Panel::right("inspector")
             .resizable(true)
-            .default_size(320.0)
-            .max_size(460.0)
+            .default_size(320f32.min(sides.right_max))
+            .max_size(sides.right_max)
             .show(&mut root, |ui| {
                 actions.extend(inspector::inspector(
                     ui,
@@ -759,8 +814,10 @@ fn draw_ui(
         // the table's contribution, the list), the saved views on the left.
         if let Some(p) = out.participation.as_mut() {
             let zone = out.clock.time_zone.clone();
-            // A third of the window at most: the 3D view keeps over half.
-            let width = (ctx.viewport_rect().width() * 0.3).clamp(280.0, 420.0);
+            // A third of the window at most: the 3D view keeps over half
+            // (with the views on the left, a fifth at most).
+            let window = ctx.viewport_rect().width();
+            let width = (window * 0.3).min(420.0).max((window * 0.3).min(280.0));
             egui::Panel::right("participation")
                 .resizable(false)
                 .exact_size(width)
@@ -771,6 +828,7 @@ fn draw_ui(
         // Workshop: only the saved views, large, on the left.
         egui::Panel::left("workshop_views")
             .resizable(false)
+            .max_size(ctx.viewport_rect().width() * 0.2)
             .show(&mut root, |ui| {
                 actions.extend(bookmarks::bookmarks(
                     ui,
@@ -787,10 +845,48 @@ fn draw_ui(
             actions.extend(inspector::citizen_card(&ctx, rect, &d, i18n));
         }
     }
+    // The attribute table docks under the 3D view (between the side
+    // panels), at most 40 % of its height; the view shrinks above it.
+    if let Some(table) = out.ui_state.table.as_mut() {
+        match data.city.layers.get(&table.layer) {
+            Some(city) => {
+                let selected = data
+                    .selection
+                    .picked
+                    .filter(|(l, _)| *l == table.layer)
+                    .map(|(_, o)| o);
+                let room = root.available_rect_before_wrap().height();
+                egui::Panel::bottom("attribute_table")
+                    .resizable(true)
+                    .default_size(260f32.min(room * 0.4))
+                    .max_size(room * 0.4)
+                    .show(&mut root, |ui| {
+                        let (a, keep) = attribute_table::table_panel(
+                            ui,
+                            table,
+                            &city.city.model.objects,
+                            table.layer,
+                            selected,
+                            i18n,
+                        );
+                        actions.extend(a);
+                        if !keep {
+                            actions.push(UiAction::CloseTable);
+                        }
+                    });
+            }
+            // The layer is gone or reloading: close with it.
+            None if data.layers.get(table.layer).is_none() => out.ui_state.table = None,
+            None => {}
+        }
+    }
     let viewport = root.available_rect_before_wrap();
     out.ui_state.viewport = Some(viewport);
     if let Some(o) = orbit {
         actions.extend(compass::north_arrow(&mut root, viewport, o.heading, i18n));
+    }
+    if sides.narrow && mode == AppMode::Planning {
+        actions.extend(drawer_buttons(&ctx, viewport, drawer, i18n));
     }
 
     let pin = data
@@ -866,32 +962,6 @@ fn draw_ui(
         actions.extend(a);
         if !keep {
             out.ui_state.style_editor = None;
-        }
-    }
-    if let Some(table) = out.ui_state.table.as_mut() {
-        match data.city.layers.get(&table.layer) {
-            Some(city) => {
-                let selected = data
-                    .selection
-                    .picked
-                    .filter(|(l, _)| *l == table.layer)
-                    .map(|(_, o)| o);
-                let (a, keep) = attribute_table::table_window(
-                    &ctx,
-                    table,
-                    &city.city.model.objects,
-                    table.layer,
-                    selected,
-                    i18n,
-                );
-                actions.extend(a);
-                if !keep {
-                    out.ui_state.table = None;
-                }
-            }
-            // The layer is gone or reloading: close with it.
-            None if data.layers.get(table.layer).is_none() => out.ui_state.table = None,
-            None => {}
         }
     }
     let legends: Vec<(String, &pw_vector::style::Legend)> = data

@@ -18,27 +18,6 @@ pub struct StatusModel<'a> {
     pub jobs: &'a [JobEntry],
 }
 
-/// "280 912.34" — grouped thousands with a thin space, as in German maps.
-pub fn group_thousands(v: f64, decimals: usize) -> String {
-    let s = format!("{:.*}", decimals, v.abs());
-    let (int, frac) = s
-        .split_once('.')
-        .map(|(a, b)| (a.to_string(), Some(b.to_string())))
-        .unwrap_or((s.clone(), None));
-    let mut grouped = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push('\u{2009}');
-        }
-        grouped.push(c);
-    }
-    let sign = if v < 0.0 { "−" } else { "" };
-    match frac {
-        Some(f) => format!("{sign}{grouped}.{f}"),
-        None => format!("{sign}{grouped}"),
-    }
-}
-
 /// Map scale at 96 dpi (0.2646 mm per pixel), rounded to a readable number.
 pub fn scale_denominator(metres_per_pixel: f32) -> u64 {
     let raw = metres_per_pixel as f64 / 0.000_264_6;
@@ -60,13 +39,25 @@ pub fn scale_bar(metres_per_pixel: f32, target_px: f32) -> (f32, f32) {
 
 pub fn status_bar(ui: &mut egui::Ui, m: &StatusModel, i18n: &I18n) -> Vec<UiAction> {
     let mut actions = Vec::new();
-    ui.horizontal_wrapped(|ui| {
-        match m.cursor_world.filter(|_| !m.workshop) {
+    // One row: longitude and latitude only where there is room for them,
+    // the pointer's place in whole metres on a narrower bar, none on the
+    // narrowest (scale and running jobs matter more there).
+    let width = super::theme::room_in_desk_type(ui);
+    let wide = width >= 1450.0;
+    let cursor = m.cursor_world.filter(|_| !m.workshop && width >= 720.0);
+    ui.horizontal(|ui| {
+        match cursor {
+            Some(p) if width < 1150.0 => {
+                ui.label(i18n.trf(
+                    "status.projected_short",
+                    &[("e", &i18n.number(p[0], 0)), ("n", &i18n.number(p[1], 0))],
+                ));
+            }
             Some(p) => {
                 let (e, n, h) = (
-                    group_thousands(p[0], 2),
-                    group_thousands(p[1], 2),
-                    group_thousands(p[2], 2),
+                    i18n.number(p[0], 2),
+                    i18n.number(p[1], 2),
+                    i18n.number(p[2], 2),
                 );
                 ui.label(format!(
                     "{} ({}): {}",
@@ -74,27 +65,36 @@ pub fn status_bar(ui: &mut egui::Ui, m: &StatusModel, i18n: &I18n) -> Vec<UiActi
                     m.crs_label,
                     i18n.trf("status.projected", &[("e", &e), ("n", &n), ("h", &h)])
                 ));
-                if let Some((lon, lat)) = m.cursor_wgs84 {
-                    let (lat, lon) = (format!("{lat:.6}"), format!("{lon:.6}"));
+                if let Some((lon, lat)) = m.cursor_wgs84.filter(|_| wide) {
+                    let (lat, lon) = (i18n.number(lat, 6), i18n.number(lon, 6));
                     ui.label(format!(
                         "WGS84: {}",
                         i18n.trf("status.geographic", &[("lat", &lat), ("lon", &lon)])
                     ));
                 }
             }
-            None if m.workshop => {}
+            None if m.workshop || width < 720.0 => {}
             None => {
                 ui.label(i18n.tr("status.no_cursor"));
             }
         }
-        ui.separator();
+        if cursor.is_some() || (!m.workshop && width >= 720.0) {
+            ui.separator();
+        }
         if m.metres_per_pixel.is_finite() && m.metres_per_pixel > 0.0 {
-            ui.label(format!(
-                "{} ≈ 1:{}",
-                i18n.tr("status.scale"),
-                group_thousands(scale_denominator(m.metres_per_pixel) as f64, 0)
-            ));
-            let (metres, px) = scale_bar(m.metres_per_pixel, 100.0);
+            let ratio = format!(
+                "1:{}",
+                i18n.number(scale_denominator(m.metres_per_pixel) as f64, 0)
+            );
+            ui.label(if width >= 720.0 {
+                format!("{} ≈ {ratio}", i18n.tr("status.scale"))
+            } else {
+                ratio
+            });
+            let (metres, px) = scale_bar(
+                m.metres_per_pixel,
+                if width >= 720.0 { 100.0 } else { 60.0 },
+            );
             let (rect, _) = ui.allocate_exact_size(egui::vec2(px, 14.0), egui::Sense::hover());
             let stroke = egui::Stroke::new(2.0, ui.visuals().text_color());
             let p = ui.painter();
@@ -102,9 +102,11 @@ pub fn status_bar(ui: &mut egui::Ui, m: &StatusModel, i18n: &I18n) -> Vec<UiActi
             p.line_segment([rect.left_top(), rect.left_bottom()], stroke);
             p.line_segment([rect.right_top(), rect.right_bottom()], stroke);
             let text = if metres >= 1000.0 {
-                format!("{} km", metres / 1000.0)
+                format!("{} km", i18n.number(metres as f64 / 1000.0, 0))
+            } else if metres >= 1.0 {
+                format!("{} m", i18n.number(metres as f64, 0))
             } else {
-                format!("{metres} m")
+                format!("{} m", i18n.number(metres as f64, 1))
             };
             ui.label(text);
         }
@@ -116,7 +118,7 @@ pub fn status_bar(ui: &mut egui::Ui, m: &StatusModel, i18n: &I18n) -> Vec<UiActi
             ui.label(&job.label);
             ui.add(
                 egui::ProgressBar::new(job.control.progress())
-                    .desired_width(120.0)
+                    .desired_width(if width >= 720.0 { 120.0 } else { 70.0 })
                     .show_percentage(),
             );
             if ui.button(i18n.tr("status.cancel")).clicked() {
@@ -132,13 +134,42 @@ mod tests {
     use super::*;
 
     #[test]
-    fn numbers_read_like_on_a_german_map() {
-        assert_eq!(
-            group_thousands(5_657_501.2, 2),
-            "5\u{2009}657\u{2009}501.20"
-        );
-        assert_eq!(group_thousands(280.0, 1), "280.0");
-        assert_eq!(group_thousands(-1234.5, 0), "−1\u{2009}234");
+    fn the_bar_speaks_the_users_numbers() {
+        use crate::base::i18n::{I18n, Language};
+        let model = StatusModel {
+            crs_label: "EPSG:25832".into(),
+            cursor_world: Some([280_912.344, 5_657_501.2, 35.91]),
+            workshop: false,
+            cursor_wgs84: Some((5.875085, 51.027095)),
+            metres_per_pixel: 0.005,
+            jobs: &[],
+        };
+        for (lang, coords, wgs, bar) in [
+            (
+                Language::German,
+                "Ost 280.912,34  Nord 5.657.501,20  Höhe 35,91 m",
+                "51,027095° N  5,875085° O",
+                "0,5 m",
+            ),
+            (
+                Language::English,
+                "E 280,912.34  N 5,657,501.20  H 35.91 m",
+                "51.027095° N  5.875085° E",
+                "0.5 m",
+            ),
+        ] {
+            let i18n = I18n::new(lang);
+            let mut h = egui_kittest::Harness::builder()
+                .with_size(egui::vec2(1500.0, 60.0))
+                .build_ui(|ui| {
+                    status_bar(ui, &model, &i18n);
+                });
+            h.run();
+            use egui_kittest::kittest::Queryable;
+            h.get_by_label_contains(coords);
+            h.get_by_label_contains(wgs);
+            h.get_by_label(bar);
+        }
     }
 
     #[test]

@@ -232,12 +232,15 @@ fn time_bar_plays_pauses_and_jumps_to_now() {
         zenith: 27.5,
         azimuth: 179.8,
     };
-    let mut h = Harness::new_ui_state(
-        |ui, clock: &mut SceneClock| {
-            time_bar::time_bar(ui, clock, &i18n, false, Some(sun), &mut path);
-        },
-        clock,
-    );
+    // A desk's wide window: everything in the bar.
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 120.0))
+        .build_ui_state(
+            |ui, clock: &mut SceneClock| {
+                time_bar::time_bar(ui, clock, &i18n, false, Some(sun), &mut path);
+            },
+            clock,
+        );
     h.run();
     assert_eq!(
         h.get_by_role(egui::accesskit::Role::TextInput)
@@ -317,15 +320,20 @@ fn top_bar_switches_mode_and_language() {
         scenes: &[],
         kiosk_pin: false,
     };
-    let mut h = Harness::new_ui_state(
-        |ui, out: &mut Vec<UiAction>| out.extend(top_bar::top_bar(ui, &m, &i18n)),
-        Vec::new(),
-    );
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 120.0))
+        .build_ui_state(
+            |ui, out: &mut Vec<UiAction>| out.extend(top_bar::top_bar(ui, &m, &i18n)),
+            Vec::new(),
+        );
     h.run();
     h.get_by_label("Demo •");
     h.get_by_label("Workshop").click();
     h.run();
     h.get_by_label("English").click();
+    h.run();
+    // Files are in their menu: the bar keeps one row.
+    h.get_by_label("Datei").click();
     h.run();
     h.get_by_label("Speichern").click();
     h.run();
@@ -351,6 +359,165 @@ fn settings_set_high_contrast_and_scale() {
     h.get_by_label("Hoher Kontrast").click();
     h.run();
     assert_eq!(h.state().as_slice(), &[UiAction::SetHighContrast(true)]);
+}
+
+/// The control size applies when the slider is let go: applied while
+/// dragging, the window grew under the pointer and the slider jumped away.
+#[test]
+fn the_control_size_applies_on_release() {
+    let i18n = german();
+    let settings = UserSettings::default();
+    let mut h = Harness::new_ui_state(
+        |ui, out: &mut Vec<UiAction>| dialogs::settings_contents(ui, &settings, &i18n, out),
+        Vec::new(),
+    );
+    h.run();
+    let rect = h.get_by_role(egui::accesskit::Role::Slider).rect();
+    let at = |share: f32| egui::pos2(rect.left() + rect.width() * share, rect.center().y);
+    h.event(egui::Event::PointerMoved(at(0.2)));
+    h.event(egui::Event::PointerButton {
+        pos: at(0.2),
+        button: egui::PointerButton::Primary,
+        pressed: true,
+        modifiers: egui::Modifiers::NONE,
+    });
+    h.run();
+    for share in [0.4, 0.6, 0.8] {
+        h.event(egui::Event::PointerMoved(at(share)));
+        h.run();
+    }
+    assert!(
+        h.state().is_empty(),
+        "applied while dragging: {:?}",
+        h.state()
+    );
+    h.event(egui::Event::PointerButton {
+        pos: at(0.8),
+        button: egui::PointerButton::Primary,
+        pressed: false,
+        modifiers: egui::Modifiers::NONE,
+    });
+    h.run();
+    let [UiAction::SetUiScale(s)] = h.state().as_slice() else {
+        panic!("{:?}", h.state())
+    };
+    assert!(*s > 2.0 && *s <= 3.0, "{s}");
+}
+
+/// Top, time and status bar keep one row at every control size on a
+/// 1600 px window (1280 points at 1.25×, 533 at 3×); what does not fit
+/// moves into menus or is left out.
+#[test]
+fn the_bars_keep_one_row_at_every_control_size() {
+    let i18n = german();
+    let scenes = top_bar::scenes_beside(&demo_scene());
+    let control = std::sync::Arc::new(pw_job::JobControl::default());
+    let jobs = vec![crate::base::jobs::JobEntry {
+        id: 1,
+        label: "Besonnung".into(),
+        control,
+    }];
+    // The desk at 1.0–3.0×, and the workshop (its larger type) at 1.0–2.0×.
+    let cases = [1280.0, 1066.0, 800.0, 640.0, 533.0]
+        .map(|w| (AppMode::Planning, w))
+        .into_iter()
+        .chain([1185.0, 948.0, 790.0, 592.0].map(|w| (AppMode::Workshop, w)));
+    let mut problems = Vec::new();
+    for (mode, width) in cases {
+        let m = top_bar::TopBarModel {
+            scene_name: "Demo: LoD2-Kachel Heinsberg (NRW)",
+            dirty: true,
+            has_path: true,
+            mode,
+            language: Language::German,
+            scenes: &scenes,
+            kiosk_pin: false,
+        };
+        let status = status_bar::StatusModel {
+            crs_label: "EPSG:25832".into(),
+            cursor_world: Some([280_876.36, 5_657_485.68, 35.91]),
+            workshop: mode.public(),
+            cursor_wgs84: Some((5.875085, 51.027095)),
+            metres_per_pixel: 0.5,
+            jobs: &jobs,
+        };
+        let mut clock = SceneClock::for_city("Europe/Berlin", Some("2026-06-21T15:00")).unwrap();
+        let sun = pw_sun::SunPosition {
+            zenith: 32.0,
+            azimuth: 217.0,
+        };
+        let mut path = true;
+        // The workshop's own zoom (1.35×) on top: the window in pixels.
+        let one = UserSettings {
+            ui_scale: 1.0,
+            ..Default::default()
+        };
+        let zoom = super::theme::zoom_factor(&one, mode);
+        let mut h = Harness::builder()
+            .with_size(egui::vec2(width * zoom, 400.0))
+            .build_ui_state(
+                |ui, rows: &mut Vec<(String, egui::Rect, f32)>| {
+                    rows.clear();
+                    // The app's type and spacing (the width is in points).
+                    super::theme::apply(ui.ctx(), &one, mode);
+                    let row = ui.spacing().interact_size.y;
+                    let r = ui.scope(|ui| top_bar::top_bar(ui, &m, &i18n)).response.rect;
+                    rows.push(("top".into(), r, row));
+                    let r = ui
+                        .scope(|ui| {
+                            let compact = mode.public();
+                            time_bar::time_bar(ui, &mut clock, &i18n, compact, Some(sun), &mut path)
+                        })
+                        .response
+                        .rect;
+                    rows.push(("time".into(), r, row));
+                    let r = ui
+                        .scope(|ui| status_bar::status_bar(ui, &status, &i18n))
+                        .response
+                        .rect;
+                    rows.push(("status".into(), r, row));
+                },
+                Vec::new(),
+            );
+        h.run();
+        h.run();
+        for (bar, rect, row) in h.state() {
+            if rect.height() >= row * 1.7 {
+                problems.push(format!(
+                    "{mode:?} {bar} bar at {width} pt: {} pt high (a row is {row})",
+                    rect.height()
+                ));
+            }
+            // And all of it on screen, nothing cut off at the right.
+            if rect.right() > width + 0.5 {
+                problems.push(format!(
+                    "{mode:?} {bar} bar at {width} pt reaches {}",
+                    rect.right()
+                ));
+            }
+        }
+        // Narrow: settings and sources in "Mehr", files in "Datei".
+        // (The workshop's larger type folds them earlier.)
+        let narrow = if mode == AppMode::Planning {
+            width < top_bar::NARROW_BAR_PT
+        } else {
+            h.query_by_label("Mehr").is_some()
+        };
+        if h.query_by_label("Einstellungen").is_some() == narrow
+            || h.query_by_label("Mehr").is_some() != narrow
+        {
+            problems.push(format!(
+                "{mode:?} at {width}: narrow {narrow}, settings {:?} more {:?}",
+                h.query_by_label("Einstellungen").map(|n| n.rect()),
+                h.query_by_label("Mehr").map(|n| n.rect())
+            ));
+        }
+        assert_eq!(
+            h.query_by_label("Datei").is_some(),
+            mode == AppMode::Planning
+        );
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
 }
 
 #[test]
@@ -1454,8 +1621,7 @@ fn a_table_row_selects_the_feature_and_flies_to_it() {
     let i18n = german();
     let mut h = Harness::new_ui_state(
         |ui, out: &mut Vec<UiAction>| {
-            let ctx = ui.ctx().clone();
-            let (a, _) = attribute_table::table_window(&ctx, &mut table, &objects, id, None, &i18n);
+            let (a, _) = attribute_table::table_panel(ui, &mut table, &objects, id, None, &i18n);
             out.extend(a);
         },
         Vec::new(),
@@ -1501,8 +1667,7 @@ fn a_table_row_selects_the_feature_and_flies_to_it() {
     let i18n = german();
     let mut h = Harness::new_ui_state(
         |ui, _: &mut ()| {
-            let ctx = ui.ctx().clone();
-            let _ = attribute_table::table_window(&ctx, &mut table, &wide, id, None, &i18n);
+            let _ = attribute_table::table_panel(ui, &mut table, &wide, id, None, &i18n);
         },
         (),
     );

@@ -48,6 +48,21 @@ pub fn high_contrast_visuals() -> egui::Visuals {
     v
 }
 
+/// The desk's body type size (points); the workshop's is larger.
+pub const DESK_BODY_PT: f32 = 15.0;
+
+/// The room left in `ui`, measured in the desk's type: a bar folds at the
+/// same number of words whatever the type size (the workshop's 18 pt
+/// words need 20 % more room).
+pub fn room_in_desk_type(ui: &egui::Ui) -> f32 {
+    let body = ui
+        .style()
+        .text_styles
+        .get(&TextStyle::Body)
+        .map_or(DESK_BODY_PT, |f| f.size);
+    ui.available_width() * DESK_BODY_PT / body
+}
+
 pub fn apply(ctx: &egui::Context, settings: &UserSettings, mode: AppMode) {
     ctx.set_zoom_factor(zoom_factor(settings, mode));
     let visuals = if settings.high_contrast {
@@ -59,7 +74,7 @@ pub fn apply(ctx: &egui::Context, settings: &UserSettings, mode: AppMode) {
     let workshop = mode.public();
     ctx.all_styles_mut(|style| {
         // Large, plain text: the UI is also used by citizens without help.
-        let body = if workshop { 18.0 } else { 15.0 };
+        let body = if workshop { 18.0 } else { DESK_BODY_PT };
         style.text_styles = [
             (TextStyle::Small, FontId::proportional(body - 2.0)),
             (TextStyle::Body, FontId::proportional(body)),

@@ -40,8 +40,16 @@ pub fn time_bar(
     sun: Option<pw_sun::SunPosition>,
     sun_path: &mut bool,
 ) {
-    ui.horizontal_wrapped(|ui| {
-        ui.label(egui::RichText::new(i18n.tr("time.title")).strong());
+    // One row at any width and control size: what a narrow bar has no room
+    // for goes (title, labels, live and speed, the sun's words), in that order.
+    let width = super::theme::room_in_desk_type(ui);
+    let wide = width >= 1450.0;
+    let compact = compact || width < 1150.0;
+    ui.horizontal(|ui| {
+        ui.spacing_mut().slider_width = (width * 0.1).clamp(45.0, 160.0);
+        if wide {
+            ui.label(egui::RichText::new(i18n.tr("time.title")).strong());
+        }
         let play_text = if clock.playing {
             i18n.tr("time.pause")
         } else {
@@ -65,7 +73,9 @@ pub fn time_bar(
                 }
             }
             ui.separator();
-            ui.label(i18n.tr("time.speed"));
+            if wide {
+                ui.label(i18n.tr("time.speed"));
+            }
             let selected = if clock.through_year {
                 i18n.tr("time.speed_year").to_string()
             } else {
@@ -92,7 +102,9 @@ pub fn time_bar(
         }
         ui.separator();
         let local = clock.local();
-        ui.label(i18n.tr("time.date"));
+        if wide {
+            ui.label(i18n.tr("time.date"));
+        }
         if ui.small_button("◀").clicked() {
             shift_days(clock, -1);
         }
@@ -100,7 +112,9 @@ pub fn time_bar(
         if ui.small_button("▶").clicked() {
             shift_days(clock, 1);
         }
-        ui.label(i18n.tr("time.clock"));
+        if wide {
+            ui.label(i18n.tr("time.clock"));
+        }
         let mut minutes = (local.hour() as i32 * 60 + local.minute() as i32) as f32;
         let slider = egui::Slider::new(&mut minutes, 0.0..=1439.0)
             .step_by(1.0)
@@ -118,7 +132,15 @@ pub fn time_bar(
             );
             let _ = clock.set_local_text(&text);
         }
-        ui.label(egui::RichText::new(clock.local().strftime("%Z").to_string()).small());
+        if width >= 700.0 {
+            ui.label(egui::RichText::new(clock.local().strftime("%Z").to_string()).small());
+        }
+        if width >= 600.0 {
+            ui.checkbox(sun_path, i18n.tr("sun.path"));
+        }
+        if width < 900.0 {
+            return;
+        }
         ui.separator();
         match sun {
             Some(p) if p.elevation() > -0.833 => ui.label(i18n.trf(
@@ -132,7 +154,6 @@ pub fn time_bar(
             Some(_) => ui.label(i18n.tr("sun.below_horizon")),
             None => ui.label(""),
         };
-        ui.checkbox(sun_path, i18n.tr("sun.path"));
     });
 }
 

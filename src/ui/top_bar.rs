@@ -43,22 +43,35 @@ pub fn scenes_beside(scene: &std::path::Path) -> Vec<(std::path::PathBuf, String
     out
 }
 
+/// Below this width (points) the bar folds language, settings and "about"
+/// into one menu and the picture button into the file menu.
+pub const NARROW_BAR_PT: f32 = 1100.0;
+
+/// One row at any width and control size: files in a menu, the mode
+/// switch, and language, settings and sources to the right (in a menu of
+/// their own when narrow).
 pub fn top_bar(ui: &mut egui::Ui, m: &TopBarModel, i18n: &I18n) -> Vec<UiAction> {
     let mut actions = Vec::new();
-    ui.horizontal_wrapped(|ui| {
-        let title = ui.heading(i18n.tr("app.title"));
-        if m.mode.public() && held_for(ui, &title, HOLD_TO_LEAVE_WORKSHOP_S) {
-            actions.push(if m.mode == AppMode::Kiosk && m.kiosk_pin {
-                UiAction::Open(Dialog::KioskPin)
-            } else {
-                UiAction::SetMode(AppMode::Planning)
-            });
+    let narrow = super::theme::room_in_desk_type(ui) < NARROW_BAR_PT;
+    ui.horizontal(|ui| {
+        // The moderator's handle in public modes; on a narrow desk bar the
+        // scene's name says enough.
+        if m.mode.public() || !narrow {
+            let title = ui.heading(i18n.tr("app.title"));
+            if m.mode.public() && held_for(ui, &title, HOLD_TO_LEAVE_WORKSHOP_S) {
+                actions.push(if m.mode == AppMode::Kiosk && m.kiosk_pin {
+                    UiAction::Open(Dialog::KioskPin)
+                } else {
+                    UiAction::SetMode(AppMode::Planning)
+                });
+            }
         }
-        let title = if m.dirty {
-            format!("{} •", m.scene_name)
+        let name = if narrow {
+            shortened(m.scene_name, NARROW_NAME_CHARS)
         } else {
             m.scene_name.to_string()
         };
+        let title = if m.dirty { format!("{name} •") } else { name };
         // Planning only: the workshop's bar stays short on a touch table.
         if m.scenes.len() > 1 && m.mode == AppMode::Planning {
             egui::ComboBox::from_id_salt("scene_choice")
@@ -78,29 +91,17 @@ pub fn top_bar(ui: &mut egui::Ui, m: &TopBarModel, i18n: &I18n) -> Vec<UiAction>
         ui.separator();
         // A workshop's citizens neither open other files nor leave the
         // mode; the moderator holds the title to return to planning.
-        if m.mode == AppMode::Planning && ui.button(i18n.tr("menu.open")).clicked() {
-            actions.push(UiAction::Open(Dialog::OpenFile));
-        }
         if m.mode == AppMode::Planning {
-            if ui
-                .add_enabled(m.has_path, egui::Button::new(i18n.tr("menu.save")))
-                .clicked()
-            {
-                actions.push(UiAction::Scene(SceneCommand::Save));
+            ui.menu_button(i18n.tr("menu.file"), |ui| {
+                file_menu(ui, m, narrow, i18n, &mut actions)
+            });
+            if !narrow && ui.button(i18n.tr("menu.picture")).clicked() {
+                actions.push(UiAction::Open(Dialog::Picture));
             }
-            if ui.button(i18n.tr("menu.save_as")).clicked() {
-                actions.push(UiAction::Open(Dialog::SaveAs));
-            }
-            if ui.button(i18n.tr("menu.add_layer")).clicked() {
-                actions.push(UiAction::Open(Dialog::AddLayer));
-            }
-        }
-        if m.mode == AppMode::Planning && ui.button(i18n.tr("menu.picture")).clicked() {
-            actions.push(UiAction::Open(Dialog::Picture));
-        }
-        if m.mode == AppMode::Planning {
             ui.separator();
-            ui.label(i18n.tr("mode.label"));
+            if !narrow {
+                ui.label(i18n.tr("mode.label"));
+            }
             for (mode, key) in [
                 (AppMode::Planning, "mode.planning"),
                 (AppMode::Workshop, "mode.workshop"),
@@ -110,27 +111,117 @@ pub fn top_bar(ui: &mut egui::Ui, m: &TopBarModel, i18n: &I18n) -> Vec<UiAction>
                 }
             }
         }
-        ui.separator();
-        ui.label(i18n.tr("lang.label"));
-        for lang in Language::ALL {
-            if ui
-                .selectable_label(m.language == lang, lang.native_name())
-                .clicked()
-                && m.language != lang
-            {
-                actions.push(UiAction::SetLanguage(lang));
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if narrow {
+                ui.menu_button(i18n.tr("menu.more"), |ui| {
+                    language_and_help(ui, m, i18n, &mut actions, false)
+                });
+            } else {
+                language_and_help(ui, m, i18n, &mut actions, true);
             }
-        }
-        ui.separator();
-        // Visitors in the showroom change nothing that outlasts them.
-        if m.mode != AppMode::Kiosk && ui.button(i18n.tr("menu.settings")).clicked() {
-            actions.push(UiAction::Open(Dialog::Settings));
-        }
-        if ui.button(i18n.tr("menu.about")).clicked() {
-            actions.push(UiAction::Open(Dialog::About));
-        }
+        });
     });
     actions
+}
+
+/// A scene's name on a narrow bar, in characters.
+const NARROW_NAME_CHARS: usize = 22;
+
+/// `text` cut to `max` characters, with "…" where it was cut.
+fn shortened(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
+    out = out.trim_end().to_string();
+    out.push('…');
+    out
+}
+
+fn file_menu(
+    ui: &mut egui::Ui,
+    m: &TopBarModel,
+    narrow: bool,
+    i18n: &I18n,
+    actions: &mut Vec<UiAction>,
+) {
+    if ui.button(i18n.tr("menu.open")).clicked() {
+        actions.push(UiAction::Open(Dialog::OpenFile));
+    }
+    if ui
+        .add_enabled(m.has_path, egui::Button::new(i18n.tr("menu.save")))
+        .clicked()
+    {
+        actions.push(UiAction::Scene(SceneCommand::Save));
+    }
+    if ui.button(i18n.tr("menu.save_as")).clicked() {
+        actions.push(UiAction::Open(Dialog::SaveAs));
+    }
+    ui.separator();
+    if ui.button(i18n.tr("menu.add_layer")).clicked() {
+        actions.push(UiAction::Open(Dialog::AddLayer));
+    }
+    if narrow && ui.button(i18n.tr("menu.picture")).clicked() {
+        actions.push(UiAction::Open(Dialog::Picture));
+    }
+}
+
+/// Language, settings, sources; `right_to_left`: drawn from the bar's
+/// right end, so in reverse order.
+fn language_and_help(
+    ui: &mut egui::Ui,
+    m: &TopBarModel,
+    i18n: &I18n,
+    actions: &mut Vec<UiAction>,
+    right_to_left: bool,
+) {
+    enum Item {
+        Label,
+        Language(Language),
+        Separator,
+        Settings,
+        About,
+    }
+    let mut items = vec![Item::Label];
+    items.extend(Language::ALL.map(Item::Language));
+    items.push(Item::Separator);
+    // Visitors in the showroom change nothing that outlasts them.
+    if m.mode != AppMode::Kiosk {
+        items.push(Item::Settings);
+    }
+    items.push(Item::About);
+    if right_to_left {
+        items.reverse();
+    }
+    for item in items {
+        match item {
+            Item::Label => {
+                ui.label(i18n.tr("lang.label"));
+            }
+            Item::Language(lang) => {
+                if ui
+                    .selectable_label(m.language == lang, lang.native_name())
+                    .clicked()
+                    && m.language != lang
+                {
+                    actions.push(UiAction::SetLanguage(lang));
+                }
+            }
+            Item::Separator => {
+                ui.separator();
+            }
+            Item::Settings => {
+                if ui.button(i18n.tr("menu.settings")).clicked() {
+                    actions.push(UiAction::Open(Dialog::Settings));
+                }
+            }
+            Item::About => {
+                if ui.button(i18n.tr("menu.about")).clicked() {
+                    actions.push(UiAction::Open(Dialog::About));
+                }
+            }
+        }
+    }
 }
 
 /// Seconds the moderator holds the title to leave the workshop.
