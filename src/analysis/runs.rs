@@ -186,11 +186,14 @@ pub enum AnalysisCommand {
         features: bool,
     },
     Remove(u32),
-    /// Write every part of the result next to the scene file.
-    Export(u32),
-    /// The key figures of every scenario side by side, as CSV next to the
-    /// scene file.
-    ExportFigures,
+    /// Write every part of the result into `dir`, files named `stem.*`.
+    Export {
+        id: u32,
+        dir: std::path::PathBuf,
+        stem: String,
+    },
+    /// The key figures of every scenario side by side, as CSV.
+    ExportFigures(std::path::PathBuf),
     /// B − A of two results of one analysis.
     Compare {
         a: u32,
@@ -398,12 +401,9 @@ pub(crate) fn handle_commands(
                 }
             }
             AnalysisCommand::Remove(id) => remove_entry(&mut commands, &mut state, *id),
-            AnalysisCommand::Export(id) => {
+            AnalysisCommand::Export { id, dir, stem } => {
                 if let Some(e) = state.result(*id) {
-                    let dir =
-                        crate::base::places::user_folder(active.path.as_deref()).join("ergebnisse");
-                    let stem = pw_analysis::export::file_stem(e.label());
-                    match pw_analysis::export::export_all(&e.result, &dir, &stem) {
+                    match pw_analysis::export::export_all(&e.result, dir, stem) {
                         Ok(files) => {
                             let files: Vec<String> =
                                 files.iter().map(|f| f.display().to_string()).collect();
@@ -415,17 +415,13 @@ pub(crate) fn handle_commands(
                     }
                 }
             }
-            AnalysisCommand::ExportFigures => {
+            AnalysisCommand::ExportFigures(path) => {
                 let table =
                     pw_analysis::ScenarioFigures::of(state.results.iter().map(|e| &*e.result));
-                let dir =
-                    crate::base::places::user_folder(active.path.as_deref()).join("ergebnisse");
-                let now = jiff::ZonedDateTime::now()
-                    .strftime("%Y%m%d-%H%M%S")
-                    .to_string();
-                let path = dir.join(format!("{}_{now}.csv", i18n.tr("analysis.figures_file")));
-                let written = std::fs::create_dir_all(&dir)
-                    .and_then(|_| std::fs::write(&path, table.to_csv(&|m| i18n.render(m))));
+                let written = path
+                    .parent()
+                    .map_or(Ok(()), std::fs::create_dir_all)
+                    .and_then(|_| std::fs::write(path, table.to_csv(&|m| i18n.render(m))));
                 match written {
                     Ok(()) => {
                         notices.info(i18n.trf("analysis.exported", &[("files", &path.display())]))

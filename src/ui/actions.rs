@@ -45,6 +45,17 @@ pub enum Dialog {
     KioskPin,
     /// Which CRS a layer's coordinates are in.
     CrsPicker,
+    /// Where an export goes, and under which name.
+    Export,
+}
+
+/// What is exported once the user said where.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExportTarget {
+    /// An analysis result: every part (GeoTIFF, GeoJSON, CSV).
+    Result(u32),
+    /// The key figures per scenario (CSV).
+    Figures,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -68,6 +79,14 @@ pub enum UiAction {
     OpenStyleEditor(crate::layers::LayerId),
     OpenTable(crate::layers::LayerId),
     CloseTable,
+    /// Ask where to export; `name` says what it is (analysis, scenario,
+    /// date), the scene's place goes in front.
+    ChooseExport {
+        what: ExportTarget,
+        name: String,
+    },
+    /// The place chosen for the export asked for.
+    ExportTo(std::path::PathBuf),
     /// Open a side panel as a drawer on a narrow window (Closed: close it).
     Drawer(super::layout::Drawer),
     /// Ask which CRS a layer's coordinates are in.

@@ -444,7 +444,14 @@ fn result_card(
         }
         ui.horizontal(|ui| {
             if ui.button(i18n.tr("analysis.export")).clicked() {
-                actions.push(cmd(AnalysisCommand::Export(e.id)));
+                // Named by what it is and when it was computed, not by
+                // the run's raw parameters.
+                let title = analyses.get(e.analysis).map_or("", |a| i18n.tr(a.title()));
+                let day = r.stamp.computed_at.get(..10).unwrap_or_default();
+                actions.push(UiAction::ChooseExport {
+                    what: super::actions::ExportTarget::Result(e.id),
+                    name: format!("{title} {} {day}", r.stamp.scenario),
+                });
             }
             if ui.button(i18n.tr("layers.remove")).clicked() {
                 actions.push(cmd(AnalysisCommand::Remove(e.id)));
@@ -732,7 +739,11 @@ fn scenario_figures(
                     });
             }
             if ui.button(i18n.tr("analysis.figures_csv")).clicked() {
-                actions.push(cmd(AnalysisCommand::ExportFigures));
+                let day = jiff::ZonedDateTime::now().strftime("%Y-%m-%d").to_string();
+                actions.push(UiAction::ChooseExport {
+                    what: super::actions::ExportTarget::Figures,
+                    name: format!("{} {day}", i18n.tr("analysis.figures_file")),
+                });
             }
         });
 }

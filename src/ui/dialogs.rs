@@ -124,6 +124,10 @@ fn accepts(purpose: Dialog, name: &str) -> bool {
             .iter()
             .any(|e| lower.ends_with(e)),
         Dialog::ImportDesign => pw_plan::design::is_design_file(Path::new(name)),
+        // What is there already: earlier exports.
+        Dialog::Export => [".tif", ".tiff", ".geojson", ".csv"]
+            .iter()
+            .any(|e| lower.ends_with(e)),
         Dialog::AddLayer => [
             ".gml", ".xml", ".json", ".jsonl", ".geojson", ".tif", ".tiff", ".shp", ".gpkg",
             ".kml", ".kmz", ".csv", ".fgb", ".glb", ".xyz",
@@ -173,10 +177,10 @@ impl FileChooser {
 
     pub fn show(&mut self, ctx: &egui::Context, i18n: &I18n) -> Vec<UiAction> {
         let mut actions = Vec::new();
-        let title = if self.purpose == Dialog::SaveAs {
-            i18n.tr("file.title_save")
-        } else {
-            i18n.tr("file.title_open")
+        let title = match self.purpose {
+            Dialog::SaveAs => i18n.tr("file.title_save"),
+            Dialog::Export => i18n.tr("file.title_export"),
+            _ => i18n.tr("file.title_open"),
         };
         egui::Window::new(title)
             .collapsible(false)
@@ -238,10 +242,10 @@ impl FileChooser {
             ui.text_edit_singleline(&mut self.name);
         });
         ui.horizontal(|ui| {
-            let ok = if self.purpose == Dialog::SaveAs {
-                i18n.tr("file.save")
-            } else {
-                i18n.tr("file.open")
+            let ok = match self.purpose {
+                Dialog::SaveAs => i18n.tr("file.save"),
+                Dialog::Export => i18n.tr("file.export"),
+                _ => i18n.tr("file.open"),
             };
             if ui
                 .add_enabled(!self.name.trim().is_empty(), egui::Button::new(ok))
@@ -263,6 +267,9 @@ impl FileChooser {
                     path.set_extension("scene");
                 }
                 SceneCommand::SaveAs(path)
+            }
+            Dialog::Export => {
+                return vec![UiAction::ExportTo(path), UiAction::Close(self.purpose)];
             }
             Dialog::ImportDesign => {
                 return vec![

@@ -69,6 +69,10 @@ pub struct UiState {
     pub style_editor: Option<vector_style::StyleEditor>,
     pub table: Option<attribute_table::AttributeTable>,
     pub crs_picker: Option<crs_picker::CrsPicker>,
+    /// What waits for the export chooser's answer, and the folder of the
+    /// last export (the next one offers it again).
+    pub export_target: Option<actions::ExportTarget>,
+    pub export_dir: Option<std::path::PathBuf>,
     /// The drawer open on a narrow window, and the selection it was opened
     /// for (a new pick opens the inspector).
     pub drawer: layout::Drawer,
@@ -357,6 +361,51 @@ fn apply_ui_actions(
             UiAction::Close(Dialog::UnsavedChanges) => ui_state.confirm_open = None,
             UiAction::Close(Dialog::CrsPicker) => ui_state.crs_picker = None,
             UiAction::CloseTable => ui_state.table = None,
+            UiAction::ChooseExport { what, name } => {
+                // Named by place first: the city of the scene, else its name.
+                let place = if active.scene.city.name.is_empty() {
+                    active.scene.name.clone()
+                } else {
+                    active.scene.city.name.clone()
+                };
+                let stem = pw_analysis::export::file_stem(&format!("{place} {name}"));
+                let dir = ui_state.export_dir.clone().unwrap_or_else(|| {
+                    crate::base::places::user_folder(active.path.as_deref()).join("ergebnisse")
+                });
+                // The folder may not exist yet.
+                let _ = std::fs::create_dir_all(&dir);
+                ui_state.export_target = Some(what);
+                ui_state.file_chooser = Some(FileChooser::new(Dialog::Export, &dir, &stem));
+            }
+            UiAction::ExportTo(path) => {
+                ui_state.export_dir = path.parent().map(|d| d.to_path_buf());
+                let dir = path.parent().map(|d| d.to_path_buf()).unwrap_or_default();
+                match ui_state.export_target.take() {
+                    Some(actions::ExportTarget::Result(id)) => {
+                        // The parts get their own endings.
+                        let stem = path
+                            .file_name()
+                            .map(|n| n.to_string_lossy().into_owned())
+                            .unwrap_or_default();
+                        let stem = strip_export_ending(&stem).to_string();
+                        commands.write_message(crate::analysis::AnalysisCommand::Export {
+                            id,
+                            dir,
+                            stem,
+                        });
+                    }
+                    Some(actions::ExportTarget::Figures) => {
+                        let mut path = path.clone();
+                        if path.extension().is_none_or(|e| e != "csv") {
+                            let name = path.file_name().unwrap_or_default().to_string_lossy();
+                            path.set_file_name(format!("{name}.csv"));
+                        }
+                        commands
+                            .write_message(crate::analysis::AnalysisCommand::ExportFigures(path));
+                    }
+                    None => {}
+                }
+            }
             UiAction::Drawer(d) => {
                 // A second tap on the open drawer closes it.
                 ui_state.drawer = if ui_state.drawer == d {
@@ -514,6 +563,16 @@ fn apply_ui_actions(
             ui_state.crs_picker = Some(crs_picker::CrsPicker::new(id, &name, question));
         }
     }
+}
+
+/// A name typed or picked with an export's ending: the stem without it.
+fn strip_export_ending(name: &str) -> &str {
+    for ending in [".tif", ".tiff", ".geojson", ".csv"] {
+        if name.len() > ending.len() && name.to_ascii_lowercase().ends_with(ending) {
+            return &name[..name.len() - ending.len()];
+        }
+    }
+    name
 }
 
 /// On a narrow window: the side panels as drawers, opened from the top

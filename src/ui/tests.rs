@@ -1836,17 +1836,71 @@ fn a_variant_with_a_new_house_shades_what_bestand_does_not() {
     let change = sunny.difference(1, 0).unwrap();
     // The house stands on 240 m² of open, sunny ground and shades more.
     assert!(change < -240.0, "{change} m² with ≥ 4 h");
-    act(&mut app, UiAction::Analysis(AnalysisCommand::ExportFigures));
-    let csv = std::fs::read_dir(dir.join("ergebnisse"))
-        .unwrap()
-        .flatten()
-        .find(|e| {
-            e.file_name()
-                .to_string_lossy()
-                .starts_with("kennzahlen_je_variante")
-        })
-        .map(|e| std::fs::read_to_string(e.path()).unwrap())
-        .expect("the table as CSV");
+    // Exporting asks where (beside the user's scene), with a name of place,
+    // what and day; the answer writes there.
+    let today = jiff::ZonedDateTime::now().strftime("%Y-%m-%d").to_string();
+    act(
+        &mut app,
+        UiAction::ChooseExport {
+            what: super::actions::ExportTarget::Figures,
+            name: format!("kennzahlen_je_variante {today}"),
+        },
+    );
+    let chooser = app
+        .world()
+        .resource::<UiState>()
+        .file_chooser
+        .as_ref()
+        .unwrap();
+    assert_eq!(chooser.purpose, super::actions::Dialog::Export);
+    assert_eq!(chooser.dir, dir.join("ergebnisse"));
+    let place = pw_analysis::export::file_stem(
+        &app.world()
+            .resource::<crate::layers::ActiveScene>()
+            .scene
+            .city
+            .name,
+    );
+    assert!(!place.is_empty());
+    assert_eq!(
+        chooser.name,
+        format!("{place}_kennzahlen_je_variante_{today}")
+    );
+    let chosen = dir.join("ausgabe");
+    std::fs::create_dir_all(&chosen).unwrap();
+    act(&mut app, UiAction::ExportTo(chosen.join("tabelle")));
+    let csv = std::fs::read_to_string(chosen.join("tabelle.csv")).expect("the table as CSV");
+    // The next export offers that folder again.
+    act(
+        &mut app,
+        UiAction::ChooseExport {
+            what: super::actions::ExportTarget::Figures,
+            name: "x".into(),
+        },
+    );
+    let chooser = app
+        .world()
+        .resource::<UiState>()
+        .file_chooser
+        .as_ref()
+        .unwrap();
+    assert_eq!(chooser.dir, chosen);
+    // A result: every part under the name given (an ending typed is left off).
+    let id = analyses(&app).results[0].id;
+    act(
+        &mut app,
+        UiAction::ChooseExport {
+            what: super::actions::ExportTarget::Result(id),
+            name: "Besonnung Bestand".into(),
+        },
+    );
+    act(
+        &mut app,
+        UiAction::ExportTo(chosen.join("besonnung.geojson")),
+    );
+    for part in ["besonnung.tif", "besonnung_kennzahlen.csv"] {
+        assert!(chosen.join(part).exists(), "{part}");
+    }
     assert!(
         csv.starts_with("group,figure,key,unit,Bestand,Variante A,Variante A − Bestand\n"),
         "{csv}"
@@ -2845,9 +2899,13 @@ fn figures_per_variant_show_side_by_side_with_their_difference() {
     h.get_by_label("Protokoll des Laufs");
     h.get_by_label("Tabelle als CSV speichern").click();
     h.run();
+    let today = jiff::ZonedDateTime::now().strftime("%Y-%m-%d").to_string();
     assert_eq!(
         h.state().1.as_slice(),
-        &[UiAction::Analysis(AnalysisCommand::ExportFigures)]
+        &[UiAction::ChooseExport {
+            what: super::actions::ExportTarget::Figures,
+            name: format!("kennzahlen_je_variante {today}")
+        }]
     );
 }
 
