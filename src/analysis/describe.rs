@@ -7,7 +7,7 @@ use pw_analysis::{ParamKind, ParamSpec, RunStamp};
 /// A value longer than this (an area's corners) is named, not printed.
 const LONGEST_VALUE: usize = 48;
 
-/// "Tag: 2026-03-21", "Fassaden und Dächer auswerten: ja", "Bereich: Fläche
+/// "Tag: 21.03.2026", "Fassaden und Dächer auswerten: ja", "Bereich: Fläche
 /// gewählt", "Rasterweite: 10 m" — values not set are left out, areas
 /// named (the result's label gives their size), yes/no and choices in
 /// words, numbers with their unit.
@@ -38,12 +38,13 @@ pub fn readable_parameters(stamp: &RunStamp, specs: &[ParamSpec], i18n: &I18n) -
                     .map_or(value.clone(), |(_, l)| i18n.tr(l).to_string()),
                 // A number with its unit ("Rasterweite: 10 m").
                 Some(ParamKind::Number { unit, .. }) if !unit.is_empty() => {
-                    format!("{value} {unit}")
+                    format!("{} {unit}", i18n.neutral(value))
                 }
                 _ if value.chars().count() > LONGEST_VALUE => {
                     i18n.tr("analysis.value_area").to_string()
                 }
-                _ => value.clone(),
+                // Days and numbers the user's way ("Tag: 21.03.2026").
+                _ => i18n.neutral(value),
             };
             format!("{label}: {value}")
         })

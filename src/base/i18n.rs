@@ -96,34 +96,85 @@ impl I18n {
     /// A number as people of the chosen language write it: German
     /// "249.055,5", English "249,055.5"; `decimals` after the separator.
     pub fn number(&self, value: f64, decimals: usize) -> String {
-        if !value.is_finite() {
-            return "–".into();
+        number_in(self.language, value, decimals)
+    }
+
+    /// A number with as many decimals as it has (at most 6), written the
+    /// language's way: "0,5", "2", "12.500" in German.
+    pub fn plain(&self, value: f64) -> String {
+        let shortest = format!("{value}");
+        let decimals = shortest.split_once('.').map_or(0, |(_, f)| f.len()).min(6);
+        self.number(value, decimals)
+    }
+
+    /// A day the language's way: "21.03.2026" in German, ISO 8601
+    /// ("2026-03-21") in English, which is read alike everywhere.
+    pub fn date(&self, date: jiff::civil::Date) -> String {
+        match self.language {
+            Language::German => date.strftime("%d.%m.%Y").to_string(),
+            Language::English => date.strftime("%Y-%m-%d").to_string(),
         }
-        let (group, point) = match self.language {
-            Language::German => ('.', ','),
-            Language::English => (',', '.'),
+    }
+
+    /// Text the engine-free crates write in a neutral notation (ISO days,
+    /// "." before decimals) in the user's: each word that is a number or a
+    /// day on its own is rewritten, punctuation around it kept; other words
+    /// (names, files, codes) stay as they are.
+    pub fn neutral(&self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut word = String::new();
+        let flush = |word: &mut String, out: &mut String| {
+            out.push_str(&self.neutral_word(word));
+            word.clear();
         };
-        let text = format!("{:.*}", decimals, value.abs());
-        let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
-        let mut out = String::new();
-        for (k, c) in int.chars().enumerate() {
-            if k > 0 && (int.len() - k) % 3 == 0 {
-                out.push(group);
+        for c in text.chars() {
+            if c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')' | '[' | ']' | '/' | '×') {
+                flush(&mut word, &mut out);
+                out.push(c);
+            } else {
+                word.push(c);
             }
-            out.push(c);
         }
-        if !frac.is_empty() {
-            out.push(point);
-            out.push_str(frac);
+        flush(&mut word, &mut out);
+        out
+    }
+
+    fn neutral_word(&self, word: &str) -> String {
+        if let Ok(d) = word.parse::<jiff::civil::Date>()
+            && word.len() == 10
+        {
+            return self.date(d);
         }
-        let negative = value < 0.0 && out.chars().any(|c| c.is_ascii_digit() && c != '0');
-        if negative { format!("−{out}") } else { out }
+        // Signed numbers keep their sign as written ("+0.5").
+        let (sign, digits) = match word.strip_prefix('+') {
+            Some(rest) => ("+", rest),
+            None => ("", word),
+        };
+        let plain_number = !digits.is_empty()
+            && digits
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == '.' || c == '-')
+            && digits.chars().any(|c| c.is_ascii_digit())
+            && !digits[1..].contains('-');
+        match digits.parse::<f64>() {
+            Ok(v) if plain_number && digits.contains('.') => {
+                let decimals = digits.split_once('.').map_or(0, |(_, f)| f.len());
+                format!("{sign}{}", self.number(v, decimals))
+            }
+            _ => word.to_string(),
+        }
     }
 
     /// A library's message (catalogue key + arguments) in the chosen
     /// language; its English text when the catalogues lack the key.
+    /// Arguments written as neutral numbers and days are shown the
+    /// language's way.
     pub fn render(&self, message: &pw_analysis::Message) -> String {
-        message.render(|key| {
+        let mut local = message.clone();
+        for (_, value) in &mut local.args {
+            *value = self.neutral(value);
+        }
+        local.render(|key| {
             self.catalogue(self.language)
                 .get(key)
                 .or_else(|| self.german.get(key))
@@ -134,6 +185,33 @@ impl I18n {
     pub fn keys(&self, language: Language) -> impl Iterator<Item = &String> {
         self.catalogue(language).keys()
     }
+}
+
+/// [`I18n::number`] for a language (where no catalogue is at hand, e.g.
+/// in a plot's hover text).
+pub fn number_in(language: Language, value: f64, decimals: usize) -> String {
+    if !value.is_finite() {
+        return "–".into();
+    }
+    let (group, point) = match language {
+        Language::German => ('.', ','),
+        Language::English => (',', '.'),
+    };
+    let text = format!("{:.*}", decimals, value.abs());
+    let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
+    let mut out = String::new();
+    for (k, c) in int.chars().enumerate() {
+        if k > 0 && (int.len() - k) % 3 == 0 {
+            out.push(group);
+        }
+        out.push(c);
+    }
+    if !frac.is_empty() {
+        out.push(point);
+        out.push_str(frac);
+    }
+    let negative = value < 0.0 && out.chars().any(|c| c.is_ascii_digit() && c != '0');
+    if negative { format!("−{out}") } else { out }
 }
 
 #[cfg(test)]
@@ -153,6 +231,34 @@ mod tests {
             "only de: {only_de:?}, only en: {only_en:?}"
         );
         assert!(de.len() > 50);
+    }
+
+    #[test]
+    fn neutral_numbers_and_days_are_shown_the_languages_way() {
+        let de = I18n::new(Language::German);
+        let en = I18n::new(Language::English);
+        assert_eq!(de.plain(0.5), "0,5");
+        assert_eq!(de.plain(12500.0), "12.500");
+        assert_eq!(en.plain(-2.25), "−2.25");
+        let day = jiff::civil::date(2026, 3, 21);
+        assert_eq!(de.date(day), "21.03.2026");
+        assert_eq!(en.date(day), "2026-03-21");
+        // A result's label as the sun-hours analysis writes it.
+        assert_eq!(
+            de.neutral("Besonnung 2026-03-21 2026-06-21, 150 × 150 m, Pegel 1.25 m (+0.5)"),
+            "Besonnung 21.03.2026 21.06.2026, 150 × 150 m, Pegel 1,25 m (+0,5)"
+        );
+        // Names, files and codes stay.
+        assert_eq!(
+            de.neutral("dgm1_2.5m.tif EPSG:25832 v0.1.0 Tile-2.3 -"),
+            "dgm1_2.5m.tif EPSG:25832 v0.1.0 Tile-2.3 -"
+        );
+        // Messages from the crates: their number arguments too.
+        let m = pw_analysis::Message::new("no.such.key")
+            .english("water level {level} m")
+            .arg("level", format!("{:.2}", 36.5));
+        assert_eq!(de.render(&m), "water level 36,50 m");
+        assert_eq!(en.render(&m), "water level 36.50 m");
     }
 
     #[test]

@@ -134,10 +134,11 @@ impl StampInput<'_> {
         );
         // The result's label usually starts with the analysis' title.
         let analysis = i18n.tr(title);
-        let result = if entry.label().starts_with(analysis) {
-            entry.label().to_string()
+        let label = i18n.neutral(entry.label());
+        let result = if label.starts_with(analysis) {
+            label
         } else {
-            format!("{analysis}: {}", entry.label())
+            format!("{analysis}: {label}")
         };
         let line = if parameters.is_empty() {
             result
@@ -170,7 +171,7 @@ impl StampInput<'_> {
                 entries: legend
                     .classes
                     .iter()
-                    .zip(legend.labels())
+                    .zip(legend.labels_in(|v| i18n.plain(v)))
                     .map(|(c, label)| (c.rgb, label))
                     .collect(),
             }
@@ -341,7 +342,7 @@ mod tests {
         let after = input(&app);
         let line = &after.stamp.lines[1];
         assert!(
-            line.starts_with("Besonnung (Sonnenstunden) 2026-03-21, 150 × 150 m (Bereich: Fläche gewählt, Tag: 2026-03-21"),
+            line.starts_with("Besonnung (Sonnenstunden) 21.03.2026, 150 × 150 m (Bereich: Fläche gewählt, Tag: 21.03.2026"),
             "{line}"
         );
         assert!(

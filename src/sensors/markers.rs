@@ -5,6 +5,7 @@
 //! stations, moving ones) and drawn as one billboard mesh; picked by
 //! distance on screen.
 
+use crate::base::i18n::I18n;
 use crate::layers::Layers;
 use crate::sensors::sources::SourceRuntime;
 use crate::sensors::state::Sensors;
@@ -64,12 +65,12 @@ pub struct SensorMarkers {
     moving: Vec<(usize, usize, usize)>,
 }
 
-/// Formats a value with its unit.
-pub fn value_text(value: &Value, unit: Option<&str>) -> String {
+/// Formats a value with its unit, the user's way ("12,5 °C").
+pub fn value_text(value: &Value, unit: Option<&str>, i18n: &I18n) -> String {
     let v = match value {
-        Value::Number(n) if n.fract() == 0.0 && n.abs() < 1e9 => format!("{n:.0}"),
-        Value::Number(n) if n.abs() >= 100.0 => format!("{n:.0}"),
-        Value::Number(n) => format!("{n:.1}"),
+        Value::Number(n) if n.fract() == 0.0 && n.abs() < 1e9 => i18n.number(*n, 0),
+        Value::Number(n) if n.abs() >= 100.0 => i18n.number(*n, 0),
+        Value::Number(n) => i18n.number(*n, 1),
         Value::Text(t) => t.clone(),
     };
     match unit {
@@ -99,6 +100,7 @@ fn marker_state(
     source: &SourceRuntime,
     station: &Station,
     t: i64,
+    i18n: &I18n,
 ) -> (Option<String>, Option<i64>, [f32; 4], bool) {
     let stale_ms = source
         .def
@@ -125,7 +127,7 @@ fn marker_state(
         .max_by_key(|(class, ..)| *class);
     if let Some((_, color, stream, time, value)) = worst {
         return (
-            Some(value_text(value, stream.unit.as_deref())),
+            Some(value_text(value, stream.unit.as_deref(), i18n)),
             Some(time),
             color,
             false,
@@ -148,7 +150,7 @@ fn marker_state(
         Some((time, value)) => {
             let stale = (t - time) as f64 > stale_ms;
             (
-                Some(value_text(value, first.unit.as_deref())),
+                Some(value_text(value, first.unit.as_deref(), i18n)),
                 Some(*time),
                 if stale { STALE } else { NEUTRAL },
                 stale,
@@ -205,6 +207,7 @@ pub(crate) fn compute_markers(
     ground: Option<Res<GroundLevel>>,
     mut markers: ResMut<SensorMarkers>,
     mut positions: Local<PlaceCache>,
+    i18n: Res<I18n>,
 ) {
     let t = clock.instant.as_millisecond();
     let terrain = layers.terrain.len() as u64;
@@ -252,7 +255,8 @@ pub(crate) fn compute_markers(
     };
     let key = (sensors.version, terrain, layouts);
     let same_time = (markers.computed_at..markers.next_change).contains(&t);
-    if markers.computed_for == Some(key) && same_time {
+    // Another language writes the values anew.
+    if markers.computed_for == Some(key) && same_time && !i18n.is_changed() {
         // Same view and stations: only stations with new values, and the
         // moving ones where they are now.
         let mut updated = Vec::new();
@@ -262,7 +266,11 @@ pub(crate) fn compute_markers(
             for j in changed {
                 if let Some(&k) = markers.index.get(&(i, j)) {
                     let st = &source.store.stations[j];
-                    updated.push((k, marker_state(source, st, t), next_change(source, st, t)));
+                    updated.push((
+                        k,
+                        marker_state(source, st, t, &i18n),
+                        next_change(source, st, t),
+                    ));
                     // A new fix of a moving station may move it now.
                     if source.store.is_moving(j)
                         && let Some(w) = source.store.place_at(j, t).and_then(|p| world_of(i, j, p))
@@ -326,7 +334,7 @@ pub(crate) fn compute_markers(
             {
                 continue;
             }
-            let (value, time_ms, color, stale) = marker_state(source, st, t);
+            let (value, time_ms, color, stale) = marker_state(source, st, t, &i18n);
             next = next.min(next_change(source, st, t));
             if source.store.is_moving(j) {
                 moving.push((items.len(), i, j));

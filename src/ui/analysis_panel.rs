@@ -6,6 +6,7 @@
 //! chart, export, and B − A of two results.
 
 use super::actions::UiAction;
+use super::numbers::Localized;
 use crate::analysis::{AnalysisCommand, AnalysisState, AreaPick, ResultEntry};
 use crate::base::i18n::I18n;
 use bevy_egui::egui;
@@ -25,7 +26,11 @@ fn swatch(ui: &mut egui::Ui, rgb: [u8; 3]) {
 pub fn legend(ui: &mut egui::Ui, id: u32, legend: &Legend, i18n: &I18n) {
     ui.label(egui::RichText::new(i18n.tr(legend.title)).strong());
     egui::Grid::new(("legend", id)).show(ui, |ui| {
-        for (class, text) in legend.classes.iter().zip(legend.labels()) {
+        for (class, text) in legend
+            .classes
+            .iter()
+            .zip(legend.labels_in(|v| i18n.plain(v)))
+        {
             swatch(ui, class.rgb);
             ui.label(text);
             ui.end_row();
@@ -37,7 +42,7 @@ pub fn legend(ui: &mut egui::Ui, id: u32, legend: &Legend, i18n: &I18n) {
 /// ground falls where, at a glance.
 fn distribution(ui: &mut egui::Ui, id: u32, legend: &Legend, m2: &[f64], i18n: &I18n) {
     use egui_plot::{Bar, BarChart, Plot};
-    let labels = legend.labels();
+    let labels = legend.labels_in(|v| i18n.plain(v));
     let bars: Vec<Bar> = m2
         .iter()
         .enumerate()
@@ -234,6 +239,7 @@ fn field(ui: &mut egui::Ui, spec: &ParamSpec, value: &mut Value, i18n: &I18n) {
                     egui::DragValue::new(n)
                         .range(*min..=*max)
                         .speed(*step)
+                        .localized(i18n, super::numbers::decimals_for_step(*step))
                         .suffix(format!(" {unit}")),
                 );
                 ui.label(label);
@@ -245,13 +251,7 @@ fn field(ui: &mut egui::Ui, spec: &ParamSpec, value: &mut Value, i18n: &I18n) {
         (ParamKind::Date { presets, .. }, Value::Text(t)) => {
             ui.horizontal_wrapped(|ui| {
                 ui.label(label);
-                ui.add(
-                    egui::TextEdit::singleline(t)
-                        .hint_text(i18n.tr("analysis.date_clock"))
-                        // The rest of the row: the hint is read whole
-                        // ("Tag der Zeitleiste"), at any control size.
-                        .desired_width(f32::INFINITY),
-                );
+                day_field(ui, spec.key, t, i18n);
             });
             if !presets.is_empty() {
                 ui.horizontal_wrapped(|ui| {
@@ -264,7 +264,7 @@ fn field(ui: &mut egui::Ui, spec: &ParamSpec, value: &mut Value, i18n: &I18n) {
                                 .year() as i32
                         });
                     for (month, day) in presets.iter() {
-                        if ui.button(format!("{day}.{month}.")).clicked() {
+                        if ui.button(format!("{day:02}.{month:02}.")).clicked() {
                             *t = format!("{year:04}-{month:02}-{day:02}");
                         }
                     }
@@ -301,6 +301,46 @@ fn field(ui: &mut egui::Ui, spec: &ParamSpec, value: &mut Value, i18n: &I18n) {
             });
         }
         _ => {}
+    }
+}
+
+/// Days as the user writes them ("21.03.2026", several with spaces); the
+/// analysis gets them as ISO days. What does not read as a day is kept
+/// in the field and marked, the analysis keeps the last good value.
+pub fn day_field(ui: &mut egui::Ui, key: &str, iso: &mut String, i18n: &I18n) {
+    let id = ui.id().with(("day_typed", key));
+    let shown = i18n.neutral(iso);
+    let mut text = ui
+        .data(|d| d.get_temp::<String>(id))
+        .unwrap_or_else(|| shown.clone());
+    let to_iso = |text: &str| -> Option<String> {
+        let days: Option<Vec<String>> = text
+            .split_whitespace()
+            .map(|w| super::time_bar::parse_day(w).map(|(y, m, d)| format!("{y:04}-{m:02}-{d:02}")))
+            .collect();
+        days.map(|d| d.join(" "))
+    };
+    let readable = to_iso(&text).is_some();
+    let mut edit = egui::TextEdit::singleline(&mut text)
+        .hint_text(i18n.tr("analysis.date_clock"))
+        // The rest of the row: the hint is read whole ("Tag der
+        // Zeitleiste"), at any control size.
+        .desired_width(f32::INFINITY);
+    if !readable {
+        edit = edit.text_color(ui.visuals().error_fg_color);
+    }
+    let response = ui.add(edit);
+    if response.changed() {
+        if let Some(days) = to_iso(&text) {
+            *iso = days;
+        }
+        ui.data_mut(|d| d.insert_temp(id, text.clone()));
+    } else if !response.has_focus() {
+        // Not being typed in: shown from the value (a preset may have set it).
+        ui.data_mut(|d| d.remove::<String>(id));
+    }
+    if !readable {
+        response.on_hover_text(i18n.tr("time.bad_date"));
     }
 }
 
@@ -361,7 +401,7 @@ fn result_card(
 ) {
     let r = &e.result;
     ui.group(|ui| {
-        ui.label(egui::RichText::new(e.label()).strong());
+        ui.label(egui::RichText::new(i18n.neutral(e.label())).strong());
         ui.horizontal_wrapped(|ui| {
             let (mut g, mut f, mut p) = (e.show_ground, e.show_facades, e.show_features);
             let mut changed = false;
@@ -466,7 +506,7 @@ fn compare(ui: &mut egui::Ui, state: &mut AnalysisState, i18n: &I18n, actions: &
         .results
         .iter()
         .filter(|e| e.analysis == state.selected && !e.is_difference())
-        .map(|e| (e.id, e.label().to_string()))
+        .map(|e| (e.id, i18n.neutral(e.label())))
         .collect();
     if plain.len() < 2 {
         return;

@@ -70,7 +70,10 @@ pub fn readable_attributes(attrs: &[(String, String)], i18n: &I18n) -> Vec<(Stri
                     codes::building_function_label(v).map(|l| format!("{l} ({v})"))
                 }
                 "roofType" => codes::roof_type_label(v).map(|l| format!("{l} ({v})")),
-                "measuredHeight" => v.parse::<f64>().ok().map(|h| format!("{h:.2} m")),
+                "measuredHeight" => v
+                    .parse::<f64>()
+                    .ok()
+                    .map(|h| format!("{} m", i18n.number(h, 2))),
                 // Country names as the data writes them (English).
                 "country" => {
                     let key = format!("value.{v}");
@@ -79,7 +82,8 @@ pub fn readable_attributes(attrs: &[(String, String)], i18n: &I18n) -> Vec<(Stri
                 }
                 _ => None,
             }
-            .unwrap_or_else(|| v.clone());
+            // Numbers and days as the user writes them ("36,5", "14.05.2019").
+            .unwrap_or_else(|| i18n.neutral(v));
             (label, value)
         })
         .collect()

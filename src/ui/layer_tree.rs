@@ -159,8 +159,8 @@ fn layer_tooltip(layer: &LayerEntry, i18n: &I18n) -> String {
             .source_crs
             .map(|c| c.to_string())
             .unwrap_or_else(|| "?".into());
-        let mb = format!("{:.1}", s.file_bytes as f64 / 1e6);
-        let seconds = format!("{:.2}", s.load_seconds);
+        let mb = i18n.number(s.file_bytes as f64 / 1e6, 1);
+        let seconds = i18n.number(s.load_seconds as f64, 2);
         lines.push(i18n.trf(
             "layers.tooltip_stats",
             &[

@@ -7,6 +7,10 @@
 /// Below this window width (points) the side panels become drawers.
 pub const NARROW_WINDOW_PT: f32 = 1000.0;
 
+/// Side panels are not dragged narrower than this (points): their
+/// headings ("Eigenschaften" in bold, large type) stay whole words.
+pub const MIN_SIDE_PT: f32 = 220.0;
+
 /// Which drawer is open on a narrow window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Drawer {

@@ -15,6 +15,7 @@ pub mod kiosk_panel;
 pub mod labels;
 pub mod layer_tree;
 pub mod layout;
+pub mod numbers;
 pub mod participation_panel;
 pub mod plan_panel;
 pub mod sensor_panel;
@@ -814,6 +815,9 @@ fn draw_ui(
         egui::Panel::left("layers")
             .resizable(true)
             .default_size(300f32.min(sides.left_max))
+            // Never narrower than its longest word ("Eigenschaften" was
+            // broken in two in a panel dragged narrow).
+            .min_size(layout::MIN_SIDE_PT.min(sides.left_max))
             .max_size(sides.left_max)
             .show(&mut root, |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| {
@@ -860,6 +864,7 @@ fn draw_ui(
         egui::Panel::right("inspector")
             .resizable(true)
             .default_size(320f32.min(sides.right_max))
+            .min_size(layout::MIN_SIDE_PT.min(sides.right_max))
             .max_size(sides.right_max)
             .show(&mut root, |ui| {
                 actions.extend(inspector::inspector(

@@ -6,6 +6,7 @@
 //! the desk). Labels are words: the UI font has no arrow glyphs.
 
 use super::actions::UiAction;
+use super::numbers::Localized;
 use crate::base::i18n::I18n;
 use crate::plan::{PlanCommand, PlanEditor, Tool, VolumeEdit};
 use bevy_egui::egui;
@@ -83,6 +84,7 @@ fn volume_card(ui: &mut egui::Ui, v: &Volume, i18n: &I18n, actions: &mut Vec<UiA
                         egui::DragValue::new(&mut h)
                             .range(2.0..=8.0)
                             .speed(0.1)
+                            .localized(i18n, 1)
                             .suffix(" m"),
                     )
                     .changed()
@@ -229,6 +231,7 @@ fn tree_row(ui: &mut egui::Ui, t: &Tree, i18n: &I18n, actions: &mut Vec<UiAction
                 egui::DragValue::new(&mut h)
                     .range(1.0..=60.0)
                     .speed(0.2)
+                    .localized(i18n, 1)
                     .suffix(" m"),
             )
             .changed();
@@ -238,6 +241,7 @@ fn tree_row(ui: &mut egui::Ui, t: &Tree, i18n: &I18n, actions: &mut Vec<UiAction
                 egui::DragValue::new(&mut c)
                     .range(0.5..=40.0)
                     .speed(0.2)
+                    .localized(i18n, 1)
                     .suffix(" m"),
             )
             .changed();
@@ -282,7 +286,12 @@ fn design_row(ui: &mut egui::Ui, d: &pw_plan::Design, i18n: &I18n, actions: &mut
     ui.horizontal_wrapped(|ui| {
         let mut s = d.scale;
         if ui
-            .add(egui::DragValue::new(&mut s).range(0.01..=100.0).speed(0.01))
+            .add(
+                egui::DragValue::new(&mut s)
+                    .range(0.01..=100.0)
+                    .speed(0.01)
+                    .localized(i18n, 2),
+            )
             .changed()
         {
             actions.push(edit(d.at, d.rotate_deg, s));

@@ -228,7 +228,10 @@ pub fn station_window(
                 source.category_of(station),
                 station
                     .location
-                    .map(|[lon, lat]| format!("{lat:.5}° N, {lon:.5}° E"))
+                    .map(|[lon, lat]| i18n.trf(
+                        "status.geographic",
+                        &[("lat", &i18n.number(lat, 5)), ("lon", &i18n.number(lon, 5))]
+                    ))
                     .unwrap_or_else(|| i18n.tr("sensors.no_place").to_string())
             ));
             let plotted: Vec<String> =
@@ -262,7 +265,7 @@ pub fn station_window(
                         }
                         match source.store.value_at(&stream.key, now_ms) {
                             Some((t, v)) => {
-                                value_with_class(ui, &source.def, stream, v);
+                                value_with_class(ui, &source.def, stream, v, i18n);
                                 ui.label(age_text(now_ms - t, *t, tz, i18n))
                                     .on_hover_text(local_text(*t, tz, "%d.%m.%Y %H:%M:%S"));
                             }
@@ -314,8 +317,9 @@ fn value_with_class(
     def: &pw_scene::SensorSource,
     stream: &pw_sensors::store::Stream,
     value: &pw_sensors::Value,
+    i18n: &I18n,
 ) {
-    let text = value_text(value, stream.unit.as_deref());
+    let text = value_text(value, stream.unit.as_deref(), i18n);
     ui.horizontal(
         |ui| match crate::sensors::markers::class_of(def, &stream.quantity, value) {
             Some((class, [r, g, b, _])) => {
@@ -361,15 +365,16 @@ pub fn history_plot(
         .x_axis_formatter(move |mark, _| local_text(from_x(mark.value), &tz2, "%d.%m. %H:%M"))
         .label_formatter({
             let tz = tz.clone();
+            let language = i18n.language;
             move |hover| {
                 let p = match hover {
                     egui_plot::HoverPosition::NearDataPoint { position, .. } => *position,
                     egui_plot::HoverPosition::Elsewhere { position } => *position,
                 };
                 Some(format!(
-                    "{}\n{:.2}",
+                    "{}\n{}",
                     local_text(from_x(p.x), &tz, "%d.%m. %H:%M"),
-                    p.y
+                    crate::base::i18n::number_in(language, p.y, 2)
                 ))
             }
         })
@@ -416,15 +421,15 @@ pub fn history_plot(
                     ("n", &s.count),
                     (
                         "min",
-                        &value_text(&pw_sensors::Value::Number(s.min), unit.as_deref()),
+                        &value_text(&pw_sensors::Value::Number(s.min), unit.as_deref(), i18n),
                     ),
                     (
                         "max",
-                        &value_text(&pw_sensors::Value::Number(s.max), unit.as_deref()),
+                        &value_text(&pw_sensors::Value::Number(s.max), unit.as_deref(), i18n),
                     ),
                     (
                         "mean",
-                        &value_text(&pw_sensors::Value::Number(s.mean), unit.as_deref()),
+                        &value_text(&pw_sensors::Value::Number(s.mean), unit.as_deref(), i18n),
                     ),
                 ],
             )),
@@ -591,7 +596,7 @@ mod tests {
         assert!(h.query_all_by_label("vor 10 min").count() == 4);
         // The first flow is plotted by default: its 480 values, 0 to 2.
         h.get_by_label(
-            "Radverkehr: 480 Werte im Ausschnitt – min 0 Räder/15 min, max 2 Räder/15 min, Mittel 0.1 Räder/15 min",
+            "Radverkehr: 480 Werte im Ausschnitt – min 0 Räder/15 min, max 2 Räder/15 min, Mittel 0,1 Räder/15 min",
         );
         h.get_by_label("Fahrräder Ri. Lobeda").click();
         h.run();

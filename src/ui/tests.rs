@@ -160,7 +160,7 @@ fn inspector_shows_attributes_with_german_code_labels_and_removes_in_the_scenari
     h.get_by_label("Gebäudefunktion");
     h.get_by_label("Schuppen (31001_2723)");
     h.get_by_label("Flachdach (1000)");
-    h.get_by_label("1.48 m");
+    h.get_by_label("1,48 m");
     h.get_by_label("05370024");
     // Nothing removed yet: no way back offered.
     assert!(h.query_by_label("Alle Änderungen zurücknehmen").is_none());
@@ -1337,7 +1337,7 @@ fn analysis_panel_sets_a_preset_day_and_runs() {
     h.get_by_label("21.12.").click();
     h.run();
     assert_eq!(date(&h.state().0), "2026-12-21");
-    h.get_by_label("17.1.").click();
+    h.get_by_label("17.01.").click();
     h.run();
     assert_eq!(date(&h.state().0), "2026-01-17");
     h.get_by_label("Berechnen").click();
@@ -2895,7 +2895,7 @@ fn figures_per_variant_show_side_by_side_with_their_difference() {
         .unwrap()
         .click();
     h.run();
-    h.get_by_label("Tag: 2026-03-21");
+    h.get_by_label("Tag: 21.03.2026");
     h.get_by_label("Protokoll des Laufs");
     h.get_by_label("Tabelle als CSV speichern").click();
     h.run();
@@ -3206,7 +3206,7 @@ fn inspector_names_the_state_models_attributes() {
         rows,
         [
             ("Datenquelle Dachhöhe".to_string(), "1000".to_string()),
-            ("Aktualität des Grundrisses".into(), "2019-04-02".into()),
+            ("Aktualität des Grundrisses".into(), "02.04.2019".into()),
             ("Land".into(), "Deutschland".into()),
             ("Some New Key".into(), "x".into()),
             ("roof material".into(), "Ziegel".into()),
@@ -3310,6 +3310,75 @@ fn a_tapped_building_reads_as_plain_words() {
             .iter()
             .all(|l| !l.contains(function) && !l.contains(&o.id))
     );
+}
+
+/// A day from the calendar beside the date, the time of day kept; the
+/// month steps.
+#[test]
+fn the_calendar_jumps_to_a_day() {
+    let i18n = german();
+    let clock = SceneClock::for_city("Europe/Berlin", Some("2026-06-21T15:00")).unwrap();
+    let mut path = false;
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 500.0))
+        .build_ui_state(
+            |ui, clock: &mut SceneClock| {
+                time_bar::time_bar(ui, clock, &i18n, false, None, &mut path);
+            },
+            clock,
+        );
+    h.run();
+    h.get_by_label("Kalender …").click();
+    h.run();
+    h.get_by_label("Juni 2026");
+    // June 2026 starts on a Monday: no empty cells before the 1st.
+    h.get_by_label("1").click();
+    h.run();
+    assert_eq!(
+        h.state().local().strftime("%d.%m.%Y %H:%M").to_string(),
+        "01.06.2026 15:00"
+    );
+    // Chosen: closed. Opened again, the next month.
+    assert!(h.query_by_label("Juni 2026").is_none());
+    h.get_by_label("Kalender …").click();
+    h.run();
+    h.get_all_by_label("▶").last().unwrap().click();
+    h.run();
+    h.get_by_label("Juli 2026");
+}
+
+/// An analysis' day is shown and typed as the user writes days; the
+/// analysis gets ISO days.
+#[test]
+fn the_analysis_day_reads_and_writes_german_days() {
+    let i18n = german();
+    let mut h = Harness::new_ui_state(
+        |ui, iso: &mut String| analysis_panel::day_field(ui, "date", iso, &i18n),
+        "2026-03-21".to_string(),
+    );
+    h.run();
+    let field = |h: &Harness<String>| {
+        h.get_by_role(egui::accesskit::Role::TextInput)
+            .value()
+            .unwrap_or_default()
+    };
+    assert_eq!(field(&h), "21.03.2026");
+    h.get_by_role(egui::accesskit::Role::TextInput).click();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run();
+    h.get_by_role(egui::accesskit::Role::TextInput)
+        .type_text("1.7.2026 21.12.2026");
+    h.run();
+    assert_eq!(h.state(), "2026-07-01 2026-12-21");
+    // Not a day: the field keeps it, the analysis keeps the last good one.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run();
+    h.get_by_role(egui::accesskit::Role::TextInput)
+        .type_text("31.02.2026");
+    h.run();
+    assert_eq!(h.state(), "2026-07-01 2026-12-21");
+    assert_eq!(field(&h), "31.02.2026");
 }
 
 /// The date is typed, not stepped day by day: "21.3.2026" + Enter jumps

@@ -105,13 +105,16 @@ pub fn time_bar(
         if wide {
             ui.label(i18n.tr("time.date"));
         }
-        if ui.small_button("◀").clicked() {
+        // Day steps where there is room; the calendar always.
+        let steps = width >= 700.0;
+        if steps && ui.small_button("◀").clicked() {
             shift_days(clock, -1);
         }
         date_field(ui, clock, i18n);
-        if ui.small_button("▶").clicked() {
+        if steps && ui.small_button("▶").clicked() {
             shift_days(clock, 1);
         }
+        calendar(ui, clock, i18n);
         if wide {
             ui.label(i18n.tr("time.clock"));
         }
@@ -194,6 +197,85 @@ fn date_field(ui: &mut egui::Ui, clock: &mut SceneClock, i18n: &I18n) {
         }
     }
 }
+
+/// A month to pick a day from, opened beside the date: any day in two
+/// taps (the solstice, a workshop's date), not day by day.
+fn calendar(ui: &mut egui::Ui, clock: &mut SceneClock, i18n: &I18n) {
+    let button = ui.button(i18n.tr("time.calendar"));
+    let shown_id = ui.id().with("calendar_month");
+    let today = clock.local().date();
+    egui::Popup::from_toggle_button_response(&button)
+        .close_behavior(egui::PopupCloseBehavior::CloseOnClickOutside)
+        .show(|ui| {
+            let first = ui
+                .data(|d| d.get_temp::<jiff::civil::Date>(shown_id))
+                .unwrap_or_else(|| today.first_of_month());
+            let mut month = first;
+            ui.horizontal(|ui| {
+                if ui.small_button("◀").clicked() {
+                    month = first.saturating_sub(jiff::Span::new().months(1));
+                }
+                ui.label(
+                    egui::RichText::new(format!(
+                        "{} {}",
+                        i18n.tr(MONTHS[first.month() as usize - 1]),
+                        first.year()
+                    ))
+                    .strong(),
+                );
+                if ui.small_button("▶").clicked() {
+                    month = first.saturating_add(jiff::Span::new().months(1));
+                }
+            });
+            egui::Grid::new("calendar_days").show(ui, |ui| {
+                for key in WEEKDAYS {
+                    ui.label(egui::RichText::new(i18n.tr(key)).small());
+                }
+                ui.end_row();
+                // Weeks start on Monday.
+                let lead = first.weekday().to_monday_zero_offset() as usize;
+                for _ in 0..lead {
+                    ui.label("");
+                }
+                for day in 1..=first.days_in_month() {
+                    let date = first.with().day(day).build().unwrap_or(first);
+                    if ui
+                        .selectable_label(date == today, format!("{day}"))
+                        .clicked()
+                    {
+                        let local = clock.local();
+                        let text = format!(
+                            "{}T{:02}:{:02}",
+                            date.strftime("%Y-%m-%d"),
+                            local.hour(),
+                            local.minute()
+                        );
+                        let _ = clock.set_local_text(&text);
+                        clock.live = false;
+                        ui.close();
+                    }
+                    if (lead + day as usize) % 7 == 0 {
+                        ui.end_row();
+                    }
+                }
+            });
+            ui.data_mut(|d| d.insert_temp(shown_id, month));
+        });
+}
+
+const MONTHS: [&str; 12] = [
+    "month.1", "month.2", "month.3", "month.4", "month.5", "month.6", "month.7", "month.8",
+    "month.9", "month.10", "month.11", "month.12",
+];
+const WEEKDAYS: [&str; 7] = [
+    "weekday.mo",
+    "weekday.tu",
+    "weekday.we",
+    "weekday.th",
+    "weekday.fr",
+    "weekday.sa",
+    "weekday.su",
+];
 
 /// "21.3.2026", "21.03.2026" or "2026-03-21" → (year, month, day), for a
 /// day that exists.

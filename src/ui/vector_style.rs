@@ -4,6 +4,7 @@
 //! command, which redraws the layer and marks the scene for saving.
 
 use super::actions::UiAction;
+use super::numbers::Localized;
 use crate::base::i18n::I18n;
 use crate::layers::{LayerId, SceneCommand};
 use bevy_egui::egui;
@@ -209,13 +210,21 @@ pub fn style_window(
                     if d.height_field.is_some() {
                         ui.label(i18n.tr("style.height_scale"));
                         let mut s = d.height_scale.unwrap_or(1.0);
-                        ui.add(egui::Slider::new(&mut s, 0.5..=5.0).step_by(0.5));
+                        ui.add(
+                            egui::Slider::new(&mut s, 0.5..=5.0)
+                                .step_by(0.5)
+                                .localized(i18n, 1),
+                        );
                         d.height_scale = (s != 1.0).then_some(s);
                         ui.end_row();
                     }
                     ui.label(i18n.tr("style.line_width"));
                     let mut w = d.line_width.unwrap_or(3.0);
-                    ui.add(egui::Slider::new(&mut w, 0.5..=30.0).suffix(" m"));
+                    ui.add(
+                        egui::Slider::new(&mut w, 0.5..=30.0)
+                            .localized(i18n, 1)
+                            .suffix(" m"),
+                    );
                     d.line_width = (w != 3.0).then_some(w);
                     ui.end_row();
                 });
@@ -243,18 +252,14 @@ pub fn entry_text(kind: &EntryKind, label: Option<&str>, i18n: &I18n) -> String 
     match kind {
         EntryKind::Single => String::new(),
         EntryKind::Value(v) => v.clone(),
-        EntryKind::Range(a, b) => format!("{} – {}", short_number(*a), short_number(*b)),
+        EntryKind::Range(a, b) => {
+            // At most two decimals: class bounds of real data are long.
+            let n = |v: f64| i18n.plain((v * 100.0).round() / 100.0);
+            format!("{} – {}", n(*a), n(*b))
+        }
         EntryKind::Other => i18n.tr("legend.other").to_string(),
         EntryKind::NoValue => i18n.tr("legend.no_value").to_string(),
     }
-}
-
-/// Numbers as a planner reads them: German decimal comma, at most two
-/// decimals, no trailing zeros.
-pub fn short_number(v: f64) -> String {
-    let s = format!("{v:.2}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    s.replace('.', ",")
 }
 
 /// The legends of the visible styled layers, bottom left in the 3D view.

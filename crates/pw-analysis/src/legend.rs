@@ -108,12 +108,19 @@ impl Legend {
 
     /// "2 – 3 h", "≥ 12 h", "< −2 h", "−0.5 … +0.5 h" — one per class.
     pub fn labels(&self) -> Vec<String> {
+        self.labels_in(|v| format!("{v}"))
+    }
+
+    /// [`Legend::labels`] with the class bounds written by `number` (the
+    /// user's decimal comma); signs are added here.
+    pub fn labels_in(&self, number: impl Fn(f64) -> String) -> Vec<String> {
         let u = self.unit;
         let num = |v: f32| {
-            if self.signed {
-                format!("{v:+}").replace('-', "−")
-            } else {
-                format!("{v}")
+            let text = number(v.abs() as f64);
+            match (self.signed, v < 0.0, v > 0.0) {
+                (_, true, _) => format!("−{text}"),
+                (true, _, true) => format!("+{text}"),
+                _ => text,
             }
         };
         (0..self.classes.len())
