@@ -18,6 +18,17 @@ pub fn bookmarks(
     ui.heading(i18n.tr("bookmarks.title"));
     for (i, b) in list.iter().enumerate() {
         ui.push_id(("bookmark", i), |ui| {
+            if !editable {
+                // A workshop's narrow column: long names wrap, never cut.
+                if ui
+                    .add(egui::Button::new(&b.name).wrap())
+                    .on_hover_text(i18n.tr("bookmarks.go"))
+                    .clicked()
+                {
+                    actions.push(UiAction::Scene(SceneCommand::GoToBookmark(i)));
+                }
+                return;
+            }
             ui.horizontal(|ui| {
                 if ui
                     .button(&b.name)
@@ -26,11 +37,10 @@ pub fn bookmarks(
                 {
                     actions.push(UiAction::Scene(SceneCommand::GoToBookmark(i)));
                 }
-                if editable
-                    && ui
-                        .small_button("✖")
-                        .on_hover_text(i18n.tr("bookmarks.delete"))
-                        .clicked()
+                if ui
+                    .small_button("✖")
+                    .on_hover_text(i18n.tr("bookmarks.delete"))
+                    .clicked()
                 {
                     actions.push(UiAction::Scene(SceneCommand::RemoveBookmark(i)));
                 }

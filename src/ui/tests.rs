@@ -463,6 +463,12 @@ fn the_bars_keep_one_row_at_every_control_size() {
                     let row = ui.spacing().interact_size.y;
                     let r = ui.scope(|ui| top_bar::top_bar(ui, &m, &i18n)).response.rect;
                     rows.push(("top".into(), r, row));
+                    // Left and right groups must not run into each other:
+                    // what the chosen fold needs fits the room.
+                    let (fold, need) = top_bar::fold_for(ui, &m, &i18n, ui.available_width());
+                    let mut fits = r;
+                    fits.set_right(r.left() + need);
+                    rows.push((format!("top ({fold:?}, needs)"), fits, row));
                     let r = ui
                         .scope(|ui| {
                             let compact = mode.public();
@@ -496,13 +502,12 @@ fn the_bars_keep_one_row_at_every_control_size() {
                 ));
             }
         }
-        // Narrow: settings and sources in "Mehr", files in "Datei".
-        // (The workshop's larger type folds them earlier.)
-        let narrow = if mode == AppMode::Planning {
-            width < top_bar::NARROW_BAR_PT
-        } else {
-            h.query_by_label("Mehr").is_some()
-        };
+        // Folded fully: settings and sources in "Mehr"; at the desk's
+        // 1.0× all in sight, at 2× and more folded.
+        let narrow = h.query_by_label("Mehr").is_some();
+        if mode == AppMode::Planning && (width >= 1280.0 && narrow || width <= 800.0 && !narrow) {
+            problems.push(format!("{mode:?} at {width}: folded {narrow}"));
+        }
         if h.query_by_label("Einstellungen").is_some() == narrow
             || h.query_by_label("Mehr").is_some() != narrow
         {

@@ -169,9 +169,16 @@ fn date_field(ui: &mut egui::Ui, clock: &mut SceneClock, i18n: &I18n) {
     let mut text = ui
         .data_mut(|d| d.get_temp::<String>(id))
         .unwrap_or_else(|| shown.clone());
+    // As wide as a date in the type in use (the workshop's is larger).
+    let font = egui::TextStyle::Monospace.resolve(ui.style());
+    let width = ui
+        .fonts_mut(|f| f.layout_no_wrap("00.00.0000".into(), font, egui::Color32::WHITE))
+        .size()
+        .x
+        + 8.0;
     let response = ui.add(
         egui::TextEdit::singleline(&mut text)
-            .desired_width(96.0)
+            .desired_width(width)
             .font(egui::TextStyle::Monospace),
     );
     if response.has_focus() || response.changed() {

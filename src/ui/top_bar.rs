@@ -43,20 +43,96 @@ pub fn scenes_beside(scene: &std::path::Path) -> Vec<(std::path::PathBuf, String
     out
 }
 
-/// Below this width (points) the bar folds language, settings and "about"
-/// into one menu and the picture button into the file menu.
-pub const NARROW_BAR_PT: f32 = 1100.0;
+/// How far the bar is folded to keep one row; each level keeps less in
+/// sight (the rest stays one tap away in a menu).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Fold {
+    /// Everything, with the "Modus" and "Sprache" words.
+    None,
+    /// Without those two words.
+    Words,
+    /// Also without the app's name (the desk's) and with "Bild speichern"
+    /// in the file menu.
+    Picture,
+    /// Language, settings and sources in "Mehr", the scene's name shortened.
+    Menu,
+}
+
+/// The least fold at which the bar fits `room` (points), and the width it
+/// then needs: measured from the words in the type in use, so it holds in
+/// either language and at any control size.
+pub fn fold_for(ui: &egui::Ui, m: &TopBarModel, i18n: &I18n, room: f32) -> (Fold, f32) {
+    let spacing = ui.spacing().item_spacing.x;
+    let padding = 2.0 * ui.spacing().button_padding.x;
+    let width = |text: &str, style: egui::TextStyle| {
+        let font = style.resolve(ui.style());
+        ui.fonts_mut(|f| f.layout_no_wrap(text.to_string(), font, egui::Color32::WHITE))
+            .size()
+            .x
+    };
+    let button = |text: &str| width(text, egui::TextStyle::Button) + padding + spacing;
+    let label = |text: &str| width(text, egui::TextStyle::Body) + spacing;
+    let separator = 2.0 * spacing + 1.0;
+    let planning = m.mode == AppMode::Planning;
+    let need = |fold: Fold| {
+        let mut w = 0.0;
+        if m.mode.public() || fold < Fold::Picture {
+            w += width(i18n.tr("app.title"), egui::TextStyle::Heading) + spacing;
+        }
+        let name = if fold == Fold::Menu {
+            shortened(m.scene_name, NARROW_NAME_CHARS)
+        } else {
+            m.scene_name.to_string()
+        };
+        // The scene's choice: its name, the arrow and the frame.
+        w += width(&format!("{name} •"), egui::TextStyle::Body) + padding + 24.0 + spacing;
+        w += separator;
+        if planning {
+            w += button(i18n.tr("menu.file"));
+            if fold < Fold::Picture {
+                w += button(i18n.tr("menu.picture"));
+            }
+            w += separator;
+            if fold < Fold::Words {
+                w += label(i18n.tr("mode.label"));
+            }
+            w += button(i18n.tr("mode.planning")) + button(i18n.tr("mode.workshop"));
+        }
+        if fold == Fold::Menu {
+            w += button(i18n.tr("menu.more"));
+        } else {
+            if fold < Fold::Words {
+                w += label(i18n.tr("lang.label"));
+            }
+            w += Language::ALL
+                .iter()
+                .map(|l| button(l.native_name()))
+                .sum::<f32>();
+            w += separator;
+            if m.mode != AppMode::Kiosk {
+                w += button(i18n.tr("menu.settings"));
+            }
+            w += button(i18n.tr("menu.about"));
+        }
+        w
+    };
+    [Fold::None, Fold::Words, Fold::Picture]
+        .into_iter()
+        .map(|f| (f, need(f)))
+        .find(|(_, w)| *w <= room)
+        .unwrap_or((Fold::Menu, need(Fold::Menu)))
+}
 
 /// One row at any width and control size: files in a menu, the mode
-/// switch, and language, settings and sources to the right (in a menu of
-/// their own when narrow).
+/// switch, and language, settings and sources to the right; folded as far
+/// as the room asks ([`fold_for`]).
 pub fn top_bar(ui: &mut egui::Ui, m: &TopBarModel, i18n: &I18n) -> Vec<UiAction> {
     let mut actions = Vec::new();
-    let narrow = super::theme::room_in_desk_type(ui) < NARROW_BAR_PT;
+    let (fold, _) = fold_for(ui, m, i18n, ui.available_width());
     ui.horizontal(|ui| {
-        // The moderator's handle in public modes; on a narrow desk bar the
+        // The moderator's handle in public modes; on a folded desk bar the
         // scene's name says enough.
-        if m.mode.public() || !narrow {
+        if m.mode.public() || fold < Fold::Picture {
             let title = ui.heading(i18n.tr("app.title"));
             if m.mode.public() && held_for(ui, &title, HOLD_TO_LEAVE_WORKSHOP_S) {
                 actions.push(if m.mode == AppMode::Kiosk && m.kiosk_pin {
@@ -66,7 +142,7 @@ pub fn top_bar(ui: &mut egui::Ui, m: &TopBarModel, i18n: &I18n) -> Vec<UiAction>
                 });
             }
         }
-        let name = if narrow {
+        let name = if fold == Fold::Menu {
             shortened(m.scene_name, NARROW_NAME_CHARS)
         } else {
             m.scene_name.to_string()
@@ -92,14 +168,15 @@ pub fn top_bar(ui: &mut egui::Ui, m: &TopBarModel, i18n: &I18n) -> Vec<UiAction>
         // A workshop's citizens neither open other files nor leave the
         // mode; the moderator holds the title to return to planning.
         if m.mode == AppMode::Planning {
+            let picture_in_menu = fold >= Fold::Picture;
             ui.menu_button(i18n.tr("menu.file"), |ui| {
-                file_menu(ui, m, narrow, i18n, &mut actions)
+                file_menu(ui, m, picture_in_menu, i18n, &mut actions)
             });
-            if !narrow && ui.button(i18n.tr("menu.picture")).clicked() {
+            if !picture_in_menu && ui.button(i18n.tr("menu.picture")).clicked() {
                 actions.push(UiAction::Open(Dialog::Picture));
             }
             ui.separator();
-            if !narrow {
+            if fold < Fold::Words {
                 ui.label(i18n.tr("mode.label"));
             }
             for (mode, key) in [
@@ -112,20 +189,20 @@ pub fn top_bar(ui: &mut egui::Ui, m: &TopBarModel, i18n: &I18n) -> Vec<UiAction>
             }
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if narrow {
+            if fold == Fold::Menu {
                 ui.menu_button(i18n.tr("menu.more"), |ui| {
-                    language_and_help(ui, m, i18n, &mut actions, false)
+                    language_and_help(ui, m, i18n, &mut actions, false, true)
                 });
             } else {
-                language_and_help(ui, m, i18n, &mut actions, true);
+                language_and_help(ui, m, i18n, &mut actions, true, fold < Fold::Words);
             }
         });
     });
     actions
 }
 
-/// A scene's name on a narrow bar, in characters.
-const NARROW_NAME_CHARS: usize = 22;
+/// A scene's name on a folded bar, in characters.
+const NARROW_NAME_CHARS: usize = 16;
 
 /// `text` cut to `max` characters, with "…" where it was cut.
 fn shortened(text: &str, max: usize) -> String {
@@ -141,7 +218,7 @@ fn shortened(text: &str, max: usize) -> String {
 fn file_menu(
     ui: &mut egui::Ui,
     m: &TopBarModel,
-    narrow: bool,
+    with_picture: bool,
     i18n: &I18n,
     actions: &mut Vec<UiAction>,
 ) {
@@ -161,7 +238,7 @@ fn file_menu(
     if ui.button(i18n.tr("menu.add_layer")).clicked() {
         actions.push(UiAction::Open(Dialog::AddLayer));
     }
-    if narrow && ui.button(i18n.tr("menu.picture")).clicked() {
+    if with_picture && ui.button(i18n.tr("menu.picture")).clicked() {
         actions.push(UiAction::Open(Dialog::Picture));
     }
 }
@@ -174,6 +251,7 @@ fn language_and_help(
     i18n: &I18n,
     actions: &mut Vec<UiAction>,
     right_to_left: bool,
+    with_word: bool,
 ) {
     enum Item {
         Label,
@@ -182,7 +260,10 @@ fn language_and_help(
         Settings,
         About,
     }
-    let mut items = vec![Item::Label];
+    let mut items = Vec::new();
+    if with_word {
+        items.push(Item::Label);
+    }
     items.extend(Language::ALL.map(Item::Language));
     items.push(Item::Separator);
     // Visitors in the showroom change nothing that outlasts them.
