@@ -409,8 +409,6 @@ fn orange([r, g, b]: [u8; 3]) -> bool {
         && i32::from(r) > i32::from(g) + 30
 }
 
-/// The NRW tile with a bookmark on an open plot and a variant that builds
-/// a 20 × 12 m gable house of 4 storeys there.
 /// Issue: a Germany-wide draped layer darkened the ground in stripes and
 /// hid the sun-hours raster. The demo with all German districts on top
 /// (Heinsberg lies inside one): the raster, the shadows and the roofs
@@ -461,6 +459,8 @@ fn sun_hours_stay_on_top_of_a_germany_wide_district_layer() {
     assert!(little_sun > 500, "no shadowed cells ({little_sun} pixels)");
 }
 
+/// The NRW tile with a bookmark on an open plot and a variant that builds
+/// a 20 × 12 m gable house of 4 storeys there.
 fn variant_scene(name: &str) -> PathBuf {
     let gml =
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/demo/nrw/LoD2_32_280_5657_1_NW.gml");

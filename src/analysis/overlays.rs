@@ -188,7 +188,8 @@ pub fn values_image(grid: &pw_terrain::Grid, values: &[f32], legend: &Legend) ->
 /// RGBA8 pixels followed by each smaller level (2 × 2 averaged, down to
 /// 1 × 1), as the GPU takes a mip chain: a level is half the one above,
 /// rounded down (an odd last row or column is left out of it); and the
-/// number of levels.
+/// number of levels. Colours are weighted by alpha: cells without a value
+/// (transparent black) do not darken their neighbours from afar.
 fn with_mip_levels(mut data: Vec<u8>, width: usize, height: usize) -> (Vec<u8>, u32) {
     let (mut w, mut h) = (width, height);
     let mut start = 0;
@@ -198,19 +199,22 @@ fn with_mip_levels(mut data: Vec<u8>, width: usize, height: usize) -> (Vec<u8>, 
         let mut next = Vec::with_capacity(nw * nh * 4);
         for y in 0..nh {
             for x in 0..nw {
-                let mut sum = [0u32; 4];
-                let mut n = 0;
+                let mut rgb = [0u32; 3];
+                let (mut alpha, mut n) = (0u32, 0u32);
                 for (dx, dy) in [(0, 0), (1, 0), (0, 1), (1, 1)] {
                     let (sx, sy) = (2 * x + dx, 2 * y + dy);
                     if sx < w && sy < h {
                         let i = start + (sy * w + sx) * 4;
-                        for c in 0..4 {
-                            sum[c] += data[i + c] as u32;
+                        let a = data[i + 3] as u32;
+                        for c in 0..3 {
+                            rgb[c] += data[i + c] as u32 * a;
                         }
+                        alpha += a;
                         n += 1;
                     }
                 }
-                next.extend(sum.map(|v| (v / n) as u8));
+                let colour = rgb.map(|v| v.checked_div(alpha).unwrap_or(0) as u8);
+                next.extend([colour[0], colour[1], colour[2], (alpha / n.max(1)) as u8]);
             }
         }
         start = data.len();
@@ -462,5 +466,8 @@ mod tests {
         assert_eq!(&chain[48..52], &[80, 80, 80, 255]);
         let (chain, levels) = super::with_mip_levels(vec![9; 4], 1, 1);
         assert_eq!((chain.len(), levels), (4, 1));
+        // A cell without value beside a red one: red, half covered.
+        let (chain, _) = super::with_mip_levels(vec![200, 0, 0, 255, 0, 0, 0, 0], 2, 1);
+        assert_eq!(&chain[8..12], &[200, 0, 0, 127]);
     }
 }

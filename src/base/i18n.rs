@@ -128,7 +128,8 @@ impl I18n {
             word.clear();
         };
         for c in text.chars() {
-            if c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')' | '[' | ']' | '/' | '×') {
+            // Not split at "/": a path's parts stay as they are.
+            if c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')' | '[' | ']' | '×') {
                 flush(&mut word, &mut out);
                 out.push(c);
             } else {
@@ -139,27 +140,40 @@ impl I18n {
         out
     }
 
+    /// A whole value in neutral notation (a number with a decimal point or
+    /// an ISO day, nothing else around it) the language's way; anything
+    /// else as it is.
+    pub fn neutral_value(&self, value: &str) -> String {
+        let v = value.trim();
+        if v.contains(char::is_whitespace) {
+            return value.to_string();
+        }
+        match self.neutral_word(v) {
+            changed if changed != v => changed,
+            _ => value.to_string(),
+        }
+    }
+
     fn neutral_word(&self, word: &str) -> String {
-        if let Ok(d) = word.parse::<jiff::civil::Date>()
-            && word.len() == 10
+        if word.len() == 10
+            && let Ok(d) = word.parse::<jiff::civil::Date>()
         {
             return self.date(d);
         }
-        // Signed numbers keep their sign as written ("+0.5").
-        let (sign, digits) = match word.strip_prefix('+') {
-            Some(rest) => ("+", rest),
+        // Signed numbers keep their sign as written ("+0.5"); a number is
+        // digits, one point and digits ("2." and "1.2.3" are not).
+        let (sign, digits) = match word.strip_prefix('+').or_else(|| word.strip_prefix('-')) {
+            Some(rest) => (&word[..1], rest),
             None => ("", word),
         };
-        let plain_number = !digits.is_empty()
-            && digits
-                .chars()
-                .all(|c| c.is_ascii_digit() || c == '.' || c == '-')
-            && digits.chars().any(|c| c.is_ascii_digit())
-            && !digits[1..].contains('-');
+        let Some((int, frac)) = digits.split_once('.') else {
+            return word.to_string();
+        };
+        let all_digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
         match digits.parse::<f64>() {
-            Ok(v) if plain_number && digits.contains('.') => {
-                let decimals = digits.split_once('.').map_or(0, |(_, f)| f.len());
-                format!("{sign}{}", self.number(v, decimals))
+            Ok(v) if all_digits(int) && all_digits(frac) => {
+                let sign = if sign == "-" { "−" } else { sign };
+                format!("{sign}{}", self.number(v, frac.len()))
             }
             _ => word.to_string(),
         }
@@ -171,8 +185,10 @@ impl I18n {
     /// language's way.
     pub fn render(&self, message: &pw_analysis::Message) -> String {
         let mut local = message.clone();
+        // Only arguments that are wholly a number or a day: names and
+        // error texts stay as written.
         for (_, value) in &mut local.args {
-            *value = self.neutral(value);
+            *value = self.neutral_value(value);
         }
         local.render(|key| {
             self.catalogue(self.language)
@@ -248,11 +264,19 @@ mod tests {
             de.neutral("Besonnung 2026-03-21 2026-06-21, 150 × 150 m, Pegel 1.25 m (+0.5)"),
             "Besonnung 21.03.2026 21.06.2026, 150 × 150 m, Pegel 1,25 m (+0,5)"
         );
-        // Names, files and codes stay.
+        // Names, files, paths, codes, ordinals and times stay.
         assert_eq!(
-            de.neutral("dgm1_2.5m.tif EPSG:25832 v0.1.0 Tile-2.3 -"),
-            "dgm1_2.5m.tif EPSG:25832 v0.1.0 Tile-2.3 -"
+            de.neutral(
+                "dgm1_2.5m.tif /daten/1.5/dgm.tif EPSG:25832 v0.1.0 1.2.3 Tile-2.3 - 2. 15:00"
+            ),
+            "dgm1_2.5m.tif /daten/1.5/dgm.tif EPSG:25832 v0.1.0 1.2.3 Tile-2.3 - 2. 15:00"
         );
+        assert_eq!(de.neutral("-0.25"), "−0,25");
+        // A value: only when it is wholly a number or a day.
+        assert_eq!(de.neutral_value("36.5"), "36,5");
+        assert_eq!(de.neutral_value("2019-04-02"), "02.04.2019");
+        assert_eq!(de.neutral_value("8.00 - 16.00"), "8.00 - 16.00");
+        assert_eq!(de.neutral_value("Haus 1.5"), "Haus 1.5");
         // Messages from the crates: their number arguments too.
         let m = pw_analysis::Message::new("no.such.key")
             .english("water level {level} m")

@@ -254,17 +254,6 @@ fn layer_material(opacity: f32, texture: Option<Handle<Image>>) -> StandardMater
     }
 }
 
-/// A vector batch of nothing but draped areas and road ribbons.
-/// (Point features add a single vertex each: no triangle, no shadow.)
-fn lies_on_the_ground(batch: &pw_city::batch::Batch) -> bool {
-    batch.semantics.iter().all(|s| {
-        matches!(
-            s,
-            Semantic::LandUse | Semantic::Traffic | Semantic::Water | Semantic::Unclassified
-        )
-    })
-}
-
 /// What every extra entity of a layer (points, outlines, symbols) carries
 /// besides its drawing: a name, a place in the world frame, and the mark
 /// that lets visibility follow the layer.
@@ -330,7 +319,8 @@ fn spawn_loaded(
             // Features laid on the ground keep above it at any distance and
             // cast no shadow (a surface 0.3 m over the ground only darkens
             // it in stripes); extruded ones and trees stand and cast.
-            if msg.city.vector.is_some() && lies_on_the_ground(batch) {
+            if msg.city.vector.is_some() && pw_city::batch::batch_lies_flat(batch, &msg.city.model)
+            {
                 spawned.insert((Draped::Feature, NotShadowCaster));
             }
             let entity = spawned.id();

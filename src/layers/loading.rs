@@ -139,7 +139,16 @@ pub(super) fn poll_load_tasks(
     }
     // Layers draped onto a ground that has moved since (a city layer came
     // after them): load again onto the ground the scene now stands on.
-    if layers.terrain.is_empty() {
+    // Once every layer that sets the ground is in: a large draped layer is
+    // laid again once, not after each city layer.
+    let ground_settled = !layers.entries.iter().any(|e| {
+        e.status == LayerStatus::Loading
+            && !matches!(
+                e.def.kind,
+                pw_scene::LayerKind::Vector | pw_scene::LayerKind::Basemap
+            )
+    });
+    if layers.terrain.is_empty() && ground_settled {
         let ground = layers.ground_height(frame.origin.world[2]);
         let again: Vec<LayerId> = layers
             .entries

@@ -61,11 +61,12 @@ impl CrsQuestion {
         }
     }
 
-    /// Whether `crs` is unknown or does not fit coordinates spanning `extent`.
+    /// Whether `crs` is unknown or grossly contradicted by coordinates
+    /// spanning `extent` (a file's own statement is otherwise trusted).
     pub fn needed(crs: Option<Crs>, extent: Option<[f64; 4]>) -> bool {
         match (crs, extent) {
             (None, _) => true,
-            (Some(c), Some(e)) => !pw_geo::crs_guess::plausible(c, e),
+            (Some(c), Some(e)) => pw_geo::crs_guess::contradicts(c, e),
             (Some(_), None) => false,
         }
     }
@@ -292,11 +293,15 @@ impl Layers {
     /// Extent of the layers that stand on the ground by their own heights
     /// (city models, tiles, terrain), shown or not. Vector layers follow the
     /// ground rather than set it (draped ones lie on it) and basemaps lie on
-    /// it, so neither moves it: a Germany-wide district layer must not.
+    /// it, so neither moves it: a Germany-wide district layer must not. Nor
+    /// do the app's own layers (a variant's new buildings are set onto the
+    /// ground, switching variants must not move it).
     pub fn ground_extent(&self) -> Option<Extent3> {
         let mut e = Extent3::EMPTY;
         for l in &self.entries {
-            if matches!(l.def.kind, LayerKind::Vector | LayerKind::Basemap) {
+            if matches!(l.def.kind, LayerKind::Vector | LayerKind::Basemap)
+                || self.is_generated(l.id)
+            {
                 continue;
             }
             if let Some(x) = &l.extent {

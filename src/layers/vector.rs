@@ -58,6 +58,11 @@ fn sniff(file: &FileSample) -> Option<u8> {
     }
 }
 
+/// The finest cell draped features are cut into on terrain (metres): fine
+/// enough for the SRTM and DGM grids' hills, coarse enough for districts
+/// (large features get coarser cells, `pw_vector::drape::cell_for`).
+const DRAPE_CELL_M: f64 = 25.0;
+
 /// Reads, reprojects and builds a vector layer (runs off the frame).
 pub fn load_vector(
     layer: &Layer,
@@ -111,7 +116,15 @@ pub fn load_vector(
         labels,
         symbols,
         outlines,
-    } = pw_vector::to_city::city_model(&data, source, &ground_at, &style, &symbology);
+    } = pw_vector::to_city::city_model_on_terrain(
+        &data,
+        source,
+        &ground_at,
+        &style,
+        &symbology,
+        // On terrain, cut into pieces that follow it (flat ground needs none).
+        (!terrain.is_empty()).then_some(DRAPE_CELL_M),
+    );
     model.issues = data
         .issues
         .iter()
@@ -256,6 +269,70 @@ mod tests {
         let e = b.extent();
         assert!(((e.max[2] - e.min[2]) - h).abs() < 1e-9, "{e:?} vs {h}");
         assert!(b.surfaces.iter().any(|s| s.semantic == Semantic::Roof));
+    }
+
+    /// Jena's land use over the Saale valley's SRTM terrain: laid on at
+    /// its corners only, the areas pass under the slopes between them; cut
+    /// into grid pieces they stay on the ground.
+    #[test]
+    fn land_use_follows_the_saale_valley_instead_of_passing_under_it() {
+        let crs = Crs::epsg(25832);
+        let origin = SceneOrigin::new([681_000.0, 5_644_000.0, 150.0]);
+        let control = pw_job::JobControl::default();
+        let srtm = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/data/dem/srtm/N50E011.hgt.zip");
+        let dem = crate::layers::terrain::load_dem(
+            &Layer::new("SRTM", LayerKind::Dem, ""),
+            &srtm,
+            crs,
+            &origin,
+            &control,
+        )
+        .unwrap();
+        let mut stack = TerrainStack::default();
+        stack.layers.extend(dem.terrain.clone());
+        let layer = Layer::new("Nutzung", LayerKind::Vector, "");
+        let source = data("jena_osm/jena_landuse_2021.geojson");
+        let on_terrain =
+            load_vector(&layer, &source, crs, &origin, &control, &stack, 150.0).unwrap();
+        // The same on corners only, for comparison.
+        let read = pw_vector::read_file(&source, &Default::default()).unwrap();
+        let mut read = read;
+        read.reproject(crs).unwrap();
+        let style = pw_scene::Style::default();
+        let symbology = pw_vector::style::symbolize(&read, &style);
+        let ground = |x: f64, y: f64| stack.height_at(x, y).unwrap_or(150.0);
+        let corners = pw_vector::to_city::city_model(&read, &source, &ground, &style, &symbology);
+        // How far each piece's middle lies under the ground (m): the share
+        // more than 2 m under it.
+        let under = |model: &pw_city::CityModel| {
+            let (mut n, mut deep) = (0usize, 0usize);
+            for o in &model.objects {
+                for s in o.surfaces.iter().filter(|s| s.exterior.len() >= 3) {
+                    let k = s.exterior.len() as f64;
+                    let c = s.exterior.iter().fold([0.0; 3], |a, p| {
+                        [a[0] + p[0] / k, a[1] + p[1] / k, a[2] + p[2] / k]
+                    });
+                    if let Some(h) = stack.height_at(c[0], c[1]) {
+                        n += 1;
+                        if c[2] < h - 2.0 {
+                            deep += 1;
+                        }
+                    }
+                }
+            }
+            deep as f64 / n.max(1) as f64
+        };
+        let (cut, whole) = (under(&on_terrain.model), under(&corners.model));
+        eprintln!(
+            "more than 2 m under the SRTM ground: cut {:.2} %, corners only {:.2} %",
+            cut * 100.0,
+            whole * 100.0
+        );
+        assert!(cut < 0.01, "{cut}");
+        assert!(whole > 5.0 * cut.max(0.001), "{whole} vs {cut}");
+        // Nothing lost: the same features, the same area.
+        assert_eq!(on_terrain.model.objects.len(), corners.model.objects.len());
     }
 
     #[test]

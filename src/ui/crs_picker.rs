@@ -21,6 +21,9 @@ pub struct CrsPicker {
     pub question: CrsQuestion,
     pub search: String,
     pub chosen: Option<Crs>,
+    /// The hits of the last search, and whether each fits (found once per
+    /// query, not every frame).
+    hits: (String, Vec<(Crs, bool)>),
 }
 
 impl CrsPicker {
@@ -32,6 +35,7 @@ impl CrsPicker {
             question,
             search: String::new(),
             chosen,
+            hits: (String::new(), Vec::new()),
         }
     }
 }
@@ -93,17 +97,26 @@ pub fn crs_contents(
         );
     });
     if !picker.search.trim().is_empty() {
-        let hits = pw_geo::crs_guess::search(&picker.search);
-        if hits.is_empty() {
+        if picker.hits.0 != picker.search {
+            let hits = pw_geo::crs_guess::search(&picker.search)
+                .into_iter()
+                .take(MAX_HITS)
+                .map(|crs| {
+                    let fits = q
+                        .extent
+                        .is_none_or(|e| pw_geo::crs_guess::plausible(crs, e));
+                    (crs, fits)
+                })
+                .collect();
+            picker.hits = (picker.search.clone(), hits);
+        }
+        if picker.hits.1.is_empty() {
             ui.label(i18n.tr("crs.nothing_found"));
         }
         egui::ScrollArea::vertical()
             .max_height(180.0)
             .show(ui, |ui| {
-                for crs in hits.into_iter().take(MAX_HITS) {
-                    let fits = q
-                        .extent
-                        .is_none_or(|e| pw_geo::crs_guess::plausible(crs, e));
+                for &(crs, fits) in &picker.hits.1 {
                     let mut text = describe(crs);
                     if !fits {
                         text = format!("{text} — {}", i18n.tr("crs.does_not_fit"));

@@ -241,6 +241,9 @@ impl FileChooser {
             ui.label(i18n.tr("file.name"));
             ui.text_edit_singleline(&mut self.name);
         });
+        if self.purpose == Dialog::Export && self.export_exists() {
+            ui.colored_label(ui.visuals().warn_fg_color, i18n.tr("file.export_replaces"));
+        }
         ui.horizontal(|ui| {
             let ok = match self.purpose {
                 Dialog::SaveAs => i18n.tr("file.save"),
@@ -257,6 +260,24 @@ impl FileChooser {
                 actions.push(UiAction::Close(self.purpose));
             }
         });
+    }
+
+    /// Files of an earlier export under the name given (they would be
+    /// replaced).
+    fn export_exists(&self) -> bool {
+        let stem = self.name.trim();
+        let lower = stem.to_ascii_lowercase();
+        let stem = [".tif", ".tiff", ".geojson", ".csv"]
+            .iter()
+            .find(|e| lower.ends_with(*e))
+            .map_or(stem, |e| &stem[..stem.len() - e.len()]);
+        !stem.is_empty()
+            && self.entries.iter().any(|(name, is_dir)| {
+                !is_dir
+                    && name
+                        .strip_prefix(stem)
+                        .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('_'))
+            })
     }
 
     fn confirm(&self) -> Vec<UiAction> {

@@ -82,8 +82,9 @@ pub fn readable_attributes(attrs: &[(String, String)], i18n: &I18n) -> Vec<(Stri
                 }
                 _ => None,
             }
-            // Numbers and days as the user writes them ("36,5", "14.05.2019").
-            .unwrap_or_else(|| i18n.neutral(v));
+            // A value that is wholly a number or a day as the user writes
+            // it ("36,5", "14.05.2019"); free text as the data has it.
+            .unwrap_or_else(|| i18n.neutral_value(v));
             (label, value)
         })
         .collect()

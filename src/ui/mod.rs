@@ -397,7 +397,10 @@ fn apply_ui_actions(
                     }
                     Some(actions::ExportTarget::Figures) => {
                         let mut path = path.clone();
-                        if path.extension().is_none_or(|e| e != "csv") {
+                        if path
+                            .extension()
+                            .is_none_or(|e| !e.eq_ignore_ascii_case("csv"))
+                        {
                             let name = path.file_name().unwrap_or_default().to_string_lossy();
                             path.set_file_name(format!("{name}.csv"));
                         }
@@ -549,6 +552,15 @@ fn apply_ui_actions(
                 commands.write_message(cmd);
             }
         }
+    }
+    // A question whose layer went (removed, another scene) or got its
+    // answer closes.
+    if let Some(p) = &ui_state.crs_picker
+        && !layers
+            .get(p.layer)
+            .is_some_and(|e| matches!(e.status, crate::layers::LayerStatus::NeedsCrs(_)))
+    {
+        ui_state.crs_picker = None;
     }
     // A layer whose coordinates need a CRS asks by itself, once, at the
     // desk; citizens never see the question.

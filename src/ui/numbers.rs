@@ -94,5 +94,15 @@ mod tests {
         );
         h.run();
         h.get_by_value("3,2 m");
+        // Typed the German way.
+        h.get_by_value("3,2 m").click();
+        h.run_steps(3);
+        h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+        h.run();
+        h.get_by_role(egui::accesskit::Role::SpinButton)
+            .type_text("2,5");
+        h.key_press(egui::Key::Enter);
+        h.run();
+        assert_eq!(*h.state(), 2.5);
     }
 }

@@ -106,7 +106,11 @@ pub fn status_bar(ui: &mut egui::Ui, m: &StatusModel, i18n: &I18n) -> Vec<UiActi
             } else if metres >= 1.0 {
                 format!("{} m", i18n.number(metres as f64, 0))
             } else {
-                format!("{} m", i18n.number(metres as f64, 1))
+                // 0,5 m, 0,05 m, 0,02 m: as many decimals as the length has.
+                format!(
+                    "{} m",
+                    i18n.plain((metres as f64 * 1000.0).round() / 1000.0)
+                )
             };
             ui.label(text);
         }

@@ -2853,7 +2853,7 @@ fn the_picture_dialog_asks_for_the_size_chosen() {
 /// button that saves the table.
 #[test]
 fn figures_per_variant_show_side_by_side_with_their_difference() {
-    use crate::analysis::{AnalysisCommand, AnalysisState};
+    use crate::analysis::AnalysisState;
     use pw_analysis::{AnalysisResult, Kpi, Message, Registry, RunStamp};
     let i18n = german();
     let mut registry = Registry::default();

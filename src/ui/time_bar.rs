@@ -211,6 +211,10 @@ fn calendar(ui: &mut egui::Ui, clock: &mut SceneClock, i18n: &I18n) {
     let button = ui.button(i18n.tr("time.calendar"));
     let shown_id = ui.id().with("calendar_month");
     let today = clock.local().date();
+    if button.clicked() {
+        // Opened: the clock's month, not the one last browsed.
+        ui.data_mut(|d| d.remove::<jiff::civil::Date>(shown_id));
+    }
     egui::Popup::from_toggle_button_response(&button)
         .close_behavior(egui::PopupCloseBehavior::CloseOnClickOutside)
         .show(|ui| {

@@ -116,7 +116,8 @@ impl Legend {
     pub fn labels_in(&self, number: impl Fn(f64) -> String) -> Vec<String> {
         let u = self.unit;
         let num = |v: f32| {
-            let text = number(v.abs() as f64);
+            // Through f32's shortest form: 0.1f32 is 0.1, not 0.10000000149.
+            let text = number(format!("{}", v.abs()).parse::<f64>().unwrap_or(f64::NAN));
             match (self.signed, v < 0.0, v > 0.0) {
                 (_, true, _) => format!("−{text}"),
                 (true, _, true) => format!("+{text}"),
@@ -193,5 +194,21 @@ mod tests {
         assert_eq!(h.colour(0.005), [0; 4], "hidden");
         assert_eq!(h.colour(0.01), [170, 205, 230, 255]);
         assert_eq!(h.histogram([0.0, 0.5, -0.02]), [0, 0, 1, 0, 0, 1, 0]);
+        // Bounds not exact in binary are written as given (the flood's
+        // water depths), with the caller's decimal mark.
+        let depth = Legend::new(
+            "t",
+            "m",
+            &[(0.05, [0, 0, 0]), (0.1, [1, 1, 1]), (0.3, [2, 2, 2])],
+        );
+        assert_eq!(depth.labels(), ["0.05 – 0.1 m", "0.1 – 0.3 m", "≥ 0.3 m"]);
+        let comma = depth.labels_in(|v| format!("{v}").replace('.', ","));
+        assert_eq!(comma[0], "0,05 – 0,1 m");
+        let small = Legend::difference("d", "h", 0.01, 0.02);
+        assert!(
+            small.labels().iter().all(|l| l.chars().count() < 20),
+            "{:?}",
+            small.labels()
+        );
     }
 }

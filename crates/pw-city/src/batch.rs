@@ -4,7 +4,7 @@
 //! a handful of draw calls however many buildings it has.
 
 use crate::mesh::{LookChoice, object_mesh_with};
-use crate::model::{CityModel, Semantic};
+use crate::model::{CityModel, CityObject, Semantic};
 use crate::triangulate::Triangulator;
 use pw_geo::SceneOrigin;
 use pw_job::{Cancelled, JobControl};
@@ -81,7 +81,10 @@ pub fn build_batches_with(
     }
     let size = extent.size();
     let span = size[0].max(size[1]).max(1.0);
-    let mut order: Vec<(u64, usize)> = model
+    // Things lying flat on the ground and things standing never share a
+    // batch: the app lifts the first above the ground and lets only the
+    // second cast shadows, one mesh at a time.
+    let mut order: Vec<(bool, u64, usize)> = model
         .objects
         .iter()
         .enumerate()
@@ -90,7 +93,7 @@ pub fn build_batches_with(
             let c = o.extent().center();
             let gx = (((c[0] - extent.min[0]) / span) * 65535.0).clamp(0.0, 65535.0) as u32;
             let gy = (((c[1] - extent.min[1]) / span) * 65535.0).clamp(0.0, 65535.0) as u32;
-            (morton2(gx, gy), i)
+            (!lies_flat(o), morton2(gx, gy), i)
         })
         .collect();
     order.sort_unstable();
@@ -100,13 +103,16 @@ pub fn build_batches_with(
         .max(MIN_OBJECTS_PER_BATCH);
     let total = order.len().max(1);
     let done = std::sync::atomic::AtomicUsize::new(0);
+    let standing_from = order.partition_point(|(standing, _, _)| !standing);
+    let (flat, standing) = order.split_at(standing_from);
     // Batches are independent: build them on all cores, keep their order.
-    let batches: Vec<Result<Batch, Cancelled>> = order
+    let batches: Vec<Result<Batch, Cancelled>> = flat
         .par_chunks(per_batch)
+        .chain(standing.par_chunks(per_batch))
         .map(|run| {
             let mut triangulator = Triangulator::new();
             let mut batch = Batch::default();
-            for (k, &(_, object)) in run.iter().enumerate() {
+            for (k, &(_, _, object)) in run.iter().enumerate() {
                 if k % 256 == 0
                     && let Some(job) = job
                 {
@@ -124,6 +130,25 @@ pub fn build_batches_with(
         .into_iter()
         .filter(|b| !b.objects.is_empty())
         .collect())
+}
+
+/// An object of nothing but ground-lying surfaces (draped areas, road
+/// ribbons, water); point features (one vertex) count as flat too.
+pub fn lies_flat(object: &CityObject) -> bool {
+    object.surfaces.iter().all(|s| {
+        matches!(
+            s.semantic,
+            Semantic::LandUse | Semantic::Traffic | Semantic::Water
+        ) || s.exterior.len() < 3
+    })
+}
+
+/// Whether every surface of a batch lies flat ([`lies_flat`] objects only).
+pub fn batch_lies_flat(batch: &Batch, model: &CityModel) -> bool {
+    batch
+        .objects
+        .iter()
+        .all(|o| model.objects.get(o.object).is_some_and(lies_flat))
 }
 
 fn append_object(

@@ -119,6 +119,41 @@ pub fn plausible(crs: Crs, extent: [f64; 4]) -> bool {
     })
 }
 
+/// Whether coordinates spanning `extent` grossly contradict `crs` — the
+/// test a file's own statement must fail before it is questioned: degrees
+/// out of range, numbers small enough to be degrees under a metric CRS, or
+/// a metric CRS that puts the data's middle nowhere on Earth. Data reaching
+/// past a system's usual region (all Germany in Gauß-Krüger 3, a stray
+/// point at 0, 0) is not a contradiction.
+pub fn contradicts(crs: Crs, extent: [f64; 4]) -> bool {
+    if extent.iter().any(|v| !v.is_finite()) {
+        return true;
+    }
+    let within = |limit_x: f64, limit_y: f64| {
+        extent[0] >= -limit_x
+            && extent[2] <= limit_x
+            && extent[1] >= -limit_y
+            && extent[3] <= limit_y
+    };
+    if crs.is_geographic() {
+        return !within(180.5, 90.5);
+    }
+    if within(180.0, 90.0) {
+        return true;
+    }
+    let centre = [
+        (extent[0] + extent[2]) / 2.0,
+        (extent[1] + extent[3]) / 2.0,
+        0.0,
+    ];
+    match Reprojector::new(crs, Crs::WGS84) {
+        Ok(r) => r.apply(centre).map_or(true, |q| {
+            !(q[0].is_finite() && q[1].is_finite() && q[1].abs() <= 90.0)
+        }),
+        Err(_) => false,
+    }
+}
+
 /// Systems the coordinates fit, best first. With the scene's CRS and origin
 /// the nearest placement wins (it tells UTM 32 from 33, and a metric
 /// system from Web Mercator); systems that put the data equally near, or
@@ -344,6 +379,29 @@ mod tests {
         assert!(plausible(Crs::WGS84, [11.5, 50.9, 11.6, 51.0]));
         // Unknown to us: not judged.
         assert!(plausible(Crs::epsg(6697), [139.0, 35.0, 140.0, 36.0]));
+    }
+
+    #[test]
+    fn a_files_own_crs_is_questioned_only_when_grossly_wrong() {
+        // Metres as degrees, degrees as metres.
+        assert!(contradicts(Crs::WGS84, JENA));
+        assert!(contradicts(Crs::ETRS89_UTM32, [11.5, 50.9, 11.6, 51.0]));
+        // All Germany in Gauß-Krüger 3, and UTM 33 reaching Aachen: fine.
+        assert!(!contradicts(
+            Crs::epsg(31467),
+            [3_280_000.0, 5_235_000.0, 3_920_000.0, 6_100_000.0]
+        ));
+        assert!(!contradicts(
+            Crs::epsg(25833),
+            [-100_000.0, 5_600_000.0, 500_000.0, 6_000_000.0]
+        ));
+        // A stray point at 0, 0 in a UTM file.
+        assert!(!contradicts(
+            Crs::ETRS89_UTM32,
+            [0.0, 0.0, 690_000.0, 5_650_000.0]
+        ));
+        assert!(!contradicts(Crs::WGS84, [11.5, 50.9, 11.6, 51.0]));
+        assert!(contradicts(Crs::ETRS89_UTM32, [f64::NAN, 0.0, 1.0, 1.0]));
     }
 
     #[test]

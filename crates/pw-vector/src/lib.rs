@@ -7,6 +7,7 @@
 
 pub mod csv;
 pub mod dbf;
+pub mod drape;
 pub mod fgb;
 pub mod geojson;
 pub mod gml;

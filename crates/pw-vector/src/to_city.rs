@@ -209,6 +209,21 @@ pub fn city_model(
     style: &Style,
     symbology: &Symbology,
 ) -> VectorScene {
+    city_model_on_terrain(data, source, ground, style, symbology, None)
+}
+
+/// [`city_model`] on uneven ground: with `drape_cell` (metres, the finest
+/// cell), draped areas are cut into grid pieces, roads into segments and
+/// outlines get points in between, so that all of it follows the ground
+/// instead of passing under its hills ([`crate::drape`]).
+pub fn city_model_on_terrain(
+    data: &VectorData,
+    source: &Path,
+    ground: &dyn Fn(f64, f64) -> f64,
+    style: &Style,
+    symbology: &Symbology,
+    drape_cell: Option<f64>,
+) -> VectorScene {
     let mut labels = Vec::new();
     let mut outlines = Vec::new();
     let mut symbols = Vec::new();
@@ -289,6 +304,43 @@ pub fn city_model(
                                 .fold(f64::INFINITY, f64::min);
                             prism(&p.exterior, base, base + h, own, &mut surfaces);
                         }
+                        None if drape_cell.is_some() => {
+                            let finest = drape_cell.unwrap_or(f64::INFINITY);
+                            let flat = |r: &[[f64; 3]]| -> Vec<[f64; 2]> {
+                                open_ring(r).iter().map(|c| [c[0], c[1]]).collect()
+                            };
+                            let on_ground =
+                                |p: &[f64; 2]| [p[0], p[1], ground(p[0], p[1]) + DRAPE_LIFT];
+                            let outer = flat(&p.exterior);
+                            let (x0, x1, y0, y1) = outer.iter().fold(
+                                (f64::MAX, f64::MIN, f64::MAX, f64::MIN),
+                                |(a, b, c, d), q| {
+                                    (a.min(q[0]), b.max(q[0]), c.min(q[1]), d.max(q[1]))
+                                },
+                            );
+                            let cell = crate::drape::cell_for(x1 - x0, y1 - y0, finest);
+                            let holes: Vec<Vec<[f64; 2]>> =
+                                p.interiors.iter().map(|r| flat(r)).collect();
+                            for piece in crate::drape::grid_pieces(&outer, &holes, cell) {
+                                surfaces.push(surface(
+                                    Semantic::LandUse,
+                                    piece.iter().map(on_ground).collect(),
+                                    colour(POLYGON),
+                                ));
+                            }
+                            for ring in std::iter::once(&outer).chain(&holes) {
+                                let mut closed = ring.clone();
+                                if let Some(&first) = ring.first() {
+                                    closed.push(first);
+                                }
+                                outlines.push(
+                                    crate::drape::densify(&closed, cell)
+                                        .iter()
+                                        .map(on_ground)
+                                        .collect(),
+                                );
+                            }
+                        }
                         None => {
                             let drape = |r: &[[f64; 3]]| -> Vec<[f64; 3]> {
                                 open_ring(r)
@@ -314,6 +366,18 @@ pub fn city_model(
             Geometry::Lines(lines) => {
                 type_name = "LineFeature";
                 for l in lines {
+                    // On terrain: segments no longer than a cell, each
+                    // set onto the ground at its ends.
+                    let l: Vec<[f64; 3]> = match drape_cell {
+                        Some(cell) => {
+                            let flat: Vec<[f64; 2]> = l.iter().map(|c| [c[0], c[1]]).collect();
+                            crate::drape::densify(&flat, cell)
+                                .iter()
+                                .map(|p| [p[0], p[1], 0.0])
+                                .collect()
+                        }
+                        None => l.clone(),
+                    };
                     for w in l.windows(2) {
                         let (a, b) = (w[0], w[1]);
                         let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
