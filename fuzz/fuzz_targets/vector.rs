@@ -1,6 +1,7 @@
 //! Any bytes into the vector readers that take bytes or text (the first
 //! byte picks the reader): GeoJSON, GML/WFS, KML, CSV, WKB, GeoPackage
-//! geometry blobs, dBase tables, FlatGeobuf. No panics; results must reproject.
+//! geometry blobs, dBase tables, FlatGeobuf. No panics; results must reproject,
+//! be placed by the CRS question, and be laid onto uneven ground in grid pieces.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
@@ -29,10 +30,29 @@ fuzz_target!(|data: &[u8]| {
         }
     };
     if let Ok(mut v) = result {
-        let _ = v.extent();
+        let extent = v.extent();
         let _ = v.geometry_counts();
+        // The CRS question on whatever the coordinates are.
+        if let Some(e) = extent {
+            let _ = pw_geo::crs_guess::suggest(e, Some((pw_geo::Crs::epsg(25832), [681_000.0, 5_644_000.0])));
+            if let Some(c) = v.crs {
+                let _ = pw_geo::crs_guess::contradicts(c, e);
+            }
+        }
         if v.crs.is_some() {
             let _ = v.reproject(pw_geo::Crs::epsg(25832));
         }
+        // Laid onto uneven ground: cut into grid pieces (bounded, no panic).
+        let style = pw_scene::Style::default();
+        let symbology = pw_vector::style::symbolize(&v, &style);
+        let ground = |x: f64, y: f64| (x * 0.01).sin() * 20.0 + (y * 0.013).cos() * 15.0;
+        let _ = pw_vector::to_city::city_model_on_terrain(
+            &v,
+            std::path::Path::new("fuzz.geojson"),
+            &ground,
+            &style,
+            &symbology,
+            Some(25.0),
+        );
     }
 });

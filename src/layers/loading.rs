@@ -137,10 +137,8 @@ pub(super) fn poll_load_tasks(
             Err(LoadError::NeedsCrs(question)) => entry.status = LayerStatus::NeedsCrs(question),
         }
     }
-    // Layers draped onto a ground that has moved since (a city layer came
-    // after them): load again onto the ground the scene now stands on.
-    // Once every layer that sets the ground is in: a large draped layer is
-    // laid again once, not after each city layer.
+    // A draped layer is laid again once every layer that sets the ground is
+    // in, not after each city layer.
     let ground_settled = !layers.entries.iter().any(|e| {
         e.status == LayerStatus::Loading
             && !matches!(
@@ -148,53 +146,38 @@ pub(super) fn poll_load_tasks(
                 pw_scene::LayerKind::Vector | pw_scene::LayerKind::Basemap
             )
     });
-    if layers.terrain.is_empty() && ground_settled {
-        let ground = layers.ground_height(frame.origin.world[2]);
-        let again: Vec<LayerId> = layers
-            .entries
-            .iter()
-            .filter(|e| e.status == LayerStatus::Ready)
-            .filter(|e| e.draped_on.is_some_and(|g| (g - ground).abs() > 0.01))
-            .map(|e| e.id)
-            .collect();
-        for id in again {
-            if let Some(e) = layers.get_mut(id) {
-                e.draped_on = None;
+    // Layers draped onto a ground that has moved since (a city layer came
+    // after them), and ground-relative layers still off the terrain (loaded
+    // before it, or while it was loading): load again onto what is there.
+    let ground = layers.ground_height(frame.origin.world[2]);
+    let on_terrain = !layers.terrain.is_empty();
+    let again: Vec<LayerId> = layers
+        .entries
+        .iter()
+        .filter(|e| e.status == LayerStatus::Ready)
+        .filter(|e| {
+            if on_terrain {
+                e.relative_heights
+            } else {
+                ground_settled && e.draped_on.is_some_and(|g| (g - ground).abs() > 0.01)
             }
-            start_loading(
-                &mut commands,
-                &mut layers,
-                &mut jobs,
-                id,
-                &frame,
-                &i18n,
-                &kinds,
-            );
+        })
+        .map(|e| e.id)
+        .collect();
+    for id in again {
+        if let Some(e) = layers.get_mut(id) {
+            e.draped_on = None;
+            e.relative_heights = false;
         }
-    }
-    // Ground-relative layers still off the terrain (loaded before it, or
-    // while it was loading): load again onto it.
-    if !layers.terrain.is_empty() {
-        let again: Vec<LayerId> = layers
-            .entries
-            .iter()
-            .filter(|e| e.relative_heights && e.status == LayerStatus::Ready)
-            .map(|e| e.id)
-            .collect();
-        for id in again {
-            if let Some(e) = layers.get_mut(id) {
-                e.relative_heights = false;
-            }
-            start_loading(
-                &mut commands,
-                &mut layers,
-                &mut jobs,
-                id,
-                &frame,
-                &i18n,
-                &kinds,
-            );
-        }
+        start_loading(
+            &mut commands,
+            &mut layers,
+            &mut jobs,
+            id,
+            &frame,
+            &i18n,
+            &kinds,
+        );
     }
 }
 

@@ -55,7 +55,7 @@ pub fn grid_pieces(
                     (j + 1) as f64 * cell,
                 ];
                 let piece = clip_to_rect(&corners, rect);
-                if piece.len() >= 3 && area(&piece).abs() > 1e-9 {
+                if piece.len() >= 3 && pw_geo::polygon::signed_area(&piece).abs() > 1e-9 {
                     out.push(piece);
                 }
             }
@@ -126,23 +126,15 @@ fn clip_to_rect(polygon: &[[f64; 2]], rect: [f64; 4]) -> Vec<[f64; 2]> {
     poly
 }
 
-fn area(ring: &[[f64; 2]]) -> f64 {
-    let n = ring.len();
-    (0..n)
-        .map(|k| {
-            let (a, b) = (ring[k], ring[(k + 1) % n]);
-            a[0] * b[1] - b[0] * a[1]
-        })
-        .sum::<f64>()
-        / 2.0
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn total(pieces: &[Vec<[f64; 2]>]) -> f64 {
-        pieces.iter().map(|p| area(p).abs()).sum()
+        pieces
+            .iter()
+            .map(|p| pw_geo::polygon::signed_area(p).abs())
+            .sum()
     }
 
     #[test]

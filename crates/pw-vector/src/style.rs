@@ -526,7 +526,7 @@ pub fn label_anchor(g: &Geometry) -> Option<[f64; 2]> {
         Geometry::Polygons(polys) => {
             let (area, poly) = polys
                 .iter()
-                .map(|p| (ring_area(&p.exterior).abs(), p))
+                .map(|p| (pw_geo::polygon::signed_area(&p.exterior).abs(), p))
                 .max_by(|a, b| a.0.total_cmp(&b.0))?;
             let r = &poly.exterior;
             if area < 1e-12 {
@@ -540,17 +540,6 @@ pub fn label_anchor(g: &Geometry) -> Option<[f64; 2]> {
             }
         }
     }
-}
-
-fn ring_area(r: &[[f64; 3]]) -> f64 {
-    let n = r.len();
-    (0..n)
-        .map(|i| {
-            let (a, b) = (r[i], r[(i + 1) % n]);
-            a[0] * b[1] - b[0] * a[1]
-        })
-        .sum::<f64>()
-        / 2.0
 }
 
 fn ring_centroid(r: &[[f64; 3]]) -> [f64; 2] {

@@ -83,17 +83,6 @@ fn open_ring(ring: &[[f64; 3]]) -> Vec<[f64; 3]> {
     r
 }
 
-fn signed_area(ring: &[[f64; 3]]) -> f64 {
-    let n = ring.len();
-    (0..n)
-        .map(|i| {
-            let (a, b) = (ring[i], ring[(i + 1) % n]);
-            a[0] * b[1] - b[0] * a[1]
-        })
-        .sum::<f64>()
-        * 0.5
-}
-
 /// A prism from `base` to `top` over a ring (walls, roof, floor).
 /// `colour`: the feature's class colour (roof; walls a shade darker so
 /// the class reads from the side too), else the default look.
@@ -102,7 +91,7 @@ fn prism(ring: &[[f64; 3]], base: f64, top: f64, colour: Option<[f32; 4]>, out: 
     if r.len() < 3 {
         return;
     }
-    if signed_area(&r) < 0.0 {
+    if pw_geo::polygon::signed_area(&r) < 0.0 {
         r.reverse();
     }
     let at = |p: &[f64; 3], z: f64| [p[0], p[1], z];
