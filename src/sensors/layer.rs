@@ -48,15 +48,18 @@ impl Plugin for SensorsPlugin {
 
 /// Where the last values of a source are kept for the next start.
 fn snapshot_path(cache: &Path, scene: Option<&Path>, source: &SensorSource) -> PathBuf {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::hash::DefaultHasher::new();
-    (
-        scene.map(|p| std::path::absolute(p).unwrap_or(p.to_path_buf())),
-        &source.name,
-        &source.url,
-    )
-        .hash(&mut h);
-    cache.join("last").join(format!("{:016x}.json", h.finish()))
+    let scene = scene
+        .map(|p| std::path::absolute(p).unwrap_or(p.to_path_buf()))
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    cache.join("last").join(pw_sensors::cache_key::file_name(
+        &[
+            scene.as_bytes(),
+            source.name.as_bytes(),
+            source.url.as_bytes(),
+        ],
+        "json",
+    ))
 }
 
 /// (Re)starts the sources when the scene (or its source list) changes.

@@ -10,7 +10,6 @@ use crate::client::{ClientError, StaClient};
 use crate::sta::{Datastream, Id, MultiDatastream, MultiObservation, Observation, Query};
 use crate::{Value, parse_json};
 use serde_json::{Value as Json, json};
-use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
 
 /// Values of one window: fetched now, or from disk.
@@ -69,9 +68,15 @@ impl HistoryCache {
     }
 
     fn path(&self, base: &str, key: &str, from_ms: i64, to_ms: i64) -> PathBuf {
-        let mut h = std::hash::DefaultHasher::new();
-        (base, key, from_ms, to_ms).hash(&mut h);
-        self.dir.join(format!("{:016x}.json", h.finish()))
+        self.dir.join(crate::cache_key::file_name(
+            &[
+                base.as_bytes(),
+                key.as_bytes(),
+                &from_ms.to_le_bytes(),
+                &to_ms.to_le_bytes(),
+            ],
+            "json",
+        ))
     }
 
     fn read<T>(&self, path: &PathBuf, row: impl Fn(&Json) -> Option<T>) -> Option<(i64, Vec<T>)> {

@@ -6,6 +6,7 @@
 //! the time axis; recordings, disk caches and keyring tokens for offline
 //! and safe use.
 
+pub mod cache_key;
 pub mod client;
 pub mod decoders;
 pub mod history_cache;
