@@ -9,6 +9,9 @@ use pw_city::triangulate::Triangulator;
 /// a district is not cut into millions of pieces.
 pub const MAX_CELLS_PER_SIDE: f64 = 64.0;
 
+/// No triangle is cut into more cells than this.
+const MAX_CELLS_PER_TRIANGLE: i64 = 4 * 64 * 64;
+
 /// The cell size for a feature `width` × `height` metres: `finest`, or
 /// coarser where the feature is large.
 pub fn cell_for(width: f64, height: f64, finest: f64) -> f64 {
@@ -42,7 +45,11 @@ pub fn grid_pieces(
         let (y0, y1) = min_max(corners.map(|p| p[1]));
         let (i0, i1) = ((x0 / cell).floor() as i64, (x1 / cell).ceil() as i64);
         let (j0, j1) = ((y0 / cell).floor() as i64, (y1 / cell).ceil() as i64);
-        if i1 - i0 <= 1 && j1 - j0 <= 1 {
+        // Within one cell; or across more cells than a polygon of the
+        // cell's size can have (holes written far outside their polygon,
+        // coordinates at infinity): left whole rather than cut forever.
+        let cells = (i1 - i0).saturating_mul(j1 - j0);
+        if cells <= 1 || cells > MAX_CELLS_PER_TRIANGLE {
             out.push(corners.to_vec());
             continue;
         }
@@ -64,14 +71,24 @@ pub fn grid_pieces(
     out
 }
 
+/// An edge gets at most this many points in between (an edge across a
+/// continent, or to a point at infinity, is not cut into millions).
+pub const MAX_POINTS_PER_EDGE: f64 = 1024.0;
+
 /// A ring (closed or open) with points added so that no edge is longer
-/// than `step`: an outline that follows the ground between its corners.
+/// than `step` (up to [`MAX_POINTS_PER_EDGE`] per edge): an outline that
+/// follows the ground between its corners.
 pub fn densify(ring: &[[f64; 2]], step: f64) -> Vec<[f64; 2]> {
     let mut out = Vec::with_capacity(ring.len());
     for w in ring.windows(2) {
         let (a, b) = (w[0], w[1]);
         let len = ((b[0] - a[0]).powi(2) + (b[1] - a[1]).powi(2)).sqrt();
-        let n = (len / step).ceil().max(1.0) as usize;
+        let pieces = len / step;
+        let n = if pieces.is_finite() {
+            pieces.ceil().clamp(1.0, MAX_POINTS_PER_EDGE) as usize
+        } else {
+            1
+        };
         for k in 0..n {
             let t = k as f64 / n as f64;
             out.push([a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t]);
@@ -170,6 +187,10 @@ mod tests {
         let small = grid_pieces(&[[1.0, 1.0], [4.0, 1.0], [4.0, 3.0]], &[], 25.0);
         assert_eq!(small.len(), 1);
         assert!(grid_pieces(&[[0.0, 0.0], [1.0, 1.0], [2.0, 2.0]], &[], 25.0).is_empty());
+        // A hole far outside its polygon: done, not cut forever.
+        let far = vec![[1e9, 1e9], [1e9 + 1.0, 1e9], [1e9, 1e9 + 1.0]];
+        let pieces = grid_pieces(&outer, &[far], 25.0);
+        assert!(!pieces.is_empty() && pieces.len() < 100_000);
     }
 
     #[test]
@@ -180,5 +201,9 @@ mod tests {
         assert_eq!(line.len(), 4 + 1 + 1, "{line:?}");
         assert_eq!(line[1], [25.0, 0.0]);
         assert_eq!(*line.last().unwrap(), [100.0, 10.0]);
+        // Found by fuzzing: an edge to a point far away, or at infinity.
+        assert_eq!(densify(&[[0.0, 0.0], [1e12, 0.0]], 25.0).len(), 1024 + 1);
+        assert_eq!(densify(&[[0.0, 0.0], [f64::INFINITY, 0.0]], 25.0).len(), 2);
+        assert_eq!(densify(&[[0.0, 0.0], [f64::NAN, 0.0]], 25.0).len(), 2);
     }
 }
