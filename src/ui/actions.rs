@@ -56,6 +56,8 @@ pub enum ExportTarget {
     Result(u32),
     /// The key figures per scenario (CSV).
     Figures,
+    /// A picture of the view with its stamp (PNG) of this size.
+    Picture { width: u32, height: u32 },
 }
 
 #[derive(Debug, Clone, PartialEq)]

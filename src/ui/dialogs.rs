@@ -125,7 +125,7 @@ fn accepts(purpose: Dialog, name: &str) -> bool {
             .any(|e| lower.ends_with(e)),
         Dialog::ImportDesign => pw_plan::design::is_design_file(Path::new(name)),
         // What is there already: earlier exports.
-        Dialog::Export => [".tif", ".tiff", ".geojson", ".csv"]
+        Dialog::Export => [".tif", ".tiff", ".geojson", ".csv", ".png"]
             .iter()
             .any(|e| lower.ends_with(e)),
         Dialog::AddLayer => [
@@ -267,7 +267,7 @@ impl FileChooser {
     fn export_exists(&self) -> bool {
         let stem = self.name.trim();
         let lower = stem.to_ascii_lowercase();
-        let stem = [".tif", ".tiff", ".geojson", ".csv"]
+        let stem = [".tif", ".tiff", ".geojson", ".csv", ".png"]
             .iter()
             .find(|e| lower.ends_with(*e))
             .map_or(stem, |e| &stem[..stem.len() - e.len()]);
@@ -432,6 +432,18 @@ pub fn picture_contents(
                 height,
                 path: None,
             }));
+        }
+        // Elsewhere, under a name of one's own.
+        if ui
+            .add_enabled(!model.busy, egui::Button::new(i18n.tr("picture.save_as")))
+            .clicked()
+        {
+            actions.push(UiAction::ChooseExport {
+                what: super::actions::ExportTarget::Picture { width, height },
+                name: jiff::ZonedDateTime::now()
+                    .strftime("%Y-%m-%d %H%M")
+                    .to_string(),
+            });
         }
         if ui.button(i18n.tr("picture.close")).clicked() {
             actions.push(UiAction::Close(Dialog::Picture));

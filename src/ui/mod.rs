@@ -407,6 +407,21 @@ fn apply_ui_actions(
                         commands
                             .write_message(crate::analysis::AnalysisCommand::ExportFigures(path));
                     }
+                    Some(actions::ExportTarget::Picture { width, height }) => {
+                        let mut path = path.clone();
+                        if path
+                            .extension()
+                            .is_none_or(|e| !e.eq_ignore_ascii_case("png"))
+                        {
+                            let name = path.file_name().unwrap_or_default().to_string_lossy();
+                            path.set_file_name(format!("{name}.png"));
+                        }
+                        commands.write_message(crate::picture::PictureCommand::Take {
+                            width,
+                            height,
+                            path: Some(path),
+                        });
+                    }
                     None => {}
                 }
             }

@@ -2826,6 +2826,19 @@ fn the_picture_dialog_asks_for_the_size_chosen() {
         h.state().as_slice(),
         &[take(3840, 2160), take(7680, 4320), take(1380, 760)]
     );
+    // Elsewhere: the export chooser is asked, for this size.
+    h.get_by_label("Speichern unter …").click();
+    h.run();
+    let Some(UiAction::ChooseExport { what, .. }) = h.state().last() else {
+        panic!("{:?}", h.state())
+    };
+    assert_eq!(
+        *what,
+        super::actions::ExportTarget::Picture {
+            width: 1380,
+            height: 760
+        }
+    );
     drop(h);
 
     let busy = dialogs::PictureModel {
