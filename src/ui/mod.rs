@@ -396,30 +396,15 @@ fn apply_ui_actions(
                         });
                     }
                     Some(actions::ExportTarget::Figures) => {
-                        let mut path = path.clone();
-                        if path
-                            .extension()
-                            .is_none_or(|e| !e.eq_ignore_ascii_case("csv"))
-                        {
-                            let name = path.file_name().unwrap_or_default().to_string_lossy();
-                            path.set_file_name(format!("{name}.csv"));
-                        }
-                        commands
-                            .write_message(crate::analysis::AnalysisCommand::ExportFigures(path));
+                        commands.write_message(crate::analysis::AnalysisCommand::ExportFigures(
+                            with_ending(&path, "csv"),
+                        ));
                     }
                     Some(actions::ExportTarget::Picture { width, height }) => {
-                        let mut path = path.clone();
-                        if path
-                            .extension()
-                            .is_none_or(|e| !e.eq_ignore_ascii_case("png"))
-                        {
-                            let name = path.file_name().unwrap_or_default().to_string_lossy();
-                            path.set_file_name(format!("{name}.png"));
-                        }
                         commands.write_message(crate::picture::PictureCommand::Take {
                             width,
                             height,
-                            path: Some(path),
+                            path: Some(with_ending(&path, "png")),
                         });
                     }
                     None => {}
@@ -591,6 +576,19 @@ fn apply_ui_actions(
             ui_state.crs_picker = Some(crs_picker::CrsPicker::new(id, &name, question));
         }
     }
+}
+
+/// `path` ending in `.ending` (any case), added where the name lacks it.
+fn with_ending(path: &std::path::Path, ending: &str) -> std::path::PathBuf {
+    let mut path = path.to_path_buf();
+    if path
+        .extension()
+        .is_none_or(|e| !e.eq_ignore_ascii_case(ending))
+    {
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        path.set_file_name(format!("{name}.{ending}"));
+    }
+    path
 }
 
 /// A name typed or picked with an export's ending: the stem without it.
