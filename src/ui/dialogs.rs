@@ -116,6 +116,18 @@ pub struct FileChooser {
     pub error: Option<String>,
 }
 
+/// Endings of what exports write.
+const EXPORT_ENDINGS: [&str; 5] = [".tif", ".tiff", ".geojson", ".csv", ".png"];
+
+/// A name typed or picked with an export's ending: the stem without it.
+pub fn export_stem(name: &str) -> &str {
+    let lower = name.to_ascii_lowercase();
+    EXPORT_ENDINGS
+        .iter()
+        .find(|e| lower.len() > e.len() && lower.ends_with(*e))
+        .map_or(name, |e| &name[..name.len() - e.len()])
+}
+
 /// File endings offered for each purpose.
 fn accepts(purpose: Dialog, name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
@@ -125,9 +137,7 @@ fn accepts(purpose: Dialog, name: &str) -> bool {
             .any(|e| lower.ends_with(e)),
         Dialog::ImportDesign => pw_plan::design::is_design_file(Path::new(name)),
         // What is there already: earlier exports.
-        Dialog::Export => [".tif", ".tiff", ".geojson", ".csv", ".png"]
-            .iter()
-            .any(|e| lower.ends_with(e)),
+        Dialog::Export => EXPORT_ENDINGS.iter().any(|e| lower.ends_with(e)),
         Dialog::AddLayer => [
             ".gml", ".xml", ".json", ".jsonl", ".geojson", ".tif", ".tiff", ".shp", ".gpkg",
             ".kml", ".kmz", ".csv", ".fgb", ".glb", ".xyz",
@@ -265,12 +275,7 @@ impl FileChooser {
     /// Files of an earlier export under the name given (they would be
     /// replaced).
     fn export_exists(&self) -> bool {
-        let stem = self.name.trim();
-        let lower = stem.to_ascii_lowercase();
-        let stem = [".tif", ".tiff", ".geojson", ".csv", ".png"]
-            .iter()
-            .find(|e| lower.ends_with(*e))
-            .map_or(stem, |e| &stem[..stem.len() - e.len()]);
+        let stem = export_stem(self.name.trim());
         !stem.is_empty()
             && self.entries.iter().any(|(name, is_dir)| {
                 !is_dir

@@ -388,7 +388,7 @@ fn apply_ui_actions(
                             .file_name()
                             .map(|n| n.to_string_lossy().into_owned())
                             .unwrap_or_default();
-                        let stem = strip_export_ending(&stem).to_string();
+                        let stem = dialogs::export_stem(&stem).to_string();
                         commands.write_message(crate::analysis::AnalysisCommand::Export {
                             id,
                             dir,
@@ -589,16 +589,6 @@ fn with_ending(path: &std::path::Path, ending: &str) -> std::path::PathBuf {
         path.set_file_name(format!("{name}.{ending}"));
     }
     path
-}
-
-/// A name typed or picked with an export's ending: the stem without it.
-fn strip_export_ending(name: &str) -> &str {
-    for ending in [".tif", ".tiff", ".geojson", ".csv"] {
-        if name.len() > ending.len() && name.to_ascii_lowercase().ends_with(ending) {
-            return &name[..name.len() - ending.len()];
-        }
-    }
-    name
 }
 
 /// On a narrow window: the side panels as drawers, opened from the top
