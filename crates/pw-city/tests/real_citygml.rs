@@ -414,3 +414,43 @@ fn citygml3_texture_associations_pair_coordinates_with_rings() {
     assert!(textured >= 5, "{textured}");
     assert!(m.texture_images.iter().all(|p| !p.exists()));
 }
+
+#[test]
+fn plateau_style_jgd2011_latitude_first_lands_in_tokyo() {
+    // A building as Japan's PLATEAU CityGML writes it (our own data): the
+    // compound JGD2011 + height by URI, latitude first. Scene in JGD2011 /
+    // Japan Plane IX around Tokyo station.
+    let gml = r#"<?xml version="1.0" encoding="UTF-8"?>
+<core:CityModel xmlns:core="http://www.opengis.net/citygml/2.0" xmlns:gml="http://www.opengis.net/gml" xmlns:bldg="http://www.opengis.net/citygml/building/2.0">
+  <gml:boundedBy><gml:Envelope srsName="http://www.opengis.net/def/crs/EPSG/0/6697" srsDimension="3">
+    <gml:lowerCorner>35.6810 139.7669 3</gml:lowerCorner><gml:upperCorner>35.6814 139.7673 23</gml:upperCorner>
+  </gml:Envelope></gml:boundedBy>
+  <core:cityObjectMember><bldg:Building gml:id="bldg_tokyo_1">
+    <bldg:measuredHeight uom="m">20</bldg:measuredHeight>
+    <bldg:lod1Solid><gml:Solid><gml:exterior><gml:CompositeSurface>
+      <gml:surfaceMember><gml:Polygon><gml:exterior><gml:LinearRing><gml:posList>
+        35.6810 139.7669 3 35.6810 139.7673 3 35.6814 139.7673 3 35.6814 139.7669 3 35.6810 139.7669 3
+      </gml:posList></gml:LinearRing></gml:exterior></gml:Polygon></gml:surfaceMember>
+      <gml:surfaceMember><gml:Polygon><gml:exterior><gml:LinearRing><gml:posList>
+        35.6810 139.7669 23 35.6814 139.7669 23 35.6814 139.7673 23 35.6810 139.7673 23 35.6810 139.7669 23
+      </gml:posList></gml:LinearRing></gml:exterior></gml:Polygon></gml:surfaceMember>
+    </gml:CompositeSurface></gml:exterior></gml:Solid></bldg:lod1Solid>
+  </bldg:Building></core:cityObjectMember>
+</core:CityModel>"#;
+    let mut m = pw_city::citygml::read(gml.as_bytes(), None).unwrap();
+    let crs = m.crs.expect("srsName read");
+    assert_eq!((crs.horizontal, crs.vertical), (6668, Some(6695)));
+    let plane_ix = pw_geo::Crs::epsg(6677);
+    m.settle_axis_order(plane_ix, [-6_000.0, -35_000.0, 0.0])
+        .unwrap();
+    assert!(m.issues.is_empty(), "{:?}", m.issues);
+    m.reproject(plane_ix).unwrap();
+    // GDAL 3.6: `echo "139.7669 35.6810" | gdaltransform -s_srs EPSG:4326
+    // -t_srs EPSG:6677 -output_xy` → -6013.303 -35389.406.
+    let p = m.objects[0].surfaces[0].exterior[0];
+    assert!(
+        (p[0] + 6_013.303).abs() < 0.01 && (p[1] + 35_389.406).abs() < 0.01,
+        "{p:?}"
+    );
+    assert_eq!(p[2], 3.0);
+}

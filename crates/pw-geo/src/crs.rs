@@ -1,5 +1,8 @@
 //! Parsing of coordinate reference system names as they appear in real files:
-//! `EPSG:25832`, OGC URNs and URLs, compound CRS URNs and the German AdV URNs.
+//! `EPSG:25832`, OGC URNs and URLs, compound CRS URNs, CRS84 and the German
+//! AdV URNs; the axis order such a name implies. Our own table holds the
+//! systems German data use (with the datum shifts we chose); every other
+//! EPSG code comes from the EPSG registry's proj strings (`crs-definitions`).
 
 use std::fmt;
 
@@ -14,7 +17,10 @@ pub struct Crs {
 pub enum CrsError {
     #[error("unknown coordinate reference system '{0}': write it as EPSG:<code>, e.g. EPSG:25832")]
     Unrecognised(String),
-    #[error("EPSG:{0} is not supported yet; supported: {list}", list = supported_codes_text())]
+    #[error(
+        "EPSG:{0} cannot be reprojected: the EPSG registry has no such code or no definition PROJ can follow for it; \
+         give the data in another system (e.g. EPSG:25832 or EPSG:4326)"
+    )]
     Unsupported(u32),
 }
 
@@ -107,20 +113,36 @@ pub(crate) const PROJ_DEFINITIONS: &[(u32, &str, &str)] = &[
     ),
 ];
 
+/// Which coordinate comes first in a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AxisOrder {
+    /// Easting (or longitude) first: the GIS tradition, GeoJSON, shapefiles.
+    EastNorth,
+    /// Northing (or latitude) first: what the EPSG registry defines for
+    /// geographic systems, Gauß-Krüger and some national grids.
+    NorthEast,
+}
+
+/// Projected systems whose EPSG definition puts the northing first (the
+/// registry's "X" is north there). Geographic systems are all latitude first.
+const NORTH_FIRST_PROJECTED: &[std::ops::RangeInclusive<u32>] = &[
+    2166..=2170,   // Pulkovo 1942(83) / Gauß-Krüger (East Germany)
+    2176..=2180,   // Poland CS2000 zones and CS92
+    2443..=2461,   // JGD2000 / Japan Plane Rectangular CS I–XIX
+    3006..=3018,   // SWEREF99 TM and its local zones
+    3346..=3346,   // LKS94 / Lithuania TM
+    3873..=3885,   // ETRS89 / GKnFIN (Finland)
+    6669..=6687,   // JGD2011 / Japan Plane Rectangular CS I–XIX
+    28402..=28432, // Pulkovo 1942 / Gauß-Krüger zones
+    31461..=31469, // DHDN / Gauß-Krüger
+];
+
 /// Compound CRS codes that stand for a horizontal + vertical pair.
 const COMPOUND_CODES: &[(u32, u32, u32)] = &[
     (7415, 28992, 5709), // Amersfoort / RD New + NAP height
     (5555, 25832, 7837), // ETRS89 / UTM 32N + DHHN2016 (commonly used alias)
     (4979, 4326, 0),
 ];
-
-fn supported_codes_text() -> String {
-    PROJ_DEFINITIONS
-        .iter()
-        .map(|(c, _, _)| format!("EPSG:{c}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
 
 impl Crs {
     pub const fn epsg(code: u32) -> Self {
@@ -141,6 +163,9 @@ impl Crs {
         let trimmed = text.trim();
         if trimmed.is_empty() {
             return Err(CrsError::Unrecognised(text.to_string()));
+        }
+        if is_crs84(trimmed) {
+            return Ok(Crs::WGS84);
         }
         if let Some(crs) = parse_adv_urn(trimmed) {
             return Ok(crs);
@@ -164,6 +189,38 @@ impl Crs {
         Ok(crs)
     }
 
+    /// Parses a CRS name together with the axis order it implies for the
+    /// coordinates that follow: OGC URNs and http URIs mean the order the
+    /// EPSG registry defines (WFS 1.1 and 2.0, GML 3.2); the short
+    /// `EPSG:4326` form, a bare code and CRS84 mean easting/longitude first,
+    /// the tradition WFS 1.0, GeoServer and GeoJSON keep.
+    pub fn parse_with_axis_order(text: &str) -> Result<(Crs, AxisOrder), CrsError> {
+        let crs = Crs::parse(text)?;
+        let lower = text.trim().to_ascii_lowercase();
+        let by_registry = (lower.starts_with("urn:") || lower.starts_with("http"))
+            && !is_crs84(text.trim())
+            && !lower.starts_with("urn:adv:");
+        let order = if by_registry {
+            crs.registry_axis_order()
+        } else {
+            AxisOrder::EastNorth
+        };
+        Ok((crs, order))
+    }
+
+    /// The axis order the EPSG registry defines for this system.
+    pub fn registry_axis_order(&self) -> AxisOrder {
+        let north_first = self.is_geographic()
+            || NORTH_FIRST_PROJECTED
+                .iter()
+                .any(|r| r.contains(&self.horizontal));
+        if north_first {
+            AxisOrder::NorthEast
+        } else {
+            AxisOrder::EastNorth
+        }
+    }
+
     /// The proj string for the horizontal part, if we support it.
     pub fn proj_definition(&self) -> Result<std::borrow::Cow<'static, str>, CrsError> {
         if let Some((_, _, p)) = PROJ_DEFINITIONS
@@ -172,8 +229,13 @@ impl Crs {
         {
             return Ok((*p).into());
         }
-        let (datum, zone, south) =
-            utm_zone(self.horizontal).ok_or(CrsError::Unsupported(self.horizontal))?;
+        let Some((datum, zone, south)) = utm_zone(self.horizontal) else {
+            return registry(self.horizontal)
+                .map(|d| d.proj4)
+                .filter(|p| p.starts_with("+proj="))
+                .map(Into::into)
+                .ok_or(CrsError::Unsupported(self.horizontal));
+        };
         let datum = match datum {
             UtmDatum::Wgs84 => "+datum=WGS84",
             UtmDatum::Etrs89 => "+ellps=GRS80 +towgs84=0,0,0,0,0,0,0",
@@ -197,6 +259,7 @@ impl Crs {
                     format!("{d} / UTM zone {zone}{}", if south { 'S' } else { 'N' })
                 })
             })
+            .or_else(|| registry(self.horizontal).and_then(|d| wkt_name(d.wkt).map(str::to_string)))
             .unwrap_or_else(|| format!("EPSG:{}", self.horizontal));
         match self.vertical.and_then(vertical_name) {
             Some(v) => format!("{base} + {v}"),
@@ -207,7 +270,65 @@ impl Crs {
     /// True when coordinates are angles (longitude/latitude).
     pub fn is_geographic(&self) -> bool {
         matches!(self.horizontal, 4326 | 4979 | 4258)
+            || (!PROJ_DEFINITIONS
+                .iter()
+                .any(|(c, _, _)| *c == self.horizontal)
+                && registry(self.horizontal).is_some_and(|d| d.proj4.starts_with("+proj=longlat")))
     }
+}
+
+/// The EPSG registry's entry for a code beyond our own table.
+pub(crate) fn registry(code: u32) -> Option<crs_definitions::Def> {
+    u16::try_from(code)
+        .ok()
+        .and_then(crs_definitions::from_code)
+}
+
+/// Every code the EPSG registry gives a proj string for.
+pub(crate) fn registry_codes() -> impl Iterator<Item = u32> {
+    (0..=u16::MAX).filter_map(|c| {
+        crs_definitions::from_code(c)
+            .filter(|d| d.proj4.starts_with("+proj="))
+            .map(|_| u32::from(c))
+    })
+}
+
+/// A WKT 1 definition's name: its first quoted string.
+fn wkt_name(wkt: &str) -> Option<&str> {
+    let start = wkt.find('"')? + 1;
+    let len = wkt[start..].find('"')?;
+    Some(&wkt[start..start + len])
+}
+
+/// The EPSG codes of a WKT's `AUTHORITY["EPSG","…"]` entries, in order.
+fn wkt_authorities(wkt: &str) -> Vec<u32> {
+    wkt.split("AUTHORITY[\"EPSG\",\"")
+        .skip(1)
+        .filter_map(leading_number)
+        .collect()
+}
+
+/// A compound code of the registry as its horizontal and vertical parts,
+/// e.g. EPSG:6697 (JGD2011 + JGD2011 height, Japan's PLATEAU models) →
+/// 6668 + 6695.
+fn compound_from_registry(code: u32) -> Option<Crs> {
+    let wkt = registry(code)?.wkt;
+    let rest = wkt.strip_prefix("COMPD_CS[")?;
+    let (horizontal, vertical) = rest.split_once(",VERT_CS[")?;
+    let horizontal = *wkt_authorities(horizontal).last()?;
+    let vertical_codes = wkt_authorities(vertical);
+    let vertical = *vertical_codes.get(vertical_codes.len().checked_sub(2)?)?;
+    Some(Crs {
+        horizontal,
+        vertical: Some(vertical),
+    })
+}
+
+/// OGC's CRS84 (WGS 84, longitude first) in its URN, URI and short forms.
+fn is_crs84(text: &str) -> bool {
+    let upper = text.to_ascii_uppercase();
+    let name = upper.trim_end_matches('H'); // CRS84h: with ellipsoidal heights
+    upper == "CRS:84" || (name.ends_with("CRS84") && (name == "CRS84" || name.contains("OGC")))
 }
 
 enum UtmDatum {
@@ -253,7 +374,7 @@ fn expand_compound(code: u32) -> Crs {
             horizontal: *h,
             vertical: (*v != 0).then_some(*v),
         },
-        None => Crs::epsg(code),
+        None => compound_from_registry(code).unwrap_or(Crs::epsg(code)),
     }
 }
 
@@ -398,6 +519,69 @@ mod tests {
             }
         );
         assert_eq!(p("urn:adv:crs:ETRS89_UTM33"), Crs::epsg(25833));
+    }
+
+    #[test]
+    fn crs84_in_every_spelling_is_wgs84_longitude_first() {
+        for name in [
+            "urn:ogc:def:crs:OGC:1.3:CRS84",
+            "urn:ogc:def:crs:OGC::CRS84",
+            "http://www.opengis.net/def/crs/OGC/1.3/CRS84",
+            "https://www.opengis.net/def/crs/OGC/0/CRS84h",
+            "OGC:CRS84",
+            "CRS:84",
+        ] {
+            assert_eq!(
+                Crs::parse_with_axis_order(name).unwrap(),
+                (Crs::WGS84, AxisOrder::EastNorth),
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn urns_and_uris_mean_the_registrys_axis_order_short_codes_the_gis_order() {
+        let order = |name: &str| Crs::parse_with_axis_order(name).unwrap().1;
+        // WFS 1.1 and 2.0: latitude first, Gauß-Krüger northing first.
+        assert_eq!(order("urn:ogc:def:crs:EPSG::4326"), AxisOrder::NorthEast);
+        assert_eq!(order("urn:x-ogc:def:crs:EPSG:4258"), AxisOrder::NorthEast);
+        assert_eq!(order("urn:ogc:def:crs:EPSG::31468"), AxisOrder::NorthEast);
+        assert_eq!(
+            order("http://www.opengis.net/def/crs/EPSG/0/6677"),
+            AxisOrder::NorthEast
+        );
+        assert_eq!(order("urn:ogc:def:crs:EPSG::25832"), AxisOrder::EastNorth);
+        assert_eq!(
+            order("urn:ogc:def:crs,crs:EPSG::25832,crs:EPSG::5783"),
+            AxisOrder::EastNorth
+        );
+        // The short forms and AdV names keep easting first.
+        assert_eq!(order("EPSG:4326"), AxisOrder::EastNorth);
+        assert_eq!(order("EPSG:31468"), AxisOrder::EastNorth);
+        assert_eq!(order("urn:adv:crs:DE_DHDN_3GK4"), AxisOrder::EastNorth);
+    }
+
+    #[test]
+    fn codes_beyond_our_table_come_from_the_epsg_registry() {
+        assert_eq!(Crs::epsg(6668).name(), "JGD2011");
+        assert!(Crs::epsg(6668).is_geographic());
+        assert_eq!(Crs::epsg(27700).name(), "OSGB 1936 / British National Grid");
+        assert!(!Crs::epsg(27700).is_geographic());
+        assert!(
+            Crs::epsg(2180)
+                .proj_definition()
+                .unwrap()
+                .starts_with("+proj=tmerc")
+        );
+        // Our own table wins where we chose the datum shift.
+        assert!(
+            Crs::epsg(31467)
+                .proj_definition()
+                .unwrap()
+                .contains("+towgs84=598.1")
+        );
+        // A geocentric or vertical code is no horizontal system.
+        assert!(!Crs::epsg(4978).is_geographic());
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! reproject with the region it is used for, a search over their codes and
 //! names, and suggestions ranked by where the data would land.
 
-use crate::crs::{Crs, PROJ_DEFINITIONS};
+use crate::crs::{Crs, PROJ_DEFINITIONS, registry, registry_codes};
 use crate::transform::Reprojector;
 
 /// What kind of system a code is, so a UI can say why it was suggested.
@@ -70,29 +70,42 @@ pub fn family(crs: Crs) -> CrsFamily {
     }
 }
 
-/// Known systems whose code or name holds every word of `query`, case and
-/// accents aside ("gauß krüger 4", "25833", "utm 33", "web mercator").
+/// How many search hits from the whole EPSG registry are worth listing.
+const MAX_REGISTRY_HITS: usize = 200;
+
+/// Systems whose code or name holds every word of `query`, case and
+/// accents aside ("gauß krüger 4", "25833", "utm 33", "web mercator"): the
+/// ones German data use first, then the rest of the EPSG registry by code
+/// ("jgd2011", "lambert 93", "sweref").
 pub fn search(query: &str) -> Vec<Crs> {
     let words: Vec<String> = fold(query)
         .split(|c: char| c.is_whitespace() || c == ':' || c == '/')
         .filter(|w| !w.is_empty() && *w != "epsg")
         .map(str::to_string)
         .collect();
-    known()
-        .into_iter()
-        .filter(|crs| {
-            let hay = fold(&format!(
-                "{} {} {}",
-                crs.horizontal,
-                crs.name(),
-                aliases(*crs)
-            ));
-            // Word starts, so that "4" finds strip 4 and not every code with a 4.
-            words
-                .iter()
-                .all(|w| hay.split_whitespace().any(|h| h.starts_with(w.as_str())))
-        })
-        .collect()
+    if words.is_empty() {
+        return known();
+    }
+    let matches = |crs: &Crs| {
+        let hay = fold(&format!(
+            "{} {} {}",
+            crs.horizontal,
+            crs.name(),
+            aliases(*crs)
+        ));
+        // Word starts, so that "4" finds strip 4 and not every code with a 4.
+        words
+            .iter()
+            .all(|w| hay.split_whitespace().any(|h| h.starts_with(w.as_str())))
+    };
+    let mut hits: Vec<Crs> = known().into_iter().filter(matches).collect();
+    let from_registry: Vec<Crs> = registry_codes()
+        .map(Crs::epsg)
+        .filter(|crs| !hits.contains(crs) && crs.horizontal != 4979 && matches(crs))
+        .take(MAX_REGISTRY_HITS)
+        .collect();
+    hits.extend(from_registry);
+    hits
 }
 
 /// Whether coordinates spanning `extent` (min x, min y, max x, max y) can be
@@ -245,8 +258,32 @@ fn area_of_use(crs: Crs) -> Option<[f64; 4]> {
         2154 => [-10.0, 41.0, 10.5, 51.6],
         3946 => [-2.0, 44.7, 8.7, 47.3],
         3879 => [23.5, 59.0, 26.5, 70.5],
-        _ => return None,
+        _ => return registry_area_of_use(crs),
     })
+}
+
+/// A rough region for systems of the EPSG registry, whose regions of use
+/// we do not carry: geographic systems the globe, transverse Mercator
+/// strips 10° either side of their central meridian (wide enough for any
+/// national grid on it, narrow enough to catch swapped axes), others none.
+fn registry_area_of_use(crs: Crs) -> Option<[f64; 4]> {
+    let proj4 = registry(crs.horizontal)?.proj4;
+    if proj4.starts_with("+proj=longlat") {
+        return Some([-180.0, -90.0, 180.0, 90.0]);
+    }
+    if !(proj4.starts_with("+proj=tmerc") || proj4.starts_with("+proj=utm")) {
+        return None;
+    }
+    let parameter = |name: &str| {
+        proj4
+            .split_whitespace()
+            .find_map(|p| p.strip_prefix(name)?.strip_prefix('='))
+    };
+    let central = match parameter("+zone").and_then(|z| z.parse::<f64>().ok()) {
+        Some(zone) => -183.0 + 6.0 * zone,
+        None => parameter("+lon_0")?.parse().ok()?,
+    };
+    Some([central - 10.0, -84.5, central + 10.0, 84.5])
 }
 
 fn inside(area: [f64; 4], p: [f64; 2]) -> bool {
@@ -408,9 +445,19 @@ mod tests {
     fn search_finds_by_code_name_and_german_words() {
         assert_eq!(search("25833")[0].horizontal, 25833);
         assert_eq!(search("EPSG:25833")[0].horizontal, 25833);
-        assert_eq!(search("Gauß-Krüger 4"), vec![Crs::epsg(31468)]);
+        // German strips first, then the registry's other Gauß-Krüger systems.
+        let strip_4 = search("Gauß-Krüger 4");
+        assert_eq!(strip_4[0], Crs::epsg(31468));
+        assert!(strip_4[1..].iter().all(|c| !known().contains(c)));
+        assert!(
+            strip_4.contains(&Crs::epsg(2167)),
+            "Pulkovo 1942(83) / GK zone 4"
+        );
         assert_eq!(search("gauss kruger zone 3")[0], Crs::epsg(31467));
-        assert_eq!(search("krüger 5"), vec![Crs::epsg(31469)]);
+        assert_eq!(search("krüger 5")[0], Crs::epsg(31469));
+        // The whole EPSG registry, by name.
+        assert_eq!(search("jgd2011 japan plane ix"), vec![Crs::epsg(6677)]);
+        assert!(search("british national grid").contains(&Crs::epsg(27700)));
         assert!(search("web mercator").contains(&Crs::epsg(3857)));
         assert!(search("utm 33").contains(&Crs::epsg(25833)));
         assert!(search("utm 33")[0] == Crs::epsg(25833), "preferred first");

@@ -28,6 +28,9 @@ pub struct Reprojector {
     src: Proj,
     dst: Proj,
     identity: bool,
+    /// Whether each side counts in degrees (looked up once, not per point).
+    from_degrees: bool,
+    to_degrees: bool,
 }
 
 impl std::fmt::Debug for Reprojector {
@@ -52,6 +55,8 @@ impl Reprojector {
             src: make_proj(from)?,
             dst: make_proj(to)?,
             identity: from.horizontal == to.horizontal,
+            from_degrees: from.is_geographic(),
+            to_degrees: to.is_geographic(),
         })
     }
 
@@ -64,9 +69,8 @@ impl Reprojector {
         if self.identity {
             return Ok(p);
         }
-        let deg = |crs: &Crs| crs.is_geographic();
         let mut q = (p[0], p[1], 0.0);
-        if deg(&self.from) {
+        if self.from_degrees {
             q.0 = q.0.to_radians();
             q.1 = q.1.to_radians();
         }
@@ -79,7 +83,7 @@ impl Reprojector {
                 message: e.to_string(),
             }
         })?;
-        if deg(&self.to) {
+        if self.to_degrees {
             q.0 = q.0.to_degrees();
             q.1 = q.1.to_degrees();
         }
@@ -184,6 +188,14 @@ mod tests {
         );
         assert_eq!(Crs::epsg(32618).name(), "WGS 84 / UTM zone 18N");
         assert_eq!(Crs::epsg(32733).name(), "WGS 84 / UTM zone 33S");
-        assert!(Crs::epsg(32661).proj_definition().is_err());
+        // Beyond the UTM zones the EPSG registry answers (UPS North); codes
+        // it does not hold stay unsupported.
+        assert!(
+            Crs::epsg(32661)
+                .proj_definition()
+                .unwrap()
+                .contains("+proj=stere")
+        );
+        assert!(Crs::epsg(32699).proj_definition().is_err());
     }
 }

@@ -1,11 +1,17 @@
 //! GML feature collections as WFS servers answer (GML 2, 3.1, 3.2; WFS 1.x
 //! and 2.0): members' simple properties become columns, the first geometry
 //! property the geometry (Point, LineString, Curve, Polygon, Surface and
-//! their Multi forms; pos, posList, coordinates). URN/URL srsNames of
-//! geographic CRS are latitude first and are swapped to longitude first.
+//! their Multi forms; pos, posList, coordinates). The CRS comes from the
+//! geometries' srsName, else from a feature's or the collection's
+//! `boundedBy` envelope (WFS 1.1 servers write it only there). URN/URL
+//! names mean the EPSG registry's axis order (latitude first, Gauß-Krüger
+//! northing first), read back to easting first; coordinates that fit the
+//! stated CRS only the other way round are turned and the layer says so.
 
 use crate::model::{Coord, Feature, Field, FieldKind, Geometry, Polygon, Value, VectorData};
 use crate::xml::Element;
+use pw_geo::crs::AxisOrder;
+use pw_geo::crs_guess;
 
 const GEOMETRIES: &[&str] = &[
     "Point",
@@ -49,8 +55,12 @@ pub fn read(text: &str) -> Result<VectorData, String> {
     }
     let mut rows: Vec<Vec<(String, String)>> = Vec::new();
     let mut srs: Option<String> = None;
-    let mut swap = false;
+    // The envelopes' names stand in when no geometry names its CRS.
+    let mut envelope_srs: Option<String> = envelope_srs_name(&root);
     for f in &members {
+        if envelope_srs.is_none() {
+            envelope_srs = envelope_srs_name(f);
+        }
         let mut attrs = Vec::new();
         let mut geometry = None;
         for p in &f.children {
@@ -67,11 +77,6 @@ pub fn read(text: &str) -> Result<VectorData, String> {
                         && let Some(name) = g.attr("srsName")
                     {
                         srs = Some(name.to_string());
-                        if let Ok(crs) = pw_geo::Crs::parse(name) {
-                            data.crs = Some(crs);
-                            swap = crs.is_geographic()
-                                && (name.starts_with("urn:") || name.starts_with("http"));
-                        }
                     }
                     match parse_geometry(g) {
                         Ok(gg) => geometry = Some(gg),
@@ -100,21 +105,19 @@ pub fn read(text: &str) -> Result<VectorData, String> {
         });
         rows.push(attrs);
     }
-    if let (Some(name), None) = (&srs, data.crs) {
-        data.issues.push(format!(
-            "srsName \"{name}\" is not known; set crs = \"EPSG:…\" for this layer"
-        ));
-    }
-    data.crs_text = srs;
-    if swap {
-        for f in &mut data.features {
-            if let Some(g) = &mut f.geometry {
-                for c in g.coords_mut() {
-                    c.swap(0, 1);
-                }
+    let srs = srs.or(envelope_srs);
+    if let Some(name) = &srs {
+        match pw_geo::Crs::parse_with_axis_order(name) {
+            Ok((crs, order)) => {
+                data.crs = Some(crs);
+                settle_axis_order(&mut data, crs, order, name);
             }
+            Err(_) => data.issues.push(format!(
+                "srsName \"{name}\" is not known; set crs = \"EPSG:…\" for this layer"
+            )),
         }
     }
+    data.crs_text = srs;
     // Types from the values: integer, real, date (YYYY-MM-DD), else text.
     for field in &mut data.fields {
         let mut kind: Option<FieldKind> = None;
@@ -156,6 +159,61 @@ pub fn read(text: &str) -> Result<VectorData, String> {
         data.issues.push("the collection has no features".into());
     }
     Ok(data)
+}
+
+/// The srsName of an element's `boundedBy` envelope (GML 3 Envelope, GML 2 Box).
+fn envelope_srs_name(e: &Element) -> Option<String> {
+    let bounds = e.child("boundedBy")?;
+    bounds
+        .children
+        .iter()
+        .find_map(|b| b.attr("srsName"))
+        .map(str::to_string)
+}
+
+fn swap_axes(data: &mut VectorData) {
+    for f in &mut data.features {
+        if let Some(g) = &mut f.geometry {
+            for c in g.coords_mut() {
+                c.swap(0, 1);
+            }
+        }
+    }
+}
+
+/// Puts easting (longitude) first: as the CRS name implies, unless the
+/// coordinates fit the system only the other way round — servers that
+/// write northing first under a short name, or easting first under a URN.
+/// Coordinates that fit neither way are kept and flagged.
+fn settle_axis_order(data: &mut VectorData, crs: pw_geo::Crs, order: AxisOrder, name: &str) {
+    if order == AxisOrder::NorthEast {
+        swap_axes(data);
+    }
+    let Some(extent) = data.extent() else {
+        return;
+    };
+    if crs.proj_definition().is_err() || crs_guess::plausible(crs, extent) {
+        return;
+    }
+    let turned = [extent[1], extent[0], extent[3], extent[2]];
+    let written = match order {
+        AxisOrder::EastNorth => "easting first",
+        AxisOrder::NorthEast => "northing first",
+    };
+    if crs_guess::plausible(crs, turned) {
+        swap_axes(data);
+        data.issues.push(format!(
+            "the coordinates are not {written} as \"{name}\" implies but the other way round \
+             (e.g. {:.1}, {:.1}); read so, which puts them inside the region {crs} is made for",
+            extent[1], extent[0]
+        ));
+    } else {
+        data.issues.push(format!(
+            "the coordinates (x {:.1} to {:.1}, y {:.1} to {:.1}) lie outside the region {crs} is made for, \
+             either way round; check the layer's CRS (set crs = \"EPSG:…\")",
+            extent[0], extent[2], extent[1], extent[3]
+        ));
+    }
 }
 
 /// Coordinates of pos/posList/coordinates children, in file order.
