@@ -262,3 +262,90 @@ fn jena_goldbergrampe_bike_counter_flows() {
     assert_eq!(f.counts[0].0, parse_time("2026-01-07T23:00:00Z").unwrap());
     assert!(f.counts.windows(2).all(|w| w[1].0 - w[0].0 == 900_000));
 }
+
+fn own(rel: &str) -> String {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(rel);
+    std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+#[test]
+fn sensecap_s2120_weather_station_every_reading_with_its_unit() {
+    // Seeed's decoder writes one list per frame, ids as strings.
+    let m = lorawan::chirpstack_uplink(&own("chirpstack_sensecap_s2120_weather.json")).unwrap();
+    assert_eq!(m.source_id, "2cf7f1c0443001a5");
+    assert_eq!(m.name.as_deref(), Some("s2120-rooftop"));
+    close(&m, "air_temperature", 24.1);
+    close(&m, "air_humidity", 54.0);
+    close(&m, "light_intensity", 0.0);
+    close(&m, "uv_index", 0.0);
+    close(&m, "wind_speed", 0.0);
+    close(&m, "wind_direction", 78.0);
+    close(&m, "rainfall_hourly", 0.0);
+    close(&m, "barometric_pressure", 99_790.0);
+    close(&m, "peak_wind_gust", 0.0);
+    close(&m, "rain_accumulation", 0.508);
+    assert_eq!(m.readings.len(), 10, "{:?}", m.readings);
+    assert_eq!(
+        m.reading("barometric_pressure").unwrap().unit.as_deref(),
+        Some("Pa")
+    );
+    assert_eq!(
+        m.reading("wind_direction").unwrap().unit.as_deref(),
+        Some("°")
+    );
+}
+
+#[test]
+fn sensecap_behind_the_v3_migration_wrapper_with_battery_and_unknown_ids() {
+    // ChirpStack's v3 → v4 migration wraps an old codec's `{data: …}` once
+    // more; older firmware frames, the battery entry, a firmware entry, a
+    // sensor error and an id we do not list (its type names it).
+    let event = r#"{"time": "2025-06-24T09:15:42Z",
+      "deviceInfo": {"devEui": "2CF7F1C0443001A5", "deviceName": "s2120"},
+      "object": {"data": {"err": 0, "valid": true, "payload": "0100854D…",
+        "messages": [
+          [{"measurementId": 4097, "measurementValue": 13.3, "type": "Air Temperature"},
+           {"measurementId": "4098", "measurementValue": "77", "type": "Air Humidity"}],
+          [{"Battery(%)": 100}],
+          [{"Battery(%)": 100, "Hardware Version": "1.1", "Firmware Version": "1.3", "measureInterval": 600}],
+          [{"measurementId": "4101", "type": "sensor_error_event", "errCode": "0x02", "descZh": "CCL_SENSOR_NOT_FOUND"}],
+          [{"measurementId": "4175", "measurementValue": 12.0, "type": "Noise Level"}]
+        ]}}}"#;
+    let m = lorawan::chirpstack_uplink(event).unwrap();
+    assert_eq!(m.source_id, "2cf7f1c0443001a5");
+    close(&m, "air_temperature", 13.3);
+    close(&m, "air_humidity", 77.0);
+    close(&m, "battery", 100.0);
+    assert_eq!(m.reading("battery").unwrap().unit.as_deref(), Some("%"));
+    close(&m, "noise_level", 12.0);
+    // Two battery entries, no version, interval or error reading.
+    assert_eq!(m.readings.len(), 5, "{:?}", m.readings);
+}
+
+#[test]
+fn nested_codec_output_is_named_by_its_path() {
+    let event = r#"{"time": "2025-06-24T09:15:42Z", "deviceInfo": {"devEui": "a1"},
+      "object": {"sensor": {"temperature": 21.5, "humidity": "48.2"},
+                 "temperatureSensor": {"1": 22.5}, "status": "ok"}}"#;
+    let m = lorawan::chirpstack_uplink(event).unwrap();
+    close(&m, "sensor.temperature", 21.5);
+    close(&m, "sensor.humidity", 48.2);
+    close(&m, "temperatureSensor.1", 22.5);
+    assert_eq!(m.text("status"), Some("ok"));
+}
+
+#[test]
+fn an_uplink_without_any_reading_says_so_and_what_it_holds() {
+    // The TTN device-repo copy of Seeed's decoder knows no 0x4A frames:
+    // an empty message list (Seeed-Solution/SenseCAP-Decoder issue #12).
+    let event = r#"{"time": "2025-06-24T09:15:42Z",
+      "deviceInfo": {"devEui": "2cf7f1c0443001a5"},
+      "object": {"err": 0, "messages": [], "payload": "4A00F136…", "valid": true}}"#;
+    let e = lorawan::chirpstack_uplink(event).unwrap_err().to_string();
+    assert!(
+        e.contains("2cf7f1c0443001a5") && e.contains("no reading") && e.contains("messages"),
+        "{e}"
+    );
+}
