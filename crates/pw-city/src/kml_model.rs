@@ -110,21 +110,44 @@ pub fn read_models(text: &str) -> Result<Vec<KmlModel>, String> {
     Ok(models)
 }
 
-/// Finds the KML placemark for a model file: a `.kml` in the same folder
-/// whose `<Model>` links to a file of the same name (any extension, e.g. the
-/// COLLADA original of a converted glTF), else the folder's only model.
-pub fn find_for(model_path: &Path) -> Option<(PathBuf, KmlModel)> {
-    let dir = model_path.parent()?;
+/// The placemark that places a model file, and what the reader should know
+/// about the choice.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KmlMatch {
+    pub kml: PathBuf,
+    pub model: KmlModel,
+    /// Said when several placemarks were candidates.
+    pub note: Option<String>,
+}
+
+/// Anchors closer than this are one place: parts of one object.
+const SAME_PLACE_M: f64 = 0.5;
+
+/// Finds the KML placemark for a model file among the `.kml` files in its
+/// folder: the `<Model>` linking to a file of the same name (any extension,
+/// e.g. the COLLADA original of a converted glTF); else the placemarks that
+/// belong to it — linking to its parts (`building_1.dae` for
+/// `building.glb`) or in a KML of its name, as 3DCityDB's KML/COLLADA/glTF
+/// export writes one per building part — placed by the first; else every
+/// placemark of the folder when they all stand at one place. `Ok(None)`:
+/// no placemark at all; an error when several stand apart and none names
+/// the model, listing them.
+pub fn find_for(model_path: &Path) -> Result<Option<KmlMatch>, String> {
+    let Some(dir) = model_path.parent() else {
+        return Ok(None);
+    };
     let stem = model_path
-        .file_stem()?
-        .to_string_lossy()
-        .to_ascii_lowercase();
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
     let mut candidates = Vec::new();
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .ok()?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x.eq_ignore_ascii_case("kml")))
-        .collect();
+    let mut entries: Vec<PathBuf> = match std::fs::read_dir(dir) {
+        Ok(read) => read
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x.eq_ignore_ascii_case("kml")))
+            .collect(),
+        Err(_) => return Ok(None),
+    };
     entries.sort();
     for kml in entries {
         let Ok(text) = std::fs::read_to_string(&kml) else {
@@ -134,18 +157,109 @@ pub fn find_for(model_path: &Path) -> Option<(PathBuf, KmlModel)> {
             candidates.push((kml.clone(), m));
         }
     }
-    let linked = candidates.iter().position(|(_, m)| {
-        m.href.as_deref().is_some_and(|h| {
+    let href_stem = |m: &KmlModel| {
+        m.href.as_deref().and_then(|h| {
             Path::new(h)
                 .file_stem()
-                .is_some_and(|s| s.to_string_lossy().eq_ignore_ascii_case(&stem))
+                .map(|s| s.to_string_lossy().to_ascii_lowercase())
         })
-    });
-    match linked {
-        Some(i) => Some(candidates.swap_remove(i)),
-        None if candidates.len() == 1 => candidates.pop(),
-        None => None,
+    };
+    if let Some(i) = candidates
+        .iter()
+        .position(|(_, m)| href_stem(m).as_deref() == Some(stem.as_str()))
+    {
+        let (kml, model) = candidates.swap_remove(i);
+        return Ok(Some(KmlMatch {
+            kml,
+            model,
+            note: None,
+        }));
     }
+    let belongs = |kml: &Path, m: &KmlModel| {
+        let kml_stem = kml
+            .file_stem()
+            .map(|s| s.to_string_lossy().to_ascii_lowercase());
+        kml_stem.as_deref() == Some(stem.as_str())
+            || href_stem(m).is_some_and(|h| h.starts_with(&stem))
+            || m.name
+                .as_deref()
+                .is_some_and(|n| n.to_ascii_lowercase().starts_with(&stem))
+    };
+    let own: Vec<&(PathBuf, KmlModel)> = candidates.iter().filter(|(k, m)| belongs(k, m)).collect();
+    let (group, belonging) = if own.is_empty() {
+        (candidates.iter().collect::<Vec<_>>(), false)
+    } else {
+        (own, true)
+    };
+    let Some(((kml, first), rest)) = group.split_first().map(|(f, r)| (f, r)) else {
+        return Ok(None);
+    };
+    let spread = rest
+        .iter()
+        .map(|(_, m)| metres_between(first, m))
+        .fold(0.0, f64::max);
+    let label = |m: &KmlModel| {
+        m.name
+            .clone()
+            .or_else(|| m.href.clone())
+            .unwrap_or_else(|| "(unnamed)".into())
+    };
+    if !belonging && spread > SAME_PLACE_M {
+        let listed: Vec<String> = group
+            .iter()
+            .take(6)
+            .map(|(k, m)| {
+                format!(
+                    "{} in {} at {:.6}° E, {:.6}° N",
+                    label(m),
+                    k.file_name().unwrap_or_default().to_string_lossy(),
+                    m.longitude,
+                    m.latitude
+                )
+            })
+            .collect();
+        return Err(format!(
+            "{} KML <Model> placemarks lie next to {} at places up to {:.0} m apart, and none is \
+             named for it: {}; name the KML or the placemark's model after the file, or give \
+             `georeference = {{ origin = [E, N, H] }}` for the layer in the scene file",
+            group.len(),
+            model_path.file_name().unwrap_or_default().to_string_lossy(),
+            spread,
+            listed.join("; ")
+        ));
+    }
+    let note = (group.len() > 1).then(|| {
+        let how = if spread <= SAME_PLACE_M {
+            format!("the others stand at the same place (within {spread:.2} m)")
+        } else {
+            format!(
+                "the others' anchors lie up to {spread:.1} m from it; if parts look shifted, \
+                 give the georeference in the scene file"
+            )
+        };
+        format!(
+            "{} holds {} <Model> placemarks for this model (one per part, as 3DCityDB exports \
+             them); placed by the first, {}; {how}",
+            kml.file_name().unwrap_or_default().to_string_lossy(),
+            group.len(),
+            label(first)
+        )
+    });
+    Ok(Some(KmlMatch {
+        kml: kml.clone(),
+        model: first.clone(),
+        note,
+    }))
+}
+
+/// Ground distance between two placemarks' anchors (equirectangular: they
+/// are metres to a few hundred metres apart), with the altitude difference.
+fn metres_between(a: &KmlModel, b: &KmlModel) -> f64 {
+    const METRES_PER_DEGREE: f64 = 111_320.0;
+    let north = (b.latitude - a.latitude) * METRES_PER_DEGREE;
+    let east = (b.longitude - a.longitude) * METRES_PER_DEGREE * a.latitude.to_radians().cos();
+    let up = b.altitude - a.altitude;
+    (north * north + east * east + up * up).sqrt()
 }
 
 #[cfg(test)]

@@ -267,12 +267,16 @@ pub fn read_gltf_model(
             scale: 1.0,
         })
     };
+    let mut notes = Vec::new();
     let (placement, from) = match placement {
         Some(p) => (p, "scene georeference".to_string()),
-        None => match crate::kml_model::find_for(path) {
-            Some((kml, m)) => {
-                let from = format!("KML model placemark in {}", kml.display());
-                (Placement::of_kml(&m), from)
+        None => match crate::kml_model::find_for(path)
+            .map_err(|e| format!("{}: {e}", path.display()))?
+        {
+            Some(found) => {
+                let from = format!("KML model placemark in {}", found.kml.display());
+                notes.extend(found.note);
+                (Placement::of_kml(&found.model), from)
             }
             None if let Some(p) = own() => {
                 (p, "georeference in the file's scene extras".to_string())
@@ -289,7 +293,6 @@ pub fn read_gltf_model(
     use crate::gltf_reader::UpAxis;
     let mut read = crate::gltf_reader::read_file(path, up.unwrap_or_default())
         .map_err(|e| format!("{}: {e}", path.display()))?;
-    let mut notes = Vec::new();
     if up.is_none() && stands_on_z_zero(&read.pieces) {
         // Exporters converting Z-up COLLADA/CityGML often skip the turn to
         // glTF's Y-up; such models stand on their z = 0 plane.
