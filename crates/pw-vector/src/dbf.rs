@@ -1,7 +1,10 @@
 //! dBase tables (.dbf) as shapefiles carry them: our own reader so the code
 //! page is ours to choose — from the .cpg file, else the header's language
 //! driver byte, else UTF-8 when every text is valid UTF-8, else Windows-1252
-//! (what German authorities' files use), reported as a guess.
+//! (what German authorities' files use), reported as a guess. Field names
+//! are decoded in the same code page. Records marked deleted (`*`) are kept
+//! in place, flagged, so that a shapefile's shapes still match their rows;
+//! readers leave both out, as GDAL does.
 
 use crate::model::{Field, FieldKind, Value};
 use encoding_rs::Encoding;
@@ -9,12 +12,15 @@ use encoding_rs::Encoding;
 pub struct Table {
     pub fields: Vec<Field>,
     pub rows: Vec<Vec<Value>>,
+    /// Per row: marked deleted in the file.
+    pub deleted: Vec<bool>,
     /// How the texts were decoded, and why.
     pub encoding_note: Option<String>,
 }
 
 struct Column {
-    name: String,
+    /// The name's bytes, decoded once the code page is known.
+    name: Vec<u8>,
     kind: u8,
     length: usize,
     decimals: u8,
@@ -60,7 +66,7 @@ pub fn read(bytes: &[u8], cpg: Option<&str>) -> Result<Table, String> {
         let d = &bytes[pos..pos + 32];
         let name_end = d[..11].iter().position(|b| *b == 0).unwrap_or(11);
         columns.push(Column {
-            name: String::from_utf8_lossy(&d[..name_end]).trim().to_string(),
+            name: d[..name_end].to_vec(),
             kind: d[11],
             length: d[16] as usize,
             decimals: d[17],
@@ -92,7 +98,8 @@ pub fn read(bytes: &[u8], cpg: Option<&str>) -> Result<Table, String> {
         .collect();
     // No declared code page: UTF-8 if all texts are valid UTF-8, else Windows-1252.
     let encoding = encoding.unwrap_or_else(|| {
-        let all_utf8 = raw_rows.iter().all(|row| std::str::from_utf8(row).is_ok());
+        let all_utf8 = raw_rows.iter().all(|row| std::str::from_utf8(row).is_ok())
+            && columns.iter().all(|c| std::str::from_utf8(&c.name).is_ok());
         if all_utf8 {
             encoding_rs::UTF_8
         } else {
@@ -106,7 +113,7 @@ pub fn read(bytes: &[u8], cpg: Option<&str>) -> Result<Table, String> {
     let fields: Vec<Field> = columns
         .iter()
         .map(|c| Field {
-            name: c.name.clone(),
+            name: encoding.decode(&c.name).0.trim().to_string(),
             kind: match c.kind {
                 b'N' if c.decimals == 0 => FieldKind::Integer,
                 b'N' | b'F' => FieldKind::Real,
@@ -117,8 +124,9 @@ pub fn read(bytes: &[u8], cpg: Option<&str>) -> Result<Table, String> {
         })
         .collect();
     let mut rows = Vec::with_capacity(raw_rows.len());
+    let deleted: Vec<bool> = raw_rows.iter().map(|row| row[0] == b'*').collect();
     for row in raw_rows {
-        let mut at = 1; // deletion flag
+        let mut at = 1; // after the deletion flag
         let mut values = Vec::with_capacity(columns.len());
         for (c, f) in columns.iter().zip(&fields) {
             let cell = &row[at..at + c.length];
@@ -148,6 +156,7 @@ pub fn read(bytes: &[u8], cpg: Option<&str>) -> Result<Table, String> {
     Ok(Table {
         fields,
         rows,
+        deleted,
         encoding_note: note,
     })
 }

@@ -87,7 +87,21 @@ pub fn read_file(path: &Path) -> Result<VectorData, String> {
             ));
         }
     }
+    let deleted = |k: usize| {
+        table
+            .as_ref()
+            .is_some_and(|t| t.deleted.get(k) == Some(&true))
+    };
+    let left_out = (0..shapes.len()).filter(|k| deleted(*k)).count();
+    if left_out > 0 {
+        data.issues.push(format!(
+            ".dbf: {left_out} records are marked deleted: their features are left out (as GDAL and QGIS do)"
+        ));
+    }
     for (k, shape) in shapes.into_iter().enumerate() {
+        if deleted(k) {
+            continue;
+        }
         let values = table
             .as_ref()
             .and_then(|t| t.rows.get(k).cloned())

@@ -137,6 +137,60 @@ fn windows_1252_dbf_reads_umlauts_with_cpg_and_by_guess() {
 }
 
 #[test]
+fn deleted_dbase_records_are_left_out_and_field_names_follow_the_code_page() {
+    let base = std::env::temp_dir().join(format!("pw-vector-deleted-{}", std::process::id()));
+    let path = windows_1252_copy(&base, true);
+    let all = read_file(&path, &CsvOptions::default()).unwrap();
+    let munich = find(&all, "GEN", "München");
+    let dbf_path = path.with_extension("dbf");
+    let mut dbf = std::fs::read(&dbf_path).unwrap();
+    let header_len = u16::from_le_bytes([dbf[8], dbf[9]]) as usize;
+    let record_len = u16::from_le_bytes([dbf[10], dbf[11]]) as usize;
+    // Munich's record marked deleted, as an editor leaves it.
+    dbf[header_len + munich * record_len] = b'*';
+    // The field "BEZ" renamed "BEZÜ" in Windows-1252 (Ü = 0xDC).
+    let mut pos = 32;
+    while dbf[pos] != 0x0D {
+        if &dbf[pos..pos + 4] == b"BEZ\0" {
+            dbf[pos + 3] = 0xDC;
+        }
+        pos += 32;
+    }
+    std::fs::write(&dbf_path, dbf).unwrap();
+    let d = read_file(&path, &CsvOptions::default()).unwrap();
+    assert_eq!(d.features.len(), all.features.len() - 1);
+    // The city is gone, the district (Landkreis München) stays.
+    let munichs = |d: &VectorData| {
+        (0..d.features.len())
+            .filter(|&i| text(d, i, "GEN") == "München")
+            .count()
+    };
+    assert_eq!((munichs(&all), munichs(&d)), (2, 1));
+    // Shapes and rows still match after the gap: Lüneburg keeps its outline.
+    let before = find(&all, "GEN", "Lüneburg");
+    let after = find(&d, "GEN", "Lüneburg");
+    assert_eq!(d.features[after].id, all.features[before].id);
+    let first_point = |g: &Option<Geometry>| match g {
+        Some(Geometry::Polygons(p)) => [p[0].exterior[0][0], p[0].exterior[0][1]],
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        first_point(&d.features[after].geometry),
+        first_point(&all.features[before].geometry)
+    );
+    assert!(
+        d.issues
+            .iter()
+            .any(|i| i.contains("1 records are marked deleted")),
+        "{:?}",
+        d.issues
+    );
+    assert!(d.field_index("BEZÜ").is_some(), "{:?}", d.fields);
+    assert_eq!(text(&d, after, "BEZÜ"), text(&all, before, "BEZ"));
+    std::fs::remove_dir_all(&base).ok();
+}
+
+#[test]
 fn flensburg_tree_cadastre_csv_in_gk3() {
     let opts = CsvOptions {
         crs: Some(Crs::epsg(31467)),
