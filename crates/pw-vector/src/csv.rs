@@ -1,5 +1,6 @@
 //! Tables with coordinate columns (tree cadastres, sensor lists): delimiter
-//! detected (, ; tab), quotes, UTF-8 or Windows-1252, dBase-style typed
+//! detected (, ; tab), quoted fields (with line breaks and doubled quotes,
+//! tokenised by the `csv` crate), UTF-8 or Windows-1252, dBase-style typed
 //! headers ("hochwert,N,19,11") understood. Coordinate columns and CRS are
 //! chosen by the caller or found by their usual names (x/y, Rechtswert/
 //! Hochwert, lon/lat …).
@@ -33,24 +34,32 @@ const Y_NAMES: &[&str] = &[
     "y", "hochwert", "northing", "nord", "north", "hw", "lat", "latitude", "breite",
 ];
 
-fn split(line: &str, delimiter: char) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut quoted = false;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' if quoted && chars.peek() == Some(&'"') => {
-                cur.push('"');
-                chars.next();
+/// A record with the line it starts on (1-based).
+type Row = (usize, Vec<String>);
+
+/// The file's records, blank ones left out.
+fn records(text: &str, delimiter: u8) -> impl Iterator<Item = Row> + '_ {
+    // Line numbers counted here, onward from the last record: the crate's
+    // own count lags behind after blank lines, and a record's start offset
+    // can point at the blank lines before it.
+    let mut counted = (0usize, 1usize); // (byte, line at that byte)
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes())
+        .into_records()
+        .filter_map(Result::ok)
+        .filter(|r| r.iter().any(|f| !f.trim().is_empty()))
+        .map(move |r| {
+            let start = r.position().map_or(counted.0, |p| p.byte() as usize);
+            let rest = text.get(start..).unwrap_or("");
+            let start = start + rest.len() - rest.trim_start_matches(['\r', '\n']).len();
+            if let Some(between) = text.get(counted.0..start) {
+                counted = (start, counted.1 + between.matches('\n').count());
             }
-            '"' => quoted = !quoted,
-            c if c == delimiter && !quoted => out.push(std::mem::take(&mut cur)),
-            c => cur.push(c),
-        }
-    }
-    out.push(cur);
-    out
+            (counted.1, r.iter().map(str::to_string).collect())
+        })
 }
 
 pub fn read_bytes(bytes: &[u8], options: &CsvOptions) -> Result<VectorData, String> {
@@ -63,17 +72,15 @@ pub fn read_bytes(bytes: &[u8], options: &CsvOptions) -> Result<VectorData, Stri
             encoding_rs::WINDOWS_1252.decode(bytes).0.into_owned()
         }
     };
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty());
-    let (_, header) = lines.next().ok_or("the file is empty")?;
-    let delimiter = [';', '\t', ',']
+    // The delimiter that splits the header into the most columns.
+    let delimiter = [b';', b'\t', b',']
         .into_iter()
-        .max_by_key(|d| split(header, *d).len())
-        .unwrap_or(',');
+        .max_by_key(|d| records(&text, *d).next().map_or(0, |(_, h)| h.len()))
+        .unwrap_or(b',');
+    let mut lines = records(&text, delimiter);
+    let (_, header) = lines.next().ok_or("the file is empty")?;
     // "name,C,20" headers (dBase export): name plus type letter.
-    let columns: Vec<(String, Option<FieldKind>)> = split(header, delimiter)
+    let columns: Vec<(String, Option<FieldKind>)> = header
         .into_iter()
         .map(|h| {
             let parts: Vec<&str> = h.split(',').collect();
@@ -123,8 +130,7 @@ pub fn read_bytes(bytes: &[u8], options: &CsvOptions) -> Result<VectorData, Stri
             columns.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ")
         ));
     }
-    let rows: Vec<(usize, Vec<String>)> =
-        lines.map(|(n, l)| (n + 1, split(l, delimiter))).collect();
+    let rows: Vec<Row> = lines.collect();
     // Column types: declared, else inferred from the values.
     data.fields = columns
         .iter()

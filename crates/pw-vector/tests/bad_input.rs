@@ -1,7 +1,7 @@
 //! Broken and incomplete files: clear messages with file, line or feature,
 //! and whatever is readable is kept.
 
-use pw_vector::{CsvOptions, read_file};
+use pw_vector::{CsvOptions, Geometry, Value, read_file};
 use std::path::{Path, PathBuf};
 
 fn dir(name: &str) -> PathBuf {
@@ -111,6 +111,47 @@ fn empty_and_broken_text_files() {
     assert_eq!(v.features.len(), 2);
     assert!(v.features[0].geometry.is_none() && v.features[1].geometry.is_some());
     assert!(v.issues[0].starts_with("feature 1:"), "{:?}", v.issues);
+}
+
+#[test]
+fn csv_quoted_fields_with_line_breaks_and_quotes_stay_one_row() {
+    // A tree cadastre export with remarks typed over two lines.
+    let d = dir("csv_multiline");
+    let path = d.join("baeume.csv");
+    std::fs::write(
+        &path,
+        "id,Art,Bemerkung,x,y\n\
+         1,Eiche,\"Krone geschädigt,\nTotholz entfernt\",681000.5,5644000.25\n\
+         2,Linde,\"sagt \"\"gesund\"\"\",681010,5644010\n\
+         \n\
+         3,Ahorn,,,\n",
+    )
+    .unwrap();
+    let opts = CsvOptions {
+        crs: Some(pw_geo::Crs::ETRS89_UTM32),
+        ..Default::default()
+    };
+    let v = read_file(&path, &opts).unwrap();
+    assert_eq!(v.features.len(), 3, "{:?}", v.issues);
+    assert_eq!(
+        v.value(0, "Bemerkung"),
+        Some(&Value::Text("Krone geschädigt,\nTotholz entfernt".into()))
+    );
+    assert_eq!(
+        v.value(1, "Bemerkung"),
+        Some(&Value::Text("sagt \"gesund\"".into()))
+    );
+    let Some(Geometry::Points(p)) = &v.features[0].geometry else {
+        panic!("{:?}", v.features[0].geometry)
+    };
+    assert_eq!([p[0][0], p[0][1]], [681_000.5, 5_644_000.25]);
+    // The row after the two-line one is named by the line it starts on.
+    let problems = v
+        .issues
+        .iter()
+        .find(|i| i.contains("rows with problems"))
+        .unwrap();
+    assert!(problems.contains("line 6: no coordinates"), "{problems}");
 }
 
 #[test]
