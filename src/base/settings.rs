@@ -46,18 +46,13 @@ pub struct SettingsStore {
 }
 
 impl SettingsStore {
-    /// `$PLANWERKSTATT_CONFIG_DIR`, else `$XDG_CONFIG_HOME/planwerkstatt`,
-    /// else `~/.config/planwerkstatt` (`%APPDATA%` on Windows).
+    /// `$PLANWERKSTATT_CONFIG_DIR`, else the user's config folder:
+    /// `$XDG_CONFIG_HOME` or `~/.config` on Linux, `~/Library/Application
+    /// Support` on macOS, `%APPDATA%` on Windows, each with `planwerkstatt`.
     pub fn user_default() -> Self {
         let dir = std::env::var_os("PLANWERKSTATT_CONFIG_DIR")
             .map(PathBuf::from)
-            .or_else(|| {
-                std::env::var_os("XDG_CONFIG_HOME").map(|d| PathBuf::from(d).join("planwerkstatt"))
-            })
-            .or_else(|| std::env::var_os("APPDATA").map(|d| PathBuf::from(d).join("planwerkstatt")))
-            .or_else(|| {
-                std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config/planwerkstatt"))
-            });
+            .or_else(|| dirs::config_dir().map(|d| d.join("planwerkstatt")));
         SettingsStore {
             path: dir.map(|d| d.join("settings.toml")),
         }

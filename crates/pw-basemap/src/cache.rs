@@ -56,13 +56,14 @@ impl TileCache {
         })
     }
 
-    /// The cache folder of the user (XDG cache on Linux).
+    /// The user's cache folder: `$XDG_CACHE_HOME` or `~/.cache` on Linux,
+    /// `~/Library/Caches` on macOS, `%LOCALAPPDATA%` on Windows; the temporary
+    /// folder only for an account without any.
     pub fn default_dir() -> PathBuf {
-        std::env::var_os("XDG_CACHE_HOME")
-            .map(PathBuf::from)
-            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+        dirs::cache_dir()
             .unwrap_or_else(std::env::temp_dir)
-            .join("planwerkstatt/basemaps")
+            .join("planwerkstatt")
+            .join("basemaps")
     }
 
     pub fn path_for(&self, url: &str) -> PathBuf {

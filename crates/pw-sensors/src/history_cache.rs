@@ -58,13 +58,14 @@ impl HistoryCache {
         HistoryCache { dir: dir.into() }
     }
 
-    /// The user's cache folder (XDG cache on Linux).
+    /// The user's cache folder: `$XDG_CACHE_HOME` or `~/.cache` on Linux,
+    /// `~/Library/Caches` on macOS, `%LOCALAPPDATA%` on Windows; the temporary
+    /// folder only for an account without any.
     pub fn default_dir() -> PathBuf {
-        std::env::var_os("XDG_CACHE_HOME")
-            .map(PathBuf::from)
-            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+        dirs::cache_dir()
             .unwrap_or_else(std::env::temp_dir)
-            .join("planwerkstatt/sensors")
+            .join("planwerkstatt")
+            .join("sensors")
     }
 
     fn path(&self, base: &str, key: &str, from_ms: i64, to_ms: i64) -> PathBuf {
@@ -245,5 +246,68 @@ impl HistoryCache {
                 })
             },
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Runs this test again in a child process with `env` changed, where
+    /// it checks `default_dir()` against `PW_EXPECT_CACHE`.
+    fn in_child(name: &str, env: &[(&str, Option<&str>)], expect: &str) {
+        let mut child = std::process::Command::new(std::env::current_exe().unwrap());
+        child.args(["--exact", name, "--test-threads", "1"]);
+        child.env("PW_EXPECT_CACHE", expect);
+        for (k, v) in env {
+            match v {
+                Some(v) => child.env(k, v),
+                None => child.env_remove(k),
+            };
+        }
+        let out = child.output().unwrap();
+        assert!(
+            out.status.success() && String::from_utf8_lossy(&out.stdout).contains("1 passed"),
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    fn check_expected() -> bool {
+        let Ok(expect) = std::env::var("PW_EXPECT_CACHE") else {
+            return false;
+        };
+        let dir = HistoryCache::default_dir();
+        if expect == "not-temp" {
+            assert!(!dir.starts_with(std::env::temp_dir()), "{}", dir.display());
+        } else {
+            assert_eq!(
+                dir,
+                PathBuf::from(expect).join("planwerkstatt").join("sensors")
+            );
+        }
+        assert!(dir.ends_with("planwerkstatt/sensors"));
+        true
+    }
+
+    #[test]
+    fn the_cache_follows_xdg_and_needs_no_home_variable() {
+        if check_expected() {
+            return;
+        }
+        let name = "history_cache::tests::the_cache_follows_xdg_and_needs_no_home_variable";
+        in_child(
+            name,
+            &[("XDG_CACHE_HOME", Some("/srv/pw-cache"))],
+            "/srv/pw-cache",
+        );
+        // Without HOME (as on Windows) the account's folder is still found:
+        // never the temporary folder.
+        in_child(
+            name,
+            &[("XDG_CACHE_HOME", None), ("HOME", None)],
+            "not-temp",
+        );
     }
 }

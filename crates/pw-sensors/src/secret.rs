@@ -1,13 +1,14 @@
 //! Bearer tokens in the operating system's keyring, so a scene names a
 //! token without holding it: the Secret Service (GNOME Keyring, KWallet)
-//! through `secret-tool` on Linux, the login keychain through `security` on
-//! macOS — programs of the system, asked only when a scene wants a keyring
-//! token —, and the Windows Credential Manager through its Win32 API.
+//! through `secret-tool` on Linux (the token through a pipe), the login
+//! keychain on macOS and the Windows Credential Manager through their
+//! system APIs (the `keyring` crate): a token is never an argument of a
+//! program, where `ps` would show it.
 
 use crate::SensorError;
-#[cfg(not(windows))]
+#[cfg(not(any(windows, target_os = "macos")))]
 use std::io::Write;
-#[cfg(not(windows))]
+#[cfg(not(any(windows, target_os = "macos")))]
 use std::process::{Command, Stdio};
 
 /// Entries are stored under this service, with the name as account.
@@ -25,30 +26,36 @@ fn not_found(name: &str, why: &str) -> SensorError {
     ))
 }
 
-#[cfg(windows)]
-mod windows {
+#[cfg(any(windows, target_os = "macos"))]
+mod native {
     use super::{SERVICE, SensorError, not_found};
+
+    const KEYRING: &str = if cfg!(windows) {
+        "Windows Credential Manager"
+    } else {
+        "macOS keychain"
+    };
 
     fn entry(name: &str) -> Result<keyring::Entry, SensorError> {
         keyring::Entry::new(SERVICE, name)
-            .map_err(|e| SensorError::Payload(format!("Windows Credential Manager: {e}")))
+            .map_err(|e| SensorError::Payload(format!("{KEYRING}: {e}")))
     }
 
     pub fn lookup(name: &str) -> Result<String, SensorError> {
         entry(name)?.get_password().map_err(|e| match e {
             keyring::Error::NoEntry => not_found(name, ""),
-            other => SensorError::Payload(format!("Windows Credential Manager: {other}")),
+            other => SensorError::Payload(format!("{KEYRING}: {other}")),
         })
     }
 
     pub fn store(name: &str, token: &str) -> Result<(), SensorError> {
         entry(name)?
             .set_password(token)
-            .map_err(|e| SensorError::Payload(format!("Windows Credential Manager: {e}")))
+            .map_err(|e| SensorError::Payload(format!("{KEYRING}: {e}")))
     }
 }
 
-#[cfg(not(windows))]
+#[cfg(not(any(windows, target_os = "macos")))]
 fn missing(tool: &str, package: &str) -> SensorError {
     SensorError::Payload(format!(
         "the keyring program {tool} is not installed ({package}); install it or give the token \
@@ -58,37 +65,25 @@ fn missing(tool: &str, package: &str) -> SensorError {
 
 /// The token stored as `name`.
 pub fn lookup(name: &str) -> Result<String, SensorError> {
-    #[cfg(windows)]
-    return windows::lookup(name);
-    #[cfg(not(windows))]
+    #[cfg(any(windows, target_os = "macos"))]
+    return native::lookup(name);
+    #[cfg(not(any(windows, target_os = "macos")))]
     command_lookup(name)
 }
 
 /// Stores (or replaces) the token `name`.
 pub fn store(name: &str, token: &str) -> Result<(), SensorError> {
-    #[cfg(windows)]
-    return windows::store(name, token);
-    #[cfg(not(windows))]
+    #[cfg(any(windows, target_os = "macos"))]
+    return native::store(name, token);
+    #[cfg(not(any(windows, target_os = "macos")))]
     command_store(name, token)
 }
 
-#[cfg(not(windows))]
+#[cfg(not(any(windows, target_os = "macos")))]
 fn command_lookup(name: &str) -> Result<String, SensorError> {
-    let (tool, args, package) = if cfg!(target_os = "macos") {
-        (
-            "security",
-            vec!["find-generic-password", "-s", SERVICE, "-a", name, "-w"],
-            "part of macOS",
-        )
-    } else {
-        (
-            "secret-tool",
-            vec!["lookup", "service", SERVICE, "account", name],
-            "Debian/Ubuntu: libsecret-tools",
-        )
-    };
+    let (tool, package) = ("secret-tool", "Debian/Ubuntu: libsecret-tools");
     let out = Command::new(tool)
-        .args(&args)
+        .args(["lookup", "service", SERVICE, "account", name])
         .stdin(Stdio::null())
         .output()
         .map_err(|_| missing(tool, package))?;
@@ -99,40 +94,15 @@ fn command_lookup(name: &str) -> Result<String, SensorError> {
     Ok(token)
 }
 
-#[cfg(not(windows))]
+#[cfg(not(any(windows, target_os = "macos")))]
 fn command_store(name: &str, token: &str) -> Result<(), SensorError> {
     let label = format!("Planwerkstatt: {name}");
-    let (tool, args, package, stdin) = if cfg!(target_os = "macos") {
-        (
-            "security",
-            vec![
-                "add-generic-password",
-                "-U",
-                "-s",
-                SERVICE,
-                "-a",
-                name,
-                "-l",
-                &label,
-                "-w",
-                token,
-            ],
-            "part of macOS",
-            false,
-        )
-    } else {
-        (
-            "secret-tool",
-            vec![
-                "store", "--label", &label, "service", SERVICE, "account", name,
-            ],
-            "Debian/Ubuntu: libsecret-tools",
-            true,
-        )
-    };
+    let (tool, package) = ("secret-tool", "Debian/Ubuntu: libsecret-tools");
     let mut child = Command::new(tool)
-        .args(&args)
-        .stdin(if stdin { Stdio::piped() } else { Stdio::null() })
+        .args([
+            "store", "--label", &label, "service", SERVICE, "account", name,
+        ])
+        .stdin(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|_| missing(tool, package))?;
