@@ -57,13 +57,20 @@ pub fn read_bytes(file_name: &str, bytes: Vec<u8>) -> Result<Grid, String> {
         .map_err(|e| format!("not a readable zip: {e}"))?;
     let entry = (0..archive.len())
         .find(|&i| {
-            archive
-                .by_index(i)
-                .is_ok_and(|f| f.name().to_ascii_lowercase().ends_with(".hgt"))
+            archive.by_index(i).is_ok_and(|f| {
+                f.name()
+                    .is_ok_and(|n| n.to_ascii_lowercase().ends_with(".hgt"))
+            })
         })
         .ok_or("the zip holds no .hgt file")?;
     let mut f = archive.by_index(entry).map_err(|e| e.to_string())?;
-    let name = f.name().rsplit('/').next().unwrap_or("").to_string();
+    let name = f
+        .name()
+        .map_err(|e| e.to_string())?
+        .rsplit('/')
+        .next()
+        .unwrap_or("")
+        .to_string();
     // A tile is at most 3601² samples: refuse to unpack more.
     let mut data = Vec::new();
     (&mut f)

@@ -14,7 +14,11 @@ pub fn read_file(path: &Path) -> Result<VectorData, String> {
         let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
             .map_err(|e| format!("not a readable KMZ archive: {e}"))?;
         // The main document: doc.kml by convention, else the first .kml.
-        let names: Vec<String> = archive.file_names().map(String::from).collect();
+        // Names that cannot be decoded are skipped: the document is a plain .kml.
+        let names: Vec<String> = archive
+            .file_names()
+            .filter_map(|n| n.ok().map(|n| n.into_owned()))
+            .collect();
         let main = names
             .iter()
             .find(|n| n.eq_ignore_ascii_case("doc.kml"))
