@@ -181,10 +181,8 @@ pub fn sensors(cmd: &SensorsCommand) -> anyhow::Result<String> {
             out: path,
             seconds,
         } => {
-            let (host, port) = broker
-                .rsplit_once(':')
-                .and_then(|(h, p)| Some((h.to_string(), p.parse::<u16>().ok()?)))
-                .with_context(|| format!("{broker:?}: write the broker as host:port"))?;
+            let (host, port, tls) =
+                pw_sensors::mqtt::parse_broker(broker).map_err(anyhow::Error::msg)?;
             let live = pw_sensors::mqtt::subscribe(pw_sensors::mqtt::MqttSettings {
                 host,
                 port,
@@ -197,6 +195,10 @@ pub fn sensors(cmd: &SensorsCommand) -> anyhow::Result<String> {
                 decoders: Vec::new(),
                 record_to: Some(path.clone()),
                 record_preamble: Vec::new(),
+                security: pw_sensors::mqtt::BrokerSecurity {
+                    tls,
+                    ..Default::default()
+                },
             });
             let until = std::time::Instant::now() + Duration::from_secs_f64(seconds.max(0.0));
             let (mut messages, mut problems) = (0, 0);

@@ -94,7 +94,7 @@ fn start_sources(
             .and_then(|p| pw_sensors::snapshot::load(p).ok())
             .unwrap_or_default();
         sensors.sources.push(spawn_source(
-            def.clone(),
+            with_scene_paths(def, active.path.as_deref()),
             source,
             store,
             snapshot,
@@ -163,7 +163,14 @@ fn record_sources(
         None => PathBuf::from(&def.url),
     };
     let started = record.as_ref().map(|(p, _)| p.clone());
-    sensors.sources[i] = spawn_source(def, source, store, snapshot, cache.0.clone(), record);
+    sensors.sources[i] = spawn_source(
+        with_scene_paths(&def, active.path.as_deref()),
+        source,
+        store,
+        snapshot,
+        cache.0.clone(),
+        record,
+    );
     sensors.generation += 1;
     match (started, ended) {
         (Some(p), _) => {
@@ -315,6 +322,20 @@ fn fetch_history(
             source.want_history(&key, t);
         }
     }
+}
+
+/// A source with the files it names (the broker's CA) resolved against
+/// the scene's folder.
+fn with_scene_paths(def: &SensorSource, scene: Option<&std::path::Path>) -> SensorSource {
+    let mut def = def.clone();
+    if let (Some(scene), Some(ca)) = (scene, &def.ca_file) {
+        def.ca_file = Some(
+            pw_scene::Scene::resolve_path(scene, ca)
+                .to_string_lossy()
+                .into_owned(),
+        );
+    }
+    def
 }
 
 #[cfg(test)]

@@ -223,6 +223,36 @@ fn replay_worker(def: &SensorSource, path: &Path, tx: Sender<SourceUpdate>) {
     }
 }
 
+/// TLS and login of a broker source: the password (an API key for The
+/// Things Stack) from the environment or the keyring, never the scene.
+fn broker_security(
+    def: &SensorSource,
+    tls: bool,
+) -> Result<pw_sensors::mqtt::BrokerSecurity, String> {
+    let login = match &def.username {
+        Some(user) => {
+            let password = match (&def.token_keyring, &def.token_env) {
+                (Some(name), _) => pw_sensors::secret::lookup(name).map_err(|e| e.to_string())?,
+                (None, Some(var)) => std::env::var(var).map_err(|_| {
+                    format!("the broker's password: the environment variable {var} is not set")
+                })?,
+                (None, None) => {
+                    return Err(format!(
+                        "the broker login {user:?} has no password: name it with token_env or token_keyring"
+                    ));
+                }
+            };
+            Some((user.clone(), password))
+        }
+        None => None,
+    };
+    Ok(pw_sensors::mqtt::BrokerSecurity {
+        tls: tls || def.ca_file.is_some(),
+        ca_file: def.ca_file.as_ref().map(PathBuf::from),
+        login,
+    })
+}
+
 /// A recording to write: its file and what goes first.
 pub(crate) type Recording = (PathBuf, Vec<(String, Vec<u8>)>);
 
@@ -232,16 +262,14 @@ fn mqtt_worker(
     stop: Arc<AtomicBool>,
     record: Option<Recording>,
 ) {
-    let Some((host, port)) = def
-        .url
-        .rsplit_once(':')
-        .and_then(|(h, p)| Some((h.to_string(), p.parse().ok()?)))
-    else {
-        let _ = tx.send(SourceUpdate::Status(SourceStatus::Failed(format!(
-            "{:?}: write the broker as host:port",
-            def.url
-        ))));
-        return;
+    let (host, port, security) = match pw_sensors::mqtt::parse_broker(&def.url)
+        .and_then(|(host, port, tls)| Ok((host, port, broker_security(def, tls)?)))
+    {
+        Ok(found) => found,
+        Err(why) => {
+            let _ = tx.send(SourceUpdate::Status(SourceStatus::Failed(why)));
+            return;
+        }
     };
     let topics = if def.topics.is_empty() {
         vec!["v1.1/#".to_string()]
@@ -265,6 +293,7 @@ fn mqtt_worker(
         decoders: def.decoders.clone().into_iter().collect(),
         record_to: record.as_ref().map(|(p, _)| p.clone()),
         record_preamble: record.map(|(_, pre)| pre).unwrap_or_default(),
+        security,
     });
     // Batches of at most 100 ms: the frame takes them in one go.
     while !stop.load(Ordering::Relaxed) {

@@ -436,7 +436,8 @@ pub enum SensorSourceKind {
 pub struct SensorSource {
     pub name: String,
     pub kind: SensorSourceKind,
-    /// Service root, broker "host:port", or recording file (relative to the scene).
+    /// Service root, broker ("host:port", "mqtts://host:8883" for TLS), or
+    /// recording file (relative to the scene).
     pub url: String,
     /// Layer group in the layer tree, e.g. "Bodenfeuchte", "Verkehr".
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -458,6 +459,14 @@ pub struct SensorSource {
     /// `planwerkstatt sensors token NAME`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_keyring: Option<String>,
+    /// MQTT brokers that want a login: the username; the password (API key)
+    /// comes from `token_env` or `token_keyring`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// MQTT over TLS: a PEM file with the CA of the city's own broker
+    /// (relative to the scene), trusted besides the operating system's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_file: Option<String>,
     /// Payload decoder per device EUI, device id or application id.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub decoders: std::collections::BTreeMap<String, String>,

@@ -71,6 +71,20 @@ pub struct StaClient {
     max_page_bytes: u64,
 }
 
+/// A TLS certificate failure somewhere in the error's causes: worth its
+/// own message, as "cannot connect" would send people looking for a cable.
+fn certificate_problem(e: &reqwest::Error) -> Option<String> {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(c) = cause {
+        let text = c.to_string();
+        if text.contains("certificate") {
+            return Some(text);
+        }
+        cause = c.source();
+    }
+    None
+}
+
 impl StaClient {
     /// `token_env` names an environment variable holding a bearer token
     /// (credentials never live in scene files).
@@ -132,6 +146,11 @@ impl StaClient {
             let response = request.send().map_err(|e| {
                 err(if e.is_timeout() {
                     "no answer in time (timeout)".into()
+                } else if let Some(tls) = certificate_problem(&e) {
+                    format!(
+                        "the server's certificate is not trusted ({tls}); if the city uses its own CA, \
+                         it must be in the operating system's certificate store"
+                    )
                 } else if e.is_connect() {
                     // Also a name that does not resolve (DNS).
                     "cannot connect (offline, unknown host, or the server is down)".into()

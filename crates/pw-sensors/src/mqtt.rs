@@ -4,10 +4,15 @@
 //! (`v3/+/devices/+/up`) and FIWARE entities on any other topic. One
 //! thread per broker connection hands decoded events to the app through a
 //! channel (nothing waits on the frame); it reconnects with backoff when
-//! the broker goes away and subscribes again.
+//! the broker goes away and subscribes again. Brokers may want TLS
+//! (`mqtts://`, trusting the OS store and a CA file of the city's own) and
+//! a login (The Things Stack: the application id and an API key).
 
 pub use crate::live::{CATALOGUE_TOPIC, LiveEvent, classify};
-use rumqttc::{Client, Event, MqttOptions, Packet, QoS};
+use rumqttc::{
+    Client, ConnectionError, Event, MqttOptions, Packet, QoS, TlsConfiguration, Transport,
+};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
@@ -33,6 +38,113 @@ pub struct MqttSettings {
     /// SensorThings catalogue and the newest values, so a replay knows
     /// places and starts where the recording did.
     pub record_preamble: Vec<(String, Vec<u8>)>,
+    pub security: BrokerSecurity,
+}
+
+/// TLS and login for a broker that wants them.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BrokerSecurity {
+    /// Speak TLS (`mqtts://`): the broker's certificate must chain to the
+    /// operating system's store or to `ca_file`.
+    pub tls: bool,
+    /// A PEM file with the CA certificates of the city's own broker.
+    pub ca_file: Option<PathBuf>,
+    /// Username and password (The Things Stack: `app-id@ttn` and an API key).
+    pub login: Option<(String, String)>,
+}
+
+/// Where a broker address points: `mqtts://host[:port]` (TLS, 8883 by
+/// default), `mqtt://host[:port]` or `host:port` (plain, 1883).
+pub fn parse_broker(address: &str) -> Result<(String, u16, bool), String> {
+    let address = address.trim();
+    let (rest, tls) = match address.split_once("://") {
+        Some((scheme, rest)) => match scheme.to_ascii_lowercase().as_str() {
+            "mqtts" | "ssl" | "tls" => (rest, true),
+            "mqtt" | "tcp" => (rest, false),
+            other => {
+                return Err(format!(
+                    "{address:?}: \"{other}://\" is no MQTT address; write mqtts://host:8883 or host:1883"
+                ));
+            }
+        },
+        None => (address, false),
+    };
+    let rest = rest.trim_end_matches('/');
+    let (host, port) = match rest.rsplit_once(':') {
+        Some((host, port)) => (
+            host,
+            port.parse()
+                .map_err(|_| format!("{address:?}: the port {port:?} is not a number"))?,
+        ),
+        None if address.contains("://") => (rest, if tls { 8883 } else { 1883 }),
+        None => {
+            return Err(format!(
+                "{address:?}: write the broker as host:port or mqtts://host"
+            ));
+        }
+    };
+    if host.is_empty() {
+        return Err(format!("{address:?}: no host"));
+    }
+    Ok((host.to_string(), port, tls))
+}
+
+/// The TLS set-up: certificates the OS trusts, plus the CA file's.
+fn tls_config(security: &BrokerSecurity) -> Result<rustls::ClientConfig, String> {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
+    let mut roots = rustls::RootCertStore::empty();
+    let native = rustls_native_certs::load_native_certs();
+    roots.add_parsable_certificates(native.certs);
+    if let Some(path) = &security.ca_file {
+        let certs: Vec<CertificateDer> = CertificateDer::pem_file_iter(path)
+            .and_then(|certs| certs.collect())
+            .map_err(|e| format!("CA file {}: {e}", path.display()))?;
+        if certs.is_empty() {
+            return Err(format!(
+                "CA file {}: no PEM certificate in it",
+                path.display()
+            ));
+        }
+        for c in certs {
+            roots
+                .add(c)
+                .map_err(|e| format!("CA file {}: {e}", path.display()))?;
+        }
+    }
+    if roots.is_empty() {
+        return Err(
+            "TLS: the operating system trusts no certificate here; give the broker's CA as ca_file"
+                .into(),
+        );
+    }
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    Ok(rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| format!("TLS: {e}"))?
+        .with_root_certificates(roots)
+        .with_no_client_auth())
+}
+
+/// What went wrong, said so that the person at the desk can act on it.
+fn explain(e: &ConnectionError, security: &BrokerSecurity) -> String {
+    match e {
+        ConnectionError::ConnectionRefused(code) => match security.login {
+            Some((ref user, _)) => format!(
+                "the broker refused the login of {user:?} ({code:?}): check the username and the \
+                 password or API key"
+            ),
+            None => format!(
+                "the broker refused the connection ({code:?}): it probably wants a username \
+                 and password"
+            ),
+        },
+        ConnectionError::Tls(tls) => format!(
+            "TLS with the broker failed: {tls}; if the broker has a certificate of its own CA, \
+             give that CA as ca_file"
+        ),
+        other => other.to_string(),
+    }
 }
 
 /// A running subscription; dropping it stops the thread.
@@ -92,6 +204,21 @@ fn run(settings: MqttSettings, tx: Sender<LiveEvent>, stop: Arc<AtomicBool>) {
     let mut options = MqttOptions::new(&settings.client_id, &settings.host, settings.port);
     options.set_keep_alive(Duration::from_secs(10));
     options.set_max_packet_size(1 << 20, 1 << 20);
+    if let Some((user, password)) = &settings.security.login {
+        options.set_credentials(user, password);
+    }
+    if settings.security.tls {
+        match tls_config(&settings.security) {
+            Ok(config) => {
+                options.set_transport(Transport::Tls(TlsConfiguration::Rustls(Arc::new(config))));
+            }
+            Err(why) => {
+                // A set-up that cannot work does not get better by retrying.
+                let _ = tx.send(LiveEvent::Disconnected(why));
+                return;
+            }
+        }
+    }
     let (client, mut connection) = Client::new(options, 64);
     let mut backoff = Duration::from_millis(250);
     while !stop.load(Ordering::Relaxed) {
@@ -127,7 +254,10 @@ fn run(settings: MqttSettings, tx: Sender<LiveEvent>, stop: Arc<AtomicBool>) {
             }
             Ok(Ok(_)) => {}
             Ok(Err(e)) => {
-                if tx.send(LiveEvent::Disconnected(e.to_string())).is_err() {
+                if tx
+                    .send(LiveEvent::Disconnected(explain(&e, &settings.security)))
+                    .is_err()
+                {
                     return;
                 }
                 std::thread::sleep(backoff);

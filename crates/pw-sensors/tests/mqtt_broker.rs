@@ -72,6 +72,7 @@ fn platform_messages_arrive_decoded_and_survive_a_broker_restart() {
             std::env::temp_dir().join(format!("pw-mqtt-rec-{}.jsonl", std::process::id())),
         ),
         record_preamble: Vec::new(),
+        security: Default::default(),
     });
     wait_for(&live.events, "connection", |e| *e == LiveEvent::Connected);
     // Subscriptions are confirmed asynchronously: give the broker a moment.

@@ -138,17 +138,125 @@ pub struct MqttBroker {
     dir: std::path::PathBuf,
 }
 
+/// What a client needs for a [`MqttBroker::start_secure`] broker.
+pub struct BrokerLogin {
+    /// The test CA's certificate (PEM) that signed the broker's.
+    pub ca_file: std::path::PathBuf,
+    pub username: String,
+    pub password: String,
+}
+
 impl MqttBroker {
     pub fn start() -> MqttBroker {
+        MqttBroker::with_config(|_, _| "allow_anonymous true\n".into())
+    }
+
+    /// A broker speaking TLS only, with a certificate for 127.0.0.1 signed
+    /// by a CA made here (openssl), and a password file: as a city's
+    /// platform broker or The Things Stack wants it.
+    pub fn start_secure() -> (MqttBroker, BrokerLogin) {
+        let login = std::cell::RefCell::new(None);
+        let broker = MqttBroker::with_config(|dir, _| {
+            let run = |args: &[&str]| {
+                let out = std::process::Command::new(args[0])
+                    .args(&args[1..])
+                    .current_dir(dir)
+                    .output()
+                    .unwrap_or_else(|e| panic!("{}: {e}; run .ci/sensors-setup", args[0]));
+                assert!(
+                    out.status.success(),
+                    "{args:?}: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            };
+            std::fs::write(
+                dir.join("server.ext"),
+                "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n\
+                 keyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n",
+            )
+            .expect("the certificate's extensions");
+            let subject_ca = "/CN=Planwerkstatt Test CA";
+            run(&[
+                "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+                subject_ca, "-keyout", "ca.key", "-out", "ca.pem",
+            ]);
+            run(&[
+                "openssl",
+                "req",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-subj",
+                "/CN=127.0.0.1",
+                "-keyout",
+                "server.key",
+                "-out",
+                "server.csr",
+            ]);
+            run(&[
+                "openssl",
+                "x509",
+                "-req",
+                "-in",
+                "server.csr",
+                "-CA",
+                "ca.pem",
+                "-CAkey",
+                "ca.key",
+                "-CAcreateserial",
+                "-days",
+                "2",
+                "-extfile",
+                "server.ext",
+                "-out",
+                "server.pem",
+            ]);
+            let (username, password) = ("jena-app@ttn".to_string(), "NNSXS.TEST-KEY".to_string());
+            run(&[
+                "mosquitto_passwd",
+                "-b",
+                "-c",
+                "passwd",
+                &username,
+                &password,
+            ]);
+            // Run as root, mosquitto reads its key as the user "mosquitto":
+            // readable to all (a throw-away key of a test CA).
+            for file in ["server.key", "passwd"] {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(dir.join(file), std::fs::Permissions::from_mode(0o644))
+                    .expect("the key's permissions");
+            }
+            *login.borrow_mut() = Some(BrokerLogin {
+                ca_file: dir.join("ca.pem"),
+                username,
+                password,
+            });
+            format!(
+                "allow_anonymous false\npassword_file {}\ncafile {}\ncertfile {}\nkeyfile {}\n",
+                dir.join("passwd").display(),
+                dir.join("ca.pem").display(),
+                dir.join("server.pem").display(),
+                dir.join("server.key").display()
+            )
+        });
+        let login = login.into_inner().expect("the login was made");
+        (broker, login)
+    }
+
+    /// A broker on a free port; `extra` adds to its listener's
+    /// configuration, given the broker's folder and port.
+    fn with_config(extra: impl FnOnce(&std::path::Path, u16) -> String) -> MqttBroker {
         let port = {
             let l = TcpListener::bind("127.0.0.1:0").expect("a free local port");
             l.local_addr().expect("bound").port()
         };
         let dir = std::env::temp_dir().join(format!("pw-mosquitto-{}-{port}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("a temporary folder");
+        let extra = extra(&dir, port);
         std::fs::write(
             dir.join("mosquitto.conf"),
-            format!("listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n"),
+            format!("listener {port} 127.0.0.1\npersistence false\n{extra}"),
         )
         .expect("the broker's configuration");
         let mut broker = MqttBroker {
