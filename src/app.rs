@@ -39,12 +39,15 @@ pub struct AppOptions {
     pub fly_bookmarks: bool,
 }
 
-/// The bundled demo scene, found next to the executable's source tree or
-/// the current directory.
-pub fn demo_scene_path() -> PathBuf {
+/// The scene that opens when none is named: Jena, the showroom's city
+/// (terrain, land use, the Saale, trees, the platform's sensors; its LoD2
+/// buildings when put in place). The NRW LoD2 demo is one click away in
+/// the scene chooser. Found next to the executable's source tree or the
+/// current directory.
+pub fn default_scene_path() -> PathBuf {
     let candidates = [
-        PathBuf::from("scenes/demo.scene"),
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenes/demo.scene"),
+        PathBuf::from("scenes/jena.scene"),
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenes/jena.scene"),
     ];
     candidates
         .iter()
@@ -267,7 +270,65 @@ pub(crate) fn run_until(app: &mut App, done: impl Fn(&mut App) -> bool) {
 #[cfg(test)]
 mod tests {
     use crate::layers::registry::detect_kind;
+    use crate::layers::{LayerStatus, Layers};
+    use pw_geo::elevation::Elevation;
     use pw_scene::LayerKind;
+
+    /// The showroom's scene opens by default and is a real place: every
+    /// layer loads (the LoD2 tile we may not bundle says where to get it),
+    /// with the counts SOURCES.md gives for the data.
+    #[test]
+    fn the_default_scene_is_jena_on_its_terrain_with_the_saale_and_its_trees() {
+        let path = super::default_scene_path();
+        assert!(path.ends_with("scenes/jena.scene"), "{}", path.display());
+        let mut app = super::headless_app(&path);
+        super::run_until(&mut app, |app| {
+            let layers = app.world().resource::<Layers>();
+            layers.entries.len() > 8
+                && layers
+                    .entries
+                    .iter()
+                    .all(|e| e.status != LayerStatus::Loading)
+        });
+        let layers = app.world().resource::<Layers>();
+        let features = |name: &str| {
+            let e = layers
+                .entries
+                .iter()
+                .find(|e| e.def.name == name)
+                .unwrap_or_else(|| panic!("no layer {name}"));
+            assert_eq!(e.status, LayerStatus::Ready, "{name}: {:?}", e.issues);
+            e.summary.as_ref().and_then(|s| s.features)
+        };
+        for e in &layers.entries {
+            if e.def.if_missing.is_some() {
+                let LayerStatus::Absent(hint) = &e.status else {
+                    panic!("{}: {:?}", e.def.name, e.status)
+                };
+                assert!(hint.contains("LoD2_32_680_5644_2_TH"), "{hint}");
+            } else {
+                assert_eq!(
+                    e.status,
+                    LayerStatus::Ready,
+                    "{}: {:?}",
+                    e.def.name,
+                    e.status
+                );
+            }
+        }
+        assert_eq!(features("Bebaute Flächen (OSM 2021)"), Some(250));
+        assert_eq!(features("Grünflächen (OSM 2021)"), Some(608));
+        // 173 trees, 170 with coordinates (SOURCES.md).
+        assert_eq!(features("Stadtbäume mit Sensoren"), Some(170));
+        // The Saale's three river ways and the Paradieswehr.
+        assert_eq!(features("Saale am Paradies"), Some(4));
+        // The terrain: the Saale valley at the Paradieswehr, ~145 m in SRTM.
+        let ground = layers
+            .terrain_stack()
+            .height_at(681_990.0, 5_644_570.0)
+            .expect("terrain under the weir");
+        assert!((130.0..160.0).contains(&ground), "{ground}");
+    }
 
     /// The kinds' sniffs together answer as `detect_kind` always did.
     #[test]

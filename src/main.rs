@@ -1,5 +1,5 @@
 use clap::Parser;
-use planwerkstatt::app::{AppOptions, build_app, demo_scene_path};
+use planwerkstatt::app::{AppOptions, build_app, default_scene_path};
 use planwerkstatt::base::settings::SettingsStore;
 use planwerkstatt::cli::{self, Cli, Command, GuiArgs};
 use std::process::ExitCode;
@@ -55,7 +55,7 @@ fn run_gui(scene: std::path::PathBuf, gui: GuiArgs) -> ExitCode {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        None => run_gui(demo_scene_path(), cli.gui),
+        None => run_gui(default_scene_path(), cli.gui),
         Some(Command::Open { scene, gui }) => run_gui(scene, gui),
         Some(Command::Convert {
             input,

@@ -1,5 +1,5 @@
 //! Any bytes into the vector readers that take bytes or text (the first
-//! byte picks the reader): GeoJSON, GML/WFS, KML, CSV, WKB, GeoPackage
+//! byte picks the reader): GeoJSON (and Overpass JSON), GML/WFS, KML, CSV, WKB, GeoPackage
 //! geometry blobs, dBase tables, FlatGeobuf. No panics; results must reproject,
 //! be placed by the CRS question, and be laid onto uneven ground in grid pieces.
 #![no_main]
@@ -30,6 +30,7 @@ fuzz_target!(|data: &[u8]| {
         }
     };
     if let Ok(mut v) = result {
+        pw_vector::mojibake::repair_all(&mut v);
         let extent = v.extent();
         let _ = v.geometry_counts();
         // The CRS question on whatever the coordinates are.

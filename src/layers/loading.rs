@@ -59,6 +59,12 @@ pub(super) fn start_loading(
         entry.status = LayerStatus::NotSupported;
         return;
     };
+    if let Some(hint) = &entry.def.if_missing
+        && !entry.source.exists()
+    {
+        entry.status = LayerStatus::Absent(hint.clone());
+        return;
+    }
     entry.status = LayerStatus::Loading;
     let load = match registration.load {
         // Set up and streamed by the kind's plugin (basemaps).

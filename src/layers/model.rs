@@ -24,6 +24,9 @@ pub enum LayerStatus {
     NeedsCrs(Box<CrsQuestion>),
     /// A kind this version cannot load yet; kept so saving loses nothing.
     NotSupported,
+    /// Data the user adds later (the scene's `if_missing` says where to get
+    /// it and where to put it) is not there yet: no error, a hint.
+    Absent(String),
 }
 
 /// What the CRS picker shows about a layer whose CRS is unknown.

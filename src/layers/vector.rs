@@ -104,8 +104,10 @@ pub fn load_vector(
     // city models' lowest base), not at the origin's height.
     let ground_at = |x: f64, y: f64| terrain.height_at(x, y).unwrap_or(ground);
     control.set_stage("triangulate");
-    // An OSM file with no style of its own is drawn like a city map.
-    let style = if layer.style == pw_scene::Style::default() && data.format == "OpenStreetMap" {
+    // OSM data (a file or an Overpass answer) with no style of its own is
+    // drawn like a city map.
+    let is_osm = matches!(data.format.as_str(), "OpenStreetMap" | "Overpass JSON");
+    let style = if layer.style == pw_scene::Style::default() && is_osm {
         pw_vector::osm::map_style()
     } else {
         layer.style.clone()

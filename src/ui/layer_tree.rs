@@ -42,6 +42,10 @@ pub fn layer_tree(ui: &mut egui::Ui, layers: &[LayerEntry], i18n: &I18n) -> Vec<
                             actions.push(UiAction::ChooseCrs(layer.id));
                         }
                     }
+                    LayerStatus::Absent(hint) => {
+                        ui.label(i18n.tr("layers.absent"));
+                        ui.label(egui::RichText::new(hint).small());
+                    }
                     LayerStatus::NotSupported => {
                         let kind = format!("{:?}", layer.def.kind).to_lowercase();
                         ui.label(i18n.trf("layers.not_supported", &[("kind", &kind)]));

@@ -1059,6 +1059,13 @@ fn draw_ui(
         .entries
         .iter()
         .filter(|e| e.shown())
+        // Data that is not there (yet) is not shown, so not credited.
+        .filter(|e| {
+            !matches!(
+                e.status,
+                crate::layers::LayerStatus::Absent(_) | crate::layers::LayerStatus::Failed(_)
+            )
+        })
         .filter_map(|e| e.def.attribution.clone())
         .collect();
     labels::attribution_overlay(&ctx, viewport, &credits);

@@ -279,33 +279,39 @@ pub fn legend_overlay(
         .show(ctx, |ui| {
             egui::Frame::popup(ui.style()).show(ui, |ui| {
                 ui.strong(i18n.tr("legend.title"));
-                for (name, legend) in legends {
-                    let field = legend.field.as_deref().unwrap_or("");
-                    ui.label(format!("{name} · {field}"));
-                    for e in &legend.entries {
-                        ui.horizontal(|ui| {
-                            let (rect, _) = ui
-                                .allocate_exact_size(egui::vec2(18.0, 14.0), egui::Sense::hover());
-                            let c = e.colour.map(|v| (v * 255.0).round() as u8);
-                            ui.painter().rect_filled(
-                                rect,
-                                2.0,
-                                egui::Color32::from_rgb(c[0], c[1], c[2]),
-                            );
-                            ui.painter().rect_stroke(
-                                rect,
-                                2.0,
-                                egui::Stroke::new(1.0, ui.visuals().text_color()),
-                                egui::StrokeKind::Inside,
-                            );
-                            ui.label(format!(
-                                "{} ({})",
-                                entry_text(&e.kind, e.label.as_deref(), i18n),
-                                e.count
-                            ));
-                        });
-                    }
-                }
+                // Never more than half the view: the map stays the map.
+                egui::ScrollArea::vertical()
+                    .max_height(viewport.height() * 0.45)
+                    .show(ui, |ui| legend_entries(ui, legends, i18n));
             });
         });
+}
+
+/// Each layer's classes that occur in it (a city-map style lists a dozen
+/// kinds; a river file holds two of them).
+fn legend_entries(ui: &mut egui::Ui, legends: &[(String, &Legend)], i18n: &I18n) {
+    for (name, legend) in legends {
+        let field = legend.field.as_deref().unwrap_or("");
+        ui.label(format!("{name} · {field}"));
+        for e in legend.entries.iter().filter(|e| e.count > 0) {
+            ui.horizontal(|ui| {
+                let (rect, _) =
+                    ui.allocate_exact_size(egui::vec2(18.0, 14.0), egui::Sense::hover());
+                let c = e.colour.map(|v| (v * 255.0).round() as u8);
+                ui.painter()
+                    .rect_filled(rect, 2.0, egui::Color32::from_rgb(c[0], c[1], c[2]));
+                ui.painter().rect_stroke(
+                    rect,
+                    2.0,
+                    egui::Stroke::new(1.0, ui.visuals().text_color()),
+                    egui::StrokeKind::Inside,
+                );
+                ui.label(format!(
+                    "{} ({})",
+                    entry_text(&e.kind, e.label.as_deref(), i18n),
+                    e.count
+                ));
+            });
+        }
+    }
 }

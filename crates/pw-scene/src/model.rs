@@ -211,6 +211,11 @@ pub struct Layer {
     /// listed, picked, exported or served to phones in workshop mode.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub restricted: bool,
+    /// Data the user adds later (e.g. LoD2 tiles that may not be bundled):
+    /// where to get it and where to put it. While `path` does not exist
+    /// the layer says so with this text instead of failing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub if_missing: Option<String>,
 }
 
 /// A raster basemap service. `path` of the layer is the URL: an XYZ/TMS
@@ -289,6 +294,7 @@ impl Layer {
             attribution: None,
             appearance_theme: None,
             restricted: false,
+            if_missing: None,
         }
     }
 }

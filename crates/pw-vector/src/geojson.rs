@@ -14,6 +14,10 @@ pub fn read(text: &str) -> Result<VectorData, String> {
             e.column()
         )
     })?;
+    // Overpass answers are JSON too, and often saved as .json.
+    if crate::overpass::is_overpass(&root) {
+        return crate::overpass::read(&root);
+    }
     let mut data = VectorData::new("GeoJSON");
     // RFC 7946 is WGS 84 longitude/latitude unless the old "crs" member says otherwise.
     data.crs = Some(pw_geo::Crs::WGS84);

@@ -14,7 +14,9 @@ pub mod gml;
 pub mod gpkg;
 pub mod kml;
 pub mod model;
+pub mod mojibake;
 pub mod osm;
+pub mod overpass;
 pub mod prj;
 pub mod shp;
 pub mod style;
@@ -102,5 +104,7 @@ pub fn read_file(path: &Path, csv: &CsvOptions) -> Result<VectorData, VectorErro
         }
         Format::Osm => osm::read_file(path),
     };
-    result.map_err(|m| file_error(path, m))
+    let mut data = result.map_err(|m| file_error(path, m))?;
+    mojibake::repair_all(&mut data);
+    Ok(data)
 }

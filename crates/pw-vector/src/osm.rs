@@ -59,6 +59,7 @@ pub fn map_style() -> pw_scene::Style {
             category("railway", "#7a5a46", "Bahn"),
             category("water", "#6fa8dc", "Gewässer"),
             category("waterway", "#3d85c6", "Fluss, Bach"),
+            category("weir", "#1c4587", "Wehr, Schleuse"),
             category("residential", "#e0dad6", "Wohngebiet"),
             category("commercial", "#e8d3e4", "Gewerbe, Industrie"),
             category("green", "#c8e6b0", "Wiese, Park, Grün"),
@@ -100,6 +101,10 @@ fn kind(tags: &Tags, closed: bool) -> Option<&'static str> {
     if t("waterway").is_some_and(|w| matches!(w, "river" | "stream" | "canal" | "ditch" | "drain"))
     {
         return Some("waterway");
+    }
+    // Weirs and locks: where a river's level steps (what a flood study asks).
+    if t("waterway").is_some_and(|w| matches!(w, "weir" | "dam" | "lock_gate" | "sluice_gate")) {
+        return Some("weir");
     }
     if closed {
         // Land cover in the groups a city map tells apart.
@@ -243,15 +248,20 @@ pub fn to_vector(data: &OsmData) -> VectorData {
     };
 
     for n in &data.nodes {
-        if tag(&n.tags, "natural") == Some("tree") {
-            push(
-                "node",
-                n.id,
-                "tree",
-                &n.tags,
-                Geometry::Points(vec![[n.lon, n.lat, f64::NAN]]),
-            );
-        }
+        let point_kind = if tag(&n.tags, "natural") == Some("tree") {
+            "tree"
+        } else if kind(&n.tags, false) == Some("weir") {
+            "weir"
+        } else {
+            continue;
+        };
+        push(
+            "node",
+            n.id,
+            point_kind,
+            &n.tags,
+            Geometry::Points(vec![[n.lon, n.lat, f64::NAN]]),
+        );
     }
     let mut missing = 0;
     for w in &data.ways {
@@ -263,7 +273,7 @@ pub fn to_vector(data: &OsmData) -> VectorData {
             missing += 1;
             continue;
         };
-        let polygon = closed && !matches!(kind, "road" | "railway" | "waterway");
+        let polygon = closed && !matches!(kind, "road" | "railway" | "waterway" | "weir");
         let geometry = if polygon {
             Geometry::Polygons(vec![Polygon {
                 exterior: line,

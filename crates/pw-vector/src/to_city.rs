@@ -263,6 +263,7 @@ pub fn city_model_on_terrain(
         data,
         &[
             "krone_dm",
+            "kr_durchm",
             "kronendurchmesser",
             "kronendm",
             "crown",

@@ -45,13 +45,16 @@ fn buildings_roads_water_and_land_use_of_bayreuth() {
                 | "landuse",
                 Geometry::Polygons(_),
             )
-            | ("road" | "railway" | "waterway", Geometry::Lines(_))
-            | ("tree", Geometry::Points(_)) => {}
+            | ("road" | "railway" | "waterway" | "weir", Geometry::Lines(_))
+            | ("tree" | "weir", Geometry::Points(_)) => {}
             (kind, g) => panic!("{kind} as {}", g.kind_name()),
         }
         assert!(f.id.as_ref().unwrap().contains('/'));
     }
     assert!(count(&data, "waterway", "river") + count(&data, "waterway", "stream") > 0);
+    // The extract's one element tagged waterway=weir/dam/lock_gate/sluice_gate
+    // (`zcat … | grep -c` finds one).
+    assert_eq!(count(&data, "kind", "weir"), 1);
     // SOURCES.md: land use residential 168, farmland 162, meadow 159,
     // forest 87 ways (relations add a few; meadows share "green").
     assert!(count(&data, "kind", "residential") >= 168);

@@ -422,3 +422,50 @@ fn lorient_noise_inputs_and_results_in_lambert_93() {
     assert_eq!(p[0][2], 4.0);
     assert_eq!(l.value(0, "laeq"), Some(&Value::Real(57.35)));
 }
+
+#[test]
+fn jena_land_use_names_double_encoded_in_the_source_are_repaired() {
+    let d = read("jena_osm/jena_landuse_2021.geojson");
+    assert_eq!(d.features.len(), 250);
+    find(&d, "name", "Gewerbegebiet Lobeda-Süd/JenA4");
+    find(&d, "name", "Heizkraftwerk Jena-Süd");
+    find(&d, "addr:street", "Rudolstädter Straße");
+    // SOURCES.md: 36 lines with non-ASCII names, all of them double-encoded.
+    assert!(
+        d.issues
+            .iter()
+            .any(|i| i.starts_with("36 texts were UTF-8 read as code page 850")),
+        "{:?}",
+        d.issues
+    );
+    let parks = read("jena_osm/jena_parks_2021.geojson");
+    find(&parks, "name", "Südbad");
+    assert!(parks.issues.iter().any(|i| i.starts_with("12 texts")));
+}
+
+#[test]
+fn saale_weirs_and_rivers_from_overpass_answers() {
+    // SOURCES.md: Overpass elements with inline geometry and no ids.
+    let kinds = |d: &VectorData, kind: &str| {
+        (0..d.features.len())
+            .filter(|&i| matches!(d.value(i, "kind"), Some(Value::Text(t)) if t == kind))
+            .count()
+    };
+    let burgau = read("saale_osm/burgau.json");
+    assert_eq!(burgau.format, "Overpass JSON");
+    assert_eq!(burgau.crs, Some(Crs::WGS84));
+    // 8 river and 3 canal ways; the "Burgauer Wehr" as a way and a node.
+    assert_eq!(
+        (kinds(&burgau, "waterway"), kinds(&burgau, "weir")),
+        (11, 2)
+    );
+    find(&burgau, "name", "Burgauer Wehr");
+    let porstendorf = read("saale_osm/porstendorf.json");
+    assert_eq!(kinds(&porstendorf, "weir"), 4);
+    let paradies = read("saale_osm/jena.json");
+    assert_eq!(
+        (kinds(&paradies, "waterway"), kinds(&paradies, "weir")),
+        (3, 1)
+    );
+    find(&paradies, "name", "Paradieswehr");
+}
