@@ -21,7 +21,7 @@ use std::path::PathBuf;
 #[command(
     name = "planwerkstatt",
     version,
-    about = "3D planning workbench for city planners and public participation.\nWithout a subcommand it opens the bundled demo scene."
+    about = "3D planning workbench for city planners and public participation.\nWithout a subcommand it opens the bundled Jena scene (scenes/jena.scene)."
 )]
 pub struct Cli {
     #[command(subcommand)]

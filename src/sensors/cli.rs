@@ -53,7 +53,8 @@ pub enum SensorsCommand {
     Token { name: String },
     /// Record what an MQTT broker publishes to a file (replayable offline).
     Record {
-        /// Broker as host:port, e.g. 127.0.0.1:1883.
+        /// Broker as host:port (e.g. 127.0.0.1:1883) or mqtts://host[:port] for TLS
+        /// (trusting the operating system's certificates).
         broker: String,
         /// Topic filters (repeatable); default: everything ("#").
         #[arg(long = "topic")]

@@ -1059,13 +1059,9 @@ fn draw_ui(
         .entries
         .iter()
         .filter(|e| e.shown())
-        // Data that is not there (yet) is not shown, so not credited.
-        .filter(|e| {
-            !matches!(
-                e.status,
-                crate::layers::LayerStatus::Absent(_) | crate::layers::LayerStatus::Failed(_)
-            )
-        })
+        // Only data that is drawn is credited (not what is absent, failed
+        // or waiting for its CRS).
+        .filter(|e| e.status == crate::layers::LayerStatus::Ready)
         .filter_map(|e| e.def.attribution.clone())
         .collect();
     labels::attribution_overlay(&ctx, viewport, &credits);

@@ -175,15 +175,20 @@ pub fn find_for(model_path: &Path) -> Result<Option<KmlMatch>, String> {
             note: None,
         }));
     }
+    // "haus_1", "haus-teil", "haus 2" are parts of "haus"; "hausboot" is not.
+    let part_of = |name: &str| {
+        name.strip_prefix(stem.as_str())
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(['_', '-', ' ', '.']))
+    };
     let belongs = |kml: &Path, m: &KmlModel| {
         let kml_stem = kml
             .file_stem()
             .map(|s| s.to_string_lossy().to_ascii_lowercase());
         kml_stem.as_deref() == Some(stem.as_str())
-            || href_stem(m).is_some_and(|h| h.starts_with(&stem))
+            || href_stem(m).is_some_and(|h| part_of(&h))
             || m.name
                 .as_deref()
-                .is_some_and(|n| n.to_ascii_lowercase().starts_with(&stem))
+                .is_some_and(|n| part_of(&n.to_ascii_lowercase()))
     };
     let own: Vec<&(PathBuf, KmlModel)> = candidates.iter().filter(|(k, m)| belongs(k, m)).collect();
     let (group, belonging) = if own.is_empty() {

@@ -270,18 +270,21 @@ pub fn read_gltf_model(
     let mut notes = Vec::new();
     let (placement, from) = match placement {
         Some(p) => (p, "scene georeference".to_string()),
-        None => match crate::kml_model::find_for(path)
-            .map_err(|e| format!("{}: {e}", path.display()))?
-        {
-            Some(found) => {
+        None => match crate::kml_model::find_for(path) {
+            Ok(Some(found)) => {
                 let from = format!("KML model placemark in {}", found.kml.display());
                 notes.extend(found.note);
                 (Placement::of_kml(&found.model), from)
             }
-            None if let Some(p) = own() => {
+            // Other models' placemarks beside a file that says where it stands.
+            Err(_) if let Some(p) = own() => {
                 (p, "georeference in the file's scene extras".to_string())
             }
-            None => {
+            Err(e) => return Err(format!("{}: {e}", path.display())),
+            Ok(None) if let Some(p) = own() => {
+                (p, "georeference in the file's scene extras".to_string())
+            }
+            Ok(None) => {
                 return Err(format!(
                     "{}: no georeference — add `georeference = {{ origin = [E, N, H] }}` to the layer in the scene file, \
                      or put a KML file with a <Model> placemark next to it",

@@ -126,10 +126,11 @@ pub enum AxisOrder {
 /// Projected systems whose EPSG definition puts the northing first (the
 /// registry's "X" is north there). Geographic systems are all latitude first.
 const NORTH_FIRST_PROJECTED: &[std::ops::RangeInclusive<u32>] = &[
-    2166..=2170,   // Pulkovo 1942(83) / Gauß-Krüger (East Germany)
+    2166..=2168,   // Pulkovo 1942(83) / Gauß-Krüger (East Germany)
     2176..=2180,   // Poland CS2000 zones and CS92
     2443..=2461,   // JGD2000 / Japan Plane Rectangular CS I–XIX
     3006..=3018,   // SWEREF99 TM and its local zones
+    3034..=3035,   // ETRS89 / LCC and LAEA Europe (INSPIRE)
     3346..=3346,   // LKS94 / Lithuania TM
     3873..=3885,   // ETRS89 / GKnFIN (Finland)
     6669..=6687,   // JGD2011 / Japan Plane Rectangular CS I–XIX
@@ -197,11 +198,16 @@ impl Crs {
     pub fn parse_with_axis_order(text: &str) -> Result<(Crs, AxisOrder), CrsError> {
         let crs = Crs::parse(text)?;
         let lower = text.trim().to_ascii_lowercase();
+        // GeoServer's GML 2 form ".../gml/srs/epsg.xml#4326" keeps the GIS order.
         let by_registry = (lower.starts_with("urn:") || lower.starts_with("http"))
             && !is_crs84(text.trim())
-            && !lower.starts_with("urn:adv:");
+            && !lower.starts_with("urn:adv:")
+            && !lower.contains("epsg.xml#");
         let order = if by_registry {
             crs.registry_axis_order()
+        } else if lower.starts_with("urn:adv:crs:etrs89_lat-lon") {
+            // The AdV name says it: latitude first.
+            AxisOrder::NorthEast
         } else {
             AxisOrder::EastNorth
         };
@@ -210,10 +216,18 @@ impl Crs {
 
     /// The axis order the EPSG registry defines for this system.
     pub fn registry_axis_order(&self) -> AxisOrder {
+        // The registry marks other northing-first variants in their names:
+        // "… (N-E)", "TM35FIN(N,E)".
+        let named_north_first = || {
+            registry(self.horizontal)
+                .and_then(|d| wkt_name(d.wkt))
+                .is_some_and(|n| n.contains("(N-E)") || n.contains("(N,E)"))
+        };
         let north_first = self.is_geographic()
             || NORTH_FIRST_PROJECTED
                 .iter()
-                .any(|r| r.contains(&self.horizontal));
+                .any(|r| r.contains(&self.horizontal))
+            || named_north_first();
         if north_first {
             AxisOrder::NorthEast
         } else {
@@ -277,20 +291,20 @@ impl Crs {
     }
 }
 
-/// The EPSG registry's entry for a code beyond our own table.
+/// The EPSG registry's entry for a code beyond our own table: horizontal
+/// systems only (a geocentric one is no place on a map).
 pub(crate) fn registry(code: u32) -> Option<crs_definitions::Def> {
     u16::try_from(code)
         .ok()
         .and_then(crs_definitions::from_code)
+        .filter(|d| !d.proj4.starts_with("+proj=geocent"))
 }
 
-/// Every code the EPSG registry gives a proj string for.
+/// Every code the EPSG registry gives a horizontal proj string for.
 pub(crate) fn registry_codes() -> impl Iterator<Item = u32> {
-    (0..=u16::MAX).filter_map(|c| {
-        crs_definitions::from_code(c)
-            .filter(|d| d.proj4.starts_with("+proj="))
-            .map(|_| u32::from(c))
-    })
+    (0..=u16::MAX)
+        .map(u32::from)
+        .filter(|c| registry(*c).is_some_and(|d| d.proj4.starts_with("+proj=")))
 }
 
 /// A WKT 1 definition's name: its first quoted string.
@@ -413,6 +427,12 @@ fn parse_adv_urn(text: &str) -> Option<Crs> {
 fn epsg_codes_in(text: &str) -> Vec<u32> {
     let upper = text.to_ascii_uppercase();
     let mut codes = Vec::new();
+    // ".../gml/srs/epsg.xml#4326" (GeoServer's GML 2 answers).
+    if let Some((_, code)) = upper.split_once("EPSG.XML#")
+        && let Some(c) = leading_number(code)
+    {
+        return vec![c];
+    }
     let mut search = upper.as_str();
     while let Some(pos) = search.find("EPSG") {
         let after = &search[pos + 4..];
@@ -559,6 +579,16 @@ mod tests {
         assert_eq!(order("EPSG:4326"), AxisOrder::EastNorth);
         assert_eq!(order("EPSG:31468"), AxisOrder::EastNorth);
         assert_eq!(order("urn:adv:crs:DE_DHDN_3GK4"), AxisOrder::EastNorth);
+        assert_eq!(order("urn:adv:crs:ETRS89_Lat-Lon"), AxisOrder::NorthEast);
+        assert_eq!(
+            Crs::parse_with_axis_order("http://www.opengis.net/gml/srs/epsg.xml#4326").unwrap(),
+            (Crs::WGS84, AxisOrder::EastNorth)
+        );
+        // INSPIRE's LAEA Europe and the registry's "(N,E)" variants; the
+        // Luxembourg grid next to the East German strips is easting first.
+        assert_eq!(order("urn:ogc:def:crs:EPSG::3035"), AxisOrder::NorthEast);
+        assert_eq!(order("urn:ogc:def:crs:EPSG::5048"), AxisOrder::NorthEast);
+        assert_eq!(order("urn:ogc:def:crs:EPSG::2169"), AxisOrder::EastNorth);
     }
 
     #[test]
@@ -580,8 +610,9 @@ mod tests {
                 .unwrap()
                 .contains("+towgs84=598.1")
         );
-        // A geocentric or vertical code is no horizontal system.
+        // A geocentric code is no horizontal system: not offered, not used.
         assert!(!Crs::epsg(4978).is_geographic());
+        assert!(Crs::epsg(4978).proj_definition().is_err());
     }
 
     #[test]

@@ -32,7 +32,7 @@ fn gdal(target: &str, lon: f64, lat: f64) -> [f64; 2] {
 /// other GRS80 systems; where PROJ shifts the datum with a better
 /// transformation than the registry's 3- or 7-parameter one (OSGB 36,
 /// S-JTSK, GGRS87, CH1903, DHDN) the gap below is what our Helmert shift
-/// costs in accuracy (documented in docs/crs.md).
+/// costs in accuracy (README, "What loads today", CRS).
 const CASES: &[(u32, &str, f64, f64, f64)] = &[
     (
         6677,

@@ -44,9 +44,18 @@ fn text_of<'a>(v: &'a Json, path: &[&str]) -> Option<&'a str> {
 /// ids as numbers or strings), and the `{"data": {…}}` wrapper ChirpStack's
 /// v3 → v4 migration puts around old codecs' output.
 fn readings_of(object: &Json) -> Vec<Reading> {
-    let mut out = Vec::new();
+    let mut out: Vec<Reading> = Vec::new();
     collect(object, "", 0, &mut out);
-    out
+    // One value per quantity: a frame repeated in one uplink (SenseCAP
+    // sends the battery in two) counts once, the last one.
+    let mut unique: Vec<Reading> = Vec::with_capacity(out.len());
+    for r in out {
+        match unique.iter_mut().find(|u| u.quantity == r.quantity) {
+            Some(u) => *u = r,
+            None => unique.push(r),
+        }
+    }
+    unique
 }
 
 fn collect(v: &Json, prefix: &str, depth: usize, out: &mut Vec<Reading>) {
@@ -160,12 +169,14 @@ fn sensecap_messages(messages: &[Json], out: &mut Vec<Reading>) {
             }
             (Some(_), None) => {}
             (None, _) => {
+                // The device's own numbers ("Battery(%)"); its names,
+                // versions, intervals and frame types are no readings.
                 for (key, v) in map {
                     let lower = key.to_ascii_lowercase();
-                    if lower.contains("version") || lower.contains("interval") {
+                    if lower.contains("version") || lower.contains("interval") || lower == "type" {
                         continue;
                     }
-                    if let Some(value) = json_value(v) {
+                    if let Some(value @ crate::Value::Number(_)) = json_value(v) {
                         out.push(named_reading(key, value));
                     }
                 }
@@ -189,8 +200,8 @@ fn with_readings(
         .map(|m| m.keys().take(8).cloned().collect::<Vec<_>>().join(", "))
         .unwrap_or_else(|| "no members".into());
     Err(SensorError::Payload(format!(
-        "device {eui}: the decoded payload holds no reading ({keys}); \
-         check the device profile's codec in the network server"
+        "device {eui}: the decoded payload holds no reading ({keys}): an information frame \
+         (versions, intervals) or a codec that does not know this device's frames"
     )))
 }
 
@@ -233,10 +244,14 @@ pub fn tts_uplink(text: &str, decoder: Option<&str>) -> Result<Message, SensorEr
     let time = text_of(up, &["received_at"])
         .or_else(|| text_of(&v, &["received_at"]))
         .ok_or(SensorError::Missing("received_at"))?;
-    let readings = match (up.get("decoded_payload"), decoder) {
-        (Some(decoded), _) if decoded.is_object() => {
-            with_readings(eui, decoded, readings_of(decoded))?
-        }
+    let decoded = up
+        .get("decoded_payload")
+        .filter(|d| d.is_object())
+        .map(|d| (d, readings_of(d)));
+    let readings = match (decoded, decoder) {
+        // A named decoder steps in where the server's decoding gave nothing.
+        (Some((_, readings)), _) if !readings.is_empty() => readings,
+        (Some((decoded, readings)), None) => with_readings(eui, decoded, readings)?,
         (_, Some(name)) => {
             let raw = text_of(up, &["frm_payload"]).ok_or(SensorError::Missing("frm_payload"))?;
             let bytes = pw_geo::base64::decode(raw).ok_or_else(|| {

@@ -10,7 +10,8 @@
 
 pub use crate::live::{CATALOGUE_TOPIC, LiveEvent, classify};
 use rumqttc::{
-    Client, ConnectionError, Event, MqttOptions, Packet, QoS, TlsConfiguration, Transport,
+    Client, ConnectReturnCode, ConnectionError, Event, MqttOptions, Packet, QoS, TlsConfiguration,
+    Transport,
 };
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -129,16 +130,20 @@ fn tls_config(security: &BrokerSecurity) -> Result<rustls::ClientConfig, String>
 /// What went wrong, said so that the person at the desk can act on it.
 fn explain(e: &ConnectionError, security: &BrokerSecurity) -> String {
     match e {
-        ConnectionError::ConnectionRefused(code) => match security.login {
+        ConnectionError::ConnectionRefused(
+            code @ (ConnectReturnCode::BadUserNamePassword | ConnectReturnCode::NotAuthorized),
+        ) => match security.login {
             Some((ref user, _)) => format!(
                 "the broker refused the login of {user:?} ({code:?}): check the username and the \
                  password or API key"
             ),
             None => format!(
-                "the broker refused the connection ({code:?}): it probably wants a username \
-                 and password"
+                "the broker refused the connection ({code:?}): it wants a username and password"
             ),
         },
+        ConnectionError::ConnectionRefused(code) => {
+            format!("the broker refused the connection ({code:?})")
+        }
         ConnectionError::Tls(tls) => format!(
             "TLS with the broker failed: {tls}; if the broker has a certificate of its own CA, \
              give that CA as ca_file"

@@ -131,6 +131,16 @@ pub fn read_bytes(bytes: &[u8], options: &CsvOptions) -> Result<VectorData, Stri
         ));
     }
     let rows: Vec<Row> = lines.collect();
+    // An odd number of quotes: one opened and never closed, and everything
+    // after it became one value of the last row.
+    if text.matches('"').count() % 2 == 1
+        && let Some((line, _)) = rows.last()
+    {
+        data.issues.push(format!(
+            "line {line}: a quote (\") opens a value that is never closed; the rest of the file \
+             was read as that one value — close the quote"
+        ));
+    }
     // Column types: declared, else inferred from the values.
     data.fields = columns
         .iter()

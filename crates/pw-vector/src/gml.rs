@@ -202,10 +202,16 @@ fn settle_axis_order(data: &mut VectorData, crs: pw_geo::Crs, order: AxisOrder, 
     };
     if crs_guess::plausible(crs, turned) {
         swap_axes(data);
+        // A real point of the file, as it is read now.
+        let example = data
+            .features
+            .iter()
+            .find_map(|f| f.geometry.as_ref()?.coords().next().copied())
+            .unwrap_or([extent[1], extent[0], 0.0]);
         data.issues.push(format!(
             "the coordinates are not {written} as \"{name}\" implies but the other way round \
              (e.g. {:.1}, {:.1}); read so, which puts them inside the region {crs} is made for",
-            extent[1], extent[0]
+            example[0], example[1]
         ));
     } else {
         data.issues.push(format!(

@@ -25,7 +25,12 @@ pub fn repair(text: &str) -> Option<String> {
         }
     }
     let repaired = String::from_utf8(bytes).ok()?;
-    (!repaired.is_ascii()).then_some(repaired)
+    // What comes back must be European letters (Latin-1 and Latin
+    // Extended): a Turkish "ıç" also maps onto valid UTF-8, an Armenian one.
+    let latin = repaired
+        .chars()
+        .all(|c| c.is_ascii() || ('\u{a0}'..='\u{24f}').contains(&c));
+    (!repaired.is_ascii() && latin).then_some(repaired)
 }
 
 /// Repairs every text value and field name; says how many.
@@ -73,6 +78,7 @@ mod tests {
             Some("Gewerbegebiet Göschwitz")
         );
         for fine in [
+            "Sarıçam",
             "Lobeda-Süd",
             "Straße",
             "Jena",

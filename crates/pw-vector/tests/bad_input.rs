@@ -152,6 +152,19 @@ fn csv_quoted_fields_with_line_breaks_and_quotes_stay_one_row() {
         .find(|i| i.contains("rows with problems"))
         .unwrap();
     assert!(problems.contains("line 6: no coordinates"), "{problems}");
+    assert!(!v.issues.iter().any(|i| i.contains("never closed")));
+    // A quote never closed swallows the rest: said, with the line.
+    std::fs::write(
+        &path,
+        "id,Art,x,y\n1,Eiche,681000,5644000\n2,\"Linde,681010,5644010\n3,Ahorn,681020,5644020\n",
+    )
+    .unwrap();
+    let v = read_file(&path, &opts).unwrap();
+    assert!(
+        v.issues.iter().any(|i| i.starts_with("line 3: a quote")),
+        "{:?}",
+        v.issues
+    );
 }
 
 #[test]
