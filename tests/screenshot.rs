@@ -137,7 +137,7 @@ fn demo_scene_renders_sky_ground_buildings_and_panels() {
     );
     let xvfb = start_xvfb();
     let png = out_dir().join("demo.png");
-    run_app(&[], &png, &xvfb);
+    run_app(&["open", "scenes/demo.scene"], &png, &xvfb);
     let p = read_png(&png);
     assert_eq!((p.width, p.height), (1600, 900));
 
@@ -215,7 +215,7 @@ fn workshop_mode_in_high_contrast_draws_large_black_panels() {
     )
     .unwrap();
     let status = Command::new(env!("CARGO_BIN_EXE_planwerkstatt"))
-        .args(["--workshop", "--screenshot"])
+        .args(["open", "scenes/demo.scene", "--workshop", "--screenshot"])
         .arg(&png)
         .args(["--window-size", "1600x900"])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
@@ -258,7 +258,7 @@ fn at_two_and_a_half_times_the_controls_the_view_keeps_half_the_window() {
         "ui_scale = 2.5\nlanguage = \"de\"\n",
     )
     .unwrap();
-    let status = app_command(&[], &xvfb)
+    let status = app_command(&["open", "scenes/demo.scene"], &xvfb)
         .arg("--screenshot")
         .arg(&png)
         .env("PLANWERKSTATT_CONFIG_DIR", &cfg)
@@ -345,7 +345,11 @@ fn sun_hours_show_as_a_ground_raster_and_facade_patches() {
     let png = out_dir().join("sunhours.png");
     // Equinox sun hours over all buildings, computed once the scene loaded;
     // the screenshot waits for the run (a job) to finish.
-    run_app(&["--sun-hours", "2026-03-21"], &png, &xvfb);
+    run_app(
+        &["open", "scenes/demo.scene", "--sun-hours", "2026-03-21"],
+        &png,
+        &xvfb,
+    );
     let p = read_png(&png);
     let sky = |c: [u8; 3]| {
         (c[0] as i32 - 158).abs() < 14

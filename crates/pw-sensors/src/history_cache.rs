@@ -253,27 +253,6 @@ impl HistoryCache {
 mod tests {
     use super::*;
 
-    /// Runs this test again in a child process with `env` changed, where
-    /// it checks `default_dir()` against `PW_EXPECT_CACHE`.
-    fn in_child(name: &str, env: &[(&str, Option<&str>)], expect: &str) {
-        let mut child = std::process::Command::new(std::env::current_exe().unwrap());
-        child.args(["--exact", name, "--test-threads", "1"]);
-        child.env("PW_EXPECT_CACHE", expect);
-        for (k, v) in env {
-            match v {
-                Some(v) => child.env(k, v),
-                None => child.env_remove(k),
-            };
-        }
-        let out = child.output().unwrap();
-        assert!(
-            out.status.success() && String::from_utf8_lossy(&out.stdout).contains("1 passed"),
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-
     fn check_expected() -> bool {
         let Ok(expect) = std::env::var("PW_EXPECT_CACHE") else {
             return false;
@@ -297,17 +276,23 @@ mod tests {
             return;
         }
         let name = "history_cache::tests::the_cache_follows_xdg_and_needs_no_home_variable";
-        in_child(
+        let run = pw_testkit::rerun_in_child;
+        run(
             name,
-            &[("XDG_CACHE_HOME", Some("/srv/pw-cache"))],
-            "/srv/pw-cache",
+            &[
+                ("XDG_CACHE_HOME", Some("/srv/pw-cache")),
+                ("PW_EXPECT_CACHE", Some("/srv/pw-cache")),
+            ],
         );
         // Without HOME (as on Windows) the account's folder is still found:
         // never the temporary folder.
-        in_child(
+        run(
             name,
-            &[("XDG_CACHE_HOME", None), ("HOME", None)],
-            "not-temp",
+            &[
+                ("XDG_CACHE_HOME", None),
+                ("HOME", None),
+                ("PW_EXPECT_CACHE", Some("not-temp")),
+            ],
         );
     }
 }

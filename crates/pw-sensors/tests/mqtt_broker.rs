@@ -7,10 +7,10 @@
 
 use pw_sensors::Value;
 use pw_sensors::mqtt::{LiveEvent, MqttSettings, subscribe};
-use pw_testkit::MqttBroker;
+use pw_testkit::{MqttBroker, wait_for};
 use rumqttc::{Client, MqttOptions, QoS};
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 fn sensors(rel: &str) -> String {
     std::fs::read_to_string(
@@ -19,24 +19,6 @@ fn sensors(rel: &str) -> String {
             .join(rel),
     )
     .unwrap()
-}
-
-/// Waits (bounded) for an event matching `want`, skipping others.
-fn wait_for(
-    rx: &std::sync::mpsc::Receiver<LiveEvent>,
-    what: &str,
-    want: impl Fn(&LiveEvent) -> bool,
-) -> LiveEvent {
-    let start = Instant::now();
-    loop {
-        let left = Duration::from_secs(15).saturating_sub(start.elapsed());
-        assert!(!left.is_zero(), "no {what} within 15 s");
-        if let Ok(e) = rx.recv_timeout(left)
-            && want(&e)
-        {
-            return e;
-        }
-    }
 }
 
 fn publisher(port: u16) -> (Client, std::thread::JoinHandle<()>) {

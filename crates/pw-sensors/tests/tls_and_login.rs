@@ -4,7 +4,7 @@
 //! The message published is our SenseCAP S2120 uplink.
 
 use pw_sensors::mqtt::{BrokerSecurity, LiveEvent, MqttSettings, parse_broker, subscribe};
-use pw_testkit::{BrokerLogin, MqttBroker};
+use pw_testkit::{BrokerLogin, MqttBroker, rerun_in_child, wait_for};
 use rumqttc::{Client, MqttOptions, QoS, TlsConfiguration, Transport};
 use std::time::{Duration, Instant};
 
@@ -20,24 +20,6 @@ fn settings(port: u16, name: &str, security: BrokerSecurity) -> MqttSettings {
         record_to: None,
         record_preamble: Vec::new(),
         security,
-    }
-}
-
-/// Waits (bounded) for an event matching `want`, skipping others.
-fn wait_for(
-    rx: &std::sync::mpsc::Receiver<LiveEvent>,
-    what: &str,
-    want: impl Fn(&LiveEvent) -> bool,
-) -> LiveEvent {
-    let start = Instant::now();
-    loop {
-        let left = Duration::from_secs(15).saturating_sub(start.elapsed());
-        assert!(!left.is_zero(), "no {what} within 15 s");
-        if let Ok(e) = rx.recv_timeout(left)
-            && want(&e)
-        {
-            return e;
-        }
     }
 }
 
@@ -183,23 +165,9 @@ fn broker_addresses_say_tls_by_their_scheme() {
     );
 }
 
-/// Runs `test` again in a child process with `env` set; there it checks.
-/// (`SSL_CERT_FILE` is how a test adds a CA to the operating system's
-/// store without touching the machine: rustls-native-certs reads it, as
-/// OpenSSL does.)
-fn in_child(test: &str, env: &[(&str, String)]) {
-    let out = std::process::Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", test, "--test-threads", "1"])
-        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success() && stdout.contains("1 passed"),
-        "{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
+// `SSL_CERT_FILE` is how a test adds a CA to the operating system's store
+// without touching the machine: rustls-native-certs reads it, as OpenSSL
+// does. It is read once per process: the check runs in a child.
 
 #[test]
 fn mqtt_trusts_a_ca_in_the_operating_systems_store() {
@@ -220,13 +188,14 @@ fn mqtt_trusts_a_ca_in_the_operating_systems_store() {
         return;
     }
     let (broker, login) = MqttBroker::start_secure();
-    in_child(
+    let (ca, port) = (login.ca_file.display().to_string(), broker.port.to_string());
+    rerun_in_child(
         "mqtt_trusts_a_ca_in_the_operating_systems_store",
         &[
-            ("SSL_CERT_FILE", login.ca_file.display().to_string()),
-            ("PW_TLS_PORT", broker.port.to_string()),
-            ("PW_TLS_USER", login.username.clone()),
-            ("PW_TLS_PASSWORD", login.password.clone()),
+            ("SSL_CERT_FILE", Some(&ca)),
+            ("PW_TLS_PORT", Some(&port)),
+            ("PW_TLS_USER", Some(&login.username)),
+            ("PW_TLS_PASSWORD", Some(&login.password)),
         ],
     );
 }
@@ -278,13 +247,11 @@ fn https_trusts_a_ca_in_the_operating_systems_store() {
         .unwrap_err()
         .to_string();
     // … with it in the store (as a city's IT installs its CA) it is trusted.
+    let ca = login.ca_file.display().to_string();
     let trusted = std::panic::catch_unwind(|| {
-        in_child(
+        rerun_in_child(
             "https_trusts_a_ca_in_the_operating_systems_store",
-            &[
-                ("SSL_CERT_FILE", login.ca_file.display().to_string()),
-                ("PW_HTTPS_URL", url.clone()),
-            ],
+            &[("SSL_CERT_FILE", Some(&ca)), ("PW_HTTPS_URL", Some(&url))],
         )
     });
     let _ = server.kill();

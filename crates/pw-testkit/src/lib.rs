@@ -122,6 +122,43 @@ impl HttpFixture {
     }
 }
 
+/// Waits (at most 15 s) for a message matching `want`, skipping others:
+/// what a test expects from a worker thread's channel.
+pub fn wait_for<T>(rx: &std::sync::mpsc::Receiver<T>, what: &str, want: impl Fn(&T) -> bool) -> T {
+    let start = std::time::Instant::now();
+    loop {
+        let left = Duration::from_secs(15).saturating_sub(start.elapsed());
+        assert!(!left.is_zero(), "no {what} within 15 s");
+        if let Ok(e) = rx.recv_timeout(left)
+            && want(&e)
+        {
+            return e;
+        }
+    }
+}
+
+/// Runs the test `name` of the current test binary again in a child
+/// process with `env` set (`None` removes a variable), and asserts it
+/// passed: for what reads the environment once per process (the OS
+/// certificate store, the user's folders).
+pub fn rerun_in_child(name: &str, env: &[(&str, Option<&str>)]) {
+    let mut child = std::process::Command::new(std::env::current_exe().expect("the test binary"));
+    child.args(["--exact", name, "--test-threads", "1"]);
+    for (k, v) in env {
+        match v {
+            Some(v) => child.env(k, v),
+            None => child.env_remove(k),
+        };
+    }
+    let out = child.output().expect("the test binary runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.contains("1 passed"),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// A local address nothing listens on (a server that is down).
 pub fn closed_port() -> String {
     let l = TcpListener::bind("127.0.0.1:0").expect("a free local port");
