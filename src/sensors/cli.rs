@@ -65,6 +65,18 @@ pub enum SensorsCommand {
         /// Stop after this many seconds.
         #[arg(long, default_value_t = 60.0)]
         seconds: f64,
+        /// Brokers that want a login: the username (The Things Stack: app-id@ttn).
+        #[arg(long)]
+        username: Option<String>,
+        /// The password or API key: the environment variable that holds it …
+        #[arg(long)]
+        token_env: Option<String>,
+        /// … or its name in the OS keyring (`planwerkstatt sensors token NAME`).
+        #[arg(long)]
+        token_keyring: Option<String>,
+        /// TLS: a PEM file with the CA of the city's own broker.
+        #[arg(long)]
+        ca_file: Option<std::path::PathBuf>,
     },
     /// Play a recording back and print what it holds, as it comes due.
     Replay {
@@ -181,9 +193,23 @@ pub fn sensors(cmd: &SensorsCommand) -> anyhow::Result<String> {
             topics,
             out: path,
             seconds,
+            username,
+            token_env,
+            token_keyring,
+            ca_file,
         } => {
             let (host, port, tls) =
                 pw_sensors::mqtt::parse_broker(broker).map_err(anyhow::Error::msg)?;
+            let security = crate::sensors::sources::broker_login(
+                crate::sensors::sources::BrokerLogin {
+                    username: username.as_deref(),
+                    token_keyring: token_keyring.as_deref(),
+                    token_env: token_env.as_deref(),
+                    ca_file: ca_file.as_deref(),
+                },
+                tls,
+            )
+            .map_err(anyhow::Error::msg)?;
             let live = pw_sensors::mqtt::subscribe(pw_sensors::mqtt::MqttSettings {
                 host,
                 port,
@@ -196,10 +222,7 @@ pub fn sensors(cmd: &SensorsCommand) -> anyhow::Result<String> {
                 decoders: Vec::new(),
                 record_to: Some(path.clone()),
                 record_preamble: Vec::new(),
-                security: pw_sensors::mqtt::BrokerSecurity {
-                    tls,
-                    ..Default::default()
-                },
+                security,
             });
             let until = std::time::Instant::now() + Duration::from_secs_f64(seconds.max(0.0));
             let (mut messages, mut problems) = (0, 0);
@@ -342,6 +365,52 @@ mod tests {
     use super::*;
     use pw_testkit::{HttpFixture, MqttBroker, Reply};
 
+    /// Recording from a broker that wants TLS and a login, the API key from
+    /// the environment (set for a child process: the environment is
+    /// shared by all tests of this process).
+    #[test]
+    fn record_over_tls_with_a_login_from_the_environment() {
+        let record =
+            |port: &str, ca: &str, file: &std::path::Path, env: &str| SensorsCommand::Record {
+                broker: format!("mqtts://127.0.0.1:{port}"),
+                topics: Vec::new(),
+                out: file.to_path_buf(),
+                seconds: 1.5,
+                username: Some("jena-app@ttn".into()),
+                token_env: Some(env.into()),
+                token_keyring: None,
+                ca_file: Some(ca.into()),
+            };
+        if let Ok(port) = std::env::var("PW_RECORD_TLS_PORT") {
+            let ca = std::env::var("PW_RECORD_TLS_CA").unwrap();
+            let file = std::path::PathBuf::from(format!("{ca}.jsonl"));
+            let out = sensors(&record(&port, &ca, &file, "PW_RECORD_TLS_KEY")).unwrap();
+            // Connected, logged in: no connection problem in 1.5 s.
+            assert!(out.contains("(0 connection problems)"), "{out}");
+            return;
+        }
+        let (broker, login) = MqttBroker::start_secure();
+        let (port, ca) = (broker.port.to_string(), login.ca_file.display().to_string());
+        pw_testkit::rerun_in_child(
+            "sensors::cli::tests::record_over_tls_with_a_login_from_the_environment",
+            &[
+                ("PW_RECORD_TLS_PORT", Some(&port)),
+                ("PW_RECORD_TLS_CA", Some(&ca)),
+                ("PW_RECORD_TLS_KEY", Some(&login.password)),
+            ],
+        );
+        // Without the variable the command says which one is missing.
+        let e = sensors(&record(
+            &port,
+            &ca,
+            &login.ca_file,
+            "PW_NO_SUCH_KEY_VARIABLE",
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("PW_NO_SUCH_KEY_VARIABLE is not set"), "{e}");
+    }
+
     #[test]
     fn record_from_a_broker_and_replay_offline() {
         let broker = MqttBroker::start();
@@ -353,6 +422,10 @@ mod tests {
             topics: vec!["application/#".into()],
             out: file.clone(),
             seconds: 3.0,
+            username: None,
+            token_env: None,
+            token_keyring: None,
+            ca_file: None,
         };
         let recorder = std::thread::spawn(move || sensors(&record).unwrap());
         // Publish the real Jena uplink twice once the recorder listens.
@@ -399,6 +472,10 @@ mod tests {
             topics: vec![],
             out: file.clone(),
             seconds: 0.0,
+            username: None,
+            token_env: None,
+            token_keyring: None,
+            ca_file: None,
         };
         assert!(format!("{:#}", sensors(&bad).unwrap_err()).contains("host:port"));
         let missing = SensorsCommand::Replay {

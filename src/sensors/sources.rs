@@ -229,9 +229,33 @@ fn broker_security(
     def: &SensorSource,
     tls: bool,
 ) -> Result<pw_sensors::mqtt::BrokerSecurity, String> {
-    let login = match &def.username {
+    broker_login(
+        BrokerLogin {
+            username: def.username.as_deref(),
+            token_keyring: def.token_keyring.as_deref(),
+            token_env: def.token_env.as_deref(),
+            ca_file: def.ca_file.as_deref().map(Path::new),
+        },
+        tls,
+    )
+}
+
+/// What a scene source or the command line says about a broker's login.
+pub(crate) struct BrokerLogin<'a> {
+    pub username: Option<&'a str>,
+    pub token_keyring: Option<&'a str>,
+    pub token_env: Option<&'a str>,
+    pub ca_file: Option<&'a Path>,
+}
+
+/// TLS and login from what was given; the password looked up here.
+pub(crate) fn broker_login(
+    given: BrokerLogin,
+    tls: bool,
+) -> Result<pw_sensors::mqtt::BrokerSecurity, String> {
+    let login = match given.username {
         Some(user) => {
-            let password = match (&def.token_keyring, &def.token_env) {
+            let password = match (given.token_keyring, given.token_env) {
                 (Some(name), _) => pw_sensors::secret::lookup(name).map_err(|e| e.to_string())?,
                 (None, Some(var)) => std::env::var(var).map_err(|_| {
                     format!("the broker's password: the environment variable {var} is not set")
@@ -242,13 +266,13 @@ fn broker_security(
                     ));
                 }
             };
-            Some((user.clone(), password))
+            Some((user.to_string(), password))
         }
         None => None,
     };
     Ok(pw_sensors::mqtt::BrokerSecurity {
-        tls: tls || def.ca_file.is_some(),
-        ca_file: def.ca_file.as_ref().map(PathBuf::from),
+        tls: tls || given.ca_file.is_some(),
+        ca_file: given.ca_file.map(Path::to_path_buf),
         login,
     })
 }
