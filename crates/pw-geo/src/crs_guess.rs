@@ -86,26 +86,43 @@ pub fn search(query: &str) -> Vec<Crs> {
     if words.is_empty() {
         return known();
     }
-    let matches = |crs: &Crs| {
-        let hay = fold(&format!(
-            "{} {} {}",
-            crs.horizontal,
-            crs.name(),
-            aliases(*crs)
-        ));
-        // Word starts, so that "4" finds strip 4 and not every code with a 4.
+    // Word starts, so that "4" finds strip 4 and not every code with a 4.
+    let matches = |hay: &str| {
         words
             .iter()
             .all(|w| hay.split_whitespace().any(|h| h.starts_with(w.as_str())))
     };
-    let mut hits: Vec<Crs> = known().into_iter().filter(matches).collect();
-    let from_registry: Vec<Crs> = registry_codes()
-        .map(Crs::epsg)
-        .filter(|crs| !hits.contains(crs) && crs.horizontal != 4979 && matches(crs))
-        .take(MAX_REGISTRY_HITS)
-        .collect();
-    hits.extend(from_registry);
-    hits
+    let (known_count, all) = haystacks();
+    let (known, registry) = all.split_at(*known_count);
+    let hits = |list: &[(Crs, String)]| {
+        list.iter()
+            .filter(|(_, hay)| matches(hay))
+            .map(|(crs, _)| *crs)
+            .collect::<Vec<_>>()
+    };
+    let mut found = hits(known);
+    found.extend(hits(registry).into_iter().take(MAX_REGISTRY_HITS));
+    found
+}
+
+/// Every system's searchable text (code, name, German words), folded once:
+/// the ones German data use first, then the rest of the registry by code.
+/// The registry's ~6,000 names are not rebuilt on each keystroke.
+fn haystacks() -> &'static (usize, Vec<(Crs, String)>) {
+    static ALL: std::sync::OnceLock<(usize, Vec<(Crs, String)>)> = std::sync::OnceLock::new();
+    ALL.get_or_init(|| {
+        let known = known();
+        let registry: Vec<Crs> = registry_codes()
+            .map(Crs::epsg)
+            .filter(|crs| crs.horizontal != 4979 && !known.contains(crs))
+            .collect();
+        let hay = |crs: &Crs| {
+            let text = format!("{} {} {}", crs.horizontal, crs.name(), aliases(*crs));
+            (*crs, fold(&text))
+        };
+        let all = known.iter().chain(&registry).map(hay).collect();
+        (known.len(), all)
+    })
 }
 
 /// Whether coordinates spanning `extent` (min x, min y, max x, max y) can be
