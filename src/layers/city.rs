@@ -6,7 +6,7 @@ use super::registry::{
     AppLayerKinds, CLAIM_BY_CONTENT, CLAIM_BY_EXTENSION, CLAIM_BY_NAME, FileSample,
     LayerKindRegistration, LoadHow, LoadRequest,
 };
-use super::{LayerSummary, LoadedCity};
+use super::{LayerSummary, LoadedCity, VectorExtras};
 use bevy::prelude::*;
 use pw_city::CityModel;
 use pw_city::pick::PickIndex;
@@ -205,7 +205,17 @@ pub fn load_city(
     let own_terrain = pw_city::terrain::TinTerrain::from_model(&model)
         .map(|t| Arc::new(t) as Arc<dyn pw_geo::elevation::Elevation>);
     control.check().map_err(|e| e.to_string())?;
-    let theme = choose_theme(&model, layer.appearance_theme.as_deref());
+    let symbology = pw_vector::city_style::symbolize_city(&model, &layer.style);
+    model.issues.extend(
+        symbology
+            .issues
+            .iter()
+            .map(|m| pw_city::Issue::warning(m.clone())),
+    );
+    // Colours by attribute replace the textures: a photo of a roof would
+    // hide its class.
+    let styled = symbology.legend.mode != pw_scene::SymbolMode::Single;
+    let theme = choose_theme(&model, layer.appearance_theme.as_deref()).filter(|_| !styled);
     let atlas = theme.and_then(|t| {
         control.set_stage("textures");
         texture_atlas(&mut model, t)
@@ -216,7 +226,7 @@ pub fn load_city(
         theme,
         atlas: atlas.as_ref().map(|a| (a.rects.as_slice(), a.white)),
     };
-    let batches = pw_city::batch::build_batches_with(
+    let mut batches = pw_city::batch::build_batches_with(
         &model,
         origin,
         MAX_BATCHES_PER_LAYER,
@@ -224,6 +234,9 @@ pub fn load_city(
         Some(&look),
     )
     .map_err(|e| e.to_string())?;
+    if styled {
+        paint_by_attribute(&mut batches, &symbology.colours);
+    }
     let index = PickIndex::build(&batches);
     let s = model.summary();
     let summary = LayerSummary {
@@ -242,7 +255,6 @@ pub fn load_city(
     };
     Ok(LoadedCity {
         theme: theme.map(|t| model.themes[t as usize].clone()),
-        model: Arc::new(model),
         batches,
         index,
         summary,
@@ -253,9 +265,36 @@ pub fn load_city(
         relative_heights,
         placed_on_terrain,
         draped_on: None,
-        vector: None,
+        vector: Some(VectorExtras {
+            legend: symbology.legend,
+            labels: symbology.labels,
+            symbols: Vec::new(),
+            outlines: Vec::new(),
+            fields: pw_vector::city_style::building_fields(&model),
+            on_ground: false,
+        }),
+        model: Arc::new(model),
         terrain_lod: None,
     })
+}
+
+/// Gives each styled object's vertices its class colour (sRGB, opaque).
+fn paint_by_attribute(batches: &mut [pw_city::batch::Batch], colours: &[Option<[f32; 4]>]) {
+    for batch in batches {
+        for o in &batch.objects {
+            let Some(c) = colours.get(o.object).copied().flatten() else {
+                continue;
+            };
+            let tint = [
+                (c[0] * 255.0).round() as u8,
+                (c[1] * 255.0).round() as u8,
+                (c[2] * 255.0).round() as u8,
+                255,
+            ];
+            let range = o.vertices.start as usize..o.vertices.end as usize;
+            batch.tints[range].fill(tint);
+        }
+    }
 }
 
 /// A model the app holds (already in the scene CRS, e.g. a variant's new

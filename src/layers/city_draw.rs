@@ -319,7 +319,8 @@ fn spawn_loaded(
             // Features laid on the ground keep above it at any distance and
             // cast no shadow (a surface 0.3 m over the ground only darkens
             // it in stripes); extruded ones and trees stand and cast.
-            if msg.city.vector.is_some() && pw_city::batch::batch_lies_flat(batch, &msg.city.model)
+            if msg.city.vector.as_ref().is_some_and(|v| v.on_ground)
+                && pw_city::batch::batch_lies_flat(batch, &msg.city.model)
             {
                 spawned.insert((Draped::Feature, NotShadowCaster));
             }

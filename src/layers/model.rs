@@ -396,7 +396,8 @@ pub struct LoadedCity {
     pub terrain_lod: Option<Arc<pw_terrain::lod::LodTerrain>>,
 }
 
-/// What a vector layer brings besides its objects.
+/// What a layer styled by attributes brings besides its objects: a vector
+/// layer's features, a city layer's buildings.
 #[derive(Debug, Clone)]
 pub struct VectorExtras {
     pub legend: pw_vector::style::Legend,
@@ -409,6 +410,9 @@ pub struct VectorExtras {
     /// Attribute columns in file order, with their types (for the table
     /// and the style editor).
     pub fields: Vec<(String, pw_vector::FieldKind)>,
+    /// Features laid on the ground (vector layers): kept over it at any
+    /// distance, casting no shadow. City models stand.
+    pub on_ground: bool,
 }
 
 impl LoadedCity {

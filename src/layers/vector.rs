@@ -176,6 +176,7 @@ pub fn load_vector(
                 .iter()
                 .map(|f| (f.name.clone(), f.kind))
                 .collect(),
+            on_ground: true,
         }),
     })
 }

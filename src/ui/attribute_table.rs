@@ -27,6 +27,9 @@ pub struct AttributeTable {
     pub filter: String,
     /// Column and ascending.
     pub sort: Option<(usize, bool)>,
+    /// Only buildings and their parts are rows (a city layer: its roads,
+    /// terrain and empty building shells are not what planners list).
+    pub buildings_only: bool,
     /// Rows shown (object indices), for `key`.
     rows: Vec<usize>,
     key: Option<RowsKey>,
@@ -40,6 +43,7 @@ impl AttributeTable {
             columns,
             filter: String::new(),
             sort: None,
+            buildings_only: false,
             rows: Vec::new(),
             key: None,
         }
@@ -51,6 +55,7 @@ impl AttributeTable {
         if self.key.as_ref() != Some(&key) {
             self.rows = filtered_sorted(
                 objects,
+                self.buildings_only,
                 &self.filter,
                 self.sort.map(|(c, a)| (self.columns[c].as_str(), a)),
             );
@@ -71,8 +76,40 @@ pub(crate) fn fit(text: &str) -> String {
     }
 }
 
-fn cell<'a>(o: &'a CityObject, column: &str) -> &'a str {
-    o.attribute(column).unwrap_or("")
+/// An object's value in `column`: its own, else its building's (a
+/// part's function is written on the building).
+fn cell<'a>(objects: &'a [CityObject], mut i: usize, column: &str) -> &'a str {
+    for _ in 0..8 {
+        let o = &objects[i];
+        if let Some(v) = o.attribute(column) {
+            return v;
+        }
+        match o.parent {
+            Some(p) if p < objects.len() => i = p,
+            _ => break,
+        }
+    }
+    ""
+}
+
+/// What a cell shows: an AdV code with its German name.
+fn shown(column: &str, raw: &str) -> String {
+    let label = match column {
+        "function" | "usage" => pw_city::codes::building_function_label(raw),
+        "roofType" => pw_city::codes::roof_type_label(raw),
+        _ => None,
+    };
+    match label {
+        Some(l) => format!("{l} ({raw})"),
+        None => raw.to_string(),
+    }
+}
+
+/// Whether object `i` is a row: every feature of a vector layer; the
+/// drawn buildings and parts of a city layer.
+fn is_row(objects: &[CityObject], i: usize, buildings_only: bool) -> bool {
+    let o = &objects[i];
+    !buildings_only || (o.is_building() && !o.surfaces.is_empty())
 }
 
 fn number(s: &str) -> Option<f64> {
@@ -96,20 +133,38 @@ fn condition(filter: &str) -> Option<(String, &'static str, String)> {
     None
 }
 
-fn matches(o: &CityObject, filter: &str) -> bool {
+/// The object's attributes and those of its building it does not repeat.
+fn all_attributes(objects: &[CityObject], i: usize) -> Vec<(&str, &str)> {
+    let mut out: Vec<(&str, &str)> = Vec::new();
+    let mut at = Some(i);
+    for _ in 0..8 {
+        let Some(j) = at.filter(|&j| j < objects.len()) else {
+            break;
+        };
+        for (k, v) in &objects[j].attributes {
+            if !out.iter().any(|(seen, _)| seen == k) {
+                out.push((k, v));
+            }
+        }
+        at = objects[j].parent;
+    }
+    out
+}
+
+fn matches(objects: &[CityObject], i: usize, filter: &str) -> bool {
     if filter.is_empty() {
         return true;
     }
+    let attributes = all_attributes(objects, i);
     if let Some((field, op, want)) = condition(filter)
-        && o.attributes
+        && attributes
             .iter()
             .any(|(k, _)| k.eq_ignore_ascii_case(&field))
     {
-        let have = o
-            .attributes
+        let have = attributes
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(&field))
-            .map_or("", |(_, v)| v.as_str());
+            .map_or("", |(_, v)| v);
         let (hn, wn) = (number(have), number(&want));
         return match (op, hn, wn) {
             ("~", _, _) => have.to_lowercase().contains(&want.to_lowercase()),
@@ -124,31 +179,33 @@ fn matches(o: &CityObject, filter: &str) -> bool {
             _ => false,
         };
     }
+    // Text search finds codes by their names too ("satteldach").
     let needle = filter.to_lowercase();
-    o.attributes
+    attributes
         .iter()
-        .any(|(_, v)| v.to_lowercase().contains(&needle))
+        .any(|(k, v)| shown(k, v).to_lowercase().contains(&needle))
 }
 
 /// Object indices passing `filter`, sorted by `sort` (numbers as numbers,
 /// text in German order of letters, empty cells last).
 pub fn filtered_sorted(
     objects: &[CityObject],
+    buildings_only: bool,
     filter: &str,
     sort: Option<(&str, bool)>,
 ) -> Vec<usize> {
     let filter = filter.trim();
     let mut rows: Vec<usize> = (0..objects.len())
-        .filter(|&i| matches(&objects[i], filter))
+        .filter(|&i| is_row(objects, i, buildings_only) && matches(objects, i, filter))
         .collect();
     if let Some((column, ascending)) = sort {
         let numeric = rows
             .iter()
-            .map(|&i| cell(&objects[i], column))
+            .map(|&i| cell(objects, i, column))
             .filter(|s| !s.is_empty())
             .all(|s| number(s).is_some());
         rows.sort_by(|&a, &b| {
-            let (x, y) = (cell(&objects[a], column), cell(&objects[b], column));
+            let (x, y) = (cell(objects, a, column), cell(objects, b, column));
             let order = match (x.is_empty(), y.is_empty()) {
                 (true, true) => std::cmp::Ordering::Equal,
                 (true, false) => return std::cmp::Ordering::Greater,
@@ -216,7 +273,9 @@ pub fn table_panel(
             table.filter.clear();
         }
     });
-    let total = objects.len();
+    let total = (0..objects.len())
+        .filter(|&i| is_row(objects, i, table.buildings_only))
+        .count();
     let rows = table.rows(objects).to_vec();
     ui.label(i18n.trf("table.count", &[("shown", &rows.len()), ("total", &total)]));
     ui.separator();
@@ -231,10 +290,19 @@ pub fn table_panel(
                     Some((s, a)) if s == c => Some(a),
                     _ => None,
                 };
-                let mut b = ui.add_sized(
-                    [width, 24.0],
-                    egui::Button::new(egui::RichText::new(name).strong()),
-                );
+                // The attribute's German name where the catalogue has one
+                // ("Dachform"), the raw name on hover.
+                let key = format!("attr.{name}");
+                let title = match i18n.tr(&key) {
+                    t if t == key => name.clone(),
+                    t => t.to_string(),
+                };
+                let mut b = ui
+                    .add_sized(
+                        [width, 24.0],
+                        egui::Button::new(egui::RichText::new(title).strong()),
+                    )
+                    .on_hover_text(name);
                 if let Some(up) = ascending {
                     let r = b.rect;
                     let (x, y, h) = (r.right() - 10.0, r.center().y, 4.5);
@@ -276,16 +344,17 @@ pub fn table_panel(
                     ui.push_id(object, |ui| {
                         ui.horizontal(|ui| {
                             for name in &columns {
-                                let text = cell(o, name);
+                                let text = shown(name, cell(objects, object, name));
                                 // Every cell exactly as wide as its
                                 // header: wide letters are cut, never
                                 // pushing the rest of the row along.
                                 clicked |= ui
                                     .add_sized(
                                         [width, row_height - 2.0],
-                                        egui::Button::selectable(is_selected, fit(text)).truncate(),
+                                        egui::Button::selectable(is_selected, fit(&text))
+                                            .truncate(),
                                     )
-                                    .on_hover_text(text)
+                                    .on_hover_text(&text)
                                     .clicked();
                             }
                         })
@@ -340,14 +409,17 @@ mod tests {
     #[test]
     fn filters_by_text_and_by_condition() {
         let t = towns();
-        assert_eq!(filtered_sorted(&t, "saale", None), [2]);
-        assert_eq!(filtered_sorted(&t, "BEZ = landkreis", None), [1, 2]);
-        assert_eq!(filtered_sorted(&t, "EWZ > 80000", None), [0, 2]);
-        assert_eq!(filtered_sorted(&t, "EWZ <= 68816", None), [1]);
-        assert_eq!(filtered_sorted(&t, "GEN ~ S", None), [1, 2, 3]);
-        assert_eq!(filtered_sorted(&t, "BEZ != Landkreis", None), [0, 3]);
+        assert_eq!(filtered_sorted(&t, false, "saale", None), [2]);
+        assert_eq!(filtered_sorted(&t, false, "BEZ = landkreis", None), [1, 2]);
+        assert_eq!(filtered_sorted(&t, false, "EWZ > 80000", None), [0, 2]);
+        assert_eq!(filtered_sorted(&t, false, "EWZ <= 68816", None), [1]);
+        assert_eq!(filtered_sorted(&t, false, "GEN ~ S", None), [1, 2, 3]);
+        assert_eq!(filtered_sorted(&t, false, "BEZ != Landkreis", None), [0, 3]);
         // Not a field of the layer: searched as text.
-        assert_eq!(filtered_sorted(&t, "Kreis = x", None), Vec::<usize>::new());
+        assert_eq!(
+            filtered_sorted(&t, false, "Kreis = x", None),
+            Vec::<usize>::new()
+        );
     }
 
     #[test]
@@ -355,10 +427,19 @@ mod tests {
         let t = towns();
         // Numbers: 68816 < 82950 < 110731 (text order would put 110731 first);
         // the empty cell last both ways.
-        assert_eq!(filtered_sorted(&t, "", Some(("EWZ", true))), [1, 2, 0, 3]);
-        assert_eq!(filtered_sorted(&t, "", Some(("EWZ", false))), [0, 2, 1, 3]);
+        assert_eq!(
+            filtered_sorted(&t, false, "", Some(("EWZ", true))),
+            [1, 2, 0, 3]
+        );
+        assert_eq!(
+            filtered_sorted(&t, false, "", Some(("EWZ", false))),
+            [0, 2, 1, 3]
+        );
         // "Sömmerda" sorts as "Sommerda": after "Saale…", before "Suhl".
-        assert_eq!(filtered_sorted(&t, "", Some(("GEN", true))), [0, 2, 1, 3]);
+        assert_eq!(
+            filtered_sorted(&t, false, "", Some(("GEN", true))),
+            [0, 2, 1, 3]
+        );
     }
 
     #[test]

@@ -518,6 +518,7 @@ fn apply_ui_actions(
                         layer_name: entry.def.name.clone(),
                         draft: entry.def.style.clone(),
                         fields: extras.fields.clone(),
+                        city: !extras.on_ground,
                     });
                 }
             }
@@ -526,11 +527,13 @@ fn apply_ui_actions(
                     layers.get(id),
                     city.layers.get(&id).and_then(|c| c.city.vector.as_ref()),
                 ) {
-                    ui_state.table = Some(attribute_table::AttributeTable::new(
+                    let mut table = attribute_table::AttributeTable::new(
                         id,
                         entry.def.name.clone(),
                         extras.fields.iter().map(|(n, _)| n.clone()).collect(),
-                    ));
+                    );
+                    table.buildings_only = !extras.on_ground;
+                    ui_state.table = Some(table);
                 }
             }
             UiAction::Analysis(cmd) => {

@@ -1430,6 +1430,150 @@ fn a_vector_layer_in_a_scene_loads_as_pickable_features() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// A city layer styled by roof type from the editor: every drawn building
+/// (or part) in its class colour, the legend with the AdV names and the
+/// counts of the file, the table listing buildings only, found by name.
+#[test]
+fn city_buildings_are_styled_by_roof_type_and_listed_in_the_table() {
+    let dir = std::env::temp_dir().join(format!("pw-city-style-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let gml =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/demo/nrw/LoD2_32_280_5657_1_NW.gml");
+    let demo = std::fs::read_to_string(demo_scene()).unwrap().replace(
+        "../assets/demo/nrw/LoD2_32_280_5657_1_NW.gml",
+        &gml.display().to_string(),
+    );
+    let scene = dir.join("dach.scene");
+    std::fs::write(&scene, &demo).unwrap();
+    let mut app = test_app();
+    app.world_mut()
+        .write_message(SceneCommand::Open(scene.clone()));
+    update_until(&mut app, "tile", |app| {
+        app.world().resource::<CityLayers>().layers.len() == 1
+    });
+    let id = *app
+        .world()
+        .resource::<CityLayers>()
+        .layers
+        .keys()
+        .next()
+        .unwrap();
+    act(&mut app, UiAction::OpenStyleEditor(id));
+    let editor = app
+        .world()
+        .resource::<UiState>()
+        .style_editor
+        .clone()
+        .expect("editor open for a city layer");
+    assert!(editor.city);
+    let kind = |name: &str| editor.fields.iter().find(|(n, _)| n == name).map(|f| f.1);
+    assert_eq!(kind("roofType"), Some(pw_vector::FieldKind::Integer));
+    assert_eq!(kind("measuredHeight"), Some(pw_vector::FieldKind::Real));
+    assert_eq!(kind("function"), Some(pw_vector::FieldKind::Text));
+    let mut style = editor.draft.clone();
+    style.mode = Some(pw_scene::SymbolMode::Categorized);
+    style.field = Some("roofType".into());
+    act(
+        &mut app,
+        UiAction::Scene(SceneCommand::SetStyle(id, Box::new(style))),
+    );
+    update_until(&mut app, "restyled", |app| {
+        legend_of(app).is_some_and(|l| l.mode == pw_scene::SymbolMode::Categorized)
+    });
+    let legend = legend_of(&app).unwrap();
+    let entries: Vec<(String, usize)> = legend
+        .entries
+        .iter()
+        .map(|e| {
+            (
+                super::vector_style::entry_text(&e.kind, e.label.as_deref(), &german()),
+                e.count,
+            )
+        })
+        .collect();
+    // Counted in the file by hand (83 buildings, 50 of them in parts: 113
+    // roofs; a part without a roof type takes its building's).
+    assert_eq!(
+        entries,
+        [
+            ("Flachdach".to_string(), 50),
+            ("Satteldach".to_string(), 43),
+            ("Pultdach".to_string(), 11),
+            ("Mischform".to_string(), 4),
+            ("Sonstiges".to_string(), 3),
+            ("Walmdach".to_string(), 2),
+        ]
+    );
+    // The vertices of a gable-roofed building carry the class colour.
+    let gable = legend.entries[1].colour.map(|c| (c * 255.0).round() as u8);
+    let (id2, layer) = {
+        let city = app.world().resource::<CityLayers>();
+        let (id2, layer) = city.layers.iter().next().unwrap();
+        (*id2, layer.city.clone())
+    };
+    assert_eq!(id2, id);
+    let roofs_of = |o: usize| {
+        let mut at = Some(o);
+        while let Some(i) = at {
+            if let Some(v) = layer.model.objects[i].attribute("roofType") {
+                return Some(v.to_string());
+            }
+            at = layer.model.objects[i].parent;
+        }
+        None
+    };
+    let mut painted = 0;
+    for batch in &layer.batches {
+        for o in &batch.objects {
+            let tint = batch.tints[o.vertices.start as usize];
+            if roofs_of(o.object).as_deref() == Some("3100") {
+                assert_eq!(
+                    &tint[..3],
+                    &gable[..3],
+                    "{}",
+                    layer.model.objects[o.object].id
+                );
+                painted += 1;
+            } else {
+                assert_ne!(&tint[..3], &gable[..3]);
+            }
+        }
+    }
+    assert_eq!(painted, 43);
+    // The table lists the 113 buildings and parts, and finds the gable
+    // roofs by their name.
+    act(&mut app, UiAction::OpenTable(id));
+    let mut table = app
+        .world()
+        .resource::<UiState>()
+        .table
+        .clone()
+        .expect("table open");
+    assert!(table.buildings_only);
+    assert_eq!(table.rows(&layer.model.objects).len(), 113);
+    table.filter = "satteldach".into();
+    assert_eq!(table.rows(&layer.model.objects).len(), 43);
+    table.filter = "measuredHeight > 10".into();
+    let tall = table.rows(&layer.model.objects).len();
+    let by_hand = (0..layer.model.objects.len())
+        .filter(|&i| {
+            let o = &layer.model.objects[i];
+            o.is_building()
+                && !o.surfaces.is_empty()
+                && o.attribute("measuredHeight")
+                    .or_else(|| {
+                        o.parent
+                            .and_then(|p| layer.model.objects[p].attribute("measuredHeight"))
+                    })
+                    .and_then(|h| h.parse::<f64>().ok())
+                    .is_some_and(|h| h > 10.0)
+        })
+        .count();
+    assert!(tall > 0);
+    assert_eq!(tall, by_hand);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 fn districts_app(dir: &std::path::Path) -> (App, PathBuf) {
     std::fs::create_dir_all(dir).unwrap();
     let fgb = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -3176,6 +3320,7 @@ fn graduated_styles_ask_for_a_number_field() {
             ..Default::default()
         },
         fields,
+        city: false,
     };
     let with_numbers = editor(vec![
         ("GEN".into(), FieldKind::Text),

@@ -1,11 +1,13 @@
 //! Style editor of a vector layer (one symbol, categories, graduated
-//! classes, labels, line width, extrusion) and the legend drawn over the
-//! 3D view. The editor edits a draft; "Anwenden" sends it as a scene
+//! classes, labels, line width, extrusion) or a city layer (roof and wall
+//! colours, or buildings by roof type, function, height, year) and the
+//! legend drawn over the 3D view. The editor edits a draft; "Anwenden" sends it as a scene
 //! command, which redraws the layer and marks the scene for saving.
 
 use super::actions::UiAction;
 use super::numbers::Localized;
 use crate::base::i18n::I18n;
+use crate::layers::city_draw::{ROOF, WALL};
 use crate::layers::{LayerId, SceneCommand};
 use bevy_egui::egui;
 use pw_scene::{ClassMethod, Style, SymbolMode};
@@ -19,6 +21,9 @@ pub struct StyleEditor {
     pub layer_name: String,
     pub draft: Style,
     pub fields: Vec<(String, FieldKind)>,
+    /// A city layer: buildings stand as modelled (no height attribute, no
+    /// line width); one symbol is the roof and wall colours.
+    pub city: bool,
 }
 
 fn mode_key(m: SymbolMode) -> &'static str {
@@ -97,6 +102,27 @@ pub fn style_window(
                 .spacing([12.0, 8.0])
                 .show(ui, |ui| {
                     match mode {
+                        SymbolMode::Single if editor.city => {
+                            for (key, colour, default) in [
+                                ("style.roof_color", &mut d.roof_color, ROOF),
+                                ("style.wall_color", &mut d.wall_color, WALL),
+                            ] {
+                                ui.label(i18n.tr(key));
+                                let mut rgb = to_egui(
+                                    colour
+                                        .as_deref()
+                                        .and_then(pw_scene::parse_hex_color)
+                                        .unwrap_or(default),
+                                );
+                                if ui.color_edit_button_srgb(&mut rgb).changed() {
+                                    *colour = Some(format!(
+                                        "#{:02x}{:02x}{:02x}",
+                                        rgb[0], rgb[1], rgb[2]
+                                    ));
+                                }
+                                ui.end_row();
+                            }
+                        }
                         SymbolMode::Single => {
                             ui.label(i18n.tr("style.color"));
                             let mut rgb = to_egui(
@@ -197,6 +223,9 @@ pub fn style_window(
                         Some(i18n.tr("style.none")),
                     );
                     ui.end_row();
+                    if editor.city {
+                        return;
+                    }
                     ui.label(i18n.tr("style.height_field"));
                     field_combo(
                         ui,
@@ -291,7 +320,13 @@ pub fn legend_overlay(
 /// kinds; a river file holds two of them).
 fn legend_entries(ui: &mut egui::Ui, legends: &[(String, &Legend)], i18n: &I18n) {
     for (name, legend) in legends {
+        // The attribute's German name where the catalogue has one.
         let field = legend.field.as_deref().unwrap_or("");
+        let key = format!("attr.{field}");
+        let field = match i18n.tr(&key) {
+            t if t == key => field.to_string(),
+            t => t.to_string(),
+        };
         ui.label(format!("{name} · {field}"));
         for e in legend.entries.iter().filter(|e| e.count > 0) {
             ui.horizontal(|ui| {

@@ -5,6 +5,7 @@
 //! 2D/3D multi-part geometry and the CRS, reprojectable into the scene CRS.
 //! Readers keep what they can read and list what they could not.
 
+pub mod city_style;
 pub mod csv;
 pub mod dbf;
 pub mod drape;

@@ -279,7 +279,7 @@ fn jenks(sorted: &[f64], k: usize) -> Vec<f64> {
     breaks
 }
 
-fn category_key(v: &Value) -> Option<String> {
+pub(crate) fn category_key(v: &Value) -> Option<String> {
     match v {
         Value::Null => None,
         Value::Text(t) if t.trim().is_empty() => None,
@@ -377,7 +377,7 @@ pub fn symbolize(data: &VectorData, style: &Style) -> Symbology {
     }
 }
 
-fn categorized(values: &[&Value], style: &Style) -> (Vec<Rgba>, Vec<LegendEntry>) {
+pub(crate) fn categorized(values: &[&Value], style: &Style) -> (Vec<Rgba>, Vec<LegendEntry>) {
     // Distinct values by count (most first), ties by value.
     let mut counts: std::collections::HashMap<String, usize> = Default::default();
     for v in values.iter().filter_map(|v| category_key(v)) {
@@ -450,7 +450,7 @@ fn categorized(values: &[&Value], style: &Style) -> (Vec<Rgba>, Vec<LegendEntry>
     (colours, entries)
 }
 
-fn graduated(numbers: &[Option<f64>], style: &Style) -> (Vec<Rgba>, Vec<LegendEntry>) {
+pub(crate) fn graduated(numbers: &[Option<f64>], style: &Style) -> (Vec<Rgba>, Vec<LegendEntry>) {
     let mut sorted: Vec<f64> = numbers.iter().flatten().copied().collect();
     sorted.sort_by(f64::total_cmp);
     let (min, max) = (sorted[0], sorted[sorted.len() - 1]);
