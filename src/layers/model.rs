@@ -178,6 +178,7 @@ impl Default for ActiveScene {
                 attribution: vec![],
                 workshop: None,
                 kiosk: None,
+                look: None,
             },
             path: None,
             dirty: false,

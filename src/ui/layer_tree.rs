@@ -130,7 +130,8 @@ pub fn layer_tree(ui: &mut egui::Ui, layers: &[LayerEntry], i18n: &I18n) -> Vec<
                         actions.push(UiAction::Scene(SceneCommand::SetOpacity(layer.id, opacity)));
                     }
                 });
-                ui.horizontal(|ui| {
+                // Wrapped: four buttons do not fit a narrow panel in one row.
+                ui.horizontal_wrapped(|ui| {
                     let ready = layer.status == LayerStatus::Ready;
                     if ui
                         .add_enabled(ready, egui::Button::new(i18n.tr("layers.zoom_to")))

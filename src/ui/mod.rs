@@ -15,6 +15,7 @@ pub mod kiosk_panel;
 pub mod labels;
 pub mod layer_tree;
 pub mod layout;
+pub mod look;
 pub mod numbers;
 pub mod participation_panel;
 pub mod plan_panel;
@@ -108,6 +109,8 @@ impl Plugin for UiLogicPlugin {
             .add_message::<crate::participation::ParticipationCommand>()
             .add_message::<FileDragAndDrop>()
             .init_resource::<crate::base::audience::Audience>()
+            .init_resource::<look::SceneLook>()
+            .add_systems(Update, look::follow_scene)
             .add_systems(
                 Update,
                 (handle_dropped_files, apply_ui_actions).before(crate::layers::LayersSystems),
@@ -710,6 +713,7 @@ struct UiOut<'w, 's> {
     window: Query<'w, 's, &'static Window, With<PrimaryWindow>>,
     view_area: ResMut<'w, crate::view::compare::ViewArea>,
     comparison: Res<'w, crate::view::compare::Comparison>,
+    look: ResMut<'w, look::SceneLook>,
 }
 
 fn inspector_data(d: &UiData) -> Option<InspectorData> {
@@ -739,15 +743,27 @@ fn draw_ui(
     mut contexts: EguiContexts,
     data: UiData,
     mut out: UiOut,
-    mut themed: Local<Option<(f32, bool, AppMode)>>,
+    mut themed: Local<Option<(f32, bool, AppMode, Option<egui::Color32>)>>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?.clone();
     let i18n = &*data.i18n;
     let mode = out.ui_state.mode;
-    let key = (data.settings.ui_scale, data.settings.high_contrast, mode);
+    let accent = out.look.accent;
+    let key = (
+        data.settings.ui_scale,
+        data.settings.high_contrast,
+        mode,
+        accent,
+    );
     if *themed != Some(key) {
-        theme::apply(&ctx, &data.settings, mode);
+        theme::apply(&ctx, &data.settings, mode, accent);
         *themed = Some(key);
+    }
+    if out.look.texture.is_none()
+        && let Some(logo) = out.look.logo.clone()
+    {
+        out.look.texture =
+            Some(ctx.load_texture("scene_logo", (*logo).clone(), egui::TextureOptions::LINEAR));
     }
     let mut actions = Vec::new();
     let mut sensor_actions = Vec::new();
@@ -758,7 +774,7 @@ fn draw_ui(
             .layer_id(egui::LayerId::background())
             .max_rect(ctx.viewport_rect()),
     );
-    egui::Panel::top("top_bar").show(&mut root, |ui| {
+    let top = egui::Panel::top("top_bar").show(&mut root, |ui| {
         if out.ui_state.scene_choices.0 != data.active.path {
             out.ui_state.scene_choices = (
                 data.active.path.clone(),
@@ -782,9 +798,29 @@ fn draw_ui(
                 .kiosk
                 .as_ref()
                 .is_some_and(|k| k.pin.is_some()),
+            logo: out
+                .look
+                .logo
+                .as_ref()
+                .map(|l| egui::vec2(l.size[0] as f32, l.size[1] as f32)),
+            logo_texture: out.look.texture.as_ref().map(|t| t.id()),
         };
         actions.extend(top_bar::top_bar(ui, &m, i18n));
     });
+    // The city's colour along the bar's lower edge (not over high contrast's
+    // white line: that theme keeps its own).
+    if let Some(accent) = accent.filter(|_| !data.settings.high_contrast) {
+        let r = top.response.rect;
+        ctx.layer_painter(egui::LayerId::new(
+            egui::Order::Foreground,
+            egui::Id::new("accent_edge"),
+        ))
+        .hline(
+            r.x_range(),
+            r.bottom() - 1.5,
+            egui::Stroke::new(3.0, accent),
+        );
+    }
     let orbit = out.cameras.single().map(|(_, o)| *o).ok();
     if mode == AppMode::Kiosk {
         // The showroom: the tour's caption and steps, nothing else below.

@@ -291,6 +291,8 @@ fn the_bundled_scenes_are_one_click_apart() {
         language: Language::German,
         scenes: &scenes,
         kiosk_pin: false,
+        logo: None,
+        logo_texture: None,
     };
     let mut h = Harness::new_ui_state(
         |ui, out: &mut Vec<UiAction>| out.extend(top_bar::top_bar(ui, &m, &i18n)),
@@ -319,6 +321,8 @@ fn top_bar_switches_mode_and_language() {
         language: Language::German,
         scenes: &[],
         kiosk_pin: false,
+        logo: None,
+        logo_texture: None,
     };
     let mut h = Harness::builder()
         .with_size(egui::vec2(1400.0, 120.0))
@@ -329,6 +333,9 @@ fn top_bar_switches_mode_and_language() {
     h.run();
     h.get_by_label("Demo •");
     h.get_by_label("Workshop").click();
+    h.run();
+    // The language is one control: its menu lists each in its own name.
+    h.get_by_label("Deutsch").click();
     h.run();
     h.get_by_label("English").click();
     h.run();
@@ -432,6 +439,8 @@ fn the_bars_keep_one_row_at_every_control_size() {
             language: Language::German,
             scenes: &scenes,
             kiosk_pin: false,
+            logo: None,
+            logo_texture: None,
         };
         let status = status_bar::StatusModel {
             crs_label: "EPSG:25832".into(),
@@ -453,19 +462,21 @@ fn the_bars_keep_one_row_at_every_control_size() {
             ..Default::default()
         };
         let zoom = super::theme::zoom_factor(&one, mode);
+        let folds = std::cell::RefCell::new(Vec::new());
         let mut h = Harness::builder()
             .with_size(egui::vec2(width * zoom, 400.0))
             .build_ui_state(
                 |ui, rows: &mut Vec<(String, egui::Rect, f32)>| {
                     rows.clear();
                     // The app's type and spacing (the width is in points).
-                    super::theme::apply(ui.ctx(), &one, mode);
+                    super::theme::apply(ui.ctx(), &one, mode, None);
                     let row = ui.spacing().interact_size.y;
                     let r = ui.scope(|ui| top_bar::top_bar(ui, &m, &i18n)).response.rect;
                     rows.push(("top".into(), r, row));
                     // Left and right groups must not run into each other:
                     // what the chosen fold needs fits the room.
                     let (fold, need) = top_bar::fold_for(ui, &m, &i18n, ui.available_width());
+                    folds.borrow_mut().push(fold);
                     let mut fits = r;
                     fits.set_right(r.left() + need);
                     rows.push((format!("top ({fold:?}, needs)"), fits, row));
@@ -502,11 +513,18 @@ fn the_bars_keep_one_row_at_every_control_size() {
                 ));
             }
         }
-        // Folded fully: settings and sources in "Mehr"; at the desk's
-        // 1.0× all in sight, at 2× and more folded.
+        // From 1280 points every control with its words; at the desk's
+        // 2× and more, language, settings and sources in "Mehr".
         let narrow = h.query_by_label("Mehr").is_some();
-        if mode == AppMode::Planning && (width >= 1280.0 && narrow || width <= 800.0 && !narrow) {
-            problems.push(format!("{mode:?} at {width}: folded {narrow}"));
+        let fold = *folds.borrow().last().unwrap();
+        if mode == AppMode::Planning
+            && (width >= 1280.0 && fold > top_bar::Fold::Title || width <= 640.0 && !narrow)
+        {
+            problems.push(format!("{mode:?} at {width}: {fold:?}"));
+        }
+        // At the table controls keep their words.
+        if mode.public() && matches!(fold, top_bar::Fold::Title | top_bar::Fold::Icons) {
+            problems.push(format!("{mode:?} at {width}: icons without words"));
         }
         if h.query_by_label("Einstellungen").is_some() == narrow
             || h.query_by_label("Mehr").is_some() != narrow
@@ -3391,6 +3409,8 @@ fn the_workshop_bar_keeps_moderation_behind_a_long_press() {
         language: Language::German,
         scenes: &[],
         kiosk_pin: false,
+        logo: None,
+        logo_texture: None,
     };
     let mut h = Harness::new_ui_state(
         |ui, out: &mut Vec<UiAction>| out.extend(top_bar::top_bar(ui, &m, &i18n)),

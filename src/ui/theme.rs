@@ -1,5 +1,5 @@
 //! Look and size of the UI: scale for big screens, a high-contrast theme,
-//! larger controls in workshop mode.
+//! larger controls in workshop mode, the icon font, the city's accent colour.
 
 use super::actions::AppMode;
 use crate::base::settings::UserSettings;
@@ -63,12 +63,63 @@ pub fn room_in_desk_type(ui: &egui::Ui) -> f32 {
     ui.available_width() * DESK_BODY_PT / body
 }
 
-pub fn apply(ctx: &egui::Context, settings: &UserSettings, mode: AppMode) {
-    ctx.set_zoom_factor(zoom_factor(settings, mode));
-    let visuals = if settings.high_contrast {
-        high_contrast_visuals()
+/// The text font with Phosphor's icons after it: icons mix into any label
+/// ("\u{e270} Einstellungen") and egui's own symbols stay.
+pub fn install_fonts(ctx: &egui::Context) {
+    let mut fonts = egui::FontDefinitions::default();
+    egui_phosphor::add_to_fonts(&mut fonts, egui_phosphor::Variant::Regular);
+    ctx.set_fonts(fonts);
+}
+
+/// WCAG relative luminance of an sRGB colour.
+pub fn luminance(c: Color32) -> f32 {
+    let f = |v: u8| {
+        let s = v as f32 / 255.0;
+        if s <= 0.03928 {
+            s / 12.92
+        } else {
+            ((s + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * f(c.r()) + 0.7152 * f(c.g()) + 0.0722 * f(c.b())
+}
+
+/// WCAG contrast ratio of two colours (1 … 21).
+pub fn contrast(a: Color32, b: Color32) -> f32 {
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
+/// The city's accent on the light theme: selected controls filled with it,
+/// their text black or white, whichever reads better on it; links in it
+/// where it reads on the panels (else darkened until it does).
+pub fn with_accent(mut v: egui::Visuals, accent: Color32) -> egui::Visuals {
+    v.selection.bg_fill = accent;
+    let on_accent = if contrast(Color32::WHITE, accent) >= contrast(Color32::BLACK, accent) {
+        Color32::WHITE
     } else {
-        egui::Visuals::light()
+        Color32::BLACK
+    };
+    v.selection.stroke = Stroke::new(1.5, on_accent);
+    let mut link = accent;
+    while contrast(link, v.panel_fill) < 4.5 && link != Color32::BLACK {
+        link = Color32::from_rgb(
+            (link.r() as f32 * 0.85) as u8,
+            (link.g() as f32 * 0.85) as u8,
+            (link.b() as f32 * 0.85) as u8,
+        );
+    }
+    v.hyperlink_color = link;
+    v
+}
+
+pub fn apply(ctx: &egui::Context, settings: &UserSettings, mode: AppMode, accent: Option<Color32>) {
+    install_fonts(ctx);
+    ctx.set_zoom_factor(zoom_factor(settings, mode));
+    let visuals = match (settings.high_contrast, accent) {
+        (true, _) => high_contrast_visuals(),
+        (false, Some(a)) => with_accent(egui::Visuals::light(), a),
+        (false, None) => egui::Visuals::light(),
     };
     ctx.set_visuals(visuals);
     let workshop = mode.public();
@@ -98,21 +149,21 @@ pub fn apply(ctx: &egui::Context, settings: &UserSettings, mode: AppMode) {
 mod tests {
     use super::*;
 
-    /// WCAG relative luminance and contrast ratio.
-    fn contrast(a: Color32, b: Color32) -> f32 {
-        let lum = |c: Color32| {
-            let f = |v: u8| {
-                let s = v as f32 / 255.0;
-                if s <= 0.03928 {
-                    s / 12.92
-                } else {
-                    ((s + 0.055) / 1.055).powf(2.4)
-                }
-            };
-            0.2126 * f(c.r()) + 0.7152 * f(c.g()) + 0.0722 * f(c.b())
-        };
-        let (la, lb) = (lum(a), lum(b));
-        (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+    #[test]
+    fn the_accent_keeps_text_readable() {
+        // A dark city blue: white text on it, links in it.
+        let v = with_accent(egui::Visuals::light(), Color32::from_rgb(0x0a, 0x5f, 0x8c));
+        assert_eq!(v.selection.stroke.color, Color32::WHITE);
+        assert!(contrast(v.selection.stroke.color, v.selection.bg_fill) >= 4.5);
+        assert_eq!(v.hyperlink_color, Color32::from_rgb(0x0a, 0x5f, 0x8c));
+        // A light yellow-green: black text on it, links darkened to read.
+        let v = with_accent(egui::Visuals::light(), Color32::from_rgb(0xc8, 0xe6, 0x4b));
+        assert_eq!(v.selection.stroke.color, Color32::BLACK);
+        assert!(contrast(v.selection.stroke.color, v.selection.bg_fill) >= 7.0);
+        assert!(contrast(v.hyperlink_color, v.panel_fill) >= 4.5);
+        // The WCAG examples: white on black 21:1, the same colour 1:1.
+        assert!((contrast(Color32::WHITE, Color32::BLACK) - 21.0).abs() < 0.01);
+        assert_eq!(contrast(Color32::GRAY, Color32::GRAY), 1.0);
     }
 
     #[test]
@@ -135,7 +186,7 @@ mod tests {
         assert_eq!(zoom_factor(&s, AppMode::Planning), 2.0);
         assert_eq!(zoom_factor(&s, AppMode::Workshop), 2.0 * WORKSHOP_ZOOM);
         let ctx = egui::Context::default();
-        apply(&ctx, &s, AppMode::Workshop);
+        apply(&ctx, &s, AppMode::Workshop, None);
         // Zoom takes effect with the next frame.
         let mut out = ctx.run_ui(egui::RawInput::default(), |_| {});
         out.textures_delta.clear();

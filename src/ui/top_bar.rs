@@ -1,5 +1,6 @@
-//! Top bar: scene name (a choice of the scenes beside it), open/save, add
-//! layer, mode switch, language, settings, about.
+//! Top bar: the city's logo, scene name (a choice of the scenes beside
+//! it), files, mode switch, language, settings, sources — in groups, each
+//! control an icon with its words.
 
 use super::actions::{AppMode, Dialog, UiAction};
 use crate::base::i18n::{I18n, Language};
@@ -17,6 +18,10 @@ pub struct TopBarModel<'a> {
     pub scenes: &'a [(std::path::PathBuf, String)],
     /// The scene's kiosk asks staff for a PIN to leave.
     pub kiosk_pin: bool,
+    /// The city's logo (`[look] logo`): its size in pixels …
+    pub logo: Option<egui::Vec2>,
+    /// … and its texture, once uploaded (layout needs only the size).
+    pub logo_texture: Option<egui::TextureId>,
 }
 
 /// The `.scene` files in the folder of `scene`, with their names (the file
@@ -44,83 +49,187 @@ pub fn scenes_beside(scene: &std::path::Path) -> Vec<(std::path::PathBuf, String
 }
 
 /// How far the bar is folded to keep one row; each level keeps less in
-/// sight (the rest stays one tap away in a menu).
+/// sight (the rest stays one tap away in a menu or a tooltip).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Fold {
-    /// Everything, with the "Modus" and "Sprache" words.
+    /// Every control with its icon and its words.
     None,
-    /// Without those two words.
-    Words,
-    /// Also without the app's name (the desk's) and with "Bild speichern"
-    /// in the file menu.
+    /// At the desk without the app's name (the window and the scene's
+    /// name say enough); a logo stays.
+    Title,
+    /// At the desk also: files, picture, settings and sources as icons, their
+    /// words in the tooltip (the mode and the language keep theirs; at the
+    /// table every control keeps its words).
+    Icons,
+    /// Also with "Bild speichern" in the file menu.
     Picture,
-    /// Language, settings and sources in "Mehr", the scene's name shortened.
+    /// Settings and sources in "Mehr" (at the desk its icon); the language
+    /// stays in sight.
+    Settings,
+    /// The language in "Mehr" too, the scene's name shortened.
     Menu,
+}
+
+/// The icons of the bar (Phosphor).
+mod icon {
+    pub use egui_phosphor::regular::{
+        DOTS_THREE as MORE, FOLDER_OPEN as FILE, GEAR as SETTINGS, GLOBE as LANGUAGE,
+        IMAGE as PICTURE, INFO as ABOUT, PENCIL_RULER as PLANNING, USERS_THREE as WORKSHOP,
+    };
+}
+
+/// The logo's size on the bar: a row high, at most four rows wide.
+fn logo_size(ui: &egui::Ui, pixels: egui::Vec2) -> egui::Vec2 {
+    let h = ui.spacing().interact_size.y;
+    let w = (pixels.x / pixels.y.max(1.0) * h).min(4.0 * h);
+    egui::vec2(w, h)
 }
 
 /// The least fold at which the bar fits `room` (points), and the width it
 /// then needs: measured from the words in the type in use, so it holds in
 /// either language and at any control size.
 pub fn fold_for(ui: &egui::Ui, m: &TopBarModel, i18n: &I18n, room: f32) -> (Fold, f32) {
+    let (fold, need, _) = layout_for(ui, m, i18n, room);
+    (fold, need)
+}
+
+/// [`fold_for`] with the scene's name as shown: whole, or on the fully
+/// folded bar cut to the room left (at least [`NARROW_NAME_CHARS`]).
+fn layout_for(ui: &egui::Ui, m: &TopBarModel, i18n: &I18n, room: f32) -> (Fold, f32, String) {
     let spacing = ui.spacing().item_spacing.x;
     let padding = 2.0 * ui.spacing().button_padding.x;
+    let gap = ui.spacing().icon_spacing;
     let width = |text: &str, style: egui::TextStyle| {
         let font = style.resolve(ui.style());
         ui.fonts_mut(|f| f.layout_no_wrap(text.to_string(), font, egui::Color32::WHITE))
             .size()
             .x
     };
-    let button = |text: &str| width(text, egui::TextStyle::Button) + padding + spacing;
-    let label = |text: &str| width(text, egui::TextStyle::Body) + spacing;
+    let button = |icon: &str, text: Option<&str>| {
+        let mut w = width(icon, egui::TextStyle::Button) + padding + spacing;
+        if let Some(t) = text {
+            w += gap + width(t, egui::TextStyle::Button);
+        }
+        w
+    };
     let separator = 2.0 * spacing + 1.0;
     let planning = m.mode == AppMode::Planning;
-    let need = |fold: Fold| {
+    let need = |fold: Fold, name: &str| {
+        let words = |text| (fold < Fold::Icons || m.mode.public()).then_some(text);
         let mut w = 0.0;
-        if m.mode.public() || fold < Fold::Picture {
+        if let Some(px) = m.logo {
+            w += logo_size(ui, px).x + spacing;
+        }
+        if m.mode.public() || fold < Fold::Title {
             w += width(i18n.tr("app.title"), egui::TextStyle::Heading) + spacing;
         }
-        let name = if fold == Fold::Menu {
-            shortened(m.scene_name, NARROW_NAME_CHARS)
-        } else {
-            m.scene_name.to_string()
-        };
         // The scene's choice: its name, the arrow and the frame.
         w += width(&format!("{name} •"), egui::TextStyle::Body) + padding + 24.0 + spacing;
         w += separator;
         if planning {
-            w += button(i18n.tr("menu.file"));
+            w += button(icon::FILE, words(i18n.tr("menu.file")));
             if fold < Fold::Picture {
-                w += button(i18n.tr("menu.picture"));
+                w += button(icon::PICTURE, words(i18n.tr("menu.picture")));
             }
             w += separator;
-            if fold < Fold::Words {
-                w += label(i18n.tr("mode.label"));
-            }
-            w += button(i18n.tr("mode.planning")) + button(i18n.tr("mode.workshop"));
+            w += button(icon::PLANNING, Some(i18n.tr("mode.planning")))
+                + button(icon::WORKSHOP, Some(i18n.tr("mode.workshop")));
         }
-        if fold == Fold::Menu {
-            w += button(i18n.tr("menu.more"));
+        // The right group: language, then settings and sources.
+        if fold < Fold::Menu {
+            w += button(icon::LANGUAGE, Some(m.language.native_name())) + separator;
+        }
+        if fold >= Fold::Settings {
+            w += button(icon::MORE, words(i18n.tr("menu.more")));
         } else {
-            if fold < Fold::Words {
-                w += label(i18n.tr("lang.label"));
-            }
-            w += Language::ALL
-                .iter()
-                .map(|l| button(l.native_name()))
-                .sum::<f32>();
-            w += separator;
             if m.mode != AppMode::Kiosk {
-                w += button(i18n.tr("menu.settings"));
+                w += button(icon::SETTINGS, words(i18n.tr("menu.settings")));
             }
-            w += button(i18n.tr("menu.about"));
+            w += button(icon::ABOUT, words(i18n.tr("menu.about")));
         }
         w
     };
-    [Fold::None, Fold::Words, Fold::Picture]
-        .into_iter()
-        .map(|f| (f, need(f)))
-        .find(|(_, w)| *w <= room)
-        .unwrap_or((Fold::Menu, need(Fold::Menu)))
+    [
+        Fold::None,
+        Fold::Title,
+        Fold::Icons,
+        Fold::Picture,
+        Fold::Settings,
+    ]
+    .into_iter()
+    .filter(|f| !matches!(f, Fold::Title | Fold::Icons) || !m.mode.public())
+    .map(|f| (f, need(f, m.scene_name)))
+    .find(|(_, w)| *w <= room)
+    .map(|(f, w)| (f, w, m.scene_name.to_string()))
+    .unwrap_or_else(|| {
+        // As many letters of the name as the room leaves.
+        let chars = m.scene_name.chars().count();
+        let name = (NARROW_NAME_CHARS..chars)
+            .rev()
+            .map(|n| shortened(m.scene_name, n))
+            .find(|name| need(Fold::Menu, name) <= room)
+            .unwrap_or_else(|| shortened(m.scene_name, NARROW_NAME_CHARS));
+        (Fold::Menu, need(Fold::Menu, &name), name)
+    })
+}
+
+/// A control with its icon: with its words, or the icon alone with the
+/// words on hover. Screen readers (and the tests) read the words either way.
+fn icon_button(
+    ui: &mut egui::Ui,
+    icon: &str,
+    text: &str,
+    words: bool,
+    selected: Option<bool>,
+) -> egui::Response {
+    let glyph = egui::RichText::new(icon);
+    let button = if words {
+        egui::Button::new((glyph, text))
+    } else {
+        egui::Button::new(glyph)
+    };
+    let button = match selected {
+        Some(s) => button.selected(s).frame_when_inactive(s),
+        None => button,
+    };
+    let response = ui.add(button);
+    named(&response, text, selected);
+    if words {
+        response
+    } else {
+        response.on_hover_text(text)
+    }
+}
+
+/// Tells assistive technology the control's words without the icon glyph.
+fn named(response: &egui::Response, text: &str, selected: Option<bool>) {
+    let enabled = response.enabled();
+    response.widget_info(|| match selected {
+        Some(s) => egui::WidgetInfo::selected(egui::WidgetType::Button, enabled, s, text),
+        None => egui::WidgetInfo::labeled(egui::WidgetType::Button, enabled, text),
+    });
+}
+
+/// A menu behind a control with its icon (words as in [`icon_button`]).
+fn icon_menu(
+    ui: &mut egui::Ui,
+    icon: &str,
+    text: &str,
+    words: bool,
+    add_contents: impl FnOnce(&mut egui::Ui),
+) {
+    let glyph = egui::RichText::new(icon);
+    let button = if words {
+        egui::Button::new((glyph, text))
+    } else {
+        egui::Button::new(glyph)
+    };
+    let (response, _) =
+        egui::containers::menu::MenuButton::from_button(button).ui(ui, add_contents);
+    named(&response, text, None);
+    if !words {
+        response.on_hover_text(text);
+    }
 }
 
 /// One row at any width and control size: files in a menu, the mode
@@ -128,11 +237,16 @@ pub fn fold_for(ui: &egui::Ui, m: &TopBarModel, i18n: &I18n, room: f32) -> (Fold
 /// as the room asks ([`fold_for`]).
 pub fn top_bar(ui: &mut egui::Ui, m: &TopBarModel, i18n: &I18n) -> Vec<UiAction> {
     let mut actions = Vec::new();
-    let (fold, _) = fold_for(ui, m, i18n, ui.available_width());
+    let (fold, _, name) = layout_for(ui, m, i18n, ui.available_width());
+    let words = fold < Fold::Icons || m.mode.public();
     ui.horizontal(|ui| {
+        if let (Some(texture), Some(px)) = (m.logo_texture, m.logo) {
+            let size = logo_size(ui, px);
+            ui.add(egui::Image::new((texture, size)).alt_text(m.scene_name));
+        }
         // The moderator's handle in public modes; on a folded desk bar the
         // scene's name says enough.
-        if m.mode.public() || fold < Fold::Picture {
+        if m.mode.public() || fold < Fold::Title {
             let title = ui.heading(i18n.tr("app.title"));
             if m.mode.public() && held_for(ui, &title, HOLD_TO_LEAVE_WORKSHOP_S) {
                 actions.push(if m.mode == AppMode::Kiosk && m.kiosk_pin {
@@ -142,11 +256,6 @@ pub fn top_bar(ui: &mut egui::Ui, m: &TopBarModel, i18n: &I18n) -> Vec<UiAction>
                 });
             }
         }
-        let name = if fold == Fold::Menu {
-            shortened(m.scene_name, NARROW_NAME_CHARS)
-        } else {
-            m.scene_name.to_string()
-        };
         let title = if m.dirty { format!("{name} •") } else { name };
         // Planning only: the workshop's bar stays short on a touch table.
         if m.scenes.len() > 1 && m.mode == AppMode::Planning {
@@ -169,32 +278,43 @@ pub fn top_bar(ui: &mut egui::Ui, m: &TopBarModel, i18n: &I18n) -> Vec<UiAction>
         // mode; the moderator holds the title to return to planning.
         if m.mode == AppMode::Planning {
             let picture_in_menu = fold >= Fold::Picture;
-            ui.menu_button(i18n.tr("menu.file"), |ui| {
+            icon_menu(ui, icon::FILE, i18n.tr("menu.file"), words, |ui| {
                 file_menu(ui, m, picture_in_menu, i18n, &mut actions)
             });
-            if !picture_in_menu && ui.button(i18n.tr("menu.picture")).clicked() {
+            if !picture_in_menu
+                && icon_button(ui, icon::PICTURE, i18n.tr("menu.picture"), words, None).clicked()
+            {
                 actions.push(UiAction::Open(Dialog::Picture));
             }
             ui.separator();
-            if fold < Fold::Words {
-                ui.label(i18n.tr("mode.label"));
-            }
-            for (mode, key) in [
-                (AppMode::Planning, "mode.planning"),
-                (AppMode::Workshop, "mode.workshop"),
+            for (mode, glyph, key) in [
+                (AppMode::Planning, icon::PLANNING, "mode.planning"),
+                (AppMode::Workshop, icon::WORKSHOP, "mode.workshop"),
             ] {
-                if ui.selectable_label(m.mode == mode, i18n.tr(key)).clicked() && m.mode != mode {
+                let chosen = m.mode == mode;
+                if icon_button(ui, glyph, i18n.tr(key), true, Some(chosen)).clicked() && !chosen {
                     actions.push(UiAction::SetMode(mode));
                 }
             }
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if fold == Fold::Menu {
-                ui.menu_button(i18n.tr("menu.more"), |ui| {
-                    language_and_help(ui, m, i18n, &mut actions, false, true)
+            // Drawn from the right end: sources, settings, then language.
+            if fold >= Fold::Settings {
+                icon_menu(ui, icon::MORE, i18n.tr("menu.more"), words, |ui| {
+                    if fold == Fold::Menu {
+                        languages(ui, m, &mut actions);
+                        ui.separator();
+                    }
+                    settings_and_sources(ui, m, i18n, &mut actions, true)
                 });
             } else {
-                language_and_help(ui, m, i18n, &mut actions, true, fold < Fold::Words);
+                settings_and_sources(ui, m, i18n, &mut actions, words);
+            }
+            if fold < Fold::Menu {
+                ui.separator();
+                icon_menu(ui, icon::LANGUAGE, m.language.native_name(), true, |ui| {
+                    languages(ui, m, &mut actions)
+                });
             }
         });
     });
@@ -243,65 +363,35 @@ fn file_menu(
     }
 }
 
-/// Language, settings, sources; `right_to_left`: drawn from the bar's
-/// right end, so in reverse order.
-fn language_and_help(
+/// The languages to choose from, each in its own name.
+fn languages(ui: &mut egui::Ui, m: &TopBarModel, actions: &mut Vec<UiAction>) {
+    for lang in Language::ALL {
+        if ui
+            .selectable_label(m.language == lang, lang.native_name())
+            .clicked()
+            && m.language != lang
+        {
+            actions.push(UiAction::SetLanguage(lang));
+        }
+    }
+}
+
+/// Sources and settings, in a right-to-left row (sources at the end).
+fn settings_and_sources(
     ui: &mut egui::Ui,
     m: &TopBarModel,
     i18n: &I18n,
     actions: &mut Vec<UiAction>,
-    right_to_left: bool,
-    with_word: bool,
+    words: bool,
 ) {
-    enum Item {
-        Label,
-        Language(Language),
-        Separator,
-        Settings,
-        About,
+    if icon_button(ui, icon::ABOUT, i18n.tr("menu.about"), words, None).clicked() {
+        actions.push(UiAction::Open(Dialog::About));
     }
-    let mut items = Vec::new();
-    if with_word {
-        items.push(Item::Label);
-    }
-    items.extend(Language::ALL.map(Item::Language));
-    items.push(Item::Separator);
     // Visitors in the showroom change nothing that outlasts them.
-    if m.mode != AppMode::Kiosk {
-        items.push(Item::Settings);
-    }
-    items.push(Item::About);
-    if right_to_left {
-        items.reverse();
-    }
-    for item in items {
-        match item {
-            Item::Label => {
-                ui.label(i18n.tr("lang.label"));
-            }
-            Item::Language(lang) => {
-                if ui
-                    .selectable_label(m.language == lang, lang.native_name())
-                    .clicked()
-                    && m.language != lang
-                {
-                    actions.push(UiAction::SetLanguage(lang));
-                }
-            }
-            Item::Separator => {
-                ui.separator();
-            }
-            Item::Settings => {
-                if ui.button(i18n.tr("menu.settings")).clicked() {
-                    actions.push(UiAction::Open(Dialog::Settings));
-                }
-            }
-            Item::About => {
-                if ui.button(i18n.tr("menu.about")).clicked() {
-                    actions.push(UiAction::Open(Dialog::About));
-                }
-            }
-        }
+    if m.mode != AppMode::Kiosk
+        && icon_button(ui, icon::SETTINGS, i18n.tr("menu.settings"), words, None).clicked()
+    {
+        actions.push(UiAction::Open(Dialog::Settings));
     }
 }
 

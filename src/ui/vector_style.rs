@@ -319,6 +319,10 @@ pub fn legend_overlay(
 /// Each layer's classes that occur in it (a city-map style lists a dozen
 /// kinds; a river file holds two of them).
 fn legend_entries(ui: &mut egui::Ui, legends: &[(String, &Legend)], i18n: &I18n) {
+    // Rows as high as their text: the workshop's 44-point controls would
+    // leave room for two classes.
+    ui.spacing_mut().interact_size.y = ui.text_style_height(&egui::TextStyle::Body) + 2.0;
+    ui.spacing_mut().item_spacing.y = 4.0;
     for (name, legend) in legends {
         // The attribute's German name where the catalogue has one.
         let field = legend.field.as_deref().unwrap_or("");

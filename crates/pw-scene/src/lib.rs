@@ -146,6 +146,16 @@ impl Scene {
         if let Some(w) = &self.workshop {
             self.validate_workshop(w, path, text)?;
         }
+        if let Some(accent) = self.look.as_ref().and_then(|l| l.accent.as_deref())
+            && crate::parse_hex_color(accent).is_none()
+        {
+            return Err(SceneError::invalid(
+                path,
+                text,
+                accent,
+                &format!("look: accent must be a colour \"#rrggbb\", found \"{accent}\""),
+            ));
+        }
         if let Some(k) = &self.kiosk {
             let bad = |key: &str, why: String| SceneError::invalid(path, text, key, &why);
             if !(k.idle_seconds.is_finite() && k.idle_seconds >= 5.0) {

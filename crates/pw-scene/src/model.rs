@@ -34,6 +34,23 @@ pub struct Scene {
     /// The showroom's guided tour, shown in kiosk mode.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kiosk: Option<KioskSettings>,
+    /// The city's look: its accent colour and logo in the top bar.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub look: Option<LookSettings>,
+}
+
+/// `[look]`: what makes the workbench the city's own without code.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct LookSettings {
+    /// "#rrggbb": selected controls, links, the top bar's edge. The
+    /// high-contrast theme keeps its yellow (readability comes first).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accent: Option<String>,
+    /// A PNG or JPEG (path relative to the scene file) shown at the top
+    /// bar's left, as high as a row.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logo: Option<String>,
 }
 
 /// `[kiosk]`: the showroom. After `idle_seconds` without a touch the tour

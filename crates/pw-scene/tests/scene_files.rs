@@ -361,3 +361,17 @@ fn a_kiosk_tour_names_saved_views_and_a_pin_of_digits() {
         assert!(err.to_string().contains(says), "{to}: {err}");
     }
 }
+
+#[test]
+fn the_look_sets_accent_and_logo_and_a_bad_colour_is_named() {
+    let text = format!("{GOOD}\n[look]\naccent = \"#0a5f8c\"\nlogo = \"logo.png\"\n");
+    let s = parse(&text).unwrap();
+    let look = s.look.unwrap();
+    assert_eq!(look.accent.as_deref(), Some("#0a5f8c"));
+    assert_eq!(look.logo.as_deref(), Some("logo.png"));
+    let err = parse(&text.replace("#0a5f8c", "blau"))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("accent must be a colour"), "{err}");
+    assert!(err.contains("blau"), "{err}");
+}
