@@ -309,28 +309,48 @@ mod tests {
     }
 
     /// Every key the source code asks for exists: scans `src/` for
-    /// `tr("…")`, `trf("…"` and `key!("…")` calls.
+    /// `tr("…")`, `trf("…"` and `key!("…")` calls, and the libraries in
+    /// `crates/` for their messages' `Message::new("…")`.
     #[test]
     fn every_key_used_in_the_code_is_in_the_catalogue() {
         let i = I18n::default();
         let de: BTreeSet<_> = i.keys(Language::German).cloned().collect();
         let mut missing = Vec::new();
         let mut used = 0;
-        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-        let mut stack = vec![src];
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut stack = vec![root.join("src"), root.join("crates")];
         while let Some(dir) = stack.pop() {
             for entry in std::fs::read_dir(dir).unwrap().flatten() {
                 let path = entry.path();
                 if path.is_dir() {
-                    stack.push(path);
+                    // Library tests make up keys of their own.
+                    if !path.ends_with("tests") && !path.ends_with("target") {
+                        stack.push(path);
+                    }
                     continue;
                 }
-                // This file names the markers in its own docs.
-                if path.ends_with("i18n.rs") {
+                if path.extension().is_none_or(|e| e != "rs") {
+                    continue;
+                }
+                // These files name the markers in their own docs and tests.
+                if path.ends_with("i18n.rs") || path.ends_with("pw-text/src/lib.rs") {
                     continue;
                 }
                 let text = std::fs::read_to_string(&path).unwrap();
-                for marker in ["tr(\"", "trf(\"", "key!(\""] {
+                // In the libraries only their messages (their own `tr(`
+                // would be XML attributes and the like).
+                let library = path.starts_with(root.join("crates"));
+                // A library's unit tests make up keys of their own.
+                let text = match text.find("#[cfg(test)]") {
+                    Some(end) if library => text[..end].to_string(),
+                    _ => text,
+                };
+                let markers: &[&str] = if library {
+                    &["Message::new(\""]
+                } else {
+                    &["tr(\"", "trf(\"", "key!(\""]
+                };
+                for marker in markers {
                     for (pos, _) in text.match_indices(marker) {
                         let rest = &text[pos + marker.len()..];
                         let key = &rest[..rest.find('"').unwrap()];

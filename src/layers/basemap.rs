@@ -462,7 +462,7 @@ fn receive_tiles(
                 }
                 Err(e) => {
                     if entry.issues.len() < MAX_ISSUES {
-                        entry.issues.push(e);
+                        entry.issues.push(pw_city::Issue::warning(e));
                     }
                     *state = TileState::Failed;
                 }
@@ -653,7 +653,8 @@ mod tests {
         let e = &layers.entries[0];
         assert_eq!(e.status, LayerStatus::Ready);
         assert!(
-            e.issues[0].contains("HTTP 500") && e.issues[0].contains("/broken/"),
+            e.issues[0].to_string().contains("HTTP 500")
+                && e.issues[0].to_string().contains("/broken/"),
             "{:?}",
             e.issues
         );

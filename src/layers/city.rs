@@ -556,10 +556,10 @@ mod appearance_tests {
         let city = berlin(None, "citygml3/Berlin_Moabit_1Bldg_v3.gml").unwrap();
         assert!(city.atlas.is_none());
         assert!(
-            city.model
-                .issues
-                .iter()
-                .any(|i| i.message.contains("texture images cannot be read")),
+            city.model.issues.iter().any(|i| i
+                .message
+                .to_string()
+                .contains("texture images cannot be read")),
             "{:?}",
             city.model.issues
         );

@@ -125,7 +125,7 @@ pub(super) fn poll_load_tasks(
             Ok(city) => {
                 entry.status = LayerStatus::Ready;
                 entry.extent = city.extent(&frame.origin);
-                entry.issues = city.model.issues.iter().map(|i| i.to_string()).collect();
+                entry.issues = city.model.issues.clone();
                 entry.summary = Some(city.summary.clone());
                 entry.relative_heights = city.relative_heights && !city.placed_on_terrain;
                 entry.draped_on = city.draped_on;
@@ -279,7 +279,7 @@ mod terrain_tests {
             layers.entries[0]
                 .issues
                 .iter()
-                .any(|i| i.contains("set onto the terrain")),
+                .any(|i| i.to_string().contains("set onto the terrain")),
             "{:?}",
             layers.entries[0].issues
         );

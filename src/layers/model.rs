@@ -123,7 +123,7 @@ pub struct LayerEntry {
     /// Extent in the scene CRS once loaded.
     pub extent: Option<Extent3>,
     pub summary: Option<LayerSummary>,
-    pub issues: Vec<String>,
+    pub issues: Vec<pw_city::Issue>,
     /// Heights relative to the ground and not yet on terrain: reloaded (set
     /// onto it) when terrain arrives.
     pub relative_heights: bool,

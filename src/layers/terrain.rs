@@ -293,7 +293,7 @@ mod tests {
             city.model
                 .issues
                 .iter()
-                .any(|i| i.message.contains("445 cells"))
+                .any(|i| i.message.to_string().contains("445 cells"))
         );
     }
 
@@ -338,7 +338,7 @@ mod tests {
             city.model
                 .issues
                 .iter()
-                .any(|i| i.message.contains("2 tiles merged"))
+                .any(|i| i.message.to_string().contains("2 tiles merged"))
         );
         std::fs::remove_dir_all(&dir).ok();
     }

@@ -181,7 +181,12 @@ fn poll_open_tasks(
             Ok(tileset) => {
                 entry.status = LayerStatus::Ready;
                 entry.extent = Some(tileset.extent(&frame.origin));
-                entry.issues = tileset.warnings.clone();
+                entry.issues = tileset
+                    .warnings
+                    .iter()
+                    .cloned()
+                    .map(pw_city::Issue::warning)
+                    .collect();
                 entry.summary = Some(LayerSummary {
                     tiles: Some((0, tileset.content_tiles())),
                     format: format!("3D Tiles {}", tileset.version),
@@ -463,6 +468,7 @@ fn stream_tiles(
                     .iter()
                     .cloned()
                     .chain(failures)
+                    .map(pw_city::Issue::warning)
                     .collect();
             }
         }

@@ -113,7 +113,9 @@ pub fn layer_tree(ui: &mut egui::Ui, layers: &[LayerEntry], i18n: &I18n) -> Vec<
                                 },
                                 |ui| {
                                     for issue in layer.issues.iter().take(100) {
-                                        ui.label(egui::RichText::new(issue).small());
+                                        ui.label(
+                                            egui::RichText::new(issue_text(issue, i18n)).small(),
+                                        );
                                     }
                                 },
                             );
@@ -164,6 +166,24 @@ pub fn layer_tree(ui: &mut egui::Ui, layers: &[LayerEntry], i18n: &I18n) -> Vec<
         });
     }
     actions
+}
+
+/// A problem in the user's language: where (line, object), what.
+pub fn issue_text(issue: &pw_city::Issue, i18n: &I18n) -> String {
+    let what = i18n.render(&issue.message);
+    let what = match issue.severity {
+        pw_city::Severity::Error => i18n.trf("issue.error", &[("text", &what)]),
+        pw_city::Severity::Warning => what,
+    };
+    match (issue.line, &issue.id) {
+        (Some(line), Some(id)) => i18n.trf(
+            "issue.at_line_object",
+            &[("line", &line), ("id", id), ("text", &what)],
+        ),
+        (Some(line), None) => i18n.trf("issue.at_line", &[("line", &line), ("text", &what)]),
+        (None, Some(id)) => format!("{id}: {what}"),
+        (None, None) => what,
+    }
 }
 
 fn layer_tooltip(layer: &LayerEntry, i18n: &I18n) -> String {

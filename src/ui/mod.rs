@@ -739,11 +739,15 @@ fn inspector_data(d: &UiData) -> Option<InspectorData> {
     Some(data)
 }
 
+/// What the theme was last applied for: UI scale, high contrast, mode,
+/// the scene's accent.
+type ThemeKey = (f32, bool, AppMode, Option<egui::Color32>);
+
 fn draw_ui(
     mut contexts: EguiContexts,
     data: UiData,
     mut out: UiOut,
-    mut themed: Local<Option<(f32, bool, AppMode, Option<egui::Color32>)>>,
+    mut themed: Local<Option<ThemeKey>>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?.clone();
     let i18n = &*data.i18n;

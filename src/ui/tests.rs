@@ -1592,6 +1592,34 @@ fn city_buildings_are_styled_by_roof_type_and_listed_in_the_table() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// A reader's problem reaches the German UI in German, with its line.
+#[test]
+fn problems_of_libraries_are_shown_in_the_users_language() {
+    let issue = pw_city::Issue {
+        severity: pw_city::Severity::Warning,
+        line: Some(12),
+        id: None,
+        message: pw_analysis::Message::new("style.issue.no_numbers")
+            .arg("field", "GEN")
+            .english("style: \"{field}\" holds no numbers; graduated needs numbers"),
+    };
+    assert_eq!(
+        super::layer_tree::issue_text(&issue, &german()),
+        "Zeile 12: Stil: „GEN“ enthält keine Zahlen; Klassen brauchen Zahlen"
+    );
+    let english = I18n::new(Language::English);
+    assert_eq!(
+        super::layer_tree::issue_text(&issue, &english),
+        "Line 12: Style: \"GEN\" holds no numbers; classes need numbers"
+    );
+    // A final text (a peer's words) stays as it is.
+    let peer = pw_city::Issue::warning("HTTP 500 from https://example.org/broken/1/2/3.png");
+    assert_eq!(
+        super::layer_tree::issue_text(&peer, &german()),
+        "HTTP 500 from https://example.org/broken/1/2/3.png"
+    );
+}
+
 fn districts_app(dir: &std::path::Path) -> (App, PathBuf) {
     std::fs::create_dir_all(dir).unwrap();
     let fgb = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -1915,6 +1943,19 @@ fn a_variant_with_a_new_house_shades_what_bestand_does_not() {
     });
     act(&mut app, UiAction::Analysis(AnalysisCommand::Run));
     update_until(&mut app, "Bestand", |app| analyses(app).results.len() == 1);
+    // The tile has no terrain: the note says so in the user's language.
+    let notes: Vec<String> = analyses(&app).results[0]
+        .result
+        .notes
+        .iter()
+        .map(|n| german().render(n))
+        .collect();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.starts_with("Keine Geländeebene: Bodenhöhen aus ")),
+        "{notes:?}"
+    );
 
     act(
         &mut app,

@@ -3,11 +3,11 @@
 //! one side has a value (a building removed or added) there is no
 //! difference, and a note says how many.
 
-use crate::message::Message;
 use crate::result::{
     AnalysisResult, FacadeSample, FacadeValues, Feature, FeatureValues, GroundRaster, Kpi,
 };
 use pw_terrain::Grid;
+use pw_text::Message;
 use std::collections::{HashMap, HashSet};
 
 #[derive(Debug, thiserror::Error, PartialEq)]

@@ -9,19 +9,18 @@ pub mod compare;
 pub mod export;
 pub mod figures;
 pub mod legend;
-pub mod message;
 pub mod params;
 pub mod result;
 
 pub use compare::{CompareError, difference};
 pub use figures::ScenarioFigures;
 pub use legend::{Class, Legend};
-pub use message::Message;
 pub use params::{Area, ParamError, ParamKind, ParamSpec, ParamValues, Point, Value};
 pub use pw_job::JobControl;
 /// Scenarios as analyses receive them (layers, site, edits, inputs).
 pub use pw_scenario as scenario;
 pub use pw_scenario::Scenario;
+pub use pw_text::Message;
 pub use result::{
     AnalysisResult, FacadeSample, FacadeValues, Feature, FeatureGeometry, FeatureValues, Frames,
     GroundRaster, Kpi, Quantity, RunStamp, Section,

@@ -2,7 +2,7 @@
 //! and unit, date, time, yes/no, area, choice), default; checked with
 //! messages in the catalogue's words; parsed from the command line.
 
-use crate::message::Message;
+use pw_text::Message;
 use std::collections::BTreeMap;
 
 /// A rectangle in the scene CRS: min_x, min_y, max_x, max_y.

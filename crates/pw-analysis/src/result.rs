@@ -3,10 +3,10 @@
 //! stamp (inputs, parameters, scenario, version, time) and notes.
 
 use crate::legend::Legend;
-use crate::message::Message;
 use crate::params::ParamValues;
 use pw_scenario::{InputStamp, Scenario};
 use pw_terrain::Grid;
+use pw_text::Message;
 
 /// What the numbers of a raster, samples or features are.
 #[derive(Debug, Clone, PartialEq)]

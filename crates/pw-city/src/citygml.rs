@@ -473,7 +473,7 @@ impl<'a> Parser<'a> {
             severity,
             line: Some(line),
             id,
-            message,
+            message: message.into(),
         });
     }
 
@@ -1199,7 +1199,7 @@ impl<'a> Parser<'a> {
                     severity: Severity::Warning,
                     line: None,
                     id: None,
-                    message: w.clone(),
+                    message: (w.clone()).into(),
                 });
             }
         }
@@ -1225,10 +1225,11 @@ impl<'a> Parser<'a> {
                             severity: Severity::Warning,
                             line: Some(link.line),
                             id,
-                            message: format!(
+                            message: (format!(
                                 "xlink:href '#{}' points to no polygon in this file",
                                 link.href
-                            ),
+                            ))
+                            .into(),
                         });
                     }
                 }
@@ -1239,10 +1240,11 @@ impl<'a> Parser<'a> {
                 severity: Severity::Warning,
                 line: None,
                 id: None,
-                message: format!(
+                message: (format!(
                     "{} more dangling xlink:href references not listed",
                     dangling - 50
-                ),
+                ))
+                .into(),
             });
         }
         if self.model.crs.is_none()

@@ -210,9 +210,10 @@ fn decode_vertices(
             severity: Severity::Error,
             line: None,
             id: Some(context.to_string()),
-            message: format!(
+            message: (format!(
                 "{bad} vertices are not three numbers; surfaces using them are skipped"
-            ),
+            ))
+            .into(),
         });
     }
     out
@@ -316,7 +317,7 @@ fn read_sequence(data: &[u8], job: Option<&JobControl>) -> Result<CityModel, Cit
                 severity: Severity::Error,
                 line: Some(i + 1),
                 id: None,
-                message: format!("feature skipped, not valid JSON: {e}"),
+                message: (format!("feature skipped, not valid JSON: {e}")).into(),
             }),
         }
     }
@@ -364,7 +365,7 @@ fn header(obj: &Map<String, Value>) -> CityModel {
                     severity: Severity::Warning,
                     line: None,
                     id: None,
-                    message: format!("{e}; set the layer CRS in the scene file"),
+                    message: (format!("{e}; set the layer CRS in the scene file")).into(),
                 }),
             }
         }
@@ -429,7 +430,7 @@ impl<'a> ObjectReader<'a> {
             severity: Severity::Warning,
             line,
             id: Some(id.to_string()),
-            message,
+            message: message.into(),
         });
     }
 

@@ -1,4 +1,5 @@
 use pw_geo::{Crs, Extent3};
+use pw_text::Message;
 use std::fmt;
 
 /// What a reader produced from one file: the objects it could read and the
@@ -239,12 +240,14 @@ pub struct Issue {
     pub severity: Severity,
     pub line: Option<usize>,
     pub id: Option<String>,
-    pub message: String,
+    /// In the catalogue's words where there are some (the app shows the
+    /// user's language; logs and the CLI the English).
+    pub message: Message,
 }
 
 impl Issue {
     /// A warning about the whole file (no line, no object id).
-    pub fn warning(message: impl Into<String>) -> Issue {
+    pub fn warning(message: impl Into<Message>) -> Issue {
         Issue {
             severity: Severity::Warning,
             line: None,
@@ -374,11 +377,11 @@ impl CityModel {
                 severity: Severity::Warning,
                 line: None,
                 id: None,
-                message: format!(
+                message: (format!(
                     "axis order: {source} defines latitude first, but this file writes longitude first \
                      (e.g. {:.5}, {:.5}); read as longitude/latitude because that places the data at the scene",
                     c[0], c[1]
-                ),
+                )).into(),
             });
         }
         Ok(())
@@ -402,11 +405,11 @@ impl CityModel {
             severity: Severity::Warning,
             line: None,
             id: None,
-            message: format!(
+            message: (format!(
                 "heights start at {:.1} m while the scene lies at {:.0} m: they look relative to the ground; \
                  they will be set onto the terrain once a terrain layer is loaded",
                 e.min[2], scene_height
-            ),
+            )).into(),
         });
     }
 
@@ -433,7 +436,7 @@ impl CityModel {
                         severity: Severity::Warning,
                         line: Some(o.line),
                         id: Some(o.id.clone()),
-                        message: format!("surface dropped: {e}"),
+                        message: (format!("surface dropped: {e}")).into(),
                     });
                     false
                 } else {
@@ -453,10 +456,11 @@ impl CityModel {
                 severity: Severity::Warning,
                 line: None,
                 id: None,
-                message: format!(
+                message: (format!(
                     "{} points could not be transformed and were dropped",
                     before - self.points.len()
-                ),
+                ))
+                .into(),
             });
         }
         self.issues.extend(failures);

@@ -319,7 +319,7 @@ pub fn read_gltf_model(
             severity: Severity::Warning,
             line: None,
             id: None,
-            message,
+            message: message.into(),
         }));
     Ok(model)
 }

@@ -477,7 +477,7 @@ impl Tileset {
                 severity: Severity::Warning,
                 line: None,
                 id: Some(id_prefix.into()),
-                message,
+                message: message.into(),
             }));
         Ok(())
     }

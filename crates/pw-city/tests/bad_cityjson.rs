@@ -53,9 +53,8 @@ fn bad_vertex_index_skips_only_that_surface() {
     let b1 = m.objects.iter().find(|o| o.id == "B1").unwrap();
     assert_eq!(b1.surfaces.len(), 1);
     assert!(
-        m.issues
-            .iter()
-            .any(|i| i.id.as_deref() == Some("B1") && i.message.contains("1 surfaces skipped"))
+        m.issues.iter().any(|i| i.id.as_deref() == Some("B1")
+            && i.message.to_string().contains("1 surfaces skipped"))
     );
 }
 
@@ -118,7 +117,7 @@ fn broken_line_in_a_sequence_is_skipped_and_located() {
     let bad = m
         .issues
         .iter()
-        .find(|i| i.message.contains("not valid JSON"))
+        .find(|i| i.message.to_string().contains("not valid JSON"))
         .unwrap();
     assert_eq!(bad.line, Some(3));
 }

@@ -33,7 +33,9 @@ fn fuzzer_found_position_accessor_of_the_wrong_type_is_refused() {
     match model {
         Err(e) => assert!(e.contains("accessor"), "{e}"),
         Ok(m) => assert!(
-            m.issues.iter().any(|i| i.message.contains("accessor")),
+            m.issues
+                .iter()
+                .any(|i| i.message.to_string().contains("accessor")),
             "{:?}",
             m.issues
         ),

@@ -52,7 +52,7 @@ fn parallel_truncated_file_keeps_what_is_complete() {
         .filter(|i| i.severity == pw_city::Severity::Error)
         .collect();
     assert_eq!(errors.len(), 1, "{errors:?}");
-    assert!(errors[0].message.contains("ends in the middle"));
+    assert!(errors[0].message.to_string().contains("ends in the middle"));
     assert_eq!(
         errors[0].line,
         ser.issues

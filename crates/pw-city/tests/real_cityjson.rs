@@ -129,7 +129,11 @@ fn multi_lod_displays_only_the_finest_geometry() {
     }
     // Triangles only of LoD 2.2 (mesh) — fewer than all LoDs together.
     assert_eq!(m.triangle_count(), 348);
-    assert!(m.issues.iter().any(|i| i.message.contains("states no CRS")));
+    assert!(
+        m.issues
+            .iter()
+            .any(|i| i.message.to_string().contains("states no CRS"))
+    );
 }
 
 #[test]
@@ -146,13 +150,14 @@ fn rotterdam_semantics_and_degenerate_walls_reported() {
     let skipped: Vec<_> = m
         .issues
         .iter()
-        .filter(|i| i.message.contains("surfaces skipped"))
+        .filter(|i| i.message.to_string().contains("surfaces skipped"))
         .collect();
     assert_eq!(skipped.len(), 9);
     let total: usize = skipped
         .iter()
         .map(|i| {
             i.message
+                .to_string()
                 .split(' ')
                 .next()
                 .unwrap()
@@ -163,7 +168,7 @@ fn rotterdam_semantics_and_degenerate_walls_reported() {
     assert_eq!(total, 12);
     assert!(skipped.iter().any(|i| i.id.as_deref()
         == Some("{19935DFC-F7B3-4D6E-92DD-C48EE1D1519A}")
-        && i.message.starts_with("2 ")));
+        && i.message.to_string().starts_with("2 ")));
     assert!(m.issues.iter().all(|i| i.severity == Severity::Warning));
 }
 

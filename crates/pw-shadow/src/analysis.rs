@@ -11,6 +11,7 @@ use crate::result::{FacadeResult, RunInfo, SunHours, iso_utc};
 use crate::samples::{self, Sample};
 use crate::steps::{self, SunStep, TimeWindow};
 use crate::sweep::{self, SunDirection};
+use pw_analysis::Message;
 use pw_city::CityModel;
 use pw_geo::elevation::Elevation;
 use pw_job::{Cancelled, JobControl};
@@ -324,20 +325,32 @@ where
     let mut notes = Vec::new();
     match grid.as_ref().map(|g| &g.ground_source) {
         None | Some(GroundSource::Terrain) => {}
-        Some(GroundSource::BuildingBases(n)) => notes.push(format!(
-            "no terrain layer: ground heights interpolated from {n} building base points"
-        )),
-        Some(GroundSource::TerrainIntersections(n)) => notes.push(format!(
-            "no terrain layer: ground heights interpolated from {n} points where the buildings meet the terrain"
-        )),
-        Some(GroundSource::Flat) => notes.push("no terrain and no buildings: flat ground".into()),
+        Some(GroundSource::BuildingBases(n)) => notes.push(
+            Message::new("sunhours.note.ground_from_bases")
+                .arg("count", n)
+                .english("no terrain layer: ground heights interpolated from {count} building base points"),
+        ),
+        Some(GroundSource::TerrainIntersections(n)) => notes.push(
+            Message::new("sunhours.note.ground_from_intersections")
+                .arg("count", n)
+                .english("no terrain layer: ground heights interpolated from {count} points where the buildings meet the terrain"),
+        ),
+        Some(GroundSource::Flat) => notes.push(
+            Message::new("sunhours.note.flat_ground")
+                .english("no terrain and no buildings: flat ground"),
+        ),
     }
     if obstacles.object_count == 0 {
         notes
-            .push("no buildings or other obstacles in the area: only terrain casts shadows".into());
+            .push(Message::new("sunhours.note.no_obstacles").english(
+                "no buildings or other obstacles in the area: only terrain casts shadows",
+            ));
     }
     if counted.is_empty() {
-        notes.push("the sun does not rise above the threshold in the chosen time window".into());
+        notes.push(
+            Message::new("sunhours.note.sun_never_up")
+                .english("the sun does not rise above the threshold in the chosen time window"),
+        );
     }
     Ok(SunHours {
         ground,

@@ -357,7 +357,7 @@ pub fn to_framework(params: &Params, r: SunHours) -> AnalysisResult {
             ),
         ],
     });
-    let mut notes: Vec<Message> = r.notes.iter().map(|n| Message::text(n.clone())).collect();
+    let mut notes: Vec<Message> = r.notes.clone();
     let din_days = params.windows.iter().any(|w| {
         pw_analysis::params::parse_date(&w.date)
             .is_some_and(|(_, m, d)| crate::din17037::valid_day(m, d))

@@ -18,7 +18,7 @@ pub struct SunHours {
     /// The scene CRS of positions and grid.
     pub crs: Option<pw_geo::Crs>,
     /// Things the user should know (no terrain, sun never up …).
-    pub notes: Vec<String>,
+    pub notes: Vec<pw_analysis::Message>,
 }
 
 #[derive(Debug, Clone)]

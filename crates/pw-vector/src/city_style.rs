@@ -6,10 +6,14 @@
 //! the function on the building).
 
 use crate::model::{FieldKind, Value};
-use crate::style::{EntryKind, Legend, LegendEntry, Rgba, categorized, category_key, graduated};
+use crate::style::{
+    EntryKind, Legend, LegendEntry, Rgba, categorized, category_key, graduated, needs_field,
+    no_attribute, no_numbers,
+};
 use crate::to_city::Label;
 use pw_city::CityModel;
 use pw_scene::{Style, SymbolMode};
+use pw_text::Message;
 
 /// Colours, labels and legend of a city model's buildings under a style.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,7 +24,7 @@ pub struct CitySymbology {
     pub labels: Vec<Label>,
     pub legend: Legend,
     /// Problems with the style (unknown attribute …); drawing goes on.
-    pub issues: Vec<String>,
+    pub issues: Vec<Message>,
 }
 
 /// The buildings' attributes in the order first met, with the kind their
@@ -110,16 +114,7 @@ pub fn symbolize_city(model: &CityModel, style: &Style) -> CitySymbology {
         .collect();
     let fields = building_fields(model);
     let known = |f: &str| fields.iter().any(|(name, _)| name == f);
-    let missing = |f: &str| {
-        format!(
-            "style: the buildings have no attribute \"{f}\" (they have: {})",
-            fields
-                .iter()
-                .map(|(n, _)| n.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
-    };
+    let missing = |f: &str| no_attribute(f, fields.iter().map(|(n, _)| n.as_str()));
     let labels = match style.label_field.as_deref() {
         Some(f) if known(f) => drawn
             .iter()
@@ -143,7 +138,7 @@ pub fn symbolize_city(model: &CityModel, style: &Style) -> CitySymbology {
         None => Vec::new(),
     };
     let mode = style.mode.unwrap_or(SymbolMode::Single);
-    let unstyled = |issues: Vec<String>, labels| CitySymbology {
+    let unstyled = |issues: Vec<Message>, labels| CitySymbology {
         colours: vec![None; n],
         labels,
         legend: Legend {
@@ -162,7 +157,7 @@ pub fn symbolize_city(model: &CityModel, style: &Style) -> CitySymbology {
         return unstyled(issues, labels);
     }
     let Some(field) = style.field.as_deref() else {
-        issues.push("style: categorized and graduated need a field".into());
+        issues.push(needs_field());
         return unstyled(issues, labels);
     };
     if !known(field) {
@@ -191,9 +186,7 @@ pub fn symbolize_city(model: &CityModel, style: &Style) -> CitySymbology {
                 .map(|v| v.as_f64().filter(|x| x.is_finite()))
                 .collect();
             if numbers.iter().all(Option::is_none) {
-                issues.push(format!(
-                    "style: \"{field}\" holds no numbers; graduated needs numbers"
-                ));
+                issues.push(no_numbers(field));
                 return unstyled(issues, labels);
             }
             graduated(&numbers, style)
@@ -396,9 +389,11 @@ mod tests {
         let s = symbolize_city(&model, &wrong);
         assert_eq!(s.legend.mode, SymbolMode::Single);
         assert!(s.colours.iter().all(Option::is_none));
+        assert_eq!(s.issues.len(), 1);
+        assert_eq!(s.issues[0].key, "style.issue.no_attribute");
         assert_eq!(
-            s.issues,
-            ["style: the buildings have no attribute \"Dachform\" (they have: measuredHeight)"]
+            s.issues[0].to_string(),
+            "style: the layer has no attribute \"Dachform\" (it has: measuredHeight)"
         );
     }
 }

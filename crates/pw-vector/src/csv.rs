@@ -128,7 +128,7 @@ pub fn read_bytes(bytes: &[u8], options: &CsvOptions) -> Result<VectorData, Stri
         data.issues.push(format!(
             "no coordinate columns found (looked for x/y, Rechtswert/Hochwert, lon/lat): choose them; columns: {}",
             columns.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ")
-        ));
+        ).into());
     }
     let rows: Vec<Row> = lines.collect();
     // An odd number of quotes: one opened and never closed, and everything
@@ -139,7 +139,7 @@ pub fn read_bytes(bytes: &[u8], options: &CsvOptions) -> Result<VectorData, Stri
         data.issues.push(format!(
             "line {line}: a quote (\") opens a value that is never closed; the rest of the file \
              was read as that one value — close the quote"
-        ));
+        ).into());
     }
     // Column types: declared, else inferred from the values.
     data.fields = columns
@@ -223,7 +223,7 @@ pub fn read_bytes(bytes: &[u8], options: &CsvOptions) -> Result<VectorData, Stri
         let n = bad.len();
         bad.truncate(5);
         data.issues
-            .push(format!("{n} rows with problems, e.g. {}", bad.join("; ")));
+            .push(format!("{n} rows with problems, e.g. {}", bad.join("; ")).into());
     }
     data.crs = options.crs;
     if data.crs.is_none() {

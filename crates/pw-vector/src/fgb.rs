@@ -292,10 +292,13 @@ pub fn read_bytes(bytes: &[u8]) -> Result<VectorData, String> {
             data.crs = crate::prj::crs_of_wkt(wkt).ok();
         }
         if data.crs.is_none() && data.crs_text.is_some() {
-            data.issues.push(format!(
-                "CRS {} is not known; set crs = \"EPSG:…\" for this layer",
-                data.crs_text.as_deref().unwrap_or("?")
-            ));
+            data.issues.push(
+                format!(
+                    "CRS {} is not known; set crs = \"EPSG:…\" for this layer",
+                    data.crs_text.as_deref().unwrap_or("?")
+                )
+                .into(),
+            );
         }
     }
     data.fields = header
@@ -330,7 +333,7 @@ pub fn read_bytes(bytes: &[u8]) -> Result<VectorData, String> {
                     problems += 1;
                     if problems <= 5 {
                         data.issues
-                            .push(format!("feature {number}: attributes: {e}"));
+                            .push(format!("feature {number}: attributes: {e}").into());
                     }
                 }
                 data.features.push(f);
@@ -338,7 +341,7 @@ pub fn read_bytes(bytes: &[u8]) -> Result<VectorData, String> {
             Err(e) => {
                 problems += 1;
                 if problems <= 5 {
-                    data.issues.push(format!("feature {number}: {e}"));
+                    data.issues.push(format!("feature {number}: {e}").into());
                 }
                 // Without a trustworthy size prefix the rest cannot be found.
                 if at as usize > bytes.len() || at as usize == start {
@@ -349,14 +352,17 @@ pub fn read_bytes(bytes: &[u8]) -> Result<VectorData, String> {
     }
     if problems > 5 {
         data.issues
-            .push(format!("{problems} broken features in all"));
+            .push(format!("{problems} broken features in all").into());
     }
     if header.features_count != 0 && data.features.len() as u64 != header.features_count {
-        data.issues.push(format!(
-            "the header announces {} features, {} were read",
-            header.features_count,
-            data.features.len()
-        ));
+        data.issues.push(
+            format!(
+                "the header announces {} features, {} were read",
+                header.features_count,
+                data.features.len()
+            )
+            .into(),
+        );
     }
     Ok(data)
 }

@@ -29,7 +29,9 @@ pub fn read(text: &str) -> Result<VectorData, String> {
         match pw_geo::Crs::parse(name) {
             // CRS84 and EPSG:4326 both mean longitude first in GeoJSON.
             Ok(c) => data.crs = Some(c),
-            Err(e) => data.issues.push(format!("\"crs\": {e}; read as WGS 84")),
+            Err(e) => data
+                .issues
+                .push(format!("\"crs\": {e}; read as WGS 84").into()),
         }
     }
     let features: Vec<&Json> = match (
@@ -66,7 +68,7 @@ pub fn read(text: &str) -> Result<VectorData, String> {
             Some(g) => match parse_geometry(g) {
                 Ok(g) => g,
                 Err(e) => {
-                    data.issues.push(format!("feature {}: {e}", k + 1));
+                    data.issues.push(format!("feature {}: {e}", k + 1).into());
                     None
                 }
             },

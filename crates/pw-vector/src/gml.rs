@@ -80,7 +80,7 @@ pub fn read(text: &str) -> Result<VectorData, String> {
                     }
                     match parse_geometry(g) {
                         Ok(gg) => geometry = Some(gg),
-                        Err(e) => data.issues.push(format!("line {}: {e}", g.line)),
+                        Err(e) => data.issues.push(format!("line {}: {e}", g.line).into()),
                     }
                 }
                 Some(_) => {}
@@ -112,9 +112,10 @@ pub fn read(text: &str) -> Result<VectorData, String> {
                 data.crs = Some(crs);
                 settle_axis_order(&mut data, crs, order, name);
             }
-            Err(_) => data.issues.push(format!(
-                "srsName \"{name}\" is not known; set crs = \"EPSG:…\" for this layer"
-            )),
+            Err(_) => data.issues.push(
+                format!("srsName \"{name}\" is not known; set crs = \"EPSG:…\" for this layer")
+                    .into(),
+            ),
         }
     }
     data.crs_text = srs;
@@ -208,17 +209,20 @@ fn settle_axis_order(data: &mut VectorData, crs: pw_geo::Crs, order: AxisOrder, 
             .iter()
             .find_map(|f| f.geometry.as_ref()?.coords().next().copied())
             .unwrap_or([extent[1], extent[0], 0.0]);
-        data.issues.push(format!(
-            "the coordinates are not {written} as \"{name}\" implies but the other way round \
+        data.issues.push(
+            format!(
+                "the coordinates are not {written} as \"{name}\" implies but the other way round \
              (e.g. {:.1}, {:.1}); read so, which puts them inside the region {crs} is made for",
-            example[0], example[1]
-        ));
+                example[0], example[1]
+            )
+            .into(),
+        );
     } else {
         data.issues.push(format!(
             "the coordinates (x {:.1} to {:.1}, y {:.1} to {:.1}) lie outside the region {crs} is made for, \
              either way round; check the layer's CRS (set crs = \"EPSG:…\")",
             extent[0], extent[2], extent[1], extent[3]
-        ));
+        ).into());
     }
 }
 

@@ -42,15 +42,18 @@ pub fn read_file(path: &Path, table: Option<&str>) -> Result<VectorData, String>
     let db = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(err)?;
     let mut data = VectorData::new("GeoPackage");
     if all.len() > 1 {
-        data.issues.push(format!(
-            "{} feature tables; read \"{table}\" (others: {})",
-            all.len(),
-            all.iter()
-                .filter(|n| **n != table)
-                .cloned()
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
+        data.issues.push(
+            format!(
+                "{} feature tables; read \"{table}\" (others: {})",
+                all.len(),
+                all.iter()
+                    .filter(|n| **n != table)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+            .into(),
+        );
     }
     let (geom_col, srs_id): (String, i64) = db
         .query_row(
@@ -71,7 +74,7 @@ pub fn read_file(path: &Path, table: Option<&str>) -> Result<VectorData, String>
             crate::prj::crs_of_wkt(&def).ok()
         };
         if data.crs.is_none() {
-            data.issues.push(format!("SRS {org}:{code} is not known; set crs = \"EPSG:…\" for this layer"));
+            data.issues.push(format!("SRS {org}:{code} is not known; set crs = \"EPSG:…\" for this layer").into());
         }
     }
     // Columns with their declared types, the geometry column apart.
@@ -136,7 +139,7 @@ pub fn read_file(path: &Path, table: Option<&str>) -> Result<VectorData, String>
                     problems += 1;
                     if problems <= 5 {
                         data.issues
-                            .push(format!("feature {}: {e}", id.as_deref().unwrap_or("?")));
+                            .push(format!("feature {}: {e}", id.as_deref().unwrap_or("?")).into());
                     }
                     None
                 }
@@ -159,7 +162,7 @@ pub fn read_file(path: &Path, table: Option<&str>) -> Result<VectorData, String>
     }
     if problems > 5 {
         data.issues
-            .push(format!("{problems} features with broken geometry in all"));
+            .push(format!("{problems} features with broken geometry in all").into());
     }
     Ok(data)
 }

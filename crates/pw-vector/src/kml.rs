@@ -141,7 +141,7 @@ pub fn read(text: &str) -> Result<VectorData, String> {
         let g = p.children.iter().find_map(geometry);
         if g.is_none() {
             data.issues
-                .push(format!("line {}: placemark without a geometry", p.line));
+                .push(format!("line {}: placemark without a geometry", p.line).into());
         }
         data.features.push(Feature {
             id: p.attr("id").map(String::from),

@@ -14,7 +14,7 @@ pub struct VectorData {
     pub fields: Vec<Field>,
     pub features: Vec<Feature>,
     /// Problems found (with feature number or line), the data read is kept.
-    pub issues: Vec<String>,
+    pub issues: Vec<pw_text::Message>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -55,10 +55,13 @@ pub fn repair_all(data: &mut VectorData) {
         }
     }
     if repaired > 0 {
-        data.issues.push(format!(
-            "{repaired} texts were UTF-8 read as code page 850 on the way (e.g. {}): repaired",
-            example.unwrap_or_default()
-        ));
+        data.issues.push(
+            format!(
+                "{repaired} texts were UTF-8 read as code page 850 on the way (e.g. {}): repaired",
+                example.unwrap_or_default()
+            )
+            .into(),
+        );
     }
 }
 

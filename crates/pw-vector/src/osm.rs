@@ -308,10 +308,13 @@ pub fn to_vector(data: &OsmData) -> VectorData {
                 .collect()
         };
         let (Some(outer), Some(inner)) = (rings("outer"), rings("inner")) else {
-            out.issues.push(format!(
-                "relation {}: its rings are incomplete in this extract; left out",
-                r.id
-            ));
+            out.issues.push(
+                format!(
+                    "relation {}: its rings are incomplete in this extract; left out",
+                    r.id
+                )
+                .into(),
+            );
             continue;
         };
         let mut polygons: Vec<Polygon> = outer
@@ -340,9 +343,9 @@ pub fn to_vector(data: &OsmData) -> VectorData {
         }
     }
     if missing > 0 {
-        out.issues.push(format!(
-            "{missing} ways reach beyond this extract (nodes missing); left out"
-        ));
+        out.issues.push(
+            format!("{missing} ways reach beyond this extract (nodes missing); left out").into(),
+        );
     }
     out
 }

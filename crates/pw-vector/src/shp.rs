@@ -29,10 +29,9 @@ pub fn read_file(path: &Path) -> Result<VectorData, String> {
             match s {
                 Ok(s) => out.push(s),
                 Err(e) => {
-                    data.issues.push(format!(
-                        "shape {}: {e}; the rest of the file is skipped",
-                        k + 1
-                    ));
+                    data.issues.push(
+                        format!("shape {}: {e}; the rest of the file is skipped", k + 1).into(),
+                    );
                     break;
                 }
             }
@@ -46,7 +45,7 @@ pub fn read_file(path: &Path) -> Result<VectorData, String> {
             data.crs_text = Some(wkt.trim().to_string());
             match crate::prj::crs_of_wkt(&wkt) {
                 Ok(c) => data.crs = Some(c),
-                Err(e) => data.issues.push(format!(".prj: {e}")),
+                Err(e) => data.issues.push(format!(".prj: {e}").into()),
             }
         }
         None => data.issues.push(
@@ -63,7 +62,7 @@ pub fn read_file(path: &Path) -> Result<VectorData, String> {
                 Ok(t) => Some(t),
                 Err(e) => {
                     data.issues
-                        .push(format!(".dbf: {e}; features have no attributes"));
+                        .push(format!(".dbf: {e}; features have no attributes").into());
                     None
                 }
             }
@@ -77,14 +76,17 @@ pub fn read_file(path: &Path) -> Result<VectorData, String> {
     if let Some(t) = &table {
         data.fields = t.fields.clone();
         if let Some(n) = &t.encoding_note {
-            data.issues.push(format!(".dbf: {n}"));
+            data.issues.push(format!(".dbf: {n}").into());
         }
         if t.rows.len() != shapes.len() {
-            data.issues.push(format!(
-                "{} shapes but {} attribute rows: matched in order",
-                shapes.len(),
-                t.rows.len()
-            ));
+            data.issues.push(
+                format!(
+                    "{} shapes but {} attribute rows: matched in order",
+                    shapes.len(),
+                    t.rows.len()
+                )
+                .into(),
+            );
         }
     }
     let deleted = |k: usize| {
@@ -96,7 +98,7 @@ pub fn read_file(path: &Path) -> Result<VectorData, String> {
     if left_out > 0 {
         data.issues.push(format!(
             ".dbf: {left_out} records are marked deleted: their features are left out (as GDAL and QGIS do)"
-        ));
+        ).into());
     }
     for (k, shape) in shapes.into_iter().enumerate() {
         if deleted(k) {

@@ -5,6 +5,7 @@
 
 use crate::model::{Geometry, Value, VectorData};
 use pw_scene::{ClassMethod, Style, SymbolMode};
+use pw_text::Message;
 
 /// sRGB 0..1 with alpha.
 pub type Rgba = [f32; 4];
@@ -195,7 +196,7 @@ pub struct Symbology {
     pub labels: Vec<Option<String>>,
     pub legend: Legend,
     /// Problems with the style (unknown field …); drawing goes on.
-    pub issues: Vec<String>,
+    pub issues: Vec<pw_text::Message>,
 }
 
 /// Class upper bounds for `values` (sorted ascending, finite): `classes`
@@ -287,6 +288,24 @@ pub(crate) fn category_key(v: &Value) -> Option<String> {
     }
 }
 
+/// "The layer has no attribute …", with the ones it has.
+pub(crate) fn no_attribute<'a>(field: &str, has: impl Iterator<Item = &'a str>) -> Message {
+    Message::new("style.issue.no_attribute")
+        .arg("field", field)
+        .arg("fields", has.collect::<Vec<_>>().join(", "))
+        .english("style: the layer has no attribute \"{field}\" (it has: {fields})")
+}
+
+pub(crate) fn needs_field() -> Message {
+    Message::new("style.issue.needs_field").english("style: categorized and graduated need a field")
+}
+
+pub(crate) fn no_numbers(field: &str) -> Message {
+    Message::new("style.issue.no_numbers")
+        .arg("field", field)
+        .english("style: \"{field}\" holds no numbers; graduated needs numbers")
+}
+
 /// The colours, labels and legend of `data` under `style`.
 pub fn symbolize(data: &VectorData, style: &Style) -> Symbology {
     let n = data.features.len();
@@ -295,14 +314,7 @@ pub fn symbolize(data: &VectorData, style: &Style) -> Symbology {
     let field = style.field.as_deref().and_then(|f| {
         let i = data.field_index(f);
         if i.is_none() {
-            issues.push(format!(
-                "style: the layer has no attribute \"{f}\" (it has: {})",
-                data.fields
-                    .iter()
-                    .map(|f| f.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
+            issues.push(no_attribute(f, data.fields.iter().map(|f| f.name.as_str())));
         }
         i
     });
@@ -314,14 +326,18 @@ pub fn symbolize(data: &VectorData, style: &Style) -> Symbology {
                 .map(|f| f.values.get(i).and_then(category_key))
                 .collect(),
             None => {
-                issues.push(format!("labels: the layer has no attribute \"{l}\""));
+                issues.push(
+                    Message::new("style.issue.no_label_attribute")
+                        .arg("field", l)
+                        .english("labels: the layer has no attribute \"{field}\""),
+                );
                 vec![None; n]
             }
         },
         None => vec![None; n],
     };
     let single_colour = style.color.as_deref().and_then(parse_colour);
-    let single = |issues: Vec<String>, labels| Symbology {
+    let single = |issues: Vec<pw_text::Message>, labels| Symbology {
         colours: vec![single_colour; n],
         labels,
         legend: Legend {
@@ -338,7 +354,7 @@ pub fn symbolize(data: &VectorData, style: &Style) -> Symbology {
     };
     let Some(fi) = field.filter(|_| mode != SymbolMode::Single) else {
         if mode != SymbolMode::Single && style.field.is_none() {
-            issues.push("style: categorized and graduated need a field".into());
+            issues.push(needs_field());
         }
         return single(issues, labels);
     };
@@ -356,9 +372,7 @@ pub fn symbolize(data: &VectorData, style: &Style) -> Symbology {
                 .map(|v| v.as_f64().filter(|x| x.is_finite()))
                 .collect();
             if numbers.iter().all(Option::is_none) {
-                issues.push(format!(
-                    "style: \"{field_name}\" holds no numbers; graduated needs numbers"
-                ));
+                issues.push(no_numbers(&field_name));
                 return single(issues, labels);
             }
             graduated(&numbers, style)

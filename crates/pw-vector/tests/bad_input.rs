@@ -38,16 +38,27 @@ fn shapefile_companions_missing() {
     assert!(
         d.issues
             .iter()
+            .map(ToString::to_string)
             .any(|i| i.contains(".prj is missing") && i.contains("crs = ")),
         "{:?}",
         d.issues
     );
     let d = read_file(&copy_without(&dir("nodbf"), "dbf"), &CsvOptions::default()).unwrap();
     assert_eq!((d.features.len(), d.fields.len()), (401, 0));
-    assert!(d.issues.iter().any(|i| i.contains(".dbf is missing")));
+    assert!(
+        d.issues
+            .iter()
+            .map(ToString::to_string)
+            .any(|i| i.contains(".dbf is missing"))
+    );
     let d = read_file(&copy_without(&dir("noshx"), "shx"), &CsvOptions::default()).unwrap();
     assert_eq!(d.features.len(), 401);
-    assert!(d.issues.iter().any(|i| i.contains(".shx index is missing")));
+    assert!(
+        d.issues
+            .iter()
+            .map(ToString::to_string)
+            .any(|i| i.contains(".shx index is missing"))
+    );
 }
 
 #[test]
@@ -65,6 +76,7 @@ fn truncated_shapefile_keeps_the_shapes_before_the_break() {
     assert!(
         v.issues
             .iter()
+            .map(ToString::to_string)
             .any(|i| i.starts_with("shape ") && i.contains("skipped")),
         "{:?}",
         v.issues
@@ -110,7 +122,11 @@ fn empty_and_broken_text_files() {
     let v = read_file(&geom, &CsvOptions::default()).unwrap();
     assert_eq!(v.features.len(), 2);
     assert!(v.features[0].geometry.is_none() && v.features[1].geometry.is_some());
-    assert!(v.issues[0].starts_with("feature 1:"), "{:?}", v.issues);
+    assert!(
+        v.issues[0].to_string().starts_with("feature 1:"),
+        "{:?}",
+        v.issues
+    );
 }
 
 #[test]
@@ -149,10 +165,16 @@ fn csv_quoted_fields_with_line_breaks_and_quotes_stay_one_row() {
     let problems = v
         .issues
         .iter()
+        .map(ToString::to_string)
         .find(|i| i.contains("rows with problems"))
         .unwrap();
     assert!(problems.contains("line 6: no coordinates"), "{problems}");
-    assert!(!v.issues.iter().any(|i| i.contains("never closed")));
+    assert!(
+        !v.issues
+            .iter()
+            .map(ToString::to_string)
+            .any(|i| i.contains("never closed"))
+    );
     // A quote never closed swallows the rest: said, with the line.
     std::fs::write(
         &path,
@@ -161,7 +183,10 @@ fn csv_quoted_fields_with_line_breaks_and_quotes_stay_one_row() {
     .unwrap();
     let v = read_file(&path, &opts).unwrap();
     assert!(
-        v.issues.iter().any(|i| i.starts_with("line 3: a quote")),
+        v.issues
+            .iter()
+            .map(ToString::to_string)
+            .any(|i| i.starts_with("line 3: a quote")),
         "{:?}",
         v.issues
     );
@@ -185,6 +210,7 @@ fn csv_rows_without_coordinates_and_unknown_columns() {
     let problems = v
         .issues
         .iter()
+        .map(ToString::to_string)
         .find(|i| i.contains("rows with problems"))
         .unwrap();
     assert!(
@@ -192,7 +218,12 @@ fn csv_rows_without_coordinates_and_unknown_columns() {
             && problems.contains("line 4: 3 values for 4 columns"),
         "{problems}"
     );
-    assert!(v.issues.iter().any(|i| i.contains("no CRS given")));
+    assert!(
+        v.issues
+            .iter()
+            .map(ToString::to_string)
+            .any(|i| i.contains("no CRS given"))
+    );
     let opts = CsvOptions {
         x: Some("ost".into()),
         y: Some("Hochwert".into()),

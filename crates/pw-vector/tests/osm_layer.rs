@@ -30,7 +30,10 @@ fn buildings_roads_water_and_land_use_of_bayreuth() {
     assert_eq!(sources, [0, 0, 4_267]);
     // Multipolygons cut by the extract are reported, not drawn half.
     assert_eq!(
-        data.issues,
+        data.issues
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>(),
         vec![
             "relation 16600: its rings are incomplete in this extract; left out".to_string(),
             "relation 85885: its rings are incomplete in this extract; left out".to_string()

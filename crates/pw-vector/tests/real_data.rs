@@ -130,7 +130,11 @@ fn windows_1252_dbf_reads_umlauts_with_cpg_and_by_guess() {
         let munich = find(&d, "GEN", "München");
         assert_eq!(text(&d, munich, "BEZ"), "Kreisfreie Stadt");
         find(&d, "GEN", "Lüneburg");
-        let guessed = d.issues.iter().any(|i| i.contains("read as Windows-1252"));
+        let guessed = d
+            .issues
+            .iter()
+            .map(ToString::to_string)
+            .any(|i| i.contains("read as Windows-1252"));
         assert_eq!(guessed, !with_cpg, "{:?}", d.issues);
     }
     std::fs::remove_dir_all(&base).ok();
@@ -181,6 +185,7 @@ fn deleted_dbase_records_are_left_out_and_field_names_follow_the_code_page() {
     assert!(
         d.issues
             .iter()
+            .map(ToString::to_string)
             .any(|i| i.contains("1 records are marked deleted")),
         "{:?}",
         d.issues
@@ -344,7 +349,10 @@ fn jena_reference_areas_without_type_are_read_with_a_note() {
     let d = read("jena/reference_areas.json");
     assert!(!d.features.is_empty());
     assert!(
-        d.issues.iter().any(|i| i.contains("no \"type\"")),
+        d.issues
+            .iter()
+            .map(ToString::to_string)
+            .any(|i| i.contains("no \"type\"")),
         "{:?}",
         d.issues
     );
@@ -434,13 +442,20 @@ fn jena_land_use_names_double_encoded_in_the_source_are_repaired() {
     assert!(
         d.issues
             .iter()
+            .map(ToString::to_string)
             .any(|i| i.starts_with("36 texts were UTF-8 read as code page 850")),
         "{:?}",
         d.issues
     );
     let parks = read("jena_osm/jena_parks_2021.geojson");
     find(&parks, "name", "Südbad");
-    assert!(parks.issues.iter().any(|i| i.starts_with("12 texts")));
+    assert!(
+        parks
+            .issues
+            .iter()
+            .map(ToString::to_string)
+            .any(|i| i.starts_with("12 texts"))
+    );
 }
 
 #[test]

@@ -173,19 +173,25 @@ fn a_wrong_field_is_reported_and_one_symbol_drawn() {
     let d = read("bkg_vg5000_gk3/VG5000_KRS.shp");
     let s = symbolize(&d, &style(SymbolMode::Graduated, "EINWOHNER"));
     assert!(
-        s.issues[0].contains("no attribute \"EINWOHNER\""),
+        s.issues[0]
+            .to_string()
+            .contains("no attribute \"EINWOHNER\""),
         "{:?}",
         s.issues
     );
     assert!(
-        s.issues[0].contains("GEN"),
+        s.issues[0].to_string().contains("GEN"),
         "lists the fields: {:?}",
         s.issues
     );
     assert_eq!(s.legend.mode, SymbolMode::Single);
     // Text is no number.
     let s = symbolize(&d, &style(SymbolMode::Graduated, "GEN"));
-    assert!(s.issues[0].contains("holds no numbers"), "{:?}", s.issues);
+    assert!(
+        s.issues[0].to_string().contains("holds no numbers"),
+        "{:?}",
+        s.issues
+    );
 }
 
 #[test]

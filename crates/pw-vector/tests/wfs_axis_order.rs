@@ -84,7 +84,11 @@ fn utm_written_northing_first_is_turned_and_the_layer_says_so() {
     assert!(close(p[0], [259_293.54, 5_646_429.02]), "{p:?}");
     assert!(close(p[1], [260_390.81, 5_647_579.38]), "{p:?}");
     assert_eq!(d.issues.len(), 1, "{:?}", d.issues);
-    assert!(d.issues[0].contains("other way round"), "{}", d.issues[0]);
+    assert!(
+        d.issues[0].to_string().contains("other way round"),
+        "{}",
+        d.issues[0]
+    );
 }
 
 #[test]
@@ -94,7 +98,7 @@ fn coordinates_that_fit_the_crs_neither_way_are_kept_and_flagged() {
     assert_eq!(points(&d)[0], [120.0, 80.0]);
     assert_eq!(d.issues.len(), 1, "{:?}", d.issues);
     assert!(
-        d.issues[0].contains("outside the region"),
+        d.issues[0].to_string().contains("outside the region"),
         "{}",
         d.issues[0]
     );

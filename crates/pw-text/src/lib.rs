@@ -1,5 +1,8 @@
-//! Texts for people, as catalogue keys with named arguments: the app
-//! translates them (German default, English), the CLI in English.
+//! Texts for people from the engine-free libraries, as catalogue keys
+//! with named arguments: the app translates them (German default,
+//! English), the CLI and the logs show the English words. A text that is
+//! already final (a file system's error, a peer library's note) travels
+//! as it is.
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Message {
@@ -50,6 +53,20 @@ impl Message {
         }
         .unwrap_or_else(|| self.fallback.clone());
         fill(&template, &self.args)
+    }
+}
+
+/// A final text (no catalogue key): an operating system's or a peer
+/// library's words, passed on as they are.
+impl From<String> for Message {
+    fn from(text: String) -> Message {
+        Message::text(text)
+    }
+}
+
+impl From<&str> for Message {
+    fn from(text: &str) -> Message {
+        Message::text(text)
     }
 }
 
