@@ -8,6 +8,7 @@ use super::registry::{
 };
 use super::{LayerSummary, LoadedCity, VectorExtras};
 use bevy::prelude::*;
+use pw_analysis::Message;
 use pw_city::CityModel;
 use pw_city::pick::PickIndex;
 use pw_geo::Crs;
@@ -190,15 +191,18 @@ pub fn load_city(
     let placed_on_terrain = relative_heights && !terrain.is_empty();
     if placed_on_terrain {
         let placed = pw_city::terrain::place_on_terrain(&mut model, terrain);
-        model.issues.push(pw_city::Issue::warning(format!(
-            "heights were relative to the ground: {} buildings set onto the terrain{}",
-            placed.placed,
-            if placed.outside > 0 {
-                format!(", {} outside the terrain left at 0 m", placed.outside)
+        model
+            .issues
+            .push(pw_city::Issue::warning(if placed.outside > 0 {
+                Message::new("city.issue.set_on_terrain_some_outside")
+                    .arg("count", placed.placed)
+                    .arg("outside", placed.outside)
+                    .english("heights were relative to the ground: {count} buildings set onto the terrain, {outside} outside the terrain left at 0 m")
             } else {
-                String::new()
-            }
-        )));
+                Message::new("city.issue.set_on_terrain")
+                    .arg("count", placed.placed)
+                    .english("heights were relative to the ground: {count} buildings set onto the terrain")
+            }));
     } else {
         model.check_relative_heights(origin.world[2]);
     }
@@ -357,11 +361,13 @@ fn texture_atlas(model: &mut CityModel, theme: u16) -> Option<pw_city::atlas::At
     let atlas = pw_city::atlas::build(&paths);
     let missing = atlas.missing.len();
     if missing > 0 {
-        model.issues.push(pw_city::Issue::warning(format!(
-                "{missing} of {} texture images cannot be read (first: {}); those surfaces are coloured by type",
-                used.iter().filter(|u| **u).count(),
-                atlas.missing.first().map(String::as_str).unwrap_or("?")
-            )));
+        model.issues.push(pw_city::Issue::warning(
+            Message::new("city.issue.textures_missing")
+                .arg("missing", missing)
+                .arg("count", used.iter().filter(|u| **u).count())
+                .arg("first", atlas.missing.first().map(String::as_str).unwrap_or("?"))
+                .english("{missing} of {count} texture images cannot be read (first: {first}); those surfaces are coloured by type"),
+        ));
     }
     atlas.rects.iter().any(Option::is_some).then_some(atlas)
 }

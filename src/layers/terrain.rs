@@ -207,7 +207,12 @@ pub fn load_dem(
     });
     model.issues = warnings
         .into_iter()
-        .chain((missing > 0).then(|| format!("{missing} cells without data are left open")))
+        .map(pw_analysis::Message::text)
+        .chain((missing > 0).then(|| {
+            pw_analysis::Message::new("terrain.issue.cells_open")
+                .arg("count", missing)
+                .english("{count} cells without data are left open")
+        }))
         .map(pw_city::Issue::warning)
         .collect();
     let elevation: Arc<dyn Elevation> = if grid_crs.horizontal == scene_crs.horizontal {

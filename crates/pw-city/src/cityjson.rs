@@ -7,6 +7,7 @@
 use crate::model::*;
 use pw_geo::Crs;
 use pw_job::{Cancelled, JobControl};
+use pw_text::Message;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::path::Path;
@@ -373,9 +374,10 @@ fn header(obj: &Map<String, Value>) -> CityModel {
             severity: Severity::Warning,
             line: None,
             id: None,
-            message: "the file states no CRS (metadata.referenceSystem); coordinates are taken as the scene CRS — \
-                      set the layer CRS in the scene if this is wrong"
-                .into(),
+            message: Message::new("city.issue.cityjson_no_crs").english(
+                "the file states no CRS (metadata.referenceSystem); coordinates are taken as the scene CRS — \
+                 set the layer CRS in the scene if this is wrong",
+            ),
         }),
     }
     model

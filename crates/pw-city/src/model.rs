@@ -377,11 +377,13 @@ impl CityModel {
                 severity: Severity::Warning,
                 line: None,
                 id: None,
-                message: (format!(
-                    "axis order: {source} defines latitude first, but this file writes longitude first \
-                     (e.g. {:.5}, {:.5}); read as longitude/latitude because that places the data at the scene",
-                    c[0], c[1]
-                )).into(),
+                message: Message::new("city.issue.longitude_first")
+                    .arg("crs", source)
+                    .arg("example", format!("{:.5}, {:.5}", c[0], c[1]))
+                    .english(
+                        "axis order: {crs} defines latitude first, but this file writes longitude first \
+                         (e.g. {example}); read as longitude/latitude because that places the data at the scene",
+                    ),
             });
         }
         Ok(())
@@ -405,11 +407,13 @@ impl CityModel {
             severity: Severity::Warning,
             line: None,
             id: None,
-            message: (format!(
-                "heights start at {:.1} m while the scene lies at {:.0} m: they look relative to the ground; \
-                 they will be set onto the terrain once a terrain layer is loaded",
-                e.min[2], scene_height
-            )).into(),
+            message: Message::new("city.issue.relative_heights")
+                .arg("lowest", format!("{:.1}", e.min[2]))
+                .arg("scene", format!("{scene_height:.0}"))
+                .english(
+                    "heights start at {lowest} m while the scene lies at {scene} m: they look relative to the ground; \
+                     they will be set onto the terrain once a terrain layer is loaded",
+                ),
         });
     }
 
@@ -456,11 +460,9 @@ impl CityModel {
                 severity: Severity::Warning,
                 line: None,
                 id: None,
-                message: (format!(
-                    "{} points could not be transformed and were dropped",
-                    before - self.points.len()
-                ))
-                .into(),
+                message: Message::new("city.issue.points_dropped")
+                    .arg("count", before - self.points.len())
+                    .english("{count} points could not be transformed and were dropped"),
             });
         }
         self.issues.extend(failures);

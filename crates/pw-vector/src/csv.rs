@@ -7,6 +7,7 @@
 
 use crate::model::{Feature, Field, FieldKind, Geometry, Value, VectorData};
 use pw_geo::Crs;
+use pw_text::Message;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CsvOptions {
@@ -125,10 +126,14 @@ pub fn read_bytes(bytes: &[u8], options: &CsvOptions) -> Result<VectorData, Stri
         ));
     }
     if xi.is_none() || yi.is_none() {
-        data.issues.push(format!(
-            "no coordinate columns found (looked for x/y, Rechtswert/Hochwert, lon/lat): choose them; columns: {}",
-            columns.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ")
-        ).into());
+        data.issues.push(
+            Message::new("vector.issue.no_coordinate_columns")
+                .arg(
+                    "columns",
+                    columns.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", "),
+                )
+                .english("no coordinate columns found (looked for x/y, Rechtswert/Hochwert, lon/lat): choose them; columns: {columns}"),
+        );
     }
     let rows: Vec<Row> = lines.collect();
     // An odd number of quotes: one opened and never closed, and everything
@@ -136,10 +141,12 @@ pub fn read_bytes(bytes: &[u8], options: &CsvOptions) -> Result<VectorData, Stri
     if text.matches('"').count() % 2 == 1
         && let Some((line, _)) = rows.last()
     {
-        data.issues.push(format!(
-            "line {line}: a quote (\") opens a value that is never closed; the rest of the file \
-             was read as that one value — close the quote"
-        ).into());
+        data.issues.push(
+            Message::new("vector.issue.unclosed_quote")
+                .arg("line", line)
+                .english("line {line}: a quote (\") opens a value that is never closed; the rest of the file \
+                          was read as that one value — close the quote"),
+        );
     }
     // Column types: declared, else inferred from the values.
     data.fields = columns
@@ -235,7 +242,9 @@ pub fn read_bytes(bytes: &[u8], options: &CsvOptions) -> Result<VectorData, Stri
             data.issues
                 .push("no CRS given: the coordinates look like degrees, read as WGS 84".into());
         } else if data.extent().is_some() {
-            data.issues.push("no CRS given: choose the CRS of the coordinate columns (e.g. EPSG:31467 for Gauss-Krüger zone 3)".into());
+            data.issues.push(Message::new("vector.issue.csv_no_crs").english(
+                "no CRS given: choose the CRS of the coordinate columns (e.g. EPSG:31467 for Gauss-Krüger zone 3)",
+            ));
         }
     }
     Ok(data)

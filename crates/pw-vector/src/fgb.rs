@@ -6,6 +6,7 @@
 //! that feature, never a panic, and the features before it are kept.
 
 use crate::model::{Coord, Feature, Field, FieldKind, Geometry, Polygon, Value, VectorData};
+use pw_text::Message;
 
 const MAGIC: [u8; 3] = *b"fgb";
 /// One packed R-tree node: min x, min y, max x, max y, offset.
@@ -292,13 +293,9 @@ pub fn read_bytes(bytes: &[u8]) -> Result<VectorData, String> {
             data.crs = crate::prj::crs_of_wkt(wkt).ok();
         }
         if data.crs.is_none() && data.crs_text.is_some() {
-            data.issues.push(
-                format!(
-                    "CRS {} is not known; set crs = \"EPSG:…\" for this layer",
-                    data.crs_text.as_deref().unwrap_or("?")
-                )
-                .into(),
-            );
+            data.issues.push(crate::gml::unknown_crs(
+                data.crs_text.as_deref().unwrap_or("?"),
+            ));
         }
     }
     data.fields = header
@@ -341,7 +338,7 @@ pub fn read_bytes(bytes: &[u8]) -> Result<VectorData, String> {
             Err(e) => {
                 problems += 1;
                 if problems <= 5 {
-                    data.issues.push(format!("feature {number}: {e}").into());
+                    data.issues.push(crate::geojson::feature_problem(number, e));
                 }
                 // Without a trustworthy size prefix the rest cannot be found.
                 if at as usize > bytes.len() || at as usize == start {
@@ -356,12 +353,10 @@ pub fn read_bytes(bytes: &[u8]) -> Result<VectorData, String> {
     }
     if header.features_count != 0 && data.features.len() as u64 != header.features_count {
         data.issues.push(
-            format!(
-                "the header announces {} features, {} were read",
-                header.features_count,
-                data.features.len()
-            )
-            .into(),
+            Message::new("vector.issue.feature_count_differs")
+                .arg("announced", header.features_count)
+                .arg("read", data.features.len())
+                .english("the header announces {announced} features, {read} were read"),
         );
     }
     Ok(data)

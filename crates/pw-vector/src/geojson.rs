@@ -4,7 +4,16 @@
 //! Attribute columns are the union of all properties, typed by their values.
 
 use crate::model::{Coord, Feature, Field, FieldKind, Geometry, Polygon, Value, VectorData};
+use pw_text::Message;
 use serde_json::Value as Json;
+
+/// "feature N: what is wrong with it".
+pub(crate) fn feature_problem(number: usize, error: impl std::fmt::Display) -> Message {
+    Message::new("vector.issue.feature")
+        .arg("number", number)
+        .arg("error", error)
+        .english("feature {number}: {error}")
+}
 
 pub fn read(text: &str) -> Result<VectorData, String> {
     let root: Json = serde_json::from_str(text).map_err(|e| {
@@ -40,9 +49,9 @@ pub fn read(text: &str) -> Result<VectorData, String> {
     ) {
         (Some("FeatureCollection"), Some(Json::Array(f))) => f.iter().collect(),
         (None, Some(Json::Array(f))) => {
-            data.issues.push(
-                "the file has a \"features\" list but no \"type\": \"FeatureCollection\"; read anyway".into(),
-            );
+            data.issues.push(Message::new("vector.issue.features_without_type").english(
+                "the file has a \"features\" list but no \"type\": \"FeatureCollection\"; read anyway",
+            ));
             f.iter().collect()
         }
         (Some("Feature"), _) => vec![&root],
@@ -68,7 +77,7 @@ pub fn read(text: &str) -> Result<VectorData, String> {
             Some(g) => match parse_geometry(g) {
                 Ok(g) => g,
                 Err(e) => {
-                    data.issues.push(format!("feature {}: {e}", k + 1).into());
+                    data.issues.push(feature_problem(k + 1, e));
                     None
                 }
             },

@@ -12,6 +12,7 @@ use crate::model::{Coord, Feature, Field, FieldKind, Geometry, Polygon, Value, V
 use crate::xml::Element;
 use pw_geo::crs::AxisOrder;
 use pw_geo::crs_guess;
+use pw_text::Message;
 
 const GEOMETRIES: &[&str] = &[
     "Point",
@@ -112,10 +113,7 @@ pub fn read(text: &str) -> Result<VectorData, String> {
                 data.crs = Some(crs);
                 settle_axis_order(&mut data, crs, order, name);
             }
-            Err(_) => data.issues.push(
-                format!("srsName \"{name}\" is not known; set crs = \"EPSG:…\" for this layer")
-                    .into(),
-            ),
+            Err(_) => data.issues.push(unknown_crs(&name)),
         }
     }
     data.crs_text = srs;
@@ -157,9 +155,18 @@ pub fn read(text: &str) -> Result<VectorData, String> {
             .collect();
     }
     if members.is_empty() {
-        data.issues.push("the collection has no features".into());
+        data.issues.push(
+            Message::new("vector.issue.no_features").english("the collection has no features"),
+        );
     }
     Ok(data)
+}
+
+/// "CRS … is not known": the user names it for the layer.
+pub(crate) fn unknown_crs(name: &str) -> Message {
+    Message::new("vector.issue.unknown_crs")
+        .arg("crs", name)
+        .english("CRS \"{crs}\" is not known; set crs = \"EPSG:…\" for this layer")
 }
 
 /// The srsName of an element's `boundedBy` envelope (GML 3 Envelope, GML 2 Box).
@@ -197,9 +204,16 @@ fn settle_axis_order(data: &mut VectorData, crs: pw_geo::Crs, order: AxisOrder, 
         return;
     }
     let turned = [extent[1], extent[0], extent[3], extent[2]];
-    let written = match order {
-        AxisOrder::EastNorth => "easting first",
-        AxisOrder::NorthEast => "northing first",
+    // Two messages, not a word put in: other languages say it otherwise.
+    let turned_message = match order {
+        AxisOrder::EastNorth => Message::new("vector.issue.axes_not_east_first").english(
+            "the coordinates are not easting first as \"{name}\" implies but the other way round \
+             (e.g. {example}); read so, which puts them inside the region {crs} is made for",
+        ),
+        AxisOrder::NorthEast => Message::new("vector.issue.axes_not_north_first").english(
+            "the coordinates are not northing first as \"{name}\" implies but the other way round \
+             (e.g. {example}); read so, which puts them inside the region {crs} is made for",
+        ),
     };
     if crs_guess::plausible(crs, turned) {
         swap_axes(data);
@@ -210,19 +224,24 @@ fn settle_axis_order(data: &mut VectorData, crs: pw_geo::Crs, order: AxisOrder, 
             .find_map(|f| f.geometry.as_ref()?.coords().next().copied())
             .unwrap_or([extent[1], extent[0], 0.0]);
         data.issues.push(
-            format!(
-                "the coordinates are not {written} as \"{name}\" implies but the other way round \
-             (e.g. {:.1}, {:.1}); read so, which puts them inside the region {crs} is made for",
-                example[0], example[1]
-            )
-            .into(),
+            turned_message
+                .arg("name", name)
+                .arg("example", format!("{:.1}, {:.1}", example[0], example[1]))
+                .arg("crs", crs),
         );
     } else {
-        data.issues.push(format!(
-            "the coordinates (x {:.1} to {:.1}, y {:.1} to {:.1}) lie outside the region {crs} is made for, \
-             either way round; check the layer's CRS (set crs = \"EPSG:…\")",
-            extent[0], extent[2], extent[1], extent[3]
-        ).into());
+        data.issues.push(
+            Message::new("vector.issue.outside_region")
+                .arg("x0", format!("{:.1}", extent[0]))
+                .arg("x1", format!("{:.1}", extent[2]))
+                .arg("y0", format!("{:.1}", extent[1]))
+                .arg("y1", format!("{:.1}", extent[3]))
+                .arg("crs", crs)
+                .english(
+                    "the coordinates (x {x0} to {x1}, y {y0} to {y1}) lie outside the region {crs} is made for, \
+                     either way round; check the layer's CRS (set crs = \"EPSG:…\")",
+                ),
+        );
     }
 }
 

@@ -2,6 +2,7 @@
 //! and SRS, attributes typed by their declared SQLite types.
 
 use crate::model::{Feature, Field, FieldKind, Value, VectorData};
+use pw_text::Message;
 use rusqlite::{Connection, OpenFlags, types::ValueRef};
 use std::path::Path;
 
@@ -43,16 +44,18 @@ pub fn read_file(path: &Path, table: Option<&str>) -> Result<VectorData, String>
     let mut data = VectorData::new("GeoPackage");
     if all.len() > 1 {
         data.issues.push(
-            format!(
-                "{} feature tables; read \"{table}\" (others: {})",
-                all.len(),
-                all.iter()
-                    .filter(|n| **n != table)
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-            .into(),
+            Message::new("vector.issue.several_tables")
+                .arg("count", all.len())
+                .arg("table", &table)
+                .arg(
+                    "others",
+                    all.iter()
+                        .filter(|n| **n != table)
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                )
+                .english("{count} feature tables; read \"{table}\" (others: {others})"),
         );
     }
     let (geom_col, srs_id): (String, i64) = db
@@ -74,7 +77,7 @@ pub fn read_file(path: &Path, table: Option<&str>) -> Result<VectorData, String>
             crate::prj::crs_of_wkt(&def).ok()
         };
         if data.crs.is_none() {
-            data.issues.push(format!("SRS {org}:{code} is not known; set crs = \"EPSG:…\" for this layer").into());
+            data.issues.push(crate::gml::unknown_crs(&format!("{org}:{code}")));
         }
     }
     // Columns with their declared types, the geometry column apart.

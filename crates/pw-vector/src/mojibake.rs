@@ -6,6 +6,7 @@
 //! cannot touch a correct name.
 
 use crate::model::{Value, VectorData};
+use pw_text::Message;
 
 /// Code page 850's characters for the bytes 0x80 to 0xFF.
 const CP850_HIGH: &str = "ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜø£Ø×ƒáíóúñÑªº¿®¬½¼¡«»░▒▓│┤ÁÂÀ©╣║╗╝¢¥┐└┴┬├─┼ãÃ╚╔╩╦╠═╬¤ðÐÊËÈıÍÎÏ┘┌█▄¦Ì▀ÓßÔÒõÕµþÞÚÛÙýÝ¯´\u{00ad}±‗¾¶§÷¸°¨·¹³²■\u{00a0}";
@@ -56,11 +57,10 @@ pub fn repair_all(data: &mut VectorData) {
     }
     if repaired > 0 {
         data.issues.push(
-            format!(
-                "{repaired} texts were UTF-8 read as code page 850 on the way (e.g. {}): repaired",
-                example.unwrap_or_default()
-            )
-            .into(),
+            Message::new("vector.issue.mojibake_repaired")
+                .arg("count", repaired)
+                .arg("example", example.unwrap_or_default())
+                .english("{count} texts were UTF-8 read as code page 850 on the way (e.g. {example}): repaired"),
         );
     }
 }

@@ -9,6 +9,7 @@
 
 use crate::model::{Feature, Field, FieldKind, Geometry, Polygon, Value, VectorData};
 use pw_osm::{MemberKind, OsmData, Tags, tag};
+use pw_text::Message;
 use std::collections::HashMap;
 
 /// Metres per storey where only `building:levels` is known.
@@ -309,11 +310,9 @@ pub fn to_vector(data: &OsmData) -> VectorData {
         };
         let (Some(outer), Some(inner)) = (rings("outer"), rings("inner")) else {
             out.issues.push(
-                format!(
-                    "relation {}: its rings are incomplete in this extract; left out",
-                    r.id
-                )
-                .into(),
+                Message::new("vector.issue.relation_incomplete")
+                    .arg("id", r.id)
+                    .english("relation {id}: its rings are incomplete in this extract; left out"),
             );
             continue;
         };
@@ -344,7 +343,9 @@ pub fn to_vector(data: &OsmData) -> VectorData {
     }
     if missing > 0 {
         out.issues.push(
-            format!("{missing} ways reach beyond this extract (nodes missing); left out").into(),
+            Message::new("vector.issue.ways_beyond_extract")
+                .arg("count", missing)
+                .english("{count} ways reach beyond this extract (nodes missing); left out"),
         );
     }
     out

@@ -4,6 +4,7 @@
 
 use crate::dbf;
 use crate::model::{Coord, Feature, Geometry, Polygon, Value, VectorData};
+use pw_text::Message;
 use shapefile::{PolygonRing, Shape};
 use std::path::Path;
 
@@ -30,7 +31,10 @@ pub fn read_file(path: &Path) -> Result<VectorData, String> {
                 Ok(s) => out.push(s),
                 Err(e) => {
                     data.issues.push(
-                        format!("shape {}: {e}; the rest of the file is skipped", k + 1).into(),
+                        Message::new("vector.issue.shape_rest_skipped")
+                            .arg("number", k + 1)
+                            .arg("error", e)
+                            .english("shape {number}: {error}; the rest of the file is skipped"),
                     );
                     break;
                 }
@@ -48,10 +52,11 @@ pub fn read_file(path: &Path) -> Result<VectorData, String> {
                 Err(e) => data.issues.push(format!(".prj: {e}").into()),
             }
         }
-        None => data.issues.push(
-            "the .prj is missing, so the CRS is unknown: set crs = \"EPSG:…\" for this layer"
-                .into(),
-        ),
+        None => data
+            .issues
+            .push(Message::new("vector.issue.prj_missing").english(
+                "the .prj is missing, so the CRS is unknown: set crs = \"EPSG:…\" for this layer",
+            )),
     }
     let table = match sibling(path, "dbf") {
         Some(dbf_path) => {
@@ -80,12 +85,10 @@ pub fn read_file(path: &Path) -> Result<VectorData, String> {
         }
         if t.rows.len() != shapes.len() {
             data.issues.push(
-                format!(
-                    "{} shapes but {} attribute rows: matched in order",
-                    shapes.len(),
-                    t.rows.len()
-                )
-                .into(),
+                Message::new("vector.issue.shapes_rows_differ")
+                    .arg("shapes", shapes.len())
+                    .arg("rows", t.rows.len())
+                    .english("{shapes} shapes but {rows} attribute rows: matched in order"),
             );
         }
     }
@@ -96,9 +99,11 @@ pub fn read_file(path: &Path) -> Result<VectorData, String> {
     };
     let left_out = (0..shapes.len()).filter(|k| deleted(*k)).count();
     if left_out > 0 {
-        data.issues.push(format!(
-            ".dbf: {left_out} records are marked deleted: their features are left out (as GDAL and QGIS do)"
-        ).into());
+        data.issues.push(
+            Message::new("vector.issue.deleted_records")
+                .arg("count", left_out)
+                .english(".dbf: {count} records are marked deleted: their features are left out (as GDAL and QGIS do)"),
+        );
     }
     for (k, shape) in shapes.into_iter().enumerate() {
         if deleted(k) {
