@@ -131,7 +131,8 @@ fn describe_tileset(path: &Path, crs: Option<&str>) -> anyhow::Result<String> {
     let mut kinds = std::collections::BTreeMap::<String, usize>::new();
     for t in &set.tiles {
         if let Some(c) = &t.content {
-            let ext = c
+            let path = c.split(['?', '#']).next().unwrap_or(c);
+            let ext = std::path::Path::new(path)
                 .extension()
                 .map(|e| e.to_string_lossy().to_ascii_lowercase())
                 .unwrap_or_default();

@@ -60,6 +60,7 @@ pub(super) fn start_loading(
         return;
     };
     if let Some(hint) = &entry.def.if_missing
+        && !entry.def.path.contains("://")
         && !entry.source.exists()
     {
         entry.status = LayerStatus::Absent(hint.clone());

@@ -17,6 +17,7 @@ pub mod scene;
 pub mod terrain;
 pub mod terrain_lod;
 pub mod tiles;
+pub mod tiles_http;
 pub mod vector;
 
 pub use model::*;

@@ -10,6 +10,7 @@ use crate::layers::city_draw::CityLayers;
 use crate::layers::registry::{
     AppLayerKinds, CLAIM_LIKELY, FileSample, LayerKindRegistration, LoadHow,
 };
+use crate::layers::tiles_http::HttpTiles;
 use crate::layers::{
     LayerId, LayerLoaded, LayerRemoved, LayerStatus, LayerSummary, Layers, LayersSystems,
     LoadedCity, StartLayerLoad,
@@ -40,18 +41,20 @@ pub struct TilesLayerPlugin;
 impl Plugin for TilesLayerPlugin {
     fn build(&self, app: &mut App) {
         app.register_layer_kind(registration());
-        app.init_resource::<Tilesets>().add_systems(
-            Update,
-            (
-                open_requested,
-                poll_open_tasks,
-                forget_removed,
-                stream_tiles,
-            )
-                .chain()
-                .after(LayersSystems)
-                .before(crate::layers::city_draw::CityLayerSystems),
-        );
+        app.init_resource::<Tilesets>()
+            .init_resource::<TilesCacheDir>()
+            .add_systems(
+                Update,
+                (
+                    open_requested,
+                    poll_open_tasks,
+                    forget_removed,
+                    stream_tiles,
+                )
+                    .chain()
+                    .after(LayersSystems)
+                    .before(crate::layers::city_draw::CityLayerSystems),
+            );
     }
 }
 
@@ -73,6 +76,17 @@ fn sniff(file: &FileSample) -> Option<u8> {
     (h.contains("\"asset\"") && h.contains("\"root\"")).then_some(CLAIM_LIKELY)
 }
 
+/// Where tilesets from servers are kept (the user's cache; tests point it
+/// elsewhere).
+#[derive(Resource, Debug, Clone)]
+pub struct TilesCacheDir(pub PathBuf);
+
+impl Default for TilesCacheDir {
+    fn default() -> Self {
+        TilesCacheDir(pw_basemap::TileCache::user_dir("3dtiles"))
+    }
+}
+
 /// Opens the tilesets the scene asks for.
 fn open_requested(
     mut commands: Commands,
@@ -80,6 +94,7 @@ fn open_requested(
     layers: Res<Layers>,
     mut jobs: ResMut<Jobs>,
     frame: Res<SceneFrame>,
+    cache: Res<TilesCacheDir>,
 ) {
     for start in starts.read() {
         if start.kind != pw_scene::LayerKind::Tiles3d {
@@ -93,6 +108,7 @@ fn open_requested(
                 entry.source.clone(),
                 entry.def.crs.clone(),
                 &frame,
+                cache.0.clone(),
             ),
             // Removed before it could open.
             None => jobs.finish(start.job),
@@ -123,6 +139,23 @@ pub struct StreamedTileset {
     /// until the layer is hidden and shown again.
     job: Option<crate::base::jobs::JobEntry>,
     paused: bool,
+    /// The server's files through the disk cache (a tileset on disk: none).
+    http: Option<Arc<HttpTiles>>,
+}
+
+impl StreamedTileset {
+    /// "N files from the disk cache: the server did not answer (why)".
+    fn offline_issue(&self) -> Option<pw_city::Issue> {
+        let (count, why) = self.http.as_ref()?.offline();
+        (count > 0).then(|| {
+            pw_city::Issue::warning(
+                pw_analysis::Message::new("tiles.issue.offline")
+                    .arg("count", count)
+                    .arg("why", why.unwrap_or_default())
+                    .english("{count} files shown from the disk cache: the server did not answer ({why})"),
+            )
+        })
+    }
 }
 
 #[derive(Resource, Default)]
@@ -130,11 +163,14 @@ pub struct Tilesets {
     pub sets: HashMap<LayerId, StreamedTileset>,
 }
 
+/// An opened tileset and, for one on a server, its HTTP source.
+type Opened = (Tileset, Option<Arc<HttpTiles>>);
+
 #[derive(Component)]
 pub struct OpenTilesetTask {
     layer: LayerId,
     job: u64,
-    task: Task<Result<Tileset, String>>,
+    task: Task<Result<Opened, String>>,
 }
 
 /// Starts reading a tileset's tree (small JSON files) in the background.
@@ -145,16 +181,24 @@ pub fn start_opening(
     source: PathBuf,
     crs: Option<String>,
     frame: &SceneFrame,
+    cache: PathBuf,
 ) {
     let (scene_crs, origin) = (frame.crs, frame.origin);
     let task = AsyncComputeTaskPool::get().spawn(async move {
+        let location = source.to_string_lossy().into_owned();
         let crs = match crs {
-            Some(text) => {
-                Some(Crs::parse(&text).map_err(|e| format!("{}: {e}", source.display()))?)
-            }
+            Some(text) => Some(Crs::parse(&text).map_err(|e| format!("{location}: {e}"))?),
             None => None,
         };
-        Tileset::open(&source, crs, scene_crs, &origin).map_err(|e| e.to_string())
+        if pw_city::tiles3d::is_url(&location) {
+            let http = Arc::new(HttpTiles::in_dir(cache)?);
+            let set = Tileset::open_from(&location, http.clone(), crs, scene_crs, &origin)
+                .map_err(|e| e.to_string())?;
+            Ok((set, Some(http)))
+        } else {
+            let set = Tileset::open(&source, crs, scene_crs, &origin).map_err(|e| e.to_string())?;
+            Ok((set, None))
+        }
     });
     commands.spawn(OpenTilesetTask { layer, job, task });
 }
@@ -178,7 +222,7 @@ fn poll_open_tasks(
             continue;
         };
         match result {
-            Ok(tileset) => {
+            Ok((tileset, http)) => {
                 entry.status = LayerStatus::Ready;
                 entry.extent = Some(tileset.extent(&frame.origin));
                 entry.issues = tileset
@@ -209,6 +253,7 @@ fn poll_open_tasks(
                         frame_counter: 0,
                         job: None,
                         paused: false,
+                        http,
                     },
                 );
                 // The tileset itself is an empty layer; this tells the
@@ -461,14 +506,21 @@ fn stream_tiles(
                 s.batches = draw_calls;
                 s.tiles = tiles;
             }
-            if entry.issues.len() != set.tileset.warnings.len() + failures.len() {
-                entry.issues = set
-                    .tileset
-                    .warnings
-                    .iter()
-                    .cloned()
-                    .chain(failures)
-                    .map(pw_city::Issue::warning)
+            let offline = set.offline_issue();
+            let wanted = set.tileset.warnings.len() + failures.len() + offline.is_some() as usize;
+            if entry.issues.len() != wanted
+                || offline.as_ref().is_some_and(|o| !entry.issues.contains(o))
+            {
+                entry.issues = offline
+                    .into_iter()
+                    .chain(
+                        set.tileset
+                            .warnings
+                            .iter()
+                            .cloned()
+                            .chain(failures)
+                            .map(pw_city::Issue::warning),
+                    )
                     .collect();
             }
         }
@@ -550,6 +602,83 @@ mod tests {
         q.iter(app.world())
             .filter(|(_, v)| **v == Visibility::Visible)
             .count()
+    }
+
+    /// A scene naming a tileset by its URL: the tree opens over HTTP, the
+    /// tiles near the camera stream in from the server into the cache.
+    #[test]
+    fn a_tileset_url_in_the_scene_streams_from_the_server() {
+        let data = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/data/gltf/cesium_TilesetWithRequestVolume");
+        let server = pw_testkit::HttpFixture::start(move |target, _| {
+            match target
+                .strip_prefix("/3d/")
+                .and_then(|p| std::fs::read(data.join(p)).ok())
+            {
+                Some(body) => pw_testkit::Reply::ok("application/octet-stream", body),
+                None => pw_testkit::Reply::status("404 Not Found", "text/plain", "none"),
+            }
+        });
+        let dir = std::env::temp_dir().join(format!("pw-tiles-http-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let scene = dir.join("philly-http.scene");
+        std::fs::write(
+            &scene,
+            format!(
+                "name = \"Philadelphia 3D Tiles\"\ncrs = \"EPSG:32618\"\norigin = [447784.07, 4432657.16, 0.0]\n\
+                 [[layers]]\nname = \"Cesium sample\"\nkind = \"tiles3d\"\npath = \"{}/3d/tileset.json\"\n",
+                server.base
+            ),
+        )
+        .unwrap();
+        let mut app = crate::app::headless_core_app();
+        app.insert_resource(TilesCacheDir(dir.join("cache")));
+        app.world_mut()
+            .write_message(SceneCommand::Open(scene.clone()));
+        run_until(&mut app, |app| {
+            !app.world().resource::<Tilesets>().sets.is_empty()
+        });
+        let owner = *app
+            .world()
+            .resource::<Tilesets>()
+            .sets
+            .keys()
+            .next()
+            .unwrap();
+        place_camera(&mut app, 600.0);
+        run_until(&mut app, |app| {
+            app.world().resource::<Tilesets>().sets[&owner].loaded.len() >= 5
+        });
+        let set = &app.world().resource::<Tilesets>().sets[&owner];
+        assert!(set.failed.is_empty(), "{:?}", set.failed);
+        let seen = server.seen();
+        for file in [
+            "/3d/tileset.json",
+            "/3d/city/tileset.json",
+            "/3d/city/ll.b3dm",
+            "/3d/building.b3dm",
+        ] {
+            assert!(
+                seen.iter().any(|s| s == file),
+                "{file} not asked for: {seen:?}"
+            );
+        }
+        // Kept in the cache for the next time without network.
+        let cached = walk_files(&dir.join("cache"));
+        assert!(cached >= 7, "{cached} files cached");
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    fn walk_files(dir: &std::path::Path) -> usize {
+        std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| {
+                let p = e.path();
+                if p.is_dir() { walk_files(&p) } else { 1 }
+            })
+            .sum()
     }
 
     #[test]

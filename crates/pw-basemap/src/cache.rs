@@ -60,10 +60,15 @@ impl TileCache {
     /// `~/Library/Caches` on macOS, `%LOCALAPPDATA%` on Windows; the temporary
     /// folder only for an account without any.
     pub fn default_dir() -> PathBuf {
+        TileCache::user_dir("basemaps")
+    }
+
+    /// A folder of the user's cache for `what` ("basemaps", "3dtiles").
+    pub fn user_dir(what: &str) -> PathBuf {
         dirs::cache_dir()
             .unwrap_or_else(std::env::temp_dir)
             .join("planwerkstatt")
-            .join("basemaps")
+            .join(what)
     }
 
     pub fn path_for(&self, url: &str) -> PathBuf {

@@ -1,14 +1,18 @@
-//! 3D Tiles 1.0/1.1 local tilesets: the tile tree (transforms, bounding
-//! volumes, geometric error, refinement, external tilesets), choosing tiles
-//! by screen-space error for a camera, and reading tile content (b3dm, glb,
-//! composite cmpt) into city models so that features stay pickable.
+//! 3D Tiles 1.0/1.1 tilesets, on disk or on a server: the tile tree
+//! (transforms, bounding volumes, geometric error, refinement, external
+//! tilesets), choosing tiles by screen-space error for a camera, and reading
+//! tile content (b3dm, glb, composite cmpt) into city models so that
+//! features stay pickable. Files are named by their location — a path or a
+//! URL, resolved against the file that names them — and read through a
+//! [`TileSource`] (the app's reads HTTP through its disk cache).
 
 use crate::gltf_reader::{self, UpAxis, mat4_apply, mat4_mul};
 use crate::model::{CityModel, Issue, Severity};
 use crate::placement::{Placement, pieces_to_model};
 use pw_geo::{Crs, Reprojector, SceneOrigin};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use std::sync::Arc;
 
 type Mat4 = [f64; 16];
 
@@ -18,14 +22,94 @@ const IDENTITY: Mat4 = [
 
 #[derive(Debug, thiserror::Error)]
 pub enum TilesetError {
-    #[error("{path}: {message}")]
-    File { path: PathBuf, message: String },
+    #[error("{location}: {message}")]
+    File { location: String, message: String },
 }
 
-fn file_error(path: &Path, message: impl Into<String>) -> TilesetError {
+fn file_error(location: &str, message: impl Into<String>) -> TilesetError {
     TilesetError::File {
-        path: path.to_path_buf(),
+        location: location.to_string(),
         message: message.into(),
+    }
+}
+
+/// Reads the files of a tileset by location (a path, or a URL).
+pub trait TileSource: Send + Sync {
+    fn read(&self, location: &str) -> Result<Vec<u8>, String>;
+}
+
+/// Tilesets on disk.
+pub struct Files;
+
+impl TileSource for Files {
+    fn read(&self, location: &str) -> Result<Vec<u8>, String> {
+        std::fs::read(location).map_err(|e| e.to_string())
+    }
+}
+
+/// The source a tileset was opened with (compared by identity).
+#[derive(Clone)]
+pub struct SourceHandle(pub Arc<dyn TileSource>);
+
+impl std::fmt::Debug for SourceHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TileSource")
+    }
+}
+
+impl PartialEq for SourceHandle {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// Whether a location is a URL (http, https, file) rather than a path.
+pub fn is_url(location: &str) -> bool {
+    url::Url::parse(location).is_ok_and(|u| matches!(u.scheme(), "http" | "https" | "file"))
+}
+
+/// `uri` as written in the file at `referrer`: a URL resolved as browsers
+/// do (`..`, absolute paths, other hosts), the referrer's query (an access
+/// key) carried on when the uri has none; a path joined to the referrer's
+/// folder, without query or fragment.
+pub fn resolve(referrer: &str, uri: &str) -> String {
+    if let Ok(base) = url::Url::parse(referrer)
+        && matches!(base.scheme(), "http" | "https" | "file")
+    {
+        return match base.join(uri) {
+            Ok(mut u) => {
+                if u.query().is_none()
+                    && let Some(q) = base.query()
+                    && u.host() == base.host()
+                {
+                    u.set_query(Some(q));
+                }
+                u.to_string()
+            }
+            Err(_) => uri.to_string(),
+        };
+    }
+    let plain = uri.split(['?', '#']).next().unwrap_or(uri);
+    // An absolute URL named from a file on disk.
+    if is_url(uri) {
+        return uri.to_string();
+    }
+    Path::new(referrer)
+        .parent()
+        .unwrap_or(Path::new("."))
+        .join(plain)
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// The last path segment without extension: the id prefix of a tile's
+/// features ("Tile_p001_p002" of ".../Tile_p001_p002.b3dm?v=2").
+fn stem_of(location: &str) -> String {
+    let path = location.split(['?', '#']).next().unwrap_or(location);
+    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    match name.rsplit_once('.') {
+        Some((stem, _)) if !stem.is_empty() => stem.to_string(),
+        _ => name.to_string(),
     }
 }
 
@@ -62,10 +146,10 @@ pub struct Tile {
     pub request_volume: Option<BoundingVolume>,
     pub geometric_error: f64,
     pub refine: Refine,
-    /// Content file (b3dm, glb, cmpt, pnts …), resolved to a path.
-    pub content: Option<PathBuf>,
+    /// Content file (b3dm, glb, cmpt, pnts …), resolved to a location.
+    pub content: Option<String>,
     /// Further contents of a 3D Tiles 1.1 tile (`contents` array).
-    pub more_contents: Vec<PathBuf>,
+    pub more_contents: Vec<String>,
     /// Bounding sphere in the scene's local frame (east/north/up metres
     /// from the scene origin): centre and radius.
     pub sphere: ([f64; 3], f64),
@@ -74,7 +158,9 @@ pub struct Tile {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tileset {
-    pub path: PathBuf,
+    /// The tileset.json: a path or a URL.
+    pub location: String,
+    pub source: SourceHandle,
     pub version: String,
     pub frame: TilesetFrame,
     pub tiles: Vec<Tile>,
@@ -96,21 +182,41 @@ pub struct View {
 impl Tileset {
     /// Reads a tileset.json and every external tileset it references.
     /// `crs` names the CRS of a tileset not written in ECEF.
+    /// A tileset on disk.
     pub fn open(
         path: &Path,
         crs: Option<Crs>,
         scene_crs: Crs,
         origin: &SceneOrigin,
     ) -> Result<Tileset, TilesetError> {
+        Tileset::open_from(
+            &path.to_string_lossy(),
+            Arc::new(Files),
+            crs,
+            scene_crs,
+            origin,
+        )
+    }
+
+    /// A tileset at `location` (path or URL), its files read by `source`.
+    pub fn open_from(
+        location: &str,
+        source: Arc<dyn TileSource>,
+        crs: Option<Crs>,
+        scene_crs: Crs,
+        origin: &SceneOrigin,
+    ) -> Result<Tileset, TilesetError> {
+        let path = location;
         let mut set = Tileset {
-            path: path.to_path_buf(),
+            location: location.to_string(),
+            source: SourceHandle(source),
             version: String::new(),
             frame: TilesetFrame::Ecef,
             tiles: Vec::new(),
             external_tilesets: 0,
             warnings: Vec::new(),
         };
-        let json = read_json(path)?;
+        let json = set.read_json(path)?;
         set.version = json["asset"]["version"].as_str().unwrap_or("?").to_string();
         if !matches!(set.version.as_str(), "0.0" | "1.0" | "1.1") {
             set.warnings
@@ -119,8 +225,7 @@ impl Tileset {
         let root = json
             .get("root")
             .ok_or_else(|| file_error(path, "no \"root\" tile: not a 3D Tiles tileset"))?;
-        let base = path.parent().unwrap_or(Path::new(".")).to_path_buf();
-        set.add_tile(root, None, &IDENTITY, &base, path, 0)?;
+        set.add_tile(root, None, &IDENTITY, path, 0)?;
         set.frame = match crs {
             Some(c) => TilesetFrame::Projected(c),
             None => detect_frame(&set.tiles[0]).ok_or_else(|| {
@@ -142,8 +247,7 @@ impl Tileset {
         json: &Value,
         parent: Option<usize>,
         parent_transform: &Mat4,
-        base: &Path,
-        file: &Path,
+        file: &str,
         depth: usize,
     ) -> Result<usize, TilesetError> {
         if depth > 64 {
@@ -197,8 +301,7 @@ impl Tileset {
         );
         if json.get("implicitTiling").is_some() {
             self.warnings.push(format!(
-                "{}: implicit tiling (3D Tiles 1.1 subtrees) is not supported yet; only the root of that subtree is read",
-                file.display()
+                "{file}: implicit tiling (3D Tiles 1.1 subtrees) is not supported yet; only the root of that subtree is read"
             ));
         }
         let index = self.tiles.len();
@@ -222,16 +325,21 @@ impl Tileset {
             if uri.contains('{') {
                 continue; // an implicit-tiling template such as content/{level}/{x}/{y}.glb
             }
-            let path = base.join(uri.split(['?', '#']).next().unwrap_or(uri));
-            if uri.to_ascii_lowercase().ends_with(".json") {
+            let path = resolve(file, uri);
+            let is_json = uri
+                .split(['?', '#'])
+                .next()
+                .unwrap_or(uri)
+                .to_ascii_lowercase()
+                .ends_with(".json");
+            if is_json {
                 // External tileset: its root becomes this tile's child.
-                let ext = read_json(&path)?;
+                let ext = self.read_json(&path)?;
                 let root = ext
                     .get("root")
                     .ok_or_else(|| file_error(&path, "external tileset without \"root\""))?;
                 self.external_tilesets += 1;
-                let ext_base = path.parent().unwrap_or(Path::new(".")).to_path_buf();
-                self.add_tile(root, Some(index), &transform, &ext_base, &path, depth + 1)?;
+                self.add_tile(root, Some(index), &transform, &path, depth + 1)?;
             } else if self.tiles[index].content.is_none() {
                 self.tiles[index].content = Some(path);
             } else {
@@ -240,7 +348,7 @@ impl Tileset {
         }
         if let Some(children) = json.get("children").and_then(Value::as_array) {
             for child in children {
-                self.add_tile(child, Some(index), &transform, base, file, depth + 1)?;
+                self.add_tile(child, Some(index), &transform, file, depth + 1)?;
             }
         }
         Ok(index)
@@ -341,22 +449,26 @@ impl Tileset {
             crs: Some(scene_crs),
             ..Default::default()
         };
-        for path in std::iter::once(first).chain(&t.more_contents) {
-            let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-            let id_prefix = path
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
+        for location in std::iter::once(first).chain(&t.more_contents) {
+            let bytes = self
+                .source
+                .0
+                .read(location)
+                .map_err(|e| format!("{location}: {e}"))?;
+            // glTF resources beside the content: only on disk.
+            let folder = (!is_url(location))
+                .then(|| Path::new(location).parent())
+                .flatten();
             self.read_payload(
                 &bytes,
-                path,
+                folder,
                 t.transform,
-                &id_prefix,
+                &stem_of(location),
                 scene_crs,
                 &mut model,
                 0,
             )
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+            .map_err(|e| format!("{location}: {e}"))?;
         }
         Ok(model)
     }
@@ -366,7 +478,8 @@ impl Tileset {
     pub fn read_content_bytes(bytes: &[u8]) -> Result<CityModel, String> {
         let crs = Crs::epsg(3857);
         let set = Tileset {
-            path: PathBuf::new(),
+            location: String::new(),
+            source: SourceHandle(Arc::new(Files)),
             version: "1.1".into(),
             frame: TilesetFrame::Projected(crs),
             tiles: Vec::new(),
@@ -374,7 +487,7 @@ impl Tileset {
             warnings: Vec::new(),
         };
         let mut model = CityModel::default();
-        set.read_payload(bytes, Path::new("."), IDENTITY, "tile", crs, &mut model, 0)?;
+        set.read_payload(bytes, None, IDENTITY, "tile", crs, &mut model, 0)?;
         Ok(model)
     }
 
@@ -382,7 +495,7 @@ impl Tileset {
     fn read_payload(
         &self,
         bytes: &[u8],
-        path: &Path,
+        folder: Option<&Path>,
         transform: Mat4,
         id_prefix: &str,
         scene_crs: Crs,
@@ -390,7 +503,7 @@ impl Tileset {
         depth: usize,
     ) -> Result<(), String> {
         let magic = bytes.get(..4).ok_or("file too short for a tile")?;
-        let base = path.parent();
+        let base = folder;
         let (pieces, features, rtc, warnings) = match magic {
             b"b3dm" => {
                 let b = parse_b3dm(bytes)?;
@@ -408,7 +521,7 @@ impl Tileset {
                 for inner in parse_cmpt(bytes)? {
                     self.read_payload(
                         inner,
-                        path,
+                        folder,
                         transform,
                         id_prefix,
                         scene_crs,
@@ -581,18 +694,24 @@ fn distance(a: [f64; 3], b: [f64; 3]) -> f64 {
     ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2)).sqrt()
 }
 
-fn read_json(path: &Path) -> Result<Value, TilesetError> {
-    let text = std::fs::read(path).map_err(|e| file_error(path, e.to_string()))?;
-    serde_json::from_slice(&text).map_err(|e| {
-        file_error(
-            path,
-            format!(
-                "broken JSON at line {}, column {}: {e}",
-                e.line(),
-                e.column()
-            ),
-        )
-    })
+impl Tileset {
+    fn read_json(&self, location: &str) -> Result<Value, TilesetError> {
+        let text = self
+            .source
+            .0
+            .read(location)
+            .map_err(|e| file_error(location, e))?;
+        serde_json::from_slice(&text).map_err(|e| {
+            file_error(
+                location,
+                format!(
+                    "broken JSON at line {}, column {}: {e}",
+                    e.line(),
+                    e.column()
+                ),
+            )
+        })
+    }
 }
 
 fn matrix(v: &Value) -> Option<Mat4> {

@@ -1,0 +1,213 @@
+//! 3D Tiles from a server: the tileset's files (tileset.json, external
+//! tilesets, tile contents) fetched over HTTP(S) through the disk cache the
+//! basemaps use. What was fetched once is shown again without the network —
+//! a workshop room offline still sees the tiles of the last visit — and the
+//! layer says how many files came from the cache because the server did not
+//! answer.
+
+use pw_basemap::cache::TileCache;
+use pw_city::tiles3d::{TileSource, is_url};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+/// A request that takes longer is given up (and the cache asked).
+const TIMEOUT: Duration = Duration::from_secs(20);
+
+pub struct HttpTiles {
+    cache: TileCache,
+    /// Files served from the cache because the network failed, and why.
+    stale: AtomicUsize,
+    reason: Mutex<Option<String>>,
+}
+
+impl HttpTiles {
+    pub fn in_dir(dir: std::path::PathBuf) -> Result<HttpTiles, String> {
+        let cache = TileCache::new(dir, TIMEOUT).map_err(|e| e.to_string())?;
+        Ok(HttpTiles {
+            cache,
+            stale: AtomicUsize::new(0),
+            reason: Mutex::new(None),
+        })
+    }
+
+    /// Cached files younger than this are used without asking the server.
+    pub fn with_max_age(mut self, age: Duration) -> HttpTiles {
+        self.cache.max_age = age;
+        self
+    }
+
+    /// How many files came from the cache because the server failed, and
+    /// the last failure.
+    pub fn offline(&self) -> (usize, Option<String>) {
+        (
+            self.stale.load(Ordering::Relaxed),
+            self.reason.lock().ok().and_then(|r| r.clone()),
+        )
+    }
+}
+
+impl TileSource for HttpTiles {
+    fn read(&self, location: &str) -> Result<Vec<u8>, String> {
+        if !is_url(location) {
+            return std::fs::read(location).map_err(|e| e.to_string());
+        }
+        let fetched = self.cache.get(location).map_err(|e| e.to_string())?;
+        if let Some(why) = fetched.stale_because {
+            self.stale.fetch_add(1, Ordering::Relaxed);
+            if let Ok(mut r) = self.reason.lock() {
+                *r = Some(why);
+            }
+        }
+        Ok(fetched.bytes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pw_city::tiles3d::Tileset;
+    use pw_geo::{Crs, SceneOrigin};
+    use pw_testkit::{HttpFixture, Reply};
+    use std::path::PathBuf;
+    use std::sync::Arc;
+    use std::sync::atomic::AtomicBool;
+
+    const UTM18N: Crs = Crs::epsg(32618);
+
+    /// Cesium's sample tileset (its tree, an external tileset in `city/`,
+    /// five b3dm tiles and a point cloud) served as a city's server would,
+    /// behind an access key in the query; switched off to be offline.
+    fn server(online: Arc<AtomicBool>) -> (HttpFixture, PathBuf) {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/data/gltf/cesium_TilesetWithRequestVolume");
+        let files = dir.clone();
+        let fixture = HttpFixture::start(move |target, _| {
+            if !online.load(Ordering::SeqCst) {
+                return Reply::status("503 Service Unavailable", "text/plain", "down");
+            }
+            let (path, query) = target.split_once('?').unwrap_or((target, ""));
+            if query != "key=abc" {
+                return Reply::status("403 Forbidden", "text/plain", "no key");
+            }
+            match path
+                .strip_prefix("/3d/")
+                .and_then(|p| std::fs::read(files.join(p)).ok())
+            {
+                Some(body) if path.ends_with(".json") => Reply::json(body),
+                Some(body) => Reply::ok("application/octet-stream", body),
+                None => Reply::status("404 Not Found", "text/plain", "no such tile"),
+            }
+        });
+        (fixture, dir)
+    }
+
+    fn triangles(set: &Tileset, tile: usize) -> (usize, usize, usize) {
+        let m = set.load_content(tile, UTM18N).unwrap();
+        let surfaces = m.objects.iter().map(|o| o.surfaces.len()).sum();
+        (m.objects.len(), surfaces, m.points.len())
+    }
+
+    #[test]
+    fn a_tileset_on_a_server_is_the_tileset_on_disk_and_stays_when_offline() {
+        let online = Arc::new(AtomicBool::new(true));
+        let (fixture, dir) = server(online.clone());
+        let cache = std::env::temp_dir().join(format!("pw-3dtiles-cache-{}", std::process::id()));
+        std::fs::remove_dir_all(&cache).ok();
+        let origin = SceneOrigin::new([447_784.070, 4_432_657.162, 0.0]);
+        let url = format!("{}/3d/tileset.json?key=abc", fixture.base);
+
+        let http = Arc::new(HttpTiles::in_dir(cache.clone()).unwrap());
+        let remote = Tileset::open_from(&url, http.clone(), None, UTM18N, &origin).unwrap();
+        let local = Tileset::open(&dir.join("tileset.json"), None, UTM18N, &origin).unwrap();
+        // The same tree: the external tileset found relative to its referrer,
+        // the key carried on to it.
+        assert_eq!(remote.tiles.len(), local.tiles.len());
+        assert_eq!(remote.content_tiles(), 6);
+        assert_eq!(remote.external_tilesets, 1);
+        for (r, l) in remote.tiles.iter().zip(&local.tiles) {
+            assert_eq!(r.sphere, l.sphere);
+        }
+        let city = format!("{}/3d/city/ur.b3dm?key=abc", fixture.base);
+        assert!(
+            remote
+                .tiles
+                .iter()
+                .any(|t| t.content.as_deref() == Some(city.as_str()))
+        );
+        assert!(
+            fixture
+                .seen()
+                .contains(&"/3d/city/tileset.json?key=abc".to_string())
+        );
+        // Every tile's content read over HTTP is what the files hold.
+        let contents: Vec<usize> = (0..remote.tiles.len())
+            .filter(|&t| remote.tiles[t].content.is_some())
+            .collect();
+        for &t in &contents {
+            assert_eq!(triangles(&remote, t), triangles(&local, t), "tile {t}");
+        }
+        // Feature ids come from the file name, not the query.
+        let m = remote.load_content(contents[0], UTM18N).unwrap();
+        assert!(
+            m.objects.iter().all(|o| !o.id.contains('?')),
+            "{}",
+            m.objects[0].id
+        );
+        assert_eq!(http.offline().0, 0);
+
+        // Offline: the server answers 503; everything seen before comes
+        // from the cache, said once per file.
+        online.store(false, Ordering::SeqCst);
+        let http = Arc::new(
+            HttpTiles::in_dir(cache.clone())
+                .unwrap()
+                .with_max_age(Duration::ZERO),
+        );
+        let again = Tileset::open_from(&url, http.clone(), None, UTM18N, &origin).unwrap();
+        assert_eq!(again.tiles.len(), local.tiles.len());
+        for &t in &contents {
+            assert_eq!(
+                triangles(&again, t),
+                triangles(&local, t),
+                "offline tile {t}"
+            );
+        }
+        let (stale, why) = http.offline();
+        assert_eq!(stale, 2 + contents.len(), "two tilesets and the contents");
+        assert!(why.as_deref().is_some_and(|w| w.contains("503")), "{why:?}");
+        // What was never fetched cannot be shown: the error says why.
+        let never = format!("{}/3d/city/elsewhere.b3dm?key=abc", fixture.base);
+        let err = http.read(&never).unwrap_err();
+        assert!(err.contains("503"), "{err}");
+        std::fs::remove_dir_all(&cache).ok();
+    }
+
+    #[test]
+    fn locations_resolve_like_a_browser_and_keep_the_key() {
+        use pw_city::tiles3d::resolve;
+        let base = "https://tiles.example.org/jena/tileset.json?key=abc";
+        assert_eq!(
+            resolve(base, "0/1.b3dm"),
+            "https://tiles.example.org/jena/0/1.b3dm?key=abc"
+        );
+        assert_eq!(
+            resolve(base, "../shared/x.glb?v=2"),
+            "https://tiles.example.org/shared/x.glb?v=2"
+        );
+        assert_eq!(
+            resolve(base, "/root.json"),
+            "https://tiles.example.org/root.json?key=abc"
+        );
+        // Another host gets no key of ours.
+        assert_eq!(
+            resolve(base, "https://cdn.example.com/t.b3dm"),
+            "https://cdn.example.com/t.b3dm"
+        );
+        // On disk: the folder of the referrer, query and fragment dropped.
+        assert_eq!(
+            PathBuf::from(resolve("/data/city/tileset.json", "tiles/1.b3dm?v=1#x")),
+            PathBuf::from("/data/city/tiles/1.b3dm")
+        );
+    }
+}
