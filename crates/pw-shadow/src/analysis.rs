@@ -138,6 +138,39 @@ pub enum AnalysisError {
     },
 }
 
+impl AnalysisError {
+    /// In the catalogue's words (the app shows the user's language).
+    pub fn message(&self) -> Message {
+        match self {
+            AnalysisError::Cancelled => {
+                Message::new("sunhours.error.cancelled").english("cancelled")
+            }
+            AnalysisError::Sun(e) => Message::new("sunhours.error.sun")
+                .arg("error", e)
+                .english("sun position: {error}"),
+            AnalysisError::NoDates => Message::new("sunhours.error.no_dates")
+                .english("no time window given: choose at least one date"),
+            AnalysisError::Cell(c) => Message::new("sunhours.error.cell")
+                .arg("cell", c)
+                .english("cell size {cell} m: choose a value between 0.01 and 50 m"),
+            AnalysisError::Step(s) => Message::new("sunhours.error.step")
+                .arg("step", s)
+                .english("step {step} s: choose between 1 and 120 minutes"),
+            AnalysisError::TooLarge {
+                cells,
+                area_km2,
+                cell,
+                limit,
+            } => Message::new("sunhours.error.too_large")
+                .arg("cells", cells)
+                .arg("area", format!("{area_km2:.1}"))
+                .arg("cell", cell)
+                .arg("limit", limit)
+                .english("{cells} grid cells ({area} km² at {cell} m) is more than the {limit} this run allows: choose a smaller area or a larger cell size"),
+        }
+    }
+}
+
 impl From<Cancelled> for AnalysisError {
     fn from(_: Cancelled) -> Self {
         AnalysisError::Cancelled

@@ -84,20 +84,27 @@ impl SunHoursAnalysis {
         scenario: &Scenario,
     ) -> Result<Params, AnalysisError> {
         let failed = |e: String| AnalysisError::Failed(e);
+        let said = AnalysisError::Said;
         let site = &scenario.site;
         let tz = jiff::tz::TimeZone::get(&site.time_zone).map_err(|_| {
-            failed(format!(
-                "unknown time zone {:?} in the scene",
-                site.time_zone
-            ))
+            said(
+                Message::new("sunhours.error.time_zone")
+                    .arg("zone", &site.time_zone)
+                    .english("unknown time zone \"{zone}\" in the scene"),
+            )
         })?;
         let mut dates: Vec<jiff::civil::Date> = values
             .text("date")
             .split([' ', ','])
             .filter(|d| !d.is_empty())
             .map(|d| {
-                d.parse()
-                    .map_err(|_| failed(format!("{d:?}: write YYYY-MM-DD")))
+                d.parse().map_err(|_| {
+                    said(
+                        Message::new("sunhours.error.date")
+                            .arg("date", d)
+                            .english("\"{date}\": write YYYY-MM-DD"),
+                    )
+                })
             })
             .collect::<Result<_, _>>()?;
         if dates.is_empty() {
@@ -112,9 +119,9 @@ impl SunHoursAnalysis {
             .map(|d| day_window(*d, from, to, &tz))
             .collect::<Result<Vec<_>, _>>()
             .map_err(failed)?;
-        let a = values
-            .area("area")
-            .ok_or_else(|| failed("choose an area first".into()))?;
+        let a = values.area("area").ok_or_else(|| {
+            said(Message::new("sunhours.error.no_area").english("choose an area first"))
+        })?;
         let area = Area::new(a.min[0], a.min[1], a.max[0], a.max[1]);
         let observer = pw_sun::Observer::standard(site.latitude, site.longitude, site.origin[2]);
         let mut p = Params::new(area, windows, observer);
@@ -134,7 +141,7 @@ impl SunHoursAnalysis {
 fn engine_error(e: crate::AnalysisError) -> AnalysisError {
     match e {
         crate::AnalysisError::Cancelled => AnalysisError::Cancelled,
-        other => AnalysisError::Failed(other.to_string()),
+        other => AnalysisError::Said(other.message()),
     }
 }
 
