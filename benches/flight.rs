@@ -6,17 +6,17 @@
 //! CPU renders, so a frame's time is CPU time) and `--fly-bookmarks` prints
 //! the frame times of the flights: median, 95 %, 99 %, worst.
 //!
-//! Each flight takes 36 frames (the clock moves 1/30 s a frame), 144 in all.
+//! Each flight takes 36 frames (the clock moves 1/30 s a frame) and the
+//! frame it starts in: 148 frames measured.
 //!
 //! `cargo bench --bench flight` (`PW_FLIGHT_RUNS`, default 1;
 //! `PW_FLIGHT_COPIES`, default 482). Needs Xvfb and mesa-vulkan-drivers.
 
-use std::io::{BufRead, BufReader};
+use pw_testkit::xvfb::Xvfb;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Instant;
 
-const LAVAPIPE: &str = "/usr/share/vulkan/icd.d/lvp_icd.x86_64.json";
 /// The demo tile's lower left corner; copies go east and north in 1 km steps.
 const TILE_EAST: f64 = 280_000.0;
 const TILE_NORTH: f64 = 5_657_000.0;
@@ -133,37 +133,6 @@ pitch = 12.0
     file
 }
 
-struct Xvfb(std::process::Child, String);
-
-impl Drop for Xvfb {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn start_xvfb() -> Xvfb {
-    let mut child = Command::new("Xvfb")
-        .args([
-            "-displayfd",
-            "1",
-            "-screen",
-            "0",
-            "1600x1000x24",
-            "-nolisten",
-            "tcp",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("Xvfb is not installed: apt-get install xvfb mesa-vulkan-drivers");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .expect("Xvfb did not report its display");
-    Xvfb(child, format!(":{}", line.trim()))
-}
-
 fn main() {
     let copies = env_number("PW_FLIGHT_COPIES", 482);
     let runs = env_number("PW_FLIGHT_RUNS", 1);
@@ -181,25 +150,19 @@ fn main() {
         km + 2,
         started.elapsed().as_secs_f64()
     );
-    let xvfb = start_xvfb();
+    let xvfb = Xvfb::start();
     let runtime = std::env::temp_dir().join(format!("pw-flight-xdg-{}", std::process::id()));
-    std::fs::create_dir_all(&runtime).unwrap();
     for run in 1..=runs {
         let started = Instant::now();
-        let out = Command::new(env!("CARGO_BIN_EXE_planwerkstatt"))
-            .arg("open")
-            .arg(&scene)
-            .args([
-                "--fly-bookmarks",
-                "--no-settings",
-                "--window-size",
-                "1600x900",
-            ])
-            .env("DISPLAY", &xvfb.1)
-            .env("VK_ICD_FILENAMES", LAVAPIPE)
-            .env("WGPU_BACKEND", "vulkan")
-            .env("XDG_RUNTIME_DIR", &runtime)
-            .env_remove("WAYLAND_DISPLAY")
+        let mut command = Command::new(env!("CARGO_BIN_EXE_planwerkstatt"));
+        command.arg("open").arg(&scene).args([
+            "--fly-bookmarks",
+            "--no-settings",
+            "--window-size",
+            "1600x900",
+        ]);
+        let out = xvfb
+            .prepare(&mut command, &runtime)
             .output()
             .expect("cannot start planwerkstatt");
         let stdout = String::from_utf8_lossy(&out.stdout);

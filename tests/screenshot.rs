@@ -6,49 +6,12 @@
 //!
 //! Needs Debian's `xvfb` and `mesa-vulkan-drivers` (installed by `.ci/run`).
 
-use std::io::{BufRead, BufReader};
+use std::io::BufReader;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-const LAVAPIPE: &str = "/usr/share/vulkan/icd.d/lvp_icd.x86_64.json";
-
-struct Xvfb {
-    child: Child,
-    display: String,
-}
-
-impl Drop for Xvfb {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Starts Xvfb on a free display number (it writes the number to stdout).
-fn start_xvfb() -> Xvfb {
-    let mut child = Command::new("Xvfb")
-        .args([
-            "-displayfd",
-            "1",
-            "-screen",
-            "0",
-            "1600x1000x24",
-            "-nolisten",
-            "tcp",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("Xvfb is not installed: apt-get install xvfb mesa-vulkan-drivers (see .ci/run)");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .expect("Xvfb did not report its display");
-    let display = format!(":{}", line.trim());
-    assert!(line.trim().parse::<u32>().is_ok(), "Xvfb printed '{line}'");
-    Xvfb { child, display }
-}
+use pw_testkit::xvfb::Xvfb;
 
 struct Picture {
     width: usize,
@@ -78,12 +41,8 @@ fn app_command(args: &[&str], xvfb: &Xvfb) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_planwerkstatt"));
     c.args(args)
         .args(["--window-size", "1600x900"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("DISPLAY", &xvfb.display)
-        .env("VK_ICD_FILENAMES", LAVAPIPE)
-        .env("WGPU_BACKEND", "vulkan")
-        .env("XDG_RUNTIME_DIR", runtime_dir())
-        .env_remove("WAYLAND_DISPLAY");
+        .current_dir(env!("CARGO_MANIFEST_DIR"));
+    xvfb.prepare(&mut c, &runtime_dir());
     c
 }
 
@@ -113,14 +72,7 @@ fn is_ground(c: [u8; 3]) -> bool {
 
 /// A private runtime dir for the child (winit/wgpu complain without one).
 fn runtime_dir() -> PathBuf {
-    let dir = out_dir().join("xdg-runtime");
-    std::fs::create_dir_all(&dir).unwrap();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).unwrap();
-    }
-    dir
+    out_dir().join("xdg-runtime")
 }
 
 fn out_dir() -> PathBuf {
@@ -132,10 +84,10 @@ fn out_dir() -> PathBuf {
 #[test]
 fn demo_scene_renders_sky_ground_buildings_and_panels() {
     assert!(
-        Path::new(LAVAPIPE).exists(),
+        Path::new(pw_testkit::xvfb::LAVAPIPE).exists(),
         "Mesa lavapipe missing: apt-get install mesa-vulkan-drivers (see .ci/run)"
     );
-    let xvfb = start_xvfb();
+    let xvfb = Xvfb::start();
     let png = out_dir().join("demo.png");
     run_app(&["open", "scenes/demo.scene"], &png, &xvfb);
     let p = read_png(&png);
@@ -201,10 +153,10 @@ fn demo_scene_renders_sky_ground_buildings_and_panels() {
 #[test]
 fn workshop_mode_in_high_contrast_draws_large_black_panels() {
     assert!(
-        Path::new(LAVAPIPE).exists(),
+        Path::new(pw_testkit::xvfb::LAVAPIPE).exists(),
         "Mesa lavapipe missing: apt-get install mesa-vulkan-drivers (see .ci/run)"
     );
-    let xvfb = start_xvfb();
+    let xvfb = Xvfb::start();
     let png = out_dir().join("workshop.png");
     // Settings come from a config dir the test owns.
     let cfg = out_dir().join("cfg-workshop");
@@ -214,19 +166,14 @@ fn workshop_mode_in_high_contrast_draws_large_black_panels() {
         "ui_scale = 1.5\nhigh_contrast = true\nlanguage = \"en\"\n",
     )
     .unwrap();
-    let status = Command::new(env!("CARGO_BIN_EXE_planwerkstatt"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_planwerkstatt"));
+    command
         .args(["open", "scenes/demo.scene", "--workshop", "--screenshot"])
         .arg(&png)
         .args(["--window-size", "1600x900"])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("DISPLAY", &xvfb.display)
-        .env("VK_ICD_FILENAMES", LAVAPIPE)
-        .env("WGPU_BACKEND", "vulkan")
-        .env("PLANWERKSTATT_CONFIG_DIR", &cfg)
-        .env("XDG_RUNTIME_DIR", runtime_dir())
-        .env_remove("WAYLAND_DISPLAY")
-        .status()
-        .unwrap();
+        .env("PLANWERKSTATT_CONFIG_DIR", &cfg);
+    let status = xvfb.prepare(&mut command, &runtime_dir()).status().unwrap();
     assert!(status.success());
     let p = read_png(&png);
     let black = fraction(&p, |c| c.iter().all(|v| *v < 8));
@@ -249,7 +196,7 @@ fn workshop_mode_in_high_contrast_draws_large_black_panels() {
 /// bars keep one row and the view keeps well over half the window.
 #[test]
 fn at_two_and_a_half_times_the_controls_the_view_keeps_half_the_window() {
-    let xvfb = start_xvfb();
+    let xvfb = Xvfb::start();
     let png = out_dir().join("large-controls.png");
     let cfg = out_dir().join("cfg-large");
     std::fs::create_dir_all(&cfg).unwrap();
@@ -311,7 +258,7 @@ fn distinct_colours_in_centre(p: &Picture) -> usize {
 
 #[test]
 fn textured_citygml_shows_its_facade_photos() {
-    let xvfb = start_xvfb();
+    let xvfb = Xvfb::start();
     let gml = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(
         "../shared/data/citygml/berlin_textured/DEB_LOD2_UUID_cda3726a-7346-4ba8-a393-90964d0c8697.gml",
     );
@@ -341,7 +288,7 @@ fn textured_citygml_shows_its_facade_photos() {
 
 #[test]
 fn sun_hours_show_as_a_ground_raster_and_facade_patches() {
-    let xvfb = start_xvfb();
+    let xvfb = Xvfb::start();
     let png = out_dir().join("sunhours.png");
     // Equinox sun hours over all buildings, computed once the scene loaded;
     // the screenshot waits for the run (a job) to finish.
@@ -381,7 +328,7 @@ fn sun_hours_show_as_a_ground_raster_and_facade_patches() {
 
 #[test]
 fn the_jena_replay_shows_class_coloured_and_stale_sensor_markers() {
-    let xvfb = start_xvfb();
+    let xvfb = Xvfb::start();
     let png = out_dir().join("jena.png");
     // The screenshot keeps the scene's start time: 8 January 2026, 14:30,
     // when 10 bikes an hour quarter pass the Goldbergrampe ("viel", red) and
@@ -430,7 +377,7 @@ fn orange([r, g, b]: [u8; 3]) -> bool {
 /// still show over them.
 #[test]
 fn sun_hours_stay_on_top_of_a_germany_wide_district_layer() {
-    let xvfb = start_xvfb();
+    let xvfb = Xvfb::start();
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let demo = std::fs::read_to_string(root.join("scenes/demo.scene")).unwrap();
     let gml = root.join("assets/demo/nrw/LoD2_32_280_5657_1_NW.gml");
@@ -504,7 +451,7 @@ fn variant_scene(name: &str) -> PathBuf {
 
 #[test]
 fn a_variant_shows_its_new_house_in_the_planning_colours() {
-    let xvfb = start_xvfb();
+    let xvfb = Xvfb::start();
     let scene = variant_scene("variant");
     let scene = scene.to_str().unwrap();
     let bestand = out_dir().join("variant-bestand.png");
@@ -554,7 +501,7 @@ fn orange_beside(p: &Picture, x: usize) -> (f64, f64) {
 
 #[test]
 fn split_view_and_swipe_show_bestand_and_the_variant_side_by_side() {
-    let xvfb = start_xvfb();
+    let xvfb = Xvfb::start();
     let scene = variant_scene("compare");
     let scene = scene.to_str().unwrap();
     let split = out_dir().join("compare-split.png");
@@ -698,7 +645,7 @@ fn png_texts(path: &Path) -> Vec<(String, String)> {
 /// house only on the variant's side, and the stamp in the file as text.
 #[test]
 fn an_8k_picture_of_the_comparison_carries_its_stamp() {
-    let xvfb = start_xvfb();
+    let xvfb = Xvfb::start();
     let scene = variant_scene("picture");
     let png = out_dir().join("picture-8k.png");
     run_picture(
@@ -787,7 +734,7 @@ fn an_8k_picture_of_the_comparison_carries_its_stamp() {
 /// muted blue-grey.
 #[test]
 fn a_viewshed_shows_seen_and_hidden_ground() {
-    let xvfb = start_xvfb();
+    let xvfb = Xvfb::start();
     let png = out_dir().join("viewshed.png");
     run_app(
         &["open", "scenes/demo.scene", "--run-analysis", "view"],
@@ -830,7 +777,7 @@ fn a_workshop_shows_its_qr_code_tally_and_pins_in_the_view() {
         Anchor, Draft, LocalText, Reply, Request, Source, SqliteStore, VariantCard, Workshop,
         start_desk,
     };
-    let xvfb = start_xvfb();
+    let xvfb = Xvfb::start();
     let scene = variant_scene("workshop-table");
     let text = std::fs::read_to_string(&scene).unwrap();
     std::fs::write(
@@ -940,7 +887,7 @@ fn a_workshop_shows_its_qr_code_tally_and_pins_in_the_view() {
 
 #[test]
 fn the_kiosk_shows_its_first_tour_station() {
-    let xvfb = start_xvfb();
+    let xvfb = Xvfb::start();
     let scene = variant_scene("kiosk");
     let text = std::fs::read_to_string(&scene).unwrap();
     std::fs::write(

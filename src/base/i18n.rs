@@ -247,6 +247,25 @@ mod tests {
             "only de: {only_de:?}, only en: {only_en:?}"
         );
         assert!(de.len() > 50);
+        // Both languages fill in the same values.
+        let placeholders = |text: &str| -> BTreeSet<String> {
+            text.split('{')
+                .skip(1)
+                .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_string()))
+                .filter(|name| {
+                    !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_')
+                })
+                .collect()
+        };
+        let differ: Vec<&String> = de
+            .iter()
+            .filter(|k| {
+                placeholders(i.catalogue(Language::German)[**k].as_str())
+                    != placeholders(i.catalogue(Language::English)[**k].as_str())
+            })
+            .copied()
+            .collect();
+        assert!(differ.is_empty(), "placeholders differ: {differ:?}");
     }
 
     #[test]
@@ -341,14 +360,14 @@ mod tests {
                 // would be XML attributes and the like).
                 let library = path.starts_with(root.join("crates"));
                 // A library's unit tests make up keys of their own.
-                let text = match text.find("#[cfg(test)]") {
+                let text = match text.find("#[cfg(test)]\nmod tests") {
                     Some(end) if library => text[..end].to_string(),
                     _ => text,
                 };
                 let markers: &[&str] = if library {
                     &["Message::new(\""]
                 } else {
-                    &["tr(\"", "trf(\"", "key!(\""]
+                    &["tr(\"", "trf(\"", "key!(\"", "Message::new(\""]
                 };
                 for marker in markers {
                     for (pos, _) in text.match_indices(marker) {

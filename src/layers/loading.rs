@@ -127,6 +127,7 @@ pub(super) fn poll_load_tasks(
                 entry.status = LayerStatus::Ready;
                 entry.extent = city.extent(&frame.origin);
                 entry.issues = city.model.issues.clone();
+                entry.has_attributes = city.vector.as_ref().is_some_and(|v| !v.fields.is_empty());
                 entry.summary = Some(city.summary.clone());
                 entry.relative_heights = city.relative_heights && !city.placed_on_terrain;
                 entry.draped_on = city.draped_on;

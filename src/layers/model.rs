@@ -133,6 +133,8 @@ pub struct LayerEntry {
     /// Draped without terrain onto this ground height: loaded again when
     /// the scene's ground turns out elsewhere (a city layer arriving later).
     pub draped_on: Option<f64>,
+    /// Its objects carry attributes to style by and list in a table.
+    pub has_attributes: bool,
 }
 
 /// What was loaded, from which input: shown in the layer tooltip.
@@ -272,6 +274,7 @@ impl Layers {
             relative_heights: false,
             withheld: false,
             draped_on: None,
+            has_attributes: false,
         });
         id
     }

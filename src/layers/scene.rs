@@ -309,8 +309,9 @@ fn save_scene(
         .filter(|e| !layers.is_generated(e.id))
         .map(|e| {
             let mut def = e.def.clone();
-            // Re-root relative paths when saving under another folder.
-            if active.path.as_deref() != Some(path) {
+            // Re-root relative paths when saving under another folder
+            // (web addresses stay as they are).
+            if active.path.as_deref() != Some(path) && !def.path.contains("://") {
                 def.path = relative_to_scene(&e.source, Some(path));
             }
             def

@@ -635,16 +635,7 @@ mod tests {
         app.insert_resource(TilesCacheDir(dir.join("cache")));
         app.world_mut()
             .write_message(SceneCommand::Open(scene.clone()));
-        run_until(&mut app, |app| {
-            !app.world().resource::<Tilesets>().sets.is_empty()
-        });
-        let owner = *app
-            .world()
-            .resource::<Tilesets>()
-            .sets
-            .keys()
-            .next()
-            .unwrap();
+        let owner = opened_tileset(&mut app);
         place_camera(&mut app, 600.0);
         run_until(&mut app, |app| {
             app.world().resource::<Tilesets>().sets[&owner].loaded.len() >= 5
@@ -669,6 +660,19 @@ mod tests {
         std::fs::remove_dir_all(&dir).ok();
     }
 
+    /// Runs until the scene's tileset has opened; its layer.
+    fn opened_tileset(app: &mut App) -> LayerId {
+        run_until(app, |app| {
+            !app.world().resource::<Tilesets>().sets.is_empty()
+        });
+        *app.world()
+            .resource::<Tilesets>()
+            .sets
+            .keys()
+            .next()
+            .unwrap()
+    }
+
     fn walk_files(dir: &std::path::Path) -> usize {
         std::fs::read_dir(dir)
             .into_iter()
@@ -686,16 +690,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("pw-tiles-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let mut app = headless_app(&cesium_scene(&dir));
-        run_until(&mut app, |app| {
-            !app.world().resource::<Tilesets>().sets.is_empty()
-        });
-        let owner = *app
-            .world()
-            .resource::<Tilesets>()
-            .sets
-            .keys()
-            .next()
-            .unwrap();
+        let owner = opened_tileset(&mut app);
         {
             let layers = app.world().resource::<Layers>();
             let entry = layers.get(owner).unwrap();

@@ -5,10 +5,11 @@
 //! layer says how many files came from the cache because the server did not
 //! answer.
 
+use pw_basemap::BasemapError;
 use pw_basemap::cache::TileCache;
-use pw_city::tiles3d::{TileSource, is_url};
+use pw_city::tiles3d::{TileSource, is_url, shown};
+use std::collections::HashSet;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 /// A request that takes longer is given up (and the cache asked).
@@ -16,8 +17,9 @@ const TIMEOUT: Duration = Duration::from_secs(20);
 
 pub struct HttpTiles {
     cache: TileCache,
-    /// Files served from the cache because the network failed, and why.
-    stale: AtomicUsize,
+    /// Files served from the cache because the network failed (each once;
+    /// forgotten when the server answers for it again), and the last why.
+    stale: Mutex<HashSet<String>>,
     reason: Mutex<Option<String>>,
 }
 
@@ -26,7 +28,7 @@ impl HttpTiles {
         let cache = TileCache::new(dir, TIMEOUT).map_err(|e| e.to_string())?;
         Ok(HttpTiles {
             cache,
-            stale: AtomicUsize::new(0),
+            stale: Mutex::new(HashSet::new()),
             reason: Mutex::new(None),
         })
     }
@@ -37,26 +39,44 @@ impl HttpTiles {
         self
     }
 
-    /// How many files came from the cache because the server failed, and
-    /// the last failure.
+    /// How many files are shown from the cache because the server failed,
+    /// and the last failure.
     pub fn offline(&self) -> (usize, Option<String>) {
-        (
-            self.stale.load(Ordering::Relaxed),
-            self.reason.lock().ok().and_then(|r| r.clone()),
-        )
+        let count = self.stale.lock().map_or(0, |s| s.len());
+        let why = (count > 0)
+            .then(|| self.reason.lock().ok().and_then(|r| r.clone()))
+            .flatten();
+        (count, why)
     }
 }
 
 impl TileSource for HttpTiles {
+    /// Web addresses only: whatever a server's files name, nothing is read
+    /// from the user's disk.
     fn read(&self, location: &str) -> Result<Vec<u8>, String> {
         if !is_url(location) {
-            return std::fs::read(location).map_err(|e| e.to_string());
+            return Err(format!(
+                "\"{}\" is no web address; a tileset from a server is read from servers only",
+                shown(location)
+            ));
         }
-        let fetched = self.cache.get(location).map_err(|e| e.to_string())?;
-        if let Some(why) = fetched.stale_because {
-            self.stale.fetch_add(1, Ordering::Relaxed);
-            if let Ok(mut r) = self.reason.lock() {
-                *r = Some(why);
+        // The error without the address (its query may hold an access key;
+        // the caller names the file).
+        let fetched = self.cache.get(location).map_err(|e| match e {
+            BasemapError::Http { message, .. } => message,
+            other => other.to_string(),
+        })?;
+        if let Ok(mut stale) = self.stale.lock() {
+            match fetched.stale_because {
+                Some(why) => {
+                    stale.insert(location.to_string());
+                    if let Ok(mut r) = self.reason.lock() {
+                        *r = Some(why.replace(location, &shown(location)));
+                    }
+                }
+                None => {
+                    stale.remove(location);
+                }
             }
         }
         Ok(fetched.bytes)
@@ -71,7 +91,7 @@ mod tests {
     use pw_testkit::{HttpFixture, Reply};
     use std::path::PathBuf;
     use std::sync::Arc;
-    use std::sync::atomic::AtomicBool;
+    use std::sync::atomic::{AtomicBool, Ordering};
 
     const UTM18N: Crs = Crs::epsg(32618);
 
@@ -176,10 +196,20 @@ mod tests {
         let (stale, why) = http.offline();
         assert_eq!(stale, 2 + contents.len(), "two tilesets and the contents");
         assert!(why.as_deref().is_some_and(|w| w.contains("503")), "{why:?}");
+        // Each file counts once however often it is read.
+        for &t in &contents {
+            triangles(&again, t);
+        }
+        assert_eq!(http.offline().0, 2 + contents.len());
         // What was never fetched cannot be shown: the error says why.
         let never = format!("{}/3d/city/elsewhere.b3dm?key=abc", fixture.base);
         let err = http.read(&never).unwrap_err();
         assert!(err.contains("503"), "{err}");
+        assert!(!err.contains("key=abc"), "{err}");
+        // Back online: what the server answers is no longer counted stale.
+        online.store(true, Ordering::SeqCst);
+        triangles(&again, contents[0]);
+        assert_eq!(http.offline().0, 1 + contents.len());
         std::fs::remove_dir_all(&cache).ok();
     }
 
@@ -187,27 +217,43 @@ mod tests {
     fn locations_resolve_like_a_browser_and_keep_the_key() {
         use pw_city::tiles3d::resolve;
         let base = "https://tiles.example.org/jena/tileset.json?key=abc";
+        let at = |uri| resolve(base, uri);
         assert_eq!(
-            resolve(base, "0/1.b3dm"),
-            "https://tiles.example.org/jena/0/1.b3dm?key=abc"
+            at("0/1.b3dm").as_deref(),
+            Some("https://tiles.example.org/jena/0/1.b3dm?key=abc")
         );
         assert_eq!(
-            resolve(base, "../shared/x.glb?v=2"),
-            "https://tiles.example.org/shared/x.glb?v=2"
+            at("../shared/x.glb?v=2").as_deref(),
+            Some("https://tiles.example.org/shared/x.glb?v=2")
         );
         assert_eq!(
-            resolve(base, "/root.json"),
-            "https://tiles.example.org/root.json?key=abc"
+            at("/root.json").as_deref(),
+            Some("https://tiles.example.org/root.json?key=abc")
         );
-        // Another host gets no key of ours.
+        // No key to another origin: another host, plain http, another port.
+        for other in [
+            "https://cdn.example.com/t.b3dm",
+            "http://tiles.example.org/t.b3dm",
+            "https://tiles.example.org:8443/t.b3dm",
+        ] {
+            assert_eq!(at(other).as_deref(), Some(other));
+        }
+        // A server's file cannot make us read the disk.
+        for local in ["file:///home/planer/.ssh/id_rsa", "data:text/plain,x"] {
+            assert_eq!(at(local), None, "{local}");
+        }
+        let http = HttpTiles::in_dir(std::env::temp_dir().join("pw-3dtiles-never")).unwrap();
+        let err = http.read("/etc/passwd").unwrap_err();
+        assert!(err.contains("no web address"), "{err}");
+        // Messages show no key.
         assert_eq!(
-            resolve(base, "https://cdn.example.com/t.b3dm"),
-            "https://cdn.example.com/t.b3dm"
+            pw_city::tiles3d::shown(base),
+            "https://tiles.example.org/jena/tileset.json"
         );
         // On disk: the folder of the referrer, query and fragment dropped.
         assert_eq!(
-            PathBuf::from(resolve("/data/city/tileset.json", "tiles/1.b3dm?v=1#x")),
-            PathBuf::from("/data/city/tiles/1.b3dm")
+            resolve("/data/city/tileset.json", "tiles/1.b3dm?v=1#x").map(PathBuf::from),
+            Some(PathBuf::from("/data/city/tiles/1.b3dm"))
         );
     }
 }

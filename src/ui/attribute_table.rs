@@ -81,7 +81,7 @@ pub(crate) fn fit(text: &str) -> String {
 fn cell<'a>(objects: &'a [CityObject], mut i: usize, column: &str) -> &'a str {
     for _ in 0..8 {
         let o = &objects[i];
-        if let Some(v) = o.attribute(column) {
+        if let Some(v) = o.attribute(column).filter(|v| !v.trim().is_empty()) {
             return v;
         }
         match o.parent {
@@ -142,7 +142,7 @@ fn all_attributes(objects: &[CityObject], i: usize) -> Vec<(&str, &str)> {
             break;
         };
         for (k, v) in &objects[j].attributes {
-            if !out.iter().any(|(seen, _)| seen == k) {
+            if !v.trim().is_empty() && !out.iter().any(|(seen, _)| seen == k) {
                 out.push((k, v));
             }
         }

@@ -142,15 +142,9 @@ pub fn layer_tree(ui: &mut egui::Ui, layers: &[LayerEntry], i18n: &I18n) -> Vec<
                         actions.push(UiAction::Scene(SceneCommand::ZoomTo(layer.id)));
                     }
                     // Layers whose objects carry attributes: features,
-                    // buildings (3D Tiles stream theirs tile by tile).
-                    let styled_by_attributes = matches!(
-                        layer.def.kind,
-                        pw_scene::LayerKind::Vector
-                            | pw_scene::LayerKind::Citygml
-                            | pw_scene::LayerKind::Cityjson
-                            | pw_scene::LayerKind::Gltf
-                    );
-                    if styled_by_attributes && ready {
+                    // buildings with theirs (3D Tiles stream theirs tile by
+                    // tile; a plain glTF model has none).
+                    if layer.has_attributes && ready {
                         if ui.button(i18n.tr("layers.style")).clicked() {
                             actions.push(UiAction::OpenStyleEditor(layer.id));
                         }

@@ -101,9 +101,10 @@ pub fn read_logo(file: &Path) -> Result<egui::ColorImage, String> {
     )
     .map_err(|e| e.to_string())?;
     let mut pixels = image.try_into_dynamic().map_err(|e| e.to_string())?;
-    if pixels.height() > LOGO_PIXELS_HIGH {
-        let w = (pixels.width() as u64 * LOGO_PIXELS_HIGH as u64 / pixels.height() as u64).max(1);
-        pixels = pixels.thumbnail(w as u32, LOGO_PIXELS_HIGH);
+    // At most 192 px high and 4 × that wide (the bar shows no wider), the
+    // shape kept: `thumbnail` fits into the box.
+    if pixels.height() > LOGO_PIXELS_HIGH || pixels.width() > 4 * LOGO_PIXELS_HIGH {
+        pixels = pixels.thumbnail(4 * LOGO_PIXELS_HIGH, LOGO_PIXELS_HIGH);
     }
     let rgba = pixels.to_rgba8();
     let (w, h) = (rgba.width() as usize, rgba.height() as usize);
@@ -149,6 +150,8 @@ mod tests {
         assert_eq!(small.pixels[39].a(), 0);
         let large = read_logo(&png(&dir, "gross.png", 1200, 600)).unwrap();
         assert_eq!(large.size, [384, 192]);
+        let wide = read_logo(&png(&dir, "breit.png", 4000, 100)).unwrap();
+        assert_eq!(wide.size, [768, 19]);
         let svg = dir.join("logo.svg");
         std::fs::write(&svg, "<svg/>").unwrap();
         let why = read_logo(&svg).unwrap_err();

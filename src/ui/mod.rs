@@ -778,7 +778,7 @@ fn draw_ui(
             .layer_id(egui::LayerId::background())
             .max_rect(ctx.viewport_rect()),
     );
-    let top = egui::Panel::top("top_bar").show(&mut root, |ui| {
+    egui::Panel::top("top_bar").show(&mut root, |ui| {
         if out.ui_state.scene_choices.0 != data.active.path {
             out.ui_state.scene_choices = (
                 data.active.path.clone(),
@@ -810,21 +810,17 @@ fn draw_ui(
             logo_texture: out.look.texture.as_ref().map(|t| t.id()),
         };
         actions.extend(top_bar::top_bar(ui, &m, i18n));
+        // The city's colour along the bar's lower edge, on the bar's own
+        // layer (windows stay above it); high contrast keeps its white line.
+        if let Some(accent) = accent.filter(|_| !data.settings.high_contrast) {
+            let r = ui.clip_rect();
+            ui.painter().hline(
+                r.x_range(),
+                r.bottom() - 1.5,
+                egui::Stroke::new(3.0, accent),
+            );
+        }
     });
-    // The city's colour along the bar's lower edge (not over high contrast's
-    // white line: that theme keeps its own).
-    if let Some(accent) = accent.filter(|_| !data.settings.high_contrast) {
-        let r = top.response.rect;
-        ctx.layer_painter(egui::LayerId::new(
-            egui::Order::Foreground,
-            egui::Id::new("accent_edge"),
-        ))
-        .hline(
-            r.x_range(),
-            r.bottom() - 1.5,
-            egui::Stroke::new(3.0, accent),
-        );
-    }
     let orbit = out.cameras.single().map(|(_, o)| *o).ok();
     if mode == AppMode::Kiosk {
         // The showroom: the tour's caption and steps, nothing else below.

@@ -40,6 +40,7 @@ fn layer(id: u32, name: &str, status: LayerStatus) -> LayerEntry {
         relative_heights: false,
         withheld: false,
         draped_on: None,
+        has_attributes: true,
     }
 }
 
@@ -335,7 +336,7 @@ fn top_bar_switches_mode_and_language() {
     h.get_by_label("Workshop").click();
     h.run();
     // The language is one control: its menu lists each in its own name.
-    h.get_by_label("Deutsch").click();
+    h.get_by_label("Sprache: Deutsch").click();
     h.run();
     h.get_by_label("English").click();
     h.run();
@@ -798,6 +799,15 @@ fn bookmark_current_view_and_save_as_round_trip() {
     assert_eq!(scene.bookmarks.len(), 3);
     assert_eq!(scene.bookmarks[2].name, "Ansicht 3");
     assert_eq!(scene.bookmarks[2].heading, 340.0);
+    // A layer on a server keeps its web address whatever the folder.
+    let url = "https://tiles.example.org/jena/tileset.json?key=abc";
+    let mut server = layer(99, "Server", LayerStatus::Ready);
+    server.def = pw_scene::Layer::new("Server", pw_scene::LayerKind::Tiles3d, url);
+    server.source = PathBuf::from(url);
+    app.world_mut()
+        .resource_mut::<Layers>()
+        .entries
+        .push(server);
     let dir = std::env::temp_dir().join(format!("pw-ui-save-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let target = dir.join("copy.scene");
@@ -810,6 +820,7 @@ fn bookmark_current_view_and_save_as_round_trip() {
     // The layer path was re-rooted so the copy still finds the data.
     let resolved = pw_scene::Scene::resolve_path(&target, &saved.layers[0].path);
     assert!(resolved.exists(), "{}", resolved.display());
+    assert_eq!(saved.layers.last().unwrap().path, url);
     assert!(!app.world().resource::<ActiveScene>().dirty);
     std::fs::remove_dir_all(&dir).unwrap();
 }

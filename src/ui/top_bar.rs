@@ -80,9 +80,12 @@ mod icon {
 
 /// The logo's size on the bar: a row high, at most four rows wide.
 fn logo_size(ui: &egui::Ui, pixels: egui::Vec2) -> egui::Vec2 {
-    let h = ui.spacing().interact_size.y;
-    let w = (pixels.x / pixels.y.max(1.0) * h).min(4.0 * h);
-    egui::vec2(w, h)
+    let row = ui.spacing().interact_size.y;
+    // As wide as its shape asks at a row's height; a very wide one lower
+    // instead of squeezed.
+    let aspect = pixels.x / pixels.y.max(1.0);
+    let h = row.min(4.0 * row / aspect.max(1e-3));
+    egui::vec2(aspect * h, h)
 }
 
 /// The least fold at which the bar fits `room` (points), and the width it
@@ -218,6 +221,19 @@ fn icon_menu(
     words: bool,
     add_contents: impl FnOnce(&mut egui::Ui),
 ) {
+    icon_menu_named(ui, icon, text, text, words, add_contents)
+}
+
+/// [`icon_menu`] whose name for assistive technology says more than its
+/// words ("Sprache: Deutsch" for "Deutsch").
+fn icon_menu_named(
+    ui: &mut egui::Ui,
+    icon: &str,
+    text: &str,
+    name: &str,
+    words: bool,
+    add_contents: impl FnOnce(&mut egui::Ui),
+) {
     let glyph = egui::RichText::new(icon);
     let button = if words {
         egui::Button::new((glyph, text))
@@ -226,7 +242,7 @@ fn icon_menu(
     };
     let (response, _) =
         egui::containers::menu::MenuButton::from_button(button).ui(ui, add_contents);
-    named(&response, text, None);
+    named(&response, name, None);
     if !words {
         response.on_hover_text(text);
     }
@@ -242,7 +258,7 @@ pub fn top_bar(ui: &mut egui::Ui, m: &TopBarModel, i18n: &I18n) -> Vec<UiAction>
     ui.horizontal(|ui| {
         if let (Some(texture), Some(px)) = (m.logo_texture, m.logo) {
             let size = logo_size(ui, px);
-            ui.add(egui::Image::new((texture, size)).alt_text(m.scene_name));
+            ui.add(egui::Image::new((texture, size)).alt_text(i18n.tr("look.logo")));
         }
         // The moderator's handle in public modes; on a folded desk bar the
         // scene's name says enough.
@@ -305,16 +321,22 @@ pub fn top_bar(ui: &mut egui::Ui, m: &TopBarModel, i18n: &I18n) -> Vec<UiAction>
                         languages(ui, m, &mut actions);
                         ui.separator();
                     }
-                    settings_and_sources(ui, m, i18n, &mut actions, true)
+                    settings_and_sources(ui, m, i18n, &mut actions, true, false)
                 });
             } else {
-                settings_and_sources(ui, m, i18n, &mut actions, words);
+                settings_and_sources(ui, m, i18n, &mut actions, words, true);
             }
             if fold < Fold::Menu {
                 ui.separator();
-                icon_menu(ui, icon::LANGUAGE, m.language.native_name(), true, |ui| {
-                    languages(ui, m, &mut actions)
-                });
+                let name = format!("{}: {}", i18n.tr("lang.label"), m.language.native_name());
+                icon_menu_named(
+                    ui,
+                    icon::LANGUAGE,
+                    m.language.native_name(),
+                    &name,
+                    true,
+                    |ui| languages(ui, m, &mut actions),
+                );
             }
         });
     });
@@ -376,22 +398,35 @@ fn languages(ui: &mut egui::Ui, m: &TopBarModel, actions: &mut Vec<UiAction>) {
     }
 }
 
-/// Sources and settings, in a right-to-left row (sources at the end).
+/// Settings, then sources, as the reader meets them: on the bar (drawn
+/// from its right end, `right_to_left`) and in the "Mehr" menu alike.
 fn settings_and_sources(
     ui: &mut egui::Ui,
     m: &TopBarModel,
     i18n: &I18n,
     actions: &mut Vec<UiAction>,
     words: bool,
+    right_to_left: bool,
 ) {
-    if icon_button(ui, icon::ABOUT, i18n.tr("menu.about"), words, None).clicked() {
-        actions.push(UiAction::Open(Dialog::About));
-    }
     // Visitors in the showroom change nothing that outlasts them.
-    if m.mode != AppMode::Kiosk
-        && icon_button(ui, icon::SETTINGS, i18n.tr("menu.settings"), words, None).clicked()
-    {
-        actions.push(UiAction::Open(Dialog::Settings));
+    let settings = |ui: &mut egui::Ui, actions: &mut Vec<UiAction>| {
+        if m.mode != AppMode::Kiosk
+            && icon_button(ui, icon::SETTINGS, i18n.tr("menu.settings"), words, None).clicked()
+        {
+            actions.push(UiAction::Open(Dialog::Settings));
+        }
+    };
+    let sources = |ui: &mut egui::Ui, actions: &mut Vec<UiAction>| {
+        if icon_button(ui, icon::ABOUT, i18n.tr("menu.about"), words, None).clicked() {
+            actions.push(UiAction::Open(Dialog::About));
+        }
+    };
+    if right_to_left {
+        sources(ui, actions);
+        settings(ui, actions);
+    } else {
+        settings(ui, actions);
+        sources(ui, actions);
     }
 }
 

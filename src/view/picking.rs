@@ -245,6 +245,7 @@ mod tests {
             relative_heights: false,
             withheld: false,
             draped_on: None,
+            has_attributes: true,
         });
         let mut city_layers = CityLayers::default();
         city_layers.layers.insert(

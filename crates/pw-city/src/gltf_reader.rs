@@ -98,7 +98,9 @@ pub fn read_file(path: &Path, up: UpAxis) -> Result<GltfRead, GltfError> {
     read(&bytes, path.parent(), up)
 }
 
-/// Reads glTF JSON or GLB bytes. `base_dir` resolves relative buffer URIs.
+/// Reads glTF JSON or GLB bytes. `base_dir` resolves relative buffer URIs;
+/// without one (content from a server) only embedded buffers are read —
+/// a file must never name what to read from the user's disk.
 pub fn read(bytes: &[u8], base_dir: Option<&Path>, up: UpAxis) -> Result<GltfRead, GltfError> {
     if bytes.starts_with(b"glTF") {
         check_glb(bytes).map_err(GltfError::Parse)?;
@@ -207,7 +209,14 @@ fn load_buffers(gltf: &gltf::Gltf, base_dir: Option<&Path>) -> Result<Vec<Vec<u8
                             message: "broken base64 data".into(),
                         })?
                     } else {
-                        let dir = base_dir.unwrap_or(Path::new("."));
+                        let Some(dir) = base_dir else {
+                            return Err(GltfError::Buffer {
+                                index,
+                                message: format!(
+                                    "the buffer \"{uri}\" is outside the content; only embedded buffers are read here"
+                                ),
+                            });
+                        };
                         let path = dir.join(uri.replace("%20", " "));
                         std::fs::read(&path).map_err(|e| GltfError::Buffer {
                             index,

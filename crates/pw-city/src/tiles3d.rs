@@ -28,8 +28,20 @@ pub enum TilesetError {
 
 fn file_error(location: &str, message: impl Into<String>) -> TilesetError {
     TilesetError::File {
-        location: location.to_string(),
+        location: shown(location),
         message: message.into(),
+    }
+}
+
+/// A location as messages show it: a URL without its query (an access
+/// key does not belong in a log or on screen).
+pub fn shown(location: &str) -> String {
+    match url::Url::parse(location) {
+        Ok(mut u) if is_url(location) => {
+            u.set_query(None);
+            u.to_string()
+        }
+        _ => location.to_string(),
     }
 }
 
@@ -63,43 +75,45 @@ impl PartialEq for SourceHandle {
     }
 }
 
-/// Whether a location is a URL (http, https, file) rather than a path.
+/// Whether a location is a web address (http, https) rather than a path.
 pub fn is_url(location: &str) -> bool {
-    url::Url::parse(location).is_ok_and(|u| matches!(u.scheme(), "http" | "https" | "file"))
+    url::Url::parse(location).is_ok_and(|u| matches!(u.scheme(), "http" | "https"))
 }
 
 /// `uri` as written in the file at `referrer`: a URL resolved as browsers
 /// do (`..`, absolute paths, other hosts), the referrer's query (an access
-/// key) carried on when the uri has none; a path joined to the referrer's
-/// folder, without query or fragment.
-pub fn resolve(referrer: &str, uri: &str) -> String {
-    if let Ok(base) = url::Url::parse(referrer)
-        && matches!(base.scheme(), "http" | "https" | "file")
-    {
-        return match base.join(uri) {
-            Ok(mut u) => {
-                if u.query().is_none()
-                    && let Some(q) = base.query()
-                    && u.host() == base.host()
-                {
-                    u.set_query(Some(q));
-                }
-                u.to_string()
-            }
-            Err(_) => uri.to_string(),
-        };
+/// key) carried on only to the same origin (scheme, host and port); a path
+/// joined to the referrer's folder, without query or fragment. None when a
+/// file from a server names anything but a web address (`file:`, `data:`
+/// …): a server must not make the app read the user's disk.
+pub fn resolve(referrer: &str, uri: &str) -> Option<String> {
+    if is_url(referrer) {
+        let base = url::Url::parse(referrer).ok()?;
+        let mut u = base.join(uri).ok()?;
+        if !matches!(u.scheme(), "http" | "https") {
+            return None;
+        }
+        if u.query().is_none()
+            && let Some(q) = base.query()
+            && u.origin() == base.origin()
+        {
+            u.set_query(Some(q));
+        }
+        return Some(u.to_string());
+    }
+    // An absolute web address named from a file on disk.
+    if is_url(uri) {
+        return Some(uri.to_string());
     }
     let plain = uri.split(['?', '#']).next().unwrap_or(uri);
-    // An absolute URL named from a file on disk.
-    if is_url(uri) {
-        return uri.to_string();
-    }
-    Path::new(referrer)
-        .parent()
-        .unwrap_or(Path::new("."))
-        .join(plain)
-        .to_string_lossy()
-        .into_owned()
+    Some(
+        Path::new(referrer)
+            .parent()
+            .unwrap_or(Path::new("."))
+            .join(plain)
+            .to_string_lossy()
+            .into_owned(),
+    )
 }
 
 /// The last path segment without extension: the id prefix of a tile's
@@ -301,7 +315,8 @@ impl Tileset {
         );
         if json.get("implicitTiling").is_some() {
             self.warnings.push(format!(
-                "{file}: implicit tiling (3D Tiles 1.1 subtrees) is not supported yet; only the root of that subtree is read"
+                "{}: implicit tiling (3D Tiles 1.1 subtrees) is not supported yet; only the root of that subtree is read",
+                shown(file)
             ));
         }
         let index = self.tiles.len();
@@ -325,7 +340,13 @@ impl Tileset {
             if uri.contains('{') {
                 continue; // an implicit-tiling template such as content/{level}/{x}/{y}.glb
             }
-            let path = resolve(file, uri);
+            let Some(path) = resolve(file, uri) else {
+                self.warnings.push(format!(
+                    "{}: \"{uri}\" is no web address; left out (a tileset from a server may only name files on servers)",
+                    shown(file)
+                ));
+                continue;
+            };
             let is_json = uri
                 .split(['?', '#'])
                 .next()
@@ -454,7 +475,7 @@ impl Tileset {
                 .source
                 .0
                 .read(location)
-                .map_err(|e| format!("{location}: {e}"))?;
+                .map_err(|e| format!("{}: {e}", shown(location)))?;
             // glTF resources beside the content: only on disk.
             let folder = (!is_url(location))
                 .then(|| Path::new(location).parent())
@@ -468,7 +489,7 @@ impl Tileset {
                 &mut model,
                 0,
             )
-            .map_err(|e| format!("{location}: {e}"))?;
+            .map_err(|e| format!("{}: {e}", shown(location)))?;
         }
         Ok(model)
     }

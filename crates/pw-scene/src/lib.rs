@@ -152,7 +152,7 @@ impl Scene {
             return Err(SceneError::invalid(
                 path,
                 text,
-                accent,
+                "accent",
                 &format!("look: accent must be a colour \"#rrggbb\", found \"{accent}\""),
             ));
         }

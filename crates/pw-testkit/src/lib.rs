@@ -4,6 +4,7 @@
 //! broker; the tiled city of the benchmarks (`city_tiles`).
 
 pub mod city_tiles;
+pub mod xvfb;
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;

@@ -76,11 +76,29 @@ impl std::fmt::Display for Message {
     }
 }
 
+/// `{name}` replaced by its argument in one pass: a value that itself
+/// holds braces (a field named "{x}") is never filled again.
 fn fill(template: &str, args: &[(String, String)]) -> String {
-    let mut out = template.to_string();
-    for (k, v) in args {
-        out = out.replace(&format!("{{{k}}}"), v);
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after
+            .find('}')
+            .and_then(|close| Some((close, args.iter().find(|(k, _)| *k == after[..close])?)))
+        {
+            Some((close, (_, value))) => {
+                out.push_str(value);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
     }
+    out.push_str(rest);
     out
 }
 
@@ -100,6 +118,18 @@ mod tests {
         assert_eq!(
             Message::text("disk full").render(|_| Some("x".into())),
             "disk full"
+        );
+    }
+
+    #[test]
+    fn values_with_braces_are_not_filled_again() {
+        let m = Message::new("style.issue.no_attribute")
+            .arg("field", "{fields}")
+            .arg("fields", "GEN, BEZ")
+            .english("no attribute \"{field}\" (it has: {fields}); {unknown} stays");
+        assert_eq!(
+            m.to_string(),
+            "no attribute \"{fields}\" (it has: GEN, BEZ); {unknown} stays"
         );
     }
 }

@@ -79,12 +79,17 @@ fn value_of(text: &str) -> Value {
     Value::Text(t.to_string())
 }
 
-/// The value of `field` for object `i`: its own, else its building's.
+/// The value of `field` for object `i`: its own, else its building's (an
+/// empty own value — CityJSON's null — counts as none).
 fn attribute<'a>(model: &'a CityModel, mut i: usize, field: &str) -> Option<&'a str> {
     // Parent chains are short (part → building); the bound guards a cycle.
     for _ in 0..8 {
-        let o = &model.objects[i];
-        if let Some((_, v)) = o.attributes.iter().find(|(k, _)| k == field) {
+        let o = model.objects.get(i)?;
+        if let Some((_, v)) = o
+            .attributes
+            .iter()
+            .find(|(k, v)| k == field && !v.trim().is_empty())
+        {
             return Some(v);
         }
         i = o.parent?;
@@ -303,9 +308,11 @@ mod tests {
         let mut main = building(&[("function", "31001_1000")], None, 5.0);
         main.surfaces.clear();
         model.objects.push(main);
-        model
-            .objects
-            .push(building(&[("roofType", "3100")], Some(0), 9.0));
+        model.objects.push(building(
+            &[("roofType", "3100"), ("function", "")],
+            Some(0),
+            9.0,
+        ));
         model.objects.push(building(
             &[("function", "31001_2020"), ("roofType", "1000")],
             None,

@@ -8,7 +8,10 @@ use pw_text::Message;
 use serde_json::Value as Json;
 
 /// "feature N: what is wrong with it".
-pub(crate) fn feature_problem(number: usize, error: impl std::fmt::Display) -> Message {
+pub(crate) fn feature_problem(
+    number: impl std::fmt::Display,
+    error: impl std::fmt::Display,
+) -> Message {
     Message::new("vector.issue.feature")
         .arg("number", number)
         .arg("error", error)

@@ -141,8 +141,10 @@ pub fn read_file(path: &Path, table: Option<&str>) -> Result<VectorData, String>
                 Err(e) => {
                     problems += 1;
                     if problems <= 5 {
-                        data.issues
-                            .push(format!("feature {}: {e}", id.as_deref().unwrap_or("?")).into());
+                        data.issues.push(crate::geojson::feature_problem(
+                            id.as_deref().unwrap_or("?"),
+                            e,
+                        ));
                     }
                     None
                 }
