@@ -179,6 +179,19 @@ impl Basemap {
                 }
             }
         };
+        // A service on the web names tiles on the web: its capabilities must
+        // not make the app read the user's disk (`file:`).
+        let web = |u: &str| u.starts_with("http://") || u.starts_with("https://");
+        let tiles_at = match &request {
+            Request::WmtsRest { template } => template.as_str(),
+            Request::WmtsKvp { base, .. } => base.as_str(),
+            _ => "",
+        };
+        if web(url) && !web(tiles_at) {
+            return Err(format!(
+                "the capabilities name tiles at \"{tiles_at}\", which is no web address; not used"
+            ));
+        }
         Ok(Basemap { grid, request })
     }
 

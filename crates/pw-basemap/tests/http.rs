@@ -285,4 +285,15 @@ fn wmts_from_its_capabilities_rest_and_kvp() {
             .unwrap_err()
             .contains("no WMTS layers")
     );
+    // Capabilities from the web naming tiles on the user's disk are refused.
+    let mut hostile = caps.clone();
+    hostile.layers[0].template = Some("file:///etc/{TileMatrix}/{TileRow}/{TileCol}".into());
+    let e = Basemap::from_wmts(&caps_url, &hostile, &settings(BasemapService::Wmts)).unwrap_err();
+    assert!(e.contains("no web address"), "{e}");
+    let mut hostile = caps.clone();
+    hostile.get_tile_kvp = Some("file:///home/".into());
+    let mut s = settings(BasemapService::Wmts);
+    s.layers = Some("nur_kvp".into());
+    let e = Basemap::from_wmts(&caps_url, &hostile, &s).unwrap_err();
+    assert!(e.contains("no web address"), "{e}");
 }
