@@ -274,7 +274,7 @@ pub fn load_city(
             labels: symbology.labels,
             symbols: Vec::new(),
             outlines: Vec::new(),
-            fields: pw_vector::city_style::building_fields(&model),
+            fields: symbology.fields,
             on_ground: false,
         }),
         model: Arc::new(model),

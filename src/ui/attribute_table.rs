@@ -76,20 +76,9 @@ pub(crate) fn fit(text: &str) -> String {
     }
 }
 
-/// An object's value in `column`: its own, else its building's (a
-/// part's function is written on the building).
-fn cell<'a>(objects: &'a [CityObject], mut i: usize, column: &str) -> &'a str {
-    for _ in 0..8 {
-        let o = &objects[i];
-        if let Some(v) = o.attribute(column).filter(|v| !v.trim().is_empty()) {
-            return v;
-        }
-        match o.parent {
-            Some(p) if p < objects.len() => i = p,
-            _ => break,
-        }
-    }
-    ""
+/// An object's value in `column`: its own, else its building's.
+fn cell<'a>(objects: &'a [CityObject], i: usize, column: &str) -> &'a str {
+    pw_city::inherited_attribute(objects, i, column).unwrap_or("")
 }
 
 /// What a cell shows: an AdV code with its German name.

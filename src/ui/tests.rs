@@ -1502,24 +1502,8 @@ fn city_buildings_are_styled_by_roof_type_and_listed_in_the_table() {
     let mut style = editor.draft.clone();
     style.mode = Some(pw_scene::SymbolMode::Categorized);
     style.field = Some("roofType".into());
-    act(
-        &mut app,
-        UiAction::Scene(SceneCommand::SetStyle(id, Box::new(style))),
-    );
-    update_until(&mut app, "restyled", |app| {
-        legend_of(app).is_some_and(|l| l.mode == pw_scene::SymbolMode::Categorized)
-    });
-    let legend = legend_of(&app).unwrap();
-    let entries: Vec<(String, usize)> = legend
-        .entries
-        .iter()
-        .map(|e| {
-            (
-                super::vector_style::entry_text(&e.kind, e.label.as_deref(), &german()),
-                e.count,
-            )
-        })
-        .collect();
+    let legend = apply_style(&mut app, id, style);
+    let entries = legend_rows(&legend);
     // Counted in the file by hand (83 buildings, 50 of them in parts: 113
     // roofs; a part without a roof type takes its building's).
     assert_eq!(
@@ -1659,6 +1643,34 @@ fn districts_app(dir: &std::path::Path) -> (App, PathBuf) {
     (app, scene)
 }
 
+/// Sends `style` for layer `id` as the editor's "Anwenden" does and waits
+/// for the layer drawn again with its legend.
+fn apply_style(app: &mut App, id: LayerId, style: pw_scene::Style) -> pw_vector::style::Legend {
+    let mode = style.mode.unwrap_or(pw_scene::SymbolMode::Single);
+    act(
+        app,
+        UiAction::Scene(SceneCommand::SetStyle(id, Box::new(style))),
+    );
+    update_until(app, "restyled", |app| {
+        legend_of(app).is_some_and(|l| l.mode == mode)
+    });
+    legend_of(app).unwrap()
+}
+
+/// The legend as the German user reads it: text and count per entry.
+fn legend_rows(legend: &pw_vector::style::Legend) -> Vec<(String, usize)> {
+    legend
+        .entries
+        .iter()
+        .map(|e| {
+            (
+                super::vector_style::entry_text(&e.kind, e.label.as_deref(), &german()),
+                e.count,
+            )
+        })
+        .collect()
+}
+
 fn legend_of(app: &App) -> Option<pw_vector::style::Legend> {
     let city = app.world().resource::<CityLayers>();
     Some(
@@ -1691,24 +1703,8 @@ fn a_style_from_the_editor_redraws_the_layer_and_is_saved() {
     style.mode = Some(pw_scene::SymbolMode::Categorized);
     style.field = Some("BEZ".into());
     style.label_field = Some("GEN".into());
-    act(
-        &mut app,
-        UiAction::Scene(SceneCommand::SetStyle(id, Box::new(style))),
-    );
-    update_until(&mut app, "restyled", |app| {
-        legend_of(app).is_some_and(|l| l.mode == pw_scene::SymbolMode::Categorized)
-    });
-    let legend = legend_of(&app).unwrap();
-    let counts: Vec<(String, usize)> = legend
-        .entries
-        .iter()
-        .map(|e| {
-            (
-                super::vector_style::entry_text(&e.kind, None, &german()),
-                e.count,
-            )
-        })
-        .collect();
+    let legend = apply_style(&mut app, id, style);
+    let counts = legend_rows(&legend);
     // Thuringia: 17 Landkreise, 6 kreisfreie Städte.
     assert_eq!(
         counts,

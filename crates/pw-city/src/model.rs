@@ -55,6 +55,24 @@ pub struct CityObject {
     pub line: usize,
 }
 
+/// The value of attribute `key` for object `i`: its own, else its
+/// building's (a part's function is written on the building; an empty own
+/// value — CityJSON's null — counts as none). The walk up is bounded.
+pub fn inherited_attribute<'a>(
+    objects: &'a [CityObject],
+    mut i: usize,
+    key: &str,
+) -> Option<&'a str> {
+    for _ in 0..8 {
+        let o = objects.get(i)?;
+        if let Some(v) = o.attribute(key).filter(|v| !v.trim().is_empty()) {
+            return Some(v);
+        }
+        i = o.parent?;
+    }
+    None
+}
+
 impl CityObject {
     /// A building or a part of one; buildings extruded from GIS outlines
     /// (OpenStreetMap) come as plain objects with walls and a roof or

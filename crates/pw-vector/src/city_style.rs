@@ -23,6 +23,9 @@ pub struct CitySymbology {
     pub colours: Vec<Option<Rgba>>,
     pub labels: Vec<Label>,
     pub legend: Legend,
+    /// The buildings' attributes ([`building_fields`]), for the editor and
+    /// the table.
+    pub fields: Vec<(String, FieldKind)>,
     /// Problems with the style (unknown attribute …); drawing goes on.
     pub issues: Vec<Message>,
 }
@@ -79,22 +82,8 @@ fn value_of(text: &str) -> Value {
     Value::Text(t.to_string())
 }
 
-/// The value of `field` for object `i`: its own, else its building's (an
-/// empty own value — CityJSON's null — counts as none).
-fn attribute<'a>(model: &'a CityModel, mut i: usize, field: &str) -> Option<&'a str> {
-    // Parent chains are short (part → building); the bound guards a cycle.
-    for _ in 0..8 {
-        let o = model.objects.get(i)?;
-        if let Some((_, v)) = o
-            .attributes
-            .iter()
-            .find(|(k, v)| k == field && !v.trim().is_empty())
-        {
-            return Some(v);
-        }
-        i = o.parent?;
-    }
-    None
+fn attribute<'a>(model: &'a CityModel, i: usize, field: &str) -> Option<&'a str> {
+    pw_city::inherited_attribute(&model.objects, i, field)
 }
 
 /// The German name of a code the AdV profile defines, for the legend.
@@ -156,6 +145,7 @@ pub fn symbolize_city(model: &CityModel, style: &Style) -> CitySymbology {
                 count: drawn.len(),
             }],
         },
+        fields: fields.clone(),
         issues,
     };
     if mode == SymbolMode::Single {
@@ -217,32 +207,17 @@ pub fn symbolize_city(model: &CityModel, style: &Style) -> CitySymbology {
             field: Some(field.to_string()),
             entries,
         },
+        fields,
         issues,
     }
 }
 
-/// Where a building's label stands: above the middle of its highest point's
-/// footprint box.
+/// Where a building's label stands: 2 m above the top of its box, in the
+/// middle.
 fn roof_top(model: &CityModel, i: usize) -> Option<[f64; 3]> {
-    let points = model.objects[i]
-        .surfaces
-        .iter()
-        .flat_map(|s| s.exterior.iter());
-    let mut min = [f64::INFINITY; 3];
-    let mut max = [f64::NEG_INFINITY; 3];
-    for p in points {
-        for k in 0..3 {
-            min[k] = min[k].min(p[k]);
-            max[k] = max[k].max(p[k]);
-        }
-    }
-    min[0].is_finite().then(|| {
-        [
-            (min[0] + max[0]) / 2.0,
-            (min[1] + max[1]) / 2.0,
-            max[2] + 2.0,
-        ]
-    })
+    let e = model.objects[i].extent();
+    let c = e.center();
+    (!e.is_empty()).then(|| [c[0], c[1], e.max[2] + 2.0])
 }
 
 #[cfg(test)]
