@@ -23,7 +23,7 @@ pub mod shp;
 pub mod style;
 pub mod to_city;
 pub mod wkb;
-mod xml;
+pub mod xml;
 
 pub use csv::CsvOptions;
 pub use model::*;
