@@ -181,6 +181,7 @@ impl Default for ActiveScene {
                 workshop: None,
                 kiosk: None,
                 look: None,
+                catalogs: Vec::new(),
             },
             path: None,
             dirty: false,

@@ -205,6 +205,57 @@ impl Scene {
                 })?;
             }
         }
+        for layer in &self.layers {
+            let Some(service) = &layer.service else {
+                continue;
+            };
+            let bad = |key: &str, why: String| {
+                SceneError::invalid(path, text, key, &format!("layer '{}': {why}", layer.name))
+            };
+            if !matches!(service.protocol.as_str(), "wfs" | "ogcapi") {
+                return Err(bad(
+                    &service.protocol,
+                    format!(
+                        "service protocol must be \"wfs\" or \"ogcapi\", found \"{}\"",
+                        service.protocol
+                    ),
+                ));
+            }
+            if layer.kind != LayerKind::Vector || !is_web_address(&layer.path) {
+                return Err(bad(
+                    "service",
+                    "a service layer is kind = \"vector\" with the service's http(s) address as path".into(),
+                ));
+            }
+            if service.name.trim().is_empty() {
+                return Err(bad(
+                    "service",
+                    "service name: give the WFS feature type or the OGC API collection".into(),
+                ));
+            }
+        }
+        for catalog in &self.catalogs {
+            let bad = |key: &str, why: String| {
+                SceneError::invalid(
+                    path,
+                    text,
+                    key,
+                    &format!("catalog '{}': {why}", catalog.name),
+                )
+            };
+            if !matches!(catalog.kind.as_str(), "ckan" | "piveau") {
+                return Err(bad(
+                    &catalog.kind,
+                    format!(
+                        "kind must be \"ckan\" or \"piveau\", found \"{}\"",
+                        catalog.kind
+                    ),
+                ));
+            }
+            if !is_web_address(&catalog.url) {
+                return Err(bad(&catalog.url, "url must be an http(s) address".into()));
+            }
+        }
         for source in &self.sensors {
             let bad = |key: &str, why: String| {
                 SceneError::invalid(
@@ -277,4 +328,10 @@ impl Scene {
     pub fn parsed_crs(&self) -> pw_geo::Crs {
         pw_geo::Crs::parse(&self.crs).unwrap_or(pw_geo::Crs::ETRS89_UTM32)
     }
+}
+
+/// An http:// or https:// address.
+pub fn is_web_address(text: &str) -> bool {
+    let lower = text.trim().to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://")
 }

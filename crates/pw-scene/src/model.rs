@@ -37,6 +37,35 @@ pub struct Scene {
     /// The city's look: its accent colour and logo in the top bar.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub look: Option<LookSettings>,
+    /// Open-data catalogues searched for layers (the city's portal).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub catalogs: Vec<CatalogSettings>,
+}
+
+/// `[[catalogs]]`: an open-data portal whose datasets become layers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogSettings {
+    pub name: String,
+    /// "ckan" (the action API) or "piveau" (the hub search API).
+    pub kind: String,
+    /// CKAN: the portal's address; piveau: the hub search API's
+    /// (`…/api/hub/search`).
+    pub url: String,
+}
+
+/// A vector layer read from an online service: the layer's `path` is the
+/// service's address; features are asked for the area in view.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeatureService {
+    /// "wfs" (WFS 2.0, 1.1) or "ogcapi" (OGC API – Features).
+    pub protocol: String,
+    /// The WFS feature type ("ns:name") or the OGC API collection id.
+    pub name: String,
+    /// The most features loaded for a view (default 20 000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_features: Option<usize>,
 }
 
 /// `[look]`: what makes the workbench the city's own without code.
@@ -233,6 +262,9 @@ pub struct Layer {
     /// the layer says so with this text instead of failing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub if_missing: Option<String>,
+    /// Vector layers from a WFS or OGC API – Features: which and how much.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<FeatureService>,
 }
 
 /// A raster basemap service. `path` of the layer is the URL: an XYZ/TMS
@@ -312,6 +344,7 @@ impl Layer {
             appearance_theme: None,
             restricted: false,
             if_missing: None,
+            service: None,
         }
     }
 }

@@ -9,6 +9,7 @@
 
 pub mod catalog;
 pub mod http;
+pub mod offer;
 pub mod ogcapi;
 pub mod wfs;
 pub mod wms;

@@ -607,3 +607,96 @@ fn geodienste_wms_layers_are_listed_with_inherited_crs_and_found_by_title() {
     );
     assert_eq!(caps.best_match("Vornamen"), None);
 }
+
+#[test]
+fn an_address_typed_in_finds_its_service_and_the_chosen_offer_becomes_a_scene_layer() {
+    use pw_services::offer::{best_for, discover};
+    let server = HttpFixture::start(|target, _| {
+        let path = target.split('?').next().unwrap_or("");
+        match (
+            path,
+            param(target, "SERVICE").as_deref(),
+            param(target, "REQUEST").as_deref(),
+        ) {
+            ("/koeln/WFSServer", Some("WFS"), Some("GetCapabilities")) => {
+                Reply::ok("text/xml", data("wfs/koeln_capabilities.xml"))
+            }
+            ("/av_0/ita", Some("WMS"), Some("GetCapabilities")) => {
+                Reply::ok("text/xml", data("wms/geodienste_av_capabilities.xml"))
+            }
+            // Not an OGC API: what such servers say to ?f=json.
+            _ => Reply::status("404 Not Found", "text/html", "<html>not found</html>"),
+        }
+    });
+    // A WFS address without any parameter: OGC API is tried first (404), then WFS.
+    let offers = discover(
+        &http(),
+        &format!("{}/koeln/WFSServer", server.base),
+        ResourceKind::Other,
+        Crs::ETRS89_UTM32,
+    )
+    .unwrap();
+    assert_eq!(offers.len(), 86);
+    let nord = best_for(&offers, "Adressen Altstadt-Nord").unwrap();
+    assert_eq!(nord.name, "adressen_stadtteil:Altstadt_Nord");
+    let layer = nord.to_layer(None);
+    assert_eq!(layer.kind, pw_scene::LayerKind::Vector);
+    assert_eq!(layer.path, format!("{}/koeln/WFSServer", server.base));
+    let service = layer.service.as_ref().unwrap();
+    assert_eq!(
+        (service.protocol.as_str(), service.name.as_str()),
+        ("wfs", "adressen_stadtteil:Altstadt_Nord")
+    );
+
+    // A catalogue's WMS resource: its capabilities address, a dataset's credit.
+    let dataset = catalog::Dataset {
+        title: "Indirizzi degli edifici".into(),
+        publisher: "Stadt Jena".into(),
+        licence: "dl-de/by-2-0".into(),
+        ..Default::default()
+    };
+    let url = format!(
+        "{}/av_0/ita?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetCapabilities&token=t1",
+        server.base
+    );
+    let offers = discover(&http(), &url, ResourceKind::Wms, Crs::ETRS89_UTM32).unwrap();
+    let chosen = best_for(&offers, &dataset.title).unwrap();
+    let layer = chosen.to_layer(Some(&dataset));
+    assert_eq!(layer.kind, pw_scene::LayerKind::Basemap);
+    assert_eq!(layer.path, format!("{}/av_0/ita?token=t1", server.base));
+    let wms = layer.basemap.as_ref().unwrap();
+    assert_eq!(wms.layers.as_deref(), Some("HADR"));
+    // UTM 32 is not offered (LV95, WGS 84, Web Mercator are): Web Mercator.
+    assert_eq!(wms.crs.as_deref(), Some("EPSG:3857"));
+    assert_eq!(wms.format.as_deref(), Some("image/png"));
+    assert_eq!(
+        layer.attribution.as_deref(),
+        Some("© Stadt Jena, dl-de/by-2-0")
+    );
+    // The scene writes and reads it back as it is.
+    let mut scene = pw_scene::Scene::parse(
+        "name = \"t\"\norigin = [0.0, 0.0, 0.0]\n",
+        std::path::Path::new("t.scene"),
+    )
+    .unwrap();
+    scene.layers.push(layer.clone());
+    scene.layers.push(nord.to_layer(None));
+    let back = pw_scene::Scene::parse(&scene.to_toml(), std::path::Path::new("t.scene")).unwrap();
+    assert_eq!(back.layers, scene.layers);
+
+    // Nothing there that answers like a service: said so.
+    let e = discover(
+        &http(),
+        &format!("{}/nothing", server.base),
+        ResourceKind::Other,
+        Crs::ETRS89_UTM32,
+    )
+    .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            ServiceError::Status { status: 404, .. } | ServiceError::Unreadable { .. }
+        ),
+        "{e:?}"
+    );
+}
