@@ -95,6 +95,8 @@ impl Plugin for LayerKindPlugins {
             crate::layers::city::CityKindsPlugin,
             crate::layers::terrain::DemLayerPlugin,
             crate::layers::vector::VectorLayerPlugin,
+            crate::layers::services::ServiceLayersPlugin,
+            crate::layers::online::OnlinePlugin,
             TilesLayerPlugin,
             crate::layers::basemap::BasemapPlugin,
         ));

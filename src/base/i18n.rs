@@ -18,6 +18,14 @@ pub enum Language {
 impl Language {
     pub const ALL: [Language; 2] = [Language::German, Language::English];
 
+    /// ISO 639-1 code ("de", "en"): what catalogues' multilingual texts are keyed by.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Language::German => "de",
+            Language::English => "en",
+        }
+    }
+
     /// The language's own name, shown in the language switch.
     pub fn native_name(&self) -> &'static str {
         match self {

@@ -224,7 +224,7 @@ fn finish_setups(
                     },
                 );
             }
-            Err(e) => entry.status = LayerStatus::Failed(e),
+            Err(e) => entry.status = LayerStatus::Failed(e.into()),
         }
     }
 }
@@ -674,7 +674,7 @@ mod tests {
         let LayerStatus::Failed(msg) = &app.world().resource::<Layers>().entries[0].status else {
             unreachable!()
         };
-        assert!(msg.contains("not an http(s) address"), "{msg}");
+        assert!(msg.to_string().contains("not an http(s) address"), "{msg}");
         std::fs::remove_dir_all(&dir).ok();
     }
 }

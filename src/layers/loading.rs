@@ -52,6 +52,7 @@ pub(super) fn start_loading(
     i18n: &I18n,
     kinds: &LayerKinds,
 ) {
+    let view_box = layers.view_box;
     let Some(entry) = layers.get_mut(id) else {
         return;
     };
@@ -67,6 +68,14 @@ pub(super) fn start_loading(
         return;
     }
     entry.status = LayerStatus::Loading;
+    // A service layer asks for the ground in view: it waits until the
+    // camera has settled (`services::follow_view` starts it then).
+    if entry.def.service.is_some() {
+        match view_box {
+            Some(v) => entry.asked_box = Some(super::services::asked_box(v)),
+            None => return,
+        }
+    }
     let load = match registration.load {
         // Set up and streamed by the kind's plugin (basemaps).
         LoadHow::ByPlugin => return,
@@ -94,6 +103,8 @@ pub(super) fn start_loading(
         control: job.control.clone(),
         terrain: layers.terrain_stack(),
         ground: layers.ground_height(frame.origin.world[2]),
+        view: layers.get(id).and_then(|e| e.asked_box),
+        service_copies: layers.service_copies.clone(),
     };
     let task = AsyncComputeTaskPool::get().spawn(async move { load(&request) });
     commands.spawn(LoadTask {

@@ -18,7 +18,8 @@ pub struct LayerId(pub u32);
 pub enum LayerStatus {
     Loading,
     Ready,
-    Failed(String),
+    /// Said through the catalogues (library texts carry their key).
+    Failed(pw_text::Message),
     /// The data's coordinates are in no CRS we know of (none stated, or one
     /// they contradict): the user is asked which.
     NeedsCrs(Box<CrsQuestion>),
@@ -78,12 +79,18 @@ impl CrsQuestion {
 /// Why a layer did not load.
 #[derive(Debug, Clone, PartialEq)]
 pub enum LoadError {
-    Failed(String),
+    Failed(pw_text::Message),
     NeedsCrs(Box<CrsQuestion>),
 }
 
 impl From<String> for LoadError {
     fn from(message: String) -> Self {
+        LoadError::Failed(message.into())
+    }
+}
+
+impl From<pw_text::Message> for LoadError {
+    fn from(message: pw_text::Message) -> Self {
         LoadError::Failed(message)
     }
 }
@@ -92,7 +99,7 @@ impl std::fmt::Display for LoadError {
     /// The words for logs and the command line, which cannot ask.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            LoadError::Failed(m) => f.write_str(m),
+            LoadError::Failed(m) => write!(f, "{m}"),
             LoadError::NeedsCrs(q) => {
                 let fits: Vec<String> = q.suggestions.iter().map(|s| s.crs.to_string()).collect();
                 match q.stated {
@@ -135,6 +142,8 @@ pub struct LayerEntry {
     pub draped_on: Option<f64>,
     /// Its objects carry attributes to style by and list in a table.
     pub has_attributes: bool,
+    /// A service layer: the box its features were asked for (scene CRS).
+    pub asked_box: Option<[f64; 4]>,
 }
 
 /// What was loaded, from which input: shown in the layer tooltip.
@@ -199,6 +208,12 @@ pub struct Layers {
     /// like the others, never saved into the scene, not input of analyses
     /// (the scenario holds what they show).
     pub generated: Vec<LayerId>,
+    /// The ground in view (scene CRS, min x, min y, max x, max y) once the
+    /// camera has settled: what service layers ask their features for.
+    pub view_box: Option<[f64; 4]>,
+    /// Where answers of online services are kept for offline use (None: the
+    /// user's cache folder).
+    pub service_copies: Option<PathBuf>,
 }
 
 impl LayerEntry {
@@ -276,6 +291,7 @@ impl Layers {
             withheld: false,
             draped_on: None,
             has_attributes: false,
+            asked_box: None,
         });
         id
     }
@@ -351,6 +367,10 @@ pub enum SceneCommand {
     /// The CRS of a layer's coordinates, chosen by the user (None: as the
     /// file says); reloads the layer, saved with the scene.
     SetCrs(LayerId, Option<String>),
+    /// A layer made elsewhere (from a catalogue or a service's address).
+    AddLayer(Box<pw_scene::Layer>),
+    /// A service layer's features for the area now in view.
+    LoadForView(LayerId),
     AddBookmark(Bookmark),
     RemoveBookmark(usize),
     GoToBookmark(usize),

@@ -29,6 +29,10 @@ pub struct LoadRequest {
     /// Where there is no terrain: the height of the ground the scene
     /// stands on ([`super::Layers::ground_height`]).
     pub ground: f64,
+    /// Service layers: the box (scene CRS) to ask features for.
+    pub view: Option<[f64; 4]>,
+    /// Where service answers are kept for offline use.
+    pub service_copies: Option<PathBuf>,
 }
 
 pub type LoadFn = fn(&LoadRequest) -> Result<LoadedCity, LoadError>;

@@ -198,6 +198,41 @@ pub(super) fn handle_scene_commands(
                     );
                 }
             }
+            SceneCommand::AddLayer(def) => {
+                let source = match &active.path {
+                    Some(scene) => Scene::resolve_path(scene, &def.path),
+                    None => std::path::PathBuf::from(&def.path),
+                };
+                let frame_it = def.service.is_none() && def.kind != pw_scene::LayerKind::Basemap;
+                let id = layers.add((**def).clone(), source);
+                start_loading(
+                    &mut commands,
+                    &mut layers,
+                    &mut jobs,
+                    id,
+                    &frame,
+                    &i18n,
+                    &kinds,
+                );
+                // A file shows where it lies; a service loads where one looks.
+                if frame_it {
+                    view.write(ViewRequest::FrameLayerWhenLoaded(id));
+                }
+                notices.info(i18n.trf("msg.layer_added", &[("name", &def.name)]));
+                active.dirty = true;
+            }
+            SceneCommand::LoadForView(id) => {
+                reload(
+                    &mut commands,
+                    &mut layers,
+                    &mut jobs,
+                    *id,
+                    &frame,
+                    &i18n,
+                    &kinds,
+                    &tasks,
+                );
+            }
             SceneCommand::ZoomTo(id) => {
                 if let Some(extent) = layers.get(*id).and_then(|e| e.extent) {
                     view.write(ViewRequest::FrameExtent(extent));

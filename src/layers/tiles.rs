@@ -264,7 +264,7 @@ fn poll_open_tasks(
                     city: Arc::new(LoadedCity::empty(entry.def.style.clone())),
                 });
             }
-            Err(message) => entry.status = LayerStatus::Failed(message),
+            Err(message) => entry.status = LayerStatus::Failed(message.into()),
         }
     }
 }

@@ -30,6 +30,23 @@ pub fn registration() -> LayerKindRegistration {
         kind: pw_scene::LayerKind::Vector,
         sniff: Some(sniff),
         load: LoadHow::Background(|r: &LoadRequest| {
+            if r.layer.service.is_some() || super::services::is_download(&r.layer) {
+                let online = super::services::read_online(r)?;
+                return build_vector(
+                    &r.layer,
+                    online.data,
+                    &online.label,
+                    online.bytes,
+                    VectorPlace {
+                        started: online.started,
+                        scene_crs: r.scene_crs,
+                        origin: &r.origin,
+                        control: &r.control,
+                        terrain: &r.terrain,
+                        ground: r.ground,
+                    },
+                );
+            }
             load_vector(
                 &r.layer,
                 &r.source,
@@ -85,7 +102,58 @@ pub fn load_vector(
         crs: layer_crs,
         ..Default::default()
     };
-    let mut data = pw_vector::read_file(source, &options).map_err(|e| e.to_string())?;
+    let data = pw_vector::read_file(source, &options).map_err(|e| e.to_string())?;
+    let bytes = std::fs::metadata(source).map(|m| m.len()).unwrap_or(0);
+    build_vector(
+        layer,
+        data,
+        &source.display().to_string(),
+        bytes,
+        VectorPlace {
+            started,
+            scene_crs,
+            origin,
+            control,
+            terrain,
+            ground,
+        },
+    )
+}
+
+/// Where a vector layer goes: the scene's CRS, origin and ground.
+pub struct VectorPlace<'a> {
+    /// When reading began (the layer's load time).
+    pub started: std::time::Instant,
+    pub scene_crs: Crs,
+    pub origin: &'a SceneOrigin,
+    pub control: &'a pw_job::JobControl,
+    pub terrain: &'a TerrainStack,
+    pub ground: f64,
+}
+
+/// Reprojects, styles and builds features read from a file or a service;
+/// `source` names where they came from in messages.
+pub fn build_vector(
+    layer: &Layer,
+    mut data: pw_vector::VectorData,
+    source: &str,
+    file_bytes: u64,
+    place: VectorPlace,
+) -> Result<LoadedCity, LoadError> {
+    let VectorPlace {
+        started,
+        scene_crs,
+        origin,
+        control,
+        terrain,
+        ground,
+    } = place;
+    let layer_crs = layer
+        .crs
+        .as_deref()
+        .map(Crs::parse)
+        .transpose()
+        .map_err(|e| format!("{source}: {e}"))?;
     if let Some(c) = layer_crs {
         data.crs = Some(c);
     }
@@ -94,12 +162,16 @@ pub fn load_vector(
     let extent = data.extent();
     if layer_crs.is_none() && CrsQuestion::needed(data.crs, extent) {
         return Err(LoadError::NeedsCrs(Box::new(CrsQuestion::new(
-            source, data.crs, extent, scene_crs, origin,
+            Path::new(source),
+            data.crs,
+            extent,
+            scene_crs,
+            origin,
         ))));
     }
     control.check().map_err(|e| e.to_string())?;
     data.reproject(scene_crs)
-        .map_err(|e| format!("{}: {e}", source.display()))?;
+        .map_err(|e| format!("{source}: {e}"))?;
     // Without terrain, features lie on the ground the scene stands on (the
     // city models' lowest base), not at the origin's height.
     let ground_at = |x: f64, y: f64| terrain.height_at(x, y).unwrap_or(ground);
@@ -120,7 +192,7 @@ pub fn load_vector(
         outlines,
     } = pw_vector::to_city::city_model_on_terrain(
         &data,
-        source,
+        Path::new(source),
         &ground_at,
         &style,
         &symbology,
@@ -147,7 +219,7 @@ pub fn load_vector(
         features: Some(model.objects.len()),
         triangles: batches.iter().map(|b| b.triangle_count()).sum(),
         batches: batches.len(),
-        file_bytes: std::fs::metadata(source).map(|m| m.len()).unwrap_or(0),
+        file_bytes,
         load_seconds: started.elapsed().as_secs_f32(),
         ..Default::default()
     };

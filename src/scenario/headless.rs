@@ -73,6 +73,13 @@ pub fn load(scene: &Scene, scene_path: &Path) -> anyhow::Result<Scenario> {
         if layer.kind != LayerKind::Vector {
             continue;
         }
+        if layer.service.is_some() {
+            out.notes.push(format!(
+                "{}: a service layer loads the area in view and is not part of a headless run; analyse it in the workbench",
+                layer.name
+            ));
+            continue;
+        }
         let source = Scene::resolve_path(scene_path, &layer.path);
         // A vector layer that cannot be read is left out with a note, as
         // the window marks it and goes on.

@@ -47,6 +47,8 @@ pub enum Dialog {
     CrsPicker,
     /// Where an export goes, and under which name.
     Export,
+    /// Layers from the web: catalogue search, a service's address.
+    Online,
 }
 
 /// What is exported once the user said where.
@@ -108,6 +110,8 @@ pub enum UiAction {
     Participation(crate::participation::ParticipationCommand),
     /// The showroom tour: next or previous station.
     Kiosk(crate::participation::kiosk::KioskCommand),
+    /// Catalogue search and service addresses (layers from the web).
+    Online(crate::layers::online::OnlineCommand),
     /// Open another scene, the unsaved changes saved first or let go.
     OpenScene {
         path: std::path::PathBuf,

@@ -33,7 +33,7 @@ pub fn layer_tree(ui: &mut egui::Ui, layers: &[LayerEntry], i18n: &I18n) -> Vec<
                     LayerStatus::Failed(msg) => {
                         ui.colored_label(
                             ui.visuals().error_fg_color,
-                            format!("{}: {msg}", i18n.tr("layers.failed")),
+                            format!("{}: {}", i18n.tr("layers.failed"), i18n.render(msg)),
                         );
                     }
                     LayerStatus::NeedsCrs(_) => {

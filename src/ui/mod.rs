@@ -17,6 +17,7 @@ pub mod layer_tree;
 pub mod layout;
 pub mod look;
 pub mod numbers;
+pub mod online_panel;
 pub mod participation_panel;
 pub mod plan_panel;
 pub mod sensor_panel;
@@ -71,6 +72,8 @@ pub struct UiState {
     pub style_editor: Option<vector_style::StyleEditor>,
     pub table: Option<attribute_table::AttributeTable>,
     pub crs_picker: Option<crs_picker::CrsPicker>,
+    /// The window for layers from the web, with what was typed in it.
+    pub online: Option<online_panel::OnlineForm>,
     /// What waits for the export chooser's answer, and the folder of the
     /// last export (the next one offers it again).
     pub export_target: Option<actions::ExportTarget>,
@@ -364,6 +367,13 @@ fn apply_ui_actions(
             }
             UiAction::Close(Dialog::UnsavedChanges) => ui_state.confirm_open = None,
             UiAction::Close(Dialog::CrsPicker) => ui_state.crs_picker = None,
+            UiAction::Open(Dialog::Online) => {
+                ui_state.online.get_or_insert_with(Default::default);
+            }
+            UiAction::Close(Dialog::Online) => ui_state.online = None,
+            UiAction::Online(cmd) => {
+                commands.write_message(cmd);
+            }
             UiAction::CloseTable => ui_state.table = None,
             UiAction::ChooseExport { what, name } => {
                 // Named by place first: the city of the scene, else its name.
@@ -694,6 +704,7 @@ struct UiData<'w> {
     plan_editor: Option<Res<'w, crate::plan::PlanEditor>>,
     kiosk: Option<Res<'w, crate::participation::kiosk::Kiosk>>,
     picture: Option<Res<'w, crate::picture::PictureState>>,
+    online: Option<Res<'w, crate::layers::online::OnlineData>>,
 }
 
 #[derive(SystemParam)]
@@ -1049,6 +1060,19 @@ fn draw_ui(
     }
     if let Some(picker) = out.ui_state.crs_picker.as_mut() {
         actions.extend(crs_picker::crs_window(&ctx, picker, i18n));
+    }
+    if let (Some(form), Some(online)) = (out.ui_state.online.as_mut(), data.online.as_ref()) {
+        let model = online_panel::OnlineModel {
+            catalogs: data
+                .active
+                .scene
+                .catalogs
+                .iter()
+                .map(|c| c.name.clone())
+                .collect(),
+            data: online,
+        };
+        actions.extend(online_panel::online_window(&ctx, form, &model, i18n));
     }
     actions.extend(dialogs::notices(&ctx, &data.notices.items, viewport, i18n));
     if let Some(s) = out.sensors.as_ref() {

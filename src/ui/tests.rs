@@ -41,6 +41,7 @@ fn layer(id: u32, name: &str, status: LayerStatus) -> LayerEntry {
         withheld: false,
         draped_on: None,
         has_attributes: true,
+        asked_box: None,
     }
 }
 
@@ -3787,5 +3788,108 @@ fn the_view_form_picks_points_and_shows_a_section() {
             acts.contains(&UiAction::Analysis(AnalysisCommand::PickPoint(key))),
             "{acts:?}"
         );
+    }
+}
+
+#[test]
+fn online_window_searches_offers_a_datasets_layers_and_adds_the_one_chosen() {
+    use crate::layers::online::{Offers, OnlineCommand, OnlineData, Searched};
+    use pw_services::catalog::{Dataset, Resource, ResourceKind, SearchResult};
+    use pw_services::offer::Offer;
+    let resource = |format: &str, url: &str, kind| Resource {
+        name: format.into(),
+        format: format.into(),
+        url: url.into(),
+        kind,
+    };
+    let mut data = OnlineData::default();
+    data.search = Some(Searched {
+        catalog: "Jena".into(),
+        text: "Parken".into(),
+        result: SearchResult {
+            count: 2,
+            datasets: vec![
+                Dataset {
+                    title: "Parken".into(),
+                    publisher: "Stadt Jena".into(),
+                    licence: "dl-de/by-2-0".into(),
+                    resources: vec![
+                        resource("CSV", "https://o/parken.csv", ResourceKind::Other),
+                        resource("WMS", "https://m/wms", ResourceKind::Wms),
+                        resource("JSON", "https://o/parken.geojson", ResourceKind::VectorFile),
+                    ],
+                    ..Default::default()
+                },
+                Dataset {
+                    title: "Vornamen".into(),
+                    resources: vec![resource("PDF", "https://o/v.pdf", ResourceKind::Other)],
+                    ..Default::default()
+                },
+            ],
+        },
+    });
+    let offer = |title: &str, name: &str| Offer {
+        title: title.into(),
+        name: name.into(),
+        kind: ResourceKind::Wms,
+        url: "https://m/wms".into(),
+        crs: None,
+        format: None,
+    };
+    data.offers = Some(Offers {
+        title: "Parken".into(),
+        dataset: None,
+        list: vec![
+            offer("Parken", "parken"),
+            offer("Radwege", "radwege"),
+            offer("Bäume", "baeume"),
+        ],
+    });
+    let i18n = german();
+    let model = online_panel::OnlineModel {
+        catalogs: vec!["Jena".into()],
+        data: &data,
+    };
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(900.0, 900.0))
+        .build_ui_state(
+            |ui, (form, out): &mut (online_panel::OnlineForm, Vec<UiAction>)| {
+                out.extend(online_panel::online_window(ui.ctx(), form, &model, &i18n))
+            },
+            (
+                online_panel::OnlineForm {
+                    text: "Parken".into(),
+                    ..Default::default()
+                },
+                Vec::new(),
+            ),
+        );
+    h.run_steps(2);
+    h.get_by_label("2 Datensätze zu „Parken“ in Jena");
+    h.get_by_label("Stadt Jena · dl-de/by-2-0");
+    h.get_by_label("nichts, was die Karte zeigen kann (Tabellen, Dokumente)");
+    h.get_by_label("Parken: 3 Ebenen – eine wählen");
+    h.get_by_label("+ Karte (WMS)").click();
+    h.get_by_label("+ Datei").click();
+    h.get_by_label("Suchen").click();
+    h.get_all_by_label("Hinzufügen").nth(1).unwrap().click();
+    h.run_steps(2);
+    let actions = &h.state().1;
+    for want in [
+        UiAction::Online(OnlineCommand::Discover {
+            dataset: 0,
+            resource: 1,
+        }),
+        UiAction::Online(OnlineCommand::Discover {
+            dataset: 0,
+            resource: 2,
+        }),
+        UiAction::Online(OnlineCommand::Search {
+            catalog: 0,
+            text: "Parken".into(),
+        }),
+        UiAction::Online(OnlineCommand::Add(1)),
+    ] {
+        assert!(actions.contains(&want), "{want:?} not in {actions:?}");
     }
 }

@@ -380,6 +380,9 @@ fn file_menu(
     if ui.button(i18n.tr("menu.add_layer")).clicked() {
         actions.push(UiAction::Open(Dialog::AddLayer));
     }
+    if ui.button(i18n.tr("menu.add_online")).clicked() {
+        actions.push(UiAction::Open(Dialog::Online));
+    }
     if with_picture && ui.button(i18n.tr("menu.picture")).clicked() {
         actions.push(UiAction::Open(Dialog::Picture));
     }

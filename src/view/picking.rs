@@ -246,6 +246,7 @@ mod tests {
             withheld: false,
             draped_on: None,
             has_attributes: true,
+            asked_box: None,
         });
         let mut city_layers = CityLayers::default();
         city_layers.layers.insert(

@@ -375,3 +375,41 @@ fn the_look_sets_accent_and_logo_and_a_bad_colour_is_named() {
     assert!(err.contains("accent must be a colour"), "{err}");
     assert!(err.contains("blau"), "{err}");
 }
+
+#[test]
+fn service_layers_and_catalogues_are_checked_with_the_line_to_mend() {
+    let good = format!(
+        "{GOOD}\n[[catalogs]]\nname = \"Jena\"\nkind = \"ckan\"\nurl = \"https://opendata.jena.de\"\n\n[[layers]]\nname = \"Adressen\"\nkind = \"vector\"\npath = \"https://geo.example/wfs?key=1\"\nservice = {{ protocol = \"wfs\", name = \"ns:adressen\", max_features = 5000 }}\n"
+    );
+    let scene = parse(&good).unwrap();
+    assert_eq!(scene.catalogs[0].kind, "ckan");
+    let service = scene.layers[1].service.as_ref().unwrap();
+    assert_eq!(
+        (service.protocol.as_str(), service.max_features),
+        ("wfs", Some(5000))
+    );
+    let back = parse(&scene.to_toml()).unwrap();
+    assert_eq!(back, scene);
+
+    let wrong = good.replace("protocol = \"wfs\"", "protocol = \"wcs\"");
+    let err = parse(&wrong).unwrap_err().to_string();
+    assert!(
+        err.contains(
+            "layer 'Adressen': service protocol must be \"wfs\" or \"ogcapi\", found \"wcs\""
+        ),
+        "{err}"
+    );
+    assert!(err.contains("test.scene:"), "{err}");
+    let file = good.replace("https://geo.example/wfs?key=1", "data/adressen.gml");
+    let err = parse(&file).unwrap_err().to_string();
+    assert!(
+        err.contains("the service's http(s) address as path"),
+        "{err}"
+    );
+    let catalog = good.replace("kind = \"ckan\"", "kind = \"dkan\"");
+    let err = parse(&catalog).unwrap_err().to_string();
+    assert!(
+        err.contains("catalog 'Jena': kind must be \"ckan\" or \"piveau\", found \"dkan\""),
+        "{err}"
+    );
+}
