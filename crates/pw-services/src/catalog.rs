@@ -169,24 +169,42 @@ pub fn search(
 ) -> Result<SearchResult, ServiceError> {
     let url = search_url(catalog, text, rows);
     let answer = fetch.get(&url, "application/json")?;
-    let v: Value = serde_json::from_slice(&answer.bytes).map_err(|e| ServiceError::Unreadable {
-        url: url.clone(),
-        expected: "catalogue search",
-        why: e.to_string(),
-    })?;
+    parse_search(&answer.bytes, catalog.kind, language).map_err(|e| match e {
+        Refusal::Said(text) => ServiceError::Exception { url, text },
+        Refusal::Unreadable(why) => ServiceError::Unreadable {
+            url,
+            expected: "catalogue search",
+            why,
+        },
+    })
+}
+
+/// Why a search answer gave no datasets.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Refusal {
+    /// The catalogue said why (`success: false`).
+    Said(String),
+    Unreadable(String),
+}
+
+/// Reads a search answer (CKAN `package_search`, piveau `/search`).
+pub fn parse_search(
+    bytes: &[u8],
+    kind: CatalogKind,
+    language: &str,
+) -> Result<SearchResult, Refusal> {
+    let v: Value = serde_json::from_slice(bytes).map_err(|e| Refusal::Unreadable(e.to_string()))?;
     if v.get("success").and_then(|s| s.as_bool()) == Some(false) {
         let text = v
             .pointer("/error/message")
             .and_then(|m| m.as_str())
             .unwrap_or("the search failed")
             .to_string();
-        return Err(ServiceError::Exception { url, text });
+        return Err(Refusal::Said(text));
     }
-    let result = v.get("result").ok_or_else(|| ServiceError::Unreadable {
-        url: url.clone(),
-        expected: "catalogue search",
-        why: "no \"result\"".into(),
-    })?;
+    let result = v
+        .get("result")
+        .ok_or_else(|| Refusal::Unreadable("no \"result\"".into()))?;
     let count = result.get("count").and_then(|c| c.as_u64()).unwrap_or(0);
     let list = result
         .get("results")
@@ -195,7 +213,7 @@ pub fn search(
         .unwrap_or_default();
     let datasets = list
         .iter()
-        .map(|d| match catalog.kind {
+        .map(|d| match kind {
             CatalogKind::Ckan => ckan_dataset(d),
             CatalogKind::Piveau => piveau_dataset(d, language),
         })

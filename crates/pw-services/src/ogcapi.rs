@@ -163,10 +163,20 @@ fn read_collection(v: &Value, root: &str) -> Collection {
 pub fn collections(fetch: &dyn Fetch, url: &str) -> Result<Vec<Collection>, ServiceError> {
     let (root, _) = split_url(url);
     let (v, _) = json(fetch, &below(&root, "/collections"))?;
-    Ok(v.get("collections")
+    Ok(collections_in(&v, &root))
+}
+
+/// The collections of a `/collections` answer; links resolved against `root`.
+pub fn collections_in(v: &Value, root: &str) -> Vec<Collection> {
+    v.get("collections")
         .and_then(|c| c.as_array())
-        .map(|list| list.iter().map(|c| read_collection(c, &root)).collect())
-        .unwrap_or_default())
+        .map(|list| list.iter().map(|c| read_collection(c, root)).collect())
+        .unwrap_or_default()
+}
+
+/// The `next` link of an items page, resolved against the page's address.
+pub fn next_of(v: &Value, page: &str) -> Option<String> {
+    link(v, "next", page)
 }
 
 /// One collection's description.

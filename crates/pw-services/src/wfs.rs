@@ -335,14 +335,14 @@ pub fn get_feature_url(
 
 /// Counts an answer gives about itself.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
-struct PageCounts {
-    matched: Option<u64>,
-    returned: Option<u64>,
-    has_next: bool,
+pub struct PageCounts {
+    pub matched: Option<u64>,
+    pub returned: Option<u64>,
+    pub has_next: bool,
 }
 
 /// Reads one GetFeature answer: GeoJSON or GML, or the exception it is.
-fn read_page(
+pub fn read_page(
     url: &str,
     bytes: &[u8],
     asked: Crs,
