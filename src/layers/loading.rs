@@ -56,6 +56,7 @@ pub(super) fn start_loading(
     let Some(entry) = layers.get_mut(id) else {
         return;
     };
+    let on_network = super::services::waits_on_network(&entry.def);
     let Some(registration) = kinds.get(entry.def.kind) else {
         entry.status = LayerStatus::NotSupported;
         return;
@@ -106,7 +107,27 @@ pub(super) fn start_loading(
         view: layers.get(id).and_then(|e| e.asked_box),
         service_copies: layers.service_copies.clone(),
     };
-    let task = AsyncComputeTaskPool::get().spawn(async move { load(&request) });
+    let task = if on_network {
+        // Blocking HTTP on a thread of its own; the pool only awaits it.
+        let (tx, rx) = async_channel::bounded(1);
+        let spawned = std::thread::Builder::new()
+            .name("layer from the web".into())
+            .spawn(move || {
+                let _ = tx.send_blocking(load(&request));
+            });
+        AsyncComputeTaskPool::get().spawn(async move {
+            match spawned {
+                Ok(_) => rx.recv().await.unwrap_or_else(|_| {
+                    Err(LoadError::from(
+                        "the loading thread ended early".to_string(),
+                    ))
+                }),
+                Err(e) => Err(LoadError::from(e.to_string())),
+            }
+        })
+    } else {
+        AsyncComputeTaskPool::get().spawn(async move { load(&request) })
+    };
     commands.spawn(LoadTask {
         layer: id,
         job: job.id,

@@ -7,7 +7,6 @@ use super::{Layers, SceneCommand};
 use crate::base::jobs::Notices;
 use crate::view::frame::SceneFrame;
 use bevy::prelude::*;
-use bevy::tasks::{IoTaskPool, Task, block_on, poll_once};
 use pw_services::catalog::{self, Catalog, CatalogKind, Dataset, ResourceKind, SearchResult};
 use pw_services::offer::{self, Offer};
 use pw_services::{Http, Message};
@@ -44,8 +43,38 @@ pub struct Offers {
     pub list: Vec<Offer>,
 }
 
-type SearchTask = Task<Result<Searched, Message>>;
-type OfferTask = Task<Result<Offers, Message>>;
+/// A request on a thread of its own (blocking HTTP, up to half a minute:
+/// never on Bevy's task pools, which load assets and layers).
+type Pending<T> = std::sync::Mutex<std::sync::mpsc::Receiver<Result<T, Message>>>;
+
+fn on_thread<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, Message> + Send + 'static,
+) -> Pending<T> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let spawned = std::thread::Builder::new()
+        .name("data from the web".into())
+        .spawn(move || {
+            let _ = tx.send(work());
+        });
+    if let Err(e) = spawned {
+        let (tx, rx2) = std::sync::mpsc::channel();
+        let _ = tx.send(Err(Message::from(e.to_string())));
+        return std::sync::Mutex::new(rx2);
+    }
+    std::sync::Mutex::new(rx)
+}
+
+/// The answer if it has come (or the thread is gone).
+fn answered<T>(pending: &Pending<T>) -> Option<Result<T, Message>> {
+    let rx = pending.lock().ok()?;
+    match rx.try_recv() {
+        Ok(r) => Some(r),
+        Err(std::sync::mpsc::TryRecvError::Empty) => None,
+        Err(std::sync::mpsc::TryRecvError::Disconnected) => Some(Err(Message::from(
+            "the request ended without an answer".to_string(),
+        ))),
+    }
+}
 
 #[derive(Resource, Default)]
 pub struct OnlineData {
@@ -53,8 +82,10 @@ pub struct OnlineData {
     pub offers: Option<Offers>,
     /// The last failure (a search or an address), said in the window.
     pub error: Option<Message>,
-    search_task: Option<SearchTask>,
-    offer_task: Option<OfferTask>,
+    search_task: Option<Pending<Searched>>,
+    offer_task: Option<Pending<Offers>>,
+    /// The scene these belong to (another scene starts afresh).
+    scene: Option<std::path::PathBuf>,
 }
 
 impl OnlineData {
@@ -101,6 +132,12 @@ fn handle_online_commands(
     frame: Res<SceneFrame>,
     i18n: Res<crate::base::i18n::I18n>,
 ) {
+    if online.scene != active.path {
+        *online = OnlineData {
+            scene: active.path.clone(),
+            ..Default::default()
+        };
+    }
     for cmd in reader.read() {
         match cmd {
             OnlineCommand::Search { catalog, text } => {
@@ -124,7 +161,7 @@ fn handle_online_commands(
                 let (name, text) = (settings.name.clone(), text.trim().to_string());
                 let language = i18n.language.code().to_string();
                 online.error = None;
-                online.search_task = Some(IoTaskPool::get().spawn(async move {
+                online.search_task = Some(on_thread(move || {
                     catalog::search(&http, &catalog, &text, SEARCH_ROWS, &language)
                         .map(|result| Searched {
                             catalog: name,
@@ -199,7 +236,7 @@ fn discover(
     };
     online.error = None;
     online.offers = None;
-    online.offer_task = Some(IoTaskPool::get().spawn(async move {
+    online.offer_task = Some(on_thread(move || {
         let mut list = offer::discover(&http, &url, kind, scene_crs).map_err(|e| e.message())?;
         let title = dataset
             .as_ref()
@@ -229,18 +266,14 @@ fn poll_online_tasks(
     mut notices: ResMut<Notices>,
     i18n: Res<crate::base::i18n::I18n>,
 ) {
-    if let Some(task) = online.search_task.as_mut()
-        && let Some(result) = block_on(poll_once(task))
-    {
+    if let Some(result) = online.search_task.as_ref().and_then(answered) {
         online.search_task = None;
         match result {
             Ok(s) => online.search = Some(s),
             Err(e) => online.error = Some(e),
         }
     }
-    if let Some(task) = online.offer_task.as_mut()
-        && let Some(result) = block_on(poll_once(task))
-    {
+    if let Some(result) = online.offer_task.as_ref().and_then(answered) {
         online.offer_task = None;
         match result {
             // One layer only: no choice to make.
@@ -326,6 +359,12 @@ mod tests {
         });
         let online = app.world().resource::<OnlineData>();
         let found = &online.search.as_ref().unwrap().result;
+        let asked = server.seen()[0].clone();
+        assert!(
+            asked.contains("q=Parken") && asked.contains(&format!("rows={SEARCH_ROWS}")),
+            "{asked}"
+        );
+        // The recording holds all 70 datasets (its rows were 9999): shown as sent.
         assert_eq!(found.datasets.len(), 70);
         let d = found
             .datasets

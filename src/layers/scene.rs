@@ -50,6 +50,8 @@ pub(super) fn handle_scene_commands(
                     }
                     layers.terrain.clear();
                     layers.generated.clear();
+                    // Service layers wait for this scene's camera to settle.
+                    layers.view_box = None;
                     *frame = SceneFrame::new(scene.parsed_crs(), scene.origin);
                     match SceneClock::for_city(&scene.city.time_zone, scene.time.default.as_deref())
                     {

@@ -85,12 +85,17 @@ pub fn follow_view(
             // Waiting for a view since the scene opened (or it was switched on).
             None => true,
             Some(asked) => {
-                let truncated = entry
-                    .issues
-                    .iter()
-                    .any(|i| i.message.key.starts_with("services.issue.truncated"))
-                    && matches!(entry.status, LayerStatus::Ready);
-                !covers(asked, view) || (truncated && area(view) * 4.0 < area(asked))
+                // Zoomed well in: worth asking again where the last answer
+                // held less than the view has, or failed (too large, too many).
+                let wanting = match &entry.status {
+                    LayerStatus::Ready => entry
+                        .issues
+                        .iter()
+                        .any(|i| i.message.key.starts_with("services.issue.truncated")),
+                    LayerStatus::Failed(_) => true,
+                    _ => false,
+                };
+                !covers(asked, view) || (wanting && area(view) * 4.0 < area(asked))
             }
         };
         if due {
@@ -101,7 +106,15 @@ pub fn follow_view(
 
 /// A vector layer whose path is a web address of a file (not a service).
 pub fn is_download(layer: &Layer) -> bool {
-    layer.service.is_none() && pw_scene::is_web_address(&layer.path)
+    layer.kind == pw_scene::LayerKind::Vector
+        && layer.service.is_none()
+        && pw_scene::is_web_address(&layer.path)
+}
+
+/// A layer whose loading waits on the network (its own thread, so that
+/// file layers never queue behind a slow server).
+pub fn waits_on_network(layer: &Layer) -> bool {
+    layer.service.is_some() || is_download(layer)
 }
 
 /// Features read from the web, and where from (for messages).
@@ -112,8 +125,14 @@ pub struct Online {
     pub started: std::time::Instant,
 }
 
+/// Answers larger than this are refused: a feature page that big would
+/// become several times that in memory.
+const PAGE_LIMIT_BYTES: u64 = 64 << 20;
+
 fn http(copies: Option<&std::path::Path>) -> Result<Http, LoadError> {
-    let http = Http::new(Duration::from_secs(60)).map_err(|e| LoadError::from(e.to_string()))?;
+    let mut http =
+        Http::new(Duration::from_secs(60)).map_err(|e| LoadError::from(e.to_string()))?;
+    http.limit_bytes = PAGE_LIMIT_BYTES;
     Ok(http.with_offline_copies(copies.map_or_else(Http::default_copies_dir, |c| c.to_path_buf())))
 }
 
@@ -128,9 +147,9 @@ pub fn read_online(r: &LoadRequest) -> Result<Online, LoadError> {
     let Some(service) = &r.layer.service else {
         let answer = http.get(url, "*/*").map_err(service_error)?;
         let bytes = answer.bytes.len() as u64;
-        let mut data = read_downloaded(url, &answer.bytes)?;
+        let mut data = read_downloaded(url, &answer.bytes, r.service_copies.as_deref())?;
         if let Some(why) = &answer.stale_because {
-            data.issues.push(stale(why));
+            data.issues.push(pw_services::wfs::stale_issue(why));
         }
         return Ok(Online {
             data,
@@ -140,9 +159,11 @@ pub fn read_online(r: &LoadRequest) -> Result<Online, LoadError> {
         });
     };
     let Some(bbox) = r.view else {
-        return Err(LoadError::from(format!(
-            "{label}: no view yet to ask features for"
-        )));
+        return Err(LoadError::Failed(
+            pw_text::Message::new("services.error.no_view")
+                .arg("url", &label)
+                .english("{url}: no view yet to ask features for"),
+        ));
     };
     let mut query = pw_services::wfs::Query::new(bbox, r.scene_crs);
     if let Some(max) = service.max_features {
@@ -163,19 +184,17 @@ pub fn read_online(r: &LoadRequest) -> Result<Online, LoadError> {
     })
 }
 
-fn stale(why: &str) -> pw_text::Message {
-    pw_text::Message::new("services.issue.stale_file")
-        .arg("why", why)
-        .english("the file could not be fetched ({why}); showing the copy fetched last time")
-}
-
 fn service_error(e: pw_services::ServiceError) -> LoadError {
     LoadError::Failed(e.message())
 }
 
 /// A downloaded file read by the reader its name (or content) calls for:
 /// written beside the other copies under its own ending.
-fn read_downloaded(url: &str, bytes: &[u8]) -> Result<pw_vector::VectorData, LoadError> {
+fn read_downloaded(
+    url: &str,
+    bytes: &[u8],
+    copies: Option<&std::path::Path>,
+) -> Result<pw_vector::VectorData, LoadError> {
     let name = pw_services::shown(url)
         .rsplit('/')
         .next()
@@ -189,16 +208,26 @@ fn read_downloaded(url: &str, bytes: &[u8]) -> Result<pw_vector::VectorData, Loa
         _ if starts_json => "geojson".into(),
         _ => "gml".into(),
     };
-    let dir = std::env::temp_dir().join(format!("planwerkstatt-download-{}", std::process::id()));
+    // In the user's own cache folder, under a name no other load uses at
+    // the same time (a reload may overlap the load it replaces).
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let dir = copies
+        .map_or_else(Http::default_copies_dir, |c| c.to_path_buf())
+        .join("reading");
     std::fs::create_dir_all(&dir).map_err(|e| LoadError::from(e.to_string()))?;
-    let path = dir.join(format!("{:016x}.{ext}", fnv(url)));
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let path = dir.join(format!(
+        "{:016x}-{}-{n}.{ext}",
+        fnv(url),
+        std::process::id()
+    ));
     std::fs::write(&path, bytes).map_err(|e| LoadError::from(e.to_string()))?;
     let read = pw_vector::read_file(&path, &Default::default());
     let _ = std::fs::remove_file(&path);
     read.map_err(|e| {
         LoadError::from(
             e.to_string()
-                .replace(&path.display().to_string(), pw_services::shown(url)),
+                .replace(&path.display().to_string(), &pw_services::shown(url)),
         )
     })
 }
@@ -271,7 +300,8 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let scene = dir.join("lille.scene");
         // Roncq, north of Lille, in UTM 31N (the first carpool area:
-        // gdaltransform gives 509576.9 5622583.3).
+        // gdaltransform gives 509576.9 5622583.3). The bookmark makes the
+        // view jump there and stay (nothing framed once loaded).
         std::fs::write(
             &scene,
             format!(
@@ -284,6 +314,13 @@ name = "Covoiturage"
 kind = "vector"
 path = "{}/sample-data-2"
 service = {{ protocol = "ogcapi", name = "aires-covoiturage" }}
+
+[[bookmarks]]
+name = "Roncq"
+target = [509500.0, 5622500.0, 30.0]
+distance = 800.0
+heading = 0.0
+pitch = 45.0
 "#,
                 server.base
             ),
@@ -300,27 +337,41 @@ service = {{ protocol = "ogcapi", name = "aires-covoiturage" }}
                 .first()
                 .is_some_and(|e| e.status == LayerStatus::Ready)
         });
+        let items = |server: &HttpFixture| -> Vec<String> {
+            server
+                .seen()
+                .into_iter()
+                .filter(|t| t.contains("/items"))
+                .collect()
+        };
+        let bbox_of = |target: &str| -> Vec<f64> {
+            param(target, "bbox")
+                .unwrap()
+                .split(',')
+                .map(|v| v.parse().unwrap())
+                .collect()
+        };
+        let camera = |app: &mut App| -> OrbitCamera {
+            *app.world_mut()
+                .query::<&OrbitCamera>()
+                .single(app.world())
+                .unwrap()
+        };
+        let settled = camera(&mut app);
         let layers = app.world().resource::<Layers>();
         let entry = &layers.entries[0];
         assert_eq!(entry.summary.as_ref().unwrap().features, Some(10));
         assert!(entry.has_attributes);
-        // Asked for the view (800 m around the origin) and a quarter more
+        // Asked for the view (800 m around the bookmark) and a quarter more
         // on each side, in CRS84 (the collection offers no UTM).
         let view = layers.view_box.unwrap();
         assert_eq!(view, [508_700.0, 5_621_700.0, 510_300.0, 5_623_300.0]);
         let asked = entry.asked_box.unwrap();
         assert_eq!(asked, [508_300.0, 5_621_300.0, 510_700.0, 5_623_700.0]);
-        let items: Vec<String> = server
-            .seen()
-            .into_iter()
-            .filter(|t| t.contains("/items"))
-            .collect();
-        assert_eq!(items.len(), 1, "{items:?}");
-        let bbox: Vec<f64> = param(&items[0], "bbox")
-            .unwrap()
-            .split(',')
-            .map(|v| v.parse().unwrap())
-            .collect();
+        let first = items(&server);
+        assert_eq!(first.len(), 1, "{first:?}");
+        let bbox = bbox_of(&first[0]);
+        assert_eq!(bbox.len(), 4);
         // gdaltransform -s_srs EPSG:32631 -t_srs EPSG:4326 of the asked
         // corners: SW 3.117637 50.743425, SE 3.151653 50.743386,
         // NW 3.117691 50.765008, NE 3.151722 50.764969.
@@ -342,25 +393,31 @@ service = {{ protocol = "ogcapi", name = "aires-covoiturage" }}
         ]) {
             assert!((got - want).abs() < 0.01, "{e:?}");
         }
+        // Nothing moved the camera once the layer had loaded.
+        for _ in 0..10 {
+            app.update();
+        }
+        assert_eq!(camera(&mut app), settled);
 
-        // A small pan stays inside what was asked: no request.
+        // A small pan stays inside what was asked: no request, even after
+        // time enough for one to reach the server.
         app.world_mut()
             .query::<&mut OrbitCamera>()
             .single_mut(app.world_mut())
             .unwrap()
             .target
             .x += 100.0;
-        for _ in 0..(SETTLED_FRAMES * 3) {
+        let until = std::time::Instant::now() + std::time::Duration::from_millis(700);
+        while std::time::Instant::now() < until {
             app.update();
+            std::thread::sleep(std::time::Duration::from_millis(5));
         }
+        assert_eq!(items(&server).len(), 1);
         assert_eq!(
-            server
-                .seen()
-                .iter()
-                .filter(|t| t.contains("/items"))
-                .count(),
-            1
+            app.world().resource::<Layers>().entries[0].asked_box,
+            Some(asked)
         );
+
         // Five kilometres on: asked again, for there.
         app.world_mut()
             .query::<&mut OrbitCamera>()
@@ -368,14 +425,16 @@ service = {{ protocol = "ogcapi", name = "aires-covoiturage" }}
             .unwrap()
             .target
             .x += 5000.0;
-        crate::app::run_until(&mut app, |_| {
-            server
-                .seen()
-                .iter()
-                .filter(|t| t.contains("/items"))
-                .count()
-                == 2
-        });
+        crate::app::run_until(&mut app, |_| items(&server).len() == 2);
+        let again = app.world().resource::<Layers>().entries[0]
+            .asked_box
+            .unwrap();
+        assert_eq!(again, [513_400.0, 5_621_300.0, 515_800.0, 5_623_700.0]);
+        // gdaltransform of the new box's south-west corner 513400 5621300:
+        // 3.189920 50.743330.
+        let bbox = bbox_of(&items(&server)[1]);
+        assert_eq!(bbox.len(), 4);
+        assert!((bbox[0] - 3.189920).abs() < 2e-6, "{bbox:?}");
         std::fs::remove_dir_all(&dir).ok();
     }
 }

@@ -116,7 +116,9 @@ impl Plugin for UiLogicPlugin {
             .add_systems(Update, look::follow_scene)
             .add_systems(
                 Update,
-                (handle_dropped_files, apply_ui_actions).before(crate::layers::LayersSystems),
+                (handle_dropped_files, apply_ui_actions)
+                    .chain()
+                    .before(crate::layers::LayersSystems),
             )
             .add_systems(
                 Update,

@@ -66,7 +66,7 @@ pub fn online_window(
             offers_part(ui, model, i18n, &mut actions);
             if let Some(s) = &model.data.search {
                 ui.separator();
-                results_part(ui, s, i18n, &mut actions);
+                results_part(ui, s, model.data.discovering(), i18n, &mut actions);
             }
         });
     if !open {
@@ -198,11 +198,16 @@ fn offers_part(ui: &mut egui::Ui, model: &OnlineModel, i18n: &I18n, actions: &mu
 fn results_part(
     ui: &mut egui::Ui,
     s: &crate::layers::online::Searched,
+    busy: bool,
     i18n: &I18n,
     actions: &mut Vec<UiAction>,
 ) {
     ui.label(i18n.trf(
-        "online.found",
+        if s.result.count == 1 {
+            "online.found_one"
+        } else {
+            "online.found"
+        },
         &[
             ("count", &s.result.count),
             ("text", &s.text),
@@ -234,7 +239,7 @@ fn results_part(
                             kind_word(res.kind, &res.format, i18n)
                         ));
                         if ui
-                            .add(button)
+                            .add_enabled(!busy, button)
                             .on_hover_text(format!(
                                 "{}\n{}",
                                 res.name,

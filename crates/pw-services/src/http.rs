@@ -14,7 +14,7 @@ pub struct Answer {
     pub bytes: Vec<u8>,
     pub content_type: String,
     /// Served from the disk copy because the network failed: why.
-    pub stale_because: Option<String>,
+    pub stale_because: Option<ServiceError>,
 }
 
 impl Answer {
@@ -56,8 +56,12 @@ impl Http {
         })
     }
 
+    /// Keeps answers in `dir` (the oldest go once it holds more than
+    /// [`COPIES_MAX_BYTES`]).
     pub fn with_offline_copies(mut self, dir: impl Into<PathBuf>) -> Http {
-        self.offline_copies = Some(dir.into());
+        let dir = dir.into();
+        prune(&dir, COPIES_MAX_BYTES);
+        self.offline_copies = Some(dir);
         self
     }
 
@@ -93,9 +97,10 @@ impl Http {
                 } else if e.is_connect() {
                     ServiceError::Offline { url: url.into() }
                 } else {
+                    // Without the URL: its query may hold a key.
                     ServiceError::Other {
                         url: url.into(),
-                        why: e.to_string(),
+                        why: e.without_url().to_string(),
                     }
                 }
             })?;
@@ -112,7 +117,7 @@ impl Http {
             .read_to_end(&mut bytes)
             .map_err(|e| ServiceError::Other {
                 url: url.into(),
-                why: e.to_string(),
+                why: e.kind().to_string(),
             })?;
         if bytes.len() as u64 > self.limit_bytes {
             return Err(ServiceError::TooLarge {
@@ -140,6 +145,42 @@ impl Http {
             content_type,
             stale_because: None,
         })
+    }
+}
+
+/// What the copies of answers may take on disk.
+pub const COPIES_MAX_BYTES: u64 = 1 << 30;
+
+/// Removes the least recently written files of `dir` until the rest fit in `max`.
+fn prune(dir: &std::path::Path, max: u64) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut files: Vec<(std::time::SystemTime, u64, PathBuf)> = entries
+        .flatten()
+        .filter_map(|e| {
+            let m = e.metadata().ok()?;
+            m.is_file().then(|| {
+                (
+                    m.modified().unwrap_or(std::time::UNIX_EPOCH),
+                    m.len(),
+                    e.path(),
+                )
+            })
+        })
+        .collect();
+    let mut total: u64 = files.iter().map(|f| f.1).sum();
+    if total <= max {
+        return;
+    }
+    files.sort();
+    for (_, len, path) in files {
+        if total <= max {
+            break;
+        }
+        if std::fs::remove_file(&path).is_ok() {
+            total -= len;
+        }
     }
 }
 
@@ -175,7 +216,7 @@ impl Fetch for Http {
                     Some(bytes) => Ok(Answer {
                         bytes,
                         content_type: String::new(),
-                        stale_because: Some(e.to_string()),
+                        stale_because: Some(e),
                     }),
                     None => Err(e),
                 }
@@ -229,6 +270,31 @@ pub fn same_origin(from: &str, next: &str) -> bool {
 mod tests {
     use super::*;
     use pw_testkit::{HttpFixture, Reply};
+
+    #[test]
+    fn old_copies_go_first_when_the_folder_is_full() {
+        let dir = std::env::temp_dir().join(format!("pw-services-prune-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        for (i, name) in ["old", "mid", "new"].iter().enumerate() {
+            std::fs::write(dir.join(name), vec![0u8; 100]).unwrap();
+            let t = std::time::UNIX_EPOCH + Duration::from_secs(1_000_000 + i as u64 * 100);
+            std::fs::File::options()
+                .write(true)
+                .open(dir.join(name))
+                .unwrap()
+                .set_modified(t)
+                .unwrap();
+        }
+        prune(&dir, 250);
+        let mut left: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["mid", "new"]);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn query_keys_are_replaced_whatever_their_case() {
@@ -307,7 +373,15 @@ mod tests {
         .unwrap();
         let stale = gone.get(&offline_url, "*/*").unwrap();
         assert!(stale.text().contains("FeatureCollection"));
-        assert!(stale.stale_because.unwrap().contains("cannot connect"));
+        let why = stale.stale_because.unwrap();
+        assert!(matches!(why, ServiceError::Offline { .. }), "{why:?}");
+        // What people read of it names the server, never the key.
+        assert!(
+            !why.message().to_string().contains("secret"),
+            "{}",
+            why.message()
+        );
+        assert!(why.message().to_string().contains("cannot connect"));
         // The copy's name never carries the URL's key.
         let names: Vec<String> = std::fs::read_dir(&copies)
             .unwrap()

@@ -44,6 +44,8 @@ pub enum ServiceError {
         name: String,
         known: String,
     },
+    #[error("{url}: no OGC API – Features, WFS or WMS answers there")]
+    NotAService { url: String },
     #[error("{url}: {why}")]
     Other { url: String, why: String },
 }
@@ -51,37 +53,45 @@ pub enum ServiceError {
 impl ServiceError {
     /// The text for people, through the catalogues.
     pub fn message(&self) -> Message {
-        let m = |key: &str| Message::new(format!("services.error.{key}"));
         match self {
-            ServiceError::Timeout { url } => m("timeout")
+            ServiceError::Timeout { url } => Message::new("services.error.timeout")
                 .arg("url", shown(url))
                 .english("{url}: no answer in time – try again, or later"),
-            ServiceError::Offline { url } => m("offline")
+            ServiceError::Offline { url } => Message::new("services.error.offline")
                 .arg("url", shown(url))
                 .english("{url}: cannot connect (offline, or the server is down)"),
-            ServiceError::Status { url, status } => m("status")
+            ServiceError::Status { url, status } => Message::new("services.error.status")
                 .arg("url", shown(url))
                 .arg("status", status)
                 .english("{url}: the server answered HTTP {status}"),
-            ServiceError::TooLarge { url, limit_mb } => m("too_large")
+            ServiceError::TooLarge { url, limit_mb } => Message::new("services.error.too_large")
                 .arg("url", shown(url))
                 .arg("limit", limit_mb)
                 .english("{url}: the answer is larger than {limit} MB – zoom in and load again"),
-            ServiceError::Exception { url, text } => m("exception")
+            ServiceError::Exception { url, text } => Message::new("services.error.exception")
                 .arg("url", shown(url))
                 .arg("text", text)
                 .english("{url}: the service reports: {text}"),
-            ServiceError::Unreadable { url, expected, why } => m("unreadable")
+            ServiceError::Unreadable { url, expected, why } => {
+                Message::new("services.error.unreadable")
+                    .arg("url", shown(url))
+                    .arg("expected", expected)
+                    .arg("why", why)
+                    .english("{url}: not a {expected} answer ({why}) – check the address")
+            }
+            ServiceError::UnknownName { url, name, known } => {
+                Message::new("services.error.unknown_name")
+                    .arg("url", shown(url))
+                    .arg("name", name)
+                    .arg("known", known)
+                    .english("{url}: the service has no layer \"{name}\"; it has: {known}")
+            }
+            ServiceError::NotAService { url } => Message::new("services.error.not_a_service")
                 .arg("url", shown(url))
-                .arg("expected", expected)
-                .arg("why", why)
-                .english("{url}: not a {expected} answer ({why}) – check the address"),
-            ServiceError::UnknownName { url, name, known } => m("unknown_name")
-                .arg("url", shown(url))
-                .arg("name", name)
-                .arg("known", known)
-                .english("{url}: the service has no layer \"{name}\"; it has: {known}"),
-            ServiceError::Other { url, why } => m("other")
+                .english(
+                    "{url}: no OGC API – Features, WFS or WMS answers there – check the address",
+                ),
+            ServiceError::Other { url, why } => Message::new("services.error.other")
                 .arg("url", shown(url))
                 .arg("why", why)
                 .english("{url}: {why}"),
@@ -97,14 +107,25 @@ impl ServiceError {
             | ServiceError::Exception { url, .. }
             | ServiceError::Unreadable { url, .. }
             | ServiceError::UnknownName { url, .. }
+            | ServiceError::NotAService { url }
             | ServiceError::Other { url, .. } => url,
         }
     }
 }
 
-/// A URL as messages show it: without its query, which may carry a key.
-pub fn shown(url: &str) -> &str {
-    url.split(['?', '#']).next().unwrap_or(url)
+/// A URL as messages show it: without its query, which may carry a key,
+/// and without a user name and password.
+pub fn shown(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.has_host() => {
+            let _ = u.set_username("");
+            let _ = u.set_password(None);
+            u.set_query(None);
+            u.set_fragment(None);
+            u.to_string()
+        }
+        _ => url.split(['?', '#']).next().unwrap_or(url).to_string(),
+    }
 }
 
 /// A box in some CRS: min x, min y, max x, max y (easting first).

@@ -57,21 +57,20 @@ pub fn discover(
                 &|| wfs_offers(fetch, url),
                 &|| wms_offers(fetch, url, scene),
             ];
-            let mut refused = None;
+            let mut unreachable = None;
             for attempt in tries {
                 match attempt() {
                     Ok(o) if !o.is_empty() => return Ok(o),
-                    Ok(_) | Err(ServiceError::Unreadable { .. }) => {}
-                    // Not reachable, or refused: no use trying the others' way.
-                    Err(e) => {
-                        refused.get_or_insert(e);
+                    // No server there at all: that is what to say.
+                    Err(e @ (ServiceError::Offline { .. } | ServiceError::Timeout { .. })) => {
+                        unreachable.get_or_insert(e);
                     }
+                    // A 404 for one protocol says nothing about the others.
+                    Ok(_) | Err(_) => {}
                 }
             }
-            Err(refused.unwrap_or_else(|| ServiceError::Unreadable {
-                url: crate::shown(url).into(),
-                expected: "OGC API – Features, WFS or WMS",
-                why: "none of them answered there".into(),
+            Err(unreachable.unwrap_or_else(|| ServiceError::NotAService {
+                url: url.to_string(),
             }))
         }
     }

@@ -30,6 +30,11 @@ impl Collection {
         if scene.is_geographic() {
             return None;
         }
+        // Part 2 writes coordinates in the registry's axis order: for a
+        // northing-first system (Gauß-Krüger, LAEA Europe) CRS84 is safer.
+        if scene.registry_axis_order() == pw_geo::crs::AxisOrder::NorthEast {
+            return None;
+        }
         self.crs
             .iter()
             .find(|c| {
@@ -94,7 +99,7 @@ fn below(root: &str, path: &str) -> String {
     }
 }
 
-fn json(fetch: &dyn Fetch, url: &str) -> Result<(Value, Option<String>), ServiceError> {
+fn json(fetch: &dyn Fetch, url: &str) -> Result<(Value, Option<ServiceError>), ServiceError> {
     let url = with_query(url, "f", "json");
     let answer = fetch.get(&url, "application/geo+json, application/json")?;
     let v = serde_json::from_slice(&answer.bytes).map_err(|e| ServiceError::Unreadable {
@@ -124,7 +129,7 @@ fn link(v: &Value, rel: &str, base: &str) -> Option<String> {
         .ok()
 }
 
-fn read_collection(v: &Value, root: &str) -> Collection {
+fn read_collection(v: &Value, root: &str, doc: &str) -> Collection {
     let s = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string();
     let id = s("id");
     let wgs84_bbox = v
@@ -147,8 +152,10 @@ fn read_collection(v: &Value, root: &str) -> Collection {
                 .collect()
         })
         .unwrap_or_default();
-    let fallback = below(root, &format!("/collections/{id}/items"));
-    let items = link(v, "items", &fallback).unwrap_or(fallback);
+    let fallback = below(root, &format!("/collections/{}/items", url_segment(&id)));
+    let items = link(v, "items", doc)
+        .map(|l| keep_params(root, &l))
+        .unwrap_or(fallback);
     Collection {
         title: s("title"),
         description: s("description"),
@@ -168,10 +175,32 @@ pub fn collections(fetch: &dyn Fetch, url: &str) -> Result<Vec<Collection>, Serv
 
 /// The collections of a `/collections` answer; links resolved against `root`.
 pub fn collections_in(v: &Value, root: &str) -> Vec<Collection> {
+    let doc = below(root, "/collections");
     v.get("collections")
         .and_then(|c| c.as_array())
-        .map(|list| list.iter().map(|c| read_collection(c, root)).collect())
+        .map(|list| {
+            list.iter()
+                .map(|c| read_collection(c, root, &doc))
+                .collect()
+        })
         .unwrap_or_default()
+}
+
+/// A link on the root's server keeps the root's own parameters (an access
+/// key) where the server's link leaves them out.
+fn keep_params(root: &str, link: &str) -> String {
+    if !same_origin(root, link) {
+        return link.to_string();
+    }
+    let mut out = link.to_string();
+    if let Ok(r) = url::Url::parse(root) {
+        for (k, v) in r.query_pairs() {
+            if crate::http::query_value(&out, &k).is_none() {
+                out = with_query(&out, &k, &v);
+            }
+        }
+    }
+    out
 }
 
 /// The `next` link of an items page, resolved against the page's address.
@@ -191,7 +220,7 @@ pub fn collection(fetch: &dyn Fetch, url: &str, id: &str) -> Result<Collection, 
             known: String::new(),
         });
     }
-    Ok(read_collection(&v, &root))
+    Ok(read_collection(&v, &root, &here))
 }
 
 fn url_segment(s: &str) -> String {
@@ -261,6 +290,8 @@ pub fn get_features(
             data.crs = Some(ask);
             data.crs_text = ask_uri.clone();
         }
+        data.features
+            .truncate(query.max_features.saturating_sub(all.features.len()));
         let got = data.features.len();
         append_features(&mut all, data);
         if let (Some(ctl), Some(m)) = (control, matched) {
@@ -285,7 +316,11 @@ pub fn get_features(
             );
             break;
         }
-        next = following;
+        if following == next || following == request {
+            // A server that links a page to itself: the walk ends.
+            break;
+        }
+        next = keep_params(&c.items, &following);
     }
     all.format = format!(
         "OGC API – Features ({})",

@@ -43,17 +43,23 @@ impl FeatureType {
     /// The CRS to ask in: the scene's when offered (no reprojection, no
     /// axis doubts), else the type's default.
     pub fn crs_for(&self, scene: Crs) -> Option<Crs> {
-        let offered = std::iter::once(&self.default_crs)
+        // Only systems we can reproject; the scene's, else the type's
+        // default, else WGS 84, else any.
+        let offered: Vec<Crs> = std::iter::once(&self.default_crs)
             .chain(&self.other_crs)
-            .filter_map(|c| Crs::parse(c).ok());
-        let mut first = None;
-        for c in offered {
-            if c.horizontal == scene.horizontal {
-                return Some(scene);
-            }
-            first.get_or_insert(c);
+            .filter_map(|c| Crs::parse(c).ok())
+            .filter(|c| c.proj_definition().is_ok())
+            .collect();
+        if offered.iter().any(|c| c.horizontal == scene.horizontal) {
+            return Some(scene);
         }
-        first
+        let default = Crs::parse(&self.default_crs).ok();
+        offered
+            .iter()
+            .find(|c| Some(**c) == default)
+            .or_else(|| offered.iter().find(|c| c.horizontal == 4326))
+            .or(offered.first())
+            .copied()
     }
 }
 
@@ -259,15 +265,34 @@ pub fn capabilities_url(url: &str) -> String {
     with_query(&u, "ACCEPTVERSIONS", "2.0.0,1.1.0")
 }
 
-/// Asks the service for its capabilities.
+/// Capabilities asked in the last minutes, by address: a pan asks for
+/// features, not again for what the service is.
+static CAPABILITIES: std::sync::Mutex<Vec<(String, std::time::Instant, Capabilities)>> =
+    std::sync::Mutex::new(Vec::new());
+const CAPABILITIES_FRESH: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Asks the service for its capabilities (again after ten minutes).
 pub fn capabilities(fetch: &dyn Fetch, url: &str) -> Result<Capabilities, ServiceError> {
     let caps_url = capabilities_url(url);
+    if let Ok(kept) = CAPABILITIES.lock()
+        && let Some((_, _, caps)) = kept
+            .iter()
+            .find(|(u, at, _)| *u == caps_url && at.elapsed() < CAPABILITIES_FRESH)
+    {
+        return Ok(caps.clone());
+    }
     let answer = fetch.get(&caps_url, "application/xml, text/xml")?;
-    parse_capabilities(&answer.text()).map_err(|why| ServiceError::Unreadable {
-        url: caps_url,
+    let caps = parse_capabilities(&answer.text()).map_err(|why| ServiceError::Unreadable {
+        url: caps_url.clone(),
         expected: "WFS GetCapabilities",
         why,
-    })
+    })?;
+    if let Ok(mut kept) = CAPABILITIES.lock() {
+        kept.retain(|(u, at, _)| *u != caps_url && at.elapsed() < CAPABILITIES_FRESH);
+        kept.truncate(32);
+        kept.push((caps_url, std::time::Instant::now(), caps.clone()));
+    }
+    Ok(caps)
 }
 
 /// The GetFeature request for one page.
@@ -327,6 +352,12 @@ pub fn get_feature_url(
     }
     let mut formats = feature.output_formats.clone();
     formats.extend(caps.output_formats.iter().cloned());
+    // Servers differ in the axis order of GeoJSON asked with a URN whose
+    // registry order is northing first; GML names its CRS and is read in
+    // the order that name implies.
+    if ask.registry_axis_order() == AxisOrder::NorthEast {
+        formats.retain(|f| f.to_ascii_lowercase().contains("gml"));
+    }
     if let Some(f) = choose_format(&formats) {
         u = with_query(&u, "OUTPUTFORMAT", &f);
     }
@@ -482,7 +513,9 @@ pub fn get_features(
         if let Some(why) = &answer.stale_because {
             all.issues.push(stale_issue(why));
         }
-        let (data, counts) = read_page(&request, &answer.bytes, ask)?;
+        let (mut data, counts) = read_page(&request, &answer.bytes, ask)?;
+        // A server that sends more than asked is held to the limit.
+        data.features.truncate(count);
         let got = data.features.len();
         matched = counts.matched.or(matched);
         append_features(&mut all, data);
@@ -525,15 +558,19 @@ pub(crate) fn truncated_issue(loaded: usize, matched: Option<u64>) -> Message {
         Some(m) => Message::new("services.issue.truncated_of")
             .arg("loaded", loaded)
             .arg("matched", m)
-            .english("only the first {loaded} of {matched} features in view were loaded – zoom in and load again"),
+            .english("only the first {loaded} of {matched} features in view were loaded – zoom in and the layer loads again"),
         None => Message::new("services.issue.truncated")
             .arg("loaded", loaded)
-            .english("only the first {loaded} features in view were loaded; the service has more – zoom in and load again"),
+            .english("only the first {loaded} features in view were loaded; the service has more – zoom in and the layer loads again"),
     }
 }
 
-pub(crate) fn stale_issue(why: &str) -> Message {
-    Message::new("services.issue.stale")
-        .arg("why", why)
-        .english("the service could not be reached ({why}); showing the features loaded last time")
+/// Offline: the copy from last time is shown, and why (no address: keys).
+pub fn stale_issue(why: &ServiceError) -> Message {
+    match why {
+        ServiceError::Timeout { .. } => Message::new("services.issue.stale_timeout")
+            .english("the service gave no answer in time; showing the features loaded last time"),
+        _ => Message::new("services.issue.stale_offline")
+            .english("the service could not be reached; showing the features loaded last time"),
+    }
 }

@@ -692,11 +692,130 @@ fn an_address_typed_in_finds_its_service_and_the_chosen_offer_becomes_a_scene_la
         Crs::ETRS89_UTM32,
     )
     .unwrap_err();
+    assert_eq!(
+        e,
+        ServiceError::NotAService {
+            url: format!("{}/nothing", server.base)
+        }
+    );
+}
+
+#[test]
+fn paging_ends_on_a_server_that_ignores_startindex_or_never_says_how_many() {
+    // The DOV page answered to every request (STARTINDEX ignored).
+    let unknown_count = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = unknown_count.clone();
+    let server = HttpFixture::start(move |target, _| match param(target, "REQUEST").as_deref() {
+        Some("GetCapabilities") => Reply::ok("application/xml", data("wfs/dov_capabilities.xml")),
+        Some("GetFeature") => {
+            let page = String::from_utf8(data("wfs/dov_getfeature_page0.xml")).unwrap();
+            if flag.load(std::sync::atomic::Ordering::SeqCst) {
+                // WFS 2.0 allows "unknown"; the `next` link stays.
+                Reply::ok(
+                    "application/xml",
+                    page.replace("numberMatched=\"20\"", "numberMatched=\"unknown\""),
+                )
+            } else {
+                Reply::ok("application/xml", page)
+            }
+        }
+        _ => Reply::status("404 Not Found", "text/plain", ""),
+    });
+    let url = format!("{}/geoserver/gw_meetnetten/meetnetten/wfs", server.base);
+    let mut query = Query::new(
+        [150_000.0, 200_000.0, 160_000.0, 210_000.0],
+        Crs::epsg(31370),
+    );
+    query.page_size = 10;
+    // 20 matched: two pages, then the walk ends (the server repeated itself).
+    let got = wfs::get_features(&http(), &url, "gw_meetnetten:meetnetten", &query, None).unwrap();
+    assert_eq!(got.features.len(), 20);
+    assert!(got.issues.is_empty(), "{:?}", got.issues);
+    // Never saying how many, always offering a next page: up to the limit, and said.
+    unknown_count.store(true, std::sync::atomic::Ordering::SeqCst);
+    query.max_features = 35;
+    let got = wfs::get_features(&http(), &url, "gw_meetnetten:meetnetten", &query, None).unwrap();
+    assert_eq!(got.features.len(), 35);
+    assert_eq!(got.issues.len(), 1);
+    assert_eq!(got.issues[0].key, "services.issue.truncated");
+    let pages = server
+        .seen()
+        .iter()
+        .filter(|t| t.contains("GetFeature"))
+        .count();
+    assert_eq!(pages, 2 + 4, "10 + 10 + 10 + 5 in the second walk");
+}
+
+#[test]
+fn an_ogc_api_key_stays_on_every_link_of_its_server_and_northing_first_scenes_ask_in_crs84() {
+    let base = std::sync::Arc::new(std::sync::OnceLock::<String>::new());
+    let b = base.clone();
+    let server = HttpFixture::start(move |target, _| {
+        let host = b.get().cloned().unwrap_or_default();
+        if param(target, "apikey").as_deref() != Some("k1") {
+            return Reply::status(
+                "401 Unauthorized",
+                "application/problem+json",
+                r#"{"title":"API key missing"}"#,
+            );
+        }
+        let body = |rel: &str| {
+            String::from_utf8(data(rel)).unwrap().replace(
+                "https://my.server.org/sample-data-2",
+                &format!("{host}/sample-data-2"),
+            )
+        };
+        match target.split('?').next().unwrap_or("") {
+            "/sample-data-2/collections/aires-covoiturage" => {
+                Reply::json(body("ogcapi/georchestra_collection_aires.json"))
+            }
+            "/sample-data-2/collections/aires-covoiturage/items" => Reply::ok(
+                "application/geo+json",
+                body("ogcapi/georchestra_items_aires.json"),
+            ),
+            _ => Reply::status("404 Not Found", "text/plain", ""),
+        }
+    });
+    base.set(server.base.clone()).unwrap();
+    // A Gauß-Krüger scene (northing first in the registry) far from Lille:
+    // the box goes out in CRS84 whatever the collection offers.
+    let mut query = Query::new(
+        [4_469_000.0, 5_642_000.0, 4_471_000.0, 5_644_000.0],
+        Crs::epsg(31468),
+    );
+    query.max_features = 20;
+    let url = format!("{}/sample-data-2?apikey=k1", server.base);
+    let got = ogcapi::get_features(&http(), &url, "aires-covoiturage", &query, None).unwrap();
+    assert_eq!(got.features.len(), 20);
+    let seen = server.seen();
     assert!(
-        matches!(
-            e,
-            ServiceError::Status { status: 404, .. } | ServiceError::Unreadable { .. }
-        ),
-        "{e:?}"
+        seen.iter()
+            .all(|t| param(t, "apikey").as_deref() == Some("k1")),
+        "{seen:?}"
+    );
+    let items: Vec<&String> = seen.iter().filter(|t| t.contains("/items")).collect();
+    assert_eq!(items.len(), 2);
+    assert_eq!(param(items[0], "crs"), None);
+    let bbox: Vec<f64> = param(items[0], "bbox")
+        .unwrap()
+        .split(',')
+        .map(|v| v.parse().unwrap())
+        .collect();
+    // Jena in degrees, longitude first.
+    assert!(
+        (11.0..12.0).contains(&bbox[0]) && (50.0..51.0).contains(&bbox[1]),
+        "{bbox:?}"
+    );
+    let c = ogcapi::Collection {
+        crs: vec![
+            "http://www.opengis.net/def/crs/EPSG/0/31468".into(),
+            "http://www.opengis.net/def/crs/EPSG/0/25832".into(),
+        ],
+        ..Default::default()
+    };
+    assert_eq!(c.offers(Crs::epsg(31468)), None);
+    assert_eq!(
+        c.offers(Crs::ETRS89_UTM32).as_deref(),
+        Some("http://www.opengis.net/def/crs/EPSG/0/25832")
     );
 }

@@ -47,17 +47,35 @@ fn local(name: &[u8]) -> String {
     s.rsplit(':').next().unwrap_or("").to_string()
 }
 
+/// Deeper nesting is refused: no real KML, GML or capabilities document
+/// comes near it, and walking a deeper tree could exhaust the stack.
+pub const MAX_DEPTH: usize = 256;
+
 pub fn parse(text: &str) -> Result<Element, String> {
     let mut reader = Reader::from_str(text);
+    // Lines counted on from the last position asked for (positions only
+    // grow): counting from the start at every tag would make a large GML
+    // answer quadratic.
+    let counted = std::cell::Cell::new((0usize, 1usize));
     let line_of = |pos: usize| {
-        text.as_bytes()[..pos.min(text.len())]
+        let pos = pos.min(text.len());
+        let (from, line) = counted.get();
+        let (from, line) = if pos >= from { (from, line) } else { (0, 1) };
+        let more = text.as_bytes()[from..pos]
             .iter()
             .filter(|b| **b == b'\n')
-            .count()
-            + 1
+            .count();
+        counted.set((pos, line + more));
+        line + more
     };
     let mut stack: Vec<Element> = vec![Element::default()];
     loop {
+        if stack.len() > MAX_DEPTH {
+            return Err(format!(
+                "line {}: elements nested deeper than {MAX_DEPTH} levels",
+                line_of(reader.buffer_position() as usize)
+            ));
+        }
         let pos = reader.buffer_position() as usize;
         match reader.read_event() {
             Err(e) => {
@@ -156,4 +174,23 @@ fn start(s: &quick_xml::events::BytesStart, line: usize) -> Result<Element, Stri
         text: String::new(),
         line,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_are_counted_as_the_reader_goes_and_deep_nesting_is_refused() {
+        let tree = parse("<a>\n<b/>\n\n<c>\n<d/></c></a>").unwrap();
+        let lines: Vec<usize> = tree.children.iter().map(|c| c.line).collect();
+        assert_eq!(lines, [2, 4]);
+        assert_eq!(tree.children[1].children[0].line, 5);
+        let deep = "<a>".repeat(MAX_DEPTH + 10);
+        let err = parse(&deep).unwrap_err();
+        assert!(err.contains("nested deeper than 256"), "{err}");
+        // As deep as allowed still reads.
+        let ok = format!("{}{}", "<a>".repeat(200), "</a>".repeat(200));
+        assert!(parse(&ok).is_ok());
+    }
 }
