@@ -93,20 +93,20 @@ pub fn read_city_model(
     source: &Path,
     layer: Option<&Layer>,
     control: Option<&pw_job::JobControl>,
-) -> Result<CityModel, String> {
-    let result = match kind {
+) -> Result<CityModel, pw_text::Message> {
+    let shown = source.display().to_string();
+    match kind {
         LayerKind::Cityjson => {
-            pw_city::cityjson::read_file(source, control).map_err(|e| e.to_string())
+            pw_city::cityjson::read_file(source, control).map_err(|e| e.message(&shown))
         }
         LayerKind::Gltf => {
             let georef = layer.and_then(|l| l.georeference.as_ref());
             let crs = layer.and_then(|l| l.crs.as_deref());
             let (placement, up) = gltf_placement(georef, crs)?;
-            return pw_city::placement::read_gltf_model(source, placement, up);
+            Ok(pw_city::placement::read_gltf_model(source, placement, up)?)
         }
-        _ => pw_city::citygml::read_file(source, control).map_err(|e| e.to_string()),
-    };
-    result.map_err(|e| format!("{}: {e}", source.display()))
+        _ => pw_city::citygml::read_file(source, control).map_err(|e| e.message(&shown)),
+    }
 }
 
 /// The scene's georeference of a glTF layer as a placement: origin in the
@@ -163,7 +163,7 @@ pub fn load_city(
     origin: &pw_geo::SceneOrigin,
     control: &pw_job::JobControl,
     terrain: &pw_geo::elevation::TerrainStack,
-) -> Result<LoadedCity, String> {
+) -> Result<LoadedCity, pw_text::Message> {
     let started = std::time::Instant::now();
     let file_bytes = std::fs::metadata(source).map(|m| m.len()).unwrap_or(0);
     control.set_stage("read");
@@ -384,7 +384,7 @@ mod gltf_layer_tests {
         }
     }
 
-    fn load(layer: &Layer) -> Result<LoadedCity, String> {
+    fn load(layer: &Layer) -> Result<LoadedCity, pw_text::Message> {
         let source = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
             .join("../shared/data/gltf/vienna_karl-marx-hof/scene.glb");
         let origin = pw_geo::SceneOrigin::new([2300.0, 345_500.0, 6.0]);
@@ -438,7 +438,7 @@ mod gltf_layer_tests {
             ..georef
         };
         let err = load(&vienna_glb_layer(Some(wrong), Some("EPSG:4326"))).unwrap_err();
-        assert!(err.contains("up_axis"), "{err}");
+        assert!(err.to_string().contains("up_axis"), "{err}");
     }
 }
 
@@ -447,7 +447,7 @@ mod appearance_tests {
     use super::*;
     use crate::layers::{ActiveScene, LayerStatus, Layers, SceneCommand};
 
-    fn berlin(theme: Option<&str>, file: &str) -> Result<LoadedCity, String> {
+    fn berlin(theme: Option<&str>, file: &str) -> Result<LoadedCity, pw_text::Message> {
         let layer = Layer {
             appearance_theme: theme.map(str::to_string),
             ..Layer::new("Berlin", LayerKind::Citygml, "")

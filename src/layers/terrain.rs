@@ -44,7 +44,7 @@ impl Elevation for ReprojectedGrid {
 
 /// One DEM file, or a folder of tiles (GeoTIFF or XYZ, as the states
 /// deliver DGM1 in 1 km or 2 km tiles) merged into one grid.
-fn read_grid(layer: &Layer, source: &Path) -> Result<(Grid, Vec<String>), String> {
+fn read_grid(layer: &Layer, source: &Path) -> Result<(Grid, Vec<String>), pw_text::Message> {
     let (mut grid, warnings) = if source.is_dir() {
         let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(source)
             .map_err(|e| format!("{}: {e}", source.display()))?
@@ -59,15 +59,14 @@ fn read_grid(layer: &Layer, source: &Path) -> Result<(Grid, Vec<String>), String
             .collect();
         files.sort();
         if files.is_empty() {
-            return Err(format!(
-                "{}: no .xyz or .tif tiles in this folder",
-                source.display()
-            ));
+            return Err(pw_text::Message::new("terrain.error.no_tiles")
+                .arg("path", source.display())
+                .english("{path}: no .xyz or .tif tiles in this folder"));
         }
         let mut tiles = Vec::with_capacity(files.len());
         let mut warnings = Vec::new();
         for f in &files {
-            let (g, w) = pw_terrain::read_file(f).map_err(|e| e.to_string())?;
+            let (g, w) = pw_terrain::read_file(f).map_err(|e| e.message())?;
             tiles.push(g);
             warnings.extend(w.into_iter().map(|w| format!("{}: {w}", f.display())));
         }
@@ -75,7 +74,7 @@ fn read_grid(layer: &Layer, source: &Path) -> Result<(Grid, Vec<String>), String
         warnings.push(format!("{} tiles merged", files.len()));
         (merged, warnings)
     } else {
-        pw_terrain::read_file(source).map_err(|e| e.to_string())?
+        pw_terrain::read_file(source).map_err(|e| e.message())?
     };
     if let Some(text) = &layer.crs {
         grid.crs = Some(Crs::parse(text).map_err(|e| format!("{}: {e}", source.display()))?);

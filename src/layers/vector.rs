@@ -102,7 +102,8 @@ pub fn load_vector(
         crs: layer_crs,
         ..Default::default()
     };
-    let data = pw_vector::read_file(source, &options).map_err(|e| e.to_string())?;
+    let data =
+        pw_vector::read_file(source, &options).map_err(|e| LoadError::Failed(e.message()))?;
     let bytes = std::fs::metadata(source).map(|m| m.len()).unwrap_or(0);
     build_vector(
         layer,

@@ -34,6 +34,33 @@ pub enum CityGmlError {
     Cancelled,
 }
 
+impl CityGmlError {
+    /// The text for people, about the file at `path`.
+    pub fn message(&self, path: &str) -> pw_text::Message {
+        use pw_text::Message;
+        match self {
+            CityGmlError::Io { source, .. } => Message::new("city.error.io")
+                .arg("path", path)
+                .arg("why", source)
+                .english("{path}: cannot read the file: {why}"),
+            CityGmlError::Empty => Message::new("city.error.empty")
+                .arg("path", path)
+                .english("{path}: the file is empty"),
+            CityGmlError::NotCityGml(root) => Message::new("city.error.not_citygml")
+                .arg("path", path)
+                .arg("root", root)
+                .english("{path}: not a CityGML file: the root element is <{root}>, expected <CityModel>"),
+            CityGmlError::NotXml(why) => Message::new("city.error.not_xml")
+                .arg("path", path)
+                .arg("why", why)
+                .english("{path}: not an XML file: {why}"),
+            CityGmlError::Cancelled => Message::new("city.error.cancelled")
+                .arg("path", path)
+                .english("{path}: loading was cancelled"),
+        }
+    }
+}
+
 impl From<Cancelled> for CityGmlError {
     fn from(_: Cancelled) -> Self {
         CityGmlError::Cancelled

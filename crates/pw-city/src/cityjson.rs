@@ -33,6 +33,39 @@ pub enum CityJsonError {
     Cancelled,
 }
 
+impl CityJsonError {
+    /// The text for people, about the file at `path`.
+    pub fn message(&self, path: &str) -> pw_text::Message {
+        use pw_text::Message;
+        match self {
+            CityJsonError::Io { source, .. } => Message::new("city.error.io")
+                .arg("path", path)
+                .arg("why", source)
+                .english("{path}: cannot read the file: {why}"),
+            CityJsonError::Empty => Message::new("city.error.empty")
+                .arg("path", path)
+                .english("{path}: the file is empty"),
+            CityJsonError::Syntax {
+                line,
+                column,
+                message,
+            } => Message::new("city.error.json_syntax")
+                .arg("path", path)
+                .arg("line", line)
+                .arg("column", column)
+                .arg("why", message)
+                .english("{path}: not valid JSON at line {line}, column {column}: {why}"),
+            CityJsonError::NotCityJson(why) => Message::new("city.error.not_cityjson")
+                .arg("path", path)
+                .arg("why", why)
+                .english("{path}: not a CityJSON file: {why}"),
+            CityJsonError::Cancelled => Message::new("city.error.cancelled")
+                .arg("path", path)
+                .english("{path}: loading was cancelled"),
+        }
+    }
+}
+
 impl From<Cancelled> for CityJsonError {
     fn from(_: Cancelled) -> Self {
         CityJsonError::Cancelled

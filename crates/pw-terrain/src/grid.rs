@@ -9,6 +9,17 @@ pub enum DemError {
     File { path: String, message: String },
 }
 
+impl DemError {
+    /// The text for people (a reader's own detail stays in its words).
+    pub fn message(&self) -> pw_text::Message {
+        let DemError::File { path, message } = self;
+        pw_text::Message::new("terrain.error.read")
+            .arg("path", path)
+            .arg("why", message)
+            .english("{path}: {why}")
+    }
+}
+
 pub(crate) fn file_error(path: &std::path::Path, message: impl Into<String>) -> DemError {
     DemError::File {
         path: path.display().to_string(),

@@ -31,8 +31,33 @@ use std::path::Path;
 
 #[derive(Debug, thiserror::Error)]
 pub enum VectorError {
+    #[error(
+        "{path}: not a vector format we read (GeoJSON, Shapefile, GeoPackage, KML/KMZ, CSV, GML, FlatGeobuf, OpenStreetMap)"
+    )]
+    NotVector { path: String },
+    #[error("{path}: the file is empty")]
+    Empty { path: String },
     #[error("{path}: {message}")]
     File { path: String, message: String },
+}
+
+impl VectorError {
+    /// The text for people (a reader's own detail stays in its words).
+    pub fn message(&self) -> pw_text::Message {
+        use pw_text::Message;
+        match self {
+            VectorError::NotVector { path } => Message::new("vector.error.not_vector")
+                .arg("path", path)
+                .english("{path}: not a vector format we read (GeoJSON, Shapefile, GeoPackage, KML/KMZ, CSV, GML, FlatGeobuf, OpenStreetMap)"),
+            VectorError::Empty { path } => Message::new("vector.error.empty")
+                .arg("path", path)
+                .english("{path}: the file is empty"),
+            VectorError::File { path, message } => Message::new("vector.error.read")
+                .arg("path", path)
+                .arg("why", message)
+                .english("{path}: {why}"),
+        }
+    }
 }
 
 fn file_error(path: &Path, message: impl Into<String>) -> VectorError {
@@ -76,15 +101,14 @@ pub fn format_of(path: &Path) -> Option<Format> {
 
 /// Reads a vector file; `csv` says which columns and CRS a CSV uses.
 pub fn read_file(path: &Path, csv: &CsvOptions) -> Result<VectorData, VectorError> {
-    let format = format_of(path).ok_or_else(|| {
-        file_error(
-            path,
-            "not a vector format we read (GeoJSON, Shapefile, GeoPackage, KML/KMZ, CSV, GML, FlatGeobuf, OpenStreetMap)",
-        )
+    let format = format_of(path).ok_or_else(|| VectorError::NotVector {
+        path: path.display().to_string(),
     })?;
     let meta = std::fs::metadata(path).map_err(|e| file_error(path, e.to_string()))?;
     if meta.len() == 0 {
-        return Err(file_error(path, "the file is empty"));
+        return Err(VectorError::Empty {
+            path: path.display().to_string(),
+        });
     }
     let text = |path: &Path| -> Result<String, VectorError> {
         std::fs::read_to_string(path).map_err(|e| file_error(path, e.to_string()))
