@@ -31,6 +31,8 @@ pub struct AppOptions {
     pub sun_hours: Option<String>,
     /// Run this analysis with its form's defaults once the scene is loaded.
     pub run_analysis: Option<String>,
+    /// Search the scene's first catalogue for these words once it has loaded.
+    pub search_catalog: Option<String>,
     /// Show this variant of the scene once it has loaded.
     pub variant: Option<String>,
     /// Compare two scenarios once the scene has loaded.
@@ -190,6 +192,9 @@ pub fn build_app(options: AppOptions) -> App {
     ))
     .insert_resource(crate::analysis::on_start::StartAnalysis(
         options.run_analysis.clone(),
+    ))
+    .insert_resource(crate::ui::online_panel::StartSearch(
+        options.search_catalog.clone(),
     ))
     .add_systems(Startup, spawn_camera);
     app.world_mut()

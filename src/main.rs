@@ -26,6 +26,7 @@ fn run_gui(scene: std::path::PathBuf, gui: GuiArgs) -> ExitCode {
         settings,
         sun_hours: gui.sun_hours,
         run_analysis: gui.run_analysis,
+        search_catalog: gui.search_catalog,
         variant: gui.variant,
         compare: gui.compare.as_deref().map(|c| {
             let (l, r) = c.split_once(',').unwrap_or((c, ""));

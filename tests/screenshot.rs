@@ -915,3 +915,65 @@ fn the_kiosk_shows_its_first_tour_station() {
     );
     assert!(house > 0.005, "the station shows Variante A ({house})");
 }
+
+#[test]
+fn a_catalogue_search_opens_the_web_window_with_jena_datasets_to_add() {
+    // Jena's CKAN answer (2021) from a local server.
+    let server = pw_testkit::HttpFixture::start(|target, _| {
+        if target.starts_with("/api/3/action/package_search?") {
+            pw_testkit::Reply::json(
+                std::fs::read(
+                    Path::new(env!("CARGO_MANIFEST_DIR"))
+                        .join("crates/pw-services/tests/data/ckan/jena_package_search.json"),
+                )
+                .unwrap(),
+            )
+        } else {
+            pw_testkit::Reply::status("404 Not Found", "text/plain", "")
+        }
+    });
+    let xvfb = Xvfb::start();
+    let scene = out_dir().join("catalogue.scene");
+    std::fs::write(
+        &scene,
+        format!(
+            "name = \"Jena\"\ncrs = \"EPSG:25832\"\norigin = [681000.0, 5644000.0, 150.0]\n\
+             [[catalogs]]\nname = \"Offene Daten Jena\"\nkind = \"ckan\"\nurl = \"{}\"\n",
+            server.base
+        ),
+    )
+    .unwrap();
+    let plain = out_dir().join("catalogue-plain.png");
+    run_app(
+        &["open", scene.to_str().unwrap(), "--no-settings"],
+        &plain,
+        &xvfb,
+    );
+    let searched = out_dir().join("catalogue-search.png");
+    run_app(
+        &[
+            "open",
+            scene.to_str().unwrap(),
+            "--no-settings",
+            "--search-catalog",
+            "Parken",
+        ],
+        &searched,
+        &xvfb,
+    );
+    let seen = server.seen();
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    assert!(seen[0].contains("q=Parken"), "{seen:?}");
+    // The window covers a good part of the view: the search's picture
+    // differs from the plain one there (measured: about a fifth).
+    let (a, b) = (read_png(&plain), read_png(&searched));
+    assert_eq!((a.width, a.height), (b.width, b.height));
+    let differ = a
+        .rgb
+        .iter()
+        .zip(&b.rgb)
+        .filter(|(p, q)| p.iter().zip(q.iter()).any(|(x, y)| x.abs_diff(*y) > 24))
+        .count() as f64
+        / a.rgb.len() as f64;
+    assert!(differ > 0.08, "{differ}");
+}

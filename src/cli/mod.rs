@@ -130,6 +130,10 @@ pub struct GuiArgs {
     /// form's defaults and show the result (showroom start, pictures).
     #[arg(long, value_name = "ID")]
     pub run_analysis: Option<String>,
+    /// Once the scene has loaded, open "Daten aus dem Netz" and search the
+    /// scene's first catalogue for these words (showroom start, screenshots).
+    #[arg(long, value_name = "WORDS")]
+    pub search_catalog: Option<String>,
     /// Open with this variant of the scene (from `<scene>.plan.toml`) shown.
     #[arg(long, value_name = "NAME")]
     pub variant: Option<String>,

@@ -82,8 +82,9 @@ pub struct OnlineData {
     pub offers: Option<Offers>,
     /// The last failure (a search or an address), said in the window.
     pub error: Option<Message>,
-    search_task: Option<Pending<Searched>>,
-    offer_task: Option<Pending<Offers>>,
+    /// The request under way and its job in the status bar (cancel there).
+    search_task: Option<(Pending<Searched>, crate::base::jobs::JobEntry)>,
+    offer_task: Option<(Pending<Offers>, crate::base::jobs::JobEntry)>,
     /// The scene these belong to (another scene starts afresh).
     scene: Option<std::path::PathBuf>,
 }
@@ -131,8 +132,14 @@ fn handle_online_commands(
     layers: Res<Layers>,
     frame: Res<SceneFrame>,
     i18n: Res<crate::base::i18n::I18n>,
+    mut jobs: ResMut<crate::base::jobs::Jobs>,
 ) {
     if online.scene != active.path {
+        let search = online.search_task.as_ref().map(|(_, j)| j.id);
+        let offer = online.offer_task.as_ref().map(|(_, j)| j.id);
+        for id in search.into_iter().chain(offer) {
+            jobs.finish(id);
+        }
         *online = OnlineData {
             scene: active.path.clone(),
             ..Default::default()
@@ -161,7 +168,12 @@ fn handle_online_commands(
                 let (name, text) = (settings.name.clone(), text.trim().to_string());
                 let language = i18n.language.code().to_string();
                 online.error = None;
-                online.search_task = Some(on_thread(move || {
+                if let Some((_, old)) = online.search_task.take() {
+                    jobs.finish(old.id);
+                }
+                let job = jobs
+                    .start(i18n.trf("online.job.search", &[("text", &text), ("catalog", &name)]));
+                let pending = on_thread(move || {
                     catalog::search(&http, &catalog, &text, SEARCH_ROWS, &language)
                         .map(|result| Searched {
                             catalog: name,
@@ -169,7 +181,8 @@ fn handle_online_commands(
                             result,
                         })
                         .map_err(|e| e.message())
-                }));
+                });
+                online.search_task = Some((pending, job));
             }
             OnlineCommand::Discover { dataset, resource } => {
                 let Some(d) = online
@@ -183,7 +196,8 @@ fn handle_online_commands(
                 let Some(r) = d.resources.get(*resource).cloned() else {
                     continue;
                 };
-                discover(&mut online, &layers, frame.crs, r.url, r.kind, Some(d));
+                let job = jobs.start(i18n.trf("online.job.discover", &[("title", &d.title)]));
+                discover(&mut online, &layers, frame.crs, r.url, r.kind, Some(d), job);
             }
             OnlineCommand::DiscoverAddress(address) => {
                 let address = address.trim().to_string();
@@ -197,6 +211,10 @@ fn handle_online_commands(
                     );
                     continue;
                 }
+                let job = jobs.start(i18n.trf(
+                    "online.job.discover",
+                    &[("title", &pw_services::shown(&address))],
+                ));
                 discover(
                     &mut online,
                     &layers,
@@ -204,6 +222,7 @@ fn handle_online_commands(
                     address,
                     ResourceKind::Other,
                     None,
+                    job,
                 );
             }
             OnlineCommand::Add(i) => {
@@ -219,6 +238,7 @@ fn handle_online_commands(
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn discover(
     online: &mut OnlineData,
     layers: &Layers,
@@ -226,17 +246,25 @@ fn discover(
     url: String,
     kind: ResourceKind,
     dataset: Option<Dataset>,
+    job: crate::base::jobs::JobEntry,
 ) {
+    if let Some((_, old)) = online.offer_task.take() {
+        // Its job ends with the next poll.
+        old.control.cancel();
+        online.offer_task = Some((on_thread(|| Err(Message::from(String::new()))), old));
+    }
     let http = match http(layers) {
         Ok(h) => h,
         Err(e) => {
+            job.control.cancel();
             online.error = Some(e);
+            online.offer_task = Some((on_thread(|| Err(Message::from(String::new()))), job));
             return;
         }
     };
     online.error = None;
     online.offers = None;
-    online.offer_task = Some(on_thread(move || {
+    let pending = on_thread(move || {
         let mut list = offer::discover(&http, &url, kind, scene_crs).map_err(|e| e.message())?;
         let title = dataset
             .as_ref()
@@ -257,24 +285,43 @@ fn discover(
             dataset,
             list,
         })
-    }));
+    });
+    online.offer_task = Some((pending, job));
 }
 
 fn poll_online_tasks(
     mut online: ResMut<OnlineData>,
     mut scene_commands: MessageWriter<SceneCommand>,
     mut notices: ResMut<Notices>,
+    mut jobs: ResMut<crate::base::jobs::Jobs>,
     i18n: Res<crate::base::i18n::I18n>,
 ) {
-    if let Some(result) = online.search_task.as_ref().and_then(answered) {
+    // Cancelled in the status bar: the answer is not waited for.
+    if let Some((_, job)) = &online.search_task
+        && job.control.is_cancelled()
+    {
+        jobs.finish(job.id);
         online.search_task = None;
+    }
+    if let Some((_, job)) = &online.offer_task
+        && job.control.is_cancelled()
+    {
+        jobs.finish(job.id);
+        online.offer_task = None;
+    }
+    if let Some(result) = online.search_task.as_ref().and_then(|(p, _)| answered(p)) {
+        if let Some((_, job)) = online.search_task.take() {
+            jobs.finish(job.id);
+        }
         match result {
             Ok(s) => online.search = Some(s),
             Err(e) => online.error = Some(e),
         }
     }
-    if let Some(result) = online.offer_task.as_ref().and_then(answered) {
-        online.offer_task = None;
+    if let Some(result) = online.offer_task.as_ref().and_then(|(p, _)| answered(p)) {
+        if let Some((_, job)) = online.offer_task.take() {
+            jobs.finish(job.id);
+        }
         match result {
             // One layer only: no choice to make.
             Ok(o) if o.list.len() == 1 => {

@@ -114,6 +114,8 @@ impl Plugin for UiLogicPlugin {
             .init_resource::<crate::base::audience::Audience>()
             .init_resource::<look::SceneLook>()
             .add_systems(Update, look::follow_scene)
+            .init_resource::<online_panel::StartSearch>()
+            .add_systems(Update, online_panel::start_search.before(apply_ui_actions))
             .add_systems(
                 Update,
                 (handle_dropped_files, apply_ui_actions)

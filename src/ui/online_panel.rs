@@ -24,15 +24,30 @@ pub struct OnlineModel<'a> {
     pub data: &'a OnlineData,
 }
 
-/// The short word on a resource's button.
-fn kind_word(kind: ResourceKind, format: &str, i18n: &I18n) -> String {
+/// The short word on a resource's button: what it gives, and for a file
+/// its format (by its name where the catalogue says only "JSON").
+fn kind_word(kind: ResourceKind, format: &str, url: &str, i18n: &I18n) -> String {
     match kind {
         ResourceKind::Wms => i18n.tr("online.kind.wms").to_string(),
         ResourceKind::Wfs => i18n.tr("online.kind.wfs").to_string(),
         ResourceKind::OgcApiFeatures => i18n.tr("online.kind.ogcapi").to_string(),
         ResourceKind::VectorFile | ResourceKind::Other => {
-            let f = format.trim();
-            if f.is_empty() || f.eq_ignore_ascii_case("json") {
+            let shown = pw_services::shown(url).to_ascii_lowercase();
+            let by_name = match shown.rsplit('.').next() {
+                Some("geojson") => "GeoJSON",
+                Some("kml") => "KML",
+                Some("kmz") => "KMZ",
+                Some("gml") => "GML",
+                Some("gpkg") => "GeoPackage",
+                Some("fgb") => "FlatGeobuf",
+                _ => "",
+            };
+            let f = if format.trim().is_empty() || format.trim().eq_ignore_ascii_case("json") {
+                by_name
+            } else {
+                format.trim()
+            };
+            if f.is_empty() {
                 i18n.tr("online.kind.file").to_string()
             } else {
                 format!("{} ({f})", i18n.tr("online.kind.file"))
@@ -49,11 +64,15 @@ pub fn online_window(
 ) -> Vec<UiAction> {
     let mut actions = Vec::new();
     let mut open = true;
+    let screen = ctx.content_rect();
     egui::Window::new(i18n.tr("online.title"))
         .id(egui::Id::new("online_window"))
         .open(&mut open)
         .default_width(560.0)
-        .max_height(ctx.content_rect().height() * 0.8)
+        // Over the 3D view, below the top bar, as tall as the results need.
+        .default_pos(screen.center_top() + egui::vec2(-280.0, 64.0))
+        .default_height(screen.height() * 0.75)
+        .max_height(screen.height() * 0.85)
         .collapsible(false)
         .show(ctx, |ui| {
             search_part(ui, form, model, i18n, &mut actions);
@@ -214,10 +233,21 @@ fn results_part(
             ("catalog", &s.catalog),
         ],
     ));
+    // Datasets the map can show; the rest (tables, documents) in one line.
+    let without = s
+        .result
+        .datasets
+        .iter()
+        .filter(|d| d.layers().next().is_none())
+        .count();
     egui::ScrollArea::vertical()
         .id_salt("online_results")
+        .auto_shrink([false, false])
         .show(ui, |ui| {
             for (d, dataset) in s.result.datasets.iter().enumerate() {
+                if dataset.layers().next().is_none() {
+                    continue;
+                }
                 ui.add_space(4.0);
                 ui.strong(&dataset.title);
                 let credit: Vec<&str> = [dataset.publisher.as_str(), dataset.licence.as_str()]
@@ -228,15 +258,13 @@ fn results_part(
                     ui.small(credit.join(" · "));
                 }
                 ui.horizontal_wrapped(|ui| {
-                    let mut any = false;
                     for (r, res) in dataset.resources.iter().enumerate() {
                         if res.kind == ResourceKind::Other {
                             continue;
                         }
-                        any = true;
                         let button = egui::Button::new(format!(
                             "+ {}",
-                            kind_word(res.kind, &res.format, i18n)
+                            kind_word(res.kind, &res.format, &res.url, i18n)
                         ));
                         if ui
                             .add_enabled(!busy, button)
@@ -253,10 +281,49 @@ fn results_part(
                             }));
                         }
                     }
-                    if !any {
-                        ui.small(i18n.tr("online.nothing_to_show"));
-                    }
                 });
             }
+            if without > 0 {
+                ui.add_space(6.0);
+                let key = if without == 1 {
+                    "online.without_layers_one"
+                } else {
+                    "online.without_layers"
+                };
+                ui.small(i18n.trf(key, &[("count", &without)]));
+            }
         });
+}
+
+/// `--search-catalog WORDS`: once the scene has loaded, the window opens
+/// with the words searched in the scene's first catalogue.
+#[derive(bevy::prelude::Resource, Debug, Default)]
+pub struct StartSearch(pub Option<String>);
+
+pub fn start_search(
+    mut start: bevy::prelude::ResMut<StartSearch>,
+    layers: bevy::prelude::Res<crate::layers::Layers>,
+    active: bevy::prelude::Res<crate::layers::ActiveScene>,
+    mut ui_state: bevy::prelude::ResMut<super::UiState>,
+    mut pending: bevy::prelude::ResMut<super::PendingUiActions>,
+) {
+    let loading = layers
+        .entries
+        .iter()
+        .any(|e| e.status == crate::layers::LayerStatus::Loading);
+    if start.0.is_none() || active.path.is_none() || loading {
+        return;
+    }
+    let Some(text) = start.0.take() else {
+        return;
+    };
+    ui_state.online = Some(OnlineForm {
+        text: text.clone(),
+        ..Default::default()
+    });
+    if !active.scene.catalogs.is_empty() {
+        pending
+            .0
+            .push(UiAction::Online(OnlineCommand::Search { catalog: 0, text }));
+    }
 }

@@ -3867,10 +3867,10 @@ fn online_window_searches_offers_a_datasets_layers_and_adds_the_one_chosen() {
     h.run_steps(2);
     h.get_by_label("2 Datensätze zu „Parken“ in Jena");
     h.get_by_label("Stadt Jena · dl-de/by-2-0");
-    h.get_by_label("nichts, was die Karte zeigen kann (Tabellen, Dokumente)");
+    h.get_by_label("1 weiterer Datensatz ohne Kartendaten (Tabellen, Dokumente)");
     h.get_by_label("Parken: 3 Ebenen – eine wählen");
     h.get_by_label("+ Karte (WMS)").click();
-    h.get_by_label("+ Datei").click();
+    h.get_by_label("+ Datei (GeoJSON)").click();
     h.get_by_label("Suchen").click();
     h.get_all_by_label("Hinzufügen").nth(1).unwrap().click();
     h.run_steps(2);
