@@ -404,7 +404,10 @@ fn receive_tiles(
                     rt.stale_noted = true;
                     notices.info(i18n.trf(
                         "basemap.offline",
-                        &[("layer", &entry.def.name), ("why", why)],
+                        &[
+                            ("layer", &entry.def.name),
+                            ("why", &i18n.render(&why.message())),
+                        ],
                     ));
                 }
                 let image = tile_image(&fetched.bytes)

@@ -151,7 +151,10 @@ impl StreamedTileset {
             pw_city::Issue::warning(
                 pw_analysis::Message::new("tiles.issue.offline")
                     .arg("count", count)
-                    .arg("why", why.unwrap_or_default())
+                    .arg_message(
+                        "why",
+                        why.map_or_else(|| pw_analysis::Message::text(""), |w| w.message()),
+                    )
                     .english("{count} files shown from the disk cache: the server did not answer ({why})"),
             )
         })

@@ -16,7 +16,7 @@ pub struct Fetched {
     pub fetched_at: SystemTime,
     pub from_cache: bool,
     /// The network failed and an older cached copy was used: why.
-    pub stale_because: Option<String>,
+    pub stale_because: Option<crate::FetchReason>,
 }
 
 #[derive(Debug, Clone)]
@@ -114,7 +114,10 @@ impl TileCache {
                     bytes,
                     fetched_at: time,
                     from_cache: true,
-                    stale_because: Some(e.to_string()),
+                    stale_because: Some(match e {
+                        BasemapError::Http { reason, .. } => reason,
+                        other => crate::FetchReason::Other(other.to_string()),
+                    }),
                 }),
                 None => Err(e),
             },
@@ -122,20 +125,22 @@ impl TileCache {
     }
 
     fn download(&self, url: &str) -> Result<Vec<u8>, BasemapError> {
-        let err = |message: String| BasemapError::Http {
+        use crate::FetchReason;
+        let err = |reason: FetchReason| BasemapError::Http {
             url: url.to_string(),
-            message,
+            reason,
         };
         if let Some(path) = url.strip_prefix("file://") {
-            return std::fs::read(path).map_err(|e| err(e.to_string()));
+            return std::fs::read(path).map_err(|e| err(FetchReason::Other(e.to_string())));
         }
         let response = self.client.get(url).send().map_err(|e| {
             err(if e.is_timeout() {
-                "no answer in time (timeout)".into()
+                FetchReason::Timeout
             } else if e.is_connect() {
-                "cannot connect (offline, or the server is down)".into()
+                FetchReason::Offline
             } else {
-                e.to_string()
+                // Without the URL: its query may hold a key.
+                FetchReason::Other(e.without_url().to_string())
             })
         })?;
         let status = response.status();
@@ -145,9 +150,12 @@ impl TileCache {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
             .to_string();
-        let bytes = response.bytes().map_err(|e| err(e.to_string()))?.to_vec();
+        let bytes = response
+            .bytes()
+            .map_err(|e| err(FetchReason::Other(e.without_url().to_string())))?
+            .to_vec();
         if !status.is_success() {
-            return Err(err(format!("HTTP {status}")));
+            return Err(err(FetchReason::Status(status.as_u16())));
         }
         // A WMS reports errors as XML with status 200.
         if content_type.contains("xml") && !url.to_ascii_lowercase().contains("getcapabilities") {
@@ -159,13 +167,14 @@ impl TileCache {
                 .find(|rest| rest.starts_with([' ', '>']))
                 .and_then(|s| s.split('>').nth(1))
                 .and_then(|s| s.split('<').next())
-                .unwrap_or("the server sent XML instead of an image")
-                .trim()
-                .to_string();
-            return Err(err(format!("service exception: {message}")));
+                .map(|s| s.trim().to_string());
+            return Err(err(match message {
+                Some(m) => FetchReason::Exception(m),
+                None => FetchReason::NotAnImage,
+            }));
         }
         if bytes.is_empty() {
-            return Err(err("empty answer".into()));
+            return Err(err(FetchReason::Empty));
         }
         Ok(bytes)
     }

@@ -16,8 +16,53 @@ pub use source::Basemap;
 
 #[derive(Debug, thiserror::Error)]
 pub enum BasemapError {
-    #[error("{url}: {message}")]
-    Http { url: String, message: String },
+    #[error("{url}: {reason}")]
+    Http { url: String, reason: FetchReason },
     #[error("{0}")]
     Setup(String),
+}
+
+/// Why a file could not be fetched, without its address (whose query may
+/// hold an access key): said in English, or through the catalogues.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FetchReason {
+    Timeout,
+    Offline,
+    Status(u16),
+    /// A map service's own words (a WMS ServiceException).
+    Exception(String),
+    /// XML where an image was asked for.
+    NotAnImage,
+    Empty,
+    /// Anything else, in the words of the library that said it.
+    Other(String),
+}
+
+impl std::fmt::Display for FetchReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.message())
+    }
+}
+
+impl FetchReason {
+    pub fn message(&self) -> pw_text::Message {
+        use pw_text::Message;
+        match self {
+            FetchReason::Timeout => {
+                Message::new("net.reason.timeout").english("no answer in time (timeout)")
+            }
+            FetchReason::Offline => Message::new("net.reason.offline")
+                .english("cannot connect (offline, or the server is down)"),
+            FetchReason::Status(status) => Message::new("net.reason.status")
+                .arg("status", status)
+                .english("HTTP {status}"),
+            FetchReason::Exception(text) => Message::new("net.reason.exception")
+                .arg("text", text)
+                .english("service exception: {text}"),
+            FetchReason::NotAnImage => Message::new("net.reason.not_an_image")
+                .english("the server sent XML instead of an image"),
+            FetchReason::Empty => Message::new("net.reason.empty").english("empty answer"),
+            FetchReason::Other(text) => Message::text(text.clone()),
+        }
+    }
 }

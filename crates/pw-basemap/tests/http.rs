@@ -118,7 +118,8 @@ fn offline_the_cached_tiles_still_show_and_new_ones_say_why_not() {
     assert_eq!(stale.bytes, PNG);
     assert!(stale.from_cache);
     let why = stale.stale_because.unwrap();
-    assert!(why.contains("cannot connect"), "{why}");
+    assert_eq!(why, pw_basemap::FetchReason::Offline);
+    assert!(why.to_string().contains("cannot connect"), "{why}");
     // A tile never fetched: a clear error naming the address.
     let e = c
         .get(&format!("{dead}/osm/3/4/3.png"))

@@ -12,6 +12,9 @@ pub struct Message {
     pub args: Vec<(String, String)>,
     /// The text when there is no catalogue at hand (CLI, logs).
     pub fallback: String,
+    /// Arguments that are texts for people themselves (a reason inside a
+    /// notice): rendered in the same language as the message around them.
+    pub parts: Vec<(String, Message)>,
 }
 
 impl Message {
@@ -21,6 +24,7 @@ impl Message {
             fallback: key.clone(),
             key,
             args: Vec::new(),
+            parts: Vec::new(),
         }
     }
 
@@ -29,11 +33,18 @@ impl Message {
             key: String::new(),
             args: Vec::new(),
             fallback: text.into(),
+            parts: Vec::new(),
         }
     }
 
     pub fn arg(mut self, name: &str, value: impl std::fmt::Display) -> Message {
         self.args.push((name.into(), value.to_string()));
+        self
+    }
+
+    /// An argument that is a message itself, translated with this one.
+    pub fn arg_message(mut self, name: &str, part: Message) -> Message {
+        self.parts.push((name.into(), part));
         self
     }
 
@@ -46,13 +57,24 @@ impl Message {
     /// Translates through `lookup` (key → template with `{name}`), falling
     /// back to the English text.
     pub fn render(&self, lookup: impl Fn(&str) -> Option<String>) -> String {
+        self.render_with(&lookup)
+    }
+
+    fn render_with(&self, lookup: &dyn Fn(&str) -> Option<String>) -> String {
         let template = if self.key.is_empty() {
             None
         } else {
             lookup(&self.key)
         }
         .unwrap_or_else(|| self.fallback.clone());
-        fill(&template, &self.args)
+        if self.parts.is_empty() {
+            return fill(&template, &self.args);
+        }
+        let mut args = self.args.clone();
+        for (name, part) in &self.parts {
+            args.push((name.clone(), part.render_with(lookup)));
+        }
+        fill(&template, &args)
     }
 }
 
@@ -72,7 +94,14 @@ impl From<&str> for Message {
 
 impl std::fmt::Display for Message {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&fill(&self.fallback, &self.args))
+        if self.parts.is_empty() {
+            return f.write_str(&fill(&self.fallback, &self.args));
+        }
+        let mut args = self.args.clone();
+        for (name, part) in &self.parts {
+            args.push((name.clone(), part.to_string()));
+        }
+        f.write_str(&fill(&self.fallback, &args))
     }
 }
 
@@ -130,6 +159,30 @@ mod tests {
         assert_eq!(
             m.to_string(),
             "no attribute \"{fields}\" (it has: GEN, BEZ); {unknown} stays"
+        );
+    }
+
+    #[test]
+    fn a_reason_inside_a_message_is_said_in_the_same_language() {
+        let m = Message::new("basemap.offline")
+            .arg("layer", "Luftbild")
+            .arg_message(
+                "why",
+                Message::new("net.reason.timeout").english("no answer in time"),
+            )
+            .english("{layer}: cannot be reached ({why})");
+        assert_eq!(
+            m.to_string(),
+            "Luftbild: cannot be reached (no answer in time)"
+        );
+        let german = m.render(|k| match k {
+            "basemap.offline" => Some("{layer}: nicht erreichbar ({why})".into()),
+            "net.reason.timeout" => Some("keine Antwort in der Zeit".into()),
+            _ => None,
+        });
+        assert_eq!(
+            german,
+            "Luftbild: nicht erreichbar (keine Antwort in der Zeit)"
         );
     }
 }
