@@ -248,6 +248,25 @@ pub fn with_query(url: &str, key: &str, value: &str) -> String {
     parsed.to_string()
 }
 
+/// `url` without the query parameters named in `ours` (any case): the
+/// request parameters a client sets itself; the others (a key) stay.
+pub fn without_params(url: &str, ours: &[&str]) -> String {
+    let Ok(mut parsed) = url::Url::parse(url) else {
+        return url.to_string();
+    };
+    let kept: Vec<(String, String)> = parsed
+        .query_pairs()
+        .filter(|(k, _)| !ours.iter().any(|o| k.eq_ignore_ascii_case(o)))
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    if kept.is_empty() {
+        parsed.set_query(None);
+    } else {
+        parsed.query_pairs_mut().clear().extend_pairs(&kept);
+    }
+    parsed.to_string()
+}
+
 /// The value of `key` (any case) in `url`'s query.
 pub fn query_value(url: &str, key: &str) -> Option<String> {
     url::Url::parse(url)

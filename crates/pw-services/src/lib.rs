@@ -162,18 +162,6 @@ pub fn reproject_bbox(bbox: Bbox, from: pw_geo::Crs, to: pw_geo::Crs) -> Result<
     Ok(out)
 }
 
-/// No features yet, of `format` ("WFS 2.0 (GML)", "OGC API – Features").
-pub fn empty_data(format: &str) -> pw_vector::VectorData {
-    pw_vector::VectorData {
-        format: format.into(),
-        crs: None,
-        crs_text: None,
-        fields: Vec::new(),
-        features: Vec::new(),
-        issues: Vec::new(),
-    }
-}
-
 /// Pages of features appended into one: fields joined by name (a page may
 /// name fields the earlier ones did not), features' values in that order.
 pub fn append_features(all: &mut pw_vector::VectorData, page: pw_vector::VectorData) {
@@ -241,7 +229,7 @@ mod tests {
 
     #[test]
     fn pages_with_other_fields_are_joined_by_name() {
-        let mut all = empty_data("test");
+        let mut all = pw_vector::VectorData::new("test");
         append_features(&mut all, page(&["a", "b"], &[&[1, 2]]));
         append_features(&mut all, page(&["b", "c"], &[&[3, 4]]));
         let names: Vec<_> = all.fields.iter().map(|f| f.name.as_str()).collect();

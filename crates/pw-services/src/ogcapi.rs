@@ -4,7 +4,7 @@
 
 use crate::http::{Fetch, same_origin, with_query};
 use crate::wfs::{Query, stale_issue, truncated_issue};
-use crate::{Bbox, ServiceError, append_features, empty_data, reproject_bbox};
+use crate::{Bbox, ServiceError, append_features, reproject_bbox};
 use pw_geo::Crs;
 use pw_vector::VectorData;
 use serde_json::Value;
@@ -48,26 +48,13 @@ impl Collection {
 /// The service's root (landing page) and, if the address names one, the
 /// collection: users paste landing pages, collection pages or items URLs.
 pub fn split_url(url: &str) -> (String, Option<String>) {
-    let Ok(mut parsed) = url::Url::parse(url) else {
+    // Keys stay, our own parameters go.
+    let stripped =
+        crate::http::without_params(url, &["f", "bbox", "bbox-crs", "crs", "limit", "offset"]);
+    let Ok(mut parsed) = url::Url::parse(&stripped) else {
         return (url.trim_end_matches('/').to_string(), None);
     };
     let path = parsed.path().to_string();
-    // Keys stay, our own parameters go.
-    let kept: Vec<(String, String)> = parsed
-        .query_pairs()
-        .filter(|(k, _)| {
-            !matches!(
-                k.as_ref(),
-                "f" | "bbox" | "bbox-crs" | "crs" | "limit" | "offset"
-            )
-        })
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
-    if kept.is_empty() {
-        parsed.set_query(None);
-    } else {
-        parsed.query_pairs_mut().clear().extend_pairs(&kept);
-    }
     let (root, collection) = match path.find("/collections") {
         Some(i) => {
             let rest = path[i + "/collections".len()..].trim_start_matches('/');
@@ -257,7 +244,7 @@ pub fn get_features(
     }
     let page = query.page_size.min(query.max_features).max(1);
     next = with_query(&next, "limit", &page.to_string());
-    let mut all = empty_data("OGC API – Features");
+    let mut all = VectorData::new("OGC API – Features");
     let mut matched = None;
     loop {
         if let Some(ctl) = control {

@@ -4,7 +4,7 @@
 //! STARTINDEX up to a limit, saying when the view holds more.
 
 use crate::http::{Fetch, query_value, same_origin, with_query};
-use crate::{Bbox, ServiceError, append_features, empty_data, reproject_bbox};
+use crate::{Bbox, ServiceError, append_features, reproject_bbox};
 use pw_geo::Crs;
 use pw_geo::crs::AxisOrder;
 use pw_text::Message;
@@ -227,35 +227,24 @@ impl Query {
 /// A service address without the request parameters we set ourselves
 /// (users paste GetCapabilities URLs); other parameters (keys) stay.
 pub fn base_url(url: &str) -> String {
-    let Ok(mut parsed) = url::Url::parse(url) else {
-        return url.to_string();
-    };
-    const OURS: &[&str] = &[
-        "service",
-        "request",
-        "version",
-        "acceptversions",
-        "typename",
-        "typenames",
-        "bbox",
-        "srsname",
-        "count",
-        "maxfeatures",
-        "startindex",
-        "outputformat",
-        "resulttype",
-    ];
-    let kept: Vec<(String, String)> = parsed
-        .query_pairs()
-        .filter(|(k, _)| !OURS.contains(&k.to_ascii_lowercase().as_str()))
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
-    if kept.is_empty() {
-        parsed.set_query(None);
-    } else {
-        parsed.query_pairs_mut().clear().extend_pairs(&kept);
-    }
-    parsed.to_string()
+    crate::http::without_params(
+        url,
+        &[
+            "service",
+            "request",
+            "version",
+            "acceptversions",
+            "typename",
+            "typenames",
+            "bbox",
+            "srsname",
+            "count",
+            "maxfeatures",
+            "startindex",
+            "outputformat",
+            "resulttype",
+        ],
+    )
 }
 
 pub fn capabilities_url(url: &str) -> String {
@@ -490,7 +479,7 @@ pub fn get_features(
         .min(caps.count_default.map_or(usize::MAX, |c| c as usize))
         .min(query.max_features)
         .max(1);
-    let mut all = empty_data(if caps.version.starts_with("1.") {
+    let mut all = VectorData::new(if caps.version.starts_with("1.") {
         "WFS 1.1"
     } else {
         "WFS 2.0"

@@ -172,34 +172,23 @@ fn walk(e: &Element, parent_crs: &[String], parent_bbox: Option<Bbox>, out: &mut
 
 /// A service address without the request parameters (keys stay).
 pub fn base_url(url: &str) -> String {
-    let Ok(mut parsed) = url::Url::parse(url) else {
-        return url.to_string();
-    };
-    const OURS: &[&str] = &[
-        "service",
-        "request",
-        "version",
-        "layers",
-        "styles",
-        "crs",
-        "srs",
-        "bbox",
-        "width",
-        "height",
-        "format",
-        "transparent",
-    ];
-    let kept: Vec<(String, String)> = parsed
-        .query_pairs()
-        .filter(|(k, _)| !OURS.contains(&k.to_ascii_lowercase().as_str()))
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
-    if kept.is_empty() {
-        parsed.set_query(None);
-    } else {
-        parsed.query_pairs_mut().clear().extend_pairs(&kept);
-    }
-    parsed.to_string()
+    crate::http::without_params(
+        url,
+        &[
+            "service",
+            "request",
+            "version",
+            "layers",
+            "styles",
+            "crs",
+            "srs",
+            "bbox",
+            "width",
+            "height",
+            "format",
+            "transparent",
+        ],
+    )
 }
 
 pub fn capabilities(fetch: &dyn Fetch, url: &str) -> Result<Capabilities, ServiceError> {
