@@ -197,7 +197,16 @@ fn handle_online_commands(
                     continue;
                 };
                 let job = jobs.start(i18n.trf("online.job.discover", &[("title", &d.title)]));
-                discover(&mut online, &layers, frame.crs, r.url, r.kind, Some(d), job);
+                discover(
+                    &mut online,
+                    &layers,
+                    &mut jobs,
+                    frame.crs,
+                    r.url,
+                    r.kind,
+                    Some(d),
+                    job,
+                );
             }
             OnlineCommand::DiscoverAddress(address) => {
                 let address = address.trim().to_string();
@@ -218,6 +227,7 @@ fn handle_online_commands(
                 discover(
                     &mut online,
                     &layers,
+                    &mut jobs,
                     frame.crs,
                     address,
                     ResourceKind::Other,
@@ -242,23 +252,22 @@ fn handle_online_commands(
 fn discover(
     online: &mut OnlineData,
     layers: &Layers,
+    jobs: &mut crate::base::jobs::Jobs,
     scene_crs: pw_geo::Crs,
     url: String,
     kind: ResourceKind,
     dataset: Option<Dataset>,
     job: crate::base::jobs::JobEntry,
 ) {
+    // A new question replaces the one under way (its answer is not waited for).
     if let Some((_, old)) = online.offer_task.take() {
-        // Its job ends with the next poll.
-        old.control.cancel();
-        online.offer_task = Some((on_thread(|| Err(Message::from(String::new()))), old));
+        jobs.finish(old.id);
     }
     let http = match http(layers) {
         Ok(h) => h,
         Err(e) => {
-            job.control.cancel();
+            jobs.finish(job.id);
             online.error = Some(e);
-            online.offer_task = Some((on_thread(|| Err(Message::from(String::new()))), job));
             return;
         }
     };
@@ -392,10 +401,7 @@ mod tests {
             ),
         )
         .unwrap();
-        let mut app = crate::app::headless_core_app();
-        app.world_mut().resource_mut::<Layers>().service_copies = Some(dir.join("copies"));
-        app.world_mut()
-            .write_message(SceneCommand::Open(scene.clone()));
+        let mut app = crate::layers::services::app_opening(&scene, dir.join("copies"));
         app.update();
         app.world_mut().write_message(OnlineCommand::Search {
             catalog: 0,

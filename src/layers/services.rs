@@ -217,8 +217,8 @@ fn read_downloaded(
     std::fs::create_dir_all(&dir).map_err(|e| LoadError::from(e.to_string()))?;
     let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let path = dir.join(format!(
-        "{:016x}-{}-{n}.{ext}",
-        fnv(url),
+        "{}-{}-{n}.{ext}",
+        pw_services::http::file_name_for(url),
         std::process::id()
     ));
     std::fs::write(&path, bytes).map_err(|e| LoadError::from(e.to_string()))?;
@@ -232,13 +232,15 @@ fn read_downloaded(
     })
 }
 
-fn fnv(s: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in s.bytes() {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
+/// A headless app opening `scene`, with service answers kept in `copies`
+/// (never the user's cache folder).
+#[cfg(test)]
+pub(crate) fn app_opening(scene: &std::path::Path, copies: std::path::PathBuf) -> App {
+    let mut app = crate::app::headless_core_app();
+    app.world_mut().resource_mut::<Layers>().service_copies = Some(copies);
+    app.world_mut()
+        .write_message(SceneCommand::Open(scene.to_path_buf()));
+    app
 }
 
 #[cfg(test)]
@@ -326,10 +328,7 @@ pitch = 45.0
             ),
         )
         .unwrap();
-        let mut app = crate::app::headless_core_app();
-        app.world_mut().resource_mut::<Layers>().service_copies = Some(dir.join("copies"));
-        app.world_mut()
-            .write_message(SceneCommand::Open(scene.clone()));
+        let mut app = app_opening(&scene, dir.join("copies"));
         crate::app::run_until(&mut app, |app| {
             app.world()
                 .resource::<Layers>()

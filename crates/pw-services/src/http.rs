@@ -74,15 +74,9 @@ impl Http {
     }
 
     fn copy_path(&self, url: &str) -> Option<PathBuf> {
-        // FNV-1a: stable across Rust releases; the name never carries the URL (keys).
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        for b in url.bytes() {
-            h ^= b as u64;
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
         self.offline_copies
             .as_ref()
-            .map(|d| d.join(format!("{h:016x}")))
+            .map(|d| d.join(file_name_for(url)))
     }
 
     fn download(&self, url: &str, accept: &str) -> Result<Answer, ServiceError> {
@@ -146,6 +140,17 @@ impl Http {
             stale_because: None,
         })
     }
+}
+
+/// A file name for an address: FNV-1a, stable across Rust releases; the
+/// name never carries the address (its query may hold a key).
+pub fn file_name_for(url: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in url.bytes() {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
 }
 
 /// What the copies of answers may take on disk.

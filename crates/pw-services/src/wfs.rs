@@ -357,7 +357,6 @@ pub fn get_feature_url(
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct PageCounts {
     pub matched: Option<u64>,
-    pub returned: Option<u64>,
     pub has_next: bool,
 }
 
@@ -380,7 +379,6 @@ pub fn read_page(
         let number = |k: &str| v.get(k).and_then(|n| n.as_u64());
         let counts = PageCounts {
             matched: number("numberMatched").or_else(|| number("totalFeatures")),
-            returned: number("numberReturned"),
             has_next: next_link(&v).is_some(),
         };
         let mut data = pw_vector::geojson::read(&text).map_err(unreadable)?;
@@ -410,7 +408,6 @@ pub fn read_page(
     let counts = PageCounts {
         // "unknown" is allowed for numberMatched.
         matched: number("numberMatched").or_else(|| number("numberOfFeatures")),
-        returned: number("numberReturned").or_else(|| number("numberOfFeatures")),
         has_next: attr("next").is_some_and(|n| !n.trim().is_empty()),
     };
     let data = pw_vector::gml::read(&String::from_utf8_lossy(bytes)).map_err(unreadable)?;
