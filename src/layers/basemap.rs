@@ -147,8 +147,8 @@ fn setup(
     let settings = def.basemap.clone().unwrap_or_default();
     let map = if settings.service == BasemapService::Wmts {
         let caps = cache.get(&def.path).map_err(|e| e.to_string())?;
-        let text = String::from_utf8_lossy(&caps.bytes);
-        let caps = pw_basemap::wmts::parse(&text).map_err(|e| format!("{}: {e}", def.path))?;
+        let caps =
+            pw_basemap::wmts::parse_bytes(&caps.bytes).map_err(|e| format!("{}: {e}", def.path))?;
         Basemap::from_wmts(&def.path, &caps, &settings)?
     } else {
         Basemap::new(&def.path, &settings, scene_crs)?

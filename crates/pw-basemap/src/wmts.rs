@@ -27,9 +27,13 @@ pub struct Capabilities {
     pub get_tile_kvp: Option<String>,
 }
 
-fn local(name: &[u8]) -> String {
-    let s = String::from_utf8_lossy(name);
-    s.rsplit(':').next().unwrap_or("").to_string()
+fn local(name: &str) -> String {
+    name.rsplit(':').next().unwrap_or("").to_string()
+}
+
+/// Capabilities from the server's bytes, in the encoding they declare.
+pub fn parse_bytes(bytes: &[u8]) -> Result<Capabilities, String> {
+    parse(&pw_xml::decode(bytes).text)
 }
 
 pub fn parse(xml: &str) -> Result<Capabilities, String> {
@@ -54,13 +58,7 @@ pub fn parse(xml: &str) -> Result<Capabilities, String> {
         if let Some(e) = start {
             {
                 let name = local(e.name().as_ref());
-                let attr = |key: &str| {
-                    e.attributes().flatten().find_map(|a| {
-                        (local(a.key.as_ref()) == key)
-                            .then(|| a.unescape_value().map(|v| v.into_owned()).ok())
-                            .flatten()
-                    })
-                };
+                let attr = |key: &str| pw_xml::attribute(&e, key);
                 let parent = path.last().map(String::as_str).unwrap_or("");
                 match (parent, name.as_str()) {
                     ("Contents", "Layer") => layer = Some(WmtsLayer::default()),
@@ -110,8 +108,7 @@ pub fn parse(xml: &str) -> Result<Capabilities, String> {
         }
         match ev {
             Event::Text(t) => {
-                let text = t.decode().map(|c| c.into_owned()).unwrap_or_default();
-                let text = text.trim().to_string();
+                let text = t.xml10_content().trim().to_string();
                 let n = path.len();
                 let here = path.last().map(String::as_str).unwrap_or("");
                 let parent = if n >= 2 { path[n - 2].as_str() } else { "" };

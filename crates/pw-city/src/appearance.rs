@@ -92,28 +92,23 @@ pub fn read(data: &[u8]) -> AppearanceIndex {
         };
         match event {
             Event::Start(ref e) | Event::Empty(ref e) => {
-                let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
+                let name = pw_xml::local_name(e).to_owned();
                 let is_empty = matches!(event, Event::Empty(_));
-                let attr = |key: &[u8]| {
-                    e.attributes().flatten().find_map(|a| {
-                        (a.key.local_name().as_ref() == key)
-                            .then(|| String::from_utf8_lossy(&a.value).into_owned())
-                    })
-                };
+                let attr = |key: &str| pw_xml::attribute(e, key);
                 match name.as_str() {
                     "Appearance" => theme = None,
                     "ParameterizedTexture" | "X3DMaterial" => {
-                        current = Some((attr(b"id"), SurfaceData::default()));
+                        current = Some((attr("id"), SurfaceData::default()));
                     }
                     "GeoreferencedTexture" => index.warnings.push(
                         "georeferenced textures (GeoreferencedTexture) are not shown yet".into(),
                     ),
                     "surfaceDataMember" | "surfaceData" if is_empty => {
-                        if let (Some(t), Some(href)) = (theme, attr(b"href")) {
+                        if let (Some(t), Some(href)) = (theme, attr("href")) {
                             pending_theme_refs.push((t, href.trim_start_matches('#').to_string()));
                         }
                     }
-                    "textureCoordinates" => text_ring_attr = attr(b"ring"),
+                    "textureCoordinates" => text_ring_attr = attr("ring"),
                     "TexCoordList" => {
                         coords.clear();
                         ring_refs.clear();
@@ -125,7 +120,7 @@ pub fn read(data: &[u8]) -> AppearanceIndex {
                 }
             }
             Event::Text(t) => {
-                let Ok(text) = t.xml_content() else { continue };
+                let text = t.xml10_content();
                 let text = text.trim();
                 let leaf = path.last().map(String::as_str).unwrap_or("");
                 match leaf {

@@ -87,16 +87,26 @@ pub fn read(data: &[u8], job: Option<&JobControl>) -> Result<CityModel, CityGmlE
     if data.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(CityGmlError::Empty);
     }
+    let document = pw_xml::decode(data);
+    let data = document.text.as_bytes();
     let looks = appearance_of(data);
     if data.len() >= PARALLEL_MIN_BYTES
         && let Some(model) = read_parallel(data, job, looks.clone())?
     {
-        return Ok(model);
+        return Ok(with_encoding_note(model, document.note));
     }
     let mut parser = Parser::new(data);
     parser.appearance = looks;
     parser.run(job)?;
-    Ok(parser.finish())
+    Ok(with_encoding_note(parser.finish(), document.note))
+}
+
+/// The file's encoding trouble goes first: it explains odd names below.
+fn with_encoding_note(mut model: CityModel, note: Option<pw_xml::EncodingNote>) -> CityModel {
+    if let Some(note) = note {
+        model.issues.insert(0, Issue::warning(note.message()));
+    }
+    model
 }
 
 /// The appearance pre-pass; `None` when the file has no looks.
@@ -110,10 +120,12 @@ pub fn read_serial(data: &[u8], job: Option<&JobControl>) -> Result<CityModel, C
     if data.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(CityGmlError::Empty);
     }
+    let document = pw_xml::decode(data);
+    let data = document.text.as_bytes();
     let mut parser = Parser::new(data);
     parser.appearance = appearance_of(data);
     parser.run(job)?;
-    Ok(parser.finish())
+    Ok(with_encoding_note(parser.finish(), document.note))
 }
 
 /// Files at least this large are parsed in chunks on all cores.
@@ -392,18 +404,11 @@ fn address_key(name: &str) -> Option<&'static str> {
 }
 
 fn local_name_of(e: &BytesStart<'_>) -> String {
-    String::from_utf8_lossy(e.local_name().as_ref()).into_owned()
+    pw_xml::local_name(e).to_owned()
 }
 
-fn attribute(e: &BytesStart<'_>, local: &[u8]) -> Option<String> {
-    e.attributes()
-        .flatten()
-        .find(|a| a.key.local_name().as_ref() == local)
-        .map(|a| {
-            a.unescape_value()
-                .map(|v| v.into_owned())
-                .unwrap_or_else(|_| String::from_utf8_lossy(&a.value).into_owned())
-        })
+fn attribute(e: &BytesStart<'_>, local: &str) -> Option<String> {
+    pw_xml::attribute(e, local)
 }
 
 impl<'a> Parser<'a> {
@@ -569,21 +574,11 @@ impl<'a> Parser<'a> {
                     self.end(offset);
                     self.depth = self.depth.saturating_sub(1);
                 }
-                Event::Text(t) if self.capture.is_some() => match t.decode() {
-                    Ok(s) => self.text.push_str(&s),
-                    Err(_) => self.text.push_str(&String::from_utf8_lossy(&t)),
-                },
-                Event::CData(t) if self.capture.is_some() => {
-                    self.text.push_str(&String::from_utf8_lossy(&t));
-                }
+                Event::Text(t) if self.capture.is_some() => self.text.push_str(&t),
+                Event::CData(t) if self.capture.is_some() => self.text.push_str(&t),
                 Event::GeneralRef(r) if self.capture.is_some() => {
-                    if let Ok(Some(c)) = r.resolve_char_ref() {
-                        self.text.push(c);
-                    } else {
-                        let name = String::from_utf8_lossy(&r).into_owned();
-                        if let Some(s) = quick_xml::escape::resolve_predefined_entity(&name) {
-                            self.text.push_str(s);
-                        }
+                    if let Some(s) = pw_xml::resolve_reference(&r) {
+                        self.text.push_str(&s);
                     }
                 }
                 Event::Eof => {
@@ -633,7 +628,7 @@ impl<'a> Parser<'a> {
             .attributes()
             .flatten()
             .filter_map(|a| {
-                let v = String::from_utf8_lossy(&a.value).into_owned();
+                let v = a.value;
                 ["1.0", "2.0", "3.0"].into_iter().find(|ver| {
                     v.starts_with("http://www.opengis.net/citygml/") && v.ends_with(ver)
                 })
@@ -665,13 +660,13 @@ impl<'a> Parser<'a> {
                 | "Polygon"
                 | "LinearRing"
                 | "posList"
-        ) && let Some(srs) = attribute(e, b"srsName")
+        ) && let Some(srs) = attribute(e, "srsName")
         {
             self.note_crs(&srs, offset);
         }
         if name == "Envelope"
             && self.objects.is_empty()
-            && let Some(d) = attribute(e, b"srsDimension").and_then(|d| d.parse().ok())
+            && let Some(d) = attribute(e, "srsDimension").and_then(|d| d.parse().ok())
         {
             self.default_dimension = d;
         }
@@ -696,7 +691,7 @@ impl<'a> Parser<'a> {
                     _ => ObjectKind::Other,
                 };
                 let line = self.lines.line_at(offset);
-                let id = attribute(e, b"id").unwrap_or_else(|| format!("{name}@line{line}"));
+                let id = attribute(e, "id").unwrap_or_else(|| format!("{name}@line{line}"));
                 let parent = self.objects.last().map(|o| o.index);
                 self.model.objects.push(CityObject {
                     id,
@@ -736,7 +731,7 @@ impl<'a> Parser<'a> {
         }
         if self.terrain_intersection_depth.is_some() {
             if name == "posList" {
-                let dimension = attribute(e, b"srsDimension")
+                let dimension = attribute(e, "srsDimension")
                     .and_then(|d| d.parse().ok())
                     .unwrap_or(self.default_dimension);
                 self.begin_capture(Capture::Curve { dimension }, depth);
@@ -758,7 +753,7 @@ impl<'a> Parser<'a> {
                     | "Surface"
                     | "TriangulatedSurface"
             )
-            && let Some(id) = attribute(e, b"id")
+            && let Some(id) = attribute(e, "id")
             && !empty
         {
             self.geometry_ids.push((id, depth));
@@ -766,7 +761,7 @@ impl<'a> Parser<'a> {
         match name.as_str() {
             "Polygon" | "Triangle" if self.polygon.is_none() => {
                 self.polygon = Some(OpenPolygon {
-                    id: attribute(e, b"id"),
+                    id: attribute(e, "id"),
                     depth,
                     exterior: None,
                     interiors: Vec::new(),
@@ -779,23 +774,23 @@ impl<'a> Parser<'a> {
             "interior" | "innerBoundaryIs" => self.ring_kind = Some(RingKind::Interior),
             "LinearRing" if self.polygon.is_some() => {
                 self.ring = Some((self.ring_kind.unwrap_or(RingKind::Exterior), Vec::new()));
-                self.ring_id = attribute(e, b"id");
+                self.ring_id = attribute(e, "id");
             }
             "posList" if self.ring.is_some() => {
-                let dimension = attribute(e, b"srsDimension")
+                let dimension = attribute(e, "srsDimension")
                     .and_then(|d| d.parse().ok())
                     .unwrap_or(self.default_dimension);
                 self.begin_capture(Capture::PosList { dimension }, depth);
             }
             "pos" if self.ring.is_some() => {
-                let dimension = attribute(e, b"srsDimension")
+                let dimension = attribute(e, "srsDimension")
                     .and_then(|d| d.parse().ok())
                     .unwrap_or(self.default_dimension);
                 self.begin_capture(Capture::Pos { dimension }, depth);
             }
             "coordinates" if self.ring.is_some() => self.begin_capture(Capture::Coordinates, depth),
             "surfaceMember" | "member" | "baseSurface" => {
-                if let Some(href) = attribute(e, b"href") {
+                if let Some(href) = attribute(e, "href") {
                     let line = self.lines.line_at(offset);
                     let index = self.objects.last().map(|o| o.index).unwrap_or(0);
                     self.links.push(PendingLink {
@@ -828,7 +823,7 @@ impl<'a> Parser<'a> {
             return;
         }
         if is_generic_attribute(name) {
-            self.generic_name = attribute(e, b"name");
+            self.generic_name = attribute(e, "name");
             self.generic_depth = Some(depth);
             return;
         }

@@ -33,7 +33,7 @@ pub fn read_models(text: &str) -> Result<Vec<KmlModel>, String> {
     loop {
         match reader.read_event() {
             Ok(Event::Start(e)) => {
-                let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
+                let name = pw_xml::local_name(&e).to_owned();
                 if name == "Model" {
                     current = Some(KmlModel {
                         name: placemark_name.clone(),
@@ -64,11 +64,7 @@ pub fn read_models(text: &str) -> Result<Vec<KmlModel>, String> {
                 }
             }
             Ok(Event::Text(t)) => {
-                let value = t
-                    .xml_content()
-                    .map_err(|e| e.to_string())?
-                    .trim()
-                    .to_string();
+                let value = t.xml10_content().trim().to_string();
                 let leaf = path.last().map(String::as_str).unwrap_or("");
                 let parent = path.len().checked_sub(2).map(|i| path[i].as_str());
                 if leaf == "name" && parent == Some("Placemark") {

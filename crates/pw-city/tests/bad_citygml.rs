@@ -180,3 +180,48 @@ fn cancel_stops_the_reader() {
     let e = citygml::read(model(&body).as_bytes(), Some(&job)).unwrap_err();
     assert!(matches!(e, CityGmlError::Cancelled));
 }
+
+/// A building with a name and a street, written in the given encoding.
+fn named_building(declared: &str, name: &str, street: &str) -> String {
+    let body = building("B1", SQUARE).replace(
+        "<bldg:boundedBy>",
+        &format!(
+            "<gml:name>{name}</gml:name><bldg:address><core:Address><core:xalAddress><xAL:AddressDetails xmlns:xAL=\"urn:oasis:names:tc:ciq:xsdschema:xAL:2.0\"><xAL:Country><xAL:Locality><xAL:Thoroughfare><xAL:ThoroughfareName>{street}</xAL:ThoroughfareName></xAL:Thoroughfare></xAL:Locality></xAL:Country></xAL:AddressDetails></core:xalAddress></core:Address></bldg:address><bldg:boundedBy>"
+        ),
+    );
+    model(&body).replacen("encoding=\"UTF-8\"", &format!("encoding=\"{declared}\""), 1)
+}
+
+#[test]
+fn a_latin_1_file_that_says_so_keeps_its_umlauts() {
+    let text = named_building("ISO-8859-1", "Volkshaus", "Carl-Zeiß-Platz");
+    let m = citygml::read(&latin1(&text), None).unwrap();
+    assert_eq!(m.issues, [], "nothing to warn about");
+    assert_eq!(m.objects[0].attribute("street"), Some("Carl-Zeiß-Platz"));
+    assert_eq!(m.objects[0].surfaces.len(), 1);
+}
+
+#[test]
+fn latin_1_bytes_in_a_file_that_says_nothing_are_marked_not_fatal() {
+    let text = named_building("UTF-8", "Volkshaus", "Carl-Zeiß-Platz").replacen(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n",
+        "",
+        1,
+    );
+    let m = citygml::read(&latin1(&text), None).unwrap();
+    assert_eq!(m.objects.len(), 1, "the building is kept");
+    assert_eq!(
+        m.objects[0].attribute("street"),
+        Some("Carl-Zei\u{FFFD}-Platz")
+    );
+    assert_eq!(m.issues[0].severity, Severity::Warning);
+    assert_eq!(m.issues[0].message.key, "xml.encoding.invalid_at");
+    assert!(m.issues[0].message.to_string().contains("not valid UTF-8"));
+}
+
+/// Latin-1 bytes of a text (every char below U+0100 is that byte).
+fn latin1(text: &str) -> Vec<u8> {
+    text.chars()
+        .map(|c| u8::try_from(u32::from(c)).expect("a Latin-1 character"))
+        .collect()
+}

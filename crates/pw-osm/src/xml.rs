@@ -39,10 +39,10 @@ pub fn read(input: impl BufRead, file: &Path) -> Result<OsmData, OsmError> {
             Event::Start(s) => (s, false),
             Event::Empty(s) => (s, true),
             Event::End(e) => {
-                if e.name().as_ref() == b"delete" {
+                if e.name().as_ref() == "delete" {
                     deleting = false;
                 }
-                if matches!(e.name().as_ref(), b"node" | b"way" | b"relation") {
+                if matches!(e.name().as_ref(), "node" | "way" | "relation") {
                     finish(std::mem::replace(&mut open, Open::Nothing), &mut data);
                 }
                 buf.clear();
@@ -56,9 +56,9 @@ pub fn read(input: impl BufRead, file: &Path) -> Result<OsmData, OsmError> {
         };
         let attrs = Attributes::of(start).map_err(&fail)?;
         match start.name().as_ref() {
-            b"osm" | b"osmChange" => saw_osm = true,
-            b"delete" => deleting = !empty,
-            b"bounds" => {
+            "osm" | "osmChange" => saw_osm = true,
+            "delete" => deleting = !empty,
+            "bounds" => {
                 let b = |k| attrs.number(k);
                 if let (Ok(a), Ok(b1), Ok(c), Ok(d)) =
                     (b("minlat"), b("minlon"), b("maxlat"), b("maxlon"))
@@ -66,13 +66,13 @@ pub fn read(input: impl BufRead, file: &Path) -> Result<OsmData, OsmError> {
                     data.bounds = Some([a, b1, c, d]);
                 }
             }
-            name @ (b"node" | b"way" | b"relation") => {
+            name @ ("node" | "way" | "relation") => {
                 let element = if deleting || attrs.deleted() {
                     Open::Skipped
                 } else {
                     let id = attrs.id("id").map_err(&fail)?;
                     match name {
-                        b"node" => {
+                        "node" => {
                             let lat = attrs.number("lat").map_err(&fail)?;
                             let lon = attrs.number("lon").map_err(&fail)?;
                             if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
@@ -87,7 +87,7 @@ pub fn read(input: impl BufRead, file: &Path) -> Result<OsmData, OsmError> {
                                 tags: Vec::new(),
                             })
                         }
-                        b"way" => Open::Way(Way {
+                        "way" => Open::Way(Way {
                             id,
                             nodes: Vec::new(),
                             tags: Vec::new(),
@@ -105,7 +105,7 @@ pub fn read(input: impl BufRead, file: &Path) -> Result<OsmData, OsmError> {
                     open = element;
                 }
             }
-            b"tag" => {
+            "tag" => {
                 let pair = (
                     attrs.text("k").map_err(&fail)?,
                     attrs.text("v").map_err(&fail)?,
@@ -117,12 +117,12 @@ pub fn read(input: impl BufRead, file: &Path) -> Result<OsmData, OsmError> {
                     Open::Nothing | Open::Skipped => {}
                 }
             }
-            b"nd" => {
+            "nd" => {
                 if let Open::Way(w) = &mut open {
                     w.nodes.push(attrs.id("ref").map_err(&fail)?);
                 }
             }
-            b"member" => {
+            "member" => {
                 if let Open::Relation(r) = &mut open {
                     let kind = match attrs.text("type").map_err(&fail)?.as_str() {
                         "node" => MemberKind::Node,
@@ -173,17 +173,14 @@ struct Attributes {
 
 impl Attributes {
     fn of(start: &BytesStart) -> Result<Attributes, String> {
-        let element = String::from_utf8_lossy(start.name().as_ref()).into_owned();
+        let element = start.name().as_ref().to_owned();
         let mut pairs = Vec::new();
         for a in start.attributes() {
             let a = a.map_err(|e| format!("<{element}>: {e}"))?;
             let v = a
-                .unescape_value()
+                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
                 .map_err(|e| format!("<{element}>: {e}"))?;
-            pairs.push((
-                String::from_utf8_lossy(a.key.as_ref()).into_owned(),
-                v.into_owned(),
-            ));
+            pairs.push((a.key.as_ref().to_owned(), v.into_owned()));
         }
         Ok(Attributes { element, pairs })
     }

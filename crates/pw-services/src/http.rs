@@ -18,8 +18,9 @@ pub struct Answer {
 }
 
 impl Answer {
+    /// The answer as text; an XML answer in the encoding it declares.
     pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.bytes).into_owned()
+        pw_xml::decode(&self.bytes).text.into_owned()
     }
 }
 

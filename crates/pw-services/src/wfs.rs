@@ -410,7 +410,7 @@ pub fn read_page(
         matched: number("numberMatched").or_else(|| number("numberOfFeatures")),
         has_next: attr("next").is_some_and(|n| !n.trim().is_empty()),
     };
-    let data = pw_vector::gml::read(&String::from_utf8_lossy(bytes)).map_err(unreadable)?;
+    let data = pw_vector::gml::read_bytes(bytes).map_err(unreadable)?;
     Ok((data, counts))
 }
 

@@ -8,21 +8,21 @@ use quick_xml::events::Event;
 
 /// The first element: its local name and attributes (local names too).
 pub(crate) fn root(bytes: &[u8]) -> Option<(String, Vec<(String, String)>)> {
-    let mut reader = Reader::from_reader(bytes);
-    let mut buf = Vec::new();
+    let document = pw_xml::decode(bytes);
+    let mut reader = Reader::from_str(&document.text);
+    let local = |n: &str| n.rsplit(':').next().unwrap_or("").to_string();
     // A few events at most: declaration, comments, then the root.
     for _ in 0..64 {
-        match reader.read_event_into(&mut buf).ok()? {
+        match reader.read_event().ok()? {
             Event::Start(e) | Event::Empty(e) => {
-                let local = |n: &[u8]| {
-                    let s = String::from_utf8_lossy(n);
-                    s.rsplit(':').next().unwrap_or("").to_string()
-                };
                 let attrs = e
                     .attributes()
                     .flatten()
                     .filter_map(|a| {
-                        let v = a.unescape_value().ok()?.into_owned();
+                        let v = a
+                            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                            .ok()?
+                            .into_owned();
                         Some((local(a.key.as_ref()), v))
                     })
                     .collect();
@@ -31,7 +31,6 @@ pub(crate) fn root(bytes: &[u8]) -> Option<(String, Vec<(String, String)>)> {
             Event::Eof => return None,
             _ => {}
         }
-        buf.clear();
     }
     None
 }
@@ -42,7 +41,7 @@ pub(crate) fn exception_text(bytes: &[u8]) -> Option<String> {
     if !name.ends_with("ExceptionReport") {
         return None;
     }
-    let tree = pw_vector::xml::parse(&String::from_utf8_lossy(bytes)).ok()?;
+    let tree = pw_vector::xml::parse(&pw_xml::decode(bytes).text).ok()?;
     let mut texts = Vec::new();
     collect_exceptions(&tree, &mut texts);
     if texts.is_empty() {

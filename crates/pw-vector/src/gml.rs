@@ -29,6 +29,17 @@ const GEOMETRIES: &[&str] = &[
     "LinearRing",
 ];
 
+/// GML from its bytes, read in the encoding it declares (German WFS
+/// servers still answer in ISO-8859-1).
+pub fn read_bytes(bytes: &[u8]) -> Result<VectorData, String> {
+    let document = pw_xml::decode(bytes);
+    let mut data = read(&document.text)?;
+    if let Some(note) = document.note {
+        data.issues.insert(0, note.message());
+    }
+    Ok(data)
+}
+
 pub fn read(text: &str) -> Result<VectorData, String> {
     let root = crate::xml::parse(text)?;
     if root.name == "ExceptionReport" || root.name == "ServiceExceptionReport" {

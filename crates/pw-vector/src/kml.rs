@@ -29,17 +29,23 @@ pub fn read_file(path: &Path) -> Result<VectorData, String> {
             })
             .ok_or("the KMZ archive holds no .kml document")?
             .clone();
-        let mut s = String::new();
+        let mut document = Vec::new();
         archive
             .by_name(&main)
             .map_err(|e| e.to_string())?
-            .read_to_string(&mut s)
+            .read_to_end(&mut document)
             .map_err(|e| format!("{main} in the KMZ: {e}"))?;
-        s
+        document
     } else {
-        String::from_utf8(bytes).map_err(|_| "the KML is not UTF-8".to_string())?
+        bytes
     };
-    let mut data = read(&text)?;
+    // KML is UTF-8 by its standard, but exports from old desktop GIS say
+    // (and are) Windows-1252 or UTF-16.
+    let document = pw_xml::decode(&text);
+    let mut data = read(&document.text)?;
+    if let Some(note) = document.note {
+        data.issues.insert(0, note.message());
+    }
     if is_zip {
         data.format = "KMZ".into();
     }

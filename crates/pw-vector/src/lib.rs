@@ -122,7 +122,10 @@ pub fn read_file(path: &Path, csv: &CsvOptions) -> Result<VectorData, VectorErro
             let bytes = std::fs::read(path).map_err(|e| file_error(path, e.to_string()))?;
             csv::read_bytes(&bytes, csv)
         }
-        Format::Gml => gml::read(&text(path)?),
+        Format::Gml => {
+            let bytes = std::fs::read(path).map_err(|e| file_error(path, e.to_string()))?;
+            gml::read_bytes(&bytes)
+        }
         Format::FlatGeobuf => {
             let bytes = std::fs::read(path).map_err(|e| file_error(path, e.to_string()))?;
             fgb::read_bytes(&bytes)

@@ -42,9 +42,8 @@ impl Element {
     }
 }
 
-fn local(name: &[u8]) -> String {
-    let s = String::from_utf8_lossy(name);
-    s.rsplit(':').next().unwrap_or("").to_string()
+fn local(name: &str) -> String {
+    name.rsplit(':').next().unwrap_or("").to_string()
 }
 
 /// Deeper nesting is refused: no real KML, GML or capabilities document
@@ -102,42 +101,12 @@ pub fn parse(text: &str) -> Result<Element, String> {
                 let e = stack.pop().unwrap();
                 stack.last_mut().unwrap().children.push(e);
             }
-            Ok(Event::Text(t)) => {
-                // Entity references arrive as their own events (below).
-                let s = t
-                    .decode()
-                    .map_err(|e| format!("line {}: {e}", line_of(pos)))?;
-                stack.last_mut().unwrap().text.push_str(&s);
-            }
-            Ok(Event::CData(t)) => {
-                stack
-                    .last_mut()
-                    .unwrap()
-                    .text
-                    .push_str(&String::from_utf8_lossy(&t));
-            }
+            // Entity references arrive as their own events (below).
+            Ok(Event::Text(t)) => stack.last_mut().unwrap().text.push_str(&t),
+            Ok(Event::CData(t)) => stack.last_mut().unwrap().text.push_str(&t),
             Ok(Event::GeneralRef(r)) => {
-                let name = String::from_utf8_lossy(&r);
-                let ch = match name.as_ref() {
-                    "amp" => "&".to_string(),
-                    "lt" => "<".into(),
-                    "gt" => ">".into(),
-                    "quot" => "\"".into(),
-                    "apos" => "'".into(),
-                    n if n.starts_with("#x") => u32::from_str_radix(&n[2..], 16)
-                        .ok()
-                        .and_then(char::from_u32)
-                        .map(String::from)
-                        .unwrap_or_default(),
-                    n if n.starts_with('#') => n[1..]
-                        .parse()
-                        .ok()
-                        .and_then(char::from_u32)
-                        .map(String::from)
-                        .unwrap_or_default(),
-                    _ => String::new(),
-                };
-                stack.last_mut().unwrap().text.push_str(&ch);
+                let text = pw_xml::resolve_reference(&r).unwrap_or_default();
+                stack.last_mut().unwrap().text.push_str(&text);
             }
             Ok(_) => {}
         }
@@ -160,12 +129,9 @@ fn start(s: &quick_xml::events::BytesStart, line: usize) -> Result<Element, Stri
     for a in s.attributes() {
         let a = a.map_err(|e| format!("line {line}: {e}"))?;
         let v = a
-            .unescape_value()
+            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
             .map_err(|e| format!("line {line}: {e}"))?;
-        attrs.push((
-            String::from_utf8_lossy(a.key.as_ref()).into_owned(),
-            v.into_owned(),
-        ));
+        attrs.push((a.key.as_ref().to_owned(), v.into_owned()));
     }
     Ok(Element {
         name: local(s.name().as_ref()),

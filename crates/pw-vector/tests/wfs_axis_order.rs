@@ -136,3 +136,42 @@ fn japanese_geographic_crs_on_the_geometry_is_latitude_first() {
     let p = points(&d)[0];
     assert!(close(p, [-5_995.185, -35_367.230]), "{p:?}");
 }
+
+/// Latin-1 bytes of a text (every char below U+0100 is that byte).
+fn latin1(text: &str) -> Vec<u8> {
+    text.chars()
+        .map(|c| u8::try_from(u32::from(c)).expect("a Latin-1 character"))
+        .collect()
+}
+
+#[test]
+fn a_wfs_answer_in_iso_8859_1_keeps_its_umlauts_and_one_saying_nothing_is_flagged() {
+    let text = wfs_1_1(
+        "urn:ogc:def:crs:EPSG::25832",
+        [681_000.0, 5_645_000.0],
+        [681_100.0, 5_645_100.0],
+    )
+    .replace("<app:art>", "<app:art>Löbdergraben, ");
+    let declared = text.replacen("encoding=\"UTF-8\"", "encoding=\"ISO-8859-1\"", 1);
+    let d = pw_vector::gml::read_bytes(&latin1(&declared)).unwrap();
+    assert!(d.issues.iter().all(|i| !i.key.starts_with("xml.encoding")));
+    let kinds: Vec<String> = (0..d.features.len())
+        .map(|i| d.value(i, "art").unwrap().to_string())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "Löbdergraben, Tilia cordata",
+            "Löbdergraben, Acer platanoides"
+        ]
+    );
+
+    let undeclared = text.replacen(" encoding=\"UTF-8\"", "", 1);
+    let d = pw_vector::gml::read_bytes(&latin1(&undeclared)).unwrap();
+    assert_eq!(d.issues[0].key, "xml.encoding.invalid_at");
+    assert_eq!(d.features.len(), 2, "every feature kept");
+    assert_eq!(
+        d.value(0, "art").unwrap().to_string(),
+        "L\u{FFFD}bdergraben, Tilia cordata"
+    );
+}
