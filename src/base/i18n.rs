@@ -395,4 +395,67 @@ mod tests {
         );
         assert!(used > 40, "only {used} translated strings found");
     }
+
+    /// The engines' and clients' errors reach the German UI in German, with
+    /// the server's or the file's own words kept inside.
+    #[test]
+    fn library_errors_read_german_in_the_german_ui() {
+        let de = I18n::new(Language::German);
+        let said = [
+            (
+                pw_flood::FloodError::GaugeOutside {
+                    x: 681_000.0,
+                    y: 5_640_000.0,
+                    bounds: (680_000.0, 5_643_000.0, 682_000.0, 5_645_000.0),
+                }
+                .message(),
+                "Der Pegel (681.000,0, 5.640.000,0) liegt außerhalb des Geländes",
+            ),
+            (
+                pw_traffic::TrafficError::Unprojectable { node: 42 }.message(),
+                "Der OSM-Knoten 42 lässt sich nicht",
+            ),
+            (
+                pw_noise::NoiseError::UnknownSurface {
+                    id: "FR_R9".into(),
+                    known: "DEF, NL01".into(),
+                }
+                .message(),
+                "Unbekannter Straßenbelag „FR_R9“",
+            ),
+            (
+                pw_sensors::client::ClientError {
+                    url: "https://sta.jena.de/v1.1/Datastreams".into(),
+                    reason: pw_sensors::client::Reason::Status {
+                        code: 503,
+                        status: "503 Service Unavailable".into(),
+                        excerpt: "maintenance".into(),
+                    },
+                }
+                .message(),
+                "https://sta.jena.de/v1.1/Datastreams: der Server antwortet mit HTTP 503 Service Unavailable: maintenance",
+            ),
+            (
+                pw_sensors::client::ClientError {
+                    url: "https://sta.jena.de/v1.1".into(),
+                    reason: pw_sensors::client::Reason::Offline,
+                }
+                .message(),
+                "https://sta.jena.de/v1.1: keine Verbindung",
+            ),
+            (
+                pw_sensors::SensorError::NoToken {
+                    name: "jena".into(),
+                    why: String::new(),
+                }
+                .message(),
+                "Kein Schlüssel namens „jena“ im Schlüsselbund",
+            ),
+        ];
+        for (message, german) in said {
+            let shown = de.render(&message);
+            assert!(shown.starts_with(german), "{shown}");
+            assert_ne!(shown, message.to_string(), "the English fallback");
+        }
+    }
 }

@@ -78,7 +78,7 @@ pub fn registration() -> LayerKindRegistration {
 pub struct BasemapCacheDir(pub std::path::PathBuf);
 
 enum TileState {
-    Loading(Task<Result<(pw_basemap::Fetched, pw_basemap::drape::TileMesh), String>>),
+    Loading(Task<Result<(pw_basemap::Fetched, pw_basemap::drape::TileMesh), pw_text::Message>>),
     Shown(Entity),
     Failed,
 }
@@ -316,10 +316,14 @@ fn choose_tiles(
                 terrain.clone(),
             );
             let task = IoTaskPool::get().spawn(async move {
-                let fetched = cache.get(&url).map_err(|e| e.to_string())?;
+                let fetched = cache.get(&url).map_err(|e| e.message())?;
                 let ground = |x: f64, y: f64| terrain.height_at(x, y).unwrap_or(base);
                 let mesh = pw_basemap::drape::tile_mesh(&map.grid, tile, &to_scene, &ground, LIFT)
-                    .ok_or_else(|| format!("{url}: the tile lies outside the scene CRS"))?;
+                    .ok_or_else(|| {
+                        pw_text::Message::new("basemap.error.outside_crs")
+                            .arg("url", &url)
+                            .english("{url}: the tile lies outside the scene's coordinate system")
+                    })?;
                 Ok((fetched, mesh))
             });
             rt.tiles.insert(tile, TileState::Loading(task));
@@ -660,6 +664,12 @@ mod tests {
                 && e.issues[0].to_string().contains("/broken/"),
             "{:?}",
             e.issues
+        );
+        let german = crate::base::i18n::I18n::new(crate::base::i18n::Language::German)
+            .render(&e.issues[0].message);
+        assert!(
+            german.contains("/broken/") && german.contains("der Server antwortet mit HTTP 500"),
+            "{german}"
         );
         // A wrong address is refused at once, with an example.
         let scene = scene_with(&dir, "tile.example/osm.png");

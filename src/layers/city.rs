@@ -6,7 +6,7 @@ use super::registry::{
     AppLayerKinds, CLAIM_BY_CONTENT, CLAIM_BY_EXTENSION, CLAIM_BY_NAME, FileSample,
     LayerKindRegistration, LoadHow, LoadRequest,
 };
-use super::{LayerSummary, LoadedCity, VectorExtras};
+use super::{LayerSummary, LoadedCity, VectorExtras, at_source};
 use bevy::prelude::*;
 use pw_analysis::Message;
 use pw_city::CityModel;
@@ -174,7 +174,7 @@ pub fn load_city(
         .as_deref()
         .filter(|_| layer.kind != LayerKind::Gltf)
     {
-        Some(text) => Some(Crs::parse(text).map_err(|e| format!("{}: {e}", source.display()))?),
+        Some(text) => Some(Crs::parse(text).map_err(|e| at_source(source.display(), e.message()))?),
         None => model.crs,
     };
     model.crs = source_crs;
@@ -186,7 +186,7 @@ pub fn load_city(
     }
     model
         .reproject(scene_crs)
-        .map_err(|e| format!("{}: {e}", source.display()))?;
+        .map_err(|e| at_source(source.display(), e.message()))?;
     let relative_heights = model.has_relative_heights(origin.world[2]);
     let placed_on_terrain = relative_heights && !terrain.is_empty();
     if placed_on_terrain {

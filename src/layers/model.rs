@@ -76,6 +76,14 @@ impl CrsQuestion {
     }
 }
 
+/// "{path}: {why}" with the reason in the user's language.
+pub fn at_source(path: impl std::fmt::Display, why: pw_text::Message) -> pw_text::Message {
+    pw_text::Message::new("layer.error.at")
+        .arg("path", path)
+        .arg_message("why", why)
+        .english("{path}: {why}")
+}
+
 /// Why a layer did not load.
 #[derive(Debug, Clone, PartialEq)]
 pub enum LoadError {

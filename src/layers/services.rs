@@ -225,10 +225,14 @@ fn read_downloaded(
     let read = pw_vector::read_file(&path, &Default::default());
     let _ = std::fs::remove_file(&path);
     read.map_err(|e| {
-        LoadError::from(
-            e.to_string()
-                .replace(&path.display().to_string(), &pw_services::shown(url)),
-        )
+        // The temporary file's name means nothing to the user: the address does.
+        let mut message = e.message();
+        for (name, value) in &mut message.args {
+            if name == "path" {
+                *value = pw_services::shown(url);
+            }
+        }
+        LoadError::Failed(message)
     })
 }
 

@@ -6,7 +6,7 @@
 use crate::layers::registry::{
     AppLayerKinds, CLAIM_BY_EXTENSION, FileSample, LayerKindRegistration, LoadHow, LoadRequest,
 };
-use crate::layers::{CrsQuestion, LayerSummary, LoadError, LoadedCity};
+use crate::layers::{CrsQuestion, LayerSummary, LoadError, LoadedCity, at_source};
 use bevy::app::{App, Plugin};
 use pw_city::batch::{Batch, BatchObject};
 use pw_city::pick::PickIndex;
@@ -77,7 +77,7 @@ fn read_grid(layer: &Layer, source: &Path) -> Result<(Grid, Vec<String>), pw_tex
         pw_terrain::read_file(source).map_err(|e| e.message())?
     };
     if let Some(text) = &layer.crs {
-        grid.crs = Some(Crs::parse(text).map_err(|e| format!("{}: {e}", source.display()))?);
+        grid.crs = Some(Crs::parse(text).map_err(|e| at_source(source.display(), e.message()))?);
     }
     Ok((grid, warnings))
 }
@@ -139,7 +139,7 @@ pub fn load_dem(
     };
     control.check().map_err(|e| e.to_string())?;
     control.set_stage("triangulate");
-    let to_scene = Reprojector::new(grid_crs, scene_crs).map_err(|e| e.to_string())?;
+    let to_scene = Reprojector::new(grid_crs, scene_crs).map_err(|e| e.message())?;
     let local = *origin;
     let to_local = move |p: [f64; 3]| -> Option<[f32; 3]> {
         let w = to_scene.apply(p).ok()?;
@@ -219,7 +219,7 @@ pub fn load_dem(
     } else {
         Arc::new(ReprojectedGrid {
             grid,
-            scene_to_grid: Reprojector::new(scene_crs, grid_crs).map_err(|e| e.to_string())?,
+            scene_to_grid: Reprojector::new(scene_crs, grid_crs).map_err(|e| e.message())?,
         })
     };
     let summary = LayerSummary {

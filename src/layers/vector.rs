@@ -6,7 +6,7 @@
 use crate::layers::registry::{
     AppLayerKinds, CLAIM_BY_EXTENSION, FileSample, LayerKindRegistration, LoadHow, LoadRequest,
 };
-use crate::layers::{CrsQuestion, LayerSummary, LoadError, LoadedCity, VectorExtras};
+use crate::layers::{CrsQuestion, LayerSummary, LoadError, LoadedCity, VectorExtras, at_source};
 use bevy::app::{App, Plugin};
 use pw_geo::elevation::{Elevation, TerrainStack};
 use pw_geo::{Crs, SceneOrigin};
@@ -97,7 +97,7 @@ pub fn load_vector(
         .as_deref()
         .map(Crs::parse)
         .transpose()
-        .map_err(|e| format!("{}: {e}", source.display()))?;
+        .map_err(|e| at_source(source.display(), e.message()))?;
     let options = pw_vector::CsvOptions {
         crs: layer_crs,
         ..Default::default()
@@ -154,7 +154,7 @@ pub fn build_vector(
         .as_deref()
         .map(Crs::parse)
         .transpose()
-        .map_err(|e| format!("{source}: {e}"))?;
+        .map_err(|e| at_source(source, e.message()))?;
     if let Some(c) = layer_crs {
         data.crs = Some(c);
     }
@@ -172,7 +172,7 @@ pub fn build_vector(
     }
     control.check().map_err(|e| e.to_string())?;
     data.reproject(scene_crs)
-        .map_err(|e| format!("{source}: {e}"))?;
+        .map_err(|e| at_source(source, e.message()))?;
     // Without terrain, features lie on the ground the scene stands on (the
     // city models' lowest base), not at the origin's height.
     let ground_at = |x: f64, y: f64| terrain.height_at(x, y).unwrap_or(ground);

@@ -949,10 +949,19 @@ mod tests {
         run_until(&mut app, |app| {
             matches!(
                 &app.world().resource::<Sensors>().sources[0].status,
-                SourceStatus::Offline(why) if why.contains("500")
+                SourceStatus::Offline(why) if why.to_string().contains("500")
             )
         });
         let s = app.world().resource::<Sensors>();
+        // Said in the user's language, the server's own words kept.
+        let SourceStatus::Offline(why) = &s.sources[0].status else {
+            unreachable!()
+        };
+        let german = crate::base::i18n::I18n::new(crate::base::i18n::Language::German).render(why);
+        assert!(
+            german.contains("der Server antwortet mit HTTP 500 Internal Server Error"),
+            "{german}"
+        );
         assert_eq!(s.sources[0].store.stations.len(), 3);
         assert_eq!(
             s.sources[0].store.series["TrafficFlowObserved-Valladolid-osm-60821110/intensity"]

@@ -13,6 +13,7 @@ use pw_sensors::history_cache::HistoryCache;
 use pw_sensors::mqtt::LiveEvent;
 use pw_sensors::sta::{Datastream, Query as StaQuery};
 use pw_sensors::store::{SensorStore, Station};
+use pw_text::Message;
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -54,9 +55,9 @@ pub enum SourceStatus {
     /// Connected / replaying.
     Running,
     /// Not reachable now (the reason); cached values are shown.
-    Offline(String),
+    Offline(Message),
     /// Cannot work at all (bad file, bad URL).
-    Failed(String),
+    Failed(Message),
 }
 
 /// A history window wanted from a SensorThings source.
@@ -182,7 +183,7 @@ pub(crate) fn spawn_source(
     };
     let status = match spawned {
         Ok(_) => SourceStatus::Starting,
-        Err(e) => SourceStatus::Failed(e.to_string()),
+        Err(e) => SourceStatus::Failed(Message::text(e.to_string())),
     };
     SourceRuntime {
         def,
@@ -208,17 +209,19 @@ fn replay_worker(def: &SensorSource, path: &Path, tx: Sender<SourceUpdate>) {
             let events = replay.due(u64::MAX);
             let _ = tx.send(SourceUpdate::Events(events, now_ms()));
             let status = match problems.first() {
-                Some(p) => SourceStatus::Offline(format!(
-                    "{}: {p} ({} lines unreadable)",
-                    path.display(),
-                    problems.len()
-                )),
+                Some(p) => SourceStatus::Offline(
+                    Message::new("sensors.recording.problems")
+                        .arg("path", path.display())
+                        .arg_message("first", p.clone())
+                        .arg("n", problems.len())
+                        .english("{path}: {first} ({n} lines unreadable)"),
+                ),
                 None => SourceStatus::Running,
             };
             let _ = tx.send(SourceUpdate::Status(status));
         }
         Err(e) => {
-            let _ = tx.send(SourceUpdate::Status(SourceStatus::Failed(e.to_string())));
+            let _ = tx.send(SourceUpdate::Status(SourceStatus::Failed(e.message())));
         }
     }
 }
@@ -228,7 +231,7 @@ fn replay_worker(def: &SensorSource, path: &Path, tx: Sender<SourceUpdate>) {
 fn broker_security(
     def: &SensorSource,
     tls: bool,
-) -> Result<pw_sensors::mqtt::BrokerSecurity, String> {
+) -> Result<pw_sensors::mqtt::BrokerSecurity, Message> {
     broker_login(
         BrokerLogin {
             username: def.username.as_deref(),
@@ -252,18 +255,22 @@ pub(crate) struct BrokerLogin<'a> {
 pub(crate) fn broker_login(
     given: BrokerLogin,
     tls: bool,
-) -> Result<pw_sensors::mqtt::BrokerSecurity, String> {
+) -> Result<pw_sensors::mqtt::BrokerSecurity, Message> {
     let login = match given.username {
         Some(user) => {
             let password = match (given.token_keyring, given.token_env) {
-                (Some(name), _) => pw_sensors::secret::lookup(name).map_err(|e| e.to_string())?,
+                (Some(name), _) => pw_sensors::secret::lookup(name).map_err(|e| e.message())?,
                 (None, Some(var)) => std::env::var(var).map_err(|_| {
-                    format!("the broker's password: the environment variable {var} is not set")
+                    Message::new("sensors.broker.no_env_password")
+                        .arg("var", var)
+                        .english("the broker's password: the environment variable {var} is not set")
                 })?,
                 (None, None) => {
-                    return Err(format!(
-                        "the broker login {user:?} has no password: name it with token_env or token_keyring"
-                    ));
+                    return Err(Message::new("sensors.broker.no_password")
+                        .arg("user", format!("{user:?}"))
+                        .english(
+                            "the broker login {user} has no password: name it with token_env or token_keyring",
+                        ));
                 }
             };
             Some((user.to_string(), password))
@@ -375,9 +382,16 @@ fn ngsi_worker(def: &SensorSource, tx: Sender<SourceUpdate>, stop: Arc<AtomicBoo
             );
             match client
                 .get_text(&url)
-                .map_err(|e| e.to_string())
-                .and_then(|t| pw_sensors::ngsi::entities(&t).map_err(|e| format!("{url}: {e}")))
-            {
+                .map_err(|e| e.message())
+                .and_then(|t| {
+                    pw_sensors::ngsi::entities(&t).map_err(|e| {
+                        pw_sensors::client::ClientError {
+                            url: url.clone(),
+                            reason: pw_sensors::client::Reason::Content(e),
+                        }
+                        .message()
+                    })
+                }) {
                 Ok((messages, problems)) => {
                     let n = messages.len() + problems.len();
                     events.extend(messages.into_iter().map(LiveEvent::Message));
@@ -424,10 +438,10 @@ fn ngsi_worker(def: &SensorSource, tx: Sender<SourceUpdate>, stop: Arc<AtomicBoo
 
 /// The HTTP client of a source, with its token from the environment or
 /// the OS keyring (never from the scene).
-fn sta_client(def: &SensorSource) -> Result<StaClient, String> {
+fn sta_client(def: &SensorSource) -> Result<StaClient, Message> {
     StaClient::new(&def.url, Duration::from_secs(20), def.token_env.as_deref())
         .and_then(|c| c.with_keyring_token(def.token_keyring.as_deref()))
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.message())
 }
 
 /// Datastreams (with Things and Locations) and each one's newest value,
@@ -489,7 +503,7 @@ fn sta_worker(
                             station: r.key,
                             fixes: track.values,
                         },
-                        Err(e) => SourceUpdate::Status(SourceStatus::Offline(e.to_string())),
+                        Err(e) => SourceUpdate::Status(SourceStatus::Offline(e.message())),
                     };
                 if tx.send(update).is_err() {
                     return;
@@ -564,7 +578,7 @@ fn poll_latest(
     def: &SensorSource,
     known: &mut HashMap<String, Datastream>,
     multi: &mut HashMap<String, pw_sensors::sta::MultiDatastream>,
-) -> Result<Vec<LiveEvent>, String> {
+) -> Result<Vec<LiveEvent>, Message> {
     // The newest value inline, one request per page of datastreams; servers
     // that refuse nested options are asked again without.
     let mut query = StaQuery {
@@ -578,11 +592,11 @@ fn poll_latest(
     };
     let items = match client.datastreams(&query) {
         Ok(items) => items,
-        Err(e) if e.message.starts_with("HTTP 4") => {
+        Err(e) if e.reason.is_client_error() => {
             query.expand.pop();
-            client.datastreams(&query).map_err(|e| e.to_string())?
+            client.datastreams(&query).map_err(|e| e.message())?
         }
-        Err(e) => return Err(e.to_string()),
+        Err(e) => return Err(e.message()),
     };
     let inline = items.iter().any(|d| !d.observations.is_empty());
     let mut events = vec![LiveEvent::Datastreams(items.clone())];

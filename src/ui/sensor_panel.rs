@@ -75,11 +75,11 @@ pub fn sensor_tree(
             SourceStatus::Starting => (i18n.tr("sensors.starting").to_string(), None),
             SourceStatus::Running => (i18n.tr("sensors.running").to_string(), None),
             SourceStatus::Offline(why) => (
-                i18n.trf("sensors.offline", &[("why", why)]),
+                i18n.trf("sensors.offline", &[("why", &i18n.render(why))]),
                 Some(egui::Color32::from_rgb(200, 120, 0)),
             ),
             SourceStatus::Failed(why) => (
-                i18n.trf("sensors.failed", &[("why", why)]),
+                i18n.trf("sensors.failed", &[("why", &i18n.render(why))]),
                 Some(egui::Color32::from_rgb(200, 30, 30)),
             ),
         };

@@ -42,8 +42,6 @@ pub enum AnalysisError {
     Invalid(Vec<ParamError>),
     #[error("cancelled")]
     Cancelled,
-    #[error("{0}")]
-    Failed(String),
     /// A failure the analysis can say in the catalogue's words (no network,
     /// no CRS …).
     #[error("{0}")]
@@ -62,7 +60,6 @@ impl AnalysisError {
         match self {
             AnalysisError::Invalid(errors) => errors.iter().map(|e| e.message.clone()).collect(),
             AnalysisError::Cancelled => vec![Message::new("analysis.cancelled")],
-            AnalysisError::Failed(text) => vec![Message::text(text.clone())],
             AnalysisError::Said(message) => vec![message.clone()],
         }
     }

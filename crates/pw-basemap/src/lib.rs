@@ -44,6 +44,19 @@ impl std::fmt::Display for FetchReason {
     }
 }
 
+impl BasemapError {
+    /// The text for the user, through the catalogues.
+    pub fn message(&self) -> pw_text::Message {
+        match self {
+            BasemapError::Http { url, reason } => pw_text::Message::new("basemap.error.tile")
+                .arg("url", url)
+                .arg_message("why", reason.message())
+                .english("{url}: {why}"),
+            BasemapError::Setup(text) => pw_text::Message::text(text),
+        }
+    }
+}
+
 impl FetchReason {
     pub fn message(&self) -> pw_text::Message {
         use pw_text::Message;

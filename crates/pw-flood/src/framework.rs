@@ -552,7 +552,7 @@ impl FloodAnalysis {
             ..Settings::default()
         };
         let mut sim = Simulation::new(domain, settings)
-            .map_err(|e| AnalysisError::Failed(e.to_string()))?
+            .map_err(|e| AnalysisError::Said(e.message()))?
             .with_rain(rain);
         control.set_stage("water");
         let until = minutes * 60.0;
@@ -769,13 +769,13 @@ impl FloodAnalysis {
         let by_gauge = values.text("river") == "gauge";
         let seeds: Vec<usize> = if by_gauge {
             let (c, r) = cell_of(&dem, gauge).ok_or_else(|| {
-                AnalysisError::Failed(
+                AnalysisError::Said(
                     crate::FloodError::GaugeOutside {
                         x: gauge[0],
                         y: gauge[1],
                         bounds: dem.bounds(),
                     }
-                    .to_string(),
+                    .message(),
                 )
             })?;
             vec![r * dem.width + c]
@@ -804,8 +804,8 @@ impl FloodAnalysis {
         };
         let seed_ground = g.terrain[lowest_seed] as f64;
         if seed_ground.is_nan() {
-            return Err(AnalysisError::Failed(
-                crate::FloodError::GaugeOnNoData.to_string(),
+            return Err(AnalysisError::Said(
+                crate::FloodError::GaugeOnNoData.message(),
             ));
         }
         let level = if values.text("level_from") == "value" {

@@ -37,3 +37,34 @@ pub enum FloodError {
     )]
     LevelBelowGround { level: f64, ground: f64 },
 }
+
+impl FloodError {
+    /// The text for the user, through the catalogues.
+    pub fn message(&self) -> pw_analysis::Message {
+        use pw_analysis::Message;
+        let m = match self {
+            FloodError::EmptyGrid => Message::new("flood.error.empty_grid"),
+            FloodError::NoGround => Message::new("flood.error.no_ground"),
+            // A solver setting out of range: the parameters' own checks come
+            // first, so this is a programming slip, said as it is.
+            FloodError::Setting(text) => return Message::text(text),
+            FloodError::InflowOutside(cell) => {
+                Message::new("flood.error.inflow_outside").arg("cell", cell)
+            }
+            FloodError::GaugeOutside { x, y, bounds } => Message::new("flood.error.gauge_outside")
+                .arg("x", format!("{x:.1}"))
+                .arg("y", format!("{y:.1}"))
+                .arg("min_x", format!("{:.1}", bounds.0))
+                .arg("min_y", format!("{:.1}", bounds.1))
+                .arg("max_x", format!("{:.1}", bounds.2))
+                .arg("max_y", format!("{:.1}", bounds.3)),
+            FloodError::GaugeOnNoData => Message::new("flood.error.gauge_on_no_data"),
+            FloodError::LevelBelowGround { level, ground } => {
+                Message::new("flood.level_below_ground")
+                    .arg("level", format!("{level:.2}"))
+                    .arg("ground", format!("{ground:.2}"))
+            }
+        };
+        m.english(&self.to_string())
+    }
+}

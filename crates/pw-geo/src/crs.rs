@@ -24,6 +24,18 @@ pub enum CrsError {
     Unsupported(u32),
 }
 
+impl CrsError {
+    /// The text for the user, through the catalogues.
+    pub fn message(&self) -> pw_text::Message {
+        use pw_text::Message;
+        match self {
+            CrsError::Unrecognised(text) => Message::new("crs.error.unknown").arg("crs", text),
+            CrsError::Unsupported(code) => Message::new("crs.error.unsupported").arg("code", code),
+        }
+        .english(&self.to_string())
+    }
+}
+
 /// EPSG codes of vertical reference systems we recognise in compound names.
 const VERTICAL_CODES: &[u32] = &[5783, 7837, 5784, 5709, 5710, 5778, 3855, 5773];
 

@@ -19,6 +19,33 @@ pub enum TransformError {
     },
 }
 
+impl TransformError {
+    /// The text for the user, through the catalogues (the projection
+    /// library's own detail kept).
+    pub fn message(&self) -> pw_text::Message {
+        use pw_text::Message;
+        match self {
+            TransformError::Crs(e) => return e.message(),
+            TransformError::Setup { crs, message } => Message::new("crs.error.setup")
+                .arg("crs", crs)
+                .arg("detail", message),
+            TransformError::Point {
+                x,
+                y,
+                from,
+                to,
+                message,
+            } => Message::new("crs.error.point")
+                .arg("x", x)
+                .arg("y", y)
+                .arg("from", from)
+                .arg("to", to)
+                .arg("detail", message),
+        }
+        .english(&self.to_string())
+    }
+}
+
 /// A prepared transformation from one CRS to another. Heights pass through
 /// unchanged (proj4rs is 2D; vertical datums of our inputs are all
 /// physical heights close enough for planning purposes).

@@ -8,3 +8,19 @@ pub enum NoiseError {
     #[error("road {road}: {what}")]
     BadRoad { road: String, what: String },
 }
+
+impl NoiseError {
+    /// The text for the user, through the catalogues.
+    pub fn message(&self) -> pw_analysis::Message {
+        use pw_analysis::Message;
+        let m = match self {
+            NoiseError::UnknownSurface { id, known } => Message::new("noise.error.unknown_surface")
+                .arg("id", id)
+                .arg("known", known),
+            NoiseError::BadRoad { road, what } => Message::new("noise.error.bad_road")
+                .arg("road", road)
+                .arg("what", what),
+        };
+        m.english(&self.to_string())
+    }
+}

@@ -215,7 +215,7 @@ fn sources_from_layers(
             })?;
         }
         let mut read = roads_from_layer(&data, terrain, 20.0, coefficients)
-            .map_err(|e| AnalysisError::Failed(e.to_string()))?;
+            .map_err(|e| AnalysisError::Said(e.message()))?;
         // The layer is read from its file: a road the variant removed must
         // go here too (a line of several parts is "id/part").
         let removed = &s.edits.removed;
@@ -302,7 +302,7 @@ impl NoiseAnalysis {
             }
             .with_slope_of(line);
             let cnossos = cnossos_power(&flows, 20.0, coefficients)
-                .map_err(|e| AnalysisError::Failed(e.to_string()))?;
+                .map_err(|e| AnalysisError::Said(e.message()))?;
             sources.push(LineSource {
                 id: f.id.clone(),
                 line: line.clone(),

@@ -8,11 +8,97 @@ use crate::SensorError;
 use crate::sta::{self, Datastream, Observation, Page, Query};
 use std::time::Duration;
 
-#[derive(Debug, thiserror::Error)]
-#[error("{url}: {message}")]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{url}: {reason}")]
 pub struct ClientError {
     pub url: String,
-    pub message: String,
+    pub reason: Reason,
+}
+
+/// What went wrong with a request, so that the person at the desk can act.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Reason {
+    #[error("no answer in time (timeout)")]
+    Timeout,
+    /// The TLS library's words on the certificate.
+    #[error(
+        "the server's certificate is not trusted ({0}); if the city uses its own CA, it must be in the operating system's certificate store"
+    )]
+    Certificate(String),
+    /// Also a name that does not resolve (DNS).
+    #[error("cannot connect (offline, unknown host, or the server is down)")]
+    Offline,
+    /// `status` as the server gave it ("500 Internal Server Error").
+    #[error("HTTP {status}: {excerpt}")]
+    Status {
+        code: u16,
+        status: String,
+        excerpt: String,
+    },
+    #[error(
+        "the answer ({megabytes:.1} MB) is larger than {limit_mb} MB: ask for smaller pages ($top)"
+    )]
+    TooLarge { megabytes: f64, limit_mb: u64 },
+    #[error("the answer is not UTF-8 text")]
+    NotUtf8,
+    #[error("more than {0} pages: narrow the query")]
+    TooManyPages(usize),
+    #[error("{0}")]
+    Content(SensorError),
+    /// The HTTP library's or the system's own words.
+    #[error("{0}")]
+    Other(String),
+}
+
+impl Reason {
+    /// The text for the user, through the catalogues.
+    pub fn message(&self) -> pw_text::Message {
+        use pw_text::Message;
+        let m = match self {
+            Reason::Timeout => Message::new("net.reason.timeout"),
+            Reason::Certificate(detail) => {
+                Message::new("sensors.reason.certificate").arg("detail", detail)
+            }
+            Reason::Offline => Message::new("net.reason.offline"),
+            Reason::Status {
+                status, excerpt, ..
+            } => Message::new("sensors.reason.status")
+                .arg("status", status)
+                .arg("excerpt", excerpt),
+            Reason::TooLarge {
+                megabytes,
+                limit_mb,
+            } => Message::new("sensors.reason.too_large")
+                .arg("size", format!("{megabytes:.1}"))
+                .arg("limit", limit_mb),
+            Reason::NotUtf8 => Message::new("sensors.reason.not_utf8"),
+            Reason::TooManyPages(n) => Message::new("sensors.reason.too_many_pages").arg("n", n),
+            Reason::Content(e) => return e.message(),
+            Reason::Other(text) => return Message::text(text),
+        };
+        m.english(&self.to_string())
+    }
+
+    /// The server refused the request itself (400–499).
+    pub fn is_client_error(&self) -> bool {
+        matches!(
+            self,
+            Reason::Status {
+                code: 400..=499,
+                ..
+            }
+        )
+    }
+}
+
+impl ClientError {
+    /// "{url}: {why}" through the catalogues.
+    pub fn message(&self) -> pw_text::Message {
+        pw_text::Message::new("sensors.error.at")
+            .arg("url", &self.url)
+            .arg_message("why", self.reason.message())
+            .english("{url}: {why}")
+    }
 }
 
 /// Pages followed at most for one collection (100 per page: 50,000 items).
@@ -100,7 +186,7 @@ impl StaClient {
             .build()
             .map_err(|e| ClientError {
                 url: base.into(),
-                message: e.to_string(),
+                reason: Reason::Other(e.to_string()),
             })?;
         Ok(StaClient {
             base: base.trim_end_matches('/').to_string(),
@@ -118,7 +204,7 @@ impl StaClient {
         if let Some(name) = name {
             let token = crate::secret::lookup(name).map_err(|e| ClientError {
                 url: self.base.clone(),
-                message: e.to_string(),
+                reason: Reason::Content(e),
             })?;
             self.token = Some(token).filter(|t| !t.is_empty());
         }
@@ -133,9 +219,9 @@ impl StaClient {
 
     /// The body at `url` as text, retrying when the server asks to wait.
     pub fn get_text(&self, url: &str) -> Result<String, ClientError> {
-        let err = |message: String| ClientError {
+        let err = |reason: Reason| ClientError {
             url: url.to_string(),
-            message,
+            reason,
         };
         let mut attempt = 0;
         loop {
@@ -145,17 +231,13 @@ impl StaClient {
             }
             let response = request.send().map_err(|e| {
                 err(if e.is_timeout() {
-                    "no answer in time (timeout)".into()
+                    Reason::Timeout
                 } else if let Some(tls) = certificate_problem(&e) {
-                    format!(
-                        "the server's certificate is not trusted ({tls}); if the city uses its own CA, \
-                         it must be in the operating system's certificate store"
-                    )
+                    Reason::Certificate(tls)
                 } else if e.is_connect() {
-                    // Also a name that does not resolve (DNS).
-                    "cannot connect (offline, unknown host, or the server is down)".into()
+                    Reason::Offline
                 } else {
-                    e.to_string()
+                    Reason::Other(e.to_string())
                 })
             })?;
             let status = response.status();
@@ -173,11 +255,10 @@ impl StaClient {
                 continue;
             }
             let too_big = |n: u64| {
-                err(format!(
-                    "the answer ({:.1} MB) is larger than {} MB: ask for smaller pages ($top)",
-                    n as f64 / 1e6,
-                    self.max_page_bytes >> 20
-                ))
+                err(Reason::TooLarge {
+                    megabytes: n as f64 / 1e6,
+                    limit_mb: self.max_page_bytes >> 20,
+                })
             };
             if let Some(n) = response
                 .content_length()
@@ -190,15 +271,18 @@ impl StaClient {
                 &mut std::io::Read::take(response, self.max_page_bytes + 1),
                 &mut body,
             )
-            .map_err(|e| err(e.to_string()))?;
+            .map_err(|e| err(Reason::Other(e.to_string())))?;
             if body.len() as u64 > self.max_page_bytes {
                 return Err(too_big(body.len() as u64));
             }
-            let text =
-                String::from_utf8(body).map_err(|_| err("the answer is not UTF-8 text".into()))?;
+            let text = String::from_utf8(body).map_err(|_| err(Reason::NotUtf8))?;
             if !status.is_success() {
                 let excerpt: String = text.chars().take(200).collect();
-                return Err(err(format!("HTTP {status}: {}", excerpt.trim())));
+                return Err(err(Reason::Status {
+                    code: status.as_u16(),
+                    status: status.to_string(),
+                    excerpt: excerpt.trim().to_string(),
+                }));
             }
             return Ok(text);
         }
@@ -218,7 +302,7 @@ impl StaClient {
             let text = self.get_text(&url)?;
             let page = parse(&text).map_err(|e| ClientError {
                 url: url.clone(),
-                message: e.to_string(),
+                reason: Reason::Content(e),
             })?;
             let empty = page.items.is_empty();
             out.extend(
@@ -233,7 +317,7 @@ impl StaClient {
         }
         Err(ClientError {
             url,
-            message: format!("more than {MAX_PAGES} pages: narrow the query"),
+            reason: Reason::TooManyPages(MAX_PAGES),
         })
     }
 
@@ -251,7 +335,7 @@ impl StaClient {
             ..query.clone()
         };
         match self.collect(url(&q), parse) {
-            Err(e) if q.top.is_some_and(|t| t > 100) && e.message.starts_with("HTTP 4") => {
+            Err(e) if q.top.is_some_and(|t| t > 100) && e.reason.is_client_error() => {
                 let q = Query {
                     top: Some(100),
                     ..q

@@ -90,7 +90,7 @@ impl Message {
     }
 }
 
-#[derive(Debug, thiserror::Error, PartialEq)]
+#[derive(Debug, Clone, thiserror::Error, PartialEq)]
 pub enum SensorError {
     #[error("not JSON: {0}")]
     Json(String),
@@ -98,8 +98,67 @@ pub enum SensorError {
     Missing(&'static str),
     #[error("time {0:?} is not an RFC 3339 timestamp")]
     Time(String),
+    /// A message's content (a decoder's or the library's words).
     #[error("payload: {0}")]
     Payload(String),
+    /// A file that cannot be read or written (the system's words).
+    #[error("{path}: {why}")]
+    File { path: String, why: String },
+    #[error("{0}: not a Planwerkstatt recording (line 1)")]
+    NotRecording(String),
+    #[error("no token named {name:?} in the keyring{}: store it with `planwerkstatt sensors token {name}`", if why.is_empty() { String::new() } else { format!(" ({why})") })]
+    NoToken { name: String, why: String },
+    #[error(
+        "the keyring program {tool} is not installed ({package}); install it or give the token through an environment variable (token_env)"
+    )]
+    NoKeyringProgram {
+        tool: &'static str,
+        package: &'static str,
+    },
+    /// The keyring itself failed (its own words).
+    #[error("{store}: {why}")]
+    Keyring { store: &'static str, why: String },
+}
+
+impl SensorError {
+    /// The text for the user, through the catalogues.
+    pub fn message(&self) -> pw_text::Message {
+        use pw_text::Message;
+        let english = self.to_string();
+        let m = match self {
+            SensorError::Json(detail) => {
+                Message::new("sensors.error.not_json").arg("detail", detail)
+            }
+            SensorError::Missing(what) => Message::new("sensors.error.missing").arg("what", what),
+            SensorError::Time(text) => Message::new("sensors.error.time").arg("text", text),
+            SensorError::Payload(detail) => {
+                Message::new("sensors.error.payload").arg("detail", detail)
+            }
+            SensorError::File { path, why } => Message::new("sensors.error.file")
+                .arg("path", path)
+                .arg("why", why),
+            SensorError::NotRecording(path) => {
+                Message::new("sensors.error.not_recording").arg("path", path)
+            }
+            SensorError::NoToken { name, why } => Message::new(if why.is_empty() {
+                "sensors.error.no_token"
+            } else {
+                "sensors.error.no_token_why"
+            })
+            .arg("name", name)
+            .arg("why", why),
+            SensorError::NoKeyringProgram { tool, package } => {
+                Message::new("sensors.error.no_keyring_program")
+                    .arg("tool", tool)
+                    .arg("package", package)
+            }
+            SensorError::Keyring { store, why } => Message::new("sensors.error.keyring")
+                .arg("store", store)
+                .arg("why", why),
+        };
+        // The English words as Display writes them (CLI, logs), already filled.
+        m.english(&english)
+    }
 }
 
 /// RFC 3339 text → Unix milliseconds; a time without offset is taken as UTC

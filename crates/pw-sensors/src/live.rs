@@ -11,7 +11,7 @@ use crate::{Message, lorawan, ngsi};
 pub enum LiveEvent {
     Connected,
     /// The connection broke (the reason); reconnecting follows.
-    Disconnected(String),
+    Disconnected(pw_text::Message),
     /// A SensorThings observation of one datastream (its id as in the topic).
     Observation {
         datastream: String,

@@ -9,6 +9,7 @@
 //! a login (The Things Stack: the application id and an API key).
 
 pub use crate::live::{CATALOGUE_TOPIC, LiveEvent, classify};
+use pw_text::Message;
 use rumqttc::{
     Client, ConnectReturnCode, ConnectionError, Event, MqttOptions, Packet, QoS, TlsConfiguration,
     Transport,
@@ -56,16 +57,23 @@ pub struct BrokerSecurity {
 
 /// Where a broker address points: `mqtts://host[:port]` (TLS, 8883 by
 /// default), `mqtt://host[:port]` or `host:port` (plain, 1883).
-pub fn parse_broker(address: &str) -> Result<(String, u16, bool), String> {
+pub fn parse_broker(address: &str) -> Result<(String, u16, bool), Message> {
     let address = address.trim();
+    let wrong = |key: &str, english: &str| {
+        Message::new(key)
+            .arg("address", format!("{address:?}"))
+            .english(english)
+    };
     let (rest, tls) = match address.split_once("://") {
         Some((scheme, rest)) => match scheme.to_ascii_lowercase().as_str() {
             "mqtts" | "ssl" | "tls" => (rest, true),
             "mqtt" | "tcp" => (rest, false),
             other => {
-                return Err(format!(
-                    "{address:?}: \"{other}://\" is no MQTT address; write mqtts://host:8883 or host:1883"
-                ));
+                return Err(wrong(
+                    "sensors.broker.scheme",
+                    "{address}: \"{scheme}://\" is no MQTT address; write mqtts://host:8883 or host:1883",
+                )
+                .arg("scheme", other));
             }
         },
         None => (address, false),
@@ -74,81 +82,98 @@ pub fn parse_broker(address: &str) -> Result<(String, u16, bool), String> {
     let (host, port) = match rest.rsplit_once(':') {
         Some((host, port)) => (
             host,
-            port.parse()
-                .map_err(|_| format!("{address:?}: the port {port:?} is not a number"))?,
+            port.parse().map_err(|_| {
+                wrong(
+                    "sensors.broker.port",
+                    "{address}: the port {port} is not a number",
+                )
+                .arg("port", format!("{port:?}"))
+            })?,
         ),
         None if address.contains("://") => (rest, if tls { 8883 } else { 1883 }),
         None => {
-            return Err(format!(
-                "{address:?}: write the broker as host:port or mqtts://host"
+            return Err(wrong(
+                "sensors.broker.form",
+                "{address}: write the broker as host:port or mqtts://host",
             ));
         }
     };
     if host.is_empty() {
-        return Err(format!("{address:?}: no host"));
+        return Err(wrong("sensors.broker.no_host", "{address}: no host"));
     }
     Ok((host.to_string(), port, tls))
 }
 
 /// The TLS set-up: certificates the OS trusts, plus the CA file's.
-fn tls_config(security: &BrokerSecurity) -> Result<rustls::ClientConfig, String> {
+fn tls_config(security: &BrokerSecurity) -> Result<rustls::ClientConfig, Message> {
     use rustls::pki_types::CertificateDer;
     use rustls::pki_types::pem::PemObject;
     let mut roots = rustls::RootCertStore::empty();
     let native = rustls_native_certs::load_native_certs();
     roots.add_parsable_certificates(native.certs);
     if let Some(path) = &security.ca_file {
+        let ca_error = |why: String| {
+            Message::new("sensors.tls.ca_file")
+                .arg("path", path.display())
+                .arg("why", why)
+                .english("CA file {path}: {why}")
+        };
         let certs: Vec<CertificateDer> = CertificateDer::pem_file_iter(path)
             .and_then(|certs| certs.collect())
-            .map_err(|e| format!("CA file {}: {e}", path.display()))?;
+            .map_err(|e| ca_error(e.to_string()))?;
         if certs.is_empty() {
-            return Err(format!(
-                "CA file {}: no PEM certificate in it",
-                path.display()
-            ));
+            return Err(Message::new("sensors.tls.ca_file_empty")
+                .arg("path", path.display())
+                .english("CA file {path}: no PEM certificate in it"));
         }
         for c in certs {
-            roots
-                .add(c)
-                .map_err(|e| format!("CA file {}: {e}", path.display()))?;
+            roots.add(c).map_err(|e| ca_error(e.to_string()))?;
         }
     }
     if roots.is_empty() {
-        return Err(
-            "TLS: the operating system trusts no certificate here; give the broker's CA as ca_file"
-                .into(),
-        );
+        return Err(Message::new("sensors.tls.no_roots").english(
+            "TLS: the operating system trusts no certificate here; give the broker's CA as ca_file",
+        ));
     }
     let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
     Ok(rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
-        .map_err(|e| format!("TLS: {e}"))?
+        .map_err(|e| Message::text(format!("TLS: {e}")))?
         .with_root_certificates(roots)
         .with_no_client_auth())
 }
 
 /// What went wrong, said so that the person at the desk can act on it.
-fn explain(e: &ConnectionError, security: &BrokerSecurity) -> String {
+fn explain(e: &ConnectionError, security: &BrokerSecurity) -> Message {
     match e {
         ConnectionError::ConnectionRefused(
             code @ (ConnectReturnCode::BadUserNamePassword | ConnectReturnCode::NotAuthorized),
         ) => match security.login {
-            Some((ref user, _)) => format!(
-                "the broker refused the login of {user:?} ({code:?}): check the username and the \
-                 password or API key"
-            ),
-            None => format!(
-                "the broker refused the connection ({code:?}): it wants a username and password"
-            ),
+            Some((ref user, _)) => Message::new("sensors.mqtt.login_refused")
+                .arg("user", format!("{user:?}"))
+                .arg("code", format!("{code:?}"))
+                .english(
+                    "the broker refused the login of {user} ({code}): check the username and the password or API key",
+                ),
+            None => Message::new("sensors.mqtt.login_wanted")
+                .arg("code", format!("{code:?}"))
+                .english(
+                    "the broker refused the connection ({code}): it wants a username and password",
+                ),
         },
-        ConnectionError::ConnectionRefused(code) => {
-            format!("the broker refused the connection ({code:?})")
-        }
-        ConnectionError::Tls(tls) => format!(
-            "TLS with the broker failed: {tls}; if the broker has a certificate of its own CA, \
-             give that CA as ca_file"
-        ),
-        other => other.to_string(),
+        ConnectionError::ConnectionRefused(code) => Message::new("sensors.mqtt.refused")
+            .arg("code", format!("{code:?}"))
+            .english("the broker refused the connection ({code})"),
+        ConnectionError::Tls(tls) => Message::new("sensors.mqtt.tls")
+            .arg("detail", tls)
+            .english(
+                "TLS with the broker failed: {detail}; if the broker has a certificate of its own CA, give that CA as ca_file",
+            ),
+        // The broker is down or the network is: the commonest case.
+        ConnectionError::Io(io) => Message::new("sensors.mqtt.unreachable")
+            .arg("detail", io)
+            .english("cannot reach the broker ({detail}); retrying"),
+        other => Message::text(other.to_string()),
     }
 }
 

@@ -27,7 +27,10 @@ pub struct Recorder {
 impl Recorder {
     /// Starts a recording file; `started_ms` (Unix ms) goes in its header.
     pub fn create(path: &Path, started_ms: i64) -> Result<Recorder, SensorError> {
-        let io = |e: std::io::Error| SensorError::Payload(format!("{}: {e}", path.display()));
+        let io = |e: std::io::Error| SensorError::File {
+            path: path.display().to_string(),
+            why: e.to_string(),
+        };
         let mut file = std::io::BufWriter::new(std::fs::File::create(path).map_err(io)?);
         writeln!(
             file,
@@ -58,25 +61,22 @@ impl Recorder {
 pub struct Recording {
     pub started_ms: i64,
     pub messages: Vec<Recorded>,
-    pub problems: Vec<String>,
+    pub problems: Vec<pw_text::Message>,
 }
 
 impl Recording {
     pub fn read(path: &Path) -> Result<Recording, SensorError> {
-        let file = std::fs::File::open(path)
-            .map_err(|e| SensorError::Payload(format!("{}: {e}", path.display())))?;
+        let file = std::fs::File::open(path).map_err(|e| SensorError::File {
+            path: path.display().to_string(),
+            why: e.to_string(),
+        })?;
         let mut lines = std::io::BufReader::new(file).lines();
         let head: Json = lines
             .next()
             .and_then(|l| l.ok())
             .and_then(|l| serde_json::from_str(&l).ok())
             .filter(|h: &Json| h.get("planwerkstatt_recording").is_some())
-            .ok_or_else(|| {
-                SensorError::Payload(format!(
-                    "{}: not a Planwerkstatt recording (line 1)",
-                    path.display()
-                ))
-            })?;
+            .ok_or_else(|| SensorError::NotRecording(path.display().to_string()))?;
         let mut rec = Recording {
             started_ms: head.get("started_ms").and_then(Json::as_i64).unwrap_or(0),
             messages: Vec::new(),
@@ -85,7 +85,11 @@ impl Recording {
         for (i, line) in lines.enumerate() {
             let n = i + 2;
             let Ok(line) = line else {
-                rec.problems.push(format!("line {n}: cannot be read"));
+                rec.problems.push(
+                    pw_text::Message::new("sensors.recording.unreadable_line")
+                        .arg("line", n)
+                        .english("line {line}: cannot be read"),
+                );
                 continue;
             };
             if line.trim().is_empty() {
@@ -108,9 +112,11 @@ impl Recording {
             });
             match parsed {
                 Some(m) => rec.messages.push(m),
-                None => rec
-                    .problems
-                    .push(format!("line {n}: not a recorded message (cut off?)")),
+                None => rec.problems.push(
+                    pw_text::Message::new("sensors.recording.not_a_message")
+                        .arg("line", n)
+                        .english("line {line}: not a recorded message (cut off?)"),
+                ),
             }
         }
         rec.messages.sort_by_key(|m| m.at_ms);

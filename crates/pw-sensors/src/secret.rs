@@ -15,15 +15,10 @@ use std::process::{Command, Stdio};
 pub const SERVICE: &str = "planwerkstatt";
 
 fn not_found(name: &str, why: &str) -> SensorError {
-    SensorError::Payload(format!(
-        "no token named {name:?} in the keyring{}: store it with \
-         `planwerkstatt sensors token {name}`",
-        if why.is_empty() {
-            String::new()
-        } else {
-            format!(" ({why})")
-        }
-    ))
+    SensorError::NoToken {
+        name: name.into(),
+        why: why.into(),
+    }
 }
 
 #[cfg(any(windows, target_os = "macos"))]
@@ -37,30 +32,35 @@ mod native {
     };
 
     fn entry(name: &str) -> Result<keyring::Entry, SensorError> {
-        keyring::Entry::new(SERVICE, name)
-            .map_err(|e| SensorError::Payload(format!("{KEYRING}: {e}")))
+        keyring::Entry::new(SERVICE, name).map_err(|e| SensorError::Keyring {
+            store: KEYRING,
+            why: e.to_string(),
+        })
     }
 
     pub fn lookup(name: &str) -> Result<String, SensorError> {
         entry(name)?.get_password().map_err(|e| match e {
             keyring::Error::NoEntry => not_found(name, ""),
-            other => SensorError::Payload(format!("{KEYRING}: {other}")),
+            other => SensorError::Keyring {
+                store: KEYRING,
+                why: other.to_string(),
+            },
         })
     }
 
     pub fn store(name: &str, token: &str) -> Result<(), SensorError> {
         entry(name)?
             .set_password(token)
-            .map_err(|e| SensorError::Payload(format!("{KEYRING}: {e}")))
+            .map_err(|e| SensorError::Keyring {
+                store: KEYRING,
+                why: e.to_string(),
+            })
     }
 }
 
 #[cfg(not(any(windows, target_os = "macos")))]
-fn missing(tool: &str, package: &str) -> SensorError {
-    SensorError::Payload(format!(
-        "the keyring program {tool} is not installed ({package}); install it or give the token \
-         through an environment variable (token_env)"
-    ))
+fn missing(tool: &'static str, package: &'static str) -> SensorError {
+    SensorError::NoKeyringProgram { tool, package }
 }
 
 /// The token stored as `name`.
@@ -110,16 +110,23 @@ fn command_store(name: &str, token: &str) -> Result<(), SensorError> {
         // The secret goes through a pipe, never the command line.
         input
             .write_all(token.as_bytes())
-            .map_err(|e| SensorError::Payload(format!("{tool}: {e}")))?;
+            .map_err(|e| SensorError::Keyring {
+                store: tool,
+                why: e.to_string(),
+            })?;
     }
-    let out = child
-        .wait_with_output()
-        .map_err(|e| SensorError::Payload(format!("{tool}: {e}")))?;
+    let out = child.wait_with_output().map_err(|e| SensorError::Keyring {
+        store: tool,
+        why: e.to_string(),
+    })?;
     if !out.status.success() {
-        return Err(SensorError::Payload(format!(
-            "the keyring refused to store {name:?}: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
-        )));
+        return Err(SensorError::Keyring {
+            store: tool,
+            why: format!(
+                "refused to store {name:?}: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            ),
+        });
     }
     Ok(())
 }

@@ -199,9 +199,14 @@ pub fn from_json(text: &str) -> Result<SensorStore, SensorError> {
 }
 
 pub fn load(path: &Path) -> Result<SensorStore, SensorError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| SensorError::Payload(format!("{}: {e}", path.display())))?;
-    from_json(&text).map_err(|e| SensorError::Payload(format!("{}: {e}", path.display())))
+    let text = std::fs::read_to_string(path).map_err(|e| SensorError::File {
+        path: path.display().to_string(),
+        why: e.to_string(),
+    })?;
+    from_json(&text).map_err(|e| SensorError::File {
+        path: path.display().to_string(),
+        why: e.to_string(),
+    })
 }
 
 #[cfg(test)]

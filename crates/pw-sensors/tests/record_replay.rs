@@ -83,7 +83,9 @@ fn a_session_plays_back_in_order_at_any_speed() {
     std::fs::write(&cut, &text[..text.len() - 20]).unwrap();
     let rec = Recording::read(&cut).unwrap();
     assert_eq!(rec.messages.len(), 3);
-    assert_eq!(rec.problems, ["line 5: not a recorded message (cut off?)"]);
+    let problems: Vec<String> = rec.problems.iter().map(|p| p.to_string()).collect();
+    assert_eq!(problems, ["line 5: not a recorded message (cut off?)"]);
+    assert_eq!(rec.problems[0].key, "sensors.recording.not_a_message");
     // Not a recording.
     std::fs::write(dir.join("other.json"), "{\"type\": \"FeatureCollection\"}").unwrap();
     let e = Recording::read(&dir.join("other.json"))

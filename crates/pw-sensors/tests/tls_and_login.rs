@@ -99,6 +99,8 @@ fn a_wrong_api_key_is_named_as_the_login_refused() {
         unreachable!()
     };
     println!("wrong key: {why}");
+    assert_eq!(why.key, "sensors.mqtt.login_refused");
+    let why = why.to_string();
     assert!(
         why.contains("refused the login of \"jena-app@ttn\"") && why.contains("API key"),
         "{why}"
@@ -123,6 +125,8 @@ fn a_certificate_of_an_unknown_ca_asks_for_the_ca_file() {
         unreachable!()
     };
     println!("without the CA: {why}");
+    assert_eq!(why.key, "sensors.mqtt.tls");
+    let why = why.to_string();
     assert!(why.contains("TLS") && why.contains("ca_file"), "{why}");
     // Plain MQTT to a TLS-only broker does not get in either.
     let plain = subscribe(settings(broker.port, "plain", BrokerSecurity::default()));
@@ -156,11 +160,13 @@ fn broker_addresses_say_tls_by_their_scheme() {
     assert!(
         parse_broker("broker.jena.de")
             .unwrap_err()
+            .to_string()
             .contains("host:port")
     );
     assert!(
         parse_broker("https://broker:443")
             .unwrap_err()
+            .to_string()
             .contains("mqtts://")
     );
 }

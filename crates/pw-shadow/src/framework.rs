@@ -47,22 +47,35 @@ pub fn day_window(
     from: Option<jiff::civil::Time>,
     to: Option<jiff::civil::Time>,
     tz: &jiff::tz::TimeZone,
-) -> Result<TimeWindow, String> {
-    let at = |d: jiff::civil::Date, t: jiff::civil::Time| -> Result<f64, String> {
+) -> Result<TimeWindow, Message> {
+    // jiff's own words: a date or time the zone cannot hold (rare).
+    let at = |d: jiff::civil::Date, t: jiff::civil::Time| -> Result<f64, Message> {
         let z = d
             .to_datetime(t)
             .to_zoned_datetime(tz.clone())
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| Message::text(e.to_string()))?;
         Ok(z.timestamp().as_millisecond() as f64 / 1000.0)
     };
     let midnight = jiff::civil::time(0, 0, 0, 0);
     let start = at(date, from.unwrap_or(midnight))?;
     let end = match to {
         Some(t) => at(date, t)?,
-        None => at(date.tomorrow().map_err(|e| e.to_string())?, midnight)?,
+        None => at(
+            date.tomorrow().map_err(|e| Message::text(e.to_string()))?,
+            midnight,
+        )?,
     };
     if end <= start {
-        return Err(format!("the time window {date} {from:?}–{to:?} is empty"));
+        let clock = |t: Option<jiff::civil::Time>, default: &str| {
+            t.map_or(default.to_string(), |t| t.strftime("%H:%M").to_string())
+        };
+        return Err(Message::new("sunhours.error.empty_window")
+            .arg("date", date)
+            .arg("from", clock(from, "00:00"))
+            .arg("to", clock(to, "24:00"))
+            .english(
+                "the time window {date} {from}–{to} is empty: the end must come after the start",
+            ));
     }
     Ok(TimeWindow {
         date: date.to_string(),
@@ -83,7 +96,6 @@ impl SunHoursAnalysis {
         values: &ParamValues,
         scenario: &Scenario,
     ) -> Result<Params, AnalysisError> {
-        let failed = |e: String| AnalysisError::Failed(e);
         let said = AnalysisError::Said;
         let site = &scenario.site;
         let tz = jiff::tz::TimeZone::get(&site.time_zone).map_err(|_| {
@@ -110,7 +122,7 @@ impl SunHoursAnalysis {
         if dates.is_empty() {
             // No date: the day the global clock shows.
             let ts = jiff::Timestamp::from_millisecond((scenario.clock * 1000.0) as i64)
-                .map_err(|e| failed(e.to_string()))?;
+                .map_err(|e| said(Message::text(e.to_string())))?;
             dates.push(ts.to_zoned_datetime(tz.clone()).date());
         }
         let (from, to) = (time_of(values, "from"), time_of(values, "to"));
@@ -118,7 +130,7 @@ impl SunHoursAnalysis {
             .iter()
             .map(|d| day_window(*d, from, to, &tz))
             .collect::<Result<Vec<_>, _>>()
-            .map_err(failed)?;
+            .map_err(said)?;
         let a = values.area("area").ok_or_else(|| {
             said(Message::new("sunhours.error.no_area").english("choose an area first"))
         })?;

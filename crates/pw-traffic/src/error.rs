@@ -22,3 +22,28 @@ pub enum TrafficError {
     #[error(transparent)]
     Cancelled(#[from] pw_job::Cancelled),
 }
+
+impl TrafficError {
+    /// The text for the user, through the catalogues; a file's own detail
+    /// (what a line holds) stays in its words.
+    pub fn message(&self) -> pw_analysis::Message {
+        use pw_analysis::Message;
+        let m = match self {
+            TrafficError::Io { file, source } => Message::new("traffic.error.io")
+                .arg("file", file.display())
+                .arg("why", source),
+            TrafficError::Syntax { file, line, what } => Message::new("traffic.error.syntax")
+                .arg("file", file.display())
+                .arg("line", line)
+                .arg("what", what),
+            TrafficError::Inconsistent { file, what } => Message::new("traffic.error.inconsistent")
+                .arg("file", file.display())
+                .arg("what", what),
+            TrafficError::Unprojectable { node } => {
+                Message::new("traffic.error.unprojectable").arg("node", node)
+            }
+            TrafficError::Cancelled(_) => Message::new("analysis.cancelled"),
+        };
+        m.english(&self.to_string())
+    }
+}

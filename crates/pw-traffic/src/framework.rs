@@ -289,7 +289,7 @@ fn no_network() -> AnalysisError {
 fn traffic_error(e: TrafficError) -> AnalysisError {
     match e {
         TrafficError::Cancelled(_) => AnalysisError::Cancelled,
-        e => AnalysisError::Failed(e.to_string()),
+        e => AnalysisError::Said(e.message()),
     }
 }
 
