@@ -44,7 +44,10 @@ impl Elevation for ReprojectedGrid {
 
 /// One DEM file, or a folder of tiles (GeoTIFF or XYZ, as the states
 /// deliver DGM1 in 1 km or 2 km tiles) merged into one grid.
-fn read_grid(layer: &Layer, source: &Path) -> Result<(Grid, Vec<String>), pw_text::Message> {
+fn read_grid(
+    layer: &Layer,
+    source: &Path,
+) -> Result<(Grid, Vec<pw_text::Message>), pw_text::Message> {
     let (mut grid, warnings) = if source.is_dir() {
         let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(source)
             .map_err(|e| format!("{}: {e}", source.display()))?
@@ -68,10 +71,14 @@ fn read_grid(layer: &Layer, source: &Path) -> Result<(Grid, Vec<String>), pw_tex
         for f in &files {
             let (g, w) = pw_terrain::read_file(f).map_err(|e| e.message())?;
             tiles.push(g);
-            warnings.extend(w.into_iter().map(|w| format!("{}: {w}", f.display())));
+            warnings.extend(w.into_iter().map(|w| at_source(f.display(), w)));
         }
         let merged = Grid::merge(&tiles).map_err(|e| format!("{}: {e}", source.display()))?;
-        warnings.push(format!("{} tiles merged", files.len()));
+        warnings.push(
+            pw_text::Message::new("terrain.issue.merged")
+                .arg("n", files.len())
+                .english("{n} tiles merged"),
+        );
         (merged, warnings)
     } else {
         pw_terrain::read_file(source).map_err(|e| e.message())?
@@ -206,7 +213,6 @@ pub fn load_dem(
     });
     model.issues = warnings
         .into_iter()
-        .map(pw_analysis::Message::text)
         .chain((missing > 0).then(|| {
             pw_analysis::Message::new("terrain.issue.cells_open")
                 .arg("count", missing)

@@ -25,7 +25,7 @@ pub struct AppearanceIndex {
     pub ring_textures: HashMap<String, Vec<RingTexture>>,
     /// X3D material diffuse colour + opacity per polygon id and theme.
     pub polygon_colors: HashMap<String, Vec<(u16, [f32; 4])>>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<pw_text::Message>,
 }
 
 impl AppearanceIndex {
@@ -82,10 +82,12 @@ pub fn read(data: &[u8]) -> AppearanceIndex {
                 // The geometry reader reports the broken XML itself; say
                 // only what it means for the looks.
                 if !index.themes.is_empty() {
-                    index.warnings.push(format!(
-                        "appearances after byte {} not read: {e}",
-                        reader.buffer_position()
-                    ));
+                    index.warnings.push(
+                        pw_text::Message::new("city.issue.appearances_cut")
+                            .arg("byte", reader.buffer_position())
+                            .arg("detail", e)
+                            .english("appearances after byte {byte} not read: {detail}"),
+                    );
                 }
                 break;
             }
@@ -101,7 +103,9 @@ pub fn read(data: &[u8]) -> AppearanceIndex {
                         current = Some((attr("id"), SurfaceData::default()));
                     }
                     "GeoreferencedTexture" => index.warnings.push(
-                        "georeferenced textures (GeoreferencedTexture) are not shown yet".into(),
+                        pw_text::Message::new("city.issue.georeferenced_texture").english(
+                            "georeferenced textures (GeoreferencedTexture) are not shown yet",
+                        ),
                     ),
                     "surfaceDataMember" | "surfaceData" if is_empty => {
                         if let (Some(t), Some(href)) = (theme, attr("href")) {
@@ -217,9 +221,11 @@ pub fn read(data: &[u8]) -> AppearanceIndex {
     for (t, id) in pending_theme_refs {
         match by_id.get(&id) {
             Some(d) => uses.push((t, d.clone())),
-            None => index
-                .warnings
-                .push(format!("appearance reference #{id} points nowhere")),
+            None => index.warnings.push(
+                pw_text::Message::new("city.issue.dangling_appearance")
+                    .arg("id", id)
+                    .english("appearance reference #{id} points nowhere"),
+            ),
         }
     }
     for (theme, data) in uses {

@@ -12,6 +12,7 @@ use crate::appearance::{AppearanceIndex, RingTexture};
 use crate::model::*;
 use pw_geo::Crs;
 use pw_job::{Cancelled, JobControl};
+use pw_text::Message;
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 use std::collections::HashMap;
@@ -67,8 +68,23 @@ impl From<Cancelled> for CityGmlError {
     }
 }
 
-const TRUNCATED: &str = "the file ends in the middle of the model (truncated download or copy?); \
-                         everything before this point was kept";
+fn truncated() -> Message {
+    Message::new("city.issue.truncated").english(
+        "the file ends in the middle of the model (truncated download or copy?); \
+         everything before this point was kept",
+    )
+}
+
+/// Why reading stopped, and the unfinished objects it left out.
+fn stopped(why: Message, left_out: Option<String>) -> Message {
+    match left_out {
+        None => why,
+        Some(ids) => Message::new("city.issue.left_out")
+            .arg_message("why", why)
+            .arg("ids", ids)
+            .english("{why}; the unfinished {ids} was left out"),
+    }
+}
 
 /// Reads a CityGML file from disk.
 pub fn read_file(path: &Path, job: Option<&JobControl>) -> Result<CityModel, CityGmlError> {
@@ -292,7 +308,7 @@ struct OpenPolygon {
     /// the points kept.
     exterior_textures: Vec<RingTexture>,
     interior_textures: Vec<Vec<RingTexture>>,
-    broken: Option<String>,
+    broken: Option<Message>,
 }
 
 struct PendingLink {
@@ -499,13 +515,13 @@ impl<'a> Parser<'a> {
             }));
     }
 
-    fn issue(&mut self, severity: Severity, offset: usize, id: Option<String>, message: String) {
+    fn issue(&mut self, severity: Severity, offset: usize, id: Option<String>, message: Message) {
         let line = self.lines.line_at(offset);
         self.model.issues.push(Issue {
             severity,
             line: Some(line),
             id,
-            message: message.into(),
+            message,
         });
     }
 
@@ -531,14 +547,14 @@ impl<'a> Parser<'a> {
                     let at = reader.error_position() as usize;
                     let id = self.current_object_id();
                     let text = e.to_string();
-                    let mut message = if text.contains("end of input") {
-                        TRUNCATED.to_string()
+                    let why = if text.contains("end of input") {
+                        truncated()
                     } else {
-                        format!(
-                            "broken XML, reading stopped here ({text}); everything before this point was kept"
+                        Message::new("city.issue.broken_xml").arg("detail", text).english(
+                            "broken XML, reading stopped here ({detail}); everything before this point was kept",
                         )
                     };
-                    message += &self.drop_unfinished_objects();
+                    let message = stopped(why, self.drop_unfinished_objects());
                     self.issue(Severity::Error, at, id, message);
                     break;
                 }
@@ -587,7 +603,7 @@ impl<'a> Parser<'a> {
                     }
                     if self.depth > self.base_depth {
                         let id = self.current_object_id();
-                        let message = format!("{TRUNCATED}{}", self.drop_unfinished_objects());
+                        let message = stopped(truncated(), self.drop_unfinished_objects());
                         self.issue(Severity::Error, self.data.len(), id, message);
                     }
                     break;
@@ -603,10 +619,9 @@ impl<'a> Parser<'a> {
 
     /// Objects still open when reading stops are incomplete: they and the
     /// parts read inside them are left out. Returns the text for the message.
-    fn drop_unfinished_objects(&mut self) -> String {
-        let Some(first) = self.objects.first().map(|o| o.index) else {
-            return String::new();
-        };
+    /// Drops the objects still open; their ids, if there were any.
+    fn drop_unfinished_objects(&mut self) -> Option<String> {
+        let first = self.objects.first().map(|o| o.index)?;
         let ids: Vec<String> = self
             .objects
             .iter()
@@ -616,7 +631,7 @@ impl<'a> Parser<'a> {
         self.objects.clear();
         self.polygon_index.retain(|_, (obj, _)| *obj < first);
         self.links.retain(|l| l.object < first);
-        format!("; the unfinished {} was left out", ids.join(" / "))
+        Some(ids.join(" / "))
     }
 
     fn check_root(&mut self, e: &BytesStart<'_>) -> Result<(), CityGmlError> {
@@ -870,10 +885,13 @@ impl<'a> Parser<'a> {
                         Severity::Warning,
                         offset,
                         id,
-                        format!(
-                            "geometry in {crs} while the file uses {existing}; all coordinates are read as {existing} — \
-                             set the layer CRS in the scene if this is wrong"
-                        ),
+                        Message::new("city.issue.other_crs")
+                            .arg("crs", crs)
+                            .arg("existing", existing)
+                            .english(
+                                "geometry in {crs} while the file uses {existing}; all coordinates are read as {existing} — \
+                                 set the layer CRS in the scene if this is wrong",
+                            ),
                     );
                 }
                 _ => {}
@@ -886,7 +904,9 @@ impl<'a> Parser<'a> {
                         Severity::Warning,
                         offset,
                         id,
-                        format!("{e}; set the layer CRS in the scene file"),
+                        Message::new("city.issue.crs_unknown")
+                            .arg_message("why", e.message())
+                            .english("{why}; set the layer CRS in the scene file"),
                     );
                 }
             }
@@ -1014,9 +1034,11 @@ impl<'a> Parser<'a> {
             return;
         }
         if !(2..=3).contains(&dimension) {
-            polygon.broken = Some(format!(
-                "srsDimension {dimension} is not supported (2 or 3)"
-            ));
+            polygon.broken = Some(
+                Message::new("city.issue.dimension")
+                    .arg("dimension", dimension)
+                    .english("srsDimension {dimension} is not supported (2 or 3)"),
+            );
             return;
         }
         let mut values = Vec::with_capacity(text.len() / 8);
@@ -1024,16 +1046,24 @@ impl<'a> Parser<'a> {
             match token.parse::<f64>() {
                 Ok(v) if v.is_finite() => values.push(v),
                 _ => {
-                    polygon.broken = Some(format!("'{token}' is not a valid coordinate"));
+                    polygon.broken = Some(
+                        Message::new("city.issue.bad_coordinate")
+                            .arg("token", token)
+                            .english("'{token}' is not a valid coordinate"),
+                    );
                     return;
                 }
             }
         }
         if values.len() % dimension != 0 {
-            polygon.broken = Some(format!(
-                "{} numbers cannot be split into {dimension}-D points (a number is missing)",
-                values.len()
-            ));
+            polygon.broken = Some(
+                Message::new("city.issue.odd_count")
+                    .arg("n", values.len())
+                    .arg("dimension", dimension)
+                    .english(
+                        "{n} numbers cannot be split into {dimension}-D points (a number is missing)",
+                    ),
+            );
             return;
         }
         if let Some((_, ring)) = self.ring.as_mut() {
@@ -1107,7 +1137,9 @@ impl<'a> Parser<'a> {
                 Severity::Error,
                 offset,
                 Some(where_),
-                format!("polygon skipped: {reason}"),
+                Message::new("city.issue.polygon_skipped")
+                    .arg_message("why", reason)
+                    .english("polygon skipped: {why}"),
             );
             return;
         }
@@ -1117,10 +1149,11 @@ impl<'a> Parser<'a> {
                 Severity::Warning,
                 offset,
                 Some(where_),
-                format!(
-                    "polygon skipped: its outer ring has {} distinct points, at least 3 are needed",
-                    exterior.len()
-                ),
+                Message::new("city.issue.ring_too_short")
+                    .arg("n", exterior.len())
+                    .english(
+                        "polygon skipped: its outer ring has {n} distinct points, at least 3 are needed",
+                    ),
             );
             return;
         }
@@ -1221,7 +1254,7 @@ impl<'a> Parser<'a> {
                     severity: Severity::Warning,
                     line: None,
                     id: None,
-                    message: (w.clone()).into(),
+                    message: w.clone(),
                 });
             }
         }
@@ -1247,11 +1280,9 @@ impl<'a> Parser<'a> {
                             severity: Severity::Warning,
                             line: Some(link.line),
                             id,
-                            message: (format!(
-                                "xlink:href '#{}' points to no polygon in this file",
-                                link.href
-                            ))
-                            .into(),
+                            message: Message::new("city.issue.dangling_link")
+                                .arg("href", &link.href)
+                                .english("xlink:href '#{href}' points to no polygon in this file"),
                         });
                     }
                 }
@@ -1262,11 +1293,9 @@ impl<'a> Parser<'a> {
                 severity: Severity::Warning,
                 line: None,
                 id: None,
-                message: (format!(
-                    "{} more dangling xlink:href references not listed",
-                    dangling - 50
-                ))
-                .into(),
+                message: Message::new("city.issue.more_dangling_links")
+                    .arg("n", dangling - 50)
+                    .english("{n} more dangling xlink:href references not listed"),
             });
         }
         if self.model.crs.is_none()
@@ -1277,10 +1306,10 @@ impl<'a> Parser<'a> {
                 severity: Severity::Warning,
                 line: None,
                 id: None,
-                message:
+                message: Message::new("city.issue.no_crs").english(
                     "the file states no CRS (srsName); coordinates are taken as the scene CRS — \
-                          set the layer CRS in the scene if this is wrong"
-                        .into(),
+                     set the layer CRS in the scene if this is wrong",
+                ),
             });
         }
         self.model

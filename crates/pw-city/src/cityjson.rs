@@ -244,10 +244,9 @@ fn decode_vertices(
             severity: Severity::Error,
             line: None,
             id: Some(context.to_string()),
-            message: (format!(
-                "{bad} vertices are not three numbers; surfaces using them are skipped"
-            ))
-            .into(),
+            message: Message::new("city.issue.bad_vertices")
+                .arg("n", bad)
+                .english("{n} vertices are not three numbers; surfaces using them are skipped"),
         });
     }
     out
@@ -351,7 +350,9 @@ fn read_sequence(data: &[u8], job: Option<&JobControl>) -> Result<CityModel, Cit
                 severity: Severity::Error,
                 line: Some(i + 1),
                 id: None,
-                message: (format!("feature skipped, not valid JSON: {e}")).into(),
+                message: Message::new("city.issue.feature_not_json")
+                    .arg("detail", e)
+                    .english("feature skipped, not valid JSON: {detail}"),
             }),
         }
     }
@@ -399,7 +400,9 @@ fn header(obj: &Map<String, Value>) -> CityModel {
                     severity: Severity::Warning,
                     line: None,
                     id: None,
-                    message: (format!("{e}; set the layer CRS in the scene file")).into(),
+                    message: Message::new("city.issue.crs_unknown")
+                        .arg_message("why", e.message())
+                        .english("{why}; set the layer CRS in the scene file"),
                 }),
             }
         }
@@ -460,18 +463,23 @@ impl<'a> ObjectReader<'a> {
         }
     }
 
-    fn issue(&mut self, id: &str, line: Option<usize>, message: String) {
+    fn issue(&mut self, id: &str, line: Option<usize>, message: Message) {
         self.model.issues.push(Issue {
             severity: Severity::Warning,
             line,
             id: Some(id.to_string()),
-            message: message.into(),
+            message,
         });
     }
 
     fn add(&mut self, id: &str, o: &Value, vertices: &[[f64; 3]], line: Option<usize>) {
         let Some(o) = o.as_object() else {
-            self.issue(id, line, "CityObject is not a JSON object; skipped".into());
+            self.issue(
+                id,
+                line,
+                Message::new("city.issue.object_not_json_object")
+                    .english("CityObject is not a JSON object; skipped"),
+            );
             return;
         };
         let type_name = o
@@ -511,7 +519,15 @@ impl<'a> ObjectReader<'a> {
             .enumerate()
         {
             if let Err(message) = self.add_geometry(&mut object, geom, vertices) {
-                self.issue(id, line, format!("geometry {g} skipped: {message}"));
+                // The detail names the CityJSON member at fault, as written.
+                self.issue(
+                    id,
+                    line,
+                    Message::new("city.issue.geometry_skipped")
+                        .arg("index", g)
+                        .arg("detail", message)
+                        .english("geometry {index} skipped: {detail}"),
+                );
             }
         }
         if let Some(p) = o
@@ -640,7 +656,9 @@ impl<'a> ObjectReader<'a> {
             self.issue(
                 &object.id,
                 None,
-                format!("{skipped} surfaces skipped: bad vertex index, NaN or fewer than 3 points"),
+                Message::new("city.issue.surfaces_skipped")
+                    .arg("n", skipped)
+                    .english("{n} surfaces skipped: bad vertex index, NaN or fewer than 3 points"),
             );
         }
         Ok(())
@@ -709,7 +727,9 @@ impl<'a> ObjectReader<'a> {
                     self.issue(
                         &id,
                         None,
-                        format!("parent \"{parent_id}\" is not in the file"),
+                        Message::new("city.issue.parent_missing")
+                            .arg("parent", parent_id)
+                            .english("parent \"{parent}\" is not in the file"),
                     );
                 }
             }

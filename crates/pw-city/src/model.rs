@@ -458,7 +458,9 @@ impl CityModel {
                         severity: Severity::Warning,
                         line: Some(o.line),
                         id: Some(o.id.clone()),
-                        message: (format!("surface dropped: {e}")).into(),
+                        message: Message::new("city.issue.surface_dropped")
+                            .arg_message("why", e.message())
+                            .english("surface dropped: {why}"),
                     });
                     false
                 } else {

@@ -241,7 +241,8 @@ pub fn pieces_to_model(
             severity: Severity::Warning,
             line: None,
             id: None,
-            message: "the model holds no triangles".into(),
+            message: pw_text::Message::new("city.issue.no_triangles")
+                .english("the model holds no triangles"),
         });
     }
     model
@@ -267,13 +268,13 @@ pub fn read_gltf_model(
             scale: 1.0,
         })
     };
-    let mut notes = Vec::new();
+    let mut notes: Vec<pw_text::Message> = Vec::new();
     let (placement, from) = match placement {
         Some(p) => (p, "scene georeference".to_string()),
         None => match crate::kml_model::find_for(path) {
             Ok(Some(found)) => {
                 let from = format!("KML model placemark in {}", found.kml.display());
-                notes.extend(found.note);
+                notes.extend(found.note.map(pw_text::Message::text));
                 (Placement::of_kml(&found.model), from)
             }
             // Other models' placemarks beside a file that says where it stands.
@@ -301,11 +302,10 @@ pub fn read_gltf_model(
         // glTF's Y-up; such models stand on their z = 0 plane.
         read = crate::gltf_reader::read_file(path, UpAxis::Z)
             .map_err(|e| format!("{}: {e}", path.display()))?;
-        notes.push(
+        notes.push(pw_text::Message::new("city.issue.z_up").english(
             "the model is Z-up, unlike the glTF standard (its base lies on z = 0): read as Z-up; \
-             set `up_axis` in the layer's georeference to override"
-                .to_string(),
-        );
+             set `up_axis` in the layer's georeference to override",
+        ));
     }
     let stem = path
         .file_stem()
@@ -313,14 +313,18 @@ pub fn read_gltf_model(
         .unwrap_or_default();
     let mut model = pieces_to_model(read.pieces, &placement, "glTF 2.0", &stem, None);
     model.crs_text = Some(from);
-    model
-        .issues
-        .extend(read.warnings.into_iter().chain(notes).map(|message| Issue {
-            severity: Severity::Warning,
-            line: None,
-            id: None,
-            message: message.into(),
-        }));
+    model.issues.extend(
+        read.warnings
+            .into_iter()
+            .map(pw_text::Message::text)
+            .chain(notes)
+            .map(|message| Issue {
+                severity: Severity::Warning,
+                line: None,
+                id: None,
+                message,
+            }),
+    );
     Ok(model)
 }
 

@@ -13,7 +13,7 @@ use tiff::tags::Tag;
 /// Problems that do not stop the read.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Notes {
-    pub warnings: Vec<String>,
+    pub warnings: Vec<pw_text::Message>,
 }
 
 /// Largest grid we read into memory (cells); 400 M cells = 1.6 GB as f32.
@@ -43,9 +43,11 @@ pub fn read_file(path: &Path) -> Result<(Grid, Notes), DemError> {
         .unwrap_or(1)
         .max(1) as usize;
     if samples > 1 {
-        notes
-            .warnings
-            .push(format!("{samples} bands: the first is read as height"));
+        notes.warnings.push(
+            pw_text::Message::new("terrain.issue.bands")
+                .arg("n", samples)
+                .english("{n} bands: the first is read as height"),
+        );
     }
     let nodata: Option<f64> = decoder
         .get_tag_ascii_string(Tag::GdalNodata)
@@ -79,9 +81,10 @@ pub fn read_file(path: &Path) -> Result<(Grid, Notes), DemError> {
         crs: geo.crs,
     };
     if grid.values.iter().all(|v| !v.is_finite()) {
-        notes
-            .warnings
-            .push("every cell is nodata: the DEM holds no heights".into());
+        notes.warnings.push(
+            pw_text::Message::new("terrain.issue.all_nodata")
+                .english("every cell is nodata: the DEM holds no heights"),
+        );
     }
     Ok((grid, notes))
 }
@@ -127,9 +130,10 @@ fn georeference<R: std::io::Read + std::io::Seek>(
     };
     let crs = match key(3072).or_else(|| key(2048)) {
         Some(32767) => {
-            notes
-                .warnings
-                .push("user-defined CRS in the GeoKeys: set the layer's CRS in the scene".into());
+            notes.warnings.push(
+                pw_text::Message::new("terrain.issue.user_crs")
+                    .english("user-defined CRS in the GeoKeys: set the layer's CRS in the scene"),
+            );
             None
         }
         Some(code) => Some(Crs::epsg(code as u32)),

@@ -20,7 +20,7 @@ pub fn is_xyz(path: &std::path::Path) -> bool {
 }
 
 /// Reads one DEM file, GeoTIFF, XYZ or SRTM, with the warnings it produced.
-pub fn read_file(path: &std::path::Path) -> Result<(Grid, Vec<String>), DemError> {
+pub fn read_file(path: &std::path::Path) -> Result<(Grid, Vec<pw_text::Message>), DemError> {
     if srtm::is_srtm(path) {
         Ok((srtm::read_file(path)?, Vec::new()))
     } else if is_xyz(path) {
