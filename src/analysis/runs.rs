@@ -411,7 +411,9 @@ pub(crate) fn handle_commands(
                                 i18n.trf("analysis.exported", &[("files", &files.join(", "))]),
                             )
                         }
-                        Err(err) => notices.error(err.to_string()),
+                        Err(err) => {
+                            notices.error(i18n.trf("analysis.export_failed", &[("why", &err)]))
+                        }
                     }
                 }
             }

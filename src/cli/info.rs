@@ -155,7 +155,7 @@ fn describe_tileset(path: &Path, crs: Option<&str>) -> anyhow::Result<String> {
 ",
         set.tiles[0].geometric_error, set.tiles[0].refine
     );
-    for w in set.warnings.iter().chain(&failures) {
+    for w in set.warnings.iter().map(ToString::to_string).chain(failures) {
         out += &format!("  {w}\n");
     }
     Ok(out)

@@ -118,8 +118,9 @@ pub(super) fn start_loading(
         AsyncComputeTaskPool::get().spawn(async move {
             match spawned {
                 Ok(_) => rx.recv().await.unwrap_or_else(|_| {
-                    Err(LoadError::from(
-                        "the loading thread ended early".to_string(),
+                    Err(LoadError::Failed(
+                        pw_text::Message::new("layer.error.thread_ended")
+                            .english("the loading thread ended early"),
                     ))
                 }),
                 Err(e) => Err(LoadError::from(e.to_string())),

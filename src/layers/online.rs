@@ -70,9 +70,10 @@ fn answered<T>(pending: &Pending<T>) -> Option<Result<T, Message>> {
     match rx.try_recv() {
         Ok(r) => Some(r),
         Err(std::sync::mpsc::TryRecvError::Empty) => None,
-        Err(std::sync::mpsc::TryRecvError::Disconnected) => Some(Err(Message::from(
-            "the request ended without an answer".to_string(),
-        ))),
+        Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+            Some(Err(Message::new("online.error.no_answer")
+                .english("the request ended without an answer")))
+        }
     }
 }
 

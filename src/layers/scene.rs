@@ -61,7 +61,9 @@ pub(super) fn handle_scene_commands(
                                 ..c
                             }
                         }
-                        Err(e) => notices.error(format!("{}: {e}", path.display())),
+                        Err(e) => {
+                            notices.error(i18n.render(&crate::layers::at_source(path.display(), e)))
+                        }
                     }
                     for def in &scene.layers {
                         let source = Scene::resolve_path(path, &def.path);
@@ -91,7 +93,7 @@ pub(super) fn handle_scene_commands(
                         dirty: false,
                     };
                 }
-                Err(e) => notices.error(e.to_string()),
+                Err(e) => notices.error(i18n.render(&e.message())),
             },
             SceneCommand::Save => match active.path.clone() {
                 Some(path) => save_scene(&mut active, &layers, &path, &mut notices, &i18n),
@@ -361,7 +363,7 @@ fn save_scene(
             active.dirty = false;
             notices.info(i18n.trf("msg.scene_saved", &[("path", &path.display())]));
         }
-        Err(e) => notices.error(e.to_string()),
+        Err(e) => notices.error(i18n.render(&e.message())),
     }
 }
 

@@ -521,7 +521,7 @@ fn stream_tiles(
                             .warnings
                             .iter()
                             .cloned()
-                            .chain(failures)
+                            .chain(failures.into_iter().map(pw_text::Message::text))
                             .map(pw_city::Issue::warning),
                     )
                     .collect();

@@ -426,7 +426,7 @@ fn finish_picture(
             state.last = Some(Ok(path));
         }
         Err(e) => {
-            let text = i18n.trf("picture.failed", &[("error", &e)]);
+            let text = i18n.trf("picture.failed", &[("error", &i18n.render(&e.message()))]);
             notices.error(text.clone());
             state.last = Some(Err(text));
         }

@@ -180,7 +180,7 @@ pub(super) fn handle_compare(
                 let (left_edits, p1) = edits(left, &state);
                 let (right_edits, p2) = edits(right, &state);
                 for p in p1.iter().chain(&p2) {
-                    notices.error(i18n.trf(p.key(), &[("path", &p.path())]));
+                    notices.error(i18n.render(&p.message()));
                 }
                 // The right side is the active scenario.
                 let only_left: BTreeSet<String> = left_edits

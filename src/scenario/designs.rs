@@ -81,8 +81,11 @@ pub(super) fn read_design_files(
         .filter_map(|(p, t)| block_on(poll_once(&mut *t)).map(|r| (p.clone(), r)))
         .map(|(p, r)| {
             match &r {
-                Ok(l) => l.notes.iter().for_each(|n| notices.info(n.clone())),
-                Err(e) => notices.error(i18n.trf(e.key(), &[("path", &e.path())])),
+                Ok(l) => l
+                    .note_messages
+                    .iter()
+                    .for_each(|n| notices.info(i18n.render(n))),
+                Err(e) => notices.error(i18n.render(&e.message())),
             }
             arrived = true;
             read.insert(p.clone(), r.map(Arc::new));

@@ -123,6 +123,7 @@ fn read_plan_of_new_scene(
     active: Res<ActiveScene>,
     mut state: ResMut<ScenarioState>,
     mut notices: ResMut<Notices>,
+    i18n: Res<I18n>,
     mut last: Local<Option<std::path::PathBuf>>,
 ) {
     if !active.is_changed() || active.path == *last {
@@ -131,7 +132,7 @@ fn read_plan_of_new_scene(
     *last = active.path.clone();
     let plan = match active.path.as_deref() {
         Some(p) => PlanFile::load(&PlanFile::path_for(p)).unwrap_or_else(|e| {
-            notices.error(e.to_string());
+            notices.error(i18n.render(&e.message()));
             PlanFile::default()
         }),
         None => PlanFile::default(),
@@ -362,7 +363,7 @@ fn handle_commands(
                     continue;
                 };
                 for p in v.problems() {
-                    notices.error(format!("{name}: {p}"));
+                    notices.error(i18n.render(&crate::layers::at_source(name, p.message())));
                 }
                 let (edits, problems) = edits_of(
                     &state,
@@ -373,7 +374,7 @@ fn handle_commands(
                     active.path.as_deref(),
                 );
                 for p in problems {
-                    notices.error(i18n.trf(p.key(), &[("path", &p.path())]));
+                    notices.error(i18n.render(&p.message()));
                 }
                 let same =
                     state.active.as_ref() == Some(name) && state.edits.removed == edits.removed;
@@ -417,6 +418,7 @@ fn save_with_the_scene(
     mut state: ResMut<ScenarioState>,
     active: Res<ActiveScene>,
     mut notices: ResMut<Notices>,
+    i18n: Res<I18n>,
 ) {
     for cmd in reader.read() {
         let path = match cmd {
@@ -431,7 +433,7 @@ fn save_with_the_scene(
         }
         match state.plan.save(&plan_path) {
             Ok(()) => state.dirty = false,
-            Err(e) => notices.error(e.to_string()),
+            Err(e) => notices.error(i18n.render(&e.message())),
         }
     }
 }

@@ -934,8 +934,8 @@ mod tests {
         assert!(
             store
                 .last_problem
-                .as_deref()
-                .is_some_and(|p| p.contains("entity 4"))
+                .as_ref()
+                .is_some_and(|p| p.to_string().contains("entity 4"))
         );
         let traffic = store
             .station_by_id("TrafficFlowObserved-Valladolid-osm-60821110")

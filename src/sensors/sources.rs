@@ -45,7 +45,7 @@ pub enum SourceUpdate {
         key: String,
         values: Vec<pw_sensors::sta::Observation>,
         fetched_ms: i64,
-        problem: Option<String>,
+        problem: Option<Message>,
     },
 }
 
@@ -76,7 +76,7 @@ pub struct SourceRuntime {
     pub snapshot: Option<PathBuf>,
     /// Fetched history windows (stream key, window start).
     pub history_windows: BTreeSet<(String, i64)>,
-    pub history_problem: Option<String>,
+    pub history_problem: Option<Message>,
     /// The recording being written of what its broker pushes, if any.
     pub recording: Option<PathBuf>,
     /// In a mutex only so the resource is `Sync`; one system reads it.
@@ -527,7 +527,7 @@ fn sta_worker(
                             key: r.key,
                             values: vec![],
                             fetched_ms: now_ms(),
-                            problem: Some(e.to_string()),
+                            problem: Some(e.message()),
                         }],
                     };
                 for u in updates {
@@ -560,7 +560,7 @@ fn sta_worker(
                         key: r.key,
                         values: vec![],
                         fetched_ms: now_ms(),
-                        problem: Some(e.to_string()),
+                        problem: Some(e.message()),
                     },
                 };
                 if tx.send(update).is_err() {

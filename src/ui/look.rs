@@ -7,6 +7,7 @@ use crate::base::jobs::Notices;
 use crate::layers::ActiveScene;
 use bevy::prelude::*;
 use bevy_egui::egui;
+use pw_text::Message;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -64,32 +65,33 @@ pub fn follow_scene(
             Ok(image) => look.logo = Some(Arc::new(image)),
             Err(why) => notices.error(i18n.trf(
                 "look.logo_unreadable",
-                &[("file", &file.display()), ("why", &why)],
+                &[("file", &file.display()), ("why", &i18n.render(&why))],
             )),
         }
     }
 }
 
 /// A PNG or JPEG as egui pixels, scaled down to [`LOGO_PIXELS_HIGH`].
-pub fn read_logo(file: &Path) -> Result<egui::ColorImage, String> {
-    let size = std::fs::metadata(file).map_err(|e| e.to_string())?.len();
+pub fn read_logo(file: &Path) -> Result<egui::ColorImage, Message> {
+    // The system's and the image library's own words stay as they are.
+    let said = |e: &dyn std::fmt::Display| Message::text(e.to_string());
+    let size = std::fs::metadata(file).map_err(|e| said(&e))?.len();
     if size > MAX_LOGO_BYTES {
-        return Err(format!(
-            "{} MB; a logo may have at most {} MB",
-            size >> 20,
-            MAX_LOGO_BYTES >> 20
-        ));
+        return Err(Message::new("look.logo_too_large")
+            .arg("size", size >> 20)
+            .arg("limit", MAX_LOGO_BYTES >> 20)
+            .english("{size} MB; a logo may have at most {limit} MB"));
     }
-    let bytes = std::fs::read(file).map_err(|e| e.to_string())?;
+    let bytes = std::fs::read(file).map_err(|e| said(&e))?;
     let extension = file
         .extension()
         .and_then(|e| e.to_str())
         .unwrap_or("")
         .to_ascii_lowercase();
     if !matches!(extension.as_str(), "png" | "jpg" | "jpeg") {
-        return Err(format!(
-            "\"{extension}\" is no PNG or JPEG; save the logo as one of them"
-        ));
+        return Err(Message::new("look.logo_format")
+            .arg("extension", &extension)
+            .english("\"{extension}\" is no PNG or JPEG; save the logo as one of them"));
     }
     let image = bevy::image::Image::from_buffer(
         &bytes,
@@ -99,8 +101,8 @@ pub fn read_logo(file: &Path) -> Result<egui::ColorImage, String> {
         bevy::image::ImageSampler::Default,
         bevy::asset::RenderAssetUsages::default(),
     )
-    .map_err(|e| e.to_string())?;
-    let mut pixels = image.try_into_dynamic().map_err(|e| e.to_string())?;
+    .map_err(|e| said(&e))?;
+    let mut pixels = image.try_into_dynamic().map_err(|e| said(&e))?;
     // At most 192 px high and 4 × that wide (the bar shows no wider), the
     // shape kept: `thumbnail` fits into the box.
     if pixels.height() > LOGO_PIXELS_HIGH || pixels.width() > 4 * LOGO_PIXELS_HIGH {
@@ -155,7 +157,10 @@ mod tests {
         let svg = dir.join("logo.svg");
         std::fs::write(&svg, "<svg/>").unwrap();
         let why = read_logo(&svg).unwrap_err();
-        assert!(why.contains("no PNG or JPEG"), "{why}");
+        assert_eq!(why.key, "look.logo_format");
+        assert!(why.to_string().contains("no PNG or JPEG"), "{why}");
+        let german = I18n::new(crate::base::i18n::Language::German).render(&why);
+        assert!(german.contains("kein PNG oder JPEG"), "{german}");
         let broken = dir.join("kaputt.png");
         std::fs::write(&broken, b"\x89PNG\r\n\x1a\nnot really").unwrap();
         assert!(read_logo(&broken).is_err());

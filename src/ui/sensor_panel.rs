@@ -116,7 +116,14 @@ pub fn sensor_tree(
                 )
                 .small(),
             )
-            .on_hover_text(source.store.last_problem.clone().unwrap_or_default());
+            .on_hover_text(
+                source
+                    .store
+                    .last_problem
+                    .as_ref()
+                    .map(|p| i18n.render(p))
+                    .unwrap_or_default(),
+            );
         }
         // Category → (placed, without place).
         let mut categories: BTreeMap<String, (usize, usize)> = BTreeMap::new();
@@ -299,7 +306,7 @@ pub fn station_window(
             if let Some(problem) = &source.history_problem {
                 ui.colored_label(
                     egui::Color32::from_rgb(200, 120, 0),
-                    i18n.trf("sensors.history_stale", &[("why", problem)]),
+                    i18n.trf("sensors.history_stale", &[("why", &i18n.render(problem))]),
                 );
             }
             actions.extend(history_plot(ui, &source.store, &plotted, now_ms, tz, i18n));

@@ -842,7 +842,10 @@ fn broken_scene_file_is_reported_and_the_open_scene_kept() {
     let notices = &app.world().resource::<Notices>().items;
     let last = notices.last().unwrap();
     assert!(
-        last.error && last.text.contains("bad.scene:3:1") && last.text.contains("colour"),
+        // Said in the user's language (German here), with the line and column.
+        last.error
+            && last.text.contains("bad.scene, Zeile 3, Spalte 1")
+            && last.text.contains("colour"),
         "{last:?}"
     );
     assert_eq!(

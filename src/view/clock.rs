@@ -43,9 +43,16 @@ impl Default for SceneClock {
 impl SceneClock {
     /// A clock for a city's time zone starting at a local time such as
     /// "2026-06-21T15:00"; an empty or invalid start means now.
-    pub fn for_city(time_zone: &str, start_local: Option<&str>) -> Result<SceneClock, String> {
-        let tz = TimeZone::get(time_zone)
-            .map_err(|e| format!("unknown time zone '{time_zone}': {e}"))?;
+    pub fn for_city(
+        time_zone: &str,
+        start_local: Option<&str>,
+    ) -> Result<SceneClock, pw_text::Message> {
+        let tz = TimeZone::get(time_zone).map_err(|e| {
+            pw_text::Message::new("clock.error.time_zone")
+                .arg("zone", time_zone)
+                .arg("detail", e)
+                .english("unknown time zone '{zone}': {detail}")
+        })?;
         let mut clock = SceneClock {
             time_zone: tz,
             ..Default::default()
@@ -61,14 +68,18 @@ impl SceneClock {
     }
 
     /// Sets the clock from local wall time "YYYY-MM-DDTHH:MM[:SS]" (or with a space).
-    pub fn set_local_text(&mut self, text: &str) -> Result<(), String> {
+    pub fn set_local_text(&mut self, text: &str) -> Result<(), pw_text::Message> {
         let normalised = text.trim().replace(' ', "T");
-        let dt: jiff::civil::DateTime = normalised
-            .parse()
-            .map_err(|e| format!("'{text}' is not a date and time like 2026-06-21T15:00: {e}"))?;
+        let dt: jiff::civil::DateTime = normalised.parse().map_err(|e| {
+            pw_text::Message::new("clock.error.local_time")
+                .arg("text", text)
+                .arg("detail", e)
+                .english("'{text}' is not a date and time like 2026-06-21T15:00: {detail}")
+        })?;
+        // jiff's own words for a time the zone skips (rare).
         let zoned = dt
             .to_zoned_datetime(self.time_zone.clone())
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| pw_text::Message::text(e.to_string()))?;
         self.instant = zoned.timestamp();
         self.live = false;
         Ok(())
@@ -155,11 +166,13 @@ mod tests {
         assert!(
             SceneClock::for_city("Mars/Olympus", None)
                 .unwrap_err()
+                .to_string()
                 .contains("Mars/Olympus")
         );
         assert!(
             SceneClock::for_city("Europe/Berlin", Some("21.6.2026"))
                 .unwrap_err()
+                .to_string()
                 .contains("21.6.2026")
         );
     }

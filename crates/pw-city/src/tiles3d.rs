@@ -180,7 +180,7 @@ pub struct Tileset {
     pub tiles: Vec<Tile>,
     /// External tileset files read while building the tree.
     pub external_tilesets: usize,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<pw_text::Message>,
 }
 
 /// What the camera sees, in the scene's local frame.
@@ -233,8 +233,11 @@ impl Tileset {
         let json = set.read_json(path)?;
         set.version = json["asset"]["version"].as_str().unwrap_or("?").to_string();
         if !matches!(set.version.as_str(), "0.0" | "1.0" | "1.1") {
-            set.warnings
-                .push(format!("3D Tiles version {:?}: read as 1.1", set.version));
+            set.warnings.push(
+                pw_text::Message::new("tiles.issue.version")
+                    .arg("version", format!("{:?}", set.version))
+                    .english("3D Tiles version {version}: read as 1.1"),
+            );
         }
         let root = json
             .get("root")
@@ -314,10 +317,11 @@ impl Tileset {
                 .filter_map(uri_of),
         );
         if json.get("implicitTiling").is_some() {
-            self.warnings.push(format!(
-                "{}: implicit tiling (3D Tiles 1.1 subtrees) is not supported yet; only the root of that subtree is read",
-                shown(file)
-            ));
+            self.warnings.push(
+                pw_text::Message::new("tiles.issue.implicit_tiling")
+                    .arg("file", shown(file))
+                    .english("{file}: implicit tiling (3D Tiles 1.1 subtrees) is not supported yet; only the root of that subtree is read"),
+            );
         }
         let index = self.tiles.len();
         self.tiles.push(Tile {
@@ -341,10 +345,12 @@ impl Tileset {
                 continue; // an implicit-tiling template such as content/{level}/{x}/{y}.glb
             }
             let Some(path) = resolve(file, uri) else {
-                self.warnings.push(format!(
-                    "{}: \"{uri}\" is no web address; left out (a tileset from a server may only name files on servers)",
-                    shown(file)
-                ));
+                self.warnings.push(
+                    pw_text::Message::new("tiles.issue.not_on_server")
+                        .arg("file", shown(file))
+                        .arg("uri", uri)
+                        .english("{file}: \"{uri}\" is no web address; left out (a tileset from a server may only name files on servers)"),
+                );
                 continue;
             };
             let is_json = uri

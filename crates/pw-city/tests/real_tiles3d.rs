@@ -330,7 +330,7 @@ fn tiles_1_1_contents_glb_and_implicit_tiling() {
     let set = Tileset::open(&dir.join("tileset.json"), None, UTM18N, &origin).unwrap();
     assert_eq!(set.version, "1.1");
     assert!(
-        set.warnings[0].contains("implicit tiling"),
+        set.warnings[0].to_string().contains("implicit tiling"),
         "{:?}",
         set.warnings
     );

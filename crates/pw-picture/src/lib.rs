@@ -107,6 +107,45 @@ pub enum PictureError {
     },
 }
 
+impl PictureError {
+    /// The error for people, translated by the app; [`std::fmt::Display`]
+    /// gives the same in English. The PNG writer's and the file system's
+    /// words stay as they are.
+    pub fn message(&self) -> pw_text::Message {
+        use pw_text::Message;
+        match self {
+            PictureError::Size { width, height } => Message::new("picture.error.size")
+                .arg("width", width)
+                .arg("height", height)
+                .arg("min", MIN_SIDE)
+                .arg("max", MAX_SIDE)
+                .english(
+                    "a picture of {width} × {height} pixels is outside {min} … {max} per side",
+                ),
+            PictureError::Panel {
+                got_w,
+                got_h,
+                want_w,
+                want_h,
+            } => Message::new("picture.error.panel")
+                .arg("got_w", got_w)
+                .arg("got_h", got_h)
+                .arg("want_w", want_w)
+                .arg("want_h", want_h)
+                .english(
+                    "a panel is {got_w} × {got_h} pixels, the layout wants {want_w} × {want_h}",
+                ),
+            PictureError::Png(why) => Message::new("picture.error.png")
+                .arg_message("why", Message::text(why.clone()))
+                .english("writing the PNG failed: {why}"),
+            PictureError::Io { path, source } => Message::new("picture.error.io")
+                .arg("path", path)
+                .arg_message("why", Message::text(source.to_string()))
+                .english("{path}: {why}"),
+        }
+    }
+}
+
 pub(crate) fn check_size(width: u32, height: u32) -> Result<(), PictureError> {
     if (MIN_SIDE..=MAX_SIDE).contains(&width) && (MIN_SIDE..=MAX_SIDE).contains(&height) {
         Ok(())

@@ -314,3 +314,35 @@ fn the_png_carries_the_stamp_as_text() {
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"));
     let _ = pw_picture::save_png(&dir.join("pw-picture-sample.png"), &picture, &texts);
 }
+
+#[test]
+fn errors_are_said_through_the_catalogue_and_read_as_before_in_english() {
+    use pw_picture::PictureError;
+    let e = PictureError::Size {
+        width: 100,
+        height: 9000,
+    };
+    assert_eq!(
+        e.to_string(),
+        "a picture of 100 × 9000 pixels is outside 240 … 8192 per side"
+    );
+    assert_eq!(e.message().key, "picture.error.size");
+    assert_eq!(e.message().to_string(), e.to_string());
+    let said = [
+        PictureError::Panel {
+            got_w: 1,
+            got_h: 2,
+            want_w: 3,
+            want_h: 4,
+        },
+        PictureError::Png("bad chunk".into()),
+        PictureError::Io {
+            path: "/x/a.png".into(),
+            source: std::io::Error::other("disk full"),
+        },
+    ];
+    for e in said {
+        assert_eq!(e.message().to_string(), e.to_string());
+        assert!(e.message().key.starts_with("picture.error."));
+    }
+}

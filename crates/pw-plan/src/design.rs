@@ -9,6 +9,7 @@ use crate::polygon::P2;
 use pw_city::CityModel;
 use pw_geo::Crs;
 use pw_scenario::Move;
+use pw_text::Message;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -47,8 +48,11 @@ fn is_one(v: &f64) -> bool {
 pub struct LoadedDesign {
     pub model: CityModel,
     pub local: bool,
-    /// What the user should know (reprojected from …, no georeference …).
+    /// What the user should know (reprojected from …, no georeference …),
+    /// in English.
     pub notes: Vec<String>,
+    /// The same notes for the app to say in its language.
+    pub note_messages: Vec<Message>,
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -93,6 +97,43 @@ impl DesignError {
             DesignError::NeedsPlace { .. } => "plan.design_needs_place",
             DesignError::Reprojection { .. } => "plan.design_reprojection",
             DesignError::Empty { .. } => "plan.design_empty",
+        }
+    }
+
+    /// The whole text with the reader's reason, for the app to say in its
+    /// language; [`std::fmt::Display`] gives the same in English.
+    pub fn message(&self) -> Message {
+        match self {
+            DesignError::Unreadable { path, message } => {
+                Message::new("plan.error.design_unreadable")
+                    .arg("path", path)
+                    .arg_message("why", Message::text(message.clone()))
+                    .english("{path}: {why}")
+            }
+            DesignError::NotAModel { path } => Message::new("plan.error.design_not_a_model")
+                .arg("path", path)
+                .english("{path}: not a CityGML, CityJSON or glTF/GLB file"),
+            DesignError::NeedsPlace { path } => Message::new("plan.error.design_needs_place")
+                .arg("path", path)
+                .english(
+                    "{path}: the file says nowhere where it stands (no CRS, no georeference); drop it onto the map to place it",
+                ),
+            DesignError::Reprojection {
+                path,
+                crs,
+                scene,
+                message,
+            } => Message::new("plan.error.design_reprojection")
+                .arg("path", path)
+                .arg("crs", crs)
+                .arg("scene", scene)
+                .arg_message("why", Message::text(message.clone()))
+                .english(
+                    "{path}: its coordinates ({crs}) cannot be brought into the scene's {scene}: {why}",
+                ),
+            DesignError::Empty { path } => Message::new("plan.error.design_empty")
+                .arg("path", path)
+                .english("{path}: the model holds no geometry"),
         }
     }
 }
@@ -173,33 +214,48 @@ pub fn load(
             };
             model.settle_axis_order(to, scene_origin).map_err(err)?;
             model.reproject(to).map_err(|e| err(e.to_string()))?;
-            notes.push(format!(
-                "{shown}: brought from {from} into the scene's {to}"
-            ));
+            notes.push(
+                Message::new("plan.note.design_reprojected")
+                    .arg("path", &shown)
+                    .arg("from", from)
+                    .arg("to", to)
+                    .english("{path}: brought from {from} into the scene's {to}"),
+            );
         }
         (Some(_), _) => {}
         (None, _) if local => {
-            notes.push(format!(
-                "{shown}: no georeference; placed where it was dropped"
-            ));
+            notes.push(
+                Message::new("plan.note.design_dropped")
+                    .arg("path", &shown)
+                    .english("{path}: no georeference; placed where it was dropped"),
+            );
         }
         (None, _) => {
             let c = extent.center();
             let near = (c[0] - scene_origin[0]).hypot(c[1] - scene_origin[1]) <= SAME_CRS_REACH_M;
             if near {
-                notes.push(format!("{shown}: names no CRS; its coordinates lie at the scene and are read as the scene's CRS"));
+                notes.push(
+                    Message::new("plan.note.design_scene_crs")
+                        .arg("path", &shown)
+                        .english("{path}: names no CRS; its coordinates lie at the scene and are read as the scene's CRS"),
+                );
             } else {
                 local = true;
-                notes.push(format!(
-                    "{shown}: names no CRS; read as model metres and placed where it was dropped"
-                ));
+                notes.push(
+                    Message::new("plan.note.design_model_metres")
+                        .arg("path", &shown)
+                        .english(
+                            "{path}: names no CRS; read as model metres and placed where it was dropped",
+                        ),
+                );
             }
         }
     }
     Ok(LoadedDesign {
         model,
         local,
-        notes,
+        notes: notes.iter().map(Message::to_string).collect(),
+        note_messages: notes,
     })
 }
 
@@ -370,6 +426,10 @@ mod tests {
             "{:?}",
             loaded.notes
         );
+        // The same note for the app, in its language.
+        let m = &loaded.note_messages[0];
+        assert_eq!(m.key, "plan.note.design_reprojected");
+        assert_eq!(m.to_string(), loaded.notes[0]);
         let c = loaded.model.extent().center();
         assert!((200_000.0..900_000.0).contains(&c[0]), "{c:?}");
         // Model metres without any georeference: a place is needed.

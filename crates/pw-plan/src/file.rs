@@ -245,6 +245,36 @@ pub enum PlanFileError {
     DuplicateName { path: String, name: String },
 }
 
+impl PlanFileError {
+    /// The error for people, translated by the app; [`std::fmt::Display`]
+    /// gives the same in English (for logs and the CLI). The file system's
+    /// and the TOML reader's words stay as they are.
+    pub fn message(&self) -> pw_text::Message {
+        use pw_text::Message;
+        match self {
+            PlanFileError::Read { path, message } => Message::new("plan.error.read")
+                .arg("path", path)
+                .arg_message("why", Message::text(message.clone()))
+                .english("{path}: {why}"),
+            PlanFileError::Syntax {
+                path,
+                line,
+                message,
+            } => Message::new("plan.error.syntax")
+                .arg("path", path)
+                .arg("line", line)
+                .arg_message("why", Message::text(message.clone()))
+                .english("{path}, line {line}: {why}"),
+            PlanFileError::DuplicateName { path, name } => {
+                Message::new("plan.error.duplicate_name")
+                    .arg("path", path)
+                    .arg("name", format!("{name:?}"))
+                    .english("{path}: two variants are called {name}; give each its own name")
+            }
+        }
+    }
+}
+
 impl PlanFile {
     /// Where a scene's variants live: `demo.scene` → `demo.plan.toml`.
     pub fn path_for(scene: &Path) -> PathBuf {
@@ -419,6 +449,115 @@ mod tests {
         let e = PlanFile::parse(text, Path::new("p.plan.toml")).unwrap_err();
         assert!(e.to_string().starts_with("p.plan.toml, line 8:"), "{e}");
         assert!(e.to_string().contains("colour"), "{e}");
+    }
+
+    #[test]
+    fn errors_are_said_through_the_catalogue_and_read_as_before_in_english() {
+        let text = "[[variant]]\nname = \"A\"\n\n[[variant]]\nname = \"A\"\n";
+        let e = PlanFile::parse(text, Path::new("p.plan.toml")).unwrap_err();
+        assert_eq!(e.message().key, "plan.error.duplicate_name");
+        assert_eq!(
+            e.message().to_string(),
+            "p.plan.toml: two variants are called \"A\"; give each its own name"
+        );
+        let e = PlanFile::parse("colour = 1\n", Path::new("p.plan.toml")).unwrap_err();
+        assert_eq!(e.message().key, "plan.error.syntax");
+        assert_eq!(e.message().to_string(), e.to_string());
+        let e = PlanFileError::Read {
+            path: "p.plan.toml".into(),
+            message: "disk full".into(),
+        };
+        assert_eq!(e.message().key, "plan.error.read");
+        assert_eq!(e.message().to_string(), e.to_string());
+
+        // Every drawn-object error: the same English through its message.
+        let id = || "neu-1".to_string();
+        let volumes = [
+            VolumeError::TooFewCorners { id: id(), n: 2 },
+            VolumeError::SelfIntersecting {
+                id: id(),
+                a: 0,
+                b: 2,
+            },
+            VolumeError::NoArea { id: id() },
+            VolumeError::NoHeight {
+                id: id(),
+                storeys: 0,
+                storey_height: 3.2,
+            },
+            VolumeError::Pitch {
+                id: id(),
+                pitch: 85.5,
+            },
+            VolumeError::PitchedNeedsQuad { id: id() },
+            VolumeError::NotANumber { id: id() },
+        ];
+        for e in volumes {
+            assert_eq!(e.message().to_string(), e.to_string());
+        }
+        use crate::surface::SurfaceError;
+        let surfaces = [
+            SurfaceError::TooFewCorners { id: id(), n: 2 },
+            SurfaceError::SelfIntersecting {
+                id: id(),
+                a: 0,
+                b: 2,
+            },
+            SurfaceError::NoArea { id: id() },
+            SurfaceError::NotANumber { id: id() },
+        ];
+        for e in surfaces {
+            assert_eq!(e.message().to_string(), e.to_string());
+        }
+        use crate::tree::TreeError;
+        let trees = [
+            TreeError::Height {
+                id: id(),
+                height: 0.5,
+            },
+            TreeError::Crown {
+                id: id(),
+                crown: 41.0,
+            },
+            TreeError::NotANumber { id: id() },
+        ];
+        for e in trees {
+            assert_eq!(e.message().to_string(), e.to_string());
+        }
+        use crate::design::DesignError;
+        let path = || "entwurf.gml".to_string();
+        let designs = [
+            DesignError::Unreadable {
+                path: path(),
+                message: "line 3: bad XML".into(),
+            },
+            DesignError::NotAModel { path: path() },
+            DesignError::NeedsPlace { path: path() },
+            DesignError::Reprojection {
+                path: path(),
+                crs: "EPSG:31467".into(),
+                scene: "EPSG:25832".into(),
+                message: "out of range".into(),
+            },
+            DesignError::Empty { path: path() },
+        ];
+        for e in designs {
+            assert_eq!(e.message().to_string(), e.to_string());
+        }
+        let m = VolumeError::Pitch {
+            id: id(),
+            pitch: 85.5,
+        }
+        .message();
+        assert_eq!(m.key, "plan.error.volume_pitch");
+        let german = m.render(|k| {
+            (k == "plan.error.volume_pitch")
+                .then(|| "{id}: Eine Dachneigung von {pitch}° lässt sich nicht bauen".into())
+        });
+        assert_eq!(
+            german,
+            "neu-1: Eine Dachneigung von 85.5° lässt sich nicht bauen"
+        );
     }
 
     #[test]

@@ -75,6 +75,31 @@ impl SurfaceError {
             SurfaceError::NotANumber { .. } => "plan.err_number",
         }
     }
+
+    /// The whole text with the surface and its values, for the app to say
+    /// in its language; [`std::fmt::Display`] gives the same in English.
+    pub fn message(&self) -> pw_text::Message {
+        use pw_text::Message;
+        match self {
+            SurfaceError::TooFewCorners { id, n } => Message::new("plan.error.surface_corners")
+                .arg("id", id)
+                .arg("n", n)
+                .english("{id}: a surface needs at least 3 corners, it has {n}"),
+            SurfaceError::SelfIntersecting { id, a, b } => {
+                Message::new("plan.error.surface_crossing")
+                    .arg("id", id)
+                    .arg("a", a)
+                    .arg("b", b)
+                    .english("{id}: the surface's edges {a} and {b} cross; move a corner")
+            }
+            SurfaceError::NoArea { id } => Message::new("plan.error.surface_area")
+                .arg("id", id)
+                .english("{id}: the surface has no area"),
+            SurfaceError::NotANumber { id } => Message::new("plan.error.number")
+                .arg("id", id)
+                .english("{id}: a coordinate is not a number"),
+        }
+    }
 }
 
 impl Surface {

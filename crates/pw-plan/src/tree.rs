@@ -49,6 +49,27 @@ impl TreeError {
             TreeError::NotANumber { .. } => "plan.err_number",
         }
     }
+
+    /// The whole text with the tree and its values, for the app to say in
+    /// its language; [`std::fmt::Display`] gives the same in English.
+    pub fn message(&self) -> pw_text::Message {
+        use pw_text::Message;
+        match self {
+            TreeError::Height { id, height } => Message::new("plan.error.tree_height")
+                .arg("id", id)
+                .arg("height", height)
+                .english("{id}: a tree {height} m tall? Give a height between 1 and 60 m"),
+            TreeError::Crown { id, crown } => Message::new("plan.error.tree_crown")
+                .arg("id", id)
+                .arg("crown", crown)
+                .english(
+                    "{id}: a crown {crown} m wide? Give a crown diameter between 0.5 and 40 m",
+                ),
+            TreeError::NotANumber { id } => Message::new("plan.error.number")
+                .arg("id", id)
+                .english("{id}: a coordinate is not a number"),
+        }
+    }
 }
 
 /// Corners of the crown: eight, enough for a shadow of the right size.

@@ -170,6 +170,51 @@ impl VolumeError {
             VolumeError::NotANumber { .. } => "plan.err_number",
         }
     }
+
+    /// The whole text with the volume and its values, for the app to say
+    /// in its language; [`std::fmt::Display`] gives the same in English.
+    pub fn message(&self) -> pw_text::Message {
+        use pw_text::Message;
+        match self {
+            VolumeError::TooFewCorners { id, n } => Message::new("plan.error.volume_corners")
+                .arg("id", id)
+                .arg("n", n)
+                .english("{id}: a footprint needs at least 3 corners, it has {n}"),
+            VolumeError::SelfIntersecting { id, a, b } => {
+                Message::new("plan.error.volume_crossing")
+                    .arg("id", id)
+                    .arg("a", a)
+                    .arg("b", b)
+                    .english("{id}: the footprint's edges {a} and {b} cross; move a corner")
+            }
+            VolumeError::NoArea { id } => Message::new("plan.error.volume_area")
+                .arg("id", id)
+                .english("{id}: the footprint has no area"),
+            VolumeError::NoHeight {
+                id,
+                storeys,
+                storey_height,
+            } => Message::new("plan.error.volume_height")
+                .arg("id", id)
+                .arg("storeys", storeys)
+                .arg("storey_height", storey_height)
+                .english(
+                    "{id}: the height must be more than 0 m (storeys {storeys} × {storey_height} m)",
+                ),
+            VolumeError::Pitch { id, pitch } => Message::new("plan.error.volume_pitch")
+                .arg("id", id)
+                .arg("pitch", pitch)
+                .english("{id}: a roof pitch of {pitch}° cannot be built; choose between 1° and 70°"),
+            VolumeError::PitchedNeedsQuad { id } => Message::new("plan.error.volume_quad")
+                .arg("id", id)
+                .english(
+                    "{id}: gable, hip and mono-pitch roofs need a footprint of four corners with parallel opposite sides; draw it so or choose a flat roof",
+                ),
+            VolumeError::NotANumber { id } => Message::new("plan.error.number")
+                .arg("id", id)
+                .english("{id}: a coordinate is not a number"),
+        }
+    }
 }
 
 fn sub(a: P2, b: P2) -> P2 {

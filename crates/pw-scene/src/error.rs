@@ -1,3 +1,4 @@
+use pw_text::Message;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
@@ -18,7 +19,9 @@ pub enum SceneError {
     Invalid {
         path: PathBuf,
         line: usize,
-        message: String,
+        /// What is wrong, for the app to say in its language (boxed: the
+        /// error stays small).
+        message: Box<Message>,
     },
 }
 
@@ -42,7 +45,7 @@ impl SceneError {
     }
 
     /// A semantic error; `needle` is searched for to find the line it concerns.
-    pub(crate) fn invalid(path: &Path, text: &str, needle: &str, message: &str) -> Self {
+    pub(crate) fn invalid(path: &Path, text: &str, needle: &str, message: Message) -> Self {
         let line = text
             .lines()
             .position(|l| l.contains(needle))
@@ -51,7 +54,39 @@ impl SceneError {
         SceneError::Invalid {
             path: path.to_path_buf(),
             line,
-            message: message.to_string(),
+            message: Box::new(message),
+        }
+    }
+
+    /// The error for people, translated by the app; [`std::fmt::Display`]
+    /// gives the same in English (for logs and the CLI). The file
+    /// system's and the TOML reader's words stay as they are.
+    pub fn message(&self) -> Message {
+        match self {
+            SceneError::Io { path, source } => Message::new("scene.error.io")
+                .arg("path", path.display())
+                .arg_message("why", Message::text(source.to_string()))
+                .english("{path}: cannot read or write the scene file: {why}"),
+            SceneError::Syntax {
+                path,
+                line,
+                column,
+                message,
+            } => Message::new("scene.error.syntax")
+                .arg("path", path.display())
+                .arg("line", line)
+                .arg("column", column)
+                .arg_message("why", Message::text(message.clone()))
+                .english("{path}:{line}:{column}: {why}"),
+            SceneError::Invalid {
+                path,
+                line,
+                message,
+            } => Message::new("scene.error.invalid")
+                .arg("path", path.display())
+                .arg("line", line)
+                .arg_message("why", message.as_ref().clone())
+                .english("{path}:{line}: {why}"),
         }
     }
 

@@ -9,6 +9,7 @@ mod model;
 pub use error::SceneError;
 pub use model::*;
 
+use pw_text::Message;
 use std::path::{Path, PathBuf};
 
 impl Scene {
@@ -71,17 +72,22 @@ impl Scene {
                 path,
                 text,
                 "area",
-                "workshop area must be [min E, min N, max E, max N] with max above min",
+                Message::new("scene.error.workshop_area").english(
+                    "workshop area must be [min E, min N, max E, max N] with max above min",
+                ),
             ));
         }
         let mut seen = std::collections::HashSet::new();
         for q in &w.questions {
-            let bad = |why: String| {
+            let bad = |why: Message| {
                 SceneError::invalid(
                     path,
                     text,
                     &q.id,
-                    &format!("workshop question '{}': {why}", q.id),
+                    Message::new("scene.error.workshop_question")
+                        .arg("id", &q.id)
+                        .arg_message("why", why)
+                        .english("workshop question '{id}': {why}"),
                 )
             };
             let id_ok = !q.id.is_empty()
@@ -90,25 +96,33 @@ impl Scene {
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
             if !id_ok {
-                return Err(bad("the id must be 1 to 64 letters, digits, - or _".into()));
+                return Err(bad(Message::new("scene.error.question_id")
+                    .english("the id must be 1 to 64 letters, digits, - or _")));
             }
             if !seen.insert(q.id.as_str()) {
-                return Err(bad("two questions have this id".into()));
+                return Err(bad(Message::new("scene.error.question_twice")
+                    .english("two questions have this id")));
             }
             if q.de.trim().is_empty() {
-                return Err(bad("the German text (de) is empty".into()));
+                return Err(bad(Message::new("scene.error.question_no_german")
+                    .english("the German text (de) is empty")));
             }
             match q.kind.as_str() {
                 "yesno" | "stars" if q.options.is_empty() => {}
                 "yesno" | "stars" => {
-                    return Err(bad(format!("a {} question has no options", q.kind)));
+                    return Err(bad(Message::new("scene.error.question_options")
+                        .arg("kind", &q.kind)
+                        .english("a {kind} question has no options")));
                 }
                 "choice" if q.options.len() >= 2 => {}
-                "choice" => return Err(bad("a choice needs at least two options".into())),
+                "choice" => {
+                    return Err(bad(Message::new("scene.error.question_choice")
+                        .english("a choice needs at least two options")));
+                }
                 other => {
-                    return Err(bad(format!(
-                        "kind must be yesno, stars or choice, not '{other}'"
-                    )));
+                    return Err(bad(Message::new("scene.error.question_kind")
+                        .arg("kind", other)
+                        .english("kind must be yesno, stars or choice, not '{kind}'")));
                 }
             }
         }
@@ -117,15 +131,15 @@ impl Scene {
 
     fn validate(&self, path: &Path, text: &str) -> Result<(), SceneError> {
         let crs = pw_geo::Crs::parse(&self.crs)
-            .map_err(|e| SceneError::invalid(path, text, "crs", &e.to_string()))?;
+            .map_err(|e| SceneError::invalid(path, text, "crs", e.message()))?;
         crs.proj_definition()
-            .map_err(|e| SceneError::invalid(path, text, "crs", &e.to_string()))?;
+            .map_err(|e| SceneError::invalid(path, text, "crs", e.message()))?;
         if self.origin.iter().any(|v| !v.is_finite()) {
             return Err(SceneError::invalid(
                 path,
                 text,
                 "origin",
-                "origin must be three finite numbers",
+                Message::new("scene.error.origin").english("origin must be three finite numbers"),
             ));
         }
         for c in &self.view_corridors {
@@ -136,10 +150,11 @@ impl Scene {
                     path,
                     text,
                     &c.name,
-                    &format!(
-                        "view corridor '{}': from and to must be E, N, Z at least 1 m apart, width 0 m or more",
-                        c.name
-                    ),
+                    Message::new("scene.error.view_corridor")
+                        .arg("name", &c.name)
+                        .english(
+                            "view corridor '{name}': from and to must be E, N, Z at least 1 m apart, width 0 m or more",
+                        ),
                 ));
             }
         }
@@ -153,55 +168,71 @@ impl Scene {
                 path,
                 text,
                 "accent",
-                &format!("look: accent must be a colour \"#rrggbb\", found \"{accent}\""),
+                Message::new("scene.error.accent")
+                    .arg("accent", accent)
+                    .english("look: accent must be a colour \"#rrggbb\", found \"{accent}\""),
             ));
         }
         if let Some(k) = &self.kiosk {
-            let bad = |key: &str, why: String| SceneError::invalid(path, text, key, &why);
+            let bad = |key: &str, why: Message| SceneError::invalid(path, text, key, why);
             if !(k.idle_seconds.is_finite() && k.idle_seconds >= 5.0) {
                 return Err(bad(
                     "idle_seconds",
-                    "kiosk idle_seconds must be 5 or more".into(),
+                    Message::new("scene.error.kiosk_idle")
+                        .english("kiosk idle_seconds must be 5 or more"),
                 ));
             }
             if let Some(pin) = &k.pin
                 && (!(4..=8).contains(&pin.len()) || !pin.chars().all(|c| c.is_ascii_digit()))
             {
-                return Err(bad("pin", "the kiosk pin must be 4 to 8 digits".into()));
+                return Err(bad(
+                    "pin",
+                    Message::new("scene.error.kiosk_pin")
+                        .english("the kiosk pin must be 4 to 8 digits"),
+                ));
             }
             for s in &k.stations {
                 if !self.bookmarks.iter().any(|b| b.name == s.bookmark) {
                     return Err(bad(
                         &s.bookmark,
-                        format!(
-                            "tour station '{}': no [[bookmarks]] of that name",
-                            s.bookmark
-                        ),
+                        Message::new("scene.error.tour_bookmark")
+                            .arg("bookmark", &s.bookmark)
+                            .english("tour station '{bookmark}': no [[bookmarks]] of that name"),
                     ));
                 }
                 if !(s.seconds.is_finite() && s.seconds >= 2.0) {
                     return Err(bad(
                         "seconds",
-                        format!("tour station '{}': seconds must be 2 or more", s.bookmark),
+                        Message::new("scene.error.tour_seconds")
+                            .arg("bookmark", &s.bookmark)
+                            .english("tour station '{bookmark}': seconds must be 2 or more"),
                     ));
                 }
             }
         }
+        let in_layer = |layer: &Layer, why: Message| {
+            Message::new("scene.error.layer")
+                .arg("layer", &layer.name)
+                .arg_message("why", why)
+                .english("layer '{layer}': {why}")
+        };
         for layer in &self.layers {
             if !(0.0..=1.0).contains(&layer.opacity) {
                 return Err(SceneError::invalid(
                     path,
                     text,
                     "opacity",
-                    &format!(
-                        "layer '{}': opacity must be between 0 and 1, found {}",
-                        layer.name, layer.opacity
+                    in_layer(
+                        layer,
+                        Message::new("scene.error.opacity")
+                            .arg("opacity", layer.opacity)
+                            .english("opacity must be between 0 and 1, found {opacity}"),
                     ),
                 ));
             }
             if let Some(c) = &layer.crs {
                 pw_geo::Crs::parse(c).map_err(|e| {
-                    SceneError::invalid(path, text, c, &format!("layer '{}': {e}", layer.name))
+                    SceneError::invalid(path, text, c, in_layer(layer, e.message()))
                 })?;
             }
         }
@@ -209,60 +240,74 @@ impl Scene {
             let Some(service) = &layer.service else {
                 continue;
             };
-            let bad = |key: &str, why: String| {
-                SceneError::invalid(path, text, key, &format!("layer '{}': {why}", layer.name))
+            let bad = |key: &str, why: Message| {
+                SceneError::invalid(path, text, key, in_layer(layer, why))
             };
             if !matches!(service.protocol.as_str(), "wfs" | "ogcapi") {
                 return Err(bad(
                     &service.protocol,
-                    format!(
-                        "service protocol must be \"wfs\" or \"ogcapi\", found \"{}\"",
-                        service.protocol
-                    ),
+                    Message::new("scene.error.service_protocol")
+                        .arg("protocol", &service.protocol)
+                        .english(
+                            "service protocol must be \"wfs\" or \"ogcapi\", found \"{protocol}\"",
+                        ),
                 ));
             }
             if layer.kind != LayerKind::Vector || !is_web_address(&layer.path) {
                 return Err(bad(
                     "service",
-                    "a service layer is kind = \"vector\" with the service's http(s) address as path".into(),
+                    Message::new("scene.error.service_layer").english(
+                        "a service layer is kind = \"vector\" with the service's http(s) address as path",
+                    ),
                 ));
             }
             if service.name.trim().is_empty() {
                 return Err(bad(
                     "service",
-                    "service name: give the WFS feature type or the OGC API collection".into(),
+                    Message::new("scene.error.service_name").english(
+                        "service name: give the WFS feature type or the OGC API collection",
+                    ),
                 ));
             }
         }
         for catalog in &self.catalogs {
-            let bad = |key: &str, why: String| {
+            let bad = |key: &str, why: Message| {
                 SceneError::invalid(
                     path,
                     text,
                     key,
-                    &format!("catalog '{}': {why}", catalog.name),
+                    Message::new("scene.error.catalog")
+                        .arg("catalog", &catalog.name)
+                        .arg_message("why", why)
+                        .english("catalog '{catalog}': {why}"),
                 )
             };
             if !matches!(catalog.kind.as_str(), "ckan" | "piveau") {
                 return Err(bad(
                     &catalog.kind,
-                    format!(
-                        "kind must be \"ckan\" or \"piveau\", found \"{}\"",
-                        catalog.kind
-                    ),
+                    Message::new("scene.error.catalog_kind")
+                        .arg("kind", &catalog.kind)
+                        .english("kind must be \"ckan\" or \"piveau\", found \"{kind}\""),
                 ));
             }
             if !is_web_address(&catalog.url) {
-                return Err(bad(&catalog.url, "url must be an http(s) address".into()));
+                return Err(bad(
+                    &catalog.url,
+                    Message::new("scene.error.catalog_url")
+                        .english("url must be an http(s) address"),
+                ));
             }
         }
         for source in &self.sensors {
-            let bad = |key: &str, why: String| {
+            let bad = |key: &str, why: Message| {
                 SceneError::invalid(
                     path,
                     text,
                     key,
-                    &format!("sensor source '{}': {why}", source.name),
+                    Message::new("scene.error.sensor_source")
+                        .arg("source", &source.name)
+                        .arg_message("why", why)
+                        .english("sensor source '{source}': {why}"),
                 )
             };
             if let Some(why) = source.classes.iter().find_map(|c| c.problem()) {
@@ -271,45 +316,44 @@ impl Scene {
             if source.token_env.is_some() && source.token_keyring.is_some() {
                 return Err(bad(
                     "token_keyring",
-                    "give the token either by token_env or by token_keyring".into(),
+                    Message::new("scene.error.token_twice")
+                        .english("give the token either by token_env or by token_keyring"),
                 ));
             }
+            let positive = |field: &str| {
+                Message::new("scene.error.positive")
+                    .arg("field", field)
+                    .english("{field} must be a positive number")
+            };
             if source
                 .stale_after_minutes
                 .is_some_and(|s| !(s.is_finite() && s > 0.0))
             {
-                return Err(bad(
-                    "stale_after_minutes",
-                    "stale_after_minutes must be a positive number".into(),
-                ));
+                return Err(bad("stale_after_minutes", positive("stale_after_minutes")));
             }
             if source
                 .poll_seconds
                 .is_some_and(|s| !(s.is_finite() && s > 0.0))
             {
-                return Err(bad(
-                    "poll_seconds",
-                    "poll_seconds must be a positive number".into(),
-                ));
+                return Err(bad("poll_seconds", positive("poll_seconds")));
             }
             if source.speed.is_some_and(|s| !(s.is_finite() && s > 0.0)) {
-                return Err(bad("speed", "speed must be a positive number".into()));
+                return Err(bad("speed", positive("speed")));
             }
             let not_host_port = |a: &str| {
                 a.rsplit_once(':')
                     .is_none_or(|(_, port)| port.parse::<u16>().is_err())
             };
+            let broker = |written: String| {
+                Message::new("scene.error.broker")
+                    .arg("broker", written)
+                    .english("{broker}: write the broker as host:port")
+            };
             if source.kind == crate::SensorSourceKind::Mqtt && not_host_port(&source.url) {
-                return Err(bad(
-                    "url",
-                    format!("{:?}: write the broker as host:port", source.url),
-                ));
+                return Err(bad("url", broker(format!("{:?}", source.url))));
             }
-            if let Some(broker) = source.mqtt.as_deref().filter(|b| not_host_port(b)) {
-                return Err(bad(
-                    "mqtt",
-                    format!("mqtt = {broker:?}: write the broker as host:port"),
-                ));
+            if let Some(b) = source.mqtt.as_deref().filter(|b| not_host_port(b)) {
+                return Err(bad("mqtt", broker(format!("mqtt = {b:?}"))));
             }
         }
         if !(-90.0..=90.0).contains(&self.city.latitude)
@@ -319,7 +363,8 @@ impl Scene {
                 path,
                 text,
                 "latitude",
-                "city latitude must be within ±90 and longitude within ±180",
+                Message::new("scene.error.latitude")
+                    .english("city latitude must be within ±90 and longitude within ±180"),
             ));
         }
         Ok(())

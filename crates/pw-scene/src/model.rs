@@ -579,21 +579,23 @@ impl ValueClasses {
             .position(|v| v.eq_ignore_ascii_case(value.trim()))
     }
 
-    /// Why these classes cannot be used, if so.
-    pub fn problem(&self) -> Option<String> {
+    /// Why these classes cannot be used, if so (its `Display` gives the
+    /// English words).
+    pub fn problem(&self) -> Option<pw_text::Message> {
+        use pw_text::Message;
+        let said = |m: Message| Some(m.arg("quantity", &self.quantity));
         if !self.breaks.is_empty() && !self.values.is_empty() {
-            return Some(format!(
-                "'{}': give either breaks (numbers) or values (texts), not both",
-                self.quantity
+            return said(Message::new("scene.error.classes_both").english(
+                "'{quantity}': give either breaks (numbers) or values (texts), not both",
             ));
         }
         if self.breaks.iter().any(|b| !b.is_finite())
             || self.breaks.windows(2).any(|w| w[0] >= w[1])
         {
-            return Some(format!(
-                "'{}': breaks must be finite and ascending",
-                self.quantity
-            ));
+            return said(
+                Message::new("scene.error.classes_breaks")
+                    .english("'{quantity}': breaks must be finite and ascending"),
+            );
         }
         let n = if self.values.is_empty() {
             self.breaks.len() + 1
@@ -601,23 +603,27 @@ impl ValueClasses {
             self.values.len()
         };
         if self.labels.len() != n || self.colors.len() != n {
-            return Some(if self.values.is_empty() {
-                format!(
-                    "'{}': {} breaks make {n} classes, so give {n} labels and {n} colors",
-                    self.quantity,
-                    self.breaks.len()
-                )
+            return said(if self.values.is_empty() {
+                Message::new("scene.error.classes_count_breaks")
+                    .arg("breaks", self.breaks.len())
+                    .arg("n", n)
+                    .english("'{quantity}': {breaks} breaks make {n} classes, so give {n} labels and {n} colors")
             } else {
-                format!(
-                    "'{}': {n} values make {n} classes, so give {n} labels and {n} colors",
-                    self.quantity
-                )
+                Message::new("scene.error.classes_count_values")
+                    .arg("n", n)
+                    .english("'{quantity}': {n} values make {n} classes, so give {n} labels and {n} colors")
             });
         }
         self.colors
             .iter()
             .find(|c| parse_hex_color(c).is_none())
-            .map(|c| format!("'{}': color {c:?} is not #rrggbb", self.quantity))
+            .and_then(|c| {
+                said(
+                    Message::new("scene.error.classes_color")
+                        .arg("color", format!("{c:?}"))
+                        .english("'{quantity}': color {color} is not #rrggbb"),
+                )
+            })
     }
 }
 

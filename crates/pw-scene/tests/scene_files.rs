@@ -413,3 +413,40 @@ fn service_layers_and_catalogues_are_checked_with_the_line_to_mend() {
         "{err}"
     );
 }
+
+#[test]
+fn errors_are_said_through_the_catalogue_and_read_as_before_in_english() {
+    let err = parse(&GOOD.replace("opacity = 0.8", "opacity = 1.5")).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "scenes/test.scene:19: layer 'Gebäude': opacity must be between 0 and 1, found 1.5"
+    );
+    let m = err.message();
+    assert_eq!(m.key, "scene.error.invalid");
+    assert_eq!(m.to_string(), err.to_string());
+    let (_, why) = &m.parts[0];
+    assert_eq!(why.key, "scene.error.layer");
+    assert_eq!(why.parts[0].1.key, "scene.error.opacity");
+    // Translated the whole way down, the file's own words kept.
+    let german = m.render(|k| {
+        Some(
+            match k {
+                "scene.error.invalid" => "{path}, Zeile {line}: {why}",
+                "scene.error.layer" => "Ebene „{layer}“: {why}",
+                "scene.error.opacity" => "Deckkraft {opacity} liegt nicht zwischen 0 und 1",
+                _ => return None,
+            }
+            .into(),
+        )
+    });
+    assert_eq!(
+        german,
+        "scenes/test.scene, Zeile 19: Ebene „Gebäude“: Deckkraft 1.5 liegt nicht zwischen 0 und 1"
+    );
+    let err = parse("name = \"x\"\ncolour = 1\n").unwrap_err();
+    assert_eq!(err.message().key, "scene.error.syntax");
+    assert_eq!(err.message().to_string(), err.to_string());
+    let err = Scene::load(Path::new("/nonexistent/x.scene")).unwrap_err();
+    assert_eq!(err.message().key, "scene.error.io");
+    assert_eq!(err.message().to_string(), err.to_string());
+}

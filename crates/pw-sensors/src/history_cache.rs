@@ -20,7 +20,7 @@ pub struct Cached<T> {
     pub fetched_ms: i64,
     pub from_cache: bool,
     /// Served from disk because the server could not be asked: why.
-    pub stale_because: Option<String>,
+    pub stale_because: Option<pw_text::Message>,
 }
 
 /// History of one datastream in one window.
@@ -144,7 +144,7 @@ impl HistoryCache {
                     values,
                     fetched_ms,
                     from_cache: true,
-                    stale_because: Some(e.to_string()),
+                    stale_because: Some(e.message()),
                 }),
                 None => Err(e),
             },

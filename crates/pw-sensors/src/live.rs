@@ -29,7 +29,7 @@ pub enum LiveEvent {
     /// A message that could not be read: the topic and why.
     Unreadable {
         topic: String,
-        reason: String,
+        reason: pw_text::Message,
     },
 }
 
@@ -38,17 +38,19 @@ pub const CATALOGUE_TOPIC: &str = "planwerkstatt/Datastreams";
 
 /// Turns one published message into an event (pure: tested without a broker).
 pub fn classify(topic: &str, payload: &[u8], decoders: &[(String, String)]) -> LiveEvent {
-    let unreadable = |reason: String| LiveEvent::Unreadable {
+    let unreadable = |reason: pw_text::Message| LiveEvent::Unreadable {
         topic: topic.to_string(),
         reason,
     };
     let Ok(text) = std::str::from_utf8(payload) else {
-        return unreadable("not UTF-8 text".into());
+        return unreadable(
+            pw_text::Message::new("sensors.problem.not_utf8").english("not UTF-8 text"),
+        );
     };
     if topic == CATALOGUE_TOPIC {
         return match sta::datastreams(text) {
             Ok(page) => LiveEvent::Datastreams(page.items),
-            Err(e) => unreadable(e.to_string()),
+            Err(e) => unreadable(e.message()),
         };
     }
     if let (Some(open), true) = (
@@ -68,7 +70,7 @@ pub fn classify(topic: &str, payload: &[u8], decoders: &[(String, String)]) -> L
                     .filter_map(|i| Some((format!("{id}[{i}]"), o.component(i)?)))
                     .collect(),
             ),
-            Err(e) => unreadable(e.to_string()),
+            Err(e) => unreadable(e.message()),
         };
     }
     if let (Some(open), true) = (topic.find("Datastreams("), topic.ends_with("/Observations")) {
@@ -79,7 +81,7 @@ pub fn classify(topic: &str, payload: &[u8], decoders: &[(String, String)]) -> L
                 datastream: id.replace("''", "'"),
                 observation,
             },
-            Err(e) => unreadable(e.to_string()),
+            Err(e) => unreadable(e.message()),
         };
     }
     let result = if topic.starts_with("application/") && topic.contains("/event/up") {
@@ -109,6 +111,6 @@ pub fn classify(topic: &str, payload: &[u8], decoders: &[(String, String)]) -> L
     };
     match result {
         Ok(m) => LiveEvent::Message(m),
-        Err(e) => unreadable(e.to_string()),
+        Err(e) => unreadable(e.message()),
     }
 }

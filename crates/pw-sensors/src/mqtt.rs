@@ -223,7 +223,9 @@ fn run(settings: MqttSettings, tx: Sender<LiveEvent>, stop: Arc<AtomicBool>) {
                 Err(e) => {
                     let _ = tx.send(LiveEvent::Unreadable {
                         topic: String::new(),
-                        reason: format!("cannot record: {e}"),
+                        reason: Message::new("sensors.problem.cannot_record")
+                            .arg_message("why", e.message())
+                            .english("cannot record: {why}"),
                     });
                     None
                 }
@@ -273,7 +275,9 @@ fn run(settings: MqttSettings, tx: Sender<LiveEvent>, stop: Arc<AtomicBool>) {
                     if let Err(e) = r.record(&m) {
                         let _ = tx.send(LiveEvent::Unreadable {
                             topic: p.topic.clone(),
-                            reason: format!("not recorded: {e}"),
+                            reason: Message::new("sensors.problem.not_recorded")
+                                .arg("why", e)
+                                .english("not recorded: {why}"),
                         });
                     }
                 }
@@ -341,7 +345,7 @@ mod tests {
             &[],
         ) {
             LiveEvent::Unreadable { reason, .. } => {
-                assert!(reason.contains("name a decoder"), "{reason}")
+                assert!(reason.to_string().contains("name a decoder"), "{reason}")
             }
             other => panic!("{other:?}"),
         }

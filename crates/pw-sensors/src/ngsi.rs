@@ -95,7 +95,7 @@ pub fn entity(text: &str) -> Result<Message, SensorError> {
 /// A context broker's answer to `GET /ngsi-ld/v1/entities` (an array of
 /// entities, or a GeoJSON FeatureCollection): the readable ones as
 /// messages, and for each unreadable one its position and why.
-pub fn entities(text: &str) -> Result<(Vec<Message>, Vec<String>), SensorError> {
+pub fn entities(text: &str) -> Result<(Vec<Message>, Vec<pw_text::Message>), SensorError> {
     let v = parse_json(text)?;
     let list = v
         .as_array()
@@ -106,7 +106,12 @@ pub fn entities(text: &str) -> Result<(Vec<Message>, Vec<String>), SensorError> 
     for (i, e) in list.iter().enumerate() {
         match entity_value(e) {
             Ok(m) => messages.push(m),
-            Err(err) => problems.push(format!("entity {}: {err}", i + 1)),
+            Err(err) => problems.push(
+                pw_text::Message::new("sensors.problem.entity")
+                    .arg("n", i + 1)
+                    .arg_message("why", err.message())
+                    .english("entity {n}: {why}"),
+            ),
         }
     }
     Ok((messages, problems))

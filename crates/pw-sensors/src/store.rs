@@ -156,7 +156,7 @@ pub struct SensorStore {
     pub corrected: usize,
     /// Messages that could not be read, and the last reason.
     pub unreadable: usize,
-    pub last_problem: Option<String>,
+    pub last_problem: Option<pw_text::Message>,
     /// Bumped on every change, so views redraw only then.
     pub version: u64,
     /// Bumped when stations, streams or places change (not values).
@@ -275,7 +275,12 @@ impl SensorStore {
             }
             LiveEvent::Unreadable { topic, reason } => {
                 self.unreadable += 1;
-                self.last_problem = Some(format!("{topic}: {reason}"));
+                self.last_problem = Some(
+                    pw_text::Message::new("sensors.problem.at")
+                        .arg("topic", topic)
+                        .arg_message("why", reason.clone())
+                        .english("{topic}: {why}"),
+                );
                 0
             }
             LiveEvent::Connected | LiveEvent::Disconnected(_) => 0,

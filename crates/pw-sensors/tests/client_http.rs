@@ -327,7 +327,13 @@ fn history_is_kept_on_disk_for_a_workshop_without_network() {
         .unwrap();
     assert!(stale.from_cache);
     assert_eq!(stale.fetched_ms, later + 120_000);
-    assert!(stale.stale_because.unwrap().contains("HTTP 500"));
+    assert!(
+        stale
+            .stale_because
+            .unwrap()
+            .to_string()
+            .contains("HTTP 500")
+    );
     // Nothing on disk and no server: the error itself.
     let e = cache
         .history(&c, &ds, from - 86_400_000, from, 60_000, later)
@@ -524,8 +530,8 @@ fn tracks_and_multidatastream_windows_are_kept_on_disk_too() {
     assert!(
         track2
             .stale_because
-            .as_deref()
-            .is_some_and(|w| w.contains("500"))
+            .as_ref()
+            .is_some_and(|w| w.to_string().contains("500"))
     );
     let multi2 = cache
         .multi_history(&c, &mds, from, to, 60_000, later)

@@ -130,7 +130,7 @@ fn platform_messages_arrive_decoded_and_survive_a_broker_restart() {
         unreachable!()
     };
     assert_eq!(topic, "application/x/device/y/event/up");
-    assert!(reason.contains("not JSON"), "{reason}");
+    assert!(reason.to_string().contains("not JSON"), "{reason}");
 
     // The broker restarts: the subscription says so, reconnects, and
     // receives again.

@@ -5,8 +5,8 @@
 //! feature layer for the view), a vector file (GeoJSON, KML, GML…), or
 //! nothing it can draw.
 
-use crate::ServiceError;
 use crate::http::{Fetch, with_query};
+use crate::{Message, ServiceError};
 use serde_json::Value;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -184,7 +184,7 @@ pub fn search(
 pub enum Refusal {
     /// The catalogue said why (`success: false`).
     Said(String),
-    Unreadable(String),
+    Unreadable(Message),
 }
 
 /// Reads a search answer (CKAN `package_search`, piveau `/search`).
@@ -193,7 +193,8 @@ pub fn parse_search(
     kind: CatalogKind,
     language: &str,
 ) -> Result<SearchResult, Refusal> {
-    let v: Value = serde_json::from_slice(bytes).map_err(|e| Refusal::Unreadable(e.to_string()))?;
+    let v: Value = serde_json::from_slice(bytes)
+        .map_err(|e| Refusal::Unreadable(Message::text(e.to_string())))?;
     if v.get("success").and_then(|s| s.as_bool()) == Some(false) {
         let text = v
             .pointer("/error/message")
@@ -202,9 +203,9 @@ pub fn parse_search(
             .to_string();
         return Err(Refusal::Said(text));
     }
-    let result = v
-        .get("result")
-        .ok_or_else(|| Refusal::Unreadable("no \"result\"".into()))?;
+    let result = v.get("result").ok_or_else(|| {
+        Refusal::Unreadable(Message::new("services.catalog.no_result").english("no \"result\""))
+    })?;
     let count = result.get("count").and_then(|c| c.as_u64()).unwrap_or(0);
     let list = result
         .get("results")

@@ -36,7 +36,9 @@ pub enum ServiceError {
     Unreadable {
         url: String,
         expected: &'static str,
-        why: String,
+        /// Said in the user's language where a reader gives a key; a JSON
+        /// library's own words stay as they are.
+        why: Message,
     },
     #[error("{url}: the service has no feature type or collection \"{name}\" (it has: {known})")]
     UnknownName {
@@ -76,7 +78,7 @@ impl ServiceError {
                 Message::new("services.error.unreadable")
                     .arg("url", shown(url))
                     .arg("expected", expected)
-                    .arg("why", why)
+                    .arg_message("why", why.clone())
                     .english("{url}: not a {expected} answer ({why}) – check the address")
             }
             ServiceError::UnknownName { url, name, known } => {

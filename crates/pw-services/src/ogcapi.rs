@@ -4,7 +4,7 @@
 
 use crate::http::{Fetch, same_origin, with_query};
 use crate::wfs::{Query, stale_issue, truncated_issue};
-use crate::{Bbox, ServiceError, append_features, reproject_bbox};
+use crate::{Bbox, Message, ServiceError, append_features, reproject_bbox};
 use pw_geo::Crs;
 use pw_vector::VectorData;
 use serde_json::Value;
@@ -92,7 +92,7 @@ fn json(fetch: &dyn Fetch, url: &str) -> Result<(Value, Option<ServiceError>), S
     let v = serde_json::from_slice(&answer.bytes).map_err(|e| ServiceError::Unreadable {
         url: url.clone(),
         expected: "OGC API – Features JSON",
-        why: e.to_string(),
+        why: Message::text(e.to_string()),
     })?;
     Ok((v, answer.stale_because))
 }
@@ -264,12 +264,13 @@ pub fn get_features(
             all.issues.push(stale_issue(why));
         }
         let text = String::from_utf8_lossy(&answer.bytes);
-        let unreadable = |why: String| ServiceError::Unreadable {
+        let unreadable = |why: Message| ServiceError::Unreadable {
             url: request.clone(),
             expected: "GeoJSON",
             why,
         };
-        let v: Value = serde_json::from_str(&text).map_err(|e| unreadable(e.to_string()))?;
+        let v: Value =
+            serde_json::from_str(&text).map_err(|e| unreadable(Message::text(e.to_string())))?;
         matched = v.get("numberMatched").and_then(|n| n.as_u64()).or(matched);
         let mut data = pw_vector::geojson::read(&text).map_err(unreadable)?;
         if ask_uri.is_some() {

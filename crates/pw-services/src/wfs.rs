@@ -64,16 +64,18 @@ impl FeatureType {
 }
 
 /// Reads GetCapabilities (WFS 2.0; 1.1's names are understood too).
-pub fn parse_capabilities(text: &str) -> Result<Capabilities, String> {
+pub fn parse_capabilities(text: &str) -> Result<Capabilities, Message> {
     let root = pw_vector::xml::parse(text)?;
     if root.name.ends_with("ExceptionReport") {
-        return Err(crate::xml::exception_text(text.as_bytes()).unwrap_or_default());
+        // The server's own words.
+        return Err(Message::text(
+            crate::xml::exception_text(text.as_bytes()).unwrap_or_default(),
+        ));
     }
     if root.name != "WFS_Capabilities" {
-        return Err(format!(
-            "<{}> where <WFS_Capabilities> was expected",
-            root.name
-        ));
+        return Err(Message::new("services.wfs.not_capabilities")
+            .arg("element", &root.name)
+            .english("<{element}> where <WFS_Capabilities> was expected"));
     }
     let mut caps = Capabilities {
         version: root.attr("version").unwrap_or("").to_string(),
@@ -366,7 +368,7 @@ pub fn read_page(
     bytes: &[u8],
     asked: Crs,
 ) -> Result<(VectorData, PageCounts), ServiceError> {
-    let unreadable = |why: String| ServiceError::Unreadable {
+    let unreadable = |why: Message| ServiceError::Unreadable {
         url: url.into(),
         expected: "GetFeature",
         why,
@@ -375,7 +377,7 @@ pub fn read_page(
     if start == Some(b'{') {
         let text = String::from_utf8_lossy(bytes);
         let v: serde_json::Value =
-            serde_json::from_str(&text).map_err(|e| unreadable(e.to_string()))?;
+            serde_json::from_str(&text).map_err(|e| unreadable(Message::text(e.to_string())))?;
         let number = |k: &str| v.get(k).and_then(|n| n.as_u64());
         let counts = PageCounts {
             matched: number("numberMatched").or_else(|| number("totalFeatures")),
@@ -395,7 +397,9 @@ pub fn read_page(
         return Ok((data, counts));
     }
     let Some((root, attrs)) = crate::xml::root(bytes) else {
-        return Err(unreadable("neither GeoJSON nor XML".into()));
+        return Err(unreadable(
+            Message::new("services.wfs.neither_json_nor_xml").english("neither GeoJSON nor XML"),
+        ));
     };
     if root.ends_with("ExceptionReport") {
         return Err(ServiceError::Exception {

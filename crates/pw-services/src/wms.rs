@@ -3,8 +3,8 @@
 //! address, the same for many datasets — becomes the right basemap layer.
 
 use crate::Bbox;
-use crate::ServiceError;
 use crate::http::{Fetch, with_query};
+use crate::{Message, ServiceError};
 use pw_vector::xml::Element;
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -76,19 +76,21 @@ impl Capabilities {
     }
 }
 
-pub fn parse_capabilities(text: &str) -> Result<Capabilities, String> {
+pub fn parse_capabilities(text: &str) -> Result<Capabilities, Message> {
     let root = pw_vector::xml::parse(text)?;
     if root.name.ends_with("ExceptionReport") {
-        return Err(crate::xml::exception_text(text.as_bytes()).unwrap_or_default());
+        // The server's own words.
+        return Err(Message::text(
+            crate::xml::exception_text(text.as_bytes()).unwrap_or_default(),
+        ));
     }
     if !matches!(
         root.name.as_str(),
         "WMS_Capabilities" | "WMT_MS_Capabilities"
     ) {
-        return Err(format!(
-            "<{}> where <WMS_Capabilities> was expected",
-            root.name
-        ));
+        return Err(Message::new("services.wms.not_capabilities")
+            .arg("element", &root.name)
+            .english("<{element}> where <WMS_Capabilities> was expected"));
     }
     let mut caps = Capabilities {
         version: root.attr("version").unwrap_or("").to_string(),

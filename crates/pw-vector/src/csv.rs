@@ -63,13 +63,15 @@ fn records(text: &str, delimiter: u8) -> impl Iterator<Item = Row> + '_ {
         })
 }
 
-pub fn read_bytes(bytes: &[u8], options: &CsvOptions) -> Result<VectorData, String> {
+pub fn read_bytes(bytes: &[u8], options: &CsvOptions) -> Result<VectorData, Message> {
     let mut data = VectorData::new("CSV");
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t.trim_start_matches('\u{feff}').to_string(),
         Err(_) => {
-            data.issues
-                .push("the file is not UTF-8: read as Windows-1252".into());
+            data.issues.push(
+                Message::new("vector.issue.csv_not_utf8")
+                    .english("the file is not UTF-8: read as Windows-1252"),
+            );
             encoding_rs::WINDOWS_1252.decode(bytes).0.into_owned()
         }
     };
@@ -79,7 +81,9 @@ pub fn read_bytes(bytes: &[u8], options: &CsvOptions) -> Result<VectorData, Stri
         .max_by_key(|d| records(&text, *d).next().map_or(0, |(_, h)| h.len()))
         .unwrap_or(b',');
     let mut lines = records(&text, delimiter);
-    let (_, header) = lines.next().ok_or("the file is empty")?;
+    let (_, header) = lines
+        .next()
+        .ok_or_else(|| Message::new("vector.csv.empty").english("the file is empty"))?;
     // "name,C,20" headers (dBase export): name plus type letter.
     let columns: Vec<(String, Option<FieldKind>)> = header
         .into_iter()
@@ -116,14 +120,17 @@ pub fn read_bytes(bytes: &[u8], options: &CsvOptions) -> Result<VectorData, Stri
         options.x.as_ref().filter(|_| xi.is_none()),
         options.y.as_ref().filter(|_| yi.is_none()),
     ) {
-        return Err(format!(
-            "no column \"{w}\"; the columns are: {}",
-            columns
-                .iter()
-                .map(|(n, _)| n.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
+        return Err(Message::new("vector.csv.no_such_column")
+            .arg("column", w)
+            .arg(
+                "columns",
+                columns
+                    .iter()
+                    .map(|(n, _)| n.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            )
+            .english("no column \"{column}\"; the columns are: {columns}"));
     }
     if xi.is_none() || yi.is_none() {
         data.issues.push(
@@ -181,11 +188,13 @@ pub fn read_bytes(bytes: &[u8], options: &CsvOptions) -> Result<VectorData, Stri
     let mut bad = Vec::new();
     for (line, r) in &rows {
         if r.len() != columns.len() {
-            bad.push(format!(
-                "line {line}: {} values for {} columns",
-                r.len(),
-                columns.len()
-            ));
+            bad.push(
+                Message::new("vector.csv.values_for_columns")
+                    .arg("line", line)
+                    .arg("values", r.len())
+                    .arg("columns", columns.len())
+                    .english("line {line}: {values} values for {columns} columns"),
+            );
         }
         let values: Vec<Value> = data
             .fields
@@ -214,7 +223,11 @@ pub fn read_bytes(bytes: &[u8], options: &CsvOptions) -> Result<VectorData, Stri
                     Some(Geometry::Points(vec![[x, y, f64::NAN]]))
                 }
                 _ => {
-                    bad.push(format!("line {line}: no coordinates"));
+                    bad.push(
+                        Message::new("vector.csv.no_coordinates")
+                            .arg("line", line)
+                            .english("line {line}: no coordinates"),
+                    );
                     None
                 }
             },
@@ -229,8 +242,23 @@ pub fn read_bytes(bytes: &[u8], options: &CsvOptions) -> Result<VectorData, Stri
     if !bad.is_empty() {
         let n = bad.len();
         bad.truncate(5);
-        data.issues
-            .push(format!("{n} rows with problems, e.g. {}", bad.join("; ")).into());
+        // The examples joined by "; ", each said in the user's language.
+        let template = (0..bad.len())
+            .map(|i| format!("{{{i}}}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let examples = bad
+            .into_iter()
+            .enumerate()
+            .fold(Message::text(template), |m, (i, b)| {
+                m.arg_message(&i.to_string(), b)
+            });
+        data.issues.push(
+            Message::new("vector.issue.csv_rows_with_problems")
+                .arg("count", n)
+                .arg_message("examples", examples)
+                .english("{count} rows with problems, e.g. {examples}"),
+        );
     }
     data.crs = options.crs;
     if data.crs.is_none() {
@@ -239,8 +267,10 @@ pub fn read_bytes(bytes: &[u8], options: &CsvOptions) -> Result<VectorData, Stri
             .is_some_and(|e| e[0] >= -180.0 && e[2] <= 180.0 && e[1] >= -90.0 && e[3] <= 90.0);
         if degrees {
             data.crs = Some(Crs::WGS84);
-            data.issues
-                .push("no CRS given: the coordinates look like degrees, read as WGS 84".into());
+            data.issues.push(
+                Message::new("vector.issue.csv_degrees")
+                    .english("no CRS given: the coordinates look like degrees, read as WGS 84"),
+            );
         } else if data.extent().is_some() {
             data.issues.push(Message::new("vector.issue.csv_no_crs").english(
                 "no CRS given: choose the CRS of the coordinate columns (e.g. EPSG:31467 for Gauss-Krüger zone 3)",

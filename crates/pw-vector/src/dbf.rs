@@ -8,6 +8,7 @@
 
 use crate::model::{Field, FieldKind, Value};
 use encoding_rs::Encoding;
+use pw_text::Message;
 
 pub struct Table {
     pub fields: Vec<Field>,
@@ -15,7 +16,7 @@ pub struct Table {
     /// Per row: marked deleted in the file.
     pub deleted: Vec<bool>,
     /// How the texts were decoded, and why.
-    pub encoding_note: Option<String>,
+    pub encoding_note: Option<Message>,
 }
 
 struct Column {
@@ -53,9 +54,10 @@ fn encoding_for_ldid(id: u8) -> Option<&'static Encoding> {
     }
 }
 
-pub fn read(bytes: &[u8], cpg: Option<&str>) -> Result<Table, String> {
+pub fn read(bytes: &[u8], cpg: Option<&str>) -> Result<Table, Message> {
     if bytes.len() < 32 {
-        return Err("the .dbf is shorter than its 32-byte header".into());
+        return Err(Message::new("vector.dbf.too_short")
+            .english("the .dbf is shorter than its 32-byte header"));
     }
     let records = u32::from_le_bytes(bytes[4..8].try_into().unwrap()) as usize;
     let header_len = u16::from_le_bytes(bytes[8..10].try_into().unwrap()) as usize;
@@ -75,23 +77,33 @@ pub fn read(bytes: &[u8], cpg: Option<&str>) -> Result<Table, String> {
     }
     let width: usize = 1 + columns.iter().map(|c| c.length).sum::<usize>();
     if record_len < width {
-        return Err(format!(
-            "the .dbf header says records are {record_len} bytes but its columns need {width}"
-        ));
+        return Err(Message::new("vector.dbf.record_too_short")
+            .arg("record", record_len)
+            .arg("width", width)
+            .english(
+                "the .dbf header says records are {record} bytes but its columns need {width}",
+            ));
     }
     let (encoding, mut note) = match cpg.map(|l| (l, encoding_for_label(l))) {
         Some((_, Some(e))) => (Some(e), None),
         Some((l, None)) => (
             None,
-            Some(format!("unknown code page \"{}\" in the .cpg", l.trim())),
+            Some(
+                Message::new("vector.dbf.unknown_code_page")
+                    .arg("label", l.trim())
+                    .english("unknown code page \"{label}\" in the .cpg"),
+            ),
         ),
         None => (encoding_for_ldid(bytes[29]), None),
     };
     let available = bytes.len().saturating_sub(header_len) / record_len.max(1);
     if available < records {
-        note = Some(format!(
-            "the .dbf promises {records} records but holds {available}; the rest have no attributes"
-        ));
+        note = Some(
+            Message::new("vector.dbf.fewer_records")
+                .arg("records", records)
+                .arg("available", available)
+                .english("the .dbf promises {records} records but holds {available}; the rest have no attributes"),
+        );
     }
     let raw_rows: Vec<&[u8]> = (0..records.min(available))
         .map(|r| &bytes[header_len + r * record_len..header_len + (r + 1) * record_len])
@@ -104,8 +116,9 @@ pub fn read(bytes: &[u8], cpg: Option<&str>) -> Result<Table, String> {
             encoding_rs::UTF_8
         } else {
             note.get_or_insert_with(|| {
-                "no code page stated (.cpg missing): texts are not UTF-8, read as Windows-1252"
-                    .into()
+                Message::new("vector.dbf.guessed_1252").english(
+                    "no code page stated (.cpg missing): texts are not UTF-8, read as Windows-1252",
+                )
             });
             encoding_rs::WINDOWS_1252
         }

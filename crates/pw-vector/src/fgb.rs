@@ -21,24 +21,34 @@ struct Table<'a> {
     vtable_len: usize,
 }
 
-fn u16_at(b: &[u8], at: usize) -> Result<u16, String> {
-    b.get(at..at + 2)
-        .map(|s| u16::from_le_bytes([s[0], s[1]]))
-        .ok_or_else(|| "FlatBuffers offset outside the buffer".to_string())
+// The walker's faults all mean a damaged file; a few texts say where.
+fn offset_outside() -> Message {
+    Message::new("vector.fgb.offset_outside").english("FlatBuffers offset outside the buffer")
 }
 
-fn u32_at(b: &[u8], at: usize) -> Result<u32, String> {
+fn field_outside() -> Message {
+    Message::new("vector.fgb.field_outside").english("FlatBuffers field outside the buffer")
+}
+
+fn u16_at(b: &[u8], at: usize) -> Result<u16, Message> {
+    b.get(at..at + 2)
+        .map(|s| u16::from_le_bytes([s[0], s[1]]))
+        .ok_or_else(offset_outside)
+}
+
+fn u32_at(b: &[u8], at: usize) -> Result<u32, Message> {
     b.get(at..at + 4)
         .map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
-        .ok_or_else(|| "FlatBuffers offset outside the buffer".to_string())
+        .ok_or_else(offset_outside)
 }
 
 impl<'a> Table<'a> {
-    fn at(buf: &'a [u8], at: usize) -> Result<Table<'a>, String> {
+    fn at(buf: &'a [u8], at: usize) -> Result<Table<'a>, Message> {
         let soffset = u32_at(buf, at)? as i32 as i64;
         let vtable = at as i64 - soffset;
         if vtable < 0 {
-            return Err("FlatBuffers vtable outside the buffer".into());
+            return Err(Message::new("vector.fgb.vtable_outside")
+                .english("FlatBuffers vtable outside the buffer"));
         }
         let vtable = vtable as usize;
         let vtable_len = u16_at(buf, vtable)? as usize;
@@ -50,12 +60,12 @@ impl<'a> Table<'a> {
         })
     }
 
-    fn root(buf: &'a [u8]) -> Result<Table<'a>, String> {
+    fn root(buf: &'a [u8]) -> Result<Table<'a>, Message> {
         Table::at(buf, u32_at(buf, 0)? as usize)
     }
 
     /// Absolute position of field `slot`, None when absent.
-    fn field(&self, slot: usize) -> Result<Option<usize>, String> {
+    fn field(&self, slot: usize) -> Result<Option<usize>, Message> {
         let entry = 4 + 2 * slot;
         if entry + 2 > self.vtable_len {
             return Ok(None);
@@ -64,39 +74,36 @@ impl<'a> Table<'a> {
         Ok((off != 0).then_some(self.at + off))
     }
 
-    fn u8_or(&self, slot: usize, default: u8) -> Result<u8, String> {
+    fn u8_or(&self, slot: usize, default: u8) -> Result<u8, Message> {
         Ok(match self.field(slot)? {
-            Some(p) => *self
-                .buf
-                .get(p)
-                .ok_or("FlatBuffers field outside the buffer")?,
+            Some(p) => *self.buf.get(p).ok_or_else(field_outside)?,
             None => default,
         })
     }
 
-    fn u16_or(&self, slot: usize, default: u16) -> Result<u16, String> {
+    fn u16_or(&self, slot: usize, default: u16) -> Result<u16, Message> {
         self.field(slot)?
             .map_or(Ok(default), |p| u16_at(self.buf, p))
     }
 
-    fn i32_or(&self, slot: usize, default: i32) -> Result<i32, String> {
+    fn i32_or(&self, slot: usize, default: i32) -> Result<i32, Message> {
         self.field(slot)?
             .map_or(Ok(default), |p| u32_at(self.buf, p).map(|v| v as i32))
     }
 
-    fn u64_or(&self, slot: usize, default: u64) -> Result<u64, String> {
+    fn u64_or(&self, slot: usize, default: u64) -> Result<u64, Message> {
         match self.field(slot)? {
             Some(p) => self
                 .buf
                 .get(p..p + 8)
                 .map(|s| u64::from_le_bytes(s.try_into().unwrap()))
-                .ok_or_else(|| "FlatBuffers field outside the buffer".into()),
+                .ok_or_else(field_outside),
             None => Ok(default),
         }
     }
 
     /// Follows the uoffset stored in field `slot`.
-    fn indirect(&self, slot: usize) -> Result<Option<usize>, String> {
+    fn indirect(&self, slot: usize) -> Result<Option<usize>, Message> {
         match self.field(slot)? {
             Some(p) => Ok(Some(p + u32_at(self.buf, p)? as usize)),
             None => Ok(None),
@@ -105,34 +112,37 @@ impl<'a> Table<'a> {
 
     /// A vector field: (first element position, length); checked to fit
     /// `elem` bytes per element.
-    fn vector(&self, slot: usize, elem: usize) -> Result<Option<(usize, usize)>, String> {
+    fn vector(&self, slot: usize, elem: usize) -> Result<Option<(usize, usize)>, Message> {
         let Some(p) = self.indirect(slot)? else {
             return Ok(None);
         };
         let len = u32_at(self.buf, p)? as usize;
         let start = p + 4;
         if start
-            .checked_add(len.checked_mul(elem).ok_or("vector too long")?)
+            .checked_add(len.checked_mul(elem).ok_or_else(|| {
+                Message::new("vector.fgb.vector_too_long").english("vector too long")
+            })?)
             .is_none_or(|end| end > self.buf.len())
         {
-            return Err("FlatBuffers vector longer than the buffer".into());
+            return Err(Message::new("vector.fgb.vector_outside")
+                .english("FlatBuffers vector longer than the buffer"));
         }
         Ok(Some((start, len)))
     }
 
-    fn bytes(&self, slot: usize) -> Result<Option<&'a [u8]>, String> {
+    fn bytes(&self, slot: usize) -> Result<Option<&'a [u8]>, Message> {
         Ok(self
             .vector(slot, 1)?
             .map(|(start, len)| &self.buf[start..start + len]))
     }
 
-    fn string(&self, slot: usize) -> Result<Option<String>, String> {
+    fn string(&self, slot: usize) -> Result<Option<String>, Message> {
         Ok(self
             .bytes(slot)?
             .map(|b| String::from_utf8_lossy(b).into_owned()))
     }
 
-    fn f64s(&self, slot: usize) -> Result<Vec<f64>, String> {
+    fn f64s(&self, slot: usize) -> Result<Vec<f64>, Message> {
         Ok(match self.vector(slot, 8)? {
             Some((start, len)) => self.buf[start..start + 8 * len]
                 .chunks_exact(8)
@@ -142,7 +152,7 @@ impl<'a> Table<'a> {
         })
     }
 
-    fn u32s(&self, slot: usize) -> Result<Vec<u32>, String> {
+    fn u32s(&self, slot: usize) -> Result<Vec<u32>, Message> {
         Ok(match self.vector(slot, 4)? {
             Some((start, len)) => self.buf[start..start + 4 * len]
                 .chunks_exact(4)
@@ -152,7 +162,7 @@ impl<'a> Table<'a> {
         })
     }
 
-    fn tables(&self, slot: usize) -> Result<Vec<Table<'a>>, String> {
+    fn tables(&self, slot: usize) -> Result<Vec<Table<'a>>, Message> {
         let Some((start, len)) = self.vector(slot, 4)? else {
             return Ok(Vec::new());
         };
@@ -164,7 +174,7 @@ impl<'a> Table<'a> {
             .collect()
     }
 
-    fn table(&self, slot: usize) -> Result<Option<Table<'a>>, String> {
+    fn table(&self, slot: usize) -> Result<Option<Table<'a>>, Message> {
         self.indirect(slot)?
             .map(|p| Table::at(self.buf, p))
             .transpose()
@@ -222,14 +232,18 @@ struct Header {
     index_node_size: u16,
 }
 
-fn columns_of(tables: Vec<Table>) -> Result<Vec<(String, ColumnType)>, String> {
+fn columns_of(tables: Vec<Table>) -> Result<Vec<(String, ColumnType)>, Message> {
     tables
         .iter()
         .map(|c| {
             let name = c.string(0)?.unwrap_or_default();
             let raw = c.u8_or(1, 0)?;
-            let ty = ColumnType::from_u8(raw)
-                .ok_or_else(|| format!("column \"{name}\" has unknown type {raw}"))?;
+            let ty = ColumnType::from_u8(raw).ok_or_else(|| {
+                Message::new("vector.fgb.unknown_column_type")
+                    .arg("name", &name)
+                    .arg("type", raw)
+                    .english("column \"{name}\" has unknown type {type}")
+            })?;
             Ok((name, ty))
         })
         .collect()
@@ -253,25 +267,32 @@ fn index_size(features: u64, node_size: u16) -> Option<u64> {
     nodes.checked_mul(NODE_BYTES)
 }
 
-pub fn read_bytes(bytes: &[u8]) -> Result<VectorData, String> {
+pub fn read_bytes(bytes: &[u8]) -> Result<VectorData, Message> {
     if bytes.len() < 8 || bytes[..3] != MAGIC || bytes[4..7] != MAGIC {
-        return Err("not a FlatGeobuf file (the magic bytes \"fgb\" are missing)".into());
+        return Err(Message::new("vector.fgb.not_fgb")
+            .english("not a FlatGeobuf file (the magic bytes \"fgb\" are missing)"));
     }
     if bytes[3] != 3 {
-        return Err(format!(
-            "FlatGeobuf version {} is not supported (3 is); convert with a current GDAL",
-            bytes[3]
-        ));
+        return Err(Message::new("vector.fgb.version")
+            .arg("version", bytes[3])
+            .english(
+                "FlatGeobuf version {version} is not supported (3 is); convert with a current GDAL",
+            ));
     }
     let header_len = u32_at(bytes, 8)? as usize;
-    let header_buf = bytes
-        .get(12..12 + header_len)
-        .ok_or("the FlatGeobuf header is cut off")?;
-    let h = Table::root(header_buf).map_err(|e| format!("header: {e}"))?;
+    let header_buf = bytes.get(12..12 + header_len).ok_or_else(|| {
+        Message::new("vector.fgb.header_cut_off").english("the FlatGeobuf header is cut off")
+    })?;
+    let in_header = |e: Message| {
+        Message::new("vector.fgb.in_header")
+            .arg_message("error", e)
+            .english("header: {error}")
+    };
+    let h = Table::root(header_buf).map_err(in_header)?;
     let header = Header {
         geometry_type: h.u8_or(2, 0)?,
         has_z: h.u8_or(3, 0)? != 0,
-        columns: columns_of(h.tables(7)?).map_err(|e| format!("header: {e}"))?,
+        columns: columns_of(h.tables(7)?).map_err(in_header)?,
         features_count: h.u64_or(8, 0)?,
         index_node_size: h.u16_or(9, 16)?,
     };
@@ -307,21 +328,25 @@ pub fn read_bytes(bytes: &[u8]) -> Result<VectorData, String> {
         })
         .collect();
 
-    let index = index_size(header.features_count, header.index_node_size)
-        .ok_or("the header's feature count is impossible")?;
+    let index = index_size(header.features_count, header.index_node_size).ok_or_else(|| {
+        Message::new("vector.fgb.impossible_count")
+            .english("the header's feature count is impossible")
+    })?;
     let mut at = 12u64 + header_len as u64 + index;
     let mut problems = 0usize;
     while (at as usize) < bytes.len() {
         let start = at as usize;
         let number = data.features.len() + 1;
         let feature = u32_at(bytes, start)
-            .map_err(|_| "size prefix cut off".to_string())
+            .map_err(|_| Message::new("vector.fgb.size_cut_off").english("size prefix cut off"))
             .and_then(|len| {
                 let end = start + 4 + len as usize;
                 at = end as u64;
-                let buf = bytes
-                    .get(start + 4..end)
-                    .ok_or_else(|| format!("{len} bytes announced, the file ends before"))?;
+                let buf = bytes.get(start + 4..end).ok_or_else(|| {
+                    Message::new("vector.fgb.ends_before")
+                        .arg("count", len)
+                        .english("{count} bytes announced, the file ends before")
+                })?;
                 read_feature(buf, &header, &data.fields)
             });
         match feature {
@@ -329,8 +354,12 @@ pub fn read_bytes(bytes: &[u8]) -> Result<VectorData, String> {
                 if let Some(e) = fault {
                     problems += 1;
                     if problems <= 5 {
-                        data.issues
-                            .push(format!("feature {number}: attributes: {e}").into());
+                        data.issues.push(
+                            Message::new("vector.issue.feature_attributes")
+                                .arg("number", number)
+                                .arg_message("error", e)
+                                .english("feature {number}: attributes: {error}"),
+                        );
                     }
                 }
                 data.features.push(f);
@@ -348,8 +377,11 @@ pub fn read_bytes(bytes: &[u8]) -> Result<VectorData, String> {
         }
     }
     if problems > 5 {
-        data.issues
-            .push(format!("{problems} broken features in all").into());
+        data.issues.push(
+            Message::new("vector.issue.broken_features")
+                .arg("count", problems)
+                .english("{count} broken features in all"),
+        );
     }
     if header.features_count != 0 && data.features.len() as u64 != header.features_count {
         data.issues.push(
@@ -368,7 +400,7 @@ fn read_feature(
     buf: &[u8],
     header: &Header,
     fields: &[Field],
-) -> Result<(Feature, Option<String>), String> {
+) -> Result<(Feature, Option<Message>), Message> {
     let f = Table::root(buf)?;
     // Per-feature columns (rare) override the header's.
     let own = columns_of(f.tables(2)?)?;
@@ -401,12 +433,13 @@ fn read_properties(
     columns: &[(String, ColumnType)],
     fields: &[Field],
     values: &mut [Value],
-) -> Result<(), String> {
+) -> Result<(), Message> {
     let mut at = 0usize;
-    let take = |at: &mut usize, n: usize| -> Result<&[u8], String> {
-        let s = p
-            .get(*at..*at + n)
-            .ok_or("property buffer ends in the middle of a value")?;
+    let take = |at: &mut usize, n: usize| -> Result<&[u8], Message> {
+        let s = p.get(*at..*at + n).ok_or_else(|| {
+            Message::new("vector.fgb.property_cut_off")
+                .english("property buffer ends in the middle of a value")
+        })?;
         *at += n;
         Ok(s)
     };
@@ -414,9 +447,12 @@ fn read_properties(
     // Binary value; one byte cannot start a property anyway.
     while at + 1 < p.len() {
         let col = u16::from_le_bytes(take(&mut at, 2)?.try_into().unwrap()) as usize;
-        let (name, ty) = columns
-            .get(col)
-            .ok_or_else(|| format!("property for column {col}, the file has {}", columns.len()))?;
+        let (name, ty) = columns.get(col).ok_or_else(|| {
+            Message::new("vector.fgb.no_such_column")
+                .arg("column", col)
+                .arg("count", columns.len())
+                .english("property for column {column}, the file has {count}")
+        })?;
         use ColumnType::*;
         let value = match ty {
             Byte => Value::Integer(take(&mut at, 1)?[0] as i8 as i64),
@@ -470,7 +506,7 @@ fn coords(xy: &[f64], z: &[f64], from: usize, to: usize) -> Vec<Coord> {
 }
 
 /// Splits the flat coordinates at `ends` (one part when empty).
-fn parts(xy: &[f64], z: &[f64], ends: &[u32]) -> Result<Vec<Vec<Coord>>, String> {
+fn parts(xy: &[f64], z: &[f64], ends: &[u32]) -> Result<Vec<Vec<Coord>>, Message> {
     let n = xy.len() / 2;
     let ends: Vec<usize> = if ends.is_empty() {
         vec![n]
@@ -481,7 +517,10 @@ fn parts(xy: &[f64], z: &[f64], ends: &[u32]) -> Result<Vec<Vec<Coord>>, String>
     let mut out = Vec::with_capacity(ends.len());
     for &to in &ends {
         if to < from || to > n {
-            return Err(format!("part end {to} outside the {n} coordinates"));
+            return Err(Message::new("vector.fgb.part_end_outside")
+                .arg("end", to)
+                .arg("count", n)
+                .english("part end {end} outside the {count} coordinates"));
         }
         out.push(coords(xy, z, from, to));
         from = to;
@@ -494,9 +533,9 @@ fn geometry(
     header_type: u8,
     has_z: bool,
     depth: usize,
-) -> Result<Option<Geometry>, String> {
+) -> Result<Option<Geometry>, Message> {
     if depth > 8 {
-        return Err("geometry nested too deep".into());
+        return Err(Message::new("vector.fgb.too_deep").english("geometry nested too deep"));
     }
     let own = g.u8_or(6, 0)?;
     let ty = if header_type == 0 || depth > 0 {
@@ -539,11 +578,15 @@ fn geometry(
             (!polys.is_empty()).then_some(Geometry::Polygons(polys))
         }
         0 => None,
-        other => return Err(format!("geometry type {other} (curves) is not supported")),
+        other => {
+            return Err(Message::new("vector.fgb.curves")
+                .arg("type", other)
+                .english("geometry type {type} (curves) is not supported"));
+        }
     })
 }
 
-fn polygon(xy: &[f64], z: &[f64], ends: &[u32]) -> Result<Option<Polygon>, String> {
+fn polygon(xy: &[f64], z: &[f64], ends: &[u32]) -> Result<Option<Polygon>, Message> {
     let mut rings = parts(xy, z, ends)?.into_iter();
     Ok(rings
         .next()
@@ -576,6 +619,7 @@ mod tests {
         assert!(
             read_bytes(b"fgb\x02fgb\x00\x00\x00\x00\x00")
                 .unwrap_err()
+                .to_string()
                 .contains("version 2")
         );
     }

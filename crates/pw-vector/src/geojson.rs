@@ -8,23 +8,21 @@ use pw_text::Message;
 use serde_json::Value as Json;
 
 /// "feature N: what is wrong with it".
-pub(crate) fn feature_problem(
-    number: impl std::fmt::Display,
-    error: impl std::fmt::Display,
-) -> Message {
+pub(crate) fn feature_problem(number: impl std::fmt::Display, error: Message) -> Message {
     Message::new("vector.issue.feature")
         .arg("number", number)
-        .arg("error", error)
+        .arg_message("error", error)
         .english("feature {number}: {error}")
 }
 
-pub fn read(text: &str) -> Result<VectorData, String> {
+pub fn read(text: &str) -> Result<VectorData, Message> {
+    // serde_json's own words stay as the detail.
     let root: Json = serde_json::from_str(text).map_err(|e| {
-        format!(
-            "not valid JSON at line {}, column {}: {e}",
-            e.line(),
-            e.column()
-        )
+        Message::new("vector.geojson.not_json")
+            .arg("line", e.line())
+            .arg("column", e.column())
+            .arg("detail", &e)
+            .english("not valid JSON at line {line}, column {column}: {detail}")
     })?;
     // Overpass answers are JSON too, and often saved as .json.
     if crate::overpass::is_overpass(&root) {
@@ -41,9 +39,11 @@ pub fn read(text: &str) -> Result<VectorData, String> {
         match pw_geo::Crs::parse(name) {
             // CRS84 and EPSG:4326 both mean longitude first in GeoJSON.
             Ok(c) => data.crs = Some(c),
-            Err(e) => data
-                .issues
-                .push(format!("\"crs\": {e}; read as WGS 84").into()),
+            Err(e) => data.issues.push(
+                Message::new("vector.issue.geojson_crs_unknown")
+                    .arg_message("error", e.message())
+                    .english("\"crs\": {error}; read as WGS 84"),
+            ),
         }
     }
     let features: Vec<&Json> = match (
@@ -59,9 +59,14 @@ pub fn read(text: &str) -> Result<VectorData, String> {
         }
         (Some("Feature"), _) => vec![&root],
         (Some(t), _) if is_geometry_type(t) => vec![&root],
-        (Some(t), _) => return Err(format!("\"type\": \"{t}\" is not a GeoJSON object type")),
+        (Some(t), _) => {
+            return Err(Message::new("vector.geojson.unknown_type")
+                .arg("type", t)
+                .english("\"type\": \"{type}\" is not a GeoJSON object type"));
+        }
         (None, _) => {
-            return Err("no \"type\" and no \"features\" list: this is not GeoJSON".into());
+            return Err(Message::new("vector.geojson.not_geojson")
+                .english("no \"type\" and no \"features\" list: this is not GeoJSON"));
         }
     };
     let mut props: Vec<Vec<(String, Json)>> = Vec::with_capacity(features.len());
@@ -163,65 +168,89 @@ fn is_geometry_type(t: &str) -> bool {
     )
 }
 
-fn coord(v: &Json) -> Result<Coord, String> {
-    let a = v
-        .as_array()
-        .ok_or("a position must be an array of numbers")?;
+fn coord(v: &Json) -> Result<Coord, Message> {
+    let a = v.as_array().ok_or_else(|| {
+        Message::new("vector.geojson.position_not_array")
+            .english("a position must be an array of numbers")
+    })?;
     let n = |i: usize| a.get(i).and_then(|x| x.as_f64());
     match (n(0), n(1)) {
         (Some(x), Some(y)) if x.is_finite() && y.is_finite() => {
             Ok([x, y, n(2).unwrap_or(f64::NAN)])
         }
-        _ => Err(format!("position {v} is not [x, y] or [x, y, z]")),
+        _ => Err(Message::new("vector.geojson.bad_position")
+            .arg("position", v)
+            .english("position {position} is not [x, y] or [x, y, z]")),
     }
 }
 
-fn line(v: &Json) -> Result<Vec<Coord>, String> {
+fn line(v: &Json) -> Result<Vec<Coord>, Message> {
     v.as_array()
-        .ok_or("coordinates must be an array")?
+        .ok_or_else(|| {
+            Message::new("vector.geojson.coordinates_not_array")
+                .english("coordinates must be an array")
+        })?
         .iter()
         .map(coord)
         .collect()
 }
 
-fn polygon(v: &Json) -> Result<Polygon, String> {
+fn polygon(v: &Json) -> Result<Polygon, Message> {
     let rings: Vec<Vec<Coord>> = v
         .as_array()
-        .ok_or("polygon coordinates must be an array of rings")?
+        .ok_or_else(|| {
+            Message::new("vector.geojson.rings_not_array")
+                .english("polygon coordinates must be an array of rings")
+        })?
         .iter()
         .map(line)
         .collect::<Result<_, _>>()?;
     let mut it = rings.into_iter();
-    let exterior = it.next().ok_or("polygon without rings")?;
+    let exterior = it
+        .next()
+        .ok_or_else(|| Message::new("vector.geojson.no_rings").english("polygon without rings"))?;
     Ok(Polygon {
         exterior,
         interiors: it.collect(),
     })
 }
 
-fn parse_geometry(g: &Json) -> Result<Option<Geometry>, String> {
-    let t = g
-        .get("type")
-        .and_then(|t| t.as_str())
-        .ok_or("geometry without \"type\"")?;
+fn parse_geometry(g: &Json) -> Result<Option<Geometry>, Message> {
+    let t = g.get("type").and_then(|t| t.as_str()).ok_or_else(|| {
+        Message::new("vector.geojson.geometry_without_type").english("geometry without \"type\"")
+    })?;
     let c = g.get("coordinates");
     let arr = || {
-        c.and_then(|c| c.as_array())
-            .ok_or(format!("{t} without \"coordinates\""))
+        c.and_then(|c| c.as_array()).ok_or_else(|| {
+            Message::new("vector.geojson.no_coordinates_array")
+                .arg("type", t)
+                .english("{type} without \"coordinates\"")
+        })
+    };
+    // One text for the three single geometries, the type named in it.
+    let single = || {
+        c.ok_or_else(|| {
+            Message::new("vector.geojson.no_coordinates")
+                .arg("type", t)
+                .english("{type} without coordinates")
+        })
     };
     Ok(Some(match t {
-        "Point" => Geometry::Points(vec![coord(c.ok_or("Point without coordinates")?)?]),
+        "Point" => Geometry::Points(vec![coord(single()?)?]),
         "MultiPoint" => Geometry::Points(arr()?.iter().map(coord).collect::<Result<_, _>>()?),
-        "LineString" => Geometry::Lines(vec![line(c.ok_or("LineString without coordinates")?)?]),
+        "LineString" => Geometry::Lines(vec![line(single()?)?]),
         "MultiLineString" => Geometry::Lines(arr()?.iter().map(line).collect::<Result<_, _>>()?),
-        "Polygon" => Geometry::Polygons(vec![polygon(c.ok_or("Polygon without coordinates")?)?]),
+        "Polygon" => Geometry::Polygons(vec![polygon(single()?)?]),
         "MultiPolygon" => Geometry::Polygons(arr()?.iter().map(polygon).collect::<Result<_, _>>()?),
         "GeometryCollection" => {
             // Kept as its first part's kind: the display draws one kind per feature.
             let parts = g
                 .get("geometries")
                 .and_then(|p| p.as_array())
-                .ok_or("GeometryCollection without \"geometries\"")?;
+                .ok_or_else(|| {
+                    Message::new("vector.geojson.no_geometries")
+                        .english("GeometryCollection without \"geometries\"")
+                })?;
             let mut found = Vec::new();
             for p in parts {
                 if let Some(part) = parse_geometry(p)? {
@@ -230,6 +259,10 @@ fn parse_geometry(g: &Json) -> Result<Option<Geometry>, String> {
             }
             return Ok(crate::model::merge_parts(found));
         }
-        other => return Err(format!("unknown geometry type \"{other}\"")),
+        other => {
+            return Err(Message::new("vector.geojson.unknown_geometry")
+                .arg("type", other)
+                .english("unknown geometry type \"{type}\""));
+        }
     }))
 }

@@ -31,7 +31,7 @@ const GEOMETRIES: &[&str] = &[
 
 /// GML from its bytes, read in the encoding it declares (German WFS
 /// servers still answer in ISO-8859-1).
-pub fn read_bytes(bytes: &[u8]) -> Result<VectorData, String> {
+pub fn read_bytes(bytes: &[u8]) -> Result<VectorData, Message> {
     let document = pw_xml::decode(bytes);
     let mut data = read(&document.text)?;
     if let Some(note) = document.note {
@@ -40,7 +40,7 @@ pub fn read_bytes(bytes: &[u8]) -> Result<VectorData, String> {
     Ok(data)
 }
 
-pub fn read(text: &str) -> Result<VectorData, String> {
+pub fn read(text: &str) -> Result<VectorData, Message> {
     let root = crate::xml::parse(text)?;
     if root.name == "ExceptionReport" || root.name == "ServiceExceptionReport" {
         let mut msg = Vec::new();
@@ -49,13 +49,15 @@ pub fn read(text: &str) -> Result<VectorData, String> {
             .first()
             .map(|e| e.text_trimmed().to_string())
             .unwrap_or_else(|| root.text_trimmed().to_string());
-        return Err(format!("the server answered with an exception: {text}"));
+        // The server's own words stay as they are.
+        return Err(Message::new("vector.gml.exception")
+            .arg("text", text)
+            .english("the server answered with an exception: {text}"));
     }
     if root.name != "FeatureCollection" {
-        return Err(format!(
-            "the root element is <{}>, not a GML/WFS FeatureCollection",
-            root.name
-        ));
+        return Err(Message::new("vector.gml.not_collection")
+            .arg("element", &root.name)
+            .english("the root element is <{element}>, not a GML/WFS FeatureCollection"));
     }
     let mut data = VectorData::new("GML");
     let mut members: Vec<&Element> = Vec::new();
@@ -92,7 +94,12 @@ pub fn read(text: &str) -> Result<VectorData, String> {
                     }
                     match parse_geometry(g) {
                         Ok(gg) => geometry = Some(gg),
-                        Err(e) => data.issues.push(format!("line {}: {e}", g.line).into()),
+                        Err(e) => data.issues.push(
+                            Message::new("vector.issue.at_line")
+                                .arg("line", g.line)
+                                .arg_message("error", e)
+                                .english("line {line}: {error}"),
+                        ),
                     }
                 }
                 Some(_) => {}
@@ -257,7 +264,7 @@ fn settle_axis_order(data: &mut VectorData, crs: pw_geo::Crs, order: AxisOrder, 
 }
 
 /// Coordinates of pos/posList/coordinates children, in file order.
-fn points(e: &Element) -> Result<Vec<Coord>, String> {
+fn points(e: &Element) -> Result<Vec<Coord>, Message> {
     if let Some(pl) = e.child("posList") {
         let dim: usize = pl
             .attr("srsDimension")
@@ -269,12 +276,14 @@ fn points(e: &Element) -> Result<Vec<Coord>, String> {
             .split_whitespace()
             .map(|t| t.parse::<f64>())
             .collect::<Result<_, _>>()
-            .map_err(|_| "posList with a non-number".to_string())?;
+            .map_err(|_| {
+                Message::new("vector.gml.poslist_not_number").english("posList with a non-number")
+            })?;
         if dim < 2 || !v.len().is_multiple_of(dim) {
-            return Err(format!(
-                "posList of {} numbers is not a list of {dim}-D positions",
-                v.len()
-            ));
+            return Err(Message::new("vector.gml.poslist_dimension")
+                .arg("count", v.len())
+                .arg("dim", dim)
+                .english("posList of {count} numbers is not a list of {dim}-D positions"));
         }
         return Ok(v
             .chunks(dim)
@@ -294,7 +303,9 @@ fn points(e: &Element) -> Result<Vec<Coord>, String> {
                 match v.as_slice() {
                     [x, y] => Ok([*x, *y, f64::NAN]),
                     [x, y, z, ..] => Ok([*x, *y, *z]),
-                    _ => Err(format!("pos \"{}\" is not a position", p.text_trimmed())),
+                    _ => Err(Message::new("vector.gml.pos_not_position")
+                        .arg("pos", p.text_trimmed())
+                        .english("pos \"{pos}\" is not a position")),
                 }
             })
             .collect();
@@ -309,11 +320,15 @@ fn points(e: &Element) -> Result<Vec<Coord>, String> {
             })
             .collect());
     }
-    Err(format!("<{}> without pos, posList or coordinates", e.name))
+    Err(Message::new("vector.gml.no_coordinates")
+        .arg("element", &e.name)
+        .english("<{element}> without pos, posList or coordinates"))
 }
 
-fn ring(boundary: &Element) -> Result<Vec<Coord>, String> {
-    let r = boundary.children.first().ok_or("empty polygon boundary")?;
+fn ring(boundary: &Element) -> Result<Vec<Coord>, Message> {
+    let r = boundary.children.first().ok_or_else(|| {
+        Message::new("vector.gml.empty_boundary").english("empty polygon boundary")
+    })?;
     match r.name.as_str() {
         "LinearRing" => points(r),
         "Ring" => {
@@ -326,15 +341,19 @@ fn ring(boundary: &Element) -> Result<Vec<Coord>, String> {
             }
             Ok(out)
         }
-        other => Err(format!("polygon boundary <{other}> is not supported")),
+        other => Err(Message::new("vector.gml.boundary_unsupported")
+            .arg("element", other)
+            .english("polygon boundary <{element}> is not supported")),
     }
 }
 
-fn polygon(e: &Element) -> Result<Polygon, String> {
+fn polygon(e: &Element) -> Result<Polygon, Message> {
     let ext = e
         .child("exterior")
         .or_else(|| e.child("outerBoundaryIs"))
-        .ok_or("polygon without exterior")?;
+        .ok_or_else(|| {
+            Message::new("vector.gml.no_exterior").english("polygon without exterior")
+        })?;
     let interiors = e
         .children
         .iter()
@@ -347,7 +366,7 @@ fn polygon(e: &Element) -> Result<Polygon, String> {
     })
 }
 
-fn parse_geometry(e: &Element) -> Result<Geometry, String> {
+fn parse_geometry(e: &Element) -> Result<Geometry, Message> {
     Ok(match e.name.as_str() {
         "Point" => Geometry::Points(points(e)?),
         "LineString" | "LinearRing" => Geometry::Lines(vec![points(e)?]),
@@ -380,8 +399,16 @@ fn parse_geometry(e: &Element) -> Result<Geometry, String> {
                     found.push(g);
                 }
             }
-            crate::model::merge_parts(found).ok_or(format!("<{}> without members", e.name))?
+            crate::model::merge_parts(found).ok_or_else(|| {
+                Message::new("vector.gml.no_members")
+                    .arg("element", &e.name)
+                    .english("<{element}> without members")
+            })?
         }
-        other => return Err(format!("geometry <{other}> is not supported")),
+        other => {
+            return Err(Message::new("vector.gml.geometry_unsupported")
+                .arg("element", other)
+                .english("geometry <{element}> is not supported"));
+        }
     })
 }

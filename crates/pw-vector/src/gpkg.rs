@@ -6,18 +6,26 @@ use pw_text::Message;
 use rusqlite::{Connection, OpenFlags, types::ValueRef};
 use std::path::Path;
 
-fn err(e: rusqlite::Error) -> String {
-    e.to_string()
+/// SQLite's own words, inside a frame that says in the user's language
+/// what could not be read.
+fn err(e: rusqlite::Error) -> Message {
+    Message::new("vector.gpkg.sqlite")
+        .arg("detail", e)
+        .english("{detail}")
 }
 
 /// Feature tables of the file: (table name, feature count).
-pub fn tables(path: &Path) -> Result<Vec<String>, String> {
+pub fn tables(path: &Path) -> Result<Vec<String>, Message> {
     let db = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(err)?;
     let mut stmt = db
         .prepare(
             "SELECT table_name FROM gpkg_contents WHERE data_type = 'features' ORDER BY table_name",
         )
-        .map_err(|e| format!("not a GeoPackage (no gpkg_contents table): {e}"))?;
+        .map_err(|e| {
+            Message::new("vector.gpkg.not_gpkg")
+                .arg("detail", e)
+                .english("not a GeoPackage (no gpkg_contents table): {detail}")
+        })?;
     let names = stmt
         .query_map([], |r| r.get::<_, String>(0))
         .map_err(err)?
@@ -27,17 +35,25 @@ pub fn tables(path: &Path) -> Result<Vec<String>, String> {
 }
 
 /// Reads one feature table (the first when `table` is None).
-pub fn read_file(path: &Path, table: Option<&str>) -> Result<VectorData, String> {
+pub fn read_file(path: &Path, table: Option<&str>) -> Result<VectorData, Message> {
     let all = tables(path)?;
     let table = match table {
         Some(t) => all
             .iter()
             .find(|n| *n == t)
-            .ok_or_else(|| format!("no feature table \"{t}\"; the file has: {}", all.join(", ")))?
+            .ok_or_else(|| {
+                Message::new("vector.gpkg.no_such_table")
+                    .arg("table", t)
+                    .arg("tables", all.join(", "))
+                    .english("no feature table \"{table}\"; the file has: {tables}")
+            })?
             .clone(),
         None => all
             .first()
-            .ok_or("the GeoPackage has no feature tables")?
+            .ok_or_else(|| {
+                Message::new("vector.gpkg.no_tables")
+                    .english("the GeoPackage has no feature tables")
+            })?
             .clone(),
     };
     let db = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(err)?;
@@ -64,7 +80,12 @@ pub fn read_file(path: &Path, table: Option<&str>) -> Result<VectorData, String>
             [&table],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
-        .map_err(|e| format!("table \"{table}\" has no geometry column entry: {e}"))?;
+        .map_err(|e| {
+            Message::new("vector.gpkg.no_geometry_column")
+                .arg("table", &table)
+                .arg("detail", e)
+                .english("table \"{table}\" has no geometry column entry: {detail}")
+        })?;
     if let Ok((org, code, def)) = db.query_row(
         "SELECT organization, organization_coordsys_id, definition FROM gpkg_spatial_ref_sys WHERE srs_id = ?1",
         [srs_id],
@@ -166,8 +187,11 @@ pub fn read_file(path: &Path, table: Option<&str>) -> Result<VectorData, String>
         });
     }
     if problems > 5 {
-        data.issues
-            .push(format!("{problems} features with broken geometry in all").into());
+        data.issues.push(
+            Message::new("vector.issue.broken_geometries")
+                .arg("count", problems)
+                .english("{count} features with broken geometry in all"),
+        );
     }
     Ok(data)
 }

@@ -4,15 +4,19 @@
 
 use crate::model::{Coord, Feature, Field, FieldKind, Geometry, Polygon, Value, VectorData};
 use crate::xml::Element;
+use pw_text::Message;
 use std::io::Read;
 use std::path::Path;
 
-pub fn read_file(path: &Path) -> Result<VectorData, String> {
-    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+pub fn read_file(path: &Path) -> Result<VectorData, Message> {
+    let bytes = std::fs::read(path).map_err(crate::unreadable)?;
     let is_zip = bytes.starts_with(b"PK");
     let text = if is_zip {
-        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-            .map_err(|e| format!("not a readable KMZ archive: {e}"))?;
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| {
+            Message::new("vector.kml.not_kmz")
+                .arg("detail", e)
+                .english("not a readable KMZ archive: {detail}")
+        })?;
         // The main document: doc.kml by convention, else the first .kml.
         // Names that cannot be decoded are skipped: the document is a plain .kml.
         let names: Vec<String> = archive
@@ -27,14 +31,22 @@ pub fn read_file(path: &Path) -> Result<VectorData, String> {
                     .iter()
                     .find(|n| n.to_ascii_lowercase().ends_with(".kml"))
             })
-            .ok_or("the KMZ archive holds no .kml document")?
+            .ok_or_else(|| {
+                Message::new("vector.kml.no_document")
+                    .english("the KMZ archive holds no .kml document")
+            })?
             .clone();
         let mut document = Vec::new();
         archive
             .by_name(&main)
-            .map_err(|e| e.to_string())?
+            .map_err(crate::unreadable)?
             .read_to_end(&mut document)
-            .map_err(|e| format!("{main} in the KMZ: {e}"))?;
+            .map_err(|e| {
+                Message::new("vector.kml.member_unreadable")
+                    .arg("name", &main)
+                    .arg("detail", e)
+                    .english("{name} in the KMZ: {detail}")
+            })?;
         document
     } else {
         bytes
@@ -94,10 +106,12 @@ fn geometry(e: &Element) -> Option<Geometry> {
     }
 }
 
-pub fn read(text: &str) -> Result<VectorData, String> {
+pub fn read(text: &str) -> Result<VectorData, Message> {
     let root = crate::xml::parse(text)?;
     if root.name != "kml" {
-        return Err(format!("the root element is <{}>, not <kml>", root.name));
+        return Err(Message::new("vector.kml.not_kml")
+            .arg("element", &root.name)
+            .english("the root element is <{element}>, not <kml>"));
     }
     let mut data = VectorData::new("KML");
     data.crs = Some(pw_geo::Crs::WGS84);
@@ -146,8 +160,11 @@ pub fn read(text: &str) -> Result<VectorData, String> {
         }
         let g = p.children.iter().find_map(geometry);
         if g.is_none() {
-            data.issues
-                .push(format!("line {}: placemark without a geometry", p.line).into());
+            data.issues.push(
+                Message::new("vector.issue.placemark_without_geometry")
+                    .arg("line", p.line)
+                    .english("line {line}: placemark without a geometry"),
+            );
         }
         data.features.push(Feature {
             id: p.attr("id").map(String::from),

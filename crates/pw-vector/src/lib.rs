@@ -38,11 +38,15 @@ pub enum VectorError {
     #[error("{path}: the file is empty")]
     Empty { path: String },
     #[error("{path}: {message}")]
-    File { path: String, message: String },
+    File {
+        path: String,
+        message: pw_text::Message,
+    },
 }
 
 impl VectorError {
-    /// The text for people (a reader's own detail stays in its words).
+    /// The text for people; a reader's reason is said in the same language
+    /// (a library's own detail inside it stays in its words).
     pub fn message(&self) -> pw_text::Message {
         use pw_text::Message;
         match self {
@@ -54,17 +58,26 @@ impl VectorError {
                 .english("{path}: the file is empty"),
             VectorError::File { path, message } => Message::new("vector.error.read")
                 .arg("path", path)
-                .arg("why", message)
+                .arg_message("why", message.clone())
                 .english("{path}: {why}"),
         }
     }
 }
 
-fn file_error(path: &Path, message: impl Into<String>) -> VectorError {
+fn file_error(path: &Path, message: pw_text::Message) -> VectorError {
     VectorError::File {
         path: path.display().to_string(),
-        message: message.into(),
+        message,
     }
+}
+
+/// A file system's or a library's own words (English, or the system's
+/// language), inside a frame that says in the user's language that the
+/// file could not be read; the English frame adds nothing to them.
+pub(crate) fn unreadable(detail: impl std::fmt::Display) -> pw_text::Message {
+    pw_text::Message::new("vector.error.unreadable")
+        .arg("detail", detail)
+        .english("{detail}")
 }
 
 /// Which reader a file needs, by its ending and, for .json/.xml, its content.
@@ -104,14 +117,14 @@ pub fn read_file(path: &Path, csv: &CsvOptions) -> Result<VectorData, VectorErro
     let format = format_of(path).ok_or_else(|| VectorError::NotVector {
         path: path.display().to_string(),
     })?;
-    let meta = std::fs::metadata(path).map_err(|e| file_error(path, e.to_string()))?;
+    let meta = std::fs::metadata(path).map_err(|e| file_error(path, unreadable(e)))?;
     if meta.len() == 0 {
         return Err(VectorError::Empty {
             path: path.display().to_string(),
         });
     }
     let text = |path: &Path| -> Result<String, VectorError> {
-        std::fs::read_to_string(path).map_err(|e| file_error(path, e.to_string()))
+        std::fs::read_to_string(path).map_err(|e| file_error(path, unreadable(e)))
     };
     let result = match format {
         Format::GeoJson => geojson::read(&text(path)?),
@@ -119,15 +132,15 @@ pub fn read_file(path: &Path, csv: &CsvOptions) -> Result<VectorData, VectorErro
         Format::GeoPackage => gpkg::read_file(path, None),
         Format::Kml => kml::read_file(path),
         Format::Csv => {
-            let bytes = std::fs::read(path).map_err(|e| file_error(path, e.to_string()))?;
+            let bytes = std::fs::read(path).map_err(|e| file_error(path, unreadable(e)))?;
             csv::read_bytes(&bytes, csv)
         }
         Format::Gml => {
-            let bytes = std::fs::read(path).map_err(|e| file_error(path, e.to_string()))?;
+            let bytes = std::fs::read(path).map_err(|e| file_error(path, unreadable(e)))?;
             gml::read_bytes(&bytes)
         }
         Format::FlatGeobuf => {
-            let bytes = std::fs::read(path).map_err(|e| file_error(path, e.to_string()))?;
+            let bytes = std::fs::read(path).map_err(|e| file_error(path, unreadable(e)))?;
             fgb::read_bytes(&bytes)
         }
         Format::Osm => osm::read_file(path),

@@ -76,8 +76,13 @@ pub fn map_style() -> pw_scene::Style {
     }
 }
 
-pub fn read_file(path: &std::path::Path) -> Result<VectorData, String> {
-    let data = pw_osm::read_file(path).map_err(|e| e.to_string())?;
+pub fn read_file(path: &std::path::Path) -> Result<VectorData, Message> {
+    // pw-osm's words stay as the detail, framed in the user's language.
+    let data = pw_osm::read_file(path).map_err(|e| {
+        Message::new("vector.osm.unreadable")
+            .arg("detail", e)
+            .english("{detail}")
+    })?;
     Ok(to_vector(&data))
 }
 

@@ -8,6 +8,7 @@
 
 use crate::model::VectorData;
 use pw_osm::{Member, MemberKind, Node, OsmData, Relation, Tags, Way};
+use pw_text::Message;
 use serde_json::Value as Json;
 
 /// Whether a parsed JSON document is an Overpass answer.
@@ -15,7 +16,7 @@ pub fn is_overpass(root: &Json) -> bool {
     root.get("elements").is_some_and(Json::is_array) && root.get("features").is_none()
 }
 
-pub fn read(root: &Json) -> Result<VectorData, String> {
+pub fn read(root: &Json) -> Result<VectorData, Message> {
     let osm = to_osm(root)?;
     let mut data = crate::osm::to_vector(&osm);
     data.format = "Overpass JSON".into();
@@ -50,11 +51,14 @@ impl FreshIds {
     }
 }
 
-fn to_osm(root: &Json) -> Result<OsmData, String> {
+fn to_osm(root: &Json) -> Result<OsmData, Message> {
     let elements = root
         .get("elements")
         .and_then(Json::as_array)
-        .ok_or("no \"elements\" list: not an Overpass answer")?;
+        .ok_or_else(|| {
+            Message::new("vector.overpass.no_elements")
+                .english("no \"elements\" list: not an Overpass answer")
+        })?;
     let mut osm = OsmData::default();
     let mut fresh = FreshIds(-1_000_000_000);
     let mut skipped = 0usize;
@@ -165,11 +169,16 @@ fn to_osm(root: &Json) -> Result<OsmData, String> {
         }
     }
     if osm.nodes.is_empty() && osm.ways.is_empty() {
-        return Err(format!(
-            "the Overpass answer holds no element with a position ({} elements{})",
-            elements.len(),
-            if skipped > 0 { ", none readable" } else { "" }
-        ));
+        // Two texts, not a clause put in: other languages say it otherwise.
+        let message = if skipped > 0 {
+            Message::new("vector.overpass.none_readable").english(
+                "the Overpass answer holds no element with a position ({count} elements, none readable)",
+            )
+        } else {
+            Message::new("vector.overpass.no_positions")
+                .english("the Overpass answer holds no element with a position ({count} elements)")
+        };
+        return Err(message.arg("count", elements.len()));
     }
     Ok(osm)
 }

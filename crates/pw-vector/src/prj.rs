@@ -2,6 +2,7 @@
 //! the outermost AUTHORITY["EPSG", n] if present, else a known name.
 
 use pw_geo::Crs;
+use pw_text::Message;
 
 /// Names as ESRI and GDAL write them for the CRS planners meet.
 const NAMES: &[(&str, u32)] = &[
@@ -25,7 +26,7 @@ const NAMES: &[(&str, u32)] = &[
 ];
 
 /// (CRS, how it was recognised) or an explanation.
-pub fn crs_of_wkt(wkt: &str) -> Result<Crs, String> {
+pub fn crs_of_wkt(wkt: &str) -> Result<Crs, Message> {
     let w = wkt.trim();
     // The last AUTHORITY / ID at nesting depth 1 belongs to the whole CRS.
     let mut depth = 0i32;
@@ -62,7 +63,9 @@ pub fn crs_of_wkt(wkt: &str) -> Result<Crs, String> {
         .find(|(n, _)| n.eq_ignore_ascii_case(name))
         .map(|(_, c)| Crs::epsg(*c))
         .ok_or_else(|| {
-            format!("CRS \"{name}\" is not known; name it in the scene as crs = \"EPSG:…\"")
+            Message::new("vector.prj.unknown_crs")
+                .arg("name", name)
+                .english("CRS \"{name}\" is not known; name it in the scene as crs = \"EPSG:…\"")
         })
 }
 
@@ -82,6 +85,7 @@ mod tests {
         assert!(
             crs_of_wkt(r#"PROJCS["Somewhere_Local",GEOGCS["x"]]"#)
                 .unwrap_err()
+                .to_string()
                 .contains("Somewhere_Local")
         );
     }

@@ -15,16 +15,31 @@ fn sibling(path: &Path, ext: &str) -> Option<std::path::PathBuf> {
         .find(|p| p.exists())
 }
 
-pub fn read_file(path: &Path) -> Result<VectorData, String> {
+/// A companion file (.prj, .dbf) that is there but cannot be read: the
+/// system's words, with the file named.
+fn companion(path: &Path, e: std::io::Error) -> Message {
+    Message::new("vector.shp.companion_unreadable")
+        .arg("file", path.display())
+        .arg("detail", e)
+        .english("{file}: {detail}")
+}
+
+pub fn read_file(path: &Path) -> Result<VectorData, Message> {
     let mut data = VectorData::new("Shapefile");
     if sibling(path, "shx").is_none() {
-        data.issues
-            .push("the .shx index is missing; shapes are read in file order".into());
+        data.issues.push(
+            Message::new("vector.issue.shx_missing")
+                .english("the .shx index is missing; shapes are read in file order"),
+        );
     }
     let shapes: Vec<Shape> = {
-        let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
-        let mut reader = shapefile::ShapeReader::new(std::io::BufReader::new(file))
-            .map_err(|e| format!("not a readable .shp: {e}"))?;
+        let file = std::fs::File::open(path).map_err(crate::unreadable)?;
+        let mut reader =
+            shapefile::ShapeReader::new(std::io::BufReader::new(file)).map_err(|e| {
+                Message::new("vector.shp.not_shp")
+                    .arg("detail", e)
+                    .english("not a readable .shp: {detail}")
+            })?;
         let mut out = Vec::new();
         for (k, s) in reader.iter_shapes().enumerate() {
             match s {
@@ -44,12 +59,15 @@ pub fn read_file(path: &Path) -> Result<VectorData, String> {
     };
     match sibling(path, "prj") {
         Some(prj) => {
-            let wkt =
-                std::fs::read_to_string(&prj).map_err(|e| format!("{}: {e}", prj.display()))?;
+            let wkt = std::fs::read_to_string(&prj).map_err(|e| companion(&prj, e))?;
             data.crs_text = Some(wkt.trim().to_string());
             match crate::prj::crs_of_wkt(&wkt) {
                 Ok(c) => data.crs = Some(c),
-                Err(e) => data.issues.push(format!(".prj: {e}").into()),
+                Err(e) => data.issues.push(
+                    Message::new("vector.issue.prj")
+                        .arg_message("error", e)
+                        .english(".prj: {error}"),
+                ),
             }
         }
         None => data
@@ -60,28 +78,36 @@ pub fn read_file(path: &Path) -> Result<VectorData, String> {
     }
     let table = match sibling(path, "dbf") {
         Some(dbf_path) => {
-            let bytes =
-                std::fs::read(&dbf_path).map_err(|e| format!("{}: {e}", dbf_path.display()))?;
+            let bytes = std::fs::read(&dbf_path).map_err(|e| companion(&dbf_path, e))?;
             let cpg = sibling(path, "cpg").and_then(|p| std::fs::read_to_string(p).ok());
             match dbf::read(&bytes, cpg.as_deref()) {
                 Ok(t) => Some(t),
                 Err(e) => {
-                    data.issues
-                        .push(format!(".dbf: {e}; features have no attributes").into());
+                    data.issues.push(
+                        Message::new("vector.issue.dbf_unreadable")
+                            .arg_message("error", e)
+                            .english(".dbf: {error}; features have no attributes"),
+                    );
                     None
                 }
             }
         }
         None => {
-            data.issues
-                .push("the .dbf is missing: features have no attributes".into());
+            data.issues.push(
+                Message::new("vector.issue.dbf_missing")
+                    .english("the .dbf is missing: features have no attributes"),
+            );
             None
         }
     };
     if let Some(t) = &table {
         data.fields = t.fields.clone();
         if let Some(n) = &t.encoding_note {
-            data.issues.push(format!(".dbf: {n}").into());
+            data.issues.push(
+                Message::new("vector.issue.dbf_note")
+                    .arg_message("note", n.clone())
+                    .english(".dbf: {note}"),
+            );
         }
         if t.rows.len() != shapes.len() {
             data.issues.push(

@@ -3,6 +3,7 @@
 //! an error for that feature, never a panic.
 
 use crate::model::{Coord, Geometry, Polygon};
+use pw_text::Message;
 
 struct Cursor<'a> {
     b: &'a [u8],
@@ -11,12 +12,15 @@ struct Cursor<'a> {
 }
 
 impl Cursor<'_> {
-    fn take<const N: usize>(&mut self) -> Result<[u8; N], String> {
-        let s = self.b.get(self.at..self.at + N).ok_or("WKB ends early")?;
+    fn take<const N: usize>(&mut self) -> Result<[u8; N], Message> {
+        let s = self
+            .b
+            .get(self.at..self.at + N)
+            .ok_or_else(|| Message::new("vector.wkb.ends_early").english("WKB ends early"))?;
         self.at += N;
         Ok(s.try_into().unwrap())
     }
-    fn u32(&mut self) -> Result<u32, String> {
+    fn u32(&mut self) -> Result<u32, Message> {
         let b = self.take::<4>()?;
         Ok(if self.little {
             u32::from_le_bytes(b)
@@ -24,7 +28,7 @@ impl Cursor<'_> {
             u32::from_be_bytes(b)
         })
     }
-    fn f64(&mut self) -> Result<f64, String> {
+    fn f64(&mut self) -> Result<f64, Message> {
         let b = self.take::<8>()?;
         Ok(if self.little {
             f64::from_le_bytes(b)
@@ -32,17 +36,19 @@ impl Cursor<'_> {
             f64::from_be_bytes(b)
         })
     }
-    fn count(&mut self) -> Result<usize, String> {
+    fn count(&mut self) -> Result<usize, Message> {
         let n = self.u32()? as usize;
         // Each element needs at least 8 bytes: refuse absurd counts early.
         if n > (self.b.len() - self.at) / 8 + 1 {
-            return Err(format!("WKB claims {n} elements, more than the blob holds"));
+            return Err(Message::new("vector.wkb.too_many")
+                .arg("count", n)
+                .english("WKB claims {count} elements, more than the blob holds"));
         }
         Ok(n)
     }
 }
 
-pub fn parse(b: &[u8]) -> Result<Option<Geometry>, String> {
+pub fn parse(b: &[u8]) -> Result<Option<Geometry>, Message> {
     let mut c = Cursor {
         b,
         at: 0,
@@ -51,9 +57,9 @@ pub fn parse(b: &[u8]) -> Result<Option<Geometry>, String> {
     geometry(&mut c, 0)
 }
 
-fn geometry(c: &mut Cursor, depth: usize) -> Result<Option<Geometry>, String> {
+fn geometry(c: &mut Cursor, depth: usize) -> Result<Option<Geometry>, Message> {
     if depth > 8 {
-        return Err("WKB nested too deep".into());
+        return Err(Message::new("vector.wkb.too_deep").english("WKB nested too deep"));
     }
     c.little = c.take::<1>()?[0] == 1;
     let raw = c.u32()?;
@@ -66,7 +72,7 @@ fn geometry(c: &mut Cursor, depth: usize) -> Result<Option<Geometry>, String> {
         _ => {}
     }
     t %= 1000;
-    let point = |c: &mut Cursor| -> Result<Coord, String> {
+    let point = |c: &mut Cursor| -> Result<Coord, Message> {
         let x = c.f64()?;
         let y = c.f64()?;
         let zz = if z { c.f64()? } else { f64::NAN };
@@ -75,15 +81,15 @@ fn geometry(c: &mut Cursor, depth: usize) -> Result<Option<Geometry>, String> {
         }
         Ok([x, y, zz])
     };
-    let line = |c: &mut Cursor| -> Result<Vec<Coord>, String> {
+    let line = |c: &mut Cursor| -> Result<Vec<Coord>, Message> {
         let n = c.count()?;
         (0..n).map(|_| point(c)).collect()
     };
-    let polygon = |c: &mut Cursor| -> Result<Polygon, String> {
+    let polygon = |c: &mut Cursor| -> Result<Polygon, Message> {
         let n = c.count()?;
         let mut rings: Vec<Vec<Coord>> = (0..n).map(|_| line(c)).collect::<Result<_, _>>()?;
         if rings.is_empty() {
-            return Err("polygon without rings".into());
+            return Err(Message::new("vector.wkb.no_rings").english("polygon without rings"));
         }
         let exterior = rings.remove(0);
         Ok(Polygon {
@@ -112,14 +118,19 @@ fn geometry(c: &mut Cursor, depth: usize) -> Result<Option<Geometry>, String> {
             }
             return Ok(crate::model::merge_parts(parts));
         }
-        other => return Err(format!("WKB geometry type {other} is not supported")),
+        other => {
+            return Err(Message::new("vector.wkb.unsupported")
+                .arg("type", other)
+                .english("WKB geometry type {type} is not supported"));
+        }
     }))
 }
 
 /// The WKB inside a GeoPackage geometry blob (after "GP", flags, srs, envelope).
-pub fn gpkg(blob: &[u8]) -> Result<Option<Geometry>, String> {
+pub fn gpkg(blob: &[u8]) -> Result<Option<Geometry>, Message> {
     if blob.len() < 8 || &blob[..2] != b"GP" {
-        return Err("not a GeoPackage geometry (no \"GP\" header)".into());
+        return Err(Message::new("vector.wkb.no_gp_header")
+            .english("not a GeoPackage geometry (no \"GP\" header)"));
     }
     let flags = blob[3];
     if flags & 0x10 != 0 {
@@ -130,11 +141,14 @@ pub fn gpkg(blob: &[u8]) -> Result<Option<Geometry>, String> {
         1 => 32,
         2 | 3 => 48,
         4 => 64,
-        e => return Err(format!("GeoPackage envelope code {e} is invalid")),
+        e => {
+            return Err(Message::new("vector.wkb.bad_envelope")
+                .arg("code", e)
+                .english("GeoPackage envelope code {code} is invalid"));
+        }
     };
     let start = 8 + envelope;
-    parse(
-        blob.get(start..)
-            .ok_or("GeoPackage geometry ends in its header")?,
-    )
+    parse(blob.get(start..).ok_or_else(|| {
+        Message::new("vector.wkb.header_cut_off").english("GeoPackage geometry ends in its header")
+    })?)
 }

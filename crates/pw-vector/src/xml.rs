@@ -2,6 +2,7 @@
 //! GML/WFS): local names without prefixes, attributes, text (CDATA too).
 //! Errors name the line.
 
+use pw_text::Message;
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
@@ -50,7 +51,7 @@ fn local(name: &str) -> String {
 /// comes near it, and walking a deeper tree could exhaust the stack.
 pub const MAX_DEPTH: usize = 256;
 
-pub fn parse(text: &str) -> Result<Element, String> {
+pub fn parse(text: &str) -> Result<Element, Message> {
     let mut reader = Reader::from_str(text);
     // Lines counted on from the last position asked for (positions only
     // grow): counting from the start at every tag would make a large GML
@@ -70,18 +71,19 @@ pub fn parse(text: &str) -> Result<Element, String> {
     let mut stack: Vec<Element> = vec![Element::default()];
     loop {
         if stack.len() > MAX_DEPTH {
-            return Err(format!(
-                "line {}: elements nested deeper than {MAX_DEPTH} levels",
-                line_of(reader.buffer_position() as usize)
-            ));
+            return Err(Message::new("vector.xml.too_deep")
+                .arg("line", line_of(reader.buffer_position() as usize))
+                .arg("depth", MAX_DEPTH)
+                .english("line {line}: elements nested deeper than {depth} levels"));
         }
         let pos = reader.buffer_position() as usize;
         match reader.read_event() {
             Err(e) => {
-                return Err(format!(
-                    "line {}: broken XML: {e}",
-                    line_of(reader.buffer_position() as usize)
-                ));
+                // quick-xml's own words stay as the detail.
+                return Err(Message::new("vector.xml.broken")
+                    .arg("line", line_of(reader.buffer_position() as usize))
+                    .arg("detail", e)
+                    .english("line {line}: broken XML: {detail}"));
             }
             Ok(Event::Eof) => break,
             Ok(Event::Start(s)) => {
@@ -93,10 +95,9 @@ pub fn parse(text: &str) -> Result<Element, String> {
             }
             Ok(Event::End(_)) => {
                 if stack.len() < 2 {
-                    return Err(format!(
-                        "line {}: closing tag without opening tag",
-                        line_of(pos)
-                    ));
+                    return Err(Message::new("vector.xml.unopened_close")
+                        .arg("line", line_of(pos))
+                        .english("line {line}: closing tag without opening tag"));
                 }
                 let e = stack.pop().unwrap();
                 stack.last_mut().unwrap().children.push(e);
@@ -112,25 +113,31 @@ pub fn parse(text: &str) -> Result<Element, String> {
         }
     }
     if stack.len() != 1 {
-        return Err(format!(
-            "the XML ends inside <{}>",
-            stack.last().unwrap().name
-        ));
+        return Err(Message::new("vector.xml.ends_inside")
+            .arg("element", &stack.last().unwrap().name)
+            .english("the XML ends inside <{element}>"));
     }
     let mut root = stack.pop().unwrap();
     match root.children.len() {
-        0 => Err("no XML element in the file".into()),
+        0 => Err(Message::new("vector.xml.no_element").english("no XML element in the file")),
         _ => Ok(root.children.swap_remove(0)),
     }
 }
 
-fn start(s: &quick_xml::events::BytesStart, line: usize) -> Result<Element, String> {
+fn start(s: &quick_xml::events::BytesStart, line: usize) -> Result<Element, Message> {
+    // quick-xml's own words about the attribute stay as the detail.
+    let broken = |detail: &dyn std::fmt::Display| {
+        Message::new("vector.xml.broken_attribute")
+            .arg("line", line)
+            .arg("detail", detail)
+            .english("line {line}: {detail}")
+    };
     let mut attrs = Vec::new();
     for a in s.attributes() {
-        let a = a.map_err(|e| format!("line {line}: {e}"))?;
+        let a = a.map_err(|e| broken(&e))?;
         let v = a
             .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-            .map_err(|e| format!("line {line}: {e}"))?;
+            .map_err(|e| broken(&e))?;
         attrs.push((a.key.as_ref().to_owned(), v.into_owned()));
     }
     Ok(Element {
@@ -153,7 +160,7 @@ mod tests {
         assert_eq!(lines, [2, 4]);
         assert_eq!(tree.children[1].children[0].line, 5);
         let deep = "<a>".repeat(MAX_DEPTH + 10);
-        let err = parse(&deep).unwrap_err();
+        let err = parse(&deep).unwrap_err().to_string();
         assert!(err.contains("nested deeper than 256"), "{err}");
         // As deep as allowed still reads.
         let ok = format!("{}{}", "<a>".repeat(200), "</a>".repeat(200));

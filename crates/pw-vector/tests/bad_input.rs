@@ -235,3 +235,44 @@ fn csv_rows_without_coordinates_and_unknown_columns() {
         "{e}"
     );
 }
+
+/// A broken GML's reason travels as a catalogue key inside the file error,
+/// so the German UI says it in German; the English stays for the CLI.
+#[test]
+fn broken_gml_error_is_a_translatable_message() {
+    let d = dir("gml_message");
+    let path = d.join("datei.gml");
+    std::fs::write(&path, "<wfs:FeatureCollection>\n<a>\n</b>\n").unwrap();
+    let e = read_file(&path, &CsvOptions::default()).unwrap_err();
+    let pw_vector::VectorError::File { message, .. } = &e else {
+        panic!("not a file error: {e:?}");
+    };
+    assert_eq!(message.key, "vector.xml.broken");
+    assert_eq!(message.fallback, "line {line}: broken XML: {detail}");
+    assert!(
+        message
+            .args
+            .contains(&("line".to_string(), "3".to_string())),
+        "{:?}",
+        message.args
+    );
+    let shown = e.message();
+    assert_eq!(shown.key, "vector.error.read");
+    assert!(
+        shown
+            .to_string()
+            .starts_with(&format!("{}: line 3: broken XML: ", path.display())),
+        "{shown}"
+    );
+    // Through a catalogue the nested reason is said in the same language,
+    // the XML library's detail kept.
+    let german = shown.render(|k| match k {
+        "vector.error.read" => Some("{path}: {why}".into()),
+        "vector.xml.broken" => Some("Zeile {line}: fehlerhaftes XML: {detail}".into()),
+        _ => None,
+    });
+    assert!(
+        german.starts_with(&format!("{}: Zeile 3: fehlerhaftes XML: ", path.display())),
+        "{german}"
+    );
+}

@@ -1,6 +1,7 @@
 //! What a viewshed is asked (the eye, the target height, how far, which
 //! directions, curvature and refraction) and what it answers.
 
+use pw_analysis::Message;
 use pw_terrain::Grid;
 
 /// The semi-major axis of WGS 84 / GRS 80 (m): the earth radius the
@@ -89,25 +90,32 @@ impl Sight {
 
     pub fn check(&self) -> Result<(), ViewError> {
         if !self.eye.iter().all(|v| v.is_finite()) {
-            return Err(ViewError::Setting("the eye has no position".into()));
+            return Err(ViewError::Setting(
+                Message::new("view.setting.no_eye").english("the eye has no position"),
+            ));
         }
         if !(self.target_height.is_finite() && self.target_height >= 0.0) {
-            return Err(ViewError::Setting(format!(
-                "target height {}: give 0 m or more",
-                self.target_height
-            )));
+            return Err(ViewError::Setting(
+                Message::new("view.setting.target_height")
+                    .arg("value", self.target_height)
+                    .english("target height {value}: give 0 m or more"),
+            ));
         }
         if !(self.max_distance.is_finite() && self.max_distance >= 0.0) {
-            return Err(ViewError::Setting(format!(
-                "maximum distance {}: give 0 (the whole grid) or more",
-                self.max_distance
-            )));
+            return Err(ViewError::Setting(
+                Message::new("view.setting.max_distance")
+                    .arg("value", self.max_distance)
+                    .english("maximum distance {value}: give 0 (the whole grid) or more"),
+            ));
         }
         if !(0.0..=1.0).contains(&self.curvature) {
-            return Err(ViewError::Setting(format!(
-                "curvature coefficient {}: between 0 (flat) and 1 (no refraction)",
-                self.curvature
-            )));
+            return Err(ViewError::Setting(
+                Message::new("view.setting.curvature")
+                    .arg("value", self.curvature)
+                    .english(
+                        "curvature coefficient {value}: between 0 (flat) and 1 (no refraction)",
+                    ),
+            ));
         }
         // From a direction to the same one is no cone; 0 to 360 is all around.
         if let Some(c) = &self.cone
@@ -121,9 +129,12 @@ impl Sight {
         if let Some([low, high]) = self.vertical
             && !(low < high && low >= -90.0 && high <= 90.0)
         {
-            return Err(ViewError::Setting(format!(
-                "vertical angles {low}…{high}°: the lower below the upper, both within −90…90°"
-            )));
+            return Err(ViewError::Setting(
+                Message::new("view.setting.vertical")
+                    .arg("low", low)
+                    .arg("high", high)
+                    .english("vertical angles {low}…{high}°: the lower below the upper, both within −90…90°"),
+            ));
         }
         Ok(())
     }
@@ -163,8 +174,9 @@ pub enum ViewError {
         "the cone from {from}° to {to}° has no width: give two different directions, or look all around"
     )]
     ZeroCone { from: f64, to: f64 },
+    /// A setting out of range, in the catalogue's words.
     #[error("{0}")]
-    Setting(String),
+    Setting(pw_analysis::Message),
     #[error("cancelled")]
     Cancelled,
 }

@@ -184,7 +184,7 @@ fn view_error(e: ViewError) -> AnalysisError {
         ViewError::ObserverBuried { .. } => "view.observer_buried",
         ViewError::NoOpenGround { .. } => "view.no_open_ground",
         ViewError::ZeroCone { .. } => "view.zero_cone",
-        ViewError::Setting(_) => "view.setting",
+        ViewError::Setting(message) => return AnalysisError::Said(message.clone()),
     };
     let message = match e {
         ViewError::ObserverOutside { x, y, .. }
