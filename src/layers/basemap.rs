@@ -98,7 +98,7 @@ struct Runtime {
     stale_noted: bool,
 }
 
-type SetupResult = Result<(Basemap, TileCache), String>;
+type SetupResult = Result<(Basemap, TileCache), pw_text::Message>;
 
 #[derive(Resource, Default)]
 pub struct Basemaps {
@@ -142,13 +142,18 @@ fn setup(
     def: &pw_scene::Layer,
     scene_crs: pw_geo::Crs,
     dir: std::path::PathBuf,
-) -> Result<(Basemap, TileCache), String> {
-    let cache = TileCache::new(dir, Duration::from_secs(10)).map_err(|e| e.to_string())?;
+) -> Result<(Basemap, TileCache), pw_text::Message> {
+    let cache = TileCache::new(dir, Duration::from_secs(10)).map_err(|e| e.message())?;
     let settings = def.basemap.clone().unwrap_or_default();
     let map = if settings.service == BasemapService::Wmts {
-        let caps = cache.get(&def.path).map_err(|e| e.to_string())?;
-        let caps =
-            pw_basemap::wmts::parse_bytes(&caps.bytes).map_err(|e| format!("{}: {e}", def.path))?;
+        let caps = cache.get(&def.path).map_err(|e| e.message())?;
+        // The capabilities reader's own words (which element is missing).
+        let caps = pw_basemap::wmts::parse_bytes(&caps.bytes).map_err(|detail| {
+            pw_text::Message::new("basemap.error.capabilities")
+                .arg("url", &def.path)
+                .arg("detail", detail)
+                .english("{url}: {detail}")
+        })?;
         Basemap::from_wmts(&def.path, &caps, &settings)?
     } else {
         Basemap::new(&def.path, &settings, scene_crs)?
@@ -195,9 +200,9 @@ fn finish_setups(
         };
         let setup = result.and_then(|(map, cache)| {
             let to_scene =
-                pw_geo::Reprojector::new(map.grid.crs, frame.crs).map_err(|e| e.to_string())?;
+                pw_geo::Reprojector::new(map.grid.crs, frame.crs).map_err(|e| e.message())?;
             let to_grid =
-                pw_geo::Reprojector::new(frame.crs, map.grid.crs).map_err(|e| e.to_string())?;
+                pw_geo::Reprojector::new(frame.crs, map.grid.crs).map_err(|e| e.message())?;
             Ok((map, cache, to_scene, to_grid))
         });
         match setup {
@@ -224,7 +229,7 @@ fn finish_setups(
                     },
                 );
             }
-            Err(e) => entry.status = LayerStatus::Failed(e.into()),
+            Err(e) => entry.status = LayerStatus::Failed(e),
         }
     }
 }
@@ -414,8 +419,12 @@ fn receive_tiles(
                         ],
                     ));
                 }
-                let image = tile_image(&fetched.bytes)
-                    .map_err(|e| format!("{}/{}/{}: {e}", tile.level, tile.col, tile.row))?;
+                let image = tile_image(&fetched.bytes).map_err(|detail| {
+                    pw_text::Message::new("basemap.error.image")
+                        .arg("tile", format!("{}/{}/{}", tile.level, tile.col, tile.row))
+                        .arg("detail", detail)
+                        .english("{tile}: {detail}")
+                })?;
                 Ok((image, mesh))
             });
             match shown {

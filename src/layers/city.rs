@@ -103,7 +103,7 @@ pub fn read_city_model(
             let georef = layer.and_then(|l| l.georeference.as_ref());
             let crs = layer.and_then(|l| l.crs.as_deref());
             let (placement, up) = gltf_placement(georef, crs)?;
-            Ok(pw_city::placement::read_gltf_model(source, placement, up)?)
+            pw_city::placement::read_gltf_model(source, placement, up)
         }
         _ => pw_city::citygml::read_file(source, control).map_err(|e| e.message(&shown)),
     }
@@ -119,7 +119,7 @@ fn gltf_placement(
         Option<pw_city::placement::Placement>,
         Option<pw_city::gltf_reader::UpAxis>,
     ),
-    String,
+    pw_text::Message,
 > {
     use pw_city::gltf_reader::UpAxis;
     use pw_city::placement::Placement;
@@ -129,11 +129,13 @@ fn gltf_placement(
     let up = match g.up_axis.as_deref() {
         None => None,
         Some(text) => Some(UpAxis::parse(text).ok_or_else(|| {
-            format!("georeference: up_axis must be \"y\" or \"z\", not {text:?}")
+            pw_text::Message::new("city.error.up_axis")
+                .arg("axis", format!("{text:?}"))
+                .english("georeference: up_axis must be \"y\" or \"z\", not {axis}")
         })?),
     };
     let crs = match crs {
-        Some(text) => Crs::parse(text).map_err(|e| format!("georeference: {e}"))?,
+        Some(text) => Crs::parse(text).map_err(|e| at_source("georeference", e.message()))?,
         None => Crs::ETRS89_UTM32,
     };
     let placement = if crs.is_geographic() {
@@ -182,7 +184,7 @@ pub fn load_city(
     if layer.kind != LayerKind::Gltf {
         model
             .settle_axis_order(scene_crs, origin.world)
-            .map_err(|e| format!("{}: {e}", source.display()))?;
+            .map_err(|e| at_source(source.display(), e))?;
     }
     model
         .reproject(scene_crs)
@@ -208,7 +210,9 @@ pub fn load_city(
     }
     let own_terrain = pw_city::terrain::TinTerrain::from_model(&model)
         .map(|t| Arc::new(t) as Arc<dyn pw_geo::elevation::Elevation>);
-    control.check().map_err(|e| e.to_string())?;
+    control
+        .check()
+        .map_err(|_| crate::layers::cancelled_message())?;
     let symbology = pw_vector::city_style::symbolize_city(&model, &layer.style);
     model.issues.extend(
         symbology
@@ -224,7 +228,9 @@ pub fn load_city(
         control.set_stage("textures");
         texture_atlas(&mut model, t)
     });
-    control.check().map_err(|e| e.to_string())?;
+    control
+        .check()
+        .map_err(|_| crate::layers::cancelled_message())?;
     control.set_stage("triangulate");
     let look = pw_city::mesh::LookChoice {
         theme,
@@ -237,7 +243,7 @@ pub fn load_city(
         Some(control),
         Some(&look),
     )
-    .map_err(|e| e.to_string())?;
+    .map_err(|_| crate::layers::cancelled_message())?;
     if styled {
         paint_by_attribute(&mut batches, &symbology.colours);
     }

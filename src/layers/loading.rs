@@ -123,7 +123,7 @@ pub(super) fn start_loading(
                             .english("the loading thread ended early"),
                     ))
                 }),
-                Err(e) => Err(LoadError::from(e.to_string())),
+                Err(e) => Err(crate::layers::system_error(e)),
             }
         })
     } else {

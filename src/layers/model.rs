@@ -91,10 +91,21 @@ pub enum LoadError {
     NeedsCrs(Box<CrsQuestion>),
 }
 
-impl From<String> for LoadError {
-    fn from(message: String) -> Self {
-        LoadError::Failed(message.into())
+/// Loading stopped because the user removed the layer or opened another scene.
+pub fn cancelled_message() -> pw_text::Message {
+    pw_text::Message::new("layer.cancelled").english("cancelled")
+}
+
+impl From<pw_job::Cancelled> for LoadError {
+    fn from(_: pw_job::Cancelled) -> Self {
+        LoadError::Failed(cancelled_message())
     }
+}
+
+/// The operating system's own words (a file that cannot be written, a
+/// thread that cannot start), passed on as they are.
+pub fn system_error(e: impl std::fmt::Display) -> LoadError {
+    LoadError::Failed(pw_text::Message::text(e.to_string()))
 }
 
 impl From<pw_text::Message> for LoadError {

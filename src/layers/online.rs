@@ -58,7 +58,7 @@ fn on_thread<T: Send + 'static>(
         });
     if let Err(e) = spawned {
         let (tx, rx2) = std::sync::mpsc::channel();
-        let _ = tx.send(Err(Message::from(e.to_string())));
+        let _ = tx.send(Err(Message::text(e.to_string())));
         return std::sync::Mutex::new(rx2);
     }
     std::sync::Mutex::new(rx)

@@ -131,7 +131,7 @@ const PAGE_LIMIT_BYTES: u64 = 64 << 20;
 
 fn http(copies: Option<&std::path::Path>) -> Result<Http, LoadError> {
     let mut http =
-        Http::new(Duration::from_secs(60)).map_err(|e| LoadError::from(e.to_string()))?;
+        Http::new(Duration::from_secs(60)).map_err(|e| LoadError::Failed(e.message()))?;
     http.limit_bytes = PAGE_LIMIT_BYTES;
     Ok(http.with_offline_copies(copies.map_or_else(Http::default_copies_dir, |c| c.to_path_buf())))
 }
@@ -214,14 +214,14 @@ fn read_downloaded(
     let dir = copies
         .map_or_else(Http::default_copies_dir, |c| c.to_path_buf())
         .join("reading");
-    std::fs::create_dir_all(&dir).map_err(|e| LoadError::from(e.to_string()))?;
+    std::fs::create_dir_all(&dir).map_err(crate::layers::system_error)?;
     let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let path = dir.join(format!(
         "{}-{}-{n}.{ext}",
         pw_services::http::file_name_for(url),
         std::process::id()
     ));
-    std::fs::write(&path, bytes).map_err(|e| LoadError::from(e.to_string()))?;
+    std::fs::write(&path, bytes).map_err(crate::layers::system_error)?;
     let read = pw_vector::read_file(&path, &Default::default());
     let _ = std::fs::remove_file(&path);
     read.map_err(|e| {

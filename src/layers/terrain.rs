@@ -50,7 +50,7 @@ fn read_grid(
 ) -> Result<(Grid, Vec<pw_text::Message>), pw_text::Message> {
     let (mut grid, warnings) = if source.is_dir() {
         let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(source)
-            .map_err(|e| format!("{}: {e}", source.display()))?
+            .map_err(|e| at_source(source.display(), pw_text::Message::text(e.to_string())))?
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| {
                 p.extension().is_some_and(|e| {
@@ -73,7 +73,8 @@ fn read_grid(
             tiles.push(g);
             warnings.extend(w.into_iter().map(|w| at_source(f.display(), w)));
         }
-        let merged = Grid::merge(&tiles).map_err(|e| format!("{}: {e}", source.display()))?;
+        let merged = Grid::merge(&tiles)
+            .map_err(|e| at_source(source.display(), pw_text::Message::text(e.to_string())))?;
         warnings.push(
             pw_text::Message::new("terrain.issue.merged")
                 .arg("n", files.len())
@@ -144,7 +145,7 @@ pub fn load_dem(
             ))));
         }
     };
-    control.check().map_err(|e| e.to_string())?;
+    control.check()?;
     control.set_stage("triangulate");
     let to_scene = Reprojector::new(grid_crs, scene_crs).map_err(|e| e.message())?;
     let local = *origin;
@@ -154,14 +155,13 @@ pub fn load_dem(
     };
     let step = pw_terrain::mesh::step_for(&grid, MAX_PICK_VERTICES);
     let chunks = pw_terrain::mesh::chunks(&grid, step, CHUNK, &to_local);
-    control.check().map_err(|e| e.to_string())?;
+    control.check()?;
     let grid = Arc::new(grid);
     let lod = pw_terrain::lod::LodTerrain::new(grid.clone(), LOD_TILE, Box::new(to_local))
         .ok_or_else(|| {
-            format!(
-                "{}: the DEM needs at least 2 × 2 cells with data in the scene's CRS",
-                source.display()
-            )
+            pw_text::Message::new("terrain.error.too_small")
+                .arg("path", source.display())
+                .english("{path}: the DEM needs at least 2 × 2 cells with data in the scene's CRS")
         })?;
     let batches: Vec<Batch> = chunks
         .into_iter()

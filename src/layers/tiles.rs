@@ -130,8 +130,8 @@ pub struct StreamedTileset {
     pub tileset: Arc<Tileset>,
     pub max_sse: f64,
     pub loaded: HashMap<usize, LoadedTile>,
-    pending: HashMap<usize, Task<Result<LoadedCity, String>>>,
-    pub failed: HashMap<usize, String>,
+    pending: HashMap<usize, Task<Result<LoadedCity, pw_text::Message>>>,
+    pub failed: HashMap<usize, pw_text::Message>,
     /// Tiles on screen now.
     pub shown: HashSet<usize>,
     frame_counter: u64,
@@ -173,7 +173,7 @@ type Opened = (Tileset, Option<Arc<HttpTiles>>);
 pub struct OpenTilesetTask {
     layer: LayerId,
     job: u64,
-    task: Task<Result<Opened, String>>,
+    task: Task<Result<Opened, pw_text::Message>>,
 }
 
 /// Starts reading a tileset's tree (small JSON files) in the background.
@@ -190,16 +190,18 @@ pub fn start_opening(
     let task = AsyncComputeTaskPool::get().spawn(async move {
         let location = source.to_string_lossy().into_owned();
         let crs = match crs {
-            Some(text) => Some(Crs::parse(&text).map_err(|e| format!("{location}: {e}"))?),
+            Some(text) => Some(
+                Crs::parse(&text).map_err(|e| crate::layers::at_source(&location, e.message()))?,
+            ),
             None => None,
         };
         if pw_city::tiles3d::is_url(&location) {
             let http = Arc::new(HttpTiles::in_dir(cache)?);
             let set = Tileset::open_from(&location, http.clone(), crs, scene_crs, &origin)
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| e.message())?;
             Ok((set, Some(http)))
         } else {
-            let set = Tileset::open(&source, crs, scene_crs, &origin).map_err(|e| e.to_string())?;
+            let set = Tileset::open(&source, crs, scene_crs, &origin).map_err(|e| e.message())?;
             Ok((set, None))
         }
     });
@@ -267,7 +269,7 @@ fn poll_open_tasks(
                     city: Arc::new(LoadedCity::empty(entry.def.style.clone())),
                 });
             }
-            Err(message) => entry.status = LayerStatus::Failed(message.into()),
+            Err(message) => entry.status = LayerStatus::Failed(message),
         }
     }
 }
@@ -492,7 +494,7 @@ fn stream_tiles(
         // 5. The layer tree shows what is loaded and what failed.
         let triangles = set.loaded.values().map(|l| l.triangles).sum();
         let buildings = set.loaded.values().map(|l| l.buildings).sum();
-        let failures: Vec<String> = set.failed.values().cloned().collect();
+        let failures: Vec<pw_text::Message> = set.failed.values().cloned().collect();
         let tiles = Some((set.loaded.len(), set.tileset.content_tiles()));
         if let Some(entry) = layers.get_mut(owner) {
             let draw_calls: usize = set
@@ -521,7 +523,7 @@ fn stream_tiles(
                             .warnings
                             .iter()
                             .cloned()
-                            .chain(failures.into_iter().map(pw_text::Message::text))
+                            .chain(failures)
                             .map(pw_city::Issue::warning),
                     )
                     .collect();
@@ -537,10 +539,16 @@ pub fn load_tile(
     scene_crs: Crs,
     origin: &SceneOrigin,
     style: pw_scene::Style,
-) -> Result<LoadedCity, String> {
+) -> Result<LoadedCity, pw_text::Message> {
     let started = std::time::Instant::now();
-    let model = tileset.load_content(tile, scene_crs)?;
-    let batches = build_batches(&model, origin, 4, None).map_err(|e| e.to_string())?;
+    // The content's own detail (which header or glTF part is broken) as written.
+    let model = tileset.load_content(tile, scene_crs).map_err(|detail| {
+        pw_text::Message::new("tiles.issue.tile_failed")
+            .arg("detail", detail)
+            .english("{detail}")
+    })?;
+    let batches =
+        build_batches(&model, origin, 4, None).map_err(|_| crate::layers::cancelled_message())?;
     let index = PickIndex::build(&batches);
     let s = model.summary();
     let summary = LayerSummary {

@@ -24,8 +24,8 @@ pub struct HttpTiles {
 }
 
 impl HttpTiles {
-    pub fn in_dir(dir: std::path::PathBuf) -> Result<HttpTiles, String> {
-        let cache = TileCache::new(dir, TIMEOUT).map_err(|e| e.to_string())?;
+    pub fn in_dir(dir: std::path::PathBuf) -> Result<HttpTiles, pw_text::Message> {
+        let cache = TileCache::new(dir, TIMEOUT).map_err(|e| e.message())?;
         Ok(HttpTiles {
             cache,
             stale: Mutex::new(HashSet::new()),
@@ -53,18 +53,19 @@ impl HttpTiles {
 impl TileSource for HttpTiles {
     /// Web addresses only: whatever a server's files name, nothing is read
     /// from the user's disk.
-    fn read(&self, location: &str) -> Result<Vec<u8>, String> {
+    fn read(&self, location: &str) -> Result<Vec<u8>, pw_text::Message> {
         if !is_url(location) {
-            return Err(format!(
-                "\"{}\" is no web address; a tileset from a server is read from servers only",
-                shown(location)
-            ));
+            return Err(pw_text::Message::new("tiles.error.not_web")
+                .arg("location", shown(location))
+                .english(
+                    "\"{location}\" is no web address; a tileset from a server is read from servers only",
+                ));
         }
         // The error without the address (its query may hold an access key;
         // the caller names the file).
         let fetched = self.cache.get(location).map_err(|e| match e {
-            BasemapError::Http { reason, .. } => reason.to_string(),
-            other => other.to_string(),
+            BasemapError::Http { reason, .. } => reason.message(),
+            other => other.message(),
         })?;
         if let Ok(mut stale) = self.stale.lock() {
             match fetched.stale_because {
@@ -203,7 +204,7 @@ mod tests {
         assert_eq!(http.offline().0, 2 + contents.len());
         // What was never fetched cannot be shown: the error says why.
         let never = format!("{}/3d/city/elsewhere.b3dm?key=abc", fixture.base);
-        let err = http.read(&never).unwrap_err();
+        let err = http.read(&never).unwrap_err().to_string();
         assert!(err.contains("503"), "{err}");
         assert!(!err.contains("key=abc"), "{err}");
         // Back online: what the server answers is no longer counted stale.
@@ -243,7 +244,7 @@ mod tests {
             assert_eq!(at(local), None, "{local}");
         }
         let http = HttpTiles::in_dir(std::env::temp_dir().join("pw-3dtiles-never")).unwrap();
-        let err = http.read("/etc/passwd").unwrap_err();
+        let err = http.read("/etc/passwd").unwrap_err().to_string();
         assert!(err.contains("no web address"), "{err}");
         // Messages show no key.
         assert_eq!(

@@ -170,7 +170,7 @@ pub fn build_vector(
             origin,
         ))));
     }
-    control.check().map_err(|e| e.to_string())?;
+    control.check()?;
     data.reproject(scene_crs)
         .map_err(|e| at_source(source, e.message()))?;
     // Without terrain, features lie on the ground the scene stands on (the
@@ -211,8 +211,7 @@ pub fn build_vector(
         atlas: None,
     };
     let batches =
-        pw_city::batch::build_batches_with(&model, origin, 48, Some(control), Some(&look))
-            .map_err(|e| e.to_string())?;
+        pw_city::batch::build_batches_with(&model, origin, 48, Some(control), Some(&look))?;
     let index = pw_city::pick::PickIndex::build(&batches);
     let summary = LayerSummary {
         format: data.format.clone(),

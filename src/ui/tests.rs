@@ -1612,7 +1612,9 @@ fn problems_of_libraries_are_shown_in_the_users_language() {
         "Line 12: Style: \"GEN\" holds no numbers; classes need numbers"
     );
     // A final text (a peer's words) stays as it is.
-    let peer = pw_city::Issue::warning("HTTP 500 from https://example.org/broken/1/2/3.png");
+    let peer = pw_city::Issue::warning(pw_text::Message::text(
+        "HTTP 500 from https://example.org/broken/1/2/3.png",
+    ));
     assert_eq!(
         super::layer_tree::issue_text(&peer, &german()),
         "HTTP 500 from https://example.org/broken/1/2/3.png"

@@ -3,6 +3,7 @@
 use crate::grid::{TileGrid, TileId};
 use crate::wmts::Capabilities;
 use pw_scene::{BasemapService, BasemapSettings};
+use pw_text::Message;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Basemap {
@@ -59,12 +60,14 @@ impl Basemap {
         url: &str,
         settings: &BasemapSettings,
         scene_crs: pw_geo::Crs,
-    ) -> Result<Basemap, String> {
+    ) -> Result<Basemap, Message> {
         if !(url.starts_with("http://")
             || url.starts_with("https://")
             || url.starts_with("file://"))
         {
-            return Err(format!("\"{url}\" is not an http(s) address"));
+            return Err(Message::new("basemap.error.not_web")
+                .arg("url", url)
+                .english("\"{url}\" is not an http(s) address"));
         }
         match settings.service {
             BasemapService::Xyz | BasemapService::Tms => {
@@ -72,9 +75,11 @@ impl Basemap {
                     && url.contains("{x}")
                     && (url.contains("{y}") || url.contains("{-y}")))
                 {
-                    return Err(format!(
-                        "{url}: an XYZ address needs {{z}}, {{x}} and {{y}}, e.g. https://tile.openstreetmap.org/{{z}}/{{x}}/{{y}}.png"
-                    ));
+                    return Err(Message::new("basemap.error.xyz_template")
+                        .arg("url", url)
+                        .english(
+                            "{url}: an XYZ address needs {z}, {x} and {y}, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+                        ));
                 }
                 Ok(Basemap {
                     grid: TileGrid::web_mercator(settings.max_zoom.unwrap_or(19)),
@@ -86,13 +91,14 @@ impl Basemap {
             }
             BasemapService::Wms => {
                 let crs = match &settings.crs {
-                    Some(c) => pw_geo::Crs::parse(c).map_err(|e| e.to_string())?,
+                    Some(c) => pw_geo::Crs::parse(c).map_err(|e| e.message())?,
                     None => scene_crs,
                 };
-                let layers = settings
-                    .layers
-                    .as_deref()
-                    .ok_or_else(|| format!("{url}: a WMS needs layers = \"…\""))?;
+                let layers = settings.layers.as_deref().ok_or_else(|| {
+                    Message::new("basemap.error.wms_layers")
+                        .arg("url", url)
+                        .english("{url}: a WMS needs layers = \"…\"")
+                })?;
                 let format = settings.format.as_deref().unwrap_or("image/png");
                 let query = format!(
                     "SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS={}&STYLES=&CRS={}&WIDTH=256&HEIGHT=256&FORMAT={}&TRANSPARENT=TRUE",
@@ -109,7 +115,7 @@ impl Basemap {
                     },
                 })
             }
-            BasemapService::Wmts => Err("a WMTS is set up from its capabilities".into()),
+            BasemapService::Wmts => Err(Message::text("a WMTS is set up from its capabilities")),
         }
     }
 
@@ -118,30 +124,25 @@ impl Basemap {
         url: &str,
         capabilities: &Capabilities,
         settings: &BasemapSettings,
-    ) -> Result<Basemap, String> {
+    ) -> Result<Basemap, Message> {
         let layer = match &settings.layers {
             Some(id) => capabilities.layers.iter().find(|l| &l.id == id),
             None => capabilities.layers.first(),
         }
         .ok_or_else(|| {
-            format!(
-                "no WMTS layer \"{}\"; the service has: {}",
-                settings.layers.as_deref().unwrap_or(""),
-                capabilities
-                    .layers
-                    .iter()
-                    .map(|l| l.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
+            let known: Vec<&str> = capabilities.layers.iter().map(|l| l.id.as_str()).collect();
+            Message::new("basemap.error.no_wmts_layer")
+                .arg("layer", settings.layers.as_deref().unwrap_or(""))
+                .arg("known", known.join(", "))
+                .english("no WMTS layer \"{layer}\"; the service has: {known}")
         })?;
         let set = match &settings.tile_matrix_set {
             Some(s) => s.clone(),
-            None => layer
-                .matrix_sets
-                .first()
-                .cloned()
-                .ok_or_else(|| format!("WMTS layer {} links no tile matrix set", layer.id))?,
+            None => layer.matrix_sets.first().cloned().ok_or_else(|| {
+                Message::new("basemap.error.no_set_linked")
+                    .arg("layer", &layer.id)
+                    .english("WMTS layer {layer} links no tile matrix set")
+            })?,
         };
         let grid = capabilities.grid(&set)?;
         let style = settings
@@ -188,9 +189,11 @@ impl Basemap {
             _ => "",
         };
         if web(url) && !web(tiles_at) {
-            return Err(format!(
-                "the capabilities name tiles at \"{tiles_at}\", which is no web address; not used"
-            ));
+            return Err(Message::new("basemap.error.tiles_not_web")
+                .arg("at", tiles_at)
+                .english(
+                    "the capabilities name tiles at \"{at}\", which is no web address; not used",
+                ));
         }
         Ok(Basemap { grid, request })
     }

@@ -194,22 +194,25 @@ impl Capabilities {
     /// The tile grid of a matrix set: scale denominators become ground
     /// resolutions (0.28 mm pixels), corners in the CRS's axis order are
     /// turned to x/y.
-    pub fn grid(&self, set_id: &str) -> Result<TileGrid, String> {
+    pub fn grid(&self, set_id: &str) -> Result<TileGrid, pw_text::Message> {
+        use pw_text::Message;
         let (_, crs_text, matrices) = self
             .matrix_sets
             .iter()
             .find(|(id, _, _)| id == set_id)
             .ok_or_else(|| {
-                format!(
-                    "no tile matrix set \"{set_id}\"; the service has: {}",
-                    self.matrix_sets
-                        .iter()
-                        .map(|s| s.0.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
+                let known: Vec<&str> = self.matrix_sets.iter().map(|s| s.0.as_str()).collect();
+                Message::new("basemap.error.no_matrix_set")
+                    .arg("set", set_id)
+                    .arg("known", known.join(", "))
+                    .english("no tile matrix set \"{set}\"; the service has: {known}")
             })?;
-        let crs = pw_geo::Crs::parse(crs_text).map_err(|e| format!("{set_id}: {e}"))?;
+        let crs = pw_geo::Crs::parse(crs_text).map_err(|e| {
+            Message::new("basemap.error.set_crs")
+                .arg("set", set_id)
+                .arg_message("why", e.message())
+                .english("{set}: {why}")
+        })?;
         let geographic = crs.is_geographic();
         // Metres per CRS unit: a degree of the equator for geographic CRS.
         let per_unit = if geographic {
@@ -232,7 +235,9 @@ impl Capabilities {
             .collect();
         levels.sort_by(|a, b| b.resolution.total_cmp(&a.resolution));
         if levels.is_empty() {
-            return Err(format!("tile matrix set \"{set_id}\" has no matrices"));
+            return Err(Message::new("basemap.error.empty_set")
+                .arg("set", set_id)
+                .english("tile matrix set \"{set}\" has no matrices"));
         }
         Ok(TileGrid { crs, levels })
     }

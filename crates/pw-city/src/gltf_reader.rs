@@ -57,7 +57,7 @@ pub struct GltfPiece {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GltfRead {
     pub pieces: Vec<GltfPiece>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<pw_text::Message>,
     /// Where the model stands, when the file says it in its scene's
     /// extras as Planwerkstatt writes them: CRS text and the origin the
     /// model metres are relative to.
@@ -293,8 +293,10 @@ fn visit(
 ) {
     // Node graphs are trees by the spec; a broken file could loop.
     if depth > 64 {
-        out.warnings
-            .push("node hierarchy deeper than 64 levels: the rest is skipped".into());
+        out.warnings.push(
+            pw_text::Message::new("gltf.issue.too_deep")
+                .english("node hierarchy deeper than 64 levels: the rest is skipped"),
+        );
         return;
     }
     let local: Mat4 = {
@@ -311,11 +313,14 @@ fn visit(
         let first = out.pieces.len();
         for primitive in mesh.primitives() {
             if let Err(message) = read_primitive(&primitive, &world, buffers, up, &name, out) {
-                out.warnings.push(format!(
-                    "mesh {} primitive {}: {message}",
-                    mesh.index(),
-                    primitive.index()
-                ));
+                // The detail names the glTF accessor or mode at fault, as written.
+                out.warnings.push(
+                    pw_text::Message::new("gltf.issue.primitive_skipped")
+                        .arg("mesh", mesh.index())
+                        .arg("primitive", primitive.index())
+                        .arg("detail", message)
+                        .english("mesh {mesh} primitive {primitive}: {detail}"),
+                );
             }
         }
         // One object per node and feature, whatever the number of materials.
@@ -405,9 +410,13 @@ fn read_primitive(
         groups[slot].colors.push(base_color);
     }
     if bad > 0 {
-        out.warnings.push(format!(
-            "{bad} triangles with indices out of range or non-finite coordinates skipped"
-        ));
+        out.warnings.push(
+            pw_text::Message::new("gltf.issue.bad_triangles")
+                .arg("n", bad)
+                .english(
+                    "{n} triangles with indices out of range or non-finite coordinates skipped",
+                ),
+        );
     }
     out.pieces.extend(groups);
     Ok(())

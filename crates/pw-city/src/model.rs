@@ -358,7 +358,7 @@ impl CityModel {
     /// be. EPSG:4326 defines latitude first, yet many files write longitude
     /// first; numbers that cannot be degrees at all mean a wrong CRS. After
     /// this, x is longitude. `near` is a point in `target` (the scene origin).
-    pub fn settle_axis_order(&mut self, target: Crs, near: [f64; 3]) -> Result<(), String> {
+    pub fn settle_axis_order(&mut self, target: Crs, near: [f64; 3]) -> Result<(), Message> {
         let Some(source) = self.crs.filter(|c| c.is_geographic()) else {
             return Ok(());
         };
@@ -371,13 +371,15 @@ impl CityModel {
             .iter()
             .any(|v| v.abs() > 180.0)
         {
-            return Err(format!(
-                "the file says {source} (degrees) but holds numbers like ({:.1}, {:.1}) — projected coordinates, \
-                 perhaps Gauss-Krüger or UTM; set the right CRS for this layer in the scene file",
-                c[0], c[1]
-            ));
+            return Err(Message::new("city.error.degrees_but_projected")
+                .arg("crs", source)
+                .arg("example", format!("{:.1}, {:.1}", c[0], c[1]))
+                .english(
+                    "the file says {crs} (degrees) but holds numbers like ({example}) — projected coordinates, \
+                     perhaps Gauss-Krüger or UTM; set the right CRS for this layer in the scene file",
+                ));
         }
-        let r = pw_geo::Reprojector::new(Crs::WGS84, target).map_err(|e| e.to_string())?;
+        let r = pw_geo::Reprojector::new(Crs::WGS84, target).map_err(|e| e.message())?;
         let distance = |lon: f64, lat: f64| {
             if lat.abs() > 90.0 {
                 return f64::INFINITY;

@@ -251,11 +251,23 @@ pub fn pieces_to_model(
 /// Reads a glTF/GLB file and places it: by `placement` when the scene gives
 /// one, else by a KML `<Model>` next to the file. Without either the model
 /// cannot be put anywhere, and the message says how to give a place.
+/// The key of "this glTF says nowhere where it stands" (a design dropped
+/// onto the map is placed where it falls instead).
+pub const NO_GEOREFERENCE: &str = "city.error.no_georeference";
+
 pub fn read_gltf_model(
     path: &std::path::Path,
     placement: Option<Placement>,
     up: Option<crate::gltf_reader::UpAxis>,
-) -> Result<CityModel, String> {
+) -> Result<CityModel, pw_text::Message> {
+    use pw_text::Message;
+    // The glTF or KML library's own words, after the file's name.
+    let unreadable = |key: &str, detail: String| {
+        Message::new(key)
+            .arg("path", path.display())
+            .arg("detail", detail)
+            .english("{path}: {detail}")
+    };
     // A file we wrote says where it stands (scene extras).
     let own = || -> Option<Placement> {
         let bytes = std::fs::read(path).ok()?;
@@ -281,27 +293,28 @@ pub fn read_gltf_model(
             Err(_) if let Some(p) = own() => {
                 (p, "georeference in the file's scene extras".to_string())
             }
-            Err(e) => return Err(format!("{}: {e}", path.display())),
+            Err(e) => return Err(unreadable("city.error.kml_model", e)),
             Ok(None) if let Some(p) = own() => {
                 (p, "georeference in the file's scene extras".to_string())
             }
             Ok(None) => {
-                return Err(format!(
-                    "{}: no georeference — add `georeference = {{ origin = [E, N, H] }}` to the layer in the scene file, \
-                     or put a KML file with a <Model> placemark next to it",
-                    path.display()
-                ));
+                return Err(Message::new(NO_GEOREFERENCE)
+                    .arg("path", path.display())
+                    .english(
+                        "{path}: no georeference — add `georeference = { origin = [E, N, H] }` to the layer in the scene file, \
+                         or put a KML file with a <Model> placemark next to it",
+                    ));
             }
         },
     };
     use crate::gltf_reader::UpAxis;
     let mut read = crate::gltf_reader::read_file(path, up.unwrap_or_default())
-        .map_err(|e| format!("{}: {e}", path.display()))?;
+        .map_err(|e| unreadable("city.error.gltf", e.to_string()))?;
     if up.is_none() && stands_on_z_zero(&read.pieces) {
         // Exporters converting Z-up COLLADA/CityGML often skip the turn to
         // glTF's Y-up; such models stand on their z = 0 plane.
         read = crate::gltf_reader::read_file(path, UpAxis::Z)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+            .map_err(|e| unreadable("city.error.gltf", e.to_string()))?;
         notes.push(pw_text::Message::new("city.issue.z_up").english(
             "the model is Z-up, unlike the glTF standard (its base lies on z = 0): read as Z-up; \
              set `up_axis` in the layer's georeference to override",
@@ -313,18 +326,14 @@ pub fn read_gltf_model(
         .unwrap_or_default();
     let mut model = pieces_to_model(read.pieces, &placement, "glTF 2.0", &stem, None);
     model.crs_text = Some(from);
-    model.issues.extend(
-        read.warnings
-            .into_iter()
-            .map(pw_text::Message::text)
-            .chain(notes)
-            .map(|message| Issue {
-                severity: Severity::Warning,
-                line: None,
-                id: None,
-                message,
-            }),
-    );
+    model
+        .issues
+        .extend(read.warnings.into_iter().chain(notes).map(|message| Issue {
+            severity: Severity::Warning,
+            line: None,
+            id: None,
+            message,
+        }));
     Ok(model)
 }
 

@@ -23,14 +23,34 @@ const IDENTITY: Mat4 = [
 #[derive(Debug, thiserror::Error)]
 pub enum TilesetError {
     #[error("{location}: {message}")]
-    File { location: String, message: String },
+    File {
+        location: String,
+        message: pw_text::Message,
+    },
 }
 
-fn file_error(location: &str, message: impl Into<String>) -> TilesetError {
+impl TilesetError {
+    /// The text for the user, through the catalogues.
+    pub fn message(&self) -> pw_text::Message {
+        match self {
+            TilesetError::File { location, message } => pw_text::Message::new("tiles.error.file")
+                .arg("location", location)
+                .arg_message("why", message.clone())
+                .english("{location}: {why}"),
+        }
+    }
+}
+
+fn file_error(location: &str, message: pw_text::Message) -> TilesetError {
     TilesetError::File {
         location: shown(location),
-        message: message.into(),
+        message,
     }
+}
+
+/// A tileset problem in the catalogue's words.
+fn said(key: &str, english: &str) -> pw_text::Message {
+    pw_text::Message::new(key).english(english)
 }
 
 /// A location as messages show it: a URL without its query (an access
@@ -47,15 +67,16 @@ pub fn shown(location: &str) -> String {
 
 /// Reads the files of a tileset by location (a path, or a URL).
 pub trait TileSource: Send + Sync {
-    fn read(&self, location: &str) -> Result<Vec<u8>, String>;
+    /// The file's bytes, or why not (the system's or server's words).
+    fn read(&self, location: &str) -> Result<Vec<u8>, pw_text::Message>;
 }
 
 /// Tilesets on disk.
 pub struct Files;
 
 impl TileSource for Files {
-    fn read(&self, location: &str) -> Result<Vec<u8>, String> {
-        std::fs::read(location).map_err(|e| e.to_string())
+    fn read(&self, location: &str) -> Result<Vec<u8>, pw_text::Message> {
+        std::fs::read(location).map_err(|e| pw_text::Message::text(e.to_string()))
     }
 }
 
@@ -239,23 +260,32 @@ impl Tileset {
                     .english("3D Tiles version {version}: read as 1.1"),
             );
         }
-        let root = json
-            .get("root")
-            .ok_or_else(|| file_error(path, "no \"root\" tile: not a 3D Tiles tileset"))?;
+        let root = json.get("root").ok_or_else(|| {
+            file_error(
+                path,
+                said(
+                    "tiles.error.no_root",
+                    "no \"root\" tile: not a 3D Tiles tileset",
+                ),
+            )
+        })?;
         set.add_tile(root, None, &IDENTITY, path, 0)?;
         set.frame = match crs {
             Some(c) => TilesetFrame::Projected(c),
             None => detect_frame(&set.tiles[0]).ok_or_else(|| {
                 file_error(
                     path,
-                    "the tileset is not in earth-centred coordinates (ECEF) as 3D Tiles defines; \
-                     name the CRS it was written in (e.g. \"EPSG:3857\"): the layer's `crs` in the scene, \
-                     or --crs on the command line",
+                    said(
+                        "tiles.error.not_ecef",
+                        "the tileset is not in earth-centred coordinates (ECEF) as 3D Tiles defines; \
+                         name the CRS it was written in (e.g. \"EPSG:3857\"): the layer's `crs` in the scene, \
+                         or --crs on the command line",
+                    ),
                 )
             })?,
         };
         set.compute_spheres(scene_crs, origin)
-            .map_err(|m| file_error(path, m))?;
+            .map_err(|m| file_error(path, pw_text::Message::text(m)))?;
         Ok(set)
     }
 
@@ -270,13 +300,22 @@ impl Tileset {
         if depth > 64 {
             return Err(file_error(
                 file,
-                "tiles nested deeper than 64 levels (a loop of external tilesets?)",
+                said(
+                    "tiles.error.too_deep",
+                    "tiles nested deeper than 64 levels (a loop of external tilesets?)",
+                ),
             ));
         }
         let local = match json.get("transform") {
-            Some(t) => {
-                matrix(t).ok_or_else(|| file_error(file, "a tile transform is not 16 numbers"))?
-            }
+            Some(t) => matrix(t).ok_or_else(|| {
+                file_error(
+                    file,
+                    said(
+                        "tiles.error.transform",
+                        "a tile transform is not 16 numbers",
+                    ),
+                )
+            })?,
             None => IDENTITY,
         };
         let transform = mat4_mul(parent_transform, &local);
@@ -286,7 +325,10 @@ impl Tileset {
             .ok_or_else(|| {
                 file_error(
                     file,
-                    "a tile has no readable boundingVolume (region, box or sphere)",
+                    said(
+                        "tiles.error.bounding_volume",
+                        "a tile has no readable boundingVolume (region, box or sphere)",
+                    ),
                 )
             })?;
         let refine = match json["refine"]
@@ -362,9 +404,15 @@ impl Tileset {
             if is_json {
                 // External tileset: its root becomes this tile's child.
                 let ext = self.read_json(&path)?;
-                let root = ext
-                    .get("root")
-                    .ok_or_else(|| file_error(&path, "external tileset without \"root\""))?;
+                let root = ext.get("root").ok_or_else(|| {
+                    file_error(
+                        &path,
+                        said(
+                            "tiles.error.external_no_root",
+                            "external tileset without \"root\"",
+                        ),
+                    )
+                })?;
                 self.external_tilesets += 1;
                 self.add_tile(root, Some(index), &transform, &path, depth + 1)?;
             } else if self.tiles[index].content.is_none() {
@@ -585,7 +633,8 @@ impl Tileset {
                     severity: Severity::Warning,
                     line: None,
                     id: Some(id_prefix.into()),
-                    message: "i3dm tiles (instanced models) are not shown yet".into(),
+                    message: pw_text::Message::new("tiles.issue.i3dm")
+                        .english("i3dm tiles (instanced models) are not shown yet"),
                 });
                 return Ok(());
             }
@@ -617,7 +666,7 @@ impl Tileset {
                 severity: Severity::Warning,
                 line: None,
                 id: Some(id_prefix.into()),
-                message: message.into(),
+                message,
             }));
         Ok(())
     }
@@ -731,11 +780,11 @@ impl Tileset {
         serde_json::from_slice(&text).map_err(|e| {
             file_error(
                 location,
-                format!(
-                    "broken JSON at line {}, column {}: {e}",
-                    e.line(),
-                    e.column()
-                ),
+                pw_text::Message::new("tiles.error.json")
+                    .arg("line", e.line())
+                    .arg("column", e.column())
+                    .arg("detail", e)
+                    .english("broken JSON at line {line}, column {column}: {detail}"),
             )
         })
     }

@@ -268,7 +268,8 @@ fn projected_numbers_under_a_degree_crs_are_refused_with_a_hint() {
     m.crs = Some(pw_geo::Crs::WGS84); // as if the file wrongly said EPSG:4326
     let err = m
         .settle_axis_order(pw_geo::Crs::epsg(25832), [456_000.0, 5_430_000.0, 0.0])
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
     assert!(
         err.contains("Gauss-Krüger") && err.contains("set the right CRS"),
         "{err}"

@@ -109,6 +109,8 @@ fn a_model_without_georeference_says_how_to_give_one() {
     let glb = dir.join("model.glb");
     std::fs::copy(data("gltf/vienna_karl-marx-hof/scene.glb"), &glb).unwrap();
     let err = read_gltf_model(&glb, None, None).unwrap_err();
+    assert_eq!(err.key, pw_city::placement::NO_GEOREFERENCE);
+    let err = err.to_string();
     assert!(err.contains("georeference") && err.contains("KML"), "{err}");
     std::fs::write(&glb, b"glTF\x01\x00\x00\x00").unwrap();
     let err = gltf_reader::read_file(&glb, UpAxis::Y)
@@ -230,7 +232,7 @@ fn placemarks_of_other_models_at_other_places_are_listed_not_guessed() {
             ),
         ],
     );
-    let e = read_gltf_model(&glb, None, None).unwrap_err();
+    let e = read_gltf_model(&glb, None, None).unwrap_err().to_string();
     assert!(
         e.contains("2 KML <Model> placemarks")
             && e.contains("haus_a in doc.kml at 11.586200° E, 50.927800° N")

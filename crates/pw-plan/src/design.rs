@@ -57,8 +57,9 @@ pub struct LoadedDesign {
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum DesignError {
-    #[error("{path}: {message}")]
-    Unreadable { path: String, message: String },
+    /// The reader's message names the file itself.
+    #[error("{message}")]
+    Unreadable { path: String, message: Message },
     #[error("{path}: not a CityGML, CityJSON or glTF/GLB file")]
     NotAModel { path: String },
     #[error(
@@ -72,7 +73,7 @@ pub enum DesignError {
         path: String,
         crs: String,
         scene: String,
-        message: String,
+        message: Message,
     },
     #[error("{path}: the model holds no geometry")]
     Empty { path: String },
@@ -104,12 +105,7 @@ impl DesignError {
     /// language; [`std::fmt::Display`] gives the same in English.
     pub fn message(&self) -> Message {
         match self {
-            DesignError::Unreadable { path, message } => {
-                Message::new("plan.error.design_unreadable")
-                    .arg("path", path)
-                    .arg_message("why", Message::text(message.clone()))
-                    .english("{path}: {why}")
-            }
+            DesignError::Unreadable { message, .. } => message.clone(),
             DesignError::NotAModel { path } => Message::new("plan.error.design_not_a_model")
                 .arg("path", path)
                 .english("{path}: not a CityGML, CityJSON or glTF/GLB file"),
@@ -127,7 +123,7 @@ impl DesignError {
                 .arg("path", path)
                 .arg("crs", crs)
                 .arg("scene", scene)
-                .arg_message("why", Message::text(message.clone()))
+                .arg_message("why", message.clone())
                 .english(
                     "{path}: its coordinates ({crs}) cannot be brought into the scene's {scene}: {why}",
                 ),
@@ -162,7 +158,7 @@ pub fn load(
     scene_origin: [f64; 3],
 ) -> Result<LoadedDesign, DesignError> {
     let shown = path.display().to_string();
-    let unreadable = |message: String| DesignError::Unreadable {
+    let unreadable = |message: Message| DesignError::Unreadable {
         path: shown.clone(),
         message,
     };
@@ -171,7 +167,7 @@ pub fn load(
     let (mut model, mut local) = if name.ends_with(".glb") || name.ends_with(".gltf") {
         match pw_city::placement::read_gltf_model(path, None, None) {
             Ok(m) => (m, false),
-            Err(e) if e.contains("no georeference") => {
+            Err(e) if e.key == pw_city::placement::NO_GEOREFERENCE => {
                 // Model metres: placed where the planner drops it.
                 let crs = scene_crs.unwrap_or(Crs::epsg(25832));
                 let local = pw_city::placement::Placement::Projected {
@@ -189,12 +185,12 @@ pub fn load(
         }
     } else if name.ends_with(".gml") || name.ends_with(".xml") {
         (
-            pw_city::citygml::read_file(path, None).map_err(|e| unreadable(e.to_string()))?,
+            pw_city::citygml::read_file(path, None).map_err(|e| unreadable(e.message(&shown)))?,
             false,
         )
     } else if name.ends_with(".json") || name.ends_with(".jsonl") {
         (
-            pw_city::cityjson::read_file(path, None).map_err(|e| unreadable(e.to_string()))?,
+            pw_city::cityjson::read_file(path, None).map_err(|e| unreadable(e.message(&shown)))?,
             false,
         )
     } else {
@@ -206,14 +202,14 @@ pub fn load(
     }
     match (model.crs, scene_crs) {
         (Some(from), Some(to)) if from.horizontal != to.horizontal => {
-            let err = |message: String| DesignError::Reprojection {
+            let err = |message: Message| DesignError::Reprojection {
                 path: shown.clone(),
                 crs: from.to_string(),
                 scene: to.to_string(),
                 message,
             };
             model.settle_axis_order(to, scene_origin).map_err(err)?;
-            model.reproject(to).map_err(|e| err(e.to_string()))?;
+            model.reproject(to).map_err(|e| err(e.message()))?;
             notes.push(
                 Message::new("plan.note.design_reprojected")
                     .arg("path", &shown)

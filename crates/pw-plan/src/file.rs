@@ -529,7 +529,7 @@ mod tests {
         let designs = [
             DesignError::Unreadable {
                 path: path(),
-                message: "line 3: bad XML".into(),
+                message: pw_text::Message::text("entwurf.gml: line 3: bad XML"),
             },
             DesignError::NotAModel { path: path() },
             DesignError::NeedsPlace { path: path() },
@@ -537,7 +537,7 @@ mod tests {
                 path: path(),
                 crs: "EPSG:31467".into(),
                 scene: "EPSG:25832".into(),
-                message: "out of range".into(),
+                message: pw_text::Message::text("out of range"),
             },
             DesignError::Empty { path: path() },
         ];

@@ -2,7 +2,9 @@
 //! with named arguments: the app translates them (German default,
 //! English), the CLI and the logs show the English words. A text that is
 //! already final (a file system's error, a peer library's note) travels
-//! as it is.
+//! as it is, but only when said so with [`Message::text`]: there is no
+//! conversion from `String`, so no English sentence becomes a message for
+//! the UI by accident.
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Message {
@@ -80,17 +82,6 @@ impl Message {
 
 /// A final text (no catalogue key): an operating system's or a peer
 /// library's words, passed on as they are.
-impl From<String> for Message {
-    fn from(text: String) -> Message {
-        Message::text(text)
-    }
-}
-
-impl From<&str> for Message {
-    fn from(text: &str) -> Message {
-        Message::text(text)
-    }
-}
 
 impl std::fmt::Display for Message {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
