@@ -73,8 +73,7 @@ fn read_grid(
             tiles.push(g);
             warnings.extend(w.into_iter().map(|w| at_source(f.display(), w)));
         }
-        let merged = Grid::merge(&tiles)
-            .map_err(|e| at_source(source.display(), pw_text::Message::text(e.to_string())))?;
+        let merged = Grid::merge(&tiles).map_err(|e| at_source(source.display(), e))?;
         warnings.push(
             pw_text::Message::new("terrain.issue.merged")
                 .arg("n", files.len())

@@ -115,6 +115,7 @@ impl Basemap {
                     },
                 })
             }
+            // Callers set a WMTS up with `from_wmts`; reaching this is our slip.
             BasemapService::Wmts => Err(Message::text("a WMTS is set up from its capabilities")),
         }
     }

@@ -285,7 +285,7 @@ impl Tileset {
             })?,
         };
         set.compute_spheres(scene_crs, origin)
-            .map_err(|m| file_error(path, pw_text::Message::text(m)))?;
+            .map_err(|m| file_error(path, m))?;
         Ok(set)
     }
 
@@ -440,9 +440,13 @@ impl Tileset {
         }
     }
 
-    fn compute_spheres(&mut self, scene_crs: Crs, origin: &SceneOrigin) -> Result<(), String> {
+    fn compute_spheres(
+        &mut self,
+        scene_crs: Crs,
+        origin: &SceneOrigin,
+    ) -> Result<(), pw_text::Message> {
         let out_crs = self.placement(IDENTITY).output_crs();
-        let r = Reprojector::new(out_crs, scene_crs).map_err(|e| e.to_string())?;
+        let r = Reprojector::new(out_crs, scene_crs).map_err(|e| e.message())?;
         let frame = self.frame;
         for tile in &mut self.tiles {
             tile.sphere = sphere_in_scene(&tile.volume, &tile.transform, frame, &r, origin)?;
@@ -846,9 +850,9 @@ fn sphere_in_scene(
     frame: TilesetFrame,
     r: &Reprojector,
     origin: &SceneOrigin,
-) -> Result<([f64; 3], f64), String> {
-    let to_scene = |p_out: [f64; 3]| -> Result<[f64; 3], String> {
-        let w = r.apply(p_out).map_err(|e| e.to_string())?;
+) -> Result<([f64; 3], f64), pw_text::Message> {
+    let to_scene = |p_out: [f64; 3]| -> Result<[f64; 3], pw_text::Message> {
+        let w = r.apply(p_out).map_err(|e| e.message())?;
         Ok([
             w[0] - origin.world[0],
             w[1] - origin.world[1],

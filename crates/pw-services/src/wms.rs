@@ -80,9 +80,12 @@ pub fn parse_capabilities(text: &str) -> Result<Capabilities, Message> {
     let root = pw_vector::xml::parse(text)?;
     if root.name.ends_with("ExceptionReport") {
         // The server's own words.
-        return Err(Message::text(
-            crate::xml::exception_text(text.as_bytes()).unwrap_or_default(),
-        ));
+        return Err(Message::new("net.reason.exception")
+            .arg(
+                "text",
+                crate::xml::exception_text(text.as_bytes()).unwrap_or_default(),
+            )
+            .english("service exception: {text}"));
     }
     if !matches!(
         root.name.as_str(),

@@ -132,17 +132,22 @@ impl Grid {
 
     /// Several tiles of the same CRS and cell size into one grid (gaps are
     /// missing data). Thuringia's DGM1 comes as many 1 km tiles.
-    pub fn merge(tiles: &[Grid]) -> Result<Grid, String> {
-        let first = tiles.first().ok_or("no tiles to merge")?;
+    pub fn merge(tiles: &[Grid]) -> Result<Grid, pw_text::Message> {
+        use pw_text::Message;
+        let first = tiles.first().ok_or_else(|| {
+            Message::new("terrain.error.no_tiles_to_merge").english("no tiles to merge")
+        })?;
         for t in tiles {
             if (t.dx - first.dx).abs() > 1e-9 || (t.dy - first.dy).abs() > 1e-9 {
-                return Err(format!(
-                    "tiles differ in cell size ({} m vs {} m)",
-                    t.dx, first.dx
-                ));
+                return Err(Message::new("terrain.error.cell_sizes_differ")
+                    .arg("a", t.dx)
+                    .arg("b", first.dx)
+                    .english("tiles differ in cell size ({a} m vs {b} m)"));
             }
             if t.crs != first.crs {
-                return Err("tiles are in different CRS".into());
+                return Err(
+                    Message::new("terrain.error.crs_differ").english("tiles are in different CRS")
+                );
             }
         }
         let x0 = tiles.iter().map(|t| t.x0).fold(f64::INFINITY, f64::min);
@@ -158,7 +163,10 @@ impl Grid {
         let width = ((x1 - x0) / first.dx).round() as usize;
         let height = ((y0 - y1) / first.dy).round() as usize;
         if width.saturating_mul(height) > 400_000_000 {
-            return Err(format!("merged grid would have {width} × {height} cells"));
+            return Err(Message::new("terrain.error.merged_too_large")
+                .arg("width", width)
+                .arg("height", height)
+                .english("merged grid would have {width} × {height} cells"));
         }
         let mut values = vec![f32::NAN; width * height];
         for t in tiles {
@@ -243,6 +251,11 @@ mod tests {
         assert_eq!(m.value(5, 1), Some(101.0));
         let mut c = ramp();
         c.dx = 5.0;
-        assert!(Grid::merge(&[ramp(), c]).unwrap_err().contains("cell size"));
+        assert!(
+            Grid::merge(&[ramp(), c])
+                .unwrap_err()
+                .to_string()
+                .contains("cell size")
+        );
     }
 }
