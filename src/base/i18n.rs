@@ -193,17 +193,24 @@ impl I18n {
     /// language's way.
     pub fn render(&self, message: &pw_analysis::Message) -> String {
         let mut local = message.clone();
-        // Only arguments that are wholly a number or a day: names and
-        // error texts stay as written.
-        for (_, value) in &mut local.args {
-            *value = self.neutral_value(value);
-        }
+        self.localise_values(&mut local);
         local.render(|key| {
             self.catalogue(self.language)
                 .get(key)
                 .or_else(|| self.german.get(key))
                 .cloned()
         })
+    }
+
+    /// Only arguments that are wholly a number or a day: names and error
+    /// texts stay as written; reasons nested inside are treated alike.
+    fn localise_values(&self, message: &mut pw_analysis::Message) {
+        for (_, value) in &mut message.args {
+            *value = self.neutral_value(value);
+        }
+        for (_, part) in &mut message.parts {
+            self.localise_values(part);
+        }
     }
 
     pub fn keys(&self, language: Language) -> impl Iterator<Item = &String> {
@@ -452,6 +459,26 @@ mod tests {
                 "Kein Schlüssel namens „jena“ im Schlüsselbund",
             ),
         ];
+        // Numbers inside a nested reason are written the German way too.
+        let nested = crate::layers::at_source(
+            "dgm",
+            pw_terrain::Grid::merge(&[]).map_or_else(|e| e, |_| unreachable!()),
+        );
+        assert_eq!(de.render(&nested), "dgm: Keine Kacheln zum Zusammenfügen");
+        let too_large = pw_sensors::client::ClientError {
+            url: "https://sta.jena.de/v1.1".into(),
+            reason: pw_sensors::client::Reason::TooLarge {
+                megabytes: 70.5,
+                limit_mb: 64,
+            },
+        }
+        .message();
+        assert!(
+            de.render(&too_large)
+                .contains("(70,5 MB) ist größer als 64 MB"),
+            "{}",
+            de.render(&too_large)
+        );
         for (message, german) in said {
             let shown = de.render(&message);
             assert!(shown.starts_with(german), "{shown}");

@@ -93,7 +93,7 @@ fn describe_tileset(path: &Path, crs: Option<&str>) -> anyhow::Result<String> {
     let contents: Vec<usize> = (0..set.tiles.len())
         .filter(|&t| set.tiles[t].content.is_some())
         .collect();
-    let parts: Vec<Result<pw_city::CityModel, String>> = contents
+    let parts: Vec<Result<pw_city::CityModel, pw_text::Message>> = contents
         .par_iter()
         .map(|&t| set.load_content(t, target))
         .collect();
@@ -155,7 +155,7 @@ fn describe_tileset(path: &Path, crs: Option<&str>) -> anyhow::Result<String> {
 ",
         set.tiles[0].geometric_error, set.tiles[0].refine
     );
-    for w in set.warnings.iter().map(ToString::to_string).chain(failures) {
+    for w in set.warnings.iter().chain(&failures) {
         out += &format!("  {w}\n");
     }
     Ok(out)

@@ -113,13 +113,18 @@ pub fn read_head_and_tail(path: &Path, head: usize, tail: usize) -> Option<Strin
     let len = file.metadata().ok()?.len() as usize;
     let mut start = vec![0; head.min(len)];
     file.read_exact(&mut start).ok()?;
-    let mut text = String::from_utf8_lossy(&start).into_owned();
-    let tail = tail.min(len.saturating_sub(head));
+    // In the encoding an XML file declares (a UTF-16 CityGML says
+    // "CityModel" in two bytes a letter); other files read as UTF-8.
+    let document = pw_xml::decode(&start);
+    let encoding = document.encoding;
+    let mut text = document.text.into_owned();
+    // Even, so that a UTF-16 tail starts on a character.
+    let tail = tail.min(len.saturating_sub(head)) & !1;
     if tail > 0 {
         let mut end = vec![0; tail];
         file.seek(SeekFrom::End(-(tail as i64))).ok()?;
         file.read_exact(&mut end).ok()?;
-        text.push_str(&String::from_utf8_lossy(&end));
+        text.push_str(&encoding.decode_without_bom_handling(&end).0);
     }
     Some(text)
 }
@@ -142,4 +147,33 @@ pub fn detect_kind(kinds: &LayerKinds, path: &Path) -> Option<LayerKind> {
         }
     }
     best.map(|(_, kind)| kind)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A CityGML saved as UTF-16 by a Windows tool says "CityModel" in two
+    /// bytes a letter: the sample is decoded as its mark says, head and tail.
+    #[test]
+    fn a_utf16_file_is_sampled_as_text() {
+        let dir = std::env::temp_dir().join(format!("pw-sample-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("lod2.gml");
+        let xml = "<?xml version=\"1.0\" encoding=\"UTF-16\"?><core:CityModel xmlns:core=\"http://www.opengis.net/citygml/2.0\"><gml:name>Jena</gml:name></core:CityModel>";
+        let bytes: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(xml.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        std::fs::write(&path, &bytes).unwrap();
+        // 130 bytes: the mark and the first 64 characters.
+        let head = read_head_and_tail(&path, 130, 0).unwrap();
+        assert_eq!(
+            head,
+            "<?xml version=\"1.0\" encoding=\"UTF-16\"?><core:CityModel xmlns:cor"
+        );
+        let tail = read_head_and_tail(&path, 2, 40).unwrap();
+        assert!(tail.ends_with("</core:CityModel>"), "{tail}");
+        std::fs::remove_dir_all(&dir).ok();
+    }
 }

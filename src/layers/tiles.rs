@@ -541,12 +541,7 @@ pub fn load_tile(
     style: pw_scene::Style,
 ) -> Result<LoadedCity, pw_text::Message> {
     let started = std::time::Instant::now();
-    // The content's own detail (which header or glTF part is broken) as written.
-    let model = tileset.load_content(tile, scene_crs).map_err(|detail| {
-        pw_text::Message::new("tiles.issue.tile_failed")
-            .arg("detail", detail)
-            .english("{detail}")
-    })?;
+    let model = tileset.load_content(tile, scene_crs)?;
     let batches =
         build_batches(&model, origin, 4, None).map_err(|_| crate::layers::cancelled_message())?;
     let index = PickIndex::build(&batches);

@@ -53,6 +53,7 @@ pub(super) fn start_comparison(
     state: Res<ScenarioState>,
     design_files: Res<DesignFiles>,
     mut notices: ResMut<Notices>,
+    i18n: Res<I18n>,
     mut out: MessageWriter<CompareCommand>,
 ) {
     let Some(start) = pending.0.clone() else {
@@ -68,7 +69,7 @@ pub(super) fn start_comparison(
     pending.0 = None;
     for name in [&start.left, &start.right].into_iter().flatten() {
         if state.plan.get(name).is_none() {
-            notices.error(format!("--compare: the scene has no variant {name:?}"));
+            notices.error(i18n.trf("scenario.no_such_variant_to_compare", &[("name", name)]));
             return;
         }
     }

@@ -150,6 +150,7 @@ fn start_variant(
     layers: Res<Layers>,
     active: Res<ActiveScene>,
     mut notices: ResMut<Notices>,
+    i18n: Res<I18n>,
     mut out: MessageWriter<ScenarioCommand>,
 ) {
     let Some(name) = start.0.clone() else { return };
@@ -170,14 +171,14 @@ fn start_variant(
             .iter()
             .map(|v| v.name.as_str())
             .collect();
-        notices.error(format!(
-            "--variant {name:?}: the scene has {}",
-            if names.is_empty() {
-                "no variants".to_string()
-            } else {
-                names.join(", ")
-            }
-        ));
+        notices.error(if names.is_empty() {
+            i18n.trf("scenario.no_such_variant_none", &[("name", &name)])
+        } else {
+            i18n.trf(
+                "scenario.no_such_variant",
+                &[("name", &name), ("names", &names.join(", "))],
+            )
+        });
     }
 }
 

@@ -519,14 +519,13 @@ impl<'a> ObjectReader<'a> {
             .enumerate()
         {
             if let Err(message) = self.add_geometry(&mut object, geom, vertices) {
-                // The detail names the CityJSON member at fault, as written.
                 self.issue(
                     id,
                     line,
                     Message::new("city.issue.geometry_skipped")
                         .arg("index", g)
-                        .arg("detail", message)
-                        .english("geometry {index} skipped: {detail}"),
+                        .arg_message("why", message)
+                        .english("geometry {index} skipped: {why}"),
                 );
             }
         }
@@ -547,16 +546,18 @@ impl<'a> ObjectReader<'a> {
         object: &mut CityObject,
         geom: &Value,
         vertices: &[[f64; 3]],
-    ) -> Result<(), String> {
+    ) -> Result<(), Message> {
         let kind = geom
             .get("type")
             .and_then(Value::as_str)
-            .ok_or("no \"type\"")?;
+            .ok_or_else(|| said("cityjson.geometry.no_type", "no \"type\""))?;
         if kind == "GeometryInstance" {
             return self.add_instance(object, geom, vertices);
         }
         let (lod, lod_minor) = parse_lod(geom.get("lod"));
-        let boundaries = geom.get("boundaries").ok_or("no \"boundaries\"")?;
+        let boundaries = geom
+            .get("boundaries")
+            .ok_or_else(|| said("cityjson.geometry.no_boundaries", "no \"boundaries\""))?;
         let semantics = geom.get("semantics");
         let surface_types: Vec<Semantic> = semantics
             .and_then(|s| s.get("surfaces"))
@@ -579,7 +580,11 @@ impl<'a> ObjectReader<'a> {
             "Solid" => 1,
             "MultiSolid" | "CompositeSolid" => 2,
             "MultiPoint" | "MultiLineString" => return Ok(()),
-            other => return Err(format!("unknown geometry type \"{other}\"")),
+            other => {
+                return Err(Message::new("cityjson.geometry.unknown_type")
+                    .arg("kind", other)
+                    .english("unknown geometry type \"{kind}\""));
+            }
         };
         // Appearance per theme: texture values nest like the boundaries down
         // to rings ([texture, uv…]); material values down to surfaces.
@@ -670,24 +675,38 @@ impl<'a> ObjectReader<'a> {
         object: &mut CityObject,
         geom: &Value,
         vertices: &[[f64; 3]],
-    ) -> Result<(), String> {
-        let templates = self
-            .templates
-            .ok_or("GeometryInstance but the file has no geometry-templates")?;
+    ) -> Result<(), Message> {
+        let templates = self.templates.ok_or_else(|| {
+            said(
+                "cityjson.geometry.no_templates",
+                "GeometryInstance but the file has no geometry-templates",
+            )
+        })?;
         let t = geom
             .get("template")
             .and_then(Value::as_u64)
-            .ok_or("GeometryInstance without \"template\"")? as usize;
-        let template = templates
-            .geometries
-            .get(t)
-            .ok_or(format!("template {t} does not exist"))?;
+            .ok_or_else(|| {
+                said(
+                    "cityjson.geometry.no_template",
+                    "GeometryInstance without \"template\"",
+                )
+            })? as usize;
+        let template = templates.geometries.get(t).ok_or_else(|| {
+            Message::new("cityjson.geometry.missing_template")
+                .arg("index", t)
+                .english("template {index} does not exist")
+        })?;
         let anchor = geom
             .get("boundaries")
             .and_then(|b| b.get(0))
             .and_then(Value::as_u64)
             .and_then(|i| vertices.get(i as usize))
-            .ok_or("GeometryInstance reference point is not a valid vertex")?;
+            .ok_or_else(|| {
+                said(
+                    "cityjson.geometry.bad_anchor",
+                    "GeometryInstance reference point is not a valid vertex",
+                )
+            })?;
         let m: Vec<f64> = geom
             .get("transformationMatrix")
             .and_then(Value::as_array)
@@ -698,7 +717,10 @@ impl<'a> ObjectReader<'a> {
                 ]
             });
         if m.len() != 16 {
-            return Err("transformationMatrix must have 16 numbers".into());
+            return Err(said(
+                "cityjson.geometry.matrix",
+                "transformationMatrix must have 16 numbers",
+            ));
         }
         // Row-major 4×4; the result is added to the reference point.
         let placed: Vec<[f64; 3]> = templates
@@ -768,12 +790,17 @@ fn surface_texture(
 /// Called per surface: its rings, semantic value, index path.
 type SurfaceVisitor<'a> = dyn FnMut(&[Value], Option<usize>, &[usize]) + 'a;
 
+/// A geometry problem in the catalogue's words.
+fn said(key: &str, english: &str) -> Message {
+    Message::new(key).english(english)
+}
+
 fn walk_surfaces(
     boundaries: &Value,
     values: Option<&Value>,
     depth: usize,
     visit: &mut SurfaceVisitor,
-) -> Result<(), String> {
+) -> Result<(), Message> {
     walk_surfaces_at(boundaries, values, depth, &mut Vec::new(), visit)
 }
 
@@ -783,13 +810,23 @@ fn walk_surfaces_at(
     depth: usize,
     path: &mut Vec<usize>,
     visit: &mut SurfaceVisitor,
-) -> Result<(), String> {
-    let list = boundaries.as_array().ok_or("boundaries are not an array")?;
+) -> Result<(), Message> {
+    let list = boundaries.as_array().ok_or_else(|| {
+        said(
+            "cityjson.geometry.boundaries_not_array",
+            "boundaries are not an array",
+        )
+    })?;
     for (i, item) in list.iter().enumerate() {
         let value = values.and_then(|v| v.get(i));
         path.push(i);
         if depth == 0 {
-            let rings = item.as_array().ok_or("a surface is not a list of rings")?;
+            let rings = item.as_array().ok_or_else(|| {
+                said(
+                    "cityjson.geometry.surface_not_rings",
+                    "a surface is not a list of rings",
+                )
+            })?;
             visit(
                 rings,
                 value.and_then(Value::as_u64).map(|v| v as usize),

@@ -313,13 +313,12 @@ fn visit(
         let first = out.pieces.len();
         for primitive in mesh.primitives() {
             if let Err(message) = read_primitive(&primitive, &world, buffers, up, &name, out) {
-                // The detail names the glTF accessor or mode at fault, as written.
                 out.warnings.push(
                     pw_text::Message::new("gltf.issue.primitive_skipped")
                         .arg("mesh", mesh.index())
                         .arg("primitive", primitive.index())
-                        .arg("detail", message)
-                        .english("mesh {mesh} primitive {primitive}: {detail}"),
+                        .arg_message("why", message)
+                        .english("mesh {mesh} primitive {primitive}: {why}"),
                 );
             }
         }
@@ -348,20 +347,23 @@ fn read_primitive(
     up: UpAxis,
     name: &Option<String>,
     out: &mut GltfRead,
-) -> Result<(), String> {
+) -> Result<(), pw_text::Message> {
+    use pw_text::Message;
     let mode = primitive.mode();
     if !matches!(
         mode,
         Mode::Triangles | Mode::TriangleStrip | Mode::TriangleFan
     ) {
         // Lines and points carry no surfaces to show or analyse.
-        return Err(format!("{mode:?} primitives are skipped"));
+        return Err(Message::new("gltf.issue.mode_skipped")
+            .arg("mode", format!("{mode:?}"))
+            .english("{mode} primitives are skipped"));
     }
     // Our own accessor reading: the glTF crate's readers assert on accessor
     // types that do not fit the attribute (found by cargo-fuzz).
     let position = primitive
         .get(&gltf::Semantic::Positions)
-        .ok_or("no POSITION attribute")?;
+        .ok_or_else(|| Message::new("gltf.issue.no_position").english("no POSITION attribute"))?;
     let positions: Vec<[f64; 3]> = read_components(&position, buffers, 3)?
         .chunks_exact(3)
         .map(|p| up.to_z_up(mat4_apply(world, [p[0], p[1], p[2]])))
@@ -464,21 +466,29 @@ fn read_components(
     accessor: &gltf::Accessor,
     buffers: &[Vec<u8>],
     components: usize,
-) -> Result<Vec<f64>, String> {
+) -> Result<Vec<f64>, pw_text::Message> {
     use gltf::accessor::DataType;
+    use pw_text::Message;
     let index = accessor.index();
     if accessor.dimensions().multiplicity() != components {
-        return Err(format!(
-            "accessor {index} has {:?} elements where {components} components are needed",
-            accessor.dimensions()
-        ));
+        return Err(Message::new("gltf.issue.accessor_shape")
+            .arg("index", index)
+            .arg("shape", format!("{:?}", accessor.dimensions()))
+            .arg("components", components)
+            .english(
+                "accessor {index} has {shape} elements where {components} components are needed",
+            ));
     }
     let view = accessor.view().ok_or_else(|| {
-        format!("accessor {index} has no buffer view (sparse accessors are not supported)")
+        Message::new("gltf.issue.sparse")
+            .arg("index", index)
+            .english("accessor {index} has no buffer view (sparse accessors are not supported)")
     })?;
-    let data = buffers
-        .get(view.buffer().index())
-        .ok_or_else(|| format!("accessor {index}: its buffer is missing"))?;
+    let data = buffers.get(view.buffer().index()).ok_or_else(|| {
+        Message::new("gltf.issue.no_buffer")
+            .arg("index", index)
+            .english("accessor {index}: its buffer is missing")
+    })?;
     let size = accessor.data_type().size();
     let element = size * components;
     let stride = view.stride().unwrap_or(element).max(element);
@@ -488,9 +498,9 @@ fn read_components(
         .checked_mul(stride)
         .and_then(|v| v.checked_add(start + element));
     if count > 0 && end.is_none_or(|e| e > data.len()) {
-        return Err(format!(
-            "accessor {index} reaches past the end of its buffer"
-        ));
+        return Err(Message::new("gltf.issue.past_end")
+            .arg("index", index)
+            .english("accessor {index} reaches past the end of its buffer"));
     }
     let mut out = Vec::with_capacity(count * components);
     for i in 0..count {

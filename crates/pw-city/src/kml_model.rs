@@ -113,7 +113,7 @@ pub struct KmlMatch {
     pub kml: PathBuf,
     pub model: KmlModel,
     /// Said when several placemarks were candidates.
-    pub note: Option<String>,
+    pub note: Option<pw_text::Message>,
 }
 
 /// Anchors closer than this are one place: parts of one object.
@@ -128,7 +128,7 @@ const SAME_PLACE_M: f64 = 0.5;
 /// placemark of the folder when they all stand at one place. `Ok(None)`:
 /// no placemark at all; an error when several stand apart and none names
 /// the model, listing them.
-pub fn find_for(model_path: &Path) -> Result<Option<KmlMatch>, String> {
+pub fn find_for(model_path: &Path) -> Result<Option<KmlMatch>, pw_text::Message> {
     let Some(dir) = model_path.parent() else {
         return Ok(None);
     };
@@ -146,10 +146,11 @@ pub fn find_for(model_path: &Path) -> Result<Option<KmlMatch>, String> {
     };
     entries.sort();
     for kml in entries {
-        let Ok(text) = std::fs::read_to_string(&kml) else {
+        let Ok(bytes) = std::fs::read(&kml) else {
             continue;
         };
-        for m in read_models(&text).unwrap_or_default() {
+        // KML is UTF-8 by its standard; old exports say Windows-1252 or UTF-16.
+        for m in read_models(&pw_xml::decode(&bytes).text).unwrap_or_default() {
             candidates.push((kml.clone(), m));
         }
     }
@@ -219,32 +220,48 @@ pub fn find_for(model_path: &Path) -> Result<Option<KmlMatch>, String> {
                 )
             })
             .collect();
-        return Err(format!(
-            "{} KML <Model> placemarks lie next to {} at places up to {:.0} m apart, and none is \
-             named for it: {}; name the KML or the placemark's model after the file, or give \
-             `georeference = {{ origin = [E, N, H] }}` for the layer in the scene file",
-            group.len(),
-            model_path.file_name().unwrap_or_default().to_string_lossy(),
-            spread,
-            listed.join("; ")
-        ));
+        return Err(pw_text::Message::new("city.error.kml_placemarks_apart")
+            .arg("n", group.len())
+            .arg(
+                "model",
+                model_path.file_name().unwrap_or_default().to_string_lossy(),
+            )
+            .arg("spread", format!("{spread:.0}"))
+            .arg("listed", listed.join("; "))
+            .english(
+                "{n} KML <Model> placemarks lie next to {model} at places up to {spread} m apart, and none is \
+                 named for it: {listed}; name the KML or the placemark's model after the file, or give \
+                 `georeference = { origin = [E, N, H] }` for the layer in the scene file",
+            ));
     }
     let note = (group.len() > 1).then(|| {
-        let how = if spread <= SAME_PLACE_M {
-            format!("the others stand at the same place (within {spread:.2} m)")
+        let (key, english) = if spread <= SAME_PLACE_M {
+            (
+                "city.issue.kml_parts_together",
+                "{kml} holds {n} <Model> placemarks for this model (one per part, as 3DCityDB exports \
+                 them); placed by the first, {first}; the others stand at the same place (within {spread} m)",
+            )
         } else {
-            format!(
-                "the others' anchors lie up to {spread:.1} m from it; if parts look shifted, \
-                 give the georeference in the scene file"
+            (
+                "city.issue.kml_parts_apart",
+                "{kml} holds {n} <Model> placemarks for this model (one per part, as 3DCityDB exports \
+                 them); placed by the first, {first}; the others' anchors lie up to {spread} m from it; \
+                 if parts look shifted, give the georeference in the scene file",
             )
         };
-        format!(
-            "{} holds {} <Model> placemarks for this model (one per part, as 3DCityDB exports \
-             them); placed by the first, {}; {how}",
-            kml.file_name().unwrap_or_default().to_string_lossy(),
-            group.len(),
-            label(first)
-        )
+        pw_text::Message::new(key)
+            .arg("kml", kml.file_name().unwrap_or_default().to_string_lossy())
+            .arg("n", group.len())
+            .arg("first", label(first))
+            .arg(
+                "spread",
+                if spread <= SAME_PLACE_M {
+                    format!("{spread:.2}")
+                } else {
+                    format!("{spread:.1}")
+                },
+            )
+            .english(english)
     });
     Ok(Some(KmlMatch {
         kml: kml.clone(),

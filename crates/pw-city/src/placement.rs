@@ -286,14 +286,14 @@ pub fn read_gltf_model(
         None => match crate::kml_model::find_for(path) {
             Ok(Some(found)) => {
                 let from = format!("KML model placemark in {}", found.kml.display());
-                notes.extend(found.note.map(pw_text::Message::text));
+                notes.extend(found.note);
                 (Placement::of_kml(&found.model), from)
             }
             // Other models' placemarks beside a file that says where it stands.
             Err(_) if let Some(p) = own() => {
                 (p, "georeference in the file's scene extras".to_string())
             }
-            Err(e) => return Err(unreadable("city.error.kml_model", e)),
+            Err(e) => return Err(e),
             Ok(None) if let Some(p) = own() => {
                 (p, "georeference in the file's scene extras".to_string())
             }

@@ -520,20 +520,26 @@ impl Tileset {
     }
 
     /// Reads one tile's contents into a city model in the scene CRS.
-    pub fn load_content(&self, tile: usize, scene_crs: Crs) -> Result<CityModel, String> {
+    /// Binary-format detail (which header or table is cut short) stays as the
+    /// decoder words it, inside a sentence in the user's language.
+    pub fn load_content(&self, tile: usize, scene_crs: Crs) -> Result<CityModel, pw_text::Message> {
         let t = &self.tiles[tile];
-        let first = t.content.as_ref().ok_or("the tile has no content")?;
+        let first = t
+            .content
+            .as_ref()
+            .ok_or_else(|| said("tiles.error.no_content", "the tile has no content"))?;
         let mut model = CityModel {
             format: format!("3D Tiles {}", self.version),
             crs: Some(scene_crs),
             ..Default::default()
         };
         for location in std::iter::once(first).chain(&t.more_contents) {
-            let bytes = self
-                .source
-                .0
-                .read(location)
-                .map_err(|e| format!("{}: {e}", shown(location)))?;
+            let bytes = self.source.0.read(location).map_err(|why| {
+                pw_text::Message::new("tiles.error.file")
+                    .arg("location", shown(location))
+                    .arg_message("why", why)
+                    .english("{location}: {why}")
+            })?;
             // glTF resources beside the content: only on disk.
             let folder = (!is_url(location))
                 .then(|| Path::new(location).parent())
@@ -547,7 +553,12 @@ impl Tileset {
                 &mut model,
                 0,
             )
-            .map_err(|e| format!("{}: {e}", shown(location)))?;
+            .map_err(|detail| {
+                pw_text::Message::new("tiles.error.content")
+                    .arg("location", shown(location))
+                    .arg("detail", detail)
+                    .english("{location}: {detail}")
+            })?;
         }
         Ok(model)
     }

@@ -225,3 +225,16 @@ fn latin1(text: &str) -> Vec<u8> {
         .map(|c| u8::try_from(u32::from(c)).expect("a Latin-1 character"))
         .collect()
 }
+
+#[test]
+fn a_utf16_file_from_windows_reads_like_its_utf8_original() {
+    let text = named_building("UTF-16", "Volkshaus", "Carl-Zeiß-Platz");
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    let m = citygml::read(&utf16, None).unwrap();
+    assert_eq!(m.issues, [], "nothing to warn about");
+    assert_eq!(m.objects[0].attribute("street"), Some("Carl-Zeiß-Platz"));
+    assert_eq!(m.objects[0].surfaces.len(), 1);
+}

@@ -104,6 +104,12 @@ pub enum SensorError {
     /// A file that cannot be read or written (the system's words).
     #[error("{path}: {why}")]
     File { path: String, why: String },
+    /// What is wrong inside a file, and which file.
+    #[error("{path}: {inner}")]
+    InFile {
+        path: String,
+        inner: Box<SensorError>,
+    },
     #[error("{0}: not a Planwerkstatt recording (line 1)")]
     NotRecording(String),
     #[error("no token named {name:?} in the keyring{}: store it with `planwerkstatt sensors token {name}`", if why.is_empty() { String::new() } else { format!(" ({why})") })]
@@ -137,6 +143,12 @@ impl SensorError {
             SensorError::File { path, why } => Message::new("sensors.error.file")
                 .arg("path", path)
                 .arg("why", why),
+            SensorError::InFile { path, inner } => {
+                return Message::new("sensors.error.in_file")
+                    .arg("path", path)
+                    .arg_message("why", inner.message())
+                    .english("{path}: {why}");
+            }
             SensorError::NotRecording(path) => {
                 Message::new("sensors.error.not_recording").arg("path", path)
             }

@@ -215,7 +215,10 @@ fn run(settings: MqttSettings, tx: Sender<LiveEvent>, stop: Arc<AtomicBool>) {
                         topic: topic.clone(),
                         payload: payload.clone(),
                     })
-                    .map_err(|e| crate::SensorError::Payload(e.to_string()))?;
+                    .map_err(|e| crate::SensorError::File {
+                        path: path.display().to_string(),
+                        why: e.to_string(),
+                    })?;
                 }
                 Ok(r)
             }) {

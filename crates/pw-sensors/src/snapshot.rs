@@ -203,9 +203,9 @@ pub fn load(path: &Path) -> Result<SensorStore, SensorError> {
         path: path.display().to_string(),
         why: e.to_string(),
     })?;
-    from_json(&text).map_err(|e| SensorError::File {
+    from_json(&text).map_err(|e| SensorError::InFile {
         path: path.display().to_string(),
-        why: e.to_string(),
+        inner: Box::new(e),
     })
 }
 

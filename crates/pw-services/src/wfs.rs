@@ -71,7 +71,7 @@ pub fn parse_capabilities(text: &str) -> Result<Capabilities, Message> {
         return Err(Message::new("net.reason.exception")
             .arg(
                 "text",
-                crate::xml::exception_text(text.as_bytes()).unwrap_or_default(),
+                crate::xml::exception_text_of(text).unwrap_or_default(),
             )
             .english("service exception: {text}"));
     }
@@ -399,7 +399,9 @@ pub fn read_page(
         }
         return Ok((data, counts));
     }
-    let Some((root, attrs)) = crate::xml::root(bytes) else {
+    // Decoded once: the root, an exception's words and the features.
+    let document = pw_xml::decode(bytes);
+    let Some((root, attrs)) = crate::xml::root_of(&document.text) else {
         return Err(unreadable(
             Message::new("services.wfs.neither_json_nor_xml").english("neither GeoJSON nor XML"),
         ));
@@ -407,7 +409,7 @@ pub fn read_page(
     if root.ends_with("ExceptionReport") {
         return Err(ServiceError::Exception {
             url: url.into(),
-            text: crate::xml::exception_text(bytes).unwrap_or_default(),
+            text: crate::xml::exception_text_of(&document.text).unwrap_or_default(),
         });
     }
     let attr = |k: &str| attrs.iter().find(|(a, _)| a == k).map(|(_, v)| v.clone());
@@ -417,7 +419,10 @@ pub fn read_page(
         matched: number("numberMatched").or_else(|| number("numberOfFeatures")),
         has_next: attr("next").is_some_and(|n| !n.trim().is_empty()),
     };
-    let data = pw_vector::gml::read_bytes(bytes).map_err(unreadable)?;
+    let mut data = pw_vector::gml::read(&document.text).map_err(unreadable)?;
+    if let Some(note) = document.note {
+        data.issues.insert(0, note.message());
+    }
     Ok((data, counts))
 }
 

@@ -83,7 +83,7 @@ pub fn parse_capabilities(text: &str) -> Result<Capabilities, Message> {
         return Err(Message::new("net.reason.exception")
             .arg(
                 "text",
-                crate::xml::exception_text(text.as_bytes()).unwrap_or_default(),
+                crate::xml::exception_text_of(text).unwrap_or_default(),
             )
             .english("service exception: {text}"));
     }

@@ -6,10 +6,11 @@ use pw_vector::xml::Element;
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
-/// The first element: its local name and attributes (local names too).
-pub(crate) fn root(bytes: &[u8]) -> Option<(String, Vec<(String, String)>)> {
-    let document = pw_xml::decode(bytes);
-    let mut reader = Reader::from_str(&document.text);
+/// The first element: its local name and attributes (local names too),
+/// Of a document already decoded (decoding twice would read its UTF-8
+/// again in the code page its declaration still names).
+pub(crate) fn root_of(text: &str) -> Option<(String, Vec<(String, String)>)> {
+    let mut reader = Reader::from_str(text);
     let local = |n: &str| n.rsplit(':').next().unwrap_or("").to_string();
     // A few events at most: declaration, comments, then the root.
     for _ in 0..64 {
@@ -37,11 +38,16 @@ pub(crate) fn root(bytes: &[u8]) -> Option<(String, Vec<(String, String)>)> {
 
 /// The text of an OGC exception report (WFS/WMS 1.x–2.0, OWS 1.1/2.0).
 pub(crate) fn exception_text(bytes: &[u8]) -> Option<String> {
-    let (name, _) = root(bytes)?;
+    exception_text_of(&pw_xml::decode(bytes).text)
+}
+
+/// [`exception_text`] of a document already decoded.
+pub(crate) fn exception_text_of(text: &str) -> Option<String> {
+    let (name, _) = root_of(text)?;
     if !name.ends_with("ExceptionReport") {
         return None;
     }
-    let tree = pw_vector::xml::parse(&pw_xml::decode(bytes).text).ok()?;
+    let tree = pw_vector::xml::parse(text).ok()?;
     let mut texts = Vec::new();
     collect_exceptions(&tree, &mut texts);
     if texts.is_empty() {
@@ -74,8 +80,8 @@ mod tests {
 
     #[test]
     fn the_root_and_its_counts_are_read_without_the_members() {
-        let (name, attrs) = root(
-            br#"<?xml version="1.0"?><!-- x --><wfs:FeatureCollection xmlns:wfs="http://www.opengis.net/wfs/2.0" numberMatched="20" numberReturned="10" next="https://a/wfs?STARTINDEX=10&amp;COUNT=10"><wfs:member>"#,
+        let (name, attrs) = root_of(
+            r#"<?xml version="1.0"?><!-- x --><wfs:FeatureCollection xmlns:wfs="http://www.opengis.net/wfs/2.0" numberMatched="20" numberReturned="10" next="https://a/wfs?STARTINDEX=10&amp;COUNT=10"><wfs:member>"#,
         )
         .unwrap();
         assert_eq!(name, "FeatureCollection");

@@ -819,3 +819,32 @@ fn an_ogc_api_key_stays_on_every_link_of_its_server_and_northing_first_scenes_as
         Some("http://www.opengis.net/def/crs/EPSG/0/25832")
     );
 }
+
+/// A German server refusing in Latin-1: its words arrive as written, from a
+/// GetFeature page and from capabilities alike (decoded once, not twice).
+#[test]
+fn a_latin_1_exception_report_keeps_its_umlauts() {
+    let report = "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\
+        <ows:ExceptionReport xmlns:ows=\"http://www.opengis.net/ows/1.1\" version=\"2.0.0\">\
+        <ows:Exception exceptionCode=\"InvalidParameterValue\">\
+        <ows:ExceptionText>BBOX ungültig für Straßenbäume</ows:ExceptionText>\
+        </ows:Exception></ows:ExceptionReport>";
+    let latin1: Vec<u8> = report.chars().map(|c| c as u32 as u8).collect();
+    match wfs::read_page("https://geo.jena.de/wfs", &latin1, Crs::ETRS89_UTM32) {
+        Err(ServiceError::Exception { text, .. }) => {
+            assert_eq!(text, "BBOX ungültig für Straßenbäume")
+        }
+        other => panic!("{other:?}"),
+    }
+    let answer = pw_services::http::Answer {
+        bytes: latin1,
+        content_type: "text/xml".into(),
+        stale_because: None,
+    };
+    let refused = wfs::parse_capabilities(&answer.text()).unwrap_err();
+    assert_eq!(refused.key, "net.reason.exception");
+    assert_eq!(
+        refused.to_string(),
+        "service exception: BBOX ungültig für Straßenbäume"
+    );
+}

@@ -4,7 +4,7 @@
 //! is-area or pixel-is-point) or from a world file next to it; CRS from the
 //! GeoKeys; nodata from GDAL's tag.
 
-use crate::grid::{DemError, Grid, file_error};
+use crate::grid::{DemError, Grid, file_error, said, system};
 use pw_geo::Crs;
 use std::path::{Path, PathBuf};
 use tiff::decoder::{Decoder, DecodingResult, Limits};
@@ -20,19 +20,29 @@ pub struct Notes {
 const MAX_CELLS: u64 = 400_000_000;
 
 pub fn read_file(path: &Path) -> Result<(Grid, Notes), DemError> {
-    let file = std::fs::File::open(path).map_err(|e| file_error(path, e.to_string()))?;
+    let file = std::fs::File::open(path).map_err(|e| file_error(path, system(e)))?;
     let mut decoder = Decoder::new(std::io::BufReader::new(file))
-        .map_err(|e| file_error(path, format!("not a readable TIFF: {e}")))?
+        .map_err(|e| {
+            file_error(
+                path,
+                pw_text::Message::new("terrain.error.not_tiff")
+                    .arg("detail", e)
+                    .english("not a readable TIFF: {detail}"),
+            )
+        })?
         .with_limits(Limits::unlimited());
     let (width, height) = decoder
         .dimensions()
-        .map_err(|e| file_error(path, e.to_string()))?;
+        .map_err(|e| file_error(path, system(e)))?;
     if width as u64 * height as u64 > MAX_CELLS {
         return Err(file_error(
             path,
-            format!(
-                "{width} × {height} cells is more than this version reads at once; cut the DEM into tiles"
-            ),
+            pw_text::Message::new("terrain.error.too_many_cells")
+                .arg("width", width)
+                .arg("height", height)
+                .english(
+                    "{width} × {height} cells is more than this version reads at once; cut the DEM into tiles",
+                ),
         ));
     }
     let mut notes = Notes::default();
@@ -54,11 +64,20 @@ pub fn read_file(path: &Path) -> Result<(Grid, Notes), DemError> {
         .ok()
         .and_then(|s| s.trim_matches(char::from(0)).trim().parse().ok());
     let geo = georeference(&mut decoder, path, width, height, &mut notes)?;
-    let data = decoder
-        .read_image()
-        .map_err(|e| file_error(path, format!("cannot decode the image: {e}")))?;
-    let mut values =
-        to_f32(data, samples).ok_or_else(|| file_error(path, "unsupported sample type"))?;
+    let data = decoder.read_image().map_err(|e| {
+        file_error(
+            path,
+            pw_text::Message::new("terrain.error.decode")
+                .arg("detail", e)
+                .english("cannot decode the image: {detail}"),
+        )
+    })?;
+    let mut values = to_f32(data, samples).ok_or_else(|| {
+        file_error(
+            path,
+            said("terrain.error.sample_type", "unsupported sample type"),
+        )
+    })?;
     if let Some(nd) = nodata {
         let nd32 = nd as f32;
         for v in &mut values {
@@ -68,7 +87,13 @@ pub fn read_file(path: &Path) -> Result<(Grid, Notes), DemError> {
         }
     }
     if values.len() != width as usize * height as usize {
-        return Err(file_error(path, "image size does not match its dimensions"));
+        return Err(file_error(
+            path,
+            said(
+                "terrain.error.size_mismatch",
+                "image size does not match its dimensions",
+            ),
+        ));
     }
     let grid = Grid {
         width: width as usize,
@@ -151,7 +176,10 @@ fn georeference<R: std::io::Read + std::io::Seek>(
             if m[1].abs() > 1e-12 || m[4].abs() > 1e-12 {
                 return Err(file_error(
                     path,
-                    "the grid is rotated; rotated DEMs are not supported",
+                    said(
+                        "terrain.error.rotated",
+                        "the grid is rotated; rotated DEMs are not supported",
+                    ),
                 ));
             }
             (m[3], m[7], m[0], -m[5])
@@ -161,7 +189,10 @@ fn georeference<R: std::io::Read + std::io::Seek>(
                 if d.abs() > 1e-12 || b.abs() > 1e-12 {
                     return Err(file_error(
                         &wf,
-                        "the world file rotates the grid; not supported",
+                        said(
+                            "terrain.error.world_file_rotated",
+                            "the world file rotates the grid; not supported",
+                        ),
                     ));
                 }
                 // World files give the centre of the upper-left pixel.
@@ -170,7 +201,10 @@ fn georeference<R: std::io::Read + std::io::Seek>(
             None => {
                 return Err(file_error(
                     path,
-                    "no georeference: neither GeoTIFF tags nor a world file (.tfw) next to it",
+                    said(
+                        "terrain.error.no_georeference",
+                        "no georeference: neither GeoTIFF tags nor a world file (.tfw) next to it",
+                    ),
                 ));
             }
         },
@@ -180,7 +214,13 @@ fn georeference<R: std::io::Read + std::io::Seek>(
         y0 += dy / 2.0;
     }
     if !(dx > 0.0 && dy > 0.0 && x0.is_finite() && y0.is_finite()) {
-        return Err(file_error(path, format!("invalid cell size {dx} × {dy}")));
+        return Err(file_error(
+            path,
+            pw_text::Message::new("terrain.error.cell_size")
+                .arg("dx", dx)
+                .arg("dy", dy)
+                .english("invalid cell size {dx} × {dy}"),
+        ));
     }
     let _ = (width, height);
     Ok(Georef {

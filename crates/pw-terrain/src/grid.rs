@@ -6,25 +6,38 @@ use pw_geo::elevation::Elevation;
 #[derive(Debug, thiserror::Error)]
 pub enum DemError {
     #[error("{path}: {message}")]
-    File { path: String, message: String },
+    File {
+        path: String,
+        message: pw_text::Message,
+    },
 }
 
 impl DemError {
-    /// The text for people (a reader's own detail stays in its words).
+    /// The text for people, in the catalogue's words.
     pub fn message(&self) -> pw_text::Message {
         let DemError::File { path, message } = self;
         pw_text::Message::new("terrain.error.read")
             .arg("path", path)
-            .arg("why", message)
+            .arg_message("why", message.clone())
             .english("{path}: {why}")
     }
 }
 
-pub(crate) fn file_error(path: &std::path::Path, message: impl Into<String>) -> DemError {
+pub(crate) fn file_error(path: &std::path::Path, message: pw_text::Message) -> DemError {
     DemError::File {
         path: path.display().to_string(),
-        message: message.into(),
+        message,
     }
+}
+
+/// The file system's or a decoding library's own words.
+pub(crate) fn system(e: impl std::fmt::Display) -> pw_text::Message {
+    pw_text::Message::text(e.to_string())
+}
+
+/// A reader's problem in the catalogue's words.
+pub(crate) fn said(key: &str, english: &str) -> pw_text::Message {
+    pw_text::Message::new(key).english(english)
 }
 
 /// Heights on a north-up grid. Cell (col, row) covers

@@ -6,7 +6,7 @@
 //! the name alone: N/S latitude and E/W longitude of the south-west corner.
 //! −32768 marks a void.
 
-use crate::grid::{DemError, Grid, file_error};
+use crate::grid::{DemError, Grid, file_error, said, system};
 use std::io::Read;
 use std::path::Path;
 
@@ -43,18 +43,21 @@ pub fn read_file(path: &Path) -> Result<Grid, DemError> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let bytes = std::fs::read(path).map_err(|e| file_error(path, e.to_string()))?;
+    let bytes = std::fs::read(path).map_err(|e| file_error(path, system(e)))?;
     read_bytes(&file_name, bytes).map_err(|m| file_error(path, m))
 }
 
 /// A tile from a file's bytes: `file_name` says whether it is zipped and,
 /// for a bare `.hgt`, where the tile lies.
-pub fn read_bytes(file_name: &str, bytes: Vec<u8>) -> Result<Grid, String> {
+pub fn read_bytes(file_name: &str, bytes: Vec<u8>) -> Result<Grid, pw_text::Message> {
     if !file_name.to_ascii_lowercase().ends_with(".zip") {
         return parse(file_name, &bytes);
     }
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .map_err(|e| format!("not a readable zip: {e}"))?;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| {
+        pw_text::Message::new("terrain.srtm.not_zip")
+            .arg("detail", e)
+            .english("not a readable zip: {detail}")
+    })?;
     let entry = (0..archive.len())
         .find(|&i| {
             archive.by_index(i).is_ok_and(|f| {
@@ -62,11 +65,11 @@ pub fn read_bytes(file_name: &str, bytes: Vec<u8>) -> Result<Grid, String> {
                     .is_ok_and(|n| n.to_ascii_lowercase().ends_with(".hgt"))
             })
         })
-        .ok_or("the zip holds no .hgt file")?;
-    let mut f = archive.by_index(entry).map_err(|e| e.to_string())?;
+        .ok_or_else(|| said("terrain.srtm.no_hgt", "the zip holds no .hgt file"))?;
+    let mut f = archive.by_index(entry).map_err(system)?;
     let name = f
         .name()
-        .map_err(|e| e.to_string())?
+        .map_err(system)?
         .rsplit('/')
         .next()
         .unwrap_or("")
@@ -76,22 +79,24 @@ pub fn read_bytes(file_name: &str, bytes: Vec<u8>) -> Result<Grid, String> {
     (&mut f)
         .take(3601 * 3601 * 2 + 1)
         .read_to_end(&mut data)
-        .map_err(|e| e.to_string())?;
+        .map_err(system)?;
     parse(&name, &data)
 }
 
 /// The tile named `name` from its raw bytes.
-pub fn parse(name: &str, bytes: &[u8]) -> Result<Grid, String> {
+pub fn parse(name: &str, bytes: &[u8]) -> Result<Grid, pw_text::Message> {
     let (lat, lon) = corner_of(name).ok_or_else(|| {
-        format!("“{name}” does not name an SRTM tile (e.g. N50E011.hgt): its place is unknown")
+        pw_text::Message::new("terrain.srtm.name")
+            .arg("name", name)
+            .english("“{name}” does not name an SRTM tile (e.g. N50E011.hgt): its place is unknown")
     })?;
     let side = match bytes.len() {
         n if n == 1201 * 1201 * 2 => 1201,
         n if n == 3601 * 3601 * 2 => 3601,
         n => {
-            return Err(format!(
-                "{n} bytes: an SRTM tile has 1201² or 3601² samples of 2 bytes"
-            ));
+            return Err(pw_text::Message::new("terrain.srtm.size")
+                .arg("n", n)
+                .english("{n} bytes: an SRTM tile has 1201² or 3601² samples of 2 bytes"));
         }
     };
     let values = bytes
@@ -132,11 +137,13 @@ mod tests {
         assert!(
             parse("N50E011.hgt", &[0; 10])
                 .unwrap_err()
+                .to_string()
                 .contains("1201²")
         );
         assert!(
             parse("hoehen.hgt", &[0; 1201 * 1201 * 2])
                 .unwrap_err()
+                .to_string()
                 .contains("N50E011")
         );
     }

@@ -3,15 +3,15 @@
 //! sorted by rows or by columns). Irregular spacing is refused with the
 //! line where it shows.
 
-use crate::grid::{DemError, Grid, file_error};
+use crate::grid::{DemError, Grid, file_error, said, system};
 use std::path::Path;
 
 pub fn read_file(path: &Path) -> Result<Grid, DemError> {
-    let text = std::fs::read_to_string(path).map_err(|e| file_error(path, e.to_string()))?;
+    let text = std::fs::read_to_string(path).map_err(|e| file_error(path, system(e)))?;
     read(&text).map_err(|m| file_error(path, m))
 }
 
-pub fn read(text: &str) -> Result<Grid, String> {
+pub fn read(text: &str) -> Result<Grid, pw_text::Message> {
     let mut points: Vec<(f64, f64, f32)> = Vec::new();
     for (n, line) in text.lines().enumerate() {
         let line = line.trim();
@@ -25,25 +25,36 @@ pub fn read(text: &str) -> Result<Grid, String> {
         match (num(), num(), num()) {
             (Some(x), Some(y), Some(z)) => points.push((x, y, z as f32)),
             _ if points.is_empty() => continue, // a header line
-            _ => return Err(format!("line {}: not three numbers: {line:?}", n + 1)),
+            _ => {
+                return Err(pw_text::Message::new("terrain.xyz.not_three_numbers")
+                    .arg("line", n + 1)
+                    .arg("text", format!("{line:?}"))
+                    .english("line {line}: not three numbers: {text}"));
+            }
         }
     }
     if points.len() < 4 {
-        return Err("fewer than 4 points: not a grid".into());
+        return Err(said(
+            "terrain.xyz.too_few",
+            "fewer than 4 points: not a grid",
+        ));
     }
-    let spacing = |coords: &mut Vec<f64>| -> Result<(f64, f64, usize), String> {
+    let spacing = |coords: &mut Vec<f64>| -> Result<(f64, f64, usize), pw_text::Message> {
         coords.sort_by(f64::total_cmp);
         coords.dedup_by(|a, b| (*a - *b).abs() < 1e-6);
         if coords.len() < 2 {
-            return Err("all points lie on one line".into());
+            return Err(said("terrain.xyz.one_line", "all points lie on one line"));
         }
         let step = coords[1] - coords[0];
         for w in coords.windows(2) {
             if ((w[1] - w[0]) - step).abs() > step * 1e-3 {
-                return Err(format!(
-                    "irregular spacing: {} to {} is not {step} m; resample to a regular grid first",
-                    w[0], w[1]
-                ));
+                return Err(pw_text::Message::new("terrain.xyz.irregular")
+                    .arg("from", w[0])
+                    .arg("to", w[1])
+                    .arg("step", step)
+                    .english(
+                        "irregular spacing: {from} to {to} is not {step} m; resample to a regular grid first",
+                    ));
             }
         }
         Ok((coords[0], step, coords.len()))
@@ -88,9 +99,10 @@ mod tests {
     #[test]
     fn irregular_spacing_and_broken_lines_are_named() {
         let e = read("0 0 1\n1 0 1\n3 0 1\n0 1 1\n1 1 1\n3 1 1\n").unwrap_err();
-        assert!(e.contains("irregular spacing"), "{e}");
+        assert_eq!(e.key, "terrain.xyz.irregular");
+        assert!(e.to_string().contains("irregular spacing"), "{e}");
         let e = read("0 0 1\n1 0 1\n0 1 x\n").unwrap_err();
-        assert!(e.contains("line 3"), "{e}");
+        assert!(e.to_string().contains("line 3"), "{e}");
         assert!(read("").is_err());
     }
 }

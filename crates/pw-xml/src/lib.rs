@@ -11,7 +11,7 @@
 
 use std::borrow::Cow;
 
-use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE};
+use encoding_rs::{Encoding, REPLACEMENT, UTF_8, UTF_16BE, UTF_16LE};
 use quick_xml::XmlVersion;
 use quick_xml::events::{BytesRef, BytesStart};
 
@@ -62,7 +62,12 @@ impl EncodingNote {
 /// names; UTF-8 documents are borrowed, not copied.
 pub fn decode(bytes: &[u8]) -> Document<'_> {
     if let Some((encoding, bom_length)) = Encoding::for_bom(bytes) {
-        return decode_as(&bytes[bom_length..], encoding, None);
+        let mut document = decode_as(&bytes[bom_length..], encoding, None);
+        // Offsets count from the file's first byte, the mark included.
+        if let Some(EncodingNote::InvalidBytes { at: Some(at), .. }) = &mut document.note {
+            *at += bom_length;
+        }
+        return document;
     }
     // UTF-16 without a byte-order mark still starts with "<?" in two bytes each.
     if bytes.starts_with(&[0, b'<', 0, b'?']) {
@@ -76,6 +81,11 @@ pub fn decode(bytes: &[u8]) -> Document<'_> {
         Some(label) => match Encoding::for_label(label.trim().as_bytes()) {
             // A declaration readable as ASCII cannot be UTF-16: the label is wrong.
             Some(e) if e == UTF_16LE || e == UTF_16BE => decode_as(bytes, UTF_8, None),
+            // Labels WHATWG maps to "replacement" (ISO-2022-KR, HZ …) would turn
+            // the whole document into one U+FFFD: better read as UTF-8 and say so.
+            Some(e) if e == REPLACEMENT => {
+                decode_as(bytes, UTF_8, Some(EncodingNote::UnknownEncoding(label)))
+            }
             Some(encoding) => decode_as(bytes, encoding, None),
             None => decode_as(bytes, UTF_8, Some(EncodingNote::UnknownEncoding(label))),
         },
@@ -118,10 +128,14 @@ fn decode_as<'a>(
     }
 }
 
-/// The `encoding` pseudo-attribute of an XML declaration at the very start.
+/// The `encoding` pseudo-attribute of the XML declaration at the start
+/// (after white space, which lenient servers put before it).
 fn declared_encoding(bytes: &[u8]) -> Option<String> {
     let head = &bytes[..bytes.len().min(1024)];
-    if !head.starts_with(b"<?xml") {
+    let start = head.iter().position(|b| !b.is_ascii_whitespace())?;
+    let head = &head[start..];
+    // "<?xml-stylesheet" is a processing instruction, not the declaration.
+    if !(head.starts_with(b"<?xml") && head.get(5).is_some_and(u8::is_ascii_whitespace)) {
         return None;
     }
     let end = head.windows(2).position(|w| w == b"?>")?;
@@ -252,6 +266,30 @@ mod tests {
             })
         );
         assert_eq!(texts(&d.text), ["Stra\u{FFFD}e"]);
+    }
+
+    #[test]
+    fn offsets_count_the_byte_order_mark_and_white_space_may_lead() {
+        let d = decode(b"\xEF\xBB\xBF<a>Stra\xDFe</a>");
+        assert_eq!(
+            d.note,
+            Some(EncodingNote::InvalidBytes {
+                encoding: "UTF-8",
+                at: Some(10)
+            })
+        );
+        let d = decode(b"\r\n <?xml version='1.0' encoding='ISO-8859-1'?><a>Stra\xDFe</a>");
+        assert_eq!((d.encoding.name(), d.note), ("windows-1252", None));
+        assert!(d.text.contains("Straße"));
+        // A stylesheet instruction is no declaration; a "replacement" label is unknown.
+        let d = decode(b"<?xml-stylesheet encoding='ISO-8859-1'?><a>Jena</a>");
+        assert_eq!((d.encoding, d.note), (UTF_8, None));
+        let d = decode(b"<?xml version='1.0' encoding='iso-2022-kr'?><a>Jena</a>");
+        assert_eq!(
+            d.note,
+            Some(EncodingNote::UnknownEncoding("iso-2022-kr".into()))
+        );
+        assert_eq!(texts(&d.text), ["Jena"]);
     }
 
     #[test]
