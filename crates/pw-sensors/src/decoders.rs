@@ -13,10 +13,12 @@ pub fn decode(name: &str, bytes: &[u8]) -> Result<Vec<Reading>, SensorError> {
     match name {
         "decentlab-dl-5tm" => decentlab_dl_5tm(bytes),
         "milesight" => milesight(bytes),
-        other => Err(SensorError::Payload(format!(
-            "no decoder called {other:?} (known: {})",
-            DECODERS.join(", ")
-        ))),
+        other => Err(SensorError::Said(
+            pw_text::Message::new("sensors.decoder.unknown")
+                .arg("name", format!("{other:?}"))
+                .arg("known", DECODERS.join(", "))
+                .english("no decoder called {name} (known: {known})"),
+        )),
     }
 }
 
@@ -33,7 +35,12 @@ fn u16_be(b: &[u8], i: usize) -> Option<u16> {
 }
 
 fn short(what: &str, len: usize) -> SensorError {
-    SensorError::Payload(format!("{what}: payload ends early ({len} bytes)"))
+    SensorError::Said(
+        pw_text::Message::new("sensors.decoder.short")
+            .arg("what", what)
+            .arg("len", len)
+            .english("{what}: payload ends early ({len} bytes)"),
+    )
 }
 
 /// Decentlab protocol version 2: version, device id, a flag word naming
@@ -43,10 +50,12 @@ fn short(what: &str, len: usize) -> SensorError {
 fn decentlab_dl_5tm(b: &[u8]) -> Result<Vec<Reading>, SensorError> {
     let what = "Decentlab DL-5TM";
     if b.first() != Some(&2) {
-        return Err(SensorError::Payload(format!(
-            "{what}: protocol version {:?}, expected 2",
-            b.first()
-        )));
+        return Err(SensorError::Said(
+            pw_text::Message::new("sensors.decoder.version")
+                .arg("what", what)
+                .arg("found", format!("{:?}", b.first()))
+                .english("{what}: protocol version {found}, expected 2"),
+        ));
     }
     let device = u16_be(b, 1).ok_or_else(|| short(what, b.len()))?;
     let flags = u16_be(b, 3).ok_or_else(|| short(what, b.len()))?;
@@ -107,10 +116,13 @@ fn milesight(b: &[u8]) -> Result<Vec<Reading>, SensorError> {
                 i += 2;
             }
             _ => {
-                return Err(SensorError::Payload(format!(
-                    "Milesight: unknown channel {channel:#04x} type {kind:#04x} at byte {}",
-                    i - 2
-                )));
+                return Err(SensorError::Said(
+                    pw_text::Message::new("sensors.decoder.milesight_channel")
+                        .arg("channel", format!("{channel:#04x}"))
+                        .arg("kind", format!("{kind:#04x}"))
+                        .arg("at", i - 2)
+                        .english("Milesight: unknown channel {channel} type {kind} at byte {at}"),
+                ));
             }
         }
     }

@@ -98,9 +98,12 @@ pub enum SensorError {
     Missing(&'static str),
     #[error("time {0:?} is not an RFC 3339 timestamp")]
     Time(String),
-    /// A message's content (a decoder's or the library's words).
+    /// A message's content (the JSON library's words).
     #[error("payload: {0}")]
     Payload(String),
+    /// What a decoder or platform reader found, in the catalogue's words.
+    #[error("{0}")]
+    Said(pw_text::Message),
     /// A file that cannot be read or written (the system's words).
     #[error("{path}: {why}")]
     File { path: String, why: String },
@@ -143,6 +146,7 @@ impl SensorError {
             SensorError::File { path, why } => Message::new("sensors.error.file")
                 .arg("path", path)
                 .arg("why", why),
+            SensorError::Said(message) => return message.clone(),
             SensorError::InFile { path, inner } => {
                 return Message::new("sensors.error.in_file")
                     .arg("path", path)

@@ -199,10 +199,15 @@ fn with_readings(
         .as_object()
         .map(|m| m.keys().take(8).cloned().collect::<Vec<_>>().join(", "))
         .unwrap_or_else(|| "no members".into());
-    Err(SensorError::Payload(format!(
-        "device {eui}: the decoded payload holds no reading ({keys}): an information frame \
-         (versions, intervals) or a codec that does not know this device's frames"
-    )))
+    Err(SensorError::Said(
+        pw_text::Message::new("sensors.decoder.no_reading")
+            .arg("device", eui)
+            .arg("keys", keys)
+            .english(
+                "device {device}: the decoded payload holds no reading ({keys}): an information frame \
+                 (versions, intervals) or a codec that does not know this device's frames",
+            ),
+    ))
 }
 
 /// A ChirpStack v4 uplink event (JSON marshaler).
@@ -214,9 +219,13 @@ pub fn chirpstack_uplink(text: &str) -> Result<Message, SensorError> {
         .or_else(|| v.pointer("/rxInfo/0/time").and_then(Json::as_str))
         .ok_or(SensorError::Missing("time"))?;
     let object = v.get("object").ok_or_else(|| {
-        SensorError::Payload(format!(
-            "device {eui} sent no decoded object: set a codec for its device profile in ChirpStack"
-        ))
+        SensorError::Said(
+            pw_text::Message::new("sensors.decoder.no_object")
+                .arg("device", &eui)
+                .english(
+                    "device {device} sent no decoded object: set a codec for its device profile in ChirpStack",
+                ),
+        )
     })?;
     Ok(Message {
         source_id: eui.to_ascii_lowercase(),
@@ -255,15 +264,23 @@ pub fn tts_uplink(text: &str, decoder: Option<&str>) -> Result<Message, SensorEr
         (_, Some(name)) => {
             let raw = text_of(up, &["frm_payload"]).ok_or(SensorError::Missing("frm_payload"))?;
             let bytes = pw_geo::base64::decode(raw).ok_or_else(|| {
-                SensorError::Payload(format!("frm_payload {raw:?} is not base64"))
+                SensorError::Said(
+                    pw_text::Message::new("sensors.decoder.not_base64")
+                        .arg("raw", format!("{raw:?}"))
+                        .english("frm_payload {raw} is not base64"),
+                )
             })?;
             crate::decoders::decode(name, &bytes)?
         }
         _ => {
-            return Err(SensorError::Payload(format!(
-                "device {eui} sent only raw bytes: name a decoder for it ({})",
-                crate::decoders::DECODERS.join(", ")
-            )));
+            return Err(SensorError::Said(
+                pw_text::Message::new("sensors.decoder.raw_only")
+                    .arg("device", &eui)
+                    .arg("known", crate::decoders::DECODERS.join(", "))
+                    .english(
+                        "device {device} sent only raw bytes: name a decoder for it ({known})",
+                    ),
+            ));
         }
     };
     Ok(Message {
