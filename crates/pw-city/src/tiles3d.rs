@@ -48,6 +48,13 @@ fn file_error(location: &str, message: pw_text::Message) -> TilesetError {
     }
 }
 
+/// The glTF inside a tile is unreadable: the glTF library's words.
+fn gltf_error(e: crate::gltf_reader::GltfError) -> pw_text::Message {
+    pw_text::Message::new("tiles.content.gltf")
+        .arg("detail", e)
+        .english("{detail}")
+}
+
 /// A tileset problem in the catalogue's words.
 fn said(key: &str, english: &str) -> pw_text::Message {
     pw_text::Message::new(key).english(english)
@@ -553,11 +560,11 @@ impl Tileset {
                 &mut model,
                 0,
             )
-            .map_err(|detail| {
+            .map_err(|why| {
                 pw_text::Message::new("tiles.error.content")
                     .arg("location", shown(location))
-                    .arg("detail", detail)
-                    .english("{location}: {detail}")
+                    .arg_message("why", why)
+                    .english("{location}: {why}")
             })?;
         }
         Ok(model)
@@ -565,7 +572,7 @@ impl Tileset {
 
     /// Reads tile content bytes (b3dm, glb, cmpt, pnts) as if they were in
     /// EPSG:3857 with no transform: for fuzzing and tests of the decoders.
-    pub fn read_content_bytes(bytes: &[u8]) -> Result<CityModel, String> {
+    pub fn read_content_bytes(bytes: &[u8]) -> Result<CityModel, pw_text::Message> {
         let crs = Crs::epsg(3857);
         let set = Tileset {
             location: String::new(),
@@ -591,22 +598,27 @@ impl Tileset {
         scene_crs: Crs,
         into: &mut CityModel,
         depth: usize,
-    ) -> Result<(), String> {
-        let magic = bytes.get(..4).ok_or("file too short for a tile")?;
+    ) -> Result<(), pw_text::Message> {
+        let magic = bytes
+            .get(..4)
+            .ok_or_else(|| said("tiles.content.too_short", "file too short for a tile"))?;
         let base = folder;
         let (pieces, features, rtc, warnings) = match magic {
             b"b3dm" => {
                 let b = parse_b3dm(bytes)?;
-                let read = gltf_reader::read(b.glb, base, UpAxis::Y).map_err(|e| e.to_string())?;
+                let read = gltf_reader::read(b.glb, base, UpAxis::Y).map_err(gltf_error)?;
                 (read.pieces, b.batch_table, b.rtc_center, read.warnings)
             }
             b"glTF" => {
-                let read = gltf_reader::read(bytes, base, UpAxis::Y).map_err(|e| e.to_string())?;
+                let read = gltf_reader::read(bytes, base, UpAxis::Y).map_err(gltf_error)?;
                 (read.pieces, Value::Null, None, read.warnings)
             }
             b"cmpt" => {
                 if depth > 8 {
-                    return Err("composite tiles nested too deep".into());
+                    return Err(said(
+                        "tiles.content.cmpt_too_deep",
+                        "composite tiles nested too deep",
+                    ));
                 }
                 for inner in parse_cmpt(bytes)? {
                     self.read_payload(
@@ -638,7 +650,7 @@ impl Tileset {
                         .collect(),
                     ..Default::default()
                 };
-                part.reproject(scene_crs).map_err(|e| e.to_string())?;
+                part.reproject(scene_crs).map_err(|e| e.message())?;
                 into.points.extend(part.points);
                 into.issues.extend(part.issues);
                 return Ok(());
@@ -654,10 +666,9 @@ impl Tileset {
                 return Ok(());
             }
             _ => {
-                return Err(format!(
-                    "unknown tile format {:?} (expected b3dm, glb, cmpt)",
-                    String::from_utf8_lossy(magic)
-                ));
+                return Err(pw_text::Message::new("tiles.content.unknown_format")
+                    .arg("magic", format!("{:?}", String::from_utf8_lossy(magic)))
+                    .english("unknown tile format {magic} (expected b3dm, glb, cmpt)"));
             }
         };
         let mut m = transform;
@@ -673,7 +684,7 @@ impl Tileset {
             id_prefix,
             Some(&attributes),
         );
-        part.reproject(scene_crs).map_err(|e| e.to_string())?;
+        part.reproject(scene_crs).map_err(|e| e.message())?;
         into.objects.extend(part.objects);
         into.issues.extend(part.issues);
         into.issues
@@ -700,23 +711,37 @@ struct PointCloud {
 
 /// Point cloud tile: positions (float or quantised) and colours (RGBA, RGB,
 /// RGB565 or one constant colour) from the feature table.
-fn parse_pnts(b: &[u8]) -> Result<PointCloud, String> {
+fn parse_pnts(b: &[u8]) -> Result<PointCloud, pw_text::Message> {
     let (ft_json, ft_bin) = (u32_at(b, 12)?, u32_at(b, 16)?);
-    let json = b.get(28..28 + ft_json).ok_or("the pnts is cut short")?;
-    let ft: Value = serde_json::from_slice(json.trim_ascii_end())
-        .map_err(|e| format!("broken feature table JSON: {e}"))?;
-    let body = b
-        .get(28 + ft_json..28 + ft_json + ft_bin)
-        .ok_or("the pnts body is cut short")?;
-    let n = ft["POINTS_LENGTH"].as_u64().ok_or("no POINTS_LENGTH")? as usize;
+    let json = b
+        .get(28..28 + ft_json)
+        .ok_or_else(|| said("tiles.content.pnts_short", "the pnts is cut short"))?;
+    let ft: Value = serde_json::from_slice(json.trim_ascii_end()).map_err(|e| {
+        pw_text::Message::new("tiles.content.feature_table_json")
+            .arg("detail", e)
+            .english("broken feature table JSON: {detail}")
+    })?;
+    let body = b.get(28 + ft_json..28 + ft_json + ft_bin).ok_or_else(|| {
+        said(
+            "tiles.content.pnts_body_short",
+            "the pnts body is cut short",
+        )
+    })?;
+    let n = ft["POINTS_LENGTH"]
+        .as_u64()
+        .ok_or_else(|| said("tiles.content.no_points_length", "no POINTS_LENGTH"))?
+        as usize;
     let offset = |key: &str| {
         ft.get(key)
             .and_then(|v| v["byteOffset"].as_u64())
             .map(|o| o as usize)
     };
     let slice = |at: usize, len: usize| {
-        body.get(at..at + len)
-            .ok_or_else(|| format!("feature table data out of range ({} points)", n))
+        body.get(at..at + len).ok_or_else(|| {
+            pw_text::Message::new("tiles.content.out_of_range")
+                .arg("n", n)
+                .english("feature table data out of range ({n} points)")
+        })
     };
     let f32s = |s: &[u8]| -> Vec<f32> {
         s.chunks_exact(4)
@@ -732,11 +757,21 @@ fn parse_pnts(b: &[u8]) -> Result<PointCloud, String> {
         let o = ft
             .get("QUANTIZED_VOLUME_OFFSET")
             .and_then(numbers::<3>)
-            .ok_or("no QUANTIZED_VOLUME_OFFSET")?;
+            .ok_or_else(|| {
+                said(
+                    "tiles.content.no_quantized_offset",
+                    "no QUANTIZED_VOLUME_OFFSET",
+                )
+            })?;
         let s = ft
             .get("QUANTIZED_VOLUME_SCALE")
             .and_then(numbers::<3>)
-            .ok_or("no QUANTIZED_VOLUME_SCALE")?;
+            .ok_or_else(|| {
+                said(
+                    "tiles.content.no_quantized_scale",
+                    "no QUANTIZED_VOLUME_SCALE",
+                )
+            })?;
         slice(at, n * 6)?
             .chunks_exact(6)
             .map(|c| {
@@ -745,7 +780,10 @@ fn parse_pnts(b: &[u8]) -> Result<PointCloud, String> {
             })
             .collect()
     } else {
-        return Err("no POSITION or POSITION_QUANTIZED".into());
+        return Err(said(
+            "tiles.content.no_position",
+            "no POSITION or POSITION_QUANTIZED",
+        ));
     };
     let colors: Vec<[u8; 4]> = if let Some(at) = offset("RGBA") {
         slice(at, n * 4)?
@@ -936,16 +974,16 @@ struct B3dm<'a> {
     rtc_center: Option<[f64; 3]>,
 }
 
-fn u32_at(b: &[u8], at: usize) -> Result<usize, String> {
+fn u32_at(b: &[u8], at: usize) -> Result<usize, pw_text::Message> {
     b.get(at..at + 4)
         .map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]) as usize)
-        .ok_or_else(|| "header cut short".to_string())
+        .ok_or_else(|| said("tiles.content.header_short", "header cut short"))
 }
 
 /// Batched 3D Model: header, feature table, batch table, then a GLB. Also
 /// reads the two legacy headers older writers produced (told apart by
 /// lengths that would be absurd, as the first JSON byte or "glTF").
-fn parse_b3dm(b: &[u8]) -> Result<B3dm<'_>, String> {
+fn parse_b3dm(b: &[u8]) -> Result<B3dm<'_>, pw_text::Message> {
     const ABSURD: usize = 570_425_344; // 0x22000000: '"' or 'g' as a length's high byte
     let (mut ft_json, mut ft_bin, mut bt_json, mut bt_bin) = (
         u32_at(b, 12)?,
@@ -967,23 +1005,28 @@ fn parse_b3dm(b: &[u8]) -> Result<B3dm<'_>, String> {
     }
     let slice = |from: usize, len: usize| {
         b.get(from..from + len).ok_or_else(|| {
-            format!(
-                "the b3dm is cut short ({} bytes, needs {})",
-                b.len(),
-                from + len
-            )
+            pw_text::Message::new("tiles.content.b3dm_short")
+                .arg("len", b.len())
+                .arg("needed", from + len)
+                .english("the b3dm is cut short ({len} bytes, needs {needed})")
         })
     };
     let ft: Value = if ft_json > 0 {
-        serde_json::from_slice(slice(header, ft_json)?.trim_ascii_end())
-            .map_err(|e| format!("broken feature table JSON: {e}"))?
+        serde_json::from_slice(slice(header, ft_json)?.trim_ascii_end()).map_err(|e| {
+            pw_text::Message::new("tiles.content.feature_table_json")
+                .arg("detail", e)
+                .english("broken feature table JSON: {detail}")
+        })?
     } else {
         Value::Null
     };
     let bt_at = header + ft_json + ft_bin;
     let mut bt: Value = if bt_json > 0 {
-        serde_json::from_slice(slice(bt_at, bt_json)?.trim_ascii_end())
-            .map_err(|e| format!("broken batch table JSON: {e}"))?
+        serde_json::from_slice(slice(bt_at, bt_json)?.trim_ascii_end()).map_err(|e| {
+            pw_text::Message::new("tiles.content.batch_table_json")
+                .arg("detail", e)
+                .english("broken batch table JSON: {detail}")
+        })?
     } else {
         Value::Null
     };
@@ -991,7 +1034,7 @@ fn parse_b3dm(b: &[u8]) -> Result<B3dm<'_>, String> {
     resolve_binary_properties(&mut bt, bt_binary);
     let glb = b
         .get(bt_at + bt_json + bt_bin..)
-        .ok_or("the b3dm holds no glTF")?;
+        .ok_or_else(|| said("tiles.content.b3dm_no_gltf", "the b3dm holds no glTF"))?;
     Ok(B3dm {
         glb,
         batch_table: bt,
@@ -1046,16 +1089,18 @@ fn resolve_binary_properties(bt: &mut Value, binary: &[u8]) {
 }
 
 /// Composite tile: a header and inner tiles, each with its own header.
-fn parse_cmpt(b: &[u8]) -> Result<Vec<&[u8]>, String> {
+fn parse_cmpt(b: &[u8]) -> Result<Vec<&[u8]>, pw_text::Message> {
     let count = u32_at(b, 12)?;
     let mut at = 16;
     let mut inner = Vec::new();
     for _ in 0..count {
         let len = u32_at(b, at + 8)?;
-        let tile = b
-            .get(at..at + len)
-            .filter(|_| len >= 12)
-            .ok_or("a composite tile's inner tile is cut short")?;
+        let tile = b.get(at..at + len).filter(|_| len >= 12).ok_or_else(|| {
+            said(
+                "tiles.content.cmpt_inner_short",
+                "a composite tile's inner tile is cut short",
+            )
+        })?;
         inner.push(tile);
         at += len;
     }
@@ -1124,7 +1169,12 @@ mod tests {
         b.extend_from_slice(&[
             1, 0, 0, 0, 0, 0, 0, 0, 200, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
         ]);
-        assert!(parse_b3dm(&b).unwrap_err().contains("cut short"));
+        assert!(
+            parse_b3dm(&b)
+                .unwrap_err()
+                .to_string()
+                .contains("cut short")
+        );
         assert!(parse_cmpt(b"cmpt\x01\x00\x00\x00\x00\x00\x00\x00\x05\x00\x00\x00").is_err());
     }
 }

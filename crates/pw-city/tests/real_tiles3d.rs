@@ -360,6 +360,7 @@ fn tiles_1_1_contents_glb_and_implicit_tiling() {
     assert!(
         Tileset::read_content_bytes(b"xxxx")
             .unwrap_err()
+            .to_string()
             .contains("unknown tile format")
     );
     std::fs::remove_dir_all(&dir).ok();
