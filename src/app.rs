@@ -39,6 +39,8 @@ pub struct AppOptions {
     pub compare: Option<crate::scenario::compare::StartComparison>,
     /// Fly through the scene's bookmarks, report frame times, quit.
     pub fly_bookmarks: bool,
+    /// Take the workshop's pictures at this size once loaded, quit.
+    pub workshop_pictures: Option<(u32, u32)>,
 }
 
 /// The scene that opens when none is named: Jena, the showroom's city
@@ -173,6 +175,7 @@ pub fn build_app(options: AppOptions) -> App {
         crate::plan::PlanGizmoPlugin,
         crate::picture::PicturePlugin,
     ))
+    .add_plugins(crate::participation::pictures::PicturesPlugin)
     .insert_resource(UiState {
         mode: if options.kiosk {
             AppMode::Kiosk
@@ -209,6 +212,10 @@ pub fn build_app(options: AppOptions) -> App {
             // Loading, then up to the capture's own limit.
             timeout: std::time::Duration::from_secs(1200),
         });
+    }
+    if let Some(size) = options.workshop_pictures {
+        app.insert_resource(crate::participation::pictures::PicturesOnStart { size })
+            .init_resource::<crate::view::screenshot::HoldClock>();
     }
     if let Some(path) = options.screenshot {
         app.add_plugins(ScreenshotPlugin {

@@ -46,6 +46,7 @@ fn run_gui(scene: std::path::PathBuf, gui: GuiArgs) -> ExitCode {
             }
         }),
         fly_bookmarks: gui.fly_bookmarks,
+        workshop_pictures: gui.workshop_pictures,
     };
     match build_app(options).run() {
         bevy::app::AppExit::Success => ExitCode::SUCCESS,

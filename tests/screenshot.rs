@@ -977,3 +977,170 @@ fn a_catalogue_search_opens_the_web_window_with_jena_datasets_to_add() {
         / a.rgb.len() as f64;
     assert!(differ > 0.08, "{differ}");
 }
+
+/// "Bilder aufnehmen" from the command line: each variant (no analysis
+/// drawn) and the sun-hours result (its raster, with Bestand) as pictures
+/// in `bilder/beteiligung/` with their index (the variants' key figures,
+/// the map's legend); the report written afterwards without a window
+/// carries them all, read back by poppler.
+#[test]
+fn workshop_pictures_show_each_variant_and_the_analysis_map_in_the_report() {
+    use pw_participation::pictures::PictureIndex;
+    let xvfb = Xvfb::start();
+    let scene = variant_scene("workshop-pictures");
+    // A second variant: a tall house on the other side of the square.
+    let plan = scene.with_file_name("workshop-pictures.plan.toml");
+    let text = std::fs::read_to_string(&plan).unwrap();
+    std::fs::write(
+        &plan,
+        format!(
+            "{text}\n[[variant]]\nname = \"Variante B: Turm\"\ndescription = \"Ein Turm statt des Hauses\"\n\n\
+             [[variant.volume]]\nid = \"turm-1\"\n\
+             footprint = [[280960.0, 5657320.0], [280972.0, 5657320.0], [280972.0, 5657332.0], [280960.0, 5657332.0]]\n\
+             storeys = 9\n"
+        ),
+    )
+    .unwrap();
+    let folder = scene.parent().unwrap().join("bilder").join("beteiligung");
+    let _ = std::fs::remove_dir_all(&folder);
+    let started = Instant::now();
+    let status = app_command(
+        &[
+            "open",
+            scene.to_str().unwrap(),
+            "--no-settings",
+            "--sun-hours",
+            "2026-03-21",
+            "--workshop-pictures",
+            "960x540",
+        ],
+        &xvfb,
+    )
+    .status()
+    .expect("cannot start planwerkstatt");
+    assert!(status.success(), "--workshop-pictures failed: {status}");
+    eprintln!("pictures taken in {:?}", started.elapsed());
+    assert!(started.elapsed() < Duration::from_secs(600));
+
+    let index = PictureIndex::load(&folder).unwrap();
+    let names: Vec<&str> = index.variants.iter().map(|v| v.variant.as_str()).collect();
+    assert_eq!(names, ["Variante A", "Variante B: Turm"]);
+    assert_eq!(index.variants[0].file, "variante-a.png");
+    assert_eq!(index.variants[1].file, "variante-b-turm.png");
+    assert_eq!(index.maps.len(), 1, "{:?}", index.maps);
+    let map = &index.maps[0];
+    assert!(map.title.de.starts_with("Besonnung"), "{:?}", map.title);
+    assert_eq!(map.legend_title.de, "Sonnenstunden am Tag");
+    assert_eq!(map.legend_title.en, "Hours of sun per day");
+    assert_eq!(map.file, "karte-01.png");
+    assert_eq!(map.legend.len(), 9);
+    assert_eq!(map.legend[8].text.de, "≥ 12 h");
+    // Key figures per variant, both languages: A's house has 4 storeys of
+    // 20 m × 12 m, B's tower 9 of 12 m × 12 m (storeys count the BGF).
+    let figure = |v: usize, de: &str| {
+        index.variants[v]
+            .figures
+            .iter()
+            .find(|f| f.label.de.starts_with(de))
+            .unwrap_or_else(|| panic!("no {de} in {:?}", index.variants[v].figures))
+            .clone()
+    };
+    let bgf_a = figure(0, "Bruttogrundfläche");
+    assert_eq!(bgf_a.value.de, "960 m²", "{bgf_a:?}");
+    assert_eq!(figure(1, "Bruttogrundfläche").value.de, "1.296 m²");
+    assert_eq!(figure(1, "Bruttogrundfläche").value.en, "1,296 m²");
+    assert_eq!(figure(0, "Neue Gebäude").value.de, "1");
+
+    // The pictures: each variant's new house in the planning colours and no
+    // sun-hours raster; the map with it.
+    let picture = |file: &str| read_png(&folder.join(file));
+    let (a, b, m) = (
+        picture("variante-a.png"),
+        picture("variante-b-turm.png"),
+        picture(&map.file),
+    );
+    assert_eq!((a.width, a.height), (960, 540));
+    let sunny = |c: [u8; 3]| c[0] > 180 && c[1] > 170 && c[2] < 120;
+    let (orange_a, orange_b) = (fraction(&a, orange), fraction(&b, orange));
+    let (sun_a, sun_m) = (fraction(&a, sunny), fraction(&m, sunny));
+    eprintln!(
+        "orange A {:.3}% B {:.3}%, sun-hours yellow A {:.3}% map {:.3}%",
+        orange_a * 100.0,
+        orange_b * 100.0,
+        sun_a * 100.0,
+        sun_m * 100.0
+    );
+    assert!(orange_a > 0.002 && orange_b > 0.002, "new houses seen");
+    assert_ne!(a.rgb, b.rgb, "the variants' pictures differ");
+    assert!(sun_m > 0.05, "the map shows the raster");
+    assert!(sun_a < sun_m / 5.0, "no raster on a variant's picture");
+    let stamp = png_texts(&folder.join("variante-b-turm.png"));
+    assert!(
+        stamp
+            .iter()
+            .any(|(k, t)| k == "Title" && t.contains("Variante B: Turm")),
+        "{stamp:?}"
+    );
+
+    // The report without a window: a workshop held on the scene, exported.
+    {
+        use pw_participation::{LocalText, Reply, Request, SqliteStore, Workshop, start_desk};
+        let file = scene.with_file_name("workshop-pictures.werkstatt.sqlite");
+        let _ = std::fs::remove_file(&file);
+        let desk = start_desk(
+            Workshop::new(LocalText::new("Bauplatz", "")),
+            Box::new(SqliteStore::open(&file).unwrap()),
+        );
+        let Reply::Joined(_) = desk.ask_blocking(Request::Join).unwrap() else {
+            panic!()
+        };
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_planwerkstatt"))
+        .args(["workshop", "export", scene.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{said} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(said.contains("pictures: 2 variants, 1 maps"), "{said}");
+    let pdf = scene.with_file_name("workshop-pictures-bericht.pdf");
+    let run = |program: &str, args: &[&str]| {
+        let o = Command::new(program)
+            .args(args)
+            .output()
+            .unwrap_or_else(|e| panic!("{program} (Debian poppler-utils): {e}"));
+        assert!(
+            o.status.success(),
+            "{program}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    // pdfimages lists each picture (and its alpha mask, if any) by size.
+    let images = run("pdfimages", &["-list", pdf.to_str().unwrap()]);
+    let full = images
+        .lines()
+        .filter(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            f.len() > 4 && f[2] == "image" && f[3] == "960" && f[4] == "540"
+        })
+        .count();
+    assert_eq!(full, 3, "two variants and one map:\n{images}");
+    let text = run("pdftotext", &["-layout", pdf.to_str().unwrap(), "-"]);
+    for wanted in [
+        "Variante B: Turm",
+        "Ein Turm statt des Hauses",
+        "Bruttogrundfläche neuer Gebäude (BGF)",
+        "1.296 m²",
+        "Sonnenstunden am Tag",
+        "≥ 12 h",
+    ] {
+        assert!(
+            text.contains(wanted),
+            "the report lacks {wanted:?}:\n{text}"
+        );
+    }
+}

@@ -149,6 +149,14 @@ pub struct GuiArgs {
     /// the frame times (median, 95 %, worst) and quit (a benchmark).
     #[arg(long)]
     pub fly_bookmarks: bool,
+    /// Once the scene has loaded (and --run-analysis/--sun-hours ran), take
+    /// the workshop's pictures from the scene's start view — one per
+    /// variant with its key figures, one per analysis result with its
+    /// legend — into `bilder/beteiligung/` beside the scene for the phones
+    /// and the report, then quit. Size default 1600x900.
+    #[arg(long, value_name = "WxH", num_args = 0..=1, default_missing_value = "1600x900",
+          value_parser = parse_size, conflicts_with_all = ["picture", "screenshot"])]
+    pub workshop_pictures: Option<(u32, u32)>,
 }
 
 fn parse_size(s: &str) -> Result<(u32, u32), String> {

@@ -97,13 +97,29 @@ fn export(scene_path: &Path, out: Option<&Path>) -> anyhow::Result<String> {
         lang: "de",
         time_zone: jiff::tz::TimeZone::get(&scene.city.time_zone)
             .unwrap_or(jiff::tz::TimeZone::UTC),
+        pictures: results::pictures_folder(Some(scene_path)),
     };
-    let (contributions, votes, written) = results::write(&desk, &setting, &folder, &stem)?;
+    let written = results::write(&desk, &setting, &folder, &stem)?;
     let mut report = format!(
-        "{contributions} contributions, {votes} ratings from {}\n",
+        "{} contributions, {} ratings from {}\n",
+        written.contributions,
+        written.votes,
         file.display()
     );
-    for path in written {
+    match &written.pictures_problem {
+        Some(problem) => report.push_str(&format!("the report has no pictures: {problem}\n")),
+        None => {
+            let index = pw_participation::pictures::PictureIndex::load(&setting.pictures)
+                .unwrap_or_default();
+            report.push_str(&format!(
+                "pictures: {} variants, {} maps from {}\n",
+                index.variants.len(),
+                index.maps.len(),
+                setting.pictures.display()
+            ));
+        }
+    }
+    for path in written.files {
         report.push_str(&format!("wrote {}\n", path.display()));
     }
     Ok(report)

@@ -88,7 +88,8 @@ fn update_terrain_lod(
     mut stats: ResMut<TerrainLodStats>,
     city: Res<CityLayers>,
     layers: Res<Layers>,
-    ui: Option<Res<crate::ui::UiState>>,
+    view_area: Option<Res<crate::view::compare::ViewArea>>,
+    windows: Query<&Window, With<bevy::window::PrimaryWindow>>,
     mut meshes: ResMut<Assets<Mesh>>,
     cameras: Query<(&OrbitCamera, Option<&Frustum>)>,
     mut visibility: Query<&mut Visibility, With<TerrainNode>>,
@@ -121,8 +122,11 @@ fn update_terrain_lod(
     let Ok((orbit, frustum)) = cameras.single() else {
         return;
     };
-    let view_height = ui
-        .and_then(|u| u.viewport.map(|r| r.height()))
+    // The 3D view's height in logical pixels (the part of the window the
+    // panels leave): the error allowed is measured in them.
+    let scale = windows.single().map(|w| w.scale_factor()).unwrap_or(1.0);
+    let view_height = view_area
+        .and_then(|a| a.0.map(|(_, size)| size.y as f32 / scale))
         .unwrap_or(800.0)
         .max(100.0);
     let view = View {

@@ -6,6 +6,7 @@
 //! `ui/participation_panel.rs`.
 
 pub mod kiosk;
+pub mod pictures;
 pub mod pins;
 pub mod results;
 pub mod session;
@@ -46,6 +47,9 @@ pub enum ParticipationCommand {
     /// Write the results (GeoJSON, CSV, the PDF report) beside the
     /// workshop file, in the background.
     SaveResults,
+    /// Take the pictures of the variants and analysis maps for phones and
+    /// the report (see `pictures.rs`).
+    TakePictures,
 }
 
 /// What the table is writing.
@@ -83,9 +87,7 @@ pub struct Participation {
     /// The scene (path or name) the session belongs to.
     pub session_scene: Option<String>,
     /// Results being written: the files, or why not.
-    saving: std::sync::Mutex<
-        Option<std::sync::mpsc::Receiver<Result<Vec<std::path::PathBuf>, String>>>,
-    >,
+    saving: std::sync::Mutex<Option<std::sync::mpsc::Receiver<Result<results::Written, String>>>>,
 }
 
 impl Participation {
@@ -113,10 +115,21 @@ impl Plugin for ParticipationPlugin {
     fn build(&self, app: &mut App) {
         app.add_plugins(kiosk::KioskPlugin)
             .init_resource::<Participation>()
+            .init_resource::<pictures::PictureSeries>()
             .add_message::<ParticipationCommand>()
+            .add_message::<pictures::PicturesCommand>()
+            .add_message::<pictures::PicturesTaken>()
             .add_systems(
                 Update,
-                (end_with_the_scene, apply_commands, receive, pick_place).chain(),
+                (
+                    end_with_the_scene,
+                    apply_commands,
+                    take_pictures,
+                    show_new_pictures,
+                    receive,
+                    pick_place,
+                )
+                    .chain(),
             );
     }
 }
@@ -145,6 +158,57 @@ fn end_with_the_scene(active: Res<ActiveScene>, mut participation: ResMut<Partic
         participation.selected = None;
         participation.picking = false;
         participation.draft = TableDraft::default();
+    }
+}
+
+fn take_pictures(
+    mut reader: MessageReader<ParticipationCommand>,
+    mut take: MessageWriter<pictures::PicturesCommand>,
+) {
+    for command in reader.read() {
+        if *command == ParticipationCommand::TakePictures {
+            let (width, height) = pictures::PICTURE_SIZE;
+            take.write(pictures::PicturesCommand::Take { width, height });
+        }
+    }
+}
+
+/// The variants' pictures from the folder's index onto their cards
+/// (cards without one keep theirs).
+fn picture_cards(
+    cards: &mut [VariantCard],
+    folder: &std::path::Path,
+) -> Result<(), pw_participation::pictures::PicturesError> {
+    let index = pw_participation::pictures::PictureIndex::load(folder)?;
+    for card in cards {
+        if let Some(png) = index
+            .variant(&card.id)
+            .and_then(|p| pw_participation::pictures::read_picture(folder, &p.file))
+        {
+            card.picture = Some(png);
+        }
+    }
+    Ok(())
+}
+
+/// New pictures reach phones at once: the running workshop's cards change
+/// (a phone sees them when it next loads the page).
+fn show_new_pictures(
+    mut taken: MessageReader<pictures::PicturesTaken>,
+    mut participation: ResMut<Participation>,
+    i18n: Res<I18n>,
+) {
+    for pictures::PicturesTaken { folder } in taken.read() {
+        let Some(session) = participation.session.as_ref() else {
+            continue;
+        };
+        let workshop = session.desk().workshop();
+        let Ok(mut workshop) = workshop.write() else {
+            continue;
+        };
+        if let Err(e) = picture_cards(&mut workshop.variants, folder) {
+            participation.message = Some((pictures::problem_text(&i18n, &e), true));
+        }
     }
 }
 
@@ -230,7 +294,7 @@ fn apply_commands(
                     }
                     (!e.is_empty()).then(|| [e.min[0], e.min[1], e.max[0], e.max[1]])
                 });
-                let plan = session::Plan {
+                let mut plan = session::Plan {
                     title: if settings.title.is_empty() {
                         active.scene.name.clone()
                     } else {
@@ -262,10 +326,13 @@ fn apply_commands(
                     }),
                     port: settings.port,
                 };
+                let folder = results::pictures_folder(active.path.as_deref());
+                let problem = picture_cards(&mut plan.variants, &folder).err();
                 let file = session::workshop_file(active.path.as_deref(), &active.scene.name);
                 match session::start(file, plan) {
                     Ok(s) => {
-                        participation.message = None;
+                        participation.message =
+                            problem.map(|e| (pictures::problem_text(&i18n, &e), true));
                         participation.contributions.clear();
                         participation.session = Some(s);
                         participation.session_scene = Some(scene_key(&active));
@@ -282,6 +349,8 @@ fn apply_commands(
                 participation.session = None;
                 participation.picking = false;
             }
+            // `take_pictures` passes it on.
+            ParticipationCommand::TakePictures => {}
             ParticipationCommand::PickPlace => participation.picking = true,
             ParticipationCommand::ClearPlace => {
                 participation.draft.anchor = None;
@@ -387,11 +456,11 @@ fn apply_commands(
                         crate::base::i18n::Language::German => "de",
                     },
                     time_zone: clock.time_zone.clone(),
+                    pictures: results::pictures_folder(active.path.as_deref()),
                 };
                 let (done, outcome) = std::sync::mpsc::channel();
                 std::thread::spawn(move || {
                     let written = results::write(&desk, &setting, &folder, &stem)
-                        .map(|(_, _, files)| files)
                         .map_err(|e| format!("{e:#}"));
                     let _ = done.send(written);
                 });
@@ -512,20 +581,23 @@ fn receive(mut participation: ResMut<Participation>, i18n: Res<I18n>) {
             *s = None;
         }
         participation.message = Some(match outcome {
-            Ok(files) => (
-                i18n.trf(
-                    "participation.table.results_saved",
-                    &[(
-                        "folder",
-                        &files
-                            .first()
-                            .and_then(|f| f.parent())
-                            .map(|p| p.display().to_string())
-                            .unwrap_or_default(),
-                    )],
-                ),
-                false,
-            ),
+            Ok(written) => {
+                let folder = written
+                    .files
+                    .first()
+                    .and_then(|f| f.parent())
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default();
+                let saved = i18n.trf("participation.table.results_saved", &[("folder", &folder)]);
+                match &written.pictures_problem {
+                    // Saved, but the report lacks its pictures: say why.
+                    Some(problem) => (
+                        format!("{saved} {}", pictures::problem_text(&i18n, problem)),
+                        true,
+                    ),
+                    None => (saved, false),
+                }
+            }
             Err(why) => (
                 i18n.trf("participation.table.results_failed", &[("why", &why)]),
                 true,

@@ -18,6 +18,85 @@ pub struct Setting {
     pub lang: &'static str,
     /// The times of contributions are given in it (the city's).
     pub time_zone: jiff::tz::TimeZone,
+    /// Where the workshop's pictures are (see [`pictures_folder`]).
+    pub pictures: PathBuf,
+}
+
+/// The folder the workshop's pictures go to: `bilder/beteiligung/` in the
+/// scene's user folder, beside the image export's own `bilder/`.
+pub fn pictures_folder(scene_path: Option<&Path>) -> PathBuf {
+    crate::base::places::user_folder(scene_path)
+        .join("bilder")
+        .join("beteiligung")
+}
+
+/// What the report shows of the pictures: the variant pages (picture
+/// from the index, else the card's; key figures) and the analysis maps.
+/// A broken index leaves the pictures out and says so; the report is
+/// written all the same.
+fn pictured(
+    workshop: &pw_participation::Workshop,
+    setting: &Setting,
+) -> (
+    Vec<pw_report::VariantPage>,
+    Vec<pw_report::MapPage>,
+    Option<pw_participation::pictures::PicturesError>,
+) {
+    use pw_participation::pictures::{PictureIndex, read_picture};
+    let lang = setting.lang;
+    let (index, problem) = match PictureIndex::load(&setting.pictures) {
+        Ok(i) => (i, None),
+        Err(e) => (PictureIndex::default(), Some(e)),
+    };
+    let variants = workshop
+        .variants
+        .iter()
+        .map(|v| {
+            let taken = index.variant(&v.id);
+            pw_report::VariantPage {
+                id: v.id.clone(),
+                name: v.name.get(lang).to_string(),
+                caption: v.caption.get(lang).to_string(),
+                picture: taken
+                    .and_then(|p| read_picture(&setting.pictures, &p.file))
+                    .or_else(|| v.picture.clone()),
+                figures: taken
+                    .map(|p| {
+                        p.figures
+                            .iter()
+                            .map(|f| (f.label.get(lang).to_string(), f.value.get(lang).to_string()))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            }
+        })
+        .collect();
+    let maps = index
+        .maps
+        .iter()
+        .filter_map(|m| {
+            Some(pw_report::MapPage {
+                title: m.title.get(lang).to_string(),
+                picture: read_picture(&setting.pictures, &m.file)?,
+                legend_title: m.legend_title.get(lang).to_string(),
+                legend: m
+                    .legend
+                    .iter()
+                    .map(|e| (e.rgb, e.text.get(lang).to_string()))
+                    .collect(),
+            })
+        })
+        .collect();
+    (variants, maps, problem)
+}
+
+/// What [`write`] did.
+pub struct Written {
+    pub contributions: usize,
+    pub votes: u32,
+    pub files: Vec<PathBuf>,
+    /// The pictures' index could not be read: the report has none.
+    pub pictures_problem: Option<pw_participation::pictures::PicturesError>,
 }
 
 /// Writes the four files into `folder` as `<stem>-beitraege.geojson`,
@@ -27,7 +106,7 @@ pub fn write(
     setting: &Setting,
     folder: &Path,
     stem: &str,
-) -> anyhow::Result<(usize, u32, Vec<PathBuf>)> {
+) -> anyhow::Result<Written> {
     let Reply::Changes(changes) = desk.ask_blocking(Request::Changes { since: 0 })? else {
         bail!("the workshop store answered something else");
     };
@@ -39,23 +118,14 @@ pub fn write(
         .read()
         .map_err(|_| anyhow::anyhow!("the workshop is not readable"))?
         .clone();
+    let (variants, maps, pictures_problem) = pictured(&workshop, setting);
     let report = pw_report::WorkshopReport {
         lang: setting.lang,
         title: setting.title.clone(),
         place_and_date: setting.place_and_date.clone(),
         workshop: &workshop,
-        variants: workshop
-            .variants
-            .iter()
-            .map(|v| pw_report::VariantPage {
-                id: v.id.clone(),
-                name: v.name.get(setting.lang).to_string(),
-                caption: v.caption.get(setting.lang).to_string(),
-                picture: v.picture.clone(),
-                figures: Vec::new(),
-            })
-            .collect(),
-        maps: Vec::new(),
+        variants,
+        maps,
         contributions: &changes.contributions,
         tally: &tally,
         attribution: setting.attribution.clone(),
@@ -96,9 +166,10 @@ pub fn write(
         std::fs::write(&path, bytes).with_context(|| path.display().to_string())?;
         written.push(path);
     }
-    Ok((
-        changes.contributions.len(),
-        tally.variants.iter().map(|t| t.votes()).sum(),
-        written,
-    ))
+    Ok(Written {
+        contributions: changes.contributions.len(),
+        votes: tally.variants.iter().map(|t| t.votes()).sum(),
+        files: written,
+        pictures_problem,
+    })
 }

@@ -440,3 +440,101 @@ en = \"Design A in winter\"
         app.world().resource::<ScenarioState>().active.as_deref() == Some("Entwurf A")
     });
 }
+
+/// A GET of `path` below the workshop's link, as a phone sends it:
+/// (status line, body).
+fn phone_get(link: &str, path: &str) -> (String, Vec<u8>) {
+    use std::io::{Read, Write};
+    let rest = link.strip_prefix("http://").unwrap();
+    let (host, base) = rest.split_at(rest.find('/').unwrap());
+    let mut stream = std::net::TcpStream::connect(host).unwrap();
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {base}{path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).unwrap();
+    let split = answer.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let head = String::from_utf8_lossy(&answer[..split]).into_owned();
+    (
+        head.lines().next().unwrap_or_default().to_string(),
+        answer[split + 4..].to_vec(),
+    )
+}
+
+/// Pictures taken before the workshop are on the phones' cards from the
+/// start; pictures taken while it runs reach them at once.
+#[test]
+fn phones_see_the_pictures_of_the_variants() {
+    use pw_participation::pictures::{PictureIndex, VariantPicture};
+    let scene = workshop_scene();
+    let folder = scene.with_file_name("bilder").join("beteiligung");
+    std::fs::create_dir_all(&folder).unwrap();
+    let png = |n: u8| {
+        let mut p = b"\x89PNG\r\n\x1a\n".to_vec();
+        p.extend([n; 64]);
+        p
+    };
+    std::fs::write(folder.join("variante-entwurf-a.png"), png(1)).unwrap();
+    let mut index = PictureIndex::default();
+    index.put_variant(VariantPicture {
+        variant: "Entwurf A".into(),
+        file: "variante-entwurf-a.png".into(),
+        figures: Vec::new(),
+    });
+    index.save(&folder).unwrap();
+
+    let mut app = app_with(&scene, AppMode::Workshop);
+    until(&mut app, "the workshop to open by itself", |app| {
+        participation(app).session.is_some()
+    });
+    let (link, desk) = {
+        let s = participation(&app).session.as_ref().unwrap();
+        (s.link.clone(), s.desk().clone())
+    };
+    {
+        let w = desk.workshop();
+        let w = w.read().unwrap();
+        assert_eq!(w.variants[0].picture, Some(png(1)));
+        assert_eq!(w.variants[1].picture, None);
+    }
+    let (status, body) = phone_get(&link, "picture/Entwurf%20A");
+    assert!(status.contains(" 200 "), "{status}");
+    assert_eq!(body, png(1));
+    // No picture yet: the page does not ask (it lists the pictures there).
+    let (status, _) = phone_get(&link, "picture/Entwurf%20B");
+    assert!(!status.contains(" 200 "), "{status}");
+
+    // A new series while the workshop runs: B now has a picture, A a new one.
+    std::fs::write(folder.join("variante-entwurf-a.png"), png(2)).unwrap();
+    std::fs::write(folder.join("variante-entwurf-b.png"), png(3)).unwrap();
+    index.put_variant(VariantPicture {
+        variant: "Entwurf B".into(),
+        file: "variante-entwurf-b.png".into(),
+        figures: Vec::new(),
+    });
+    index.save(&folder).unwrap();
+    app.world_mut()
+        .write_message(super::pictures::PicturesTaken {
+            folder: folder.clone(),
+        });
+    app.update();
+    let (status, body) = phone_get(&link, "picture/Entwurf%20B");
+    assert!(status.contains(" 200 "), "{status}");
+    assert_eq!(body, png(3));
+    assert_eq!(phone_get(&link, "picture/Entwurf%20A").1, png(2));
+
+    // A broken list is said at the table; the pictures there stay.
+    std::fs::write(folder.join("bilder.json"), "{ kaputt").unwrap();
+    app.world_mut()
+        .write_message(super::pictures::PicturesTaken { folder });
+    app.update();
+    let (message, error) = participation(&app).message.clone().unwrap();
+    assert!(error && message.contains("bilder.json"), "{message}");
+    assert!(message.contains("neu aufnehmen"), "{message}");
+    assert_eq!(phone_get(&link, "picture/Entwurf%20B").1, png(3));
+}

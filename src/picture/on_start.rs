@@ -3,7 +3,7 @@
 //! picture with its stamp and quit — exit code 0 only when it was saved.
 
 use super::capture::{PictureCommand, PictureState};
-use crate::view::screenshot::{SettlePlugin, Settled};
+use crate::view::screenshot::{HoldClock, SettlePlugin, Settled};
 use bevy::prelude::*;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -27,13 +27,14 @@ impl Plugin for PictureOnStartPlugin {
         if !app.is_plugin_added::<SettlePlugin>() {
             app.add_plugins(SettlePlugin);
         }
-        app.insert_resource(OnStart {
-            path: self.path.clone(),
-            size: self.size,
-            timeout: self.timeout,
-            requested: false,
-        })
-        .add_systems(Last, drive);
+        app.init_resource::<HoldClock>()
+            .insert_resource(OnStart {
+                path: self.path.clone(),
+                size: self.size,
+                timeout: self.timeout,
+                requested: false,
+            })
+            .add_systems(Last, drive);
     }
 }
 

@@ -720,6 +720,7 @@ struct UiOut<'w, 's> {
     clock: ResMut<'w, SceneClock>,
     sensors: Option<ResMut<'w, crate::sensors::state::Sensors>>,
     participation: Option<ResMut<'w, crate::participation::Participation>>,
+    workshop_pictures: Option<Res<'w, crate::participation::pictures::PictureSeries>>,
     pending: ResMut<'w, PendingUiActions>,
     over_ui: ResMut<'w, PointerOverUi>,
     typing: ResMut<'w, crate::view::camera::KeyboardOverUi>,
@@ -955,7 +956,13 @@ fn draw_ui(
                 .resizable(false)
                 .exact_size(width)
                 .show(&mut root, |ui| {
-                    actions.extend(participation_panel::participation_panel(ui, p, i18n, &zone));
+                    actions.extend(participation_panel::participation_panel(
+                        ui,
+                        p,
+                        out.workshop_pictures.as_deref(),
+                        i18n,
+                        &zone,
+                    ));
                 });
         }
         // Workshop: only the saved views, large, on the left.

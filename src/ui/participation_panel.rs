@@ -8,6 +8,7 @@ use pw_participation::{Category, Moderation};
 use super::actions::UiAction;
 use super::keyboard::keyboard;
 use crate::base::i18n::I18n;
+use crate::participation::pictures::PictureSeries;
 use crate::participation::{Participation, ParticipationCommand};
 use bevy_egui::egui;
 
@@ -297,10 +298,52 @@ fn list(
     out
 }
 
+/// "Bilder aufnehmen" — or how far the series is, and how the last ended.
+fn pictures_row(
+    ui: &mut egui::Ui,
+    pictures: Option<&PictureSeries>,
+    i18n: &I18n,
+    out: &mut Vec<UiAction>,
+) {
+    let Some(series) = pictures else { return };
+    match series.progress() {
+        Some((done, all)) => {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.add(
+                    egui::Label::new(i18n.trf(
+                        "participation.pictures.progress",
+                        &[("n", &(done + 1).min(all)), ("of", &all)],
+                    ))
+                    .wrap(),
+                );
+            });
+        }
+        None => {
+            if ui
+                .button(i18n.tr("participation.pictures.take"))
+                .on_hover_text(i18n.tr("participation.pictures.take_hint"))
+                .clicked()
+            {
+                out.push(act(ParticipationCommand::TakePictures));
+            }
+            if let Some((text, error)) = &series.outcome {
+                let colour = if *error {
+                    ui.visuals().error_fg_color
+                } else {
+                    ui.visuals().text_color()
+                };
+                ui.add(egui::Label::new(egui::RichText::new(text).small().color(colour)).wrap());
+            }
+        }
+    }
+}
+
 /// The whole panel.
 pub fn participation_panel(
     ui: &mut egui::Ui,
     p: &mut Participation,
+    pictures: Option<&PictureSeries>,
     i18n: &I18n,
     zone: &jiff::tz::TimeZone,
 ) -> Vec<UiAction> {
@@ -310,6 +353,7 @@ pub fn participation_panel(
         if ui.button(i18n.tr("participation.table.start")).clicked() {
             out.push(act(ParticipationCommand::Start));
         }
+        pictures_row(ui, pictures, i18n, &mut out);
         if let Some((message, _)) = &p.message {
             ui.label(egui::RichText::new(message).color(ui.visuals().error_fg_color));
         }
@@ -325,6 +369,7 @@ pub fn participation_panel(
             if ui.button(i18n.tr("participation.table.save")).clicked() {
                 out.push(act(ParticipationCommand::SaveResults));
             }
+            pictures_row(ui, pictures, i18n, &mut out);
             if ui.button(i18n.tr("participation.table.stop")).clicked() {
                 out.push(act(ParticipationCommand::Stop));
             }
@@ -429,5 +474,30 @@ mod tests {
                 UiAction::Participation(ParticipationCommand::Moderate(1, Moderation::Hide(true)))
             ]
         );
+    }
+
+    /// "Bilder aufnehmen" before the workshop opens; while a series runs,
+    /// how far it is instead; afterwards what it did.
+    #[test]
+    fn pictures_are_taken_from_the_panel_and_say_how_far_they_are() {
+        let i18n = I18n::new(Language::German);
+        let mut harness = Harness::new_ui_state(
+            |ui, (series, out): &mut (PictureSeries, Vec<UiAction>)| {
+                pictures_row(ui, Some(series), &i18n, out);
+            },
+            (PictureSeries::default(), Vec::new()),
+        );
+        harness.run();
+        harness
+            .get_by_label("Bilder für Handys und Bericht aufnehmen")
+            .click();
+        harness.run();
+        assert_eq!(
+            harness.state().1.as_slice(),
+            &[UiAction::Participation(ParticipationCommand::TakePictures)]
+        );
+        harness.state_mut().0.outcome = Some(("Bilder gespeichert in /x".into(), false));
+        harness.run();
+        harness.get_by_label("Bilder gespeichert in /x");
     }
 }

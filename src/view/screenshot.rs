@@ -32,9 +32,14 @@ impl Settled {
     }
 }
 
-/// Keeps [`Settled`] up to date; the clock stands still (a picture shows
-/// the scene's start time, even where a replay would set it going).
+/// Keeps [`Settled`] up to date.
 pub struct SettlePlugin;
+
+/// With this resource the clock stands still: a picture or screenshot of
+/// the command line shows the scene's start time, even where a replay
+/// would set it going. The window's own pictures leave the clock alone.
+#[derive(Resource, Debug, Default)]
+pub struct HoldClock;
 
 impl Plugin for SettlePlugin {
     fn build(&self, app: &mut App) {
@@ -50,6 +55,7 @@ impl Plugin for SettlePlugin {
     }
 }
 
+#[allow(clippy::too_many_arguments)] // Bevy system: one parameter per resource.
 fn track_settling(
     mut settled: ResMut<Settled>,
     status: Res<PipelineStatus>,
@@ -58,8 +64,10 @@ fn track_settling(
     terrain: Option<Res<crate::layers::terrain_lod::TerrainLodStats>>,
     sensors: Option<Res<crate::sensors::state::Sensors>>,
     clock: Option<ResMut<crate::view::clock::SceneClock>>,
+    hold: Option<Res<HoldClock>>,
 ) {
     if let Some(mut clock) = clock
+        && hold.is_some()
         && clock.playing
     {
         clock.playing = false;
@@ -101,13 +109,14 @@ impl Plugin for ScreenshotPlugin {
         if !app.is_plugin_added::<SettlePlugin>() {
             app.add_plugins(SettlePlugin);
         }
-        app.insert_resource(ScreenshotJob {
-            path: self.path.clone(),
-            timeout: self.timeout,
-            requested: false,
-            captured: Arc::new(AtomicBool::new(false)),
-        })
-        .add_systems(Last, drive_screenshot.after(track_settling));
+        app.init_resource::<HoldClock>()
+            .insert_resource(ScreenshotJob {
+                path: self.path.clone(),
+                timeout: self.timeout,
+                requested: false,
+                captured: Arc::new(AtomicBool::new(false)),
+            })
+            .add_systems(Last, drive_screenshot.after(track_settling));
     }
 }
 

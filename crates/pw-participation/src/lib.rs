@@ -9,6 +9,7 @@ pub mod error;
 pub mod export;
 pub mod limits;
 pub mod model;
+pub mod pictures;
 pub mod postgres;
 pub mod server;
 pub mod sql;

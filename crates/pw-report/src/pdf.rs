@@ -193,7 +193,13 @@ impl Document {
 
     /// A wrapped paragraph across the text width, indented by `indent`.
     pub fn paragraph_with(&mut self, text: &str, size: f32, colour: Rgb, indent: f32) {
-        let lines = self.wrap(text, size, self.width() - indent);
+        self.paragraph_in(text, size, colour, indent, self.width() - indent);
+    }
+
+    /// A wrapped paragraph `width` wide, `indent` from the left margin
+    /// (room beside it for a picture).
+    pub fn paragraph_in(&mut self, text: &str, size: f32, colour: Rgb, indent: f32, width: f32) {
+        let lines = self.wrap(text, size, width);
         for line in lines {
             self.need(size * LINE);
             self.y += size * LINE;

@@ -23,6 +23,8 @@ pub struct VariantPage {
 pub struct MapPage {
     pub title: String,
     pub picture: Vec<u8>,
+    /// What the colours mean ("Sonnenstunden am Tag"); may be empty.
+    pub legend_title: String,
     /// Legend entries: colour and text.
     pub legend: Vec<(Rgb, String)>,
 }
@@ -80,6 +82,10 @@ pub fn workshop_report(r: &WorkshopReport) -> Result<Vec<u8>, ReportError> {
     if !r.variants.is_empty() {
         doc.heading(&t("participation.report.variants"), 1);
         for v in &r.variants {
+            // The name, caption and picture on one page.
+            if v.picture.is_some() {
+                doc.need(340.0);
+            }
             doc.heading(&v.name, 2);
             if !v.caption.is_empty() {
                 doc.paragraph(&v.caption);
@@ -225,19 +231,42 @@ pub fn workshop_report(r: &WorkshopReport) -> Result<Vec<u8>, ReportError> {
                     tf("participation.table.merged", &[("n", merged.to_string())])
                 ));
             }
-            doc.need(40.0);
+            // Where it was said: a small map of the place beside the text.
+            let inset = match (&c.anchor, &r.workshop.area) {
+                (Some(a), Some(area)) => Some((a, area)),
+                _ => None,
+            };
+            let text_width = doc.width()
+                - 8.0
+                - if inset.is_some() {
+                    INSET[0] + INSET_GAP
+                } else {
+                    0.0
+                };
+            doc.need(if inset.is_some() {
+                INSET[1] + 8.0
+            } else {
+                40.0
+            });
             let colour = c.category.colour();
             let top = doc.cursor();
             let page = doc.page_count();
-            doc.paragraph_with(&head, 8.5, GREY, 8.0);
-            doc.paragraph_with(&c.text, 10.5, INK, 8.0);
+            if let Some((anchor, area)) = inset {
+                anchor_map(&mut doc, area, anchor, c.id, colour, top);
+            }
+            doc.paragraph_in(&head, 8.5, GREY, 8.0, text_width);
+            doc.paragraph_in(&c.text, 10.5, INK, 8.0, text_width);
             if let Some(reply) = &c.reply {
-                doc.paragraph_with(
+                doc.paragraph_in(
                     &format!("{}: {reply}", t("participation.page.reply")),
                     9.5,
                     GREY,
                     16.0,
+                    text_width - 8.0,
                 );
+            }
+            if inset.is_some() && doc.page_count() == page {
+                doc.advance_to(top + INSET[1] + 2.0);
             }
             let bottom = doc.cursor();
             // The category's colour as a bar beside it (when it kept to one page).
@@ -259,8 +288,14 @@ pub fn workshop_report(r: &WorkshopReport) -> Result<Vec<u8>, ReportError> {
     if !r.maps.is_empty() {
         doc.heading(&t("participation.report.analyses"), 1);
         for m in &r.maps {
+            // The title and its picture together.
+            doc.need(300.0);
             doc.heading(&m.title, 2);
             doc.image(&m.picture, 380.0)?;
+            if !m.legend_title.is_empty() && !m.legend.is_empty() {
+                doc.need(16.0 + 14.0 * m.legend.len().min(4) as f32);
+                doc.paragraph_with(&m.legend_title, 10.0, INK, 0.0);
+            }
             for (colour, text) in &m.legend {
                 doc.need(14.0);
                 let top = doc.cursor();
@@ -290,6 +325,77 @@ pub fn workshop_report(r: &WorkshopReport) -> Result<Vec<u8>, ReportError> {
         );
     }
     Ok(doc.finish())
+}
+
+/// The small map beside a contribution with a place: width and height in
+/// points (at 1 pt per metre), and the gap to the text.
+const INSET: [f32; 2] = [120.0, 66.0];
+const INSET_GAP: f32 = 10.0;
+
+/// The outlines within `half` metres (x, y) of `centre`: what a small map
+/// around a place shows.
+pub fn outlines_near(
+    outlines: &[Vec<[f64; 2]>],
+    centre: [f64; 2],
+    half: [f64; 2],
+) -> Vec<&Vec<[f64; 2]>> {
+    outlines
+        .iter()
+        .filter(|ring| {
+            let (mut lo, mut hi) = ([f64::MAX; 2], [f64::MIN; 2]);
+            for p in ring.iter() {
+                for k in 0..2 {
+                    lo[k] = lo[k].min(p[k]);
+                    hi[k] = hi[k].max(p[k]);
+                }
+            }
+            (0..2).all(|k| hi[k] >= centre[k] - half[k] && lo[k] <= centre[k] + half[k])
+        })
+        .collect()
+}
+
+/// The place of one contribution, from above and north up, at the right
+/// edge beside its text: the buildings around (1 pt per metre), the place
+/// as a dot in its category's colour with its number, a 20 m scale.
+fn anchor_map(
+    doc: &mut Document,
+    area: &pw_participation::Area,
+    anchor: &pw_participation::Anchor,
+    id: i64,
+    colour: Rgb,
+    top: f32,
+) {
+    let [w, h] = INSET;
+    let left = MARGIN + doc.width() - w;
+    let half = [f64::from(w) / 2.0, f64::from(h) / 2.0];
+    let at = |x: f64, y: f64| {
+        [
+            left + (x - anchor.x + half[0]) as f32,
+            top + (anchor.y - y + half[1]) as f32,
+        ]
+    };
+    doc.fill_rect(left, top, w, h, [246, 246, 242]);
+    doc.clip(left, top, w, h);
+    for ring in outlines_near(&area.outlines, [anchor.x, anchor.y], half) {
+        let points: Vec<[f32; 2]> = ring.iter().map(|p| at(p[0], p[1])).collect();
+        doc.polygon(&points, [205, 205, 200], [150, 150, 145]);
+    }
+    doc.unclip();
+    let [x, y] = at(anchor.x, anchor.y);
+    doc.fill_rect(x - 4.0, y - 4.0, 8.0, 8.0, colour);
+    doc.text_at(&id.to_string(), 7.0, x + 5.5, y + 2.5, INK);
+    // 20 m at 1 pt per metre, bottom left.
+    let (sx, sy) = (left + 6.0, top + h - 6.0);
+    doc.line([sx, sy], [sx + 20.0, sy], 1.2, INK);
+    doc.text_at("20 m", 6.0, sx + 23.0, sy + 2.0, INK);
+    for (from, to) in [
+        ([left, top], [left + w, top]),
+        ([left + w, top], [left + w, top + h]),
+        ([left + w, top + h], [left, top + h]),
+        ([left, top + h], [left, top]),
+    ] {
+        doc.line(from, to, 0.5, [150, 150, 145]);
+    }
 }
 
 /// The area from above: building outlines and a numbered dot per
@@ -330,4 +436,25 @@ fn overview_map(doc: &mut Document, area: &pw_participation::Area, shown: &[&Con
         doc.text_at(&c.id.to_string(), 7.0, x + 4.0, y + 2.5, INK);
     }
     doc.advance_to(top + mh + 12.0);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::outlines_near;
+
+    #[test]
+    fn a_small_map_takes_the_buildings_it_touches() {
+        let square =
+            |x: f64, y: f64| vec![[x, y], [x + 10.0, y], [x + 10.0, y + 10.0], [x, y + 10.0]];
+        let outlines = vec![
+            square(0.0, 0.0),
+            // Reaches into the window from its right edge.
+            square(55.0, 0.0),
+            // Just outside above.
+            square(0.0, 34.0),
+            square(500.0, 500.0),
+        ];
+        let near = outlines_near(&outlines, [0.0, 0.0], [60.0, 33.0]);
+        assert_eq!(near, vec![&outlines[0], &outlines[1]]);
+    }
 }

@@ -171,6 +171,7 @@ fn the_report_reads_back_as_text_with_every_visible_contribution() {
         maps: vec![MapPage {
             title: "Besonnung am 21. März".into(),
             picture: picture(400, 300),
+            legend_title: "Sonnenstunden am Tag".into(),
             legend: vec![
                 ([253, 231, 37], "über 6 h".into()),
                 ([68, 1, 84], "unter 2 h".into()),
@@ -195,7 +196,8 @@ fn the_report_reads_back_as_text_with_every_visible_contribution() {
         .trim()
         .parse()
         .unwrap();
-    assert!((6..=20).contains(&pages), "{pages} pages");
+    // About 117 contributions shown, each beside the small map of its place.
+    assert!((10..=30).contains(&pages), "{pages} pages");
     let field = |name: &str| {
         info.lines()
             .find_map(|l| l.strip_prefix(name))
@@ -217,6 +219,7 @@ fn the_report_reads_back_as_text_with_every_visible_contribution() {
         "Sollen alle Bäume bleiben?",
         "Gebäudemodell LoD2: © GDI-Th (dl-de/by-2-0)",
         "über 6 h",
+        "Sonnenstunden am Tag",
         "Von der Moderation ausgeblendet und hier nicht aufgeführt: 1",
         &format!("Seite {pages} von {pages}"),
     ] {
@@ -230,6 +233,24 @@ fn the_report_reads_back_as_text_with_every_visible_contribution() {
         !text.contains("Beitrag 5:"),
         "one merged into another is shown there, not twice"
     );
+    // Each listed contribution has its small map (with its 20 m scale).
+    let listed = text.matches("Nr. ").count();
+    assert!(listed > 100, "{listed}");
+    let scales = text
+        .match_indices("20 m")
+        .filter(|(i, _)| {
+            let before = text[..*i]
+                .chars()
+                .next_back()
+                .is_none_or(char::is_whitespace);
+            let after = text[i + 4..]
+                .chars()
+                .next()
+                .is_none_or(|c| !c.is_alphanumeric());
+            before && after
+        })
+        .count();
+    assert_eq!(scales, listed);
     // Every visible contribution, each once (the long one wraps).
     for i in (6..=120).filter(|i| *i != 3) {
         let needle = format!("Beitrag {i}: mehr Schatten");
