@@ -11,6 +11,7 @@ pub mod limits;
 pub mod model;
 pub mod pictures;
 pub mod postgres;
+pub mod postgres_tls;
 pub mod server;
 pub mod sql;
 pub mod sqlite;

@@ -3,11 +3,13 @@
 //! workshop at a time, as with the file.
 
 use std::str::FromStr;
+use std::sync::Arc;
 
+use postgres::Client;
 use postgres::types::{ToSql, Type};
-use postgres::{Client, NoTls};
 
 use crate::error::{ParticipationError, Result};
+use crate::postgres_tls::{RustlsConnect, client_config, libpq_address};
 use crate::sql::{Cell, Param, Sql, SqlStore};
 
 pub type PostgresStore = SqlStore<PostgresConnection>;
@@ -16,6 +18,7 @@ pub struct PostgresConnection {
     client: Client,
     /// To connect again when the server or the network dropped us.
     config: postgres::Config,
+    tls: RustlsConnect,
     /// For messages: where, without the password.
     place: String,
 }
@@ -24,9 +27,20 @@ pub struct PostgresConnection {
 /// session lock, released when the connection ends.
 const DESK_LOCK: &str = "SELECT pg_try_advisory_lock(hashtext('planwerkstatt-desk'))";
 
-fn connect(config: &postgres::Config, place: &str) -> Result<Client> {
-    let mut client = config.connect(NoTls).map_err(|e| {
-        ParticipationError::Store(format!("cannot reach PostgreSQL at {place}: {e}"))
+fn connect(config: &postgres::Config, tls: &RustlsConnect, place: &str) -> Result<Client> {
+    let mut client = config.connect(tls.clone()).map_err(|e| {
+        let mut why = e.to_string();
+        let mut source = std::error::Error::source(&e);
+        while let Some(s) = source {
+            why = format!("{why}: {s}");
+            source = s.source();
+        }
+        let hint = if why.contains("certificate") {
+            " (give the server's CA as sslrootcert=FILE in the address or in PGSSLROOTCERT)"
+        } else {
+            ""
+        };
+        ParticipationError::Store(format!("cannot reach PostgreSQL at {place}: {why}{hint}"))
     })?;
     // A desk just closed may still be letting go: wait a few seconds.
     let mut locked = false;
@@ -53,7 +67,11 @@ impl SqlStore<PostgresConnection> {
     /// `postgresql://werkstatt@db.example/beteiligung` (password from the
     /// URL or `PGPASSWORD`), and makes the tables when missing.
     pub fn connect(url: &str) -> Result<PostgresStore> {
-        let mut config = postgres::Config::from_str(url).map_err(|e| {
+        let address = libpq_address(url);
+        let tls = RustlsConnect(Arc::new(client_config(
+            address.root_certificate.as_deref(),
+        )?));
+        let mut config = postgres::Config::from_str(&address.config).map_err(|e| {
             ParticipationError::Store(format!("the PostgreSQL address is not valid: {e}"))
         })?;
         if config.get_password().is_none()
@@ -77,10 +95,11 @@ impl SqlStore<PostgresConnection> {
             config.get_dbname().unwrap_or("default")
         );
         config.connect_timeout(std::time::Duration::from_secs(10));
-        let client = connect(&config, &place)?;
+        let client = connect(&config, &tls, &place)?;
         SqlStore::new(PostgresConnection {
             client,
             config,
+            tls,
             place,
         })
     }
@@ -129,7 +148,7 @@ impl Sql for PostgresConnection {
             return self.client.batch_execute(sql).map_err(postgres_error);
         }
         if self.client.is_closed() {
-            self.client = connect(&self.config, &self.place)?;
+            self.client = connect(&self.config, &self.tls, &self.place)?;
         }
         match self.client.batch_execute(sql) {
             Ok(()) => Ok(()),
@@ -139,7 +158,7 @@ impl Sql for PostgresConnection {
                     || e.is_closed()
                     || e.code() == Some(&postgres::error::SqlState::ADMIN_SHUTDOWN) =>
             {
-                self.client = connect(&self.config, &self.place)?;
+                self.client = connect(&self.config, &self.tls, &self.place)?;
                 self.client.batch_execute(sql).map_err(postgres_error)
             }
             Err(e) => Err(postgres_error(e)),

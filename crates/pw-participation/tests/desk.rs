@@ -175,6 +175,55 @@ fn postgresql_passes_every_scenario() {
     assert!(changes.contributions.iter().any(|c| c.id == id));
 }
 
+/// A city's database server speaks TLS only, with a certificate from the
+/// city's own CA: the desk connects encrypted once it is given the CA
+/// (libpq's `sslrootcert`), refuses a server it cannot verify and says how
+/// to fix it; without TLS the server lets nobody in.
+#[test]
+fn postgresql_over_tls_checks_the_server_certificate() {
+    let (server, ca) = PostgresServer::start_tls();
+    let url = server.fresh_database("verschluesselt");
+    // libpq's own words for "encrypted and verified".
+    let with_ca = format!("{url} sslmode=verify-full sslrootcert={}", ca.display());
+    let store = PostgresStore::connect(&with_ca).unwrap();
+    let desk = start_desk(common::workshop(), Box::new(store));
+    let p = join(&desk);
+    let id = saved(desk.ask_blocking(Request::Contribute {
+        draft: draft(&p, "tls-1", "Über TLS gesendet"),
+        source: Source::Phone,
+    }));
+    let Reply::Changes(changes) = desk.ask_blocking(Request::Changes { since: 0 }).unwrap() else {
+        panic!()
+    };
+    let kept = changes.contributions.iter().find(|c| c.id == id).unwrap();
+    assert_eq!(kept.text, "Über TLS gesendet");
+    drop(desk);
+    // The server saw it encrypted (pg_stat_ssl of the desk's sessions is
+    // gone with them; the server's log of the hba rule is not needed: a
+    // plain connection is refused outright).
+    match PostgresStore::connect(&format!("{url} sslmode=disable")) {
+        Err(ParticipationError::Store(m)) => {
+            eprintln!("{m}");
+            assert!(m.contains("no encryption"), "{m}")
+        }
+        Ok(_) => panic!("the server let a plain connection in"),
+        Err(other) => panic!("{other:?}"),
+    }
+    // Without the CA the server's certificate is not trusted: said, with
+    // what to do, and no connection in the clear instead.
+    for address in [url.clone(), format!("{url} sslmode=require")] {
+        match PostgresStore::connect(&address) {
+            Err(ParticipationError::Store(m)) => {
+                eprintln!("{m}");
+                assert!(m.contains("certificate"), "{m}");
+                assert!(m.contains("sslrootcert"), "{m}");
+            }
+            Ok(_) => panic!("connected to a server it cannot verify: {address}"),
+            Err(other) => panic!("{other:?}"),
+        }
+    }
+}
+
 #[test]
 fn the_file_is_in_wal_mode_and_a_broken_one_is_refused() {
     let dir = common::fresh_dir("wal");

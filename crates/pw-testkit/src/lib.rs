@@ -184,6 +184,77 @@ pub struct BrokerLogin {
     pub password: String,
 }
 
+/// A test CA (`ca.pem`) and a server certificate for 127.0.0.1 signed by
+/// it (`server.pem`, key `server.key`), made in `dir` with openssl: what a
+/// city's servers with their own CA look like to a client.
+pub fn test_certificates(dir: &std::path::Path) {
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(args[0])
+            .args(&args[1..])
+            .current_dir(dir)
+            .output()
+            .unwrap_or_else(|e| panic!("{}: {e} (Debian package openssl)", args[0]));
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    std::fs::write(
+        dir.join("server.ext"),
+        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n\
+         keyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n",
+    )
+    .expect("the certificate's extensions");
+    run(&[
+        "openssl",
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=Planwerkstatt Test CA",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+    ]);
+    run(&[
+        "openssl",
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        "/CN=127.0.0.1",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+    ]);
+    run(&[
+        "openssl",
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-days",
+        "2",
+        "-extfile",
+        "server.ext",
+        "-out",
+        "server.pem",
+    ]);
+}
+
 impl MqttBroker {
     pub fn start() -> MqttBroker {
         MqttBroker::with_config(|_, _| "allow_anonymous true\n".into())
@@ -195,6 +266,7 @@ impl MqttBroker {
     pub fn start_secure() -> (MqttBroker, BrokerLogin) {
         let login = std::cell::RefCell::new(None);
         let broker = MqttBroker::with_config(|dir, _| {
+            test_certificates(dir);
             let run = |args: &[&str]| {
                 let out = std::process::Command::new(args[0])
                     .args(&args[1..])
@@ -207,48 +279,6 @@ impl MqttBroker {
                     String::from_utf8_lossy(&out.stderr)
                 );
             };
-            std::fs::write(
-                dir.join("server.ext"),
-                "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n\
-                 keyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n",
-            )
-            .expect("the certificate's extensions");
-            let subject_ca = "/CN=Planwerkstatt Test CA";
-            run(&[
-                "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
-                subject_ca, "-keyout", "ca.key", "-out", "ca.pem",
-            ]);
-            run(&[
-                "openssl",
-                "req",
-                "-newkey",
-                "rsa:2048",
-                "-nodes",
-                "-subj",
-                "/CN=127.0.0.1",
-                "-keyout",
-                "server.key",
-                "-out",
-                "server.csr",
-            ]);
-            run(&[
-                "openssl",
-                "x509",
-                "-req",
-                "-in",
-                "server.csr",
-                "-CA",
-                "ca.pem",
-                "-CAkey",
-                "ca.key",
-                "-CAcreateserial",
-                "-days",
-                "2",
-                "-extfile",
-                "server.ext",
-                "-out",
-                "server.pem",
-            ]);
             let (username, password) = ("jena-app@ttn".to_string(), "NNSXS.TEST-KEY".to_string());
             run(&[
                 "mosquitto_passwd",
@@ -384,6 +414,19 @@ pub struct PostgresServer {
 
 impl PostgresServer {
     pub fn start() -> PostgresServer {
+        PostgresServer::start_with(false)
+    }
+
+    /// The same speaking TLS only (a certificate for 127.0.0.1 from a test
+    /// CA; plain connections refused), as a city's database server does;
+    /// with the CA's file.
+    pub fn start_tls() -> (PostgresServer, std::path::PathBuf) {
+        let server = PostgresServer::start_with(true);
+        let ca = server.dir.join("ca.pem");
+        (server, ca)
+    }
+
+    fn start_with(tls: bool) -> PostgresServer {
         let bin = std::fs::read_dir("/usr/lib/postgresql")
             .ok()
             .into_iter()
@@ -408,6 +451,16 @@ impl PostgresServer {
         let dir = std::env::temp_dir().join(format!("pw-postgres-{}-{port}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("a temporary folder");
+        if tls {
+            use std::os::unix::fs::PermissionsExt;
+            test_certificates(&dir);
+            // PostgreSQL refuses a key others can read.
+            std::fs::set_permissions(
+                dir.join("server.key"),
+                std::fs::Permissions::from_mode(0o600),
+            )
+            .expect("the key's permissions");
+        }
         let as_root = std::process::Command::new("id")
             .arg("-u")
             .output()
@@ -415,7 +468,7 @@ impl PostgresServer {
             .unwrap_or(false);
         if as_root {
             let chowned = std::process::Command::new("chown")
-                .args(["postgres:postgres"])
+                .args(["-R", "postgres:postgres"])
                 .arg(&dir)
                 .status()
                 .expect("chown runs");
@@ -464,6 +517,23 @@ impl PostgresServer {
             "initdb failed: {}",
             String::from_utf8_lossy(&init.stderr)
         );
+        let mut tls_settings = Vec::new();
+        if tls {
+            // Over the network only with TLS; the socket in the folder stays.
+            std::fs::write(
+                data.join("pg_hba.conf"),
+                "local all all trust\nhostssl all all 127.0.0.1/32 trust\n",
+            )
+            .expect("pg_hba.conf");
+            for (key, file) in [
+                ("ssl_cert_file", "server.pem"),
+                ("ssl_key_file", "server.key"),
+            ] {
+                tls_settings.push("-c".to_string());
+                tls_settings.push(format!("{key}={}", dir.join(file).display()));
+            }
+            tls_settings.extend(["-c".to_string(), "ssl=on".to_string()]);
+        }
         let child = command(&bin.join("postgres"))
             .arg("-D")
             .arg(&data)
@@ -477,6 +547,7 @@ impl PostgresServer {
                 "-c",
                 "shared_buffers=16MB",
             ])
+            .args(&tls_settings)
             .stderr(std::process::Stdio::null())
             .spawn()
             .expect("postgres starts");
