@@ -142,6 +142,105 @@ fn an_osm_extract_with_four_zones_gives_stamped_lines() {
     );
 }
 
+/// The same extract with the planners' own OD table (German CSV, two
+/// periods) between zones named by an attribute: exactly those trips, the
+/// morning's, go over the roads; a zone the table names but the zones file
+/// lacks is named with its line.
+#[test]
+fn an_od_table_between_named_zones_is_assigned() {
+    let zones = tmp("zones-named.geojson");
+    std::fs::write(
+        &zones,
+        r#"{"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{"bezirk":"Nord"},"geometry":{"type":"Point","coordinates":[11.575,50.02]}},
+{"type":"Feature","properties":{"bezirk":"Zentrum"},"geometry":{"type":"Point","coordinates":[11.575,49.99]}},
+{"type":"Feature","properties":{"bezirk":"Ost"},"geometry":{"type":"Point","coordinates":[11.6,50.01]}}]}"#,
+    )
+    .unwrap();
+    let od = tmp("fahrten.csv");
+    std::fs::write(
+        &od,
+        "Von;Nach;Fahrten;Zeitraum\nNord;Zentrum;1.200,5;Früh\nOst;Zentrum;300;Früh\n\
+         Zentrum;Nord;900;Spät\nNord;Nord;50;Früh\n",
+    )
+    .unwrap();
+    let out = tmp("bayreuth-od.csv");
+    let args = |period: &str, od: &Path| {
+        vec![
+            "traffic".to_string(),
+            "assign".into(),
+            "--network".into(),
+            shared("osm/north-bayreuth.osm.gz"),
+            "--zones".into(),
+            zones.display().to_string(),
+            "--zone-id".into(),
+            "bezirk".into(),
+            "--demand".into(),
+            od.display().to_string(),
+            "--period".into(),
+            period.into(),
+            "--out".into(),
+            out.display().to_string(),
+        ]
+    };
+    let run = |a: Vec<String>| planwerkstatt(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    let (code, text, err) = run(args("Früh", &od));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        text.contains(
+            "demand:    1500.5 trips between 2 zone pairs from fahrten.csv (period Früh)"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("50.0 trips within a zone left out"), "{text}");
+    assert!(text.contains("assigned:  1500"), "{text}");
+    // Zentrum receives all of them: its connectors carry 1,500.5 in all.
+    let csv = std::fs::read_to_string(&out).unwrap();
+    let header = csv.lines().find(|l| l.starts_with("from,")).unwrap();
+    let column = |name: &str| header.split(',').position(|c| c == name).unwrap();
+    let (from, to, volume) = (column("from"), column("to"), column("volume"));
+    let rows: Vec<Vec<&str>> = csv
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.starts_with("from,"))
+        .map(|l| l.split(',').collect())
+        .collect();
+    // Network node names: zones first (1 Nord, 2 Zentrum, 3 Ost), as the
+    // file lists them.
+    let into_zentrum: f64 = rows
+        .iter()
+        .filter(|r| r[to] == "2")
+        .map(|r| r[volume].parse::<f64>().unwrap())
+        .sum();
+    let out_of_zentrum: f64 = rows
+        .iter()
+        .filter(|r| r[from] == "2")
+        .map(|r| r[volume].parse::<f64>().unwrap())
+        .sum();
+    assert!((into_zentrum - 1500.5).abs() < 0.01, "{into_zentrum}");
+    assert!(
+        out_of_zentrum.abs() < 0.01,
+        "the evening's trips are not in: {out_of_zentrum}"
+    );
+
+    let (code, _, err) = run(args("Nacht", &od));
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("no period “Nacht” (the file has: Früh, Spät)"),
+        "{err}"
+    );
+    let wrong = tmp("fahrten-falsch.csv");
+    std::fs::write(&wrong, "Von;Nach;Fahrten\nNord;Zentrum;10\nNord;Süd;5\n").unwrap();
+    let mut a = args("x", &wrong);
+    a.truncate(a.len() - 4);
+    a.extend(["--out".to_string(), out.display().to_string()]);
+    let (code, _, err) = run(a);
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("fahrten-falsch.csv, line 3: zone “Süd” is not in the network (its zones: Nord, Zentrum, Ost)"),
+        "{err}"
+    );
+}
+
 #[test]
 fn missing_inputs_are_named() {
     let net = shared("traffic/tntp/SiouxFalls/SiouxFalls_net.tntp");

@@ -13,6 +13,7 @@ mod error;
 pub mod framework;
 mod gradient_projection;
 mod network;
+pub mod od;
 pub mod osm;
 mod paths;
 pub mod result;

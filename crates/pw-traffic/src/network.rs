@@ -140,7 +140,7 @@ impl Network {
 }
 
 /// Trips per origin–destination pair for one period.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Demand {
     /// Per origin node, its destinations with trips (> 0 only).
     pub origins: Vec<(NodeId, Vec<(NodeId, f64)>)>,

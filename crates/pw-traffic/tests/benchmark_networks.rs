@@ -205,3 +205,73 @@ fn demand_and_network_counts_are_those_of_the_files() {
     assert_eq!(nodes.len(), 933);
     assert_eq!(nodes[&1], [690309.0, 1976022.0]);
 }
+
+/// Sioux Falls' trips as a planner's spreadsheet keeps them — a German
+/// CSV matrix (semicolons, decimal commas, thousands points), written here
+/// from the TNTP text with plain string handling — read as the same demand
+/// as the TNTP file, and assigned to the published equilibrium.
+#[test]
+fn a_csv_matrix_of_the_sioux_falls_trips_is_the_published_demand() {
+    let net_file = data("SiouxFalls", "SiouxFalls_net.tntp");
+    let trips_file = data("SiouxFalls", "SiouxFalls_trips.tntp");
+    let network = tntp::read_network(&net_file).unwrap();
+    let n = network.zone_count as usize;
+    let mut matrix = vec![vec![0.0f64; n]; n];
+    let mut origin = 0usize;
+    for line in std::fs::read_to_string(&trips_file).unwrap().lines() {
+        let line = line.trim();
+        if let Some(o) = line.strip_prefix("Origin") {
+            origin = o.trim().parse::<usize>().unwrap() - 1;
+        } else if line.contains(':') && !line.starts_with('<') {
+            for entry in line.split(';').filter(|e| e.contains(':')) {
+                let (d, t) = entry.split_once(':').unwrap();
+                matrix[origin][d.trim().parse::<usize>().unwrap() - 1] = t.trim().parse().unwrap();
+            }
+        }
+    }
+    let german = |v: f64| {
+        let text = format!("{v:.2}").replace('.', ",");
+        let (int, frac) = text.split_once(',').unwrap();
+        let mut grouped = String::new();
+        for (k, c) in int.chars().enumerate() {
+            if k > 0 && (int.len() - k) % 3 == 0 {
+                grouped.push('.');
+            }
+            grouped.push(c);
+        }
+        format!("{grouped},{frac}")
+    };
+    let mut csv = String::from("Quelle/Ziel");
+    for d in 1..=n {
+        csv += &format!(";{d}");
+    }
+    csv.push('\n');
+    for (o, row) in matrix.iter().enumerate() {
+        csv += &(o + 1).to_string();
+        for v in row {
+            csv += &format!(";{}", german(*v));
+        }
+        csv.push('\n');
+    }
+    let file = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("siouxfalls_od.csv");
+    std::fs::write(&file, csv).unwrap();
+    let zones: Vec<String> = (1..=n).map(|z| z.to_string()).collect();
+    let from_csv = pw_traffic::od::read_od_csv(&file, &zones, None).unwrap();
+    let from_tntp = tntp::read_demand(&trips_file, &network).unwrap();
+    assert_eq!(from_csv.demand.origins.len(), from_tntp.origins.len());
+    assert_eq!(from_csv.demand, from_tntp);
+    assert!((from_csv.demand.total() - 360_600.0).abs() < 1e-6);
+    let result = assign(
+        &network,
+        &from_csv.demand,
+        &AssignmentSettings {
+            relative_gap: 1e-8,
+            ..Default::default()
+        },
+        &pw_job::JobControl::new(),
+    )
+    .unwrap();
+    let c = compare(&network, &result.flows, "SiouxFalls", "SiouxFalls");
+    assert!((c.tstt - c.published_tstt).abs() / c.published_tstt <= 1e-4);
+    assert!(c.within as f64 / c.congestible as f64 >= 0.99);
+}

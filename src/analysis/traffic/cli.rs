@@ -30,13 +30,24 @@ pub struct AssignArgs {
     /// .osm.pbf) whose car roads form the network.
     #[arg(long)]
     pub network: PathBuf,
-    /// Trips between zones (TNTP `*_trips.tntp`), for a TNTP network.
+    /// Trips between zones: TNTP `*_trips.tntp`, or a CSV — a table
+    /// (origin, destination, trips, optionally period; German headers such
+    /// as Von/Nach/Fahrten too) or a matrix — naming zones as the network
+    /// does: TNTP zone numbers, or the ids of --zones (see --zone-id).
+    /// Without it an OSM network's trips come from a gravity model.
     #[arg(long)]
     pub demand: Option<PathBuf>,
-    /// Zones for an OSM network: any vector file of polygons or points with
-    /// productions and attractions; trips come from a gravity model.
+    /// The period of a CSV demand with a period column (e.g. "Früh").
+    #[arg(long, requires = "demand")]
+    pub period: Option<String>,
+    /// Zones for an OSM network: any vector file of polygons or points;
+    /// with productions and attractions unless --demand gives the trips.
     #[arg(long)]
     pub zones: Option<PathBuf>,
+    /// Attribute of the zones that names them in --demand (default: the
+    /// feature's id, else its number in the file).
+    #[arg(long)]
+    pub zone_id: Option<String>,
     /// Attribute of the zones with the trips that start there.
     #[arg(long, default_value = "productions")]
     pub productions: String,
@@ -244,7 +255,22 @@ fn from_tntp(args: &AssignArgs, crs: pw_geo::Crs) -> anyhow::Result<Prepared> {
         "--zones goes with an OpenStreetMap network; a TNTP network has its zones"
     );
     let network = tntp::read_network(&args.network)?;
-    let demand = tntp::read_demand(demand_path, &network)?;
+    let mut demand_report = String::new();
+    let demand = if is_csv(demand_path) {
+        let zones: Vec<String> = (1..=network.zone_count).map(|z| z.to_string()).collect();
+        csv_demand(
+            demand_path,
+            &zones,
+            args.period.as_deref(),
+            &mut demand_report,
+        )?
+    } else {
+        ensure!(
+            args.period.is_none(),
+            "--period goes with a CSV demand; a TNTP trips file has one period"
+        );
+        tntp::read_demand(demand_path, &network)?
+    };
     let nodes = args.nodes.as_deref().map(tntp::read_nodes).transpose()?;
     let looks = network
         .links
@@ -273,7 +299,7 @@ fn from_tntp(args: &AssignArgs, crs: pw_geo::Crs) -> anyhow::Result<Prepared> {
         } else {
             "none".into()
         }
-    );
+    ) + &demand_report;
     Ok(Prepared {
         network,
         demand,
@@ -290,10 +316,13 @@ fn from_osm(args: &AssignArgs, crs: pw_geo::Crs) -> anyhow::Result<Prepared> {
             "an OpenStreetMap network needs zones with trips: --zones zones.geojson (attributes --productions, --attractions)"
         );
     };
-    ensure!(
-        args.demand.is_none(),
-        "--demand goes with a TNTP network; an OSM network takes --zones"
-    );
+    if let Some(d) = &args.demand {
+        ensure!(
+            is_csv(d),
+            "{}: an OpenStreetMap network takes its trips as CSV (origin, destination, trips) between the zones of --zones",
+            d.display()
+        );
+    }
     let to_scene = pw_geo::Reprojector::new(pw_geo::Crs::WGS84, crs)?;
     let project = |p: [f64; 2]| to_scene.apply([p[0], p[1], 0.0]).ok().map(|q| [q[0], q[1]]);
     let data = pw_osm::read_file(&args.network)?;
@@ -303,11 +332,18 @@ fn from_osm(args: &AssignArgs, crs: pw_geo::Crs) -> anyhow::Result<Prepared> {
         &project,
         &|_| false,
     )?;
-    let zones = read_zones(zones_path, crs, &args.productions, &args.attractions)?;
+    let zones = read_zones(zones_path, crs, args)?;
     let zone_count = zones.len();
     let zoned = attach(&roads, zones, args.connectors);
-    let times = free_flow_times(&zoned.network);
-    let (demand, balanced) = gravity(&zoned.zones, &times, args.beta);
+    let mut demand_report = String::new();
+    let (demand, balanced) = match &args.demand {
+        Some(path) => {
+            let names: Vec<String> = zoned.zones.iter().map(|z| z.name.clone()).collect();
+            let demand = csv_demand(path, &names, args.period.as_deref(), &mut demand_report)?;
+            (demand, true)
+        }
+        None => gravity(&zoned.zones, &free_flow_times(&zoned.network), args.beta),
+    };
     let looks = pw_traffic::result::road_looks(&roads.roads, zoned.network.links.len());
     let mut report = format!(
         "network:   {} OSM ways → {} links between {} nodes; {zone_count} zones, {} connectors\n",
@@ -316,6 +352,7 @@ fn from_osm(args: &AssignArgs, crs: pw_geo::Crs) -> anyhow::Result<Prepared> {
         roads.network.node_count(),
         zoned.network.links.len() - zoned.road_links
     );
+    report += &demand_report;
     for n in &roads.notes {
         let _ = writeln!(report, "note:      {n}");
     }
@@ -335,14 +372,51 @@ fn from_osm(args: &AssignArgs, crs: pw_geo::Crs) -> anyhow::Result<Prepared> {
     })
 }
 
-/// Zones from a vector file: each feature's centre (a polygon's centroid,
-/// the point) and its two attributes.
-fn read_zones(
+fn is_csv(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv") || e.eq_ignore_ascii_case("txt"))
+}
+
+/// An OD matrix from CSV between `zones`, and a line on what it holds.
+fn csv_demand(
     path: &Path,
-    crs: pw_geo::Crs,
-    productions: &str,
-    attractions: &str,
-) -> anyhow::Result<Vec<Zone>> {
+    zones: &[String],
+    period: Option<&str>,
+    report: &mut String,
+) -> anyhow::Result<Demand> {
+    let od = pw_traffic::od::read_od_csv(path, zones, period)?;
+    let pairs: usize = od.demand.origins.iter().map(|(_, d)| d.len()).sum();
+    let _ = writeln!(
+        report,
+        "demand:    {:.1} trips between {pairs} zone pairs from {}{}",
+        od.demand.total(),
+        file_name(path),
+        period.map(|p| format!(" (period {p})")).unwrap_or_default()
+    );
+    if od.within_zones > 0.0 {
+        let _ = writeln!(
+            report,
+            "note:      {:.1} trips within a zone left out (they do not use the roads)",
+            od.within_zones
+        );
+    }
+    if od.repeated_pairs > 0 {
+        let _ = writeln!(
+            report,
+            "note:      {} rows named a zone pair again: their trips were added up",
+            od.repeated_pairs
+        );
+    }
+    Ok(od.demand)
+}
+
+/// Zones from a vector file: each feature's centre (a polygon's centroid,
+/// the point), its name (--zone-id) and, for the gravity model, its two
+/// attributes.
+fn read_zones(path: &Path, crs: pw_geo::Crs, args: &AssignArgs) -> anyhow::Result<Vec<Zone>> {
+    let (productions, attractions) = (args.productions.as_str(), args.attractions.as_str());
+    let gravity = args.demand.is_none();
     let mut data = pw_vector::read_file(path, &pw_vector::CsvOptions::default())?;
     ensure!(
         data.crs.is_some(),
@@ -350,7 +424,12 @@ fn read_zones(
         path.display()
     );
     data.reproject(crs)?;
-    for field in [productions, attractions] {
+    let needed: Vec<&str> = if gravity {
+        vec![productions, attractions]
+    } else {
+        Vec::new()
+    };
+    for field in needed.into_iter().chain(args.zone_id.as_deref()) {
         ensure!(
             data.field_index(field).is_some(),
             "{}: no attribute “{field}” (it has: {})",
@@ -389,6 +468,29 @@ fn read_zones(
                 .and_then(|v| v.as_f64())
                 .filter(|v| v.is_finite() && *v >= 0.0)
         };
+        let name = match &args.zone_id {
+            Some(field) => data
+                .value(k, field)
+                .map(|v| v.to_string())
+                .filter(|v| !v.trim().is_empty())
+                .ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "{}, feature {}: no “{field}” to name the zone",
+                        path.display(),
+                        k + 1
+                    )
+                })?,
+            None => f.id.clone().unwrap_or_else(|| (k + 1).to_string()),
+        };
+        if !gravity {
+            zones.push(Zone {
+                name,
+                centroid,
+                productions: 0.0,
+                attractions: 0.0,
+            });
+            continue;
+        }
         let (Some(p), Some(a)) = (number(productions), number(attractions)) else {
             bail!(
                 "{}, feature {}: “{productions}” and “{attractions}” must be numbers of 0 or more",
@@ -397,7 +499,7 @@ fn read_zones(
             );
         };
         zones.push(Zone {
-            name: f.id.clone().unwrap_or_else(|| (k + 1).to_string()),
+            name,
             centroid,
             productions: p,
             attractions: a,
@@ -408,6 +510,16 @@ fn read_zones(
         "{}: at least two zones are needed",
         path.display()
     );
+    if !gravity {
+        let mut seen = std::collections::HashSet::new();
+        if let Some(z) = zones.iter().find(|z| !seen.insert(z.name.trim())) {
+            bail!(
+                "{}: two zones are called “{}”: the trips of --demand could go to either (choose an attribute with --zone-id)",
+                path.display(),
+                z.name
+            );
+        }
+    }
     Ok(zones)
 }
 
