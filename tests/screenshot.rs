@@ -1001,6 +1001,20 @@ fn workshop_pictures_show_each_variant_and_the_analysis_map_in_the_report() {
         ),
     )
     .unwrap();
+    // The same tile once more as data not for the public: it is withheld
+    // from the workshop's pictures.
+    let gml =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/demo/nrw/LoD2_32_280_5657_1_NW.gml");
+    let text = std::fs::read_to_string(&scene).unwrap();
+    std::fs::write(
+        &scene,
+        format!(
+            "{text}\n[[layers]]\nname = \"Intern\"\nkind = \"citygml\"\npath = \"{}\"\n\
+             restricted = true\nattribution = \"Nur für den Dienstgebrauch\"\n",
+            gml.display()
+        ),
+    )
+    .unwrap();
     let folder = scene.parent().unwrap().join("bilder").join("beteiligung");
     let _ = std::fs::remove_dir_all(&folder);
     let started = Instant::now();
@@ -1079,6 +1093,12 @@ fn workshop_pictures_show_each_variant_and_the_analysis_map_in_the_report() {
         stamp
             .iter()
             .any(|(k, t)| k == "Title" && t.contains("Variante B: Turm")),
+        "{stamp:?}"
+    );
+    // Nothing of the restricted layer: a picture at the desk credits it
+    // ("Daten: Nur für den Dienstgebrauch"), the workshop's do not.
+    assert!(
+        !stamp.iter().any(|(_, t)| t.contains("Dienstgebrauch")),
         "{stamp:?}"
     );
 

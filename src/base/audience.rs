@@ -11,3 +11,9 @@ pub struct Audience {
     /// The showroom (kiosk mode): the tour runs, idle resets.
     pub kiosk: bool,
 }
+
+/// The workshop's pictures are being taken: they are for the public (the
+/// phones, the report), so restricted layers are withheld meanwhile,
+/// whatever the mode.
+#[derive(Resource, Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct PicturesForThePublic(pub bool);

@@ -155,7 +155,8 @@ pub struct GuiArgs {
     /// legend — into `bilder/beteiligung/` beside the scene for the phones
     /// and the report, then quit. Size default 1600x900.
     #[arg(long, value_name = "WxH", num_args = 0..=1, default_missing_value = "1600x900",
-          value_parser = parse_size, conflicts_with_all = ["picture", "screenshot"])]
+          value_parser = parse_size,
+          conflicts_with_all = ["picture", "screenshot", "compare", "fly_bookmarks", "kiosk"])]
     pub workshop_pictures: Option<(u32, u32)>,
 }
 

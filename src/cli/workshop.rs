@@ -108,16 +108,12 @@ fn export(scene_path: &Path, out: Option<&Path>) -> anyhow::Result<String> {
     );
     match &written.pictures_problem {
         Some(problem) => report.push_str(&format!("the report has no pictures: {problem}\n")),
-        None => {
-            let index = pw_participation::pictures::PictureIndex::load(&setting.pictures)
-                .unwrap_or_default();
-            report.push_str(&format!(
-                "pictures: {} variants, {} maps from {}\n",
-                index.variants.len(),
-                index.maps.len(),
-                setting.pictures.display()
-            ));
-        }
+        None => report.push_str(&format!(
+            "pictures: {} variants, {} maps from {}\n",
+            written.pictures.0,
+            written.pictures.1,
+            setting.pictures.display()
+        )),
     }
     for path in written.files {
         report.push_str(&format!("wrote {}\n", path.display()));

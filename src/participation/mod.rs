@@ -50,6 +50,8 @@ pub enum ParticipationCommand {
     /// Take the pictures of the variants and analysis maps for phones and
     /// the report (see `pictures.rs`).
     TakePictures,
+    /// Stop taking them after the picture being taken.
+    CancelPictures,
 }
 
 /// What the table is writing.
@@ -116,6 +118,7 @@ impl Plugin for ParticipationPlugin {
         app.add_plugins(kiosk::KioskPlugin)
             .init_resource::<Participation>()
             .init_resource::<pictures::PictureSeries>()
+            .init_resource::<crate::base::audience::PicturesForThePublic>()
             .add_message::<ParticipationCommand>()
             .add_message::<pictures::PicturesCommand>()
             .add_message::<pictures::PicturesTaken>()
@@ -166,9 +169,15 @@ fn take_pictures(
     mut take: MessageWriter<pictures::PicturesCommand>,
 ) {
     for command in reader.read() {
-        if *command == ParticipationCommand::TakePictures {
-            let (width, height) = pictures::PICTURE_SIZE;
-            take.write(pictures::PicturesCommand::Take { width, height });
+        match command {
+            ParticipationCommand::TakePictures => {
+                let (width, height) = pictures::PICTURE_SIZE;
+                take.write(pictures::PicturesCommand::Take { width, height });
+            }
+            ParticipationCommand::CancelPictures => {
+                take.write(pictures::PicturesCommand::Cancel);
+            }
+            _ => {}
         }
     }
 }
@@ -349,8 +358,8 @@ fn apply_commands(
                 participation.session = None;
                 participation.picking = false;
             }
-            // `take_pictures` passes it on.
-            ParticipationCommand::TakePictures => {}
+            // `take_pictures` passes them on.
+            ParticipationCommand::TakePictures | ParticipationCommand::CancelPictures => {}
             ParticipationCommand::PickPlace => participation.picking = true,
             ParticipationCommand::ClearPlace => {
                 participation.draft.anchor = None;

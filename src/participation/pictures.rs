@@ -7,8 +7,11 @@
 //! (see `pw_participation::pictures`); afterwards the view is as it was.
 //! `--workshop-pictures` does the same once the scene has loaded, and quits.
 
+use std::collections::HashSet;
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
+use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 use pw_participation::LocalText;
 use pw_participation::pictures::{
@@ -16,12 +19,14 @@ use pw_participation::pictures::{
 };
 
 use crate::analysis::{Analyses, AnalysisCommand, AnalysisState};
+use crate::base::audience::PicturesForThePublic;
 use crate::base::i18n::{I18n, Language};
 use crate::layers::city_draw::CityLayers;
 use crate::layers::{ActiveScene, Layers};
 use crate::picture::{PictureCommand, PictureState};
 use crate::scenario::{ScenarioCommand, ScenarioState};
 use crate::view::clock::SceneClock;
+use crate::view::compare::{CompareMode, Comparison};
 use crate::view::screenshot::{STABLE_FRAMES, SettlePlugin, Settled};
 
 /// The size of each picture: sharp on a phone and across a report page,
@@ -32,10 +37,12 @@ pub const PICTURE_SIZE: (u32, u32) = (1600, 900);
 pub enum PicturesCommand {
     /// Take the series at this size.
     Take { width: u32, height: u32 },
+    /// Stop after the picture being taken; the view goes back as it was.
+    Cancel,
 }
 
-/// Sent when a series has ended with its index written: a running workshop
-/// shows the new pictures to phones.
+/// Sent when a series has written its index (all pictures or some): a
+/// running workshop shows the new pictures to phones.
 #[derive(Message, Debug, Clone, PartialEq)]
 pub struct PicturesTaken {
     pub folder: PathBuf,
@@ -47,14 +54,23 @@ pub struct PicturesOnStart {
     pub size: (u32, u32),
 }
 
+/// A shot that has not been drawn and taken by then is given up (a layer
+/// that never finishes loading, a renderer that never delivers).
+const SHOT_LIMIT: Duration = Duration::from_secs(300);
+/// The command line gives up when the scene has not settled by then.
+const START_LIMIT: Duration = Duration::from_secs(1200);
+/// Frames a picture request may go unanswered before it is sent again
+/// (the image export drops a request while it is busy).
+const UNANSWERED_FRAMES: u32 = 30;
+
 #[derive(Debug, Clone, PartialEq)]
 enum Shot {
     Variant(String),
     /// An analysis result (by its id in the panel), in its scenario: a
-    /// variant, Bestand (`Some(None)`), or as it is (`None`).
+    /// variant or Bestand (None).
     Map {
         id: u32,
-        scenario: Option<Option<String>>,
+        scenario: Option<String>,
     },
 }
 
@@ -65,19 +81,31 @@ enum Phase {
     /// Frames since arranging; waits for everything to be drawn.
     Settle(u32),
     /// The picture is being rendered and written.
-    Taking { file: String, figures: Vec<Figure> },
+    Taking {
+        file: String,
+        figures: Vec<Figure>,
+        /// Frames since the request, and how often it was sent.
+        frames: u32,
+        asked: u32,
+        seen_busy: bool,
+    },
 }
 
 struct Run {
     shots: Vec<Shot>,
     next: usize,
     phase: Phase,
+    shot_started: Instant,
     size: (u32, u32),
+    /// The scene the pictures are of: another one opened ends the series.
+    scene: Option<PathBuf>,
     folder: PathBuf,
     index: PictureIndex,
+    used_files: HashSet<String>,
     /// What the view showed before: put back at the end.
     variant_before: Option<String>,
     shown_before: Vec<(u32, bool, bool, bool)>,
+    clock_was_playing: bool,
     /// Whether the lines drawn over the view (sun path, analysis area,
     /// pins, the plan's snapping marks) were on: off for the pictures,
     /// which show the city and what is planned, not the tools.
@@ -165,6 +193,11 @@ fn start_on_start(
         }
         return;
     }
+    if settled.started.elapsed() > START_LIMIT {
+        error!("workshop pictures: the scene did not settle within {START_LIMIT:?}");
+        exit.write(AppExit::error());
+        return;
+    }
     // An analysis asked for on the command line first runs, then is taken.
     let waiting = pending_analysis.is_some_and(|p| p.0.is_some())
         || pending_sun.is_some_and(|p| p.0.is_some());
@@ -177,22 +210,46 @@ fn start_on_start(
     }
 }
 
+#[allow(clippy::too_many_arguments)] // Bevy system: one parameter per resource.
 fn start_series(
     mut commands: MessageReader<PicturesCommand>,
     mut series: ResMut<PictureSeries>,
     active: Res<ActiveScene>,
     scenario: Option<Res<ScenarioState>>,
     analysis: Option<Res<AnalysisState>>,
+    comparison: Option<Res<Comparison>>,
+    clock: Res<SceneClock>,
     i18n: Res<I18n>,
 ) {
-    for PicturesCommand::Take { width, height } in commands.read() {
+    for command in commands.read() {
+        let PicturesCommand::Take { width, height } = command else {
+            continue;
+        };
         if series.run.is_some() {
+            continue;
+        }
+        let refuse = |key: &str| Some((i18n.tr(key).to_string(), true));
+        // Switching variants would throw away demolitions not yet kept in
+        // a variant, and end a comparison.
+        if scenario
+            .as_ref()
+            .is_some_and(|s| s.active.is_none() && !s.edits.is_empty())
+        {
+            series.outcome = refuse("participation.pictures.unsaved_edits");
+            continue;
+        }
+        if comparison
+            .as_ref()
+            .is_some_and(|c| c.mode != CompareMode::Off)
+        {
+            series.outcome = refuse("participation.pictures.comparing");
             continue;
         }
         let variants: Vec<String> = scenario
             .as_ref()
             .map(|s| s.plan.variants.iter().map(|v| v.name.clone()).collect())
             .unwrap_or_default();
+        let variant_before = scenario.as_ref().and_then(|s| s.active.clone());
         let mut shots: Vec<Shot> = variants.iter().cloned().map(Shot::Variant).collect();
         let bestand = both(&i18n, |i| i.tr("scenario.existing").to_string());
         if let Some(state) = analysis.as_ref() {
@@ -209,37 +266,38 @@ fn start_series(
                 if !drawn {
                     continue;
                 }
+                // Its scenario by the name it was stamped with; B − A and
+                // renamed ones as the view is now.
                 let name = &e.result.stamp.scenario;
                 let scenario = if variants.contains(name) {
-                    Some(Some(name.clone()))
+                    Some(name.clone())
                 } else if *name == bestand.de || *name == bestand.en {
-                    Some(None)
-                } else {
                     None
+                } else {
+                    variant_before.clone()
                 };
                 shots.push(Shot::Map { id: e.id, scenario });
             }
         }
         if shots.is_empty() {
-            series.outcome = Some((i18n.tr("participation.pictures.nothing").to_string(), true));
+            series.outcome = refuse("participation.pictures.nothing");
             continue;
         }
-        let folder = super::results::pictures_folder(active.path.as_deref());
-        // Pictures of this series replace the last one's (same names);
-        // its maps are those of the results in the panel now.
-        let index = PictureIndex {
-            taken: jiff::Timestamp::now().to_string(),
-            ..PictureIndex::default()
-        };
         series.outcome = None;
         series.run = Some(Run {
             shots,
             next: 0,
             phase: Phase::Arrange,
+            shot_started: Instant::now(),
             size: (*width, *height),
-            folder,
-            index,
-            variant_before: scenario.as_ref().and_then(|s| s.active.clone()),
+            scene: active.path.clone(),
+            folder: super::results::pictures_folder(active.path.as_deref()),
+            index: PictureIndex {
+                taken: jiff::Timestamp::now().to_string(),
+                ..PictureIndex::default()
+            },
+            used_files: HashSet::new(),
+            variant_before,
             shown_before: analysis
                 .as_ref()
                 .map(|s| {
@@ -249,6 +307,7 @@ fn start_series(
                         .collect()
                 })
                 .unwrap_or_default(),
+            clock_was_playing: clock.playing,
             gizmos_before: None,
             failures: Vec::new(),
         });
@@ -287,108 +346,140 @@ fn variant_figures(
         .collect()
 }
 
+/// What the series reads and changes of the rest of the app.
+#[derive(SystemParam)]
+struct SeriesWorld<'w> {
+    picture_state: ResMut<'w, PictureState>,
+    settled: Res<'w, Settled>,
+    active: Res<'w, ActiveScene>,
+    layers: Res<'w, Layers>,
+    city: Res<'w, CityLayers>,
+    clock: ResMut<'w, SceneClock>,
+    scenario: Option<Res<'w, ScenarioState>>,
+    analysis: Option<Res<'w, AnalysisState>>,
+    analyses: Option<Res<'w, Analyses>>,
+    public: Option<ResMut<'w, PicturesForThePublic>>,
+    gizmos: Option<ResMut<'w, GizmoConfigStore>>,
+    i18n: Res<'w, I18n>,
+}
+
+/// Where the series ends: cancelled, the scene changed, or all shots done.
+enum End {
+    Done,
+    Cancelled,
+    SceneChanged,
+}
+
 #[allow(clippy::too_many_arguments)] // Bevy system: one parameter per resource.
 fn drive_series(
     mut series: ResMut<PictureSeries>,
-    mut picture_state: ResMut<PictureState>,
-    settled: Res<Settled>,
-    (active, layers, city, clock): (
-        Res<ActiveScene>,
-        Res<Layers>,
-        Res<CityLayers>,
-        Res<SceneClock>,
-    ),
-    scenario: Option<Res<ScenarioState>>,
-    analysis: Option<Res<AnalysisState>>,
-    analyses: Option<Res<Analyses>>,
-    i18n: Res<I18n>,
+    mut world: SeriesWorld,
+    mut commands: MessageReader<PicturesCommand>,
     mut scenario_commands: MessageWriter<ScenarioCommand>,
     mut analysis_commands: MessageWriter<AnalysisCommand>,
     mut pictures: MessageWriter<PictureCommand>,
     mut taken: MessageWriter<PicturesTaken>,
-    mut gizmos: Option<ResMut<GizmoConfigStore>>,
 ) {
     let series = &mut *series;
+    let cancelled = commands.read().any(|c| *c == PicturesCommand::Cancel);
     let Some(run) = series.run.as_mut() else {
         return;
     };
-    let mut lines = gizmos
-        .as_mut()
-        .and_then(|g| g.get_config_mut::<DefaultGizmoConfigGroup>())
-        .map(|(config, _)| config);
+    // While the series runs: for the public (restricted layers withheld),
+    // the clock still, no tools drawn over the view.
+    if let Some(public) = world.public.as_mut()
+        && !public.0
+    {
+        public.0 = true;
+    }
+    if world.clock.playing {
+        world.clock.playing = false;
+    }
     if run.gizmos_before.is_none()
-        && let Some(config) = lines.as_mut()
+        && let Some((config, _)) = world
+            .gizmos
+            .as_mut()
+            .and_then(|g| g.get_config_mut::<DefaultGizmoConfigGroup>())
     {
         run.gizmos_before = Some(config.enabled);
         config.enabled = false;
     }
-    let active_variant = scenario.as_ref().and_then(|s| s.active.clone());
-    let Some(shot) = run.shots.get(run.next).cloned() else {
-        // Done: the view as it was, the index beside the pictures.
-        if let (Some(config), Some(enabled)) = (lines, run.gizmos_before) {
-            config.enabled = enabled;
-        }
-        if active_variant != run.variant_before {
-            scenario_commands.write(ScenarioCommand::Activate(run.variant_before.clone()));
-        }
-        for &(id, ground, facades, features) in &run.shown_before {
-            analysis_commands.write(AnalysisCommand::Show {
-                id,
-                ground,
-                facades,
-                features,
-            });
-        }
-        let run = series.run.take().expect("checked above");
-        let taken_count = run.index.variants.len() + run.index.maps.len();
-        series.outcome = Some(match run.index.save(&run.folder) {
-            Err(e) => (problem_text(&i18n, &e), true),
-            Ok(_) if !run.failures.is_empty() => (
-                i18n.trf(
-                    "participation.pictures.failed",
-                    &[
-                        ("taken", &taken_count),
-                        ("failed", &run.failures.len()),
-                        ("why", &run.failures.join("; ")),
-                    ],
-                ),
-                true,
-            ),
-            Ok(_) => {
-                taken.write(PicturesTaken {
-                    folder: run.folder.clone(),
-                });
-                (
-                    i18n.trf(
-                        "participation.pictures.taken",
-                        &[
-                            ("variants", &run.index.variants.len()),
-                            ("maps", &run.index.maps.len()),
-                            ("folder", &run.folder.display()),
-                        ],
-                    ),
-                    false,
-                )
-            }
-        });
-        return;
+    let end = if world.active.path != run.scene {
+        Some(End::SceneChanged)
+    } else if cancelled && !matches!(run.phase, Phase::Taking { .. }) {
+        Some(End::Cancelled)
+    } else if run.next >= run.shots.len() {
+        Some(End::Done)
+    } else {
+        None
     };
+    if let Some(end) = end {
+        let run = series.run.take().expect("checked above");
+        series.outcome = Some(finish(
+            run,
+            end,
+            &mut world,
+            &mut scenario_commands,
+            &mut analysis_commands,
+            &mut taken,
+        ));
+        return;
+    }
+    if cancelled {
+        // Ends once the picture being taken is written.
+        run.shots.truncate(run.next + 1);
+    }
+    let active_variant = world.scenario.as_ref().and_then(|s| s.active.clone());
+    let shot = run.shots[run.next].clone();
+    let i18n = &*world.i18n;
+    let give_up = |run: &mut Run, why: String| {
+        run.failures.push(why);
+        run.next += 1;
+        run.phase = Phase::Arrange;
+        run.shot_started = Instant::now();
+    };
+    if run.shot_started.elapsed() > SHOT_LIMIT {
+        let why = i18n.trf(
+            "participation.pictures.too_long",
+            &[("shot", &(run.next + 1))],
+        );
+        give_up(run, why);
+        return;
+    }
     match &mut run.phase {
         Phase::Arrange => {
-            let (variant, show) = match &shot {
-                Shot::Variant(name) => (Some(Some(name.clone())), None),
-                Shot::Map { id, scenario } => (scenario.clone(), Some(*id)),
+            let wanted = match &shot {
+                Shot::Variant(name) => {
+                    let exists = world
+                        .scenario
+                        .as_ref()
+                        .is_some_and(|s| s.plan.get(name).is_some());
+                    if !exists {
+                        let why =
+                            i18n.trf("participation.pictures.variant_gone", &[("name", name)]);
+                        give_up(run, why);
+                        return;
+                    }
+                    Some(name.clone())
+                }
+                Shot::Map { scenario, .. } => scenario.clone(),
             };
-            if let Some(wanted) = variant
-                && wanted != active_variant
-            {
+            if wanted != active_variant {
                 scenario_commands.write(ScenarioCommand::Activate(wanted));
             }
-            // One result drawn at a time, none on a variant's picture.
-            for e in analysis.iter().flat_map(|s| s.results.iter()) {
-                let on = show == Some(e.id);
+            // One result drawn at a time, none on a variant's picture;
+            // results added meanwhile are left as they are.
+            let show = match &shot {
+                Shot::Map { id, .. } => Some(*id),
+                Shot::Variant(_) => None,
+            };
+            for &(id, ..) in &run.shown_before {
+                let Some(e) = world.analysis.as_ref().and_then(|s| s.result(id)) else {
+                    continue;
+                };
+                let on = show == Some(id);
                 analysis_commands.write(AnalysisCommand::Show {
-                    id: e.id,
+                    id,
                     ground: on && e.result.ground.is_some(),
                     facades: on && e.result.facades.is_some(),
                     features: on && e.result.features.is_some(),
@@ -399,57 +490,231 @@ fn drive_series(
         Phase::Settle(frames) => {
             *frames += 1;
             // Long enough for the switch to have been drawn, then as long
-            // as a picture on the command line waits.
-            if *frames < STABLE_FRAMES + 2 || !settled.is_settled() {
+            // as a picture on the command line waits; not while the image
+            // export is busy with another picture.
+            if *frames < STABLE_FRAMES + 2
+                || !world.settled.is_settled()
+                || world.picture_state.busy
+            {
                 return;
             }
             let (file, figures) = match &shot {
                 Shot::Variant(name) => (
-                    variant_file(name),
-                    scenario
+                    unused(&mut run.used_files, variant_file(name)),
+                    world
+                        .scenario
                         .as_ref()
-                        .map(|s| variant_figures(&i18n, &active, &layers, &city, s, &clock))
+                        .map(|s| {
+                            variant_figures(
+                                i18n,
+                                &world.active,
+                                &world.layers,
+                                &world.city,
+                                s,
+                                &world.clock,
+                            )
+                        })
                         .unwrap_or_default(),
                 ),
                 Shot::Map { .. } => (
-                    format!("karte-{:02}.png", run.index.maps.len() + 1),
+                    unused(
+                        &mut run.used_files,
+                        format!("karte-{:02}.png", run.index.maps.len() + 1),
+                    ),
                     Vec::new(),
                 ),
             };
-            picture_state.last = None;
+            world.picture_state.last = None;
             pictures.write(PictureCommand::Take {
                 width: run.size.0,
                 height: run.size.1,
                 path: Some(run.folder.join(&file)),
             });
-            run.phase = Phase::Taking { file, figures };
+            run.phase = Phase::Taking {
+                file,
+                figures,
+                frames: 0,
+                asked: 1,
+                seen_busy: false,
+            };
         }
-        Phase::Taking { file, figures } => {
-            match &picture_state.last {
-                None => return,
-                Some(Err(why)) => run.failures.push(why.clone()),
-                Some(Ok(_)) => match &shot {
-                    Shot::Variant(name) => run.index.put_variant(VariantPicture {
-                        variant: name.clone(),
-                        file: file.clone(),
-                        figures: std::mem::take(figures),
-                    }),
-                    Shot::Map { id, .. } => {
-                        if let Some(map) = map_picture(
-                            &i18n,
-                            analysis.as_deref(),
-                            analyses.as_deref(),
-                            *id,
-                            file.clone(),
-                        ) {
-                            run.index.maps.push(map);
+        Phase::Taking {
+            file,
+            figures,
+            frames,
+            asked,
+            seen_busy,
+        } => {
+            *frames += 1;
+            *seen_busy |= world.picture_state.busy;
+            let expected = run.folder.join(&*file);
+            match &world.picture_state.last {
+                // Another picture's (the user's own, finished meanwhile).
+                Some(Ok(path)) if *path != expected => world.picture_state.last = None,
+                Some(Ok(_)) => {
+                    match &shot {
+                        Shot::Variant(name) => run.index.put_variant(VariantPicture {
+                            variant: name.clone(),
+                            file: file.clone(),
+                            figures: std::mem::take(figures),
+                        }),
+                        Shot::Map { id, .. } => {
+                            if let Some(map) = map_picture(
+                                i18n,
+                                world.analysis.as_deref(),
+                                world.analyses.as_deref(),
+                                *id,
+                                file.clone(),
+                            ) {
+                                run.index.maps.push(map);
+                            }
                         }
                     }
-                },
+                    run.next += 1;
+                    run.phase = Phase::Arrange;
+                    run.shot_started = Instant::now();
+                }
+                Some(Err(why)) => {
+                    let why = why.clone();
+                    give_up(run, why);
+                }
+                None => {
+                    // Dropped (the export was busy in the same frame): again.
+                    if !*seen_busy && *frames > UNANSWERED_FRAMES {
+                        if *asked >= 3 {
+                            let why = i18n.tr("participation.pictures.not_taken").to_string();
+                            give_up(run, why);
+                            return;
+                        }
+                        *asked += 1;
+                        *frames = 0;
+                        pictures.write(PictureCommand::Take {
+                            width: run.size.0,
+                            height: run.size.1,
+                            path: Some(expected),
+                        });
+                    }
+                }
             }
-            run.next += 1;
-            run.phase = Phase::Arrange;
         }
+    }
+}
+
+/// `name`, or `name` with -2, -3 … before its extension when this series
+/// used it already ("A" and "Variante A" both make `variante-a.png`).
+fn unused(used: &mut HashSet<String>, name: String) -> String {
+    let mut candidate = name.clone();
+    let stem = name.strip_suffix(".png").unwrap_or(&name).to_string();
+    let mut k = 2;
+    while used.contains(&candidate) {
+        candidate = format!("{stem}-{k}.png");
+        k += 1;
+    }
+    used.insert(candidate.clone());
+    candidate
+}
+
+/// Puts the view back and writes the index: the variants taken now, those
+/// taken before whose pictures are still there (a failed shot keeps the
+/// last good one), the maps of now. Says how it went.
+fn finish(
+    mut run: Run,
+    end: End,
+    world: &mut SeriesWorld,
+    scenario_commands: &mut MessageWriter<ScenarioCommand>,
+    analysis_commands: &mut MessageWriter<AnalysisCommand>,
+    taken: &mut MessageWriter<PicturesTaken>,
+) -> (String, bool) {
+    let i18n = world.i18n.clone();
+    if let Some(public) = world.public.as_mut() {
+        public.0 = false;
+    }
+    if run.clock_was_playing {
+        world.clock.playing = true;
+    }
+    if let (Some((config, _)), Some(enabled)) = (
+        world
+            .gizmos
+            .as_mut()
+            .and_then(|g| g.get_config_mut::<DefaultGizmoConfigGroup>()),
+        run.gizmos_before,
+    ) {
+        config.enabled = enabled;
+    }
+    if matches!(end, End::SceneChanged) {
+        // Another scene: nothing of the old one to put back or write.
+        return (
+            i18n.tr("participation.pictures.scene_changed").to_string(),
+            true,
+        );
+    }
+    let active_variant = world.scenario.as_ref().and_then(|s| s.active.clone());
+    if active_variant != run.variant_before {
+        scenario_commands.write(ScenarioCommand::Activate(run.variant_before.clone()));
+    }
+    for &(id, ground, facades, features) in &run.shown_before {
+        if world
+            .analysis
+            .as_ref()
+            .is_some_and(|s| s.result(id).is_some())
+        {
+            analysis_commands.write(AnalysisCommand::Show {
+                id,
+                ground,
+                facades,
+                features,
+            });
+        }
+    }
+    if let Ok(before) = PictureIndex::load(&run.folder) {
+        let variants: HashSet<&str> = world
+            .scenario
+            .as_ref()
+            .map(|s| s.plan.variants.iter().map(|v| v.name.as_str()).collect())
+            .unwrap_or_default();
+        for old in before.variants {
+            if run.index.variant(&old.variant).is_none()
+                && variants.contains(old.variant.as_str())
+                && run.folder.join(&old.file).exists()
+            {
+                run.index.variants.push(old);
+            }
+        }
+    }
+    let (variants, maps) = (run.index.variants.len(), run.index.maps.len());
+    if let Err(e) = run.index.save(&run.folder) {
+        return (problem_text(&i18n, &e), true);
+    }
+    taken.write(PicturesTaken {
+        folder: run.folder.clone(),
+    });
+    let saved = i18n.trf(
+        "participation.pictures.taken",
+        &[
+            ("variants", &variants),
+            ("maps", &maps),
+            ("folder", &run.folder.display()),
+        ],
+    );
+    match end {
+        End::Cancelled => (
+            format!("{} {saved}", i18n.tr("participation.pictures.cancelled")),
+            false,
+        ),
+        _ if !run.failures.is_empty() => (
+            format!(
+                "{saved} {}",
+                i18n.trf(
+                    "participation.pictures.failed",
+                    &[
+                        ("failed", &run.failures.len()),
+                        ("why", &run.failures.join("; ")),
+                    ],
+                )
+            ),
+            true,
+        ),
+        _ => (saved, false),
     }
 }
 

@@ -97,6 +97,8 @@ pub struct Written {
     pub files: Vec<PathBuf>,
     /// The pictures' index could not be read: the report has none.
     pub pictures_problem: Option<pw_participation::pictures::PicturesError>,
+    /// Variants with a picture, and analysis maps, in the report.
+    pub pictures: (usize, usize),
 }
 
 /// Writes the four files into `folder` as `<stem>-beitraege.geojson`,
@@ -119,6 +121,10 @@ pub fn write(
         .map_err(|_| anyhow::anyhow!("the workshop is not readable"))?
         .clone();
     let (variants, maps, pictures_problem) = pictured(&workshop, setting);
+    let pictures = (
+        variants.iter().filter(|v| v.picture.is_some()).count(),
+        maps.len(),
+    );
     let report = pw_report::WorkshopReport {
         lang: setting.lang,
         title: setting.title.clone(),
@@ -171,5 +177,6 @@ pub fn write(
         votes: tally.variants.iter().map(|t| t.votes()).sum(),
         files: written,
         pictures_problem,
+        pictures,
     })
 }

@@ -301,6 +301,28 @@ fn restricted_layers_are_withheld_from_the_public() {
     assert!(batches_visible(&mut app) > 0);
     assert!(!app.world().resource::<Layers>().entries[0].withheld);
     assert!(credits(&app).contains(&"Nur für den Dienstgebrauch".to_string()));
+    // The workshop's pictures are for the public, taken at the desk too.
+    app.world_mut()
+        .resource_mut::<crate::base::audience::PicturesForThePublic>()
+        .0 = true;
+    until(&mut app, "the layer withheld for the pictures", |app| {
+        app.world().resource::<Layers>().entries[0].withheld
+    });
+    app.world_mut()
+        .resource_mut::<crate::base::audience::PicturesForThePublic>()
+        .0 = false;
+    until(&mut app, "the layer back at the desk", |app| {
+        !app.world().resource::<Layers>().entries[0].withheld
+    });
+    // At the desk a building of it is picked and its table open: neither
+    // stays on the public's screen.
+    let layer = app.world().resource::<Layers>().entries[0].id;
+    app.world_mut()
+        .resource_mut::<crate::layers::city_draw::Selection>()
+        .picked = Some((layer, 0));
+    app.world_mut().resource_mut::<UiState>().table = Some(
+        crate::ui::attribute_table::AttributeTable::new(layer, "LoD2".into(), Vec::new()),
+    );
     // The public looks: gone.
     app.world_mut().resource_mut::<UiState>().mode = AppMode::Workshop;
     until(&mut app, "the layer withheld", |app| {
@@ -309,6 +331,13 @@ fn restricted_layers_are_withheld_from_the_public() {
     until(&mut app, "its batches hidden", |app| {
         batches_visible(app) == 0
     });
+    assert_eq!(
+        app.world()
+            .resource::<crate::layers::city_draw::Selection>()
+            .picked,
+        None
+    );
+    assert!(app.world().resource::<UiState>().table.is_none());
     assert!(!credits(&app).contains(&"Nur für den Dienstgebrauch".to_string()));
     assert!(
         app.world().resource::<Layers>().entries[0].def.visible,

@@ -126,20 +126,51 @@ impl Plugin for UiLogicPlugin {
                 Update,
                 (
                     sync_audience.before(crate::layers::withhold_restricted),
+                    forget_withheld.after(crate::layers::withhold_restricted),
                     open_workshop_of_scene,
                 ),
             );
     }
 }
 
-/// Workshop mode is the public's: restricted layers are withheld.
-fn sync_audience(ui: Res<UiState>, mut audience: ResMut<crate::base::audience::Audience>) {
+/// Workshop mode is the public's, and so are the workshop's pictures:
+/// restricted layers are withheld.
+fn sync_audience(
+    ui: Res<UiState>,
+    pictures: Option<Res<crate::base::audience::PicturesForThePublic>>,
+    mut audience: ResMut<crate::base::audience::Audience>,
+) {
     let wanted = crate::base::audience::Audience {
-        public: ui.mode.public(),
+        public: ui.mode.public() || pictures.is_some_and(|p| p.0),
         kiosk: ui.mode == AppMode::Kiosk,
     };
     if *audience != wanted {
         *audience = wanted;
+    }
+}
+
+/// What the desk had open of a layer now withheld goes: its attribute
+/// table and a picked object of it (the inspector would show its card).
+fn forget_withheld(
+    layers: Res<Layers>,
+    city: Res<CityLayers>,
+    mut ui: ResMut<UiState>,
+    mut selection: ResMut<Selection>,
+) {
+    if !layers.is_changed() {
+        return;
+    }
+    let withheld = |id: crate::layers::LayerId| {
+        let owner = city.layers.get(&id).map_or(id, |l| l.owner);
+        [id, owner]
+            .into_iter()
+            .any(|i| layers.get(i).is_some_and(|e| e.withheld))
+    };
+    if ui.table.as_ref().is_some_and(|t| withheld(t.layer)) {
+        ui.table = None;
+    }
+    if selection.picked.is_some_and(|(id, _)| withheld(id)) {
+        selection.picked = None;
     }
 }
 

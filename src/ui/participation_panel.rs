@@ -318,6 +318,12 @@ fn pictures_row(
                     .wrap(),
                 );
             });
+            if ui
+                .button(i18n.tr("participation.pictures.cancel"))
+                .clicked()
+            {
+                out.push(act(ParticipationCommand::CancelPictures));
+            }
         }
         None => {
             if ui

@@ -65,6 +65,7 @@ fn track_settling(
     sensors: Option<Res<crate::sensors::state::Sensors>>,
     clock: Option<ResMut<crate::view::clock::SceneClock>>,
     hold: Option<Res<HoldClock>>,
+    designs: Option<Res<crate::scenario::designs::DesignFiles>>,
 ) {
     if let Some(mut clock) = clock
         && hold.is_some()
@@ -79,6 +80,8 @@ fn track_settling(
         || !jobs.is_idle()
         // Terrain still refining for this view.
         || terrain.is_some_and(|t| t.wanted > 0 || t.building > 0)
+        // A variant's design files (glTF, IFC) still being read.
+        || designs.is_some_and(|d| d.busy())
         // Sensor sources still connecting or reading.
         || sensors.is_some_and(|s| {
             s.sources

@@ -155,12 +155,15 @@ pub fn read_picture(folder: &Path, file: &str) -> Option<Vec<u8>> {
     if !plain {
         return None;
     }
-    let path = folder.join(file);
-    if std::fs::metadata(&path).ok()?.len() > MAX_PICTURE_BYTES {
-        return None;
-    }
-    let bytes = std::fs::read(path).ok()?;
-    bytes.starts_with(b"\x89PNG\r\n\x1a\n").then_some(bytes)
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(folder.join(file))
+        .ok()?
+        .take(MAX_PICTURE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .ok()?;
+    (bytes.len() as u64 <= MAX_PICTURE_BYTES && bytes.starts_with(b"\x89PNG\r\n\x1a\n"))
+        .then_some(bytes)
 }
 
 /// A file name for a picture of `name` ("Variante A" → `variante-a.png`

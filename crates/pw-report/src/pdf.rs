@@ -347,6 +347,19 @@ impl Document {
         self.y += 8.0;
     }
 
+    /// How tall [`Document::image`] will draw `png` (from its header), with
+    /// the space below it; None when it is no PNG.
+    pub fn image_height(&self, png: &[u8], max_height: f32) -> Option<f32> {
+        let (w, h) = png_size(png)?;
+        let scale = (self.width() / w as f32).min(max_height / h as f32);
+        Some(h as f32 * scale + 6.0)
+    }
+
+    /// How tall a wrapped paragraph of `text` is at `size` across the width.
+    pub fn paragraph_height(&self, text: &str, size: f32) -> f32 {
+        self.wrap(text, size, self.width()).len() as f32 * size * LINE
+    }
+
     /// A picture (PNG) across the text width, at most `max_height` tall.
     pub fn image(&mut self, png: &[u8], max_height: f32) -> Result<(), ReportError> {
         let image = decode_png(png)?;
@@ -588,12 +601,32 @@ impl Document {
     }
 }
 
+/// Width and height from a PNG's header (IHDR, right after the signature).
+pub fn png_size(png: &[u8]) -> Option<(u32, u32)> {
+    if png.len() < 24 || !png.starts_with(b"\x89PNG\r\n\x1a\n") || &png[12..16] != b"IHDR" {
+        return None;
+    }
+    let word = |at: usize| u32::from_be_bytes([png[at], png[at + 1], png[at + 2], png[at + 3]]);
+    let (w, h) = (word(16), word(20));
+    (w > 0 && h > 0).then_some((w, h))
+}
+
+/// The largest picture a report takes (8K UHD fits): a larger header is
+/// refused before its pixels are given memory.
+const MOST_PIXELS: u64 = 8192 * 8192;
+
 fn decode_png(png: &[u8]) -> Result<Image, ReportError> {
     let mut decoder = png::Decoder::new(std::io::Cursor::new(png));
     decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
     let mut reader = decoder
         .read_info()
         .map_err(|e| ReportError::Picture(e.to_string()))?;
+    let (w, h) = (reader.info().width, reader.info().height);
+    if u64::from(w) * u64::from(h) > MOST_PIXELS {
+        return Err(ReportError::Picture(format!(
+            "{w} × {h} pixels is larger than a report takes (8192 × 8192)"
+        )));
+    }
     let size = reader
         .output_buffer_size()
         .ok_or_else(|| ReportError::Picture("the picture is too large".into()))?;

@@ -82,16 +82,25 @@ pub fn workshop_report(r: &WorkshopReport) -> Result<Vec<u8>, ReportError> {
     if !r.variants.is_empty() {
         doc.heading(&t("participation.report.variants"), 1);
         for v in &r.variants {
-            // The name, caption and picture on one page.
-            if v.picture.is_some() {
-                doc.need(340.0);
+            // The name, caption and picture on one page (when they fit one).
+            if let Some(h) = v
+                .picture
+                .as_deref()
+                .and_then(|p| doc.image_height(p, 260.0))
+            {
+                let caption = if v.caption.is_empty() {
+                    0.0
+                } else {
+                    doc.paragraph_height(&v.caption, 10.5) + 4.0
+                };
+                doc.need(HEADING_2 + caption + h);
             }
             doc.heading(&v.name, 2);
             if !v.caption.is_empty() {
                 doc.paragraph(&v.caption);
             }
             if let Some(png) = &v.picture {
-                doc.image(png, 260.0)?;
+                picture_or_note(&mut doc, png, 260.0, r.lang);
             }
             if !v.figures.is_empty() {
                 doc.table(
@@ -289,9 +298,11 @@ pub fn workshop_report(r: &WorkshopReport) -> Result<Vec<u8>, ReportError> {
         doc.heading(&t("participation.report.analyses"), 1);
         for m in &r.maps {
             // The title and its picture together.
-            doc.need(300.0);
+            if let Some(h) = doc.image_height(&m.picture, 380.0) {
+                doc.need(HEADING_2 + h);
+            }
             doc.heading(&m.title, 2);
-            doc.image(&m.picture, 380.0)?;
+            picture_or_note(&mut doc, &m.picture, 380.0, r.lang);
             if !m.legend_title.is_empty() && !m.legend.is_empty() {
                 doc.need(16.0 + 14.0 * m.legend.len().min(4) as f32);
                 doc.paragraph_with(&m.legend_title, 10.0, INK, 0.0);
@@ -325,6 +336,21 @@ pub fn workshop_report(r: &WorkshopReport) -> Result<Vec<u8>, ReportError> {
         );
     }
     Ok(doc.finish())
+}
+
+/// A level-2 heading's height with the space around it (13 pt type).
+const HEADING_2: f32 = 6.0 + 13.0 * 1.35 + 6.0;
+
+/// A picture; one that cannot be read (a damaged file in the pictures'
+/// folder) is left out with a note, and the report is written all the same.
+fn picture_or_note(doc: &mut Document, png: &[u8], max_height: f32, lang: &str) {
+    if let Err(e) = doc.image(png, max_height) {
+        doc.small(&texts::render(
+            lang,
+            "participation.report.picture_unreadable",
+            &[("why", e.to_string())],
+        ));
+    }
 }
 
 /// The small map beside a contribution with a place: width and height in
@@ -440,7 +466,54 @@ fn overview_map(doc: &mut Document, area: &pw_participation::Area, shown: &[&Con
 
 #[cfg(test)]
 mod tests {
-    use super::outlines_near;
+    use super::{Document, outlines_near, picture_or_note};
+
+    /// A damaged picture, and one whose header claims 100,000 × 100,000
+    /// pixels, are left out with a note; the report is still written.
+    #[test]
+    fn a_picture_that_cannot_be_read_leaves_a_note() {
+        let mut doc = Document::new("Bericht", "Jena", "Seite");
+        let mut damaged = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+        damaged.extend([0, 0, 0, 10, 0, 0, 0, 10, 8, 2, 0, 0, 0, 1, 2, 3, 4, 5, 6]);
+        let mut huge = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+        huge.extend(100_000u32.to_be_bytes());
+        huge.extend(100_000u32.to_be_bytes());
+        huge.extend([8, 2, 0, 0, 0]);
+        huge.extend(crc32(&huge[12..29]).to_be_bytes());
+        // An empty first data chunk: the header is read up to it.
+        huge.extend([0, 0, 0, 0]);
+        huge.extend(b"IDAT");
+        huge.extend(crc32(b"IDAT").to_be_bytes());
+        assert_eq!(crate::pdf::png_size(&huge), Some((100_000, 100_000)));
+        picture_or_note(&mut doc, &damaged, 200.0, "de");
+        picture_or_note(&mut doc, &huge, 200.0, "en");
+        let file = std::env::temp_dir().join(format!("pw-report-note-{}.pdf", std::process::id()));
+        std::fs::write(&file, doc.finish()).unwrap();
+        let text = std::process::Command::new("pdftotext")
+            .arg(&file)
+            .arg("-")
+            .output()
+            .expect("pdftotext (Debian poppler-utils)");
+        let text = String::from_utf8_lossy(&text.stdout);
+        assert!(text.contains("Das Bild lässt sich nicht lesen"), "{text}");
+        assert!(text.contains("larger than a report takes"), "{text}");
+    }
+
+    /// The PNG chunk checksum (CRC-32, ISO 3309), so the header is valid.
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = 0xffff_ffffu32;
+        for &b in bytes {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xedb8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
 
     #[test]
     fn a_small_map_takes_the_buildings_it_touches() {
