@@ -566,4 +566,17 @@ fn phones_see_the_pictures_of_the_variants() {
     assert!(error && message.contains("bilder.json"), "{message}");
     assert!(message.contains("neu aufnehmen"), "{message}");
     assert_eq!(phone_get(&link, "picture/Entwurf%20B").1, png(3));
+
+    // Closed and opened again (or the program restarted): the same link,
+    // so the QR code on the wall and the phones' open pages still work.
+    app.world_mut().write_message(ParticipationCommand::Stop);
+    app.update();
+    assert!(participation(&app).session.is_none());
+    app.world_mut().write_message(ParticipationCommand::Start);
+    until(&mut app, "the workshop again", |app| {
+        participation(app).session.is_some()
+    });
+    let again = participation(&app).session.as_ref().unwrap().link.clone();
+    let token = |l: &str| l.rsplit("/w/").next().unwrap().to_string();
+    assert_eq!(token(&again), token(&link));
 }

@@ -337,7 +337,13 @@ const BATCH: usize = 256;
 
 /// Starts the desk's thread; it ends when the last handle is dropped, after
 /// answering what it was asked.
-pub fn start_desk(workshop: Workshop, store: Box<dyn Store>) -> DeskHandle {
+pub fn start_desk(mut workshop: Workshop, mut store: Box<dyn Store>) -> DeskHandle {
+    // The link of the workshop held in this store before (a restart after
+    // a crash must not strand the phones); a store that cannot say keeps
+    // the new one, which every later request then also fails to reach.
+    if let Ok(token) = store.workshop_token(&workshop.token, false) {
+        workshop.token = token;
+    }
     {
         let workshop = Arc::new(RwLock::new(workshop));
         let (sender, jobs) = mpsc::channel::<Job>();

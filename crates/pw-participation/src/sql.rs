@@ -269,6 +269,27 @@ impl<S: Sql> Store for SqlStore<S> {
         Ok(())
     }
 
+    fn workshop_token(&mut self, proposed: &str, replace: bool) -> Result<String> {
+        let stored = self
+            .sql
+            .query("SELECT value FROM meta WHERE key = 'workshop_token'", &[])?
+            .first()
+            .and_then(|r| r[0].text())
+            // A token edited into the file by hand must still be one.
+            .filter(|t| crate::limits::check_token(t, "workshop").is_ok() && t.len() >= 16);
+        match stored {
+            Some(t) if !replace => Ok(t),
+            _ => {
+                self.sql.execute(
+                    "INSERT INTO meta (key, value) VALUES ('workshop_token', ?1) \
+                     ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    &[Param::Text(Some(proposed))],
+                )?;
+                Ok(proposed.to_string())
+            }
+        }
+    }
+
     fn is_participant(&mut self, token: &str) -> Result<bool> {
         Ok(self
             .one_int(

@@ -37,6 +37,11 @@ pub trait Store: Send {
     fn keep_mark(&mut self) -> Result<()>;
     fn undo_to_mark(&mut self) -> Result<()>;
 
+    /// The workshop's link token, kept with the workshop: the one stored,
+    /// or `proposed` when none is (or when `replace`). Phones keep their
+    /// link when the program is restarted.
+    fn workshop_token(&mut self, proposed: &str, replace: bool) -> Result<String>;
+
     fn add_participant(&mut self, token: &str, now_ms: i64) -> Result<()>;
     fn is_participant(&mut self, token: &str) -> Result<bool>;
     /// Stores it and returns its id; the same (participant, nonce) again

@@ -107,6 +107,7 @@ const SCENARIOS: &[(&str, Scenario)] = &[
         "newer",
         a_database_from_a_newer_program_is_refused_not_damaged,
     ),
+    ("link", the_link_and_the_phones_survive_a_restart),
 ];
 
 macro_rules! on_sqlite {
@@ -129,7 +130,8 @@ mod sqlite {
         one_vote_per_participant_and_variant_and_replays_change_nothing,
         closed_voting_refuses_votes_but_takes_contributions,
         moderation_hides_replies_merges_and_each_change_is_seen_once,
-        a_database_from_a_newer_program_is_refused_not_damaged
+        a_database_from_a_newer_program_is_refused_not_damaged,
+        the_link_and_the_phones_survive_a_restart
     );
 }
 
@@ -607,6 +609,48 @@ fn moderation_hides_replies_merges_and_each_change_is_seen_once(b: &dyn Backend)
         panic!()
     };
     assert!(none.contributions.is_empty());
+}
+
+/// The program is restarted (after a crash, or the next evening): the
+/// workshop keeps its link, so the QR code and the phones that scanned it
+/// still work, and a phone is still the participant it was (its vote
+/// stays one vote). A link given anew replaces the kept one.
+fn the_link_and_the_phones_survive_a_restart(b: &dyn Backend) {
+    let first = desk(b, "restart");
+    let link = first.workshop().read().unwrap().token.clone();
+    let phone = join(&first);
+    assert_eq!(
+        first
+            .ask_blocking(Request::Vote {
+                participant: phone.clone(),
+                variant: "a".into(),
+                stars: 4,
+            })
+            .unwrap(),
+        Reply::Voted(VoteOutcome::New)
+    );
+    drop(first);
+    let again = desk(b, "restart");
+    assert_eq!(again.workshop().read().unwrap().token, link);
+    assert_eq!(
+        again
+            .ask_blocking(Request::Vote {
+                participant: phone,
+                variant: "a".into(),
+                stars: 2,
+            })
+            .unwrap(),
+        Reply::Voted(VoteOutcome::Changed)
+    );
+    drop(again);
+    let mut store = b.store("restart").unwrap();
+    let new_link = pw_participation::limits::random_token();
+    assert_eq!(store.workshop_token(&new_link, true).unwrap(), new_link);
+    drop(store);
+    assert_eq!(
+        desk(b, "restart").workshop().read().unwrap().token,
+        new_link
+    );
 }
 
 fn a_database_from_a_newer_program_is_refused_not_damaged(b: &dyn Backend) {

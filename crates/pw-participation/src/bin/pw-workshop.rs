@@ -29,6 +29,9 @@ fn usage(problem: &str) -> ! {
 fn main() {
     let mut db: Option<PathBuf> = None;
     let mut postgres: Option<String> = None;
+    // A token given replaces the one the store keeps (a new link, e.g.
+    // when the old one was shared too widely); else the kept one stays.
+    let mut token_given = false;
     let mut bind: SocketAddr = "127.0.0.1:8765".parse().expect("a valid address");
     let mut workshop = Workshop::new(LocalText::new("Werkstatt", "Workshop"));
     let mut limits = ServerLimits::default();
@@ -46,7 +49,10 @@ fn main() {
                     .parse()
                     .unwrap_or_else(|_| usage("--bind takes HOST:PORT"))
             }
-            "--token" => workshop.token = value(),
+            "--token" => {
+                workshop.token = value();
+                token_given = true;
+            }
             "--title" => {
                 let title = value();
                 workshop.title = LocalText::new(&title, &title);
@@ -119,6 +125,11 @@ fn main() {
         eprintln!("pw-workshop: {e}");
         std::process::exit(1)
     });
+    let mut store = store;
+    if token_given && let Err(e) = store.workshop_token(&workshop.token, true) {
+        eprintln!("pw-workshop: {e}");
+        std::process::exit(1)
+    }
     let desk = start_desk(workshop, store);
     let server = WorkshopServer::start(desk, bind, limits).unwrap_or_else(|e| {
         eprintln!("pw-workshop: cannot listen on {bind}: {e}");
