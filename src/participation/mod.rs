@@ -82,6 +82,11 @@ pub struct Participation {
     pub filter: Option<Category>,
     /// The contribution whose view is shown (its pin stands out).
     pub selected: Option<i64>,
+    /// The moderator's reply being written: (contribution, text, shift).
+    pub replying: Option<(i64, String, bool)>,
+    /// The contribution being merged into another: the next "hierher"
+    /// tap in the list chooses which.
+    pub merging: Option<i64>,
     /// The last outcome for the person at the table: (text, is an error).
     pub message: Option<(String, bool)>,
     /// The scene (path or name) whose workshop was opened by itself once.

@@ -268,9 +268,92 @@ fn list(
             if let Some(reply) = c.reply.as_ref().filter(|_| !c.hidden) {
                 ui.label(format!("{}: {reply}", i18n.tr("participation.page.reply")));
             }
+            // Merging: every other entry offers itself as the one to keep.
+            if let Some(source) = p.merging {
+                if source == c.id {
+                    ui.label(
+                        egui::RichText::new(i18n.tr("participation.table.merge_choose")).strong(),
+                    );
+                    if ui
+                        .button(i18n.tr("participation.table.merge_cancel"))
+                        .clicked()
+                    {
+                        p.merging = None;
+                    }
+                } else if ui
+                    .button(i18n.tr("participation.table.merge_here"))
+                    .clicked()
+                {
+                    out.push(act(ParticipationCommand::Moderate(
+                        source,
+                        Moderation::MergeInto(c.id),
+                    )));
+                    p.merging = None;
+                }
+                return;
+            }
+            if let Some((id, text, shift)) = p.replying.as_mut()
+                && *id == c.id
+            {
+                ui.add(
+                    egui::TextEdit::multiline(text)
+                        .hint_text(i18n.tr("participation.table.reply_hint"))
+                        .desired_rows(2)
+                        .char_limit(pw_participation::limits::MAX_REPLY_CHARS)
+                        .desired_width(f32::INFINITY),
+                );
+                keyboard(
+                    ui,
+                    text,
+                    shift,
+                    pw_participation::limits::MAX_REPLY_CHARS,
+                    i18n,
+                );
+                let mut close = false;
+                ui.horizontal_wrapped(|ui| {
+                    let ready = !text.trim().is_empty();
+                    if ui
+                        .add_enabled(
+                            ready,
+                            egui::Button::new(i18n.tr("participation.table.reply_send")),
+                        )
+                        .clicked()
+                    {
+                        out.push(act(ParticipationCommand::Moderate(
+                            c.id,
+                            Moderation::Reply(Some(text.trim().to_string())),
+                        )));
+                        close = true;
+                    }
+                    if ui.button(i18n.tr("participation.table.close")).clicked() {
+                        close = true;
+                    }
+                });
+                if close {
+                    p.replying = None;
+                }
+                return;
+            }
             ui.horizontal_wrapped(|ui| {
                 if ui.button(i18n.tr("participation.table.show")).clicked() {
                     out.push(act(ParticipationCommand::ShowView(c.id)));
+                }
+                if !c.hidden && ui.button(i18n.tr("participation.table.reply")).clicked() {
+                    p.replying = Some((c.id, c.reply.clone().unwrap_or_default(), false));
+                }
+                if c.reply.is_some()
+                    && ui
+                        .button(i18n.tr("participation.table.reply_remove"))
+                        .clicked()
+                {
+                    out.push(act(ParticipationCommand::Moderate(
+                        c.id,
+                        Moderation::Reply(None),
+                    )));
+                }
+                if ui.button(i18n.tr("participation.table.merge")).clicked() {
+                    p.merging = Some(c.id);
+                    p.replying = None;
                 }
                 let (key, hide) = if c.hidden {
                     ("participation.table.unhide", false)
@@ -480,6 +563,75 @@ mod tests {
                 UiAction::Participation(ParticipationCommand::Moderate(1, Moderation::Hide(true)))
             ]
         );
+    }
+
+    /// The moderator replies on the on-screen keyboard and merges a point
+    /// made twice into the first one.
+    #[test]
+    fn the_moderator_replies_and_merges() {
+        let i18n = I18n::new(Language::German);
+        let mut p = Participation::default();
+        let contribution = |id: i64, text: &str| pw_participation::Contribution {
+            id,
+            participant: "p".into(),
+            text: text.into(),
+            category: Category::Frage,
+            anchor: None,
+            view: Default::default(),
+            source: pw_participation::Source::Phone,
+            created_ms: 1_780_000_000_000,
+            hidden: false,
+            answered: false,
+            reply: None,
+            merged_into: None,
+        };
+        p.contributions = vec![
+            contribution(2, "Wann kommt der Bus?"),
+            contribution(1, "Bus wann?"),
+        ];
+        let mut harness = Harness::new_ui_state(
+            |ui, (p, out): &mut (Participation, Vec<UiAction>)| {
+                out.extend(list(ui, p, &i18n, &jiff::tz::TimeZone::UTC));
+            },
+            (p, Vec::new()),
+        );
+        harness.run();
+        harness
+            .get_all_by_label("Antworten")
+            .next()
+            .unwrap()
+            .click();
+        harness.run();
+        for key in ["Groß", "A", "b", "Leertaste", "2", "0", "2", "7"] {
+            harness.get_by_label(key).click();
+            harness.run();
+        }
+        harness.get_by_label("Antwort zeigen").click();
+        harness.run();
+        // The second entry (no. 1) goes into the first (no. 2).
+        harness
+            .get_all_by_label("Zusammenführen")
+            .nth(1)
+            .unwrap()
+            .click();
+        harness.run();
+        harness.get_by_label("Hierher zusammenführen").click();
+        harness.run();
+        assert_eq!(
+            harness.state().1.as_slice(),
+            &[
+                UiAction::Participation(ParticipationCommand::Moderate(
+                    2,
+                    Moderation::Reply(Some("Ab 2027".into()))
+                )),
+                UiAction::Participation(ParticipationCommand::Moderate(
+                    1,
+                    Moderation::MergeInto(2)
+                )),
+            ]
+        );
+        assert_eq!(harness.state().0.replying, None);
+        assert_eq!(harness.state().0.merging, None);
     }
 
     /// "Bilder aufnehmen" before the workshop opens; while a series runs,

@@ -356,9 +356,27 @@ impl<S: Sql> Store for SqlStore<S> {
                 ],
             )?,
             Moderation::MergeInto(into) => {
-                if *into == id || self.contribution(*into)?.is_none() {
+                // The one kept is where `into` went itself, if it was merged
+                // (no chains: the report shows merged ones under the kept one).
+                let mut target = *into;
+                for _ in 0..1000 {
+                    match self.contribution(target)? {
+                        None => return Err(ParticipationError::NoContribution(*into)),
+                        Some(c) => match c.merged_into {
+                            Some(next) if next != target => target = next,
+                            _ => break,
+                        },
+                    }
+                }
+                if target == id {
                     return Err(ParticipationError::NoContribution(*into));
                 }
+                // Those merged into this one go along.
+                self.sql.execute(
+                    "UPDATE contributions SET merged_into = ?2, revision = ?3 WHERE merged_into = ?1",
+                    &[Param::Int(id), Param::Int(target), Param::Int(revision)],
+                )?;
+                let into = &target;
                 self.sql.execute(
                     "UPDATE contributions SET merged_into = ?2, revision = ?3 WHERE id = ?1",
                     &[Param::Int(id), Param::Int(*into), Param::Int(revision)],

@@ -609,6 +609,33 @@ fn moderation_hides_replies_merges_and_each_change_is_seen_once(b: &dyn Backend)
         panic!()
     };
     assert!(none.contributions.is_empty());
+    // Merged further: a (with b under it) into d — both end under d, and d
+    // cannot be merged into what is under it.
+    let d = saved(desk.ask_blocking(Request::Contribute {
+        draft: draft(&p, "4", "Wasser und Schatten"),
+        source: Source::Phone,
+    }));
+    moderate(a, Moderation::MergeInto(d)).unwrap();
+    assert_eq!(
+        moderate(d, Moderation::MergeInto(b)),
+        Err(ParticipationError::NoContribution(b))
+    );
+    moderate(c, Moderation::MergeInto(b)).unwrap();
+    let Reply::Changes(all) = desk.ask_blocking(Request::Changes { since: 0 }).unwrap() else {
+        panic!()
+    };
+    let merged = |id| {
+        all.contributions
+            .iter()
+            .find(|c| c.id == id)
+            .unwrap()
+            .merged_into
+    };
+    assert_eq!(
+        (merged(a), merged(b), merged(c), merged(d)),
+        (Some(d), Some(d), Some(d), None),
+        "merging into a merged one keeps the one it went to"
+    );
 }
 
 /// The program is restarted (after a crash, or the next evening): the
