@@ -86,6 +86,18 @@ impl Document {
         doc
     }
 
+    /// Draws on an earlier page (an agenda filled in at the end), from its
+    /// top, and comes back to where it was. What is drawn must fit it.
+    pub fn on_page(&mut self, page: usize, draw: impl FnOnce(&mut Document)) {
+        let (current, y, count) = (self.current, self.y, self.pages.len());
+        self.current = page;
+        self.y = MARGIN;
+        draw(self);
+        debug_assert_eq!(self.pages.len(), count, "it fitted its page");
+        self.current = current;
+        self.y = y;
+    }
+
     pub fn width(&self) -> f32 {
         PAGE_WIDTH - 2.0 * MARGIN
     }

@@ -78,9 +78,17 @@ pub fn workshop_report(r: &WorkshopReport) -> Result<Vec<u8>, ReportError> {
         ],
     ));
 
+    // The agenda: what the report holds, filled in with page numbers at
+    // the end (on a page of its own after the cover).
+    let mut agenda: Vec<(String, u8, usize)> = Vec::new();
+    doc.new_page();
+    let contents_page = doc.page_count() - 1;
+    // The next section starts a page of its own.
+    doc.advance_to(MARGIN + 2.0);
+
     // The variants.
     if !r.variants.is_empty() {
-        doc.heading(&t("participation.report.variants"), 1);
+        section(&mut doc, &mut agenda, t("participation.report.variants"), 1);
         for v in &r.variants {
             // The name, caption and picture on one page (when they fit one).
             if let Some(h) = v
@@ -95,7 +103,7 @@ pub fn workshop_report(r: &WorkshopReport) -> Result<Vec<u8>, ReportError> {
                 };
                 doc.need(HEADING_2 + caption + h);
             }
-            doc.heading(&v.name, 2);
+            section(&mut doc, &mut agenda, v.name.clone(), 2);
             if !v.caption.is_empty() {
                 doc.paragraph(&v.caption);
             }
@@ -118,8 +126,45 @@ pub fn workshop_report(r: &WorkshopReport) -> Result<Vec<u8>, ReportError> {
         }
     }
 
+    // The variants' key figures side by side (where two or more have them).
+    let with_figures: Vec<&VariantPage> = r
+        .variants
+        .iter()
+        .filter(|v| !v.figures.is_empty())
+        .collect();
+    if with_figures.len() >= 2 {
+        section(&mut doc, &mut agenda, t("participation.report.compare"), 2);
+        let mut labels: Vec<&str> = Vec::new();
+        for v in &with_figures {
+            for (label, _) in &v.figures {
+                if !labels.contains(&label.as_str()) {
+                    labels.push(label);
+                }
+            }
+        }
+        let mut header = vec![t("participation.report.figure")];
+        header.extend(with_figures.iter().map(|v| v.name.clone()));
+        let rows: Vec<Vec<String>> = labels
+            .iter()
+            .map(|label| {
+                let mut row = vec![label.to_string()];
+                row.extend(with_figures.iter().map(|v| {
+                    v.figures
+                        .iter()
+                        .find(|(l, _)| l == label)
+                        .map(|(_, value)| value.clone())
+                        .unwrap_or_else(|| "–".into())
+                }));
+                row
+            })
+            .collect();
+        let mut widths = vec![2.2];
+        widths.extend(std::iter::repeat_n(1.0, with_figures.len()));
+        doc.table(&header, &rows, &widths);
+    }
+
     // Ratings and answers.
-    doc.heading(&t("participation.report.ratings"), 1);
+    section(&mut doc, &mut agenda, t("participation.report.ratings"), 1);
     if votes == 0 {
         doc.paragraph(&t("participation.table.no_votes"));
     } else {
@@ -192,7 +237,12 @@ pub fn workshop_report(r: &WorkshopReport) -> Result<Vec<u8>, ReportError> {
     }
 
     // The contributions: a map of where, then each one.
-    doc.heading(&t("participation.report.contributions"), 1);
+    section(
+        &mut doc,
+        &mut agenda,
+        t("participation.report.contributions"),
+        1,
+    );
     let counts: Vec<String> = Category::ALL
         .iter()
         .map(|c| {
@@ -295,7 +345,7 @@ pub fn workshop_report(r: &WorkshopReport) -> Result<Vec<u8>, ReportError> {
 
     // Analyses.
     if !r.maps.is_empty() {
-        doc.heading(&t("participation.report.analyses"), 1);
+        section(&mut doc, &mut agenda, t("participation.report.analyses"), 1);
         for m in &r.maps {
             // The title and its picture together.
             if let Some(h) = doc.image_height(&m.picture, 380.0) {
@@ -318,7 +368,7 @@ pub fn workshop_report(r: &WorkshopReport) -> Result<Vec<u8>, ReportError> {
     }
 
     // Sources.
-    doc.heading(&t("participation.report.sources"), 1);
+    section(&mut doc, &mut agenda, t("participation.report.sources"), 1);
     for a in &r.attribution {
         doc.paragraph(a);
     }
@@ -335,7 +385,56 @@ pub fn workshop_report(r: &WorkshopReport) -> Result<Vec<u8>, ReportError> {
             &[1.0, 2.0],
         );
     }
+    contents(
+        &mut doc,
+        contents_page,
+        &t("participation.report.contents"),
+        &agenda,
+    );
     Ok(doc.finish())
+}
+
+/// A heading that goes into the agenda with its page.
+fn section(doc: &mut Document, agenda: &mut Vec<(String, u8, usize)>, title: String, level: u8) {
+    doc.heading(&title, level);
+    agenda.push((title, level, doc.page_count()));
+}
+
+/// The agenda on its page: sections and, under "Die Entwürfe", each
+/// variant, with the page it starts on (right-aligned).
+fn contents(doc: &mut Document, page: usize, title: &str, agenda: &[(String, u8, usize)]) {
+    doc.on_page(page, |doc| {
+        doc.heading(title, 1);
+        for (text, level, at) in agenda {
+            let (size, indent) = if *level <= 1 {
+                (12.0, 0.0)
+            } else {
+                (10.5, 18.0)
+            };
+            doc.need(size * 1.8);
+            let baseline = doc.cursor() + size * 1.35;
+            let number = at.to_string();
+            let right = MARGIN + doc.width();
+            let width = doc.width() - indent - 40.0;
+            let mut shown = text.clone();
+            while doc.measure(&shown, size) > width && shown.chars().count() > 4 {
+                shown.pop();
+                while shown.ends_with(' ') {
+                    shown.pop();
+                }
+                shown = format!("{}…", shown.trim_end_matches('…'));
+            }
+            doc.text_at(&shown, size, MARGIN + indent, baseline, INK);
+            doc.text_at(
+                &number,
+                size,
+                right - doc.measure(&number, size),
+                baseline,
+                INK,
+            );
+            doc.advance_to(baseline + size * 0.6);
+        }
+    });
 }
 
 /// A level-2 heading's height with the space around it (13 pt type).

@@ -165,7 +165,7 @@ fn the_report_reads_back_as_text_with_every_visible_contribution() {
                 name: "Entwurf B: Punkthäuser".into(),
                 caption: String::new(),
                 picture: None,
-                figures: vec![],
+                figures: vec![("Bruttogeschossfläche".into(), "9.800 m²".into())],
             },
         ],
         maps: vec![MapPage {
@@ -220,6 +220,8 @@ fn the_report_reads_back_as_text_with_every_visible_contribution() {
         "Gebäudemodell LoD2: © GDI-Th (dl-de/by-2-0)",
         "über 6 h",
         "Sonnenstunden am Tag",
+        "Inhalt",
+        "Die Entwürfe im Vergleich",
         "Von der Moderation ausgeblendet und hier nicht aufgeführt: 1",
         &format!("Seite {pages} von {pages}"),
     ] {
@@ -232,6 +234,38 @@ fn the_report_reads_back_as_text_with_every_visible_contribution() {
     assert!(
         !text.contains("Beitrag 5:"),
         "one merged into another is shown there, not twice"
+    );
+    // The agenda on page 2: each section and each design with its page.
+    let agenda = run("pdftotext", &["-layout", "-f", "2", "-l", "2", path, "-"]);
+    let line_of = |what: &str| {
+        agenda
+            .lines()
+            .find(|l| l.trim_start().starts_with(what))
+            .unwrap_or_else(|| panic!("no {what:?} in the agenda:\n{agenda}"))
+            .to_string()
+    };
+    for (what, page) in [("Die Entwürfe", 3), ("Entwurf B: Punkthäuser", 3)] {
+        let line = line_of(what);
+        let number: usize = line.split_whitespace().last().unwrap().parse().unwrap();
+        assert!(number >= page && number <= pages, "{line}");
+    }
+    let sources: usize = line_of("Herkunft und Quellen")
+        .split_whitespace()
+        .last()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(sources, pages, "the sources come last");
+    // Both designs' figures side by side, the one B lacks as "–".
+    let compared = text
+        .lines()
+        .find(|l| {
+            l.contains("Bruttogeschossfläche") && l.contains("9.800 m²") && l.contains("12.480 m²")
+        })
+        .unwrap_or_else(|| panic!("no comparison row:\n{text}"));
+    assert!(
+        compared.find("12.480") < compared.find("9.800"),
+        "A before B: {compared}"
     );
     // Each listed contribution has its small map (with its 20 m scale).
     let listed = text.matches("Nr. ").count();
