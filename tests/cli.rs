@@ -1511,3 +1511,91 @@ fn workshop_export_writes_contributions_and_ratings() {
     assert!(text.contains("<b>Bäume</b>, bitte"), "{text}");
     assert!(text.contains("=HYPERLINK(\"http://x\")"), "{text}");
 }
+
+/// An online phase on PostgreSQL (the pw-workshop server's database): its
+/// contributions and ratings come out the same way, the report in English
+/// when asked, with its agenda.
+#[test]
+fn workshop_export_reads_an_online_phase_from_postgresql() {
+    use pw_participation::{
+        Draft, LocalText, PostgresStore, Reply, Request, Source, VariantCard, Workshop, start_desk,
+    };
+    let server = pw_testkit::PostgresServer::start();
+    let url = server.fresh_database("online");
+    let dir = std::env::temp_dir().join(format!("pw-cli-online-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let scene = dir.join("platz.scene");
+    std::fs::write(
+        &scene,
+        "name = \"Platz\"\ncrs = \"EPSG:25832\"\norigin = [681000.0, 5644000.0, 150.0]\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("platz.plan.toml"), "[[variant]]\nname = \"A\"\n").unwrap();
+    {
+        let mut w = Workshop::new(LocalText::new("Platz", ""));
+        w.variants = vec![VariantCard {
+            id: "A".into(),
+            name: LocalText::new("A", ""),
+            caption: LocalText::default(),
+            picture: None,
+        }];
+        let desk = start_desk(w, Box::new(PostgresStore::connect(&url).unwrap()));
+        let Reply::Joined(p) = desk.ask_blocking(Request::Join).unwrap() else {
+            panic!()
+        };
+        desk.ask_blocking(Request::Contribute {
+            draft: Draft {
+                participant: p.clone(),
+                nonce: "n1".into(),
+                text: "Online gesagt: mehr Bänke".into(),
+                category: "idee".into(),
+                anchor: None,
+                view: Default::default(),
+            },
+            source: Source::Phone,
+        })
+        .unwrap();
+        desk.ask_blocking(Request::Vote {
+            participant: p,
+            variant: "A".into(),
+            stars: 5,
+        })
+        .unwrap();
+    }
+    let out = dir.join("ergebnisse");
+    let (code, text, err) = planwerkstatt(&[
+        "workshop",
+        "export",
+        scene.to_str().unwrap(),
+        "--postgres",
+        &url,
+        "--lang",
+        "en",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        text.contains("1 contributions, 1 ratings from PostgreSQL"),
+        "{text}"
+    );
+    let csv = std::fs::read_to_string(out.join("platz-beitraege.csv")).unwrap();
+    assert!(csv.contains("Online gesagt: mehr Bänke"), "{csv}");
+    let ratings = std::fs::read_to_string(out.join("platz-bewertungen.csv")).unwrap();
+    assert!(ratings.contains("stars,A,A,5,1\n"), "{ratings}");
+    let pdf = Command::new("pdftotext")
+        .arg(out.join("platz-bericht.pdf"))
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    let pdf = String::from_utf8_lossy(&pdf.stdout);
+    for wanted in [
+        "Contents",
+        "Online gesagt: mehr Bänke",
+        "Workshop file",
+        "PostgreSQL",
+    ] {
+        assert!(pdf.contains(wanted), "{wanted:?} missing:\n{pdf}");
+    }
+}

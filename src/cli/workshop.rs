@@ -1,6 +1,8 @@
 //! `planwerkstatt workshop export SCENE`: what a workshop on the scene
 //! produced — the contributions as GeoJSON (scene CRS) and CSV, the ratings
-//! and answers as CSV — written beside its workshop file or into `--out`.
+//! and answers as CSV, the report as PDF — written beside its workshop file
+//! or into `--out`; from the file, or from the PostgreSQL database of an
+//! online phase (`--postgres`).
 
 use std::path::{Path, PathBuf};
 
@@ -17,22 +19,40 @@ pub enum WorkshopCommand {
     Export {
         /// The .scene file the workshop was held on.
         scene: PathBuf,
-        /// The folder to write into (default: beside the workshop file).
+        /// The folder to write into (default: beside the workshop file; with
+        /// --postgres beside the scene).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// The workshop is an online phase's, in this PostgreSQL database
+        /// (the address `pw-workshop --postgres` served it from).
+        #[arg(long, value_name = "URL")]
+        postgres: Option<String>,
+        /// The report's language: de or en.
+        #[arg(long, default_value = "de", value_parser = ["de", "en"])]
+        lang: String,
     },
 }
 
 pub fn workshop(command: &WorkshopCommand) -> anyhow::Result<String> {
     match command {
-        WorkshopCommand::Export { scene, out } => export(scene, out.as_deref()),
+        WorkshopCommand::Export {
+            scene,
+            out,
+            postgres,
+            lang,
+        } => export(scene, out.as_deref(), postgres.as_deref(), lang),
     }
 }
 
-fn export(scene_path: &Path, out: Option<&Path>) -> anyhow::Result<String> {
+fn export(
+    scene_path: &Path,
+    out: Option<&Path>,
+    postgres: Option<&str>,
+    lang: &str,
+) -> anyhow::Result<String> {
     let scene = pw_scene::Scene::load(scene_path)?;
     let file = workshop_file(Some(scene_path), &scene.name);
-    if !file.exists() {
+    if postgres.is_none() && !file.exists() {
         bail!(
             "no workshop was held on {} yet (looked for {}): open it in workshop mode first",
             scene_path.display(),
@@ -60,8 +80,17 @@ fn export(scene_path: &Path, out: Option<&Path>) -> anyhow::Result<String> {
             picture: None,
         });
     }
-    let store = SqliteStore::open(&file)?;
-    let desk = start_desk(workshop.clone(), Box::new(store));
+    let (store, source): (Box<dyn pw_participation::Store>, String) = match postgres {
+        Some(url) => (
+            Box::new(pw_participation::PostgresStore::connect(url)?),
+            "PostgreSQL".into(),
+        ),
+        None => (
+            Box::new(SqliteStore::open(&file)?),
+            file.display().to_string(),
+        ),
+    };
+    let desk = start_desk(workshop.clone(), store);
     let folder = match out {
         Some(o) => o.to_path_buf(),
         None => file.parent().unwrap_or(Path::new(".")).to_path_buf(),
@@ -70,12 +99,15 @@ fn export(scene_path: &Path, out: Option<&Path>) -> anyhow::Result<String> {
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "werkstatt".into());
+    // The day of the file's last change; an online phase's: today.
     let modified = std::fs::metadata(&file)
         .and_then(|m| m.modified())
         .ok()
+        .filter(|_| postgres.is_none())
         .and_then(|t| jiff::Timestamp::try_from(t).ok())
-        .map(|t| t.strftime("%d.%m.%Y").to_string())
-        .unwrap_or_default();
+        .unwrap_or_else(jiff::Timestamp::now)
+        .strftime("%d.%m.%Y")
+        .to_string();
     let setting = results::Setting {
         title: scene
             .workshop
@@ -91,10 +123,16 @@ fn export(scene_path: &Path, out: Option<&Path>) -> anyhow::Result<String> {
                 "Planwerkstatt".into(),
                 env!("CARGO_PKG_VERSION").to_string(),
             ),
-            ("Szene".into(), scene_path.display().to_string()),
-            ("Werkstatt-Datei".into(), file.display().to_string()),
+            (
+                pw_participation::texts::render(lang, "participation.report.scene", &[]),
+                scene_path.display().to_string(),
+            ),
+            (
+                pw_participation::texts::render(lang, "participation.report.file", &[]),
+                source.clone(),
+            ),
         ],
-        lang: "de",
+        lang: if lang == "en" { "en" } else { "de" },
         time_zone: jiff::tz::TimeZone::get(&scene.city.time_zone)
             .unwrap_or(jiff::tz::TimeZone::UTC),
         pictures: results::pictures_folder(Some(scene_path)),
@@ -102,9 +140,7 @@ fn export(scene_path: &Path, out: Option<&Path>) -> anyhow::Result<String> {
     let written = results::write(&desk, &setting, &folder, &stem)?;
     let mut report = format!(
         "{} contributions, {} ratings from {}\n",
-        written.contributions,
-        written.votes,
-        file.display()
+        written.contributions, written.votes, source
     );
     match &written.pictures_problem {
         Some(problem) => report.push_str(&format!("the report has no pictures: {problem}\n")),
