@@ -172,6 +172,12 @@ pub enum AnalysisCommand {
     /// The area around what the camera looks at (the view's width); points
     /// not chosen yet there too.
     AreaFromView,
+    /// The area around a place (scene CRS) reaching `half` metres each way,
+    /// and points not chosen yet there: a saved view's (the kiosk's tour).
+    AreaAround {
+        centre: [f64; 2],
+        half: f64,
+    },
     /// The form's polygon parameter `key` from the selected feature (a
     /// parcel of a vector layer, a building).
     PolygonFromSelection(&'static str),
@@ -221,6 +227,12 @@ fn remove_entry(commands: &mut Commands, state: &mut AnalysisState, id: u32) {
             commands.entity(entity).despawn();
         }
     }
+}
+
+/// How far the area "in view" reaches each way from what the camera looks
+/// at, `distance` metres away.
+pub fn view_half_width(distance: f64) -> f64 {
+    (distance * 0.6).clamp(25.0, 1500.0)
 }
 
 /// The area key of an analysis's form (the first area parameter, else
@@ -341,12 +353,22 @@ pub(crate) fn handle_commands(
             }
             AnalysisCommand::PickArea => state.pick = AreaPick::FirstCorner,
             AnalysisCommand::PickPoint(key) => state.pick = AreaPick::Point(key),
-            AnalysisCommand::AreaFromView => {
-                let (Some(analysis), Ok(o)) = (selected, orbit.single()) else {
+            AnalysisCommand::AreaFromView | AnalysisCommand::AreaAround { .. } => {
+                let Some(analysis) = selected else {
                     continue;
                 };
-                let c = frame.bevy_to_world(o.target);
-                let half = (o.distance as f64 * 0.6).clamp(25.0, 1500.0);
+                let (c, half) = match cmd {
+                    AnalysisCommand::AreaAround { centre, half } => {
+                        ([centre[0], centre[1], 0.0], *half)
+                    }
+                    _ => {
+                        let Ok(o) = orbit.single() else { continue };
+                        (
+                            frame.bevy_to_world(o.target),
+                            view_half_width(f64::from(o.distance)),
+                        )
+                    }
+                };
                 if let (Some((key, kind)), Some(form)) = (area_key(&*analysis), state.form_mut()) {
                     let area = Area::new(c[0] - half, c[1] - half, c[0] + half, c[1] + half);
                     form.set(key, area_value(&kind, area));

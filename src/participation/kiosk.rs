@@ -1,6 +1,6 @@
 //! The showroom (kiosk mode): the scene's guided tour, station by station
-//! — a saved view flown to, a variant, the clock, a caption in simple
-//! language. Visitors step with "Weiter"/"Zurück"; after `idle_seconds`
+//! — a saved view flown to, a variant, the clock, an analysis result, a
+//! caption in simple language. Visitors step with "Weiter"/"Zurück"; after `idle_seconds`
 //! without a touch everything goes back to the start (drafts and selection
 //! wiped, nothing personal left on screen) and the tour plays by itself.
 
@@ -40,13 +40,145 @@ impl Kiosk {
     }
 }
 
+/// The stations' analysis results: computed the first time a station is
+/// shown (with its variant), kept for every later round of the tour.
+#[derive(Resource, Debug, Default)]
+pub struct StationResults {
+    /// Station → the result's id in the analysis panel's list.
+    pub by_station: std::collections::HashMap<usize, u32>,
+    /// A station whose run was started, and the results there were then.
+    running: Option<(usize, Vec<u32>)>,
+    /// The station whose analysis is still to run.
+    wanted: Option<usize>,
+    /// The station whose results were last arranged.
+    arranged: Option<usize>,
+    /// Stations whose run gave no result (refused, failed): not again.
+    failed: std::collections::HashSet<usize>,
+}
+
 pub struct KioskPlugin;
 
 impl Plugin for KioskPlugin {
     fn build(&self, app: &mut App) {
         app.init_resource::<Kiosk>()
+            .init_resource::<StationResults>()
             .add_message::<KioskCommand>()
-            .add_systems(Update, (notice_touches, step, tour).chain());
+            .add_systems(
+                Update,
+                (notice_touches, step, tour, station_analysis)
+                    .chain()
+                    .before(crate::analysis::AnalysisSystems),
+            );
+    }
+}
+
+/// Shows the station's analysis result (and no other); runs it first when
+/// there is none yet — once its variant is the one shown, over the area of
+/// the station's saved view.
+#[allow(clippy::too_many_arguments)] // Bevy system: one parameter per resource.
+fn station_analysis(
+    audience: Res<Audience>,
+    active: Res<ActiveScene>,
+    kiosk: Res<Kiosk>,
+    scenario: Option<Res<crate::scenario::ScenarioState>>,
+    state: Option<Res<crate::analysis::AnalysisState>>,
+    analyses: Option<Res<crate::analysis::Analyses>>,
+    mut results: ResMut<StationResults>,
+    mut commands: MessageWriter<crate::analysis::AnalysisCommand>,
+) {
+    use crate::analysis::AnalysisCommand;
+    let (Some(state), Some(analyses)) = (state, analyses) else {
+        return;
+    };
+    let Some(stations) = active.scene.kiosk.as_ref().map(|k| &k.stations) else {
+        return;
+    };
+    if !audience.kiosk {
+        results.arranged = None;
+        return;
+    }
+    // A run of ours ended: its new result belongs to that station.
+    if let Some((station, before)) = results.running.clone()
+        && state.running.is_none()
+    {
+        let wanted = stations.get(station).and_then(|s| s.analysis.as_deref());
+        if let Some(id) = state
+            .results
+            .iter()
+            .rev()
+            .find(|e| Some(e.analysis) == wanted && !before.contains(&e.id))
+            .map(|e| e.id)
+        {
+            results.by_station.insert(station, id);
+        } else {
+            results.failed.insert(station);
+        }
+        results.running = None;
+        // Its result showed itself: arrange the station shown now again.
+        results.arranged = None;
+    }
+    let station = kiosk.station;
+    let Some(here) = stations.get(station) else {
+        return;
+    };
+    if results.arranged != Some(station) {
+        results.arranged = Some(station);
+        let shown = results
+            .by_station
+            .get(&station)
+            .copied()
+            .filter(|id| state.result(*id).is_some());
+        for e in &state.results {
+            let on = Some(e.id) == shown;
+            if on || e.show_ground || e.show_facades || e.show_features {
+                commands.write(AnalysisCommand::Show {
+                    id: e.id,
+                    ground: on,
+                    facades: on,
+                    features: on,
+                });
+            }
+        }
+        if shown.is_none() && here.analysis.is_some() && !results.failed.contains(&station) {
+            results.wanted = Some(station);
+        }
+    }
+    // Start the run when the station's variant is the one shown and
+    // nothing else runs; one at a time.
+    if let Some(wanted) = results.wanted
+        && wanted == station
+        && results.running.is_none()
+        && state.running.is_none()
+        && scenario.as_ref().is_some_and(|s| s.active == here.variant)
+    {
+        results.wanted = None;
+        let Some(id) = here
+            .analysis
+            .clone()
+            .filter(|id| analyses.0.get(id).is_some())
+        else {
+            warn!(
+                "kiosk station {}: unknown analysis {:?}",
+                station + 1,
+                here.analysis
+            );
+            return;
+        };
+        let Some(view) = active
+            .scene
+            .bookmarks
+            .iter()
+            .find(|b| b.name == here.bookmark)
+        else {
+            return;
+        };
+        commands.write(AnalysisCommand::Select(id));
+        commands.write(AnalysisCommand::AreaAround {
+            centre: [view.target[0], view.target[1]],
+            half: crate::analysis::runs::view_half_width(view.distance),
+        });
+        commands.write(AnalysisCommand::Run);
+        results.running = Some((station, state.results.iter().map(|e| e.id).collect()));
     }
 }
 

@@ -401,6 +401,7 @@ de = \"Der Platz heute\"
 bookmark = \"Straßenzug Nord\"
 variant = \"Entwurf A\"
 time = \"2026-12-21T12:00\"
+analysis = \"plan\"
 seconds = 2
 de = \"Entwurf A im Winter\"
 en = \"Design A in winter\"
@@ -438,6 +439,30 @@ en = \"Design A in winter\"
     });
     assert_eq!(local(&app), "12-21 12:00");
     assert_eq!(kiosk(&app), (1, false));
+    // Its analysis runs once, with its variant, over its saved view's area.
+    until(&mut app, "the station's analysis", |app| {
+        app.world()
+            .resource::<super::kiosk::StationResults>()
+            .by_station
+            .contains_key(&1)
+    });
+    let (result, scenario) = {
+        let id = app
+            .world()
+            .resource::<super::kiosk::StationResults>()
+            .by_station[&1];
+        let state = app.world().resource::<crate::analysis::AnalysisState>();
+        let entry = state.result(id).unwrap();
+        (entry.analysis, entry.result.stamp.scenario.clone())
+    };
+    assert_eq!((result, scenario.as_str()), ("plan", "Entwurf A"));
+    let shown = |app: &App| {
+        let state = app.world().resource::<crate::analysis::AnalysisState>();
+        state.results.iter().filter(|e| e.show_ground).count()
+    };
+    until(&mut app, "the result shown at its station", |app| {
+        shown(app) == 1
+    });
     // What they leave behind.
     app.world_mut().resource_mut::<Participation>().draft.text = "meine Adresse ist …".into();
     let tapped = Some((app.world().resource::<Layers>().entries[0].id, 3));
@@ -461,6 +486,9 @@ en = \"Design A in winter\"
     until(&mut app, "Bestand at the first station", |app| {
         app.world().resource::<ScenarioState>().active.is_none()
     });
+    until(&mut app, "no result at a station without one", |app| {
+        shown(app) == 0
+    });
     // And on by itself after the station's 2 s.
     until(&mut app, "the tour playing on", |app| {
         kiosk(app) == (1, true)
@@ -468,6 +496,18 @@ en = \"Design A in winter\"
     until(&mut app, "its variant", |app| {
         app.world().resource::<ScenarioState>().active.as_deref() == Some("Entwurf A")
     });
+    // The second round takes the kept result: no second run.
+    for _ in 0..20 {
+        app.update();
+    }
+    let runs = app
+        .world()
+        .resource::<crate::analysis::AnalysisState>()
+        .results
+        .iter()
+        .filter(|e| e.analysis == "plan")
+        .count();
+    assert_eq!(runs, 1);
 }
 
 /// A GET of `path` below the workshop's link, as a phone sends it:

@@ -113,6 +113,11 @@ pub struct TourStation {
     /// The clock, local time ("2026-06-21T15:00").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<String>,
+    /// An analysis shown at this station (its id, e.g. "sunhours",
+    /// "noise", "flood", "view"): run with its defaults over the saved
+    /// view's area once, the first time the station is shown, then kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub analysis: Option<String>,
     /// How long the tour stays when it plays by itself.
     #[serde(default = "default_station_seconds")]
     pub seconds: f64,
