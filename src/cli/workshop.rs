@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::bail;
-use pw_participation::{LocalText, SqliteStore, VariantCard, Workshop, start_desk};
+use pw_participation::{SqliteStore, Workshop, start_desk};
 
 use crate::participation::results;
 use crate::participation::session::{questions, workshop_file};
@@ -59,17 +59,12 @@ fn export(
             file.display()
         );
     }
-    let mut workshop = Workshop::new(LocalText::new(&scene.name, &scene.name));
+    let mut workshop = Workshop::new(crate::participation::session::title(&scene));
     let plan = pw_plan::PlanFile::load(&pw_plan::PlanFile::path_for(scene_path))?;
     workshop.variants = plan
         .variants
         .iter()
-        .map(|v| VariantCard {
-            id: v.name.clone(),
-            name: LocalText::new(&v.name, &v.name),
-            caption: LocalText::new(&v.description, &v.description),
-            picture: None,
-        })
+        .map(crate::participation::session::variant_card)
         .collect();
     if let Some(settings) = &scene.workshop {
         workshop.questions = questions(settings);
@@ -109,12 +104,9 @@ fn export(
         .strftime("%d.%m.%Y")
         .to_string();
     let setting = results::Setting {
-        title: scene
-            .workshop
-            .as_ref()
-            .map(|w| w.title.clone())
-            .filter(|t| !t.is_empty())
-            .unwrap_or_else(|| scene.name.clone()),
+        title: crate::participation::session::title(&scene)
+            .get(lang)
+            .to_string(),
         place_and_date: format!("{}, {modified}", scene.city.name),
         epsg: pw_geo::Crs::parse(&scene.crs).ok().map(|c| c.horizontal),
         attribution: scene.attribution.clone(),

@@ -291,6 +291,7 @@ fn apply_commands(
                         .clone()
                         .unwrap_or(pw_scene::WorkshopSettings {
                             title: String::new(),
+                            title_en: String::new(),
                             port: pw_scene::default_workshop_port(),
                             area: None,
                             questions: Vec::new(),
@@ -309,28 +310,10 @@ fn apply_commands(
                     (!e.is_empty()).then(|| [e.min[0], e.min[1], e.max[0], e.max[1]])
                 });
                 let mut plan = session::Plan {
-                    title: if settings.title.is_empty() {
-                        active.scene.name.clone()
-                    } else {
-                        settings.title.clone()
-                    },
+                    title: session::title(&active.scene),
                     variants: scenario
                         .as_ref()
-                        .map(|s| {
-                            s.plan
-                                .variants
-                                .iter()
-                                .map(|v| VariantCard {
-                                    id: v.name.clone(),
-                                    name: pw_participation::LocalText::new(&v.name, &v.name),
-                                    caption: pw_participation::LocalText::new(
-                                        &v.description,
-                                        &v.description,
-                                    ),
-                                    picture: None,
-                                })
-                                .collect()
-                        })
+                        .map(|s| s.plan.variants.iter().map(session::variant_card).collect())
                         .unwrap_or_default(),
                     questions: session::questions(&settings),
                     area: extent.map(|extent| Area {
@@ -428,13 +411,11 @@ fn apply_commands(
                     .and_then(|p| p.file_stem())
                     .map(|s| s.to_string_lossy().into_owned())
                     .unwrap_or_else(|| "werkstatt".into());
-                let title = active
-                    .scene
-                    .workshop
-                    .as_ref()
-                    .map(|w| w.title.clone())
-                    .filter(|t| !t.is_empty())
-                    .unwrap_or_else(|| active.scene.name.clone());
+                let lang = match i18n.language {
+                    crate::base::i18n::Language::English => "en",
+                    crate::base::i18n::Language::German => "de",
+                };
+                let title = session::title(&active.scene).get(lang).to_string();
                 let setting = results::Setting {
                     title,
                     place_and_date: format!(

@@ -85,9 +85,32 @@ pub fn questions(settings: &pw_scene::WorkshopSettings) -> Vec<Question> {
         .collect()
 }
 
+/// A variant as phones and the report show it: its name and description
+/// in German and (where the plan gives them) English.
+pub fn variant_card(v: &pw_plan::Variant) -> VariantCard {
+    VariantCard {
+        id: v.name.clone(),
+        name: LocalText::new(&v.name, &v.name_en),
+        caption: LocalText::new(&v.description, &v.description_en),
+        picture: None,
+    }
+}
+
+/// The workshop's title in both languages: the scene's `[workshop]` title
+/// (else the scene's name), and its English one where given.
+pub fn title(scene: &pw_scene::Scene) -> LocalText {
+    let settings = scene.workshop.as_ref();
+    let de = settings
+        .map(|w| w.title.clone())
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| scene.name.clone());
+    let en = settings.map(|w| w.title_en.clone()).unwrap_or_default();
+    LocalText::new(&de, &en)
+}
+
 /// What a workshop is about, from the scene and its variants.
 pub struct Plan {
-    pub title: String,
+    pub title: LocalText,
     pub variants: Vec<VariantCard>,
     pub questions: Vec<Question>,
     pub area: Option<Area>,
@@ -101,7 +124,7 @@ pub fn start(file: PathBuf, plan: Plan) -> Result<Session, String> {
         std::fs::create_dir_all(folder).map_err(|e| format!("{}: {e}", folder.display()))?;
     }
     let store = SqliteStore::open(&file).map_err(|e| e.to_string())?;
-    let mut workshop = Workshop::new(LocalText::new(&plan.title, &plan.title));
+    let mut workshop = Workshop::new(plan.title);
     workshop.variants = plan.variants;
     workshop.questions = plan.questions;
     workshop.area = plan.area;

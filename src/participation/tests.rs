@@ -34,6 +34,7 @@ fn workshop_scene() -> PathBuf {
         "{demo}
 [workshop]
 title = \"Heinsberg: zwei Entwürfe\"
+title_en = \"Heinsberg: two designs\"
 port = 0
 
 [[workshop.questions]]
@@ -45,7 +46,8 @@ kind = \"yesno\"
     std::fs::write(dir.join("werkstatt.scene"), scene).unwrap();
     std::fs::write(
         dir.join("werkstatt.plan.toml"),
-        "[[variant]]\nname = \"Entwurf A\"\ndescription = \"Blockrand\"\n\n[[variant]]\nname = \"Entwurf B\"\n",
+        "[[variant]]\nname = \"Entwurf A\"\nname_en = \"Design A\"\ndescription = \"Blockrand\"\n\
+         description_en = \"Perimeter block\"\n\n[[variant]]\nname = \"Entwurf B\"\n",
     )
     .unwrap();
     dir.join("werkstatt.scene")
@@ -110,6 +112,11 @@ fn a_workshop_takes_phones_and_the_table_and_shows_what_they_saw() {
         let names: Vec<&str> = w.variants.iter().map(|v| v.id.as_str()).collect();
         assert_eq!(names, ["Entwurf A", "Entwurf B"]);
         assert_eq!(w.variants[0].caption.de, "Blockrand");
+        // English where the plan and scene give it, German where not.
+        assert_eq!(w.title.get("en"), "Heinsberg: two designs");
+        assert_eq!(w.variants[0].name.get("en"), "Design A");
+        assert_eq!(w.variants[0].caption.get("en"), "Perimeter block");
+        assert_eq!(w.variants[1].name.get("en"), "Entwurf B");
         assert_eq!(w.questions[0].id, "gruen");
         let area = w.area.as_ref().expect("the tile's extent");
         // The tile's 83 buildings, as outlines for the phones' map.

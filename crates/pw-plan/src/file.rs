@@ -44,6 +44,12 @@ pub struct Variant {
     pub name: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
+    /// The name and description in English, for phones and reports set to
+    /// English (the German ones where empty).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub name_en: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description_en: String,
     /// Ids of existing objects this variant demolishes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub removed: Vec<String>,

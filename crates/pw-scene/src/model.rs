@@ -138,6 +138,9 @@ pub struct WorkshopSettings {
     /// Title on phones; the scene's name when empty.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub title: String,
+    /// The title in English (the German one where empty).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub title_en: String,
     /// The port the phones' page is served on (0: any free one).
     #[serde(default = "default_workshop_port")]
     pub port: u16,
