@@ -165,6 +165,8 @@ impl AnalysisState {
 pub enum AnalysisCommand {
     /// Show this analysis's form.
     Select(String),
+    /// The selected analysis's form back to its defaults.
+    UseDefaults,
     /// Run the selected analysis with its form.
     Run,
     /// Choose the form's area by two taps on the map.
@@ -350,6 +352,11 @@ pub(crate) fn handle_commands(
                     prefix,
                     task,
                 });
+            }
+            AnalysisCommand::UseDefaults => {
+                if let (Some(analysis), Some(form)) = (selected.as_ref(), state.form_mut()) {
+                    *form = analysis.defaults();
+                }
             }
             AnalysisCommand::PickArea => state.pick = AreaPick::FirstCorner,
             AnalysisCommand::PickPoint(key) => state.pick = AreaPick::Point(key),

@@ -44,6 +44,8 @@ impl Kiosk {
 /// shown (with its variant), kept for every later round of the tour.
 #[derive(Resource, Debug, Default)]
 pub struct StationResults {
+    /// The scene they belong to (another one starts afresh).
+    scene: Option<String>,
     /// Station → the result's id in the analysis panel's list.
     pub by_station: std::collections::HashMap<usize, u32>,
     /// A station whose run was started, and the results there were then.
@@ -52,8 +54,8 @@ pub struct StationResults {
     wanted: Option<usize>,
     /// The station whose results were last arranged.
     arranged: Option<usize>,
-    /// Stations whose run gave no result (refused, failed): not again.
-    failed: std::collections::HashSet<usize>,
+    /// Runs that gave no result, per station: tried twice, then left.
+    attempts: std::collections::HashMap<usize, u32>,
 }
 
 pub struct KioskPlugin;
@@ -73,12 +75,17 @@ impl Plugin for KioskPlugin {
 }
 
 /// Shows the station's analysis result (and no other); runs it first when
-/// there is none yet — once its variant is the one shown, over the area of
-/// the station's saved view.
+/// there is none yet — once the scene has loaded and the station's variant
+/// is the one shown, with the analysis's defaults over the area of the
+/// station's saved view.
 #[allow(clippy::too_many_arguments)] // Bevy system: one parameter per resource.
 fn station_analysis(
     audience: Res<Audience>,
     active: Res<ActiveScene>,
+    (layers, city): (
+        Res<crate::layers::Layers>,
+        Res<crate::layers::city_draw::CityLayers>,
+    ),
     kiosk: Res<Kiosk>,
     scenario: Option<Res<crate::scenario::ScenarioState>>,
     state: Option<Res<crate::analysis::AnalysisState>>,
@@ -87,14 +94,25 @@ fn station_analysis(
     mut commands: MessageWriter<crate::analysis::AnalysisCommand>,
 ) {
     use crate::analysis::AnalysisCommand;
+    use pw_analysis::ParamKind;
     let (Some(state), Some(analyses)) = (state, analyses) else {
         return;
     };
+    let scene = super::scene_key(&active);
+    if results.scene.as_deref() != Some(scene.as_str()) {
+        *results = StationResults {
+            scene: Some(scene),
+            ..Default::default()
+        };
+    }
     let Some(stations) = active.scene.kiosk.as_ref().map(|k| &k.stations) else {
         return;
     };
     if !audience.kiosk {
+        // Staff at the desk: their runs are theirs.
         results.arranged = None;
+        results.running = None;
+        results.wanted = None;
         return;
     }
     // A run of ours ended: its new result belongs to that station.
@@ -102,16 +120,17 @@ fn station_analysis(
         && state.running.is_none()
     {
         let wanted = stations.get(station).and_then(|s| s.analysis.as_deref());
-        if let Some(id) = state
+        match state
             .results
             .iter()
             .rev()
             .find(|e| Some(e.analysis) == wanted && !before.contains(&e.id))
             .map(|e| e.id)
         {
-            results.by_station.insert(station, id);
-        } else {
-            results.failed.insert(station);
+            Some(id) => {
+                results.by_station.insert(station, id);
+            }
+            None => *results.attempts.entry(station).or_default() += 1,
         }
         results.running = None;
         // Its result showed itself: arrange the station shown now again.
@@ -121,13 +140,16 @@ fn station_analysis(
     let Some(here) = stations.get(station) else {
         return;
     };
-    if results.arranged != Some(station) {
-        results.arranged = Some(station);
-        let shown = results
+    let kept = |results: &StationResults| {
+        results
             .by_station
             .get(&station)
             .copied()
-            .filter(|id| state.result(*id).is_some());
+            .filter(|id| state.result(*id).is_some())
+    };
+    if results.arranged != Some(station) {
+        results.arranged = Some(station);
+        let shown = kept(&results);
         for e in &state.results {
             let on = Some(e.id) == shown;
             if on || e.show_ground || e.show_facades || e.show_features {
@@ -139,29 +161,35 @@ fn station_analysis(
                 });
             }
         }
-        if shown.is_none() && here.analysis.is_some() && !results.failed.contains(&station) {
+        let running_here = results.running.as_ref().is_some_and(|(s, _)| *s == station);
+        if shown.is_none() && here.analysis.is_some() && !running_here {
             results.wanted = Some(station);
         }
     }
-    // Start the run when the station's variant is the one shown and
-    // nothing else runs; one at a time.
-    if let Some(wanted) = results.wanted
-        && wanted == station
+    // Start the run when the scene is there, the station's variant is the
+    // one shown and nothing else runs; one at a time.
+    let ready = crate::analysis::on_start::scene_loaded(&layers, &city)
+        && scenario.as_ref().is_some_and(|s| s.active == here.variant);
+    if results.wanted == Some(station)
+        && ready
         && results.running.is_none()
         && state.running.is_none()
-        && scenario.as_ref().is_some_and(|s| s.active == here.variant)
     {
         results.wanted = None;
-        let Some(id) = here
+        if kept(&results).is_some() || results.attempts.get(&station).copied().unwrap_or(0) >= 2 {
+            return;
+        }
+        let Some((id, analysis)) = here
             .analysis
-            .clone()
-            .filter(|id| analyses.0.get(id).is_some())
+            .as_ref()
+            .and_then(|id| Some((id.clone(), analyses.0.get(id)?.clone())))
         else {
             warn!(
                 "kiosk station {}: unknown analysis {:?}",
                 station + 1,
                 here.analysis
             );
+            results.attempts.insert(station, 2);
             return;
         };
         let Some(view) = active
@@ -173,10 +201,19 @@ fn station_analysis(
             return;
         };
         commands.write(AnalysisCommand::Select(id));
-        commands.write(AnalysisCommand::AreaAround {
-            centre: [view.target[0], view.target[1]],
-            half: crate::analysis::runs::view_half_width(view.distance),
-        });
+        commands.write(AnalysisCommand::UseDefaults);
+        // The saved view's area and place, where the analysis takes an
+        // area or a point (not a plot to outline by hand).
+        let params = analysis.params();
+        if params
+            .iter()
+            .any(|p| matches!(p.kind, ParamKind::Area | ParamKind::Point))
+        {
+            commands.write(AnalysisCommand::AreaAround {
+                centre: [view.target[0], view.target[1]],
+                half: crate::analysis::runs::view_half_width(view.distance),
+            });
+        }
         commands.write(AnalysisCommand::Run);
         results.running = Some((station, state.results.iter().map(|e| e.id).collect()));
     }

@@ -17,8 +17,8 @@ mod tests;
 
 use bevy::prelude::*;
 use pw_participation::{
-    Anchor, Area, Category, Contribution, Draft, Moderation, Reply, Request, Source, Tally,
-    VariantCard,
+    Anchor, Area, Category, Contribution, Draft, Moderation, Reply, Request, Source, SqliteStore,
+    Store, Tally, VariantCard,
 };
 
 use crate::base::i18n::I18n;
@@ -52,6 +52,8 @@ pub enum ParticipationCommand {
     TakePictures,
     /// Stop taking them after the picture being taken.
     CancelPictures,
+    /// A new link for the workshop (the old QR code stops working).
+    NewLink,
 }
 
 /// What the table is writing.
@@ -166,6 +168,8 @@ fn end_with_the_scene(active: Res<ActiveScene>, mut participation: ResMut<Partic
         participation.selected = None;
         participation.picking = false;
         participation.draft = TableDraft::default();
+        participation.replying = None;
+        participation.merging = None;
     }
 }
 
@@ -277,6 +281,7 @@ fn apply_commands(
     mut scenario_commands: MessageWriter<ScenarioCommand>,
     mut scene_commands: MessageWriter<SceneCommand>,
     mut analysis_commands: MessageWriter<crate::analysis::AnalysisCommand>,
+    mut commands: Commands,
 ) {
     for command in reader.read() {
         match command {
@@ -328,6 +333,8 @@ fn apply_commands(
                 let file = session::workshop_file(active.path.as_deref(), &active.scene.name);
                 match session::start(file, plan) {
                     Ok(s) => {
+                        participation.replying = None;
+                        participation.merging = None;
                         participation.message =
                             problem.map(|e| (pictures::problem_text(&i18n, &e), true));
                         participation.contributions.clear();
@@ -345,6 +352,30 @@ fn apply_commands(
             ParticipationCommand::Stop => {
                 participation.session = None;
                 participation.picking = false;
+                participation.replying = None;
+                participation.merging = None;
+            }
+            ParticipationCommand::NewLink => {
+                // Closed, the link changed in its file, opened again: the
+                // old QR code (a photo of last week's) leads nowhere.
+                let file = session::workshop_file(active.path.as_deref(), &active.scene.name);
+                let was_open = participation.session.take().is_some();
+                let changed = SqliteStore::open(&file).and_then(|mut store| {
+                    store.workshop_token(&pw_participation::limits::random_token(), true)
+                });
+                participation.message = Some(match changed {
+                    Ok(_) => (
+                        i18n.tr("participation.table.new_link_done").to_string(),
+                        false,
+                    ),
+                    Err(e) => (
+                        i18n.trf("participation.table.cannot_start", &[("why", &e)]),
+                        true,
+                    ),
+                });
+                if was_open {
+                    commands.write_message(ParticipationCommand::Start);
+                }
             }
             // `take_pictures` passes them on.
             ParticipationCommand::TakePictures | ParticipationCommand::CancelPictures => {}

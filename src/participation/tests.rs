@@ -626,4 +626,20 @@ fn phones_see_the_pictures_of_the_variants() {
     let again = participation(&app).session.as_ref().unwrap().link.clone();
     let token = |l: &str| l.rsplit("/w/").next().unwrap().to_string();
     assert_eq!(token(&again), token(&link));
+
+    // "Neuer Link": another link; the old one leads nowhere, the new one
+    // to the workshop's page.
+    app.world_mut().write_message(ParticipationCommand::NewLink);
+    until(&mut app, "the workshop with its new link", |app| {
+        participation(app)
+            .session
+            .as_ref()
+            .is_some_and(|s| token(&s.link) != token(&again))
+    });
+    let renewed = participation(&app).session.as_ref().unwrap().link.clone();
+    let (status, _) = phone_get(&renewed, "");
+    assert!(status.contains(" 200 "), "{status}");
+    let old = renewed.replace(&token(&renewed), &token(&again));
+    let (status, _) = phone_get(&old, "");
+    assert!(status.contains(" 404 "), "{status}");
 }

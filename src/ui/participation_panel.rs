@@ -280,9 +280,10 @@ fn list(
                     {
                         p.merging = None;
                     }
-                } else if ui
-                    .button(i18n.tr("participation.table.merge_here"))
-                    .clicked()
+                } else if !c.hidden
+                    && ui
+                        .button(i18n.tr("participation.table.merge_here"))
+                        .clicked()
                 {
                     out.push(act(ParticipationCommand::Moderate(
                         source,
@@ -297,18 +298,22 @@ fn list(
             {
                 ui.add(
                     egui::TextEdit::multiline(text)
+                        .id_salt(("reply", c.id))
                         .hint_text(i18n.tr("participation.table.reply_hint"))
                         .desired_rows(2)
                         .char_limit(pw_participation::limits::MAX_REPLY_CHARS)
                         .desired_width(f32::INFINITY),
                 );
-                keyboard(
-                    ui,
-                    text,
-                    shift,
-                    pw_participation::limits::MAX_REPLY_CHARS,
-                    i18n,
-                );
+                // In a scope: the keyboard's tight spacing stays its own.
+                ui.scope(|ui| {
+                    keyboard(
+                        ui,
+                        text,
+                        shift,
+                        pw_participation::limits::MAX_REPLY_CHARS,
+                        i18n,
+                    )
+                });
                 let mut close = false;
                 ui.horizontal_wrapped(|ui| {
                     let ready = !text.trim().is_empty();
@@ -354,6 +359,19 @@ fn list(
                 if ui.button(i18n.tr("participation.table.merge")).clicked() {
                     p.merging = Some(c.id);
                     p.replying = None;
+                }
+                // Undo a merge: those under it are listed on their own again.
+                if merged > 0 && ui.button(i18n.tr("participation.table.unmerge")).clicked() {
+                    for under in p
+                        .contributions
+                        .iter()
+                        .filter(|x| x.merged_into == Some(c.id))
+                    {
+                        out.push(act(ParticipationCommand::Moderate(
+                            under.id,
+                            Moderation::Unmerge,
+                        )));
+                    }
                 }
                 let (key, hide) = if c.hidden {
                     ("participation.table.unhide", false)
@@ -461,6 +479,13 @@ pub fn participation_panel(
             pictures_row(ui, pictures, i18n, &mut out);
             if ui.button(i18n.tr("participation.table.stop")).clicked() {
                 out.push(act(ParticipationCommand::Stop));
+            }
+            if ui
+                .button(i18n.tr("participation.table.new_link"))
+                .on_hover_text(i18n.tr("participation.table.new_link_hint"))
+                .clicked()
+            {
+                out.push(act(ParticipationCommand::NewLink));
             }
         });
     });

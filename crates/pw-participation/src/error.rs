@@ -35,6 +35,8 @@ pub enum ParticipationError {
     BadRequest(String),
     #[error("no contribution {0}")]
     NoContribution(i64),
+    #[error("a contribution cannot be merged into itself or into one merged into it")]
+    MergeIntoItself,
     #[error("the workshop store failed: {0}")]
     Store(String),
     #[error("the workshop server stopped")]
@@ -61,6 +63,7 @@ impl ParticipationError {
             TooLarge { .. } => "participation.error.too_large",
             BadRequest(_) => "participation.error.bad_request",
             NoContribution(_) => "participation.error.no_contribution",
+            MergeIntoItself => "participation.error.merge_itself",
             Store(_) => "participation.error.store",
             Stopped => "participation.error.stopped",
         }

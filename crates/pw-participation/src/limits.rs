@@ -10,6 +10,9 @@ use crate::error::{ParticipationError, Result};
 pub const MAX_TEXT_CHARS: usize = 1000;
 /// A moderator's reply.
 pub const MAX_REPLY_CHARS: usize = 2000;
+/// A workshop link's token is all that keeps strangers out: at least this
+/// long (the generated ones are longer).
+pub const MIN_WORKSHOP_TOKEN_CHARS: usize = 16;
 /// Any request body: a contribution in JSON with its view fits many times.
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
 /// Tokens and ids from outside (participant, nonce, variant, question).

@@ -276,7 +276,10 @@ impl<S: Sql> Store for SqlStore<S> {
             .first()
             .and_then(|r| r[0].text())
             // A token edited into the file by hand must still be one.
-            .filter(|t| crate::limits::check_token(t, "workshop").is_ok() && t.len() >= 16);
+            .filter(|t| {
+                crate::limits::check_token(t, "workshop").is_ok()
+                    && t.len() >= crate::limits::MIN_WORKSHOP_TOKEN_CHARS
+            });
         match stored {
             Some(t) if !replace => Ok(t),
             _ => {
@@ -346,14 +349,23 @@ impl<S: Sql> Store for SqlStore<S> {
                 "UPDATE contributions SET answered = ?2, revision = ?3 WHERE id = ?1",
                 &[Param::Int(id), Param::Int(*a as i64), Param::Int(revision)],
             )?,
-            Moderation::Reply(text) => self.sql.execute(
-                "UPDATE contributions SET reply = ?2, answered = ?3, revision = ?4 WHERE id = ?1",
+            // A reply answers it; taking the reply back leaves "answered"
+            // as the moderator set it.
+            Moderation::Reply(Some(text)) => self.sql.execute(
+                "UPDATE contributions SET reply = ?2, answered = 1, revision = ?3 WHERE id = ?1",
                 &[
                     Param::Int(id),
-                    Param::Text(text.as_deref()),
-                    Param::Int(text.is_some() as i64),
+                    Param::Text(Some(text)),
                     Param::Int(revision),
                 ],
+            )?,
+            Moderation::Reply(None) => self.sql.execute(
+                "UPDATE contributions SET reply = NULL, revision = ?2 WHERE id = ?1",
+                &[Param::Int(id), Param::Int(revision)],
+            )?,
+            Moderation::Unmerge => self.sql.execute(
+                "UPDATE contributions SET merged_into = NULL, revision = ?2 WHERE id = ?1",
+                &[Param::Int(id), Param::Int(revision)],
             )?,
             Moderation::MergeInto(into) => {
                 // The one kept is where `into` went itself, if it was merged
@@ -369,7 +381,7 @@ impl<S: Sql> Store for SqlStore<S> {
                     }
                 }
                 if target == id {
-                    return Err(ParticipationError::NoContribution(*into));
+                    return Err(ParticipationError::MergeIntoItself);
                 }
                 // Those merged into this one go along.
                 self.sql.execute(

@@ -16,6 +16,8 @@ pub enum Moderation {
     Reply(Option<String>),
     /// The same point was made in another contribution: shown there.
     MergeInto(i64),
+    /// Not merged any more: listed on its own again.
+    Unmerge,
 }
 
 /// Contributions that changed after a revision, and the revision now.

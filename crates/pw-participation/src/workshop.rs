@@ -43,8 +43,10 @@ impl Area {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Workshop {
     pub title: LocalText,
-    /// In the link phones open; a new one each workshop, so an old link (a
-    /// photo of last week's QR code) leads nowhere.
+    /// In the link phones open. Kept with the workshop's store (a restart
+    /// keeps the phones in); "Neuer Link" (`Store::workshop_token` with
+    /// `replace`) makes an old one — a photo of the QR code going round —
+    /// lead nowhere.
     #[serde(skip)]
     pub token: String,
     pub variants: Vec<VariantCard>,

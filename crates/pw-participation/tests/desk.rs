@@ -576,7 +576,7 @@ fn moderation_hides_replies_merges_and_each_change_is_seen_once(b: &dyn Backend)
     );
     assert_eq!(
         moderate(a, Moderation::MergeInto(a)),
-        Err(ParticipationError::NoContribution(a))
+        Err(ParticipationError::MergeIntoItself)
     );
     assert_eq!(
         moderate(a, Moderation::Reply(Some(" ".into()))),
@@ -615,12 +615,26 @@ fn moderation_hides_replies_merges_and_each_change_is_seen_once(b: &dyn Backend)
         draft: draft(&p, "4", "Wasser und Schatten"),
         source: Source::Phone,
     }));
+    let Reply::Changes(before) = desk.ask_blocking(Request::Changes { since: 0 }).unwrap() else {
+        panic!()
+    };
     moderate(a, Moderation::MergeInto(d)).unwrap();
     assert_eq!(
         moderate(d, Moderation::MergeInto(b)),
-        Err(ParticipationError::NoContribution(b))
+        Err(ParticipationError::MergeIntoItself)
     );
     moderate(c, Moderation::MergeInto(b)).unwrap();
+    // The table asks what changed since it last looked: all three moved.
+    let Reply::Changes(all) = desk
+        .ask_blocking(Request::Changes {
+            since: before.revision,
+        })
+        .unwrap()
+    else {
+        panic!()
+    };
+    let moved: Vec<i64> = all.contributions.iter().map(|c| c.id).collect();
+    assert_eq!(moved, vec![a, b, c]);
     let Reply::Changes(all) = desk.ask_blocking(Request::Changes { since: 0 }).unwrap() else {
         panic!()
     };
@@ -636,6 +650,23 @@ fn moderation_hides_replies_merges_and_each_change_is_seen_once(b: &dyn Backend)
         (Some(d), Some(d), Some(d), None),
         "merging into a merged one keeps the one it went to"
     );
+    // Undone: c on its own again. Taking a's reply back leaves it answered
+    // (the moderator may have answered it in the room).
+    moderate(c, Moderation::Unmerge).unwrap();
+    moderate(a, Moderation::Reply(None)).unwrap();
+    let Reply::Changes(now) = desk.ask_blocking(Request::Changes { since: 0 }).unwrap() else {
+        panic!()
+    };
+    let get = |id| {
+        now.contributions
+            .iter()
+            .find(|x| x.id == id)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(get(c).merged_into, None);
+    assert_eq!(get(a).reply, None);
+    assert!(get(a).answered);
 }
 
 /// The program is restarted (after a crash, or the next evening): the

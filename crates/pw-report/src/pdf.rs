@@ -17,7 +17,7 @@ const FONT: &[u8] = epaint_default_fonts::UBUNTU_LIGHT;
 pub const PAGE_WIDTH: f32 = 595.0;
 pub const PAGE_HEIGHT: f32 = 842.0;
 pub const MARGIN: f32 = 56.0;
-const FOOTER: f32 = 36.0;
+pub const FOOTER: f32 = 36.0;
 const LINE: f32 = 1.35;
 
 /// An RGB colour, 0–255.
@@ -87,15 +87,20 @@ impl Document {
     }
 
     /// Draws on an earlier page (an agenda filled in at the end), from its
-    /// top, and comes back to where it was. What is drawn must fit it.
+    /// top, and comes back to where it was. `draw` must stay on the page:
+    /// text_at and advance_to only, checked against [`Document::room_left`].
     pub fn on_page(&mut self, page: usize, draw: impl FnOnce(&mut Document)) {
-        let (current, y, count) = (self.current, self.y, self.pages.len());
+        let (current, y) = (self.current, self.y);
         self.current = page;
         self.y = MARGIN;
         draw(self);
-        debug_assert_eq!(self.pages.len(), count, "it fitted its page");
         self.current = current;
         self.y = y;
+    }
+
+    /// Points left above the footer on the page drawn on.
+    pub fn room_left(&self) -> f32 {
+        PAGE_HEIGHT - MARGIN - FOOTER - self.y
     }
 
     pub fn width(&self) -> f32 {

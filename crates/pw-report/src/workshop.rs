@@ -6,7 +6,7 @@
 use pw_participation::{Category, Contribution, QuestionKind, Tally, Workshop, texts};
 
 use crate::ReportError;
-use crate::pdf::{Document, GREY, INK, MARGIN, Rgb};
+use crate::pdf::{Document, FOOTER, GREY, INK, MARGIN, PAGE_HEIGHT, Rgb};
 
 /// A variant as the report shows it.
 pub struct VariantPage {
@@ -81,8 +81,13 @@ pub fn workshop_report(r: &WorkshopReport) -> Result<Vec<u8>, ReportError> {
     // The agenda: what the report holds, filled in with page numbers at
     // the end (on a page of its own after the cover).
     let mut agenda: Vec<(String, u8, usize)> = Vec::new();
-    doc.new_page();
-    let contents_page = doc.page_count() - 1;
+    // Five sections, the designs and their comparison.
+    let contents_pages: Vec<usize> = (0..agenda_pages(6 + r.variants.len()))
+        .map(|_| {
+            doc.new_page();
+            doc.page_count() - 1
+        })
+        .collect();
     // The next section starts a page of its own.
     doc.advance_to(MARGIN + 2.0);
 
@@ -265,8 +270,8 @@ pub fn workshop_report(r: &WorkshopReport) -> Result<Vec<u8>, ReportError> {
         doc.heading(&t(category.key()), 2);
         for c in of {
             let mut head = format!(
-                "Nr. {} · {} · {}",
-                c.id,
+                "{} · {} · {}",
+                tf("participation.report.number", &[("n", c.id.to_string())]),
                 (r.time_of)(c.created_ms),
                 t(match c.source {
                     pw_participation::Source::Phone => "participation.table.from_phone",
@@ -274,7 +279,11 @@ pub fn workshop_report(r: &WorkshopReport) -> Result<Vec<u8>, ReportError> {
                 })
             );
             if let Some(v) = &c.view.variant {
-                head.push_str(&format!(" · {v}"));
+                let name = r
+                    .workshop
+                    .variant(v)
+                    .map_or(v.as_str(), |card| card.name.get(r.lang));
+                head.push_str(&format!(" · {name}"));
             }
             if let Some(a) = &c.anchor {
                 head.push_str(&format!(" · E {:.0} N {:.0}", a.x, a.y));
@@ -387,7 +396,7 @@ pub fn workshop_report(r: &WorkshopReport) -> Result<Vec<u8>, ReportError> {
     }
     contents(
         &mut doc,
-        contents_page,
+        &contents_pages,
         &t("participation.report.contents"),
         &agenda,
     );
@@ -400,41 +409,76 @@ fn section(doc: &mut Document, agenda: &mut Vec<(String, u8, usize)>, title: Str
     agenda.push((title, level, doc.page_count()));
 }
 
-/// The agenda on its page: sections and, under "Die Entwürfe", each
-/// variant, with the page it starts on (right-aligned).
-fn contents(doc: &mut Document, page: usize, title: &str, agenda: &[(String, u8, usize)]) {
-    doc.on_page(page, |doc| {
-        doc.heading(title, 1);
-        for (text, level, at) in agenda {
-            let (size, indent) = if *level <= 1 {
-                (12.0, 0.0)
-            } else {
-                (10.5, 18.0)
-            };
-            doc.need(size * 1.8);
-            let baseline = doc.cursor() + size * 1.35;
-            let number = at.to_string();
-            let right = MARGIN + doc.width();
-            let width = doc.width() - indent - 40.0;
-            let mut shown = text.clone();
-            while doc.measure(&shown, size) > width && shown.chars().count() > 4 {
-                shown.pop();
-                while shown.ends_with(' ') {
-                    shown.pop();
-                }
-                shown = format!("{}…", shown.trim_end_matches('…'));
-            }
-            doc.text_at(&shown, size, MARGIN + indent, baseline, INK);
-            doc.text_at(
-                &number,
-                size,
-                right - doc.measure(&number, size),
-                baseline,
-                INK,
-            );
-            doc.advance_to(baseline + size * 0.6);
+/// An agenda line's height: (type size, line with the space below).
+fn agenda_line(level: u8) -> (f32, f32) {
+    let size = if level <= 1 { 12.0 } else { 10.5 };
+    (size, size * 1.95)
+}
+
+/// The agenda's title with the space around it (18 pt type).
+const AGENDA_TITLE: f32 = 6.0 + 18.0 * 1.35 + 6.0;
+
+/// Pages the agenda needs for `entries` lines (at most one per line).
+fn agenda_pages(entries: usize) -> usize {
+    let page = PAGE_HEIGHT - 2.0 * MARGIN - FOOTER;
+    let line = agenda_line(1).1;
+    let first = ((page - AGENDA_TITLE) / line).floor() as usize;
+    let rest = (page / line).floor() as usize;
+    1 + entries.saturating_sub(first).div_ceil(rest.max(1))
+}
+
+/// Cuts `text` with "…" to fit `width` at `size`.
+fn fitted(doc: &Document, text: &str, size: f32, width: f32) -> String {
+    if doc.measure(text, size) <= width {
+        return text.to_string();
+    }
+    let mut base: String = text.to_string();
+    while !base.is_empty() {
+        base.pop();
+        let shown = format!("{}…", base.trim_end());
+        if doc.measure(&shown, size) <= width {
+            return shown;
         }
-    });
+    }
+    "…".into()
+}
+
+/// The agenda on its pages: sections and, under "Die Entwürfe", each
+/// variant, with the page it starts on (right-aligned).
+fn contents(doc: &mut Document, pages: &[usize], title: &str, agenda: &[(String, u8, usize)]) {
+    let mut entries = agenda.iter().peekable();
+    for (k, page) in pages.iter().enumerate() {
+        doc.on_page(*page, |doc| {
+            if k == 0 {
+                // As a level-1 heading draws it, without its page break.
+                doc.advance_to(MARGIN + 6.0);
+                let baseline = doc.cursor() + 18.0 * 1.35 - 18.0 * 0.35;
+                doc.text_at(title, 18.0, MARGIN, baseline, INK);
+                doc.advance_to(MARGIN + AGENDA_TITLE);
+            }
+            while let Some((text, level, at)) = entries.peek() {
+                let (size, height) = agenda_line(*level);
+                if doc.room_left() < height {
+                    break;
+                }
+                let indent = if *level <= 1 { 0.0 } else { 18.0 };
+                let baseline = doc.cursor() + size * 1.35;
+                let number = at.to_string();
+                let right = MARGIN + doc.width();
+                let shown = fitted(doc, text, size, doc.width() - indent - 40.0);
+                doc.text_at(&shown, size, MARGIN + indent, baseline, INK);
+                doc.text_at(
+                    &number,
+                    size,
+                    right - doc.measure(&number, size),
+                    baseline,
+                    INK,
+                );
+                doc.advance_to(doc.cursor() + height);
+                entries.next();
+            }
+        });
+    }
 }
 
 /// A level-2 heading's height with the space around it (13 pt type).

@@ -247,7 +247,7 @@ fn the_report_reads_back_as_text_with_every_visible_contribution() {
     for (what, page) in [("Die Entwürfe", 3), ("Entwurf B: Punkthäuser", 3)] {
         let line = line_of(what);
         let number: usize = line.split_whitespace().last().unwrap().parse().unwrap();
-        assert!(number >= page && number <= pages, "{line}");
+        assert_eq!(number, page, "{line}");
     }
     let sources: usize = line_of("Herkunft und Quellen")
         .split_whitespace()
@@ -305,4 +305,87 @@ fn the_report_reads_back_as_text_with_every_visible_contribution() {
             out_dir().join("bericht").to_str().unwrap(),
         ],
     );
+}
+
+/// Forty designs with long names: the agenda takes the pages it needs
+/// (all lines, names cut with "…", the sources' page last) and the report
+/// is written at once.
+#[test]
+fn a_long_agenda_takes_its_pages_and_cuts_long_names() {
+    let mut workshop = Workshop::new(LocalText::new("Viele Entwürfe", ""));
+    let long = "Entwurf mit einem sehr langen Namen, der nicht in eine Zeile des Inhaltsverzeichnisses passt, weil er so ausführlich ist";
+    workshop.variants = (1..=40)
+        .map(|i| VariantCard {
+            id: format!("v{i}"),
+            name: LocalText::new(&format!("{i}. {long}"), ""),
+            caption: LocalText::default(),
+            picture: None,
+        })
+        .collect();
+    let tally = Tally {
+        variants: Vec::new(),
+        questions: Vec::new(),
+    };
+    let report = WorkshopReport {
+        lang: "de",
+        title: "Viele Entwürfe".into(),
+        place_and_date: "Jena".into(),
+        workshop: &workshop,
+        variants: workshop
+            .variants
+            .iter()
+            .map(|v| VariantPage {
+                id: v.id.clone(),
+                name: v.name.de.clone(),
+                caption: String::new(),
+                picture: None,
+                figures: vec![("BGF".into(), format!("{} m²", v.id.len() * 100))],
+            })
+            .collect(),
+        maps: vec![],
+        contributions: &[],
+        tally: &tally,
+        attribution: vec![],
+        provenance: vec![],
+        time_of: &|_| String::new(),
+    };
+    let started = std::time::Instant::now();
+    let bytes = workshop_report(&report).unwrap();
+    assert!(started.elapsed().as_secs() < 10);
+    let file = out_dir().join("lange-agenda.pdf");
+    std::fs::write(&file, &bytes).unwrap();
+    let path = file.to_str().unwrap();
+    let info = run("pdfinfo", &[path]);
+    let pages: usize = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    // Pages 2 and 3: the agenda, 45 lines (no analyses: no such section).
+    let agenda = run("pdftotext", &["-layout", "-f", "2", "-l", "3", path, "-"]);
+    let lines: Vec<&str> = agenda
+        .lines()
+        .filter(|l| {
+            l.split_whitespace()
+                .last()
+                .is_some_and(|w| w.parse::<usize>().is_ok())
+        })
+        .filter(|l| !l.contains("Seite"))
+        .collect();
+    assert_eq!(lines.len(), 45, "{agenda}");
+    assert!(
+        agenda.contains("40. Entwurf mit einem sehr langen"),
+        "{agenda}"
+    );
+    assert!(agenda.contains('…'), "long names are cut: {agenda}");
+    let last = lines.last().unwrap();
+    assert!(
+        last.trim_start().starts_with("Herkunft und Quellen"),
+        "{last}"
+    );
+    assert_eq!(last.split_whitespace().last().unwrap(), pages.to_string());
+    let first_design: usize = lines[1].split_whitespace().last().unwrap().parse().unwrap();
+    assert_eq!(first_design, 4, "after the cover and two pages of agenda");
 }

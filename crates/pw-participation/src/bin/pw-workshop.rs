@@ -113,8 +113,11 @@ fn main() {
     if let Err(e) = pw_participation::limits::check_token(&workshop.token, "--token") {
         usage(&e.to_string());
     }
-    if workshop.token.len() < 16 {
-        usage("--token must be at least 16 characters");
+    if workshop.token.len() < pw_participation::limits::MIN_WORKSHOP_TOKEN_CHARS {
+        usage(&format!(
+            "--token must be at least {} characters",
+            pw_participation::limits::MIN_WORKSHOP_TOKEN_CHARS
+        ));
     }
     let store: pw_participation::Result<Box<dyn Store>> = match (db, postgres) {
         (Some(file), None) => SqliteStore::open(&file).map(|s| Box::new(s) as Box<dyn Store>),
