@@ -19,8 +19,8 @@ pub enum WorkshopCommand {
     Export {
         /// The .scene file the workshop was held on.
         scene: PathBuf,
-        /// The folder to write into (default: beside the workshop file; with
-        /// --postgres beside the scene).
+        /// The folder to write into (default: where the workshop file is or
+        /// would be — beside the scene, for a bundled scene the documents).
         #[arg(long)]
         out: Option<PathBuf>,
         /// The workshop is an online phase's, in this PostgreSQL database

@@ -251,8 +251,8 @@ fn from_tntp(args: &AssignArgs, crs: pw_geo::Crs) -> anyhow::Result<Prepared> {
         bail!("a TNTP network needs its trips: --demand X_trips.tntp");
     };
     ensure!(
-        args.zones.is_none(),
-        "--zones goes with an OpenStreetMap network; a TNTP network has its zones"
+        args.zones.is_none() && args.zone_id.is_none(),
+        "--zones and --zone-id go with an OpenStreetMap network; a TNTP network has its zones (numbers)"
     );
     let network = tntp::read_network(&args.network)?;
     let mut demand_report = String::new();
