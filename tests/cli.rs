@@ -1522,6 +1522,7 @@ fn workshop_export_reads_an_online_phase_from_postgresql() {
     };
     let server = pw_testkit::PostgresServer::start();
     let url = server.fresh_database("online");
+    let empty = server.fresh_database("leer");
     let dir = std::env::temp_dir().join(format!("pw-cli-online-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
@@ -1564,6 +1565,19 @@ fn workshop_export_reads_an_online_phase_from_postgresql() {
         .unwrap();
     }
     let out = dir.join("ergebnisse");
+    // The wrong database: nothing in it, said so.
+    let (code, _, err) = planwerkstatt(&[
+        "workshop",
+        "export",
+        scene.to_str().unwrap(),
+        "--postgres",
+        &empty,
+    ]);
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("holds no contributions and no ratings"),
+        "{err}"
+    );
     let (code, text, err) = planwerkstatt(&[
         "workshop",
         "export",

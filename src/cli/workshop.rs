@@ -86,6 +86,24 @@ fn export(
         ),
     };
     let desk = start_desk(workshop.clone(), store);
+    // A database address that names the wrong database gets the tables
+    // made empty: say so rather than report a workshop where nobody spoke.
+    if postgres.is_some() {
+        let empty_changes = matches!(
+            desk.ask_blocking(pw_participation::Request::Changes { since: 0 })?,
+            pw_participation::Reply::Changes(c) if c.contributions.is_empty()
+        );
+        let empty_tally = matches!(
+            desk.ask_blocking(pw_participation::Request::Tally)?,
+            pw_participation::Reply::Tally(t) if t.variants.iter().all(|v| v.votes() == 0)
+                && t.questions.iter().all(|q| q.counts.iter().all(|n| *n == 0))
+        );
+        if empty_changes && empty_tally {
+            bail!(
+                "the PostgreSQL database holds no contributions and no ratings: is it the one the online phase wrote to (pw-workshop --postgres)?"
+            );
+        }
+    }
     let folder = match out {
         Some(o) => o.to_path_buf(),
         None => file.parent().unwrap_or(Path::new(".")).to_path_buf(),
