@@ -51,7 +51,7 @@ fn export(
     lang: &str,
 ) -> anyhow::Result<String> {
     let scene = pw_scene::Scene::load(scene_path)?;
-    let file = workshop_file(Some(scene_path), &scene.name);
+    let file = workshop_file(Some(scene_path), &scene);
     if postgres.is_none() && !file.exists() {
         bail!(
             "no workshop was held on {} yet (looked for {}): open it in workshop mode first",

@@ -297,6 +297,7 @@ fn apply_commands(
                         .unwrap_or(pw_scene::WorkshopSettings {
                             title: String::new(),
                             title_en: String::new(),
+                            session: String::new(),
                             port: pw_scene::default_workshop_port(),
                             area: None,
                             questions: Vec::new(),
@@ -330,7 +331,7 @@ fn apply_commands(
                 };
                 let folder = results::pictures_folder(active.path.as_deref());
                 let problem = picture_cards(&mut plan.variants, &folder).err();
-                let file = session::workshop_file(active.path.as_deref(), &active.scene.name);
+                let file = session::workshop_file(active.path.as_deref(), &active.scene);
                 match session::start(file, plan) {
                     Ok(s) => {
                         participation.replying = None;
@@ -358,7 +359,7 @@ fn apply_commands(
             ParticipationCommand::NewLink => {
                 // Closed, the link changed in its file, opened again: the
                 // old QR code (a photo of last week's) leads nowhere.
-                let file = session::workshop_file(active.path.as_deref(), &active.scene.name);
+                let file = session::workshop_file(active.path.as_deref(), &active.scene);
                 let was_open = participation.session.take().is_some();
                 let changed = SqliteStore::open(&file).and_then(|mut store| {
                     store.workshop_token(&pw_participation::limits::random_token(), true)

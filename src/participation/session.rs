@@ -41,8 +41,28 @@ impl Session {
 }
 
 /// The workshop file of a scene: `<scene>.werkstatt.sqlite` beside the
-/// user's scene (in the documents for a bundled one).
-pub fn workshop_file(scene_path: Option<&Path>, scene_name: &str) -> PathBuf {
+/// user's scene (in the documents for a bundled one); one of several
+/// workshops on it (`[workshop] session`): `<scene>-<session>.werkstatt.sqlite`.
+pub fn workshop_file(scene_path: Option<&Path>, scene: &pw_scene::Scene) -> PathBuf {
+    let session = scene
+        .workshop
+        .as_ref()
+        .map(|w| w.session.as_str())
+        .filter(|s| !s.is_empty());
+    let file = scene_file(scene_path, &scene.name);
+    match session {
+        Some(s) => file.with_file_name(format!(
+            "{}-{s}.werkstatt.sqlite",
+            file.file_name()
+                .and_then(|n| n.to_str())
+                .and_then(|n| n.strip_suffix(".werkstatt.sqlite"))
+                .unwrap_or("werkstatt")
+        )),
+        None => file,
+    }
+}
+
+fn scene_file(scene_path: Option<&Path>, scene_name: &str) -> PathBuf {
     let folder = crate::base::places::user_folder(scene_path);
     let stem = scene_path
         .and_then(|p| p.file_stem())

@@ -643,3 +643,31 @@ fn phones_see_the_pictures_of_the_variants() {
     let (status, _) = phone_get(&old, "");
     assert!(status.contains(" 404 "), "{status}");
 }
+
+/// Several workshops on one scene, each in its own file (its own link and
+/// results); a session that is no plain name is refused with the scene.
+#[test]
+fn each_session_of_a_scene_has_its_own_file() {
+    let scene = workshop_scene();
+    let text = std::fs::read_to_string(&scene).unwrap();
+    let with = |session: &str| {
+        std::fs::write(
+            &scene,
+            text.replace("port = 0", &format!("port = 0\nsession = \"{session}\"")),
+        )
+        .unwrap();
+        pw_scene::Scene::load(&scene)
+    };
+    let first = pw_scene::Scene::load(&scene).unwrap();
+    assert_eq!(
+        super::session::workshop_file(Some(&scene), &first),
+        scene.with_file_name("werkstatt.werkstatt.sqlite")
+    );
+    let second = with("abend-2").unwrap();
+    assert_eq!(
+        super::session::workshop_file(Some(&scene), &second),
+        scene.with_file_name("werkstatt-abend-2.werkstatt.sqlite")
+    );
+    let e = with("../anderswo").unwrap_err().to_string();
+    assert!(e.contains("session"), "{e}");
+}

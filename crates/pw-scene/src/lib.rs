@@ -77,6 +77,21 @@ impl Scene {
                 ),
             ));
         }
+        let plain = |id: &str| {
+            id.len() <= 64
+                && id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        };
+        if !plain(&w.session) {
+            return Err(SceneError::invalid(
+                path,
+                text,
+                "session",
+                Message::new("scene.error.workshop_session")
+                    .english("workshop session: 1 to 64 letters, digits, - or _ (it names a file)"),
+            ));
+        }
         let mut seen = std::collections::HashSet::new();
         for q in &w.questions {
             let bad = |why: Message| {

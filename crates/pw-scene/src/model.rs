@@ -141,6 +141,11 @@ pub struct WorkshopSettings {
     /// The title in English (the German one where empty).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub title_en: String,
+    /// One of several workshops on this scene (e.g. "abend-2"): its own
+    /// file `<scene>-<session>.werkstatt.sqlite`, its own link and results.
+    /// Empty: the scene's one workshop, `<scene>.werkstatt.sqlite`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub session: String,
     /// The port the phones' page is served on (0: any free one).
     #[serde(default = "default_workshop_port")]
     pub port: u16,
