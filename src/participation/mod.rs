@@ -82,6 +82,8 @@ pub struct Participation {
     pub picking: bool,
     /// Only this category in the list.
     pub filter: Option<Category>,
+    /// Only what is still open: not answered, not hidden.
+    pub open_only: bool,
     /// The contribution whose view is shown (its pin stands out).
     pub selected: Option<i64>,
     /// The moderator's reply being written: (contribution, text, shift).
@@ -107,6 +109,7 @@ impl Participation {
             .iter()
             .filter(|c| c.merged_into.is_none())
             .filter(|c| self.filter.is_none_or(|f| c.category == f))
+            .filter(|c| !self.open_only || (!c.answered && !c.hidden))
     }
 
     /// How many were merged into `id` (the same point made again).

@@ -214,6 +214,20 @@ fn list(
                 p.filter = Some(c);
             }
         }
+        let open = p
+            .contributions
+            .iter()
+            .filter(|x| x.merged_into.is_none() && !x.answered && !x.hidden)
+            .count();
+        if ui
+            .selectable_label(
+                p.open_only,
+                i18n.trf("participation.table.open_only", &[("n", &open)]),
+            )
+            .clicked()
+        {
+            p.open_only = !p.open_only;
+        }
     });
     let listed: Vec<_> = p.listed().cloned().collect();
     if listed.is_empty() {
@@ -574,6 +588,19 @@ mod tests {
         harness.run();
         // Markup shows as the text it is.
         harness.get_by_label("<b>Wann</b> wird gebaut?");
+        // Still open: both (none answered yet).
+        harness.get_by_label("Nur offene (2)").click();
+        harness.run();
+        assert!(harness.state().0.open_only);
+        harness.state_mut().0.contributions[0].answered = true;
+        harness.run();
+        assert!(
+            harness.query_by_label("Schöner Platz").is_none(),
+            "answered: not open"
+        );
+        harness.get_by_label("Nur offene (1)").click();
+        harness.run();
+        harness.get_by_label("Schöner Platz");
         harness.get_by_label("Frage (1)").click();
         harness.run();
         assert!(harness.query_by_label("Schöner Platz").is_none());
