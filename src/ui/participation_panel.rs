@@ -710,4 +710,73 @@ mod tests {
         harness.run();
         harness.get_by_label("Bilder gespeichert in /x");
     }
+
+    /// Every control at the table is at least 9 mm: measured on the
+    /// smallest pixels a workshop table has here — a 55-inch 4K display at
+    /// scale 1 (0.317 mm per pixel) — with the workshop's zoom, in a
+    /// panel as wide as the workshop gives it (420 points).
+    #[test]
+    fn every_control_at_the_table_is_at_least_nine_millimetres() {
+        use egui_kittest::kittest::{NodeT, Queryable as _};
+        const MM_PER_PIXEL: f32 = 55.0 * 25.4 / 4405.9; // 3840 × 2160 diagonal
+        let i18n = I18n::new(Language::German);
+        let mut p = Participation::default();
+        p.draft.open = true;
+        p.contributions = vec![pw_participation::Contribution {
+            id: 1,
+            participant: "p".into(),
+            text: "Mehr Bäume".into(),
+            category: Category::Idee,
+            anchor: None,
+            view: Default::default(),
+            source: pw_participation::Source::Phone,
+            created_ms: 1_780_000_000_000,
+            hidden: false,
+            answered: false,
+            reply: Some("Ja".into()),
+            merged_into: None,
+        }];
+        let mut harness = Harness::builder()
+            .with_size(egui::vec2(420.0, 3000.0))
+            .build_ui_state(
+                |ui, (p, out): &mut (Participation, Vec<UiAction>)| {
+                    out.extend(write_form(ui, p, &i18n));
+                    out.extend(list(ui, p, &i18n, &jiff::tz::TimeZone::UTC));
+                    pictures_row(ui, Some(&PictureSeries::default()), &i18n, out);
+                },
+                (p, Vec::new()),
+            );
+        // The table's settings as they come (UI scale 100 %; the default
+        // is larger), in workshop mode.
+        let settings = crate::base::settings::UserSettings {
+            ui_scale: 1.0,
+            ..Default::default()
+        };
+        crate::ui::theme::apply(&harness.ctx, &settings, crate::ui::AppMode::Workshop, None);
+        harness.run();
+        harness.run();
+        let ppp = harness.ctx.pixels_per_point();
+        assert!(
+            (ppp - crate::ui::theme::WORKSHOP_ZOOM).abs() < 1e-3,
+            "{ppp}"
+        );
+        let mut measured = 0;
+        for role in [
+            egui::accesskit::Role::Button,
+            egui::accesskit::Role::CheckBox,
+        ] {
+            for node in harness.query_all_by_role(role) {
+                let r = node.rect();
+                let (w, h) = (
+                    r.width() * ppp * MM_PER_PIXEL,
+                    r.height() * ppp * MM_PER_PIXEL,
+                );
+                let label = node.accesskit_node().label().unwrap_or_default();
+                assert!(w >= 9.0 && h >= 9.0, "“{label}” is {w:.1} × {h:.1} mm");
+                measured += 1;
+            }
+        }
+        // The keyboard's keys, the kinds, place, send, and the list's.
+        assert!(measured > 40, "{measured} controls");
+    }
 }
