@@ -42,27 +42,40 @@ fn qr_code(ui: &mut egui::Ui, modules: &[Vec<bool>], side: f32) {
     }
 }
 
-fn tally(ui: &mut egui::Ui, p: &Participation, i18n: &I18n) {
+fn tally(
+    ui: &mut egui::Ui,
+    p: &Participation,
+    workshop: Option<&pw_participation::Workshop>,
+    i18n: &I18n,
+) {
     let Some(tally) = &p.tally else {
         return;
     };
-    if tally.variants.is_empty() {
+    if tally.variants.is_empty() && tally.questions.is_empty() {
         return;
     }
-    ui.heading(i18n.tr("participation.table.tally"));
-    for t in &tally.variants {
-        ui.label(egui::RichText::new(&t.variant).strong());
+    let lang = i18n.language.code();
+    let bar = |ui: &mut egui::Ui, share: f64| {
         let width = ui.available_width();
         let (rect, _) = ui.allocate_exact_size(egui::vec2(width, 22.0), egui::Sense::hover());
         let painter = ui.painter_at(rect);
         painter.rect_filled(rect, 3.0, ui.visuals().extreme_bg_color);
-        if let Some(mean) = t.mean() {
-            let filled = egui::Rect::from_min_size(
-                rect.min,
-                egui::vec2(rect.width() * (mean / 5.0) as f32, rect.height()),
-            );
-            painter.rect_filled(filled, 3.0, ui.visuals().selection.bg_fill);
-        }
+        let filled = egui::Rect::from_min_size(
+            rect.min,
+            egui::vec2(rect.width() * share.clamp(0.0, 1.0) as f32, rect.height()),
+        );
+        painter.rect_filled(filled, 3.0, ui.visuals().selection.bg_fill);
+    };
+    if !tally.variants.is_empty() {
+        ui.heading(i18n.tr("participation.table.tally"));
+    }
+    for t in &tally.variants {
+        // The variant as phones name it.
+        let name = workshop
+            .and_then(|w| w.variant(&t.variant))
+            .map_or(t.variant.as_str(), |v| v.name.get(lang));
+        ui.label(egui::RichText::new(name).strong());
+        bar(ui, t.mean().unwrap_or(0.0) / 5.0);
         ui.label(match t.mean() {
             Some(mean) => format!(
                 "{} · {}",
@@ -74,6 +87,30 @@ fn tally(ui: &mut egui::Ui, p: &Participation, i18n: &I18n) {
             ),
             None => i18n.tr("participation.table.no_votes").to_string(),
         });
+    }
+    // The questions' answers, one bar per answer.
+    for q in &tally.questions {
+        let Some(question) = workshop.and_then(|w| w.question(&q.question)) else {
+            continue;
+        };
+        let labels: Vec<String> = match &question.kind {
+            pw_participation::QuestionKind::YesNo => vec![
+                i18n.tr("participation.page.no").to_string(),
+                i18n.tr("participation.page.yes").to_string(),
+            ],
+            pw_participation::QuestionKind::Stars => (1..=5)
+                .map(|n| i18n.trf("participation.report.stars", &[("n", &n)]))
+                .collect(),
+            pw_participation::QuestionKind::Choice { options } => {
+                options.iter().map(|o| o.get(lang).to_string()).collect()
+            }
+        };
+        let most = q.counts.iter().copied().max().unwrap_or(0).max(1) as f64;
+        ui.label(egui::RichText::new(question.text.get(lang)).strong());
+        for (label, n) in labels.iter().zip(&q.counts) {
+            ui.label(format!("{label}: {n}"));
+            bar(ui, f64::from(*n) / most);
+        }
     }
     ui.separator();
 }
@@ -505,7 +542,11 @@ pub fn participation_panel(
     });
     ui.separator();
     egui::ScrollArea::vertical().show(ui, |ui| {
-        tally(ui, p, i18n);
+        // Read while drawing, not copied: the cards hold their pictures.
+        let shared = p.session.as_ref().map(|s| s.desk().workshop());
+        let workshop = shared.as_ref().and_then(|w| w.read().ok());
+        tally(ui, p, workshop.as_deref(), i18n);
+        drop(workshop);
         out.extend(write_form(ui, p, i18n));
         ui.separator();
         out.extend(list(ui, p, i18n, zone));
@@ -615,6 +656,46 @@ mod tests {
                 UiAction::Participation(ParticipationCommand::Moderate(1, Moderation::Hide(true)))
             ]
         );
+    }
+
+    /// The tally names the variants as phones do and shows each question's
+    /// answers as bars.
+    #[test]
+    fn the_tally_shows_variants_by_name_and_the_answers() {
+        let i18n = I18n::new(Language::German);
+        let mut workshop =
+            pw_participation::Workshop::new(pw_participation::LocalText::new("W", ""));
+        workshop.variants = vec![pw_participation::VariantCard {
+            id: "a".into(),
+            name: pw_participation::LocalText::new("Entwurf A: Blockrand", ""),
+            caption: Default::default(),
+            picture: None,
+        }];
+        workshop.questions = vec![pw_participation::Question {
+            id: "gruen".into(),
+            text: pw_participation::LocalText::new("Mehr Grün?", ""),
+            kind: pw_participation::QuestionKind::YesNo,
+        }];
+        let mut p = Participation::default();
+        p.tally = Some(pw_participation::Tally {
+            variants: vec![pw_participation::VariantTally {
+                variant: "a".into(),
+                stars: [0, 0, 1, 2, 3],
+            }],
+            questions: vec![pw_participation::QuestionTally {
+                question: "gruen".into(),
+                counts: vec![3, 14],
+            }],
+        });
+        let mut harness = Harness::new_ui_state(
+            |ui, p: &mut Participation| tally(ui, p, Some(&workshop), &i18n),
+            p,
+        );
+        harness.run();
+        harness.get_by_label("Entwurf A: Blockrand");
+        harness.get_by_label("Mehr Grün?");
+        harness.get_by_label("Ja: 14");
+        harness.get_by_label("Nein: 3");
     }
 
     /// The moderator replies on the on-screen keyboard and merges a point
