@@ -81,3 +81,15 @@ mod tests {
         );
     }
 }
+
+/// A result's title: its analysis's title before its label ("Besonnung
+/// (Sonnenstunden): 21.03.2026 …"), unless the label starts with it.
+pub fn result_title(i18n: &I18n, title_key: &str, label: &str) -> String {
+    let analysis = i18n.tr(title_key);
+    let label = i18n.neutral(label);
+    if label.starts_with(analysis) {
+        label
+    } else {
+        format!("{analysis}: {label}")
+    }
+}

@@ -745,13 +745,7 @@ fn map_picture(
         .map(|a| a.title())
         .unwrap_or(entry.analysis);
     let title = both(i18n, |i| {
-        let analysis = i.tr(analysis_title);
-        let label = i.neutral(entry.label());
-        if label.starts_with(analysis) {
-            label
-        } else {
-            format!("{analysis}: {label}")
-        }
+        crate::analysis::describe::result_title(i, analysis_title, entry.label())
     });
     let quantity = entry
         .result

@@ -132,14 +132,7 @@ impl StampInput<'_> {
             spec.as_ref().map_or(&[][..], |(_, p)| p.as_slice()),
             i18n,
         );
-        // The result's label usually starts with the analysis' title.
-        let analysis = i18n.tr(title);
-        let label = i18n.neutral(entry.label());
-        let result = if label.starts_with(analysis) {
-            label
-        } else {
-            format!("{analysis}: {label}")
-        };
+        let result = crate::analysis::describe::result_title(i18n, title, entry.label());
         let line = if parameters.is_empty() {
             result
         } else {

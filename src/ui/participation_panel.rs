@@ -561,6 +561,24 @@ mod tests {
     use egui_kittest::Harness;
     use egui_kittest::kittest::Queryable;
 
+    /// A phone's contribution as the desk hands it over.
+    fn contribution(id: i64, category: Category, text: &str) -> pw_participation::Contribution {
+        pw_participation::Contribution {
+            id,
+            participant: "p".into(),
+            text: text.into(),
+            category,
+            anchor: None,
+            view: Default::default(),
+            source: pw_participation::Source::Phone,
+            created_ms: 1_780_000_000_000,
+            hidden: false,
+            answered: false,
+            reply: None,
+            merged_into: None,
+        }
+    }
+
     /// The table's form without a physical keyboard: kind, keys, place, send.
     #[test]
     fn the_table_writes_with_the_on_screen_keyboard() {
@@ -601,21 +619,6 @@ mod tests {
     fn the_list_filters_shows_and_moderates() {
         let i18n = I18n::new(Language::German);
         let mut p = Participation::default();
-        let contribution =
-            |id: i64, category: Category, text: &str| pw_participation::Contribution {
-                id,
-                participant: "p".into(),
-                text: text.into(),
-                category,
-                anchor: None,
-                view: Default::default(),
-                source: pw_participation::Source::Phone,
-                created_ms: 1_780_000_000_000,
-                hidden: false,
-                answered: false,
-                reply: None,
-                merged_into: None,
-            };
         p.contributions = vec![
             contribution(2, Category::Lob, "Schöner Platz"),
             contribution(1, Category::Frage, "<b>Wann</b> wird gebaut?"),
@@ -704,23 +707,9 @@ mod tests {
     fn the_moderator_replies_and_merges() {
         let i18n = I18n::new(Language::German);
         let mut p = Participation::default();
-        let contribution = |id: i64, text: &str| pw_participation::Contribution {
-            id,
-            participant: "p".into(),
-            text: text.into(),
-            category: Category::Frage,
-            anchor: None,
-            view: Default::default(),
-            source: pw_participation::Source::Phone,
-            created_ms: 1_780_000_000_000,
-            hidden: false,
-            answered: false,
-            reply: None,
-            merged_into: None,
-        };
         p.contributions = vec![
-            contribution(2, "Wann kommt der Bus?"),
-            contribution(1, "Bus wann?"),
+            contribution(2, Category::Frage, "Wann kommt der Bus?"),
+            contribution(1, Category::Frage, "Bus wann?"),
         ];
         let mut harness = Harness::new_ui_state(
             |ui, (p, out): &mut (Participation, Vec<UiAction>)| {
@@ -803,20 +792,9 @@ mod tests {
         let i18n = I18n::new(Language::German);
         let mut p = Participation::default();
         p.draft.open = true;
-        p.contributions = vec![pw_participation::Contribution {
-            id: 1,
-            participant: "p".into(),
-            text: "Mehr Bäume".into(),
-            category: Category::Idee,
-            anchor: None,
-            view: Default::default(),
-            source: pw_participation::Source::Phone,
-            created_ms: 1_780_000_000_000,
-            hidden: false,
-            answered: false,
-            reply: Some("Ja".into()),
-            merged_into: None,
-        }];
+        let mut answered = contribution(1, Category::Idee, "Mehr Bäume");
+        answered.reply = Some("Ja".into());
+        p.contributions = vec![answered];
         let mut harness = Harness::builder()
             .with_size(egui::vec2(420.0, 3000.0))
             .build_ui_state(

@@ -65,6 +65,17 @@ fn out_dir() -> PathBuf {
     dir
 }
 
+/// The PDF's number of pages, as poppler's pdfinfo reads it.
+fn page_count(path: &str) -> usize {
+    run("pdfinfo", &[path])
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap()
+}
+
 fn run(program: &str, args: &[&str]) -> String {
     let out = Command::new(program)
         .args(args)
@@ -189,13 +200,7 @@ fn the_report_reads_back_as_text_with_every_visible_contribution() {
     let path = file.to_str().unwrap();
 
     let info = run("pdfinfo", &[path]);
-    let pages: usize = info
-        .lines()
-        .find_map(|l| l.strip_prefix("Pages:"))
-        .unwrap()
-        .trim()
-        .parse()
-        .unwrap();
+    let pages = page_count(path);
     // About 117 contributions shown, each beside the small map of its place.
     assert!((10..=30).contains(&pages), "{pages} pages");
     let field = |name: &str| {
@@ -355,14 +360,7 @@ fn a_long_agenda_takes_its_pages_and_cuts_long_names() {
     let file = out_dir().join("lange-agenda.pdf");
     std::fs::write(&file, &bytes).unwrap();
     let path = file.to_str().unwrap();
-    let info = run("pdfinfo", &[path]);
-    let pages: usize = info
-        .lines()
-        .find_map(|l| l.strip_prefix("Pages:"))
-        .unwrap()
-        .trim()
-        .parse()
-        .unwrap();
+    let pages = page_count(path);
     // Pages 2 and 3: the agenda, 45 lines (no analyses: no such section).
     let agenda = run("pdftotext", &["-layout", "-f", "2", "-l", "3", path, "-"]);
     let lines: Vec<&str> = agenda
