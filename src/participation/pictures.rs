@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
+use bevy::tasks::{AsyncComputeTaskPool, Task, futures_lite::future};
 use pw_participation::LocalText;
 use pw_participation::pictures::{
     Figure, LegendEntry, MapPicture, PictureIndex, PicturesError, VariantPicture, file_name,
@@ -74,7 +75,6 @@ enum Shot {
     },
 }
 
-#[derive(Debug, Clone, PartialEq)]
 enum Phase {
     /// Switch the variant and what is drawn for the next shot.
     Arrange,
@@ -83,7 +83,8 @@ enum Phase {
     /// The picture is being rendered and written.
     Taking {
         file: String,
-        figures: Vec<Figure>,
+        /// A variant's key figures, computed in the background meanwhile.
+        figures: Option<Task<Vec<Figure>>>,
         /// Frames since the request, and how often it was sent.
         frames: u32,
         asked: u32,
@@ -315,8 +316,8 @@ fn start_series(
 }
 
 /// The key figures of the variant shown now (new buildings, floor area,
-/// demolitions, …), in both languages; computed off nothing else but the
-/// scenario, in the frame: summing footprints takes microseconds per object.
+/// demolitions, …), in both languages: the scenario is taken in the frame
+/// (shared models, no copy), the figures computed in the background.
 fn variant_figures(
     i18n: &I18n,
     active: &ActiveScene,
@@ -324,26 +325,30 @@ fn variant_figures(
     city: &CityLayers,
     scenario: &ScenarioState,
     clock: &SceneClock,
-) -> Vec<Figure> {
-    use pw_analysis::Analysis;
-    let analysis = pw_plan::figures_analysis::PlanFiguresAnalysis;
+) -> Task<Vec<Figure>> {
     let s = crate::scenario::current(scenario.name(i18n), active, layers, city, scenario, clock);
-    let control = pw_job::JobControl::new();
-    let Ok(result) = pw_analysis::run_checked(&analysis, &analysis.defaults(), &s, &control) else {
-        return Vec::new();
-    };
-    result
-        .kpis
-        .iter()
-        .map(|k| Figure {
-            label: both(i18n, |i| i.render(&k.label)),
-            value: both(i18n, |i| {
-                format!("{} {}", i.number(k.value, k.decimals as usize), k.unit)
-                    .trim_end()
-                    .to_string()
-            }),
-        })
-        .collect()
+    let i18n = i18n.clone();
+    AsyncComputeTaskPool::get().spawn(async move {
+        use pw_analysis::Analysis;
+        let analysis = pw_plan::figures_analysis::PlanFiguresAnalysis;
+        let control = pw_job::JobControl::new();
+        let Ok(result) = pw_analysis::run_checked(&analysis, &analysis.defaults(), &s, &control)
+        else {
+            return Vec::new();
+        };
+        result
+            .kpis
+            .iter()
+            .map(|k| Figure {
+                label: both(&i18n, |i| i.render(&k.label)),
+                value: both(&i18n, |i| {
+                    format!("{} {}", i.number(k.value, k.decimals as usize), k.unit)
+                        .trim_end()
+                        .to_string()
+                }),
+            })
+            .collect()
+    })
 }
 
 /// What the series reads and changes of the rest of the app.
@@ -501,27 +506,23 @@ fn drive_series(
             let (file, figures) = match &shot {
                 Shot::Variant(name) => (
                     unused(&mut run.used_files, variant_file(name)),
-                    world
-                        .scenario
-                        .as_ref()
-                        .map(|s| {
-                            variant_figures(
-                                i18n,
-                                &world.active,
-                                &world.layers,
-                                &world.city,
-                                s,
-                                &world.clock,
-                            )
-                        })
-                        .unwrap_or_default(),
+                    world.scenario.as_ref().map(|s| {
+                        variant_figures(
+                            i18n,
+                            &world.active,
+                            &world.layers,
+                            &world.city,
+                            s,
+                            &world.clock,
+                        )
+                    }),
                 ),
                 Shot::Map { .. } => (
                     unused(
                         &mut run.used_files,
                         format!("karte-{:02}.png", run.index.maps.len() + 1),
                     ),
-                    Vec::new(),
+                    None,
                 ),
             };
             world.picture_state.last = None;
@@ -552,11 +553,20 @@ fn drive_series(
                 // Another picture's (the user's own, finished meanwhile).
                 Some(Ok(path)) if *path != expected => world.picture_state.last = None,
                 Some(Ok(_)) => {
+                    // The figures, once their task is done (it started
+                    // before the picture: usually it is).
+                    let figures = match figures.as_mut() {
+                        Some(task) => match future::block_on(future::poll_once(task)) {
+                            Some(f) => f,
+                            None => return,
+                        },
+                        None => Vec::new(),
+                    };
                     match &shot {
                         Shot::Variant(name) => run.index.put_variant(VariantPicture {
                             variant: name.clone(),
                             file: file.clone(),
-                            figures: std::mem::take(figures),
+                            figures,
                         }),
                         Shot::Map { id, .. } => {
                             if let Some(map) = map_picture(

@@ -235,16 +235,8 @@ pub fn parse_od_csv(
             .flat_map(|(_, c)| c.iter().skip(1).map(String::as_str))
             .collect(),
     };
-    let mut seen = BTreeSet::new();
-    for cell in &value_cells {
-        if let Some(style) = evidence(cell) {
-            seen.insert(style as u8);
-        }
-    }
-    let style = match (
-        seen.contains(&(Numbers::DecimalComma as u8)),
-        seen.contains(&(Numbers::DecimalPoint as u8)),
-    ) {
+    let seen = |style| value_cells.iter().any(|c| evidence(c) == Some(style));
+    let style = match (seen(Numbers::DecimalComma), seen(Numbers::DecimalPoint)) {
         (true, true) => {
             return Err(inconsistent(
                 "some numbers are written with a decimal comma (12,5), others with a decimal point (12.5): write them all one way".into(),
