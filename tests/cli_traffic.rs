@@ -111,7 +111,7 @@ fn an_osm_extract_with_four_zones_gives_stamped_lines() {
     assert_eq!(code, 0, "{err}");
     assert!(text.contains("823 OSM ways → 2355 links"), "{text}");
     assert!(
-        text.contains("40 turn restrictions are not applied yet"),
+        text.contains("38 turn restrictions applied at 32 junctions"),
         "{text}"
     );
     assert!(text.contains("assigned:  2200 trips"), "{text}");
@@ -320,7 +320,7 @@ fn the_traffic_analysis_of_a_scene_and_its_variant() {
     ]);
     assert_eq!(code, 0, "{err}");
     assert!(
-        text.contains("turn restrictions are not applied yet"),
+        text.contains("38 turn restrictions applied at 32 junctions"),
         "{text}"
     );
     let g = road_lines(&out);

@@ -259,7 +259,8 @@ mod tests {
                 "note_cut",
                 "note_closed",
                 "note_loops",
-                "note_restrictions",
+                "note_turns",
+                "note_turns_left_out",
             ]
             .map(|k| format!("traffic.{k}")),
         );

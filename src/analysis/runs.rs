@@ -6,10 +6,8 @@
 
 use crate::base::i18n::I18n;
 use crate::base::jobs::{Jobs, Notices};
-use crate::layers::city_draw::CityLayers;
-use crate::layers::{ActiveScene, Layers};
+use crate::layers::ActiveScene;
 use crate::scenario::ScenarioState;
-use crate::view::clock::SceneClock;
 use crate::view::frame::SceneFrame;
 use bevy::prelude::*;
 use bevy::tasks::{AsyncComputeTaskPool, Task, futures_lite::future};
@@ -288,11 +286,8 @@ pub(crate) fn handle_commands(
     analyses: Res<Analyses>,
     mut jobs: ResMut<Jobs>,
     mut notices: ResMut<Notices>,
-    active: Res<ActiveScene>,
-    layers: Res<Layers>,
-    city: Res<CityLayers>,
+    inputs: crate::scenario::ScenarioInputs,
     scenario: Res<ScenarioState>,
-    clock: Res<SceneClock>,
     i18n: Res<I18n>,
     orbit: Query<&crate::view::camera::OrbitCamera>,
     frame: Res<SceneFrame>,
@@ -321,14 +316,7 @@ pub(crate) fn handle_commands(
                     continue;
                 }
                 let name = scenario.name(&i18n);
-                let s = crate::scenario::current(
-                    name.clone(),
-                    &active,
-                    &layers,
-                    &city,
-                    &scenario,
-                    &clock,
-                );
+                let s = inputs.current(name.clone(), &scenario);
                 let mut prefix = i18n.tr(analysis.title()).to_string();
                 if !scenario.edits.is_empty() {
                     prefix = format!("{prefix} · {name}");
@@ -404,7 +392,15 @@ pub(crate) fn handle_commands(
                 let ring = selection
                     .picked
                     .and_then(|(layer, i)| {
-                        city.layers.get(&layer)?.city.model.objects.get(i).cloned()
+                        inputs
+                            .city
+                            .layers
+                            .get(&layer)?
+                            .city
+                            .model
+                            .objects
+                            .get(i)
+                            .cloned()
                     })
                     .and_then(|o| outline_of(&o));
                 match (ring, state.form_mut()) {

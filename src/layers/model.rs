@@ -210,6 +210,7 @@ impl Default for ActiveScene {
                 kiosk: None,
                 look: None,
                 catalogs: Vec::new(),
+                traffic: None,
             },
             path: None,
             dirty: false,

@@ -326,7 +326,16 @@ fn variant_figures(
     scenario: &ScenarioState,
     clock: &SceneClock,
 ) -> Task<Vec<Figure>> {
-    let s = crate::scenario::current(scenario.name(i18n), active, layers, city, scenario, clock);
+    // Key figures need no counts: no sensors.
+    let s = crate::scenario::current(
+        scenario.name(i18n),
+        active,
+        layers,
+        city,
+        scenario,
+        clock,
+        None,
+    );
     let i18n = i18n.clone();
     AsyncComputeTaskPool::get().spawn(async move {
         use pw_analysis::Analysis;

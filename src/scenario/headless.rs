@@ -21,6 +21,8 @@ pub fn load(scene: &Scene, scene_path: &Path) -> anyhow::Result<Scenario> {
     let control = pw_job::JobControl::default();
     let mut out = Scenario::new("Bestand", super::site_of(scene));
     out.view_corridors = super::view_corridors_of(scene);
+    // Hand counts only: sensors are the window's (and `sensors history`'s).
+    out.traffic = super::traffic::traffic_inputs_of(scene, Some(scene_path), None, 0);
     let mut stack = TerrainStack::default();
     for layer in scene
         .layers

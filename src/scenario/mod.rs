@@ -7,6 +7,7 @@
 pub mod compare;
 pub mod designs;
 pub mod headless;
+pub mod traffic;
 
 use crate::base::i18n::I18n;
 use crate::base::jobs::Notices;
@@ -484,6 +485,31 @@ pub fn view_corridors_of(scene: &pw_scene::Scene) -> Vec<pw_analysis::scenario::
         .collect()
 }
 
+/// What a scenario is made of in the window: the scene, its layers, the
+/// clock and the sensors (for traffic counts).
+#[derive(bevy::ecs::system::SystemParam)]
+pub struct ScenarioInputs<'w> {
+    pub active: Res<'w, ActiveScene>,
+    pub layers: Res<'w, Layers>,
+    pub city: Res<'w, CityLayers>,
+    pub clock: Res<'w, SceneClock>,
+    pub sensors: Option<Res<'w, crate::sensors::state::Sensors>>,
+}
+
+impl ScenarioInputs<'_> {
+    pub fn current(&self, name: String, state: &ScenarioState) -> Scenario {
+        current(
+            name,
+            &self.active,
+            &self.layers,
+            &self.city,
+            state,
+            &self.clock,
+            self.sensors.as_deref(),
+        )
+    }
+}
+
 /// The scenario as it stands: every shown city layer (tiles too) as
 /// loaded, the scene's terrain, the edits, the clock's time. Generated
 /// layers are left out: the edits hold what they show.
@@ -494,9 +520,16 @@ pub fn current(
     city: &CityLayers,
     state: &ScenarioState,
     clock: &SceneClock,
+    sensors: Option<&crate::sensors::state::Sensors>,
 ) -> Scenario {
     let mut s = Scenario::new(name, site_of(&active.scene));
     s.view_corridors = view_corridors_of(&active.scene);
+    s.traffic = traffic::traffic_inputs_of(
+        &active.scene,
+        active.path.as_deref(),
+        sensors,
+        clock.instant.as_millisecond(),
+    );
     let mut ids: Vec<_> = city.layers.keys().copied().collect();
     ids.sort();
     for id in ids {

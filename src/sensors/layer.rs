@@ -253,9 +253,13 @@ fn fetch_history(
     markers: Res<SensorMarkers>,
     frame: Res<SceneFrame>,
     orbit: Query<&crate::view::camera::OrbitCamera>,
+    active: Res<crate::layers::ActiveScene>,
     mut last: Local<Option<(i64, Option<(usize, String)>, u64, [i64; 2], bool)>>,
 ) {
     let t = clock.instant.as_millisecond();
+    if !clock.live {
+        want_counted_hours(&mut sensors, &active.scene, t);
+    }
     let selected = sensors.view.selected.clone();
     if clock.live && selected.is_none() {
         return;
@@ -321,6 +325,28 @@ fn fetch_history(
         if let Some(source) = sensors.sources.get_mut(si) {
             source.want_history(&key, t);
         }
+    }
+}
+
+/// The streams the scene's traffic counts name: the days of the hour up
+/// to `t` (asked once per day; the traffic analysis reads the hour).
+fn want_counted_hours(sensors: &mut Sensors, scene: &pw_scene::Scene, t: i64) {
+    let Some(traffic) = &scene.traffic else {
+        return;
+    };
+    for c in &traffic.counts {
+        let (Some(source), Some(stream)) = (&c.sensor, &c.stream) else {
+            continue;
+        };
+        let Some(runtime) = sensors.sources.iter_mut().find(|s| &s.def.name == source) else {
+            continue;
+        };
+        let Some(key) = pw_sensors::counts::find_stream(&runtime.store, stream).map(String::from)
+        else {
+            continue;
+        };
+        runtime.want_history(&key, t);
+        runtime.want_history(&key, t - 3_600_000);
     }
 }
 
@@ -697,8 +723,9 @@ mod tests {
                  [[sensors]]\nname = \"STA\"\nkind = \"sensorthings\"\nurl = \"{}/v1.1\"\ncategory = \"Verkehr\"\n\
                  mqtt = \"127.0.0.1:{}\"\n\
                  [[sensors.classes]]\nquantity = \"Radverkehr\"\nbreaks = [2.0, 6.0]\n\
-                 labels = [\"a\", \"b\", \"c\"]\ncolors = [\"#00ff00\", \"#ffff00\", \"#ff0000\"]\n",
-                server.base, broker.port
+                 labels = [\"a\", \"b\", \"c\"]\ncolors = [\"#00ff00\", \"#ffff00\", \"#ff0000\"]\n\
+                 [[traffic.counts]]\nname = \"Goldbergrampe\"\nsensor = \"STA\"\nstream = \"{}\"\n",
+                server.base, broker.port, flows[1].name
             ),
         )
         .unwrap();
@@ -744,6 +771,43 @@ mod tests {
                 .seen()
                 .iter()
                 .any(|r| r.contains("ge%202026-01-12T00%3A00%3A00.000Z"))
+        );
+        // The scene counts traffic with the second stream: its day is
+        // asked for too, and the hour up to the clock is its count.
+        let counted = format!("sta:{}", thing.streams[1].id);
+        run_until(&mut app, |app| {
+            app.update();
+            app.world().resource::<Sensors>().sources[0].store.series[&counted]
+                .samples
+                .len()
+                == 92
+        });
+        let t = 1_768_201_200_000;
+        let by_hand: f64 = flows[1]
+            .counts
+            .iter()
+            .filter(|(at, _)| (t - 3_600_000..t).contains(at))
+            .map(|(_, c)| c)
+            .sum();
+        let active = app.world().resource::<ActiveScene>();
+        let inputs = crate::scenario::traffic::traffic_inputs_of(
+            &active.scene,
+            active.path.as_deref(),
+            Some(app.world().resource::<Sensors>()),
+            t,
+        );
+        let count = &inputs.counts[0];
+        assert_eq!(count.per_hour, Some(by_hand));
+        assert_eq!(
+            count.source,
+            // 06:00–07:00 UTC is 07:00–08:00 in Jena.
+            format!("STA: {}, 12.01.2026 07:00–08:00", flows[1].name)
+        );
+        // At the station's place, in the scene's CRS.
+        let at = count.at.unwrap();
+        assert!(
+            (at[0] - 683_700.0).abs() < 2_000.0 && (at[1] - 5_640_600.0).abs() < 2_000.0,
+            "{at:?}"
         );
         // Opening the station fetches the window of all four streams.
         app.world_mut().resource_mut::<Sensors>().view.selected =

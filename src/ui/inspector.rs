@@ -212,26 +212,108 @@ pub fn inspector(ui: &mut egui::Ui, data: Option<&InspectorData>, i18n: &I18n) -
     actions
 }
 
-/// A road's changes in the variant, as toggles: one-way (in the direction
-/// the map draws it), 30 km/h. The traffic analysis drives them.
+/// A road's changes in the variant, each a tap: one-way (in the direction
+/// the map draws it), a speed limit, lanes per direction, capacity per
+/// direction (in steps of 100 vehicles per hour from what the road has).
+/// The traffic analysis drives them; tapping the value set takes it back.
 fn road_changes(ui: &mut egui::Ui, d: &InspectorData, i18n: &I18n, actions: &mut Vec<UiAction>) {
+    let changed = |key: &str| {
+        d.changes
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    };
+    let mut set = |key: &str, value: Option<String>| {
+        actions.push(UiAction::Plan(crate::plan::PlanCommand::SetAttribute {
+            object: d.id.clone(),
+            key: key.into(),
+            value,
+        }));
+    };
     ui.separator();
     ui.label(egui::RichText::new(i18n.tr("inspector.road_changes")).strong());
+    let oneway = changed("oneway") == Some("yes");
+    if ui
+        .selectable_label(oneway, i18n.tr("inspector.road_oneway"))
+        .clicked()
+    {
+        set("oneway", (!oneway).then(|| "yes".to_string()));
+    }
     ui.horizontal_wrapped(|ui| {
-        for (key, value, label) in [
-            ("oneway", "yes", "inspector.road_oneway"),
-            ("maxspeed", "30", "inspector.road_tempo30"),
-        ] {
-            let on = d.changes.iter().any(|(k, v)| k == key && v == value);
-            if ui.selectable_label(on, i18n.tr(label)).clicked() {
-                actions.push(UiAction::Plan(crate::plan::PlanCommand::SetAttribute {
-                    object: d.id.clone(),
-                    key: key.into(),
-                    value: (!on).then(|| value.to_string()),
-                }));
+        ui.label(i18n.tr("inspector.road_speed"));
+        for speed in ["20", "30", "50", "70"] {
+            let on = changed("maxspeed") == Some(speed);
+            if ui.selectable_label(on, format!("{speed} km/h")).clicked() {
+                set("maxspeed", (!on).then(|| speed.to_string()));
             }
         }
     });
+    // Lanes per direction: both directions' keys, which the analysis
+    // reads before the total `lanes`.
+    ui.horizontal_wrapped(|ui| {
+        ui.label(i18n.tr("inspector.road_lanes"));
+        for lanes in ["1", "2", "3"] {
+            let on = changed("lanes:forward") == Some(lanes);
+            if ui.selectable_label(on, lanes).clicked() {
+                for key in ["lanes:forward", "lanes:backward"] {
+                    set(key, (!on).then(|| lanes.to_string()));
+                }
+            }
+        }
+    });
+    let capacity = changed(pw_traffic::osm::CAPACITY_TAG)
+        .and_then(|v| v.parse::<f64>().ok())
+        .or_else(|| road_capacity(d));
+    if let Some(capacity) = capacity {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(i18n.trf(
+                "inspector.road_capacity",
+                &[("n", &format!("{capacity:.0}"))],
+            ));
+            for (step, text) in [(-100.0, "−100"), (100.0, "+100")] {
+                let to = (capacity + step).clamp(100.0, 5000.0);
+                if ui.button(text).clicked() && to != capacity {
+                    set(pw_traffic::osm::CAPACITY_TAG, Some(format!("{to:.0}")));
+                }
+            }
+            if changed(pw_traffic::osm::CAPACITY_TAG).is_some()
+                && ui
+                    .button(i18n.tr("inspector.road_capacity_reset"))
+                    .clicked()
+            {
+                set(pw_traffic::osm::CAPACITY_TAG, None);
+            }
+        });
+    }
+}
+
+/// What the traffic analysis takes as the road's capacity per direction
+/// when nothing sets it: its lanes (per direction) × its class's capacity
+/// per lane.
+fn road_capacity(d: &InspectorData) -> Option<f64> {
+    let get = |key: &str| {
+        d.changes
+            .iter()
+            .chain(&d.attributes)
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.trim())
+    };
+    let class = pw_traffic::osm::default_classes()
+        .into_iter()
+        .find(|c| Some(c.class) == get("highway"))?;
+    let two_way = !matches!(get("oneway"), Some("yes" | "-1" | "true" | "1"));
+    let lanes = get("lanes:forward")
+        .and_then(|v| v.parse::<f64>().ok())
+        .or_else(|| {
+            let total = get("lanes")?.parse::<f64>().ok()?;
+            Some(if two_way {
+                (total / 2.0).max(1.0)
+            } else {
+                total
+            })
+        })
+        .unwrap_or(class.lanes);
+    Some(lanes * class.capacity_per_lane)
 }
 
 /// A tapped building for citizens: what it is, where, how high, in plain

@@ -773,6 +773,15 @@ fn inspector_data(d: &UiData) -> Option<InspectorData> {
         .unwrap_or_default();
     let removed = d.scenario.as_ref().map_or(0, |s| s.edits.removed.len());
     let mut data = InspectorData::new(layer, &name, &city.city.model, object, removed)?;
+    // A line of the layer the scene takes its road network from is a road
+    // as an OpenStreetMap way is: it can be closed and changed.
+    data.road |= d
+        .active
+        .scene
+        .traffic
+        .as_ref()
+        .and_then(|t| t.network.as_ref())
+        .is_some_and(|n| n.layer == name);
     data.planned = d
         .scenario
         .as_ref()

@@ -142,6 +142,79 @@ fn a_road_of_an_osm_layer_is_closed_in_the_scenario() {
     );
 }
 
+/// A road's speed, lanes and capacity change in the variant with one tap
+/// each; tapping what is set takes it back.
+#[test]
+fn a_roads_speed_lanes_and_capacity_change_with_taps() {
+    let osm = pw_osm::read_xml(
+        br#"<osm><node id="1" lat="50.0" lon="11.0"/><node id="2" lat="50.0" lon="11.001"/>
+<way id="5"><nd ref="1"/><nd ref="2"/><tag k="highway" v="residential"/></way></osm>"#,
+    )
+    .unwrap();
+    let data = pw_vector::osm::to_vector(&osm);
+    let scene = pw_vector::to_city::city_model(
+        &data,
+        std::path::Path::new("x.osm"),
+        &|_, _| 0.0,
+        &pw_vector::osm::map_style(),
+        &pw_vector::style::symbolize(&data, &pw_vector::osm::map_style()),
+    );
+    let mut inspected = InspectorData::new(LayerId(3), "OSM", &scene.model, 0, 0).unwrap();
+    let i18n = german();
+    let set = |key: &str, value: Option<&str>| {
+        UiAction::Plan(crate::plan::PlanCommand::SetAttribute {
+            object: "way/5".into(),
+            key: key.into(),
+            value: value.map(String::from),
+        })
+    };
+    {
+        let mut h = Harness::new_ui_state(
+            |ui, out: &mut Vec<UiAction>| {
+                out.extend(inspector::inspector(ui, Some(&inspected), &i18n))
+            },
+            Vec::new(),
+        );
+        h.run();
+        // A residential street: one lane each way at 500 vehicles per hour.
+        h.get_by_label("Kapazität je Richtung: 500 Kfz/h");
+        assert!(h.query_by_label("wie bisher").is_none());
+        h.get_by_label("50 km/h").click();
+        h.run();
+        // The lanes' "2" (the table may show a 2 as well).
+        h.get_by_role_and_label(egui::accesskit::Role::Button, "2")
+            .click();
+        h.run();
+        h.get_by_label("+100").click();
+        h.run();
+        assert_eq!(
+            h.state().as_slice(),
+            &[
+                set("maxspeed", Some("50")),
+                set("lanes:forward", Some("2")),
+                set("lanes:backward", Some("2")),
+                set("pw:capacity", Some("600")),
+            ]
+        );
+    }
+    // In a variant that has them: 2 lanes make 1,000; what is set is
+    // taken back with a tap.
+    inspected.changes = vec![
+        ("maxspeed".into(), "50".into()),
+        ("lanes:forward".into(), "2".into()),
+        ("lanes:backward".into(), "2".into()),
+    ];
+    let mut h = Harness::new_ui_state(
+        |ui, out: &mut Vec<UiAction>| out.extend(inspector::inspector(ui, Some(&inspected), &i18n)),
+        Vec::new(),
+    );
+    h.run();
+    h.get_by_label("Kapazität je Richtung: 1000 Kfz/h");
+    h.get_by_label("50 km/h").click();
+    h.run();
+    assert_eq!(h.state().as_slice(), &[set("maxspeed", None)]);
+}
+
 fn nrw_model() -> pw_city::CityModel {
     let p =
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/demo/nrw/LoD2_32_280_5657_1_NW.gml");

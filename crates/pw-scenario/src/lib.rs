@@ -6,6 +6,8 @@
 
 mod edits;
 mod scenario;
+mod traffic;
 
 pub use edits::{Edits, Move};
 pub use scenario::{InputStamp, Scenario, ScenarioLayer, Site, ViewCorridor, iso_utc};
+pub use traffic::{LineNetwork, RoadClass, TrafficCount, TrafficInputs};

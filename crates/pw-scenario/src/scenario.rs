@@ -106,6 +106,8 @@ pub struct Scenario {
     pub notes: Vec<String>,
     /// The scene's protected views, checked in every variant.
     pub view_corridors: Vec<ViewCorridor>,
+    /// The scene's `[traffic]` settings and counts.
+    pub traffic: crate::TrafficInputs,
 }
 
 /// A protected view (Sichtachse): from an eye to a target (scene CRS,
@@ -141,6 +143,7 @@ impl Scenario {
             clock: 0.0,
             notes: Vec::new(),
             view_corridors: Vec::new(),
+            traffic: Default::default(),
         }
     }
 

@@ -59,6 +59,72 @@ impl Scene {
         }
     }
 
+    /// `[traffic]`: named layers and sensors exist, numbers make sense,
+    /// each count says where and what it counts.
+    fn validate_traffic(
+        &self,
+        t: &crate::model::TrafficSettings,
+        path: &Path,
+        text: &str,
+    ) -> Result<(), SceneError> {
+        let bad = |key: &str, message: Message| Err(SceneError::invalid(path, text, key, message));
+        let has_layer = |name: &str| self.layers.iter().any(|l| l.name == name);
+        for (key, layer) in [
+            ("zones", t.zones.as_deref()),
+            ("layer", t.network.as_ref().map(|n| n.layer.as_str())),
+        ] {
+            if let Some(name) = layer
+                && !has_layer(name)
+            {
+                return bad(
+                    key,
+                    Message::new("scene.error.traffic_layer")
+                        .arg("name", name)
+                        .english("traffic: there is no layer named '{name}'"),
+                );
+            }
+        }
+        if t.demand.is_some() && t.zones.is_none() {
+            return bad(
+                "demand",
+                Message::new("scene.error.traffic_demand_zones").english(
+                    "traffic: a demand file needs `zones`, the layer whose objects it names",
+                ),
+            );
+        }
+        for c in &t.classes {
+            let ok = |v: Option<f64>, max: f64| v.is_none_or(|v| v > 0.0 && v <= max);
+            if !(ok(c.speed, 200.0) && ok(c.lanes, 8.0) && ok(c.capacity_per_lane, 3000.0)) {
+                return bad(
+                    &c.class,
+                    Message::new("scene.error.traffic_class")
+                        .arg("class", &c.class)
+                        .english("traffic class '{class}': speed 1–200 km/h, lanes 1–8, capacity 1–3000 vehicles per hour and lane"),
+                );
+            }
+        }
+        for c in &t.counts {
+            let sensor_ok = match (&c.sensor, &c.stream) {
+                (Some(source), Some(_)) => self.sensors.iter().any(|s| &s.name == source),
+                (None, None) => true,
+                _ => false,
+            };
+            let counted = c.count.is_some_and(|v| v.is_finite() && v >= 0.0) != c.sensor.is_some();
+            let placed =
+                c.at.is_some_and(|p| p.iter().all(|v| v.is_finite())) || c.sensor.is_some();
+            let heading_ok = c.heading.is_none_or(|h| h.is_finite());
+            if !(sensor_ok && counted && placed && heading_ok) {
+                return bad(
+                    &c.name,
+                    Message::new("scene.error.traffic_count")
+                        .arg("name", &c.name)
+                        .english("traffic count '{name}': give `count` (vehicles per hour) and `at` (E, N), or `sensor` (a [[sensors]] name) and `stream`"),
+                );
+            }
+        }
+        Ok(())
+    }
+
     fn validate_workshop(
         &self,
         w: &crate::model::WorkshopSettings,
@@ -175,6 +241,9 @@ impl Scene {
         }
         if let Some(w) = &self.workshop {
             self.validate_workshop(w, path, text)?;
+        }
+        if let Some(t) = &self.traffic {
+            self.validate_traffic(t, path, text)?;
         }
         if let Some(accent) = self.look.as_ref().and_then(|l| l.accent.as_deref())
             && crate::parse_hex_color(accent).is_none()

@@ -1,4 +1,5 @@
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// One scene: everything needed to reopen the same view on the same data.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -24,6 +25,10 @@ pub struct Scene {
     /// Live and recorded sensor sources of the urban data platform.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sensors: Vec<SensorSource>,
+    /// What the traffic analysis takes besides the map: zones, trips,
+    /// a road network from a line layer, road classes, counts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub traffic: Option<TrafficSettings>,
     /// Data credits shown in the About dialog and on screen.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attribution: Vec<String>,
@@ -480,6 +485,110 @@ pub struct ViewCorridor {
     pub to: [f64; 3],
     #[serde(default)]
     pub width: f64,
+}
+
+/// `[traffic]`: the traffic analysis' inputs beyond the scene's
+/// OpenStreetMap layer. Everything is optional: without it the map's
+/// roads carry trips between its homes and workplaces.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrafficSettings {
+    /// The layer (by name) whose objects are the traffic zones.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zones: Option<String>,
+    /// The zones' attribute that names them as the demand file does
+    /// (default: the object's id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zone_id: Option<String>,
+    /// Trips between the zones: an origin–destination CSV file (relative
+    /// to the scene), as `traffic assign --demand` reads it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub demand: Option<String>,
+    /// The period of the demand file to take (its `period` column).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<String>,
+    /// Roads from a line layer instead of OpenStreetMap.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network: Option<LineNetworkSettings>,
+    /// The city's own values for road classes (speed, lanes, capacity).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub classes: Vec<RoadClassSettings>,
+    /// Traffic counts the simulated volumes are checked against (GEH).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub counts: Vec<TrafficCountSettings>,
+}
+
+/// `[traffic.network]`: a line layer as the road network. Lines meet where
+/// they share a vertex; the attributes named here give each line its road
+/// class, direction, speed, lanes and capacity.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LineNetworkSettings {
+    /// The layer's name in `[[layers]]`.
+    pub layer: String,
+    /// The attribute holding the road class.
+    pub class: String,
+    /// The layer's class values → OpenStreetMap road classes ("primary",
+    /// "residential" …); values already named so need no entry. Lines of
+    /// other classes are left out.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub classes: BTreeMap<String, String>,
+    /// One-way attribute: "yes"/"1"/"true" along the line, "-1" against it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oneway: Option<String>,
+    /// Speed limit attribute, km/h.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speed: Option<String>,
+    /// Lanes attribute (both directions together).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lanes: Option<String>,
+    /// Capacity attribute, vehicles per hour and direction.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<String>,
+    /// Street name attribute.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// `[[traffic.classes]]`: a road class's values where the data give none.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoadClassSettings {
+    /// OpenStreetMap's name of the class ("residential").
+    pub class: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speed: Option<f64>,
+    /// Lanes per direction.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lanes: Option<f64>,
+    /// Vehicles per hour and lane.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity_per_lane: Option<f64>,
+}
+
+/// `[[traffic.counts]]`: a counting point. The count is a number (a manual
+/// count, vehicles per hour) or a sensor's datastream (the hour up to the
+/// clock's time, live or from the history).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrafficCountSettings {
+    pub name: String,
+    /// Where it counts (scene CRS, E and N); default: the sensor's place.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<[f64; 2]>,
+    /// Direction of travel counted, degrees from north clockwise; none:
+    /// both directions together.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub heading: Option<f64>,
+    /// Vehicles per hour, counted by hand.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<f64>,
+    /// The `[[sensors]]` source (by name) and its datastream (station or
+    /// datastream name, or its id as "sta:17").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sensor: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stream: Option<String>,
 }
 
 /// Where sensor values come from.

@@ -450,3 +450,83 @@ fn errors_are_said_through_the_catalogue_and_read_as_before_in_english() {
     assert_eq!(err.message().key, "scene.error.io");
     assert_eq!(err.message().to_string(), err.to_string());
 }
+
+/// `[traffic]` is read as written; a demand file without zones, a layer
+/// that is not there, a class with 0 lanes and a count that says neither
+/// a number nor a sensor are refused with what to write instead.
+#[test]
+fn traffic_settings_are_read_and_checked() {
+    let base = r#"name = "x"
+origin = [680000.0, 5643000.0, 150.0]
+
+[[layers]]
+name = "Verkehrszellen"
+kind = "vector"
+path = "zellen.geojson"
+
+[[layers]]
+name = "Straßennetz"
+kind = "vector"
+path = "strassen.gpkg"
+"#;
+    let ok = format!(
+        r#"{base}
+[traffic]
+zones = "Verkehrszellen"
+zone_id = "zelle"
+demand = "fahrten.csv"
+period = "7-8"
+
+[traffic.network]
+layer = "Straßennetz"
+class = "KLASSE"
+classes = {{ "Hauptverkehrsstraße" = "primary", "Anliegerstraße" = "residential" }}
+oneway = "EINBAHN"
+speed = "VMAX"
+
+[[traffic.classes]]
+class = "residential"
+capacity_per_lane = 450.0
+
+[[traffic.counts]]
+name = "Westbahnhofstraße"
+at = [680500.0, 5643200.0]
+heading = 90.0
+count = 830.0
+"#
+    );
+    let s = pw_scene::Scene::parse(&ok, std::path::Path::new("x.scene")).unwrap();
+    let t = s.traffic.as_ref().unwrap();
+    assert_eq!(t.zones.as_deref(), Some("Verkehrszellen"));
+    assert_eq!(t.period.as_deref(), Some("7-8"));
+    let n = t.network.as_ref().unwrap();
+    assert_eq!(n.classes["Hauptverkehrsstraße"], "primary");
+    assert_eq!(n.oneway.as_deref(), Some("EINBAHN"));
+    assert_eq!(t.classes[0].capacity_per_lane, Some(450.0));
+    assert_eq!(t.counts[0].count, Some(830.0));
+    assert_eq!(t.counts[0].heading, Some(90.0));
+    // Written back, it reads the same.
+    let again = pw_scene::Scene::parse(&s.to_toml(), std::path::Path::new("x.scene")).unwrap();
+    assert_eq!(again.traffic, s.traffic);
+
+    let refused = |from: &str, to: &str| -> String {
+        let text = ok.replace(from, to);
+        assert_ne!(text, ok, "{from}");
+        pw_scene::Scene::parse(&text, std::path::Path::new("x.scene"))
+            .unwrap_err()
+            .to_string()
+    };
+    let m = refused("zones = \"Verkehrszellen\"\n", "");
+    assert!(m.contains("needs `zones`"), "{m}");
+    let m = refused("layer = \"Straßennetz\"", "layer = \"Strassen\"");
+    assert!(m.contains("no layer named 'Strassen'"), "{m}");
+    let m = refused("capacity_per_lane = 450.0", "lanes = 0.0");
+    assert!(m.contains("traffic class 'residential'"), "{m}");
+    let m = refused("count = 830.0", "");
+    assert!(m.contains("traffic count 'Westbahnhofstraße'"), "{m}");
+    let m = refused(
+        "count = 830.0",
+        "count = 830.0\nsensor = \"Zählstellen\"\nstream = \"sta:4\"",
+    );
+    assert!(m.contains("traffic count 'Westbahnhofstraße'"), "{m}");
+}

@@ -8,6 +8,7 @@
 
 pub mod cache_key;
 pub mod client;
+pub mod counts;
 pub mod decoders;
 pub mod history_cache;
 pub mod import;

@@ -1,25 +1,31 @@
 //! Traffic on the analysis framework: the scenario's OpenStreetMap layer
-//! is its road network, the variant's removed roads (`way/…`) are closed,
-//! and trips run between zones — a layer whose objects carry `productions`
-//! and `attractions`, or else the map's own land use: homes (residential)
+//! (or the line layer the scene's `[traffic.network]` names) is its road
+//! network, the variant's removed roads are closed, and trips run between
+//! zones — the scene's OD file between the zones of its zones layer, or a
+//! gravity model between a layer whose objects carry `productions` and
+//! `attractions`, or else the map's own land use: homes (residential)
 //! send trips to work and shops (commercial, industrial, retail) in
-//! proportion to their area. New buildings of a variant add trips by their
+//! proportion to their area. Counts of the scene are set beside the
+//! simulated volumes (GEH). New buildings of a variant add trips by their
 //! gross floor area and use; its attribute changes on roads (`oneway`,
-//! `maxspeed`, `lanes`) change the roads. Where trips go is decided on the
+//! `maxspeed`, `lanes`, `pw:capacity`) change the roads. Where trips go is decided on the
 //! map as it is (Bestand's roads), so B − A shows how the same trips drive
 //! when a road closes or slows, plus what a new quarter adds.
 
-use crate::osm::{default_classes, road_network};
+use crate::counts::check_counts;
+use crate::lines::{LineMap, line_map};
+use crate::osm::{classes_with, road_network};
 use crate::result::{MapOf, assignment_result, road_looks};
 use crate::zones::{Zone, attach, free_flow_times, gravity};
 use crate::{AssignmentSettings, TrafficError, assign};
+use pw_analysis::scenario::InputStamp;
 use pw_analysis::{
     Analysis, AnalysisError, AnalysisResult, Estimate, JobControl, Message, ParamSpec, ParamValues,
     Scenario,
 };
 use pw_osm::{OsmData, tag};
-use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 /// Share of a zone's main role it also plays the other way round: homes
@@ -30,30 +36,114 @@ const MIXED_SHARE: f64 = 0.6;
 
 #[derive(Default)]
 pub struct TrafficAnalysis {
-    /// The last OSM file read, by path and modification time: every run
-    /// of every variant uses the same map.
-    cache: Mutex<Option<(PathBuf, String, Arc<OsmData>)>>,
+    /// The last map read, by path and modification time: every run of
+    /// every variant uses the same map.
+    cache: Mutex<Option<(PathBuf, String, Arc<RoadMap>)>>,
+}
+
+/// The roads a scenario drives on, before its edits: an OpenStreetMap
+/// file, or a line layer made into one.
+#[derive(Debug, Default)]
+struct RoadMap {
+    data: Arc<OsmData>,
+    /// For a line layer: the object each way came from (an OSM way is the
+    /// object `way/<id>`).
+    object_of_way: HashMap<i64, String>,
+    lines: bool,
+    notes: Vec<Message>,
+}
+
+impl RoadMap {
+    /// The id the app's objects (and so a variant's edits) give a way.
+    fn object_id(&self, way: i64) -> String {
+        match self.object_of_way.get(&way) {
+            Some(id) => id.clone(),
+            None => format!("way/{way}"),
+        }
+    }
 }
 
 impl TrafficAnalysis {
-    fn osm(&self, path: &Path, modified: &str) -> Result<Arc<OsmData>, AnalysisError> {
+    fn map(&self, s: &Scenario) -> Result<Arc<RoadMap>, AnalysisError> {
+        let (path, modified) = match &s.traffic.network {
+            Some(n) => (n.path.clone(), InputStamp::of(&n.path).modified),
+            None => osm_layer(s).ok_or_else(no_network)?,
+        };
         let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some((p, m, data)) = cache.as_ref()
-            && p == path
-            && m == modified
+        if let Some((p, m, map)) = cache.as_ref()
+            && p == &path
+            && m == &modified
+            && map.lines == s.traffic.network.is_some()
         {
-            return Ok(data.clone());
+            return Ok(map.clone());
         }
-        let data = Arc::new(pw_osm::read_file(path).map_err(|e| {
-            AnalysisError::Said(
-                Message::new("traffic.unreadable")
-                    .arg("error", e)
-                    .english("The OpenStreetMap layer cannot be read: {error}"),
-            )
-        })?);
-        *cache = Some((path.to_path_buf(), modified.to_string(), data.clone()));
-        Ok(data)
+        let map = Arc::new(match &s.traffic.network {
+            Some(n) => read_line_layer(n)?,
+            None => RoadMap {
+                data: Arc::new(pw_osm::read_file(&path).map_err(|e| {
+                    AnalysisError::Said(
+                        Message::new("traffic.unreadable")
+                            .arg("error", e)
+                            .english("The OpenStreetMap layer cannot be read: {error}"),
+                    )
+                })?),
+                ..Default::default()
+            },
+        });
+        *cache = Some((path, modified, map.clone()));
+        Ok(map)
     }
+}
+
+/// The scene's line layer as a map (in WGS 84, as OSM has it).
+fn read_line_layer(n: &pw_analysis::scenario::LineNetwork) -> Result<RoadMap, AnalysisError> {
+    let unreadable = |error: String| {
+        AnalysisError::Said(
+            Message::new("traffic.network_unreadable")
+                .arg("layer", &n.layer)
+                .arg("error", error)
+                .english("The road network layer {layer} cannot be read: {error}"),
+        )
+    };
+    let mut data = pw_vector::read_file(&n.path, &pw_vector::CsvOptions::default())
+        .map_err(|e| unreadable(e.to_string()))?;
+    if let Some(crs) = &n.crs {
+        data.crs = Some(pw_geo::Crs::parse(crs).map_err(|e| unreadable(e.to_string()))?);
+    }
+    if data.crs.is_none() {
+        return Err(unreadable("the file does not say its CRS".into()));
+    }
+    if data.field_index(&n.class).is_none() {
+        let fields: Vec<&str> = data.fields.iter().map(|f| f.name.as_str()).collect();
+        return Err(unreadable(format!(
+            "no attribute “{}” (it has: {})",
+            n.class,
+            fields.join(", ")
+        )));
+    }
+    data.reproject(pw_geo::Crs::WGS84)
+        .map_err(|e| unreadable(e.to_string()))?;
+    let known = crate::osm::default_classes();
+    let LineMap {
+        data,
+        object_of_way,
+        other_classes,
+        unknown_values,
+    } = line_map(&data, n, &|c| known.iter().any(|k| k.class == c));
+    let left_out = crate::lines::left_out_note(
+        &LineMap {
+            other_classes,
+            unknown_values,
+            ..Default::default()
+        },
+        &n.layer,
+    );
+    Ok(RoadMap {
+        data: Arc::new(data),
+        object_of_way,
+        lines: true,
+        notes: left_out.into_iter().collect(),
+    })
 }
 
 /// The first layer of the scenario that is an OpenStreetMap file.
@@ -106,7 +196,10 @@ impl Analysis for TrafficAnalysis {
     }
 
     fn estimate(&self, _: &ParamValues, s: &Scenario) -> Result<Estimate, AnalysisError> {
-        let (path, _) = osm_layer(s).ok_or_else(no_network)?;
+        let path = match &s.traffic.network {
+            Some(n) => n.path.clone(),
+            None => osm_layer(s).ok_or_else(no_network)?.0,
+        };
         let mb = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0) as f64 / 1e6;
         Ok(Estimate {
             // Reading ≈ 1 s per compressed MB; the assignment a few seconds.
@@ -121,10 +214,9 @@ impl Analysis for TrafficAnalysis {
         s: &Scenario,
         control: &JobControl,
     ) -> Result<AnalysisResult, AnalysisError> {
-        let (path, modified) = osm_layer(s).ok_or_else(no_network)?;
         control.set_stage("read");
-        let map = self.osm(&path, &modified)?;
-        let data = with_changes(map.clone(), &s.edits.changed);
+        let map = self.map(s)?;
+        let data = with_changes(&map, &s.edits.changed);
         control.check()?;
         let crs = s.site.crs.ok_or_else(|| {
             failed(
@@ -140,19 +232,26 @@ impl Analysis for TrafficAnalysis {
             )
         })?;
         let project = |p: [f64; 2]| to_scene.apply([p[0], p[1], 0.0]).ok().map(|q| [q[0], q[1]]);
-        let closed: HashSet<i64> = s
-            .edits
-            .removed
+        let closed: HashSet<i64> = map
+            .data
+            .ways
             .iter()
-            .filter_map(|id| id.strip_prefix("way/")?.parse().ok())
+            .map(|w| w.id)
+            .filter(|&w| s.edits.removed.contains(&map.object_id(w)))
             .collect();
-        let classes = default_classes();
+        let (classes, unknown_classes) = classes_with(&s.traffic.classes);
         let roads = road_network(&data, &classes, &project, &|id| closed.contains(&id))
             .map_err(traffic_error)?;
-        let mut zones = match zones_from_layers(s) {
-            Some(z) => z,
-            None => zones_from_land_use(&map, &project, values.number("trips_per_ha")),
+        let demand_file = s.traffic.demand.as_deref();
+        let mut zones = match (&s.traffic.zones_layer, zones_from_layers(s)) {
+            (Some(layer), _) => zones_of_layer(s, layer, demand_file.is_none())?,
+            (None, Some(z)) => z,
+            (None, None) if !map.lines => {
+                zones_from_land_use(&map.data, &project, values.number("trips_per_ha"))
+            }
+            (None, None) => Vec::new(),
         };
+        let existing = zones.len();
         let new = zones_from_new_buildings(s, values.number("new_trips_per_100m2"));
         let new_count = new.len();
         zones.extend(new);
@@ -170,14 +269,40 @@ impl Analysis for TrafficAnalysis {
         let distribution_roads = if closed.is_empty() && s.edits.changed.is_empty() {
             None
         } else {
-            Some(road_network(&map, &classes, &project, &|_| false).map_err(traffic_error)?)
+            Some(road_network(&map.data, &classes, &project, &|_| false).map_err(traffic_error)?)
         };
         let zoned = attach(&roads, zones, 2);
         let times = match &distribution_roads {
             Some(r) => free_flow_times(&attach(r, zoned.zones.clone(), 2).network),
             None => free_flow_times(&zoned.network),
         };
-        let (demand, balanced) = gravity(&zoned.zones, &times, values.number("beta"));
+        let mut demand_notes = Vec::new();
+        let (demand, balanced) = match demand_file {
+            Some(path) => {
+                let names: Vec<String> = zoned.zones[..existing]
+                    .iter()
+                    .map(|z| z.name.clone())
+                    .collect();
+                let od = crate::od::read_od_csv(path, &names, s.traffic.period.as_deref())
+                    .map_err(traffic_error)?;
+                if od.within_zones > 0.0 {
+                    demand_notes.push(
+                        Message::new("traffic.within_zones")
+                            .arg("trips", format!("{:.0}", od.within_zones))
+                            .english("{trips} trips within a zone are left out: they do not use the roads."),
+                    );
+                }
+                let demand = crate::zones::add_new_zones(
+                    od.demand,
+                    &zoned.zones,
+                    existing,
+                    &times,
+                    values.number("beta"),
+                );
+                (demand, true)
+            }
+            None => gravity(&zoned.zones, &times, values.number("beta")),
+        };
         let settings = AssignmentSettings {
             relative_gap: values.number("gap"),
             ..Default::default()
@@ -222,12 +347,22 @@ impl Analysis for TrafficAnalysis {
                 }
             }
         }
+        if !s.traffic.counts.is_empty() {
+            let flows = &assignment.flows[..roads.roads.len()];
+            let (checks, notes) = check_counts(&s.traffic.counts, &roads.roads, flows);
+            crate::result::add_counts(&mut result, &checks, roads.roads.len());
+            result.notes.extend(notes);
+        }
+        let network_source = match &s.traffic.network {
+            Some(n) => format!("layer {}", n.layer),
+            None => "OSM".into(),
+        };
         result.stamp.details.push((
             "network".into(),
             format!(
-                "{} OSM ways, {} links, {} roads closed, {} changed",
+                "{network_source}: {} ways, {} links, {} roads closed, {} changed",
                 roads.ways,
-                roads.network.links.len(),
+                roads.roads.len(),
                 roads
                     .closed
                     .iter()
@@ -241,33 +376,63 @@ impl Analysis for TrafficAnalysis {
             .stamp
             .details
             .push(("zones".into(), zone_count.to_string()));
+        if let Some(path) = demand_file {
+            let period = s
+                .traffic
+                .period
+                .as_deref()
+                .map(|p| format!(" ({p})"))
+                .unwrap_or_default();
+            result
+                .stamp
+                .details
+                .push(("demand".into(), format!("{}{period}", InputStamp::of(path))));
+        }
         if new_count > 0 {
             result
                 .stamp
                 .details
                 .push(("new_building_zones".into(), new_count.to_string()));
         }
+        if !s.traffic.classes.is_empty() {
+            result.stamp.details.push((
+                "road_classes".into(),
+                s.traffic
+                    .classes
+                    .iter()
+                    .map(|c| c.class.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ));
+        }
+        if !unknown_classes.is_empty() {
+            result.notes.push(
+                Message::new("traffic.unknown_classes")
+                    .arg("classes", unknown_classes.join(", "))
+                    .english(
+                        "[[traffic.classes]] names classes that are no roads for cars: {classes}",
+                    ),
+            );
+        }
+        result.notes.extend(map.notes.iter().cloned());
+        result.notes.extend(demand_notes);
         result.notes.extend(roads.notes.iter().cloned());
         Ok(result)
     }
 }
 
-/// The map with the variant's changes to its ways (`way/…` → tags set),
+/// The map with the variant's changes to its ways (object id → tags set),
 /// e.g. a road made one-way or given a lower speed limit.
 fn with_changes(
-    data: Arc<OsmData>,
+    map: &RoadMap,
     changed: &std::collections::BTreeMap<String, Vec<(String, String)>>,
 ) -> Arc<OsmData> {
-    let by_way: std::collections::HashMap<i64, &Vec<(String, String)>> = changed
-        .iter()
-        .filter_map(|(id, kv)| Some((id.strip_prefix("way/")?.parse().ok()?, kv)))
-        .collect();
-    if by_way.is_empty() {
-        return data;
+    if changed.is_empty() {
+        return map.data.clone();
     }
-    let mut changed_data = (*data).clone();
+    let mut changed_data = (*map.data).clone();
     for way in &mut changed_data.ways {
-        if let Some(kv) = by_way.get(&way.id) {
+        if let Some(kv) = changed.get(&map.object_id(way.id)) {
             for (k, v) in kv.iter() {
                 match way.tags.iter_mut().find(|(key, _)| key == k) {
                     Some(tag) => tag.1 = v.clone(),
@@ -291,6 +456,73 @@ fn traffic_error(e: TrafficError) -> AnalysisError {
         TrafficError::Cancelled(_) => AnalysisError::Cancelled,
         e => AnalysisError::Said(e.message()),
     }
+}
+
+/// The zones of the layer `[traffic] zones` names: each object, named by
+/// its `zone_id` attribute (else its id), at the centre of its extent;
+/// with `productions` and `attractions` where the gravity model needs them.
+fn zones_of_layer(s: &Scenario, layer: &str, gravity: bool) -> Result<Vec<Zone>, AnalysisError> {
+    let Some(l) = s.layers.iter().find(|l| l.name == layer) else {
+        return Err(AnalysisError::Said(
+            Message::new("traffic.zones_layer_missing")
+                .arg("layer", layer)
+                .english(
+                    "The zones layer {layer} is not loaded or hidden: show it to run the analysis.",
+                ),
+        ));
+    };
+    let id_key = s.traffic.zone_id.as_deref();
+    let mut zones = Vec::new();
+    let mut unnamed = 0;
+    for o in l.model.objects.iter().filter(|o| o.parent.is_none()) {
+        let text = |key: &str| {
+            o.attributes
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.trim().to_string())
+        };
+        let number = |key: &str| {
+            text(key)
+                .and_then(|v| v.replace(',', ".").parse::<f64>().ok())
+                .filter(|v| v.is_finite() && *v >= 0.0)
+        };
+        let name = match id_key {
+            Some(key) => text(key).filter(|v| !v.is_empty()),
+            None => Some(o.id.clone()),
+        };
+        let Some(name) = name else {
+            unnamed += 1;
+            continue;
+        };
+        let (productions, attractions) = match (number("productions"), number("attractions")) {
+            (Some(p), Some(a)) => (p, a),
+            _ if gravity => {
+                return Err(AnalysisError::Said(
+                    Message::new("traffic.zone_without_figures")
+                        .arg("layer", layer)
+                        .arg("zone", &name)
+                        .english("Zone {zone} of layer {layer} has no “productions” and “attractions”; give them, or a demand file in [traffic]."),
+                ));
+            }
+            _ => (0.0, 0.0),
+        };
+        let e = o.extent();
+        zones.push(Zone {
+            name,
+            centroid: [(e.min[0] + e.max[0]) / 2.0, (e.min[1] + e.max[1]) / 2.0],
+            productions,
+            attractions,
+        });
+    }
+    if unnamed > 0 && zones.is_empty() {
+        return Err(AnalysisError::Said(
+            Message::new("traffic.zones_unnamed")
+                .arg("layer", layer)
+                .arg("attribute", id_key.unwrap_or(""))
+                .english("No object of layer {layer} has the attribute {attribute} that names the zones."),
+        ));
+    }
+    Ok(zones)
 }
 
 /// Zones a scene names: objects of any layer with numeric `productions`

@@ -9,15 +9,18 @@
 //! link-based (bi-conjugate Frank–Wolfe).
 
 mod assign;
+pub mod counts;
 mod error;
 pub mod framework;
 mod gradient_projection;
+pub mod lines;
 mod network;
 pub mod od;
 pub mod osm;
 mod paths;
 pub mod result;
 pub mod tntp;
+pub mod turns;
 pub mod zones;
 
 pub use assign::{Algorithm, Assignment, AssignmentSettings, IterationLog, assign};

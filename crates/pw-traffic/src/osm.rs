@@ -3,14 +3,19 @@
 //! unless the way is one-way. Speeds, lanes and capacities come from the
 //! tags where they are given, else from per-class defaults (documented
 //! here, overridable); each link says which of its values were defaulted.
-//!
-//! Not yet applied: turn restrictions (relations `type=restriction`), which
-//! need a turn-expanded graph; they are counted in `RoadNetwork::notes`.
+//! Turn restrictions at a node are applied (`turns.rs`); those over a
+//! way are counted in `RoadNetwork::notes`.
 
 use crate::{Link, Network, TrafficError};
 use pw_analysis::Message;
 use pw_osm::{OsmData, Tags, tag};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+
+/// A road's capacity in vehicles per hour and direction (`pw:capacity`,
+/// `pw:capacity:forward`, `pw:capacity:backward`): not an OpenStreetMap
+/// tag, but how a variant or a city's line layer sets a capacity that
+/// lanes × the class's capacity per lane would not give.
+pub const CAPACITY_TAG: &str = "pw:capacity";
 
 /// The road classes a car may use, with their defaults.
 #[derive(Debug, Clone, PartialEq)]
@@ -53,6 +58,26 @@ pub fn default_classes() -> Vec<ClassDefaults> {
         c("living_street", 7.0, 1.0, 300.0),
         c("service", 20.0, 1.0, 300.0),
     ]
+}
+
+/// The defaults with a scene's own values for some classes; also the
+/// classes it names that are no roads for cars (left alone).
+pub fn classes_with(
+    overrides: &[pw_analysis::scenario::RoadClass],
+) -> (Vec<ClassDefaults>, Vec<String>) {
+    let mut classes = default_classes();
+    let mut unknown = Vec::new();
+    for o in overrides {
+        match classes.iter_mut().find(|c| c.class == o.class) {
+            Some(c) => {
+                c.speed = o.speed.unwrap_or(c.speed);
+                c.lanes = o.lanes.unwrap_or(c.lanes);
+                c.capacity_per_lane = o.capacity_per_lane.unwrap_or(c.capacity_per_lane);
+            }
+            None => unknown.push(o.class.clone()),
+        }
+    }
+    (classes, unknown)
 }
 
 /// One directed link as the map knows it.
@@ -100,6 +125,11 @@ pub struct RoadNetwork {
     pub closed: Vec<RoadLink>,
     /// Per network node, its position in the target CRS.
     pub positions: Vec<[f64; 2]>,
+    /// Nodes of junctions taken apart for turn restrictions (one per
+    /// arriving or leaving link): zones are not joined to them.
+    pub turn_nodes: HashSet<u32>,
+    /// What became of the map's turn restrictions.
+    pub turns: crate::turns::Applied,
     /// Distinct OSM nodes on the ways taken (link ends and bends).
     pub osm_nodes: usize,
     pub ways: usize,
@@ -328,6 +358,11 @@ pub fn road_network(
                     .or(total_lanes.map(|l| if both { (l / 2.0).max(1.0) } else { l }));
                 let speed = speed_tag.unwrap_or(class.speed);
                 let lanes = lanes_tag.unwrap_or(class.lanes);
+                // Our own tag, set by a variant or a line layer: vehicles
+                // per hour in this direction, whatever the lanes say.
+                let capacity = number(&way.tags, &format!("{CAPACITY_TAG}:{dir_key}"))
+                    .or(number(&way.tags, CAPACITY_TAG))
+                    .unwrap_or(lanes * class.capacity_per_lane);
                 let (from, to) = if reverse { (b, a) } else { (a, b) };
                 let (from_node, to_node) = if reverse {
                     (piece[piece.len() - 1], piece[0])
@@ -358,7 +393,7 @@ pub fn road_network(
                 links.push(Link {
                     from,
                     to,
-                    capacity: lanes * class.capacity_per_lane,
+                    capacity,
                     length,
                     free_flow_time: length / 1000.0 / speed * 60.0,
                     b: 0.15,
@@ -384,16 +419,31 @@ pub fn road_network(
                 .english("{n} loops too short to cut left out"),
         );
     }
-    let restrictions = data
-        .relations
-        .iter()
-        .filter(|r| tag(&r.tags, "type") == Some("restriction"))
-        .count();
-    if restrictions > 0 {
+    let found = crate::turns::restrictions(data);
+    let (turns, turn_nodes) = crate::turns::apply(
+        &found.at_nodes,
+        &mut links,
+        &roads,
+        &index,
+        &mut names,
+        &mut positions,
+    );
+    if turns.restrictions > 0 {
         notes.push(
-            Message::new("traffic.note_restrictions")
-                .arg("n", restrictions)
-                .english("{n} turn restrictions are not applied yet"),
+            Message::new("traffic.note_turns")
+                .arg("n", turns.restrictions)
+                .arg("junctions", turns.junctions)
+                .english("{n} turn restrictions applied at {junctions} junctions"),
+        );
+    }
+    let left_out = found.via_way + found.not_for_cars + found.unusable + turns.not_on_network;
+    if left_out > 0 {
+        notes.push(
+            Message::new("traffic.note_turns_left_out")
+                .arg("via_way", found.via_way)
+                .arg("other", found.not_for_cars + found.unusable)
+                .arg("off_network", turns.not_on_network)
+                .english("Turn restrictions not applied: {via_way} over a way, {other} for other vehicles or incomplete, {off_network} off the car network"),
         );
     }
     let osm_nodes = runs
@@ -406,6 +456,8 @@ pub fn road_network(
         roads,
         closed: closed_roads,
         positions,
+        turn_nodes,
+        turns,
         osm_nodes,
         ways: ways_taken.len(),
         notes,
@@ -479,7 +531,7 @@ mod tests {
             notes,
             vec![
                 "1 roads run out of the extract: kept up to its edge".to_string(),
-                "1 turn restrictions are not applied yet".to_string()
+                "Turn restrictions not applied: 0 over a way, 1 for other vehicles or incomplete, 0 off the car network".to_string()
             ]
         );
     }

@@ -249,3 +249,86 @@ fn zone_name(map: &MapOf, network: &Network, node: crate::NodeId) -> String {
         .cloned()
         .unwrap_or_else(|| network.node_names[node as usize].to_string())
 }
+
+/// The counts beside the simulation: on each counted link the count, the
+/// simulated volume at the counting point (both directions where it
+/// counts both) and GEH; in the table one row per count and the share of
+/// counts with GEH below 5.
+pub fn add_counts(
+    result: &mut AnalysisResult,
+    checks: &[crate::counts::CountCheck],
+    road_links: usize,
+) {
+    use crate::counts::{GOOD_GEH, GOOD_SHARE};
+    let Some(values) = result.features.as_mut() else {
+        return;
+    };
+    // Features run over the road links first (closed roads after them).
+    let mut counted = vec![f32::NAN; values.features.len()];
+    let mut simulated = vec![f32::NAN; values.features.len()];
+    let mut geh = vec![f32::NAN; values.features.len()];
+    let last = road_links.min(counted.len());
+    for c in checks {
+        for &i in c.links.iter().filter(|&&i| i < last) {
+            counted[i] = c.counted.map_or(f32::NAN, |v| v as f32);
+            simulated[i] = c.simulated as f32;
+            geh[i] = c.geh.map_or(f32::NAN, |v| v as f32);
+        }
+    }
+    values.columns.push(Column::Numbers("counted", counted));
+    values
+        .columns
+        .push(Column::Numbers("simulated_at_count", simulated));
+    values.columns.push(Column::Numbers("geh", geh));
+    let with_value: Vec<&crate::counts::CountCheck> =
+        checks.iter().filter(|c| c.geh.is_some()).collect();
+    for (k, c) in checks.iter().enumerate() {
+        result.kpis.push(Kpi::new(
+            &format!("count_{}", k + 1),
+            Message::new("traffic.kpi_count")
+                .arg("name", &c.name)
+                .arg(
+                    "counted",
+                    c.counted.map_or("–".into(), |v| format!("{v:.0}")),
+                )
+                .arg("source", &c.source)
+                .english("Simulated at {name} (counted: {counted}, {source})"),
+            c.simulated,
+            "Kfz/h",
+            0,
+        ));
+        if let Some(g) = c.geh {
+            result.kpis.push(Kpi::new(
+                &format!("count_{}_geh", k + 1),
+                Message::new("traffic.kpi_count_geh")
+                    .arg("name", &c.name)
+                    .english("GEH at {name}"),
+                g,
+                "",
+                1,
+            ));
+        }
+    }
+    if !with_value.is_empty() {
+        let good = with_value
+            .iter()
+            .filter(|c| c.geh.is_some_and(|g| g < GOOD_GEH))
+            .count();
+        let share = good as f64 / with_value.len() as f64;
+        result.kpis.push(Kpi::new(
+            "counts_geh_below_5",
+            Message::new("traffic.kpi_counts_good").english("Counts with GEH below 5"),
+            share * 100.0,
+            "%",
+            0,
+        ));
+        if share < GOOD_SHARE {
+            result.notes.push(
+                Message::new("traffic.counts_poor")
+                    .arg("good", good)
+                    .arg("n", with_value.len())
+                    .english("GEH is below 5 at {good} of {n} counts; a calibrated model reaches 85 %: check zones, demand and road classes."),
+            );
+        }
+    }
+}

@@ -119,7 +119,7 @@ pub fn attach(roads: &RoadNetwork, zones: Vec<Zone>, connectors: usize) -> Zoned
             .positions
             .iter()
             .enumerate()
-            .filter(|(n, _)| usable[*n])
+            .filter(|(n, _)| usable[*n] && !roads.turn_nodes.contains(&(*n as NodeId)))
             .map(|(n, p)| ((p[0] - zone.centroid[0]).hypot(p[1] - zone.centroid[1]), n))
             .collect();
         candidates.sort_by(|a, b| a.0.total_cmp(&b.0));
@@ -147,6 +147,85 @@ pub fn attach(roads: &RoadNetwork, zones: Vec<Zone>, connectors: usize) -> Zoned
         road_links: net.links.len(),
         zones,
     }
+}
+
+/// A demand read from a file, plus the trips of zones it does not know
+/// (a variant's new buildings, `zones[existing..]`): each new zone sends
+/// its productions to every zone in proportion to what that zone attracts
+/// (the file's arrivals; a new zone's own attractions) × exp(−β·t), and
+/// receives its attractions from the file's zones in proportion to what
+/// they send × exp(−β·t). Zones it cannot reach get nothing.
+pub fn add_new_zones(
+    demand: Demand,
+    zones: &[Zone],
+    existing: usize,
+    times: &[Vec<f64>],
+    beta: f64,
+) -> Demand {
+    if zones.len() <= existing {
+        return demand;
+    }
+    let n = zones.len();
+    let (mut sends, mut receives) = (vec![0.0; n], vec![0.0; n]);
+    let mut trips: std::collections::BTreeMap<(NodeId, NodeId), f64> = Default::default();
+    for (o, destinations) in &demand.origins {
+        for &(d, t) in destinations {
+            sends[*o as usize] += t;
+            receives[d as usize] += t;
+            *trips.entry((*o, d)).or_default() += t;
+        }
+    }
+    for (k, zone) in zones.iter().enumerate().skip(existing) {
+        receives[k] = zone.attractions.max(0.0);
+    }
+    let weight = |size: f64, t: f64| {
+        if t.is_finite() {
+            size * (-beta * t).exp()
+        } else {
+            0.0
+        }
+    };
+    for (k, zone) in zones.iter().enumerate().skip(existing) {
+        let out: Vec<f64> = (0..n)
+            .map(|j| {
+                if j == k {
+                    0.0
+                } else {
+                    weight(receives[j], times[k][j])
+                }
+            })
+            .collect();
+        let into: Vec<f64> = (0..existing)
+            .map(|i| weight(sends[i], times[i][k]))
+            .collect();
+        for (share, total, pairs) in [
+            (&out, zone.productions.max(0.0), true),
+            (&into, zone.attractions.max(0.0), false),
+        ] {
+            let sum: f64 = share.iter().sum();
+            if sum <= 0.0 || total <= 0.0 {
+                continue;
+            }
+            for (j, w) in share.iter().enumerate() {
+                if *w > 0.0 {
+                    let key = if pairs {
+                        (k as NodeId, j as NodeId)
+                    } else {
+                        (j as NodeId, k as NodeId)
+                    };
+                    *trips.entry(key).or_default() += total * w / sum;
+                }
+            }
+        }
+    }
+    let mut origins: Vec<(NodeId, Vec<(NodeId, f64)>)> = Vec::new();
+    for ((o, d), t) in trips {
+        match origins.last_mut() {
+            Some((last, list)) if *last == o => list.push((d, t)),
+            _ => origins.push((o, vec![(d, t)])),
+        }
+    }
+    Demand { origins }
 }
 
 /// Free-flow travel time between every pair of zones, minutes (∞ where no

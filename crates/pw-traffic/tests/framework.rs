@@ -214,3 +214,281 @@ fn a_road_made_one_way_and_slower_keeps_its_link_ids() {
     let diff = pw_analysis::compare::difference(&bestand, &variant).unwrap();
     assert_eq!(diff.features.unwrap().features.len(), lines.len() - pieces);
 }
+
+/// A layer of four zones (points in the scene CRS) named by `zelle`.
+fn zones_layer() -> ScenarioLayer {
+    let to_scene = pw_geo::Reprojector::new(pw_geo::Crs::WGS84, pw_geo::Crs::epsg(25832)).unwrap();
+    let objects = [
+        ("Nord", 11.575, 50.02),
+        ("West", 11.53, 50.0),
+        ("Zentrum", 11.575, 49.99),
+        ("Ost", 11.6, 50.01),
+    ]
+    .iter()
+    .enumerate()
+    .map(|(k, (name, lon, lat))| {
+        let p = to_scene.apply([*lon, *lat, 350.0]).unwrap();
+        pw_city::CityObject {
+            id: format!("zelle-{k}"),
+            kind: pw_city::ObjectKind::Other,
+            type_name: "PointFeature".into(),
+            parent: None,
+            attributes: vec![("zelle".into(), name.to_string())],
+            surfaces: vec![pw_city::Surface {
+                id: None,
+                semantic: pw_city::Semantic::Unclassified,
+                lod: 0,
+                lod_minor: 0,
+                exterior: vec![p],
+                interiors: vec![],
+                looks: vec![],
+            }],
+            terrain_intersection: vec![],
+            line: 0,
+        }
+    })
+    .collect();
+    ScenarioLayer {
+        name: "Verkehrszellen".into(),
+        model: Arc::new(pw_city::CityModel {
+            objects,
+            ..Default::default()
+        }),
+        input: None,
+    }
+}
+
+/// The scene's `[traffic]`: an OD file between the zones of a layer (as
+/// planners keep it, German), and two counts — one on the busiest road,
+/// one in a field — set beside the simulated volumes.
+#[test]
+fn an_od_file_between_a_layers_zones_and_counts_beside_the_volumes() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("traffic_od_counts");
+    std::fs::create_dir_all(&dir).unwrap();
+    let od = dir.join("fahrten.csv");
+    std::fs::write(
+        &od,
+        "Von;Nach;Fahrten;Zeitraum\nNord;Zentrum;600;Früh\nWest;Zentrum;450;Früh\nOst;Zentrum;300;Früh\n\
+         Zentrum;Nord;150;Früh\nNord;Nord;40;Früh\nZentrum;Ost;999;Spät\n",
+    )
+    .unwrap();
+    let analysis = TrafficAnalysis::default();
+    let mut s = scenario("Bestand");
+    s.layers.push(zones_layer());
+    s.traffic = pw_analysis::scenario::TrafficInputs {
+        zones_layer: Some("Verkehrszellen".into()),
+        zone_id: Some("zelle".into()),
+        demand: Some(od.clone()),
+        period: Some("Früh".into()),
+        ..Default::default()
+    };
+    let first = run(&analysis, &s);
+    let kpi = |r: &AnalysisResult, k: &str| r.kpi(k).map(|k| k.value);
+    // 600 + 450 + 300 + 150 trips of the morning; the 40 within Nord do
+    // not use the roads, the evening's 999 are another period.
+    assert_eq!(kpi(&first, "trips"), Some(1500.0));
+    assert_eq!(kpi(&first, "unroutable"), Some(0.0));
+    let notes: Vec<String> = first.notes.iter().map(|n| n.to_string()).collect();
+    assert!(
+        notes.contains(&"40 trips within a zone are left out: they do not use the roads.".into()),
+        "{notes:?}"
+    );
+    assert!(
+        first
+            .stamp
+            .details
+            .iter()
+            .any(|(k, v)| k == "demand" && v.contains("fahrten.csv") && v.ends_with("(Früh)"))
+    );
+
+    // Counts: on the busiest road, in its direction, 10 % above the
+    // simulation; and one 300 m off any road.
+    let lines = first.features.as_ref().unwrap();
+    let busiest = lines
+        .features
+        .iter()
+        .max_by(|a, b| a.value.total_cmp(&b.value))
+        .unwrap();
+    let pw_analysis::FeatureGeometry::Line(points) = &busiest.geometry else {
+        panic!()
+    };
+    let (a, b) = (points[0], points[1]);
+    let middle = [(a[0] + b[0]) / 2.0, (a[1] + b[1]) / 2.0];
+    let heading = (b[0] - a[0])
+        .atan2(b[1] - a[1])
+        .to_degrees()
+        .rem_euclid(360.0);
+    let simulated = busiest.value as f64;
+    s.traffic.counts = vec![
+        pw_analysis::scenario::TrafficCount {
+            name: "Hauptstraße".into(),
+            at: Some(middle),
+            heading: Some(heading),
+            per_hour: Some(simulated * 1.1),
+            source: "Zählung".into(),
+        },
+        pw_analysis::scenario::TrafficCount {
+            name: "Acker".into(),
+            at: Some([middle[0] + 5_000.0, middle[1] + 5_000.0]),
+            heading: None,
+            per_hour: Some(100.0),
+            source: "Zählung".into(),
+        },
+    ];
+    let counted = run(&analysis, &s);
+    let expected = pw_traffic::counts::geh(simulated, simulated * 1.1);
+    let geh = kpi(&counted, "count_1_geh").unwrap();
+    assert!((geh - expected).abs() < 1e-3, "{geh} vs {expected}");
+    assert!((kpi(&counted, "count_1").unwrap() - simulated).abs() < 1e-3);
+    assert_eq!(
+        kpi(&counted, "counts_geh_below_5"),
+        Some(if expected < 5.0 { 100.0 } else { 0.0 })
+    );
+    assert!(
+        counted.notes.iter().any(|n| n
+            .to_string()
+            .starts_with("Count Acker: the nearest road is")),
+        "{:?}",
+        counted.notes
+    );
+    // The counted link carries the count in its columns.
+    let f = counted.features.as_ref().unwrap();
+    let i = f.features.iter().position(|x| x.id == busiest.id).unwrap();
+    let column = |name: &str| {
+        f.columns.iter().find_map(|c| match c {
+            pw_analysis::result::Column::Numbers(n, v) if *n == name => Some(v[i]),
+            _ => None,
+        })
+    };
+    assert!((column("counted").unwrap() as f64 - simulated * 1.1).abs() < 1e-2);
+    assert!((column("geh").unwrap() as f64 - expected).abs() < 1e-3);
+    println!(
+        "OD file: {} trips; busiest {} {simulated:.0} veh/h, GEH against +10 %: {geh:.2}",
+        kpi(&first, "trips").unwrap(),
+        busiest.id
+    );
+}
+
+/// The roads of the same extract as a line layer (osmium's GeoJSON export,
+/// every way a LineString with its tags as attributes) make the same
+/// network as the map itself given the same tags: lines meet where they
+/// share a vertex as ways do where they share a node. Needs `osmium`.
+#[test]
+fn a_line_layer_makes_the_network_the_map_makes() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("traffic_lines");
+    std::fs::create_dir_all(&dir).unwrap();
+    let extract = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/osm/north-bayreuth.osm.gz");
+    let geojson = dir.join("strassen.geojson");
+    let out = std::process::Command::new("osmium")
+        .args([
+            "export",
+            "--overwrite",
+            "--geometry-types=linestring",
+            "-f",
+            "geojson",
+            "-o",
+        ])
+        .arg(&geojson)
+        .arg(&extract)
+        .output()
+        .expect("osmium (tools/test installs it)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let spec = pw_analysis::scenario::LineNetwork {
+        layer: "Straßen".into(),
+        path: geojson.clone(),
+        crs: None,
+        class: "highway".into(),
+        classes: vec![],
+        oneway: Some("oneway".into()),
+        speed: Some("maxspeed".into()),
+        lanes: Some("lanes".into()),
+        capacity: None,
+        name: Some("name".into()),
+    };
+    let mut lines = pw_vector::read_file(&geojson, &pw_vector::CsvOptions::default()).unwrap();
+    lines.reproject(pw_geo::Crs::WGS84).unwrap();
+    let known = pw_traffic::osm::default_classes();
+    let map = pw_traffic::lines::line_map(&lines, &spec, &|c| known.iter().any(|k| k.class == c));
+    let from_lines =
+        pw_traffic::osm::road_network(&map.data, &known, &|p| Some(p), &|_| false).unwrap();
+
+    // The map with the tags a line layer has (no access, junction or
+    // restrictions), and only the ways osmium could export whole.
+    let mut data = pw_osm::read_file(&extract).unwrap();
+    let positions = data.positions();
+    data.relations.clear();
+    data.ways
+        .retain(|w| w.nodes.iter().all(|n| positions.contains_key(n)));
+    for w in &mut data.ways {
+        w.tags.retain(|(k, _)| {
+            ["highway", "oneway", "maxspeed", "lanes", "name"].contains(&k.as_str())
+        });
+    }
+    let from_map = pw_traffic::osm::road_network(&data, &known, &|p| Some(p), &|_| false).unwrap();
+
+    let length =
+        |r: &pw_traffic::osm::RoadNetwork| r.network.links.iter().map(|l| l.length).sum::<f64>();
+    println!(
+        "lines: {} ways, {} links, {} nodes, {:.1} m; map: {} ways, {} links, {} nodes, {:.1} m; {} lines of other classes",
+        from_lines.ways,
+        from_lines.roads.len(),
+        from_lines.network.node_count(),
+        length(&from_lines),
+        from_map.ways,
+        from_map.roads.len(),
+        from_map.network.node_count(),
+        length(&from_map),
+        map.other_classes
+    );
+    assert_eq!(from_lines.ways, from_map.ways);
+    assert_eq!(from_lines.roads.len(), from_map.roads.len());
+    assert_eq!(
+        from_lines.network.node_count(),
+        from_map.network.node_count()
+    );
+    assert_eq!(from_lines.osm_nodes, from_map.osm_nodes);
+    assert!((length(&from_lines) - length(&from_map)).abs() < 0.01);
+    let mut classes_lines: Vec<&str> = from_lines.roads.iter().map(|r| r.class).collect();
+    let mut classes_map: Vec<&str> = from_map.roads.iter().map(|r| r.class).collect();
+    classes_lines.sort();
+    classes_map.sort();
+    assert_eq!(classes_lines, classes_map);
+    assert!(map.other_classes > 0, "footways and the like are left out");
+
+    // Through the framework: the scene names the layer in [traffic.network].
+    let analysis = TrafficAnalysis::default();
+    let mut s = scenario("Bestand");
+    s.layers.clear();
+    s.layers.push(zones_layer());
+    s.traffic.network = Some(spec);
+    s.traffic.zones_layer = None;
+    let e = pw_analysis::run_checked(
+        &analysis,
+        &ParamValues::defaults(&analysis.params()),
+        &s,
+        &pw_job::JobControl::new(),
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("No zones"), "{e}");
+    s.traffic.zones_layer = Some("Verkehrszellen".into());
+    s.traffic.zone_id = Some("zelle".into());
+    // Without a demand file the zones need their figures.
+    let e = pw_analysis::run_checked(
+        &analysis,
+        &ParamValues::defaults(&analysis.params()),
+        &s,
+        &pw_job::JobControl::new(),
+    )
+    .unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("has no “productions” and “attractions”"),
+        "{e}"
+    );
+}

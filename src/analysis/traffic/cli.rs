@@ -348,8 +348,8 @@ fn from_osm(args: &AssignArgs, crs: pw_geo::Crs) -> anyhow::Result<Prepared> {
     let mut report = format!(
         "network:   {} OSM ways → {} links between {} nodes; {zone_count} zones, {} connectors\n",
         roads.ways,
-        roads.network.links.len(),
-        roads.network.node_count(),
+        roads.roads.len(),
+        roads.network.node_count() - roads.turn_nodes.len(),
         zoned.network.links.len() - zoned.road_links
     );
     report += &demand_report;
