@@ -70,6 +70,9 @@ pub enum PlanCommand {
     StartDrawing,
     /// Taps on the map now set the corners of a surface paved or unsealed.
     StartDrawingSurface(pw_plan::SurfaceKind),
+    /// Taps on the map now set the points of a new road of this class
+    /// ("residential", "secondary" …).
+    StartDrawingRoad(String),
     /// Close the footprint into a volume (3 storeys, flat roof to begin with).
     FinishDrawing,
     /// Take the last corner back.
@@ -133,6 +136,8 @@ pub struct PlanEditor {
     pub drawing: Option<Vec<[f64; 2]>>,
     /// What the corners become: a surface of this kind, else a volume.
     pub drawing_surface: Option<pw_plan::SurfaceKind>,
+    /// Or the points of a road of this class.
+    pub drawing_road: Option<String>,
     pub tool: Tool,
     /// The last point of the map under the pointer (typed lengths point
     /// there while the pointer is over the panel).
@@ -248,6 +253,9 @@ fn draw_footprint(
     };
     let pointer = cursor.world.map(|p| [p[0], p[1]]);
     let snapped = |corners: &[[f64; 2]], p: [f64; 2]| {
+        if editor.drawing_road.is_some() {
+            return (p, SnapTo::Grid);
+        }
         let edges = edges_near(&city, &layers, &state, &frame, p, None);
         pw_plan::snap::snap(corners, p, &edges)
     };
@@ -258,7 +266,10 @@ fn draw_footprint(
             mark(&mut gizmos, q, to);
             points.push(q);
         }
-        if let Some(first) = corners.first().filter(|_| points.len() >= 3) {
+        if let Some(first) = corners
+            .first()
+            .filter(|_| points.len() >= 3 && editor.drawing_road.is_none())
+        {
             points.push(*first);
         }
         gizmos.linestrip(
@@ -387,9 +398,19 @@ fn take_taps(
         let Some(p) = click.world.map(|p| [p[0], p[1]]) else {
             continue;
         };
+        let drawing_road = editor.drawing_road.is_some();
         if let Some(corners) = editor.drawing.as_mut() {
-            let edges = edges_near(&city, &layers, &state, &frame, p, None);
-            let (q, _) = pw_plan::snap::snap(corners, p, &edges);
+            // A road's points stay where tapped (to 10 cm): the traffic
+            // analysis joins its ends to the roads they are near.
+            let (q, _) = if drawing_road {
+                (
+                    [(p[0] * 10.0).round() / 10.0, (p[1] * 10.0).round() / 10.0],
+                    SnapTo::Grid,
+                )
+            } else {
+                let edges = edges_near(&city, &layers, &state, &frame, p, None);
+                pw_plan::snap::snap(corners, p, &edges)
+            };
             if corners.last() != Some(&q) {
                 corners.push(q);
             }
@@ -479,6 +500,7 @@ fn free_id(state: &ScenarioState, prefix: &str) -> String {
                 .chain(v.trees.iter().map(|t| t.id.as_str()))
                 .chain(v.designs.iter().map(|d| d.id.as_str()))
                 .chain(v.surfaces.iter().map(|s| s.id.as_str()))
+                .chain(v.roads.iter().map(|r| r.id.as_str()))
         })
         .collect();
     (1..)
@@ -530,11 +552,19 @@ fn handle_commands(
             PlanCommand::StartDrawing => {
                 editor.drawing = Some(Vec::new());
                 editor.drawing_surface = None;
+                editor.drawing_road = None;
                 editor.tool = Tool::None;
             }
             PlanCommand::StartDrawingSurface(kind) => {
                 editor.drawing = Some(Vec::new());
                 editor.drawing_surface = Some(*kind);
+                editor.drawing_road = None;
+                editor.tool = Tool::None;
+            }
+            PlanCommand::StartDrawingRoad(class) => {
+                editor.drawing = Some(Vec::new());
+                editor.drawing_surface = None;
+                editor.drawing_road = Some(class.clone());
                 editor.tool = Tool::None;
             }
             PlanCommand::CornerAt(length) => {
@@ -684,6 +714,24 @@ fn handle_commands(
                 let Some(corners) = editor.drawing.clone() else {
                     continue;
                 };
+                if let Some(class) = editor.drawing_road.clone() {
+                    let id = free_id(&state, "strasse");
+                    let mut road = pw_plan::Road::new(id.clone(), corners, &class);
+                    road.name =
+                        i18n.trf("plan.road_n", &[("n", &id.trim_start_matches("strasse-"))]);
+                    if let Err(e) = road.validate() {
+                        notices.error(i18n.tr(e.key()));
+                        continue;
+                    }
+                    let snapshot = state.clone();
+                    editor.record(&snapshot, "", None, now);
+                    target_variant(&mut state, &i18n).roads.push(road);
+                    editor.drawing = None;
+                    editor.drawing_road = None;
+                    state.dirty = true;
+                    scenario.write(ScenarioCommand::Activate(state.active.clone()));
+                    continue;
+                }
                 if let Some(kind) = editor.drawing_surface {
                     let id = free_id(&state, "flaeche");
                     let mut surface = pw_plan::Surface::new(id.clone(), kind, corners);
@@ -750,12 +798,17 @@ fn handle_commands(
                 let before = state.clone();
                 if let Some(v) = state.active_variant_mut() {
                     let count = |v: &Variant| {
-                        v.volumes.len() + v.trees.len() + v.designs.len() + v.surfaces.len()
+                        v.volumes.len()
+                            + v.trees.len()
+                            + v.designs.len()
+                            + v.surfaces.len()
+                            + v.roads.len()
                     };
                     let n = count(v);
                     v.volumes.retain(|x| &x.id != volume);
                     v.trees.retain(|x| &x.id != volume);
                     v.surfaces.retain(|x| &x.id != volume);
+                    v.roads.retain(|x| &x.id != volume);
                     // An object of a design stands for the whole design.
                     let design = volume.split('/').next().unwrap_or(volume);
                     v.designs.retain(|x| x.id != design);

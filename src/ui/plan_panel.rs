@@ -364,6 +364,14 @@ pub fn plan_panel(
                         pw_plan::SurfaceKind::Unsealed,
                     )));
                 }
+                for (class, label) in [
+                    ("residential", "plan.draw_road"),
+                    ("secondary", "plan.draw_main_road"),
+                ] {
+                    if ui.button(i18n.tr(label)).clicked() {
+                        actions.push(cmd(PlanCommand::StartDrawingRoad(class.into())));
+                    }
+                }
                 if editor.tool != Tool::PlantTrees && ui.button(i18n.tr("plan.plant")).clicked() {
                     actions.push(cmd(PlanCommand::StartPlanting));
                 }
@@ -385,7 +393,9 @@ pub fn plan_panel(
             });
         }
         Some(corners) => {
-            let hint = if editor.drawing_surface.is_some() {
+            let hint = if editor.drawing_road.is_some() {
+                "plan.draw_road_hint"
+            } else if editor.drawing_surface.is_some() {
                 "plan.draw_surface_hint"
             } else {
                 "plan.draw_hint"
@@ -398,7 +408,7 @@ pub fn plan_panel(
             ui.horizontal_wrapped(|ui| {
                 if ui
                     .add_enabled(
-                        corners.len() >= 3,
+                        corners.len() >= if editor.drawing_road.is_some() { 2 } else { 3 },
                         egui::Button::new(i18n.tr("plan.finish")),
                     )
                     .clicked()

@@ -3219,6 +3219,70 @@ fn figures_per_variant_show_side_by_side_with_their_difference() {
 /// Paving a yard and unsealing a corner through the taps a planner uses:
 /// both stored in the variant, drawn, seen by analyses (no shadow), and
 /// counted in the sealed area; deleting and undoing work as for houses.
+/// A road is drawn with taps like a surface, but as an open line that
+/// needs two points: it lands in the variant with its class, in what
+/// analyses see (a line for the traffic analysis, a ribbon to look at),
+/// and goes again with Delete.
+#[test]
+fn a_road_is_drawn_into_the_variant() {
+    use crate::plan::PlanCommand;
+    use crate::scenario::ScenarioState;
+    let mut app = test_app();
+    open_demo(&mut app);
+    let tap = |app: &mut App, x: f64, y: f64| {
+        app.world_mut()
+            .write_message(crate::view::picking::WorldClick {
+                world: Some([x, y, 36.0]),
+                object: None,
+            });
+        app.update();
+    };
+    act(
+        &mut app,
+        UiAction::Plan(PlanCommand::StartDrawingRoad("secondary".into())),
+    );
+    tap(&mut app, 280_900.04, 5_657_300.0);
+    tap(&mut app, 280_950.0, 5_657_320.0);
+    tap(&mut app, 281_000.0, 5_657_320.0);
+    act(&mut app, UiAction::Plan(PlanCommand::FinishDrawing));
+    let state = app.world().resource::<ScenarioState>();
+    let roads = &state.plan.get("Variante 1").unwrap().roads;
+    assert_eq!(
+        roads.len(),
+        1,
+        "{:?}",
+        app.world().resource::<Notices>().items
+    );
+    let road = &roads[0];
+    assert_eq!(road.name, "Neue Straße 1");
+    assert_eq!(road.class, "secondary");
+    // Where tapped, to 10 cm: no snapping to buildings.
+    assert_eq!(road.points[0], [280_900.0, 5_657_300.0]);
+    assert_eq!(road.points.len(), 3);
+    assert_eq!(state.edits.roads.len(), 1);
+    assert_eq!(
+        state.edits.roads[0].tags[0],
+        ("highway".into(), "secondary".into())
+    );
+    let ribbon = state.edits.added[0]
+        .objects
+        .iter()
+        .find(|o| o.id == road.id)
+        .unwrap();
+    assert_eq!(ribbon.type_name, "Road");
+    assert_eq!(ribbon.surfaces.len(), 2);
+    // Saved with the variant and read back the same.
+    let text = state.plan.to_text();
+    assert!(text.contains("[[variant.road]]"), "{text}");
+    let again = pw_plan::PlanFile::parse(&text, std::path::Path::new("x.plan.toml")).unwrap();
+    assert_eq!(again.get("Variante 1").unwrap().roads, *roads);
+    let id = road.id.clone();
+    act(&mut app, UiAction::Plan(PlanCommand::Delete(id)));
+    let state = app.world().resource::<ScenarioState>();
+    assert!(state.plan.get("Variante 1").unwrap().roads.is_empty());
+    assert!(state.edits.roads.is_empty());
+}
+
 #[test]
 fn paved_and_unsealed_surfaces_count_in_the_sealed_area() {
     use crate::analysis::AnalysisCommand;

@@ -69,6 +69,9 @@ pub struct Variant {
     /// Attributes set on existing objects (roads: one-way, speed limit).
     #[serde(default, rename = "change", skip_serializing_if = "Vec::is_empty")]
     pub changes: Vec<Change>,
+    /// New roads (links for the traffic analysis).
+    #[serde(default, rename = "road", skip_serializing_if = "Vec::is_empty")]
+    pub roads: Vec<crate::road::Road>,
 }
 
 impl Variant {
@@ -218,6 +221,22 @@ impl Variant {
                     .filter(|s| s.validate().is_ok())
                     .map(|s| s.to_object(ground)),
             )
+            .chain(
+                self.roads
+                    .iter()
+                    .filter(|r| r.validate().is_ok())
+                    .map(|r| r.to_object(ground)),
+            )
+            .collect();
+        edits.roads = self
+            .roads
+            .iter()
+            .filter(|r| r.validate().is_ok())
+            .map(|r| pw_scenario::PlannedRoad {
+                id: r.id.clone(),
+                points: r.points.clone(),
+                tags: r.tags(),
+            })
             .collect();
         if !objects.is_empty() {
             edits.added.push(Arc::new(CityModel {

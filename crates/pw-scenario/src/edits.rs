@@ -61,6 +61,17 @@ pub struct Edits {
     /// a road made one-way (`oneway = yes`) or slower (`maxspeed = 30`).
     /// Analyses that read such attributes use these instead.
     pub changed: BTreeMap<String, Vec<(String, String)>>,
+    /// New roads (their lines; `added` holds how they look).
+    pub roads: Vec<PlannedRoad>,
+}
+
+/// A road a variant adds: its line (scene CRS) and tags as OpenStreetMap
+/// has them (`highway`, `oneway`, `maxspeed` …).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannedRoad {
+    pub id: String,
+    pub points: Vec<[f64; 2]>,
+    pub tags: Vec<(String, String)>,
 }
 
 impl Edits {
@@ -69,6 +80,7 @@ impl Edits {
             && self.moved.is_empty()
             && self.added.is_empty()
             && self.changed.is_empty()
+            && self.roads.is_empty()
     }
 
     pub fn remove(&mut self, id: impl Into<String>) -> bool {
@@ -121,6 +133,14 @@ impl Edits {
                 "{} changed ({})",
                 self.changed.len(),
                 changes.join(", ")
+            ));
+        }
+        if !self.roads.is_empty() {
+            let ids: Vec<&str> = self.roads.iter().map(|r| r.id.as_str()).take(20).collect();
+            parts.push(format!(
+                "{} new roads ({})",
+                self.roads.len(),
+                ids.join(", ")
             ));
         }
         if parts.is_empty() {

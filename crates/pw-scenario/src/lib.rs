@@ -8,6 +8,6 @@ mod edits;
 mod scenario;
 mod traffic;
 
-pub use edits::{Edits, Move};
+pub use edits::{Edits, Move, PlannedRoad};
 pub use scenario::{InputStamp, Scenario, ScenarioLayer, Site, ViewCorridor, iso_utc};
 pub use traffic::{LineNetwork, RoadClass, TrafficCount, TrafficInputs};

@@ -218,6 +218,7 @@ impl Analysis for TrafficAnalysis {
         let map = self.map(s)?;
         let data = with_changes(&map, &s.edits.changed);
         control.check()?;
+        let (classes, unknown_classes) = classes_with(&s.traffic.classes);
         let crs = s.site.crs.ok_or_else(|| {
             failed(
                 "traffic.no_crs",
@@ -232,6 +233,33 @@ impl Analysis for TrafficAnalysis {
             )
         })?;
         let project = |p: [f64; 2]| to_scene.apply([p[0], p[1], 0.0]).ok().map(|q| [q[0], q[1]]);
+        let mut road_notes = Vec::new();
+        let data = if s.edits.roads.is_empty() {
+            data
+        } else {
+            let to_wgs84 = pw_geo::Reprojector::new(crs, pw_geo::Crs::WGS84).map_err(|e| {
+                AnalysisError::Said(
+                    Message::new("traffic.no_projection")
+                        .arg("error", e)
+                        .english("The map cannot be placed in the scene's CRS: {error}"),
+                )
+            })?;
+            let unproject =
+                |p: [f64; 2]| to_wgs84.apply([p[0], p[1], 0.0]).ok().map(|q| [q[0], q[1]]);
+            let is_car = |w: &pw_osm::Way| {
+                pw_osm::tag(&w.tags, "highway")
+                    .is_some_and(|h| classes.iter().any(|c| c.class == h))
+            };
+            let (with_roads, notes) = crate::new_roads::with_new_roads(
+                &data,
+                &s.edits.roads,
+                &unproject,
+                &project,
+                &is_car,
+            );
+            road_notes = notes;
+            Arc::new(with_roads)
+        };
         let closed: HashSet<i64> = map
             .data
             .ways
@@ -239,7 +267,6 @@ impl Analysis for TrafficAnalysis {
             .map(|w| w.id)
             .filter(|&w| s.edits.removed.contains(&map.object_id(w)))
             .collect();
-        let (classes, unknown_classes) = classes_with(&s.traffic.classes);
         let roads = road_network(&data, &classes, &project, &|id| closed.contains(&id))
             .map_err(traffic_error)?;
         let demand_file = s.traffic.demand.as_deref();
@@ -266,7 +293,10 @@ impl Analysis for TrafficAnalysis {
         // Who goes where is decided on the map as it is (Bestand's roads):
         // a closed or slower road changes the routes, not the destinations,
         // so B − A shows where the same trips drive.
-        let distribution_roads = if closed.is_empty() && s.edits.changed.is_empty() {
+        let distribution_roads = if closed.is_empty()
+            && s.edits.changed.is_empty()
+            && s.edits.roads.is_empty()
+        {
             None
         } else {
             Some(road_network(&map.data, &classes, &project, &|_| false).map_err(traffic_error)?)
@@ -360,7 +390,7 @@ impl Analysis for TrafficAnalysis {
         result.stamp.details.push((
             "network".into(),
             format!(
-                "{network_source}: {} ways, {} links, {} roads closed, {} changed",
+                "{network_source}: {} ways, {} links, {} roads closed, {} changed, {} new",
                 roads.ways,
                 roads.roads.len(),
                 roads
@@ -369,7 +399,8 @@ impl Analysis for TrafficAnalysis {
                     .map(|r| r.way)
                     .collect::<HashSet<_>>()
                     .len(),
-                s.edits.changed.len()
+                s.edits.changed.len(),
+                s.edits.roads.len()
             ),
         ));
         result
@@ -415,6 +446,7 @@ impl Analysis for TrafficAnalysis {
             );
         }
         result.notes.extend(map.notes.iter().cloned());
+        result.notes.extend(road_notes);
         result.notes.extend(demand_notes);
         result.notes.extend(roads.notes.iter().cloned());
         Ok(result)

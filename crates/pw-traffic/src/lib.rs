@@ -15,6 +15,7 @@ pub mod framework;
 mod gradient_projection;
 pub mod lines;
 mod network;
+pub mod new_roads;
 pub mod od;
 pub mod osm;
 mod paths;

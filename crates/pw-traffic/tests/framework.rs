@@ -492,3 +492,86 @@ fn a_line_layer_makes_the_network_the_map_makes() {
         "{e}"
     );
 }
+
+/// A variant closes the busiest road and draws a new one between the ends
+/// of its busiest piece: the new road takes traffic, and the trips take
+/// less time than with the closure alone.
+#[test]
+fn a_drawn_road_takes_traffic() {
+    let analysis = TrafficAnalysis::default();
+    let bestand = run(&analysis, &scenario("Bestand"));
+    let lines = &bestand.features.as_ref().unwrap().features;
+    let busiest = lines
+        .iter()
+        .max_by(|a, b| a.value.total_cmp(&b.value))
+        .unwrap();
+    let pw_analysis::FeatureGeometry::Line(points) = &busiest.geometry else {
+        panic!()
+    };
+    let (a, b) = (points[0], points[points.len() - 1]);
+    let way = busiest.id.split('/').take(2).collect::<Vec<_>>().join("/");
+    let mut v = pw_plan::Variant::new("Ersatzstraße");
+    v.removed.push(way.clone());
+    let mut closed_only = scenario("gesperrt");
+    closed_only.edits = v.edits(&|_, _| 350.0);
+    let mut road = pw_plan::Road::new("strasse-1", vec![[a[0], a[1]], [b[0], b[1]]], "primary");
+    road.name = "Ersatzstraße".into();
+    v.roads.push(road);
+    let mut replaced = scenario("Ersatzstraße");
+    replaced.edits = v.edits(&|_, _| 350.0);
+    assert_eq!(replaced.edits.roads.len(), 1);
+    assert!(replaced.edits.summary().contains("1 new roads (strasse-1)"));
+
+    let closed = run(&analysis, &closed_only);
+    let with_road = run(&analysis, &replaced);
+    let new_links: Vec<&pw_analysis::result::Feature> = with_road
+        .features
+        .as_ref()
+        .unwrap()
+        .features
+        .iter()
+        .filter(|f| !lines.iter().any(|l| l.id == f.id))
+        .collect();
+    let names = |r: &AnalysisResult, id: &str| {
+        let f = r.features.as_ref().unwrap();
+        let i = f.features.iter().position(|x| x.id == id)?;
+        f.columns.iter().find_map(|c| match c {
+            pw_analysis::result::Column::Texts("name", v) => Some(v[i].clone()),
+            _ => None,
+        })
+    };
+    let drawn: Vec<&&pw_analysis::result::Feature> = new_links
+        .iter()
+        .filter(|f| names(&with_road, &f.id).as_deref() == Some("Ersatzstraße"))
+        .collect();
+    assert_eq!(drawn.len(), 2, "both directions of the new road");
+    let carried: f32 = drawn.iter().map(|f| f.value).sum();
+    assert!(carried > 100.0, "{carried}");
+    let hours = |r: &AnalysisResult| r.kpi("vehicle_hours").unwrap().value;
+    assert!(
+        hours(&with_road) < hours(&closed),
+        "{} vs {}",
+        hours(&with_road),
+        hours(&closed)
+    );
+    assert!(
+        with_road
+            .notes
+            .iter()
+            .any(|n| n.to_string() == "1 new roads in this scenario")
+    );
+    assert!(
+        with_road
+            .notes
+            .iter()
+            .all(|n| !n.to_string().contains("lead nowhere")),
+        "both ends joined: {:?}",
+        with_road.notes
+    );
+    println!(
+        "closing {way}: {:.0} vehicle-hours; with the new road: {:.0}, it carries {carried:.0} veh/h (Bestand {:.0})",
+        hours(&closed),
+        hours(&with_road),
+        busiest.value
+    );
+}
