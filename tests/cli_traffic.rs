@@ -359,3 +359,103 @@ fn the_traffic_analysis_of_a_scene_and_its_variant() {
         .unwrap();
     assert_eq!(closed["properties"]["volume"], 0.0);
 }
+
+/// A scene's `[traffic]` as the command line reads it: zones from a layer
+/// of the scene (named by `zelle`), the trips of the morning from an OD
+/// file beside the scene, and a hand count at the busiest road, 10 %
+/// above what the simulation puts there.
+#[test]
+fn a_scenes_traffic_section_with_zones_an_od_file_and_a_count() {
+    let dir = tmp("scene_traffic");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("zellen.geojson"),
+        r#"{"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{"zelle":"Nord"},"geometry":{"type":"Point","coordinates":[11.575,50.02]}},
+{"type":"Feature","properties":{"zelle":"West"},"geometry":{"type":"Point","coordinates":[11.53,50.0]}},
+{"type":"Feature","properties":{"zelle":"Zentrum"},"geometry":{"type":"Point","coordinates":[11.575,49.99]}},
+{"type":"Feature","properties":{"zelle":"Ost"},"geometry":{"type":"Point","coordinates":[11.6,50.01]}}]}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("fahrten.csv"),
+        "Von;Nach;Fahrten;Zeitraum\nNord;Zentrum;600;Früh\nWest;Zentrum;450;Früh\nOst;Zentrum;300;Früh\nZentrum;Nord;150;Früh\nZentrum;Ost;999;Spät\n",
+    )
+    .unwrap();
+    let scene = dir.join("bayreuth.scene");
+    let write_scene = |counts: &str| {
+        std::fs::write(
+            &scene,
+            format!(
+                "name = \"Bayreuth Nord\"\ncrs = \"EPSG:25832\"\norigin = [682000.0, 5540000.0, 350.0]\n\n\
+                 [[layers]]\nname = \"OpenStreetMap\"\nkind = \"vector\"\npath = \"{}\"\n\n\
+                 [[layers]]\nname = \"Verkehrszellen\"\nkind = \"vector\"\npath = \"zellen.geojson\"\n\n\
+                 [traffic]\nzones = \"Verkehrszellen\"\nzone_id = \"zelle\"\ndemand = \"fahrten.csv\"\nperiod = \"Früh\"\n{counts}",
+                shared("osm/north-bayreuth.osm.gz")
+            ),
+        )
+        .unwrap();
+    };
+    let run = |out: &Path| {
+        let (code, text, err) = planwerkstatt(&[
+            "analysis",
+            "run",
+            "traffic",
+            "--scene",
+            scene.to_str().unwrap(),
+            "--out-dir",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 0, "{err}");
+        let kpis = std::fs::read_dir(out)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.to_string_lossy().ends_with(".csv"))
+            .expect("the key figures");
+        (text, std::fs::read_to_string(kpis).unwrap())
+    };
+    write_scene("");
+    let first = dir.join("ohne");
+    let (_, kpis) = run(&first);
+    assert!(kpis.contains("kpi,trips,1500,,"), "{kpis}");
+    assert!(
+        kpis.contains("run,demand,") && kpis.contains("fahrten.csv"),
+        "{kpis}"
+    );
+    let g = road_lines(&first);
+    let busiest = busiest(g["features"].as_array().unwrap());
+    let volume = busiest["properties"]["volume"].as_f64().unwrap();
+    let line = busiest["geometry"]["coordinates"].as_array().unwrap();
+    let point = |k: usize| [line[k][0].as_f64().unwrap(), line[k][1].as_f64().unwrap()];
+    let (a, b) = (point(0), point(1));
+    let heading = (b[0] - a[0])
+        .atan2(b[1] - a[1])
+        .to_degrees()
+        .rem_euclid(360.0);
+    write_scene(&format!(
+        "\n[[traffic.counts]]\nname = \"Hauptstraße\"\nat = [{}, {}]\nheading = {heading}\ncount = {}\n",
+        (a[0] + b[0]) / 2.0,
+        (a[1] + b[1]) / 2.0,
+        (volume * 1.1).round()
+    ));
+    let (_, kpis) = run(&dir.join("mit_zaehlung"));
+    let value = |key: &str| -> f64 {
+        kpis.lines()
+            .find(|l| l.starts_with(&format!("kpi,{key},")))
+            .unwrap_or_else(|| panic!("{key} in {kpis}"))
+            .split(',')
+            .nth(2)
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    let counted = (volume * 1.1).round();
+    let geh = (2.0 * (volume - counted).powi(2) / (volume + counted)).sqrt();
+    assert!((value("count_1") - volume).abs() < 1.0, "{kpis}");
+    assert!((value("count_1_geh") - geh).abs() < 0.1, "{kpis}");
+    assert!(
+        kpis.contains("Simulated at Hauptstraße (counted by hand: "),
+        "{kpis}"
+    );
+}

@@ -2,7 +2,8 @@
 //! refused with a message, never a panic — osmpbf's own panics on damaged
 //! blocks must be caught by pw-osm — and what reads becomes a vector layer
 //! and a car network (every link between two distinct nodes, lengths
-//! finite and not negative).
+//! finite and not negative, turn restrictions applied), also with a road
+//! drawn across it.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
@@ -19,11 +20,39 @@ fuzz_target!(|data: &[u8]| {
     };
     let Ok(osm) = read else { return };
     let _ = pw_vector::osm::to_vector(&osm);
-    if let Ok(roads) = pw_traffic::osm::road_network(&osm, &pw_traffic::osm::default_classes(), &|p| Some(p), &|_| false) {
+    let classes = pw_traffic::osm::default_classes();
+    let check = |roads: &pw_traffic::osm::RoadNetwork| {
         for l in &roads.network.links {
             assert_ne!(l.from, l.to);
             assert!(l.length.is_finite() && l.length >= 0.0);
             assert!(l.free_flow_time.is_finite() && l.free_flow_time >= 0.0);
+        }
+        // Turn links join split junction nodes only.
+        for l in &roads.network.links[roads.roads.len()..] {
+            assert!(roads.turn_nodes.contains(&l.from) && roads.turn_nodes.contains(&l.to));
+        }
+        let t = &roads.turns;
+        assert!(t.junctions <= t.restrictions);
+    };
+    if let Ok(roads) = pw_traffic::osm::road_network(&osm, &classes, &|p| Some(p), &|_| false) {
+        check(&roads);
+    }
+    // A road drawn from the first node to the last (degrees as metres):
+    // joined where it meets roads, and the network still builds.
+    if let (Some(a), Some(b)) = (osm.nodes.first(), osm.nodes.last()) {
+        let road = pw_analysis::scenario::PlannedRoad {
+            id: "fuzz".into(),
+            points: vec![[a.lon, a.lat], [b.lon, b.lat]],
+            tags: vec![("highway".into(), "residential".into())],
+        };
+        let car = |w: &pw_osm::Way| {
+            pw_osm::tag(&w.tags, "highway").is_some_and(|h| classes.iter().any(|c| c.class == h))
+        };
+        let same = |p: [f64; 2]| Some(p);
+        let (with_road, _) =
+            pw_traffic::new_roads::with_new_roads(&osm, &[road], &same, &same, &car);
+        if let Ok(roads) = pw_traffic::osm::road_network(&with_road, &classes, &|p| Some(p), &|_| false) {
+            check(&roads);
         }
     }
 });

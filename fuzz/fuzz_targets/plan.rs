@@ -1,5 +1,5 @@
 //! Any text as a variants file (`<scene>.plan.toml`): no panics; every
-//! volume, tree and surface either refused with a reason or built into an object
+//! volume, tree, surface and road either refused with a reason or built into an object
 //! with finite coordinates; moving, turning and snapping stay finite; the
 //! key figures run; saving and reading again gives the same plan.
 #![no_main]
@@ -36,6 +36,12 @@ fuzz_target!(|data: &[u8]| {
                 let o = surface.to_object(&|_, _| 0.0);
                 assert!(finite(&o));
                 assert!(surface.area() > 0.0);
+            }
+        }
+        for road in &v.roads {
+            if road.validate().is_ok() {
+                assert!(finite(&road.to_object(&|_, _| 0.0)));
+                assert_eq!(road.tags()[0].0, "highway");
             }
         }
         let (edits, _) = v.edits_with_designs(&|_, _| 0.0, &|_| None);

@@ -94,7 +94,8 @@ fn count_of(
         at: c.at,
         heading: c.heading,
         per_hour: c.count,
-        source: "Zählung".into(),
+        // A hand count names no source (the table says "counted by hand").
+        source: String::new(),
     };
     let (Some(source_name), Some(stream)) = (&c.sensor, &c.stream) else {
         return count;

@@ -56,7 +56,7 @@ pub struct TrafficCount {
     pub heading: Option<f64>,
     /// Vehicles per hour; None where the sensor has no values for the hour.
     pub per_hour: Option<f64>,
-    /// Where the number comes from ("Zählung", "Sensor Zählstellen,
-    /// 07:00–08:00"), for the table.
+    /// Where the number comes from ("Zählstellen: Westbahnhof, 08.01.2026
+    /// 07:00–08:00"), for the table; empty for a hand count.
     pub source: String,
 }

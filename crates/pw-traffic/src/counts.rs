@@ -187,7 +187,7 @@ mod tests {
                 at: Some(at),
                 heading,
                 per_hour,
-                source: "Zählung".into(),
+                source: "Zählstellen: K1".into(),
             };
         let (checks, notes) = check_counts(
             &[
@@ -222,7 +222,7 @@ mod tests {
             vec![
                 "Count far: the nearest road is 90 m away; it is not compared.",
                 "Count north only: no road there runs in the direction it counts.",
-                "Count no value: Zählung has no values for this hour.",
+                "Count no value: Zählstellen: K1 has no values for this hour.",
             ]
         );
     }

@@ -283,16 +283,22 @@ pub fn add_counts(
     let with_value: Vec<&crate::counts::CountCheck> =
         checks.iter().filter(|c| c.geh.is_some()).collect();
     for (k, c) in checks.iter().enumerate() {
-        result.kpis.push(Kpi::new(
-            &format!("count_{}", k + 1),
+        let counted = c.counted.map_or("–".into(), |v| format!("{v:.0}"));
+        let label = if c.source.is_empty() {
+            Message::new("traffic.kpi_count_hand")
+                .arg("name", &c.name)
+                .arg("counted", counted)
+                .english("Simulated at {name} (counted by hand: {counted})")
+        } else {
             Message::new("traffic.kpi_count")
                 .arg("name", &c.name)
-                .arg(
-                    "counted",
-                    c.counted.map_or("–".into(), |v| format!("{v:.0}")),
-                )
+                .arg("counted", counted)
                 .arg("source", &c.source)
-                .english("Simulated at {name} (counted: {counted}, {source})"),
+                .english("Simulated at {name} (counted: {counted}, {source})")
+        };
+        result.kpis.push(Kpi::new(
+            &format!("count_{}", k + 1),
+            label,
             c.simulated,
             "Kfz/h",
             0,
