@@ -66,8 +66,8 @@ pub fn traffic_inputs_of(
     }
 }
 
-/// "08.01.2026 08:00–09:00" of an hour in Unix ms, in the scene's time
-/// zone (UTC where it names none jiff knows).
+/// "2026-01-08 08:00–09:00" of an hour in Unix ms, in the scene's time
+/// zone (UTC where it names none jiff knows): a date both languages read.
 fn hour_text(from_ms: i64, to_ms: i64, time_zone: &str) -> String {
     let tz = jiff::tz::TimeZone::get(time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
     let local = |ms: i64, format: &str| {
@@ -77,7 +77,7 @@ fn hour_text(from_ms: i64, to_ms: i64, time_zone: &str) -> String {
     };
     format!(
         "{}–{}",
-        local(from_ms, "%d.%m.%Y %H:%M"),
+        local(from_ms, "%Y-%m-%d %H:%M"),
         local(to_ms, "%H:%M")
     )
 }

@@ -257,9 +257,8 @@ fn fetch_history(
     mut last: Local<Option<(i64, Option<(usize, String)>, u64, [i64; 2], bool)>>,
 ) {
     let t = clock.instant.as_millisecond();
-    if !clock.live {
-        want_counted_hours(&mut sensors, &active.scene, t);
-    }
+    // Live too: one newest value does not say a counter's interval.
+    want_counted_hours(&mut sensors, &active.scene, t);
     let selected = sensors.view.selected.clone();
     if clock.live && selected.is_none() {
         return;
@@ -801,7 +800,7 @@ mod tests {
         assert_eq!(
             count.source,
             // 06:00–07:00 UTC is 07:00–08:00 in Jena.
-            format!("STA: {}, 12.01.2026 07:00–08:00", flows[1].name)
+            format!("STA: {}, 2026-01-12 07:00–08:00", flows[1].name)
         );
         // At the station's place, in the scene's CRS.
         let at = count.at.unwrap();

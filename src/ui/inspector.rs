@@ -264,26 +264,40 @@ fn road_changes(ui: &mut egui::Ui, d: &InspectorData, i18n: &I18n, actions: &mut
     let capacity = changed(pw_traffic::osm::CAPACITY_TAG)
         .and_then(|v| v.parse::<f64>().ok())
         .or_else(|| road_capacity(d));
-    if let Some(capacity) = capacity {
-        ui.horizontal_wrapped(|ui| {
-            ui.label(i18n.trf(
-                "inspector.road_capacity",
-                &[("n", &format!("{capacity:.0}"))],
-            ));
-            for (step, text) in [(-100.0, "−100"), (100.0, "+100")] {
-                let to = (capacity + step).clamp(100.0, 5000.0);
-                if ui.button(text).clicked() && to != capacity {
-                    set(pw_traffic::osm::CAPACITY_TAG, Some(format!("{to:.0}")));
+    match capacity {
+        Some(capacity) => {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(i18n.trf(
+                    "inspector.road_capacity",
+                    &[("n", &format!("{capacity:.0}"))],
+                ));
+                for (step, text) in [(-100.0, "−100"), (100.0, "+100")] {
+                    let to = (capacity + step).clamp(100.0, 5000.0);
+                    if ui.button(text).clicked() && to != capacity {
+                        set(pw_traffic::osm::CAPACITY_TAG, Some(format!("{to:.0}")));
+                    }
                 }
-            }
-            if changed(pw_traffic::osm::CAPACITY_TAG).is_some()
-                && ui
-                    .button(i18n.tr("inspector.road_capacity_reset"))
-                    .clicked()
-            {
-                set(pw_traffic::osm::CAPACITY_TAG, None);
-            }
-        });
+                if changed(pw_traffic::osm::CAPACITY_TAG).is_some()
+                    && ui
+                        .button(i18n.tr("inspector.road_capacity_reset"))
+                        .clicked()
+                {
+                    set(pw_traffic::osm::CAPACITY_TAG, None);
+                }
+            });
+        }
+        // A line of a city's own network: what its class gives is the
+        // scene's mapping, not known here; usual values to choose from.
+        None => {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(i18n.tr("inspector.road_capacity_choose"));
+                for value in ["600", "900", "1200", "1800"] {
+                    if ui.selectable_label(false, value).clicked() {
+                        set(pw_traffic::osm::CAPACITY_TAG, Some(value.to_string()));
+                    }
+                }
+            });
+        }
     }
 }
 

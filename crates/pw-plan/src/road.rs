@@ -96,7 +96,7 @@ impl Road {
             .windows(2)
             .map(|w| (w[1][0] - w[0][0]).hypot(w[1][1] - w[0][1]))
             .sum();
-        if self.points.len() < 2 || length < 1.0 {
+        if self.points.len() < 2 || !(length >= 1.0 && length.is_finite()) {
             return Err(RoadError::TooShort { id });
         }
         if !ROAD_CLASSES.contains(&self.class.as_str()) {

@@ -93,7 +93,7 @@ impl Scene {
             );
         }
         for c in &t.classes {
-            let ok = |v: Option<f64>, max: f64| v.is_none_or(|v| v > 0.0 && v <= max);
+            let ok = |v: Option<f64>, max: f64| v.is_none_or(|v| (1.0..=max).contains(&v));
             if !(ok(c.speed, 200.0) && ok(c.lanes, 8.0) && ok(c.capacity_per_lane, 3000.0)) {
                 return bad(
                     &c.class,

@@ -64,11 +64,8 @@ pub fn hourly_count(store: &SensorStore, key: &str, to_ms: i64) -> Option<Hourly
             .filter(|g| *g > 0)
             .collect();
         gaps.sort_unstable();
-        let interval = gaps
-            .get(gaps.len() / 2)
-            .copied()
-            .unwrap_or(HOUR_MS)
-            .min(HOUR_MS);
+        // One value alone says no interval: no count rather than a wrong one.
+        let interval = gaps.get(gaps.len() / 2).copied()?.min(HOUR_MS);
         let covered = (values.len() as i64 * interval).min(HOUR_MS);
         values.iter().sum::<f64>() * HOUR_MS as f64 / covered as f64
     };

@@ -29,6 +29,8 @@ pub fn geh(simulated: f64, counted: f64) -> f64 {
 /// One count beside the simulation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CountCheck {
+    /// Its place among the scene's counts (B − A matches counts by it).
+    pub index: usize,
     pub name: String,
     pub counted: Option<f64>,
     pub simulated: f64,
@@ -64,7 +66,11 @@ fn angle_between(a: f64, b: f64) -> f64 {
 }
 
 /// The counts with the links they count and the simulated volume there;
-/// counts that find no road, or no value, are named in the notes.
+/// counts that find no road, or no value, are named in the notes. Give
+/// the closed roads too (volume 0): a count stays on its road when a
+/// variant closes it. A count takes the nearest link and the one back
+/// along the same piece, or with a heading the nearest link in its
+/// direction: one per direction, also next to a junction.
 pub fn check_counts(
     counts: &[TrafficCount],
     roads: &[RoadLink],
@@ -72,7 +78,7 @@ pub fn check_counts(
 ) -> (Vec<CountCheck>, Vec<Message>) {
     let mut checks = Vec::new();
     let mut notes = Vec::new();
-    for c in counts {
+    for (index, c) in counts.iter().enumerate() {
         let Some(at) = c.at else {
             notes.push(
                 Message::new("traffic.count_no_place")
@@ -86,7 +92,7 @@ pub fn check_counts(
             .enumerate()
             .filter_map(|(i, r)| nearest_on(&r.geometry, at).map(|(d, b)| (i, d, b)))
             .collect();
-        let Some(closest) = near.iter().map(|n| n.1).min_by(f64::total_cmp) else {
+        let Some(&(nearest, closest, _)) = near.iter().min_by(|a, b| a.1.total_cmp(&b.1)) else {
             continue;
         };
         if closest > REACH_M {
@@ -100,17 +106,24 @@ pub fn check_counts(
             );
             continue;
         }
-        // The road at the point: the nearest link and what runs with it
-        // (its other direction), then the direction counted.
-        let links: Vec<usize> = near
-            .iter()
-            .filter(|n| n.1 <= closest + 0.5)
-            .filter(|n| {
-                c.heading
-                    .is_none_or(|h| angle_between(n.2, h) <= HEADING_TOLERANCE_DEG)
-            })
-            .map(|n| n.0)
-            .collect();
+        let links: Vec<usize> = match c.heading {
+            Some(h) => near
+                .iter()
+                .filter(|n| n.1 <= REACH_M && angle_between(n.2, h) <= HEADING_TOLERANCE_DEG)
+                .min_by(|a, b| a.1.total_cmp(&b.1))
+                .map(|n| vec![n.0])
+                .unwrap_or_default(),
+            None => {
+                let r = &roads[nearest];
+                let back = roads.iter().position(|x| {
+                    x.way == r.way
+                        && x.piece == r.piece
+                        && x.from_node == r.to_node
+                        && x.to_node == r.from_node
+                });
+                std::iter::once(nearest).chain(back).collect()
+            }
+        };
         if links.is_empty() {
             notes.push(
                 Message::new("traffic.count_no_direction")
@@ -129,6 +142,7 @@ pub fn check_counts(
             );
         }
         checks.push(CountCheck {
+            index,
             name: c.name.clone(),
             counted: c.per_hour,
             simulated,

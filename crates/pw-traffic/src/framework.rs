@@ -36,10 +36,17 @@ const MIXED_SHARE: f64 = 0.6;
 
 #[derive(Default)]
 pub struct TrafficAnalysis {
-    /// The last map read, by path and modification time: every run of
-    /// every variant uses the same map.
-    cache: Mutex<Option<(PathBuf, String, Arc<RoadMap>)>>,
+    /// The last map read, by path, modification time and (a line layer)
+    /// how the scene reads it: every run of every variant uses the same map.
+    cache: Mutex<Option<MapKey>>,
 }
+
+type MapKey = (
+    PathBuf,
+    String,
+    Option<pw_analysis::scenario::LineNetwork>,
+    Arc<RoadMap>,
+);
 
 /// The roads a scenario drives on, before its edits: an OpenStreetMap
 /// file, or a line layer made into one.
@@ -70,10 +77,10 @@ impl TrafficAnalysis {
             None => osm_layer(s).ok_or_else(no_network)?,
         };
         let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some((p, m, map)) = cache.as_ref()
+        if let Some((p, m, spec, map)) = cache.as_ref()
             && p == &path
             && m == &modified
-            && map.lines == s.traffic.network.is_some()
+            && spec == &s.traffic.network
         {
             return Ok(map.clone());
         }
@@ -90,7 +97,7 @@ impl TrafficAnalysis {
                 ..Default::default()
             },
         });
-        *cache = Some((path, modified, map.clone()));
+        *cache = Some((path, modified, s.traffic.network.clone(), map.clone()));
         Ok(map)
     }
 }
@@ -233,6 +240,13 @@ impl Analysis for TrafficAnalysis {
             )
         })?;
         let project = |p: [f64; 2]| to_scene.apply([p[0], p[1], 0.0]).ok().map(|q| [q[0], q[1]]);
+        let closed: HashSet<i64> = map
+            .data
+            .ways
+            .iter()
+            .map(|w| w.id)
+            .filter(|&w| s.edits.removed.contains(&map.object_id(w)))
+            .collect();
         let mut road_notes = Vec::new();
         let data = if s.edits.roads.is_empty() {
             data
@@ -246,9 +260,11 @@ impl Analysis for TrafficAnalysis {
             })?;
             let unproject =
                 |p: [f64; 2]| to_wgs84.apply([p[0], p[1], 0.0]).ok().map(|q| [q[0], q[1]]);
+            // A drawn road joins open roads for cars only.
             let is_car = |w: &pw_osm::Way| {
-                pw_osm::tag(&w.tags, "highway")
-                    .is_some_and(|h| classes.iter().any(|c| c.class == h))
+                !closed.contains(&w.id)
+                    && pw_osm::tag(&w.tags, "highway")
+                        .is_some_and(|h| classes.iter().any(|c| c.class == h))
             };
             let (with_roads, notes) = crate::new_roads::with_new_roads(
                 &data,
@@ -260,13 +276,6 @@ impl Analysis for TrafficAnalysis {
             road_notes = notes;
             Arc::new(with_roads)
         };
-        let closed: HashSet<i64> = map
-            .data
-            .ways
-            .iter()
-            .map(|w| w.id)
-            .filter(|&w| s.edits.removed.contains(&map.object_id(w)))
-            .collect();
         let roads = road_network(&data, &classes, &project, &|id| closed.contains(&id))
             .map_err(traffic_error)?;
         let demand_file = s.traffic.demand.as_deref();
@@ -378,9 +387,17 @@ impl Analysis for TrafficAnalysis {
             }
         }
         if !s.traffic.counts.is_empty() {
-            let flows = &assignment.flows[..roads.roads.len()];
-            let (checks, notes) = check_counts(&s.traffic.counts, &roads.roads, flows);
-            crate::result::add_counts(&mut result, &checks, roads.roads.len());
+            // The open roads and the closed ones (nothing on them), in the
+            // order the result's lines have them.
+            let all: Vec<crate::osm::RoadLink> =
+                roads.roads.iter().chain(&roads.closed).cloned().collect();
+            let flows: Vec<f64> = assignment.flows[..roads.roads.len()]
+                .iter()
+                .copied()
+                .chain(std::iter::repeat_n(0.0, roads.closed.len()))
+                .collect();
+            let (checks, notes) = check_counts(&s.traffic.counts, &all, &flows);
+            crate::result::add_counts(&mut result, &checks, all.len());
             result.notes.extend(notes);
         }
         let network_source = match &s.traffic.network {

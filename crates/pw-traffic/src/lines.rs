@@ -29,11 +29,13 @@ fn text(v: &Value) -> Option<String> {
     (!t.is_empty()).then(|| t.to_string())
 }
 
-/// "yes", "-1" or "no" from the ways cities write one-way.
+/// "yes", "-1" or "no" from the ways cities write one-way (FT/TF: from
+/// the line's start to its end or back, as street networks from ArcGIS
+/// write it).
 fn oneway(value: &str) -> &'static str {
     match value.trim().to_lowercase().as_str() {
-        "yes" | "y" | "true" | "1" | "ja" | "j" | "hin" | "forward" => "yes",
-        "-1" | "reverse" | "rück" | "rueck" | "backward" | "gegen" => "-1",
+        "yes" | "y" | "true" | "1" | "ja" | "j" | "hin" | "forward" | "ft" => "yes",
+        "-1" | "reverse" | "rück" | "rueck" | "backward" | "gegen" | "tf" => "-1",
         _ => "no",
     }
 }

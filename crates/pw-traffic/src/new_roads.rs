@@ -26,8 +26,25 @@ pub fn with_new_roads(
 ) -> (OsmData, Vec<Message>) {
     let mut data = data.clone();
     let mut notes = Vec::new();
-    let mut next_node = data.nodes.iter().map(|n| n.id).max().unwrap_or(0) + 1;
-    let mut next_way = data.ways.iter().map(|w| w.id).max().unwrap_or(0) + 1;
+    // New objects count down from below every id there is, as OpenStreetMap
+    // editors number theirs: no clash with the map, nor with a relation
+    // that names an object outside the extract.
+    let mut next_node = data
+        .nodes
+        .iter()
+        .map(|n| n.id)
+        .min()
+        .unwrap_or(0)
+        .min(0)
+        .saturating_sub(1);
+    let mut next_way = data
+        .ways
+        .iter()
+        .map(|w| w.id)
+        .min()
+        .unwrap_or(0)
+        .min(0)
+        .saturating_sub(1);
     let mut scene_of: HashMap<i64, [f64; 2]> = HashMap::new();
     for n in &data.nodes {
         if let Some(p) = to_scene([n.lon, n.lat]) {
@@ -60,7 +77,7 @@ pub fn with_new_roads(
                     }
                     let Some(ll) = to_wgs84(*p) else { continue };
                     let id = next_node;
-                    next_node += 1;
+                    next_node = next_node.saturating_sub(1);
                     data.nodes.push(Node {
                         id,
                         lat: ll[1],
@@ -88,7 +105,7 @@ pub fn with_new_roads(
             nodes,
             tags: road.tags.clone(),
         });
-        next_way += 1;
+        next_way = next_way.saturating_sub(1);
     }
     if !roads.is_empty() {
         notes.push(
@@ -142,7 +159,7 @@ fn join(
     }
     let ll = to_wgs84(q)?;
     let id = *next_node;
-    *next_node += 1;
+    *next_node = next_node.saturating_sub(1);
     data.nodes.push(Node {
         id,
         lat: ll[1],
@@ -198,9 +215,9 @@ mod tests {
             &car,
         );
         let way = |id: i64| data.ways.iter().find(|w| w.id == id).unwrap();
-        assert_eq!(way(13).nodes[0], 2);
+        assert_eq!(way(-1).nodes[0], 2);
         // Way 11 now runs 2 → (new node at 150, 0) → 3; road b starts there.
-        let joined = way(14).nodes[0];
+        let joined = way(-2).nodes[0];
         assert_eq!(way(11).nodes, vec![2, joined, 3]);
         let n = data.nodes.iter().find(|n| n.id == joined).unwrap();
         assert!((n.lon - 0.0015).abs() < 1e-12 && n.lat == 0.0);
@@ -217,7 +234,7 @@ mod tests {
         // The network has them: junctions at 2 and at the new node.
         let r = road_network(&data, &classes, &|p| Some(p), &|_| false).unwrap();
         assert_eq!(r.ways, 5);
-        let from_new = r.roads.iter().filter(|l| l.way == 14).count();
+        let from_new = r.roads.iter().filter(|l| l.way == -2).count();
         assert_eq!(from_new, 2, "both directions of road b");
     }
 }

@@ -84,8 +84,11 @@ pub fn classes_with(
 #[derive(Debug, Clone, PartialEq)]
 pub struct RoadLink {
     pub way: i64,
-    /// Where the piece starts in the way's node list: a way that comes
-    /// back to a node has two pieces between the same nodes.
+    /// Which piece of the way between these two nodes (0, 1 …): a way
+    /// that comes back to a node has two pieces between the same nodes.
+    /// Counted per node pair, not by place in the way, so that a node put
+    /// into the way elsewhere (a drawn road joining it) leaves the other
+    /// pieces' ids as they are.
     pub piece: usize,
     /// OSM ids of the nodes it runs from and to.
     pub from_node: i64,
@@ -302,7 +305,8 @@ pub fn road_network(
     let mut ways_taken = std::collections::HashSet::new();
     let mut closed_ways = std::collections::HashSet::new();
     let mut closed_roads = Vec::new();
-    for (w, class, offset, run) in &runs {
+    let mut piece_count: HashMap<(i64, i64, i64), usize> = HashMap::new();
+    for (w, class, _, run) in &runs {
         let way = &data.ways[*w];
         ways_taken.insert(way.id);
         let is_closed = closed(way.id);
@@ -336,7 +340,10 @@ pub fn road_network(
             }
             start = k;
         }
-        for (piece_start, piece) in pieces {
+        for (_, piece) in pieces {
+            let (first, last) = (piece[0], piece[piece.len() - 1]);
+            let pair = (way.id, first.min(last), first.max(last));
+            let occurrence = *piece_count.entry(pair).and_modify(|n| *n += 1).or_insert(0);
             let mut geometry = Vec::with_capacity(piece.len());
             let mut length = 0.0;
             for (j, id) in piece.iter().enumerate() {
@@ -375,7 +382,7 @@ pub fn road_network(
                 }
                 let road = RoadLink {
                     way: way.id,
-                    piece: offset + piece_start,
+                    piece: occurrence,
                     from_node,
                     to_node,
                     class: class.class,

@@ -282,7 +282,8 @@ pub fn add_counts(
     values.columns.push(Column::Numbers("geh", geh));
     let with_value: Vec<&crate::counts::CountCheck> =
         checks.iter().filter(|c| c.geh.is_some()).collect();
-    for (k, c) in checks.iter().enumerate() {
+    for c in checks {
+        let k = c.index;
         let counted = c.counted.map_or("–".into(), |v| format!("{v:.0}"));
         let label = if c.source.is_empty() {
             Message::new("traffic.kpi_count_hand")

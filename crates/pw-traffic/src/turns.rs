@@ -24,6 +24,9 @@ pub struct NodeRestriction {
     /// `only_*`: from `from_way` this is the one way to go; `no_*`: the
     /// turn is forbidden.
     pub only: bool,
+    /// `*_u_turn`: the turn back where the arriving link came from; any
+    /// other rule means the other turns (into the same way: straight on).
+    pub u_turn: bool,
 }
 
 /// The map's restrictions sorted by what happens to them.
@@ -88,10 +91,9 @@ pub fn restrictions(data: &OsmData) -> Restrictions {
                 .members
                 .iter()
                 .filter(|m| m.role == name && m.kind == kind);
+            // Exactly one via node.
             let first = found.next().map(|m| m.id);
-            // One from and one to (a `no_entry` may list several froms:
-            // each is a restriction of its own).
-            first.filter(|_| name != "via" || found.next().is_none())
+            first.filter(|_| found.next().is_none())
         };
         if r.members
             .iter()
@@ -100,30 +102,39 @@ pub fn restrictions(data: &OsmData) -> Restrictions {
             out.via_way += 1;
             continue;
         }
-        let (Some(via_node), Some(to_way)) =
-            (role("via", MemberKind::Node), role("to", MemberKind::Way))
-        else {
+        let Some(via_node) = role("via", MemberKind::Node) else {
             out.unusable += 1;
             continue;
         };
+        // `no_exit` may name several to ways, `no_entry` several from ways:
+        // each pair is a restriction of its own.
+        let tos: Vec<i64> = r
+            .members
+            .iter()
+            .filter(|m| m.role == "to" && m.kind == MemberKind::Way)
+            .map(|m| m.id)
+            .collect();
         let froms: Vec<i64> = r
             .members
             .iter()
             .filter(|m| m.role == "from" && m.kind == MemberKind::Way)
             .map(|m| m.id)
             .collect();
-        if froms.is_empty() {
+        if froms.is_empty() || tos.is_empty() {
             out.unusable += 1;
             continue;
         }
-        for from_way in froms {
-            out.at_nodes.push(NodeRestriction {
-                relation: r.id,
-                from_way,
-                via_node,
-                to_way,
-                only,
-            });
+        for &from_way in &froms {
+            for &to_way in &tos {
+                out.at_nodes.push(NodeRestriction {
+                    relation: r.id,
+                    from_way,
+                    via_node,
+                    to_way,
+                    only,
+                    u_turn: value.ends_with("u_turn"),
+                });
+            }
         }
     }
     out
@@ -148,15 +159,25 @@ pub fn apply(
         at.entry(r.via_node).or_default().push(r);
     }
     let mut split = HashSet::new();
+    // The road links at each restricted node, by the map's node ids (which
+    // splitting does not change), found in one pass.
+    let mut arriving_at: HashMap<i64, Vec<usize>> = HashMap::new();
+    let mut leaving_from: HashMap<i64, Vec<usize>> = HashMap::new();
+    for (i, r) in roads.iter().enumerate() {
+        if at.contains_key(&r.to_node) {
+            arriving_at.entry(r.to_node).or_default().push(i);
+        }
+        if at.contains_key(&r.from_node) {
+            leaving_from.entry(r.from_node).or_default().push(i);
+        }
+    }
     for (via, rules) in at {
         let Some(&node) = node_of.get(&via) else {
             applied.not_on_network += rules.len();
             continue;
         };
-        let arriving: Vec<usize> = (0..roads.len()).filter(|&i| links[i].to == node).collect();
-        let leaving: Vec<usize> = (0..roads.len())
-            .filter(|&i| links[i].from == node)
-            .collect();
+        let arriving = arriving_at.remove(&via).unwrap_or_default();
+        let leaving = leaving_from.remove(&via).unwrap_or_default();
         let usable: Vec<&NodeRestriction> = rules
             .into_iter()
             .filter(|r| {
@@ -173,13 +194,23 @@ pub fn apply(
         }
         applied.restrictions += usable.len();
         applied.junctions += 1;
-        // A restriction from a way into itself is a U-turn ban: it forbids
-        // coming back to where the arriving link started, not driving on
-        // along a way that runs through the junction.
+        // Leaving back along the piece the arriving link came on (map node
+        // ids: the network's may already be split at the other end).
+        let reverse = |i: usize, j: usize| {
+            roads[j].way == roads[i].way
+                && roads[j].piece == roads[i].piece
+                && roads[j].to_node == roads[i].from_node
+        };
+        // A U-turn rule means the way back; any other rule between a way
+        // and itself (it runs through the junction) means going on along it.
         let matches = |r: &NodeRestriction, i: usize, j: usize| {
             roads[i].way == r.from_way
                 && roads[j].way == r.to_way
-                && (r.from_way != r.to_way || links[j].to == links[i].from)
+                && if r.u_turn {
+                    reverse(i, j)
+                } else {
+                    r.from_way != r.to_way || !reverse(i, j)
+                }
         };
         let allowed = |i: usize, j: usize| {
             let only: Vec<&&NodeRestriction> = usable
@@ -352,6 +383,41 @@ mod tests {
         assert!(notes.contains(
             &"Turn restrictions not applied: 0 over a way, 2 for other vehicles or incomplete, 0 off the car network".to_string()
         ));
+    }
+
+    /// `no_straight_on` from a way into itself (it runs through the
+    /// junction) forbids going on along it, not turning back; a `no_exit`
+    /// with two to ways forbids both.
+    #[test]
+    fn straight_on_rules_on_a_way_through_the_junction() {
+        let xml = r#"<osm>
+<node id="1" lat="50.000" lon="10.999"/><node id="2" lat="50.000" lon="11.000"/>
+<node id="3" lat="50.000" lon="11.001"/><node id="4" lat="50.001" lon="11.000"/>
+<node id="5" lat="49.999" lon="11.000"/>
+<way id="100"><nd ref="1"/><nd ref="2"/><nd ref="3"/><tag k="highway" v="residential"/></way>
+<way id="101"><nd ref="2"/><nd ref="4"/><tag k="highway" v="residential"/></way>
+<way id="102"><nd ref="2"/><nd ref="5"/><tag k="highway" v="residential"/></way>
+<relation id="1"><member type="way" ref="100" role="from"/><member type="node" ref="2" role="via"/>
+<member type="way" ref="100" role="to"/><tag k="type" v="restriction"/><tag k="restriction" v="no_straight_on"/></relation>
+<relation id="2"><member type="way" ref="101" role="from"/><member type="node" ref="2" role="via"/>
+<member type="way" ref="100" role="to"/><member type="way" ref="102" role="to"/>
+<tag k="type" v="restriction"/><tag k="restriction" v="no_exit"/></relation>
+</osm>"#;
+        let data = pw_osm::read_xml(xml.as_bytes()).unwrap();
+        let r = road_network(&data, &default_classes(), &|p| Some(p), &|_| false).unwrap();
+        // One rule, and the no_exit counted once per to way.
+        assert_eq!(r.turns.restrictions, 3);
+        // 4 arriving × 4 leaving, less 1 → 3, 3 → 1 (straight on), and
+        // 4 → 1, 4 → 3, 4 → 5 (the no_exit's ways).
+        assert_eq!(r.turns.turn_links, 16 - 5);
+        let n = &r.network;
+        let detour = |a, b| minutes(n, a, b) > through(n, a, b) + 1e-6;
+        assert!(detour(1, 3) && detour(3, 1), "no straight on along way 100");
+        assert!(!detour(1, 4) && !detour(1, 5), "turning off is free");
+        // The north street is a dead end: from it no way out at all.
+        for to in [1, 3, 5] {
+            assert!(minutes(n, 4, to).is_infinite(), "4 → {to}");
+        }
     }
 
     #[test]

@@ -32,7 +32,8 @@ pub const CONNECTOR_SPEED: f64 = 20.0;
 
 /// The road network with zones in front: network node `z` is zone `z`,
 /// road node `n` is network node `zones + n`. Links: the roads in their
-/// order, then the connectors.
+/// order, the turn links of junctions with turn restrictions, then the
+/// connectors; `road_links` counts the first two.
 #[derive(Debug, Clone)]
 pub struct ZonedNetwork {
     pub network: Network,

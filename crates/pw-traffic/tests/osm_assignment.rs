@@ -82,7 +82,7 @@ fn trips_between_homes_and_workplaces_of_bayreuth_flow_through_the_network() {
     }
     // Some roads carry traffic, and more than the connectors' share alone
     // would suggest: trips travel.
-    let busy = (0..zoned.road_links)
+    let busy = (0..roads.roads.len())
         .filter(|&i| result.flows[i] > 1.0)
         .count();
     assert!(busy > 200, "{busy} busy road links");

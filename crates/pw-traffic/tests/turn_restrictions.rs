@@ -140,26 +140,36 @@ fn the_bayreuth_turn_restrictions_change_the_routes_as_osm_says() {
         let leaving: Vec<usize> = (0..roads.roads.len())
             .filter(|&k| roads.roads[k].from_node == via)
             .collect();
+        // Whether a relation's rule speaks of the turn i → k: its ways, and
+        // for a U-turn rule the way back, for any other rule between a way
+        // and itself the way on.
+        let rule = |q: &Peer, i: usize, k: usize| {
+            let (a, b) = (&roads.roads[i], &roads.roads[k]);
+            let back = a.way == b.way && a.piece == b.piece && b.to_node == a.from_node;
+            q.from.contains(&a.way)
+                && q.to.contains(&b.way)
+                && if q.kind.ends_with("u_turn") {
+                    back
+                } else {
+                    a.way != b.way || !back
+                }
+        };
         for &i in &arriving {
             for &k in &leaving {
-                let named = into.contains(&k);
-                let u_turn = roads.roads[k].to_node == roads.roads[i].from_node
-                    && roads.roads[k].way == roads.roads[i].way;
+                let named = rule(p, i, k);
                 let may = if p.kind.starts_with("only_") {
                     named
                 } else {
-                    // No rule of this relation for k; other relations at the
-                    // same node are checked on their own turn.
-                    !named || (p.from == p.to && !u_turn)
+                    !named
                 };
                 let others_forbid = peers.iter().any(|q| {
                     q.id != p.id
                         && q.via_nodes == p.via_nodes
                         && q.from.contains(&roads.roads[i].way)
                         && if q.kind.starts_with("only_") {
-                            !q.to.contains(&roads.roads[k].way)
+                            !rule(q, i, k)
                         } else {
-                            q.to.contains(&roads.roads[k].way)
+                            rule(q, i, k)
                         }
                 });
                 // The same turn on the map without restrictions: its
