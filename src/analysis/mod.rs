@@ -352,6 +352,7 @@ mod tests {
                     },
                     features,
                     columns: Vec::new(),
+                    absent_is_zero: false,
                 }),
                 ..Default::default()
             })

@@ -1,10 +1,12 @@
 //! B − A of two results of one analysis: per ground cell (same grid), per
-//! facade sample (same object and place), per KPI (same key). Where only
-//! one side has a value (a building removed or added) there is no
-//! difference, and a note says how many.
+//! facade sample (same object and place), per point or line (same id),
+//! per KPI (same key). Where only one side has a value (a building removed
+//! or added) there is no difference, and a note says how many — except
+//! for quantities where missing means 0 (traffic on a road added or
+//! closed). Named lines that changed most are listed among the KPIs.
 
 use crate::result::{
-    AnalysisResult, FacadeSample, FacadeValues, Feature, FeatureValues, GroundRaster, Kpi,
+    AnalysisResult, Column, FacadeSample, FacadeValues, Feature, FeatureValues, GroundRaster, Kpi,
 };
 use pw_terrain::Grid;
 use pw_text::Message;
@@ -108,37 +110,66 @@ fn facade_difference(a: &FacadeValues, b: &FacadeValues, notes: &mut Vec<Message
 }
 
 /// Points and lines are the same when their ids agree (a receiver, a road
-/// link); the value is B's minus A's.
+/// link); the value is B's minus A's. Where missing counts as 0
+/// ([`FeatureValues::absent_is_zero`]), a feature of one side only is
+/// there with its whole value (a new road gains all it carries). Names
+/// (a `name` column) go along.
 fn feature_difference(
     a: &FeatureValues,
     b: &FeatureValues,
     notes: &mut Vec<Message>,
 ) -> FeatureValues {
-    let before: HashMap<&str, f32> = a
+    let names = |f: &FeatureValues| -> Vec<String> {
+        f.columns
+            .iter()
+            .find_map(|c| match c {
+                Column::Texts("name", v) => Some(v.clone()),
+                _ => None,
+            })
+            .unwrap_or_default()
+    };
+    let (names_a, names_b) = (names(a), names(b));
+    let before: HashMap<&str, (usize, f32)> = a
         .features
         .iter()
-        .map(|f| (f.id.as_str(), f.value))
+        .enumerate()
+        .map(|(i, f)| (f.id.as_str(), (i, f.value)))
         .collect();
     let mut matched = HashSet::new();
     let mut features = Vec::new();
+    let mut feature_names = Vec::new();
     let mut only_b = 0;
-    for f in &b.features {
-        match before.get(f.id.as_str()) {
-            Some(v) => {
-                features.push(Feature {
-                    value: f.value - v,
-                    ..f.clone()
-                });
+    let zero = b.absent_is_zero;
+    for (i, f) in b.features.iter().enumerate() {
+        let value = match before.get(f.id.as_str()) {
+            Some((_, v)) => {
                 matched.insert(f.id.as_str());
+                f.value - v
             }
-            None => only_b += 1,
+            None if zero => f.value,
+            None => {
+                only_b += 1;
+                continue;
+            }
+        };
+        features.push(Feature { value, ..f.clone() });
+        feature_names.push(names_b.get(i).cloned().unwrap_or_default());
+    }
+    let mut only_a = 0;
+    for (i, f) in a.features.iter().enumerate() {
+        if matched.contains(f.id.as_str()) {
+            continue;
+        }
+        if zero {
+            features.push(Feature {
+                value: -f.value,
+                ..f.clone()
+            });
+            feature_names.push(names_a.get(i).cloned().unwrap_or_default());
+        } else {
+            only_a += 1;
         }
     }
-    let only_a = a
-        .features
-        .iter()
-        .filter(|f| !matched.contains(f.id.as_str()))
-        .count();
     if only_a + only_b > 0 {
         notes.push(
             Message::new("analysis.compare_unmatched_features")
@@ -147,11 +178,50 @@ fn feature_difference(
                 .english("{a} points or lines only in A and {b} only in B have no difference"),
         );
     }
+    let columns = if feature_names.iter().any(|n| !n.is_empty()) {
+        vec![Column::Texts("name", feature_names)]
+    } else {
+        Vec::new()
+    };
     FeatureValues {
         quantity: b.quantity.clone(),
         features,
-        columns: Vec::new(),
+        columns,
+        absent_is_zero: zero,
     }
+}
+
+/// How many named features B − A lists as the most changed.
+pub const MOST_CHANGED: usize = 10;
+
+/// The named features (streets) that changed most: per name its largest
+/// change (by size, with its sign), the largest first; unnamed ones and
+/// changes below 0.5 left out.
+pub fn most_changed(diff: &FeatureValues, n: usize) -> Vec<(String, f32)> {
+    let Some(names) = diff.columns.iter().find_map(|c| match c {
+        Column::Texts("name", v) => Some(v),
+        _ => None,
+    }) else {
+        return Vec::new();
+    };
+    let mut by_name: HashMap<&str, f32> = HashMap::new();
+    for (f, name) in diff.features.iter().zip(names) {
+        if name.is_empty() || !f.value.is_finite() {
+            continue;
+        }
+        let e = by_name.entry(name.as_str()).or_insert(0.0);
+        if f.value.abs() > e.abs() {
+            *e = f.value;
+        }
+    }
+    let mut list: Vec<(String, f32)> = by_name
+        .into_iter()
+        .filter(|(_, v)| v.abs() >= 0.5)
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+    list.sort_by(|x, y| y.1.abs().total_cmp(&x.1.abs()).then(x.0.cmp(&y.0)));
+    list.truncate(n);
+    list
 }
 
 /// B − A. `a` is the reference (Bestand, before), `b` the variant.
@@ -226,6 +296,22 @@ pub fn difference(a: &AnalysisResult, b: &AnalysisResult) -> Result<AnalysisResu
                 0,
             ),
         );
+    }
+    // The most changed streets (or any named points and lines), as rows
+    // of the key figures: read as a table, exported with them.
+    if let Some(f) = &features {
+        for (k, (name, change)) in most_changed(f, MOST_CHANGED).into_iter().enumerate() {
+            kpis.push(Kpi::new(
+                &format!("most_changed_{}", k + 1),
+                Message::new("analysis.kpi_most_changed")
+                    .arg("n", k + 1)
+                    .arg("name", name)
+                    .english("Largest change {n}: {name}"),
+                change as f64,
+                f.quantity.unit,
+                0,
+            ));
+        }
     }
     let mut stamp = b.stamp.clone();
     stamp
@@ -393,6 +479,7 @@ mod tests {
                 })
                 .collect(),
             columns: vec![],
+            absent_is_zero: false,
         };
         let mut a = result("A", 1.0, vec![], &[], 0.0);
         let mut b = result("B", 1.0, vec![], &[], 0.0);
@@ -414,6 +501,88 @@ mod tests {
         assert_eq!(
             note.to_string(),
             "1 points or lines only in A and 1 only in B have no difference"
+        );
+    }
+
+    /// Traffic-like lines (missing = 0): a road only in B gains all it
+    /// carries, one only in A loses all; the streets that changed most
+    /// come as rows of the key figures, by name, largest change first.
+    #[test]
+    fn lines_of_one_side_count_from_zero_and_the_most_changed_are_listed() {
+        use crate::result::FeatureGeometry;
+        let lines = |vals: &[(&str, &str, f32)]| FeatureValues {
+            quantity: quantity(),
+            features: vals
+                .iter()
+                .map(|(id, _, v)| Feature {
+                    id: id.to_string(),
+                    geometry: FeatureGeometry::Line(vec![[0.0; 3], [1.0, 0.0, 0.0]]),
+                    value: *v,
+                })
+                .collect(),
+            columns: vec![Column::Texts(
+                "name",
+                vals.iter().map(|(_, n, _)| n.to_string()).collect(),
+            )],
+            absent_is_zero: true,
+        };
+        let mut a = result("A", 1.0, vec![], &[], 0.0);
+        let mut b = result("B", 1.0, vec![], &[], 0.0);
+        a.features = Some(lines(&[
+            ("l1", "Hauptstraße", 800.0),
+            ("l2", "Hauptstraße", 700.0),
+            ("l3", "Gartenweg", 50.0),
+            ("alt", "Brücke", 300.0),
+        ]));
+        b.features = Some(lines(&[
+            ("l1", "Hauptstraße", 500.0),
+            ("l2", "Hauptstraße", 750.0),
+            ("l3", "Gartenweg", 50.2),
+            ("neu", "Neue Straße 1", 420.0),
+        ]));
+        let d = difference(&a, &b).unwrap();
+        let f = d.features.as_ref().unwrap();
+        let by: Vec<(&str, f32)> = f
+            .features
+            .iter()
+            .map(|x| (x.id.as_str(), x.value))
+            .collect();
+        assert_eq!(
+            by,
+            [
+                ("l1", -300.0),
+                ("l2", 50.0),
+                ("l3", 0.20000076),
+                ("neu", 420.0),
+                ("alt", -300.0)
+            ]
+        );
+        assert!(
+            d.notes
+                .iter()
+                .all(|n| n.key != "analysis.compare_unmatched_features")
+        );
+        assert_eq!(
+            most_changed(f, 10),
+            vec![
+                ("Neue Straße 1".to_string(), 420.0),
+                ("Brücke".to_string(), -300.0),
+                ("Hauptstraße".to_string(), -300.0),
+            ]
+        );
+        let rows: Vec<(String, f64)> = d
+            .kpis
+            .iter()
+            .filter(|k| k.key.starts_with("most_changed_"))
+            .map(|k| (k.label.to_string(), k.value))
+            .collect();
+        assert_eq!(
+            rows,
+            vec![
+                ("Largest change 1: Neue Straße 1".to_string(), 420.0),
+                ("Largest change 2: Brücke".to_string(), -300.0),
+                ("Largest change 3: Hauptstraße".to_string(), -300.0),
+            ]
         );
     }
 }

@@ -132,6 +132,9 @@ pub struct FeatureValues {
     pub quantity: Quantity,
     pub features: Vec<Feature>,
     pub columns: Vec<Column>,
+    /// A feature missing on one side of B − A counts as 0 there (traffic
+    /// on a road a variant adds or takes away); else it has no difference.
+    pub absent_is_zero: bool,
 }
 
 /// One figure of the KPI table.

@@ -1001,6 +1001,7 @@ impl FloodAnalysis {
             },
             features,
             columns,
+            absent_is_zero: false,
         })
     }
 }

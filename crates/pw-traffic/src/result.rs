@@ -234,6 +234,7 @@ pub fn assignment_result(
                 Column::Texts("name", names),
                 Column::Texts("class", classes),
             ],
+            absent_is_zero: true,
         }),
         kpis,
         notes,

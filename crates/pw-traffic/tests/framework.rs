@@ -201,18 +201,24 @@ fn a_road_made_one_way_and_slower_keeps_its_link_ids() {
             _ => None,
         })
     };
-    let kept = if forward(after, &ab) { ab } else { ba };
+    let kept = if forward(after, &ab) {
+        ab.clone()
+    } else {
+        ba.clone()
+    };
     let (before_min, after_min) = (col(&bestand, &kept).unwrap(), col(&variant, &kept).unwrap());
     assert!(after_min > before_min, "{before_min} → {after_min}");
-    // Every other link keeps its id: B − A matches all but the lost
-    // direction of each piece of the way.
-    let pieces = lines
-        .iter()
-        .filter(|f| f.id.starts_with(&format!("{way}/")))
-        .count()
-        / 2;
+    // Every other link keeps its id: B − A matches all of them, and the
+    // lost direction of each piece loses all it carried in Bestand.
+    let lost = if forward(after, &ab) { ba } else { ab };
     let diff = pw_analysis::compare::difference(&bestand, &variant).unwrap();
-    assert_eq!(diff.features.unwrap().features.len(), lines.len() - pieces);
+    let changes = &diff.features.as_ref().unwrap().features;
+    assert_eq!(changes.len(), lines.len());
+    let before = lines.iter().find(|f| f.id == lost).unwrap().value;
+    let change = changes.iter().find(|f| f.id == lost).unwrap().value;
+    assert_eq!(change, -before);
+    // The streets that changed most head the key figures.
+    assert!(diff.kpi("most_changed_1").is_some());
 }
 
 /// A layer of four zones (points in the scene CRS) named by `zelle`.
@@ -547,6 +553,28 @@ fn a_drawn_road_takes_traffic() {
     assert_eq!(drawn.len(), 2, "both directions of the new road");
     let carried: f32 = drawn.iter().map(|f| f.value).sum();
     assert!(carried > 100.0, "{carried}");
+    // B − A shows the new road gaining all it carries, named.
+    let diff = pw_analysis::compare::difference(&bestand, &with_road).unwrap();
+    let gained: f32 = diff
+        .features
+        .as_ref()
+        .unwrap()
+        .features
+        .iter()
+        .filter(|f| drawn.iter().any(|d| d.id == f.id))
+        .map(|f| f.value)
+        .sum();
+    assert_eq!(gained, carried);
+    let listed: Vec<String> = diff
+        .kpis
+        .iter()
+        .filter(|k| k.key.starts_with("most_changed_"))
+        .map(|k| k.label.to_string())
+        .collect();
+    assert!(
+        listed.iter().any(|l| l.ends_with(": Ersatzstraße")),
+        "{listed:?}"
+    );
     let hours = |r: &AnalysisResult| r.kpi("vehicle_hours").unwrap().value;
     assert!(
         hours(&with_road) < hours(&closed),

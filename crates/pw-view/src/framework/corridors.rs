@@ -130,6 +130,7 @@ impl ViewAnalysis {
                 quantity: corridor_quantity(),
                 features,
                 columns: Vec::new(),
+                absent_is_zero: false,
             }),
             kpis,
             notes,

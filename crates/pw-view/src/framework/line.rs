@@ -159,6 +159,7 @@ impl ViewAnalysis {
                 quantity: visible_quantity(),
                 features,
                 columns: Vec::new(),
+                absent_is_zero: false,
             }),
             kpis,
             notes,

@@ -230,6 +230,7 @@ impl ViewAnalysis {
                     value: 100.0,
                 }],
                 columns: Vec::new(),
+                absent_is_zero: false,
             }),
             kpis,
             notes: Vec::new(),

@@ -196,6 +196,7 @@ impl ViewAnalysis {
                     value: 1.0,
                 }],
                 columns: Vec::new(),
+                absent_is_zero: false,
             }),
             kpis,
             notes,
