@@ -129,6 +129,20 @@ fn feature_difference(
             .unwrap_or_default()
     };
     let (names_a, names_b) = (names(a), names(b));
+    // Numbers both sides have per feature (a link's travel time, its
+    // volume / capacity): B − A of each, NaN where one side lacks it.
+    let numbers: Vec<(&'static str, &Vec<f32>, &Vec<f32>)> = b
+        .columns
+        .iter()
+        .filter_map(|cb| match cb {
+            Column::Numbers(name, vb) => a.columns.iter().find_map(|ca| match ca {
+                Column::Numbers(n, va) if n == name => Some((*name, va, vb)),
+                _ => None,
+            }),
+            _ => None,
+        })
+        .collect();
+    let mut differences: Vec<Vec<f32>> = vec![Vec::new(); numbers.len()];
     let before: HashMap<&str, (usize, f32)> = a
         .features
         .iter()
@@ -142,11 +156,23 @@ fn feature_difference(
     let zero = b.absent_is_zero;
     for (i, f) in b.features.iter().enumerate() {
         let value = match before.get(f.id.as_str()) {
-            Some((_, v)) => {
+            Some(&(k, v)) => {
                 matched.insert(f.id.as_str());
+                for (d, (_, va, vb)) in differences.iter_mut().zip(&numbers) {
+                    let (x, y) = (va.get(k).copied(), vb.get(i).copied());
+                    d.push(match (x, y) {
+                        (Some(x), Some(y)) => y - x,
+                        _ => f32::NAN,
+                    });
+                }
                 f.value - v
             }
-            None if zero => f.value,
+            None if zero => {
+                for d in differences.iter_mut() {
+                    d.push(f32::NAN);
+                }
+                f.value
+            }
             None => {
                 only_b += 1;
                 continue;
@@ -161,6 +187,9 @@ fn feature_difference(
             continue;
         }
         if zero {
+            for d in differences.iter_mut() {
+                d.push(f32::NAN);
+            }
             features.push(Feature {
                 value: -f.value,
                 ..f.clone()
@@ -178,11 +207,14 @@ fn feature_difference(
                 .english("{a} points or lines only in A and {b} only in B have no difference"),
         );
     }
-    let columns = if feature_names.iter().any(|n| !n.is_empty()) {
-        vec![Column::Texts("name", feature_names)]
-    } else {
-        Vec::new()
-    };
+    let mut columns: Vec<Column> = numbers
+        .iter()
+        .zip(differences)
+        .map(|((name, _, _), d)| Column::Numbers(name, d))
+        .collect();
+    if feature_names.iter().any(|n| !n.is_empty()) {
+        columns.push(Column::Texts("name", feature_names));
+    }
     FeatureValues {
         quantity: b.quantity.clone(),
         features,
@@ -520,10 +552,10 @@ mod tests {
                     value: *v,
                 })
                 .collect(),
-            columns: vec![Column::Texts(
-                "name",
-                vals.iter().map(|(_, n, _)| n.to_string()).collect(),
-            )],
+            columns: vec![
+                Column::Numbers("minutes", vals.iter().map(|(_, _, v)| v / 100.0).collect()),
+                Column::Texts("name", vals.iter().map(|(_, n, _)| n.to_string()).collect()),
+            ],
             absent_is_zero: true,
         };
         let mut a = result("A", 1.0, vec![], &[], 0.0);
@@ -562,6 +594,12 @@ mod tests {
                 .iter()
                 .all(|n| n.key != "analysis.compare_unmatched_features")
         );
+        // Per-link numbers differ too; a road of one side has none.
+        let Column::Numbers("minutes", minutes) = &f.columns[0] else {
+            panic!("{:?}", f.columns)
+        };
+        assert_eq!(&minutes[..2], &[-3.0, 0.5]);
+        assert!(minutes[3].is_nan() && minutes[4].is_nan());
         assert_eq!(
             most_changed(f, 10),
             vec![

@@ -543,6 +543,52 @@ mod tests {
         );
     }
 
+    /// What a variant or a scene sets: a capacity per direction
+    /// (`pw:capacity`, `pw:capacity:forward`), lanes per direction, and a
+    /// class's own values ([[traffic.classes]]).
+    #[test]
+    fn capacities_lanes_and_class_values_as_set() {
+        let xml = r#"<osm>
+<node id="1" lat="50.000" lon="11.000"/><node id="2" lat="50.000" lon="11.001"/>
+<node id="3" lat="50.000" lon="11.002"/><node id="4" lat="50.000" lon="11.003"/>
+<way id="1"><nd ref="1"/><nd ref="2"/><tag k="highway" v="residential"/><tag k="pw:capacity" v="900"/></way>
+<way id="2"><nd ref="2"/><nd ref="3"/><tag k="highway" v="residential"/><tag k="lanes:forward" v="2"/>
+  <tag k="pw:capacity:backward" v="350"/></way>
+<way id="3"><nd ref="3"/><nd ref="4"/><tag k="highway" v="residential"/><tag k="pw:capacity" v="-5"/></way>
+</osm>"#;
+        let data = pw_osm::read_xml(xml.as_bytes()).unwrap();
+        let (classes, unknown) = classes_with(&[
+            pw_analysis::scenario::RoadClass {
+                class: "residential".into(),
+                speed: Some(20.0),
+                lanes: None,
+                capacity_per_lane: Some(450.0),
+            },
+            pw_analysis::scenario::RoadClass {
+                class: "footway".into(),
+                ..Default::default()
+            },
+        ]);
+        assert_eq!(unknown, vec!["footway".to_string()]);
+        let r = road_network(&data, &classes, &|p| Some(p), &|_| false).unwrap();
+        let of = |way: i64, from: i64| {
+            let i = r
+                .roads
+                .iter()
+                .position(|l| l.way == way && l.from_node == from)
+                .unwrap();
+            (r.network.links[i].capacity, r.roads[i].speed)
+        };
+        // Set: 900 both ways; the class's own speed.
+        assert_eq!(of(1, 1), (900.0, 20.0));
+        assert_eq!(of(1, 2), (900.0, 20.0));
+        // Two lanes forward at the scene's 450 per lane; 350 backward.
+        assert_eq!(of(2, 2).0, 900.0);
+        assert_eq!(of(2, 3).0, 350.0);
+        // A capacity that is no capacity: the class's value stays.
+        assert_eq!(of(3, 3).0, 450.0);
+    }
+
     #[test]
     fn maxspeed_values_as_mappers_write_them() {
         for (text, kmh) in [

@@ -497,6 +497,42 @@ fn a_line_layer_makes_the_network_the_map_makes() {
             .contains("has no “productions” and “attractions”"),
         "{e}"
     );
+    // With an OD file it runs on the line layer, and a variant closes a
+    // line by its object id, as the inspector does.
+    let od = dir.join("fahrten.csv");
+    std::fs::write(
+        &od,
+        "Von;Nach;Fahrten\nNord;Zentrum;600\nWest;Zentrum;450\nOst;Zentrum;300\nZentrum;Nord;150\n",
+    )
+    .unwrap();
+    s.traffic.demand = Some(od);
+    let bestand = run(&analysis, &s);
+    assert_eq!(bestand.kpi("trips").unwrap().value, 1500.0);
+    assert!(
+        bestand
+            .stamp
+            .details
+            .iter()
+            .any(|(k, v)| k == "network" && v.starts_with("layer Straßen: 883 ways, 2610 links")),
+        "{:?}",
+        bestand.stamp.details
+    );
+    let busiest = bestand
+        .features
+        .as_ref()
+        .unwrap()
+        .features
+        .iter()
+        .max_by(|a, b| a.value.total_cmp(&b.value))
+        .unwrap();
+    let way: i64 = busiest.id.split('/').nth(1).unwrap().parse().unwrap();
+    let object = map.object_of_way[&way].clone();
+    let mut closed = s.clone();
+    closed.name = "gesperrt".into();
+    closed.edits.remove(object);
+    let variant = run(&analysis, &closed);
+    assert_eq!(volume(&variant, &busiest.id), Some(0.0));
+    assert!((variant.kpi("trips").unwrap().value - 1500.0).abs() < 1e-6);
 }
 
 /// A variant closes the busiest road and draws a new one between the ends
