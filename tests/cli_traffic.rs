@@ -273,6 +273,25 @@ fn missing_inputs_are_named() {
         err.contains("no attribute “productions” (it has: einwohner)"),
         "{err}"
     );
+    // A PBF whose first block is cut off: said as damaged, with its name.
+    let pbf = tmp("kaputt.osm.pbf");
+    let mut bytes = vec![0u8, 0, 0, 14, 0x0a, 0x09];
+    bytes.extend_from_slice(b"OSMHeader");
+    bytes.extend_from_slice(&[0x18, 0x80, 0x80, 0x04, 0xde, 0xad]);
+    std::fs::write(&pbf, bytes).unwrap();
+    let (code, _, err) = planwerkstatt(&[
+        "traffic",
+        "assign",
+        "--network",
+        pbf.to_str().unwrap(),
+        "--zones",
+        zones.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("kaputt.osm.pbf") && err.contains("damaged OSM PBF"),
+        "{err}"
+    );
     let broken = tmp("broken_net.tntp");
     std::fs::write(&broken, "<NUMBER OF NODES> 2\n<NUMBER OF LINKS> 1\n<NUMBER OF ZONES> 1\n<END OF METADATA>\n1 2 -100 1 1 0.15 4 ;\n").unwrap();
     let (code, _, err) = planwerkstatt(&[

@@ -306,9 +306,19 @@ pub fn road_network(
     let mut closed_ways = std::collections::HashSet::new();
     let mut closed_roads = Vec::new();
     let mut piece_count: HashMap<(i64, i64, i64), usize> = HashMap::new();
+    let mut unusable_values = 0;
     for (w, class, _, run) in &runs {
         let way = &data.ways[*w];
-        ways_taken.insert(way.id);
+        // A capacity or lane count that is no number above 0 (a typo, a
+        // negative value) is not used: the class's value is, and it is said.
+        if ways_taken.insert(way.id)
+            && way.tags.iter().any(|(k, _)| {
+                let set = k.starts_with(CAPACITY_TAG) || k.starts_with("lanes");
+                set && number(&way.tags, k).is_none()
+            })
+        {
+            unusable_values += 1;
+        }
         let is_closed = closed(way.id);
         if is_closed {
             closed_ways.insert(way.id);
@@ -417,6 +427,13 @@ pub fn road_network(
             Message::new("traffic.note_closed")
                 .arg("n", closed_ways.len())
                 .english("{n} roads closed in this scenario"),
+        );
+    }
+    if unusable_values > 0 {
+        notes.push(
+            Message::new("traffic.note_unusable_values")
+                .arg("n", unusable_values)
+                .english("{n} roads have a capacity or number of lanes that is no number above 0: their road class's value is used"),
         );
     }
     if self_loops > 0 {
@@ -585,8 +602,11 @@ mod tests {
         // Two lanes forward at the scene's 450 per lane; 350 backward.
         assert_eq!(of(2, 2).0, 900.0);
         assert_eq!(of(2, 3).0, 350.0);
-        // A capacity that is no capacity: the class's value stays.
+        // A capacity that is no capacity: the class's value stays, and
+        // the user hears of it.
         assert_eq!(of(3, 3).0, 450.0);
+        assert!(r.notes.iter().any(|n| n.to_string()
+            == "1 roads have a capacity or number of lanes that is no number above 0: their road class's value is used"));
     }
 
     #[test]
