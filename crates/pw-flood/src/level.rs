@@ -49,14 +49,8 @@ impl WaterSurface {
         let mut along = 0.0;
         for w in self.river.windows(2) {
             let (a, b) = (w[0], w[1]);
-            let d = [b[0] - a[0], b[1] - a[1]];
-            let len2 = d[0] * d[0] + d[1] * d[1];
-            let t = if len2 > 0.0 {
-                (((p[0] - a[0]) * d[0] + (p[1] - a[1]) * d[1]) / len2).clamp(0.0, 1.0)
-            } else {
-                0.0
-            };
-            let q = [a[0] + t * d[0], a[1] + t * d[1]];
+            let (q, t) = pw_geo::segment::closest_point(a, b, p);
+            let len2 = (b[0] - a[0]).powi(2) + (b[1] - a[1]).powi(2);
             let dist2 = (p[0] - q[0]).powi(2) + (p[1] - q[1]).powi(2);
             if dist2 < best.0 {
                 best = (dist2, along + t * len2.sqrt());

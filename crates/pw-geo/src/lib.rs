@@ -10,6 +10,7 @@ pub mod extent;
 pub mod geocentric;
 pub mod origin;
 pub mod polygon;
+pub mod segment;
 pub mod transform;
 
 pub use crs::{Crs, CrsError};

@@ -46,15 +46,11 @@ fn nearest_on(line: &[[f64; 2]], p: [f64; 2]) -> Option<(f64, f64)> {
     line.windows(2)
         .map(|s| {
             let (a, b) = (s[0], s[1]);
-            let d = [b[0] - a[0], b[1] - a[1]];
-            let len2 = d[0] * d[0] + d[1] * d[1];
-            let t = if len2 > 0.0 {
-                (((p[0] - a[0]) * d[0] + (p[1] - a[1]) * d[1]) / len2).clamp(0.0, 1.0)
-            } else {
-                0.0
-            };
-            let q = [a[0] + t * d[0], a[1] + t * d[1]];
-            let bearing = d[0].atan2(d[1]).to_degrees().rem_euclid(360.0);
+            let (q, _) = pw_geo::segment::closest_point(a, b, p);
+            let bearing = (b[0] - a[0])
+                .atan2(b[1] - a[1])
+                .to_degrees()
+                .rem_euclid(360.0);
             ((p[0] - q[0]).hypot(p[1] - q[1]), bearing)
         })
         .min_by(|x, y| x.0.total_cmp(&y.0))

@@ -135,14 +135,7 @@ fn join(
             let (Some(a), Some(b)) = (scene_of.get(&pair[0]), scene_of.get(&pair[1])) else {
                 continue;
             };
-            let d = [b[0] - a[0], b[1] - a[1]];
-            let len2 = d[0] * d[0] + d[1] * d[1];
-            let t = if len2 > 0.0 {
-                (((p[0] - a[0]) * d[0] + (p[1] - a[1]) * d[1]) / len2).clamp(0.0, 1.0)
-            } else {
-                0.0
-            };
-            let q = [a[0] + t * d[0], a[1] + t * d[1]];
+            let (q, _) = pw_geo::segment::closest_point(*a, *b, p);
             let dist = (p[0] - q[0]).hypot(p[1] - q[1]);
             if dist <= JOIN_M && best.is_none_or(|b| dist < b.0) {
                 best = Some((dist, w, i, q));
