@@ -6,7 +6,7 @@
 //! TAG unit M3.1): below 5 is a good match, and a model is taken as
 //! calibrated where at least 85 % of its counts are below 5.
 
-use crate::osm::RoadLink;
+use crate::road_link::RoadLink;
 use pw_analysis::Message;
 use pw_analysis::scenario::TrafficCount;
 

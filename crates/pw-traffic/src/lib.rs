@@ -20,6 +20,7 @@ pub mod od;
 pub mod osm;
 mod paths;
 pub mod result;
+pub mod road_link;
 pub mod tntp;
 pub mod turns;
 pub mod zones;

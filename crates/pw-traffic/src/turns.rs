@@ -10,7 +10,7 @@
 //! those with conditions or for other vehicles are counted, not applied.
 
 use crate::Link;
-use crate::osm::RoadLink;
+use crate::road_link::RoadLink;
 use pw_osm::{MemberKind, OsmData, tag};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
