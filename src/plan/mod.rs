@@ -509,6 +509,24 @@ fn free_id(state: &ScenarioState, prefix: &str) -> String {
         .expect("a free id")
 }
 
+/// A drawn surface or road goes into the variant as one undo step; the
+/// drawing ends.
+fn keep_drawn(
+    state: &mut ScenarioState,
+    editor: &mut PlanEditor,
+    i18n: &I18n,
+    now: f64,
+    add: impl FnOnce(&mut Variant),
+) {
+    let snapshot = state.clone();
+    editor.record(&snapshot, "", None, now);
+    add(target_variant(state, i18n));
+    editor.drawing = None;
+    editor.drawing_surface = None;
+    editor.drawing_road = None;
+    state.dirty = true;
+}
+
 /// The variant edits go into: the one shown, else a new one.
 fn target_variant<'a>(state: &'a mut ScenarioState, i18n: &I18n) -> &'a mut Variant {
     if state
@@ -723,12 +741,7 @@ fn handle_commands(
                         notices.error(i18n.tr(e.key()));
                         continue;
                     }
-                    let snapshot = state.clone();
-                    editor.record(&snapshot, "", None, now);
-                    target_variant(&mut state, &i18n).roads.push(road);
-                    editor.drawing = None;
-                    editor.drawing_road = None;
-                    state.dirty = true;
+                    keep_drawn(&mut state, &mut editor, &i18n, now, |v| v.roads.push(road));
                     scenario.write(ScenarioCommand::Activate(state.active.clone()));
                     continue;
                 }
@@ -744,12 +757,9 @@ fn handle_commands(
                         notices.error(i18n.tr(e.key()));
                         continue;
                     }
-                    let snapshot = state.clone();
-                    editor.record(&snapshot, "", None, now);
-                    target_variant(&mut state, &i18n).surfaces.push(surface);
-                    editor.drawing = None;
-                    editor.drawing_surface = None;
-                    state.dirty = true;
+                    keep_drawn(&mut state, &mut editor, &i18n, now, |v| {
+                        v.surfaces.push(surface)
+                    });
                     scenario.write(ScenarioCommand::Activate(state.active.clone()));
                     continue;
                 }
