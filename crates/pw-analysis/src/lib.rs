@@ -117,6 +117,36 @@ pub trait Analysis: Send + Sync + 'static {
     fn defaults(&self) -> ParamValues {
         ParamValues::defaults(&self.params())
     }
+
+    /// The point parameter the map lets the user drag with a live preview,
+    /// for these values (the viewshed's observer); `None`: no live preview.
+    fn live_point(&self, _values: &ParamValues) -> Option<&'static str> {
+        None
+    }
+
+    /// Prepares the live preview around the values' point on this
+    /// scenario (in the background: it may take a second or two).
+    fn prepare_live(
+        &self,
+        _values: &ParamValues,
+        _scenario: &Scenario,
+        _control: &JobControl,
+    ) -> Result<Box<dyn LivePreview>, AnalysisError> {
+        Err(AnalysisError::Said(
+            Message::new("analysis.no_live").english("This analysis has no live preview."),
+        ))
+    }
+}
+
+/// A quick answer while a point of the form is dragged on the map:
+/// prepared once around a place, then asked many times a second as the
+/// point moves. The full run follows when the point is let go.
+pub trait LivePreview: Send + Sync {
+    /// Whether this preparation answers for these values: the point within
+    /// what was prepared, every other value as it was.
+    fn serves(&self, values: &ParamValues) -> bool;
+    /// The ground raster for these values (tens of milliseconds).
+    fn update(&self, values: &ParamValues) -> Result<GroundRaster, AnalysisError>;
 }
 
 /// The analyses this build offers, in menu order.

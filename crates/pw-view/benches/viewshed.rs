@@ -9,13 +9,20 @@
 //!    from 20 places along a line, each from scratch; updates per second.
 //!    Target: ≥ 10 per second.
 //!
+//!    The same through the framework, as the workbench drags it: north
+//!    Bayreuth (OpenStreetMap buildings on SRTM), the surface built once
+//!    for 1 km plus 500 m of room (9 M cells), then 20 positions 25 m
+//!    apart, each a live preview.
+//!
 //! 3. From where a planned 60 m tower is seen: the NRW demo tile with the
 //!    tower in its middle, people every 5 m over 2 km × 2 km, the surface
 //!    at 1 m (4 M cells), through the framework. Target: < 60 s.
 //!
-//! `cargo bench -p pw-view --bench viewshed`; PW_VIEW_ONLY=drag|tower runs
+//! `cargo bench -p pw-view --bench viewshed`; PW_VIEW_ONLY=drag|live|tower runs
 //! only that part (the big one writes 0.5 GB to target/bench-data/).
 
+#[path = "../../pw-flood/tests/common/bayreuth.rs"]
+mod bayreuth;
 #[path = "../tests/common/mod.rs"]
 mod common;
 
@@ -72,9 +79,45 @@ fn main() {
     if only.is_empty() || only == "drag" {
         drag();
     }
+    if only.is_empty() || only == "live" {
+        live();
+    }
     if only.is_empty() || only == "tower" {
         tower();
     }
+}
+
+/// Dragging through the framework: one preparation, then previews.
+fn live() {
+    use pw_analysis::{Analysis, JobControl, Point, Value};
+    let s = bayreuth::scenario("Bestand");
+    let a = pw_view::ViewAnalysis;
+    let at = |x: f64, y: f64| Value::Point(Some(Point { x, y, z: None }));
+    let start = [686_400.0, 5_539_500.0];
+    let mut v = a.defaults();
+    v.set("observer", at(start[0], start[1]));
+    v.set("distance", Value::Number(1000.0));
+    let t = Instant::now();
+    let live = a.prepare_live(&v, &s, &JobControl::default()).unwrap();
+    let prepared = t.elapsed().as_secs_f64();
+    let mut times = Vec::new();
+    for step in 0..20 {
+        v.set("observer", at(start[0] + step as f64 * 25.0, start[1]));
+        assert!(live.serves(&v));
+        let t = Instant::now();
+        let g = live.update(&v).unwrap();
+        times.push(t.elapsed().as_secs_f64());
+        assert!(g.grid.values.contains(&1.0));
+    }
+    times.sort_by(f64::total_cmp);
+    let median = times[times.len() / 2];
+    println!(
+        "dragging through the framework (north Bayreuth, 1 km at 1 m): surface prepared in {:.2} s, then median {:.1} ms, worst {:.1} ms → {:.0} updates/s",
+        prepared,
+        median * 1e3,
+        times.last().unwrap() * 1e3,
+        1.0 / median
+    );
 }
 
 fn tower() {

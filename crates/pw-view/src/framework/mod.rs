@@ -22,12 +22,14 @@
 
 mod corridors;
 mod line;
+mod live;
 mod object;
 mod viewshed;
 
 use crate::exact::{self, GridPoint};
 use crate::sight::{Cone, Sight, ViewError, Viewshed};
 use crate::{profile, rays, sweep};
+pub use live::LiveViewshed;
 pub use object::object_at;
 use pw_analysis::{
     Analysis, AnalysisError, AnalysisResult, Estimate, FacadeSample, FacadeValues, Feature,
@@ -615,5 +617,18 @@ impl Analysis for ViewAnalysis {
             "corridors" => self.run_corridors(values, s, control),
             _ => self.run_viewshed(values, s, control),
         }
+    }
+
+    fn live_point(&self, values: &ParamValues) -> Option<&'static str> {
+        (values.text("mode") == "viewshed").then_some("observer")
+    }
+
+    fn prepare_live(
+        &self,
+        values: &ParamValues,
+        s: &Scenario,
+        control: &JobControl,
+    ) -> Result<Box<dyn pw_analysis::LivePreview>, AnalysisError> {
+        Ok(Box::new(self.prepare_live_viewshed(values, s, control)?))
     }
 }

@@ -3,6 +3,75 @@
 
 use super::*;
 
+/// What the eye sees of the ground around it, and where it stands.
+pub(super) struct GroundView {
+    /// The viewshed with the buildings' cells cut out (roofs are the
+    /// facade samples' part).
+    pub grid: Grid,
+    /// The distance asked for reaches past the surface's edge.
+    pub beyond_data: bool,
+    pub eye: [f64; 3],
+    pub stands: &'static str,
+    pub sight: Sight,
+}
+
+/// The viewshed of the observer at `p` over `around`, by `method`: what a
+/// run and a live preview (dragging the observer) share.
+pub(super) fn ground_view(
+    around: &Surroundings,
+    values: &ParamValues,
+    p: Point,
+    method: Method,
+    control: Option<&JobControl>,
+) -> Result<GroundView, AnalysisError> {
+    let (eye, stands) = around.eye(p, values.number("eye")).map_err(view_error)?;
+    let sight = sight_of(values, eye);
+    let vs: Viewshed = match method {
+        Method::Exact => exact::viewshed(&around.surface, &sight, control),
+        Method::Rays => rays::viewshed(&around.surface, &sight, control),
+        Method::Sweep => sweep::viewshed(&around.surface, &sight, control),
+    }
+    .map_err(view_error)?;
+    // The ground raster shows ground: roofs are covered by the samples. The
+    // viewshed's window lies on the model's cells (both snap to whole
+    // cells), so one offset finds a row's cells in the model.
+    let Viewshed {
+        mut grid,
+        beyond_data,
+        ..
+    } = vs;
+    let m = &around.model;
+    if grid.width > 0 && grid.height > 0 {
+        let (x, y) = grid.cell_centre(0, 0);
+        let (c0, r0) = (
+            ((x - m.x0) / m.cell).floor() as isize,
+            ((m.y0 - y) / m.cell).floor() as isize,
+        );
+        for (r, row) in grid.values.chunks_mut(grid.width).enumerate() {
+            let mr = r0 + r as isize;
+            if mr < 0 || mr as usize >= m.height {
+                continue;
+            }
+            for (c, v) in row.iter_mut().enumerate() {
+                let mc = c0 + c as isize;
+                if mc >= 0
+                    && (mc as usize) < m.width
+                    && m.building[mr as usize * m.width + mc as usize]
+                {
+                    *v = f32::NAN;
+                }
+            }
+        }
+    }
+    Ok(GroundView {
+        grid,
+        beyond_data,
+        eye,
+        stands,
+        sight,
+    })
+}
+
 impl ViewAnalysis {
     pub(super) fn run_viewshed(
         &self,
@@ -24,29 +93,16 @@ impl ViewAnalysis {
         control.set_stage("surface");
         let around = Surroundings::of(s, area, cell, values.flag("buildings"));
         control.check()?;
-        let (eye, stands) = around.eye(p, values.number("eye")).map_err(view_error)?;
-        let sight = sight_of(values, eye);
         let method = method(values);
         control.set_stage("viewshed");
-        let vs: Viewshed = match method {
-            Method::Exact => exact::viewshed(&around.surface, &sight, Some(control)),
-            Method::Rays => rays::viewshed(&around.surface, &sight, Some(control)),
-            Method::Sweep => sweep::viewshed(&around.surface, &sight, Some(control)),
-        }
-        .map_err(view_error)?;
+        let GroundView {
+            grid,
+            beyond_data,
+            eye,
+            stands,
+            sight,
+        } = ground_view(&around, values, p, method, Some(control))?;
         control.check()?;
-        // The ground raster shows ground: roofs are covered by the samples.
-        let mut grid = vs.grid.clone();
-        let m = &around.model;
-        for (k, v) in grid.values.iter_mut().enumerate() {
-            let (x, y) = (
-                grid.x0 + ((k % grid.width) as f64 + 0.5) * grid.dx,
-                grid.y0 - ((k / grid.width) as f64 + 0.5) * grid.dy,
-            );
-            if m.cell_of(x, y).is_some_and(|i| m.building[i]) {
-                *v = f32::NAN;
-            }
-        }
         let looked = grid.values.iter().filter(|v| v.is_finite()).count();
         let seen = grid.values.iter().filter(|v| **v == 1.0).count();
         let cell_m2 = grid.dx * grid.dy;
@@ -134,7 +190,7 @@ impl ViewAnalysis {
                 g.values[k].is_nan() && (x - eye[0]).powi(2) + (y - eye[1]).powi(2) <= max2
             })
         };
-        if vs.beyond_data || unknown {
+        if beyond_data || unknown {
             notes.push(Message::new("view.beyond_data").english(
                 "The distance reaches past the terrain's edge: nothing is known beyond it, so the view ends there.",
             ));
@@ -169,7 +225,7 @@ impl ViewAnalysis {
                     ),
                     (
                         "cells".into(),
-                        format!("{} × {} of {} m", vs.grid.width, vs.grid.height, cell),
+                        format!("{} × {} of {} m", grid.width, grid.height, cell),
                     ),
                     (
                         "obstacles".into(),
