@@ -6,6 +6,7 @@
 
 pub mod describe;
 pub mod flood;
+pub mod live;
 pub mod noise;
 pub mod on_start;
 pub mod overlays;
@@ -47,7 +48,8 @@ impl Plugin for AnalysisPlugin {
                 )
                     .chain()
                     .in_set(AnalysisSystems),
-            );
+            )
+            .add_plugins(live::LivePlugin);
     }
 }
 
@@ -56,7 +58,8 @@ pub struct AnalysisGizmoPlugin;
 
 impl Plugin for AnalysisGizmoPlugin {
     fn build(&self, app: &mut App) {
-        app.add_systems(Update, overlays::draw_area);
+        app.add_systems(Update, overlays::draw_area)
+            .add_plugins(live::LivePointerPlugin);
     }
 }
 

@@ -149,11 +149,18 @@ pub fn grid_image(grid: &pw_terrain::Grid, legend: &Legend) -> Image {
 
 /// Other values on the grid's cells (a frame of a run) as its image.
 pub fn values_image(grid: &pw_terrain::Grid, values: &[f32], legend: &Legend) -> Image {
-    let step = grid
-        .width
-        .max(grid.height)
-        .div_ceil(MAX_TEXTURE_SIDE)
-        .max(1);
+    values_image_at_most(grid, values, legend, MAX_TEXTURE_SIDE)
+}
+
+/// The image with at most `side` pixels a side (every n-th cell): a live
+/// preview, redrawn many times a second, takes a quarter of the cells.
+pub fn values_image_at_most(
+    grid: &pw_terrain::Grid,
+    values: &[f32],
+    legend: &Legend,
+    side: usize,
+) -> Image {
+    let step = grid.width.max(grid.height).div_ceil(side).max(1);
     let (w, h) = (grid.width.div_ceil(step), grid.height.div_ceil(step));
     let mut data = Vec::with_capacity(w * h * 4);
     for row in (0..grid.height).step_by(step) {

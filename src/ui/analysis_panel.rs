@@ -159,6 +159,7 @@ fn point_field(
     ui: &mut egui::Ui,
     spec: &ParamSpec,
     values: &ParamValues,
+    draggable: bool,
     pick: AreaPick,
     i18n: &I18n,
     actions: &mut Vec<UiAction>,
@@ -188,6 +189,8 @@ fn point_field(
     }
     if pick == AreaPick::Point(spec.key) {
         pick_hint(ui, pick, i18n);
+    } else if draggable && values.point(spec.key).is_some() {
+        ui.label(egui::RichText::new(i18n.tr("analysis.drag_hint")).italics());
     }
 }
 
@@ -366,7 +369,8 @@ fn form(
         } else if spec.kind == ParamKind::Polygon {
             polygon_field(ui, spec, values, pick, i18n, actions);
         } else if spec.kind == ParamKind::Point {
-            point_field(ui, spec, values, pick, i18n, actions);
+            let draggable = analysis.live_point(values) == Some(spec.key);
+            point_field(ui, spec, values, draggable, pick, i18n, actions);
         } else if let Some(v) = values.get_mut(spec.key) {
             field(ui, spec, v, i18n);
         }

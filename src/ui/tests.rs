@@ -3867,6 +3867,90 @@ fn views_from_a_tapped_point_and_a_line_of_sight_with_its_section() {
     app.update();
 }
 
+/// Dragging the observer: grabbed (the camera leaves the pointer alone),
+/// moved twice — the preview follows to the newest place, drawn over the
+/// map — and let go: the full run from there replaces the preview.
+#[test]
+fn a_dragged_observer_is_followed_by_its_view_and_run_in_full_when_let_go() {
+    use crate::analysis::AnalysisCommand;
+    use crate::analysis::live::{LiveCommand, LiveDrag};
+    use crate::view::camera::PointerHeld;
+    use pw_analysis::{Point, Value};
+    let mut app = test_app();
+    open_demo(&mut app);
+    act(
+        &mut app,
+        UiAction::Analysis(AnalysisCommand::Select("view".into())),
+    );
+    let at = |x: f64, y: f64| Point { x, y, z: None };
+    set_form(&mut app, |f| {
+        f.set("observer", Value::Point(Some(at(280_850.0, 5_657_300.0))));
+        f.set("distance", Value::Number(120.0));
+    });
+    let send = |app: &mut App, c: LiveCommand| {
+        app.world_mut().write_message(c);
+        app.update();
+    };
+    fn live(app: &App) -> &LiveDrag {
+        app.world().resource::<LiveDrag>()
+    }
+    // Only the point the analysis offers can be dragged.
+    send(&mut app, LiveCommand::Grab("target"));
+    assert!(live(&app).held.is_none());
+    send(&mut app, LiveCommand::Grab("observer"));
+    assert_eq!(live(&app).held, Some("observer"));
+    assert!(app.world().resource::<PointerHeld>().0);
+    send(&mut app, LiveCommand::MoveTo(at(280_860.0, 5_657_310.0)));
+    update_until(&mut app, "the first preview", |app| live(app).updates >= 1);
+    // A point no eye fits at (here 36 m below the ground, as a wall low
+    // down can be): no error pops up, the last preview stays.
+    let shown = live(&app).updates;
+    let wall = Point {
+        x: 280_870.0,
+        y: 5_657_320.0,
+        z: Some(0.0),
+    };
+    send(&mut app, LiveCommand::MoveTo(wall));
+    update_until(&mut app, "the wall's preview tried", |app| live(app).idle());
+    assert_eq!(live(&app).updates, shown);
+    assert!(
+        !app.world()
+            .resource::<Notices>()
+            .items
+            .iter()
+            .any(|n| n.error),
+        "{:?}",
+        app.world().resource::<Notices>().items
+    );
+    send(&mut app, LiveCommand::MoveTo(at(280_880.0, 5_657_330.0)));
+    let last = at(280_880.0, 5_657_330.0);
+    assert_eq!(analyses(&app).form().unwrap().point("observer"), Some(last));
+    update_until(&mut app, "the preview from the newest place", |app| {
+        live(app).last_point == Some(last) && live(app).preview_shown()
+    });
+    assert!(analyses(&app).results.is_empty(), "no run while dragging");
+    send(&mut app, LiveCommand::Release);
+    assert!(!app.world().resource::<PointerHeld>().0);
+    update_until(&mut app, "the full run", |app| {
+        analyses(app).results.len() == 1 && analyses(app).running.is_none()
+    });
+    let e = &analyses(&app).results[0];
+    assert!(
+        e.label().contains("120 m · 280880, 5657330"),
+        "{}",
+        e.label()
+    );
+    assert!(e.result.facades.is_some() && e.show_ground);
+    update_until(&mut app, "the preview gone", |app| {
+        !live(app).preview_shown()
+    });
+    println!(
+        "{} previews, the last in {:.1} ms",
+        live(&app).updates,
+        live(&app).last_ms
+    );
+}
+
 /// The view form: the observer is a point picked on the map (the panel
 /// says where it stands), and a line of sight's result shows its section.
 #[test]
@@ -3931,6 +4015,15 @@ fn the_view_form_picks_points_and_shows_a_section() {
             "{acts:?}"
         );
     }
+    // A line's points are picked; a viewshed's observer can be dragged too.
+    assert!(h.query_by_label_contains("auf der Karte ziehen").is_none());
+    {
+        let s = &mut h.state_mut().0;
+        s.pick = AreaPick::Off;
+        s.form_mut().unwrap().set("mode", text("viewshed"));
+    }
+    h.run();
+    h.get_by_label_contains("den Punkt auf der Karte ziehen");
 }
 
 #[test]

@@ -166,6 +166,11 @@ pub struct FlyTo {
 #[derive(Resource, Debug, Default)]
 pub struct PointerOverUi(pub bool);
 
+/// True while a tool holds the pointer (a point of an analysis dragged on
+/// the map): the camera leaves that drag alone.
+#[derive(Resource, Debug, Default)]
+pub struct PointerHeld(pub bool);
+
 /// Set each frame by the UI: true while a text field has the keyboard, so
 /// typing a path or a filter does not fly the camera ("n" is a letter
 /// there, not "face north").
@@ -189,6 +194,7 @@ pub struct CameraPlugin;
 impl Plugin for CameraPlugin {
     fn build(&self, app: &mut App) {
         app.init_resource::<PointerOverUi>()
+            .init_resource::<PointerHeld>()
             .init_resource::<KeyboardOverUi>()
             .init_resource::<PendingFraming>()
             .init_resource::<TouchGesture>()
@@ -355,6 +361,7 @@ fn mouse_and_keyboard_input(
     motion: Option<Res<AccumulatedMouseMotion>>,
     scroll: Option<Res<AccumulatedMouseScroll>>,
     over_ui: Res<PointerOverUi>,
+    held: Res<PointerHeld>,
     typing: Res<KeyboardOverUi>,
     time: Res<Time>,
     mut q: Query<(Entity, &mut OrbitCamera, Option<&Camera>)>,
@@ -369,7 +376,7 @@ fn mouse_and_keyboard_input(
     let mut changed = *orbit;
     let dt = time.delta_secs();
 
-    if !over_ui.0 {
+    if !over_ui.0 && !held.0 {
         if let (Some(buttons), Some(motion)) = (&buttons, &motion) {
             let d = motion.delta;
             if d != Vec2::ZERO {
@@ -449,12 +456,13 @@ fn touch_input(
     mut commands: Commands,
     touches: Res<Touches>,
     over_ui: Res<PointerOverUi>,
+    held: Res<PointerHeld>,
     mut gesture: ResMut<TouchGesture>,
     mut q: Query<(Entity, &mut OrbitCamera, Option<&Camera>)>,
 ) {
     let current: Vec<(u64, Vec2)> = touches.iter().map(|t| (t.id(), t.position())).collect();
     let previous = std::mem::replace(&mut gesture.previous, current.clone());
-    if over_ui.0 || current.is_empty() {
+    if over_ui.0 || held.0 || current.is_empty() {
         return;
     }
     let Ok((entity, mut orbit, camera)) = q.single_mut() else {
@@ -725,6 +733,26 @@ mod tests {
         let rotated = orbit(&mut app);
         assert_eq!(rotated.heading, 10.0);
         assert_eq!(rotated.pitch, 49.0);
+    }
+
+    /// A tool holding the pointer (an analysis point dragged on the map):
+    /// the same drag leaves the camera where it is.
+    #[test]
+    fn a_held_pointer_does_not_pan() {
+        let mut app = camera_app();
+        let start = orbit(&mut app);
+        app.world_mut().resource_mut::<PointerHeld>().0 = true;
+        app.world_mut()
+            .resource_mut::<ButtonInput<MouseButton>>()
+            .press(MouseButton::Left);
+        app.world_mut()
+            .resource_mut::<AccumulatedMouseMotion>()
+            .delta = Vec2::new(-100.0, 0.0);
+        app.update();
+        assert_eq!(orbit(&mut app), start);
+        app.world_mut().resource_mut::<PointerHeld>().0 = false;
+        app.update();
+        assert!(orbit(&mut app).target.x > start.target.x + 10.0);
     }
 
     fn touch(app: &mut App, id: u64, phase: TouchPhase, x: f32, y: f32) {
