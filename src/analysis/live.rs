@@ -252,12 +252,14 @@ fn pump_previews(
                     mesh,
                     image,
                 );
-                // One raster at a time is readable: the results' ground
-                // of this analysis steps back while the preview shows.
+                // One raster at a time is readable: the results of this
+                // analysis step back while the preview shows (their walls
+                // were seen from elsewhere).
                 let id = live.analysis;
                 for e in state.results.iter_mut() {
-                    if Some(e.analysis) == id && e.show_ground {
+                    if Some(e.analysis) == id && (e.show_ground || e.show_facades) {
                         e.show_ground = false;
+                        e.show_facades = false;
                     }
                 }
             }

@@ -3867,9 +3867,10 @@ fn views_from_a_tapped_point_and_a_line_of_sight_with_its_section() {
     app.update();
 }
 
-/// Dragging the observer: grabbed (the camera leaves the pointer alone),
-/// moved twice — the preview follows to the newest place, drawn over the
-/// map — and let go: the full run from there replaces the preview.
+/// Dragging the observer after a run: grabbed (the camera leaves the
+/// pointer alone), moved — the preview follows to the newest place, drawn
+/// over the map in place of the run's ground and walls — and let go: the
+/// full run from there replaces the preview.
 #[test]
 fn a_dragged_observer_is_followed_by_its_view_and_run_in_full_when_let_go() {
     use crate::analysis::AnalysisCommand;
@@ -3894,6 +3895,11 @@ fn a_dragged_observer_is_followed_by_its_view_and_run_in_full_when_let_go() {
     fn live(app: &App) -> &LiveDrag {
         app.world().resource::<LiveDrag>()
     }
+    // A run from where it stands first.
+    act(&mut app, UiAction::Analysis(AnalysisCommand::Run));
+    update_until(&mut app, "the first run", |app| {
+        analyses(app).results.len() == 1 && analyses(app).running.is_none()
+    });
     // Only the point the analysis offers can be dragged.
     send(&mut app, LiveCommand::Grab("target"));
     assert!(live(&app).held.is_none());
@@ -3928,13 +3934,16 @@ fn a_dragged_observer_is_followed_by_its_view_and_run_in_full_when_let_go() {
     update_until(&mut app, "the preview from the newest place", |app| {
         live(app).last_point == Some(last) && live(app).preview_shown()
     });
-    assert!(analyses(&app).results.is_empty(), "no run while dragging");
+    // No run while dragging; the first run's ground and walls step back.
+    let first = &analyses(&app).results[0];
+    assert_eq!(analyses(&app).results.len(), 1);
+    assert!(!first.show_ground && !first.show_facades);
     send(&mut app, LiveCommand::Release);
     assert!(!app.world().resource::<PointerHeld>().0);
     update_until(&mut app, "the full run", |app| {
-        analyses(app).results.len() == 1 && analyses(app).running.is_none()
+        analyses(app).results.len() == 2 && analyses(app).running.is_none()
     });
-    let e = &analyses(&app).results[0];
+    let e = &analyses(&app).results[1];
     assert!(
         e.label().contains("120 m · 280880, 5657330"),
         "{}",
