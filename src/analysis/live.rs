@@ -18,7 +18,6 @@ use bevy::prelude::*;
 use bevy::tasks::{AsyncComputeTaskPool, Task, futures_lite::future};
 use bevy::window::PrimaryWindow;
 use pw_analysis::{AnalysisError, GroundRaster, LivePreview, ParamValues, Point, Value};
-use pw_geo::elevation::Elevation;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -52,6 +51,23 @@ enum Outcome {
     ),
 }
 
+/// A preparation or preview under way, of one drag (`generation`).
+struct Pending {
+    generation: u64,
+    task: Task<Outcome>,
+    /// A preparation's values (to remember them if it fails) and its
+    /// control (to stop it when the drag ends).
+    preparing: Option<(ParamValues, Arc<pw_analysis::JobControl>)>,
+}
+
+/// The preview on the map: one entity whose texture and lattice are
+/// swapped in place.
+struct Overlay {
+    entity: Entity,
+    image: Handle<Image>,
+    mesh: Handle<Mesh>,
+}
+
 /// The drag and its preview.
 #[derive(Resource, Default)]
 pub struct LiveDrag {
@@ -61,10 +77,19 @@ pub struct LiveDrag {
     /// The analysis whose point is held, and its preparation.
     analysis: Option<&'static str>,
     preview: Option<Arc<dyn LivePreview>>,
-    task: Option<Task<Outcome>>,
+    /// Counts drags and scenario changes: what a task of an earlier one
+    /// brings back is dropped.
+    generation: u64,
+    pending: Option<Pending>,
     /// The newest values still to be shown.
     wanted: Option<ParamValues>,
-    overlay: Option<Entity>,
+    /// The form without its point where preparing failed (said once): not
+    /// tried again until something else changes.
+    failed: Option<ParamValues>,
+    overlay: Option<Overlay>,
+    /// Results the preview stepped in front of (id, ground, walls shown):
+    /// shown again when no new result comes.
+    hidden: Vec<(u32, bool, bool)>,
     /// Previews drawn since the scene opened; the last one's place and
     /// time (ms).
     pub updates: u32,
@@ -74,6 +99,7 @@ pub struct LiveDrag {
     run_after: bool,
     /// The preview stays until the full run's result is there.
     full_run: FullRun,
+    results_at_run: usize,
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq)]
@@ -92,8 +118,39 @@ impl LiveDrag {
 
     /// Nothing waiting to be prepared or shown.
     pub fn idle(&self) -> bool {
-        self.wanted.is_none() && self.task.is_none()
+        self.wanted.is_none() && self.pending.is_none()
     }
+
+    /// Whatever is under way belongs to an earlier drag from now on.
+    fn drop_pending(&mut self) {
+        self.generation += 1;
+        if let Some(Pending {
+            preparing: Some((_, control)),
+            ..
+        }) = self.pending.take()
+        {
+            control.cancel();
+        }
+        self.wanted = None;
+    }
+
+    /// The results the preview stood in front of come back.
+    fn restore_hidden(&mut self, state: &mut AnalysisState) {
+        for (id, ground, facades) in self.hidden.drain(..) {
+            if let Some(e) = state.results.iter_mut().find(|e| e.id == id) {
+                e.show_ground = ground;
+                e.show_facades = facades;
+            }
+        }
+    }
+}
+
+/// The form's values without the point dragged: what a preparation
+/// depends on besides the point.
+fn without_point(values: &ParamValues, key: &'static str) -> ParamValues {
+    let mut v = values.clone();
+    v.set(key, Value::Point(None));
+    v
 }
 
 pub struct LivePlugin;
@@ -156,6 +213,11 @@ fn handle_live_commands(
             }
             LiveCommand::MoveTo(p) => {
                 let Some(key) = live.held else { continue };
+                // Another analysis chosen meanwhile: its form is not this one.
+                let selected = analyses.0.get(&state.selected).map(|a| a.id());
+                if live.analysis != selected {
+                    continue;
+                }
                 if let Some(form) = state.form_mut() {
                     form.set(key, Value::Point(Some(*p)));
                     live.wanted = Some(form.clone());
@@ -163,13 +225,20 @@ fn handle_live_commands(
                 }
             }
             LiveCommand::Release => {
-                if live.held.take().is_some() && live.moved {
-                    live.run_after = true;
-                    // A run from where the point was is of no use now.
-                    if let Some(running) = state.running
-                        && Some(running.analysis) == live.analysis
-                    {
-                        jobs.cancel(running.job);
+                if live.held.take().is_some() {
+                    // A preview still under way shows a place left behind.
+                    live.drop_pending();
+                    let same = analyses.0.get(&state.selected).map(|a| a.id()) == live.analysis;
+                    if live.moved && same {
+                        live.run_after = true;
+                        // A run from where the point was is of no use now.
+                        if let Some(running) = state.running
+                            && Some(running.analysis) == live.analysis
+                        {
+                            jobs.cancel(running.job);
+                        }
+                    } else {
+                        live.restore_hidden(&mut state);
                     }
                 }
                 held.0 = false;
@@ -179,13 +248,22 @@ fn handle_live_commands(
     live.full_run = match live.full_run {
         FullRun::Idle if live.run_after && state.running.is_none() => {
             live.run_after = false;
+            live.results_at_run = state.results.len();
             commands.write(AnalysisCommand::Run);
             FullRun::Asked
         }
         // The run was taken up, or refused (its reasons are in the notices).
         FullRun::Asked if state.running.is_some() => FullRun::Running,
         FullRun::Running if state.running.is_some() => FullRun::Running,
-        FullRun::Asked | FullRun::Running => FullRun::Idle,
+        FullRun::Asked | FullRun::Running => {
+            if state.results.len() > live.results_at_run {
+                // The new result shows; the older ones stay behind it.
+                live.hidden.clear();
+            } else {
+                live.restore_hidden(&mut state);
+            }
+            FullRun::Idle
+        }
         FullRun::Idle => FullRun::Idle,
     };
 }
@@ -208,58 +286,69 @@ fn pump_previews(
     frame: Res<SceneFrame>,
     ground_level: Option<Res<GroundLevel>>,
 ) {
-    // Another variant or an edit: what was prepared shows the old city.
+    // Another variant or an edit: what was prepared, or is being prepared,
+    // shows the old city.
     if scenario.is_changed() && !scenario.is_added() {
         live.preview = None;
+        live.failed = None;
+        let wanted = live.wanted.take();
+        live.drop_pending();
+        live.wanted = wanted;
     }
-    if let Some(task) = live.task.as_mut() {
-        let Some(outcome) = future::block_on(future::poll_once(task)) else {
+    if let Some(pending) = live.pending.as_mut() {
+        let Some(outcome) = future::block_on(future::poll_once(&mut pending.task)) else {
             return;
         };
-        live.task = None;
-        match outcome {
-            Outcome::Prepared(Ok(p)) => live.preview = Some(Arc::from(p)),
-            Outcome::Prepared(Err(e)) => {
-                // Said once; the next move tries again.
-                for m in e.messages() {
-                    notices.error(i18n.render(&m));
+        let pending = live.pending.take().expect("polled above");
+        if pending.generation == live.generation {
+            match outcome {
+                Outcome::Prepared(Ok(p)) => live.preview = Some(Arc::from(p)),
+                Outcome::Prepared(Err(e)) => {
+                    // Said once: not tried again for the same settings.
+                    for m in e.messages() {
+                        notices.error(i18n.render(&m));
+                    }
+                    if let (Some((values, _)), Some(key)) = (&pending.preparing, live.held) {
+                        live.failed = Some(without_point(values, key));
+                    }
+                    live.wanted = None;
                 }
-                live.wanted = None;
-            }
-            // Passing over a wall on the way is no mistake: the last
-            // preview stays; letting go there, the run says what is wrong.
-            Outcome::Updated(Err(_), ..) => {}
-            Outcome::Updated(Ok(shown), at, ms) => {
-                let (raster, image) = *shown;
-                live.updates += 1;
-                live.last_point = at;
-                live.last_ms = ms;
-                let base = ground_level
-                    .map(|g| g.height)
-                    .unwrap_or(frame.origin.world[2]);
-                let mesh = overlays::draped_mesh(
-                    &raster.grid,
-                    &frame,
-                    &inputs.layers.terrain_stack(),
-                    base,
-                );
-                show(
-                    &mut commands,
-                    &mut live,
-                    &mut meshes,
-                    &mut materials,
-                    &mut images,
-                    mesh,
-                    image,
-                );
-                // One raster at a time is readable: the results of this
-                // analysis step back while the preview shows (their walls
-                // were seen from elsewhere).
-                let id = live.analysis;
-                for e in state.results.iter_mut() {
-                    if Some(e.analysis) == id && (e.show_ground || e.show_facades) {
-                        e.show_ground = false;
-                        e.show_facades = false;
+                // Passing over a wall on the way is no mistake: the last
+                // preview stays; letting go there, the run says what is wrong.
+                Outcome::Updated(Err(_), ..) => {}
+                Outcome::Updated(Ok(shown), at, ms) => {
+                    let (raster, image) = *shown;
+                    live.updates += 1;
+                    live.last_point = at;
+                    live.last_ms = ms;
+                    let base = ground_level
+                        .map(|g| g.height)
+                        .unwrap_or(frame.origin.world[2]);
+                    let mesh = overlays::draped_mesh(
+                        &raster.grid,
+                        &frame,
+                        &inputs.layers.terrain_stack(),
+                        base,
+                    );
+                    show(
+                        &mut commands,
+                        &mut live,
+                        &mut meshes,
+                        &mut materials,
+                        &mut images,
+                        mesh,
+                        image,
+                    );
+                    // One raster at a time is readable: the results of
+                    // this analysis step back while the preview shows
+                    // (their walls were seen from elsewhere).
+                    let id = live.analysis;
+                    for e in state.results.iter_mut() {
+                        if Some(e.analysis) == id && (e.show_ground || e.show_facades) {
+                            live.hidden.push((e.id, e.show_ground, e.show_facades));
+                            e.show_ground = false;
+                            e.show_facades = false;
+                        }
                     }
                 }
             }
@@ -269,21 +358,26 @@ fn pump_previews(
         || live.wanted.is_some()
         || live.run_after
         || live.full_run != FullRun::Idle;
-    if !busy && let Some(entity) = live.overlay.take() {
-        commands.entity(entity).despawn();
+    if !busy && let Some(overlay) = live.overlay.take() {
+        commands.entity(overlay.entity).despawn();
     }
-    let (Some(values), Some(id)) = (live.wanted.clone(), live.analysis) else {
+    let (Some(values), Some(id), Some(key)) = (live.wanted.clone(), live.analysis, live.held)
+    else {
         return;
     };
     let Some(analysis) = analyses.0.get(id).cloned() else {
         return;
     };
+    if live.failed.as_ref() == Some(&without_point(&values, key)) {
+        live.wanted = None;
+        return;
+    }
     let pool = AsyncComputeTaskPool::get();
+    let generation = live.generation;
     match live.preview.clone() {
         Some(preview) if preview.serves(&values) => {
             live.wanted = None;
-            let key = live.held.or_else(|| analysis.live_point(&values));
-            let at = key.and_then(|k| values.point(k));
+            let at = values.point(key);
             let task = pool.spawn(async move {
                 let t = Instant::now();
                 let outcome = preview.update(&values).map(|raster| {
@@ -297,16 +391,24 @@ fn pump_previews(
                 });
                 Outcome::Updated(outcome, at, t.elapsed().as_secs_f64() * 1e3)
             });
-            live.task = Some(task);
+            live.pending = Some(Pending {
+                generation,
+                task,
+                preparing: None,
+            });
         }
         _ => {
             // Prepared for these values; `wanted` stays for the preview.
             let s = inputs.current(scenario.name(&i18n), &scenario);
-            let task = pool.spawn(async move {
-                let control = pw_analysis::JobControl::default();
-                Outcome::Prepared(analysis.prepare_live(&values, &s, &control))
+            let control = Arc::new(pw_analysis::JobControl::default());
+            let (c, v) = (control.clone(), values.clone());
+            let task =
+                pool.spawn(async move { Outcome::Prepared(analysis.prepare_live(&v, &s, &c)) });
+            live.pending = Some(Pending {
+                generation,
+                task,
+                preparing: Some((values, control)),
             });
-            live.task = Some(task);
         }
     }
 }
@@ -322,31 +424,38 @@ fn show(
     mesh: Mesh,
     image: Image,
 ) {
-    if let Some(entity) = live.overlay.take() {
-        commands.entity(entity).despawn();
+    if let Some(o) = &live.overlay {
+        let _ = images.insert(&o.image, image);
+        let _ = meshes.insert(&o.mesh, mesh);
+        return;
     }
+    let image = images.add(image);
+    let mesh = meshes.add(mesh);
     let material = StandardMaterial {
-        base_color_texture: Some(images.add(image)),
+        base_color_texture: Some(image.clone()),
         unlit: true,
         alpha_mode: AlphaMode::Mask(0.5),
         double_sided: true,
         cull_mode: None,
         ..default()
     };
-    live.overlay = Some(
-        commands
-            .spawn((
-                Name::new("Vorschau"),
-                AnalysisOverlay,
-                Mesh3d(meshes.add(mesh)),
-                MeshMaterial3d(materials.add(material)),
-                Transform::IDENTITY,
-                Visibility::Visible,
-                crate::view::drape::Draped::Result,
-                bevy::light::NotShadowCaster,
-            ))
-            .id(),
-    );
+    let entity = commands
+        .spawn((
+            Name::new("Vorschau"),
+            AnalysisOverlay,
+            Mesh3d(mesh.clone()),
+            MeshMaterial3d(materials.add(material)),
+            Transform::IDENTITY,
+            Visibility::Visible,
+            crate::view::drape::Draped::Result,
+            bevy::light::NotShadowCaster,
+        ))
+        .id();
+    live.overlay = Some(Overlay {
+        entity,
+        image,
+        mesh,
+    });
 }
 
 /// Another scene: nothing of the old one's preview stays.
@@ -359,10 +468,15 @@ fn forget_on_new_scene(
     if !active.is_changed() {
         return;
     }
-    if let Some(entity) = live.overlay.take() {
-        commands.entity(entity).despawn();
+    if let Some(overlay) = live.overlay.take() {
+        commands.entity(overlay.entity).despawn();
     }
-    *live = LiveDrag::default();
+    live.drop_pending();
+    let generation = live.generation;
+    *live = LiveDrag {
+        generation,
+        ..default()
+    };
     held.0 = false;
 }
 
@@ -378,10 +492,12 @@ fn pointer_drags_the_point(
     state: Res<AnalysisState>,
     analyses: Res<Analyses>,
     live: Res<LiveDrag>,
+    mut held: ResMut<PointerHeld>,
     city: Res<crate::layers::city_draw::CityLayers>,
     layers: Res<Layers>,
     frame: Res<SceneFrame>,
     ground: Res<GroundLevel>,
+    mut finger: Local<Option<u64>>,
     mut last: Local<Option<Vec2>>,
     mut out: MessageWriter<LiveCommand>,
 ) {
@@ -389,29 +505,30 @@ fn pointer_drags_the_point(
     let Ok((camera, transform)) = cameras.single() else {
         return;
     };
-    let finger = touches.as_ref().and_then(|t| {
-        let mut down = t.iter();
-        match (down.next(), down.next()) {
-            (Some(one), None) => Some(one.position()),
-            _ => None,
-        }
-    });
-    let pressed_now = buttons
-        .as_ref()
-        .is_some_and(|b| b.just_pressed(MouseButton::Left))
-        || touches
-            .as_ref()
-            .is_some_and(|t| t.iter_just_pressed().count() == 1 && t.iter().count() == 1);
-    let released = buttons
-        .as_ref()
-        .is_some_and(|b| b.just_released(MouseButton::Left))
-        || touches
-            .as_ref()
-            .is_some_and(|t| t.iter_just_released().count() > 0 && t.iter().count() == 0);
-    let pointer = finger.or_else(|| window.cursor_position());
     if live.held.is_some() {
-        if released {
+        // The finger that grabbed, or the mouse; up (even between two
+        // frames, as on a slow software renderer) lets go.
+        let pointer = match *finger {
+            Some(id) => touches
+                .as_ref()
+                .and_then(|t| t.get_pressed(id))
+                .map(|t| t.position()),
+            None => buttons
+                .as_ref()
+                .is_some_and(|b| b.pressed(MouseButton::Left))
+                .then(|| window.cursor_position())
+                .flatten()
+                .or(*last),
+        };
+        let down = match *finger {
+            Some(_) => pointer.is_some(),
+            None => buttons
+                .as_ref()
+                .is_some_and(|b| b.pressed(MouseButton::Left)),
+        };
+        if !down {
             out.write(LiveCommand::Release);
+            *finger = None;
             *last = None;
             return;
         }
@@ -432,25 +549,38 @@ fn pointer_drags_the_point(
         }
         return;
     }
-    if !pressed_now || over_ui.0 {
+    if over_ui.0 {
         return;
     }
-    let (Some(pos), Some(analysis), Some(form)) =
-        (pointer, analyses.0.get(&state.selected), state.form())
-    else {
+    // One finger coming down, or the left button.
+    let touched = touches.as_ref().and_then(|t| {
+        let mut new = t.iter_just_pressed();
+        match (new.next(), new.next(), t.iter().count()) {
+            (Some(one), None, 1) => Some((one.id(), one.position())),
+            _ => None,
+        }
+    });
+    let pos = match touched {
+        Some((_, pos)) => pos,
+        None if buttons
+            .as_ref()
+            .is_some_and(|b| b.just_pressed(MouseButton::Left)) =>
+        {
+            let Some(pos) = window.cursor_position() else {
+                return;
+            };
+            pos
+        }
+        None => return,
+    };
+    let (Some(analysis), Some(form)) = (analyses.0.get(&state.selected), state.form()) else {
         return;
     };
     let Some(key) = analysis.live_point(form) else {
         return;
     };
     let Some(p) = form.point(key) else { return };
-    // The post the map draws for the point: from the ground up to its
-    // height (see `overlays::draw_area`).
-    let foot = layers
-        .terrain_stack()
-        .height_at(p.x, p.y)
-        .unwrap_or(ground.height);
-    let top = p.z.unwrap_or(foot + 2.0).max(foot + 2.0);
+    let (foot, top) = overlays::point_post(&p, &layers, ground.height);
     let screen = |z: f64| {
         camera
             .world_to_viewport(transform, frame.world_to_bevy([p.x, p.y, z]))
@@ -459,7 +589,10 @@ fn pointer_drags_the_point(
     if let (Some(a), Some(b)) = (screen(foot), screen(top))
         && distance_to_segment(pos, a, b) <= GRAB_PX
     {
+        *finger = touched.map(|(id, _)| id);
         *last = Some(pos);
+        // Held from this frame on: the camera, after this, leaves it.
+        held.0 = true;
         out.write(LiveCommand::Grab(key));
     }
 }

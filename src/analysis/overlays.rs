@@ -396,11 +396,21 @@ fn coloured_mesh(positions: Vec<[f32; 3]>, colours: Vec<[f32; 4]>, indices: Vec<
     .with_inserted_indices(Indices::U32(indices))
 }
 
+/// Where the map draws a point's post: its foot on the terrain under it
+/// (else the ground plane), 0.5 m up to stand above draped layers, its top
+/// at the picked height or 2 m above the foot. The pointer grabs it there.
+pub(crate) fn point_post(p: &pw_analysis::Point, layers: &Layers, ground: f64) -> (f64, f64) {
+    use pw_geo::elevation::Elevation;
+    let foot = layers.terrain_stack().height_at(p.x, p.y).unwrap_or(ground) + 0.5;
+    (foot, p.z.unwrap_or(foot + 2.0).max(foot + 2.0))
+}
+
 /// Draws the selected form's area and points (and the first corner while
 /// choosing).
 pub(crate) fn draw_area(
     mut gizmos: Gizmos,
     state: Res<AnalysisState>,
+    layers: Res<Layers>,
     frame: Res<SceneFrame>,
     ground_level: Option<Res<GroundLevel>>,
     cursor: Res<crate::view::picking::CursorWorld>,
@@ -436,16 +446,16 @@ pub(crate) fn draw_area(
             // Points (an observer, a target): a post from the ground up to
             // the picked height, a cross at its foot.
             for p in state.form().into_iter().flat_map(|f| f.points()) {
-                let top = p.z.unwrap_or(z + 2.0).max(z + 2.0);
+                let (foot, top) = point_post(&p, &layers, z - 0.5);
                 gizmos.line(
-                    frame.world_to_bevy([p.x, p.y, z]),
+                    frame.world_to_bevy([p.x, p.y, foot]),
                     frame.world_to_bevy([p.x, p.y, top]),
                     colour,
                 );
                 for (dx, dy) in [(3.0, 0.0), (0.0, 3.0)] {
                     gizmos.line(
-                        frame.world_to_bevy([p.x - dx, p.y - dy, z]),
-                        frame.world_to_bevy([p.x + dx, p.y + dy, z]),
+                        frame.world_to_bevy([p.x - dx, p.y - dy, foot]),
+                        frame.world_to_bevy([p.x + dx, p.y + dy, foot]),
                         colour,
                     );
                 }

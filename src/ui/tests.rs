@@ -3953,6 +3953,41 @@ fn a_dragged_observer_is_followed_by_its_view_and_run_in_full_when_let_go() {
     update_until(&mut app, "the preview gone", |app| {
         !live(app).preview_shown()
     });
+    let e = &analyses(&app).results[1];
+    assert!(e.show_ground && e.show_facades, "the new result shows");
+    // Grabbed and let go without moving: nothing runs.
+    send(&mut app, LiveCommand::Grab("observer"));
+    send(&mut app, LiveCommand::Release);
+    for _ in 0..5 {
+        app.update();
+    }
+    assert!(live(&app).held.is_none() && !app.world().resource::<PointerHeld>().0);
+    assert_eq!(analyses(&app).results.len(), 2);
+    // Let go where no eye fits: the run says why, no new result comes, and
+    // the last result shows again where the preview stood.
+    send(&mut app, LiveCommand::Grab("observer"));
+    send(&mut app, LiveCommand::MoveTo(at(280_870.0, 5_657_340.0)));
+    update_until(&mut app, "a preview", |app| {
+        live(app).last_point == Some(at(280_870.0, 5_657_340.0))
+    });
+    assert!(!analyses(&app).results[1].show_ground);
+    send(&mut app, LiveCommand::MoveTo(wall));
+    send(&mut app, LiveCommand::Release);
+    update_until(&mut app, "the refused run and the preview gone", |app| {
+        !live(app).preview_shown() && analyses(app).running.is_none()
+    });
+    assert_eq!(analyses(&app).results.len(), 2);
+    let e = &analyses(&app).results[1];
+    assert!(e.show_ground && e.show_facades, "the last result back");
+    assert!(
+        app.world()
+            .resource::<Notices>()
+            .items
+            .iter()
+            .any(|n| n.error && n.text.contains("Auge")),
+        "{:?}",
+        app.world().resource::<Notices>().items
+    );
     println!(
         "{} previews, the last in {:.1} ms",
         live(&app).updates,
@@ -4032,7 +4067,7 @@ fn the_view_form_picks_points_and_shows_a_section() {
         s.form_mut().unwrap().set("mode", text("viewshed"));
     }
     h.run();
-    h.get_by_label_contains("den Punkt auf der Karte ziehen");
+    h.get_by_label_contains("Den Punkt auf der Karte ziehen");
 }
 
 #[test]

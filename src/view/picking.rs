@@ -4,7 +4,7 @@
 
 use crate::layers::city_draw::{CityLayer, CityLayers, Selection};
 use crate::layers::{LayerId, Layers};
-use crate::view::camera::{OrbitCamera, PointerOverUi};
+use crate::view::camera::{OrbitCamera, PointerHeld, PointerOverUi};
 use crate::view::frame::{SceneFrame, bevy_to_enu};
 use crate::view::ground::GroundLevel;
 use bevy::prelude::*;
@@ -30,6 +30,9 @@ pub struct WorldClick {
 struct ClickTracker {
     pressed_at: Option<Vec2>,
     dragged: bool,
+    /// A tool held the pointer since it came down (an analysis point
+    /// dragged): letting go is no click.
+    held: bool,
 }
 
 pub struct PickingPlugin;
@@ -169,6 +172,7 @@ fn select_on_click(
     windows: Query<&Window, With<PrimaryWindow>>,
     touches: Option<Res<bevy::input::touch::Touches>>,
     over_ui: Res<PointerOverUi>,
+    held: Option<Res<PointerHeld>>,
     cursor: Res<CursorWorld>,
     mut tracker: ResMut<ClickTracker>,
     mut selection: ResMut<Selection>,
@@ -195,6 +199,17 @@ fn select_on_click(
     if buttons.just_released(MouseButton::Left) {
         tracker.pressed_at = None;
     }
+    if held.is_some_and(|h| h.0) {
+        tracker.held = true;
+    }
+    if (clicked || tapped) && tracker.held {
+        tracker.held = false;
+        return;
+    }
+    if !buttons.pressed(MouseButton::Left) && touches.as_ref().is_none_or(|t| t.iter().count() == 0)
+    {
+        tracker.held = false;
+    }
     if (clicked || tapped) && !over_ui.0 {
         clicks.write(WorldClick {
             world: cursor.world,
@@ -209,6 +224,54 @@ fn select_on_click(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Letting go after a tool held the pointer (an analysis point dragged
+    /// without moving it far) is no click; the next plain click is one.
+    #[test]
+    fn letting_go_of_a_held_point_is_no_click() {
+        #[derive(Resource, Default)]
+        struct Clicks(usize);
+        fn count(mut reader: MessageReader<WorldClick>, mut n: ResMut<Clicks>) {
+            n.0 += reader.read().count();
+        }
+        let mut app = App::new();
+        app.add_plugins(MinimalPlugins)
+            .init_resource::<ButtonInput<MouseButton>>()
+            .init_resource::<PointerOverUi>()
+            .init_resource::<PointerHeld>()
+            .init_resource::<CursorWorld>()
+            .init_resource::<ClickTracker>()
+            .init_resource::<Selection>()
+            .init_resource::<Clicks>()
+            .add_message::<WorldClick>()
+            .add_systems(Update, (select_on_click, count).chain());
+        let mut window = Window::default();
+        window.set_physical_cursor_position(Some(bevy::math::DVec2::new(400.0, 300.0)));
+        app.world_mut().spawn((window, PrimaryWindow));
+        let clicks =
+            |app: &mut App| std::mem::take(&mut app.world_mut().resource_mut::<Clicks>().0);
+        let press = |app: &mut App, held: bool| {
+            app.world_mut()
+                .resource_mut::<ButtonInput<MouseButton>>()
+                .press(MouseButton::Left);
+            app.world_mut().resource_mut::<PointerHeld>().0 = held;
+            app.update();
+            let mut buttons = app.world_mut().resource_mut::<ButtonInput<MouseButton>>();
+            buttons.clear();
+            buttons.release(MouseButton::Left);
+            app.world_mut().resource_mut::<PointerHeld>().0 = false;
+            app.update();
+            app.world_mut()
+                .resource_mut::<ButtonInput<MouseButton>>()
+                .clear();
+        };
+        press(&mut app, false);
+        assert_eq!(clicks(&mut app), 1, "a plain click");
+        press(&mut app, true);
+        assert_eq!(clicks(&mut app), 0, "letting go of a held point");
+        press(&mut app, false);
+        assert_eq!(clicks(&mut app), 1, "the next plain click");
+    }
     use crate::layers::city_draw::CityLayer;
     use crate::layers::{LayerEntry, LayerStatus};
     use std::collections::{HashMap, HashSet};

@@ -63,6 +63,25 @@ fn a_dragged_observer_sees_what_a_run_from_there_sees() {
         );
         assert!(seen > 5000 && cut > 1000, "{seen} seen, {cut} cut out");
         assert_eq!(differ, 0, "the preview differs from the run");
+        // Past the run's grid the preview has values only on the rim of
+        // the distance: the run's grid ends there (both within a cell).
+        let (x0, y1) = (full.x0, full.y0);
+        let (x1, y0) = (
+            x0 + full.width as f64 * full.dx,
+            y1 - full.height as f64 * full.dy,
+        );
+        let g = &preview.grid;
+        let eye = [start[0] + dx, start[1] + dy];
+        let outside: Vec<f64> = (0..g.values.len())
+            .filter(|&k| g.values[k].is_finite())
+            .map(|k| g.cell_centre(k % g.width, k / g.width))
+            .filter(|&(x, y)| x < x0 || x > x1 || y < y0 || y > y1)
+            .map(|(x, y)| (x - eye[0]).hypot(y - eye[1]))
+            .collect();
+        assert!(
+            outside.iter().all(|d| *d > 300.0 - 1.5),
+            "values outside the run's grid, {outside:?} m from the eye"
+        );
     }
     // Past the room it was built with, or another distance: built again.
     let mut far = v.clone();
@@ -78,6 +97,7 @@ fn a_dragged_observer_sees_what_a_run_from_there_sees() {
     auto.set("distance", Value::Number(120.0));
     auto.set("facades", Value::Bool(false));
     let live = a.prepare_live(&auto, &s, &ctl).unwrap();
+    assert!(live.serves(&auto));
     let t = std::time::Instant::now();
     let preview = live.update(&auto).unwrap();
     let took = t.elapsed();
@@ -91,6 +111,24 @@ fn a_dragged_observer_sees_what_a_run_from_there_sees() {
         took.as_secs_f64() * 1e3
     );
     assert!(share > 0.98, "{share}");
+    // Rays beside rays: their sight lines run to the window's edge, which a
+    // larger prepared surface leaves elsewhere; a few grazing cells differ.
+    auto.set("method", Value::Text("rays".into()));
+    assert!(!live.serves(&auto), "another method: prepared again");
+    let live = a.prepare_live(&auto, &s, &ctl).unwrap();
+    let preview = live.update(&auto).unwrap();
+    let run = run_checked(&a, &auto, &s, &ctl).unwrap();
+    let [same, differ, ..] = compare(&run.ground.as_ref().unwrap().grid, &preview);
+    let share = same as f64 / (same + differ) as f64;
+    println!(
+        "120 m by rays beside a run by rays: {:.2} % alike",
+        share * 100.0
+    );
+    assert!(share > 0.995, "{share}");
+    // A distance too long to follow the pointer has no preview.
+    let mut far_off = v.clone();
+    far_off.set("distance", Value::Number(4000.0));
+    assert!(a.prepare_live(&far_off, &s, &ctl).is_err());
     // Other modes have nothing to drag.
     let mut line = v.clone();
     line.set("mode", Value::Text("line".into()));

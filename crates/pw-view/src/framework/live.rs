@@ -1,7 +1,8 @@
 //! Dragging the observer (`mode = viewshed`) with the view following it:
 //! the surface around the place is built once, with room to move; each
-//! new position then costs only the viewshed itself (the sweep: about
-//! 10 ms for 1 km at 1 m on 2 cores, the viewshed bench's "dragging").
+//! new position then costs only the viewshed itself (through the
+//! framework 20–43 ms for 1 km at 1 m by the sweep on 2 cores: the
+//! viewshed bench's "live").
 //! Walls and roofs seen, and the key figures, come with the full run when
 //! the observer is let go.
 
@@ -13,8 +14,9 @@ use pw_analysis::{LivePreview, Value};
 /// before it is built again: the surface reaches this far past the
 /// distance.
 const ROOM_M: f64 = 500.0;
-/// The most cells a prepared surface may have (≈ 25 bytes each): with a
-/// long distance the room shrinks first.
+/// The most cells a prepared surface may have (≈ 9 bytes each once
+/// trimmed): with a long distance the room shrinks first; a distance that
+/// alone needs more has no live preview.
 const LIVE_CELLS: f64 = 40e6;
 /// A preview takes rays while they stay within this (s on 2 cores), else
 /// the sweep; the exact method is the full run's (≈ 0.2 s already for
@@ -61,14 +63,35 @@ impl LiveViewshed {
         let distance = values.number("distance");
         let cell = values.number("cell");
         at_most_cells((2.0 * distance / cell).powi(2))?;
+        if (2.0 * distance / cell).powi(2) > LIVE_CELLS {
+            return Err(AnalysisError::Said(
+                Message::new("view.live_too_big").english(
+                    "Too many cells to follow the pointer: the view is computed when the observer is let go.",
+                ),
+            ));
+        }
         // Whole cells of room, as much as the cell budget leaves.
         let most = (LIVE_CELLS.sqrt() * cell / 2.0 - distance).max(0.0);
         let room = (ROOM_M.min(most) / cell).floor() * cell;
         let reach = distance + room;
         let area = pw_shadow::Area::new(p.x - reach, p.y - reach, p.x + reach, p.y + reach);
         control.set_stage("surface");
-        let around = Surroundings::of(s, area, cell, values.flag("buildings"));
+        let mut around = Surroundings::of(s, area, cell, values.flag("buildings"));
         control.check()?;
+        // A preview reads the surface, the ground and where buildings
+        // stand: the rest (triangles, the sun's layers) need not stay.
+        let o = &mut around.obstacles;
+        o.triangles = Vec::new();
+        o.base_points = Vec::new();
+        o.terrain_points = Vec::new();
+        o.surfaces = Vec::new();
+        o.owner = Vec::new();
+        o.is_building = Vec::new();
+        let m = &mut around.model;
+        for v in [&mut m.surface, &mut m.ground, &mut m.casters] {
+            *v = Vec::new();
+        }
+        m.filled = Vec::new();
         Ok(LiveViewshed {
             around,
             centre: [p.x, p.y],
