@@ -48,16 +48,7 @@ pub fn traffic_inputs_of(
         demand: t.demand.as_deref().map(resolve),
         period: t.period.clone(),
         network,
-        classes: t
-            .classes
-            .iter()
-            .map(|c| RoadClass {
-                class: c.class.clone(),
-                speed: c.speed,
-                lanes: c.lanes,
-                capacity_per_lane: c.capacity_per_lane,
-            })
-            .collect(),
+        classes: road_classes_of(scene),
         counts: t
             .counts
             .iter()
@@ -126,4 +117,19 @@ fn count_of(
         );
     }
     count
+}
+
+/// The scene's own values for road classes (`[[traffic.classes]]`).
+pub fn road_classes_of(scene: &Scene) -> Vec<RoadClass> {
+    scene
+        .traffic
+        .iter()
+        .flat_map(|t| &t.classes)
+        .map(|c| RoadClass {
+            class: c.class.clone(),
+            speed: c.speed,
+            lanes: c.lanes,
+            capacity_per_lane: c.capacity_per_lane,
+        })
+        .collect()
 }

@@ -34,6 +34,9 @@ pub struct InspectorData {
     pub road: bool,
     /// What the variant shown sets on this object (key, value).
     pub changes: Vec<(String, String)>,
+    /// The scene's own speed, lanes and capacity per lane for some road
+    /// classes (`[[traffic.classes]]`), as the traffic analysis takes them.
+    pub road_classes: Vec<pw_analysis::scenario::RoadClass>,
 }
 
 /// A key the catalogue does not know, readable: `DatenquelleDachhoehe` →
@@ -118,6 +121,7 @@ impl InspectorData {
             tree: pw_plan::tree::is_tree(o),
             road: o.id.starts_with("way/") && o.attribute("highway").is_some(),
             changes: Vec::new(),
+            road_classes: Vec::new(),
         })
     }
 }
@@ -303,7 +307,7 @@ fn road_changes(ui: &mut egui::Ui, d: &InspectorData, i18n: &I18n, actions: &mut
 
 /// What the traffic analysis takes as the road's capacity per direction
 /// when nothing sets it: its lanes (per direction) × its class's capacity
-/// per lane.
+/// per lane (the scene's, where it sets one).
 fn road_capacity(d: &InspectorData) -> Option<f64> {
     let get = |key: &str| {
         d.changes
@@ -312,7 +316,8 @@ fn road_capacity(d: &InspectorData) -> Option<f64> {
             .find(|(k, _)| k == key)
             .map(|(_, v)| v.trim())
     };
-    let class = pw_traffic::osm::default_classes()
+    let class = pw_traffic::osm::classes_with(&d.road_classes)
+        .0
         .into_iter()
         .find(|c| Some(c.class) == get("highway"))?;
     let two_way = !matches!(get("oneway"), Some("yes" | "-1" | "true" | "1"));

@@ -782,6 +782,7 @@ fn inspector_data(d: &UiData) -> Option<InspectorData> {
         .as_ref()
         .and_then(|t| t.network.as_ref())
         .is_some_and(|n| n.layer == name);
+    data.road_classes = crate::scenario::traffic::road_classes_of(&d.active.scene);
     data.planned = d
         .scenario
         .as_ref()

@@ -213,6 +213,21 @@ fn a_roads_speed_lanes_and_capacity_change_with_taps() {
     h.get_by_label("50 km/h").click();
     h.run();
     assert_eq!(h.state().as_slice(), &[set("maxspeed", None)]);
+    drop(h);
+    // A scene whose [[traffic.classes]] give residential streets 700 per
+    // lane: 2 lanes make 1,400, as the analysis takes it.
+    inspected.road_classes = vec![pw_analysis::scenario::RoadClass {
+        class: "residential".into(),
+        speed: None,
+        lanes: None,
+        capacity_per_lane: Some(700.0),
+    }];
+    let mut h = Harness::new_ui_state(
+        |ui, out: &mut Vec<UiAction>| out.extend(inspector::inspector(ui, Some(&inspected), &i18n)),
+        Vec::new(),
+    );
+    h.run();
+    h.get_by_label("Kapazität je Richtung: 1400 Kfz/h");
 }
 
 fn nrw_model() -> pw_city::CityModel {
