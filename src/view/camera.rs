@@ -699,10 +699,9 @@ mod tests {
         );
     }
 
-    #[test]
-    fn left_drag_pans_right_drag_rotates() {
-        let mut app = camera_app();
-        let start = orbit(&mut app);
+    /// The left button down and the mouse moved 100 px to the left, for
+    /// one frame.
+    fn drag_left(app: &mut App) {
         app.world_mut()
             .resource_mut::<ButtonInput<MouseButton>>()
             .press(MouseButton::Left);
@@ -710,6 +709,13 @@ mod tests {
             .resource_mut::<AccumulatedMouseMotion>()
             .delta = Vec2::new(-100.0, 0.0);
         app.update();
+    }
+
+    #[test]
+    fn left_drag_pans_right_drag_rotates() {
+        let mut app = camera_app();
+        let start = orbit(&mut app);
+        drag_left(&mut app);
         app.world_mut()
             .resource_mut::<AccumulatedMouseMotion>()
             .delta = Vec2::ZERO;
@@ -742,13 +748,7 @@ mod tests {
         let mut app = camera_app();
         let start = orbit(&mut app);
         app.world_mut().resource_mut::<PointerHeld>().0 = true;
-        app.world_mut()
-            .resource_mut::<ButtonInput<MouseButton>>()
-            .press(MouseButton::Left);
-        app.world_mut()
-            .resource_mut::<AccumulatedMouseMotion>()
-            .delta = Vec2::new(-100.0, 0.0);
-        app.update();
+        drag_left(&mut app);
         assert_eq!(orbit(&mut app), start);
         app.world_mut().resource_mut::<PointerHeld>().0 = false;
         app.update();
