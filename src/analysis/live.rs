@@ -259,7 +259,8 @@ fn handle_live_commands(
             if state.results.len() > live.results_at_run {
                 // The new result shows; the older ones stay behind it.
                 live.hidden.clear();
-            } else {
+            } else if !live.run_after {
+                // Refused or failed, and no newer drag waits to run.
                 live.restore_hidden(&mut state);
             }
             FullRun::Idle
