@@ -197,19 +197,20 @@ fn handle_live_commands(
     for cmd in reader.read() {
         match cmd {
             LiveCommand::Grab(key) => {
-                let Some(analysis) = analyses.0.get(&state.selected) else {
-                    continue;
-                };
-                let Some(form) = state.form() else { continue };
-                if analysis.live_point(form) == Some(*key) {
-                    if live.analysis != Some(analysis.id()) {
-                        live.preview = None;
-                    }
-                    live.analysis = Some(analysis.id());
-                    live.held = Some(*key);
-                    live.moved = false;
-                    held.0 = true;
+                let offered = analyses
+                    .0
+                    .get(&state.selected)
+                    .filter(|a| state.form().and_then(|f| a.live_point(f)) == Some(*key))
+                    .map(|a| a.id());
+                // Not this form's point: the camera stays free.
+                held.0 = offered.is_some();
+                let Some(id) = offered else { continue };
+                if live.analysis != Some(id) {
+                    live.preview = None;
                 }
+                live.analysis = Some(id);
+                live.held = Some(*key);
+                live.moved = false;
             }
             LiveCommand::MoveTo(p) => {
                 let Some(key) = live.held else { continue };
