@@ -433,14 +433,7 @@ fn show(
     }
     let image = images.add(image);
     let mesh = meshes.add(mesh);
-    let material = StandardMaterial {
-        base_color_texture: Some(image.clone()),
-        unlit: true,
-        alpha_mode: AlphaMode::Mask(0.5),
-        double_sided: true,
-        cull_mode: None,
-        ..default()
-    };
+    let material = overlays::ground_material(image.clone());
     let entity = commands
         .spawn((
             Name::new("Vorschau"),

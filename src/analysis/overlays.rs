@@ -64,16 +64,7 @@ pub(crate) fn sync_overlays(
             && let Some(g) = &r.ground
         {
             let image = images.add(grid_image(&g.grid, r.legend_of(&g.quantity)));
-            let material = StandardMaterial {
-                base_color_texture: Some(image),
-                unlit: true,
-                // Cells without value are cut out; the rest is opaque, so
-                // no sorting against the scene's other transparent things.
-                alpha_mode: AlphaMode::Mask(0.5),
-                double_sided: true,
-                cull_mode: None,
-                ..default()
-            };
+            let material = ground_material(image);
             let mesh = draped_mesh(&g.grid, &frame, &layers.terrain_stack(), base);
             e.ground_entity = Some(spawn(format!("Ergebnis {}", r.label), mesh, material));
             // Above draped features at any distance; no shadow of its own.
@@ -135,6 +126,20 @@ pub(crate) fn sync_overlays(
             crate::view::drape::Draped::Result,
             bevy::light::NotShadowCaster,
         ));
+    }
+}
+
+/// How a ground raster's texture is drawn on its draped lattice: unlit,
+/// cells without value cut out and the rest opaque, so no sorting against
+/// the scene's other transparent things.
+pub fn ground_material(image: Handle<Image>) -> StandardMaterial {
+    StandardMaterial {
+        base_color_texture: Some(image),
+        unlit: true,
+        alpha_mode: AlphaMode::Mask(0.5),
+        double_sided: true,
+        cull_mode: None,
+        ..default()
     }
 }
 
