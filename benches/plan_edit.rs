@@ -150,6 +150,7 @@ fn main() {
             world.resource(),
             world.resource(),
             world.resource(),
+            world.get_resource(),
         );
         let a = pw_plan::PlanFiguresAnalysis;
         let mut values = a.defaults();
