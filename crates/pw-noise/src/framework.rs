@@ -7,11 +7,14 @@
 //! 4 m above the ground and on every facade at 4 m.
 
 use crate::cnossos::emission::Coefficients;
+use crate::junctions::{JunctionPoints, junctions_from_osm};
 use crate::layers::{has_traffic, roads_from_layer};
 use crate::map::{
     L_DEN, L_NIGHT, LR_DAY, LR_NIGHT, LineSource, MapSettings, Method, Sources, levels,
 };
-use crate::roads::{RoadClass, RoadFlows, cnossos_power, flows_from_daily, rls19_power};
+use crate::roads::{
+    RoadClass, RoadFlows, cnossos_junction_split, cnossos_power, flows_from_daily, rls19_power,
+};
 use crate::scene::{Building, DEFAULT_FACADE_ALPHA, GroundZone, NoiseScene, Terrain, plan_ring};
 use pw_analysis::result::{Column, FacadeSample, FacadeValues};
 use pw_analysis::{
@@ -308,9 +311,30 @@ impl NoiseAnalysis {
                 line: line.clone(),
                 cnossos,
                 rls19: rls19_power(&flows),
+                junction_split: cnossos_junction_split(&flows, 20.0, coefficients).ok(),
             });
         }
         Ok((sources, result.notes))
+    }
+
+    /// Junctions with traffic lights and roundabouts on the scenario's
+    /// OpenStreetMap roads (none without such a layer).
+    fn junctions(&self, s: &Scenario) -> JunctionPoints {
+        let Some(crs) = s.site.crs else {
+            return JunctionPoints::default();
+        };
+        let Ok(map) = self.traffic.road_map(s) else {
+            return JunctionPoints::default();
+        };
+        let Ok(to_scene) = pw_geo::Reprojector::new(pw_geo::Crs::WGS84, crs) else {
+            return JunctionPoints::default();
+        };
+        let (classes, _) = pw_traffic::osm::classes_with(&s.traffic.classes);
+        JunctionPoints::new(junctions_from_osm(
+            &map,
+            |highway| classes.iter().any(|c| c.class == highway),
+            |p| to_scene.apply([p[0], p[1], 0.0]).ok().map(|q| [q[0], q[1]]),
+        ))
     }
 }
 
@@ -466,7 +490,19 @@ impl Analysis for NoiseAnalysis {
             values.number("ground"),
             Box::new(terrain),
         );
-        let sources = Sources::new(sources);
+        let junctions = self.junctions(s);
+        if !junctions.is_empty() {
+            let (lights, roundabouts) = junctions.counts();
+            notes.push(
+                Message::new("noise.junctions")
+                    .arg("lights", lights)
+                    .arg("roundabouts", roundabouts)
+                    .english(
+                        "Junctions from the map: {lights} with traffic lights, {roundabouts} roundabout entries — roads are louder up to 120 m before them (RLS-19 D_K, CNOSSOS-EU F-3)",
+                    ),
+            );
+        }
+        let sources = Sources::with_junctions(sources, junctions);
         let mut settings = MapSettings {
             method,
             max_source_distance_m: values.number("reach"),
@@ -728,7 +764,7 @@ impl Analysis for NoiseAnalysis {
         let method_name = match method {
             Method::Cnossos => "CNOSSOS-EU (Directive (EU) 2015/996, 2021/1226 coefficients)",
             // What the method has that this run leaves out, said in the stamp.
-            Method::Rls19 => "RLS-19 (without D_K at junctions and second-order reflections)",
+            Method::Rls19 => "RLS-19 (without second-order reflections)",
         };
         Ok(AnalysisResult {
             label: format!("{:.0} × {:.0} m", area.width(), area.height()),

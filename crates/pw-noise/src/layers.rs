@@ -1,13 +1,15 @@
 //! Roads and buildings from GIS layers: road lines whose attributes carry
 //! traffic (NoiseModelling's columns TV_D/HV_D/LV_SPD_D/HV_SPD_D/PVMT and
 //! their evening/night siblings, or a daily traffic DTV with optional
-//! heavy share and speed), building footprints with a height.
+//! heavy share and speed; a junction per road as JUNC_TYPE/JUNC_DIST),
+//! building footprints with a height.
 
 use crate::cnossos::emission::Coefficients;
 use crate::map::LineSource;
-use crate::rls19::emission::Surface;
+use crate::rls19::emission::{JunctionKind, Surface};
 use crate::roads::{
-    PeriodFlow, RoadClass, RoadFlows, cnossos_power, flows_from_daily, rls19_power,
+    PeriodFlow, RoadClass, RoadFlows, cnossos_junction_split, cnossos_power, flows_from_daily,
+    rls19_power,
 };
 use crate::scene::{Building, DEFAULT_FACADE_ALPHA, Terrain, plan_ring};
 use pw_vector::{Geometry, VectorData};
@@ -44,8 +46,28 @@ pub fn has_traffic(data: &VectorData) -> bool {
         .any(|f| data.field_index(f).is_some())
 }
 
+/// A junction the feature's attributes give for the whole road
+/// (NoiseModelling's JUNC_TYPE: 1 traffic lights, 2 roundabout; JUNC_DIST
+/// in m).
+fn junction_of(data: &VectorData, i: usize) -> Option<(JunctionKind, f64)> {
+    let kind = match number(data, i, &["JUNC_TYPE", "junc_type"])? as i64 {
+        1 => JunctionKind::TrafficLights,
+        2 => JunctionKind::Roundabout,
+        _ => return None,
+    };
+    let distance = number(data, i, &["JUNC_DIST", "junc_dist"])?;
+    (distance >= 0.0).then_some((kind, distance))
+}
+
 /// The flows of one feature, if its attributes give any.
 fn flows_of(data: &VectorData, i: usize) -> Option<RoadFlows> {
+    let mut flows = traffic_of(data, i)?;
+    flows.junction = junction_of(data, i);
+    Some(flows)
+}
+
+/// The traffic of one feature, if its attributes give any.
+fn traffic_of(data: &VectorData, i: usize) -> Option<RoadFlows> {
     if data.field_index("TV_D").is_some() || data.field_index("LV_D").is_some() {
         // NoiseModelling's traffic table: vehicles per hour by day (6–18),
         // evening (18–22) and night (22–6); light = total − heavy.
@@ -95,6 +117,7 @@ fn flows_of(data: &VectorData, i: usize) -> Option<RoadFlows> {
             rls19_surface: Surface::Reference,
             slope_percent: 0.0,
             two_way: true,
+            junction: None,
         });
     }
     let daily = number(data, i, &["DTV", "dtv", "AADT", "aadt"])?;
@@ -163,6 +186,11 @@ pub fn roads_from_layer(
                 }
             };
             let rls19 = rls19_power(&flows);
+            // A road with its own junction heeds no other.
+            let junction_split = match flows.junction {
+                Some(_) => None,
+                None => cnossos_junction_split(&flows, temperature_c, coefficients).ok(),
+            };
             let id = if lines.len() > 1 {
                 format!("{id}/{k}")
             } else {
@@ -173,6 +201,7 @@ pub fn roads_from_layer(
                 line,
                 cnossos,
                 rls19,
+                junction_split,
             });
         }
     }
@@ -220,4 +249,56 @@ pub fn buildings_from_layer(data: &VectorData, terrain: &dyn Terrain) -> (Vec<Bu
         }
     }
     (out, guessed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cnossos::emission::{Junction, RoadTraffic, line_emission};
+    use crate::scene::Flat;
+
+    /// A road table's own junction (NoiseModelling's JUNC_TYPE 1 = lights,
+    /// JUNC_DIST) counts for the whole road in both methods, and such a
+    /// road heeds no junction of the map.
+    #[test]
+    fn a_junction_given_per_road() {
+        let road = |id: &str, junction: &str| {
+            format!(
+                r#"{{"type":"Feature","id":"{id}","properties":{{"DTV":12000,"speed":50{junction}}},"geometry":{{"type":"LineString","coordinates":[[0,0],[100,0]]}}}}"#
+            )
+        };
+        let text = format!(
+            r#"{{"type":"FeatureCollection","features":[{},{},{}]}}"#,
+            road("plain", ""),
+            road("lights", r#","JUNC_TYPE":1,"JUNC_DIST":30"#),
+            road("roundabout", r#","JUNC_TYPE":2,"JUNC_DIST":0"#),
+        );
+        let data = pw_vector::geojson::read(&text).unwrap();
+        let read = roads_from_layer(&data, &Flat(0.0), 20.0, Coefficients::Directive2021).unwrap();
+        let [plain, lights, roundabout] = &read.sources[..] else {
+            panic!("three roads: {:?}", read.sources.len());
+        };
+        // RLS-19 D_K: 3 dB · (1 − 30/120), 2 dB at the roundabout itself.
+        assert!((lights.rls19[0] - plain.rls19[0] - 2.25).abs() < 1e-9);
+        assert!((roundabout.rls19[1] - plain.rls19[1] - 2.0).abs() < 1e-9);
+        // CNOSSOS-EU: the directive's junction terms for that distance.
+        let flows = flows_of(&data, 1).unwrap();
+        let mut day = RoadTraffic {
+            surface: "DEF".into(),
+            junction: Junction::TrafficLights { distance_m: 30.0 },
+            ..RoadTraffic::default()
+        };
+        day.flows[0].vehicles_per_hour = flows.day.cars;
+        day.flows[0].speed_kmh = flows.day.car_speed_kmh;
+        day.flows[1].vehicles_per_hour = flows.day.lorries;
+        day.flows[1].speed_kmh = flows.day.lorry_speed_kmh;
+        day.flows[2].vehicles_per_hour = flows.day.heavy_lorries;
+        day.flows[2].speed_kmh = flows.day.lorry_speed_kmh;
+        let expected = line_emission(&day, Coefficients::Directive2021).unwrap();
+        for (got, expected) in lights.cnossos[0].iter().zip(expected) {
+            assert!((got - expected).abs() < 1e-9);
+        }
+        assert!(plain.junction_split.is_some());
+        assert!(lights.junction_split.is_none() && roundabout.junction_split.is_none());
+    }
 }

@@ -7,6 +7,7 @@ pub mod cnossos;
 mod error;
 pub mod framework;
 mod grid_index;
+pub mod junctions;
 pub mod lateral;
 pub mod layers;
 pub mod map;

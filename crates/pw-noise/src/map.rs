@@ -4,8 +4,10 @@
 //! every period of the day.
 
 use crate::bands::{A_WEIGHTING, Bands, db_to_power, power_to_db};
+use crate::cnossos::emission::{Junction, JunctionSplit};
+use crate::junctions::JunctionPoints;
 use crate::propagate::{PathSettings, paths_via};
-use crate::rls19::emission::multiple_reflection;
+use crate::rls19::emission::{JunctionKind, junction_correction, multiple_reflection};
 use crate::scene::NoiseScene;
 use rayon::prelude::*;
 use rstar::primitives::{GeomWithData, Line};
@@ -20,6 +22,11 @@ pub struct LineSource {
     pub line: Vec<[f64; 3]>,
     pub cnossos: [Bands; 3],
     pub rls19: [f64; 2],
+    /// Some: the nearest of the scene's junctions changes each point
+    /// source (both methods), CNOSSOS-EU's emission taken apart for it per
+    /// period. None: junctions leave this road alone (none known, or its
+    /// attributes already gave one for the whole road).
+    pub junction_split: Option<Box<[JunctionSplit; 3]>>,
 }
 
 /// Which method computes the levels.
@@ -88,9 +95,18 @@ pub const LR_NIGHT: usize = 1;
 pub struct Sources {
     pub lines: Vec<LineSource>,
     index: RTree<GeomWithData<Line<[f64; 2]>, usize>>,
+    junctions: JunctionPoints,
 }
 
 impl Sources {
+    /// Sources near these junctions brake and start again there.
+    pub fn with_junctions(lines: Vec<LineSource>, junctions: JunctionPoints) -> Sources {
+        Sources {
+            junctions,
+            ..Sources::new(lines)
+        }
+    }
+
     pub fn new(lines: Vec<LineSource>) -> Sources {
         let mut segments = Vec::new();
         for (i, l) in lines.iter().enumerate() {
@@ -108,6 +124,7 @@ impl Sources {
         Sources {
             lines,
             index: RTree::bulk_load(segments),
+            junctions: JunctionPoints::default(),
         }
     }
 
@@ -259,11 +276,25 @@ pub fn receiver_levels(
                 continue;
             }
             let weight = length;
+            // The nearest junction, for roads that heed them.
+            let junction = source
+                .junction_split
+                .as_ref()
+                .and_then(|split| Some((split, sources.junctions.nearest([point[0], point[1]])?)));
             match settings.method {
                 Method::Cnossos => {
+                    let near_junction = junction.map(|(split, (kind, distance_m))| {
+                        let junction = match kind {
+                            JunctionKind::TrafficLights => Junction::TrafficLights { distance_m },
+                            JunctionKind::Roundabout => Junction::Roundabout { distance_m },
+                            JunctionKind::None => Junction::None,
+                        };
+                        split.each_ref().map(|period| period.at(junction))
+                    });
+                    let emission = near_junction.as_ref().unwrap_or(&source.cnossos);
                     for path in paths_via(scene, point, receiver, &settings.paths, &reflectors) {
                         for (k, &p) in settings.p_favourable.iter().enumerate() {
-                            let e = path.attenuation.energy(&source.cnossos[k], p);
+                            let e = path.attenuation.energy(&emission[k], p);
                             for b in 0..8 {
                                 bands[k][b] += weight * e[b];
                             }
@@ -286,10 +317,12 @@ pub fn receiver_levels(
                             CANYON_REACH_M,
                         )
                         .map_or(0.0, |(h, w)| multiple_reflection(h, w));
+                    // D_K: braking and starting at the nearest junction.
+                    let d_k = junction.map_or(0.0, |(_, (kind, x))| junction_correction(kind, x));
                     for section in &sections {
                         let d_a = crate::rls19::path::attenuation(section);
                         for (sum, power) in a_weighted.iter_mut().zip(source.rls19) {
-                            *sum += weight * db_to_power(power + d_refl - d_a);
+                            *sum += weight * db_to_power(power + d_refl + d_k - d_a);
                         }
                     }
                 }

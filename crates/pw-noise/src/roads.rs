@@ -4,8 +4,10 @@
 
 use crate::NoiseError;
 use crate::bands::Bands;
-use crate::cnossos::emission::{Coefficients, Flow, RoadTraffic, line_emission};
-use crate::rls19::emission::{LineTraffic, Surface, line_power};
+use crate::cnossos::emission::{
+    Coefficients, Flow, Junction, JunctionSplit, RoadTraffic, junction_split, line_emission,
+};
+use crate::rls19::emission::{JunctionKind, LineTraffic, Surface, junction_correction, line_power};
 
 /// Vehicles per hour on one road (both directions on a two-way road, one
 /// direction on a one-way line) in one period, and their speeds.
@@ -42,6 +44,9 @@ pub struct RoadFlows {
     /// Traffic in both directions (half climbs, half descends) or only in
     /// the line's direction.
     pub two_way: bool,
+    /// One junction for the whole road, as a road table gives it
+    /// (NoiseModelling's JUNC_TYPE, JUNC_DIST): its kind and distance (m).
+    pub junction: Option<(JunctionKind, f64)>,
 }
 
 impl RoadFlows {
@@ -115,6 +120,7 @@ pub fn flows_from_daily(daily: f64, class: RoadClass, speed_kmh: f64) -> RoadFlo
         rls19_surface: Surface::Reference,
         slope_percent: 0.0,
         two_way: true,
+        junction: None,
     }
 }
 
@@ -124,12 +130,43 @@ pub fn cnossos_power(
     temperature_c: f64,
     coefficients: Coefficients,
 ) -> Result<[Bands; 3], NoiseError> {
+    let [day, evening, night] = cnossos_traffic(flows, temperature_c);
+    Ok([
+        line_emission(&day, coefficients)?,
+        line_emission(&evening, coefficients)?,
+        line_emission(&night, coefficients)?,
+    ])
+}
+
+/// [`cnossos_power`] taken apart for point sources at any distance from a
+/// junction (the road's own junction, if any, left out).
+pub fn cnossos_junction_split(
+    flows: &RoadFlows,
+    temperature_c: f64,
+    coefficients: Coefficients,
+) -> Result<Box<[JunctionSplit; 3]>, NoiseError> {
+    let [day, evening, night] = cnossos_traffic(flows, temperature_c);
+    Ok(Box::new([
+        junction_split(&day, coefficients)?,
+        junction_split(&evening, coefficients)?,
+        junction_split(&night, coefficients)?,
+    ]))
+}
+
+/// The road as CNOSSOS-EU's emission reads it, by day, evening and night.
+fn cnossos_traffic(flows: &RoadFlows, temperature_c: f64) -> [RoadTraffic; 3] {
+    let junction = match flows.junction {
+        Some((JunctionKind::TrafficLights, distance_m)) => Junction::TrafficLights { distance_m },
+        Some((JunctionKind::Roundabout, distance_m)) => Junction::Roundabout { distance_m },
+        _ => Junction::None,
+    };
     let one = |f: &PeriodFlow| {
         let mut road = RoadTraffic {
             surface: flows.cnossos_surface.clone(),
             temperature_c,
             slope_percent: flows.slope_percent,
             two_way: flows.two_way,
+            junction,
             ..RoadTraffic::default()
         };
         road.flows[0] = Flow {
@@ -144,9 +181,9 @@ pub fn cnossos_power(
             vehicles_per_hour: f.heavy_lorries,
             speed_kmh: f.lorry_speed_kmh,
         };
-        line_emission(&road, coefficients)
+        road
     };
-    Ok([one(&flows.day)?, one(&flows.evening)?, one(&flows.night)?])
+    [one(&flows.day), one(&flows.evening), one(&flows.night)]
 }
 
 /// L_W' (dB(A)/m) of a road in RLS-19's Tag (6–22 h: day and evening
@@ -175,6 +212,12 @@ pub fn rls19_power(flows: &RoadFlows) -> [f64; 2] {
             one(f, flows.slope_percent)
         }
     };
+    // D_K of the road's own junction; one the scene's junctions give is
+    // added per point source instead.
+    let d_k = flows
+        .junction
+        .map_or(0.0, |(kind, distance)| junction_correction(kind, distance));
+    let both = |f: &PeriodFlow| both(f) + d_k;
     // Tag is 16 h: 12 day hours and 4 evening hours.
     let tag = PeriodFlow {
         cars: (12.0 * flows.day.cars + 4.0 * flows.evening.cars) / 16.0,

@@ -229,3 +229,50 @@ fn no_vehicles_no_sound() {
     let got = line_emission(&RoadTraffic::default(), Coefficients::Directive2021).unwrap();
     assert!(got.iter().all(|l| *l == f64::NEG_INFINITY));
 }
+
+/// The emission taken apart for point sources near a junction gives, at
+/// any distance, what the directive's formula gives for the whole road
+/// (studded tyres, two-wheelers, a two-way slope included).
+#[test]
+fn the_junction_split_gives_the_emission_at_every_distance() {
+    use pw_noise::cnossos::emission::junction_split;
+    let counts = [582.0, 500.0, 400.0, 100.0, 110.0];
+    let speeds = [40.0, 43.0, 45.0, 35.0, 32.0];
+    for coefficients in [Coefficients::Directive2015, Coefficients::Directive2021] {
+        for (surface, slope, two_way) in [("NL02", -5.0, false), ("DEF", 6.0, true)] {
+            let mut base = road(flows(speeds, counts), surface, 5.0, Junction::None, slope);
+            base.two_way = two_way;
+            let split = junction_split(&base, coefficients).unwrap();
+            for distance_m in [0.0, 12.5, 50.0, 99.0, 100.0, 250.0] {
+                for junction in [
+                    Junction::None,
+                    Junction::TrafficLights { distance_m },
+                    Junction::Roundabout { distance_m },
+                ] {
+                    let whole = line_emission(
+                        &RoadTraffic {
+                            junction,
+                            ..base.clone()
+                        },
+                        coefficients,
+                    )
+                    .unwrap();
+                    let parts = split.at(junction);
+                    for b in 0..8 {
+                        assert!(
+                            (whole[b] - parts[b]).abs() < 1e-9,
+                            "{junction:?} band {b}: {} vs {}",
+                            whole[b],
+                            parts[b]
+                        );
+                    }
+                }
+            }
+            // At a junction with lights the lorries' propulsion (+9 dB)
+            // makes the low bands louder.
+            let at = split.at(Junction::TrafficLights { distance_m: 0.0 });
+            let away = split.at(Junction::None);
+            assert!(at[0] > away[0] + 1.0, "{} vs {}", at[0], away[0]);
+        }
+    }
+}

@@ -213,3 +213,52 @@ fn bayreuth_roads_buildings_and_a_closed_road() {
             .collect::<Vec<_>>()
     );
 }
+
+/// The junctions of north Bayreuth's map: its five `traffic_signals`
+/// nodes all stand where three or more road branches meet (osmium
+/// getparents: four and four ways, two of which one runs through, four,
+/// three), no ring is a roundabout; the noise run says what it found.
+#[test]
+fn north_bayreuth_junctions_with_lights() {
+    use pw_noise::junctions::junctions_from_osm;
+    use pw_noise::rls19::emission::JunctionKind;
+    let data = pw_osm::read_file(&osm_path()).unwrap();
+    let to_utm = pw_geo::Reprojector::new(pw_geo::Crs::WGS84, pw_geo::Crs::epsg(25832)).unwrap();
+    let place = |p: [f64; 2]| to_utm.apply([p[0], p[1], 0.0]).ok().map(|q| [q[0], q[1]]);
+    let classes = pw_traffic::osm::default_classes();
+    let found = junctions_from_osm(&data, |h| classes.iter().any(|c| c.class == h), place);
+    assert_eq!(found.len(), 5, "{found:?}");
+    let signal = |id: i64| {
+        let n = data.nodes.iter().find(|n| n.id == id).unwrap();
+        place([n.lon, n.lat]).unwrap()
+    };
+    for id in [21605105, 21611968, 21636246, 670054770, 670054773] {
+        let p = signal(id);
+        assert!(
+            found
+                .iter()
+                .any(|(q, kind)| *kind == JunctionKind::TrafficLights
+                    && (q[0] - p[0]).hypot(q[1] - p[1]) < 1e-6),
+            "the lights of node {id} at their junction"
+        );
+    }
+
+    // The run around the lights of node 21605105 says how many it heeds.
+    let p = signal(21605105);
+    let noise = NoiseAnalysis::default();
+    let result = run(
+        &noise,
+        &scenario("Bestand"),
+        "rls19",
+        [p[0] - 100.0, p[1] - 100.0, p[0] + 100.0, p[1] + 100.0],
+    );
+    let note = result
+        .notes
+        .iter()
+        .find(|n| n.key == "noise.junctions")
+        .expect("a note on the junctions");
+    assert_eq!(
+        note.to_string(),
+        "Junctions from the map: 5 with traffic lights, 0 roundabout entries — roads are louder up to 120 m before them (RLS-19 D_K, CNOSSOS-EU F-3)"
+    );
+}

@@ -71,6 +71,14 @@ impl RoadMap {
 }
 
 impl TrafficAnalysis {
+    /// The scenario's road map as OpenStreetMap data (WGS 84): the file
+    /// the traffic model reads, from the same cache — other analyses read
+    /// what it does not (the noise its junctions). A line layer network
+    /// comes without node tags.
+    pub fn road_map(&self, s: &Scenario) -> Result<Arc<OsmData>, AnalysisError> {
+        Ok(self.map(s)?.data.clone())
+    }
+
     fn map(&self, s: &Scenario) -> Result<Arc<RoadMap>, AnalysisError> {
         let (path, modified) = match &s.traffic.network {
             Some(n) => (n.path.clone(), InputStamp::of(&n.path).modified),

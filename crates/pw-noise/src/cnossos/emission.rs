@@ -6,7 +6,7 @@
 
 use super::surfaces::{SURFACES_2015, SURFACES_2020, SurfaceTable};
 use crate::NoiseError;
-use crate::bands::{Bands, db_add, power_to_db};
+use crate::bands::{Bands, db_add, db_to_power, power_to_db};
 
 /// Which edition of the coefficient tables (F-1, F-4).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -241,8 +241,24 @@ pub fn gradient_correction(category: Category, slope_percent: f64, speed_kmh: f6
 /// (dB re 1 pW/m, not A-weighted). Categories without vehicles add nothing;
 /// a road without any vehicles is −∞ in every band.
 pub fn line_emission(road: &RoadTraffic, coefficients: Coefficients) -> Result<Bands, NoiseError> {
-    let surface = surface_table(coefficients, &road.surface)?;
     let mut total = [f64::NEG_INFINITY; 8];
+    each_part(road, coefficients, |_, _, level| {
+        for band in 0..8 {
+            total[band] = db_add(total[band], level[band]);
+        }
+    })?;
+    Ok(total)
+}
+
+/// Calls `f(category, rolling?, level per metre)` for the rolling and the
+/// propulsion noise of every category with vehicles (each direction of a
+/// sloped two-way road apart).
+fn each_part(
+    road: &RoadTraffic,
+    coefficients: Coefficients,
+    mut f: impl FnMut(Category, bool, Bands),
+) -> Result<(), NoiseError> {
+    let surface = surface_table(coefficients, &road.surface)?;
     for category in CATEGORIES {
         let flow = road.flows[category as usize];
         if flow.vehicles_per_hour.is_nan() || flow.vehicles_per_hour <= 0.0 {
@@ -256,25 +272,93 @@ pub fn line_emission(road: &RoadTraffic, coefficients: Coefficients) -> Result<B
             &[(road.slope_percent, 1.0)]
         };
         for &(slope, share) in slopes {
-            let power = vehicle_power(road, surface, coefficients, category, v, slope);
-            for band in 0..8 {
-                total[band] = db_add(total[band], power[band] + density + power_to_db(share));
-            }
+            let (rolling, propulsion) =
+                vehicle_parts(road, surface, coefficients, category, v, slope);
+            let add = density + power_to_db(share);
+            f(category, true, rolling.map(|l| l + add));
+            f(category, false, propulsion.map(|l| l + add));
         }
     }
-    Ok(total)
+    Ok(())
 }
 
-/// Sound power L_W,i,m of one vehicle of `category` at speed `v` (km/h,
-/// already at least 20) on a slope (%), per band.
-fn vehicle_power(
+/// A road's emission taken apart by what a junction changes (Table F-3):
+/// per band the power per metre (linear, pW/m) of rolling and of
+/// propulsion noise of category 1, of categories 2 and 3 (they share their
+/// coefficients), and of the rest (4a, 4b: no change). With it the emission
+/// at any distance from a junction is exact without reading the tables
+/// again — for every point source of a line on its way to a junction.
+#[derive(Clone, Debug, PartialEq)]
+pub struct JunctionSplit {
+    parts: [[f64; 8]; 5],
+}
+
+impl JunctionSplit {
+    /// The emission (dB per band, as [`line_emission`]) near `junction`.
+    pub fn at(&self, junction: Junction) -> Bands {
+        let (table, distance_m) = match junction {
+            Junction::None => (None, 0.0),
+            Junction::TrafficLights { distance_m } => (Some(&JUNCTION_LIGHTS), distance_m),
+            Junction::Roundabout { distance_m } => (Some(&JUNCTION_ROUNDABOUT), distance_m),
+        };
+        let gamma = (1.0 - distance_m.abs() / JUNCTION_REACH_M).max(0.0);
+        let factors: [f64; 5] = match table {
+            Some(t) if gamma > 0.0 => [
+                db_to_power(t[0].0 * gamma),
+                db_to_power(t[0].1 * gamma),
+                db_to_power(t[1].0 * gamma),
+                db_to_power(t[1].1 * gamma),
+                1.0,
+            ],
+            _ => [1.0; 5],
+        };
+        std::array::from_fn(|band| {
+            power_to_db(
+                (0..5)
+                    .map(|part| self.parts[part][band] * factors[part])
+                    .sum(),
+            )
+        })
+    }
+}
+
+/// [`line_emission`] of a road without its junction, split for
+/// [`JunctionSplit::at`].
+pub fn junction_split(
+    road: &RoadTraffic,
+    coefficients: Coefficients,
+) -> Result<JunctionSplit, NoiseError> {
+    let road = RoadTraffic {
+        junction: Junction::None,
+        ..road.clone()
+    };
+    let mut parts = [[0.0; 8]; 5];
+    each_part(&road, coefficients, |category, rolling, level| {
+        let part = match (category, rolling) {
+            (Category::Light, true) => 0,
+            (Category::Light, false) => 1,
+            (Category::Medium | Category::Heavy, true) => 2,
+            (Category::Medium | Category::Heavy, false) => 3,
+            _ => 4,
+        };
+        for band in 0..8 {
+            parts[part][band] += db_to_power(level[band]);
+        }
+    })?;
+    Ok(JunctionSplit { parts })
+}
+
+/// Sound power of one vehicle of `category` at speed `v` (km/h, already at
+/// least 20) on a slope (%), per band: rolling noise (−∞ for 4a/4b) and
+/// propulsion noise; L_W,i,m is their sum.
+fn vehicle_parts(
     road: &RoadTraffic,
     surface: Option<&SurfaceTable>,
     coefficients: Coefficients,
     category: Category,
     v: f64,
     slope_percent: f64,
-) -> Bands {
+) -> (Bands, Bands) {
     let c = category as usize;
     let table = &F1_2021[c];
     let (a_r, a_p) = match coefficients {
@@ -302,7 +386,8 @@ fn vehicle_power(
     };
     let has_rolling = c < 3;
     let gradient = gradient_correction(category, slope_percent, v);
-    std::array::from_fn(|band| {
+    let mut rolling_part = [f64::NEG_INFINITY; 8];
+    let propulsion_part = std::array::from_fn(|band| {
         // The surface tables give categories 4a/4b no α: 0 for them.
         let (alpha, beta) = match surface {
             Some(s) if has_rolling => (s.categories[c].0[band], s.categories[c].1),
@@ -316,15 +401,16 @@ fn vehicle_power(
         if !has_rolling {
             return propulsion;
         }
-        let mut rolling =
-            a_r[band] + table.b_r[band] * speed_term + alpha + beta * speed_term + c_r;
-        rolling += TEMPERATURE_K[c] * (REFERENCE_TEMPERATURE_C - road.temperature_c);
+        let rolling = &mut rolling_part[band];
+        *rolling = a_r[band] + table.b_r[band] * speed_term + alpha + beta * speed_term + c_r;
+        *rolling += TEMPERATURE_K[c] * (REFERENCE_TEMPERATURE_C - road.temperature_c);
         if category == Category::Light && road.studded_months > 0.0 && road.studded_share > 0.0 {
             let vs = v.clamp(50.0, 90.0);
             let stud = STUD_A[band] + STUD_B[band] * (vs / REFERENCE_SPEED_KMH).log10();
             let share = road.studded_share * road.studded_months / 12.0;
-            rolling += power_to_db((1.0 - share) + share * 10f64.powf(stud / 10.0));
+            *rolling += power_to_db((1.0 - share) + share * 10f64.powf(stud / 10.0));
         }
-        db_add(rolling, propulsion)
-    })
+        propulsion
+    });
+    (rolling_part, propulsion_part)
 }
