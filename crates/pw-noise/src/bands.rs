@@ -28,7 +28,9 @@ pub fn a_weighted(levels: &Bands) -> f64 {
 }
 
 pub fn db_to_power(level: f64) -> f64 {
-    10f64.powf(level / 10.0)
+    // e^(x ln 10 / 10): the same value as 10^(x/10), at half the cost of
+    // powf in the maps' innermost loops.
+    (level * (std::f64::consts::LN_10 / 10.0)).exp()
 }
 
 pub fn power_to_db(power: f64) -> f64 {

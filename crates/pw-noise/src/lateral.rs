@@ -183,7 +183,26 @@ impl NoiseScene {
         }
         let boxes: Vec<([f64; 2], [f64; 2])> =
             obstacles.iter().map(|(ring, _)| bounds(ring)).collect();
-        let visible = |a: [f64; 2], b: [f64; 2]| {
+        // Whether each node lies inside an obstacle's part: a leg that
+        // crosses no edge lies wholly inside or wholly outside each part,
+        // so it is free exactly when its start is outside them all (asked
+        // once per node, not once per pair).
+        let inside: Vec<bool> = nodes
+            .iter()
+            .map(|&p| {
+                obstacles.iter().zip(&boxes).any(|((ring, closed), (lo, hi))| {
+                    *closed
+                        && (lo[0]..=hi[0]).contains(&p[0])
+                        && (lo[1]..=hi[1]).contains(&p[1])
+                        && crate::scene::ring_contains(ring, p)
+                })
+            })
+            .collect();
+        let visible = |i: usize, j: usize| {
+            if inside[i] || inside[j] {
+                return false;
+            }
+            let (a, b) = (nodes[i], nodes[j]);
             for ((ring, closed), (lo, hi)) in obstacles.iter().zip(&boxes) {
                 if a[0].max(b[0]) < lo[0]
                     || a[0].min(b[0]) > hi[0]
@@ -198,9 +217,6 @@ impl NoiseScene {
                     if intersect(a, b, ring[k], ring[(k + 1) % n]).is_some() {
                         return false;
                     }
-                }
-                if *closed && crate::scene::ring_contains(ring, lerp2(a, b, 0.5)) {
-                    return false;
                 }
             }
             true
@@ -238,9 +254,8 @@ impl NoiseScene {
         ) && start < end
             && end - start >= 2
         {
-            let chain: Vec<[f64; 2]> = hull[start..=end].iter().map(|&k| nodes[k]).collect();
-            if chain.windows(2).all(|w| visible(w[0], w[1])) {
-                return Some(chain);
+            if hull[start..=end].windows(2).all(|w| visible(w[0], w[1])) {
+                return Some(hull[start..=end].iter().map(|&k| nodes[k]).collect());
             }
         }
         // Otherwise (a source or receiver in a recess): Dijkstra on the
@@ -263,7 +278,7 @@ impl NoiseScene {
                     continue;
                 }
                 let d = best[u] + plan_distance(nodes[u], nodes[v]);
-                if d < best[v] && visible(nodes[u], nodes[v]) {
+                if d < best[v] && visible(u, v) {
                     best[v] = d;
                     from[v] = u;
                 }
@@ -305,14 +320,54 @@ impl NoiseScene {
             .collect()
     }
 
-    /// The lateral path on `side` for straight rays, and its variant for
-    /// curved (favourable) rays: the same path when the same obstacle
-    /// parts block them, none when curved rays pass over.
+    /// The lateral paths on the right and on the left for straight rays,
+    /// each with its variant for curved (favourable) rays: the same path
+    /// when the same obstacle parts block them, none when curved rays pass
+    /// over. What blocks each ray is found once for both sides.
     ///
     /// `worth(δ)` is asked first with a lower bound of the path's
-    /// difference δ (m): the detour via the farthest corner on this side,
-    /// which the path around all of them cannot undercut. When it says no,
-    /// the path is not built.
+    /// difference δ (m): the detour via the farthest corner on that side,
+    /// which the path around all of them cannot undercut; then with the δ
+    /// of the path found, before its section is cut (the costly part). When
+    /// it says no, the path is not built.
+    pub fn laterals(
+        &self,
+        s: [f64; 3],
+        r: [f64; 3],
+        worth: impl Fn(f64) -> bool,
+    ) -> [Option<LateralPath>; 2] {
+        let straight = Ray::new(s, r, false);
+        if straight.length <= 0.0 {
+            return [None, None];
+        }
+        let parts = self.blocking_parts(&straight);
+        if parts.is_empty() {
+            return [None, None];
+        }
+        let mut curved: Option<(Ray, Vec<(Vec<[f64; 2]>, bool)>)> = None;
+        [Side::Right, Side::Left].map(|side| {
+            let section = self.straight_side(&straight, &parts, side, &worth)?;
+            let (ray, curved_parts) = curved.get_or_insert_with(|| {
+                let ray = Ray::new(s, r, true);
+                let blocking = self.blocking_parts(&ray);
+                (ray, blocking)
+            });
+            let favourable = if curved_parts.is_empty() {
+                Favourable::None
+            } else if *curved_parts == parts {
+                Favourable::Same
+            } else {
+                self.around(ray, curved_parts, side, &|_| true)
+                    .map_or(Favourable::None, Favourable::Other)
+            };
+            Some(LateralPath {
+                section,
+                favourable,
+            })
+        })
+    }
+
+    /// The lateral path on one side for straight rays (see [`laterals`]).
     pub fn lateral(
         &self,
         s: [f64; 3],
@@ -320,14 +375,22 @@ impl NoiseScene {
         side: Side,
         worth: impl Fn(f64) -> bool,
     ) -> Option<LateralPath> {
-        let straight = Ray::new(s, r, false);
-        if straight.length <= 0.0 {
-            return None;
+        let [right, left] = self.laterals(s, r, worth);
+        match side {
+            Side::Right => right,
+            Side::Left => left,
         }
-        let parts = self.blocking_parts(&straight);
-        if parts.is_empty() {
-            return None;
-        }
+    }
+
+    /// The straight rays' section around `parts` on one side, if worth it.
+    fn straight_side(
+        &self,
+        straight: &Ray,
+        parts: &[(Vec<[f64; 2]>, bool)],
+        side: Side,
+        worth: &impl Fn(f64) -> bool,
+    ) -> Option<Section> {
+        let (s, r) = (straight.s, straight.r);
         let sign = if side == Side::Left { 1.0 } else { -1.0 };
         let direct = ((r[0] - s[0]).powi(2) + (r[1] - s[1]).powi(2) + (r[2] - s[2]).powi(2)).sqrt();
         let via = |c: [f64; 2]| {
@@ -348,25 +411,18 @@ impl NoiseScene {
         if !worth(least_detour) {
             return None;
         }
-        let section = self.around(&straight, &parts, side)?;
-        let curved = Ray::new(s, r, true);
-        let curved_parts = self.blocking_parts(&curved);
-        let favourable = if curved_parts.is_empty() {
-            Favourable::None
-        } else if curved_parts == parts {
-            Favourable::Same
-        } else {
-            self.around(&curved, &curved_parts, side)
-                .map_or(Favourable::None, Favourable::Other)
-        };
-        Some(LateralPath {
-            section,
-            favourable,
-        })
+        self.around(straight, parts, side, worth)
     }
 
-    /// The section of the path around `parts` on one side.
-    fn around(&self, ray: &Ray, parts: &[(Vec<[f64; 2]>, bool)], side: Side) -> Option<Section> {
+    /// The section of the path around `parts` on one side; `worth` is
+    /// asked with its path difference δ before the section is cut.
+    fn around(
+        &self,
+        ray: &Ray,
+        parts: &[(Vec<[f64; 2]>, bool)],
+        side: Side,
+        worth: &dyn Fn(f64) -> bool,
+    ) -> Option<Section> {
         let (s, r) = (ray.s, ray.r);
         let corners = Self::side_chain(ray, parts, side)?;
         let n = corners.len();
@@ -375,6 +431,22 @@ impl NoiseScene {
         }
         let length: f64 = corners.windows(2).map(|w| plan_distance(w[0], w[1])).sum();
         if length > LONGEST_DETOUR * ray.length {
+            return None;
+        }
+        // δ along the chain, its corners on the plane through S and R.
+        let at = |k: usize| match k {
+            0 => s,
+            k if k == n - 1 => r,
+            k => [corners[k][0], corners[k][1], ray.plane_z(corners[k])],
+        };
+        let travelled: f64 = (1..n)
+            .map(|k| {
+                let (a, b) = (at(k - 1), at(k));
+                ((b[0] - a[0]).powi(2) + (b[1] - a[1]).powi(2) + (b[2] - a[2]).powi(2)).sqrt()
+            })
+            .sum();
+        let direct = ((r[0] - s[0]).powi(2) + (r[1] - s[1]).powi(2) + (r[2] - s[2]).powi(2)).sqrt();
+        if !worth(travelled - direct) {
             return None;
         }
         let mut points = vec![self.end_point(CutKind::Source, s, 0.0)];

@@ -291,10 +291,14 @@ pub fn receiver_levels(
                         };
                         split.each_ref().map(|period| period.at(junction))
                     });
-                    let emission = near_junction.as_ref().unwrap_or(&source.cnossos);
+                    let emission = near_junction
+                        .as_ref()
+                        .unwrap_or(&source.cnossos)
+                        .map(|period| period.map(db_to_power));
                     for path in paths_via(scene, point, receiver, &settings.paths, &reflectors) {
+                        let kept = path.attenuation.transmission();
                         for (k, &p) in settings.p_favourable.iter().enumerate() {
-                            let e = path.attenuation.energy(&emission[k], p);
+                            let e = kept.energy(&emission[k], p);
                             for b in 0..8 {
                                 bands[k][b] += weight * e[b];
                             }

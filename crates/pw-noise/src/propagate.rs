@@ -7,7 +7,7 @@ use crate::bands::{Bands, NOMINAL_HZ};
 use crate::cnossos::attenuation::SOUND_SPEED;
 use crate::cnossos::attenuation::{PathAttenuation, attenuate};
 use crate::cnossos::profile::Section;
-use crate::lateral::{Favourable, Side};
+use crate::lateral::Favourable;
 use crate::scene::{NoiseScene, Reflector};
 
 /// Which paths a computation follows.
@@ -111,8 +111,9 @@ pub fn paths_via(
                 least - direct_best[b] < settings.lateral_cutoff_db
             })
         };
-        for (side, role) in [(Side::Right, PathRole::Right), (Side::Left, PathRole::Left)] {
-            let Some(path) = scene.lateral(s, r, side, worth) else {
+        let [right, left] = scene.laterals(s, r, worth);
+        for (path, role) in [(right, PathRole::Right), (left, PathRole::Left)] {
+            let Some(path) = path else {
                 continue;
             };
             let section = with_source_g(path.section);

@@ -8,7 +8,7 @@
 use super::plane::{MeanPlane, Point2};
 use super::profile::{CutKind, GroundLine, PathKind, Section, distance};
 use crate::atmosphere::Atmosphere;
-use crate::bands::{Bands, NOMINAL_HZ, exact_hz};
+use crate::bands::{Bands, NOMINAL_HZ, db_to_power, exact_hz};
 
 /// The speed of sound the method's ground and diffraction terms use (m/s).
 /// ISO/TR 17534-4's values need exactly this, not c(T).
@@ -33,13 +33,35 @@ impl PathAttenuation {
     /// p·10^(L_F/10) + (1 − p)·10^(L_H/10). A path without favourable
     /// variant brings only its homogeneous share.
     pub fn energy(&self, power: &Bands, p_favourable: f64) -> Bands {
+        self.transmission()
+            .energy(&power.map(db_to_power), p_favourable)
+    }
+
+    /// The share of the power each band keeps on this path, 10^(−A/10),
+    /// in homogeneous and favourable conditions: worked out once per path,
+    /// it serves every period.
+    pub fn transmission(&self) -> Transmission {
+        Transmission {
+            homogeneous: self.homogeneous.map(|a| db_to_power(-a)),
+            favourable: self.favourable.map(|f| f.map(|a| db_to_power(-a))),
+        }
+    }
+}
+
+/// A path's [`PathAttenuation::transmission`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Transmission {
+    pub homogeneous: Bands,
+    pub favourable: Option<Bands>,
+}
+
+impl Transmission {
+    /// [`PathAttenuation::energy`] for a power given linearly (pW per band).
+    pub fn energy(&self, power: &Bands, p_favourable: f64) -> Bands {
         std::array::from_fn(|i| {
-            let h = (1.0 - p_favourable) * 10f64.powf((power[i] - self.homogeneous[i]) / 10.0);
-            let f = self
-                .favourable
-                .map(|f| p_favourable * 10f64.powf((power[i] - f[i]) / 10.0))
-                .unwrap_or(0.0);
-            h + f
+            let kept = (1.0 - p_favourable) * self.homogeneous[i]
+                + self.favourable.map_or(0.0, |f| p_favourable * f[i]);
+            power[i] * kept
         })
     }
 }
@@ -48,9 +70,17 @@ impl PathAttenuation {
 /// nominal frequency f (eq. 2.5.15).
 fn ground_formula(z_s: f64, z_r: f64, d_p: f64, f: f64, g_w: f64) -> f64 {
     let k = 2.0 * std::f64::consts::PI * f / SOUND_SPEED;
-    let g26 = g_w.powf(2.6);
-    let w = 0.0185 * f.powf(2.5) * g26
-        / (f.powf(1.5) * g26 + 1.3e3 * f.powf(0.75) * g_w.powf(1.3) + 1.16e6);
+    // f^2.5, f^1.5, f^0.75 and G_w^2.6 = (G_w^1.3)² by roots and products:
+    // powf costs several times as much, and this runs per band and path.
+    let root_f = f.sqrt();
+    let g13 = match g_w {
+        0.0 => 0.0,
+        1.0 => 1.0,
+        g => g.powf(1.3),
+    };
+    let g26 = g13 * g13;
+    let w = 0.0185 * f * f * root_f * g26
+        / (f * root_f * g26 + 1.3e3 * (f * root_f).sqrt() * g13 + 1.16e6);
     let wd = w * d_p;
     let c_f = d_p * (1.0 + 3.0 * wd * (-wd.sqrt()).exp()) / (1.0 + wd);
     let root = (2.0 * c_f / k).sqrt();
