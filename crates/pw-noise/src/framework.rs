@@ -361,6 +361,7 @@ impl Analysis for NoiseAnalysis {
             ParamSpec::flag("storeys", "noise.storeys", false),
             ParamSpec::flag("reflections", "noise.reflections", true).advanced(),
             ParamSpec::flag("lateral", "noise.lateral", true).advanced(),
+            ParamSpec::flag("junctions", "noise.junction_terms", true).advanced(),
             ParamSpec::number("reach", "noise.reach", 250.0, (50.0, 2000.0), 10.0, "m").advanced(),
             ParamSpec::number(
                 "peak_share",
@@ -490,19 +491,29 @@ impl Analysis for NoiseAnalysis {
             values.number("ground"),
             Box::new(terrain),
         );
-        let junctions = self.junctions(s);
-        if !junctions.is_empty() {
-            let (lights, roundabouts) = junctions.counts();
+        let junctions = if values.flag("junctions") {
+            self.junctions(s)
+        } else {
+            JunctionPoints::default()
+        };
+        let reach = values.number("reach");
+        let (lights, roundabouts) = junctions.counts_within([
+            area.min[0] - reach,
+            area.min[1] - reach,
+            area.max[0] + reach,
+            area.max[1] + reach,
+        ]);
+        if lights + roundabouts > 0 {
             notes.push(
                 Message::new("noise.junctions")
                     .arg("lights", lights)
                     .arg("roundabouts", roundabouts)
                     .english(
-                        "Junctions from the map: {lights} with traffic lights, {roundabouts} roundabout entries — roads are louder up to 120 m before them (RLS-19 D_K, CNOSSOS-EU F-3)",
+                        "Junctions from the map in reach of the area: {lights} with traffic lights, {roundabouts} at roundabouts — the roads meeting there get the junction term within 120 m (RLS-19 D_K) or 100 m (CNOSSOS-EU F-3)",
                     ),
             );
         }
-        let sources = Sources::with_junctions(sources, junctions);
+        let sources = Sources::with_junctions(sources, &junctions);
         let mut settings = MapSettings {
             method,
             max_source_distance_m: values.number("reach"),
@@ -773,6 +784,10 @@ impl Analysis for NoiseAnalysis {
                     ("method".into(), method_name.into()),
                     ("roads".into(), sources.lines.len().to_string()),
                     ("buildings".into(), building_count.to_string()),
+                    (
+                        "junctions_with_lights_and_at_roundabouts".into(),
+                        format!("{lights}, {roundabouts}"),
+                    ),
                     ("soft_ground_and_water_areas".into(), zone_count.to_string()),
                     (
                         "receivers".into(),

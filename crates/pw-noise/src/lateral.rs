@@ -32,6 +32,10 @@ pub enum Favourable {
     None,
 }
 
+/// The obstacles' parts above a ray: each ring (or wall line) and whether
+/// it is closed.
+type Parts = Vec<(Vec<[f64; 2]>, bool)>;
+
 /// One side's path around the obstacles.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Side {
@@ -190,12 +194,15 @@ impl NoiseScene {
         let inside: Vec<bool> = nodes
             .iter()
             .map(|&p| {
-                obstacles.iter().zip(&boxes).any(|((ring, closed), (lo, hi))| {
-                    *closed
-                        && (lo[0]..=hi[0]).contains(&p[0])
-                        && (lo[1]..=hi[1]).contains(&p[1])
-                        && crate::scene::ring_contains(ring, p)
-                })
+                obstacles
+                    .iter()
+                    .zip(&boxes)
+                    .any(|((ring, closed), (lo, hi))| {
+                        *closed
+                            && (lo[0]..=hi[0]).contains(&p[0])
+                            && (lo[1]..=hi[1]).contains(&p[1])
+                            && crate::scene::ring_contains(ring, p)
+                    })
             })
             .collect();
         let visible = |i: usize, j: usize| {
@@ -253,10 +260,9 @@ impl NoiseScene {
             hull.iter().position(|&k| k == 1),
         ) && start < end
             && end - start >= 2
+            && hull[start..=end].windows(2).all(|w| visible(w[0], w[1]))
         {
-            if hull[start..=end].windows(2).all(|w| visible(w[0], w[1])) {
-                return Some(hull[start..=end].iter().map(|&k| nodes[k]).collect());
-            }
+            return Some(hull[start..=end].iter().map(|&k| nodes[k]).collect());
         }
         // Otherwise (a source or receiver in a recess): Dijkstra on the
         // complete visibility graph (few nodes).
@@ -344,7 +350,7 @@ impl NoiseScene {
         if parts.is_empty() {
             return [None, None];
         }
-        let mut curved: Option<(Ray, Vec<(Vec<[f64; 2]>, bool)>)> = None;
+        let mut curved: Option<(Ray, Parts)> = None;
         [Side::Right, Side::Left].map(|side| {
             let section = self.straight_side(&straight, &parts, side, &worth)?;
             let (ray, curved_parts) = curved.get_or_insert_with(|| {

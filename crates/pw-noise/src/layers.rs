@@ -146,6 +146,11 @@ pub fn roads_from_layer(
     coefficients: Coefficients,
 ) -> Result<RoadsRead, crate::NoiseError> {
     let mut read = RoadsRead::default();
+    // A table that models junctions itself (JUNC_TYPE) takes none from the
+    // map, also on its roads without one.
+    let own_junctions = ["JUNC_TYPE", "junc_type"]
+        .iter()
+        .any(|f| data.field_index(f).is_some());
     for (i, feature) in data.features.iter().enumerate() {
         let Some(Geometry::Lines(lines)) = &feature.geometry else {
             continue;
@@ -186,10 +191,10 @@ pub fn roads_from_layer(
                 }
             };
             let rls19 = rls19_power(&flows);
-            // A road with its own junction heeds no other.
-            let junction_split = match flows.junction {
-                Some(_) => None,
-                None => cnossos_junction_split(&flows, temperature_c, coefficients).ok(),
+            let junction_split = if own_junctions {
+                None
+            } else {
+                cnossos_junction_split(&flows, temperature_c, coefficients).ok()
             };
             let id = if lines.len() > 1 {
                 format!("{id}/{k}")
@@ -298,7 +303,16 @@ mod tests {
         for (got, expected) in lights.cnossos[0].iter().zip(expected) {
             assert!((got - expected).abs() < 1e-9);
         }
-        assert!(plain.junction_split.is_some());
-        assert!(lights.junction_split.is_none() && roundabout.junction_split.is_none());
+        // The table models its junctions: none of its roads takes the map's.
+        assert!(read.sources.iter().all(|s| s.junction_split.is_none()));
+        let without: String = text.replace("JUNC_", "X_");
+        let read = roads_from_layer(
+            &pw_vector::geojson::read(&without).unwrap(),
+            &Flat(0.0),
+            20.0,
+            Coefficients::Directive2021,
+        )
+        .unwrap();
+        assert!(read.sources.iter().all(|s| s.junction_split.is_some()));
     }
 }

@@ -5,7 +5,7 @@
 
 use crate::bands::{A_WEIGHTING, Bands, db_to_power, power_to_db};
 use crate::cnossos::emission::{Junction, JunctionSplit};
-use crate::junctions::JunctionPoints;
+use crate::junctions::{JUNCTION_REACH_M, JunctionPoints, nearest_on_line};
 use crate::propagate::{PathSettings, paths_via};
 use crate::rls19::emission::{JunctionKind, junction_correction, multiple_reflection};
 use crate::scene::NoiseScene;
@@ -95,14 +95,22 @@ pub const LR_NIGHT: usize = 1;
 pub struct Sources {
     pub lines: Vec<LineSource>,
     index: RTree<GeomWithData<Line<[f64; 2]>, usize>>,
-    junctions: JunctionPoints,
+    /// Per line, the junctions on it (for lines that heed junctions).
+    junctions: Vec<Vec<([f64; 2], JunctionKind)>>,
 }
 
 impl Sources {
-    /// Sources near these junctions brake and start again there.
-    pub fn with_junctions(lines: Vec<LineSource>, junctions: JunctionPoints) -> Sources {
+    /// Lines brake and start again at the junctions on them.
+    pub fn with_junctions(lines: Vec<LineSource>, junctions: &JunctionPoints) -> Sources {
+        let on_lines = lines
+            .iter()
+            .map(|l| match l.junction_split {
+                Some(_) => junctions.on_line(&l.line),
+                None => Vec::new(),
+            })
+            .collect();
         Sources {
-            junctions,
+            junctions: on_lines,
             ..Sources::new(lines)
         }
     }
@@ -122,9 +130,9 @@ impl Sources {
             }
         }
         Sources {
+            junctions: vec![Vec::new(); lines.len()],
             lines,
             index: RTree::bulk_load(segments),
-            junctions: JunctionPoints::default(),
         }
     }
 
@@ -159,13 +167,42 @@ pub fn split_line(
     receiver: [f64; 3],
     spacing_ratio: f64,
 ) -> Vec<([f64; 3], f64)> {
+    pieces(line, receiver, spacing_ratio)
+        .into_iter()
+        .map(|p| (p.middle, p.weight))
+        .collect()
+}
+
+/// One point source of [`split_line`] with the ends of the piece it
+/// stands for.
+struct Piece {
+    start: [f64; 3],
+    middle: [f64; 3],
+    end: [f64; 3],
+    weight: f64,
+}
+
+fn pieces(line: &[[f64; 3]], receiver: [f64; 3], spacing_ratio: f64) -> Vec<Piece> {
     if line.len() < 2 {
-        return line.iter().map(|&p| (p, 1.0)).collect();
+        return line
+            .iter()
+            .map(|&p| Piece {
+                start: p,
+                middle: p,
+                end: p,
+                weight: 1.0,
+            })
+            .collect();
     }
     let lengths: Vec<f64> = line.windows(2).map(|w| distance3(w[0], w[1])).collect();
     let total: f64 = lengths.iter().sum();
     if total <= 0.0 {
-        return vec![(line[0], 1.0)];
+        return vec![Piece {
+            start: line[0],
+            middle: line[0],
+            end: line[0],
+            weight: 1.0,
+        }];
     }
     // The point at distance `at` along the line.
     let point_at = |at: f64| -> [f64; 3] {
@@ -204,10 +241,12 @@ pub fn split_line(
             point_at(at + piece / 2.0),
             point_at(at + piece),
         );
-        out.push((
+        out.push(Piece {
+            start,
             middle,
-            piece * spreading_correction(start, end, middle, receiver),
-        ));
+            end,
+            weight: piece * spreading_correction(start, end, middle, receiver),
+        });
         at += piece;
     }
     out
@@ -271,30 +310,53 @@ pub fn receiver_levels(
             .iter()
             .map(|p| [p[0], p[1], p[2] + lift])
             .collect();
-        for (point, length) in split_line(&line, receiver, settings.spacing_ratio) {
+        let junctions = &sources.junctions[i];
+        for piece in pieces(&line, receiver, settings.spacing_ratio) {
+            let point = piece.middle;
             if distance3(point, receiver) > settings.max_source_distance_m {
                 continue;
             }
-            let weight = length;
-            // The nearest junction, for roads that heed them.
-            let junction = source
-                .junction_split
-                .as_ref()
-                .and_then(|split| Some((split, sources.junctions.nearest([point[0], point[1]])?)));
+            let weight = piece.weight;
+            // Junctions on the line change the emission along the piece:
+            // taken at points at most 5 m apart and averaged (the paths are
+            // followed from the middle only), both terms fade out over
+            // 100–120 m and a piece far away is longer than that.
+            let junction_points = match (&source.junction_split, junctions.is_empty()) {
+                (Some(split), false) => {
+                    near_junction_points(junctions, &piece).map(|points| (split, points))
+                }
+                _ => None,
+            };
             match settings.method {
                 Method::Cnossos => {
-                    let near_junction = junction.map(|(split, (kind, distance_m))| {
-                        let junction = match kind {
-                            JunctionKind::TrafficLights => Junction::TrafficLights { distance_m },
-                            JunctionKind::Roundabout => Junction::Roundabout { distance_m },
-                            JunctionKind::None => Junction::None,
-                        };
-                        split.each_ref().map(|period| period.at(junction))
-                    });
-                    let emission = near_junction
-                        .as_ref()
-                        .unwrap_or(&source.cnossos)
-                        .map(|period| period.map(db_to_power));
+                    let emission = match &junction_points {
+                        Some((split, points)) => {
+                            let mut mean = [[0.0; 8]; 3];
+                            for near in points {
+                                let junction = match near {
+                                    Some((JunctionKind::TrafficLights, distance_m)) => {
+                                        Junction::TrafficLights {
+                                            distance_m: *distance_m,
+                                        }
+                                    }
+                                    Some((JunctionKind::Roundabout, distance_m)) => {
+                                        Junction::Roundabout {
+                                            distance_m: *distance_m,
+                                        }
+                                    }
+                                    _ => Junction::None,
+                                };
+                                for (k, period) in split.iter().enumerate() {
+                                    let power = period.power_at(junction);
+                                    for b in 0..8 {
+                                        mean[k][b] += power[b] / points.len() as f64;
+                                    }
+                                }
+                            }
+                            mean
+                        }
+                        None => source.cnossos.map(|period| period.map(db_to_power)),
+                    };
                     for path in paths_via(scene, point, receiver, &settings.paths, &reflectors) {
                         let kept = path.attenuation.transmission();
                         for (k, &p) in settings.p_favourable.iter().enumerate() {
@@ -322,7 +384,19 @@ pub fn receiver_levels(
                         )
                         .map_or(0.0, |(h, w)| multiple_reflection(h, w));
                     // D_K: braking and starting at the nearest junction.
-                    let d_k = junction.map_or(0.0, |(_, (kind, x))| junction_correction(kind, x));
+                    let d_k = junction_points.as_ref().map_or(0.0, |(_, points)| {
+                        power_to_db(
+                            points
+                                .iter()
+                                .map(|near| {
+                                    db_to_power(
+                                        near.map_or(0.0, |(kind, x)| junction_correction(kind, x)),
+                                    )
+                                })
+                                .sum::<f64>()
+                                / points.len() as f64,
+                        )
+                    });
                     for section in &sections {
                         let d_a = crate::rls19::path::attenuation(section);
                         for (sum, power) in a_weighted.iter_mut().zip(source.rls19) {
@@ -340,6 +414,40 @@ pub fn receiver_levels(
         }
         Method::Rls19 => a_weighted.iter().map(|&e| power_to_db(e)).collect(),
     })
+}
+
+/// Sub-points of a piece for the junction terms at most this far apart (m).
+const JUNCTION_STEP_M: f64 = 5.0;
+
+/// The nearest junction (kind, distance) at points along the piece at most
+/// [`JUNCTION_STEP_M`] apart; `None` when no junction of the line comes
+/// within reach of any part of the piece.
+#[allow(clippy::type_complexity)]
+fn near_junction_points(
+    junctions: &[([f64; 2], JunctionKind)],
+    piece: &Piece,
+) -> Option<Vec<Option<(JunctionKind, f64)>>> {
+    let (a, b) = (piece.start, piece.end);
+    let length = ((b[0] - a[0]).powi(2) + (b[1] - a[1]).powi(2)).sqrt();
+    let m = [piece.middle[0], piece.middle[1]];
+    let reach = JUNCTION_REACH_M + length / 2.0 + JUNCTION_STEP_M;
+    if !junctions
+        .iter()
+        .any(|(q, _)| (q[0] - m[0]).hypot(q[1] - m[1]) < reach)
+    {
+        return None;
+    }
+    let n = ((length / JUNCTION_STEP_M).ceil() as usize).max(1);
+    let points: Vec<Option<(JunctionKind, f64)>> = (0..n)
+        .map(|k| {
+            let t = (k as f64 + 0.5) / n as f64;
+            nearest_on_line(
+                junctions,
+                [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])],
+            )
+        })
+        .collect();
+    points.iter().any(Option::is_some).then_some(points)
 }
 
 /// Facades farther than this from a road (m) make no street canyon.

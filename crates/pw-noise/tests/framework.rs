@@ -217,7 +217,8 @@ fn bayreuth_roads_buildings_and_a_closed_road() {
 /// The junctions of north Bayreuth's map: its five `traffic_signals`
 /// nodes all stand where three or more road branches meet (osmium
 /// getparents: four and four ways, two of which one runs through, four,
-/// three), no ring is a roundabout; the noise run says what it found.
+/// three), no ring is a roundabout; the noise run says what it heeds and
+/// is louder at the lights.
 #[test]
 fn north_bayreuth_junctions_with_lights() {
     use pw_noise::junctions::junctions_from_osm;
@@ -227,7 +228,17 @@ fn north_bayreuth_junctions_with_lights() {
     let place = |p: [f64; 2]| to_utm.apply([p[0], p[1], 0.0]).ok().map(|q| [q[0], q[1]]);
     let classes = pw_traffic::osm::default_classes();
     let found = junctions_from_osm(&data, |h| classes.iter().any(|c| c.class == h), place);
-    assert_eq!(found.len(), 5, "{found:?}");
+    let lights: Vec<_> = found
+        .iter()
+        .filter(|(_, kind)| *kind == JunctionKind::TrafficLights)
+        .collect();
+    assert_eq!(lights.len(), 5, "{lights:?}");
+    assert!(
+        found
+            .iter()
+            .all(|(_, kind)| *kind != JunctionKind::Roundabout)
+    );
+    eprintln!("{} junctions", found.len());
     let signal = |id: i64| {
         let n = data.nodes.iter().find(|n| n.id == id).unwrap();
         place([n.lon, n.lat]).unwrap()
@@ -243,22 +254,51 @@ fn north_bayreuth_junctions_with_lights() {
         );
     }
 
-    // The run around the lights of node 21605105 says how many it heeds.
+    // The run around the lights of node 21605105: it says how many
+    // junctions are in reach, and the roads meeting there are louder near
+    // them than the same run without the junction term.
     let p = signal(21605105);
     let noise = NoiseAnalysis::default();
-    let result = run(
-        &noise,
-        &scenario("Bestand"),
-        "rls19",
-        [p[0] - 100.0, p[1] - 100.0, p[0] + 100.0, p[1] + 100.0],
-    );
-    let note = result
+    let area = [p[0] - 100.0, p[1] - 100.0, p[0] + 100.0, p[1] + 100.0];
+    let bestand = scenario("Bestand");
+    let with = run(&noise, &bestand, "rls19", area);
+    let note = with
         .notes
         .iter()
         .find(|n| n.key == "noise.junctions")
         .expect("a note on the junctions");
     assert_eq!(
         note.to_string(),
-        "Junctions from the map: 5 with traffic lights, 0 roundabout entries — roads are louder up to 120 m before them (RLS-19 D_K, CNOSSOS-EU F-3)"
+        "Junctions from the map in reach of the area: 1 with traffic lights, 0 at roundabouts — the roads meeting there get the junction term within 120 m (RLS-19 D_K) or 100 m (CNOSSOS-EU F-3)"
+    );
+    let mut values = ParamValues::defaults(&noise.params());
+    values.set("method", Value::Text("rls19".into()));
+    values.set(
+        "area",
+        Value::Area(Some(pw_analysis::Area::new(
+            area[0], area[1], area[2], area[3],
+        ))),
+    );
+    values.set("cell", Value::Number(20.0));
+    values.set("junctions", Value::Bool(false));
+    let without =
+        pw_analysis::run_checked(&noise, &values, &bestand, &pw_analysis::JobControl::new())
+            .unwrap();
+    assert!(!without.notes.iter().any(|n| n.key == "noise.junctions"));
+    let at_lights = level_at(&with, [p[0], p[1], 0.0]) - level_at(&without, [p[0], p[1], 0.0]);
+    eprintln!("D_K at the lights: {at_lights:.2} dB");
+    assert!(
+        at_lights > 0.5 && at_lights <= 3.0,
+        "at the lights {at_lights:.2} dB louder"
+    );
+    // Nowhere louder by more than D_K's 3 dB, nowhere quieter.
+    let (a, b) = (
+        &with.ground.as_ref().unwrap().grid.values,
+        &without.ground.as_ref().unwrap().grid.values,
+    );
+    assert!(
+        a.iter()
+            .zip(b)
+            .all(|(x, y)| x.is_nan() || (-1e-4..=3.0001).contains(&(x - y)))
     );
 }

@@ -131,8 +131,11 @@ fn a_junction_with_lights_on_a_long_road() {
     };
     let plain = Sources::new(vec![road.clone()]);
     let lights = || JunctionPoints::new(vec![([0.0, 0.0], JunctionKind::TrafficLights)]);
-    let with_lights = Sources::with_junctions(vec![road.clone()], lights());
-    let reach = 250.0;
+    let with_lights = Sources::with_junctions(vec![road.clone()], &lights());
+    // The whole road within reach: the far receivers hear all of it (a piece
+    // straddling the reach counts whole or not at all, which is not what
+    // is checked here).
+    let reach = 1000.0;
     let step = 0.01;
 
     // RLS-19: L_W' + D_K(x) − D_div − D_atm − D_gr summed over the road,
@@ -166,6 +169,8 @@ fn a_junction_with_lights_on_a_long_road() {
         (0.0, 5.0),
         (30.0, 5.0),
         (0.0, 40.0),
+        (0.0, 150.0),
+        (60.0, 200.0),
         (100.0, 10.0),
         (400.0, 10.0),
     ] {
@@ -176,25 +181,34 @@ fn a_junction_with_lights_on_a_long_road() {
             rls19_integral(receiver, true),
             rls19_integral(receiver, false),
         );
+        eprintln!(
+            "RLS-19 at ({x}, {d}): D_K adds {:.3} dB, the integral {:.3}; level {got:.3} vs {expected:.3}",
+            got - without,
+            expected - expected_without
+        );
+        // Point sources up to s/2 long (the method's rule) follow their
+        // paths from the middle; the term is averaged along them: a few
+        // hundredths of a dB from the integral near the road, within the
+        // ISO criterion's 0.1 dB far away, where one stands for 75 m.
+        let tolerance = if d < 100.0 { 0.05 } else { 0.1 };
         assert!(
-            // Point sources up to s/2 long (the method's rule) take D_K at
-            // their middles: a few hundredths of a dB apart from the integral.
-            ((got - without) - (expected - expected_without)).abs() < 0.05,
+            ((got - without) - (expected - expected_without)).abs() < tolerance,
             "RLS-19 at ({x}, {d}): D_K adds {:.3} dB, the integral {:.3}",
             got - without,
             expected - expected_without
         );
         assert!(
-            (got - expected).abs() < 0.1,
+            (got - expected).abs() < 2.0 * tolerance,
             "RLS-19 at ({x}, {d}): {got:.3} vs {expected:.3}"
         );
     }
-    // Right at the lights nearly all of the 3 dB, 400 m away nothing.
+    // Right at the lights nearly all of the 3 dB, 400 m away next to
+    // nothing (the road near the lights is far).
     let at = |x: f64, sources: &Sources| {
         receiver_levels(&scene, sources, [x, 5.0, 0.5], &rls).unwrap()[0]
     };
     assert!(at(0.0, &with_lights) - at(0.0, &plain) > 2.5);
-    assert!((at(400.0, &with_lights) - at(400.0, &plain)).abs() < 1e-9);
+    assert!((at(400.0, &with_lights) - at(400.0, &plain)).abs() < 0.01);
 
     // CNOSSOS-EU: per band the emission at each x (the directive's
     // formula), spreading over the half space and the air, as above.
@@ -205,7 +219,13 @@ fn a_junction_with_lights_on_a_long_road() {
         ..MapSettings::default()
     };
     let alpha = Atmosphere::default().alpha_bands(&exact_hz());
-    for (x, d) in [(0.0, 5.0), (50.0, 10.0), (150.0, 10.0)] {
+    for (x, d) in [
+        (0.0, 5.0),
+        (50.0, 10.0),
+        (150.0, 10.0),
+        (0.0, 150.0),
+        (40.0, 200.0),
+    ] {
         let receiver = [x, d, 0.05];
         let mut per_band = [0.0f64; 8];
         let mut at = -reach + x + step / 2.0;

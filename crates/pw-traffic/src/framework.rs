@@ -71,12 +71,21 @@ impl RoadMap {
 }
 
 impl TrafficAnalysis {
-    /// The scenario's road map as OpenStreetMap data (WGS 84): the file
-    /// the traffic model reads, from the same cache — other analyses read
-    /// what it does not (the noise its junctions). A line layer network
-    /// comes without node tags.
+    /// The scenario's road map as OpenStreetMap data (WGS 84) as the
+    /// variant has it: the file the traffic model reads (from the same
+    /// cache), the variant's tag changes made, its removed roads gone —
+    /// other analyses read what the model does not (the noise its
+    /// junctions). A line layer network comes without node tags.
     pub fn road_map(&self, s: &Scenario) -> Result<Arc<OsmData>, AnalysisError> {
-        Ok(self.map(s)?.data.clone())
+        let map = self.map(s)?;
+        let changed = with_changes(&map, &s.edits.changed);
+        if s.edits.removed.is_empty() {
+            return Ok(changed);
+        }
+        let mut data = (*changed).clone();
+        data.ways
+            .retain(|w| !s.edits.removed.contains(&map.object_id(w.id)));
+        Ok(Arc::new(data))
     }
 
     fn map(&self, s: &Scenario) -> Result<Arc<RoadMap>, AnalysisError> {

@@ -296,6 +296,11 @@ pub struct JunctionSplit {
 impl JunctionSplit {
     /// The emission (dB per band, as [`line_emission`]) near `junction`.
     pub fn at(&self, junction: Junction) -> Bands {
+        self.power_at(junction).map(power_to_db)
+    }
+
+    /// The same as power per metre (pW/m per band).
+    pub fn power_at(&self, junction: Junction) -> Bands {
         let (table, distance_m) = match junction {
             Junction::None => (None, 0.0),
             Junction::TrafficLights { distance_m } => (Some(&JUNCTION_LIGHTS), distance_m),
@@ -313,11 +318,9 @@ impl JunctionSplit {
             _ => [1.0; 5],
         };
         std::array::from_fn(|band| {
-            power_to_db(
-                (0..5)
-                    .map(|part| self.parts[part][band] * factors[part])
-                    .sum(),
-            )
+            (0..5)
+                .map(|part| self.parts[part][band] * factors[part])
+                .sum()
         })
     }
 }
