@@ -362,8 +362,9 @@ fn read_back(
             return;
         }
         Phase::Switching => return,
-        // The frame of the switch is read, unless the new size needed
-        // anything compiled (then a later one).
+        // The frame of the switch is read: the same format and samples
+        // need no new pipelines (the status, a frame behind, could not
+        // tell); only a renderer still busy with the warm-up's delays it.
         Phase::Full if !ready => return,
         Phase::Full => {
             for (i, target) in job.cameras.iter().enumerate() {
