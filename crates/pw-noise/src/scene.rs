@@ -342,11 +342,30 @@ impl NoiseScene {
 
     /// Obstacle edges in the grid cells the segment a→b passes.
     pub(crate) fn edges_along(&self, a: [f64; 2], b: [f64; 2]) -> Vec<&IndexedEdge> {
-        let mut ids = Vec::new();
-        self.grid.along(a, b, &mut ids);
-        ids.into_iter()
-            .map(|i| &self.edge_list[i as usize])
-            .collect()
+        let mut found = Vec::new();
+        self.each_edge_along(a, b, |e| found.push(e));
+        found
+    }
+
+    /// Calls `visit` with each edge a→b's grid cells hold, once; the ids
+    /// gather in a buffer each thread keeps (this runs for every leg of
+    /// every path).
+    fn each_edge_along<'a>(
+        &'a self,
+        a: [f64; 2],
+        b: [f64; 2],
+        mut visit: impl FnMut(&'a IndexedEdge),
+    ) {
+        thread_local! {
+            static IDS: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        IDS.with(|ids| {
+            let mut ids = ids.borrow_mut();
+            self.grid.along(a, b, &mut ids);
+            for &i in ids.iter() {
+                visit(&self.edge_list[i as usize]);
+            }
+        });
     }
 
     /// The cut points strictly between plan points a and b, with x counted
@@ -363,13 +382,13 @@ impl NoiseScene {
             Zone,
             Terrain,
         }
-        let mut events: Vec<(f64, Event)> = Vec::new();
-        let mut crossings: Vec<(usize, f64)> = Vec::new();
+        let mut events: Vec<(f64, Event)> = Vec::with_capacity(16);
+        let mut crossings: Vec<(usize, f64)> = Vec::with_capacity(16);
         let window = AABB::from_corners(a, b);
-        for e in self.edges_along(a, b) {
+        self.each_edge_along(a, b, |e| {
             let (c, d) = (e.geom().from, e.geom().to);
             let Some((t, u)) = intersect(a, b, c, d) else {
-                continue;
+                return;
             };
             match e.data {
                 Edge::Building { building } => crossings.push((building, t)),
@@ -379,7 +398,7 @@ impl NoiseScene {
                     events.push((t, Event::Wall(top)));
                 }
             }
-        }
+        });
         // Whether a crossing enters or leaves a building is decided by what
         // lies on either side of it: a corner only touched, or an edge met
         // twice at a vertex, changes nothing.
@@ -388,12 +407,17 @@ impl NoiseScene {
             let building = group[0].0;
             let mut ts: Vec<f64> = group.iter().map(|c| c.1).collect();
             ts.dedup_by(|x, y| (*x - *y) * length < 1e-6);
-            for (k, &t) in ts.iter().enumerate() {
+            // Inside or not between each two crossings: what lies after one
+            // crossing lies before the next.
+            let inside_between = |k: usize| {
                 let before = if k == 0 { 0.0 } else { ts[k - 1] };
-                let after = ts.get(k + 1).copied().unwrap_or(1.0);
-                let inside_before =
-                    self.building_contains(building, lerp2(a, b, (before + t) / 2.0));
-                let inside_after = self.building_contains(building, lerp2(a, b, (t + after) / 2.0));
+                let after = ts.get(k).copied().unwrap_or(1.0);
+                self.building_contains(building, lerp2(a, b, (before + after) / 2.0))
+            };
+            let mut inside_after = inside_between(0);
+            for (k, &t) in ts.iter().enumerate() {
+                let inside_before = inside_after;
+                inside_after = inside_between(k + 1);
                 match (inside_before, inside_after) {
                     (false, true) => events.push((t, Event::Enter(building))),
                     (true, false) => events.push((t, Event::Exit(building))),
