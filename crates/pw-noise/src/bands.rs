@@ -28,7 +28,7 @@ pub fn a_weighted(levels: &Bands) -> f64 {
 }
 
 pub fn db_to_power(level: f64) -> f64 {
-    // e^(x ln 10 / 10): the same value as 10^(x/10), at half the cost of
+    // e^(x ln 10 / 10): 10^(x/10) to about 1e-15 relative, at half the cost of
     // powf in the maps' innermost loops.
     (level * (std::f64::consts::LN_10 / 10.0)).exp()
 }

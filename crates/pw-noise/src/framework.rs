@@ -417,15 +417,22 @@ impl Analysis for NoiseAnalysis {
             fallback: s.site.origin[2],
         };
         control.set_stage("roads");
-        let (sources, mut notes) = match sources_from_layers(s, &terrain, coefficients)? {
-            Some(found) => found,
-            None => self.sources_from_traffic(
-                s,
-                values.number("peak_share") / 100.0,
-                coefficients,
-                control,
-            )?,
-        };
+        // How far a junction of the map may lie from a road to be on it:
+        // the traffic model's links end on the map's junction nodes; a
+        // city's road table is drawn apart from the map.
+        let (sources, mut notes, junction_tolerance_m) =
+            match sources_from_layers(s, &terrain, coefficients)? {
+                Some((sources, notes)) => (sources, notes, 5.0),
+                None => {
+                    let (sources, notes) = self.sources_from_traffic(
+                        s,
+                        values.number("peak_share") / 100.0,
+                        coefficients,
+                        control,
+                    )?;
+                    (sources, notes, 0.5)
+                }
+            };
         if sources.is_empty() {
             return Err(failed(
                 "noise.no_roads",
@@ -496,8 +503,9 @@ impl Analysis for NoiseAnalysis {
         } else {
             JunctionPoints::default()
         };
+        let sources = Sources::with_junctions(sources, &junctions, junction_tolerance_m);
         let reach = values.number("reach");
-        let (lights, roundabouts) = junctions.counts_within([
+        let (lights, roundabouts) = sources.junction_counts_within([
             area.min[0] - reach,
             area.min[1] - reach,
             area.max[0] + reach,
@@ -513,7 +521,6 @@ impl Analysis for NoiseAnalysis {
                     ),
             );
         }
-        let sources = Sources::with_junctions(sources, &junctions);
         let mut settings = MapSettings {
             method,
             max_source_distance_m: values.number("reach"),

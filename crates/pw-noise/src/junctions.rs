@@ -15,14 +15,13 @@ use std::collections::{HashMap, HashSet};
 
 /// The longer of the two methods' reaches (m).
 pub const JUNCTION_REACH_M: f64 = 120.0;
-/// A junction this close to a line (m) lies on it: OSM links end on their
-/// junction nodes, a city's road layer drawn apart from the map comes
-/// within a few metres.
-const ON_LINE_M: f64 = 5.0;
 /// Signals are mapped at the stop lines, the junction node lies a few
 /// metres on along the road; a signal farther than this from a junction
 /// (along its road) is taken for a pedestrian crossing (m).
 const SIGNAL_TO_JUNCTION_M: f64 = 50.0;
+/// A signal mapped as a crossing's counts for a junction only this near
+/// (m): mappers tag the stop line's lights at a junction so too.
+const CROSSING_SIGNAL_TO_JUNCTION_M: f64 = 15.0;
 
 type Point = GeomWithData<[f64; 2], JunctionKind>;
 
@@ -45,45 +44,29 @@ impl JunctionPoints {
         }
     }
 
-    /// Whether any junction has a term (lights or a roundabout).
-    pub fn any_with_term(&self) -> bool {
-        self.index.iter().any(|p| p.data != JunctionKind::None)
+    /// Whether a junction lies within `tolerance_m` of p.
+    pub fn any_within(&self, p: [f64; 2], tolerance_m: f64) -> bool {
+        self.index
+            .locate_within_distance(p, tolerance_m * tolerance_m)
+            .next()
+            .is_some()
     }
 
-    /// Junctions with a term within `area` (min x, min y, max x, max y):
-    /// (traffic lights, at roundabouts).
-    pub fn counts_within(&self, area: [f64; 4]) -> (usize, usize) {
-        let window = AABB::from_corners([area[0], area[1]], [area[2], area[3]]);
-        let mut counts = (0, 0);
-        for p in self.index.locate_in_envelope(&window) {
-            match p.data {
-                JunctionKind::TrafficLights => counts.0 += 1,
-                JunctionKind::Roundabout => counts.1 += 1,
-                JunctionKind::None => {}
-            }
-        }
-        counts
-    }
-
-    /// The junctions on a line (within a few metres of it), plain ones
-    /// included; none when none of them has a term.
-    pub fn on_line(&self, line: &[[f64; 3]]) -> Vec<([f64; 2], JunctionKind)> {
+    /// The junctions within `tolerance_m` of a line, plain ones included.
+    pub fn on_line(&self, line: &[[f64; 3]], tolerance_m: f64) -> Vec<([f64; 2], JunctionKind)> {
         let mut found: Vec<([f64; 2], JunctionKind)> = Vec::new();
         for w in line.windows(2) {
             let (a, b) = ([w[0][0], w[0][1]], [w[1][0], w[1][1]]);
             let window = AABB::from_corners(
-                [a[0].min(b[0]) - ON_LINE_M, a[1].min(b[1]) - ON_LINE_M],
-                [a[0].max(b[0]) + ON_LINE_M, a[1].max(b[1]) + ON_LINE_M],
+                [a[0].min(b[0]) - tolerance_m, a[1].min(b[1]) - tolerance_m],
+                [a[0].max(b[0]) + tolerance_m, a[1].max(b[1]) + tolerance_m],
             );
             for p in self.index.locate_in_envelope(&window) {
                 let q = *p.geom();
-                if segment_distance(q, a, b) <= ON_LINE_M && !found.iter().any(|(f, _)| *f == q) {
+                if segment_distance(q, a, b) <= tolerance_m && !found.iter().any(|(f, _)| *f == q) {
                     found.push((q, p.data));
                 }
             }
-        }
-        if found.iter().all(|(_, kind)| *kind == JunctionKind::None) {
-            found.clear();
         }
         found
     }
@@ -114,22 +97,28 @@ fn segment_distance(p: [f64; 2], a: [f64; 2], b: [f64; 2]) -> f64 {
     (p[0] - a[0] - t * d[0]).hypot(p[1] - a[1] - t * d[1])
 }
 
-/// Signals that regulate no junction: pedestrian and level crossings,
-/// flashing warnings, ramp meters, fire station exits.
-fn junction_signal(tags: &pw_osm::Tags) -> bool {
-    tag(tags, "highway") == Some("traffic_signals")
-        && tag(tags, "crossing").is_none()
-        && !matches!(
-            tag(tags, "traffic_signals"),
-            Some("crossing" | "blinker" | "ramp_meter" | "emergency" | "level_crossing")
-        )
+/// How far along its road a signal may stand from its junction (m): none
+/// for flashing warnings, ramp meters, fire station exits and level
+/// crossings; a little for a crossing's lights (at a junction's stop line
+/// they are mapped so too); else [`SIGNAL_TO_JUNCTION_M`].
+fn signal_reach(tags: &pw_osm::Tags) -> Option<f64> {
+    if tag(tags, "highway") != Some("traffic_signals") {
+        return None;
+    }
+    match tag(tags, "traffic_signals") {
+        Some("blinker" | "ramp_meter" | "emergency" | "level_crossing") => None,
+        Some("crossing") => Some(CROSSING_SIGNAL_TO_JUNCTION_M),
+        _ if tag(tags, "crossing").is_some() => Some(CROSSING_SIGNAL_TO_JUNCTION_M),
+        _ => Some(SIGNAL_TO_JUNCTION_M),
+    }
 }
 
 /// The junctions of the roads motor traffic uses (`is_road(highway)`;
 /// service ways — driveways, car parks — make none): every node where
 /// three or more road branches meet, with its kind for the terms — lights
-/// when a junction's `highway=traffic_signals` node (not a pedestrian or
-/// other crossing's) stands on it or along one of its roads within 50 m,
+/// when a `highway=traffic_signals` node stands on it or along one of its
+/// roads within 50 m (a crossing's lights within 15 m; towards the
+/// junction its `traffic_signals:direction` gives),
 /// a roundabout where a road meets a `junction=roundabout`/`circular` ring
 /// or at a `highway=mini_roundabout` node, else plain. `place` takes
 /// lon/lat to the scene; `None` leaves the point out. In the file's order.
@@ -138,11 +127,20 @@ pub fn junctions_from_osm(
     is_road: impl Fn(&str) -> bool,
     place: impl Fn([f64; 2]) -> Option<[f64; 2]>,
 ) -> Vec<([f64; 2], JunctionKind)> {
-    let signals: HashSet<i64> = data
+    // Signal → how far it may stand from its junction, which way it faces
+    // along its way (1 forward, −1 backward, 0 both).
+    let signals: HashMap<i64, (f64, isize)> = data
         .nodes
         .iter()
-        .filter(|n| junction_signal(&n.tags))
-        .map(|n| n.id)
+        .filter_map(|n| {
+            let reach = signal_reach(&n.tags)?;
+            let facing = match tag(&n.tags, "traffic_signals:direction") {
+                Some("forward") => 1,
+                Some("backward") => -1,
+                _ => 0,
+            };
+            Some((n.id, (reach, facing)))
+        })
         .collect();
     // Branches at each node: two where a way runs through, one at its ends
     // (a ring's closing node counts twice, once per end); and the roads
@@ -151,6 +149,8 @@ pub fn junctions_from_osm(
     let mut on_ring: HashSet<i64> = HashSet::new();
     let mut roads = Vec::new();
     let mut roads_of_signal: HashMap<i64, Vec<(usize, usize)>> = HashMap::new();
+    // The ways ending at each node: (road, its position there).
+    let mut way_ends: HashMap<i64, Vec<(usize, usize)>> = HashMap::new();
     for way in &data.ways {
         let Some(highway) = tag(&way.tags, "highway") else {
             continue;
@@ -159,9 +159,17 @@ pub fn junctions_from_osm(
             continue;
         }
         let last = way.nodes.len() - 1;
+        way_ends
+            .entry(way.nodes[0])
+            .or_default()
+            .push((roads.len(), 0));
+        way_ends
+            .entry(way.nodes[last])
+            .or_default()
+            .push((roads.len(), last));
         for (k, id) in way.nodes.iter().enumerate() {
             *branches.entry(*id).or_default() += if k == 0 || k == last { 1 } else { 2 };
-            if signals.contains(id) {
+            if signals.contains_key(id) {
                 roads_of_signal
                     .entry(*id)
                     .or_default()
@@ -200,14 +208,21 @@ pub fn junctions_from_osm(
         .enumerate()
         .map(|(i, (id, _, _))| (*id, i))
         .collect();
-    // Each signal to the nearest junction along its roads.
-    for ways in roads_of_signal.values() {
+    // Each signal to the nearest junction along its roads, on through
+    // nodes where one way continues into the next.
+    for (signal, ways) in &roads_of_signal {
+        let (reach, facing) = signals[signal];
         let mut best: Option<(f64, usize)> = None;
-        for &(road, k) in ways {
-            let nodes = &roads[road].nodes;
-            for step in [1isize, -1] {
-                let (mut walked, mut i) = (0.0, k as isize);
-                loop {
+        for &(start_road, k) in ways {
+            for first_step in [1isize, -1] {
+                if facing != 0 && first_step != facing {
+                    continue;
+                }
+                let (mut road, mut i, mut step, mut walked) =
+                    (start_road, k as isize, first_step, 0.0);
+                // Bounded: every step walks on, and no walk is long.
+                for _ in 0..10_000 {
+                    let nodes = &roads[road].nodes;
                     let id = nodes[i as usize];
                     if let Some(&j) = at.get(&id) {
                         if best.is_none_or(|(d, _)| walked < d) {
@@ -215,16 +230,30 @@ pub fn junctions_from_osm(
                         }
                         break;
                     }
-                    let next = i + step;
+                    let mut next = i + step;
                     if next < 0 || next as usize >= nodes.len() {
-                        break;
+                        // The way ends here: into the one that continues it.
+                        let Some(&(other, end)) = way_ends
+                            .get(&id)
+                            .and_then(|e| e.iter().find(|(r, _)| *r != road))
+                        else {
+                            break;
+                        };
+                        road = other;
+                        i = end as isize;
+                        step = if end == 0 { 1 } else { -1 };
+                        next = i + step;
+                        if next < 0 || next as usize >= roads[road].nodes.len() {
+                            break;
+                        }
                     }
+                    let nodes = &roads[road].nodes;
                     let (Some(a), Some(b)) = (placed.get(&id), placed.get(&nodes[next as usize]))
                     else {
                         break;
                     };
                     walked += (b[0] - a[0]).hypot(b[1] - a[1]);
-                    if walked > SIGNAL_TO_JUNCTION_M {
+                    if walked > reach {
                         break;
                     }
                     i = next;
@@ -306,7 +335,7 @@ mod tests {
                 node(24, -50.0, 300.0, &[]),
                 node(
                     25,
-                    10.0,
+                    30.0,
                     300.0,
                     &[
                         ("highway", "traffic_signals"),
@@ -320,6 +349,24 @@ mod tests {
                 // A mini roundabout where three roads meet.
                 node(40, 800.0, 0.0, &[("highway", "mini_roundabout")]),
                 node(41, 800.0, 100.0, &[]),
+                // A crossing at (0, −600) whose approach from the west is
+                // split 10 m before it; the signal 40 m before it, facing
+                // east (the approach's way runs eastwards).
+                node(50, -100.0, -600.0, &[]),
+                node(
+                    53,
+                    -40.0,
+                    -600.0,
+                    &[
+                        ("highway", "traffic_signals"),
+                        ("traffic_signals:direction", "forward"),
+                    ],
+                ),
+                node(51, -10.0, -600.0, &[]),
+                node(52, 0.0, -600.0, &[]),
+                node(54, 100.0, -600.0, &[]),
+                node(55, 0.0, -700.0, &[]),
+                node(56, 0.0, -500.0, &[]),
             ],
             ways: vec![
                 way(1, &[1, 7, 2, 3, 4], &road),
@@ -340,6 +387,9 @@ mod tests {
                 way(9, &[22, 23], &[("highway", "service")]),
                 way(11, &[20, 24], &[("highway", "residential")]),
                 way(10, &[21, 30, 31, 32], &road),
+                way(20, &[50, 53, 51], &road),
+                way(21, &[51, 52, 54], &road),
+                way(22, &[55, 52, 56], &road),
             ],
             ..Default::default()
         };
@@ -354,33 +404,22 @@ mod tests {
                 ([515.0, 0.0], JunctionKind::Roundabout),
                 ([0.0, 300.0], JunctionKind::None),
                 ([800.0, 0.0], JunctionKind::Roundabout),
+                ([0.0, -600.0], JunctionKind::TrafficLights),
             ]
         );
         let points = JunctionPoints::new(found);
-        assert_eq!(
-            points.counts_within([-1000.0, -1000.0, 1000.0, 1000.0]),
-            (1, 3)
-        );
-        assert_eq!(points.counts_within([-100.0, -100.0, 100.0, 100.0]), (1, 0));
+        assert!(points.any_within([0.3, 0.0], 0.5) && !points.any_within([1.0, 0.0], 0.5));
         // The first road heeds the side street and the crossing; 60 m east
         // of the crossing its lights, just west of the side street none.
-        let first = points.on_line(&[[-100.0, 0.0, 0.0], [100.0, 0.0, 0.0]]);
+        let first = points.on_line(&[[-100.0, 0.0, 0.0], [100.0, 0.0, 0.0]], 0.5);
         assert_eq!(first.len(), 2, "{first:?}");
         let (kind, x) = nearest_on_line(&first, [60.0, 0.0]).unwrap();
         assert_eq!(kind, JunctionKind::TrafficLights);
         assert!((x - 60.0).abs() < 1e-9);
         assert_eq!(nearest_on_line(&first, [-60.0, 0.0]), None);
-        // A road 20 m beside the crossing passes it by: no junctions.
-        assert!(
-            points
-                .on_line(&[[-100.0, 20.0, 0.0], [100.0, 20.0, 0.0]])
-                .is_empty()
-        );
-        // A street with only plain junctions has none with a term.
-        assert!(
-            points
-                .on_line(&[[-60.0, 300.0, 0.0], [0.0, 300.0, 0.0]])
-                .is_empty()
-        );
+        // A road 3 m beside the crossing passes it by at 0.5 m, not at 5 m.
+        let beside = [[-100.0, 3.0, 0.0], [100.0, 3.0, 0.0]];
+        assert!(points.on_line(&beside, 0.5).is_empty());
+        assert_eq!(points.on_line(&beside, 5.0).len(), 2);
     }
 }

@@ -352,12 +352,22 @@ impl NoiseScene {
         }
         let mut curved: Option<(Ray, Parts)> = None;
         [Side::Right, Side::Left].map(|side| {
-            let section = self.straight_side(&straight, &parts, side, &worth)?;
+            if !self.may_be_worth(&straight, &parts, side, &worth) {
+                return None;
+            }
             let (ray, curved_parts) = curved.get_or_insert_with(|| {
                 let ray = Ray::new(s, r, true);
                 let blocking = self.blocking_parts(&ray);
                 (ray, blocking)
             });
+            // The found path's own δ may leave it out only where curved
+            // rays take the same path or none: a path of their own around
+            // fewer parts could be shorter and still count.
+            let section = if curved_parts.is_empty() || *curved_parts == parts {
+                self.around(&straight, &parts, side, &worth)
+            } else {
+                self.around(&straight, &parts, side, &|_| true)
+            }?;
             let favourable = if curved_parts.is_empty() {
                 Favourable::None
             } else if *curved_parts == parts {
@@ -373,29 +383,15 @@ impl NoiseScene {
         })
     }
 
-    /// The lateral path on one side for straight rays (see [`laterals`]).
-    pub fn lateral(
-        &self,
-        s: [f64; 3],
-        r: [f64; 3],
-        side: Side,
-        worth: impl Fn(f64) -> bool,
-    ) -> Option<LateralPath> {
-        let [right, left] = self.laterals(s, r, worth);
-        match side {
-            Side::Right => right,
-            Side::Left => left,
-        }
-    }
-
-    /// The straight rays' section around `parts` on one side, if worth it.
-    fn straight_side(
+    /// Whether the path around `parts` on one side may be worth building:
+    /// its δ is at least that of the detour via the farthest corner.
+    fn may_be_worth(
         &self,
         straight: &Ray,
         parts: &[(Vec<[f64; 2]>, bool)],
         side: Side,
         worth: &impl Fn(f64) -> bool,
-    ) -> Option<Section> {
+    ) -> bool {
         let (s, r) = (straight.s, straight.r);
         let sign = if side == Side::Left { 1.0 } else { -1.0 };
         let direct = ((r[0] - s[0]).powi(2) + (r[1] - s[1]).powi(2) + (r[2] - s[2]).powi(2)).sqrt();
@@ -414,10 +410,7 @@ impl NoiseScene {
             })
             .map(via)
             .fold(0.0, f64::max);
-        if !worth(least_detour) {
-            return None;
-        }
-        self.around(straight, parts, side, worth)
+        worth(least_detour)
     }
 
     /// The section of the path around `parts` on one side; `worth` is

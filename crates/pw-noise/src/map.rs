@@ -22,10 +22,10 @@ pub struct LineSource {
     pub line: Vec<[f64; 3]>,
     pub cnossos: [Bands; 3],
     pub rls19: [f64; 2],
-    /// Some: the nearest of the scene's junctions changes each point
-    /// source (both methods), CNOSSOS-EU's emission taken apart for it per
-    /// period. None: junctions leave this road alone (none known, or its
-    /// attributes already gave one for the whole road).
+    /// Some: the junctions on this road (see [`Sources::with_junctions`])
+    /// change each point source in both methods, CNOSSOS-EU's emission
+    /// taken apart for it per period. None: the road takes no junctions
+    /// from the map (its table models them, or no split could be made).
     pub junction_split: Option<Box<[JunctionSplit; 3]>>,
 }
 
@@ -95,24 +95,105 @@ pub const LR_NIGHT: usize = 1;
 pub struct Sources {
     pub lines: Vec<LineSource>,
     index: RTree<GeomWithData<Line<[f64; 2]>, usize>>,
-    /// Per line, the junctions on it (for lines that heed junctions).
+    /// Per line (index for index with `lines`: both are only set
+    /// together, here), the junctions on its road.
     junctions: Vec<Vec<([f64; 2], JunctionKind)>>,
 }
 
 impl Sources {
-    /// Lines brake and start again at the junctions on them.
-    pub fn with_junctions(lines: Vec<LineSource>, junctions: &JunctionPoints) -> Sources {
-        let on_lines = lines
-            .iter()
-            .map(|l| match l.junction_split {
-                Some(_) => junctions.on_line(&l.line),
-                None => Vec::new(),
+    /// Lines brake and start again at the junctions on their road: those
+    /// within `tolerance_m` of the line (OSM links end on their junction
+    /// nodes: 0.5 m; a city's road table drawn apart from the map: a few
+    /// metres), and those of the lines it continues into where they meet
+    /// end to end without a junction (OSM ways are split where lanes or
+    /// limits change, often shortly before the lights).
+    pub fn with_junctions(
+        lines: Vec<LineSource>,
+        junctions: &JunctionPoints,
+        tolerance_m: f64,
+    ) -> Sources {
+        let heeds = |l: &LineSource| l.junction_split.is_some() && l.line.len() >= 2;
+        // Lines joined end to end where no junction is: one road each.
+        let mut road: Vec<usize> = (0..lines.len()).collect();
+        fn find(road: &mut [usize], mut i: usize) -> usize {
+            while road[i] != i {
+                road[i] = road[road[i]];
+                i = road[i];
+            }
+            i
+        }
+        let mut ends: std::collections::BTreeMap<(i64, i64), Vec<usize>> =
+            std::collections::BTreeMap::new();
+        for (i, l) in lines.iter().enumerate() {
+            if !heeds(l) {
+                continue;
+            }
+            for p in [l.line[0], l.line[l.line.len() - 1]] {
+                // Centimetres: the same node gives the same coordinates.
+                let key = ((p[0] * 100.0).round() as i64, (p[1] * 100.0).round() as i64);
+                ends.entry(key).or_default().push(i);
+            }
+        }
+        for ((x, y), at) in &ends {
+            let p = [*x as f64 / 100.0, *y as f64 / 100.0];
+            if at.len() < 2 || junctions.any_within(p, tolerance_m) {
+                continue;
+            }
+            let first = find(&mut road, at[0]);
+            for &i in &at[1..] {
+                let other = find(&mut road, i);
+                road[other] = first;
+            }
+        }
+        let mut on_road: Vec<Vec<([f64; 2], JunctionKind)>> = vec![Vec::new(); lines.len()];
+        for (i, l) in lines.iter().enumerate() {
+            if heeds(l) {
+                let r = find(&mut road, i);
+                for j in junctions.on_line(&l.line, tolerance_m) {
+                    if !on_road[r].contains(&j) {
+                        on_road[r].push(j);
+                    }
+                }
+            }
+        }
+        let on_lines = (0..lines.len())
+            .map(|i| {
+                if !heeds(&lines[i]) {
+                    return Vec::new();
+                }
+                let list = &on_road[find(&mut road, i)];
+                // Plain junctions only: no term on this road.
+                if list.iter().all(|(_, kind)| *kind == JunctionKind::None) {
+                    Vec::new()
+                } else {
+                    list.clone()
+                }
             })
             .collect();
         Sources {
             junctions: on_lines,
             ..Sources::new(lines)
         }
+    }
+
+    /// The junctions with a term some line heeds within `area` (min x,
+    /// min y, max x, max y): (traffic lights, at roundabouts).
+    pub fn junction_counts_within(&self, area: [f64; 4]) -> (usize, usize) {
+        let mut seen: Vec<([f64; 2], JunctionKind)> = Vec::new();
+        for (p, kind) in self.junctions.iter().flatten() {
+            if *kind != JunctionKind::None
+                && (area[0]..=area[2]).contains(&p[0])
+                && (area[1]..=area[3]).contains(&p[1])
+                && !seen.contains(&(*p, *kind))
+            {
+                seen.push((*p, *kind));
+            }
+        }
+        let lights = seen
+            .iter()
+            .filter(|(_, kind)| *kind == JunctionKind::TrafficLights)
+            .count();
+        (lights, seen.len() - lights)
     }
 
     pub fn new(lines: Vec<LineSource>) -> Sources {
@@ -167,64 +248,68 @@ pub fn split_line(
     receiver: [f64; 3],
     spacing_ratio: f64,
 ) -> Vec<([f64; 3], f64)> {
-    pieces(line, receiver, spacing_ratio)
+    pieces(line, &segment_lengths(line), receiver, spacing_ratio)
         .into_iter()
         .map(|p| (p.middle, p.weight))
         .collect()
 }
 
-/// One point source of [`split_line`] with the ends of the piece it
-/// stands for.
+/// One point source of [`split_line`] with the stretch of road it
+/// stands for: from `from_m` along the line, `length_m` long.
 struct Piece {
-    start: [f64; 3],
     middle: [f64; 3],
-    end: [f64; 3],
     weight: f64,
+    from_m: f64,
+    length_m: f64,
 }
 
-fn pieces(line: &[[f64; 3]], receiver: [f64; 3], spacing_ratio: f64) -> Vec<Piece> {
-    if line.len() < 2 {
-        return line
-            .iter()
-            .map(|&p| Piece {
-                start: p,
-                middle: p,
-                end: p,
-                weight: 1.0,
-            })
-            .collect();
+/// The lengths of a line's segments.
+fn segment_lengths(line: &[[f64; 3]]) -> Vec<f64> {
+    line.windows(2).map(|w| distance3(w[0], w[1])).collect()
+}
+
+/// The point at distance `at` along the line (its segments `lengths` long).
+fn point_along(line: &[[f64; 3]], lengths: &[f64], at: f64) -> [f64; 3] {
+    let mut walked = 0.0;
+    for (k, &l) in lengths.iter().enumerate() {
+        if walked + l >= at || k == lengths.len() - 1 {
+            let t = if l > 0.0 {
+                ((at - walked) / l).clamp(0.0, 1.0)
+            } else {
+                0.0
+            };
+            let (a, b) = (line[k], line[k + 1]);
+            return [
+                a[0] + t * (b[0] - a[0]),
+                a[1] + t * (b[1] - a[1]),
+                a[2] + t * (b[2] - a[2]),
+            ];
+        }
+        walked += l;
     }
-    let lengths: Vec<f64> = line.windows(2).map(|w| distance3(w[0], w[1])).collect();
+    line[line.len() - 1]
+}
+
+fn pieces(
+    line: &[[f64; 3]],
+    lengths: &[f64],
+    receiver: [f64; 3],
+    spacing_ratio: f64,
+) -> Vec<Piece> {
+    let single = |p: [f64; 3]| Piece {
+        middle: p,
+        weight: 1.0,
+        from_m: 0.0,
+        length_m: 0.0,
+    };
+    if line.len() < 2 {
+        return line.iter().map(|&p| single(p)).collect();
+    }
     let total: f64 = lengths.iter().sum();
     if total <= 0.0 {
-        return vec![Piece {
-            start: line[0],
-            middle: line[0],
-            end: line[0],
-            weight: 1.0,
-        }];
+        return vec![single(line[0])];
     }
-    // The point at distance `at` along the line.
-    let point_at = |at: f64| -> [f64; 3] {
-        let mut walked = 0.0;
-        for (k, &l) in lengths.iter().enumerate() {
-            if walked + l >= at || k == lengths.len() - 1 {
-                let t = if l > 0.0 {
-                    ((at - walked) / l).clamp(0.0, 1.0)
-                } else {
-                    0.0
-                };
-                let (a, b) = (line[k], line[k + 1]);
-                return [
-                    a[0] + t * (b[0] - a[0]),
-                    a[1] + t * (b[1] - a[1]),
-                    a[2] + t * (b[2] - a[2]),
-                ];
-            }
-            walked += l;
-        }
-        line[line.len() - 1]
-    };
+    let point_at = |at: f64| point_along(line, lengths, at);
     let piece_at = |at: f64| (distance3(point_at(at), receiver) / spacing_ratio).max(1.0);
     let mut out = Vec::new();
     let mut at = 0.0;
@@ -242,10 +327,10 @@ fn pieces(line: &[[f64; 3]], receiver: [f64; 3], spacing_ratio: f64) -> Vec<Piec
             point_at(at + piece),
         );
         out.push(Piece {
-            start,
             middle,
-            end,
             weight: piece * spreading_correction(start, end, middle, receiver),
+            from_m: at,
+            length_m: piece,
         });
         at += piece;
     }
@@ -311,7 +396,8 @@ pub fn receiver_levels(
             .map(|p| [p[0], p[1], p[2] + lift])
             .collect();
         let junctions = &sources.junctions[i];
-        for piece in pieces(&line, receiver, settings.spacing_ratio) {
+        let lengths = segment_lengths(&line);
+        for piece in pieces(&line, &lengths, receiver, settings.spacing_ratio) {
             let point = piece.middle;
             if distance3(point, receiver) > settings.max_source_distance_m {
                 continue;
@@ -322,9 +408,8 @@ pub fn receiver_levels(
             // followed from the middle only), both terms fade out over
             // 100–120 m and a piece far away is longer than that.
             let junction_points = match (&source.junction_split, junctions.is_empty()) {
-                (Some(split), false) => {
-                    near_junction_points(junctions, &piece).map(|points| (split, points))
-                }
+                (Some(split), false) => near_junction_points(junctions, &line, &lengths, &piece)
+                    .map(|points| (split, points)),
                 _ => None,
             };
             match settings.method {
@@ -419,32 +504,32 @@ pub fn receiver_levels(
 /// Sub-points of a piece for the junction terms at most this far apart (m).
 const JUNCTION_STEP_M: f64 = 5.0;
 
-/// The nearest junction (kind, distance) at points along the piece at most
-/// [`JUNCTION_STEP_M`] apart; `None` when no junction of the line comes
-/// within reach of any part of the piece.
+/// The nearest junction (kind, distance) at points along the piece's
+/// stretch of road at most [`JUNCTION_STEP_M`] apart; `None` when no
+/// junction of the line comes within reach of any part of it.
 #[allow(clippy::type_complexity)]
 fn near_junction_points(
     junctions: &[([f64; 2], JunctionKind)],
+    line: &[[f64; 3]],
+    lengths: &[f64],
     piece: &Piece,
 ) -> Option<Vec<Option<(JunctionKind, f64)>>> {
-    let (a, b) = (piece.start, piece.end);
-    let length = ((b[0] - a[0]).powi(2) + (b[1] - a[1]).powi(2)).sqrt();
     let m = [piece.middle[0], piece.middle[1]];
-    let reach = JUNCTION_REACH_M + length / 2.0 + JUNCTION_STEP_M;
+    // No point of the stretch is farther from its middle than half its
+    // length along the road.
+    let reach = JUNCTION_REACH_M + piece.length_m / 2.0;
     if !junctions
         .iter()
         .any(|(q, _)| (q[0] - m[0]).hypot(q[1] - m[1]) < reach)
     {
         return None;
     }
-    let n = ((length / JUNCTION_STEP_M).ceil() as usize).max(1);
+    let n = ((piece.length_m / JUNCTION_STEP_M).ceil() as usize).max(1);
     let points: Vec<Option<(JunctionKind, f64)>> = (0..n)
         .map(|k| {
-            let t = (k as f64 + 0.5) / n as f64;
-            nearest_on_line(
-                junctions,
-                [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])],
-            )
+            let at = piece.from_m + (k as f64 + 0.5) / n as f64 * piece.length_m;
+            let p = point_along(line, lengths, at);
+            nearest_on_line(junctions, [p[0], p[1]])
         })
         .collect();
     points.iter().any(Option::is_some).then_some(points)
@@ -509,6 +594,65 @@ pub fn lden(day: f64, evening: f64, night: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// OSM ways split where lanes change: a link ending 40 m before the
+    /// lights (where the next one begins, no junction) heeds them through
+    /// the link it continues into; across a junction nothing carries over,
+    /// and a road 3 m beside the lights (a bridge, the other carriageway)
+    /// takes none of them.
+    #[test]
+    fn roads_heed_the_junctions_of_the_links_they_continue_into() {
+        let split = junction_split_of_a_town_road();
+        let line = |id: &str, a: [f64; 2], b: [f64; 2]| LineSource {
+            id: id.into(),
+            line: vec![[a[0], a[1], 0.0], [b[0], b[1], 0.0]],
+            cnossos: [[60.0; 8]; 3],
+            rls19: [70.0, 60.0],
+            junction_split: Some(Box::new(split.clone())),
+        };
+        let junctions = JunctionPoints::new(vec![
+            ([0.0, 0.0], JunctionKind::TrafficLights),
+            ([300.0, 0.0], JunctionKind::None),
+        ]);
+        let sources = Sources::with_junctions(
+            vec![
+                line("approach", [-100.0, 0.0], [-40.0, 0.0]),
+                line("last 40 m", [-40.0, 0.0], [0.0, 0.0]),
+                line("beyond", [0.0, 0.0], [300.0, 0.0]),
+                line("past the plain junction", [300.0, 0.0], [400.0, 0.0]),
+                line("beside", [-100.0, 3.0], [100.0, 3.0]),
+            ],
+            &junctions,
+            0.5,
+        );
+        let kinds = |i: usize| -> Vec<JunctionKind> {
+            sources.junctions[i].iter().map(|(_, k)| *k).collect()
+        };
+        assert_eq!(kinds(0), vec![JunctionKind::TrafficLights]);
+        assert_eq!(kinds(1), vec![JunctionKind::TrafficLights]);
+        let beyond = kinds(2);
+        assert!(
+            beyond.len() == 2
+                && beyond.contains(&JunctionKind::TrafficLights)
+                && beyond.contains(&JunctionKind::None),
+            "{beyond:?}"
+        );
+        assert!(kinds(3).is_empty(), "only a plain junction: {:?}", kinds(3));
+        assert!(kinds(4).is_empty());
+        assert_eq!(
+            sources.junction_counts_within([-10.0, -10.0, 10.0, 10.0]),
+            (1, 0)
+        );
+    }
+
+    fn junction_split_of_a_town_road() -> [crate::cnossos::emission::JunctionSplit; 3] {
+        use crate::cnossos::emission::{Coefficients, RoadTraffic, junction_split};
+        let mut road = RoadTraffic::default();
+        road.flows[0].vehicles_per_hour = 500.0;
+        road.flows[0].speed_kmh = 50.0;
+        let split = junction_split(&road, Coefficients::Directive2021).unwrap();
+        [split.clone(), split.clone(), split]
+    }
 
     #[test]
     fn lines_split_at_half_the_distance() {

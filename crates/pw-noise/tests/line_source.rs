@@ -131,7 +131,7 @@ fn a_junction_with_lights_on_a_long_road() {
     };
     let plain = Sources::new(vec![road.clone()]);
     let lights = || JunctionPoints::new(vec![([0.0, 0.0], JunctionKind::TrafficLights)]);
-    let with_lights = Sources::with_junctions(vec![road.clone()], &lights());
+    let with_lights = Sources::with_junctions(vec![road.clone()], &lights(), 0.5);
     // The whole road within reach: the far receivers hear all of it (a piece
     // straddling the reach counts whole or not at all, which is not what
     // is checked here).

@@ -78,13 +78,14 @@ impl TrafficAnalysis {
     /// junctions). A line layer network comes without node tags.
     pub fn road_map(&self, s: &Scenario) -> Result<Arc<OsmData>, AnalysisError> {
         let map = self.map(s)?;
-        let changed = with_changes(&map, &s.edits.changed);
-        if s.edits.removed.is_empty() {
-            return Ok(changed);
+        let crs = scene_crs(s)?;
+        let (classes, _) = classes_with(&s.traffic.classes);
+        let variant = variant_map(&map, s, crs, &classes)?;
+        if variant.closed.is_empty() {
+            return Ok(variant.data);
         }
-        let mut data = (*changed).clone();
-        data.ways
-            .retain(|w| !s.edits.removed.contains(&map.object_id(w.id)));
+        let mut data = (*variant.data).clone();
+        data.ways.retain(|w| !variant.closed.contains(&w.id));
         Ok(Arc::new(data))
     }
 
@@ -240,59 +241,16 @@ impl Analysis for TrafficAnalysis {
     ) -> Result<AnalysisResult, AnalysisError> {
         control.set_stage("read");
         let map = self.map(s)?;
-        let data = with_changes(&map, &s.edits.changed);
         control.check()?;
         let (classes, unknown_classes) = classes_with(&s.traffic.classes);
-        let crs = s.site.crs.ok_or_else(|| {
-            failed(
-                "traffic.no_crs",
-                "The scene has no CRS: roads cannot be placed.",
-            )
-        })?;
-        let to_scene = pw_geo::Reprojector::new(pw_geo::Crs::WGS84, crs).map_err(|e| {
-            AnalysisError::Said(
-                Message::new("traffic.no_projection")
-                    .arg("error", e)
-                    .english("The map cannot be placed in the scene's CRS: {error}"),
-            )
-        })?;
+        let crs = scene_crs(s)?;
+        let to_scene = reprojector(pw_geo::Crs::WGS84, crs)?;
         let project = |p: [f64; 2]| to_scene.apply([p[0], p[1], 0.0]).ok().map(|q| [q[0], q[1]]);
-        let closed: HashSet<i64> = map
-            .data
-            .ways
-            .iter()
-            .map(|w| w.id)
-            .filter(|&w| s.edits.removed.contains(&map.object_id(w)))
-            .collect();
-        let mut road_notes = Vec::new();
-        let data = if s.edits.roads.is_empty() {
-            data
-        } else {
-            let to_wgs84 = pw_geo::Reprojector::new(crs, pw_geo::Crs::WGS84).map_err(|e| {
-                AnalysisError::Said(
-                    Message::new("traffic.no_projection")
-                        .arg("error", e)
-                        .english("The map cannot be placed in the scene's CRS: {error}"),
-                )
-            })?;
-            let unproject =
-                |p: [f64; 2]| to_wgs84.apply([p[0], p[1], 0.0]).ok().map(|q| [q[0], q[1]]);
-            // A drawn road joins open roads for cars only.
-            let is_car = |w: &pw_osm::Way| {
-                !closed.contains(&w.id)
-                    && pw_osm::tag(&w.tags, "highway")
-                        .is_some_and(|h| classes.iter().any(|c| c.class == h))
-            };
-            let (with_roads, notes) = crate::new_roads::with_new_roads(
-                &data,
-                &s.edits.roads,
-                &unproject,
-                &project,
-                &is_car,
-            );
-            road_notes = notes;
-            Arc::new(with_roads)
-        };
+        let VariantMap {
+            data,
+            closed,
+            notes: road_notes,
+        } = variant_map(&map, s, crs, &classes)?;
         let roads = road_network(&data, &classes, &project, &|id| closed.contains(&id))
             .map_err(traffic_error)?;
         let demand_file = s.traffic.demand.as_deref();
@@ -485,6 +443,72 @@ impl Analysis for TrafficAnalysis {
         result.notes.extend(roads.notes.iter().cloned());
         Ok(result)
     }
+}
+
+fn scene_crs(s: &Scenario) -> Result<pw_geo::Crs, AnalysisError> {
+    s.site.crs.ok_or_else(|| {
+        failed(
+            "traffic.no_crs",
+            "The scene has no CRS: roads cannot be placed.",
+        )
+    })
+}
+
+fn reprojector(from: pw_geo::Crs, to: pw_geo::Crs) -> Result<pw_geo::Reprojector, AnalysisError> {
+    pw_geo::Reprojector::new(from, to).map_err(|e| {
+        AnalysisError::Said(
+            Message::new("traffic.no_projection")
+                .arg("error", e)
+                .english("The map cannot be placed in the scene's CRS: {error}"),
+        )
+    })
+}
+
+/// The map as a variant has it: its tag changes made, its drawn roads
+/// added (joined to open roads for cars), and the ways it closes.
+struct VariantMap {
+    data: Arc<OsmData>,
+    closed: HashSet<i64>,
+    notes: Vec<Message>,
+}
+
+fn variant_map(
+    map: &RoadMap,
+    s: &Scenario,
+    crs: pw_geo::Crs,
+    classes: &[crate::osm::ClassDefaults],
+) -> Result<VariantMap, AnalysisError> {
+    let data = with_changes(map, &s.edits.changed);
+    let closed: HashSet<i64> = map
+        .data
+        .ways
+        .iter()
+        .map(|w| w.id)
+        .filter(|&w| s.edits.removed.contains(&map.object_id(w)))
+        .collect();
+    if s.edits.roads.is_empty() {
+        return Ok(VariantMap {
+            data,
+            closed,
+            notes: Vec::new(),
+        });
+    }
+    let to_scene = reprojector(pw_geo::Crs::WGS84, crs)?;
+    let to_wgs84 = reprojector(crs, pw_geo::Crs::WGS84)?;
+    let project = |p: [f64; 2]| to_scene.apply([p[0], p[1], 0.0]).ok().map(|q| [q[0], q[1]]);
+    let unproject = |p: [f64; 2]| to_wgs84.apply([p[0], p[1], 0.0]).ok().map(|q| [q[0], q[1]]);
+    // A drawn road joins open roads for cars only.
+    let is_car = |w: &pw_osm::Way| {
+        !closed.contains(&w.id)
+            && pw_osm::tag(&w.tags, "highway").is_some_and(|h| classes.iter().any(|c| c.class == h))
+    };
+    let (with_roads, notes) =
+        crate::new_roads::with_new_roads(&data, &s.edits.roads, &unproject, &project, &is_car);
+    Ok(VariantMap {
+        data: Arc::new(with_roads),
+        closed,
+        notes,
+    })
 }
 
 /// The map with the variant's changes to its ways (object id → tags set),
