@@ -87,14 +87,8 @@ pub fn nearest_on_line(
 }
 
 fn segment_distance(p: [f64; 2], a: [f64; 2], b: [f64; 2]) -> f64 {
-    let d = [b[0] - a[0], b[1] - a[1]];
-    let len2 = d[0] * d[0] + d[1] * d[1];
-    let t = if len2 > 0.0 {
-        (((p[0] - a[0]) * d[0] + (p[1] - a[1]) * d[1]) / len2).clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
-    (p[0] - a[0] - t * d[0]).hypot(p[1] - a[1] - t * d[1])
+    let (q, _) = pw_geo::segment::closest_point(a, b, p);
+    (p[0] - q[0]).hypot(p[1] - q[1])
 }
 
 /// How far along its road a signal may stand from its junction (m): none
