@@ -1,14 +1,12 @@
 //! What can go wrong, each with a catalogue key for the people who see it
 //! (phones and the workshop screen) and the HTTP status a phone gets.
 
-use crate::limits::MAX_TEXT_CHARS;
-
 #[derive(Debug, Clone, thiserror::Error, PartialEq)]
 pub enum ParticipationError {
     #[error("the text is empty")]
     EmptyText,
-    #[error("the text has {chars} characters; at most {MAX_TEXT_CHARS} fit")]
-    TextTooLong { chars: usize },
+    #[error("the text has {chars} characters; at most {max} fit")]
+    TextTooLong { chars: usize, max: usize },
     #[error("unknown category {0:?} (idee, kritik, frage, lob)")]
     UnknownCategory(String),
     #[error("the place lies outside the workshop's area")]
@@ -73,10 +71,9 @@ impl ParticipationError {
     pub fn args(&self) -> Vec<(&'static str, String)> {
         use ParticipationError::*;
         match self {
-            TextTooLong { chars } => vec![
-                ("chars", chars.to_string()),
-                ("max", MAX_TEXT_CHARS.to_string()),
-            ],
+            TextTooLong { chars, max } => {
+                vec![("chars", chars.to_string()), ("max", max.to_string())]
+            }
             TooMany { seconds } => vec![("seconds", seconds.to_string())],
             TooLarge { limit } => vec![("kib", (limit / 1024).to_string())],
             UnknownVariant(v) | UnknownQuestion(v) | UnknownCategory(v) => {

@@ -49,7 +49,8 @@ pub fn clean_text(raw: &str, max: usize) -> Result<String> {
     }
     let n = trimmed.chars().count();
     if n > max {
-        return Err(ParticipationError::TextTooLong { chars: n });
+        // The limit of this text (a note, a reply), not always the same.
+        return Err(ParticipationError::TextTooLong { chars: n, max });
     }
     Ok(trimmed.to_string())
 }
@@ -162,7 +163,10 @@ mod tests {
         );
         assert_eq!(
             clean_text(&"ä".repeat(101), 100),
-            Err(ParticipationError::TextTooLong { chars: 101 })
+            Err(ParticipationError::TextTooLong {
+                chars: 101,
+                max: 100
+            })
         );
         assert_eq!(
             clean_text(&"ä".repeat(100), 100).unwrap().chars().count(),

@@ -71,7 +71,7 @@ mod tests {
         use crate::error::ParticipationError as E;
         for e in [
             E::EmptyText,
-            E::TextTooLong { chars: 1 },
+            E::TextTooLong { chars: 1, max: 1 },
             E::UnknownCategory(String::new()),
             E::OutsideArea,
             E::UnknownVariant(String::new()),

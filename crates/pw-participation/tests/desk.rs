@@ -414,7 +414,10 @@ fn bad_contributions_are_refused_with_a_reason_and_nothing_is_stored(b: &dyn Bac
     );
     assert_eq!(
         refuse(draft(&p, "2", &"x".repeat(1001))),
-        ParticipationError::TextTooLong { chars: 1001 }
+        ParticipationError::TextTooLong {
+            chars: 1001,
+            max: 1000
+        }
     );
     let mut d = draft(&p, "3", "ok");
     d.category = "spam".into();
