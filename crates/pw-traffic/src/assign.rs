@@ -70,26 +70,6 @@ pub struct Assignment {
     pub unroutable: Vec<(NodeId, NodeId, f64)>,
 }
 
-pub fn assign(
-    network: &Network,
-    demand: &Demand,
-    settings: &AssignmentSettings,
-    job: &JobControl,
-) -> Result<Assignment, TrafficError> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(settings.threads)
-        .build()
-        .expect("a thread pool");
-    // Inside the pool: the solver asks it how many threads it has.
-    pool.install(|| {
-        let solver = Solver::new(network, demand, settings);
-        match settings.algorithm {
-            Algorithm::BiconjugateFrankWolfe => solver.run(job),
-            Algorithm::GradientProjection => crate::gradient_projection::run(&solver, job),
-        }
-    })
-}
-
 pub(crate) struct Solver<'a> {
     pub(crate) network: &'a Network,
     pub(crate) demand: &'a Demand,
@@ -105,7 +85,11 @@ pub(crate) struct Loading {
 }
 
 impl<'a> Solver<'a> {
-    fn new(network: &'a Network, demand: &'a Demand, settings: &'a AssignmentSettings) -> Self {
+    pub(crate) fn new(
+        network: &'a Network,
+        demand: &'a Demand,
+        settings: &'a AssignmentSettings,
+    ) -> Self {
         Solver {
             network,
             demand,
@@ -161,7 +145,7 @@ impl<'a> Solver<'a> {
             })
     }
 
-    fn run(&self, job: &JobControl) -> Result<Assignment, TrafficError> {
+    pub(crate) fn run(&self, job: &JobControl) -> Result<Assignment, TrafficError> {
         let links = &self.network.links;
         let free_flow: Vec<f64> = links.iter().map(|l| l.cost(0.0)).collect();
         let first = self.all_or_nothing(&free_flow);
@@ -401,7 +385,7 @@ mod tests {
                 algorithm,
                 ..Default::default()
             };
-            let r = assign(&two_roads(), &demand, &settings, &JobControl::new()).unwrap();
+            let r = crate::assign(&two_roads(), &demand, &settings, &JobControl::new()).unwrap();
             let (a, b) = (r.flows[0], r.flows[2]);
             assert!((a + b - 3000.0).abs() < 1e-6, "{algorithm:?}");
             // Wardrop: both used roads take the same time.
@@ -428,7 +412,7 @@ mod tests {
         let demand = Demand {
             origins: vec![(0, vec![(1, 100.0), (4, 25.0)])],
         };
-        let r = assign(
+        let r = crate::assign(
             &two_roads(),
             &demand,
             &AssignmentSettings::default(),
@@ -446,7 +430,7 @@ mod tests {
         };
         let job = JobControl::new();
         job.cancel();
-        let r = assign(&two_roads(), &demand, &AssignmentSettings::default(), &job);
+        let r = crate::assign(&two_roads(), &demand, &AssignmentSettings::default(), &job);
         assert!(matches!(r, Err(TrafficError::Cancelled(_))));
     }
 }

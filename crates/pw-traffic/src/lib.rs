@@ -10,6 +10,7 @@
 
 mod assign;
 pub mod counts;
+mod equilibrium;
 mod error;
 pub mod framework;
 mod gradient_projection;
@@ -25,7 +26,8 @@ pub mod tntp;
 pub mod turns;
 pub mod zones;
 
-pub use assign::{Algorithm, Assignment, AssignmentSettings, IterationLog, assign};
+pub use assign::{Algorithm, Assignment, AssignmentSettings, IterationLog};
+pub use equilibrium::assign;
 pub use error::TrafficError;
 pub use network::{Demand, Link, Network, NodeId};
 pub use paths::ShortestPaths;
