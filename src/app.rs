@@ -76,7 +76,7 @@ impl Plugin for CorePlugins {
             LayersPlugin,
             LayerKindPlugins,
             CityLayerPlugin,
-            CameraPlugin,
+            (CameraPlugin, crate::view::view_box::ViewBoxPlugin),
             crate::view::compare::ComparePlugin,
             crate::scenario::ScenarioPlugin,
             crate::plan::PlanPlugin,

@@ -70,7 +70,8 @@ pub(super) fn start_loading(
     }
     entry.status = LayerStatus::Loading;
     // A service layer asks for the ground in view: it waits until the
-    // camera has settled (`services::follow_view` starts it then).
+    // camera has settled (`view::view_box` says so, `services::follow_view`
+    // starts it then).
     if entry.def.service.is_some() {
         match view_box {
             Some(v) => entry.asked_box = Some(super::services::asked_box(v)),

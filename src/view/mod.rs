@@ -13,3 +13,4 @@ pub mod picking;
 pub mod pipelines;
 pub mod screenshot;
 pub mod sun;
+pub mod view_box;
