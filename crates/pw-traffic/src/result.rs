@@ -340,3 +340,92 @@ pub fn add_counts(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{AssignmentSettings, Link, assign};
+    use pw_job::JobControl;
+
+    fn road(from: crate::NodeId, to: crate::NodeId) -> Link {
+        Link {
+            from,
+            to,
+            capacity: 1000.0,
+            length: 100.0,
+            free_flow_time: 1.0,
+            b: 0.15,
+            power: 4.0,
+            toll: 0.0,
+            fixed_cost: 0.0,
+        }
+    }
+
+    /// Zone 2 lies beyond a one-way street: trips to it have no route, and
+    /// the result says how many, naming the zones as the map does; an
+    /// assignment cut off by its iteration limit says so (and only then).
+    #[test]
+    fn trips_without_a_route_and_an_unfinished_assignment_are_said() {
+        // Zones 0, 1, 2 (nodes 0–2), crossings 3 and 4; 4 → 2 only leads in
+        // from 2's side: 2 can leave, nobody can reach it.
+        let network = Network::new(
+            vec![10, 11, 12, 13, 14],
+            vec![
+                road(0, 3),
+                road(3, 0),
+                road(1, 3),
+                road(3, 1),
+                road(2, 4),
+                road(4, 3),
+            ],
+            3,
+            3,
+        );
+        let demand = Demand {
+            origins: vec![(0, vec![(1, 100.0), (2, 40.0)]), (1, vec![(2, 20.0)])],
+        };
+        let assignment = assign(
+            &network,
+            &demand,
+            &AssignmentSettings {
+                max_iterations: 1,
+                relative_gap: 1e-12,
+                ..Default::default()
+            },
+            &JobControl::new(),
+        )
+        .unwrap();
+        assert_eq!(assignment.unroutable.len(), 2);
+        let looks: Vec<LinkLook> = (0..6)
+            .map(|i| LinkLook {
+                id: format!("way/{i}"),
+                geometry: Some(vec![[0.0, 0.0], [100.0, 0.0]]),
+                name: String::new(),
+                class: "residential".into(),
+            })
+            .collect();
+        let names = vec!["Nord".to_string(), "Ost".into(), "Süd".into()];
+        let map = MapOf {
+            links: &looks,
+            closed: &[],
+            zone_names: &names,
+            lengths_in_metres: true,
+        };
+        let result =
+            assignment_result("Bestand".into(), &network, &map, &demand, &assignment, None);
+        let texts: Vec<String> = result.notes.iter().map(|n| n.to_string()).collect();
+        assert!(
+            texts.contains(
+                &"2 origin–destination pairs (60 trips) have no route, e.g. zone Nord → Süd; they are not on the map."
+                    .to_string()
+            ),
+            "{texts:?}"
+        );
+        // The iteration limit's note exactly when it stopped short.
+        let cut_off = texts.iter().any(|t| {
+            t.starts_with("The assignment stopped at its iteration limit with a relative gap of ")
+        });
+        assert_eq!(cut_off, !assignment.converged, "{texts:?}");
+        assert_eq!(result.kpi("unroutable").map(|k| k.value), Some(60.0));
+    }
+}
