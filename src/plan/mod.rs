@@ -130,14 +130,22 @@ pub enum PlanCommand {
     Redo,
 }
 
+/// What the points being drawn become.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum Drawn {
+    #[default]
+    Volume,
+    Surface(pw_plan::SurfaceKind),
+    /// The points of a road of this class.
+    Road(String),
+}
+
 #[derive(Resource, Debug, Default)]
 pub struct PlanEditor {
     /// Corners tapped so far while drawing (scene CRS).
     pub drawing: Option<Vec<[f64; 2]>>,
-    /// What the corners become: a surface of this kind, else a volume.
-    pub drawing_surface: Option<pw_plan::SurfaceKind>,
-    /// Or the points of a road of this class.
-    pub drawing_road: Option<String>,
+    /// What the corners become.
+    pub drawn: Drawn,
     pub tool: Tool,
     /// The last point of the map under the pointer (typed lengths point
     /// there while the pointer is over the panel).
@@ -152,6 +160,11 @@ pub struct PlanEditor {
 }
 
 impl PlanEditor {
+    /// Whether the points being drawn make a road (a line, not a ring).
+    pub fn draws_road(&self) -> bool {
+        matches!(self.drawn, Drawn::Road(_))
+    }
+
     pub fn can_undo(&self) -> bool {
         !self.undo.is_empty()
     }
@@ -253,7 +266,7 @@ fn draw_footprint(
     };
     let pointer = cursor.world.map(|p| [p[0], p[1]]);
     let snapped = |corners: &[[f64; 2]], p: [f64; 2]| {
-        if editor.drawing_road.is_some() {
+        if editor.draws_road() {
             return (p, SnapTo::Grid);
         }
         let edges = edges_near(&city, &layers, &state, &frame, p, None);
@@ -268,7 +281,7 @@ fn draw_footprint(
         }
         if let Some(first) = corners
             .first()
-            .filter(|_| points.len() >= 3 && editor.drawing_road.is_none())
+            .filter(|_| points.len() >= 3 && !editor.draws_road())
         {
             points.push(*first);
         }
@@ -398,7 +411,7 @@ fn take_taps(
         let Some(p) = click.world.map(|p| [p[0], p[1]]) else {
             continue;
         };
-        let drawing_road = editor.drawing_road.is_some();
+        let drawing_road = editor.draws_road();
         if let Some(corners) = editor.drawing.as_mut() {
             // A road's points stay where tapped (to 10 cm): the traffic
             // analysis joins its ends to the roads they are near.
@@ -522,8 +535,7 @@ fn keep_drawn(
     editor.record(&snapshot, "", None, now);
     add(target_variant(state, i18n));
     editor.drawing = None;
-    editor.drawing_surface = None;
-    editor.drawing_road = None;
+    editor.drawn = Drawn::Volume;
     state.dirty = true;
 }
 
@@ -569,20 +581,17 @@ fn handle_commands(
         match cmd {
             PlanCommand::StartDrawing => {
                 editor.drawing = Some(Vec::new());
-                editor.drawing_surface = None;
-                editor.drawing_road = None;
+                editor.drawn = Drawn::Volume;
                 editor.tool = Tool::None;
             }
             PlanCommand::StartDrawingSurface(kind) => {
                 editor.drawing = Some(Vec::new());
-                editor.drawing_surface = Some(*kind);
-                editor.drawing_road = None;
+                editor.drawn = Drawn::Surface(*kind);
                 editor.tool = Tool::None;
             }
             PlanCommand::StartDrawingRoad(class) => {
                 editor.drawing = Some(Vec::new());
-                editor.drawing_surface = None;
-                editor.drawing_road = Some(class.clone());
+                editor.drawn = Drawn::Road(class.clone());
                 editor.tool = Tool::None;
             }
             PlanCommand::CornerAt(length) => {
@@ -732,7 +741,7 @@ fn handle_commands(
                 let Some(corners) = editor.drawing.clone() else {
                     continue;
                 };
-                if let Some(class) = editor.drawing_road.clone() {
+                if let Drawn::Road(class) = editor.drawn.clone() {
                     let id = free_id(&state, "strasse");
                     let mut road = pw_plan::Road::new(id.clone(), corners, &class);
                     road.name =
@@ -745,7 +754,7 @@ fn handle_commands(
                     scenario.write(ScenarioCommand::Activate(state.active.clone()));
                     continue;
                 }
-                if let Some(kind) = editor.drawing_surface {
+                if let Drawn::Surface(kind) = editor.drawn {
                     let id = free_id(&state, "flaeche");
                     let mut surface = pw_plan::Surface::new(id.clone(), kind, corners);
                     let key = match kind {

@@ -393,9 +393,9 @@ pub fn plan_panel(
             });
         }
         Some(corners) => {
-            let hint = if editor.drawing_road.is_some() {
+            let hint = if editor.draws_road() {
                 "plan.draw_road_hint"
-            } else if editor.drawing_surface.is_some() {
+            } else if matches!(editor.drawn, crate::plan::Drawn::Surface(_)) {
                 "plan.draw_surface_hint"
             } else {
                 "plan.draw_hint"
@@ -408,7 +408,7 @@ pub fn plan_panel(
             ui.horizontal_wrapped(|ui| {
                 if ui
                     .add_enabled(
-                        corners.len() >= if editor.drawing_road.is_some() { 2 } else { 3 },
+                        corners.len() >= if editor.draws_road() { 2 } else { 3 },
                         egui::Button::new(i18n.tr("plan.finish")),
                     )
                     .clicked()
