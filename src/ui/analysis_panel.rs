@@ -454,6 +454,13 @@ fn result_card(
         for n in &r.notes {
             ui.label(i18n.render(n));
         }
+        if let Some(f) = r.features.as_ref().filter(|f| !f.features.is_empty()) {
+            egui::CollapsingHeader::new(i18n.tr("analysis.highest"))
+                .id_salt(("highest", e.id))
+                .show(ui, |ui| {
+                    highest_features(ui, e.id, f, r.difference_of.is_some(), i18n)
+                });
+        }
         egui::CollapsingHeader::new(i18n.tr("analysis.parameters"))
             .id_salt(("params", e.id))
             .show(ui, |ui| {
@@ -659,6 +666,89 @@ pub fn scenario_status(
         });
     }
     actions
+}
+
+/// How many features the table of the highest values lists.
+const HIGHEST_ROWS: usize = 10;
+
+/// The features with the highest values (of a difference: the largest
+/// changes either way) with their name and the columns the catalogue has
+/// a label for (`analysis.column.<name>`): for traffic the roads with the
+/// most vehicles, their capacity and how full they are.
+fn highest_features(
+    ui: &mut egui::Ui,
+    id: u32,
+    f: &pw_analysis::FeatureValues,
+    difference: bool,
+    i18n: &I18n,
+) {
+    use pw_analysis::result::Column;
+    let mut order: Vec<usize> = (0..f.features.len())
+        .filter(|&i| f.features[i].value.is_finite())
+        .collect();
+    let size = |i: usize| {
+        let v = f.features[i].value;
+        if difference { v.abs() } else { v }
+    };
+    order.sort_by(|&a, &b| size(b).total_cmp(&size(a)));
+    order.truncate(HIGHEST_ROWS);
+    let names = f.columns.iter().find_map(|c| match c {
+        Column::Texts("name", v) => Some(v),
+        _ => None,
+    });
+    let shown: Vec<(String, &Vec<f32>)> = f
+        .columns
+        .iter()
+        .filter_map(|c| match c {
+            Column::Numbers(name, v) => Some((*name, v)),
+            Column::Texts(..) => None,
+        })
+        .filter_map(|(name, v)| {
+            let key = format!("analysis.column.{name}");
+            let label = i18n.tr(&key).to_string();
+            (label != key).then_some((label, v))
+        })
+        .collect();
+    egui::Grid::new(("highest_grid", id))
+        .striped(true)
+        .show(ui, |ui| {
+            ui.label(egui::RichText::new(i18n.tr("analysis.column.feature")).strong());
+            let unit = f.quantity.unit;
+            ui.label(
+                egui::RichText::new(format!("{} ({unit})", i18n.tr(f.quantity.label))).strong(),
+            );
+            for (label, _) in &shown {
+                ui.label(egui::RichText::new(label.as_str()).strong());
+            }
+            ui.end_row();
+            for &i in &order {
+                let feature = &f.features[i];
+                let name = names
+                    .and_then(|n| n.get(i))
+                    .filter(|n| !n.trim().is_empty())
+                    .cloned()
+                    .unwrap_or_else(|| feature.id.clone());
+                ui.label(i18n.neutral(&name));
+                let sign = if difference && feature.value > 0.0 {
+                    "+"
+                } else {
+                    ""
+                };
+                ui.label(format!(
+                    "{sign}{}",
+                    i18n.number(f64::from(feature.value), 0)
+                ));
+                for (_, values) in &shown {
+                    let v = values.get(i).copied().unwrap_or(f32::NAN);
+                    ui.label(if v.is_finite() {
+                        i18n.number(f64::from(v), if v.abs() < 10.0 { 2 } else { 0 })
+                    } else {
+                        "–".to_string()
+                    });
+                }
+                ui.end_row();
+            }
+        });
 }
 
 pub fn analysis_panel(

@@ -4187,3 +4187,89 @@ fn online_window_searches_offers_a_datasets_layers_and_adds_the_one_chosen() {
         assert!(actions.contains(&want), "{want:?} not in {actions:?}");
     }
 }
+
+/// A traffic result lists its busiest roads under "Die höchsten Werte":
+/// name, vehicles an hour, capacity and how full each is — the ten highest
+/// only, unnamed roads by their id.
+#[test]
+fn the_busiest_roads_show_with_their_capacity_and_how_full_they_are() {
+    use crate::analysis::AnalysisState;
+    use pw_analysis::result::Column;
+    use pw_analysis::{
+        AnalysisResult, Feature, FeatureGeometry, FeatureValues, Registry, RunStamp,
+    };
+    let i18n = german();
+    let mut registry = Registry::default();
+    registry.register(std::sync::Arc::new(
+        pw_traffic::framework::TrafficAnalysis::default(),
+    ));
+    let n = 12;
+    let volume = |i: usize| 100.0 * (i + 1) as f32;
+    let features = (0..n)
+        .map(|i| Feature {
+            id: format!("way/{}", 1000 + i),
+            geometry: FeatureGeometry::Line(vec![[0.0, i as f64, 0.0], [100.0, i as f64, 0.0]]),
+            value: volume(i),
+        })
+        .collect();
+    let names: Vec<String> = (0..n)
+        .map(|i| {
+            if i == n - 2 {
+                String::new()
+            } else {
+                format!("Straße {i}")
+            }
+        })
+        .collect();
+    let capacity: Vec<f32> = vec![2000.0; n];
+    let ratio: Vec<f32> = (0..n).map(|i| volume(i) / 2000.0).collect();
+    let result = AnalysisResult {
+        label: "Verkehr Bestand".into(),
+        stamp: RunStamp {
+            analysis: "traffic".into(),
+            scenario: "Bestand".into(),
+            ..Default::default()
+        },
+        features: Some(FeatureValues {
+            quantity: pw_traffic::result::volume_quantity(),
+            features,
+            columns: vec![
+                Column::Numbers("capacity", capacity),
+                Column::Numbers("volume_capacity", ratio),
+                Column::Texts("name", names),
+            ],
+            absent_is_zero: true,
+        }),
+        ..Default::default()
+    };
+    let mut state = AnalysisState::default();
+    state.selected = "traffic".into();
+    state.add("traffic", result);
+    let mut h = Harness::new_ui_state(
+        move |ui, s: &mut (AnalysisState, Vec<UiAction>)| {
+            let acts = analysis_panel::analysis_panel(ui, &registry, &mut s.0, &i18n);
+            s.1.extend(acts);
+        },
+        (state, Vec::new()),
+    );
+    h.run();
+    h.get_by_label("Die höchsten Werte").click();
+    h.run();
+    h.get_by_label("Kfz je Stunde (Kfz/h)");
+    h.get_by_label("Kapazität (Kfz/h)");
+    h.get_by_label("Auslastung (Menge ÷ Kapazität)");
+    // The busiest: 1.200 vehicles on 2.000 capacity, 0,60 full; the road
+    // without a name by its id; the two quietest not listed.
+    h.get_by_label("Straße 11");
+    h.get_by_label("1.200");
+    h.get_by_label("0,60");
+    h.get_by_label("way/1010");
+    assert!(h.query_by_label("Straße 1").is_none());
+    assert!(h.query_by_label("Straße 0").is_none());
+    h.get_by_label("Straße 2");
+    assert_eq!(
+        h.query_all_by_label("2.000").count(),
+        10,
+        "a capacity per row"
+    );
+}
