@@ -231,6 +231,9 @@ pub struct Layers {
     /// The ground in view (scene CRS, min x, min y, max x, max y) once the
     /// camera has settled: what service layers ask their features for.
     pub view_box: Option<[f64; 4]>,
+    /// Whether the camera holds still now (service layers ask nothing while
+    /// it moves).
+    pub view_settled: bool,
     /// Where answers of online services are kept for offline use (None: the
     /// user's cache folder).
     pub service_copies: Option<PathBuf>,

@@ -43,7 +43,7 @@ fn area(b: [f64; 4]) -> f64 {
 /// Asks service layers for features where the settled view
 /// (`Layers::view_box`) has gone beyond what they asked for.
 pub fn follow_view(layers: Res<Layers>, mut commands: MessageWriter<SceneCommand>) {
-    let Some(view) = layers.view_box else {
+    let Some(view) = layers.view_box.filter(|_| layers.view_settled) else {
         return;
     };
     for entry in &layers.entries {

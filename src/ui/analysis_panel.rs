@@ -454,7 +454,14 @@ fn result_card(
         for n in &r.notes {
             ui.label(i18n.render(n));
         }
-        if let Some(f) = r.features.as_ref().filter(|f| !f.features.is_empty()) {
+        // Results whose features carry names (roads): the others' features
+        // are an observer or a sight line, nothing to rank.
+        if let Some(f) = r.features.as_ref().filter(|f| {
+            !f.features.is_empty()
+                && f.columns
+                    .iter()
+                    .any(|c| matches!(c, pw_analysis::result::Column::Texts("name", _)))
+        }) {
             egui::CollapsingHeader::new(i18n.tr("analysis.highest"))
                 .id_salt(("highest", e.id))
                 .show(ui, |ui| {
@@ -696,9 +703,12 @@ fn highest_features(
         Column::Texts("name", v) => Some(v),
         _ => None,
     });
+    // Of a difference only the change itself: its columns' labels name
+    // absolute values.
     let shown: Vec<(String, &Vec<f32>)> = f
         .columns
         .iter()
+        .filter(|_| !difference)
         .filter_map(|c| match c {
             Column::Numbers(name, v) => Some((*name, v)),
             Column::Texts(..) => None,
@@ -709,18 +719,40 @@ fn highest_features(
             (label != key).then_some((label, v))
         })
         .collect();
+    // Decimals per column, from the largest value listed.
+    let decimals = |values: &mut dyn Iterator<Item = f32>| {
+        let largest = values
+            .filter(|v| v.is_finite())
+            .fold(0.0f32, |m, v| m.max(v.abs()));
+        if largest < 10.0 { 2 } else { 0 }
+    };
+    let main_decimals = decimals(&mut order.iter().map(|&i| f.features[i].value));
+    let title = if difference {
+        f.quantity.difference_legend.title
+    } else {
+        f.quantity.label
+    };
+    let unit = f.quantity.unit;
+    let heading = if unit.is_empty() || i18n.tr(title).contains(unit) {
+        i18n.tr(title).to_string()
+    } else {
+        format!("{} ({unit})", i18n.tr(title))
+    };
     egui::Grid::new(("highest_grid", id))
         .striped(true)
         .show(ui, |ui| {
             ui.label(egui::RichText::new(i18n.tr("analysis.column.feature")).strong());
-            let unit = f.quantity.unit;
-            ui.label(
-                egui::RichText::new(format!("{} ({unit})", i18n.tr(f.quantity.label))).strong(),
-            );
+            ui.label(egui::RichText::new(heading).strong());
             for (label, _) in &shown {
                 ui.label(egui::RichText::new(label.as_str()).strong());
             }
             ui.end_row();
+            let column_decimals: Vec<usize> = shown
+                .iter()
+                .map(|(_, values)| {
+                    decimals(&mut order.iter().filter_map(|&i| values.get(i).copied()))
+                })
+                .collect();
             for &i in &order {
                 let feature = &f.features[i];
                 let name = names
@@ -728,20 +760,21 @@ fn highest_features(
                     .filter(|n| !n.trim().is_empty())
                     .cloned()
                     .unwrap_or_else(|| feature.id.clone());
-                ui.label(i18n.neutral(&name));
-                let sign = if difference && feature.value > 0.0 {
+                // Roads of one name come in pieces and directions: the id
+                // tells them apart.
+                ui.label(i18n.neutral(&name)).on_hover_text(&feature.id);
+                let text = i18n.number(f64::from(feature.value), main_decimals);
+                let grew = text.chars().any(|c| c.is_ascii_digit() && c != '0');
+                let sign = if difference && feature.value > 0.0 && grew {
                     "+"
                 } else {
                     ""
                 };
-                ui.label(format!(
-                    "{sign}{}",
-                    i18n.number(f64::from(feature.value), 0)
-                ));
-                for (_, values) in &shown {
+                ui.label(format!("{sign}{text}"));
+                for ((_, values), &d) in shown.iter().zip(&column_decimals) {
                     let v = values.get(i).copied().unwrap_or(f32::NAN);
                     ui.label(if v.is_finite() {
-                        i18n.number(f64::from(v), if v.abs() < 10.0 { 2 } else { 0 })
+                        i18n.number(f64::from(v), d)
                     } else {
                         "–".to_string()
                     });

@@ -19,7 +19,9 @@ impl Plugin for ViewBoxPlugin {
     fn build(&self, app: &mut App) {
         app.add_systems(
             Update,
-            settle_view_box.before(crate::layers::services::follow_view),
+            settle_view_box
+                .before(crate::layers::services::follow_view)
+                .before(crate::layers::LayersSystems),
         );
     }
 }
@@ -44,10 +46,14 @@ fn settle_view_box(
     };
     if still.0 != Some(camera) {
         *still = (Some(camera), 0);
-        return;
+    } else {
+        still.1 = still.1.saturating_add(1);
     }
-    still.1 = still.1.saturating_add(1);
-    if still.1 < SETTLED_FRAMES {
+    let settled = still.1 >= SETTLED_FRAMES;
+    if layers.view_settled != settled {
+        layers.view_settled = settled;
+    }
+    if !settled {
         return;
     }
     let view = view_box_of(&camera, &frame);
