@@ -323,7 +323,7 @@ impl NoiseAnalysis {
         let Some(crs) = s.site.crs else {
             return JunctionPoints::default();
         };
-        let Ok(map) = self.traffic.road_map(s) else {
+        let Ok((map, closed)) = self.traffic.road_map(s) else {
             return JunctionPoints::default();
         };
         let Ok(to_scene) = pw_geo::Reprojector::new(pw_geo::Crs::WGS84, crs) else {
@@ -332,7 +332,11 @@ impl NoiseAnalysis {
         let (classes, _) = pw_traffic::osm::classes_with(&s.traffic.classes);
         JunctionPoints::new(junctions_from_osm(
             &map,
-            |highway| classes.iter().any(|c| c.class == highway),
+            |way| {
+                !closed.contains(&way.id)
+                    && pw_osm::tag(&way.tags, "highway")
+                        .is_some_and(|h| classes.iter().any(|c| c.class == h))
+            },
             |p| to_scene.apply([p[0], p[1], 0.0]).ok().map(|q| [q[0], q[1]]),
         ))
     }

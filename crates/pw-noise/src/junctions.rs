@@ -107,7 +107,8 @@ fn signal_reach(tags: &pw_osm::Tags) -> Option<f64> {
     }
 }
 
-/// The junctions of the roads motor traffic uses (`is_road(highway)`;
+/// The junctions of the roads motor traffic uses (`is_road(way)`: its
+/// class, and not closed;
 /// service ways — driveways, car parks — make none): every node where
 /// three or more road branches meet, with its kind for the terms — lights
 /// when a `highway=traffic_signals` node stands on it or along one of its
@@ -118,7 +119,7 @@ fn signal_reach(tags: &pw_osm::Tags) -> Option<f64> {
 /// lon/lat to the scene; `None` leaves the point out. In the file's order.
 pub fn junctions_from_osm(
     data: &OsmData,
-    is_road: impl Fn(&str) -> bool,
+    is_road: impl Fn(&pw_osm::Way) -> bool,
     place: impl Fn([f64; 2]) -> Option<[f64; 2]>,
 ) -> Vec<([f64; 2], JunctionKind)> {
     // Signal → how far it may stand from its junction, which way it faces
@@ -149,7 +150,7 @@ pub fn junctions_from_osm(
         let Some(highway) = tag(&way.tags, "highway") else {
             continue;
         };
-        if !is_road(highway) || highway == "service" || way.nodes.len() < 2 {
+        if !is_road(way) || highway == "service" || way.nodes.len() < 2 {
             continue;
         }
         let last = way.nodes.len() - 1;
@@ -387,7 +388,7 @@ mod tests {
             ],
             ..Default::default()
         };
-        let is_road = |h: &str| h != "footway";
+        let is_road = |w: &Way| tag(&w.tags, "highway") != Some("footway");
         let found = junctions_from_osm(&data, is_road, Some);
         assert_eq!(
             found,

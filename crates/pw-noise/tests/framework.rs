@@ -227,7 +227,10 @@ fn north_bayreuth_junctions_with_lights() {
     let to_utm = pw_geo::Reprojector::new(pw_geo::Crs::WGS84, pw_geo::Crs::epsg(25832)).unwrap();
     let place = |p: [f64; 2]| to_utm.apply([p[0], p[1], 0.0]).ok().map(|q| [q[0], q[1]]);
     let classes = pw_traffic::osm::default_classes();
-    let found = junctions_from_osm(&data, |h| classes.iter().any(|c| c.class == h), place);
+    let is_road = |w: &pw_osm::Way| {
+        pw_osm::tag(&w.tags, "highway").is_some_and(|h| classes.iter().any(|c| c.class == h))
+    };
+    let found = junctions_from_osm(&data, is_road, place);
     let lights: Vec<_> = found
         .iter()
         .filter(|(_, kind)| *kind == JunctionKind::TrafficLights)

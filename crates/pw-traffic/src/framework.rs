@@ -73,20 +73,17 @@ impl RoadMap {
 impl TrafficAnalysis {
     /// The scenario's road map as OpenStreetMap data (WGS 84) as the
     /// variant has it: the file the traffic model reads (from the same
-    /// cache), the variant's tag changes made, its removed roads gone —
-    /// other analyses read what the model does not (the noise its
-    /// junctions). A line layer network comes without node tags.
-    pub fn road_map(&self, s: &Scenario) -> Result<Arc<OsmData>, AnalysisError> {
+    /// cache), the variant's tag changes made and its drawn roads added;
+    /// with the ways it closes (left in the data: no copy of a city's map
+    /// to take them out) — other analyses read what the model does not
+    /// (the noise its junctions). A line layer network comes without node
+    /// tags.
+    pub fn road_map(&self, s: &Scenario) -> Result<(Arc<OsmData>, HashSet<i64>), AnalysisError> {
         let map = self.map(s)?;
         let crs = scene_crs(s)?;
         let (classes, _) = classes_with(&s.traffic.classes);
         let variant = variant_map(&map, s, crs, &classes)?;
-        if variant.closed.is_empty() {
-            return Ok(variant.data);
-        }
-        let mut data = (*variant.data).clone();
-        data.ways.retain(|w| !variant.closed.contains(&w.id));
-        Ok(Arc::new(data))
+        Ok((variant.data, variant.closed))
     }
 
     fn map(&self, s: &Scenario) -> Result<Arc<RoadMap>, AnalysisError> {
